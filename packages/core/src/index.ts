@@ -1,0 +1,2 @@
+export * from './shared/errors.ts';
+export * from './shared/context.ts';

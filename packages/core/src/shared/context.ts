@@ -1,0 +1,36 @@
+import type { Database } from '@coupons/db';
+import { unauthenticated } from './errors.ts';
+
+export type Role = 'ADMIN' | 'USER';
+
+/** Who is calling: from a verified JWT. */
+export interface Caller {
+  userId: string;
+  role: Role;
+  email?: string;
+}
+
+/** Time is injected so lock expiry can be tested without sleeping. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/**
+ * What every service function takes first: the caller, the database, the clock.
+ * Services re-check authorization on objects (is this *your* coupon); roles on root fields are
+ * checked by the API's authChecker.
+ */
+export interface ServiceContext {
+  db: Database;
+  caller: Caller | null;
+  clock: Clock;
+  requestId?: string;
+}
+
+/** The caller, or UNAUTHENTICATED. */
+export function requireCaller(ctx: ServiceContext): Caller {
+  if (!ctx.caller) throw unauthenticated();
+  return ctx.caller;
+}
