@@ -1,0 +1,27 @@
+import { badInput } from './errors.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A UUID argument, or BAD_USER_INPUT naming the field (before any database work). */
+export function requireUuid(field: string, value: string): string {
+  if (typeof value !== 'string' || !UUID.test(value)) throw badInput(field, 'must be a UUID');
+  return value.toLowerCase();
+}
+
+/** Coupon codes are stored upper-case; lookups normalise the same way. */
+export function normaliseCode(field: string, value: string): string {
+  const code = typeof value === 'string' ? value.trim().toUpperCase() : '';
+  if (code.length < 1 || code.length > 64 || !/^[A-Z0-9_-]+$/.test(code)) {
+    throw badInput(field, 'must be 1 to 64 characters of A-Z, 0-9, "-" or "_"');
+  }
+  return code;
+}
+
+/** An optional idempotency key: 1..200 printable characters. */
+export function optionalIdempotencyKey(value: string | null | undefined): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length < 1 || value.length > 200 || !/^[\x21-\x7e]+$/.test(value)) {
+    throw badInput('idempotencyKey', 'must be 1 to 200 printable ASCII characters without spaces');
+  }
+  return value;
+}
