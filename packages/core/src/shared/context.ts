@@ -1,4 +1,5 @@
 import type { Database } from '@coupons/db';
+import type { EventAnnouncer } from '../events/announcer.ts';
 import { unauthenticated } from './errors.ts';
 
 export type Role = 'ADMIN' | 'USER';
@@ -27,6 +28,8 @@ export interface ServiceContext {
   caller: Caller | null;
   clock: Clock;
   requestId?: string;
+  /** Hears of committed CouponEvent ids (live events); absent in tools and some tests. */
+  events?: EventAnnouncer;
 }
 
 /** The caller, or UNAUTHENTICATED. */

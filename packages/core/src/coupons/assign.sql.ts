@@ -1,0 +1,164 @@
+import { randomInt } from 'node:crypto';
+import { Prisma } from '@coupons/db';
+import type { SqlClient } from '../shared/sql.ts';
+import { type CouponRow, couponReturning } from './coupon.record.ts';
+
+/** What one claim statement observed, so the caller can name the failure without another query. */
+export interface ClaimOutcome {
+  bookFound: boolean;
+  active: boolean;
+  /** assignCoupon only: the coupon's state when we held its row lock. */
+  couponState: string | null;
+  picked: boolean;
+  counted: boolean;
+  eventId: string | null;
+  coupon: CouponRow | null;
+}
+
+interface ClaimRow extends Partial<CouponRow> {
+  book_found: number;
+  active: boolean | null;
+  coupon_state: string | null;
+  picked: number;
+  counted: number;
+  event_id: string | null;
+}
+
+const RANDOM_KEY_SPACE = 2_147_483_647;
+
+/**
+ * Per-user limit guard, shared by both claims. Upserts the user's counter row for the book:
+ * a new row starts at 1; an existing row is incremented only while below the book's limit.
+ * The upsert takes the counter row's lock, so two claims by one user serialise here and the
+ * second re-evaluates `assigned_count < max` on the first's committed value: the limit cannot
+ * be overrun by racing requests. The limit copied into the row lets a CHECK constraint hold it.
+ */
+const counterUpsert = (userId: string, bookId: Prisma.Sql, maxSql: Prisma.Sql, gate: Prisma.Sql) => Prisma.sql`
+  INSERT INTO user_book_counter AS u (user_id, book_id, assigned_count, redeemed_count, max_assignments)
+  SELECT ${userId}::uuid, ${bookId}, 1, 0, ${maxSql} WHERE ${gate}
+  ON CONFLICT (user_id, book_id) DO UPDATE
+    SET assigned_count = u.assigned_count + 1, max_assignments = EXCLUDED.max_assignments
+    WHERE EXCLUDED.max_assignments IS NULL OR u.assigned_count < EXCLUDED.max_assignments
+  RETURNING u.assigned_count`;
+
+/**
+ * Claims a random unassigned coupon of a book for a user, in ONE statement (one round trip, its
+ * own transaction): book check → random pick → limit guard → update → event.
+ *
+ * Locking: the pick walks the partial index `(book_id, random_key) WHERE state = 'UNASSIGNED'`
+ * from a random point and takes the first row it can lock (`FOR UPDATE SKIP LOCKED`), wrapping
+ * around below the point when nothing is above it. Concurrent claimers therefore lock different
+ * rows in parallel instead of queueing on one, and a row is re-checked under its lock (a row
+ * assigned meanwhile no longer matches `state = 'UNASSIGNED'` and is skipped), so no coupon is
+ * assigned twice. O(log n) on any book size; no `ORDER BY random()`, no book-wide lock.
+ */
+export async function claimRandomCoupon(
+  sql: SqlClient,
+  args: { bookId: string; userId: string; actorId: string; now: Date },
+): Promise<ClaimOutcome> {
+  const { bookId, userId, actorId, now } = args;
+  const point = randomInt(RANDOM_KEY_SPACE);
+  const bookIdSql = Prisma.sql`${bookId}::uuid`;
+  const rows = await sql.$queryRaw<ClaimRow[]>(Prisma.sql`
+    WITH bk AS (
+      SELECT max_assignments_per_user AS max_a,
+             (valid_from IS NULL OR valid_from <= ${now}) AND (valid_until IS NULL OR valid_until > ${now}) AS active
+      FROM book WHERE id = ${bookIdSql}
+    ),
+    pick_hi AS (
+      SELECT c.id FROM coupon c
+      WHERE (SELECT active FROM bk) AND c.book_id = ${bookIdSql} AND c.state = 'UNASSIGNED' AND c.random_key >= ${point}
+      ORDER BY c.random_key LIMIT 1
+      FOR UPDATE SKIP LOCKED
+    ),
+    pick_lo AS (
+      SELECT c.id FROM coupon c
+      WHERE (SELECT active FROM bk) AND NOT EXISTS (SELECT 1 FROM pick_hi)
+        AND c.book_id = ${bookIdSql} AND c.state = 'UNASSIGNED' AND c.random_key < ${point}
+      ORDER BY c.random_key LIMIT 1
+      FOR UPDATE SKIP LOCKED
+    ),
+    pick AS (SELECT id FROM pick_hi UNION ALL SELECT id FROM pick_lo),
+    cnt AS (${counterUpsert(userId, bookIdSql, Prisma.sql`(SELECT max_a FROM bk)`, Prisma.sql`EXISTS (SELECT 1 FROM pick)`)}),
+    upd AS (
+      UPDATE coupon c
+      SET state = 'ASSIGNED', assigned_user_id = ${userId}::uuid, assigned_at = ${now}, updated_at = ${now}
+      FROM pick
+      WHERE c.id = pick.id AND c.state = 'UNASSIGNED' AND EXISTS (SELECT 1 FROM cnt)
+      RETURNING ${couponReturning}
+    ),
+    ev AS (
+      INSERT INTO coupon_event (coupon_id, book_id, type, from_state, to_state, actor_id, user_id, created_at)
+      SELECT id::bigint, book_id::uuid, 'ASSIGNED', 'UNASSIGNED', 'ASSIGNED', ${actorId}::uuid, ${userId}::uuid, ${now}
+      FROM upd
+      RETURNING id::text AS id
+    )
+    SELECT (SELECT count(*) FROM bk)::int AS book_found, (SELECT active FROM bk) AS active,
+           NULL::text AS coupon_state,
+           (SELECT count(*) FROM pick)::int AS picked, (SELECT count(*) FROM cnt)::int AS counted,
+           (SELECT id FROM ev) AS event_id, upd.*
+    FROM (SELECT 1) AS one LEFT JOIN upd ON true`);
+  return toOutcome(rows[0]);
+}
+
+/**
+ * Claims one coupon by code, in one statement. The coupon row is locked with a blocking
+ * `FOR UPDATE` (we want exactly this row): a concurrent claim of the same code waits, then sees
+ * the committed state (READ COMMITTED re-reads the locked row) and fails with INVALID_STATE.
+ */
+export async function claimCouponByCode(
+  sql: SqlClient,
+  args: { code: string; userId: string; actorId: string; now: Date },
+): Promise<ClaimOutcome> {
+  const { code, userId, actorId, now } = args;
+  const rows = await sql.$queryRaw<ClaimRow[]>(Prisma.sql`
+    WITH target AS (
+      SELECT c.id, c.book_id, c.state FROM coupon c WHERE c.code = ${code} FOR UPDATE
+    ),
+    bk AS (
+      SELECT b.id, b.max_assignments_per_user AS max_a,
+             (b.valid_from IS NULL OR b.valid_from <= ${now}) AND (b.valid_until IS NULL OR b.valid_until > ${now}) AS active
+      FROM book b JOIN target t ON t.book_id = b.id
+    ),
+    pick AS (SELECT t.id FROM target t, bk WHERE t.state = 'UNASSIGNED' AND bk.active),
+    cnt AS (${counterUpsert(userId, Prisma.sql`(SELECT id FROM bk)`, Prisma.sql`(SELECT max_a FROM bk)`, Prisma.sql`EXISTS (SELECT 1 FROM pick)`)}),
+    upd AS (
+      UPDATE coupon c
+      SET state = 'ASSIGNED', assigned_user_id = ${userId}::uuid, assigned_at = ${now}, updated_at = ${now}
+      FROM pick
+      WHERE c.id = pick.id AND c.state = 'UNASSIGNED' AND EXISTS (SELECT 1 FROM cnt)
+      RETURNING ${couponReturning}
+    ),
+    ev AS (
+      INSERT INTO coupon_event (coupon_id, book_id, type, from_state, to_state, actor_id, user_id, created_at)
+      SELECT id::bigint, book_id::uuid, 'ASSIGNED', 'UNASSIGNED', 'ASSIGNED', ${actorId}::uuid, ${userId}::uuid, ${now}
+      FROM upd
+      RETURNING id::text AS id
+    )
+    SELECT (SELECT count(*) FROM bk)::int AS book_found, (SELECT active FROM bk) AS active,
+           (SELECT state::text FROM target) AS coupon_state,
+           (SELECT count(*) FROM pick)::int AS picked, (SELECT count(*) FROM cnt)::int AS counted,
+           (SELECT id FROM ev) AS event_id, upd.*
+    FROM (SELECT 1) AS one LEFT JOIN upd ON true`);
+  return toOutcome(rows[0]);
+}
+
+/** True when unassigned coupons exist that other transactions hold locked right now. */
+export async function hasUnassignedCoupons(sql: SqlClient, bookId: string): Promise<boolean> {
+  const rows = await sql.$queryRaw<Array<{ exists: boolean }>>(Prisma.sql`
+    SELECT EXISTS (SELECT 1 FROM coupon WHERE book_id = ${bookId}::uuid AND state = 'UNASSIGNED') AS exists`);
+  return rows[0]?.exists === true;
+}
+
+function toOutcome(row: ClaimRow | undefined): ClaimOutcome {
+  if (!row) throw new Error('claim statement returned no row');
+  return {
+    bookFound: row.book_found > 0,
+    active: row.active === true,
+    couponState: row.coupon_state,
+    picked: row.picked > 0,
+    counted: row.counted > 0,
+    eventId: row.event_id,
+    coupon: row.id ? (row as CouponRow) : null,
+  };
+}

@@ -1,0 +1,117 @@
+import { Prisma } from '@coupons/db';
+
+export type CouponStateName = 'UNASSIGNED' | 'ASSIGNED' | 'LOCKED' | 'REDEEMED';
+
+/** A coupon as the domain returns it, with lazy lock expiry already applied. */
+export interface CouponRecord {
+  id: string;
+  bookId: string;
+  code: string;
+  state: CouponStateName;
+  assignedUserId: string | null;
+  assignedAt: Date | null;
+  lockExpiresAt: Date | null;
+  redemptionCount: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** An audit row per redemption (never deleted; a reversal fills `reversed*`). */
+export interface RedemptionRecord {
+  id: string;
+  couponId: string;
+  bookId: string;
+  userId: string;
+  redeemedAt: Date;
+  idempotencyKey: string | null;
+  metadata: unknown;
+  reversedAt: Date | null;
+  reversedById: string | null;
+  reversalReason: string | null;
+}
+
+/**
+ * The coupon columns for a read at time `now`: a lock past its expiry reads as ASSIGNED with no
+ * expiry (lazy expiry, in SQL, so filters by state agree with what is returned).
+ */
+export function effectiveCouponColumns(now: Date, alias = 'c'): Prisma.Sql {
+  const a = Prisma.raw(alias);
+  return Prisma.sql`${a}.id::text AS id, ${a}.book_id::text AS book_id, ${a}.code,
+    (CASE WHEN ${a}.state = 'LOCKED' AND ${a}.lock_expires_at <= ${now} THEN 'ASSIGNED' ELSE ${a}.state::text END) AS state,
+    ${a}.assigned_user_id::text AS assigned_user_id, ${a}.assigned_at,
+    (CASE WHEN ${a}.state = 'LOCKED' AND ${a}.lock_expires_at > ${now} THEN ${a}.lock_expires_at END) AS lock_expires_at,
+    ${a}.redemption_count, ${a}.created_at, ${a}.updated_at`;
+}
+
+/** SQL expression of a coupon's state at `now` (for WHERE clauses). */
+export function effectiveStateSql(now: Date, alias = 'c'): Prisma.Sql {
+  const a = Prisma.raw(alias);
+  return Prisma.sql`(CASE WHEN ${a}.state = 'LOCKED' AND ${a}.lock_expires_at <= ${now} THEN 'ASSIGNED' ELSE ${a}.state::text END)`;
+}
+
+/** Row shape of {@link effectiveCouponColumns} and of `RETURNING` lists written to match it. */
+export interface CouponRow {
+  id: string;
+  book_id: string;
+  code: string;
+  state: string;
+  assigned_user_id: string | null;
+  assigned_at: Date | null;
+  lock_expires_at: Date | null;
+  redemption_count: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export function toCoupon(row: CouponRow): CouponRecord {
+  return {
+    id: String(row.id),
+    bookId: row.book_id,
+    code: row.code,
+    state: row.state as CouponStateName,
+    assignedUserId: row.assigned_user_id,
+    assignedAt: row.assigned_at,
+    lockExpiresAt: row.lock_expires_at,
+    redemptionCount: Number(row.redemption_count),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export interface RedemptionRow {
+  id: string;
+  coupon_id: string;
+  book_id: string;
+  user_id: string;
+  redeemed_at: Date;
+  idempotency_key: string | null;
+  metadata: unknown;
+  reversed_at: Date | null;
+  reversed_by_id: string | null;
+  reversal_reason: string | null;
+}
+
+export function toRedemption(row: RedemptionRow): RedemptionRecord {
+  return {
+    id: row.id,
+    couponId: String(row.coupon_id),
+    bookId: row.book_id,
+    userId: row.user_id,
+    redeemedAt: row.redeemed_at,
+    idempotencyKey: row.idempotency_key,
+    metadata: row.metadata,
+    reversedAt: row.reversed_at,
+    reversedById: row.reversed_by_id,
+    reversalReason: row.reversal_reason,
+  };
+}
+
+/** `RETURNING` list of a coupon row, typed to match {@link CouponRow}. */
+export const couponReturning = Prisma.sql`c.id::text AS id, c.book_id::text AS book_id, c.code, c.state::text AS state,
+  c.assigned_user_id::text AS assigned_user_id, c.assigned_at, c.lock_expires_at, c.redemption_count,
+  c.created_at, c.updated_at`;
+
+/** `RETURNING` list of a redemption row, typed to match {@link RedemptionRow}. */
+export const redemptionReturning = Prisma.sql`r.id::text AS id, r.coupon_id::text AS coupon_id, r.book_id::text AS book_id,
+  r.user_id::text AS user_id, r.redeemed_at, r.idempotency_key, r.metadata, r.reversed_at,
+  r.reversed_by_id::text AS reversed_by_id, r.reversal_reason`;

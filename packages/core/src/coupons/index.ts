@@ -1,0 +1,6 @@
+export * from './coupon.record.ts';
+export { assignRandomCoupon, assignCoupon } from './assign.service.ts';
+export { lockCoupon, unlockCoupon } from './lock.service.ts';
+export { redeemCoupon, reverseRedemption } from './redeem.service.ts';
+export { sweepExpiredLocks, startLockSweeper } from './lock-sweeper.ts';
+export * from './coupon.queries.ts';

@@ -1,0 +1,127 @@
+import { Prisma } from '@coupons/db';
+import type { SqlClient } from '../shared/sql.ts';
+import { type CouponRow, couponReturning } from './coupon.record.ts';
+
+/** The coupon as seen under its row lock, plus what the statement changed. */
+export interface TransitionOutcome {
+  found: boolean;
+  /** Stored state (a LOCKED past its expiry is still 'LOCKED' here; see `lockExpired`). */
+  state: string | null;
+  ownerId: string | null;
+  lockedById: string | null;
+  lockExpired: boolean;
+  active: boolean;
+  coupon: CouponRow | null;
+  eventIds: string[];
+}
+
+interface TransitionRow extends Partial<CouponRow> {
+  found: number;
+  t_state: string | null;
+  t_owner: string | null;
+  t_locked_by: string | null;
+  t_expired: boolean | null;
+  t_active: boolean | null;
+  event_ids: string[] | null;
+}
+
+/**
+ * The row lock every single-coupon transition starts from: the coupon by code, `FOR UPDATE`
+ * (blocking: we want exactly this row), joined to its book. Under READ COMMITTED the locked row
+ * is re-read after any concurrent transition commits, so the checks below see the latest state
+ * and racing transitions of one coupon take effect one at a time.
+ */
+const lockedTarget = (code: string, now: Date) => Prisma.sql`
+  SELECT c.id, c.book_id, c.state, c.assigned_user_id, c.locked_by_id, c.lock_expires_at,
+         (c.state = 'LOCKED' AND c.lock_expires_at <= ${now}) AS expired,
+         b.lock_ttl_seconds, b.allow_multiple_redemptions, b.max_redemptions_per_user,
+         (b.valid_from IS NULL OR b.valid_from <= ${now}) AND (b.valid_until IS NULL OR b.valid_until > ${now}) AS active
+  FROM coupon c JOIN book b ON b.id = c.book_id
+  WHERE c.code = ${code}
+  FOR UPDATE OF c`;
+
+const targetSummary = Prisma.sql`
+  (SELECT count(*) FROM target)::int AS found, (SELECT state::text FROM target) AS t_state,
+  (SELECT assigned_user_id::text FROM target) AS t_owner, (SELECT locked_by_id::text FROM target) AS t_locked_by,
+  (SELECT expired FROM target) AS t_expired, (SELECT active FROM target) AS t_active`;
+
+/**
+ * ASSIGNED (or an expired LOCKED) → LOCKED for the owner, in one statement. Re-locking an
+ * expired lock records the lazy expiry first (LOCK_EXPIRED, then LOCKED), so the audit trail
+ * has every transition.
+ */
+export async function lockCouponSql(
+  sql: SqlClient,
+  args: { code: string; userId: string; now: Date },
+): Promise<TransitionOutcome> {
+  const { code, userId, now } = args;
+  const rows = await sql.$queryRaw<TransitionRow[]>(Prisma.sql`
+    WITH target AS (${lockedTarget(code, now)}),
+    upd AS (
+      UPDATE coupon c
+      SET state = 'LOCKED', locked_by_id = ${userId}::uuid,
+          lock_expires_at = ${now}::timestamptz + make_interval(secs => t.lock_ttl_seconds), updated_at = ${now}
+      FROM target t
+      WHERE c.id = t.id AND t.active AND t.assigned_user_id = ${userId}::uuid
+        AND (t.state = 'ASSIGNED' OR t.expired)
+      RETURNING ${couponReturning}, t.expired AS was_expired
+    ),
+    ev AS (
+      INSERT INTO coupon_event (coupon_id, book_id, type, from_state, to_state, actor_id, user_id, created_at)
+      SELECT id::bigint, book_id::uuid, e.type::"CouponEventType", e.from_state::"CouponState", e.to_state::"CouponState",
+             CASE WHEN e.type = 'LOCK_EXPIRED' THEN NULL ELSE ${userId}::uuid END, ${userId}::uuid, ${now}
+      FROM upd CROSS JOIN LATERAL (
+        VALUES (1, 'LOCK_EXPIRED', 'LOCKED', 'ASSIGNED'), (2, 'LOCKED', 'ASSIGNED', 'LOCKED')
+      ) AS e(ord, type, from_state, to_state)
+      WHERE e.type = 'LOCKED' OR upd.was_expired
+      ORDER BY e.ord
+      RETURNING id::text AS id
+    )
+    SELECT ${targetSummary}, (SELECT array_agg(id ORDER BY id::bigint) FROM ev) AS event_ids, upd.*
+    FROM (SELECT 1) AS one LEFT JOIN upd ON true`);
+  return toOutcome(rows[0]);
+}
+
+/** LOCKED (unexpired) → ASSIGNED by the lock owner, in one statement. */
+export async function unlockCouponSql(
+  sql: SqlClient,
+  args: { code: string; userId: string; now: Date },
+): Promise<TransitionOutcome> {
+  const { code, userId, now } = args;
+  const rows = await sql.$queryRaw<TransitionRow[]>(Prisma.sql`
+    WITH target AS (${lockedTarget(code, now)}),
+    upd AS (
+      UPDATE coupon c
+      SET state = 'ASSIGNED', locked_by_id = NULL, lock_expires_at = NULL, updated_at = ${now}
+      FROM target t
+      WHERE c.id = t.id AND t.state = 'LOCKED' AND NOT t.expired AND t.locked_by_id = ${userId}::uuid
+      RETURNING ${couponReturning}
+    ),
+    ev AS (
+      INSERT INTO coupon_event (coupon_id, book_id, type, from_state, to_state, actor_id, user_id, created_at)
+      SELECT id::bigint, book_id::uuid, 'UNLOCKED', 'LOCKED', 'ASSIGNED', ${userId}::uuid, ${userId}::uuid, ${now}
+      FROM upd
+      RETURNING id::text AS id
+    )
+    SELECT ${targetSummary}, (SELECT array_agg(id) FROM ev) AS event_ids, upd.*
+    FROM (SELECT 1) AS one LEFT JOIN upd ON true`);
+  return toOutcome(rows[0]);
+}
+
+export { lockedTarget, targetSummary };
+
+export function toOutcome(row: TransitionRow | undefined): TransitionOutcome {
+  if (!row) throw new Error('transition statement returned no row');
+  return {
+    found: row.found > 0,
+    state: row.t_state,
+    ownerId: row.t_owner,
+    lockedById: row.t_locked_by,
+    lockExpired: row.t_expired === true,
+    active: row.t_active === true,
+    coupon: row.id ? (row as CouponRow) : null,
+    eventIds: row.event_ids ?? [],
+  };
+}
+
+export type { TransitionRow };

@@ -1,0 +1,135 @@
+import { Prisma } from '@coupons/db';
+import type { SqlClient } from '../shared/sql.ts';
+import { couponReturning, type RedemptionRow, redemptionReturning } from './coupon.record.ts';
+import { lockedTarget, type TransitionOutcome, type TransitionRow, targetSummary, toOutcome } from './lock.sql.ts';
+
+export interface RedeemOutcome extends TransitionOutcome {
+  /** False when the per-user redemption limit stopped it. */
+  counted: boolean;
+  redemption: RedemptionRow | null;
+}
+
+/**
+ * LOCKED (unexpired, by the caller) → REDEEMED, or back to ASSIGNED on a multi-redemption book
+ * while the user is under `maxRedemptionsPerUser`; one statement writes the Redemption row, the
+ * counter and the event together. The coupon row lock (see `lockedTarget`) makes racing redeems of
+ * one coupon take turns, and the loser sees REDEEMED/ASSIGNED, not LOCKED. The per-user counter is
+ * incremented by a guarded upsert under its own row lock, so racing redeems of several coupons by
+ * one user cannot pass the limit either.
+ */
+export async function redeemCouponSql(
+  sql: SqlClient,
+  args: { code: string; userId: string; now: Date; idempotencyKey: string | null; metadata: unknown },
+): Promise<RedeemOutcome> {
+  const { code, userId, now } = args;
+  const metadata = args.metadata === undefined || args.metadata === null ? null : JSON.stringify(args.metadata);
+  const rows = await sql.$queryRaw<Array<TransitionRow & { counted: number; redemption: RedemptionRow | null }>>(
+    Prisma.sql`
+    WITH target AS (${lockedTarget(code, now)}),
+    ok AS (
+      SELECT t.* FROM target t
+      WHERE t.state = 'LOCKED' AND NOT t.expired AND t.locked_by_id = ${userId}::uuid AND t.active
+    ),
+    cnt AS (
+      INSERT INTO user_book_counter AS u (user_id, book_id, assigned_count, redeemed_count, max_redemptions)
+      SELECT ${userId}::uuid, ok.book_id, 0, 1, ok.max_redemptions_per_user FROM ok
+      ON CONFLICT (user_id, book_id) DO UPDATE
+        SET redeemed_count = u.redeemed_count + 1, max_redemptions = EXCLUDED.max_redemptions
+        WHERE EXCLUDED.max_redemptions IS NULL OR u.redeemed_count < EXCLUDED.max_redemptions
+      RETURNING u.redeemed_count
+    ),
+    red AS (
+      INSERT INTO redemption AS r (id, coupon_id, book_id, user_id, redeemed_at, idempotency_key, metadata)
+      SELECT gen_random_uuid(), ok.id, ok.book_id, ${userId}::uuid, ${now}, ${args.idempotencyKey}, ${metadata}::jsonb
+      FROM ok, cnt
+      RETURNING ${redemptionReturning}
+    ),
+    upd AS (
+      UPDATE coupon c
+      SET state = CASE
+            WHEN NOT ok.allow_multiple_redemptions THEN 'REDEEMED'::"CouponState"
+            WHEN ok.max_redemptions_per_user IS NOT NULL AND cnt.redeemed_count >= ok.max_redemptions_per_user
+              THEN 'REDEEMED'::"CouponState"
+            ELSE 'ASSIGNED'::"CouponState" END,
+          redemption_count = c.redemption_count + 1, locked_by_id = NULL, lock_expires_at = NULL, updated_at = ${now}
+      FROM ok, cnt, red
+      WHERE c.id = ok.id
+      RETURNING ${couponReturning}, red.id AS redemption_id
+    ),
+    ev AS (
+      INSERT INTO coupon_event (coupon_id, book_id, type, from_state, to_state, actor_id, user_id, redemption_id, created_at)
+      SELECT id::bigint, book_id::uuid, 'REDEEMED', 'LOCKED', state::"CouponState", ${userId}::uuid, ${userId}::uuid,
+             redemption_id::uuid, ${now}
+      FROM upd
+      RETURNING id::text AS id
+    )
+    SELECT ${targetSummary}, (SELECT count(*) FROM cnt)::int AS counted,
+           (SELECT array_agg(id) FROM ev) AS event_ids, (SELECT to_jsonb(red) FROM red) AS redemption, upd.*
+    FROM (SELECT 1) AS one LEFT JOIN upd ON true`,
+  );
+  const row = rows[0];
+  return { ...toOutcome(row), counted: (row?.counted ?? 0) > 0, redemption: parseRedemption(row?.redemption) };
+}
+
+/**
+ * Reverses one redemption (a refund): marks the row reversed (never deleted), gives the use back
+ * on the user's counter and the coupon, and moves a REDEEMED coupon back to ASSIGNED. Locks the
+ * redemption row and then its coupon row, the same order as everywhere else (coupon before
+ * counter), so it cannot deadlock with a redeem; a second reversal finds `reversed_at` set.
+ */
+export async function reverseRedemptionSql(
+  sql: SqlClient,
+  args: { redemptionId: string; adminId: string; reason: string; now: Date },
+): Promise<{ found: boolean; alreadyReversed: boolean; redemption: RedemptionRow | null; eventIds: string[] }> {
+  const { redemptionId, adminId, reason, now } = args;
+  const rows = await sql.$queryRaw<
+    Array<{ found: number; already: boolean | null; redemption: RedemptionRow | null; event_ids: string[] | null }>
+  >(Prisma.sql`
+    WITH target AS (SELECT * FROM redemption WHERE id = ${redemptionId}::uuid FOR UPDATE),
+    cp AS (SELECT c.id, c.state FROM coupon c JOIN target t ON c.id = t.coupon_id FOR UPDATE OF c),
+    rev AS (
+      UPDATE redemption r SET reversed_at = ${now}, reversed_by_id = ${adminId}::uuid, reversal_reason = ${reason}
+      FROM target t WHERE r.id = t.id AND t.reversed_at IS NULL
+      RETURNING ${redemptionReturning}
+    ),
+    cnt AS (
+      UPDATE user_book_counter u SET redeemed_count = u.redeemed_count - 1
+      FROM rev WHERE u.user_id = rev.user_id::uuid AND u.book_id = rev.book_id::uuid AND u.redeemed_count > 0
+      RETURNING u.redeemed_count
+    ),
+    upd AS (
+      UPDATE coupon c
+      SET redemption_count = GREATEST(c.redemption_count - 1, 0),
+          state = CASE WHEN c.state = 'REDEEMED' THEN 'ASSIGNED'::"CouponState" ELSE c.state END,
+          updated_at = ${now}
+      FROM cp, rev WHERE c.id = cp.id
+      RETURNING c.id, c.book_id, c.state, c.assigned_user_id, cp.state AS from_state, rev.id AS redemption_id
+    ),
+    ev AS (
+      INSERT INTO coupon_event (coupon_id, book_id, type, from_state, to_state, actor_id, user_id, redemption_id, created_at)
+      SELECT id, book_id, 'REVERSED', from_state, state, ${adminId}::uuid, assigned_user_id, redemption_id::uuid, ${now}
+      FROM upd
+      RETURNING id::text AS id
+    )
+    SELECT (SELECT count(*) FROM target)::int AS found, (SELECT reversed_at IS NOT NULL FROM target) AS already,
+           (SELECT to_jsonb(rev) FROM rev) AS redemption, (SELECT array_agg(id) FROM ev) AS event_ids`);
+  const row = rows[0];
+  return {
+    found: (row?.found ?? 0) > 0,
+    alreadyReversed: row?.already === true,
+    redemption: parseRedemption(row?.redemption),
+    eventIds: row?.event_ids ?? [],
+  };
+}
+
+/** `to_jsonb` turns timestamps into strings; bring them back as Dates. */
+function parseRedemption(value: unknown): RedemptionRow | null {
+  if (!value || typeof value !== 'object') return null;
+  const r = value as Record<string, unknown>;
+  const date = (v: unknown) => (typeof v === 'string' ? new Date(v) : (v as Date | null));
+  return {
+    ...(r as unknown as RedemptionRow),
+    redeemed_at: date(r.redeemed_at) as Date,
+    reversed_at: date(r.reversed_at),
+  };
+}

@@ -1,0 +1,34 @@
+import { DomainError, notFound } from '../shared/errors.ts';
+import type { TransitionOutcome } from './lock.sql.ts';
+
+type Transition = 'lock' | 'unlock' | 'redeem';
+
+/**
+ * Names why a single-coupon transition changed nothing, from the row its statement saw under
+ * lock. Order matters: existence, then ownership, then state, then the book's window.
+ */
+export function transitionError(outcome: TransitionOutcome, userId: string, transition: Transition): DomainError {
+  if (!outcome.found) return notFound('Coupon');
+  const effectiveState = outcome.lockExpired ? 'ASSIGNED' : outcome.state;
+  if (outcome.state === 'UNASSIGNED') {
+    return new DomainError('INVALID_STATE', `Cannot ${transition} a coupon that is not assigned`, { state: 'UNASSIGNED' });
+  }
+  if (outcome.ownerId !== userId) return new DomainError('FORBIDDEN', 'This coupon is assigned to someone else');
+  if (transition === 'redeem' && outcome.lockExpired) {
+    return new DomainError('LOCK_EXPIRED', 'The lock on this coupon has expired: lock it again', { state: 'ASSIGNED' });
+  }
+  const allowedFrom = { lock: 'ASSIGNED', unlock: 'LOCKED', redeem: 'LOCKED' }[transition];
+  if (effectiveState !== allowedFrom) {
+    const hint = transition === 'redeem' && effectiveState === 'ASSIGNED' ? ': lock it first' : '';
+    return new DomainError(
+      'INVALID_STATE',
+      `Cannot ${transition} a coupon that is ${effectiveState}; it must be ${allowedFrom}${hint}`,
+      { state: effectiveState },
+    );
+  }
+  if (outcome.lockedById !== null && outcome.lockedById !== userId) {
+    return new DomainError('FORBIDDEN', 'This lock belongs to someone else');
+  }
+  if (!outcome.active) return new DomainError('BOOK_NOT_ACTIVE', 'The book is outside its validity window');
+  return new DomainError('LIMIT_REACHED', 'The per-user redemption limit of this book is reached');
+}
