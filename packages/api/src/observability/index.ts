@@ -1,0 +1,18 @@
+// The observability toolkit of the API: JSON logs with redaction, request ids, Prometheus metrics.
+// The server wires these in (see docs/operations.md, "Observability").
+export { createLogger, scrubSecrets, REDACT_PATHS, REDACTED, type CreateLoggerOptions, type Logger } from './logger.ts';
+export { REQUEST_ID_HEADER, requestIdOf, requestLogger, requestLogging, resolveRequestId } from './request-id.ts';
+export {
+  activeMetrics,
+  createMetrics,
+  installMetrics,
+  observeEventLag,
+  recordTransition,
+  trackSubscription,
+  type CreateMetricsOptions,
+  type Metrics,
+  type OperationType,
+  type PoolStats,
+} from './metrics.ts';
+export { defaultErrorCode, metricsPlugin, type MetricsPluginOptions } from './metrics.plugin.ts';
+export { isLoopbackAddress, metricsHandler, type MetricsHandlerOptions } from './metrics.endpoint.ts';

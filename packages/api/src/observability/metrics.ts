@@ -1,0 +1,202 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/** What the pool gauges read; a `pg.Pool` has exactly these counters. */
+export interface PoolStats {
+  readonly totalCount: number;
+  readonly idleCount: number;
+  readonly waitingCount: number;
+}
+
+/** GraphQL operation types as they appear in the `type` label. */
+export type OperationType = 'query' | 'mutation' | 'subscription' | 'unknown';
+
+/** Options of {@link createMetrics}. */
+export interface CreateMetricsOptions {
+  /** Also collect Node's process metrics (CPU, memory, event-loop lag, GC). Default true. */
+  defaultMetrics?: boolean;
+  /** Labels added to every series, e.g. `{ instance: 'api-2' }` when several share a scrape job. */
+  defaultLabels?: Record<string, string>;
+  /** Cap on distinct operation names (see {@link Metrics.operationLabel}). Default 200. */
+  maxOperationNames?: number;
+}
+
+// Latency buckets from a cached read (~1 ms) to a slow bulk mutation (10 s).
+const LATENCY_BUCKETS = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+// Commit-to-subscriber lag: normally milliseconds (NOTIFY), seconds when a listener catches up.
+const LAG_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+/**
+ * The API's Prometheus metrics, one registry per process (or per test). Created by
+ * {@link createMetrics}; the server installs it with {@link installMetrics} so that code far from
+ * the server (event delivery, the lock sweeper's caller) can record through the free functions.
+ */
+export interface Metrics {
+  readonly registry: Registry;
+  readonly graphqlRequests: Counter<'operation' | 'type'>;
+  readonly graphqlDuration: Histogram<'operation' | 'type'>;
+  readonly graphqlErrors: Counter<'operation' | 'code'>;
+  readonly couponTransitions: Counter<'type'>;
+  readonly lockExpirations: Counter;
+  readonly openSubscriptions: Gauge<'field'>;
+  readonly eventDeliveryLag: Histogram;
+  /**
+   * Client-chosen operation names become a label; past the cap they are counted as `other`,
+   * so a client that names every request differently cannot grow the series without bound.
+   */
+  operationLabel(name: string | null | undefined): string;
+  /** Counts `count` coupon transitions of a CouponEvent type (ASSIGNED, LOCKED, REDEEMED …). */
+  recordTransition(type: string, count?: number): void;
+  /** Counts one open subscription on a root field; call the returned function once when it ends. */
+  trackSubscription(field: string): () => void;
+  /** Observes the time from an event's commit (`createdAt`) to its delivery to subscribers. */
+  observeEventLag(committedAt: Date, deliveredAt?: Date): void;
+  /** Reports a `pg.Pool`'s connections at every scrape, labelled `pool` (e.g. `main`). */
+  observePool(pool: PoolStats, name?: string): void;
+}
+
+/** Creates a fresh registry with every metric of the API. */
+export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
+  const registry = new Registry();
+  if (options.defaultLabels) registry.setDefaultLabels(options.defaultLabels);
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+
+  const graphqlRequests = new Counter({
+    name: 'coupons_graphql_requests_total',
+    help: 'GraphQL operations received over HTTP, by operation name and type',
+    labelNames: ['operation', 'type'] as const,
+    registers,
+  });
+  const graphqlDuration = new Histogram({
+    name: 'coupons_graphql_request_duration_seconds',
+    help: 'Time from receiving a GraphQL operation to sending its response',
+    labelNames: ['operation', 'type'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
+  const graphqlErrors = new Counter({
+    name: 'coupons_graphql_errors_total',
+    help: 'GraphQL errors sent to clients, by extensions.code',
+    labelNames: ['operation', 'code'] as const,
+    registers,
+  });
+  const couponTransitions = new Counter({
+    name: 'coupons_coupon_transitions_total',
+    help: 'Committed coupon state transitions, by CouponEvent type',
+    labelNames: ['type'] as const,
+    registers,
+  });
+  const lockExpirations = new Counter({
+    name: 'coupons_lock_expirations_total',
+    help: 'Checkout locks that expired before redemption (moved back to ASSIGNED by the sweeper)',
+    registers,
+  });
+  const openSubscriptions = new Gauge({
+    name: 'coupons_subscriptions_open',
+    help: 'GraphQL subscriptions currently open on this instance, by root field',
+    labelNames: ['field'] as const,
+    registers,
+  });
+  const eventDeliveryLag = new Histogram({
+    name: 'coupons_event_delivery_lag_seconds',
+    help: 'Time from a coupon event commit to its delivery to subscribers on this instance',
+    buckets: LAG_BUCKETS,
+    registers,
+  });
+  const pools = new Map<string, PoolStats>();
+  // Read at scrape time (collect), so the numbers are current and nothing polls in between.
+  const poolGauge = (name: string, help: string, read: (p: PoolStats) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['pool'] as const,
+      registers,
+      collect() {
+        for (const [label, pool] of pools) this.set({ pool: label }, read(pool));
+      },
+    });
+  poolGauge('coupons_db_pool_connections_total', 'Connections open in the database pool', (p) => p.totalCount);
+  poolGauge('coupons_db_pool_connections_idle', 'Idle connections in the database pool', (p) => p.idleCount);
+  poolGauge('coupons_db_pool_waiting_requests', 'Queries waiting for a free pool connection', (p) => p.waitingCount);
+
+  const maxOperationNames = options.maxOperationNames ?? 200;
+  const operationNames = new Set<string>();
+
+  return {
+    registry,
+    graphqlRequests,
+    graphqlDuration,
+    graphqlErrors,
+    couponTransitions,
+    lockExpirations,
+    openSubscriptions,
+    eventDeliveryLag,
+    operationLabel(name) {
+      if (!name) return 'anonymous';
+      if (!NAME.test(name)) return 'invalid';
+      if (operationNames.has(name)) return name;
+      if (operationNames.size >= maxOperationNames) return 'other';
+      operationNames.add(name);
+      return name;
+    },
+    recordTransition(type, count = 1) {
+      if (count <= 0) return;
+      const label = NAME.test(type) ? type : 'invalid';
+      couponTransitions.inc({ type: label }, count);
+      if (label === 'LOCK_EXPIRED') lockExpirations.inc(count);
+    },
+    trackSubscription(field) {
+      const label = NAME.test(field) ? field : 'invalid';
+      openSubscriptions.inc({ field: label });
+      let open = true;
+      return () => {
+        // graphql-ws can report both complete and close for one subscription: count it down once.
+        if (!open) return;
+        open = false;
+        openSubscriptions.dec({ field: label });
+      };
+    },
+    observeEventLag(committedAt, deliveredAt = new Date()) {
+      // Clocks of two hosts can disagree by a little: a negative lag is recorded as zero.
+      eventDeliveryLag.observe(Math.max(0, (deliveredAt.getTime() - committedAt.getTime()) / 1000));
+    },
+    observePool(pool, name = 'main') {
+      pools.set(name, pool);
+    },
+  };
+}
+
+let active: Metrics | undefined;
+
+/**
+ * Makes `metrics` the process's instance for the free functions below. The server calls it once
+ * at start-up; without it (CLIs, most tests) the free functions do nothing.
+ */
+export function installMetrics(metrics: Metrics | undefined): void {
+  active = metrics;
+}
+
+/** The installed instance, if any. */
+export function activeMetrics(): Metrics | undefined {
+  return active;
+}
+
+/**
+ * Counts committed coupon transitions of one CouponEvent type on the installed metrics.
+ * Call it where *this process's own* commits are announced (not where events from other
+ * instances are received), so that the sum over instances counts each transition once.
+ */
+export function recordTransition(type: string, count = 1): void {
+  active?.recordTransition(type, count);
+}
+
+/** Counts one open subscription on the installed metrics; returns the function that ends it. */
+export function trackSubscription(field: string): () => void {
+  return active?.trackSubscription(field) ?? (() => {});
+}
+
+/** Observes one event's commit-to-delivery lag on the installed metrics. */
+export function observeEventLag(committedAt: Date, deliveredAt?: Date): void {
+  active?.observeEventLag(committedAt, deliveredAt);
+}

@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+
+/** The header a request id arrives in (from a load balancer or a client) and is echoed back in. */
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+// A caller-supplied id is trusted only when it cannot hurt: bounded length and a character set
+// without spaces, quotes or control characters, so it cannot forge log lines or blow up label sets.
+const SANE_REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+/**
+ * The request id to use for a request: the incoming `x-request-id` when it is sane (so an id
+ * set by nginx or by the client follows the request through every hop), else a fresh UUID.
+ */
+export function resolveRequestId(header: string | string[] | undefined): string {
+  const value = Array.isArray(header) ? header[0] : header;
+  return value !== undefined && SANE_REQUEST_ID.test(value) ? value : randomUUID();
+}
+
+// Memoized per request object, so the middleware, the GraphQL context and the access log agree
+// on one id without the server having to thread it around.
+const requestIds = new WeakMap<IncomingMessage, string>();
+
+/** The id of this request, resolved once from its headers (see {@link resolveRequestId}). */
+export function requestIdOf(req: IncomingMessage): string {
+  let id = requestIds.get(req);
+  if (id === undefined) {
+    id = resolveRequestId(req.headers[REQUEST_ID_HEADER]);
+    requestIds.set(req, id);
+  }
+  return id;
+}
+
+// Probes and scrapes arrive every few seconds; at info they would drown the real traffic.
+const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+type Next = (error?: unknown) => void;
+
+/**
+ * Express (or plain Node) middleware: resolves the request id, echoes it in the response's
+ * `X-Request-Id` header and, given a logger, writes one access-log line when the response ends
+ * (method, path without the query string, status, duration). The query string is left out on
+ * purpose: GET /graphql carries variables there.
+ */
+export function requestLogging(logger?: Logger) {
+  return (req: IncomingMessage, res: ServerResponse, next: Next): void => {
+    const requestId = requestIdOf(req);
+    res.setHeader('X-Request-Id', requestId);
+    if (logger) {
+      const started = process.hrtime.bigint();
+      res.once('finish', () => {
+        const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+        const line = {
+          requestId,
+          method: req.method,
+          path: (req.url ?? '').split('?')[0],
+          status: res.statusCode,
+          durationMs: Math.round(durationMs * 10) / 10,
+        };
+        if (res.statusCode >= 500) logger.error(line, 'request failed');
+        else if (QUIET_PATHS.has(line.path)) logger.debug(line, 'request');
+        else logger.info(line, 'request');
+      });
+    }
+    next();
+  };
+}
+
+/** A child logger whose every line carries the request id (and the caller, when known). */
+export function requestLogger(logger: Logger, requestId: string, userId?: string): Logger {
+  return logger.child(userId ? { requestId, userId } : { requestId });
+}
