@@ -1,0 +1,11 @@
+export { type ApiServer, type ApiServerOptions, createApiServer, GRAPHQL_PATH } from './server/api-server.ts';
+export { buildApiSchema, printApiSchema, rootFieldAccess } from './server/schema.ts';
+export { createErrorFormatter, type ErrorFormatter } from './server/errors.ts';
+export { MAX_BODY_BYTES, type ReadinessCheck } from './server/http.ts';
+export { createLogger } from './server/logger.ts';
+export { type AccessRole, authChecker, Public } from './auth/access.decorators.ts';
+export type { RequestContext } from './shared/request-context.ts';
+export { createLoaders, type Loaders, loaderById } from './shared/loaders.ts';
+export { type ConnectionShape, ConnectionArgs, createConnectionType, PageInfo, toConnection } from './shared/connection.ts';
+export { DateTimeScalar, JSONScalar } from './shared/scalars.ts';
+export { resolvers } from './resolvers.ts';

@@ -1,0 +1,52 @@
+import { ConfigError, loadConfig } from '@coupons/config';
+import { createDatabase } from '@coupons/db';
+import { createApiServer } from './server/api-server.ts';
+import { createLogger } from './server/logger.ts';
+
+/** How long a signal-triggered shutdown may take before the process exits anyway. */
+const SHUTDOWN_DEADLINE_MS = 15_000;
+
+/**
+ * Starts the API from the environment. `DATABASE_URL` is required here: `pnpm dev` starts the
+ * embedded PostgreSQL and passes it. SIGTERM/SIGINT drain in-flight requests, close WebSockets
+ * and the database pool, then exit.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config);
+  if (!config.DATABASE_URL) {
+    throw new ConfigError([
+      'DATABASE_URL: required to start the API on its own (`pnpm dev` starts an embedded PostgreSQL and sets it)',
+    ]);
+  }
+  const db = createDatabase({ url: config.DATABASE_URL, poolSize: config.DB_POOL_SIZE, applicationName: 'coupon-api' });
+  const server = await createApiServer({ config, db, logger });
+  await server.start();
+  logger.info({ url: server.url, wsUrl: server.wsUrl, introspection: config.GRAPHQL_INTROSPECTION }, 'API listening');
+
+  let shuttingDown = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info({ signal }, 'Shutting down');
+    setTimeout(() => {
+      logger.error('Shutdown took too long; exiting');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    try {
+      await server.stop();
+      await db.close();
+      process.exit(0);
+    } catch (err) {
+      logger.error({ err }, 'Shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

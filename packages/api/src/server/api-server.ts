@@ -1,0 +1,188 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { expressMiddleware } from '@as-integrations/express5';
+import type { Config } from '@coupons/config';
+import { type Clock, pruneRateLimitBuckets, type ServiceContext, systemClock } from '@coupons/core';
+import type { Database } from '@coupons/db';
+import express from 'express';
+import type { Logger } from 'pino';
+import type { RequestContext } from '../shared/request-context.ts';
+import { type ContextDeps, createRequestContext } from './context.ts';
+import { createErrorFormatter } from './errors.ts';
+import {
+  bodyMiddleware,
+  corsMiddleware,
+  healthRoutes,
+  httpErrorHandler,
+  type ReadinessCheck,
+  rejectBatches,
+} from './http.ts';
+import { costLimitPlugin, DEFAULT_MAX_ALIASES, DEFAULT_MAX_TOKENS, limitValidationRules, type OperationLimits } from './limits.ts';
+import { createLogger } from './logger.ts';
+import { buildApiSchema } from './schema.ts';
+import { startWebSocketServer } from './websocket.ts';
+
+export const GRAPHQL_PATH = '/graphql';
+/** How long `stop()` lets in-flight requests finish before closing their sockets. */
+const STOP_GRACE_MS = 10_000;
+const RATE_LIMIT_PRUNE_INTERVAL_MS = 10 * 60_000;
+
+export interface ApiServerOptions {
+  config: Config;
+  db: Database;
+  /** Defaults to the system clock; tests pass a settable one. */
+  clock?: Clock;
+  logger?: Logger;
+  /** Extra ServiceContext fields for every request (e.g. `events`, the live-event announcer). */
+  serviceExtras?: Partial<ServiceContext>;
+}
+
+export interface ApiServer {
+  httpServer: http.Server;
+  /** `http://127.0.0.1:<port>/graphql` once started (throws before). */
+  readonly url: string;
+  /** `ws://127.0.0.1:<port>/graphql` once started (throws before). */
+  readonly wsUrl: string;
+  /** `/readyz` runs these after `SELECT 1`; push more (e.g. "listener connected"). */
+  readinessChecks: ReadinessCheck[];
+  /** Listens on `port` (default `config.API_PORT`; 0 = any free port) at `config.API_HOST`. */
+  start(port?: number): Promise<void>;
+  /** Stops taking requests, lets in-flight ones finish, closes WebSockets. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The API: express 5 + Apollo Server on `/graphql` (POST, and GET for queries), graphql-ws on the
+ * same path, `/healthz` and `/readyz`. One schema serves both transports, with the same limits,
+ * access rules and error mapping. Does not own `db`: the caller closes it after `stop()`.
+ */
+export async function createApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  const { config, db } = options;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger(config);
+  const schema = await buildApiSchema();
+  const limits: OperationLimits = {
+    maxDepth: config.MAX_QUERY_DEPTH,
+    maxCost: config.MAX_QUERY_COST,
+    maxAliases: DEFAULT_MAX_ALIASES,
+    maxTokens: DEFAULT_MAX_TOKENS,
+  };
+  const errors = createErrorFormatter({
+    logger,
+    isProduction: config.isProduction,
+    hideSchemaHints: !config.GRAPHQL_INTROSPECTION,
+  });
+  const contextDeps: ContextDeps = { config, db, clock, serviceExtras: options.serviceExtras };
+  const readinessChecks: ReadinessCheck[] = [];
+  let stopping = false;
+
+  const app = express();
+  app.disable('x-powered-by');
+  // Behind a load balancer on a private network, the client address comes from X-Forwarded-For
+  // (the login rate limit is per address); a public peer cannot spoof it.
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  const httpServer = http.createServer(app);
+
+  const ws = startWebSocketServer({
+    httpServer,
+    path: GRAPHQL_PATH,
+    schema,
+    contextDeps,
+    errors,
+    limits,
+    introspection: config.GRAPHQL_INTROSPECTION,
+  });
+
+  const apollo = new ApolloServer<RequestContext>({
+    schema,
+    introspection: config.GRAPHQL_INTROSPECTION,
+    hideSchemaDetailsFromClientErrors: !config.GRAPHQL_INTROSPECTION,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    persistedQueries: false,
+    includeStacktraceInErrorResponses: false,
+    stopOnTerminationSignals: false,
+    nodeEnv: config.NODE_ENV,
+    parseOptions: { maxTokens: limits.maxTokens },
+    validationRules: limitValidationRules(limits),
+    formatError: (_formatted, error) => errors.format(error),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: STOP_GRACE_MS }),
+      { serverWillStart: async () => ({ drainServer: () => ws.dispose() }) },
+      costLimitPlugin(limits),
+      config.GRAPHQL_INTROSPECTION && !config.isProduction
+        ? ApolloServerPluginLandingPageLocalDefault({ embed: true })
+        : ApolloServerPluginLandingPageDisabled(),
+    ],
+  });
+  await apollo.start();
+
+  app.use(corsMiddleware(config.CORS_ORIGINS));
+  healthRoutes(app, { db, readinessChecks, isStopping: () => stopping });
+  app.use(
+    GRAPHQL_PATH,
+    ...bodyMiddleware(),
+    rejectBatches,
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const context = createRequestContext(contextDeps, {
+          authorization: req.headers.authorization,
+          ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+          requestId: req.header('x-request-id'),
+        });
+        res.setHeader('x-request-id', context.requestId);
+        return context;
+      },
+    }),
+  );
+  app.use(httpErrorHandler(logger));
+
+  let pruneTimer: NodeJS.Timeout | undefined;
+  let stopped: Promise<void> | undefined;
+  const address = () => {
+    const info = httpServer.address() as AddressInfo | null;
+    if (!info) throw new Error('The API server is not listening yet: call start() first');
+    const host = info.address === '0.0.0.0' || info.address === '::' ? '127.0.0.1' : info.address;
+    return `${host.includes(':') ? `[${host}]` : host}:${info.port}`;
+  };
+
+  return {
+    httpServer,
+    get url() {
+      return `http://${address()}${GRAPHQL_PATH}`;
+    },
+    get wsUrl() {
+      return `ws://${address()}${GRAPHQL_PATH}`;
+    },
+    readinessChecks,
+    async start(port = config.API_PORT) {
+      await new Promise<void>((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, config.API_HOST, () => {
+          httpServer.off('error', reject);
+          resolve();
+        });
+      });
+      // Old login-throttle rows are useless; any instance may delete them (idempotent).
+      const service: ServiceContext = { db, caller: null, clock };
+      pruneTimer = setInterval(() => {
+        pruneRateLimitBuckets(service).catch((err) => logger.warn({ err }, 'Pruning rate-limit buckets failed'));
+      }, RATE_LIMIT_PRUNE_INTERVAL_MS);
+      pruneTimer.unref();
+    },
+    stop() {
+      stopped ??= (async () => {
+        stopping = true;
+        clearInterval(pruneTimer);
+        // Drains HTTP (in-flight requests finish, idle keep-alive sockets close) and disposes
+        // graphql-ws (sockets closed with 1001 Going Away).
+        await apollo.stop();
+      })();
+      return stopped;
+    },
+  };
+}

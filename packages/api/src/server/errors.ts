@@ -1,0 +1,153 @@
+import { type DomainError, ERROR_CODES, type ErrorCode, isDomainError, pgCode, translateDatabaseError } from '@coupons/core';
+import {
+  type ExecutionResult,
+  type FormattedExecutionResult,
+  GraphQLError,
+  type GraphQLFormattedError,
+} from 'graphql';
+import type { Logger } from 'pino';
+
+/**
+ * The one mapping from anything thrown during a GraphQL operation to what a client may see,
+ * used by Apollo's `formatError` (HTTP) and by graphql-ws' `onNext`/`onError` (WebSocket):
+ *
+ * - DomainError                               → its code, message and details
+ * - a PostgreSQL error we understand          → `translateDatabaseError` (23505 → BAD_USER_INPUT …)
+ * - type-graphql argument validation          → BAD_USER_INPUT naming each field
+ * - parse / validation / bad variables / limits (a GraphQLError raised before execution) → BAD_USER_INPUT
+ * - anything else                             → INTERNAL_SERVER_ERROR, generic message, logged;
+ *                                               never a stack or SQL, in any environment
+ */
+export interface ErrorFormatter {
+  /** Maps one error (Apollo gives the GraphQLError wrapping the thrown value). */
+  format(error: unknown): GraphQLFormattedError;
+  /** Maps the errors of a graphql-ws `next` payload, leaving `data` alone. */
+  formatResult(result: ExecutionResult): FormattedExecutionResult;
+}
+
+export interface ErrorFormatterOptions {
+  logger: Logger;
+  /** Production logs carry no stack (logs may leave the team); development logs do. */
+  isProduction: boolean;
+  /** Without introspection, "Did you mean …?" hints would leak field names: drop them. */
+  hideSchemaHints: boolean;
+}
+
+export const INTERNAL_MESSAGE = 'Internal server error';
+
+const CONTRACT_CODES = new Set<string>(ERROR_CODES);
+
+export function createErrorFormatter(options: ErrorFormatterOptions): ErrorFormatter {
+  const format = (error: unknown): GraphQLFormattedError => {
+    const graphQLError = error instanceof GraphQLError ? error : undefined;
+    const where = {
+      ...(graphQLError?.locations ? { locations: graphQLError.locations } : {}),
+      ...(graphQLError?.path ? { path: graphQLError.path } : {}),
+    };
+    const known = classify(error, options.hideSchemaHints);
+    if (known) return { message: known.message, ...where, extensions: { ...known.details, code: known.code } };
+    logUnexpected(options, error);
+    return { message: INTERNAL_MESSAGE, ...where, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  };
+  return {
+    format,
+    formatResult: (result) => (result.errors ? { ...result, errors: result.errors.map(format) } : result),
+  };
+}
+
+interface Classified {
+  code: ErrorCode;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+function classify(error: unknown, hideSchemaHints: boolean): Classified | undefined {
+  const domain = findDomainError(error);
+  if (domain) return { code: domain.code, message: domain.message, details: domain.details };
+  const translated = translateDatabaseError(innermost(error));
+  if (translated) return { code: translated.code, message: translated.message, details: translated.details };
+  if (!(error instanceof GraphQLError)) return undefined;
+
+  const validation = argumentValidationMessage(error);
+  if (validation) return { code: 'BAD_USER_INPUT', message: validation.message, details: { fields: validation.fields } };
+
+  // A GraphQLError raised on purpose with a contract code (an operation limit, type-graphql's
+  // AuthenticationError …), possibly wrapped by graphql-js with a path.
+  const code = String(error.extensions?.code ?? '');
+  if (CONTRACT_CODES.has(code) && innermost(error) instanceof GraphQLError) {
+    return { code: code as ErrorCode, message: error.message, details: publicExtensions(error) };
+  }
+
+  // Raised before execution (no path): syntax, validation against the schema, variable coercion,
+  // an unknown operation name. The messages come from graphql-js and name the offending field.
+  if (!error.path) {
+    const message = hideSchemaHints ? error.message.replace(/ ?Did you mean .+\?$/, '') : error.message;
+    return { code: 'BAD_USER_INPUT', message };
+  }
+  return undefined;
+}
+
+/** A DomainError anywhere in the `originalError` / `cause` chain. */
+function findDomainError(error: unknown): DomainError | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current; depth++) {
+    if (isDomainError(current)) return current;
+    // Realm-safe fallback (vitest can load core twice): same name and a contract code.
+    const e = current as { name?: unknown; code?: unknown; originalError?: unknown; cause?: unknown };
+    if (e.name === 'DomainError' && typeof e.code === 'string' && CONTRACT_CODES.has(e.code)) {
+      return current as DomainError;
+    }
+    current = e.originalError ?? e.cause;
+  }
+  return undefined;
+}
+
+function innermost(error: unknown): unknown {
+  let current = error;
+  while (current instanceof GraphQLError && current.originalError) current = current.originalError;
+  return current;
+}
+
+interface ValidationErrorLike {
+  property: string;
+  constraints?: Record<string, string>;
+  children?: ValidationErrorLike[];
+}
+
+/** type-graphql's ArgumentValidationError says only "Argument Validation Error": name the fields. */
+function argumentValidationMessage(error: GraphQLError): { message: string; fields: string[] } | undefined {
+  const source = (error.originalError as GraphQLError | undefined) ?? error;
+  const list = source.extensions?.validationErrors as ValidationErrorLike[] | undefined;
+  if (!Array.isArray(list)) return undefined;
+  const parts: string[] = [];
+  const fields: string[] = [];
+  const walk = (items: ValidationErrorLike[], prefix: string) => {
+    for (const item of items) {
+      const field = prefix ? `${prefix}.${item.property}` : item.property;
+      if (item.constraints) {
+        fields.push(field);
+        parts.push(`${field}: ${Object.values(item.constraints).join('; ')}`);
+      }
+      if (item.children?.length) walk(item.children, field);
+    }
+  };
+  walk(list, '');
+  return { message: parts.length ? `Invalid argument ${parts.join(', ')}` : 'Invalid argument', fields };
+}
+
+/** Extensions safe to echo (drops Apollo's internal `http` and any `exception`/`stacktrace`). */
+function publicExtensions(error: GraphQLError): Record<string, unknown> {
+  const { code: _code, http: _http, exception: _exception, stacktrace: _stacktrace, ...rest } = error.extensions ?? {};
+  return rest;
+}
+
+function logUnexpected(options: ErrorFormatterOptions, error: unknown): void {
+  const original = innermost(error);
+  const path = error instanceof GraphQLError ? error.path?.join('.') : undefined;
+  if (options.isProduction) {
+    const e = original as { name?: string; message?: string };
+    options.logger.error({ err: { type: e?.name, message: e?.message, sqlState: pgCode(original) }, path }, 'Unexpected error');
+  } else {
+    options.logger.error({ err: original, path }, 'Unexpected error');
+  }
+}

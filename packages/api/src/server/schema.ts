@@ -1,0 +1,79 @@
+import 'reflect-metadata';
+import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { buildSchema, getMetadataStorage, type NonEmptyArray } from 'type-graphql';
+import { ACCESS_ROLES, type AccessRole, authChecker } from '../auth/access.decorators.ts';
+import { resolvers as apiResolvers } from '../resolvers.ts';
+import { DateTimeScalar } from '../shared/scalars.ts';
+
+/** A root field and the access it declares (`undefined`: none, which the schema refuses). */
+export interface RootFieldAccess {
+  operation: 'Query' | 'Mutation' | 'Subscription';
+  field: string;
+  resolver: string;
+  roles: readonly string[] | undefined;
+}
+
+/**
+ * The declared access of every Query/Mutation/Subscription field of `resolvers`, read from
+ * type-graphql's metadata: a field-level `@Authorized` wins over a class-level one.
+ */
+export function rootFieldAccess(resolvers: readonly Function[] = apiResolvers): RootFieldAccess[] {
+  const storage = getMetadataStorage();
+  const belongs = (target: Function) =>
+    resolvers.some((r) => r === target || Object.prototype.isPrototypeOf.call(target, r));
+  const rolesOf = (target: Function, methodName: string) =>
+    storage.authorizedFields.find((a) => a.target === target && a.fieldName === methodName)?.roles ??
+    storage.authorizedResolver.find((a) => a.target === target)?.roles;
+  const list = (operation: RootFieldAccess['operation'], defs: typeof storage.queries) =>
+    defs
+      .filter((d) => belongs(d.target))
+      .map((d) => ({ operation, field: d.schemaName, resolver: d.target.name, roles: rolesOf(d.target, d.methodName) }));
+  return [
+    ...list('Query', storage.queries),
+    ...list('Mutation', storage.mutations),
+    ...list('Subscription', storage.subscriptions),
+  ];
+}
+
+/** Root fields without an access declaration or naming an unknown role, as readable problems. */
+export function accessProblems(resolvers: readonly Function[] = apiResolvers): string[] {
+  return rootFieldAccess(resolvers).flatMap(({ operation, field, resolver, roles }) => {
+    if (roles === undefined) {
+      return [`${operation}.${field} (${resolver}) declares no access: add @Public(), @Authorized() or @Authorized('ADMIN')`];
+    }
+    const unknown = roles.filter((r) => !ACCESS_ROLES.includes(r as AccessRole));
+    return unknown.length ? [`${operation}.${field} (${resolver}) names unknown role(s) ${unknown.join(', ')}`] : [];
+  });
+}
+
+let cached: Promise<GraphQLSchema> | undefined;
+
+/**
+ * Builds the schema once per process from `resolvers.ts`, for HTTP and graphql-ws alike. Fails
+ * when a root field has no access declaration (denied by default, loudly, at start-up).
+ */
+export function buildApiSchema(): Promise<GraphQLSchema> {
+  cached ??= buildSchemaFrom(apiResolvers);
+  return cached;
+}
+
+async function buildSchemaFrom(resolvers: NonEmptyArray<Function>): Promise<GraphQLSchema> {
+  const problems = accessProblems(resolvers);
+  if (problems.length > 0) throw new Error(`Every root field must declare its access:\n  ${problems.join('\n  ')}`);
+  return buildSchema({
+    resolvers,
+    authChecker,
+    authMode: 'error',
+    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    // class-validator runs on input/args classes that carry its decorators; classes without any
+    // are fine (forbidUnknownValues would reject them).
+    validate: { forbidUnknownValues: false },
+    emitSchemaFile: false,
+  });
+}
+
+/** The checked-in SDL (`schema.graphql`): sorted, so it only changes when the schema does. */
+export function printApiSchema(schema: GraphQLSchema): string {
+  const header = '# Generated from the type-graphql resolvers by `pnpm schema:print`. Do not edit.\n\n';
+  return `${header}${printSchema(lexicographicSortSchema(schema))}\n`;
+}

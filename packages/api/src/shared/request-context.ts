@@ -1,0 +1,26 @@
+import type { Config } from '@coupons/config';
+import type { DomainError, ServiceContext } from '@coupons/core';
+import type { Loaders } from './loaders.ts';
+
+/**
+ * What every resolver receives as `@Ctx()`. Resolvers pass `ctx.service` to core services and use
+ * `ctx.loaders` for nested fields. Built once per HTTP request, or once per graphql-ws operation.
+ */
+export interface RequestContext {
+  /** The caller, database and clock every core service takes first. */
+  service: ServiceContext;
+  /** Per-request DataLoaders (see shared/loaders.ts). */
+  loaders: Loaders;
+  /** From a sane `x-request-id` header, else a fresh UUID; echoed back and logged. */
+  requestId: string;
+  /** The client's address (behind a proxy on a private network: from `X-Forwarded-For`). */
+  ip: string;
+  /**
+   * Set when a token was presented but rejected (tampered, expired, wrong issuer …). The
+   * authChecker throws it on every field that is not `@Public()`: a bad token is never silently
+   * treated as anonymous.
+   */
+  authError: DomainError | null;
+  /** The validated configuration (JWT settings, rate limits …). */
+  config: Config;
+}

@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import type { ServiceContext } from '../shared/context.ts';
+import { badInput, DomainError, pgCode } from '../shared/errors.ts';
+import { normalizeEmail, parseEmail } from '../users/email.ts';
+import { toUserRecord, USER_RECORD_SELECT, type UserRecord } from '../users/user.model.ts';
+import { hashPassword, verifyPassword } from './passwords.ts';
+import { consumeRateLimit } from './rate-limit.service.ts';
+import { signAccessToken, type TokenSettings } from './token.service.ts';
+
+/** What register/login need beyond the context; the API builds it from the typed config. */
+export interface AuthSettings {
+  tokens: TokenSettings;
+  /** Login attempts allowed per email and, separately, per client IP in each window. */
+  loginRateLimit: { limit: number; windowSeconds: number };
+}
+
+/** A signed-in session: the access token, when it expires, and who it belongs to. */
+export interface AuthPayloadRecord {
+  token: string;
+  expiresAt: Date;
+  user: UserRecord;
+}
+
+export const MIN_PASSWORD_LENGTH = 8;
+export const MAX_PASSWORD_LENGTH = 128;
+
+/** The one message for every failed login, so it never tells which of email or password was wrong. */
+const LOGIN_FAILED = 'Invalid email or password';
+
+/**
+ * Creates a USER account and signs it in. The email is validated and lower-cased; the password
+ * must be 8..128 characters. An email already registered is BAD_USER_INPUT on `email` (the unique
+ * index decides, so two racing registrations cannot both win).
+ */
+export async function register(
+  ctx: ServiceContext,
+  input: { email: string; password: string },
+  settings: AuthSettings,
+): Promise<AuthPayloadRecord> {
+  const email = parseEmail(input.email);
+  const length = [...input.password].length;
+  if (length < MIN_PASSWORD_LENGTH || length > MAX_PASSWORD_LENGTH) {
+    throw badInput('password', `must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`);
+  }
+  const passwordHash = await hashPassword(input.password);
+  let row: Parameters<typeof toUserRecord>[0];
+  try {
+    row = await ctx.db.prisma.user.create({
+      data: { email, passwordHash, role: 'USER' },
+      select: USER_RECORD_SELECT,
+    });
+  } catch (error) {
+    const code = pgCode(error);
+    if (code === '23505' || code === 'P2002') throw badInput('email', 'is already registered');
+    throw error;
+  }
+  return session(ctx, toUserRecord(row), settings);
+}
+
+/**
+ * Signs a user in. Every failure is the same UNAUTHENTICATED message, and an unknown email still
+ * costs one argon2 verification (against a dummy hash) so response time does not reveal which
+ * emails have accounts. Attempts are rate-limited per email and per client IP, counted before
+ * the password is checked, so guessing costs attempts whether or not it succeeds.
+ */
+export async function login(
+  ctx: ServiceContext,
+  input: { email: string; password: string; ip?: string },
+  settings: AuthSettings,
+): Promise<AuthPayloadRecord> {
+  const { limit, windowSeconds } = settings.loginRateLimit;
+  const email = normalizeEmail(input.email);
+  const plausible = email.length > 0 && email.length <= 254 && input.password.length <= MAX_PASSWORD_LENGTH * 4;
+  await Promise.all([
+    input.ip ? consumeRateLimit(ctx, `login:ip:${input.ip}`, limit, windowSeconds) : undefined,
+    plausible ? consumeRateLimit(ctx, `login:email:${email}`, limit, windowSeconds) : undefined,
+  ]);
+  const user = plausible
+    ? await ctx.db.prisma.user.findUnique({ where: { email }, select: { ...USER_RECORD_SELECT, passwordHash: true } })
+    : null;
+  const valid = await verifyPassword(user?.passwordHash ?? (await dummyHash()), plausible ? input.password : '');
+  if (!user || !valid) throw new DomainError('UNAUTHENTICATED', LOGIN_FAILED);
+  return session(ctx, toUserRecord(user), settings);
+}
+
+function session(ctx: ServiceContext, user: UserRecord, settings: AuthSettings): AuthPayloadRecord {
+  const { token, expiresAt } = signAccessToken(settings.tokens, user, ctx.clock);
+  return { token, expiresAt, user };
+}
+
+let dummy: Promise<string> | undefined;
+
+/** A real argon2id hash of a random password, made once, with the same parameters as real ones. */
+function dummyHash(): Promise<string> {
+  dummy ??= hashPassword(randomBytes(24).toString('base64url'));
+  return dummy;
+}

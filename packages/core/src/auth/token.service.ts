@@ -1,0 +1,84 @@
+import jwt from 'jsonwebtoken';
+import type { Caller, Clock, Role } from '../shared/context.ts';
+import { unauthenticated } from '../shared/errors.ts';
+
+/** What signing and verifying an access token needs; built from the typed config by the API. */
+export interface TokenSettings {
+  secret: string;
+  issuer: string;
+  audience: string;
+  ttlSeconds: number;
+}
+
+/** The one algorithm we sign with and the only one we accept (no `none`, no RS/HS confusion). */
+const ALGORITHM = 'HS256' as const;
+const ROLES: readonly Role[] = ['ADMIN', 'USER'];
+
+/** The claims we put in a token: the user id as `sub`, plus role and email for the caller. */
+interface AccessClaims {
+  sub: string;
+  role: Role;
+  email: string;
+}
+
+/**
+ * Signs a short-lived HS256 access token. `iat`/`exp` come from `clock`, so tests can expire a
+ * token by moving the clock instead of sleeping.
+ */
+export function signAccessToken(
+  settings: TokenSettings,
+  user: { id: string; role: Role; email: string },
+  clock: Clock,
+): { token: string; expiresAt: Date } {
+  const iat = Math.floor(clock.now().getTime() / 1000);
+  const token = jwt.sign({ role: user.role, email: user.email, iat }, settings.secret, {
+    algorithm: ALGORITHM,
+    subject: user.id,
+    issuer: settings.issuer,
+    audience: settings.audience,
+    expiresIn: settings.ttlSeconds,
+  });
+  return { token, expiresAt: new Date((iat + settings.ttlSeconds) * 1000) };
+}
+
+/**
+ * Verifies signature, algorithm, issuer, audience and expiry (against `clock`) and returns the
+ * caller. Anything wrong is UNAUTHENTICATED with a message that says what to do, never why in
+ * detail (a forger learns nothing from "bad signature" vs "bad audience").
+ */
+export function verifyAccessToken(settings: TokenSettings, token: string, clock: Clock): Caller {
+  let payload: string | jwt.JwtPayload;
+  try {
+    payload = jwt.verify(token, settings.secret, {
+      algorithms: [ALGORITHM],
+      issuer: settings.issuer,
+      audience: settings.audience,
+      clockTimestamp: Math.floor(clock.now().getTime() / 1000),
+    });
+  } catch (error) {
+    if (error instanceof jwt.TokenExpiredError) throw unauthenticated('Your session has expired; sign in again');
+    throw unauthenticated('Invalid access token; sign in again');
+  }
+  const claims = payload as Partial<AccessClaims>;
+  if (
+    typeof payload !== 'object' ||
+    typeof claims.sub !== 'string' ||
+    typeof claims.email !== 'string' ||
+    !ROLES.includes(claims.role as Role)
+  ) {
+    throw unauthenticated('Invalid access token; sign in again');
+  }
+  return { userId: claims.sub, role: claims.role as Role, email: claims.email };
+}
+
+/**
+ * The token of an `Authorization: Bearer <token>` header (or of a graphql-ws
+ * `connectionParams.authorization`): `null` when there is none, UNAUTHENTICATED when the header
+ * is present but is not a bearer token.
+ */
+export function parseBearer(header: string | undefined | null): string | null {
+  if (header === undefined || header === null || header.trim() === '') return null;
+  const match = /^Bearer\s+([A-Za-z0-9_\-.=]+)\s*$/i.exec(header.trim());
+  if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>"');
+  return match[1];
+}
