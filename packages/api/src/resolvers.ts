@@ -1,5 +1,10 @@
 import type { NonEmptyArray } from 'type-graphql';
 import { AuthResolver } from './auth/auth.resolver.ts';
+import { BookResolver } from './books/book.resolver.ts';
+import { CodeResolver } from './codes/code.resolver.ts';
+import { CouponResolver, RedemptionResolver } from './coupons/coupon.resolver.ts';
+import { DistributionResolver, DistributionShareResolver } from './pools/distribution.resolver.ts';
+import { PoolResolver } from './pools/pool.resolver.ts';
 import { UserResolver } from './users/user.resolver.ts';
 
 /**
@@ -7,4 +12,5 @@ import { UserResolver } from './users/user.resolver.ts';
  * server/schema.ts builds the schema from this list and refuses a root field that does not
  * declare its access (`@Public()`, `@Authorized()` or `@Authorized('ADMIN')`).
  */
-export const resolvers: NonEmptyArray<Function> = [AuthResolver, UserResolver];
+export const resolvers: NonEmptyArray<Function> = [AuthResolver, UserResolver, CouponResolver, RedemptionResolver,
+  BookResolver, CodeResolver, PoolResolver, DistributionResolver, DistributionShareResolver];

@@ -76,13 +76,15 @@ async function listCoupons(ctx: ServiceContext, scope: Prisma.Sql, args: CouponL
   return toPage(rows.map(toCoupon), limit, count?.n ?? 0, (c) => encodeCursor([c.id]));
 }
 
-/** Coupons by id for DataLoader batching (one query for any number of ids). */
-export async function couponsByIds(ctx: ServiceContext, ids: readonly string[]): Promise<Array<CouponRecord | null>> {
+/**
+ * Coupons by id, in any order, for DataLoader batching (one query for any number of ids).
+ * `unsafe`: no authorization; callers reach these ids only through objects already authorized.
+ */
+export async function unsafeGetCouponsByIds(ctx: ServiceContext, ids: readonly string[]): Promise<CouponRecord[]> {
   const now = ctx.clock.now();
   const rows = await ctx.db.prisma.$queryRaw<CouponRow[]>(Prisma.sql`
     SELECT ${effectiveCouponColumns(now)} FROM coupon c WHERE c.id = ANY(${ids.map((id) => BigInt(id))}::bigint[])`);
-  const byId = new Map(rows.map((r) => [String(r.id), toCoupon(r)]));
-  return ids.map((id) => byId.get(id) ?? null);
+  return rows.map(toCoupon);
 }
 
 /**

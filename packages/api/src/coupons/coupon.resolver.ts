@@ -1,0 +1,124 @@
+import {
+  assignCoupon,
+  assignRandomCoupon,
+  type CouponRecord,
+  getCouponByCode,
+  listMyCoupons,
+  listRedemptions,
+  lockCoupon,
+  type RedemptionRecord,
+  redeemCoupon,
+  reverseRedemption,
+  unlockCoupon,
+  type UserRecord,
+} from '@coupons/core';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { type ConnectionShape, toConnection } from '../shared/connection.ts';
+import type { RequestContext } from '../shared/request-context.ts';
+import { JSONScalar } from '../shared/scalars.ts';
+import { User } from '../users/user.type.ts';
+import { CouponListArgs, RedemptionListArgs } from './coupon.args.ts';
+import { Coupon, CouponConnection, Redemption, RedemptionConnection } from './coupon.type.ts';
+
+const idempotencyKeyDoc = 'A retry with the same key returns the first result; reused with other arguments it is BAD_USER_INPUT.';
+
+@Resolver(() => Coupon)
+export class CouponResolver {
+  @Authorized()
+  @Query(() => Coupon, { nullable: true, description: 'A coupon by code. A USER sees only their own.' })
+  coupon(@Arg('code', () => String) code: string, @Ctx() ctx: RequestContext): Promise<CouponRecord | null> {
+    return getCouponByCode(ctx.service, code);
+  }
+
+  @Authorized()
+  @Query(() => CouponConnection, { description: "The caller's coupons, newest first." })
+  async myCoupons(@Args(() => CouponListArgs) args: CouponListArgs, @Ctx() ctx: RequestContext): Promise<ConnectionShape<CouponRecord>> {
+    return toConnection(await listMyCoupons(ctx.service, args), args.after);
+  }
+
+  @Authorized()
+  @Mutation(() => Coupon, { description: 'Assigns a random unassigned coupon of the book. userId: ADMIN only.' })
+  assignRandomCoupon(
+    @Arg('bookId', () => ID) bookId: string,
+    @Arg('userId', () => ID, { nullable: true }) userId: string | null,
+    @Arg('idempotencyKey', () => String, { nullable: true, description: idempotencyKeyDoc }) idempotencyKey: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<CouponRecord> {
+    return assignRandomCoupon(ctx.service, { bookId, userId, idempotencyKey });
+  }
+
+  @Authorized()
+  @Mutation(() => Coupon, { description: 'Assigns the coupon with this code. userId: ADMIN only.' })
+  assignCoupon(
+    @Arg('code', () => String) code: string,
+    @Arg('userId', () => ID, { nullable: true }) userId: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<CouponRecord> {
+    return assignCoupon(ctx.service, { code, userId });
+  }
+
+  @Authorized()
+  @Mutation(() => Coupon, { description: "Locks the caller's coupon for checkout for the book's lockTtlSeconds." })
+  lockCoupon(
+    @Arg('code', () => String) code: string,
+    @Arg('idempotencyKey', () => String, { nullable: true, description: idempotencyKeyDoc }) idempotencyKey: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<CouponRecord> {
+    return lockCoupon(ctx.service, { code, idempotencyKey });
+  }
+
+  @Authorized()
+  @Mutation(() => Coupon, { description: "Releases the caller's lock early." })
+  unlockCoupon(@Arg('code', () => String) code: string, @Ctx() ctx: RequestContext): Promise<CouponRecord> {
+    return unlockCoupon(ctx.service, { code });
+  }
+
+  @Authorized()
+  @Mutation(() => Redemption, { description: "Redeems the caller's locked coupon." })
+  redeemCoupon(
+    @Arg('code', () => String) code: string,
+    @Arg('idempotencyKey', () => String, { nullable: true, description: idempotencyKeyDoc }) idempotencyKey: string | null,
+    @Arg('metadata', () => JSONScalar, { nullable: true, description: 'A JSON object (order id …), at most 16 KB.' })
+    metadata: unknown,
+    @Ctx() ctx: RequestContext,
+  ): Promise<RedemptionRecord> {
+    return redeemCoupon(ctx.service, { code, idempotencyKey, metadata });
+  }
+
+  @FieldResolver(() => User, { nullable: true, description: 'The owner (batched).' })
+  user(@Root() coupon: CouponRecord, @Ctx() ctx: RequestContext): Promise<UserRecord | null> | null {
+    return coupon.assignedUserId ? ctx.loaders.userById.load(coupon.assignedUserId) : null;
+  }
+}
+
+@Resolver(() => Redemption)
+export class RedemptionResolver {
+  @Authorized()
+  @Query(() => RedemptionConnection, { description: 'Redemptions, newest first: a USER sees their own.' })
+  async redemptions(
+    @Args(() => RedemptionListArgs) args: RedemptionListArgs,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ConnectionShape<RedemptionRecord>> {
+    return toConnection(await listRedemptions(ctx.service, args), args.after);
+  }
+
+  @Authorized('ADMIN')
+  @Mutation(() => Redemption, { description: 'ADMIN: reverses a redemption (refund/cancel), giving the use back.' })
+  reverseRedemption(
+    @Arg('redemptionId', () => ID) redemptionId: string,
+    @Arg('reason', () => String) reason: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<RedemptionRecord> {
+    return reverseRedemption(ctx.service, { redemptionId, reason });
+  }
+
+  @FieldResolver(() => Coupon, { nullable: true, description: 'The redeemed coupon (batched).' })
+  coupon(@Root() redemption: RedemptionRecord, @Ctx() ctx: RequestContext): Promise<CouponRecord | null> {
+    return ctx.loaders.couponById.load(redemption.couponId);
+  }
+
+  @FieldResolver(() => User, { nullable: true, description: 'Who redeemed (batched).' })
+  user(@Root() redemption: RedemptionRecord, @Ctx() ctx: RequestContext): Promise<UserRecord | null> {
+    return ctx.loaders.userById.load(redemption.userId);
+  }
+}

@@ -1,0 +1,93 @@
+import { type Database, Prisma } from '@coupons/db';
+import { createTestDatabase } from '@coupons/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contextFor, createBook, createUser } from '../testing/fixtures.ts';
+import { assignCoupon, assignRandomCoupon, lockCoupon, redeemCoupon } from './index.ts';
+
+let db: Database;
+let drop: () => Promise<void>;
+
+beforeAll(async () => {
+  ({ db, drop } = await createTestDatabase({ poolSize: 20 }));
+});
+afterAll(async () => {
+  await drop();
+});
+
+const codesOf = (results: PromiseSettledResult<unknown>[]) =>
+  results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason?.code);
+
+describe('races (service level, real PostgreSQL, 20 connections)', () => {
+  it('1,000 concurrent random assigns for 100 codes: exactly 100 distinct winners, 900 SOLD_OUT', async () => {
+    const { bookId } = await createBook(db, 100);
+    const users = await Promise.all(Array.from({ length: 50 }, () => createUser(db)));
+    const results = await Promise.allSettled(
+      Array.from({ length: 1000 }, (_, i) => assignRandomCoupon(contextFor(db, users[i % 50]), { bookId })),
+    );
+    const wins = results.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<{ code: string }>).value);
+    expect(wins).toHaveLength(100);
+    expect(new Set(wins.map((w) => w.code)).size).toBe(100);
+    expect(codesOf(results).every((c) => c === 'SOLD_OUT')).toBe(true);
+    const [{ n }] = await db.prisma.$queryRaw<Array<{ n: number }>>(
+      Prisma.sql`SELECT count(*)::int AS n FROM coupon_event WHERE book_id = ${bookId}::uuid AND type = 'ASSIGNED'`,
+    );
+    expect(n).toBe(100);
+  });
+
+  it('50 concurrent assigns by one user with maxAssignmentsPerUser = 3: exactly 3', async () => {
+    const user = await createUser(db);
+    const { bookId, codes } = await createBook(db, 60, { maxAssignmentsPerUser: 3 });
+    const ctx = contextFor(db, user);
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) =>
+        i % 2 === 0 ? assignRandomCoupon(ctx, { bookId }) : assignCoupon(ctx, { code: codes[i] }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
+    expect(new Set(codesOf(results))).toEqual(new Set(['LIMIT_REACHED']));
+  });
+
+  it('20 concurrent redeems of one locked coupon: exactly one Redemption', async () => {
+    const user = await createUser(db);
+    const ctx = contextFor(db, user);
+    const { bookId } = await createBook(db, 1);
+    const coupon = await assignRandomCoupon(ctx, { bookId });
+    await lockCoupon(ctx, { code: coupon.code });
+    const results = await Promise.allSettled(Array.from({ length: 20 }, () => redeemCoupon(ctx, { code: coupon.code })));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(new Set(codesOf(results))).toEqual(new Set(['INVALID_STATE']));
+    const [{ n }] = await db.prisma.$queryRaw<Array<{ n: number }>>(
+      Prisma.sql`SELECT count(*)::int AS n FROM redemption WHERE coupon_id = ${BigInt(coupon.id)}`,
+    );
+    expect(n).toBe(1);
+  });
+
+  it('concurrent locks from two sessions of the owner: one lock', async () => {
+    const user = await createUser(db);
+    const { bookId } = await createBook(db, 1);
+    const coupon = await assignRandomCoupon(contextFor(db, user), { bookId });
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, () => lockCoupon(contextFor(db, user), { code: coupon.code })),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const [{ n }] = await db.prisma.$queryRaw<Array<{ n: number }>>(
+      Prisma.sql`SELECT count(*)::int AS n FROM coupon_event WHERE coupon_id = ${BigInt(coupon.id)} AND type = 'LOCKED'`,
+    );
+    expect(n).toBe(1);
+  });
+
+  it('multi-redemption: concurrent redeems of several coupons never pass maxRedemptionsPerUser', async () => {
+    const user = await createUser(db);
+    const ctx = contextFor(db, user);
+    const { bookId } = await createBook(db, 6, { allowMultipleRedemptions: true, maxRedemptionsPerUser: 2 });
+    const coupons = await Promise.all(Array.from({ length: 6 }, () => assignRandomCoupon(ctx, { bookId })));
+    await Promise.all(coupons.map((c) => lockCoupon(ctx, { code: c.code })));
+    const results = await Promise.allSettled(coupons.map((c) => redeemCoupon(ctx, { code: c.code })));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
+    expect(new Set(codesOf(results))).toEqual(new Set(['LIMIT_REACHED']));
+    const [{ redeemed }] = await db.prisma.$queryRaw<Array<{ redeemed: number }>>(
+      Prisma.sql`SELECT redeemed_count AS redeemed FROM user_book_counter WHERE user_id = ${user.userId}::uuid`,
+    );
+    expect(redeemed).toBe(2);
+  });
+});

@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import { type Database, Prisma } from '@coupons/db';
+import type { Caller, Clock, Role, ServiceContext } from '../shared/context.ts';
+
+/** A clock tests move by hand, so lock expiry needs no sleeping. */
+export class TestClock implements Clock {
+  constructor(private current = new Date()) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+  set(date: Date): void {
+    this.current = new Date(date);
+  }
+}
+
+/** Inserts a user directly (no argon2: these users never log in). */
+export async function createUser(db: Database, role: Role = 'USER'): Promise<Caller> {
+  const id = randomUUID();
+  const email = `${role.toLowerCase()}-${id.slice(0, 8)}@test.example`;
+  await db.prisma.$executeRaw(Prisma.sql`
+    INSERT INTO app_user (id, email, password_hash, role) VALUES (${id}::uuid, ${email}, 'not-a-hash', ${role}::"Role")`);
+  return { userId: id, role, email };
+}
+
+export interface BookOverrides {
+  maxAssignmentsPerUser?: number | null;
+  allowMultipleRedemptions?: boolean;
+  maxRedemptionsPerUser?: number | null;
+  lockTtlSeconds?: number;
+  validFrom?: Date | null;
+  validUntil?: Date | null;
+}
+
+/** Inserts a book with `couponCount` codes; returns its id and codes. */
+export async function createBook(
+  db: Database,
+  couponCount: number,
+  overrides: BookOverrides = {},
+): Promise<{ bookId: string; codes: string[] }> {
+  const bookId = randomUUID();
+  await db.prisma.$executeRaw(Prisma.sql`
+    INSERT INTO book (id, name, discount_type, discount_value, max_assignments_per_user, allow_multiple_redemptions,
+                      max_redemptions_per_user, lock_ttl_seconds, valid_from, valid_until)
+    VALUES (${bookId}::uuid, ${`Book ${bookId.slice(0, 8)}`}, 'PERCENTAGE', 10, ${overrides.maxAssignmentsPerUser ?? null}::int,
+            ${overrides.allowMultipleRedemptions ?? false}, ${overrides.maxRedemptionsPerUser ?? null}::int,
+            ${overrides.lockTtlSeconds ?? 300}, ${overrides.validFrom ?? null}::timestamptz, ${overrides.validUntil ?? null}::timestamptz)`);
+  const prefix = bookId.slice(0, 8).toUpperCase();
+  const codes = Array.from({ length: couponCount }, (_, i) => `T${prefix}-${i}`);
+  if (codes.length > 0) {
+    await db.prisma.$executeRaw(Prisma.sql`
+      INSERT INTO coupon (book_id, code) SELECT ${bookId}::uuid, unnest(${codes}::text[])`);
+  }
+  return { bookId, codes };
+}
+
+/** A service context for `caller` on `db`. */
+export function contextFor(db: Database, caller: Caller | null, clock: Clock = new TestClock()): ServiceContext {
+  return { db, caller, clock };
+}
