@@ -1,0 +1,140 @@
+import { badInput } from '../shared/errors.ts';
+import type { BookRecord, DiscountType } from './book.model.ts';
+
+/** What `createBook` accepts. Omitted optional fields take the documented defaults. */
+export interface CreateBookInput {
+  name: string;
+  description?: string | null;
+  discountType: DiscountType;
+  discountValue: number;
+  validFrom?: Date | null;
+  validUntil?: Date | null;
+  maxAssignmentsPerUser?: number | null;
+  allowMultipleRedemptions?: boolean | null;
+  maxRedemptionsPerUser?: number | null;
+  lockTtlSeconds?: number | null;
+  metadata?: unknown;
+}
+
+/**
+ * What `updateBook` accepts: `undefined` keeps a field, `null` clears a nullable one (and is
+ * BAD_USER_INPUT for a required one).
+ */
+export type UpdateBookInput = { [K in keyof CreateBookInput]?: CreateBookInput[K] | null };
+
+/** The editable fields of a book, validated and complete. */
+export type BookFields = Omit<BookRecord, 'id' | 'createdAt' | 'updatedAt'>;
+
+export const NAME_MAX = 200;
+export const DESCRIPTION_MAX = 2000;
+export const METADATA_MAX_BYTES = 16 * 1024;
+export const LOCK_TTL_DEFAULT = 300;
+export const LOCK_TTL_MAX = 86_400;
+/** discount_value is DECIMAL(12,2). */
+const FIXED_AMOUNT_MAX = 9_999_999_999.99;
+const INT4_MAX = 2_147_483_647;
+
+/** Validates a full create input and fills defaults; BAD_USER_INPUT names the first bad field. */
+export function validateCreateBook(input: CreateBookInput): BookFields {
+  return checkBookFields({
+    name: input.name,
+    description: input.description ?? null,
+    discountType: input.discountType,
+    discountValue: input.discountValue,
+    validFrom: input.validFrom ?? null,
+    validUntil: input.validUntil ?? null,
+    maxAssignmentsPerUser: input.maxAssignmentsPerUser ?? null,
+    allowMultipleRedemptions: input.allowMultipleRedemptions ?? false,
+    maxRedemptionsPerUser: input.maxRedemptionsPerUser ?? null,
+    lockTtlSeconds: input.lockTtlSeconds ?? LOCK_TTL_DEFAULT,
+    metadata: (input.metadata ?? {}) as Record<string, unknown>,
+  });
+}
+
+/**
+ * Merges an update into the current book and validates the result as a whole, so cross-field
+ * rules (validFrom < validUntil, percentage ≤ 100) hold whichever side changed.
+ */
+export function validateUpdateBook(current: BookRecord, input: UpdateBookInput): BookFields {
+  const pick = <K extends keyof BookFields>(key: K): BookFields[K] =>
+    (input[key as keyof UpdateBookInput] === undefined ? current[key] : input[key as keyof UpdateBookInput]) as BookFields[K];
+  for (const key of ['name', 'discountType', 'discountValue', 'allowMultipleRedemptions', 'lockTtlSeconds', 'metadata'] as const) {
+    if (input[key] === null) throw badInput(key, 'cannot be null');
+  }
+  return checkBookFields({
+    name: pick('name'),
+    description: pick('description'),
+    discountType: pick('discountType'),
+    discountValue: pick('discountValue'),
+    validFrom: pick('validFrom'),
+    validUntil: pick('validUntil'),
+    maxAssignmentsPerUser: pick('maxAssignmentsPerUser'),
+    allowMultipleRedemptions: pick('allowMultipleRedemptions'),
+    maxRedemptionsPerUser: pick('maxRedemptionsPerUser'),
+    lockTtlSeconds: pick('lockTtlSeconds'),
+    metadata: pick('metadata'),
+  });
+}
+
+function checkBookFields(fields: BookFields): BookFields {
+  const name = typeof fields.name === 'string' ? fields.name.trim() : '';
+  if (name.length < 1 || name.length > NAME_MAX) throw badInput('name', `must be 1 to ${NAME_MAX} characters`);
+  if (name.includes('\0')) throw badInput('name', 'must not contain NUL characters');
+  const description = fields.description === null ? null : String(fields.description).trim() || null;
+  if (description !== null && description.length > DESCRIPTION_MAX) {
+    throw badInput('description', `must be at most ${DESCRIPTION_MAX} characters`);
+  }
+  if (description?.includes('\0')) throw badInput('description', 'must not contain NUL characters');
+  if (fields.discountType !== 'PERCENTAGE' && fields.discountType !== 'FIXED_AMOUNT') {
+    throw badInput('discountType', 'must be PERCENTAGE or FIXED_AMOUNT');
+  }
+  checkDiscountValue(fields.discountType, fields.discountValue);
+  checkWindow(fields.validFrom, fields.validUntil);
+  checkLimit('maxAssignmentsPerUser', fields.maxAssignmentsPerUser);
+  checkLimit('maxRedemptionsPerUser', fields.maxRedemptionsPerUser);
+  if (typeof fields.allowMultipleRedemptions !== 'boolean') throw badInput('allowMultipleRedemptions', 'must be a boolean');
+  const ttl = fields.lockTtlSeconds;
+  if (!Number.isInteger(ttl) || ttl < 1 || ttl > LOCK_TTL_MAX) {
+    throw badInput('lockTtlSeconds', `must be an integer between 1 and ${LOCK_TTL_MAX}`);
+  }
+  return { ...fields, name, description, metadata: checkMetadata(fields.metadata) };
+}
+
+function checkDiscountValue(type: DiscountType, value: number): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw badInput('discountValue', 'must be a number greater than 0');
+  }
+  if (type === 'PERCENTAGE' && value > 100) throw badInput('discountValue', 'a percentage must be at most 100');
+  if (value > FIXED_AMOUNT_MAX) throw badInput('discountValue', `must be at most ${FIXED_AMOUNT_MAX}`);
+  if (Math.abs(Math.round(value * 100) - value * 100) > 1e-6) {
+    throw badInput('discountValue', 'must have at most 2 decimal places');
+  }
+}
+
+function checkWindow(from: Date | null, until: Date | null): void {
+  for (const [field, value] of [['validFrom', from], ['validUntil', until]] as const) {
+    if (value !== null && (!(value instanceof Date) || Number.isNaN(value.getTime()))) {
+      throw badInput(field, 'must be a valid date-time');
+    }
+  }
+  if (from && until && from.getTime() >= until.getTime()) throw badInput('validUntil', 'must be after validFrom');
+}
+
+function checkLimit(field: string, value: number | null): void {
+  if (value === null) return;
+  if (!Number.isInteger(value) || value < 1 || value > INT4_MAX) {
+    throw badInput(field, 'must be an integer of at least 1 (or null for unlimited)');
+  }
+}
+
+function checkMetadata(value: unknown): Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw badInput('metadata', 'must be a JSON object');
+  }
+  const json = JSON.stringify(value);
+  // PostgreSQL's jsonb cannot store U+0000; say so instead of failing in the database.
+  if (json.includes('\\u0000')) throw badInput('metadata', 'must not contain NUL characters');
+  const bytes = Buffer.byteLength(json, 'utf8');
+  if (bytes > METADATA_MAX_BYTES) throw badInput('metadata', `must be at most ${METADATA_MAX_BYTES} bytes of JSON (got ${bytes})`);
+  return value as Record<string, unknown>;
+}

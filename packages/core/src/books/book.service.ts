@@ -1,0 +1,119 @@
+import { Prisma } from '@coupons/db';
+import { requireAdmin } from '../auth/access.ts';
+import { requireCaller, type ServiceContext } from '../shared/context.ts';
+import { badInput, notFound } from '../shared/errors.ts';
+import { decodeCursor, encodeCursor, type Page, type PageArgs, pageSize, toPage } from '../shared/pagination.ts';
+import { requireUuid } from '../shared/validation.ts';
+import {
+  type BookFields,
+  type CreateBookInput,
+  type UpdateBookInput,
+  validateCreateBook,
+  validateUpdateBook,
+} from './book.input.ts';
+import { type BookRecord, toBookRecord } from './book.model.ts';
+
+/** Arguments of the `books` list. */
+export interface ListBooksArgs extends PageArgs {
+  /** Case-insensitive substring of the name. */
+  search?: string | null;
+}
+
+const SEARCH_MAX = 200;
+
+/** Creates a book (ADMIN; the API checks the role). */
+export async function createBook(ctx: ServiceContext, input: CreateBookInput): Promise<BookRecord> {
+  requireAdmin(ctx);
+  const fields = validateCreateBook(input);
+  const row = await ctx.db.prisma.book.create({ data: toRowData(fields) });
+  return toBookRecord(row);
+}
+
+/**
+ * Updates a book (ADMIN). The merge and validation happen against the current row; a concurrent
+ * update of the same book is last-writer-wins per request, which is what an admin form expects.
+ */
+export async function updateBook(ctx: ServiceContext, id: string, input: UpdateBookInput): Promise<BookRecord> {
+  requireAdmin(ctx);
+  const current = await requireBook(ctx, id);
+  const fields = validateUpdateBook(current, input);
+  const row = await ctx.db.prisma.book.update({ where: { id: current.id }, data: toRowData(fields) });
+  return toBookRecord(row);
+}
+
+/** The book with this id, or null (any signed-in user). A malformed id is BAD_USER_INPUT on `field`. */
+export async function getBook(ctx: ServiceContext, id: string): Promise<BookRecord | null> {
+  requireCaller(ctx);
+  return findBook(ctx, id);
+}
+
+/** {@link getBook} without the caller check, for services that did their own. */
+export async function findBook(ctx: ServiceContext, id: string, field = 'id'): Promise<BookRecord | null> {
+  const row = await ctx.db.prisma.book.findUnique({ where: { id: requireUuid(field, id) } });
+  return row ? toBookRecord(row) : null;
+}
+
+/** The book with this id, or NOT_FOUND. */
+export async function requireBook(ctx: ServiceContext, id: string, field = 'id'): Promise<BookRecord> {
+  const book = await findBook(ctx, id, field);
+  if (!book) throw notFound('Book', id);
+  return book;
+}
+
+/**
+ * Books by id in one query, in no particular order, skipping unknown ids. No authorization: it
+ * feeds the `bookById` DataLoader behind nested fields, whose parents decided visibility.
+ */
+export async function unsafeGetBooksByIds(ctx: ServiceContext, ids: readonly string[]): Promise<BookRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = await ctx.db.prisma.book.findMany({ where: { id: { in: [...ids] } } });
+  return rows.map(toBookRecord);
+}
+
+/**
+ * Lists books newest first, keyset-paginated on (createdAt, id) so pages stay stable while books
+ * are added; `totalCount` counts every match of the search, not just the page. The search is a
+ * case-insensitive substring in which `%` and `_` match themselves.
+ */
+export async function listBooks(ctx: ServiceContext, args: ListBooksArgs): Promise<Page<BookRecord>> {
+  requireCaller(ctx);
+  const limit = pageSize(args.first);
+  const filter = nameFilter(args.search);
+  const keyset = args.after ? afterCursor(args.after) : Prisma.empty;
+  const [rows, counted] = await Promise.all([
+    ctx.db.prisma.$queryRaw<Array<{ id: string }>>(Prisma.sql`
+      SELECT id::text AS id FROM book WHERE ${filter} ${keyset}
+      ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`),
+    ctx.db.prisma.$queryRaw<Array<{ n: number }>>(Prisma.sql`SELECT count(*)::int AS n FROM book WHERE ${filter}`),
+  ]);
+  // Ids by raw SQL (for the escaped ILIKE), then rows through Prisma for one mapping of types.
+  const byId = new Map(
+    (await ctx.db.prisma.book.findMany({ where: { id: { in: rows.map((r) => r.id) } } })).map((b) => [b.id, b]),
+  );
+  const books = rows.flatMap((r) => (byId.has(r.id) ? [toBookRecord(byId.get(r.id)!)] : []));
+  return toPage(books, limit, counted[0].n, (book) => encodeCursor([book.createdAt.toISOString(), book.id]));
+}
+
+function nameFilter(search: string | null | undefined): Prisma.Sql {
+  const needle = search?.trim() ?? '';
+  if (needle.length > SEARCH_MAX) throw badInput('search', `must be at most ${SEARCH_MAX} characters`);
+  if (needle === '') return Prisma.sql`TRUE`;
+  // `!` escapes LIKE's wildcards so the search is matched literally.
+  return Prisma.sql`name ILIKE ${`%${needle.replace(/[!%_]/g, (c) => `!${c}`)}%`} ESCAPE '!'`;
+}
+
+function afterCursor(after: string): Prisma.Sql {
+  const [createdAtIso, id] = decodeCursor(after, ['string', 'string']) as [string, string];
+  const createdAt = new Date(createdAtIso);
+  if (Number.isNaN(createdAt.getTime())) throw badInput('after', 'is not a valid cursor');
+  // Strictly after the cursor in (createdAt DESC, id DESC) order.
+  return Prisma.sql`AND (created_at, id) < (${createdAt}, ${requireUuid('after', id)}::uuid)`;
+}
+
+function toRowData(fields: BookFields) {
+  return {
+    ...fields,
+    discountValue: fields.discountValue.toFixed(2),
+    metadata: fields.metadata as Prisma.InputJsonValue,
+  };
+}

@@ -1,0 +1,4 @@
+export * from './book.model.ts';
+export * from './book.input.ts';
+export * from './book.service.ts';
+export * from './book.counts.ts';
