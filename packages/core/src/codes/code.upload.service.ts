@@ -1,0 +1,93 @@
+import { requireAdmin } from '../auth/access.ts';
+import { requireBook } from '../books/book.service.ts';
+import type { ServiceContext } from '../shared/context.ts';
+import { isDomainError } from '../shared/errors.ts';
+import { type CodeJobProgress, emitCodeJobProgress } from './code-job.events.ts';
+import { saveCodeJobProgress, startCodeJob } from './code-job.repository.ts';
+import type { CodeLineIssue } from './code.format.ts';
+import { insertCodesReportingExisting, withPgTransaction } from './code.insert.ts';
+import { classifyUploadLines, MAX_REPORTED_ISSUES, readUploadLines } from './code.upload.parse.ts';
+
+/** Arguments of `uploadCodes`: exactly one of `codes` and `csv`. */
+export interface UploadCodesArgs {
+  bookId: string;
+  codes?: readonly string[] | null;
+  csv?: string | null;
+}
+
+/** What an upload did, line by line. Issue lists are cut at {@link MAX_REPORTED_ISSUES}; the counts are exact. */
+export interface UploadCodesResult {
+  jobId: string;
+  inserted: number;
+  duplicates: CodeLineIssue[];
+  invalid: CodeLineIssue[];
+  duplicateCount: number;
+  invalidCount: number;
+}
+
+/** Valid codes per INSERT statement inside the upload's transaction. */
+export const UPLOAD_CHUNK_SIZE = 50_000;
+
+/**
+ * Uploads codes into a book (ADMIN). Lines are trimmed and upper-cased; invalid lines and
+ * repeats within the file are reported, not inserted. All valid codes are inserted in ONE
+ * transaction (all or nothing); codes that already exist in any book, including ones a
+ * concurrent upload commits meanwhile, are reported as ALREADY_EXISTS on their line.
+ */
+export async function uploadCodes(ctx: ServiceContext, args: UploadCodesArgs): Promise<UploadCodesResult> {
+  requireAdmin(ctx);
+  const lines = readUploadLines(args.codes, args.csv);
+  const book = await requireBook(ctx, args.bookId, 'bookId');
+  const { valid, invalid, duplicatesInFile, lineCount } = classifyUploadLines(lines);
+  let progress = await startCodeJob(ctx, book.id, 'UPLOAD', lineCount);
+  progress = { ...progress, invalid: invalid.length, duplicates: duplicatesInFile.length };
+  try {
+    const existing = await insertAll(ctx, progress, valid);
+    const alreadyExists: CodeLineIssue[] = existing
+      .map((code) => ({ line: valid.get(code) as number, code, reason: 'ALREADY_EXISTS' as const }));
+    const duplicates = [...duplicatesInFile, ...alreadyExists].sort((a, b) => a.line - b.line);
+    progress = {
+      ...progress,
+      status: 'COMPLETED',
+      processed: lineCount,
+      inserted: valid.size - existing.length,
+      duplicates: duplicates.length,
+    };
+    await saveCodeJobProgress(ctx, progress);
+    return {
+      jobId: progress.jobId,
+      inserted: progress.inserted,
+      duplicates: duplicates.slice(0, MAX_REPORTED_ISSUES),
+      invalid: invalid.slice(0, MAX_REPORTED_ISSUES),
+      duplicateCount: duplicates.length,
+      invalidCount: invalid.length,
+    };
+  } catch (error) {
+    const message = isDomainError(error) ? error.message : 'Upload failed; nothing was inserted';
+    await saveCodeJobProgress(ctx, { ...progress, status: 'FAILED', inserted: 0, error: message }).catch(() => {});
+    throw error;
+  }
+}
+
+/**
+ * Inserts every valid code in one transaction, chunk by chunk, sorted so that two uploads with
+ * overlapping codes take the unique index's entries in the same order (no deadlock: the later
+ * one waits, then reports the overlap as ALREADY_EXISTS). Progress is announced per chunk; the
+ * `code_job` row only gets the final numbers, since the chunks commit together.
+ */
+async function insertAll(ctx: ServiceContext, job: CodeJobProgress, valid: Map<string, number>): Promise<string[]> {
+  const sorted = [...valid.keys()].sort();
+  const actorId = ctx.caller?.userId ?? null;
+  return withPgTransaction(ctx.db.pool, async (client) => {
+    const existing: string[] = [];
+    for (let start = 0; start < sorted.length; start += UPLOAD_CHUNK_SIZE) {
+      const chunk = sorted.slice(start, start + UPLOAD_CHUNK_SIZE);
+      for (const code of await insertCodesReportingExisting(client, job.bookId, chunk, actorId)) existing.push(code);
+      const done = Math.min(start + UPLOAD_CHUNK_SIZE, sorted.length);
+      // Announced only (the row is not updated): these numbers commit with the transaction or never.
+      // Rejected lines count as processed from the start, so `processed` ends at `total`.
+      emitCodeJobProgress({ ...job, processed: job.total - sorted.length + done, inserted: done - existing.length });
+    }
+    return existing;
+  });
+}

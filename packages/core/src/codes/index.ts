@@ -1,0 +1,11 @@
+export * from './code.format.ts';
+export * from './code.random.ts';
+export * from './check-character.ts';
+export * from './code-job.events.ts';
+export { getCodeJob } from './code-job.repository.ts';
+export * from './code.generate.input.ts';
+export { generateCodes, waitForRunningCodeJobs, GENERATE_CHUNK_SIZE, type GenerateCodesResult } from './code.generate.ts';
+export * from './code.upload.parse.ts';
+export * from './code.upload.service.ts';
+export * from './code.export.ts';
+export * from './csv.format.ts';

@@ -1,0 +1,127 @@
+import { randomInt } from 'node:crypto';
+import { Prisma } from '@coupons/db';
+import type { SqlClient } from '../shared/sql.ts';
+import type { DistributionMode, PlanMember } from './distribution.plan.ts';
+
+const RANDOM_KEY_SPACE = 2_147_483_647;
+
+/** The pool's members with how many coupons of the book each has been assigned (no locks). */
+export async function readMembers(sql: SqlClient, poolId: string, bookId: string): Promise<PlanMember[]> {
+  const rows = await sql.$queryRaw<Array<{ user_id: string; assigned: number }>>(Prisma.sql`
+    SELECT pm.user_id::text, COALESCE(ubc.assigned_count, 0)::int AS assigned
+    FROM pool_member pm
+    LEFT JOIN user_book_counter ubc ON ubc.user_id = pm.user_id AND ubc.book_id = ${bookId}::uuid
+    WHERE pm.pool_id = ${poolId}::uuid
+    ORDER BY pm.user_id`);
+  return rows.map((r) => ({ userId: r.user_id, assignedCount: r.assigned }));
+}
+
+/** Unassigned coupons of the book (an index-only count over the partial pick index). */
+export async function countUnassigned(sql: SqlClient, bookId: string): Promise<number> {
+  const rows = await sql.$queryRaw<Array<{ n: number }>>(Prisma.sql`
+    SELECT count(*)::int AS n FROM coupon WHERE book_id = ${bookId}::uuid AND state = 'UNASSIGNED'`);
+  return rows[0].n;
+}
+
+/**
+ * Locks the members' counter rows for this book (creating missing ones at 0) and returns their
+ * assigned counts. Locks: one `user_book_counter` row per member, taken in user_id order (so two
+ * distributions over overlapping pools cannot deadlock). While we hold them, a concurrent
+ * assignRandomCoupon for one of these users waits at its counter upsert, and then re-checks its
+ * limit on our committed count: the plan's allowances cannot be spent behind our back.
+ */
+export async function lockMemberCounters(
+  sql: SqlClient,
+  bookId: string,
+  userIds: readonly string[],
+  maxPerUser: number | null,
+): Promise<Map<string, number>> {
+  await sql.$executeRaw(Prisma.sql`
+    INSERT INTO user_book_counter (user_id, book_id, assigned_count, redeemed_count, max_assignments)
+    SELECT u, ${bookId}::uuid, 0, 0, ${maxPerUser}::int FROM unnest(${[...userIds]}::uuid[]) AS u ORDER BY u
+    ON CONFLICT (user_id, book_id) DO NOTHING`);
+  const rows = await sql.$queryRaw<Array<{ user_id: string; assigned: number }>>(Prisma.sql`
+    SELECT user_id::text, assigned_count AS assigned FROM user_book_counter
+    WHERE book_id = ${bookId}::uuid AND user_id = ANY(${[...userIds]}::uuid[])
+    ORDER BY user_id
+    FOR UPDATE`);
+  return new Map(rows.map((r) => [r.user_id, r.assigned]));
+}
+
+/**
+ * Claims up to `limit` unassigned coupons of the book, walking the partial index
+ * `(book_id, random_key) WHERE state = 'UNASSIGNED'` from a random point and wrapping around.
+ * Locks: the claimed coupon rows, `FOR UPDATE SKIP LOCKED`. Rows another transaction holds
+ * (a concurrent assignRandomCoupon's pick) are skipped, not waited for; a row assigned meanwhile
+ * fails the `state = 'UNASSIGNED'` re-check under the lock and is skipped too. So every claimed
+ * row is ours alone until commit: no coupon can be handed out twice.
+ */
+export async function claimUnassigned(sql: SqlClient, bookId: string, limit: number): Promise<string[]> {
+  if (limit === 0) return [];
+  const point = randomInt(RANDOM_KEY_SPACE);
+  const claim = (range: Prisma.Sql, n: number) => sql.$queryRaw<Array<{ id: string }>>(Prisma.sql`
+    SELECT id::text FROM coupon
+    WHERE book_id = ${bookId}::uuid AND state = 'UNASSIGNED' AND ${range}
+    ORDER BY random_key LIMIT ${n}
+    FOR UPDATE SKIP LOCKED`);
+  const high = await claim(Prisma.sql`random_key >= ${point}`, limit);
+  const low = high.length < limit ? await claim(Prisma.sql`random_key < ${point}`, limit - high.length) : [];
+  return [...high, ...low].map((r) => r.id);
+}
+
+/**
+ * Assigns the claimed coupons (rows we hold locked) and writes one ASSIGNED event per coupon
+ * (actor = the admin, user = the recipient), in one statement. Returns the event ids.
+ */
+export async function assignClaimed(
+  sql: SqlClient,
+  args: { couponIds: string[]; userIds: string[]; actorId: string; now: Date },
+): Promise<string[]> {
+  const { couponIds, userIds, actorId, now } = args;
+  const rows = await sql.$queryRaw<Array<{ id: string }>>(Prisma.sql`
+    WITH plan AS (
+      SELECT * FROM unnest(${couponIds}::bigint[], ${userIds}::uuid[]) AS p(coupon_id, user_id)
+    ), upd AS (
+      UPDATE coupon c
+      SET state = 'ASSIGNED', assigned_user_id = plan.user_id, assigned_at = ${now}, updated_at = ${now}
+      FROM plan
+      WHERE c.id = plan.coupon_id AND c.state = 'UNASSIGNED'
+      RETURNING c.id, c.book_id, c.assigned_user_id
+    )
+    INSERT INTO coupon_event (coupon_id, book_id, type, from_state, to_state, actor_id, user_id, created_at)
+    SELECT id, book_id, 'ASSIGNED', 'UNASSIGNED', 'ASSIGNED', ${actorId}::uuid, assigned_user_id, ${now} FROM upd
+    RETURNING id::text AS id`);
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Adds each recipient's share to their counter with the same guard as a single assignment
+ * (`assigned_count + n <= max`). The rows are already locked by {@link lockMemberCounters}, so
+ * the guard holds by construction; it stays as the database-level backstop. Returns how many
+ * counters were updated.
+ */
+export async function addToCounters(
+  sql: SqlClient,
+  args: { bookId: string; userIds: string[]; counts: number[]; maxPerUser: number | null },
+): Promise<number> {
+  return sql.$executeRaw(Prisma.sql`
+    INSERT INTO user_book_counter AS u (user_id, book_id, assigned_count, redeemed_count, max_assignments)
+    SELECT x.user_id, ${args.bookId}::uuid, x.n, 0, ${args.maxPerUser}::int
+    FROM unnest(${args.userIds}::uuid[], ${args.counts}::int[]) AS x(user_id, n)
+    ON CONFLICT (user_id, book_id) DO UPDATE
+      SET assigned_count = u.assigned_count + EXCLUDED.assigned_count, max_assignments = EXCLUDED.max_assignments
+      WHERE EXCLUDED.max_assignments IS NULL OR u.assigned_count + EXCLUDED.assigned_count <= EXCLUDED.max_assignments`);
+}
+
+/** The Distribution row. */
+export async function insertDistribution(
+  sql: SqlClient,
+  args: { poolId: string; bookId: string; mode: DistributionMode; requested: number; assigned: number; createdById: string; now: Date },
+): Promise<{ id: string; created_at: Date }> {
+  const rows = await sql.$queryRaw<Array<{ id: string; created_at: Date }>>(Prisma.sql`
+    INSERT INTO distribution (pool_id, book_id, mode, requested, assigned, created_by_id, created_at)
+    VALUES (${args.poolId}::uuid, ${args.bookId}::uuid, ${args.mode}::"DistributionMode", ${args.requested},
+            ${args.assigned}, ${args.createdById}::uuid, ${args.now})
+    RETURNING id::text, created_at`);
+  return rows[0];
+}

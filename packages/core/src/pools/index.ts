@@ -1,0 +1,4 @@
+export * from './pool.service.ts';
+export * from './pool-member.service.ts';
+export * from './distribution.plan.ts';
+export * from './distribution.service.ts';

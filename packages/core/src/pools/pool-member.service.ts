@@ -1,0 +1,104 @@
+import { Prisma } from '@coupons/db';
+import { requireAdmin } from '../auth/access.ts';
+import type { ServiceContext } from '../shared/context.ts';
+import { badInput, notFound } from '../shared/errors.ts';
+import { decodeCursor, encodeCursor, type Page, type PageArgs, pageSize, toPage } from '../shared/pagination.ts';
+import { requireUuid } from '../shared/validation.ts';
+import { normalizeEmail } from '../users/email.ts';
+import type { UserRecord } from '../users/user.model.ts';
+import { type PoolRecord, requirePool } from './pool.service.ts';
+
+/** At most this many user ids plus emails per add or remove call. */
+export const POOL_MEMBERS_BATCH_MAX = 10_000;
+
+/** The pool after an add, and the emails that matched no user (nothing is added for them). */
+export interface AddPoolMembersResult {
+  pool: PoolRecord;
+  unknownEmails: string[];
+}
+
+/**
+ * Adds users to a pool (ADMIN), by id and/or by email (case-insensitive), in one statement.
+ * Adding a member twice is a no-op. Unknown ids are NOT_FOUND and nothing is added (ids come
+ * from a picker, so an unknown one is a bug); unknown emails are returned instead (they come
+ * from pasted lists, where a typo should not spoil the rest).
+ */
+export async function addPoolMembers(
+  ctx: ServiceContext,
+  args: { poolId: string; userIds?: readonly string[] | null; emails?: readonly string[] | null },
+): Promise<AddPoolMembersResult> {
+  requireAdmin(ctx);
+  const userIds = [...new Set((args.userIds ?? []).map((id) => requireUuid('userIds', id)))];
+  const emails = [...new Set((args.emails ?? []).map(normalizeEmail).filter((e) => e.length > 0))];
+  if (userIds.length + emails.length > POOL_MEMBERS_BATCH_MAX) {
+    throw badInput('userIds', `at most ${POOL_MEMBERS_BATCH_MAX} users per call`);
+  }
+  const pool = await requirePool(ctx, args.poolId);
+  const found = await ctx.db.prisma.$queryRaw<Array<{ id: string; email: string }>>(Prisma.sql`
+    SELECT id::text AS id, email FROM app_user
+    WHERE id = ANY(${userIds}::uuid[]) OR email = ANY(${emails}::text[])`);
+  const foundIds = new Set(found.map((u) => u.id));
+  const missingId = userIds.find((id) => !foundIds.has(id));
+  if (missingId) throw notFound('User', missingId);
+  const foundEmails = new Set(found.map((u) => u.email));
+  if (found.length > 0) {
+    // A user deleted between the two statements makes the FK fail: NOT_FOUND via the mapping.
+    await ctx.db.prisma.$executeRaw(Prisma.sql`
+      INSERT INTO pool_member (pool_id, user_id)
+      SELECT ${pool.id}::uuid, unnest(${found.map((u) => u.id)}::uuid[])
+      ON CONFLICT (pool_id, user_id) DO NOTHING`);
+  }
+  return { pool, unknownEmails: emails.filter((e) => !foundEmails.has(e)) };
+}
+
+/** Removes users from a pool (ADMIN); ids that are not members are ignored. */
+export async function removePoolMembers(
+  ctx: ServiceContext,
+  args: { poolId: string; userIds: readonly string[] },
+): Promise<PoolRecord> {
+  requireAdmin(ctx);
+  const userIds = [...new Set(args.userIds.map((id) => requireUuid('userIds', id)))];
+  if (userIds.length > POOL_MEMBERS_BATCH_MAX) throw badInput('userIds', `at most ${POOL_MEMBERS_BATCH_MAX} users per call`);
+  const pool = await requirePool(ctx, args.poolId);
+  await ctx.db.prisma.poolMember.deleteMany({ where: { poolId: pool.id, userId: { in: userIds } } });
+  return pool;
+}
+
+/** Member counts of many pools in one GROUP BY (the DataLoader batch behind `Pool.memberCount`). */
+export async function countPoolMembers(ctx: ServiceContext, poolIds: readonly string[]): Promise<number[]> {
+  if (poolIds.length === 0) return [];
+  const rows = await ctx.db.prisma.$queryRaw<Array<{ pool_id: string; n: number }>>(Prisma.sql`
+    SELECT pool_id::text, count(*)::int AS n FROM pool_member
+    WHERE pool_id = ANY(${[...poolIds]}::uuid[]) GROUP BY pool_id`);
+  const byId = new Map(rows.map((r) => [r.pool_id, r.n]));
+  return poolIds.map((id) => byId.get(id) ?? 0);
+}
+
+/**
+ * A pool's members in the order they were added (ADMIN), keyset-paginated on (addedAt, userId).
+ * The pool's existence is the parent's business; an unknown pool simply has no members.
+ */
+export async function listPoolMembers(ctx: ServiceContext, poolId: string, args: PageArgs): Promise<Page<UserRecord>> {
+  requireAdmin(ctx);
+  const limit = pageSize(args.first);
+  let keyset = Prisma.empty;
+  if (args.after) {
+    const [at, id] = decodeCursor(args.after, ['string', 'string']) as [string, string];
+    const addedAt = new Date(at);
+    if (Number.isNaN(addedAt.getTime())) throw badInput('after', 'is not a valid cursor');
+    keyset = Prisma.sql`AND (pm.added_at, pm.user_id) > (${addedAt}, ${requireUuid('after', id)}::uuid)`;
+  }
+  const pool = requireUuid('poolId', poolId);
+  type Row = { id: string; email: string; role: 'ADMIN' | 'USER'; created_at: Date; added_at: Date };
+  const [rows, counted] = await Promise.all([
+    ctx.db.prisma.$queryRaw<Row[]>(Prisma.sql`
+      SELECT u.id::text AS id, u.email, u.role::text AS role, u.created_at, pm.added_at
+      FROM pool_member pm JOIN app_user u ON u.id = pm.user_id
+      WHERE pm.pool_id = ${pool}::uuid ${keyset}
+      ORDER BY pm.added_at, pm.user_id LIMIT ${limit + 1}`),
+    countPoolMembers(ctx, [pool]),
+  ]);
+  const cursors = new Map(rows.map((r) => [r.id, encodeCursor([r.added_at.toISOString(), r.id])]));
+  const users = rows.map((r) => ({ id: r.id, email: r.email, role: r.role, createdAt: r.created_at }));
+  return toPage(users, limit, counted[0], (u) => cursors.get(u.id) as string);
+}

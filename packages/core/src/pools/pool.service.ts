@@ -1,0 +1,89 @@
+import { Prisma } from '@coupons/db';
+import { requireAdmin } from '../auth/access.ts';
+import type { ServiceContext } from '../shared/context.ts';
+import { badInput, notFound } from '../shared/errors.ts';
+import { decodeCursor, encodeCursor, type Page, type PageArgs, pageSize, toPage } from '../shared/pagination.ts';
+import { requireUuid } from '../shared/validation.ts';
+
+/** A pool of users for bulk distribution. */
+export interface PoolRecord {
+  id: string;
+  name: string;
+  description: string | null;
+  createdAt: Date;
+}
+
+export const POOL_NAME_MAX = 200;
+const POOL_DESCRIPTION_MAX = 2000;
+
+/** Creates a pool (ADMIN). */
+export async function createPool(
+  ctx: ServiceContext,
+  args: { name: string; description?: string | null },
+): Promise<PoolRecord> {
+  requireAdmin(ctx);
+  const name = typeof args.name === 'string' ? args.name.trim() : '';
+  if (name.length < 1 || name.length > POOL_NAME_MAX || name.includes('\0')) {
+    throw badInput('name', `must be 1 to ${POOL_NAME_MAX} characters`);
+  }
+  const description = args.description?.trim() || null;
+  if (description !== null && (description.length > POOL_DESCRIPTION_MAX || description.includes('\0'))) {
+    throw badInput('description', `must be at most ${POOL_DESCRIPTION_MAX} characters`);
+  }
+  const row = await ctx.db.prisma.pool.create({ data: { name, description } });
+  return toPoolRecord(row);
+}
+
+/** A pool by id, or null (ADMIN). */
+export async function getPool(ctx: ServiceContext, id: string): Promise<PoolRecord | null> {
+  requireAdmin(ctx);
+  return findPool(ctx, id, 'id');
+}
+
+/** A pool by id, or null, without the role check (for services that did it). */
+export async function findPool(ctx: ServiceContext, id: string, field = 'poolId'): Promise<PoolRecord | null> {
+  const row = await ctx.db.prisma.pool.findUnique({ where: { id: requireUuid(field, id) } });
+  return row ? toPoolRecord(row) : null;
+}
+
+/** A pool by id, or NOT_FOUND. */
+export async function requirePool(ctx: ServiceContext, id: string, field = 'poolId'): Promise<PoolRecord> {
+  const pool = await findPool(ctx, id, field);
+  if (!pool) throw notFound('Pool', id);
+  return pool;
+}
+
+/** Pools newest first (ADMIN), keyset-paginated on (createdAt, id). */
+export async function listPools(ctx: ServiceContext, args: PageArgs): Promise<Page<PoolRecord>> {
+  requireAdmin(ctx);
+  const limit = pageSize(args.first);
+  let keyset = Prisma.empty;
+  if (args.after) {
+    const [at, id] = decodeCursor(args.after, ['string', 'string']) as [string, string];
+    const createdAt = new Date(at);
+    if (Number.isNaN(createdAt.getTime())) throw badInput('after', 'is not a valid cursor');
+    keyset = Prisma.sql`WHERE (created_at, id) < (${createdAt}, ${requireUuid('after', id)}::uuid)`;
+  }
+  const [rows, counted] = await Promise.all([
+    ctx.db.prisma.$queryRaw<Array<{ id: string; name: string; description: string | null; created_at: Date }>>(Prisma.sql`
+      SELECT id::text AS id, name, description, created_at FROM pool ${keyset}
+      ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`),
+    ctx.db.prisma.pool.count(),
+  ]);
+  const pools = rows.map((r) => ({ id: r.id, name: r.name, description: r.description, createdAt: r.created_at }));
+  return toPage(pools, limit, counted, (p) => encodeCursor([p.createdAt.toISOString(), p.id]));
+}
+
+/**
+ * Pools by id in one query, in no particular order, skipping unknown ids. No authorization: it
+ * feeds the `poolById` DataLoader behind nested fields (a distribution's pool).
+ */
+export async function unsafeGetPoolsByIds(ctx: ServiceContext, ids: readonly string[]): Promise<PoolRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = await ctx.db.prisma.pool.findMany({ where: { id: { in: [...ids] } } });
+  return rows.map(toPoolRecord);
+}
+
+function toPoolRecord(row: { id: string; name: string; description: string | null; createdAt: Date }): PoolRecord {
+  return { id: row.id, name: row.name, description: row.description, createdAt: row.createdAt };
+}
