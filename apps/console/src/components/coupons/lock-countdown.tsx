@@ -1,0 +1,34 @@
+'use client';
+
+import { useServerNow } from '@/lib/clock/server-clock';
+import { describeDuration, formatCountdown } from '@/lib/format/format';
+
+/**
+ * Time left on a checkout lock, on the server's clock. At zero it says "expiring" rather than
+ * pretending the lock is gone: the coupon only leaves LOCKED when the server's LOCK_EXPIRED
+ * event arrives, and then this component is no longer rendered.
+ */
+export function LockCountdown({ lockExpiresAt }: { lockExpiresAt: string }) {
+  const now = useServerNow();
+  const expiresAt = Date.parse(lockExpiresAt);
+  if (!now || Number.isNaN(expiresAt)) return null;
+  const remaining = Math.max(0, (expiresAt - now) / 1000);
+  const seconds = Math.ceil(remaining);
+  if (seconds <= 0) {
+    return (
+      <span className="countdown countdown--expired" role="timer" data-remaining-seconds={0}>
+        Lock expiring…
+      </span>
+    );
+  }
+  return (
+    <span
+      className={`countdown${seconds <= 10 ? ' countdown--urgent' : ''}`}
+      role="timer"
+      aria-label={`Lock expires in ${describeDuration(seconds)}`}
+      data-remaining-seconds={seconds}
+    >
+      <span aria-hidden="true">⏱</span> {formatCountdown(seconds)}
+    </span>
+  );
+}

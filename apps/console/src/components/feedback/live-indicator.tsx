@@ -1,0 +1,16 @@
+'use client';
+
+import { useLiveStatus } from '@/lib/apollo/live-status';
+
+const TEXT = { idle: 'Connecting…', connecting: 'Connecting…', live: 'Live', offline: 'Offline — reconnecting' } as const;
+
+/** Shows whether live updates are flowing, so a quiet screen is not mistaken for a stuck one. */
+export function LiveIndicator() {
+  const status = useLiveStatus();
+  return (
+    <span className={`live live--${status}`} role="status">
+      <span className="live__dot" aria-hidden="true" />
+      {TEXT[status]}
+    </span>
+  );
+}

@@ -1,0 +1,76 @@
+'use client';
+
+import { ApolloProvider } from '@apollo/client/react';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useRef, useState } from 'react';
+import { type ApolloSession, createApolloClient } from '@/lib/apollo/create-apollo-client';
+import { SessionProvider, useSession } from '@/lib/auth/session-context';
+import { type ConsoleConfig, loadConsoleConfig } from '@/lib/config/runtime-config';
+import { ToastProvider } from '../toast/toast-provider';
+
+const ConfigContext = createContext<ConsoleConfig | null>(null);
+
+/** Where the API lives, as resolved from `/config.json` at start-up. */
+export function useConsoleConfig(): ConsoleConfig {
+  const value = useContext(ConfigContext);
+  if (!value) throw new Error('useConsoleConfig must be used inside <AppProviders>');
+  return value;
+}
+
+/** Everything the pages need: runtime config, session, the session's Apollo client, toasts. */
+export function AppProviders({ children }: { children: ReactNode }) {
+  const [config, setConfig] = useState<ConsoleConfig | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+
+  const load = useCallback(() => {
+    setFailure(null);
+    loadConsoleConfig().then(setConfig, (error: unknown) => setFailure(error instanceof Error ? error.message : String(error)));
+  }, []);
+
+  useEffect(load, [load]);
+
+  if (failure) {
+    return (
+      <div className="boot boot--error" role="alert">
+        <p>The console could not start: {failure}</p>
+        <button type="button" className="btn" onClick={load}>
+          Try again
+        </button>
+      </div>
+    );
+  }
+  if (!config) {
+    return (
+      <div className="boot" role="status">
+        <span className="spinner" aria-hidden="true" /> Starting the console…
+      </div>
+    );
+  }
+  return (
+    <ConfigContext.Provider value={config}>
+      <SessionProvider>
+        <ToastProvider>
+          <SessionApollo config={config}>{children}</SessionApollo>
+        </ToastProvider>
+      </SessionProvider>
+    </ConfigContext.Provider>
+  );
+}
+
+/** Builds one Apollo client per session token and tears it down when the session changes. */
+function SessionApollo({ config, children }: { config: ConsoleConfig; children: ReactNode }) {
+  const { session, signOut } = useSession();
+  const token = session?.token ?? null;
+  const signOutRef = useRef(signOut);
+  signOutRef.current = signOut;
+
+  const [apollo, setApollo] = useState<{ token: string | null; session: ApolloSession } | null>(null);
+  useEffect(() => {
+    const created = createApolloClient({ config, token, onUnauthenticated: () => signOutRef.current('expired') });
+    setApollo({ token, session: created });
+    return () => created.dispose();
+  }, [config, token]);
+
+  // Never render with the previous session's client (it is being disposed).
+  if (!apollo || apollo.token !== token) return null;
+  return <ApolloProvider client={apollo.session.client}>{children}</ApolloProvider>;
+}

@@ -1,0 +1,81 @@
+'use client';
+
+import { useMutation } from '@apollo/client/react';
+import Link from 'next/link';
+import { useRouter, useSearchParams } from 'next/navigation';
+import { type FormEvent, useState } from 'react';
+import { Field } from '@/components/forms/field';
+import { useSession } from '@/lib/auth/session-context';
+import { describeError } from '@/lib/errors/describe-error';
+import { LoginMutation } from './auth.documents';
+import { safeNextPath } from './safe-next-path';
+
+const REASONS: Record<string, string> = {
+  expired: 'Your session has expired. Sign in again to continue.',
+  'signed-out': 'You have signed out.',
+};
+
+export function SignInForm() {
+  const router = useRouter();
+  const params = useSearchParams();
+  const { signIn } = useSession();
+  const [login, { loading }] = useMutation(LoginMutation);
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<{ code: string; message: string } | null>(null);
+  const reason = REASONS[params.get('reason') ?? ''];
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setError(null);
+    try {
+      const { data } = await login({ variables: { email: email.trim(), password } });
+      if (!data) throw new Error('The API returned no session');
+      signIn(data.login.token, data.login.user);
+      router.replace(safeNextPath(params.get('next')));
+    } catch (failure) {
+      const described = describeError(failure);
+      setError({ code: described.code, message: described.message });
+    }
+  }
+
+  return (
+    <form className="auth-card card" onSubmit={submit} noValidate aria-labelledby="sign-in-title">
+      <h1 id="sign-in-title">Sign in</h1>
+      {reason ? (
+        <p className={`notice ${params.get('reason') === 'expired' ? 'notice--warning' : 'notice--info'}`} role="status">
+          {reason}
+        </p>
+      ) : null}
+      {error ? (
+        <p className="notice notice--error" role="alert">
+          <code>{error.code}</code> {error.message}
+        </p>
+      ) : null}
+      <Field id="sign-in-email" label="Email">
+        {(control) => (
+          <input {...control} type="email" name="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        )}
+      </Field>
+      <Field id="sign-in-password" label="Password">
+        {(control) => (
+          <input
+            {...control}
+            type="password"
+            name="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        )}
+      </Field>
+      <button type="submit" className="btn btn--primary btn--block" disabled={loading || !email || !password}>
+        {loading ? 'Signing in…' : 'Sign in'}
+      </button>
+      <p className="auth-card__switch">
+        New here? <Link href="/register">Create an account</Link>
+      </p>
+    </form>
+  );
+}

@@ -1,0 +1,156 @@
+import { isoToLocalInput, localInputToIso } from '@/lib/format/format';
+
+/** The book form's state: strings, exactly as typed, so a half-typed number is not lost. */
+export interface BookFormValues {
+  name: string;
+  description: string;
+  discountType: 'PERCENTAGE' | 'FIXED_AMOUNT';
+  discountValue: string;
+  validFrom: string;
+  validUntil: string;
+  maxAssignmentsPerUser: string;
+  allowMultipleRedemptions: boolean;
+  maxRedemptionsPerUser: string;
+  lockTtlSeconds: string;
+  metadata: string;
+}
+
+export type BookFormErrors = Partial<Record<keyof BookFormValues | 'form', string>>;
+
+export const EMPTY_BOOK_FORM: BookFormValues = {
+  name: '',
+  description: '',
+  discountType: 'PERCENTAGE',
+  discountValue: '',
+  validFrom: '',
+  validUntil: '',
+  maxAssignmentsPerUser: '1',
+  allowMultipleRedemptions: false,
+  maxRedemptionsPerUser: '',
+  lockTtlSeconds: '300',
+  metadata: '',
+};
+
+/** The book as the API returns it, for an edit form. */
+export interface BookLike {
+  name: string;
+  description: string | null;
+  discountType: string;
+  discountValue: unknown;
+  validFrom: string | null;
+  validUntil: string | null;
+  maxAssignmentsPerUser: number | null;
+  allowMultipleRedemptions: boolean;
+  maxRedemptionsPerUser: number | null;
+  lockTtlSeconds: number;
+  metadata: unknown;
+}
+
+export function bookToFormValues(book: BookLike): BookFormValues {
+  const metadata = book.metadata && typeof book.metadata === 'object' && Object.keys(book.metadata).length > 0 ? JSON.stringify(book.metadata, null, 2) : '';
+  return {
+    name: book.name,
+    description: book.description ?? '',
+    discountType: book.discountType === 'FIXED_AMOUNT' ? 'FIXED_AMOUNT' : 'PERCENTAGE',
+    discountValue: String(book.discountValue ?? ''),
+    validFrom: isoToLocalInput(book.validFrom),
+    validUntil: isoToLocalInput(book.validUntil),
+    maxAssignmentsPerUser: book.maxAssignmentsPerUser == null ? '' : String(book.maxAssignmentsPerUser),
+    allowMultipleRedemptions: book.allowMultipleRedemptions,
+    maxRedemptionsPerUser: book.maxRedemptionsPerUser == null ? '' : String(book.maxRedemptionsPerUser),
+    lockTtlSeconds: String(book.lockTtlSeconds),
+    metadata,
+  };
+}
+
+/** What the API receives: shared by CreateBookInput and UpdateBookInput. */
+export interface BookInput {
+  name: string;
+  description: string | null;
+  discountType: 'PERCENTAGE' | 'FIXED_AMOUNT';
+  discountValue: number;
+  validFrom: string | null;
+  validUntil: string | null;
+  maxAssignmentsPerUser: number | null;
+  allowMultipleRedemptions: boolean;
+  maxRedemptionsPerUser: number | null;
+  lockTtlSeconds: number;
+  metadata: Record<string, unknown>;
+}
+
+const WHOLE = /^\d+$/;
+
+/**
+ * Checks the form the way the API will, so most mistakes are caught inline before a round trip.
+ * The API stays the authority: its BAD_USER_INPUT errors land on the same fields.
+ */
+export function validateBookForm(values: BookFormValues): { input: BookInput | null; errors: BookFormErrors } {
+  const errors: BookFormErrors = {};
+  const name = values.name.trim();
+  if (!name) errors.name = 'Give the book a name.';
+  else if (name.length > 200) errors.name = 'Keep the name under 200 characters.';
+
+  const discount = Number(values.discountValue);
+  if (values.discountValue.trim() === '' || Number.isNaN(discount)) errors.discountValue = 'Enter the discount as a number.';
+  else if (discount <= 0) errors.discountValue = 'The discount must be more than 0.';
+  else if (values.discountType === 'PERCENTAGE' && discount > 100) errors.discountValue = 'A percentage cannot be more than 100.';
+
+  const validFrom = localInputToIso(values.validFrom);
+  const validUntil = localInputToIso(values.validUntil);
+  if (values.validFrom && !validFrom) errors.validFrom = 'Enter a valid date and time.';
+  if (values.validUntil && !validUntil) errors.validUntil = 'Enter a valid date and time.';
+  if (validFrom && validUntil && Date.parse(validUntil) <= Date.parse(validFrom)) errors.validUntil = 'The end must be after the start.';
+
+  const maxAssignments = optionalWhole(values.maxAssignmentsPerUser);
+  if (maxAssignments === false) errors.maxAssignmentsPerUser = 'Enter a whole number of at least 1, or leave empty for no limit.';
+  const maxRedemptions = values.allowMultipleRedemptions ? optionalWhole(values.maxRedemptionsPerUser) : null;
+  if (maxRedemptions === false) errors.maxRedemptionsPerUser = 'Enter a whole number of at least 1, or leave empty for no limit.';
+
+  const ttl = values.lockTtlSeconds.trim();
+  if (!WHOLE.test(ttl) || Number(ttl) < 1) errors.lockTtlSeconds = 'Enter the lock time in whole seconds (at least 1).';
+  else if (Number(ttl) > 86_400) errors.lockTtlSeconds = 'A lock can last at most one day (86,400 seconds).';
+
+  let metadata: Record<string, unknown> = {};
+  if (values.metadata.trim()) {
+    try {
+      const parsed: unknown = JSON.parse(values.metadata);
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) errors.metadata = 'Metadata must be a JSON object, like {"channel": "web"}.';
+      else metadata = parsed as Record<string, unknown>;
+    } catch {
+      errors.metadata = 'This is not valid JSON.';
+    }
+  }
+
+  if (Object.keys(errors).length > 0) return { input: null, errors };
+  return {
+    errors,
+    input: {
+      name,
+      description: values.description.trim() || null,
+      discountType: values.discountType,
+      discountValue: discount,
+      validFrom,
+      validUntil,
+      maxAssignmentsPerUser: maxAssignments === false ? null : maxAssignments,
+      allowMultipleRedemptions: values.allowMultipleRedemptions,
+      maxRedemptionsPerUser: maxRedemptions === false ? null : maxRedemptions,
+      lockTtlSeconds: Number(ttl),
+      metadata,
+    },
+  };
+}
+
+/** null for empty (no limit), the number when valid, false when invalid. */
+function optionalWhole(raw: string): number | null | false {
+  const value = raw.trim();
+  if (value === '') return null;
+  if (!WHOLE.test(value) || Number(value) < 1) return false;
+  return Number(value);
+}
+
+/** Maps an API field path (`input.discountValue`) onto a form field, when it is one. */
+export function formFieldOf(apiField: string | null): keyof BookFormValues | null {
+  if (!apiField) return null;
+  const last = apiField.split('.').pop() ?? '';
+  return last in EMPTY_BOOK_FORM ? (last as keyof BookFormValues) : null;
+}

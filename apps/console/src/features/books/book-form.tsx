@@ -1,0 +1,151 @@
+'use client';
+
+import Link from 'next/link';
+import { type FormEvent, useRef, useState } from 'react';
+import { Field } from '@/components/forms/field';
+import { describeError } from '@/lib/errors/describe-error';
+import { type BookFormErrors, type BookFormValues, type BookInput, formFieldOf, validateBookForm } from './book-form-values';
+
+interface BookFormProps {
+  initialValues: BookFormValues;
+  submitLabel: string;
+  cancelHref: string;
+  /** Saves the input; throws the API error, which the form maps onto its fields. */
+  onSubmit(input: BookInput): Promise<void>;
+}
+
+/** Create and edit a book, with every rule checked inline and the API's errors shown in place. */
+export function BookForm({ initialValues, submitLabel, cancelHref, onSubmit }: BookFormProps) {
+  const [values, setValues] = useState(initialValues);
+  const [errors, setErrors] = useState<BookFormErrors>({});
+  const [saving, setSaving] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+
+  const set = <K extends keyof BookFormValues>(key: K, value: BookFormValues[K]) => {
+    setValues((v) => ({ ...v, [key]: value }));
+    // Clear the field's error as soon as it is edited; it is checked again on submit.
+    if (errors[key]) setErrors((e) => ({ ...e, [key]: undefined }));
+  };
+
+  const focusFirstInvalid = () => {
+    requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+  };
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const { input, errors: found } = validateBookForm(values);
+    setErrors(found);
+    if (!input) {
+      focusFirstInvalid();
+      return;
+    }
+    setSaving(true);
+    try {
+      await onSubmit(input);
+    } catch (failure) {
+      const described = describeError(failure);
+      const field = formFieldOf(described.field);
+      const message = described.field && described.message.startsWith(`${described.field}:`) ? described.message.slice(described.field.length + 1).trim() : described.message;
+      setErrors(field ? { [field]: message } : { form: `${described.code}: ${described.message}` });
+      focusFirstInvalid();
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  const text = (key: keyof BookFormValues) => ({
+    value: values[key] as string,
+    onChange: (e: { target: { value: string } }) => set(key, e.target.value as never),
+  });
+
+  return (
+    <form ref={formRef} className="form card" onSubmit={submit} noValidate>
+      {errors.form ? (
+        <p className="notice notice--error" role="alert">
+          {errors.form}
+        </p>
+      ) : null}
+
+      <fieldset className="form__section">
+        <legend>Campaign</legend>
+        <Field id="book-name" label="Name" error={errors.name}>
+          {(c) => <input {...c} type="text" required maxLength={200} {...text('name')} />}
+        </Field>
+        <Field id="book-description" label="Description" hint="Optional. Shown to admins only." error={errors.description}>
+          {(c) => <textarea {...c} rows={2} {...text('description')} />}
+        </Field>
+      </fieldset>
+
+      <fieldset className="form__section">
+        <legend>Discount</legend>
+        <div className="form__row">
+          <Field id="book-discount-type" label="Type">
+            {(c) => (
+              <select {...c} value={values.discountType} onChange={(e) => set('discountType', e.target.value as BookFormValues['discountType'])}>
+                <option value="PERCENTAGE">Percentage</option>
+                <option value="FIXED_AMOUNT">Fixed amount</option>
+              </select>
+            )}
+          </Field>
+          <Field id="book-discount-value" label={values.discountType === 'PERCENTAGE' ? 'Percent off' : 'Amount off'} error={errors.discountValue}>
+            {(c) => <input {...c} type="number" inputMode="decimal" min={0} step="0.01" required {...text('discountValue')} />}
+          </Field>
+        </div>
+      </fieldset>
+
+      <fieldset className="form__section">
+        <legend>Validity</legend>
+        <div className="form__row">
+          <Field id="book-valid-from" label="Valid from" hint="Empty: from now on." error={errors.validFrom}>
+            {(c) => <input {...c} type="datetime-local" {...text('validFrom')} />}
+          </Field>
+          <Field id="book-valid-until" label="Valid until" hint="Empty: no end." error={errors.validUntil}>
+            {(c) => <input {...c} type="datetime-local" {...text('validUntil')} />}
+          </Field>
+        </div>
+      </fieldset>
+
+      <fieldset className="form__section">
+        <legend>Limits</legend>
+        <div className="form__row">
+          <Field id="book-max-assignments" label="Coupons per user" hint="Empty: no limit." error={errors.maxAssignmentsPerUser}>
+            {(c) => <input {...c} type="number" inputMode="numeric" min={1} step={1} {...text('maxAssignmentsPerUser')} />}
+          </Field>
+          <Field id="book-lock-ttl" label="Lock time (seconds)" hint="How long a checkout reserves a coupon." error={errors.lockTtlSeconds}>
+            {(c) => <input {...c} type="number" inputMode="numeric" min={1} step={1} required {...text('lockTtlSeconds')} />}
+          </Field>
+        </div>
+        <div className="checkbox">
+          <input
+            id="book-multi"
+            type="checkbox"
+            checked={values.allowMultipleRedemptions}
+            onChange={(e) => set('allowMultipleRedemptions', e.target.checked)}
+          />
+          <label htmlFor="book-multi">Allow a coupon to be redeemed more than once</label>
+        </div>
+        {values.allowMultipleRedemptions ? (
+          <Field id="book-max-redemptions" label="Redemptions per user" hint="Empty: no limit." error={errors.maxRedemptionsPerUser}>
+            {(c) => <input {...c} type="number" inputMode="numeric" min={1} step={1} {...text('maxRedemptionsPerUser')} />}
+          </Field>
+        ) : null}
+      </fieldset>
+
+      <fieldset className="form__section">
+        <legend>Metadata</legend>
+        <Field id="book-metadata" label="Metadata (JSON)" hint='Optional, free-form, e.g. {"channel": "web"}.' error={errors.metadata}>
+          {(c) => <textarea {...c} rows={3} className="mono" spellCheck={false} {...text('metadata')} />}
+        </Field>
+      </fieldset>
+
+      <div className="form__actions">
+        <button type="submit" className="btn btn--primary" disabled={saving}>
+          {saving ? 'Saving…' : submitLabel}
+        </button>
+        <Link href={cancelHref} className="btn btn--ghost">
+          Cancel
+        </Link>
+      </div>
+    </form>
+  );
+}

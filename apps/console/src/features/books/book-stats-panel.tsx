@@ -1,0 +1,81 @@
+'use client';
+
+import { useSubscription } from '@apollo/client/react';
+import { useState } from 'react';
+import { Sparkline } from '@/components/charts/sparkline';
+import { LiveIndicator } from '@/components/feedback/live-indicator';
+import { noteServerTime } from '@/lib/clock/server-clock';
+import { formatCount } from '@/lib/format/format';
+import { BookStatsSubscription } from './book-detail.documents';
+
+export interface StatCounts {
+  unassigned: number;
+  assigned: number;
+  locked: number;
+  redeemed: number;
+}
+
+interface Sample {
+  at: number;
+  redemptionsLastMinute: number;
+  unassigned: number;
+}
+
+const MAX_SAMPLES = 60;
+
+/**
+ * Live counts of a book and two small trends (redemptions per minute, codes left). The initial
+ * numbers come from the book query; `bookStats` replaces them as soon as it reports.
+ */
+export function BookStatsPanel({ bookId, initial, compact = false, title }: { bookId: string; initial: StatCounts | null; compact?: boolean; title?: string }) {
+  const [samples, setSamples] = useState<Sample[]>([]);
+  const { data } = useSubscription(BookStatsSubscription, {
+    variables: { bookId },
+    onData: ({ data: result }) => {
+      const stats = result.data?.bookStats;
+      if (!stats) return;
+      noteServerTime(stats.serverTime);
+      setSamples((all) => [...all.slice(-(MAX_SAMPLES - 1)), { at: Date.parse(stats.serverTime), redemptionsLastMinute: stats.redemptionsLastMinute, unassigned: stats.unassigned }]);
+    },
+  });
+  const stats = data?.bookStats;
+  const counts: StatCounts | null = stats ?? initial;
+  const total = counts ? counts.unassigned + counts.assigned + counts.locked + counts.redeemed : null;
+
+  const headingId = `stats-${bookId}`;
+  return (
+    <section className={`card stats${compact ? ' stats--compact' : ''}`} aria-labelledby={headingId}>
+      <div className="card__header">
+        <h2 id={headingId}>{title ?? 'Live stats'}</h2>
+        {compact ? null : <LiveIndicator />}
+      </div>
+      <dl className="stats__grid">
+        <Stat label="Unassigned" value={counts?.unassigned} state="unassigned" />
+        <Stat label="Assigned" value={counts?.assigned} state="assigned" />
+        <Stat label="Locked" value={stats ? stats.activeLocks : counts?.locked} state="locked" />
+        <Stat label="Redeemed" value={counts?.redeemed} state="redeemed" />
+        {compact ? null : <Stat label="Total" value={total ?? undefined} />}
+        <Stat label="Redemptions / min" value={stats?.redemptionsLastMinute} />
+      </dl>
+      <div className="stats__charts">
+        <figure className="stats__chart">
+          <figcaption>Redemptions per minute</figcaption>
+          <Sparkline values={samples.map((s) => s.redemptionsLastMinute)} label="Redemptions per minute" />
+        </figure>
+        <figure className="stats__chart">
+          <figcaption>Codes left</figcaption>
+          <Sparkline values={samples.map((s) => s.unassigned)} label="Codes left" className="sparkline--secondary" />
+        </figure>
+      </div>
+    </section>
+  );
+}
+
+function Stat({ label, value, state }: { label: string; value: number | undefined; state?: string }) {
+  return (
+    <div className={`stat${state ? ` stat--${state}` : ''}`}>
+      <dt>{label}</dt>
+      <dd data-stat={label}>{formatCount(value)}</dd>
+    </div>
+  );
+}

@@ -1,0 +1,143 @@
+'use client';
+
+import { useApolloClient, useMutation, useSubscription } from '@apollo/client/react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { ProgressBar } from '@/components/feedback/progress-bar';
+import { Field } from '@/components/forms/field';
+import { useToast } from '@/components/toast/toast-provider';
+import { describeError } from '@/lib/errors/describe-error';
+import { formatCount } from '@/lib/format/format';
+import { BookCouponsQuery, BookDetailQuery, CodeJobSubscription, GenerateCodesMutation } from './book-detail.documents';
+
+interface Job {
+  jobId: string;
+  requested: number;
+  status: string;
+  generated: number;
+}
+
+const MAX_COUNT = 10_000_000;
+
+/** Generate codes in the background and follow the job's progress live (`codeJob`). */
+export function CodeGenerate({ bookId }: { bookId: string }) {
+  const toast = useToast();
+  const [generate, { loading }] = useMutation(GenerateCodesMutation);
+  const [count, setCount] = useState('100');
+  const [prefix, setPrefix] = useState('');
+  const [suffix, setSuffix] = useState('');
+  const [length, setLength] = useState('');
+  const [checkCharacter, setCheckCharacter] = useState(false);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [job, setJob] = useState<Job | null>(null);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const found: Record<string, string> = {};
+    const n = Number(count);
+    if (!/^\d+$/.test(count.trim()) || n < 1) found.count = 'Enter how many codes, at least 1.';
+    else if (n > MAX_COUNT) found.count = `At most ${formatCount(MAX_COUNT)} codes at a time.`;
+    if (length.trim() && (!/^\d+$/.test(length.trim()) || Number(length) < 4 || Number(length) > 32)) found.length = 'Between 4 and 32 characters, or empty for the default.';
+    if (!/^[A-Za-z0-9-]*$/.test(prefix)) found.prefix = 'Letters, digits and dashes only.';
+    if (!/^[A-Za-z0-9-]*$/.test(suffix)) found.suffix = 'Letters, digits and dashes only.';
+    setErrors(found);
+    if (Object.keys(found).length > 0) return;
+    try {
+      const { data } = await generate({
+        variables: {
+          bookId,
+          input: {
+            count: n,
+            prefix: prefix || null,
+            suffix: suffix || null,
+            length: length.trim() ? Number(length) : null,
+            checkCharacter,
+            waitForCompletion: false,
+          },
+        },
+      });
+      if (data) setJob({ ...data.generateCodes });
+    } catch (failure) {
+      const described = describeError(failure);
+      const field = described.field?.split('.').pop();
+      if (field && ['count', 'prefix', 'suffix', 'length'].includes(field)) setErrors({ [field]: described.message });
+      else toast.error(failure, 'Could not start generating');
+    }
+  }
+
+  const running = job !== null && job.status === 'RUNNING';
+
+  return (
+    <section className="card" aria-labelledby="generate-title">
+      <h2 id="generate-title">Generate codes</h2>
+      <form onSubmit={submit} className="form" noValidate>
+        <div className="form__row">
+          <Field id="generate-count" label="How many" error={errors.count}>
+            {(c) => <input {...c} type="number" inputMode="numeric" min={1} required value={count} onChange={(e) => setCount(e.target.value)} />}
+          </Field>
+          <Field id="generate-length" label="Random part length" hint="Empty: the API's default." error={errors.length}>
+            {(c) => <input {...c} type="number" inputMode="numeric" min={4} max={32} value={length} onChange={(e) => setLength(e.target.value)} />}
+          </Field>
+        </div>
+        <div className="form__row">
+          <Field id="generate-prefix" label="Prefix" error={errors.prefix}>
+            {(c) => <input {...c} type="text" className="mono" value={prefix} onChange={(e) => setPrefix(e.target.value.toUpperCase())} />}
+          </Field>
+          <Field id="generate-suffix" label="Suffix" error={errors.suffix}>
+            {(c) => <input {...c} type="text" className="mono" value={suffix} onChange={(e) => setSuffix(e.target.value.toUpperCase())} />}
+          </Field>
+        </div>
+        <div className="checkbox">
+          <input id="generate-check" type="checkbox" checked={checkCharacter} onChange={(e) => setCheckCharacter(e.target.checked)} />
+          <label htmlFor="generate-check">Add a check character (catches mistyped codes)</label>
+        </div>
+        <p className="field__hint">Codes leave out look-alike characters (0/O, 1/I/L) so people can type them.</p>
+        <button type="submit" className="btn btn--primary" disabled={loading || running}>
+          {loading ? 'Starting…' : running ? 'Generating…' : 'Generate'}
+        </button>
+      </form>
+      {job ? <JobProgress key={job.jobId} bookId={bookId} job={job} /> : null}
+    </section>
+  );
+}
+
+/** The progress of one generation job, from `codeJob` until it completes or fails. */
+function JobProgress({ bookId, job }: { bookId: string; job: Job }) {
+  const client = useApolloClient();
+  const toast = useToast();
+  const finishedAtStart = job.status !== 'RUNNING';
+  const { data, error } = useSubscription(CodeJobSubscription, { variables: { jobId: job.jobId }, skip: finishedAtStart });
+  const progress = data?.codeJob;
+  const status = progress?.status ?? job.status;
+  const total = progress?.total || job.requested;
+  const processed = progress ? progress.processed : finishedAtStart ? job.requested : job.generated;
+  const inserted = progress?.inserted ?? job.generated;
+
+  const announced = useRef(false);
+  useEffect(() => {
+    if (status === 'RUNNING' || announced.current) return;
+    announced.current = true;
+    if (status === 'COMPLETED') toast.success(`${formatCount(inserted)} codes generated.`, 'Generation finished');
+    else toast.info('Generation stopped before the end; the codes made so far are kept.', 'Generation failed');
+    void client.refetchQueries({ include: [BookCouponsQuery, BookDetailQuery] });
+  }, [status, inserted, client, toast]);
+
+  // The subscription went away (socket lost) while running: say so rather than freeze silently.
+  const lost = error && status === 'RUNNING';
+
+  return (
+    <div className="job" data-job-status={status}>
+      <ProgressBar
+        label="Code generation progress"
+        value={status === 'COMPLETED' ? total : processed}
+        max={total}
+        valueText={`${formatCount(status === 'COMPLETED' ? total : processed)} of ${formatCount(total)}`}
+      />
+      <p className="job__status" role="status">
+        {status === 'RUNNING' ? 'Generating…' : null}
+        {status === 'COMPLETED' ? `Completed: ${formatCount(inserted)} codes added.` : null}
+        {status === 'FAILED' ? 'Failed. The codes made so far are kept.' : null}
+        {lost ? ' Lost contact with the job; it continues on the server.' : null}
+      </p>
+    </div>
+  );
+}

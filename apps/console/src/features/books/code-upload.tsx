@@ -1,0 +1,124 @@
+'use client';
+
+import { useApolloClient, useMutation } from '@apollo/client/react';
+import { type FormEvent, useRef, useState } from 'react';
+import { Field } from '@/components/forms/field';
+import { useToast } from '@/components/toast/toast-provider';
+import { formatCount } from '@/lib/format/format';
+import type { UploadCodesMutation as UploadResult } from '@/gql/graphql';
+import { BookCouponsQuery, BookDetailQuery, UploadCodesMutation } from './book-detail.documents';
+
+const MAX_REPORT_ROWS = 50;
+/** Larger files are better generated or uploaded through the API in chunks. */
+const MAX_FILE_BYTES = 20 * 1024 * 1024;
+
+/** Upload codes from a CSV file (one code per line, or a `code` column) and report every line that was not inserted. */
+export function CodeUpload({ bookId }: { bookId: string }) {
+  const client = useApolloClient();
+  const toast = useToast();
+  const [upload, { loading }] = useMutation(UploadCodesMutation);
+  const [file, setFile] = useState<File | null>(null);
+  const [fileError, setFileError] = useState<string | null>(null);
+  const [report, setReport] = useState<UploadResult['uploadCodes'] | null>(null);
+  const inputRef = useRef<HTMLInputElement>(null);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (!file) {
+      setFileError('Choose a CSV file first.');
+      inputRef.current?.focus();
+      return;
+    }
+    if (file.size > MAX_FILE_BYTES) {
+      setFileError('This file is larger than 20 MB; generate the codes instead or split the file.');
+      return;
+    }
+    setReport(null);
+    try {
+      const csv = await file.text();
+      const { data } = await upload({ variables: { bookId, csv } });
+      if (!data) return;
+      setReport(data.uploadCodes);
+      toast.success(`${formatCount(data.uploadCodes.inserted)} codes added from ${file.name}.`, 'Upload finished');
+      await client.refetchQueries({ include: [BookCouponsQuery, BookDetailQuery] });
+    } catch (failure) {
+      toast.error(failure, 'Upload failed');
+    }
+  }
+
+  return (
+    <section className="card" aria-labelledby="upload-title">
+      <h2 id="upload-title">Upload codes</h2>
+      <form onSubmit={submit} className="form form--inline" noValidate>
+        <Field id="upload-file" label="CSV file" hint="One code per line, or a column named “code”." error={fileError}>
+          {(c) => (
+            <input
+              {...c}
+              ref={inputRef}
+              type="file"
+              accept=".csv,.txt,text/csv,text/plain"
+              onChange={(e) => {
+                setFile(e.target.files?.[0] ?? null);
+                setFileError(null);
+              }}
+            />
+          )}
+        </Field>
+        <button type="submit" className="btn btn--primary" disabled={loading}>
+          {loading ? 'Uploading…' : 'Upload'}
+        </button>
+      </form>
+      {report ? <UploadReport report={report} /> : null}
+    </section>
+  );
+}
+
+function UploadReport({ report }: { report: UploadResult['uploadCodes'] }) {
+  const problems = [
+    ...report.duplicates.map((d) => ({ ...d, kind: 'Duplicate' })),
+    ...report.invalid.map((d) => ({ ...d, kind: 'Invalid' })),
+  ].sort((a, b) => a.line - b.line);
+  return (
+    <div className="report" role="status" aria-label="Upload report">
+      <ul className="report__summary">
+        <li>
+          <strong data-testid="upload-inserted">{formatCount(report.inserted)}</strong> inserted
+        </li>
+        <li>
+          <strong data-testid="upload-duplicates">{formatCount(report.duplicates.length)}</strong> duplicate
+        </li>
+        <li>
+          <strong data-testid="upload-invalid">{formatCount(report.invalid.length)}</strong> invalid
+        </li>
+      </ul>
+      {problems.length > 0 ? (
+        <details open={problems.length <= 10}>
+          <summary>Lines not inserted</summary>
+          <table className="table table--compact">
+            <thead>
+              <tr>
+                <th scope="col" className="num">
+                  Line
+                </th>
+                <th scope="col">Code</th>
+                <th scope="col">Problem</th>
+              </tr>
+            </thead>
+            <tbody>
+              {problems.slice(0, MAX_REPORT_ROWS).map((p) => (
+                <tr key={`${p.kind}-${p.line}-${p.code}`}>
+                  <td className="num">{p.line}</td>
+                  <td className="mono">{p.code || <span className="muted">(empty)</span>}</td>
+                  <td>
+                    {p.kind}: {p.reason}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {problems.length > MAX_REPORT_ROWS ? <p className="muted">…and {formatCount(problems.length - MAX_REPORT_ROWS)} more.</p> : null}
+        </details>
+      ) : null}
+    </div>
+  );
+}

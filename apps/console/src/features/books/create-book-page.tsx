@@ -1,0 +1,35 @@
+'use client';
+
+import { useMutation } from '@apollo/client/react';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useToast } from '@/components/toast/toast-provider';
+import { BookForm } from './book-form';
+import { EMPTY_BOOK_FORM } from './book-form-values';
+import { BooksQuery, CreateBookMutation } from './books.documents';
+
+export function CreateBookPage() {
+  const router = useRouter();
+  const toast = useToast();
+  const [createBook] = useMutation(CreateBookMutation, { refetchQueries: [BooksQuery] });
+
+  return (
+    <section aria-labelledby="new-book-title">
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <Link href="/books">Books</Link> <span aria-hidden="true">/</span> <span aria-current="page">New</span>
+      </nav>
+      <h1 id="new-book-title">New book</h1>
+      <BookForm
+        initialValues={EMPTY_BOOK_FORM}
+        submitLabel="Create book"
+        cancelHref="/books"
+        onSubmit={async (input) => {
+          const { data } = await createBook({ variables: { input } });
+          if (!data) return;
+          toast.success(`“${data.createBook.name}” is ready for codes.`, 'Book created');
+          router.push(`/books/${data.createBook.id}`);
+        }}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,223 @@
+'use client';
+
+import { useApolloClient, useMutation, useQuery } from '@apollo/client/react';
+import Link from 'next/link';
+import { type FormEvent, useState } from 'react';
+import { Field } from '@/components/forms/field';
+import { useToast } from '@/components/toast/toast-provider';
+import { describeError } from '@/lib/errors/describe-error';
+import { formatCount } from '@/lib/format/format';
+import type { DistributeToPoolMutation as DistributeResult, DistributionMode, PreviewDistributionMutation as PreviewResult } from '@/gql/graphql';
+import { BookOptionsQuery, DistributeToPoolMutation, PreviewDistributionMutation } from './pools.documents';
+
+type Step =
+  | { kind: 'form' }
+  | { kind: 'preview'; request: Request; preview: PreviewResult['previewDistribution'] }
+  | { kind: 'done'; request: Request; result: DistributeResult['distributeToPool'] };
+
+interface Request {
+  bookId: string;
+  bookName: string;
+  mode: DistributionMode;
+  count: number;
+}
+
+const SKIP_REASONS: Record<string, string> = {
+  LIMIT_REACHED: 'Already has the most coupons this book allows',
+  SOLD_OUT: 'No coupon left',
+};
+
+/**
+ * Distribution in three steps: choose (book, mode, count) → preview the per-user outcome, with
+ * nothing changed yet → confirm, and see what was done.
+ */
+export function DistributionPanel({ poolId, memberCount }: { poolId: string; memberCount: number }) {
+  const [step, setStep] = useState<Step>({ kind: 'form' });
+  return (
+    <section className="card" aria-labelledby="distribute-title">
+      <h2 id="distribute-title">Distribute coupons</h2>
+      <ol className="steps" aria-label="Progress">
+        <li aria-current={step.kind === 'form' ? 'step' : undefined}>Choose</li>
+        <li aria-current={step.kind === 'preview' ? 'step' : undefined}>Preview</li>
+        <li aria-current={step.kind === 'done' ? 'step' : undefined}>Done</li>
+      </ol>
+      {step.kind === 'form' ? <DistributionForm poolId={poolId} memberCount={memberCount} onPreview={(request, preview) => setStep({ kind: 'preview', request, preview })} /> : null}
+      {step.kind === 'preview' ? (
+        <DistributionPreview
+          poolId={poolId}
+          request={step.request}
+          preview={step.preview}
+          onBack={() => setStep({ kind: 'form' })}
+          onDone={(result) => setStep({ kind: 'done', request: step.request, result })}
+        />
+      ) : null}
+      {step.kind === 'done' ? (
+        <div className="result" role="status" aria-live="polite">
+          <p className="result__headline">
+            Distributed <strong data-testid="distribution-assigned">{formatCount(step.result.assigned)}</strong> of {formatCount(step.result.requested)} coupons from{' '}
+            <Link href={`/books/${step.request.bookId}`}>{step.request.bookName}</Link>.
+          </p>
+          <button type="button" className="btn" onClick={() => setStep({ kind: 'form' })}>
+            Start another distribution
+          </button>
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+function DistributionForm({ poolId, memberCount, onPreview }: { poolId: string; memberCount: number; onPreview(request: Request, preview: PreviewResult['previewDistribution']): void }) {
+  const toast = useToast();
+  const books = useQuery(BookOptionsQuery, { variables: { first: 100 } });
+  const [preview, { loading }] = useMutation(PreviewDistributionMutation);
+  const [bookId, setBookId] = useState('');
+  const [mode, setMode] = useState<DistributionMode>('EQUAL');
+  const [count, setCount] = useState('1');
+  const [errors, setErrors] = useState<{ bookId?: string; count?: string }>({});
+  const options = books.data?.books.edges.map((e) => e.node) ?? [];
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const found: typeof errors = {};
+    if (!bookId) found.bookId = 'Choose the book to distribute from.';
+    if (!/^\d+$/.test(count.trim()) || Number(count) < 1) found.count = 'Enter a whole number of at least 1.';
+    setErrors(found);
+    if (Object.keys(found).length > 0) return;
+    const request: Request = { bookId, bookName: options.find((b) => b.id === bookId)?.name ?? 'the book', mode, count: Number(count) };
+    try {
+      const { data } = await preview({ variables: { poolId, bookId, mode, count: request.count } });
+      if (data) onPreview(request, data.previewDistribution);
+    } catch (failure) {
+      const described = describeError(failure);
+      if (described.field === 'count') setErrors({ count: described.message });
+      else toast.error(failure, 'Could not preview');
+    }
+  }
+
+  return (
+    <form className="form" onSubmit={submit} noValidate>
+      {memberCount === 0 ? <p className="notice notice--info">Add members to the pool before distributing.</p> : null}
+      <Field id="distribute-book" label="Book" error={errors.bookId}>
+        {(c) => (
+          <select {...c} value={bookId} onChange={(e) => setBookId(e.target.value)}>
+            <option value="">{books.loading ? 'Loading books…' : 'Choose a book'}</option>
+            {options.map((b) => (
+              <option key={b.id} value={b.id}>
+                {b.name} ({formatCount(b.counts.unassigned)} left)
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <fieldset className="radio-group">
+        <legend>Mode</legend>
+        <div className="radio">
+          <input id="mode-equal" type="radio" name="mode" value="EQUAL" checked={mode === 'EQUAL'} onChange={() => setMode('EQUAL')} />
+          <label htmlFor="mode-equal">
+            Equal <span className="muted">— every member gets the same number</span>
+          </label>
+        </div>
+        <div className="radio">
+          <input id="mode-random" type="radio" name="mode" value="RANDOM" checked={mode === 'RANDOM'} onChange={() => setMode('RANDOM')} />
+          <label htmlFor="mode-random">
+            Random <span className="muted">— a total spread at random among members</span>
+          </label>
+        </div>
+      </fieldset>
+      <Field id="distribute-count" label={mode === 'EQUAL' ? 'Coupons per member' : 'Coupons in total'} error={errors.count}>
+        {(c) => <input {...c} type="number" inputMode="numeric" min={1} value={count} onChange={(e) => setCount(e.target.value)} />}
+      </Field>
+      <button type="submit" className="btn btn--primary" disabled={loading || memberCount === 0}>
+        {loading ? 'Preparing preview…' : 'Preview'}
+      </button>
+    </form>
+  );
+}
+
+function DistributionPreview({
+  poolId,
+  request,
+  preview,
+  onBack,
+  onDone,
+}: {
+  poolId: string;
+  request: Request;
+  preview: PreviewResult['previewDistribution'];
+  onBack(): void;
+  onDone(result: DistributeResult['distributeToPool']): void;
+}) {
+  const toast = useToast();
+  const client = useApolloClient();
+  const [distribute, { loading }] = useMutation(DistributeToPoolMutation);
+
+  async function confirm() {
+    try {
+      const { data } = await distribute({ variables: { poolId, bookId: request.bookId, mode: request.mode, count: request.count } });
+      if (!data) return;
+      toast.success(`${formatCount(data.distributeToPool.assigned)} coupons assigned.`, 'Distribution done');
+      void client.refetchQueries({ include: 'active' });
+      onDone(data.distributeToPool);
+    } catch (failure) {
+      toast.error(failure, 'Distribution failed');
+    }
+  }
+
+  return (
+    <div className="preview" aria-labelledby="preview-title">
+      <h3 id="preview-title">
+        Preview: {request.mode === 'EQUAL' ? `${request.count} per member` : `${request.count} in total, at random`} from {request.bookName}
+      </h3>
+      <dl className="facts facts--compact">
+        <div>
+          <dt>Requested</dt>
+          <dd>{formatCount(preview.requested)}</dd>
+        </div>
+        <div>
+          <dt>Available</dt>
+          <dd>{formatCount(preview.available)}</dd>
+        </div>
+        <div>
+          <dt>Will be assigned</dt>
+          <dd data-testid="preview-total">{formatCount(preview.totalAssigned)}</dd>
+        </div>
+        <div>
+          <dt>Shortfall</dt>
+          <dd className={preview.shortfall > 0 ? 'text-warning' : undefined}>{formatCount(preview.shortfall)}</dd>
+        </div>
+      </dl>
+      <div className="table-wrap table-wrap--scroll">
+        <table className="table table--compact">
+          <caption className="visually-hidden">Coupons per member</caption>
+          <thead>
+            <tr>
+              <th scope="col">Member</th>
+              <th scope="col" className="num">
+                Coupons
+              </th>
+              <th scope="col">Note</th>
+            </tr>
+          </thead>
+          <tbody>
+            {preview.perUser.map((entry) => (
+              <tr key={entry.user.id}>
+                <th scope="row">{entry.user.email}</th>
+                <td className="num">{formatCount(entry.count)}</td>
+                <td>{entry.skippedReason ? (SKIP_REASONS[entry.skippedReason] ?? entry.skippedReason) : ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p className="muted">Nothing has changed yet. Coupons others claim meanwhile may make the result differ slightly.</p>
+      <div className="form__actions">
+        <button type="button" className="btn btn--primary" onClick={() => void confirm()} disabled={loading || preview.totalAssigned === 0}>
+          {loading ? 'Distributing…' : `Confirm: assign ${formatCount(preview.totalAssigned)} coupons`}
+        </button>
+        <button type="button" className="btn btn--ghost" onClick={onBack} disabled={loading}>
+          Change
+        </button>
+      </div>
+    </div>
+  );
+}

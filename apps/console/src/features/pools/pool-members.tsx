@@ -1,0 +1,186 @@
+'use client';
+
+import { useMutation, useQuery } from '@apollo/client/react';
+import { type FormEvent, useDeferredValue, useState } from 'react';
+import { EmptyState } from '@/components/feedback/states';
+import { Field } from '@/components/forms/field';
+import { useToast } from '@/components/toast/toast-provider';
+import { formatCount } from '@/lib/format/format';
+import { AddPoolMembersMutation, PoolDetailQuery, RemovePoolMembersMutation, UserSuggestionsQuery } from './pools.documents';
+
+interface Member {
+  id: string;
+  email: string;
+  role: string;
+}
+
+/** Splits a pasted list of emails (lines, commas, semicolons or spaces). */
+export function parseEmails(text: string): string[] {
+  return [...new Set(text.split(/[\s,;]+/).map((e) => e.trim().toLowerCase()).filter((e) => e.length > 0))];
+}
+
+/** A pool's members: add by pasted emails or by search, remove one by one. */
+export function PoolMembers({ poolId, members, totalCount }: { poolId: string; members: Member[]; totalCount: number }) {
+  const toast = useToast();
+  const refetch = { refetchQueries: [PoolDetailQuery], awaitRefetchQueries: true };
+  const [addMembers, { loading: adding }] = useMutation(AddPoolMembersMutation, refetch);
+  const [removeMembers] = useMutation(RemovePoolMembersMutation, refetch);
+  const [emailText, setEmailText] = useState('');
+  const [emailError, setEmailError] = useState<string | null>(null);
+  const [unknown, setUnknown] = useState<string[]>([]);
+  const [removing, setRemoving] = useState<string | null>(null);
+
+  async function add(variables: { emails?: string[]; userIds?: string[] }, label: string) {
+    try {
+      const { data } = await addMembers({ variables: { poolId, ...variables } });
+      const missing = data?.addPoolMembers.unknownEmails ?? [];
+      setUnknown(missing);
+      const known = (variables.emails?.length ?? 0) - missing.length + (variables.userIds?.length ?? 0);
+      if (known > 0) toast.success(`${label}${missing.length ? `; ${missing.length} unknown` : ''}.`, 'Members added');
+      return true;
+    } catch (failure) {
+      toast.error(failure, 'Could not add members');
+      return false;
+    }
+  }
+
+  async function submitEmails(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const emails = parseEmails(emailText);
+    if (emails.length === 0) {
+      setEmailError('Paste at least one email address.');
+      return;
+    }
+    setEmailError(null);
+    if (await add({ emails }, `${emails.length} email${emails.length === 1 ? '' : 's'} processed`)) setEmailText('');
+  }
+
+  async function remove(member: Member) {
+    setRemoving(member.id);
+    try {
+      await removeMembers({ variables: { poolId, userIds: [member.id] } });
+      toast.success(`${member.email} left the pool.`, 'Member removed');
+    } catch (failure) {
+      toast.error(failure, 'Could not remove the member');
+    } finally {
+      setRemoving(null);
+    }
+  }
+
+  const memberIds = new Set(members.map((m) => m.id));
+
+  return (
+    <section className="card" aria-labelledby="members-title">
+      <div className="card__header">
+        <h2 id="members-title">Members</h2>
+        <span className="pill" data-testid="member-count">
+          {formatCount(totalCount)} {totalCount === 1 ? 'member' : 'members'}
+        </span>
+      </div>
+
+      <form className="form" onSubmit={submitEmails} noValidate>
+        <Field id="member-emails" label="Add by email" hint="One per line, or separated by commas." error={emailError}>
+          {(c) => <textarea {...c} rows={3} value={emailText} onChange={(e) => setEmailText(e.target.value)} placeholder="ana@example.com, ben@example.com" />}
+        </Field>
+        <button type="submit" className="btn btn--primary" disabled={adding}>
+          {adding ? 'Adding…' : 'Add members'}
+        </button>
+      </form>
+
+      {unknown.length > 0 ? (
+        <div className="notice notice--warning" role="status" data-testid="unknown-emails">
+          <p>
+            {unknown.length === 1 ? 'This email matches' : 'These emails match'} no user and {unknown.length === 1 ? 'was' : 'were'} not added:
+          </p>
+          <ul className="inline-list">
+            {unknown.map((e) => (
+              <li key={e} className="mono">
+                {e}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+
+      <UserSearch exclude={memberIds} onAdd={(user) => void add({ userIds: [user.id] }, `${user.email} added`)} />
+
+      {members.length === 0 ? (
+        <EmptyState title="No members yet">Add users by email above.</EmptyState>
+      ) : (
+        <table className="table table--compact">
+          <caption className="visually-hidden">Pool members</caption>
+          <thead>
+            <tr>
+              <th scope="col">Email</th>
+              <th scope="col">Role</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {members.map((member) => (
+              <tr key={member.id}>
+                <th scope="row">{member.email}</th>
+                <td>{member.role === 'ADMIN' ? 'Admin' : 'User'}</td>
+                <td className="actions">
+                  <button
+                    type="button"
+                    className="btn btn--small btn--danger-ghost"
+                    onClick={() => void remove(member)}
+                    disabled={removing === member.id}
+                    aria-label={`Remove ${member.email}`}
+                  >
+                    {removing === member.id ? 'Removing…' : 'Remove'}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {members.length < totalCount ? <p className="muted">Showing the first {formatCount(members.length)} members.</p> : null}
+    </section>
+  );
+}
+
+/** Finds users by part of their email and adds them one click at a time. */
+function UserSearch({ exclude, onAdd }: { exclude: Set<string>; onAdd(user: Member): void }) {
+  const [query, setQuery] = useState('');
+  const deferred = useDeferredValue(query.trim());
+  const { data, loading } = useQuery(UserSuggestionsQuery, {
+    variables: { emailContains: deferred, first: 8 },
+    skip: deferred.length < 2,
+  });
+  const results = deferred.length >= 2 ? (data?.users.edges.map((e) => e.node) ?? []) : [];
+
+  return (
+    <div className="search-add">
+      <label htmlFor="member-search" className="field__label">
+        Find users
+      </label>
+      <input id="member-search" type="search" placeholder="Type part of an email" value={query} onChange={(e) => setQuery(e.target.value)} aria-describedby="member-search-status" />
+      <p id="member-search-status" className="visually-hidden" aria-live="polite">
+        {deferred.length < 2 ? '' : loading ? 'Searching' : `${results.length} users found`}
+      </p>
+      {results.length > 0 ? (
+        <ul className="list list--compact" aria-label="Matching users">
+          {results.map((user) => (
+            <li key={user.id} className="list__item">
+              <span>{user.email}</span>
+              {exclude.has(user.id) ? (
+                <span className="pill">Member</span>
+              ) : (
+                <button type="button" className="btn btn--small" onClick={() => onAdd(user)} aria-label={`Add ${user.email} to the pool`}>
+                  Add
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      ) : deferred.length >= 2 && !loading ? (
+        <p className="muted">No user matches “{deferred}”.</p>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,90 @@
+'use client';
+
+import { useQuery } from '@apollo/client/react';
+import Link from 'next/link';
+import { usePathname, useRouter } from 'next/navigation';
+import { type ReactNode, useEffect } from 'react';
+import { LoadingState } from '@/components/feedback/states';
+import { useSession } from '@/lib/auth/session-context';
+import type { Role } from '@/lib/auth/session-store';
+import { MeQuery } from '../auth/auth.documents';
+
+interface NavItem {
+  href: string;
+  label: string;
+  roles: Role[];
+}
+
+const NAV: NavItem[] = [
+  { href: '/books', label: 'Books', roles: ['ADMIN'] },
+  { href: '/pools', label: 'Pools', roles: ['ADMIN'] },
+  { href: '/users', label: 'Users', roles: ['ADMIN'] },
+  { href: '/live', label: 'Live', roles: ['ADMIN'] },
+  { href: '/my-coupons', label: 'My coupons', roles: ['ADMIN', 'USER'] },
+];
+
+/** The signed-in frame: header, role-aware navigation, and the guard that sends strangers to sign-in. */
+export function ConsoleShell({ children }: { children: ReactNode }) {
+  const { session, signOut, updateUser } = useSession();
+  const router = useRouter();
+  const pathname = usePathname();
+
+  useEffect(() => {
+    if (!session) router.replace(`/sign-in?next=${encodeURIComponent(pathname ?? '/')}`);
+  }, [session, router, pathname]);
+
+  // The stored user may be stale (a role changed); `me` is the source of truth.
+  const { data } = useQuery(MeQuery, { skip: !session, fetchPolicy: 'network-only' });
+  useEffect(() => {
+    if (!data) return;
+    if (data.me) updateUser(data.me);
+    else signOut('expired');
+  }, [data, updateUser, signOut]);
+
+  if (!session) return <LoadingState label="Checking your session…" />;
+  const role = session.user.role;
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="shell__header">
+        <Link href="/" className="shell__brand">
+          <span className="shell__logo" aria-hidden="true">
+            %
+          </span>
+          Coupon Books
+        </Link>
+        <nav aria-label="Main" className="shell__nav">
+          <ul>
+            {NAV.filter((item) => item.roles.includes(role)).map((item) => {
+              const active = pathname === item.href || pathname?.startsWith(`${item.href}/`);
+              return (
+                <li key={item.href}>
+                  <Link href={item.href} aria-current={active ? 'page' : undefined} className="shell__link">
+                    {item.label}
+                  </Link>
+                </li>
+              );
+            })}
+          </ul>
+        </nav>
+        <div className="shell__account">
+          <span className="shell__user">
+            <span className="shell__email" data-testid="signed-in-email">
+              {session.user.email}
+            </span>
+            <span className={`role role--${role.toLowerCase()}`}>{role === 'ADMIN' ? 'Admin' : 'User'}</span>
+          </span>
+          <button type="button" className="btn btn--ghost" onClick={() => signOut('signed-out')}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main id="main" className="shell__main" tabIndex={-1}>
+        {children}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,31 @@
+'use client';
+
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import { useSession } from '@/lib/auth/session-context';
+
+/**
+ * Admin pages render a 403 page for anyone else. The API enforces the same rule (FORBIDDEN); this
+ * only spares a USER a page full of errors.
+ */
+export function RequireAdmin({ children }: { children: ReactNode }) {
+  const { session } = useSession();
+  if (!session) return null;
+  if (session.user.role !== 'ADMIN') return <ForbiddenPage />;
+  return <>{children}</>;
+}
+
+export function ForbiddenPage() {
+  return (
+    <section className="forbidden" aria-labelledby="forbidden-title">
+      <p className="forbidden__code" aria-hidden="true">
+        403
+      </p>
+      <h1 id="forbidden-title">Admins only</h1>
+      <p>This page is for administrators. Your account can see and use its own coupons.</p>
+      <Link className="btn btn--primary" href="/my-coupons">
+        Go to my coupons
+      </Link>
+    </section>
+  );
+}

@@ -1,0 +1,280 @@
+/* eslint-disable */
+import * as types from './graphql';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  query Me {\n    me {\n      id\n      email\n      role\n    }\n  }\n": typeof types.MeDocument,
+    "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      token\n      user {\n        id\n        email\n        role\n      }\n    }\n  }\n": typeof types.LoginDocument,
+    "\n  mutation Register($email: String!, $password: String!) {\n    register(email: $email, password: $password) {\n      token\n      user {\n        id\n        email\n        role\n      }\n    }\n  }\n": typeof types.RegisterDocument,
+    "\n  fragment CouponRow on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    user {\n      id\n      email\n    }\n  }\n": typeof types.CouponRowFragmentDoc,
+    "\n  query BookDetail($id: ID!) {\n    book(id: $id) {\n      ...BookFields\n      ...BookCountsFields\n    }\n  }\n": typeof types.BookDetailDocument,
+    "\n  query BookCoupons($id: ID!, $first: Int, $state: CouponState) {\n    book(id: $id) {\n      id\n      coupons(first: $first, state: $state) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          cursor\n          node {\n            ...CouponRow\n          }\n        }\n      }\n    }\n  }\n": typeof types.BookCouponsDocument,
+    "\n  subscription BookCouponEvents($bookId: ID!) {\n    couponEvents(bookId: $bookId) {\n      id\n      type\n      at\n      serverTime\n      fromState\n      toState\n      coupon {\n        ...CouponRow\n      }\n    }\n  }\n": typeof types.BookCouponEventsDocument,
+    "\n  subscription BookStatsLive($bookId: ID!) {\n    bookStats(bookId: $bookId) {\n      bookId\n      unassigned\n      assigned\n      locked\n      redeemed\n      activeLocks\n      redemptionsLastMinute\n      serverTime\n    }\n  }\n": typeof types.BookStatsLiveDocument,
+    "\n  mutation UploadCodes($bookId: ID!, $csv: String!) {\n    uploadCodes(bookId: $bookId, csv: $csv) {\n      inserted\n      duplicates {\n        line\n        code\n        reason\n      }\n      invalid {\n        line\n        code\n        reason\n      }\n    }\n  }\n": typeof types.UploadCodesDocument,
+    "\n  mutation GenerateCodes($bookId: ID!, $input: GenerateCodesInput!) {\n    generateCodes(bookId: $bookId, input: $input) {\n      jobId\n      status\n      requested\n      generated\n    }\n  }\n": typeof types.GenerateCodesDocument,
+    "\n  subscription CodeJobProgress($jobId: ID!) {\n    codeJob(jobId: $jobId) {\n      jobId\n      status\n      total\n      processed\n      inserted\n    }\n  }\n": typeof types.CodeJobProgressDocument,
+    "\n  fragment BookFields on Book {\n    id\n    name\n    description\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    maxAssignmentsPerUser\n    allowMultipleRedemptions\n    maxRedemptionsPerUser\n    lockTtlSeconds\n    metadata\n    isActive\n  }\n": typeof types.BookFieldsFragmentDoc,
+    "\n  fragment BookCountsFields on Book {\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n      total\n    }\n  }\n": typeof types.BookCountsFieldsFragmentDoc,
+    "\n  query Books($first: Int, $after: String, $search: String) {\n    books(first: $first, after: $after, search: $search) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          id\n          name\n          discountType\n          discountValue\n          validFrom\n          validUntil\n          isActive\n          lockTtlSeconds\n          ...BookCountsFields\n        }\n      }\n    }\n  }\n": typeof types.BooksDocument,
+    "\n  query BookForEdit($id: ID!) {\n    book(id: $id) {\n      ...BookFields\n    }\n  }\n": typeof types.BookForEditDocument,
+    "\n  mutation CreateBook($input: CreateBookInput!) {\n    createBook(input: $input) {\n      ...BookFields\n    }\n  }\n": typeof types.CreateBookDocument,
+    "\n  mutation UpdateBook($id: ID!, $input: UpdateBookInput!) {\n    updateBook(id: $id, input: $input) {\n      ...BookFields\n    }\n  }\n": typeof types.UpdateBookDocument,
+    "\n  fragment RedemptionFeedItem on Redemption {\n    id\n    redeemedAt\n    coupon {\n      id\n      code\n    }\n    user {\n      id\n      email\n    }\n    book {\n      id\n      name\n    }\n  }\n": typeof types.RedemptionFeedItemFragmentDoc,
+    "\n  query LiveDashboard($books: Int, $redemptions: Int) {\n    books(first: $books) {\n      edges {\n        node {\n          id\n          name\n          ...BookCountsFields\n        }\n      }\n    }\n    redemptions(first: $redemptions) {\n      edges {\n        node {\n          ...RedemptionFeedItem\n        }\n      }\n    }\n  }\n": typeof types.LiveDashboardDocument,
+    "\n  subscription RedemptionFeed {\n    redemptionEvents {\n      ...RedemptionFeedItem\n    }\n  }\n": typeof types.RedemptionFeedDocument,
+    "\n  fragment MyCoupon on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    book {\n      id\n      name\n      discountType\n      discountValue\n      validUntil\n      lockTtlSeconds\n    }\n  }\n": typeof types.MyCouponFragmentDoc,
+    "\n  query MyCoupons($first: Int) {\n    myCoupons(first: $first) {\n      totalCount\n      edges {\n        node {\n          ...MyCoupon\n        }\n      }\n    }\n  }\n": typeof types.MyCouponsDocument,
+    "\n  query ClaimableBooks($first: Int) {\n    books(first: $first) {\n      edges {\n        node {\n          id\n          name\n          discountType\n          discountValue\n          isActive\n        }\n      }\n    }\n  }\n": typeof types.ClaimableBooksDocument,
+    "\n  mutation ClaimRandomCoupon($bookId: ID!, $idempotencyKey: String) {\n    assignRandomCoupon(bookId: $bookId, idempotencyKey: $idempotencyKey) {\n      ...MyCoupon\n    }\n  }\n": typeof types.ClaimRandomCouponDocument,
+    "\n  mutation ClaimCouponByCode($code: String!) {\n    assignCoupon(code: $code) {\n      ...MyCoupon\n    }\n  }\n": typeof types.ClaimCouponByCodeDocument,
+    "\n  mutation LockMyCoupon($code: String!, $idempotencyKey: String) {\n    lockCoupon(code: $code, idempotencyKey: $idempotencyKey) {\n      ...MyCoupon\n    }\n  }\n": typeof types.LockMyCouponDocument,
+    "\n  mutation UnlockMyCoupon($code: String!) {\n    unlockCoupon(code: $code) {\n      ...MyCoupon\n    }\n  }\n": typeof types.UnlockMyCouponDocument,
+    "\n  mutation RedeemMyCoupon($code: String!, $idempotencyKey: String) {\n    redeemCoupon(code: $code, idempotencyKey: $idempotencyKey) {\n      id\n      redeemedAt\n      coupon {\n        ...MyCoupon\n      }\n    }\n  }\n": typeof types.RedeemMyCouponDocument,
+    "\n  subscription MyCouponEvents {\n    couponEvents {\n      id\n      type\n      serverTime\n      coupon {\n        ...MyCoupon\n      }\n    }\n  }\n": typeof types.MyCouponEventsDocument,
+    "\n  query Pools($first: Int) {\n    pools(first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          id\n          name\n          description\n          memberCount\n        }\n      }\n    }\n  }\n": typeof types.PoolsDocument,
+    "\n  mutation CreatePool($name: String!, $description: String) {\n    createPool(name: $name, description: $description) {\n      id\n      name\n      description\n      memberCount\n    }\n  }\n": typeof types.CreatePoolDocument,
+    "\n  query PoolDetail($id: ID!, $first: Int) {\n    pool(id: $id) {\n      id\n      name\n      description\n      memberCount\n      members(first: $first) {\n        totalCount\n        pageInfo {\n          hasNextPage\n        }\n        edges {\n          node {\n            id\n            email\n            role\n          }\n        }\n      }\n    }\n  }\n": typeof types.PoolDetailDocument,
+    "\n  mutation AddPoolMembers($poolId: ID!, $emails: [String!], $userIds: [ID!]) {\n    addPoolMembers(poolId: $poolId, emails: $emails, userIds: $userIds) {\n      id\n      memberCount\n      unknownEmails\n    }\n  }\n": typeof types.AddPoolMembersDocument,
+    "\n  mutation RemovePoolMembers($poolId: ID!, $userIds: [ID!]!) {\n    removePoolMembers(poolId: $poolId, userIds: $userIds) {\n      id\n      memberCount\n    }\n  }\n": typeof types.RemovePoolMembersDocument,
+    "\n  query UserSuggestions($emailContains: String, $first: Int) {\n    users(emailContains: $emailContains, first: $first) {\n      edges {\n        node {\n          id\n          email\n          role\n        }\n      }\n    }\n  }\n": typeof types.UserSuggestionsDocument,
+    "\n  query BookOptions($first: Int) {\n    books(first: $first) {\n      edges {\n        node {\n          id\n          name\n          counts {\n            unassigned\n          }\n        }\n      }\n    }\n  }\n": typeof types.BookOptionsDocument,
+    "\n  mutation PreviewDistribution($poolId: ID!, $bookId: ID!, $mode: DistributionMode!, $count: Int!) {\n    previewDistribution(poolId: $poolId, bookId: $bookId, mode: $mode, count: $count) {\n      mode\n      requested\n      available\n      totalAssigned\n      shortfall\n      perUser {\n        count\n        skippedReason\n        user {\n          id\n          email\n        }\n      }\n    }\n  }\n": typeof types.PreviewDistributionDocument,
+    "\n  mutation DistributeToPool($poolId: ID!, $bookId: ID!, $mode: DistributionMode!, $count: Int!) {\n    distributeToPool(poolId: $poolId, bookId: $bookId, mode: $mode, count: $count) {\n      id\n      mode\n      requested\n      assigned\n      createdAt\n    }\n  }\n": typeof types.DistributeToPoolDocument,
+    "\n  query AdminUsers($emailContains: String, $first: Int) {\n    users(emailContains: $emailContains, first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          id\n          email\n          role\n          createdAt\n        }\n      }\n    }\n  }\n": typeof types.AdminUsersDocument,
+    "\n  query UserCoupons($email: String!, $first: Int) {\n    userByEmail(email: $email) {\n      id\n      email\n      role\n      createdAt\n      coupons(first: $first) {\n        totalCount\n        edges {\n          node {\n            id\n            code\n            state\n            lockExpiresAt\n            redemptionCount\n            assignedAt\n            book {\n              id\n              name\n            }\n          }\n        }\n      }\n    }\n  }\n": typeof types.UserCouponsDocument,
+};
+const documents: Documents = {
+    "\n  query Me {\n    me {\n      id\n      email\n      role\n    }\n  }\n": types.MeDocument,
+    "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      token\n      user {\n        id\n        email\n        role\n      }\n    }\n  }\n": types.LoginDocument,
+    "\n  mutation Register($email: String!, $password: String!) {\n    register(email: $email, password: $password) {\n      token\n      user {\n        id\n        email\n        role\n      }\n    }\n  }\n": types.RegisterDocument,
+    "\n  fragment CouponRow on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    user {\n      id\n      email\n    }\n  }\n": types.CouponRowFragmentDoc,
+    "\n  query BookDetail($id: ID!) {\n    book(id: $id) {\n      ...BookFields\n      ...BookCountsFields\n    }\n  }\n": types.BookDetailDocument,
+    "\n  query BookCoupons($id: ID!, $first: Int, $state: CouponState) {\n    book(id: $id) {\n      id\n      coupons(first: $first, state: $state) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          cursor\n          node {\n            ...CouponRow\n          }\n        }\n      }\n    }\n  }\n": types.BookCouponsDocument,
+    "\n  subscription BookCouponEvents($bookId: ID!) {\n    couponEvents(bookId: $bookId) {\n      id\n      type\n      at\n      serverTime\n      fromState\n      toState\n      coupon {\n        ...CouponRow\n      }\n    }\n  }\n": types.BookCouponEventsDocument,
+    "\n  subscription BookStatsLive($bookId: ID!) {\n    bookStats(bookId: $bookId) {\n      bookId\n      unassigned\n      assigned\n      locked\n      redeemed\n      activeLocks\n      redemptionsLastMinute\n      serverTime\n    }\n  }\n": types.BookStatsLiveDocument,
+    "\n  mutation UploadCodes($bookId: ID!, $csv: String!) {\n    uploadCodes(bookId: $bookId, csv: $csv) {\n      inserted\n      duplicates {\n        line\n        code\n        reason\n      }\n      invalid {\n        line\n        code\n        reason\n      }\n    }\n  }\n": types.UploadCodesDocument,
+    "\n  mutation GenerateCodes($bookId: ID!, $input: GenerateCodesInput!) {\n    generateCodes(bookId: $bookId, input: $input) {\n      jobId\n      status\n      requested\n      generated\n    }\n  }\n": types.GenerateCodesDocument,
+    "\n  subscription CodeJobProgress($jobId: ID!) {\n    codeJob(jobId: $jobId) {\n      jobId\n      status\n      total\n      processed\n      inserted\n    }\n  }\n": types.CodeJobProgressDocument,
+    "\n  fragment BookFields on Book {\n    id\n    name\n    description\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    maxAssignmentsPerUser\n    allowMultipleRedemptions\n    maxRedemptionsPerUser\n    lockTtlSeconds\n    metadata\n    isActive\n  }\n": types.BookFieldsFragmentDoc,
+    "\n  fragment BookCountsFields on Book {\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n      total\n    }\n  }\n": types.BookCountsFieldsFragmentDoc,
+    "\n  query Books($first: Int, $after: String, $search: String) {\n    books(first: $first, after: $after, search: $search) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          id\n          name\n          discountType\n          discountValue\n          validFrom\n          validUntil\n          isActive\n          lockTtlSeconds\n          ...BookCountsFields\n        }\n      }\n    }\n  }\n": types.BooksDocument,
+    "\n  query BookForEdit($id: ID!) {\n    book(id: $id) {\n      ...BookFields\n    }\n  }\n": types.BookForEditDocument,
+    "\n  mutation CreateBook($input: CreateBookInput!) {\n    createBook(input: $input) {\n      ...BookFields\n    }\n  }\n": types.CreateBookDocument,
+    "\n  mutation UpdateBook($id: ID!, $input: UpdateBookInput!) {\n    updateBook(id: $id, input: $input) {\n      ...BookFields\n    }\n  }\n": types.UpdateBookDocument,
+    "\n  fragment RedemptionFeedItem on Redemption {\n    id\n    redeemedAt\n    coupon {\n      id\n      code\n    }\n    user {\n      id\n      email\n    }\n    book {\n      id\n      name\n    }\n  }\n": types.RedemptionFeedItemFragmentDoc,
+    "\n  query LiveDashboard($books: Int, $redemptions: Int) {\n    books(first: $books) {\n      edges {\n        node {\n          id\n          name\n          ...BookCountsFields\n        }\n      }\n    }\n    redemptions(first: $redemptions) {\n      edges {\n        node {\n          ...RedemptionFeedItem\n        }\n      }\n    }\n  }\n": types.LiveDashboardDocument,
+    "\n  subscription RedemptionFeed {\n    redemptionEvents {\n      ...RedemptionFeedItem\n    }\n  }\n": types.RedemptionFeedDocument,
+    "\n  fragment MyCoupon on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    book {\n      id\n      name\n      discountType\n      discountValue\n      validUntil\n      lockTtlSeconds\n    }\n  }\n": types.MyCouponFragmentDoc,
+    "\n  query MyCoupons($first: Int) {\n    myCoupons(first: $first) {\n      totalCount\n      edges {\n        node {\n          ...MyCoupon\n        }\n      }\n    }\n  }\n": types.MyCouponsDocument,
+    "\n  query ClaimableBooks($first: Int) {\n    books(first: $first) {\n      edges {\n        node {\n          id\n          name\n          discountType\n          discountValue\n          isActive\n        }\n      }\n    }\n  }\n": types.ClaimableBooksDocument,
+    "\n  mutation ClaimRandomCoupon($bookId: ID!, $idempotencyKey: String) {\n    assignRandomCoupon(bookId: $bookId, idempotencyKey: $idempotencyKey) {\n      ...MyCoupon\n    }\n  }\n": types.ClaimRandomCouponDocument,
+    "\n  mutation ClaimCouponByCode($code: String!) {\n    assignCoupon(code: $code) {\n      ...MyCoupon\n    }\n  }\n": types.ClaimCouponByCodeDocument,
+    "\n  mutation LockMyCoupon($code: String!, $idempotencyKey: String) {\n    lockCoupon(code: $code, idempotencyKey: $idempotencyKey) {\n      ...MyCoupon\n    }\n  }\n": types.LockMyCouponDocument,
+    "\n  mutation UnlockMyCoupon($code: String!) {\n    unlockCoupon(code: $code) {\n      ...MyCoupon\n    }\n  }\n": types.UnlockMyCouponDocument,
+    "\n  mutation RedeemMyCoupon($code: String!, $idempotencyKey: String) {\n    redeemCoupon(code: $code, idempotencyKey: $idempotencyKey) {\n      id\n      redeemedAt\n      coupon {\n        ...MyCoupon\n      }\n    }\n  }\n": types.RedeemMyCouponDocument,
+    "\n  subscription MyCouponEvents {\n    couponEvents {\n      id\n      type\n      serverTime\n      coupon {\n        ...MyCoupon\n      }\n    }\n  }\n": types.MyCouponEventsDocument,
+    "\n  query Pools($first: Int) {\n    pools(first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          id\n          name\n          description\n          memberCount\n        }\n      }\n    }\n  }\n": types.PoolsDocument,
+    "\n  mutation CreatePool($name: String!, $description: String) {\n    createPool(name: $name, description: $description) {\n      id\n      name\n      description\n      memberCount\n    }\n  }\n": types.CreatePoolDocument,
+    "\n  query PoolDetail($id: ID!, $first: Int) {\n    pool(id: $id) {\n      id\n      name\n      description\n      memberCount\n      members(first: $first) {\n        totalCount\n        pageInfo {\n          hasNextPage\n        }\n        edges {\n          node {\n            id\n            email\n            role\n          }\n        }\n      }\n    }\n  }\n": types.PoolDetailDocument,
+    "\n  mutation AddPoolMembers($poolId: ID!, $emails: [String!], $userIds: [ID!]) {\n    addPoolMembers(poolId: $poolId, emails: $emails, userIds: $userIds) {\n      id\n      memberCount\n      unknownEmails\n    }\n  }\n": types.AddPoolMembersDocument,
+    "\n  mutation RemovePoolMembers($poolId: ID!, $userIds: [ID!]!) {\n    removePoolMembers(poolId: $poolId, userIds: $userIds) {\n      id\n      memberCount\n    }\n  }\n": types.RemovePoolMembersDocument,
+    "\n  query UserSuggestions($emailContains: String, $first: Int) {\n    users(emailContains: $emailContains, first: $first) {\n      edges {\n        node {\n          id\n          email\n          role\n        }\n      }\n    }\n  }\n": types.UserSuggestionsDocument,
+    "\n  query BookOptions($first: Int) {\n    books(first: $first) {\n      edges {\n        node {\n          id\n          name\n          counts {\n            unassigned\n          }\n        }\n      }\n    }\n  }\n": types.BookOptionsDocument,
+    "\n  mutation PreviewDistribution($poolId: ID!, $bookId: ID!, $mode: DistributionMode!, $count: Int!) {\n    previewDistribution(poolId: $poolId, bookId: $bookId, mode: $mode, count: $count) {\n      mode\n      requested\n      available\n      totalAssigned\n      shortfall\n      perUser {\n        count\n        skippedReason\n        user {\n          id\n          email\n        }\n      }\n    }\n  }\n": types.PreviewDistributionDocument,
+    "\n  mutation DistributeToPool($poolId: ID!, $bookId: ID!, $mode: DistributionMode!, $count: Int!) {\n    distributeToPool(poolId: $poolId, bookId: $bookId, mode: $mode, count: $count) {\n      id\n      mode\n      requested\n      assigned\n      createdAt\n    }\n  }\n": types.DistributeToPoolDocument,
+    "\n  query AdminUsers($emailContains: String, $first: Int) {\n    users(emailContains: $emailContains, first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          id\n          email\n          role\n          createdAt\n        }\n      }\n    }\n  }\n": types.AdminUsersDocument,
+    "\n  query UserCoupons($email: String!, $first: Int) {\n    userByEmail(email: $email) {\n      id\n      email\n      role\n      createdAt\n      coupons(first: $first) {\n        totalCount\n        edges {\n          node {\n            id\n            code\n            state\n            lockExpiresAt\n            redemptionCount\n            assignedAt\n            book {\n              id\n              name\n            }\n          }\n        }\n      }\n    }\n  }\n": types.UserCouponsDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Me {\n    me {\n      id\n      email\n      role\n    }\n  }\n"): (typeof documents)["\n  query Me {\n    me {\n      id\n      email\n      role\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      token\n      user {\n        id\n        email\n        role\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      token\n      user {\n        id\n        email\n        role\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Register($email: String!, $password: String!) {\n    register(email: $email, password: $password) {\n      token\n      user {\n        id\n        email\n        role\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Register($email: String!, $password: String!) {\n    register(email: $email, password: $password) {\n      token\n      user {\n        id\n        email\n        role\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment CouponRow on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    user {\n      id\n      email\n    }\n  }\n"): (typeof documents)["\n  fragment CouponRow on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    user {\n      id\n      email\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BookDetail($id: ID!) {\n    book(id: $id) {\n      ...BookFields\n      ...BookCountsFields\n    }\n  }\n"): (typeof documents)["\n  query BookDetail($id: ID!) {\n    book(id: $id) {\n      ...BookFields\n      ...BookCountsFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BookCoupons($id: ID!, $first: Int, $state: CouponState) {\n    book(id: $id) {\n      id\n      coupons(first: $first, state: $state) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          cursor\n          node {\n            ...CouponRow\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query BookCoupons($id: ID!, $first: Int, $state: CouponState) {\n    book(id: $id) {\n      id\n      coupons(first: $first, state: $state) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          cursor\n          node {\n            ...CouponRow\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription BookCouponEvents($bookId: ID!) {\n    couponEvents(bookId: $bookId) {\n      id\n      type\n      at\n      serverTime\n      fromState\n      toState\n      coupon {\n        ...CouponRow\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription BookCouponEvents($bookId: ID!) {\n    couponEvents(bookId: $bookId) {\n      id\n      type\n      at\n      serverTime\n      fromState\n      toState\n      coupon {\n        ...CouponRow\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription BookStatsLive($bookId: ID!) {\n    bookStats(bookId: $bookId) {\n      bookId\n      unassigned\n      assigned\n      locked\n      redeemed\n      activeLocks\n      redemptionsLastMinute\n      serverTime\n    }\n  }\n"): (typeof documents)["\n  subscription BookStatsLive($bookId: ID!) {\n    bookStats(bookId: $bookId) {\n      bookId\n      unassigned\n      assigned\n      locked\n      redeemed\n      activeLocks\n      redemptionsLastMinute\n      serverTime\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UploadCodes($bookId: ID!, $csv: String!) {\n    uploadCodes(bookId: $bookId, csv: $csv) {\n      inserted\n      duplicates {\n        line\n        code\n        reason\n      }\n      invalid {\n        line\n        code\n        reason\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation UploadCodes($bookId: ID!, $csv: String!) {\n    uploadCodes(bookId: $bookId, csv: $csv) {\n      inserted\n      duplicates {\n        line\n        code\n        reason\n      }\n      invalid {\n        line\n        code\n        reason\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation GenerateCodes($bookId: ID!, $input: GenerateCodesInput!) {\n    generateCodes(bookId: $bookId, input: $input) {\n      jobId\n      status\n      requested\n      generated\n    }\n  }\n"): (typeof documents)["\n  mutation GenerateCodes($bookId: ID!, $input: GenerateCodesInput!) {\n    generateCodes(bookId: $bookId, input: $input) {\n      jobId\n      status\n      requested\n      generated\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription CodeJobProgress($jobId: ID!) {\n    codeJob(jobId: $jobId) {\n      jobId\n      status\n      total\n      processed\n      inserted\n    }\n  }\n"): (typeof documents)["\n  subscription CodeJobProgress($jobId: ID!) {\n    codeJob(jobId: $jobId) {\n      jobId\n      status\n      total\n      processed\n      inserted\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment BookFields on Book {\n    id\n    name\n    description\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    maxAssignmentsPerUser\n    allowMultipleRedemptions\n    maxRedemptionsPerUser\n    lockTtlSeconds\n    metadata\n    isActive\n  }\n"): (typeof documents)["\n  fragment BookFields on Book {\n    id\n    name\n    description\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    maxAssignmentsPerUser\n    allowMultipleRedemptions\n    maxRedemptionsPerUser\n    lockTtlSeconds\n    metadata\n    isActive\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment BookCountsFields on Book {\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n      total\n    }\n  }\n"): (typeof documents)["\n  fragment BookCountsFields on Book {\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n      total\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Books($first: Int, $after: String, $search: String) {\n    books(first: $first, after: $after, search: $search) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          id\n          name\n          discountType\n          discountValue\n          validFrom\n          validUntil\n          isActive\n          lockTtlSeconds\n          ...BookCountsFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Books($first: Int, $after: String, $search: String) {\n    books(first: $first, after: $after, search: $search) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          id\n          name\n          discountType\n          discountValue\n          validFrom\n          validUntil\n          isActive\n          lockTtlSeconds\n          ...BookCountsFields\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BookForEdit($id: ID!) {\n    book(id: $id) {\n      ...BookFields\n    }\n  }\n"): (typeof documents)["\n  query BookForEdit($id: ID!) {\n    book(id: $id) {\n      ...BookFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateBook($input: CreateBookInput!) {\n    createBook(input: $input) {\n      ...BookFields\n    }\n  }\n"): (typeof documents)["\n  mutation CreateBook($input: CreateBookInput!) {\n    createBook(input: $input) {\n      ...BookFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateBook($id: ID!, $input: UpdateBookInput!) {\n    updateBook(id: $id, input: $input) {\n      ...BookFields\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateBook($id: ID!, $input: UpdateBookInput!) {\n    updateBook(id: $id, input: $input) {\n      ...BookFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment RedemptionFeedItem on Redemption {\n    id\n    redeemedAt\n    coupon {\n      id\n      code\n    }\n    user {\n      id\n      email\n    }\n    book {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  fragment RedemptionFeedItem on Redemption {\n    id\n    redeemedAt\n    coupon {\n      id\n      code\n    }\n    user {\n      id\n      email\n    }\n    book {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query LiveDashboard($books: Int, $redemptions: Int) {\n    books(first: $books) {\n      edges {\n        node {\n          id\n          name\n          ...BookCountsFields\n        }\n      }\n    }\n    redemptions(first: $redemptions) {\n      edges {\n        node {\n          ...RedemptionFeedItem\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query LiveDashboard($books: Int, $redemptions: Int) {\n    books(first: $books) {\n      edges {\n        node {\n          id\n          name\n          ...BookCountsFields\n        }\n      }\n    }\n    redemptions(first: $redemptions) {\n      edges {\n        node {\n          ...RedemptionFeedItem\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription RedemptionFeed {\n    redemptionEvents {\n      ...RedemptionFeedItem\n    }\n  }\n"): (typeof documents)["\n  subscription RedemptionFeed {\n    redemptionEvents {\n      ...RedemptionFeedItem\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment MyCoupon on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    book {\n      id\n      name\n      discountType\n      discountValue\n      validUntil\n      lockTtlSeconds\n    }\n  }\n"): (typeof documents)["\n  fragment MyCoupon on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    book {\n      id\n      name\n      discountType\n      discountValue\n      validUntil\n      lockTtlSeconds\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyCoupons($first: Int) {\n    myCoupons(first: $first) {\n      totalCount\n      edges {\n        node {\n          ...MyCoupon\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query MyCoupons($first: Int) {\n    myCoupons(first: $first) {\n      totalCount\n      edges {\n        node {\n          ...MyCoupon\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ClaimableBooks($first: Int) {\n    books(first: $first) {\n      edges {\n        node {\n          id\n          name\n          discountType\n          discountValue\n          isActive\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query ClaimableBooks($first: Int) {\n    books(first: $first) {\n      edges {\n        node {\n          id\n          name\n          discountType\n          discountValue\n          isActive\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ClaimRandomCoupon($bookId: ID!, $idempotencyKey: String) {\n    assignRandomCoupon(bookId: $bookId, idempotencyKey: $idempotencyKey) {\n      ...MyCoupon\n    }\n  }\n"): (typeof documents)["\n  mutation ClaimRandomCoupon($bookId: ID!, $idempotencyKey: String) {\n    assignRandomCoupon(bookId: $bookId, idempotencyKey: $idempotencyKey) {\n      ...MyCoupon\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ClaimCouponByCode($code: String!) {\n    assignCoupon(code: $code) {\n      ...MyCoupon\n    }\n  }\n"): (typeof documents)["\n  mutation ClaimCouponByCode($code: String!) {\n    assignCoupon(code: $code) {\n      ...MyCoupon\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation LockMyCoupon($code: String!, $idempotencyKey: String) {\n    lockCoupon(code: $code, idempotencyKey: $idempotencyKey) {\n      ...MyCoupon\n    }\n  }\n"): (typeof documents)["\n  mutation LockMyCoupon($code: String!, $idempotencyKey: String) {\n    lockCoupon(code: $code, idempotencyKey: $idempotencyKey) {\n      ...MyCoupon\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UnlockMyCoupon($code: String!) {\n    unlockCoupon(code: $code) {\n      ...MyCoupon\n    }\n  }\n"): (typeof documents)["\n  mutation UnlockMyCoupon($code: String!) {\n    unlockCoupon(code: $code) {\n      ...MyCoupon\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RedeemMyCoupon($code: String!, $idempotencyKey: String) {\n    redeemCoupon(code: $code, idempotencyKey: $idempotencyKey) {\n      id\n      redeemedAt\n      coupon {\n        ...MyCoupon\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RedeemMyCoupon($code: String!, $idempotencyKey: String) {\n    redeemCoupon(code: $code, idempotencyKey: $idempotencyKey) {\n      id\n      redeemedAt\n      coupon {\n        ...MyCoupon\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription MyCouponEvents {\n    couponEvents {\n      id\n      type\n      serverTime\n      coupon {\n        ...MyCoupon\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription MyCouponEvents {\n    couponEvents {\n      id\n      type\n      serverTime\n      coupon {\n        ...MyCoupon\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Pools($first: Int) {\n    pools(first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          id\n          name\n          description\n          memberCount\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Pools($first: Int) {\n    pools(first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          id\n          name\n          description\n          memberCount\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreatePool($name: String!, $description: String) {\n    createPool(name: $name, description: $description) {\n      id\n      name\n      description\n      memberCount\n    }\n  }\n"): (typeof documents)["\n  mutation CreatePool($name: String!, $description: String) {\n    createPool(name: $name, description: $description) {\n      id\n      name\n      description\n      memberCount\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query PoolDetail($id: ID!, $first: Int) {\n    pool(id: $id) {\n      id\n      name\n      description\n      memberCount\n      members(first: $first) {\n        totalCount\n        pageInfo {\n          hasNextPage\n        }\n        edges {\n          node {\n            id\n            email\n            role\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query PoolDetail($id: ID!, $first: Int) {\n    pool(id: $id) {\n      id\n      name\n      description\n      memberCount\n      members(first: $first) {\n        totalCount\n        pageInfo {\n          hasNextPage\n        }\n        edges {\n          node {\n            id\n            email\n            role\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AddPoolMembers($poolId: ID!, $emails: [String!], $userIds: [ID!]) {\n    addPoolMembers(poolId: $poolId, emails: $emails, userIds: $userIds) {\n      id\n      memberCount\n      unknownEmails\n    }\n  }\n"): (typeof documents)["\n  mutation AddPoolMembers($poolId: ID!, $emails: [String!], $userIds: [ID!]) {\n    addPoolMembers(poolId: $poolId, emails: $emails, userIds: $userIds) {\n      id\n      memberCount\n      unknownEmails\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RemovePoolMembers($poolId: ID!, $userIds: [ID!]!) {\n    removePoolMembers(poolId: $poolId, userIds: $userIds) {\n      id\n      memberCount\n    }\n  }\n"): (typeof documents)["\n  mutation RemovePoolMembers($poolId: ID!, $userIds: [ID!]!) {\n    removePoolMembers(poolId: $poolId, userIds: $userIds) {\n      id\n      memberCount\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UserSuggestions($emailContains: String, $first: Int) {\n    users(emailContains: $emailContains, first: $first) {\n      edges {\n        node {\n          id\n          email\n          role\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query UserSuggestions($emailContains: String, $first: Int) {\n    users(emailContains: $emailContains, first: $first) {\n      edges {\n        node {\n          id\n          email\n          role\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BookOptions($first: Int) {\n    books(first: $first) {\n      edges {\n        node {\n          id\n          name\n          counts {\n            unassigned\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query BookOptions($first: Int) {\n    books(first: $first) {\n      edges {\n        node {\n          id\n          name\n          counts {\n            unassigned\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PreviewDistribution($poolId: ID!, $bookId: ID!, $mode: DistributionMode!, $count: Int!) {\n    previewDistribution(poolId: $poolId, bookId: $bookId, mode: $mode, count: $count) {\n      mode\n      requested\n      available\n      totalAssigned\n      shortfall\n      perUser {\n        count\n        skippedReason\n        user {\n          id\n          email\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation PreviewDistribution($poolId: ID!, $bookId: ID!, $mode: DistributionMode!, $count: Int!) {\n    previewDistribution(poolId: $poolId, bookId: $bookId, mode: $mode, count: $count) {\n      mode\n      requested\n      available\n      totalAssigned\n      shortfall\n      perUser {\n        count\n        skippedReason\n        user {\n          id\n          email\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DistributeToPool($poolId: ID!, $bookId: ID!, $mode: DistributionMode!, $count: Int!) {\n    distributeToPool(poolId: $poolId, bookId: $bookId, mode: $mode, count: $count) {\n      id\n      mode\n      requested\n      assigned\n      createdAt\n    }\n  }\n"): (typeof documents)["\n  mutation DistributeToPool($poolId: ID!, $bookId: ID!, $mode: DistributionMode!, $count: Int!) {\n    distributeToPool(poolId: $poolId, bookId: $bookId, mode: $mode, count: $count) {\n      id\n      mode\n      requested\n      assigned\n      createdAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminUsers($emailContains: String, $first: Int) {\n    users(emailContains: $emailContains, first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          id\n          email\n          role\n          createdAt\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query AdminUsers($emailContains: String, $first: Int) {\n    users(emailContains: $emailContains, first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          id\n          email\n          role\n          createdAt\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UserCoupons($email: String!, $first: Int) {\n    userByEmail(email: $email) {\n      id\n      email\n      role\n      createdAt\n      coupons(first: $first) {\n        totalCount\n        edges {\n          node {\n            id\n            code\n            state\n            lockExpiresAt\n            redemptionCount\n            assignedAt\n            book {\n              id\n              name\n            }\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query UserCoupons($email: String!, $first: Int) {\n    userByEmail(email: $email) {\n      id\n      email\n      role\n      createdAt\n      coupons(first: $first) {\n        totalCount\n        edges {\n          node {\n            id\n            code\n            state\n            lockExpiresAt\n            redemptionCount\n            assignedAt\n            book {\n              id\n              name\n            }\n          }\n        }\n      }\n    }\n  }\n"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;

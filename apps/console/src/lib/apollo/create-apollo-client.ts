@@ -1,0 +1,103 @@
+import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
+import { CombinedGraphQLErrors } from '@apollo/client/errors';
+import { ErrorLink } from '@apollo/client/link/error';
+import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
+import { getMainDefinition } from '@apollo/client/utilities';
+import { type Client as WsClient, createClient } from 'graphql-ws';
+import type { ConsoleConfig } from '../config/runtime-config';
+import { setLiveStatus } from './live-status';
+
+export interface ApolloSession {
+  client: ApolloClient;
+  /** Closes the WebSocket and stops the client; call when the session ends. */
+  dispose(): void;
+}
+
+export interface CreateApolloClientOptions {
+  config: ConsoleConfig;
+  /** The session's bearer token; null for the anonymous client of the sign-in pages. */
+  token: string | null;
+  /** Called once when the API says the token is no longer valid (HTTP or WebSocket). */
+  onUnauthenticated(): void;
+}
+
+/**
+ * One Apollo client per session: HTTP for queries and mutations, graphql-ws for subscriptions,
+ * both carrying the token. A new sign-in builds a new client, so no cached data outlives the
+ * session it belongs to.
+ */
+export function createApolloClient({ config, token, onUnauthenticated }: CreateApolloClientOptions): ApolloSession {
+  let signalled = false;
+  const signalUnauthenticated = () => {
+    if (signalled || !token) return;
+    signalled = true;
+    onUnauthenticated();
+  };
+
+  const http = new HttpLink({
+    uri: config.graphqlUrl,
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
+
+  const ws: WsClient = createClient({
+    url: config.wsUrl,
+    lazy: true,
+    connectionParams: () => (token ? { authorization: `Bearer ${token}` } : {}),
+    // Keep live screens live across API restarts and flaky networks.
+    retryAttempts: Number.POSITIVE_INFINITY,
+    shouldRetry: (event) => !isAuthClose(event),
+    on: {
+      connecting: () => setLiveStatus('connecting'),
+      connected: () => setLiveStatus('live'),
+      closed: (event) => {
+        setLiveStatus('offline');
+        if (isAuthClose(event)) signalUnauthenticated();
+      },
+    },
+  });
+
+  const errors = new ErrorLink(({ error }) => {
+    if (CombinedGraphQLErrors.is(error) && error.errors.some((e) => e.extensions?.code === 'UNAUTHENTICATED')) {
+      signalUnauthenticated();
+    }
+  });
+
+  const transport = ApolloLink.split(
+    ({ query }) => {
+      const definition = getMainDefinition(query);
+      return definition.kind === 'OperationDefinition' && definition.operation === 'subscription';
+    },
+    new GraphQLWsLink(ws),
+    http,
+  );
+
+  const client = new ApolloClient({
+    link: ApolloLink.from([errors, transport]),
+    cache: new InMemoryCache({
+      typePolicies: {
+        BookStats: { keyFields: ['bookId'] },
+        CodeJobProgress: { keyFields: ['jobId'] },
+        BookCounts: { keyFields: false, merge: true },
+        Book: { fields: { counts: { merge: true } } },
+      },
+    }),
+    defaultOptions: {
+      watchQuery: { fetchPolicy: 'cache-and-network' },
+    },
+  });
+
+  return {
+    client,
+    dispose() {
+      void ws.dispose();
+      setLiveStatus('idle');
+      client.stop();
+    },
+  };
+}
+
+/** graphql-ws closes with 4401 (unauthorized) or 4403 (forbidden) when `connection_init` is refused. */
+function isAuthClose(event: unknown): boolean {
+  const code = (event as { code?: number } | null)?.code;
+  return code === 4401 || code === 4403;
+}

@@ -1,0 +1,67 @@
+'use client';
+
+import { usePathname, useRouter } from 'next/navigation';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useSyncExternalStore } from 'react';
+import { getSession, type Session, type SessionUser, setSession, subscribeSession, tokenExpiry } from './session-store';
+
+export type SignOutReason = 'signed-out' | 'expired';
+
+interface SessionContextValue {
+  session: Session | null;
+  signIn(token: string, user: SessionUser): void;
+  /** Ends the session and returns to the sign-in page, which explains why. */
+  signOut(reason: SignOutReason): void;
+  /** Refreshes the cached user (role changes) without touching the token. */
+  updateUser(user: SessionUser): void;
+}
+
+const SessionContext = createContext<SessionContextValue | null>(null);
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const session = useSyncExternalStore(subscribeSession, getSession, () => null);
+
+  const signOut = useCallback(
+    (reason: SignOutReason) => {
+      setSession(null);
+      const params = new URLSearchParams({ reason });
+      // Only a path (never a token) goes in the URL, so the user lands back where they were.
+      if (reason === 'expired' && pathname && !pathname.startsWith('/sign-in')) params.set('next', pathname);
+      router.replace(`/sign-in?${params.toString()}`);
+    },
+    [router, pathname],
+  );
+
+  const signIn = useCallback((token: string, user: SessionUser) => {
+    setSession({ token, user, expiresAt: tokenExpiry(token) });
+  }, []);
+
+  const updateUser = useCallback((user: SessionUser) => {
+    const existing = getSession();
+    if (!existing) return;
+    if (existing.user.id === user.id && existing.user.role === user.role && existing.user.email === user.email) return;
+    setSession({ ...existing, user });
+  }, []);
+
+  // A token past its `exp` is useless: end the session when it expires rather than on the next error.
+  useEffect(() => {
+    if (!session?.expiresAt) return;
+    const delay = session.expiresAt - Date.now();
+    if (delay <= 0) {
+      signOut('expired');
+      return;
+    }
+    const timer = setTimeout(() => signOut('expired'), Math.min(delay, 2_147_000_000));
+    return () => clearTimeout(timer);
+  }, [session?.expiresAt, signOut]);
+
+  const value = useMemo(() => ({ session, signIn, signOut, updateUser }), [session, signIn, signOut, updateUser]);
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): SessionContextValue {
+  const value = useContext(SessionContext);
+  if (!value) throw new Error('useSession must be used inside <SessionProvider>');
+  return value;
+}

@@ -1,0 +1,70 @@
+/**
+ * The signed-in session: kept in memory and mirrored to `sessionStorage` so a reload of the tab
+ * keeps the user signed in, while closing the tab ends it. The token never goes into a URL or a
+ * cookie readable by other sites; every request sends it in the `Authorization` header.
+ */
+export type Role = 'ADMIN' | 'USER';
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  role: Role;
+}
+
+export interface Session {
+  token: string;
+  user: SessionUser;
+  /** Epoch milliseconds at which the token expires, when the token says so. */
+  expiresAt: number | null;
+}
+
+const STORAGE_KEY = 'coupons.session';
+
+let current: Session | null | undefined;
+const listeners = new Set<() => void>();
+
+function readStorage(): Session | null {
+  if (typeof window === 'undefined') return null;
+  try {
+    const raw = window.sessionStorage.getItem(STORAGE_KEY);
+    if (!raw) return null;
+    const parsed = JSON.parse(raw) as Session;
+    return typeof parsed?.token === 'string' && parsed.user ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
+export function getSession(): Session | null {
+  if (current === undefined) current = readStorage();
+  return current;
+}
+
+export function setSession(session: Session | null): void {
+  current = session;
+  try {
+    if (session) window.sessionStorage.setItem(STORAGE_KEY, JSON.stringify(session));
+    else window.sessionStorage.removeItem(STORAGE_KEY);
+  } catch {
+    // Storage can be unavailable (private mode quotas); the in-memory session still works.
+  }
+  for (const listener of listeners) listener();
+}
+
+export function subscribeSession(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** Reads `exp` from a JWT without verifying it: only to schedule a sign-out, never to trust it. */
+export function tokenExpiry(token: string): number | null {
+  const payload = token.split('.')[1];
+  if (!payload) return null;
+  try {
+    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
+    const exp = (JSON.parse(json) as { exp?: unknown }).exp;
+    return typeof exp === 'number' ? exp * 1000 : null;
+  } catch {
+    return null;
+  }
+}

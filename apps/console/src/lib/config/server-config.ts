@@ -1,0 +1,24 @@
+/**
+ * The only place the console reads its environment. It runs at request time (from the
+ * `/config.json` route), so one build serves any API address:
+ *
+ * - `PUBLIC_API_URL`: the API's GraphQL URL (or its base URL) as the *browser* reaches it;
+ *   absolute (`http://localhost:4000/graphql`) or same-origin relative (`/graphql`).
+ * - `PUBLIC_WS_URL`: optional; derived from `PUBLIC_API_URL` (http→ws, https→wss) when unset.
+ * - `NEXT_PUBLIC_API_URL`: the build-time fallback, then `http://localhost:4000/graphql`.
+ */
+export interface PublicConsoleConfig {
+  apiUrl: string;
+  wsUrl: string | null;
+}
+
+export const DEFAULT_API_URL = 'http://localhost:4000/graphql';
+
+export function readPublicConsoleConfig(env: NodeJS.ProcessEnv = process.env): PublicConsoleConfig {
+  const apiUrl = nonEmpty(env.PUBLIC_API_URL) ?? nonEmpty(env.NEXT_PUBLIC_API_URL) ?? DEFAULT_API_URL;
+  return { apiUrl, wsUrl: nonEmpty(env.PUBLIC_WS_URL) ?? null };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value && value.trim() !== '' ? value.trim() : undefined;
+}
