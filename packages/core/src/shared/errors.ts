@@ -66,14 +66,21 @@ export function translateDatabaseError(error: unknown): DomainError | undefined 
   }
 }
 
-/** The SQLSTATE of a `pg` or Prisma driver-adapter error, wherever it is nested. */
+/** A SQLSTATE, not one of Prisma's own error codes (P1000…P6999), which have the same shape. */
+const isSqlState = (code: unknown): code is string =>
+  typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !/^P[1-9]\d{3}$/.test(code);
+
+/**
+ * The SQLSTATE of a `pg` or Prisma driver-adapter error, wherever it is nested. Prisma wraps the
+ * database's code (`meta.driverAdapterError.cause.originalCode`) in its own (`P2002`, `P2010` …).
+ */
 export function pgCode(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
     const e = current as Record<string, unknown>;
-    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
+    if (isSqlState(e.code)) return e.code;
     const meta = e.meta as Record<string, unknown> | undefined;
-    if (meta && typeof meta.code === 'string' && /^[0-9A-Z]{5}$/.test(meta.code)) return meta.code;
+    if (meta && isSqlState(meta.code)) return meta.code;
     const driver = meta?.driverAdapterError as Record<string, unknown> | undefined;
     const cause = (driver?.cause as Record<string, unknown>) ?? undefined;
     if (cause && typeof cause.originalCode === 'string') return cause.originalCode;
