@@ -1,2 +1,23 @@
 export { createDatabase, type Database, type DatabaseOptions } from './client.ts';
 export * from './generated/prisma/client.ts';
+export {
+  applyMigrations,
+  diffMigrations,
+  createMigration,
+  withScratchDatabase,
+  MigrationError,
+  defaultMigrationPaths,
+  type MigrationPaths,
+  type CreateMigrationResult,
+} from './migrations/index.ts';
+export {
+  startEmbeddedPostgres,
+  temporaryDataDir,
+  openDevDatabase,
+  DEV_POSTGRES_PORT,
+  DEV_DATABASE_NAME,
+  type EmbeddedPostgres,
+  type EmbeddedPostgresOptions,
+  type DevDatabase,
+} from './embedded/index.ts';
+export { createDatabaseIfMissing, dropDatabaseIfExists, databaseUrl, databaseNameOf } from './admin/database.admin.ts';

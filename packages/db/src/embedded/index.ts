@@ -1,0 +1,7 @@
+export {
+  startEmbeddedPostgres,
+  temporaryDataDir,
+  type EmbeddedPostgres,
+  type EmbeddedPostgresOptions,
+} from './embedded-postgres.ts';
+export { openDevDatabase, DEV_POSTGRES_PORT, DEV_DATABASE_NAME, type DevDatabase } from './dev-database.ts';

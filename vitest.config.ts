@@ -1,0 +1,54 @@
+import { createRequire } from 'node:module';
+import { defineConfig } from 'vitest/config';
+
+// graphql 16 ships CJS (index.js, what Node loads) and ESM (index.mjs, what vite would pick for
+// project source). Two copies break `instanceof` (GraphQLError, scalars from graphql-scalars, the
+// schema handed to Apollo/graphql-ws): resolve every `import 'graphql'` to the one Node loads.
+const graphqlEntry = createRequire(new URL('./packages/api/package.json', import.meta.url)).resolve('graphql');
+
+// One embedded PostgreSQL per run (packages/db/src/testing/global-setup.ts): every test file
+// copies a migrated template with createTestDatabase() from '@coupons/db/testing'.
+const globalSetup = ['packages/db/src/testing/global-setup.ts'];
+
+// The soak project exists only when asked for (`pnpm test:soak` sets SOAK=1), so that a plain
+// `vitest run` (pnpm test:unit) never starts the long-running soak tests.
+const soakRequested = process.env.SOAK === '1';
+
+export default defineConfig({
+  resolve: { alias: [{ find: /^graphql$/, replacement: graphqlEntry }] },
+  test: {
+    pool: 'forks', // native modules (argon2) and process-wide pg type parsers stay per file
+    testTimeout: 30_000, // integration tests talk to a real PostgreSQL
+    hookTimeout: 60_000, // beforeAll may create databases and start servers
+    teardownTimeout: 30_000,
+    server: { deps: { inline: ['type-graphql'] } }, // or graphql is loaded twice ("another realm")
+    projects: [
+      {
+        extends: true as const,
+        test: {
+          name: 'unit',
+          // Declared per project, not at the root: a root globalSetup runs in addition to the
+          // projects' own, which would start a second cluster.
+          globalSetup,
+          include: ['packages/**/src/**/*.test.ts', 'scripts/**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/*.soak.test.ts'],
+        },
+      },
+      ...(soakRequested
+        ? [
+            {
+              extends: true as const,
+              test: {
+                name: 'soak',
+                globalSetup,
+                include: ['**/*.soak.test.ts'],
+                exclude: ['**/node_modules/**'],
+                testTimeout: 600_000,
+                hookTimeout: 120_000,
+              },
+            },
+          ]
+        : []),
+    ],
+  },
+});
