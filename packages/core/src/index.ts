@@ -3,7 +3,7 @@ export * from './shared/context.ts';
 export * from './shared/pagination.ts';
 export * from './shared/validation.ts';
 export * from './shared/sql.ts';
-export * from './events/announcer.ts';
+export * from './events/index.ts';
 export * from './coupons/index.ts';
 export * from './invariants/invariants.ts';
 export * from './auth/access.ts';

@@ -1,0 +1,91 @@
+import { type Database, Prisma } from '@coupons/db';
+
+/** What the `bookStats(bookId)` subscription sends: a book's live counters. */
+export interface BookStats {
+  bookId: string;
+  unassigned: number;
+  /** Includes locks past their expiry (they behave as ASSIGNED everywhere, before the sweeper runs). */
+  assigned: number;
+  /** Unexpired locks only. */
+  locked: number;
+  redeemed: number;
+  total: number;
+  /** Checkouts in progress: coupons under an unexpired lock (same number as `locked`, named for dashboards). */
+  activeLocks: number;
+  /** Redemption rows written in the 60 seconds before `serverTime` (reversed ones included: they happened). */
+  redemptionsLastMinute: number;
+  serverTime: Date;
+}
+
+interface StatsRow {
+  book_id: string;
+  unassigned: number;
+  assigned: number;
+  locked: number;
+  redeemed: number;
+  total: number;
+  redemptions_last_minute: number;
+}
+
+/**
+ * Counters of several books at `now`, one statement (books that do not exist are absent from the
+ * map). Applies the same lazy-expiry rule as every coupon read. No authorization: callers check.
+ * Cost grows with a book's size (an index scan of `coupon (book_id, state)`), which is why the
+ * live feed computes it at most a few times per second per book and shares it between subscribers.
+ */
+export async function unsafeReadBookStats(
+  db: Database,
+  bookIds: readonly string[],
+  now: Date,
+): Promise<Map<string, BookStats>> {
+  if (bookIds.length === 0) return new Map();
+  const rows = await db.prisma.$queryRaw<StatsRow[]>(Prisma.sql`
+    SELECT b.id::text AS book_id,
+           coalesce(s.unassigned, 0)::int AS unassigned, coalesce(s.assigned, 0)::int AS assigned,
+           coalesce(s.locked, 0)::int AS locked, coalesce(s.redeemed, 0)::int AS redeemed,
+           coalesce(s.total, 0)::int AS total,
+           (SELECT count(*) FROM redemption r
+             WHERE r.book_id = b.id AND r.redeemed_at > ${now}::timestamptz - interval '1 minute'
+               AND r.redeemed_at <= ${now}::timestamptz)::int AS redemptions_last_minute
+      FROM book b
+      LEFT JOIN LATERAL (
+        SELECT count(*) FILTER (WHERE c.state = 'UNASSIGNED') AS unassigned,
+               count(*) FILTER (WHERE c.state = 'ASSIGNED'
+                                   OR (c.state = 'LOCKED' AND c.lock_expires_at <= ${now})) AS assigned,
+               count(*) FILTER (WHERE c.state = 'LOCKED'
+                                  AND (c.lock_expires_at IS NULL OR c.lock_expires_at > ${now})) AS locked,
+               count(*) FILTER (WHERE c.state = 'REDEEMED') AS redeemed,
+               count(*) AS total
+          FROM coupon c WHERE c.book_id = b.id
+      ) s ON true
+     WHERE b.id = ANY(${[...bookIds]}::uuid[])`);
+  return new Map(
+    rows.map((row) => [
+      row.book_id,
+      {
+        bookId: row.book_id,
+        unassigned: row.unassigned,
+        assigned: row.assigned,
+        locked: row.locked,
+        redeemed: row.redeemed,
+        total: row.total,
+        activeLocks: row.locked,
+        redemptionsLastMinute: row.redemptions_last_minute,
+        serverTime: now,
+      },
+    ]),
+  );
+}
+
+/** Two stats say the same thing (ignoring when they were read). */
+export function sameBookStats(a: BookStats | null, b: BookStats): boolean {
+  return (
+    a !== null &&
+    a.unassigned === b.unassigned &&
+    a.assigned === b.assigned &&
+    a.locked === b.locked &&
+    a.redeemed === b.redeemed &&
+    a.total === b.total &&
+    a.redemptionsLastMinute === b.redemptionsLastMinute
+  );
+}

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { OutboxCursor } from './outbox.cursor.ts';
+
+const rows = (...ids: number[]) => ids.map((id) => ({ id: String(id) }));
+const ids = (list: Array<{ id: string }>) => list.map((r) => Number(r.id));
+const snap = (xmin: number, xmax: number) => ({ xmin: BigInt(xmin), xmax: BigInt(xmax) });
+
+describe('OutboxCursor', () => {
+  it('delivers new rows in id order and moves the mark', () => {
+    const cursor = new OutboxCursor(10n, [], 0);
+    const result = cursor.advance(rows(12, 11, 13), snap(100, 100), 0);
+    expect(ids(result.deliver)).toEqual([11, 12, 13]);
+    expect(cursor.mark).toBe(13n);
+    expect(cursor.openGaps()).toEqual([]);
+  });
+
+  it('never delivers a row twice', () => {
+    const cursor = new OutboxCursor(0n, [], 0);
+    cursor.advance(rows(1, 2), snap(5, 5), 0);
+    expect(ids(cursor.advance(rows(1, 2, 3), snap(5, 5), 1).deliver)).toEqual([3]);
+  });
+
+  it('keeps an id that committed out of order as a gap and delivers it when it shows up', () => {
+    const cursor = new OutboxCursor(0n, [], 0, { settleMs: 1000 });
+    // id 1 belongs to a transaction still running; 2 is visible.
+    expect(ids(cursor.advance(rows(2), snap(50, 52), 0).deliver)).toEqual([2]);
+    expect(cursor.openGaps()).toEqual([1n]);
+    // The slow transaction commits much later: its row still arrives, exactly once.
+    const later = cursor.advance(rows(1, 3), snap(60, 60), 60_000);
+    expect(ids(later.deliver)).toEqual([1, 3]);
+    expect(cursor.openGaps()).toEqual([]);
+  });
+
+  it('holds a gap while any transaction that could own it is running, however long', () => {
+    const cursor = new OutboxCursor(0n, [], 0, { settleMs: 1000 });
+    cursor.advance(rows(2), snap(50, 52), 0);
+    // Settled: horizon = xmax 55 of this snapshot; xid 50 is still running (xmin 50).
+    expect(cursor.advance([], snap(50, 55), 1500).resolved).toEqual([]);
+    expect(cursor.advance([], snap(54, 70), 600_000).resolved).toEqual([]);
+    expect(cursor.openGaps()).toEqual([1n]);
+    // Every transaction below the horizon has ended and the row is not there: it rolled back.
+    expect(cursor.advance([], snap(55, 80), 700_000).resolved).toEqual([1n]);
+    expect(cursor.openGaps()).toEqual([]);
+  });
+
+  it('does not close a gap before it has settled, even when no transaction is running', () => {
+    const cursor = new OutboxCursor(0n, [], 0, { settleMs: 1000 });
+    cursor.advance(rows(3), snap(40, 40), 0);
+    expect(cursor.advance([], snap(40, 40), 500).resolved).toEqual([]);
+    expect(cursor.advance([], snap(41, 41), 1000).resolved.sort()).toEqual([1n, 2n]);
+  });
+
+  it('abandons a gap past maxGapAgeMs and reports it', () => {
+    const cursor = new OutboxCursor(0n, [], 0, { settleMs: 10, maxGapAgeMs: 1000 });
+    cursor.advance(rows(2), snap(7, 9), 0);
+    const result = cursor.advance([], snap(7, 12), 2000);
+    expect(result.abandoned).toEqual([1n]);
+    expect(cursor.openGaps()).toEqual([]);
+  });
+
+  it('bounds the number of open gaps, dropping the oldest', () => {
+    const cursor = new OutboxCursor(0n, [], 0, { maxGaps: 3 });
+    const result = cursor.advance(rows(10), snap(1, 1), 0);
+    expect(cursor.openGaps()).toEqual([7n, 8n, 9n]);
+    expect(ids(result.deliver)).toEqual([10]);
+  });
+
+  it('starts with the gaps seen at start-up', () => {
+    const cursor = new OutboxCursor(5n, [3n], 0);
+    expect(ids(cursor.advance(rows(3, 6), snap(1, 1), 10).deliver)).toEqual([3, 6]);
+  });
+});

@@ -1,0 +1,254 @@
+import pg from 'pg';
+import type { Clock } from '../shared/context.ts';
+import type { LiveCouponEvent } from './coupon-event.record.ts';
+import { CODE_JOBS_CHANNEL, COUPON_EVENTS_CHANNEL } from './notify.publisher.ts';
+import { OutboxCursor, type OutboxCursorOptions } from './outbox.cursor.ts';
+import { readOutbox, readOutboxStart } from './outbox.sql.ts';
+
+/** The subset of a pino logger the listener uses. */
+export interface ListenerLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface OutboxListenerOptions {
+  /** A direct connection (not through a transaction-mode PgBouncer: LISTEN needs a session). */
+  connectionString: string;
+  /** Shows in `pg_stat_activity.application_name`, so operators (and tests) can find it. */
+  applicationName?: string;
+  clock: Clock;
+  /** Receives each batch of newly visible events, in id order, exactly once per process. */
+  onEvents: (events: LiveCouponEvent[]) => void;
+  /** Receives code-job ids announced by any process. */
+  onCodeJob?: (jobId: string) => void;
+  logger?: ListenerLogger;
+  /** Safety-net poll of the outbox when no notification arrives (default 1,000 ms). */
+  pollIntervalMs?: number;
+  /** Rows read per statement (default 1,000); a full batch is followed by another at once. */
+  batchSize?: number;
+  /** Reconnect backoff: first wait and cap (defaults 100 ms, 5,000 ms), with jitter. */
+  backoff?: { initialMs: number; maxMs: number };
+  cursor?: Partial<OutboxCursorOptions>;
+}
+
+const START_GAP_WINDOW = 1_000;
+
+/**
+ * The one LISTEN connection of an API process. It is a plain `pg.Client` (Prisma cannot LISTEN)
+ * that hears `NOTIFY coupon_events` from every process, and reads the outbox table itself:
+ * a notification only says "look now". Reading by id from a cursor (see {@link OutboxCursor} for
+ * how gaps from out-of-order commits are handled) rather than trusting payloads means:
+ *
+ * - a lost notification (a crash between commit and announce, a dropped connection) costs at most
+ *   `pollIntervalMs` of delay, never the event;
+ * - each event is delivered exactly once per process, however many notifications name it;
+ * - one statement per batch hydrates all its events for every subscriber of the process.
+ *
+ * When the connection drops it reconnects with exponential backoff, LISTENs again and then reads
+ * from the cursor, so everything committed while it was away is delivered (late, in order).
+ */
+export class OutboxListener {
+  private client: pg.Client | null = null;
+  private cursor: OutboxCursor | null = null;
+  private stopped = false;
+  private started = false;
+  private attempt = 0;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private reading: Promise<void> | null = null;
+  private readAgain = false;
+  private connectedAt: Date | null = null;
+  private readonly waiters: Array<() => void> = [];
+
+  constructor(private readonly options: OutboxListenerOptions) {}
+
+  /** True while the LISTEN connection is up (the readiness check). */
+  get connected(): boolean {
+    return this.client !== null && this.connectedAt !== null;
+  }
+
+  /** The server process id of the LISTEN connection (tests terminate it). */
+  get backendPid(): number | null {
+    return this.connected ? ((this.client as unknown as { processID?: number }).processID ?? null) : null;
+  }
+
+  /** Connects, LISTENs and sets the cursor at the newest event. Rejects if the first connection fails. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    await this.connect();
+    this.pollTimer = setInterval(() => this.requestRead(), this.options.pollIntervalMs ?? 1_000);
+    this.pollTimer.unref();
+  }
+
+  /**
+   * Reads the outbox now; resolves once a read that began after this call has finished (tests and
+   * shutdown use it to be sure everything committed so far has been delivered).
+   */
+  catchUp(): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiters.push(resolve);
+      this.requestRead();
+    });
+  }
+
+  /** Stops polling and reconnecting and closes the connection. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    await this.reading?.catch(() => {});
+    const client = this.client;
+    this.client = null;
+    this.connectedAt = null;
+    await client?.end().catch(() => {});
+    for (const resolve of this.waiters.splice(0)) resolve();
+  }
+
+  private async connect(): Promise<void> {
+    const client = new pg.Client({
+      connectionString: this.options.connectionString,
+      application_name: this.options.applicationName ?? 'coupon-listener',
+      keepAlive: true,
+      // A read that hangs (a half-open TCP connection) counts as a dropped connection.
+      query_timeout: 15_000,
+    });
+    let failed = false;
+    const fail = (error?: unknown) => {
+      if (failed) return;
+      failed = true;
+      this.onConnectionLost(client, error);
+    };
+    client.on('error', fail);
+    client.on('end', () => fail());
+    client.on('notification', (message) => this.onNotification(message));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${COUPON_EVENTS_CHANNEL}`);
+      await client.query(`LISTEN ${CODE_JOBS_CHANNEL}`);
+      // The cursor starts at the newest event once, on the first connection; later connections
+      // keep it, which is how a reconnect catches up on what it missed.
+      if (!this.cursor) {
+        const start = await readOutboxStart(client, START_GAP_WINDOW);
+        this.cursor = new OutboxCursor(start.mark, start.gaps, Date.now(), this.options.cursor);
+      }
+    } catch (error) {
+      failed = true;
+      client.removeAllListeners();
+      client.on('error', () => {});
+      await client.end().catch(() => {});
+      throw error;
+    }
+    if (this.stopped) {
+      await client.end().catch(() => {});
+      return;
+    }
+    this.client = client;
+    this.connectedAt = new Date();
+    if (this.attempt > 0) this.options.logger?.info({ attempts: this.attempt }, 'Event listener reconnected');
+    this.attempt = 0;
+    this.requestRead();
+  }
+
+  private onConnectionLost(client: pg.Client, error: unknown): void {
+    client.on('error', () => {}); // later errors of a dead client are expected noise
+    if (this.client !== client) return;
+    this.client = null;
+    this.connectedAt = null;
+    client.end().catch(() => {});
+    if (this.stopped) return;
+    this.options.logger?.warn({ err: errorSummary(error) }, 'Event listener connection lost; reconnecting');
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped || this.reconnectTimer) return;
+    const { initialMs, maxMs } = this.options.backoff ?? { initialMs: 100, maxMs: 5_000 };
+    const base = Math.min(maxMs, initialMs * 2 ** this.attempt);
+    const delay = base / 2 + Math.random() * (base / 2); // jitter: N processes do not reconnect in step
+    this.attempt++;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      this.connect().catch((error) => {
+        this.options.logger?.warn({ err: errorSummary(error), attempt: this.attempt }, 'Event listener reconnect failed');
+        this.scheduleReconnect();
+      });
+    }, delay);
+  }
+
+  private onNotification(message: pg.Notification): void {
+    if (message.channel === CODE_JOBS_CHANNEL) {
+      if (message.payload) this.options.onCodeJob?.(message.payload);
+      // A job's chunk commits CREATED_BULK summaries without announcing them: read them now.
+      this.requestRead();
+      return;
+    }
+    // The payload (event ids) is only a hint; the outbox read decides what is new.
+    this.requestRead();
+  }
+
+  /** Coalesces requests: one read at a time, and one more after it if anything asked meanwhile. */
+  private requestRead(): void {
+    if (this.stopped) {
+      for (const resolve of this.waiters.splice(0)) resolve();
+      return;
+    }
+    if (this.reading) {
+      this.readAgain = true;
+      return;
+    }
+    const waiters = this.waiters.splice(0);
+    this.reading = this.readLoop()
+      .catch((error) => {
+        this.options.logger?.warn({ err: errorSummary(error) }, 'Event listener read failed');
+        // A failed read on a live connection means the connection is suspect: start afresh.
+        if (this.client) this.onConnectionLost(this.client, error);
+      })
+      .finally(() => {
+        this.reading = null;
+        for (const resolve of waiters) resolve();
+        if (this.readAgain || this.waiters.length > 0) {
+          this.readAgain = false;
+          this.requestRead();
+        }
+      });
+  }
+
+  private async readLoop(): Promise<void> {
+    for (;;) {
+      const client = this.client;
+      const cursor = this.cursor;
+      if (!client || !cursor || this.stopped) return;
+      const result = await readOutbox(client, {
+        mark: cursor.mark,
+        gaps: cursor.openGaps(),
+        limit: this.options.batchSize ?? 1_000,
+        now: this.options.clock.now(),
+      });
+      const { deliver, abandoned } = cursor.advance(result.events, result.snapshot, Date.now());
+      if (abandoned.length > 0) {
+        this.options.logger?.warn(
+          { ids: abandoned.slice(0, 20).map(String), count: abandoned.length },
+          'Gave up waiting for outbox ids (a transaction stayed open too long); their live events are skipped',
+        );
+      }
+      if (deliver.length > 0) {
+        try {
+          this.options.onEvents(deliver);
+        } catch (error) {
+          // The cursor has moved on: a consumer's bug must not turn into a reconnect loop.
+          this.options.logger?.error({ err: errorSummary(error) }, 'Live event consumer failed');
+        }
+      }
+      if (!result.full) return;
+    }
+  }
+}
+
+/** The loggable part of an error (message and SQLSTATE), never its parameters. */
+export function errorSummary(error: unknown): { message?: string; code?: string } | undefined {
+  if (!error || typeof error !== 'object') return undefined;
+  const e = error as { message?: string; code?: string };
+  return { message: e.message, code: e.code };
+}

@@ -1,0 +1,137 @@
+import { Prisma } from '@coupons/db';
+import type pg from 'pg';
+import {
+  type CouponRow,
+  type CouponStateName,
+  effectiveCouponColumns,
+  type RedemptionRow,
+  redemptionReturning,
+  toCoupon,
+  toRedemption,
+} from '../coupons/coupon.record.ts';
+import type { CouponEventType, EventActor, LiveCouponEvent } from './coupon-event.record.ts';
+import type { OutboxSnapshot } from './outbox.cursor.ts';
+
+/** What runs a statement: the listener's own `pg.Client` (or any pooled client). */
+export type OutboxQueryable = Pick<pg.ClientBase, 'query'>;
+
+interface OutboxRow {
+  xmin: string;
+  xmax: string;
+  id: string | null;
+  type: CouponEventType;
+  book_id: string;
+  coupon_id: string | null;
+  from_state: CouponStateName | null;
+  to_state: CouponStateName | null;
+  actor_id: string | null;
+  user_id: string | null;
+  redemption_id: string | null;
+  count: number | null;
+  created_at: Date;
+  coupon: Record<string, unknown> | null;
+  redemption: Record<string, unknown> | null;
+  actor: Record<string, unknown> | null;
+}
+
+/**
+ * Reads a batch of the outbox and hydrates it, in ONE statement under one snapshot: the open gap
+ * ids, the next `limit` ids above `mark`, each with the coupon as it is now (lazy expiry at
+ * `now`), its redemption and its actor, plus the snapshot's xmin/xmax for the gap rules of
+ * `OutboxCursor`. Reads only; takes no locks.
+ */
+export async function readOutbox(
+  db: OutboxQueryable,
+  args: { mark: bigint; gaps: readonly bigint[]; limit: number; now: Date },
+): Promise<{ snapshot: OutboxSnapshot; events: LiveCouponEvent[]; full: boolean }> {
+  const query = Prisma.sql`
+    WITH snap AS (
+      SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin,
+             pg_snapshot_xmax(pg_current_snapshot())::text AS xmax
+    ), batch AS (
+      (SELECT * FROM coupon_event WHERE id = ANY(${args.gaps.map(String)}::bigint[]))
+      UNION ALL
+      (SELECT * FROM coupon_event WHERE id > ${String(args.mark)}::bigint ORDER BY id LIMIT ${args.limit}::int)
+    )
+    SELECT snap.xmin, snap.xmax, e.id::text AS id, e.type::text AS type, e.book_id::text AS book_id,
+           e.coupon_id::text AS coupon_id, e.from_state::text AS from_state, e.to_state::text AS to_state,
+           e.actor_id::text AS actor_id, e.user_id::text AS user_id, e.redemption_id::text AS redemption_id,
+           e.count, e.created_at,
+           (SELECT to_jsonb(x) FROM (SELECT ${effectiveCouponColumns(args.now, 'c')} FROM coupon c
+             WHERE c.id = e.coupon_id) x) AS coupon,
+           (SELECT to_jsonb(x) FROM (SELECT ${redemptionReturning} FROM redemption r
+             WHERE r.id = e.redemption_id) x) AS redemption,
+           (SELECT to_jsonb(x) FROM (SELECT a.id::text AS id, a.email, a.role::text AS role, a.created_at
+             FROM app_user a WHERE a.id = e.actor_id) x) AS actor
+    FROM snap LEFT JOIN batch e ON true
+    ORDER BY e.id`;
+  const { rows } = await db.query<OutboxRow>(query.text, query.values as unknown[]);
+  const first = rows[0];
+  if (!first) throw new Error('outbox query returned no snapshot row');
+  const snapshot = { xmin: BigInt(first.xmin), xmax: BigInt(first.xmax) };
+  const events = rows.filter((row) => row.id !== null).map(toLiveEvent);
+  const above = events.filter((event) => BigInt(event.id) > args.mark).length;
+  return { snapshot, events, full: above >= args.limit };
+}
+
+/** The highest event id now, and the ids in the `window` below it that are not visible yet. */
+export async function readOutboxStart(db: OutboxQueryable, window: number): Promise<{ mark: bigint; gaps: bigint[] }> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT id::text AS id FROM coupon_event
+      WHERE id > (SELECT coalesce(max(id), 0) FROM coupon_event) - $1::bigint ORDER BY id`,
+    [window],
+  );
+  if (rows.length === 0) return { mark: 0n, gaps: [] };
+  const ids = rows.map((row) => BigInt(row.id));
+  const mark = ids[ids.length - 1] as bigint;
+  const present = new Set(ids);
+  const gaps: bigint[] = [];
+  for (let id = mark - BigInt(window) + 1n; id < mark; id++) if (id > 0n && !present.has(id)) gaps.push(id);
+  return { mark, gaps };
+}
+
+function toLiveEvent(row: OutboxRow): LiveCouponEvent {
+  return {
+    id: row.id as string,
+    type: row.type,
+    bookId: row.book_id,
+    couponId: row.coupon_id,
+    fromState: row.from_state,
+    toState: row.to_state,
+    actorId: row.actor_id,
+    userId: row.user_id,
+    redemptionId: row.redemption_id,
+    count: row.count === null ? null : Number(row.count),
+    at: row.created_at,
+    coupon: row.coupon ? toCoupon(reviveDates(row.coupon, COUPON_DATES) as unknown as CouponRow) : null,
+    redemption: row.redemption
+      ? toRedemption(reviveDates(row.redemption, REDEMPTION_DATES) as unknown as RedemptionRow)
+      : null,
+    actor: row.actor ? toActor(row.actor) : null,
+  };
+}
+
+interface RawActor {
+  id: string;
+  email: string;
+  role: 'ADMIN' | 'USER';
+  created_at: string;
+}
+
+function toActor(raw: Record<string, unknown>): EventActor {
+  const actor = raw as unknown as RawActor;
+  return { id: actor.id, email: actor.email, role: actor.role, createdAt: new Date(actor.created_at) };
+}
+
+const COUPON_DATES = ['assigned_at', 'lock_expires_at', 'created_at', 'updated_at'];
+const REDEMPTION_DATES = ['redeemed_at', 'reversed_at'];
+
+/** `to_jsonb` turns timestamps into ISO strings: bring the named ones back as Dates. */
+function reviveDates(value: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  const copy = { ...value };
+  for (const key of keys) {
+    const v = copy[key];
+    if (typeof v === 'string') copy[key] = new Date(v);
+  }
+  return copy;
+}
