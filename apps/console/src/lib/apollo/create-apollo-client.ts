@@ -5,6 +5,7 @@ import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { getMainDefinition } from '@apollo/client/utilities';
 import { type Client as WsClient, createClient } from 'graphql-ws';
 import type { ConsoleConfig } from '../config/runtime-config';
+import { isUnauthenticated } from '../errors/describe-error';
 import { setLiveStatus } from './live-status';
 
 export interface ApolloSession {
@@ -57,9 +58,11 @@ export function createApolloClient({ config, token, onUnauthenticated }: CreateA
   });
 
   const errors = new ErrorLink(({ error }) => {
-    if (CombinedGraphQLErrors.is(error) && error.errors.some((e) => e.extensions?.code === 'UNAUTHENTICATED')) {
-      signalUnauthenticated();
-    }
+    // GraphQL errors and HTTP 401 bodies alike; describeError reads both.
+    const unauthenticated = CombinedGraphQLErrors.is(error)
+      ? error.errors.some((e) => e.extensions?.code === 'UNAUTHENTICATED')
+      : isUnauthenticated(error);
+    if (unauthenticated) signalUnauthenticated();
   });
 
   const transport = ApolloLink.split(

@@ -1,0 +1,141 @@
+import { expect, test } from '@playwright/test';
+import { assignCoupon, createBook, createBookWithCodes, createUser } from '../support/factories.ts';
+import { graphql } from '../support/graphql.ts';
+import { saveScreenshot } from '../support/screenshots.ts';
+import { signInContext } from '../support/session.ts';
+
+test('claiming a code that is already someone else’s shows the INVALID_STATE toast', async ({ browser }) => {
+  const [admin, owner, other] = await Promise.all([createUser('ADMIN'), createUser('USER'), createUser('USER')]);
+  const { codes } = await createBookWithCodes(admin, 2);
+  const taken = codes[0] as string;
+  await assignCoupon(owner, taken);
+
+  const context = await browser.newContext();
+  await signInContext(context, other);
+  const page = await context.newPage();
+  await page.goto('/my-coupons');
+  await page.getByLabel('Have a code?').fill(taken.toLowerCase());
+  await page.getByRole('button', { name: 'Claim this code' }).click();
+  const toast = page.getByRole('alert').filter({ hasText: `Could not claim ${taken}` });
+  await expect(toast).toBeVisible();
+  await expect(toast.locator('code')).toHaveText('INVALID_STATE');
+  await saveScreenshot(page, 'my-coupons-invalid-state-toast');
+  await context.close();
+});
+
+test('claiming from a book with no code left shows the SOLD_OUT toast', async ({ browser }) => {
+  const [admin, user] = await Promise.all([createUser('ADMIN'), createUser('USER')]);
+  const book = await createBook(admin);
+  const context = await browser.newContext();
+  await signInContext(context, user);
+  const page = await context.newPage();
+  await page.goto('/my-coupons');
+  await page.getByLabel('From a book').selectOption(book.id);
+  await page.getByRole('button', { name: 'Claim a coupon' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Could not claim a coupon' }).locator('code')).toHaveText('SOLD_OUT');
+  await context.close();
+});
+
+test('a USER cannot open admin pages', async ({ browser }) => {
+  const user = await createUser('USER');
+  const context = await browser.newContext();
+  await signInContext(context, user);
+  const page = await context.newPage();
+  await page.goto('/my-coupons');
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await expect(nav.getByRole('link')).toHaveText(['My coupons']);
+  for (const path of ['/books', '/books/new', '/pools', '/users', '/live']) {
+    await page.goto(path);
+    await expect(page.getByRole('heading', { name: 'Admins only' })).toBeVisible();
+  }
+  await saveScreenshot(page, 'forbidden');
+  await context.close();
+});
+
+test('an invalid or expired token returns to sign-in with a message', async ({ browser }) => {
+  const user = await createUser('USER');
+  const context = await browser.newContext();
+  await signInContext(context, { ...user, token: 'expired.or.forged' });
+  const page = await context.newPage();
+  await page.goto('/my-coupons');
+  await expect(page).toHaveURL(/\/sign-in\?reason=expired/);
+  await expect(page.getByText('Your session has expired. Sign in again to continue.')).toBeVisible();
+  await expect(page).not.toHaveURL(/token/);
+  await saveScreenshot(page, 'sign-in-expired');
+  await context.close();
+});
+
+test('a new user registers, lands on their coupons and signs out', async ({ page }) => {
+  const email = `new-${Date.now()}-${Math.floor(Math.random() * 1e6)}@e2e.test`;
+  await page.goto('/register');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill('short');
+  await page.getByLabel('Repeat password').fill('different');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByText('Use at least 8 characters.')).toBeVisible();
+  await expect(page.getByText('The passwords do not match.')).toBeVisible();
+  await page.getByLabel('Password', { exact: true }).fill('a good long password');
+  await page.getByLabel('Repeat password').fill('a good long password');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/my-coupons$/);
+  await expect(page.getByTestId('signed-in-email')).toHaveText(email);
+  await expect(page.getByText('You have no coupons yet')).toBeVisible();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/sign-in\?reason=signed-out/);
+  await expect(page.getByText('You have signed out.')).toBeVisible();
+  await saveScreenshot(page, 'sign-in');
+});
+
+test('the book form checks its rules inline', async ({ browser }) => {
+  const admin = await createUser('ADMIN');
+  const context = await browser.newContext();
+  await signInContext(context, admin);
+  const page = await context.newPage();
+  await page.goto('/books/new');
+  await page.getByLabel('Name', { exact: true }).fill('Rules');
+  await page.getByLabel('Percent off').fill('150');
+  await page.getByLabel('Valid from').fill('2030-06-10T10:00');
+  await page.getByLabel('Valid until').fill('2030-06-01T10:00');
+  await page.getByLabel('Metadata (JSON)').fill('{not json');
+  await page.getByRole('button', { name: 'Create book' }).click();
+  await expect(page.getByText('A percentage cannot be more than 100.')).toBeVisible();
+  await expect(page.getByText('The end must be after the start.')).toBeVisible();
+  await expect(page.getByText('This is not valid JSON.')).toBeVisible();
+  await expect(page.getByLabel('Percent off')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel('Percent off')).toBeFocused();
+  await context.close();
+});
+
+test('main admin pages: users and the live dashboard (screenshots)', async ({ browser }) => {
+  const [admin, user] = await Promise.all([createUser('ADMIN'), createUser('USER', 'live')]);
+  const { book, codes } = await createBookWithCodes(admin, 4);
+  const code = codes[0] as string;
+  await assignCoupon(user, code);
+
+  const context = await browser.newContext();
+  await signInContext(context, admin);
+  const page = await context.newPage();
+  await page.goto('/books');
+  await page.getByRole('searchbox', { name: 'Search books' }).fill(book.name);
+  await expect(page.getByRole('row', { name: new RegExp(book.name) })).toBeVisible();
+  await saveScreenshot(page, 'books-list');
+
+  await page.goto('/users');
+  await page.getByRole('searchbox', { name: 'Email contains' }).fill(user.email);
+  await page.getByRole('button', { name: new RegExp(user.email) }).click();
+  await expect(page.getByRole('row', { name: new RegExp(code) })).toBeVisible();
+  await saveScreenshot(page, 'users');
+
+  await page.goto('/pools');
+  await saveScreenshot(page, 'pools');
+
+  // The live feed: a redemption made elsewhere appears without a reload.
+  await page.goto('/live');
+  await expect(page.getByRole('heading', { name: 'Redemption feed' })).toBeVisible();
+  await expect(page.getByText('Live', { exact: true }).first()).toBeVisible();
+  await graphql(user.token, 'mutation ($code: String!) { lockCoupon(code: $code) { id } }', { code });
+  await graphql(user.token, 'mutation ($code: String!) { redeemCoupon(code: $code) { id } }', { code });
+  await expect(page.locator('.feed__item').filter({ hasText: code })).toBeVisible();
+  await saveScreenshot(page, 'live-dashboard');
+  await context.close();
+});

@@ -1,0 +1,78 @@
+import { expect, test } from '@playwright/test';
+import { assignCoupon, createBookWithCodes, createUser } from '../support/factories.ts';
+import { saveScreenshot } from '../support/screenshots.ts';
+import { signInContext } from '../support/session.ts';
+
+test('the admin’s book page shows a user’s lock and redemption without a reload', async ({ browser }) => {
+  const [admin, user] = await Promise.all([createUser('ADMIN'), createUser('USER')]);
+  const { book, codes } = await createBookWithCodes(admin, 3, { lockTtlSeconds: 300 });
+  const code = codes[1] as string;
+  await assignCoupon(user, code);
+
+  const adminContext = await browser.newContext();
+  await signInContext(adminContext, admin);
+  const adminPage = await adminContext.newPage();
+  await adminPage.goto(`/books/${book.id}`);
+  const row = adminPage.locator(`tr[data-code="${code}"]`);
+  await expect(row).toHaveAttribute('data-state', 'ASSIGNED');
+  await expect(row).toContainText(user.email);
+  await expect(adminPage.getByText('Live', { exact: true }).first()).toBeVisible();
+
+  const userContext = await browser.newContext();
+  await signInContext(userContext, user);
+  const userPage = await userContext.newPage();
+  await userPage.goto('/my-coupons');
+  await userPage.getByRole('button', { name: `Lock ${code} for checkout` }).click();
+
+  // No reload on the admin's page: the row changes in place.
+  await expect(row).toHaveAttribute('data-state', 'LOCKED');
+  await expect(row.getByRole('timer')).toBeVisible();
+  await expect(adminPage.locator('dd[data-stat="Locked"]')).toHaveText('1');
+  await saveScreenshot(adminPage, 'book-detail-live-lock');
+
+  await userPage.getByRole('button', { name: `Redeem ${code}` }).click();
+  await expect(row).toHaveAttribute('data-state', 'REDEEMED');
+  await expect(row.getByRole('timer')).toHaveCount(0);
+  await expect(adminPage.locator('dd[data-stat="Redeemed"]')).toHaveText('1');
+
+  await adminContext.close();
+  await userContext.close();
+});
+
+test('a short lock expires and both screens show it', async ({ browser }) => {
+  const [admin, user] = await Promise.all([createUser('ADMIN'), createUser('USER')]);
+  const ttl = 4;
+  const { book, codes } = await createBookWithCodes(admin, 1, { lockTtlSeconds: ttl });
+  const code = codes[0] as string;
+  await assignCoupon(user, code);
+
+  const adminContext = await browser.newContext();
+  await signInContext(adminContext, admin);
+  const adminPage = await adminContext.newPage();
+  await adminPage.goto(`/books/${book.id}`);
+  const row = adminPage.locator(`tr[data-code="${code}"]`);
+  await expect(row).toHaveAttribute('data-state', 'ASSIGNED');
+
+  const userContext = await browser.newContext();
+  await signInContext(userContext, user);
+  const userPage = await userContext.newPage();
+  await userPage.goto('/my-coupons');
+  const card = userPage.locator(`li[data-code="${code}"]`);
+  await card.getByRole('button', { name: `Lock ${code} for checkout` }).click();
+
+  await expect(card).toHaveAttribute('data-state', 'LOCKED');
+  await expect(card.getByRole('timer')).toBeVisible();
+  await expect(row).toHaveAttribute('data-state', 'LOCKED');
+  await expect(row.getByRole('timer')).toBeVisible();
+
+  // The server's sweeper ends the lock; both screens drop back to ASSIGNED on its event.
+  const expiry = { timeout: (ttl + 8) * 1000 };
+  await expect(card).toHaveAttribute('data-state', 'ASSIGNED', expiry);
+  await expect(row).toHaveAttribute('data-state', 'ASSIGNED', expiry);
+  await expect(card.getByRole('timer')).toHaveCount(0);
+  await expect(row.getByRole('timer')).toHaveCount(0);
+  await expect(card.getByRole('button', { name: `Lock ${code} for checkout` })).toBeVisible();
+
+  await adminContext.close();
+  await userContext.close();
+});
