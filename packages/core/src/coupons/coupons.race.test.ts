@@ -44,7 +44,12 @@ describe('races (service level, real PostgreSQL, 20 connections)', () => {
       ),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
-    expect(new Set(codesOf(results))).toEqual(new Set(['LIMIT_REACHED']));
+    // A by-code assign may also lose its code to one of the user's own random assigns.
+    expect(codesOf(results).filter((c) => c !== 'INVALID_STATE').every((c) => c === 'LIMIT_REACHED')).toBe(true);
+    const [{ held }] = await db.prisma.$queryRaw<Array<{ held: number }>>(
+      Prisma.sql`SELECT count(*)::int AS held FROM coupon WHERE assigned_user_id = ${user.userId}::uuid`,
+    );
+    expect(held).toBe(3);
   });
 
   it('20 concurrent redeems of one locked coupon: exactly one Redemption', async () => {
