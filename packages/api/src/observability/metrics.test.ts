@@ -9,7 +9,7 @@ import { isLoopbackAddress, metricsHandler } from './metrics.endpoint.ts';
 import { metricsPlugin } from './metrics.plugin.ts';
 
 /** The value of one series in the registry, or undefined when it was never recorded. */
-async function valueOf(metrics: Metrics, name: string, labels: Record<string, string> = {}): Promise<number | undefined> {
+async function seriesValue(metrics: Metrics, name: string, labels: Record<string, string> = {}): Promise<number | undefined> {
   const metric = metrics.registry.getSingleMetric(name);
   if (!metric) throw new Error(`no metric ${name}`);
   const values = (await metric.get()).values as Array<{ value: number; labels: Record<string, unknown>; metricName?: string }>;
@@ -47,8 +47,8 @@ describe('createMetrics', () => {
     const a = createMetrics({ defaultMetrics: false });
     const b = createMetrics({ defaultMetrics: false });
     a.recordTransition('ASSIGNED');
-    expect(await valueOf(a, 'coupons_coupon_transitions_total', { type: 'ASSIGNED' })).toBe(1);
-    expect(await valueOf(b, 'coupons_coupon_transitions_total', { type: 'ASSIGNED' })).toBeUndefined();
+    expect(await seriesValue(a, 'coupons_coupon_transitions_total', { type: 'ASSIGNED' })).toBe(1);
+    expect(await seriesValue(b, 'coupons_coupon_transitions_total', { type: 'ASSIGNED' })).toBeUndefined();
   });
 
   it('counts transitions by type, and expirations as lock expirations too', async () => {
@@ -58,10 +58,10 @@ describe('createMetrics', () => {
     recordTransition('REDEEMED', 2);
     recordTransition('LOCK_EXPIRED', 3);
     recordTransition('not a type!');
-    expect(await valueOf(metrics, 'coupons_coupon_transitions_total', { type: 'REDEEMED' })).toBe(3);
-    expect(await valueOf(metrics, 'coupons_coupon_transitions_total', { type: 'LOCK_EXPIRED' })).toBe(3);
-    expect(await valueOf(metrics, 'coupons_lock_expirations_total')).toBe(3);
-    expect(await valueOf(metrics, 'coupons_coupon_transitions_total', { type: 'invalid' })).toBe(1);
+    expect(await seriesValue(metrics, 'coupons_coupon_transitions_total', { type: 'REDEEMED' })).toBe(3);
+    expect(await seriesValue(metrics, 'coupons_coupon_transitions_total', { type: 'LOCK_EXPIRED' })).toBe(3);
+    expect(await seriesValue(metrics, 'coupons_lock_expirations_total')).toBe(3);
+    expect(await seriesValue(metrics, 'coupons_coupon_transitions_total', { type: 'invalid' })).toBe(1);
   });
 
   it('does nothing through the free functions when no metrics are installed', () => {
@@ -76,10 +76,10 @@ describe('createMetrics', () => {
     metrics.trackSubscription('bookStats');
     end1();
     end1(); // complete and close of the same subscription
-    expect(await valueOf(metrics, 'coupons_subscriptions_open', { field: 'couponEvents' })).toBe(1);
-    expect(await valueOf(metrics, 'coupons_subscriptions_open', { field: 'bookStats' })).toBe(1);
+    expect(await seriesValue(metrics, 'coupons_subscriptions_open', { field: 'couponEvents' })).toBe(1);
+    expect(await seriesValue(metrics, 'coupons_subscriptions_open', { field: 'bookStats' })).toBe(1);
     end2();
-    expect(await valueOf(metrics, 'coupons_subscriptions_open', { field: 'couponEvents' })).toBe(0);
+    expect(await seriesValue(metrics, 'coupons_subscriptions_open', { field: 'couponEvents' })).toBe(0);
   });
 
   it('observes event delivery lag in seconds, never negative', async () => {
@@ -96,7 +96,7 @@ describe('createMetrics', () => {
     const metrics = createMetrics({ defaultMetrics: false });
     const pool = { totalCount: 5, idleCount: 3, waitingCount: 0 };
     metrics.observePool(pool);
-    expect(await valueOf(metrics, 'coupons_db_pool_connections_total', { pool: 'main' })).toBe(5);
+    expect(await seriesValue(metrics, 'coupons_db_pool_connections_total', { pool: 'main' })).toBe(5);
     pool.totalCount = 20;
     pool.idleCount = 0;
     pool.waitingCount = 7;
@@ -162,9 +162,9 @@ describe('metricsPlugin', () => {
       await server.executeOperation({ query: '{ hello }' });
       await server.executeOperation({ query: 'mutation Redeem { redeem }' });
     });
-    expect(await valueOf(metrics, 'coupons_graphql_requests_total', { operation: 'Greeting', type: 'query' })).toBe(2);
-    expect(await valueOf(metrics, 'coupons_graphql_requests_total', { operation: 'anonymous', type: 'query' })).toBe(1);
-    expect(await valueOf(metrics, 'coupons_graphql_requests_total', { operation: 'Redeem', type: 'mutation' })).toBe(1);
+    expect(await seriesValue(metrics, 'coupons_graphql_requests_total', { operation: 'Greeting', type: 'query' })).toBe(2);
+    expect(await seriesValue(metrics, 'coupons_graphql_requests_total', { operation: 'anonymous', type: 'query' })).toBe(1);
+    expect(await seriesValue(metrics, 'coupons_graphql_requests_total', { operation: 'Redeem', type: 'mutation' })).toBe(1);
     const values = (await metrics.graphqlDuration.get()).values as Array<{
       value: number;
       labels: Record<string, unknown>;
@@ -186,7 +186,7 @@ describe('metricsPlugin', () => {
       await server.executeOperation({ query: 'query Broken { hello' });
       await server.executeOperation({ query: 'query Unknown { nope }' });
     });
-    const errors = (operation: string, code: string) => valueOf(metrics, 'coupons_graphql_errors_total', { operation, code });
+    const errors = (operation: string, code: string) => seriesValue(metrics, 'coupons_graphql_errors_total', { operation, code });
     expect(await errors('Redeem', 'SOLD_OUT')).toBe(1);
     expect(await errors('Limited', 'LIMIT_REACHED')).toBe(1);
     expect(await errors('Buggy', 'INTERNAL_SERVER_ERROR')).toBe(1);
@@ -195,7 +195,7 @@ describe('metricsPlugin', () => {
     expect(await errors('anonymous', 'GRAPHQL_VALIDATION_FAILED')).toBe(1);
     expect(await metrics.registry.metrics()).not.toContain('23505');
     // A failed parse is still a request, of unknown type.
-    expect(await valueOf(metrics, 'coupons_graphql_requests_total', { operation: 'anonymous', type: 'unknown' })).toBe(2);
+    expect(await seriesValue(metrics, 'coupons_graphql_requests_total', { operation: 'anonymous', type: 'unknown' })).toBe(2);
   });
 
   it('uses the server error mapping when given one', async () => {
@@ -208,7 +208,7 @@ describe('metricsPlugin', () => {
     await server.start();
     await server.executeOperation({ query: 'mutation Buggy { buggy }' });
     await server.stop();
-    expect(await valueOf(metrics, 'coupons_graphql_errors_total', { operation: 'Buggy', code: 'RATE_LIMITED' })).toBe(1);
+    expect(await seriesValue(metrics, 'coupons_graphql_errors_total', { operation: 'Buggy', code: 'RATE_LIMITED' })).toBe(1);
   });
 });
 

@@ -6,8 +6,9 @@ import type { Logger } from 'pino';
 export const REQUEST_ID_HEADER = 'x-request-id';
 
 // A caller-supplied id is trusted only when it cannot hurt: bounded length and a character set
-// without spaces, quotes or control characters, so it cannot forge log lines or blow up label sets.
-const SANE_REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+// without spaces, quotes or control characters, so it cannot forge log lines. The same rule as the
+// server's request context (server/context.ts), so both accept the same ids.
+const SANE_REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 /**
  * The request id to use for a request: the incoming `x-request-id` when it is sane (so an id
