@@ -3,18 +3,15 @@ import path from 'node:path';
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 /**
- * Typed documents for the console. The source of truth is the API's checked-in SDL at the
- * repository root; until that file exists the provisional contract next to this file stands in
- * (so the console can be typed before the API lands).
+ * Typed documents for the console, generated from the API's checked-in SDL at the repository root
+ * (`CONSOLE_SCHEMA=<file>` points elsewhere, e.g. a freshly printed schema). `schema.pending.graphql`
+ * adds the few fields the console needs before the API has them; it goes away when they land.
  */
-const checkedInSchema = path.resolve(import.meta.dirname, '../../schema.graphql');
-const provisionalSchema = path.resolve(import.meta.dirname, 'schema.provisional.graphql');
-// CONSOLE_SCHEMA=provisional forces the stand-in (while the API's schema is half-written).
-const schema =
-  process.env.CONSOLE_SCHEMA !== 'provisional' && fs.existsSync(checkedInSchema) ? checkedInSchema : provisionalSchema;
+const schemaFile = path.resolve(import.meta.dirname, process.env.CONSOLE_SCHEMA ?? '../../schema.graphql');
+const pending = path.resolve(import.meta.dirname, 'schema.pending.graphql');
 
 const config: CodegenConfig = {
-  schema,
+  schema: [schemaFile, ...(fs.existsSync(pending) ? [pending] : [])],
   documents: ['src/**/*.{ts,tsx}', '!src/gql/**/*'],
   ignoreNoDocuments: true,
   generates: {
@@ -24,15 +21,11 @@ const config: CodegenConfig = {
       config: {
         enumsAsTypes: true,
         useTypeImports: true,
-        skipTypename: false,
         avoidOptionals: { field: true, inputValue: false },
         defaultScalarType: 'unknown',
         scalars: {
-          DateTimeISO: 'string',
           DateTime: 'string',
           JSON: 'unknown',
-          JSONObject: 'Record<string, unknown>',
-          BigInt: 'string',
         },
       },
     },

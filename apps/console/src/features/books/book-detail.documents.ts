@@ -80,6 +80,8 @@ export const UploadCodesMutation = graphql(`
   mutation UploadCodes($bookId: ID!, $csv: String!) {
     uploadCodes(bookId: $bookId, csv: $csv) {
       inserted
+      duplicateCount
+      invalidCount
       duplicates {
         line
         code

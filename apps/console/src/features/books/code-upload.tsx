@@ -9,6 +9,16 @@ import type { UploadCodesMutation as UploadResult } from '@/gql/graphql';
 import { BookCouponsQuery, BookDetailQuery, UploadCodesMutation } from './book-detail.documents';
 
 const MAX_REPORT_ROWS = 50;
+
+/** The API's line reasons, in words. */
+const REASONS: Record<string, string> = {
+  EMPTY: 'empty line',
+  TOO_SHORT: 'too short',
+  TOO_LONG: 'too long',
+  INVALID_CHARACTERS: 'characters other than A–Z, 0–9, - and _',
+  DUPLICATE_IN_FILE: 'repeated in this file',
+  ALREADY_EXISTS: 'the code already exists',
+};
 /** Larger files are better generated or uploaded through the API in chunks. */
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
 
@@ -85,10 +95,10 @@ function UploadReport({ report }: { report: UploadResult['uploadCodes'] }) {
           <strong data-testid="upload-inserted">{formatCount(report.inserted)}</strong> inserted
         </li>
         <li>
-          <strong data-testid="upload-duplicates">{formatCount(report.duplicates.length)}</strong> duplicate
+          <strong data-testid="upload-duplicates">{formatCount(report.duplicateCount)}</strong> duplicate
         </li>
         <li>
-          <strong data-testid="upload-invalid">{formatCount(report.invalid.length)}</strong> invalid
+          <strong data-testid="upload-invalid">{formatCount(report.invalidCount)}</strong> invalid
         </li>
       </ul>
       {problems.length > 0 ? (
@@ -110,13 +120,15 @@ function UploadReport({ report }: { report: UploadResult['uploadCodes'] }) {
                   <td className="num">{p.line}</td>
                   <td className="mono">{p.code || <span className="muted">(empty)</span>}</td>
                   <td>
-                    {p.kind}: {p.reason}
+                    {p.kind}: {REASONS[p.reason] ?? p.reason}
                   </td>
                 </tr>
               ))}
             </tbody>
           </table>
-          {problems.length > MAX_REPORT_ROWS ? <p className="muted">…and {formatCount(problems.length - MAX_REPORT_ROWS)} more.</p> : null}
+          {report.duplicateCount + report.invalidCount > MAX_REPORT_ROWS ? (
+            <p className="muted">…and {formatCount(report.duplicateCount + report.invalidCount - Math.min(problems.length, MAX_REPORT_ROWS))} more.</p>
+          ) : null}
         </details>
       ) : null}
     </div>

@@ -39,7 +39,9 @@ export function CouponTable({ bookId }: { bookId: string }) {
       const payload = event.data?.couponEvents;
       if (!payload) return;
       noteServerTime(payload.serverTime);
-      if (state || !shownIds.current.has(payload.coupon.id)) refetchSoon();
+      // CREATED_BULK (no coupon: a batch of new codes), a coupon not on screen, or a filter the
+      // change may move it across: the page has to be read again.
+      if (!payload.coupon || state || !shownIds.current.has(payload.coupon.id)) refetchSoon();
     },
   });
   return (

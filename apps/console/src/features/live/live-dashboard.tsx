@@ -1,13 +1,13 @@
 'use client';
 
 import { useQuery, useSubscription } from '@apollo/client/react';
-import Link from 'next/link';
 import { useMemo, useState } from 'react';
 import { LiveIndicator } from '@/components/feedback/live-indicator';
 import { EmptyState, ErrorState, LoadingState } from '@/components/feedback/states';
 import { formatTime } from '@/lib/format/format';
 import type { RedemptionFeedItemFragment as FeedItem } from '@/gql/graphql';
 import { BookStatsPanel } from '../books/book-stats-panel';
+import { BookName } from '../books/book-summary';
 import { LiveDashboardQuery, RedemptionEventsSubscription } from './live.documents';
 
 const BOOKS_SHOWN = 12;
@@ -70,11 +70,11 @@ export function LiveDashboard() {
                   <time dateTime={item.redeemedAt} className="feed__time">
                     {formatTime(item.redeemedAt)}
                   </time>
-                  <span className="mono feed__code">{item.coupon.code}</span>
-                  <span className="feed__who">{item.user.email}</span>
-                  <Link href={`/books/${item.book.id}`} className="feed__book">
-                    {item.book.name}
-                  </Link>
+                  <span className="mono feed__code">{item.coupon?.code ?? '—'}</span>
+                  <span className="feed__who">{item.user?.email ?? 'a deleted user'}</span>
+                  <span className="feed__book">
+                    <BookName bookId={item.bookId} link />
+                  </span>
                 </li>
               ))}
             </ol>

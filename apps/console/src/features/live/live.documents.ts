@@ -12,10 +12,7 @@ export const RedemptionFeedItemFragment = graphql(`
       id
       email
     }
-    book {
-      id
-      name
-    }
+    bookId
   }
 `);
 

@@ -4,6 +4,7 @@ import { LockCountdown } from '@/components/coupons/lock-countdown';
 import { StateBadge } from '@/components/coupons/state-badge';
 import { formatDateTime, formatDiscount } from '@/lib/format/format';
 import type { MyCouponFragment } from '@/gql/graphql';
+import { useBookSummary } from '../books/book-summary';
 
 export type CouponAction = 'lock' | 'unlock' | 'redeem';
 
@@ -15,21 +16,22 @@ interface CouponCardProps {
 
 /** One of my coupons, with the actions its state allows. */
 export function CouponCard({ coupon, busy, onAction }: CouponCardProps) {
+  const book = useBookSummary(coupon.bookId);
   const locked = coupon.state === 'LOCKED';
   const titleId = `coupon-${coupon.id}`;
   return (
     <li className={`coupon coupon--${coupon.state.toLowerCase()}`} aria-labelledby={titleId} data-code={coupon.code} data-state={coupon.state}>
       <div className="coupon__main">
-        <p className="coupon__discount">{formatDiscount(coupon.book.discountType, coupon.book.discountValue)}</p>
+        <p className="coupon__discount">{book ? formatDiscount(book.discountType, book.discountValue) : '\u00a0'}</p>
         <h3 className="coupon__code mono" id={titleId}>
           {coupon.code}
         </h3>
-        <p className="coupon__book">{coupon.book.name}</p>
+        <p className="coupon__book">{book?.name ?? '…'}</p>
       </div>
       <div className="coupon__side">
         <StateBadge state={coupon.state} />
         {locked && coupon.lockExpiresAt ? <LockCountdown lockExpiresAt={coupon.lockExpiresAt} /> : null}
-        {coupon.book.validUntil && coupon.state !== 'REDEEMED' ? <p className="coupon__meta">Valid until {formatDateTime(coupon.book.validUntil)}</p> : null}
+        {book?.validUntil && coupon.state !== 'REDEEMED' ? <p className="coupon__meta">Valid until {formatDateTime(book.validUntil)}</p> : null}
         <div className="coupon__actions">
           {coupon.state === 'ASSIGNED' ? (
             <button type="button" className="btn btn--primary" disabled={busy !== null} onClick={() => onAction('lock')} aria-label={`Lock ${coupon.code} for checkout`}>

@@ -36,7 +36,7 @@ export function MyCouponsPage() {
       if (!event) return;
       noteServerTime(event.serverTime);
       // Known coupons update in place (normalised cache); a new one (a distribution) needs the list.
-      if (!knownIds.current.has(event.coupon.id)) refetchSoon();
+      if (!event.coupon || !knownIds.current.has(event.coupon.id)) refetchSoon();
     },
   });
 

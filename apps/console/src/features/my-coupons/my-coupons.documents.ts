@@ -8,14 +8,7 @@ export const MyCouponFragment = graphql(`
     lockExpiresAt
     redemptionCount
     assignedAt
-    book {
-      id
-      name
-      discountType
-      discountValue
-      validUntil
-      lockTtlSeconds
-    }
+    bookId
   }
 `);
 
@@ -41,6 +34,7 @@ export const ClaimableBooksQuery = graphql(`
           name
           discountType
           discountValue
+          validUntil
           isActive
         }
       }

@@ -153,7 +153,8 @@ function DistributionPreview({
 
   async function confirm() {
     try {
-      const { data } = await distribute({ variables: { poolId, bookId: request.bookId, mode: request.mode, count: request.count } });
+      // The preview's seed replays its random choices, so the result matches what was shown.
+      const { data } = await distribute({ variables: { poolId, bookId: request.bookId, mode: request.mode, count: request.count, seed: preview.seed } });
       if (!data) return;
       toast.success(`${formatCount(data.distributeToPool.assigned)} coupons assigned.`, 'Distribution done');
       void client.refetchQueries({ include: 'active' });
@@ -200,8 +201,8 @@ function DistributionPreview({
           </thead>
           <tbody>
             {preview.perUser.map((entry) => (
-              <tr key={entry.user.id}>
-                <th scope="row">{entry.user.email}</th>
+              <tr key={entry.userId}>
+                <th scope="row">{entry.user?.email ?? entry.userId}</th>
                 <td className="num">{formatCount(entry.count)}</td>
                 <td>{entry.skippedReason ? (SKIP_REASONS[entry.skippedReason] ?? entry.skippedReason) : ''}</td>
               </tr>
@@ -209,7 +210,7 @@ function DistributionPreview({
           </tbody>
         </table>
       </div>
-      <p className="muted">Nothing has changed yet. Coupons others claim meanwhile may make the result differ slightly.</p>
+      <p className="muted">Nothing has changed yet. Confirming repeats exactly this plan, unless coupons are claimed in the meantime.</p>
       <div className="form__actions">
         <button type="button" className="btn btn--primary" onClick={() => void confirm()} disabled={loading || preview.totalAssigned === 0}>
           {loading ? 'Distributing…' : `Confirm: assign ${formatCount(preview.totalAssigned)} coupons`}

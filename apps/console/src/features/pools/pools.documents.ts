@@ -111,7 +111,9 @@ export const PreviewDistributionMutation = graphql(`
       available
       totalAssigned
       shortfall
+      seed
       perUser {
+        userId
         count
         skippedReason
         user {
@@ -124,8 +126,8 @@ export const PreviewDistributionMutation = graphql(`
 `);
 
 export const DistributeToPoolMutation = graphql(`
-  mutation DistributeToPool($poolId: ID!, $bookId: ID!, $mode: DistributionMode!, $count: Int!) {
-    distributeToPool(poolId: $poolId, bookId: $bookId, mode: $mode, count: $count) {
+  mutation DistributeToPool($poolId: ID!, $bookId: ID!, $mode: DistributionMode!, $count: Int!, $seed: String) {
+    distributeToPool(poolId: $poolId, bookId: $bookId, mode: $mode, count: $count, seed: $seed) {
       id
       mode
       requested

@@ -5,8 +5,8 @@ import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
 import { type ReactNode, useEffect } from 'react';
 import { LoadingState } from '@/components/feedback/states';
-import { useSession } from '@/lib/auth/session-context';
-import type { Role } from '@/lib/auth/session-store';
+import { signInPath, useSession } from '@/lib/auth/session-context';
+import { getEndedReason, type Role } from '@/lib/auth/session-store';
 import { MeQuery } from '../auth/auth.documents';
 
 interface NavItem {
@@ -30,7 +30,7 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
   const pathname = usePathname();
 
   useEffect(() => {
-    if (!session) router.replace(`/sign-in?next=${encodeURIComponent(pathname ?? '/')}`);
+    if (!session) router.replace(signInPath(getEndedReason(), pathname));
   }, [session, router, pathname]);
 
   // The stored user may be stale (a role changed); `me` is the source of truth.

@@ -1,13 +1,13 @@
 'use client';
 
 import { useQuery } from '@apollo/client/react';
-import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useDeferredValue, useState } from 'react';
 import { LockCountdown } from '@/components/coupons/lock-countdown';
 import { StateBadge } from '@/components/coupons/state-badge';
 import { EmptyState, ErrorState, LoadingState } from '@/components/feedback/states';
 import { formatCount, formatDateTime } from '@/lib/format/format';
+import { BookName } from '../books/book-summary';
 import { AdminUsersQuery, UserCouponsQuery } from './users.documents';
 
 const PAGE = 50;
@@ -115,7 +115,7 @@ function UserCoupons({ email }: { email: string }) {
                       {coupon.code}
                     </th>
                     <td>
-                      <Link href={`/books/${coupon.book.id}`}>{coupon.book.name}</Link>
+                      <BookName bookId={coupon.bookId} link />
                     </td>
                     <td>
                       <StateBadge state={coupon.state} />

@@ -36,10 +36,7 @@ export const UserCouponsQuery = graphql(`
             lockExpiresAt
             redemptionCount
             assignedAt
-            book {
-              id
-              name
-            }
+            bookId
           }
         }
       }

@@ -78,6 +78,12 @@ export function createApolloClient({ config, token, onUnauthenticated }: CreateA
     link: ApolloLink.from([errors, transport]),
     cache: new InMemoryCache({
       typePolicies: {
+        Query: {
+          fields: {
+            // Cache redirect: `book(id)` reads a Book any list already loaded before going to the network.
+            book: { read: (existing, { args, toReference }) => existing ?? (args?.id ? toReference({ __typename: 'Book', id: args.id as string }) : undefined) },
+          },
+        },
         BookStats: { keyFields: ['bookId'] },
         CodeJobProgress: { keyFields: ['jobId'] },
         BookCounts: { keyFields: false, merge: true },

@@ -24,11 +24,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const signOut = useCallback(
     (reason: SignOutReason) => {
-      setSession(null);
-      const params = new URLSearchParams({ reason });
-      // Only a path (never a token) goes in the URL, so the user lands back where they were.
-      if (reason === 'expired' && pathname && !pathname.startsWith('/sign-in')) params.set('next', pathname);
-      router.replace(`/sign-in?${params.toString()}`);
+      setSession(null, reason);
+      router.replace(signInPath(reason, pathname));
     },
     [router, pathname],
   );
@@ -58,6 +55,18 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const value = useMemo(() => ({ session, signIn, signOut, updateUser }), [session, signIn, signOut, updateUser]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+/**
+ * The sign-in page's address after a session ends: the reason, and (after an expiry) the page to
+ * come back to. Only a path goes in the URL, never a token.
+ */
+export function signInPath(reason: string | null, pathname: string | null): string {
+  const params = new URLSearchParams();
+  if (reason) params.set('reason', reason);
+  if (reason !== 'signed-out' && pathname && pathname !== '/' && !pathname.startsWith('/sign-in')) params.set('next', pathname);
+  const query = params.toString();
+  return query ? `/sign-in?${query}` : '/sign-in';
 }
 
 export function useSession(): SessionContextValue {

@@ -21,6 +21,8 @@ export interface Session {
 const STORAGE_KEY = 'coupons.session';
 
 let current: Session | null | undefined;
+/** Why the last session ended (set by sign-out), so every redirect to sign-in can say it. */
+let endedReason: string | null = null;
 const listeners = new Set<() => void>();
 
 function readStorage(): Session | null {
@@ -40,8 +42,9 @@ export function getSession(): Session | null {
   return current;
 }
 
-export function setSession(session: Session | null): void {
+export function setSession(session: Session | null, reason: string | null = null): void {
   current = session;
+  endedReason = session ? null : reason;
   try {
     if (session) window.sessionStorage.setItem(STORAGE_KEY, JSON.stringify(session));
     else window.sessionStorage.removeItem(STORAGE_KEY);
@@ -49,6 +52,10 @@ export function setSession(session: Session | null): void {
     // Storage can be unavailable (private mode quotas); the in-memory session still works.
   }
   for (const listener of listeners) listener();
+}
+
+export function getEndedReason(): string | null {
+  return endedReason;
 }
 
 export function subscribeSession(listener: () => void): () => void {
