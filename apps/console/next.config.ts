@@ -4,10 +4,10 @@ import type { NextConfig } from 'next';
 const nextConfig: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
-  // NEXT_OUTPUT=standalone (the Docker build) emits a self-contained server
-  // (node .next/standalone/apps/console/server.js); the default build is for `next start`, which
-  // refuses to be quiet about a standalone build.
-  output: process.env.NEXT_OUTPUT === 'standalone' ? 'standalone' : undefined,
+  // A self-contained server for the Docker image (docker/console.Dockerfile runs
+  // .next/standalone/apps/console/server.js). `next start` still serves the same build (local
+  // runs, the e2e suite); it only prints a warning that it is not the standalone server.
+  output: 'standalone',
   // The monorepo root, so output tracing finds the hoisted packages.
   outputFileTracingRoot: path.resolve(import.meta.dirname, '../..'),
   turbopack: { root: path.resolve(import.meta.dirname, '../..') },
