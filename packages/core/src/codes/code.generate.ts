@@ -19,9 +19,14 @@ export interface GenerateCodesResult {
 
 /** Codes per chunk: each chunk is one INSERT statement and one committed transaction. */
 export const GENERATE_CHUNK_SIZE = 50_000;
-/** A chunk where fewer than this share of codes is new means the pattern space is used up. */
+/**
+ * The pattern space counts as used up after at least 3 chunks in a row and 1,000 codes in a row
+ * where fewer than 5% of each chunk was new. Small top-up chunks on a nearly full space take
+ * many tries, so one unlucky chunk must not end the job.
+ */
 const MIN_CHUNK_YIELD = 0.05;
-const MAX_FRUITLESS_CHUNKS = 3;
+const FRUITLESS_CHUNKS = 3;
+const FRUITLESS_CODES = 1_000;
 
 const runningJobs = new Set<Promise<unknown>>();
 
@@ -89,7 +94,7 @@ async function insertUntilComplete(ctx: ServiceContext, job: CodeJobProgress, pa
   const source = new RandomCodeSource(pattern.charset);
   const actorId = ctx.caller?.userId ?? null;
   let progress = job;
-  let fruitless = 0;
+  let fruitless = { chunks: 0, codes: 0 };
   let next: string[] | null = makeChunk(source, pattern, Math.min(GENERATE_CHUNK_SIZE, pattern.count));
   while (next) {
     const chunk: string[] = next;
@@ -104,8 +109,10 @@ async function insertUntilComplete(ctx: ServiceContext, job: CodeJobProgress, pa
       duplicates: progress.duplicates + chunk.length - inserted,
     };
     await saveCodeJobProgress(ctx, progress);
-    fruitless = inserted < chunk.length * MIN_CHUNK_YIELD ? fruitless + 1 : 0;
-    if (fruitless >= MAX_FRUITLESS_CHUNKS) {
+    fruitless = inserted < chunk.length * MIN_CHUNK_YIELD
+      ? { chunks: fruitless.chunks + 1, codes: fruitless.codes + chunk.length }
+      : { chunks: 0, codes: 0 };
+    if (fruitless.chunks >= FRUITLESS_CHUNKS && fruitless.codes >= FRUITLESS_CODES) {
       throw new DomainError(
         'BAD_USER_INPUT',
         `length: the pattern space is used up (${progress.inserted} of ${pattern.count} codes made); use a longer length or another prefix`,

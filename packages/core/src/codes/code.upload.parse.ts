@@ -51,6 +51,8 @@ function parseCsvLines(text: string): UploadLine[] {
     parse(text, {
       bom: true,
       skip_empty_lines: true,
+      // Files stitched together from several tools mix line endings: accept all three.
+      record_delimiter: ['\r\n', '\n', '\r'],
       relax_column_count: true,
       // One record past the limit is enough to know the upload is too long.
       to: UPLOAD_MAX_LINES + 2,

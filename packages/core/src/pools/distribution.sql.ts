@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { Prisma } from '@coupons/db';
 import type { SqlClient } from '../shared/sql.ts';
 import type { DistributionMode, PlanMember } from './distribution.plan.ts';
@@ -113,14 +113,14 @@ export async function addToCounters(
       WHERE EXCLUDED.max_assignments IS NULL OR u.assigned_count + EXCLUDED.assigned_count <= EXCLUDED.max_assignments`);
 }
 
-/** The Distribution row. */
+/** The Distribution row (ids are generated here: schema.prisma's `uuid()` default is client-side). */
 export async function insertDistribution(
   sql: SqlClient,
   args: { poolId: string; bookId: string; mode: DistributionMode; requested: number; assigned: number; createdById: string; now: Date },
 ): Promise<{ id: string; created_at: Date }> {
   const rows = await sql.$queryRaw<Array<{ id: string; created_at: Date }>>(Prisma.sql`
-    INSERT INTO distribution (pool_id, book_id, mode, requested, assigned, created_by_id, created_at)
-    VALUES (${args.poolId}::uuid, ${args.bookId}::uuid, ${args.mode}::"DistributionMode", ${args.requested},
+    INSERT INTO distribution (id, pool_id, book_id, mode, requested, assigned, created_by_id, created_at)
+    VALUES (${randomUUID()}::uuid, ${args.poolId}::uuid, ${args.bookId}::uuid, ${args.mode}::"DistributionMode", ${args.requested},
             ${args.assigned}, ${args.createdById}::uuid, ${args.now})
     RETURNING id::text, created_at`);
   return rows[0];
