@@ -3,6 +3,7 @@ import { AuthResolver } from './auth/auth.resolver.ts';
 import { BookResolver } from './books/book.resolver.ts';
 import { CodeResolver } from './codes/code.resolver.ts';
 import { CouponResolver, RedemptionResolver } from './coupons/coupon.resolver.ts';
+import { LiveEventResolver } from './events/live-event.resolver.ts';
 import { DistributionResolver, DistributionShareResolver } from './pools/distribution.resolver.ts';
 import { PoolResolver } from './pools/pool.resolver.ts';
 import { UserResolver } from './users/user.resolver.ts';
@@ -13,4 +14,4 @@ import { UserResolver } from './users/user.resolver.ts';
  * declare its access (`@Public()`, `@Authorized()` or `@Authorized('ADMIN')`).
  */
 export const resolvers: NonEmptyArray<Function> = [AuthResolver, UserResolver, CouponResolver, RedemptionResolver,
-  BookResolver, CodeResolver, PoolResolver, DistributionResolver, DistributionShareResolver];
+  BookResolver, CodeResolver, PoolResolver, DistributionResolver, DistributionShareResolver, LiveEventResolver];

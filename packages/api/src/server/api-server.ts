@@ -6,7 +6,14 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { Config } from '@coupons/config';
-import { type Clock, pruneRateLimitBuckets, type ServiceContext, systemClock } from '@coupons/core';
+import {
+  type Clock,
+  createLiveEvents,
+  type LiveEvents,
+  pruneRateLimitBuckets,
+  type ServiceContext,
+  systemClock,
+} from '@coupons/core';
 import type { Database } from '@coupons/db';
 import express from 'express';
 import type { Logger } from 'pino';
@@ -39,6 +46,8 @@ export interface ApiServerOptions {
   logger?: Logger;
   /** Extra ServiceContext fields for every request (e.g. `events`, the live-event announcer). */
   serviceExtras?: Partial<ServiceContext>;
+  /** `application_name` of the live-event LISTEN connection (default 'coupon-listener'). */
+  listenerName?: string;
 }
 
 export interface ApiServer {
@@ -49,6 +58,8 @@ export interface ApiServer {
   readonly wsUrl: string;
   /** `/readyz` runs these after `SELECT 1`; push more (e.g. "listener connected"). */
   readinessChecks: ReadinessCheck[];
+  /** Live events (LISTEN connection, bus, lock sweeper); null without a database URL to listen on. */
+  live: LiveEvents | null;
   /** Listens on `port` (default `config.API_PORT`; 0 = any free port) at `config.API_HOST`. */
   start(port?: number): Promise<void>;
   /** Stops taking requests, lets in-flight ones finish, closes WebSockets. Idempotent. */
@@ -76,8 +87,27 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     isProduction: config.isProduction,
     hideSchemaHints: !config.GRAPHQL_INTROSPECTION,
   });
-  const contextDeps: ContextDeps = { config, db, clock, serviceExtras: options.serviceExtras };
+  // Live events: one LISTEN connection and one lock sweeper per process (events/ in core).
+  const listenUrl = config.DATABASE_LISTEN_URL ?? config.DATABASE_URL;
+  const live = listenUrl
+    ? createLiveEvents({
+        db,
+        listenUrl,
+        clock,
+        sweepIntervalMs: config.LOCK_SWEEP_INTERVAL_MS,
+        logger,
+        listenerName: options.listenerName,
+      })
+    : null;
+  const contextDeps: ContextDeps = {
+    config,
+    db,
+    clock,
+    serviceExtras: { ...(live ? { events: live.announcer } : {}), ...options.serviceExtras },
+    live: live ?? undefined,
+  };
   const readinessChecks: ReadinessCheck[] = [];
+  if (live) readinessChecks.push(async () => (live.isReady() ? null : 'live-event listener not connected'));
   let stopping = false;
 
   const app = express();
@@ -159,7 +189,9 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       return `ws://${address()}${GRAPHQL_PATH}`;
     },
     readinessChecks,
+    live,
     async start(port = config.API_PORT) {
+      await live?.start();
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, config.API_HOST, () => {
@@ -181,6 +213,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
         // Drains HTTP (in-flight requests finish, idle keep-alive sockets close) and disposes
         // graphql-ws (sockets closed with 1001 Going Away).
         await apollo.stop();
+        // After the sockets: flushes pending NOTIFYs, releases the LISTEN connection, stops the sweeper.
+        await live?.stop();
       })();
       return stopped;
     },

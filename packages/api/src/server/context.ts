@@ -5,6 +5,7 @@ import {
   type Clock,
   type DomainError,
   isDomainError,
+  type LiveEvents,
   parseBearer,
   type ServiceContext,
   verifyAccessToken,
@@ -21,6 +22,8 @@ export interface ContextDeps {
   clock: Clock;
   /** Extra ServiceContext fields for every request (e.g. the live-event announcer). */
   serviceExtras?: Partial<ServiceContext>;
+  /** The process's live events, handed to subscription resolvers. */
+  live?: LiveEvents;
 }
 
 /** The per-request inputs: the raw Authorization value, the client address, a request id. */
@@ -39,7 +42,7 @@ export function createRequestContext(deps: ContextDeps, input: ContextInput): Re
   const { caller, authError } = authenticate(deps, input.authorization);
   const requestId = sanitizeRequestId(input.requestId) ?? randomUUID();
   const service: ServiceContext = { ...deps.serviceExtras, db: deps.db, caller, clock: deps.clock, requestId };
-  return { service, loaders: createLoaders(service), requestId, ip: input.ip, authError, config: deps.config };
+  return { service, loaders: createLoaders(service), requestId, ip: input.ip, authError, config: deps.config, live: deps.live };
 }
 
 /** Verifies a bearer value against the config and clock; never throws for a bad token. */

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema, getMetadataStorage, type NonEmptyArray } from 'type-graphql';
 import { ACCESS_ROLES, type AccessRole, authChecker } from '../auth/access.decorators.ts';
+import { noTopicPubSub } from '../events/no-topic.pubsub.ts';
 import { resolvers as apiResolvers } from '../resolvers.ts';
 import { DateTimeScalar } from '../shared/scalars.ts';
 
@@ -69,6 +70,7 @@ async function buildSchemaFrom(resolvers: NonEmptyArray<Function>): Promise<Grap
     // are fine (forbidUnknownValues would reject them).
     validate: { forbidUnknownValues: false },
     emitSchemaFile: false,
+    pubSub: noTopicPubSub, // required by type-graphql; every subscription has its own `subscribe`
   });
 }
 

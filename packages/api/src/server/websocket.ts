@@ -13,9 +13,10 @@ import {
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { type AccessRole, assertAccess } from '../auth/access.decorators.ts';
+import { admitSocket } from '../events/socket-auth.ts';
 import { clearLoaders } from '../shared/loaders.ts';
 import type { RequestContext } from '../shared/request-context.ts';
-import { authenticate, type ContextDeps, createRequestContext } from './context.ts';
+import { type ContextDeps, createRequestContext } from './context.ts';
 import type { ErrorFormatter } from './errors.ts';
 import { checkOperationCost, limitValidationRules, type OperationLimits } from './limits.ts';
 import { rootFieldAccess } from './schema.ts';
@@ -40,8 +41,9 @@ type ConnectionExtra = {
  * graphql-ws (`graphql-transport-ws`) on the HTTP server's `/graphql` path, with the same schema,
  * limits, access rules and error mapping as HTTP:
  *
- * - `connection_init` carries `{ authorization: 'Bearer …' }`; a bad token closes the socket
- *   with 4403 (graphql-ws' Forbidden), no token connects anonymously.
+ * - `connection_init` carries `{ authorization: 'Bearer …' }`: no token or an expired one closes
+ *   the socket with 4401, any other bad token with 4403, and a good one is closed with 4401 when
+ *   it expires (events/socket-auth.ts).
  * - Each `subscribe` is parsed, validated (depth, aliases, no introspection in production),
  *   costed, and its root fields' access checked before anything runs; the token is checked
  *   again, so an expired session cannot start new operations on an old socket.
@@ -63,10 +65,9 @@ export function startWebSocketServer(deps: WebSocketDeps): { dispose(): Promise<
   const cleanup = useServer<Record<string, unknown> | undefined, ConnectionExtra>(
     {
       onConnect: (ctx) => {
-        const raw = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
-        const authorization = typeof raw === 'string' ? raw : undefined;
         ctx.extra.ip = ctx.extra.request.socket.remoteAddress ?? 'unknown';
-        if (authenticate(deps.contextDeps, authorization).authError) return false;
+        const authorization = admitSocket(deps.contextDeps, ctx.connectionParams, ctx.extra.socket);
+        if (authorization === null) return false; // already closed with 4401/4403
         ctx.extra.authorization = authorization;
         return true;
       },

@@ -1,5 +1,5 @@
 import type { Config } from '@coupons/config';
-import type { DomainError, ServiceContext } from '@coupons/core';
+import type { DomainError, LiveEvents, ServiceContext } from '@coupons/core';
 import type { Loaders } from './loaders.ts';
 
 /**
@@ -23,4 +23,6 @@ export interface RequestContext {
   authError: DomainError | null;
   /** The validated configuration (JWT settings, rate limits …). */
   config: Config;
+  /** The process's live events (subscriptions); absent in a server started without them. */
+  live?: LiveEvents;
 }

@@ -9,3 +9,4 @@ export { type BookStats, unsafeReadBookStats } from './book-stats.sql.ts';
 export { BookStatsFeed } from './book-stats.feed.ts';
 export { CodeJobFeed } from './code-job.feed.ts';
 export { createLiveEvents, startLiveEvents, type LiveEvents, type LiveEventsOptions } from './live-events.ts';
+export * from './live-subscriptions.ts';

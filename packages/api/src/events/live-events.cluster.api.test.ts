@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SignedUpUser, signUp, startTestServer, type TestServer } from '../testing/index.ts';
+import {
+  connectClient,
+  createBookWithCodes,
+  mutate,
+  type RecordingClient,
+  record,
+  settled,
+  startSiblingServer,
+  subscribedOn,
+  waitFor,
+} from './live-test.helpers.ts';
+
+/**
+ * Two API servers on one database, as two processes behind a load balancer: each has its own
+ * pool, LISTEN connection, bus and lock sweeper, so an event reaches the other only through
+ * PostgreSQL (NOTIFY, or the outbox catch-up).
+ */
+let a: TestServer;
+let b: TestServer;
+let admin: SignedUpUser;
+let shopper: SignedUpUser;
+const clients: RecordingClient[] = [];
+
+beforeAll(async () => {
+  a = await startTestServer();
+  b = await startSiblingServer(a, { listenerName: 'listener-b', clock: a.clock });
+  [admin, shopper] = await Promise.all([signUp(a, 'ADMIN'), signUp(a)]);
+});
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.dispose()));
+  await b?.close();
+  await a?.close();
+});
+
+function client(server: TestServer, user: SignedUpUser): RecordingClient['client'] {
+  const c = connectClient(server, user.token);
+  clients.push(c);
+  return c.client;
+}
+
+const EVENTS = `subscription($bookId: ID) { couponEvents(bookId: $bookId) { id type couponId coupon { code } } }`;
+const ASSIGN = `mutation($code: String!, $userId: ID) { assignCoupon(code: $code, userId: $userId) { id } }`;
+const LOCK = `mutation($code: String!) { lockCoupon(code: $code) { id } }`;
+const UNLOCK = `mutation($code: String!) { unlockCoupon(code: $code) { id } }`;
+const REDEEM = `mutation($code: String!) { redeemCoupon(code: $code) { id } }`;
+
+type Ev = { id: string; type: string; couponId: string | null; coupon: { code: string } | null };
+type EventData = { couponEvents: Ev };
+const eventsOf = (values: Array<{ data?: EventData | null }>) => values.map((v) => v.data?.couponEvents as Ev);
+
+function perCoupon(events: Ev[]): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const e of events) if (e.couponId) map.set(e.couponId, [...(map.get(e.couponId) ?? []), e.type]);
+  return map;
+}
+
+describe('two API servers on one database', () => {
+  it('delivers what one server commits to subscribers of the other, every event, in order', async () => {
+    const { bookId, codes } = await createBookWithCodes(a, admin.token, 10);
+    const beforeB = b.server.live?.couponEvents.size ?? 0;
+    const onB = record<EventData>(client(b, admin), EVENTS, { bookId });
+    await subscribedOn(b.server, beforeB + 1);
+    for (const code of codes) {
+      await mutate(a, admin.token, ASSIGN, { code, userId: shopper.user.id });
+      await mutate(a, shopper.token, LOCK, { code });
+      await mutate(a, shopper.token, UNLOCK, { code });
+      await mutate(a, shopper.token, LOCK, { code });
+      await mutate(a, shopper.token, REDEEM, { code });
+    }
+    await waitFor(() => onB.values.length === 50, '50 events on B');
+    await settled(a.server, b.server);
+    const events = eventsOf(onB.values);
+    expect(events).toHaveLength(50);
+    const ids = events.map((e) => BigInt(e.id));
+    expect(ids).toEqual([...ids].sort((x, y) => (x < y ? -1 : 1))); // sequential commits: id order
+    expect(events.map((e) => e.coupon?.code)).toEqual(codes.flatMap((code) => Array(5).fill(code)));
+    for (const types of perCoupon(events).values()) {
+      expect(types).toEqual(['ASSIGNED', 'LOCKED', 'UNLOCKED', 'LOCKED', 'REDEEMED']);
+    }
+    onB.stop();
+  });
+
+  it('delivers each of 500 transitions exactly once, in order per coupon, when its LISTEN connection is killed mid-burst', async () => {
+    const { bookId, codes } = await createBookWithCodes(a, admin.token, 100);
+    await Promise.all(codes.map((code) => mutate(a, admin.token, ASSIGN, { code, userId: shopper.user.id })));
+    await settled(a.server, b.server);
+    const beforeA = a.server.live?.couponEvents.size ?? 0;
+    const beforeB = b.server.live?.couponEvents.size ?? 0;
+    const onB = record<EventData>(client(b, admin), EVENTS, { bookId });
+    const onA = record<EventData>(client(a, admin), EVENTS, { bookId });
+    await subscribedOn(b.server, beforeB + 1);
+    await subscribedOn(a.server, beforeA + 1);
+    const pidBefore = b.server.live?.listener.backendPid;
+
+    // 100 coupons × (lock, unlock, lock, unlock, lock) = 500 transitions, coupons in parallel.
+    const burst = Promise.all(
+      codes.map(async (code) => {
+        for (const op of [LOCK, UNLOCK, LOCK, UNLOCK, LOCK]) await mutate(a, shopper.token, op, { code });
+      }),
+    );
+    await waitFor(() => onB.values.length >= 50, 'the burst to be under way');
+    const killed = await a.db.prisma.$queryRaw<Array<{ ok: boolean }>>`
+      SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity
+      WHERE application_name = 'listener-b' AND datname = current_database()`;
+    expect(killed).toEqual([{ ok: true }]);
+    const deliveredBeforeKill = onB.values.length;
+    await burst;
+    await waitFor(() => onB.values.length >= 500, 'all 500 on B after the reconnect', 20_000);
+    await settled(a.server, b.server);
+
+    expect(deliveredBeforeKill).toBeLessThan(500);
+    expect(b.server.live?.listener.backendPid).not.toBe(pidBefore);
+    for (const sub of [onA, onB]) {
+      const events = eventsOf(sub.values);
+      expect(events).toHaveLength(500);
+      expect(new Set(events.map((e) => e.id)).size).toBe(500);
+      const sequences = perCoupon(events);
+      expect(sequences.size).toBe(100);
+      for (const types of sequences.values()) expect(types).toEqual(['LOCKED', 'UNLOCKED', 'LOCKED', 'UNLOCKED', 'LOCKED']);
+    }
+    onA.stop();
+    onB.stop();
+  });
+
+  it('expires each lock once with both servers sweeping, and both hear it within a second', async () => {
+    const { bookId, codes } = await createBookWithCodes(a, admin.token, 20, { lockTtlSeconds: 60 });
+    for (const code of codes) {
+      await mutate(a, admin.token, ASSIGN, { code, userId: shopper.user.id });
+      await mutate(a, shopper.token, LOCK, { code });
+    }
+    await settled(a.server, b.server);
+    const beforeA = a.server.live?.couponEvents.size ?? 0;
+    const beforeB = b.server.live?.couponEvents.size ?? 0;
+    const onA = record<EventData>(client(a, admin), EVENTS, { bookId });
+    const onB = record<EventData>(client(b, admin), EVENTS, { bookId });
+    await subscribedOn(a.server, beforeA + 1);
+    await subscribedOn(b.server, beforeB + 1);
+
+    const started = performance.now();
+    a.clock.advance({ seconds: 61 }); // the clock both sweepers read
+    await waitFor(() => onA.values.length >= 20 && onB.values.length >= 20, 'LOCK_EXPIRED on both', 1_000);
+    const elapsed = performance.now() - started;
+    await new Promise((resolve) => setTimeout(resolve, 600)); // two more sweeps on each server
+    await settled(a.server, b.server);
+
+    for (const sub of [onA, onB]) {
+      const events = eventsOf(sub.values);
+      expect(events.map((e) => e.type)).toEqual(Array(20).fill('LOCK_EXPIRED'));
+      expect(new Set(events.map((e) => e.couponId)).size).toBe(20);
+    }
+    const [row] = await a.db.prisma.$queryRaw<Array<{ n: number }>>`
+      SELECT count(*)::int AS n FROM coupon_event WHERE book_id = ${bookId}::uuid AND type = 'LOCK_EXPIRED'`;
+    expect(row?.n).toBe(20);
+    expect(elapsed).toBeLessThan(1_000);
+    onA.stop();
+    onB.stop();
+  });
+});
