@@ -17,6 +17,7 @@ import {
 import type { Database } from '@coupons/db';
 import express from 'express';
 import type { Logger } from 'pino';
+import { mountExportRoutes } from '../codes/export.routes.ts';
 import type { RequestContext } from '../shared/request-context.ts';
 import { type ContextDeps, createRequestContext } from './context.ts';
 import { createErrorFormatter } from './errors.ts';
@@ -169,6 +170,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       },
     }),
   );
+  mountExportRoutes(app, contextDeps, logger);
   app.use(httpErrorHandler(logger));
 
   let pruneTimer: NodeJS.Timeout | undefined;

@@ -1,0 +1,76 @@
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { createConnectionType } from '../shared/connection.ts';
+import { JSONScalar } from '../shared/scalars.ts';
+
+/** The GraphQL `DiscountType` enum (the values of Prisma's `DiscountType`). */
+export const DiscountTypeEnum = { PERCENTAGE: 'PERCENTAGE', FIXED_AMOUNT: 'FIXED_AMOUNT' } as const;
+registerEnumType(DiscountTypeEnum, {
+  name: 'DiscountType',
+  description: 'PERCENTAGE: discountValue is a percentage (0 < v ≤ 100); FIXED_AMOUNT: an amount of money.',
+});
+
+@ObjectType('BookCounts', { description: 'Coupons of a book per state, now. An expired lock counts as assigned.' })
+export class BookCounts {
+  @Field(() => Int)
+  unassigned!: number;
+
+  @Field(() => Int, { description: 'Assigned, including coupons whose lock has expired.' })
+  assigned!: number;
+
+  @Field(() => Int, { description: 'Locked with a lock that has not expired.' })
+  locked!: number;
+
+  @Field(() => Int)
+  redeemed!: number;
+
+  @Field(() => Int)
+  total!: number;
+}
+
+@ObjectType('Book', { description: 'A coupon campaign: its discount, validity window, limits and codes.' })
+export class Book {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { nullable: true })
+  description!: string | null;
+
+  @Field(() => DiscountTypeEnum)
+  discountType!: 'PERCENTAGE' | 'FIXED_AMOUNT';
+
+  @Field(() => Float, { description: 'Percentage or amount, with at most 2 decimals.' })
+  discountValue!: number;
+
+  @Field(() => Date, { nullable: true, description: 'Start of the validity window (inclusive); null = open.' })
+  validFrom!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'End of the validity window (exclusive); null = open.' })
+  validUntil!: Date | null;
+
+  @Field(() => Int, { nullable: true, description: 'Coupons of this book one user may ever be assigned; null = unlimited.' })
+  maxAssignmentsPerUser!: number | null;
+
+  @Field(() => Boolean)
+  allowMultipleRedemptions!: boolean;
+
+  @Field(() => Int, { nullable: true, description: 'With allowMultipleRedemptions: uses per user; null = unlimited.' })
+  maxRedemptionsPerUser!: number | null;
+
+  @Field(() => Int, { description: 'How long a checkout lock lasts (1..86400 seconds).' })
+  lockTtlSeconds!: number;
+
+  @Field(() => JSONScalar, { description: 'Free-form JSON object (≤ 16 KB).' })
+  metadata!: Record<string, unknown>;
+
+  @Field(() => Date)
+  createdAt!: Date;
+
+  @Field(() => Date)
+  updatedAt!: Date;
+}
+
+/** `BookConnection` / `BookEdge`. */
+export const BookConnection = createConnectionType('Book', Book);

@@ -1,0 +1,29 @@
+import { ArgsType, Field, ID, ObjectType } from 'type-graphql';
+import { ConnectionArgs, createConnectionType } from '../shared/connection.ts';
+
+@ObjectType('Pool', { description: 'A named group of users for bulk distribution.' })
+export class Pool {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { nullable: true })
+  description!: string | null;
+
+  @Field(() => Date)
+  createdAt!: Date;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Only on the result of addPoolMembers: the emails that matched no user (nothing was added for them). Null elsewhere.',
+  })
+  unknownEmails?: string[] | null;
+}
+
+/** `PoolConnection` / `PoolEdge`. */
+export const PoolConnection = createConnectionType('Pool', Pool);
+
+@ArgsType()
+export class PoolMembersArgs extends ConnectionArgs {}
