@@ -9,6 +9,7 @@ export const screenshotDir = path.join(path.dirname(fileURLToPath(import.meta.ur
 export async function saveScreenshot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(screenshotDir, { recursive: true });
   const file = path.join(screenshotDir, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
+  // A full-page capture repeats a sticky header mid-page; pin it to the top for the picture.
+  await page.screenshot({ path: file, fullPage: true, animations: 'disabled', style: '.shell__header { position: static !important; }' });
   return file;
 }

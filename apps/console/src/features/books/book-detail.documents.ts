@@ -25,10 +25,10 @@ export const BookDetailQuery = graphql(`
 `);
 
 export const BookCouponsQuery = graphql(`
-  query BookCoupons($id: ID!, $first: Int, $state: CouponState) {
+  query BookCoupons($id: ID!, $first: Int, $after: String, $state: CouponState) {
     book(id: $id) {
       id
-      coupons(first: $first, state: $state) {
+      coupons(first: $first, after: $after, state: $state) {
         totalCount
         pageInfo {
           hasNextPage

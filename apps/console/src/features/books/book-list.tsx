@@ -2,22 +2,32 @@
 
 import { useQuery } from '@apollo/client/react';
 import Link from 'next/link';
-import { useDeferredValue, useState } from 'react';
+import { useDeferredValue, useEffect, useState } from 'react';
 import { EmptyState, ErrorState, LoadingState } from '@/components/feedback/states';
 import { formatCount, formatDateTime, formatDiscount } from '@/lib/format/format';
 import { BooksQuery } from './books.documents';
 
 const PAGE = 25;
 
+interface PageEnd {
+  endCursor: string | null;
+  hasNextPage: boolean;
+  totalCount: number;
+}
+
 /** All coupon books with a search box and the number of coupons in each state. */
 export function BookList() {
   const [search, setSearch] = useState('');
   const deferredSearch = useDeferredValue(search.trim());
-  const [limit, setLimit] = useState(PAGE);
-  const { data, previousData, loading, error, refetch } = useQuery(BooksQuery, {
-    variables: { first: limit, search: deferredSearch || null },
-  });
-  const books = (data ?? previousData)?.books;
+  // One entry per loaded page: the cursor it starts after.
+  const [cursors, setCursors] = useState<Array<string | null>>([null]);
+  const [ends, setEnds] = useState<Record<number, PageEnd>>({});
+  useEffect(() => {
+    setCursors([null]);
+    setEnds({});
+  }, [deferredSearch]);
+  const firstEnd = ends[0];
+  const lastEnd = ends[cursors.length - 1];
 
   return (
     <section aria-labelledby="books-title">
@@ -35,26 +45,15 @@ export function BookList() {
         <label htmlFor="book-search" className="visually-hidden">
           Search books
         </label>
-        <input
-          id="book-search"
-          type="search"
-          placeholder="Search books by name"
-          value={search}
-          onChange={(e) => {
-            setSearch(e.target.value);
-            setLimit(PAGE);
-          }}
-        />
-        {books ? (
+        <input id="book-search" type="search" placeholder="Search books by name" value={search} onChange={(e) => setSearch(e.target.value)} />
+        {firstEnd ? (
           <p className="toolbar__meta" aria-live="polite">
-            {formatCount(books.totalCount)} {books.totalCount === 1 ? 'book' : 'books'}
+            {formatCount(firstEnd.totalCount)} {firstEnd.totalCount === 1 ? 'book' : 'books'}
           </p>
         ) : null}
       </div>
 
-      {error && !books ? <ErrorState error={error} onRetry={() => void refetch()} /> : null}
-      {!books && loading ? <LoadingState label="Loading books…" /> : null}
-      {books && books.edges.length === 0 ? (
+      {firstEnd && firstEnd.totalCount === 0 ? (
         <EmptyState title={deferredSearch ? `No book matches “${deferredSearch}”` : 'No books yet'}>
           {deferredSearch ? null : (
             <Link href="/books/new" className="btn btn--primary">
@@ -62,9 +61,7 @@ export function BookList() {
             </Link>
           )}
         </EmptyState>
-      ) : null}
-
-      {books && books.edges.length > 0 ? (
+      ) : (
         <div className="table-wrap">
           <table className="table">
             <caption className="visually-hidden">Books with coupons per state</caption>
@@ -90,34 +87,62 @@ export function BookList() {
                 </th>
               </tr>
             </thead>
-            <tbody>
-              {books.edges.map(({ node: book }) => (
-                <tr key={book.id}>
-                  <th scope="row">
-                    <Link href={`/books/${book.id}`}>{book.name}</Link>
-                    {book.isActive ? null : <span className="badge badge--muted">Inactive</span>}
-                  </th>
-                  <td>{formatDiscount(book.discountType, book.discountValue)}</td>
-                  <td className="nowrap">
-                    {book.validFrom || book.validUntil ? `${formatDateTime(book.validFrom)} – ${formatDateTime(book.validUntil)}` : 'Always'}
-                  </td>
-                  <td className="num">{formatCount(book.counts.unassigned)}</td>
-                  <td className="num">{formatCount(book.counts.assigned)}</td>
-                  <td className="num">{formatCount(book.counts.locked)}</td>
-                  <td className="num">{formatCount(book.counts.redeemed)}</td>
-                  <td className="num">{formatCount(book.counts.total)}</td>
-                </tr>
-              ))}
-            </tbody>
+            {cursors.map((after, index) => (
+              <BookPage
+                key={`${deferredSearch}:${after ?? 'first'}`}
+                search={deferredSearch}
+                after={after}
+                onEnd={(end) =>
+                  setEnds((all) => (all[index]?.endCursor === end.endCursor && all[index]?.totalCount === end.totalCount ? all : { ...all, [index]: end }))
+                }
+              />
+            ))}
           </table>
         </div>
-      ) : null}
+      )}
 
-      {books?.pageInfo.hasNextPage ? (
-        <button type="button" className="btn" onClick={() => setLimit((n) => n + PAGE)} disabled={loading}>
-          {loading ? 'Loading…' : 'Show more books'}
+      {lastEnd?.hasNextPage && lastEnd.endCursor ? (
+        <button type="button" className="btn" onClick={() => setCursors((all) => [...all, lastEnd.endCursor])}>
+          Show more books
         </button>
       ) : null}
     </section>
+  );
+}
+
+function BookPage({ search, after, onEnd }: { search: string; after: string | null; onEnd(end: PageEnd): void }) {
+  const { data, previousData, loading, error, refetch } = useQuery(BooksQuery, { variables: { first: PAGE, after, search: search || null } });
+  const books = (data ?? previousData)?.books;
+  useEffect(() => {
+    if (books) onEnd({ endCursor: books.pageInfo.endCursor ?? null, hasNextPage: books.pageInfo.hasNextPage, totalCount: books.totalCount });
+  }, [books, onEnd]);
+
+  const message = (content: React.ReactNode) => (
+    <tbody>
+      <tr>
+        <td colSpan={8}>{content}</td>
+      </tr>
+    </tbody>
+  );
+  if (error && !books) return message(<ErrorState error={error} onRetry={() => void refetch()} />);
+  if (!books) return loading ? message(<LoadingState label="Loading books…" />) : null;
+  return (
+    <tbody>
+      {books.edges.map(({ node: book }) => (
+        <tr key={book.id}>
+          <th scope="row">
+            <Link href={`/books/${book.id}`}>{book.name}</Link>
+            {book.isActive ? null : <span className="badge badge--muted">Inactive</span>}
+          </th>
+          <td>{formatDiscount(book.discountType, book.discountValue)}</td>
+          <td className="nowrap">{book.validFrom || book.validUntil ? `${formatDateTime(book.validFrom)} – ${formatDateTime(book.validUntil)}` : 'Always'}</td>
+          <td className="num">{formatCount(book.counts.unassigned)}</td>
+          <td className="num">{formatCount(book.counts.assigned)}</td>
+          <td className="num">{formatCount(book.counts.locked)}</td>
+          <td className="num">{formatCount(book.counts.redeemed)}</td>
+          <td className="num">{formatCount(book.counts.total)}</td>
+        </tr>
+      ))}
+    </tbody>
   );
 }

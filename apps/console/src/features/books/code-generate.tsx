@@ -95,16 +95,17 @@ export function CodeGenerate({ bookId }: { bookId: string }) {
           {loading ? 'Starting…' : running ? 'Generating…' : 'Generate'}
         </button>
       </form>
-      {job ? <JobProgress key={job.jobId} bookId={bookId} job={job} /> : null}
+      {job ? <JobProgress key={job.jobId} job={job} onFinished={(status, inserted) => setJob((j) => (j && j.jobId === job.jobId ? { ...j, status, generated: inserted } : j))} /> : null}
     </section>
   );
 }
 
 /** The progress of one generation job, from `codeJob` until it completes or fails. */
-function JobProgress({ bookId, job }: { bookId: string; job: Job }) {
+function JobProgress({ job, onFinished }: { job: Job; onFinished(status: string, inserted: number): void }) {
   const client = useApolloClient();
   const toast = useToast();
-  const finishedAtStart = job.status !== 'RUNNING';
+  // Decided once: a job that finished inside the mutation (small counts) needs no subscription.
+  const [finishedAtStart] = useState(job.status !== 'RUNNING');
   const { data, error } = useSubscription(CodeJobSubscription, { variables: { jobId: job.jobId }, skip: finishedAtStart });
   const progress = data?.codeJob;
   const status = progress?.status ?? job.status;
@@ -116,10 +117,11 @@ function JobProgress({ bookId, job }: { bookId: string; job: Job }) {
   useEffect(() => {
     if (status === 'RUNNING' || announced.current) return;
     announced.current = true;
+    onFinished(status, inserted);
     if (status === 'COMPLETED') toast.success(`${formatCount(inserted)} codes generated.`, 'Generation finished');
     else toast.info('Generation stopped before the end; the codes made so far are kept.', 'Generation failed');
-    void client.refetchQueries({ include: [BookCouponsQuery, BookDetailQuery] });
-  }, [status, inserted, client, toast]);
+    client.refetchQueries({ include: [BookCouponsQuery, BookDetailQuery] }).catch(() => undefined);
+  }, [status, inserted, client, toast, onFinished]);
 
   // The subscription went away (socket lost) while running: say so rather than freeze silently.
   const lost = error && status === 'RUNNING';

@@ -50,10 +50,12 @@ export function CodeUpload({ bookId }: { bookId: string }) {
       if (!data) return;
       setReport(data.uploadCodes);
       toast.success(`${formatCount(data.uploadCodes.inserted)} codes added from ${file.name}.`, 'Upload finished');
-      await client.refetchQueries({ include: [BookCouponsQuery, BookDetailQuery] });
     } catch (failure) {
       toast.error(failure, 'Upload failed');
+      return;
     }
+    // A failed refresh is the table's own error to show, not the upload's.
+    client.refetchQueries({ include: [BookCouponsQuery, BookDetailQuery] }).catch(() => undefined);
   }
 
   return (
