@@ -23,6 +23,7 @@ const read = (file: string) => fs.readFileSync(path.join(root, file), 'utf8');
 // Interpolation input for every parse: a JWT secret (required) and nothing else, so defaults
 // apply whatever the developer's shell or .env holds.
 const TEST_SECRET = 'compose-test-secret-0123456789abcdef';
+const COMPOSE_TIMEOUT_MS = 60_000;
 
 interface Port {
   published?: number;
@@ -273,9 +274,10 @@ describe.runIf(parser)(`docker-compose.yml (read by ${parser?.name})`, () => {
     return s;
   };
 
+  // Compose v1 takes a second or more per call, several on a busy machine.
   beforeAll(() => {
     compose = normalise(parser!.load(), parser!.name);
-  });
+  }, COMPOSE_TIMEOUT_MS);
 
   it.runIf(parser?.validate)('is valid for Compose, with and without the scale profile', () => {
     const env = composeEnv({ JWT_SECRET: TEST_SECRET });
@@ -283,13 +285,13 @@ describe.runIf(parser)(`docker-compose.yml (read by ${parser?.name})`, () => {
       const result = parser!.validate!(env, profile);
       expect(result.ok, result.stderr).toBe(true);
     }
-  });
+  }, COMPOSE_TIMEOUT_MS);
 
   it.runIf(parser?.validate)('refuses to start without JWT_SECRET, and says so', () => {
     const result = parser!.validate!(composeEnv(), undefined);
     expect(result.ok).toBe(false);
     expect(result.stderr).toContain('JWT_SECRET');
-  });
+  }, COMPOSE_TIMEOUT_MS);
 
   it('has exactly the services, profiles, ports and healthchecks the operations guide lists', () => {
     const promised = docTable('compose-services');
