@@ -49,7 +49,22 @@ export async function createDatabaseIfMissing(
   });
 }
 
-/** Drops `name` if it exists, disconnecting whoever is still connected to it. */
-export async function dropDatabaseIfExists(adminUrl: string, name: string): Promise<void> {
-  await withClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`));
+/**
+ * Drops `name` if it exists. Sessions still on it get up to `graceMs` to go away on their own
+ * (a pool's end() resolves before its sockets have closed, and a session killed while closing
+ * surfaces as an unhandled 'error' in its owner); whoever remains is then disconnected.
+ */
+export async function dropDatabaseIfExists(adminUrl: string, name: string, graceMs = 2_000): Promise<void> {
+  await withClient(adminUrl, async (client) => {
+    const deadline = Date.now() + graceMs;
+    for (;;) {
+      const { rows } = await client.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+        [name],
+      );
+      if ((rows[0]?.n ?? 0) === 0 || Date.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`);
+  });
 }

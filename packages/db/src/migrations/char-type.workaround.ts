@@ -35,17 +35,22 @@ function relabelCharFields(result: unknown): unknown {
 
 /** A pg client that relabels `"char"` result fields as text. Give it to the pool as `Client`. */
 export class CharAwareClient extends pg.Client {
-  // biome-ignore lint/suspicious/noExplicitAny: pg's query() has a dozen overloads; we only wrap it.
+  constructor(config?: string | pg.ClientConfig) {
+    super(config);
+    // A connection the server drops while the pool is closing it would otherwise be an
+    // unhandled 'error'; errors of queries in flight still reach their callers.
+    this.on('error', () => {});
+  }
+
+  // pg's query() has a dozen overloads; this wraps them all, hence the `any`s.
   override query(...args: any[]): any {
     // pg-pool calls the callback form: query(config, undefined, callback).
     const callbackIndex = args.findIndex((arg) => typeof arg === 'function');
     if (callbackIndex >= 0) {
       const callback = args[callbackIndex] as (err: Error | null, res: unknown) => void;
       args[callbackIndex] = (err: Error | null, res: unknown) => callback(err, err ? res : relabelCharFields(res));
-      // biome-ignore lint/suspicious/noExplicitAny: see above
       return (super.query as any)(...args);
     }
-    // biome-ignore lint/suspicious/noExplicitAny: see above
     const returned = (super.query as any)(...args);
     return typeof returned?.then === 'function' ? returned.then(relabelCharFields) : returned;
   }

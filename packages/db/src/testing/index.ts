@@ -1,2 +1,2 @@
-export { createTestDatabase, type TestDatabase } from './test-database.ts';
+export { createTestDatabase, createEmptyDatabase, type TestDatabase } from './test-database.ts';
 export type { TestDatabaseContext } from './test-database.context.ts';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { createDatabaseIfMissing, databaseUrl, dropDatabaseIfExists } from '../admin/database.admin.ts';
 import { type Database, createDatabase } from '../client.ts';
-import { TEST_DATABASE_KEY } from './test-database.context.ts';
+import { TEST_DATABASE_KEY, type TestDatabaseContext } from './test-database.context.ts';
 
 /** A database of its own for one test file. */
 export interface TestDatabase {
@@ -25,12 +25,7 @@ export interface TestDatabase {
  * afterAll(() => t.drop());
  */
 export async function createTestDatabase(options: { poolSize?: number } = {}): Promise<TestDatabase> {
-  const context = inject(TEST_DATABASE_KEY);
-  if (!context) {
-    throw new Error(
-      'createTestDatabase() needs the global setup packages/db/src/testing/global-setup.ts (see the root vitest.config.ts)',
-    );
-  }
+  const context = testContext();
   const name = `${context.prefix}_${randomBytes(5).toString('hex')}`;
   await createDatabaseIfMissing(context.adminUrl, name, { template: context.templateName });
   const url = databaseUrl(context.adminUrl, name);
@@ -46,4 +41,23 @@ export async function createTestDatabase(options: { poolSize?: number } = {}): P
       await dropDatabaseIfExists(context.adminUrl, name);
     },
   };
+}
+
+/**
+ * An empty database (no tables, not migrated) on the test server, for tests of migrations
+ * themselves. `drop()` removes it.
+ */
+export async function createEmptyDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const context = testContext();
+  const name = `${context.prefix}_${randomBytes(5).toString('hex')}`;
+  await createDatabaseIfMissing(context.adminUrl, name);
+  return { url: databaseUrl(context.adminUrl, name), drop: () => dropDatabaseIfExists(context.adminUrl, name) };
+}
+
+function testContext(): TestDatabaseContext {
+  const context = inject(TEST_DATABASE_KEY);
+  if (!context) {
+    throw new Error('test databases need the global setup packages/db/src/testing/global-setup.ts (see the root vitest.config.ts)');
+  }
+  return context;
 }

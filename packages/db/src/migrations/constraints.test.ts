@@ -1,0 +1,109 @@
+// The hand-written constraints (prisma/migrations/*_constraints): each CHECK must reject the
+// row it exists to reject. Statements are raw SQL on purpose — the database is the last line
+// of defence, so it is tested without any service code in front of it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestDatabase, createTestDatabase } from '../testing/index.ts';
+
+const USER = '11111111-1111-4111-8111-111111111111';
+const OTHER_USER = '22222222-2222-4222-8222-222222222222';
+const BOOK = '33333333-3333-4333-8333-333333333333';
+const POOL = '44444444-4444-4444-8444-444444444444';
+const REDEMPTION = '55555555-5555-4555-8555-555555555555';
+
+let t: TestDatabase;
+const sql = (text: string, values: unknown[] = []) => t.db.pool.query(text, values);
+
+beforeAll(async () => {
+  t = await createTestDatabase({ poolSize: 2 });
+  await sql(`INSERT INTO app_user (id, email, password_hash) VALUES ($1, 'user@example.com', 'x'), ($2, 'other@example.com', 'x')`, [USER, OTHER_USER]);
+  await sql(`INSERT INTO book (id, name, discount_type, discount_value) VALUES ($1, 'Book', 'PERCENTAGE', 10)`, [BOOK]);
+  await sql(`INSERT INTO coupon (id, book_id, code) VALUES (1, $1, 'FREE1')`, [BOOK]);
+  await sql(`INSERT INTO coupon (id, book_id, code, state, assigned_user_id) VALUES (2, $1, 'MINE2', 'ASSIGNED', $2)`, [BOOK, USER]);
+  await sql(`INSERT INTO user_book_counter (user_id, book_id, assigned_count, max_assignments, max_redemptions) VALUES ($1, $2, 1, 5, 3)`, [USER, BOOK]);
+  await sql(`INSERT INTO pool (id, name) VALUES ($1, 'Pool')`, [POOL]);
+  await sql(`INSERT INTO redemption (id, coupon_id, book_id, user_id, idempotency_key) VALUES ($1, 2, $2, $3, 'key-1')`, [REDEMPTION, BOOK, USER]);
+});
+afterAll(() => t?.drop());
+
+/** One violating statement per CHECK constraint (some constraints get several). */
+const violations: Array<{ constraint: string; case: string; text: string; values?: unknown[] }> = [
+  { constraint: 'app_user_email_lower_check', case: 'mixed-case email', text: `INSERT INTO app_user (id, email, password_hash) VALUES (gen_random_uuid(), 'Mixed@Example.com', 'x')` },
+  { constraint: 'coupon_code_upper_check', case: 'lower-case code', text: `INSERT INTO coupon (book_id, code) VALUES ($1, 'abc')`, values: [BOOK] },
+  { constraint: 'coupon_code_upper_check', case: 'empty code', text: `INSERT INTO coupon (book_id, code) VALUES ($1, '')`, values: [BOOK] },
+  { constraint: 'coupon_redemption_count_check', case: 'negative redemption count', text: `UPDATE coupon SET redemption_count = -1 WHERE id = 2` },
+  { constraint: 'coupon_assignment_check', case: 'ASSIGNED without a user', text: `UPDATE coupon SET state = 'ASSIGNED' WHERE id = 1` },
+  { constraint: 'coupon_assignment_check', case: 'UNASSIGNED with a user', text: `UPDATE coupon SET assigned_user_id = $1 WHERE id = 1`, values: [USER] },
+  { constraint: 'coupon_lock_check', case: 'LOCKED by someone else', text: `UPDATE coupon SET state = 'LOCKED', locked_by_id = $1, lock_expires_at = now() WHERE id = 2`, values: [OTHER_USER] },
+  { constraint: 'coupon_lock_check', case: 'LOCKED without expiry', text: `UPDATE coupon SET state = 'LOCKED', locked_by_id = assigned_user_id WHERE id = 2` },
+  { constraint: 'coupon_lock_check', case: 'LOCKED without lock owner', text: `UPDATE coupon SET state = 'LOCKED', lock_expires_at = now() WHERE id = 2` },
+  { constraint: 'coupon_unlocked_check', case: 'ASSIGNED with a lock expiry', text: `UPDATE coupon SET lock_expires_at = now() WHERE id = 2` },
+  { constraint: 'coupon_unlocked_check', case: 'ASSIGNED with a lock owner', text: `UPDATE coupon SET locked_by_id = assigned_user_id WHERE id = 2` },
+  { constraint: 'user_book_counter_counts_check', case: 'negative assigned count', text: `UPDATE user_book_counter SET assigned_count = -1` },
+  { constraint: 'user_book_counter_counts_check', case: 'negative redeemed count', text: `UPDATE user_book_counter SET redeemed_count = -1` },
+  { constraint: 'user_book_counter_max_assignments_check', case: 'assigned above the limit', text: `UPDATE user_book_counter SET assigned_count = 6` },
+  { constraint: 'user_book_counter_max_redemptions_check', case: 'redeemed above the limit', text: `UPDATE user_book_counter SET redeemed_count = 4` },
+  { constraint: 'book_lock_ttl_check', case: 'lock TTL 0', text: `UPDATE book SET lock_ttl_seconds = 0` },
+  { constraint: 'book_lock_ttl_check', case: 'lock TTL above a day', text: `UPDATE book SET lock_ttl_seconds = 86401` },
+  { constraint: 'book_discount_value_check', case: 'negative discount', text: `UPDATE book SET discount_type = 'FIXED_AMOUNT', discount_value = -1` },
+  { constraint: 'book_percentage_check', case: 'more than 100%', text: `UPDATE book SET discount_value = 100.01` },
+  { constraint: 'book_max_assignments_check', case: 'assignment limit 0', text: `UPDATE book SET max_assignments_per_user = 0` },
+  { constraint: 'book_max_redemptions_check', case: 'redemption limit 0', text: `UPDATE book SET max_redemptions_per_user = 0` },
+  { constraint: 'book_validity_window_check', case: 'window ends before it starts', text: `UPDATE book SET valid_from = now(), valid_until = now() - interval '1 day'` },
+  { constraint: 'book_validity_window_check', case: 'empty window', text: `UPDATE book SET valid_from = '2030-01-01', valid_until = '2030-01-01'` },
+  { constraint: 'distribution_counts_check', case: 'assigned more than requested', text: `INSERT INTO distribution (id, pool_id, book_id, mode, requested, assigned, created_by_id) VALUES (gen_random_uuid(), $1, $2, 'RANDOM', 2, 3, $3)`, values: [POOL, BOOK, USER] },
+  { constraint: 'distribution_counts_check', case: 'negative requested', text: `INSERT INTO distribution (id, pool_id, book_id, mode, requested, assigned, created_by_id) VALUES (gen_random_uuid(), $1, $2, 'EQUAL', -1, 0, $3)`, values: [POOL, BOOK, USER] },
+  { constraint: 'code_job_counts_check', case: 'negative progress', text: `INSERT INTO code_job (id, book_id, kind, total, processed) VALUES (gen_random_uuid(), $1, 'GENERATE', 10, -1)`, values: [BOOK] },
+  { constraint: 'code_job_counts_check', case: 'negative duplicates', text: `INSERT INTO code_job (id, book_id, kind, total, duplicates) VALUES (gen_random_uuid(), $1, 'UPLOAD', 10, -1)`, values: [BOOK] },
+  { constraint: 'redemption_reversal_check', case: 'reason without reversed_at', text: `UPDATE redemption SET reversal_reason = 'refund' WHERE id = $1`, values: [REDEMPTION] },
+  { constraint: 'redemption_reversal_check', case: 'reverser without reversed_at', text: `UPDATE redemption SET reversed_by_id = $2 WHERE id = $1`, values: [REDEMPTION, OTHER_USER] },
+];
+
+describe('CHECK constraints', () => {
+  it.each(violations)('$constraint rejects $case', async ({ constraint, text, values }) => {
+    await expect(sql(text, values)).rejects.toMatchObject({ code: '23514', constraint });
+  });
+
+  it('every CHECK constraint in the schema has a test above', async () => {
+    const { rows } = await sql(
+      `SELECT conname FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
+        WHERE n.nspname = 'public' AND c.contype = 'c' ORDER BY conname`,
+    );
+    expect(rows.map((r) => r.conname)).toEqual([...new Set(violations.map((v) => v.constraint))].sort());
+  });
+
+  it('accepts the rows the state machine produces', async () => {
+    await sql(`UPDATE coupon SET state = 'LOCKED', locked_by_id = assigned_user_id, lock_expires_at = now() + interval '5 minutes' WHERE id = 2`);
+    await sql(`UPDATE coupon SET state = 'REDEEMED', locked_by_id = NULL, lock_expires_at = NULL, redemption_count = 1 WHERE id = 2`);
+    await sql(`UPDATE user_book_counter SET assigned_count = 5, redeemed_count = 3`);
+    await sql(`UPDATE book SET discount_value = 100, lock_ttl_seconds = 86400, valid_from = now(), valid_until = now() + interval '1 day'`);
+    await sql(`UPDATE redemption SET reversed_at = now(), reversed_by_id = $2, reversal_reason = 'refund' WHERE id = $1`, [REDEMPTION, OTHER_USER]);
+    await sql(`UPDATE coupon SET state = 'ASSIGNED' WHERE id = 2`);
+  });
+});
+
+describe('unique and partial indexes', () => {
+  it('an idempotency key redeems once per user, and keys are optional', async () => {
+    const insert = (user: string, key: string | null) =>
+      sql(`INSERT INTO redemption (id, coupon_id, book_id, user_id, idempotency_key) VALUES (gen_random_uuid(), 2, $1, $2, $3)`, [BOOK, user, key]);
+    await expect(insert(USER, 'key-1')).rejects.toMatchObject({ code: '23505', constraint: 'redemption_user_id_idempotency_key_key' });
+    await insert(OTHER_USER, 'key-1'); // another user's key space
+    await insert(USER, null);
+    await insert(USER, null);
+  });
+
+  it('codes are unique', async () => {
+    await expect(sql(`INSERT INTO coupon (book_id, code) VALUES ($1, 'FREE1')`, [BOOK])).rejects.toMatchObject({
+      code: '23505',
+      constraint: 'coupon_code_key',
+    });
+  });
+
+  it.each([
+    ['coupon_unassigned_pick_idx', 'ON public.coupon USING btree (book_id, random_key) WHERE (state = \'UNASSIGNED\'::"CouponState")'],
+    ['coupon_lock_expiry_idx', 'ON public.coupon USING btree (lock_expires_at) WHERE (state = \'LOCKED\'::"CouponState")'],
+    ['book_lower_name_idx', 'ON public.book USING btree (lower(name))'],
+  ])('%s exists as designed', async (name, definition) => {
+    const { rows } = await sql('SELECT indexdef FROM pg_indexes WHERE indexname = $1', [name]);
+    expect(rows[0]?.indexdef).toContain(definition);
+  });
+});

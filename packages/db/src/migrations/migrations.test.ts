@@ -1,0 +1,89 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createEmptyDatabase } from '../testing/index.ts';
+import { createMigration, defaultMigrationPaths, diffMigrations } from './index.ts';
+import { applyMigrations } from './migrations.runner.ts';
+
+const cleanups: Array<() => Promise<unknown>> = [];
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+async function emptyDatabase(): Promise<string> {
+  const database = await createEmptyDatabase();
+  cleanups.push(database.drop);
+  return database.url;
+}
+
+async function migrationNames(): Promise<string[]> {
+  const entries = await fs.readdir(defaultMigrationPaths.migrationsDir, { withFileTypes: true });
+  return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+}
+
+describe('migrations', { timeout: 60_000 }, () => {
+  it('prisma/migrations is in sync with schema.prisma (empty drift diff)', async () => {
+    expect(await diffMigrations(await emptyDatabase())).toBe('');
+  });
+
+  it('applies every migration once, records it like prisma migrate deploy, then applies nothing', async () => {
+    const url = await emptyDatabase();
+    const names = await migrationNames();
+    expect(names.length).toBeGreaterThanOrEqual(2);
+    expect(await applyMigrations(url)).toEqual(names);
+    expect(await applyMigrations(url)).toEqual([]);
+
+    const client = new pg.Client(url);
+    await client.connect();
+    try {
+      const { rows } = await client.query(
+        'SELECT migration_name, finished_at IS NOT NULL AS finished, rolled_back_at IS NULL AS active, length(checksum) AS checksum_length FROM _prisma_migrations ORDER BY migration_name',
+      );
+      expect(rows).toEqual(names.map((name) => ({ migration_name: name, finished: true, active: true, checksum_length: 64 })));
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('every hand-written block is marked "-- hand-written" and free of semicolons in comments', async () => {
+    // The driver adapter splits migration scripts on every ";", so one inside a comment would
+    // break the statement after it.
+    for (const name of await migrationNames()) {
+      const sql = await fs.readFile(path.join(defaultMigrationPaths.migrationsDir, name, 'migration.sql'), 'utf8');
+      const commentsWithSemicolon = sql.split('\n').filter((line) => /--.*;/.test(line));
+      expect(commentsWithSemicolon, name).toEqual([]);
+    }
+  });
+});
+
+describe('createMigration', { timeout: 90_000 }, () => {
+  it('says "no changes" when the folder matches the schema, and writes the diff when it does not', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'coupons-migration-test-'));
+    cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
+    const paths = { schemaPath: path.join(dir, 'schema.prisma'), migrationsDir: path.join(dir, 'migrations') };
+    await fs.cp(defaultMigrationPaths.migrationsDir, paths.migrationsDir, { recursive: true });
+    const schema = await fs.readFile(defaultMigrationPaths.schemaPath, 'utf8');
+    await fs.writeFile(paths.schemaPath, schema);
+    const server = await createEmptyDatabase();
+    cleanups.push(server.drop);
+    const serverUrl = server.url;
+
+    expect(await createMigration('nothing_new', { serverUrl, paths })).toEqual({ created: false });
+
+    await fs.writeFile(paths.schemaPath, `${schema}\nmodel Tag {\n  id   Int    @id\n  name String\n\n  @@map("tag")\n}\n`);
+    const result = await createMigration('add_tag', { serverUrl, paths, now: new Date('2030-01-02T03:04:05Z') });
+    expect(result.created).toBe(true);
+    if (!result.created) return;
+    expect(path.basename(result.directory)).toBe('20300102030405_add_tag');
+    const written = await fs.readFile(path.join(result.directory, 'migration.sql'), 'utf8');
+    expect(written).toContain('CREATE TABLE "tag"');
+    // The new folder now matches the new schema.
+    expect(await createMigration('again', { serverUrl, paths })).toEqual({ created: false });
+  });
+
+  it('rejects names that are not lower_snake_case', async () => {
+    await expect(createMigration('Add Tag')).rejects.toThrow(/lower-case/);
+  });
+});
