@@ -1,0 +1,121 @@
+import { Prisma } from '@coupons/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorCode, graphqlRequest, type SignedUpUser, signUp, startTestServer, type TestServer } from '../testing/index.ts';
+
+let server: TestServer;
+let admin: SignedUpUser;
+let user: SignedUpUser;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  [admin, user] = await Promise.all([signUp(server, 'ADMIN'), signUp(server)]);
+});
+afterAll(() => server.close());
+
+const BOOK_FIELDS = `id name description discountType discountValue validFrom validUntil maxAssignmentsPerUser
+  allowMultipleRedemptions maxRedemptionsPerUser lockTtlSeconds metadata createdAt updatedAt isActive
+  counts { unassigned assigned locked redeemed total }`;
+
+const CREATE = `mutation Create($input: CreateBookInput!) { createBook(input: $input) { ${BOOK_FIELDS} } }`;
+
+const createBook = async (input: Record<string, unknown>, token = admin.token) =>
+  graphqlRequest<{ createBook: Record<string, any> }>(server, CREATE, { input }, token);
+
+describe('books over HTTP', () => {
+  it('createBook (ADMIN) → book(id) and books(search) for any signed-in user', async () => {
+    const created = await createBook({
+      name: 'Winter Deals',
+      discountType: 'FIXED_AMOUNT',
+      discountValue: 12.5,
+      maxAssignmentsPerUser: 2,
+      metadata: { campaign: 'w26', tags: ['a'] },
+    });
+    expect(created.errors).toBeUndefined();
+    const book = created.data!.createBook;
+    expect(book).toMatchObject({
+      name: 'Winter Deals',
+      discountType: 'FIXED_AMOUNT',
+      discountValue: 12.5,
+      maxAssignmentsPerUser: 2,
+      lockTtlSeconds: 300,
+      allowMultipleRedemptions: false,
+      metadata: { campaign: 'w26', tags: ['a'] },
+      isActive: true,
+      counts: { unassigned: 0, assigned: 0, locked: 0, redeemed: 0, total: 0 },
+    });
+    const read = await graphqlRequest(server, `query($id: ID!) { book(id: $id) { id name } }`, { id: book.id }, user.token);
+    expect(read.data!.book).toEqual({ id: book.id, name: 'Winter Deals' });
+    const list = await graphqlRequest(
+      server,
+      `{ books(first: 5, search: "winter deals") { totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`,
+      {},
+      user.token,
+    );
+    expect(list.data!.books).toMatchObject({ totalCount: 1, edges: [{ node: { id: book.id } }], pageInfo: { hasNextPage: false } });
+  });
+
+  it('updateBook changes only the given fields; isActive follows the window and the server clock', async () => {
+    const book = (await createBook({ name: 'Later', discountType: 'PERCENTAGE', discountValue: 10 })).data!.createBook;
+    const future = new Date(server.clock.now().getTime() + 86_400_000).toISOString();
+    const updated = await graphqlRequest(
+      server,
+      `mutation($id: ID!, $input: UpdateBookInput!) { updateBook(id: $id, input: $input) { name validFrom isActive discountValue } }`,
+      { id: book.id, input: { validFrom: future } },
+      admin.token,
+    );
+    expect(updated.data!.updateBook).toEqual({ name: 'Later', validFrom: future, isActive: false, discountValue: 10 });
+  });
+
+  it('errors: BAD_USER_INPUT naming the field, FORBIDDEN for USER, NOT_FOUND, UNAUTHENTICATED', async () => {
+    const bad = await createBook({ name: 'Too much', discountType: 'PERCENTAGE', discountValue: 150 });
+    expect(errorCode(bad)).toBe('BAD_USER_INPUT');
+    expect(bad.errors![0].message).toContain('discountValue');
+    expect(bad.errors![0].extensions).toMatchObject({ field: 'discountValue' });
+    const window = await createBook({
+      name: 'W',
+      discountType: 'PERCENTAGE',
+      discountValue: 1,
+      validFrom: '2030-01-02T00:00:00Z',
+      validUntil: '2030-01-01T00:00:00Z',
+    });
+    expect(window.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'validUntil' });
+    expect(errorCode(await createBook({ name: 'x', discountType: 'PERCENTAGE', discountValue: 1 }, user.token))).toBe('FORBIDDEN');
+    const missing = await graphqlRequest(
+      server,
+      `mutation { updateBook(id: "00000000-0000-4000-8000-000000000000", input: { name: "x" }) { id } }`,
+      {},
+      admin.token,
+    );
+    expect(errorCode(missing)).toBe('NOT_FOUND');
+    expect(errorCode(await graphqlRequest(server, '{ books { totalCount } }'))).toBe('UNAUTHENTICATED');
+  });
+
+  it('counts of a page of books cost one GROUP BY, whatever the page size', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) ids.push((await createBook({ name: `Counted ${i}`, discountType: 'PERCENTAGE', discountValue: 5 })).data!.createBook.id);
+    await server.db.prisma.$executeRaw(Prisma.sql`
+      INSERT INTO coupon (book_id, code) SELECT ${ids[0]}::uuid, 'CNT-' || g FROM generate_series(1, 7) g`);
+    const statements = async (first: number) => {
+      const pool = server.db.pool;
+      const original = pool.query.bind(pool);
+      let groupBys = 0;
+      pool.query = ((...args: Parameters<typeof original>) => {
+        const text = typeof args[0] === 'string' ? args[0] : ((args[0] as { text?: string })?.text ?? '');
+        if (text.includes('FROM coupon') && text.includes('GROUP BY book_id')) groupBys++;
+        return original(...args);
+      }) as typeof pool.query;
+      try {
+        const res = await graphqlRequest(server, `{ books(first: ${first}, search: "Counted") { edges { node { counts { total unassigned } } } } }`, {}, admin.token);
+        expect(res.errors).toBeUndefined();
+        return { groupBys, totals: res.data!.books.edges.map((e: any) => e.node.counts.total) };
+      } finally {
+        pool.query = original;
+      }
+    };
+    const small = await statements(2);
+    const large = await statements(6);
+    expect(small.groupBys).toBe(1);
+    expect(large.groupBys).toBe(1);
+    expect(large.totals.sort()).toEqual([0, 0, 0, 0, 0, 7]);
+  });
+});
