@@ -29,9 +29,10 @@ COPY packages/db/package.json packages/db/
 COPY apps/console/package.json apps/console/
 COPY e2e/package.json e2e/
 COPY bench/package.json bench/
-# The console and its own dependencies only (it imports no workspace package). The root project
-# is not selected, so its postinstall (prisma generate) does not run.
-RUN pnpm install --frozen-lockfile --filter "@coupons/console..."
+# The console and its own dependencies only (it imports no workspace package). pnpm still runs
+# the root project's postinstall (prisma generate) on a filtered install; the console needs no
+# install script at all, so --ignore-scripts skips it and the Prisma files need not be here.
+RUN pnpm install --frozen-lockfile --ignore-scripts --filter "@coupons/console..."
 COPY apps/console apps/console
 # `public/` is optional in a Next app; create it so the COPY below never fails on its absence.
 RUN mkdir -p apps/console/public \
