@@ -127,7 +127,8 @@ describe('CSV export', () => {
     const path = `/export/books/${bookId}/codes.csv`;
     const anonymous = await download(path);
     expect(anonymous.status).toBe(401);
-    expect((await anonymous.json()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    const body = (await anonymous.json()) as { errors: Array<{ extensions: { code: string } }> };
+    expect(body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
     expect((await download(path, user.token)).status).toBe(403);
     expect((await download(path, 'not-a-token')).status).toBe(401);
     expect((await download('/export/books/00000000-0000-4000-8000-000000000000/codes.csv', admin.token)).status).toBe(404);
