@@ -17,8 +17,9 @@ export default defineConfig({
   workers: process.env.E2E_WORKERS ? Number(process.env.E2E_WORKERS) : 3,
   forbidOnly: Boolean(process.env.CI),
   retries: 0,
-  timeout: 60_000,
-  expect: { timeout: 10_000 },
+  // Generous: the suite shares CI machines with other jobs, and a loaded machine is slow, not broken.
+  timeout: 90_000,
+  expect: { timeout: 15_000 },
   reporter: [['list'], ['html', { outputFolder: path.join(here, 'artifacts/report'), open: 'never' }]],
   use: {
     baseURL: process.env.E2E_BASE_URL,

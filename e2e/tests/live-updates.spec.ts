@@ -41,7 +41,7 @@ test('the admin’s book page shows a user’s lock and redemption without a rel
 
 test('a short lock expires and both screens show it', async ({ browser }) => {
   const [admin, user] = await Promise.all([createUser('ADMIN'), createUser('USER')]);
-  const ttl = 4;
+  const ttl = 8;
   const { book, codes } = await createBookWithCodes(admin, 1, { lockTtlSeconds: ttl });
   const code = codes[0] as string;
   await assignCoupon(user, code);

@@ -28,7 +28,11 @@ export function LockCountdown({ lockExpiresAt }: { lockExpiresAt: string }) {
       aria-label={`Lock expires in ${describeDuration(seconds)}`}
       data-remaining-seconds={seconds}
     >
-      <span aria-hidden="true">⏱</span> {formatCountdown(seconds)}
+      <svg className="countdown__icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false">
+        <circle cx="8" cy="9" r="6" fill="none" stroke="currentColor" strokeWidth="1.6" />
+        <path d="M8 5.5V9l2.2 1.6M6.5 1.5h3" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" />
+      </svg>
+      {formatCountdown(seconds)}
     </span>
   );
 }

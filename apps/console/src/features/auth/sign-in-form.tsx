@@ -3,7 +3,7 @@
 import { useMutation } from '@apollo/client/react';
 import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { Field } from '@/components/forms/field';
 import { useSession } from '@/lib/auth/session-context';
 import { describeError } from '@/lib/errors/describe-error';
@@ -18,12 +18,17 @@ const REASONS: Record<string, string> = {
 export function SignInForm() {
   const router = useRouter();
   const params = useSearchParams();
-  const { signIn } = useSession();
+  const { session, signIn } = useSession();
   const [login, { loading }] = useMutation(LoginMutation);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<{ code: string; message: string } | null>(null);
   const reason = REASONS[params.get('reason') ?? ''];
+
+  // Already signed in (another tab of this session, the back button): go where sign-in would.
+  useEffect(() => {
+    if (session) router.replace(safeNextPath(params.get('next')));
+  }, [session, router, params]);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -31,8 +36,8 @@ export function SignInForm() {
     try {
       const { data } = await login({ variables: { email: email.trim(), password } });
       if (!data) throw new Error('The API returned no session');
+      // The effect above navigates once the session is set.
       signIn(data.login.token, data.login.user);
-      router.replace(safeNextPath(params.get('next')));
     } catch (failure) {
       const described = describeError(failure);
       setError({ code: described.code, message: described.message });
@@ -71,7 +76,7 @@ export function SignInForm() {
         )}
       </Field>
       <button type="submit" className="btn btn--primary btn--block" disabled={loading || !email || !password}>
-        {loading ? 'Signing in…' : 'Sign in'}
+        {loading || session ? 'Signing in…' : 'Sign in'}
       </button>
       <p className="auth-card__switch">
         New here? <Link href="/register">Create an account</Link>

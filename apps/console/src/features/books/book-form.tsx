@@ -59,7 +59,7 @@ export function BookForm({ initialValues, submitLabel, cancelHref, onSubmit }: B
   });
 
   return (
-    <form ref={formRef} className="form card" onSubmit={submit} noValidate>
+    <form ref={formRef} className="form form--page card" onSubmit={submit} noValidate>
       {errors.form ? (
         <p className="notice notice--error" role="alert">
           {errors.form}
@@ -96,7 +96,7 @@ export function BookForm({ initialValues, submitLabel, cancelHref, onSubmit }: B
       <fieldset className="form__section">
         <legend>Validity</legend>
         <div className="form__row">
-          <Field id="book-valid-from" label="Valid from" hint="Empty: from now on." error={errors.validFrom}>
+          <Field id="book-valid-from" label="Valid from" hint="Empty: no start." error={errors.validFrom}>
             {(c) => <input {...c} type="datetime-local" {...text('validFrom')} />}
           </Field>
           <Field id="book-valid-until" label="Valid until" hint="Empty: no end." error={errors.validUntil}>

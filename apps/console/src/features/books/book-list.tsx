@@ -22,10 +22,13 @@ export function BookList() {
   // One entry per loaded page: the cursor it starts after.
   const [cursors, setCursors] = useState<Array<string | null>>([null]);
   const [ends, setEnds] = useState<Record<number, PageEnd>>({});
-  useEffect(() => {
+  // A new search starts again from the first page (adjusting state during render, not in an effect).
+  const [pagedSearch, setPagedSearch] = useState(deferredSearch);
+  if (pagedSearch !== deferredSearch) {
+    setPagedSearch(deferredSearch);
     setCursors([null]);
     setEnds({});
-  }, [deferredSearch]);
+  }
   const firstEnd = ends[0];
   const lastEnd = ends[cursors.length - 1];
 
@@ -41,7 +44,7 @@ export function BookList() {
         </Link>
       </div>
 
-      <div className="toolbar" role="search">
+      <search className="toolbar">
         <label htmlFor="book-search" className="visually-hidden">
           Search books
         </label>
@@ -51,7 +54,7 @@ export function BookList() {
             {formatCount(firstEnd.totalCount)} {firstEnd.totalCount === 1 ? 'book' : 'books'}
           </p>
         ) : null}
-      </div>
+      </search>
 
       {firstEnd && firstEnd.totalCount === 0 ? (
         <EmptyState title={deferredSearch ? `No book matches “${deferredSearch}”` : 'No books yet'}>

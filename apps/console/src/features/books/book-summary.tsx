@@ -31,5 +31,5 @@ export function useBookSummary(bookId: string) {
 export function BookName({ bookId, link = false }: { bookId: string; link?: boolean }) {
   const book = useBookSummary(bookId);
   if (!book) return <span className="muted">…</span>;
-  return link ? <Link href={`/books/${book.id}`}>{book.name}</Link> : <>{book.name}</>;
+  return link ? <Link href={`/books/${book.id}`}>{book.name}</Link> : book.name;
 }

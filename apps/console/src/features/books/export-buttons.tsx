@@ -29,14 +29,15 @@ export function ExportButtons({ bookId, bookName }: { bookId: string; bookName: 
   }
 
   return (
-    <div className="button-group" role="group" aria-label="Export as CSV">
+    <fieldset className="button-group">
+      <legend className="visually-hidden">Export as CSV</legend>
       <button type="button" className="btn" onClick={() => void download('codes')} disabled={busy !== null}>
         {busy === 'codes' ? 'Exporting…' : 'Export codes'}
       </button>
       <button type="button" className="btn" onClick={() => void download('redemptions')} disabled={busy !== null}>
         {busy === 'redemptions' ? 'Exporting…' : 'Export redemptions'}
       </button>
-    </div>
+    </fieldset>
   );
 }
 

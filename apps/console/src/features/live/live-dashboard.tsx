@@ -25,9 +25,9 @@ export function LiveDashboard() {
   });
 
   const feed = useMemo(() => {
-    const seen = new Set<string>();
-    const merged = [...arrived, ...(data?.redemptions.edges.map((e) => e.node) ?? [])].filter((i) => (seen.has(i.id) ? false : (seen.add(i.id), true)));
-    return merged.sort((a, b) => Date.parse(b.redeemedAt) - Date.parse(a.redeemedAt)).slice(0, FEED_LENGTH);
+    const byId = new Map<string, FeedItem>();
+    for (const item of [...arrived, ...(data?.redemptions.edges.map((e) => e.node) ?? [])]) if (!byId.has(item.id)) byId.set(item.id, item);
+    return [...byId.values()].sort((a, b) => Date.parse(b.redeemedAt) - Date.parse(a.redeemedAt)).slice(0, FEED_LENGTH);
   }, [arrived, data]);
   const freshIds = new Set(arrived.slice(0, 5).map((i) => i.id));
 

@@ -165,7 +165,7 @@ function DistributionPreview({
   }
 
   return (
-    <div className="preview" aria-labelledby="preview-title">
+    <section className="preview" aria-labelledby="preview-title">
       <h3 id="preview-title">
         Preview: {request.mode === 'EQUAL' ? `${request.count} per member` : `${request.count} in total, at random`} from {request.bookName}
       </h3>
@@ -219,6 +219,6 @@ function DistributionPreview({
           Change
         </button>
       </div>
-    </div>
+    </section>
   );
 }

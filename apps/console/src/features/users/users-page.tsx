@@ -37,12 +37,12 @@ export function UsersPage() {
       <div className="grid grid--sidebar-left">
         <section className="card" aria-labelledby="user-search-title">
           <h2 id="user-search-title">Search</h2>
-          <div role="search">
+          <search className="field">
             <label htmlFor="user-search" className="field__label">
               Email contains
             </label>
             <input id="user-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="e.g. @example.com" />
-          </div>
+          </search>
           {error && !users ? <ErrorState error={error} onRetry={() => void refetch()} /> : null}
           {!users && loading ? <LoadingState label="Loading users…" /> : null}
           {users ? (
