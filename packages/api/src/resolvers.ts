@@ -2,6 +2,12 @@ import type { NonEmptyArray } from 'type-graphql';
 import { AuthResolver } from './auth/auth.resolver.ts';
 import { BookResolver } from './books/book.resolver.ts';
 import { CodeResolver } from './codes/code.resolver.ts';
+import {
+  BookCouponsResolver,
+  CouponBookResolver,
+  RedemptionBookResolver,
+  UserCouponsResolver,
+} from './coupons/coupon-relations.resolver.ts';
 import { CouponResolver, RedemptionResolver } from './coupons/coupon.resolver.ts';
 import { LiveEventResolver } from './events/live-event.resolver.ts';
 import { DistributionResolver, DistributionShareResolver } from './pools/distribution.resolver.ts';
@@ -14,4 +20,5 @@ import { UserResolver } from './users/user.resolver.ts';
  * declare its access (`@Public()`, `@Authorized()` or `@Authorized('ADMIN')`).
  */
 export const resolvers: NonEmptyArray<Function> = [AuthResolver, UserResolver, CouponResolver, RedemptionResolver,
-  BookResolver, CodeResolver, PoolResolver, DistributionResolver, DistributionShareResolver, LiveEventResolver];
+  BookResolver, CodeResolver, PoolResolver, CouponBookResolver, RedemptionBookResolver, BookCouponsResolver,
+  UserCouponsResolver, DistributionResolver, DistributionShareResolver, LiveEventResolver];
