@@ -5,7 +5,8 @@ import fs from 'node:fs';
 // what the one before cannot:
 //  1. stop() — the normal path, awaited by whoever started the cluster;
 //  2. signal and 'exit' handlers in this process — Ctrl-C, SIGTERM, an uncaught exception
-//     (Node emits 'exit' after printing it, and only synchronous work is possible there);
+//     (Node emits 'exit' after printing it, and only synchronous work is possible there); an
+//     application with its own signal handlers keeps control of the order of its shutdown;
 //  3. a tiny detached shell watchdog per cluster — SIGKILL of this process, or a crash that
 //     skips 'exit' (an OOM kill, a vitest worker killed on timeout).
 
@@ -62,11 +63,15 @@ function installHandlers(): void {
   process.on('exit', stopAllSync);
   for (const [signal, number] of [['SIGINT', 2], ['SIGTERM', 15], ['SIGHUP', 1]] as const) {
     process.on(signal, () => {
-      // Graceful first; whatever is left is handled synchronously by the 'exit' handler.
-      const timeout = delay(10_000);
-      void Promise.race([Promise.allSettled([...running].map((c) => c.stop())), timeout]).finally(() =>
-        process.exit(128 + number),
-      );
+      // When the application listens too (pnpm dev drains its API before stopping the
+      // database), the shutdown is its to run: only a safety net is armed here. Otherwise the
+      // signal's default meaning applies: stop gracefully, then exit.
+      const shutdown = () =>
+        void Promise.race([Promise.allSettled([...running].map((c) => c.stop())), delay(10_000)]).finally(() =>
+          process.exit(128 + number),
+        );
+      if (process.listenerCount(signal) > 1) setTimeout(shutdown, 20_000).unref();
+      else shutdown();
     });
   }
 }

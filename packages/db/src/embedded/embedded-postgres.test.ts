@@ -132,6 +132,16 @@ describe('no orphaned PostgreSQL when the owning process dies', { timeout: 60_00
     await expectNothingLeft(dataDir, 2_000);
   });
 
+  it('leaves the shutdown to an application that handles SIGINT itself', async () => {
+    const dataDir = newDataDir();
+    const run = startChild('own-shutdown', dataDir);
+    await run.ready;
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(0);
+    expect(run.output()).toContain('APP SHUTDOWN OK'); // the database was still up while it drained
+    await expectNothingLeft(dataDir, 2_000);
+  });
+
   it('keeps a persistent cluster\'s files but not its process on SIGINT', async () => {
     const dataDir = newDataDir();
     const run = startChild('wait', dataDir, 'persistent');
