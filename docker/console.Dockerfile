@@ -1,5 +1,3 @@
-# syntax=docker/dockerfile:1
-#
 # The Next.js admin console, as Next's standalone server (`output: 'standalone'` in
 # apps/console/next.config.ts): the final image holds the traced server files, not node_modules.
 #
