@@ -39,7 +39,11 @@ export async function saveCodeJobProgress(ctx: ServiceContext, progress: CodeJob
   emitCodeJobProgress(progress);
 }
 
-/** A job's latest stored progress, or null (for the `codeJob` subscription's first message and catch-up). */
+/**
+ * A job's latest stored progress, or null: the `codeJob` query, and the subscription's first
+ * message and catch-up on an instance that is not running the job. No role check here: the
+ * live-event feed calls it with a system context, and both root fields are `@Authorized('ADMIN')`.
+ */
 export async function getCodeJob(ctx: ServiceContext, jobId: string): Promise<CodeJobProgress | null> {
   const row = await ctx.db.prisma.codeJob.findUnique({ where: { id: requireUuid('jobId', jobId) } });
   return row ? toProgress(row) : null;

@@ -1,13 +1,11 @@
 import { requireAdmin } from '../auth/access.ts';
 import { requireBook } from '../books/book.service.ts';
 import type { ServiceContext } from '../shared/context.ts';
-import { DomainError, isDomainError } from '../shared/errors.ts';
-import { computeCheckCharacter } from './check-character.ts';
+import { isDomainError } from '../shared/errors.ts';
 import type { CodeJobProgress, CodeJobStatus } from './code-job.events.ts';
 import { saveCodeJobProgress, startCodeJob } from './code-job.repository.ts';
 import { type CodePattern, type GenerateCodesInput, validateGenerateCodes } from './code.generate.input.ts';
-import { insertCodes } from './code.insert.ts';
-import { RandomCodeSource } from './code.random.ts';
+import { insertUntilComplete } from './code.generate.chunks.ts';
 
 /** What `generateCodes` returns: the job, and how far it got when the call returned. */
 export interface GenerateCodesResult {
@@ -17,17 +15,6 @@ export interface GenerateCodesResult {
   generated: number;
 }
 
-/** Codes per chunk: each chunk is one INSERT statement and one committed transaction. */
-export const GENERATE_CHUNK_SIZE = 50_000;
-/**
- * The pattern space counts as used up after at least 3 chunks in a row and 1,000 codes in a row
- * where fewer than 5% of each chunk was new. Small top-up chunks on a nearly full space take
- * many tries, so one unlucky chunk must not end the job.
- */
-const MIN_CHUNK_YIELD = 0.05;
-const FRUITLESS_CHUNKS = 3;
-const FRUITLESS_CODES = 1_000;
-
 const runningJobs = new Set<Promise<unknown>>();
 
 /**
@@ -35,7 +22,7 @@ const runningJobs = new Set<Promise<unknown>>();
  * progress in `code_job` and on `codeJobProgress`. Collisions (with any book's codes) are
  * topped up until `count` new codes exist. With `waitForCompletion: false` it returns at once
  * with status RUNNING and the job continues in the background; a failure then ends the job
- * FAILED instead of failing the call. Memory stays at about two chunks whatever the count.
+ * FAILED instead of failing the call. Memory stays at a few chunks whatever the count.
  */
 export async function generateCodes(
   ctx: ServiceContext,
@@ -84,58 +71,4 @@ async function runJob(
     await saveCodeJobProgress(ctx, progress).catch(() => {});
     return { ...progress, failure };
   }
-}
-
-/**
- * The chunk loop. The next chunk is generated while the database inserts the current one
- * (generation is CPU, the insert is I/O), which roughly hides the generation time.
- */
-async function insertUntilComplete(ctx: ServiceContext, job: CodeJobProgress, pattern: CodePattern): Promise<CodeJobProgress> {
-  const source = new RandomCodeSource(pattern.charset);
-  const actorId = ctx.caller?.userId ?? null;
-  let progress = job;
-  let fruitless = { chunks: 0, codes: 0 };
-  let next: string[] | null = makeChunk(source, pattern, Math.min(GENERATE_CHUNK_SIZE, pattern.count));
-  while (next) {
-    const chunk: string[] = next;
-    const pending = insertCodes(ctx.db.pool, job.bookId, chunk, actorId);
-    const planned = progress.inserted + chunk.length;
-    next = planned < pattern.count ? makeChunk(source, pattern, Math.min(GENERATE_CHUNK_SIZE, pattern.count - planned)) : null;
-    const inserted = await pending;
-    progress = {
-      ...progress,
-      processed: progress.processed + chunk.length,
-      inserted: progress.inserted + inserted,
-      duplicates: progress.duplicates + chunk.length - inserted,
-    };
-    await saveCodeJobProgress(ctx, progress);
-    fruitless = inserted < chunk.length * MIN_CHUNK_YIELD
-      ? { chunks: fruitless.chunks + 1, codes: fruitless.codes + chunk.length }
-      : { chunks: 0, codes: 0 };
-    if (fruitless.chunks >= FRUITLESS_CHUNKS && fruitless.codes >= FRUITLESS_CODES) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        `length: the pattern space is used up (${progress.inserted} of ${pattern.count} codes made); use a longer length or another prefix`,
-        { field: 'length' },
-      );
-    }
-    if (!next && progress.inserted < pattern.count) {
-      next = makeChunk(source, pattern, Math.min(GENERATE_CHUNK_SIZE, pattern.count - progress.inserted));
-    }
-  }
-  return progress;
-}
-
-/** `size` distinct codes (distinct within the chunk), sorted so concurrent inserts take index locks in one order. */
-export function makeChunk(source: RandomCodeSource, pattern: CodePattern, size: number): string[] {
-  const codes = new Set<string>();
-  while (codes.size < size) codes.add(makeCode(source, pattern));
-  return [...codes].sort();
-}
-
-/** One code: prefix + random part + suffix (+ check character over all of it). */
-export function makeCode(source: RandomCodeSource, pattern: CodePattern): string {
-  const payload = pattern.prefix + source.next(pattern.length) + pattern.suffix;
-  if (!pattern.checkCharacter) return payload;
-  return payload + (computeCheckCharacter(payload, pattern.charset) as string);
 }
