@@ -78,7 +78,7 @@ COPY --from=prisma-client /app/packages/db/src/generated packages/db/src/generat
 # cache in /tmp, which is writable.
 USER node
 EXPOSE 4000
-# /readyz: database reachable, migrations applied, event listener connected. Node's fetch, so the
+# /readyz: database reachable, live-event listener connected, not shutting down. Node's fetch, so the
 # image needs no curl.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.API_PORT||4000)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
