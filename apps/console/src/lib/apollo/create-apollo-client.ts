@@ -40,6 +40,8 @@ export function createApolloClient({ config, token, onUnauthenticated }: CreateA
     headers: token ? { authorization: `Bearer ${token}` } : {},
   });
 
+  // Set when the socket dropped (not a clean lazy close): events may have been missed meanwhile.
+  let lostConnection = false;
   const ws: WsClient = createClient({
     url: config.wsUrl,
     lazy: true,
@@ -49,9 +51,19 @@ export function createApolloClient({ config, token, onUnauthenticated }: CreateA
     shouldRetry: (event) => !isAuthClose(event),
     on: {
       connecting: () => setLiveStatus('connecting'),
-      connected: () => setLiveStatus('live'),
+      connected: () => {
+        setLiveStatus('live');
+        if (lostConnection) {
+          lostConnection = false;
+          // Live screens show what changed while they were deaf by reading again.
+          client.refetchQueries({ include: 'active' }).catch(() => undefined);
+        }
+      },
       closed: (event) => {
-        setLiveStatus('offline');
+        // 1000 is graphql-ws closing an idle lazy socket: nothing is lost, nothing to show.
+        const clean = (event as { code?: number } | null)?.code === 1000;
+        if (!clean) lostConnection = true;
+        setLiveStatus(clean ? 'idle' : 'offline');
         if (isAuthClose(event)) signalUnauthenticated();
       },
     },

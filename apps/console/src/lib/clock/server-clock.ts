@@ -10,13 +10,28 @@ const SAMPLE_WINDOW = 8;
 const samples: number[] = [];
 let offsetMs = 0;
 
+/** A sample of the API's clock (`serverTime` of an event or of book stats). */
 export function noteServerTime(serverTime: string | null | undefined): void {
-  if (!serverTime) return;
-  const server = Date.parse(serverTime);
-  if (Number.isNaN(server)) return;
-  samples.push(server - Date.now());
+  const offset = offsetOf(serverTime);
+  if (offset === null) return;
+  samples.push(offset);
   if (samples.length > SAMPLE_WINDOW) samples.shift();
   offsetMs = Math.max(...samples);
+}
+
+/**
+ * The console server's clock (from /config.json): a stand-in until the API has sent its own time,
+ * so a page opened on an already locked coupon does not count down on a wrong browser clock.
+ */
+export function noteFallbackServerTime(serverTime: string | null | undefined): void {
+  const offset = offsetOf(serverTime);
+  if (offset !== null && samples.length === 0) offsetMs = offset;
+}
+
+function offsetOf(serverTime: string | null | undefined): number | null {
+  if (!serverTime) return null;
+  const server = Date.parse(serverTime);
+  return Number.isNaN(server) ? null : server - Date.now();
 }
 
 /** Milliseconds since the epoch on the server's clock, as best known. */

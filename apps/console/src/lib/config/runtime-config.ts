@@ -1,3 +1,5 @@
+import { noteFallbackServerTime } from '../clock/server-clock';
+
 /** Where the browser finds the API, resolved once at start-up from `/config.json`. */
 export interface ConsoleConfig {
   /** GraphQL over HTTP, e.g. `http://localhost:4000/graphql`. */
@@ -11,6 +13,7 @@ export interface ConsoleConfig {
 interface PublicConfigPayload {
   apiUrl: string;
   wsUrl: string | null;
+  serverTime?: string;
 }
 
 /** Fetches the runtime configuration the server resolved from its environment. */
@@ -18,6 +21,7 @@ export async function loadConsoleConfig(): Promise<ConsoleConfig> {
   const response = await fetch('/config.json', { cache: 'no-store' });
   if (!response.ok) throw new Error(`Could not load /config.json (HTTP ${response.status})`);
   const payload = (await response.json()) as PublicConfigPayload;
+  noteFallbackServerTime(payload.serverTime);
   return resolveConsoleConfig(payload, window.location.href);
 }
 

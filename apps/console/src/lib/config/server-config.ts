@@ -10,13 +10,15 @@
 export interface PublicConsoleConfig {
   apiUrl: string;
   wsUrl: string | null;
+  /** This server's clock, a first estimate for lock countdowns until the API sends its own. */
+  serverTime: string;
 }
 
 export const DEFAULT_API_URL = 'http://localhost:4000/graphql';
 
 export function readPublicConsoleConfig(env: NodeJS.ProcessEnv = process.env): PublicConsoleConfig {
   const apiUrl = nonEmpty(env.PUBLIC_API_URL) ?? nonEmpty(env.NEXT_PUBLIC_API_URL) ?? DEFAULT_API_URL;
-  return { apiUrl, wsUrl: nonEmpty(env.PUBLIC_WS_URL) ?? null };
+  return { apiUrl, wsUrl: nonEmpty(env.PUBLIC_WS_URL) ?? null, serverTime: new Date().toISOString() };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
