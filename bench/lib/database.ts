@@ -1,0 +1,57 @@
+import { applyMigrations, createDatabase, type Database, type EmbeddedPostgres, startEmbeddedPostgres, temporaryDataDir } from '@coupons/db';
+import pg from 'pg';
+
+const DATABASE_NAME = 'coupons_bench';
+
+/** The run's throw-away PostgreSQL: one migrated database that every scenario uses in turn. */
+export interface BenchDatabase {
+  url: string;
+  /** Prisma + pool for loading data, ceilings and the invariant checker (sized per scenario). */
+  db: Database;
+  cluster: EmbeddedPostgres;
+  serverVersion: string;
+  /** Empties every table (ids keep counting), so each scenario starts from the same blank state. */
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Boots an embedded PostgreSQL in a temporary folder (no fsync: nothing here must survive),
+ * creates and migrates the bench database with the project's own migrations.
+ */
+export async function startBenchDatabase(): Promise<BenchDatabase> {
+  const cluster = await startEmbeddedPostgres({ dataDir: temporaryDataDir('coupons-bench-pg-'), persistent: false });
+  try {
+    const admin = new pg.Client({ connectionString: cluster.adminUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${DATABASE_NAME}`);
+    await admin.end();
+    const url = cluster.url(DATABASE_NAME);
+    await applyMigrations(url);
+    const db = createDatabase({ url, poolSize: 8, applicationName: 'coupon-bench' });
+    const version = await db.pool.query<{ server_version: string }>('SHOW server_version');
+    return {
+      url,
+      db,
+      cluster,
+      serverVersion: version.rows[0].server_version,
+      reset: () => resetTables(db.pool),
+      async stop() {
+        await db.close().catch(() => {});
+        await cluster.stop();
+      },
+    };
+  } catch (error) {
+    await cluster.stop().catch(() => {});
+    throw error;
+  }
+}
+
+/** Every application table (not `_prisma_migrations`), read from the catalog so new ones are included. */
+async function resetTables(pool: pg.Pool): Promise<void> {
+  const { rows } = await pool.query<{ name: string }>(
+    `SELECT quote_ident(tablename) AS name FROM pg_tables
+     WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`,
+  );
+  await pool.query(`TRUNCATE ${rows.map((r) => r.name).join(', ')} CASCADE`);
+}

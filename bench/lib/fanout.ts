@@ -1,0 +1,174 @@
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type Client, createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { ASSIGN_MUTATION } from './assign-load.ts';
+import { quantile, round } from './stats.ts';
+
+/** What a live dashboard asks for on every coupon transition of a book. */
+const WATCH = 'subscription Watch($bookId: ID!) { couponEvents(bookId: $bookId) { id type at coupon { code state } } }';
+
+export interface FanoutPlan {
+  /** Where the subscribers connect (ws://…/graphql). */
+  subscribeUrl: string;
+  /** Where the mutations that cause the events go (http://…/graphql). */
+  mutateUrl: string;
+  /** One `Bearer …` per subscriber: admins, who see every event of the book. */
+  subscriberTokens: string[];
+  /** The user who claims coupons (one claim = one ASSIGNED event). */
+  claimerToken: string;
+  bookId: string;
+  events: number;
+  /** Start-to-start spacing of the claims. */
+  gapMs: number;
+}
+
+export interface FanoutResult {
+  subscribers: number;
+  events: number;
+  gapMs: number;
+  /** Deliveries expected (subscribers × events) and received (each counted once). */
+  expected: number;
+  delivered: number;
+  duplicates: number;
+  /** Received minus the event's `at` (the server clock when the claim began: commit is later, so this over-states). */
+  afterAt: { p50Ms: number; p99Ms: number; maxMs: number };
+  /** Received minus the moment the mutation's answer reached the benchmark (after commit; can be negative). */
+  afterResponse: { p50Ms: number; p99Ms: number; maxMs: number };
+  connectMs: number;
+  subscriptionErrors: string[];
+}
+
+/** Wall-clock ms with sub-ms resolution, comparable with the server's Date (same machine clock). */
+const wallNow = () => performance.timeOrigin + performance.now();
+
+/**
+ * 1 subscriber = 1 graphql-ws client (its own socket) on `couponEvents(bookId)`. Once every
+ * subscriber provably receives events (warm-up claims until all have heard one), `events`
+ * claims are made one at a time, `gapMs` apart, and each delivery is timed against the event's
+ * `at` and against the claim's answer. Every subscriber must receive every event exactly once.
+ */
+export async function measureFanout(plan: FanoutPlan): Promise<FanoutResult> {
+  const subscriberCount = plan.subscriberTokens.length;
+  const warmupCodes = new Set<string>();
+  const answeredAt = new Map<string, number>(); // measured code → when its claim was answered
+  const seen = plan.subscriberTokens.map(() => new Set<string>());
+  const deliveries: Array<{ code: string; received: number; afterAt: number }> = [];
+  const heardAny = new Set<number>();
+  const subscriptionErrors: string[] = [];
+  let measuring = false;
+  let duplicates = 0;
+  let connected = 0;
+
+  const connectStarted = performance.now();
+  const clients: Client[] = plan.subscriberTokens.map((authorization, index) => {
+    const client = createClient({
+      url: plan.subscribeUrl,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization },
+      lazy: false,
+      retryAttempts: 0,
+      on: { connected: () => connected++ },
+    });
+    client.subscribe<{ couponEvents: { id: string; at: string; coupon: { code: string } | null } }>(
+      { query: WATCH, variables: { bookId: plan.bookId } },
+      {
+        next: (message) => {
+          const received = wallNow();
+          const event = message.data?.couponEvents;
+          if (!event) return;
+          heardAny.add(index);
+          const code = event.coupon?.code;
+          // An event may beat its claim's answer, so anything after warm-up counts unless it is a
+          // warm-up claim's late delivery.
+          if (!measuring || !code || warmupCodes.has(code)) return;
+          if (seen[index].has(event.id)) {
+            duplicates++;
+            return;
+          }
+          seen[index].add(event.id);
+          deliveries.push({ code, received, afterAt: received - Date.parse(event.at) });
+        },
+        error: (error) => subscriptionErrors.push(describe(error)),
+        complete: () => {},
+      },
+    );
+    return client;
+  });
+
+  try {
+    await waitFor(() => connected === subscriberCount || subscriptionErrors.length > 0, 60_000, () => `${connected}/${subscriberCount} subscribers connected`);
+    if (subscriptionErrors.length > 0) throw new Error(`subscribing failed: ${subscriptionErrors[0]}`);
+    const connectMs = round(performance.now() - connectStarted);
+
+    // Warm-up: claims until every subscriber has heard one, so no subscription is still starting.
+    for (let i = 0; i < 50 && heardAny.size < subscriberCount; i++) {
+      warmupCodes.add(await claim(plan));
+      await sleep(200);
+    }
+    if (heardAny.size < subscriberCount) throw new Error(`only ${heardAny.size}/${subscriberCount} subscribers received warm-up events`);
+    await sleep(500);
+
+    measuring = true;
+    const started = performance.now();
+    for (let e = 0; e < plan.events; e++) {
+      const wait = started + e * plan.gapMs - performance.now();
+      if (wait > 0) await sleep(wait);
+      const code = await claim(plan);
+      answeredAt.set(code, wallNow());
+    }
+    const expected = subscriberCount * plan.events;
+    // Missing deliveries are reported, not waited for forever.
+    await waitFor(() => deliveries.length >= expected, 30_000, () => '').catch(() => {});
+    const byAt = deliveries.map((d) => d.afterAt).sort((a, b) => a - b);
+    const byAnswer = deliveries
+      .filter((d) => answeredAt.has(d.code))
+      .map((d) => d.received - (answeredAt.get(d.code) as number))
+      .sort((a, b) => a - b);
+    return {
+      subscribers: subscriberCount,
+      events: plan.events,
+      gapMs: plan.gapMs,
+      expected,
+      delivered: deliveries.length,
+      duplicates,
+      afterAt: percentiles(byAt),
+      afterResponse: percentiles(byAnswer),
+      connectMs,
+      subscriptionErrors: subscriptionErrors.slice(0, 5),
+    };
+  } finally {
+    await Promise.allSettled(clients.map((client) => client.dispose()));
+  }
+}
+
+function percentiles(sorted: number[]) {
+  return { p50Ms: round(quantile(sorted, 0.5)), p99Ms: round(quantile(sorted, 0.99)), maxMs: round(sorted[sorted.length - 1] ?? Number.NaN) };
+}
+
+/** One assignRandomCoupon by the claimer; returns the claimed code. */
+async function claim(plan: FanoutPlan): Promise<string> {
+  const response = await fetch(plan.mutateUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: plan.claimerToken },
+    body: JSON.stringify({ query: ASSIGN_MUTATION, variables: { bookId: plan.bookId } }),
+  });
+  const body = (await response.json()) as { data?: { assignRandomCoupon: { code: string } }; errors?: unknown };
+  if (!body.data?.assignRandomCoupon) throw new Error(`claim failed: ${JSON.stringify(body.errors)}`);
+  return body.data.assignRandomCoupon.code;
+}
+
+async function waitFor(done: () => boolean, timeoutMs: number, progress: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting: ${progress()}`);
+    await sleep(20);
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (Array.isArray(error)) return error.map((e) => (e as { message?: string }).message ?? String(e)).join('; ');
+  if (error && typeof error === 'object' && 'code' in error) return `socket closed ${(error as { code: number }).code} ${(error as { reason?: string }).reason ?? ''}`;
+  return String(error);
+}

@@ -1,0 +1,103 @@
+import autocannon from 'autocannon';
+import { elapsedMs, type LoadSummary, summarize, tally } from './stats.ts';
+
+/** Per-connection scratch space that autocannon hands to each step of one request sequence. */
+export type StepContext = Record<string, unknown>;
+
+/** One GraphQL operation of a request sequence (autocannon sends a connection's steps in order). */
+export interface GraphqlStep {
+  query: string;
+  /** Variables and `Bearer` token of the next call; may read what an earlier step left in `context`. */
+  next(context: StepContext): { variables: Record<string, unknown>; authorization: string };
+  /** Called with the `data` of a successful call (the root field was not null). */
+  onData?(data: Record<string, unknown>, context: StepContext): void;
+}
+
+export interface GraphqlLoad {
+  url: string;
+  connections: number;
+  /** Total requests over all connections (each step is one). */
+  amount: number;
+  steps: GraphqlStep[];
+  timeoutSeconds?: number;
+}
+
+/** A load summary, plus when (ms after the load started, connecting included) the last answer came. */
+export interface GraphqlLoadResult extends LoadSummary {
+  lastAnswerMs: number;
+}
+
+/**
+ * Drives a GraphQL endpoint with autocannon: `connections` keep-alive connections, one request in
+ * flight on each, every request built on the spot (its own variables and user token). A request
+ * counts as ok when HTTP 200 carries data and no errors; otherwise it is tallied by its GraphQL
+ * error code, so a benchmark can tell SOLD_OUT from INTERNAL_SERVER_ERROR.
+ */
+export function runGraphqlLoad(load: GraphqlLoad): Promise<GraphqlLoadResult> {
+  const path = new URL(load.url).pathname;
+  const latencies: number[] = [];
+  const errors: Record<string, number> = {};
+  let ok = 0;
+  let lastAnswer: bigint | null = null;
+  const requests = load.steps.map((step) => ({
+    method: 'POST' as const,
+    path,
+    setupRequest(request: autocannon.Request, context: StepContext) {
+      const { variables, authorization } = step.next(context);
+      return {
+        ...request,
+        method: 'POST',
+        path,
+        headers: { 'content-type': 'application/json', authorization },
+        body: JSON.stringify({ query: step.query, variables }),
+      };
+    },
+    onResponse(status: number, body: string, context: StepContext) {
+      lastAnswer = process.hrtime.bigint();
+      const outcome = classify(status, body);
+      if (outcome.data) {
+        ok++;
+        step.onData?.(outcome.data, context);
+      } else {
+        tally(errors, outcome.error);
+      }
+    },
+  }));
+  const started = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: load.url,
+        connections: load.connections,
+        pipelining: 1,
+        amount: load.amount,
+        timeout: load.timeoutSeconds ?? 30,
+        requests: requests as unknown as autocannon.Request[],
+      },
+      (error) => {
+        if (error) return reject(error);
+        const summary = summarize(latencies, elapsedMs(started), ok, errors);
+        const last = lastAnswer === null ? Number.NaN : Number(lastAnswer - started) / 1e6;
+        resolve({ ...summary, lastAnswerMs: Math.round(last * 100) / 100 });
+      },
+    );
+    instance.on('response', (_client, _status, _bytes, responseTimeMs) => latencies.push(responseTimeMs));
+    instance.on('reqError', (error) => tally(errors, `client: ${(error as Error).message}`));
+  });
+}
+
+/** Data of the one root field, or the error code that explains why there is none. */
+function classify(status: number, body: string): { data?: Record<string, unknown>; error: string } {
+  let json: { data?: Record<string, unknown> | null; errors?: Array<{ extensions?: { code?: string } }> };
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return { error: `HTTP ${status} (not JSON)` };
+  }
+  const code = json.errors?.[0]?.extensions?.code;
+  if (code) return { error: code };
+  if (status !== 200) return { error: `HTTP ${status}` };
+  const data = json.data ?? null;
+  const root = data ? Object.values(data)[0] : null;
+  return root && data ? { data, error: '' } : { error: 'NO_DATA' };
+}

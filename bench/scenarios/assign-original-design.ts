@@ -1,0 +1,83 @@
+import type pg from 'pg';
+import { claimRandomCoupon } from '../../packages/core/src/coupons/assign.sql.ts';
+import { assignViaPlainPg, ceilingPool } from '../lib/assign-load.ts';
+import { plainPgSqlClient, runConcurrently } from '../lib/pg-load.ts';
+import { type BenchContext, compareGoal, formatNumber, ratio, type Scenario } from '../lib/scenario.ts';
+import { addCoupons, createBook, createUsers, settle } from '../lib/seed.ts';
+import type { LoadSummary } from '../lib/stats.ts';
+import { assignSizes } from './assign-hot.ts';
+
+/**
+ * The design this service replaces: every claim of a book first takes a BLOCKING advisory lock
+ * on the book, then picks with SKIP LOCKED, in one interactive transaction. The lock turns a
+ * book into a queue. This is the only place such a lock may appear (it is what the product must
+ * not do). To isolate the cost of the lock, the pick-update-event-counter work inside is the
+ * product's own one-statement claim: the original also spent more round trips under the lock,
+ * so the measured gap is a lower bound.
+ */
+async function claimOriginalDesign(pool: pg.Pool, bookId: string, userId: string): Promise<string | null> {
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    await client.query('BEGIN');
+    // hashtextextended gives the bigint key pg_advisory_xact_lock wants; released at COMMIT.
+    await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [bookId]);
+    const outcome = await claimRandomCoupon(singleClient(client), { bookId, userId, actorId: userId, now: new Date() });
+    await client.query('COMMIT');
+    return outcome.coupon ? null : outcome.picked ? 'LIMIT_REACHED' : 'SOLD_OUT';
+  } catch (error) {
+    broken = await client.query('ROLLBACK').then(() => false, () => true);
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/** The claim statement on one checked-out connection (inside the transaction above). */
+function singleClient(client: pg.PoolClient) {
+  return plainPgSqlClient(client as unknown as pg.Pool);
+}
+
+export const assignOriginalDesign: Scenario = {
+  id: 'assign-original-design',
+  title: 'the original design (blocking pg_advisory_lock(book), then SKIP LOCKED, one transaction) vs ours, both through plain pg, assign-hot load',
+  async run(ctx: BenchContext) {
+    const size = assignSizes(ctx.quick);
+    const users = await createUsers(ctx.pool, size.users);
+    const userIds = users.map((u) => u.id);
+    const oursBook = await createBook(ctx.pool);
+    const originalBook = await createBook(ctx.pool);
+    await addCoupons(ctx.pool, oursBook, size.codesPerBook);
+    await addCoupons(ctx.pool, originalBook, size.codesPerBook);
+    await settle(ctx.pool);
+    const pool = await ceilingPool(ctx.database.url, ctx.poolSize);
+    const runOriginal = (calls: number): Promise<LoadSummary> =>
+      runConcurrently(size.concurrency, calls, (call) => claimOriginalDesign(pool, originalBook, userIds[call % userIds.length]));
+    const runOurs = (calls: number) => assignViaPlainPg(pool, { bookIds: [oursBook], calls, concurrency: size.concurrency, userIds });
+    try {
+      ctx.log(`warm-up (${size.warmupCalls} calls each)`);
+      await runOurs(size.warmupCalls);
+      await runOriginal(size.warmupCalls);
+      ctx.log(`ours (L1): ${size.calls} calls`);
+      const ours = await runOurs(size.calls);
+      ctx.log(`original design: ${size.calls} calls`);
+      const original = await runOriginal(size.calls);
+      const speedup = ratio(ours.throughput, original.throughput);
+      return {
+        summary: `ours ${formatNumber(ours.throughput)}/s p99 ${ours.p99Ms} ms · original ${formatNumber(original.throughput)}/s p99 ${original.p99Ms} ms`,
+        figures: { sizes: size, poolSize: ctx.poolSize, ours, original, oursToOriginal: speedup },
+        goals: [
+          compareGoal('ours/original throughput', speedup, '≥', 3),
+          {
+            name: 'every call claimed a coupon',
+            actual: `${ours.ok} + ${original.ok} of ${size.calls} + ${size.calls}`,
+            target: 'all',
+            met: ours.ok === size.calls && original.ok === size.calls,
+          },
+        ],
+      };
+    } finally {
+      await pool.end();
+    }
+  },
+};

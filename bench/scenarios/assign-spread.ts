@@ -1,0 +1,53 @@
+import { assignViaApi } from '../lib/assign-load.ts';
+import { type BenchContext, compareGoal, formatNumber, ratio, type Scenario } from '../lib/scenario.ts';
+import { addCoupons, createBook, createUsers, settle } from '../lib/seed.ts';
+import { bearerTokens } from '../lib/tokens.ts';
+import { assignSizes } from './assign-hot.ts';
+
+const SPREAD_BOOKS = 100;
+
+/**
+ * assign-spread: the assign-hot load over HTTP, spread over 100 books (the same 100k codes in
+ * total), measured right after the one-book case on the same database. If one hot book were a
+ * bottleneck (a book-wide lock, a hot counter row), the one-book run would be clearly slower.
+ */
+export const assignSpread: Scenario = {
+  id: 'assign-spread',
+  title: 'the assign-hot load over 100 books vs over one book (GraphQL both)',
+  async run(ctx: BenchContext) {
+    const size = assignSizes(ctx.quick);
+    const users = await createUsers(ctx.pool, size.users);
+    const tokens = bearerTokens(users);
+    const hotBook = await createBook(ctx.pool);
+    await addCoupons(ctx.pool, hotBook, size.codesPerBook);
+    const spreadBooks: string[] = [];
+    for (let i = 0; i < SPREAD_BOOKS; i++) {
+      const book = await createBook(ctx.pool);
+      await addCoupons(ctx.pool, book, size.codesPerBook / SPREAD_BOOKS);
+      spreadBooks.push(book);
+    }
+    await settle(ctx.pool);
+    const plan = { concurrency: size.concurrency, tokens };
+    ctx.log(`warm-up (${size.warmupCalls} calls each)`);
+    await assignViaApi(ctx.api().url, { ...plan, bookIds: [hotBook], calls: size.warmupCalls });
+    await assignViaApi(ctx.api().url, { ...plan, bookIds: spreadBooks, calls: size.warmupCalls });
+    ctx.log(`one book: ${size.calls} calls`);
+    const hot = await assignViaApi(ctx.api().url, { ...plan, bookIds: [hotBook], calls: size.calls });
+    ctx.log(`${SPREAD_BOOKS} books: ${size.calls} calls`);
+    const spread = await assignViaApi(ctx.api().url, { ...plan, bookIds: spreadBooks, calls: size.calls });
+    const hotToSpread = ratio(hot.throughput, spread.throughput);
+    return {
+      summary: `one book ${formatNumber(hot.throughput)}/s p99 ${hot.p99Ms} ms · ${SPREAD_BOOKS} books ${formatNumber(spread.throughput)}/s p99 ${spread.p99Ms} ms`,
+      figures: { sizes: { ...size, books: SPREAD_BOOKS }, poolSize: ctx.poolSize, hot, spread, hotToSpread },
+      goals: [
+        compareGoal('hot/spread throughput', hotToSpread, '≥', 0.8),
+        {
+          name: 'every call claimed a coupon',
+          actual: `${hot.ok} + ${spread.ok} of ${size.calls} + ${size.calls}`,
+          target: 'all',
+          met: hot.ok === size.calls && spread.ok === size.calls,
+        },
+      ],
+    };
+  },
+};

@@ -1,0 +1,61 @@
+import { type FanoutResult, measureFanout } from '../lib/fanout.ts';
+import { type BenchContext, compareGoal, type Goal, type Scenario } from '../lib/scenario.ts';
+import { addCoupons, createBook, createUsers, settle } from '../lib/seed.ts';
+import { bearerTokens } from '../lib/tokens.ts';
+
+/** Sizes of fanout (two-instances reuses them). Claims are spaced 50 ms apart: 20 events/s, 20k deliveries/s. */
+export function fanoutSizes(quick: boolean) {
+  return { subscribers: quick ? 300 : 1_000, events: quick ? 60 : 200, gapMs: 50 };
+}
+
+/** Admin subscribers (they see every event of the book), one claimer, one book. */
+export async function fanoutSetup(ctx: BenchContext) {
+  const size = fanoutSizes(ctx.quick);
+  const admins = await createUsers(ctx.pool, size.subscribers, 'ADMIN');
+  const [claimer] = await createUsers(ctx.pool, 1);
+  const book = await createBook(ctx.pool);
+  await addCoupons(ctx.pool, book, 10_000);
+  await settle(ctx.pool);
+  return { size, book, subscriberTokens: bearerTokens(admins), claimerToken: bearerTokens([claimer])[0] };
+}
+
+/** The goals every fanout run has: all delivered once, and p99 after commit. */
+export function deliveryGoals(label: string, result: FanoutResult): Goal[] {
+  return [
+    {
+      name: `${label}every subscriber got every event once`,
+      actual: `${result.delivered} of ${result.expected}, ${result.duplicates} duplicates`,
+      target: 'all, 0',
+      met: result.delivered === result.expected && result.duplicates === 0,
+    },
+  ];
+}
+
+/**
+ * fanout: 1,000 graphql-ws subscribers on `couponEvents` of one book; 200 claims on the same API
+ * process, each one ASSIGNED event. Delivery time is measured from the event's `at` (the server
+ * clock when the claim began, so before its commit: the figure over-states, never flatters).
+ */
+export const fanout: Scenario = {
+  id: 'fanout',
+  title: '1,000 graphql-ws subscribers on couponEvents, 200 events: delivery after commit',
+  async run(ctx: BenchContext) {
+    const setup = await fanoutSetup(ctx);
+    ctx.log(`${setup.size.subscribers} subscribers, ${setup.size.events} events ${setup.size.gapMs} ms apart`);
+    const result = await measureFanout({
+      subscribeUrl: ctx.api().wsUrl,
+      mutateUrl: ctx.api().url,
+      subscriberTokens: setup.subscriberTokens,
+      claimerToken: setup.claimerToken,
+      bookId: setup.book,
+      events: setup.size.events,
+      gapMs: setup.size.gapMs,
+    });
+    return {
+      summary: `p50 ${result.afterAt.p50Ms} ms, p99 ${result.afterAt.p99Ms} ms after the event's time (after the claim's answer: p99 ${result.afterResponse.p99Ms} ms)`,
+      figures: { ...setup.size, result },
+      goals: [...deliveryGoals('', result), compareGoal('p99 delivery after commit', result.afterAt.p99Ms, '<', 100, ' ms')],
+      notes: ctx.quick ? [`quick run: ${setup.size.subscribers} subscribers and ${setup.size.events} events`] : [],
+    };
+  },
+};

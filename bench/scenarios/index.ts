@@ -1,0 +1,23 @@
+import type { Scenario } from '../lib/scenario.ts';
+import { assignHot } from './assign-hot.ts';
+import { assignOriginalDesign } from './assign-original-design.ts';
+import { assignSpread } from './assign-spread.ts';
+import { bookSize } from './book-size.ts';
+import { fanout } from './fanout.ts';
+import { generate1m } from './generate-1m.ts';
+import { lastCodesRace } from './last-codes-race.ts';
+import { lockRedeem } from './lock-redeem.ts';
+import { twoInstances } from './two-instances.ts';
+
+/** Every scenario of BENCH.md, in its order. */
+export const scenarios: Scenario[] = [
+  assignHot,
+  assignOriginalDesign,
+  assignSpread,
+  lastCodesRace,
+  bookSize,
+  lockRedeem,
+  generate1m,
+  fanout,
+  twoInstances,
+];

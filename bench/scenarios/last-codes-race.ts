@@ -1,0 +1,88 @@
+import { ASSIGN_MUTATION } from '../lib/assign-load.ts';
+import { runGraphqlLoad } from '../lib/http-load.ts';
+import { type BenchContext, compareGoal, type Scenario } from '../lib/scenario.ts';
+import { addCoupons, createBook, createUsers, settle } from '../lib/seed.ts';
+import { bearerTokens } from '../lib/tokens.ts';
+
+const RACERS = 1_000;
+const LEFT = 100;
+
+/**
+ * last-codes-race: a 1M-code book with all but 100 codes already assigned; 1,000 users, each on
+ * their own connection, ask for a coupon at the same moment. Exactly 100 must win, the other 900
+ * must hear SOLD_OUT (not an error, not a hang), nobody may get a coupon twice, and the whole
+ * race must be answered within a second.
+ */
+export const lastCodesRace: Scenario = {
+  id: 'last-codes-race',
+  title: '1,000 concurrent users race for the last 100 codes of a 1M-code book over HTTP',
+  async run(ctx: BenchContext) {
+    const bookSize = ctx.quick ? 200_000 : 1_000_000;
+    const [holder] = await createUsers(ctx.pool, 1);
+    const racers = await createUsers(ctx.pool, RACERS);
+    const tokens = bearerTokens(racers);
+    const book = await createBook(ctx.pool);
+    ctx.log(`loading a ${bookSize.toLocaleString('en-US')}-code book with ${LEFT} codes left`);
+    await addCoupons(ctx.pool, book, bookSize, { userIds: [holder.id], assigned: bookSize - LEFT });
+    await settle(ctx.pool);
+    // A fresh API: its live-event listener starts after the seeded history instead of replaying it.
+    const api = await ctx.restartApi();
+    await warmUp(ctx, api.url);
+
+    ctx.log(`race: ${RACERS} users, ${LEFT} codes`);
+    let next = 0;
+    const race = await runGraphqlLoad({
+      url: api.url,
+      connections: RACERS,
+      amount: RACERS,
+      steps: [{ query: ASSIGN_MUTATION, next: () => ({ variables: { bookId: book }, authorization: tokens[next++] }) }],
+    });
+
+    const { rows } = await ctx.pool.query<{ winners: number; distinct_winners: number; left: number }>(
+      `SELECT count(*) FILTER (WHERE assigned_user_id <> $2::uuid)::int AS winners,
+              count(DISTINCT assigned_user_id) FILTER (WHERE assigned_user_id <> $2::uuid)::int AS distinct_winners,
+              count(*) FILTER (WHERE state = 'UNASSIGNED')::int AS left
+       FROM coupon WHERE book_id = $1::uuid`,
+      [book, holder.id],
+    );
+    const db = rows[0];
+    const soldOut = race.errors.SOLD_OUT ?? 0;
+    const otherErrors = Object.entries(race.errors).filter(([code]) => code !== 'SOLD_OUT');
+    const exact = race.ok === LEFT && soldOut === RACERS - LEFT && otherErrors.length === 0;
+    const noDuplicate = db.winners === LEFT && db.distinct_winners === LEFT && db.left === 0;
+    return {
+      summary: `${race.ok} won, ${soldOut} SOLD_OUT, last answer after ${race.lastAnswerMs} ms (connecting 1,000 sockets included)`,
+      figures: { bookSize, racers: RACERS, left: LEFT, race, database: db },
+      goals: [
+        {
+          name: 'won / SOLD_OUT / other errors',
+          actual: `${race.ok} / ${soldOut} / ${otherErrors.map(([c, n]) => `${n} ${c}`).join(', ') || 0}`,
+          target: `${LEFT} / ${RACERS - LEFT} / 0`,
+          met: exact,
+        },
+        {
+          name: 'no duplicate (DB: coupons, distinct winners, left)',
+          actual: `${db.winners}, ${db.distinct_winners}, ${db.left}`,
+          target: `${LEFT}, ${LEFT}, 0`,
+          met: noDuplicate,
+        },
+        compareGoal('drain time', race.lastAnswerMs, '<', 1000, ' ms'),
+      ],
+    };
+  },
+};
+
+/** Warms the fresh API's code paths on a throw-away book, so the race measures a running server. */
+async function warmUp(ctx: BenchContext, url: string): Promise<void> {
+  const users = await createUsers(ctx.pool, 64);
+  const tokens = bearerTokens(users);
+  const book = await createBook(ctx.pool);
+  await addCoupons(ctx.pool, book, 1_000);
+  let n = 0;
+  await runGraphqlLoad({
+    url,
+    connections: 64,
+    amount: 600,
+    steps: [{ query: ASSIGN_MUTATION, next: () => ({ variables: { bookId: book }, authorization: tokens[n++ % tokens.length] }) }],
+  });
+}

@@ -1,0 +1,128 @@
+import { lockCouponSql } from '../../packages/core/src/coupons/lock.sql.ts';
+import { redeemCouponSql } from '../../packages/core/src/coupons/redeem.sql.ts';
+import { ceilingPool } from '../lib/assign-load.ts';
+import { runGraphqlLoad, type StepContext } from '../lib/http-load.ts';
+import { plainPgSqlClient, runConcurrently } from '../lib/pg-load.ts';
+import { type BenchContext, compareGoal, formatNumber, ratio, type Scenario } from '../lib/scenario.ts';
+import { addCoupons, codesByUser, createBook, createUsers, settle } from '../lib/seed.ts';
+import { round } from '../lib/stats.ts';
+import { bearerTokens } from '../lib/tokens.ts';
+
+const USERS = 64;
+const LOCK = 'mutation Lock($code: String!) { lockCoupon(code: $code) { code state lockExpiresAt } }';
+const REDEEM = 'mutation Redeem($code: String!) { redeemCoupon(code: $code) { id redeemedAt } }';
+
+interface Checkout {
+  userIndex: number;
+  userId: string;
+  code: string;
+}
+
+/**
+ * The checkouts in the order they are taken: round k is every user's k-th coupon, so at any
+ * moment the 64 workers are (nearly always) on 64 different users, each on their own coupon.
+ */
+function checkoutQueue(userIds: string[], codes: Map<string, string[]>, perUser: number): Checkout[] {
+  const queue: Checkout[] = [];
+  for (let k = 0; k < perUser; k++) {
+    userIds.forEach((userId, userIndex) => {
+      queue.push({ userIndex, userId, code: (codes.get(userId) as string[])[k] });
+    });
+  }
+  return queue;
+}
+
+/**
+ * lock-redeem: 64 users check out concurrently, each locking then redeeming their own assigned
+ * coupon, over and over (single-use book). Beside it, the same two statements of the service
+ * through plain pg, same pool size and concurrency, on other users and coupons of the same shape.
+ */
+export const lockRedeem: Scenario = {
+  id: 'lock-redeem',
+  title: '64 users lock then redeem their own coupons: GraphQL vs the same two statements through plain pg',
+  async run(ctx: BenchContext) {
+    const checkouts = ctx.quick ? 1_600 : 12_800;
+    const warmup = ctx.quick ? 320 : 1_280;
+    const perUser = (checkouts + warmup) / USERS;
+    const apiUsers = await createUsers(ctx.pool, USERS);
+    const sqlUsers = await createUsers(ctx.pool, USERS);
+    const apiBook = await createBook(ctx.pool);
+    const sqlBook = await createBook(ctx.pool);
+    const total = perUser * USERS;
+    await addCoupons(ctx.pool, apiBook, total, { userIds: apiUsers.map((u) => u.id), assigned: total });
+    await addCoupons(ctx.pool, sqlBook, total, { userIds: sqlUsers.map((u) => u.id), assigned: total });
+    await settle(ctx.pool);
+    const tokens = bearerTokens(apiUsers);
+    const apiQueue = checkoutQueue(apiUsers.map((u) => u.id), await codesByUser(ctx.pool, apiBook), perUser);
+    const sqlQueue = checkoutQueue(sqlUsers.map((u) => u.id), await codesByUser(ctx.pool, sqlBook), perUser);
+    // A fresh API: its live-event listener starts after the seeded history instead of replaying it.
+    const api = await ctx.restartApi();
+    const pool = await ceilingPool(ctx.database.url, ctx.poolSize);
+    try {
+      let apiNext = 0;
+      const viaApi = (count: number) =>
+        runGraphqlLoad({
+          url: api.url,
+          connections: USERS,
+          amount: count * 2,
+          steps: [
+            {
+              query: LOCK,
+              next: (context: StepContext) => {
+                const checkout = apiQueue[apiNext++];
+                context.checkout = checkout;
+                return { variables: { code: checkout.code }, authorization: tokens[checkout.userIndex] };
+              },
+            },
+            {
+              query: REDEEM,
+              next: (context: StepContext) => {
+                const checkout = context.checkout as Checkout;
+                return { variables: { code: checkout.code }, authorization: tokens[checkout.userIndex] };
+              },
+            },
+          ],
+        });
+      const sql = plainPgSqlClient(pool);
+      let sqlNext = 0;
+      const viaPlainPg = (count: number) =>
+        runConcurrently(USERS, count, async () => {
+          const { userId, code } = sqlQueue[sqlNext++];
+          const locked = await lockCouponSql(sql, { code, userId, now: new Date() });
+          if (!locked.coupon) return 'LOCK_FAILED';
+          const redeemed = await redeemCouponSql(sql, { code, userId, now: new Date(), idempotencyKey: null, metadata: null });
+          return redeemed.redemption ? null : 'REDEEM_FAILED';
+        });
+
+      ctx.log(`warm-up (${warmup} checkouts each)`);
+      await viaApi(warmup);
+      await viaPlainPg(warmup);
+      ctx.log(`GraphQL: ${checkouts} checkouts`);
+      const graphql = await viaApi(checkouts);
+      ctx.log(`plain pg: ${checkouts} checkouts`);
+      const plain = await viaPlainPg(checkouts);
+      const graphqlPerSecond = round(checkouts / (graphql.durationMs / 1000));
+      const plainPerSecond = round(checkouts / (plain.durationMs / 1000));
+      const redeemed = await ctx.pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM coupon WHERE book_id = ANY($1::uuid[]) AND state = 'REDEEMED'`,
+        [[apiBook, sqlBook]],
+      );
+      const expected = (checkouts + warmup) * 2;
+      return {
+        summary: `GraphQL ${formatNumber(graphqlPerSecond)} checkouts/s (p99 per call ${graphql.p99Ms} ms) · plain pg ${formatNumber(plainPerSecond)}/s (p99 per checkout ${plain.p99Ms} ms)`,
+        figures: { users: USERS, checkouts, warmup, poolSize: ctx.poolSize, graphqlCalls: graphql, plainPgCheckouts: plain, graphqlPerSecond, plainPerSecond },
+        goals: [
+          compareGoal('GraphQL/plain pg checkouts per second', ratio(graphqlPerSecond, plainPerSecond), '≥', 0.5),
+          {
+            name: 'every checkout redeemed (DB)',
+            actual: `${redeemed.rows[0].n} of ${expected}`,
+            target: 'all',
+            met: redeemed.rows[0].n === expected && graphql.ok === checkouts * 2 && plain.ok === checkouts,
+          },
+        ],
+      };
+    } finally {
+      await pool.end();
+    }
+  },
+};

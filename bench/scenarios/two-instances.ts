@@ -1,0 +1,38 @@
+import { measureFanout } from '../lib/fanout.ts';
+import { type BenchContext, compareGoal, ratio, type Scenario } from '../lib/scenario.ts';
+import { deliveryGoals, fanoutSetup } from './fanout.ts';
+
+/**
+ * two-instances: the fanout load with the claims on one API process and the subscribers on
+ * another, so every event crosses processes through PostgreSQL LISTEN/NOTIFY; beside it, the
+ * same load with both on one process (the fanout scenario), measured in the same scenario.
+ */
+export const twoInstances: Scenario = {
+  id: 'two-instances',
+  title: 'fanout with the claims on one API process and the subscribers on another, vs both on one',
+  async run(ctx: BenchContext) {
+    const setup = await fanoutSetup(ctx);
+    const second = await ctx.startExtraApi('api-2');
+    const plan = {
+      subscriberTokens: setup.subscriberTokens,
+      claimerToken: setup.claimerToken,
+      bookId: setup.book,
+      events: setup.size.events,
+      gapMs: setup.size.gapMs,
+    };
+    ctx.log(`one process: ${setup.size.subscribers} subscribers, ${setup.size.events} events`);
+    const single = await measureFanout({ ...plan, subscribeUrl: ctx.api().wsUrl, mutateUrl: ctx.api().url });
+    ctx.log('two processes: claims on the first, subscribers on the second');
+    const cross = await measureFanout({ ...plan, subscribeUrl: second.wsUrl, mutateUrl: ctx.api().url });
+    const p99Ratio = ratio(cross.afterAt.p99Ms, single.afterAt.p99Ms);
+    return {
+      summary: `p99 ${cross.afterAt.p99Ms} ms across processes vs ${single.afterAt.p99Ms} ms on one`,
+      figures: { ...setup.size, single, cross, p99Ratio },
+      goals: [
+        ...deliveryGoals('one process: ', single),
+        ...deliveryGoals('two processes: ', cross),
+        compareGoal('p99 two processes / one', p99Ratio, '≤', 1.5),
+      ],
+    };
+  },
+};
