@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '..');
 const composeFile = path.join(root, 'docker-compose.yml');
@@ -66,6 +66,7 @@ function composeEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 // An empty env file, so a developer's .env does not change what the test sees.
 const emptyEnvFile = path.join(os.tmpdir(), `compose-test-${process.pid}.env`);
 fs.writeFileSync(emptyEnvFile, '');
+afterAll(() => fs.rmSync(emptyEnvFile, { force: true }));
 
 const YAML_TO_JSON = 'import sys, json, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)';
 
