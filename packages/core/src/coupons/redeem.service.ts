@@ -5,7 +5,8 @@ import type { SqlClient } from '../shared/sql.ts';
 import { normaliseCode, optionalIdempotencyKey, requireUuid } from '../shared/validation.ts';
 import { type RedemptionRecord, toRedemption } from './coupon.record.ts';
 import { reviveDates, runIdempotent } from './idempotency.ts';
-import { redeemCouponSql, reverseRedemptionSql } from './redeem.sql.ts';
+import type { TransitionOutcome } from './lock.sql.ts';
+import { lockRanOut, redeemCouponSql, reverseRedemptionSql } from './redeem.sql.ts';
 import { transitionError } from './transition.errors.ts';
 
 const REDEMPTION_DATES = ['redeemedAt', 'reversedAt'] as const;
@@ -35,7 +36,7 @@ export async function redeemCoupon(
       throw outcome.found && outcome.active && !outcome.counted && outcome.state === 'LOCKED' && !outcome.lockExpired
         && outcome.lockedById === caller.userId
         ? new DomainError('LIMIT_REACHED', 'The per-user redemption limit of this book is reached')
-        : transitionError(outcome, caller.userId, 'redeem');
+        : await redeemRefusal(sql, outcome, caller.userId, code);
     }
     return { redemption: toRedemption(outcome.redemption), eventIds: outcome.eventIds };
   };
@@ -77,6 +78,19 @@ export async function reverseRedemption(
   if (!outcome.redemption) throw new DomainError('INVALID_STATE', 'This redemption is already reversed');
   announceCommitted(ctx, outcome.eventIds);
   return toRedemption(outcome.redemption);
+}
+
+/**
+ * Why a redeem changed nothing. An expired lock is LOCK_EXPIRED whether the statement saw it
+ * still LOCKED (lazy expiry) or the sweeper had already moved it back to ASSIGNED: the answer
+ * must not depend on a background timer.
+ */
+async function redeemRefusal(sql: SqlClient, outcome: TransitionOutcome, userId: string, code: string): Promise<DomainError> {
+  const error = transitionError(outcome, userId, 'redeem');
+  if (error.code === 'INVALID_STATE' && error.details.state === 'ASSIGNED' && (await lockRanOut(sql, code))) {
+    return new DomainError('LOCK_EXPIRED', 'The lock on this coupon has expired: lock it again', { state: 'ASSIGNED' });
+  }
+  return error;
 }
 
 function checkMetadata(metadata: unknown): unknown {

@@ -72,6 +72,20 @@ export async function redeemCouponSql(
 }
 
 /**
+ * True when the coupon's latest lock-related event (LOCKED, UNLOCKED, LOCK_EXPIRED, REDEEMED) is
+ * LOCK_EXPIRED: its holder's lock ran out and nobody has locked, released or redeemed it since,
+ * whether the sweeper or a lazy re-lock recorded the expiry. Read only to name a refused redeem.
+ */
+export async function lockRanOut(sql: SqlClient, code: string): Promise<boolean> {
+  const rows = await sql.$queryRaw<Array<{ type: string }>>(Prisma.sql`
+    SELECT e.type::text AS type FROM coupon_event e
+    WHERE e.coupon_id = (SELECT id FROM coupon WHERE code = ${code})
+      AND e.type IN ('LOCKED', 'UNLOCKED', 'LOCK_EXPIRED', 'REDEEMED')
+    ORDER BY e.id DESC LIMIT 1`);
+  return rows[0]?.type === 'LOCK_EXPIRED';
+}
+
+/**
  * Reverses one redemption (a refund): marks the row reversed (never deleted), gives the use back
  * on the user's counter and the coupon, and moves a REDEEMED coupon back to ASSIGNED. Locks the
  * redemption row and then its coupon row, the same order as everywhere else (coupon before

@@ -1,0 +1,62 @@
+import { graphqlRequest } from '../testing/index.ts';
+
+/** What one GraphQL call did, as a test compares it: the root field's data, or the first error's code. */
+export type Outcome<T = any> = { ok: true; data: T } | { ok: false; code: string; message: string };
+
+/** The contract's error codes (../shared/DESIGN.md): anything else, INTERNAL_SERVER_ERROR included, is a defect. */
+export const CONTRACT_CODES = [
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'BAD_USER_INPUT',
+  'INVALID_STATE',
+  'LOCK_EXPIRED',
+  'LIMIT_REACHED',
+  'SOLD_OUT',
+  'BOOK_NOT_ACTIVE',
+  'RATE_LIMITED',
+] as const;
+
+export const COUPON_FIELDS = 'id code state bookId assignedUserId lockExpiresAt redemptionCount';
+export const REDEMPTION_FIELDS = 'id couponId bookId userId idempotencyKey metadata reversedAt coupon { code }';
+
+export const OPS = {
+  assignRandom: `mutation AssignRandom($bookId: ID!, $userId: ID, $key: String) {
+    assignRandomCoupon(bookId: $bookId, userId: $userId, idempotencyKey: $key) { ${COUPON_FIELDS} } }`,
+  assignCode: `mutation AssignCode($code: String!, $userId: ID) {
+    assignCoupon(code: $code, userId: $userId) { ${COUPON_FIELDS} } }`,
+  lock: `mutation Lock($code: String!, $key: String) { lockCoupon(code: $code, idempotencyKey: $key) { ${COUPON_FIELDS} } }`,
+  unlock: `mutation Unlock($code: String!) { unlockCoupon(code: $code) { ${COUPON_FIELDS} } }`,
+  redeem: `mutation Redeem($code: String!, $key: String, $metadata: JSON) {
+    redeemCoupon(code: $code, idempotencyKey: $key, metadata: $metadata) { ${REDEMPTION_FIELDS} } }`,
+  reverse: `mutation Reverse($id: ID!, $reason: String!) {
+    reverseRedemption(redemptionId: $id, reason: $reason) { ${REDEMPTION_FIELDS} } }`,
+  distribute: `mutation Distribute($poolId: ID!, $bookId: ID!, $mode: DistributionMode!, $count: Int!) {
+    distributeToPool(poolId: $poolId, bookId: $bookId, mode: $mode, count: $count) { id requested assigned } }`,
+  coupon: `query Coupon($code: String!) { coupon(code: $code) { ${COUPON_FIELDS} } }`,
+} as const;
+
+/**
+ * Sends one operation over real HTTP and reduces the answer to an {@link Outcome}. A response
+ * that is not GraphQL at all (an HTML error page, a reset connection) throws: that is a defect
+ * of its own, never an outcome to compare.
+ */
+export async function call<T = any>(
+  server: { url: string },
+  query: string,
+  variables: Record<string, unknown>,
+  token?: string | null,
+): Promise<Outcome<T>> {
+  const response = await graphqlRequest(server, query, variables, token);
+  const error = response.errors?.[0];
+  if (error) {
+    return { ok: false, code: String(error.extensions?.code ?? 'NO_CODE'), message: error.message };
+  }
+  const data = response.data ? (Object.values(response.data)[0] as T) : (undefined as T);
+  return { ok: true, data };
+}
+
+/** A compact description of an outcome for assertion messages. */
+export function describeOutcome(outcome: Outcome): string {
+  return outcome.ok ? `ok ${JSON.stringify(outcome.data)}` : `${outcome.code} (${outcome.message})`;
+}
