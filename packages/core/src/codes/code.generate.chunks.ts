@@ -1,3 +1,4 @@
+import { announceCommitted } from '../events/announcer.ts';
 import type { ServiceContext } from '../shared/context.ts';
 import { DomainError } from '../shared/errors.ts';
 import { computeCheckCharacter } from './check-character.ts';
@@ -67,7 +68,9 @@ export async function insertUntilComplete(ctx: ServiceContext, job: CodeJobProgr
 }
 
 async function insertChunk(ctx: ServiceContext, state: LoopState, pattern: CodePattern, chunk: string[]): Promise<void> {
-  const inserted = await insertCodes(ctx.db.pool, state.progress.bookId, chunk, ctx.caller?.userId ?? null);
+  const { inserted, eventId } = await insertCodes(ctx.db.pool, state.progress.bookId, chunk, ctx.caller?.userId ?? null);
+  // Each chunk is committed: its CREATED_BULK summary event can go out now.
+  announceCommitted(ctx, [eventId]);
   state.inFlight -= chunk.length;
   const progress = {
     ...state.progress,

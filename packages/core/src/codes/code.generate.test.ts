@@ -26,7 +26,9 @@ const codesOf = async (bookId: string) =>
 describe('generateCodes', () => {
   it('makes unique codes from the charset, with prefix, suffix and a valid check character', async () => {
     const { bookId } = await createBook(db, 0);
-    const result = await generateCodes(contextFor(db, admin), bookId, {
+    const announced: string[] = [];
+    const ctx = { ...contextFor(db, admin), events: { announce: (ids: readonly string[]) => announced.push(...ids) } };
+    const result = await generateCodes(ctx, bookId, {
       count: 2000,
       prefix: 'sum-',
       suffix: '-x',
@@ -44,6 +46,7 @@ describe('generateCodes', () => {
     expect(job).toMatchObject({ kind: 'GENERATE', status: 'COMPLETED', total: 2000, inserted: 2000 });
     const events = await db.prisma.couponEvent.findMany({ where: { bookId, type: 'CREATED_BULK' } });
     expect(events.reduce((sum, e) => sum + (e.count ?? 0), 0)).toBe(2000);
+    expect(announced).toEqual(events.map((e) => String(e.id)));
   });
 
   it('tops up collisions with existing codes until the count is reached', async () => {

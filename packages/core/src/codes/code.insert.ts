@@ -21,8 +21,13 @@ async function run<T extends pg.QueryResultRow>(db: Queryable, query: Prisma.Sql
  * right now, are skipped by `ON CONFLICT (code) DO NOTHING`, which waits for that transaction
  * instead of failing. Returns how many were inserted.
  */
-export async function insertCodes(db: Queryable, bookId: string, codes: string[], actorId: string | null): Promise<number> {
-  const rows = await run<{ inserted: number }>(
+export async function insertCodes(
+  db: Queryable,
+  bookId: string,
+  codes: string[],
+  actorId: string | null,
+): Promise<{ inserted: number; eventId: string | null }> {
+  const rows = await run<{ inserted: number; event_id: string | null }>(
     db,
     Prisma.sql`
       WITH inserted AS (
@@ -33,23 +38,24 @@ export async function insertCodes(db: Queryable, bookId: string, codes: string[]
       ), summary AS (
         INSERT INTO coupon_event (book_id, type, actor_id, count)
         SELECT ${bookId}::uuid, 'CREATED_BULK', ${actorId}::uuid, count(*) FROM inserted HAVING count(*) > 0
+        RETURNING id
       )
-      SELECT count(*)::int AS inserted FROM inserted`,
+      SELECT (SELECT count(*)::int FROM inserted) AS inserted, (SELECT id::text FROM summary) AS event_id`,
   );
-  return rows[0]?.inserted ?? 0;
+  return { inserted: rows[0]?.inserted ?? 0, eventId: rows[0]?.event_id ?? null };
 }
 
 /**
  * Like {@link insertCodes}, but returns the codes that were NOT inserted (they already exist),
- * which is what an upload reports line by line.
+ * which is what an upload reports line by line, and the summary event's id (null: none inserted).
  */
 export async function insertCodesReportingExisting(
   db: Queryable,
   bookId: string,
   codes: string[],
   actorId: string | null,
-): Promise<string[]> {
-  const rows = await run<{ code: string }>(
+): Promise<{ existing: string[]; eventId: string | null }> {
+  const rows = await run<{ code: string | null; event_id: string | null }>(
     db,
     Prisma.sql`
       WITH input AS (
@@ -62,12 +68,21 @@ export async function insertCodesReportingExisting(
       ), summary AS (
         INSERT INTO coupon_event (book_id, type, actor_id, count)
         SELECT ${bookId}::uuid, 'CREATED_BULK', ${actorId}::uuid, count(*) FROM inserted HAVING count(*) > 0
+        RETURNING id
+      ), existing AS (
+        SELECT c AS code FROM input
+        EXCEPT ALL
+        SELECT code FROM inserted
       )
-      SELECT c AS code FROM input
-      EXCEPT ALL
-      SELECT code FROM inserted`,
+      -- One row always (the event id rides on it), plus one per existing code.
+      SELECT NULL::text AS code, (SELECT id::text FROM summary) AS event_id
+      UNION ALL
+      SELECT code, NULL FROM existing`,
   );
-  return rows.map((row) => row.code);
+  return {
+    existing: rows.filter((row) => row.code !== null).map((row) => row.code as string),
+    eventId: rows.find((row) => row.event_id !== null)?.event_id ?? null,
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { requireAdmin } from '../auth/access.ts';
 import { requireBook } from '../books/book.service.ts';
+import { announceCommitted } from '../events/announcer.ts';
 import type { ServiceContext } from '../shared/context.ts';
 import { isDomainError } from '../shared/errors.ts';
 import { type CodeJobProgress, emitCodeJobProgress } from './code-job.events.ts';
@@ -42,7 +43,8 @@ export async function uploadCodes(ctx: ServiceContext, args: UploadCodesArgs): P
   let progress = await startCodeJob(ctx, book.id, 'UPLOAD', lineCount);
   progress = { ...progress, invalid: invalid.length, duplicates: duplicatesInFile.length };
   try {
-    const existing = await insertAll(ctx, progress, valid);
+    const { existing, eventIds } = await insertAll(ctx, progress, valid);
+    announceCommitted(ctx, eventIds);
     const alreadyExists: CodeLineIssue[] = existing
       .map((code) => ({ line: valid.get(code) as number, code, reason: 'ALREADY_EXISTS' as const }));
     const duplicates = [...duplicatesInFile, ...alreadyExists].sort((a, b) => a.line - b.line);
@@ -75,19 +77,26 @@ export async function uploadCodes(ctx: ServiceContext, args: UploadCodesArgs): P
  * one waits, then reports the overlap as ALREADY_EXISTS). Progress is announced per chunk; the
  * `code_job` row only gets the final numbers, since the chunks commit together.
  */
-async function insertAll(ctx: ServiceContext, job: CodeJobProgress, valid: Map<string, number>): Promise<string[]> {
+async function insertAll(
+  ctx: ServiceContext,
+  job: CodeJobProgress,
+  valid: Map<string, number>,
+): Promise<{ existing: string[]; eventIds: string[] }> {
   const sorted = [...valid.keys()].sort();
   const actorId = ctx.caller?.userId ?? null;
   return withPgTransaction(ctx.db.pool, async (client) => {
     const existing: string[] = [];
+    const eventIds: string[] = [];
     for (let start = 0; start < sorted.length; start += UPLOAD_CHUNK_SIZE) {
       const chunk = sorted.slice(start, start + UPLOAD_CHUNK_SIZE);
-      for (const code of await insertCodesReportingExisting(client, job.bookId, chunk, actorId)) existing.push(code);
+      const result = await insertCodesReportingExisting(client, job.bookId, chunk, actorId);
+      for (const code of result.existing) existing.push(code);
+      if (result.eventId) eventIds.push(result.eventId);
       const done = Math.min(start + UPLOAD_CHUNK_SIZE, sorted.length);
       // Announced only (the row is not updated): these numbers commit with the transaction or never.
       // Rejected lines count as processed from the start, so `processed` ends at `total`.
       emitCodeJobProgress({ ...job, processed: job.total - sorted.length + done, inserted: done - existing.length });
     }
-    return existing;
+    return { existing, eventIds };
   });
 }

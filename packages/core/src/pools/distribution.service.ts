@@ -128,7 +128,7 @@ async function execute(tx: SqlClient, run: Execution): Promise<{ plan: Distribut
   if (planned.totalAssigned === 0) throw nothingToAssign(planned);
   const recipients = planned.perUser.flatMap((e) => Array<string>(e.count).fill(e.userId));
   const couponIds = claimed.slice(0, recipients.length);
-  const eventIds = await assignClaimed(tx, { couponIds, userIds: recipients, actorId, now });
+  const { assigned, lastEventId } = await assignClaimed(tx, { couponIds, userIds: recipients, actorId, now });
   const shares = planned.perUser.filter((e) => e.count > 0);
   const counted = await addToCounters(tx, {
     bookId: book.id,
@@ -137,10 +137,10 @@ async function execute(tx: SqlClient, run: Execution): Promise<{ plan: Distribut
     maxPerUser: book.maxAssignmentsPerUser,
   });
   // Both hold by the locks taken above; if either fails, roll everything back rather than half-assign.
-  if (eventIds.length !== recipients.length || counted !== shares.length) {
-    throw new Error(`distribution invariant broken: ${eventIds.length}/${recipients.length} coupons, ${counted}/${shares.length} counters`);
+  if (assigned !== recipients.length || counted !== shares.length) {
+    throw new Error(`distribution invariant broken: ${assigned}/${recipients.length} coupons, ${counted}/${shares.length} counters`);
   }
-  return { plan: planned, eventIds };
+  return { plan: planned, eventIds: lastEventId ? [lastEventId] : [] };
 }
 
 /** Validates the arguments and loads pool and book (NOT_FOUND, BOOK_NOT_ACTIVE). */

@@ -71,14 +71,16 @@ export async function claimUnassigned(sql: SqlClient, bookId: string, limit: num
 
 /**
  * Assigns the claimed coupons (rows we hold locked) and writes one ASSIGNED event per coupon
- * (actor = the admin, user = the recipient), in one statement. Returns the event ids.
+ * (actor = the admin, user = the recipient), in one statement. Returns how many were assigned
+ * and the newest event id (listeners read the outbox from their cursor, so announcing the last
+ * id is enough for a distribution of any size).
  */
 export async function assignClaimed(
   sql: SqlClient,
   args: { couponIds: string[]; userIds: string[]; actorId: string; now: Date },
-): Promise<string[]> {
+): Promise<{ assigned: number; lastEventId: string | null }> {
   const { couponIds, userIds, actorId, now } = args;
-  const rows = await sql.$queryRaw<Array<{ id: string }>>(Prisma.sql`
+  const rows = await sql.$queryRaw<Array<{ assigned: number; last_event_id: string | null }>>(Prisma.sql`
     WITH plan AS (
       SELECT * FROM unnest(${couponIds}::bigint[], ${userIds}::uuid[]) AS p(coupon_id, user_id)
     ), upd AS (
@@ -87,11 +89,13 @@ export async function assignClaimed(
       FROM plan
       WHERE c.id = plan.coupon_id AND c.state = 'UNASSIGNED'
       RETURNING c.id, c.book_id, c.assigned_user_id
+    ), ev AS (
+      INSERT INTO coupon_event (coupon_id, book_id, type, from_state, to_state, actor_id, user_id, created_at)
+      SELECT id, book_id, 'ASSIGNED', 'UNASSIGNED', 'ASSIGNED', ${actorId}::uuid, assigned_user_id, ${now} FROM upd
+      RETURNING id
     )
-    INSERT INTO coupon_event (coupon_id, book_id, type, from_state, to_state, actor_id, user_id, created_at)
-    SELECT id, book_id, 'ASSIGNED', 'UNASSIGNED', 'ASSIGNED', ${actorId}::uuid, assigned_user_id, ${now} FROM upd
-    RETURNING id::text AS id`);
-  return rows.map((r) => r.id);
+    SELECT count(*)::int AS assigned, max(id)::text AS last_event_id FROM ev`);
+  return { assigned: rows[0].assigned, lastEventId: rows[0].last_event_id };
 }
 
 /**

@@ -50,7 +50,11 @@ describe('previewDistribution / distributeToPool', () => {
     const preview = await previewDistribution(ctx, { poolId, bookId, mode: 'EQUAL', count: 3 });
     expect(preview).toMatchObject({ requested: 12, available: 20, totalAssigned: 12, shortfall: 0, skippedUsers: 0 });
     expect((await holdings(bookId)).size).toBe(0);
-    const done = await distributeToPool(ctx, { poolId, bookId, mode: 'EQUAL', count: 3, seed: preview.seed });
+    const announced: string[] = [];
+    const done = await distributeToPool(
+      { ...ctx, events: { announce: (ids) => announced.push(...ids) } },
+      { poolId, bookId, mode: 'EQUAL', count: 3, seed: preview.seed },
+    );
     expect(done).toMatchObject({ poolId, bookId, mode: 'EQUAL', requested: 12, assigned: 12, createdById: admin.userId });
     expect(done.plan.perUser).toEqual(preview.perUser);
     const held = await holdings(bookId);
@@ -62,6 +66,8 @@ describe('previewDistribution / distributeToPool', () => {
     expect(events.every((e) => e.actorId === admin.userId && e.fromState === 'UNASSIGNED' && e.toState === 'ASSIGNED')).toBe(true);
     expect(new Set(events.map((e) => e.userId))).toEqual(new Set(users.map((u) => u.userId)));
     expect(await db.prisma.distribution.count({ where: { id: done.id } })).toBe(1);
+    // After commit, the newest event id is announced (listeners read the outbox from their cursor).
+    expect(announced).toEqual([String(events.map((e) => e.id).reduce((a, b) => (a > b ? a : b)))]);
   });
 
   it('RANDOM with the preview seed does exactly what the preview showed, within limits', async () => {
