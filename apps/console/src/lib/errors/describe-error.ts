@@ -55,6 +55,8 @@ export function isUnauthenticated(error: unknown): boolean {
 function fieldOf(code: string, message: string, extensions: Record<string, unknown>): string | null {
   if (code !== 'BAD_USER_INPUT') return null;
   if (typeof extensions.field === 'string') return extensions.field;
+  // Argument validation names every failing field; the first is the one to point at.
+  if (Array.isArray(extensions.fields) && typeof extensions.fields[0] === 'string') return extensions.fields[0];
   // The API's convention for BAD_USER_INPUT messages is "<field>: <what is wrong>".
   const match = /^([A-Za-z][\w.]*):\s/.exec(message);
   return match ? (match[1] ?? null) : null;

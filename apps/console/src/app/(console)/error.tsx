@@ -1,0 +1,5 @@
+'use client';
+
+import { PageError } from '@/components/feedback/page-error';
+
+export default PageError;

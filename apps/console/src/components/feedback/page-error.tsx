@@ -1,0 +1,31 @@
+'use client';
+
+import { useEffect } from 'react';
+
+/**
+ * What a page shows when it crashes while rendering (Next's error boundary): a way back instead
+ * of a blank screen. The digest identifies the error in the server logs when there is one.
+ */
+export function PageError({ error, reset }: { error: Error & { digest?: string }; reset(): void }) {
+  useEffect(() => {
+    console.error(error);
+  }, [error]);
+  return (
+    <section className="forbidden" aria-labelledby="page-error-title" role="alert">
+      <p className="forbidden__code" aria-hidden="true">
+        !
+      </p>
+      <h1 id="page-error-title">Something went wrong on this page</h1>
+      <p>{error.message || 'An unexpected error occurred.'}</p>
+      {error.digest ? <p className="muted">Reference: {error.digest}</p> : null}
+      <div className="form__actions">
+        <button type="button" className="btn btn--primary" onClick={() => reset()}>
+          Try again
+        </button>
+        <a className="btn btn--ghost" href="/">
+          Go to the start page
+        </a>
+      </div>
+    </section>
+  );
+}
