@@ -1,5 +1,5 @@
 // `pnpm test:e2e`: the console's end-to-end suite against the real stack, all throw-away:
-//   next build of the console → embedded PostgreSQL (fresh data folder, free port) → migrations →
+//   codegen check → next build of the console → embedded PostgreSQL (fresh data folder, free port) → migrations →
 //   API (packages/api/src/main.ts via tsx) → user factory → `next start` → Playwright → teardown.
 // Everything started here is stopped on success, failure and Ctrl-C.
 //
@@ -23,6 +23,7 @@ const consoleDir = path.join(root, 'apps/console');
 const e2eDir = path.join(root, 'e2e');
 const nextBin = path.join(consoleDir, 'node_modules/next/dist/bin/next');
 const playwrightCli = path.join(e2eDir, 'node_modules/@playwright/test/cli.js');
+const codegenBin = path.join(consoleDir, 'node_modules/@graphql-codegen/cli/esm/bin.js');
 
 const argv = process.argv.slice(2);
 const separator = argv.indexOf('--');
@@ -76,6 +77,13 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
 
 async function main(): Promise<number> {
   const baseEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
+
+  // The console's typed documents must match the API's schema.graphql, or the build below would
+  // compile against a schema the API no longer serves.
+  const codegen = await phase('check the console’s GraphQL documents against schema.graphql', () =>
+    run(process.execPath, [codegenBin, '--config', 'codegen.ts', '--check'], consoleDir, baseEnv),
+  );
+  if (codegen !== 0) throw new Error('apps/console/src/gql is out of date or a document no longer validates: run `pnpm --filter @coupons/console codegen`');
 
   if (!skipBuild) {
     const code = await phase('build the console (next build)', () => run(process.execPath, [nextBin, 'build'], consoleDir, baseEnv));
