@@ -14,6 +14,7 @@ export const LoginMutation = graphql(`
   mutation Login($email: String!, $password: String!) {
     login(email: $email, password: $password) {
       token
+      expiresAt
       user {
         id
         email
@@ -27,6 +28,7 @@ export const RegisterMutation = graphql(`
   mutation Register($email: String!, $password: String!) {
     register(email: $email, password: $password) {
       token
+      expiresAt
       user {
         id
         email

@@ -43,7 +43,7 @@ export function RegisterForm() {
     try {
       const { data } = await register({ variables: { email: email.trim(), password } });
       if (!data) throw new Error('The API returned no session');
-      signIn(data.register.token, data.register.user);
+      signIn(data.register.token, data.register.user, data.register.expiresAt);
       router.replace('/');
     } catch (failure) {
       const described = describeError(failure);

@@ -37,7 +37,7 @@ export function SignInForm() {
       const { data } = await login({ variables: { email: email.trim(), password } });
       if (!data) throw new Error('The API returned no session');
       // The effect above navigates once the session is set.
-      signIn(data.login.token, data.login.user);
+      signIn(data.login.token, data.login.user, data.login.expiresAt);
     } catch (failure) {
       const described = describeError(failure);
       setError({ code: described.code, message: described.message });

@@ -2,13 +2,15 @@
 
 import { usePathname, useRouter } from 'next/navigation';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useSyncExternalStore } from 'react';
+import { serverNow } from '../clock/server-clock';
 import { getSession, type Session, type SessionUser, setSession, subscribeSession, tokenExpiry } from './session-store';
 
 export type SignOutReason = 'signed-out' | 'expired';
 
 interface SessionContextValue {
   session: Session | null;
-  signIn(token: string, user: SessionUser): void;
+  /** Starts a session; `expiresAt` is the API's word on when the token stops working. */
+  signIn(token: string, user: SessionUser, expiresAt?: string | null): void;
   /** Ends the session and returns to the sign-in page, which explains why. */
   signOut(reason: SignOutReason): void;
   /** Refreshes the cached user (role changes) without touching the token. */
@@ -30,8 +32,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     [router, pathname],
   );
 
-  const signIn = useCallback((token: string, user: SessionUser) => {
-    setSession({ token, user, expiresAt: tokenExpiry(token) });
+  const signIn = useCallback((token: string, user: SessionUser, expiresAt?: string | null) => {
+    const fromApi = expiresAt ? Date.parse(expiresAt) : Number.NaN;
+    setSession({ token, user, expiresAt: Number.isNaN(fromApi) ? tokenExpiry(token) : fromApi });
   }, []);
 
   const updateUser = useCallback((user: SessionUser) => {
@@ -44,7 +47,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   // A token past its `exp` is useless: end the session when it expires rather than on the next error.
   useEffect(() => {
     if (!session?.expiresAt) return;
-    const delay = session.expiresAt - Date.now();
+    // On the server's clock: a browser clock that runs ahead must not end sessions early.
+    const delay = session.expiresAt - serverNow();
     if (delay <= 0) {
       signOut('expired');
       return;
