@@ -8,7 +8,6 @@ export * from './coupons/index.ts';
 export * from './invariants/invariants.ts';
 export * from './auth/access.ts';
 export * from './auth/auth.service.ts';
-export * from './auth/passwords.ts';
 export * from './auth/rate-limit.service.ts';
 export * from './auth/token.service.ts';
 export * from './users/email.ts';

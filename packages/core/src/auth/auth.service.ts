@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { hashPassword, passwordNeedsRehash, verifyPassword } from '@coupons/db';
 import type { ServiceContext } from '../shared/context.ts';
 import { badInput, DomainError, pgCode } from '../shared/errors.ts';
 import { normalizeEmail, parseEmail } from '../users/email.ts';
 import { toUserRecord, USER_RECORD_SELECT, type UserRecord } from '../users/user.model.ts';
-import { hashPassword, verifyPassword } from './passwords.ts';
 import { consumeRateLimit } from './rate-limit.service.ts';
 import { signAccessToken, type TokenSettings } from './token.service.ts';
 
@@ -80,6 +80,11 @@ export async function login(
     : null;
   const valid = await verifyPassword(user?.passwordHash ?? (await dummyHash()), plausible ? input.password : '');
   if (!user || !valid) throw new DomainError('UNAUTHENTICATED', LOGIN_FAILED);
+  if (passwordNeedsRehash(user.passwordHash)) {
+    // Hashing parameters were raised since this hash was made: upgrade it while we know the password.
+    const passwordHash = await hashPassword(input.password);
+    await ctx.db.prisma.user.update({ where: { id: user.id }, data: { passwordHash } });
+  }
   return session(ctx, toUserRecord(user), settings);
 }
 

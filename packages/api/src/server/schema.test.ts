@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import { Authorized, Query, Resolver } from 'type-graphql';
+import { describe, expect, it } from 'vitest';
+import { SCHEMA_FILE } from '../cli/schema-file.ts';
+import { accessProblems, buildApiSchema, printApiSchema, rootFieldAccess } from './schema.ts';
+
+describe('schema.graphql', () => {
+  it('matches the schema built from the resolvers', async () => {
+    const built = printApiSchema(await buildApiSchema());
+    const checkedIn = fs.existsSync(SCHEMA_FILE) ? fs.readFileSync(SCHEMA_FILE, 'utf8') : '';
+    expect(checkedIn, 'schema.graphql is out of date: run pnpm schema:print and commit it').toBe(built);
+  });
+});
+
+describe('access declarations', () => {
+  it('every Query, Mutation and Subscription field declares its access', async () => {
+    const schema = await buildApiSchema();
+    const declared = new Map(rootFieldAccess().map((f) => [`${f.operation}.${f.field}`, f.roles]));
+    const roots = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()];
+    const undeclared = roots.flatMap((type) =>
+      type ? Object.keys(type.getFields()).map((field) => `${type.name}.${field}`) : [],
+    ).filter((name) => declared.get(name) === undefined);
+    expect(undeclared, 'add @Public(), @Authorized() or @Authorized("ADMIN")').toEqual([]);
+    expect(accessProblems()).toEqual([]);
+  });
+
+  it('reports a root field without a declaration, and unknown roles', () => {
+    @Resolver()
+    class CarelessResolver {
+      @Query(() => String)
+      leaky(): string {
+        return 'secret';
+      }
+
+      @Authorized('ADMN')
+      @Query(() => String)
+      typo(): string {
+        return 'x';
+      }
+    }
+    expect(accessProblems([CarelessResolver])).toEqual([
+      expect.stringContaining('Query.leaky (CarelessResolver) declares no access'),
+      expect.stringContaining('Query.typo (CarelessResolver) names unknown role(s) ADMN'),
+    ]);
+  });
+
+  it('the contract fields owned here exist with their access', () => {
+    const access = Object.fromEntries(rootFieldAccess().map((f) => [`${f.operation}.${f.field}`, f.roles]));
+    expect(access).toMatchObject({
+      'Mutation.register': ['PUBLIC'],
+      'Mutation.login': ['PUBLIC'],
+      'Query.me': [],
+      'Query.users': ['ADMIN'],
+      'Query.userByEmail': ['ADMIN'],
+    });
+  });
+});

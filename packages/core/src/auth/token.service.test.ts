@@ -1,0 +1,82 @@
+import { createHmac } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { describe, expect, it } from 'vitest';
+import type { Clock } from '../shared/context.ts';
+import { DomainError } from '../shared/errors.ts';
+import { parseBearer, signAccessToken, type TokenSettings, verifyAccessToken } from './token.service.ts';
+
+const settings: TokenSettings = { secret: 's'.repeat(40), issuer: 'iss', audience: 'aud', ttlSeconds: 60 };
+const at = (iso: string): Clock => ({ now: () => new Date(iso) });
+const user = { id: '7f6e2b1a-0000-4000-8000-000000000001', role: 'USER' as const, email: 'a@b.co' };
+const T0 = '2026-01-01T00:00:00.000Z';
+
+function expectUnauthenticated(fn: () => unknown, message?: RegExp) {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(DomainError);
+    expect((error as DomainError).code).toBe('UNAUTHENTICATED');
+    if (message) expect((error as DomainError).message).toMatch(message);
+    return;
+  }
+  throw new Error('expected UNAUTHENTICATED');
+}
+
+/** A token signed by hand: any header, any payload, any key. */
+function forge(header: object, payload: object, key = settings.secret): string {
+  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const body = `${b64(header)}.${b64(payload)}`;
+  return `${body}.${createHmac('sha256', key).update(body).digest('base64url')}`;
+}
+
+describe('access tokens', () => {
+  it('round-trips the caller and expires after the TTL by the clock', () => {
+    const { token, expiresAt } = signAccessToken(settings, user, at(T0));
+    expect(expiresAt.toISOString()).toBe('2026-01-01T00:01:00.000Z');
+    expect(verifyAccessToken(settings, token, at('2026-01-01T00:00:59.000Z'))).toEqual({
+      userId: user.id,
+      role: 'USER',
+      email: 'a@b.co',
+    });
+    expectUnauthenticated(() => verifyAccessToken(settings, token, at('2026-01-01T00:01:00.000Z')), /expired/);
+  });
+
+  it('rejects a tampered payload, another secret, issuer or audience', () => {
+    const { token } = signAccessToken(settings, user, at(T0));
+    const [h, , s] = token.split('.');
+    const admin = Buffer.from(JSON.stringify({ ...jwt.decode(token) as object, role: 'ADMIN' })).toString('base64url');
+    expectUnauthenticated(() => verifyAccessToken(settings, `${h}.${admin}.${s}`, at(T0)));
+    expectUnauthenticated(() => verifyAccessToken({ ...settings, secret: 'x'.repeat(40) }, token, at(T0)));
+    expectUnauthenticated(() => verifyAccessToken({ ...settings, issuer: 'other' }, token, at(T0)));
+    expectUnauthenticated(() => verifyAccessToken({ ...settings, audience: 'other' }, token, at(T0)));
+  });
+
+  it('accepts only HS256: alg none and HS512 are refused', () => {
+    const now = Math.floor(new Date(T0).getTime() / 1000);
+    const claims = { sub: user.id, role: 'ADMIN', email: 'a@b.co', iss: 'iss', aud: 'aud', iat: now, exp: now + 60 };
+    const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    expectUnauthenticated(() => verifyAccessToken(settings, `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`, at(T0)));
+    const hs512 = jwt.sign(claims, settings.secret, { algorithm: 'HS512' });
+    expectUnauthenticated(() => verifyAccessToken(settings, hs512, at(T0)));
+    // The same claims signed properly are accepted, so the refusals above are about the algorithm.
+    expect(verifyAccessToken(settings, forge({ alg: 'HS256', typ: 'JWT' }, claims), at(T0)).role).toBe('ADMIN');
+  });
+
+  it('rejects tokens without the claims a caller needs', () => {
+    const now = Math.floor(new Date(T0).getTime() / 1000);
+    const base = { iss: 'iss', aud: 'aud', iat: now, exp: now + 60 };
+    expectUnauthenticated(() => verifyAccessToken(settings, forge({ alg: 'HS256' }, { ...base, role: 'USER', email: 'a@b.co' }), at(T0)));
+    expectUnauthenticated(() =>
+      verifyAccessToken(settings, forge({ alg: 'HS256' }, { ...base, sub: user.id, role: 'ROOT', email: 'a@b.co' }), at(T0)),
+    );
+  });
+
+  it('parses bearer headers', () => {
+    expect(parseBearer(undefined)).toBeNull();
+    expect(parseBearer('')).toBeNull();
+    expect(parseBearer('Bearer abc.def.ghi')).toBe('abc.def.ghi');
+    expect(parseBearer('bearer   abc.def.ghi ')).toBe('abc.def.ghi');
+    expectUnauthenticated(() => parseBearer('Basic dXNlcjpwYXNz'));
+    expectUnauthenticated(() => parseBearer('Bearer'));
+  });
+});
