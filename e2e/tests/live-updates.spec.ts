@@ -35,6 +35,16 @@ test('the admin’s book page shows a user’s lock and redemption without a rel
   await expect(row.getByRole('timer')).toHaveCount(0);
   await expect(adminPage.locator('dd[data-stat="Redeemed"]')).toHaveText('1');
 
+  // A refund: the admin reverses the redemption; the use comes back on both screens.
+  const redemption = adminPage.locator(`tr[data-redemption][data-coupon-code="${code}"]`);
+  await expect(redemption).toContainText('Redeemed');
+  await redemption.getByRole('button', { name: `Reverse the redemption of ${code}` }).click();
+  await adminPage.getByLabel(`Reason for reversing ${code}`).fill('Order refunded');
+  await adminPage.getByRole('button', { name: 'Reverse redemption' }).click();
+  await expect(redemption).toContainText('Reversed');
+  await expect(row).toHaveAttribute('data-state', 'ASSIGNED');
+  await expect(userPage.locator(`li[data-code="${code}"]`)).toHaveAttribute('data-state', 'ASSIGNED');
+
   await adminContext.close();
   await userContext.close();
 });

@@ -10,6 +10,7 @@ import { CodeGenerate } from './code-generate';
 import { CodeUpload } from './code-upload';
 import { CouponTable } from './coupon-table';
 import { ExportButtons } from './export-buttons';
+import { RedemptionList } from './redemption-list';
 
 /** One book: its rules, live stats, code upload and generation, exports and the live coupon table. */
 export function BookDetailPage({ bookId }: { bookId: string }) {
@@ -77,6 +78,8 @@ export function BookDetailPage({ bookId }: { bookId: string }) {
       </div>
 
       <CouponTable bookId={book.id} />
+
+      <RedemptionList bookId={book.id} />
     </div>
   );
 }

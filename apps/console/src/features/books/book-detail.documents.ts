@@ -118,3 +118,51 @@ export const CodeJobSubscription = graphql(`
     }
   }
 `);
+
+export const BookRedemptionsQuery = graphql(`
+  query BookRedemptions($bookId: ID!, $first: Int) {
+    redemptions(bookId: $bookId, first: $first) {
+      totalCount
+      edges {
+        node {
+          id
+          redeemedAt
+          reversedAt
+          reversalReason
+          coupon {
+            id
+            code
+          }
+          user {
+            id
+            email
+          }
+        }
+      }
+    }
+  }
+`);
+
+export const BookRedemptionEventsSubscription = graphql(`
+  subscription BookRedemptionEvents($bookId: ID!) {
+    redemptionEvents(bookId: $bookId) {
+      id
+      reversedAt
+    }
+  }
+`);
+
+export const ReverseRedemptionMutation = graphql(`
+  mutation ReverseRedemption($redemptionId: ID!, $reason: String!) {
+    reverseRedemption(redemptionId: $redemptionId, reason: $reason) {
+      id
+      reversedAt
+      reversalReason
+      coupon {
+        id
+        state
+        redemptionCount
+      }
+    }
+  }
+`);
