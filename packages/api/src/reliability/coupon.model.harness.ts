@@ -10,6 +10,8 @@ import {
   type BookSnapshot,
   type Command,
   type CouponModel,
+  type CouponState,
+  effectiveState,
   expectedSnapshot,
   initialModel,
   type Roles,
@@ -85,9 +87,13 @@ export function bookPlanArbitrary(maxCodes: number): fc.Arbitrary<BookPlan> {
   });
 }
 
-/** Steps over `users` users and `codes` code slots (the last slot is a code that does not exist). */
+/**
+ * Steps over `users` users and `codes` code slots (the last slot is a code that does not exist).
+ * User numbers from `users` up name one of the users who hold coupons, so that steps often
+ * come from someone with something to lock or redeem.
+ */
 export function stepArbitrary(users: number, codes: number, options: { distribute: boolean; advance: boolean }): fc.Arbitrary<Step> {
-  const user = fc.nat({ max: users - 1 });
+  const user = fc.nat({ max: 2 * users - 1 });
   const code: fc.Arbitrary<CodeRef> = fc.oneof(
     { weight: 1, arbitrary: fc.nat({ max: codes }) },
     { weight: 3, arbitrary: fc.record({ mine: fc.nat({ max: 2 }) }) },
@@ -155,10 +161,15 @@ export class ModelRun {
   /** Turns an abstract step into a concrete command (or a clock move, in ms). */
   resolve(step: Step): Command | { advanceMs: number } | { sweep: true } {
     const { users, admin } = this.world;
-    const userAt = (i: number) => users[i % users.length].id;
+    const holders = users.filter((u) => this.model.coupons.some((c) => c.owner === u.id));
+    const userAt = (i: number) =>
+      i >= users.length && holders.length > 0 ? holders[i % holders.length].id : users[i % users.length].id;
     const slot = (i: number) => (i < this.campaign.codes.length ? this.campaign.codes[i] : `NOPE-${this.keyPrefix}`.toUpperCase());
-    const codeFor = (caller: string, ref: CodeRef, lower = false) => {
-      const mine = this.model.coupons.filter((c) => c.owner === caller).map((c) => c.code);
+    // `{ mine }` prefers the caller's coupons in the state the step needs (LOCKED to redeem …).
+    const codeFor = (caller: string, ref: CodeRef, lower = false, prefer?: CouponState) => {
+      const owned = this.model.coupons.filter((c) => c.owner === caller);
+      const preferred = owned.filter((c) => effectiveState(this.model, c) === prefer);
+      const mine = (preferred.length > 0 ? preferred : owned).map((c) => c.code);
       const code = typeof ref === 'number' ? slot(ref) : mine.length > 0 ? mine[ref.mine % mine.length] : slot(ref.mine % this.campaign.codes.length);
       return lower ? code.toLowerCase() : code;
     };
@@ -176,14 +187,14 @@ export class ModelRun {
         return { kind: 'assignCode', caller, userId: step.by === 'admin' ? target : null, code: codeFor(target, step.code, step.lower) };
       }
       case 'lock':
-        return { kind: 'lock', caller: userAt(step.user), code: codeFor(userAt(step.user), step.code, step.lower), key: key(step.key) };
+        return { kind: 'lock', caller: userAt(step.user), code: codeFor(userAt(step.user), step.code, step.lower, 'ASSIGNED'), key: key(step.key) };
       case 'unlock':
-        return { kind: 'unlock', caller: userAt(step.user), code: codeFor(userAt(step.user), step.code) };
+        return { kind: 'unlock', caller: userAt(step.user), code: codeFor(userAt(step.user), step.code, false, 'LOCKED') };
       case 'redeem':
         return {
           kind: 'redeem',
           caller: userAt(step.user),
-          code: codeFor(userAt(step.user), step.code),
+          code: codeFor(userAt(step.user), step.code, false, 'LOCKED'),
           key: key(step.key),
           metadata: step.order === null ? null : { orderId: `order-${step.order}` },
         };
