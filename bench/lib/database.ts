@@ -1,4 +1,6 @@
 import { applyMigrations, createDatabase, type Database, type EmbeddedPostgres, startEmbeddedPostgres, temporaryDataDir } from '@coupons/db';
+import fs from 'node:fs';
+import path from 'node:path';
 import pg from 'pg';
 
 const DATABASE_NAME = 'coupons_bench';
@@ -10,6 +12,8 @@ export interface BenchDatabase {
   db: Database;
   cluster: EmbeddedPostgres;
   serverVersion: string;
+  /** The postmaster's process id (CPU accounting of PostgreSQL). */
+  postgresPid: number;
   /** Empties every table (ids keep counting), so each scenario starts from the same blank state. */
   reset(): Promise<void>;
   stop(): Promise<void>;
@@ -35,6 +39,8 @@ export async function startBenchDatabase(): Promise<BenchDatabase> {
       db,
       cluster,
       serverVersion: version.rows[0].server_version,
+      // postmaster.pid: the first line is the postmaster's pid.
+      postgresPid: Number(fs.readFileSync(path.join(cluster.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]),
       reset: () => resetTables(db.pool),
       async stop() {
         await db.close().catch(() => {});

@@ -35,9 +35,16 @@ export interface FanoutResult {
   afterAt: { p50Ms: number; p99Ms: number; maxMs: number };
   /** Received minus the moment the mutation's answer reached the benchmark (after commit; can be negative). */
   afterResponse: { p50Ms: number; p99Ms: number; maxMs: number };
+  /**
+   * p50 after `at` of the first and the last tenth of the events: equal when the server keeps
+   * up; the last much higher when deliveries queue up (the rate exceeds what it can fan out).
+   */
+  trend: { firstTenthP50Ms: number; lastTenthP50Ms: number };
   connectMs: number;
   subscriptionErrors: string[];
 }
+
+const WARMUP_EVENTS = 20;
 
 /** Wall-clock ms with sub-ms resolution, comparable with the server's Date (same machine clock). */
 const wallNow = () => performance.timeOrigin + performance.now();
@@ -54,6 +61,7 @@ export async function measureFanout(plan: FanoutPlan): Promise<FanoutResult> {
   const answeredAt = new Map<string, number>(); // measured code → when its claim was answered
   const seen = plan.subscriberTokens.map(() => new Set<string>());
   const deliveries: Array<{ code: string; received: number; afterAt: number }> = [];
+  const claimOrder: string[] = [];
   const heardAny = new Set<number>();
   const subscriptionErrors: string[] = [];
   let measuring = false;
@@ -107,6 +115,11 @@ export async function measureFanout(plan: FanoutPlan): Promise<FanoutResult> {
       await sleep(200);
     }
     if (heardAny.size < subscriberCount) throw new Error(`only ${heardAny.size}/${subscriberCount} subscribers received warm-up events`);
+    // Then a stretch at the measured pace, so the fan-out path is compiled and warm.
+    for (let i = 0; i < WARMUP_EVENTS; i++) {
+      warmupCodes.add(await claim(plan));
+      await sleep(plan.gapMs);
+    }
     await sleep(500);
 
     measuring = true;
@@ -116,6 +129,7 @@ export async function measureFanout(plan: FanoutPlan): Promise<FanoutResult> {
       if (wait > 0) await sleep(wait);
       const code = await claim(plan);
       answeredAt.set(code, wallNow());
+      claimOrder.push(code);
     }
     const expected = subscriberCount * plan.events;
     // Missing deliveries are reported, not waited for forever.
@@ -125,6 +139,12 @@ export async function measureFanout(plan: FanoutPlan): Promise<FanoutResult> {
       .filter((d) => answeredAt.has(d.code))
       .map((d) => d.received - (answeredAt.get(d.code) as number))
       .sort((a, b) => a - b);
+    const tenth = Math.max(1, Math.floor(claimOrder.length / 10));
+    const p50Of = (codes: string[]) => {
+      const wanted = new Set(codes);
+      const values = deliveries.filter((d) => wanted.has(d.code)).map((d) => d.afterAt).sort((a, b) => a - b);
+      return round(quantile(values, 0.5));
+    };
     return {
       subscribers: subscriberCount,
       events: plan.events,
@@ -134,6 +154,7 @@ export async function measureFanout(plan: FanoutPlan): Promise<FanoutResult> {
       duplicates,
       afterAt: percentiles(byAt),
       afterResponse: percentiles(byAnswer),
+      trend: { firstTenthP50Ms: p50Of(claimOrder.slice(0, tenth)), lastTenthP50Ms: p50Of(claimOrder.slice(-tenth)) },
       connectMs,
       subscriptionErrors: subscriptionErrors.slice(0, 5),
     };

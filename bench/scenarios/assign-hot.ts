@@ -1,4 +1,5 @@
 import { assignViaApi, assignViaPlainPg, ceilingPool } from '../lib/assign-load.ts';
+import { measureCpu } from '../lib/cpu.ts';
 import { type BenchContext, compareGoal, formatNumber, ratio, type Scenario } from '../lib/scenario.ts';
 import { addCoupons, createBook, createUsers, settle } from '../lib/seed.ts';
 import { bearerTokens } from '../lib/tokens.ts';
@@ -40,14 +41,27 @@ export const assignHot: Scenario = {
       ctx.log(`warm-up (${size.warmupCalls} calls each)`);
       await assignViaApi(ctx.api().url, { ...plan, bookIds: [apiBook], calls: size.warmupCalls, tokens });
       await assignViaPlainPg(l1Pool, { ...plan, bookIds: [l1Book], calls: size.warmupCalls, userIds });
+      const pids = { api: ctx.api().pid, postgres: ctx.database.postgresPid };
       ctx.log(`GraphQL: ${size.calls} calls`);
-      const graphql = await assignViaApi(ctx.api().url, { ...plan, bookIds: [apiBook], calls: size.calls, tokens });
+      const { result: graphql, cpuMsPerCall: graphqlCpu } = await measureCpu(pids, size.calls, () =>
+        assignViaApi(ctx.api().url, { ...plan, bookIds: [apiBook], calls: size.calls, tokens }),
+      );
       ctx.log(`L1: ${size.calls} calls`);
-      const l1 = await assignViaPlainPg(l1Pool, { ...plan, bookIds: [l1Book], calls: size.calls, userIds });
+      const { result: l1, cpuMsPerCall: l1Cpu } = await measureCpu(pids, size.calls, () =>
+        assignViaPlainPg(l1Pool, { ...plan, bookIds: [l1Book], calls: size.calls, userIds }),
+      );
       const allClaimed = graphql.ok === size.calls && l1.ok === size.calls;
       return {
-        summary: `GraphQL ${formatNumber(graphql.throughput)}/s p99 ${graphql.p99Ms} ms · L1 ${formatNumber(l1.throughput)}/s p99 ${l1.p99Ms} ms`,
-        figures: { sizes: size, poolSize: ctx.poolSize, graphql, l1, graphqlToL1: ratio(graphql.throughput, l1.throughput) },
+        summary: `GraphQL ${formatNumber(graphql.throughput)}/s p99 ${graphql.p99Ms} ms, CPU/call API ${graphqlCpu.api} ms + PG ${graphqlCpu.postgres} ms · L1 ${formatNumber(l1.throughput)}/s p99 ${l1.p99Ms} ms, CPU/call PG ${l1Cpu.postgres} ms`,
+        figures: {
+          sizes: size,
+          poolSize: ctx.poolSize,
+          graphql,
+          l1,
+          graphqlToL1: ratio(graphql.throughput, l1.throughput),
+          // CPU per call (ms): steadier than throughput on a busy shared machine.
+          cpuMsPerCall: { graphql: graphqlCpu, l1: l1Cpu },
+        },
         goals: [
           compareGoal('GraphQL/L1 throughput', ratio(graphql.throughput, l1.throughput), '≥', 0.5),
           compareGoal('GraphQL p99', graphql.p99Ms, '<', 50, ' ms'),

@@ -1,6 +1,7 @@
 import { lockCouponSql } from '../../packages/core/src/coupons/lock.sql.ts';
 import { redeemCouponSql } from '../../packages/core/src/coupons/redeem.sql.ts';
 import { ceilingPool } from '../lib/assign-load.ts';
+import { measureCpu } from '../lib/cpu.ts';
 import { runGraphqlLoad, type StepContext } from '../lib/http-load.ts';
 import { plainPgSqlClient, runConcurrently } from '../lib/pg-load.ts';
 import { type BenchContext, compareGoal, formatNumber, ratio, type Scenario } from '../lib/scenario.ts';
@@ -97,10 +98,11 @@ export const lockRedeem: Scenario = {
       ctx.log(`warm-up (${warmup} checkouts each)`);
       await viaApi(warmup);
       await viaPlainPg(warmup);
+      const pids = { api: api.pid, postgres: ctx.database.postgresPid };
       ctx.log(`GraphQL: ${checkouts} checkouts`);
-      const graphql = await viaApi(checkouts);
+      const { result: graphql, cpuMsPerCall: graphqlCpu } = await measureCpu(pids, checkouts, () => viaApi(checkouts));
       ctx.log(`plain pg: ${checkouts} checkouts`);
-      const plain = await viaPlainPg(checkouts);
+      const { result: plain, cpuMsPerCall: plainCpu } = await measureCpu(pids, checkouts, () => viaPlainPg(checkouts));
       const graphqlPerSecond = round(checkouts / (graphql.durationMs / 1000));
       const plainPerSecond = round(checkouts / (plain.durationMs / 1000));
       const redeemed = await ctx.pool.query<{ n: number }>(
@@ -109,8 +111,19 @@ export const lockRedeem: Scenario = {
       );
       const expected = (checkouts + warmup) * 2;
       return {
-        summary: `GraphQL ${formatNumber(graphqlPerSecond)} checkouts/s (p99 per call ${graphql.p99Ms} ms) · plain pg ${formatNumber(plainPerSecond)}/s (p99 per checkout ${plain.p99Ms} ms)`,
-        figures: { users: USERS, checkouts, warmup, poolSize: ctx.poolSize, graphqlCalls: graphql, plainPgCheckouts: plain, graphqlPerSecond, plainPerSecond },
+        summary: `GraphQL ${formatNumber(graphqlPerSecond)} checkouts/s (p99 per call ${graphql.p99Ms} ms), CPU/checkout API ${graphqlCpu.api} ms + PG ${graphqlCpu.postgres} ms · plain pg ${formatNumber(plainPerSecond)}/s, CPU/checkout PG ${plainCpu.postgres} ms`,
+        figures: {
+          users: USERS,
+          checkouts,
+          warmup,
+          poolSize: ctx.poolSize,
+          graphqlCalls: graphql,
+          plainPgCheckouts: plain,
+          graphqlPerSecond,
+          plainPerSecond,
+          // CPU per checkout (ms): steadier than throughput on a busy shared machine.
+          cpuMsPerCheckout: { graphql: graphqlCpu, plainPg: plainCpu },
+        },
         goals: [
           compareGoal('GraphQL/plain pg checkouts per second', ratio(graphqlPerSecond, plainPerSecond), '≥', 0.5),
           {

@@ -47,14 +47,19 @@ const add = (map: Map<string, number>, key: string, v: number) => map.set(key, (
 const selfByFunction = new Map<string, number>();
 const selfByPackage = new Map<string, number>();
 const inclusiveOwn = new Map<string, number>();
+const inclusiveAll = new Map<string, number>();
 for (const [id, micros] of self) {
   const node = byId.get(id) as ProfileNode;
   add(selfByFunction, label(node), micros);
   add(selfByPackage, where(node.callFrame.url), micros);
   // Charge the sample to every distinct project function on its stack (inclusive time).
   const seen = new Set<string>();
+  const seenAll = new Set<string>();
   for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
     const n = byId.get(cur) as ProfileNode;
+    const any = label(n);
+    if (!seenAll.has(any) && n.callFrame.url !== '') add(inclusiveAll, any, micros);
+    seenAll.add(any);
     if (/\/packages\/[^/]+\/src\//.test(n.callFrame.url) && !n.callFrame.url.includes('node_modules')) {
       const key = label(n);
       if (!seen.has(key)) add(inclusiveOwn, key, micros);
@@ -73,3 +78,4 @@ console.log(`${file}: ${(total / 1e6).toFixed(1)} s sampled`);
 print('self time by package', selfByPackage);
 print('self time by function', selfByFunction);
 print('inclusive time of project functions', inclusiveOwn);
+print('inclusive time of any function', inclusiveAll);
