@@ -126,7 +126,8 @@ async function main(): Promise<number> {
       },
     });
     processes.push(api);
-    await waitForHttp(`http://127.0.0.1:${apiPort}/healthz`, api);
+    // tsx compiles the API on start: slow on a busy machine.
+    await waitForHttp(`http://127.0.0.1:${apiPort}/healthz`, api, 120_000);
   });
 
   factory = await phase('start the user factory', () => startFactoryServer({ graphqlUrl, databaseUrl }));

@@ -146,7 +146,7 @@ test('a user locks and unlocks a coupon; the admin exports the book’s codes as
   await signInContext(adminContext, admin);
   const page = await adminContext.newPage();
   await page.goto(`/books/${book.id}`);
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export codes' }).click()]);
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.getByRole('button', { name: 'Export codes' }).click()]);
   expect(download.suggestedFilename()).toMatch(/-codes\.csv$/);
   // The token travelled in a header of a fetch: the download is a blob, never an API URL with a token.
   expect(download.url()).toMatch(/^blob:/);

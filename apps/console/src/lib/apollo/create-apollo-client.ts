@@ -48,6 +48,8 @@ export function createApolloClient({ config, token, onUnauthenticated }: CreateA
     connectionParams: () => (token ? { authorization: `Bearer ${token}` } : {}),
     // Keep live screens live across API restarts and flaky networks.
     retryAttempts: Number.POSITIVE_INFINITY,
+    // Ping a quiet socket, so proxies with idle timeouts (nginx: 60 s) do not cut a wall screen.
+    keepAlive: 20_000,
     shouldRetry: (event) => !isAuthClose(event),
     on: {
       connecting: () => setLiveStatus('connecting'),
