@@ -13,6 +13,7 @@ import {
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { type AccessRole, assertAccess } from '../auth/access.decorators.ts';
+import { createSharedSubscribe } from '../events/shared-execution.ts';
 import { admitSocket } from '../events/socket-auth.ts';
 import { clearLoaders } from '../shared/loaders.ts';
 import type { RequestContext } from '../shared/request-context.ts';
@@ -104,6 +105,8 @@ export function startWebSocketServer(deps: WebSocketDeps): { dispose(): Promise<
         return deps.errors.formatResult(result);
       },
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => deps.errors.format(e)),
+      // One execution per event and audience, not per subscriber (events/shared-execution.ts).
+      subscribe: createSharedSubscribe(),
       // Decided by the ErrorFormatter above, not by NODE_ENV.
       isProd: true,
     },

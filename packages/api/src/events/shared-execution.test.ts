@@ -1,0 +1,100 @@
+import { buildSchema, type ExecutionResult, parse } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { createSharedSubscribe } from './shared-execution.ts';
+
+/** A tiny schema whose subscription yields the bus's event objects and counts executions. */
+function setup() {
+  let executions = 0;
+  const schema = buildSchema(`
+    type Event { id: ID! seenBy: String! }
+    type Query { ok: Boolean }
+    type Subscription { events: Event! }
+  `);
+  const events = [{ id: '1' }, { id: '2' }];
+  let returned = 0;
+  const subscriptionField = schema.getSubscriptionType()?.getFields().events;
+  if (!subscriptionField) throw new Error('schema');
+  subscriptionField.subscribe = () => {
+    let i = 0;
+    return {
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+      async next() {
+        return i < events.length ? { value: events[i++], done: false } : { value: undefined, done: true };
+      },
+      async return() {
+        returned++;
+        return { value: undefined, done: true };
+      },
+    };
+  };
+  subscriptionField.resolve = (event: { id: string }, _args, context: { service: { caller: { userId: string } } }) => {
+    executions++;
+    return { id: event.id, seenBy: context.service.caller.userId };
+  };
+  const context = (userId: string, role: 'ADMIN' | 'USER') => ({ service: { caller: { userId, role } } });
+  return { schema, context, executions: () => executions, returned: () => returned };
+}
+
+async function drain(iterable: unknown): Promise<ExecutionResult[]> {
+  const out: ExecutionResult[] = [];
+  for await (const result of iterable as AsyncIterable<ExecutionResult>) out.push(result);
+  return out;
+}
+
+describe('createSharedSubscribe', () => {
+  it('executes each event once per audience: admins share, each user is alone', async () => {
+    const { schema, context, executions } = setup();
+    const subscribe = createSharedSubscribe();
+    const run = (userId: string, role: 'ADMIN' | 'USER') =>
+      subscribe({ schema, document: parse('subscription { events { id seenBy } }'), contextValue: context(userId, role) });
+    const [admin1, admin2, user1, user2] = await Promise.all([
+      run('a1', 'ADMIN'),
+      run('a2', 'ADMIN'),
+      run('u1', 'USER'),
+      run('u2', 'USER'),
+    ]);
+    const results = await Promise.all([admin1, admin2, user1, user2].map(drain));
+    expect(results.map((r) => r.map((x) => x.data?.events))).toEqual([
+      [{ id: '1', seenBy: 'a1' }, { id: '2', seenBy: 'a1' }],
+      [{ id: '1', seenBy: 'a1' }, { id: '2', seenBy: 'a1' }], // the shared admin result
+      [{ id: '1', seenBy: 'u1' }, { id: '2', seenBy: 'u1' }],
+      [{ id: '1', seenBy: 'u2' }, { id: '2', seenBy: 'u2' }],
+    ]);
+    expect(executions()).toBe(6); // 2 events × (admins, u1, u2), not 2 × 4
+  });
+
+  it('does not share between different operations or variables', async () => {
+    const { schema, context, executions } = setup();
+    const subscribe = createSharedSubscribe();
+    const a = await subscribe({ schema, document: parse('subscription { events { id } }'), contextValue: context('a1', 'ADMIN') });
+    const b = await subscribe({ schema, document: parse('subscription { events { seenBy } }'), contextValue: context('a2', 'ADMIN') });
+    await Promise.all([drain(a), drain(b)]);
+    expect(executions()).toBe(4);
+  });
+
+  it('passes unsubscribe through to the source', async () => {
+    const { schema, context, returned } = setup();
+    const iterator = (await createSharedSubscribe()({
+      schema,
+      document: parse('subscription { events { id } }'),
+      contextValue: context('a1', 'ADMIN'),
+    })) as AsyncIterableIterator<ExecutionResult>;
+    await iterator.next();
+    await iterator.return?.();
+    expect(returned()).toBe(1);
+  });
+
+  it('returns subscribe-time errors unshared', async () => {
+    const { schema, context } = setup();
+    const result = await createSharedSubscribe()({
+      schema,
+      document: parse('subscription { events { id } }'),
+      contextValue: context('a1', 'ADMIN'),
+      variableValues: {},
+      operationName: 'Missing',
+    });
+    expect((result as ExecutionResult).errors?.[0]?.message).toMatch(/Unknown operation/);
+  });
+});
