@@ -1,4 +1,5 @@
-import { graphqlRequest } from '../testing/index.ts';
+import http from 'node:http';
+import type { GraphQLFormattedError } from 'graphql';
 
 /** What one GraphQL call did, as a test compares it: the root field's data, or the first error's code. */
 export type Outcome<T = any> = { ok: true; data: T } | { ok: false; code: string; message: string };
@@ -37,6 +38,35 @@ export const OPS = {
 } as const;
 
 /**
+ * Keep-alive sockets shared by every call of these tests. A thousand concurrent calls then share a
+ * few hundred connections, as clients behind a load balancer would, instead of opening a thousand
+ * at once and overflowing the listen backlog of a loaded machine (connect timeouts, not answers).
+ */
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+
+/** The raw HTTP answer of a POST to `url` (no parsing), over the shared keep-alive agent. */
+export function postJson(
+  url: string,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') }));
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+/**
  * Sends one operation over real HTTP and reduces the answer to an {@link Outcome}. A response
  * that is not GraphQL at all (an HTML error page, a reset connection) throws: that is a defect
  * of its own, never an outcome to compare.
@@ -47,12 +77,18 @@ export async function call<T = any>(
   variables: Record<string, unknown>,
   token?: string | null,
 ): Promise<Outcome<T>> {
-  const response = await graphqlRequest(server, query, variables, token);
-  const error = response.errors?.[0];
+  const response = await postJson(server.url, JSON.stringify({ query, variables }), token ? { authorization: `Bearer ${token}` } : {});
+  let body: { data?: Record<string, unknown> | null; errors?: GraphQLFormattedError[] };
+  try {
+    body = JSON.parse(response.text);
+  } catch {
+    throw new Error(`Not a GraphQL response (HTTP ${response.status}): ${response.text.slice(0, 300)}`);
+  }
+  const error = body.errors?.[0];
   if (error) {
     return { ok: false, code: String(error.extensions?.code ?? 'NO_CODE'), message: error.message };
   }
-  const data = response.data ? (Object.values(response.data)[0] as T) : (undefined as T);
+  const data = body.data ? (Object.values(body.data)[0] as T) : (undefined as T);
   return { ok: true, data };
 }
 
