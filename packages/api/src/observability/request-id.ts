@@ -50,12 +50,14 @@ export function requestLogging(logger?: Logger) {
     res.setHeader('X-Request-Id', requestId);
     if (logger) {
       const started = process.hrtime.bigint();
+      // Read now: Express strips a mount path from `req.url` while routing (`/graphql` → `/`).
+      const path = ((req as { originalUrl?: string }).originalUrl ?? req.url ?? '').split('?')[0];
       res.once('finish', () => {
         const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
         const line = {
           requestId,
           method: req.method,
-          path: (req.url ?? '').split('?')[0],
+          path,
           status: res.statusCode,
           durationMs: Math.round(durationMs * 10) / 10,
         };

@@ -1,9 +1,5 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { Config } from '@coupons/config';
 import {
@@ -18,7 +14,8 @@ import type { Database } from '@coupons/db';
 import express from 'express';
 import type { Logger } from 'pino';
 import { mountExportRoutes } from '../codes/export.routes.ts';
-import type { RequestContext } from '../shared/request-context.ts';
+import { createMetrics, installMetrics, type Metrics, metricsHandler, requestIdOf, requestLogging } from '../observability/index.ts';
+import { createApolloServer } from './apollo.ts';
 import { type ContextDeps, createRequestContext } from './context.ts';
 import { createErrorFormatter } from './errors.ts';
 import {
@@ -29,14 +26,12 @@ import {
   type ReadinessCheck,
   rejectBatches,
 } from './http.ts';
-import { costLimitPlugin, DEFAULT_MAX_ALIASES, DEFAULT_MAX_TOKENS, limitValidationRules, type OperationLimits } from './limits.ts';
+import { DEFAULT_MAX_ALIASES, DEFAULT_MAX_TOKENS, type OperationLimits } from './limits.ts';
 import { createLogger } from './logger.ts';
 import { buildApiSchema } from './schema.ts';
 import { startWebSocketServer } from './websocket.ts';
 
 export const GRAPHQL_PATH = '/graphql';
-/** How long `stop()` lets in-flight requests finish before closing their sockets. */
-const STOP_GRACE_MS = 10_000;
 const RATE_LIMIT_PRUNE_INTERVAL_MS = 10 * 60_000;
 
 export interface ApiServerOptions {
@@ -47,6 +42,11 @@ export interface ApiServerOptions {
   logger?: Logger;
   /** Extra ServiceContext fields for every request (e.g. `events`, the live-event announcer). */
   serviceExtras?: Partial<ServiceContext>;
+  /**
+   * The Prometheus registry behind `/metrics`; a fresh one by default, installed as the process's
+   * (so `recordTransition` and friends record into it).
+   */
+  metrics?: Metrics;
   /** `application_name` of the live-event LISTEN connection (default 'coupon-listener'). */
   listenerName?: string;
 }
@@ -69,13 +69,16 @@ export interface ApiServer {
 
 /**
  * The API: express 5 + Apollo Server on `/graphql` (POST, and GET for queries), graphql-ws on the
- * same path, `/healthz` and `/readyz`. One schema serves both transports, with the same limits,
+ * same path, `/healthz`, `/readyz` and `/metrics`, an access log line per request. One schema serves both transports, with the same limits,
  * access rules and error mapping. Does not own `db`: the caller closes it after `stop()`.
  */
 export async function createApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const { config, db } = options;
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config);
+  const metrics = options.metrics ?? createMetrics();
+  installMetrics(metrics);
+  metrics.observePool(db.pool, 'main');
   const schema = await buildApiSchema();
   const limits: OperationLimits = {
     maxDepth: config.MAX_QUERY_DEPTH,
@@ -117,6 +120,10 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   // (the login rate limit is per address); a public peer cannot spoof it.
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   const httpServer = http.createServer(app);
+  // Longer than a load balancer's idle timeout (60 s is common), so the balancer, not us, closes
+  // idle keep-alive connections: otherwise it may reuse one we just closed (a 502 / ECONNRESET).
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
 
   const ws = startWebSocketServer({
     httpServer,
@@ -128,45 +135,34 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     introspection: config.GRAPHQL_INTROSPECTION,
   });
 
-  const apollo = new ApolloServer<RequestContext>({
+  const apollo = createApolloServer({
     schema,
-    introspection: config.GRAPHQL_INTROSPECTION,
-    hideSchemaDetailsFromClientErrors: !config.GRAPHQL_INTROSPECTION,
-    csrfPrevention: true,
-    allowBatchedHttpRequests: false,
-    persistedQueries: false,
-    includeStacktraceInErrorResponses: false,
-    stopOnTerminationSignals: false,
-    nodeEnv: config.NODE_ENV,
-    parseOptions: { maxTokens: limits.maxTokens },
-    validationRules: limitValidationRules(limits),
-    formatError: (_formatted, error) => errors.format(error),
-    plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: STOP_GRACE_MS }),
-      { serverWillStart: async () => ({ drainServer: () => ws.dispose() }) },
-      costLimitPlugin(limits),
-      config.GRAPHQL_INTROSPECTION && !config.isProduction
-        ? ApolloServerPluginLandingPageLocalDefault({ embed: true })
-        : ApolloServerPluginLandingPageDisabled(),
-    ],
+    config,
+    httpServer,
+    disposeWebSockets: () => ws.dispose(),
+    limits,
+    errors,
+    metrics,
   });
   await apollo.start();
 
+  // Resolves the request id (echoed in X-Request-Id) and writes one access line per response.
+  app.use(requestLogging(logger));
   app.use(corsMiddleware(config.CORS_ORIGINS));
   healthRoutes(app, { db, readinessChecks, isStopping: () => stopping });
+  // Loopback only, or with `Authorization: Bearer <METRICS_TOKEN>` when that is set.
+  app.get('/metrics', metricsHandler(metrics, { token: config.METRICS_TOKEN }));
   app.use(
     GRAPHQL_PATH,
     ...bodyMiddleware(),
     rejectBatches,
     expressMiddleware(apollo, {
-      context: async ({ req, res }) => {
-        const context = createRequestContext(contextDeps, {
+      context: async ({ req }) => {
+        return createRequestContext(contextDeps, {
           authorization: req.headers.authorization,
           ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
-          requestId: req.header('x-request-id'),
+          requestId: requestIdOf(req),
         });
-        res.setHeader('x-request-id', context.requestId);
-        return context;
       },
     }),
   );

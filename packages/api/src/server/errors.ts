@@ -23,6 +23,8 @@ export interface ErrorFormatter {
   format(error: unknown): GraphQLFormattedError;
   /** Maps the errors of a graphql-ws `next` payload, leaving `data` alone. */
   formatResult(result: ExecutionResult): FormattedExecutionResult;
+  /** The `extensions.code` {@link format} would give, without logging (for metrics). */
+  codeOf(error: unknown): string;
 }
 
 export interface ErrorFormatterOptions {
@@ -52,6 +54,7 @@ export function createErrorFormatter(options: ErrorFormatterOptions): ErrorForma
   return {
     format,
     formatResult: (result) => (result.errors ? { ...result, errors: result.errors.map(format) } : result),
+    codeOf: (error) => classify(error, options.hideSchemaHints)?.code ?? 'INTERNAL_SERVER_ERROR',
   };
 }
 

@@ -1,10 +1,11 @@
 import type { Config } from '@coupons/config';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger as createObservabilityLogger } from '../observability/index.ts';
 
-/** The process logger: JSON lines at `LOG_LEVEL`, with credentials redacted. */
+/**
+ * The process logger at `LOG_LEVEL`: JSON lines with secrets redacted at any depth (see
+ * observability/logger.ts).
+ */
 export function createLogger(config: Pick<Config, 'LOG_LEVEL'>): Logger {
-  return pino({
-    level: config.LOG_LEVEL,
-    redact: ['req.headers.authorization', 'authorization', 'password', '*.password', 'token'],
-  });
+  return createObservabilityLogger({ level: config.LOG_LEVEL });
 }

@@ -79,6 +79,16 @@ describe('development/test server', () => {
     expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('/metrics (loopback) counts operations and errors by the code clients see', async () => {
+    await graphqlRequest(server, 'query MetricsProbe { me { id } }');
+    const res = await fetch(`${server.baseUrl}/metrics`);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toMatch(/coupons_graphql_requests_total\{operation="MetricsProbe",type="query"\} 1/);
+    expect(text).toMatch(/coupons_graphql_errors_total\{operation="MetricsProbe",code="UNAUTHENTICATED"\} 1/);
+    expect(text).toMatch(/coupons_db_pool_connections_total\{pool="main"\}/);
+  });
+
   describe('health', () => {
     it('/healthz says the process is up', async () => {
       const res = await fetch(`${server.baseUrl}/healthz`);
@@ -102,7 +112,7 @@ describe('development/test server', () => {
 describe('production server', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ env: { NODE_ENV: 'production' } });
+    server = await startTestServer({ env: { NODE_ENV: 'production', METRICS_TOKEN: 'metrics-token-0123456789' } });
   });
   afterAll(() => server?.close());
 
@@ -121,6 +131,12 @@ describe('production server', () => {
     const res = await graphqlRequest(server, '{ me { emial } }');
     expect(errorCode(res)).toBe('BAD_USER_INPUT');
     expect(res.errors![0].message).not.toMatch(/Did you mean/);
+  });
+
+  it('/metrics demands METRICS_TOKEN when it is set', async () => {
+    expect((await fetch(`${server.baseUrl}/metrics`)).status).toBe(401);
+    const res = await fetch(`${server.baseUrl}/metrics`, { headers: { authorization: 'Bearer metrics-token-0123456789' } });
+    expect(res.status).toBe(200);
   });
 
   it('masks unexpected errors: no stack, no SQL', async () => {

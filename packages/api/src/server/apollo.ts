@@ -1,0 +1,60 @@
+import type http from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import type { Config } from '@coupons/config';
+import type { GraphQLSchema } from 'graphql';
+import { type Metrics, metricsPlugin } from '../observability/index.ts';
+import type { RequestContext } from '../shared/request-context.ts';
+import type { ErrorFormatter } from './errors.ts';
+import { costLimitPlugin, limitValidationRules, type OperationLimits } from './limits.ts';
+
+/** How long `stop()` lets in-flight requests finish before closing their sockets. */
+const STOP_GRACE_MS = 10_000;
+
+export interface ApolloDeps {
+  schema: GraphQLSchema;
+  config: Config;
+  httpServer: http.Server;
+  /** Disposes graphql-ws (closes its sockets) when Apollo drains. */
+  disposeWebSockets: () => Promise<void>;
+  limits: OperationLimits;
+  errors: ErrorFormatter;
+  metrics: Metrics;
+}
+
+/**
+ * Apollo Server for `/graphql` over HTTP: CSRF prevention on, no batching, no persisted
+ * queries, never a stack trace; introspection per `GRAPHQL_INTROSPECTION` and the landing page
+ * only outside production; depth/alias limits as validation rules and the cost limit once the
+ * operation is known; every error through the one ErrorFormatter. `stop()` drains HTTP and
+ * graphql-ws together.
+ */
+export function createApolloServer(deps: ApolloDeps): ApolloServer<RequestContext> {
+  const { config, limits, errors } = deps;
+  return new ApolloServer<RequestContext>({
+    schema: deps.schema,
+    introspection: config.GRAPHQL_INTROSPECTION,
+    hideSchemaDetailsFromClientErrors: !config.GRAPHQL_INTROSPECTION,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    persistedQueries: false,
+    includeStacktraceInErrorResponses: false,
+    stopOnTerminationSignals: false,
+    nodeEnv: config.NODE_ENV,
+    parseOptions: { maxTokens: limits.maxTokens },
+    validationRules: limitValidationRules(limits),
+    formatError: (_formatted, error) => errors.format(error),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: deps.httpServer, stopGracePeriodMillis: STOP_GRACE_MS }),
+      { serverWillStart: async () => ({ drainServer: deps.disposeWebSockets }) },
+      costLimitPlugin(limits),
+      // Counts errors by the code the client will see (didEncounterErrors runs before formatError).
+      metricsPlugin<RequestContext>(deps.metrics, { errorCode: (error) => errors.codeOf(error) }),
+      config.GRAPHQL_INTROSPECTION && !config.isProduction
+        ? ApolloServerPluginLandingPageLocalDefault({ embed: true })
+        : ApolloServerPluginLandingPageDisabled(),
+    ],
+  });
+}
