@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, devices } from '@playwright/test';
@@ -14,7 +15,8 @@ export default defineConfig({
   testDir: path.join(here, 'tests'),
   outputDir: path.join(here, 'artifacts/test-results'),
   fullyParallel: true,
-  workers: process.env.E2E_WORKERS ? Number(process.env.E2E_WORKERS) : 3,
+  // Each worker drives up to three browser contexts against one API: no more workers than cores.
+  workers: process.env.E2E_WORKERS ? Number(process.env.E2E_WORKERS) : Math.max(1, Math.min(3, os.availableParallelism())),
   forbidOnly: Boolean(process.env.CI),
   retries: 0,
   // Generous: the suite shares CI machines with other jobs, and a loaded machine is slow, not broken.

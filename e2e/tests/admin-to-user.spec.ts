@@ -69,6 +69,10 @@ test('an admin sets up a campaign and a user locks and redeems a coupon from it'
   await page.getByRole('button', { name: 'Confirm: assign 2 coupons' }).click();
   await expect(page.getByTestId('distribution-assigned')).toHaveText('2');
   await saveScreenshot(page, 'pool-distribution-done');
+  // Members can leave the pool again (their coupons stay theirs).
+  await page.getByRole('button', { name: `Remove ${ben.email}` }).click();
+  await expect(page.getByTestId('member-count')).toHaveText('1 member');
+  await expect(page.getByRole('row', { name: new RegExp(ben.email) })).toHaveCount(0);
 
   // ── The user signs in, sees the coupon, locks it (countdown running) and redeems it ──
   const userContext = await browser.newContext();
