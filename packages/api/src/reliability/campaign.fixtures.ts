@@ -45,6 +45,8 @@ export interface BookOptions {
 export interface Campaign {
   bookId: string;
   codes: string[];
+  /** The upload's code job (null for a book without codes). */
+  jobId: string | null;
 }
 
 /** Codes unique to one campaign: `<prefix>-<i>` with a random upper-case prefix. */
@@ -79,18 +81,17 @@ export async function createCampaign(
   );
   if (!book.ok) throw new Error(`createBook failed: ${book.code} ${book.message}`);
   const codes = uniqueCodes(codeCount);
-  if (codes.length > 0) {
-    const upload = await call<{ inserted: number }>(
-      server,
-      'mutation ($bookId: ID!, $codes: [String!]) { uploadCodes(bookId: $bookId, codes: $codes) { inserted } }',
-      { bookId: book.data.id, codes },
-      admin.token,
-    );
-    if (!upload.ok || upload.data.inserted !== codes.length) {
-      throw new Error(`uploadCodes failed: ${JSON.stringify(upload)}`);
-    }
+  if (codes.length === 0) return { bookId: book.data.id, codes, jobId: null };
+  const upload = await call<{ inserted: number; jobId: string }>(
+    server,
+    'mutation ($bookId: ID!, $codes: [String!]) { uploadCodes(bookId: $bookId, codes: $codes) { inserted jobId } }',
+    { bookId: book.data.id, codes },
+    admin.token,
+  );
+  if (!upload.ok || upload.data.inserted !== codes.length) {
+    throw new Error(`uploadCodes failed: ${JSON.stringify(upload)}`);
   }
-  return { bookId: book.data.id, codes };
+  return { bookId: book.data.id, codes, jobId: upload.data.jobId };
 }
 
 /** Creates a pool through the API with these members; returns its id. */
