@@ -4,7 +4,7 @@ import { requireCaller, type Caller, type ServiceContext } from '../shared/conte
 import { DomainError, forbidden, notFound } from '../shared/errors.ts';
 import type { SqlClient } from '../shared/sql.ts';
 import { normaliseCode, optionalIdempotencyKey, requireUuid } from '../shared/validation.ts';
-import { type ClaimOutcome, claimCouponByCode, claimRandomCoupon, hasUnassignedCoupons } from './assign.sql.ts';
+import { type ClaimOutcome, claimCouponByCode, claimRandomCoupon } from './assign.sql.ts';
 import { type CouponRecord, type CouponRow, toCoupon } from './coupon.record.ts';
 import { reviveDates, runIdempotent } from './idempotency.ts';
 
@@ -90,8 +90,9 @@ async function claimRandomWithRetry(
     const outcome = await claimRandomCoupon(sql, { bookId, userId, actorId, now: ctx.clock.now() });
     const soldOut = outcome.bookFound && outcome.active && !outcome.picked;
     // SKIP LOCKED found nothing, but rows may only be locked by claimers that will fail (a limit)
-    // and release them: look again before saying SOLD_OUT.
-    if (soldOut && attempt < SOLD_OUT_RETRIES && (await hasUnassignedCoupons(sql, bookId))) {
+    // and release them: look again before saying SOLD_OUT. The claim itself says whether any
+    // unassigned row is left, so a book that is really sold out answers after one round trip.
+    if (soldOut && attempt < SOLD_OUT_RETRIES && outcome.unassignedLeft) {
       await sleep(2 + attempt * 5);
       continue;
     }

@@ -10,6 +10,12 @@ export interface ClaimOutcome {
   /** assignCoupon only: the coupon's state when we held its row lock. */
   couponState: string | null;
   picked: boolean;
+  /**
+   * Random claims that picked nothing: whether unassigned coupons still exist (as of the same
+   * statement's snapshot), i.e. ones that concurrent claimers hold locked and may yet release.
+   * Answered in the claim itself, so a SOLD_OUT costs one round trip, not two.
+   */
+  unassignedLeft: boolean;
   counted: boolean;
   eventId: string | null;
   coupon: CouponRow | null;
@@ -20,6 +26,7 @@ interface ClaimRow extends Partial<CouponRow> {
   active: boolean | null;
   coupon_state: string | null;
   picked: number;
+  unassigned_left: boolean | null;
   counted: number;
   event_id: string | null;
 }
@@ -95,7 +102,10 @@ export async function claimRandomCoupon(
     )
     SELECT (SELECT count(*) FROM bk)::int AS book_found, (SELECT active FROM bk) AS active,
            NULL::text AS coupon_state,
-           (SELECT count(*) FROM pick)::int AS picked, (SELECT count(*) FROM cnt)::int AS counted,
+           (SELECT count(*) FROM pick)::int AS picked,
+           (NOT EXISTS (SELECT 1 FROM pick) AND EXISTS (
+             SELECT 1 FROM coupon c WHERE c.book_id = ${bookIdSql} AND c.state = 'UNASSIGNED')) AS unassigned_left,
+           (SELECT count(*) FROM cnt)::int AS counted,
            (SELECT id FROM ev) AS event_id, upd.*
     FROM (SELECT 1) AS one LEFT JOIN upd ON true`);
   return toOutcome(rows[0]);
@@ -143,13 +153,6 @@ export async function claimCouponByCode(
   return toOutcome(rows[0]);
 }
 
-/** True when unassigned coupons exist that other transactions hold locked right now. */
-export async function hasUnassignedCoupons(sql: SqlClient, bookId: string): Promise<boolean> {
-  const rows = await sql.$queryRaw<Array<{ exists: boolean }>>(Prisma.sql`
-    SELECT EXISTS (SELECT 1 FROM coupon WHERE book_id = ${bookId}::uuid AND state = 'UNASSIGNED') AS exists`);
-  return rows[0]?.exists === true;
-}
-
 function toOutcome(row: ClaimRow | undefined): ClaimOutcome {
   if (!row) throw new Error('claim statement returned no row');
   return {
@@ -157,6 +160,7 @@ function toOutcome(row: ClaimRow | undefined): ClaimOutcome {
     active: row.active === true,
     couponState: row.coupon_state,
     picked: row.picked > 0,
+    unassignedLeft: row.unassigned_left === true,
     counted: row.counted > 0,
     eventId: row.event_id,
     coupon: row.id ? (row as CouponRow) : null,
