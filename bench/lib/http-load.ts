@@ -22,9 +22,12 @@ export interface GraphqlLoad {
   timeoutSeconds?: number;
 }
 
-/** A load summary, plus when (ms after the load started, connecting included) the last answer came. */
+/** A load summary, plus when the last answer came. */
 export interface GraphqlLoadResult extends LoadSummary {
+  /** ms from the start of the load (connecting included) to the last answer. */
   lastAnswerMs: number;
+  /** ms from the first request written (answer time minus its latency) to the last answer. */
+  firstSentToLastAnswerMs: number;
 }
 
 /**
@@ -39,6 +42,8 @@ export function runGraphqlLoad(load: GraphqlLoad): Promise<GraphqlLoadResult> {
   const errors: Record<string, number> = {};
   let ok = 0;
   let lastAnswer: bigint | null = null;
+  let firstSent = Number.POSITIVE_INFINITY;
+  let lastResponse = Number.NEGATIVE_INFINITY;
   const requests = load.steps.map((step) => ({
     method: 'POST' as const,
     path,
@@ -78,10 +83,17 @@ export function runGraphqlLoad(load: GraphqlLoad): Promise<GraphqlLoadResult> {
         if (error) return reject(error);
         const summary = summarize(latencies, elapsedMs(started), ok, errors);
         const last = lastAnswer === null ? Number.NaN : Number(lastAnswer - started) / 1e6;
-        resolve({ ...summary, lastAnswerMs: Math.round(last * 100) / 100 });
+        const span = lastResponse - firstSent;
+        resolve({ ...summary, lastAnswerMs: Math.round(last * 100) / 100, firstSentToLastAnswerMs: Math.round(span * 100) / 100 });
       },
     );
-    instance.on('response', (_client, _status, _bytes, responseTimeMs) => latencies.push(responseTimeMs));
+    instance.on('response', (_client, _status, _bytes, responseTimeMs) => {
+      latencies.push(responseTimeMs);
+      // autocannon times each request from its write: the write was responseTime ago.
+      const now = Number(process.hrtime.bigint() - started) / 1e6;
+      firstSent = Math.min(firstSent, now - responseTimeMs);
+      lastResponse = Math.max(lastResponse, now);
+    });
     instance.on('reqError', (error) => tally(errors, `client: ${(error as Error).message}`));
   });
 }

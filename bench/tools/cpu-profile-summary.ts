@@ -1,4 +1,4 @@
-// `pnpm exec tsx bench/tools/cpu-profile-summary.ts <file.cpuprofile> [top]`
+// `pnpm exec tsx bench/tools/cpu-profile-summary.ts <file.cpuprofile> [top] [fromSecond-toSecond]`
 // Where a V8 CPU profile (from `pnpm bench --profile`) spends its time: self time per function
 // and per package, and inclusive time of the project's own functions, so a finding can be
 // quoted without opening DevTools.
@@ -17,18 +17,28 @@ interface Profile {
   endTime: number;
 }
 
-const [file, topArg] = process.argv.slice(2);
-if (!file) throw new Error('usage: cpu-profile-summary.ts <file.cpuprofile> [top]');
+const [file, topArg, windowArg] = process.argv.slice(2);
+if (!file) throw new Error('usage: cpu-profile-summary.ts <file.cpuprofile> [top] [fromSecond-toSecond]');
 const top = Number(topArg ?? 25);
+// Optional time window (seconds since the profile started), e.g. the measured phase only.
+const [fromS, toS] = (windowArg ?? '0-1e9').split('-').map(Number);
 const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as Profile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const parent = new Map<number, number>();
 for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
 
-// Self time per node from the sample deltas (microseconds).
+// Self time per node from the sample deltas (microseconds), and how busy each second was.
 const self = new Map<number, number>();
+const busyPerSecond: number[] = [];
+let clock = 0;
 profile.samples.forEach((id, i) => {
-  self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  const delta = profile.timeDeltas[i] ?? 0;
+  clock += delta;
+  const second = Math.floor(clock / 1e6);
+  if (second < fromS || second >= toS) return;
+  self.set(id, (self.get(id) ?? 0) + delta);
+  const name = byId.get(id)?.callFrame.functionName;
+  if (name !== '(idle)') busyPerSecond[second] = (busyPerSecond[second] ?? 0) + delta;
 });
 const total = [...self.values()].reduce((a, b) => a + b, 0);
 
@@ -75,6 +85,7 @@ const print = (title: string, map: Map<string, number>) => {
   }
 };
 console.log(`${file}: ${(total / 1e6).toFixed(1)} s sampled`);
+console.log(`busy % per second: ${Array.from(busyPerSecond, (v) => Math.round((v ?? 0) / 1e4)).join(' ')}`);
 print('self time by package', selfByPackage);
 print('self time by function', selfByFunction);
 print('inclusive time of project functions', inclusiveOwn);
