@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { Config } from '@coupons/config';
 import {
@@ -11,10 +12,11 @@ import {
   systemClock,
 } from '@coupons/core';
 import type { Database } from '@coupons/db';
-import express from 'express';
+import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { mountExportRoutes } from '../codes/export.routes.ts';
 import { createMetrics, installMetrics, type Metrics, metricsHandler, requestIdOf, requestLogging } from '../observability/index.ts';
+import type { RequestContext } from '../shared/request-context.ts';
 import { createApolloServer } from './apollo.ts';
 import { type ContextDeps, createRequestContext } from './context.ts';
 import { createErrorFormatter } from './errors.ts';
@@ -91,18 +93,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     isProduction: config.isProduction,
     hideSchemaHints: !config.GRAPHQL_INTROSPECTION,
   });
-  // Live events: one LISTEN connection and one lock sweeper per process (events/ in core).
-  const listenUrl = config.DATABASE_LISTEN_URL ?? config.DATABASE_URL;
-  const live = listenUrl
-    ? createLiveEvents({
-        db,
-        listenUrl,
-        clock,
-        sweepIntervalMs: config.LOCK_SWEEP_INTERVAL_MS,
-        logger,
-        listenerName: options.listenerName,
-      })
-    : null;
+  const live = createLiveEventsFor(options, clock, logger);
   const contextDeps: ContextDeps = {
     config,
     db,
@@ -146,28 +137,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   });
   await apollo.start();
 
-  // Resolves the request id (echoed in X-Request-Id) and writes one access line per response.
-  app.use(requestLogging(logger));
-  app.use(corsMiddleware(config.CORS_ORIGINS));
-  healthRoutes(app, { db, readinessChecks, isStopping: () => stopping });
-  // Loopback only, or with `Authorization: Bearer <METRICS_TOKEN>` when that is set.
-  app.get('/metrics', metricsHandler(metrics, { token: config.METRICS_TOKEN }));
-  app.use(
-    GRAPHQL_PATH,
-    ...bodyMiddleware(),
-    rejectBatches,
-    expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        return createRequestContext(contextDeps, {
-          authorization: req.headers.authorization,
-          ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
-          requestId: requestIdOf(req),
-        });
-      },
-    }),
-  );
-  mountExportRoutes(app, contextDeps, logger);
-  app.use(httpErrorHandler(logger));
+  mountRoutes(app, { apollo, contextDeps, readinessChecks, isStopping: () => stopping, metrics, logger });
 
   let pruneTimer: NodeJS.Timeout | undefined;
   let stopped: Promise<void> | undefined;
@@ -217,4 +187,55 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       return stopped;
     },
   };
+}
+
+/** Live events: one LISTEN connection and one lock sweeper per process (events/ in core). */
+function createLiveEventsFor(options: ApiServerOptions, clock: Clock, logger: Logger): LiveEvents | null {
+  const { config, db } = options;
+  const listenUrl = config.DATABASE_LISTEN_URL ?? config.DATABASE_URL;
+  if (!listenUrl) return null;
+  return createLiveEvents({
+    db,
+    listenUrl,
+    clock,
+    sweepIntervalMs: config.LOCK_SWEEP_INTERVAL_MS,
+    logger,
+    listenerName: options.listenerName,
+  });
+}
+
+/** The HTTP routes, in order: access log and request id, CORS, probes, metrics, GraphQL, exports. */
+function mountRoutes(
+  app: Express,
+  deps: {
+    apollo: ApolloServer<RequestContext>;
+    contextDeps: ContextDeps;
+    readinessChecks: ReadinessCheck[];
+    isStopping: () => boolean;
+    metrics: Metrics;
+    logger: Logger;
+  },
+): void {
+  const { contextDeps, logger } = deps;
+  // Resolves the request id (echoed in X-Request-Id) and writes one access line per response.
+  app.use(requestLogging(logger));
+  app.use(corsMiddleware(contextDeps.config.CORS_ORIGINS));
+  healthRoutes(app, { db: contextDeps.db, readinessChecks: deps.readinessChecks, isStopping: deps.isStopping });
+  // Loopback only, or with `Authorization: Bearer <METRICS_TOKEN>` when that is set.
+  app.get('/metrics', metricsHandler(deps.metrics, { token: contextDeps.config.METRICS_TOKEN }));
+  app.use(
+    GRAPHQL_PATH,
+    ...bodyMiddleware(),
+    rejectBatches,
+    expressMiddleware(deps.apollo, {
+      context: async ({ req }) =>
+        createRequestContext(contextDeps, {
+          authorization: req.headers.authorization,
+          ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+          requestId: requestIdOf(req),
+        }),
+    }),
+  );
+  mountExportRoutes(app, contextDeps, logger);
+  app.use(httpErrorHandler(logger));
 }
