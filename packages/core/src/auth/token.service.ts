@@ -79,6 +79,7 @@ export function verifyAccessToken(settings: TokenSettings, token: string, clock:
   const claims = payload as Partial<AccessClaims>;
   if (
     typeof payload !== 'object' ||
+    typeof payload.exp !== 'number' || // jsonwebtoken accepts a token without `exp`: one that never expires
     typeof claims.sub !== 'string' ||
     typeof claims.email !== 'string' ||
     !ROLES.includes(claims.role as Role)
