@@ -78,11 +78,14 @@ async function main(): Promise<number> {
   log(`${options.quick ? 'quick' : 'full'} run: ${selected.map((s) => s.id).join(', ')}`);
   log('starting embedded PostgreSQL and migrating');
   database = await startBenchDatabase();
+  log(`   PostgreSQL ${database.serverVersion} ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const db = database;
 
   const startApi = async (name: string) => {
+    const started = Date.now();
     const api = await startApiProcess({ name, databaseUrl: db.url, poolSize: options.poolSize, cpuProfileDir: profileDir });
     apis.add(api);
+    log(`   ${name} ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return api;
   };
   const stopApi = async (api: ApiProcess) => {

@@ -21,6 +21,8 @@ export interface FanoutPlan {
   events: number;
   /** Start-to-start spacing of the claims. */
   gapMs: number;
+  /** Claims at that pace before measuring, once every subscriber has heard one. */
+  warmupEvents: number;
 }
 
 export interface FanoutResult {
@@ -43,8 +45,6 @@ export interface FanoutResult {
   connectMs: number;
   subscriptionErrors: string[];
 }
-
-const WARMUP_EVENTS = 20;
 
 /** Wall-clock ms with sub-ms resolution, comparable with the server's Date (same machine clock). */
 const wallNow = () => performance.timeOrigin + performance.now();
@@ -116,7 +116,7 @@ export async function measureFanout(plan: FanoutPlan): Promise<FanoutResult> {
     }
     if (heardAny.size < subscriberCount) throw new Error(`only ${heardAny.size}/${subscriberCount} subscribers received warm-up events`);
     // Then a stretch at the measured pace, so the fan-out path is compiled and warm.
-    for (let i = 0; i < WARMUP_EVENTS; i++) {
+    for (let i = 0; i < plan.warmupEvents; i++) {
       warmupCodes.add(await claim(plan));
       await sleep(plan.gapMs);
     }

@@ -9,9 +9,9 @@ const CONCURRENCY = 64;
 /** Sizes of assign-hot (assign-spread and assign-original-design reuse them: "same load"). */
 export function assignSizes(quick: boolean) {
   return {
-    codesPerBook: 100_000,
-    calls: quick ? 3_000 : 20_000,
-    warmupCalls: quick ? 300 : 1_000,
+    codesPerBook: quick ? 20_000 : 100_000,
+    calls: quick ? 1_500 : 20_000,
+    warmupCalls: quick ? 200 : 1_000,
     users: 1_000,
     concurrency: CONCURRENCY,
   };

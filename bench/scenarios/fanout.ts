@@ -10,7 +10,7 @@ import { bearerTokens } from '../lib/tokens.ts';
  * rather than the length of a queue (see `trend` in the results).
  */
 export function fanoutSizes(quick: boolean) {
-  return { subscribers: quick ? 300 : 1_000, events: quick ? 60 : 200, gapMs: 100 };
+  return { subscribers: quick ? 200 : 1_000, events: quick ? 40 : 200, gapMs: 100, warmupEvents: quick ? 10 : 20 };
 }
 
 /** Admin subscribers (they see every event of the book), one claimer, one book. */
@@ -55,6 +55,7 @@ export const fanout: Scenario = {
       bookId: setup.book,
       events: setup.size.events,
       gapMs: setup.size.gapMs,
+      warmupEvents: setup.size.warmupEvents,
     });
     return {
       summary: `p50 ${result.afterAt.p50Ms} ms, p99 ${result.afterAt.p99Ms} ms after the event's time (after the claim's answer: p99 ${result.afterResponse.p99Ms} ms)`,

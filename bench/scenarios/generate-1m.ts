@@ -27,7 +27,7 @@ export const generate1m: Scenario = {
   id: 'generate-1m',
   title: 'generateCodes of 1M codes through the API vs COPY of 1M pre-made codes into an identical table',
   async run(ctx: BenchContext) {
-    const count = ctx.quick ? 200_000 : 1_000_000;
+    const count = ctx.quick ? 100_000 : 1_000_000;
     const [admin] = await createUsers(ctx.pool, 1, 'ADMIN');
     const [token] = bearerTokens([admin]);
     const warmBook = await createBook(ctx.pool);

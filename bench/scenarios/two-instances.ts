@@ -19,6 +19,7 @@ export const twoInstances: Scenario = {
       bookId: setup.book,
       events: setup.size.events,
       gapMs: setup.size.gapMs,
+      warmupEvents: setup.size.warmupEvents,
     };
     ctx.log(`one process: ${setup.size.subscribers} subscribers, ${setup.size.events} events`);
     const single = await measureFanout({ ...plan, subscribeUrl: ctx.api().wsUrl, mutateUrl: ctx.api().url });
