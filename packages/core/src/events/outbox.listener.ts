@@ -140,8 +140,11 @@ export class OutboxListener {
       await client.end().catch(() => {});
       throw error;
     }
-    if (this.stopped) {
+    if (this.stopped || failed) {
+      // Stopped meanwhile, or the connection died between LISTEN and here (its error was ignored
+      // because it was not the current client yet): drop it; a failure goes back to the backoff.
       await client.end().catch(() => {});
+      if (failed && !this.stopped) throw new Error('The LISTEN connection closed while it was being set up');
       return;
     }
     this.client = client;
