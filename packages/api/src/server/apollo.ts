@@ -25,8 +25,8 @@ export interface ApolloDeps {
 }
 
 /**
- * Apollo Server for `/graphql` over HTTP: CSRF prevention on, no batching, no persisted
- * queries, never a stack trace; introspection per `GRAPHQL_INTROSPECTION` and the landing page
+ * Apollo Server for `/graphql` over HTTP: CSRF prevention on, no batching, automatic persisted
+ * queries (see below), never a stack trace; introspection per `GRAPHQL_INTROSPECTION` and the landing page
  * only outside production; depth/alias limits as validation rules and the cost limit once the
  * operation is known; every error through the one ErrorFormatter. `stop()` drains HTTP and
  * graphql-ws together.
@@ -39,7 +39,11 @@ export function createApolloServer(deps: ApolloDeps): ApolloServer<RequestContex
     hideSchemaDetailsFromClientErrors: !config.GRAPHQL_INTROSPECTION,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
-    persistedQueries: false,
+    // Automatic persisted queries in the server's default cache: an in-memory LRU bounded at
+    // 30 MiB, per instance. A hash is stored only after its query parsed, validated and passed
+    // the limits (Apollo registers it after didResolveOperation), so junk cannot fill the cache;
+    // a hash unknown to this instance costs the client one extra round trip, never a failure.
+    persistedQueries: {},
     includeStacktraceInErrorResponses: false,
     stopOnTerminationSignals: false,
     nodeEnv: config.NODE_ENV,

@@ -98,6 +98,19 @@ describe('error mapping', () => {
     expect(formatter.format(auth).extensions?.code).toBe('UNAUTHENTICATED');
   });
 
+  it('passes the persisted-query protocol codes through unchanged (clients act on them)', () => {
+    const { formatter, error } = setup(true);
+    for (const code of ['PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED']) {
+      const signal = new GraphQLError('PersistedQueryNotFound', { extensions: { code, http: { status: 200 } } });
+      expect(formatter.format(signal)).toEqual({ message: 'PersistedQueryNotFound', extensions: { code } });
+      expect(formatter.codeOf(signal)).toBe(code);
+    }
+    // Only as Apollo raises them (before execution): a resolver cannot smuggle the code out.
+    const fromResolver = new GraphQLError('x', { path: ['field'], extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } });
+    expect(formatter.format(fromResolver).extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+    expect(error).toHaveBeenCalledOnce();
+  });
+
   it('formats graphql-ws results, keeping data', () => {
     const { formatter } = setup();
     const result = formatter.formatResult({

@@ -15,6 +15,7 @@ import type { Logger } from 'pino';
  * - a PostgreSQL error we understand          → `translateDatabaseError` (23505 → BAD_USER_INPUT …)
  * - type-graphql argument validation          → BAD_USER_INPUT naming each field
  * - parse / validation / bad variables / limits (a GraphQLError raised before execution) → BAD_USER_INPUT
+ * - `PERSISTED_QUERY_NOT_FOUND` / `PERSISTED_QUERY_NOT_SUPPORTED` → unchanged (see {@link PROTOCOL_CODES})
  * - anything else                             → INTERNAL_SERVER_ERROR, generic message, logged;
  *                                               never a stack or SQL, in any environment
  */
@@ -39,6 +40,14 @@ export const INTERNAL_MESSAGE = 'Internal server error';
 
 const CONTRACT_CODES = new Set<string>(ERROR_CODES);
 
+/**
+ * Codes of the automatic persisted queries protocol, passed through with Apollo's own message
+ * (`PersistedQueryNotFound`). They are not contract errors but signals a client library acts on:
+ * Apollo Client's persisted-query link resends the full query on NOT_FOUND and stops hashing on
+ * NOT_SUPPORTED. Mapped to BAD_USER_INPUT, the link would give up instead of retrying.
+ */
+export const PROTOCOL_CODES: ReadonlySet<string> = new Set(['PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED']);
+
 export function createErrorFormatter(options: ErrorFormatterOptions): ErrorFormatter {
   const format = (error: unknown): GraphQLFormattedError => {
     const graphQLError = error instanceof GraphQLError ? error : undefined;
@@ -59,7 +68,7 @@ export function createErrorFormatter(options: ErrorFormatterOptions): ErrorForma
 }
 
 interface Classified {
-  code: ErrorCode;
+  code: ErrorCode | 'PERSISTED_QUERY_NOT_FOUND' | 'PERSISTED_QUERY_NOT_SUPPORTED';
   message: string;
   details?: Record<string, unknown>;
 }
@@ -70,6 +79,11 @@ function classify(error: unknown, hideSchemaHints: boolean): Classified | undefi
   const translated = translateDatabaseError(innermost(error));
   if (translated) return { code: translated.code, message: translated.message, details: translated.details };
   if (!(error instanceof GraphQLError)) return undefined;
+
+  const protocolCode = String(error.extensions?.code ?? '');
+  if (PROTOCOL_CODES.has(protocolCode) && !error.path) {
+    return { code: protocolCode as Classified['code'], message: error.message };
+  }
 
   const validation = argumentValidationMessage(error);
   if (validation) return { code: 'BAD_USER_INPUT', message: validation.message, details: { fields: validation.fields } };
