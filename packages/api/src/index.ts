@@ -1,7 +1,8 @@
 export { type ApiServer, type ApiServerOptions, createApiServer, GRAPHQL_PATH } from './server/api-server.ts';
 export { buildApiSchema, printApiSchema, rootFieldAccess } from './server/schema.ts';
 export { createErrorFormatter, type ErrorFormatter } from './server/errors.ts';
-export { MAX_BODY_BYTES, type ReadinessCheck } from './server/http.ts';
+export { MAX_BODY_BYTES } from './server/http.ts';
+export type { NamedReadinessCheck, ReadinessCheck, ReadinessReport } from './server/health.routes.ts';
 export { createLogger } from './server/logger.ts';
 export { type AccessRole, authChecker, Public } from './auth/access.decorators.ts';
 export type { RequestContext } from './shared/request-context.ts';

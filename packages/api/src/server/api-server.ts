@@ -10,8 +10,9 @@ import {
   pruneRateLimitBuckets,
   type ServiceContext,
   systemClock,
+  waitForRunningCodeJobs,
 } from '@coupons/core';
-import type { Database } from '@coupons/db';
+import { type Database, defaultMigrationPaths } from '@coupons/db';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { mountExportRoutes } from '../codes/export.routes.ts';
@@ -20,14 +21,8 @@ import type { RequestContext } from '../shared/request-context.ts';
 import { createApolloServer } from './apollo.ts';
 import { type ContextDeps, createRequestContext } from './context.ts';
 import { createErrorFormatter } from './errors.ts';
-import {
-  bodyMiddleware,
-  corsMiddleware,
-  healthRoutes,
-  httpErrorHandler,
-  type ReadinessCheck,
-  rejectBatches,
-} from './http.ts';
+import { healthRoutes, type ReadinessCheck, readMigrationNames } from './health.routes.ts';
+import { bodyMiddleware, corsMiddleware, httpErrorHandler, rejectBatches } from './http.ts';
 import { DEFAULT_MAX_ALIASES, DEFAULT_MAX_TOKENS, type OperationLimits } from './limits.ts';
 import { createLogger } from './logger.ts';
 import { buildApiSchema } from './schema.ts';
@@ -59,13 +54,16 @@ export interface ApiServer {
   readonly url: string;
   /** `ws://127.0.0.1:<port>/graphql` once started (throws before). */
   readonly wsUrl: string;
-  /** `/readyz` runs these after `SELECT 1`; push more (e.g. "listener connected"). */
+  /** `/readyz` runs these beside its own (shutdown, database, migrations); push more, ideally named. */
   readinessChecks: ReadinessCheck[];
   /** Live events (LISTEN connection, bus, lock sweeper); null without a database URL to listen on. */
   live: LiveEvents | null;
   /** Listens on `port` (default `config.API_PORT`; 0 = any free port) at `config.API_HOST`. */
   start(port?: number): Promise<void>;
-  /** Stops taking requests, lets in-flight ones finish, closes WebSockets. Idempotent. */
+  /**
+   * Stops taking requests, lets in-flight ones finish, closes WebSockets, waits for background
+   * code jobs, then releases the live-event connection. Idempotent. Close `db` after it.
+   */
   stop(): Promise<void>;
 }
 
@@ -102,7 +100,10 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     live: live ?? undefined,
   };
   const readinessChecks: ReadinessCheck[] = [];
-  if (live) readinessChecks.push(async () => (live.isReady() ? null : 'live-event listener not connected'));
+  if (live) {
+    readinessChecks.push({ name: 'liveEvents', run: async () => (live.isReady() ? null : 'live-event listener not connected') });
+  }
+  const migrationNames = await readMigrationNames(defaultMigrationPaths.migrationsDir);
   let stopping = false;
 
   const app = express();
@@ -137,7 +138,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   });
   await apollo.start();
 
-  mountRoutes(app, { apollo, contextDeps, readinessChecks, isStopping: () => stopping, metrics, logger });
+  mountRoutes(app, { apollo, contextDeps, migrationNames, readinessChecks, isStopping: () => stopping, metrics, logger });
 
   let pruneTimer: NodeJS.Timeout | undefined;
   let stopped: Promise<void> | undefined;
@@ -181,6 +182,9 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
         // Drains HTTP (in-flight requests finish, idle keep-alive sockets close) and disposes
         // graphql-ws (sockets closed with 1001 Going Away).
         await apollo.stop();
+        // Code jobs started with waitForCompletion: false outlive their request: let them commit
+        // their last chunk before the caller closes the database (they announce through `live`).
+        await waitForRunningCodeJobs();
         // After the sockets: flushes pending NOTIFYs, releases the LISTEN connection, stops the sweeper.
         await live?.stop();
       })();
@@ -210,6 +214,7 @@ function mountRoutes(
   deps: {
     apollo: ApolloServer<RequestContext>;
     contextDeps: ContextDeps;
+    migrationNames: readonly string[];
     readinessChecks: ReadinessCheck[];
     isStopping: () => boolean;
     metrics: Metrics;
@@ -220,7 +225,8 @@ function mountRoutes(
   // Resolves the request id (echoed in X-Request-Id) and writes one access line per response.
   app.use(requestLogging(logger));
   app.use(corsMiddleware(contextDeps.config.CORS_ORIGINS));
-  healthRoutes(app, { db: contextDeps.db, readinessChecks: deps.readinessChecks, isStopping: deps.isStopping });
+  const { migrationNames, readinessChecks, isStopping } = deps;
+  healthRoutes(app, { db: contextDeps.db, migrationNames, readinessChecks, isStopping });
   // Loopback only, or with `Authorization: Bearer <METRICS_TOKEN>` when that is set.
   app.get('/metrics', metricsHandler(deps.metrics, { token: contextDeps.config.METRICS_TOKEN }));
   app.use(

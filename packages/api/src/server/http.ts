@@ -1,5 +1,4 @@
-import type { Database } from '@coupons/db';
-import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { INTERNAL_MESSAGE } from './errors.ts';
 
@@ -10,9 +9,6 @@ import { INTERNAL_MESSAGE } from './errors.ts';
  * split the upload.
  */
 export const MAX_BODY_BYTES = 20 * 1024 * 1024;
-
-/** A readiness probe: `null` when ready, else the reason (shown by `/readyz`). */
-export type ReadinessCheck = () => Promise<string | null>;
 
 /** A GraphQL-shaped error body, so clients handle HTTP-level refusals like any other error. */
 function sendError(res: express.Response, status: number, code: string, message: string, details: object = {}) {
@@ -80,41 +76,4 @@ export function httpErrorHandler(logger: Logger): ErrorRequestHandler {
     logger.error({ err: error }, 'Unexpected HTTP error');
     sendError(res, 500, 'INTERNAL_SERVER_ERROR', INTERNAL_MESSAGE);
   };
-}
-
-/**
- * `/healthz`: the process is up (liveness). `/readyz`: the database answers `SELECT 1` and every
- * extra check passes (readiness: take the instance out of rotation otherwise, and while it drains).
- */
-export function healthRoutes(
-  app: Express,
-  deps: { db: Database; readinessChecks: ReadinessCheck[]; isStopping: () => boolean },
-): void {
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  app.get('/readyz', async (_req, res) => {
-    const checks: ReadinessCheck[] = [
-      async () => (deps.isStopping() ? 'shutting down' : null),
-      () => databaseCheck(deps.db),
-      ...deps.readinessChecks,
-    ];
-    const results = await Promise.all(checks.map((check) => check().catch((e: Error) => `check failed: ${e.message}`)));
-    const problems = results.filter((r): r is string => r !== null);
-    res.status(problems.length ? 503 : 200).json(problems.length ? { status: 'unavailable', problems } : { status: 'ok' });
-  });
-}
-
-async function databaseCheck(db: Database): Promise<string | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<string>((resolve) => {
-    timer = setTimeout(() => resolve('database: no answer within 2 s'), 2000);
-  });
-  try {
-    return await Promise.race([db.prisma.$queryRaw`SELECT 1`.then(() => null), timeout]);
-  } catch {
-    return 'database: unreachable';
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -29,7 +29,7 @@ async function post(body: object) {
 
 async function get(params: Record<string, object | string>, headers: Record<string, string> = {}) {
   const search = new URLSearchParams(
-    Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+    Object.entries(params).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
   );
   const response = await fetch(`${server.url}?${search}`, { headers: { authorization: `Bearer ${token}`, ...headers } });
   return { status: response.status, body: (await response.json()) as any };

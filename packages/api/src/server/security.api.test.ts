@@ -102,7 +102,7 @@ describe('development/test server', () => {
       server.server.readinessChecks.push(async () => (listenerUp ? null : 'event listener: not connected'));
       const notReady = await fetch(`${server.baseUrl}/readyz`);
       expect(notReady.status).toBe(503);
-      expect(await notReady.json()).toEqual({ status: 'unavailable', problems: ['event listener: not connected'] });
+      expect(await notReady.json()).toMatchObject({ status: 'unavailable', problems: ['event listener: not connected'] });
       listenerUp = true;
       expect((await fetch(`${server.baseUrl}/readyz`)).status).toBe(200);
     });
