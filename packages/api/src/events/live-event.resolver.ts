@@ -1,6 +1,7 @@
 import {
   type BookStats as BookStatsRecord,
   type CodeJobProgress as CodeJobProgressRecord,
+  eventForCaller,
   type LiveCouponEvent,
   type LiveEvents,
   type RedemptionRecord,
@@ -28,7 +29,8 @@ const service = (context: unknown) => (context as RequestContext).service;
  * The `Subscription` root. Each field's `subscribe` validates its arguments and checks access
  * once, before anything is sent (errors come back as one `next` with errors, then `complete`);
  * per-event visibility lives in the core filters (see core `events/live-subscriptions.ts`).
- * The per-event resolvers only stamp `serverTime`.
+ * The per-event resolvers only stamp `serverTime` (and hide other people's accounts as actors
+ * from a USER).
  */
 @Resolver()
 export class LiveEventResolver {
@@ -45,7 +47,9 @@ export class LiveEventResolver {
     @Arg('code', () => String, { nullable: true }) _code: string | null,
     @Ctx() ctx: RequestContext,
   ): CouponEvent {
-    return { ...event, serverTime: ctx.service.clock.now() };
+    const caller = ctx.service.caller;
+    const visible = caller ? eventForCaller(caller, event) : event;
+    return { ...visible, serverTime: ctx.service.clock.now() };
   }
 
   @Authorized()

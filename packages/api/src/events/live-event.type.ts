@@ -46,7 +46,10 @@ export class CouponEvent {
   })
   coupon!: CouponRecord | null;
 
-  @Field(() => User, { nullable: true, description: 'Who caused it; null for the lock sweeper and system jobs.' })
+  @Field(() => User, {
+    nullable: true,
+    description: 'Who caused it; null for the lock sweeper and system jobs, and for a USER when it was someone else.',
+  })
   actor!: EventActor | null;
 
   @Field(() => Redemption, { nullable: true, description: 'For REDEEMED and REVERSED.' })

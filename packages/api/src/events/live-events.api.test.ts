@@ -93,9 +93,10 @@ describe('couponEvents', () => {
   });
 
   it('never gives a USER another user’s events, even in a burst of mixed events', async () => {
-    const { bookId, codes } = await createBookWithCodes(server, admin.token, 40);
+    const { bookId, codes } = await createBookWithCodes(server, admin.token, 41);
     const aliceCodes = codes.slice(0, 20);
-    const bobCodes = codes.slice(20);
+    const bobCodes = codes.slice(20, 40);
+    const giftCode = codes[40] as string; // assigned to Alice by the admin during the burst
     for (const code of aliceCodes) await mutate(server, admin.token, ASSIGN, { code, userId: alice.user.id });
     for (const code of bobCodes) await mutate(server, admin.token, ASSIGN, { code, userId: bob.user.id });
     await settled(server.server);
@@ -117,16 +118,22 @@ describe('couponEvents', () => {
       ...aliceCodes.map((code) => cycle(alice, code)()),
       ...bobCodes.map((code) => cycle(bob, code)()),
       uploadCodes(server, admin.token, bookId, 5), // a CREATED_BULK nobody but admins may see
+      mutate(server, admin.token, ASSIGN, { code: giftCode, userId: alice.user.id }),
       mutate(server, bob.token, REDEEM, { code: bobCodes[1] }).catch(() => {}), // not locked yet, or redeemed
     ]);
     await settled(server.server);
-    await waitFor(() => adminAll.values.length >= 121, 'admin events');
+    await waitFor(() => adminAll.values.length >= 122, 'admin events');
     await settled(server.server);
 
     const adminEvents = events(adminAll.values);
     const ofUser = (id: string) => adminEvents.filter((e) => e.coupon?.assignedUserId === id && e.type !== 'CREATED_BULK');
-    expect(events(aliceAll.values)).toHaveLength(60);
+    expect(events(aliceAll.values)).toHaveLength(61);
     expect(events(aliceAll.values).every((e) => e.coupon.assignedUserId === alice.user.id)).toBe(true);
+    // Her own transitions name her; nobody else's account (the admin's) is shown to her as an actor.
+    const gift = events(aliceAll.values).find((e) => e.coupon.code === giftCode);
+    expect(gift).toMatchObject({ type: 'ASSIGNED', actor: null });
+    expect(events(aliceAll.values).filter((e) => e !== gift).every((e) => e.actor?.id === alice.user.id)).toBe(true);
+    expect(events(adminAll.values).find((e) => e.coupon?.code === giftCode)?.actor?.id).toBe(admin.user.id);
     expect(events(aliceBook.values).map((e) => e.id)).toEqual(events(aliceAll.values).map((e) => e.id));
     expect(aliceOnBobsCode.values).toEqual([]);
     expect(events(bobAll.values).map((e) => e.id)).toEqual(ofUser(bob.user.id).map((e) => e.id));

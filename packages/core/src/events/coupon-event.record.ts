@@ -40,3 +40,12 @@ export interface EventActor {
 export function canSeeEvent(caller: { userId: string; role: string }, event: Pick<LiveCouponEvent, 'userId'>): boolean {
   return caller.role === 'ADMIN' || (event.userId !== null && event.userId === caller.userId);
 }
+
+/**
+ * The event as `caller` may see it. A USER sees who acted only when it was themselves: an
+ * admin's or another user's account (email) is not theirs to learn from a coupon event.
+ */
+export function eventForCaller(caller: { userId: string; role: string }, event: LiveCouponEvent): LiveCouponEvent {
+  if (caller.role === 'ADMIN' || event.actor === null || event.actor.id === caller.userId) return event;
+  return { ...event, actor: null };
+}
