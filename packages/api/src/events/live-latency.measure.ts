@@ -39,7 +39,10 @@ export async function measureDeliveryLatency(args: {
   userId: string;
   subscribers: number;
   events: number;
+  /** Mutations in flight at once (a burst: as fast as the API takes them). */
   concurrency: number;
+  /** Instead of a burst: start one mutation every `gapMs` (a steady rate). */
+  gapMs?: number;
 }): Promise<LatencyReport> {
   const warmups = 50;
   const { bookId, codes } = await createBookWithCodes(args.local, args.adminToken, args.events + warmups);
@@ -60,11 +63,20 @@ export async function measureDeliveryLatency(args: {
     }
     if (!subs.every(({ sub }) => sub.values.length > 0)) throw new Error('Not every subscriber received a warm-up event');
     let next = warmups;
-    await Promise.all(
-      Array.from({ length: args.concurrency }, async () => {
-        while (next < codes.length) await assign(codes[next++] as string);
-      }),
-    );
+    if (args.gapMs) {
+      const pending: Array<Promise<unknown>> = [];
+      for (; next < codes.length; next++) {
+        pending.push(assign(codes[next] as string));
+        await new Promise((resolve) => setTimeout(resolve, args.gapMs));
+      }
+      await Promise.all(pending);
+    } else {
+      await Promise.all(
+        Array.from({ length: args.concurrency }, async () => {
+          while (next < codes.length) await assign(codes[next++] as string);
+        }),
+      );
+    }
     const count = (sub: (typeof subs)[number]['sub']) =>
       sub.values.filter((v) => measured.has(v.data?.couponEvents.coupon.code as string)).length;
     await waitFor(() => subs.every(({ sub }) => count(sub) >= args.events), 'every delivery', 60_000);
