@@ -1,3 +1,5 @@
+import { requireJsonDepth } from '@coupons/core';
+import { GraphQLScalarType } from 'graphql';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 
 /**
@@ -6,5 +8,23 @@ import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
  */
 export const DateTimeScalar = DateTimeResolver;
 
-/** `JSON`: any JSON value (book metadata, redemption metadata). Use `@Field(() => JSONScalar)`. */
-export const JSONScalar = JSONResolver;
+const json = JSONResolver.toConfig();
+
+/**
+ * `JSON`: any JSON value (book metadata, redemption metadata). Use `@Field(() => JSONScalar)`.
+ * Values nesting deeper than core's JSON_MAX_DEPTH are refused while the variables are coerced
+ * (BAD_USER_INPUT), before type-graphql and the services walk them recursively: a few thousand
+ * levels would overflow the stack there (INTERNAL_SERVER_ERROR).
+ */
+export const JSONScalar = new GraphQLScalarType({
+  ...json,
+  parseValue(value) {
+    requireJsonDepth('JSON', value);
+    return json.parseValue ? json.parseValue(value) : value;
+  },
+  parseLiteral(ast, variables) {
+    const value = json.parseLiteral ? json.parseLiteral(ast, variables) : undefined;
+    requireJsonDepth('JSON', value);
+    return value;
+  },
+});

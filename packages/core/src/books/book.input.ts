@@ -1,4 +1,5 @@
 import { badInput } from '../shared/errors.ts';
+import { requireJsonDepth } from '../shared/validation.ts';
 import type { BookRecord, DiscountType } from './book.model.ts';
 
 /** What `createBook` accepts. Omitted optional fields take the documented defaults. */
@@ -131,6 +132,7 @@ function checkMetadata(value: unknown): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw badInput('metadata', 'must be a JSON object');
   }
+  requireJsonDepth('metadata', value);
   const json = JSON.stringify(value);
   // PostgreSQL's jsonb cannot store U+0000; say so instead of failing in the database.
   if (json.includes('\\u0000')) throw badInput('metadata', 'must not contain NUL characters');

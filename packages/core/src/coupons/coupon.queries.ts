@@ -64,7 +64,7 @@ async function listCoupons(ctx: ServiceContext, scope: Prisma.Sql, args: CouponL
   const now = ctx.clock.now();
   if (args.state && !STATES.includes(args.state)) throw badInput('state', 'is not a coupon state');
   const stateFilter = args.state ? Prisma.sql`AND ${effectiveStateSql(now)} = ${args.state}` : Prisma.empty;
-  const after = args.after ? Prisma.sql`AND c.id < ${BigInt(decodeCursor(args.after, ['string'])[0] as string)}` : Prisma.empty;
+  const after = args.after ? Prisma.sql`AND c.id < ${couponCursorId(args.after)}` : Prisma.empty;
   const [rows, [count]] = await Promise.all([
     ctx.db.prisma.$queryRaw<CouponRow[]>(Prisma.sql`
       SELECT ${effectiveCouponColumns(now)} FROM coupon c
@@ -74,6 +74,13 @@ async function listCoupons(ctx: ServiceContext, scope: Prisma.Sql, args: CouponL
       SELECT count(*)::int AS n FROM coupon c WHERE ${scope} ${stateFilter}`),
   ]);
   return toPage(rows.map(toCoupon), limit, count?.n ?? 0, (c) => encodeCursor([c.id]));
+}
+
+/** The coupon id inside a `myCoupons` cursor; anything else is BAD_USER_INPUT on `after`. */
+function couponCursorId(after: string): bigint {
+  const [id] = decodeCursor(after, ['string']) as [string];
+  if (!/^[1-9]\d{0,17}$/.test(id)) throw badInput('after', 'is not a valid cursor');
+  return BigInt(id);
 }
 
 /**

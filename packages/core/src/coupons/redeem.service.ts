@@ -2,7 +2,7 @@ import { announceCommitted } from '../events/announcer.ts';
 import { requireCaller, type ServiceContext } from '../shared/context.ts';
 import { badInput, DomainError, forbidden, notFound } from '../shared/errors.ts';
 import type { SqlClient } from '../shared/sql.ts';
-import { normaliseCode, optionalIdempotencyKey, requireUuid } from '../shared/validation.ts';
+import { normaliseCode, optionalIdempotencyKey, requireJsonDepth, requireUuid } from '../shared/validation.ts';
 import { type RedemptionRecord, toRedemption } from './coupon.record.ts';
 import { reviveDates, runIdempotent } from './idempotency.ts';
 import type { TransitionOutcome } from './lock.sql.ts';
@@ -96,6 +96,7 @@ async function redeemRefusal(sql: SqlClient, outcome: TransitionOutcome, userId:
 function checkMetadata(metadata: unknown): unknown {
   if (metadata === undefined || metadata === null) return null;
   if (typeof metadata !== 'object' || Array.isArray(metadata)) throw badInput('metadata', 'must be a JSON object');
+  requireJsonDepth('metadata', metadata);
   const size = Buffer.byteLength(JSON.stringify(metadata));
   if (size > MAX_METADATA_BYTES) throw badInput('metadata', `must be at most ${MAX_METADATA_BYTES} bytes of JSON`);
   if (JSON.stringify(metadata).includes('\\u0000')) throw badInput('metadata', 'must not contain NUL characters');

@@ -25,3 +25,21 @@ export function optionalIdempotencyKey(value: string | null | undefined): string
   }
   return value;
 }
+
+/** How deep a JSON argument (metadata) may nest: plenty for real metadata, far from any stack limit. */
+export const JSON_MAX_DEPTH = 32;
+
+/**
+ * BAD_USER_INPUT naming `field` when a JSON value nests deeper than `maxDepth` objects/arrays.
+ * Iterative on purpose: every recursive walk after it (JSON.stringify, Prisma's serializer)
+ * would overflow the stack on a value a few thousand levels deep.
+ */
+export function requireJsonDepth(field: string, value: unknown, maxDepth = JSON_MAX_DEPTH): void {
+  const pending: Array<[unknown, number]> = [[value, 0]];
+  while (pending.length > 0) {
+    const [current, depth] = pending.pop() as [unknown, number];
+    if (current === null || typeof current !== 'object') continue;
+    if (depth >= maxDepth) throw badInput(field, `must nest at most ${maxDepth} levels of objects and arrays`);
+    for (const child of Object.values(current)) pending.push([child, depth + 1]);
+  }
+}
