@@ -21,6 +21,10 @@ export const twoInstances: Scenario = {
       gapMs: setup.size.gapMs,
       warmupEvents: setup.size.warmupEvents,
     };
+    // The second process is fresh while the first has served every scenario so far: one untimed
+    // round on it first, so both are measured warm (compiled fan-out path, grown heap).
+    ctx.log('warming the second process with an untimed round');
+    await measureFanout({ ...plan, events: setup.size.warmupEvents, subscribeUrl: second.wsUrl, mutateUrl: ctx.api().url });
     ctx.log(`one process: ${setup.size.subscribers} subscribers, ${setup.size.events} events`);
     const single = await measureFanout({ ...plan, subscribeUrl: ctx.api().wsUrl, mutateUrl: ctx.api().url });
     ctx.log('two processes: claims on the first, subscribers on the second');
