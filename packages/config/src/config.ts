@@ -47,6 +47,8 @@ const envSchema = z.object({
   LOGIN_RATE_LIMIT: positiveInt.default(10),
   LOGIN_RATE_WINDOW_SECONDS: positiveInt.default(60),
   MUTATION_RATE_LIMIT: positiveInt.default(600),
+  /** Per client address; unset = MUTATION_RATE_LIMIT. Raise it for servers calling for many users. */
+  MUTATION_IP_RATE_LIMIT: positiveInt.optional(),
   MUTATION_RATE_WINDOW_SECONDS: positiveInt.default(60),
   MAX_QUERY_DEPTH: positiveInt.default(10),
   MAX_QUERY_COST: positiveInt.default(5000),

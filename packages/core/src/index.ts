@@ -9,6 +9,7 @@ export * from './invariants/invariants.ts';
 export * from './auth/access.ts';
 export * from './auth/auth.service.ts';
 export * from './auth/rate-limit.service.ts';
+export * from './auth/rate-limit.batched.ts';
 export * from './auth/token.service.ts';
 export * from './users/email.ts';
 export * from './users/user.model.ts';

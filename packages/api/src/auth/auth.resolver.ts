@@ -14,7 +14,7 @@ export class AuthResolver {
     @Arg('password', () => String, { description: '8 to 128 characters.' }) password: string,
     @Ctx() ctx: RequestContext,
   ): Promise<AuthPayload> {
-    return register(ctx.service, { email, password }, authSettings(ctx.config));
+    return register(ctx.service, { email, password, ip: ctx.ip }, authSettings(ctx.config));
   }
 
   @Public()

@@ -16,3 +16,5 @@ export {
 } from './metrics.ts';
 export { defaultErrorCode, metricsPlugin, type MetricsPluginOptions } from './metrics.plugin.ts';
 export { isLoopbackAddress, metricsHandler, type MetricsHandlerOptions } from './metrics.endpoint.ts';
+export { instrumentLiveEvents } from './live-events.metrics.ts';
+export { type SubscriptionTracker, subscriptionTracker } from './subscriptions.metrics.ts';

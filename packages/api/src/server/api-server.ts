@@ -16,15 +16,25 @@ import { type Database, defaultMigrationPaths } from '@coupons/db';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { mountExportRoutes } from '../codes/export.routes.ts';
-import { createMetrics, installMetrics, type Metrics, metricsHandler, requestIdOf, requestLogging } from '../observability/index.ts';
+import {
+  createMetrics,
+  installMetrics,
+  instrumentLiveEvents,
+  type Metrics,
+  metricsHandler,
+  requestIdOf,
+  requestLogging,
+} from '../observability/index.ts';
 import type { RequestContext } from '../shared/request-context.ts';
 import { createApolloServer } from './apollo.ts';
+import { TRUSTED_PROXIES } from './client-address.ts';
 import { type ContextDeps, createRequestContext } from './context.ts';
 import { createErrorFormatter } from './errors.ts';
 import { healthRoutes, type ReadinessCheck, readMigrationNames } from './health.routes.ts';
 import { bodyMiddleware, corsMiddleware, httpErrorHandler, rejectBatches } from './http.ts';
 import { DEFAULT_MAX_ALIASES, DEFAULT_MAX_TOKENS, type OperationLimits } from './limits.ts';
 import { createLogger } from './logger.ts';
+import { createMutationRateLimits, limitMutations } from './mutation-rate-limit.ts';
 import { buildApiSchema } from './schema.ts';
 import { startWebSocketServer } from './websocket.ts';
 
@@ -80,6 +90,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   installMetrics(metrics);
   metrics.observePool(db.pool, 'main');
   const schema = await buildApiSchema();
+  limitMutations(schema);
   const limits: OperationLimits = {
     maxDepth: config.MAX_QUERY_DEPTH,
     maxCost: config.MAX_QUERY_COST,
@@ -92,12 +103,15 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     hideSchemaHints: !config.GRAPHQL_INTROSPECTION,
   });
   const live = createLiveEventsFor(options, clock, logger);
+  if (live) instrumentLiveEvents(live, metrics, clock);
+  const rateLimits = createMutationRateLimits({ config, db, clock, logger });
   const contextDeps: ContextDeps = {
     config,
     db,
     clock,
     serviceExtras: { ...(live ? { events: live.announcer } : {}), ...options.serviceExtras },
     live: live ?? undefined,
+    rateLimits,
   };
   const readinessChecks: ReadinessCheck[] = [];
   if (live) {
@@ -110,7 +124,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   app.disable('x-powered-by');
   // Behind a load balancer on a private network, the client address comes from X-Forwarded-For
   // (the login rate limit is per address); a public peer cannot spoof it.
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.set('trust proxy', TRUSTED_PROXIES);
   const httpServer = http.createServer(app);
   // Longer than a load balancer's idle timeout (60 s is common), so the balancer, not us, closes
   // idle keep-alive connections: otherwise it may reuse one we just closed (a 502 / ECONNRESET).
@@ -125,6 +139,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     errors,
     limits,
     introspection: config.GRAPHQL_INTROSPECTION,
+    metrics,
   });
 
   const apollo = createApolloServer({
@@ -185,6 +200,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
         // Code jobs started with waitForCompletion: false outlive their request: let them commit
         // their last chunk before the caller closes the database (they announce through `live`).
         await waitForRunningCodeJobs();
+        await rateLimits.close();
         // After the sockets: flushes pending NOTIFYs, releases the LISTEN connection, stops the sweeper.
         await live?.stop();
       })();

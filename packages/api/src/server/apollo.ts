@@ -9,6 +9,7 @@ import { type Metrics, metricsPlugin } from '../observability/index.ts';
 import type { RequestContext } from '../shared/request-context.ts';
 import type { ErrorFormatter } from './errors.ts';
 import { costLimitPlugin, limitValidationRules, type OperationLimits } from './limits.ts';
+import { retryAfterHeaderPlugin } from './mutation-rate-limit.ts';
 
 /** How long `stop()` lets in-flight requests finish before closing their sockets. */
 const STOP_GRACE_MS = 10_000;
@@ -54,6 +55,7 @@ export function createApolloServer(deps: ApolloDeps): ApolloServer<RequestContex
       ApolloServerPluginDrainHttpServer({ httpServer: deps.httpServer, stopGracePeriodMillis: STOP_GRACE_MS }),
       { serverWillStart: async () => ({ drainServer: deps.disposeWebSockets }) },
       costLimitPlugin(limits),
+      retryAfterHeaderPlugin(),
       // Counts errors by the code the client will see (didEncounterErrors runs before formatError).
       metricsPlugin<RequestContext>(deps.metrics, { errorCode: (error) => errors.codeOf(error) }),
       config.GRAPHQL_INTROSPECTION && !config.isProduction

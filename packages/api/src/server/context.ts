@@ -14,6 +14,7 @@ import type { Database } from '@coupons/db';
 import { tokenSettings } from '../auth/auth.settings.ts';
 import { createLoaders } from '../shared/loaders.ts';
 import type { RequestContext } from '../shared/request-context.ts';
+import type { MutationRateLimits } from './mutation-rate-limit.ts';
 
 /** What the server knows once, and every request context is built from. */
 export interface ContextDeps {
@@ -24,6 +25,8 @@ export interface ContextDeps {
   serviceExtras?: Partial<ServiceContext>;
   /** The process's live events, handed to subscription resolvers. */
   live?: LiveEvents;
+  /** The process's mutation rate limit (server/mutation-rate-limit.ts). */
+  rateLimits?: MutationRateLimits;
 }
 
 /** The per-request inputs: the raw Authorization value, the client address, a request id. */
@@ -42,7 +45,16 @@ export function createRequestContext(deps: ContextDeps, input: ContextInput): Re
   const { caller, authError } = authenticate(deps, input.authorization);
   const requestId = sanitizeRequestId(input.requestId) ?? randomUUID();
   const service: ServiceContext = { ...deps.serviceExtras, db: deps.db, caller, clock: deps.clock, requestId };
-  return { service, loaders: createLoaders(service), requestId, ip: input.ip, authError, config: deps.config, live: deps.live };
+  return {
+    service,
+    loaders: createLoaders(service),
+    requestId,
+    ip: input.ip,
+    authError,
+    config: deps.config,
+    live: deps.live,
+    rateLimits: deps.rateLimits,
+  };
 }
 
 /** Verifies a bearer value against the config and clock; never throws for a bad token. */

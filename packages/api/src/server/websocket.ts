@@ -15,8 +15,10 @@ import { WebSocketServer } from 'ws';
 import { type AccessRole, assertAccess } from '../auth/access.decorators.ts';
 import { createSharedSubscribe } from '../events/shared-execution.ts';
 import { admitSocket } from '../events/socket-auth.ts';
+import { type Metrics, subscriptionTracker } from '../observability/index.ts';
 import { clearLoaders } from '../shared/loaders.ts';
 import type { RequestContext } from '../shared/request-context.ts';
+import { clientAddress } from './client-address.ts';
 import { type ContextDeps, createRequestContext } from './context.ts';
 import type { ErrorFormatter } from './errors.ts';
 import { checkOperationCost, limitValidationRules, type OperationLimits } from './limits.ts';
@@ -30,6 +32,8 @@ export interface WebSocketDeps {
   errors: ErrorFormatter;
   limits: OperationLimits;
   introspection: boolean;
+  /** Open subscriptions are counted here (`coupons_subscriptions_open`). */
+  metrics?: Metrics;
 }
 
 /** What graphql-ws keeps per socket: the `connectionParams.authorization` accepted at init. */
@@ -60,13 +64,14 @@ export function startWebSocketServer(deps: WebSocketDeps): { dispose(): Promise<
     ...(deps.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
   ];
   const access = new Map(rootFieldAccess().map((f) => [`${f.operation}.${f.field}`, f.roles ?? []]));
+  const subscriptions = deps.metrics ? subscriptionTracker(deps.metrics) : undefined;
   const badInput = (error: unknown) =>
     new GraphQLError((error as Error).message, { extensions: { code: 'BAD_USER_INPUT' } });
 
   const cleanup = useServer<Record<string, unknown> | undefined, ConnectionExtra>(
     {
       onConnect: (ctx) => {
-        ctx.extra.ip = ctx.extra.request.socket.remoteAddress ?? 'unknown';
+        ctx.extra.ip = clientAddress(ctx.extra.request);
         const authorization = admitSocket(deps.contextDeps, ctx.connectionParams, ctx.extra.socket);
         if (authorization === null) return false; // already closed with 4401/4403
         ctx.extra.authorization = authorization;
@@ -105,6 +110,9 @@ export function startWebSocketServer(deps: WebSocketDeps): { dispose(): Promise<
         return deps.errors.formatResult(result);
       },
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => deps.errors.format(e)),
+      onOperation: (ctx, id, _payload, args, result) => subscriptions?.opened(ctx, id, args, result),
+      onComplete: (ctx, id) => subscriptions?.completed(ctx, id),
+      onClose: (ctx) => subscriptions?.closed(ctx),
       // One execution per event and audience, not per subscriber (events/shared-execution.ts).
       subscribe: createSharedSubscribe(),
       // Decided by the ErrorFormatter above, not by NODE_ENV.

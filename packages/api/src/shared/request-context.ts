@@ -1,5 +1,6 @@
 import type { Config } from '@coupons/config';
 import type { DomainError, LiveEvents, ServiceContext } from '@coupons/core';
+import type { MutationRateLimits } from '../server/mutation-rate-limit.ts';
 import type { Loaders } from './loaders.ts';
 
 /**
@@ -25,4 +26,6 @@ export interface RequestContext {
   config: Config;
   /** The process's live events (subscriptions); absent in a server started without them. */
   live?: LiveEvents;
+  /** The mutation rate limit every root Mutation field but login/register passes first. */
+  rateLimits?: MutationRateLimits;
 }

@@ -26,7 +26,8 @@ export interface TestServer {
 export interface TestServerOptions {
   /**
    * Environment overrides, as strings, on top of the test defaults (NODE_ENV=test, a random
-   * JWT_SECRET, LOG_LEVEL=silent, LOGIN_RATE_LIMIT=1000 so factories never trip it).
+   * JWT_SECRET, LOG_LEVEL=silent, LOGIN_RATE_LIMIT=1000 and MUTATION_RATE_LIMIT=1000000 so
+   * factories and race tests, all from 127.0.0.1 on a clock that stands still, never trip them).
    */
   env?: Record<string, string>;
   clock?: TestClock;
@@ -53,6 +54,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     LOG_LEVEL: 'silent',
     API_HOST: '127.0.0.1',
     LOGIN_RATE_LIMIT: '1000',
+    MUTATION_RATE_LIMIT: '1000000',
     ...options.env,
   });
   let server: ApiServer;

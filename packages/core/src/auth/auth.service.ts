@@ -10,7 +10,10 @@ import { signAccessToken, type TokenSettings } from './token.service.ts';
 /** What register/login need beyond the context; the API builds it from the typed config. */
 export interface AuthSettings {
   tokens: TokenSettings;
-  /** Login attempts allowed per email and, separately, per client IP in each window. */
+  /**
+   * Login attempts allowed per email and, separately, per client IP in each window; also the
+   * registrations allowed per client IP (sign-up is the other door a script would hammer).
+   */
   loginRateLimit: { limit: number; windowSeconds: number };
 }
 
@@ -30,13 +33,19 @@ const LOGIN_FAILED = 'Invalid email or password';
 /**
  * Creates a USER account and signs it in. The email is validated and lower-cased; the password
  * must be 8..128 characters. An email already registered is BAD_USER_INPUT on `email` (the unique
- * index decides, so two racing registrations cannot both win).
+ * index decides, so two racing registrations cannot both win). Attempts are rate-limited per
+ * client IP (`loginRateLimit`), counted first, in PostgreSQL: one upsert is nothing beside the
+ * argon2 hash, and the count is exact across instances.
  */
 export async function register(
   ctx: ServiceContext,
-  input: { email: string; password: string },
+  input: { email: string; password: string; ip?: string },
   settings: AuthSettings,
 ): Promise<AuthPayloadRecord> {
+  if (input.ip) {
+    const { limit, windowSeconds } = settings.loginRateLimit;
+    await consumeRateLimit(ctx, `register:ip:${input.ip}`, limit, windowSeconds);
+  }
   const email = parseEmail(input.email);
   const length = [...input.password].length;
   if (length < MIN_PASSWORD_LENGTH || length > MAX_PASSWORD_LENGTH) {

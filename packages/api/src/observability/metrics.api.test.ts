@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectGraphQLWs, graphqlRequest, type SignedUpUser, signUp, startTestServer, type TestServer } from '../testing/index.ts';
+
+// /metrics after real traffic: HTTP mutations, errors, a subscription over graphql-ws, a lock
+// the sweeper expires. The unit tests (metrics.test.ts) cover each metric's mechanics; this one
+// proves the server's code paths feed them.
+
+let server: TestServer;
+let admin: SignedUpUser;
+let user: SignedUpUser;
+beforeAll(async () => {
+  server = await startTestServer({ env: { LOCK_SWEEP_INTERVAL_MS: '50' } });
+  [admin, user] = await Promise.all([signUp(server, 'ADMIN'), signUp(server)]);
+});
+afterAll(() => server?.close());
+
+async function scrape(): Promise<string> {
+  const response = await fetch(`${server.baseUrl}/metrics`); // loopback: allowed without a token
+  expect(response.status).toBe(200);
+  return response.text();
+}
+
+/** The value of one series in Prometheus text, or undefined. */
+function value(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('/metrics after traffic', () => {
+  it('counts operations, errors, transitions by type, lock expirations, subscriptions, lag and the pool', async () => {
+    const call = async (query: string, variables: Record<string, unknown>, token: string) => {
+      const response = await graphqlRequest(server, query, variables, token);
+      return response;
+    };
+    const book = await call(
+      'mutation CreateBook { createBook(input: { name: "Metrics", discountType: PERCENTAGE, discountValue: 10, lockTtlSeconds: 30 }) { id } }',
+      {},
+      admin.token,
+    );
+    const bookId = book.data!.createBook.id as string;
+
+    const client = connectGraphQLWs(server, admin.token);
+    const events: string[] = [];
+    const stop = client.subscribe<{ couponEvents: { type: string } }>(
+      { query: 'subscription Watch($b: ID) { couponEvents(bookId: $b) { id type } }', variables: { b: bookId } },
+      { next: ({ data }) => data && events.push(data.couponEvents.type), error: () => {}, complete: () => {} },
+    );
+    await until(() => (server.server.live?.couponEvents.size ?? 0) === 1, 'the subscription');
+
+    await call('mutation Upload($b: ID!) { uploadCodes(bookId: $b, codes: ["MET-AAA1", "MET-AAA2", "MET-AAA3"]) { inserted } }', { b: bookId }, admin.token);
+    const assign = 'mutation AssignRandom($b: ID!) { assignRandomCoupon(bookId: $b) { code } }';
+    const lock = 'mutation Lock($c: String!) { lockCoupon(code: $c) { code } }';
+    const first = (await call(assign, { b: bookId }, user.token)).data!.assignRandomCoupon.code as string;
+    await call(lock, { c: first }, user.token);
+    await call('mutation Redeem($c: String!) { redeemCoupon(code: $c) { id } }', { c: first }, user.token);
+    const second = (await call(assign, { b: bookId }, user.token)).data!.assignRandomCoupon.code as string;
+    await call(lock, { c: second }, user.token);
+    expect((await call(lock, { c: 'NO-SUCH-CODE' }, user.token)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    server.clock.advance({ seconds: 31 }); // the sweeper expires the second lock
+    await until(() => events.includes('LOCK_EXPIRED'), 'the LOCK_EXPIRED event');
+    await server.server.live!.settle();
+
+    const text = await scrape();
+    expect(value(text, 'coupons_graphql_requests_total{operation="AssignRandom",type="mutation"}')).toBe(2);
+    expect(value(text, 'coupons_graphql_requests_total{operation="Lock",type="mutation"}')).toBe(3);
+    expect(value(text, 'coupons_graphql_errors_total{operation="Lock",code="NOT_FOUND"}')).toBe(1);
+    expect(value(text, 'coupons_coupon_transitions_total{type="CREATED_BULK"}')).toBe(3);
+    expect(value(text, 'coupons_coupon_transitions_total{type="ASSIGNED"}')).toBe(2);
+    expect(value(text, 'coupons_coupon_transitions_total{type="LOCKED"}')).toBe(2);
+    expect(value(text, 'coupons_coupon_transitions_total{type="REDEEMED"}')).toBe(1);
+    expect(value(text, 'coupons_coupon_transitions_total{type="LOCK_EXPIRED"}')).toBe(1);
+    expect(value(text, 'coupons_lock_expirations_total')).toBe(1);
+    expect(value(text, 'coupons_subscriptions_open{field="couponEvents"}')).toBe(1);
+    expect(value(text, 'coupons_event_delivery_lag_seconds_count')).toBeGreaterThanOrEqual(6);
+    expect(value(text, 'coupons_db_pool_connections_total{pool="main"}')).toBeGreaterThan(0);
+    expect(value(text, 'coupons_db_pool_waiting_requests{pool="main"}')).toBe(0);
+
+    stop();
+    await client.dispose();
+    await until(() => (server.server.live?.couponEvents.size ?? 1) === 0, 'the subscription to end');
+    expect(value(await scrape(), 'coupons_subscriptions_open{field="couponEvents"}')).toBe(0);
+  });
+});
