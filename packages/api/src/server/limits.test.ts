@@ -60,6 +60,20 @@ describe('cost limit', () => {
     expect(cost(bomb)?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
+  it('remembers a passed cost only when no variable can change it', () => {
+    // One parsed document, as Apollo's document cache hands it out on every request.
+    const byVariable = parse('query ($n: Int) { users(first: $n) { edges { node { id } } } }');
+    expect(checkOperationCost(schema, byVariable, { n: 1 }, undefined, 300)).toBeUndefined();
+    expect(checkOperationCost(schema, byVariable, { n: 100 }, undefined, 300)?.extensions).toMatchObject({ cost: 301 });
+    const pruned = parse('query ($all: Boolean!) { me { id } users(first: 100) @include(if: $all) { edges { node { id } } } }');
+    expect(checkOperationCost(schema, pruned, { all: false }, undefined, 10)).toBeUndefined();
+    expect(checkOperationCost(schema, pruned, { all: true }, undefined, 10)?.extensions?.code).toBe('BAD_USER_INPUT');
+    const fixed = parse('query ($id: ID) { users(first: 10) { edges { node { id } } } }');
+    expect(checkOperationCost(schema, fixed, { id: '1' }, undefined, 31)).toBeUndefined();
+    expect(checkOperationCost(schema, fixed, { id: '2' }, undefined, 31)).toBeUndefined();
+    expect(checkOperationCost(schema, fixed, { id: '2' }, undefined, 30)?.extensions).toMatchObject({ cost: 31 });
+  });
+
   it('leaves bad variables and unknown operations to graphql-js', () => {
     expect(cost('query ($n: Int) { users(first: $n) { totalCount } }', { n: 'many' })).toBeUndefined();
     expect(checkOperationCost(schema, parse('query A { me { id } }'), {}, 'B', 10)).toBeUndefined();
