@@ -54,6 +54,7 @@ function apiEnvironment(options: ApiProcessOptions, port: number): NodeJS.Proces
     // The benchmark measures the claim path, not the abuse guards: thousands of users from one
     // address would otherwise be throttled.
     MUTATION_RATE_LIMIT: '100000000',
+    MUTATION_IP_RATE_LIMIT: '100000000',
     LOGIN_RATE_LIMIT: '100000000',
     DATA_DIR: path.join(os.tmpdir(), 'coupons-bench-api'),
   };
