@@ -32,6 +32,13 @@ export function createDatabase(options: DatabaseOptions): Database {
   // An idle client that loses its server (restart, pg_terminate_backend) emits 'error' on the
   // pool; without a listener that would crash the process. The pool replaces the client.
   pool.on('error', () => {});
+  // A client that is checked out but between queries (an interactive transaction) gets the same
+  // asynchronous error with no pool listener attached: without its own listener the process
+  // would crash on a PostgreSQL restart. Its next query fails instead, and the pool discards it
+  // on release (it is no longer queryable).
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,
