@@ -1,9 +1,16 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { type Role, signAccessToken } from '@coupons/core';
-import { Prisma } from '@coupons/db';
+import type { Config } from '@coupons/config';
+import { type Clock, type Role, signAccessToken } from '@coupons/core';
+import { type Database, Prisma } from '@coupons/db';
 import { tokenSettings } from '../auth/auth.settings.ts';
-import type { TestServer } from '../testing/index.ts';
 import { call } from './api.client.ts';
+
+/** Where users are created: the API's database, and the settings and clock its tokens are checked with. */
+export interface UserTarget {
+  db: Database;
+  config: Config;
+  clock: Clock;
+}
 
 /** A user with a real token signed by the server's settings. */
 export interface ApiUser {
@@ -18,7 +25,7 @@ export interface ApiUser {
  * settings. Much faster than `signUp` (no argon2 per user), for tests that need hundreds of
  * callers; these users never log in with a password.
  */
-export async function createUsers(server: TestServer, count: number, role: Role = 'USER'): Promise<ApiUser[]> {
+export async function createUsers(server: UserTarget, count: number, role: Role = 'USER'): Promise<ApiUser[]> {
   const ids = Array.from({ length: count }, () => randomUUID());
   const emails = ids.map((id) => `${role.toLowerCase()}-${id}@reliability.test`);
   await server.db.prisma.$executeRaw(Prisma.sql`
@@ -57,7 +64,7 @@ export function uniqueCodes(count: number): string[] {
 
 /** Creates a book with `createBook` and fills it with `uploadCodes`, as an admin would. */
 export async function createCampaign(
-  server: TestServer,
+  server: { url: string },
   admin: ApiUser,
   codeCount: number,
   options: BookOptions = {},
@@ -95,7 +102,7 @@ export async function createCampaign(
 }
 
 /** Creates a pool through the API with these members; returns its id. */
-export async function createPool(server: TestServer, admin: ApiUser, members: ApiUser[]): Promise<string> {
+export async function createPool(server: { url: string }, admin: ApiUser, members: ApiUser[]): Promise<string> {
   const pool = await call<{ id: string }>(
     server,
     'mutation ($name: String!) { createPool(name: $name) { id } }',

@@ -22,6 +22,7 @@ const UNICODE = [
   '\u0000', 'a\u0000b', '\u0007\u001b[31m', '\u202Eevil', '\u200B', 'İı', 'ß', 'ﬃ', 'Ａ１', '🎟️💸', 'e\u0301', '\uD800', '\uDFFF', '\uFFFF',
   'Z̸̢͍̓a̴l̷g̸o̵', '𝐂𝐎𝐃𝐄', 'Ⅻ', '٣٤٥', '\t \n', '   ',
 ];
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a log4shell-shaped string, on purpose
 const MISC = ['', ' ', 'undefined', 'NaN', '../../etc/passwd', '<script>alert(1)</script>', '%s%n%x', '${jndi:ldap://x}', '\\', '/'];
 
 /** Strings that have broken real systems, alone or glued to random text. */
