@@ -1,7 +1,14 @@
 // The observability toolkit of the API: JSON logs with redaction, request ids, Prometheus metrics.
 // The server wires these in (see docs/operations.md, "Observability").
 export { createLogger, scrubSecrets, REDACT_PATHS, REDACTED, type CreateLoggerOptions, type Logger } from './logger.ts';
-export { REQUEST_ID_HEADER, requestIdOf, requestLogger, requestLogging, resolveRequestId } from './request-id.ts';
+export {
+  announcerWithRequestId,
+  REQUEST_ID_HEADER,
+  requestIdOf,
+  requestLogger,
+  requestLogging,
+  resolveRequestId,
+} from './request-id.ts';
 export {
   activeMetrics,
   createMetrics,

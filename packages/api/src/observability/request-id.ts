@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EventAnnouncer } from '@coupons/core';
 import type { Logger } from 'pino';
 
 /** The header a request id arrives in (from a load balancer or a client) and is echoed back in. */
@@ -73,4 +74,20 @@ export function requestLogging(logger?: Logger) {
 /** A child logger whose every line carries the request id (and the caller, when known). */
 export function requestLogger(logger: Logger, requestId: string, userId?: string): Logger {
   return logger.child(userId ? { requestId, userId } : { requestId });
+}
+
+/**
+ * Wraps a request's event announcer so each batch of committed CouponEvent ids is logged at
+ * `debug` with the id of the request (or the code job it started) that committed them. The ids
+ * are `coupon_event.id`, and the `id` of `couponEvents` payloads: the thread from a request to
+ * the events its subscribers saw. The server wraps only when `debug` is on, so at `info` a
+ * request pays nothing for it.
+ */
+export function announcerWithRequestId(announcer: EventAnnouncer, requestId: string, logger: Logger): EventAnnouncer {
+  return {
+    announce(eventIds) {
+      logger.debug({ requestId, eventIds }, 'events announced');
+      announcer.announce(eventIds);
+    },
+  };
 }

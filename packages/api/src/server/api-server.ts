@@ -112,6 +112,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     serviceExtras: { ...(live ? { events: live.announcer } : {}), ...options.serviceExtras },
     live: live ?? undefined,
     rateLimits,
+    eventLog: logger.isLevelEnabled('debug') ? logger : undefined,
   };
   const readinessChecks: ReadinessCheck[] = [];
   if (live) {

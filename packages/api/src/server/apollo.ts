@@ -7,7 +7,7 @@ import type { Config } from '@coupons/config';
 import type { GraphQLSchema } from 'graphql';
 import { type Metrics, metricsPlugin } from '../observability/index.ts';
 import type { RequestContext } from '../shared/request-context.ts';
-import type { ErrorFormatter } from './errors.ts';
+import { type ErrorFormatter, errorLoggingPlugin } from './errors.ts';
 import { costLimitPlugin, limitValidationRules, type OperationLimits } from './limits.ts';
 import { retryAfterHeaderPlugin } from './mutation-rate-limit.ts';
 
@@ -56,6 +56,8 @@ export function createApolloServer(deps: ApolloDeps): ApolloServer<RequestContex
       { serverWillStart: async () => ({ drainServer: deps.disposeWebSockets }) },
       costLimitPlugin(limits),
       retryAfterHeaderPlugin(),
+      // Unexpected errors logged with the request id (formatError has no request context).
+      errorLoggingPlugin(errors),
       // Counts errors by the code the client will see (didEncounterErrors runs before formatError).
       metricsPlugin<RequestContext>(deps.metrics, { errorCode: (error) => errors.codeOf(error) }),
       config.GRAPHQL_INTROSPECTION && !config.isProduction

@@ -12,6 +12,7 @@ import {
 } from '@coupons/core';
 import type { Database } from '@coupons/db';
 import { tokenSettings } from '../auth/auth.settings.ts';
+import { announcerWithRequestId, type Logger } from '../observability/index.ts';
 import { createLoaders } from '../shared/loaders.ts';
 import type { RequestContext } from '../shared/request-context.ts';
 import type { MutationRateLimits } from './mutation-rate-limit.ts';
@@ -27,6 +28,8 @@ export interface ContextDeps {
   live?: LiveEvents;
   /** The process's mutation rate limit (server/mutation-rate-limit.ts). */
   rateLimits?: MutationRateLimits;
+  /** Set only when `debug` is on: each announced event batch is logged with its request id. */
+  eventLog?: Logger;
 }
 
 /** The per-request inputs: the raw Authorization value, the client address, a request id. */
@@ -45,6 +48,7 @@ export function createRequestContext(deps: ContextDeps, input: ContextInput): Re
   const { caller, authError } = authenticate(deps, input.authorization);
   const requestId = sanitizeRequestId(input.requestId) ?? randomUUID();
   const service: ServiceContext = { ...deps.serviceExtras, db: deps.db, caller, clock: deps.clock, requestId };
+  if (deps.eventLog && service.events) service.events = announcerWithRequestId(service.events, requestId, deps.eventLog);
   return {
     service,
     loaders: createLoaders(service),

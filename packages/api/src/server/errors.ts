@@ -1,3 +1,4 @@
+import type { ApolloServerPlugin } from '@apollo/server';
 import { type DomainError, ERROR_CODES, type ErrorCode, isDomainError, pgCode, translateDatabaseError } from '@coupons/core';
 import {
   type ExecutionResult,
@@ -22,10 +23,21 @@ import type { Logger } from 'pino';
 export interface ErrorFormatter {
   /** Maps one error (Apollo gives the GraphQLError wrapping the thrown value). */
   format(error: unknown): GraphQLFormattedError;
-  /** Maps the errors of a graphql-ws `next` payload, leaving `data` alone. */
-  formatResult(result: ExecutionResult): FormattedExecutionResult;
+  /** Maps the errors of a graphql-ws `next` payload, leaving `data` alone; logs them as {@link logErrors}. */
+  formatResult(result: ExecutionResult, request?: ErrorLogContext): FormattedExecutionResult;
   /** The `extensions.code` {@link format} would give, without logging (for metrics). */
   codeOf(error: unknown): string;
+  /**
+   * Logs one request's errors with its request id: unexpected ones at `error` (once each, so
+   * {@link format} does not log them again), the others at `debug` with their code and path.
+   */
+  logErrors(errors: readonly unknown[], request: ErrorLogContext): void;
+}
+
+/** What ties an error's log line to its request. */
+export interface ErrorLogContext {
+  requestId?: string;
+  operation?: string | null;
 }
 
 export interface ErrorFormatterOptions {
@@ -49,6 +61,26 @@ const CONTRACT_CODES = new Set<string>(ERROR_CODES);
 export const PROTOCOL_CODES: ReadonlySet<string> = new Set(['PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED']);
 
 export function createErrorFormatter(options: ErrorFormatterOptions): ErrorFormatter {
+  // Unexpected errors already logged with their request (HTTP logs them before formatting).
+  const logged = new WeakSet<object>();
+  const logOnce = (error: unknown, request: ErrorLogContext) => {
+    const original = innermost(error);
+    if (typeof original === 'object' && original !== null) {
+      if (logged.has(original)) return;
+      logged.add(original);
+    }
+    logUnexpected(options, error, request);
+  };
+  const logErrors = (errors: readonly unknown[], request: ErrorLogContext) => {
+    for (const error of errors) {
+      const known = classify(error, options.hideSchemaHints);
+      if (!known) logOnce(error, request);
+      else if (options.logger.isLevelEnabled('debug')) {
+        const path = error instanceof GraphQLError ? error.path?.join('.') : undefined;
+        options.logger.debug({ ...request, code: known.code, path }, 'GraphQL error');
+      }
+    }
+  };
   const format = (error: unknown): GraphQLFormattedError => {
     const graphQLError = error instanceof GraphQLError ? error : undefined;
     const where = {
@@ -57,13 +89,18 @@ export function createErrorFormatter(options: ErrorFormatterOptions): ErrorForma
     };
     const known = classify(error, options.hideSchemaHints);
     if (known) return { message: known.message, ...where, extensions: { ...known.details, code: known.code } };
-    logUnexpected(options, error);
+    logOnce(error, {});
     return { message: INTERNAL_MESSAGE, ...where, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
   return {
     format,
-    formatResult: (result) => (result.errors ? { ...result, errors: result.errors.map(format) } : result),
+    formatResult: (result, request) => {
+      if (!result.errors) return result;
+      if (request) logErrors(result.errors, request);
+      return { ...result, errors: result.errors.map(format) };
+    },
     codeOf: (error) => classify(error, options.hideSchemaHints)?.code ?? 'INTERNAL_SERVER_ERROR',
+    logErrors,
   };
 }
 
@@ -158,13 +195,30 @@ function publicExtensions(error: GraphQLError): Record<string, unknown> {
   return rest;
 }
 
-function logUnexpected(options: ErrorFormatterOptions, error: unknown): void {
+function logUnexpected(options: ErrorFormatterOptions, error: unknown, request: ErrorLogContext): void {
   const original = innermost(error);
   const path = error instanceof GraphQLError ? error.path?.join('.') : undefined;
   if (options.isProduction) {
     const e = original as { name?: string; message?: string };
-    options.logger.error({ err: { type: e?.name, message: e?.message, sqlState: pgCode(original) }, path }, 'Unexpected error');
+    const err = { type: e?.name, message: e?.message, sqlState: pgCode(original) };
+    options.logger.error({ ...request, err, path }, 'Unexpected error');
   } else {
-    options.logger.error({ err: original, path }, 'Unexpected error');
+    options.logger.error({ ...request, err: original, path }, 'Unexpected error');
   }
+}
+
+/**
+ * Apollo plugin: logs each HTTP request's errors with its request id and operation name before
+ * `formatError` runs (which has no request context): see {@link ErrorFormatter.logErrors}.
+ */
+export function errorLoggingPlugin(errors: ErrorFormatter): ApolloServerPlugin<{ requestId?: string }> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors: list, contextValue, operationName, request }) {
+          errors.logErrors(list, { requestId: contextValue.requestId, operation: operationName ?? request.operationName ?? null });
+        },
+      };
+    },
+  };
 }

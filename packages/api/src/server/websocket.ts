@@ -107,7 +107,7 @@ export function startWebSocketServer(deps: WebSocketDeps): { dispose(): Promise<
       onNext: (_ctx, _id, _payload, args, result) => {
         // A subscription reuses its context for every event: start each event with empty caches.
         clearLoaders((args.contextValue as RequestContext).loaders);
-        return deps.errors.formatResult(result);
+        return deps.errors.formatResult(result, { requestId: (args.contextValue as RequestContext).requestId });
       },
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => deps.errors.format(e)),
       onOperation: (ctx, id, _payload, args, result) => subscriptions?.opened(ctx, id, args, result),

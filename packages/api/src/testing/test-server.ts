@@ -33,6 +33,8 @@ export interface TestServerOptions {
   clock?: TestClock;
   /** Extra ServiceContext fields (e.g. an event announcer). */
   serviceExtras?: Parameters<typeof createApiServer>[0]['serviceExtras'];
+  /** The server's logger (default: from LOG_LEVEL, silent); pass one writing into memory to read it. */
+  logger?: Parameters<typeof createApiServer>[0]['logger'];
 }
 
 /**
@@ -59,7 +61,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   });
   let server: ApiServer;
   try {
-    server = await createApiServer({ config, db: database.db, clock, serviceExtras: options.serviceExtras });
+    server = await createApiServer({ config, db: database.db, clock, serviceExtras: options.serviceExtras, logger: options.logger });
     await server.start(0);
   } catch (error) {
     await database.drop();
