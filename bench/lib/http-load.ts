@@ -84,7 +84,8 @@ export function runGraphqlLoad(load: GraphqlLoad): Promise<GraphqlLoadResult> {
         const summary = summarize(latencies, elapsedMs(started), ok, errors);
         const last = lastAnswer === null ? Number.NaN : Number(lastAnswer - started) / 1e6;
         const span = lastResponse - firstSent;
-        resolve({ ...summary, lastAnswerMs: Math.round(last * 100) / 100, firstSentToLastAnswerMs: Math.round(span * 100) / 100 });
+        // Added to the summary object itself: its raw latencies are keyed by it (stats.combine).
+        resolve(Object.assign(summary, { lastAnswerMs: Math.round(last * 100) / 100, firstSentToLastAnswerMs: Math.round(span * 100) / 100 }));
       },
     );
     instance.on('response', (_client, _status, _bytes, responseTimeMs) => {

@@ -20,11 +20,14 @@ export function quantile(sorted: readonly number[], q: number): number {
   return sorted[rank];
 }
 
+/** The raw latencies behind a summary (kept out of the JSON report), so runs can be combined. */
+const rawLatencies = new WeakMap<LoadSummary, number[]>();
+
 /** Summarises per-call latencies measured over a run of `durationMs`. */
 export function summarize(latenciesMs: number[], durationMs: number, ok: number, errors: Record<string, number>): LoadSummary {
   const sorted = [...latenciesMs].sort((a, b) => a - b);
   const completed = ok + Object.values(errors).reduce((a, b) => a + b, 0);
-  return {
+  const summary = {
     ok,
     errors,
     durationMs: round(durationMs),
@@ -34,6 +37,20 @@ export function summarize(latenciesMs: number[], durationMs: number, ok: number,
     p99Ms: round(quantile(sorted, 0.99)),
     maxMs: round(sorted[sorted.length - 1] ?? Number.NaN),
   };
+  rawLatencies.set(summary, latenciesMs);
+  return summary;
+}
+
+/** One summary of several runs of the same path: calls, time and latencies added up. */
+export function combine(runs: LoadSummary[]): LoadSummary {
+  const errors: Record<string, number> = {};
+  for (const run of runs) for (const [code, n] of Object.entries(run.errors)) errors[code] = (errors[code] ?? 0) + n;
+  return summarize(
+    runs.flatMap((run) => rawLatencies.get(run) ?? []),
+    runs.reduce((sum, run) => sum + run.durationMs, 0),
+    runs.reduce((sum, run) => sum + run.ok, 0),
+    errors,
+  );
 }
 
 export function round(value: number, digits = 2): number {

@@ -1,5 +1,5 @@
 import { assignViaApi, assignViaPlainPg, ceilingPool } from '../lib/assign-load.ts';
-import { measureCpu } from '../lib/cpu.ts';
+import { halves, measureAbba } from '../lib/alternate.ts';
 import { type BenchContext, compareGoal, formatNumber, ratio, type Scenario } from '../lib/scenario.ts';
 import { addCoupons, createBook, createUsers, settle } from '../lib/seed.ts';
 import { bearerTokens } from '../lib/tokens.ts';
@@ -41,15 +41,18 @@ export const assignHot: Scenario = {
       ctx.log(`warm-up (${size.warmupCalls} calls each)`);
       await assignViaApi(ctx.api().url, { ...plan, bookIds: [apiBook], calls: size.warmupCalls, tokens });
       await assignViaPlainPg(l1Pool, { ...plan, bookIds: [l1Book], calls: size.warmupCalls, userIds });
-      const pids = { api: ctx.api().pid, postgres: ctx.database.postgresPid };
-      ctx.log(`GraphQL: ${size.calls} calls`);
-      const { result: graphql, cpuMsPerCall: graphqlCpu } = await measureCpu(pids, size.calls, () =>
-        assignViaApi(ctx.api().url, { ...plan, bookIds: [apiBook], calls: size.calls, tokens }),
+      // GraphQL (a) and L1 (b) in A B B A turns of half the calls each.
+      const { a: graphql, b: l1 } = await measureAbba(
+        halves(size.calls),
+        {
+          a: (calls) => assignViaApi(ctx.api().url, { ...plan, bookIds: [apiBook], calls, tokens }),
+          b: (calls) => assignViaPlainPg(l1Pool, { ...plan, bookIds: [l1Book], calls, userIds }),
+        },
+        { api: ctx.api().pid, postgres: ctx.database.postgresPid },
+        ctx.log,
       );
-      ctx.log(`L1: ${size.calls} calls`);
-      const { result: l1, cpuMsPerCall: l1Cpu } = await measureCpu(pids, size.calls, () =>
-        assignViaPlainPg(l1Pool, { ...plan, bookIds: [l1Book], calls: size.calls, userIds }),
-      );
+      const graphqlCpu = graphql.cpuMsPerCall;
+      const l1Cpu = l1.cpuMsPerCall;
       const allClaimed = graphql.ok === size.calls && l1.ok === size.calls;
       return {
         summary: `GraphQL ${formatNumber(graphql.throughput)}/s p99 ${graphql.p99Ms} ms, CPU/call API ${graphqlCpu.api} ms + PG ${graphqlCpu.postgres} ms · L1 ${formatNumber(l1.throughput)}/s p99 ${l1.p99Ms} ms, CPU/call PG ${l1Cpu.postgres} ms`,
@@ -59,8 +62,6 @@ export const assignHot: Scenario = {
           graphql,
           l1,
           graphqlToL1: ratio(graphql.throughput, l1.throughput),
-          // CPU per call (ms): steadier than throughput on a busy shared machine.
-          cpuMsPerCall: { graphql: graphqlCpu, l1: l1Cpu },
         },
         goals: [
           compareGoal('GraphQL/L1 throughput', ratio(graphql.throughput, l1.throughput), '≥', 0.5),

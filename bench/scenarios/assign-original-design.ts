@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { claimRandomCoupon } from '../../packages/core/src/coupons/assign.sql.ts';
+import { halves, measureAbba } from '../lib/alternate.ts';
 import { assignViaPlainPg, ceilingPool } from '../lib/assign-load.ts';
 import { plainPgSqlClient, runConcurrently } from '../lib/pg-load.ts';
 import { type BenchContext, compareGoal, formatNumber, ratio, type Scenario } from '../lib/scenario.ts';
@@ -58,10 +59,13 @@ export const assignOriginalDesign: Scenario = {
       ctx.log(`warm-up (${size.warmupCalls} calls each)`);
       await runOurs(size.warmupCalls);
       await runOriginal(size.warmupCalls);
-      ctx.log(`ours (L1): ${size.calls} calls`);
-      const ours = await runOurs(size.calls);
-      ctx.log(`original design: ${size.calls} calls`);
-      const original = await runOriginal(size.calls);
+      // Ours (a) and the original (b) in A B B A turns of half the calls each.
+      const { a: ours, b: original } = await measureAbba(
+        halves(size.calls),
+        { a: runOurs, b: runOriginal },
+        { postgres: ctx.database.postgresPid },
+        ctx.log,
+      );
       const speedup = ratio(ours.throughput, original.throughput);
       return {
         summary: `ours ${formatNumber(ours.throughput)}/s p99 ${ours.p99Ms} ms · original ${formatNumber(original.throughput)}/s p99 ${original.p99Ms} ms`,

@@ -1,3 +1,4 @@
+import { halves, measureAbba } from '../lib/alternate.ts';
 import { assignViaApi } from '../lib/assign-load.ts';
 import { type BenchContext, compareGoal, formatNumber, ratio, type Scenario } from '../lib/scenario.ts';
 import { addCoupons, createBook, createUsers, settle } from '../lib/seed.ts';
@@ -31,10 +32,16 @@ export const assignSpread: Scenario = {
     // One warm-up serves both runs: the claim path is the same for one book or a hundred.
     ctx.log(`warm-up (${size.warmupCalls} calls)`);
     await assignViaApi(ctx.api().url, { ...plan, bookIds: spreadBooks, calls: size.warmupCalls });
-    ctx.log(`one book: ${size.calls} calls`);
-    const hot = await assignViaApi(ctx.api().url, { ...plan, bookIds: [hotBook], calls: size.calls });
-    ctx.log(`${SPREAD_BOOKS} books: ${size.calls} calls`);
-    const spread = await assignViaApi(ctx.api().url, { ...plan, bookIds: spreadBooks, calls: size.calls });
+    // One book (a) and 100 books (b) in A B B A turns of half the calls each.
+    const { a: hot, b: spread } = await measureAbba(
+      halves(size.calls),
+      {
+        a: (calls) => assignViaApi(ctx.api().url, { ...plan, bookIds: [hotBook], calls }),
+        b: (calls) => assignViaApi(ctx.api().url, { ...plan, bookIds: spreadBooks, calls }),
+      },
+      { api: ctx.api().pid, postgres: ctx.database.postgresPid },
+      ctx.log,
+    );
     const hotToSpread = ratio(hot.throughput, spread.throughput);
     return {
       summary: `one book ${formatNumber(hot.throughput)}/s p99 ${hot.p99Ms} ms · ${SPREAD_BOOKS} books ${formatNumber(spread.throughput)}/s p99 ${spread.p99Ms} ms`,

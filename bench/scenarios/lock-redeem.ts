@@ -1,7 +1,7 @@
 import { lockCouponSql } from '../../packages/core/src/coupons/lock.sql.ts';
 import { redeemCouponSql } from '../../packages/core/src/coupons/redeem.sql.ts';
 import { ceilingPool } from '../lib/assign-load.ts';
-import { measureCpu } from '../lib/cpu.ts';
+import { halves, measureAbba } from '../lib/alternate.ts';
 import { runGraphqlLoad, type StepContext } from '../lib/http-load.ts';
 import { plainPgSqlClient, runConcurrently } from '../lib/pg-load.ts';
 import { type BenchContext, compareGoal, formatNumber, ratio, type Scenario } from '../lib/scenario.ts';
@@ -100,11 +100,16 @@ export const lockRedeem: Scenario = {
       ctx.log(`warm-up (${warmup} checkouts each)`);
       await viaApi(warmup);
       await viaPlainPg(warmup);
-      const pids = { api: api.pid, postgres: ctx.database.postgresPid };
-      ctx.log(`GraphQL: ${checkouts} checkouts`);
-      const { result: graphql, cpuMsPerCall: graphqlCpu } = await measureCpu(pids, checkouts, () => viaApi(checkouts));
-      ctx.log(`plain pg: ${checkouts} checkouts`);
-      const { result: plain, cpuMsPerCall: plainCpu } = await measureCpu(pids, checkouts, () => viaPlainPg(checkouts));
+      // GraphQL (a) and plain pg (b) in A B B A turns of half the checkouts each (multiples of 32,
+      // so each of the 64 connections ends a turn on a redeem). CPU figures are per checkout.
+      const { a: graphql, b: plain } = await measureAbba(
+        halves(checkouts, USERS / 2),
+        { a: viaApi, b: viaPlainPg },
+        { api: api.pid, postgres: ctx.database.postgresPid },
+        ctx.log,
+      );
+      const graphqlCpu = graphql.cpuMsPerCall;
+      const plainCpu = plain.cpuMsPerCall;
       const graphqlPerSecond = round(checkouts / (graphql.durationMs / 1000));
       const plainPerSecond = round(checkouts / (plain.durationMs / 1000));
       const redeemed = await ctx.pool.query<{ n: number }>(
@@ -123,8 +128,6 @@ export const lockRedeem: Scenario = {
           plainPgCheckouts: plain,
           graphqlPerSecond,
           plainPerSecond,
-          // CPU per checkout (ms): steadier than throughput on a busy shared machine.
-          cpuMsPerCheckout: { graphql: graphqlCpu, plainPg: plainCpu },
         },
         goals: [
           compareGoal('GraphQL/plain pg checkouts per second', ratio(graphqlPerSecond, plainPerSecond), '≥', 0.5),
