@@ -31,6 +31,9 @@ import { CheckoutLoad, expectNoOpenTransactions, verifyCheckouts } from './check
  * invariant checker passes.
  */
 
+/** The load comes from one address and few users: the mutation rate limits are not under test here. */
+const UNTHROTTLED = { MUTATION_RATE_LIMIT: '1000000', MUTATION_IP_RATE_LIMIT: '1000000' };
+
 export interface LoadShape {
   /** Virtual users (one user each). */
   users: number;
@@ -53,7 +56,7 @@ async function finish(load: CheckoutLoad, db: Database, users: ApiUser[], label:
 export async function killApiProcessUnderLoad(options: LoadShape & { kills: number }): Promise<void> {
   const database = await createTestDatabase();
   const port = await freePort();
-  const env = { NODE_ENV: 'test', DATABASE_URL: database.url, JWT_SECRET: randomBytes(32).toString('base64url'), LOG_LEVEL: 'warn', DB_POOL_SIZE: '10' };
+  const env = { NODE_ENV: 'test', DATABASE_URL: database.url, JWT_SECRET: randomBytes(32).toString('base64url'), LOG_LEVEL: 'warn', DB_POOL_SIZE: '10', ...UNTHROTTLED };
   let api: ApiProcess | undefined;
   try {
     api = await spawnApiProcess(env, port);
@@ -128,7 +131,7 @@ export async function restartPostgresUnderLoad(
     await createDatabaseIfMissing(cluster.adminUrl, 'coupons_fault');
     const url = cluster.url('coupons_fault');
     await applyMigrations(url);
-    const env = { NODE_ENV: 'test', DATABASE_URL: url, JWT_SECRET: randomBytes(32).toString('base64url'), LOG_LEVEL: 'warn', DB_POOL_SIZE: '10' };
+    const env = { NODE_ENV: 'test', DATABASE_URL: url, JWT_SECRET: randomBytes(32).toString('base64url'), LOG_LEVEL: 'warn', DB_POOL_SIZE: '10', ...UNTHROTTLED };
     const config = loadConfig({ ...env, API_HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
     const db = createDatabase({ url, poolSize: 4, applicationName: 'fault-tools' });
     cleanup.unshift(() => db.close());

@@ -25,6 +25,7 @@ export async function startLoggedServer(env: Record<string, string> = {}): Promi
     JWT_SECRET: randomBytes(32).toString('base64url'),
     API_HOST: '127.0.0.1',
     LOGIN_RATE_LIMIT: '1000',
+    MUTATION_RATE_LIMIT: '1000000',
     ...env,
     LOG_LEVEL: 'trace',
   });
