@@ -83,31 +83,50 @@ describe('login brute force is throttled', () => {
   });
 });
 
+/**
+ * Sends passwords and tokens every way a request can carry them (success, failure, validation
+ * errors, wrong types, syntax errors quoting them) and returns what the server logged.
+ */
+async function exerciseCredentials(target: LoggedServer): Promise<{ secret: string; token: string; logs: string }> {
+  const secret = `Sup3r-Secret-${randomUUID()}`;
+  const other = `user-${randomUUID()}@example.test`;
+  await Promise.all([
+    call(target, 'mutation ($e: String!, $p: String!) { register(email: $e, password: $p) { token } }', { e: other, p: secret }),
+    call(target, LOGIN, { e: other, p: `${secret}-wrong` }),
+    call(target, 'mutation ($e: String!, $p: String!) { register(email: $e, password: $p) { token } }', { e: 'not-an-email', p: secret }),
+    call(target, LOGIN, { e: other, p: { nested: secret } }),
+    postJson(target.url, JSON.stringify({ query: `mutation { login(email: "${other}", password: "${secret}" { token } }` })),
+    postJson(target.url, `{"query": "mutation { login(email: \\"${other}\\", password: \\"${secret}\\") { token } }", `),
+  ]);
+  target.clock.advance(WINDOW_SECONDS * 1000);
+  const login = await call<{ token: string }>(target, LOGIN, { e: other, p: secret });
+  expect(login.ok).toBe(true);
+  const token = login.ok ? login.data.token : '';
+  await call(target, '{ me { id } }', {}, token);
+  await call(target, '{ me { id } }', {}, `${token}tampered`);
+  return { secret, token, logs: target.logs() };
+}
+
 describe('passwords and tokens never reach the logs', () => {
-  it('whatever the request does with them', async () => {
-    const secret = `Sup3r-Secret-${randomUUID()}`;
-    const other = `user-${randomUUID()}@example.test`;
-    const attempts = [
-      // success, failure, validation error, wrong variable type, a syntax error quoting it inline
-      call(server, 'mutation ($e: String!, $p: String!) { register(email: $e, password: $p) { token } }', { e: other, p: secret }),
-      call(server, LOGIN, { e: other, p: `${secret}-wrong` }),
-      call(server, 'mutation ($e: String!, $p: String!) { register(email: $e, password: $p) { token } }', { e: 'not-an-email', p: secret }),
-      call(server, LOGIN, { e: other, p: { nested: secret } }),
-      postJson(server.url, JSON.stringify({ query: `mutation { login(email: "${other}", password: "${secret}" { token } }` })),
-      postJson(server.url, `{"query": "mutation { login(email: \\"${other}\\", password: \\"${secret}\\") { token } }", `),
-    ];
-    await Promise.all(attempts);
-    server.clock.advance(WINDOW_SECONDS * 1000);
-    const login = await call<{ token: string }>(server, LOGIN, { e: other, p: secret });
-    expect(login.ok).toBe(true);
-    const token = login.ok ? login.data.token : '';
-    await call(server, '{ me { id } }', {}, token);
-    await call(server, '{ me { id } }', {}, `${token}tampered`);
-    const logs = server.logs();
+  it('in production, whatever the request does with them', async () => {
+    const { secret, token, logs } = await exerciseCredentials(server);
     expect(logs.length).toBeGreaterThan(0); // the server did log these requests
     expect(logs).not.toContain(secret);
     expect(logs).not.toContain(PASSWORD);
     expect(logs).not.toContain(token.split('.')[2]); // not even a token's signature
     expect(logs).not.toMatch(/\$argon2id\$/);
+  });
+
+  it('in development too, where errors are logged with their stacks', async () => {
+    const development = await startLoggedServer({ NODE_ENV: 'development', LOGIN_RATE_WINDOW_SECONDS: String(WINDOW_SECONDS) });
+    try {
+      const { secret, token, logs } = await exerciseCredentials(development);
+      expect(logs.length).toBeGreaterThan(0);
+      expect(logs).not.toContain(secret);
+      expect(logs).not.toContain(token.split('.')[2]);
+      expect(logs).not.toMatch(/\$argon2id\$/);
+    } finally {
+      await development.close();
+    }
   });
 });
