@@ -186,9 +186,15 @@ export function checkOperationCost(
   const verdict = costVerdict(schema, document, variables, operationName, maxCost);
   if (!verdict && costIgnoresVariables(schema, document)) {
     let bySchema = passedFixedCost.get(schema);
-    if (!bySchema) passedFixedCost.set(schema, (bySchema = new WeakMap()));
+    if (!bySchema) {
+      bySchema = new WeakMap();
+      passedFixedCost.set(schema, bySchema);
+    }
     let keys = bySchema.get(document);
-    if (!keys) bySchema.set(document, (keys = new Set()));
+    if (!keys) {
+      keys = new Set();
+      bySchema.set(document, keys);
+    }
     keys.add(key);
   }
   return verdict;
