@@ -49,6 +49,24 @@ const counterUpsert = (userId: string, bookId: Prisma.Sql, maxSql: Prisma.Sql, g
   RETURNING u.assigned_count`;
 
 /**
+ * The last two steps of both claims: the picked row (locked by the statement's `pick`) becomes
+ * ASSIGNED only when the limit guard `cnt` let it through, and its event is written beside it.
+ */
+const assignPicked = (userId: string, actorId: string, now: Date) => Prisma.sql`upd AS (
+      UPDATE coupon c
+      SET state = 'ASSIGNED', assigned_user_id = ${userId}::uuid, assigned_at = ${now}, updated_at = ${now}
+      FROM pick
+      WHERE c.id = pick.id AND c.state = 'UNASSIGNED' AND EXISTS (SELECT 1 FROM cnt)
+      RETURNING ${couponReturning}
+    ),
+    ev AS (
+      INSERT INTO coupon_event (coupon_id, book_id, type, from_state, to_state, actor_id, user_id, created_at)
+      SELECT id::bigint, book_id::uuid, 'ASSIGNED', 'UNASSIGNED', 'ASSIGNED', ${actorId}::uuid, ${userId}::uuid, ${now}
+      FROM upd
+      RETURNING id::text AS id
+    )`;
+
+/**
  * Claims a random unassigned coupon of a book for a user, in ONE statement (one round trip, its
  * own transaction): book check → random pick → limit guard → update → event.
  *
@@ -87,19 +105,7 @@ export async function claimRandomCoupon(
     ),
     pick AS (SELECT id FROM pick_hi UNION ALL SELECT id FROM pick_lo),
     cnt AS (${counterUpsert(userId, bookIdSql, Prisma.sql`(SELECT max_a FROM bk)`, Prisma.sql`EXISTS (SELECT 1 FROM pick)`)}),
-    upd AS (
-      UPDATE coupon c
-      SET state = 'ASSIGNED', assigned_user_id = ${userId}::uuid, assigned_at = ${now}, updated_at = ${now}
-      FROM pick
-      WHERE c.id = pick.id AND c.state = 'UNASSIGNED' AND EXISTS (SELECT 1 FROM cnt)
-      RETURNING ${couponReturning}
-    ),
-    ev AS (
-      INSERT INTO coupon_event (coupon_id, book_id, type, from_state, to_state, actor_id, user_id, created_at)
-      SELECT id::bigint, book_id::uuid, 'ASSIGNED', 'UNASSIGNED', 'ASSIGNED', ${actorId}::uuid, ${userId}::uuid, ${now}
-      FROM upd
-      RETURNING id::text AS id
-    )
+    ${assignPicked(userId, actorId, now)}
     SELECT (SELECT count(*) FROM bk)::int AS book_found, (SELECT active FROM bk) AS active,
            NULL::text AS coupon_state,
            (SELECT count(*) FROM pick)::int AS picked,
@@ -132,19 +138,7 @@ export async function claimCouponByCode(
     ),
     pick AS (SELECT t.id FROM target t, bk WHERE t.state = 'UNASSIGNED' AND bk.active),
     cnt AS (${counterUpsert(userId, Prisma.sql`(SELECT id FROM bk)`, Prisma.sql`(SELECT max_a FROM bk)`, Prisma.sql`EXISTS (SELECT 1 FROM pick)`)}),
-    upd AS (
-      UPDATE coupon c
-      SET state = 'ASSIGNED', assigned_user_id = ${userId}::uuid, assigned_at = ${now}, updated_at = ${now}
-      FROM pick
-      WHERE c.id = pick.id AND c.state = 'UNASSIGNED' AND EXISTS (SELECT 1 FROM cnt)
-      RETURNING ${couponReturning}
-    ),
-    ev AS (
-      INSERT INTO coupon_event (coupon_id, book_id, type, from_state, to_state, actor_id, user_id, created_at)
-      SELECT id::bigint, book_id::uuid, 'ASSIGNED', 'UNASSIGNED', 'ASSIGNED', ${actorId}::uuid, ${userId}::uuid, ${now}
-      FROM upd
-      RETURNING id::text AS id
-    )
+    ${assignPicked(userId, actorId, now)}
     SELECT (SELECT count(*) FROM bk)::int AS book_found, (SELECT active FROM bk) AS active,
            (SELECT state::text FROM target) AS coupon_state,
            (SELECT count(*) FROM pick)::int AS picked, (SELECT count(*) FROM cnt)::int AS counted,
