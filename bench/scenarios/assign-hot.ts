@@ -10,7 +10,7 @@ const CONCURRENCY = 64;
 export function assignSizes(quick: boolean) {
   return {
     codesPerBook: quick ? 20_000 : 100_000,
-    calls: quick ? 1_500 : 20_000,
+    calls: quick ? 1_200 : 20_000,
     warmupCalls: quick ? 200 : 1_000,
     users: 1_000,
     concurrency: CONCURRENCY,

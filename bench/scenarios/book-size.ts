@@ -17,7 +17,7 @@ export const bookSize: Scenario = {
   id: 'book-size',
   title: 'p50 assign latency (one call at a time, GraphQL) on a 1M-code book vs a 1k-code book',
   async run(ctx: BenchContext) {
-    const bigSize = ctx.quick ? 100_000 : 1_000_000;
+    const bigSize = ctx.quick ? 50_000 : 1_000_000;
     const rounds = ctx.quick ? 2 : 4;
     const users = await createUsers(ctx.pool, 100);
     const tokens = bearerTokens(users);

@@ -10,7 +10,7 @@ import { bearerTokens } from '../lib/tokens.ts';
  * rather than the length of a queue (see `trend` in the results).
  */
 export function fanoutSizes(quick: boolean) {
-  return { subscribers: quick ? 200 : 1_000, events: quick ? 40 : 200, gapMs: 100, warmupEvents: quick ? 10 : 20 };
+  return { subscribers: quick ? 200 : 1_000, events: quick ? 30 : 200, gapMs: 100, warmupEvents: quick ? 5 : 20 };
 }
 
 /** Admin subscribers (they see every event of the book), one claimer, one book. */
