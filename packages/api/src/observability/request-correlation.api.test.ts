@@ -61,12 +61,12 @@ describe('request id in the logs', () => {
       path: 'lockCoupon',
     });
 
-    await server.db.prisma.$executeRawUnsafe('ALTER TABLE app_user RENAME TO app_user_gone');
+    await server.db.prisma.$executeRaw`ALTER TABLE app_user RENAME TO app_user_gone`;
     try {
       const res = await post('corr-bug', user.token, 'query Me { me { id } }');
       expect(res.errors?.[0].extensions.code).toBe('INTERNAL_SERVER_ERROR');
     } finally {
-      await server.db.prisma.$executeRawUnsafe('ALTER TABLE app_user_gone RENAME TO app_user');
+      await server.db.prisma.$executeRaw`ALTER TABLE app_user_gone RENAME TO app_user`;
     }
     const unexpected = lines.filter((l) => l.msg === 'Unexpected error');
     expect(unexpected).toHaveLength(1); // once, with its request: not again without it

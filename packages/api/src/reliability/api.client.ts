@@ -1,22 +1,12 @@
 import http from 'node:http';
+import { ERROR_CODES } from '@coupons/core';
 import type { GraphQLFormattedError } from 'graphql';
 
 /** What one GraphQL call did, as a test compares it: the root field's data, or the first error's code. */
 export type Outcome<T = any> = { ok: true; data: T } | { ok: false; code: string; message: string };
 
 /** The contract's error codes (../shared/DESIGN.md): anything else, INTERNAL_SERVER_ERROR included, is a defect. */
-export const CONTRACT_CODES = [
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'NOT_FOUND',
-  'BAD_USER_INPUT',
-  'INVALID_STATE',
-  'LOCK_EXPIRED',
-  'LIMIT_REACHED',
-  'SOLD_OUT',
-  'BOOK_NOT_ACTIVE',
-  'RATE_LIMITED',
-] as const;
+export const CONTRACT_CODES = ERROR_CODES;
 
 export const COUPON_FIELDS = 'id code state bookId assignedUserId lockExpiresAt redemptionCount';
 export const REDEMPTION_FIELDS = 'id couponId bookId userId idempotencyKey metadata reversedAt coupon { code }';

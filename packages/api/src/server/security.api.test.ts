@@ -142,7 +142,7 @@ describe('production server', () => {
   it('masks unexpected errors: no stack, no SQL', async () => {
     const { token } = await signUp(server);
     // Break the database under the server: a bug, as far as the API can tell.
-    await server.db.prisma.$executeRawUnsafe('ALTER TABLE app_user RENAME TO app_user_gone');
+    await server.db.prisma.$executeRaw`ALTER TABLE app_user RENAME TO app_user_gone`;
     try {
       const res = await graphqlRequest(server, '{ me { id } }', {}, token);
       expect(res.errors).toEqual([
@@ -150,7 +150,7 @@ describe('production server', () => {
       ]);
       expect(JSON.stringify(res)).not.toMatch(/app_user|relation|SELECT|at .*\.ts/);
     } finally {
-      await server.db.prisma.$executeRawUnsafe('ALTER TABLE app_user_gone RENAME TO app_user');
+      await server.db.prisma.$executeRaw`ALTER TABLE app_user_gone RENAME TO app_user`;
     }
   });
 });

@@ -72,17 +72,15 @@ describe('uploadCodes', () => {
     const { bookId } = await createBook(db, 0);
     // 120,000 codes → 3 chunks; a trigger fails the last chunk.
     const codes = Array.from({ length: 120_000 }, (_, i) => `HALF-${String(i).padStart(6, '0')}`);
-    await db.prisma.$executeRawUnsafe(`
+    await db.prisma.$executeRaw`
       CREATE FUNCTION fail_on_last() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN IF NEW.code = 'HALF-119999' THEN RAISE EXCEPTION 'boom'; END IF; RETURN NEW; END $$`);
-    await db.prisma.$executeRawUnsafe(
-      'CREATE TRIGGER fail_on_last BEFORE INSERT ON coupon FOR EACH ROW EXECUTE FUNCTION fail_on_last()',
-    );
+      BEGIN IF NEW.code = 'HALF-119999' THEN RAISE EXCEPTION 'boom'; END IF; RETURN NEW; END $$`;
+    await db.prisma.$executeRaw`CREATE TRIGGER fail_on_last BEFORE INSERT ON coupon FOR EACH ROW EXECUTE FUNCTION fail_on_last()`;
     try {
       await expect(uploadCodes(contextFor(db, admin), { bookId, codes })).rejects.toThrow();
     } finally {
-      await db.prisma.$executeRawUnsafe('DROP TRIGGER fail_on_last ON coupon');
-      await db.prisma.$executeRawUnsafe('DROP FUNCTION fail_on_last()');
+      await db.prisma.$executeRaw`DROP TRIGGER fail_on_last ON coupon`;
+      await db.prisma.$executeRaw`DROP FUNCTION fail_on_last()`;
     }
     expect(await countCodes(bookId)).toBe(0);
     expect(await db.prisma.couponEvent.count({ where: { bookId } })).toBe(0);
