@@ -75,7 +75,7 @@ const assignPicked = (userId: string, actorId: string, now: Date) => Prisma.sql`
  * around below the point when nothing is above it. Concurrent claimers therefore lock different
  * rows in parallel instead of queueing on one, and a row is re-checked under its lock (a row
  * assigned meanwhile no longer matches `state = 'UNASSIGNED'` and is skipped), so no coupon is
- * assigned twice. O(log n) on any book size; no `ORDER BY random()`, no book-wide lock.
+ * assigned twice. O(log n) on any book size: no random sort of the whole book, no book-wide lock.
  */
 export async function claimRandomCoupon(
   sql: SqlClient,
