@@ -15,8 +15,9 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  query Me {\n    me {\n      id\n      email\n      role\n    }\n  }\n": typeof types.MeDocument,
-    "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      token\n      expiresAt\n      user {\n        id\n        email\n        role\n      }\n    }\n  }\n": typeof types.LoginDocument,
-    "\n  mutation Register($email: String!, $password: String!) {\n    register(email: $email, password: $password) {\n      token\n      expiresAt\n      user {\n        id\n        email\n        role\n      }\n    }\n  }\n": typeof types.RegisterDocument,
+    "\n  fragment Session on AuthPayload {\n    token\n    expiresAt\n    user {\n      id\n      email\n      role\n    }\n  }\n": typeof types.SessionFragmentDoc,
+    "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      ...Session\n    }\n  }\n": typeof types.LoginDocument,
+    "\n  mutation Register($email: String!, $password: String!) {\n    register(email: $email, password: $password) {\n      ...Session\n    }\n  }\n": typeof types.RegisterDocument,
     "\n  fragment CouponRow on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    user {\n      id\n      email\n    }\n  }\n": typeof types.CouponRowFragmentDoc,
     "\n  query BookDetail($id: ID!) {\n    book(id: $id) {\n      ...BookFields\n      ...BookCountsFields\n    }\n  }\n": typeof types.BookDetailDocument,
     "\n  query BookCoupons($id: ID!, $first: Int, $after: String, $state: CouponState) {\n    book(id: $id) {\n      id\n      coupons(first: $first, after: $after, state: $state) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          cursor\n          node {\n            ...CouponRow\n          }\n        }\n      }\n    }\n  }\n": typeof types.BookCouponsDocument,
@@ -61,8 +62,9 @@ type Documents = {
 };
 const documents: Documents = {
     "\n  query Me {\n    me {\n      id\n      email\n      role\n    }\n  }\n": types.MeDocument,
-    "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      token\n      expiresAt\n      user {\n        id\n        email\n        role\n      }\n    }\n  }\n": types.LoginDocument,
-    "\n  mutation Register($email: String!, $password: String!) {\n    register(email: $email, password: $password) {\n      token\n      expiresAt\n      user {\n        id\n        email\n        role\n      }\n    }\n  }\n": types.RegisterDocument,
+    "\n  fragment Session on AuthPayload {\n    token\n    expiresAt\n    user {\n      id\n      email\n      role\n    }\n  }\n": types.SessionFragmentDoc,
+    "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      ...Session\n    }\n  }\n": types.LoginDocument,
+    "\n  mutation Register($email: String!, $password: String!) {\n    register(email: $email, password: $password) {\n      ...Session\n    }\n  }\n": types.RegisterDocument,
     "\n  fragment CouponRow on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    user {\n      id\n      email\n    }\n  }\n": types.CouponRowFragmentDoc,
     "\n  query BookDetail($id: ID!) {\n    book(id: $id) {\n      ...BookFields\n      ...BookCountsFields\n    }\n  }\n": types.BookDetailDocument,
     "\n  query BookCoupons($id: ID!, $first: Int, $after: String, $state: CouponState) {\n    book(id: $id) {\n      id\n      coupons(first: $first, after: $after, state: $state) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          cursor\n          node {\n            ...CouponRow\n          }\n        }\n      }\n    }\n  }\n": types.BookCouponsDocument,
@@ -127,11 +129,15 @@ export function graphql(source: "\n  query Me {\n    me {\n      id\n      email
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      token\n      expiresAt\n      user {\n        id\n        email\n        role\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      token\n      expiresAt\n      user {\n        id\n        email\n        role\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  fragment Session on AuthPayload {\n    token\n    expiresAt\n    user {\n      id\n      email\n      role\n    }\n  }\n"): (typeof documents)["\n  fragment Session on AuthPayload {\n    token\n    expiresAt\n    user {\n      id\n      email\n      role\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation Register($email: String!, $password: String!) {\n    register(email: $email, password: $password) {\n      token\n      expiresAt\n      user {\n        id\n        email\n        role\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Register($email: String!, $password: String!) {\n    register(email: $email, password: $password) {\n      token\n      expiresAt\n      user {\n        id\n        email\n        role\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      ...Session\n    }\n  }\n"): (typeof documents)["\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      ...Session\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Register($email: String!, $password: String!) {\n    register(email: $email, password: $password) {\n      ...Session\n    }\n  }\n"): (typeof documents)["\n  mutation Register($email: String!, $password: String!) {\n    register(email: $email, password: $password) {\n      ...Session\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

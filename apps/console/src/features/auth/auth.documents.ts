@@ -10,16 +10,23 @@ export const MeQuery = graphql(`
   }
 `);
 
+/** What signing in and registering both return: the token, its expiry and who it belongs to. */
+export const SessionFragment = graphql(`
+  fragment Session on AuthPayload {
+    token
+    expiresAt
+    user {
+      id
+      email
+      role
+    }
+  }
+`);
+
 export const LoginMutation = graphql(`
   mutation Login($email: String!, $password: String!) {
     login(email: $email, password: $password) {
-      token
-      expiresAt
-      user {
-        id
-        email
-        role
-      }
+      ...Session
     }
   }
 `);
@@ -27,13 +34,7 @@ export const LoginMutation = graphql(`
 export const RegisterMutation = graphql(`
   mutation Register($email: String!, $password: String!) {
     register(email: $email, password: $password) {
-      token
-      expiresAt
-      user {
-        id
-        email
-        role
-      }
+      ...Session
     }
   }
 `);
