@@ -96,14 +96,19 @@ describe('listBooks', () => {
   it('searches case-insensitively, literally, and pages by keyset with totalCount', async () => {
     const ctx = contextFor(db, admin);
     const tag = `Zeta${Date.now()}`;
-    for (let i = 0; i < 5; i++) await createBook(ctx, { ...base, name: `${tag} book ${i}` });
-    await createBook(ctx, { ...base, name: `${tag} 100% off` });
+    const created = [];
+    for (let i = 0; i < 5; i++) created.push(await createBook(ctx, { ...base, name: `${tag} book ${i}` }));
+    created.push(await createBook(ctx, { ...base, name: `${tag} 100% off` }));
+    // Newest first, ties within one millisecond broken by id: the list's documented order.
+    const expected = created
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1))
+      .map((b) => b.name);
     const first = await listBooks(ctx, { first: 2, search: tag.toLowerCase() });
     expect(first.totalCount).toBe(6);
-    expect(first.items.map((b) => b.name)).toEqual([`${tag} 100% off`, `${tag} book 4`]);
+    expect(first.items.map((b) => b.name)).toEqual(expected.slice(0, 2));
     expect(first.hasNextPage).toBe(true);
     const rest = await listBooks(ctx, { first: 10, search: tag, after: first.cursors[1] });
-    expect(rest.items.map((b) => b.name)).toEqual([3, 2, 1, 0].map((i) => `${tag} book ${i}`));
+    expect(rest.items.map((b) => b.name)).toEqual(expected.slice(2));
     expect(rest.hasNextPage).toBe(false);
     expect((await listBooks(ctx, { search: `${tag} 100%` })).totalCount).toBe(1);
     expect((await listBooks(ctx, { search: `${tag}%` })).totalCount).toBe(0);
