@@ -13,7 +13,9 @@ export function LockCountdown({ lockExpiresAt }: { lockExpiresAt: string }) {
   const expiresAt = Date.parse(lockExpiresAt);
   if (!now || Number.isNaN(expiresAt)) return null;
   const remaining = Math.max(0, (expiresAt - now) / 1000);
-  const seconds = Math.ceil(remaining);
+  // Rounded, not ceiled: the server-clock estimate lags the truth by the events' delivery delay
+  // (milliseconds), and ceiling that made a fresh 120 s lock read 2:01.
+  const seconds = Math.round(remaining);
   if (seconds <= 0) {
     return (
       <span className="countdown countdown--expired" role="timer" data-remaining-seconds={0}>
