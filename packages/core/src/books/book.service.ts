@@ -12,6 +12,7 @@ import {
   validateUpdateBook,
 } from './book.input.ts';
 import { type BookRecord, toBookRecord } from './book.model.ts';
+import { selectBookLocked } from './book.sql.ts';
 
 /** Arguments of the `books` list. */
 export interface ListBooksArgs extends PageArgs {
@@ -30,15 +31,42 @@ export async function createBook(ctx: ServiceContext, input: CreateBookInput): P
 }
 
 /**
- * Updates a book (ADMIN). The merge and validation happen against the current row; a concurrent
- * update of the same book is last-writer-wins per request, which is what an admin form expects.
+ * A distribution holds its book `FOR SHARE` for up to 120 s (its own transaction timeout); an
+ * update waiting behind one must not time out first.
+ */
+const UPDATE_TRANSACTION_TIMEOUT_MS = 150_000;
+
+/**
+ * Updates a book (ADMIN): only the fields the caller gave are written. One short transaction
+ * locks the row (`FOR NO KEY UPDATE`), merges the input into that latest version, checks the
+ * cross-field rules (validFrom < validUntil, a percentage ≤ 100) on the merged book, and writes
+ * the changed columns. A concurrent update of the same book waits for our commit and then merges
+ * into our result, so racing updates answer as if they ran one after the other: no change is lost,
+ * and of two changes that are valid alone but not together, the second is BAD_USER_INPUT.
+ * A distribution holds the row `FOR SHARE`, so a limit changes fully before or after it.
  */
 export async function updateBook(ctx: ServiceContext, id: string, input: UpdateBookInput): Promise<BookRecord> {
   requireAdmin(ctx);
-  const current = await requireBook(ctx, id);
-  const fields = validateUpdateBook(current, input);
-  const row = await ctx.db.prisma.book.update({ where: { id: current.id }, data: toRowData(fields) });
+  const bookId = requireUuid('id', id);
+  const row = await ctx.db.prisma.$transaction(
+    async (tx) => {
+      const current = await selectBookLocked(tx, bookId, 'update');
+      if (!current) throw notFound('Book', id);
+      const fields = validateUpdateBook(current, input);
+      return tx.book.update({ where: { id: bookId }, data: toChangedRowData(pickChanged(fields, input)) });
+    },
+    { timeout: UPDATE_TRANSACTION_TIMEOUT_MS, maxWait: 10_000 },
+  );
   return toBookRecord(row);
+}
+
+/** The validated values of just the fields present in the input (`null` included: it clears). */
+function pickChanged(fields: BookFields, input: UpdateBookInput): Partial<BookFields> {
+  const changed: Partial<Record<keyof BookFields, unknown>> = {};
+  for (const key of Object.keys(fields) as Array<keyof BookFields>) {
+    if (input[key as keyof UpdateBookInput] !== undefined) changed[key] = fields[key];
+  }
+  return changed as Partial<BookFields>;
 }
 
 /** The book with this id, or null (any signed-in user). A malformed id is BAD_USER_INPUT on `field`. */
@@ -115,5 +143,14 @@ function toRowData(fields: BookFields) {
     ...fields,
     discountValue: fields.discountValue.toFixed(2),
     metadata: fields.metadata as Prisma.InputJsonValue,
+  };
+}
+
+function toChangedRowData(fields: Partial<BookFields>): Prisma.BookUpdateInput {
+  const { discountValue, metadata, ...rest } = fields;
+  return {
+    ...rest,
+    ...(discountValue === undefined ? {} : { discountValue: discountValue.toFixed(2) }),
+    ...(metadata === undefined ? {} : { metadata: metadata as Prisma.InputJsonValue }),
   };
 }

@@ -1,0 +1,36 @@
+import { type Book as BookRow, Prisma } from '@coupons/db';
+import type { SqlClient } from '../shared/sql.ts';
+import { type BookRecord, toBookRecord } from './book.model.ts';
+
+/**
+ * How a transaction holds a book row while it works from what it read:
+ * - `update` (`FOR NO KEY UPDATE`): updateBook's read-merge-write. A second updateBook, and any
+ *   `share` holder, waits until we commit, then reads our version. It does not block the
+ *   `FOR KEY SHARE` that foreign-key checks take (code uploads, claims, redemptions go on).
+ * - `share` (`FOR SHARE`): a reader that acts on the book's rules (distribution acting on
+ *   `maxAssignmentsPerUser` and the validity window). Readers do not block each other; an
+ *   updateBook waits for them, so their rules cannot change under them before they commit.
+ */
+export type BookLockMode = 'update' | 'share';
+
+const LOCK_CLAUSE: Record<BookLockMode, Prisma.Sql> = {
+  update: Prisma.sql`FOR NO KEY UPDATE`,
+  share: Prisma.sql`FOR SHARE`,
+};
+
+/**
+ * Locks a book's row in the caller's transaction and returns its latest committed version, or
+ * null when there is no such book. Under READ COMMITTED a row lock waits for a concurrent writer
+ * and then returns the version it committed, so what we read stays the truth until we commit.
+ * Must run on a transaction's `tx` (on the bare client the lock ends with the statement).
+ */
+export async function selectBookLocked(tx: SqlClient, id: string, mode: BookLockMode): Promise<BookRecord | null> {
+  const rows = await tx.$queryRaw<BookRow[]>(Prisma.sql`
+    SELECT id::text AS id, name, description, discount_type::text AS "discountType", discount_value AS "discountValue",
+           valid_from AS "validFrom", valid_until AS "validUntil", max_assignments_per_user AS "maxAssignmentsPerUser",
+           allow_multiple_redemptions AS "allowMultipleRedemptions", max_redemptions_per_user AS "maxRedemptionsPerUser",
+           lock_ttl_seconds AS "lockTtlSeconds", metadata, created_at AS "createdAt", updated_at AS "updatedAt"
+    FROM book WHERE id = ${id}::uuid
+    ${LOCK_CLAUSE[mode]}`);
+  return rows[0] ? toBookRecord(rows[0]) : null;
+}
