@@ -1,8 +1,9 @@
 import pg from 'pg';
-// The exact claim statement the service runs (not exported by the package: it is internal SQL).
+// The exact claim the service runs (not exported by the package: it is internal SQL).
 import { claimRandomCoupon } from '../../packages/core/src/coupons/assign.sql.ts';
+import { inTransaction } from '../../packages/core/src/coupons/transition.ts';
 import { type GraphqlLoadResult, runGraphqlLoad } from './http-load.ts';
-import { plainPgSqlClient, runConcurrently } from './pg-load.ts';
+import { runConcurrently } from './pg-load.ts';
 import type { LoadSummary } from './stats.ts';
 
 /** What a shop would ask for after a claim: the code to show, and the state. */
@@ -38,15 +39,14 @@ export function assignViaApi(url: string, plan: ClaimPlan & { tokens: string[] }
 }
 
 /**
- * The L1 ceiling: the service's own claim statement through plain `pg` (no HTTP, GraphQL, JWT or
- * Prisma), `concurrency` calls in flight on a pool of `poolSize` connections.
+ * The L1 ceiling: the service's own claim (both statements, in its transaction) through plain
+ * `pg` (no HTTP, GraphQL or JWT), `concurrency` calls in flight on a pool of `poolSize` connections.
  */
 export function assignViaPlainPg(pool: pg.Pool, plan: ClaimPlan & { userIds: string[] }): Promise<LoadSummary> {
-  const sql = plainPgSqlClient(pool);
   return runConcurrently(plan.concurrency, plan.calls, async (call) => {
     const userId = plan.userIds[call % plan.userIds.length];
     const bookId = plan.bookIds[call % plan.bookIds.length];
-    const outcome = await claimRandomCoupon(sql, { bookId, userId, actorId: userId, now: new Date() });
+    const outcome = await inTransaction(pool, (tx) => claimRandomCoupon(tx, { bookId, userId, actorId: userId, now: new Date() }));
     if (outcome.coupon) return null;
     return outcome.picked ? 'LIMIT_REACHED' : 'SOLD_OUT';
   });

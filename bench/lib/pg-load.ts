@@ -1,20 +1,4 @@
-import type { SqlClient } from '@coupons/core';
-import type { Prisma } from '@coupons/db';
-import type pg from 'pg';
 import { elapsedMs, type LoadSummary, summarize, tally } from './stats.ts';
-
-/**
- * The core's SQL functions take a Prisma client; this hands them a plain `pg` pool instead, so a
- * ceiling runs the very statement text and parameters the service runs, minus Prisma, GraphQL
- * and HTTP. `Prisma.sql` already renders `$1…$n` placeholders and a values list.
- */
-export function plainPgSqlClient(pool: pg.Pool): SqlClient {
-  const run = async (query: Prisma.Sql) => (await pool.query(query.text, query.values as unknown[])).rows;
-  return {
-    $queryRaw: run,
-    $executeRaw: async (query: Prisma.Sql) => (await pool.query(query.text, query.values as unknown[])).rowCount ?? 0,
-  } as unknown as SqlClient;
-}
 
 /**
  * Runs `total` calls of `task` with `concurrency` of them in flight at all times. There is no

@@ -2,7 +2,8 @@ import type pg from 'pg';
 import { claimRandomCoupon } from '../../packages/core/src/coupons/assign.sql.ts';
 import { halves, measureAbba } from '../lib/alternate.ts';
 import { assignViaPlainPg, ceilingPool } from '../lib/assign-load.ts';
-import { plainPgSqlClient, runConcurrently } from '../lib/pg-load.ts';
+import { txOn } from '../../packages/core/src/coupons/transition.ts';
+import { runConcurrently } from '../lib/pg-load.ts';
 import { type BenchContext, compareGoal, formatNumber, ratio, type Scenario } from '../lib/scenario.ts';
 import { addCoupons, createBook, createUsers, settle } from '../lib/seed.ts';
 import type { LoadSummary } from '../lib/stats.ts';
@@ -23,7 +24,7 @@ async function claimOriginalDesign(pool: pg.Pool, bookId: string, userId: string
     await client.query('BEGIN');
     // hashtextextended gives the bigint key pg_advisory_xact_lock wants; released at COMMIT.
     await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [bookId]);
-    const outcome = await claimRandomCoupon(singleClient(client), { bookId, userId, actorId: userId, now: new Date() });
+    const outcome = await claimRandomCoupon(txOn(client), { bookId, userId, actorId: userId, now: new Date() });
     await client.query('COMMIT');
     return outcome.coupon ? null : outcome.picked ? 'LIMIT_REACHED' : 'SOLD_OUT';
   } catch (error) {
@@ -34,10 +35,6 @@ async function claimOriginalDesign(pool: pg.Pool, bookId: string, userId: string
   }
 }
 
-/** The claim statement on one checked-out connection (inside the transaction above). */
-function singleClient(client: pg.PoolClient) {
-  return plainPgSqlClient(client as unknown as pg.Pool);
-}
 
 export const assignOriginalDesign: Scenario = {
   id: 'assign-original-design',

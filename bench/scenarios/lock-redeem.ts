@@ -1,9 +1,10 @@
 import { lockCouponSql } from '../../packages/core/src/coupons/lock.sql.ts';
 import { redeemCouponSql } from '../../packages/core/src/coupons/redeem.sql.ts';
+import { inTransaction } from '../../packages/core/src/coupons/transition.ts';
 import { ceilingPool } from '../lib/assign-load.ts';
 import { halves, measureAbba } from '../lib/alternate.ts';
 import { runGraphqlLoad, type StepContext } from '../lib/http-load.ts';
-import { plainPgSqlClient, runConcurrently } from '../lib/pg-load.ts';
+import { runConcurrently } from '../lib/pg-load.ts';
 import { type BenchContext, compareGoal, formatNumber, ratio, type Scenario } from '../lib/scenario.ts';
 import { addCoupons, codesByUser, createBook, createUsers, settle } from '../lib/seed.ts';
 import { round } from '../lib/stats.ts';
@@ -86,14 +87,15 @@ export const lockRedeem: Scenario = {
             },
           ],
         });
-      const sql = plainPgSqlClient(pool);
       let sqlNext = 0;
       const viaPlainPg = (count: number) =>
         runConcurrently(USERS, count, async () => {
           const { userId, code } = sqlQueue[sqlNext++];
-          const locked = await lockCouponSql(sql, { code, userId, now: new Date() });
+          const locked = await inTransaction(pool, (tx) => lockCouponSql(tx, { code, userId, now: new Date() }));
           if (!locked.coupon) return 'LOCK_FAILED';
-          const redeemed = await redeemCouponSql(sql, { code, userId, now: new Date(), idempotencyKey: null, metadata: null });
+          const redeemed = await inTransaction(pool, (tx) =>
+            redeemCouponSql(tx, { code, userId, now: new Date(), idempotencyKey: null, metadata: null }),
+          );
           return redeemed.redemption ? null : 'REDEEM_FAILED';
         });
 

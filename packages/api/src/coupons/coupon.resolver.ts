@@ -52,9 +52,10 @@ export class CouponResolver {
   assignCoupon(
     @Arg('code', () => String) code: string,
     @Arg('userId', () => ID, { nullable: true }) userId: string | null,
+    @Arg('idempotencyKey', () => String, { nullable: true, description: idempotencyKeyDoc }) idempotencyKey: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<CouponRecord> {
-    return assignCoupon(ctx.service, { code, userId });
+    return assignCoupon(ctx.service, { code, userId, idempotencyKey });
   }
 
   @Authorized()
@@ -69,8 +70,12 @@ export class CouponResolver {
 
   @Authorized()
   @Mutation(() => Coupon, { description: "Releases the caller's lock early." })
-  unlockCoupon(@Arg('code', () => String) code: string, @Ctx() ctx: RequestContext): Promise<CouponRecord> {
-    return unlockCoupon(ctx.service, { code });
+  unlockCoupon(
+    @Arg('code', () => String) code: string,
+    @Arg('idempotencyKey', () => String, { nullable: true, description: idempotencyKeyDoc }) idempotencyKey: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<CouponRecord> {
+    return unlockCoupon(ctx.service, { code, idempotencyKey });
   }
 
   @Authorized()

@@ -1,13 +1,14 @@
 import { randomInt } from 'node:crypto';
 import { Prisma } from '@coupons/db';
-import type { SqlClient } from '../shared/sql.ts';
 import { type CouponRow, couponReturning } from './coupon.record.ts';
+import { lockCouponRow } from './lock.sql.ts';
+import type { Tx } from './transition.ts';
 
 /** What one claim statement observed, so the caller can name the failure without another query. */
 export interface ClaimOutcome {
   bookFound: boolean;
   active: boolean;
-  /** assignCoupon only: the coupon's state when we held its row lock. */
+  /** The coupon's state when we held its row lock (null when nothing was picked). */
   couponState: string | null;
   picked: boolean;
   /**
@@ -19,6 +20,13 @@ export interface ClaimOutcome {
   counted: boolean;
   eventId: string | null;
   coupon: CouponRow | null;
+}
+
+interface PickRow {
+  book_found: number;
+  active: boolean | null;
+  picked_id: string | null;
+  unassigned_left: boolean | null;
 }
 
 interface ClaimRow extends Partial<CouponRow> {
@@ -49,8 +57,8 @@ const counterUpsert = (userId: string, bookId: Prisma.Sql, maxSql: Prisma.Sql, g
   RETURNING u.assigned_count`;
 
 /**
- * The last two steps of both claims: the picked row (locked by the statement's `pick`) becomes
- * ASSIGNED only when the limit guard `cnt` let it through, and its event is written beside it.
+ * The last two parts of a claim: the picked row (locked by step 1) becomes ASSIGNED only when the
+ * limit guard `cnt` let it through, and its event is written beside it.
  */
 const assignPicked = (userId: string, actorId: string, now: Date) => Prisma.sql`upd AS (
       UPDATE coupon c
@@ -67,70 +75,89 @@ const assignPicked = (userId: string, actorId: string, now: Date) => Prisma.sql`
     )`;
 
 /**
- * Claims a random unassigned coupon of a book for a user, in ONE statement (one round trip, its
- * own transaction): book check → random pick → limit guard → update → event.
+ * Claims a random unassigned coupon of a book for a user (see transition.ts: lock, then act).
  *
- * Locking: the pick walks the partial index `(book_id, random_key) WHERE state = 'UNASSIGNED'`
- * from a random point and takes the first row it can lock (`FOR UPDATE SKIP LOCKED`), wrapping
- * around below the point when nothing is above it. Concurrent claimers therefore lock different
- * rows in parallel instead of queueing on one, and a row is re-checked under its lock (a row
- * assigned meanwhile no longer matches `state = 'UNASSIGNED'` and is skipped), so no coupon is
- * assigned twice. O(log n) on any book size: no random sort of the whole book, no book-wide lock.
+ * Step 1 picks and locks: it walks the partial index `(book_id, random_key) WHERE state =
+ * 'UNASSIGNED'` from a random point and takes the first row it can lock (`FOR UPDATE SKIP
+ * LOCKED`), wrapping around below the point when nothing is above it. Concurrent claimers
+ * therefore lock different rows in parallel instead of queueing on one, and a row assigned
+ * meanwhile fails the `state = 'UNASSIGNED'` re-check under the lock and is skipped, so no coupon
+ * is assigned twice. O(log n) on any book size: no random sort, no book-wide lock.
+ * Step 2 assigns the locked row ({@link assignLockedCoupon}).
  */
 export async function claimRandomCoupon(
-  sql: SqlClient,
+  tx: Tx,
   args: { bookId: string; userId: string; actorId: string; now: Date },
 ): Promise<ClaimOutcome> {
   const { bookId, userId, actorId, now } = args;
   const point = randomInt(RANDOM_KEY_SPACE);
-  const bookIdSql = Prisma.sql`${bookId}::uuid`;
-  const rows = await sql.$queryRaw<ClaimRow[]>(Prisma.sql`
+  const [pick] = await tx.rows<PickRow>(Prisma.sql`
     WITH bk AS (
-      SELECT max_assignments_per_user AS max_a,
-             (valid_from IS NULL OR valid_from <= ${now}) AND (valid_until IS NULL OR valid_until > ${now}) AS active
-      FROM book WHERE id = ${bookIdSql}
+      SELECT (valid_from IS NULL OR valid_from <= ${now}) AND (valid_until IS NULL OR valid_until > ${now}) AS active
+      FROM book WHERE id = ${bookId}::uuid
     ),
     pick_hi AS (
       SELECT c.id FROM coupon c
-      WHERE (SELECT active FROM bk) AND c.book_id = ${bookIdSql} AND c.state = 'UNASSIGNED' AND c.random_key >= ${point}
+      WHERE (SELECT active FROM bk) AND c.book_id = ${bookId}::uuid AND c.state = 'UNASSIGNED' AND c.random_key >= ${point}
       ORDER BY c.random_key LIMIT 1
       FOR UPDATE SKIP LOCKED
     ),
     pick_lo AS (
       SELECT c.id FROM coupon c
       WHERE (SELECT active FROM bk) AND NOT EXISTS (SELECT 1 FROM pick_hi)
-        AND c.book_id = ${bookIdSql} AND c.state = 'UNASSIGNED' AND c.random_key < ${point}
+        AND c.book_id = ${bookId}::uuid AND c.state = 'UNASSIGNED' AND c.random_key < ${point}
       ORDER BY c.random_key LIMIT 1
       FOR UPDATE SKIP LOCKED
     ),
-    pick AS (SELECT id FROM pick_hi UNION ALL SELECT id FROM pick_lo),
-    cnt AS (${counterUpsert(userId, bookIdSql, Prisma.sql`(SELECT max_a FROM bk)`, Prisma.sql`EXISTS (SELECT 1 FROM pick)`)}),
-    ${assignPicked(userId, actorId, now)}
+    pick AS (SELECT id FROM pick_hi UNION ALL SELECT id FROM pick_lo)
     SELECT (SELECT count(*) FROM bk)::int AS book_found, (SELECT active FROM bk) AS active,
-           NULL::text AS coupon_state,
-           (SELECT count(*) FROM pick)::int AS picked,
+           (SELECT id::text FROM pick) AS picked_id,
            (NOT EXISTS (SELECT 1 FROM pick) AND EXISTS (
-             SELECT 1 FROM coupon c WHERE c.book_id = ${bookIdSql} AND c.state = 'UNASSIGNED')) AS unassigned_left,
-           (SELECT count(*) FROM cnt)::int AS counted,
-           (SELECT id FROM ev) AS event_id, upd.*
-    FROM (SELECT 1) AS one LEFT JOIN upd ON true`);
-  return toOutcome(rows[0]);
+             SELECT 1 FROM coupon c WHERE c.book_id = ${bookId}::uuid AND c.state = 'UNASSIGNED')) AS unassigned_left`);
+  if (!pick?.picked_id) {
+    return {
+      bookFound: (pick?.book_found ?? 0) > 0,
+      active: pick?.active === true,
+      couponState: null,
+      picked: false,
+      unassignedLeft: pick?.unassigned_left === true,
+      counted: false,
+      eventId: null,
+      coupon: null,
+    };
+  }
+  return assignLockedCoupon(tx, { where: Prisma.sql`c.id = ${pick.picked_id}::bigint`, userId, actorId, now });
 }
 
 /**
- * Claims one coupon by code, in one statement. The coupon row is locked with a blocking
- * `FOR UPDATE` (we want exactly this row): a concurrent claim of the same code waits, then sees
- * the committed state (READ COMMITTED re-reads the locked row) and fails with INVALID_STATE.
+ * Claims one coupon by code. Step 1 takes its row lock with a blocking `FOR UPDATE` (we want
+ * exactly this row): a concurrent transition of the same code waits, and step 2 then sees what it
+ * committed (a claim that lost the race answers INVALID_STATE).
  */
 export async function claimCouponByCode(
-  sql: SqlClient,
+  tx: Tx,
   args: { code: string; userId: string; actorId: string; now: Date },
 ): Promise<ClaimOutcome> {
   const { code, userId, actorId, now } = args;
-  const rows = await sql.$queryRaw<ClaimRow[]>(Prisma.sql`
-    WITH target AS (
-      SELECT c.id, c.book_id, c.state FROM coupon c WHERE c.code = ${code} FOR UPDATE
-    ),
+  if (!(await lockCouponRow(tx, code))) {
+    return { bookFound: false, active: false, couponState: null, picked: false, unassignedLeft: false, counted: false, eventId: null, coupon: null };
+  }
+  return assignLockedCoupon(tx, { where: Prisma.sql`c.code = ${code}`, userId, actorId, now });
+}
+
+/**
+ * Step 2 of both claims, on a coupon whose row lock this transaction holds (so the snapshot shows
+ * its latest version): book window → limit guard → UNASSIGNED → ASSIGNED → event, in one
+ * statement. The limit guard upserts the user's counter under the counter's row lock only when
+ * the coupon can be taken, so a refused claim counts nothing.
+ */
+async function assignLockedCoupon(
+  tx: Tx,
+  args: { where: Prisma.Sql; userId: string; actorId: string; now: Date },
+): Promise<ClaimOutcome> {
+  const { where, userId, actorId, now } = args;
+  const rows = await tx.rows<ClaimRow>(Prisma.sql`
+    WITH target AS (SELECT c.id, c.book_id, c.state FROM coupon c WHERE ${where}),
     bk AS (
       SELECT b.id, b.max_assignments_per_user AS max_a,
              (b.valid_from IS NULL OR b.valid_from <= ${now}) AND (b.valid_until IS NULL OR b.valid_until > ${now}) AS active
@@ -140,7 +167,7 @@ export async function claimCouponByCode(
     cnt AS (${counterUpsert(userId, Prisma.sql`(SELECT id FROM bk)`, Prisma.sql`(SELECT max_a FROM bk)`, Prisma.sql`EXISTS (SELECT 1 FROM pick)`)}),
     ${assignPicked(userId, actorId, now)}
     SELECT (SELECT count(*) FROM bk)::int AS book_found, (SELECT active FROM bk) AS active,
-           (SELECT state::text FROM target) AS coupon_state,
+           (SELECT state::text FROM target) AS coupon_state, false AS unassigned_left,
            (SELECT count(*) FROM pick)::int AS picked, (SELECT count(*) FROM cnt)::int AS counted,
            (SELECT id FROM ev) AS event_id, upd.*
     FROM (SELECT 1) AS one LEFT JOIN upd ON true`);

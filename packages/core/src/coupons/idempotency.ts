@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Prisma } from '@coupons/db';
 import type { ServiceContext } from '../shared/context.ts';
 import { badInput } from '../shared/errors.ts';
-import type { SqlClient } from '../shared/sql.ts';
+import { inTransaction, type Tx } from './transition.ts';
 
 export interface IdempotentCall<T> {
   userId: string;
@@ -11,7 +11,7 @@ export interface IdempotentCall<T> {
   operation: string;
   /** The arguments that define "the same request". */
   args: unknown;
-  run: (sql: SqlClient) => Promise<T>;
+  run: (tx: Tx) => Promise<T>;
   serialize: (result: T) => unknown;
   deserialize: (stored: unknown) => T;
 }
@@ -22,40 +22,67 @@ export interface IdempotentResult<T> {
   executed: boolean;
 }
 
+/** How long a key is remembered unless the service is configured otherwise (`IDEMPOTENCY_TTL_HOURS`). */
+export const DEFAULT_IDEMPOTENCY_LIFETIME_MS = 24 * 60 * 60 * 1000;
+
 /**
- * Runs `run` at most once per (user, key). The record is inserted first, in the same transaction
- * as the effect: a concurrent retry's INSERT waits on the unique key until the first commits, then
- * finds the stored response. If the first attempt fails, its transaction (and record) rolls back and
- * the retry runs afresh, so only successes are remembered.
+ * Runs `run` at most once per (user, key) within the key's lifetime. The record is inserted first,
+ * in the same transaction as the effect: a concurrent retry's INSERT waits on the unique key until
+ * the first commits, then finds the stored response. If the first attempt fails, its transaction
+ * (and record) rolls back and the retry runs afresh, so only successes are remembered. A record
+ * past its lifetime counts as absent: the upsert takes it over (under the same row lock), so an
+ * expired key starts a new request even before the sweep has deleted it.
  */
 export async function runIdempotent<T>(ctx: ServiceContext, call: IdempotentCall<T>): Promise<IdempotentResult<T>> {
   const hash = requestHash(call.operation, call.args);
-  return ctx.db.prisma.$transaction(
-    async (tx) => {
-      const inserted = await tx.$queryRaw<Array<{ inserted: number }>>(Prisma.sql`
-        INSERT INTO idempotency_record (user_id, key, operation, request_hash, created_at)
-        VALUES (${call.userId}::uuid, ${call.key}, ${call.operation}, ${hash}, ${ctx.clock.now()})
-        ON CONFLICT (user_id, key) DO NOTHING
-        RETURNING 1 AS inserted`);
-      if (inserted.length === 0) {
-        const [stored] = await tx.$queryRaw<Array<{ operation: string; request_hash: string; response: unknown }>>(
-          Prisma.sql`SELECT operation, request_hash, response FROM idempotency_record
-                     WHERE user_id = ${call.userId}::uuid AND key = ${call.key}`,
-        );
-        if (!stored || stored.operation !== call.operation || stored.request_hash !== hash) {
-          throw badInput('idempotencyKey', 'was already used with different arguments');
-        }
-        return { result: call.deserialize(stored.response), executed: false };
+  const now = ctx.clock.now();
+  const expiredBefore = new Date(now.getTime() - (ctx.idempotencyLifetimeMs ?? DEFAULT_IDEMPOTENCY_LIFETIME_MS));
+  return inTransaction(ctx.db.pool, async (tx) => {
+    const inserted = await tx.rows<{ inserted: number }>(Prisma.sql`
+      INSERT INTO idempotency_record AS r (user_id, key, operation, request_hash, created_at)
+      VALUES (${call.userId}::uuid, ${call.key}, ${call.operation}, ${hash}, ${now})
+      ON CONFLICT (user_id, key) DO UPDATE
+        SET operation = EXCLUDED.operation, request_hash = EXCLUDED.request_hash, created_at = EXCLUDED.created_at, response = NULL
+        WHERE r.created_at <= ${expiredBefore}
+      RETURNING 1 AS inserted`);
+    if (inserted.length === 0) {
+      const [stored] = await tx.rows<{ operation: string; request_hash: string; response: unknown }>(
+        Prisma.sql`SELECT operation, request_hash, response FROM idempotency_record
+                   WHERE user_id = ${call.userId}::uuid AND key = ${call.key}`,
+      );
+      if (!stored || stored.operation !== call.operation || stored.request_hash !== hash) {
+        throw badInput('idempotencyKey', 'was already used with different arguments');
       }
-      const result = await call.run(tx);
-      await tx.$executeRaw(Prisma.sql`
-        UPDATE idempotency_record SET response = ${JSON.stringify(call.serialize(result))}::jsonb
-        WHERE user_id = ${call.userId}::uuid AND key = ${call.key}`);
-      return { result, executed: true };
-    },
-    { maxWait: 10_000, timeout: 20_000 },
-  );
+      return { result: call.deserialize(stored.response), executed: false };
+    }
+    const result = await call.run(tx);
+    await tx.rows(Prisma.sql`
+      UPDATE idempotency_record SET response = ${JSON.stringify(call.serialize(result))}::jsonb
+      WHERE user_id = ${call.userId}::uuid AND key = ${call.key}`);
+    return { result, executed: true };
+  });
 }
+
+/**
+ * Deletes idempotency records older than their lifetime, in batches (the `created_at` index makes
+ * each one cheap; the age is re-checked on the row itself, so a key a retry has just taken over
+ * is kept), so the table holds about one lifetime of keys instead of growing for ever.
+ * @returns how many records it deleted.
+ */
+export async function sweepIdempotencyRecords(ctx: ServiceContext): Promise<number> {
+  const expiredBefore = new Date(ctx.clock.now().getTime() - (ctx.idempotencyLifetimeMs ?? DEFAULT_IDEMPOTENCY_LIFETIME_MS));
+  let total = 0;
+  for (;;) {
+    const deleted = await ctx.db.prisma.$executeRaw(Prisma.sql`
+      DELETE FROM idempotency_record
+      WHERE (user_id, key) IN (SELECT user_id, key FROM idempotency_record WHERE created_at <= ${expiredBefore} LIMIT ${SWEEP_BATCH})
+        AND created_at <= ${expiredBefore}`);
+    total += deleted;
+    if (deleted < SWEEP_BATCH) return total;
+  }
+}
+
+const SWEEP_BATCH = 5_000;
 
 function requestHash(operation: string, args: unknown): string {
   return createHash('sha256').update(operation).update('\0').update(JSON.stringify(args ?? null)).digest('hex');

@@ -1,43 +1,47 @@
 import { Prisma } from '@coupons/db';
 import { announceCommitted } from '../events/announcer.ts';
 import type { ServiceContext } from '../shared/context.ts';
+import { inTransaction } from './transition.ts';
 
 const BATCH = 500;
 
 /**
  * Moves locks past their expiry back to ASSIGNED and records LOCK_EXPIRED, one batch per
- * statement. Safe with any number of sweepers (one per API process): each takes rows with
- * `FOR UPDATE SKIP LOCKED` and re-checks the expiry under the lock, so a lock is expired by
- * exactly one of them, and a concurrent re-lock (which holds the row) is simply skipped.
- * Reads use lazy expiry anyway; the sweeper exists so that live countdowns end everywhere.
+ * transaction, by the same lock-then-act rule as every transition (transition.ts): step 1 takes
+ * expired rows `FOR UPDATE SKIP LOCKED` (a row another sweeper or a transition holds is left to
+ * it), step 2 re-checks the expiry on each row's latest version and writes. So a lock is expired
+ * by exactly one sweeper, and a lock renewed meanwhile is not expired at all. Reads use lazy
+ * expiry anyway; the sweeper exists so that live countdowns end everywhere.
  * @returns how many locks it expired.
  */
 export async function sweepExpiredLocks(ctx: ServiceContext): Promise<number> {
   const now = ctx.clock.now();
   let total = 0;
   for (;;) {
-    const rows = await ctx.db.prisma.$queryRaw<Array<{ id: string }>>(Prisma.sql`
-      WITH expired AS (
-        SELECT id FROM coupon
+    const { found, eventIds } = await inTransaction(ctx.db.pool, async (tx) => {
+      const locked = await tx.rows<{ id: string }>(Prisma.sql`
+        SELECT id::text AS id FROM coupon
         WHERE state = 'LOCKED' AND lock_expires_at <= ${now}
         ORDER BY lock_expires_at
         LIMIT ${BATCH}
-        FOR UPDATE SKIP LOCKED
-      ),
-      upd AS (
-        UPDATE coupon c
-        SET state = 'ASSIGNED', locked_by_id = NULL, lock_expires_at = NULL, updated_at = ${now}
-        FROM expired e
-        WHERE c.id = e.id AND c.state = 'LOCKED' AND c.lock_expires_at <= ${now}
-        RETURNING c.id, c.book_id, c.assigned_user_id
-      )
-      INSERT INTO coupon_event (coupon_id, book_id, type, from_state, to_state, actor_id, user_id, created_at)
-      SELECT id, book_id, 'LOCK_EXPIRED', 'LOCKED', 'ASSIGNED', NULL, assigned_user_id, ${now}
-      FROM upd ORDER BY id
-      RETURNING id::text AS id`);
-    announceCommitted(ctx, rows.map((r) => r.id));
-    total += rows.length;
-    if (rows.length < BATCH) return total;
+        FOR UPDATE SKIP LOCKED`);
+      if (locked.length === 0) return { found: 0, eventIds: [] };
+      const events = await tx.rows<{ id: string }>(Prisma.sql`
+        WITH upd AS (
+          UPDATE coupon c
+          SET state = 'ASSIGNED', locked_by_id = NULL, lock_expires_at = NULL, updated_at = ${now}
+          WHERE c.id = ANY(${locked.map((r) => r.id)}::bigint[]) AND c.state = 'LOCKED' AND c.lock_expires_at <= ${now}
+          RETURNING c.id, c.book_id, c.assigned_user_id
+        )
+        INSERT INTO coupon_event (coupon_id, book_id, type, from_state, to_state, actor_id, user_id, created_at)
+        SELECT id, book_id, 'LOCK_EXPIRED', 'LOCKED', 'ASSIGNED', NULL, assigned_user_id, ${now}
+        FROM upd ORDER BY id
+        RETURNING id::text AS id`);
+      return { found: locked.length, eventIds: events.map((r) => r.id) };
+    });
+    announceCommitted(ctx, eventIds);
+    total += eventIds.length;
+    if (found < BATCH) return total;
   }
 }
 

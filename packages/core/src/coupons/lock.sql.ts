@@ -1,8 +1,8 @@
 import { Prisma } from '@coupons/db';
-import type { SqlClient } from '../shared/sql.ts';
 import { type CouponRow, couponReturning } from './coupon.record.ts';
+import type { Tx } from './transition.ts';
 
-/** The coupon as seen under its row lock, plus what the statement changed. */
+/** The coupon as the transition saw it (its latest version, under its row lock), plus what changed. */
 export interface TransitionOutcome {
   found: boolean;
   /** Stored state (a LOCKED past its expiry is still 'LOCKED' here; see `lockExpired`). */
@@ -26,44 +26,59 @@ interface TransitionRow extends Partial<CouponRow> {
 }
 
 /**
- * The row lock every single-coupon transition starts from: the coupon by code, `FOR UPDATE`
- * (blocking: we want exactly this row), joined to its book. Under READ COMMITTED the locked row
- * is re-read after any concurrent transition commits, so the checks below see the latest state
- * and racing transitions of one coupon take effect one at a time.
+ * Step 1 of every transition by code (see transition.ts): takes the coupon's row lock and nothing
+ * else. A concurrent transition of the same code waits here until we commit.
+ * @returns whether the code exists.
  */
-const lockedTarget = (code: string, now: Date) => Prisma.sql`
+export async function lockCouponRow(tx: Tx, code: string): Promise<boolean> {
+  const rows = await tx.rows<{ id: string }>(Prisma.sql`SELECT id::text AS id FROM coupon WHERE code = ${code} FOR UPDATE`);
+  return rows.length > 0;
+}
+
+/**
+ * The coupon by code joined to its book, for step 2. No `FOR UPDATE`: step 1 holds the row lock,
+ * so this statement's snapshot already shows the row's latest committed version.
+ */
+const couponByCode = (code: string, now: Date) => Prisma.sql`
   SELECT c.id, c.book_id, c.state, c.assigned_user_id, c.locked_by_id, c.lock_expires_at,
          (c.state = 'LOCKED' AND c.lock_expires_at <= ${now}) AS expired,
          b.lock_ttl_seconds, b.allow_multiple_redemptions, b.max_redemptions_per_user,
          (b.valid_from IS NULL OR b.valid_from <= ${now}) AND (b.valid_until IS NULL OR b.valid_until > ${now}) AS active
   FROM coupon c JOIN book b ON b.id = c.book_id
-  WHERE c.code = ${code}
-  FOR UPDATE OF c`;
+  WHERE c.code = ${code}`;
 
 const targetSummary = Prisma.sql`
   (SELECT count(*) FROM target)::int AS found, (SELECT state::text FROM target) AS t_state,
   (SELECT assigned_user_id::text FROM target) AS t_owner, (SELECT locked_by_id::text FROM target) AS t_locked_by,
   (SELECT expired FROM target) AS t_expired, (SELECT active FROM target) AS t_active`;
 
+const notFound: TransitionOutcome = {
+  found: false,
+  state: null,
+  ownerId: null,
+  lockedById: null,
+  lockExpired: false,
+  active: false,
+  coupon: null,
+  eventIds: [],
+};
+
 /**
- * ASSIGNED (or an expired LOCKED) → LOCKED for the owner, in one statement. Re-locking an
- * expired lock records the lazy expiry first (LOCK_EXPIRED, then LOCKED), so the audit trail
- * has every transition.
+ * ASSIGNED (or an expired LOCKED) → LOCKED for the owner. Re-locking an expired lock records the
+ * lazy expiry first (LOCK_EXPIRED, then LOCKED), so the audit trail has every transition.
  */
-export async function lockCouponSql(
-  sql: SqlClient,
-  args: { code: string; userId: string; now: Date },
-): Promise<TransitionOutcome> {
+export async function lockCouponSql(tx: Tx, args: { code: string; userId: string; now: Date }): Promise<TransitionOutcome> {
   const { code, userId, now } = args;
-  const rows = await sql.$queryRaw<TransitionRow[]>(Prisma.sql`
-    WITH target AS (${lockedTarget(code, now)}),
+  if (!(await lockCouponRow(tx, code))) return notFound;
+  const rows = await tx.rows<TransitionRow>(Prisma.sql`
+    WITH target AS (${couponByCode(code, now)}),
     upd AS (
       UPDATE coupon c
       SET state = 'LOCKED', locked_by_id = ${userId}::uuid,
           lock_expires_at = ${now}::timestamptz + make_interval(secs => t.lock_ttl_seconds), updated_at = ${now}
       FROM target t
-      WHERE c.id = t.id AND t.active AND t.assigned_user_id = ${userId}::uuid
-        AND (t.state = 'ASSIGNED' OR t.expired)
+      WHERE c.id = t.id AND t.active AND c.assigned_user_id = ${userId}::uuid
+        AND (c.state = 'ASSIGNED' OR (c.state = 'LOCKED' AND c.lock_expires_at <= ${now}))
       RETURNING ${couponReturning}, t.expired AS was_expired
     ),
     ev AS (
@@ -82,19 +97,17 @@ export async function lockCouponSql(
   return toOutcome(rows[0]);
 }
 
-/** LOCKED (unexpired) → ASSIGNED by the lock owner, in one statement. */
-export async function unlockCouponSql(
-  sql: SqlClient,
-  args: { code: string; userId: string; now: Date },
-): Promise<TransitionOutcome> {
+/** LOCKED (unexpired) → ASSIGNED by the lock owner. */
+export async function unlockCouponSql(tx: Tx, args: { code: string; userId: string; now: Date }): Promise<TransitionOutcome> {
   const { code, userId, now } = args;
-  const rows = await sql.$queryRaw<TransitionRow[]>(Prisma.sql`
-    WITH target AS (${lockedTarget(code, now)}),
+  if (!(await lockCouponRow(tx, code))) return notFound;
+  const rows = await tx.rows<TransitionRow>(Prisma.sql`
+    WITH target AS (${couponByCode(code, now)}),
     upd AS (
       UPDATE coupon c
       SET state = 'ASSIGNED', locked_by_id = NULL, lock_expires_at = NULL, updated_at = ${now}
       FROM target t
-      WHERE c.id = t.id AND t.state = 'LOCKED' AND NOT t.expired AND t.locked_by_id = ${userId}::uuid
+      WHERE c.id = t.id AND c.state = 'LOCKED' AND c.lock_expires_at > ${now} AND c.locked_by_id = ${userId}::uuid
       RETURNING ${couponReturning}
     ),
     ev AS (
@@ -108,7 +121,7 @@ export async function unlockCouponSql(
   return toOutcome(rows[0]);
 }
 
-export { lockedTarget, targetSummary };
+export { couponByCode, notFound as couponNotFound, targetSummary };
 
 export function toOutcome(row: TransitionRow | undefined): TransitionOutcome {
   if (!row) throw new Error('transition statement returned no row');

@@ -1,13 +1,12 @@
-import { announceCommitted } from '../events/announcer.ts';
 import { requireCaller, type ServiceContext } from '../shared/context.ts';
 import { badInput, DomainError, forbidden, notFound } from '../shared/errors.ts';
-import type { SqlClient } from '../shared/sql.ts';
 import { normaliseCode, optionalIdempotencyKey, requireJsonDepth, requireUuid } from '../shared/validation.ts';
 import { type RedemptionRecord, toRedemption } from './coupon.record.ts';
-import { reviveDates, runIdempotent } from './idempotency.ts';
-import type { TransitionOutcome } from './lock.sql.ts';
-import { lockRanOut, redeemCouponSql, reverseRedemptionSql } from './redeem.sql.ts';
+import { reviveDates } from './idempotency.ts';
+import { lockRanOut, type RedeemOutcome, redeemCouponSql, reverseRedemptionSql } from './redeem.sql.ts';
+import type { Tx } from './transition.ts';
 import { transitionError } from './transition.errors.ts';
+import { runTransition } from './transition.run.ts';
 
 const REDEMPTION_DATES = ['redeemedAt', 'reversedAt'] as const;
 const MAX_METADATA_BYTES = 16 * 1024;
@@ -24,38 +23,18 @@ export async function redeemCoupon(
   const code = normaliseCode('code', args.code);
   const key = optionalIdempotencyKey(args.idempotencyKey) ?? null;
   const metadata = checkMetadata(args.metadata);
-  const run = async (sql: SqlClient) => {
-    const outcome = await redeemCouponSql(sql, {
-      code,
-      userId: caller.userId,
-      now: ctx.clock.now(),
-      idempotencyKey: key,
-      metadata,
-    });
-    if (!outcome.redemption) {
-      throw outcome.found && outcome.active && !outcome.counted && outcome.state === 'LOCKED' && !outcome.lockExpired
-        && outcome.lockedById === caller.userId
-        ? new DomainError('LIMIT_REACHED', 'The per-user redemption limit of this book is reached')
-        : await redeemRefusal(sql, outcome, caller.userId, code);
-    }
-    return { redemption: toRedemption(outcome.redemption), eventIds: outcome.eventIds };
-  };
-  if (!key) {
-    const { redemption, eventIds } = await run(ctx.db.prisma);
-    announceCommitted(ctx, eventIds);
-    return redemption;
-  }
-  const { result, executed } = await runIdempotent(ctx, {
-    userId: caller.userId,
-    key,
+  return runTransition(ctx, {
+    caller,
     operation: 'redeemCoupon',
+    key,
     args: { code, metadata },
-    run,
-    serialize: (r) => r.redemption,
-    deserialize: (stored) => ({ redemption: reviveDates<RedemptionRecord>(stored, REDEMPTION_DATES), eventIds: [] }),
+    revive: (stored) => reviveDates<RedemptionRecord>(stored, REDEMPTION_DATES),
+    run: async (tx) => {
+      const outcome = await redeemCouponSql(tx, { code, userId: caller.userId, now: ctx.clock.now(), idempotencyKey: key, metadata });
+      if (!outcome.redemption) throw await redeemRefusal(tx, outcome, caller.userId, code);
+      return { value: toRedemption(outcome.redemption), eventIds: outcome.eventIds };
+    },
   });
-  if (executed) announceCommitted(ctx, result.eventIds);
-  return result.redemption;
 }
 
 /** ADMIN: reverses a redemption (refund/cancel) without deleting it; gives the use back. */
@@ -68,26 +47,34 @@ export async function reverseRedemption(
   const redemptionId = requireUuid('redemptionId', args.redemptionId);
   const reason = typeof args.reason === 'string' ? args.reason.trim() : '';
   if (reason.length < 1 || reason.length > 500) throw badInput('reason', 'must be 1 to 500 characters');
-  const outcome = await reverseRedemptionSql(ctx.db.prisma, {
-    redemptionId,
-    adminId: caller.userId,
-    reason,
-    now: ctx.clock.now(),
+  return runTransition(ctx, {
+    caller,
+    operation: 'reverseRedemption',
+    args: { redemptionId, reason },
+    revive: (stored) => reviveDates<RedemptionRecord>(stored, REDEMPTION_DATES),
+    run: async (tx) => {
+      const outcome = await reverseRedemptionSql(tx, { redemptionId, adminId: caller.userId, reason, now: ctx.clock.now() });
+      if (!outcome.found) throw notFound('Redemption', redemptionId);
+      if (!outcome.redemption) throw new DomainError('INVALID_STATE', 'This redemption is already reversed');
+      return { value: toRedemption(outcome.redemption), eventIds: outcome.eventIds };
+    },
   });
-  if (!outcome.found) throw notFound('Redemption', redemptionId);
-  if (!outcome.redemption) throw new DomainError('INVALID_STATE', 'This redemption is already reversed');
-  announceCommitted(ctx, outcome.eventIds);
-  return toRedemption(outcome.redemption);
 }
 
 /**
- * Why a redeem changed nothing. An expired lock is LOCK_EXPIRED whether the statement saw it
- * still LOCKED (lazy expiry) or the sweeper had already moved it back to ASSIGNED: the answer
- * must not depend on a background timer.
+ * Why a redeem changed nothing, read while the transaction still holds the coupon's row lock. A
+ * lock that passed every check but the counter's guard met the per-user redemption limit. An
+ * expired lock is LOCK_EXPIRED whether the statement saw it still LOCKED (lazy expiry) or the
+ * sweeper had already moved it back to ASSIGNED: the answer must not depend on a background timer.
  */
-async function redeemRefusal(sql: SqlClient, outcome: TransitionOutcome, userId: string, code: string): Promise<DomainError> {
+async function redeemRefusal(tx: Tx, outcome: RedeemOutcome, userId: string, code: string): Promise<DomainError> {
+  const redeemable =
+    outcome.found && outcome.active && outcome.state === 'LOCKED' && !outcome.lockExpired && outcome.lockedById === userId;
+  if (redeemable && !outcome.counted) {
+    return new DomainError('LIMIT_REACHED', 'The per-user redemption limit of this book is reached');
+  }
   const error = transitionError(outcome, userId, 'redeem');
-  if (error.code === 'INVALID_STATE' && error.details.state === 'ASSIGNED' && (await lockRanOut(sql, code))) {
+  if (error.code === 'INVALID_STATE' && error.details.state === 'ASSIGNED' && (await lockRanOut(tx, code))) {
     return new DomainError('LOCK_EXPIRED', 'The lock on this coupon has expired: lock it again', { state: 'ASSIGNED' });
   }
   return error;

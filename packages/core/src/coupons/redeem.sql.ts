@@ -1,7 +1,15 @@
 import { Prisma } from '@coupons/db';
-import type { SqlClient } from '../shared/sql.ts';
 import { couponReturning, type RedemptionRow, redemptionReturning } from './coupon.record.ts';
-import { lockedTarget, type TransitionOutcome, type TransitionRow, targetSummary, toOutcome } from './lock.sql.ts';
+import {
+  couponByCode,
+  couponNotFound,
+  lockCouponRow,
+  type TransitionOutcome,
+  type TransitionRow,
+  targetSummary,
+  toOutcome,
+} from './lock.sql.ts';
+import type { Tx } from './transition.ts';
 
 export interface RedeemOutcome extends TransitionOutcome {
   /** False when the per-user redemption limit stopped it. */
@@ -11,21 +19,22 @@ export interface RedeemOutcome extends TransitionOutcome {
 
 /**
  * LOCKED (unexpired, by the caller) → REDEEMED, or back to ASSIGNED on a multi-redemption book
- * while the user is under `maxRedemptionsPerUser`; one statement writes the Redemption row, the
- * counter and the event together. The coupon row lock (see `lockedTarget`) makes racing redeems of
- * one coupon take turns, and the loser sees REDEEMED/ASSIGNED, not LOCKED. The per-user counter is
- * incremented by a guarded upsert under its own row lock, so racing redeems of several coupons by
- * one user cannot pass the limit either.
+ * while the user is under `maxRedemptionsPerUser`; step 2 writes the Redemption row, the counter
+ * and the event together. The coupon row lock (step 1) makes racing redeems of one coupon take
+ * turns, and the loser sees REDEEMED/ASSIGNED, not LOCKED. The per-user counter is incremented by
+ * a guarded upsert under its own row lock, so racing redeems of several coupons by one user
+ * cannot pass the limit either.
  */
 export async function redeemCouponSql(
-  sql: SqlClient,
+  tx: Tx,
   args: { code: string; userId: string; now: Date; idempotencyKey: string | null; metadata: unknown },
 ): Promise<RedeemOutcome> {
   const { code, userId, now } = args;
+  if (!(await lockCouponRow(tx, code))) return { ...couponNotFound, counted: false, redemption: null };
   const metadata = args.metadata === undefined || args.metadata === null ? null : JSON.stringify(args.metadata);
-  const rows = await sql.$queryRaw<Array<TransitionRow & { counted: number; redemption: RedemptionRow | null }>>(
+  const rows = await tx.rows<TransitionRow & { counted: number; redemption: RedemptionRow | null }>(
     Prisma.sql`
-    WITH target AS (${lockedTarget(code, now)}),
+    WITH target AS (${couponByCode(code, now)}),
     ok AS (
       SELECT t.* FROM target t
       WHERE t.state = 'LOCKED' AND NOT t.expired AND t.locked_by_id = ${userId}::uuid AND t.active
@@ -53,7 +62,7 @@ export async function redeemCouponSql(
             ELSE 'ASSIGNED'::"CouponState" END,
           redemption_count = c.redemption_count + 1, locked_by_id = NULL, lock_expires_at = NULL, updated_at = ${now}
       FROM ok, cnt, red
-      WHERE c.id = ok.id
+      WHERE c.id = ok.id AND c.state = 'LOCKED' AND c.locked_by_id = ${userId}::uuid
       RETURNING ${couponReturning}, red.id AS redemption_id
     ),
     ev AS (
@@ -76,8 +85,8 @@ export async function redeemCouponSql(
  * LOCK_EXPIRED: its holder's lock ran out and nobody has locked, released or redeemed it since,
  * whether the sweeper or a lazy re-lock recorded the expiry. Read only to name a refused redeem.
  */
-export async function lockRanOut(sql: SqlClient, code: string): Promise<boolean> {
-  const rows = await sql.$queryRaw<Array<{ type: string }>>(Prisma.sql`
+export async function lockRanOut(tx: Tx, code: string): Promise<boolean> {
+  const rows = await tx.rows<{ type: string }>(Prisma.sql`
     SELECT e.type::text AS type FROM coupon_event e
     WHERE e.coupon_id = (SELECT id FROM coupon WHERE code = ${code})
       AND e.type IN ('LOCKED', 'UNLOCKED', 'LOCK_EXPIRED', 'REDEEMED')
@@ -87,20 +96,25 @@ export async function lockRanOut(sql: SqlClient, code: string): Promise<boolean>
 
 /**
  * Reverses one redemption (a refund): marks the row reversed (never deleted), gives the use back
- * on the user's counter and the coupon, and moves a REDEEMED coupon back to ASSIGNED. Locks the
- * redemption row and then its coupon row, the same order as everywhere else (coupon before
- * counter), so it cannot deadlock with a redeem; a second reversal finds `reversed_at` set.
+ * on the user's counter and the coupon, and moves a REDEEMED coupon back to ASSIGNED. Step 1
+ * locks the redemption row and its coupon row; step 2 then reads both at their latest versions.
+ * Redeem never locks an existing redemption row and both take the coupon before the counter, so
+ * the two cannot deadlock; a second reversal finds `reversed_at` set.
  */
 export async function reverseRedemptionSql(
-  sql: SqlClient,
+  tx: Tx,
   args: { redemptionId: string; adminId: string; reason: string; now: Date },
 ): Promise<{ found: boolean; alreadyReversed: boolean; redemption: RedemptionRow | null; eventIds: string[] }> {
   const { redemptionId, adminId, reason, now } = args;
-  const rows = await sql.$queryRaw<
-    Array<{ found: number; already: boolean | null; redemption: RedemptionRow | null; event_ids: string[] | null }>
-  >(Prisma.sql`
-    WITH target AS (SELECT * FROM redemption WHERE id = ${redemptionId}::uuid FOR UPDATE),
-    cp AS (SELECT c.id, c.state FROM coupon c JOIN target t ON c.id = t.coupon_id FOR UPDATE OF c),
+  const locked = await tx.rows<{ id: string }>(Prisma.sql`
+    SELECT r.id::text AS id FROM redemption r JOIN coupon c ON c.id = r.coupon_id
+    WHERE r.id = ${redemptionId}::uuid
+    FOR UPDATE OF r, c`);
+  if (locked.length === 0) return { found: false, alreadyReversed: false, redemption: null, eventIds: [] };
+  const rows = await tx.rows<{ found: number; already: boolean | null; redemption: RedemptionRow | null; event_ids: string[] | null }>(
+    Prisma.sql`
+    WITH target AS (SELECT * FROM redemption WHERE id = ${redemptionId}::uuid),
+    cp AS (SELECT c.id, c.state FROM coupon c JOIN target t ON c.id = t.coupon_id),
     rev AS (
       UPDATE redemption r SET reversed_at = ${now}, reversed_by_id = ${adminId}::uuid, reversal_reason = ${reason}
       FROM target t WHERE r.id = t.id AND t.reversed_at IS NULL
@@ -126,7 +140,8 @@ export async function reverseRedemptionSql(
       RETURNING id::text AS id
     )
     SELECT (SELECT count(*) FROM target)::int AS found, (SELECT reversed_at IS NOT NULL FROM target) AS already,
-           (SELECT to_jsonb(rev) FROM rev) AS redemption, (SELECT array_agg(id) FROM ev) AS event_ids`);
+           (SELECT to_jsonb(rev) FROM rev) AS redemption, (SELECT array_agg(id) FROM ev) AS event_ids`,
+  );
   const row = rows[0];
   return {
     found: (row?.found ?? 0) > 0,

@@ -4,8 +4,9 @@ import type { TransitionOutcome } from './lock.sql.ts';
 type Transition = 'lock' | 'unlock' | 'redeem';
 
 /**
- * Names why a single-coupon transition changed nothing, from the row its statement saw under
- * lock. Order matters: existence, then ownership, then state, then the book's window.
+ * Names why a single-coupon transition changed nothing, from the coupon's latest version as its
+ * step 2 saw it under the row lock (transition.ts). Order matters: existence, then ownership,
+ * then state, then the book's window.
  */
 export function transitionError(outcome: TransitionOutcome, userId: string, transition: Transition): DomainError {
   if (!outcome.found) return notFound('Coupon');
@@ -30,5 +31,7 @@ export function transitionError(outcome: TransitionOutcome, userId: string, tran
     return new DomainError('FORBIDDEN', 'This lock belongs to someone else');
   }
   if (!outcome.active) return new DomainError('BOOK_NOT_ACTIVE', 'The book is outside its validity window');
-  return new DomainError('LIMIT_REACHED', 'The per-user redemption limit of this book is reached');
+  // Every guard of the statement passed on the version it saw, yet it wrote nothing: a bug, never
+  // a contract answer (a limit is named by the caller, which knows whether a counter refused).
+  throw new Error(`${transition} changed nothing although its guard held on the coupon's latest version`);
 }

@@ -28,6 +28,8 @@ export interface ServiceContext {
   caller: Caller | null;
   clock: Clock;
   requestId?: string;
+  /** How long idempotency keys are remembered (default 24 h; `IDEMPOTENCY_TTL_HOURS`). */
+  idempotencyLifetimeMs?: number;
   /** Hears of committed CouponEvent ids (live events); absent in tools and some tests. */
   events?: EventAnnouncer;
 }
