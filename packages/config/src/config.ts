@@ -43,6 +43,10 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATA_DIR: z.string().min(1).default(defaultDataDir),
   LOCK_SWEEP_INTERVAL_MS: positiveInt.default(250),
+  /** How often a running code job renews its heartbeat (besides with every chunk). */
+  CODE_JOB_HEARTBEAT_INTERVAL_MS: positiveInt.default(5_000),
+  /** A RUNNING code job without a heartbeat for this long is taken over by another process's reaper. */
+  CODE_JOB_STALE_AFTER_MS: positiveInt.default(30_000),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LOGIN_RATE_LIMIT: positiveInt.default(10),
   LOGIN_RATE_WINDOW_SECONDS: positiveInt.default(60),
@@ -82,6 +86,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (isProduction && !values.DATABASE_URL) {
     throw new ConfigError(['DATABASE_URL: required when NODE_ENV=production']);
+  }
+  // A live job must not look dead between two beats: leave room for a late beat or two.
+  if (values.CODE_JOB_STALE_AFTER_MS < 3 * values.CODE_JOB_HEARTBEAT_INTERVAL_MS) {
+    throw new ConfigError([
+      `CODE_JOB_STALE_AFTER_MS: must be at least 3 × CODE_JOB_HEARTBEAT_INTERVAL_MS (${3 * values.CODE_JOB_HEARTBEAT_INTERVAL_MS})`,
+    ]);
   }
   const jwtSecret = values.JWT_SECRET ?? devSecret(values.DATA_DIR);
   return {

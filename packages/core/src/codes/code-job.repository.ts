@@ -1,26 +1,40 @@
-import type { CodeJob } from '@coupons/db';
+import { randomUUID } from 'node:crypto';
+import { type CodeJob, Prisma } from '@coupons/db';
 import type { ServiceContext } from '../shared/context.ts';
 import { requireUuid } from '../shared/validation.ts';
-import { type CodeJobKind, type CodeJobProgress, emitCodeJobProgress } from './code-job.events.ts';
+import { type CodeJobKind, type CodeJobProgress, type CodeJobStatus, emitCodeJobProgress } from './code-job.events.ts';
+import type { JobLease, Queryable } from './code.insert.ts';
 
-/** Creates the `code_job` row (status RUNNING) and announces it. */
+/** A job row together with the lease of the run that holds it (see `code_job.lease_id`). */
+export interface LeasedCodeJob {
+  progress: CodeJobProgress;
+  lease: JobLease;
+  /** GENERATE: the stored pattern (without the count, which is `total`); null for uploads. */
+  params: unknown;
+  /** Runs so far, this one included. */
+  attempts: number;
+  createdById: string | null;
+}
+
+/** Creates the `code_job` row (status RUNNING, heartbeat now, a fresh lease) and announces it. */
 export async function startCodeJob(
   ctx: ServiceContext,
   bookId: string,
   kind: CodeJobKind,
   total: number,
-): Promise<CodeJobProgress> {
+  params?: Prisma.InputJsonObject,
+): Promise<LeasedCodeJob> {
   const row = await ctx.db.prisma.codeJob.create({
-    data: { bookId, kind, total, createdById: ctx.caller?.userId ?? null },
+    data: { bookId, kind, total, createdById: ctx.caller?.userId ?? null, leaseId: randomUUID(), params },
   });
-  const progress = toProgress(row);
-  emitCodeJobProgress(progress);
-  return progress;
+  const job = toLeased(row);
+  emitCodeJobProgress(job.progress);
+  return job;
 }
 
 /**
- * Stores and announces progress. Terminal states also set `finished_at`. The row is written
- * outside any chunk transaction (autocommit), so other instances can poll it while a job runs.
+ * Stores and announces an upload's progress. Terminal states also set `finished_at`. The row is
+ * written outside the upload's transaction (autocommit), so other instances can poll it.
  */
 export async function saveCodeJobProgress(ctx: ServiceContext, progress: CodeJobProgress): Promise<void> {
   const finished = progress.status !== 'RUNNING';
@@ -40,6 +54,99 @@ export async function saveCodeJobProgress(ctx: ServiceContext, progress: CodeJob
 }
 
 /**
+ * Writes an upload's final numbers as COMPLETED inside the upload's own transaction, just before
+ * COMMIT: the codes and the row that counts them commit together, so a process that dies right
+ * after COMMIT leaves a truthful COMPLETED job, never a RUNNING one that a reaper would fail.
+ */
+export async function completeUploadJobInTransaction(db: Queryable, progress: CodeJobProgress, finishedAt: Date): Promise<void> {
+  const sql = Prisma.sql`
+    UPDATE code_job
+    SET status = 'COMPLETED', processed = ${progress.processed}::int, inserted = ${progress.inserted}::int,
+        duplicates = ${progress.duplicates}::int, invalid = ${progress.invalid}::int, finished_at = ${finishedAt}
+    WHERE id = ${progress.jobId}::uuid`;
+  await db.query(sql.text, sql.values as unknown[]);
+}
+
+/**
+ * Renews the heartbeat of a run. False when the run no longer holds the job (another process
+ * took it over, or it is no longer RUNNING): the run must stop. Uses the database's clock, which
+ * every instance shares, so a skewed host clock cannot make a live job look dead.
+ */
+export async function renewCodeJobHeartbeat(ctx: ServiceContext, lease: JobLease): Promise<boolean> {
+  const updated = await ctx.db.prisma.$executeRaw(Prisma.sql`
+    UPDATE code_job SET heartbeat_at = now()
+    WHERE id = ${lease.jobId}::uuid AND lease_id = ${lease.leaseId}::uuid AND status = 'RUNNING'`);
+  return updated === 1;
+}
+
+/**
+ * Ends a run: COMPLETED, or FAILED with a user-facing `error`. Guarded by the lease, so a run
+ * that lost its job cannot end it. The counters are not written: the chunks keep them exact.
+ * Announces and returns the final row, or null when the lease was lost.
+ */
+export async function finishCodeJobRun(
+  ctx: ServiceContext,
+  lease: JobLease,
+  status: Exclude<CodeJobStatus, 'RUNNING'>,
+  error: string | null,
+): Promise<CodeJobProgress | null> {
+  const rows = await ctx.db.prisma.$queryRaw<RawCodeJob[]>(Prisma.sql`
+    UPDATE code_job
+    SET status = ${status}::"CodeJobStatus", error = ${error}, finished_at = ${ctx.clock.now()}
+    WHERE id = ${lease.jobId}::uuid AND lease_id = ${lease.leaseId}::uuid AND status = 'RUNNING'
+    RETURNING ${RETURNED}`);
+  const row = rows[0];
+  if (!row) return null;
+  const progress = fromRaw(row).progress;
+  emitCodeJobProgress(progress);
+  return progress;
+}
+
+/**
+ * Takes over RUNNING jobs whose heartbeat is older than `staleAfterMs` (by the database's clock),
+ * at most `limit` of them, giving each a fresh lease, a fresh heartbeat and one more attempt.
+ * Safe with a reaper in every process: candidates are locked with `FOR UPDATE SKIP LOCKED` (a
+ * job another reaper is claiming is skipped), and the UPDATE's own WHERE re-checks status and
+ * heartbeat on the row's latest committed version, so a job whose owner beat just in time, or
+ * that another reaper claimed first, is left alone. The old owner, if it is alive after all,
+ * loses its lease: its next chunk rolls back and its next heartbeat tells it to stop.
+ */
+export async function claimStaleCodeJobs(ctx: ServiceContext, staleAfterMs: number, limit = 10): Promise<LeasedCodeJob[]> {
+  const stale = Prisma.sql`now() - ${staleAfterMs}::int * interval '1 millisecond'`;
+  const rows = await ctx.db.prisma.$queryRaw<RawCodeJob[]>(Prisma.sql`
+    UPDATE code_job j
+    SET lease_id = gen_random_uuid(), heartbeat_at = now(), attempts = j.attempts + 1
+    FROM (
+      SELECT id FROM code_job
+      WHERE status = 'RUNNING' AND heartbeat_at < ${stale}
+      ORDER BY heartbeat_at
+      LIMIT ${limit}
+      FOR UPDATE SKIP LOCKED
+    ) AS candidate
+    WHERE j.id = candidate.id AND j.status = 'RUNNING' AND j.heartbeat_at < ${stale}
+    RETURNING ${RETURNED_J}`);
+  return rows.map(fromRaw);
+}
+
+/**
+ * Reopens a FAILED generation job for another run (the admin's `resumeCodeJob`): RUNNING again,
+ * a fresh lease and heartbeat, and a fresh budget of automatic takeovers (`attempts` = 1).
+ * Null when the job is not a FAILED generation job with a stored pattern (the WHERE decides,
+ * on the latest committed row, so two admins resuming at once reopen it once).
+ */
+export async function reopenFailedCodeJob(ctx: ServiceContext, jobId: string): Promise<LeasedCodeJob | null> {
+  const rows = await ctx.db.prisma.$queryRaw<RawCodeJob[]>(Prisma.sql`
+    UPDATE code_job
+    SET status = 'RUNNING', error = NULL, finished_at = NULL, lease_id = gen_random_uuid(),
+        heartbeat_at = now(), attempts = 1
+    WHERE id = ${jobId}::uuid AND status = 'FAILED' AND kind = 'GENERATE' AND params IS NOT NULL
+    RETURNING ${RETURNED}`);
+  const job = rows[0] ? fromRaw(rows[0]) : null;
+  if (job) emitCodeJobProgress(job.progress);
+  return job;
+}
+
+/**
  * A job's latest stored progress, or null: the `codeJob` query, and the subscription's first
  * message and catch-up on an instance that is not running the job. No role check here: the
  * live-event feed calls it with a system context, and both root fields are `@Authorized('ADMIN')`.
@@ -47,6 +154,62 @@ export async function saveCodeJobProgress(ctx: ServiceContext, progress: CodeJob
 export async function getCodeJob(ctx: ServiceContext, jobId: string): Promise<CodeJobProgress | null> {
   const row = await ctx.db.prisma.codeJob.findUnique({ where: { id: requireUuid('jobId', jobId) } });
   return row ? toProgress(row) : null;
+}
+
+interface RawCodeJob {
+  id: string;
+  book_id: string;
+  kind: CodeJobKind;
+  status: CodeJobStatus;
+  total: number;
+  processed: number;
+  inserted: number;
+  duplicates: number;
+  invalid: number;
+  error: string | null;
+  lease_id: string | null;
+  attempts: number;
+  params: unknown;
+  created_by_id: string | null;
+}
+
+const COLUMNS = ['id', 'book_id', 'kind', 'status', 'total', 'processed', 'inserted', 'duplicates', 'invalid', 'error', 'lease_id', 'attempts', 'params', 'created_by_id'];
+const UUID_COLUMNS = new Set(['id', 'book_id', 'lease_id', 'created_by_id']);
+/** The RETURNING list (uuids as text, as the row type says), optionally qualified by an alias. */
+const returning = (alias = '') =>
+  Prisma.raw(COLUMNS.map((c) => `${alias}${c}${UUID_COLUMNS.has(c) ? '::text' : ''} AS ${c}`).join(', '));
+const RETURNED = returning();
+const RETURNED_J = returning('j.');
+
+function fromRaw(row: RawCodeJob): LeasedCodeJob {
+  return {
+    progress: {
+      jobId: row.id,
+      bookId: row.book_id,
+      kind: row.kind,
+      status: row.status,
+      total: row.total,
+      processed: row.processed,
+      inserted: row.inserted,
+      duplicates: row.duplicates,
+      invalid: row.invalid,
+      error: row.error,
+    },
+    lease: { jobId: row.id, leaseId: row.lease_id as string },
+    params: row.params,
+    attempts: row.attempts,
+    createdById: row.created_by_id,
+  };
+}
+
+function toLeased(row: CodeJob): LeasedCodeJob {
+  return {
+    progress: toProgress(row),
+    lease: { jobId: row.id, leaseId: row.leaseId as string },
+    params: row.params,
+    attempts: row.attempts,
+    createdById: row.createdById,
+  };
 }
 
 function toProgress(row: CodeJob): CodeJobProgress {

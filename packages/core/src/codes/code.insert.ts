@@ -14,20 +14,44 @@ async function run<T extends pg.QueryResultRow>(db: Queryable, query: Prisma.Sql
   return result.rows;
 }
 
+/** A generation run's claim on its job: chunks count only while `code_job.lease_id` still matches. */
+export interface JobLease {
+  jobId: string;
+  leaseId: string;
+}
+
+/** The job's cumulative numbers after a chunk committed (null: the run no longer holds the lease). */
+export interface JobChunkResult {
+  inserted: number;
+  eventId: string | null;
+  job: { processed: number; inserted: number; duplicates: number } | null;
+}
+
 /**
- * Inserts `codes` (already valid, normalised, unique among themselves) into a book and writes
- * one CREATED_BULK summary event with the number inserted, in one statement. Codes that exist
- * anywhere (codes are globally unique), including ones a concurrent transaction is inserting
- * right now, are skipped by `ON CONFLICT (code) DO NOTHING`, which waits for that transaction
- * instead of failing. Returns how many were inserted.
+ * Inserts one chunk of a generation job's codes (already valid, normalised, unique among
+ * themselves) into a book, with one CREATED_BULK summary event. Codes that exist anywhere (codes
+ * are globally unique), including ones a concurrent transaction is inserting right now, are
+ * skipped by `ON CONFLICT (code) DO NOTHING`, which waits for that transaction instead of failing.
+ *
+ * Fenced by the run's lease: in the same statement the job's counters grow by what this chunk
+ * inserted and its heartbeat is renewed, so `code_job.inserted` is exactly the number of the
+ * job's codes in the book, whatever moment the process dies at.
+ * Run it in a transaction and roll back when `job` is null: another process has taken the job
+ * over (this one was presumed dead), and its codes must not count twice.
+ *
+ * The `code_job` UPDATE needs the insert's count, so it runs after every code is in and holds
+ * the job row only from then to COMMIT (concurrent chunks wait for each other there, briefly).
+ * Its guard is in its own WHERE: under READ COMMITTED PostgreSQL re-checks it, and the counters,
+ * on the row's latest committed version, so a takeover that committed first makes it miss.
  */
-export async function insertCodes(
+export async function insertJobChunk(
   db: Queryable,
+  lease: JobLease,
   bookId: string,
   codes: string[],
   actorId: string | null,
-): Promise<{ inserted: number; eventId: string | null }> {
-  const rows = await run<{ inserted: number; event_id: string | null }>(
+): Promise<JobChunkResult> {
+  const rows = await run<{ inserted: number; event_id: string | null; processed: number | null; total: number | null; duplicates: number | null }>(
     db,
     Prisma.sql`
       WITH inserted AS (
@@ -39,14 +63,29 @@ export async function insertCodes(
         INSERT INTO coupon_event (book_id, type, actor_id, count)
         SELECT ${bookId}::uuid, 'CREATED_BULK', ${actorId}::uuid, count(*) FROM inserted HAVING count(*) > 0
         RETURNING id
+      ), job AS (
+        UPDATE code_job
+        SET inserted = inserted + (SELECT count(*) FROM inserted),
+            processed = processed + ${codes.length}::int,
+            duplicates = duplicates + ${codes.length}::int - (SELECT count(*) FROM inserted),
+            heartbeat_at = now()
+        WHERE id = ${lease.jobId}::uuid AND lease_id = ${lease.leaseId}::uuid AND status = 'RUNNING'
+        RETURNING processed, inserted, duplicates
       )
-      SELECT (SELECT count(*)::int FROM inserted) AS inserted, (SELECT id::text FROM summary) AS event_id`,
+      SELECT (SELECT count(*)::int FROM inserted) AS inserted, (SELECT id::text FROM summary) AS event_id,
+             job.processed, job.inserted AS total, job.duplicates
+      FROM (SELECT 1) AS one LEFT JOIN job ON true`,
   );
-  return { inserted: rows[0]?.inserted ?? 0, eventId: rows[0]?.event_id ?? null };
+  const row = rows[0];
+  const job =
+    row && row.processed !== null
+      ? { processed: row.processed, inserted: row.total as number, duplicates: row.duplicates as number }
+      : null;
+  return { inserted: row?.inserted ?? 0, eventId: row?.event_id ?? null, job };
 }
 
 /**
- * Like {@link insertCodes}, but returns the codes that were NOT inserted (they already exist),
+ * Like {@link insertJobChunk} (without a job), but returns the codes that were NOT inserted (they already exist),
  * which is what an upload reports line by line, and the summary event's id (null: none inserted).
  */
 export async function insertCodesReportingExisting(

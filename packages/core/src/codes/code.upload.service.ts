@@ -4,7 +4,8 @@ import { announceCommitted } from '../events/announcer.ts';
 import type { ServiceContext } from '../shared/context.ts';
 import { isDomainError } from '../shared/errors.ts';
 import { type CodeJobProgress, emitCodeJobProgress } from './code-job.events.ts';
-import { saveCodeJobProgress, startCodeJob } from './code-job.repository.ts';
+import { type CodeJobRunOptions, startCodeJobHeartbeat } from './code-job.heartbeat.ts';
+import { completeUploadJobInTransaction, saveCodeJobProgress, startCodeJob } from './code-job.repository.ts';
 import type { CodeLineIssue } from './code.format.ts';
 import { insertCodesReportingExisting, withPgTransaction } from './code.insert.ts';
 import { classifyUploadLines, MAX_REPORTED_ISSUES, readUploadLines } from './code.upload.parse.ts';
@@ -34,14 +35,17 @@ export const UPLOAD_CHUNK_SIZE = 50_000;
  * repeats within the file are reported, not inserted. All valid codes are inserted in ONE
  * transaction (all or nothing); codes that already exist in any book, including ones a
  * concurrent upload commits meanwhile, are reported as ALREADY_EXISTS on their line.
+ * The job beats a heartbeat while the transaction runs; if the process dies, nothing commits and
+ * a reaper elsewhere marks the job FAILED (the file is not kept, so it cannot be resumed).
  */
-export async function uploadCodes(ctx: ServiceContext, args: UploadCodesArgs): Promise<UploadCodesResult> {
+export async function uploadCodes(ctx: ServiceContext, args: UploadCodesArgs, options: CodeJobRunOptions = {}): Promise<UploadCodesResult> {
   requireAdmin(ctx);
   const lines = readUploadLines(args.codes, args.csv);
   const book = await requireBook(ctx, args.bookId, 'bookId');
   const { valid, invalid, duplicatesInFile, lineCount } = classifyUploadLines(lines);
-  let progress = await startCodeJob(ctx, book.id, 'UPLOAD', lineCount);
-  progress = { ...progress, invalid: invalid.length, duplicates: duplicatesInFile.length };
+  const job = await startCodeJob(ctx, book.id, 'UPLOAD', lineCount);
+  let progress: CodeJobProgress = { ...job.progress, invalid: invalid.length, duplicates: duplicatesInFile.length };
+  const heartbeat = startCodeJobHeartbeat(ctx, job.lease, options);
   try {
     const { existing, eventIds } = await insertAll(ctx, progress, valid);
     announceCommitted(ctx, eventIds);
@@ -68,6 +72,8 @@ export async function uploadCodes(ctx: ServiceContext, args: UploadCodesArgs): P
     const message = isDomainError(error) ? error.message : 'Upload failed; nothing was inserted';
     await saveCodeJobProgress(ctx, { ...progress, status: 'FAILED', inserted: 0, error: message }).catch(() => {});
     throw error;
+  } finally {
+    heartbeat.stop();
   }
 }
 
@@ -97,6 +103,8 @@ async function insertAll(
       // Rejected lines count as processed from the start, so `processed` ends at `total`.
       emitCodeJobProgress({ ...job, processed: job.total - sorted.length + done, inserted: done - existing.length });
     }
+    const final = { ...job, processed: job.total, inserted: sorted.length - existing.length, duplicates: job.duplicates + existing.length };
+    await completeUploadJobInTransaction(client, final, ctx.clock.now());
     return { existing, eventIds };
   });
 }

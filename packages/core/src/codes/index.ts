@@ -4,7 +4,15 @@ export * from './check-character.ts';
 export * from './code-job.events.ts';
 export { getCodeJob } from './code-job.repository.ts';
 export * from './code.generate.input.ts';
-export { generateCodes, waitForRunningCodeJobs, type GenerateCodesResult } from './code.generate.ts';
+export { generateCodes, resumeCodeJob, waitForRunningCodeJobs, type GenerateCodesResult } from './code.generate.ts';
+export { type CodeJobRunOptions, DEFAULT_HEARTBEAT_INTERVAL_MS } from './code-job.heartbeat.ts';
+export {
+  type CodeJobReaperOptions,
+  MAX_AUTOMATIC_RUNS,
+  type ReapedCodeJob,
+  reapStaleCodeJobs,
+  startCodeJobReaper,
+} from './code-job.reaper.ts';
 export { GENERATE_CHUNK_SIZE, GENERATE_CONCURRENCY } from './code.generate.chunks.ts';
 export * from './code.upload.parse.ts';
 export * from './code.upload.service.ts';
