@@ -3,6 +3,7 @@ import {
   type GenerateCodesResult as GenerateCodesRecord,
   generateCodes,
   getCodeJob,
+  resumeCodeJob,
   type UploadCodesResult as UploadCodesRecord,
   uploadCodes,
 } from '@coupons/core';
@@ -22,7 +23,7 @@ export class CodeResolver {
     @Arg('csv', () => String, { nullable: true }) csv: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<UploadCodesRecord> {
-    return uploadCodes(ctx.service, { bookId, codes, csv });
+    return uploadCodes(ctx.service, { bookId, codes, csv }, jobOptions(ctx));
   }
 
   @Authorized('ADMIN')
@@ -32,7 +33,16 @@ export class CodeResolver {
     @Arg('input', () => GenerateCodesInput) input: GenerateCodesInput,
     @Ctx() ctx: RequestContext,
   ): Promise<GenerateCodesRecord> {
-    return generateCodes(ctx.service, bookId, input);
+    return generateCodes(ctx.service, bookId, input, jobOptions(ctx));
+  }
+
+  @Authorized('ADMIN')
+  @Mutation(() => GenerateCodesResult, {
+    description:
+      'ADMIN: resumes a FAILED generate job in the background (status RUNNING; follow `codeJob`): the codes it inserted stay, the rest of the count is generated. A job whose API process died is resumed automatically; this is for one that failed.',
+  })
+  resumeCodeJob(@Arg('jobId', () => ID) jobId: string, @Ctx() ctx: RequestContext): Promise<GenerateCodesRecord> {
+    return resumeCodeJob(ctx.service, jobId, jobOptions(ctx));
   }
 
   @Authorized('ADMIN')
@@ -40,4 +50,9 @@ export class CodeResolver {
   codeJob(@Arg('jobId', () => ID) jobId: string, @Ctx() ctx: RequestContext): Promise<CodeJobProgressRecord | null> {
     return getCodeJob(ctx.service, jobId);
   }
+}
+
+/** How this process runs code jobs (the heartbeat period from the configuration). */
+function jobOptions(ctx: RequestContext) {
+  return { heartbeatIntervalMs: ctx.config.CODE_JOB_HEARTBEAT_INTERVAL_MS };
 }

@@ -11,8 +11,11 @@ import { type ApiUser, createCampaign, createPool, createUsers } from './campaig
 // without a row fails the test, so a new field cannot ship without its access decided here.
 
 type Actor = 'anonymous' | 'user' | 'other' | 'admin';
-/** 'ok': data; 'null': data null (hidden: no probing); 'empty': a connection with nothing in it; else an error code. */
-type Expected = 'ok' | 'null' | 'empty' | 'UNAUTHENTICATED' | 'FORBIDDEN';
+/**
+ * 'ok': data; 'null': data null (hidden: no probing); 'empty': a connection with nothing in it; else
+ * an error code (BAD_USER_INPUT: allowed in, then refused by the service for the world's object).
+ */
+type Expected = 'ok' | 'null' | 'empty' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT';
 
 /** What every row works on, made fresh per row: one book, the user's coupons in each state, a pool. */
 interface World {
@@ -105,6 +108,12 @@ const MATRIX: Row[] = [
     field: 'Mutation.generateCodes',
     op: (w) => ({ query: 'mutation ($b: ID!) { generateCodes(bookId: $b, input: { count: 3, prefix: "GEN" }) { generated } }', variables: { b: w.bookId } }),
     expect: ADMIN_ONLY,
+  },
+  {
+    field: 'Mutation.resumeCodeJob',
+    // The world's job is a completed upload: an admin gets through to the service, which refuses it.
+    op: (w) => ({ query: 'mutation ($id: ID!) { resumeCodeJob(jobId: $id) { status } }', variables: { id: w.jobId } }),
+    expect: [U, F, F, 'BAD_USER_INPUT'],
   },
   {
     field: 'Mutation.reverseRedemption',

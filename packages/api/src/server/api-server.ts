@@ -9,6 +9,7 @@ import {
   type LiveEvents,
   pruneRateLimitBuckets,
   type ServiceContext,
+  startCodeJobReaper,
   systemClock,
   waitForRunningCodeJobs,
 } from '@coupons/core';
@@ -157,6 +158,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   mountRoutes(app, { apollo, contextDeps, migrationNames, readinessChecks, isStopping: () => stopping, metrics, logger });
 
   let pruneTimer: NodeJS.Timeout | undefined;
+  let codeJobReaper: { stop(): Promise<void> } | undefined;
   let stopped: Promise<void> | undefined;
   const address = () => {
     const info = httpServer.address() as AddressInfo | null;
@@ -190,11 +192,22 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
         pruneRateLimitBuckets(service).catch((err) => logger.warn({ err }, 'Pruning rate-limit buckets failed'));
       }, RATE_LIMIT_PRUNE_INTERVAL_MS);
       pruneTimer.unref();
+      // Every instance reaps: a code job whose process died is resumed (or failed) by another one.
+      codeJobReaper = startCodeJobReaper(
+        { ...service, events: live?.announcer },
+        {
+          staleAfterMs: config.CODE_JOB_STALE_AFTER_MS,
+          heartbeatIntervalMs: config.CODE_JOB_HEARTBEAT_INTERVAL_MS,
+          onError: (err) => logger.warn({ err }, 'Code job reaper failed'),
+          onReaped: (job) => logger.warn({ job }, 'Took over a code job whose process stopped'),
+        },
+      );
     },
     stop() {
       stopped ??= (async () => {
         stopping = true;
         clearInterval(pruneTimer);
+        await codeJobReaper?.stop();
         // Drains HTTP (in-flight requests finish, idle keep-alive sockets close) and disposes
         // graphql-ws (sockets closed with 1001 Going Away).
         await apollo.stop();
