@@ -1,10 +1,12 @@
 import { requireAdmin } from '../auth/access.ts';
 import { assertBookActive, type BookRecord } from '../books/book.model.ts';
 import { requireBook } from '../books/book.service.ts';
+import { selectBookLocked } from '../books/book.sql.ts';
 import { announceCommitted } from '../events/announcer.ts';
 import type { ServiceContext } from '../shared/context.ts';
-import { badInput, DomainError } from '../shared/errors.ts';
+import { badInput, DomainError, notFound } from '../shared/errors.ts';
 import type { SqlClient } from '../shared/sql.ts';
+import { requireUuid } from '../shared/validation.ts';
 import { type DistributionMode, type DistributionPlan, type PlanMember, planDistribution } from './distribution.plan.ts';
 import {
   addToCounters,
@@ -16,6 +18,7 @@ import {
   readMembers,
 } from './distribution.sql.ts';
 import { type PoolRecord, requirePool } from './pool.service.ts';
+import { selectPoolLocked } from './pool.sql.ts';
 import { newSeed } from './seeded-random.ts';
 
 /** Arguments of preview and distribute. `seed` replays a preview's random choices exactly. */
@@ -62,8 +65,11 @@ export async function previewDistribution(ctx: ServiceContext, args: Distributio
 
 /**
  * Distributes coupons of a book to a pool's members (ADMIN), in ONE transaction, by the same
- * {@link planDistribution} the preview uses. Steps: lock the members' counters (so their
- * allowances cannot change under us) → count what is left → plan → claim that many coupons with
+ * {@link planDistribution} the preview uses. Steps: lock the pool and the book `FOR SHARE` and
+ * read the book's rules there (so neither the member list nor `maxAssignmentsPerUser` and the
+ * validity window can change before we commit: a concurrent updateBook or member change lands
+ * fully before or fully after us) → lock the members' counters (so their allowances cannot
+ * change under us) → count what is left → plan → claim that many coupons with
  * `FOR UPDATE SKIP LOCKED` → if concurrent claimers took some meanwhile, re-plan with what was
  * claimed → assign + events → counters (guarded) → Distribution row. Events are announced after
  * commit. Errors: NOT_FOUND, BOOK_NOT_ACTIVE, BAD_USER_INPUT (empty pool, count), SOLD_OUT
@@ -71,10 +77,13 @@ export async function previewDistribution(ctx: ServiceContext, args: Distributio
  */
 export async function distributeToPool(ctx: ServiceContext, args: DistributionArgs): Promise<DistributionRecord> {
   const caller = requireAdmin(ctx);
-  const { pool, book, seed } = await loadTargets(ctx, args);
+  const { seed } = checkArgs(args);
+  const poolId = requireUuid('poolId', args.poolId);
+  const bookId = requireUuid('bookId', args.bookId);
   const now = ctx.clock.now();
   const { record, eventIds } = await ctx.db.prisma.$transaction(
     async (tx) => {
+      const { pool, book } = await lockTargets(tx, poolId, bookId, now);
       const executed = await execute(tx, { args, book, pool, seed, now, actorId: caller.userId });
       const row = await insertDistribution(tx, {
         poolId: pool.id,
@@ -102,6 +111,25 @@ export async function distributeToPool(ctx: ServiceContext, args: DistributionAr
   );
   announceCommitted(ctx, eventIds);
   return record;
+}
+
+/**
+ * The pool and the book, each locked `FOR SHARE` until the transaction ends (see pool.sql.ts and
+ * book.sql.ts for what that excludes), the book's rules read under the lock: NOT_FOUND,
+ * BOOK_NOT_ACTIVE. Only shared locks, and no exclusive holder takes both rows: no deadlock.
+ */
+async function lockTargets(
+  tx: SqlClient,
+  poolId: string,
+  bookId: string,
+  now: Date,
+): Promise<{ pool: PoolRecord; book: BookRecord }> {
+  const pool = await selectPoolLocked(tx, poolId, 'share');
+  if (!pool) throw notFound('Pool', poolId);
+  const book = await selectBookLocked(tx, bookId, 'share');
+  if (!book) throw notFound('Book', bookId);
+  assertBookActive(book, now);
+  return { pool, book };
 }
 
 interface Execution {
@@ -143,11 +171,19 @@ async function execute(tx: SqlClient, run: Execution): Promise<{ plan: Distribut
   return { plan: planned, eventIds: lastEventId ? [lastEventId] : [] };
 }
 
-/** Validates the arguments and loads pool and book (NOT_FOUND, BOOK_NOT_ACTIVE). */
+/** Validates the arguments and loads pool and book without locks, for the preview (NOT_FOUND, BOOK_NOT_ACTIVE). */
 async function loadTargets(
   ctx: ServiceContext,
   args: DistributionArgs,
 ): Promise<{ pool: PoolRecord; book: BookRecord; seed: string }> {
+  const { seed } = checkArgs(args);
+  const [pool, book] = await Promise.all([requirePool(ctx, args.poolId), requireBook(ctx, args.bookId, 'bookId')]);
+  assertBookActive(book, ctx.clock.now());
+  return { pool, book, seed };
+}
+
+/** Checks mode, count and seed (BAD_USER_INPUT) and picks a fresh seed when none was given. */
+function checkArgs(args: DistributionArgs): { seed: string } {
   if (args.mode !== 'RANDOM' && args.mode !== 'EQUAL') throw badInput('mode', 'must be RANDOM or EQUAL');
   if (!Number.isInteger(args.count) || args.count < 1 || args.count > DISTRIBUTION_MAX_COUPONS) {
     throw badInput('count', `must be an integer between 1 and ${DISTRIBUTION_MAX_COUPONS}`);
@@ -156,9 +192,7 @@ async function loadTargets(
   if (typeof seed !== 'string' || seed.length < 1 || seed.length > SEED_MAX) {
     throw badInput('seed', `must be 1 to ${SEED_MAX} characters`);
   }
-  const [pool, book] = await Promise.all([requirePool(ctx, args.poolId), requireBook(ctx, args.bookId, 'bookId')]);
-  assertBookActive(book, ctx.clock.now());
-  return { pool, book, seed };
+  return { seed };
 }
 
 function plan(

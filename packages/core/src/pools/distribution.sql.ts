@@ -5,7 +5,11 @@ import type { DistributionMode, PlanMember } from './distribution.plan.ts';
 
 const RANDOM_KEY_SPACE = 2_147_483_647;
 
-/** The pool's members with how many coupons of the book each has been assigned (no locks). */
+/**
+ * The pool's members with how many coupons of the book each has been assigned. No row locks here:
+ * a distribution calls it holding the pool row `FOR SHARE` (pool.sql.ts), so no member change can
+ * commit before the distribution does; the preview reads without locks.
+ */
 export async function readMembers(sql: SqlClient, poolId: string, bookId: string): Promise<PlanMember[]> {
   const rows = await sql.$queryRaw<Array<{ user_id: string; assigned: number }>>(Prisma.sql`
     SELECT pm.user_id::text, COALESCE(ubc.assigned_count, 0)::int AS assigned

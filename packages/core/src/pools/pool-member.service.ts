@@ -6,10 +6,13 @@ import { decodeCursor, encodeCursor, type Page, type PageArgs, pageSize, toPage 
 import { requireUuid } from '../shared/validation.ts';
 import { normalizeEmail } from '../users/email.ts';
 import type { UserRecord } from '../users/user.model.ts';
-import { type PoolRecord, requirePool } from './pool.service.ts';
+import type { PoolRecord } from './pool.service.ts';
+import { selectPoolLocked } from './pool.sql.ts';
 
 /** At most this many user ids plus emails per add or remove call. */
 export const POOL_MEMBERS_BATCH_MAX = 10_000;
+/** Outlasts a distribution's own transaction timeout (120 s), behind which a change may wait. */
+const MEMBER_CHANGE_TIMEOUT_MS = 150_000;
 
 /** The pool after an add, and the emails that matched no user (nothing is added for them). */
 export interface AddPoolMembersResult {
@@ -21,7 +24,8 @@ export interface AddPoolMembersResult {
  * Adds users to a pool (ADMIN), by id and/or by email (case-insensitive), in one statement.
  * Adding a member twice is a no-op. Unknown ids are NOT_FOUND and nothing is added (ids come
  * from a picker, so an unknown one is a bug); unknown emails are returned instead (they come
- * from pasted lists, where a typo should not spoil the rest).
+ * from pasted lists, where a typo should not spoil the rest). The change holds the pool row
+ * (see {@link changeMembers}), so it lands fully before or fully after a distribution to the pool.
  */
 export async function addPoolMembers(
   ctx: ServiceContext,
@@ -33,25 +37,26 @@ export async function addPoolMembers(
   if (userIds.length + emails.length > POOL_MEMBERS_BATCH_MAX) {
     throw badInput('userIds', `at most ${POOL_MEMBERS_BATCH_MAX} users per call`);
   }
-  const pool = await requirePool(ctx, args.poolId);
-  const found = await ctx.db.prisma.$queryRaw<Array<{ id: string; email: string }>>(Prisma.sql`
-    SELECT id::text AS id, email FROM app_user
-    WHERE id = ANY(${userIds}::uuid[]) OR email = ANY(${emails}::text[])`);
-  const foundIds = new Set(found.map((u) => u.id));
-  const missingId = userIds.find((id) => !foundIds.has(id));
-  if (missingId) throw notFound('User', missingId);
-  const foundEmails = new Set(found.map((u) => u.email));
-  if (found.length > 0) {
-    // A user deleted between the two statements makes the FK fail: NOT_FOUND via the mapping.
-    await ctx.db.prisma.$executeRaw(Prisma.sql`
-      INSERT INTO pool_member (pool_id, user_id)
-      SELECT ${pool.id}::uuid, unnest(${found.map((u) => u.id)}::uuid[])
-      ON CONFLICT (pool_id, user_id) DO NOTHING`);
-  }
-  return { pool, unknownEmails: emails.filter((e) => !foundEmails.has(e)) };
+  return changeMembers(ctx, args.poolId, async (tx, pool) => {
+    const found = await tx.$queryRaw<Array<{ id: string; email: string }>>(Prisma.sql`
+      SELECT id::text AS id, email FROM app_user
+      WHERE id = ANY(${userIds}::uuid[]) OR email = ANY(${emails}::text[])`);
+    const foundIds = new Set(found.map((u) => u.id));
+    const missingId = userIds.find((id) => !foundIds.has(id));
+    if (missingId) throw notFound('User', missingId);
+    const foundEmails = new Set(found.map((u) => u.email));
+    if (found.length > 0) {
+      // A user deleted between the two statements makes the FK fail: NOT_FOUND via the mapping.
+      await tx.$executeRaw(Prisma.sql`
+        INSERT INTO pool_member (pool_id, user_id)
+        SELECT ${pool.id}::uuid, unnest(${found.map((u) => u.id)}::uuid[])
+        ON CONFLICT (pool_id, user_id) DO NOTHING`);
+    }
+    return { pool, unknownEmails: emails.filter((e) => !foundEmails.has(e)) };
+  });
 }
 
-/** Removes users from a pool (ADMIN); ids that are not members are ignored. */
+/** Removes users from a pool (ADMIN); ids that are not members are ignored. Holds the pool row as an add does. */
 export async function removePoolMembers(
   ctx: ServiceContext,
   args: { poolId: string; userIds: readonly string[] },
@@ -59,9 +64,34 @@ export async function removePoolMembers(
   requireAdmin(ctx);
   const userIds = [...new Set(args.userIds.map((id) => requireUuid('userIds', id)))];
   if (userIds.length > POOL_MEMBERS_BATCH_MAX) throw badInput('userIds', `at most ${POOL_MEMBERS_BATCH_MAX} users per call`);
-  const pool = await requirePool(ctx, args.poolId);
-  await ctx.db.prisma.poolMember.deleteMany({ where: { poolId: pool.id, userId: { in: userIds } } });
-  return pool;
+  return changeMembers(ctx, args.poolId, async (tx, pool) => {
+    await tx.poolMember.deleteMany({ where: { poolId: pool.id, userId: { in: userIds } } });
+    return pool;
+  });
+}
+
+/**
+ * Runs a member-list change in one transaction that first locks the pool row
+ * (`FOR NO KEY UPDATE`, pool.sql.ts): a distribution to this pool holds that row `FOR SHARE`
+ * from its read of the members to its commit, so the two wait for each other instead of a
+ * distribution handing out to a list that a change which already answered has altered.
+ * NOT_FOUND when there is no such pool.
+ */
+async function changeMembers<T>(
+  ctx: ServiceContext,
+  poolId: string,
+  change: (tx: Prisma.TransactionClient, pool: PoolRecord) => Promise<T>,
+): Promise<T> {
+  const id = requireUuid('poolId', poolId);
+  return ctx.db.prisma.$transaction(
+    async (tx) => {
+      const pool = await selectPoolLocked(tx, id, 'members');
+      if (!pool) throw notFound('Pool', poolId);
+      return change(tx, pool);
+    },
+    // Waits behind running distributions of the pool, which may hold its row up to 120 s.
+    { timeout: MEMBER_CHANGE_TIMEOUT_MS, maxWait: 10_000 },
+  );
 }
 
 /** Member counts of many pools in one GROUP BY (the DataLoader batch behind `Pool.memberCount`). */

@@ -1,0 +1,192 @@
+import { Prisma } from '@coupons/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiUser, createPool, createUsers } from '../reliability/campaign.fixtures.ts';
+import { call, describeOutcome, type Outcome } from '../reliability/api.client.ts';
+import { startTestServer, type TestServer } from '../testing/index.ts';
+
+// distributeToPool raced over the real API against what changes its inputs: updateBook (the
+// book's limit, its validity window) and member changes of the pool. Each round fires the two at
+// once and, the moment the change answers, a probe that reads the book's assigned count. The
+// probe is what makes a stale read visible: a change that has answered precedes the probe, so if
+// the probe still sees nothing of the distribution, the distribution must come after the change
+// and must have acted on the changed book or list. Every round must match a serial order.
+
+const ROUNDS = 12;
+/** Pool size: big enough that a distribution takes a few statements' time. */
+const MEMBERS = 40;
+/** EQUAL gives every member this many (capped by the book's limit). */
+const PER_MEMBER = 2;
+
+let server: TestServer;
+let admin: ApiUser;
+let users: ApiUser[];
+
+beforeAll(async () => {
+  server = await startTestServer();
+  [admin] = await createUsers(server, 1, 'ADMIN');
+  users = await createUsers(server, MEMBERS);
+});
+afterAll(() => server.close());
+
+const must = <T>(outcome: Outcome<T>): T => {
+  if (!outcome.ok) throw new Error(describeOutcome(outcome));
+  return outcome.data;
+};
+
+/** A fresh unlimited, active book holding `MEMBERS × PER_MEMBER` coupons. */
+async function freshBook(): Promise<string> {
+  const book = must(
+    await call<{ id: string }>(
+      server,
+      'mutation { createBook(input: { name: "Race", discountType: PERCENTAGE, discountValue: 10 }) { id } }',
+      {},
+      admin.token,
+    ),
+  );
+  await server.db.prisma.$executeRaw(Prisma.sql`
+    INSERT INTO coupon (book_id, code)
+    SELECT ${book.id}::uuid, upper('UR' || replace(${book.id}, '-', '') || '-' || g) FROM generate_series(1, ${MEMBERS * PER_MEMBER}::int) g`);
+  return book.id;
+}
+
+const distribute = (poolId: string, bookId: string) =>
+  call<{ assigned: number }>(
+    server,
+    'mutation ($p: ID!, $b: ID!, $c: Int!) { distributeToPool(poolId: $p, bookId: $b, mode: EQUAL, count: $c) { assigned } }',
+    { p: poolId, b: bookId, c: PER_MEMBER },
+    admin.token,
+  );
+
+const updateBook = (bookId: string, input: Record<string, unknown>) =>
+  call(server, 'mutation ($id: ID!, $input: UpdateBookInput!) { updateBook(id: $id, input: $input) { id } }', { id: bookId, input }, admin.token);
+
+const assignedCount = async (bookId: string) =>
+  must(await call<{ counts: { assigned: number } }>(server, 'query ($id: ID!) { book(id: $id) { counts { assigned } } }', { id: bookId }, admin.token))
+    .counts.assigned;
+
+/**
+ * The distribution and the change at once; the probe fires as soon as the change answers.
+ * `probe` is the book's assigned count then: 0 (the distribution had not committed) or all of it.
+ */
+async function race(bookId: string, dist: () => Promise<Outcome<{ assigned: number }>>, change: () => Promise<Outcome>) {
+  const [distributed, [changed, probe]] = await Promise.all([
+    dist(),
+    change().then(async (outcome) => [outcome, await assignedCount(bookId)] as const),
+  ]);
+  return { distributed, changed, probe };
+}
+
+/** Coupons each user holds in the book. */
+async function holdings(bookId: string): Promise<Map<string, number>> {
+  const rows = await server.db.prisma.$queryRaw<Array<{ user_id: string; n: number }>>(Prisma.sql`
+    SELECT assigned_user_id::text AS user_id, count(*)::int AS n FROM coupon
+    WHERE book_id = ${bookId}::uuid AND assigned_user_id IS NOT NULL GROUP BY 1`);
+  return new Map(rows.map((r) => [r.user_id, r.n]));
+}
+
+/** Each of `who` holds exactly `n` and nobody else holds any. */
+const holdsExactly = (held: Map<string, number>, who: ApiUser[], n: number) =>
+  held.size === who.length && who.every((u) => held.get(u.id) === n);
+
+describe('distributeToPool raced against changes to its book and pool', () => {
+  it(`updateBook tightening maxAssignmentsPerUser: the distribution uses one limit, the one in force at its place (${ROUNDS} rounds)`, async () => {
+    const poolId = await createPool(server, admin, users);
+    const unexplained: string[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const bookId = await freshBook();
+      const { distributed, changed, probe } = await race(
+        bookId,
+        () => distribute(poolId, bookId),
+        () => updateBook(bookId, { maxAssignmentsPerUser: 1 }),
+      );
+      expect(changed.ok, describeOutcome(changed)).toBe(true);
+      expect(distributed.ok, describeOutcome(distributed)).toBe(true);
+      const held = await holdings(bookId);
+      const total = distributed.ok ? distributed.data.assigned : -1;
+      // Distribution first: every member gets PER_MEMBER, and the probe (after the update) sees them.
+      const distributionFirst = holdsExactly(held, users, PER_MEMBER) && total === MEMBERS * PER_MEMBER && probe === total;
+      // Update first: the limit of 1 applies; the probe may come before or after the distribution.
+      const updateFirst = holdsExactly(held, users, 1) && total === MEMBERS && (probe === 0 || probe === total);
+      if (!distributionFirst && !updateFirst) {
+        unexplained.push(`round ${round}: assigned ${total}, per user ${[...new Set(held.values())]}, probe after update saw ${probe}`);
+      }
+    }
+    expect(unexplained, `${unexplained.length} of ${ROUNDS} rounds match no serial order`).toEqual([]);
+  });
+
+  it(`updateBook ending the validity window: the distribution is fully before it or refused (${ROUNDS} rounds)`, async () => {
+    const poolId = await createPool(server, admin, users);
+    const unexplained: string[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const bookId = await freshBook();
+      const { distributed, changed, probe } = await race(
+        bookId,
+        () => distribute(poolId, bookId),
+        () => updateBook(bookId, { validUntil: server.clock.now().toISOString() }),
+      );
+      expect(changed.ok, describeOutcome(changed)).toBe(true);
+      const held = await holdings(bookId);
+      const distributionFirst =
+        distributed.ok && holdsExactly(held, users, PER_MEMBER) && probe === MEMBERS * PER_MEMBER;
+      const updateFirst = !distributed.ok && distributed.code === 'BOOK_NOT_ACTIVE' && held.size === 0 && probe === 0;
+      if (!distributionFirst && !updateFirst) {
+        unexplained.push(`round ${round}: ${describeOutcome(distributed)}, ${held.size} holders, probe after update saw ${probe}`);
+      }
+    }
+    expect(unexplained, `${unexplained.length} of ${ROUNDS} rounds match no serial order`).toEqual([]);
+  });
+
+  it(`removePoolMembers: the distribution serves the list fully before or fully after the removal (${ROUNDS} rounds)`, async () => {
+    const unexplained: string[] = [];
+    const [staying, leaving] = [users.slice(0, MEMBERS / 2), users.slice(MEMBERS / 2)];
+    for (let round = 0; round < ROUNDS; round++) {
+      const poolId = await createPool(server, admin, users);
+      const bookId = await freshBook();
+      const { distributed, changed, probe } = await race(
+        bookId,
+        () => distribute(poolId, bookId),
+        () =>
+          call(server, 'mutation ($p: ID!, $u: [ID!]!) { removePoolMembers(poolId: $p, userIds: $u) { id } }', {
+            p: poolId,
+            u: leaving.map((u) => u.id),
+          }, admin.token),
+      );
+      expect(changed.ok, describeOutcome(changed)).toBe(true);
+      expect(distributed.ok, describeOutcome(distributed)).toBe(true);
+      const held = await holdings(bookId);
+      const distributionFirst = holdsExactly(held, users, PER_MEMBER) && probe === MEMBERS * PER_MEMBER;
+      const removalFirst = holdsExactly(held, staying, PER_MEMBER) && (probe === 0 || probe === (MEMBERS / 2) * PER_MEMBER);
+      if (!distributionFirst && !removalFirst) {
+        unexplained.push(`round ${round}: ${held.size} holders, probe after removal saw ${probe}`);
+      }
+    }
+    expect(unexplained, `${unexplained.length} of ${ROUNDS} rounds match no serial order`).toEqual([]);
+  });
+
+  it(`addPoolMembers: the distribution serves the list fully before or fully after the addition (${ROUNDS} rounds)`, async () => {
+    const unexplained: string[] = [];
+    const [founding, joining] = [users.slice(0, MEMBERS / 2), users.slice(MEMBERS / 2)];
+    for (let round = 0; round < ROUNDS; round++) {
+      const poolId = await createPool(server, admin, founding);
+      const bookId = await freshBook();
+      const { distributed, changed, probe } = await race(
+        bookId,
+        () => distribute(poolId, bookId),
+        () =>
+          call(server, 'mutation ($p: ID!, $u: [ID!]) { addPoolMembers(poolId: $p, userIds: $u) { id } }', {
+            p: poolId,
+            u: joining.map((u) => u.id),
+          }, admin.token),
+      );
+      expect(changed.ok, describeOutcome(changed)).toBe(true);
+      expect(distributed.ok, describeOutcome(distributed)).toBe(true);
+      const held = await holdings(bookId);
+      const distributionFirst = holdsExactly(held, founding, PER_MEMBER) && probe === (MEMBERS / 2) * PER_MEMBER;
+      const additionFirst = holdsExactly(held, users, PER_MEMBER) && (probe === 0 || probe === MEMBERS * PER_MEMBER);
+      if (!distributionFirst && !additionFirst) {
+        unexplained.push(`round ${round}: ${held.size} holders, probe after addition saw ${probe}`);
+      }
+    }
+    expect(unexplained, `${unexplained.length} of ${ROUNDS} rounds match no serial order`).toEqual([]);
+  });
+});
