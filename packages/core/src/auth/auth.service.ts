@@ -91,8 +91,10 @@ export async function login(
   if (!user || !valid) throw new DomainError('UNAUTHENTICATED', LOGIN_FAILED);
   if (passwordNeedsRehash(user.passwordHash)) {
     // Hashing parameters were raised since this hash was made: upgrade it while we know the password.
+    // Compare-and-set on the hash we verified: if the password changed during the ~100 ms of
+    // hashing, the newer one stays (no lost update) and this login skips its upgrade.
     const passwordHash = await hashPassword(input.password);
-    await ctx.db.prisma.user.update({ where: { id: user.id }, data: { passwordHash } });
+    await ctx.db.prisma.user.updateMany({ where: { id: user.id, passwordHash: user.passwordHash }, data: { passwordHash } });
   }
   return session(ctx, toUserRecord(user), settings);
 }
