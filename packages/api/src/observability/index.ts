@@ -14,6 +14,8 @@ export {
   createMetrics,
   installMetrics,
   observeEventLag,
+  recordConstraintViolation,
+  recordTransactionRetry,
   recordTransition,
   trackSubscription,
   type CreateMetricsOptions,

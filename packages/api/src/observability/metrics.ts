@@ -40,6 +40,8 @@ export interface Metrics {
   readonly lockExpirations: Counter;
   readonly openSubscriptions: Gauge<'field'>;
   readonly eventDeliveryLag: Histogram;
+  readonly constraintViolations: Counter<'constraint' | 'operation'>;
+  readonly transactionRetries: Counter<'operation'>;
   /**
    * Client-chosen operation names become a label; past the cap they are counted as `other`,
    * so a client that names every request differently cannot grow the series without bound.
@@ -51,6 +53,13 @@ export interface Metrics {
   trackSubscription(field: string): () => void;
   /** Observes the time from an event's commit (`createdAt`) to its delivery to subscribers. */
   observeEventLag(committedAt: Date, deliveredAt?: Date): void;
+  /**
+   * Counts one CHECK constraint violation (a bug: the statements decide every answer) by the
+   * constraint's name and the root field (transition) that hit it.
+   */
+  recordConstraintViolation(constraint: string, operation: string): void;
+  /** Counts one re-run of a mutation after a serialization failure or deadlock (40001, 40P01). */
+  recordTransactionRetry(operation: string): void;
   /** Reports a `pg.Pool`'s connections at every scrape, labelled `pool` (e.g. `main`). */
   observePool(pool: PoolStats, name?: string): void;
 }
@@ -104,6 +113,18 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
     buckets: LAG_BUCKETS,
     registers,
   });
+  const constraintViolations = new Counter({
+    name: 'coupons_constraint_violations_total',
+    help: 'CHECK constraint violations (each one a bug, answered INTERNAL_SERVER_ERROR), by constraint and root field',
+    labelNames: ['constraint', 'operation'] as const,
+    registers,
+  });
+  const transactionRetries = new Counter({
+    name: 'coupons_transaction_retries_total',
+    help: 'Mutations run again after a serialization failure or deadlock (40001, 40P01), by root field',
+    labelNames: ['operation'] as const,
+    registers,
+  });
   const pools = new Map<string, PoolStats>();
   // Read at scrape time (collect), so the numbers are current and nothing polls in between.
   const poolGauge = (name: string, help: string, read: (p: PoolStats) => number) =>
@@ -132,6 +153,8 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
     lockExpirations,
     openSubscriptions,
     eventDeliveryLag,
+    constraintViolations,
+    transactionRetries,
     operationLabel(name) {
       if (!name) return 'anonymous';
       if (!NAME.test(name)) return 'invalid';
@@ -161,6 +184,13 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
       // Clocks of two hosts can disagree by a little: a negative lag is recorded as zero.
       eventDeliveryLag.observe(Math.max(0, (deliveredAt.getTime() - committedAt.getTime()) / 1000));
     },
+    recordConstraintViolation(constraint, operation) {
+      // Names come from the database and the schema, not from clients: bounded, but checked anyway.
+      constraintViolations.inc({ constraint: NAME.test(constraint) ? constraint : 'invalid', operation: NAME.test(operation) ? operation : 'invalid' });
+    },
+    recordTransactionRetry(operation) {
+      transactionRetries.inc({ operation: NAME.test(operation) ? operation : 'invalid' });
+    },
     observePool(pool, name = 'main') {
       pools.set(name, pool);
     },
@@ -189,6 +219,16 @@ export function activeMetrics(): Metrics | undefined {
  */
 export function recordTransition(type: string, count = 1): void {
   active?.recordTransition(type, count);
+}
+
+/** Counts one CHECK constraint violation on the installed metrics (see {@link Metrics.recordConstraintViolation}). */
+export function recordConstraintViolation(constraint: string, operation: string): void {
+  active?.recordConstraintViolation(constraint, operation);
+}
+
+/** Counts one mutation re-run after a transaction conflict on the installed metrics. */
+export function recordTransactionRetry(operation: string): void {
+  active?.recordTransactionRetry(operation);
 }
 
 /** Counts one open subscription on the installed metrics; returns the function that ends it. */

@@ -35,6 +35,7 @@ import { healthRoutes, type ReadinessCheck, readMigrationNames } from './health.
 import { bodyMiddleware, corsMiddleware, httpErrorHandler, rejectBatches } from './http.ts';
 import { DEFAULT_MAX_ALIASES, DEFAULT_MAX_TOKENS, type OperationLimits } from './limits.ts';
 import { createLogger } from './logger.ts';
+import { guardMutations } from './mutation-faults.ts';
 import { createMutationRateLimits, limitMutations } from './mutation-rate-limit.ts';
 import { buildApiSchema } from './schema.ts';
 import { startWebSocketServer } from './websocket.ts';
@@ -91,6 +92,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   installMetrics(metrics);
   metrics.observePool(db.pool, 'main');
   const schema = await buildApiSchema();
+  // Conflict re-runs and CHECK-violation reports inside the rate limit (counted once per request).
+  guardMutations(schema);
   limitMutations(schema);
   const limits: OperationLimits = {
     maxDepth: config.MAX_QUERY_DEPTH,

@@ -7,9 +7,8 @@ import type { Config } from '@coupons/config';
 import type { GraphQLSchema } from 'graphql';
 import { type Metrics, metricsPlugin } from '../observability/index.ts';
 import type { RequestContext } from '../shared/request-context.ts';
-import { type ErrorFormatter, errorLoggingPlugin } from './errors.ts';
+import { type ErrorFormatter, errorLoggingPlugin, errorResponsePlugin } from './errors.ts';
 import { costLimitPlugin, limitValidationRules, type OperationLimits } from './limits.ts';
-import { retryAfterHeaderPlugin } from './mutation-rate-limit.ts';
 
 /** How long `stop()` lets in-flight requests finish before closing their sockets. */
 const STOP_GRACE_MS = 10_000;
@@ -55,7 +54,8 @@ export function createApolloServer(deps: ApolloDeps): ApolloServer<RequestContex
       ApolloServerPluginDrainHttpServer({ httpServer: deps.httpServer, stopGracePeriodMillis: STOP_GRACE_MS }),
       { serverWillStart: async () => ({ drainServer: deps.disposeWebSockets }) },
       costLimitPlugin(limits),
-      retryAfterHeaderPlugin(),
+      // Request id on INTERNAL_SERVER_ERROR, 503 on SERVICE_UNAVAILABLE, Retry-After when asked.
+      errorResponsePlugin(),
       // Unexpected errors logged with the request id (formatError has no request context).
       errorLoggingPlugin(errors),
       // Counts errors by the code the client will see (didEncounterErrors runs before formatError).

@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { ArgumentValidationError, AuthenticationError } from 'type-graphql';
 import { describe, expect, it, vi } from 'vitest';
 import { createErrorFormatter, INTERNAL_MESSAGE } from './errors.ts';
+import { ConstraintViolation } from './mutation-faults.ts';
 
 function setup(isProduction = false) {
   const logger = pino({ level: 'silent' });
@@ -51,6 +52,70 @@ describe('error mapping', () => {
       message: 'A value is malformed or out of range',
       extensions: { code: 'BAD_USER_INPUT' },
     });
+  });
+
+  it('answers SERVICE_UNAVAILABLE, retryable, for every shape of "the database is away"', () => {
+    const { formatter, error } = setup(true);
+    const adapterCause = (cause: Record<string, unknown>, code = 'P2010') =>
+      Object.assign(new Error('Raw query failed.'), { code, meta: { driverAdapterError: { name: 'DriverAdapterError', cause } } });
+    // Each as seen (or as documented by pg, Prisma and @prisma/adapter-pg) while PostgreSQL restarts.
+    const shapes: Array<[string, unknown]> = [
+      ['in flight at a fast shutdown, through Prisma', adapterCause({ originalCode: '57P01', kind: 'postgres', code: '57P01' })],
+      ['down, through Prisma raw', adapterCause({ kind: 'DatabaseNotReachable', host: '127.0.0.1', port: 5432 })],
+      ['down, through a Prisma model call', adapterCause({ kind: 'DatabaseNotReachable' }, 'P1001')],
+      ['connection closed (P1017)', adapterCause({ kind: 'ConnectionClosed' }, 'P1017')],
+      ['socket timeout', adapterCause({ kind: 'SocketTimeout' }, 'P1008')],
+      ['inside an interactive transaction', new Error('Client has encountered a connection error and is not queryable')],
+      ['pg, connection lost', new Error('Connection terminated unexpectedly')],
+      ['pg-pool timeout', new Error('timeout exceeded when trying to connect')],
+      ['pg, refused', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED', syscall: 'connect', errno: -111 })],
+      ['pg, reset', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })],
+      ['starting up (57P03)', Object.assign(new Error('the database system is starting up'), { code: '57P03', severity: 'FATAL' })],
+      ['crash shutdown (57P02)', Object.assign(new Error('terminating connection because of crash of another server process'), { code: '57P02' })],
+      ['connection exception (08006)', Object.assign(new Error('connection failure'), { code: '08006' })],
+      ['too many connections', adapterCause({ kind: 'TooManyConnections', originalCode: '53300' }, 'P2037')],
+    ];
+    for (const [what, shape] of shapes) {
+      expect(formatter.format(thrownInResolver(shape as Error)), what).toEqual({
+        message: 'The service is temporarily unavailable; retry in 2 s',
+        path: ['field'],
+        extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true, retryAfterSeconds: 2 },
+      });
+      expect(formatter.codeOf(thrownInResolver(shape as Error)), what).toBe('SERVICE_UNAVAILABLE');
+    }
+    expect(error).not.toHaveBeenCalled(); // an outage, not a bug: no error line per request
+  });
+
+  it('answers a CHECK violation as the bug it is: INTERNAL_SERVER_ERROR, logged with the transition and constraint', () => {
+    for (const isProduction of [false, true]) {
+      const { formatter, error } = setup(isProduction);
+      const message = 'new row for relation "coupon" violates check constraint "coupon_lock_check"';
+      const database = Object.assign(new Error(`Raw query failed. Code: \`23514\`. Message: \`${message}\``), {
+        code: 'P2010',
+        meta: { driverAdapterError: { cause: { originalCode: '23514', originalMessage: message, kind: 'postgres', code: '23514' } } },
+      });
+      const formatted = formatter.format(thrownInResolver(new ConstraintViolation('coupon_lock_check', 'lockCoupon', { cause: database })));
+      expect(formatted).toEqual({ message: INTERNAL_MESSAGE, path: ['field'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      expect(JSON.stringify(formatted)).not.toMatch(/coupon|constraint|23514/);
+      expect(error).toHaveBeenCalledOnce();
+      const [line, msg] = error.mock.calls[0] as unknown as [Record<string, unknown>, string];
+      expect(line).toMatchObject({ transition: 'lockCoupon', constraint: 'coupon_lock_check', sqlState: '23514', path: 'field' });
+      expect(msg).toContain('coupon_lock_check');
+      // Never LIMIT_REACHED or any other contract answer, with or without the wrapper.
+      expect(formatter.format(thrownInResolver(database)).extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+    }
+  });
+
+  it('puts the request id on INTERNAL_SERVER_ERROR answers of graphql-ws, and only on those', () => {
+    const { formatter } = setup(true);
+    const result = formatter.formatResult(
+      { data: null, errors: [thrownInResolver(new Error('boom')), thrownInResolver(new DomainError('NOT_FOUND', 'Coupon not found'))] },
+      { requestId: 'req-42' },
+    );
+    expect(result.errors?.map((e) => e.extensions)).toEqual([
+      { code: 'INTERNAL_SERVER_ERROR', requestId: 'req-42' },
+      { code: 'NOT_FOUND' },
+    ]);
   });
 
   it('masks anything else, in every environment, and logs it', () => {

@@ -13,17 +13,26 @@ import type { Logger } from 'pino';
  * used by Apollo's `formatError` (HTTP) and by graphql-ws' `onNext`/`onError` (WebSocket):
  *
  * - DomainError                               → its code, message and details
- * - a PostgreSQL error we understand          → `translateDatabaseError` (23505 → BAD_USER_INPUT …)
+ * - a PostgreSQL error we understand          → `translateDatabaseError` (23505 → BAD_USER_INPUT …;
+ *                                               the database away → SERVICE_UNAVAILABLE, retryable)
  * - type-graphql argument validation          → BAD_USER_INPUT naming each field
  * - parse / validation / bad variables / limits (a GraphQLError raised before execution) → BAD_USER_INPUT
  * - `PERSISTED_QUERY_NOT_FOUND` / `PERSISTED_QUERY_NOT_SUPPORTED` → unchanged (see {@link PROTOCOL_CODES})
  * - anything else                             → INTERNAL_SERVER_ERROR, generic message, logged;
- *                                               never a stack or SQL, in any environment
+ *                                               never a stack or SQL, in any environment; the
+ *                                               request id in `extensions.requestId` where the
+ *                                               request is known (see {@link errorResponsePlugin})
+ *
+ * A CHECK violation is "anything else" (a bug, see mutation-faults.ts), logged with the
+ * transition and constraint it names.
  */
 export interface ErrorFormatter {
   /** Maps one error (Apollo gives the GraphQLError wrapping the thrown value). */
   format(error: unknown): GraphQLFormattedError;
-  /** Maps the errors of a graphql-ws `next` payload, leaving `data` alone; logs them as {@link logErrors}. */
+  /**
+   * Maps the errors of a graphql-ws `next` payload, leaving `data` alone; logs them as
+   * {@link logErrors} and puts the request id on INTERNAL_SERVER_ERROR answers.
+   */
   formatResult(result: ExecutionResult, request?: ErrorLogContext): FormattedExecutionResult;
   /** The `extensions.code` {@link format} would give, without logging (for metrics). */
   codeOf(error: unknown): string;
@@ -97,7 +106,8 @@ export function createErrorFormatter(options: ErrorFormatterOptions): ErrorForma
     formatResult: (result, request) => {
       if (!result.errors) return result;
       if (request) logErrors(result.errors, request);
-      return { ...result, errors: result.errors.map(format) };
+      const errors = result.errors.map(format);
+      return { ...result, errors: request?.requestId ? errors.map((e) => withRequestId(e, request.requestId as string)) : errors };
     },
     codeOf: (error) => classify(error, options.hideSchemaHints)?.code ?? 'INTERNAL_SERVER_ERROR',
     logErrors,
@@ -198,13 +208,23 @@ function publicExtensions(error: GraphQLError): Record<string, unknown> {
 function logUnexpected(options: ErrorFormatterOptions, error: unknown, request: ErrorLogContext): void {
   const original = innermost(error);
   const path = error instanceof GraphQLError ? error.path?.join('.') : undefined;
-  if (options.isProduction) {
-    const e = original as { name?: string; message?: string };
-    const err = { type: e?.name, message: e?.message, sqlState: pgCode(original) };
-    options.logger.error({ ...request, err, path }, 'Unexpected error');
-  } else {
-    options.logger.error({ ...request, err: original, path }, 'Unexpected error');
+  const e = original as { name?: string; message?: string; constraint?: string; operation?: string };
+  const err = options.isProduction ? { type: e?.name, message: e?.message, sqlState: pgCode(original) } : original;
+  if (e?.name === 'ConstraintViolation') {
+    // mutation-faults.ts: the statements decide every answer, so a CHECK that fires is a bug.
+    options.logger.error(
+      { ...request, transition: e.operation, constraint: e.constraint, sqlState: '23514', err, path },
+      `CHECK constraint ${e.constraint} violated in ${e.operation}: a bug, answered INTERNAL_SERVER_ERROR`,
+    );
+    return;
   }
+  options.logger.error({ ...request, err, path }, 'Unexpected error');
+}
+
+/** An INTERNAL_SERVER_ERROR answer carries the request id: what a client quotes to find the log line. */
+function withRequestId(error: GraphQLFormattedError, requestId: string): GraphQLFormattedError {
+  if (error.extensions?.code !== 'INTERNAL_SERVER_ERROR') return error;
+  return { ...error, extensions: { ...error.extensions, requestId } };
 }
 
 /**
@@ -217,6 +237,42 @@ export function errorLoggingPlugin(errors: ErrorFormatter): ApolloServerPlugin<{
       return {
         async didEncounterErrors({ errors: list, contextValue, operationName, request }) {
           errors.logErrors(list, { requestId: contextValue.requestId, operation: operationName ?? request.operationName ?? null });
+        },
+      };
+    },
+  };
+}
+
+/** Codes whose answer says when to come back: `extensions.retryAfterSeconds`, and `Retry-After` over HTTP. */
+const RETRY_AFTER_CODES: ReadonlySet<string> = new Set(['RATE_LIMITED', 'SERVICE_UNAVAILABLE']);
+
+/**
+ * Apollo plugin: what the HTTP response says beyond the formatted errors (which Apollo has
+ * produced by `willSendResponse`):
+ *
+ * - an INTERNAL_SERVER_ERROR carries the request id in `extensions.requestId` (also echoed in the
+ *   `X-Request-Id` header), so a client can report it and an operator find the log line;
+ * - SERVICE_UNAVAILABLE answers HTTP 503, so proxies and HTTP tooling see an outage too;
+ * - RATE_LIMITED and SERVICE_UNAVAILABLE set `Retry-After` (seconds, the largest asked for); a
+ *   RATE_LIMITED answer keeps HTTP 200, like every other GraphQL error.
+ */
+export function errorResponsePlugin(): ApolloServerPlugin<{ requestId?: string }> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response, contextValue }) {
+          if (response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          if (!result.errors?.length) return;
+          if (contextValue.requestId) {
+            result.errors = result.errors.map((e) => withRequestId(e, contextValue.requestId as string));
+          }
+          if (result.errors.some((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE')) response.http.status = 503;
+          const seconds = result.errors
+            .filter((e) => RETRY_AFTER_CODES.has(String(e.extensions?.code)))
+            .map((e) => Number(e.extensions?.retryAfterSeconds))
+            .filter((n) => Number.isFinite(n) && n > 0);
+          if (seconds.length) response.http.headers.set('retry-after', String(Math.ceil(Math.max(...seconds))));
         },
       };
     },

@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable, serviceUnavailable } from '@coupons/core';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { INTERNAL_MESSAGE } from './errors.ts';
@@ -62,7 +63,10 @@ export const rejectBatches: RequestHandler = (req, res, next) => {
   sendError(res, 400, 'BAD_USER_INPUT', 'Batched operations are not supported: send one operation per request');
 };
 
-/** Body-parser and other HTTP-level failures as GraphQL-shaped errors; unknown ones masked. */
+/**
+ * Body-parser and other HTTP-level failures as GraphQL-shaped errors: the database away is
+ * SERVICE_UNAVAILABLE (503 with Retry-After), unknown ones masked.
+ */
 export function httpErrorHandler(logger: Logger): ErrorRequestHandler {
   return (error, _req, res, next) => {
     if (res.headersSent) return next(error);
@@ -73,6 +77,11 @@ export function httpErrorHandler(logger: Logger): ErrorRequestHandler {
     if (type === 'entity.parse.failed') return sendError(res, 400, 'BAD_USER_INPUT', 'Request body is not valid JSON');
     const status = Number((error as { status?: number }).status);
     if (status >= 400 && status < 500) return sendError(res, status, 'BAD_USER_INPUT', 'The request could not be read');
+    if (isDatabaseUnavailable(error)) {
+      const unavailable = serviceUnavailable();
+      res.setHeader('Retry-After', String(unavailable.details.retryAfterSeconds));
+      return sendError(res, 503, unavailable.code, unavailable.message, unavailable.details);
+    }
     logger.error({ err: error }, 'Unexpected HTTP error');
     sendError(res, 500, 'INTERNAL_SERVER_ERROR', INTERNAL_MESSAGE);
   };

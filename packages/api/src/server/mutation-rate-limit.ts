@@ -1,4 +1,3 @@
-import type { ApolloServerPlugin } from '@apollo/server';
 import type { Config } from '@coupons/config';
 import { BatchedRateLimiter, type Clock } from '@coupons/core';
 import type { Database } from '@coupons/db';
@@ -79,28 +78,6 @@ export function limitMutations(schema: GraphQLSchema): void {
       return waiting ? waiting.then(() => resolve(source, args, context, info)) : resolve(source, args, context, info);
     };
   }
-}
-
-/**
- * Adds `Retry-After` (seconds) to an HTTP response that carries a RATE_LIMITED error, for HTTP
- * tooling and proxies; the status stays 200 like every GraphQL error (clients read
- * `extensions.retryAfterSeconds`).
- */
-export function retryAfterHeaderPlugin(): ApolloServerPlugin<RequestContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ response }) {
-          if (response.body.kind !== 'single') return;
-          const seconds = response.body.singleResult.errors
-            ?.filter((e) => e.extensions?.code === 'RATE_LIMITED')
-            .map((e) => Number(e.extensions?.retryAfterSeconds))
-            .filter((n) => Number.isFinite(n) && n > 0);
-          if (seconds?.length) response.http.headers.set('retry-after', String(Math.max(...seconds)));
-        },
-      };
-    },
-  };
 }
 
 /** `::ffff:10.1.2.3` and `10.1.2.3` are one client: count them under one key. */

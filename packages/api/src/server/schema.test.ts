@@ -2,13 +2,19 @@ import fs from 'node:fs';
 import { Authorized, Query, Resolver } from 'type-graphql';
 import { describe, expect, it } from 'vitest';
 import { SCHEMA_FILE } from '../cli/schema-file.ts';
-import { accessProblems, buildApiSchema, printApiSchema, rootFieldAccess } from './schema.ts';
+import { ERROR_CODES } from '@coupons/core';
+import { accessProblems, buildApiSchema, printApiSchema, rootFieldAccess, SCHEMA_DESCRIPTION } from './schema.ts';
 
 describe('schema.graphql', () => {
   it('matches the schema built from the resolvers', async () => {
     const built = printApiSchema(await buildApiSchema());
     const checkedIn = fs.existsSync(SCHEMA_FILE) ? fs.readFileSync(SCHEMA_FILE, 'utf8') : '';
     expect(checkedIn, 'schema.graphql is out of date: run pnpm schema:print and commit it').toBe(built);
+  });
+
+  it('describes every error code of the contract', async () => {
+    for (const code of [...ERROR_CODES, 'INTERNAL_SERVER_ERROR']) expect(SCHEMA_DESCRIPTION, code).toMatch(new RegExp(`\\b${code} \\(`));
+    expect((await buildApiSchema()).description).toBe(SCHEMA_DESCRIPTION);
   });
 });
 

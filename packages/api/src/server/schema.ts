@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema, getMetadataStorage, type NonEmptyArray } from 'type-graphql';
 import { ACCESS_ROLES, type AccessRole, authChecker } from '../auth/access.decorators.ts';
 import { noTopicPubSub } from '../events/no-topic.pubsub.ts';
@@ -58,10 +58,23 @@ export function buildApiSchema(): Promise<GraphQLSchema> {
   return cached;
 }
 
+/**
+ * The schema's own description (SDL and introspection): the error contract every operation shares,
+ * which no single field's description can hold. Kept in step with `ERROR_CODES` by schema.test.ts.
+ */
+export const SCHEMA_DESCRIPTION = `Coupon Book Service. Every failure is a GraphQL error whose \`extensions.code\` is one of:
+UNAUTHENTICATED (no, bad or expired token), FORBIDDEN (not allowed), NOT_FOUND (no such record, or not yours),
+BAD_USER_INPUT (invalid arguments; \`extensions.field\` names it), INVALID_STATE (not allowed from the coupon's state),
+LOCK_EXPIRED (redeem after the lock expired), LIMIT_REACHED (a per-user limit of the book), SOLD_OUT (no coupon left),
+BOOK_NOT_ACTIVE (outside the validity window), RATE_LIMITED (too many requests: retry after \`extensions.retryAfterSeconds\`),
+SERVICE_UNAVAILABLE (the database is unreachable or restarting: \`extensions.retryable\` is true; retry after
+\`extensions.retryAfterSeconds\`, with the same idempotencyKey for a mutation; over HTTP a 503 with Retry-After),
+or INTERNAL_SERVER_ERROR (a bug: report \`extensions.requestId\`). See docs/api-guide.md, "Errors".`;
+
 async function buildSchemaFrom(resolvers: NonEmptyArray<Function>): Promise<GraphQLSchema> {
   const problems = accessProblems(resolvers);
   if (problems.length > 0) throw new Error(`Every root field must declare its access:\n  ${problems.join('\n  ')}`);
-  return buildSchema({
+  const built = await buildSchema({
     resolvers,
     authChecker,
     authMode: 'error',
@@ -72,6 +85,8 @@ async function buildSchemaFrom(resolvers: NonEmptyArray<Function>): Promise<Grap
     emitSchemaFile: false,
     pubSub: noTopicPubSub, // required by type-graphql; every subscription has its own `subscribe`
   });
+  // type-graphql has no option for it; the same types (and resolvers), now with the description.
+  return new GraphQLSchema({ ...built.toConfig(), description: SCHEMA_DESCRIPTION });
 }
 
 /** The checked-in SDL (`schema.graphql`): sorted, so it only changes when the schema does. */

@@ -146,7 +146,13 @@ describe('production server', () => {
     try {
       const res = await graphqlRequest(server, '{ me { id } }', {}, token);
       expect(res.errors).toEqual([
-        { message: 'Internal server error', locations: [{ line: 1, column: 3 }], path: ['me'], extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+        {
+          message: 'Internal server error',
+          locations: [{ line: 1, column: 3 }],
+          path: ['me'],
+          // The request id (also in X-Request-Id): what a client quotes to find the log line.
+          extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: expect.stringMatching(/^[\w.:-]+$/) },
+        },
       ]);
       expect(JSON.stringify(res)).not.toMatch(/app_user|relation|SELECT|at .*\.ts/);
     } finally {

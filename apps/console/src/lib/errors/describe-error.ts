@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'SOLD_OUT'
   | 'BOOK_NOT_ACTIVE'
   | 'RATE_LIMITED'
+  | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR'
   | 'NETWORK_ERROR';
 
@@ -20,6 +21,8 @@ export interface DescribedError {
   message: string;
   /** The input field a `BAD_USER_INPUT` names, when the API says which. */
   field: string | null;
+  /** How long to wait before trying again (`RATE_LIMITED`, `SERVICE_UNAVAILABLE`), when the API says. */
+  retryAfterSeconds?: number;
 }
 
 /** Turns whatever Apollo (or fetch) threw into the contract's code and a readable message. */
@@ -29,14 +32,15 @@ export function describeError(error: unknown): DescribedError {
     const extensions = (first?.extensions ?? {}) as Record<string, unknown>;
     const code = typeof extensions.code === 'string' ? extensions.code : 'INTERNAL_SERVER_ERROR';
     const message = first?.message ?? 'The request failed';
-    return { code, message, field: fieldOf(code, message, extensions) };
+    return described(code, message, extensions);
   }
   if (ServerError.is(error)) {
     const body = parseJson(error.bodyText);
     const nested = body?.errors?.[0];
+    // A 503 (SERVICE_UNAVAILABLE) arrives here: Apollo Client treats a non-2xx answer as a ServerError.
     if (nested) {
       const code = typeof nested.extensions?.code === 'string' ? nested.extensions.code : `HTTP_${error.statusCode}`;
-      return { code, message: nested.message ?? error.message, field: fieldOf(code, nested.message ?? '', nested.extensions ?? {}) };
+      return described(code, nested.message ?? error.message, nested.extensions ?? {});
     }
     return { code: `HTTP_${error.statusCode}`, message: error.message, field: null };
   }
@@ -45,6 +49,19 @@ export function describeError(error: unknown): DescribedError {
     return { code: network ? 'NETWORK_ERROR' : 'INTERNAL_SERVER_ERROR', message: network ? 'The API cannot be reached' : error.message, field: null };
   }
   return { code: 'INTERNAL_SERVER_ERROR', message: String(error), field: null };
+}
+
+function described(code: string, message: string, extensions: Record<string, unknown>): DescribedError {
+  const seconds = Number(extensions.retryAfterSeconds);
+  const retryAfterSeconds = Number.isFinite(seconds) && seconds > 0 ? seconds : undefined;
+  const wait = retryAfterSeconds ? ` in ${retryAfterSeconds} s` : ' in a moment';
+  const readable =
+    code === 'SERVICE_UNAVAILABLE'
+      ? `The service is briefly unavailable (its database is restarting or unreachable): try again${wait}.`
+      : code === 'INTERNAL_SERVER_ERROR' && typeof extensions.requestId === 'string'
+        ? `Something went wrong on the server. If it happens again, report request ${extensions.requestId}.`
+        : message;
+  return { code, message: readable, field: fieldOf(code, message, extensions), ...(retryAfterSeconds ? { retryAfterSeconds } : {}) };
 }
 
 /** True when the error says the session is no longer valid. */

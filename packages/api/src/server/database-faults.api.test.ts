@@ -1,0 +1,140 @@
+import { createDatabase, type Database, databaseNameOf } from '@coupons/db';
+import type { Client } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type LoggedServer, startLoggedServer } from '../reliability/logged-server.ts';
+import { connectGraphQLWs, signUp, type SignedUpUser, wsRequest } from '../testing/index.ts';
+
+// Database faults over the real transports: a CHECK constraint that fires is answered as the bug
+// it is (never a contract code), and a database that is away is answered SERVICE_UNAVAILABLE
+// with what a client needs to retry, over HTTP and graphql-ws alike.
+
+let server: LoggedServer;
+let admin: SignedUpUser;
+let user: SignedUpUser;
+let ws: Client;
+let cluster: Database;
+let databaseName: string;
+beforeAll(async () => {
+  server = await startLoggedServer({ MUTATION_RATE_LIMIT: '1000000' });
+  [admin, user] = await Promise.all([signUp(server, 'ADMIN'), signUp(server)]);
+  ws = connectGraphQLWs(server, user.token);
+  databaseName = databaseNameOf(server.config.DATABASE_URL as string);
+  // A session on another database of the same server: it survives cutting the API's off.
+  cluster = createDatabase({ url: inject('couponsTestDatabase').adminUrl, poolSize: 1, applicationName: 'coupons-test-admin' });
+});
+afterAll(async () => {
+  await cluster?.pool.query(`ALTER DATABASE "${databaseName}" ALLOW_CONNECTIONS true`).catch(() => {});
+  await cluster?.close();
+  await ws?.dispose();
+  await server?.close();
+});
+
+async function post(requestId: string, token: string, query: string, variables: Record<string, unknown> = {}) {
+  const response = await fetch(server.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-request-id': requestId },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: response.status, headers: response.headers, text: await response.text() };
+}
+
+const logLines = () =>
+  server
+    .logs()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+async function scrape(): Promise<string> {
+  return (await fetch(`${server.baseUrl}/metrics`)).text(); // loopback: allowed without a token
+}
+
+const LOCK = 'mutation Lock($code: String!) { lockCoupon(code: $code) { code state } }';
+
+describe('a CHECK violation', () => {
+  it('is answered INTERNAL_SERVER_ERROR with the request id, logged with the transition and constraint, and counted', async () => {
+    const created = await post('setup-book', admin.token, 'mutation { createBook(input: { name: "Bug", discountType: PERCENTAGE, discountValue: 5 }) { id } }');
+    const bookId = JSON.parse(created.text).data.createBook.id;
+    await post('setup-codes', admin.token, 'mutation ($b: ID!) { uploadCodes(bookId: $b, codes: ["CHECK-BUG-1", "CHECK-BUG-2"]) { inserted } }', { b: bookId });
+    for (const code of ['CHECK-BUG-1', 'CHECK-BUG-2']) {
+      await post('setup-assign', admin.token, 'mutation ($c: String!, $u: ID) { assignCoupon(code: $c, userId: $u) { code } }', { c: code, u: user.user.id });
+    }
+    // Stand-in for a bug in a transition: a CHECK that every lock violates. The transition's own
+    // statement allows the lock, so only the constraint can refuse it.
+    await server.db.prisma.$executeRaw`ALTER TABLE coupon ADD CONSTRAINT zz_forced_bug_check CHECK (state <> 'LOCKED') NOT VALID`;
+    try {
+      const http = await post('check-bug-http', user.token, LOCK, { code: 'CHECK-BUG-1' });
+      expect(http.status).toBe(200);
+      expect(JSON.parse(http.text)).toEqual({
+        errors: [
+          {
+            message: 'Internal server error',
+            locations: [{ line: 1, column: 33 }],
+            path: ['lockCoupon'],
+            extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'check-bug-http' },
+          },
+        ],
+        data: null,
+      });
+      // Neither SQL, nor a constraint or table name, nor a stack reaches the client.
+      expect(http.text).not.toMatch(/zz_forced|constraint|coupon |23514|SELECT|UPDATE|\bat .+:\d+/i);
+
+      const overWs = await wsRequest(ws, LOCK, { code: 'CHECK-BUG-2' });
+      expect(overWs.errors?.[0]).toMatchObject({
+        message: 'Internal server error',
+        extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: expect.any(String) },
+      });
+      expect(JSON.stringify(overWs)).not.toMatch(/zz_forced|23514/);
+    } finally {
+      await server.db.prisma.$executeRaw`ALTER TABLE coupon DROP CONSTRAINT zz_forced_bug_check`;
+    }
+
+    const reported = logLines().filter((l) => l.constraint === 'zz_forced_bug_check');
+    expect(reported).toHaveLength(2); // once per request: not again as an "Unexpected error"
+    expect(reported[0]).toMatchObject({ level: 'error', requestId: 'check-bug-http', transition: 'lockCoupon', sqlState: '23514', path: 'lockCoupon' });
+    expect(reported[0].msg).toMatch(/CHECK constraint zz_forced_bug_check violated in lockCoupon/);
+    expect(reported[1]).toMatchObject({ level: 'error', transition: 'lockCoupon' });
+    expect(logLines().filter((l) => l.msg === 'Unexpected error')).toEqual([]);
+
+    const metrics = await scrape();
+    expect(metrics).toContain('coupons_constraint_violations_total{constraint="zz_forced_bug_check",operation="lockCoupon"} 2');
+    expect(metrics).toContain('coupons_graphql_errors_total{operation="Lock",code="INTERNAL_SERVER_ERROR"} 1');
+    // The coupons are untouched, and lock fine once the "bug" is gone.
+    const fixed = await post('check-bug-fixed', user.token, LOCK, { code: 'CHECK-BUG-1' });
+    expect(JSON.parse(fixed.text)).toEqual({ data: { lockCoupon: { code: 'CHECK-BUG-1', state: 'LOCKED' } } });
+  });
+});
+
+describe('the database away', () => {
+  it('is answered SERVICE_UNAVAILABLE: HTTP 503, retryable, Retry-After; the same extensions over graphql-ws', async () => {
+    const COUPON = 'query Coupon($code: String!) { coupon(code: $code) { code } }';
+    await ws.subscribe({ query: '{ __typename }' }, { next: () => {}, error: () => {}, complete: () => {} }); // socket open before the cut
+    await cluster.pool.query(`ALTER DATABASE "${databaseName}" ALLOW_CONNECTIONS false`);
+    await cluster.pool.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [
+      databaseName,
+    ]);
+    try {
+      const query = await post('db-away-query', user.token, COUPON, { code: 'CHECK-BUG-1' });
+      const mutation = await post('db-away-mutation', user.token, LOCK, { code: 'CHECK-BUG-2' });
+      for (const answer of [query, mutation]) {
+        expect(answer.status).toBe(503);
+        expect(answer.headers.get('retry-after')).toBe('2');
+        const body = JSON.parse(answer.text);
+        expect(body.errors).toEqual([
+          expect.objectContaining({
+            message: 'The service is temporarily unavailable; retry in 2 s',
+            extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true, retryAfterSeconds: 2 },
+          }),
+        ]);
+      }
+      const overWs = await wsRequest(ws, LOCK, { code: 'CHECK-BUG-2' });
+      expect(overWs.errors?.[0]?.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', retryable: true, retryAfterSeconds: 2 });
+      expect(await scrape()).toContain('coupons_graphql_errors_total{operation="Coupon",code="SERVICE_UNAVAILABLE"} 1');
+    } finally {
+      await cluster.pool.query(`ALTER DATABASE "${databaseName}" ALLOW_CONNECTIONS true`);
+    }
+    // Back by itself: the same request now succeeds.
+    const back = await post('db-back', user.token, 'query Coupon($code: String!) { coupon(code: $code) { code } }', { code: 'CHECK-BUG-1' });
+    expect(JSON.parse(back.text)).toEqual({ data: { coupon: { code: 'CHECK-BUG-1' } } });
+  });
+});

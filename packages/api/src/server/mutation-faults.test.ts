@@ -1,0 +1,130 @@
+import { DomainError } from '@coupons/core';
+import { graphql, GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createMetrics, installMetrics } from '../observability/index.ts';
+import { ConstraintViolation, guardMutations, MAX_CONFLICT_RETRIES, retryConflicts } from './mutation-faults.ts';
+
+/** The shapes Prisma 7 with @prisma/adapter-pg throws for a database error with this SQLSTATE. */
+const prismaError = (sqlState: string, message = 'x') =>
+  Object.assign(new Error(`Raw query failed. Code: \`${sqlState}\`. Message: \`${message}\``), {
+    code: sqlState.startsWith('40') ? 'P2034' : 'P2010',
+    meta: { driverAdapterError: { cause: { originalCode: sqlState, originalMessage: message, kind: 'postgres' } } },
+  });
+const deadlock = () => prismaError('40P01', 'deadlock detected');
+const serialization = () => prismaError('40001', 'could not serialize access due to concurrent update');
+const noWait = { sleep: async () => {} };
+
+describe('retryConflicts', () => {
+  it('runs again after a serialization failure or a deadlock, and returns the first success', async () => {
+    const failures = [serialization(), deadlock()];
+    const work = vi.fn(async () => {
+      const failure = failures.shift();
+      if (failure) throw failure;
+      return 'ok';
+    });
+    const onRetry = vi.fn();
+    await expect(retryConflicts(work, { ...noWait, onRetry })).resolves.toBe('ok');
+    expect(work).toHaveBeenCalledTimes(3);
+    expect(onRetry.mock.calls.map(([attempt]) => attempt)).toEqual([1, 2]);
+  });
+
+  it(`gives up after ${MAX_CONFLICT_RETRIES} re-runs and throws the last conflict`, async () => {
+    const last = deadlock();
+    let calls = 0;
+    const work = async () => {
+      calls++;
+      throw calls > MAX_CONFLICT_RETRIES ? last : deadlock();
+    };
+    await expect(retryConflicts(work, noWait)).rejects.toBe(last);
+    expect(calls).toBe(MAX_CONFLICT_RETRIES + 1);
+  });
+
+  it('never runs again after any other error (a contract answer, a bug, the database away)', async () => {
+    for (const error of [
+      new DomainError('SOLD_OUT', 'No coupon left'),
+      prismaError('23514', 'violates check constraint "x"'),
+      prismaError('23505'),
+      Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+    ]) {
+      const work = vi.fn(async () => {
+        throw error;
+      });
+      await expect(retryConflicts(work, noWait)).rejects.toBe(error);
+      expect(work).toHaveBeenCalledOnce();
+    }
+  });
+
+  it('pauses a small jittered, growing time between runs', async () => {
+    const pauses: number[] = [];
+    const sleep = async (ms: number) => {
+      pauses.push(ms);
+    };
+    const failing = async () => {
+      throw deadlock();
+    };
+    await expect(retryConflicts(failing, { sleep, random: () => 1 })).rejects.toThrow();
+    expect(pauses).toEqual([15, 25, 45]);
+    pauses.length = 0;
+    await expect(retryConflicts(failing, { sleep, random: () => 0 })).rejects.toThrow();
+    expect(pauses).toEqual([5, 5, 5]);
+  });
+});
+
+describe('guardMutations', () => {
+  afterEach(() => installMetrics(undefined));
+
+  /** A schema with one retried field (lockCoupon) and one that is not (generateCodes). */
+  function schemaWith(resolve: (field: string) => unknown) {
+    const field = (name: string) => ({ type: GraphQLString, resolve: () => resolve(name) });
+    const schema = new GraphQLSchema({
+      query: new GraphQLObjectType({ name: 'Query', fields: { ok: { type: GraphQLString } } }),
+      mutation: new GraphQLObjectType({ name: 'Mutation', fields: { lockCoupon: field('lockCoupon'), generateCodes: field('generateCodes') } }),
+    });
+    guardMutations(schema);
+    guardMutations(schema); // idempotent: wrapping twice would retry retries
+    return schema;
+  }
+
+  it('re-runs an allow-listed mutation after a conflict, and counts the re-run', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    installMetrics(metrics);
+    const runs: Record<string, number> = {};
+    const schema = schemaWith((name) => {
+      runs[name] = (runs[name] ?? 0) + 1;
+      if (runs[name] === 1) throw deadlock();
+      return 'done';
+    });
+    expect(await graphql({ schema, source: 'mutation { lockCoupon }' })).toEqual({ data: { lockCoupon: 'done' } });
+    expect(runs.lockCoupon).toBe(2);
+    expect((await metrics.transactionRetries.get()).values).toEqual([{ labels: { operation: 'lockCoupon' }, value: 1 }]);
+    // generateCodes commits a job row before its codes: not re-run, the conflict is answered.
+    const result = await graphql({ schema, source: 'mutation { generateCodes }' });
+    expect(runs.generateCodes).toBe(1);
+    expect(result.errors?.[0].originalError).toMatchObject({ code: 'P2034' });
+  });
+
+  it('turns a CHECK violation into a ConstraintViolation naming the field and constraint, and counts it', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    installMetrics(metrics);
+    const schema = schemaWith(() => {
+      throw prismaError('23514', 'new row for relation "coupon" violates check constraint "coupon_lock_check"');
+    });
+    // An alias does not change what is counted: the root field is the transition.
+    const result = await graphql({ schema, source: 'mutation { mine: lockCoupon }' });
+    const original = result.errors?.[0].originalError;
+    expect(original).toBeInstanceOf(ConstraintViolation);
+    expect(original).toMatchObject({ constraint: 'coupon_lock_check', operation: 'lockCoupon' });
+    expect((await metrics.constraintViolations.get()).values).toEqual([
+      { labels: { constraint: 'coupon_lock_check', operation: 'lockCoupon' }, value: 1 },
+    ]);
+  });
+
+  it('lets every other error through untouched', async () => {
+    const soldOut = new DomainError('SOLD_OUT', 'No coupon left');
+    const schema = schemaWith(() => {
+      throw soldOut;
+    });
+    const result = await graphql({ schema, source: 'mutation { lockCoupon }' });
+    expect(result.errors?.[0].originalError).toBe(soldOut);
+  });
+});

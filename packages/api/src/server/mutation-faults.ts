@@ -1,0 +1,114 @@
+import { checkViolation, isTransactionConflict } from '@coupons/core';
+import { defaultFieldResolver, type GraphQLSchema } from 'graphql';
+import { recordConstraintViolation, recordTransactionRetry } from '../observability/index.ts';
+
+/** Re-runs after a serialization failure or deadlock, before the error is answered. */
+export const MAX_CONFLICT_RETRIES = 3;
+
+/**
+ * Root Mutation fields whose whole database work is one transaction (or reads outside it), so a
+ * re-run after a conflict rolled that transaction back cannot act twice. An allow-list on
+ * purpose: `generateCodes`/`uploadCodes` commit a job row and progress before their codes, and
+ * `login` counts each attempt against its rate limit in a statement of its own; a new mutation
+ * is not re-run until someone has checked the same of it.
+ */
+export const CONFLICT_RETRIED_MUTATIONS: ReadonlySet<string> = new Set([
+  'assignRandomCoupon',
+  'assignCoupon',
+  'lockCoupon',
+  'unlockCoupon',
+  'redeemCoupon',
+  'reverseRedemption',
+  'createBook',
+  'updateBook',
+  'createPool',
+  'addPoolMembers',
+  'removePoolMembers',
+  'previewDistribution',
+  'distributeToPool',
+  'register',
+]);
+
+/**
+ * A CHECK constraint fired during a mutation: a bug, since the statements decide every contract
+ * answer and a constraint is only the safety net. The error mapping logs it (request id, root
+ * field, constraint) and answers INTERNAL_SERVER_ERROR; the database error stays in `cause`,
+ * never in what a client sees.
+ */
+export class ConstraintViolation extends Error {
+  constructor(
+    /** The constraint's name, e.g. `coupon_lock_check`. */
+    readonly constraint: string,
+    /** The root Mutation field (the transition) that hit it, e.g. `lockCoupon`. */
+    readonly operation: string,
+    options: { cause: unknown },
+  ) {
+    super(`CHECK constraint ${constraint} violated in ${operation}`, options);
+    this.name = 'ConstraintViolation';
+  }
+}
+
+/** How {@link retryConflicts} waits and counts; tests replace `sleep` and `random`. */
+export interface ConflictRetryOptions {
+  retries?: number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  /** Called before each re-run (the metric). */
+  onRetry?: (attempt: number, error: unknown) => void;
+}
+
+const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs `work`, and runs it again while it fails with a serialization failure or a deadlock
+ * (40001, 40P01), at most `retries` times, after a jittered pause of 5–15, 5–25, 5–45 ms: the
+ * conflicting transaction has usually committed by then, and jitter keeps two losers of the same
+ * deadlock from meeting again in step. Any other error, and the last conflict, is thrown as is.
+ * `work` must be safe to repeat after a rollback (one transaction, no side effect outside it).
+ */
+export async function retryConflicts<T>(work: () => Promise<T> | T, options: ConflictRetryOptions = {}): Promise<T> {
+  const retries = options.retries ?? MAX_CONFLICT_RETRIES;
+  const sleep = options.sleep ?? sleepFor;
+  const random = options.random ?? Math.random;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= retries || !isTransactionConflict(error)) throw error;
+      options.onRetry?.(attempt + 1, error);
+      await sleep(5 + random() * 10 * 2 ** attempt);
+    }
+  }
+}
+
+const guarded = new WeakSet<GraphQLSchema>();
+
+/**
+ * Wraps every root Mutation field, for HTTP and graphql-ws alike (both execute this schema):
+ * the fields of {@link CONFLICT_RETRIED_MUTATIONS} are re-run after a transaction conflict
+ * ({@link retryConflicts}), and a CHECK violation in any of them is counted in
+ * `coupons_constraint_violations_total{constraint,operation}` and rethrown as a
+ * {@link ConstraintViolation}. Call it before `limitMutations`, so that a re-run is not counted
+ * against the caller's rate limit again.
+ */
+export function guardMutations(schema: GraphQLSchema): void {
+  if (guarded.has(schema)) return;
+  guarded.add(schema);
+  for (const field of Object.values(schema.getMutationType()?.getFields() ?? {})) {
+    const resolve = field.resolve ?? defaultFieldResolver;
+    const operation = field.name;
+    const retried = CONFLICT_RETRIED_MUTATIONS.has(operation);
+    const onRetry = () => recordTransactionRetry(operation);
+    field.resolve = async (source, args, context, info) => {
+      try {
+        const run = () => resolve(source, args, context, info);
+        return await (retried ? retryConflicts(run, { onRetry }) : run());
+      } catch (error) {
+        const violation = checkViolation(error);
+        if (!violation) throw error;
+        recordConstraintViolation(violation.constraint, operation);
+        throw new ConstraintViolation(violation.constraint, operation, { cause: error });
+      }
+    };
+  }
+}
