@@ -7,11 +7,16 @@ const BATCH = 500;
 
 /**
  * Moves locks past their expiry back to ASSIGNED and records LOCK_EXPIRED, one batch per
- * transaction, by the same lock-then-act rule as every transition (transition.ts): step 1 takes
- * expired rows `FOR UPDATE SKIP LOCKED` (a row another sweeper or a transition holds is left to
- * it), step 2 re-checks the expiry on each row's latest version and writes. So a lock is expired
- * by exactly one sweeper, and a lock renewed meanwhile is not expired at all. Reads use lazy
- * expiry anyway; the sweeper exists so that live countdowns end everywhere.
+ * transaction, by the same lock-then-act rule as every transition (transition.ts): step 1 locks
+ * the expired rows, step 2 re-checks the expiry on each row's latest version and writes. Step 1
+ * waits (plain `FOR UPDATE`, not SKIP LOCKED) for a transition that holds one of the rows: that
+ * is a few milliseconds, and a sweep that skipped the row would answer as if it had run before
+ * an unlock or a redeem that in fact refused the expired lock. Under the lock the expiry is
+ * re-checked on the latest version, so a lock is expired by exactly one of several sweepers (the
+ * others find it ASSIGNED) and a lock renewed meanwhile is not expired at all. Sweepers take
+ * rows in one order (expiry, then id) and hold nothing else, so they cannot deadlock with each
+ * other or with a transition. Reads use lazy expiry anyway; the sweeper exists so that live
+ * countdowns end everywhere.
  * @returns how many locks it expired.
  */
 export async function sweepExpiredLocks(ctx: ServiceContext): Promise<number> {
@@ -22,9 +27,9 @@ export async function sweepExpiredLocks(ctx: ServiceContext): Promise<number> {
       const locked = await tx.rows<{ id: string }>(Prisma.sql`
         SELECT id::text AS id FROM coupon
         WHERE state = 'LOCKED' AND lock_expires_at <= ${now}
-        ORDER BY lock_expires_at
+        ORDER BY lock_expires_at, id
         LIMIT ${BATCH}
-        FOR UPDATE SKIP LOCKED`);
+        FOR UPDATE`);
       if (locked.length === 0) return { found: 0, eventIds: [] };
       const events = await tx.rows<{ id: string }>(Prisma.sql`
         WITH upd AS (
