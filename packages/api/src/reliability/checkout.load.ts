@@ -27,8 +27,10 @@ export interface CheckoutLoadOptions {
   target: { url: string };
   users: ApiUser[];
   bookId: string;
-  /** Error codes to retry like a lost connection (e.g. INTERNAL_SERVER_ERROR while the database restarts). */
+  /** Error codes to retry like a lost connection (SERVICE_UNAVAILABLE while the database restarts). */
   transient?: readonly string[];
+  /** Sends one operation (default: `call`); a fault test passes one that also inspects each HTTP answer. */
+  send?: typeof call;
 }
 
 /**
@@ -92,7 +94,7 @@ export class CheckoutLoad {
     for (let attempt = 0; ; attempt++) {
       let outcome: Outcome<T>;
       try {
-        outcome = await call<T>(this.options.target, query, variables, user.token);
+        outcome = await (this.options.send ?? call)<T>(this.options.target, query, variables, user.token);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'ECONNREFUSED') this.stats.refused++;
