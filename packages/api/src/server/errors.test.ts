@@ -84,6 +84,9 @@ describe('error mapping', () => {
       expect(formatter.codeOf(thrownInResolver(shape as Error)), what).toBe('SERVICE_UNAVAILABLE');
     }
     expect(error).not.toHaveBeenCalled(); // an outage, not a bug: no error line per request
+    // A client's input quoted in a message never reads as an outage.
+    const quoted = new GraphQLError('Variable "$code" got invalid value "Connection terminated"; String cannot represent a non string value');
+    expect(formatter.format(quoted).extensions?.code).toBe('BAD_USER_INPUT');
   });
 
   it('answers a CHECK violation as the bug it is: INTERNAL_SERVER_ERROR, logged with the transition and constraint', () => {

@@ -131,7 +131,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     if (code && (UNAVAILABLE_PRISMA_CODES.has(code) || UNAVAILABLE_ERRNOS.has(code))) return true;
     if (typeof e.originalCode === 'string' && (UNAVAILABLE_SQLSTATES.has(e.originalCode) || e.originalCode.startsWith('08'))) return true;
     if (typeof e.kind === 'string' && UNAVAILABLE_ADAPTER_KINDS.has(e.kind)) return true;
-    return typeof e.message === 'string' && UNAVAILABLE_MESSAGES.test(e.message);
+    // Only a plain Error (what pg throws): a GraphQLError's message may quote a client's input.
+    return e.name === 'Error' && typeof e.message === 'string' && UNAVAILABLE_MESSAGES.test(e.message);
   });
 }
 
