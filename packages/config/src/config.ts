@@ -43,6 +43,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATA_DIR: z.string().min(1).default(defaultDataDir),
   LOCK_SWEEP_INTERVAL_MS: positiveInt.default(250),
+  /** How long an idempotency key is remembered: a retry within it replays the first answer. */
+  IDEMPOTENCY_TTL_HOURS: positiveInt.default(24),
   /** How often a running code job renews its heartbeat (besides with every chunk). */
   CODE_JOB_HEARTBEAT_INTERVAL_MS: positiveInt.default(5_000),
   /** A RUNNING code job without a heartbeat for this long is taken over by another process's reaper. */

@@ -10,6 +10,7 @@ import {
   pruneRateLimitBuckets,
   type ServiceContext,
   startCodeJobReaper,
+  sweepIdempotencyRecords,
   systemClock,
   waitForRunningCodeJobs,
 } from '@coupons/core';
@@ -113,7 +114,11 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     config,
     db,
     clock,
-    serviceExtras: { ...(live ? { events: live.announcer } : {}), ...options.serviceExtras },
+    serviceExtras: {
+      ...(live ? { events: live.announcer } : {}),
+      idempotencyLifetimeMs: config.IDEMPOTENCY_TTL_HOURS * 3_600_000,
+      ...options.serviceExtras,
+    },
     live: live ?? undefined,
     rateLimits,
     eventLog: logger.isLevelEnabled('debug') ? logger : undefined,
@@ -189,10 +194,12 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
           resolve();
         });
       });
-      // Old login-throttle rows are useless; any instance may delete them (idempotent).
-      const service: ServiceContext = { db, caller: null, clock };
+      // Old login-throttle rows and idempotency keys past their lifetime are useless; any
+      // instance may delete them (idempotent, batched).
+      const service: ServiceContext = { db, caller: null, clock, idempotencyLifetimeMs: config.IDEMPOTENCY_TTL_HOURS * 3_600_000 };
       pruneTimer = setInterval(() => {
         pruneRateLimitBuckets(service).catch((err) => logger.warn({ err }, 'Pruning rate-limit buckets failed'));
+        sweepIdempotencyRecords(service).catch((err) => logger.warn({ err }, 'Sweeping expired idempotency keys failed'));
       }, RATE_LIMIT_PRUNE_INTERVAL_MS);
       pruneTimer.unref();
       // Every instance reaps: a code job whose process died is resumed (or failed) by another one.
