@@ -105,6 +105,51 @@ describe('a CHECK violation', () => {
   });
 });
 
+describe('a serialization failure or deadlock', () => {
+  it('is not answered: the mutation runs again (at most 3 times), and the re-runs are counted', async () => {
+    const created = await post('conflict-book', admin.token, 'mutation { createBook(input: { name: "Conflict", discountType: PERCENTAGE, discountValue: 5 }) { id } }');
+    const bookId = JSON.parse(created.text).data.createBook.id;
+    await post('conflict-codes', admin.token, 'mutation ($b: ID!) { uploadCodes(bookId: $b, codes: ["CONFLICT-1", "CONFLICT-2"]) { inserted } }', { b: bookId });
+    for (const code of ['CONFLICT-1', 'CONFLICT-2']) {
+      await post('conflict-assign', admin.token, 'mutation ($c: String!, $u: ID) { assignCoupon(code: $c, userId: $u) { code } }', { c: code, u: user.user.id });
+    }
+    // Every UPDATE of a coupon fails with 40001 while the sequence is below the limit (a sequence,
+    // because it does not roll back with the failed transaction).
+    await server.db.prisma.$executeRaw`CREATE SEQUENCE zz_conflicts`;
+    await server.db.prisma.$executeRaw`CREATE TABLE zz_conflict_limit (n int NOT NULL)`;
+    await server.db.prisma.$executeRaw`
+      CREATE FUNCTION zz_conflict() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF nextval('zz_conflicts') <= (SELECT n FROM zz_conflict_limit) THEN
+          RAISE EXCEPTION 'could not serialize access (forced)' USING ERRCODE = '40001';
+        END IF;
+        RETURN NEW;
+      END $$`;
+    await server.db.prisma.$executeRaw`CREATE TRIGGER zz_conflict BEFORE UPDATE ON coupon FOR EACH ROW EXECUTE FUNCTION zz_conflict()`;
+    const conflicts = async (count: number) => {
+      await server.db.prisma.$executeRaw`DELETE FROM zz_conflict_limit`;
+      await server.db.prisma.$executeRaw`INSERT INTO zz_conflict_limit VALUES (${count})`;
+      await server.db.prisma.$executeRaw`ALTER SEQUENCE zz_conflicts RESTART`;
+    };
+    try {
+      await conflicts(3);
+      const third = await post('conflict-3', user.token, LOCK, { code: 'CONFLICT-1' });
+      expect(JSON.parse(third.text)).toEqual({ data: { lockCoupon: { code: 'CONFLICT-1', state: 'LOCKED' } } });
+      expect(await scrape()).toContain('coupons_transaction_retries_total{operation="lockCoupon"} 3');
+
+      await conflicts(4); // one more than the re-runs: answered, as the unexpected error it then is
+      const fourth = await post('conflict-4', user.token, LOCK, { code: 'CONFLICT-2' });
+      expect(JSON.parse(fourth.text).errors?.[0]?.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR', requestId: 'conflict-4' });
+      expect(await scrape()).toContain('coupons_transaction_retries_total{operation="lockCoupon"} 6');
+    } finally {
+      await server.db.prisma.$executeRaw`DROP TRIGGER zz_conflict ON coupon`;
+      await server.db.prisma.$executeRaw`DROP FUNCTION zz_conflict()`;
+      await server.db.prisma.$executeRaw`DROP TABLE zz_conflict_limit`;
+      await server.db.prisma.$executeRaw`DROP SEQUENCE zz_conflicts`;
+    }
+  });
+});
+
 describe('the database away', () => {
   it('is answered SERVICE_UNAVAILABLE: HTTP 503, retryable, Retry-After; the same extensions over graphql-ws', async () => {
     const COUPON = 'query Coupon($code: String!) { coupon(code: $code) { code } }';

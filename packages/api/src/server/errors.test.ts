@@ -74,6 +74,7 @@ describe('error mapping', () => {
       ['crash shutdown (57P02)', Object.assign(new Error('terminating connection because of crash of another server process'), { code: '57P02' })],
       ['connection exception (08006)', Object.assign(new Error('connection failure'), { code: '08006' })],
       ['too many connections', adapterCause({ kind: 'TooManyConnections', originalCode: '53300' }, 'P2037')],
+      ['closed for maintenance', adapterCause({ originalCode: '55000', originalMessage: 'database "c" is not currently accepting connections', kind: 'postgres', code: '55000' })],
     ];
     for (const [what, shape] of shapes) {
       expect(formatter.format(thrownInResolver(shape as Error)), what).toEqual({

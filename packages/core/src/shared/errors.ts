@@ -112,11 +112,12 @@ const UNAVAILABLE_ERRNOS: ReadonlySet<string> = new Set([
   'EAI_AGAIN',
 ]);
 // `pg` and `pg-pool` errors that carry no code: a connection that died under a checked-out client
-// (seen inside interactive transactions during a restart), and a pool that could not connect in
-// time; and a database closed to new sessions for maintenance (ALLOW_CONNECTIONS false, whose
-// SQLSTATE 55000 is too broad to match on its own).
+// (seen inside interactive transactions during a restart), and a pool that could not connect in time.
 const UNAVAILABLE_MESSAGES =
-  /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect|Client was closed and is not queryable|is not currently accepting connections/;
+  /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect|Client was closed and is not queryable/;
+// A database closed to new sessions for maintenance (ALLOW_CONNECTIONS false): SQLSTATE 55000,
+// too broad to match on its own, with this message.
+const CLOSED_DATABASE = /is not currently accepting connections/;
 
 /**
  * True when `error` says the database is unreachable or restarting (refused or reset connections,
@@ -131,6 +132,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     if (code && (UNAVAILABLE_PRISMA_CODES.has(code) || UNAVAILABLE_ERRNOS.has(code))) return true;
     if (typeof e.originalCode === 'string' && (UNAVAILABLE_SQLSTATES.has(e.originalCode) || e.originalCode.startsWith('08'))) return true;
     if (typeof e.kind === 'string' && UNAVAILABLE_ADAPTER_KINDS.has(e.kind)) return true;
+    const sqlState = code ?? e.originalCode;
+    if (sqlState === '55000' && CLOSED_DATABASE.test(String(e.originalMessage ?? e.message))) return true;
     // Only a plain Error (what pg throws): a GraphQLError's message may quote a client's input.
     return e.name === 'Error' && typeof e.message === 'string' && UNAVAILABLE_MESSAGES.test(e.message);
   });
