@@ -62,7 +62,10 @@ export function requestLogging(logger?: Logger) {
           status: res.statusCode,
           durationMs: Math.round(durationMs * 10) / 10,
         };
-        if (res.statusCode >= 500) logger.error(line, 'request failed');
+        // A 503 is the database away (SERVICE_UNAVAILABLE), already visible in /readyz and the
+        // metrics: at `error`, an outage would write one error line per request.
+        if (res.statusCode === 503) logger.warn(line, 'request refused: service unavailable');
+        else if (res.statusCode >= 500) logger.error(line, 'request failed');
         else if (QUIET_PATHS.has(line.path)) logger.debug(line, 'request');
         else logger.info(line, 'request');
       });

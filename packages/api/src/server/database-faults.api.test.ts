@@ -175,6 +175,10 @@ describe('the database away', () => {
       const overWs = await wsRequest(ws, LOCK, { code: 'CHECK-BUG-2' });
       expect(overWs.errors?.[0]?.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', retryable: true, retryAfterSeconds: 2 });
       expect(await scrape()).toContain('coupons_graphql_errors_total{operation="Coupon",code="SERVICE_UNAVAILABLE"} 1');
+      // Logged once per request at warn (the access line), never as an error: an outage is not a bug.
+      const lines = logLines().filter((l) => l.requestId === 'db-away-query');
+      expect(lines.filter((l) => l.level === 'error')).toEqual([]);
+      expect(lines).toContainEqual(expect.objectContaining({ level: 'warn', status: 503, msg: 'request refused: service unavailable' }));
     } finally {
       await cluster.pool.query(`ALTER DATABASE "${databaseName}" ALLOW_CONNECTIONS true`);
     }
