@@ -222,19 +222,6 @@ async function readFinalRow(world: PairWorld, slot: Slot): Promise<FinalRow> {
   };
 }
 
-/**
- * The final row of a run. The sweeper skips a row another transaction holds (`FOR UPDATE SKIP
- * LOCKED`, by design: every API process sweeps), leaving that expiry to its next run, so a
- * sweep racing, say, a reversal may leave the expired lock in place where neither serial order
- * would. A pair with a sweep therefore ends with one more sweep, in serial and concurrent runs
- * alike, before its row is read: a skip counts as the delay it is, while a wrong answer, a lost
- * or doubled LOCK_EXPIRED, or a wrong row still shows.
- */
-async function settledRow(world: PairWorld, scenario: PairScenario, slot: Slot): Promise<FinalRow> {
-  if (scenario.ops.some((op) => op.kind === 'sweep')) await sweepExpiredLocks(world.sweeper);
-  return readFinalRow(world, slot);
-}
-
 /** A fresh 1-code book brought to the scenario's setup state (slot `index` picks its lock TTL). */
 async function prepareSlot(world: PairWorld, scenario: PairScenario, index: number, lockedAt: number): Promise<Slot> {
   const { setup } = scenario;
@@ -305,7 +292,7 @@ async function runSerially(world: PairWorld, scenario: PairScenario, slot: Slot,
   const answerA = first === 'a' ? await execute(world, slot, a) : null;
   const answerB = await execute(world, slot, b);
   const answers: [string, string] = [(answerA ?? (await execute(world, slot, a))).answer, answerB.answer];
-  return { answers, row: await settledRow(world, scenario, slot) };
+  return { answers, row: await readFinalRow(world, slot) };
 }
 
 /**
@@ -322,7 +309,7 @@ async function runConcurrently(world: PairWorld, scenario: PairScenario, slot: S
   const secondAnswer = nextTurn().then(() => execute(world, slot, second));
   const [x, y] = await Promise.all([firstAnswer, secondAnswer]);
   const [answerA, answerB] = r % 2 === 0 ? [x, y] : [y, x];
-  return { answers: [answerA.answer, answerB.answer], row: await settledRow(world, scenario, slot) };
+  return { answers: [answerA.answer, answerB.answer], row: await readFinalRow(world, slot) };
 }
 
 /** Defects of the serial runs: a non-contract answer, or answers other than the scenario pins down. */
