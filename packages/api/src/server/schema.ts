@@ -4,6 +4,7 @@ import { buildSchema, getMetadataStorage, type NonEmptyArray } from 'type-graphq
 import { ACCESS_ROLES, type AccessRole, authChecker } from '../auth/access.decorators.ts';
 import { noTopicPubSub } from '../events/no-topic.pubsub.ts';
 import { resolvers as apiResolvers } from '../resolvers.ts';
+import { ErrorExtensions } from '../shared/error-code.type.ts';
 import { DateTimeScalar } from '../shared/scalars.ts';
 
 /** A root field and the access it declares (`undefined`: none, which the schema refuses). */
@@ -76,6 +77,8 @@ async function buildSchemaFrom(resolvers: NonEmptyArray<Function>): Promise<Grap
   if (problems.length > 0) throw new Error(`Every root field must declare its access:\n  ${problems.join('\n  ')}`);
   const built = await buildSchema({
     resolvers,
+    // No field returns it; it carries the ErrorCode enum into the SDL for clients' code generators.
+    orphanedTypes: [ErrorExtensions],
     authChecker,
     authMode: 'error',
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
