@@ -1,10 +1,20 @@
 import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { PluginOption } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 // graphql 16 ships CJS (index.js, what Node loads) and ESM (index.mjs, what vite would pick for
 // project source). Two copies break `instanceof` (GraphQLError, scalars from graphql-scalars, the
 // schema handed to Apollo/graphql-ws): resolve every `import 'graphql'` to the one Node loads.
 const graphqlEntry = createRequire(new URL('./packages/api/package.json', import.meta.url)).resolve('graphql');
+
+// The console's unit tests (components and hooks in happy-dom) use the console's own React plugin,
+// resolved from apps/console, where it is a dependency. They start no database.
+const consoleRequire = createRequire(new URL('./apps/console/package.json', import.meta.url));
+const { default: react } = (await import(pathToFileURL(consoleRequire.resolve('@vitejs/plugin-react')).href)) as {
+  default: () => PluginOption;
+};
+const consoleSrc = fileURLToPath(new URL('./apps/console/src/', import.meta.url));
 
 // One embedded PostgreSQL per run (packages/db/src/testing/global-setup.ts): every test file
 // copies a migrated template with createTestDatabase() from '@coupons/db/testing'.
@@ -32,6 +42,19 @@ export default defineConfig({
           globalSetup,
           include: ['packages/**/src/**/*.test.ts', 'scripts/**/*.test.ts'],
           exclude: ['**/node_modules/**', '**/*.soak.test.ts'],
+        },
+      },
+      {
+        extends: true as const,
+        plugins: [react()],
+        resolve: { alias: [{ find: /^@\//, replacement: consoleSrc }] },
+        test: {
+          name: 'console',
+          environment: 'happy-dom',
+          include: ['apps/console/src/**/*.test.{ts,tsx}'],
+          setupFiles: ['apps/console/test/setup.ts'],
+          pool: 'threads' as const, // no native modules here; threads start faster than forks
+          testTimeout: 10_000,
         },
       },
       ...(soakRequested

@@ -59,6 +59,7 @@ type Documents = {
     "\n  mutation DistributeToPool($poolId: ID!, $bookId: ID!, $mode: DistributionMode!, $count: Int!, $seed: String) {\n    distributeToPool(poolId: $poolId, bookId: $bookId, mode: $mode, count: $count, seed: $seed) {\n      id\n      mode\n      requested\n      assigned\n      createdAt\n    }\n  }\n": typeof types.DistributeToPoolDocument,
     "\n  query AdminUsers($emailContains: String, $first: Int) {\n    users(emailContains: $emailContains, first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          id\n          email\n          role\n          createdAt\n        }\n      }\n    }\n  }\n": typeof types.AdminUsersDocument,
     "\n  query UserCoupons($email: String!, $first: Int) {\n    userByEmail(email: $email) {\n      id\n      email\n      role\n      createdAt\n      coupons(first: $first) {\n        totalCount\n        edges {\n          node {\n            id\n            code\n            state\n            lockExpiresAt\n            redemptionCount\n            assignedAt\n            bookId\n          }\n        }\n      }\n    }\n  }\n": typeof types.UserCouponsDocument,
+    "\n  fragment ErrorExtensionsFields on ErrorExtensions {\n    code\n    field\n    fields\n    retryAfterSeconds\n    retryable\n    requestId\n  }\n": typeof types.ErrorExtensionsFieldsFragmentDoc,
 };
 const documents: Documents = {
     "\n  query Me {\n    me {\n      id\n      email\n      role\n    }\n  }\n": types.MeDocument,
@@ -106,6 +107,7 @@ const documents: Documents = {
     "\n  mutation DistributeToPool($poolId: ID!, $bookId: ID!, $mode: DistributionMode!, $count: Int!, $seed: String) {\n    distributeToPool(poolId: $poolId, bookId: $bookId, mode: $mode, count: $count, seed: $seed) {\n      id\n      mode\n      requested\n      assigned\n      createdAt\n    }\n  }\n": types.DistributeToPoolDocument,
     "\n  query AdminUsers($emailContains: String, $first: Int) {\n    users(emailContains: $emailContains, first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          id\n          email\n          role\n          createdAt\n        }\n      }\n    }\n  }\n": types.AdminUsersDocument,
     "\n  query UserCoupons($email: String!, $first: Int) {\n    userByEmail(email: $email) {\n      id\n      email\n      role\n      createdAt\n      coupons(first: $first) {\n        totalCount\n        edges {\n          node {\n            id\n            code\n            state\n            lockExpiresAt\n            redemptionCount\n            assignedAt\n            bookId\n          }\n        }\n      }\n    }\n  }\n": types.UserCouponsDocument,
+    "\n  fragment ErrorExtensionsFields on ErrorExtensions {\n    code\n    field\n    fields\n    retryAfterSeconds\n    retryable\n    requestId\n  }\n": types.ErrorExtensionsFieldsFragmentDoc,
 };
 
 /**
@@ -302,6 +304,10 @@ export function graphql(source: "\n  query AdminUsers($emailContains: String, $f
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query UserCoupons($email: String!, $first: Int) {\n    userByEmail(email: $email) {\n      id\n      email\n      role\n      createdAt\n      coupons(first: $first) {\n        totalCount\n        edges {\n          node {\n            id\n            code\n            state\n            lockExpiresAt\n            redemptionCount\n            assignedAt\n            bookId\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query UserCoupons($email: String!, $first: Int) {\n    userByEmail(email: $email) {\n      id\n      email\n      role\n      createdAt\n      coupons(first: $first) {\n        totalCount\n        edges {\n          node {\n            id\n            code\n            state\n            lockExpiresAt\n            redemptionCount\n            assignedAt\n            bookId\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ErrorExtensionsFields on ErrorExtensions {\n    code\n    field\n    fields\n    retryAfterSeconds\n    retryable\n    requestId\n  }\n"): (typeof documents)["\n  fragment ErrorExtensionsFields on ErrorExtensions {\n    code\n    field\n    fields\n    retryAfterSeconds\n    retryable\n    requestId\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

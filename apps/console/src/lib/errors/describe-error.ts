@@ -1,23 +1,50 @@
 import { CombinedGraphQLErrors, ServerError } from '@apollo/client/errors';
+import { graphql } from '@/gql';
+import type { ErrorCode, ErrorExtensionsFieldsFragment as ErrorExtensions } from '@/gql/graphql';
 
-/** The error codes of the public contract (shared/DESIGN.md), plus the two the console adds. */
-export type ErrorCode =
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'BAD_USER_INPUT'
-  | 'INVALID_STATE'
-  | 'LOCK_EXPIRED'
-  | 'LIMIT_REACHED'
-  | 'SOLD_OUT'
-  | 'BOOK_NOT_ACTIVE'
-  | 'RATE_LIMITED'
-  | 'SERVICE_UNAVAILABLE'
-  | 'INTERNAL_SERVER_ERROR'
-  | 'NETWORK_ERROR';
+export type { ErrorCode };
+
+/**
+ * What a GraphQL error's `extensions` hold. The API declares the shape (and its `ErrorCode` enum)
+ * in the schema; this fragment makes codegen emit both for the console. No query spreads it.
+ */
+export const ErrorExtensionsFragment = graphql(`
+  fragment ErrorExtensionsFields on ErrorExtensions {
+    code
+    field
+    fields
+    retryAfterSeconds
+    retryable
+    requestId
+  }
+`);
+
+/**
+ * A readable sentence per contract code, used when the API's own message is missing or must not
+ * be shown as is. `Record<ErrorCode, …>`: a code added to the API's enum fails the console's
+ * build until it has its sentence here.
+ */
+export const ERROR_MESSAGES: Record<ErrorCode, string> = {
+  UNAUTHENTICATED: 'Your session is no longer valid. Sign in again.',
+  FORBIDDEN: 'Your account is not allowed to do this.',
+  NOT_FOUND: 'This does not exist, or it is not yours.',
+  BAD_USER_INPUT: 'Some of the input is not valid.',
+  INVALID_STATE: 'The coupon is not in a state that allows this.',
+  LOCK_EXPIRED: 'The checkout lock has expired. Lock the coupon again.',
+  LIMIT_REACHED: 'A limit of this book is reached.',
+  SOLD_OUT: 'No coupon is left in this book.',
+  BOOK_NOT_ACTIVE: 'The book is outside its validity window.',
+  RATE_LIMITED: 'Too many requests. Wait a moment and try again.',
+  SERVICE_UNAVAILABLE: 'The service is briefly unavailable (its database is restarting or unreachable).',
+  INTERNAL_SERVER_ERROR: 'Something went wrong on the server.',
+};
+
+/** Codes the console gives failures that never reached the API's error contract. */
+export type ConsoleErrorCode = 'NETWORK_ERROR' | `HTTP_${number}`;
 
 export interface DescribedError {
-  code: ErrorCode | string;
+  /** The contract's code, the console's own, or (from a newer API) an unknown code kept verbatim. */
+  code: ErrorCode | ConsoleErrorCode | (string & {});
   message: string;
   /** The input field a `BAD_USER_INPUT` names, when the API says which. */
   field: string | null;
@@ -25,14 +52,18 @@ export interface DescribedError {
   retryAfterSeconds?: number;
 }
 
+/** True for the codes of the API's `ErrorCode` enum. */
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && Object.hasOwn(ERROR_MESSAGES, code);
+}
+
 /** Turns whatever Apollo (or fetch) threw into the contract's code and a readable message. */
 export function describeError(error: unknown): DescribedError {
   if (CombinedGraphQLErrors.is(error)) {
     const first = error.errors[0];
-    const extensions = (first?.extensions ?? {}) as Record<string, unknown>;
+    const extensions = (first?.extensions ?? {}) as Partial<ErrorExtensions>;
     const code = typeof extensions.code === 'string' ? extensions.code : 'INTERNAL_SERVER_ERROR';
-    const message = first?.message ?? 'The request failed';
-    return described(code, message, extensions);
+    return described(code, first?.message, extensions);
   }
   if (ServerError.is(error)) {
     const body = parseJson(error.bodyText);
@@ -51,17 +82,27 @@ export function describeError(error: unknown): DescribedError {
   return { code: 'INTERNAL_SERVER_ERROR', message: String(error), field: null };
 }
 
-function described(code: string, message: string, extensions: Record<string, unknown>): DescribedError {
+function described(code: string, apiMessage: string | undefined, extensions: Partial<ErrorExtensions>): DescribedError {
   const seconds = Number(extensions.retryAfterSeconds);
   const retryAfterSeconds = Number.isFinite(seconds) && seconds > 0 ? seconds : undefined;
-  const wait = retryAfterSeconds ? ` in ${retryAfterSeconds} s` : ' in a moment';
-  const readable =
-    code === 'SERVICE_UNAVAILABLE'
-      ? `The service is briefly unavailable (its database is restarting or unreachable): try again${wait}.`
-      : code === 'INTERNAL_SERVER_ERROR' && typeof extensions.requestId === 'string'
-        ? `Something went wrong on the server. If it happens again, report request ${extensions.requestId}.`
-        : message;
-  return { code, message: readable, field: fieldOf(code, message, extensions), ...(retryAfterSeconds ? { retryAfterSeconds } : {}) };
+  const message = apiMessage || (isErrorCode(code) ? ERROR_MESSAGES[code] : 'The request failed');
+  return {
+    code,
+    message: readableMessage(code, message, extensions, retryAfterSeconds),
+    field: fieldOf(code, message, extensions),
+    ...(retryAfterSeconds ? { retryAfterSeconds } : {}),
+  };
+}
+
+/** The API's message, except where the console knows better what to tell a person. */
+function readableMessage(code: string, message: string, extensions: Partial<ErrorExtensions>, retryAfterSeconds: number | undefined): string {
+  if (code === 'SERVICE_UNAVAILABLE') {
+    return `${ERROR_MESSAGES.SERVICE_UNAVAILABLE.replace(/\.$/, '')}: try again${retryAfterSeconds ? ` in ${retryAfterSeconds} s` : ' in a moment'}.`;
+  }
+  if (code === 'INTERNAL_SERVER_ERROR' && typeof extensions.requestId === 'string') {
+    return `${ERROR_MESSAGES.INTERNAL_SERVER_ERROR} If it happens again, report request ${extensions.requestId}.`;
+  }
+  return message;
 }
 
 /** True when the error says the session is no longer valid. */
@@ -69,7 +110,7 @@ export function isUnauthenticated(error: unknown): boolean {
   return describeError(error).code === 'UNAUTHENTICATED';
 }
 
-function fieldOf(code: string, message: string, extensions: Record<string, unknown>): string | null {
+function fieldOf(code: string, message: string, extensions: Partial<ErrorExtensions>): string | null {
   if (code !== 'BAD_USER_INPUT') return null;
   if (typeof extensions.field === 'string') return extensions.field;
   // Argument validation names every failing field; the first is the one to point at.
@@ -80,7 +121,7 @@ function fieldOf(code: string, message: string, extensions: Record<string, unkno
 }
 
 interface ErrorBody {
-  errors?: Array<{ message?: string; extensions?: Record<string, unknown> & { code?: unknown } }>;
+  errors?: Array<{ message?: string; extensions?: Partial<ErrorExtensions> & { code?: unknown } }>;
 }
 
 function parseJson(text: string | undefined): ErrorBody | null {
