@@ -1,6 +1,7 @@
 import { Prisma } from '@coupons/db';
 import { requireAdmin } from '../auth/access.ts';
 import { requireBook } from '../books/book.service.ts';
+import { effectiveStateSql } from '../coupons/coupon.record.ts';
 import type { ServiceContext } from '../shared/context.ts';
 
 /** Rows fetched per keyset page while exporting. */
@@ -30,7 +31,7 @@ export async function exportBookCodes(ctx: ServiceContext, bookId: string): Prom
         SELECT c.id::text AS id,
                json_build_array(
                  c.code,
-                 CASE WHEN c.state = 'LOCKED' AND c.lock_expires_at <= ${now} THEN 'ASSIGNED' ELSE c.state::text END,
+                 ${effectiveStateSql(now)},
                  u.email, c.assigned_at, c.redemption_count, c.created_at) AS cells
           FROM coupon c LEFT JOIN app_user u ON u.id = c.assigned_user_id
          WHERE c.book_id = ${book.id}::uuid AND c.id > ${after}::bigint

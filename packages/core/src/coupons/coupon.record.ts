@@ -31,22 +31,38 @@ export interface RedemptionRecord {
 }
 
 /**
+ * THE lazy-expiry rule, in one place: a LOCKED coupon whose `lock_expires_at` has passed is
+ * ASSIGNED for every operation and every read, whether or not the sweeper has recorded it yet.
+ * Every statement that reads or guards on a lock builds on these two expressions.
+ */
+export function lockExpiredSql(now: Date, alias = 'c'): Prisma.Sql {
+  const a = Prisma.raw(alias);
+  return Prisma.sql`(${a}.state = 'LOCKED' AND ${a}.lock_expires_at <= ${now})`;
+}
+
+/** A lock that is still running at `now` (the complement of {@link lockExpiredSql} among LOCKED rows). */
+export function lockLiveSql(now: Date, alias = 'c'): Prisma.Sql {
+  const a = Prisma.raw(alias);
+  return Prisma.sql`(${a}.state = 'LOCKED' AND ${a}.lock_expires_at > ${now})`;
+}
+
+/** SQL expression of a coupon's state at `now`, by the lazy-expiry rule (for reads and WHERE clauses). */
+export function effectiveStateSql(now: Date, alias = 'c'): Prisma.Sql {
+  const a = Prisma.raw(alias);
+  return Prisma.sql`(CASE WHEN ${lockExpiredSql(now, alias)} THEN 'ASSIGNED' ELSE ${a}.state::text END)`;
+}
+
+/**
  * The coupon columns for a read at time `now`: a lock past its expiry reads as ASSIGNED with no
  * expiry (lazy expiry, in SQL, so filters by state agree with what is returned).
  */
 export function effectiveCouponColumns(now: Date, alias = 'c'): Prisma.Sql {
   const a = Prisma.raw(alias);
   return Prisma.sql`${a}.id::text AS id, ${a}.book_id::text AS book_id, ${a}.code,
-    (CASE WHEN ${a}.state = 'LOCKED' AND ${a}.lock_expires_at <= ${now} THEN 'ASSIGNED' ELSE ${a}.state::text END) AS state,
+    ${effectiveStateSql(now, alias)} AS state,
     ${a}.assigned_user_id::text AS assigned_user_id, ${a}.assigned_at,
-    (CASE WHEN ${a}.state = 'LOCKED' AND ${a}.lock_expires_at > ${now} THEN ${a}.lock_expires_at END) AS lock_expires_at,
+    (CASE WHEN ${lockLiveSql(now, alias)} THEN ${a}.lock_expires_at END) AS lock_expires_at,
     ${a}.redemption_count, ${a}.created_at, ${a}.updated_at`;
-}
-
-/** SQL expression of a coupon's state at `now` (for WHERE clauses). */
-export function effectiveStateSql(now: Date, alias = 'c'): Prisma.Sql {
-  const a = Prisma.raw(alias);
-  return Prisma.sql`(CASE WHEN ${a}.state = 'LOCKED' AND ${a}.lock_expires_at <= ${now} THEN 'ASSIGNED' ELSE ${a}.state::text END)`;
 }
 
 /** Row shape of {@link effectiveCouponColumns} and of `RETURNING` lists written to match it. */

@@ -1,6 +1,7 @@
 import { Prisma } from '@coupons/db';
 import { announceCommitted } from '../events/announcer.ts';
 import type { ServiceContext } from '../shared/context.ts';
+import { lockExpiredSql } from './coupon.record.ts';
 import { inTransaction } from './transition.ts';
 
 const BATCH = 500;
@@ -26,7 +27,7 @@ export async function sweepExpiredLocks(ctx: ServiceContext): Promise<number> {
     const { found, eventIds } = await inTransaction(ctx.db.pool, async (tx) => {
       const locked = await tx.rows<{ id: string }>(Prisma.sql`
         SELECT id::text AS id FROM coupon
-        WHERE state = 'LOCKED' AND lock_expires_at <= ${now}
+        WHERE ${lockExpiredSql(now, 'coupon')}
         ORDER BY lock_expires_at, id
         LIMIT ${BATCH}
         FOR UPDATE`);
@@ -35,7 +36,7 @@ export async function sweepExpiredLocks(ctx: ServiceContext): Promise<number> {
         WITH upd AS (
           UPDATE coupon c
           SET state = 'ASSIGNED', locked_by_id = NULL, lock_expires_at = NULL, updated_at = ${now}
-          WHERE c.id = ANY(${locked.map((r) => r.id)}::bigint[]) AND c.state = 'LOCKED' AND c.lock_expires_at <= ${now}
+          WHERE c.id = ANY(${locked.map((r) => r.id)}::bigint[]) AND ${lockExpiredSql(now)}
           RETURNING c.id, c.book_id, c.assigned_user_id
         )
         INSERT INTO coupon_event (coupon_id, book_id, type, from_state, to_state, actor_id, user_id, created_at)

@@ -1,5 +1,5 @@
 import { Prisma } from '@coupons/db';
-import { type CouponRow, couponReturning } from './coupon.record.ts';
+import { type CouponRow, couponReturning, lockExpiredSql, lockLiveSql } from './coupon.record.ts';
 import type { Tx } from './transition.ts';
 
 /** The coupon as the transition saw it (its latest version, under its row lock), plus what changed. */
@@ -41,7 +41,7 @@ export async function lockCouponRow(tx: Tx, code: string): Promise<boolean> {
  */
 const couponByCode = (code: string, now: Date) => Prisma.sql`
   SELECT c.id, c.book_id, c.state, c.assigned_user_id, c.locked_by_id, c.lock_expires_at,
-         (c.state = 'LOCKED' AND c.lock_expires_at <= ${now}) AS expired,
+         ${lockExpiredSql(now)} AS expired,
          b.lock_ttl_seconds, b.allow_multiple_redemptions, b.max_redemptions_per_user,
          (b.valid_from IS NULL OR b.valid_from <= ${now}) AND (b.valid_until IS NULL OR b.valid_until > ${now}) AS active
   FROM coupon c JOIN book b ON b.id = c.book_id
@@ -78,7 +78,7 @@ export async function lockCouponSql(tx: Tx, args: { code: string; userId: string
           lock_expires_at = ${now}::timestamptz + make_interval(secs => t.lock_ttl_seconds), updated_at = ${now}
       FROM target t
       WHERE c.id = t.id AND t.active AND c.assigned_user_id = ${userId}::uuid
-        AND (c.state = 'ASSIGNED' OR (c.state = 'LOCKED' AND c.lock_expires_at <= ${now}))
+        AND (c.state = 'ASSIGNED' OR ${lockExpiredSql(now)})
       RETURNING ${couponReturning}, t.expired AS was_expired
     ),
     ev AS (
@@ -107,7 +107,7 @@ export async function unlockCouponSql(tx: Tx, args: { code: string; userId: stri
       UPDATE coupon c
       SET state = 'ASSIGNED', locked_by_id = NULL, lock_expires_at = NULL, updated_at = ${now}
       FROM target t
-      WHERE c.id = t.id AND c.state = 'LOCKED' AND c.lock_expires_at > ${now} AND c.locked_by_id = ${userId}::uuid
+      WHERE c.id = t.id AND ${lockLiveSql(now)} AND c.locked_by_id = ${userId}::uuid
       RETURNING ${couponReturning}
     ),
     ev AS (

@@ -1,15 +1,9 @@
 import { type Database, Prisma } from '@coupons/db';
+import { type BookCounts, bookCountColumns } from '../books/book.counts.ts';
 
-/** What the `bookStats(bookId)` subscription sends: a book's live counters. */
-export interface BookStats {
+/** What the `bookStats(bookId)` subscription sends: a book's live counters (the same counts as `Book.counts`). */
+export interface BookStats extends BookCounts {
   bookId: string;
-  unassigned: number;
-  /** Includes locks past their expiry (they behave as ASSIGNED everywhere, before the sweeper runs). */
-  assigned: number;
-  /** Unexpired locks only. */
-  locked: number;
-  redeemed: number;
-  total: number;
   /** Checkouts in progress: coupons under an unexpired lock (same number as `locked`, named for dashboards). */
   activeLocks: number;
   /** Redemption rows written in the 60 seconds before `serverTime` (reversed ones included: they happened). */
@@ -17,19 +11,14 @@ export interface BookStats {
   serverTime: Date;
 }
 
-interface StatsRow {
+interface StatsRow extends BookCounts {
   book_id: string;
-  unassigned: number;
-  assigned: number;
-  locked: number;
-  redeemed: number;
-  total: number;
   redemptions_last_minute: number;
 }
 
 /**
  * Counters of several books at `now`, one statement (books that do not exist are absent from the
- * map). Applies the same lazy-expiry rule as every coupon read. No authorization: callers check.
+ * map), counted by {@link bookCountColumns} like `Book.counts`. No authorization: callers check.
  * Cost grows with a book's size (an index scan of `coupon (book_id, state)`), which is why the
  * live feed computes it at most a few times per second per book and shares it between subscribers.
  */
@@ -48,16 +37,7 @@ export async function unsafeReadBookStats(
              WHERE r.book_id = b.id AND r.redeemed_at > ${now}::timestamptz - interval '1 minute'
                AND r.redeemed_at <= ${now}::timestamptz)::int AS redemptions_last_minute
       FROM book b
-      LEFT JOIN LATERAL (
-        SELECT count(*) FILTER (WHERE c.state = 'UNASSIGNED') AS unassigned,
-               count(*) FILTER (WHERE c.state = 'ASSIGNED'
-                                   OR (c.state = 'LOCKED' AND c.lock_expires_at <= ${now})) AS assigned,
-               count(*) FILTER (WHERE c.state = 'LOCKED'
-                                  AND (c.lock_expires_at IS NULL OR c.lock_expires_at > ${now})) AS locked,
-               count(*) FILTER (WHERE c.state = 'REDEEMED') AS redeemed,
-               count(*) AS total
-          FROM coupon c WHERE c.book_id = b.id
-      ) s ON true
+      LEFT JOIN LATERAL (SELECT ${bookCountColumns(now)} FROM coupon c WHERE c.book_id = b.id) s ON true
      WHERE b.id = ANY(${[...bookIds]}::uuid[])`);
   return new Map(
     rows.map((row) => [
