@@ -1,7 +1,8 @@
-import { type CsvExport, csvLine, exportBookCodes, exportBookRedemptions, isDomainError, type ServiceContext } from '@coupons/core';
+import { type CsvExport, csvLine, exportBookCodes, exportBookRedemptions, isDatabaseUnavailable, type ServiceContext } from '@coupons/core';
 import { type Express, type Request, type Response, Router } from 'express';
-import type { Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 import { type ContextDeps, createRequestContext } from '../server/context.ts';
+import { createErrorFormatter, type ErrorFormatter, routeErrorResponse } from '../server/errors.ts';
 
 /** The CSV download paths, next to `/graphql`. */
 export const EXPORT_PATHS = {
@@ -9,26 +10,27 @@ export const EXPORT_PATHS = {
   redemptions: '/export/books/:bookId/redemptions.csv',
 } as const;
 
-const HTTP_STATUS: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, BAD_USER_INPUT: 400 };
-
 /**
  * Mounts the CSV exports on the API's express app:
  * `GET /export/books/:bookId/codes.csv` and `GET /export/books/:bookId/redemptions.csv`.
  * Authorized like the API (an `Authorization: Bearer <token>` header of an ADMIN; never a token
- * in the URL); errors come back as a GraphQL-shaped JSON body with the contract's code and a
- * matching HTTP status. Rows are streamed page by page with back-pressure, so a million-row
- * book costs constant memory, and a client that goes away stops the queries.
+ * in the URL); errors are answered by the API's one error map (server/errors.ts): a GraphQL-shaped
+ * JSON body with the contract's code and the status of `ERROR_ANSWERS` (404 NOT_FOUND, 503 with
+ * `Retry-After` while the database is away …), unexpected errors masked and logged. Rows are
+ * streamed page by page with back-pressure, so a million-row book costs constant memory, and a
+ * client that goes away stops the queries.
  */
-export function mountExportRoutes(app: Express, deps: ContextDeps, logger?: Logger): void {
+export function mountExportRoutes(app: Express, deps: ContextDeps, logger: Logger = pino({ level: 'silent' })): void {
+  const errors = createErrorFormatter({ logger, isProduction: deps.config.isProduction, hideSchemaHints: !deps.config.GRAPHQL_INTROSPECTION });
   const router = Router();
-  router.get(EXPORT_PATHS.codes, csvHandler(deps, exportBookCodes, logger));
-  router.get(EXPORT_PATHS.redemptions, csvHandler(deps, exportBookRedemptions, logger));
+  router.get(EXPORT_PATHS.codes, csvHandler(deps, exportBookCodes, errors, logger));
+  router.get(EXPORT_PATHS.redemptions, csvHandler(deps, exportBookRedemptions, errors, logger));
   app.use(router);
 }
 
 type Exporter = (ctx: ServiceContext, bookId: string) => Promise<CsvExport>;
 
-function csvHandler(deps: ContextDeps, exporter: Exporter, logger?: Logger) {
+function csvHandler(deps: ContextDeps, exporter: Exporter, errors: ErrorFormatter, logger: Logger) {
   return async (req: Request, res: Response) => {
     const context = createRequestContext(deps, {
       authorization: req.headers.authorization,
@@ -41,7 +43,9 @@ function csvHandler(deps: ContextDeps, exporter: Exporter, logger?: Logger) {
       if (context.authError) throw context.authError;
       csv = await exporter(context.service, String(req.params.bookId));
     } catch (error) {
-      return sendError(res, error, logger);
+      const answer = routeErrorResponse(errors, error, { requestId: context.requestId, operation: `GET ${req.route?.path ?? req.path}` });
+      res.status(answer.status).set(answer.headers).json(answer.body);
+      return;
     }
     res.status(200);
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
@@ -52,7 +56,9 @@ function csvHandler(deps: ContextDeps, exporter: Exporter, logger?: Logger) {
       await streamCsv(req, res, csv);
     } catch (error) {
       // Headers are gone: all we can do is cut the download short, so the client sees it failed.
-      logger?.error({ err: error, requestId: context.requestId }, 'CSV export failed mid-stream');
+      // A database that went away is an outage (warn), anything else a bug (error).
+      const level = isDatabaseUnavailable(error) ? 'warn' : 'error';
+      logger[level]({ err: error, requestId: context.requestId }, 'CSV export failed mid-stream');
       res.destroy(error as Error);
     }
   };
@@ -85,13 +91,4 @@ function drainedOrClosed(res: Response): Promise<void> {
     res.on('drain', done);
     res.on('close', done);
   });
-}
-
-function sendError(res: Response, error: unknown, logger?: Logger): void {
-  if (isDomainError(error) && HTTP_STATUS[error.code]) {
-    res.status(HTTP_STATUS[error.code]).json({ errors: [{ message: error.message, extensions: { ...error.details, code: error.code } }] });
-    return;
-  }
-  logger?.error({ err: error }, 'CSV export failed');
-  res.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
 }

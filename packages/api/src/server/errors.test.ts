@@ -1,9 +1,9 @@
-import { badInput, DomainError } from '@coupons/core';
+import { badInput, DomainError, ERROR_CODES } from '@coupons/core';
 import { GraphQLError } from 'graphql';
 import { pino } from 'pino';
 import { ArgumentValidationError, AuthenticationError } from 'type-graphql';
 import { describe, expect, it, vi } from 'vitest';
-import { createErrorFormatter, INTERNAL_MESSAGE } from './errors.ts';
+import { createErrorFormatter, ERROR_ANSWERS, httpAnswerOf, INTERNAL_MESSAGE, routeErrorResponse } from './errors.ts';
 import { ConstraintViolation } from './mutation-faults.ts';
 
 function setup(isProduction = false) {
@@ -190,5 +190,44 @@ describe('error mapping', () => {
       data: { a: 1 },
       errors: [{ message: 'Coupon not found', path: ['field'], extensions: { code: 'NOT_FOUND' } }],
     });
+  });
+});
+
+describe('the HTTP answer of an error code', () => {
+  const formatted = (code: string, extensions: Record<string, unknown> = {}) => ({ message: code, extensions: { ...extensions, code } });
+
+  it('has a status for every contract code', () => {
+    for (const code of ERROR_CODES) expect(ERROR_ANSWERS[code].status).toBeGreaterThanOrEqual(400);
+  });
+
+  it('keeps HTTP 200 over GraphQL except for an outage, and answers each code’s status on a plain route', () => {
+    expect(httpAnswerOf([formatted('NOT_FOUND')], 'graphql')).toEqual({ status: undefined, retryAfterSeconds: undefined });
+    expect(httpAnswerOf([formatted('NOT_FOUND')], 'route')).toEqual({ status: 404, retryAfterSeconds: undefined });
+    expect(httpAnswerOf([formatted('SOLD_OUT')], 'route').status).toBe(409);
+    expect(httpAnswerOf([formatted('SOMETHING_ELSE')], 'route').status).toBe(500);
+    const away = formatted('SERVICE_UNAVAILABLE', { retryable: true, retryAfterSeconds: 2 });
+    expect(httpAnswerOf([formatted('NOT_FOUND'), away], 'graphql')).toEqual({ status: 503, retryAfterSeconds: 2 });
+    expect(httpAnswerOf([away], 'route')).toEqual({ status: 503, retryAfterSeconds: 2 });
+    // Retry-After: the largest wait asked for, in whole seconds, by the codes that ask for one.
+    const limited = formatted('RATE_LIMITED', { retryAfterSeconds: 12.5 });
+    expect(httpAnswerOf([away, limited], 'graphql')).toEqual({ status: 503, retryAfterSeconds: 13 });
+    expect(httpAnswerOf([limited], 'graphql')).toEqual({ status: undefined, retryAfterSeconds: 13 });
+    expect(httpAnswerOf([formatted('NOT_FOUND', { retryAfterSeconds: 9 })], 'route').retryAfterSeconds).toBeUndefined();
+  });
+
+  it('answers a plain route like GraphQL would: masked, with the request id, logged once', () => {
+    const { formatter, error } = setup(true);
+    const bug = routeErrorResponse(formatter, new Error('SELECT secret FROM t'), { requestId: 'r-1', operation: 'GET /x' });
+    expect(bug).toEqual({
+      status: 500,
+      headers: {},
+      body: { errors: [{ message: INTERNAL_MESSAGE, extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'r-1' } }] },
+    });
+    expect(error).toHaveBeenCalledOnce();
+    const away = routeErrorResponse(formatter, Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), { requestId: 'r-2' });
+    expect(away.status).toBe(503);
+    expect(away.headers).toEqual({ 'retry-after': '2' });
+    expect(away.body.errors[0].extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', retryable: true, retryAfterSeconds: 2 });
+    expect(error).toHaveBeenCalledOnce();
   });
 });

@@ -243,8 +243,69 @@ export function errorLoggingPlugin(errors: ErrorFormatter): ApolloServerPlugin<{
   };
 }
 
-/** Codes whose answer says when to come back: `extensions.retryAfterSeconds`, and `Retry-After` over HTTP. */
-const RETRY_AFTER_CODES: ReadonlySet<string> = new Set(['RATE_LIMITED', 'SERVICE_UNAVAILABLE']);
+/** What a contract code means on the wire beyond `extensions.code`. */
+export interface ErrorAnswer {
+  /** HTTP status of a plain HTTP route (the CSV exports) that fails with this code. */
+  status: number;
+  /**
+   * True when a GraphQL-over-HTTP response carrying this error takes {@link status} too. Only an
+   * outage does: proxies and HTTP tooling must see it; every other GraphQL error keeps HTTP 200
+   * (the answer may hold data beside the error).
+   */
+  overGraphQL?: boolean;
+  /** The answer says when to come back: `extensions.retryAfterSeconds`, and `Retry-After` over HTTP. */
+  retryAfter?: boolean;
+}
+
+/**
+ * The one table from an error code to its HTTP answer, for GraphQL over HTTP
+ * ({@link errorResponsePlugin}) and the plain routes ({@link routeErrorResponse}); graphql-ws has
+ * no status and carries the same `extensions`. Exhaustive: a new contract code does not compile
+ * until it has a row.
+ */
+export const ERROR_ANSWERS = {
+  UNAUTHENTICATED: { status: 401 },
+  FORBIDDEN: { status: 403 },
+  NOT_FOUND: { status: 404 },
+  BAD_USER_INPUT: { status: 400 },
+  // The request was understood but conflicts with the coupon's or book's current state.
+  INVALID_STATE: { status: 409 },
+  LOCK_EXPIRED: { status: 409 },
+  LIMIT_REACHED: { status: 409 },
+  SOLD_OUT: { status: 409 },
+  BOOK_NOT_ACTIVE: { status: 409 },
+  RATE_LIMITED: { status: 429, retryAfter: true },
+  SERVICE_UNAVAILABLE: { status: 503, overGraphQL: true, retryAfter: true },
+  INTERNAL_SERVER_ERROR: { status: 500 },
+  PERSISTED_QUERY_NOT_FOUND: { status: 400 },
+  PERSISTED_QUERY_NOT_SUPPORTED: { status: 400 },
+} as const satisfies Record<ErrorCode | 'INTERNAL_SERVER_ERROR' | 'PERSISTED_QUERY_NOT_FOUND' | 'PERSISTED_QUERY_NOT_SUPPORTED', ErrorAnswer>;
+
+/** The {@link ErrorAnswer} of a formatted error's `extensions.code` (an unknown code is a 500). */
+export function errorAnswerOf(error: GraphQLFormattedError): ErrorAnswer {
+  const code = String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
+  return (ERROR_ANSWERS as Record<string, ErrorAnswer>)[code] ?? ERROR_ANSWERS.INTERNAL_SERVER_ERROR;
+}
+
+/**
+ * The HTTP status and `Retry-After` seconds of an answer carrying `errors` (already formatted):
+ * over `graphql` the status changes only for an {@link ErrorAnswer.overGraphQL} code (else
+ * undefined: HTTP 200); a plain `route` answers the status of its (first) error. `Retry-After` is
+ * the largest `retryAfterSeconds` asked for by a code with {@link ErrorAnswer.retryAfter}.
+ */
+export function httpAnswerOf(
+  errors: readonly GraphQLFormattedError[],
+  transport: 'graphql' | 'route',
+): { status?: number; retryAfterSeconds?: number } {
+  const answers = errors.map((error) => ({ error, answer: errorAnswerOf(error) }));
+  const status =
+    transport === 'route' ? (answers[0]?.answer.status ?? 500) : answers.find(({ answer }) => answer.overGraphQL)?.answer.status;
+  const seconds = answers
+    .filter(({ answer }) => answer.retryAfter)
+    .map(({ error }) => Number(error.extensions?.retryAfterSeconds))
+    .filter((n) => Number.isFinite(n) && n > 0);
+  return { status, retryAfterSeconds: seconds.length ? Math.ceil(Math.max(...seconds)) : undefined };
+}
 
 /**
  * Apollo plugin: what the HTTP response says beyond the formatted errors (which Apollo has
@@ -255,6 +316,8 @@ const RETRY_AFTER_CODES: ReadonlySet<string> = new Set(['RATE_LIMITED', 'SERVICE
  * - SERVICE_UNAVAILABLE answers HTTP 503, so proxies and HTTP tooling see an outage too;
  * - RATE_LIMITED and SERVICE_UNAVAILABLE set `Retry-After` (seconds, the largest asked for); a
  *   RATE_LIMITED answer keeps HTTP 200, like every other GraphQL error.
+ *
+ * (All of it from {@link ERROR_ANSWERS}.)
  */
 export function errorResponsePlugin(): ApolloServerPlugin<{ requestId?: string }> {
   return {
@@ -267,14 +330,36 @@ export function errorResponsePlugin(): ApolloServerPlugin<{ requestId?: string }
           if (contextValue.requestId) {
             result.errors = result.errors.map((e) => withRequestId(e, contextValue.requestId as string));
           }
-          if (result.errors.some((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE')) response.http.status = 503;
-          const seconds = result.errors
-            .filter((e) => RETRY_AFTER_CODES.has(String(e.extensions?.code)))
-            .map((e) => Number(e.extensions?.retryAfterSeconds))
-            .filter((n) => Number.isFinite(n) && n > 0);
-          if (seconds.length) response.http.headers.set('retry-after', String(Math.ceil(Math.max(...seconds))));
+          const { status, retryAfterSeconds } = httpAnswerOf(result.errors, 'graphql');
+          if (status) response.http.status = status;
+          if (retryAfterSeconds) response.http.headers.set('retry-after', String(retryAfterSeconds));
         },
       };
     },
+  };
+}
+
+/** The error answer of a plain HTTP route: status, headers and a GraphQL-shaped JSON body. */
+export interface RouteErrorResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: { errors: GraphQLFormattedError[] };
+}
+
+/**
+ * Answers an error thrown by a plain HTTP route (the CSV exports) exactly as a GraphQL request
+ * would be answered, with the status of {@link ERROR_ANSWERS}: the same classification (a
+ * DomainError, a translated database error, an outage as SERVICE_UNAVAILABLE with `Retry-After`),
+ * the same logging (an unexpected error once, at `error`, with the request id), the same masking
+ * (INTERNAL_SERVER_ERROR with the request id, never a stack or SQL).
+ */
+export function routeErrorResponse(errors: ErrorFormatter, error: unknown, request: ErrorLogContext): RouteErrorResponse {
+  errors.logErrors([error], request);
+  const formatted = request.requestId ? withRequestId(errors.format(error), request.requestId) : errors.format(error);
+  const { status, retryAfterSeconds } = httpAnswerOf([formatted], 'route');
+  return {
+    status: status ?? 500,
+    headers: retryAfterSeconds ? { 'retry-after': String(retryAfterSeconds) } : {},
+    body: { errors: [formatted] },
   };
 }
