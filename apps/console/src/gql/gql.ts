@@ -14,99 +14,119 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  query Me {\n    me {\n      id\n      email\n      role\n    }\n  }\n": typeof types.MeDocument,
     "\n  fragment Session on AuthPayload {\n    token\n    expiresAt\n    user {\n      id\n      email\n      role\n    }\n  }\n": typeof types.SessionFragmentDoc,
+    "\n  query Me {\n    me {\n      id\n      email\n      role\n    }\n  }\n": typeof types.MeDocument,
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      ...Session\n    }\n  }\n": typeof types.LoginDocument,
     "\n  mutation Register($email: String!, $password: String!) {\n    register(email: $email, password: $password) {\n      ...Session\n    }\n  }\n": typeof types.RegisterDocument,
+    "\n  fragment BookFacts on Book {\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    maxAssignmentsPerUser\n    allowMultipleRedemptions\n    maxRedemptionsPerUser\n    lockTtlSeconds\n  }\n": typeof types.BookFactsFragmentDoc,
+    "\n  fragment BookFormFields on Book {\n    name\n    description\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    maxAssignmentsPerUser\n    allowMultipleRedemptions\n    maxRedemptionsPerUser\n    lockTtlSeconds\n    metadata\n  }\n": typeof types.BookFormFieldsFragmentDoc,
+    "\n  fragment BookStatsCounts on Book {\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n    }\n  }\n": typeof types.BookStatsCountsFragmentDoc,
+    "\n  fragment BookSummaryFields on Book {\n    id\n    name\n    discountType\n    discountValue\n    validUntil\n    isActive\n  }\n": typeof types.BookSummaryFieldsFragmentDoc,
+    "\n  fragment BookTableRow on Book {\n    id\n    name\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    isActive\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n      total\n    }\n  }\n": typeof types.BookTableRowFragmentDoc,
+    "\n  fragment UploadReportFields on UploadCodesResult {\n    inserted\n    duplicateCount\n    invalidCount\n    duplicates {\n      line\n      code\n      reason\n    }\n    invalid {\n      line\n      code\n      reason\n    }\n  }\n": typeof types.UploadReportFieldsFragmentDoc,
     "\n  fragment CouponRow on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    user {\n      id\n      email\n    }\n  }\n": typeof types.CouponRowFragmentDoc,
-    "\n  query BookDetail($id: ID!) {\n    book(id: $id) {\n      ...BookFields\n      ...BookCountsFields\n    }\n  }\n": typeof types.BookDetailDocument,
+    "\n  fragment RedemptionRow on Redemption {\n    id\n    redeemedAt\n    reversedAt\n    reversalReason\n    coupon {\n      id\n      code\n    }\n    user {\n      id\n      email\n    }\n  }\n": typeof types.RedemptionRowFragmentDoc,
     "\n  query BookCoupons($id: ID!, $first: Int, $after: String, $state: CouponState) {\n    book(id: $id) {\n      id\n      coupons(first: $first, after: $after, state: $state) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          cursor\n          node {\n            ...CouponRow\n          }\n        }\n      }\n    }\n  }\n": typeof types.BookCouponsDocument,
     "\n  subscription BookCouponEvents($bookId: ID!) {\n    couponEvents(bookId: $bookId) {\n      id\n      type\n      at\n      serverTime\n      fromState\n      toState\n      coupon {\n        ...CouponRow\n      }\n    }\n  }\n": typeof types.BookCouponEventsDocument,
+    "\n  query BookRedemptions($bookId: ID!, $first: Int) {\n    redemptions(bookId: $bookId, first: $first) {\n      totalCount\n      edges {\n        node {\n          ...RedemptionRow\n        }\n      }\n    }\n  }\n": typeof types.BookRedemptionsDocument,
+    "\n  subscription BookRedemptionEvents($bookId: ID!) {\n    redemptionEvents(bookId: $bookId) {\n      id\n      reversedAt\n    }\n  }\n": typeof types.BookRedemptionEventsDocument,
+    "\n  mutation ReverseRedemption($redemptionId: ID!, $reason: String!) {\n    reverseRedemption(redemptionId: $redemptionId, reason: $reason) {\n      ...RedemptionRow\n      coupon {\n        id\n        state\n        redemptionCount\n      }\n    }\n  }\n": typeof types.ReverseRedemptionDocument,
     "\n  subscription BookStatsLive($bookId: ID!) {\n    bookStats(bookId: $bookId) {\n      bookId\n      unassigned\n      assigned\n      locked\n      redeemed\n      activeLocks\n      redemptionsLastMinute\n      serverTime\n    }\n  }\n": typeof types.BookStatsLiveDocument,
-    "\n  mutation UploadCodes($bookId: ID!, $csv: String!) {\n    uploadCodes(bookId: $bookId, csv: $csv) {\n      inserted\n      duplicateCount\n      invalidCount\n      duplicates {\n        line\n        code\n        reason\n      }\n      invalid {\n        line\n        code\n        reason\n      }\n    }\n  }\n": typeof types.UploadCodesDocument,
+    "\n  query BookSummary($id: ID!) {\n    book(id: $id) {\n      id\n      ...BookSummaryFields\n    }\n  }\n": typeof types.BookSummaryDocument,
+    "\n  query BookDetail($id: ID!) {\n    book(id: $id) {\n      id\n      name\n      description\n      isActive\n      ...BookFacts\n      ...BookStatsCounts\n    }\n  }\n": typeof types.BookDetailDocument,
+    "\n  query BookForEdit($id: ID!) {\n    book(id: $id) {\n      id\n      ...BookFormFields\n    }\n  }\n": typeof types.BookForEditDocument,
+    "\n  mutation CreateBook($input: CreateBookInput!) {\n    createBook(input: $input) {\n      id\n      ...BookFormFields\n    }\n  }\n": typeof types.CreateBookDocument,
+    "\n  mutation UpdateBook($id: ID!, $input: UpdateBookInput!) {\n    updateBook(id: $id, input: $input) {\n      id\n      ...BookFormFields\n    }\n  }\n": typeof types.UpdateBookDocument,
+    "\n  query Books($first: Int, $after: String, $search: String) {\n    books(first: $first, after: $after, search: $search) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...BookTableRow\n        }\n      }\n    }\n  }\n": typeof types.BooksDocument,
+    "\n  mutation UploadCodes($bookId: ID!, $csv: String!) {\n    uploadCodes(bookId: $bookId, csv: $csv) {\n      ...UploadReportFields\n    }\n  }\n": typeof types.UploadCodesDocument,
     "\n  mutation GenerateCodes($bookId: ID!, $input: GenerateCodesInput!) {\n    generateCodes(bookId: $bookId, input: $input) {\n      jobId\n      status\n      requested\n      generated\n    }\n  }\n": typeof types.GenerateCodesDocument,
     "\n  subscription CodeJobProgress($jobId: ID!) {\n    codeJob(jobId: $jobId) {\n      jobId\n      status\n      total\n      processed\n      inserted\n    }\n  }\n": typeof types.CodeJobProgressDocument,
-    "\n  query BookRedemptions($bookId: ID!, $first: Int) {\n    redemptions(bookId: $bookId, first: $first) {\n      totalCount\n      edges {\n        node {\n          id\n          redeemedAt\n          reversedAt\n          reversalReason\n          coupon {\n            id\n            code\n          }\n          user {\n            id\n            email\n          }\n        }\n      }\n    }\n  }\n": typeof types.BookRedemptionsDocument,
-    "\n  subscription BookRedemptionEvents($bookId: ID!) {\n    redemptionEvents(bookId: $bookId) {\n      id\n      reversedAt\n    }\n  }\n": typeof types.BookRedemptionEventsDocument,
-    "\n  mutation ReverseRedemption($redemptionId: ID!, $reason: String!) {\n    reverseRedemption(redemptionId: $redemptionId, reason: $reason) {\n      id\n      reversedAt\n      reversalReason\n      coupon {\n        id\n        state\n        redemptionCount\n      }\n    }\n  }\n": typeof types.ReverseRedemptionDocument,
-    "\n  query BookSummary($id: ID!) {\n    book(id: $id) {\n      id\n      name\n      discountType\n      discountValue\n      validUntil\n      isActive\n    }\n  }\n": typeof types.BookSummaryDocument,
-    "\n  fragment BookFields on Book {\n    id\n    name\n    description\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    maxAssignmentsPerUser\n    allowMultipleRedemptions\n    maxRedemptionsPerUser\n    lockTtlSeconds\n    metadata\n    isActive\n  }\n": typeof types.BookFieldsFragmentDoc,
-    "\n  fragment BookCountsFields on Book {\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n      total\n    }\n  }\n": typeof types.BookCountsFieldsFragmentDoc,
-    "\n  query Books($first: Int, $after: String, $search: String) {\n    books(first: $first, after: $after, search: $search) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          id\n          name\n          discountType\n          discountValue\n          validFrom\n          validUntil\n          isActive\n          lockTtlSeconds\n          ...BookCountsFields\n        }\n      }\n    }\n  }\n": typeof types.BooksDocument,
-    "\n  query BookForEdit($id: ID!) {\n    book(id: $id) {\n      ...BookFields\n    }\n  }\n": typeof types.BookForEditDocument,
-    "\n  mutation CreateBook($input: CreateBookInput!) {\n    createBook(input: $input) {\n      ...BookFields\n    }\n  }\n": typeof types.CreateBookDocument,
-    "\n  mutation UpdateBook($id: ID!, $input: UpdateBookInput!) {\n    updateBook(id: $id, input: $input) {\n      ...BookFields\n    }\n  }\n": typeof types.UpdateBookDocument,
     "\n  fragment RedemptionFeedItem on Redemption {\n    id\n    redeemedAt\n    coupon {\n      id\n      code\n    }\n    user {\n      id\n      email\n    }\n    bookId\n  }\n": typeof types.RedemptionFeedItemFragmentDoc,
-    "\n  query LiveDashboard($books: Int, $redemptions: Int) {\n    books(first: $books) {\n      edges {\n        node {\n          id\n          name\n          ...BookCountsFields\n        }\n      }\n    }\n    redemptions(first: $redemptions) {\n      edges {\n        node {\n          ...RedemptionFeedItem\n        }\n      }\n    }\n  }\n": typeof types.LiveDashboardDocument,
+    "\n  query LiveDashboard($books: Int, $redemptions: Int) {\n    books(first: $books) {\n      edges {\n        node {\n          id\n          name\n          ...BookStatsCounts\n        }\n      }\n    }\n    redemptions(first: $redemptions) {\n      edges {\n        node {\n          ...RedemptionFeedItem\n        }\n      }\n    }\n  }\n": typeof types.LiveDashboardDocument,
     "\n  subscription RedemptionFeed {\n    redemptionEvents {\n      ...RedemptionFeedItem\n    }\n  }\n": typeof types.RedemptionFeedDocument,
     "\n  fragment MyCoupon on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    bookId\n  }\n": typeof types.MyCouponFragmentDoc,
-    "\n  query MyCoupons($first: Int) {\n    myCoupons(first: $first) {\n      totalCount\n      edges {\n        node {\n          ...MyCoupon\n        }\n      }\n    }\n  }\n": typeof types.MyCouponsDocument,
-    "\n  query ClaimableBooks($first: Int) {\n    books(first: $first) {\n      edges {\n        node {\n          id\n          name\n          discountType\n          discountValue\n          validUntil\n          isActive\n        }\n      }\n    }\n  }\n": typeof types.ClaimableBooksDocument,
+    "\n  query ClaimableBooks($first: Int) {\n    books(first: $first) {\n      edges {\n        node {\n          ...BookSummaryFields\n        }\n      }\n    }\n  }\n": typeof types.ClaimableBooksDocument,
     "\n  mutation ClaimRandomCoupon($bookId: ID!, $idempotencyKey: String) {\n    assignRandomCoupon(bookId: $bookId, idempotencyKey: $idempotencyKey) {\n      ...MyCoupon\n    }\n  }\n": typeof types.ClaimRandomCouponDocument,
     "\n  mutation ClaimCouponByCode($code: String!) {\n    assignCoupon(code: $code) {\n      ...MyCoupon\n    }\n  }\n": typeof types.ClaimCouponByCodeDocument,
+    "\n  query MyCoupons($first: Int) {\n    myCoupons(first: $first) {\n      totalCount\n      edges {\n        node {\n          ...MyCoupon\n        }\n      }\n    }\n  }\n": typeof types.MyCouponsDocument,
     "\n  mutation LockMyCoupon($code: String!, $idempotencyKey: String) {\n    lockCoupon(code: $code, idempotencyKey: $idempotencyKey) {\n      ...MyCoupon\n    }\n  }\n": typeof types.LockMyCouponDocument,
     "\n  mutation UnlockMyCoupon($code: String!) {\n    unlockCoupon(code: $code) {\n      ...MyCoupon\n    }\n  }\n": typeof types.UnlockMyCouponDocument,
     "\n  mutation RedeemMyCoupon($code: String!, $idempotencyKey: String) {\n    redeemCoupon(code: $code, idempotencyKey: $idempotencyKey) {\n      id\n      redeemedAt\n      coupon {\n        ...MyCoupon\n      }\n    }\n  }\n": typeof types.RedeemMyCouponDocument,
     "\n  subscription MyCouponEvents {\n    couponEvents {\n      id\n      type\n      serverTime\n      coupon {\n        ...MyCoupon\n      }\n    }\n  }\n": typeof types.MyCouponEventsDocument,
-    "\n  query Pools($first: Int) {\n    pools(first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          id\n          name\n          description\n          memberCount\n        }\n      }\n    }\n  }\n": typeof types.PoolsDocument,
-    "\n  mutation CreatePool($name: String!, $description: String) {\n    createPool(name: $name, description: $description) {\n      id\n      name\n      description\n      memberCount\n    }\n  }\n": typeof types.CreatePoolDocument,
-    "\n  query PoolDetail($id: ID!, $first: Int) {\n    pool(id: $id) {\n      id\n      name\n      description\n      memberCount\n      members(first: $first) {\n        totalCount\n        pageInfo {\n          hasNextPage\n        }\n        edges {\n          node {\n            id\n            email\n            role\n          }\n        }\n      }\n    }\n  }\n": typeof types.PoolDetailDocument,
+    "\n  fragment DistributionPreviewFields on DistributionPreview {\n    mode\n    requested\n    available\n    totalAssigned\n    shortfall\n    seed\n    perUser {\n      userId\n      count\n      skippedReason\n      user {\n        id\n        email\n      }\n    }\n  }\n": typeof types.DistributionPreviewFieldsFragmentDoc,
+    "\n  fragment PoolTableRow on Pool {\n    id\n    name\n    description\n    memberCount\n  }\n": typeof types.PoolTableRowFragmentDoc,
+    "\n  fragment PoolMemberRow on User {\n    id\n    email\n    role\n  }\n": typeof types.PoolMemberRowFragmentDoc,
+    "\n  query BookOptions($first: Int) {\n    books(first: $first) {\n      edges {\n        node {\n          id\n          name\n          counts {\n            unassigned\n          }\n        }\n      }\n    }\n  }\n": typeof types.BookOptionsDocument,
+    "\n  mutation PreviewDistribution($poolId: ID!, $bookId: ID!, $mode: DistributionMode!, $count: Int!) {\n    previewDistribution(poolId: $poolId, bookId: $bookId, mode: $mode, count: $count) {\n      ...DistributionPreviewFields\n    }\n  }\n": typeof types.PreviewDistributionDocument,
+    "\n  mutation DistributeToPool($poolId: ID!, $bookId: ID!, $mode: DistributionMode!, $count: Int!, $seed: String) {\n    distributeToPool(poolId: $poolId, bookId: $bookId, mode: $mode, count: $count, seed: $seed) {\n      id\n      mode\n      requested\n      assigned\n      createdAt\n    }\n  }\n": typeof types.DistributeToPoolDocument,
+    "\n  query PoolDetail($id: ID!, $first: Int) {\n    pool(id: $id) {\n      id\n      name\n      description\n      memberCount\n      members(first: $first) {\n        totalCount\n        pageInfo {\n          hasNextPage\n        }\n        edges {\n          node {\n            ...PoolMemberRow\n          }\n        }\n      }\n    }\n  }\n": typeof types.PoolDetailDocument,
     "\n  mutation AddPoolMembers($poolId: ID!, $emails: [String!], $userIds: [ID!]) {\n    addPoolMembers(poolId: $poolId, emails: $emails, userIds: $userIds) {\n      id\n      memberCount\n      unknownEmails\n    }\n  }\n": typeof types.AddPoolMembersDocument,
     "\n  mutation RemovePoolMembers($poolId: ID!, $userIds: [ID!]!) {\n    removePoolMembers(poolId: $poolId, userIds: $userIds) {\n      id\n      memberCount\n    }\n  }\n": typeof types.RemovePoolMembersDocument,
-    "\n  query UserSuggestions($emailContains: String, $first: Int) {\n    users(emailContains: $emailContains, first: $first) {\n      edges {\n        node {\n          id\n          email\n          role\n        }\n      }\n    }\n  }\n": typeof types.UserSuggestionsDocument,
-    "\n  query BookOptions($first: Int) {\n    books(first: $first) {\n      edges {\n        node {\n          id\n          name\n          counts {\n            unassigned\n          }\n        }\n      }\n    }\n  }\n": typeof types.BookOptionsDocument,
-    "\n  mutation PreviewDistribution($poolId: ID!, $bookId: ID!, $mode: DistributionMode!, $count: Int!) {\n    previewDistribution(poolId: $poolId, bookId: $bookId, mode: $mode, count: $count) {\n      mode\n      requested\n      available\n      totalAssigned\n      shortfall\n      seed\n      perUser {\n        userId\n        count\n        skippedReason\n        user {\n          id\n          email\n        }\n      }\n    }\n  }\n": typeof types.PreviewDistributionDocument,
-    "\n  mutation DistributeToPool($poolId: ID!, $bookId: ID!, $mode: DistributionMode!, $count: Int!, $seed: String) {\n    distributeToPool(poolId: $poolId, bookId: $bookId, mode: $mode, count: $count, seed: $seed) {\n      id\n      mode\n      requested\n      assigned\n      createdAt\n    }\n  }\n": typeof types.DistributeToPoolDocument,
-    "\n  query AdminUsers($emailContains: String, $first: Int) {\n    users(emailContains: $emailContains, first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          id\n          email\n          role\n          createdAt\n        }\n      }\n    }\n  }\n": typeof types.AdminUsersDocument,
-    "\n  query UserCoupons($email: String!, $first: Int) {\n    userByEmail(email: $email) {\n      id\n      email\n      role\n      createdAt\n      coupons(first: $first) {\n        totalCount\n        edges {\n          node {\n            id\n            code\n            state\n            lockExpiresAt\n            redemptionCount\n            assignedAt\n            bookId\n          }\n        }\n      }\n    }\n  }\n": typeof types.UserCouponsDocument,
+    "\n  query UserSuggestions($emailContains: String, $first: Int) {\n    users(emailContains: $emailContains, first: $first) {\n      edges {\n        node {\n          ...PoolMemberRow\n        }\n      }\n    }\n  }\n": typeof types.UserSuggestionsDocument,
+    "\n  query Pools($first: Int) {\n    pools(first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          ...PoolTableRow\n        }\n      }\n    }\n  }\n": typeof types.PoolsDocument,
+    "\n  mutation CreatePool($name: String!, $description: String) {\n    createPool(name: $name, description: $description) {\n      ...PoolTableRow\n    }\n  }\n": typeof types.CreatePoolDocument,
+    "\n  query AdminUsers($emailContains: String, $first: Int) {\n    users(emailContains: $emailContains, first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          ...UserTableRow\n        }\n      }\n    }\n  }\n": typeof types.AdminUsersDocument,
+    "\n  query UserCoupons($email: String!, $first: Int) {\n    userByEmail(email: $email) {\n      id\n      email\n      role\n      createdAt\n      coupons(first: $first) {\n        totalCount\n        edges {\n          node {\n            ...UserCouponRow\n          }\n        }\n      }\n    }\n  }\n": typeof types.UserCouponsDocument,
+    "\n  fragment UserTableRow on User {\n    id\n    email\n    role\n    createdAt\n  }\n": typeof types.UserTableRowFragmentDoc,
+    "\n  fragment UserCouponRow on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    bookId\n  }\n": typeof types.UserCouponRowFragmentDoc,
     "\n  fragment ErrorExtensionsFields on ErrorExtensions {\n    code\n    field\n    fields\n    retryAfterSeconds\n    retryable\n    requestId\n  }\n": typeof types.ErrorExtensionsFieldsFragmentDoc,
 };
 const documents: Documents = {
-    "\n  query Me {\n    me {\n      id\n      email\n      role\n    }\n  }\n": types.MeDocument,
     "\n  fragment Session on AuthPayload {\n    token\n    expiresAt\n    user {\n      id\n      email\n      role\n    }\n  }\n": types.SessionFragmentDoc,
+    "\n  query Me {\n    me {\n      id\n      email\n      role\n    }\n  }\n": types.MeDocument,
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      ...Session\n    }\n  }\n": types.LoginDocument,
     "\n  mutation Register($email: String!, $password: String!) {\n    register(email: $email, password: $password) {\n      ...Session\n    }\n  }\n": types.RegisterDocument,
+    "\n  fragment BookFacts on Book {\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    maxAssignmentsPerUser\n    allowMultipleRedemptions\n    maxRedemptionsPerUser\n    lockTtlSeconds\n  }\n": types.BookFactsFragmentDoc,
+    "\n  fragment BookFormFields on Book {\n    name\n    description\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    maxAssignmentsPerUser\n    allowMultipleRedemptions\n    maxRedemptionsPerUser\n    lockTtlSeconds\n    metadata\n  }\n": types.BookFormFieldsFragmentDoc,
+    "\n  fragment BookStatsCounts on Book {\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n    }\n  }\n": types.BookStatsCountsFragmentDoc,
+    "\n  fragment BookSummaryFields on Book {\n    id\n    name\n    discountType\n    discountValue\n    validUntil\n    isActive\n  }\n": types.BookSummaryFieldsFragmentDoc,
+    "\n  fragment BookTableRow on Book {\n    id\n    name\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    isActive\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n      total\n    }\n  }\n": types.BookTableRowFragmentDoc,
+    "\n  fragment UploadReportFields on UploadCodesResult {\n    inserted\n    duplicateCount\n    invalidCount\n    duplicates {\n      line\n      code\n      reason\n    }\n    invalid {\n      line\n      code\n      reason\n    }\n  }\n": types.UploadReportFieldsFragmentDoc,
     "\n  fragment CouponRow on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    user {\n      id\n      email\n    }\n  }\n": types.CouponRowFragmentDoc,
-    "\n  query BookDetail($id: ID!) {\n    book(id: $id) {\n      ...BookFields\n      ...BookCountsFields\n    }\n  }\n": types.BookDetailDocument,
+    "\n  fragment RedemptionRow on Redemption {\n    id\n    redeemedAt\n    reversedAt\n    reversalReason\n    coupon {\n      id\n      code\n    }\n    user {\n      id\n      email\n    }\n  }\n": types.RedemptionRowFragmentDoc,
     "\n  query BookCoupons($id: ID!, $first: Int, $after: String, $state: CouponState) {\n    book(id: $id) {\n      id\n      coupons(first: $first, after: $after, state: $state) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          cursor\n          node {\n            ...CouponRow\n          }\n        }\n      }\n    }\n  }\n": types.BookCouponsDocument,
     "\n  subscription BookCouponEvents($bookId: ID!) {\n    couponEvents(bookId: $bookId) {\n      id\n      type\n      at\n      serverTime\n      fromState\n      toState\n      coupon {\n        ...CouponRow\n      }\n    }\n  }\n": types.BookCouponEventsDocument,
+    "\n  query BookRedemptions($bookId: ID!, $first: Int) {\n    redemptions(bookId: $bookId, first: $first) {\n      totalCount\n      edges {\n        node {\n          ...RedemptionRow\n        }\n      }\n    }\n  }\n": types.BookRedemptionsDocument,
+    "\n  subscription BookRedemptionEvents($bookId: ID!) {\n    redemptionEvents(bookId: $bookId) {\n      id\n      reversedAt\n    }\n  }\n": types.BookRedemptionEventsDocument,
+    "\n  mutation ReverseRedemption($redemptionId: ID!, $reason: String!) {\n    reverseRedemption(redemptionId: $redemptionId, reason: $reason) {\n      ...RedemptionRow\n      coupon {\n        id\n        state\n        redemptionCount\n      }\n    }\n  }\n": types.ReverseRedemptionDocument,
     "\n  subscription BookStatsLive($bookId: ID!) {\n    bookStats(bookId: $bookId) {\n      bookId\n      unassigned\n      assigned\n      locked\n      redeemed\n      activeLocks\n      redemptionsLastMinute\n      serverTime\n    }\n  }\n": types.BookStatsLiveDocument,
-    "\n  mutation UploadCodes($bookId: ID!, $csv: String!) {\n    uploadCodes(bookId: $bookId, csv: $csv) {\n      inserted\n      duplicateCount\n      invalidCount\n      duplicates {\n        line\n        code\n        reason\n      }\n      invalid {\n        line\n        code\n        reason\n      }\n    }\n  }\n": types.UploadCodesDocument,
+    "\n  query BookSummary($id: ID!) {\n    book(id: $id) {\n      id\n      ...BookSummaryFields\n    }\n  }\n": types.BookSummaryDocument,
+    "\n  query BookDetail($id: ID!) {\n    book(id: $id) {\n      id\n      name\n      description\n      isActive\n      ...BookFacts\n      ...BookStatsCounts\n    }\n  }\n": types.BookDetailDocument,
+    "\n  query BookForEdit($id: ID!) {\n    book(id: $id) {\n      id\n      ...BookFormFields\n    }\n  }\n": types.BookForEditDocument,
+    "\n  mutation CreateBook($input: CreateBookInput!) {\n    createBook(input: $input) {\n      id\n      ...BookFormFields\n    }\n  }\n": types.CreateBookDocument,
+    "\n  mutation UpdateBook($id: ID!, $input: UpdateBookInput!) {\n    updateBook(id: $id, input: $input) {\n      id\n      ...BookFormFields\n    }\n  }\n": types.UpdateBookDocument,
+    "\n  query Books($first: Int, $after: String, $search: String) {\n    books(first: $first, after: $after, search: $search) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...BookTableRow\n        }\n      }\n    }\n  }\n": types.BooksDocument,
+    "\n  mutation UploadCodes($bookId: ID!, $csv: String!) {\n    uploadCodes(bookId: $bookId, csv: $csv) {\n      ...UploadReportFields\n    }\n  }\n": types.UploadCodesDocument,
     "\n  mutation GenerateCodes($bookId: ID!, $input: GenerateCodesInput!) {\n    generateCodes(bookId: $bookId, input: $input) {\n      jobId\n      status\n      requested\n      generated\n    }\n  }\n": types.GenerateCodesDocument,
     "\n  subscription CodeJobProgress($jobId: ID!) {\n    codeJob(jobId: $jobId) {\n      jobId\n      status\n      total\n      processed\n      inserted\n    }\n  }\n": types.CodeJobProgressDocument,
-    "\n  query BookRedemptions($bookId: ID!, $first: Int) {\n    redemptions(bookId: $bookId, first: $first) {\n      totalCount\n      edges {\n        node {\n          id\n          redeemedAt\n          reversedAt\n          reversalReason\n          coupon {\n            id\n            code\n          }\n          user {\n            id\n            email\n          }\n        }\n      }\n    }\n  }\n": types.BookRedemptionsDocument,
-    "\n  subscription BookRedemptionEvents($bookId: ID!) {\n    redemptionEvents(bookId: $bookId) {\n      id\n      reversedAt\n    }\n  }\n": types.BookRedemptionEventsDocument,
-    "\n  mutation ReverseRedemption($redemptionId: ID!, $reason: String!) {\n    reverseRedemption(redemptionId: $redemptionId, reason: $reason) {\n      id\n      reversedAt\n      reversalReason\n      coupon {\n        id\n        state\n        redemptionCount\n      }\n    }\n  }\n": types.ReverseRedemptionDocument,
-    "\n  query BookSummary($id: ID!) {\n    book(id: $id) {\n      id\n      name\n      discountType\n      discountValue\n      validUntil\n      isActive\n    }\n  }\n": types.BookSummaryDocument,
-    "\n  fragment BookFields on Book {\n    id\n    name\n    description\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    maxAssignmentsPerUser\n    allowMultipleRedemptions\n    maxRedemptionsPerUser\n    lockTtlSeconds\n    metadata\n    isActive\n  }\n": types.BookFieldsFragmentDoc,
-    "\n  fragment BookCountsFields on Book {\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n      total\n    }\n  }\n": types.BookCountsFieldsFragmentDoc,
-    "\n  query Books($first: Int, $after: String, $search: String) {\n    books(first: $first, after: $after, search: $search) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          id\n          name\n          discountType\n          discountValue\n          validFrom\n          validUntil\n          isActive\n          lockTtlSeconds\n          ...BookCountsFields\n        }\n      }\n    }\n  }\n": types.BooksDocument,
-    "\n  query BookForEdit($id: ID!) {\n    book(id: $id) {\n      ...BookFields\n    }\n  }\n": types.BookForEditDocument,
-    "\n  mutation CreateBook($input: CreateBookInput!) {\n    createBook(input: $input) {\n      ...BookFields\n    }\n  }\n": types.CreateBookDocument,
-    "\n  mutation UpdateBook($id: ID!, $input: UpdateBookInput!) {\n    updateBook(id: $id, input: $input) {\n      ...BookFields\n    }\n  }\n": types.UpdateBookDocument,
     "\n  fragment RedemptionFeedItem on Redemption {\n    id\n    redeemedAt\n    coupon {\n      id\n      code\n    }\n    user {\n      id\n      email\n    }\n    bookId\n  }\n": types.RedemptionFeedItemFragmentDoc,
-    "\n  query LiveDashboard($books: Int, $redemptions: Int) {\n    books(first: $books) {\n      edges {\n        node {\n          id\n          name\n          ...BookCountsFields\n        }\n      }\n    }\n    redemptions(first: $redemptions) {\n      edges {\n        node {\n          ...RedemptionFeedItem\n        }\n      }\n    }\n  }\n": types.LiveDashboardDocument,
+    "\n  query LiveDashboard($books: Int, $redemptions: Int) {\n    books(first: $books) {\n      edges {\n        node {\n          id\n          name\n          ...BookStatsCounts\n        }\n      }\n    }\n    redemptions(first: $redemptions) {\n      edges {\n        node {\n          ...RedemptionFeedItem\n        }\n      }\n    }\n  }\n": types.LiveDashboardDocument,
     "\n  subscription RedemptionFeed {\n    redemptionEvents {\n      ...RedemptionFeedItem\n    }\n  }\n": types.RedemptionFeedDocument,
     "\n  fragment MyCoupon on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    bookId\n  }\n": types.MyCouponFragmentDoc,
-    "\n  query MyCoupons($first: Int) {\n    myCoupons(first: $first) {\n      totalCount\n      edges {\n        node {\n          ...MyCoupon\n        }\n      }\n    }\n  }\n": types.MyCouponsDocument,
-    "\n  query ClaimableBooks($first: Int) {\n    books(first: $first) {\n      edges {\n        node {\n          id\n          name\n          discountType\n          discountValue\n          validUntil\n          isActive\n        }\n      }\n    }\n  }\n": types.ClaimableBooksDocument,
+    "\n  query ClaimableBooks($first: Int) {\n    books(first: $first) {\n      edges {\n        node {\n          ...BookSummaryFields\n        }\n      }\n    }\n  }\n": types.ClaimableBooksDocument,
     "\n  mutation ClaimRandomCoupon($bookId: ID!, $idempotencyKey: String) {\n    assignRandomCoupon(bookId: $bookId, idempotencyKey: $idempotencyKey) {\n      ...MyCoupon\n    }\n  }\n": types.ClaimRandomCouponDocument,
     "\n  mutation ClaimCouponByCode($code: String!) {\n    assignCoupon(code: $code) {\n      ...MyCoupon\n    }\n  }\n": types.ClaimCouponByCodeDocument,
+    "\n  query MyCoupons($first: Int) {\n    myCoupons(first: $first) {\n      totalCount\n      edges {\n        node {\n          ...MyCoupon\n        }\n      }\n    }\n  }\n": types.MyCouponsDocument,
     "\n  mutation LockMyCoupon($code: String!, $idempotencyKey: String) {\n    lockCoupon(code: $code, idempotencyKey: $idempotencyKey) {\n      ...MyCoupon\n    }\n  }\n": types.LockMyCouponDocument,
     "\n  mutation UnlockMyCoupon($code: String!) {\n    unlockCoupon(code: $code) {\n      ...MyCoupon\n    }\n  }\n": types.UnlockMyCouponDocument,
     "\n  mutation RedeemMyCoupon($code: String!, $idempotencyKey: String) {\n    redeemCoupon(code: $code, idempotencyKey: $idempotencyKey) {\n      id\n      redeemedAt\n      coupon {\n        ...MyCoupon\n      }\n    }\n  }\n": types.RedeemMyCouponDocument,
     "\n  subscription MyCouponEvents {\n    couponEvents {\n      id\n      type\n      serverTime\n      coupon {\n        ...MyCoupon\n      }\n    }\n  }\n": types.MyCouponEventsDocument,
-    "\n  query Pools($first: Int) {\n    pools(first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          id\n          name\n          description\n          memberCount\n        }\n      }\n    }\n  }\n": types.PoolsDocument,
-    "\n  mutation CreatePool($name: String!, $description: String) {\n    createPool(name: $name, description: $description) {\n      id\n      name\n      description\n      memberCount\n    }\n  }\n": types.CreatePoolDocument,
-    "\n  query PoolDetail($id: ID!, $first: Int) {\n    pool(id: $id) {\n      id\n      name\n      description\n      memberCount\n      members(first: $first) {\n        totalCount\n        pageInfo {\n          hasNextPage\n        }\n        edges {\n          node {\n            id\n            email\n            role\n          }\n        }\n      }\n    }\n  }\n": types.PoolDetailDocument,
+    "\n  fragment DistributionPreviewFields on DistributionPreview {\n    mode\n    requested\n    available\n    totalAssigned\n    shortfall\n    seed\n    perUser {\n      userId\n      count\n      skippedReason\n      user {\n        id\n        email\n      }\n    }\n  }\n": types.DistributionPreviewFieldsFragmentDoc,
+    "\n  fragment PoolTableRow on Pool {\n    id\n    name\n    description\n    memberCount\n  }\n": types.PoolTableRowFragmentDoc,
+    "\n  fragment PoolMemberRow on User {\n    id\n    email\n    role\n  }\n": types.PoolMemberRowFragmentDoc,
+    "\n  query BookOptions($first: Int) {\n    books(first: $first) {\n      edges {\n        node {\n          id\n          name\n          counts {\n            unassigned\n          }\n        }\n      }\n    }\n  }\n": types.BookOptionsDocument,
+    "\n  mutation PreviewDistribution($poolId: ID!, $bookId: ID!, $mode: DistributionMode!, $count: Int!) {\n    previewDistribution(poolId: $poolId, bookId: $bookId, mode: $mode, count: $count) {\n      ...DistributionPreviewFields\n    }\n  }\n": types.PreviewDistributionDocument,
+    "\n  mutation DistributeToPool($poolId: ID!, $bookId: ID!, $mode: DistributionMode!, $count: Int!, $seed: String) {\n    distributeToPool(poolId: $poolId, bookId: $bookId, mode: $mode, count: $count, seed: $seed) {\n      id\n      mode\n      requested\n      assigned\n      createdAt\n    }\n  }\n": types.DistributeToPoolDocument,
+    "\n  query PoolDetail($id: ID!, $first: Int) {\n    pool(id: $id) {\n      id\n      name\n      description\n      memberCount\n      members(first: $first) {\n        totalCount\n        pageInfo {\n          hasNextPage\n        }\n        edges {\n          node {\n            ...PoolMemberRow\n          }\n        }\n      }\n    }\n  }\n": types.PoolDetailDocument,
     "\n  mutation AddPoolMembers($poolId: ID!, $emails: [String!], $userIds: [ID!]) {\n    addPoolMembers(poolId: $poolId, emails: $emails, userIds: $userIds) {\n      id\n      memberCount\n      unknownEmails\n    }\n  }\n": types.AddPoolMembersDocument,
     "\n  mutation RemovePoolMembers($poolId: ID!, $userIds: [ID!]!) {\n    removePoolMembers(poolId: $poolId, userIds: $userIds) {\n      id\n      memberCount\n    }\n  }\n": types.RemovePoolMembersDocument,
-    "\n  query UserSuggestions($emailContains: String, $first: Int) {\n    users(emailContains: $emailContains, first: $first) {\n      edges {\n        node {\n          id\n          email\n          role\n        }\n      }\n    }\n  }\n": types.UserSuggestionsDocument,
-    "\n  query BookOptions($first: Int) {\n    books(first: $first) {\n      edges {\n        node {\n          id\n          name\n          counts {\n            unassigned\n          }\n        }\n      }\n    }\n  }\n": types.BookOptionsDocument,
-    "\n  mutation PreviewDistribution($poolId: ID!, $bookId: ID!, $mode: DistributionMode!, $count: Int!) {\n    previewDistribution(poolId: $poolId, bookId: $bookId, mode: $mode, count: $count) {\n      mode\n      requested\n      available\n      totalAssigned\n      shortfall\n      seed\n      perUser {\n        userId\n        count\n        skippedReason\n        user {\n          id\n          email\n        }\n      }\n    }\n  }\n": types.PreviewDistributionDocument,
-    "\n  mutation DistributeToPool($poolId: ID!, $bookId: ID!, $mode: DistributionMode!, $count: Int!, $seed: String) {\n    distributeToPool(poolId: $poolId, bookId: $bookId, mode: $mode, count: $count, seed: $seed) {\n      id\n      mode\n      requested\n      assigned\n      createdAt\n    }\n  }\n": types.DistributeToPoolDocument,
-    "\n  query AdminUsers($emailContains: String, $first: Int) {\n    users(emailContains: $emailContains, first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          id\n          email\n          role\n          createdAt\n        }\n      }\n    }\n  }\n": types.AdminUsersDocument,
-    "\n  query UserCoupons($email: String!, $first: Int) {\n    userByEmail(email: $email) {\n      id\n      email\n      role\n      createdAt\n      coupons(first: $first) {\n        totalCount\n        edges {\n          node {\n            id\n            code\n            state\n            lockExpiresAt\n            redemptionCount\n            assignedAt\n            bookId\n          }\n        }\n      }\n    }\n  }\n": types.UserCouponsDocument,
+    "\n  query UserSuggestions($emailContains: String, $first: Int) {\n    users(emailContains: $emailContains, first: $first) {\n      edges {\n        node {\n          ...PoolMemberRow\n        }\n      }\n    }\n  }\n": types.UserSuggestionsDocument,
+    "\n  query Pools($first: Int) {\n    pools(first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          ...PoolTableRow\n        }\n      }\n    }\n  }\n": types.PoolsDocument,
+    "\n  mutation CreatePool($name: String!, $description: String) {\n    createPool(name: $name, description: $description) {\n      ...PoolTableRow\n    }\n  }\n": types.CreatePoolDocument,
+    "\n  query AdminUsers($emailContains: String, $first: Int) {\n    users(emailContains: $emailContains, first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          ...UserTableRow\n        }\n      }\n    }\n  }\n": types.AdminUsersDocument,
+    "\n  query UserCoupons($email: String!, $first: Int) {\n    userByEmail(email: $email) {\n      id\n      email\n      role\n      createdAt\n      coupons(first: $first) {\n        totalCount\n        edges {\n          node {\n            ...UserCouponRow\n          }\n        }\n      }\n    }\n  }\n": types.UserCouponsDocument,
+    "\n  fragment UserTableRow on User {\n    id\n    email\n    role\n    createdAt\n  }\n": types.UserTableRowFragmentDoc,
+    "\n  fragment UserCouponRow on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    bookId\n  }\n": types.UserCouponRowFragmentDoc,
     "\n  fragment ErrorExtensionsFields on ErrorExtensions {\n    code\n    field\n    fields\n    retryAfterSeconds\n    retryable\n    requestId\n  }\n": types.ErrorExtensionsFieldsFragmentDoc,
 };
 
@@ -127,11 +147,11 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Me {\n    me {\n      id\n      email\n      role\n    }\n  }\n"): (typeof documents)["\n  query Me {\n    me {\n      id\n      email\n      role\n    }\n  }\n"];
+export function graphql(source: "\n  fragment Session on AuthPayload {\n    token\n    expiresAt\n    user {\n      id\n      email\n      role\n    }\n  }\n"): (typeof documents)["\n  fragment Session on AuthPayload {\n    token\n    expiresAt\n    user {\n      id\n      email\n      role\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment Session on AuthPayload {\n    token\n    expiresAt\n    user {\n      id\n      email\n      role\n    }\n  }\n"): (typeof documents)["\n  fragment Session on AuthPayload {\n    token\n    expiresAt\n    user {\n      id\n      email\n      role\n    }\n  }\n"];
+export function graphql(source: "\n  query Me {\n    me {\n      id\n      email\n      role\n    }\n  }\n"): (typeof documents)["\n  query Me {\n    me {\n      id\n      email\n      role\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -143,11 +163,35 @@ export function graphql(source: "\n  mutation Register($email: String!, $passwor
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  fragment BookFacts on Book {\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    maxAssignmentsPerUser\n    allowMultipleRedemptions\n    maxRedemptionsPerUser\n    lockTtlSeconds\n  }\n"): (typeof documents)["\n  fragment BookFacts on Book {\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    maxAssignmentsPerUser\n    allowMultipleRedemptions\n    maxRedemptionsPerUser\n    lockTtlSeconds\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment BookFormFields on Book {\n    name\n    description\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    maxAssignmentsPerUser\n    allowMultipleRedemptions\n    maxRedemptionsPerUser\n    lockTtlSeconds\n    metadata\n  }\n"): (typeof documents)["\n  fragment BookFormFields on Book {\n    name\n    description\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    maxAssignmentsPerUser\n    allowMultipleRedemptions\n    maxRedemptionsPerUser\n    lockTtlSeconds\n    metadata\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment BookStatsCounts on Book {\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n    }\n  }\n"): (typeof documents)["\n  fragment BookStatsCounts on Book {\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment BookSummaryFields on Book {\n    id\n    name\n    discountType\n    discountValue\n    validUntil\n    isActive\n  }\n"): (typeof documents)["\n  fragment BookSummaryFields on Book {\n    id\n    name\n    discountType\n    discountValue\n    validUntil\n    isActive\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment BookTableRow on Book {\n    id\n    name\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    isActive\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n      total\n    }\n  }\n"): (typeof documents)["\n  fragment BookTableRow on Book {\n    id\n    name\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    isActive\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n      total\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment UploadReportFields on UploadCodesResult {\n    inserted\n    duplicateCount\n    invalidCount\n    duplicates {\n      line\n      code\n      reason\n    }\n    invalid {\n      line\n      code\n      reason\n    }\n  }\n"): (typeof documents)["\n  fragment UploadReportFields on UploadCodesResult {\n    inserted\n    duplicateCount\n    invalidCount\n    duplicates {\n      line\n      code\n      reason\n    }\n    invalid {\n      line\n      code\n      reason\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  fragment CouponRow on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    user {\n      id\n      email\n    }\n  }\n"): (typeof documents)["\n  fragment CouponRow on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    user {\n      id\n      email\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query BookDetail($id: ID!) {\n    book(id: $id) {\n      ...BookFields\n      ...BookCountsFields\n    }\n  }\n"): (typeof documents)["\n  query BookDetail($id: ID!) {\n    book(id: $id) {\n      ...BookFields\n      ...BookCountsFields\n    }\n  }\n"];
+export function graphql(source: "\n  fragment RedemptionRow on Redemption {\n    id\n    redeemedAt\n    reversedAt\n    reversalReason\n    coupon {\n      id\n      code\n    }\n    user {\n      id\n      email\n    }\n  }\n"): (typeof documents)["\n  fragment RedemptionRow on Redemption {\n    id\n    redeemedAt\n    reversedAt\n    reversalReason\n    coupon {\n      id\n      code\n    }\n    user {\n      id\n      email\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -159,11 +203,47 @@ export function graphql(source: "\n  subscription BookCouponEvents($bookId: ID!)
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query BookRedemptions($bookId: ID!, $first: Int) {\n    redemptions(bookId: $bookId, first: $first) {\n      totalCount\n      edges {\n        node {\n          ...RedemptionRow\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query BookRedemptions($bookId: ID!, $first: Int) {\n    redemptions(bookId: $bookId, first: $first) {\n      totalCount\n      edges {\n        node {\n          ...RedemptionRow\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription BookRedemptionEvents($bookId: ID!) {\n    redemptionEvents(bookId: $bookId) {\n      id\n      reversedAt\n    }\n  }\n"): (typeof documents)["\n  subscription BookRedemptionEvents($bookId: ID!) {\n    redemptionEvents(bookId: $bookId) {\n      id\n      reversedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReverseRedemption($redemptionId: ID!, $reason: String!) {\n    reverseRedemption(redemptionId: $redemptionId, reason: $reason) {\n      ...RedemptionRow\n      coupon {\n        id\n        state\n        redemptionCount\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ReverseRedemption($redemptionId: ID!, $reason: String!) {\n    reverseRedemption(redemptionId: $redemptionId, reason: $reason) {\n      ...RedemptionRow\n      coupon {\n        id\n        state\n        redemptionCount\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  subscription BookStatsLive($bookId: ID!) {\n    bookStats(bookId: $bookId) {\n      bookId\n      unassigned\n      assigned\n      locked\n      redeemed\n      activeLocks\n      redemptionsLastMinute\n      serverTime\n    }\n  }\n"): (typeof documents)["\n  subscription BookStatsLive($bookId: ID!) {\n    bookStats(bookId: $bookId) {\n      bookId\n      unassigned\n      assigned\n      locked\n      redeemed\n      activeLocks\n      redemptionsLastMinute\n      serverTime\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation UploadCodes($bookId: ID!, $csv: String!) {\n    uploadCodes(bookId: $bookId, csv: $csv) {\n      inserted\n      duplicateCount\n      invalidCount\n      duplicates {\n        line\n        code\n        reason\n      }\n      invalid {\n        line\n        code\n        reason\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation UploadCodes($bookId: ID!, $csv: String!) {\n    uploadCodes(bookId: $bookId, csv: $csv) {\n      inserted\n      duplicateCount\n      invalidCount\n      duplicates {\n        line\n        code\n        reason\n      }\n      invalid {\n        line\n        code\n        reason\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query BookSummary($id: ID!) {\n    book(id: $id) {\n      id\n      ...BookSummaryFields\n    }\n  }\n"): (typeof documents)["\n  query BookSummary($id: ID!) {\n    book(id: $id) {\n      id\n      ...BookSummaryFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BookDetail($id: ID!) {\n    book(id: $id) {\n      id\n      name\n      description\n      isActive\n      ...BookFacts\n      ...BookStatsCounts\n    }\n  }\n"): (typeof documents)["\n  query BookDetail($id: ID!) {\n    book(id: $id) {\n      id\n      name\n      description\n      isActive\n      ...BookFacts\n      ...BookStatsCounts\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BookForEdit($id: ID!) {\n    book(id: $id) {\n      id\n      ...BookFormFields\n    }\n  }\n"): (typeof documents)["\n  query BookForEdit($id: ID!) {\n    book(id: $id) {\n      id\n      ...BookFormFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateBook($input: CreateBookInput!) {\n    createBook(input: $input) {\n      id\n      ...BookFormFields\n    }\n  }\n"): (typeof documents)["\n  mutation CreateBook($input: CreateBookInput!) {\n    createBook(input: $input) {\n      id\n      ...BookFormFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateBook($id: ID!, $input: UpdateBookInput!) {\n    updateBook(id: $id, input: $input) {\n      id\n      ...BookFormFields\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateBook($id: ID!, $input: UpdateBookInput!) {\n    updateBook(id: $id, input: $input) {\n      id\n      ...BookFormFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Books($first: Int, $after: String, $search: String) {\n    books(first: $first, after: $after, search: $search) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...BookTableRow\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Books($first: Int, $after: String, $search: String) {\n    books(first: $first, after: $after, search: $search) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...BookTableRow\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UploadCodes($bookId: ID!, $csv: String!) {\n    uploadCodes(bookId: $bookId, csv: $csv) {\n      ...UploadReportFields\n    }\n  }\n"): (typeof documents)["\n  mutation UploadCodes($bookId: ID!, $csv: String!) {\n    uploadCodes(bookId: $bookId, csv: $csv) {\n      ...UploadReportFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -175,51 +255,11 @@ export function graphql(source: "\n  subscription CodeJobProgress($jobId: ID!) {
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query BookRedemptions($bookId: ID!, $first: Int) {\n    redemptions(bookId: $bookId, first: $first) {\n      totalCount\n      edges {\n        node {\n          id\n          redeemedAt\n          reversedAt\n          reversalReason\n          coupon {\n            id\n            code\n          }\n          user {\n            id\n            email\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query BookRedemptions($bookId: ID!, $first: Int) {\n    redemptions(bookId: $bookId, first: $first) {\n      totalCount\n      edges {\n        node {\n          id\n          redeemedAt\n          reversedAt\n          reversalReason\n          coupon {\n            id\n            code\n          }\n          user {\n            id\n            email\n          }\n        }\n      }\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  subscription BookRedemptionEvents($bookId: ID!) {\n    redemptionEvents(bookId: $bookId) {\n      id\n      reversedAt\n    }\n  }\n"): (typeof documents)["\n  subscription BookRedemptionEvents($bookId: ID!) {\n    redemptionEvents(bookId: $bookId) {\n      id\n      reversedAt\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation ReverseRedemption($redemptionId: ID!, $reason: String!) {\n    reverseRedemption(redemptionId: $redemptionId, reason: $reason) {\n      id\n      reversedAt\n      reversalReason\n      coupon {\n        id\n        state\n        redemptionCount\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ReverseRedemption($redemptionId: ID!, $reason: String!) {\n    reverseRedemption(redemptionId: $redemptionId, reason: $reason) {\n      id\n      reversedAt\n      reversalReason\n      coupon {\n        id\n        state\n        redemptionCount\n      }\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  query BookSummary($id: ID!) {\n    book(id: $id) {\n      id\n      name\n      discountType\n      discountValue\n      validUntil\n      isActive\n    }\n  }\n"): (typeof documents)["\n  query BookSummary($id: ID!) {\n    book(id: $id) {\n      id\n      name\n      discountType\n      discountValue\n      validUntil\n      isActive\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  fragment BookFields on Book {\n    id\n    name\n    description\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    maxAssignmentsPerUser\n    allowMultipleRedemptions\n    maxRedemptionsPerUser\n    lockTtlSeconds\n    metadata\n    isActive\n  }\n"): (typeof documents)["\n  fragment BookFields on Book {\n    id\n    name\n    description\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    maxAssignmentsPerUser\n    allowMultipleRedemptions\n    maxRedemptionsPerUser\n    lockTtlSeconds\n    metadata\n    isActive\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  fragment BookCountsFields on Book {\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n      total\n    }\n  }\n"): (typeof documents)["\n  fragment BookCountsFields on Book {\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n      total\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  query Books($first: Int, $after: String, $search: String) {\n    books(first: $first, after: $after, search: $search) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          id\n          name\n          discountType\n          discountValue\n          validFrom\n          validUntil\n          isActive\n          lockTtlSeconds\n          ...BookCountsFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Books($first: Int, $after: String, $search: String) {\n    books(first: $first, after: $after, search: $search) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          id\n          name\n          discountType\n          discountValue\n          validFrom\n          validUntil\n          isActive\n          lockTtlSeconds\n          ...BookCountsFields\n        }\n      }\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  query BookForEdit($id: ID!) {\n    book(id: $id) {\n      ...BookFields\n    }\n  }\n"): (typeof documents)["\n  query BookForEdit($id: ID!) {\n    book(id: $id) {\n      ...BookFields\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation CreateBook($input: CreateBookInput!) {\n    createBook(input: $input) {\n      ...BookFields\n    }\n  }\n"): (typeof documents)["\n  mutation CreateBook($input: CreateBookInput!) {\n    createBook(input: $input) {\n      ...BookFields\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation UpdateBook($id: ID!, $input: UpdateBookInput!) {\n    updateBook(id: $id, input: $input) {\n      ...BookFields\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateBook($id: ID!, $input: UpdateBookInput!) {\n    updateBook(id: $id, input: $input) {\n      ...BookFields\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
 export function graphql(source: "\n  fragment RedemptionFeedItem on Redemption {\n    id\n    redeemedAt\n    coupon {\n      id\n      code\n    }\n    user {\n      id\n      email\n    }\n    bookId\n  }\n"): (typeof documents)["\n  fragment RedemptionFeedItem on Redemption {\n    id\n    redeemedAt\n    coupon {\n      id\n      code\n    }\n    user {\n      id\n      email\n    }\n    bookId\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query LiveDashboard($books: Int, $redemptions: Int) {\n    books(first: $books) {\n      edges {\n        node {\n          id\n          name\n          ...BookCountsFields\n        }\n      }\n    }\n    redemptions(first: $redemptions) {\n      edges {\n        node {\n          ...RedemptionFeedItem\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query LiveDashboard($books: Int, $redemptions: Int) {\n    books(first: $books) {\n      edges {\n        node {\n          id\n          name\n          ...BookCountsFields\n        }\n      }\n    }\n    redemptions(first: $redemptions) {\n      edges {\n        node {\n          ...RedemptionFeedItem\n        }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query LiveDashboard($books: Int, $redemptions: Int) {\n    books(first: $books) {\n      edges {\n        node {\n          id\n          name\n          ...BookStatsCounts\n        }\n      }\n    }\n    redemptions(first: $redemptions) {\n      edges {\n        node {\n          ...RedemptionFeedItem\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query LiveDashboard($books: Int, $redemptions: Int) {\n    books(first: $books) {\n      edges {\n        node {\n          id\n          name\n          ...BookStatsCounts\n        }\n      }\n    }\n    redemptions(first: $redemptions) {\n      edges {\n        node {\n          ...RedemptionFeedItem\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -231,11 +271,7 @@ export function graphql(source: "\n  fragment MyCoupon on Coupon {\n    id\n    
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query MyCoupons($first: Int) {\n    myCoupons(first: $first) {\n      totalCount\n      edges {\n        node {\n          ...MyCoupon\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query MyCoupons($first: Int) {\n    myCoupons(first: $first) {\n      totalCount\n      edges {\n        node {\n          ...MyCoupon\n        }\n      }\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  query ClaimableBooks($first: Int) {\n    books(first: $first) {\n      edges {\n        node {\n          id\n          name\n          discountType\n          discountValue\n          validUntil\n          isActive\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query ClaimableBooks($first: Int) {\n    books(first: $first) {\n      edges {\n        node {\n          id\n          name\n          discountType\n          discountValue\n          validUntil\n          isActive\n        }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query ClaimableBooks($first: Int) {\n    books(first: $first) {\n      edges {\n        node {\n          ...BookSummaryFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query ClaimableBooks($first: Int) {\n    books(first: $first) {\n      edges {\n        node {\n          ...BookSummaryFields\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -244,6 +280,10 @@ export function graphql(source: "\n  mutation ClaimRandomCoupon($bookId: ID!, $i
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ClaimCouponByCode($code: String!) {\n    assignCoupon(code: $code) {\n      ...MyCoupon\n    }\n  }\n"): (typeof documents)["\n  mutation ClaimCouponByCode($code: String!) {\n    assignCoupon(code: $code) {\n      ...MyCoupon\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyCoupons($first: Int) {\n    myCoupons(first: $first) {\n      totalCount\n      edges {\n        node {\n          ...MyCoupon\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query MyCoupons($first: Int) {\n    myCoupons(first: $first) {\n      totalCount\n      edges {\n        node {\n          ...MyCoupon\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -263,15 +303,31 @@ export function graphql(source: "\n  subscription MyCouponEvents {\n    couponEv
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Pools($first: Int) {\n    pools(first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          id\n          name\n          description\n          memberCount\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Pools($first: Int) {\n    pools(first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          id\n          name\n          description\n          memberCount\n        }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  fragment DistributionPreviewFields on DistributionPreview {\n    mode\n    requested\n    available\n    totalAssigned\n    shortfall\n    seed\n    perUser {\n      userId\n      count\n      skippedReason\n      user {\n        id\n        email\n      }\n    }\n  }\n"): (typeof documents)["\n  fragment DistributionPreviewFields on DistributionPreview {\n    mode\n    requested\n    available\n    totalAssigned\n    shortfall\n    seed\n    perUser {\n      userId\n      count\n      skippedReason\n      user {\n        id\n        email\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation CreatePool($name: String!, $description: String) {\n    createPool(name: $name, description: $description) {\n      id\n      name\n      description\n      memberCount\n    }\n  }\n"): (typeof documents)["\n  mutation CreatePool($name: String!, $description: String) {\n    createPool(name: $name, description: $description) {\n      id\n      name\n      description\n      memberCount\n    }\n  }\n"];
+export function graphql(source: "\n  fragment PoolTableRow on Pool {\n    id\n    name\n    description\n    memberCount\n  }\n"): (typeof documents)["\n  fragment PoolTableRow on Pool {\n    id\n    name\n    description\n    memberCount\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query PoolDetail($id: ID!, $first: Int) {\n    pool(id: $id) {\n      id\n      name\n      description\n      memberCount\n      members(first: $first) {\n        totalCount\n        pageInfo {\n          hasNextPage\n        }\n        edges {\n          node {\n            id\n            email\n            role\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query PoolDetail($id: ID!, $first: Int) {\n    pool(id: $id) {\n      id\n      name\n      description\n      memberCount\n      members(first: $first) {\n        totalCount\n        pageInfo {\n          hasNextPage\n        }\n        edges {\n          node {\n            id\n            email\n            role\n          }\n        }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  fragment PoolMemberRow on User {\n    id\n    email\n    role\n  }\n"): (typeof documents)["\n  fragment PoolMemberRow on User {\n    id\n    email\n    role\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BookOptions($first: Int) {\n    books(first: $first) {\n      edges {\n        node {\n          id\n          name\n          counts {\n            unassigned\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query BookOptions($first: Int) {\n    books(first: $first) {\n      edges {\n        node {\n          id\n          name\n          counts {\n            unassigned\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PreviewDistribution($poolId: ID!, $bookId: ID!, $mode: DistributionMode!, $count: Int!) {\n    previewDistribution(poolId: $poolId, bookId: $bookId, mode: $mode, count: $count) {\n      ...DistributionPreviewFields\n    }\n  }\n"): (typeof documents)["\n  mutation PreviewDistribution($poolId: ID!, $bookId: ID!, $mode: DistributionMode!, $count: Int!) {\n    previewDistribution(poolId: $poolId, bookId: $bookId, mode: $mode, count: $count) {\n      ...DistributionPreviewFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DistributeToPool($poolId: ID!, $bookId: ID!, $mode: DistributionMode!, $count: Int!, $seed: String) {\n    distributeToPool(poolId: $poolId, bookId: $bookId, mode: $mode, count: $count, seed: $seed) {\n      id\n      mode\n      requested\n      assigned\n      createdAt\n    }\n  }\n"): (typeof documents)["\n  mutation DistributeToPool($poolId: ID!, $bookId: ID!, $mode: DistributionMode!, $count: Int!, $seed: String) {\n    distributeToPool(poolId: $poolId, bookId: $bookId, mode: $mode, count: $count, seed: $seed) {\n      id\n      mode\n      requested\n      assigned\n      createdAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query PoolDetail($id: ID!, $first: Int) {\n    pool(id: $id) {\n      id\n      name\n      description\n      memberCount\n      members(first: $first) {\n        totalCount\n        pageInfo {\n          hasNextPage\n        }\n        edges {\n          node {\n            ...PoolMemberRow\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query PoolDetail($id: ID!, $first: Int) {\n    pool(id: $id) {\n      id\n      name\n      description\n      memberCount\n      members(first: $first) {\n        totalCount\n        pageInfo {\n          hasNextPage\n        }\n        edges {\n          node {\n            ...PoolMemberRow\n          }\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -283,27 +339,31 @@ export function graphql(source: "\n  mutation RemovePoolMembers($poolId: ID!, $u
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query UserSuggestions($emailContains: String, $first: Int) {\n    users(emailContains: $emailContains, first: $first) {\n      edges {\n        node {\n          id\n          email\n          role\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query UserSuggestions($emailContains: String, $first: Int) {\n    users(emailContains: $emailContains, first: $first) {\n      edges {\n        node {\n          id\n          email\n          role\n        }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query UserSuggestions($emailContains: String, $first: Int) {\n    users(emailContains: $emailContains, first: $first) {\n      edges {\n        node {\n          ...PoolMemberRow\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query UserSuggestions($emailContains: String, $first: Int) {\n    users(emailContains: $emailContains, first: $first) {\n      edges {\n        node {\n          ...PoolMemberRow\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query BookOptions($first: Int) {\n    books(first: $first) {\n      edges {\n        node {\n          id\n          name\n          counts {\n            unassigned\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query BookOptions($first: Int) {\n    books(first: $first) {\n      edges {\n        node {\n          id\n          name\n          counts {\n            unassigned\n          }\n        }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query Pools($first: Int) {\n    pools(first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          ...PoolTableRow\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Pools($first: Int) {\n    pools(first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          ...PoolTableRow\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation PreviewDistribution($poolId: ID!, $bookId: ID!, $mode: DistributionMode!, $count: Int!) {\n    previewDistribution(poolId: $poolId, bookId: $bookId, mode: $mode, count: $count) {\n      mode\n      requested\n      available\n      totalAssigned\n      shortfall\n      seed\n      perUser {\n        userId\n        count\n        skippedReason\n        user {\n          id\n          email\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation PreviewDistribution($poolId: ID!, $bookId: ID!, $mode: DistributionMode!, $count: Int!) {\n    previewDistribution(poolId: $poolId, bookId: $bookId, mode: $mode, count: $count) {\n      mode\n      requested\n      available\n      totalAssigned\n      shortfall\n      seed\n      perUser {\n        userId\n        count\n        skippedReason\n        user {\n          id\n          email\n        }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation CreatePool($name: String!, $description: String) {\n    createPool(name: $name, description: $description) {\n      ...PoolTableRow\n    }\n  }\n"): (typeof documents)["\n  mutation CreatePool($name: String!, $description: String) {\n    createPool(name: $name, description: $description) {\n      ...PoolTableRow\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation DistributeToPool($poolId: ID!, $bookId: ID!, $mode: DistributionMode!, $count: Int!, $seed: String) {\n    distributeToPool(poolId: $poolId, bookId: $bookId, mode: $mode, count: $count, seed: $seed) {\n      id\n      mode\n      requested\n      assigned\n      createdAt\n    }\n  }\n"): (typeof documents)["\n  mutation DistributeToPool($poolId: ID!, $bookId: ID!, $mode: DistributionMode!, $count: Int!, $seed: String) {\n    distributeToPool(poolId: $poolId, bookId: $bookId, mode: $mode, count: $count, seed: $seed) {\n      id\n      mode\n      requested\n      assigned\n      createdAt\n    }\n  }\n"];
+export function graphql(source: "\n  query AdminUsers($emailContains: String, $first: Int) {\n    users(emailContains: $emailContains, first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          ...UserTableRow\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query AdminUsers($emailContains: String, $first: Int) {\n    users(emailContains: $emailContains, first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          ...UserTableRow\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query AdminUsers($emailContains: String, $first: Int) {\n    users(emailContains: $emailContains, first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          id\n          email\n          role\n          createdAt\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query AdminUsers($emailContains: String, $first: Int) {\n    users(emailContains: $emailContains, first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          id\n          email\n          role\n          createdAt\n        }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query UserCoupons($email: String!, $first: Int) {\n    userByEmail(email: $email) {\n      id\n      email\n      role\n      createdAt\n      coupons(first: $first) {\n        totalCount\n        edges {\n          node {\n            ...UserCouponRow\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query UserCoupons($email: String!, $first: Int) {\n    userByEmail(email: $email) {\n      id\n      email\n      role\n      createdAt\n      coupons(first: $first) {\n        totalCount\n        edges {\n          node {\n            ...UserCouponRow\n          }\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query UserCoupons($email: String!, $first: Int) {\n    userByEmail(email: $email) {\n      id\n      email\n      role\n      createdAt\n      coupons(first: $first) {\n        totalCount\n        edges {\n          node {\n            id\n            code\n            state\n            lockExpiresAt\n            redemptionCount\n            assignedAt\n            bookId\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query UserCoupons($email: String!, $first: Int) {\n    userByEmail(email: $email) {\n      id\n      email\n      role\n      createdAt\n      coupons(first: $first) {\n        totalCount\n        edges {\n          node {\n            id\n            code\n            state\n            lockExpiresAt\n            redemptionCount\n            assignedAt\n            bookId\n          }\n        }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  fragment UserTableRow on User {\n    id\n    email\n    role\n    createdAt\n  }\n"): (typeof documents)["\n  fragment UserTableRow on User {\n    id\n    email\n    role\n    createdAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment UserCouponRow on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    bookId\n  }\n"): (typeof documents)["\n  fragment UserCouponRow on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    bookId\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,13 +1,12 @@
 'use client';
 
-import { useMutation } from '@apollo/client/react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useState } from 'react';
 import { Field } from '@/components/forms/field';
 import { useSession } from '@/lib/auth/session-context';
 import { describeError } from '@/lib/errors/describe-error';
-import { RegisterMutation } from './auth.documents';
+import { useRegister } from './use-auth';
 
 const MIN_PASSWORD = 8;
 
@@ -21,7 +20,7 @@ interface Errors {
 export function RegisterForm() {
   const router = useRouter();
   const { signIn } = useSession();
-  const [register, { loading }] = useMutation(RegisterMutation);
+  const { register, loading } = useRegister();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
@@ -41,9 +40,8 @@ export function RegisterForm() {
     setErrors(found);
     if (Object.keys(found).length > 0) return;
     try {
-      const { data } = await register({ variables: { email: email.trim(), password } });
-      if (!data) throw new Error('The API returned no session');
-      signIn(data.register.token, data.register.user, data.register.expiresAt);
+      const started = await register(email.trim(), password);
+      signIn(started.token, started.user, started.expiresAt);
       router.replace('/');
     } catch (failure) {
       const described = describeError(failure);

@@ -1,14 +1,13 @@
 'use client';
 
-import { useMutation } from '@apollo/client/react';
 import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { type FormEvent, useEffect, useState } from 'react';
 import { Field } from '@/components/forms/field';
 import { useSession } from '@/lib/auth/session-context';
 import { describeError } from '@/lib/errors/describe-error';
-import { LoginMutation } from './auth.documents';
 import { safeNextPath } from './safe-next-path';
+import { useLogin } from './use-auth';
 
 const REASONS: Record<string, string> = {
   expired: 'Your session has expired. Sign in again to continue.',
@@ -19,7 +18,7 @@ export function SignInForm() {
   const router = useRouter();
   const params = useSearchParams();
   const { session, signIn } = useSession();
-  const [login, { loading }] = useMutation(LoginMutation);
+  const { login, loading } = useLogin();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<{ code: string; message: string } | null>(null);
@@ -34,10 +33,9 @@ export function SignInForm() {
     event.preventDefault();
     setError(null);
     try {
-      const { data } = await login({ variables: { email: email.trim(), password } });
-      if (!data) throw new Error('The API returned no session');
+      const started = await login(email.trim(), password);
       // The effect above navigates once the session is set.
-      signIn(data.login.token, data.login.user, data.login.expiresAt);
+      signIn(started.token, started.user, started.expiresAt);
     } catch (failure) {
       const described = describeError(failure);
       setError({ code: described.code, message: described.message });

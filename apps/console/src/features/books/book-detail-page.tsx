@@ -1,23 +1,21 @@
 'use client';
 
-import { useQuery } from '@apollo/client/react';
 import Link from 'next/link';
 import { EmptyState, ErrorState, LoadingState } from '@/components/feedback/states';
-import { formatDateTime, formatDiscount } from '@/lib/format/format';
-import { BookDetailQuery } from './book-detail.documents';
+import { BookFactList } from './book-facts';
 import { BookStatsPanel } from './book-stats-panel';
 import { CodeGenerate } from './code-generate';
 import { CodeUpload } from './code-upload';
 import { CouponTable } from './coupon-table';
 import { ExportButtons } from './export-buttons';
 import { RedemptionList } from './redemption-list';
+import { useBook } from './use-book';
 
 /** One book: its rules, live stats, code upload and generation, exports and the live coupon table. */
 export function BookDetailPage({ bookId }: { bookId: string }) {
-  const { data, loading, error, refetch } = useQuery(BookDetailQuery, { variables: { id: bookId } });
-  if (loading && !data) return <LoadingState label="Loading the book…" />;
-  if (error && !data) return <ErrorState error={error} onRetry={() => void refetch()} />;
-  const book = data?.book;
+  const { book, loaded, loading, error, refetch } = useBook(bookId);
+  if (loading && !loaded) return <LoadingState label="Loading the book…" />;
+  if (error && !loaded) return <ErrorState error={error} onRetry={() => void refetch()} />;
   if (!book)
     return (
       <EmptyState title="This book does not exist">
@@ -45,30 +43,7 @@ export function BookDetailPage({ bookId }: { bookId: string }) {
         </div>
       </div>
 
-      <dl className="facts">
-        <div>
-          <dt>Discount</dt>
-          <dd>{formatDiscount(book.discountType, book.discountValue)}</dd>
-        </div>
-        <div>
-          <dt>Valid</dt>
-          <dd>{book.validFrom || book.validUntil ? `${formatDateTime(book.validFrom)} – ${formatDateTime(book.validUntil)}` : 'Always'}</dd>
-        </div>
-        <div>
-          <dt>Per user</dt>
-          <dd>{book.maxAssignmentsPerUser == null ? 'No limit' : `${book.maxAssignmentsPerUser} coupon${book.maxAssignmentsPerUser === 1 ? '' : 's'}`}</dd>
-        </div>
-        <div>
-          <dt>Redemptions</dt>
-          <dd>
-            {book.allowMultipleRedemptions ? `Several${book.maxRedemptionsPerUser == null ? '' : ` (up to ${book.maxRedemptionsPerUser} per user)`}` : 'Once per coupon'}
-          </dd>
-        </div>
-        <div>
-          <dt>Lock time</dt>
-          <dd>{book.lockTtlSeconds} s</dd>
-        </div>
-      </dl>
+      <BookFactList book={book} />
 
       <BookStatsPanel bookId={book.id} initial={book.counts} />
 

@@ -1,3 +1,4 @@
+import type { BookFormFieldsFragment } from '@/gql/graphql';
 import { isoToLocalInput, localInputToIso } from '@/lib/format/format';
 
 /** The book form's state: strings, exactly as typed, so a half-typed number is not lost. */
@@ -31,20 +32,8 @@ export const EMPTY_BOOK_FORM: BookFormValues = {
   metadata: '',
 };
 
-/** The book as the API returns it, for an edit form. */
-export interface BookLike {
-  name: string;
-  description: string | null;
-  discountType: string;
-  discountValue: unknown;
-  validFrom: string | null;
-  validUntil: string | null;
-  maxAssignmentsPerUser: number | null;
-  allowMultipleRedemptions: boolean;
-  maxRedemptionsPerUser: number | null;
-  lockTtlSeconds: number;
-  metadata: unknown;
-}
+/** The book as the API returns it (the form's fragment), for an edit form. */
+export type BookLike = BookFormFieldsFragment;
 
 export function bookToFormValues(book: BookLike): BookFormValues {
   const metadata = book.metadata && typeof book.metadata === 'object' && Object.keys(book.metadata).length > 0 ? JSON.stringify(book.metadata, null, 2) : '';

@@ -3,8 +3,26 @@
 import Link from 'next/link';
 import { type FormEvent, useRef, useState } from 'react';
 import { Field } from '@/components/forms/field';
+import { graphql } from '@/gql';
 import { describeError } from '@/lib/errors/describe-error';
 import { type BookFormErrors, type BookFormValues, type BookInput, formFieldOf, validateBookForm } from './book-form-values';
+
+/** What the form edits: every rule of a book (`bookToFormValues` turns it into the form's strings). */
+export const BookFormFields = graphql(`
+  fragment BookFormFields on Book {
+    name
+    description
+    discountType
+    discountValue
+    validFrom
+    validUntil
+    maxAssignmentsPerUser
+    allowMultipleRedemptions
+    maxRedemptionsPerUser
+    lockTtlSeconds
+    metadata
+  }
+`);
 
 interface BookFormProps {
   initialValues: BookFormValues;

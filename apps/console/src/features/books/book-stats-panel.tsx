@@ -1,12 +1,22 @@
 'use client';
 
-import { useSubscription } from '@apollo/client/react';
-import { useState } from 'react';
 import { Sparkline } from '@/components/charts/sparkline';
 import { LiveIndicator } from '@/components/feedback/live-indicator';
-import { noteServerTime } from '@/lib/clock/server-clock';
+import { graphql } from '@/gql';
 import { formatCount } from '@/lib/format/format';
-import { BookStatsSubscription } from './book-detail.documents';
+import { useBookStats } from './use-book-stats';
+
+/** The counts a stats panel starts from, before `bookStats` reports. */
+export const BookStatsCounts = graphql(`
+  fragment BookStatsCounts on Book {
+    counts {
+      unassigned
+      assigned
+      locked
+      redeemed
+    }
+  }
+`);
 
 export interface StatCounts {
   unassigned: number;
@@ -15,30 +25,12 @@ export interface StatCounts {
   redeemed: number;
 }
 
-interface Sample {
-  at: number;
-  redemptionsLastMinute: number;
-  unassigned: number;
-}
-
-const MAX_SAMPLES = 60;
-
 /**
  * Live counts of a book and two small trends (redemptions per minute, codes left). The initial
  * numbers come from the book query; `bookStats` replaces them as soon as it reports.
  */
 export function BookStatsPanel({ bookId, initial, compact = false, title }: { bookId: string; initial: StatCounts | null; compact?: boolean; title?: string }) {
-  const [samples, setSamples] = useState<Sample[]>([]);
-  const { data } = useSubscription(BookStatsSubscription, {
-    variables: { bookId },
-    onData: ({ data: result }) => {
-      const stats = result.data?.bookStats;
-      if (!stats) return;
-      noteServerTime(stats.serverTime);
-      setSamples((all) => [...all.slice(-(MAX_SAMPLES - 1)), { at: Date.parse(stats.serverTime), redemptionsLastMinute: stats.redemptionsLastMinute, unassigned: stats.unassigned }]);
-    },
-  });
-  const stats = data?.bookStats;
+  const { stats, samples } = useBookStats(bookId);
   const counts: StatCounts | null = stats ?? initial;
   const total = counts ? counts.unassigned + counts.assigned + counts.locked + counts.redeemed : null;
 

@@ -1,13 +1,13 @@
 'use client';
 
-import { useApolloClient, useMutation, useSubscription } from '@apollo/client/react';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { ProgressBar } from '@/components/feedback/progress-bar';
 import { Field } from '@/components/forms/field';
 import { useToast } from '@/components/toast/toast-provider';
 import { describeError } from '@/lib/errors/describe-error';
 import { formatCount } from '@/lib/format/format';
-import { BookCouponsQuery, BookDetailQuery, CodeJobSubscription, GenerateCodesMutation } from './book-detail.documents';
+import styles from './code-jobs.module.css';
+import { useCodeJobProgress, useGenerateCodes, useRefreshBookCodes } from './use-code-jobs';
 
 interface Job {
   jobId: string;
@@ -21,7 +21,7 @@ const MAX_COUNT = 10_000_000;
 /** Generate codes in the background and follow the job's progress live (`codeJob`). */
 export function CodeGenerate({ bookId }: { bookId: string }) {
   const toast = useToast();
-  const [generate, { loading }] = useMutation(GenerateCodesMutation);
+  const { generateCodes, loading } = useGenerateCodes(bookId);
   const [count, setCount] = useState('100');
   const [prefix, setPrefix] = useState('');
   const [suffix, setSuffix] = useState('');
@@ -42,20 +42,15 @@ export function CodeGenerate({ bookId }: { bookId: string }) {
     setErrors(found);
     if (Object.keys(found).length > 0) return;
     try {
-      const { data } = await generate({
-        variables: {
-          bookId,
-          input: {
-            count: n,
-            prefix: prefix || null,
-            suffix: suffix || null,
-            length: length.trim() ? Number(length) : null,
-            checkCharacter,
-            waitForCompletion: false,
-          },
-        },
+      const started = await generateCodes({
+        count: n,
+        prefix: prefix || null,
+        suffix: suffix || null,
+        length: length.trim() ? Number(length) : null,
+        checkCharacter,
+        waitForCompletion: false,
       });
-      if (data) setJob({ ...data.generateCodes });
+      if (started) setJob({ ...started });
     } catch (failure) {
       const described = describeError(failure);
       const field = described.field?.split('.').pop();
@@ -102,12 +97,11 @@ export function CodeGenerate({ bookId }: { bookId: string }) {
 
 /** The progress of one generation job, from `codeJob` until it completes or fails. */
 function JobProgress({ job, onFinished }: { job: Job; onFinished(status: string, inserted: number): void }) {
-  const client = useApolloClient();
   const toast = useToast();
+  const refreshCodes = useRefreshBookCodes();
   // Decided once: a job that finished inside the mutation (small counts) needs no subscription.
   const [finishedAtStart] = useState(job.status !== 'RUNNING');
-  const { data, error } = useSubscription(CodeJobSubscription, { variables: { jobId: job.jobId }, skip: finishedAtStart });
-  const progress = data?.codeJob;
+  const { progress, error } = useCodeJobProgress(job.jobId, finishedAtStart);
   const status = progress?.status ?? job.status;
   const total = progress?.total || job.requested;
   const processed = progress ? progress.processed : finishedAtStart ? job.requested : job.generated;
@@ -120,21 +114,22 @@ function JobProgress({ job, onFinished }: { job: Job; onFinished(status: string,
     onFinished(status, inserted);
     if (status === 'COMPLETED') toast.success(`${formatCount(inserted)} codes generated.`, 'Generation finished');
     else toast.info('Generation stopped before the end; the codes made so far are kept.', 'Generation failed');
-    client.refetchQueries({ include: [BookCouponsQuery, BookDetailQuery] }).catch(() => undefined);
-  }, [status, inserted, client, toast, onFinished]);
+    refreshCodes();
+  }, [status, inserted, refreshCodes, toast, onFinished]);
 
   // The subscription went away (socket lost) while running: say so rather than freeze silently.
   const lost = error && status === 'RUNNING';
 
   return (
-    <div className="job" data-job-status={status}>
+    <div data-job-status={status}>
       <ProgressBar
+        tone={status === 'COMPLETED' ? 'success' : status === 'FAILED' ? 'danger' : undefined}
         label="Code generation progress"
         value={status === 'COMPLETED' ? total : processed}
         max={total}
         valueText={`${formatCount(status === 'COMPLETED' ? total : processed)} of ${formatCount(total)}`}
       />
-      <p className="job__status" role="status">
+      <p className={styles.jobStatus} role="status">
         {status === 'RUNNING' ? 'Generating…' : null}
         {status === 'COMPLETED' ? `Completed: ${formatCount(inserted)} codes added.` : null}
         {status === 'FAILED' ? 'Failed. The codes made so far are kept.' : null}

@@ -1,12 +1,33 @@
 'use client';
 
-import { useApolloClient, useMutation } from '@apollo/client/react';
 import { type FormEvent, useRef, useState } from 'react';
+import { type Column, DataTable } from '@/components/data-table/data-table';
 import { Field } from '@/components/forms/field';
 import { useToast } from '@/components/toast/toast-provider';
+import { graphql } from '@/gql';
+import type { UploadReportFieldsFragment as UploadResult } from '@/gql/graphql';
 import { formatCount } from '@/lib/format/format';
-import type { UploadCodesMutation as UploadResult } from '@/gql/graphql';
-import { BookCouponsQuery, BookDetailQuery, UploadCodesMutation } from './book-detail.documents';
+import styles from './code-jobs.module.css';
+import { useRefreshBookCodes, useUploadCodes } from './use-code-jobs';
+
+/** What the upload report shows: counts, and the lines that were not inserted. */
+export const UploadReportFields = graphql(`
+  fragment UploadReportFields on UploadCodesResult {
+    inserted
+    duplicateCount
+    invalidCount
+    duplicates {
+      line
+      code
+      reason
+    }
+    invalid {
+      line
+      code
+      reason
+    }
+  }
+`);
 
 const MAX_REPORT_ROWS = 50;
 
@@ -24,12 +45,12 @@ const MAX_FILE_BYTES = 20 * 1024 * 1024;
 
 /** Upload codes from a CSV file (one code per line, or a `code` column) and report every line that was not inserted. */
 export function CodeUpload({ bookId }: { bookId: string }) {
-  const client = useApolloClient();
   const toast = useToast();
-  const [upload, { loading }] = useMutation(UploadCodesMutation);
+  const { uploadCodes, loading } = useUploadCodes(bookId);
+  const refreshCodes = useRefreshBookCodes();
   const [file, setFile] = useState<File | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
-  const [report, setReport] = useState<UploadResult['uploadCodes'] | null>(null);
+  const [report, setReport] = useState<UploadResult | null>(null);
   const inputRef = useRef<HTMLInputElement>(null);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -46,16 +67,16 @@ export function CodeUpload({ bookId }: { bookId: string }) {
     setReport(null);
     try {
       const csv = await file.text();
-      const { data } = await upload({ variables: { bookId, csv } });
-      if (!data) return;
-      setReport(data.uploadCodes);
-      toast.success(`${formatCount(data.uploadCodes.inserted)} codes added from ${file.name}.`, 'Upload finished');
+      const uploaded = await uploadCodes(csv);
+      if (!uploaded) return;
+      setReport(uploaded);
+      toast.success(`${formatCount(uploaded.inserted)} codes added from ${file.name}.`, 'Upload finished');
     } catch (failure) {
       toast.error(failure, 'Upload failed');
       return;
     }
     // A failed refresh is the table's own error to show, not the upload's.
-    client.refetchQueries({ include: [BookCouponsQuery, BookDetailQuery] }).catch(() => undefined);
+    refreshCodes();
   }
 
   return (
@@ -85,14 +106,27 @@ export function CodeUpload({ bookId }: { bookId: string }) {
   );
 }
 
-function UploadReport({ report }: { report: UploadResult['uploadCodes'] }) {
-  const problems = [
-    ...report.duplicates.map((d) => ({ ...d, kind: 'Duplicate' })),
-    ...report.invalid.map((d) => ({ ...d, kind: 'Invalid' })),
+interface ReportLine {
+  kind: 'Duplicate' | 'Invalid';
+  line: number;
+  code: string;
+  reason: string;
+}
+
+const REPORT_COLUMNS: Column<ReportLine>[] = [
+  { key: 'line', header: 'Line', numeric: true, cell: (p) => p.line, sortValue: (p) => p.line },
+  { key: 'code', header: 'Code', variant: 'mono', cell: (p) => p.code || <span className="muted">(empty)</span>, sortValue: (p) => p.code },
+  { key: 'problem', header: 'Problem', cell: (p) => `${p.kind}: ${REASONS[p.reason] ?? p.reason}`, sortValue: (p) => `${p.kind} ${p.reason}` },
+];
+
+function UploadReport({ report }: { report: UploadResult }) {
+  const problems: ReportLine[] = [
+    ...report.duplicates.map((d) => ({ ...d, kind: 'Duplicate' as const })),
+    ...report.invalid.map((d) => ({ ...d, kind: 'Invalid' as const })),
   ].sort((a, b) => a.line - b.line);
   return (
-    <div className="report" role="status" aria-label="Upload report">
-      <ul className="report__summary">
+    <div className={styles.report} role="status" aria-label="Upload report">
+      <ul className={styles.reportSummary}>
         <li>
           <strong data-testid="upload-inserted">{formatCount(report.inserted)}</strong> inserted
         </li>
@@ -106,28 +140,13 @@ function UploadReport({ report }: { report: UploadResult['uploadCodes'] }) {
       {problems.length > 0 ? (
         <details open={problems.length <= 10}>
           <summary>Lines not inserted</summary>
-          <table className="table table--compact">
-            <thead>
-              <tr>
-                <th scope="col" className="num">
-                  Line
-                </th>
-                <th scope="col">Code</th>
-                <th scope="col">Problem</th>
-              </tr>
-            </thead>
-            <tbody>
-              {problems.slice(0, MAX_REPORT_ROWS).map((p) => (
-                <tr key={`${p.kind}-${p.line}-${p.code}`}>
-                  <td className="num">{p.line}</td>
-                  <td className="mono">{p.code || <span className="muted">(empty)</span>}</td>
-                  <td>
-                    {p.kind}: {REASONS[p.reason] ?? p.reason}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            caption="Lines of the file that were not inserted"
+            compact
+            columns={REPORT_COLUMNS}
+            rows={problems.slice(0, MAX_REPORT_ROWS)}
+            rowKey={(p) => `${p.kind}-${p.line}-${p.code}`}
+          />
           {report.duplicateCount + report.invalidCount > MAX_REPORT_ROWS ? (
             <p className="muted">…and {formatCount(report.duplicateCount + report.invalidCount - Math.min(problems.length, MAX_REPORT_ROWS))} more.</p>
           ) : null}

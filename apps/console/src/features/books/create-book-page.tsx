@@ -1,17 +1,16 @@
 'use client';
 
-import { useMutation } from '@apollo/client/react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useToast } from '@/components/toast/toast-provider';
 import { BookForm } from './book-form';
 import { EMPTY_BOOK_FORM } from './book-form-values';
-import { BooksQuery, CreateBookMutation } from './books.documents';
+import { useCreateBook } from './use-book';
 
 export function CreateBookPage() {
   const router = useRouter();
   const toast = useToast();
-  const [createBook] = useMutation(CreateBookMutation, { refetchQueries: [BooksQuery] });
+  const createBook = useCreateBook();
 
   return (
     <section aria-labelledby="new-book-title">
@@ -24,10 +23,10 @@ export function CreateBookPage() {
         submitLabel="Create book"
         cancelHref="/books"
         onSubmit={async (input) => {
-          const { data } = await createBook({ variables: { input } });
-          if (!data) return;
-          toast.success(`“${data.createBook.name}” is ready for codes.`, 'Book created');
-          router.push(`/books/${data.createBook.id}`);
+          const book = await createBook(input);
+          if (!book) return;
+          toast.success(`“${book.name}” is ready for codes.`, 'Book created');
+          router.push(`/books/${book.id}`);
         }}
       />
     </section>

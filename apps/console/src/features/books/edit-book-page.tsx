@@ -1,23 +1,20 @@
 'use client';
 
-import { useMutation, useQuery } from '@apollo/client/react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { EmptyState, ErrorState, LoadingState } from '@/components/feedback/states';
 import { useToast } from '@/components/toast/toast-provider';
 import { BookForm } from './book-form';
 import { bookToFormValues } from './book-form-values';
-import { BookForEditQuery, UpdateBookMutation } from './books.documents';
+import { useEditBook } from './use-book';
 
 export function EditBookPage({ bookId }: { bookId: string }) {
   const router = useRouter();
   const toast = useToast();
-  const { data, loading, error, refetch } = useQuery(BookForEditQuery, { variables: { id: bookId }, fetchPolicy: 'network-only' });
-  const [updateBook] = useMutation(UpdateBookMutation);
+  const { book, loaded, loading, error, refetch, updateBook } = useEditBook(bookId);
 
-  if (loading && !data) return <LoadingState label="Loading the book…" />;
-  if (error && !data) return <ErrorState error={error} onRetry={() => void refetch()} />;
-  const book = data?.book;
+  if (loading && !loaded) return <LoadingState label="Loading the book…" />;
+  if (error && !loaded) return <ErrorState error={error} onRetry={() => void refetch()} />;
   if (!book) return <EmptyState title="This book does not exist">{<Link href="/books">Back to books</Link>}</EmptyState>;
 
   return (
@@ -32,7 +29,7 @@ export function EditBookPage({ bookId }: { bookId: string }) {
         submitLabel="Save changes"
         cancelHref={`/books/${book.id}`}
         onSubmit={async (input) => {
-          await updateBook({ variables: { id: book.id, input } });
+          await updateBook(input);
           toast.success('The book is updated.', 'Saved');
           router.push(`/books/${book.id}`);
         }}

@@ -1,77 +1,88 @@
 'use client';
 
-import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
 import { type FormEvent, useState } from 'react';
-import { EmptyState, ErrorState, LoadingState } from '@/components/feedback/states';
+import { type Column, DataTable } from '@/components/data-table/data-table';
 import { Field } from '@/components/forms/field';
 import { useToast } from '@/components/toast/toast-provider';
+import { graphql } from '@/gql';
+import type { RedemptionRowFragment } from '@/gql/graphql';
 import { formatCount, formatDateTime } from '@/lib/format/format';
-import { useCoalescedCallback } from '@/lib/hooks/use-coalesced-callback';
-import { BookRedemptionEventsSubscription, BookRedemptionsQuery, ReverseRedemptionMutation } from './book-detail.documents';
+import styles from './redemption-list.module.css';
+import { useBookRedemptions, useReverseRedemption } from './use-book-redemptions';
 
-const SHOWN = 20;
+/** What one row of a book's redemptions shows. */
+export const RedemptionRow = graphql(`
+  fragment RedemptionRow on Redemption {
+    id
+    redeemedAt
+    reversedAt
+    reversalReason
+    coupon {
+      id
+      code
+    }
+    user {
+      id
+      email
+    }
+  }
+`);
 
 /**
  * The book's latest redemptions, live, with the admin's reversal (a refund or a cancelled order
  * gives the use back; the redemption row stays, marked reversed, with its reason).
  */
 export function RedemptionList({ bookId }: { bookId: string }) {
-  const { data, loading, error, refetch } = useQuery(BookRedemptionsQuery, { variables: { bookId, first: SHOWN } });
-  const refetchSoon = useCoalescedCallback(() => void refetch().catch(() => undefined), 300);
-  useSubscription(BookRedemptionEventsSubscription, { variables: { bookId }, onData: () => refetchSoon() });
+  const { redemptions, totalCount, loading, error, refetch, refetchSoon } = useBookRedemptions(bookId);
   const [reversing, setReversing] = useState<string | null>(null);
-  const redemptions = data?.redemptions;
+
+  const columns: Column<RedemptionRowFragment>[] = [
+    { key: 'when', header: 'When', variant: 'nowrap', cell: (r) => formatDateTime(r.redeemedAt), sortValue: (r) => Date.parse(r.redeemedAt) },
+    { key: 'code', header: 'Code', rowHeader: true, variant: 'mono', cell: (r) => r.coupon?.code ?? '—', sortValue: (r) => r.coupon?.code },
+    { key: 'user', header: 'User', cell: (r) => r.user?.email ?? '—', sortValue: (r) => r.user?.email },
+    {
+      key: 'status',
+      header: 'Status',
+      cell: (r) => (r.reversedAt ? <span title={r.reversalReason ?? undefined}>Reversed {formatDateTime(r.reversedAt)}</span> : 'Redeemed'),
+      sortValue: (r) => (r.reversedAt ? 1 : 0),
+    },
+    {
+      key: 'actions',
+      header: 'Actions',
+      hideHeader: true,
+      variant: 'actions',
+      cell: (r) =>
+        r.reversedAt || reversing === r.id ? null : (
+          <button type="button" className="btn btn--small btn--danger-ghost" onClick={() => setReversing(r.id)} aria-label={`Reverse the redemption of ${r.coupon?.code ?? r.id}`}>
+            Reverse
+          </button>
+        ),
+    },
+  ];
 
   return (
     <section className="card" aria-labelledby="redemptions-title">
       <div className="card__header">
         <h2 id="redemptions-title">Redemptions</h2>
-        {redemptions ? <span className="pill">{formatCount(redemptions.totalCount)} in total</span> : null}
+        {totalCount !== undefined ? <span className="pill">{formatCount(totalCount)} in total</span> : null}
       </div>
-      {error && !data ? <ErrorState error={error} onRetry={() => void refetch()} /> : null}
-      {loading && !data ? <LoadingState label="Loading redemptions…" /> : null}
-      {redemptions && redemptions.edges.length === 0 ? <EmptyState title="No redemptions yet" /> : null}
-      {redemptions && redemptions.edges.length > 0 ? (
-        <div className="table-wrap">
-          <table className="table table--compact">
-            <caption className="visually-hidden">Latest redemptions of this book</caption>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Code</th>
-                <th scope="col">User</th>
-                <th scope="col">Status</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {redemptions.edges.map(({ node: r }) => (
-                <tr key={r.id} data-redemption={r.id} data-coupon-code={r.coupon?.code}>
-                  <td className="nowrap">{formatDateTime(r.redeemedAt)}</td>
-                  <th scope="row" className="mono">
-                    {r.coupon?.code ?? '—'}
-                  </th>
-                  <td>{r.user?.email ?? '—'}</td>
-                  <td>{r.reversedAt ? <span title={r.reversalReason ?? undefined}>Reversed {formatDateTime(r.reversedAt)}</span> : 'Redeemed'}</td>
-                  <td className="actions">
-                    {r.reversedAt ? null : reversing === r.id ? null : (
-                      <button type="button" className="btn btn--small btn--danger-ghost" onClick={() => setReversing(r.id)} aria-label={`Reverse the redemption of ${r.coupon?.code ?? r.id}`}>
-                        Reverse
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <DataTable
+        caption="Latest redemptions of this book"
+        compact
+        columns={columns}
+        rows={redemptions}
+        rowKey={(r) => r.id}
+        rowAttributes={(r) => ({ 'data-redemption': r.id, 'data-coupon-code': r.coupon?.code })}
+        loading={loading}
+        loadingLabel="Loading redemptions…"
+        error={error}
+        onRetry={refetch}
+        empty="No redemptions yet"
+      />
       {reversing ? (
         <ReverseForm
           redemptionId={reversing}
-          code={redemptions?.edges.find((e) => e.node.id === reversing)?.node.coupon?.code ?? ''}
+          code={redemptions?.find((r) => r.id === reversing)?.coupon?.code ?? ''}
           onDone={() => {
             setReversing(null);
             refetchSoon();
@@ -84,7 +95,7 @@ export function RedemptionList({ bookId }: { bookId: string }) {
 
 function ReverseForm({ redemptionId, code, onDone }: { redemptionId: string; code: string; onDone(): void }) {
   const toast = useToast();
-  const [reverse, { loading }] = useMutation(ReverseRedemptionMutation);
+  const { reverseRedemption, loading } = useReverseRedemption();
   const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState<string | null>(null);
 
@@ -95,7 +106,7 @@ function ReverseForm({ redemptionId, code, onDone }: { redemptionId: string; cod
       return;
     }
     try {
-      await reverse({ variables: { redemptionId, reason: reason.trim() } });
+      await reverseRedemption(redemptionId, reason.trim());
       toast.success(`The use of ${code} is given back.`, 'Redemption reversed');
       onDone();
     } catch (failure) {
@@ -104,7 +115,7 @@ function ReverseForm({ redemptionId, code, onDone }: { redemptionId: string; cod
   }
 
   return (
-    <form className="form reverse-form" onSubmit={submit} noValidate aria-label={`Reverse the redemption of ${code}`}>
+    <form className={`form ${styles.reverseForm}`} onSubmit={submit} noValidate aria-label={`Reverse the redemption of ${code}`}>
       <Field id="reverse-reason" label={`Reason for reversing ${code}`} error={reasonError}>
         {(c) => <input {...c} type="text" maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />}
       </Field>

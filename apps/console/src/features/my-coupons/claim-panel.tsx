@@ -1,25 +1,21 @@
 'use client';
 
-import { useMutation, useQuery } from '@apollo/client/react';
 import { type FormEvent, useState } from 'react';
 import { Field } from '@/components/forms/field';
 import { useToast } from '@/components/toast/toast-provider';
 import { formatDiscount } from '@/lib/format/format';
-import { newIdempotencyKey } from '@/lib/ids/idempotency-key';
-import { ClaimableBooksQuery, ClaimCouponByCodeMutation, ClaimRandomCouponMutation, MyCouponsQuery } from './my-coupons.documents';
+import { useClaimableBooks, useClaimCoupon } from './use-claim-coupon';
 
 /** Get a coupon: a random one from a book, or a specific code someone gave you. */
 export function ClaimPanel() {
   const toast = useToast();
-  const books = useQuery(ClaimableBooksQuery, { variables: { first: 100 } });
-  const refetch = { refetchQueries: [MyCouponsQuery], awaitRefetchQueries: true };
-  const [claimRandom, random] = useMutation(ClaimRandomCouponMutation, refetch);
-  const [claimCode, byCode] = useMutation(ClaimCouponByCodeMutation, refetch);
+  const books = useClaimableBooks();
+  const { claimRandom, claimByCode, claimingRandom, claimingByCode } = useClaimCoupon();
   const [bookId, setBookId] = useState('');
   const [bookError, setBookError] = useState<string | null>(null);
   const [code, setCode] = useState('');
   const [codeError, setCodeError] = useState<string | null>(null);
-  const options = books.data?.books.edges.map((e) => e.node).filter((b) => b.isActive) ?? [];
+  const options = books.books;
 
   async function submitRandom(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -29,8 +25,8 @@ export function ClaimPanel() {
     }
     setBookError(null);
     try {
-      const { data } = await claimRandom({ variables: { bookId, idempotencyKey: newIdempotencyKey() } });
-      if (data) toast.success(`${data.assignRandomCoupon.code} is yours.`, 'Coupon claimed');
+      const coupon = await claimRandom(bookId);
+      if (coupon) toast.success(`${coupon.code} is yours.`, 'Coupon claimed');
     } catch (failure) {
       toast.error(failure, 'Could not claim a coupon');
     }
@@ -45,9 +41,9 @@ export function ClaimPanel() {
     }
     setCodeError(null);
     try {
-      const { data } = await claimCode({ variables: { code: trimmed } });
-      if (data) {
-        toast.success(`${data.assignCoupon.code} is yours.`, 'Coupon claimed');
+      const coupon = await claimByCode(trimmed);
+      if (coupon) {
+        toast.success(`${coupon.code} is yours.`, 'Coupon claimed');
         setCode('');
       }
     } catch (failure) {
@@ -71,16 +67,16 @@ export function ClaimPanel() {
             </select>
           )}
         </Field>
-        <button type="submit" className="btn btn--primary" disabled={random.loading}>
-          {random.loading ? 'Claiming…' : 'Claim a coupon'}
+        <button type="submit" className="btn btn--primary" disabled={claimingRandom}>
+          {claimingRandom ? 'Claiming…' : 'Claim a coupon'}
         </button>
       </form>
       <form className="form" onSubmit={submitCode} noValidate>
         <Field id="claim-code" label="Have a code?" error={codeError}>
           {(c) => <input {...c} type="text" className="mono" autoComplete="off" spellCheck={false} value={code} onChange={(e) => setCode(e.target.value)} />}
         </Field>
-        <button type="submit" className="btn" disabled={byCode.loading}>
-          {byCode.loading ? 'Claiming…' : 'Claim this code'}
+        <button type="submit" className="btn" disabled={claimingByCode}>
+          {claimingByCode ? 'Claiming…' : 'Claim this code'}
         </button>
       </form>
     </section>

@@ -1,12 +1,27 @@
 'use client';
 
+import type { ReactNode } from 'react';
 import { LockCountdown } from '@/components/coupons/lock-countdown';
 import { StateBadge } from '@/components/coupons/state-badge';
-import { formatDateTime, formatDiscount } from '@/lib/format/format';
+import { graphql } from '@/gql';
 import type { MyCouponFragment } from '@/gql/graphql';
-import { useBookSummary } from '../books/book-summary';
+import { formatDateTime, formatDiscount } from '@/lib/format/format';
+import { useBookSummary } from '../books/use-book-summary';
+import styles from './coupon-card.module.css';
+import type { CouponAction } from './use-my-coupons';
 
-export type CouponAction = 'lock' | 'unlock' | 'redeem';
+/** What a coupon card shows (its book comes from the cache by `bookId`). */
+export const MyCoupon = graphql(`
+  fragment MyCoupon on Coupon {
+    id
+    code
+    state
+    lockExpiresAt
+    redemptionCount
+    assignedAt
+    bookId
+  }
+`);
 
 interface CouponCardProps {
   coupon: MyCouponFragment;
@@ -14,25 +29,31 @@ interface CouponCardProps {
   onAction(action: CouponAction): void;
 }
 
+/** A list of coupon cards. */
+export function CouponCardList({ children }: { children: ReactNode }) {
+  return <ul className={styles.list}>{children}</ul>;
+}
+
 /** One of my coupons, with the actions its state allows. */
 export function CouponCard({ coupon, busy, onAction }: CouponCardProps) {
   const book = useBookSummary(coupon.bookId);
   const locked = coupon.state === 'LOCKED';
   const titleId = `coupon-${coupon.id}`;
+  // `coupon` stays as a plain class: a stable hook for end-to-end tests (li.coupon).
   return (
-    <li className={`coupon coupon--${coupon.state.toLowerCase()}`} aria-labelledby={titleId} data-code={coupon.code} data-state={coupon.state}>
-      <div className="coupon__main">
-        <p className="coupon__discount">{book ? formatDiscount(book.discountType, book.discountValue) : '\u00a0'}</p>
-        <h3 className="coupon__code mono" id={titleId}>
+    <li className={`coupon ${styles.coupon}`} aria-labelledby={titleId} data-code={coupon.code} data-state={coupon.state}>
+      <div>
+        <p className={styles.discount}>{book ? formatDiscount(book.discountType, book.discountValue) : '\u00a0'}</p>
+        <h3 className={`${styles.code} mono`} id={titleId}>
           {coupon.code}
         </h3>
-        <p className="coupon__book">{book?.name ?? '…'}</p>
+        <p className={styles.book}>{book?.name ?? '…'}</p>
       </div>
-      <div className="coupon__side">
+      <div className={styles.side}>
         <StateBadge state={coupon.state} />
         {locked && coupon.lockExpiresAt ? <LockCountdown lockExpiresAt={coupon.lockExpiresAt} /> : null}
-        {book?.validUntil && coupon.state !== 'REDEEMED' ? <p className="coupon__meta">Valid until {formatDateTime(book.validUntil)}</p> : null}
-        <div className="coupon__actions">
+        {book?.validUntil && coupon.state !== 'REDEEMED' ? <p className={styles.meta}>Valid until {formatDateTime(book.validUntil)}</p> : null}
+        <div className={styles.actions}>
           {coupon.state === 'ASSIGNED' ? (
             <button type="button" className="btn btn--primary" disabled={busy !== null} onClick={() => onAction('lock')} aria-label={`Lock ${coupon.code} for checkout`}>
               {busy === 'lock' ? 'Locking…' : 'Lock for checkout'}
@@ -48,7 +69,7 @@ export function CouponCard({ coupon, busy, onAction }: CouponCardProps) {
               </button>
             </>
           ) : null}
-          {coupon.state === 'REDEEMED' ? <p className="coupon__meta">Used {coupon.redemptionCount > 1 ? `${coupon.redemptionCount} times` : ''}</p> : null}
+          {coupon.state === 'REDEEMED' ? <p className={styles.meta}>Used {coupon.redemptionCount > 1 ? `${coupon.redemptionCount} times` : ''}</p> : null}
         </div>
       </div>
     </li>

@@ -1,31 +1,53 @@
 'use client';
 
-import { useApolloClient, useMutation, useQuery } from '@apollo/client/react';
 import Link from 'next/link';
 import { type FormEvent, useState } from 'react';
+import { type Column, DataTable } from '@/components/data-table/data-table';
 import { Field } from '@/components/forms/field';
 import { useToast } from '@/components/toast/toast-provider';
+import { graphql } from '@/gql';
+import type { DistributeToPoolMutation, DistributionMode, DistributionPreviewFieldsFragment as Preview } from '@/gql/graphql';
 import { describeError } from '@/lib/errors/describe-error';
 import { formatCount } from '@/lib/format/format';
-import type { DistributeToPoolMutation as DistributeResult, DistributionMode, PreviewDistributionMutation as PreviewResult } from '@/gql/graphql';
-import { BookOptionsQuery, DistributeToPoolMutation, PreviewDistributionMutation } from './pools.documents';
+import styles from './distribution-panel.module.css';
+import { type DistributionRequest as Request, useBookOptions, useDistribute, usePreviewDistribution } from './use-distribution';
 
-type Step =
-  | { kind: 'form' }
-  | { kind: 'preview'; request: Request; preview: PreviewResult['previewDistribution'] }
-  | { kind: 'done'; request: Request; result: DistributeResult['distributeToPool'] };
+/** What the preview step shows: the totals and each member's share. */
+export const DistributionPreviewFields = graphql(`
+  fragment DistributionPreviewFields on DistributionPreview {
+    mode
+    requested
+    available
+    totalAssigned
+    shortfall
+    seed
+    perUser {
+      userId
+      count
+      skippedReason
+      user {
+        id
+        email
+      }
+    }
+  }
+`);
 
-interface Request {
-  bookId: string;
-  bookName: string;
-  mode: DistributionMode;
-  count: number;
-}
+type Result = DistributeToPoolMutation['distributeToPool'];
+type Share = Preview['perUser'][number];
+
+type Step = { kind: 'form' } | { kind: 'preview'; request: Request; preview: Preview } | { kind: 'done'; request: Request; result: Result };
 
 const SKIP_REASONS: Record<string, string> = {
   LIMIT_REACHED: 'Already has the most coupons this book allows',
   SOLD_OUT: 'No coupon left',
 };
+
+const SHARE_COLUMNS: Column<Share>[] = [
+  { key: 'member', header: 'Member', rowHeader: true, cell: (e) => e.user?.email ?? e.userId, sortValue: (e) => e.user?.email ?? e.userId },
+  { key: 'count', header: 'Coupons', numeric: true, cell: (e) => formatCount(e.count), sortValue: (e) => e.count },
+  { key: 'note', header: 'Note', cell: (e) => (e.skippedReason ? (SKIP_REASONS[e.skippedReason] ?? e.skippedReason) : ''), sortValue: (e) => e.skippedReason },
+];
 
 /**
  * Distribution in three steps: choose (book, mode, count) → preview the per-user outcome, with
@@ -36,7 +58,7 @@ export function DistributionPanel({ poolId, memberCount }: { poolId: string; mem
   return (
     <section className="card" aria-labelledby="distribute-title">
       <h2 id="distribute-title">Distribute coupons</h2>
-      <ol className="steps" aria-label="Progress">
+      <ol className={styles.steps} aria-label="Progress">
         <li aria-current={step.kind === 'form' ? 'step' : undefined}>Choose</li>
         <li aria-current={step.kind === 'preview' ? 'step' : undefined}>Preview</li>
         <li aria-current={step.kind === 'done' ? 'step' : undefined}>Done</li>
@@ -52,8 +74,8 @@ export function DistributionPanel({ poolId, memberCount }: { poolId: string; mem
         />
       ) : null}
       {step.kind === 'done' ? (
-        <div className="result" role="status" aria-live="polite">
-          <p className="result__headline">
+        <div role="status" aria-live="polite">
+          <p className={styles.headline}>
             Distributed <strong data-testid="distribution-assigned">{formatCount(step.result.assigned)}</strong> of {formatCount(step.result.requested)} coupons from{' '}
             <Link href={`/books/${step.request.bookId}`}>{step.request.bookName}</Link>.
           </p>
@@ -66,15 +88,15 @@ export function DistributionPanel({ poolId, memberCount }: { poolId: string; mem
   );
 }
 
-function DistributionForm({ poolId, memberCount, onPreview }: { poolId: string; memberCount: number; onPreview(request: Request, preview: PreviewResult['previewDistribution']): void }) {
+function DistributionForm({ poolId, memberCount, onPreview }: { poolId: string; memberCount: number; onPreview(request: Request, preview: Preview): void }) {
   const toast = useToast();
-  const books = useQuery(BookOptionsQuery, { variables: { first: 100 } });
-  const [preview, { loading }] = useMutation(PreviewDistributionMutation);
+  const books = useBookOptions();
+  const { previewDistribution, loading } = usePreviewDistribution(poolId);
   const [bookId, setBookId] = useState('');
   const [mode, setMode] = useState<DistributionMode>('EQUAL');
   const [count, setCount] = useState('1');
   const [errors, setErrors] = useState<{ bookId?: string; count?: string }>({});
-  const options = books.data?.books.edges.map((e) => e.node) ?? [];
+  const options = books.books;
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -85,8 +107,8 @@ function DistributionForm({ poolId, memberCount, onPreview }: { poolId: string; 
     if (Object.keys(found).length > 0) return;
     const request: Request = { bookId, bookName: options.find((b) => b.id === bookId)?.name ?? 'the book', mode, count: Number(count) };
     try {
-      const { data } = await preview({ variables: { poolId, bookId, mode, count: request.count } });
-      if (data) onPreview(request, data.previewDistribution);
+      const preview = await previewDistribution(request);
+      if (preview) onPreview(request, preview);
     } catch (failure) {
       const described = describeError(failure);
       if (described.field === 'count') setErrors({ count: described.message });
@@ -143,29 +165,27 @@ function DistributionPreview({
 }: {
   poolId: string;
   request: Request;
-  preview: PreviewResult['previewDistribution'];
+  preview: Preview;
   onBack(): void;
-  onDone(result: DistributeResult['distributeToPool']): void;
+  onDone(result: Result): void;
 }) {
   const toast = useToast();
-  const client = useApolloClient();
-  const [distribute, { loading }] = useMutation(DistributeToPoolMutation);
+  const { distributeToPool, loading } = useDistribute(poolId);
 
   async function confirm() {
     try {
       // The preview's seed replays its random choices, so the result matches what was shown.
-      const { data } = await distribute({ variables: { poolId, bookId: request.bookId, mode: request.mode, count: request.count, seed: preview.seed } });
-      if (!data) return;
-      toast.success(`${formatCount(data.distributeToPool.assigned)} coupons assigned.`, 'Distribution done');
-      void client.refetchQueries({ include: 'active' });
-      onDone(data.distributeToPool);
+      const result = await distributeToPool(request, preview.seed);
+      if (!result) return;
+      toast.success(`${formatCount(result.assigned)} coupons assigned.`, 'Distribution done');
+      onDone(result);
     } catch (failure) {
       toast.error(failure, 'Distribution failed');
     }
   }
 
   return (
-    <section className="preview" aria-labelledby="preview-title">
+    <section aria-labelledby="preview-title">
       <h3 id="preview-title">
         Preview: {request.mode === 'EQUAL' ? `${request.count} per member` : `${request.count} in total, at random`} from {request.bookName}
       </h3>
@@ -187,29 +207,7 @@ function DistributionPreview({
           <dd className={preview.shortfall > 0 ? 'text-warning' : undefined}>{formatCount(preview.shortfall)}</dd>
         </div>
       </dl>
-      <div className="table-wrap table-wrap--scroll">
-        <table className="table table--compact">
-          <caption className="visually-hidden">Coupons per member</caption>
-          <thead>
-            <tr>
-              <th scope="col">Member</th>
-              <th scope="col" className="num">
-                Coupons
-              </th>
-              <th scope="col">Note</th>
-            </tr>
-          </thead>
-          <tbody>
-            {preview.perUser.map((entry) => (
-              <tr key={entry.userId}>
-                <th scope="row">{entry.user?.email ?? entry.userId}</th>
-                <td className="num">{formatCount(entry.count)}</td>
-                <td>{entry.skippedReason ? (SKIP_REASONS[entry.skippedReason] ?? entry.skippedReason) : ''}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable caption="Coupons per member" compact scroll columns={SHARE_COLUMNS} rows={preview.perUser} rowKey={(entry) => entry.userId} />
       <p className="muted">Nothing has changed yet. Confirming repeats exactly this plan, unless coupons are claimed in the meantime.</p>
       <div className="form__actions">
         <button type="button" className="btn btn--primary" onClick={() => void confirm()} disabled={loading || preview.totalAssigned === 0}>

@@ -1,26 +1,21 @@
 'use client';
 
-import { useQuery } from '@apollo/client/react';
 import Link from 'next/link';
 import { EmptyState, ErrorState, LoadingState } from '@/components/feedback/states';
 import { DistributionPanel } from './distribution-panel';
 import { PoolMembers } from './pool-members';
-import { PoolDetailQuery } from './pools.documents';
-
-const MEMBERS_SHOWN = 100;
+import { usePool } from './use-pool';
 
 export function PoolDetailPage({ poolId }: { poolId: string }) {
-  const { data, loading, error, refetch } = useQuery(PoolDetailQuery, { variables: { id: poolId, first: MEMBERS_SHOWN } });
-  if (loading && !data) return <LoadingState label="Loading the pool…" />;
-  if (error && !data) return <ErrorState error={error} onRetry={() => void refetch()} />;
-  const pool = data?.pool;
+  const { pool, members, loaded, loading, error, refetch } = usePool(poolId);
+  if (loading && !loaded) return <LoadingState label="Loading the pool…" />;
+  if (error && !loaded) return <ErrorState error={error} onRetry={refetch} />;
   if (!pool)
     return (
       <EmptyState title="This pool does not exist">
         <Link href="/pools">Back to pools</Link>
       </EmptyState>
     );
-  const members = pool.members.edges.map((e) => e.node);
 
   return (
     <div className="stack">

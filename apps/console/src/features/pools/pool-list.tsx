@@ -1,20 +1,37 @@
 'use client';
 
-import { useMutation, useQuery } from '@apollo/client/react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useState } from 'react';
-import { EmptyState, ErrorState, LoadingState } from '@/components/feedback/states';
+import { type Column, DataTable } from '@/components/data-table/data-table';
+import { EmptyState } from '@/components/feedback/states';
 import { Field } from '@/components/forms/field';
 import { useToast } from '@/components/toast/toast-provider';
+import { graphql } from '@/gql';
+import type { PoolTableRowFragment } from '@/gql/graphql';
 import { describeError } from '@/lib/errors/describe-error';
 import { formatCount } from '@/lib/format/format';
-import { CreatePoolMutation, PoolsQuery } from './pools.documents';
+import { useCreatePool, usePools } from './use-pools';
+
+/** What one row of the pools table shows. */
+export const PoolTableRow = graphql(`
+  fragment PoolTableRow on Pool {
+    id
+    name
+    description
+    memberCount
+  }
+`);
+
+const COLUMNS: Column<PoolTableRowFragment>[] = [
+  { key: 'name', header: 'Name', rowHeader: true, cell: (p) => <Link href={`/pools/${p.id}`}>{p.name}</Link>, sortValue: (p) => p.name },
+  { key: 'description', header: 'Description', cell: (p) => p.description ?? <span className="muted">—</span>, sortValue: (p) => p.description },
+  { key: 'members', header: 'Members', numeric: true, cell: (p) => formatCount(p.memberCount), sortValue: (p) => p.memberCount },
+];
 
 /** User pools: named groups for bulk distribution. */
 export function PoolList() {
-  const { data, loading, error, refetch } = useQuery(PoolsQuery, { variables: { first: 100 } });
-  const pools = data?.pools;
+  const { pools, loading, error, refetch } = usePools();
   return (
     <div className="stack">
       <div className="page-header">
@@ -26,22 +43,18 @@ export function PoolList() {
       <div className="grid grid--sidebar">
         <section className="card" aria-labelledby="pool-list-title">
           <h2 id="pool-list-title">All pools</h2>
-          {error && !pools ? <ErrorState error={error} onRetry={() => void refetch()} /> : null}
-          {!pools && loading ? <LoadingState label="Loading pools…" /> : null}
-          {pools && pools.edges.length === 0 ? <EmptyState title="No pools yet">Create one with the form.</EmptyState> : null}
-          {pools && pools.edges.length > 0 ? (
-            <ul className="list">
-              {pools.edges.map(({ node: pool }) => (
-                <li key={pool.id} className="list__item">
-                  <Link href={`/pools/${pool.id}`} className="list__title">
-                    {pool.name}
-                  </Link>
-                  {pool.description ? <span className="list__meta">{pool.description}</span> : null}
-                  <span className="pill">{formatCount(pool.memberCount)} members</span>
-                </li>
-              ))}
-            </ul>
-          ) : null}
+          <DataTable
+            labelledBy="pool-list-title"
+            compact
+            columns={COLUMNS}
+            rows={pools}
+            rowKey={(p) => p.id}
+            loading={loading}
+            loadingLabel="Loading pools…"
+            error={error}
+            onRetry={refetch}
+            empty={<EmptyState title="No pools yet">Create one with the form.</EmptyState>}
+          />
         </section>
         <CreatePoolForm />
       </div>
@@ -52,7 +65,7 @@ export function PoolList() {
 function CreatePoolForm() {
   const router = useRouter();
   const toast = useToast();
-  const [createPool, { loading }] = useMutation(CreatePoolMutation, { refetchQueries: [PoolsQuery] });
+  const { createPool, loading } = useCreatePool();
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [errors, setErrors] = useState<{ name?: string; form?: string }>({});
@@ -65,10 +78,10 @@ function CreatePoolForm() {
     }
     setErrors({});
     try {
-      const { data } = await createPool({ variables: { name: name.trim(), description: description.trim() || null } });
-      if (!data) return;
-      toast.success(`Pool “${data.createPool.name}” created. Add members next.`, 'Pool created');
-      router.push(`/pools/${data.createPool.id}`);
+      const pool = await createPool(name.trim(), description.trim() || null);
+      if (!pool) return;
+      toast.success(`Pool “${pool.name}” created. Add members next.`, 'Pool created');
+      router.push(`/pools/${pool.id}`);
     } catch (failure) {
       const described = describeError(failure);
       if (described.field === 'name') setErrors({ name: described.message });

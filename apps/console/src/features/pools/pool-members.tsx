@@ -1,30 +1,41 @@
 'use client';
 
-import { useMutation, useQuery } from '@apollo/client/react';
 import { type FormEvent, useDeferredValue, useState } from 'react';
+import { type Column, DataTable } from '@/components/data-table/data-table';
 import { EmptyState } from '@/components/feedback/states';
 import { Field } from '@/components/forms/field';
 import { useToast } from '@/components/toast/toast-provider';
+import { graphql } from '@/gql';
+import type { PoolMemberRowFragment as Member } from '@/gql/graphql';
 import { formatCount } from '@/lib/format/format';
-import { AddPoolMembersMutation, PoolDetailQuery, RemovePoolMembersMutation, UserSuggestionsQuery } from './pools.documents';
+import styles from './pool-members.module.css';
+import { usePoolMembership, useUserSuggestions } from './use-pool';
 
-interface Member {
-  id: string;
-  email: string;
-  role: string;
-}
+/** What one row of a pool's members (and of the user search) shows. */
+export const PoolMemberRow = graphql(`
+  fragment PoolMemberRow on User {
+    id
+    email
+    role
+  }
+`);
 
 /** Splits a pasted list of emails (lines, commas, semicolons or spaces). */
 export function parseEmails(text: string): string[] {
   return [...new Set(text.split(/[\s,;]+/).map((e) => e.trim().toLowerCase()).filter((e) => e.length > 0))];
 }
 
+const roleName = (member: Member) => (member.role === 'ADMIN' ? 'Admin' : 'User');
+
+const MEMBER_COLUMNS: Column<Member>[] = [
+  { key: 'email', header: 'Email', rowHeader: true, cell: (m) => m.email, sortValue: (m) => m.email },
+  { key: 'role', header: 'Role', cell: roleName, sortValue: roleName },
+];
+
 /** A pool's members: add by pasted emails or by search, remove one by one. */
 export function PoolMembers({ poolId, members, totalCount }: { poolId: string; members: Member[]; totalCount: number }) {
   const toast = useToast();
-  const refetch = { refetchQueries: [PoolDetailQuery], awaitRefetchQueries: true };
-  const [addMembers, { loading: adding }] = useMutation(AddPoolMembersMutation, refetch);
-  const [removeMembers] = useMutation(RemovePoolMembersMutation, refetch);
+  const { addMembers, removeMember, adding } = usePoolMembership(poolId);
   const [emailText, setEmailText] = useState('');
   const [emailError, setEmailError] = useState<string | null>(null);
   const [unknown, setUnknown] = useState<string[]>([]);
@@ -32,8 +43,7 @@ export function PoolMembers({ poolId, members, totalCount }: { poolId: string; m
 
   async function add(variables: { emails?: string[]; userIds?: string[] }, label: string) {
     try {
-      const { data } = await addMembers({ variables: { poolId, ...variables } });
-      const missing = data?.addPoolMembers.unknownEmails ?? [];
+      const missing = await addMembers(variables);
       setUnknown(missing);
       const known = (variables.emails?.length ?? 0) - missing.length + (variables.userIds?.length ?? 0);
       if (known > 0) toast.success(`${label}${missing.length ? `; ${missing.length} unknown` : ''}.`, 'Members added');
@@ -58,7 +68,7 @@ export function PoolMembers({ poolId, members, totalCount }: { poolId: string; m
   async function remove(member: Member) {
     setRemoving(member.id);
     try {
-      await removeMembers({ variables: { poolId, userIds: [member.id] } });
+      await removeMember(member.id);
       toast.success(`${member.email} left the pool.`, 'Member removed');
     } catch (failure) {
       toast.error(failure, 'Could not remove the member');
@@ -92,7 +102,7 @@ export function PoolMembers({ poolId, members, totalCount }: { poolId: string; m
           <p>
             {unknown.length === 1 ? 'This email matches' : 'These emails match'} no user and {unknown.length === 1 ? 'was' : 'were'} not added:
           </p>
-          <ul className="inline-list">
+          <ul className={styles.inlineList}>
             {unknown.map((e) => (
               <li key={e} className="mono">
                 {e}
@@ -104,41 +114,33 @@ export function PoolMembers({ poolId, members, totalCount }: { poolId: string; m
 
       <UserSearch exclude={memberIds} onAdd={(user) => void add({ userIds: [user.id] }, `${user.email} added`)} />
 
-      {members.length === 0 ? (
-        <EmptyState title="No members yet">Add users by email above.</EmptyState>
-      ) : (
-        <table className="table table--compact">
-          <caption className="visually-hidden">Pool members</caption>
-          <thead>
-            <tr>
-              <th scope="col">Email</th>
-              <th scope="col">Role</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {members.map((member) => (
-              <tr key={member.id}>
-                <th scope="row">{member.email}</th>
-                <td>{member.role === 'ADMIN' ? 'Admin' : 'User'}</td>
-                <td className="actions">
-                  <button
-                    type="button"
-                    className="btn btn--small btn--danger-ghost"
-                    onClick={() => void remove(member)}
-                    disabled={removing === member.id}
-                    aria-label={`Remove ${member.email}`}
-                  >
-                    {removing === member.id ? 'Removing…' : 'Remove'}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <DataTable
+        caption="Pool members"
+        compact
+        columns={[
+          ...MEMBER_COLUMNS,
+          {
+            key: 'actions',
+            header: 'Actions',
+            hideHeader: true,
+            variant: 'actions',
+            cell: (member) => (
+              <button
+                type="button"
+                className="btn btn--small btn--danger-ghost"
+                onClick={() => void remove(member)}
+                disabled={removing === member.id}
+                aria-label={`Remove ${member.email}`}
+              >
+                {removing === member.id ? 'Removing…' : 'Remove'}
+              </button>
+            ),
+          },
+        ]}
+        rows={members}
+        rowKey={(member) => member.id}
+        empty={<EmptyState title="No members yet">Add users by email above.</EmptyState>}
+      />
       {members.length < totalCount ? <p className="muted">Showing the first {formatCount(members.length)} members.</p> : null}
     </section>
   );
@@ -148,14 +150,10 @@ export function PoolMembers({ poolId, members, totalCount }: { poolId: string; m
 function UserSearch({ exclude, onAdd }: { exclude: Set<string>; onAdd(user: Member): void }) {
   const [query, setQuery] = useState('');
   const deferred = useDeferredValue(query.trim());
-  const { data, loading } = useQuery(UserSuggestionsQuery, {
-    variables: { emailContains: deferred, first: 8 },
-    skip: deferred.length < 2,
-  });
-  const results = deferred.length >= 2 ? (data?.users.edges.map((e) => e.node) ?? []) : [];
+  const { users: results, searching: loading } = useUserSuggestions(deferred);
 
   return (
-    <div className="search-add">
+    <div className={styles.searchAdd}>
       <label htmlFor="member-search" className="field__label">
         Find users
       </label>
@@ -164,9 +162,9 @@ function UserSearch({ exclude, onAdd }: { exclude: Set<string>; onAdd(user: Memb
         {deferred.length < 2 ? '' : loading ? 'Searching' : `${results.length} users found`}
       </p>
       {results.length > 0 ? (
-        <ul className="list list--compact" aria-label="Matching users">
+        <ul className={styles.suggestions} aria-label="Matching users">
           {results.map((user) => (
-            <li key={user.id} className="list__item">
+            <li key={user.id} className={styles.suggestion}>
               <span>{user.email}</span>
               {exclude.has(user.id) ? (
                 <span className="pill">Member</span>

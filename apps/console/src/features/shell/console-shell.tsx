@@ -1,13 +1,12 @@
 'use client';
 
-import { useQuery } from '@apollo/client/react';
 import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
 import { type ReactNode, useEffect } from 'react';
 import { LoadingState } from '@/components/feedback/states';
 import { signInPath, useSession } from '@/lib/auth/session-context';
 import { getEndedReason, type Role } from '@/lib/auth/session-store';
-import { MeQuery } from '../auth/auth.documents';
+import { useCurrentUser } from '../auth/use-auth';
 
 interface NavItem {
   href: string;
@@ -34,12 +33,12 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
   }, [session, router, pathname]);
 
   // The stored user may be stale (a role changed); `me` is the source of truth.
-  const { data } = useQuery(MeQuery, { skip: !session, fetchPolicy: 'network-only' });
+  const me = useCurrentUser(Boolean(session));
   useEffect(() => {
-    if (!data) return;
-    if (data.me) updateUser(data.me);
+    if (me === undefined) return;
+    if (me) updateUser(me);
     else signOut('expired');
-  }, [data, updateUser, signOut]);
+  }, [me, updateUser, signOut]);
 
   if (!session) return <LoadingState label="Checking your session…" />;
   const role = session.user.role;

@@ -1,16 +1,52 @@
 'use client';
 
-import { useQuery } from '@apollo/client/react';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useDeferredValue, useState } from 'react';
 import { LockCountdown } from '@/components/coupons/lock-countdown';
 import { StateBadge } from '@/components/coupons/state-badge';
+import { type Column, DataTable } from '@/components/data-table/data-table';
 import { EmptyState, ErrorState, LoadingState } from '@/components/feedback/states';
+import { graphql } from '@/gql';
+import type { UserCouponRowFragment, UserTableRowFragment } from '@/gql/graphql';
 import { formatCount, formatDateTime } from '@/lib/format/format';
 import { BookName } from '../books/book-summary';
-import { AdminUsersQuery, UserCouponsQuery } from './users.documents';
+import styles from './users-page.module.css';
+import { USERS_SHOWN, useUserCoupons, useUsers } from './use-users';
 
-const PAGE = 50;
+/** What one row of the users table shows. */
+export const UserTableRow = graphql(`
+  fragment UserTableRow on User {
+    id
+    email
+    role
+    createdAt
+  }
+`);
+
+/** What one row of a user's coupons shows. */
+export const UserCouponRow = graphql(`
+  fragment UserCouponRow on Coupon {
+    id
+    code
+    state
+    lockExpiresAt
+    redemptionCount
+    assignedAt
+    bookId
+  }
+`);
+
+const roleName = (role: string) => (role === 'ADMIN' ? 'Admin' : 'User');
+const none = <span className="muted">—</span>;
+
+const COUPON_COLUMNS: Column<UserCouponRowFragment>[] = [
+  { key: 'code', header: 'Code', rowHeader: true, variant: 'mono', cell: (c) => c.code, sortValue: (c) => c.code },
+  { key: 'book', header: 'Book', cell: (c) => <BookName bookId={c.bookId} link /> },
+  { key: 'state', header: 'State', cell: (c) => <StateBadge state={c.state} />, sortValue: (c) => c.state },
+  { key: 'lock', header: 'Lock', cell: (c) => (c.state === 'LOCKED' && c.lockExpiresAt ? <LockCountdown lockExpiresAt={c.lockExpiresAt} /> : none) },
+  { key: 'redemptions', header: 'Redemptions', numeric: true, cell: (c) => formatCount(c.redemptionCount), sortValue: (c) => c.redemptionCount },
+  { key: 'assigned', header: 'Assigned', variant: 'nowrap', cell: (c) => formatDateTime(c.assignedAt), sortValue: (c) => (c.assignedAt ? Date.parse(c.assignedAt) : null) },
+];
 
 /** Admin: find users by email and look at one user's coupons. */
 export function UsersPage() {
@@ -20,11 +56,25 @@ export function UsersPage() {
   const selected = params.get('email');
   const [search, setSearch] = useState('');
   const deferred = useDeferredValue(search.trim());
-  const { data, previousData, loading, error, refetch } = useQuery(AdminUsersQuery, { variables: { emailContains: deferred || null, first: PAGE } });
-  const users = (data ?? previousData)?.users;
+  const { users, totalCount, hasMore, loading, error, refetch } = useUsers(deferred);
 
   // The selected email lives in the URL (never a token), so the view can be linked and reloaded.
   const select = (email: string | null) => router.replace(email ? `${pathname}?email=${encodeURIComponent(email)}` : (pathname ?? '/users'));
+
+  const columns: Column<UserTableRowFragment>[] = [
+    {
+      key: 'email',
+      header: 'Email',
+      rowHeader: true,
+      sortValue: (u) => u.email,
+      cell: (u) => (
+        <button type="button" className={styles.select} aria-pressed={selected === u.email} onClick={() => select(u.email)}>
+          {u.email}
+        </button>
+      ),
+    },
+    { key: 'role', header: 'Role', cell: (u) => <span className={`role role--${u.role.toLowerCase()}`}>{roleName(u.role)}</span>, sortValue: (u) => u.role },
+  ];
 
   return (
     <div className="stack">
@@ -43,27 +93,24 @@ export function UsersPage() {
             </label>
             <input id="user-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="e.g. @example.com" />
           </search>
-          {error && !users ? <ErrorState error={error} onRetry={() => void refetch()} /> : null}
-          {!users && loading ? <LoadingState label="Loading users…" /> : null}
-          {users ? (
+          {totalCount !== undefined ? (
             <p className="muted" aria-live="polite">
-              {formatCount(users.totalCount)} {users.totalCount === 1 ? 'user' : 'users'}
-              {users.pageInfo.hasNextPage ? ` (first ${PAGE} shown; refine the search)` : ''}
+              {formatCount(totalCount)} {totalCount === 1 ? 'user' : 'users'}
+              {hasMore ? ` (first ${USERS_SHOWN} shown; refine the search)` : ''}
             </p>
           ) : null}
-          {users && users.edges.length === 0 ? <EmptyState title="No user matches" /> : null}
-          {users && users.edges.length > 0 ? (
-            <ul className="list list--selectable" aria-label="Users">
-              {users.edges.map(({ node: user }) => (
-                <li key={user.id} className="list__item">
-                  <button type="button" className="list__button" aria-pressed={selected === user.email} onClick={() => select(user.email)}>
-                    <span>{user.email}</span>
-                    <span className={`role role--${user.role.toLowerCase()}`}>{user.role === 'ADMIN' ? 'Admin' : 'User'}</span>
-                  </button>
-                </li>
-              ))}
-            </ul>
-          ) : null}
+          <DataTable
+            caption="Users"
+            compact
+            columns={columns}
+            rows={users}
+            rowKey={(u) => u.id}
+            loading={loading}
+            loadingLabel="Loading users…"
+            error={error}
+            onRetry={refetch}
+            empty="No user matches"
+          />
         </section>
         {selected ? (
           <UserCoupons email={selected} />
@@ -78,56 +125,19 @@ export function UsersPage() {
 }
 
 function UserCoupons({ email }: { email: string }) {
-  const { data, loading, error, refetch } = useQuery(UserCouponsQuery, { variables: { email, first: 100 } });
-  const user = data?.userByEmail;
+  const { user, coupons, loaded, loading, error, refetch } = useUserCoupons(email);
   return (
     <section className="card" aria-labelledby="user-coupons-title" aria-busy={loading}>
       <h2 id="user-coupons-title">{email}</h2>
-      {error && !data ? <ErrorState error={error} onRetry={() => void refetch()} /> : null}
-      {loading && !data ? <LoadingState label="Loading coupons…" /> : null}
-      {data && !user ? <EmptyState title="No user with this email" /> : null}
+      {error && !loaded ? <ErrorState error={error} onRetry={refetch} /> : null}
+      {loading && !loaded ? <LoadingState label="Loading coupons…" /> : null}
+      {loaded && !user ? <EmptyState title="No user with this email" /> : null}
       {user ? (
         <>
           <p className="muted">
-            {user.role === 'ADMIN' ? 'Admin' : 'User'} since {formatDateTime(user.createdAt)} · {formatCount(user.coupons.totalCount)} coupons
+            {roleName(user.role)} since {formatDateTime(user.createdAt)} · {formatCount(user.coupons.totalCount)} coupons
           </p>
-          {user.coupons.edges.length === 0 ? (
-            <EmptyState title="No coupons yet" />
-          ) : (
-            <table className="table table--compact">
-              <caption className="visually-hidden">Coupons of {user.email}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Code</th>
-                  <th scope="col">Book</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Lock</th>
-                  <th scope="col" className="num">
-                    Redemptions
-                  </th>
-                  <th scope="col">Assigned</th>
-                </tr>
-              </thead>
-              <tbody>
-                {user.coupons.edges.map(({ node: coupon }) => (
-                  <tr key={coupon.id}>
-                    <th scope="row" className="mono">
-                      {coupon.code}
-                    </th>
-                    <td>
-                      <BookName bookId={coupon.bookId} link />
-                    </td>
-                    <td>
-                      <StateBadge state={coupon.state} />
-                    </td>
-                    <td>{coupon.state === 'LOCKED' && coupon.lockExpiresAt ? <LockCountdown lockExpiresAt={coupon.lockExpiresAt} /> : <span className="muted">—</span>}</td>
-                    <td className="num">{formatCount(coupon.redemptionCount)}</td>
-                    <td className="nowrap">{formatDateTime(coupon.assignedAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+          <DataTable caption={`Coupons of ${user.email}`} compact columns={COUPON_COLUMNS} rows={coupons} rowKey={(c) => c.id} empty="No coupons yet" />
         </>
       ) : null}
     </section>

@@ -1,0 +1,86 @@
+'use client';
+
+import Link from 'next/link';
+import { type Column, DataTable, type Pagination } from '@/components/data-table/data-table';
+import { graphql } from '@/gql';
+import type { BookTableRowFragment } from '@/gql/graphql';
+import { formatCount, formatDateTime, formatDiscount } from '@/lib/format/format';
+
+/** What one row of the books table shows. */
+export const BookTableRow = graphql(`
+  fragment BookTableRow on Book {
+    id
+    name
+    discountType
+    discountValue
+    validFrom
+    validUntil
+    isActive
+    counts {
+      unassigned
+      assigned
+      locked
+      redeemed
+      total
+    }
+  }
+`);
+
+const count = (key: keyof BookTableRowFragment['counts'], header: string): Column<BookTableRowFragment> => ({
+  key,
+  header,
+  numeric: true,
+  cell: (book) => formatCount(book.counts[key]),
+});
+
+const COLUMNS: Column<BookTableRowFragment>[] = [
+  {
+    key: 'name',
+    header: 'Name',
+    rowHeader: true,
+    cell: (book) => (
+      <>
+        <Link href={`/books/${book.id}`}>{book.name}</Link>
+        {book.isActive ? null : <span className="badge badge--muted">Inactive</span>}
+      </>
+    ),
+  },
+  { key: 'discount', header: 'Discount', cell: (book) => formatDiscount(book.discountType, book.discountValue) },
+  { key: 'valid', header: 'Valid', variant: 'nowrap', cell: (book) => formatValidity(book) },
+  count('unassigned', 'Unassigned'),
+  count('assigned', 'Assigned'),
+  count('locked', 'Locked'),
+  count('redeemed', 'Redeemed'),
+  count('total', 'Total'),
+];
+
+export function formatValidity(book: { validFrom: string | null; validUntil: string | null }): string {
+  return book.validFrom || book.validUntil ? `${formatDateTime(book.validFrom)} – ${formatDateTime(book.validUntil)}` : 'Always';
+}
+
+interface BookTableProps {
+  books: BookTableRowFragment[] | undefined;
+  loading: boolean;
+  error: unknown;
+  onRetry(): void;
+  pagination: Pagination;
+  empty: React.ReactNode;
+}
+
+/** Books with their coupons per state (a server-paged list: not sortable by column). */
+export function BookTable({ books, loading, error, onRetry, pagination, empty }: BookTableProps) {
+  return (
+    <DataTable
+      caption="Books with coupons per state"
+      columns={COLUMNS}
+      rows={books}
+      rowKey={(book) => book.id}
+      loading={loading}
+      loadingLabel="Loading books…"
+      error={error}
+      onRetry={onRetry}
+      empty={empty}
+      pagination={pagination}
+    />
+  );
+}

@@ -1,0 +1,71 @@
+'use client';
+
+import { useMutation, useQuery } from '@apollo/client/react';
+import { graphql } from '@/gql';
+import type { CreateBookInput, UpdateBookInput } from '@/gql/graphql';
+import { BooksQuery } from './use-books';
+
+export const BookDetailQuery = graphql(`
+  query BookDetail($id: ID!) {
+    book(id: $id) {
+      id
+      name
+      description
+      isActive
+      ...BookFacts
+      ...BookStatsCounts
+    }
+  }
+`);
+
+const BookForEditQuery = graphql(`
+  query BookForEdit($id: ID!) {
+    book(id: $id) {
+      id
+      ...BookFormFields
+    }
+  }
+`);
+
+const CreateBookMutation = graphql(`
+  mutation CreateBook($input: CreateBookInput!) {
+    createBook(input: $input) {
+      id
+      ...BookFormFields
+    }
+  }
+`);
+
+const UpdateBookMutation = graphql(`
+  mutation UpdateBook($id: ID!, $input: UpdateBookInput!) {
+    updateBook(id: $id, input: $input) {
+      id
+      ...BookFormFields
+    }
+  }
+`);
+
+/** One book for its page: rules, counts; `book` is null when there is no such book. */
+export function useBook(bookId: string) {
+  const { data, loading, error, refetch } = useQuery(BookDetailQuery, { variables: { id: bookId } });
+  return { book: data?.book ?? null, loaded: data !== undefined, loading, error, refetch };
+}
+
+/** One book as the edit form needs it, read fresh (another admin may have changed it), and its save. */
+export function useEditBook(bookId: string) {
+  const { data, loading, error, refetch } = useQuery(BookForEditQuery, { variables: { id: bookId }, fetchPolicy: 'network-only' });
+  const [update] = useMutation(UpdateBookMutation);
+  const updateBook = async (input: UpdateBookInput) => {
+    await update({ variables: { id: bookId, input } });
+  };
+  return { book: data?.book ?? null, loaded: data !== undefined, loading, error, refetch, updateBook };
+}
+
+/** Creates a book; resolves to it (the lists of books are read again). */
+export function useCreateBook() {
+  const [create] = useMutation(CreateBookMutation, { refetchQueries: [BooksQuery] });
+  return async (input: CreateBookInput) => {
+    const { data } = await create({ variables: { input } });
+    return data?.createBook ?? null;
+  };
+}

@@ -1,0 +1,73 @@
+'use client';
+
+import { useApolloClient, useMutation, useSubscription } from '@apollo/client/react';
+import { useCallback } from 'react';
+import { graphql } from '@/gql';
+import type { GenerateCodesInput } from '@/gql/graphql';
+import { BookCouponsQuery } from './use-book-coupons';
+import { BookDetailQuery } from './use-book';
+
+const UploadCodesMutation = graphql(`
+  mutation UploadCodes($bookId: ID!, $csv: String!) {
+    uploadCodes(bookId: $bookId, csv: $csv) {
+      ...UploadReportFields
+    }
+  }
+`);
+
+const GenerateCodesMutation = graphql(`
+  mutation GenerateCodes($bookId: ID!, $input: GenerateCodesInput!) {
+    generateCodes(bookId: $bookId, input: $input) {
+      jobId
+      status
+      requested
+      generated
+    }
+  }
+`);
+
+const CodeJobSubscription = graphql(`
+  subscription CodeJobProgress($jobId: ID!) {
+    codeJob(jobId: $jobId) {
+      jobId
+      status
+      total
+      processed
+      inserted
+    }
+  }
+`);
+
+/** Reads the book's counts and coupons again after new codes arrived; a failure is theirs to show. */
+export function useRefreshBookCodes() {
+  const client = useApolloClient();
+  return useCallback(() => {
+    client.refetchQueries({ include: [BookCouponsQuery, BookDetailQuery] }).catch(() => undefined);
+  }, [client]);
+}
+
+/** Uploads a CSV of codes into a book; resolves to the per-line report. */
+export function useUploadCodes(bookId: string) {
+  const [upload, { loading }] = useMutation(UploadCodesMutation);
+  const uploadCodes = async (csv: string) => {
+    const { data } = await upload({ variables: { bookId, csv } });
+    return data?.uploadCodes ?? null;
+  };
+  return { uploadCodes, loading };
+}
+
+/** Starts a background generation job; resolves to the job (already finished for small counts). */
+export function useGenerateCodes(bookId: string) {
+  const [generate, { loading }] = useMutation(GenerateCodesMutation);
+  const generateCodes = async (input: GenerateCodesInput) => {
+    const { data } = await generate({ variables: { bookId, input } });
+    return data?.generateCodes ?? null;
+  };
+  return { generateCodes, loading };
+}
+
+/** A running job's progress (`codeJob`); `skip` for a job that finished inside the mutation. */
+export function useCodeJobProgress(jobId: string, skip: boolean) {
+  const { data, error } = useSubscription(CodeJobSubscription, { variables: { jobId }, skip });
+  return { progress: data?.codeJob ?? null, error };
+}

@@ -1,0 +1,76 @@
+'use client';
+
+import { useApolloClient, useMutation, useQuery } from '@apollo/client/react';
+import { graphql } from '@/gql';
+import type { DistributionMode } from '@/gql/graphql';
+
+const BookOptionsQuery = graphql(`
+  query BookOptions($first: Int) {
+    books(first: $first) {
+      edges {
+        node {
+          id
+          name
+          counts {
+            unassigned
+          }
+        }
+      }
+    }
+  }
+`);
+
+const PreviewDistributionMutation = graphql(`
+  mutation PreviewDistribution($poolId: ID!, $bookId: ID!, $mode: DistributionMode!, $count: Int!) {
+    previewDistribution(poolId: $poolId, bookId: $bookId, mode: $mode, count: $count) {
+      ...DistributionPreviewFields
+    }
+  }
+`);
+
+const DistributeToPoolMutation = graphql(`
+  mutation DistributeToPool($poolId: ID!, $bookId: ID!, $mode: DistributionMode!, $count: Int!, $seed: String) {
+    distributeToPool(poolId: $poolId, bookId: $bookId, mode: $mode, count: $count, seed: $seed) {
+      id
+      mode
+      requested
+      assigned
+      createdAt
+    }
+  }
+`);
+
+export interface DistributionRequest {
+  bookId: string;
+  bookName: string;
+  mode: DistributionMode;
+  count: number;
+}
+
+/** The books to distribute from, with what each has left. */
+export function useBookOptions() {
+  const { data, loading } = useQuery(BookOptionsQuery, { variables: { first: 100 } });
+  return { books: data?.books.edges.map((e) => e.node) ?? [], loading };
+}
+
+/** The per-member outcome of a distribution, with nothing changed yet. */
+export function usePreviewDistribution(poolId: string) {
+  const [preview, { loading }] = useMutation(PreviewDistributionMutation);
+  const previewDistribution = async ({ bookId, mode, count }: DistributionRequest) => {
+    const { data } = await preview({ variables: { poolId, bookId, mode, count } });
+    return data?.previewDistribution ?? null;
+  };
+  return { previewDistribution, loading };
+}
+
+/** Runs a previewed distribution (its `seed` replays the preview's choices); every live list is read again. */
+export function useDistribute(poolId: string) {
+  const client = useApolloClient();
+  const [distribute, { loading }] = useMutation(DistributeToPoolMutation);
+  const distributeToPool = async ({ bookId, mode, count }: DistributionRequest, seed: string) => {
+    const { data } = await distribute({ variables: { poolId, bookId, mode, count, seed } });
+    if (data) void client.refetchQueries({ include: 'active' });
+    return data?.distributeToPool ?? null;
+  };
+  return { distributeToPool, loading };
+}

@@ -1,0 +1,96 @@
+'use client';
+
+import { useMutation, useQuery } from '@apollo/client/react';
+import { graphql } from '@/gql';
+
+const MEMBERS_SHOWN = 100;
+
+const PoolDetailQuery = graphql(`
+  query PoolDetail($id: ID!, $first: Int) {
+    pool(id: $id) {
+      id
+      name
+      description
+      memberCount
+      members(first: $first) {
+        totalCount
+        pageInfo {
+          hasNextPage
+        }
+        edges {
+          node {
+            ...PoolMemberRow
+          }
+        }
+      }
+    }
+  }
+`);
+
+const AddPoolMembersMutation = graphql(`
+  mutation AddPoolMembers($poolId: ID!, $emails: [String!], $userIds: [ID!]) {
+    addPoolMembers(poolId: $poolId, emails: $emails, userIds: $userIds) {
+      id
+      memberCount
+      unknownEmails
+    }
+  }
+`);
+
+const RemovePoolMembersMutation = graphql(`
+  mutation RemovePoolMembers($poolId: ID!, $userIds: [ID!]!) {
+    removePoolMembers(poolId: $poolId, userIds: $userIds) {
+      id
+      memberCount
+    }
+  }
+`);
+
+const UserSuggestionsQuery = graphql(`
+  query UserSuggestions($emailContains: String, $first: Int) {
+    users(emailContains: $emailContains, first: $first) {
+      edges {
+        node {
+          ...PoolMemberRow
+        }
+      }
+    }
+  }
+`);
+
+/** A pool with its first hundred members; `pool` is null when there is no such pool. */
+export function usePool(poolId: string) {
+  const { data, loading, error, refetch } = useQuery(PoolDetailQuery, { variables: { id: poolId, first: MEMBERS_SHOWN } });
+  const pool = data?.pool ?? null;
+  return {
+    pool,
+    members: pool?.members.edges.map((e) => e.node) ?? [],
+    loaded: data !== undefined,
+    loading,
+    error,
+    refetch: () => void refetch(),
+  };
+}
+
+/** Adds (by email or id) and removes members; the pool is read again before they resolve. */
+export function usePoolMembership(poolId: string) {
+  const refetch = { refetchQueries: [PoolDetailQuery], awaitRefetchQueries: true };
+  const [add, { loading: adding }] = useMutation(AddPoolMembersMutation, refetch);
+  const [remove] = useMutation(RemovePoolMembersMutation, refetch);
+  /** Resolves to the emails that match no user. */
+  const addMembers = async (members: { emails?: string[]; userIds?: string[] }) => {
+    const { data } = await add({ variables: { poolId, ...members } });
+    return data?.addPoolMembers.unknownEmails ?? [];
+  };
+  const removeMember = async (userId: string) => {
+    await remove({ variables: { poolId, userIds: [userId] } });
+  };
+  return { addMembers, removeMember, adding };
+}
+
+/** Users whose email contains `search` (two characters at least), for adding one by one. */
+export function useUserSuggestions(search: string) {
+  const skip = search.length < 2;
+  const { data, loading } = useQuery(UserSuggestionsQuery, { variables: { emailContains: search, first: 8 }, skip });
+  return { users: skip ? [] : (data?.users.edges.map((e) => e.node) ?? []), searching: !skip && loading, active: !skip };
+}
