@@ -1,0 +1,58 @@
+import { InMemoryCache } from '@apollo/client';
+import { MockedProvider } from '@apollo/client/testing/react';
+import { act, renderHook, waitFor } from '@testing-library/react';
+import type { ReactNode } from 'react';
+import { describe, expect, it } from 'vitest';
+import { BooksQuery, useBooks } from './use-books';
+
+const book = (n: number) => ({
+  __typename: 'Book' as const,
+  id: `book-${n}`,
+  name: `Book ${n}`,
+  discountType: 'PERCENTAGE' as const,
+  discountValue: 10,
+  validFrom: null,
+  validUntil: null,
+  isActive: true,
+  counts: { __typename: 'BookCounts' as const, unassigned: n, assigned: 0, locked: 0, redeemed: 0, total: n },
+});
+
+const page = (numbers: number[], hasNextPage: boolean, totalCount: number) => ({
+  books: {
+    __typename: 'BookConnection' as const,
+    totalCount,
+    pageInfo: { __typename: 'PageInfo' as const, hasNextPage, endCursor: `cursor-${numbers.at(-1)}` },
+    edges: numbers.map((n) => ({ __typename: 'BookEdge' as const, cursor: `cursor-${n}`, node: book(n) })),
+  },
+});
+
+const mocks = [
+  { request: { query: BooksQuery, variables: { search: 'fig', first: 25, after: null } }, result: { data: page([1, 2], true, 3) } },
+  { request: { query: BooksQuery, variables: { search: 'fig', first: 25, after: 'cursor-2' } }, result: { data: page([3], false, 3) } },
+];
+
+function wrapper({ children }: { children: ReactNode }) {
+  return (
+    <MockedProvider mocks={mocks} cache={new InMemoryCache({ typePolicies: { BookCounts: { keyFields: false } } })}>
+      {children}
+    </MockedProvider>
+  );
+}
+
+describe('useBooks', () => {
+  it('reads the first page, then the next one on loadMore, keeping both in order', async () => {
+    const { result } = renderHook(() => useBooks('fig'), { wrapper });
+    expect(result.current.nodes).toBeUndefined();
+    expect(result.current.loading).toBe(true);
+
+    await waitFor(() => expect(result.current.nodes?.map((b) => b.name)).toEqual(['Book 1', 'Book 2']));
+    expect(result.current.totalCount).toBe(3);
+    expect(result.current.hasMore).toBe(true);
+
+    act(() => result.current.loadMore());
+    expect(result.current.loadingMore).toBe(true);
+    await waitFor(() => expect(result.current.nodes?.map((b) => b.name)).toEqual(['Book 1', 'Book 2', 'Book 3']));
+    expect(result.current.hasMore).toBe(false);
+    expect(result.current.loadingMore).toBe(false);
+  });
+});
