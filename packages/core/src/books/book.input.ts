@@ -1,5 +1,5 @@
 import { badInput } from '../shared/errors.ts';
-import { requireJsonDepth } from '../shared/validation.ts';
+import { requireJsonDepth, requireText } from '../shared/validation.ts';
 import type { BookRecord, DiscountType } from './book.model.ts';
 
 /** What `createBook` accepts. Omitted optional fields take the documented defaults. */
@@ -78,14 +78,8 @@ export function validateUpdateBook(current: BookRecord, input: UpdateBookInput):
 }
 
 function checkBookFields(fields: BookFields): BookFields {
-  const name = typeof fields.name === 'string' ? fields.name.trim() : '';
-  if (name.length < 1 || name.length > NAME_MAX) throw badInput('name', `must be 1 to ${NAME_MAX} characters`);
-  if (name.includes('\0')) throw badInput('name', 'must not contain NUL characters');
-  const description = fields.description === null ? null : String(fields.description).trim() || null;
-  if (description !== null && description.length > DESCRIPTION_MAX) {
-    throw badInput('description', `must be at most ${DESCRIPTION_MAX} characters`);
-  }
-  if (description?.includes('\0')) throw badInput('description', 'must not contain NUL characters');
+  const name = requireText('name', fields.name, { max: NAME_MAX });
+  const description = requireText('description', fields.description, { max: DESCRIPTION_MAX, optional: true, multiline: true });
   if (fields.discountType !== 'PERCENTAGE' && fields.discountType !== 'FIXED_AMOUNT') {
     throw badInput('discountType', 'must be PERCENTAGE or FIXED_AMOUNT');
   }

@@ -1,6 +1,6 @@
 import { requireCaller, type ServiceContext } from '../shared/context.ts';
 import { badInput, DomainError, forbidden, notFound } from '../shared/errors.ts';
-import { normaliseCode, optionalIdempotencyKey, requireJsonDepth, requireUuid } from '../shared/validation.ts';
+import { normaliseCode, optionalIdempotencyKey, requireJsonDepth, requireText, requireUuid } from '../shared/validation.ts';
 import { type RedemptionRecord, toRedemption } from './coupon.record.ts';
 import { reviveDates } from './idempotency.ts';
 import { lockRanOut, type RedeemOutcome, redeemCouponSql, reverseRedemptionSql } from './redeem.sql.ts';
@@ -45,8 +45,7 @@ export async function reverseRedemption(
   const caller = requireCaller(ctx);
   if (caller.role !== 'ADMIN') throw forbidden('Only an admin may reverse a redemption');
   const redemptionId = requireUuid('redemptionId', args.redemptionId);
-  const reason = typeof args.reason === 'string' ? args.reason.trim() : '';
-  if (reason.length < 1 || reason.length > 500) throw badInput('reason', 'must be 1 to 500 characters');
+  const reason = requireText('reason', args.reason, { max: 500, multiline: true });
   return runTransition(ctx, {
     caller,
     operation: 'reverseRedemption',

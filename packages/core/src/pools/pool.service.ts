@@ -3,7 +3,7 @@ import { requireAdmin } from '../auth/access.ts';
 import type { ServiceContext } from '../shared/context.ts';
 import { badInput, notFound } from '../shared/errors.ts';
 import { decodeCursor, encodeCursor, type Page, type PageArgs, pageSize, toPage } from '../shared/pagination.ts';
-import { requireUuid } from '../shared/validation.ts';
+import { requireText, requireUuid } from '../shared/validation.ts';
 
 /** A pool of users for bulk distribution. */
 export interface PoolRecord {
@@ -22,14 +22,8 @@ export async function createPool(
   args: { name: string; description?: string | null },
 ): Promise<PoolRecord> {
   requireAdmin(ctx);
-  const name = typeof args.name === 'string' ? args.name.trim() : '';
-  if (name.length < 1 || name.length > POOL_NAME_MAX || name.includes('\0')) {
-    throw badInput('name', `must be 1 to ${POOL_NAME_MAX} characters`);
-  }
-  const description = args.description?.trim() || null;
-  if (description !== null && (description.length > POOL_DESCRIPTION_MAX || description.includes('\0'))) {
-    throw badInput('description', `must be at most ${POOL_DESCRIPTION_MAX} characters`);
-  }
+  const name = requireText('name', args.name, { max: POOL_NAME_MAX });
+  const description = requireText('description', args.description, { max: POOL_DESCRIPTION_MAX, optional: true, multiline: true });
   const row = await ctx.db.prisma.pool.create({ data: { name, description } });
   return toPoolRecord(row);
 }

@@ -8,6 +8,62 @@ export function requireUuid(field: string, value: string): string {
   return value.toLowerCase();
 }
 
+/**
+ * Control (`\p{Cc}`) and format (`\p{Cf}`) characters: a name with U+202E (right-to-left override)
+ * displays as something else in the console and in exports, and CR/LF in a name splits log and CSV
+ * lines. Two format characters are kept because real text needs them: the zero-width joiner
+ * (U+200D, emoji sequences) and non-joiner (U+200C, Persian and Indic scripts).
+ */
+const CONTROL_OR_FORMAT = /[\p{Cc}\p{Cf}]/gu;
+const JOINERS = new Set(['\u200c', '\u200d']);
+const LINE_BREAKS = new Set(['\n', '\r', '\t']);
+
+function hasHiddenCharacters(text: string, multiline: boolean): boolean {
+  for (const [char] of text.matchAll(CONTROL_OR_FORMAT)) {
+    if (!JOINERS.has(char) && !(multiline && LINE_BREAKS.has(char))) return true;
+  }
+  return false;
+}
+
+/**
+ * A free-text argument (a name, a description, a reason), trimmed: 1..`max` characters (`null`
+ * when `optional` and empty), no control or format characters (line breaks only when
+ * `multiline`). BAD_USER_INPUT names the field.
+ */
+export function requireText(
+  field: string,
+  value: unknown,
+  options: { max: number; optional?: false; multiline?: boolean },
+): string;
+export function requireText(
+  field: string,
+  value: unknown,
+  options: { max: number; optional: true; multiline?: boolean },
+): string | null;
+export function requireText(
+  field: string,
+  value: unknown,
+  options: { max: number; optional?: boolean; multiline?: boolean },
+): string | null {
+  const text = typeof value === 'string' ? value.trim() : '';
+  if (text.length === 0) {
+    if (options.optional && (value === null || value === undefined || typeof value === 'string')) return null;
+    throw badInput(field, `must be 1 to ${options.max} characters`);
+  }
+  if (text.length > options.max) {
+    throw badInput(field, options.optional ? `must be at most ${options.max} characters` : `must be 1 to ${options.max} characters`);
+  }
+  if (hasHiddenCharacters(text, options.multiline === true)) {
+    throw badInput(
+      field,
+      options.multiline
+        ? 'must not contain control or invisible formatting characters (line breaks and tabs are fine)'
+        : 'must not contain control characters, line breaks or invisible formatting characters',
+    );
+  }
+  return text;
+}
+
 /** Coupon codes are stored upper-case; lookups normalise the same way. */
 export function normaliseCode(field: string, value: string): string {
   const code = typeof value === 'string' ? value.trim().toUpperCase() : '';
