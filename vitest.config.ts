@@ -1,7 +1,9 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { PluginOption } from 'vite';
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type ViteUserConfig } from 'vitest/config';
+
+/** A vite plugin, typed through vitest's own config (vite itself is not a direct dependency). */
+type PluginOption = NonNullable<ViteUserConfig['plugins']>[number];
 
 // graphql 16 ships CJS (index.js, what Node loads) and ESM (index.mjs, what vite would pick for
 // project source). Two copies break `instanceof` (GraphQLError, scalars from graphql-scalars, the
