@@ -2,6 +2,7 @@ import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
 import { AppProviders } from '@/components/providers/app-providers';
 import './globals.css';
+import './controls.css';
 
 export const metadata: Metadata = {
   title: { default: 'Coupon Books', template: '%s · Coupon Books' },

@@ -1,16 +1,13 @@
 import Link from 'next/link';
+import { StatusPage } from '@/components/feedback/status-page';
 
 export default function NotFound() {
   return (
-    <main className="forbidden" id="main">
-      <p className="forbidden__code" aria-hidden="true">
-        404
-      </p>
-      <h1>Page not found</h1>
+    <StatusPage as="main" code="404" title="Page not found">
       <p>There is nothing at this address.</p>
       <Link className="btn btn--primary" href="/">
         Go to the console
       </Link>
-    </main>
+    </StatusPage>
   );
 }

@@ -1,18 +1,13 @@
 import type { Metadata } from 'next';
+import { AuthPage } from '@/features/auth/auth-page';
 import { RegisterForm } from '@/features/auth/register-form';
 
 export const metadata: Metadata = { title: 'Create an account' };
 
 export default function RegisterPage() {
   return (
-    <main className="auth-page" id="main">
-      <p className="auth-page__brand">
-        <span className="shell__logo" aria-hidden="true">
-          %
-        </span>
-        Coupon Books
-      </p>
+    <AuthPage>
       <RegisterForm />
-    </main>
+    </AuthPage>
   );
 }

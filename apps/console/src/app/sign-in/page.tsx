@@ -1,21 +1,16 @@
 import type { Metadata } from 'next';
 import { Suspense } from 'react';
+import { AuthPage } from '@/features/auth/auth-page';
 import { SignInForm } from '@/features/auth/sign-in-form';
 
 export const metadata: Metadata = { title: 'Sign in' };
 
 export default function SignInPage() {
   return (
-    <main className="auth-page" id="main">
-      <p className="auth-page__brand">
-        <span className="shell__logo" aria-hidden="true">
-          %
-        </span>
-        Coupon Books
-      </p>
+    <AuthPage>
       <Suspense>
         <SignInForm />
       </Suspense>
-    </main>
+    </AuthPage>
   );
 }

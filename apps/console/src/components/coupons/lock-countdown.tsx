@@ -2,6 +2,7 @@
 
 import { useServerNow } from '@/lib/clock/server-clock';
 import { describeDuration, formatCountdown } from '@/lib/format/format';
+import styles from './lock-countdown.module.css';
 
 /**
  * Time left on a checkout lock, on the server's clock. At zero it says "expiring" rather than
@@ -18,19 +19,19 @@ export function LockCountdown({ lockExpiresAt }: { lockExpiresAt: string }) {
   const seconds = Math.round(remaining);
   if (seconds <= 0) {
     return (
-      <span className="countdown countdown--expired" role="timer" data-remaining-seconds={0}>
+      <span className={`${styles.countdown} ${styles.expired}`} role="timer" data-remaining-seconds={0}>
         Lock expiring…
       </span>
     );
   }
   return (
     <span
-      className={`countdown${seconds <= 10 ? ' countdown--urgent' : ''}`}
+      className={`${styles.countdown}${seconds <= 10 ? ` ${styles.urgent}` : ''}`}
       role="timer"
       aria-label={`Lock expires in ${describeDuration(seconds)}`}
       data-remaining-seconds={seconds}
     >
-      <svg className="countdown__icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false">
+      <svg className={styles.icon} viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false">
         <circle cx="8" cy="9" r="6" fill="none" stroke="currentColor" strokeWidth="1.6" />
         <path d="M8 5.5V9l2.2 1.6M6.5 1.5h3" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" />
       </svg>

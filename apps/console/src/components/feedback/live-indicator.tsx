@@ -1,6 +1,7 @@
 'use client';
 
 import { useLiveStatus } from '@/lib/apollo/live-status';
+import styles from './live-indicator.module.css';
 
 const TEXT = { idle: 'Connecting…', connecting: 'Connecting…', live: 'Live', offline: 'Offline — reconnecting' } as const;
 
@@ -8,8 +9,8 @@ const TEXT = { idle: 'Connecting…', connecting: 'Connecting…', live: 'Live',
 export function LiveIndicator() {
   const status = useLiveStatus();
   return (
-    <span className={`live live--${status}`} role="status">
-      <span className="live__dot" aria-hidden="true" />
+    <span className={styles.live} data-status={status} role="status">
+      <span className={styles.dot} aria-hidden="true" />
       {TEXT[status]}
     </span>
   );

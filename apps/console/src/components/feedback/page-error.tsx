@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect } from 'react';
+import { StatusPage } from './status-page';
 
 /**
  * What a page shows when it crashes while rendering (Next's error boundary): a way back instead
@@ -11,11 +12,7 @@ export function PageError({ error, reset }: { error: Error & { digest?: string }
     console.error(error);
   }, [error]);
   return (
-    <section className="forbidden" aria-labelledby="page-error-title" role="alert">
-      <p className="forbidden__code" aria-hidden="true">
-        !
-      </p>
-      <h1 id="page-error-title">Something went wrong on this page</h1>
+    <StatusPage code="!" title="Something went wrong on this page" titleId="page-error-title" role="alert">
       <p>{error.message || 'An unexpected error occurred.'}</p>
       {error.digest ? <p className="muted">Reference: {error.digest}</p> : null}
       <div className="form__actions">
@@ -26,6 +23,6 @@ export function PageError({ error, reset }: { error: Error & { digest?: string }
           Go to the start page
         </a>
       </div>
-    </section>
+    </StatusPage>
   );
 }

@@ -1,12 +1,17 @@
 import type { ReactNode } from 'react';
 import { describeError } from '@/lib/errors/describe-error';
+import styles from './states.module.css';
 
 /** Loading, empty and error states: every list and page uses these, so they look and read alike. */
 
+export function Spinner() {
+  return <span className={styles.spinner} aria-hidden="true" />;
+}
+
 export function LoadingState({ label = 'Loading…' }: { label?: string }) {
   return (
-    <p className="state state--loading" role="status">
-      <span className="spinner" aria-hidden="true" />
+    <p className={`${styles.state} ${styles.loading}`} role="status">
+      <Spinner />
       {label}
     </p>
   );
@@ -14,9 +19,9 @@ export function LoadingState({ label = 'Loading…' }: { label?: string }) {
 
 export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
   return (
-    <div className="state state--empty">
-      <p className="state__title">{title}</p>
-      {children ? <div className="state__body">{children}</div> : null}
+    <div className={styles.state}>
+      <p className={styles.title}>{title}</p>
+      {children ? <div className={styles.body}>{children}</div> : null}
     </div>
   );
 }
@@ -24,11 +29,11 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
 export function ErrorState({ error, onRetry, title = 'Could not load this' }: { error: unknown; onRetry?(): void; title?: string }) {
   const described = describeError(error);
   return (
-    <div className="state state--error" role="alert">
-      <p className="state__title">
+    <div className={`${styles.state} ${styles.error}`} role="alert">
+      <p className={styles.title}>
         {title} <code>{described.code}</code>
       </p>
-      <p className="state__body">{described.message}</p>
+      <p className={styles.body}>{described.message}</p>
       {onRetry ? (
         <button type="button" className="btn" onClick={() => onRetry()}>
           Try again

@@ -5,7 +5,9 @@ import { createContext, type ReactNode, useCallback, useContext, useEffect, useR
 import { type ApolloSession, createApolloClient } from '@/lib/apollo/create-apollo-client';
 import { SessionProvider, useSession } from '@/lib/auth/session-context';
 import { type ConsoleConfig, loadConsoleConfig } from '@/lib/config/runtime-config';
+import { Spinner } from '../feedback/states';
 import { ToastProvider } from '../toast/toast-provider';
+import styles from './app-providers.module.css';
 
 const ConfigContext = createContext<ConsoleConfig | null>(null);
 
@@ -30,7 +32,7 @@ export function AppProviders({ children }: { children: ReactNode }) {
 
   if (failure) {
     return (
-      <div className="boot boot--error" role="alert">
+      <div className={`${styles.boot} ${styles.failed}`} role="alert">
         <p>The console could not start: {failure}</p>
         <button type="button" className="btn" onClick={load}>
           Try again
@@ -40,8 +42,8 @@ export function AppProviders({ children }: { children: ReactNode }) {
   }
   if (!config) {
     return (
-      <div className="boot" role="status">
-        <span className="spinner" aria-hidden="true" /> Starting the console…
+      <div className={styles.boot} role="status">
+        <Spinner /> Starting the console…
       </div>
     );
   }

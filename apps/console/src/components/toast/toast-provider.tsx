@@ -2,6 +2,7 @@
 
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { describeError } from '@/lib/errors/describe-error';
+import styles from './toast-provider.module.css';
 
 type ToastKind = 'success' | 'error' | 'info';
 
@@ -52,16 +53,16 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   return (
     <ToastContext.Provider value={api}>
       {children}
-      <section className="toasts" aria-label="Notifications">
+      <section className={styles.region} aria-label="Notifications">
         {/* Success and info are polite; each error toast is its own alert so it is announced at once. */}
-        <div role="status" aria-live="polite" className="toasts__polite">
+        <div role="status" aria-live="polite" className={styles.polite}>
           {toasts
             .filter((t) => t.kind !== 'error')
             .map((t) => (
               <ToastItem key={t.id} toast={t} onDismiss={dismiss} />
             ))}
         </div>
-        <div className="toasts__errors">
+        <div className={styles.errors}>
           {toasts
             .filter((t) => t.kind === 'error')
             .map((t) => (
@@ -80,15 +81,15 @@ function ToastItem({ toast, onDismiss }: { toast: Toast; onDismiss(id: number): 
   }, [toast.id, toast.kind, onDismiss]);
 
   return (
-    <div className={`toast toast--${toast.kind}`} role={toast.kind === 'error' ? 'alert' : undefined} data-code={toast.code ?? undefined}>
-      <div className="toast__body">
-        <p className="toast__title">
+    <div className={`${styles.toast}${toast.kind === 'info' ? '' : ` ${styles[toast.kind]}`}`} role={toast.kind === 'error' ? 'alert' : undefined} data-code={toast.code ?? undefined}>
+      <div className={styles.body}>
+        <p className={styles.title}>
           {toast.title}
-          {toast.code ? <code className="toast__code">{toast.code}</code> : null}
+          {toast.code ? <code className={styles.code}>{toast.code}</code> : null}
         </p>
-        <p className="toast__message">{toast.message}</p>
+        <p className={styles.message}>{toast.message}</p>
       </div>
-      <button type="button" className="toast__close" onClick={() => onDismiss(toast.id)} aria-label="Dismiss notification">
+      <button type="button" className={styles.close} onClick={() => onDismiss(toast.id)} aria-label="Dismiss notification">
         ×
       </button>
     </div>

@@ -6,6 +6,7 @@ import { type FormEvent, useState } from 'react';
 import { Field } from '@/components/forms/field';
 import { useSession } from '@/lib/auth/session-context';
 import { describeError } from '@/lib/errors/describe-error';
+import { authCardClass, authSwitchClass } from './auth-page';
 import { useRegister } from './use-auth';
 
 const MIN_PASSWORD = 8;
@@ -52,7 +53,7 @@ export function RegisterForm() {
   }
 
   return (
-    <form className="auth-card card" onSubmit={submit} noValidate aria-labelledby="register-title">
+    <form className={authCardClass} onSubmit={submit} noValidate aria-labelledby="register-title">
       <h1 id="register-title">Create an account</h1>
       {errors.form ? (
         <p className="notice notice--error" role="alert">
@@ -75,7 +76,7 @@ export function RegisterForm() {
       <button type="submit" className="btn btn--primary btn--block" disabled={loading}>
         {loading ? 'Creating account…' : 'Create account'}
       </button>
-      <p className="auth-card__switch">
+      <p className={authSwitchClass}>
         Already registered? <Link href="/sign-in">Sign in</Link>
       </p>
     </form>

@@ -6,6 +6,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { Field } from '@/components/forms/field';
 import { useSession } from '@/lib/auth/session-context';
 import { describeError } from '@/lib/errors/describe-error';
+import { authCardClass, authSwitchClass } from './auth-page';
 import { safeNextPath } from './safe-next-path';
 import { useLogin } from './use-auth';
 
@@ -43,7 +44,7 @@ export function SignInForm() {
   }
 
   return (
-    <form className="auth-card card" onSubmit={submit} noValidate aria-labelledby="sign-in-title">
+    <form className={authCardClass} onSubmit={submit} noValidate aria-labelledby="sign-in-title">
       <h1 id="sign-in-title">Sign in</h1>
       {reason ? (
         <p className={`notice ${params.get('reason') === 'expired' ? 'notice--warning' : 'notice--info'}`} role="status">
@@ -76,7 +77,7 @@ export function SignInForm() {
       <button type="submit" className="btn btn--primary btn--block" disabled={loading || !email || !password}>
         {loading || session ? 'Signing in…' : 'Sign in'}
       </button>
-      <p className="auth-card__switch">
+      <p className={authSwitchClass}>
         New here? <Link href="/register">Create an account</Link>
       </p>
     </form>

@@ -4,6 +4,7 @@ import { Sparkline } from '@/components/charts/sparkline';
 import { LiveIndicator } from '@/components/feedback/live-indicator';
 import { graphql } from '@/gql';
 import { formatCount } from '@/lib/format/format';
+import styles from './book-stats-panel.module.css';
 import { useBookStats } from './use-book-stats';
 
 /** The counts a stats panel starts from, before `bookStats` reports. */
@@ -36,12 +37,12 @@ export function BookStatsPanel({ bookId, initial, compact = false, title }: { bo
 
   const headingId = `stats-${bookId}`;
   return (
-    <section className={`card stats${compact ? ' stats--compact' : ''}`} aria-labelledby={headingId}>
+    <section className={`card${compact ? ` ${styles.compact}` : ''}`} aria-labelledby={headingId}>
       <div className="card__header">
         <h2 id={headingId}>{title ?? 'Live stats'}</h2>
         {compact ? null : <LiveIndicator />}
       </div>
-      <dl className="stats__grid">
+      <dl className={styles.grid}>
         <Stat label="Unassigned" value={counts?.unassigned} state="unassigned" />
         <Stat label="Assigned" value={counts?.assigned} state="assigned" />
         <Stat label="Locked" value={stats ? stats.activeLocks : counts?.locked} state="locked" />
@@ -49,14 +50,14 @@ export function BookStatsPanel({ bookId, initial, compact = false, title }: { bo
         {compact ? null : <Stat label="Total" value={total ?? undefined} />}
         <Stat label="Redemptions / min" value={stats?.redemptionsLastMinute} />
       </dl>
-      <div className="stats__charts">
-        <figure className="stats__chart">
+      <div className={styles.charts}>
+        <figure className={styles.chart}>
           <figcaption>Redemptions per minute</figcaption>
-          <Sparkline values={samples.map((s) => s.redemptionsLastMinute)} label="Redemptions per minute" />
+          <Sparkline values={samples.map((s) => s.redemptionsLastMinute)} label="Redemptions per minute" className={styles.sparkline} />
         </figure>
-        <figure className="stats__chart">
+        <figure className={styles.chart}>
           <figcaption>Codes left</figcaption>
-          <Sparkline values={samples.map((s) => s.unassigned)} label="Codes left" className="sparkline--secondary" />
+          <Sparkline values={samples.map((s) => s.unassigned)} label="Codes left" tone="secondary" className={styles.sparkline} />
         </figure>
       </div>
     </section>
@@ -65,7 +66,7 @@ export function BookStatsPanel({ bookId, initial, compact = false, title }: { bo
 
 function Stat({ label, value, state }: { label: string; value: number | undefined; state?: string }) {
   return (
-    <div className={`stat${state ? ` stat--${state}` : ''}`}>
+    <div className={styles.stat} data-state={state}>
       <dt>{label}</dt>
       <dd data-stat={label}>{formatCount(value)}</dd>
     </div>

@@ -1,5 +1,6 @@
-import { InMemoryCache } from '@apollo/client';
-import { MockedProvider } from '@apollo/client/testing/react';
+import { ApolloClient, InMemoryCache } from '@apollo/client';
+import { ApolloProvider } from '@apollo/client/react';
+import { MockLink } from '@apollo/client/testing';
 import { act, renderHook, waitFor } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { describe, expect, it } from 'vitest';
@@ -31,17 +32,15 @@ const mocks = [
   { request: { query: BooksQuery, variables: { search: 'fig', first: 25, after: 'cursor-2' } }, result: { data: page([3], false, 3) } },
 ];
 
-function wrapper({ children }: { children: ReactNode }) {
-  return (
-    <MockedProvider mocks={mocks} cache={new InMemoryCache({ typePolicies: { BookCounts: { keyFields: false } } })}>
-      {children}
-    </MockedProvider>
-  );
+/** A client whose mock link answers each request with its mock, as MockedProvider does. */
+function withMockedApi() {
+  const client = new ApolloClient({ link: new MockLink(mocks), cache: new InMemoryCache({ typePolicies: { BookCounts: { keyFields: false } } }) });
+  return ({ children }: { children: ReactNode }) => <ApolloProvider client={client}>{children}</ApolloProvider>;
 }
 
 describe('useBooks', () => {
   it('reads the first page, then the next one on loadMore, keeping both in order', async () => {
-    const { result } = renderHook(() => useBooks('fig'), { wrapper });
+    const { result } = renderHook(() => useBooks('fig'), { wrapper: withMockedApi() });
     expect(result.current.nodes).toBeUndefined();
     expect(result.current.loading).toBe(true);
 

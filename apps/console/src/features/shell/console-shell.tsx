@@ -3,10 +3,12 @@
 import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
 import { type ReactNode, useEffect } from 'react';
+import { BrandLogo } from '@/components/brand/brand-logo';
 import { LoadingState } from '@/components/feedback/states';
 import { signInPath, useSession } from '@/lib/auth/session-context';
 import { getEndedReason, type Role } from '@/lib/auth/session-store';
 import { useCurrentUser } from '../auth/use-auth';
+import styles from './console-shell.module.css';
 
 interface NavItem {
   href: string;
@@ -44,24 +46,22 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
   const role = session.user.role;
 
   return (
-    <div className="shell">
+    <div className={styles.shell}>
       <a className="skip-link" href="#main">
         Skip to content
       </a>
-      <header className="shell__header">
-        <Link href="/" className="shell__brand">
-          <span className="shell__logo" aria-hidden="true">
-            %
-          </span>
+      <header className={styles.header}>
+        <Link href="/" className={styles.brand}>
+          <BrandLogo />
           Coupon Books
         </Link>
-        <nav aria-label="Main" className="shell__nav">
+        <nav aria-label="Main" className={styles.nav}>
           <ul>
             {NAV.filter((item) => item.roles.includes(role)).map((item) => {
               const active = pathname === item.href || pathname?.startsWith(`${item.href}/`);
               return (
                 <li key={item.href}>
-                  <Link href={item.href} aria-current={active ? 'page' : undefined} className="shell__link">
+                  <Link href={item.href} aria-current={active ? 'page' : undefined} className={styles.link}>
                     {item.label}
                   </Link>
                 </li>
@@ -69,9 +69,9 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
             })}
           </ul>
         </nav>
-        <div className="shell__account">
-          <span className="shell__user">
-            <span className="shell__email" data-testid="signed-in-email">
+        <div className={styles.account}>
+          <span className={styles.user}>
+            <span data-testid="signed-in-email">
               {session.user.email}
             </span>
             <span className={`role role--${role.toLowerCase()}`}>{role === 'ADMIN' ? 'Admin' : 'User'}</span>
@@ -81,7 +81,7 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
           </button>
         </div>
       </header>
-      <main id="main" className="shell__main" tabIndex={-1}>
+      <main id="main" className={styles.main} tabIndex={-1}>
         {children}
       </main>
     </div>

@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { StatusPage } from '@/components/feedback/status-page';
 import { useSession } from '@/lib/auth/session-context';
 
 /**
@@ -17,15 +18,11 @@ export function RequireAdmin({ children }: { children: ReactNode }) {
 
 export function ForbiddenPage() {
   return (
-    <section className="forbidden" aria-labelledby="forbidden-title">
-      <p className="forbidden__code" aria-hidden="true">
-        403
-      </p>
-      <h1 id="forbidden-title">Admins only</h1>
+    <StatusPage code="403" title="Admins only" titleId="forbidden-title">
       <p>This page is for administrators. Your account can see and use its own coupons.</p>
       <Link className="btn btn--primary" href="/my-coupons">
         Go to my coupons
       </Link>
-    </section>
+    </StatusPage>
   );
 }
