@@ -18,9 +18,9 @@ const { default: react } = (await import(pathToFileURL(consoleRequire.resolve('@
 };
 const consoleSrc = fileURLToPath(new URL('./apps/console/src/', import.meta.url));
 
-// One embedded PostgreSQL per run (packages/db/src/testing/global-setup.ts): every test file
+// One embedded PostgreSQL per run (packages/db/testing/global-setup.ts): every test file
 // copies a migrated template with createTestDatabase() from '@coupons/db/testing'.
-const globalSetup = ['packages/db/src/testing/global-setup.ts'];
+const globalSetup = ['packages/db/testing/global-setup.ts'];
 
 // The soak project exists only when asked for (`pnpm test:soak` sets SOAK=1), so that a plain
 // `vitest run` (pnpm test:unit) never starts the long-running soak tests.
@@ -42,7 +42,8 @@ export default defineConfig({
           // Declared per project, not at the root: a root globalSetup runs in addition to the
           // projects' own, which would start a second cluster.
           globalSetup,
-          include: ['packages/**/src/**/*.test.ts', 'scripts/**/*.test.ts'],
+          // Tests beside the code (src/), whole-system suites (test/), tests of the harnesses (testing/).
+          include: ['packages/*/{src,test,testing}/**/*.test.ts', 'scripts/**/*.test.ts'],
           exclude: ['**/node_modules/**', '**/*.soak.test.ts'],
         },
       },

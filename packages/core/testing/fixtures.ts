@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Database, Prisma } from '@coupons/db';
-import type { Caller, Clock, Role, ServiceContext } from '../shared/context.ts';
+import type { Caller, Clock, Role, ServiceContext } from '../src/shared/context.ts';
 
 /** A clock tests move by hand, so lock expiry needs no sleeping. */
 export class TestClock implements Clock {

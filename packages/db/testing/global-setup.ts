@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { loadConfig } from '@coupons/config';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { createDatabaseIfMissing, databaseUrl, dropDatabaseIfExists } from '../admin/database.admin.ts';
-import { startEmbeddedPostgres, temporaryDataDir } from '../embedded/embedded-postgres.ts';
-import { applyMigrations } from '../migrations/migrations.runner.ts';
+import { createDatabaseIfMissing, databaseUrl, dropDatabaseIfExists } from '../src/admin/database.admin.ts';
+import { startEmbeddedPostgres, temporaryDataDir } from '../src/embedded/embedded-postgres.ts';
+import { applyMigrations } from '../src/migrations/migrations.runner.ts';
 import { TEST_DATABASE_KEY, type TestDatabaseContext } from './test-database.context.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { createDatabaseIfMissing, databaseUrl, dropDatabaseIfExists } from '../admin/database.admin.ts';
-import { type Database, createDatabase } from '../client.ts';
+import { createDatabaseIfMissing, databaseUrl, dropDatabaseIfExists } from '../src/admin/database.admin.ts';
+import { type Database, createDatabase } from '../src/client.ts';
 import { TEST_DATABASE_KEY, type TestDatabaseContext } from './test-database.context.ts';
 
 /** A database of its own for one test file. */
@@ -57,7 +57,7 @@ export async function createEmptyDatabase(): Promise<{ url: string; drop(): Prom
 function testContext(): TestDatabaseContext {
   const context = inject(TEST_DATABASE_KEY);
   if (!context) {
-    throw new Error('test databases need the global setup packages/db/src/testing/global-setup.ts (see the root vitest.config.ts)');
+    throw new Error('test databases need the global setup packages/db/testing/global-setup.ts (see the root vitest.config.ts)');
   }
   return context;
 }

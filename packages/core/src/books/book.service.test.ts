@@ -2,7 +2,7 @@ import { type Database, Prisma } from '@coupons/db';
 import { createTestDatabase } from '@coupons/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Caller } from '../shared/context.ts';
-import { contextFor, createUser, TestClock } from '../testing/fixtures.ts';
+import { contextFor, createUser, TestClock } from '../../testing/index.ts';
 import { loadBookCounts } from './book.counts.ts';
 import { createBook, getBook, listBooks, updateBook } from './book.service.ts';
 

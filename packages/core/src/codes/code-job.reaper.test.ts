@@ -2,7 +2,7 @@ import { type Database, Prisma } from '@coupons/db';
 import { createTestDatabase } from '@coupons/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Caller, ServiceContext } from '../shared/context.ts';
-import { contextFor, createBook, createUser } from '../testing/fixtures.ts';
+import { contextFor, createBook, createUser } from '../../testing/index.ts';
 import { type CodeJobProgress, onCodeJobProgress } from './code-job.events.ts';
 import { MAX_AUTOMATIC_RUNS, reapStaleCodeJobs } from './code-job.reaper.ts';
 import { type LeasedCodeJob, startCodeJob } from './code-job.repository.ts';

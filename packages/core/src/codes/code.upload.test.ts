@@ -2,7 +2,7 @@ import { type Database, Prisma } from '@coupons/db';
 import { createTestDatabase } from '@coupons/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Caller } from '../shared/context.ts';
-import { contextFor, createBook, createUser } from '../testing/fixtures.ts';
+import { contextFor, createBook, createUser } from '../../testing/index.ts';
 import { type CodeJobProgress, onCodeJobProgress } from './code-job.events.ts';
 import { exportBookCodes } from './code.export.ts';
 import { uploadCodes } from './code.upload.service.ts';

@@ -1,7 +1,7 @@
 import { createDatabase, type Database, Prisma } from '@coupons/db';
 import { createTestDatabase } from '@coupons/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contextFor, createBook, createUser, TestClock } from '../testing/fixtures.ts';
+import { contextFor, createBook, createUser, TestClock } from '../../testing/index.ts';
 import {
   assignCoupon,
   assignRandomCoupon,

@@ -1,7 +1,7 @@
 import { type Database, Prisma } from '@coupons/db';
 import { createTestDatabase } from '@coupons/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contextFor, createBook, createUser } from '../testing/fixtures.ts';
+import { contextFor, createBook, createUser } from '../../testing/index.ts';
 import { assignCoupon, assignRandomCoupon, lockCoupon, redeemCoupon } from './index.ts';
 
 let db: Database;

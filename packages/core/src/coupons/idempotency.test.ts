@@ -1,7 +1,7 @@
 import { type Database, Prisma } from '@coupons/db';
 import { createTestDatabase } from '@coupons/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contextFor, createBook, createUser, TestClock } from '../testing/fixtures.ts';
+import { contextFor, createBook, createUser, TestClock } from '../../testing/index.ts';
 import { DEFAULT_IDEMPOTENCY_LIFETIME_MS, sweepIdempotencyRecords } from './idempotency.ts';
 import { assignCoupon, assignRandomCoupon, lockCoupon, unlockCoupon } from './index.ts';
 

@@ -3,7 +3,7 @@ import { createTestDatabase, type TestDatabase } from '@coupons/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assignCoupon, lockCoupon, redeemCoupon, reverseRedemption, sweepExpiredLocks, unlockCoupon } from '../coupons/index.ts';
 import type { ServiceContext } from '../shared/context.ts';
-import { contextFor, createBook, createUser, TestClock } from '../testing/fixtures.ts';
+import { contextFor, createBook, createUser, TestClock } from '../../testing/index.ts';
 import type { LiveCouponEvent } from './coupon-event.record.ts';
 import { type LiveEvents, startLiveEvents } from './live-events.ts';
 

@@ -11,7 +11,7 @@ import {
 import { addPoolMembers, createPool, distributeToPool } from '../pools/index.ts';
 import type { Caller } from '../shared/context.ts';
 import type { SqlClient } from '../shared/sql.ts';
-import { contextFor, createBook, createUser, TestClock } from '../testing/fixtures.ts';
+import { contextFor, createBook, createUser, TestClock } from '../../testing/index.ts';
 import { checkInvariants } from './invariants.ts';
 
 let db: Database;

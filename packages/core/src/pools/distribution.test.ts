@@ -3,7 +3,7 @@ import { createTestDatabase } from '@coupons/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assignRandomCoupon } from '../coupons/index.ts';
 import type { Caller } from '../shared/context.ts';
-import { type BookOverrides, contextFor, createBook, createUser, TestClock } from '../testing/fixtures.ts';
+import { type BookOverrides, contextFor, createBook, createUser, TestClock } from '../../testing/index.ts';
 import { distributeToPool, previewDistribution } from './distribution.service.ts';
 import { addPoolMembers } from './pool-member.service.ts';
 import { createPool } from './pool.service.ts';

@@ -2,7 +2,7 @@ import type { Database } from '@coupons/db';
 import { createTestDatabase } from '@coupons/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Caller } from '../shared/context.ts';
-import { contextFor, createUser } from '../testing/fixtures.ts';
+import { contextFor, createUser } from '../../testing/index.ts';
 import { addPoolMembers, countPoolMembers, listPoolMembers, removePoolMembers } from './pool-member.service.ts';
 import { createPool, getPool, listPools } from './pool.service.ts';
 

@@ -2,7 +2,7 @@
 // row it exists to reject. Statements are raw SQL on purpose — the database is the last line
 // of defence, so it is tested without any service code in front of it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestDatabase, createTestDatabase } from '../testing/index.ts';
+import { type TestDatabase, createTestDatabase } from '../../testing/index.ts';
 
 const USER = '11111111-1111-4111-8111-111111111111';
 const OTHER_USER = '22222222-2222-4222-8222-222222222222';

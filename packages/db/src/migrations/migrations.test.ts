@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createEmptyDatabase } from '../testing/index.ts';
+import { createEmptyDatabase } from '../../testing/index.ts';
 import { createMigration, defaultMigrationPaths, diffMigrations } from './index.ts';
 import { applyMigrations } from './migrations.runner.ts';
 

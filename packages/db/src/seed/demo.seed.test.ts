@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../passwords.ts';
-import { type TestDatabase, createTestDatabase } from '../testing/index.ts';
+import { type TestDatabase, createTestDatabase } from '../../testing/index.ts';
 import { DEMO_CODE_CHARSET, DEMO_LOGINS, demoCodes, seedDemoData } from './index.ts';
 
 let t: TestDatabase;
