@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from '@coupons/config';
 import { createDatabase } from '@coupons/db';
 import { createApiServer } from './server/api-server.ts';
-import { createLogger } from './server/logger.ts';
+import { createLogger } from './observability/index.ts';
 
 /** How long a signal-triggered shutdown may take before the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 15_000;
@@ -13,7 +13,7 @@ const SHUTDOWN_DEADLINE_MS = 15_000;
  */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config);
+  const logger = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
   if (!config.DATABASE_URL) {
     throw new ConfigError([
       'DATABASE_URL: required to start the API on its own (`pnpm dev` starts an embedded PostgreSQL and sets it)',

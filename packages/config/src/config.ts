@@ -41,6 +41,8 @@ const envSchema = z.object({
   PUBLIC_API_URL: z.url().optional(),
   CORS_ORIGINS: z.string().default('http://localhost:3000,http://127.0.0.1:3000'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `json` (one object per line, what log platforms collect) or `pretty` (readable, for development). */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   DATA_DIR: z.string().min(1).default(defaultDataDir),
   LOCK_SWEEP_INTERVAL_MS: positiveInt.default(250),
   /** How long an idempotency key is remembered: a retry within it replays the first answer. */
@@ -61,11 +63,13 @@ const envSchema = z.object({
   GRAPHQL_INTROSPECTION: bool.optional(),
 });
 
-export type Config = Omit<z.infer<typeof envSchema>, 'JWT_SECRET' | 'GRAPHQL_INTROSPECTION'> & {
+export type Config = Omit<z.infer<typeof envSchema>, 'JWT_SECRET' | 'GRAPHQL_INTROSPECTION' | 'LOG_FORMAT'> & {
   JWT_SECRET: string;
   /** Where the JWT secret came from: the environment, or the dev data folder. */
   jwtSecretSource: 'env' | 'generated';
   GRAPHQL_INTROSPECTION: boolean;
+  /** `pretty` by default only when NODE_ENV=development; production logs are always JSON. */
+  LOG_FORMAT: 'json' | 'pretty';
   isProduction: boolean;
 };
 
@@ -86,6 +90,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (isProduction && !values.JWT_SECRET) {
     throw new ConfigError(['JWT_SECRET: required when NODE_ENV=production (at least 32 characters)']);
   }
+  if (isProduction && values.LOG_FORMAT === 'pretty') {
+    throw new ConfigError(['LOG_FORMAT: production logs are JSON (pretty is for development); leave it unset or set json']);
+  }
   if (isProduction && !values.DATABASE_URL) {
     throw new ConfigError(['DATABASE_URL: required when NODE_ENV=production']);
   }
@@ -101,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     JWT_SECRET: jwtSecret,
     jwtSecretSource: values.JWT_SECRET ? 'env' : 'generated',
     GRAPHQL_INTROSPECTION: values.GRAPHQL_INTROSPECTION ?? !isProduction,
+    LOG_FORMAT: values.LOG_FORMAT ?? (values.NODE_ENV === 'development' ? 'pretty' : 'json'),
     isProduction,
   };
 }

@@ -1,6 +1,6 @@
 // The observability toolkit of the API: JSON logs with redaction, request ids, Prometheus metrics.
 // The server wires these in (see docs/operations.md, "Observability").
-export { createLogger, scrubSecrets, REDACT_PATHS, REDACTED, type CreateLoggerOptions, type Logger } from './logger.ts';
+export { createLogger, prettyDestination, scrubSecrets, REDACT_PATHS, REDACTED, type CreateLoggerOptions, type LogFormat, type Logger } from './logger.ts';
 export {
   announcerWithRequestId,
   REQUEST_ID_HEADER,

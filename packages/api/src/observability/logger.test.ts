@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger, REDACTED, scrubSecrets } from './logger.ts';
+import { createLogger, prettyDestination, REDACTED, scrubSecrets } from './logger.ts';
 import { requestIdOf, requestLogging, resolveRequestId } from './request-id.ts';
 
 /** A logger whose output is kept in memory, one parsed object per line. */
@@ -141,6 +141,73 @@ describe('requestLogging', () => {
       const [line] = lines();
       expect(line).toMatchObject({ requestId: 'lb-0042', method: 'GET', path: '/graphql', status: 200 });
       expect(JSON.stringify(line)).not.toContain('secret');
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe('the pretty format (LOG_FORMAT=pretty, development)', () => {
+  function capturePretty() {
+    const chunks: string[] = [];
+    const destination = new Writable({
+      write(chunk, _encoding, done) {
+        chunks.push(String(chunk));
+        done();
+      },
+    });
+    const pretty = prettyDestination(destination, { colorize: false });
+    return { logger: createLogger({ level: 'info', destination: pretty, format: 'json' }), text: () => chunks.join('') };
+  }
+
+  it('prints a request as one line: method, path, operation, status, time', () => {
+    const { logger, text } = capturePretty();
+    logger.info({ requestId: 'r-1', method: 'POST', path: '/graphql', operation: 'Login', status: 200, durationMs: 12.3 }, 'request');
+    expect(text()).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: POST \/graphql Login 200 12\.3 ms\n$/);
+  });
+
+  it('prints other events on one line with their fields, still redacted', () => {
+    const { logger, text } = capturePretty();
+    logger.warn({ url: 'http://localhost:4000/graphql', password: PASSWORD }, 'API listening');
+    expect(text().trimEnd().split('\n')).toHaveLength(1);
+    expect(text()).toContain('WARN: API listening');
+    expect(text()).toContain('"url":"http://localhost:4000/graphql"');
+    expect(text()).not.toContain(PASSWORD);
+  });
+
+  it('is what createLogger writes with format: pretty', () => {
+    const chunks: string[] = [];
+    const destination = new Writable({
+      write(chunk, _encoding, done) {
+        chunks.push(String(chunk));
+        done();
+      },
+    });
+    createLogger({ destination, format: 'pretty' }).info('hello');
+    expect(chunks.join('')).toMatch(/INFO.*hello/);
+    expect(() => JSON.parse(chunks.join(''))).toThrow();
+  });
+});
+
+describe('requestLogging with GraphQL', () => {
+  it('names the operation of a GraphQL request, when it is a valid name', async () => {
+    const { logger, lines } = captureLogger();
+    const middleware = requestLogging(logger);
+    const server = http.createServer((req, res) =>
+      middleware(req, res, () => {
+        (req as { body?: unknown }).body = { operationName: req.headers['x-op'] };
+        res.end('ok');
+      }),
+    );
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const { port } = server.address() as AddressInfo;
+      for (const op of ['Login', 'x"} forged']) await (await fetch(`http://127.0.0.1:${port}/graphql`, { headers: { 'x-op': op } })).text();
+      await new Promise((resolve) => setImmediate(resolve));
+      const [named, forged] = lines();
+      expect(named).toMatchObject({ path: '/graphql', operation: 'Login', status: 200 });
+      expect(forged).not.toHaveProperty('operation');
     } finally {
       server.close();
     }

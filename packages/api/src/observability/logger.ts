@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 /** The censor written in place of every redacted value. */
@@ -65,10 +66,15 @@ function scrubString(text: string): string {
   return text.replace(BEARER, `$1 ${REDACTED}`).replace(URL_PASSWORD, `$1${REDACTED}@`);
 }
 
+/** `LOG_FORMAT`: JSON lines (production, log platforms) or readable lines (development). */
+export type LogFormat = 'json' | 'pretty';
+
 /** Options of {@link createLogger}. */
 export interface CreateLoggerOptions {
   /** `LOG_LEVEL` from the configuration. */
   level?: LoggerOptions['level'];
+  /** `LOG_FORMAT` from the configuration; `json` when omitted. */
+  format?: LogFormat;
   /** Names the process in every line (`api`, `migrate` …). */
   name?: string;
   /** Where lines go; stdout when omitted. Tests pass a stream to read what was written. */
@@ -78,9 +84,11 @@ export interface CreateLoggerOptions {
 }
 
 /**
- * The process's JSON logger: one line per event on stdout (what container platforms collect),
- * ISO timestamps, errors serialized with their stack, and secrets redacted twice over — by
- * {@link REDACT_PATHS} and by {@link scrubSecrets} for anything nested deeper.
+ * The one logger factory of the API and its tools. JSON by default: one line per event on stdout
+ * (what container platforms collect), ISO timestamps, errors serialized with their stack, and
+ * secrets redacted twice over — by {@link REDACT_PATHS} and by {@link scrubSecrets} for anything
+ * nested deeper. With `format: 'pretty'` the same lines, redacted the same way, are printed
+ * readably (see {@link prettyDestination}).
  */
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
   const loggerOptions: LoggerOptions = {
@@ -110,7 +118,64 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
       bindings: (bindings) => scrubSecrets(bindings) as Record<string, unknown>,
     },
   };
+  if (options.format === 'pretty') return pino(loggerOptions, prettyDestination(options.destination));
   return options.destination ? pino(loggerOptions, options.destination) : pino(loggerOptions);
+}
+
+/** An access-log line of `requestLogging` (request-id.ts). */
+interface AccessLine {
+  method: string;
+  path: string;
+  status: number;
+  durationMs: number;
+  operation?: string;
+}
+
+const isAccessLine = (log: Record<string, unknown>): log is Record<string, unknown> & AccessLine =>
+  typeof log.method === 'string' && typeof log.status === 'number' && typeof log.durationMs === 'number';
+
+/**
+ * Development output through pino-pretty (a development dependency, loaded only when asked for):
+ * a request is one line, `HH:MM:ss.l INFO: POST /graphql Login 200 12.3 ms`; any other event is
+ * its message with its fields on the same line, and an error's stack below it. pino has
+ * serialized and redacted each line before it gets here, so pretty output hides no less.
+ * Without pino-pretty installed (a production image), the lines stay JSON.
+ */
+export function prettyDestination(
+  destination: DestinationStream = process.stdout,
+  options: { colorize?: boolean } = {},
+): DestinationStream {
+  let prettyFactory: (options: Record<string, unknown>) => (log: Record<string, unknown>) => string;
+  try {
+    ({ prettyFactory } = createRequire(import.meta.url)('pino-pretty'));
+  } catch {
+    destination.write(`${JSON.stringify({ level: 'warn', msg: 'LOG_FORMAT=pretty needs pino-pretty (a dev dependency): logging JSON' })}\n`);
+    return destination;
+  }
+  // Colours by default where the terminal shows them (pino-pretty asks colorette: TTY, FORCE_COLOR, NO_COLOR).
+  const common = { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,name', ...(options.colorize === undefined ? {} : { colorize: options.colorize }) };
+  const request = prettyFactory({
+    ...common,
+    hideObject: true,
+    messageFormat: (log: AccessLine, _key: string, _label: string, { colors }: { colors: Record<string, (s: string) => string> }) => {
+      const status = log.status >= 500 ? colors.red : log.status >= 400 ? colors.yellow : colors.green;
+      const operation = log.operation ? ` ${colors.cyan(log.operation)}` : '';
+      return `${log.method} ${log.path}${operation} ${status(String(log.status))} ${colors.gray(`${log.durationMs} ms`)}`;
+    },
+  });
+  const other = prettyFactory({ ...common, singleLine: true });
+  return {
+    write(line: string) {
+      let log: Record<string, unknown>;
+      try {
+        log = JSON.parse(line);
+      } catch {
+        destination.write(line);
+        return;
+      }
+      destination.write(isAccessLine(log) ? request(log) : other(log));
+    },
+  };
 }
 
 function serializeError(error: unknown): unknown {

@@ -42,8 +42,8 @@ type Next = (error?: unknown) => void;
 /**
  * Express (or plain Node) middleware: resolves the request id, echoes it in the response's
  * `X-Request-Id` header and, given a logger, writes one access-log line when the response ends
- * (method, path without the query string, status, duration). The query string is left out on
- * purpose: GET /graphql carries variables there.
+ * (method, path without the query string, the GraphQL operation name when there is one, status,
+ * duration). The query string is left out on purpose: GET /graphql carries variables there.
  */
 export function requestLogging(logger?: Logger) {
   return (req: IncomingMessage, res: ServerResponse, next: Next): void => {
@@ -55,10 +55,12 @@ export function requestLogging(logger?: Logger) {
       const path = ((req as { originalUrl?: string }).originalUrl ?? req.url ?? '').split('?')[0];
       res.once('finish', () => {
         const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+        const operation = operationNameOf(req);
         const line = {
           requestId,
           method: req.method,
           path,
+          ...(operation ? { operation } : {}),
           status: res.statusCode,
           durationMs: Math.round(durationMs * 10) / 10,
         };
@@ -72,6 +74,16 @@ export function requestLogging(logger?: Logger) {
     }
     next();
   };
+}
+
+// A GraphQL name: nothing that could forge or bloat a log line.
+const OPERATION_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,99}$/;
+
+/** The `operationName` of a GraphQL POST (parsed body) or GET (query string), when it is a valid name. */
+function operationNameOf(req: IncomingMessage): string | undefined {
+  const { body, query } = req as { body?: { operationName?: unknown }; query?: { operationName?: unknown } };
+  const name = body?.operationName ?? query?.operationName;
+  return typeof name === 'string' && OPERATION_NAME.test(name) ? name : undefined;
 }
 
 /** A child logger whose every line carries the request id (and the caller, when known). */

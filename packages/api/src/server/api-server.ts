@@ -19,6 +19,7 @@ import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { mountExportRoutes } from '../codes/export.routes.ts';
 import {
+  createLogger,
   createMetrics,
   installMetrics,
   instrumentLiveEvents,
@@ -35,7 +36,6 @@ import { createErrorFormatter } from './errors.ts';
 import { healthRoutes, type ReadinessCheck, readMigrationNames } from './health.routes.ts';
 import { bodyMiddleware, corsMiddleware, httpErrorHandler, rejectBatches } from './http.ts';
 import { DEFAULT_MAX_ALIASES, DEFAULT_MAX_TOKENS, type OperationLimits } from './limits.ts';
-import { createLogger } from './logger.ts';
 import { guardMutations } from './mutation-faults.ts';
 import { createMutationRateLimits, limitMutations } from './mutation-rate-limit.ts';
 import { buildApiSchema } from './schema.ts';
@@ -88,7 +88,7 @@ export interface ApiServer {
 export async function createApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const { config, db } = options;
   const clock = options.clock ?? systemClock;
-  const logger = options.logger ?? createLogger(config);
+  const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
   const metrics = options.metrics ?? createMetrics();
   installMetrics(metrics);
   metrics.observePool(db.pool, 'main');

@@ -3,24 +3,15 @@ import { BatchedRateLimiter, type Clock } from '@coupons/core';
 import type { Database } from '@coupons/db';
 import { defaultFieldResolver, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
-import type { RequestContext } from '../shared/request-context.ts';
+import type { MutationRateLimits, RequestContext } from '../shared/request-context.ts';
+
+export type { MutationRateLimits } from '../shared/request-context.ts';
 
 /**
  * Root Mutation fields left out: they have limits of their own, counted exactly in PostgreSQL
  * before any work (login per email and per address, register per address; core auth service).
  */
 const OWN_LIMITS: ReadonlySet<string> = new Set(['login', 'register']);
-
-/** The per-request check every other root Mutation field passes first. */
-export interface MutationRateLimits {
-  /**
-   * Counts one mutation for the caller (when signed in) and for the client address: `undefined`
-   * when admitted at once, a promise when it waits for the shared count, RATE_LIMITED when over.
-   */
-  admit(ctx: Pick<RequestContext, 'ip' | 'service'>): Promise<unknown> | undefined;
-  /** Sends the counts not yet in PostgreSQL (shutdown). */
-  close(): Promise<void>;
-}
 
 /**
  * `MUTATION_RATE_LIMIT` mutations per `MUTATION_RATE_WINDOW_SECONDS` per user, and

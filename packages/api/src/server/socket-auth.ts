@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import { authenticate, type ContextDeps } from '../server/context.ts';
+import { authenticate, type ContextDeps } from './context.ts';
 
 /** graphql-ws close code: no token, or the token expired (sign in again, then reconnect). */
 export const CLOSE_UNAUTHENTICATED = 4401;

@@ -14,7 +14,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { type AccessRole, assertAccess } from '../auth/access.decorators.ts';
 import { createSharedSubscribe } from '../events/shared-execution.ts';
-import { admitSocket } from '../events/socket-auth.ts';
+import { admitSocket } from './socket-auth.ts';
 import { type Metrics, subscriptionTracker } from '../observability/index.ts';
 import { clearLoaders } from '../shared/loaders.ts';
 import type { RequestContext } from '../shared/request-context.ts';
@@ -48,7 +48,7 @@ type ConnectionExtra = {
  *
  * - `connection_init` carries `{ authorization: 'Bearer …' }`: no token or an expired one closes
  *   the socket with 4401, any other bad token with 4403, and a good one is closed with 4401 when
- *   it expires (events/socket-auth.ts).
+ *   it expires (server/socket-auth.ts).
  * - Each `subscribe` is parsed, validated (depth, aliases, no introspection in production),
  *   costed, and its root fields' access checked before anything runs; the token is checked
  *   again, so an expired session cannot start new operations on an old socket.

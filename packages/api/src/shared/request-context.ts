@@ -1,6 +1,5 @@
 import type { Config } from '@coupons/config';
 import type { DomainError, LiveEvents, ServiceContext } from '@coupons/core';
-import type { MutationRateLimits } from '../server/mutation-rate-limit.ts';
 import type { Loaders } from './loaders.ts';
 
 /**
@@ -28,4 +27,18 @@ export interface RequestContext {
   live?: LiveEvents;
   /** The mutation rate limit every root Mutation field but login/register passes first. */
   rateLimits?: MutationRateLimits;
+}
+
+/**
+ * The per-request mutation rate limit (implemented by server/mutation-rate-limit.ts; declared
+ * here, beside the context that carries it, so the context does not depend on the server).
+ */
+export interface MutationRateLimits {
+  /**
+   * Counts one mutation for the caller (when signed in) and for the client address: `undefined`
+   * when admitted at once, a promise when it waits for the shared count, RATE_LIMITED when over.
+   */
+  admit(ctx: Pick<RequestContext, 'ip' | 'service'>): Promise<unknown> | undefined;
+  /** Sends the counts not yet in PostgreSQL (shutdown). */
+  close(): Promise<void>;
 }

@@ -1,13 +1,7 @@
 import type { ServiceContext } from '../shared/context.ts';
 
-/**
- * Announces committed CouponEvent rows (the outbox) to live subscribers. Services call it only
- * after their transaction has committed, so nobody hears of a rolled-back change. A lost
- * announcement costs a delay, not an event: listeners catch up from the table by id.
- */
-export interface EventAnnouncer {
-  announce(eventIds: readonly string[]): void;
-}
+// The EventAnnouncer interface lives with the ServiceContext that carries it (shared/context.ts),
+// so that the context does not depend on events/.
 
 /** Tells the announcer (if any) about events that have just been committed. */
 export function announceCommitted(ctx: ServiceContext, eventIds: ReadonlyArray<string | null | undefined>): void {

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { EventAnnouncer } from './announcer.ts';
+import type { EventAnnouncer } from '../shared/context.ts';
 
 /** The channel committed CouponEvent ids are announced on (payload: comma-separated ids). */
 export const COUPON_EVENTS_CHANNEL = 'coupon_events';

@@ -1,5 +1,4 @@
 import type { Database } from '@coupons/db';
-import type { EventAnnouncer } from '../events/announcer.ts';
 import { unauthenticated } from './errors.ts';
 
 export type Role = 'ADMIN' | 'USER';
@@ -17,6 +16,16 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
+
+/**
+ * Announces committed CouponEvent rows (the outbox) to live subscribers. Services call it only
+ * after their transaction has committed, so nobody hears of a rolled-back change. A lost
+ * announcement costs a delay, not an event: listeners catch up from the table by id.
+ * (Declared here, beside the context that carries it; events/announcer.ts implements the call.)
+ */
+export interface EventAnnouncer {
+  announce(eventIds: readonly string[]): void;
+}
 
 /**
  * What every service function takes first: the caller, the database, the clock.
