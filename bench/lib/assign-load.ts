@@ -1,7 +1,6 @@
 import pg from 'pg';
 // The exact claim the service runs (not exported by the package: it is internal SQL).
-import { claimRandomCoupon } from '../../packages/core/src/coupons/assign.sql.ts';
-import { inTransaction } from '../../packages/core/src/coupons/transition.ts';
+import { claimRandomCoupon, inTransaction } from '@coupons/core/sql';
 import { type GraphqlLoadResult, runGraphqlLoad } from './http-load.ts';
 import { runConcurrently } from './pg-load.ts';
 import type { LoadSummary } from './stats.ts';

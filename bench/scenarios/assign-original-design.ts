@@ -1,8 +1,7 @@
 import type pg from 'pg';
-import { claimRandomCoupon } from '../../packages/core/src/coupons/assign.sql.ts';
+import { claimRandomCoupon, txOn } from '@coupons/core/sql';
 import { halves, measureAbba } from '../lib/alternate.ts';
 import { assignViaPlainPg, ceilingPool } from '../lib/assign-load.ts';
-import { txOn } from '../../packages/core/src/coupons/transition.ts';
 import { runConcurrently } from '../lib/pg-load.ts';
 import { type BenchContext, compareGoal, formatNumber, ratio, type Scenario } from '../lib/scenario.ts';
 import { addCoupons, createBook, createUsers, settle } from '../lib/seed.ts';

@@ -1,6 +1,4 @@
-import { lockCouponSql } from '../../packages/core/src/coupons/lock.sql.ts';
-import { redeemCouponSql } from '../../packages/core/src/coupons/redeem.sql.ts';
-import { inTransaction } from '../../packages/core/src/coupons/transition.ts';
+import { inTransaction, lockCouponSql, redeemCouponSql } from '@coupons/core/sql';
 import { ceilingPool } from '../lib/assign-load.ts';
 import { halves, measureAbba } from '../lib/alternate.ts';
 import { runGraphqlLoad, type StepContext } from '../lib/http-load.ts';

@@ -4,10 +4,7 @@
 // 1,000,000), plus their mean time over 2,000 runs from pg_stat_statements-like timing here.
 import type { Prisma } from '@coupons/db';
 import pg from 'pg';
-import { claimRandomCoupon } from '../../packages/core/src/coupons/assign.sql.ts';
-import { lockCouponSql } from '../../packages/core/src/coupons/lock.sql.ts';
-import { redeemCouponSql } from '../../packages/core/src/coupons/redeem.sql.ts';
-import { inTransaction, type Tx } from '../../packages/core/src/coupons/transition.ts';
+import { claimRandomCoupon, inTransaction, lockCouponSql, redeemCouponSql, type Tx } from '@coupons/core/sql';
 import { startBenchDatabase } from '../lib/database.ts';
 import { addCoupons, createBook, createUsers, settle } from '../lib/seed.ts';
 
