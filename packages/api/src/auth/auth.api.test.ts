@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signAccessToken } from '@coupons/core';
-import { errorCode, graphqlRequest, signUp, startTestServer, TEST_PASSWORD, type TestServer } from '../testing/index.ts';
+import { errorCode, graphqlRequest, signUp, startTestServer, TEST_PASSWORD, type TestServer } from '../../testing/index.ts';
 import { tokenSettings } from './auth.settings.ts';
 
 const REGISTER = `mutation ($email: String!, $password: String!) {

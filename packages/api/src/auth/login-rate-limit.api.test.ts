@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorCode, graphqlRequest, signUp, startTestServer, TEST_PASSWORD, type TestServer } from '../testing/index.ts';
+import { errorCode, graphqlRequest, signUp, startTestServer, TEST_PASSWORD, type TestServer } from '../../testing/index.ts';
 
 const LOGIN = 'mutation ($email: String!, $password: String!) { login(email: $email, password: $password) { token } }';
 

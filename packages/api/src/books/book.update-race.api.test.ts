@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorCode, type GraphQLResponse, graphqlRequest, type SignedUpUser, signUp, startTestServer, type TestServer } from '../testing/index.ts';
+import {
+  errorCode,
+  graphqlRequest,
+  type GraphQLResponse,
+  type SignedUpUser,
+  signUp,
+  startTestServer,
+  type TestServer,
+} from '../../testing/index.ts';
 
 // Concurrent updateBook calls over the real API: each round fires two updates of one fresh book
 // at once and checks the answers and the final row against the two serial orders. A lost update

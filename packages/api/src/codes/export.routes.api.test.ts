@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { createDatabase, type Database, databaseNameOf } from '@coupons/db';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createLogger } from '../observability/index.ts';
-import { graphqlRequest, type SignedUpUser, signUp, startTestServer, type TestServer } from '../testing/index.ts';
+import { graphqlRequest, type SignedUpUser, signUp, startTestServer, type TestServer } from '../../testing/index.ts';
 
 // The CSV exports answer errors with the API's one error map (server/errors.ts): the same codes,
 // masking and Retry-After as /graphql, with the HTTP status of ERROR_ANSWERS.

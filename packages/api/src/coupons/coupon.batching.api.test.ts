@@ -1,6 +1,6 @@
 import { Prisma } from '@coupons/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphqlRequest, signUp, startTestServer, type TestServer } from '../testing/index.ts';
+import { graphqlRequest, signUp, startTestServer, type TestServer } from '../../testing/index.ts';
 
 let server: TestServer;
 

@@ -1,18 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SignedUpUser, signUp, startTestServer, type TestServer } from '../testing/index.ts';
 import {
-  COUPON_EVENT_FIELDS,
   connectClient,
+  COUPON_EVENT_FIELDS,
   createBook,
   createBookWithCodes,
   mutate,
-  type RecordingClient,
   record,
+  type RecordingClient,
   settled,
+  type SignedUpUser,
+  signUp,
+  startTestServer,
   subscribedOn,
+  type TestServer,
   uploadCodes,
   waitFor,
-} from './live-test.helpers.ts';
+} from '../../testing/index.ts';
 
 let server: TestServer;
 let admin: SignedUpUser;

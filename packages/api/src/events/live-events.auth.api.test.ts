@@ -2,16 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { signAccessToken } from '@coupons/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenSettings } from '../auth/auth.settings.ts';
-import { type SignedUpUser, signUp, startTestServer, type TestServer } from '../testing/index.ts';
 import {
   connectClient,
   createBook,
-  type RecordingClient,
   rawConnectionInit,
   record,
+  type RecordingClient,
   refusalCode,
+  type SignedUpUser,
+  signUp,
+  startTestServer,
+  type TestServer,
   waitFor,
-} from './live-test.helpers.ts';
+} from '../../testing/index.ts';
 
 let server: TestServer;
 let admin: SignedUpUser;

@@ -1,16 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SignedUpUser, signUp, startTestServer, type TestServer } from '../testing/index.ts';
 import {
   connectClient,
   createBookWithCodes,
   mutate,
-  type RecordingClient,
   record,
+  type RecordingClient,
   settled,
+  type SignedUpUser,
+  signUp,
   startSiblingServer,
+  startTestServer,
   subscribedOn,
+  type TestServer,
   waitFor,
-} from './live-test.helpers.ts';
+} from '../../testing/index.ts';
 
 /**
  * Two API servers on one database, as two processes behind a load balancer: each has its own

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signUp, startTestServer, type TestClock, type TestServer } from '../testing/index.ts';
-import { measureDeliveryLatency } from './live-latency.measure.ts';
-import { startSiblingServer } from './live-test.helpers.ts';
+import {
+  measureDeliveryLatency,
+  signUp,
+  startSiblingServer,
+  startTestServer,
+  type TestClock,
+  type TestServer,
+} from '../../testing/index.ts';
 
 /** Latency needs the real clock (`at` is compared with arrival time). */
 const realClock: TestClock = { now: () => new Date(), set() {}, advance() {} };

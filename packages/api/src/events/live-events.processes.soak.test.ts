@@ -7,9 +7,15 @@ import { signAccessToken, systemClock } from '@coupons/core';
 import { createTestDatabase, type TestDatabase } from '@coupons/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenSettings } from '../auth/auth.settings.ts';
-import { graphqlRequest } from '../testing/graphql-request.ts';
-import { measureDeliveryLatency } from './live-latency.measure.ts';
-import { connectClient, createBookWithCodes, mutate, record, waitFor } from './live-test.helpers.ts';
+import {
+  connectClient,
+  createBookWithCodes,
+  graphqlRequest,
+  measureDeliveryLatency,
+  mutate,
+  record,
+  waitFor,
+} from '../../testing/index.ts';
 
 /**
  * Two real API processes (`packages/api/src/main.ts`, each its own event loop) on one database:

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectGraphQLWs, graphqlRequest, type SignedUpUser, signUp, startTestServer, type TestServer } from '../testing/index.ts';
+import {
+  connectGraphQLWs,
+  graphqlRequest,
+  type SignedUpUser,
+  signUp,
+  startTestServer,
+  type TestServer,
+} from '../../testing/index.ts';
 
 // /metrics after real traffic: HTTP mutations, errors, a subscription over graphql-ws, a lock
 // the sweeper expires. The unit tests (metrics.test.ts) cover each metric's mechanics; this one

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SignedUpUser, signUp, startTestServer, type TestServer } from '../testing/index.ts';
+import { type SignedUpUser, signUp, startTestServer, type TestServer } from '../../testing/index.ts';
 import { createLogger } from './logger.ts';
 
 // What one request id ties together in the logs (docs/operations.md, "Logs"): the access line,

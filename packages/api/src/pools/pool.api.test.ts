@@ -1,6 +1,6 @@
 import { Prisma } from '@coupons/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorCode, graphqlRequest, type SignedUpUser, signUp, startTestServer, type TestServer } from '../testing/index.ts';
+import { errorCode, graphqlRequest, type SignedUpUser, signUp, startTestServer, type TestServer } from '../../testing/index.ts';
 
 let server: TestServer;
 let admin: SignedUpUser;

@@ -1,8 +1,15 @@
 import { Prisma } from '@coupons/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiUser, createPool, createUsers } from '../reliability/campaign.fixtures.ts';
-import { call, describeOutcome, type Outcome } from '../reliability/api.client.ts';
-import { startTestServer, type TestServer } from '../testing/index.ts';
+import {
+  type ApiUser,
+  call,
+  createPool,
+  createUsers,
+  describeOutcome,
+  type Outcome,
+  startTestServer,
+  type TestServer,
+} from '../../testing/index.ts';
 
 // distributeToPool raced over the real API against what changes its inputs: updateBook (the
 // book's limit, its validity window) and member changes of the pool. Each round fires the two at

@@ -1,8 +1,14 @@
 import { createDatabase, type Database, databaseNameOf } from '@coupons/db';
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type LoggedServer, startLoggedServer } from '../reliability/logged-server.ts';
-import { connectGraphQLWs, signUp, type SignedUpUser, wsRequest } from '../testing/index.ts';
+import {
+  connectGraphQLWs,
+  type LoggedServer,
+  type SignedUpUser,
+  signUp,
+  startLoggedServer,
+  wsRequest,
+} from '../../testing/index.ts';
 
 // Database faults over the real transports: a CHECK constraint that fires is answered as the bug
 // it is (never a contract code), and a database that is away is answered SERVICE_UNAVAILABLE

@@ -1,6 +1,6 @@
 import { createDatabase, type Database, databaseNameOf } from '@coupons/db';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startTestServer, type TestServer } from '../testing/index.ts';
+import { startTestServer, type TestServer } from '../../testing/index.ts';
 
 // /readyz transitions over real HTTP against the real database: ready → a check fails (503,
 // naming it) → ready again once the cause is gone.

@@ -1,6 +1,13 @@
 import { createDatabase } from '@coupons/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectGraphQLWs, type SignedUpUser, signUp, startTestServer, type TestServer, wsRequest } from '../testing/index.ts';
+import {
+  connectGraphQLWs,
+  type SignedUpUser,
+  signUp,
+  startTestServer,
+  type TestServer,
+  wsRequest,
+} from '../../testing/index.ts';
 import { type ApiServer, createApiServer } from './api-server.ts';
 
 // Mutation rate limits over real HTTP (and graphql-ws) against real PostgreSQL, on one API server

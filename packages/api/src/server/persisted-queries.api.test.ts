@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signUp, startTestServer, type TestServer } from '../testing/index.ts';
+import { signUp, startTestServer, type TestServer } from '../../testing/index.ts';
 
 // Automatic persisted queries over real HTTP, as Apollo Client's persisted-query link speaks it.
 const QUERY = 'query Me { me { id email } }';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorCode, graphqlRequest, signUp, startTestServer, type TestServer } from '../testing/index.ts';
+import { errorCode, graphqlRequest, signUp, startTestServer, type TestServer } from '../../testing/index.ts';
 
 const INTROSPECTION = '{ __schema { queryType { name } } }';
 

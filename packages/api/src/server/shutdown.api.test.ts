@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphqlRequest, type SignedUpUser, signUp, startTestServer, type TestServer } from '../testing/index.ts';
+import { graphqlRequest, type SignedUpUser, signUp, startTestServer, type TestServer } from '../../testing/index.ts';
 
 let server: TestServer;
 let admin: SignedUpUser;

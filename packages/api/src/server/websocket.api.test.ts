@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectGraphQLWs, signUp, startTestServer, type TestServer, wsRequest } from '../testing/index.ts';
+import { connectGraphQLWs, signUp, startTestServer, type TestServer, wsRequest } from '../../testing/index.ts';
 
 let server: TestServer;
 beforeAll(async () => {

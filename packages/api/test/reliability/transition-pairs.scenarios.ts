@@ -1,0 +1,126 @@
+import type { BookOptions } from '../../testing/index.ts';
+import { type Actor, describeOp, type PairOp, type PairScenario, type PairSetup } from './transition-pairs.ts';
+
+/**
+ * Every pair of single-coupon transitions the race harness (transition-pairs.ts) fires at once,
+ * from the state where both can matter. `u1` owns the coupon wherever the setup assigns it; `u2`
+ * is another shopper; the admin assigns on someone's behalf (`userId`) and reverses.
+ */
+
+const claimRandom = (by: Actor, forUser?: Actor): PairOp => ({ kind: 'assignRandom', by, ...(forUser ? { for: forUser } : {}) });
+const claimCode = (by: Actor, forUser?: Actor): PairOp => ({ kind: 'assignCode', by, ...(forUser ? { for: forUser } : {}) });
+const lock = (by: Actor): PairOp => ({ kind: 'lock', by });
+const unlock = (by: Actor): PairOp => ({ kind: 'unlock', by });
+const redeem = (by: Actor): PairOp => ({ kind: 'redeem', by });
+const reverse = (redemption: number): PairOp => ({ kind: 'reverse', redemption });
+const sweep: PairOp = { kind: 'sweep' };
+
+/** Books: no limit in play unless the name says so. */
+const SINGLE: BookOptions = {};
+const ONE_PER_USER: BookOptions = { maxAssignmentsPerUser: 1 };
+const MULTI_2: BookOptions = { allowMultipleRedemptions: true, maxRedemptionsPerUser: 2 };
+const MULTI_UNLIMITED: BookOptions = { allowMultipleRedemptions: true, maxRedemptionsPerUser: null };
+
+const held = [claimCode('u1'), lock('u1')];
+const SETUPS = {
+  UNASSIGNED: { name: 'UNASSIGNED', steps: [] },
+  ASSIGNED: { name: 'ASSIGNED to u1', steps: [claimCode('u1')] },
+  LOCKED: { name: 'LOCKED by u1', steps: held },
+  EXPIRING: { name: 'LOCKED by u1, lock at its expiry, not swept', steps: held, expireLock: true },
+  REDEEMED: { name: 'REDEEMED by u1', steps: [...held, redeem('u1')] },
+  REVERSED_LOCKED: { name: 'redeemed, reversed, LOCKED again by u1', steps: [...held, redeem('u1'), reverse(0), lock('u1')] },
+  REDEEMED_ONCE: { name: 'redeemed once, ASSIGNED to u1', steps: [...held, redeem('u1')] },
+  REDEEMED_ONCE_LOCKED: { name: 'redeemed once, LOCKED again by u1', steps: [...held, redeem('u1'), lock('u1')] },
+  REDEEMED_ONCE_EXPIRING: {
+    name: 'redeemed once, LOCKED again by u1, lock at its expiry',
+    steps: [...held, redeem('u1'), lock('u1')],
+    expireLock: true,
+  },
+  REDEEMED_TWICE: { name: 'redeemed twice, REDEEMED (limit 2)', steps: [...held, redeem('u1'), lock('u1'), redeem('u1')] },
+} satisfies Record<string, PairSetup>;
+
+function pair(book: BookOptions, setup: PairSetup, a: PairOp, b: PairOp, extra: Partial<PairScenario> = {}): PairScenario {
+  const variant = book === SINGLE ? 'single-use' : book === ONE_PER_USER ? 'maxAssignmentsPerUser 1' : book === MULTI_2 ? 'multi-use, 2 per user' : 'multi-use, unlimited';
+  return { name: `${describeOp(a)} ‖ ${describeOp(b)} (${variant}, from ${setup.name})`, book, setup, ops: [a, b], ...extra };
+}
+
+/**
+ * Claim ‖ lock of one user: claim first gives ok+ok, lock first INVALID_STATE then the claim. The
+ * race of issue 12 needs the lock to start inside the claim's statement: three times the rounds.
+ */
+const CLAIM_THEN_LOCK = { serialAnswers: { ab: ['ok', 'ok'], ba: ['ok', 'INVALID_STATE'] }, weight: 3 } as const;
+
+/** The two pairs of issue 12, which answered LIMIT_REACHED where no limit is in play. */
+export const ISSUE_PAIRS: PairScenario[] = [
+  pair(SINGLE, SETUPS.UNASSIGNED, claimRandom('u1'), lock('u1'), CLAIM_THEN_LOCK),
+  pair(SINGLE, SETUPS.UNASSIGNED, claimCode('u1'), lock('u1'), CLAIM_THEN_LOCK),
+];
+
+export const PAIR_SCENARIOS: PairScenario[] = [
+  ...ISSUE_PAIRS,
+  // Claims, from UNASSIGNED: same user, two users, admin on a user's behalf.
+  pair(SINGLE, SETUPS.UNASSIGNED, claimCode('admin', 'u1'), lock('u1'), CLAIM_THEN_LOCK),
+  pair(SINGLE, SETUPS.UNASSIGNED, claimRandom('admin', 'u1'), lock('u1'), CLAIM_THEN_LOCK),
+  pair(ONE_PER_USER, SETUPS.UNASSIGNED, claimRandom('u1'), lock('u1'), CLAIM_THEN_LOCK),
+  pair(ONE_PER_USER, SETUPS.UNASSIGNED, claimCode('u1'), lock('u1'), CLAIM_THEN_LOCK),
+  pair(SINGLE, SETUPS.UNASSIGNED, claimCode('u1'), unlock('u1')),
+  pair(SINGLE, SETUPS.UNASSIGNED, claimCode('u1'), redeem('u1')),
+  pair(SINGLE, SETUPS.UNASSIGNED, claimCode('u2'), lock('u1')),
+  pair(SINGLE, SETUPS.UNASSIGNED, claimRandom('u1'), claimRandom('u1')),
+  pair(SINGLE, SETUPS.UNASSIGNED, claimCode('u1'), claimCode('u1')),
+  pair(SINGLE, SETUPS.UNASSIGNED, claimRandom('u1'), claimCode('u1')),
+  pair(ONE_PER_USER, SETUPS.UNASSIGNED, claimRandom('u1'), claimCode('u1')),
+  pair(SINGLE, SETUPS.UNASSIGNED, claimRandom('u1'), claimRandom('u2')),
+  pair(SINGLE, SETUPS.UNASSIGNED, claimCode('u1'), claimCode('u2')),
+  pair(SINGLE, SETUPS.UNASSIGNED, claimRandom('u1'), claimCode('u2')),
+  pair(SINGLE, SETUPS.UNASSIGNED, claimCode('admin', 'u1'), claimCode('u2')),
+  pair(SINGLE, SETUPS.UNASSIGNED, claimRandom('admin', 'u1'), claimRandom('u1')),
+  pair(SINGLE, SETUPS.UNASSIGNED, claimCode('u1'), sweep),
+  // Lock, from ASSIGNED.
+  pair(SINGLE, SETUPS.ASSIGNED, lock('u1'), lock('u1')),
+  pair(SINGLE, SETUPS.ASSIGNED, lock('u1'), lock('u2')),
+  pair(SINGLE, SETUPS.ASSIGNED, lock('u1'), unlock('u1')),
+  pair(SINGLE, SETUPS.ASSIGNED, lock('u1'), redeem('u1')),
+  pair(SINGLE, SETUPS.ASSIGNED, lock('u1'), claimCode('u1')),
+  pair(SINGLE, SETUPS.ASSIGNED, lock('u1'), claimCode('u2')),
+  pair(SINGLE, SETUPS.ASSIGNED, lock('u1'), claimCode('admin', 'u2')),
+  pair(SINGLE, SETUPS.ASSIGNED, lock('u1'), claimRandom('u2')),
+  pair(SINGLE, SETUPS.ASSIGNED, lock('u1'), sweep),
+  // Redeem and unlock, from LOCKED.
+  pair(SINGLE, SETUPS.LOCKED, redeem('u1'), redeem('u1')),
+  pair(SINGLE, SETUPS.LOCKED, redeem('u1'), redeem('u2')),
+  pair(SINGLE, SETUPS.LOCKED, redeem('u1'), unlock('u1')),
+  pair(SINGLE, SETUPS.LOCKED, redeem('u1'), lock('u1')),
+  pair(SINGLE, SETUPS.LOCKED, unlock('u1'), unlock('u1')),
+  pair(SINGLE, SETUPS.LOCKED, unlock('u1'), lock('u1')),
+  pair(SINGLE, SETUPS.LOCKED, unlock('u1'), lock('u2')),
+  pair(SINGLE, SETUPS.LOCKED, redeem('u1'), sweep),
+  // Expiry: a lock exactly at its expiry, with the sweeper (a second API process) or lazily.
+  pair(SINGLE, SETUPS.EXPIRING, sweep, redeem('u1')),
+  pair(SINGLE, SETUPS.EXPIRING, sweep, lock('u1')),
+  pair(SINGLE, SETUPS.EXPIRING, sweep, unlock('u1')),
+  pair(SINGLE, SETUPS.EXPIRING, sweep, sweep),
+  pair(SINGLE, SETUPS.EXPIRING, sweep, claimCode('u2')),
+  pair(SINGLE, SETUPS.EXPIRING, lock('u1'), redeem('u1')),
+  pair(SINGLE, SETUPS.EXPIRING, lock('u1'), lock('u1')),
+  pair(SINGLE, SETUPS.EXPIRING, lock('u1'), unlock('u1')),
+  // Reversal, from REDEEMED.
+  pair(SINGLE, SETUPS.REDEEMED, reverse(0), redeem('u1')),
+  pair(SINGLE, SETUPS.REDEEMED, reverse(0), reverse(0)),
+  pair(SINGLE, SETUPS.REDEEMED, reverse(0), lock('u1')),
+  pair(SINGLE, SETUPS.REDEEMED, reverse(0), claimCode('u2')),
+  pair(SINGLE, SETUPS.REVERSED_LOCKED, redeem('u1'), reverse(0)),
+  // Multi-use books: a redemption returns the coupon to ASSIGNED until the user's limit.
+  pair(MULTI_2, SETUPS.LOCKED, redeem('u1'), redeem('u1')),
+  pair(MULTI_2, SETUPS.LOCKED, redeem('u1'), lock('u1')),
+  pair(MULTI_2, SETUPS.LOCKED, redeem('u1'), unlock('u1')),
+  pair(MULTI_2, SETUPS.REDEEMED_ONCE_LOCKED, redeem('u1'), reverse(0)),
+  pair(MULTI_2, SETUPS.REDEEMED_ONCE_LOCKED, unlock('u1'), reverse(0)),
+  pair(MULTI_2, SETUPS.REDEEMED_ONCE, lock('u1'), reverse(0)),
+  pair(MULTI_2, SETUPS.REDEEMED_TWICE, reverse(0), reverse(1)),
+  pair(MULTI_2, SETUPS.REDEEMED_TWICE, reverse(1), lock('u1')),
+  pair(MULTI_2, SETUPS.REDEEMED_ONCE_EXPIRING, sweep, reverse(0)),
+  pair(MULTI_2, SETUPS.REDEEMED_ONCE_EXPIRING, sweep, redeem('u1')),
+  pair(MULTI_UNLIMITED, SETUPS.LOCKED, redeem('u1'), lock('u1')),
+  pair(MULTI_UNLIMITED, SETUPS.LOCKED, redeem('u1'), redeem('u1')),
+];

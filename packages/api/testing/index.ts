@@ -1,0 +1,52 @@
+/**
+ * `@coupons/api/testing`: the harness every API test, the reliability suite and the benchmark use
+ * to run the real API and talk to it. Never imported by `src/` (scripts/image-contents.test.ts
+ * checks), never in the production image.
+ *
+ * - servers: `startTestServer` (in-process, on a fresh database from `@coupons/db/testing`),
+ *   `startSiblingServer` (a second one on the same database), `startLoggedServer` (logs kept),
+ *   `startApiProcess` (`main.ts` in a child process, as in production);
+ * - clients: `graphqlRequest`/`call` over HTTP, `connectGraphQLWs`/`wsRequest`/`record` over graphql-ws;
+ * - data: `signUp`, `createUsers`, `createCampaign`, `createPool`, the live-event helpers;
+ * - time: `createTestClock`.
+ */
+export { freePort, killApiProcessesNow, startApiProcess, type ApiProcess, type ApiProcessOptions } from './api-process.ts';
+export {
+  createCampaign,
+  createPool,
+  createUsers,
+  signUp,
+  TEST_PASSWORD,
+  uniqueCodes,
+  type ApiUser,
+  type BookOptions,
+  type Campaign,
+  type SignedUpUser,
+  type UserTarget,
+} from './factories.ts';
+export { call, describeOutcome, errorCode, graphqlRequest, postJson, type GraphQLResponse, type Outcome } from './graphql-http.client.ts';
+export {
+  connectClient,
+  connectGraphQLWs,
+  rawConnectionInit,
+  record,
+  refusalCode,
+  wsRequest,
+  type Recorded,
+  type RecordingClient,
+} from './graphql-ws.client.ts';
+export {
+  COUPON_EVENT_FIELDS,
+  createBook,
+  createBookWithCodes,
+  mutate,
+  settled,
+  subscribedOn,
+  uploadCodes,
+  waitFor,
+} from './live-events.helpers.ts';
+export { measureDeliveryLatency, type LatencyReport } from './live-latency.measure.ts';
+export { startLoggedServer, type LoggedServer } from './logged-server.ts';
+export { CONTRACT_CODES, COUPON_FIELDS, OPS, REDEMPTION_FIELDS } from './operations.ts';
+export { createTestClock, type TestClock } from './test-clock.ts';
+export { startSiblingServer, startTestServer, type TestServer, type TestServerOptions } from './test-server.ts';
