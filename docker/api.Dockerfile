@@ -69,6 +69,8 @@ ENV NODE_ENV=production \
 COPY --from=runtime-deps /app /app
 COPY tsconfig.base.json tsconfig.json ./
 COPY prisma prisma
+# Sources only (src/): test support lives in packages/*/testing and packages/*/test, and .dockerignore
+# drops those and every *.test.ts; scripts/image-contents.test.ts checks that no test code gets in.
 COPY packages/config/src packages/config/src
 COPY packages/db/src packages/db/src
 COPY packages/core/src packages/core/src
