@@ -14,7 +14,7 @@ import { RandomCodeSource } from './code.random.ts';
 
 // A process "dies" here by stopping to write: the job is started and given some chunks by hand,
 // then its heartbeat is backdated past the threshold, as if its process had been gone for a while.
-// The SIGKILL of a real API process is in packages/api/src/reliability/code-job.crash.api-process.test.ts.
+// The SIGKILL of a real API process is in packages/api/test/reliability/faults.code-job.api-process.test.ts.
 
 let db: Database;
 let drop: () => Promise<void>;
