@@ -152,11 +152,11 @@ function expectationOf(model: CouponModel, roles: Roles, command: Command): Expe
     case 'assignCode':
       return expectAssign(model, roles, command.caller, command.userId, null, command.code.toUpperCase());
     case 'lock':
-      return expectLock(model, command);
+      return expectLock(model, roles, command);
     case 'unlock':
-      return expectUnlock(model, command);
+      return expectUnlock(model, roles, command);
     case 'redeem':
-      return expectRedeem(model, command);
+      return expectRedeem(model, roles, command);
     case 'reverse':
       return expectReverse(model, roles, command);
     case 'distribute':
@@ -227,6 +227,8 @@ function expectAssign(
   const fresh = (): Expectation => {
     const coupon = byCode ? model.coupons.find((c) => c.code === code) : undefined;
     if (byCode && !coupon) return fail('NOT_FOUND');
+    // A shopper's claim of a code someone else holds reads like a code that does not exist.
+    if (coupon && coupon.state !== 'UNASSIGNED' && coupon.owner !== caller && roles[caller] !== 'ADMIN') return fail('NOT_FOUND');
     if (!isActive(model)) return fail('BOOK_NOT_ACTIVE');
     if (coupon && coupon.state !== 'UNASSIGNED') return fail('INVALID_STATE');
     const free = model.coupons.filter((c) => c.state === 'UNASSIGNED').map((c) => c.code);
@@ -249,19 +251,24 @@ function expectAssign(
   return idempotent(model, caller, key, operation, { bookId: model.rules.bookId, userId: target }, compareCoupon, fresh);
 }
 
-/** The checks every single-coupon transition makes first, in the contract's order. */
-function ownedCoupon(model: CouponModel, caller: string, code: string): { coupon: ModelCoupon } | { error: string } {
+/**
+ * The checks every single-coupon transition makes first, in the contract's order. A shopper
+ * cannot probe codes: one that is not theirs (free, someone else's, or none) is NOT_FOUND; an
+ * admin hears the precise reason.
+ */
+function ownedCoupon(model: CouponModel, roles: Roles, caller: string, code: string): { coupon: ModelCoupon } | { error: string } {
   const coupon = model.coupons.find((c) => c.code === code.toUpperCase());
   if (!coupon) return { error: 'NOT_FOUND' };
+  if (roles[caller] !== 'ADMIN' && coupon.owner !== caller) return { error: 'NOT_FOUND' };
   if (coupon.state === 'UNASSIGNED') return { error: 'INVALID_STATE' };
   if (coupon.owner !== caller) return { error: 'FORBIDDEN' };
   return { coupon };
 }
 
-function expectLock(model: CouponModel, command: Extract<Command, { kind: 'lock' }>): Expectation {
+function expectLock(model: CouponModel, roles: Roles, command: Extract<Command, { kind: 'lock' }>): Expectation {
   const code = command.code.toUpperCase();
   return idempotent(model, command.caller, command.key, 'lockCoupon', { code }, compareCoupon, () => {
-    const owned = ownedCoupon(model, command.caller, code);
+    const owned = ownedCoupon(model, roles, command.caller, code);
     if ('error' in owned) return fail(owned.error);
     if (effectiveState(model, owned.coupon) !== 'ASSIGNED') return fail('INVALID_STATE');
     if (!isActive(model)) return fail('BOOK_NOT_ACTIVE');
@@ -277,8 +284,8 @@ function expectLock(model: CouponModel, command: Extract<Command, { kind: 'lock'
   });
 }
 
-function expectUnlock(model: CouponModel, command: Extract<Command, { kind: 'unlock' }>): Expectation {
-  const owned = ownedCoupon(model, command.caller, command.code);
+function expectUnlock(model: CouponModel, roles: Roles, command: Extract<Command, { kind: 'unlock' }>): Expectation {
+  const owned = ownedCoupon(model, roles, command.caller, command.code);
   if ('error' in owned) return fail(owned.error);
   if (effectiveState(model, owned.coupon) !== 'LOCKED') return fail('INVALID_STATE');
   return {
@@ -291,11 +298,11 @@ function expectUnlock(model: CouponModel, command: Extract<Command, { kind: 'unl
   };
 }
 
-function expectRedeem(model: CouponModel, command: Extract<Command, { kind: 'redeem' }>): Expectation {
+function expectRedeem(model: CouponModel, roles: Roles, command: Extract<Command, { kind: 'redeem' }>): Expectation {
   const code = command.code.toUpperCase();
   const args = { code, metadata: command.metadata };
   return idempotent(model, command.caller, command.key, 'redeemCoupon', args, compareRedemption, () => {
-    const owned = ownedCoupon(model, command.caller, code);
+    const owned = ownedCoupon(model, roles, command.caller, code);
     if ('error' in owned) return fail(owned.error);
     const state = effectiveState(model, owned.coupon);
     if (state === 'ASSIGNED' && model.lapsed.includes(code)) return fail('LOCK_EXPIRED');

@@ -122,14 +122,34 @@ describe("IDOR: one user reaching for another's coupon, redemption and events", 
       expect(await call(server, OPS.coupon, { code: spelling }, mallory.token)).toEqual({ ok: true, data: null });
       for (const op of [OPS.lock, OPS.unlock, OPS.redeem]) {
         const res = await call(server, op, { code: spelling }, mallory.token);
-        expect(res.ok ? 'ok' : res.code).toBe('FORBIDDEN');
+        expect(res.ok ? 'ok' : res.code).toBe('NOT_FOUND');
       }
     }
   });
 
+  it('codes cannot be probed: a taken, a free and a missing code answer alike to a shopper', async () => {
+    const campaign = await createCampaign(server, admin, 2);
+    const [taken, free] = campaign.codes;
+    expect((await call(server, OPS.assignCode, { code: taken }, alice.token)).ok).toBe(true);
+    const missing = `${free}-NOPE`;
+    const answer = async (op: string, probe: string) => {
+      const res = await call(server, op, { code: probe }, mallory.token);
+      // The message names the code as typed; everything else must be the same.
+      return res.ok ? 'ok' : `${res.code}: ${res.message.replace(probe.toUpperCase(), '<code>')}`;
+    };
+    for (const op of [OPS.lock, OPS.unlock, OPS.redeem]) {
+      const answers = await Promise.all([taken, free, missing].map((probe) => answer(op, probe)));
+      expect(new Set(answers), op).toEqual(new Set(['NOT_FOUND: Coupon not found']));
+    }
+    // Claiming by code is what the call is for, so a free code can be claimed; a taken one reads
+    // exactly like a code that does not exist.
+    expect(await answer(OPS.assignCode, taken)).toBe(await answer(OPS.assignCode, missing));
+    expect(await answer(OPS.assignCode, taken)).toBe('NOT_FOUND: Coupon "<code>" not found');
+  });
+
   it("another user's idempotency key never replays the owner's answer", async () => {
     const replay = await call(server, OPS.redeem, { code, key: 'alice-order-1' }, mallory.token);
-    expect(replay.ok ? replay.data : replay.code).toBe('FORBIDDEN');
+    expect(replay.ok ? replay.data : replay.code).toBe('NOT_FOUND');
     const own = await call<{ bookId: string; assignedUserId: string }>(server, OPS.assignRandom, { bookId, key: 'alice-order-1' }, mallory.token);
     expect(own.ok && own.data.assignedUserId).toBe(mallory.id);
   });

@@ -45,10 +45,12 @@ function pair(book: BookOptions, setup: PairSetup, a: PairOp, b: PairOp, extra: 
 }
 
 /**
- * Claim ‖ lock of one user: claim first gives ok+ok, lock first INVALID_STATE then the claim. The
- * race of issue 12 needs the lock to start inside the claim's statement: three times the rounds.
+ * Claim ‖ lock of one user: claim first gives ok+ok; lock first refuses, then the claim. (Issue 12
+ * wrote the refusal as INVALID_STATE; since codes cannot be probed (issue 14), a shopper locking a
+ * code that is not yet theirs hears NOT_FOUND, as for any code they do not own.) The race of issue
+ * 12 needs the lock to start inside the claim's statement: three times the rounds.
  */
-const CLAIM_THEN_LOCK = { serialAnswers: { ab: ['ok', 'ok'], ba: ['ok', 'INVALID_STATE'] }, weight: 3 } as const;
+const CLAIM_THEN_LOCK = { serialAnswers: { ab: ['ok', 'ok'], ba: ['ok', 'NOT_FOUND'] }, weight: 3 } as const;
 
 /** The two pairs of issue 12, which answered LIMIT_REACHED where no limit is in play. */
 export const ISSUE_PAIRS: PairScenario[] = [

@@ -46,7 +46,7 @@ export async function assignRandomCoupon(ctx: ServiceContext, args: AssignRandom
           // out answers after one attempt.
           const soldOut = outcome.bookFound && outcome.active && !outcome.picked;
           if (soldOut && outcome.unassignedLeft && attempt < SOLD_OUT_RETRIES) throw new LockedByOthers();
-          return checkClaim(outcome, 'Book', bookId);
+          return checkClaim(outcome, 'Book', bookId, caller);
         },
       });
     } catch (error) {
@@ -78,15 +78,19 @@ export async function assignCoupon(ctx: ServiceContext, args: AssignByCodeArgs):
     revive: reviveCoupon,
     run: async (tx) => {
       const outcome = await claimCouponByCode(tx, { code, userId, actorId: caller.userId, now: ctx.clock.now() });
-      return checkClaim(outcome, 'Coupon', code);
+      return checkClaim(outcome, 'Coupon', code, caller);
     },
   });
 }
 
 /** Names the failure of a claim from what its statement observed. */
-function checkClaim(outcome: ClaimOutcome, what: string, id: string): TransitionResult<CouponRecord> {
+function checkClaim(outcome: ClaimOutcome, what: string, id: string, caller: Caller): TransitionResult<CouponRecord> {
   if (!outcome.bookFound) throw notFound(what, id);
   if (outcome.coupon) return { value: toCoupon(outcome.coupon as CouponRow), eventIds: [outcome.eventId] };
+  // Claiming a free code by code is what the call is for; a taken code that is not the shopper's
+  // answers exactly like one that does not exist (codes cannot be probed).
+  const takenByAnother = outcome.couponState !== null && outcome.couponState !== 'UNASSIGNED' && outcome.couponOwnerId !== caller.userId;
+  if (caller.role !== 'ADMIN' && takenByAnother) throw notFound(what, id);
   if (!outcome.active) throw new DomainError('BOOK_NOT_ACTIVE', 'The book is outside its validity window');
   if (outcome.couponState && outcome.couponState !== 'UNASSIGNED') {
     throw new DomainError('INVALID_STATE', `The coupon is ${outcome.couponState}, not UNASSIGNED`, {

@@ -10,6 +10,8 @@ export interface ClaimOutcome {
   active: boolean;
   /** The coupon's state when we held its row lock (null when nothing was picked). */
   couponState: string | null;
+  /** Its assigned user then (null when free or nothing was picked). */
+  couponOwnerId: string | null;
   picked: boolean;
   /**
    * Random claims that picked nothing: whether unassigned coupons still exist (as of the same
@@ -33,6 +35,7 @@ interface ClaimRow extends Partial<CouponRow> {
   book_found: number;
   active: boolean | null;
   coupon_state: string | null;
+  coupon_owner: string | null;
   picked: number;
   unassigned_left: boolean | null;
   counted: number;
@@ -119,6 +122,7 @@ export async function claimRandomCoupon(
       bookFound: (pick?.book_found ?? 0) > 0,
       active: pick?.active === true,
       couponState: null,
+      couponOwnerId: null,
       picked: false,
       unassignedLeft: pick?.unassigned_left === true,
       counted: false,
@@ -140,7 +144,17 @@ export async function claimCouponByCode(
 ): Promise<ClaimOutcome> {
   const { code, userId, actorId, now } = args;
   if (!(await lockCouponRow(tx, code))) {
-    return { bookFound: false, active: false, couponState: null, picked: false, unassignedLeft: false, counted: false, eventId: null, coupon: null };
+    return {
+      bookFound: false,
+      active: false,
+      couponState: null,
+      couponOwnerId: null,
+      picked: false,
+      unassignedLeft: false,
+      counted: false,
+      eventId: null,
+      coupon: null,
+    };
   }
   return assignLockedCoupon(tx, { where: Prisma.sql`c.code = ${code}`, userId, actorId, now });
 }
@@ -157,7 +171,7 @@ async function assignLockedCoupon(
 ): Promise<ClaimOutcome> {
   const { where, userId, actorId, now } = args;
   const rows = await tx.rows<ClaimRow>(Prisma.sql`
-    WITH target AS (SELECT c.id, c.book_id, c.state FROM coupon c WHERE ${where}),
+    WITH target AS (SELECT c.id, c.book_id, c.state, c.assigned_user_id FROM coupon c WHERE ${where}),
     bk AS (
       SELECT b.id, b.max_assignments_per_user AS max_a,
              (b.valid_from IS NULL OR b.valid_from <= ${now}) AND (b.valid_until IS NULL OR b.valid_until > ${now}) AS active
@@ -167,7 +181,8 @@ async function assignLockedCoupon(
     cnt AS (${counterUpsert(userId, Prisma.sql`(SELECT id FROM bk)`, Prisma.sql`(SELECT max_a FROM bk)`, Prisma.sql`EXISTS (SELECT 1 FROM pick)`)}),
     ${assignPicked(userId, actorId, now)}
     SELECT (SELECT count(*) FROM bk)::int AS book_found, (SELECT active FROM bk) AS active,
-           (SELECT state::text FROM target) AS coupon_state, false AS unassigned_left,
+           (SELECT state::text FROM target) AS coupon_state,
+           (SELECT assigned_user_id::text FROM target) AS coupon_owner, false AS unassigned_left,
            (SELECT count(*) FROM pick)::int AS picked, (SELECT count(*) FROM cnt)::int AS counted,
            (SELECT id FROM ev) AS event_id, upd.*
     FROM (SELECT 1) AS one LEFT JOIN upd ON true`);
@@ -180,6 +195,7 @@ function toOutcome(row: ClaimRow | undefined): ClaimOutcome {
     bookFound: row.book_found > 0,
     active: row.active === true,
     couponState: row.coupon_state,
+    couponOwnerId: row.coupon_owner,
     picked: row.picked > 0,
     unassignedLeft: row.unassigned_left === true,
     counted: row.counted > 0,

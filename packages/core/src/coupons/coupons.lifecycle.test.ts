@@ -59,13 +59,25 @@ describe('coupon lifecycle', () => {
     await expect(assignCoupon(ctx, { code: codes[1] })).rejects.toMatchObject({ code: 'LIMIT_REACHED' });
     await expect(assignCoupon(ctx, { code: 'NO-SUCH-CODE' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(assignCoupon(ctx, { code: 'bad code!' })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
-    await expect(lockCoupon(contextFor(db, other), { code: mine.code })).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await expect(lockCoupon(ctx, { code: codes[1] })).rejects.toMatchObject({ code: 'INVALID_STATE' });
+    // Codes cannot be probed: someone else's code and a free one read like no code at all.
+    const noSuchCoupon = { code: 'NOT_FOUND', message: 'Coupon not found' };
+    await expect(lockCoupon(contextFor(db, other), { code: mine.code })).rejects.toMatchObject(noSuchCoupon);
+    await expect(lockCoupon(ctx, { code: codes[1] })).rejects.toMatchObject(noSuchCoupon);
+    await expect(lockCoupon(ctx, { code: 'NO-SUCH-CODE' })).rejects.toMatchObject(noSuchCoupon);
+    await expect(unlockCoupon(contextFor(db, other), { code: mine.code })).rejects.toMatchObject(noSuchCoupon);
+    // An admin, who may read every coupon, hears the precise reason.
+    const admin = contextFor(db, await createUser(db, 'ADMIN'));
+    await expect(lockCoupon(admin, { code: mine.code })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(lockCoupon(admin, { code: codes[2] })).rejects.toMatchObject({ code: 'INVALID_STATE' });
+    await expect(assignCoupon(contextFor(db, other), { code: mine.code })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: `Coupon "${mine.code}" not found`,
+    });
     await expect(redeemCoupon(ctx, { code: mine.code })).rejects.toMatchObject({ code: 'INVALID_STATE' });
     await expect(unlockCoupon(ctx, { code: mine.code })).rejects.toMatchObject({ code: 'INVALID_STATE' });
     await lockCoupon(ctx, { code: mine.code });
     await expect(lockCoupon(ctx, { code: mine.code })).rejects.toMatchObject({ code: 'INVALID_STATE' });
-    await expect(redeemCoupon(contextFor(db, other), { code: mine.code })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(redeemCoupon(contextFor(db, other), { code: mine.code })).rejects.toMatchObject(noSuchCoupon);
     await expect(assignRandomCoupon(ctx, { bookId: '00000000-0000-0000-0000-000000000000' })).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });

@@ -28,7 +28,7 @@ export async function lockCoupon(
     revive: reviveCoupon,
     run: async (tx) => {
       const outcome = await lockCouponSql(tx, { code, userId: caller.userId, now: ctx.clock.now() });
-      if (!outcome.coupon) throw transitionError(outcome, caller.userId, 'lock');
+      if (!outcome.coupon) throw transitionError(outcome, caller, 'lock');
       return { value: toCoupon(outcome.coupon as CouponRow), eventIds: outcome.eventIds };
     },
   });
@@ -52,7 +52,7 @@ export async function unlockCoupon(
     revive: reviveCoupon,
     run: async (tx) => {
       const outcome = await unlockCouponSql(tx, { code, userId: caller.userId, now: ctx.clock.now() });
-      if (!outcome.coupon) throw transitionError(outcome, caller.userId, 'unlock');
+      if (!outcome.coupon) throw transitionError(outcome, caller, 'unlock');
       return { value: toCoupon(outcome.coupon as CouponRow), eventIds: outcome.eventIds };
     },
   });

@@ -1,4 +1,4 @@
-import { requireCaller, type ServiceContext } from '../shared/context.ts';
+import { type Caller, requireCaller, type ServiceContext } from '../shared/context.ts';
 import { badInput, DomainError, forbidden, notFound } from '../shared/errors.ts';
 import { normaliseCode, optionalIdempotencyKey, requireJsonDepth, requireText, requireUuid } from '../shared/validation.ts';
 import { type RedemptionRecord, toRedemption } from './coupon.record.ts';
@@ -31,7 +31,7 @@ export async function redeemCoupon(
     revive: (stored) => reviveDates<RedemptionRecord>(stored, REDEMPTION_DATES),
     run: async (tx) => {
       const outcome = await redeemCouponSql(tx, { code, userId: caller.userId, now: ctx.clock.now(), idempotencyKey: key, metadata });
-      if (!outcome.redemption) throw await redeemRefusal(tx, outcome, caller.userId, code);
+      if (!outcome.redemption) throw await redeemRefusal(tx, outcome, caller, code);
       return { value: toRedemption(outcome.redemption), eventIds: outcome.eventIds };
     },
   });
@@ -66,13 +66,13 @@ export async function reverseRedemption(
  * expired lock is LOCK_EXPIRED whether the statement saw it still LOCKED (lazy expiry) or the
  * sweeper had already moved it back to ASSIGNED: the answer must not depend on a background timer.
  */
-async function redeemRefusal(tx: Tx, outcome: RedeemOutcome, userId: string, code: string): Promise<DomainError> {
+async function redeemRefusal(tx: Tx, outcome: RedeemOutcome, caller: Caller, code: string): Promise<DomainError> {
   const redeemable =
-    outcome.found && outcome.active && outcome.state === 'LOCKED' && !outcome.lockExpired && outcome.lockedById === userId;
+    outcome.found && outcome.active && outcome.state === 'LOCKED' && !outcome.lockExpired && outcome.lockedById === caller.userId;
   if (redeemable && !outcome.counted) {
     return new DomainError('LIMIT_REACHED', 'The per-user redemption limit of this book is reached');
   }
-  const error = transitionError(outcome, userId, 'redeem');
+  const error = transitionError(outcome, caller, 'redeem');
   if (error.code === 'INVALID_STATE' && error.details.state === 'ASSIGNED' && (await lockRanOut(tx, code))) {
     return new DomainError('LOCK_EXPIRED', 'The lock on this coupon has expired: lock it again', { state: 'ASSIGNED' });
   }

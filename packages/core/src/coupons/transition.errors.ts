@@ -1,3 +1,4 @@
+import type { Caller } from '../shared/context.ts';
 import { DomainError, notFound } from '../shared/errors.ts';
 import type { TransitionOutcome } from './lock.sql.ts';
 
@@ -7,9 +8,15 @@ type Transition = 'lock' | 'unlock' | 'redeem';
  * Names why a single-coupon transition changed nothing, from the coupon's latest version as its
  * step 2 saw it under the row lock (transition.ts). Order matters: existence, then ownership,
  * then state, then the book's window.
+ *
+ * Codes cannot be probed: to a shopper, a code that is not theirs (someone else's, a free one, or
+ * none at all) answers NOT_FOUND with the same message, so lock/unlock/redeem tell nothing about
+ * codes they do not own. An admin, who may read every coupon anyway, hears the precise reason.
  */
-export function transitionError(outcome: TransitionOutcome, userId: string, transition: Transition): DomainError {
+export function transitionError(outcome: TransitionOutcome, caller: Caller, transition: Transition): DomainError {
+  const userId = caller.userId;
   if (!outcome.found) return notFound('Coupon');
+  if (caller.role !== 'ADMIN' && outcome.ownerId !== userId) return notFound('Coupon');
   const effectiveState = outcome.lockExpired ? 'ASSIGNED' : outcome.state;
   if (outcome.state === 'UNASSIGNED') {
     return new DomainError('INVALID_STATE', `Cannot ${transition} a coupon that is not assigned`, { state: 'UNASSIGNED' });
