@@ -14,6 +14,7 @@ export * from './auth/token.service.ts';
 export * from './users/email.ts';
 export * from './users/user.model.ts';
 export * from './users/user.service.ts';
+export * from './users/user-session.service.ts';
 export * from './books/index.ts';
 export * from './codes/index.ts';
 export * from './pools/index.ts';

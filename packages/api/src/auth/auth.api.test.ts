@@ -97,12 +97,11 @@ describe('me and access', () => {
     expect(errorCode(await graphqlRequest(server, '{ userByEmail(email: "a@b.co") { id } }', {}, token))).toBe('FORBIDDEN');
   });
 
-  it('returns null for a valid token whose account is gone', async () => {
+  it('refuses a valid token whose account is gone (UNAUTHENTICATED; users/sessions.api.test.ts)', async () => {
     const { token, user } = await signUp(server);
     await server.db.prisma.user.delete({ where: { id: user.id } });
     const res = await graphqlRequest(server, ME, {}, token);
-    expect(res.errors).toBeUndefined();
-    expect(res.data!.me).toBeNull();
+    expect(errorCode(res)).toBe('UNAUTHENTICATED');
   });
 });
 

@@ -32,7 +32,7 @@ type Exporter = (ctx: ServiceContext, bookId: string) => Promise<CsvExport>;
 
 function csvHandler(deps: ContextDeps, exporter: Exporter, errors: ErrorFormatter, logger: Logger) {
   return async (req: Request, res: Response) => {
-    const context = createRequestContext(deps, {
+    const context = await createRequestContext(deps, {
       authorization: req.headers.authorization,
       ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
       requestId: req.header('x-request-id'),

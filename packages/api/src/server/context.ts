@@ -3,11 +3,12 @@ import type { Config } from '@coupons/config';
 import {
   type Caller,
   type Clock,
-  type DomainError,
   isDomainError,
   type LiveEvents,
+  loadSessionCaller,
   parseBearer,
   type ServiceContext,
+  type VerifiedToken,
   verifyAccessToken,
 } from '@coupons/core';
 import type { Database } from '@coupons/db';
@@ -30,6 +31,11 @@ export interface ContextDeps {
   rateLimits?: MutationRateLimits;
   /** Set only when `debug` is on: each announced event batch is logged with its request id. */
   eventLog?: Logger;
+  /**
+   * Told when a user's sessions were revoked or changed in this process (revokeUserSessions,
+   * signOutEverywhere), so open WebSockets are re-checked at once (server/socket-auth.ts).
+   */
+  onSessionsChanged?: (userId: string) => void;
 }
 
 /** The per-request inputs: the raw Authorization value, the client address, a request id. */
@@ -41,11 +47,12 @@ export interface ContextInput {
 
 /**
  * Builds one request's context. A missing token makes an anonymous caller; a presented but
- * invalid one (malformed, tampered, `alg: none`, wrong secret/issuer/audience, expired) is kept
- * as `authError`, which the authChecker throws on every non-public field.
+ * invalid one (malformed, tampered, `alg: none`, wrong secret/issuer/audience, expired, revoked,
+ * of a deleted user) is kept as `authError`, which the authChecker throws on every non-public
+ * field. A valid token costs one primary-key read: the caller's role is the stored one.
  */
-export function createRequestContext(deps: ContextDeps, input: ContextInput): RequestContext {
-  const { caller, authError } = authenticate(deps, input.authorization);
+export async function createRequestContext(deps: ContextDeps, input: ContextInput): Promise<RequestContext> {
+  const { caller, authError } = await authenticate(deps, input.authorization);
   const requestId = sanitizeRequestId(input.requestId) ?? randomUUID();
   const service: ServiceContext = { ...deps.serviceExtras, db: deps.db, caller, clock: deps.clock, requestId };
   if (deps.eventLog && service.events) service.events = announcerWithRequestId(service.events, requestId, deps.eventLog);
@@ -58,21 +65,44 @@ export function createRequestContext(deps: ContextDeps, input: ContextInput): Re
     config: deps.config,
     live: deps.live,
     rateLimits: deps.rateLimits,
+    onSessionsChanged: deps.onSessionsChanged,
   };
 }
 
-/** Verifies a bearer value against the config and clock; never throws for a bad token. */
-export function authenticate(
-  deps: Pick<ContextDeps, 'config' | 'clock'>,
+/** What {@link authenticate} decided about a bearer value. */
+export interface Authentication {
+  /** The caller with their stored role; null when anonymous or refused. */
+  caller: Caller | null;
+  /**
+   * Why a presented token was refused (UNAUTHENTICATED), or the database error that kept it from
+   * being checked (thrown at the first guarded field, where it answers SERVICE_UNAVAILABLE).
+   */
+  authError: Error | null;
+  /** The token, when its signature, expiry … were good (even if its session was then refused). */
+  token?: VerifiedToken;
+}
+
+/**
+ * Verifies a bearer value against the config and clock, then against the user's row (exists,
+ * token version current) and takes the role from the row. Never throws for a bad token.
+ */
+export async function authenticate(
+  deps: Pick<ContextDeps, 'config' | 'clock' | 'db'>,
   authorization: string | undefined | null,
-): { caller: Caller | null; authError: DomainError | null } {
+): Promise<Authentication> {
+  let verified: VerifiedToken;
   try {
     const token = parseBearer(authorization);
     if (!token) return { caller: null, authError: null };
-    return { caller: verifyAccessToken(tokenSettings(deps.config), token, deps.clock), authError: null };
+    verified = verifyAccessToken(tokenSettings(deps.config), token, deps.clock);
   } catch (error) {
     if (isDomainError(error)) return { caller: null, authError: error };
     throw error;
+  }
+  try {
+    return { caller: await loadSessionCaller(deps, verified), authError: null, token: verified };
+  } catch (error) {
+    return { caller: null, authError: error as Error, token: verified };
   }
 }
 

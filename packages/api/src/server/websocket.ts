@@ -12,10 +12,10 @@ import {
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { isDomainError } from '@coupons/core';
 import { type AccessRole, assertAccess } from '../auth/access.decorators.ts';
 import { createSharedSubscribe } from '../events/shared-execution.ts';
-import { admitSocket } from './socket-auth.ts';
-import { type Metrics, subscriptionTracker } from '../observability/index.ts';
+import { type Logger, type Metrics, subscriptionTracker } from '../observability/index.ts';
 import { clearLoaders } from '../shared/loaders.ts';
 import type { RequestContext } from '../shared/request-context.ts';
 import { clientAddress } from './client-address.ts';
@@ -23,6 +23,7 @@ import { type ContextDeps, createRequestContext } from './context.ts';
 import type { ErrorFormatter } from './errors.ts';
 import { checkOperationCost, limitValidationRules, type OperationLimits } from './limits.ts';
 import { rootFieldAccess } from './schema.ts';
+import { admitSocket, CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, createSessionWatch, type SocketSession } from './socket-auth.ts';
 
 export interface WebSocketDeps {
   httpServer: http.Server;
@@ -34,11 +35,15 @@ export interface WebSocketDeps {
   introspection: boolean;
   /** Open subscriptions are counted here (`coupons_subscriptions_open`). */
   metrics?: Metrics;
+  /** How often open sockets are re-checked against their users' rows (default SESSION_RECHECK_MS). */
+  sessionRecheckMs?: number;
+  /** Where a failed session re-check is reported. */
+  logger?: Logger;
 }
 
-/** What graphql-ws keeps per socket: the `connectionParams.authorization` accepted at init. */
+/** What graphql-ws keeps per socket: the session accepted at init. */
 type ConnectionExtra = {
-  authorization?: string;
+  session?: SocketSession;
   ip?: string;
 };
 
@@ -51,7 +56,11 @@ type ConnectionExtra = {
  *   it expires (server/socket-auth.ts).
  * - Each `subscribe` is parsed, validated (depth, aliases, no introspection in production),
  *   costed, and its root fields' access checked before anything runs; the token is checked
- *   again, so an expired session cannot start new operations on an old socket.
+ *   again against its user's row, so an expired, revoked or deleted session cannot start new
+ *   operations on an old socket (the socket is closed with 4401), and the stored role decides.
+ * - Open subscriptions are re-checked every few seconds, and at once when this process revokes
+ *   a user's sessions: 4401 when revoked or deleted, 4403 when an admin's subscription outlived
+ *   the admin role (server/socket-auth.ts, SessionWatch).
  * - Errors go through the one ErrorFormatter (Apollo's formatError does not run here).
  *
  * Returns `dispose()`, which closes every socket (1001) and the WebSocket server.
@@ -67,17 +76,23 @@ export function startWebSocketServer(deps: WebSocketDeps): { dispose(): Promise<
   const subscriptions = deps.metrics ? subscriptionTracker(deps.metrics) : undefined;
   const badInput = (error: unknown) =>
     new GraphQLError((error as Error).message, { extensions: { code: 'BAD_USER_INPUT' } });
+  const sessions = createSessionWatch({ db: deps.contextDeps.db, intervalMs: deps.sessionRecheckMs, logger: deps.logger });
+  // HTTP requests share these deps: a revocation made over HTTP in this process re-checks this
+  // server's sockets at once (other processes notice within one re-check interval).
+  const onSessionsChanged = (userId: string) => void sessions.recheck(userId);
+  deps.contextDeps.onSessionsChanged ??= onSessionsChanged;
 
   const cleanup = useServer<Record<string, unknown> | undefined, ConnectionExtra>(
     {
-      onConnect: (ctx) => {
+      onConnect: async (ctx) => {
         ctx.extra.ip = clientAddress(ctx.extra.request);
-        const authorization = admitSocket(deps.contextDeps, ctx.connectionParams, ctx.extra.socket);
-        if (authorization === null) return false; // already closed with 4401/4403
-        ctx.extra.authorization = authorization;
+        const session = await admitSocket(deps.contextDeps, ctx.connectionParams, ctx.extra.socket);
+        if (session === null) return false; // already closed with 4401/4403
+        ctx.extra.session = session;
+        sessions.track(ctx.extra.socket, session);
         return true;
       },
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         let document: DocumentNode;
         try {
           document = parse(payload.query, { maxTokens: deps.limits.maxTokens });
@@ -89,12 +104,16 @@ export function startWebSocketServer(deps: WebSocketDeps): { dispose(): Promise<
         const variables = payload.variables ?? undefined;
         const costError = checkOperationCost(deps.schema, document, variables, payload.operationName, deps.limits.maxCost);
         if (costError) return [costError];
-        const contextValue = createRequestContext(deps.contextDeps, {
-          authorization: ctx.extra.authorization,
+        const contextValue = await createRequestContext(deps.contextDeps, {
+          authorization: ctx.extra.session?.authorization,
           ip: ctx.extra.ip ?? 'unknown',
         });
+        const sessionError = checkSession(contextValue, ctx.extra.socket);
+        if (sessionError) return [sessionError];
         const accessError = checkRootAccess(document, payload.operationName, access, contextValue);
         if (accessError) return [accessError];
+        const caller = contextValue.service.caller;
+        if (caller) sessions.granted(ctx.extra.socket, id, caller.role);
         const args: ExecutionArgs = {
           schema: deps.schema,
           document,
@@ -111,7 +130,10 @@ export function startWebSocketServer(deps: WebSocketDeps): { dispose(): Promise<
       },
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => deps.errors.format(e)),
       onOperation: (ctx, id, _payload, args, result) => subscriptions?.opened(ctx, id, args, result),
-      onComplete: (ctx, id) => subscriptions?.completed(ctx, id),
+      onComplete: (ctx, id) => {
+        sessions.released(ctx.extra.socket, id);
+        subscriptions?.completed(ctx, id);
+      },
       onClose: (ctx) => subscriptions?.closed(ctx),
       // One execution per event and audience, not per subscriber (events/shared-execution.ts).
       subscribe: createSharedSubscribe(),
@@ -120,8 +142,28 @@ export function startWebSocketServer(deps: WebSocketDeps): { dispose(): Promise<
     },
     wsServer,
   );
+  /**
+   * A revoked, deleted or unverifiable session answers this operation with its error; the first
+   * two also close the socket (4401), and a caller who lost a role an open subscription was
+   * granted under closes it with 4403.
+   */
+  function checkSession(context: RequestContext, socket: Parameters<typeof sessions.close>[0]): GraphQLError | undefined {
+    const { authError, service } = context;
+    if (authError) {
+      if (isDomainError(authError)) sessions.close(socket, CLOSE_UNAUTHENTICATED);
+      return new GraphQLError(authError.message, { originalError: authError, extensions: isDomainError(authError) ? { code: authError.code } : {} });
+    }
+    if (service.caller && sessions.lostRole(socket, service.caller.role)) {
+      sessions.close(socket, CLOSE_FORBIDDEN);
+      return new GraphQLError('Your role no longer allows an open subscription', { extensions: { code: 'FORBIDDEN' } });
+    }
+    return undefined;
+  }
+
   return {
     async dispose() {
+      sessions.stop();
+      if (deps.contextDeps.onSessionsChanged === onSessionsChanged) deps.contextDeps.onSessionsChanged = undefined;
       await cleanup.dispose();
     },
   };

@@ -1,5 +1,5 @@
 import type { Config } from '@coupons/config';
-import type { DomainError, LiveEvents, ServiceContext } from '@coupons/core';
+import type { LiveEvents, ServiceContext } from '@coupons/core';
 import type { Loaders } from './loaders.ts';
 
 /**
@@ -16,17 +16,19 @@ export interface RequestContext {
   /** The client's address (behind a proxy on a private network: from `X-Forwarded-For`). */
   ip: string;
   /**
-   * Set when a token was presented but rejected (tampered, expired, wrong issuer …). The
-   * authChecker throws it on every field that is not `@Public()`: a bad token is never silently
-   * treated as anonymous.
+   * Set when a token was presented but rejected (tampered, expired, wrong issuer, revoked, of a
+   * deleted user …), or could not be checked (the database is away). The authChecker throws it on
+   * every field that is not `@Public()`: a bad token is never silently treated as anonymous.
    */
-  authError: DomainError | null;
+  authError: Error | null;
   /** The validated configuration (JWT settings, rate limits …). */
   config: Config;
   /** The process's live events (subscriptions); absent in a server started without them. */
   live?: LiveEvents;
   /** The mutation rate limit every root Mutation field but login/register passes first. */
   rateLimits?: MutationRateLimits;
+  /** Tells this process's WebSocket server that a user's sessions changed (re-check them now). */
+  onSessionsChanged?: (userId: string) => void;
 }
 
 /**

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { signAccessToken } from '@coupons/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tokenSettings } from '../../src/auth/auth.settings.ts';
 import { buildApiSchema } from '../../src/server/schema.ts';
 import {
   type ApiUser,
@@ -46,6 +48,8 @@ interface Row {
   op: (w: World, actor: Actor) => { query: string; variables?: Record<string, unknown> };
   /** anonymous, user, other, admin — run in that order on one world. */
   expect: [Expected, Expected, Expected, Expected];
+  /** The row signs its actors out everywhere: they get fresh tokens after it. */
+  revokesTokens?: true;
 }
 
 const U = 'UNAUTHENTICATED';
@@ -163,19 +167,37 @@ const MATRIX: Row[] = [
   { field: 'Mutation.lockCoupon', op: (w) => ({ query: OPS.lock, variables: { code: w.assigned } }), expect: OWNER_ONLY },
   { field: 'Mutation.unlockCoupon', op: (w) => ({ query: OPS.unlock, variables: { code: w.locked } }), expect: OWNER_ONLY },
   { field: 'Mutation.redeemCoupon', op: (w) => ({ query: OPS.redeem, variables: { code: w.locked } }), expect: OWNER_ONLY },
+  // Mutations: sessions
+  {
+    field: 'Mutation.revokeUserSessions',
+    op: () => ({ query: 'mutation ($u: ID!) { revokeUserSessions(userId: $u) { id } }', variables: { u: bystander.id } }),
+    expect: ADMIN_ONLY,
+  },
+  { field: 'Mutation.signOutEverywhere', op: () => ({ query: 'mutation { signOutEverywhere }' }), expect: SIGNED_IN, revokesTokens: true },
 ];
 
 let server: TestServer;
 let admin: ApiUser;
 let owner: ApiUser;
 let other: ApiUser;
+/** A user no row acts as: the one whose sessions revokeUserSessions revokes. */
+let bystander: ApiUser;
 beforeAll(async () => {
   server = await startTestServer();
   const signedUp = await signUp(server);
   credentials = { email: signedUp.email, password: signedUp.password };
   owner = { id: signedUp.user.id, email: signedUp.email, role: 'USER', token: signedUp.token };
-  [[admin], [other]] = await Promise.all([createUsers(server, 1, 'ADMIN'), createUsers(server, 1)]);
+  [[admin], [other], [bystander]] = await Promise.all([createUsers(server, 1, 'ADMIN'), createUsers(server, 1), createUsers(server, 1)]);
 });
+
+/** New tokens for the actors, at their current token versions (after a row that revoked theirs). */
+async function reissueTokens(): Promise<void> {
+  const settings = tokenSettings(server.config);
+  for (const actor of [owner, other, admin]) {
+    const row = await server.db.prisma.user.findUniqueOrThrow({ where: { id: actor.id }, select: { tokenVersion: true } });
+    actor.token = signAccessToken(settings, { ...actor, tokenVersion: row.tokenVersion }, server.clock).token;
+  }
+}
 afterAll(() => server?.close());
 
 async function createWorld(): Promise<World> {
@@ -227,6 +249,7 @@ describe('authorization matrix', () => {
       else if (typeof outcome.data === 'object' && (outcome.data as { totalCount?: number }).totalCount === 0) seen[actor] = 'empty';
       else seen[actor] = 'ok';
     }
+    if (row.revokesTokens) await reissueTokens();
     const expected = Object.fromEntries(ACTORS.map((a, i) => [a, row.expect[i]]));
     expect(Object.fromEntries(ACTORS.map((a) => [a, seen[a]]))).toEqual(expected);
   });

@@ -37,8 +37,26 @@ describe('access tokens', () => {
       userId: user.id,
       role: 'USER',
       email: 'a@b.co',
+      tokenVersion: 0,
     });
     expectUnauthenticated(() => verifyAccessToken(settings, token, at('2026-01-01T00:01:00.000Z')), /expired/);
+  });
+
+  it("carries the user's token version as `tv`, 0 when absent, and refuses a malformed one", () => {
+    const { token } = signAccessToken(settings, { ...user, tokenVersion: 7 }, at(T0));
+    expect(jwt.decode(token)).toMatchObject({ tv: 7 });
+    expect(verifyAccessToken(settings, token, at(T0)).tokenVersion).toBe(7);
+    // A token signed before versions existed stands for version 0.
+    const legacy = jwt.sign({ role: 'USER', email: 'a@b.co' }, settings.secret, {
+      algorithm: 'HS256', subject: user.id, issuer: settings.issuer, audience: settings.audience, expiresIn: 60,
+    });
+    expect(verifyAccessToken(settings, legacy, { now: () => new Date() }).tokenVersion).toBe(0);
+    for (const tv of [-1, 1.5, '3']) {
+      const bad = jwt.sign({ role: 'USER', email: 'a@b.co', tv }, settings.secret, {
+        algorithm: 'HS256', subject: user.id, issuer: settings.issuer, audience: settings.audience, expiresIn: 60,
+      });
+      expectUnauthenticated(() => verifyAccessToken(settings, bad, { now: () => new Date() }), /Invalid/);
+    }
   });
 
   it('rejects a tampered payload, another secret, issuer or audience', () => {

@@ -31,11 +31,24 @@ function secretKey(secret: string): KeyObject {
   return key;
 }
 
-/** The claims we put in a token: the user id as `sub`, plus role and email for the caller. */
+/**
+ * The claims we put in a token: the user id as `sub`, role and email for the caller, and `tv`,
+ * the user's token version at sign-in (a token below the user's current version is revoked).
+ */
 interface AccessClaims {
   sub: string;
   role: Role;
   email: string;
+  tv?: number;
+}
+
+/**
+ * A verified token: the caller as the token states it, and its token version (0 when the claim is
+ * absent: tokens signed before versions existed). The role is only what it was at sign-in; the
+ * API replaces it with the stored one on every request (users/session.service.ts).
+ */
+export interface VerifiedToken extends Caller {
+  tokenVersion: number;
 }
 
 /**
@@ -44,11 +57,12 @@ interface AccessClaims {
  */
 export function signAccessToken(
   settings: TokenSettings,
-  user: { id: string; role: Role; email: string },
+  user: { id: string; role: Role; email: string; tokenVersion?: number },
   clock: Clock,
 ): { token: string; expiresAt: Date } {
   const iat = Math.floor(clock.now().getTime() / 1000);
-  const token = jwt.sign({ role: user.role, email: user.email, iat }, secretKey(settings.secret), {
+  const claims = { role: user.role, email: user.email, tv: user.tokenVersion ?? 0, iat };
+  const token = jwt.sign(claims, secretKey(settings.secret), {
     algorithm: ALGORITHM,
     subject: user.id,
     issuer: settings.issuer,
@@ -63,7 +77,7 @@ export function signAccessToken(
  * caller. Anything wrong is UNAUTHENTICATED with a message that says what to do, never why in
  * detail (a forger learns nothing from "bad signature" vs "bad audience").
  */
-export function verifyAccessToken(settings: TokenSettings, token: string, clock: Clock): Caller {
+export function verifyAccessToken(settings: TokenSettings, token: string, clock: Clock): VerifiedToken {
   let payload: string | jwt.JwtPayload;
   try {
     payload = jwt.verify(token, secretKey(settings.secret), {
@@ -82,11 +96,12 @@ export function verifyAccessToken(settings: TokenSettings, token: string, clock:
     typeof payload.exp !== 'number' || // jsonwebtoken accepts a token without `exp`: one that never expires
     typeof claims.sub !== 'string' ||
     typeof claims.email !== 'string' ||
-    !ROLES.includes(claims.role as Role)
+    !ROLES.includes(claims.role as Role) ||
+    (claims.tv !== undefined && !(Number.isSafeInteger(claims.tv) && claims.tv >= 0))
   ) {
     throw unauthenticated('Invalid access token; sign in again');
   }
-  return { userId: claims.sub, role: claims.role as Role, email: claims.email };
+  return { userId: claims.sub, role: claims.role as Role, email: claims.email, tokenVersion: claims.tv ?? 0 };
 }
 
 /**

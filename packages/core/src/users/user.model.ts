@@ -7,12 +7,24 @@ export interface UserRecord {
   email: string;
   role: Role;
   createdAt: Date;
+  /**
+   * The user's token version, where the query loaded it (USER_RECORD_SELECT does): sign-in signs
+   * it into the token as `tv`. Never exposed through the API.
+   */
+  tokenVersion?: number;
 }
 
 /** Maps a Prisma `User` row to the public record (drops the hash). */
-export function toUserRecord(row: Pick<UserRow, 'id' | 'email' | 'role' | 'createdAt'>): UserRecord {
-  return { id: row.id, email: row.email, role: row.role, createdAt: row.createdAt };
+export function toUserRecord(
+  row: Pick<UserRow, 'id' | 'email' | 'role' | 'createdAt'> & Partial<Pick<UserRow, 'tokenVersion'>>,
+): UserRecord {
+  const record: UserRecord = { id: row.id, email: row.email, role: row.role, createdAt: row.createdAt };
+  if (row.tokenVersion !== undefined) record.tokenVersion = row.tokenVersion;
+  return record;
 }
 
-/** The columns of `toUserRecord`, for Prisma `select`s that must never load the hash. */
-export const USER_RECORD_SELECT = { id: true, email: true, role: true, createdAt: true } as const;
+/**
+ * The columns of `toUserRecord`, for Prisma `select`s that must never load the hash. It includes
+ * `tokenVersion` so that sign-in (auth.service.ts, which selects these) signs the current version.
+ */
+export const USER_RECORD_SELECT = { id: true, email: true, role: true, createdAt: true, tokenVersion: true } as const;

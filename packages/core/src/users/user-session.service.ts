@@ -1,0 +1,87 @@
+import { requireAdmin } from '../auth/access.ts';
+import type { VerifiedToken } from '../auth/token.service.ts';
+import { type Caller, type Role, requireCaller, type ServiceContext } from '../shared/context.ts';
+import { notFound, unauthenticated } from '../shared/errors.ts';
+import { requireUuid } from '../shared/validation.ts';
+import { toUserRecord, USER_RECORD_SELECT, type UserRecord } from './user.model.ts';
+
+// Sessions are stateless tokens checked against the user's row on every request: the role comes
+// from the row (a demotion takes effect at the next request), a missing row refuses the token,
+// and raising `token_version` refuses every token signed before (sign out everywhere).
+
+/** What a refused session is told: the same for a deleted account and a revoked token. */
+export const SESSION_REVOKED = 'Your session is no longer valid; sign in again';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The stored part of a session: what a token is checked against. */
+export interface SessionState {
+  role: Role;
+  tokenVersion: number;
+}
+
+/** True when a token of version `tokenVersion` still stands against the user's stored state. */
+export function sessionStands(state: SessionState | null | undefined, tokenVersion: number): state is SessionState {
+  // Equal, not "at least": a token from a version the row never reached (a database restored
+  // from a backup) is refused too, rather than reviving sessions revoked since.
+  return !!state && state.tokenVersion === tokenVersion;
+}
+
+/**
+ * The caller behind a verified token, as stored now: the row's role and email, or
+ * UNAUTHENTICATED when the user no longer exists or the token's version was revoked.
+ * One primary-key read; no authorization (the token's signature is the authorization).
+ */
+export async function loadSessionCaller(ctx: Pick<ServiceContext, 'db'>, token: VerifiedToken): Promise<Caller> {
+  if (!UUID.test(token.userId)) throw unauthenticated(SESSION_REVOKED);
+  const row = await ctx.db.prisma.user.findUnique({
+    where: { id: token.userId },
+    select: { email: true, role: true, tokenVersion: true },
+  });
+  if (!sessionStands(row, token.tokenVersion)) throw unauthenticated(SESSION_REVOKED);
+  return { userId: token.userId, role: row.role, email: row.email };
+}
+
+/**
+ * The stored session state of many users in one query (users that no longer exist are absent).
+ * No authorization: it feeds the WebSocket server's periodic re-check of open sockets.
+ */
+export async function unsafeGetSessionStates(
+  ctx: Pick<ServiceContext, 'db'>,
+  userIds: readonly string[],
+): Promise<Map<string, SessionState>> {
+  const ids = userIds.filter((id) => UUID.test(id));
+  if (ids.length === 0) return new Map();
+  const rows = await ctx.db.prisma.user.findMany({
+    where: { id: { in: ids } },
+    select: { id: true, role: true, tokenVersion: true },
+  });
+  return new Map(rows.map((row) => [row.id, { role: row.role, tokenVersion: row.tokenVersion }]));
+}
+
+/**
+ * ADMIN: signs a user out everywhere. Raises their token version in one statement, so every token
+ * signed before is refused from the next request on (and open WebSockets are closed).
+ */
+export async function revokeUserSessions(ctx: ServiceContext, userId: string): Promise<UserRecord> {
+  requireAdmin(ctx);
+  const id = requireUuid('userId', userId);
+  const [row] = await ctx.db.prisma.user.updateManyAndReturn({
+    where: { id },
+    data: { tokenVersion: { increment: 1 } },
+    select: USER_RECORD_SELECT,
+  });
+  if (!row) throw notFound('User', id);
+  return toUserRecord(row);
+}
+
+/** Signs the caller out everywhere, this session included: every token they hold is refused. */
+export async function signOutEverywhere(ctx: ServiceContext): Promise<boolean> {
+  const caller = requireCaller(ctx);
+  const { count } = await ctx.db.prisma.user.updateMany({
+    where: { id: caller.userId },
+    data: { tokenVersion: { increment: 1 } },
+  });
+  if (count === 0) throw unauthenticated(SESSION_REVOKED);
+  return true;
+}
