@@ -123,6 +123,7 @@ async function main(): Promise<number> {
         // Every test signs in from 127.0.0.1: the production limits would throttle the suite.
         LOGIN_RATE_LIMIT: '100000',
         MUTATION_RATE_LIMIT: '100000',
+        CODE_GUESS_RATE_LIMIT: '100000',
       },
     });
     processes.push(api);

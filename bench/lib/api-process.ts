@@ -32,6 +32,7 @@ function apiEnvironment(options: BenchApiOptions): Record<string, string> {
     MUTATION_RATE_LIMIT: '100000000',
     MUTATION_IP_RATE_LIMIT: '100000000',
     LOGIN_RATE_LIMIT: '100000000',
+    CODE_GUESS_RATE_LIMIT: '100000000',
     DATA_DIR: path.join(os.tmpdir(), 'coupons-bench-api'),
   };
 }

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { type Config, loadConfig } from '@coupons/config';
+import { createTestClock, type TestClock } from '@coupons/core/testing';
 import { createDatabase, type Database } from '@coupons/db';
 import { createTestDatabase } from '@coupons/db/testing';
 import { type ApiServer, createApiServer } from '../src/server/api-server.ts';
-import { createTestClock, type TestClock } from './test-clock.ts';
 
 /** A real API server on a free port over a fresh database. */
 export interface TestServer {
@@ -26,7 +26,7 @@ export interface TestServer {
 export interface TestServerOptions {
   /**
    * Environment overrides, as strings, on top of the test defaults (NODE_ENV=test, a random
-   * JWT_SECRET, LOG_LEVEL=silent, LOGIN_RATE_LIMIT=1000 and MUTATION_RATE_LIMIT=1000000 so
+   * JWT_SECRET, LOG_LEVEL=silent, LOGIN_RATE_LIMIT=1000, MUTATION_RATE_LIMIT and CODE_GUESS_RATE_LIMIT=1000000 so
    * factories and race tests, all from 127.0.0.1 on a clock that stands still, never trip them).
    */
   env?: Record<string, string>;
@@ -57,6 +57,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     API_HOST: '127.0.0.1',
     LOGIN_RATE_LIMIT: '1000',
     MUTATION_RATE_LIMIT: '1000000',
+    CODE_GUESS_RATE_LIMIT: '1000000',
     ...options.env,
   });
   let server: ApiServer;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { defaultDataDir } from './paths.ts';
@@ -52,8 +53,27 @@ const envSchema = z.object({
   /** A RUNNING code job without a heartbeat for this long is taken over by another process's reaper. */
   CODE_JOB_STALE_AFTER_MS: positiveInt.default(30_000),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /**
+   * Proxies whose `X-Forwarded-For` is believed: `loopback`, `linklocal`, `uniquelocal`, addresses
+   * and CIDRs, comma-separated, or a hop count. Unset: none, the socket peer is the client.
+   */
+  TRUSTED_PROXIES: z.string().optional(),
+  /** Sign-in attempts per (email, client address) per window; also registrations per address. */
   LOGIN_RATE_LIMIT: positiveInt.default(10),
+  /** Sign-in attempts per client address across emails; unset = 3 × LOGIN_RATE_LIMIT. */
+  LOGIN_IP_RATE_LIMIT: positiveInt.optional(),
+  /** Failed sign-ins per email across addresses; unset = 5 × LOGIN_RATE_LIMIT. */
+  LOGIN_EMAIL_RATE_LIMIT: positiveInt.optional(),
   LOGIN_RATE_WINDOW_SECONDS: positiveInt.default(60),
+  /** `closed`: `register` answers FORBIDDEN (customers are created by the shop's backend). */
+  REGISTRATION: z.enum(['open', 'closed']).default('open'),
+  /** Registrations per window from all addresses together; unset = 30 × LOGIN_RATE_LIMIT. */
+  REGISTER_GLOBAL_RATE_LIMIT: positiveInt.optional(),
+  /** Failed by-code claims (`assignCoupon(code)`) per shopper per window. */
+  CODE_GUESS_RATE_LIMIT: positiveInt.default(20),
+  /** Failed by-code claims per client address per window; unset = 5 × CODE_GUESS_RATE_LIMIT. */
+  CODE_GUESS_IP_RATE_LIMIT: positiveInt.optional(),
+  CODE_GUESS_WINDOW_SECONDS: positiveInt.default(3600),
   MUTATION_RATE_LIMIT: positiveInt.default(600),
   /** Per client address; unset = MUTATION_RATE_LIMIT. Raise it for servers calling for many users. */
   MUTATION_IP_RATE_LIMIT: positiveInt.optional(),
@@ -63,13 +83,24 @@ const envSchema = z.object({
   GRAPHQL_INTROSPECTION: bool.optional(),
 });
 
-export type Config = Omit<z.infer<typeof envSchema>, 'JWT_SECRET' | 'GRAPHQL_INTROSPECTION' | 'LOG_FORMAT'> & {
+/** Which proxies' `X-Forwarded-For` is believed: a number of hops, or named ranges, addresses and CIDRs. */
+export type TrustedProxies = number | string[];
+
+type Derived = 'JWT_SECRET' | 'GRAPHQL_INTROSPECTION' | 'LOG_FORMAT' | 'TRUSTED_PROXIES' | 'LOGIN_IP_RATE_LIMIT' | 'LOGIN_EMAIL_RATE_LIMIT' | 'REGISTER_GLOBAL_RATE_LIMIT' | 'CODE_GUESS_IP_RATE_LIMIT';
+
+export type Config = Omit<z.infer<typeof envSchema>, Derived> & {
   JWT_SECRET: string;
   /** Where the JWT secret came from: the environment, or the dev data folder. */
   jwtSecretSource: 'env' | 'generated';
   GRAPHQL_INTROSPECTION: boolean;
   /** `pretty` by default only when NODE_ENV=development; production logs are always JSON. */
   LOG_FORMAT: 'json' | 'pretty';
+  /** `[]` (the default) trusts no proxy: the socket peer is the client. */
+  TRUSTED_PROXIES: TrustedProxies;
+  LOGIN_IP_RATE_LIMIT: number;
+  LOGIN_EMAIL_RATE_LIMIT: number;
+  REGISTER_GLOBAL_RATE_LIMIT: number;
+  CODE_GUESS_IP_RATE_LIMIT: number;
   isProduction: boolean;
 };
 
@@ -102,15 +133,48 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `CODE_JOB_STALE_AFTER_MS: must be at least 3 × CODE_JOB_HEARTBEAT_INTERVAL_MS (${3 * values.CODE_JOB_HEARTBEAT_INTERVAL_MS})`,
     ]);
   }
+  const trustedProxies = parseTrustedProxies(values.TRUSTED_PROXIES);
+  if (typeof trustedProxies === 'string') throw new ConfigError([`TRUSTED_PROXIES: ${trustedProxies}`]);
   const jwtSecret = values.JWT_SECRET ?? devSecret(values.DATA_DIR);
   return {
     ...values,
+    TRUSTED_PROXIES: trustedProxies,
+    LOGIN_IP_RATE_LIMIT: values.LOGIN_IP_RATE_LIMIT ?? 3 * values.LOGIN_RATE_LIMIT,
+    LOGIN_EMAIL_RATE_LIMIT: values.LOGIN_EMAIL_RATE_LIMIT ?? 5 * values.LOGIN_RATE_LIMIT,
+    REGISTER_GLOBAL_RATE_LIMIT: values.REGISTER_GLOBAL_RATE_LIMIT ?? 30 * values.LOGIN_RATE_LIMIT,
+    CODE_GUESS_IP_RATE_LIMIT: values.CODE_GUESS_IP_RATE_LIMIT ?? 5 * values.CODE_GUESS_RATE_LIMIT,
     JWT_SECRET: jwtSecret,
     jwtSecretSource: values.JWT_SECRET ? 'env' : 'generated',
     GRAPHQL_INTROSPECTION: values.GRAPHQL_INTROSPECTION ?? !isProduction,
     LOG_FORMAT: values.LOG_FORMAT ?? (values.NODE_ENV === 'development' ? 'pretty' : 'json'),
     isProduction,
   };
+}
+
+const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * `TRUSTED_PROXIES` as proxy-addr takes it (the API compiles it once for Express and graphql-ws):
+ * unset, `none` or `0` trusts nobody; a whole number trusts that many hops from the socket;
+ * otherwise a comma-separated list of named ranges, addresses and CIDRs (`10.0.0.0/8`, `fd00::/8`).
+ * Returns a message instead when an entry is none of these, so a typo fails at start-up.
+ */
+function parseTrustedProxies(setting: string | undefined): TrustedProxies | string {
+  const value = setting?.trim() ?? '';
+  if (value === '' || value === 'none') return [];
+  if (/^\d+$/.test(value)) return Number(value);
+  const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+  for (const entry of entries) {
+    if (NAMED_RANGES.has(entry)) continue;
+    const [address, prefix, ...rest] = entry.split('/');
+    const version = isIP(address);
+    const maxPrefix = version === 4 ? 32 : 128;
+    const prefixOk = prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= maxPrefix);
+    if (version === 0 || !prefixOk || rest.length > 0) {
+      return `"${entry}" is not loopback, linklocal, uniquelocal, an IP address, a CIDR (10.0.0.0/8) or a hop count`;
+    }
+  }
+  return entries;
 }
 
 function stripEmpty(env: NodeJS.ProcessEnv): Record<string, string> {

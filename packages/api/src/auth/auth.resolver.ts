@@ -8,7 +8,10 @@ import { authSettings } from './auth.settings.ts';
 @Resolver()
 export class AuthResolver {
   @Public()
-  @Mutation(() => AuthPayload, { description: 'Creates a USER account and signs it in.' })
+  @Mutation(() => AuthPayload, {
+    description:
+      'Creates a USER account and signs it in. Rate-limited per client address and globally; FORBIDDEN when registration is closed (REGISTRATION=closed).',
+  })
   register(
     @Arg('email', () => String) email: string,
     @Arg('password', () => String, { description: '8 to 128 characters.' }) password: string,
@@ -18,7 +21,10 @@ export class AuthResolver {
   }
 
   @Public()
-  @Mutation(() => AuthPayload, { description: 'Signs in; rate-limited per email and per client address.' })
+  @Mutation(() => AuthPayload, {
+    description:
+      'Signs in; rate-limited per (email, client address) with back-off, per client address, and per email across addresses (RATE_LIMITED with retryAfterSeconds).',
+  })
   login(
     @Arg('email', () => String) email: string,
     @Arg('password', () => String) password: string,

@@ -15,6 +15,13 @@ export function tokenSettings(config: Config): TokenSettings {
 export function authSettings(config: Config): AuthSettings {
   return {
     tokens: tokenSettings(config),
-    loginRateLimit: { limit: config.LOGIN_RATE_LIMIT, windowSeconds: config.LOGIN_RATE_WINDOW_SECONDS },
+    signInLimits: {
+      windowSeconds: config.LOGIN_RATE_WINDOW_SECONDS,
+      perEmailAndAddress: config.LOGIN_RATE_LIMIT,
+      perAddress: config.LOGIN_IP_RATE_LIMIT,
+      perEmailFailures: config.LOGIN_EMAIL_RATE_LIMIT,
+      registrationsGlobal: config.REGISTER_GLOBAL_RATE_LIMIT,
+    },
+    registration: config.REGISTRATION,
   };
 }

@@ -33,6 +33,7 @@ const env = (databaseUrl: string, port: number, name: string): NodeJS.ProcessEnv
   LOG_LEVEL: 'warn',
   MUTATION_RATE_LIMIT: '100000000',
   LOGIN_RATE_LIMIT: '100000000',
+  CODE_GUESS_RATE_LIMIT: '100000000',
   COUPON_PROCESS_NAME: name,
 });
 

@@ -14,6 +14,7 @@ export {
   createMetrics,
   installMetrics,
   observeEventLag,
+  recordCodeGuess,
   recordConstraintViolation,
   recordTransactionRetry,
   recordTransition,

@@ -25,6 +25,7 @@ const LATENCY_BUCKETS = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5
 // Commit-to-subscriber lag: normally milliseconds (NOTIFY), seconds when a listener catches up.
 const LAG_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+const CODE_GUESS_OUTCOMES: ReadonlySet<string> = new Set(['NOT_FOUND', 'INVALID_STATE', 'FORBIDDEN', 'RATE_LIMITED']);
 
 /**
  * The API's Prometheus metrics, one registry per process (or per test). Created by
@@ -42,6 +43,7 @@ export interface Metrics {
   readonly eventDeliveryLag: Histogram;
   readonly constraintViolations: Counter<'constraint' | 'operation'>;
   readonly transactionRetries: Counter<'operation'>;
+  readonly codeGuesses: Counter<'outcome'>;
   /**
    * Client-chosen operation names become a label; past the cap they are counted as `other`,
    * so a client that names every request differently cannot grow the series without bound.
@@ -60,6 +62,11 @@ export interface Metrics {
   recordConstraintViolation(constraint: string, operation: string): void;
   /** Counts one re-run of a mutation after a serialization failure or deadlock (40001, 40P01). */
   recordTransactionRetry(operation: string): void;
+  /**
+   * Counts one failed claim by code (`NOT_FOUND`, `INVALID_STATE`, `FORBIDDEN`) or one refused
+   * by the code-guess limit (`RATE_LIMITED`): a rising rate is someone guessing codes.
+   */
+  recordCodeGuess(outcome: string): void;
   /** Reports a `pg.Pool`'s connections at every scrape, labelled `pool` (e.g. `main`). */
   observePool(pool: PoolStats, name?: string): void;
 }
@@ -125,6 +132,12 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
     labelNames: ['operation'] as const,
     registers,
   });
+  const codeGuesses = new Counter({
+    name: 'coupons_code_guesses_total',
+    help: 'Failed claims by code (assignCoupon answering NOT_FOUND, INVALID_STATE or FORBIDDEN to a shopper) and claims refused by the code-guess limit (RATE_LIMITED)',
+    labelNames: ['outcome'] as const,
+    registers,
+  });
   const pools = new Map<string, PoolStats>();
   // Read at scrape time (collect), so the numbers are current and nothing polls in between.
   const poolGauge = (name: string, help: string, read: (p: PoolStats) => number) =>
@@ -155,6 +168,7 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
     eventDeliveryLag,
     constraintViolations,
     transactionRetries,
+    codeGuesses,
     operationLabel(name) {
       if (!name) return 'anonymous';
       if (!NAME.test(name)) return 'invalid';
@@ -190,6 +204,9 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
     },
     recordTransactionRetry(operation) {
       transactionRetries.inc({ operation: NAME.test(operation) ? operation : 'invalid' });
+    },
+    recordCodeGuess(outcome) {
+      codeGuesses.inc({ outcome: CODE_GUESS_OUTCOMES.has(outcome) ? outcome : 'other' });
     },
     observePool(pool, name = 'main') {
       pools.set(name, pool);
@@ -229,6 +246,11 @@ export function recordConstraintViolation(constraint: string, operation: string)
 /** Counts one mutation re-run after a transaction conflict on the installed metrics. */
 export function recordTransactionRetry(operation: string): void {
   active?.recordTransactionRetry(operation);
+}
+
+/** Counts one failed or refused claim by code on the installed metrics (see {@link Metrics.recordCodeGuess}). */
+export function recordCodeGuess(outcome: string): void {
+  active?.recordCodeGuess(outcome);
 }
 
 /** Counts one open subscription on the installed metrics; returns the function that ends it. */

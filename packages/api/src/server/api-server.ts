@@ -30,13 +30,14 @@ import {
 } from '../observability/index.ts';
 import type { RequestContext } from '../shared/request-context.ts';
 import { createApolloServer } from './apollo.ts';
-import { TRUSTED_PROXIES } from './client-address.ts';
+import { compileTrustedProxies, resolveUpgradeAddresses } from './client-address.ts';
 import { type ContextDeps, createRequestContext } from './context.ts';
 import { createErrorFormatter } from './errors.ts';
 import { healthRoutes, type ReadinessCheck, readMigrationNames } from './health.routes.ts';
 import { bodyMiddleware, corsMiddleware, httpErrorHandler, rejectBatches } from './http.ts';
 import { DEFAULT_MAX_ALIASES, DEFAULT_MAX_TOKENS, type OperationLimits } from './limits.ts';
 import { guardMutations } from './mutation-faults.ts';
+import { limitCodeGuesses } from './code-guess-limit.ts';
 import { createMutationRateLimits, limitMutations } from './mutation-rate-limit.ts';
 import { buildApiSchema } from './schema.ts';
 import { startWebSocketServer } from './websocket.ts';
@@ -96,6 +97,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   // Conflict re-runs and CHECK-violation reports inside the rate limit (counted once per request).
   guardMutations(schema);
   limitMutations(schema);
+  // Failed by-code claims (code probing) have their own limit, checked before the mutation limit.
+  limitCodeGuesses(schema);
   const limits: OperationLimits = {
     maxDepth: config.MAX_QUERY_DEPTH,
     maxCost: config.MAX_QUERY_COST,
@@ -132,10 +135,13 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
 
   const app = express();
   app.disable('x-powered-by');
-  // Behind a load balancer on a private network, the client address comes from X-Forwarded-For
-  // (the login rate limit is per address); a public peer cannot spoof it.
-  app.set('trust proxy', TRUSTED_PROXIES);
+  // The client address comes from X-Forwarded-For only through the proxies TRUSTED_PROXIES names
+  // (none by default: the socket peer is the client). One compiled function for HTTP (`req.ip`)
+  // and WebSocket upgrades, so the per-address limits see one address whichever way it came.
+  const trustProxy = compileTrustedProxies(config.TRUSTED_PROXIES);
+  app.set('trust proxy', trustProxy);
   const httpServer = http.createServer(app);
+  resolveUpgradeAddresses(httpServer, trustProxy);
   // Longer than a load balancer's idle timeout (60 s is common), so the balancer, not us, closes
   // idle keep-alive connections: otherwise it may reuse one we just closed (a 502 / ECONNRESET).
   httpServer.keepAliveTimeout = 65_000;

@@ -1,46 +1,42 @@
-import type { IncomingMessage } from 'node:http';
-import { BlockList, isIP } from 'node:net';
+import type { IncomingMessage, Server } from 'node:http';
+import type { TrustedProxies } from '@coupons/config';
+import proxyaddr from 'proxy-addr';
+
+/** Whether the hop at `address`, `hop` steps from the socket, is a proxy whose header is believed. */
+export type TrustProxy = (address: string, hop: number) => boolean;
 
 /**
- * The proxies whose `X-Forwarded-For` is believed: loopback, link-local and private addresses
- * (a load balancer on the private network). Express is given the same set (`trust proxy`), so
- * HTTP (`req.ip`) and graphql-ws agree on who the client is.
+ * Compiles `TRUSTED_PROXIES` once (proxy-addr, the parser behind Express's `trust proxy`): a hop
+ * count trusts that many hops from the socket, a list trusts those ranges (`[]`: nobody, so the
+ * socket peer is the client). The same function is given to Express (`req.ip`) and used for
+ * graphql-ws upgrades, so HTTP and WebSocket agree on who the client is.
  */
-export const TRUSTED_PROXIES = 'loopback, linklocal, uniquelocal';
-
-const trusted = new BlockList();
-trusted.addSubnet('127.0.0.0', 8, 'ipv4');
-trusted.addAddress('::1', 'ipv6');
-trusted.addSubnet('169.254.0.0', 16, 'ipv4');
-trusted.addSubnet('fe80::', 10, 'ipv6');
-trusted.addSubnet('10.0.0.0', 8, 'ipv4');
-trusted.addSubnet('172.16.0.0', 12, 'ipv4');
-trusted.addSubnet('192.168.0.0', 16, 'ipv4');
-trusted.addSubnet('fc00::', 7, 'ipv6');
-
-function isTrusted(address: string): boolean {
-  const plain = address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
-  const version = isIP(plain);
-  return version !== 0 && trusted.check(plain, version === 4 ? 'ipv4' : 'ipv6');
+export function compileTrustedProxies(setting: TrustedProxies): TrustProxy {
+  if (typeof setting === 'number') return (_address, hop) => hop < setting;
+  return proxyaddr.compile(setting);
 }
 
 /**
- * The client's address for a raw request (the graphql-ws upgrade), as Express computes `req.ip`
- * with {@link TRUSTED_PROXIES}: from the socket peer leftwards through `X-Forwarded-For`, the first
- * address that is not a trusted proxy. A public peer's header is ignored, so it cannot be spoofed.
+ * The client's address for a raw request (the graphql-ws upgrade), as Express computes `req.ip`:
+ * from the socket peer leftwards through `X-Forwarded-For`, the first address that is not a trusted
+ * proxy. Without `trust`, the address the server's upgrade hook computed
+ * ({@link resolveUpgradeAddresses}), else the socket peer: an unknown setting trusts nobody.
  */
-export function clientAddress(req: Pick<IncomingMessage, 'headers' | 'socket'>): string {
-  const peer = req.socket.remoteAddress ?? 'unknown';
-  const header = req.headers['x-forwarded-for'];
-  const forwarded = (Array.isArray(header) ? header.join(',') : (header ?? ''))
-    .split(',')
-    .map((part) => part.trim())
-    .filter(Boolean)
-    .reverse();
-  let address = peer;
-  for (const next of forwarded) {
-    if (!isTrusted(address)) break;
-    address = next;
-  }
-  return address;
+export function clientAddress(req: Pick<IncomingMessage, 'headers' | 'socket'>, trust?: TrustProxy): string {
+  if (trust) return proxyaddr(req as IncomingMessage, trust);
+  return resolved.get(req as IncomingMessage) ?? req.socket.remoteAddress ?? 'unknown';
+}
+
+const resolved = new WeakMap<IncomingMessage, string>();
+
+/**
+ * Resolves each WebSocket upgrade's client address with `trust` before the WebSocket server sees
+ * the request (call it before attaching that server: `upgrade` listeners run in order), so
+ * `clientAddress(req)` there answers with this server's setting. Per server, not per process:
+ * two servers in one process (tests, siblings) may trust different proxies.
+ */
+export function resolveUpgradeAddresses(server: Server, trust: TrustProxy): void {
+  server.on('upgrade', (req: IncomingMessage) => {
+    resolved.set(req, proxyaddr(req, trust));
+  });
 }

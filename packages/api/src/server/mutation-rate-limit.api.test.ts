@@ -27,7 +27,7 @@ interface Outcome {
 async function unlock(target: { url: string }, token: string | null, address: string): Promise<Outcome> {
   const response = await fetch(target.url, {
     method: 'POST',
-    // The test talks from loopback, a trusted proxy: X-Forwarded-For names the client, as nginx would.
+    // The test talks from loopback, trusted here (TRUSTED_PROXIES): X-Forwarded-For names the client.
     headers: { 'content-type': 'application/json', 'x-forwarded-for': address, ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query: UNLOCK, variables: { code: 'NO-SUCH-CODE' } }),
   });
@@ -49,7 +49,13 @@ const newWindow = () => server.clock.set(Math.ceil((server.clock.now().getTime()
 
 beforeAll(async () => {
   server = await startTestServer({
-    env: { MUTATION_RATE_LIMIT: String(PER_USER), MUTATION_IP_RATE_LIMIT: String(PER_ADDRESS), MUTATION_RATE_WINDOW_SECONDS: '60' },
+    env: {
+      MUTATION_RATE_LIMIT: String(PER_USER),
+      MUTATION_IP_RATE_LIMIT: String(PER_ADDRESS),
+      MUTATION_RATE_WINDOW_SECONDS: '60',
+      // The test plays the proxy from loopback: X-Forwarded-For names the client, as nginx would.
+      TRUSTED_PROXIES: 'loopback',
+    },
   });
 });
 afterAll(() => server?.close());
@@ -126,7 +132,7 @@ describe('mutation rate limit, one instance', () => {
 describe('register: its own limit per client address', () => {
   let small: TestServer;
   beforeAll(async () => {
-    small = await startTestServer({ env: { LOGIN_RATE_LIMIT: '3' } });
+    small = await startTestServer({ env: { LOGIN_RATE_LIMIT: '3', TRUSTED_PROXIES: 'loopback' } });
   });
   afterAll(() => small?.close());
 

@@ -4,6 +4,7 @@ import type { Database } from '@coupons/db';
 import { defaultFieldResolver, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { MutationRateLimits, RequestContext } from '../shared/request-context.ts';
+import { createCodeGuessLimiter } from './code-guess-limit.ts';
 
 export type { MutationRateLimits } from '../shared/request-context.ts';
 
@@ -47,6 +48,7 @@ export function createMutationRateLimits(deps: { config: Config; db: Database; c
       return Promise.all([byUser, byAddress]);
     },
     close: () => limiter.close(),
+    codeGuesses: createCodeGuessLimiter(deps),
   };
 }
 

@@ -43,4 +43,12 @@ export interface MutationRateLimits {
   admit(ctx: Pick<RequestContext, 'ip' | 'service'>): Promise<unknown> | undefined;
   /** Sends the counts not yet in PostgreSQL (shutdown). */
   close(): Promise<void>;
+  /** The limit on failed by-code claims (server/code-guess-limit.ts). */
+  codeGuesses?: CodeGuessLimits;
+}
+
+/** Failed by-code claims per shopper and per address (code probing). */
+export interface CodeGuessLimits {
+  /** Runs `claim` unless the caller's failures reached the limit (then RATE_LIMITED); counts its failure. */
+  claim<T>(ctx: RequestContext, claim: () => Promise<T> | T): Promise<T>;
 }

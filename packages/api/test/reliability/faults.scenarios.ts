@@ -43,7 +43,7 @@ import { CheckoutLoad, expectNoOpenTransactions, verifyCheckouts } from './check
  */
 
 /** The load comes from one address and few users: the mutation rate limits are not under test here. */
-const UNTHROTTLED = { MUTATION_RATE_LIMIT: '1000000', MUTATION_IP_RATE_LIMIT: '1000000' };
+const UNTHROTTLED = { MUTATION_RATE_LIMIT: '1000000', MUTATION_IP_RATE_LIMIT: '1000000', CODE_GUESS_RATE_LIMIT: '1000000' };
 
 export interface LoadShape {
   /** Virtual users (one user each). */

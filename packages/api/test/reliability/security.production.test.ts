@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { call, connectGraphQLWs, type LoggedServer, postJson, startLoggedServer, wsRequest } from '../../testing/index.ts';
 
 // The API as it runs in production (NODE_ENV=production), with every log line kept: what an
@@ -7,6 +9,7 @@ import { call, connectGraphQLWs, type LoggedServer, postJson, startLoggedServer,
 // would leak if they were stolen.
 
 const LOGIN_LIMIT = 5;
+const PER_ADDRESS = 10;
 const WINDOW_SECONDS = 60;
 const PASSWORD = 'correct horse battery staple 42';
 
@@ -16,6 +19,7 @@ beforeAll(async () => {
   server = await startLoggedServer({
     NODE_ENV: 'production',
     LOGIN_RATE_LIMIT: String(LOGIN_LIMIT),
+    LOGIN_IP_RATE_LIMIT: String(PER_ADDRESS),
     LOGIN_RATE_WINDOW_SECONDS: String(WINDOW_SECONDS),
   });
   email = `victim-${randomUUID()}@example.test`;
@@ -71,13 +75,84 @@ describe('login brute force is throttled', () => {
     // A guess that happens to be right is refused like the others while throttled …
     const right = await call(server, LOGIN, { e: email, p: PASSWORD });
     expect(right.ok ? 'ok' : right.code).toBe('RATE_LIMITED');
-    // … and so is one from "another address" (X-Forwarded-For is trusted from loopback proxies only,
-    // and the per-email budget holds whatever the address).
+    // … and so is one from "another address": no proxy is trusted (TRUSTED_PROXIES unset), so the
+    // header is ignored and this is the same (email, address) pair.
     const spoofed = await postJson(server.url, JSON.stringify({ query: LOGIN, variables: { e: email, p: PASSWORD } }), { 'x-forwarded-for': '203.0.113.7' });
     expect(JSON.parse(spoofed.text).errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
     server.clock.advance(WINDOW_SECONDS * 1000);
     const later = await call(server, LOGIN, { e: email, p: PASSWORD });
     expect(later.ok).toBe(true);
+  });
+});
+
+/** One login attempt from loopback claiming to come from `forwardedFor`; its error code or 'ok'. */
+async function loginFrom(target: LoggedServer, e: string, forwardedFor: string): Promise<string> {
+  const response = await postJson(target.url, JSON.stringify({ query: LOGIN, variables: { e, p: 'wrong password' } }), { 'x-forwarded-for': forwardedFor });
+  return JSON.parse(response.text).errors?.[0]?.extensions?.code ?? 'ok';
+}
+
+/** Moves the server's clock to one second into a fresh window, so a test never straddles two. */
+const newWindow = (target: LoggedServer) =>
+  target.clock.set(Math.ceil((target.clock.now().getTime() + 1) / (WINDOW_SECONDS * 1000)) * WINDOW_SECONDS * 1000 + 1_000);
+
+describe('the client address cannot be spoofed', () => {
+  it('25 wrong passwords for 25 emails from 127.0.0.1, each claiming another X-Forwarded-For, meet the per-address limit', async () => {
+    newWindow(server);
+    // A different email each time: neither the (email, address) bucket nor the per-email cap can
+    // refuse, so only the per-address bucket is under test.
+    const codes = [];
+    for (let i = 0; i < 25; i++) codes.push(await loginFrom(server, `sprayed-${i}-${randomUUID()}@example.test`, `203.0.113.${i + 1}`));
+    expect(codes).toEqual([...Array(PER_ADDRESS).fill('UNAUTHENTICATED'), ...Array(25 - PER_ADDRESS).fill('RATE_LIMITED')]);
+  });
+
+  it('graphql-ws sees the same address as HTTP: a spoofed header on the upgrade changes nothing', async () => {
+    // The address's budget was spent over HTTP above, in this same window.
+    const login = await call<{ token: string }>(server, 'mutation ($e: String!, $p: String!) { register(email: $e, password: $p) { token } }', {
+      e: `ws-${randomUUID()}@example.test`,
+      p: PASSWORD,
+    });
+    expect(login.ok).toBe(true);
+    class SpoofingWebSocket extends WebSocket {
+      constructor(url: string, protocols?: string | string[]) {
+        super(url, protocols, { headers: { 'x-forwarded-for': '198.51.100.77' } });
+      }
+    }
+    const client = createClient({
+      url: server.wsUrl,
+      webSocketImpl: SpoofingWebSocket,
+      connectionParams: { authorization: `Bearer ${login.ok ? login.data.token : ''}` },
+      retryAttempts: 0,
+      lazy: true,
+    });
+    try {
+      const res = await wsRequest(client, LOGIN, { e: `ws-other-${randomUUID()}@example.test`, p: 'wrong password' });
+      expect(res.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it("a trusted proxy's X-Forwarded-For is believed (TRUSTED_PROXIES=loopback): each client has its own budget", async () => {
+    const behindProxy = await startLoggedServer({
+      NODE_ENV: 'production',
+      TRUSTED_PROXIES: 'loopback',
+      LOGIN_RATE_LIMIT: String(LOGIN_LIMIT),
+      LOGIN_IP_RATE_LIMIT: String(PER_ADDRESS),
+      LOGIN_RATE_WINDOW_SECONDS: String(WINDOW_SECONDS),
+    });
+    try {
+      newWindow(behindProxy);
+      const distinct = [];
+      for (let i = 0; i < 25; i++) distinct.push(await loginFrom(behindProxy, `client-${i}-${randomUUID()}@example.test`, `203.0.113.${i + 1}`));
+      expect(distinct.every((code) => code === 'UNAUTHENTICATED')).toBe(true);
+      // One client behind the proxy still meets its own per-address limit.
+      const one = [];
+      for (let i = 0; i < PER_ADDRESS + 2; i++) one.push(await loginFrom(behindProxy, `same-${i}-${randomUUID()}@example.test`, '198.51.100.5'));
+      expect(one.slice(-2)).toEqual(['RATE_LIMITED', 'RATE_LIMITED']);
+      expect(one.filter((code) => code === 'UNAUTHENTICATED')).toHaveLength(PER_ADDRESS);
+    } finally {
+      await behindProxy.close();
+    }
   });
 });
 

@@ -6,7 +6,7 @@ import { type AuthSettings, login, register } from './auth.service.ts';
 
 const settings: AuthSettings = {
   tokens: { secret: 's'.repeat(40), issuer: 'iss', audience: 'aud', ttlSeconds: 60 },
-  loginRateLimit: { limit: 100, windowSeconds: 60 },
+  signInLimits: { windowSeconds: 60, perEmailAndAddress: 100, perAddress: 100, perEmailFailures: 100, registrationsGlobal: 100 },
 };
 let t: TestDatabase;
 const ctx = (): ServiceContext => ({ db: t.db, caller: null, clock: { now: () => new Date() } });

@@ -4,18 +4,24 @@ import type { ServiceContext } from '../shared/context.ts';
 import { badInput, DomainError, pgCode } from '../shared/errors.ts';
 import { normalizeEmail, parseEmail } from '../users/email.ts';
 import { toUserRecord, USER_RECORD_SELECT, type UserRecord } from '../users/user.model.ts';
-import { consumeRateLimit } from './rate-limit.service.ts';
+import { admitLogin, admitRegistration, recordLoginFailure, recordLoginSuccess, type SignInChallenge, type SignInLimits } from './rate-limit.sign-in.ts';
 import { signAccessToken, type TokenSettings } from './token.service.ts';
 
 /** What register/login need beyond the context; the API builds it from the typed config. */
 export interface AuthSettings {
   tokens: TokenSettings;
-  /**
-   * Login attempts allowed per email and, separately, per client IP in each window; also the
-   * registrations allowed per client IP (sign-up is the other door a script would hammer).
-   */
-  loginRateLimit: { limit: number; windowSeconds: number };
+  /** The login and registration limits (auth/rate-limit.sign-in.ts). */
+  signInLimits: SignInLimits;
+  /** `closed`: register answers FORBIDDEN (customers are created by the shop's own backend). */
+  registration?: 'open' | 'closed';
+  /** A human check consulted before the per-email cap refuses (a seam: none is built in). */
+  challenge?: SignInChallenge;
 }
+
+export type { SignInChallenge, SignInLimits } from './rate-limit.sign-in.ts';
+
+/** What `register` answers when REGISTRATION=closed. */
+export const REGISTRATION_CLOSED = 'Registration is closed: accounts are created by the shop';
 
 /** A signed-in session: the access token, when it expires, and who it belongs to. */
 export interface AuthPayloadRecord {
@@ -33,19 +39,18 @@ const LOGIN_FAILED = 'Invalid email or password';
 /**
  * Creates a USER account and signs it in. The email is validated and lower-cased; the password
  * must be 8..128 characters. An email already registered is BAD_USER_INPUT on `email` (the unique
- * index decides, so two racing registrations cannot both win). Attempts are rate-limited per
- * client IP (`loginRateLimit`), counted first, in PostgreSQL: one upsert is nothing beside the
- * argon2 hash, and the count is exact across instances.
+ * index decides, so two racing registrations cannot both win): that answer tells a taken email
+ * apart on purpose (the sign-up form needs it), so attempts are limited per client address and
+ * globally ({@link admitRegistration}), counted first, in PostgreSQL. With `registration:
+ * 'closed'` every attempt is FORBIDDEN, before anything is counted or looked up.
  */
 export async function register(
   ctx: ServiceContext,
   input: { email: string; password: string; ip?: string },
   settings: AuthSettings,
 ): Promise<AuthPayloadRecord> {
-  if (input.ip) {
-    const { limit, windowSeconds } = settings.loginRateLimit;
-    await consumeRateLimit(ctx, `register:ip:${input.ip}`, limit, windowSeconds);
-  }
+  if (settings.registration === 'closed') throw new DomainError('FORBIDDEN', REGISTRATION_CLOSED);
+  await admitRegistration(ctx, input.ip, settings.signInLimits);
   const email = parseEmail(input.email);
   const length = [...input.password].length;
   if (length < MIN_PASSWORD_LENGTH || length > MAX_PASSWORD_LENGTH) {
@@ -69,26 +74,30 @@ export async function register(
 /**
  * Signs a user in. Every failure is the same UNAUTHENTICATED message, and an unknown email still
  * costs one argon2 verification (against a dummy hash) so response time does not reveal which
- * emails have accounts. Attempts are rate-limited per email and per client IP, counted before
- * the password is checked, so guessing costs attempts whether or not it succeeds.
+ * emails have accounts. Attempts pass {@link admitLogin} before the password is checked (per
+ * address, per (email, address), back-off, the per-email cap), so guessing costs attempts whether
+ * or not it succeeds, and nobody at another address can lock the owner out.
  */
 export async function login(
   ctx: ServiceContext,
-  input: { email: string; password: string; ip?: string },
+  input: { email: string; password: string; ip?: string; challengeProof?: string },
   settings: AuthSettings,
 ): Promise<AuthPayloadRecord> {
-  const { limit, windowSeconds } = settings.loginRateLimit;
+  const limits = settings.signInLimits;
   const email = normalizeEmail(input.email);
   const plausible = email.length > 0 && email.length <= 254 && input.password.length <= MAX_PASSWORD_LENGTH * 4;
-  await Promise.all([
-    input.ip ? consumeRateLimit(ctx, `login:ip:${input.ip}`, limit, windowSeconds) : undefined,
-    plausible ? consumeRateLimit(ctx, `login:email:${email}`, limit, windowSeconds) : undefined,
-  ]);
+  // An implausible email is never a real account: it is counted per address only (as '').
+  const attempt = { email: plausible ? email : '', ip: input.ip, proof: input.challengeProof };
+  await admitLogin(ctx, attempt, limits, settings.challenge);
   const user = plausible
     ? await ctx.db.prisma.user.findUnique({ where: { email }, select: { ...USER_RECORD_SELECT, passwordHash: true } })
     : null;
   const valid = await verifyPassword(user?.passwordHash ?? (await dummyHash()), plausible ? input.password : '');
-  if (!user || !valid) throw new DomainError('UNAUTHENTICATED', LOGIN_FAILED);
+  if (!user || !valid) {
+    await recordLoginFailure(ctx, attempt, limits);
+    throw new DomainError('UNAUTHENTICATED', LOGIN_FAILED);
+  }
+  await recordLoginSuccess(ctx, attempt);
   if (passwordNeedsRehash(user.passwordHash)) {
     // Hashing parameters were raised since this hash was made: upgrade it while we know the password.
     // Compare-and-set on the hash we verified: if the password changed during the ~100 ms of

@@ -13,7 +13,7 @@ import { type AuthSettings, login } from './auth.service.ts';
 
 const settings: AuthSettings = {
   tokens: { secret: 's'.repeat(40), issuer: 'iss', audience: 'aud', ttlSeconds: 60 },
-  loginRateLimit: { limit: 1000, windowSeconds: 60 },
+  signInLimits: { windowSeconds: 60, perEmailAndAddress: 1000, perAddress: 1000, perEmailFailures: 1000, registrationsGlobal: 1000 },
 };
 let t: TestDatabase;
 const ctx = (): ServiceContext => ({ db: t.db, caller: null, clock: { now: () => new Date() } });
