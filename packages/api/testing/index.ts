@@ -8,7 +8,7 @@
  *   `startApiProcess` (`main.ts` in a child process, as in production);
  * - clients: `graphqlRequest`/`call` over HTTP, `connectGraphQLWs`/`wsRequest`/`record` over graphql-ws;
  * - data: `signUp`, `createUsers`, `createCampaign`, `createPool`, the live-event helpers;
- * - time: `createTestClock`.
+ * - time: `createTestClock` (from `@coupons/core/testing`, re-exported).
  */
 export { freePort, killApiProcessesNow, startApiProcess, type ApiProcess, type ApiProcessOptions } from './api-process.ts';
 export {
@@ -48,5 +48,5 @@ export {
 export { measureDeliveryLatency, type LatencyReport } from './live-latency.measure.ts';
 export { startLoggedServer, type LoggedServer } from './logged-server.ts';
 export { CONTRACT_CODES, COUPON_FIELDS, OPS, REDEMPTION_FIELDS } from './operations.ts';
-export { createTestClock, type TestClock } from './test-clock.ts';
+export { createTestClock, type TestClock } from '@coupons/core/testing';
 export { startSiblingServer, startTestServer, type TestServer, type TestServerOptions } from './test-server.ts';

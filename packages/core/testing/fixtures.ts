@@ -1,20 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Database, Prisma } from '@coupons/db';
 import type { Caller, Clock, Role, ServiceContext } from '../src/shared/context.ts';
-
-/** A clock tests move by hand, so lock expiry needs no sleeping. */
-export class TestClock implements Clock {
-  constructor(private current = new Date()) {}
-  now(): Date {
-    return new Date(this.current);
-  }
-  advance(ms: number): void {
-    this.current = new Date(this.current.getTime() + ms);
-  }
-  set(date: Date): void {
-    this.current = new Date(date);
-  }
-}
+import { createTestClock } from './test-clock.ts';
 
 /** Inserts a user directly (no argon2: these users never log in). */
 export async function createUser(db: Database, role: Role = 'USER'): Promise<Caller> {
@@ -57,6 +44,6 @@ export async function createBook(
 }
 
 /** A service context for `caller` on `db`. */
-export function contextFor(db: Database, caller: Caller | null, clock: Clock = new TestClock()): ServiceContext {
+export function contextFor(db: Database, caller: Caller | null, clock: Clock = createTestClock()): ServiceContext {
   return { db, caller, clock };
 }

@@ -2,7 +2,7 @@ import { type Database, Prisma } from '@coupons/db';
 import { createTestDatabase } from '@coupons/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Caller } from '../shared/context.ts';
-import { contextFor, createUser, TestClock } from '../../testing/index.ts';
+import { contextFor, createUser, createTestClock } from '../../testing/index.ts';
 import { loadBookCounts } from './book.counts.ts';
 import { createBook, getBook, listBooks, updateBook } from './book.service.ts';
 
@@ -121,7 +121,7 @@ describe('listBooks', () => {
 
 describe('loadBookCounts', () => {
   it('counts per state for many books at once; an expired lock counts as assigned', async () => {
-    const clock = new TestClock(new Date('2030-06-01T12:00:00Z'));
+    const clock = createTestClock(new Date('2030-06-01T12:00:00Z'));
     const ctx = contextFor(db, admin, clock);
     const [a, b, empty] = await Promise.all([createBook(ctx, base), createBook(ctx, base), createBook(ctx, base)]);
     const codes = (book: string, n: number) => Array.from({ length: n }, (_, i) => `C${book.slice(0, 8)}-${i}`.toUpperCase());

@@ -1,7 +1,7 @@
 import { createDatabase, type Database, Prisma } from '@coupons/db';
 import { createTestDatabase } from '@coupons/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contextFor, createBook, createUser, TestClock } from '../../testing/index.ts';
+import { contextFor, createBook, createUser, createTestClock } from '../../testing/index.ts';
 import {
   assignCoupon,
   assignRandomCoupon,
@@ -111,7 +111,7 @@ describe('coupon lifecycle', () => {
 describe('lock expiry (injected clock, no sleeping)', () => {
   it('an expired lock reads as ASSIGNED, refuses redeem with LOCK_EXPIRED, and can be locked again', async () => {
     const user = await createUser(db);
-    const clock = new TestClock();
+    const clock = createTestClock();
     const ctx = contextFor(db, user, clock);
     const { bookId } = await createBook(db, 1, { lockTtlSeconds: 60 });
     const coupon = await assignRandomCoupon(ctx, { bookId });
@@ -127,7 +127,7 @@ describe('lock expiry (injected clock, no sleeping)', () => {
   });
 
   it('two sweepers racing expire each lock exactly once', async () => {
-    const clock = new TestClock();
+    const clock = createTestClock();
     const { bookId } = await createBook(db, 40, { lockTtlSeconds: 30 });
     const users = await Promise.all(Array.from({ length: 40 }, () => createUser(db)));
     const coupons = await Promise.all(

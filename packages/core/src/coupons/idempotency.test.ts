@@ -1,7 +1,7 @@
 import { type Database, Prisma } from '@coupons/db';
 import { createTestDatabase } from '@coupons/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contextFor, createBook, createUser, TestClock } from '../../testing/index.ts';
+import { contextFor, createBook, createUser, createTestClock } from '../../testing/index.ts';
 import { DEFAULT_IDEMPOTENCY_LIFETIME_MS, sweepIdempotencyRecords } from './idempotency.ts';
 import { assignCoupon, assignRandomCoupon, lockCoupon, unlockCoupon } from './index.ts';
 
@@ -44,7 +44,7 @@ describe('idempotency keys', () => {
 
   it('a key is remembered for its lifetime, then starts a new request, and the sweep deletes it', async () => {
     const user = await createUser(db);
-    const clock = new TestClock();
+    const clock = createTestClock();
     const ctx = { ...contextFor(db, user, clock), idempotencyLifetimeMs: 2 * HOUR };
     const { bookId } = await createBook(db, 3);
     const first = await assignRandomCoupon(ctx, { bookId, idempotencyKey: 'k' });

@@ -3,7 +3,7 @@ import { createTestDatabase, type TestDatabase } from '@coupons/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assignCoupon, lockCoupon, redeemCoupon, reverseRedemption, sweepExpiredLocks, unlockCoupon } from '../coupons/index.ts';
 import type { ServiceContext } from '../shared/context.ts';
-import { contextFor, createBook, createUser, TestClock } from '../../testing/index.ts';
+import { contextFor, createBook, createUser, createTestClock } from '../../testing/index.ts';
 import type { LiveCouponEvent } from './coupon-event.record.ts';
 import { type LiveEvents, startLiveEvents } from './live-events.ts';
 
@@ -11,7 +11,7 @@ let t: TestDatabase;
 let dbB: Database;
 let a: LiveEvents;
 let b: LiveEvents;
-const clock = new TestClock();
+const clock = createTestClock();
 
 beforeAll(async () => {
   t = await createTestDatabase();

@@ -11,12 +11,12 @@ import {
 import { addPoolMembers, createPool, distributeToPool } from '../pools/index.ts';
 import type { Caller } from '../shared/context.ts';
 import type { SqlClient } from '../shared/sql.ts';
-import { contextFor, createBook, createUser, TestClock } from '../../testing/index.ts';
+import { contextFor, createBook, createUser, createTestClock } from '../../testing/index.ts';
 import { checkInvariants } from './invariants.ts';
 
 let db: Database;
 let drop: () => Promise<void>;
-const clock = new TestClock();
+const clock = createTestClock();
 let admin: Caller;
 let alice: Caller;
 let bob: Caller;

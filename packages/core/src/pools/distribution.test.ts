@@ -3,7 +3,7 @@ import { createTestDatabase } from '@coupons/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assignRandomCoupon } from '../coupons/index.ts';
 import type { Caller } from '../shared/context.ts';
-import { type BookOverrides, contextFor, createBook, createUser, TestClock } from '../../testing/index.ts';
+import { type BookOverrides, contextFor, createBook, createUser, createTestClock } from '../../testing/index.ts';
 import { distributeToPool, previewDistribution } from './distribution.service.ts';
 import { addPoolMembers } from './pool-member.service.ts';
 import { createPool } from './pool.service.ts';
@@ -105,7 +105,7 @@ describe('previewDistribution / distributeToPool', () => {
     const empty = await setup(5, 0);
     const error = await distributeToPool(ctx, { ...empty, mode: 'EQUAL', count: 1 }).catch((e) => e);
     expect(error).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'poolId' } });
-    const clock = new TestClock(new Date('2030-01-01T00:00:00Z'));
+    const clock = createTestClock(new Date('2030-01-01T00:00:00Z'));
     const future = await setup(5, 1, { validFrom: new Date('2030-02-01T00:00:00Z') });
     const expired = await setup(5, 1, { validUntil: new Date('2029-12-31T00:00:00Z') });
     for (const target of [future, expired]) {

@@ -1,4 +1,4 @@
-import type { Clock } from '@coupons/core';
+import type { Clock } from '../src/shared/context.ts';
 
 /** A clock tests move by hand: lock expiry, token expiry, rate-limit windows without sleeping. */
 export interface TestClock extends Clock {
