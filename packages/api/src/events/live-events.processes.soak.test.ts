@@ -1,34 +1,29 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import net from 'node:net';
-import path from 'node:path';
-import { loadConfig, projectRoot } from '@coupons/config';
+import { loadConfig } from '@coupons/config';
 import { signAccessToken, systemClock } from '@coupons/core';
 import { createTestDatabase, type TestDatabase } from '@coupons/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tokenSettings } from '../auth/auth.settings.ts';
 import {
+  type ApiProcess,
   connectClient,
   createBookWithCodes,
   graphqlRequest,
   measureDeliveryLatency,
   mutate,
   record,
+  startApiProcess,
   waitFor,
 } from '../../testing/index.ts';
+import { tokenSettings } from '../auth/auth.settings.ts';
 
 /**
  * Two real API processes (`packages/api/src/main.ts`, each its own event loop) on one database:
  * subscribers on both, mutations on the first. Run with `pnpm test:soak`.
  */
 const jwtSecret = randomBytes(48).toString('base64url');
-const env = (databaseUrl: string, port: number, name: string): NodeJS.ProcessEnv => ({
-  PATH: process.env.PATH,
-  HOME: process.env.HOME,
+const env = (databaseUrl: string, name: string): Record<string, string> => ({
   NODE_ENV: 'production',
   DATABASE_URL: databaseUrl,
-  API_HOST: '127.0.0.1',
-  API_PORT: String(port),
   JWT_SECRET: jwtSecret,
   LOG_LEVEL: 'warn',
   MUTATION_RATE_LIMIT: '100000000',
@@ -37,58 +32,17 @@ const env = (databaseUrl: string, port: number, name: string): NodeJS.ProcessEnv
   COUPON_PROCESS_NAME: name,
 });
 
-interface ApiChild {
-  url: string;
-  wsUrl: string;
-  child: ChildProcess;
-}
-
-const children: ChildProcess[] = [];
 let database: TestDatabase;
-let a: ApiChild;
-let b: ApiChild;
+let a: ApiProcess;
+let b: ApiProcess;
 let adminToken: string;
 let userId: string;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function startApiChild(name: string): Promise<ApiChild> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'packages/api/src/main.ts')], {
-    cwd: projectRoot,
-    env: env(database.url, port, name),
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  children.push(child);
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`);
-    const ready = await fetch(`${base}/readyz`).then((r) => r.ok, () => false);
-    if (ready) break;
-    if (Date.now() > deadline) throw new Error(`${name} did not become ready`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return { url: `${base}/graphql`, wsUrl: `ws://127.0.0.1:${port}/graphql`, child };
-}
-
-const killAll = () => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-};
-process.once('exit', killAll);
+const startApi = (name: string) => startApiProcess({ name, env: env(database.url, name) });
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  [a, b] = await Promise.all([startApiChild('api-a'), startApiChild('api-b')]);
+  [a, b] = await Promise.all([startApi('api-a'), startApi('api-b')]);
   const register = async () => {
     const email = `soak-${randomUUID()}@example.test`;
     const r = await graphqlRequest<{ register: { user: { id: string } } }>(
@@ -107,16 +61,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // SIGTERM: the processes drain, close sockets with 1001 and release their LISTEN connections.
-  await Promise.all(
-    children.map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null) return resolve();
-          child.once('exit', () => resolve());
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
+  await Promise.all([a, b].map((api) => api?.stop()));
   await database?.drop();
 });
 
