@@ -1,4 +1,5 @@
-import { applyMigrations, createDatabase, type Database, type EmbeddedPostgres, startEmbeddedPostgres, temporaryDataDir } from '@coupons/db';
+import { createDatabase, type Database, type EmbeddedPostgres } from '@coupons/db';
+import { startMigratedDatabase } from '@coupons/db/testing';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
@@ -20,18 +21,12 @@ export interface BenchDatabase {
 }
 
 /**
- * Boots an embedded PostgreSQL in a temporary folder (no fsync: nothing here must survive),
- * creates and migrates the bench database with the project's own migrations.
+ * Boots an embedded PostgreSQL in a temporary folder with the bench database created and migrated
+ * (`startMigratedDatabase`, as the test run does), and opens it.
  */
 export async function startBenchDatabase(): Promise<BenchDatabase> {
-  const cluster = await startEmbeddedPostgres({ dataDir: temporaryDataDir('coupons-bench-pg-'), persistent: false });
+  const { url, cluster } = await startMigratedDatabase({ name: DATABASE_NAME, dataDirPrefix: 'coupons-bench-pg-' });
   try {
-    const admin = new pg.Client({ connectionString: cluster.adminUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${DATABASE_NAME}`);
-    await admin.end();
-    const url = cluster.url(DATABASE_NAME);
-    await applyMigrations(url);
     const db = createDatabase({ url, poolSize: 8, applicationName: 'coupon-bench' });
     const version = await db.pool.query<{ server_version: string }>('SHOW server_version');
     return {

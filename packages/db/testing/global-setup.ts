@@ -2,9 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { loadConfig } from '@coupons/config';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { createDatabaseIfMissing, databaseUrl, dropDatabaseIfExists } from '../src/admin/database.admin.ts';
-import { startEmbeddedPostgres, temporaryDataDir } from '../src/embedded/embedded-postgres.ts';
-import { applyMigrations } from '../src/migrations/migrations.runner.ts';
+import { dropDatabaseIfExists } from '../src/admin/database.admin.ts';
+import { startMigratedDatabase } from './migrated-database.ts';
 import { TEST_DATABASE_KEY, type TestDatabaseContext } from './test-database.context.ts';
 
 /**
@@ -17,20 +16,13 @@ import { TEST_DATABASE_KEY, type TestDatabaseContext } from './test-database.con
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const prefix = `coupons_test_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   const templateName = `${prefix}_template`;
-  const configuredUrl = loadConfig().DATABASE_URL;
-  const cluster = configuredUrl
-    ? undefined
-    : await startEmbeddedPostgres({ dataDir: temporaryDataDir('coupons-test-pg-'), persistent: false });
-  // Any existing database serves for CREATE/DROP DATABASE; DATABASE_URL's own one may be all
-  // the configured role can connect to.
-  const adminUrl = cluster ? cluster.adminUrl : (configuredUrl as string);
-  try {
-    await createDatabaseIfMissing(adminUrl, templateName);
-    await applyMigrations(databaseUrl(adminUrl, templateName));
-  } catch (error) {
-    await cluster?.stop();
-    throw error;
-  }
+  // On DATABASE_URL's server, its own database serves for CREATE/DROP DATABASE (it may be all the
+  // configured role can connect to).
+  const { adminUrl, cluster } = await startMigratedDatabase({
+    name: templateName,
+    dataDirPrefix: 'coupons-test-pg-',
+    serverUrl: loadConfig().DATABASE_URL,
+  });
   const context: TestDatabaseContext = { adminUrl, templateName, prefix };
   project.provide(TEST_DATABASE_KEY, context);
 
