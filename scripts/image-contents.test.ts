@@ -20,9 +20,11 @@ function isTestOnly(file: string): boolean {
   );
 }
 
+const ignore = parseDockerignore(fs.readFileSync(path.join(root, '.dockerignore'), 'utf8'));
+const copiedBy = (dockerfile: string) => filesCopiedFromContext(fs.readFileSync(path.join(root, dockerfile), 'utf8'), ignore);
+
 describe('the API image (docker/api.Dockerfile)', () => {
-  const ignore = parseDockerignore(fs.readFileSync(path.join(root, '.dockerignore'), 'utf8'));
-  const copied = filesCopiedFromContext(fs.readFileSync(path.join(root, 'docker/api.Dockerfile'), 'utf8'), ignore);
+  const copied = copiedBy('docker/api.Dockerfile');
 
   it('copies the API sources (the reading of COPY and .dockerignore works)', () => {
     expect(copied).toContain('packages/api/src/main.ts');
@@ -34,8 +36,24 @@ describe('the API image (docker/api.Dockerfile)', () => {
   it('holds no test code', () => {
     expect(copied.filter(isTestOnly)).toEqual([]);
   });
+});
 
-  it('.dockerignore keeps test code out of any build context, whatever a COPY takes', () => {
+describe('the console image (docker/console.Dockerfile)', () => {
+  const copied = copiedBy('docker/console.Dockerfile');
+
+  it('copies the console sources into its build stage', () => {
+    expect(copied).toContain('apps/console/package.json');
+    expect(copied).toContain('apps/console/next.config.ts');
+    expect(copied).toContain('apps/console/src/app/layout.tsx');
+  });
+
+  it('holds no test code: the console tests (*.test.tsx, test/) stay out of the build stage', () => {
+    expect(copied.filter(isTestOnly)).toEqual([]);
+  });
+});
+
+describe('.dockerignore', () => {
+  it('keeps test code out of any build context, whatever a COPY takes', () => {
     for (const file of [
       'packages/api/src/server/health.api.test.ts',
       'packages/core/src/coupons/coupons.race.test.ts',
@@ -44,10 +62,14 @@ describe('the API image (docker/api.Dockerfile)', () => {
       'packages/api/testing/test-server.ts',
       'packages/db/testing/global-setup.ts',
       'packages/core/testing/fixtures.ts',
+      'apps/console/src/components/data-table/data-table.test.tsx',
+      'apps/console/src/lib/errors/describe-error.test.ts',
+      'apps/console/test/setup.ts',
     ]) {
       expect(ignore(file), file).toBe(true);
     }
     expect(ignore('packages/api/src/server/api-server.ts')).toBe(false);
+    expect(ignore('apps/console/src/components/data-table/data-table.tsx')).toBe(false);
   });
 });
 
