@@ -25,7 +25,7 @@ type Actor = 'anonymous' | 'user' | 'other' | 'admin';
  * 'ok': data; 'null': data null (hidden: no probing); 'empty': a connection with nothing in it; else
  * an error code (BAD_USER_INPUT: allowed in, then refused by the service for the world's object).
  */
-type Expected = 'ok' | 'null' | 'empty' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT';
+type Expected = 'ok' | 'null' | 'empty' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT';
 
 /** What every row works on, made fresh per row: one book, the user's coupons in each state, a pool. */
 interface World {
@@ -56,7 +56,8 @@ const U = 'UNAUTHENTICATED';
 const F = 'FORBIDDEN';
 const ADMIN_ONLY: Row['expect'] = [U, F, F, 'ok'];
 const SIGNED_IN: Row['expect'] = [U, 'ok', 'ok', 'ok'];
-const OWNER_ONLY: Row['expect'] = [U, 'ok', F, F];
+/** The owner's transition: another shopper hears NOT_FOUND (codes cannot be probed), an admin FORBIDDEN. */
+const OWNER_ONLY: Row['expect'] = [U, 'ok', 'NOT_FOUND', F];
 
 const bookInput = { name: 'Matrix', discountType: 'PERCENTAGE', discountValue: 5 };
 let credentials: { email: string; password: string };
