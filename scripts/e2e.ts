@@ -12,11 +12,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { freePort, startApiProcess, startProcessGroup, waitForHttp } from '@coupons/api/testing';
+import { type EmbeddedPostgres, temporaryDataDir } from '@coupons/db';
+import { startMigratedDatabase } from '@coupons/db/testing';
 import { type FactoryServer, startFactoryServer } from '../e2e/harness/factory-server.ts';
-import { freePort, type ManagedProcess, startProcess, waitForHttp } from '../e2e/harness/processes.ts';
-import { createDatabaseIfMissing } from '../packages/db/src/admin/database.admin.ts';
-import { type EmbeddedPostgres, startEmbeddedPostgres, temporaryDataDir } from '../packages/db/src/embedded/index.ts';
-import { applyMigrations } from '../packages/db/src/migrations/index.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const consoleDir = path.join(root, 'apps/console');
@@ -46,7 +45,8 @@ async function phase<T>(name: string, work: () => Promise<T>): Promise<T> {
 // Teardown state: filled as things start, emptied by cleanup().
 let cluster: EmbeddedPostgres | null = null;
 let factory: FactoryServer | null = null;
-const processes: ManagedProcess[] = [];
+/** The API and the console, stopped in reverse order of starting. */
+const processes: Array<{ name: string; output(): string; stop(): Promise<void> }> = [];
 const scratchDirs: string[] = [];
 let cleaningUp: Promise<void> | null = null;
 
@@ -93,11 +93,9 @@ async function main(): Promise<number> {
   }
 
   const databaseUrl = await phase('start PostgreSQL and migrate', async () => {
-    cluster = await startEmbeddedPostgres({ dataDir: temporaryDataDir('coupons-e2e-pg-'), persistent: false });
-    await createDatabaseIfMissing(cluster.adminUrl, 'coupons_e2e');
-    const url = cluster.url('coupons_e2e');
-    await applyMigrations(url);
-    return url;
+    const started = await startMigratedDatabase({ name: 'coupons_e2e', dataDirPrefix: 'coupons-e2e-pg-' });
+    cluster = started.cluster;
+    return started.url;
   });
 
   const [apiPort, consolePort] = [await freePort(), await freePort()];
@@ -107,15 +105,15 @@ async function main(): Promise<number> {
   await phase('start the API', async () => {
     const dataDir = temporaryDataDir('coupons-e2e-api-');
     scratchDirs.push(dataDir);
-    const api = startProcess('api', process.execPath, ['--import', 'tsx', path.join(root, 'packages/api/src/main.ts')], {
-      cwd: root,
-      verbose,
+    const api = await startApiProcess({
+      name: 'api',
+      port: apiPort,
+      // tsx compiles the API on start: slow on a busy machine.
+      readyTimeoutMs: 120_000,
+      onLine: verbose ? (line) => process.stdout.write(`[api] ${line}\n`) : undefined,
       env: {
-        ...baseEnv,
         NODE_ENV: 'test',
         DATABASE_URL: databaseUrl,
-        API_HOST: '127.0.0.1',
-        API_PORT: String(apiPort),
         JWT_SECRET: randomBytes(48).toString('base64url'),
         DATA_DIR: dataDir,
         CORS_ORIGINS: `${consoleOrigin},http://localhost:${consolePort}`,
@@ -127,16 +125,14 @@ async function main(): Promise<number> {
       },
     });
     processes.push(api);
-    // tsx compiles the API on start: slow on a busy machine.
-    await waitForHttp(`http://127.0.0.1:${apiPort}/healthz`, api, 120_000);
   });
 
   factory = await phase('start the user factory', () => startFactoryServer({ graphqlUrl, databaseUrl }));
 
   await phase('start the console (next start)', async () => {
-    const web = startProcess('console', process.execPath, [nextBin, 'start', '--port', String(consolePort), '--hostname', '127.0.0.1'], {
+    const web = startProcessGroup('console', process.execPath, [nextBin, 'start', '--port', String(consolePort), '--hostname', '127.0.0.1'], {
       cwd: consoleDir,
-      verbose,
+      onLine: verbose ? (line) => process.stdout.write(`[console] ${line}\n`) : undefined,
       env: { ...baseEnv, NODE_ENV: 'production', PUBLIC_API_URL: graphqlUrl },
     });
     processes.push(web);
@@ -153,7 +149,7 @@ async function main(): Promise<number> {
   );
   if (exitCode !== 0) {
     for (const p of processes) {
-      process.stdout.write(`\n── last output of ${p.name} ──\n${p.recentOutput().slice(-40).join('\n')}\n`);
+      process.stdout.write(`\n── last output of ${p.name} ──\n${p.output().split('\n').slice(-40).join('\n')}\n`);
     }
   }
   return exitCode;

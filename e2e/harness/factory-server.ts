@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createDatabase } from '../../packages/db/src/client.ts';
+import { createDatabase } from '@coupons/db';
 
 /**
  * The one thing tests cannot do through the public API: make an ADMIN (there is deliberately no

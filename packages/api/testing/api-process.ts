@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { keepOutput } from './process-group.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const mainScript = path.join(root, 'packages/api/src/main.ts');
@@ -50,6 +50,8 @@ export interface ApiProcessOptions {
   nodeArgs?: string[];
   /** How long to wait for `/readyz` (default 60 s). */
   readyTimeoutMs?: number;
+  /** Called with every line it prints (e.g. to stream its log to the terminal). */
+  onLine?: (line: string) => void;
 }
 
 /**
@@ -72,15 +74,11 @@ export async function startApiProcess(options: ApiProcessOptions): Promise<ApiPr
   running.add(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.once('exit', () => running.delete(child));
-  const lines: string[] = [];
   let unread: string[] = [];
-  for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on('line', (line) => {
-      lines.push(line);
-      if (lines.length > KEEP_LINES) lines.shift();
-      if (unread.length < 1_000) unread.push(line);
-    });
-  }
+  const lines = keepOutput(child, KEEP_LINES, (line) => {
+    if (unread.length < 1_000) unread.push(line);
+    options.onLine?.(line);
+  });
   const baseUrl = `http://127.0.0.1:${port}`;
   let stopping: Promise<void> | undefined;
   const isRunning = () => child.exitCode === null && child.signalCode === null;

@@ -5,7 +5,8 @@
  *
  * - servers: `startTestServer` (in-process, on a fresh database from `@coupons/db/testing`),
  *   `startSiblingServer` (a second one on the same database), `startLoggedServer` (logs kept),
- *   `startApiProcess` (`main.ts` in a child process, as in production);
+ *   `startApiProcess` (`main.ts` in a child process, as in production), `startProcessGroup` and
+ *   `waitForHttp` for any other child (the e2e run's `next start`);
  * - clients: `graphqlRequest`/`call` over HTTP, `connectGraphQLWs`/`wsRequest`/`record` over graphql-ws;
  * - data: `signUp`, `createUsers`, `createCampaign`, `createPool`, the live-event helpers;
  * - time: `createTestClock` (from `@coupons/core/testing`, re-exported).
@@ -47,6 +48,7 @@ export {
 } from './live-events.helpers.ts';
 export { measureDeliveryLatency, type LatencyReport } from './live-latency.measure.ts';
 export { startLoggedServer, type LoggedServer } from './logged-server.ts';
+export { startProcessGroup, waitForHttp, type ProcessGroup, type ProcessGroupOptions } from './process-group.ts';
 export { CONTRACT_CODES, COUPON_FIELDS, OPS, REDEMPTION_FIELDS } from './operations.ts';
 export { createTestClock, type TestClock } from '@coupons/core/testing';
 export { startSiblingServer, startTestServer, type TestServer, type TestServerOptions } from './test-server.ts';
