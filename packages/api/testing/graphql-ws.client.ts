@@ -67,6 +67,27 @@ export function connectClient(server: { wsUrl: string }, token: string | null): 
   return { client, closes, dispose: async () => client.dispose() };
 }
 
+/** The graphql-ws clients one test file opens, closed together in `afterAll`. */
+export interface ClientPool {
+  /** `connectClient(server, token)`, kept for `disposeAll`. */
+  connect(server: { wsUrl: string }, token: string | null): RecordingClient;
+  disposeAll(): Promise<void>;
+}
+
+export function createClientPool(): ClientPool {
+  const open: RecordingClient[] = [];
+  return {
+    connect(server, token) {
+      const c = connectClient(server, token);
+      open.push(c);
+      return c;
+    },
+    async disposeAll() {
+      await Promise.all(open.map((c) => c.dispose()));
+    },
+  };
+}
+
 /** What one subscription has received so far. */
 export interface Recorded<T> {
   values: T[];

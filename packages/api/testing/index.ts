@@ -4,6 +4,7 @@
  * checks), never in the production image.
  *
  * - servers: `startTestServer` (in-process, on a fresh database from `@coupons/db/testing`),
+ *   `startApiTest` (one with an ADMIN and a USER signed up),
  *   `startSiblingServer` (a second one on the same database), `startLoggedServer` (logs kept),
  *   `startApiProcess` (`main.ts` in a child process, as in production), `startProcessGroup` and
  *   `waitForHttp` for any other child (the e2e run's `next start`);
@@ -11,6 +12,7 @@
  * - data: `signUp`, `createUsers`, `createCampaign`, `createPool`, the live-event helpers;
  * - time: `createTestClock` (from `@coupons/core/testing`, re-exported).
  */
+export { startApiTest, type ApiTest } from './api-test.ts';
 export { freePort, killApiProcessesNow, startApiProcess, type ApiProcess, type ApiProcessOptions } from './api-process.ts';
 export {
   createCampaign,
@@ -27,8 +29,10 @@ export {
 } from './factories.ts';
 export { call, describeOutcome, errorCode, graphqlRequest, postJson, type GraphQLResponse, type Outcome } from './graphql-http.client.ts';
 export {
+  type ClientPool,
   connectClient,
   connectGraphQLWs,
+  createClientPool,
   rawConnectionInit,
   record,
   refusalCode,

@@ -1,7 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { type Database, Prisma } from '@coupons/db';
+import { createTestDatabase } from '@coupons/db/testing';
 import type { Caller, Clock, Role, ServiceContext } from '../src/shared/context.ts';
 import { createTestClock } from './test-clock.ts';
+
+/** What service test files start with: a fresh database (`drop` it in `afterAll`), an ADMIN and a USER. */
+export interface ServiceTest {
+  db: Database;
+  drop(): Promise<void>;
+  admin: Caller;
+  user: Caller;
+}
+
+/** A fresh database from `@coupons/db/testing` with an ADMIN and a USER inserted; call it in `beforeAll`. */
+export async function startServiceTest(): Promise<ServiceTest> {
+  const { db, drop } = await createTestDatabase();
+  const admin = await createUser(db, 'ADMIN');
+  const user = await createUser(db, 'USER');
+  return { db, drop, admin, user };
+}
 
 /** Inserts a user directly (no argon2: these users never log in). */
 export async function createUser(db: Database, role: Role = 'USER'): Promise<Caller> {

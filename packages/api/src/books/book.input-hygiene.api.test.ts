@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphqlRequest, type SignedUpUser, signUp, startTestServer, type TestServer } from '../../testing/index.ts';
+import { graphqlRequest, type SignedUpUser, startApiTest, type TestServer } from '../../testing/index.ts';
 
 // Issue 14: names that display as something else (bidi overrides) or split lines (CR/LF) are
 // refused at the API with BAD_USER_INPUT naming the field, and nothing is written.
@@ -7,8 +7,7 @@ import { graphqlRequest, type SignedUpUser, signUp, startTestServer, type TestSe
 let server: TestServer;
 let admin: SignedUpUser;
 beforeAll(async () => {
-  server = await startTestServer();
-  admin = await signUp(server, 'ADMIN');
+  ({ server, admin } = await startApiTest());
 });
 afterAll(() => server.close());
 

@@ -1,13 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  errorCode,
-  graphqlRequest,
-  type GraphQLResponse,
-  type SignedUpUser,
-  signUp,
-  startTestServer,
-  type TestServer,
-} from '../../testing/index.ts';
+import { errorCode, graphqlRequest, type GraphQLResponse, type SignedUpUser, startApiTest, type TestServer } from '../../testing/index.ts';
 
 // Concurrent updateBook calls over the real API: each round fires two updates of one fresh book
 // at once and checks the answers and the final row against the two serial orders. A lost update
@@ -19,8 +11,7 @@ let server: TestServer;
 let admin: SignedUpUser;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  admin = await signUp(server, 'ADMIN');
+  ({ server, admin } = await startApiTest());
 });
 afterAll(() => server.close());
 

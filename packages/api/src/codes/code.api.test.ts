@@ -1,14 +1,13 @@
 import { Prisma } from '@coupons/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorCode, graphqlRequest, type SignedUpUser, signUp, startTestServer, type TestServer } from '../../testing/index.ts';
+import { errorCode, graphqlRequest, type SignedUpUser, startApiTest, type TestServer } from '../../testing/index.ts';
 
 let server: TestServer;
 let admin: SignedUpUser;
 let user: SignedUpUser;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  [admin, user] = await Promise.all([signUp(server, 'ADMIN'), signUp(server)]);
+  ({ server, admin, user } = await startApiTest());
 });
 afterAll(() => server.close());
 

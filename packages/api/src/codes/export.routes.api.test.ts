@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { createDatabase, type Database, databaseNameOf } from '@coupons/db';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createLogger } from '../observability/index.ts';
-import { graphqlRequest, type SignedUpUser, signUp, startTestServer, type TestServer } from '../../testing/index.ts';
+import { graphqlRequest, type SignedUpUser, startApiTest, type TestServer } from '../../testing/index.ts';
 
 // The CSV exports answer errors with the API's one error map (server/errors.ts): the same codes,
 // masking and Retry-After as /graphql, with the HTTP status of ERROR_ANSWERS.
@@ -21,8 +21,7 @@ beforeAll(async () => {
       done();
     },
   });
-  server = await startTestServer({ logger: createLogger({ level: 'debug', destination }) });
-  [admin, user] = await Promise.all([signUp(server, 'ADMIN'), signUp(server)]);
+  ({ server, admin, user } = await startApiTest({ logger: createLogger({ level: 'debug', destination }) }));
   const created = await graphqlRequest<{ createBook: { id: string } }>(
     server,
     'mutation { createBook(input: { name: "Export errors", discountType: PERCENTAGE, discountValue: 5 }) { id } }',

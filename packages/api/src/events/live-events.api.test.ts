@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  connectClient,
   COUPON_EVENT_FIELDS,
   createBook,
   createBookWithCodes,
+  createClientPool,
   mutate,
   record,
   type RecordingClient,
@@ -21,22 +21,18 @@ let server: TestServer;
 let admin: SignedUpUser;
 let alice: SignedUpUser;
 let bob: SignedUpUser;
-const clients: RecordingClient[] = [];
+const clients = createClientPool();
 
 beforeAll(async () => {
   server = await startTestServer();
   [admin, alice, bob] = await Promise.all([signUp(server, 'ADMIN'), signUp(server), signUp(server)]);
 });
 afterAll(async () => {
-  await Promise.all(clients.map((c) => c.dispose()));
+  await clients.disposeAll();
   await server?.close();
 });
 
-function client(user: SignedUpUser): RecordingClient['client'] {
-  const c = connectClient(server, user.token);
-  clients.push(c);
-  return c.client;
-}
+const client = (user: SignedUpUser): RecordingClient['client'] => clients.connect(server, user.token).client;
 
 const COUPON_EVENTS = `subscription($bookId: ID, $code: String) { couponEvents(bookId: $bookId, code: $code) { ${COUPON_EVENT_FIELDS} } }`;
 const ASSIGN = `mutation($code: String!, $userId: ID) { assignCoupon(code: $code, userId: $userId) { id } }`;

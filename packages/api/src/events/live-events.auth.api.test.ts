@@ -5,12 +5,14 @@ import { tokenSettings } from '../auth/auth.settings.ts';
 import {
   connectClient,
   createBook,
+  createClientPool,
   rawConnectionInit,
   record,
   type RecordingClient,
   refusalCode,
   type SignedUpUser,
   signUp,
+  startApiTest,
   startTestServer,
   type TestServer,
   waitFor,
@@ -19,22 +21,17 @@ import {
 let server: TestServer;
 let admin: SignedUpUser;
 let user: SignedUpUser;
-const clients: RecordingClient[] = [];
+const clients = createClientPool();
 
 beforeAll(async () => {
-  server = await startTestServer();
-  [admin, user] = await Promise.all([signUp(server, 'ADMIN'), signUp(server)]);
+  ({ server, admin, user } = await startApiTest());
 });
 afterAll(async () => {
-  await Promise.all(clients.map((c) => c.dispose()));
+  await clients.disposeAll();
   await server?.close();
 });
 
-function client(token: string | null): RecordingClient {
-  const c = connectClient(server, token);
-  clients.push(c);
-  return c;
-}
+const client = (token: string | null): RecordingClient => clients.connect(server, token);
 
 describe('connection_init', () => {
   it('closes with 4401 without a token', async () => {

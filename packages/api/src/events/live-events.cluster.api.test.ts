@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  connectClient,
   createBookWithCodes,
+  createClientPool,
   mutate,
   record,
   type RecordingClient,
@@ -24,7 +24,7 @@ let a: TestServer;
 let b: TestServer;
 let admin: SignedUpUser;
 let shopper: SignedUpUser;
-const clients: RecordingClient[] = [];
+const clients = createClientPool();
 
 beforeAll(async () => {
   a = await startTestServer();
@@ -32,16 +32,12 @@ beforeAll(async () => {
   [admin, shopper] = await Promise.all([signUp(a, 'ADMIN'), signUp(a)]);
 });
 afterAll(async () => {
-  await Promise.all(clients.map((c) => c.dispose()));
+  await clients.disposeAll();
   await b?.close();
   await a?.close();
 });
 
-function client(server: TestServer, user: SignedUpUser): RecordingClient['client'] {
-  const c = connectClient(server, user.token);
-  clients.push(c);
-  return c.client;
-}
+const client = (server: TestServer, user: SignedUpUser): RecordingClient['client'] => clients.connect(server, user.token).client;
 
 const EVENTS = `subscription($bookId: ID) { couponEvents(bookId: $bookId) { id type couponId coupon { code } } }`;
 const ASSIGN = `mutation($code: String!, $userId: ID) { assignCoupon(code: $code, userId: $userId) { id } }`;

@@ -1,12 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  connectGraphQLWs,
-  graphqlRequest,
-  type SignedUpUser,
-  signUp,
-  startTestServer,
-  type TestServer,
-} from '../../testing/index.ts';
+import { connectGraphQLWs, graphqlRequest, type SignedUpUser, startApiTest, type TestServer } from '../../testing/index.ts';
 
 // /metrics after real traffic: HTTP mutations, errors, a subscription over graphql-ws, a lock
 // the sweeper expires. The unit tests (metrics.test.ts) cover each metric's mechanics; this one
@@ -16,8 +9,7 @@ let server: TestServer;
 let admin: SignedUpUser;
 let user: SignedUpUser;
 beforeAll(async () => {
-  server = await startTestServer({ env: { LOCK_SWEEP_INTERVAL_MS: '50' } });
-  [admin, user] = await Promise.all([signUp(server, 'ADMIN'), signUp(server)]);
+  ({ server, admin, user } = await startApiTest({ env: { LOCK_SWEEP_INTERVAL_MS: '50' } }));
 });
 afterAll(() => server?.close());
 

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SignedUpUser, signUp, startTestServer, type TestServer } from '../../testing/index.ts';
+import { type SignedUpUser, startApiTest, type TestServer } from '../../testing/index.ts';
 import { createLogger } from './logger.ts';
 
 // What one request id ties together in the logs (docs/operations.md, "Logs"): the access line,
@@ -17,8 +17,7 @@ beforeAll(async () => {
       done();
     },
   });
-  server = await startTestServer({ logger: createLogger({ level: 'debug', destination }) });
-  [admin, user] = await Promise.all([signUp(server, 'ADMIN'), signUp(server)]);
+  ({ server, admin, user } = await startApiTest({ logger: createLogger({ level: 'debug', destination }) }));
 });
 afterAll(() => server?.close());
 

@@ -95,6 +95,34 @@ async function holdings(bookId: string): Promise<Map<string, number>> {
 const holdsExactly = (held: Map<string, number>, who: ApiUser[], n: number) =>
   held.size === who.length && who.every((u) => held.get(u.id) === n);
 
+/**
+ * `ROUNDS` rounds of a distribution to a pool of `before` raced against `mutation` moving `moved`
+ * in or out, so that the pool holds `after`. Each round must match a serial order: the
+ * distribution first (it served `before`, and the probe saw all of it) or the change first (it
+ * served `after`; the probe saw nothing yet or all of it). Returns the rounds that match neither.
+ */
+async function raceMemberChange(round: { before: ApiUser[]; after: ApiUser[]; change: string; mutation: string; moved: ApiUser[] }) {
+  const unexplained: string[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const poolId = await createPool(server, admin, round.before);
+    const bookId = await freshBook();
+    const { distributed, changed, probe } = await race(
+      bookId,
+      () => distribute(poolId, bookId),
+      () => call(server, round.mutation, { p: poolId, u: round.moved.map((u) => u.id) }, admin.token),
+    );
+    expect(changed.ok, describeOutcome(changed)).toBe(true);
+    expect(distributed.ok, describeOutcome(distributed)).toBe(true);
+    const held = await holdings(bookId);
+    const distributionFirst = holdsExactly(held, round.before, PER_MEMBER) && probe === round.before.length * PER_MEMBER;
+    const changeFirst = holdsExactly(held, round.after, PER_MEMBER) && (probe === 0 || probe === round.after.length * PER_MEMBER);
+    if (!distributionFirst && !changeFirst) {
+      unexplained.push(`round ${i}: ${held.size} holders, probe after ${round.change} saw ${probe}`);
+    }
+  }
+  return unexplained;
+}
+
 describe('distributeToPool raced against changes to its book and pool', () => {
   it(`updateBook tightening maxAssignmentsPerUser: the distribution uses one limit, the one in force at its place (${ROUNDS} rounds)`, async () => {
     const poolId = await createPool(server, admin, users);
@@ -144,56 +172,26 @@ describe('distributeToPool raced against changes to its book and pool', () => {
   });
 
   it(`removePoolMembers: the distribution serves the list fully before or fully after the removal (${ROUNDS} rounds)`, async () => {
-    const unexplained: string[] = [];
     const [staying, leaving] = [users.slice(0, MEMBERS / 2), users.slice(MEMBERS / 2)];
-    for (let round = 0; round < ROUNDS; round++) {
-      const poolId = await createPool(server, admin, users);
-      const bookId = await freshBook();
-      const { distributed, changed, probe } = await race(
-        bookId,
-        () => distribute(poolId, bookId),
-        () =>
-          call(server, 'mutation ($p: ID!, $u: [ID!]!) { removePoolMembers(poolId: $p, userIds: $u) { id } }', {
-            p: poolId,
-            u: leaving.map((u) => u.id),
-          }, admin.token),
-      );
-      expect(changed.ok, describeOutcome(changed)).toBe(true);
-      expect(distributed.ok, describeOutcome(distributed)).toBe(true);
-      const held = await holdings(bookId);
-      const distributionFirst = holdsExactly(held, users, PER_MEMBER) && probe === MEMBERS * PER_MEMBER;
-      const removalFirst = holdsExactly(held, staying, PER_MEMBER) && (probe === 0 || probe === (MEMBERS / 2) * PER_MEMBER);
-      if (!distributionFirst && !removalFirst) {
-        unexplained.push(`round ${round}: ${held.size} holders, probe after removal saw ${probe}`);
-      }
-    }
+    const unexplained = await raceMemberChange({
+      before: users,
+      after: staying,
+      change: 'removal',
+      mutation: 'mutation ($p: ID!, $u: [ID!]!) { removePoolMembers(poolId: $p, userIds: $u) { id } }',
+      moved: leaving,
+    });
     expect(unexplained, `${unexplained.length} of ${ROUNDS} rounds match no serial order`).toEqual([]);
   });
 
   it(`addPoolMembers: the distribution serves the list fully before or fully after the addition (${ROUNDS} rounds)`, async () => {
-    const unexplained: string[] = [];
     const [founding, joining] = [users.slice(0, MEMBERS / 2), users.slice(MEMBERS / 2)];
-    for (let round = 0; round < ROUNDS; round++) {
-      const poolId = await createPool(server, admin, founding);
-      const bookId = await freshBook();
-      const { distributed, changed, probe } = await race(
-        bookId,
-        () => distribute(poolId, bookId),
-        () =>
-          call(server, 'mutation ($p: ID!, $u: [ID!]) { addPoolMembers(poolId: $p, userIds: $u) { id } }', {
-            p: poolId,
-            u: joining.map((u) => u.id),
-          }, admin.token),
-      );
-      expect(changed.ok, describeOutcome(changed)).toBe(true);
-      expect(distributed.ok, describeOutcome(distributed)).toBe(true);
-      const held = await holdings(bookId);
-      const distributionFirst = holdsExactly(held, founding, PER_MEMBER) && probe === (MEMBERS / 2) * PER_MEMBER;
-      const additionFirst = holdsExactly(held, users, PER_MEMBER) && (probe === 0 || probe === MEMBERS * PER_MEMBER);
-      if (!distributionFirst && !additionFirst) {
-        unexplained.push(`round ${round}: ${held.size} holders, probe after addition saw ${probe}`);
-      }
-    }
+    const unexplained = await raceMemberChange({
+      before: founding,
+      after: users,
+      change: 'addition',
+      mutation: 'mutation ($p: ID!, $u: [ID!]) { addPoolMembers(poolId: $p, userIds: $u) { id } }',
+      moved: joining,
+    });
     expect(unexplained, `${unexplained.length} of ${ROUNDS} rounds match no serial order`).toEqual([]);
   });
 });

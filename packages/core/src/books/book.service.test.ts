@@ -1,8 +1,7 @@
 import { type Database, Prisma } from '@coupons/db';
-import { createTestDatabase } from '@coupons/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Caller } from '../shared/context.ts';
-import { contextFor, createUser, createTestClock } from '../../testing/index.ts';
+import { contextFor, createTestClock, startServiceTest } from '../../testing/index.ts';
 import { loadBookCounts } from './book.counts.ts';
 import { createBook, getBook, listBooks, updateBook } from './book.service.ts';
 
@@ -12,9 +11,7 @@ let admin: Caller;
 let user: Caller;
 
 beforeAll(async () => {
-  ({ db, drop } = await createTestDatabase());
-  admin = await createUser(db, 'ADMIN');
-  user = await createUser(db, 'USER');
+  ({ db, drop, admin, user } = await startServiceTest());
 });
 afterAll(async () => {
   await drop();

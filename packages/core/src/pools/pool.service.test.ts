@@ -1,8 +1,7 @@
 import type { Database } from '@coupons/db';
-import { createTestDatabase } from '@coupons/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Caller } from '../shared/context.ts';
-import { contextFor, createUser } from '../../testing/index.ts';
+import { contextFor, createUser, startServiceTest } from '../../testing/index.ts';
 import { addPoolMembers, countPoolMembers, listPoolMembers, removePoolMembers } from './pool-member.service.ts';
 import { createPool, getPool, listPools } from './pool.service.ts';
 
@@ -12,9 +11,7 @@ let admin: Caller;
 let user: Caller;
 
 beforeAll(async () => {
-  ({ db, drop } = await createTestDatabase());
-  admin = await createUser(db, 'ADMIN');
-  user = await createUser(db, 'USER');
+  ({ db, drop, admin, user } = await startServiceTest());
 });
 afterAll(async () => {
   await drop();
