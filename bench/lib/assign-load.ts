@@ -3,6 +3,7 @@ import pg from 'pg';
 import { claimRandomCoupon, inTransaction } from '@coupons/core/sql';
 import { type GraphqlLoadResult, runGraphqlLoad } from './http-load.ts';
 import { runConcurrently } from './pg-load.ts';
+import type { Goal } from './scenario.ts';
 import type { LoadSummary } from './stats.ts';
 
 /** What a shop would ask for after a claim: the code to show, and the state. */
@@ -58,4 +59,9 @@ export async function ceilingPool(url: string, size: number): Promise<pg.Pool> {
   const clients = await Promise.all(Array.from({ length: size }, () => pool.connect()));
   for (const client of clients) client.release();
   return pool;
+}
+
+/** The goal every assign comparison has: both runs (`a`, `b`) claimed a coupon on every one of their `calls`. */
+export function everyCallClaimed(a: { ok: number }, b: { ok: number }, calls: number): Goal {
+  return { name: 'every call claimed a coupon', actual: `${a.ok} + ${b.ok} of ${calls} + ${calls}`, target: 'all', met: a.ok === calls && b.ok === calls };
 }

@@ -78,6 +78,17 @@ export async function addCoupons(
   return prefix;
 }
 
+/** `count` new books of `codesPerBook` codes each, in order (every scenario's usual stock). */
+export async function createStockedBooks(pool: pg.Pool, count: number, codesPerBook: number): Promise<string[]> {
+  const books: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const book = await createBook(pool);
+    await addCoupons(pool, book, codesPerBook);
+    books.push(book);
+  }
+  return books;
+}
+
 /** The codes a user holds in a book, in code order (lock-redeem walks them one by one). */
 export async function codesByUser(pool: pg.Pool, bookId: string): Promise<Map<string, string[]>> {
   const { rows } = await pool.query<{ user_id: string; codes: string[] }>(

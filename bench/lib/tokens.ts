@@ -1,6 +1,7 @@
 import { signAccessToken, systemClock } from '@coupons/core';
 import { apiTokenSettings } from './api-process.ts';
-import type { BenchUser } from './seed.ts';
+import type pg from 'pg';
+import { type BenchUser, createUsers } from './seed.ts';
 
 /**
  * `Bearer …` values for the users, signed with the same secret, issuer and audience as the API
@@ -9,4 +10,10 @@ import type { BenchUser } from './seed.ts';
 export function bearerTokens(users: BenchUser[]): string[] {
   const settings = apiTokenSettings();
   return users.map((user) => `Bearer ${signAccessToken(settings, user, systemClock).token}`);
+}
+
+/** `count` new users with their `Bearer …` tokens and their ids (for the plain-pg path). */
+export async function createUsersWithTokens(pool: pg.Pool, count: number): Promise<{ users: BenchUser[]; tokens: string[]; userIds: string[] }> {
+  const users = await createUsers(pool, count);
+  return { users, tokens: bearerTokens(users), userIds: users.map((u) => u.id) };
 }

@@ -1,8 +1,8 @@
 import { assignViaApi, assignViaPlainPg, ceilingPool } from '../lib/assign-load.ts';
 import { type BenchContext, compareGoal, ratio, type Scenario } from '../lib/scenario.ts';
-import { addCoupons, createBook, createUsers, settle } from '../lib/seed.ts';
+import { addCoupons, createBook, settle } from '../lib/seed.ts';
 import { quantile, round } from '../lib/stats.ts';
-import { bearerTokens } from '../lib/tokens.ts';
+import { createUsersWithTokens } from '../lib/tokens.ts';
 
 const SMALL = 1_000;
 const CALLS_PER_ROUND = 100;
@@ -19,9 +19,7 @@ export const bookSize: Scenario = {
   async run(ctx: BenchContext) {
     const bigSize = ctx.quick ? 50_000 : 1_000_000;
     const rounds = ctx.quick ? 2 : 4;
-    const users = await createUsers(ctx.pool, 100);
-    const tokens = bearerTokens(users);
-    const userIds = users.map((u) => u.id);
+    const { tokens, userIds } = await createUsersWithTokens(ctx.pool, 100);
     const books = {
       big: await createBook(ctx.pool),
       small: await createBook(ctx.pool),

@@ -1,4 +1,4 @@
-import { type FanoutResult, measureFanout } from '../lib/fanout.ts';
+import { type FanoutPlan, type FanoutResult, measureFanout } from '../lib/fanout.ts';
 import { type BenchContext, compareGoal, type Goal, type Scenario } from '../lib/scenario.ts';
 import { addCoupons, createBook, createUsers, settle } from '../lib/seed.ts';
 import { bearerTokens } from '../lib/tokens.ts';
@@ -13,7 +13,10 @@ export function fanoutSizes(quick: boolean) {
   return { subscribers: quick ? 200 : 1_000, events: quick ? 30 : 200, gapMs: 100, warmupEvents: quick ? 5 : 20 };
 }
 
-/** Admin subscribers (they see every event of the book), one claimer, one book. */
+/**
+ * Admin subscribers (they see every event of the book), one claimer, one book; `plan` is the
+ * load on them, to be given the API addresses.
+ */
 export async function fanoutSetup(ctx: BenchContext) {
   const size = fanoutSizes(ctx.quick);
   const admins = await createUsers(ctx.pool, size.subscribers, 'ADMIN');
@@ -21,7 +24,15 @@ export async function fanoutSetup(ctx: BenchContext) {
   const book = await createBook(ctx.pool);
   await addCoupons(ctx.pool, book, 10_000);
   await settle(ctx.pool);
-  return { size, book, subscriberTokens: bearerTokens(admins), claimerToken: bearerTokens([claimer])[0] };
+  const plan: Omit<FanoutPlan, 'subscribeUrl' | 'mutateUrl'> = {
+    subscriberTokens: bearerTokens(admins),
+    claimerToken: bearerTokens([claimer])[0],
+    bookId: book,
+    events: size.events,
+    gapMs: size.gapMs,
+    warmupEvents: size.warmupEvents,
+  };
+  return { size, plan };
 }
 
 /** The goals every fanout run has: all delivered once, and p99 after commit. */
@@ -47,16 +58,7 @@ export const fanout: Scenario = {
   async run(ctx: BenchContext) {
     const setup = await fanoutSetup(ctx);
     ctx.log(`${setup.size.subscribers} subscribers, ${setup.size.events} events ${setup.size.gapMs} ms apart`);
-    const result = await measureFanout({
-      subscribeUrl: ctx.api().wsUrl,
-      mutateUrl: ctx.api().url,
-      subscriberTokens: setup.subscriberTokens,
-      claimerToken: setup.claimerToken,
-      bookId: setup.book,
-      events: setup.size.events,
-      gapMs: setup.size.gapMs,
-      warmupEvents: setup.size.warmupEvents,
-    });
+    const result = await measureFanout({ ...setup.plan, subscribeUrl: ctx.api().wsUrl, mutateUrl: ctx.api().url });
     return {
       summary: `p50 ${result.afterAt.p50Ms} ms, p99 ${result.afterAt.p99Ms} ms after the event's time (after the claim's answer: p99 ${result.afterResponse.p99Ms} ms)`,
       figures: { ...setup.size, result },

@@ -13,14 +13,7 @@ export const twoInstances: Scenario = {
   async run(ctx: BenchContext) {
     const setup = await fanoutSetup(ctx);
     const second = await ctx.startExtraApi('api-2');
-    const plan = {
-      subscriberTokens: setup.subscriberTokens,
-      claimerToken: setup.claimerToken,
-      bookId: setup.book,
-      events: setup.size.events,
-      gapMs: setup.size.gapMs,
-      warmupEvents: setup.size.warmupEvents,
-    };
+    const { plan } = setup;
     // The second process is fresh while the first has served every scenario so far: one untimed
     // round on it first, so both are measured warm (compiled fan-out path, grown heap).
     ctx.log('warming the second process with an untimed round');
