@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Config } from '@coupons/config';
 import { type Clock, type Role, signAccessToken, type UserRecord } from '@coupons/core';
+import type { BookOverrides } from '@coupons/core/testing';
 import { type Database, Prisma } from '@coupons/db';
 import { tokenSettings } from '../src/auth/auth.settings.ts';
 import { call, graphqlRequest } from './graphql-http.client.ts';
@@ -87,15 +88,8 @@ export async function createUsers(server: UserTarget, count: number, role: Role 
   });
 }
 
-/** The book fields a test may set (the rest take test defaults). */
-export interface BookOptions {
-  maxAssignmentsPerUser?: number | null;
-  allowMultipleRedemptions?: boolean;
-  maxRedemptionsPerUser?: number | null;
-  lockTtlSeconds?: number;
-  validFrom?: Date | null;
-  validUntil?: Date | null;
-}
+/** The book fields a test may set (the rest take test defaults): the same as core's fixtures. */
+export type BookOptions = BookOverrides;
 
 /** A book created through the API, with its codes. */
 export interface Campaign {

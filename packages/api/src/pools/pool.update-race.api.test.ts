@@ -171,27 +171,32 @@ describe('distributeToPool raced against changes to its book and pool', () => {
     expect(unexplained, `${unexplained.length} of ${ROUNDS} rounds match no serial order`).toEqual([]);
   });
 
-  it(`removePoolMembers: the distribution serves the list fully before or fully after the removal (${ROUNDS} rounds)`, async () => {
-    const [staying, leaving] = [users.slice(0, MEMBERS / 2), users.slice(MEMBERS / 2)];
-    const unexplained = await raceMemberChange({
-      before: users,
-      after: staying,
+  const halves = () => [users.slice(0, MEMBERS / 2), users.slice(MEMBERS / 2)];
+  for (const { field, change, mutation, pool } of [
+    {
+      field: 'removePoolMembers',
       change: 'removal',
       mutation: 'mutation ($p: ID!, $u: [ID!]!) { removePoolMembers(poolId: $p, userIds: $u) { id } }',
-      moved: leaving,
-    });
-    expect(unexplained, `${unexplained.length} of ${ROUNDS} rounds match no serial order`).toEqual([]);
-  });
-
-  it(`addPoolMembers: the distribution serves the list fully before or fully after the addition (${ROUNDS} rounds)`, async () => {
-    const [founding, joining] = [users.slice(0, MEMBERS / 2), users.slice(MEMBERS / 2)];
-    const unexplained = await raceMemberChange({
-      before: founding,
-      after: users,
+      // Everyone at first; the second half leaves.
+      pool: () => {
+        const [staying, leaving] = halves();
+        return { before: users, after: staying, moved: leaving };
+      },
+    },
+    {
+      field: 'addPoolMembers',
       change: 'addition',
       mutation: 'mutation ($p: ID!, $u: [ID!]) { addPoolMembers(poolId: $p, userIds: $u) { id } }',
-      moved: joining,
+      // The first half at first; the second half joins.
+      pool: () => {
+        const [founding, joining] = halves();
+        return { before: founding, after: users, moved: joining };
+      },
+    },
+  ]) {
+    it(`${field}: the distribution serves the list fully before or fully after the ${change} (${ROUNDS} rounds)`, async () => {
+      const unexplained = await raceMemberChange({ ...pool(), change, mutation });
+      expect(unexplained, `${unexplained.length} of ${ROUNDS} rounds match no serial order`).toEqual([]);
     });
-    expect(unexplained, `${unexplained.length} of ${ROUNDS} rounds match no serial order`).toEqual([]);
-  });
+  }
 });
