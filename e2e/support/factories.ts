@@ -77,3 +77,18 @@ export async function createBookWithCodes(admin: TestUser, count: number, input:
   await uploadCodes(admin, book.id, codes);
   return { book, codes };
 }
+
+/**
+ * An ADMIN and a USER (emails prefixed `userPrefix`), a book of `count` codes (`book` is its
+ * input) and one of them, `codes[assign]`, assigned to the user: where most tests start.
+ */
+export async function createAssignedCoupon(
+  count: number,
+  options: { book?: Record<string, unknown>; assign?: number; userPrefix?: string } = {},
+) {
+  const [admin, user] = await Promise.all([createUser('ADMIN'), createUser('USER', options.userPrefix)]);
+  const { book, codes } = await createBookWithCodes(admin, count, options.book);
+  const code = codes[options.assign ?? 0] as string;
+  await assignCoupon(user, code);
+  return { admin, user, book, codes, code };
+}

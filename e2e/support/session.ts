@@ -1,4 +1,4 @@
-import { type BrowserContext, expect, type Page } from '@playwright/test';
+import { type Browser, type BrowserContext, type BrowserContextOptions, expect, type Page } from '@playwright/test';
 import type { TestUser } from './factories.ts';
 
 /** Signs in through the real sign-in form, as a person would. */
@@ -21,4 +21,18 @@ export async function signInContext(context: BrowserContext, user: TestUser): Pr
     const storage = (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null; setItem(k: string, v: string): void } }).sessionStorage;
     if (!storage.getItem('coupons.session')) storage.setItem('coupons.session', value);
   }, JSON.stringify(session));
+}
+
+/** A new context already signed in as `user` (`signInContext`), and a page of it open at `path`. */
+export async function openSignedIn(
+  browser: Browser,
+  user: TestUser,
+  path: string,
+  options: BrowserContextOptions = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext(options);
+  await signInContext(context, user);
+  const page = await context.newPage();
+  await page.goto(path);
+  return { context, page };
 }

@@ -1,8 +1,8 @@
 import { type Download, expect, test } from '@playwright/test';
-import { assignCoupon, createBook, createBookWithCodes, createUser } from '../support/factories.ts';
+import { assignCoupon, createAssignedCoupon, createBook, createBookWithCodes, createUser } from '../support/factories.ts';
 import { graphql } from '../support/graphql.ts';
 import { saveScreenshot } from '../support/screenshots.ts';
-import { signInContext } from '../support/session.ts';
+import { openSignedIn } from '../support/session.ts';
 
 test('claiming a code that is already someone else’s reads like a code that does not exist (NOT_FOUND toast)', async ({ browser }) => {
   const [admin, owner, other] = await Promise.all([createUser('ADMIN'), createUser('USER'), createUser('USER')]);
@@ -10,10 +10,7 @@ test('claiming a code that is already someone else’s reads like a code that do
   const taken = codes[0] as string;
   await assignCoupon(owner, taken);
 
-  const context = await browser.newContext();
-  await signInContext(context, other);
-  const page = await context.newPage();
-  await page.goto('/my-coupons');
+  const { context, page } = await openSignedIn(browser, other, '/my-coupons');
   await page.getByLabel('Have a code?').fill(taken.toLowerCase());
   await page.getByRole('button', { name: 'Claim this code' }).click();
   const toast = page.getByRole('alert').filter({ hasText: `Could not claim ${taken}` });
@@ -27,10 +24,7 @@ test('claiming a code that is already someone else’s reads like a code that do
 test('claiming from a book with no code left shows the SOLD_OUT toast', async ({ browser }) => {
   const [admin, user] = await Promise.all([createUser('ADMIN'), createUser('USER')]);
   const book = await createBook(admin);
-  const context = await browser.newContext();
-  await signInContext(context, user);
-  const page = await context.newPage();
-  await page.goto('/my-coupons');
+  const { context, page } = await openSignedIn(browser, user, '/my-coupons');
   await page.getByLabel('From a book').selectOption(book.id);
   await page.getByRole('button', { name: 'Claim a coupon' }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'Could not claim a coupon' }).locator('code')).toHaveText('SOLD_OUT');
@@ -39,10 +33,7 @@ test('claiming from a book with no code left shows the SOLD_OUT toast', async ({
 
 test('a USER cannot open admin pages', async ({ browser }) => {
   const user = await createUser('USER');
-  const context = await browser.newContext();
-  await signInContext(context, user);
-  const page = await context.newPage();
-  await page.goto('/my-coupons');
+  const { context, page } = await openSignedIn(browser, user, '/my-coupons');
   const nav = page.getByRole('navigation', { name: 'Main' });
   await expect(nav.getByRole('link')).toHaveText(['My coupons']);
   for (const path of ['/books', '/books/new', '/pools', '/users', '/live']) {
@@ -55,10 +46,7 @@ test('a USER cannot open admin pages', async ({ browser }) => {
 
 test('an invalid or expired token returns to sign-in with a message', async ({ browser }) => {
   const user = await createUser('USER');
-  const context = await browser.newContext();
-  await signInContext(context, { ...user, token: 'expired.or.forged' });
-  const page = await context.newPage();
-  await page.goto('/my-coupons');
+  const { context, page } = await openSignedIn(browser, { ...user, token: 'expired.or.forged' }, '/my-coupons');
   await expect(page).toHaveURL(/\/sign-in\?reason=expired/);
   await expect(page.getByText('Your session has expired. Sign in again to continue.')).toBeVisible();
   await expect(page).not.toHaveURL(/token/);
@@ -89,10 +77,7 @@ test('a new user registers, lands on their coupons and signs out', async ({ page
 
 test('the book form checks its rules inline', async ({ browser }) => {
   const admin = await createUser('ADMIN');
-  const context = await browser.newContext();
-  await signInContext(context, admin);
-  const page = await context.newPage();
-  await page.goto('/books/new');
+  const { context, page } = await openSignedIn(browser, admin, '/books/new');
   await page.getByLabel('Name', { exact: true }).fill('Rules');
   await page.getByLabel('Percent off').fill('150');
   await page.getByLabel('Valid from').fill('2030-06-10T10:00');
@@ -127,15 +112,9 @@ test('the book form checks its rules inline', async ({ browser }) => {
 });
 
 test('a user locks and unlocks a coupon; the admin exports the book’s codes as CSV', async ({ browser }) => {
-  const [admin, user] = await Promise.all([createUser('ADMIN'), createUser('USER')]);
-  const { book, codes } = await createBookWithCodes(admin, 2);
-  const code = codes[0] as string;
-  await assignCoupon(user, code);
+  const { admin, user, book, code, codes } = await createAssignedCoupon(2);
 
-  const userContext = await browser.newContext();
-  await signInContext(userContext, user);
-  const userPage = await userContext.newPage();
-  await userPage.goto('/my-coupons');
+  const { context: userContext, page: userPage } = await openSignedIn(browser, user, '/my-coupons');
   const card = userPage.locator(`li[data-code="${code}"]`);
   await card.getByRole('button', { name: `Lock ${code} for checkout` }).click();
   await expect(card).toHaveAttribute('data-state', 'LOCKED');
@@ -143,10 +122,7 @@ test('a user locks and unlocks a coupon; the admin exports the book’s codes as
   await expect(card).toHaveAttribute('data-state', 'ASSIGNED');
   await expect(card.getByRole('timer')).toHaveCount(0);
 
-  const adminContext = await browser.newContext({ acceptDownloads: true });
-  await signInContext(adminContext, admin);
-  const page = await adminContext.newPage();
-  await page.goto(`/books/${book.id}`);
+  const { context: adminContext, page } = await openSignedIn(browser, admin, `/books/${book.id}`, { acceptDownloads: true });
   const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.getByRole('button', { name: 'Export codes' }).click()]);
   expect(download.suggestedFilename()).toMatch(/-codes\.csv$/);
   // The token travelled in a header of a fetch: the download is a blob, never an API URL with a token.
@@ -160,15 +136,9 @@ test('a user locks and unlocks a coupon; the admin exports the book’s codes as
 });
 
 test('main admin pages: users and the live dashboard (screenshots)', async ({ browser }) => {
-  const [admin, user] = await Promise.all([createUser('ADMIN'), createUser('USER', 'live')]);
-  const { book, codes } = await createBookWithCodes(admin, 4);
-  const code = codes[0] as string;
-  await assignCoupon(user, code);
+  const { admin, user, book, code } = await createAssignedCoupon(4, { userPrefix: 'live' });
 
-  const context = await browser.newContext();
-  await signInContext(context, admin);
-  const page = await context.newPage();
-  await page.goto('/books');
+  const { context, page } = await openSignedIn(browser, admin, '/books');
   await page.getByRole('searchbox', { name: 'Search books' }).fill(book.name);
   await expect(page.getByRole('row', { name: new RegExp(book.name) })).toBeVisible();
   await saveScreenshot(page, 'books-list');

@@ -1,27 +1,18 @@
 import { expect, test } from '@playwright/test';
-import { assignCoupon, createBookWithCodes, createUser } from '../support/factories.ts';
+import { createAssignedCoupon } from '../support/factories.ts';
 import { saveScreenshot } from '../support/screenshots.ts';
-import { signInContext } from '../support/session.ts';
+import { openSignedIn } from '../support/session.ts';
 
 test('the admin’s book page shows a user’s lock and redemption without a reload', async ({ browser }) => {
-  const [admin, user] = await Promise.all([createUser('ADMIN'), createUser('USER')]);
-  const { book, codes } = await createBookWithCodes(admin, 3, { lockTtlSeconds: 300 });
-  const code = codes[1] as string;
-  await assignCoupon(user, code);
+  const { admin, user, book, code } = await createAssignedCoupon(3, { book: { lockTtlSeconds: 300 }, assign: 1 });
 
-  const adminContext = await browser.newContext();
-  await signInContext(adminContext, admin);
-  const adminPage = await adminContext.newPage();
-  await adminPage.goto(`/books/${book.id}`);
+  const { context: adminContext, page: adminPage } = await openSignedIn(browser, admin, `/books/${book.id}`);
   const row = adminPage.locator(`tr[data-code="${code}"]`);
   await expect(row).toHaveAttribute('data-state', 'ASSIGNED');
   await expect(row).toContainText(user.email);
   await expect(adminPage.getByText('Live', { exact: true }).first()).toBeVisible();
 
-  const userContext = await browser.newContext();
-  await signInContext(userContext, user);
-  const userPage = await userContext.newPage();
-  await userPage.goto('/my-coupons');
+  const { context: userContext, page: userPage } = await openSignedIn(browser, user, '/my-coupons');
   await userPage.getByRole('button', { name: `Lock ${code} for checkout` }).click();
 
   // No reload on the admin's page: the row changes in place.
@@ -50,23 +41,14 @@ test('the admin’s book page shows a user’s lock and redemption without a rel
 });
 
 test('a short lock expires and both screens show it', async ({ browser }) => {
-  const [admin, user] = await Promise.all([createUser('ADMIN'), createUser('USER')]);
   const ttl = 8;
-  const { book, codes } = await createBookWithCodes(admin, 1, { lockTtlSeconds: ttl });
-  const code = codes[0] as string;
-  await assignCoupon(user, code);
+  const { admin, user, book, code } = await createAssignedCoupon(1, { book: { lockTtlSeconds: ttl } });
 
-  const adminContext = await browser.newContext();
-  await signInContext(adminContext, admin);
-  const adminPage = await adminContext.newPage();
-  await adminPage.goto(`/books/${book.id}`);
+  const { context: adminContext, page: adminPage } = await openSignedIn(browser, admin, `/books/${book.id}`);
   const row = adminPage.locator(`tr[data-code="${code}"]`);
   await expect(row).toHaveAttribute('data-state', 'ASSIGNED');
 
-  const userContext = await browser.newContext();
-  await signInContext(userContext, user);
-  const userPage = await userContext.newPage();
-  await userPage.goto('/my-coupons');
+  const { context: userContext, page: userPage } = await openSignedIn(browser, user, '/my-coupons');
   const card = userPage.locator(`li[data-code="${code}"]`);
   await card.getByRole('button', { name: `Lock ${code} for checkout` }).click();
 

@@ -1,7 +1,7 @@
 import { expect, type Page, type Route, test } from '@playwright/test';
-import { assignCoupon, createBookWithCodes, createUser, lockCoupon } from '../support/factories.ts';
+import { createAssignedCoupon, lockCoupon } from '../support/factories.ts';
 import { saveScreenshot } from '../support/screenshots.ts';
-import { signInContext } from '../support/session.ts';
+import { openSignedIn } from '../support/session.ts';
 
 /**
  * Holds each page's redeem request until both have been sent, then lets them go together, so the
@@ -28,18 +28,12 @@ function redeemBarrier(pages: Page[]) {
 }
 
 test('two tabs of the same user redeem one locked coupon at once: one succeeds, one gets a clear error', async ({ browser }) => {
-  const [admin, user] = await Promise.all([createUser('ADMIN'), createUser('USER')]);
-  const { codes } = await createBookWithCodes(admin, 1, { lockTtlSeconds: 300 });
-  const code = codes[0] as string;
-  await assignCoupon(user, code);
+  const { user, code } = await createAssignedCoupon(1, { book: { lockTtlSeconds: 300 } });
   await lockCoupon(user, code);
 
   const pages: Page[] = [];
   for (let i = 0; i < 2; i++) {
-    const context = await browser.newContext();
-    await signInContext(context, user);
-    const page = await context.newPage();
-    await page.goto('/my-coupons');
+    const { page } = await openSignedIn(browser, user, '/my-coupons');
     await expect(page.getByRole('button', { name: `Redeem ${code}` })).toBeVisible();
     pages.push(page);
   }
