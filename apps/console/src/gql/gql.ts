@@ -19,14 +19,14 @@ type Documents = {
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      ...Session\n    }\n  }\n": typeof types.LoginDocument,
     "\n  mutation Register($email: String!, $password: String!) {\n    register(email: $email, password: $password) {\n      ...Session\n    }\n  }\n": typeof types.RegisterDocument,
     "\n  fragment BookFacts on Book {\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    maxAssignmentsPerUser\n    allowMultipleRedemptions\n    maxRedemptionsPerUser\n    lockTtlSeconds\n  }\n": typeof types.BookFactsFragmentDoc,
-    "\n  fragment BookFormFields on Book {\n    name\n    description\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    maxAssignmentsPerUser\n    allowMultipleRedemptions\n    maxRedemptionsPerUser\n    lockTtlSeconds\n    metadata\n  }\n": typeof types.BookFormFieldsFragmentDoc,
+    "\n  fragment BookFormFields on Book {\n    name\n    description\n    ...BookFacts\n    metadata\n  }\n": typeof types.BookFormFieldsFragmentDoc,
     "\n  fragment BookStatsCounts on Book {\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n    }\n  }\n": typeof types.BookStatsCountsFragmentDoc,
     "\n  fragment BookSummaryFields on Book {\n    id\n    name\n    discountType\n    discountValue\n    validUntil\n    isActive\n  }\n": typeof types.BookSummaryFieldsFragmentDoc,
     "\n  fragment BookTableRow on Book {\n    id\n    name\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    isActive\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n      total\n    }\n  }\n": typeof types.BookTableRowFragmentDoc,
     "\n  fragment UploadReportFields on UploadCodesResult {\n    inserted\n    duplicateCount\n    invalidCount\n    duplicates {\n      line\n      code\n      reason\n    }\n    invalid {\n      line\n      code\n      reason\n    }\n  }\n": typeof types.UploadReportFieldsFragmentDoc,
     "\n  fragment CouponRow on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    user {\n      id\n      email\n    }\n  }\n": typeof types.CouponRowFragmentDoc,
     "\n  fragment RedemptionRow on Redemption {\n    id\n    redeemedAt\n    reversedAt\n    reversalReason\n    coupon {\n      id\n      code\n    }\n    user {\n      id\n      email\n    }\n  }\n": typeof types.RedemptionRowFragmentDoc,
-    "\n  query BookCoupons($id: ID!, $first: Int, $after: String, $state: CouponState) {\n    book(id: $id) {\n      id\n      coupons(first: $first, after: $after, state: $state) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          cursor\n          node {\n            ...CouponRow\n          }\n        }\n      }\n    }\n  }\n": typeof types.BookCouponsDocument,
+    "\n  query BookCoupons($id: ID!, $first: Int, $after: String, $state: CouponState) {\n    book(id: $id) {\n      id\n      coupons(first: $first, after: $after, state: $state) {\n        totalCount\n        pageInfo {\n          ...NextPage\n        }\n        edges {\n          cursor\n          node {\n            ...CouponRow\n          }\n        }\n      }\n    }\n  }\n": typeof types.BookCouponsDocument,
     "\n  subscription BookCouponEvents($bookId: ID!) {\n    couponEvents(bookId: $bookId) {\n      id\n      type\n      at\n      serverTime\n      fromState\n      toState\n      coupon {\n        ...CouponRow\n      }\n    }\n  }\n": typeof types.BookCouponEventsDocument,
     "\n  query BookRedemptions($bookId: ID!, $first: Int) {\n    redemptions(bookId: $bookId, first: $first) {\n      totalCount\n      edges {\n        node {\n          ...RedemptionRow\n        }\n      }\n    }\n  }\n": typeof types.BookRedemptionsDocument,
     "\n  subscription BookRedemptionEvents($bookId: ID!) {\n    redemptionEvents(bookId: $bookId) {\n      id\n      reversedAt\n    }\n  }\n": typeof types.BookRedemptionEventsDocument,
@@ -37,7 +37,7 @@ type Documents = {
     "\n  query BookForEdit($id: ID!) {\n    book(id: $id) {\n      id\n      ...BookFormFields\n    }\n  }\n": typeof types.BookForEditDocument,
     "\n  mutation CreateBook($input: CreateBookInput!) {\n    createBook(input: $input) {\n      id\n      ...BookFormFields\n    }\n  }\n": typeof types.CreateBookDocument,
     "\n  mutation UpdateBook($id: ID!, $input: UpdateBookInput!) {\n    updateBook(id: $id, input: $input) {\n      id\n      ...BookFormFields\n    }\n  }\n": typeof types.UpdateBookDocument,
-    "\n  query Books($first: Int, $after: String, $search: String) {\n    books(first: $first, after: $after, search: $search) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...BookTableRow\n        }\n      }\n    }\n  }\n": typeof types.BooksDocument,
+    "\n  query Books($first: Int, $after: String, $search: String) {\n    books(first: $first, after: $after, search: $search) {\n      totalCount\n      pageInfo {\n        ...NextPage\n      }\n      edges {\n        cursor\n        node {\n          ...BookTableRow\n        }\n      }\n    }\n  }\n": typeof types.BooksDocument,
     "\n  mutation UploadCodes($bookId: ID!, $csv: String!) {\n    uploadCodes(bookId: $bookId, csv: $csv) {\n      ...UploadReportFields\n    }\n  }\n": typeof types.UploadCodesDocument,
     "\n  mutation GenerateCodes($bookId: ID!, $input: GenerateCodesInput!) {\n    generateCodes(bookId: $bookId, input: $input) {\n      jobId\n      status\n      requested\n      generated\n    }\n  }\n": typeof types.GenerateCodesDocument,
     "\n  subscription CodeJobProgress($jobId: ID!) {\n    codeJob(jobId: $jobId) {\n      jobId\n      status\n      total\n      processed\n      inserted\n    }\n  }\n": typeof types.CodeJobProgressDocument,
@@ -69,6 +69,7 @@ type Documents = {
     "\n  query UserCoupons($email: String!, $first: Int) {\n    userByEmail(email: $email) {\n      id\n      email\n      role\n      createdAt\n      coupons(first: $first) {\n        totalCount\n        edges {\n          node {\n            ...UserCouponRow\n          }\n        }\n      }\n    }\n  }\n": typeof types.UserCouponsDocument,
     "\n  fragment UserTableRow on User {\n    id\n    email\n    role\n    createdAt\n  }\n": typeof types.UserTableRowFragmentDoc,
     "\n  fragment UserCouponRow on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    bookId\n  }\n": typeof types.UserCouponRowFragmentDoc,
+    "\n  fragment NextPage on PageInfo {\n    hasNextPage\n    endCursor\n  }\n": typeof types.NextPageFragmentDoc,
     "\n  fragment ErrorExtensionsFields on ErrorExtensions {\n    code\n    field\n    fields\n    retryAfterSeconds\n    retryable\n    requestId\n  }\n": typeof types.ErrorExtensionsFieldsFragmentDoc,
 };
 const documents: Documents = {
@@ -77,14 +78,14 @@ const documents: Documents = {
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      ...Session\n    }\n  }\n": types.LoginDocument,
     "\n  mutation Register($email: String!, $password: String!) {\n    register(email: $email, password: $password) {\n      ...Session\n    }\n  }\n": types.RegisterDocument,
     "\n  fragment BookFacts on Book {\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    maxAssignmentsPerUser\n    allowMultipleRedemptions\n    maxRedemptionsPerUser\n    lockTtlSeconds\n  }\n": types.BookFactsFragmentDoc,
-    "\n  fragment BookFormFields on Book {\n    name\n    description\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    maxAssignmentsPerUser\n    allowMultipleRedemptions\n    maxRedemptionsPerUser\n    lockTtlSeconds\n    metadata\n  }\n": types.BookFormFieldsFragmentDoc,
+    "\n  fragment BookFormFields on Book {\n    name\n    description\n    ...BookFacts\n    metadata\n  }\n": types.BookFormFieldsFragmentDoc,
     "\n  fragment BookStatsCounts on Book {\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n    }\n  }\n": types.BookStatsCountsFragmentDoc,
     "\n  fragment BookSummaryFields on Book {\n    id\n    name\n    discountType\n    discountValue\n    validUntil\n    isActive\n  }\n": types.BookSummaryFieldsFragmentDoc,
     "\n  fragment BookTableRow on Book {\n    id\n    name\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    isActive\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n      total\n    }\n  }\n": types.BookTableRowFragmentDoc,
     "\n  fragment UploadReportFields on UploadCodesResult {\n    inserted\n    duplicateCount\n    invalidCount\n    duplicates {\n      line\n      code\n      reason\n    }\n    invalid {\n      line\n      code\n      reason\n    }\n  }\n": types.UploadReportFieldsFragmentDoc,
     "\n  fragment CouponRow on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    user {\n      id\n      email\n    }\n  }\n": types.CouponRowFragmentDoc,
     "\n  fragment RedemptionRow on Redemption {\n    id\n    redeemedAt\n    reversedAt\n    reversalReason\n    coupon {\n      id\n      code\n    }\n    user {\n      id\n      email\n    }\n  }\n": types.RedemptionRowFragmentDoc,
-    "\n  query BookCoupons($id: ID!, $first: Int, $after: String, $state: CouponState) {\n    book(id: $id) {\n      id\n      coupons(first: $first, after: $after, state: $state) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          cursor\n          node {\n            ...CouponRow\n          }\n        }\n      }\n    }\n  }\n": types.BookCouponsDocument,
+    "\n  query BookCoupons($id: ID!, $first: Int, $after: String, $state: CouponState) {\n    book(id: $id) {\n      id\n      coupons(first: $first, after: $after, state: $state) {\n        totalCount\n        pageInfo {\n          ...NextPage\n        }\n        edges {\n          cursor\n          node {\n            ...CouponRow\n          }\n        }\n      }\n    }\n  }\n": types.BookCouponsDocument,
     "\n  subscription BookCouponEvents($bookId: ID!) {\n    couponEvents(bookId: $bookId) {\n      id\n      type\n      at\n      serverTime\n      fromState\n      toState\n      coupon {\n        ...CouponRow\n      }\n    }\n  }\n": types.BookCouponEventsDocument,
     "\n  query BookRedemptions($bookId: ID!, $first: Int) {\n    redemptions(bookId: $bookId, first: $first) {\n      totalCount\n      edges {\n        node {\n          ...RedemptionRow\n        }\n      }\n    }\n  }\n": types.BookRedemptionsDocument,
     "\n  subscription BookRedemptionEvents($bookId: ID!) {\n    redemptionEvents(bookId: $bookId) {\n      id\n      reversedAt\n    }\n  }\n": types.BookRedemptionEventsDocument,
@@ -95,7 +96,7 @@ const documents: Documents = {
     "\n  query BookForEdit($id: ID!) {\n    book(id: $id) {\n      id\n      ...BookFormFields\n    }\n  }\n": types.BookForEditDocument,
     "\n  mutation CreateBook($input: CreateBookInput!) {\n    createBook(input: $input) {\n      id\n      ...BookFormFields\n    }\n  }\n": types.CreateBookDocument,
     "\n  mutation UpdateBook($id: ID!, $input: UpdateBookInput!) {\n    updateBook(id: $id, input: $input) {\n      id\n      ...BookFormFields\n    }\n  }\n": types.UpdateBookDocument,
-    "\n  query Books($first: Int, $after: String, $search: String) {\n    books(first: $first, after: $after, search: $search) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...BookTableRow\n        }\n      }\n    }\n  }\n": types.BooksDocument,
+    "\n  query Books($first: Int, $after: String, $search: String) {\n    books(first: $first, after: $after, search: $search) {\n      totalCount\n      pageInfo {\n        ...NextPage\n      }\n      edges {\n        cursor\n        node {\n          ...BookTableRow\n        }\n      }\n    }\n  }\n": types.BooksDocument,
     "\n  mutation UploadCodes($bookId: ID!, $csv: String!) {\n    uploadCodes(bookId: $bookId, csv: $csv) {\n      ...UploadReportFields\n    }\n  }\n": types.UploadCodesDocument,
     "\n  mutation GenerateCodes($bookId: ID!, $input: GenerateCodesInput!) {\n    generateCodes(bookId: $bookId, input: $input) {\n      jobId\n      status\n      requested\n      generated\n    }\n  }\n": types.GenerateCodesDocument,
     "\n  subscription CodeJobProgress($jobId: ID!) {\n    codeJob(jobId: $jobId) {\n      jobId\n      status\n      total\n      processed\n      inserted\n    }\n  }\n": types.CodeJobProgressDocument,
@@ -127,6 +128,7 @@ const documents: Documents = {
     "\n  query UserCoupons($email: String!, $first: Int) {\n    userByEmail(email: $email) {\n      id\n      email\n      role\n      createdAt\n      coupons(first: $first) {\n        totalCount\n        edges {\n          node {\n            ...UserCouponRow\n          }\n        }\n      }\n    }\n  }\n": types.UserCouponsDocument,
     "\n  fragment UserTableRow on User {\n    id\n    email\n    role\n    createdAt\n  }\n": types.UserTableRowFragmentDoc,
     "\n  fragment UserCouponRow on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    bookId\n  }\n": types.UserCouponRowFragmentDoc,
+    "\n  fragment NextPage on PageInfo {\n    hasNextPage\n    endCursor\n  }\n": types.NextPageFragmentDoc,
     "\n  fragment ErrorExtensionsFields on ErrorExtensions {\n    code\n    field\n    fields\n    retryAfterSeconds\n    retryable\n    requestId\n  }\n": types.ErrorExtensionsFieldsFragmentDoc,
 };
 
@@ -167,7 +169,7 @@ export function graphql(source: "\n  fragment BookFacts on Book {\n    discountT
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment BookFormFields on Book {\n    name\n    description\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    maxAssignmentsPerUser\n    allowMultipleRedemptions\n    maxRedemptionsPerUser\n    lockTtlSeconds\n    metadata\n  }\n"): (typeof documents)["\n  fragment BookFormFields on Book {\n    name\n    description\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    maxAssignmentsPerUser\n    allowMultipleRedemptions\n    maxRedemptionsPerUser\n    lockTtlSeconds\n    metadata\n  }\n"];
+export function graphql(source: "\n  fragment BookFormFields on Book {\n    name\n    description\n    ...BookFacts\n    metadata\n  }\n"): (typeof documents)["\n  fragment BookFormFields on Book {\n    name\n    description\n    ...BookFacts\n    metadata\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -195,7 +197,7 @@ export function graphql(source: "\n  fragment RedemptionRow on Redemption {\n   
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query BookCoupons($id: ID!, $first: Int, $after: String, $state: CouponState) {\n    book(id: $id) {\n      id\n      coupons(first: $first, after: $after, state: $state) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          cursor\n          node {\n            ...CouponRow\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query BookCoupons($id: ID!, $first: Int, $after: String, $state: CouponState) {\n    book(id: $id) {\n      id\n      coupons(first: $first, after: $after, state: $state) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          cursor\n          node {\n            ...CouponRow\n          }\n        }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query BookCoupons($id: ID!, $first: Int, $after: String, $state: CouponState) {\n    book(id: $id) {\n      id\n      coupons(first: $first, after: $after, state: $state) {\n        totalCount\n        pageInfo {\n          ...NextPage\n        }\n        edges {\n          cursor\n          node {\n            ...CouponRow\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query BookCoupons($id: ID!, $first: Int, $after: String, $state: CouponState) {\n    book(id: $id) {\n      id\n      coupons(first: $first, after: $after, state: $state) {\n        totalCount\n        pageInfo {\n          ...NextPage\n        }\n        edges {\n          cursor\n          node {\n            ...CouponRow\n          }\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -239,7 +241,7 @@ export function graphql(source: "\n  mutation UpdateBook($id: ID!, $input: Updat
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Books($first: Int, $after: String, $search: String) {\n    books(first: $first, after: $after, search: $search) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...BookTableRow\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Books($first: Int, $after: String, $search: String) {\n    books(first: $first, after: $after, search: $search) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...BookTableRow\n        }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query Books($first: Int, $after: String, $search: String) {\n    books(first: $first, after: $after, search: $search) {\n      totalCount\n      pageInfo {\n        ...NextPage\n      }\n      edges {\n        cursor\n        node {\n          ...BookTableRow\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Books($first: Int, $after: String, $search: String) {\n    books(first: $first, after: $after, search: $search) {\n      totalCount\n      pageInfo {\n        ...NextPage\n      }\n      edges {\n        cursor\n        node {\n          ...BookTableRow\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -364,6 +366,10 @@ export function graphql(source: "\n  fragment UserTableRow on User {\n    id\n  
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  fragment UserCouponRow on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    bookId\n  }\n"): (typeof documents)["\n  fragment UserCouponRow on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    bookId\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment NextPage on PageInfo {\n    hasNextPage\n    endCursor\n  }\n"): (typeof documents)["\n  fragment NextPage on PageInfo {\n    hasNextPage\n    endCursor\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,7 +1,8 @@
 'use client';
 
 import Link from 'next/link';
-import { EmptyState, ErrorState, LoadingState } from '@/components/feedback/states';
+import { Breadcrumb } from '@/components/page/breadcrumb';
+import { RecordPage } from '@/components/page/record-page';
 import { BookFactList } from './book-facts';
 import { BookStatsPanel } from './book-stats-panel';
 import { CodeGenerate } from './code-generate';
@@ -13,21 +14,18 @@ import { useBook } from './use-book';
 
 /** One book: its rules, live stats, code upload and generation, exports and the live coupon table. */
 export function BookDetailPage({ bookId }: { bookId: string }) {
-  const { book, loaded, loading, error, refetch } = useBook(bookId);
-  if (loading && !loaded) return <LoadingState label="Loading the book…" />;
-  if (error && !loaded) return <ErrorState error={error} onRetry={() => void refetch()} />;
-  if (!book)
-    return (
-      <EmptyState title="This book does not exist">
-        <Link href="/books">Back to books</Link>
-      </EmptyState>
-    );
+  const { book, ...query } = useBook(bookId);
+  return (
+    <RecordPage query={{ record: book, ...query }} noun="book" back={{ href: '/books', label: 'Back to books' }}>
+      {(book) => <BookDetail book={book} />}
+    </RecordPage>
+  );
+}
 
+function BookDetail({ book }: { book: NonNullable<ReturnType<typeof useBook>['book']> }) {
   return (
     <div className="stack">
-      <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link href="/books">Books</Link> <span aria-hidden="true">/</span> <span aria-current="page">{book.name}</span>
-      </nav>
+      <Breadcrumb trail={[{ href: '/books', label: 'Books' }]} current={book.name} />
       <div className="page-header">
         <div>
           <h1>

@@ -7,19 +7,15 @@ import { graphql } from '@/gql';
 import { describeError } from '@/lib/errors/describe-error';
 import { type BookFormErrors, type BookFormValues, type BookInput, formFieldOf, validateBookForm } from './book-form-values';
 
-/** What the form edits: every rule of a book (`bookToFormValues` turns it into the form's strings). */
+/**
+ * What the form edits: every rule of a book (the ones `BookFacts` shows, and its name, description
+ * and metadata); `bookToFormValues` turns it into the form's strings.
+ */
 export const BookFormFields = graphql(`
   fragment BookFormFields on Book {
     name
     description
-    discountType
-    discountValue
-    validFrom
-    validUntil
-    maxAssignmentsPerUser
-    allowMultipleRedemptions
-    maxRedemptionsPerUser
-    lockTtlSeconds
+    ...BookFacts
     metadata
   }
 `);

@@ -1,6 +1,6 @@
 'use client';
 
-import Link from 'next/link';
+import { Breadcrumb } from '@/components/page/breadcrumb';
 import { useRouter } from 'next/navigation';
 import { useToast } from '@/components/toast/toast-provider';
 import { BookForm } from './book-form';
@@ -14,9 +14,7 @@ export function CreateBookPage() {
 
   return (
     <section aria-labelledby="new-book-title">
-      <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link href="/books">Books</Link> <span aria-hidden="true">/</span> <span aria-current="page">New</span>
-      </nav>
+      <Breadcrumb trail={[{ href: '/books', label: 'Books' }]} current="New" />
       <h1 id="new-book-title">New book</h1>
       <BookForm
         initialValues={EMPTY_BOOK_FORM}

@@ -18,8 +18,7 @@ export const BookCouponsQuery = graphql(`
       coupons(first: $first, after: $after, state: $state) {
         totalCount
         pageInfo {
-          hasNextPage
-          endCursor
+          ...NextPage
         }
         edges {
           cursor

@@ -10,8 +10,7 @@ export const BooksQuery = graphql(`
     books(first: $first, after: $after, search: $search) {
       totalCount
       pageInfo {
-        hasNextPage
-        endCursor
+        ...NextPage
       }
       edges {
         cursor

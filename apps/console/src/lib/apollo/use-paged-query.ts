@@ -3,6 +3,15 @@
 import type { ObservableQuery, OperationVariables, TypedDocumentNode } from '@apollo/client';
 import { useApolloClient } from '@apollo/client/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { graphql } from '@/gql';
+
+/** What a paged query selects of its connection's `pageInfo`: `pageInfo { ...NextPage }`. */
+export const NextPage = graphql(`
+  fragment NextPage on PageInfo {
+    hasNextPage
+    endCursor
+  }
+`);
 
 /** The part of a Relay connection a paged list needs. */
 export interface ConnectionPage<Node> {
