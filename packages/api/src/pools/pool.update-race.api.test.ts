@@ -95,6 +95,39 @@ async function holdings(bookId: string): Promise<Map<string, number>> {
 const holdsExactly = (held: Map<string, number>, who: ApiUser[], n: number) =>
   held.size === who.length && who.every((u) => held.get(u.id) === n);
 
+/** What one round of a race left behind, for its judge. */
+interface RoundResult {
+  distributed: Outcome<{ assigned: number }>;
+  held: Map<string, number>;
+  probe: number;
+}
+
+/**
+ * `ROUNDS` rounds, each on a fresh book, of a distribution to a pool of every user raced against
+ * `updateBook(input)` (which must succeed). `judge` returns why a round matches no serial order
+ * (or `undefined` when it does); the rounds that match none are returned.
+ */
+async function raceBookUpdate(
+  input: Record<string, unknown> | (() => Record<string, unknown>),
+  judge: (result: RoundResult) => string | undefined,
+): Promise<string[]> {
+  const poolId = await createPool(server, admin, users);
+  const unexplained: string[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const bookId = await freshBook();
+    const { distributed, changed, probe } = await race(
+      bookId,
+      () => distribute(poolId, bookId),
+      () => updateBook(bookId, typeof input === 'function' ? input() : input),
+    );
+    expect(changed.ok, describeOutcome(changed)).toBe(true);
+    const held = await holdings(bookId);
+    const why = judge({ distributed, held, probe });
+    if (why !== undefined) unexplained.push(`round ${round}: ${why}, probe after update saw ${probe}`);
+  }
+  return unexplained;
+}
+
 /**
  * `ROUNDS` rounds of a distribution to a pool of `before` raced against `mutation` moving `moved`
  * in or out, so that the pool holds `after`. Each round must match a serial order: the
@@ -125,49 +158,24 @@ async function raceMemberChange(round: { before: ApiUser[]; after: ApiUser[]; ch
 
 describe('distributeToPool raced against changes to its book and pool', () => {
   it(`updateBook tightening maxAssignmentsPerUser: the distribution uses one limit, the one in force at its place (${ROUNDS} rounds)`, async () => {
-    const poolId = await createPool(server, admin, users);
-    const unexplained: string[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      const bookId = await freshBook();
-      const { distributed, changed, probe } = await race(
-        bookId,
-        () => distribute(poolId, bookId),
-        () => updateBook(bookId, { maxAssignmentsPerUser: 1 }),
-      );
-      expect(changed.ok, describeOutcome(changed)).toBe(true);
+    const unexplained = await raceBookUpdate({ maxAssignmentsPerUser: 1 }, ({ distributed, held, probe }) => {
       expect(distributed.ok, describeOutcome(distributed)).toBe(true);
-      const held = await holdings(bookId);
       const total = distributed.ok ? distributed.data.assigned : -1;
       // Distribution first: every member gets PER_MEMBER, and the probe (after the update) sees them.
       const distributionFirst = holdsExactly(held, users, PER_MEMBER) && total === MEMBERS * PER_MEMBER && probe === total;
       // Update first: the limit of 1 applies; the probe may come before or after the distribution.
       const updateFirst = holdsExactly(held, users, 1) && total === MEMBERS && (probe === 0 || probe === total);
-      if (!distributionFirst && !updateFirst) {
-        unexplained.push(`round ${round}: assigned ${total}, per user ${[...new Set(held.values())]}, probe after update saw ${probe}`);
-      }
-    }
+      return distributionFirst || updateFirst ? undefined : `assigned ${total}, per user ${[...new Set(held.values())]}`;
+    });
     expect(unexplained, `${unexplained.length} of ${ROUNDS} rounds match no serial order`).toEqual([]);
   });
 
   it(`updateBook ending the validity window: the distribution is fully before it or refused (${ROUNDS} rounds)`, async () => {
-    const poolId = await createPool(server, admin, users);
-    const unexplained: string[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      const bookId = await freshBook();
-      const { distributed, changed, probe } = await race(
-        bookId,
-        () => distribute(poolId, bookId),
-        () => updateBook(bookId, { validUntil: server.clock.now().toISOString() }),
-      );
-      expect(changed.ok, describeOutcome(changed)).toBe(true);
-      const held = await holdings(bookId);
-      const distributionFirst =
-        distributed.ok && holdsExactly(held, users, PER_MEMBER) && probe === MEMBERS * PER_MEMBER;
+    const unexplained = await raceBookUpdate(() => ({ validUntil: server.clock.now().toISOString() }), ({ distributed, held, probe }) => {
+      const distributionFirst = distributed.ok && holdsExactly(held, users, PER_MEMBER) && probe === MEMBERS * PER_MEMBER;
       const updateFirst = !distributed.ok && distributed.code === 'BOOK_NOT_ACTIVE' && held.size === 0 && probe === 0;
-      if (!distributionFirst && !updateFirst) {
-        unexplained.push(`round ${round}: ${describeOutcome(distributed)}, ${held.size} holders, probe after update saw ${probe}`);
-      }
-    }
+      return distributionFirst || updateFirst ? undefined : `${describeOutcome(distributed)}, ${held.size} holders`;
+    });
     expect(unexplained, `${unexplained.length} of ${ROUNDS} rounds match no serial order`).toEqual([]);
   });
 
