@@ -37,6 +37,12 @@ export interface FuzzTarget {
   server: TestServer;
   admin: ApiUser;
   user: ApiUser;
+  /**
+   * Callers of the fields that end sessions (`signOutEverywhere`, `revokeUserSessions`): fuzzing
+   * them with the admin's or the user's token would sign those out and leave every later field
+   * answering UNAUTHENTICATED, which is a contract code but tests nothing.
+   */
+  bystanders: { admin: ApiUser; user: ApiUser };
   /** Real values by argument name, per `Type.field` (or `default`). */
   real: Record<string, RealValues>;
   close(): Promise<void>;
@@ -46,7 +52,8 @@ export async function startFuzzTarget(): Promise<FuzzTarget> {
   const server = await startTestServer();
   const signedUp = await signUp(server);
   const user: ApiUser = { id: signedUp.user.id, email: signedUp.email, role: 'USER', token: signedUp.token };
-  const [admin] = await createUsers(server, 1, 'ADMIN');
+  const [admin, bystanderAdmin] = await createUsers(server, 2, 'ADMIN');
+  const [bystanderUser] = await createUsers(server, 1);
   const campaign = await createCampaign(server, admin, 12, { maxAssignmentsPerUser: 5 });
   const scratch = await createCampaign(server, admin, 0); // updateBook works on this one
   const [assigned, locked, redeemed, ...free] = campaign.codes;
@@ -97,8 +104,10 @@ export async function startFuzzTarget(): Promise<FuzzTarget> {
     'Mutation.register': { ...shared, email: Array.from({ length: 40 }, () => `fuzz-${randomUUID()}@example.test`) },
     'Mutation.uploadCodes': { ...shared, bookId: [scratch.bookId] },
     'Mutation.generateCodes': { ...shared, bookId: [scratch.bookId] },
+    'Mutation.revokeUserSessions': { ...shared, userId: [bystanderUser.id] },
   };
-  return { server, admin, user, real, close: () => server.close() };
+  const bystanders = { admin: bystanderAdmin, user: bystanderUser };
+  return { server, admin, user, bystanders, real, close: () => server.close() };
 }
 
 /** Every root Query and Mutation field, with the operation kind that reaches it. */
@@ -150,11 +159,15 @@ const callers = () => fc.constantFrom<'admin' | 'user' | 'anonymous'>('admin', '
  * The property for one root field: all arguments hostile, or plausible but for one, sent as
  * admin, user or anonymous; every answer must pass {@link checkAnswer}.
  */
+/** Root fields that end the caller's (or a user's) sessions: fuzzed as bystanders, see FuzzTarget. */
+const SESSION_ENDING = new Set(['Mutation.signOutEverywhere', 'Mutation.revokeUserSessions']);
+
 export function fieldProperty(target: FuzzTarget, name: string, kind: 'query' | 'mutation', field: GraphQLField<unknown, unknown>) {
   const query = operationFor(kind, field);
   const variables = argumentsFor(field.args, target.real[name] ?? target.real.default);
+  const principals = SESSION_ENDING.has(name) ? target.bystanders : target;
   return fc.asyncProperty(variables, callers(), async (vars, caller) => {
-    const token = caller === 'admin' ? target.admin.token : caller === 'user' ? target.user.token : undefined;
+    const token = caller === 'admin' ? principals.admin.token : caller === 'user' ? principals.user.token : undefined;
     const res = await postJson(target.server.url, toRequestBody(query, vars), token ? { authorization: `Bearer ${token}` } : {});
     checkAnswer(res.status, res.text, `${name} as ${caller}`);
   });
