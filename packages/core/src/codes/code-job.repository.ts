@@ -97,7 +97,7 @@ export async function finishCodeJobRun(
     RETURNING ${RETURNED}`);
   const row = rows[0];
   if (!row) return null;
-  const progress = fromRaw(row).progress;
+  const progress = toLeased(row).progress;
   emitCodeJobProgress(progress);
   return progress;
 }
@@ -125,7 +125,7 @@ export async function claimStaleCodeJobs(ctx: ServiceContext, staleAfterMs: numb
     ) AS candidate
     WHERE j.id = candidate.id AND j.status = 'RUNNING' AND j.heartbeat_at < ${stale}
     RETURNING ${RETURNED_J}`);
-  return rows.map(fromRaw);
+  return rows.map(toLeased);
 }
 
 /**
@@ -141,7 +141,7 @@ export async function reopenFailedCodeJob(ctx: ServiceContext, jobId: string): P
         heartbeat_at = now(), attempts = 1
     WHERE id = ${jobId}::uuid AND status = 'FAILED' AND kind = 'GENERATE' AND params IS NOT NULL
     RETURNING ${RETURNED}`);
-  const job = rows[0] ? fromRaw(rows[0]) : null;
+  const job = rows[0] ? toLeased(rows[0]) : null;
   if (job) emitCodeJobProgress(job.progress);
   return job;
 }
@@ -156,53 +156,28 @@ export async function getCodeJob(ctx: ServiceContext, jobId: string): Promise<Co
   return row ? toProgress(row) : null;
 }
 
-interface RawCodeJob {
-  id: string;
-  book_id: string;
-  kind: CodeJobKind;
-  status: CodeJobStatus;
-  total: number;
-  processed: number;
-  inserted: number;
-  duplicates: number;
-  invalid: number;
-  error: string | null;
-  lease_id: string | null;
-  attempts: number;
-  params: unknown;
-  created_by_id: string | null;
-}
+/** The columns a raw statement returns, named and typed like Prisma's `CodeJob` (uuids as text). */
+type RawCodeJob = Pick<
+  CodeJob,
+  'id' | 'bookId' | 'kind' | 'status' | 'total' | 'processed' | 'inserted' | 'duplicates' | 'invalid' | 'error' | 'leaseId' | 'attempts' | 'params' | 'createdById'
+>;
 
-const COLUMNS = ['id', 'book_id', 'kind', 'status', 'total', 'processed', 'inserted', 'duplicates', 'invalid', 'error', 'lease_id', 'attempts', 'params', 'created_by_id'];
+const COLUMNS: Array<[column: string, field: keyof RawCodeJob]> = [
+  ['id', 'id'], ['book_id', 'bookId'], ['kind', 'kind'], ['status', 'status'], ['total', 'total'],
+  ['processed', 'processed'], ['inserted', 'inserted'], ['duplicates', 'duplicates'], ['invalid', 'invalid'],
+  ['error', 'error'], ['lease_id', 'leaseId'], ['attempts', 'attempts'], ['params', 'params'], ['created_by_id', 'createdById'],
+];
 const UUID_COLUMNS = new Set(['id', 'book_id', 'lease_id', 'created_by_id']);
-/** The RETURNING list (uuids as text, as the row type says), optionally qualified by an alias. */
+/**
+ * The RETURNING list, optionally qualified by an alias: each column under its Prisma field name
+ * (uuids as text), so a raw row maps like a Prisma row ({@link toLeased}).
+ */
 const returning = (alias = '') =>
-  Prisma.raw(COLUMNS.map((c) => `${alias}${c}${UUID_COLUMNS.has(c) ? '::text' : ''} AS ${c}`).join(', '));
+  Prisma.raw(COLUMNS.map(([c, f]) => `${alias}${c}${UUID_COLUMNS.has(c) ? '::text' : ''} AS "${f}"`).join(', '));
 const RETURNED = returning();
 const RETURNED_J = returning('j.');
 
-function fromRaw(row: RawCodeJob): LeasedCodeJob {
-  return {
-    progress: {
-      jobId: row.id,
-      bookId: row.book_id,
-      kind: row.kind,
-      status: row.status,
-      total: row.total,
-      processed: row.processed,
-      inserted: row.inserted,
-      duplicates: row.duplicates,
-      invalid: row.invalid,
-      error: row.error,
-    },
-    lease: { jobId: row.id, leaseId: row.lease_id as string },
-    params: row.params,
-    attempts: row.attempts,
-    createdById: row.created_by_id,
-  };
-}
-
-function toLeased(row: CodeJob): LeasedCodeJob {
+function toLeased(row: RawCodeJob): LeasedCodeJob {
   return {
     progress: toProgress(row),
     lease: { jobId: row.id, leaseId: row.leaseId as string },
@@ -212,7 +187,7 @@ function toLeased(row: CodeJob): LeasedCodeJob {
   };
 }
 
-function toProgress(row: CodeJob): CodeJobProgress {
+function toProgress(row: RawCodeJob): CodeJobProgress {
   return {
     jobId: row.id,
     bookId: row.bookId,
