@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
 
-  const applied = await applyMigrations(database.url);
+  const applied = await applyMigrations(database.url, undefined, { defaultCurrency: config.DEFAULT_CURRENCY });
   log('db', applied.length ? `applied migrations: ${applied.join(', ')}` : 'migrations up to date');
   const seedDb = createDatabase({ url: database.url, poolSize: 2, applicationName: 'coupons-seed' });
   const seeded = await seedDemoData(seedDb).finally(() => seedDb.close());

@@ -43,16 +43,16 @@ export async function signUp(
   const registered = response.data?.register;
   if (!registered) throw new Error(`signUp failed: ${JSON.stringify(response.errors)}`);
   if (role === 'USER') {
-    const user: UserRecord = { ...registered.user, createdAt: new Date(registered.user.createdAt) };
-    return { token: registered.token, user, email: user.email, password };
+    const user: UserRecord = { ...registered.user, externalId: null, createdAt: new Date(registered.user.createdAt) };
+    return { token: registered.token, user, email, password };
   }
   const user = await server.db.prisma.user.update({
     where: { id: registered.user.id },
     data: { role },
-    select: { id: true, email: true, role: true, createdAt: true },
+    select: { id: true, email: true, externalId: true, role: true, createdAt: true },
   });
   const { token } = signAccessToken(tokenSettings(server.config), user, server.clock);
-  return { token, user, email: user.email, password };
+  return { token, user, email, password };
 }
 
 /** Where users are created: the API's database, and the settings and clock its tokens are checked with. */

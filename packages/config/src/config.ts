@@ -35,6 +35,13 @@ const envSchema = z.object({
   JWT_ISSUER: z.string().min(1).default('coupon-book-service'),
   JWT_AUDIENCE: z.string().min(1).default('coupon-book-api'),
   JWT_TTL_SECONDS: positiveInt.default(3600),
+  /** How long a console session lasts without use: the refresh token's lifetime (rotated on each use). */
+  REFRESH_TOKEN_TTL_DAYS: positiveInt.default(14),
+  /**
+   * ISO 4217 currency given to FIXED_AMOUNT books that existed before books had a currency (the
+   * migration reads it); new books name their own.
+   */
+  DEFAULT_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD or EUR').default('USD'),
   API_HOST: z.string().min(1).default('0.0.0.0'),
   API_PORT: port.default(4000),
   CONSOLE_PORT: port.default(3000),

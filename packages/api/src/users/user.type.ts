@@ -9,8 +9,14 @@ export class User {
   @Field(() => ID)
   id!: string;
 
-  @Field(() => String, { description: 'Lower-cased.' })
-  email!: string;
+  @Field(() => String, { nullable: true, description: 'Lower-cased. Null for a shop customer (see externalId).' })
+  email!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "The shop's own id of a customer created through an API key (customerId); null for people who sign in.",
+  })
+  externalId!: string | null;
 
   @Field(() => RoleEnum)
   role!: 'ADMIN' | 'USER';

@@ -98,7 +98,7 @@ export async function login(
     throw new DomainError('UNAUTHENTICATED', LOGIN_FAILED);
   }
   await recordLoginSuccess(ctx, attempt);
-  if (passwordNeedsRehash(user.passwordHash)) {
+  if (user.passwordHash && passwordNeedsRehash(user.passwordHash)) {
     // Hashing parameters were raised since this hash was made: upgrade it while we know the password.
     // Compare-and-set on the hash we verified: if the password changed during the ~100 ms of
     // hashing, the newer one stays (no lost update) and this login skips its upgrade.
@@ -109,6 +109,8 @@ export async function login(
 }
 
 function session(ctx: ServiceContext, user: UserRecord, settings: AuthSettings): AuthPayloadRecord {
+  // Only people sign in: a shop's customer (no email, no password) never reaches here.
+  if (user.email === null) throw new DomainError('UNAUTHENTICATED', LOGIN_FAILED);
   const { token, expiresAt } = signAccessToken(settings.tokens, user, ctx.clock);
   return { token, expiresAt, user };
 }

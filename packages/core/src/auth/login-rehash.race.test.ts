@@ -36,7 +36,7 @@ describe('login rehash under a concurrent password change', () => {
         sleep(delayMs).then(() => t.db.prisma.user.update({ where: { email }, data: { passwordHash: newHash } })),
       ]);
       const row = await t.db.prisma.user.findUniqueOrThrow({ where: { email } });
-      if (!(await verifyPassword(row.passwordHash, 'new-password'))) overwritten.push(delayMs);
+      if (!(await verifyPassword(row.passwordHash ?? '', 'new-password'))) overwritten.push(delayMs);
     }
     expect(overwritten, 'delays (ms) at which the rehash overwrote the new password').toEqual([]);
   });

@@ -57,11 +57,11 @@ export interface VerifiedToken extends Caller {
  */
 export function signAccessToken(
   settings: TokenSettings,
-  user: { id: string; role: Role; email: string; tokenVersion?: number },
+  user: { id: string; role: Role; email: string | null; tokenVersion?: number },
   clock: Clock,
 ): { token: string; expiresAt: Date } {
   const iat = Math.floor(clock.now().getTime() / 1000);
-  const claims = { role: user.role, email: user.email, tv: user.tokenVersion ?? 0, iat };
+  const claims = { role: user.role, email: user.email ?? '', tv: user.tokenVersion ?? 0, iat };
   const token = jwt.sign(claims, secretKey(settings.secret), {
     algorithm: ALGORITHM,
     subject: user.id,

@@ -4,7 +4,10 @@ import type { Role } from '../shared/context.ts';
 /** A user as services return it: never the password hash. */
 export interface UserRecord {
   id: string;
-  email: string;
+  /** Null for a shop's customer (who has `externalId` instead, and never signs in). */
+  email: string | null;
+  /** The shop's own id of a customer acting through an API key; null for people. */
+  externalId: string | null;
   role: Role;
   createdAt: Date;
   /**
@@ -16,9 +19,9 @@ export interface UserRecord {
 
 /** Maps a Prisma `User` row to the public record (drops the hash). */
 export function toUserRecord(
-  row: Pick<UserRow, 'id' | 'email' | 'role' | 'createdAt'> & Partial<Pick<UserRow, 'tokenVersion'>>,
+  row: Pick<UserRow, 'id' | 'email' | 'role' | 'createdAt'> & Partial<Pick<UserRow, 'tokenVersion' | 'externalId'>>,
 ): UserRecord {
-  const record: UserRecord = { id: row.id, email: row.email, role: row.role, createdAt: row.createdAt };
+  const record: UserRecord = { id: row.id, email: row.email, externalId: row.externalId ?? null, role: row.role, createdAt: row.createdAt };
   if (row.tokenVersion !== undefined) record.tokenVersion = row.tokenVersion;
   return record;
 }
@@ -27,4 +30,4 @@ export function toUserRecord(
  * The columns of `toUserRecord`, for Prisma `select`s that must never load the hash. It includes
  * `tokenVersion` so that sign-in (auth.service.ts, which selects these) signs the current version.
  */
-export const USER_RECORD_SELECT = { id: true, email: true, role: true, createdAt: true, tokenVersion: true } as const;
+export const USER_RECORD_SELECT = { id: true, email: true, externalId: true, role: true, createdAt: true, tokenVersion: true } as const;

@@ -66,14 +66,15 @@ export async function listUsers(ctx: ServiceContext, args: ListUsersArgs): Promi
     ),
   ]);
   const users = rows.map((r) => toUserRecord({ id: r.id, email: r.email, role: r.role, createdAt: r.created_at }));
-  return toPage(users, limit, Number(counted[0].count), (u) => encodeCursor([u.email]));
+  return toPage(users, limit, Number(counted[0].count), (u) => encodeCursor([u.email as string]));
 }
 
+// People only (they have an email): a shop's customers are found by their id (customerCoupons).
 function emailFilter(emailContains: string | null | undefined): Prisma.Sql {
-  if (emailContains === null || emailContains === undefined) return Prisma.sql`TRUE`;
+  if (emailContains === null || emailContains === undefined) return Prisma.sql`email IS NOT NULL`;
   const needle = normalizeEmail(emailContains);
   if (needle.length > 254) throw badInput('emailContains', 'must be at most 254 characters');
-  if (needle === '') return Prisma.sql`TRUE`;
+  if (needle === '') return Prisma.sql`email IS NOT NULL`;
   // `!` escapes LIKE's wildcards so user input is matched literally.
   const pattern = `%${needle.replace(/[!%_]/g, (c) => `!${c}`)}%`;
   return Prisma.sql`email LIKE ${pattern} ESCAPE '!'`;

@@ -8,7 +8,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const database = await openDevDatabase(config);
   try {
-    const applied = await applyMigrations(database.url);
+    const applied = await applyMigrations(database.url, undefined, { defaultCurrency: config.DEFAULT_CURRENCY });
     const where = database.source === 'DATABASE_URL' ? 'DATABASE_URL' : `the ${database.source} dev database`;
     if (applied.length === 0) console.log(`Database is up to date (${where}).`);
     else console.log(`Applied ${applied.length} migration(s) to ${where}:\n${applied.map((n) => `  - ${n}`).join('\n')}`);

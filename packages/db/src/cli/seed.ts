@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const database = await openDevDatabase(config);
   const db = createDatabase({ url: database.url, poolSize: 4, applicationName: 'coupons-seed' });
   try {
-    await applyMigrations(database.url);
+    await applyMigrations(database.url, undefined, { defaultCurrency: config.DEFAULT_CURRENCY });
     const summary = await seedDemoData(db);
     console.log(
       `Seeded (${database.source}): ${summary.usersCreated} user(s), ${summary.booksCreated} book(s), ` +

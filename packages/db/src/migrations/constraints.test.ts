@@ -44,7 +44,7 @@ const violations: Array<{ constraint: string; case: string; text: string; values
   { constraint: 'user_book_counter_max_redemptions_check', case: 'redeemed above the limit', text: `UPDATE user_book_counter SET redeemed_count = 4` },
   { constraint: 'book_lock_ttl_check', case: 'lock TTL 0', text: `UPDATE book SET lock_ttl_seconds = 0` },
   { constraint: 'book_lock_ttl_check', case: 'lock TTL above a day', text: `UPDATE book SET lock_ttl_seconds = 86401` },
-  { constraint: 'book_discount_value_check', case: 'negative discount', text: `UPDATE book SET discount_type = 'FIXED_AMOUNT', discount_value = -1` },
+  { constraint: 'book_discount_value_check', case: 'negative discount', text: `UPDATE book SET discount_type = 'FIXED_AMOUNT', discount_value = -1, currency = 'EUR'` },
   { constraint: 'book_percentage_check', case: 'more than 100%', text: `UPDATE book SET discount_value = 100.01` },
   { constraint: 'book_max_assignments_check', case: 'assignment limit 0', text: `UPDATE book SET max_assignments_per_user = 0` },
   { constraint: 'book_max_redemptions_check', case: 'redemption limit 0', text: `UPDATE book SET max_redemptions_per_user = 0` },
@@ -55,6 +55,21 @@ const violations: Array<{ constraint: string; case: string; text: string; values
   { constraint: 'code_job_counts_check', case: 'negative progress', text: `INSERT INTO code_job (id, book_id, kind, total, processed) VALUES (gen_random_uuid(), $1, 'GENERATE', 10, -1)`, values: [BOOK] },
   { constraint: 'code_job_counts_check', case: 'negative duplicates', text: `INSERT INTO code_job (id, book_id, kind, total, duplicates) VALUES (gen_random_uuid(), $1, 'UPLOAD', 10, -1)`, values: [BOOK] },
   { constraint: 'redemption_reversal_check', case: 'reason without reversed_at', text: `UPDATE redemption SET reversal_reason = 'refund' WHERE id = $1`, values: [REDEMPTION] },
+  { constraint: 'book_currency_check', case: 'lower-case currency', text: `UPDATE book SET currency = 'usd'` },
+  { constraint: 'book_currency_check', case: 'fixed amount without a currency', text: `UPDATE book SET discount_type = 'FIXED_AMOUNT', discount_value = 5, currency = NULL` },
+  { constraint: 'book_currency_check', case: 'minimum order without a currency', text: `UPDATE book SET min_order_amount = 10, currency = NULL` },
+  { constraint: 'book_currency_check', case: 'negative minimum order', text: `UPDATE book SET min_order_amount = -1, currency = 'EUR'` },
+  { constraint: 'app_user_identity_check', case: 'person without a password', text: `INSERT INTO app_user (id, email) VALUES (gen_random_uuid(), 'nopass@example.com')` },
+  { constraint: 'app_user_identity_check', case: 'customer with a password', text: `INSERT INTO app_user (id, external_id, password_hash) VALUES (gen_random_uuid(), 'cust-1', 'x')` },
+  { constraint: 'app_user_identity_check', case: 'customer with an email', text: `INSERT INTO app_user (id, external_id, email) VALUES (gen_random_uuid(), 'cust-2', 'c@example.com')` },
+  { constraint: 'app_user_identity_check', case: 'admin customer', text: `INSERT INTO app_user (id, external_id, role) VALUES (gen_random_uuid(), 'cust-3', 'ADMIN')` },
+  { constraint: 'app_user_identity_check', case: 'empty external id', text: `INSERT INTO app_user (id, external_id) VALUES (gen_random_uuid(), '')` },
+  { constraint: 'app_user_identity_check', case: 'nobody', text: `INSERT INTO app_user (id) VALUES (gen_random_uuid())` },
+  { constraint: 'redemption_order_check', case: 'order id without an amount', text: `UPDATE redemption SET order_id = 'o-1' WHERE id = $1`, values: [REDEMPTION] },
+  { constraint: 'redemption_order_check', case: 'discount above the order', text: `UPDATE redemption SET order_id = 'o-1', order_amount = 5, discount_amount = 6, currency = 'EUR' WHERE id = $1`, values: [REDEMPTION] },
+  { constraint: 'redemption_order_check', case: 'amount without an order id', text: `UPDATE redemption SET order_amount = 5 WHERE id = $1`, values: [REDEMPTION] },
+  { constraint: 'api_key_scopes_check', case: 'no scopes', text: `INSERT INTO api_key (id, name, prefix, secret_hash, scopes, created_by_id) VALUES (gen_random_uuid(), 'k', 'cbk_x', '\\x00', '{}', $1)`, values: [USER] },
+  { constraint: 'refresh_token_expiry_check', case: 'expires when made', text: `INSERT INTO refresh_token (id, family_id, user_id, token_hash, created_at, expires_at) VALUES (gen_random_uuid(), gen_random_uuid(), $1, '\\x01', now(), now())`, values: [USER] },
   { constraint: 'redemption_reversal_check', case: 'reverser without reversed_at', text: `UPDATE redemption SET reversed_by_id = $2 WHERE id = $1`, values: [REDEMPTION, OTHER_USER] },
 ];
 
@@ -89,6 +104,27 @@ describe('unique and partial indexes', () => {
     await insert(OTHER_USER, 'key-1'); // another user's key space
     await insert(USER, null);
     await insert(USER, null);
+  });
+
+  it('an order redeems a coupon once while that redemption stands', async () => {
+    const insert = (order: string, reversed = false) =>
+      sql(
+        `INSERT INTO redemption (id, coupon_id, book_id, user_id, order_id, order_amount, discount_amount, currency, reversed_at, reversed_by_id, reversal_reason)
+         VALUES (gen_random_uuid(), 2, $1, $2, $3, 20, 2, 'EUR', $4, $5, $6)`,
+        [BOOK, USER, order, reversed ? new Date() : null, reversed ? OTHER_USER : null, reversed ? 'refund' : null],
+      );
+    await insert('order-a', true); // a refunded redemption of the order
+    await insert('order-a');
+    await expect(insert('order-a')).rejects.toMatchObject({ code: '23505', constraint: 'redemption_coupon_order_key' });
+    await insert('order-b');
+  });
+
+  it('a shop customer is a user with an external id and no email or password', async () => {
+    await sql(`INSERT INTO app_user (id, external_id) VALUES (gen_random_uuid(), 'shop-customer-1')`);
+    await expect(sql(`INSERT INTO app_user (id, external_id) VALUES (gen_random_uuid(), 'shop-customer-1')`)).rejects.toMatchObject({
+      code: '23505',
+      constraint: 'app_user_external_id_key',
+    });
   });
 
   it('codes are unique', async () => {

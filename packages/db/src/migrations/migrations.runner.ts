@@ -1,5 +1,5 @@
 import { type MigrationPaths, defaultMigrationPaths, noFilters, readMigrationsList, readSchema } from './migrations.folder.ts';
-import { type EngineHandle, openSchemaEngine, takeEnginePanic } from './schema-engine.ts';
+import { type EngineHandle, type MigrationSettings, openSchemaEngine, takeEnginePanic } from './schema-engine.ts';
 
 /** Thrown when the schema engine rejects a request; carries the engine's own message. */
 export class MigrationError extends Error {
@@ -9,8 +9,13 @@ export class MigrationError extends Error {
   }
 }
 
-async function withEngine<T>(url: string, paths: MigrationPaths, run: (handle: EngineHandle) => Promise<T>): Promise<T> {
-  const handle = await openSchemaEngine(url, await readSchema(paths.schemaPath));
+async function withEngine<T>(
+  url: string,
+  paths: MigrationPaths,
+  run: (handle: EngineHandle) => Promise<T>,
+  settings?: MigrationSettings,
+): Promise<T> {
+  const handle = await openSchemaEngine(url, await readSchema(paths.schemaPath), settings);
   try {
     return await run(handle);
   } catch (error) {
@@ -36,12 +41,26 @@ function toMigrationError(error: unknown): Error {
  * (so the stock CLI can take over the same database). Returns the names applied just now;
  * empty when the database was up to date.
  */
-export async function applyMigrations(url: string, paths: MigrationPaths = defaultMigrationPaths): Promise<string[]> {
+export async function applyMigrations(
+  url: string,
+  paths: MigrationPaths = defaultMigrationPaths,
+  options: { defaultCurrency?: string } = {},
+): Promise<string[]> {
   const migrationsList = await readMigrationsList(paths.migrationsDir);
-  return withEngine(url, paths, async ({ engine }) => {
-    const output = await engine.applyMigrations({ migrationsList, filters: noFilters });
-    return output.appliedMigrationNames;
-  });
+  const settings: MigrationSettings = {};
+  if (options.defaultCurrency) {
+    if (!/^[A-Z]{3}$/.test(options.defaultCurrency)) throw new MigrationError(`Not a currency code: ${options.defaultCurrency}`);
+    settings['coupons.default_currency'] = options.defaultCurrency;
+  }
+  return withEngine(
+    url,
+    paths,
+    async ({ engine }) => {
+      const output = await engine.applyMigrations({ migrationsList, filters: noFilters });
+      return output.appliedMigrationNames;
+    },
+    settings,
+  );
 }
 
 /**

@@ -47,6 +47,34 @@ describe('migrations', { timeout: 60_000 }, () => {
     }
   });
 
+  it('gives FIXED_AMOUNT books made before currencies existed the configured default currency', async () => {
+    const url = await emptyDatabase();
+    const names = await migrationNames();
+    const shop = names.findIndex((name) => name.endsWith('_shop_integration'));
+    // The folder as it was before books had a currency, then the rest with DEFAULT_CURRENCY=EUR.
+    const before = await fs.mkdtemp(path.join(os.tmpdir(), 'migrations-'));
+    cleanups.push(() => fs.rm(before, { recursive: true, force: true }));
+    for (const name of names.slice(0, shop)) {
+      await fs.cp(path.join(defaultMigrationPaths.migrationsDir, name), path.join(before, name), { recursive: true });
+    }
+    await fs.copyFile(path.join(defaultMigrationPaths.migrationsDir, 'migration_lock.toml'), path.join(before, 'migration_lock.toml'));
+    await applyMigrations(url, { ...defaultMigrationPaths, migrationsDir: before });
+    const client = new pg.Client(url);
+    await client.connect();
+    try {
+      await client.query(`INSERT INTO book (id, name, discount_type, discount_value) VALUES
+        (gen_random_uuid(), 'Five off', 'FIXED_AMOUNT', 5), (gen_random_uuid(), 'Ten percent', 'PERCENTAGE', 10)`);
+      expect(await applyMigrations(url, defaultMigrationPaths, { defaultCurrency: 'EUR' })).toEqual(names.slice(shop));
+      const { rows } = await client.query('SELECT name, currency FROM book ORDER BY name');
+      expect(rows).toEqual([
+        { name: 'Five off', currency: 'EUR' },
+        { name: 'Ten percent', currency: null },
+      ]);
+    } finally {
+      await client.end();
+    }
+  });
+
   it('every hand-written block is marked "-- hand-written" and free of semicolons in comments', async () => {
     // The driver adapter splits migration scripts on every ";", so one inside a comment would
     // break the statement after it.

@@ -61,6 +61,12 @@ function loadWasm(): Promise<void> {
   return global[wasmKey];
 }
 
+/**
+ * Session settings for the engine's connections, which migrations read with `current_setting`
+ * (e.g. `coupons.default_currency`). Names and values must be plain words: no spaces or quotes.
+ */
+export type MigrationSettings = Record<`coupons.${string}`, string>;
+
 /** An engine bound to one database, and how to let go of it. */
 export interface EngineHandle {
   engine: SchemaEngine;
@@ -71,9 +77,16 @@ export interface EngineHandle {
  * Starts Prisma's schema engine (WASM build) against the database at `url`, with the schema
  * file given as its datamodel. Always `dispose()` it: it owns a small connection pool.
  */
-export async function openSchemaEngine(url: string, schema: { path: string; content: string }): Promise<EngineHandle> {
+export async function openSchemaEngine(
+  url: string,
+  schema: { path: string; content: string },
+  settings: MigrationSettings = {},
+): Promise<EngineHandle> {
   await loadWasm();
-  const pool = new pg.Pool({ connectionString: url, max: 2, Client: CharAwareClient });
+  const options = Object.entries(settings)
+    .map(([name, value]) => `-c ${name}=${value}`)
+    .join(' ');
+  const pool = new pg.Pool({ connectionString: url, max: 2, Client: CharAwareClient, options: options || undefined });
   pool.on('error', () => {}); // an idle client losing its server must not crash the process
   const factory = withCharColumns(new PrismaPg(pool));
   const log = () => {}; // the engine's tracing output is not useful to callers

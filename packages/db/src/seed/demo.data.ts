@@ -20,6 +20,8 @@ export interface DemoBook {
   description: string;
   discountType: 'PERCENTAGE' | 'FIXED_AMOUNT';
   discountValue: string;
+  /** ISO 4217; a fixed amount needs one. */
+  currency: string | null;
   maxAssignmentsPerUser: number | null;
   allowMultipleRedemptions: boolean;
   maxRedemptionsPerUser: number | null;
@@ -33,6 +35,7 @@ export const DEMO_BOOKS: readonly DemoBook[] = [
     description: 'Single-use welcome discount: 10% off one order.',
     discountType: 'PERCENTAGE',
     discountValue: '10',
+    currency: null,
     maxAssignmentsPerUser: 5,
     allowMultipleRedemptions: false,
     maxRedemptionsPerUser: null,
@@ -44,6 +47,7 @@ export const DEMO_BOOKS: readonly DemoBook[] = [
     description: '2.50 off a coffee, up to three times per card.',
     discountType: 'FIXED_AMOUNT',
     discountValue: '2.50',
+    currency: 'USD',
     maxAssignmentsPerUser: null,
     allowMultipleRedemptions: true,
     maxRedemptionsPerUser: 3,

@@ -38,7 +38,7 @@ describe('seedDemoData', () => {
       const user = await t.db.prisma.user.findUniqueOrThrow({ where: { email: login.email } });
       expect(user.role).toBe(login.role);
       expect(user.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
-      expect(await verifyPassword(user.passwordHash, login.password)).toBe(true);
+      expect(await verifyPassword(user.passwordHash ?? '', login.password)).toBe(true);
     }
   });
 
