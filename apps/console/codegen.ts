@@ -24,6 +24,8 @@ const config: CodegenConfig = {
         defaultScalarType: 'unknown',
         scalars: {
           DateTime: 'string',
+          // Money: a decimal string ("12.50"), never a float.
+          Decimal: 'string',
           JSON: 'unknown',
         },
       },

@@ -12,7 +12,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const BOOK_FIELDS = `id name description discountType discountValue validFrom validUntil maxAssignmentsPerUser
-  allowMultipleRedemptions maxRedemptionsPerUser lockTtlSeconds metadata createdAt updatedAt isActive
+  allowMultipleRedemptions maxRedemptionsPerUser lockTtlSeconds currency minOrderAmount metadata createdAt updatedAt isActive
   counts { unassigned assigned locked redeemed total }`;
 
 const CREATE = `mutation Create($input: CreateBookInput!) { createBook(input: $input) { ${BOOK_FIELDS} } }`;
@@ -26,6 +26,8 @@ describe('books over HTTP', () => {
       name: 'Winter Deals',
       discountType: 'FIXED_AMOUNT',
       discountValue: 12.5,
+      currency: 'eur',
+      minOrderAmount: '50',
       maxAssignmentsPerUser: 2,
       metadata: { campaign: 'w26', tags: ['a'] },
     });
@@ -35,6 +37,8 @@ describe('books over HTTP', () => {
       name: 'Winter Deals',
       discountType: 'FIXED_AMOUNT',
       discountValue: 12.5,
+      currency: 'EUR',
+      minOrderAmount: '50.00',
       maxAssignmentsPerUser: 2,
       lockTtlSeconds: 300,
       allowMultipleRedemptions: false,
@@ -79,6 +83,14 @@ describe('books over HTTP', () => {
     });
     expect(window.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'validUntil' });
     expect(errorCode(await createBook({ name: 'x', discountType: 'PERCENTAGE', discountValue: 1 }, user.token))).toBe('FORBIDDEN');
+    const noCurrency = await createBook({ name: 'Five off', discountType: 'FIXED_AMOUNT', discountValue: 5 });
+    expect(noCurrency.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'currency' });
+    expect(noCurrency.errors![0].message).toContain('required for a FIXED_AMOUNT discount');
+    // Money is a string: a JSON number, an exponent or a negative amount is refused while parsing.
+    for (const minOrderAmount of [10.5, '1e3', '-1', '1.00001', '123456789012345']) {
+      const bad = await createBook({ name: 'Min', discountType: 'PERCENTAGE', discountValue: 5, currency: 'EUR', minOrderAmount });
+      expect(errorCode(bad), String(minOrderAmount)).toBe('BAD_USER_INPUT');
+    }
     const missing = await graphqlRequest(
       server,
       `mutation { updateBook(id: "00000000-0000-4000-8000-000000000000", input: { name: "x" }) { id } }`,

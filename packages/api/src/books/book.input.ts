@@ -1,10 +1,13 @@
 import { ArgsType, Field, Float, InputType, Int } from 'type-graphql';
 import { ConnectionArgs } from '../shared/connection.ts';
-import { JSONScalar } from '../shared/scalars.ts';
+import { DecimalScalar, JSONScalar } from '../shared/scalars.ts';
 import { DiscountTypeEnum } from './book.type.ts';
 
 // Validation (ranges, window, sizes) is core's job (validateCreateBook): one place, one message
 // format naming the field, whatever calls the service.
+
+const currencyDoc = 'ISO 4217 code (EUR, USD, JPY …; any case, stored upper-case). Required for FIXED_AMOUNT and with minOrderAmount.';
+const minOrderAmountDoc = 'Orders below this amount (in `currency`) cannot use the coupons; null = no minimum.';
 
 @InputType('CreateBookInput')
 export class CreateBookInput {
@@ -37,6 +40,12 @@ export class CreateBookInput {
 
   @Field(() => Int, { nullable: true, defaultValue: 300, description: '1 to 86400.' })
   lockTtlSeconds?: number | null;
+
+  @Field(() => String, { nullable: true, description: currencyDoc })
+  currency?: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true, description: minOrderAmountDoc })
+  minOrderAmount?: string | null;
 
   @Field(() => JSONScalar, { nullable: true, description: 'A JSON object of at most 16 KB.' })
   metadata?: unknown;
@@ -73,6 +82,12 @@ export class UpdateBookInput {
 
   @Field(() => Int, { nullable: true })
   lockTtlSeconds?: number | null;
+
+  @Field(() => String, { nullable: true, description: currencyDoc })
+  currency?: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true, description: minOrderAmountDoc })
+  minOrderAmount?: string | null;
 
   @Field(() => JSONScalar, { nullable: true })
   metadata?: unknown;

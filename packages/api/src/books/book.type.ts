@@ -1,6 +1,6 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { createConnectionType } from '../shared/connection.ts';
-import { JSONScalar } from '../shared/scalars.ts';
+import { DecimalScalar, JSONScalar } from '../shared/scalars.ts';
 
 /** The GraphQL `DiscountType` enum (the values of Prisma's `DiscountType`). */
 export const DiscountTypeEnum = { PERCENTAGE: 'PERCENTAGE', FIXED_AMOUNT: 'FIXED_AMOUNT' } as const;
@@ -61,6 +61,12 @@ export class Book {
 
   @Field(() => Int, { description: 'How long a checkout lock lasts (1..86400 seconds).' })
   lockTtlSeconds!: number;
+
+  @Field(() => String, { nullable: true, description: 'ISO 4217: the currency of a FIXED_AMOUNT discount and of minOrderAmount.' })
+  currency!: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true, description: 'Orders below this amount (in `currency`) cannot use the coupons; null = none.' })
+  minOrderAmount!: string | null;
 
   @Field(() => JSONScalar, { description: 'Free-form JSON object (≤ 16 KB).' })
   metadata!: Record<string, unknown>;

@@ -104,7 +104,7 @@ describe('updateBook under concurrency', () => {
     // the second is BAD_USER_INPUT on discountValue; the CHECK constraint must never be what answers.
     const unexplained: string[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      const book = await createBook({ name: `Discount ${round}`, discountType: 'FIXED_AMOUNT', discountValue: 50 });
+      const book = await createBook({ name: `Discount ${round}`, discountType: 'FIXED_AMOUNT', discountValue: 50, currency: 'EUR' });
       const [a, b] = await race(book.id, { discountType: 'PERCENTAGE' }, { discountValue: 500 });
       const answers = [outcome(a), outcome(b)].join('+');
       const final = await readBook(book.id);

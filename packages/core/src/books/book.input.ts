@@ -1,4 +1,5 @@
 import { badInput } from '../shared/errors.ts';
+import { currencyMinorUnits, formatAmount, parseCurrencyAmount, requireCurrency } from '../shared/money.ts';
 import { requireJsonDepth, requireText } from '../shared/validation.ts';
 import type { BookRecord, DiscountType } from './book.model.ts';
 
@@ -14,6 +15,10 @@ export interface CreateBookInput {
   allowMultipleRedemptions?: boolean | null;
   maxRedemptionsPerUser?: number | null;
   lockTtlSeconds?: number | null;
+  /** ISO 4217 (any case); required for FIXED_AMOUNT and with a minimum order. */
+  currency?: string | null;
+  /** A decimal string ("25.00") in `currency`; null = no minimum. */
+  minOrderAmount?: string | null;
   metadata?: unknown;
 }
 
@@ -48,6 +53,8 @@ export function validateCreateBook(input: CreateBookInput): BookFields {
     allowMultipleRedemptions: input.allowMultipleRedemptions ?? false,
     maxRedemptionsPerUser: input.maxRedemptionsPerUser ?? null,
     lockTtlSeconds: input.lockTtlSeconds ?? LOCK_TTL_DEFAULT,
+    currency: input.currency ?? null,
+    minOrderAmount: input.minOrderAmount ?? null,
     metadata: (input.metadata ?? {}) as Record<string, unknown>,
   });
 }
@@ -73,6 +80,8 @@ export function validateUpdateBook(current: BookRecord, input: UpdateBookInput):
     allowMultipleRedemptions: pick('allowMultipleRedemptions'),
     maxRedemptionsPerUser: pick('maxRedemptionsPerUser'),
     lockTtlSeconds: pick('lockTtlSeconds'),
+    currency: pick('currency'),
+    minOrderAmount: pick('minOrderAmount'),
     metadata: pick('metadata'),
   });
 }
@@ -84,6 +93,7 @@ function checkBookFields(fields: BookFields): BookFields {
     throw badInput('discountType', 'must be PERCENTAGE or FIXED_AMOUNT');
   }
   checkDiscountValue(fields.discountType, fields.discountValue);
+  const money = checkMoney(fields);
   checkWindow(fields.validFrom, fields.validUntil);
   checkLimit('maxAssignmentsPerUser', fields.maxAssignmentsPerUser);
   checkLimit('maxRedemptionsPerUser', fields.maxRedemptionsPerUser);
@@ -92,7 +102,7 @@ function checkBookFields(fields: BookFields): BookFields {
   if (!Number.isInteger(ttl) || ttl < 1 || ttl > LOCK_TTL_MAX) {
     throw badInput('lockTtlSeconds', `must be an integer between 1 and ${LOCK_TTL_MAX}`);
   }
-  return { ...fields, name, description, metadata: checkMetadata(fields.metadata) };
+  return { ...fields, ...money, name, description, metadata: checkMetadata(fields.metadata) };
 }
 
 function checkDiscountValue(type: DiscountType, value: number): void {
@@ -104,6 +114,26 @@ function checkDiscountValue(type: DiscountType, value: number): void {
   if (Math.abs(Math.round(value * 100) - value * 100) > 1e-6) {
     throw badInput('discountValue', 'must have at most 2 decimal places');
   }
+}
+
+/**
+ * The book's currency and minimum order, checked against the discount: a fixed amount and a
+ * minimum order are amounts of money, so they need a currency (the CHECK book_currency_check is
+ * only the safety net), and neither may have more decimals than that currency (2.50 JPY).
+ */
+function checkMoney(fields: BookFields): Pick<BookFields, 'currency' | 'minOrderAmount'> {
+  const currency = fields.currency === null || fields.currency === undefined ? null : requireCurrency('currency', fields.currency);
+  if (fields.discountType === 'FIXED_AMOUNT') {
+    if (!currency) throw badInput('currency', 'is required for a FIXED_AMOUNT discount (the currency of the amount, e.g. EUR)');
+    const minor = currencyMinorUnits(currency);
+    if (Math.abs(Math.round(fields.discountValue * 10 ** minor) - fields.discountValue * 10 ** minor) > 1e-6) {
+      throw badInput('discountValue', minor === 0 ? `${currency} amounts are whole numbers` : `${currency} amounts have at most ${minor} decimal places`);
+    }
+  }
+  if (fields.minOrderAmount === null || fields.minOrderAmount === undefined) return { currency, minOrderAmount: null };
+  if (!currency) throw badInput('currency', 'is required with a minOrderAmount (the currency of the minimum order)');
+  const minimum = parseCurrencyAmount('minOrderAmount', fields.minOrderAmount, currency);
+  return { currency, minOrderAmount: formatAmount(minimum, currency) };
 }
 
 function checkWindow(from: Date | null, until: Date | null): void {

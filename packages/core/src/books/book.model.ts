@@ -1,9 +1,14 @@
 import type { Book as BookRow } from '@coupons/db';
 import { DomainError } from '../shared/errors.ts';
+import { formatAmount } from '../shared/money.ts';
 
 export type DiscountType = 'PERCENTAGE' | 'FIXED_AMOUNT';
 
-/** A coupon book as services return it (money as a number of currency units, metadata as an object). */
+/**
+ * A coupon book as services return it: `discountValue` a number (a percentage, or an amount of
+ * `currency` with at most 2 decimals, as the contract's Float has always carried it),
+ * `minOrderAmount` a decimal string in `currency` ("25.00"), metadata an object.
+ */
 export interface BookRecord {
   id: string;
   name: string;
@@ -16,14 +21,22 @@ export interface BookRecord {
   allowMultipleRedemptions: boolean;
   maxRedemptionsPerUser: number | null;
   lockTtlSeconds: number;
+  /** ISO 4217: the currency of a FIXED_AMOUNT discount and of `minOrderAmount`; null for a plain percentage. */
+  currency: string | null;
+  /** An order below this amount (in `currency`) cannot use the book's coupons; null = no minimum. */
+  minOrderAmount: string | null;
   metadata: Record<string, unknown>;
   createdAt: Date;
   updatedAt: Date;
 }
 
-/** Maps a Prisma `Book` row to the domain record (Decimal → number; metadata is always an object). */
+/**
+ * Maps a Prisma `Book` row to the domain record (discount Decimal → number, minimum order →
+ * decimal string in the book's currency; metadata is always an object).
+ */
 export function toBookRecord(row: BookRow): BookRecord {
   const metadata = row.metadata;
+  const currency = row.currency ?? null;
   return {
     id: row.id,
     name: row.name,
@@ -36,6 +49,9 @@ export function toBookRecord(row: BookRow): BookRecord {
     allowMultipleRedemptions: row.allowMultipleRedemptions,
     maxRedemptionsPerUser: row.maxRedemptionsPerUser,
     lockTtlSeconds: row.lockTtlSeconds,
+    currency,
+    // The CHECK constraint book_currency_check: a minimum order always has a currency.
+    minOrderAmount: row.minOrderAmount === null || row.minOrderAmount === undefined || !currency ? null : formatAmount(row.minOrderAmount, currency),
     metadata: metadata && typeof metadata === 'object' && !Array.isArray(metadata) ? (metadata as Record<string, unknown>) : {},
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,

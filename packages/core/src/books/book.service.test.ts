@@ -54,6 +54,14 @@ describe('createBook / updateBook', () => {
     ['lockTtlSeconds', { lockTtlSeconds: 86_401 }],
     ['metadata', { metadata: { blob: 'x'.repeat(17_000) } }],
     ['metadata', { metadata: [1, 2] }],
+    ['currency', { discountType: 'FIXED_AMOUNT' as const, discountValue: 5 }],
+    ['currency', { currency: 'EURO' }],
+    ['currency', { currency: 'ABC' }],
+    ['currency', { minOrderAmount: '10' }],
+    ['discountValue', { discountType: 'FIXED_AMOUNT' as const, discountValue: 2.5, currency: 'JPY' }],
+    ['minOrderAmount', { currency: 'EUR', minOrderAmount: '10.005' }],
+    ['minOrderAmount', { currency: 'EUR', minOrderAmount: '-1' }],
+    ['minOrderAmount', { currency: 'EUR', minOrderAmount: '1e3' }],
   ])('rejects a bad %s', async (field, override) => {
     const error = await createBook(contextFor(db, admin), { ...base, ...override }).catch((e) => e);
     expect(error.code).toBe('BAD_USER_INPUT');
@@ -62,8 +70,24 @@ describe('createBook / updateBook', () => {
   });
 
   it('accepts a fixed amount above 100', async () => {
-    const book = await createBook(contextFor(db, admin), { ...base, discountType: 'FIXED_AMOUNT', discountValue: 250.5 });
+    const book = await createBook(contextFor(db, admin), { ...base, discountType: 'FIXED_AMOUNT', discountValue: 250.5, currency: 'EUR' });
     expect(book.discountValue).toBe(250.5);
+  });
+
+  it('stores the currency upper-cased and the minimum order in its minor units', async () => {
+    const ctx = contextFor(db, admin);
+    const book = await createBook(ctx, { ...base, discountType: 'FIXED_AMOUNT', discountValue: 5, currency: 'eur', minOrderAmount: '25.5' });
+    expect(book).toMatchObject({ currency: 'EUR', minOrderAmount: '25.50' });
+    expect(await getBook(ctx, book.id)).toEqual(book);
+    const yen = await updateBook(ctx, book.id, { currency: 'JPY', minOrderAmount: '3000' });
+    expect(yen).toMatchObject({ currency: 'JPY', minOrderAmount: '3000' });
+    // A currency change is checked against the stored minimum: 25.50 JPY is no amount.
+    const cleared = await updateBook(ctx, book.id, { minOrderAmount: null });
+    expect(cleared.minOrderAmount).toBeNull();
+    expect((await updateBook(ctx, book.id, { currency: null }).catch((e) => e)).details.field).toBe('currency');
+    const percent = await createBook(ctx, { ...base, minOrderAmount: '10', currency: 'KWD' });
+    expect(percent).toMatchObject({ currency: 'KWD', minOrderAmount: '10.000' });
+    expect((await updateBook(ctx, percent.id, { currency: null }).catch((e) => e)).details.field).toBe('currency');
   });
 
   it('updates partially, clears with null, and validates the merged result', async () => {
@@ -76,7 +100,7 @@ describe('createBook / updateBook', () => {
     const error = await updateBook(ctx, book.id, { validFrom: new Date('2032-01-01') }).catch((e) => e);
     expect(error.details.field).toBe('validUntil');
     // Switching to PERCENTAGE with a stored value above 100 is refused.
-    const fixed = await createBook(ctx, { ...base, discountType: 'FIXED_AMOUNT', discountValue: 500 });
+    const fixed = await createBook(ctx, { ...base, discountType: 'FIXED_AMOUNT', discountValue: 500, currency: 'USD' });
     expect((await updateBook(ctx, fixed.id, { discountType: 'PERCENTAGE' }).catch((e) => e)).details.field).toBe('discountValue');
     expect((await updateBook(ctx, fixed.id, { name: null }).catch((e) => e)).details.field).toBe('name');
   });

@@ -29,7 +29,7 @@ export async function selectBookLocked(tx: SqlClient, id: string, mode: BookLock
     SELECT id::text AS id, name, description, discount_type::text AS "discountType", discount_value AS "discountValue",
            valid_from AS "validFrom", valid_until AS "validUntil", max_assignments_per_user AS "maxAssignmentsPerUser",
            allow_multiple_redemptions AS "allowMultipleRedemptions", max_redemptions_per_user AS "maxRedemptionsPerUser",
-           lock_ttl_seconds AS "lockTtlSeconds", metadata, created_at AS "createdAt", updated_at AS "updatedAt"
+           lock_ttl_seconds AS "lockTtlSeconds", currency, min_order_amount AS "minOrderAmount", metadata, created_at AS "createdAt", updated_at AS "updatedAt"
     FROM book WHERE id = ${id}::uuid
     ${LOCK_CLAUSE[mode]}`);
   return rows[0] ? toBookRecord(rows[0]) : null;

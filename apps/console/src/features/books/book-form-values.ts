@@ -13,6 +13,9 @@ export interface BookFormValues {
   allowMultipleRedemptions: boolean;
   maxRedemptionsPerUser: string;
   lockTtlSeconds: string;
+  /** ISO 4217; asked for with a fixed amount or a minimum order. */
+  currency: string;
+  minOrderAmount: string;
   metadata: string;
 }
 
@@ -29,6 +32,8 @@ export const EMPTY_BOOK_FORM: BookFormValues = {
   allowMultipleRedemptions: false,
   maxRedemptionsPerUser: '',
   lockTtlSeconds: '300',
+  currency: '',
+  minOrderAmount: '',
   metadata: '',
 };
 
@@ -48,6 +53,8 @@ export function bookToFormValues(book: BookLike): BookFormValues {
     allowMultipleRedemptions: book.allowMultipleRedemptions,
     maxRedemptionsPerUser: book.maxRedemptionsPerUser == null ? '' : String(book.maxRedemptionsPerUser),
     lockTtlSeconds: String(book.lockTtlSeconds),
+    currency: book.currency ?? '',
+    minOrderAmount: book.minOrderAmount ?? '',
     metadata,
   };
 }
@@ -64,7 +71,15 @@ export interface BookInput {
   allowMultipleRedemptions: boolean;
   maxRedemptionsPerUser: number | null;
   lockTtlSeconds: number;
+  currency: string | null;
+  /** A decimal string ("25.00"): money never travels as a float. */
+  minOrderAmount: string | null;
   metadata: Record<string, unknown>;
+}
+
+/** The currency field is shown (and sent) for a fixed amount, or with a minimum order. */
+export function needsCurrency(values: Pick<BookFormValues, 'discountType' | 'minOrderAmount'>): boolean {
+  return values.discountType === 'FIXED_AMOUNT' || values.minOrderAmount.trim() !== '';
 }
 
 const WHOLE = /^\d+$/;
@@ -83,6 +98,13 @@ export function validateBookForm(values: BookFormValues): { input: BookInput | n
   if (values.discountValue.trim() === '' || Number.isNaN(discount)) errors.discountValue = 'Enter the discount as a number.';
   else if (discount <= 0) errors.discountValue = 'The discount must be more than 0.';
   else if (values.discountType === 'PERCENTAGE' && discount > 100) errors.discountValue = 'A percentage cannot be more than 100.';
+
+  const currency = values.currency.trim().toUpperCase();
+  const minOrderAmount = values.minOrderAmount.trim();
+  if (needsCurrency(values) && !/^[A-Z]{3}$/.test(currency)) {
+    errors.currency = values.discountType === 'FIXED_AMOUNT' ? 'A fixed amount needs a currency: a three-letter code like EUR.' : 'A minimum order needs a currency: a three-letter code like EUR.';
+  }
+  if (minOrderAmount && !/^(0|[1-9]\d{0,13})(\.\d{1,4})?$/.test(minOrderAmount)) errors.minOrderAmount = 'Enter an amount like 25.00, or leave empty for no minimum.';
 
   const validFrom = localInputToIso(values.validFrom);
   const validUntil = localInputToIso(values.validUntil);
@@ -124,6 +146,8 @@ export function validateBookForm(values: BookFormValues): { input: BookInput | n
       allowMultipleRedemptions: values.allowMultipleRedemptions,
       maxRedemptionsPerUser: maxRedemptions === false ? null : maxRedemptions,
       lockTtlSeconds: Number(ttl),
+      currency: needsCurrency(values) ? currency : null,
+      minOrderAmount: minOrderAmount || null,
       metadata,
     },
   };

@@ -5,7 +5,7 @@ import { type FormEvent, useRef, useState } from 'react';
 import { Field } from '@/components/forms/field';
 import { graphql } from '@/gql';
 import { describeError } from '@/lib/errors/describe-error';
-import { type BookFormErrors, type BookFormValues, type BookInput, formFieldOf, validateBookForm } from './book-form-values';
+import { type BookFormErrors, type BookFormValues, type BookInput, formFieldOf, needsCurrency, validateBookForm } from './book-form-values';
 
 /**
  * What the form edits: every rule of a book (the ones `BookFacts` shows, and its name, description
@@ -16,6 +16,8 @@ export const BookFormFields = graphql(`
     name
     description
     ...BookFacts
+    currency
+    minOrderAmount
     metadata
   }
 `);
@@ -104,7 +106,15 @@ export function BookForm({ initialValues, submitLabel, cancelHref, onSubmit }: B
           <Field id="book-discount-value" label={values.discountType === 'PERCENTAGE' ? 'Percent off' : 'Amount off'} error={errors.discountValue}>
             {(c) => <input {...c} type="number" inputMode="decimal" min={0} step="0.01" required {...text('discountValue')} />}
           </Field>
+          {needsCurrency(values) ? (
+            <Field id="book-currency" label="Currency" hint="ISO 4217, e.g. EUR." error={errors.currency}>
+              {(c) => <input {...c} type="text" required maxLength={3} autoCapitalize="characters" className="mono" {...text('currency')} />}
+            </Field>
+          ) : null}
         </div>
+        <Field id="book-min-order" label="Minimum order" hint="Optional. Orders below it cannot use the coupons." error={errors.minOrderAmount}>
+          {(c) => <input {...c} type="text" inputMode="decimal" placeholder="25.00" {...text('minOrderAmount')} />}
+        </Field>
       </fieldset>
 
       <fieldset className="form__section">
