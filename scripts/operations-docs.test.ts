@@ -3,8 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createMetrics } from '../packages/api/src/observability/metrics.ts';
-import { loadConfig } from '../packages/config/src/config.ts';
+import { createMetrics } from '@coupons/api';
+import { loadConfig } from '@coupons/config';
 
 const root = path.resolve(import.meta.dirname, '..');
 const doc = fs.readFileSync(path.join(root, 'docs/operations.md'), 'utf8');

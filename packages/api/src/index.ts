@@ -3,7 +3,14 @@ export { buildApiSchema, printApiSchema, rootFieldAccess } from './server/schema
 export { createErrorFormatter, type ErrorFormatter } from './server/errors.ts';
 export { MAX_BODY_BYTES } from './server/http.ts';
 export type { NamedReadinessCheck, ReadinessCheck, ReadinessReport } from './server/health.routes.ts';
-export { createLogger, type CreateLoggerOptions, type LogFormat } from './observability/index.ts';
+export {
+  createLogger,
+  createMetrics,
+  type CreateLoggerOptions,
+  type CreateMetricsOptions,
+  type LogFormat,
+  type Metrics,
+} from './observability/index.ts';
 export { type AccessRole, authChecker, Public } from './auth/access.decorators.ts';
 export type { RequestContext } from './shared/request-context.ts';
 export { createLoaders, type Loaders, loaderById } from './shared/loaders.ts';
