@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { buildApiSchema, printApiSchema } from '../server/schema.ts';
-import { SCHEMA_FILE } from './schema-file.ts';
+import { SCHEMA_FILE } from '../server/schema-file.ts';
 
 /** `pnpm schema:print`: writes the schema built from the resolvers to `schema.graphql`. */
 async function printSchemaFile(): Promise<void> {

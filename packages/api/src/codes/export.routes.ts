@@ -1,14 +1,33 @@
 import { type CsvExport, csvLine, exportBookCodes, exportBookRedemptions, isDatabaseUnavailable, type ServiceContext } from '@coupons/core';
 import { type Express, type Request, type Response, Router } from 'express';
-import { type Logger, pino } from 'pino';
-import { type ContextDeps, createRequestContext } from '../server/context.ts';
-import { createErrorFormatter, type ErrorFormatter, routeErrorResponse } from '../server/errors.ts';
+import type { GraphQLFormattedError } from 'graphql';
+import type { Logger } from 'pino';
+import type { RequestContext } from '../shared/request-context.ts';
 
 /** The CSV download paths, next to `/graphql`. */
 export const EXPORT_PATHS = {
   codes: '/export/books/:bookId/codes.csv',
   redemptions: '/export/books/:bookId/redemptions.csv',
 } as const;
+
+/**
+ * What the routes take from the server (server/csv-exports.ts wires them), so that this feature
+ * folder does not import the server's.
+ */
+export interface ExportRouteDeps {
+  /** The request's context, built as for `/graphql` (caller from the Authorization header). */
+  contextOf(req: Request): Promise<RequestContext>;
+  /** The API's answer to an error a route threw (server/errors.ts `routeErrorResponse`). */
+  answerError(error: unknown, request: { requestId: string; operation: string }): ExportErrorAnswer;
+  logger: Logger;
+}
+
+/** An error answer: status, headers and a GraphQL-shaped JSON body. */
+export interface ExportErrorAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: { errors: GraphQLFormattedError[] };
+}
 
 /**
  * Mounts the CSV exports on the API's express app:
@@ -20,30 +39,25 @@ export const EXPORT_PATHS = {
  * streamed page by page with back-pressure, so a million-row book costs constant memory, and a
  * client that goes away stops the queries.
  */
-export function mountExportRoutes(app: Express, deps: ContextDeps, logger: Logger = pino({ level: 'silent' })): void {
-  const errors = createErrorFormatter({ logger, isProduction: deps.config.isProduction, hideSchemaHints: !deps.config.GRAPHQL_INTROSPECTION });
+export function mountExportRoutes(app: Express, deps: ExportRouteDeps): void {
   const router = Router();
-  router.get(EXPORT_PATHS.codes, csvHandler(deps, exportBookCodes, errors, logger));
-  router.get(EXPORT_PATHS.redemptions, csvHandler(deps, exportBookRedemptions, errors, logger));
+  router.get(EXPORT_PATHS.codes, csvHandler(deps, exportBookCodes));
+  router.get(EXPORT_PATHS.redemptions, csvHandler(deps, exportBookRedemptions));
   app.use(router);
 }
 
 type Exporter = (ctx: ServiceContext, bookId: string) => Promise<CsvExport>;
 
-function csvHandler(deps: ContextDeps, exporter: Exporter, errors: ErrorFormatter, logger: Logger) {
+function csvHandler({ contextOf, answerError, logger }: ExportRouteDeps, exporter: Exporter) {
   return async (req: Request, res: Response) => {
-    const context = await createRequestContext(deps, {
-      authorization: req.headers.authorization,
-      ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
-      requestId: req.header('x-request-id'),
-    });
+    const context = await contextOf(req);
     res.setHeader('x-request-id', context.requestId);
     let csv: CsvExport;
     try {
       if (context.authError) throw context.authError;
       csv = await exporter(context.service, String(req.params.bookId));
     } catch (error) {
-      const answer = routeErrorResponse(errors, error, { requestId: context.requestId, operation: `GET ${req.route?.path ?? req.path}` });
+      const answer = answerError(error, { requestId: context.requestId, operation: `GET ${req.route?.path ?? req.path}` });
       res.status(answer.status).set(answer.headers).json(answer.body);
       return;
     }

@@ -17,7 +17,6 @@ import {
 import { type Database, defaultMigrationPaths } from '@coupons/db';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
-import { mountExportRoutes } from '../codes/export.routes.ts';
 import {
   createLogger,
   createMetrics,
@@ -32,6 +31,7 @@ import type { RequestContext } from '../shared/request-context.ts';
 import { createApolloServer } from './apollo.ts';
 import { compileTrustedProxies, resolveUpgradeAddresses } from './client-address.ts';
 import { type ContextDeps, createRequestContext } from './context.ts';
+import { mountCsvExports } from './csv-exports.ts';
 import { createErrorFormatter } from './errors.ts';
 import { healthRoutes, type ReadinessCheck, readMigrationNames } from './health.routes.ts';
 import { bodyMiddleware, corsMiddleware, httpErrorHandler, rejectBatches } from './http.ts';
@@ -288,6 +288,6 @@ function mountRoutes(
         }),
     }),
   );
-  mountExportRoutes(app, contextDeps, logger);
+  mountCsvExports(app, contextDeps, logger);
   app.use(httpErrorHandler(logger));
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { Authorized, Query, Resolver } from 'type-graphql';
 import { describe, expect, it } from 'vitest';
-import { SCHEMA_FILE } from '../cli/schema-file.ts';
+import { SCHEMA_FILE } from './schema-file.ts';
 import { ERROR_CODES } from '@coupons/core';
 import { accessProblems, buildApiSchema, printApiSchema, rootFieldAccess, SCHEMA_DESCRIPTION } from './schema.ts';
 

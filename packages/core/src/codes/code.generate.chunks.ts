@@ -1,4 +1,4 @@
-import { announceCommitted } from '../events/announcer.ts';
+import { announceCommitted } from '../shared/announce.ts';
 import type { ServiceContext } from '../shared/context.ts';
 import { DomainError } from '../shared/errors.ts';
 import { computeCheckCharacter } from './check-character.ts';

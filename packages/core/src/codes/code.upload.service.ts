@@ -1,6 +1,6 @@
 import { requireAdmin } from '../auth/access.ts';
 import { requireBook } from '../books/book.service.ts';
-import { announceCommitted } from '../events/announcer.ts';
+import { announceCommitted } from '../shared/announce.ts';
 import type { ServiceContext } from '../shared/context.ts';
 import { isDomainError } from '../shared/errors.ts';
 import { type CodeJobProgress, emitCodeJobProgress } from './code-job.events.ts';

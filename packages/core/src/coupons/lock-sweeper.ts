@@ -1,5 +1,5 @@
 import { Prisma } from '@coupons/db';
-import { announceCommitted } from '../events/announcer.ts';
+import { announceCommitted } from '../shared/announce.ts';
 import type { ServiceContext } from '../shared/context.ts';
 import { lockExpiredSql } from './coupon.record.ts';
 import { inTransaction } from './transition.ts';

@@ -1,4 +1,4 @@
-import { announceCommitted } from '../events/announcer.ts';
+import { announceCommitted } from '../shared/announce.ts';
 import type { Caller, ServiceContext } from '../shared/context.ts';
 import { runIdempotent } from './idempotency.ts';
 import { inTransaction, type Tx } from './transition.ts';

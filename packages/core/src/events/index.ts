@@ -1,4 +1,4 @@
-export * from './announcer.ts';
+export { announceCommitted } from '../shared/announce.ts';
 export * from './coupon-event.record.ts';
 export { LiveEventBus, type EventFilter } from './coupon-event.bus.ts';
 export { EventStream } from './event.stream.ts';

@@ -2,7 +2,7 @@ import { requireAdmin } from '../auth/access.ts';
 import { assertBookActive, type BookRecord } from '../books/book.model.ts';
 import { requireBook } from '../books/book.service.ts';
 import { selectBookLocked } from '../books/book.sql.ts';
-import { announceCommitted } from '../events/announcer.ts';
+import { announceCommitted } from '../shared/announce.ts';
 import type { ServiceContext } from '../shared/context.ts';
 import { badInput, DomainError, notFound } from '../shared/errors.ts';
 import type { SqlClient } from '../shared/sql.ts';
