@@ -77,67 +77,54 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
   if (options.defaultLabels) registry.setDefaultLabels(options.defaultLabels);
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
   const registers = [registry];
+  // One line per metric: its name, its help text, its labels (and a histogram's buckets).
+  const counter = <L extends string = never>(name: string, help: string, labelNames: readonly L[] = []) =>
+    new Counter<L>({ name, help, labelNames, registers });
+  const histogram = <L extends string = never>(name: string, help: string, buckets: number[], labelNames: readonly L[] = []) =>
+    new Histogram<L>({ name, help, labelNames, buckets, registers });
 
-  const graphqlRequests = new Counter({
-    name: 'coupons_graphql_requests_total',
-    help: 'GraphQL operations received over HTTP, by operation name and type',
-    labelNames: ['operation', 'type'] as const,
-    registers,
-  });
-  const graphqlDuration = new Histogram({
-    name: 'coupons_graphql_request_duration_seconds',
-    help: 'Time from receiving a GraphQL operation to sending its response',
-    labelNames: ['operation', 'type'] as const,
-    buckets: LATENCY_BUCKETS,
-    registers,
-  });
-  const graphqlErrors = new Counter({
-    name: 'coupons_graphql_errors_total',
-    help: 'GraphQL errors sent to clients, by extensions.code',
-    labelNames: ['operation', 'code'] as const,
-    registers,
-  });
-  const couponTransitions = new Counter({
-    name: 'coupons_coupon_transitions_total',
-    help: 'Committed coupon state transitions, by CouponEvent type',
-    labelNames: ['type'] as const,
-    registers,
-  });
-  const lockExpirations = new Counter({
-    name: 'coupons_lock_expirations_total',
-    help: 'Checkout locks that expired before redemption (moved back to ASSIGNED by the sweeper)',
-    registers,
-  });
+  const graphqlRequests = counter('coupons_graphql_requests_total', 'GraphQL operations received over HTTP, by operation name and type', [
+    'operation',
+    'type',
+  ]);
+  const graphqlDuration = histogram(
+    'coupons_graphql_request_duration_seconds',
+    'Time from receiving a GraphQL operation to sending its response',
+    LATENCY_BUCKETS,
+    ['operation', 'type'],
+  );
+  const graphqlErrors = counter('coupons_graphql_errors_total', 'GraphQL errors sent to clients, by extensions.code', ['operation', 'code']);
+  const couponTransitions = counter('coupons_coupon_transitions_total', 'Committed coupon state transitions, by CouponEvent type', ['type']);
+  const lockExpirations = counter(
+    'coupons_lock_expirations_total',
+    'Checkout locks that expired before redemption (moved back to ASSIGNED by the sweeper)',
+  );
   const openSubscriptions = new Gauge({
     name: 'coupons_subscriptions_open',
     help: 'GraphQL subscriptions currently open on this instance, by root field',
     labelNames: ['field'] as const,
     registers,
   });
-  const eventDeliveryLag = new Histogram({
-    name: 'coupons_event_delivery_lag_seconds',
-    help: 'Time from a coupon event commit to its delivery to subscribers on this instance',
-    buckets: LAG_BUCKETS,
-    registers,
-  });
-  const constraintViolations = new Counter({
-    name: 'coupons_constraint_violations_total',
-    help: 'CHECK constraint violations (each one a bug, answered INTERNAL_SERVER_ERROR), by constraint and root field',
-    labelNames: ['constraint', 'operation'] as const,
-    registers,
-  });
-  const transactionRetries = new Counter({
-    name: 'coupons_transaction_retries_total',
-    help: 'Mutations run again after a serialization failure or deadlock (40001, 40P01), by root field',
-    labelNames: ['operation'] as const,
-    registers,
-  });
-  const codeGuesses = new Counter({
-    name: 'coupons_code_guesses_total',
-    help: 'Failed claims by code (assignCoupon answering NOT_FOUND, INVALID_STATE or FORBIDDEN to a shopper) and claims refused by the code-guess limit (RATE_LIMITED)',
-    labelNames: ['outcome'] as const,
-    registers,
-  });
+  const eventDeliveryLag = histogram(
+    'coupons_event_delivery_lag_seconds',
+    'Time from a coupon event commit to its delivery to subscribers on this instance',
+    LAG_BUCKETS,
+  );
+  const constraintViolations = counter(
+    'coupons_constraint_violations_total',
+    'CHECK constraint violations (each one a bug, answered INTERNAL_SERVER_ERROR), by constraint and root field',
+    ['constraint', 'operation'],
+  );
+  const transactionRetries = counter(
+    'coupons_transaction_retries_total',
+    'Mutations run again after a serialization failure or deadlock (40001, 40P01), by root field',
+    ['operation'],
+  );
+  const codeGuesses = counter(
+    'coupons_code_guesses_total',
+    'Failed claims by code (assignCoupon answering NOT_FOUND, INVALID_STATE or FORBIDDEN to a shopper) and claims refused by the code-guess limit (RATE_LIMITED)',
+    ['outcome'],
+  );
   const pools = new Map<string, PoolStats>();
   // Read at scrape time (collect), so the numbers are current and nothing polls in between.
   const poolGauge = (name: string, help: string, read: (p: PoolStats) => number) =>

@@ -44,6 +44,11 @@ function pair(book: BookOptions, setup: PairSetup, a: PairOp, b: PairOp, extra: 
   return { name: `${describeOp(a)} ‖ ${describeOp(b)} (${variant}, from ${setup.name})`, book, setup, ops: [a, b], ...extra };
 }
 
+/** The races of `book` from `setup`: each `[a, b]` (with what a scenario adds, if anything) one pair. */
+function pairsFrom(book: BookOptions, setup: PairSetup, races: Array<[PairOp, PairOp, Partial<PairScenario>?]>): PairScenario[] {
+  return races.map(([a, b, extra]) => pair(book, setup, a, b, extra));
+}
+
 /**
  * Claim ‖ lock of one user: claim first gives ok+ok; lock first refuses, then the claim. (Issue 12
  * wrote the refusal as INVALID_STATE; since codes cannot be probed (issue 14), a shopper locking a
@@ -61,68 +66,100 @@ export const ISSUE_PAIRS: PairScenario[] = [
 export const PAIR_SCENARIOS: PairScenario[] = [
   ...ISSUE_PAIRS,
   // Claims, from UNASSIGNED: same user, two users, admin on a user's behalf.
-  pair(SINGLE, SETUPS.UNASSIGNED, claimCode('admin', 'u1'), lock('u1'), CLAIM_THEN_LOCK),
-  pair(SINGLE, SETUPS.UNASSIGNED, claimRandom('admin', 'u1'), lock('u1'), CLAIM_THEN_LOCK),
-  pair(ONE_PER_USER, SETUPS.UNASSIGNED, claimRandom('u1'), lock('u1'), CLAIM_THEN_LOCK),
-  pair(ONE_PER_USER, SETUPS.UNASSIGNED, claimCode('u1'), lock('u1'), CLAIM_THEN_LOCK),
-  pair(SINGLE, SETUPS.UNASSIGNED, claimCode('u1'), unlock('u1')),
-  pair(SINGLE, SETUPS.UNASSIGNED, claimCode('u1'), redeem('u1')),
-  pair(SINGLE, SETUPS.UNASSIGNED, claimCode('u2'), lock('u1')),
-  pair(SINGLE, SETUPS.UNASSIGNED, claimRandom('u1'), claimRandom('u1')),
-  pair(SINGLE, SETUPS.UNASSIGNED, claimCode('u1'), claimCode('u1')),
-  pair(SINGLE, SETUPS.UNASSIGNED, claimRandom('u1'), claimCode('u1')),
-  pair(ONE_PER_USER, SETUPS.UNASSIGNED, claimRandom('u1'), claimCode('u1')),
-  pair(SINGLE, SETUPS.UNASSIGNED, claimRandom('u1'), claimRandom('u2')),
-  pair(SINGLE, SETUPS.UNASSIGNED, claimCode('u1'), claimCode('u2')),
-  pair(SINGLE, SETUPS.UNASSIGNED, claimRandom('u1'), claimCode('u2')),
-  pair(SINGLE, SETUPS.UNASSIGNED, claimCode('admin', 'u1'), claimCode('u2')),
-  pair(SINGLE, SETUPS.UNASSIGNED, claimRandom('admin', 'u1'), claimRandom('u1')),
-  pair(SINGLE, SETUPS.UNASSIGNED, claimCode('u1'), sweep),
+  ...pairsFrom(SINGLE, SETUPS.UNASSIGNED, [
+    [claimCode('admin', 'u1'), lock('u1'), CLAIM_THEN_LOCK],
+    [claimRandom('admin', 'u1'), lock('u1'), CLAIM_THEN_LOCK],
+  ]),
+  ...pairsFrom(ONE_PER_USER, SETUPS.UNASSIGNED, [
+    [claimRandom('u1'), lock('u1'), CLAIM_THEN_LOCK],
+    [claimCode('u1'), lock('u1'), CLAIM_THEN_LOCK],
+  ]),
+  ...pairsFrom(SINGLE, SETUPS.UNASSIGNED, [
+    [claimCode('u1'), unlock('u1')],
+    [claimCode('u1'), redeem('u1')],
+    [claimCode('u2'), lock('u1')],
+    [claimRandom('u1'), claimRandom('u1')],
+    [claimCode('u1'), claimCode('u1')],
+    [claimRandom('u1'), claimCode('u1')],
+  ]),
+  ...pairsFrom(ONE_PER_USER, SETUPS.UNASSIGNED, [
+    [claimRandom('u1'), claimCode('u1')],
+  ]),
+  ...pairsFrom(SINGLE, SETUPS.UNASSIGNED, [
+    [claimRandom('u1'), claimRandom('u2')],
+    [claimCode('u1'), claimCode('u2')],
+    [claimRandom('u1'), claimCode('u2')],
+    [claimCode('admin', 'u1'), claimCode('u2')],
+    [claimRandom('admin', 'u1'), claimRandom('u1')],
+    [claimCode('u1'), sweep],
+  ]),
   // Lock, from ASSIGNED.
-  pair(SINGLE, SETUPS.ASSIGNED, lock('u1'), lock('u1')),
-  pair(SINGLE, SETUPS.ASSIGNED, lock('u1'), lock('u2')),
-  pair(SINGLE, SETUPS.ASSIGNED, lock('u1'), unlock('u1')),
-  pair(SINGLE, SETUPS.ASSIGNED, lock('u1'), redeem('u1')),
-  pair(SINGLE, SETUPS.ASSIGNED, lock('u1'), claimCode('u1')),
-  pair(SINGLE, SETUPS.ASSIGNED, lock('u1'), claimCode('u2')),
-  pair(SINGLE, SETUPS.ASSIGNED, lock('u1'), claimCode('admin', 'u2')),
-  pair(SINGLE, SETUPS.ASSIGNED, lock('u1'), claimRandom('u2')),
-  pair(SINGLE, SETUPS.ASSIGNED, lock('u1'), sweep),
+  ...pairsFrom(SINGLE, SETUPS.ASSIGNED, [
+    [lock('u1'), lock('u1')],
+    [lock('u1'), lock('u2')],
+    [lock('u1'), unlock('u1')],
+    [lock('u1'), redeem('u1')],
+    [lock('u1'), claimCode('u1')],
+    [lock('u1'), claimCode('u2')],
+    [lock('u1'), claimCode('admin', 'u2')],
+    [lock('u1'), claimRandom('u2')],
+    [lock('u1'), sweep],
+  ]),
   // Redeem and unlock, from LOCKED.
-  pair(SINGLE, SETUPS.LOCKED, redeem('u1'), redeem('u1')),
-  pair(SINGLE, SETUPS.LOCKED, redeem('u1'), redeem('u2')),
-  pair(SINGLE, SETUPS.LOCKED, redeem('u1'), unlock('u1')),
-  pair(SINGLE, SETUPS.LOCKED, redeem('u1'), lock('u1')),
-  pair(SINGLE, SETUPS.LOCKED, unlock('u1'), unlock('u1')),
-  pair(SINGLE, SETUPS.LOCKED, unlock('u1'), lock('u1')),
-  pair(SINGLE, SETUPS.LOCKED, unlock('u1'), lock('u2')),
-  pair(SINGLE, SETUPS.LOCKED, redeem('u1'), sweep),
+  ...pairsFrom(SINGLE, SETUPS.LOCKED, [
+    [redeem('u1'), redeem('u1')],
+    [redeem('u1'), redeem('u2')],
+    [redeem('u1'), unlock('u1')],
+    [redeem('u1'), lock('u1')],
+    [unlock('u1'), unlock('u1')],
+    [unlock('u1'), lock('u1')],
+    [unlock('u1'), lock('u2')],
+    [redeem('u1'), sweep],
+  ]),
   // Expiry: a lock exactly at its expiry, with the sweeper (a second API process) or lazily.
-  pair(SINGLE, SETUPS.EXPIRING, sweep, redeem('u1')),
-  pair(SINGLE, SETUPS.EXPIRING, sweep, lock('u1')),
-  pair(SINGLE, SETUPS.EXPIRING, sweep, unlock('u1')),
-  pair(SINGLE, SETUPS.EXPIRING, sweep, sweep),
-  pair(SINGLE, SETUPS.EXPIRING, sweep, claimCode('u2')),
-  pair(SINGLE, SETUPS.EXPIRING, lock('u1'), redeem('u1')),
-  pair(SINGLE, SETUPS.EXPIRING, lock('u1'), lock('u1')),
-  pair(SINGLE, SETUPS.EXPIRING, lock('u1'), unlock('u1')),
+  ...pairsFrom(SINGLE, SETUPS.EXPIRING, [
+    [sweep, redeem('u1')],
+    [sweep, lock('u1')],
+    [sweep, unlock('u1')],
+    [sweep, sweep],
+    [sweep, claimCode('u2')],
+    [lock('u1'), redeem('u1')],
+    [lock('u1'), lock('u1')],
+    [lock('u1'), unlock('u1')],
+  ]),
   // Reversal, from REDEEMED.
-  pair(SINGLE, SETUPS.REDEEMED, reverse(0), redeem('u1')),
-  pair(SINGLE, SETUPS.REDEEMED, reverse(0), reverse(0)),
-  pair(SINGLE, SETUPS.REDEEMED, reverse(0), lock('u1')),
-  pair(SINGLE, SETUPS.REDEEMED, reverse(0), claimCode('u2')),
-  pair(SINGLE, SETUPS.REVERSED_LOCKED, redeem('u1'), reverse(0)),
+  ...pairsFrom(SINGLE, SETUPS.REDEEMED, [
+    [reverse(0), redeem('u1')],
+    [reverse(0), reverse(0)],
+    [reverse(0), lock('u1')],
+    [reverse(0), claimCode('u2')],
+  ]),
+  ...pairsFrom(SINGLE, SETUPS.REVERSED_LOCKED, [
+    [redeem('u1'), reverse(0)],
+  ]),
   // Multi-use books: a redemption returns the coupon to ASSIGNED until the user's limit.
-  pair(MULTI_2, SETUPS.LOCKED, redeem('u1'), redeem('u1')),
-  pair(MULTI_2, SETUPS.LOCKED, redeem('u1'), lock('u1')),
-  pair(MULTI_2, SETUPS.LOCKED, redeem('u1'), unlock('u1')),
-  pair(MULTI_2, SETUPS.REDEEMED_ONCE_LOCKED, redeem('u1'), reverse(0)),
-  pair(MULTI_2, SETUPS.REDEEMED_ONCE_LOCKED, unlock('u1'), reverse(0)),
-  pair(MULTI_2, SETUPS.REDEEMED_ONCE, lock('u1'), reverse(0)),
-  pair(MULTI_2, SETUPS.REDEEMED_TWICE, reverse(0), reverse(1)),
-  pair(MULTI_2, SETUPS.REDEEMED_TWICE, reverse(1), lock('u1')),
-  pair(MULTI_2, SETUPS.REDEEMED_ONCE_EXPIRING, sweep, reverse(0)),
-  pair(MULTI_2, SETUPS.REDEEMED_ONCE_EXPIRING, sweep, redeem('u1')),
-  pair(MULTI_UNLIMITED, SETUPS.LOCKED, redeem('u1'), lock('u1')),
-  pair(MULTI_UNLIMITED, SETUPS.LOCKED, redeem('u1'), redeem('u1')),
+  ...pairsFrom(MULTI_2, SETUPS.LOCKED, [
+    [redeem('u1'), redeem('u1')],
+    [redeem('u1'), lock('u1')],
+    [redeem('u1'), unlock('u1')],
+  ]),
+  ...pairsFrom(MULTI_2, SETUPS.REDEEMED_ONCE_LOCKED, [
+    [redeem('u1'), reverse(0)],
+    [unlock('u1'), reverse(0)],
+  ]),
+  ...pairsFrom(MULTI_2, SETUPS.REDEEMED_ONCE, [
+    [lock('u1'), reverse(0)],
+  ]),
+  ...pairsFrom(MULTI_2, SETUPS.REDEEMED_TWICE, [
+    [reverse(0), reverse(1)],
+    [reverse(1), lock('u1')],
+  ]),
+  ...pairsFrom(MULTI_2, SETUPS.REDEEMED_ONCE_EXPIRING, [
+    [sweep, reverse(0)],
+    [sweep, redeem('u1')],
+  ]),
+  ...pairsFrom(MULTI_UNLIMITED, SETUPS.LOCKED, [
+    [redeem('u1'), lock('u1')],
+    [redeem('u1'), redeem('u1')],
+  ]),
 ];
