@@ -1,4 +1,5 @@
 import type { NonEmptyArray } from 'type-graphql';
+import { ApiKeyResolver } from './apikeys/api-key.resolver.ts';
 import { AuthResolver } from './auth/auth.resolver.ts';
 import { BookResolver } from './books/book.resolver.ts';
 import { CodeResolver } from './codes/code.resolver.ts';
@@ -21,4 +22,4 @@ import { UserResolver } from './users/user.resolver.ts';
  */
 export const resolvers: NonEmptyArray<Function> = [AuthResolver, UserResolver, CouponResolver, RedemptionResolver,
   BookResolver, CodeResolver, PoolResolver, CouponBookResolver, RedemptionBookResolver, BookCouponsResolver,
-  UserCouponsResolver, DistributionResolver, DistributionShareResolver, LiveEventResolver];
+  UserCouponsResolver, DistributionResolver, DistributionShareResolver, LiveEventResolver, ApiKeyResolver];

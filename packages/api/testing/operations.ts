@@ -10,14 +10,15 @@ export const COUPON_FIELDS = 'id code state bookId assignedUserId lockExpiresAt 
 export const REDEMPTION_FIELDS = 'id couponId bookId userId idempotencyKey metadata reversedAt coupon { code }';
 
 export const OPS = {
-  assignRandom: `mutation AssignRandom($bookId: ID!, $userId: ID, $key: String) {
-    assignRandomCoupon(bookId: $bookId, userId: $userId, idempotencyKey: $key) { ${COUPON_FIELDS} } }`,
-  assignCode: `mutation AssignCode($code: String!, $userId: ID) {
-    assignCoupon(code: $code, userId: $userId) { ${COUPON_FIELDS} } }`,
-  lock: `mutation Lock($code: String!, $key: String) { lockCoupon(code: $code, idempotencyKey: $key) { ${COUPON_FIELDS} } }`,
-  unlock: `mutation Unlock($code: String!) { unlockCoupon(code: $code) { ${COUPON_FIELDS} } }`,
-  redeem: `mutation Redeem($code: String!, $key: String, $metadata: JSON) {
-    redeemCoupon(code: $code, idempotencyKey: $key, metadata: $metadata) { ${REDEMPTION_FIELDS} } }`,
+  assignRandom: `mutation AssignRandom($bookId: ID!, $userId: ID, $key: String, $customerId: String) {
+    assignRandomCoupon(bookId: $bookId, userId: $userId, idempotencyKey: $key, customerId: $customerId) { ${COUPON_FIELDS} } }`,
+  assignCode: `mutation AssignCode($code: String!, $userId: ID, $customerId: String) {
+    assignCoupon(code: $code, userId: $userId, customerId: $customerId) { ${COUPON_FIELDS} } }`,
+  lock: `mutation Lock($code: String!, $key: String, $customerId: String) {
+    lockCoupon(code: $code, idempotencyKey: $key, customerId: $customerId) { ${COUPON_FIELDS} } }`,
+  unlock: `mutation Unlock($code: String!, $customerId: String) { unlockCoupon(code: $code, customerId: $customerId) { ${COUPON_FIELDS} } }`,
+  redeem: `mutation Redeem($code: String!, $key: String, $metadata: JSON, $customerId: String) {
+    redeemCoupon(code: $code, idempotencyKey: $key, metadata: $metadata, customerId: $customerId) { ${REDEMPTION_FIELDS} } }`,
   reverse: `mutation Reverse($id: ID!, $reason: String!) {
     reverseRedemption(redemptionId: $id, reason: $reason) { ${REDEMPTION_FIELDS} } }`,
   distribute: `mutation Distribute($poolId: ID!, $bookId: ID!, $mode: DistributionMode!, $count: Int!) {

@@ -85,6 +85,8 @@ const envSchema = z.object({
   /** Per client address; unset = MUTATION_RATE_LIMIT. Raise it for servers calling for many users. */
   MUTATION_IP_RATE_LIMIT: positiveInt.optional(),
   MUTATION_RATE_WINDOW_SECONDS: positiveInt.default(60),
+  /** Mutations per API key per MUTATION_RATE_WINDOW_SECONDS (a shop backend acts for all its customers). */
+  API_KEY_RATE_LIMIT: positiveInt.default(6000),
   MAX_QUERY_DEPTH: positiveInt.default(10),
   MAX_QUERY_COST: positiveInt.default(5000),
   GRAPHQL_INTROSPECTION: bool.optional(),

@@ -19,3 +19,5 @@ export * from './users/user-session.service.ts';
 export * from './books/index.ts';
 export * from './codes/index.ts';
 export * from './pools/index.ts';
+export * from './users/customer.service.ts';
+export * from './apikeys/api-key.service.ts';

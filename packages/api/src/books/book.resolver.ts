@@ -1,19 +1,20 @@
 import { type BookCounts as BookCountsRecord, type BookRecord, createBook, getBook, isBookActive, listBooks, updateBook } from '@coupons/core';
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { type ConnectionShape, toConnection } from '../shared/connection.ts';
+import { Shopper } from '../auth/access.decorators.ts';
 import type { RequestContext } from '../shared/request-context.ts';
 import { BooksArgs, CreateBookInput, UpdateBookInput } from './book.input.ts';
 import { Book, BookConnection, BookCounts } from './book.type.ts';
 
 @Resolver(() => Book)
 export class BookResolver {
-  @Authorized()
+  @Shopper('COUPONS_READ')
   @Query(() => Book, { nullable: true, description: 'A book by id (null if there is none).' })
   book(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<BookRecord | null> {
     return getBook(ctx.service, id);
   }
 
-  @Authorized()
+  @Shopper('COUPONS_READ')
   @Query(() => BookConnection, { description: 'Books, newest first, optionally searched by name.' })
   async books(@Args(() => BooksArgs) args: BooksArgs, @Ctx() ctx: RequestContext): Promise<ConnectionShape<BookRecord>> {
     return toConnection(await listBooks(ctx.service, args), args.after);

@@ -13,18 +13,20 @@ import {
   type UserRecord,
 } from '@coupons/core';
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { AdminOrKey, Shopper } from '../auth/access.decorators.ts';
 import { type ConnectionShape, toConnection } from '../shared/connection.ts';
 import type { RequestContext } from '../shared/request-context.ts';
 import { JSONScalar } from '../shared/scalars.ts';
 import { User } from '../users/user.type.ts';
 import { CouponListArgs, RedemptionListArgs } from './coupon.args.ts';
 import { Coupon, CouponConnection, Redemption, RedemptionConnection } from './coupon.type.ts';
+import { customerIdDoc, oneTarget, readerContext, shopperContext } from './customer-context.ts';
 
 const idempotencyKeyDoc = 'A retry with the same key returns the first result; reused with other arguments it is BAD_USER_INPUT.';
 
 @Resolver(() => Coupon)
 export class CouponResolver {
-  @Authorized()
+  @Shopper('COUPONS_READ')
   @Query(() => Coupon, { nullable: true, description: 'A coupon by code. A USER sees only their own.' })
   coupon(@Arg('code', () => String) code: string, @Ctx() ctx: RequestContext): Promise<CouponRecord | null> {
     return getCouponByCode(ctx.service, code);
@@ -36,58 +38,77 @@ export class CouponResolver {
     return toConnection(await listMyCoupons(ctx.service, args), args.after);
   }
 
-  @Authorized()
+  @AdminOrKey('COUPONS_READ')
+  @Query(() => CouponConnection, { description: "A shop customer's coupons, newest first (empty for a customer never acted for)." })
+  async customerCoupons(
+    @Arg('customerId', () => String) customerId: string,
+    @Args(() => CouponListArgs) args: CouponListArgs,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ConnectionShape<CouponRecord>> {
+    const service = await readerContext(ctx, customerId);
+    if (!service) return toConnection({ items: [], cursors: [], totalCount: 0, hasNextPage: false }, args.after);
+    return toConnection(await listMyCoupons(service, args), args.after);
+  }
+
+  @Shopper('COUPONS_WRITE')
   @Mutation(() => Coupon, { description: 'Assigns a random unassigned coupon of the book. userId: ADMIN only.' })
-  assignRandomCoupon(
+  async assignRandomCoupon(
     @Arg('bookId', () => ID) bookId: string,
     @Arg('userId', () => ID, { nullable: true }) userId: string | null,
     @Arg('idempotencyKey', () => String, { nullable: true, description: idempotencyKeyDoc }) idempotencyKey: string | null,
+    @Arg('customerId', () => String, { nullable: true, description: customerIdDoc }) customerId: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<CouponRecord> {
-    return assignRandomCoupon(ctx.service, { bookId, userId, idempotencyKey });
+    oneTarget(userId, customerId);
+    return assignRandomCoupon(await shopperContext(ctx, customerId), { bookId, userId, idempotencyKey });
   }
 
-  @Authorized()
+  @Shopper('COUPONS_WRITE')
   @Mutation(() => Coupon, { description: 'Assigns the coupon with this code. userId: ADMIN only.' })
-  assignCoupon(
+  async assignCoupon(
     @Arg('code', () => String) code: string,
     @Arg('userId', () => ID, { nullable: true }) userId: string | null,
     @Arg('idempotencyKey', () => String, { nullable: true, description: idempotencyKeyDoc }) idempotencyKey: string | null,
+    @Arg('customerId', () => String, { nullable: true, description: customerIdDoc }) customerId: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<CouponRecord> {
-    return assignCoupon(ctx.service, { code, userId, idempotencyKey });
+    oneTarget(userId, customerId);
+    return assignCoupon(await shopperContext(ctx, customerId), { code, userId, idempotencyKey });
   }
 
-  @Authorized()
+  @Shopper('COUPONS_WRITE')
   @Mutation(() => Coupon, { description: "Locks the caller's coupon for checkout for the book's lockTtlSeconds." })
-  lockCoupon(
+  async lockCoupon(
     @Arg('code', () => String) code: string,
     @Arg('idempotencyKey', () => String, { nullable: true, description: idempotencyKeyDoc }) idempotencyKey: string | null,
+    @Arg('customerId', () => String, { nullable: true, description: customerIdDoc }) customerId: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<CouponRecord> {
-    return lockCoupon(ctx.service, { code, idempotencyKey });
+    return lockCoupon(await shopperContext(ctx, customerId), { code, idempotencyKey });
   }
 
-  @Authorized()
+  @Shopper('COUPONS_WRITE')
   @Mutation(() => Coupon, { description: "Releases the caller's lock early." })
-  unlockCoupon(
+  async unlockCoupon(
     @Arg('code', () => String) code: string,
     @Arg('idempotencyKey', () => String, { nullable: true, description: idempotencyKeyDoc }) idempotencyKey: string | null,
+    @Arg('customerId', () => String, { nullable: true, description: customerIdDoc }) customerId: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<CouponRecord> {
-    return unlockCoupon(ctx.service, { code, idempotencyKey });
+    return unlockCoupon(await shopperContext(ctx, customerId), { code, idempotencyKey });
   }
 
-  @Authorized()
+  @Shopper('COUPONS_WRITE')
   @Mutation(() => Redemption, { description: "Redeems the caller's locked coupon." })
-  redeemCoupon(
+  async redeemCoupon(
     @Arg('code', () => String) code: string,
     @Arg('idempotencyKey', () => String, { nullable: true, description: idempotencyKeyDoc }) idempotencyKey: string | null,
     @Arg('metadata', () => JSONScalar, { nullable: true, description: 'A JSON object (order id …), at most 16 KB.' })
     metadata: unknown,
+    @Arg('customerId', () => String, { nullable: true, description: customerIdDoc }) customerId: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<RedemptionRecord> {
-    return redeemCoupon(ctx.service, { code, idempotencyKey, metadata });
+    return redeemCoupon(await shopperContext(ctx, customerId), { code, idempotencyKey, metadata });
   }
 
   @FieldResolver(() => User, { nullable: true, description: 'The owner (batched).' })
@@ -98,7 +119,7 @@ export class CouponResolver {
 
 @Resolver(() => Redemption)
 export class RedemptionResolver {
-  @Authorized()
+  @Shopper('COUPONS_READ')
   @Query(() => RedemptionConnection, { description: 'Redemptions, newest first: a USER sees their own.' })
   async redemptions(
     @Args(() => RedemptionListArgs) args: RedemptionListArgs,
@@ -107,7 +128,7 @@ export class RedemptionResolver {
     return toConnection(await listRedemptions(ctx.service, args), args.after);
   }
 
-  @Authorized('ADMIN')
+  @AdminOrKey('COUPONS_WRITE')
   @Mutation(() => Redemption, { description: 'ADMIN: reverses a redemption (refund/cancel), giving the use back.' })
   reverseRedemption(
     @Arg('redemptionId', () => ID) redemptionId: string,

@@ -11,6 +11,7 @@ import {
   subscribeRedemptionEvents,
 } from '@coupons/core';
 import { Arg, Authorized, Ctx, ID, Resolver, Root, Subscription } from 'type-graphql';
+import { AdminOrKey, Shopper } from '../auth/access.decorators.ts';
 import { CodeJobProgress } from '../codes/code.type.ts';
 import { Redemption } from '../coupons/coupon.type.ts';
 import type { RequestContext } from '../shared/request-context.ts';
@@ -34,7 +35,7 @@ const service = (context: unknown) => (context as RequestContext).service;
  */
 @Resolver()
 export class LiveEventResolver {
-  @Authorized()
+  @Shopper('COUPONS_READ')
   @Subscription(() => CouponEvent, {
     description:
       'Committed coupon transitions, optionally of one book or one code. A USER receives only events about their own coupons.',
@@ -52,7 +53,7 @@ export class LiveEventResolver {
     return { ...visible, serverTime: ctx.service.clock.now() };
   }
 
-  @Authorized()
+  @Shopper('COUPONS_READ')
   @Subscription(() => Redemption, {
     description: 'Redemptions as they happen (and again when reversed). A USER receives only their own.',
     subscribe: ({ args, context }) => subscribeRedemptionEvents(service(context), liveOf(context), { bookId: args.bookId }),
@@ -64,7 +65,7 @@ export class LiveEventResolver {
     return event.redemption as RedemptionRecord;
   }
 
-  @Authorized('ADMIN')
+  @AdminOrKey('COUPONS_READ')
   @Subscription(() => BookStats, {
     description: "ADMIN: a book's counters, now and on every change (at most ~4 per second).",
     subscribe: ({ args, context }) => subscribeBookStats(service(context), liveOf(context), args.bookId),

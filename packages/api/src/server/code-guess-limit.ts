@@ -51,14 +51,20 @@ export class CodeGuessLimiter implements CodeGuessLimits {
     this.windowMs = deps.windowSeconds * 1000;
   }
 
-  async claim<T>(ctx: RequestContext, run: () => Promise<T> | T): Promise<T> {
+  async claim<T>(ctx: RequestContext, run: () => Promise<T> | T, customerId?: unknown): Promise<T> {
     const caller = ctx.service.caller;
+    // A shop backend's key claims for its customers from one address: each customer is counted
+    // as a shopper would be, and the address is not (it is every customer's).
+    const keys: Array<[string, number]> = caller?.apiKey
+      ? typeof customerId === 'string'
+        ? [[`code-guess:customer:${caller.apiKey.id}:${customerId}`, this.deps.perUser]]
+        : []
+      : [
+          [`code-guess:user:${caller?.userId}`, this.deps.perUser],
+          [`code-guess:ip:${normalizeAddress(ctx.ip)}`, this.deps.perAddress],
+        ];
     // Admins see every code anyway; anonymous callers are refused by the access check.
-    if (!caller || caller.role === 'ADMIN') return run();
-    const keys: Array<[string, number]> = [
-      [`code-guess:user:${caller.userId}`, this.deps.perUser],
-      [`code-guess:ip:${normalizeAddress(ctx.ip)}`, this.deps.perAddress],
-    ];
+    if (!caller || (caller.role === 'ADMIN' && !caller.apiKey) || keys.length === 0) return run();
     const now = this.deps.clock.now().getTime();
     this.evictPastWindows(now);
     const counters = keys.map(([key]) => this.counterFor(key, now));
@@ -148,7 +154,7 @@ export function limitCodeGuesses(schema: GraphQLSchema): void {
   field.resolve = (source, args, context: RequestContext, info) => {
     const limiter = context.rateLimits?.codeGuesses;
     const run = () => resolve(source, args, context, info);
-    return limiter ? limiter.claim(context, run) : run();
+    return limiter ? limiter.claim(context, run, (args as { customerId?: unknown }).customerId) : run();
   };
 }
 

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '@coupons/config';
 import {
+  authenticateApiKey,
   type Caller,
   type Clock,
   isDomainError,
   type LiveEvents,
   loadSessionCaller,
+  looksLikeApiKey,
   parseBearer,
   type ServiceContext,
   type VerifiedToken,
@@ -15,7 +17,7 @@ import type { Database } from '@coupons/db';
 import { tokenSettings } from '../auth/auth.settings.ts';
 import { announcerWithRequestId, type Logger } from '../observability/index.ts';
 import { createLoaders } from '../shared/loaders.ts';
-import type { RequestContext } from '../shared/request-context.ts';
+import type { RequestContext, RequestCookies } from '../shared/request-context.ts';
 import type { MutationRateLimits } from './mutation-rate-limit.ts';
 
 /** What the server knows once, and every request context is built from. */
@@ -43,6 +45,8 @@ export interface ContextInput {
   authorization: string | undefined | null;
   ip: string;
   requestId?: string | null;
+  /** The HTTP request's cookies (auth/session-cookie.ts); none over graphql-ws. */
+  cookies?: RequestCookies;
 }
 
 /**
@@ -66,6 +70,7 @@ export async function createRequestContext(deps: ContextDeps, input: ContextInpu
     live: deps.live,
     rateLimits: deps.rateLimits,
     onSessionsChanged: deps.onSessionsChanged,
+    cookies: input.cookies,
   };
 }
 
@@ -80,6 +85,8 @@ export interface Authentication {
   authError: Error | null;
   /** The token, when its signature, expiry … were good (even if its session was then refused). */
   token?: VerifiedToken;
+  /** Set when the bearer value was an API key secret (`cbk_…`), whether or not it was accepted. */
+  apiKey?: true;
 }
 
 /**
@@ -94,6 +101,7 @@ export async function authenticate(
   try {
     const token = parseBearer(authorization);
     if (!token) return { caller: null, authError: null };
+    if (looksLikeApiKey(token)) return await authenticateKey(deps, token);
     verified = verifyAccessToken(tokenSettings(deps.config), token, deps.clock);
   } catch (error) {
     if (isDomainError(error)) return { caller: null, authError: error };
@@ -103,6 +111,15 @@ export async function authenticate(
     return { caller: await loadSessionCaller(deps, verified), authError: null, token: verified };
   } catch (error) {
     return { caller: null, authError: error as Error, token: verified };
+  }
+}
+
+/** An API key secret: its caller, or why it was refused (or the database error that kept it from being checked). */
+async function authenticateKey(deps: Pick<ContextDeps, 'clock' | 'db'>, secret: string): Promise<Authentication> {
+  try {
+    return { caller: await authenticateApiKey(deps, secret), authError: null, apiKey: true };
+  } catch (error) {
+    return { caller: null, authError: error as Error, apiKey: true };
   }
 }
 

@@ -34,6 +34,9 @@ export function createMutationRateLimits(deps: { config: Config; db: Database; c
   return {
     admit(ctx) {
       const caller = ctx.service.caller;
+      // A shop backend's key speaks for many customers from one address: it has its own, larger
+      // budget, and its address is not counted (it would throttle the shop, not an attacker).
+      if (caller?.apiKey) return limiter.admit(`mutation:key:${caller.apiKey.id}`, config.API_KEY_RATE_LIMIT);
       // The user first: a caller over their own limit should not use up their address's budget.
       const byUser = caller ? limiter.admit(`mutation:user:${caller.userId}`, perUser) : undefined;
       let byAddress: Promise<void> | undefined;

@@ -1,4 +1,4 @@
-import { isDomainError, type Role, type SessionState, sessionStands, unsafeGetSessionStates } from '@coupons/core';
+import { isDomainError, type Role, type SessionState, sessionStands, unsafeGetLiveApiKeys, unsafeGetSessionStates } from '@coupons/core';
 import type { WebSocket } from 'ws';
 import type { Logger } from '../observability/index.ts';
 import { authenticate, type ContextDeps } from './context.ts';
@@ -10,6 +10,8 @@ export const CLOSE_UNAUTHENTICATED = 4401;
  * principal that lost the role an open subscription was granted under (a demoted admin).
  */
 export const CLOSE_FORBIDDEN = 4403;
+/** WebSocket close code "try again later": an API key could not be checked (the database is away). */
+export const CLOSE_TRY_AGAIN_LATER = 1013;
 
 /** How often open sockets are re-checked against the users' rows (one query per check per process). */
 export const SESSION_RECHECK_MS = 2_000;
@@ -22,11 +24,15 @@ const DEMOTED_REASON = 'Forbidden: your role no longer allows an open subscripti
 
 type SocketLike = Pick<WebSocket, 'close' | 'once'>;
 
-/** Who an admitted socket speaks for: its `Bearer …` value, user and token version. */
+/**
+ * Who an admitted socket speaks for: its `Bearer …` value, user and token version — or, for an
+ * API key, the key (and the admin who made it as `userId`, so revoking re-checks it).
+ */
 export interface SocketSession {
   authorization: string;
   userId: string;
   tokenVersion: number;
+  apiKeyId?: string;
 }
 
 /**
@@ -56,7 +62,14 @@ export async function admitSocket(
     socket.close(CLOSE_UNAUTHENTICATED, 'Unauthorized: send connectionParams.authorization = "Bearer <token>"');
     return null;
   }
-  const { caller, authError, token } = await authenticate(deps, raw);
+  const { caller, authError, token, apiKey } = await authenticate(deps, raw);
+  if (apiKey) {
+    // A key has no expiry and carries nothing verifiable offline: it is admitted only once checked.
+    if (caller?.apiKey) return { authorization: raw, userId: caller.userId, tokenVersion: 0, apiKeyId: caller.apiKey.id };
+    if (authError && isDomainError(authError)) socket.close(CLOSE_UNAUTHENTICATED, 'Unauthorized: invalid or revoked API key');
+    else socket.close(CLOSE_TRY_AGAIN_LATER, 'The service is unavailable; try again shortly');
+    return null;
+  }
   const expiresAt = tokenExpiry(raw);
   if (!token || (authError && isDomainError(authError))) {
     const expired = expiresAt !== null && expiresAt <= deps.clock.now().getTime();
@@ -133,9 +146,16 @@ export function createSessionWatch(deps: {
   async function check(userId?: string): Promise<void> {
     const targets = [...sockets].filter(([, w]) => userId === undefined || w.session.userId === userId);
     if (targets.length === 0) return;
+    const people = targets.filter(([, w]) => w.session.apiKeyId === undefined);
+    const keys = targets.filter(([, w]) => w.session.apiKeyId !== undefined);
     try {
-      const states = await unsafeGetSessionStates({ db: deps.db }, [...new Set(targets.map(([, w]) => w.session.userId))]);
-      for (const [socket, watched] of targets) verdict(socket, states.get(watched.session.userId));
+      const [states, liveKeys] = await Promise.all([
+        unsafeGetSessionStates({ db: deps.db }, [...new Set(people.map(([, w]) => w.session.userId))]),
+        unsafeGetLiveApiKeys({ db: deps.db }, [...new Set(keys.map(([, w]) => w.session.apiKeyId as string))]),
+      ]);
+      for (const [socket, watched] of people) verdict(socket, states.get(watched.session.userId));
+      // A key stands while it is not revoked and its admin is still an admin (its own check).
+      for (const [socket, watched] of keys) if (!liveKeys.has(watched.session.apiKeyId as string)) close(socket, CLOSE_UNAUTHENTICATED);
     } catch (error) {
       deps.logger?.warn({ err: error }, 'WebSocket session re-check failed; trying again at the next tick');
     }

@@ -29,6 +29,18 @@ export interface RequestContext {
   rateLimits?: MutationRateLimits;
   /** Tells this process's WebSocket server that a user's sessions changed (re-check them now). */
   onSessionsChanged?: (userId: string) => void;
+  /** The HTTP request's cookies (the refresh token); absent over graphql-ws. */
+  cookies?: RequestCookies;
+}
+
+/**
+ * The request's cookies and its response's `Set-Cookie` (HTTP only; implemented by
+ * auth/session-cookie.ts). Every cookie set is HttpOnly, SameSite=Strict and scoped to the GraphQL
+ * path; `maxAgeSeconds` 0 deletes it.
+ */
+export interface RequestCookies {
+  get(name: string): string | undefined;
+  set(name: string, value: string, maxAgeSeconds: number): void;
 }
 
 /**
@@ -50,5 +62,5 @@ export interface MutationRateLimits {
 /** Failed by-code claims per shopper and per address (code probing). */
 export interface CodeGuessLimits {
   /** Runs `claim` unless the caller's failures reached the limit (then RATE_LIMITED); counts its failure. */
-  claim<T>(ctx: RequestContext, claim: () => Promise<T> | T): Promise<T>;
+  claim<T>(ctx: RequestContext, claim: () => Promise<T> | T, customerId?: unknown): Promise<T>;
 }

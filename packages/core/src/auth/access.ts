@@ -1,4 +1,4 @@
-import { type Caller, type Role, requireCaller, type ServiceContext } from '../shared/context.ts';
+import { type ApiKeyScope, type Caller, type Role, requireCaller, type ServiceContext } from '../shared/context.ts';
 import { forbidden } from '../shared/errors.ts';
 
 /**
@@ -9,6 +9,31 @@ import { forbidden } from '../shared/errors.ts';
 export function requireRole(ctx: ServiceContext, role: Role): Caller {
   const caller = requireCaller(ctx);
   if (caller.role !== role) throw forbidden(`This requires the ${role} role`);
+  if (role === 'ADMIN' && caller.apiKey && !keyHasScope(caller, 'ADMIN')) throw forbidden('This requires an API key with the ADMIN scope');
+  return caller;
+}
+
+/**
+ * True when the caller is an API key whose scopes include `scope`. Scopes nest: ADMIN includes
+ * COUPONS_WRITE, which includes COUPONS_READ.
+ */
+export function keyHasScope(caller: Caller | null | undefined, scope: ApiKeyScope): boolean {
+  const scopes = caller?.apiKey?.scopes;
+  if (!scopes) return false;
+  return scopes.some((held) => SCOPE_RANK[held] >= SCOPE_RANK[scope]);
+}
+
+const SCOPE_RANK: Record<ApiKeyScope, number> = { COUPONS_READ: 0, COUPONS_WRITE: 1, ADMIN: 2 };
+
+/**
+ * The caller if they may act on other people's coupons (assign for a user, act for a shop's
+ * customer, refund an order): an admin, or an API key with `scope` (COUPONS_WRITE by default;
+ * COUPONS_READ for reading a customer's coupons). Else FORBIDDEN.
+ */
+export function requireActingForOthers(ctx: ServiceContext, scope: 'COUPONS_READ' | 'COUPONS_WRITE' = 'COUPONS_WRITE'): Caller {
+  const caller = requireCaller(ctx);
+  const allowed = caller.apiKey ? keyHasScope(caller, scope) : caller.role === 'ADMIN';
+  if (!allowed) throw forbidden(`Only an admin or an API key with the ${scope} scope may do this`);
   return caller;
 }
 

@@ -3,11 +3,21 @@ import { unauthenticated } from './errors.ts';
 
 export type Role = 'ADMIN' | 'USER';
 
-/** Who is calling: from a verified JWT. */
+/** What an API key may do: read coupons, act on customers' coupons, or what an admin may do. */
+export type ApiKeyScope = 'COUPONS_READ' | 'COUPONS_WRITE' | 'ADMIN';
+
+/**
+ * Who is calling: a person from a verified JWT, or a shop backend from an API key. A key speaks
+ * with the authority of the admin who made it (`userId`, role ADMIN: actions are attributed to
+ * them), narrowed to its `scopes` — which the API's authChecker enforces per field and
+ * {@link requireAdmin} again in the services.
+ */
 export interface Caller {
   userId: string;
   role: Role;
   email?: string;
+  /** Set when the caller is an API key. */
+  apiKey?: { id: string; name: string; scopes: readonly ApiKeyScope[] };
 }
 
 /** Time is injected so lock expiry can be tested without sleeping. */

@@ -1,0 +1,33 @@
+import { type ApiKeyRecord, createApiKey, listApiKeys, revokeApiKey } from '@coupons/core';
+import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import type { RequestContext } from '../shared/request-context.ts';
+import { ApiKey, CreateApiKeyInput, CreatedApiKey } from './api-key.type.ts';
+
+@Resolver(() => ApiKey)
+export class ApiKeyResolver {
+  @Authorized('ADMIN')
+  @Query(() => [ApiKey], { description: 'ADMIN: every API key, newest first (revoked ones too).' })
+  apiKeys(@Ctx() ctx: RequestContext): Promise<ApiKeyRecord[]> {
+    return listApiKeys(ctx.service);
+  }
+
+  @Authorized('ADMIN')
+  @Mutation(() => CreatedApiKey, { description: 'ADMIN: makes an API key; its secret is in the answer and never shown again.' })
+  createApiKey(
+    @Arg('input', () => CreateApiKeyInput) input: CreateApiKeyInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<{ apiKey: ApiKeyRecord; secret: string }> {
+    return createApiKey(ctx.service, input);
+  }
+
+  @Authorized('ADMIN')
+  @Mutation(() => ApiKey, {
+    description: "ADMIN: revokes a key at once: its next request is UNAUTHENTICATED and its open WebSockets close.",
+  })
+  async revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<ApiKeyRecord> {
+    const key = await revokeApiKey(ctx.service, id);
+    // Sockets opened with a key are watched under the admin who made it: re-check theirs now.
+    ctx.onSessionsChanged?.(key.createdById);
+    return key;
+  }
+}
