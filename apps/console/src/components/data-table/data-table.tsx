@@ -1,6 +1,7 @@
 'use client';
 
 import { type ReactNode, useMemo, useState } from 'react';
+import { Button } from '@/components/controls/button';
 import { EmptyState, ErrorState, LoadingState } from '@/components/feedback/states';
 import styles from './data-table.module.css';
 
@@ -162,9 +163,9 @@ export function DataTable<Row>({
         </table>
       </div>
       {pagination?.hasMore ? (
-        <button type="button" className={`btn ${styles.more}`} onClick={pagination.onMore} disabled={pagination.loadingMore}>
+        <Button className={styles.more} onClick={pagination.onMore} disabled={pagination.loadingMore}>
           {pagination.loadingMore ? 'Loading…' : pagination.label}
-        </button>
+        </Button>
       ) : null}
     </>
   );

@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect } from 'react';
+import { Button, buttonClassName } from '@/components/controls/button';
 import { StatusPage } from './status-page';
 
 /**
@@ -16,10 +17,10 @@ export function PageError({ error, reset }: { error: Error & { digest?: string }
       <p>{error.message || 'An unexpected error occurred.'}</p>
       {error.digest ? <p className="muted">Reference: {error.digest}</p> : null}
       <div className="form__actions">
-        <button type="button" className="btn btn--primary" onClick={() => reset()}>
+        <Button variant="primary" onClick={() => reset()}>
           Try again
-        </button>
-        <a className="btn btn--ghost" href="/">
+        </Button>
+        <a className={buttonClassName({ variant: 'ghost' })} href="/">
           Go to the start page
         </a>
       </div>

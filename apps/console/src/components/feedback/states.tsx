@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { Button } from '@/components/controls/button';
 import { describeError } from '@/lib/errors/describe-error';
 import styles from './states.module.css';
 
@@ -35,9 +36,9 @@ export function ErrorState({ error, onRetry, title = 'Could not load this' }: { 
       </p>
       <p className={styles.body}>{described.message}</p>
       {onRetry ? (
-        <button type="button" className="btn" onClick={() => onRetry()}>
+        <Button onClick={() => onRetry()}>
           Try again
-        </button>
+        </Button>
       ) : null}
     </div>
   );

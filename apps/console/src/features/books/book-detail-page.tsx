@@ -1,6 +1,7 @@
 'use client';
 
-import Link from 'next/link';
+import { Badge } from '@/components/controls/badge';
+import { ButtonLink } from '@/components/controls/button';
 import { Breadcrumb } from '@/components/page/breadcrumb';
 import { RecordPage } from '@/components/page/record-page';
 import { BookFactList } from './book-facts';
@@ -29,15 +30,15 @@ function BookDetail({ book }: { book: NonNullable<ReturnType<typeof useBook>['bo
       <div className="page-header">
         <div>
           <h1>
-            {book.name} {book.isActive ? <span className="badge badge--active">Active</span> : <span className="badge badge--muted">Inactive</span>}
+            {book.name} {book.isActive ? <Badge tone="success">Active</Badge> : <Badge tone="muted">Inactive</Badge>}
           </h1>
           {book.description ? <p className="page-header__lead">{book.description}</p> : null}
         </div>
         <div className="page-header__actions">
           <ExportButtons bookId={book.id} bookName={book.name} />
-          <Link href={`/books/${book.id}/edit`} className="btn">
+          <ButtonLink href={`/books/${book.id}/edit`}>
             Edit book
-          </Link>
+          </ButtonLink>
         </div>
       </div>
 

@@ -1,7 +1,7 @@
 'use client';
 
-import Link from 'next/link';
 import { useDeferredValue, useState } from 'react';
+import { ButtonLink } from '@/components/controls/button';
 import { EmptyState } from '@/components/feedback/states';
 import { formatCount } from '@/lib/format/format';
 import { BookTable } from './book-table';
@@ -20,9 +20,9 @@ export function BookList() {
           <h1 id="books-title">Books</h1>
           <p className="page-header__lead">Coupon campaigns, their codes and how they are used.</p>
         </div>
-        <Link href="/books/new" className="btn btn--primary">
+        <ButtonLink variant="primary" href="/books/new">
           New book
-        </Link>
+        </ButtonLink>
       </div>
 
       <search className="toolbar">
@@ -46,9 +46,9 @@ export function BookList() {
         empty={
           <EmptyState title={deferredSearch ? `No book matches “${deferredSearch}”` : 'No books yet'}>
             {deferredSearch ? null : (
-              <Link href="/books/new" className="btn btn--primary">
+              <ButtonLink variant="primary" href="/books/new">
                 Create the first book
-              </Link>
+              </ButtonLink>
             )}
           </EmptyState>
         }

@@ -1,6 +1,7 @@
 'use client';
 
 import Link from 'next/link';
+import { Badge } from '@/components/controls/badge';
 import { type Column, DataTable, type Pagination } from '@/components/data-table/data-table';
 import { graphql } from '@/gql';
 import type { BookTableRowFragment } from '@/gql/graphql';
@@ -41,7 +42,7 @@ const COLUMNS: Column<BookTableRowFragment>[] = [
     cell: (book) => (
       <>
         <Link href={`/books/${book.id}`}>{book.name}</Link>
-        {book.isActive ? null : <span className="badge badge--muted">Inactive</span>}
+        {book.isActive ? null : <Badge tone="muted">Inactive</Badge>}
       </>
     ),
   },

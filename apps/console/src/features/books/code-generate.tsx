@@ -1,6 +1,7 @@
 'use client';
 
 import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { Button } from '@/components/controls/button';
 import { ProgressBar } from '@/components/feedback/progress-bar';
 import { Field } from '@/components/forms/field';
 import { useToast } from '@/components/toast/toast-provider';
@@ -86,9 +87,9 @@ export function CodeGenerate({ bookId }: { bookId: string }) {
           <label htmlFor="generate-check">Add a check character (catches mistyped codes)</label>
         </div>
         <p className="field__hint">Codes leave out look-alike characters (0/O, 1/I/L) so people can type them.</p>
-        <button type="submit" className="btn btn--primary" disabled={loading || running}>
+        <Button variant="primary" type="submit" disabled={loading || running}>
           {loading ? 'Starting…' : running ? 'Generating…' : 'Generate'}
-        </button>
+        </Button>
       </form>
       {job ? <JobProgress key={job.jobId} job={job} onFinished={(status, inserted) => setJob((j) => (j && j.jobId === job.jobId ? { ...j, status, generated: inserted } : j))} /> : null}
     </section>

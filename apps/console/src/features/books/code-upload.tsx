@@ -1,6 +1,7 @@
 'use client';
 
 import { type FormEvent, useRef, useState } from 'react';
+import { Button } from '@/components/controls/button';
 import { type Column, DataTable } from '@/components/data-table/data-table';
 import { Field } from '@/components/forms/field';
 import { useToast } from '@/components/toast/toast-provider';
@@ -97,9 +98,9 @@ export function CodeUpload({ bookId }: { bookId: string }) {
             />
           )}
         </Field>
-        <button type="submit" className="btn btn--primary" disabled={loading}>
+        <Button variant="primary" type="submit" disabled={loading}>
           {loading ? 'Uploading…' : 'Upload'}
-        </button>
+        </Button>
       </form>
       {report ? <UploadReport report={report} /> : null}
     </section>

@@ -1,6 +1,7 @@
 'use client';
 
 import { useState } from 'react';
+import { Button } from '@/components/controls/button';
 import { useConsoleConfig } from '@/components/providers/app-providers';
 import { useToast } from '@/components/toast/toast-provider';
 import { useSession } from '@/lib/auth/session-context';
@@ -31,12 +32,12 @@ export function ExportButtons({ bookId, bookName }: { bookId: string; bookName: 
   return (
     <fieldset className="button-group">
       <legend className="visually-hidden">Export as CSV</legend>
-      <button type="button" className="btn" onClick={() => void download('codes')} disabled={busy !== null}>
+      <Button onClick={() => void download('codes')} disabled={busy !== null}>
         {busy === 'codes' ? 'Exporting…' : 'Export codes'}
-      </button>
-      <button type="button" className="btn" onClick={() => void download('redemptions')} disabled={busy !== null}>
+      </Button>
+      <Button onClick={() => void download('redemptions')} disabled={busy !== null}>
         {busy === 'redemptions' ? 'Exporting…' : 'Export redemptions'}
-      </button>
+      </Button>
     </fieldset>
   );
 }

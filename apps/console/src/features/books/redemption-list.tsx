@@ -1,6 +1,8 @@
 'use client';
 
 import { type FormEvent, useState } from 'react';
+import { Badge } from '@/components/controls/badge';
+import { Button } from '@/components/controls/button';
 import { type Column, DataTable } from '@/components/data-table/data-table';
 import { Field } from '@/components/forms/field';
 import { useToast } from '@/components/toast/toast-provider';
@@ -53,9 +55,9 @@ export function RedemptionList({ bookId }: { bookId: string }) {
       variant: 'actions',
       cell: (r) =>
         r.reversedAt || reversing === r.id ? null : (
-          <button type="button" className="btn btn--small btn--danger-ghost" onClick={() => setReversing(r.id)} aria-label={`Reverse the redemption of ${r.coupon?.code ?? r.id}`}>
+          <Button size="small" variant="danger" onClick={() => setReversing(r.id)} aria-label={`Reverse the redemption of ${r.coupon?.code ?? r.id}`}>
             Reverse
-          </button>
+          </Button>
         ),
     },
   ];
@@ -64,7 +66,7 @@ export function RedemptionList({ bookId }: { bookId: string }) {
     <section className="card" aria-labelledby="redemptions-title">
       <div className="card__header">
         <h2 id="redemptions-title">Redemptions</h2>
-        {totalCount !== undefined ? <span className="pill">{formatCount(totalCount)} in total</span> : null}
+        {totalCount !== undefined ? <Badge kind="count">{formatCount(totalCount)} in total</Badge> : null}
       </div>
       <DataTable
         caption="Latest redemptions of this book"
@@ -120,12 +122,12 @@ function ReverseForm({ redemptionId, code, onDone }: { redemptionId: string; cod
         {(c) => <input {...c} type="text" maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />}
       </Field>
       <div className="form__actions">
-        <button type="submit" className="btn btn--primary" disabled={loading}>
+        <Button variant="primary" type="submit" disabled={loading}>
           {loading ? 'Reversing…' : 'Reverse redemption'}
-        </button>
-        <button type="button" className="btn btn--ghost" onClick={onDone} disabled={loading}>
+        </Button>
+        <Button variant="ghost" onClick={onDone} disabled={loading}>
           Cancel
-        </button>
+        </Button>
       </div>
     </form>
   );

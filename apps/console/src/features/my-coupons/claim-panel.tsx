@@ -1,6 +1,7 @@
 'use client';
 
 import { type FormEvent, useState } from 'react';
+import { Button } from '@/components/controls/button';
 import { Field } from '@/components/forms/field';
 import { useToast } from '@/components/toast/toast-provider';
 import { formatDiscount } from '@/lib/format/format';
@@ -67,17 +68,17 @@ export function ClaimPanel() {
             </select>
           )}
         </Field>
-        <button type="submit" className="btn btn--primary" disabled={claimingRandom}>
+        <Button variant="primary" type="submit" disabled={claimingRandom}>
           {claimingRandom ? 'Claiming…' : 'Claim a coupon'}
-        </button>
+        </Button>
       </form>
       <form className="form" onSubmit={submitCode} noValidate>
         <Field id="claim-code" label="Have a code?" error={codeError}>
           {(c) => <input {...c} type="text" className="mono" autoComplete="off" spellCheck={false} value={code} onChange={(e) => setCode(e.target.value)} />}
         </Field>
-        <button type="submit" className="btn" disabled={claimingByCode}>
+        <Button type="submit" disabled={claimingByCode}>
           {claimingByCode ? 'Claiming…' : 'Claim this code'}
-        </button>
+        </Button>
       </form>
     </section>
   );

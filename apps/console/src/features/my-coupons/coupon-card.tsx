@@ -1,6 +1,7 @@
 'use client';
 
 import type { ReactNode } from 'react';
+import { Button } from '@/components/controls/button';
 import { LockCountdown } from '@/components/coupons/lock-countdown';
 import { StateBadge } from '@/components/coupons/state-badge';
 import { graphql } from '@/gql';
@@ -55,18 +56,18 @@ export function CouponCard({ coupon, busy, onAction }: CouponCardProps) {
         {book?.validUntil && coupon.state !== 'REDEEMED' ? <p className={styles.meta}>Valid until {formatDateTime(book.validUntil)}</p> : null}
         <div className={styles.actions}>
           {coupon.state === 'ASSIGNED' ? (
-            <button type="button" className="btn btn--primary" disabled={busy !== null} onClick={() => onAction('lock')} aria-label={`Lock ${coupon.code} for checkout`}>
+            <Button variant="primary" disabled={busy !== null} onClick={() => onAction('lock')} aria-label={`Lock ${coupon.code} for checkout`}>
               {busy === 'lock' ? 'Locking…' : 'Lock for checkout'}
-            </button>
+            </Button>
           ) : null}
           {locked ? (
             <>
-              <button type="button" className="btn btn--primary" disabled={busy !== null} onClick={() => onAction('redeem')} aria-label={`Redeem ${coupon.code}`}>
+              <Button variant="primary" disabled={busy !== null} onClick={() => onAction('redeem')} aria-label={`Redeem ${coupon.code}`}>
                 {busy === 'redeem' ? 'Redeeming…' : 'Redeem'}
-              </button>
-              <button type="button" className="btn btn--ghost" disabled={busy !== null} onClick={() => onAction('unlock')} aria-label={`Unlock ${coupon.code}`}>
+              </Button>
+              <Button variant="ghost" disabled={busy !== null} onClick={() => onAction('unlock')} aria-label={`Unlock ${coupon.code}`}>
                 {busy === 'unlock' ? 'Unlocking…' : 'Unlock'}
-              </button>
+              </Button>
             </>
           ) : null}
           {coupon.state === 'REDEEMED' ? <p className={styles.meta}>Used {coupon.redemptionCount > 1 ? `${coupon.redemptionCount} times` : ''}</p> : null}

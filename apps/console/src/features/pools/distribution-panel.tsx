@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { type FormEvent, useState } from 'react';
+import { Button } from '@/components/controls/button';
 import { type Column, DataTable } from '@/components/data-table/data-table';
 import { Field } from '@/components/forms/field';
 import { useToast } from '@/components/toast/toast-provider';
@@ -79,9 +80,9 @@ export function DistributionPanel({ poolId, memberCount }: { poolId: string; mem
             Distributed <strong data-testid="distribution-assigned">{formatCount(step.result.assigned)}</strong> of {formatCount(step.result.requested)} coupons from{' '}
             <Link href={`/books/${step.request.bookId}`}>{step.request.bookName}</Link>.
           </p>
-          <button type="button" className="btn" onClick={() => setStep({ kind: 'form' })}>
+          <Button onClick={() => setStep({ kind: 'form' })}>
             Start another distribution
-          </button>
+          </Button>
         </div>
       ) : null}
     </section>
@@ -149,9 +150,9 @@ function DistributionForm({ poolId, memberCount, onPreview }: { poolId: string; 
       <Field id="distribute-count" label={mode === 'EQUAL' ? 'Coupons per member' : 'Coupons in total'} error={errors.count}>
         {(c) => <input {...c} type="number" inputMode="numeric" min={1} value={count} onChange={(e) => setCount(e.target.value)} />}
       </Field>
-      <button type="submit" className="btn btn--primary" disabled={loading || memberCount === 0}>
+      <Button variant="primary" type="submit" disabled={loading || memberCount === 0}>
         {loading ? 'Preparing preview…' : 'Preview'}
-      </button>
+      </Button>
     </form>
   );
 }
@@ -210,12 +211,12 @@ function DistributionPreview({
       <DataTable caption="Coupons per member" compact scroll columns={SHARE_COLUMNS} rows={preview.perUser} rowKey={(entry) => entry.userId} />
       <p className="muted">Nothing has changed yet. Confirming repeats exactly this plan, unless coupons are claimed in the meantime.</p>
       <div className="form__actions">
-        <button type="button" className="btn btn--primary" onClick={() => void confirm()} disabled={loading || preview.totalAssigned === 0}>
+        <Button variant="primary" onClick={() => void confirm()} disabled={loading || preview.totalAssigned === 0}>
           {loading ? 'Distributing…' : `Confirm: assign ${formatCount(preview.totalAssigned)} coupons`}
-        </button>
-        <button type="button" className="btn btn--ghost" onClick={onBack} disabled={loading}>
+        </Button>
+        <Button variant="ghost" onClick={onBack} disabled={loading}>
           Change
-        </button>
+        </Button>
       </div>
     </section>
   );

@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useState } from 'react';
+import { Button } from '@/components/controls/button';
 import { type Column, DataTable } from '@/components/data-table/data-table';
 import { EmptyState } from '@/components/feedback/states';
 import { Field } from '@/components/forms/field';
@@ -104,9 +105,9 @@ function CreatePoolForm() {
         <Field id="pool-description" label="Description" hint="Optional.">
           {(c) => <textarea {...c} rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />}
         </Field>
-        <button type="submit" className="btn btn--primary" disabled={loading}>
+        <Button variant="primary" type="submit" disabled={loading}>
           {loading ? 'Creating…' : 'Create pool'}
-        </button>
+        </Button>
       </form>
     </section>
   );

@@ -1,6 +1,8 @@
 'use client';
 
 import { type FormEvent, useDeferredValue, useState } from 'react';
+import { Badge } from '@/components/controls/badge';
+import { Button } from '@/components/controls/button';
 import { type Column, DataTable } from '@/components/data-table/data-table';
 import { EmptyState } from '@/components/feedback/states';
 import { Field } from '@/components/forms/field';
@@ -83,18 +85,18 @@ export function PoolMembers({ poolId, members, totalCount }: { poolId: string; m
     <section className="card" aria-labelledby="members-title">
       <div className="card__header">
         <h2 id="members-title">Members</h2>
-        <span className="pill" data-testid="member-count">
+        <Badge kind="count" data-testid="member-count">
           {formatCount(totalCount)} {totalCount === 1 ? 'member' : 'members'}
-        </span>
+        </Badge>
       </div>
 
       <form className="form" onSubmit={submitEmails} noValidate>
         <Field id="member-emails" label="Add by email" hint="One per line, or separated by commas." error={emailError}>
           {(c) => <textarea {...c} rows={3} value={emailText} onChange={(e) => setEmailText(e.target.value)} placeholder="ana@example.com, ben@example.com" />}
         </Field>
-        <button type="submit" className="btn btn--primary" disabled={adding}>
+        <Button variant="primary" type="submit" disabled={adding}>
           {adding ? 'Adding…' : 'Add members'}
-        </button>
+        </Button>
       </form>
 
       {unknown.length > 0 ? (
@@ -125,15 +127,15 @@ export function PoolMembers({ poolId, members, totalCount }: { poolId: string; m
             hideHeader: true,
             variant: 'actions',
             cell: (member) => (
-              <button
-                type="button"
-                className="btn btn--small btn--danger-ghost"
+              <Button
+                size="small"
+                variant="danger"
                 onClick={() => void remove(member)}
                 disabled={removing === member.id}
                 aria-label={`Remove ${member.email}`}
               >
                 {removing === member.id ? 'Removing…' : 'Remove'}
-              </button>
+              </Button>
             ),
           },
         ]}
@@ -167,11 +169,11 @@ function UserSearch({ exclude, onAdd }: { exclude: Set<string>; onAdd(user: Memb
             <li key={user.id} className={styles.suggestion}>
               <span>{user.email}</span>
               {exclude.has(user.id) ? (
-                <span className="pill">Member</span>
+                <Badge kind="count">Member</Badge>
               ) : (
-                <button type="button" className="btn btn--small" onClick={() => onAdd(user)} aria-label={`Add ${user.email} to the pool`}>
+                <Button size="small" onClick={() => onAdd(user)} aria-label={`Add ${user.email} to the pool`}>
                   Add
-                </button>
+                </Button>
               )}
             </li>
           ))}

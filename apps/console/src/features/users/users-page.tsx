@@ -2,6 +2,7 @@
 
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useDeferredValue, useState } from 'react';
+import { Badge } from '@/components/controls/badge';
 import { LockCountdown } from '@/components/coupons/lock-countdown';
 import { StateBadge } from '@/components/coupons/state-badge';
 import { type Column, DataTable } from '@/components/data-table/data-table';
@@ -73,7 +74,16 @@ export function UsersPage() {
         </button>
       ),
     },
-    { key: 'role', header: 'Role', cell: (u) => <span className={`role role--${u.role.toLowerCase()}`}>{roleName(u.role)}</span>, sortValue: (u) => u.role },
+    {
+      key: 'role',
+      header: 'Role',
+      cell: (u) => (
+        <Badge kind="role" tone={u.role === 'ADMIN' ? 'primary' : 'muted'}>
+          {roleName(u.role)}
+        </Badge>
+      ),
+      sortValue: (u) => u.role,
+    },
   ];
 
   return (
