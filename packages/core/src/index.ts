@@ -12,6 +12,7 @@ export * from './auth/auth.service.ts';
 export * from './auth/rate-limit.service.ts';
 export * from './auth/rate-limit.batched.ts';
 export * from './auth/token.service.ts';
+export * from './auth/refresh-token.service.ts';
 export * from './users/email.ts';
 export * from './users/user.model.ts';
 export * from './users/user.service.ts';

@@ -6,7 +6,7 @@ export class AuthPayload {
   @Field(() => String, { description: 'Send as `Authorization: Bearer <token>` (or `authorization` in graphql-ws connectionParams).' })
   token!: string;
 
-  @Field(() => Date, { description: 'When the token stops being accepted; sign in again after it.' })
+  @Field(() => Date, { description: 'When the token stops being accepted; refreshSession (with the refresh cookie) gives the next one.' })
   expiresAt!: Date;
 
   @Field(() => User)

@@ -1,5 +1,5 @@
 import type { Config } from '@coupons/config';
-import type { AuthSettings, TokenSettings } from '@coupons/core';
+import type { AuthSettings, SessionSettings, TokenSettings } from '@coupons/core';
 
 /** JWT settings from the typed config (HS256 secret, issuer, audience, lifetime). */
 export function tokenSettings(config: Config): TokenSettings {
@@ -23,5 +23,11 @@ export function authSettings(config: Config): AuthSettings {
       registrationsGlobal: config.REGISTER_GLOBAL_RATE_LIMIT,
     },
     registration: config.REGISTRATION,
+    refreshTokens: { ttlDays: config.REFRESH_TOKEN_TTL_DAYS },
   };
+}
+
+/** What rotating a session needs: the access-token settings and the refresh-token lifetime. */
+export function sessionSettings(config: Config): SessionSettings {
+  return { tokens: tokenSettings(config), refreshTokens: { ttlDays: config.REFRESH_TOKEN_TTL_DAYS } };
 }

@@ -27,6 +27,7 @@ import {
   requestIdOf,
   requestLogging,
 } from '../observability/index.ts';
+import { httpCookies } from '../auth/session-cookie.ts';
 import type { RequestContext } from '../shared/request-context.ts';
 import { createApolloServer } from './apollo.ts';
 import { compileTrustedProxies, resolveUpgradeAddresses } from './client-address.ts';
@@ -280,11 +281,12 @@ function mountRoutes(
     ...bodyMiddleware(),
     rejectBatches,
     expressMiddleware(deps.apollo, {
-      context: async ({ req }) =>
+      context: async ({ req, res }) =>
         createRequestContext(contextDeps, {
           authorization: req.headers.authorization,
           ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
           requestId: requestIdOf(req),
+          cookies: httpCookies(req, res, { path: GRAPHQL_PATH, secure: contextDeps.config.isProduction }),
         }),
     }),
   );

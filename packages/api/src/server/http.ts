@@ -16,7 +16,10 @@ function sendError(res: express.Response, status: number, code: string, message:
   res.status(status).json({ errors: [{ message, extensions: { ...details, code } }] });
 }
 
-/** CORS for the configured origins (comma-separated; `*` allows any). Bearer tokens, no cookies. */
+/**
+ * CORS for the configured origins (comma-separated; `*` allows any). Credentials (the refresh
+ * cookie) only for origins listed by name: `*` lets any site read answers, never with cookies.
+ */
 export function corsMiddleware(originsSetting: string): RequestHandler {
   const origins = new Set(
     originsSetting
@@ -29,6 +32,7 @@ export function corsMiddleware(originsSetting: string): RequestHandler {
     const origin = req.headers.origin;
     const allowed = origin !== undefined && (origins.has('*') || origins.has(origin));
     if (allowed) res.setHeader('Access-Control-Allow-Origin', origin);
+    if (origin !== undefined && origins.has(origin)) res.setHeader('Access-Control-Allow-Credentials', 'true');
     if (req.method !== 'OPTIONS') return next();
     if (allowed) {
       res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');

@@ -137,6 +137,15 @@ const MATRIX: Row[] = [
     expect: ['ok', 'ok', 'ok', 'ok'],
     keys: KEYS_READ, // public: a key is ignored
   },
+  {
+    field: 'Mutation.refreshSession',
+    // Public, but the refresh cookie is the proof, and no bearer token or key stands in for it
+    // (the cookie's own cases: src/auth/refresh-session.api.test.ts).
+    op: () => ({ query: 'mutation { refreshSession { token } }' }),
+    expect: [U, U, U, U],
+    keys: [U, U, U],
+  },
+  { field: 'Mutation.logout', op: () => ({ query: 'mutation { logout }' }), expect: ['ok', 'ok', 'ok', 'ok'], keys: KEYS_READ }, // without a cookie: nothing to revoke
   // Mutations: books, codes, pools — admins only
   { field: 'Mutation.createBook', op: () => ({ query: 'mutation ($i: CreateBookInput!) { createBook(input: $i) { id } }', variables: { i: bookInput } }), expect: ADMIN_ONLY, keys: ADMIN_KEY },
   {

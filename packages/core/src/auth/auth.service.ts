@@ -5,6 +5,7 @@ import { badInput, DomainError, pgCode } from '../shared/errors.ts';
 import { normalizeEmail, parseEmail } from '../users/email.ts';
 import { toUserRecord, USER_RECORD_SELECT, type UserRecord } from '../users/user.model.ts';
 import { admitLogin, admitRegistration, recordLoginFailure, recordLoginSuccess, type SignInChallenge, type SignInLimits } from './rate-limit.sign-in.ts';
+import { type IssuedRefreshToken, type RefreshTokenSettings, startRefreshFamily } from './refresh-token.service.ts';
 import { signAccessToken, type TokenSettings } from './token.service.ts';
 
 /** What register/login need beyond the context; the API builds it from the typed config. */
@@ -16,6 +17,8 @@ export interface AuthSettings {
   registration?: 'open' | 'closed';
   /** A human check consulted before the per-email cap refuses (a seam: none is built in). */
   challenge?: SignInChallenge;
+  /** When set, a sign-in also starts a refresh-token family (refresh-token.service.ts). */
+  refreshTokens?: RefreshTokenSettings;
 }
 
 export type { SignInChallenge, SignInLimits } from './rate-limit.sign-in.ts';
@@ -28,6 +31,8 @@ export interface AuthPayloadRecord {
   token: string;
   expiresAt: Date;
   user: UserRecord;
+  /** The first refresh token of a new family, when the settings ask for one. */
+  refreshToken?: IssuedRefreshToken;
 }
 
 export const MIN_PASSWORD_LENGTH = 8;
@@ -108,11 +113,12 @@ export async function login(
   return session(ctx, toUserRecord(user), settings);
 }
 
-function session(ctx: ServiceContext, user: UserRecord, settings: AuthSettings): AuthPayloadRecord {
+async function session(ctx: ServiceContext, user: UserRecord, settings: AuthSettings): Promise<AuthPayloadRecord> {
   // Only people sign in: a shop's customer (no email, no password) never reaches here.
   if (user.email === null) throw new DomainError('UNAUTHENTICATED', LOGIN_FAILED);
   const { token, expiresAt } = signAccessToken(settings.tokens, user, ctx.clock);
-  return { token, expiresAt, user };
+  if (!settings.refreshTokens) return { token, expiresAt, user };
+  return { token, expiresAt, user, refreshToken: await startRefreshFamily(ctx, user, settings.refreshTokens) };
 }
 
 let dummy: Promise<string> | undefined;
