@@ -70,6 +70,16 @@ const violations: Array<{ constraint: string; case: string; text: string; values
   { constraint: 'redemption_order_check', case: 'amount without an order id', text: `UPDATE redemption SET order_amount = 5 WHERE id = $1`, values: [REDEMPTION] },
   { constraint: 'api_key_scopes_check', case: 'no scopes', text: `INSERT INTO api_key (id, name, prefix, secret_hash, scopes, created_by_id) VALUES (gen_random_uuid(), 'k', 'cbk_x', '\\x00', '{}', $1)`, values: [USER] },
   { constraint: 'refresh_token_expiry_check', case: 'expires when made', text: `INSERT INTO refresh_token (id, family_id, user_id, token_hash, created_at, expires_at) VALUES (gen_random_uuid(), gen_random_uuid(), $1, '\\x01', now(), now())`, values: [USER] },
+  { constraint: 'book_budget_check', case: 'budget of 0 redemptions', text: `UPDATE book SET max_total_redemptions = 0` },
+  { constraint: 'book_budget_check', case: 'more redeemed than the budget', text: `UPDATE book SET max_total_redemptions = 1, redeemed_total = 2` },
+  { constraint: 'book_budget_check', case: 'negative redeemed total', text: `UPDATE book SET redeemed_total = -1` },
+  { constraint: 'book_budget_check', case: 'discount budget without a currency', text: `UPDATE book SET max_total_discount_amount = 100, currency = NULL` },
+  { constraint: 'book_budget_check', case: 'more discount than the budget', text: `UPDATE book SET currency = 'EUR', max_total_discount_amount = 10, discount_total = 10.01` },
+  { constraint: 'coupon_max_redemptions_check', case: 'per-code limit 0', text: `UPDATE coupon SET max_redemptions = 0 WHERE id = 1` },
+  { constraint: 'coupon_void_check', case: 'VOID without voided_at', text: `UPDATE coupon SET state = 'VOID' WHERE id = 2` },
+  { constraint: 'coupon_void_check', case: 'voided_at on a live coupon', text: `UPDATE coupon SET voided_at = now() WHERE id = 1` },
+  { constraint: 'distribution_remainder_check', case: 'RANDOM with a remainder rule', text: `INSERT INTO distribution (id, pool_id, book_id, mode, requested, assigned, created_by_id, remainder) VALUES (gen_random_uuid(), $1, $2, 'RANDOM', 2, 2, $3, 'LEAVE_IN_BOOK')`, values: [POOL, BOOK, USER] },
+  { constraint: 'app_user_identity_check', case: 'erased user keeping an email', text: `UPDATE app_user SET erased_at = now(), password_hash = NULL WHERE id = $1`, values: [OTHER_USER] },
   { constraint: 'redemption_reversal_check', case: 'reverser without reversed_at', text: `UPDATE redemption SET reversed_by_id = $2 WHERE id = $1`, values: [REDEMPTION, OTHER_USER] },
 ];
 
@@ -93,6 +103,9 @@ describe('CHECK constraints', () => {
     await sql(`UPDATE book SET discount_value = 100, lock_ttl_seconds = 86400, valid_from = now(), valid_until = now() + interval '1 day'`);
     await sql(`UPDATE redemption SET reversed_at = now(), reversed_by_id = $2, reversal_reason = 'refund' WHERE id = $1`, [REDEMPTION, OTHER_USER]);
     await sql(`UPDATE coupon SET state = 'ASSIGNED' WHERE id = 2`);
+    // A leaked code is voided whether or not anyone held it.
+    await sql(`UPDATE coupon SET state = 'VOID', voided_at = now() WHERE id = 1`);
+    await sql(`UPDATE coupon SET state = 'UNASSIGNED', voided_at = NULL WHERE id = 1`);
   });
 });
 
