@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort, startApiProcess, startProcessGroup, waitForHttp } from '@coupons/api/testing';
 import { type EmbeddedPostgres, temporaryDataDir } from '@coupons/db';
 import { startMigratedDatabase } from '@coupons/db/testing';
-import { type FactoryServer, startFactoryServer } from '../e2e/harness/factory-server.ts';
+import { type FactoryServer, startFactoryServer } from '@coupons/e2e/harness';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const consoleDir = path.join(root, 'apps/console');
