@@ -1,5 +1,6 @@
 import type { NonEmptyArray } from 'type-graphql';
 import { ApiKeyResolver } from './apikeys/api-key.resolver.ts';
+import { AuditResolver } from './audit/audit.resolver.ts';
 import { AuthResolver } from './auth/auth.resolver.ts';
 import { BookResolver } from './books/book.resolver.ts';
 import { CodeResolver } from './codes/code.resolver.ts';
@@ -22,4 +23,5 @@ import { UserResolver } from './users/user.resolver.ts';
  */
 export const resolvers: NonEmptyArray<Function> = [AuthResolver, UserResolver, CouponResolver, RedemptionResolver,
   BookResolver, CodeResolver, PoolResolver, CouponBookResolver, RedemptionBookResolver, BookCouponsResolver,
-  UserCouponsResolver, DistributionResolver, DistributionShareResolver, LiveEventResolver, ApiKeyResolver];
+  UserCouponsResolver, DistributionResolver, DistributionShareResolver, LiveEventResolver, ApiKeyResolver,
+  AuditResolver];

@@ -22,3 +22,4 @@ export * from './codes/index.ts';
 export * from './pools/index.ts';
 export * from './users/customer.service.ts';
 export * from './apikeys/api-key.service.ts';
+export * from './audit/audit.service.ts';

@@ -239,3 +239,24 @@ function asAdmin(): ApiUser {
 async function codeOf(query: string, variables: Record<string, unknown>, token: string): Promise<string | undefined> {
   return errorCode(await graphqlRequest(server, query, variables, token));
 }
+
+describe('the audit log', () => {
+  it('records who created and who revoked a key (never the secret)', async () => {
+    const key = await createKey(['COUPONS_READ']);
+    await graphqlRequest(server, REVOKE, { id: key.id }, admin.token);
+    const res = await graphqlRequest(
+      server,
+      'query ($f: AuditLogFilter) { auditLog(filter: $f, first: 10) { totalCount edges { node { action actorId targetType targetId changes } } } }',
+      { f: { targetType: 'API_KEY', targetId: key.id } },
+      admin.token,
+    );
+    expect(res.errors).toBeUndefined();
+    const entries = res.data?.auditLog.edges.map((e: { node: unknown }) => e.node);
+    expect(entries).toEqual([
+      { action: 'API_KEY_REVOKED', actorId: admin.user.id, targetType: 'API_KEY', targetId: key.id, changes: { name: 'key COUPONS_READ' } },
+      { action: 'API_KEY_CREATED', actorId: admin.user.id, targetType: 'API_KEY', targetId: key.id, changes: { name: 'key COUPONS_READ', scopes: ['COUPONS_READ'] } },
+    ]);
+    expect(JSON.stringify(res.data)).not.toContain(key.secret);
+    expect(errorCode(await graphqlRequest(server, '{ auditLog { totalCount } }', {}, user.token))).toBe('FORBIDDEN');
+  });
+});

@@ -101,6 +101,7 @@ const MATRIX: Row[] = [
     keys: ['empty', 'empty', 'empty'],
   },
   { field: 'Query.apiKeys', op: () => ({ query: '{ apiKeys { id } }' }), expect: ADMIN_ONLY, keys: ADMIN_KEY },
+  { field: 'Query.auditLog', op: () => ({ query: '{ auditLog(first: 5) { totalCount } }' }), expect: ADMIN_ONLY, keys: ADMIN_KEY },
   {
     field: 'Query.myCoupons',
     op: () => ({ query: '{ myCoupons(first: 10) { totalCount edges { node { code } } } }' }),

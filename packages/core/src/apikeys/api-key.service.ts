@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Prisma } from '@coupons/db';
+import { recordAudit } from '../audit/audit.service.ts';
 import { requireAdmin } from '../auth/access.ts';
 import type { ApiKeyScope, Caller, Clock, ServiceContext } from '../shared/context.ts';
 import { badInput, notFound, unauthenticated } from '../shared/errors.ts';
@@ -64,16 +65,20 @@ export async function createApiKey(
   // A key can do no more than the caller: a key without ADMIN cannot mint an ADMIN key.
   if (caller.apiKey && !caller.apiKey.scopes.includes('ADMIN')) throw badInput('scopes', 'a key cannot create keys');
   const secret = API_KEY_PREFIX + randomBytes(32).toString('base64url');
-  const row = await ctx.db.prisma.apiKey.create({
-    data: {
-      name,
-      prefix: secret.slice(0, SHOWN_LENGTH),
-      secretHash: hashSecret(secret),
-      scopes: scopes as ApiKeyScope[],
-      createdById: caller.userId,
-      createdAt: ctx.clock.now(),
-    },
-    select: RECORD_SELECT,
+  const row = await ctx.db.prisma.$transaction(async (tx) => {
+    const created = await tx.apiKey.create({
+      data: {
+        name,
+        prefix: secret.slice(0, SHOWN_LENGTH),
+        secretHash: hashSecret(secret),
+        scopes: scopes as ApiKeyScope[],
+        createdById: caller.userId,
+        createdAt: ctx.clock.now(),
+      },
+      select: RECORD_SELECT,
+    });
+    await recordAudit(tx, caller, { action: 'API_KEY_CREATED', targetType: 'API_KEY', targetId: created.id, changes: { name, scopes } });
+    return created;
   });
   return { apiKey: row, secret };
 }
@@ -89,13 +94,16 @@ export async function listApiKeys(ctx: ServiceContext): Promise<ApiKeyRecord[]> 
  * it was made, last used, revoked). Revoking a revoked key changes nothing.
  */
 export async function revokeApiKey(ctx: ServiceContext, id: string): Promise<ApiKeyRecord> {
-  requireAdmin(ctx);
+  const caller = requireAdmin(ctx);
   const keyId = requireUuid('id', id);
   const now = ctx.clock.now();
-  await ctx.db.prisma.apiKey.updateMany({ where: { id: keyId, revokedAt: null }, data: { revokedAt: now } });
-  const row = await ctx.db.prisma.apiKey.findUnique({ where: { id: keyId }, select: RECORD_SELECT });
-  if (!row) throw notFound('API key', keyId);
-  return row;
+  return ctx.db.prisma.$transaction(async (tx) => {
+    const { count } = await tx.apiKey.updateMany({ where: { id: keyId, revokedAt: null }, data: { revokedAt: now } });
+    const row = await tx.apiKey.findUnique({ where: { id: keyId }, select: RECORD_SELECT });
+    if (!row) throw notFound('API key', keyId);
+    if (count > 0) await recordAudit(tx, caller, { action: 'API_KEY_REVOKED', targetType: 'API_KEY', targetId: keyId, changes: { name: row.name } });
+    return row;
+  });
 }
 
 /** What a refused key is told, whatever the reason (unknown, revoked, its admin gone or demoted). */
