@@ -70,6 +70,8 @@ type Documents = {
     "\n  fragment UserTableRow on User {\n    id\n    email\n    role\n    createdAt\n  }\n": typeof types.UserTableRowFragmentDoc,
     "\n  fragment UserCouponRow on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    bookId\n  }\n": typeof types.UserCouponRowFragmentDoc,
     "\n  fragment NextPage on PageInfo {\n    hasNextPage\n    endCursor\n  }\n": typeof types.NextPageFragmentDoc,
+    "\n  mutation RefreshSession {\n    refreshSession {\n      token\n      expiresAt\n      user {\n        id\n        email\n        role\n      }\n    }\n  }\n": typeof types.RefreshSessionDocument,
+    "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
     "\n  fragment ErrorExtensionsFields on ErrorExtensions {\n    code\n    field\n    fields\n    retryAfterSeconds\n    retryable\n    requestId\n  }\n": typeof types.ErrorExtensionsFieldsFragmentDoc,
 };
 const documents: Documents = {
@@ -129,6 +131,8 @@ const documents: Documents = {
     "\n  fragment UserTableRow on User {\n    id\n    email\n    role\n    createdAt\n  }\n": types.UserTableRowFragmentDoc,
     "\n  fragment UserCouponRow on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    bookId\n  }\n": types.UserCouponRowFragmentDoc,
     "\n  fragment NextPage on PageInfo {\n    hasNextPage\n    endCursor\n  }\n": types.NextPageFragmentDoc,
+    "\n  mutation RefreshSession {\n    refreshSession {\n      token\n      expiresAt\n      user {\n        id\n        email\n        role\n      }\n    }\n  }\n": types.RefreshSessionDocument,
+    "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
     "\n  fragment ErrorExtensionsFields on ErrorExtensions {\n    code\n    field\n    fields\n    retryAfterSeconds\n    retryable\n    requestId\n  }\n": types.ErrorExtensionsFieldsFragmentDoc,
 };
 
@@ -370,6 +374,14 @@ export function graphql(source: "\n  fragment UserCouponRow on Coupon {\n    id\
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  fragment NextPage on PageInfo {\n    hasNextPage\n    endCursor\n  }\n"): (typeof documents)["\n  fragment NextPage on PageInfo {\n    hasNextPage\n    endCursor\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RefreshSession {\n    refreshSession {\n      token\n      expiresAt\n      user {\n        id\n        email\n        role\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RefreshSession {\n    refreshSession {\n      token\n      expiresAt\n      user {\n        id\n        email\n        role\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Logout {\n    logout\n  }\n"): (typeof documents)["\n  mutation Logout {\n    logout\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -4,6 +4,7 @@ import { ApolloProvider } from '@apollo/client/react';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useRef, useState } from 'react';
 import { type ApolloSession, createApolloClient } from '@/lib/apollo/create-apollo-client';
 import { SessionProvider, useSession } from '@/lib/auth/session-context';
+import { getSession } from '@/lib/auth/session-store';
 import { type ConsoleConfig, loadConsoleConfig } from '@/lib/config/runtime-config';
 import { Spinner } from '../feedback/states';
 import { ToastProvider } from '../toast/toast-provider';
@@ -49,7 +50,7 @@ export function AppProviders({ children }: { children: ReactNode }) {
   }
   return (
     <ConfigContext.Provider value={config}>
-      <SessionProvider>
+      <SessionProvider graphqlUrl={config.graphqlUrl}>
         <ToastProvider>
           <SessionApollo config={config}>{children}</SessionApollo>
         </ToastProvider>
@@ -58,21 +59,31 @@ export function AppProviders({ children }: { children: ReactNode }) {
   );
 }
 
-/** Builds one Apollo client per session token and tears it down when the session changes. */
+/**
+ * Builds one Apollo client per signed-in user (and one for nobody) and tears it down when that
+ * changes. A refreshed access token keeps the client: it reads the current token per request.
+ */
 function SessionApollo({ config, children }: { config: ConsoleConfig; children: ReactNode }) {
-  const { session, signOut } = useSession();
-  const token = session?.token ?? null;
+  const { session, signOut, refresh } = useSession();
+  const userId = session?.user.id ?? null;
   const signOutRef = useRef(signOut);
   signOutRef.current = signOut;
+  const refreshRef = useRef(refresh);
+  refreshRef.current = refresh;
 
-  const [apollo, setApollo] = useState<{ token: string | null; session: ApolloSession } | null>(null);
+  const [apollo, setApollo] = useState<{ userId: string | null; session: ApolloSession } | null>(null);
   useEffect(() => {
-    const created = createApolloClient({ config, token, onUnauthenticated: () => signOutRef.current('expired') });
-    setApollo({ token, session: created });
+    const created = createApolloClient({
+      config,
+      getToken: () => (userId ? (getSession()?.token ?? null) : null),
+      refresh: () => refreshRef.current(),
+      onUnauthenticated: () => void signOutRef.current('expired'),
+    });
+    setApollo({ userId, session: created });
     return () => created.dispose();
-  }, [config, token]);
+  }, [config, userId]);
 
   // Never render with the previous session's client (it is being disposed).
-  if (!apollo || apollo.token !== token) return null;
+  if (!apollo || apollo.userId !== userId) return null;
   return <ApolloProvider client={apollo.session.client}>{children}</ApolloProvider>;
 }

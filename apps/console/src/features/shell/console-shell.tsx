@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
-import { type ReactNode, useEffect } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import { BrandLogo } from '@/components/brand/brand-logo';
 import { LoadingState } from '@/components/feedback/states';
 import { signInPath, useSession } from '@/lib/auth/session-context';
@@ -26,20 +26,22 @@ const NAV: NavItem[] = [
 
 /** The signed-in frame: header, role-aware navigation, and the guard that sends strangers to sign-in. */
 export function ConsoleShell({ children }: { children: ReactNode }) {
-  const { session, signOut, updateUser } = useSession();
+  const { session, restoring, signOut, updateUser } = useSession();
   const router = useRouter();
   const pathname = usePathname();
+  const [signingOut, setSigningOut] = useState(false);
 
   useEffect(() => {
-    if (!session) router.replace(signInPath(getEndedReason(), pathname));
-  }, [session, router, pathname]);
+    // A tab still asking the refresh cookie for a session waits for the answer.
+    if (!session && !restoring) router.replace(signInPath(getEndedReason(), pathname));
+  }, [session, restoring, router, pathname]);
 
   // The stored user may be stale (a role changed); `me` is the source of truth.
   const me = useCurrentUser(Boolean(session));
   useEffect(() => {
     if (me === undefined) return;
     if (me) updateUser(me);
-    else signOut('expired');
+    else void signOut('expired');
   }, [me, updateUser, signOut]);
 
   if (!session) return <LoadingState label="Checking your session…" />;
@@ -76,8 +78,16 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
             </span>
             <span className={`role role--${role.toLowerCase()}`}>{role === 'ADMIN' ? 'Admin' : 'User'}</span>
           </span>
-          <button type="button" className="btn btn--ghost" onClick={() => signOut('signed-out')}>
-            Sign out
+          <button
+            type="button"
+            className="btn btn--ghost"
+            disabled={signingOut}
+            onClick={() => {
+              setSigningOut(true);
+              void signOut('signed-out').finally(() => setSigningOut(false));
+            }}
+          >
+            {signingOut ? 'Signing out…' : 'Sign out'}
           </button>
         </div>
       </header>

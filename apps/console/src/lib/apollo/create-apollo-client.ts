@@ -1,9 +1,10 @@
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
-import { CombinedGraphQLErrors } from '@apollo/client/errors';
-import { ErrorLink } from '@apollo/client/link/error';
+import { SetContextLink } from '@apollo/client/link/context';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { getMainDefinition } from '@apollo/client/utilities';
 import { type Client as WsClient, createClient } from 'graphql-ws';
+import { catchError, from, mergeMap, type Observable, of, switchMap, throwError } from 'rxjs';
+import type { RefreshResult } from '../auth/session-context';
 import type { ConsoleConfig } from '../config/runtime-config';
 import { isUnauthenticated } from '../errors/describe-error';
 import { setLiveStatus } from './live-status';
@@ -16,28 +17,44 @@ export interface ApolloSession {
 
 export interface CreateApolloClientOptions {
   config: ConsoleConfig;
-  /** The session's bearer token; null for the anonymous client of the sign-in pages. */
-  token: string | null;
-  /** Called once when the API says the token is no longer valid (HTTP or WebSocket). */
+  /**
+   * The session's current access token, read at every request and (re)connection, so a refreshed
+   * token is used without a new client; null for the anonymous client of the sign-in pages.
+   */
+  getToken(): string | null;
+  /** A new access token from the refresh cookie (session-context.tsx). */
+  refresh(): Promise<RefreshResult>;
+  /** Called once when the session is over: a refresh was refused (HTTP or WebSocket). */
   onUnauthenticated(): void;
 }
 
 /**
- * One Apollo client per session: HTTP for queries and mutations, graphql-ws for subscriptions,
- * both carrying the token. A new sign-in builds a new client, so no cached data outlives the
- * session it belongs to.
+ * An operation refused again this soon after its retry with a fresh token is not retried again:
+ * the session is over. Later refusals are retried (a subscription outlives many access tokens).
  */
-export function createApolloClient({ config, token, onUnauthenticated }: CreateApolloClientOptions): ApolloSession {
+const RETRY_GUARD_MS = 10_000;
+
+/**
+ * One Apollo client per signed-in user: HTTP for queries and mutations, graphql-ws for
+ * subscriptions, both carrying the current access token. A call answered UNAUTHENTICATED is
+ * retried once after a refresh. A new sign-in builds a new client, so no cached data outlives
+ * the session it belongs to; a refreshed token does not.
+ */
+export function createApolloClient({ config, getToken, refresh, onUnauthenticated }: CreateApolloClientOptions): ApolloSession {
+  const signedIn = getToken() !== null;
   let signalled = false;
   const signalUnauthenticated = () => {
-    if (signalled || !token) return;
+    if (signalled || !signedIn) return;
     signalled = true;
     onUnauthenticated();
   };
 
-  const http = new HttpLink({
-    uri: config.graphqlUrl,
-    headers: token ? { authorization: `Bearer ${token}` } : {},
+  // credentials: login and register set the refresh cookie on their answer (CORS_ORIGINS must
+  // name the console's origin; the API never allows credentials for `*`).
+  const http = new HttpLink({ uri: config.graphqlUrl, credentials: 'include' });
+  const auth = new SetContextLink(({ headers }) => {
+    const token = getToken();
+    return { headers: token ? { ...headers, authorization: `Bearer ${token}` } : headers };
   });
 
   // Set when the socket dropped (not a clean lazy close): events may have been missed meanwhile.
@@ -45,11 +62,18 @@ export function createApolloClient({ config, token, onUnauthenticated }: CreateA
   const ws: WsClient = createClient({
     url: config.wsUrl,
     lazy: true,
-    connectionParams: () => (token ? { authorization: `Bearer ${token}` } : {}),
+    // Read at every (re)connection: a socket closed when its token expired (4401) reconnects
+    // with the refreshed one.
+    connectionParams: () => {
+      const token = getToken();
+      return token ? { authorization: `Bearer ${token}` } : {};
+    },
     // Keep live screens live across API restarts and flaky networks.
     retryAttempts: Number.POSITIVE_INFINITY,
     // Ping a quiet socket, so proxies with idle timeouts (nginx: 60 s) do not cut a wall screen.
     keepAlive: 20_000,
+    // 4401 (expired or revoked) ends the subscriptions on the socket: the refresh link below
+    // refreshes and subscribes them again, on a new socket with the new token. 4403: never.
     shouldRetry: (event) => !isAuthClose(event),
     on: {
       connecting: () => setLiveStatus('connecting'),
@@ -66,17 +90,33 @@ export function createApolloClient({ config, token, onUnauthenticated }: CreateA
         const clean = (event as { code?: number } | null)?.code === 1000;
         if (!clean) lostConnection = true;
         setLiveStatus(clean ? 'idle' : 'offline');
-        if (isAuthClose(event)) signalUnauthenticated();
+        if (closeCode(event) === 4403) signalUnauthenticated();
       },
     },
   });
 
-  const errors = new ErrorLink(({ error }) => {
-    // GraphQL errors and HTTP 401 bodies alike; describeError reads both.
-    const unauthenticated = CombinedGraphQLErrors.is(error)
-      ? error.errors.some((e) => e.extensions?.code === 'UNAUTHENTICATED')
-      : isUnauthenticated(error);
-    if (unauthenticated) signalUnauthenticated();
+  // A call refused UNAUTHENTICATED (an expired access token; over graphql-ws, a socket closed
+  // with 4401) is sent again after a refresh; a refused refresh ends the session.
+  const refreshing = new ApolloLink((operation, forward) => {
+    const attempt = (retriedAt: number): Observable<ApolloLink.Result> =>
+      forward(operation).pipe(
+        mergeMap((result) => (isUnauthenticatedResult(result) ? throwError(() => new RefusedResult(result)) : of(result))),
+        catchError((error: unknown) => {
+          const refused = () => (error instanceof RefusedResult ? of(error.result) : throwError(() => error));
+          if (!signedIn || !(error instanceof RefusedResult || isUnauthenticated(error) || isSocketUnauthorized(error))) return refused();
+          if (Date.now() - retriedAt < RETRY_GUARD_MS) {
+            signalUnauthenticated();
+            return refused();
+          }
+          return from(refresh()).pipe(
+            switchMap((result) => {
+              if (result === 'signedOut') signalUnauthenticated();
+              return result === 'ok' ? attempt(Date.now()) : refused();
+            }),
+          );
+        }),
+      );
+    return attempt(0);
   });
 
   const transport = ApolloLink.split(
@@ -89,7 +129,7 @@ export function createApolloClient({ config, token, onUnauthenticated }: CreateA
   );
 
   const client = new ApolloClient({
-    link: ApolloLink.from([errors, transport]),
+    link: ApolloLink.from([refreshing, auth, transport]),
     cache: new InMemoryCache({
       typePolicies: {
         Query: {
@@ -121,6 +161,27 @@ export function createApolloClient({ config, token, onUnauthenticated }: CreateA
 
 /** graphql-ws closes with 4401 (unauthorized) or 4403 (forbidden) when `connection_init` is refused. */
 function isAuthClose(event: unknown): boolean {
-  const code = (event as { code?: number } | null)?.code;
+  const code = closeCode(event);
   return code === 4401 || code === 4403;
+}
+
+function closeCode(event: unknown): number | undefined {
+  return (event as { code?: number } | null)?.code;
+}
+
+/** A result whose errors say UNAUTHENTICATED, carried through the retry as an error. */
+class RefusedResult extends Error {
+  constructor(readonly result: ApolloLink.Result) {
+    super('UNAUTHENTICATED');
+  }
+}
+
+function isUnauthenticatedResult(result: ApolloLink.Result): boolean {
+  const errors = (result as { errors?: ReadonlyArray<{ extensions?: { code?: unknown } }> }).errors;
+  return errors?.some((e) => e.extensions?.code === 'UNAUTHENTICATED') ?? false;
+}
+
+/** How Apollo's GraphQLWsLink reports a socket closed with 4401 (graphql-ws does not retry it). */
+function isSocketUnauthorized(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('Socket closed with event 4401');
 }

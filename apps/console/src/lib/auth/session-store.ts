@@ -1,13 +1,15 @@
 /**
- * The signed-in session: kept in memory and mirrored to `sessionStorage` so a reload of the tab
- * keeps the user signed in, while closing the tab ends it. The token never goes into a URL or a
- * cookie readable by other sites; every request sends it in the `Authorization` header.
+ * The signed-in session's access token: kept in memory and mirrored to `sessionStorage` so a reload
+ * of the tab uses it at once. It lives an hour; the refresh token that renews it is an HttpOnly
+ * cookie the console never sees (session-api.ts), so a new tab or a reload after expiry is still
+ * signed in. The token never goes into a URL; every request sends it in the `Authorization` header.
  */
 export type Role = 'ADMIN' | 'USER';
 
 export interface SessionUser {
   id: string;
-  email: string;
+  /** Always set for people who sign in; the schema's User.email is null only for shop customers. */
+  email: string | null;
   role: Role;
 }
 
@@ -63,7 +65,7 @@ export function subscribeSession(listener: () => void): () => void {
   return () => listeners.delete(listener);
 }
 
-/** Reads `exp` from a JWT without verifying it: only to schedule a sign-out, never to trust it. */
+/** Reads `exp` from a JWT without verifying it: only to schedule a refresh, never to trust it. */
 export function tokenExpiry(token: string): number | null {
   const payload = token.split('.')[1];
   if (!payload) return null;
