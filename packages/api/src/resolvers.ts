@@ -11,6 +11,7 @@ import {
   UserCouponsResolver,
 } from './coupons/coupon-relations.resolver.ts';
 import { CouponResolver, RedemptionResolver } from './coupons/coupon.resolver.ts';
+import { ValidateCouponResolver } from './coupons/validate.resolver.ts';
 import { LiveEventResolver } from './events/live-event.resolver.ts';
 import { DistributionResolver, DistributionShareResolver } from './pools/distribution.resolver.ts';
 import { PoolResolver } from './pools/pool.resolver.ts';
@@ -24,4 +25,4 @@ import { UserResolver } from './users/user.resolver.ts';
 export const resolvers: NonEmptyArray<Function> = [AuthResolver, UserResolver, CouponResolver, RedemptionResolver,
   BookResolver, CodeResolver, PoolResolver, CouponBookResolver, RedemptionBookResolver, BookCouponsResolver,
   UserCouponsResolver, DistributionResolver, DistributionShareResolver, LiveEventResolver, ApiKeyResolver,
-  AuditResolver];
+  ValidateCouponResolver, AuditResolver];

@@ -75,6 +75,7 @@ export type ErrorCode =
   | 'LIMIT_REACHED'
   | 'LOCK_EXPIRED'
   | 'NOT_FOUND'
+  | 'ORDER_NOT_ELIGIBLE'
   | 'RATE_LIMITED'
   | 'SERVICE_UNAVAILABLE'
   | 'SOLD_OUT'

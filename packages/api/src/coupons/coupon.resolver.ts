@@ -18,7 +18,7 @@ import { type ConnectionShape, toConnection } from '../shared/connection.ts';
 import type { RequestContext } from '../shared/request-context.ts';
 import { JSONScalar } from '../shared/scalars.ts';
 import { User } from '../users/user.type.ts';
-import { CouponListArgs, RedemptionListArgs } from './coupon.args.ts';
+import { CouponListArgs, OrderInput, RedemptionListArgs } from './coupon.args.ts';
 import { Coupon, CouponConnection, Redemption, RedemptionConnection } from './coupon.type.ts';
 import { customerIdDoc, oneTarget, readerContext, shopperContext } from './customer-context.ts';
 
@@ -103,12 +103,17 @@ export class CouponResolver {
   async redeemCoupon(
     @Arg('code', () => String) code: string,
     @Arg('idempotencyKey', () => String, { nullable: true, description: idempotencyKeyDoc }) idempotencyKey: string | null,
-    @Arg('metadata', () => JSONScalar, { nullable: true, description: 'A JSON object (order id …), at most 16 KB.' })
+    @Arg('metadata', () => JSONScalar, { nullable: true, description: 'A JSON object, at most 16 KB.' })
     metadata: unknown,
     @Arg('customerId', () => String, { nullable: true, description: customerIdDoc }) customerId: string | null,
+    @Arg('order', () => OrderInput, {
+      nullable: true,
+      description: 'The order it pays for: the redemption records it with its discount; a repeat of the same order returns the first redemption.',
+    })
+    order: OrderInput | null,
     @Ctx() ctx: RequestContext,
   ): Promise<RedemptionRecord> {
-    return redeemCoupon(await shopperContext(ctx, customerId), { code, idempotencyKey, metadata });
+    return redeemCoupon(await shopperContext(ctx, customerId), { code, idempotencyKey, metadata, order });
   }
 
   @FieldResolver(() => User, { nullable: true, description: 'The owner (batched).' })
@@ -131,11 +136,16 @@ export class RedemptionResolver {
   @AdminOrKey('COUPONS_WRITE')
   @Mutation(() => Redemption, { description: 'ADMIN: reverses a redemption (refund/cancel), giving the use back.' })
   reverseRedemption(
-    @Arg('redemptionId', () => ID) redemptionId: string,
     @Arg('reason', () => String) reason: string,
+    @Arg('redemptionId', () => ID, { nullable: true, description: 'The redemption; or give orderId and code instead.' })
+    redemptionId: string | null,
+    @Arg('orderId', () => String, { nullable: true, description: "The shop's order the redemption paid for (with code)." })
+    orderId: string | null,
+    @Arg('code', () => String, { nullable: true, description: 'The coupon the order redeemed (with orderId).' })
+    code: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<RedemptionRecord> {
-    return reverseRedemption(ctx.service, { redemptionId, reason });
+    return reverseRedemption(ctx.service, { redemptionId, orderId, code, reason });
   }
 
   @FieldResolver(() => Coupon, { nullable: true, description: 'The redeemed coupon (batched).' })

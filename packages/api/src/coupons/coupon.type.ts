@@ -1,6 +1,6 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { createConnectionType } from '../shared/connection.ts';
-import { JSONScalar } from '../shared/scalars.ts';
+import { DecimalScalar, JSONScalar } from '../shared/scalars.ts';
 
 /** The coupon state machine's states (../shared/DESIGN.md). */
 export const CouponStateEnum = {
@@ -81,6 +81,18 @@ export class Redemption {
 
   @Field(() => String, { nullable: true })
   reversalReason!: string | null;
+
+  @Field(() => String, { nullable: true, description: "The shop's order this redemption paid for (redeemCoupon's order)." })
+  orderId!: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true, description: 'The order total, in `currency`.' })
+  orderAmount!: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true, description: 'What the coupon took off the order, in `currency`.' })
+  discountAmount!: string | null;
+
+  @Field(() => String, { nullable: true, description: "The order's currency (ISO 4217)." })
+  currency!: string | null;
 }
 
 export const CouponConnection = createConnectionType('Coupon', Coupon);

@@ -110,6 +110,18 @@ describe('error mapping', () => {
     }
   });
 
+  it('answers a safety-net unique index that fired (redemption_coupon_order_key) as a bug, not as BAD_USER_INPUT', () => {
+    const { formatter, error } = setup(true);
+    const message = 'duplicate key value violates unique constraint "redemption_coupon_order_key"';
+    const database = Object.assign(new Error(message), { code: '23505', constraint: 'redemption_coupon_order_key' });
+    const violation = new ConstraintViolation('redemption_coupon_order_key', 'redeemCoupon', { cause: database }, '23505');
+    const formatted = formatter.format(thrownInResolver(violation));
+    expect(formatted.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+    const [line, msg] = error.mock.calls[0] as unknown as [Record<string, unknown>, string];
+    expect(line).toMatchObject({ transition: 'redeemCoupon', constraint: 'redemption_coupon_order_key', sqlState: '23505' });
+    expect(msg).toContain('Unique index redemption_coupon_order_key violated in redeemCoupon');
+  });
+
   it('puts the request id on INTERNAL_SERVER_ERROR answers of graphql-ws, and only on those', () => {
     const { formatter } = setup(true);
     const result = formatter.formatResult(

@@ -123,6 +123,8 @@ interface Classified {
 function classify(error: unknown, hideSchemaHints: boolean): Classified | undefined {
   const domain = findDomainError(error);
   if (domain) return { code: domain.code, message: domain.message, details: domain.details };
+  // A safety net that fired (mutation-faults.ts) is a bug, whatever the SQLSTATE in its cause.
+  if ((innermost(error) as { name?: unknown } | null)?.name === 'ConstraintViolation') return undefined;
   const translated = translateDatabaseError(innermost(error));
   if (translated) return { code: translated.code, message: translated.message, details: translated.details };
   if (!(error instanceof GraphQLError)) return undefined;
@@ -208,13 +210,13 @@ function publicExtensions(error: GraphQLError): Record<string, unknown> {
 function logUnexpected(options: ErrorFormatterOptions, error: unknown, request: ErrorLogContext): void {
   const original = innermost(error);
   const path = error instanceof GraphQLError ? error.path?.join('.') : undefined;
-  const e = original as { name?: string; message?: string; constraint?: string; operation?: string };
+  const e = original as { name?: string; message?: string; constraint?: string; operation?: string; sqlState?: string };
   const err = options.isProduction ? { type: e?.name, message: e?.message, sqlState: pgCode(original) } : original;
   if (e?.name === 'ConstraintViolation') {
     // mutation-faults.ts: the statements decide every answer, so a CHECK that fires is a bug.
     options.logger.error(
-      { ...request, transition: e.operation, constraint: e.constraint, sqlState: '23514', err, path },
-      `CHECK constraint ${e.constraint} violated in ${e.operation}: a bug, answered INTERNAL_SERVER_ERROR`,
+      { ...request, transition: e.operation, constraint: e.constraint, sqlState: e.sqlState ?? '23514', err, path },
+      `${e.message ?? `CHECK constraint ${e.constraint} violated in ${e.operation}`}: a bug, answered INTERNAL_SERVER_ERROR`,
     );
     return;
   }
@@ -274,6 +276,7 @@ export const ERROR_ANSWERS = {
   LIMIT_REACHED: { status: 409 },
   SOLD_OUT: { status: 409 },
   BOOK_NOT_ACTIVE: { status: 409 },
+  ORDER_NOT_ELIGIBLE: { status: 409 },
   RATE_LIMITED: { status: 429, retryAfter: true },
   SERVICE_UNAVAILABLE: { status: 503, overGraphQL: true, retryAfter: true },
   INTERNAL_SERVER_ERROR: { status: 500 },

@@ -119,6 +119,22 @@ describe('guardMutations', () => {
     ]);
   });
 
+  it('a 23505 of a safety-net unique index is a bug (ConstraintViolation); any other 23505 stays the answer', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    installMetrics(metrics);
+    const net = prismaError('23505', 'duplicate key value violates unique constraint "redemption_coupon_order_key"');
+    const netResult = await graphql({ schema: schemaWith(() => Promise.reject(net)), source: 'mutation { lockCoupon }' });
+    expect(netResult.errors?.[0].originalError).toBeInstanceOf(ConstraintViolation);
+    expect(netResult.errors?.[0].originalError).toMatchObject({ constraint: 'redemption_coupon_order_key', sqlState: '23505' });
+    // pg's own error names the constraint in a field of its own.
+    const pgNet = Object.assign(new Error('duplicate key'), { code: '23505', constraint: 'redemption_coupon_order_key' });
+    const pgResult = await graphql({ schema: schemaWith(() => Promise.reject(pgNet)), source: 'mutation { lockCoupon }' });
+    expect(pgResult.errors?.[0].originalError).toBeInstanceOf(ConstraintViolation);
+    const arbiter = prismaError('23505', 'duplicate key value violates unique constraint "app_user_email_key"');
+    const arbiterResult = await graphql({ schema: schemaWith(() => Promise.reject(arbiter)), source: 'mutation { lockCoupon }' });
+    expect(arbiterResult.errors?.[0].originalError).toBe(arbiter);
+  });
+
   it('lets every other error through untouched', async () => {
     const soldOut = new DomainError('SOLD_OUT', 'No coupon left');
     const schema = schemaWith(() => {

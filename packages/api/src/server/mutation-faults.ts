@@ -1,4 +1,4 @@
-import { checkViolation, isTransactionConflict } from '@coupons/core';
+import { checkViolation, isTransactionConflict, pgCode } from '@coupons/core';
 import { defaultFieldResolver, type GraphQLSchema } from 'graphql';
 import { recordConstraintViolation, recordTransactionRetry } from '../observability/index.ts';
 
@@ -30,10 +30,11 @@ export const CONFLICT_RETRIED_MUTATIONS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * A CHECK constraint fired during a mutation: a bug, since the statements decide every contract
- * answer and a constraint is only the safety net. The error mapping logs it (request id, root
- * field, constraint) and answers INTERNAL_SERVER_ERROR; the database error stays in `cause`,
- * never in what a client sees.
+ * A CHECK constraint, or a unique index that is only a safety net ({@link SAFETY_NET_UNIQUE_INDEXES}),
+ * fired during a mutation: a bug, since the statements decide every contract answer and a
+ * constraint is only the safety net. The error mapping logs it (request id, root field,
+ * constraint) and answers INTERNAL_SERVER_ERROR; the database error stays in `cause`, never in
+ * what a client sees.
  */
 export class ConstraintViolation extends Error {
   constructor(
@@ -42,10 +43,38 @@ export class ConstraintViolation extends Error {
     /** The root Mutation field (the transition) that hit it, e.g. `lockCoupon`. */
     readonly operation: string,
     options: { cause: unknown },
+    /** 23514 (check_violation) or 23505 (unique_violation of a safety-net index). */
+    readonly sqlState: '23514' | '23505' = '23514',
   ) {
-    super(`CHECK constraint ${constraint} violated in ${operation}`, options);
+    super(`${sqlState === '23505' ? 'Unique index' : 'CHECK constraint'} ${constraint} violated in ${operation}`, options);
     this.name = 'ConstraintViolation';
   }
+}
+
+/**
+ * Unique indexes that back up a decision the statements make themselves, so a duplicate there is
+ * a bug, not the answer (elsewhere a 23505 is the designed arbiter and means BAD_USER_INPUT):
+ * `redemption_coupon_order_key` — the redeem decides "this order already redeemed this coupon"
+ * under the coupon's row lock and answers the first redemption (core readRedeemTarget).
+ */
+export const SAFETY_NET_UNIQUE_INDEXES: ReadonlySet<string> = new Set(['redemption_coupon_order_key']);
+
+/** The safety-net unique index a 23505 names, or undefined (`pg` gives `constraint`; the driver adapter only the message). */
+export function safetyNetViolation(error: unknown): { constraint: string } | undefined {
+  if (pgCode(error) !== '23505') return undefined;
+  const seen = new Set<unknown>();
+  const queue: unknown[] = [error];
+  while (queue.length > 0 && seen.size < 12) {
+    const current = queue.shift() as Record<string, unknown> | undefined;
+    if (!current || typeof current !== 'object' || seen.has(current)) continue;
+    seen.add(current);
+    const text = [current.constraint, current.originalMessage, current.message].find((v) => typeof v === 'string') as string | undefined;
+    const name = typeof current.constraint === 'string' ? current.constraint : /unique constraint "([^"]+)"/.exec(text ?? '')?.[1];
+    if (name && SAFETY_NET_UNIQUE_INDEXES.has(name)) return { constraint: name };
+    const meta = current.meta as Record<string, unknown> | undefined;
+    queue.push(current.cause, current.originalError, meta?.driverAdapterError);
+  }
+  return undefined;
 }
 
 /** How {@link retryConflicts} waits and counts; tests replace `sleep` and `random`. */
@@ -86,7 +115,7 @@ const guarded = new WeakSet<GraphQLSchema>();
 /**
  * Wraps every root Mutation field, for HTTP and graphql-ws alike (both execute this schema):
  * the fields of {@link CONFLICT_RETRIED_MUTATIONS} are re-run after a transaction conflict
- * ({@link retryConflicts}), and a CHECK violation in any of them is counted in
+ * ({@link retryConflicts}), and a CHECK violation (or a safety-net unique index's 23505) in any of them is counted in
  * `coupons_constraint_violations_total{constraint,operation}` and rethrown as a
  * {@link ConstraintViolation}. Call it before `limitMutations`, so that a re-run is not counted
  * against the caller's rate limit again.
@@ -104,10 +133,11 @@ export function guardMutations(schema: GraphQLSchema): void {
         const run = () => resolve(source, args, context, info);
         return await (retried ? retryConflicts(run, { onRetry }) : run());
       } catch (error) {
-        const violation = checkViolation(error);
+        const check = checkViolation(error);
+        const violation = check ?? safetyNetViolation(error);
         if (!violation) throw error;
         recordConstraintViolation(violation.constraint, operation);
-        throw new ConstraintViolation(violation.constraint, operation, { cause: error });
+        throw new ConstraintViolation(violation.constraint, operation, { cause: error }, check ? '23514' : '23505');
       }
     };
   }

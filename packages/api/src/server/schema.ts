@@ -67,7 +67,9 @@ export const SCHEMA_DESCRIPTION = `Coupon Book Service. Every failure is a Graph
 UNAUTHENTICATED (no, bad or expired token), FORBIDDEN (not allowed), NOT_FOUND (no such record, or not yours),
 BAD_USER_INPUT (invalid arguments; \`extensions.field\` names it), INVALID_STATE (not allowed from the coupon's state),
 LOCK_EXPIRED (redeem after the lock expired), LIMIT_REACHED (a per-user limit of the book), SOLD_OUT (no coupon left),
-BOOK_NOT_ACTIVE (outside the validity window), RATE_LIMITED (too many requests: retry after \`extensions.retryAfterSeconds\`),
+BOOK_NOT_ACTIVE (outside the validity window),
+ORDER_NOT_ELIGIBLE (the order cannot use the coupon: below the book's minimum, or in another currency; \`extensions.rule\` says which),
+RATE_LIMITED (too many requests: retry after \`extensions.retryAfterSeconds\`),
 SERVICE_UNAVAILABLE (the database is unreachable or restarting: \`extensions.retryable\` is true; retry after
 \`extensions.retryAfterSeconds\`, with the same idempotencyKey for a mutation; over HTTP a 503 with Retry-After),
 or INTERNAL_SERVER_ERROR (a bug: report \`extensions.requestId\`). See docs/api-guide.md, "Errors".`;

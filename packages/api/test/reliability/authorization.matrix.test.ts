@@ -113,6 +113,11 @@ const MATRIX: Row[] = [
     expect: [U, 'ok', 'empty', 'ok'], // a USER sees their own; an ADMIN all
     keys: KEYS_READ,
   },
+  {
+    field: 'Query.validateCoupon',
+    op: (w) => ({ query: 'query ($c: String!) { validateCoupon(code: $c) { valid reason } }', variables: { c: w.assigned } }),
+    expect: SIGNED_IN, // an answer for anyone signed in: to another shopper valid: false, reason NOT_FOUND (no probing)
+  },
   { field: 'Query.pool', op: (w) => ({ query: 'query ($id: ID!) { pool(id: $id) { id } }', variables: { id: w.poolId } }), expect: ADMIN_ONLY, keys: ADMIN_KEY },
   { field: 'Query.pools', op: () => ({ query: '{ pools(first: 5) { totalCount } }' }), expect: ADMIN_ONLY, keys: ADMIN_KEY },
   { field: 'Query.users', op: () => ({ query: '{ users(first: 5) { totalCount } }' }), expect: ADMIN_ONLY, keys: ADMIN_KEY },

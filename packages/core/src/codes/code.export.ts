@@ -3,6 +3,7 @@ import { requireAdmin } from '../auth/access.ts';
 import { requireBook } from '../books/book.service.ts';
 import { effectiveStateSql } from '../coupons/coupon.record.ts';
 import type { ServiceContext } from '../shared/context.ts';
+import { formatAmount } from '../shared/money.ts';
 
 /** Rows fetched per keyset page while exporting. */
 export const EXPORT_PAGE_SIZE = 5_000;
@@ -63,7 +64,9 @@ export async function exportBookRedemptions(ctx: ServiceContext, bookId: string)
       const page = await ctx.db.prisma.$queryRaw<Array<{ id: string; at: Date; cells: unknown[] }>>(Prisma.sql`
         SELECT r.id::text AS id, r.redeemed_at AS at,
                json_build_array(r.id, c.code, u.email, r.redeemed_at, r.idempotency_key, r.metadata,
-                                r.reversed_at, r.reversal_reason) AS cells
+                                r.reversed_at, r.reversal_reason, r.order_id,
+                                -- text, not numbers: json would carry a numeric as a float
+                                r.order_amount::text, r.discount_amount::text, r.currency) AS cells
           FROM redemption r
           JOIN coupon c ON c.id = r.coupon_id
           JOIN app_user u ON u.id = r.user_id
@@ -71,7 +74,7 @@ export async function exportBookRedemptions(ctx: ServiceContext, bookId: string)
          ORDER BY r.redeemed_at, r.id
          LIMIT ${EXPORT_PAGE_SIZE}`);
       if (page.length === 0) return;
-      yield page.map((row) => row.cells);
+      yield page.map((row) => withMoneyCells(row.cells));
       const last = page[page.length - 1];
       after = { at: last.at, id: last.id };
       if (page.length < EXPORT_PAGE_SIZE) return;
@@ -79,7 +82,27 @@ export async function exportBookRedemptions(ctx: ServiceContext, bookId: string)
   }
   return {
     filename: `book-${book.id}-redemptions.csv`,
-    header: ['redemption_id', 'code', 'user_email', 'redeemed_at', 'idempotency_key', 'metadata', 'reversed_at', 'reversal_reason'],
+    header: [
+      'redemption_id',
+      'code',
+      'user_email',
+      'redeemed_at',
+      'idempotency_key',
+      'metadata',
+      'reversed_at',
+      'reversal_reason',
+      'order_id',
+      'order_amount',
+      'discount_amount',
+      'currency',
+    ],
     rows: rows(),
   };
+}
+
+/** The order and discount amounts in their currency's minor units ("59.90", not the column's "59.9000"). */
+function withMoneyCells(cells: unknown[]): unknown[] {
+  const [orderAmount, discountAmount, currency] = cells.slice(9, 12) as Array<string | null>;
+  if (!currency || orderAmount === null || discountAmount === null) return cells;
+  return [...cells.slice(0, 9), formatAmount(orderAmount, currency), formatAmount(discountAmount, currency), currency];
 }

@@ -15,6 +15,7 @@ import {
   toCoupon,
   toRedemption,
 } from './coupon.record.ts';
+import { requireOrderId } from './discount.ts';
 
 const STATES: readonly CouponStateName[] = ['UNASSIGNED', 'ASSIGNED', 'LOCKED', 'REDEEMED'];
 
@@ -95,16 +96,18 @@ export async function unsafeGetCouponsByIds(ctx: ServiceContext, ids: readonly s
 }
 
 /**
- * Redemptions, newest first: a USER sees their own; an ADMIN sees all (or one book's).
+ * Redemptions, newest first: a USER sees their own; an ADMIN sees all (or one book's, or one
+ * order's: `orderId` is the shop's order id, matched exactly, over the `order_id` index).
  */
 export async function listRedemptions(
   ctx: ServiceContext,
-  args: PageArgs & { bookId?: string | null },
+  args: PageArgs & { bookId?: string | null; orderId?: string | null },
 ): Promise<Page<RedemptionRecord>> {
   const caller = requireCaller(ctx);
   const limit = pageSize(args.first);
   const conditions: Prisma.Sql[] = [Prisma.sql`true`];
   if (args.bookId) conditions.push(Prisma.sql`r.book_id = ${requireUuid('bookId', args.bookId)}::uuid`);
+  if (args.orderId !== null && args.orderId !== undefined) conditions.push(Prisma.sql`r.order_id = ${requireOrderId('orderId', args.orderId)}`);
   if (caller.role !== 'ADMIN') conditions.push(Prisma.sql`r.user_id = ${caller.userId}::uuid`);
   const scope = Prisma.join(conditions, ' AND ');
   let after = Prisma.empty;

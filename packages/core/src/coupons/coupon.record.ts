@@ -1,4 +1,5 @@
 import { Prisma } from '@coupons/db';
+import { formatAmount } from '../shared/money.ts';
 
 export type CouponStateName = 'UNASSIGNED' | 'ASSIGNED' | 'LOCKED' | 'REDEEMED';
 
@@ -28,6 +29,12 @@ export interface RedemptionRecord {
   reversedAt: Date | null;
   reversedById: string | null;
   reversalReason: string | null;
+  /** The shop's order this redemption paid for (all four order fields are set, or none). */
+  orderId: string | null;
+  /** Decimal strings in `currency`'s minor units ("59.90"). */
+  orderAmount: string | null;
+  discountAmount: string | null;
+  currency: string | null;
 }
 
 /**
@@ -105,6 +112,11 @@ export interface RedemptionRow {
   reversed_at: Date | null;
   reversed_by_id: string | null;
   reversal_reason: string | null;
+  order_id: string | null;
+  /** numeric as text (see {@link redemptionReturning}). */
+  order_amount: string | null;
+  discount_amount: string | null;
+  currency: string | null;
 }
 
 export function toRedemption(row: RedemptionRow): RedemptionRecord {
@@ -119,15 +131,26 @@ export function toRedemption(row: RedemptionRow): RedemptionRecord {
     reversedAt: row.reversed_at,
     reversedById: row.reversed_by_id,
     reversalReason: row.reversal_reason,
+    orderId: row.order_id ?? null,
+    orderAmount: money(row.order_amount, row.currency),
+    discountAmount: money(row.discount_amount, row.currency),
+    currency: row.currency ?? null,
   };
 }
+
+const money = (amount: string | null | undefined, currency: string | null | undefined) =>
+  amount === null || amount === undefined || !currency ? null : formatAmount(amount, currency);
 
 /** `RETURNING` list of a coupon row, typed to match {@link CouponRow}. */
 export const couponReturning = Prisma.sql`c.id::text AS id, c.book_id::text AS book_id, c.code, c.state::text AS state,
   c.assigned_user_id::text AS assigned_user_id, c.assigned_at, c.lock_expires_at, c.redemption_count,
   c.created_at, c.updated_at`;
 
-/** `RETURNING` list of a redemption row, typed to match {@link RedemptionRow}. */
+/**
+ * `RETURNING` list of a redemption row, typed to match {@link RedemptionRow}. Amounts as text:
+ * these rows also travel through `to_jsonb`, which would make a numeric a JSON number (a float).
+ */
 export const redemptionReturning = Prisma.sql`r.id::text AS id, r.coupon_id::text AS coupon_id, r.book_id::text AS book_id,
   r.user_id::text AS user_id, r.redeemed_at, r.idempotency_key, r.metadata, r.reversed_at,
-  r.reversed_by_id::text AS reversed_by_id, r.reversal_reason`;
+  r.reversed_by_id::text AS reversed_by_id, r.reversal_reason, r.order_id,
+  r.order_amount::text AS order_amount, r.discount_amount::text AS discount_amount, r.currency`;

@@ -1,4 +1,5 @@
 import { Prisma } from '@coupons/db';
+import { formatAmount } from '../shared/money.ts';
 import { couponReturning, type RedemptionRow, redemptionReturning } from './coupon.record.ts';
 import {
   couponByCode,
@@ -27,11 +28,22 @@ export interface RedeemOutcome extends TransitionOutcome {
  */
 export async function redeemCouponSql(
   tx: Tx,
-  args: { code: string; userId: string; now: Date; idempotencyKey: string | null; metadata: unknown },
+  args: {
+    code: string;
+    userId: string;
+    now: Date;
+    idempotencyKey: string | null;
+    metadata: unknown;
+    /** The order it pays for, priced by the caller from the book it read under the row lock. */
+    order?: RedeemedOrder | null;
+    /** True when the caller took the row lock already (step 1 of an order's redeem, {@link readRedeemTarget}). */
+    rowLocked?: boolean;
+  },
 ): Promise<RedeemOutcome> {
   const { code, userId, now } = args;
-  if (!(await lockCouponRow(tx, code))) return { ...couponNotFound, counted: false, redemption: null };
+  if (!args.rowLocked && !(await lockCouponRow(tx, code))) return { ...couponNotFound, counted: false, redemption: null };
   const metadata = args.metadata === undefined || args.metadata === null ? null : JSON.stringify(args.metadata);
+  const order = args.order ?? null;
   const rows = await tx.rows<TransitionRow & { counted: number; redemption: RedemptionRow | null }>(
     Prisma.sql`
     WITH target AS (${couponByCode(code, now)}),
@@ -48,8 +60,10 @@ export async function redeemCouponSql(
       RETURNING u.redeemed_count
     ),
     red AS (
-      INSERT INTO redemption AS r (id, coupon_id, book_id, user_id, redeemed_at, idempotency_key, metadata)
-      SELECT gen_random_uuid(), ok.id, ok.book_id, ${userId}::uuid, ${now}, ${args.idempotencyKey}, ${metadata}::jsonb
+      INSERT INTO redemption AS r (id, coupon_id, book_id, user_id, redeemed_at, idempotency_key, metadata,
+                                   order_id, order_amount, discount_amount, currency)
+      SELECT gen_random_uuid(), ok.id, ok.book_id, ${userId}::uuid, ${now}, ${args.idempotencyKey}, ${metadata}::jsonb,
+             ${order?.id ?? null}, ${order?.amount ?? null}::numeric, ${order?.discount ?? null}::numeric, ${order?.currency ?? null}
       FROM ok, cnt
       RETURNING ${redemptionReturning}
     ),
@@ -78,6 +92,71 @@ export async function redeemCouponSql(
   );
   const row = rows[0];
   return { ...toOutcome(row), counted: (row?.counted ?? 0) > 0, redemption: parseRedemption(row?.redemption) };
+}
+
+/** The order a redemption records: amounts as decimal strings. */
+export interface RedeemedOrder {
+  id: string;
+  amount: string;
+  discount: string;
+  currency: string;
+}
+
+/** What an order's redeem reads under the coupon's row lock before it writes. */
+export interface RedeemTarget extends Omit<TransitionOutcome, 'coupon' | 'eventIds'> {
+  /** The book's terms that price the order. */
+  terms: { discountType: 'PERCENTAGE' | 'FIXED_AMOUNT'; discountValue: number; currency: string | null; minOrderAmount: string | null } | null;
+  /** The unreversed redemption of this coupon for this order, if there is one: the redeem is a retry. */
+  existing: RedemptionRow | null;
+}
+
+/**
+ * Step 1 and the read of step 2 of a redeem with an order (transition.ts): takes the coupon's row
+ * lock, then reads, at the row's latest version, the guard's inputs, the book's pricing terms and
+ * the coupon's unreversed redemption for this order. Nobody can redeem or reverse this coupon
+ * until we commit (a reversal locks the coupon row too), so "this order already redeemed it" is
+ * decided here, once: a racing repeat of the order waits on the row lock and then finds the
+ * first one's redemption. The partial unique index redemption_coupon_order_key is only the net.
+ */
+export async function readRedeemTarget(tx: Tx, args: { code: string; orderId: string; now: Date }): Promise<RedeemTarget> {
+  const notFound: RedeemTarget = { ...couponNotFound, terms: null, existing: null };
+  if (!(await lockCouponRow(tx, args.code))) return notFound;
+  const rows = await tx.rows<{
+    state: string;
+    owner: string | null;
+    locked_by: string | null;
+    expired: boolean;
+    active: boolean;
+    discount_type: 'PERCENTAGE' | 'FIXED_AMOUNT';
+    discount_value: string;
+    currency: string | null;
+    min_order_amount: string | null;
+    existing: RedemptionRow | null;
+  }>(Prisma.sql`
+    WITH target AS (${couponByCode(args.code, args.now)})
+    SELECT t.state::text AS state, t.assigned_user_id::text AS owner, t.locked_by_id::text AS locked_by, t.expired, t.active,
+           b.discount_type::text AS discount_type, b.discount_value::text AS discount_value, b.currency,
+           b.min_order_amount::text AS min_order_amount,
+           (SELECT to_jsonb(x) FROM (SELECT ${redemptionReturning} FROM redemption r
+             WHERE r.coupon_id = t.id AND r.order_id = ${args.orderId} AND r.reversed_at IS NULL) x) AS existing
+    FROM target t JOIN book b ON b.id = t.book_id`);
+  const row = rows[0];
+  if (!row) return notFound;
+  return {
+    found: true,
+    state: row.state,
+    ownerId: row.owner,
+    lockedById: row.locked_by,
+    lockExpired: row.expired === true,
+    active: row.active === true,
+    terms: {
+      discountType: row.discount_type,
+      discountValue: Number(row.discount_value),
+      currency: row.currency,
+      minOrderAmount: row.min_order_amount !== null && row.currency ? formatAmount(row.min_order_amount, row.currency) : null,
+    },
+    existing: parseRedemption(row.existing),
+  };
 }
 
 /**

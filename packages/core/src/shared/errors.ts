@@ -9,6 +9,7 @@ export const ERROR_CODES = [
   'LIMIT_REACHED',
   'SOLD_OUT',
   'BOOK_NOT_ACTIVE',
+  'ORDER_NOT_ELIGIBLE',
   'RATE_LIMITED',
   'SERVICE_UNAVAILABLE',
 ] as const;

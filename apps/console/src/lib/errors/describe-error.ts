@@ -34,6 +34,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   LIMIT_REACHED: 'A limit of this book is reached.',
   SOLD_OUT: 'No coupon is left in this book.',
   BOOK_NOT_ACTIVE: 'The book is outside its validity window.',
+  ORDER_NOT_ELIGIBLE: 'This order cannot use the coupon (below the minimum order, or in another currency).',
   RATE_LIMITED: 'Too many requests. Wait a moment and try again.',
   SERVICE_UNAVAILABLE: 'The service is briefly unavailable (its database is restarting or unreachable).',
   INTERNAL_SERVER_ERROR: 'Something went wrong on the server.',

@@ -1,0 +1,147 @@
+import { Prisma } from '@coupons/db';
+import { type Caller, requireCaller, type ServiceContext } from '../shared/context.ts';
+import { DomainError, type ErrorCode, notFound } from '../shared/errors.ts';
+import { formatAmount } from '../shared/money.ts';
+import { normaliseCode } from '../shared/validation.ts';
+import { type CouponRecord, type CouponRow, effectiveCouponColumns, lockExpiredSql, toCoupon } from './coupon.record.ts';
+import {
+  type Discount,
+  type DiscountTerms,
+  type DiscountType,
+  describeDiscount,
+  type OrderInput,
+  priceOrder,
+  requireOrder,
+} from './discount.ts';
+import type { TransitionOutcome } from './lock.sql.ts';
+import { transitionError } from './transition.errors.ts';
+
+/** What `validateCoupon` answers: whether the checkout may use the coupon now, and for how much. */
+export interface CouponValidation {
+  valid: boolean;
+  /** The contract code the checkout would hit now (lock, then redeem); null when valid. */
+  reason: ErrorCode | null;
+  message: string | null;
+  /** The book's discount, priced against the order when one is given; null for a code the caller may not see. */
+  discount: Discount | null;
+  /** The coupon, when the caller may see it (their own, or any for an admin). */
+  coupon: CouponRecord | null;
+}
+
+/**
+ * Refusals that answer the question "can this coupon be used now?". Anything else (the caller is
+ * signed out, the database is away) is thrown as usual: it answers nothing about the coupon.
+ */
+const ANSWERED: ReadonlySet<ErrorCode> = new Set([
+  'NOT_FOUND',
+  'FORBIDDEN',
+  'BAD_USER_INPUT',
+  'INVALID_STATE',
+  'LOCK_EXPIRED',
+  'LIMIT_REACHED',
+  'BOOK_NOT_ACTIVE',
+  'ORDER_NOT_ELIGIBLE',
+]);
+
+/**
+ * Tells a checkout whether the caller's coupon would be accepted now — by `lockCoupon` then
+ * `redeemCoupon`, or by `redeemCoupon` alone when the caller holds its lock — and what it takes
+ * off `order`. Changes nothing and takes no lock: one read of the coupon, its book and the
+ * caller's counter, so the answer can be overtaken by a concurrent transition (the redeem
+ * re-decides under the row lock; this is advice for the checkout page).
+ *
+ * The rules and their order are the redeem's: the coupon (not found or not yours → NOT_FOUND,
+ * with no probing; state; the book's window) as transition.errors.ts names it, then the order
+ * (ORDER_NOT_ELIGIBLE), then the per-user redemption limit (LIMIT_REACHED).
+ * A malformed code or order is answered too (reason BAD_USER_INPUT), as the redeem would refuse it.
+ */
+export async function validateCoupon(ctx: ServiceContext, args: { code: string; order?: OrderInput | null }): Promise<CouponValidation> {
+  const caller = requireCaller(ctx);
+  let visible: ValidationRow | null = null;
+  try {
+    const code = normaliseCode('code', args.code);
+    const order = args.order === null || args.order === undefined ? null : requireOrder(args.order);
+    const row = await readValidationRow(ctx, code);
+    if (!row || (caller.role !== 'ADMIN' && row.assigned_user_id !== caller.userId)) throw notFound('Coupon');
+    visible = row;
+    const refusal = couponRefusal(row, caller);
+    if (refusal) throw refusal;
+    const terms = termsOf(row);
+    const discount = order ? priceOrder(terms, order) : describeDiscount(terms);
+    if (row.max_redemptions_per_user !== null && (row.redeemed_count ?? 0) >= row.max_redemptions_per_user) {
+      throw new DomainError('LIMIT_REACHED', 'The per-user redemption limit of this book is reached');
+    }
+    return { valid: true, reason: null, message: null, discount, coupon: toCoupon(row) };
+  } catch (error) {
+    if (!(error instanceof DomainError) || !ANSWERED.has(error.code)) throw error;
+    return {
+      valid: false,
+      reason: error.code,
+      message: error.message,
+      discount: visible ? describeDiscount(termsOf(visible)) : null,
+      coupon: visible ? toCoupon(visible) : null,
+    };
+  }
+}
+
+interface ValidationRow extends CouponRow {
+  stored_state: string;
+  locked_by_id: string | null;
+  expired: boolean;
+  active: boolean;
+  discount_type: DiscountType;
+  discount_value: string;
+  currency: string | null;
+  min_order_amount: string | null;
+  max_redemptions_per_user: number | null;
+  redeemed_count: number | null;
+}
+
+/** The coupon (lazily expired, as every read), its stored lock, its book's rules and the owner's counter: one statement. */
+async function readValidationRow(ctx: ServiceContext, code: string): Promise<ValidationRow | null> {
+  const now = ctx.clock.now();
+  const [row] = await ctx.db.prisma.$queryRaw<ValidationRow[]>(Prisma.sql`
+    SELECT ${effectiveCouponColumns(now)}, c.state::text AS stored_state, c.locked_by_id::text AS locked_by_id,
+           ${lockExpiredSql(now)} AS expired,
+           (b.valid_from IS NULL OR b.valid_from <= ${now}) AND (b.valid_until IS NULL OR b.valid_until > ${now}) AS active,
+           b.discount_type::text AS discount_type, b.discount_value::text AS discount_value, b.currency,
+           b.min_order_amount::text AS min_order_amount, b.max_redemptions_per_user,
+           (SELECT u.redeemed_count FROM user_book_counter u WHERE u.user_id = c.assigned_user_id AND u.book_id = c.book_id) AS redeemed_count
+    FROM coupon c JOIN book b ON b.id = c.book_id
+    WHERE c.code = ${code}`);
+  return row ?? null;
+}
+
+/**
+ * Why the next step of the checkout would refuse the coupon, or null: a coupon the caller holds
+ * the lock of goes to redeem; any other (ASSIGNED, or a lock that ran out) to lock first, then
+ * redeem. transition.errors.ts names the refusal exactly as those transitions would.
+ */
+function couponRefusal(row: ValidationRow, caller: Caller): DomainError | null {
+  const outcome: TransitionOutcome = {
+    found: true,
+    state: row.stored_state,
+    ownerId: row.assigned_user_id,
+    lockedById: row.locked_by_id,
+    lockExpired: row.expired,
+    active: row.active,
+    coupon: null,
+    eventIds: [],
+  };
+  const held = row.stored_state === 'LOCKED' && !row.expired;
+  const next = held ? 'redeem' : 'lock';
+  const accepted =
+    row.assigned_user_id === caller.userId &&
+    row.active &&
+    (held ? row.locked_by_id === caller.userId : row.stored_state === 'ASSIGNED' || row.expired);
+  return accepted ? null : transitionError(outcome, caller, next);
+}
+
+function termsOf(row: ValidationRow): DiscountTerms {
+  return {
+    discountType: row.discount_type,
+    discountValue: Number(row.discount_value),
+    currency: row.currency,
+    minOrderAmount: row.min_order_amount !== null && row.currency ? formatAmount(row.min_order_amount, row.currency) : null,
+  };
+}
