@@ -4,8 +4,10 @@
  * checks), never in the production image.
  *
  * - servers: `startTestServer` (in-process, on a fresh database from `@coupons/db/testing`),
- *   `startApiTest` (one with an ADMIN and a USER signed up),
- *   `startSiblingServer` (a second one on the same database), `startLoggedServer` (logs kept),
+ *   `startApiTest` (one with an ADMIN and a USER signed up), `useApiTest` (the same, with the
+ *   file's `beforeAll`/`afterAll` registered: one line at the top of a test file),
+ *   `startSiblingServer` (a second one on the same database), `startLoggedServer` (logs kept;
+ *   `memoryLogger`/`memorySink` to keep any logger's lines),
  *   `startApiProcess` (`main.ts` in a child process, as in production), `startProcessGroup` and
  *   `waitForHttp` for any other child (the e2e run's `next start`);
  * - clients: `graphqlRequest`/`call` over HTTP, `connectGraphQLWs`/`wsRequest`/`record` over graphql-ws;
@@ -13,6 +15,7 @@
  * - time: `createTestClock` (from `@coupons/core/testing`, re-exported).
  */
 export { startApiTest, type ApiTest } from './api-test.ts';
+export { type Accounts, type AccountOf, type UsedApiTest, type UseApiTestOptions, useApiTest } from './use-api-test.ts';
 export { freePort, killApiProcessesNow, startApiProcess, type ApiProcess, type ApiProcessOptions } from './api-process.ts';
 export {
   createCampaign,
@@ -52,6 +55,7 @@ export {
 } from './live-events.helpers.ts';
 export { measureDeliveryLatency, type LatencyReport } from './live-latency.measure.ts';
 export { startLoggedServer, type LoggedServer } from './logged-server.ts';
+export { memoryLogger, memorySink, type MemorySink } from './memory-log.ts';
 export { startProcessGroup, waitForHttp, type ProcessGroup, type ProcessGroupOptions } from './process-group.ts';
 export { CONTRACT_CODES, COUPON_FIELDS, OPS, REDEMPTION_FIELDS } from './operations.ts';
 export { createTestClock, type TestClock } from '@coupons/core/testing';

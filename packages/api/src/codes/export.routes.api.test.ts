@@ -1,63 +1,49 @@
-import { Writable } from 'node:stream';
 import { createDatabase, type Database, databaseNameOf } from '@coupons/db';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createLogger } from '../observability/index.ts';
-import { graphqlRequest, type SignedUpUser, startApiTest, type TestServer } from '../../testing/index.ts';
+import { graphqlRequest, memoryLogger, useApiTest } from '../../testing/index.ts';
 
 // The CSV exports answer errors with the API's one error map (server/errors.ts): the same codes,
 // masking and Retry-After as /graphql, with the HTTP status of ERROR_ANSWERS.
 
-let server: TestServer;
-let admin: SignedUpUser;
-let user: SignedUpUser;
+const log = memoryLogger('debug');
+const t = useApiTest({ logger: log.logger });
 let bookId: string;
 let cluster: Database;
-const lines: string[] = [];
 
 beforeAll(async () => {
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(...String(chunk).split('\n').filter(Boolean));
-      done();
-    },
-  });
-  ({ server, admin, user } = await startApiTest({ logger: createLogger({ level: 'debug', destination }) }));
   const created = await graphqlRequest<{ createBook: { id: string } }>(
-    server,
+    t.server,
     'mutation { createBook(input: { name: "Export errors", discountType: PERCENTAGE, discountValue: 5 }) { id } }',
     {},
-    admin.token,
+    t.admin.token,
   );
   bookId = created.data!.createBook.id;
   // A session on another database of the same server: it survives cutting the API's off.
   cluster = createDatabase({ url: inject('couponsTestDatabase').adminUrl, poolSize: 1, applicationName: 'coupons-test-admin' });
 });
-afterAll(async () => {
-  await cluster?.close();
-  await server?.close();
-});
+afterAll(() => cluster?.close());
 
 interface ErrorBody {
   errors: Array<{ message: string; extensions: Record<string, unknown> }>;
 }
 
 async function download(path: string, token?: string, requestId?: string) {
-  const response = await fetch(`${server.baseUrl}${path}`, {
+  const response = await fetch(`${t.server.baseUrl}${path}`, {
     headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(requestId ? { 'x-request-id': requestId } : {}) },
   });
   const text = await response.text();
   return { status: response.status, headers: response.headers, text, body: () => JSON.parse(text) as ErrorBody };
 }
 
-const logged = (requestId: string) => lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((l) => l.requestId === requestId);
+const logged = (requestId: string) => log.records().filter((l) => l.requestId === requestId);
 
 describe('CSV export errors', () => {
   it('answers each contract code with its status and the GraphQL-shaped body', async () => {
-    const unknown = await download('/export/books/00000000-0000-4000-8000-000000000000/codes.csv', admin.token);
+    const unknown = await download('/export/books/00000000-0000-4000-8000-000000000000/codes.csv', t.admin.token);
     expect(unknown.status).toBe(404);
     expect(unknown.body()).toEqual({ errors: [{ message: expect.stringContaining('not found'), extensions: { code: 'NOT_FOUND' } }] });
 
-    const forbidden = await download(`/export/books/${bookId}/redemptions.csv`, user.token);
+    const forbidden = await download(`/export/books/${bookId}/redemptions.csv`, t.user.token);
     expect(forbidden.status).toBe(403);
     expect(forbidden.body().errors[0].extensions.code).toBe('FORBIDDEN');
 
@@ -65,16 +51,16 @@ describe('CSV export errors', () => {
     expect(anonymous.status).toBe(401);
     expect(anonymous.body().errors[0].extensions.code).toBe('UNAUTHENTICATED');
 
-    const malformed = await download('/export/books/not-a-uuid/codes.csv', admin.token);
+    const malformed = await download('/export/books/not-a-uuid/codes.csv', t.admin.token);
     expect(malformed.status).toBe(400);
     expect(malformed.body().errors[0].extensions.code).toBe('BAD_USER_INPUT');
   });
 
   it('masks an unexpected error as INTERNAL_SERVER_ERROR (500) with the request id, logged once', async () => {
     // Stand-in for a bug: the table the export checks first is gone (no contract answer for that).
-    await server.db.prisma.$executeRaw`ALTER TABLE book RENAME TO zz_book_away`;
+    await t.server.db.prisma.$executeRaw`ALTER TABLE book RENAME TO zz_book_away`;
     try {
-      const answer = await download(`/export/books/${bookId}/redemptions.csv`, admin.token, 'export-bug');
+      const answer = await download(`/export/books/${bookId}/redemptions.csv`, t.admin.token, 'export-bug');
       expect(answer.status).toBe(500);
       expect(answer.headers.get('x-request-id')).toBe('export-bug');
       expect(answer.body()).toEqual({
@@ -86,19 +72,19 @@ describe('CSV export errors', () => {
       expect(errorLines.map((l) => l.msg)).toEqual(['Unexpected error', 'request failed']);
       expect(errorLines[0]).toMatchObject({ operation: 'GET /export/books/:bookId/redemptions.csv', err: expect.anything() });
     } finally {
-      await server.db.prisma.$executeRaw`ALTER TABLE zz_book_away RENAME TO book`;
+      await t.server.db.prisma.$executeRaw`ALTER TABLE zz_book_away RENAME TO book`;
     }
   });
 
   it('answers 503 SERVICE_UNAVAILABLE with Retry-After while the database is away, and works once it is back', async () => {
-    const databaseName = databaseNameOf(server.config.DATABASE_URL as string);
+    const databaseName = databaseNameOf(t.server.config.DATABASE_URL as string);
     await cluster.pool.query(`ALTER DATABASE "${databaseName}" ALLOW_CONNECTIONS false`);
     await cluster.pool.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [
       databaseName,
     ]);
     try {
       for (const kind of ['codes', 'redemptions']) {
-        const answer = await download(`/export/books/${bookId}/${kind}.csv`, admin.token, `export-away-${kind}`);
+        const answer = await download(`/export/books/${bookId}/${kind}.csv`, t.admin.token, `export-away-${kind}`);
         expect(answer.status).toBe(503);
         expect(answer.headers.get('retry-after')).toBe('2');
         expect(answer.body()).toEqual({
@@ -115,7 +101,7 @@ describe('CSV export errors', () => {
     } finally {
       await cluster.pool.query(`ALTER DATABASE "${databaseName}" ALLOW_CONNECTIONS true`);
     }
-    const back = await download(`/export/books/${bookId}/codes.csv`, admin.token);
+    const back = await download(`/export/books/${bookId}/codes.csv`, t.admin.token);
     expect(back.status).toBe(200);
     expect(back.text.split('\r\n')[0]).toBe('code,state,assigned_to,assigned_at,redemption_count,created_at');
   });

@@ -1,63 +1,49 @@
 import { randomUUID } from 'node:crypto';
 import { signAccessToken } from '@coupons/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tokenSettings } from '../auth/auth.settings.ts';
 import {
   connectClient,
   createBook,
-  createClientPool,
   rawConnectionInit,
   record,
   type RecordingClient,
   refusalCode,
-  type SignedUpUser,
   signUp,
-  startApiTest,
   startTestServer,
-  type TestServer,
+  useApiTest,
   waitFor,
 } from '../../testing/index.ts';
 
-let server: TestServer;
-let admin: SignedUpUser;
-let user: SignedUpUser;
-const clients = createClientPool();
+const t = useApiTest();
 
-beforeAll(async () => {
-  ({ server, admin, user } = await startApiTest());
-});
-afterAll(async () => {
-  await clients.disposeAll();
-  await server?.close();
-});
-
-const client = (token: string | null): RecordingClient => clients.connect(server, token);
+const client = (token: string | null): RecordingClient => t.clients.connect(t.server, token);
 
 describe('connection_init', () => {
   it('closes with 4401 without a token', async () => {
-    const result = await rawConnectionInit(server.wsUrl, {});
+    const result = await rawConnectionInit(t.server.wsUrl, {});
     expect(result).toMatchObject({ ack: false, code: 4401 });
     expect(result.reason).toMatch(/authorization/);
   });
 
   it('closes with 4403 on a forged, malformed or non-bearer token', async () => {
-    const forged = signAccessToken({ ...tokenSettings(server.config), secret: 'x'.repeat(48) }, admin.user, server.clock).token;
+    const forged = signAccessToken({ ...tokenSettings(t.server.config), secret: 'x'.repeat(48) }, t.admin.user, t.server.clock).token;
     for (const authorization of [`Bearer ${forged}`, 'Bearer not.a.token', 'Basic dXNlcjpwYXNz', 42]) {
-      const result = await rawConnectionInit(server.wsUrl, { authorization });
+      const result = await rawConnectionInit(t.server.wsUrl, { authorization });
       expect(result, String(authorization)).toMatchObject({ ack: false, code: authorization === 42 ? 4401 : 4403 });
     }
   });
 
   it('closes with 4401 on an expired token', async () => {
-    const past = { now: () => new Date(server.clock.now().getTime() - 2 * 3600_000) };
-    const { token } = signAccessToken({ ...tokenSettings(server.config), ttlSeconds: 60 }, user.user, past);
-    expect(await rawConnectionInit(server.wsUrl, { authorization: `Bearer ${token}` })).toMatchObject({ ack: false, code: 4401 });
+    const past = { now: () => new Date(t.server.clock.now().getTime() - 2 * 3600_000) };
+    const { token } = signAccessToken({ ...tokenSettings(t.server.config), ttlSeconds: 60 }, t.user.user, past);
+    expect(await rawConnectionInit(t.server.wsUrl, { authorization: `Bearer ${token}` })).toMatchObject({ ack: false, code: 4401 });
   });
 
   it('accepts a good token and closes the socket with 4401 the moment it expires', async () => {
-    const { token } = signAccessToken({ ...tokenSettings(server.config), ttlSeconds: 1 }, admin.user, server.clock);
+    const { token } = signAccessToken({ ...tokenSettings(t.server.config), ttlSeconds: 1 }, t.admin.user, t.server.clock);
     const c = client(token);
-    const bookId = await createBook(server, admin.token);
+    const bookId = await createBook(t.server, t.admin.token);
     const sub = record(c.client, `subscription($b: ID) { couponEvents(bookId: $b) { id } }`, { b: bookId });
     await sub.finished;
     expect(c.closes.map((close) => close.code)).toEqual([4401]);
@@ -82,9 +68,9 @@ describe('subscription arguments and access', () => {
 
   for (const [name, who, query, variables, code] of cases) {
     it(`refuses ${name} with ${code} and sends no data`, async () => {
-      const bookId = variables.b === 'BOOK' ? await createBook(server, admin.token) : undefined;
+      const bookId = variables.b === 'BOOK' ? await createBook(t.server, t.admin.token) : undefined;
       const vars = bookId ? { ...variables, b: bookId } : variables;
-      const sub = record(client(who === 'admin' ? admin.token : user.token).client, query, vars);
+      const sub = record(client(who === 'admin' ? t.admin.token : t.user.token).client, query, vars);
       await sub.finished;
       expect(refusalCode(sub)).toBe(code);
       expect(sub.values.every((v) => v.data === undefined || v.data === null)).toBe(true);
@@ -92,22 +78,22 @@ describe('subscription arguments and access', () => {
   }
 
   it('names the offending field in BAD_USER_INPUT', async () => {
-    const sub = record(client(user.token).client, 'subscription { couponEvents(bookId: "x") { id } }');
+    const sub = record(client(t.user.token).client, 'subscription { couponEvents(bookId: "x") { id } }');
     await sub.finished;
     expect(sub.values[0]?.errors?.[0]?.message).toMatch(/^bookId: /);
   });
 
   it('keeps the socket open after a refused subscription', async () => {
-    const c = client(user.token);
-    const bookId = await createBook(server, admin.token);
-    const before = server.server.live?.couponEvents.size ?? 0;
+    const c = client(t.user.token);
+    const bookId = await createBook(t.server, t.admin.token);
+    const before = t.server.server.live?.couponEvents.size ?? 0;
     const ok = record(c.client, 'subscription($b: ID) { couponEvents(bookId: $b) { id } }', { b: bookId });
-    await waitFor(() => (server.server.live?.couponEvents.size ?? 0) === before + 1, 'the first subscription');
+    await waitFor(() => (t.server.server.live?.couponEvents.size ?? 0) === before + 1, 'the first subscription');
     const refused = record(c.client, 'subscription { bookStats(bookId: "x") { total } }');
     await refused.finished;
     expect(refusalCode(refused)).toBe('FORBIDDEN');
     expect(c.closes).toEqual([]);
-    expect(server.server.live?.couponEvents.size).toBe(before + 1);
+    expect(t.server.server.live?.couponEvents.size).toBe(before + 1);
     expect(ok.completed).toBe(false);
     ok.stop();
   });
@@ -126,7 +112,7 @@ describe('graceful shutdown', () => {
     const ready = await fetch(`${own.baseUrl}/readyz`);
     expect(ready.status).toBe(200);
     const listeners = () =>
-      server.db.prisma.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = ${pid}`;
+      t.server.db.prisma.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = ${pid}`;
     expect(await listeners()).toEqual([{ n: 1 }]);
     await own.server.stop();
     await sub.finished;

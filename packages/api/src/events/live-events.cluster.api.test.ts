@@ -1,17 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createBookWithCodes,
-  createClientPool,
   mutate,
   record,
   type RecordingClient,
   settled,
   type SignedUpUser,
-  signUp,
-  startSiblingServer,
-  startTestServer,
   subscribedOn,
   type TestServer,
+  useApiTest,
   waitFor,
 } from '../../testing/index.ts';
 
@@ -20,24 +17,9 @@ import {
  * pool, LISTEN connection, bus and lock sweeper, so an event reaches the other only through
  * PostgreSQL (NOTIFY, or the outbox catch-up).
  */
-let a: TestServer;
-let b: TestServer;
-let admin: SignedUpUser;
-let shopper: SignedUpUser;
-const clients = createClientPool();
+const t = useApiTest({ users: ['shopper'], sibling: { listenerName: 'listener-b' } });
 
-beforeAll(async () => {
-  a = await startTestServer();
-  b = await startSiblingServer(a, { listenerName: 'listener-b', clock: a.clock });
-  [admin, shopper] = await Promise.all([signUp(a, 'ADMIN'), signUp(a)]);
-});
-afterAll(async () => {
-  await clients.disposeAll();
-  await b?.close();
-  await a?.close();
-});
-
-const client = (server: TestServer, user: SignedUpUser): RecordingClient['client'] => clients.connect(server, user.token).client;
+const client = (server: TestServer, user: SignedUpUser): RecordingClient['client'] => t.clients.connect(server, user.token).client;
 
 const EVENTS = `subscription($bookId: ID) { couponEvents(bookId: $bookId) { id type couponId coupon { code } } }`;
 const ASSIGN = `mutation($code: String!, $userId: ID) { assignCoupon(code: $code, userId: $userId) { id } }`;
@@ -57,19 +39,19 @@ function perCoupon(events: Ev[]): Map<string, string[]> {
 
 describe('two API servers on one database', () => {
   it('delivers what one server commits to subscribers of the other, every event, in order', async () => {
-    const { bookId, codes } = await createBookWithCodes(a, admin.token, 10);
-    const beforeB = b.server.live?.couponEvents.size ?? 0;
-    const onB = record<EventData>(client(b, admin), EVENTS, { bookId });
-    await subscribedOn(b.server, beforeB + 1);
+    const { bookId, codes } = await createBookWithCodes(t.server, t.admin.token, 10);
+    const beforeB = t.sibling.server.live?.couponEvents.size ?? 0;
+    const onB = record<EventData>(client(t.sibling, t.admin), EVENTS, { bookId });
+    await subscribedOn(t.sibling.server, beforeB + 1);
     for (const code of codes) {
-      await mutate(a, admin.token, ASSIGN, { code, userId: shopper.user.id });
-      await mutate(a, shopper.token, LOCK, { code });
-      await mutate(a, shopper.token, UNLOCK, { code });
-      await mutate(a, shopper.token, LOCK, { code });
-      await mutate(a, shopper.token, REDEEM, { code });
+      await mutate(t.server, t.admin.token, ASSIGN, { code, userId: t.shopper.user.id });
+      await mutate(t.server, t.shopper.token, LOCK, { code });
+      await mutate(t.server, t.shopper.token, UNLOCK, { code });
+      await mutate(t.server, t.shopper.token, LOCK, { code });
+      await mutate(t.server, t.shopper.token, REDEEM, { code });
     }
     await waitFor(() => onB.values.length === 50, '50 events on B');
-    await settled(a.server, b.server);
+    await settled(t.server.server, t.sibling.server);
     const events = eventsOf(onB.values);
     expect(events).toHaveLength(50);
     const ids = events.map((e) => BigInt(e.id));
@@ -82,35 +64,35 @@ describe('two API servers on one database', () => {
   });
 
   it('delivers each of 500 transitions exactly once, in order per coupon, when its LISTEN connection is killed mid-burst', async () => {
-    const { bookId, codes } = await createBookWithCodes(a, admin.token, 100);
-    await Promise.all(codes.map((code) => mutate(a, admin.token, ASSIGN, { code, userId: shopper.user.id })));
-    await settled(a.server, b.server);
-    const beforeA = a.server.live?.couponEvents.size ?? 0;
-    const beforeB = b.server.live?.couponEvents.size ?? 0;
-    const onB = record<EventData>(client(b, admin), EVENTS, { bookId });
-    const onA = record<EventData>(client(a, admin), EVENTS, { bookId });
-    await subscribedOn(b.server, beforeB + 1);
-    await subscribedOn(a.server, beforeA + 1);
-    const pidBefore = b.server.live?.listener.backendPid;
+    const { bookId, codes } = await createBookWithCodes(t.server, t.admin.token, 100);
+    await Promise.all(codes.map((code) => mutate(t.server, t.admin.token, ASSIGN, { code, userId: t.shopper.user.id })));
+    await settled(t.server.server, t.sibling.server);
+    const beforeA = t.server.server.live?.couponEvents.size ?? 0;
+    const beforeB = t.sibling.server.live?.couponEvents.size ?? 0;
+    const onB = record<EventData>(client(t.sibling, t.admin), EVENTS, { bookId });
+    const onA = record<EventData>(client(t.server, t.admin), EVENTS, { bookId });
+    await subscribedOn(t.sibling.server, beforeB + 1);
+    await subscribedOn(t.server.server, beforeA + 1);
+    const pidBefore = t.sibling.server.live?.listener.backendPid;
 
     // 100 coupons × (lock, unlock, lock, unlock, lock) = 500 transitions, coupons in parallel.
     const burst = Promise.all(
       codes.map(async (code) => {
-        for (const op of [LOCK, UNLOCK, LOCK, UNLOCK, LOCK]) await mutate(a, shopper.token, op, { code });
+        for (const op of [LOCK, UNLOCK, LOCK, UNLOCK, LOCK]) await mutate(t.server, t.shopper.token, op, { code });
       }),
     );
     await waitFor(() => onB.values.length >= 50, 'the burst to be under way');
-    const killed = await a.db.prisma.$queryRaw<Array<{ ok: boolean }>>`
+    const killed = await t.server.db.prisma.$queryRaw<Array<{ ok: boolean }>>`
       SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity
       WHERE application_name = 'listener-b' AND datname = current_database()`;
     expect(killed).toEqual([{ ok: true }]);
     const deliveredBeforeKill = onB.values.length;
     await burst;
     await waitFor(() => onB.values.length >= 500, 'all 500 on B after the reconnect', 20_000);
-    await settled(a.server, b.server);
+    await settled(t.server.server, t.sibling.server);
 
     expect(deliveredBeforeKill).toBeLessThan(500);
-    expect(b.server.live?.listener.backendPid).not.toBe(pidBefore);
+    expect(t.sibling.server.live?.listener.backendPid).not.toBe(pidBefore);
     for (const sub of [onA, onB]) {
       const events = eventsOf(sub.values);
       expect(events).toHaveLength(500);
@@ -124,32 +106,32 @@ describe('two API servers on one database', () => {
   });
 
   it('expires each lock once with both servers sweeping, and both hear it within a second', async () => {
-    const { bookId, codes } = await createBookWithCodes(a, admin.token, 20, { lockTtlSeconds: 60 });
+    const { bookId, codes } = await createBookWithCodes(t.server, t.admin.token, 20, { lockTtlSeconds: 60 });
     for (const code of codes) {
-      await mutate(a, admin.token, ASSIGN, { code, userId: shopper.user.id });
-      await mutate(a, shopper.token, LOCK, { code });
+      await mutate(t.server, t.admin.token, ASSIGN, { code, userId: t.shopper.user.id });
+      await mutate(t.server, t.shopper.token, LOCK, { code });
     }
-    await settled(a.server, b.server);
-    const beforeA = a.server.live?.couponEvents.size ?? 0;
-    const beforeB = b.server.live?.couponEvents.size ?? 0;
-    const onA = record<EventData>(client(a, admin), EVENTS, { bookId });
-    const onB = record<EventData>(client(b, admin), EVENTS, { bookId });
-    await subscribedOn(a.server, beforeA + 1);
-    await subscribedOn(b.server, beforeB + 1);
+    await settled(t.server.server, t.sibling.server);
+    const beforeA = t.server.server.live?.couponEvents.size ?? 0;
+    const beforeB = t.sibling.server.live?.couponEvents.size ?? 0;
+    const onA = record<EventData>(client(t.server, t.admin), EVENTS, { bookId });
+    const onB = record<EventData>(client(t.sibling, t.admin), EVENTS, { bookId });
+    await subscribedOn(t.server.server, beforeA + 1);
+    await subscribedOn(t.sibling.server, beforeB + 1);
 
     const started = performance.now();
-    a.clock.advance({ seconds: 61 }); // the clock both sweepers read
+    t.server.clock.advance({ seconds: 61 }); // the clock both sweepers read
     await waitFor(() => onA.values.length >= 20 && onB.values.length >= 20, 'LOCK_EXPIRED on both', 1_000);
     const elapsed = performance.now() - started;
     await new Promise((resolve) => setTimeout(resolve, 600)); // two more sweeps on each server
-    await settled(a.server, b.server);
+    await settled(t.server.server, t.sibling.server);
 
     for (const sub of [onA, onB]) {
       const events = eventsOf(sub.values);
       expect(events.map((e) => e.type)).toEqual(Array(20).fill('LOCK_EXPIRED'));
       expect(new Set(events.map((e) => e.couponId)).size).toBe(20);
     }
-    const [row] = await a.db.prisma.$queryRaw<Array<{ n: number }>>`
+    const [row] = await t.server.db.prisma.$queryRaw<Array<{ n: number }>>`
       SELECT count(*)::int AS n FROM coupon_event WHERE book_id = ${bookId}::uuid AND type = 'LOCK_EXPIRED'`;
     expect(row?.n).toBe(20);
     expect(elapsed).toBeLessThan(1_000);

@@ -1,36 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  measureDeliveryLatency,
-  signUp,
-  startSiblingServer,
-  startTestServer,
-  type TestClock,
-  type TestServer,
-} from '../../testing/index.ts';
+import { describe, expect, it } from 'vitest';
+import { measureDeliveryLatency, type TestClock, useApiTest } from '../../testing/index.ts';
 
 /** Latency needs the real clock (`at` is compared with arrival time). */
 const realClock: TestClock = { now: () => new Date(), set() {}, advance() {} };
 
-let a: TestServer;
-let b: TestServer;
-
-beforeAll(async () => {
-  a = await startTestServer({ clock: realClock });
-  b = await startSiblingServer(a, { listenerName: 'listener-latency-b', clock: realClock });
-});
-afterAll(async () => {
-  await b?.close();
-  await a?.close();
-});
+const t = useApiTest({ clock: realClock, users: ['shopper'], sibling: { listenerName: 'listener-latency-b' } });
 
 describe('delivery latency', () => {
   it('delivers 200 events to 100 subscribers on two servers quickly', { timeout: 120_000 }, async () => {
-    const [admin, shopper] = await Promise.all([signUp(a, 'ADMIN'), signUp(a)]);
     const report = await measureDeliveryLatency({
-      local: a,
-      remote: b,
-      adminToken: admin.token,
-      userId: shopper.user.id,
+      local: t.server,
+      remote: t.sibling,
+      adminToken: t.admin.token,
+      userId: t.shopper.user.id,
       subscribers: 100,
       events: 200,
       concurrency: 8,

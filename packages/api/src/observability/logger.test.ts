@@ -1,31 +1,15 @@
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { memorySink } from '../../testing/index.ts';
 import { createLogger, prettyDestination, REDACTED, scrubSecrets } from './logger.ts';
 import { requestIdOf, requestLogging, resolveRequestId } from './request-id.ts';
 
 /** A logger whose output is kept in memory, one parsed object per line. */
 function captureLogger() {
-  const chunks: string[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      chunks.push(String(chunk));
-      done();
-    },
-  });
-  const logger = createLogger({ level: 'trace', destination });
-  return {
-    logger,
-    raw: () => chunks.join(''),
-    lines: () =>
-      chunks
-        .join('')
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => JSON.parse(line) as Record<string, unknown>),
-  };
+  const sink = memorySink();
+  return { logger: createLogger({ level: 'trace', destination: sink.destination }), raw: sink.text, lines: sink.records };
 }
 
 const PASSWORD = 'hunter2-correct-horse';
@@ -149,15 +133,9 @@ describe('requestLogging', () => {
 
 describe('the pretty format (LOG_FORMAT=pretty, development)', () => {
   function capturePretty() {
-    const chunks: string[] = [];
-    const destination = new Writable({
-      write(chunk, _encoding, done) {
-        chunks.push(String(chunk));
-        done();
-      },
-    });
-    const pretty = prettyDestination(destination, { colorize: false });
-    return { logger: createLogger({ level: 'info', destination: pretty, format: 'json' }), text: () => chunks.join('') };
+    const sink = memorySink();
+    const pretty = prettyDestination(sink.destination, { colorize: false });
+    return { logger: createLogger({ level: 'info', destination: pretty, format: 'json' }), text: sink.text };
   }
 
   it('prints a request as one line: method, path, operation, status, time', () => {
@@ -176,16 +154,10 @@ describe('the pretty format (LOG_FORMAT=pretty, development)', () => {
   });
 
   it('is what createLogger writes with format: pretty', () => {
-    const chunks: string[] = [];
-    const destination = new Writable({
-      write(chunk, _encoding, done) {
-        chunks.push(String(chunk));
-        done();
-      },
-    });
+    const { destination, text } = memorySink();
     createLogger({ destination, format: 'pretty' }).info('hello');
-    expect(chunks.join('')).toMatch(/INFO.*hello/);
-    expect(() => JSON.parse(chunks.join(''))).toThrow();
+    expect(text()).toMatch(/INFO.*hello/);
+    expect(() => JSON.parse(text())).toThrow();
   });
 });
 

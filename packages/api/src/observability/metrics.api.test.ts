@@ -1,20 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectGraphQLWs, graphqlRequest, type SignedUpUser, startApiTest, type TestServer } from '../../testing/index.ts';
+import { describe, expect, it } from 'vitest';
+import { connectGraphQLWs, graphqlRequest, useApiTest } from '../../testing/index.ts';
 
 // /metrics after real traffic: HTTP mutations, errors, a subscription over graphql-ws, a lock
 // the sweeper expires. The unit tests (metrics.test.ts) cover each metric's mechanics; this one
 // proves the server's code paths feed them.
 
-let server: TestServer;
-let admin: SignedUpUser;
-let user: SignedUpUser;
-beforeAll(async () => {
-  ({ server, admin, user } = await startApiTest({ env: { LOCK_SWEEP_INTERVAL_MS: '50' } }));
-});
-afterAll(() => server?.close());
+const t = useApiTest({ env: { LOCK_SWEEP_INTERVAL_MS: '50' } });
 
 async function scrape(): Promise<string> {
-  const response = await fetch(`${server.baseUrl}/metrics`); // loopback: allowed without a token
+  const response = await fetch(`${t.server.baseUrl}/metrics`); // loopback: allowed without a token
   expect(response.status).toBe(200);
   return response.text();
 }
@@ -36,36 +30,36 @@ async function until(check: () => boolean, what: string): Promise<void> {
 describe('/metrics after traffic', () => {
   it('counts operations, errors, transitions by type, lock expirations, subscriptions, lag and the pool', async () => {
     const call = async (query: string, variables: Record<string, unknown>, token: string) => {
-      const response = await graphqlRequest(server, query, variables, token);
+      const response = await graphqlRequest(t.server, query, variables, token);
       return response;
     };
     const book = await call(
       'mutation CreateBook { createBook(input: { name: "Metrics", discountType: PERCENTAGE, discountValue: 10, lockTtlSeconds: 30 }) { id } }',
       {},
-      admin.token,
+      t.admin.token,
     );
     const bookId = book.data!.createBook.id as string;
 
-    const client = connectGraphQLWs(server, admin.token);
+    const client = connectGraphQLWs(t.server, t.admin.token);
     const events: string[] = [];
     const stop = client.subscribe<{ couponEvents: { type: string } }>(
       { query: 'subscription Watch($b: ID) { couponEvents(bookId: $b) { id type } }', variables: { b: bookId } },
       { next: ({ data }) => data && events.push(data.couponEvents.type), error: () => {}, complete: () => {} },
     );
-    await until(() => (server.server.live?.couponEvents.size ?? 0) === 1, 'the subscription');
+    await until(() => (t.server.server.live?.couponEvents.size ?? 0) === 1, 'the subscription');
 
-    await call('mutation Upload($b: ID!) { uploadCodes(bookId: $b, codes: ["MET-AAA1", "MET-AAA2", "MET-AAA3"]) { inserted } }', { b: bookId }, admin.token);
+    await call('mutation Upload($b: ID!) { uploadCodes(bookId: $b, codes: ["MET-AAA1", "MET-AAA2", "MET-AAA3"]) { inserted } }', { b: bookId }, t.admin.token);
     const assign = 'mutation AssignRandom($b: ID!) { assignRandomCoupon(bookId: $b) { code } }';
     const lock = 'mutation Lock($c: String!) { lockCoupon(code: $c) { code } }';
-    const first = (await call(assign, { b: bookId }, user.token)).data!.assignRandomCoupon.code as string;
-    await call(lock, { c: first }, user.token);
-    await call('mutation Redeem($c: String!) { redeemCoupon(code: $c) { id } }', { c: first }, user.token);
-    const second = (await call(assign, { b: bookId }, user.token)).data!.assignRandomCoupon.code as string;
-    await call(lock, { c: second }, user.token);
-    expect((await call(lock, { c: 'NO-SUCH-CODE' }, user.token)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
-    server.clock.advance({ seconds: 31 }); // the sweeper expires the second lock
+    const first = (await call(assign, { b: bookId }, t.user.token)).data!.assignRandomCoupon.code as string;
+    await call(lock, { c: first }, t.user.token);
+    await call('mutation Redeem($c: String!) { redeemCoupon(code: $c) { id } }', { c: first }, t.user.token);
+    const second = (await call(assign, { b: bookId }, t.user.token)).data!.assignRandomCoupon.code as string;
+    await call(lock, { c: second }, t.user.token);
+    expect((await call(lock, { c: 'NO-SUCH-CODE' }, t.user.token)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    t.server.clock.advance({ seconds: 31 }); // the sweeper expires the second lock
     await until(() => events.includes('LOCK_EXPIRED'), 'the LOCK_EXPIRED event');
-    await server.server.live!.settle();
+    await t.server.server.live!.settle();
 
     const text = await scrape();
     expect(value(text, 'coupons_graphql_requests_total{operation="AssignRandom",type="mutation"}')).toBe(2);
@@ -84,7 +78,7 @@ describe('/metrics after traffic', () => {
 
     stop();
     await client.dispose();
-    await until(() => (server.server.live?.couponEvents.size ?? 1) === 0, 'the subscription to end');
+    await until(() => (t.server.server.live?.couponEvents.size ?? 1) === 0, 'the subscription to end');
     expect(value(await scrape(), 'coupons_subscriptions_open{field="couponEvents"}')).toBe(0);
   });
 });

@@ -1,28 +1,14 @@
-import { Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SignedUpUser, startApiTest, type TestServer } from '../../testing/index.ts';
-import { createLogger } from './logger.ts';
+import { describe, expect, it } from 'vitest';
+import { memoryLogger, useApiTest } from '../../testing/index.ts';
 
 // What one request id ties together in the logs (docs/operations.md, "Logs"): the access line,
 // its errors (unexpected at error, the others at debug) and the events it committed (debug).
 
-const lines: Array<Record<string, any>> = [];
-let server: TestServer;
-let admin: SignedUpUser;
-let user: SignedUpUser;
-beforeAll(async () => {
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  ({ server, admin, user } = await startApiTest({ logger: createLogger({ level: 'debug', destination }) }));
-});
-afterAll(() => server?.close());
+const log = memoryLogger('debug');
+const t = useApiTest({ logger: log.logger });
 
 async function post(requestId: string, token: string, query: string, variables: Record<string, unknown> = {}) {
-  const response = await fetch(server.url, {
+  const response = await fetch(t.server.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-request-id': requestId },
     body: JSON.stringify({ query, variables }),
@@ -30,21 +16,21 @@ async function post(requestId: string, token: string, query: string, variables: 
   return (await response.json()) as { data?: any; errors?: any[] };
 }
 
-const linesOf = (requestId: string) => lines.filter((l) => l.requestId === requestId);
+const linesOf = (requestId: string) => log.records().filter((l) => l.requestId === requestId);
 
 describe('request id in the logs', () => {
   it("follows a mutation into the events it committed, by the events' ids", async () => {
     const book = await post(
       'corr-setup',
-      admin.token,
+      t.admin.token,
       'mutation { createBook(input: { name: "Corr", discountType: PERCENTAGE, discountValue: 5 }) { id } }',
     );
     const bookId = book.data.createBook.id;
-    await post('corr-setup', admin.token, 'mutation ($b: ID!) { uploadCodes(bookId: $b, codes: ["CORR-0001"]) { inserted } }', { b: bookId });
+    await post('corr-setup', t.admin.token, 'mutation ($b: ID!) { uploadCodes(bookId: $b, codes: ["CORR-0001"]) { inserted } }', { b: bookId });
 
-    await post('corr-assign', user.token, 'mutation Claim($b: ID!) { assignRandomCoupon(bookId: $b) { code } }', { b: bookId });
-    await server.server.live!.settle();
-    const [event] = await server.db.prisma.$queryRaw<Array<{ id: string }>>`
+    await post('corr-assign', t.user.token, 'mutation Claim($b: ID!) { assignRandomCoupon(bookId: $b) { code } }', { b: bookId });
+    await t.server.server.live!.settle();
+    const [event] = await t.server.db.prisma.$queryRaw<Array<{ id: string }>>`
       SELECT id::text AS id FROM coupon_event WHERE type = 'ASSIGNED' AND book_id = ${bookId}::uuid`;
     const own = linesOf('corr-assign');
     expect(own.find((l) => l.msg === 'events announced')).toMatchObject({ level: 'debug', eventIds: [event.id] });
@@ -52,7 +38,7 @@ describe('request id in the logs', () => {
   });
 
   it('logs a contract error at debug with its code, and an unexpected one at error, both with the request id', async () => {
-    await post('corr-missing', user.token, 'mutation Lock { lockCoupon(code: "NO-SUCH-CODE") { code } }');
+    await post('corr-missing', t.user.token, 'mutation Lock { lockCoupon(code: "NO-SUCH-CODE") { code } }');
     expect(linesOf('corr-missing').find((l) => l.msg === 'GraphQL error')).toMatchObject({
       level: 'debug',
       code: 'NOT_FOUND',
@@ -60,14 +46,14 @@ describe('request id in the logs', () => {
       path: 'lockCoupon',
     });
 
-    await server.db.prisma.$executeRaw`ALTER TABLE app_user RENAME TO app_user_gone`;
+    await t.server.db.prisma.$executeRaw`ALTER TABLE app_user RENAME TO app_user_gone`;
     try {
-      const res = await post('corr-bug', user.token, 'query Me { me { id } }');
+      const res = await post('corr-bug', t.user.token, 'query Me { me { id } }');
       expect(res.errors?.[0].extensions.code).toBe('INTERNAL_SERVER_ERROR');
     } finally {
-      await server.db.prisma.$executeRaw`ALTER TABLE app_user_gone RENAME TO app_user`;
+      await t.server.db.prisma.$executeRaw`ALTER TABLE app_user_gone RENAME TO app_user`;
     }
-    const unexpected = lines.filter((l) => l.msg === 'Unexpected error');
+    const unexpected = log.records().filter((l) => l.msg === 'Unexpected error');
     expect(unexpected).toHaveLength(1); // once, with its request: not again without it
     expect(unexpected[0]).toMatchObject({ level: 'error', requestId: 'corr-bug', operation: 'Me', path: 'me' });
   });
