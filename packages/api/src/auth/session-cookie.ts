@@ -40,7 +40,7 @@ export function readRefreshCookie(ctx: RequestContext): string | undefined {
 /** Hands the client its next refresh token, living as long as the token does. */
 export function setRefreshCookie(ctx: RequestContext, refresh: IssuedRefreshToken | undefined): void {
   if (!refresh || !ctx.cookies) return;
-  const seconds = Math.floor((refresh.expiresAt.getTime() - ctx.service.clock.now().getTime()) / 1000);
+  const seconds = Math.round((refresh.expiresAt.getTime() - ctx.service.clock.now().getTime()) / 1000);
   ctx.cookies.set(REFRESH_COOKIE, refresh.token, Math.max(1, seconds));
 }
 
