@@ -211,6 +211,20 @@ describe('reverseRedemption by order and redemptions(orderId:)', () => {
     expect(await call(server, REVERSE, { orderId: given.id, code }, user.token)).toMatchObject({ ok: false, code: 'FORBIDDEN' });
   });
 
+  it('the redemptions CSV carries the order, its amount, the discount and the currency', async () => {
+    const [code] = await bookWithCoupons({ discountType: 'FIXED_AMOUNT', discountValue: 500, currency: 'JPY' });
+    await lock(code);
+    const given = order('1200', 'JPY');
+    expect(await redeem(code, given)).toMatchObject({ ok: true });
+    const [{ book_id: bookId }] = await server.db.prisma.$queryRaw<Array<{ book_id: string }>>(
+      Prisma.sql`SELECT book_id::text AS book_id FROM coupon WHERE code = ${code}`,
+    );
+    const response = await fetch(`${server.baseUrl}/export/books/${bookId}/redemptions.csv`, { headers: { authorization: `Bearer ${admin.token}` } });
+    const [header, line] = (await response.text()).trim().split(/\r?\n/);
+    expect(header.split(',').slice(-4)).toEqual(['order_id', 'order_amount', 'discount_amount', 'currency']);
+    expect(line.split(',').slice(-4)).toEqual([given.id, '1200', '500', 'JPY']);
+  });
+
   it('redemptions(orderId:) lists the order\'s redemptions; a shopper sees only their own', async () => {
     const codes = await bookWithCoupons({ maxAssignmentsPerUser: null }, 2);
     const given = order('99.00');
