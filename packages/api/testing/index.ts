@@ -15,7 +15,7 @@
  * - time: `createTestClock` (from `@coupons/core/testing`, re-exported).
  */
 export { startApiTest, type ApiTest } from './api-test.ts';
-export { type Accounts, type AccountOf, type UsedApiTest, type UseApiTestOptions, useApiTest } from './use-api-test.ts';
+export { type Accounts, type AccountOf, type UsedApiTest, type UseApiTestOptions, useApiTest, useTestServer } from './use-api-test.ts';
 export { freePort, killApiProcessesNow, startApiProcess, type ApiProcess, type ApiProcessOptions } from './api-process.ts';
 export {
   createCampaign,
@@ -54,6 +54,7 @@ export {
   waitFor,
 } from './live-events.helpers.ts';
 export { measureDeliveryLatency, type LatencyReport } from './live-latency.measure.ts';
+export { type DatabaseOutage, useDatabaseOutage } from './database-outage.ts';
 export { startLoggedServer, type LoggedServer } from './logged-server.ts';
 export { memoryLogger, memorySink, type MemorySink } from './memory-log.ts';
 export { startProcessGroup, waitForHttp, type ProcessGroup, type ProcessGroupOptions } from './process-group.ts';

@@ -109,3 +109,8 @@ export function useApiTest<S extends TestServer = TestServer, const N extends st
   });
   return handle as UsedApiTest<S, N, U>;
 }
+
+/** `useApiTest` for a file that needs only the server (no users): `const t = useTestServer(options)`, then `t.server`. */
+export function useTestServer(options: TestServerOptions & { sibling?: { listenerName: string } } = {}): UsedApiTest<TestServer, never, SignedUpUser> {
+  return useApiTest({ ...options, admin: false, users: [] });
+}

@@ -1,14 +1,13 @@
-import { createDatabase, type Database, databaseNameOf } from '@coupons/db';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { graphqlRequest, memoryLogger, useApiTest } from '../../testing/index.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { graphqlRequest, memoryLogger, useApiTest, useDatabaseOutage } from '../../testing/index.ts';
 
 // The CSV exports answer errors with the API's one error map (server/errors.ts): the same codes,
 // masking and Retry-After as /graphql, with the HTTP status of ERROR_ANSWERS.
 
 const log = memoryLogger('debug');
 const t = useApiTest({ logger: log.logger });
+const outage = useDatabaseOutage(() => t.server);
 let bookId: string;
-let cluster: Database;
 
 beforeAll(async () => {
   const created = await graphqlRequest<{ createBook: { id: string } }>(
@@ -18,10 +17,7 @@ beforeAll(async () => {
     t.admin.token,
   );
   bookId = created.data!.createBook.id;
-  // A session on another database of the same server: it survives cutting the API's off.
-  cluster = createDatabase({ url: inject('couponsTestDatabase').adminUrl, poolSize: 1, applicationName: 'coupons-test-admin' });
 });
-afterAll(() => cluster?.close());
 
 interface ErrorBody {
   errors: Array<{ message: string; extensions: Record<string, unknown> }>;
@@ -77,11 +73,7 @@ describe('CSV export errors', () => {
   });
 
   it('answers 503 SERVICE_UNAVAILABLE with Retry-After while the database is away, and works once it is back', async () => {
-    const databaseName = databaseNameOf(t.server.config.DATABASE_URL as string);
-    await cluster.pool.query(`ALTER DATABASE "${databaseName}" ALLOW_CONNECTIONS false`);
-    await cluster.pool.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [
-      databaseName,
-    ]);
+    await outage.cut();
     try {
       for (const kind of ['codes', 'redemptions']) {
         const answer = await download(`/export/books/${bookId}/${kind}.csv`, t.admin.token, `export-away-${kind}`);
@@ -99,7 +91,7 @@ describe('CSV export errors', () => {
         expect(logged(`export-away-${kind}`).filter((l) => l.level === 'error')).toEqual([]);
       }
     } finally {
-      await cluster.pool.query(`ALTER DATABASE "${databaseName}" ALLOW_CONNECTIONS true`);
+      await outage.restore();
     }
     const back = await download(`/export/books/${bookId}/codes.csv`, t.admin.token);
     expect(back.status).toBe(200);

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiUser, createCampaign, createUsers, postJson, startTestServer, type TestServer } from '../../testing/index.ts';
+import { describe, expect, it } from 'vitest';
+import { createCampaign, createUsers, postJson, useApiTest } from '../../testing/index.ts';
 
 // Code probing over HTTP: failed by-code claims are limited per shopper and per address, and
 // counted in coupons_code_guesses_total, so an admin sees someone guessing.
@@ -8,28 +8,24 @@ const PER_USER = 4;
 const PER_ADDRESS = 6;
 const ASSIGN = 'mutation ($code: String!) { assignCoupon(code: $code) { code state } }';
 
-let server: TestServer;
-let admin: ApiUser;
-beforeAll(async () => {
-  server = await startTestServer({
-    env: {
-      TRUSTED_PROXIES: 'loopback',
-      CODE_GUESS_RATE_LIMIT: String(PER_USER),
-      CODE_GUESS_IP_RATE_LIMIT: String(PER_ADDRESS),
-      CODE_GUESS_WINDOW_SECONDS: '3600',
-      // The tests move the clock by hours: tokens must outlive that.
-      JWT_TTL_SECONDS: String(30 * 86_400),
-    },
-  });
-  [admin] = await createUsers(server, 1, 'ADMIN');
+const t = useApiTest({
+  env: {
+    TRUSTED_PROXIES: 'loopback',
+    CODE_GUESS_RATE_LIMIT: String(PER_USER),
+    CODE_GUESS_IP_RATE_LIMIT: String(PER_ADDRESS),
+    CODE_GUESS_WINDOW_SECONDS: '3600',
+    // The tests move the clock by hours: tokens must outlive that.
+    JWT_TTL_SECONDS: String(30 * 86_400),
+  },
+  users: [],
+  accounts: 'inserted',
 });
-afterAll(() => server?.close());
 
 /** Starts a fresh window one second in. */
-const newWindow = () => server.clock.set(Math.ceil((server.clock.now().getTime() + 1) / 3_600_000) * 3_600_000 + 1_000);
+const newWindow = () => t.server.clock.set(Math.ceil((t.server.clock.now().getTime() + 1) / 3_600_000) * 3_600_000 + 1_000);
 
 async function claim(token: string, code: string, address: string) {
-  const response = await postJson(server.url, JSON.stringify({ query: ASSIGN, variables: { code } }), {
+  const response = await postJson(t.server.url, JSON.stringify({ query: ASSIGN, variables: { code } }), {
     authorization: `Bearer ${token}`,
     'x-forwarded-for': address,
   });
@@ -43,15 +39,15 @@ async function claim(token: string, code: string, address: string) {
 }
 
 async function guessMetric(outcome: string): Promise<number> {
-  const text = await (await fetch(`${server.baseUrl}/metrics`)).text();
+  const text = await (await fetch(`${t.server.baseUrl}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith(`coupons_code_guesses_total{outcome="${outcome}"}`));
   return line ? Number(line.split(' ').pop()) : 0;
 }
 
 describe('failed claims by code', () => {
   it('are limited per shopper: then RATE_LIMITED with Retry-After, even for a real free code', async () => {
-    const [shopper, other] = await createUsers(server, 2);
-    const { codes } = await createCampaign(server, admin, 3);
+    const [shopper, other] = await createUsers(t.server, 2);
+    const { codes } = await createCampaign(t.server, t.admin, 3);
     newWindow();
     const before = await guessMetric('NOT_FOUND');
     for (let i = 0; i < PER_USER; i++) expect((await claim(shopper.token, `NOPE-${i}-XYZ`, '203.0.113.1')).code).toBe('NOT_FOUND');
@@ -63,20 +59,20 @@ describe('failed claims by code', () => {
     expect(await guessMetric('NOT_FOUND')).toBe(before + PER_USER);
     expect(await guessMetric('RATE_LIMITED')).toBeGreaterThanOrEqual(1);
     // The next window hears the shopper again.
-    server.clock.advance({ minutes: 60 });
+    t.server.clock.advance({ minutes: 60 });
     expect((await claim(shopper.token, codes[1], '203.0.113.1')).code).toBe('ok');
   });
 
   it('a successful claim costs nothing: only failures count', async () => {
-    const [shopper] = await createUsers(server, 1);
-    const { codes } = await createCampaign(server, admin, PER_USER + 2);
+    const [shopper] = await createUsers(t.server, 1);
+    const { codes } = await createCampaign(t.server, t.admin, PER_USER + 2);
     newWindow();
     for (const code of codes) expect((await claim(shopper.token, code, '203.0.113.20')).code).toBe('ok');
   });
 
   it('a code already taken (INVALID_STATE or NOT_FOUND) counts as a failure too', async () => {
-    const [owner, prober] = await createUsers(server, 2);
-    const { codes } = await createCampaign(server, admin, 1);
+    const [owner, prober] = await createUsers(t.server, 2);
+    const { codes } = await createCampaign(t.server, t.admin, 1);
     newWindow();
     expect((await claim(owner.token, codes[0], '203.0.113.30')).code).toBe('ok');
     const outcomes = [];
@@ -86,7 +82,7 @@ describe('failed claims by code', () => {
   });
 
   it('are limited per client address across shoppers', async () => {
-    const shoppers = await createUsers(server, 3);
+    const shoppers = await createUsers(t.server, 3);
     newWindow();
     const outcomes = [];
     for (const shopper of shoppers) for (let i = 0; i < 3; i++) outcomes.push((await claim(shopper.token, `GUESS-${i}-ABC`, '198.51.100.50')).code);
@@ -97,7 +93,7 @@ describe('failed claims by code', () => {
   });
 
   it('a burst of concurrent guesses cannot slip past the limit', async () => {
-    const [shopper] = await createUsers(server, 1);
+    const [shopper] = await createUsers(t.server, 1);
     newWindow();
     const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => claim(shopper.token, `BURST-${i}-QQ`, '203.0.113.60')));
     expect(outcomes.filter((o) => o.code === 'NOT_FOUND')).toHaveLength(PER_USER);
@@ -106,6 +102,6 @@ describe('failed claims by code', () => {
 
   it('admins are not limited (they see every code anyway)', async () => {
     newWindow();
-    for (let i = 0; i < PER_USER + 2; i++) expect((await claim(admin.token, `ADMIN-${i}-ZZ`, '203.0.113.70')).code).toBe('NOT_FOUND');
+    for (let i = 0; i < PER_USER + 2; i++) expect((await claim(t.admin.token, `ADMIN-${i}-ZZ`, '203.0.113.70')).code).toBe('NOT_FOUND');
   });
 });

@@ -1,42 +1,20 @@
-import { createDatabase, type Database, databaseNameOf } from '@coupons/db';
 import type { Client } from 'graphql-ws';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import {
-  connectGraphQLWs,
-  type LoggedServer,
-  type SignedUpUser,
-  signUp,
-  startLoggedServer,
-  wsRequest,
-} from '../../testing/index.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startLoggedServer, useApiTest, useDatabaseOutage, wsRequest } from '../../testing/index.ts';
 
 // Database faults over the real transports: a CHECK constraint that fires is answered as the bug
 // it is (never a contract code), and a database that is away is answered SERVICE_UNAVAILABLE
 // with what a client needs to retry, over HTTP and graphql-ws alike.
 
-let server: LoggedServer;
-let admin: SignedUpUser;
-let user: SignedUpUser;
+const t = useApiTest({ start: () => startLoggedServer({ MUTATION_RATE_LIMIT: '1000000' }) });
+const outage = useDatabaseOutage(() => t.server);
 let ws: Client;
-let cluster: Database;
-let databaseName: string;
-beforeAll(async () => {
-  server = await startLoggedServer({ MUTATION_RATE_LIMIT: '1000000' });
-  [admin, user] = await Promise.all([signUp(server, 'ADMIN'), signUp(server)]);
-  ws = connectGraphQLWs(server, user.token);
-  databaseName = databaseNameOf(server.config.DATABASE_URL as string);
-  // A session on another database of the same server: it survives cutting the API's off.
-  cluster = createDatabase({ url: inject('couponsTestDatabase').adminUrl, poolSize: 1, applicationName: 'coupons-test-admin' });
-});
-afterAll(async () => {
-  await cluster?.pool.query(`ALTER DATABASE "${databaseName}" ALLOW_CONNECTIONS true`).catch(() => {});
-  await cluster?.close();
-  await ws?.dispose();
-  await server?.close();
+beforeAll(() => {
+  ws = t.clients.connect(t.server, t.user.token).client;
 });
 
 async function post(requestId: string, token: string, query: string, variables: Record<string, unknown> = {}) {
-  const response = await fetch(server.url, {
+  const response = await fetch(t.server.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-request-id': requestId },
     body: JSON.stringify({ query, variables }),
@@ -45,31 +23,31 @@ async function post(requestId: string, token: string, query: string, variables: 
 }
 
 const logLines = () =>
-  server
+  t.server
     .logs()
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 
 async function scrape(): Promise<string> {
-  return (await fetch(`${server.baseUrl}/metrics`)).text(); // loopback: allowed without a token
+  return (await fetch(`${t.server.baseUrl}/metrics`)).text(); // loopback: allowed without a token
 }
 
 const LOCK = 'mutation Lock($code: String!) { lockCoupon(code: $code) { code state } }';
 
 describe('a CHECK violation', () => {
   it('is answered INTERNAL_SERVER_ERROR with the request id, logged with the transition and constraint, and counted', async () => {
-    const created = await post('setup-book', admin.token, 'mutation { createBook(input: { name: "Bug", discountType: PERCENTAGE, discountValue: 5 }) { id } }');
+    const created = await post('setup-book', t.admin.token, 'mutation { createBook(input: { name: "Bug", discountType: PERCENTAGE, discountValue: 5 }) { id } }');
     const bookId = JSON.parse(created.text).data.createBook.id;
-    await post('setup-codes', admin.token, 'mutation ($b: ID!) { uploadCodes(bookId: $b, codes: ["CHECK-BUG-1", "CHECK-BUG-2"]) { inserted } }', { b: bookId });
+    await post('setup-codes', t.admin.token, 'mutation ($b: ID!) { uploadCodes(bookId: $b, codes: ["CHECK-BUG-1", "CHECK-BUG-2"]) { inserted } }', { b: bookId });
     for (const code of ['CHECK-BUG-1', 'CHECK-BUG-2']) {
-      await post('setup-assign', admin.token, 'mutation ($c: String!, $u: ID) { assignCoupon(code: $c, userId: $u) { code } }', { c: code, u: user.user.id });
+      await post('setup-assign', t.admin.token, 'mutation ($c: String!, $u: ID) { assignCoupon(code: $c, userId: $u) { code } }', { c: code, u: t.user.user.id });
     }
     // Stand-in for a bug in a transition: a CHECK that every lock violates. The transition's own
     // statement allows the lock, so only the constraint can refuse it.
-    await server.db.prisma.$executeRaw`ALTER TABLE coupon ADD CONSTRAINT zz_forced_bug_check CHECK (state <> 'LOCKED') NOT VALID`;
+    await t.server.db.prisma.$executeRaw`ALTER TABLE coupon ADD CONSTRAINT zz_forced_bug_check CHECK (state <> 'LOCKED') NOT VALID`;
     try {
-      const http = await post('check-bug-http', user.token, LOCK, { code: 'CHECK-BUG-1' });
+      const http = await post('check-bug-http', t.user.token, LOCK, { code: 'CHECK-BUG-1' });
       expect(http.status).toBe(200);
       expect(JSON.parse(http.text)).toEqual({
         errors: [
@@ -92,7 +70,7 @@ describe('a CHECK violation', () => {
       });
       expect(JSON.stringify(overWs)).not.toMatch(/zz_forced|23514/);
     } finally {
-      await server.db.prisma.$executeRaw`ALTER TABLE coupon DROP CONSTRAINT zz_forced_bug_check`;
+      await t.server.db.prisma.$executeRaw`ALTER TABLE coupon DROP CONSTRAINT zz_forced_bug_check`;
     }
 
     const reported = logLines().filter((l) => l.constraint === 'zz_forced_bug_check');
@@ -106,24 +84,24 @@ describe('a CHECK violation', () => {
     expect(metrics).toContain('coupons_constraint_violations_total{constraint="zz_forced_bug_check",operation="lockCoupon"} 2');
     expect(metrics).toContain('coupons_graphql_errors_total{operation="Lock",code="INTERNAL_SERVER_ERROR"} 1');
     // The coupons are untouched, and lock fine once the "bug" is gone.
-    const fixed = await post('check-bug-fixed', user.token, LOCK, { code: 'CHECK-BUG-1' });
+    const fixed = await post('check-bug-fixed', t.user.token, LOCK, { code: 'CHECK-BUG-1' });
     expect(JSON.parse(fixed.text)).toEqual({ data: { lockCoupon: { code: 'CHECK-BUG-1', state: 'LOCKED' } } });
   });
 });
 
 describe('a serialization failure or deadlock', () => {
   it('is not answered: the mutation runs again (at most 3 times), and the re-runs are counted', async () => {
-    const created = await post('conflict-book', admin.token, 'mutation { createBook(input: { name: "Conflict", discountType: PERCENTAGE, discountValue: 5 }) { id } }');
+    const created = await post('conflict-book', t.admin.token, 'mutation { createBook(input: { name: "Conflict", discountType: PERCENTAGE, discountValue: 5 }) { id } }');
     const bookId = JSON.parse(created.text).data.createBook.id;
-    await post('conflict-codes', admin.token, 'mutation ($b: ID!) { uploadCodes(bookId: $b, codes: ["CONFLICT-1", "CONFLICT-2"]) { inserted } }', { b: bookId });
+    await post('conflict-codes', t.admin.token, 'mutation ($b: ID!) { uploadCodes(bookId: $b, codes: ["CONFLICT-1", "CONFLICT-2"]) { inserted } }', { b: bookId });
     for (const code of ['CONFLICT-1', 'CONFLICT-2']) {
-      await post('conflict-assign', admin.token, 'mutation ($c: String!, $u: ID) { assignCoupon(code: $c, userId: $u) { code } }', { c: code, u: user.user.id });
+      await post('conflict-assign', t.admin.token, 'mutation ($c: String!, $u: ID) { assignCoupon(code: $c, userId: $u) { code } }', { c: code, u: t.user.user.id });
     }
     // Every UPDATE of a coupon fails with 40001 while the sequence is below the limit (a sequence,
     // because it does not roll back with the failed transaction).
-    await server.db.prisma.$executeRaw`CREATE SEQUENCE zz_conflicts`;
-    await server.db.prisma.$executeRaw`CREATE TABLE zz_conflict_limit (n int NOT NULL)`;
-    await server.db.prisma.$executeRaw`
+    await t.server.db.prisma.$executeRaw`CREATE SEQUENCE zz_conflicts`;
+    await t.server.db.prisma.$executeRaw`CREATE TABLE zz_conflict_limit (n int NOT NULL)`;
+    await t.server.db.prisma.$executeRaw`
       CREATE FUNCTION zz_conflict() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF nextval('zz_conflicts') <= (SELECT n FROM zz_conflict_limit) THEN
@@ -131,27 +109,27 @@ describe('a serialization failure or deadlock', () => {
         END IF;
         RETURN NEW;
       END $$`;
-    await server.db.prisma.$executeRaw`CREATE TRIGGER zz_conflict BEFORE UPDATE ON coupon FOR EACH ROW EXECUTE FUNCTION zz_conflict()`;
+    await t.server.db.prisma.$executeRaw`CREATE TRIGGER zz_conflict BEFORE UPDATE ON coupon FOR EACH ROW EXECUTE FUNCTION zz_conflict()`;
     const conflicts = async (count: number) => {
-      await server.db.prisma.$executeRaw`DELETE FROM zz_conflict_limit`;
-      await server.db.prisma.$executeRaw`INSERT INTO zz_conflict_limit VALUES (${count})`;
-      await server.db.prisma.$executeRaw`ALTER SEQUENCE zz_conflicts RESTART`;
+      await t.server.db.prisma.$executeRaw`DELETE FROM zz_conflict_limit`;
+      await t.server.db.prisma.$executeRaw`INSERT INTO zz_conflict_limit VALUES (${count})`;
+      await t.server.db.prisma.$executeRaw`ALTER SEQUENCE zz_conflicts RESTART`;
     };
     try {
       await conflicts(3);
-      const third = await post('conflict-3', user.token, LOCK, { code: 'CONFLICT-1' });
+      const third = await post('conflict-3', t.user.token, LOCK, { code: 'CONFLICT-1' });
       expect(JSON.parse(third.text)).toEqual({ data: { lockCoupon: { code: 'CONFLICT-1', state: 'LOCKED' } } });
       expect(await scrape()).toContain('coupons_transaction_retries_total{operation="lockCoupon"} 3');
 
       await conflicts(4); // one more than the re-runs: answered, as the unexpected error it then is
-      const fourth = await post('conflict-4', user.token, LOCK, { code: 'CONFLICT-2' });
+      const fourth = await post('conflict-4', t.user.token, LOCK, { code: 'CONFLICT-2' });
       expect(JSON.parse(fourth.text).errors?.[0]?.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR', requestId: 'conflict-4' });
       expect(await scrape()).toContain('coupons_transaction_retries_total{operation="lockCoupon"} 6');
     } finally {
-      await server.db.prisma.$executeRaw`DROP TRIGGER zz_conflict ON coupon`;
-      await server.db.prisma.$executeRaw`DROP FUNCTION zz_conflict()`;
-      await server.db.prisma.$executeRaw`DROP TABLE zz_conflict_limit`;
-      await server.db.prisma.$executeRaw`DROP SEQUENCE zz_conflicts`;
+      await t.server.db.prisma.$executeRaw`DROP TRIGGER zz_conflict ON coupon`;
+      await t.server.db.prisma.$executeRaw`DROP FUNCTION zz_conflict()`;
+      await t.server.db.prisma.$executeRaw`DROP TABLE zz_conflict_limit`;
+      await t.server.db.prisma.$executeRaw`DROP SEQUENCE zz_conflicts`;
     }
   });
 });
@@ -160,13 +138,10 @@ describe('the database away', () => {
   it('is answered SERVICE_UNAVAILABLE: HTTP 503, retryable, Retry-After; the same extensions over graphql-ws', async () => {
     const COUPON = 'query Coupon($code: String!) { coupon(code: $code) { code } }';
     await ws.subscribe({ query: '{ __typename }' }, { next: () => {}, error: () => {}, complete: () => {} }); // socket open before the cut
-    await cluster.pool.query(`ALTER DATABASE "${databaseName}" ALLOW_CONNECTIONS false`);
-    await cluster.pool.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [
-      databaseName,
-    ]);
+    await outage.cut();
     try {
-      const query = await post('db-away-query', user.token, COUPON, { code: 'CHECK-BUG-1' });
-      const mutation = await post('db-away-mutation', user.token, LOCK, { code: 'CHECK-BUG-2' });
+      const query = await post('db-away-query', t.user.token, COUPON, { code: 'CHECK-BUG-1' });
+      const mutation = await post('db-away-mutation', t.user.token, LOCK, { code: 'CHECK-BUG-2' });
       for (const answer of [query, mutation]) {
         expect(answer.status).toBe(503);
         expect(answer.headers.get('retry-after')).toBe('2');
@@ -186,10 +161,10 @@ describe('the database away', () => {
       expect(lines.filter((l) => l.level === 'error')).toEqual([]);
       expect(lines).toContainEqual(expect.objectContaining({ level: 'warn', status: 503, msg: 'request refused: service unavailable' }));
     } finally {
-      await cluster.pool.query(`ALTER DATABASE "${databaseName}" ALLOW_CONNECTIONS true`);
+      await outage.restore();
     }
     // Back by itself: the same request now succeeds.
-    const back = await post('db-back', user.token, 'query Coupon($code: String!) { coupon(code: $code) { code } }', { code: 'CHECK-BUG-1' });
+    const back = await post('db-back', t.user.token, 'query Coupon($code: String!) { coupon(code: $code) { code } }', { code: 'CHECK-BUG-1' });
     expect(JSON.parse(back.text)).toEqual({ data: { coupon: { code: 'CHECK-BUG-1' } } });
   });
 });

@@ -1,27 +1,14 @@
-import { createDatabase, type Database, databaseNameOf } from '@coupons/db';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../testing/index.ts';
+import { describe, expect, it } from 'vitest';
+import { useDatabaseOutage, useTestServer } from '../../testing/index.ts';
 
 // /readyz transitions over real HTTP against the real database: ready → a check fails (503,
 // naming it) → ready again once the cause is gone.
 
-let server: TestServer;
-let admin: Database;
-let databaseName: string;
-beforeAll(async () => {
-  server = await startTestServer();
-  databaseName = databaseNameOf(server.config.DATABASE_URL!);
-  // A session on another database of the same server: it survives cutting the API's off.
-  admin = createDatabase({ url: inject('couponsTestDatabase').adminUrl, poolSize: 1, applicationName: 'coupons-test-admin' });
-});
-afterAll(async () => {
-  await admin?.pool.query(`ALTER DATABASE "${databaseName}" ALLOW_CONNECTIONS true`).catch(() => {});
-  await admin?.close();
-  await server?.close();
-});
+const t = useTestServer();
+const outage = useDatabaseOutage(() => t.server);
 
 async function readiness(): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${server.baseUrl}/readyz`);
+  const response = await fetch(`${t.server.baseUrl}/readyz`);
   return { status: response.status, body: await response.json() };
 }
 
@@ -46,16 +33,16 @@ describe('/readyz', () => {
   });
 
   it('fails while a migration of this build is not applied, and recovers when it is', async () => {
-    const [{ name }] = await server.db.prisma.$queryRaw<Array<{ name: string }>>`
+    const [{ name }] = await t.server.db.prisma.$queryRaw<Array<{ name: string }>>`
       SELECT migration_name AS name FROM _prisma_migrations ORDER BY migration_name DESC LIMIT 1`;
-    await server.db.prisma.$executeRaw`UPDATE _prisma_migrations SET rolled_back_at = now() WHERE migration_name = ${name}`;
+    await t.server.db.prisma.$executeRaw`UPDATE _prisma_migrations SET rolled_back_at = now() WHERE migration_name = ${name}`;
     try {
       const notReady = await readiness();
       expect(notReady.status).toBe(503);
       expect(notReady.body.checks).toMatchObject({ database: 'ok', migrations: expect.stringContaining(name) });
       expect(notReady.body.problems).toEqual([expect.stringMatching(/^migrations: 1 not applied/)]);
     } finally {
-      await server.db.prisma.$executeRaw`UPDATE _prisma_migrations SET rolled_back_at = NULL WHERE migration_name = ${name}`;
+      await t.server.db.prisma.$executeRaw`UPDATE _prisma_migrations SET rolled_back_at = NULL WHERE migration_name = ${name}`;
     }
     expect((await readiness()).status).toBe(200);
   });
@@ -63,10 +50,7 @@ describe('/readyz', () => {
   it('goes 503 naming the database when it is cut off, and back to 200 when it returns', async () => {
     expect((await readiness()).status).toBe(200);
     // Refuse new sessions and end the open ones (the pool's and the LISTEN connection).
-    await admin.pool.query(`ALTER DATABASE "${databaseName}" ALLOW_CONNECTIONS false`);
-    await admin.pool.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [
-      databaseName,
-    ]);
+    await outage.cut();
     const down = await readinessUntil((r) => r.status === 503 && r.body.checks.liveEvents !== 'ok');
     expect(down.body.status).toBe('unavailable');
     expect(down.body.checks).toMatchObject({
@@ -77,9 +61,9 @@ describe('/readyz', () => {
     });
     expect(down.body.problems).toContain('database: unreachable');
     // /healthz is liveness: the process is fine, do not restart it for a database outage.
-    expect((await fetch(`${server.baseUrl}/healthz`)).status).toBe(200);
+    expect((await fetch(`${t.server.baseUrl}/healthz`)).status).toBe(200);
 
-    await admin.pool.query(`ALTER DATABASE "${databaseName}" ALLOW_CONNECTIONS true`);
+    await outage.restore();
     const up = await readinessUntil((r) => r.status === 200);
     expect(up.body).toEqual({ status: 'ok', checks: { shutdown: 'ok', database: 'ok', migrations: 'ok', liveEvents: 'ok' } });
   }, 45_000);

@@ -1,14 +1,13 @@
-import { createDatabase } from '@coupons/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectGraphQLWs,
   type SignedUpUser,
   signUp,
-  startTestServer,
+  startSiblingServer,
   type TestServer,
+  useTestServer,
   wsRequest,
 } from '../../testing/index.ts';
-import { type ApiServer, createApiServer } from './api-server.ts';
 
 // Mutation rate limits over real HTTP (and graphql-ws) against real PostgreSQL, on one API server
 // and on two servers sharing one database, as two instances behind a load balancer would.
@@ -43,28 +42,23 @@ async function unlock(target: { url: string }, token: string | null, address: st
 const codes = (outcomes: Outcome[]) => outcomes.map((o) => o.code);
 const admittedCount = (outcomes: Outcome[]) => outcomes.filter((o) => o.code === 'NOT_FOUND').length;
 
-let server: TestServer;
-/** Starts a fresh window one second in, so a test never straddles two. */
-const newWindow = () => server.clock.set(Math.ceil((server.clock.now().getTime() + 1) / 60_000) * 60_000 + 1_000);
-
-beforeAll(async () => {
-  server = await startTestServer({
-    env: {
-      MUTATION_RATE_LIMIT: String(PER_USER),
-      MUTATION_IP_RATE_LIMIT: String(PER_ADDRESS),
-      MUTATION_RATE_WINDOW_SECONDS: '60',
-      // The test plays the proxy from loopback: X-Forwarded-For names the client, as nginx would.
-      TRUSTED_PROXIES: 'loopback',
-    },
-  });
+const t = useTestServer({
+  env: {
+    MUTATION_RATE_LIMIT: String(PER_USER),
+    MUTATION_IP_RATE_LIMIT: String(PER_ADDRESS),
+    MUTATION_RATE_WINDOW_SECONDS: '60',
+    // The test plays the proxy from loopback: X-Forwarded-For names the client, as nginx would.
+    TRUSTED_PROXIES: 'loopback',
+  },
 });
-afterAll(() => server?.close());
+/** Starts a fresh window one second in, so a test never straddles two. */
+const newWindow = () => t.server.clock.set(Math.ceil((t.server.clock.now().getTime() + 1) / 60_000) * 60_000 + 1_000);
 
 describe('mutation rate limit, one instance', () => {
   it('refuses a burst past the limit with RATE_LIMITED, retryAfterSeconds and Retry-After', async () => {
-    const user = await signUp(server);
+    const user = await signUp(t.server);
     newWindow();
-    const burst = await Promise.all(Array.from({ length: 12 }, () => unlock(server, user.token, '203.0.113.1')));
+    const burst = await Promise.all(Array.from({ length: 12 }, () => unlock(t.server, user.token, '203.0.113.1')));
     expect(admittedCount(burst)).toBe(PER_USER);
     const refused = burst.filter((o) => o.code === 'RATE_LIMITED');
     expect(refused).toHaveLength(12 - PER_USER);
@@ -72,34 +66,34 @@ describe('mutation rate limit, one instance', () => {
     expect(burst.find((o) => o.code === 'NOT_FOUND')?.retryAfterHeader).toBeNull();
 
     // Queries are not limited; the next window admits again.
-    const me = await fetch(server.url, {
+    const me = await fetch(t.server.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${user.token}`, 'x-forwarded-for': '203.0.113.1' },
       body: JSON.stringify({ query: '{ me { id } }' }),
     });
     expect(((await me.json()) as any).data.me.id).toBe(user.user.id);
-    server.clock.advance({ seconds: 60 });
-    expect((await unlock(server, user.token, '203.0.113.1')).code).toBe('NOT_FOUND');
+    t.server.clock.advance({ seconds: 60 });
+    expect((await unlock(t.server, user.token, '203.0.113.1')).code).toBe('NOT_FOUND');
   });
 
   it('limits a client address across users and anonymous callers', async () => {
-    const users = await Promise.all([signUp(server), signUp(server), signUp(server)]);
+    const users = await Promise.all([signUp(t.server), signUp(t.server), signUp(t.server)]);
     newWindow();
     const outcomes: Outcome[] = [];
-    for (const user of users) for (let i = 0; i < 4; i++) outcomes.push(await unlock(server, user.token, '198.51.100.7'));
+    for (const user of users) for (let i = 0; i < 4; i++) outcomes.push(await unlock(t.server, user.token, '198.51.100.7'));
     expect(admittedCount(outcomes)).toBe(PER_ADDRESS);
     // The address is used up: even an anonymous caller is refused there (and only there).
-    expect((await unlock(server, null, '198.51.100.7')).code).toBe('RATE_LIMITED');
-    expect((await unlock(server, null, '198.51.100.8')).code).toBe('UNAUTHENTICATED');
-    expect((await unlock(server, users[0].token, '198.51.100.8')).code).toBe('NOT_FOUND');
+    expect((await unlock(t.server, null, '198.51.100.7')).code).toBe('RATE_LIMITED');
+    expect((await unlock(t.server, null, '198.51.100.8')).code).toBe('UNAUTHENTICATED');
+    expect((await unlock(t.server, users[0].token, '198.51.100.8')).code).toBe('NOT_FOUND');
   });
 
   it('leaves login to its own limit', async () => {
-    const user = await signUp(server);
+    const user = await signUp(t.server);
     newWindow();
     const logins = await Promise.all(
       Array.from({ length: PER_USER + 3 }, async () => {
-        const response = await fetch(server.url, {
+        const response = await fetch(t.server.url, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.9' },
           body: JSON.stringify({
@@ -114,9 +108,9 @@ describe('mutation rate limit, one instance', () => {
   });
 
   it('counts mutations over graphql-ws too', async () => {
-    const user = await signUp(server);
+    const user = await signUp(t.server);
     newWindow();
-    const client = connectGraphQLWs(server, user.token);
+    const client = connectGraphQLWs(t.server, user.token);
     try {
       const results = [];
       for (let i = 0; i < PER_USER + 1; i++) results.push(await wsRequest(client, UNLOCK, { code: 'NO-SUCH-CODE' }));
@@ -130,15 +124,11 @@ describe('mutation rate limit, one instance', () => {
 });
 
 describe('register: its own limit per client address', () => {
-  let small: TestServer;
-  beforeAll(async () => {
-    small = await startTestServer({ env: { LOGIN_RATE_LIMIT: '3', TRUSTED_PROXIES: 'loopback' } });
-  });
-  afterAll(() => small?.close());
+  const small = useTestServer({ env: { LOGIN_RATE_LIMIT: '3', TRUSTED_PROXIES: 'loopback' } });
 
   it('allows LOGIN_RATE_LIMIT registrations per address and window', async () => {
     const register = async (address: string) => {
-      const response = await fetch(small.url, {
+      const response = await fetch(small.server.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-forwarded-for': address },
         body: JSON.stringify({
@@ -157,25 +147,19 @@ describe('register: its own limit per client address', () => {
 });
 
 describe('mutation rate limit across two API instances on one database', () => {
-  let sibling: ApiServer;
-  let siblingDb: ReturnType<typeof createDatabase>;
+  let sibling: TestServer;
   let user: SignedUpUser;
   beforeAll(async () => {
     // A second server as another process would run it: same configuration and database, its own
     // pool, LISTEN connection and in-memory limiter; the clock is shared so windows line up.
-    siblingDb = createDatabase({ url: server.config.DATABASE_URL!, poolSize: 5, applicationName: 'coupons-test-sibling' });
-    sibling = await createApiServer({ config: server.config, db: siblingDb, clock: server.clock, listenerName: 'coupon-listener-sibling' });
-    await sibling.start(0);
-    user = await signUp(server);
+    sibling = await startSiblingServer(t.server, { listenerName: 'coupon-listener-sibling' });
+    user = await signUp(t.server);
   });
-  afterAll(async () => {
-    await sibling?.stop();
-    await siblingDb?.close();
-  });
+  afterAll(() => sibling?.close());
 
   it('shares one count: at most one local share over the limit, then both refuse', async () => {
     newWindow();
-    const instances = [server, sibling];
+    const instances = [t.server, sibling];
     const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => unlock(instances[i % 2], user.token, `203.0.113.${50 + i}`)));
     // Local share of a limit of 5: one request. Two instances: at most 5 + 1 admitted.
     expect(admittedCount(outcomes)).toBeGreaterThanOrEqual(PER_USER);
@@ -186,18 +170,18 @@ describe('mutation rate limit across two API instances on one database', () => {
     }
     // The shared counter in PostgreSQL holds every admission of both.
     await new Promise((resolve) => setTimeout(resolve, 400)); // one sync interval (250 ms) and then some
-    const [row] = await server.db.prisma.rateLimitBucket.findMany({ where: { key: `mutation:user:${user.user.id}` } });
+    const [row] = await t.server.db.prisma.rateLimitBucket.findMany({ where: { key: `mutation:user:${user.user.id}` } });
     expect(row.count).toBeGreaterThanOrEqual(admittedCount(outcomes));
 
-    server.clock.advance({ seconds: 60 });
+    t.server.clock.advance({ seconds: 60 });
     expect((await unlock(sibling, user.token, '203.0.113.99')).code).toBe('NOT_FOUND');
-    expect((await unlock(server, user.token, '203.0.113.99')).code).toBe('NOT_FOUND');
+    expect((await unlock(t.server, user.token, '203.0.113.99')).code).toBe('NOT_FOUND');
   });
 
   it('sequential traffic alternating between the instances stops at the limit too', async () => {
     newWindow();
     const outcomes: Outcome[] = [];
-    for (let i = 0; i < 12; i++) outcomes.push(await unlock(i % 2 ? sibling : server, user.token, '203.0.113.77'));
+    for (let i = 0; i < 12; i++) outcomes.push(await unlock(i % 2 ? sibling : t.server, user.token, '203.0.113.77'));
     expect(admittedCount(outcomes)).toBeGreaterThanOrEqual(PER_USER);
     expect(admittedCount(outcomes)).toBeLessThanOrEqual(PER_USER + 1);
     expect(codes(outcomes).slice(-4)).toEqual(['RATE_LIMITED', 'RATE_LIMITED', 'RATE_LIMITED', 'RATE_LIMITED']);

@@ -1,27 +1,18 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signUp, startTestServer, type TestServer } from '../../testing/index.ts';
+import { describe, expect, it } from 'vitest';
+import { useApiTest } from '../../testing/index.ts';
 
 // Automatic persisted queries over real HTTP, as Apollo Client's persisted-query link speaks it.
 const QUERY = 'query Me { me { id email } }';
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const persisted = (query: string) => ({ persistedQuery: { version: 1, sha256Hash: sha256(query) } });
 
-let server: TestServer;
-let token: string;
-let userId: string;
-beforeAll(async () => {
-  server = await startTestServer();
-  const user = await signUp(server);
-  token = user.token;
-  userId = user.user.id;
-});
-afterAll(() => server?.close());
+const t = useApiTest({ admin: false });
 
 async function post(body: object) {
-  const response = await fetch(server.url, {
+  const response = await fetch(t.server.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${t.user.token}` },
     body: JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as any };
@@ -31,7 +22,7 @@ async function get(params: Record<string, object | string>, headers: Record<stri
   const search = new URLSearchParams(
     Object.entries(params).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
   );
-  const response = await fetch(`${server.url}?${search}`, { headers: { authorization: `Bearer ${token}`, ...headers } });
+  const response = await fetch(`${t.server.url}?${search}`, { headers: { authorization: `Bearer ${t.user.token}`, ...headers } });
   return { status: response.status, body: (await response.json()) as any };
 }
 
@@ -46,11 +37,11 @@ describe('automatic persisted queries', () => {
     });
 
     const registered = await post({ query: QUERY, extensions: persisted(QUERY) });
-    expect(registered.body).toEqual({ data: { me: { id: userId, email: expect.any(String) } } });
+    expect(registered.body).toEqual({ data: { me: { id: t.user.user.id, email: expect.any(String) } } });
 
     const byHash = await post({ extensions: persisted(QUERY) });
     expect(byHash.body.errors).toBeUndefined();
-    expect(byHash.body.data.me.id).toBe(userId);
+    expect(byHash.body.data.me.id).toBe(t.user.user.id);
   });
 
   it('refuses a query whose hash does not match, and never stores it', async () => {
@@ -78,7 +69,7 @@ describe('automatic persisted queries', () => {
 
     const served = await get({ extensions: persisted(query) }, { 'apollo-require-preflight': 'true' });
     expect(served.status).toBe(200);
-    expect(served.body.data.me.id).toBe(userId);
+    expect(served.body.data.me.id).toBe(t.user.user.id);
 
     // A mutation registered over POST still cannot run over GET by its hash.
     const mutation = 'mutation Unlock { unlockCoupon(code: "NO-SUCH-CODE") { code } }';

@@ -1,18 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorCode, graphqlRequest, signUp, startTestServer, type TestServer } from '../../testing/index.ts';
+import { describe, expect, it } from 'vitest';
+import { errorCode, graphqlRequest, signUp, useTestServer } from '../../testing/index.ts';
 
 const INTROSPECTION = '{ __schema { queryType { name } } }';
 
 describe('development/test server', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({ env: { CORS_ORIGINS: 'http://console.test' } });
-  });
-  afterAll(() => server?.close());
+  const t = useTestServer({ env: { CORS_ORIGINS: 'http://console.test' } });
 
   describe('CSRF prevention', () => {
     it('blocks a GET without a preflight-forcing header', async () => {
-      const res = await fetch(`${server.url}?query=${encodeURIComponent('{ me { id } }')}`);
+      const res = await fetch(`${t.server.url}?query=${encodeURIComponent('{ me { id } }')}`);
       expect(res.status).toBe(400);
       const body = (await res.json()) as any;
       expect(body.errors[0].message).toMatch(/Cross-Site Request Forgery/);
@@ -21,24 +17,24 @@ describe('development/test server', () => {
 
     it('blocks a simple text/plain or form POST', async () => {
       for (const contentType of ['text/plain', 'application/x-www-form-urlencoded']) {
-        const res = await fetch(server.url, {
+        const res = await fetch(t.server.url, {
           method: 'POST',
           headers: { 'content-type': contentType },
           body: JSON.stringify({ query: 'mutation { register(email: "csrf@example.test", password: "password123") { token } }' }),
         });
         expect(res.status).toBe(400);
       }
-      expect(await server.db.prisma.user.count({ where: { email: 'csrf@example.test' } })).toBe(0);
+      expect(await t.server.db.prisma.user.count({ where: { email: 'csrf@example.test' } })).toBe(0);
     });
 
     it('serves a GET query with apollo-require-preflight, and never a mutation over GET', async () => {
-      const { token } = await signUp(server);
+      const { token } = await signUp(t.server);
       const headers = { 'apollo-require-preflight': 'true', authorization: `Bearer ${token}` };
-      const ok = await fetch(`${server.url}?query=${encodeURIComponent('{ me { id } }')}`, { headers });
+      const ok = await fetch(`${t.server.url}?query=${encodeURIComponent('{ me { id } }')}`, { headers });
       expect(ok.status).toBe(200);
       expect(((await ok.json()) as any).data.me.id).toBeTruthy();
       const mutation = encodeURIComponent('mutation { login(email: "a@b.co", password: "password123") { token } }');
-      const refused = await fetch(`${server.url}?query=${mutation}`, { headers });
+      const refused = await fetch(`${t.server.url}?query=${mutation}`, { headers });
       expect(refused.status).toBe(405);
     });
   });
@@ -46,7 +42,7 @@ describe('development/test server', () => {
   describe('CORS', () => {
     it('allows configured origins only', async () => {
       const preflight = (origin: string) =>
-        fetch(server.url, {
+        fetch(t.server.url, {
           method: 'OPTIONS',
           headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' },
         });
@@ -60,18 +56,18 @@ describe('development/test server', () => {
   });
 
   it('has introspection outside production', async () => {
-    const res = await graphqlRequest(server, INTROSPECTION);
+    const res = await graphqlRequest(t.server, INTROSPECTION);
     expect(res.data?.__schema.queryType.name).toBe('Query');
   });
 
   it('echoes a sane x-request-id and makes one otherwise', async () => {
-    const given = await fetch(server.url, {
+    const given = await fetch(t.server.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-request-id': 'lb-1234' },
       body: JSON.stringify({ query: '{ __typename }' }),
     });
     expect(given.headers.get('x-request-id')).toBe('lb-1234');
-    const made = await fetch(server.url, {
+    const made = await fetch(t.server.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-request-id': 'bad id with spaces' },
       body: JSON.stringify({ query: '{ __typename }' }),
@@ -80,8 +76,8 @@ describe('development/test server', () => {
   });
 
   it('/metrics (loopback) counts operations and errors by the code clients see', async () => {
-    await graphqlRequest(server, 'query MetricsProbe { me { id } }');
-    const res = await fetch(`${server.baseUrl}/metrics`);
+    await graphqlRequest(t.server, 'query MetricsProbe { me { id } }');
+    const res = await fetch(`${t.server.baseUrl}/metrics`);
     expect(res.status).toBe(200);
     const text = await res.text();
     expect(text).toMatch(/coupons_graphql_requests_total\{operation="MetricsProbe",type="query"\} 1/);
@@ -91,60 +87,56 @@ describe('development/test server', () => {
 
   describe('health', () => {
     it('/healthz says the process is up', async () => {
-      const res = await fetch(`${server.baseUrl}/healthz`);
+      const res = await fetch(`${t.server.baseUrl}/healthz`);
       expect(res.status).toBe(200);
       expect((await res.json()) as any).toEqual({ status: 'ok' });
     });
 
     it('/readyz checks the database and every readiness check', async () => {
-      expect((await fetch(`${server.baseUrl}/readyz`)).status).toBe(200);
+      expect((await fetch(`${t.server.baseUrl}/readyz`)).status).toBe(200);
       let listenerUp = false;
-      server.server.readinessChecks.push(async () => (listenerUp ? null : 'event listener: not connected'));
-      const notReady = await fetch(`${server.baseUrl}/readyz`);
+      t.server.server.readinessChecks.push(async () => (listenerUp ? null : 'event listener: not connected'));
+      const notReady = await fetch(`${t.server.baseUrl}/readyz`);
       expect(notReady.status).toBe(503);
       expect(await notReady.json()).toMatchObject({ status: 'unavailable', problems: ['event listener: not connected'] });
       listenerUp = true;
-      expect((await fetch(`${server.baseUrl}/readyz`)).status).toBe(200);
+      expect((await fetch(`${t.server.baseUrl}/readyz`)).status).toBe(200);
     });
   });
 });
 
 describe('production server', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({ env: { NODE_ENV: 'production', METRICS_TOKEN: 'metrics-token-0123456789' } });
-  });
-  afterAll(() => server?.close());
+  const t = useTestServer({ env: { NODE_ENV: 'production', METRICS_TOKEN: 'metrics-token-0123456789' } });
 
   it('has no introspection', async () => {
-    const res = await graphqlRequest(server, INTROSPECTION);
+    const res = await graphqlRequest(t.server, INTROSPECTION);
     expect(errorCode(res)).toBe('BAD_USER_INPUT');
     expect(res.data ?? null).toBeNull();
   });
 
   it('has no landing page', async () => {
-    const res = await fetch(server.url, { headers: { accept: 'text/html' } });
+    const res = await fetch(t.server.url, { headers: { accept: 'text/html' } });
     expect(await res.text()).not.toMatch(/<html/i);
   });
 
   it('gives no schema hints in validation errors', async () => {
-    const res = await graphqlRequest(server, '{ me { emial } }');
+    const res = await graphqlRequest(t.server, '{ me { emial } }');
     expect(errorCode(res)).toBe('BAD_USER_INPUT');
     expect(res.errors![0].message).not.toMatch(/Did you mean/);
   });
 
   it('/metrics demands METRICS_TOKEN when it is set', async () => {
-    expect((await fetch(`${server.baseUrl}/metrics`)).status).toBe(401);
-    const res = await fetch(`${server.baseUrl}/metrics`, { headers: { authorization: 'Bearer metrics-token-0123456789' } });
+    expect((await fetch(`${t.server.baseUrl}/metrics`)).status).toBe(401);
+    const res = await fetch(`${t.server.baseUrl}/metrics`, { headers: { authorization: 'Bearer metrics-token-0123456789' } });
     expect(res.status).toBe(200);
   });
 
   it('masks unexpected errors: no stack, no SQL', async () => {
-    const { token } = await signUp(server);
+    const { token } = await signUp(t.server);
     // Break the database under the server: a bug, as far as the API can tell.
-    await server.db.prisma.$executeRaw`ALTER TABLE app_user RENAME TO app_user_gone`;
+    await t.server.db.prisma.$executeRaw`ALTER TABLE app_user RENAME TO app_user_gone`;
     try {
-      const res = await graphqlRequest(server, '{ me { id } }', {}, token);
+      const res = await graphqlRequest(t.server, '{ me { id } }', {}, token);
       expect(res.errors).toEqual([
         {
           message: 'Internal server error',
@@ -156,7 +148,7 @@ describe('production server', () => {
       ]);
       expect(JSON.stringify(res)).not.toMatch(/app_user|relation|SELECT|at .*\.ts/);
     } finally {
-      await server.db.prisma.$executeRaw`ALTER TABLE app_user_gone RENAME TO app_user`;
+      await t.server.db.prisma.$executeRaw`ALTER TABLE app_user_gone RENAME TO app_user`;
     }
   });
 });

@@ -1,36 +1,30 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphqlRequest, type SignedUpUser, signUp, startTestServer, type TestServer } from '../../testing/index.ts';
+import { describe, expect, it } from 'vitest';
+import { graphqlRequest, useApiTest } from '../../testing/index.ts';
 
-let server: TestServer;
-let admin: SignedUpUser;
-beforeAll(async () => {
-  server = await startTestServer();
-  admin = await signUp(server, 'ADMIN');
-});
-afterAll(() => server?.close());
+const t = useApiTest({ users: [] });
 
 describe('graceful shutdown', () => {
   it('waits for background code jobs before it returns (so the caller may close the database)', async () => {
     const book = await graphqlRequest<{ createBook: { id: string } }>(
-      server,
+      t.server,
       'mutation { createBook(input: { name: "Shutdown", discountType: PERCENTAGE, discountValue: 5 }) { id } }',
       {},
-      admin.token,
+      t.admin.token,
     );
     const count = 150_000; // three chunks: long enough to be running when stop() starts
     const started = await graphqlRequest<{ generateCodes: { jobId: string; status: string } }>(
-      server,
+      t.server,
       'mutation($b: ID!, $i: GenerateCodesInput!) { generateCodes(bookId: $b, input: $i) { jobId status } }',
       { b: book.data!.createBook.id, i: { count, length: 10, waitForCompletion: false } },
-      admin.token,
+      t.admin.token,
     );
     const { jobId, status } = started.data!.generateCodes;
     expect(status).toBe('RUNNING');
 
-    await server.server.stop();
+    await t.server.server.stop();
 
-    const job = await server.db.prisma.codeJob.findUniqueOrThrow({ where: { id: jobId } });
+    const job = await t.server.db.prisma.codeJob.findUniqueOrThrow({ where: { id: jobId } });
     expect(job).toMatchObject({ status: 'COMPLETED', inserted: count });
-    expect(await server.db.prisma.coupon.count({ where: { bookId: book.data!.createBook.id } })).toBe(count);
+    expect(await t.server.db.prisma.coupon.count({ where: { bookId: book.data!.createBook.id } })).toBe(count);
   }, 60_000);
 });

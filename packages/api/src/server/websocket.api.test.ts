@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectGraphQLWs, signUp, startTestServer, type TestServer, wsRequest } from '../../testing/index.ts';
+import { describe, expect, it } from 'vitest';
+import { connectGraphQLWs, signUp, useTestServer, wsRequest } from '../../testing/index.ts';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(() => server?.close());
+const t = useTestServer();
 
 describe('graphql-ws on /graphql', () => {
   it('runs operations with the caller from connection_init', async () => {
-    const { token, user } = await signUp(server);
-    const client = connectGraphQLWs(server, token);
+    const { token, user } = await signUp(t.server);
+    const client = connectGraphQLWs(t.server, token);
     try {
       expect(await wsRequest(client, '{ me { id } }')).toEqual({ data: { me: { id: user.id } } });
     } finally {
@@ -19,8 +15,8 @@ describe('graphql-ws on /graphql', () => {
   });
 
   it('maps errors like HTTP does: FORBIDDEN, BAD_USER_INPUT', async () => {
-    const { token } = await signUp(server);
-    const user = connectGraphQLWs(server, token);
+    const { token } = await signUp(t.server);
+    const user = connectGraphQLWs(t.server, token);
     try {
       const users = await wsRequest(user, '{ users { totalCount } }');
       expect(users.errors?.[0]).toMatchObject({ message: 'This requires the ADMIN role', extensions: { code: 'FORBIDDEN' } });
@@ -34,8 +30,8 @@ describe('graphql-ws on /graphql', () => {
   });
 
   it('applies the depth, alias and cost limits', async () => {
-    const { token } = await signUp(server, 'ADMIN');
-    const client = connectGraphQLWs(server, token);
+    const { token } = await signUp(t.server, 'ADMIN');
+    const client = connectGraphQLWs(t.server, token);
     try {
       let deep = 'id';
       for (let i = 0; i < 11; i++) deep = `best { ${deep} }`;
@@ -53,7 +49,7 @@ describe('graphql-ws on /graphql', () => {
   });
 
   it('closes the socket on a bad token in connection_init (4403)', async () => {
-    const client = connectGraphQLWs(server, 'not.a.token');
+    const client = connectGraphQLWs(t.server, 'not.a.token');
     try {
       await expect(wsRequest(client, '{ me { id } }')).rejects.toMatchObject({ code: 4403 });
     } finally {
