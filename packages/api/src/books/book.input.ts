@@ -1,7 +1,7 @@
 import { ArgsType, Field, Float, InputType, Int } from 'type-graphql';
 import { ConnectionArgs } from '../shared/connection.ts';
 import { DecimalScalar, JSONScalar } from '../shared/scalars.ts';
-import { DiscountTypeEnum } from './book.type.ts';
+import { BookStatusEnum, DiscountTypeEnum } from './book.type.ts';
 
 // Validation (ranges, window, sizes) is core's job (validateCreateBook): one place, one message
 // format naming the field, whatever calls the service.
@@ -47,6 +47,12 @@ export class CreateBookInput {
   @Field(() => DecimalScalar, { nullable: true, description: minOrderAmountDoc })
   minOrderAmount?: string | null;
 
+  @Field(() => Int, { nullable: true, description: 'Budget: redemptions of the whole book (≥ 1), or null for unlimited.' })
+  maxTotalRedemptions?: number | null;
+
+  @Field(() => DecimalScalar, { nullable: true, description: 'Budget: discount the whole book may grant, in `currency` (> 0), or null for unlimited.' })
+  maxTotalDiscountAmount?: string | null;
+
   @Field(() => JSONScalar, { nullable: true, description: 'A JSON object of at most 16 KB.' })
   metadata?: unknown;
 }
@@ -89,6 +95,12 @@ export class UpdateBookInput {
   @Field(() => DecimalScalar, { nullable: true, description: minOrderAmountDoc })
   minOrderAmount?: string | null;
 
+  @Field(() => Int, { nullable: true, description: 'Budget: redemptions of the whole book (≥ 1), or null for unlimited.' })
+  maxTotalRedemptions?: number | null;
+
+  @Field(() => DecimalScalar, { nullable: true, description: 'Budget: discount the whole book may grant, in `currency` (> 0), or null for unlimited.' })
+  maxTotalDiscountAmount?: string | null;
+
   @Field(() => JSONScalar, { nullable: true })
   metadata?: unknown;
 }
@@ -97,4 +109,7 @@ export class UpdateBookInput {
 export class BooksArgs extends ConnectionArgs {
   @Field(() => String, { nullable: true, description: 'Case-insensitive substring of the name.' })
   search?: string | null;
+
+  @Field(() => BookStatusEnum, { nullable: true, description: 'Only books with this status; by default every book but ARCHIVED ones.' })
+  status?: keyof typeof BookStatusEnum | null;
 }

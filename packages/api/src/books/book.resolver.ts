@@ -1,4 +1,16 @@
-import { type BookCounts as BookCountsRecord, type BookRecord, createBook, getBook, isBookActive, listBooks, updateBook } from '@coupons/core';
+import {
+  archiveBook,
+  type BookCounts as BookCountsRecord,
+  type BookRecord,
+  createBook,
+  deleteBook,
+  getBook,
+  isBookActive,
+  listBooks,
+  pauseBook,
+  resumeBook,
+  updateBook,
+} from '@coupons/core';
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { type ConnectionShape, toConnection } from '../shared/connection.ts';
 import { Shopper } from '../auth/access.decorators.ts';
@@ -36,9 +48,37 @@ export class BookResolver {
     return updateBook(ctx.service, id, input);
   }
 
-  @FieldResolver(() => Boolean, { description: 'Inside its validity window now (server clock).' })
+  @Authorized('ADMIN')
+  @Mutation(() => Book, { description: 'ADMIN: pauses a book: claims, locks and redemptions answer BOOK_NOT_ACTIVE until resumeBook.' })
+  pauseBook(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<BookRecord> {
+    return pauseBook(ctx.service, id);
+  }
+
+  @Authorized('ADMIN')
+  @Mutation(() => Book, { description: 'ADMIN: makes a paused or archived book ACTIVE again.' })
+  resumeBook(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<BookRecord> {
+    return resumeBook(ctx.service, id);
+  }
+
+  @Authorized('ADMIN')
+  @Mutation(() => Book, { description: 'ADMIN: archives a book: it refuses claims, locks and redemptions and leaves the default lists.' })
+  archiveBook(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<BookRecord> {
+    return archiveBook(ctx.service, id);
+  }
+
+  @Authorized('ADMIN')
+  @Mutation(() => Boolean, {
+    description: 'ADMIN: deletes a book and its codes, only while none was ever assigned (else INVALID_STATE: archive it instead).',
+  })
+  deleteBook(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<boolean> {
+    return deleteBook(ctx.service, id);
+  }
+
+  @FieldResolver(() => Boolean, {
+    description: 'Serving coupons now: ACTIVE and inside its validity window (server clock).',
+  })
   isActive(@Root() book: BookRecord, @Ctx() ctx: RequestContext): boolean {
-    return isBookActive(book, ctx.service.clock.now());
+    return book.status === 'ACTIVE' && isBookActive(book, ctx.service.clock.now());
   }
 
   @FieldResolver(() => BookCounts, { description: 'Coupons per state (batched over every book of the response).' })

@@ -9,6 +9,13 @@ registerEnumType(DiscountTypeEnum, {
   description: 'PERCENTAGE: discountValue is a percentage (0 < v ≤ 100); FIXED_AMOUNT: an amount of money.',
 });
 
+/** The GraphQL `BookStatus` enum (the values of Prisma's `BookStatus`). */
+export const BookStatusEnum = { ACTIVE: 'ACTIVE', PAUSED: 'PAUSED', ARCHIVED: 'ARCHIVED' } as const;
+registerEnumType(BookStatusEnum, {
+  name: 'BookStatus',
+  description: 'Set by admins. PAUSED and ARCHIVED books refuse claims, locks and redemptions (BOOK_NOT_ACTIVE); ARCHIVED ones also leave the default lists.',
+});
+
 @ObjectType('BookCounts', { description: 'Coupons of a book per state, now. An expired lock counts as assigned.' })
 export class BookCounts {
   @Field(() => Int)
@@ -70,6 +77,24 @@ export class Book {
 
   @Field(() => JSONScalar, { description: 'Free-form JSON object (≤ 16 KB).' })
   metadata!: Record<string, unknown>;
+
+  @Field(() => BookStatusEnum, { description: 'ACTIVE serves coupons (inside the validity window, see isActive); PAUSED and ARCHIVED do not.' })
+  status!: keyof typeof BookStatusEnum;
+
+  @Field(() => Date, { nullable: true, description: 'When the status last changed.' })
+  statusChangedAt!: Date | null;
+
+  @Field(() => Int, { nullable: true, description: 'Budget: redemptions of the whole book; null = unlimited.' })
+  maxTotalRedemptions!: number | null;
+
+  @Field(() => Int, { description: 'Redemptions that stand (reversed ones give theirs back): what the budget has used.' })
+  redeemedTotal!: number;
+
+  @Field(() => DecimalScalar, { nullable: true, description: 'Budget: discount the whole book may grant, in `currency`; null = unlimited.' })
+  maxTotalDiscountAmount!: string | null;
+
+  @Field(() => DecimalScalar, { description: 'Discount granted by redemptions that stand, in `currency` (orders in it).' })
+  discountTotal!: string;
 
   @Field(() => Date)
   createdAt!: Date;

@@ -29,7 +29,7 @@ type KeyActor = 'readKey' | 'writeKey' | 'adminKey';
  * 'ok': data; 'null': data null (hidden: no probing); 'empty': a connection with nothing in it; else
  * an error code (BAD_USER_INPUT: allowed in, then refused by the service for the world's object).
  */
-type Expected = 'ok' | 'null' | 'empty' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT';
+type Expected = 'ok' | 'null' | 'empty' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT' | 'INVALID_STATE';
 
 /** What every row works on, made fresh per row: one book, the user's coupons in each state, a pool. */
 interface World {
@@ -159,6 +159,21 @@ const MATRIX: Row[] = [
     op: (w) => ({ query: 'mutation ($id: ID!) { updateBook(id: $id, input: { description: "changed" }) { id } }', variables: { id: w.bookId } }),
     expect: ADMIN_ONLY,
     keys: ADMIN_KEY,
+  },
+  ...(['pauseBook', 'resumeBook', 'archiveBook'] as const).map(
+    (name): Row => ({
+      field: `Mutation.${name}`,
+      op: (w) => ({ query: `mutation ($id: ID!) { ${name}(id: $id) { id status } }`, variables: { id: w.bookId } }),
+      expect: ADMIN_ONLY,
+      keys: ADMIN_KEY,
+    }),
+  ),
+  {
+    field: 'Mutation.deleteBook',
+    // The world's coupons went out: an admin gets through to the service, which refuses.
+    op: (w) => ({ query: 'mutation ($id: ID!) { deleteBook(id: $id) }', variables: { id: w.bookId } }),
+    expect: [U, F, F, 'INVALID_STATE'],
+    keys: [F, F, 'INVALID_STATE'],
   },
   {
     field: 'Mutation.uploadCodes',

@@ -1,5 +1,5 @@
 import { badInput } from '../shared/errors.ts';
-import { currencyMinorUnits, formatAmount, parseCurrencyAmount, requireCurrency } from '../shared/money.ts';
+import { currencyMinorUnits, formatAmount, Money, parseCurrencyAmount, requireCurrency } from '../shared/money.ts';
 import { requireJsonDepth, requireText } from '../shared/validation.ts';
 import type { BookRecord, DiscountType } from './book.model.ts';
 
@@ -19,6 +19,10 @@ export interface CreateBookInput {
   currency?: string | null;
   /** A decimal string ("25.00") in `currency`; null = no minimum. */
   minOrderAmount?: string | null;
+  /** Budget: redemptions of the whole book; null = unlimited. */
+  maxTotalRedemptions?: number | null;
+  /** Budget: discount the whole book may grant, a decimal string in `currency`; null = unlimited. */
+  maxTotalDiscountAmount?: string | null;
   metadata?: unknown;
 }
 
@@ -28,8 +32,19 @@ export interface CreateBookInput {
  */
 export type UpdateBookInput = { [K in keyof CreateBookInput]?: CreateBookInput[K] | null };
 
-/** The editable fields of a book, validated and complete. */
-export type BookFields = Omit<BookRecord, 'id' | 'createdAt' | 'updatedAt'>;
+/** The editable fields of a book, validated and complete (status and budget use are not edited here). */
+export type BookFields = Omit<
+  BookRecord,
+  'id' | 'createdAt' | 'updatedAt' | 'status' | 'statusChangedAt' | 'redeemedTotal' | 'discountTotal'
+>;
+
+/**
+ * The settings that make the deal a shopper was given: once a coupon of the book was assigned,
+ * changing them would change coupons people already hold, so updateBook refuses (make a new
+ * book instead). Everything else — name, texts, window, limits, lock TTL, budgets, metadata —
+ * may change at any time.
+ */
+export const TERMS_FIELDS = ['discountType', 'discountValue', 'currency'] as const;
 
 export const NAME_MAX = 200;
 export const DESCRIPTION_MAX = 2000;
@@ -55,6 +70,8 @@ export function validateCreateBook(input: CreateBookInput): BookFields {
     lockTtlSeconds: input.lockTtlSeconds ?? LOCK_TTL_DEFAULT,
     currency: input.currency ?? null,
     minOrderAmount: input.minOrderAmount ?? null,
+    maxTotalRedemptions: input.maxTotalRedemptions ?? null,
+    maxTotalDiscountAmount: input.maxTotalDiscountAmount ?? null,
     metadata: (input.metadata ?? {}) as Record<string, unknown>,
   });
 }
@@ -64,6 +81,18 @@ export function validateCreateBook(input: CreateBookInput): BookFields {
  * rules (validFrom < validUntil, percentage ≤ 100) hold whichever side changed.
  */
 export function validateUpdateBook(current: BookRecord, input: UpdateBookInput): BookFields {
+  const fields = mergeUpdate(current, input);
+  // A budget can be lowered, but not below what is already used.
+  if (fields.maxTotalRedemptions !== null && fields.maxTotalRedemptions < current.redeemedTotal) {
+    throw badInput('maxTotalRedemptions', `must be at least ${current.redeemedTotal}: that many redemptions already stand`);
+  }
+  if (fields.maxTotalDiscountAmount !== null && new Money(fields.maxTotalDiscountAmount).lessThan(current.discountTotal)) {
+    throw badInput('maxTotalDiscountAmount', `must be at least ${current.discountTotal}: that much discount is already granted`);
+  }
+  return fields;
+}
+
+function mergeUpdate(current: BookRecord, input: UpdateBookInput): BookFields {
   const pick = <K extends keyof BookFields>(key: K): BookFields[K] =>
     (input[key as keyof UpdateBookInput] === undefined ? current[key] : input[key as keyof UpdateBookInput]) as BookFields[K];
   for (const key of ['name', 'discountType', 'discountValue', 'allowMultipleRedemptions', 'lockTtlSeconds', 'metadata'] as const) {
@@ -82,6 +111,8 @@ export function validateUpdateBook(current: BookRecord, input: UpdateBookInput):
     lockTtlSeconds: pick('lockTtlSeconds'),
     currency: pick('currency'),
     minOrderAmount: pick('minOrderAmount'),
+    maxTotalRedemptions: pick('maxTotalRedemptions'),
+    maxTotalDiscountAmount: pick('maxTotalDiscountAmount'),
     metadata: pick('metadata'),
   });
 }
@@ -97,6 +128,7 @@ function checkBookFields(fields: BookFields): BookFields {
   checkWindow(fields.validFrom, fields.validUntil);
   checkLimit('maxAssignmentsPerUser', fields.maxAssignmentsPerUser);
   checkLimit('maxRedemptionsPerUser', fields.maxRedemptionsPerUser);
+  checkLimit('maxTotalRedemptions', fields.maxTotalRedemptions);
   if (typeof fields.allowMultipleRedemptions !== 'boolean') throw badInput('allowMultipleRedemptions', 'must be a boolean');
   const ttl = fields.lockTtlSeconds;
   if (!Number.isInteger(ttl) || ttl < 1 || ttl > LOCK_TTL_MAX) {
@@ -121,7 +153,7 @@ function checkDiscountValue(type: DiscountType, value: number): void {
  * minimum order are amounts of money, so they need a currency (the CHECK book_currency_check is
  * only the safety net), and neither may have more decimals than that currency (2.50 JPY).
  */
-function checkMoney(fields: BookFields): Pick<BookFields, 'currency' | 'minOrderAmount'> {
+function checkMoney(fields: BookFields): Pick<BookFields, 'currency' | 'minOrderAmount' | 'maxTotalDiscountAmount'> {
   const currency = fields.currency === null || fields.currency === undefined ? null : requireCurrency('currency', fields.currency);
   if (fields.discountType === 'FIXED_AMOUNT') {
     if (!currency) throw badInput('currency', 'is required for a FIXED_AMOUNT discount (the currency of the amount, e.g. EUR)');
@@ -130,10 +162,17 @@ function checkMoney(fields: BookFields): Pick<BookFields, 'currency' | 'minOrder
       throw badInput('discountValue', minor === 0 ? `${currency} amounts are whole numbers` : `${currency} amounts have at most ${minor} decimal places`);
     }
   }
-  if (fields.minOrderAmount === null || fields.minOrderAmount === undefined) return { currency, minOrderAmount: null };
+  let maxTotalDiscountAmount: string | null = null;
+  if (fields.maxTotalDiscountAmount !== null && fields.maxTotalDiscountAmount !== undefined) {
+    if (!currency) throw badInput('currency', 'is required with a maxTotalDiscountAmount (the currency of the budget)');
+    const budget = parseCurrencyAmount('maxTotalDiscountAmount', fields.maxTotalDiscountAmount, currency);
+    if (!budget.greaterThan(0)) throw badInput('maxTotalDiscountAmount', 'must be greater than 0 (or null for unlimited)');
+    maxTotalDiscountAmount = formatAmount(budget, currency);
+  }
+  if (fields.minOrderAmount === null || fields.minOrderAmount === undefined) return { currency, minOrderAmount: null, maxTotalDiscountAmount };
   if (!currency) throw badInput('currency', 'is required with a minOrderAmount (the currency of the minimum order)');
   const minimum = parseCurrencyAmount('minOrderAmount', fields.minOrderAmount, currency);
-  return { currency, minOrderAmount: formatAmount(minimum, currency) };
+  return { currency, minOrderAmount: formatAmount(minimum, currency), maxTotalDiscountAmount };
 }
 
 function checkWindow(from: Date | null, until: Date | null): void {

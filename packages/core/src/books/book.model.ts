@@ -3,6 +3,8 @@ import { DomainError } from '../shared/errors.ts';
 import { formatAmount } from '../shared/money.ts';
 
 export type DiscountType = 'PERCENTAGE' | 'FIXED_AMOUNT';
+/** ACTIVE books serve coupons; PAUSED and ARCHIVED ones refuse claims, locks and redemptions. */
+export type BookStatus = 'ACTIVE' | 'PAUSED' | 'ARCHIVED';
 
 /**
  * A coupon book as services return it: `discountValue` a number (a percentage, or an amount of
@@ -26,6 +28,14 @@ export interface BookRecord {
   /** An order below this amount (in `currency`) cannot use the book's coupons; null = no minimum. */
   minOrderAmount: string | null;
   metadata: Record<string, unknown>;
+  status: BookStatus;
+  statusChangedAt: Date | null;
+  /** Budget: redemptions of the whole book (null = unlimited), and how many stand now. */
+  maxTotalRedemptions: number | null;
+  redeemedTotal: number;
+  /** Budget: discount granted by the whole book in `currency` (null = unlimited), and granted so far. */
+  maxTotalDiscountAmount: string | null;
+  discountTotal: string;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -53,6 +63,16 @@ export function toBookRecord(row: BookRow): BookRecord {
     // The CHECK constraint book_currency_check: a minimum order always has a currency.
     minOrderAmount: row.minOrderAmount === null || row.minOrderAmount === undefined || !currency ? null : formatAmount(row.minOrderAmount, currency),
     metadata: metadata && typeof metadata === 'object' && !Array.isArray(metadata) ? (metadata as Record<string, unknown>) : {},
+    status: row.status,
+    statusChangedAt: row.statusChangedAt ?? null,
+    maxTotalRedemptions: row.maxTotalRedemptions ?? null,
+    redeemedTotal: row.redeemedTotal ?? 0,
+    // The CHECK constraint book_budget_check: a discount budget always has a currency.
+    maxTotalDiscountAmount:
+      row.maxTotalDiscountAmount === null || row.maxTotalDiscountAmount === undefined || !currency
+        ? null
+        : formatAmount(row.maxTotalDiscountAmount, currency),
+    discountTotal: currency ? formatAmount(row.discountTotal ?? 0, currency) : String(row.discountTotal ?? 0),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

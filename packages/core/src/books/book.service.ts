@@ -1,4 +1,5 @@
 import { Prisma } from '@coupons/db';
+import { changedFields, recordAudit } from '../audit/audit.service.ts';
 import { requireAdmin } from '../auth/access.ts';
 import { requireCaller, type ServiceContext } from '../shared/context.ts';
 import { badInput, notFound } from '../shared/errors.ts';
@@ -7,26 +8,33 @@ import { requireUuid } from '../shared/validation.ts';
 import {
   type BookFields,
   type CreateBookInput,
+  TERMS_FIELDS,
   type UpdateBookInput,
   validateCreateBook,
   validateUpdateBook,
 } from './book.input.ts';
-import { type BookRecord, toBookRecord } from './book.model.ts';
-import { selectBookLocked } from './book.sql.ts';
+import { type BookRecord, type BookStatus, toBookRecord } from './book.model.ts';
+import { bookCouponsWereOut, selectBookLocked } from './book.sql.ts';
 
 /** Arguments of the `books` list. */
 export interface ListBooksArgs extends PageArgs {
   /** Case-insensitive substring of the name. */
   search?: string | null;
+  /** Only books with this status; by default every book but archived ones. */
+  status?: BookStatus | null;
 }
 
 const SEARCH_MAX = 200;
 
 /** Creates a book (ADMIN; the API checks the role). */
 export async function createBook(ctx: ServiceContext, input: CreateBookInput): Promise<BookRecord> {
-  requireAdmin(ctx);
+  const caller = requireAdmin(ctx);
   const fields = validateCreateBook(input);
-  const row = await ctx.db.prisma.book.create({ data: toRowData(fields) });
+  const row = await ctx.db.prisma.$transaction(async (tx) => {
+    const created = await tx.book.create({ data: toRowData(fields) });
+    await recordAudit(tx, caller, { action: 'BOOK_CREATED', targetType: 'BOOK', targetId: created.id, changes: { name: fields.name } });
+    return created;
+  });
   return toBookRecord(row);
 }
 
@@ -46,14 +54,29 @@ const UPDATE_TRANSACTION_TIMEOUT_MS = 150_000;
  * A distribution holds the row `FOR SHARE`, so a limit changes fully before or after it.
  */
 export async function updateBook(ctx: ServiceContext, id: string, input: UpdateBookInput): Promise<BookRecord> {
-  requireAdmin(ctx);
+  const caller = requireAdmin(ctx);
   const bookId = requireUuid('id', id);
   const row = await ctx.db.prisma.$transaction(
     async (tx) => {
-      const current = await selectBookLocked(tx, bookId, 'update');
+      // Changing the terms must not race a first claim: hold claims off while we look (see TERMS_FIELDS).
+      const touchesTerms = TERMS_FIELDS.some((field) => input[field] !== undefined);
+      const current = await selectBookLocked(tx, bookId, touchesTerms ? 'exclusive' : 'update');
       if (!current) throw notFound('Book', id);
       const fields = validateUpdateBook(current, input);
-      return tx.book.update({ where: { id: bookId }, data: toChangedRowData(pickChanged(fields, input)) });
+      const changed = pickChanged(fields, input);
+      const changes = changedFields(current as unknown as Record<string, unknown>, changed);
+      const termsChanged = TERMS_FIELDS.filter((field) => field in changes);
+      if (termsChanged.length > 0 && (await bookCouponsWereOut(tx, bookId))) {
+        throw badInput(
+          termsChanged[0],
+          `cannot change once coupons of this book were given out (${termsChanged.join(', ')}): shoppers hold them on these terms; create a new book instead`,
+        );
+      }
+      const updated = await tx.book.update({ where: { id: bookId }, data: toChangedRowData(changed) });
+      if (Object.keys(changes).length > 0) {
+        await recordAudit(tx, caller, { action: 'BOOK_UPDATED', targetType: 'BOOK', targetId: bookId, changes });
+      }
+      return updated;
     },
     { timeout: UPDATE_TRANSACTION_TIMEOUT_MS, maxWait: 10_000 },
   );
@@ -106,7 +129,8 @@ export async function unsafeGetBooksByIds(ctx: ServiceContext, ids: readonly str
 export async function listBooks(ctx: ServiceContext, args: ListBooksArgs): Promise<Page<BookRecord>> {
   requireCaller(ctx);
   const limit = pageSize(args.first);
-  const filter = nameFilter(args.search);
+  const statusFilter = args.status ? Prisma.sql`status = ${args.status}::"BookStatus"` : Prisma.sql`status <> 'ARCHIVED'`;
+  const filter = Prisma.sql`${nameFilter(args.search)} AND ${statusFilter}`;
   const keyset = args.after ? afterCursor(args.after) : Prisma.empty;
   const [rows, counted] = await Promise.all([
     ctx.db.prisma.$queryRaw<Array<{ id: string }>>(Prisma.sql`

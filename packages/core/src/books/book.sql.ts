@@ -11,12 +11,29 @@ import { type BookRecord, toBookRecord } from './book.model.ts';
  *   `maxAssignmentsPerUser` and the validity window). Readers do not block each other; an
  *   updateBook waits for them, so their rules cannot change under them before they commit.
  */
-export type BookLockMode = 'update' | 'share';
+export type BookLockMode = 'update' | 'share' | 'exclusive';
 
+/**
+ * - `exclusive` (`FOR UPDATE`): a change that must not race a claim — the discount terms once
+ *   coupons may be out, a delete. Claims take `FOR KEY SHARE` on the book (the foreign-key check
+ *   of their per-user counter), so this waits for claims in flight and holds off new ones.
+ */
 const LOCK_CLAUSE: Record<BookLockMode, Prisma.Sql> = {
   update: Prisma.sql`FOR NO KEY UPDATE`,
   share: Prisma.sql`FOR SHARE`,
+  exclusive: Prisma.sql`FOR UPDATE`,
 };
+
+/**
+ * True when a coupon of the book was ever assigned: a per-user counter row exists from the first
+ * claim on (counters are never deleted), whatever happened to the coupon since.
+ */
+export async function bookCouponsWereOut(tx: SqlClient, bookId: string): Promise<boolean> {
+  const rows = await tx.$queryRaw<Array<{ out: boolean }>>(Prisma.sql`
+    SELECT EXISTS (SELECT 1 FROM user_book_counter WHERE book_id = ${bookId}::uuid)
+        OR EXISTS (SELECT 1 FROM coupon WHERE book_id = ${bookId}::uuid AND state <> 'UNASSIGNED') AS out`);
+  return rows[0]?.out === true;
+}
 
 /**
  * Locks a book's row in the caller's transaction and returns its latest committed version, or
@@ -29,7 +46,11 @@ export async function selectBookLocked(tx: SqlClient, id: string, mode: BookLock
     SELECT id::text AS id, name, description, discount_type::text AS "discountType", discount_value AS "discountValue",
            valid_from AS "validFrom", valid_until AS "validUntil", max_assignments_per_user AS "maxAssignmentsPerUser",
            allow_multiple_redemptions AS "allowMultipleRedemptions", max_redemptions_per_user AS "maxRedemptionsPerUser",
-           lock_ttl_seconds AS "lockTtlSeconds", currency, min_order_amount AS "minOrderAmount", metadata, created_at AS "createdAt", updated_at AS "updatedAt"
+           lock_ttl_seconds AS "lockTtlSeconds", currency, min_order_amount AS "minOrderAmount", metadata,
+           status::text AS status, status_changed_at AS "statusChangedAt",
+           max_total_redemptions AS "maxTotalRedemptions", redeemed_total AS "redeemedTotal",
+           max_total_discount_amount AS "maxTotalDiscountAmount", discount_total AS "discountTotal",
+           created_at AS "createdAt", updated_at AS "updatedAt"
     FROM book WHERE id = ${id}::uuid
     ${LOCK_CLAUSE[mode]}`);
   return rows[0] ? toBookRecord(rows[0]) : null;

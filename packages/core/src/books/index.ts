@@ -2,3 +2,4 @@ export * from './book.model.ts';
 export * from './book.input.ts';
 export * from './book.service.ts';
 export * from './book.counts.ts';
+export * from './book-status.service.ts';

@@ -1,3 +1,4 @@
+import { notActive } from './availability.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { requireCaller, type Caller, type ServiceContext } from '../shared/context.ts';
 import { DomainError, forbidden, notFound } from '../shared/errors.ts';
@@ -91,7 +92,7 @@ function checkClaim(outcome: ClaimOutcome, what: string, id: string, caller: Cal
   // answers exactly like one that does not exist (codes cannot be probed).
   const takenByAnother = outcome.couponState !== null && outcome.couponState !== 'UNASSIGNED' && outcome.couponOwnerId !== caller.userId;
   if (caller.role !== 'ADMIN' && takenByAnother) throw notFound(what, id);
-  if (!outcome.active) throw new DomainError('BOOK_NOT_ACTIVE', 'The book is outside its validity window');
+  if (!outcome.active) throw notActive(outcome.inactiveReason);
   if (outcome.couponState && outcome.couponState !== 'UNASSIGNED') {
     throw new DomainError('INVALID_STATE', `The coupon is ${outcome.couponState}, not UNASSIGNED`, {
       state: outcome.couponState,

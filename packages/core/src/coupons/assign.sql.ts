@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { Prisma } from '@coupons/db';
+import { inactiveReasonSql } from './availability.ts';
 import { type CouponRow, couponReturning } from './coupon.record.ts';
 import { lockCouponRow } from './lock.sql.ts';
 import type { Tx } from './transition.ts';
@@ -8,6 +9,8 @@ import type { Tx } from './transition.ts';
 export interface ClaimOutcome {
   bookFound: boolean;
   active: boolean;
+  /** Why it is not active (availability.ts), when it is not. */
+  inactiveReason: string | null;
   /** The coupon's state when we held its row lock (null when nothing was picked). */
   couponState: string | null;
   /** Its assigned user then (null when free or nothing was picked). */
@@ -27,6 +30,7 @@ export interface ClaimOutcome {
 interface PickRow {
   book_found: number;
   active: boolean | null;
+  inactive_reason: string | null;
   picked_id: string | null;
   unassigned_left: boolean | null;
 }
@@ -34,6 +38,7 @@ interface PickRow {
 interface ClaimRow extends Partial<CouponRow> {
   book_found: number;
   active: boolean | null;
+  inactive_reason: string | null;
   coupon_state: string | null;
   coupon_owner: string | null;
   picked: number;
@@ -96,12 +101,13 @@ export async function claimRandomCoupon(
   const point = randomInt(RANDOM_KEY_SPACE);
   const [pick] = await tx.rows<PickRow>(Prisma.sql`
     WITH bk AS (
-      SELECT (valid_from IS NULL OR valid_from <= ${now}) AND (valid_until IS NULL OR valid_until > ${now}) AS active
+      SELECT ${inactiveReasonSql(now, 'book')} IS NULL AS active, ${inactiveReasonSql(now, 'book')} AS inactive_reason
       FROM book WHERE id = ${bookId}::uuid
     ),
     pick_hi AS (
       SELECT c.id FROM coupon c
       WHERE (SELECT active FROM bk) AND c.book_id = ${bookId}::uuid AND c.state = 'UNASSIGNED' AND c.random_key >= ${point}
+        AND (c.expires_at IS NULL OR c.expires_at > ${now})
       ORDER BY c.random_key LIMIT 1
       FOR UPDATE SKIP LOCKED
     ),
@@ -109,11 +115,13 @@ export async function claimRandomCoupon(
       SELECT c.id FROM coupon c
       WHERE (SELECT active FROM bk) AND NOT EXISTS (SELECT 1 FROM pick_hi)
         AND c.book_id = ${bookId}::uuid AND c.state = 'UNASSIGNED' AND c.random_key < ${point}
+        AND (c.expires_at IS NULL OR c.expires_at > ${now})
       ORDER BY c.random_key LIMIT 1
       FOR UPDATE SKIP LOCKED
     ),
     pick AS (SELECT id FROM pick_hi UNION ALL SELECT id FROM pick_lo)
     SELECT (SELECT count(*) FROM bk)::int AS book_found, (SELECT active FROM bk) AS active,
+           (SELECT inactive_reason FROM bk) AS inactive_reason,
            (SELECT id::text FROM pick) AS picked_id,
            (NOT EXISTS (SELECT 1 FROM pick) AND EXISTS (
              SELECT 1 FROM coupon c WHERE c.book_id = ${bookId}::uuid AND c.state = 'UNASSIGNED')) AS unassigned_left`);
@@ -121,6 +129,7 @@ export async function claimRandomCoupon(
     return {
       bookFound: (pick?.book_found ?? 0) > 0,
       active: pick?.active === true,
+      inactiveReason: pick?.inactive_reason ?? null,
       couponState: null,
       couponOwnerId: null,
       picked: false,
@@ -147,6 +156,7 @@ export async function claimCouponByCode(
     return {
       bookFound: false,
       active: false,
+      inactiveReason: null,
       couponState: null,
       couponOwnerId: null,
       picked: false,
@@ -171,16 +181,17 @@ async function assignLockedCoupon(
 ): Promise<ClaimOutcome> {
   const { where, userId, actorId, now } = args;
   const rows = await tx.rows<ClaimRow>(Prisma.sql`
-    WITH target AS (SELECT c.id, c.book_id, c.state, c.assigned_user_id FROM coupon c WHERE ${where}),
+    WITH target AS (SELECT c.id, c.book_id, c.state, c.assigned_user_id, c.expires_at FROM coupon c WHERE ${where}),
     bk AS (
       SELECT b.id, b.max_assignments_per_user AS max_a,
-             (b.valid_from IS NULL OR b.valid_from <= ${now}) AND (b.valid_until IS NULL OR b.valid_until > ${now}) AS active
+             ${inactiveReasonSql(now, 'b', 't')} IS NULL AS active, ${inactiveReasonSql(now, 'b', 't')} AS inactive_reason
       FROM book b JOIN target t ON t.book_id = b.id
     ),
     pick AS (SELECT t.id FROM target t, bk WHERE t.state = 'UNASSIGNED' AND bk.active),
     cnt AS (${counterUpsert(userId, Prisma.sql`(SELECT id FROM bk)`, Prisma.sql`(SELECT max_a FROM bk)`, Prisma.sql`EXISTS (SELECT 1 FROM pick)`)}),
     ${assignPicked(userId, actorId, now)}
     SELECT (SELECT count(*) FROM bk)::int AS book_found, (SELECT active FROM bk) AS active,
+           (SELECT inactive_reason FROM bk) AS inactive_reason,
            (SELECT state::text FROM target) AS coupon_state,
            (SELECT assigned_user_id::text FROM target) AS coupon_owner, false AS unassigned_left,
            (SELECT count(*) FROM pick)::int AS picked, (SELECT count(*) FROM cnt)::int AS counted,
@@ -194,6 +205,7 @@ function toOutcome(row: ClaimRow | undefined): ClaimOutcome {
   return {
     bookFound: row.book_found > 0,
     active: row.active === true,
+    inactiveReason: row.inactive_reason,
     couponState: row.coupon_state,
     couponOwnerId: row.coupon_owner,
     picked: row.picked > 0,

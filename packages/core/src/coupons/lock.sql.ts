@@ -1,4 +1,5 @@
 import { Prisma } from '@coupons/db';
+import { inactiveReasonSql } from './availability.ts';
 import { type CouponRow, couponReturning, lockExpiredSql, lockLiveSql } from './coupon.record.ts';
 import type { Tx } from './transition.ts';
 
@@ -11,6 +12,8 @@ export interface TransitionOutcome {
   lockedById: string | null;
   lockExpired: boolean;
   active: boolean;
+  /** Why it is not active (availability.ts), when it is not. */
+  inactiveReason?: string | null;
   coupon: CouponRow | null;
   eventIds: string[];
 }
@@ -22,6 +25,7 @@ interface TransitionRow extends Partial<CouponRow> {
   t_locked_by: string | null;
   t_expired: boolean | null;
   t_active: boolean | null;
+  t_inactive?: string | null;
   event_ids: string[] | null;
 }
 
@@ -43,14 +47,16 @@ const couponByCode = (code: string, now: Date) => Prisma.sql`
   SELECT c.id, c.book_id, c.state, c.assigned_user_id, c.locked_by_id, c.lock_expires_at,
          ${lockExpiredSql(now)} AS expired,
          b.lock_ttl_seconds, b.allow_multiple_redemptions, b.max_redemptions_per_user,
-         (b.valid_from IS NULL OR b.valid_from <= ${now}) AND (b.valid_until IS NULL OR b.valid_until > ${now}) AS active
+         ${inactiveReasonSql(now, 'b', 'c')} AS inactive_reason,
+         ${inactiveReasonSql(now, 'b', 'c')} IS NULL AS active
   FROM coupon c JOIN book b ON b.id = c.book_id
   WHERE c.code = ${code}`;
 
 const targetSummary = Prisma.sql`
   (SELECT count(*) FROM target)::int AS found, (SELECT state::text FROM target) AS t_state,
   (SELECT assigned_user_id::text FROM target) AS t_owner, (SELECT locked_by_id::text FROM target) AS t_locked_by,
-  (SELECT expired FROM target) AS t_expired, (SELECT active FROM target) AS t_active`;
+  (SELECT expired FROM target) AS t_expired, (SELECT active FROM target) AS t_active,
+  (SELECT inactive_reason FROM target) AS t_inactive`;
 
 const notFound: TransitionOutcome = {
   found: false,
@@ -59,6 +65,7 @@ const notFound: TransitionOutcome = {
   lockedById: null,
   lockExpired: false,
   active: false,
+  inactiveReason: null,
   coupon: null,
   eventIds: [],
 };
@@ -132,6 +139,7 @@ export function toOutcome(row: TransitionRow | undefined): TransitionOutcome {
     lockedById: row.t_locked_by,
     lockExpired: row.t_expired === true,
     active: row.t_active === true,
+    inactiveReason: row.t_inactive ?? null,
     coupon: row.id ? (row as CouponRow) : null,
     eventIds: row.event_ids ?? [],
   };

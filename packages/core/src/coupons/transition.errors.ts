@@ -1,5 +1,6 @@
 import type { Caller } from '../shared/context.ts';
 import { DomainError, notFound } from '../shared/errors.ts';
+import { notActive } from './availability.ts';
 import type { TransitionOutcome } from './lock.sql.ts';
 
 type Transition = 'lock' | 'unlock' | 'redeem';
@@ -37,7 +38,7 @@ export function transitionError(outcome: TransitionOutcome, caller: Caller, tran
   if (outcome.lockedById !== null && outcome.lockedById !== userId) {
     return new DomainError('FORBIDDEN', 'This lock belongs to someone else');
   }
-  if (!outcome.active) return new DomainError('BOOK_NOT_ACTIVE', 'The book is outside its validity window');
+  if (!outcome.active) return notActive(outcome.inactiveReason);
   // Every guard of the statement passed on the version it saw, yet it wrote nothing: a bug, never
   // a contract answer (a limit is named by the caller, which knows whether a counter refused).
   throw new Error(`${transition} changed nothing although its guard held on the coupon's latest version`);
