@@ -36,7 +36,7 @@ test('a USER cannot open admin pages', async ({ browser }) => {
   const { context, page } = await openSignedIn(browser, user, '/my-coupons');
   const nav = page.getByRole('navigation', { name: 'Main' });
   await expect(nav.getByRole('link')).toHaveText(['My coupons']);
-  for (const path of ['/books', '/books/new', '/pools', '/users', '/live']) {
+  for (const path of ['/books', '/books/new', '/pools', '/users', '/live', '/api-keys']) {
     await page.goto(path);
     await expect(page.getByRole('heading', { name: 'Admins only' })).toBeVisible();
   }

@@ -4,6 +4,15 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** What an API key may do. Scopes nest: ADMIN includes COUPONS_WRITE, which includes COUPONS_READ. */
+export type ApiKeyScope =
+  /** What an admin may do. */
+  | 'ADMIN'
+  /** Read books, coupons, redemptions and a customer's coupons (customerCoupons). */
+  | 'COUPONS_READ'
+  /** Act for a shop customer (customerId): claim, lock, unlock, redeem, validate; refund an order (reverseRedemption). */
+  | 'COUPONS_WRITE';
+
 export type CodeJobStatus =
   | 'COMPLETED'
   | 'FAILED'
@@ -26,6 +35,12 @@ export type CouponState =
   | 'REDEEMED'
   | 'UNASSIGNED';
 
+export type CreateApiKeyInput = {
+  /** 1 to 100 characters, e.g. "shop backend (production)". */
+  name: string;
+  scopes: Array<ApiKeyScope>;
+};
+
 export type CreateBookInput = {
   allowMultipleRedemptions?: boolean | null | undefined;
   /** ISO 4217 code (EUR, USD, JPY …; any case, stored upper-case). Required for FIXED_AMOUNT and with minOrderAmount. */
@@ -40,6 +55,10 @@ export type CreateBookInput = {
   maxAssignmentsPerUser?: number | null | undefined;
   /** ≥ 1, or null for unlimited. */
   maxRedemptionsPerUser?: number | null | undefined;
+  /** Budget: discount the whole book may grant, in `currency` (> 0), or null for unlimited. */
+  maxTotalDiscountAmount?: string | null | undefined;
+  /** Budget: redemptions of the whole book (≥ 1), or null for unlimited. */
+  maxTotalRedemptions?: number | null | undefined;
   /** A JSON object of at most 16 KB. */
   metadata?: unknown;
   /** Orders below this amount (in `currency`) cannot use the coupons; null = no minimum. */
@@ -114,6 +133,10 @@ export type UpdateBookInput = {
   lockTtlSeconds?: number | null | undefined;
   maxAssignmentsPerUser?: number | null | undefined;
   maxRedemptionsPerUser?: number | null | undefined;
+  /** Budget: discount the whole book may grant, in `currency` (> 0), or null for unlimited. */
+  maxTotalDiscountAmount?: string | null | undefined;
+  /** Budget: redemptions of the whole book (≥ 1), or null for unlimited. */
+  maxTotalRedemptions?: number | null | undefined;
   metadata?: unknown;
   /** Orders below this amount (in `currency`) cannot use the coupons; null = no minimum. */
   minOrderAmount?: string | null | undefined;
@@ -122,12 +145,33 @@ export type UpdateBookInput = {
   validUntil?: string | null | undefined;
 };
 
-export type SessionFragment = { token: string, expiresAt: string, user: { id: string, email: string, role: Role } };
+export type ApiKeyTableRowFragment = { id: string, name: string, prefix: string, scopes: Array<ApiKeyScope>, createdAt: string, lastUsedAt: string | null, revokedAt: string | null };
+
+export type ApiKeysQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ApiKeysQuery = { apiKeys: Array<{ id: string, name: string, prefix: string, scopes: Array<ApiKeyScope>, createdAt: string, lastUsedAt: string | null, revokedAt: string | null }> };
+
+export type CreateApiKeyMutationVariables = Exact<{
+  input: CreateApiKeyInput;
+}>;
+
+
+export type CreateApiKeyMutation = { createApiKey: { secret: string, apiKey: { id: string, name: string, prefix: string, scopes: Array<ApiKeyScope>, createdAt: string, lastUsedAt: string | null, revokedAt: string | null } } };
+
+export type RevokeApiKeyMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RevokeApiKeyMutation = { revokeApiKey: { id: string, name: string, prefix: string, scopes: Array<ApiKeyScope>, createdAt: string, lastUsedAt: string | null, revokedAt: string | null } };
+
+export type SessionFragment = { token: string, expiresAt: string, user: { id: string, email: string | null, role: Role } };
 
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MeQuery = { me: { id: string, email: string, role: Role } | null };
+export type MeQuery = { me: { id: string, email: string | null, role: Role } | null };
 
 export type LoginMutationVariables = Exact<{
   email: string;
@@ -135,7 +179,7 @@ export type LoginMutationVariables = Exact<{
 }>;
 
 
-export type LoginMutation = { login: { token: string, expiresAt: string, user: { id: string, email: string, role: Role } } };
+export type LoginMutation = { login: { token: string, expiresAt: string, user: { id: string, email: string | null, role: Role } } };
 
 export type RegisterMutationVariables = Exact<{
   email: string;
@@ -143,7 +187,7 @@ export type RegisterMutationVariables = Exact<{
 }>;
 
 
-export type RegisterMutation = { register: { token: string, expiresAt: string, user: { id: string, email: string, role: Role } } };
+export type RegisterMutation = { register: { token: string, expiresAt: string, user: { id: string, email: string | null, role: Role } } };
 
 export type BookFactsFragment = { discountType: DiscountType, discountValue: number, validFrom: string | null, validUntil: string | null, maxAssignmentsPerUser: number | null, allowMultipleRedemptions: boolean, maxRedemptionsPerUser: number | null, lockTtlSeconds: number };
 
@@ -157,9 +201,9 @@ export type BookTableRowFragment = { id: string, name: string, discountType: Dis
 
 export type UploadReportFieldsFragment = { inserted: number, duplicateCount: number, invalidCount: number, duplicates: Array<{ line: number, code: string, reason: string }>, invalid: Array<{ line: number, code: string, reason: string }> };
 
-export type CouponRowFragment = { id: string, code: string, state: CouponState, lockExpiresAt: string | null, redemptionCount: number, assignedAt: string | null, user: { id: string, email: string } | null };
+export type CouponRowFragment = { id: string, code: string, state: CouponState, lockExpiresAt: string | null, redemptionCount: number, assignedAt: string | null, user: { id: string, email: string | null } | null };
 
-export type RedemptionRowFragment = { id: string, redeemedAt: string, reversedAt: string | null, reversalReason: string | null, coupon: { id: string, code: string } | null, user: { id: string, email: string } | null };
+export type RedemptionRowFragment = { id: string, redeemedAt: string, reversedAt: string | null, reversalReason: string | null, coupon: { id: string, code: string } | null, user: { id: string, email: string | null } | null };
 
 export type BookCouponsQueryVariables = Exact<{
   id: string | number;
@@ -169,14 +213,14 @@ export type BookCouponsQueryVariables = Exact<{
 }>;
 
 
-export type BookCouponsQuery = { book: { id: string, coupons: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, code: string, state: CouponState, lockExpiresAt: string | null, redemptionCount: number, assignedAt: string | null, user: { id: string, email: string } | null } }> } } | null };
+export type BookCouponsQuery = { book: { id: string, coupons: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, code: string, state: CouponState, lockExpiresAt: string | null, redemptionCount: number, assignedAt: string | null, user: { id: string, email: string | null } | null } }> } } | null };
 
 export type BookCouponEventsSubscriptionVariables = Exact<{
   bookId: string | number;
 }>;
 
 
-export type BookCouponEventsSubscription = { couponEvents: { id: string, type: CouponEventType, at: string, serverTime: string, fromState: CouponState | null, toState: CouponState | null, coupon: { id: string, code: string, state: CouponState, lockExpiresAt: string | null, redemptionCount: number, assignedAt: string | null, user: { id: string, email: string } | null } | null } };
+export type BookCouponEventsSubscription = { couponEvents: { id: string, type: CouponEventType, at: string, serverTime: string, fromState: CouponState | null, toState: CouponState | null, coupon: { id: string, code: string, state: CouponState, lockExpiresAt: string | null, redemptionCount: number, assignedAt: string | null, user: { id: string, email: string | null } | null } | null } };
 
 export type BookRedemptionsQueryVariables = Exact<{
   bookId: string | number;
@@ -184,7 +228,7 @@ export type BookRedemptionsQueryVariables = Exact<{
 }>;
 
 
-export type BookRedemptionsQuery = { redemptions: { totalCount: number, edges: Array<{ node: { id: string, redeemedAt: string, reversedAt: string | null, reversalReason: string | null, coupon: { id: string, code: string } | null, user: { id: string, email: string } | null } }> } };
+export type BookRedemptionsQuery = { redemptions: { totalCount: number, edges: Array<{ node: { id: string, redeemedAt: string, reversedAt: string | null, reversalReason: string | null, coupon: { id: string, code: string } | null, user: { id: string, email: string | null } | null } }> } };
 
 export type BookRedemptionEventsSubscriptionVariables = Exact<{
   bookId: string | number;
@@ -199,7 +243,7 @@ export type ReverseRedemptionMutationVariables = Exact<{
 }>;
 
 
-export type ReverseRedemptionMutation = { reverseRedemption: { id: string, redeemedAt: string, reversedAt: string | null, reversalReason: string | null, coupon: { id: string, state: CouponState, redemptionCount: number, code: string } | null, user: { id: string, email: string } | null } };
+export type ReverseRedemptionMutation = { reverseRedemption: { id: string, redeemedAt: string, reversedAt: string | null, reversalReason: string | null, coupon: { id: string, state: CouponState, redemptionCount: number, code: string } | null, user: { id: string, email: string | null } | null } };
 
 export type BookStatsLiveSubscriptionVariables = Exact<{
   bookId: string | number;
@@ -276,7 +320,7 @@ export type CodeJobProgressSubscriptionVariables = Exact<{
 
 export type CodeJobProgressSubscription = { codeJob: { jobId: string, status: CodeJobStatus, total: number, processed: number, inserted: number } };
 
-export type RedemptionFeedItemFragment = { id: string, redeemedAt: string, bookId: string, coupon: { id: string, code: string } | null, user: { id: string, email: string } | null };
+export type RedemptionFeedItemFragment = { id: string, redeemedAt: string, bookId: string, coupon: { id: string, code: string } | null, user: { id: string, email: string | null } | null };
 
 export type LiveDashboardQueryVariables = Exact<{
   books?: number | null | undefined;
@@ -284,12 +328,12 @@ export type LiveDashboardQueryVariables = Exact<{
 }>;
 
 
-export type LiveDashboardQuery = { books: { edges: Array<{ node: { id: string, name: string, counts: { unassigned: number, assigned: number, locked: number, redeemed: number } } }> }, redemptions: { edges: Array<{ node: { id: string, redeemedAt: string, bookId: string, coupon: { id: string, code: string } | null, user: { id: string, email: string } | null } }> } };
+export type LiveDashboardQuery = { books: { edges: Array<{ node: { id: string, name: string, counts: { unassigned: number, assigned: number, locked: number, redeemed: number } } }> }, redemptions: { edges: Array<{ node: { id: string, redeemedAt: string, bookId: string, coupon: { id: string, code: string } | null, user: { id: string, email: string | null } | null } }> } };
 
 export type RedemptionFeedSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
-export type RedemptionFeedSubscription = { redemptionEvents: { id: string, redeemedAt: string, bookId: string, coupon: { id: string, code: string } | null, user: { id: string, email: string } | null } };
+export type RedemptionFeedSubscription = { redemptionEvents: { id: string, redeemedAt: string, bookId: string, coupon: { id: string, code: string } | null, user: { id: string, email: string | null } | null } };
 
 export type MyCouponFragment = { id: string, code: string, state: CouponState, lockExpiresAt: string | null, redemptionCount: number, assignedAt: string | null, bookId: string };
 
@@ -350,11 +394,11 @@ export type MyCouponEventsSubscriptionVariables = Exact<{ [key: string]: never; 
 
 export type MyCouponEventsSubscription = { couponEvents: { id: string, type: CouponEventType, serverTime: string, coupon: { id: string, code: string, state: CouponState, lockExpiresAt: string | null, redemptionCount: number, assignedAt: string | null, bookId: string } | null } };
 
-export type DistributionPreviewFieldsFragment = { mode: DistributionMode, requested: number, available: number, totalAssigned: number, shortfall: number, seed: string, perUser: Array<{ userId: string, count: number, skippedReason: DistributionSkipReason | null, user: { id: string, email: string } | null }> };
+export type DistributionPreviewFieldsFragment = { mode: DistributionMode, requested: number, available: number, totalAssigned: number, shortfall: number, seed: string, perUser: Array<{ userId: string, count: number, skippedReason: DistributionSkipReason | null, user: { id: string, email: string | null } | null }> };
 
 export type PoolTableRowFragment = { id: string, name: string, description: string | null, memberCount: number };
 
-export type PoolMemberRowFragment = { id: string, email: string, role: Role };
+export type PoolMemberRowFragment = { id: string, email: string | null, role: Role };
 
 export type BookOptionsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -371,7 +415,7 @@ export type PreviewDistributionMutationVariables = Exact<{
 }>;
 
 
-export type PreviewDistributionMutation = { previewDistribution: { mode: DistributionMode, requested: number, available: number, totalAssigned: number, shortfall: number, seed: string, perUser: Array<{ userId: string, count: number, skippedReason: DistributionSkipReason | null, user: { id: string, email: string } | null }> } };
+export type PreviewDistributionMutation = { previewDistribution: { mode: DistributionMode, requested: number, available: number, totalAssigned: number, shortfall: number, seed: string, perUser: Array<{ userId: string, count: number, skippedReason: DistributionSkipReason | null, user: { id: string, email: string | null } | null }> } };
 
 export type DistributeToPoolMutationVariables = Exact<{
   poolId: string | number;
@@ -390,7 +434,7 @@ export type PoolDetailQueryVariables = Exact<{
 }>;
 
 
-export type PoolDetailQuery = { pool: { id: string, name: string, description: string | null, memberCount: number, members: { totalCount: number, pageInfo: { hasNextPage: boolean }, edges: Array<{ node: { id: string, email: string, role: Role } }> } } | null };
+export type PoolDetailQuery = { pool: { id: string, name: string, description: string | null, memberCount: number, members: { totalCount: number, pageInfo: { hasNextPage: boolean }, edges: Array<{ node: { id: string, email: string | null, role: Role } }> } } | null };
 
 export type AddPoolMembersMutationVariables = Exact<{
   poolId: string | number;
@@ -415,7 +459,7 @@ export type UserSuggestionsQueryVariables = Exact<{
 }>;
 
 
-export type UserSuggestionsQuery = { users: { edges: Array<{ node: { id: string, email: string, role: Role } }> } };
+export type UserSuggestionsQuery = { users: { edges: Array<{ node: { id: string, email: string | null, role: Role } }> } };
 
 export type PoolsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -438,7 +482,7 @@ export type AdminUsersQueryVariables = Exact<{
 }>;
 
 
-export type AdminUsersQuery = { users: { totalCount: number, pageInfo: { hasNextPage: boolean }, edges: Array<{ node: { id: string, email: string, role: Role, createdAt: string } }> } };
+export type AdminUsersQuery = { users: { totalCount: number, pageInfo: { hasNextPage: boolean }, edges: Array<{ node: { id: string, email: string | null, role: Role, createdAt: string } }> } };
 
 export type UserCouponsQueryVariables = Exact<{
   email: string;
@@ -446,9 +490,9 @@ export type UserCouponsQueryVariables = Exact<{
 }>;
 
 
-export type UserCouponsQuery = { userByEmail: { id: string, email: string, role: Role, createdAt: string, coupons: { totalCount: number, edges: Array<{ node: { id: string, code: string, state: CouponState, lockExpiresAt: string | null, redemptionCount: number, assignedAt: string | null, bookId: string } }> } } | null };
+export type UserCouponsQuery = { userByEmail: { id: string, email: string | null, role: Role, createdAt: string, coupons: { totalCount: number, edges: Array<{ node: { id: string, code: string, state: CouponState, lockExpiresAt: string | null, redemptionCount: number, assignedAt: string | null, bookId: string } }> } } | null };
 
-export type UserTableRowFragment = { id: string, email: string, role: Role, createdAt: string };
+export type UserTableRowFragment = { id: string, email: string | null, role: Role, createdAt: string };
 
 export type UserCouponRowFragment = { id: string, code: string, state: CouponState, lockExpiresAt: string | null, redemptionCount: number, assignedAt: string | null, bookId: string };
 
@@ -466,6 +510,7 @@ export type LogoutMutation = { logout: boolean };
 
 export type ErrorExtensionsFieldsFragment = { code: ErrorCode, field: string | null, fields: Array<string> | null, retryAfterSeconds: number | null, retryable: boolean | null, requestId: string | null };
 
+export const ApiKeyTableRowFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ApiKeyTableRow"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ApiKey"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"prefix"}},{"kind":"Field","name":{"kind":"Name","value":"scopes"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastUsedAt"}},{"kind":"Field","name":{"kind":"Name","value":"revokedAt"}}]}}]} as unknown as DocumentNode<ApiKeyTableRowFragment, unknown>;
 export const SessionFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"Session"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AuthPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"token"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"user"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"role"}}]}}]}}]} as unknown as DocumentNode<SessionFragment, unknown>;
 export const BookFactsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BookFacts"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Book"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"discountType"}},{"kind":"Field","name":{"kind":"Name","value":"discountValue"}},{"kind":"Field","name":{"kind":"Name","value":"validFrom"}},{"kind":"Field","name":{"kind":"Name","value":"validUntil"}},{"kind":"Field","name":{"kind":"Name","value":"maxAssignmentsPerUser"}},{"kind":"Field","name":{"kind":"Name","value":"allowMultipleRedemptions"}},{"kind":"Field","name":{"kind":"Name","value":"maxRedemptionsPerUser"}},{"kind":"Field","name":{"kind":"Name","value":"lockTtlSeconds"}}]}}]} as unknown as DocumentNode<BookFactsFragment, unknown>;
 export const BookFormFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BookFormFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Book"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"BookFacts"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}},{"kind":"Field","name":{"kind":"Name","value":"minOrderAmount"}},{"kind":"Field","name":{"kind":"Name","value":"metadata"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BookFacts"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Book"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"discountType"}},{"kind":"Field","name":{"kind":"Name","value":"discountValue"}},{"kind":"Field","name":{"kind":"Name","value":"validFrom"}},{"kind":"Field","name":{"kind":"Name","value":"validUntil"}},{"kind":"Field","name":{"kind":"Name","value":"maxAssignmentsPerUser"}},{"kind":"Field","name":{"kind":"Name","value":"allowMultipleRedemptions"}},{"kind":"Field","name":{"kind":"Name","value":"maxRedemptionsPerUser"}},{"kind":"Field","name":{"kind":"Name","value":"lockTtlSeconds"}}]}}]} as unknown as DocumentNode<BookFormFieldsFragment, unknown>;
@@ -484,6 +529,9 @@ export const UserTableRowFragmentDoc = {"kind":"Document","definitions":[{"kind"
 export const UserCouponRowFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserCouponRow"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Coupon"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"lockExpiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"redemptionCount"}},{"kind":"Field","name":{"kind":"Name","value":"assignedAt"}},{"kind":"Field","name":{"kind":"Name","value":"bookId"}}]}}]} as unknown as DocumentNode<UserCouponRowFragment, unknown>;
 export const NextPageFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"NextPage"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PageInfo"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]} as unknown as DocumentNode<NextPageFragment, unknown>;
 export const ErrorExtensionsFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ErrorExtensionsFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ErrorExtensions"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"fields"}},{"kind":"Field","name":{"kind":"Name","value":"retryAfterSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"retryable"}},{"kind":"Field","name":{"kind":"Name","value":"requestId"}}]}}]} as unknown as DocumentNode<ErrorExtensionsFieldsFragment, unknown>;
+export const ApiKeysDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ApiKeys"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"apiKeys"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ApiKeyTableRow"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ApiKeyTableRow"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ApiKey"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"prefix"}},{"kind":"Field","name":{"kind":"Name","value":"scopes"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastUsedAt"}},{"kind":"Field","name":{"kind":"Name","value":"revokedAt"}}]}}]} as unknown as DocumentNode<ApiKeysQuery, ApiKeysQueryVariables>;
+export const CreateApiKeyDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateApiKey"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateApiKeyInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createApiKey"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"apiKey"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ApiKeyTableRow"}}]}},{"kind":"Field","name":{"kind":"Name","value":"secret"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ApiKeyTableRow"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ApiKey"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"prefix"}},{"kind":"Field","name":{"kind":"Name","value":"scopes"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastUsedAt"}},{"kind":"Field","name":{"kind":"Name","value":"revokedAt"}}]}}]} as unknown as DocumentNode<CreateApiKeyMutation, CreateApiKeyMutationVariables>;
+export const RevokeApiKeyDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RevokeApiKey"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"revokeApiKey"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ApiKeyTableRow"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ApiKeyTableRow"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ApiKey"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"prefix"}},{"kind":"Field","name":{"kind":"Name","value":"scopes"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastUsedAt"}},{"kind":"Field","name":{"kind":"Name","value":"revokedAt"}}]}}]} as unknown as DocumentNode<RevokeApiKeyMutation, RevokeApiKeyMutationVariables>;
 export const MeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"role"}}]}}]}}]} as unknown as DocumentNode<MeQuery, MeQueryVariables>;
 export const LoginDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"Login"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"email"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"password"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"login"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"email"},"value":{"kind":"Variable","name":{"kind":"Name","value":"email"}}},{"kind":"Argument","name":{"kind":"Name","value":"password"},"value":{"kind":"Variable","name":{"kind":"Name","value":"password"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"Session"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"Session"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AuthPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"token"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"user"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"role"}}]}}]}}]} as unknown as DocumentNode<LoginMutation, LoginMutationVariables>;
 export const RegisterDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"Register"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"email"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"password"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"register"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"email"},"value":{"kind":"Variable","name":{"kind":"Name","value":"email"}}},{"kind":"Argument","name":{"kind":"Name","value":"password"},"value":{"kind":"Variable","name":{"kind":"Name","value":"password"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"Session"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"Session"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AuthPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"token"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"user"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"role"}}]}}]}}]} as unknown as DocumentNode<RegisterMutation, RegisterMutationVariables>;

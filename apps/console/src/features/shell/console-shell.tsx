@@ -21,6 +21,7 @@ const NAV: NavItem[] = [
   { href: '/pools', label: 'Pools', roles: ['ADMIN'] },
   { href: '/users', label: 'Users', roles: ['ADMIN'] },
   { href: '/live', label: 'Live', roles: ['ADMIN'] },
+  { href: '/api-keys', label: 'API keys', roles: ['ADMIN'] },
   { href: '/my-coupons', label: 'My coupons', roles: ['ADMIN', 'USER'] },
 ];
 

@@ -1,0 +1,110 @@
+'use client';
+
+import { Badge } from '@/components/controls/badge';
+import { Button } from '@/components/controls/button';
+import { type Column, DataTable } from '@/components/data-table/data-table';
+import { EmptyState } from '@/components/feedback/states';
+import { graphql } from '@/gql';
+import type { ApiKeyTableRowFragment } from '@/gql/graphql';
+import { formatDateTime } from '@/lib/format/format';
+import { scopeLabel } from './api-key-scopes';
+import styles from './api-keys.module.css';
+
+/** What one row of the API keys table shows (never the secret: the API cannot give it again). */
+export const ApiKeyTableRow = graphql(`
+  fragment ApiKeyTableRow on ApiKey {
+    id
+    name
+    prefix
+    scopes
+    createdAt
+    lastUsedAt
+    revokedAt
+  }
+`);
+
+const time = (iso: string | null) => (iso ? Date.parse(iso) : null);
+
+const COLUMNS: Column<ApiKeyTableRowFragment>[] = [
+  { key: 'name', header: 'Name', rowHeader: true, cell: (k) => k.name, sortValue: (k) => k.name },
+  { key: 'prefix', header: 'Prefix', variant: 'mono', cell: (k) => `${k.prefix}…` },
+  {
+    key: 'scopes',
+    header: 'Scopes',
+    cell: (k) => (
+      <ul className={styles.badges} aria-label="Scopes">
+        {k.scopes.map((scope) => (
+          <li key={scope}>
+            <Badge kind="count">{scopeLabel(scope)}</Badge>
+          </li>
+        ))}
+      </ul>
+    ),
+  },
+  { key: 'created', header: 'Created', variant: 'nowrap', cell: (k) => formatDateTime(k.createdAt), sortValue: (k) => time(k.createdAt) },
+  {
+    key: 'lastUsed',
+    header: 'Last used',
+    variant: 'nowrap',
+    cell: (k) => (k.lastUsedAt ? formatDateTime(k.lastUsedAt) : <span className="muted">never</span>),
+    sortValue: (k) => time(k.lastUsedAt),
+  },
+  {
+    key: 'status',
+    header: 'Status',
+    cell: (k) =>
+      k.revokedAt ? (
+        <span className={styles.status}>
+          <Badge tone="muted">Revoked</Badge>
+          <span className="muted">{formatDateTime(k.revokedAt)}</span>
+        </span>
+      ) : (
+        <Badge tone="success">Active</Badge>
+      ),
+    sortValue: (k) => (k.revokedAt ? 1 : 0),
+  },
+];
+
+export interface ApiKeyTableProps {
+  apiKeys: ApiKeyTableRowFragment[] | undefined;
+  loading: boolean;
+  labelledBy: string;
+  /** Asks to revoke a key (the page confirms first). */
+  onRevoke(key: ApiKeyTableRowFragment): void;
+}
+
+/** Every API key, newest first: what it may do, when it was last used, and whether it still works. */
+export function ApiKeyTable({ apiKeys, loading, labelledBy, onRevoke }: ApiKeyTableProps) {
+  const columns: Column<ApiKeyTableRowFragment>[] = [
+    ...COLUMNS,
+    {
+      key: 'actions',
+      header: 'Actions',
+      hideHeader: true,
+      variant: 'actions',
+      cell: (k) =>
+        k.revokedAt ? null : (
+          <Button size="small" variant="danger" onClick={() => onRevoke(k)} aria-label={`Revoke ${k.name}`}>
+            Revoke
+          </Button>
+        ),
+    },
+  ];
+  return (
+    <DataTable
+      labelledBy={labelledBy}
+      compact
+      columns={columns}
+      rows={apiKeys}
+      rowKey={(k) => k.id}
+      rowAttributes={(k) => ({ 'data-api-key': k.id, 'data-status': k.revokedAt ? 'revoked' : 'active' })}
+      loading={loading}
+      loadingLabel="Loading API keys…"
+      empty={
+        <EmptyState title="No API keys yet">
+          Create one with the form: a shop backend sends its secret as <code>Authorization: Bearer …</code>
+        </EmptyState>
+      }
+    />
+  );
+}

@@ -1,0 +1,119 @@
+'use client';
+
+import { useState } from 'react';
+import { Button } from '@/components/controls/button';
+import type { ApiKeyScope, ApiKeyTableRowFragment } from '@/gql/graphql';
+import { describeApiKeyError } from './api-key-errors';
+import { ApiKeyTable } from './api-key-table';
+import { ConfirmDialog } from './confirm-dialog';
+import { CreateApiKeyForm } from './create-api-key-form';
+import { SecretPanel } from './secret-panel';
+import styles from './api-keys.module.css';
+import { useApiKeys } from './use-api-keys';
+
+/** Admin: the shop backends' API keys: create one (its secret shown once), see their use, revoke. */
+export function ApiKeysPage() {
+  const { apiKeys, loading, error, refetch, createApiKey, creating, revokeApiKey, revoking } = useApiKeys();
+  // The one place the secret lives in the console, until "Done" (or leaving the page).
+  const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
+  const [revokingKey, setRevokingKey] = useState<ApiKeyTableRowFragment | null>(null);
+  const [revokeError, setRevokeError] = useState<string | null>(null);
+  const [announcement, setAnnouncement] = useState('');
+
+  async function create(name: string, scopes: ApiKeyScope[]) {
+    const result = await createApiKey(name, scopes);
+    if (result) setCreated({ name: result.apiKey.name, secret: result.secret });
+  }
+
+  async function confirmRevoke() {
+    if (!revokingKey) return;
+    try {
+      await revokeApiKey(revokingKey.id);
+      setAnnouncement(`API key “${revokingKey.name}” revoked.`);
+      setRevokingKey(null);
+    } catch (failure) {
+      setRevokeError(describeApiKeyError(failure).message);
+    }
+  }
+
+  const closeRevoke = () => {
+    setRevokingKey(null);
+    setRevokeError(null);
+  };
+
+  return (
+    <div className="stack">
+      <div className="page-header">
+        <div>
+          <h1>API keys</h1>
+          <p className="page-header__lead">Keys let a shop backend use the API for its customers. Revoking one stops it at once.</p>
+        </div>
+      </div>
+      {created ? <SecretPanel keyName={created.name} secret={created.secret} onDone={() => setCreated(null)} /> : null}
+      <section className="card" aria-labelledby="api-key-list-title">
+        <h2 id="api-key-list-title">All keys</h2>
+        <p role="status" className="visually-hidden">
+          {announcement}
+        </p>
+        {error && !apiKeys ? (
+          <div className="notice notice--error" role="alert">
+            <p>Could not load the API keys. {describeApiKeyError(error).message}</p>
+            <Button size="small" onClick={refetch}>
+              Try again
+            </Button>
+          </div>
+        ) : (
+          <ApiKeyTable
+            apiKeys={apiKeys}
+            loading={loading}
+            labelledBy="api-key-list-title"
+            onRevoke={(key) => {
+              setRevokeError(null);
+              setRevokingKey(key);
+            }}
+          />
+        )}
+      </section>
+      <div className="grid grid--2">
+        <CreateApiKeyForm creating={creating} onCreate={create} />
+        <UsingAKey />
+      </div>
+      <ConfirmDialog
+        open={revokingKey !== null}
+        title={`Revoke “${revokingKey?.name ?? ''}”?`}
+        confirmLabel="Revoke key"
+        busyLabel="Revoking…"
+        busy={revoking}
+        error={revokeError}
+        onConfirm={() => void confirmRevoke()}
+        onCancel={closeRevoke}
+      >
+        <p>
+          The key <code>{revokingKey?.prefix}…</code> stops working at once: its next request is refused and its open connections close. This
+          cannot be undone.
+        </p>
+      </ConfirmDialog>
+    </div>
+  );
+}
+
+/** How a shop backend uses its key, in the few lines an admin needs to hand it over. */
+function UsingAKey() {
+  return (
+    <section className="card" aria-labelledby="api-key-usage-title">
+      <h2 id="api-key-usage-title">Using a key</h2>
+      <ul className={styles.usage}>
+        <li>
+          The shop backend sends the secret as <code>Authorization: Bearer &lt;secret&gt;</code> over HTTP, and in the WebSocket’s{' '}
+          <code>connectionParams</code>.
+        </li>
+        <li>
+          It acts for its own customers by their id in the shop (<code>customerId</code>): no passwords, no sign-in.
+        </li>
+        <li>“Last used” follows a key’s calls within about a minute.</li>
+        <li>Revoking refuses the key’s next request and closes its open connections.</li>
+      </ul>
+      <p className="muted">The API guide’s “Integrate a shop backend” walks through claim, validate, lock, redeem and refund.</p>
+    </section>
+  );
+}

@@ -1,0 +1,128 @@
+'use client';
+
+import { type FormEvent, useRef, useState } from 'react';
+import { Button } from '@/components/controls/button';
+import { Field } from '@/components/forms/field';
+import type { ApiKeyScope } from '@/gql/graphql';
+import { describeApiKeyError, NAME_MAX, NAME_RULE, SCOPES_RULE } from './api-key-errors';
+import { API_KEY_SCOPES, includedBy, scopeLabel, scopesToGrant } from './api-key-scopes';
+import styles from './api-keys.module.css';
+
+interface FormErrors {
+  name?: string;
+  scopes?: string;
+  form?: string;
+}
+
+export interface CreateApiKeyFormProps {
+  creating: boolean;
+  /** Creates the key; resolves to its secret (shown once by the page), or throws the API's error. */
+  onCreate(name: string, scopes: ApiKeyScope[]): Promise<unknown>;
+}
+
+/** The rules the API applies too, checked before sending. */
+export function validateApiKey(name: string, scopes: readonly ApiKeyScope[]): FormErrors {
+  const errors: FormErrors = {};
+  const trimmed = name.trim();
+  if (trimmed.length < 1 || trimmed.length > NAME_MAX) errors.name = NAME_RULE;
+  if (scopes.length === 0) errors.scopes = SCOPES_RULE;
+  return errors;
+}
+
+/** A new key: a name and what it may do. */
+export function CreateApiKeyForm({ creating, onCreate }: CreateApiKeyFormProps) {
+  const [name, setName] = useState('');
+  const [chosen, setChosen] = useState<ReadonlySet<ApiKeyScope>>(new Set());
+  const [errors, setErrors] = useState<FormErrors>({});
+  const nameInput = useRef<HTMLInputElement>(null);
+  const firstScope = useRef<HTMLInputElement>(null);
+
+  const toggle = (scope: ApiKeyScope, on: boolean) =>
+    setChosen((current) => {
+      const next = new Set(current);
+      if (on) next.add(scope);
+      else next.delete(scope);
+      return next;
+    });
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const scopes = scopesToGrant(chosen);
+    const found = validateApiKey(name, scopes);
+    setErrors(found);
+    if (found.name) return nameInput.current?.focus();
+    if (found.scopes) return firstScope.current?.focus();
+    try {
+      await onCreate(name.trim(), scopes);
+      setName('');
+      setChosen(new Set());
+    } catch (failure) {
+      const { field, message } = describeApiKeyError(failure);
+      setErrors(field ? { [field]: message } : { form: message });
+    }
+  }
+
+  const scopesErrorId = errors.scopes ? 'api-key-scopes-error' : undefined;
+
+  return (
+    <section className="card" aria-labelledby="new-api-key-title">
+      <h2 id="new-api-key-title">New API key</h2>
+      <form className="form" onSubmit={submit} noValidate aria-describedby="new-api-key-lead">
+        <p id="new-api-key-lead" className="muted">
+          For a shop backend. Its secret is shown once, right after you create it.
+        </p>
+        {errors.form ? (
+          <p className="notice notice--error" role="alert">
+            {errors.form}
+          </p>
+        ) : null}
+        <Field id="api-key-name" label="Name" hint={`1 to ${NAME_MAX} characters, e.g. “shop backend (production)”.`} error={errors.name}>
+          {(control) => <input {...control} ref={nameInput} type="text" required autoComplete="off" value={name} onChange={(e) => setName(e.target.value)} />}
+        </Field>
+        <fieldset className={`radio-group${errors.scopes ? ' field--invalid' : ''}`} aria-describedby={scopesErrorId}>
+          <legend>Scopes</legend>
+          <p className="field__hint">They nest: Admin includes Write coupons, which includes Read coupons.</p>
+          {API_KEY_SCOPES.map((info, index) => {
+            const id = `api-key-scope-${info.scope}`;
+            const includer = includedBy(info.scope, chosen);
+            return (
+              <div key={info.scope} className={`checkbox ${styles.scope}`}>
+                <input
+                  ref={index === 0 ? firstScope : undefined}
+                  id={id}
+                  type="checkbox"
+                  name="scopes"
+                  value={info.scope}
+                  checked={chosen.has(info.scope) || Boolean(includer)}
+                  disabled={Boolean(includer)}
+                  aria-describedby={`${id}-description`}
+                  aria-invalid={Boolean(errors.scopes)}
+                  onChange={(e) => toggle(info.scope, e.target.checked)}
+                />
+                <div>
+                  <label htmlFor={id} className={styles.scopeLabel}>
+                    {info.label} <code>{info.scope}</code>
+                  </label>
+                  <p id={`${id}-description`} className="field__hint">
+                    {info.description}
+                    {includer ? ` Included in ${scopeLabel(includer)}.` : ''}
+                  </p>
+                </div>
+              </div>
+            );
+          })}
+          {errors.scopes ? (
+            <p className="field__error" id={scopesErrorId}>
+              {errors.scopes}
+            </p>
+          ) : null}
+        </fieldset>
+        <div className="form__actions">
+          <Button variant="primary" type="submit" disabled={creating}>
+            {creating ? 'Creating…' : 'Create key'}
+          </Button>
+        </div>
+      </form>
+    </section>
+  );
+}

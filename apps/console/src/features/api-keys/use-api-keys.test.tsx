@@ -1,0 +1,74 @@
+import { ApolloClient, InMemoryCache } from '@apollo/client';
+import { ApolloProvider } from '@apollo/client/react';
+import { MockLink } from '@apollo/client/testing';
+import { act, renderHook, waitFor } from '@testing-library/react';
+import type { ReactNode } from 'react';
+import { describe, expect, it } from 'vitest';
+import { ApiKeysQuery, CreateApiKeyMutation, RevokeApiKeyMutation, useApiKeys } from './use-api-keys';
+
+export const apiKey = (n: number, extra: Partial<{ scopes: string[]; lastUsedAt: string | null; revokedAt: string | null }> = {}) => ({
+  __typename: 'ApiKey' as const,
+  id: `key-${n}`,
+  name: `Shop ${n}`,
+  prefix: `cbk_0000000${n}`,
+  scopes: ['COUPONS_READ'],
+  createdAt: `2026-03-0${n}T10:00:00.000Z`,
+  lastUsedAt: null,
+  revokedAt: null,
+  ...extra,
+});
+
+const SECRET = 'cbk_secretSecretSecretSecretSecretSecretSecr';
+
+function withMockedApi(mocks: MockLink.MockedResponse[]) {
+  const client = new ApolloClient({ link: new MockLink(mocks), cache: new InMemoryCache() });
+  const wrapper = ({ children }: { children: ReactNode }) => <ApolloProvider client={client}>{children}</ApolloProvider>;
+  return { client, wrapper };
+}
+
+describe('useApiKeys', () => {
+  it('lists the keys, puts a created one first without keeping its secret, and shows a revoked one as revoked', async () => {
+    const created = apiKey(3, { scopes: ['COUPONS_WRITE'] });
+    const { client, wrapper } = withMockedApi([
+      { request: { query: ApiKeysQuery }, result: { data: { apiKeys: [apiKey(2), apiKey(1)] } } },
+      {
+        request: { query: CreateApiKeyMutation, variables: { input: { name: 'Shop 3', scopes: ['COUPONS_WRITE'] } } },
+        result: { data: { createApiKey: { __typename: 'CreatedApiKey', apiKey: created, secret: SECRET } } },
+      },
+      {
+        request: { query: RevokeApiKeyMutation, variables: { id: 'key-2' } },
+        result: { data: { revokeApiKey: { ...apiKey(2), revokedAt: '2026-03-04T09:00:00.000Z' } } },
+      },
+    ]);
+    const { result } = renderHook(() => useApiKeys(), { wrapper });
+    expect(result.current.loading).toBe(true);
+    await waitFor(() => expect(result.current.apiKeys?.map((k) => k.id)).toEqual(['key-2', 'key-1']));
+
+    let answer: Awaited<ReturnType<typeof result.current.createApiKey>> = null;
+    await act(async () => {
+      answer = await result.current.createApiKey('Shop 3', ['COUPONS_WRITE']);
+    });
+    expect(answer).toMatchObject({ secret: SECRET, apiKey: { id: 'key-3' } });
+    expect(result.current.apiKeys?.map((k) => k.id)).toEqual(['key-3', 'key-2', 'key-1']);
+    // Shown once: the secret is in no cache entry, so nothing can show it again.
+    expect(JSON.stringify(client.cache.extract())).not.toContain(SECRET);
+
+    await act(async () => {
+      await result.current.revokeApiKey('key-2');
+    });
+    expect(result.current.apiKeys?.find((k) => k.id === 'key-2')?.revokedAt).toBe('2026-03-04T09:00:00.000Z');
+  });
+
+  it('rejects with the API’s error when a creation is refused', async () => {
+    const { wrapper } = withMockedApi([
+      { request: { query: ApiKeysQuery }, result: { data: { apiKeys: [] } } },
+      {
+        request: { query: CreateApiKeyMutation, variables: { input: { name: 'x', scopes: [] } } },
+        result: { errors: [{ message: 'scopes: must name at least one scope', extensions: { code: 'BAD_USER_INPUT', field: 'scopes' } }] },
+      },
+    ]);
+    const { result } = renderHook(() => useApiKeys(), { wrapper });
+    await waitFor(() => expect(result.current.apiKeys).toEqual([]));
+    await expect(result.current.createApiKey('x', [])).rejects.toMatchObject({ errors: [{ extensions: { code: 'BAD_USER_INPUT' } }] });
+  });
+});
