@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { startTestServer, type TestServer } from '../../testing/index.ts';
+import { beforeAll } from 'vitest';
+import { type TestServer, useTestServer } from '../../testing/index.ts';
 import { expectInvariants } from './book.snapshot.ts';
 import {
   advanceArbitrary,
@@ -16,10 +17,25 @@ import {
  * (coupon.model.soak.test.ts), which differ only in how many runs they ask for.
  */
 
-/** A server for model runs: tokens outlive the clock jumps of many runs; the sweeper runs often. */
-export async function startModelServer(users: number): Promise<{ server: TestServer; world: ModelWorld }> {
-  const server = await startTestServer({ env: { JWT_TTL_SECONDS: String(10 * 365 * 86_400), LOCK_SWEEP_INTERVAL_MS: '50' } });
-  return { server, world: await createWorld(server, users) };
+/**
+ * The server and world of a file's (or a describe's) model runs, started in `beforeAll` and closed
+ * in `afterAll`: tokens outlive the clock jumps of many runs; the sweeper runs often.
+ */
+export function useModelWorld(users: number): { readonly server: TestServer; readonly world: ModelWorld } {
+  const t = useTestServer({ env: { JWT_TTL_SECONDS: String(10 * 365 * 86_400), LOCK_SWEEP_INTERVAL_MS: '50' } });
+  let world: ModelWorld | undefined;
+  beforeAll(async () => {
+    world = await createWorld(t.server, users);
+  });
+  return {
+    get server() {
+      return t.server;
+    },
+    get world() {
+      if (!world) throw new Error('useModelWorld: read inside a test, after its beforeAll has run');
+      return world;
+    },
+  };
 }
 
 export const SEQUENTIAL = { users: 3, maxCodes: 5 } as const;

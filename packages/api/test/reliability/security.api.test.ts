@@ -1,17 +1,14 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { Prisma } from '@coupons/db';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  type ApiUser,
   call,
   connectGraphQLWs,
   createCampaign,
   createPool,
-  createUsers,
   OPS,
   postJson,
-  startTestServer,
-  type TestServer,
+  useApiTest,
   wsRequest,
 } from '../../testing/index.ts';
 import { expectInvariants } from './book.snapshot.ts';
@@ -21,15 +18,7 @@ import { expectInvariants } from './book.snapshot.ts';
 // here forged tokens try the admin-only paths, users reach for each other's objects, and
 // refused bombs are shown to have executed nothing.
 
-let server: TestServer;
-let admin: ApiUser;
-let alice: ApiUser;
-let mallory: ApiUser;
-beforeAll(async () => {
-  server = await startTestServer();
-  [[admin], [alice, mallory]] = await Promise.all([createUsers(server, 1, 'ADMIN'), createUsers(server, 2)]);
-});
-afterAll(() => server?.close());
+const t = useApiTest({ users: ['alice', 'mallory'], accounts: 'inserted' });
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const hmac = (hash: 'sha256' | 'sha384' | 'sha512', header: object, payload: object, secret: string) => {
@@ -39,7 +28,7 @@ const hmac = (hash: 'sha256' | 'sha384' | 'sha512', header: object, payload: obj
 const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
 
 async function bookCount(): Promise<number> {
-  const [row] = await server.db.prisma.$queryRaw<Array<{ n: number }>>(Prisma.sql`SELECT count(*)::int AS n FROM book`);
+  const [row] = await t.server.db.prisma.$queryRaw<Array<{ n: number }>>(Prisma.sql`SELECT count(*)::int AS n FROM book`);
   return row.n;
 }
 
@@ -47,10 +36,10 @@ describe('forged and tampered tokens are UNAUTHENTICATED on every transport, nev
   // Alice's real claims, promoted to ADMIN: what a forger wants.
   let claims: Record<string, unknown>;
   beforeAll(() => {
-    claims = { ...claimsOf(alice.token), role: 'ADMIN' };
+    claims = { ...claimsOf(t.alice.token), role: 'ADMIN' };
   });
-  const secret = () => server.config.JWT_SECRET;
-  const now = () => Math.floor(server.clock.now().getTime() / 1000);
+  const secret = () => t.server.config.JWT_SECRET;
+  const now = () => Math.floor(t.server.clock.now().getTime() / 1000);
   const forged: Array<[string, () => string]> = [
     ['alg none', () => `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`],
     ['alg None (case games)', () => `${b64({ alg: 'None', typ: 'JWT' })}.${b64(claims)}.`],
@@ -67,22 +56,22 @@ describe('forged and tampered tokens are UNAUTHENTICATED on every transport, nev
       return hmac('sha256', { alg: 'HS256', typ: 'JWT' }, forever, secret());
     }],
     ['an unknown role', () => hmac('sha256', { alg: 'HS256', typ: 'JWT' }, { ...claims, role: 'SUPERUSER' }, secret())],
-    ['a signature cut short', () => alice.token.slice(0, -5)],
+    ['a signature cut short', () => t.alice.token.slice(0, -5)],
     ['a tampered payload under the original signature', () => {
-      const [header, , signature] = alice.token.split('.');
+      const [header, , signature] = t.alice.token.split('.');
       return `${header}.${b64(claims)}.${signature}`;
     }],
   ];
 
   it.each(forged)('%s: HTTP admin mutation refused, nothing created', async (_name, make) => {
     const before = await bookCount();
-    const res = await call(server, 'mutation { createBook(input: { name: "forged", discountType: PERCENTAGE, discountValue: 5 }) { id } }', {}, make());
+    const res = await call(t.server, 'mutation { createBook(input: { name: "forged", discountType: PERCENTAGE, discountValue: 5 }) { id } }', {}, make());
     expect(res.ok ? 'ok' : res.code).toBe('UNAUTHENTICATED');
     expect(await bookCount()).toBe(before);
   });
 
   it.each(forged)('%s: graphql-ws closes the socket (4401/4403)', async (_name, make) => {
-    const client = connectGraphQLWs(server, make());
+    const client = connectGraphQLWs(t.server, make());
     try {
       const closed = await wsRequest(client, '{ me { id role } }').then(
         (result) => `answered ${JSON.stringify(result)}`,
@@ -95,8 +84,8 @@ describe('forged and tampered tokens are UNAUTHENTICATED on every transport, nev
   });
 
   it.each(forged)('%s: the CSV download is 401', async (_name, make) => {
-    const { bookId } = await createCampaign(server, admin, 1);
-    const res = await fetch(`${server.baseUrl}/export/books/${bookId}/codes.csv`, { headers: { authorization: `Bearer ${make()}` } });
+    const { bookId } = await createCampaign(t.server, t.admin, 1);
+    const res = await fetch(`${t.server.baseUrl}/export/books/${bookId}/codes.csv`, { headers: { authorization: `Bearer ${make()}` } });
     expect(res.status).toBe(401);
     expect(await res.text()).not.toContain('-0');
   });
@@ -107,33 +96,33 @@ describe("IDOR: one user reaching for another's coupon, redemption and events", 
   let bookId: string;
   let redemptionId: string;
   beforeAll(async () => {
-    const campaign = await createCampaign(server, admin, 3);
+    const campaign = await createCampaign(t.server, t.admin, 3);
     ({ bookId } = campaign);
     code = campaign.codes[0];
-    await call(server, OPS.assignCode, { code }, alice.token);
-    await call(server, OPS.lock, { code }, alice.token);
-    const redeemed = await call<{ id: string }>(server, OPS.redeem, { code, key: 'alice-order-1' }, alice.token);
+    await call(t.server, OPS.assignCode, { code }, t.alice.token);
+    await call(t.server, OPS.lock, { code }, t.alice.token);
+    const redeemed = await call<{ id: string }>(t.server, OPS.redeem, { code, key: 'alice-order-1' }, t.alice.token);
     if (!redeemed.ok) throw new Error(redeemed.code);
     redemptionId = redeemed.data.id;
   });
 
   it('the coupon is invisible to another user however its code is spelled, and refuses their transitions', async () => {
     for (const spelling of [code, code.toLowerCase(), ` ${code} `]) {
-      expect(await call(server, OPS.coupon, { code: spelling }, mallory.token)).toEqual({ ok: true, data: null });
+      expect(await call(t.server, OPS.coupon, { code: spelling }, t.mallory.token)).toEqual({ ok: true, data: null });
       for (const op of [OPS.lock, OPS.unlock, OPS.redeem]) {
-        const res = await call(server, op, { code: spelling }, mallory.token);
+        const res = await call(t.server, op, { code: spelling }, t.mallory.token);
         expect(res.ok ? 'ok' : res.code).toBe('NOT_FOUND');
       }
     }
   });
 
   it('codes cannot be probed: a taken, a free and a missing code answer alike to a shopper', async () => {
-    const campaign = await createCampaign(server, admin, 2);
+    const campaign = await createCampaign(t.server, t.admin, 2);
     const [taken, free] = campaign.codes;
-    expect((await call(server, OPS.assignCode, { code: taken }, alice.token)).ok).toBe(true);
+    expect((await call(t.server, OPS.assignCode, { code: taken }, t.alice.token)).ok).toBe(true);
     const missing = `${free}-NOPE`;
     const answer = async (op: string, probe: string) => {
-      const res = await call(server, op, { code: probe }, mallory.token);
+      const res = await call(t.server, op, { code: probe }, t.mallory.token);
       // The message names the code as typed; everything else must be the same.
       return res.ok ? 'ok' : `${res.code}: ${res.message.replace(probe.toUpperCase(), '<code>')}`;
     };
@@ -148,23 +137,23 @@ describe("IDOR: one user reaching for another's coupon, redemption and events", 
   });
 
   it("another user's idempotency key never replays the owner's answer", async () => {
-    const replay = await call(server, OPS.redeem, { code, key: 'alice-order-1' }, mallory.token);
+    const replay = await call(t.server, OPS.redeem, { code, key: 'alice-order-1' }, t.mallory.token);
     expect(replay.ok ? replay.data : replay.code).toBe('NOT_FOUND');
-    const own = await call<{ bookId: string; assignedUserId: string }>(server, OPS.assignRandom, { bookId, key: 'alice-order-1' }, mallory.token);
-    expect(own.ok && own.data.assignedUserId).toBe(mallory.id);
+    const own = await call<{ bookId: string; assignedUserId: string }>(t.server, OPS.assignRandom, { bookId, key: 'alice-order-1' }, t.mallory.token);
+    expect(own.ok && own.data.assignedUserId).toBe(t.mallory.id);
   });
 
   it("the redemption stays out of another user's lists and cannot be reversed by them", async () => {
-    const list = await call<{ totalCount: number }>(server, 'query ($b: ID) { redemptions(bookId: $b) { totalCount } }', { b: bookId }, mallory.token);
+    const list = await call<{ totalCount: number }>(t.server, 'query ($b: ID) { redemptions(bookId: $b) { totalCount } }', { b: bookId }, t.mallory.token);
     expect(list).toEqual({ ok: true, data: { totalCount: 0 } });
-    const reversed = await call(server, OPS.reverse, { id: redemptionId, reason: 'mine now' }, mallory.token);
+    const reversed = await call(t.server, OPS.reverse, { id: redemptionId, reason: 'mine now' }, t.mallory.token);
     expect(reversed.ok ? 'ok' : reversed.code).toBe('FORBIDDEN');
   });
 
   it("another user's subscriptions receive none of the owner's events, whatever they name", async () => {
-    const { bookId: shared, codes } = await createCampaign(server, admin, 2);
+    const { bookId: shared, codes } = await createCampaign(t.server, t.admin, 2);
     const [aliceCode, marker] = codes;
-    const watcher = connectGraphQLWs(server, mallory.token);
+    const watcher = connectGraphQLWs(t.server, t.mallory.token);
     const record = (query: string, variables: Record<string, unknown> = {}) => {
       const values: string[] = [];
       (async () => {
@@ -178,17 +167,17 @@ describe("IDOR: one user reaching for another's coupon, redemption and events", 
       const all = record('subscription { couponEvents { type coupon { code assignedUserId } } }');
       const redemptions = record('subscription { redemptionEvents { id userId coupon { code } } }');
       // Live once Mallory's own transitions reach her (the others subscribed before these).
-      await call(server, OPS.assignCode, { code: marker }, mallory.token);
+      await call(t.server, OPS.assignCode, { code: marker }, t.mallory.token);
       await waitUntil(async () => {
-        await call(server, OPS.lock, { code: marker }, mallory.token);
-        await call(server, OPS.unlock, { code: marker }, mallory.token);
+        await call(t.server, OPS.lock, { code: marker }, t.mallory.token);
+        await call(t.server, OPS.unlock, { code: marker }, t.mallory.token);
         return byBook.length > 0 && all.length > 0;
       });
-      for (const op of [OPS.assignCode, OPS.lock, OPS.redeem]) expect((await call(server, op, { code: aliceCode }, alice.token)).ok).toBe(true);
-      for (const op of [OPS.lock, OPS.redeem]) expect((await call(server, op, { code: marker }, mallory.token)).ok).toBe(true);
+      for (const op of [OPS.assignCode, OPS.lock, OPS.redeem]) expect((await call(t.server, op, { code: aliceCode }, t.alice.token)).ok).toBe(true);
+      for (const op of [OPS.lock, OPS.redeem]) expect((await call(t.server, op, { code: marker }, t.mallory.token)).ok).toBe(true);
       // Events are delivered in commit order: once Mallory's redemption is in, Alice's have been filtered.
       await waitUntil(async () => redemptions.length > 0 && byBook.some((v) => v.includes('REDEEMED')));
-      const leaked = [...byCode, ...byBook, ...all, ...redemptions].filter((v) => v.includes(aliceCode) || v.includes(alice.id));
+      const leaked = [...byCode, ...byBook, ...all, ...redemptions].filter((v) => v.includes(aliceCode) || v.includes(t.alice.id));
       expect(leaked).toEqual([]);
       expect(byCode).toEqual([]);
       expect([...byBook, ...all, ...redemptions].filter((v) => v.startsWith('failed'))).toEqual([]);
@@ -198,7 +187,7 @@ describe("IDOR: one user reaching for another's coupon, redemption and events", 
   });
 
   it('bookStats is for admins only', async () => {
-    const client = connectGraphQLWs(server, mallory.token);
+    const client = connectGraphQLWs(t.server, t.mallory.token);
     try {
       const res = await wsRequest(client, 'subscription ($b: ID!) { bookStats(bookId: $b) { total } }', { b: bookId });
       expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
@@ -208,13 +197,13 @@ describe("IDOR: one user reaching for another's coupon, redemption and events", 
   });
 
   it('CSV downloads: admins only, and never with a token in the URL', async () => {
-    const url = `${server.baseUrl}/export/books/${bookId}/redemptions.csv`;
+    const url = `${t.server.baseUrl}/export/books/${bookId}/redemptions.csv`;
     const statusWith = async (headers: Record<string, string>, query = '') => (await fetch(`${url}${query}`, { headers })).status;
     expect(await statusWith({})).toBe(401);
-    expect(await statusWith({ authorization: `Bearer ${alice.token}` })).toBe(403);
-    expect(await statusWith({}, `?token=${admin.token}`)).toBe(401);
-    expect(await statusWith({}, `?access_token=${admin.token}`)).toBe(401);
-    expect(await statusWith({ authorization: `Bearer ${admin.token}` })).toBe(200);
+    expect(await statusWith({ authorization: `Bearer ${t.alice.token}` })).toBe(403);
+    expect(await statusWith({}, `?token=${t.admin.token}`)).toBe(401);
+    expect(await statusWith({}, `?access_token=${t.admin.token}`)).toBe(401);
+    expect(await statusWith({ authorization: `Bearer ${t.admin.token}` })).toBe(200);
   });
 });
 
@@ -231,25 +220,25 @@ describe('bombs are rejected before anything executes', () => {
   let bookId: string;
   let poolId: string;
   beforeAll(async () => {
-    ({ bookId } = await createCampaign(server, admin, 200));
-    poolId = await createPool(server, admin, [alice, mallory]);
+    ({ bookId } = await createCampaign(t.server, t.admin, 200));
+    poolId = await createPool(t.server, t.admin, [t.alice, t.mallory]);
   });
   const assignedInBook = async () => {
-    const [row] = await server.db.prisma.$queryRaw<Array<{ n: number }>>(Prisma.sql`
+    const [row] = await t.server.db.prisma.$queryRaw<Array<{ n: number }>>(Prisma.sql`
       SELECT count(*)::int AS n FROM coupon WHERE book_id = ${bookId}::uuid AND state <> 'UNASSIGNED'`);
     return row.n;
   };
 
   it('an alias bomb of 31 assignments', async () => {
     const aliases = Array.from({ length: 31 }, (_, i) => `a${i}: assignRandomCoupon(bookId: $b) { id }`).join(' ');
-    const res = await call(server, `mutation ($b: ID!) { ${aliases} }`, { b: bookId }, mallory.token);
+    const res = await call(t.server, `mutation ($b: ID!) { ${aliases} }`, { b: bookId }, t.mallory.token);
     expect(res.ok ? 'ok' : res.code).toBe('BAD_USER_INPUT');
     expect(await assignedInBook()).toBe(0);
   });
 
   it('the same alias bomb over graphql-ws', async () => {
     const aliases = Array.from({ length: 31 }, (_, i) => `a${i}: assignRandomCoupon(bookId: $b) { id }`).join(' ');
-    const client = connectGraphQLWs(server, mallory.token);
+    const client = connectGraphQLWs(t.server, t.mallory.token);
     try {
       const res = await wsRequest(client, `mutation ($b: ID!) { ${aliases} }`, { b: bookId });
       expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
@@ -263,14 +252,14 @@ describe('bombs are rejected before anything executes', () => {
     const heavy = Array.from({ length: 20 }, (_, i) =>
       `d${i}: distributeToPool(poolId: $p, bookId: $b, mode: RANDOM, count: 1) { id pool { members(first: 100) { edges { node { id email role createdAt } } } } }`,
     ).join(' ');
-    const res = await call(server, `mutation ($p: ID!, $b: ID!) { ${heavy} }`, { p: poolId, b: bookId }, admin.token);
+    const res = await call(t.server, `mutation ($p: ID!, $b: ID!) { ${heavy} }`, { p: poolId, b: bookId }, t.admin.token);
     expect(res.ok ? 'ok' : res.code).toBe('BAD_USER_INPUT');
     expect(await assignedInBook()).toBe(0);
   });
 
   it('an HTTP batch of mutations', async () => {
     const one = { query: 'mutation ($b: ID!) { assignRandomCoupon(bookId: $b) { id } }', variables: { b: bookId } };
-    const res = await postJson(server.url, JSON.stringify([one, one]), { authorization: `Bearer ${mallory.token}` });
+    const res = await postJson(t.server.url, JSON.stringify([one, one]), { authorization: `Bearer ${t.mallory.token}` });
     expect(res.status).toBe(400);
     expect(await assignedInBook()).toBe(0);
   });
@@ -280,23 +269,23 @@ describe('bombs are rejected before anything executes', () => {
     const fragments = Array.from({ length: levels }, (_, i) =>
       i === levels - 1 ? `fragment F${i} on Coupon { id code }` : `fragment F${i} on Coupon { ...F${i + 1} ...F${i + 1} }`,
     ).join(' ');
-    const res = await call(server, `mutation ($b: ID!) { assignRandomCoupon(bookId: $b) { ...F0 } } ${fragments}`, { b: bookId }, mallory.token);
+    const res = await call(t.server, `mutation ($b: ID!) { assignRandomCoupon(bookId: $b) { ...F0 } } ${fragments}`, { b: bookId }, t.mallory.token);
     // graphql-js visits a fragment once per selection set, so 2^19 spreads cost 20 visits.
     expect(['BAD_USER_INPUT', 'ok']).toContain(res.ok ? 'ok' : res.code);
     expect(await assignedInBook()).toBe(res.ok ? 1 : 0);
   });
 
-  it('leaves the invariants intact', () => expectInvariants(server.db));
+  it('leaves the invariants intact', () => expectInvariants(t.server.db));
 });
 
 describe('CSRF prevention', () => {
   let bookId: string;
   beforeAll(async () => {
-    ({ bookId } = await createCampaign(server, admin, 5));
+    ({ bookId } = await createCampaign(t.server, t.admin, 5));
   });
   const mutation = () => JSON.stringify({ query: `mutation { assignRandomCoupon(bookId: "${bookId}") { id } }` });
   const held = async () => {
-    const [row] = await server.db.prisma.$queryRaw<Array<{ n: number }>>(Prisma.sql`
+    const [row] = await t.server.db.prisma.$queryRaw<Array<{ n: number }>>(Prisma.sql`
       SELECT count(*)::int AS n FROM coupon WHERE book_id = ${bookId}::uuid AND state <> 'UNASSIGNED'`);
     return row.n;
   };
@@ -304,9 +293,9 @@ describe('CSRF prevention', () => {
   it.each(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x'])(
     'a "simple" cross-site POST (%s) is refused and changes nothing',
     async (contentType) => {
-      const res = await fetch(server.url, {
+      const res = await fetch(t.server.url, {
         method: 'POST',
-        headers: { 'content-type': contentType, authorization: `Bearer ${mallory.token}`, origin: 'https://evil.example' },
+        headers: { 'content-type': contentType, authorization: `Bearer ${t.mallory.token}`, origin: 'https://evil.example' },
         body: mutation(),
       });
       expect(res.status).toBe(400);
@@ -316,21 +305,21 @@ describe('CSRF prevention', () => {
 
   it('a GET without a preflight header is refused; a mutation over GET never runs', async () => {
     const query = encodeURIComponent('{ me { id } }');
-    const plain = await fetch(`${server.url}?query=${query}`, { headers: { authorization: `Bearer ${mallory.token}` } });
+    const plain = await fetch(`${t.server.url}?query=${query}`, { headers: { authorization: `Bearer ${t.mallory.token}` } });
     expect(plain.status).toBe(400);
-    const preflighted = await fetch(`${server.url}?query=${query}`, {
-      headers: { authorization: `Bearer ${mallory.token}`, 'apollo-require-preflight': 'true' },
+    const preflighted = await fetch(`${t.server.url}?query=${query}`, {
+      headers: { authorization: `Bearer ${t.mallory.token}`, 'apollo-require-preflight': 'true' },
     });
     expect(preflighted.status).toBe(200);
-    const viaGet = await fetch(`${server.url}?query=${encodeURIComponent(`mutation { assignRandomCoupon(bookId: "${bookId}") { id } }`)}`, {
-      headers: { authorization: `Bearer ${mallory.token}`, 'apollo-require-preflight': 'true' },
+    const viaGet = await fetch(`${t.server.url}?query=${encodeURIComponent(`mutation { assignRandomCoupon(bookId: "${bookId}") { id } }`)}`, {
+      headers: { authorization: `Bearer ${t.mallory.token}`, 'apollo-require-preflight': 'true' },
     });
     expect(viaGet.status).toBe(405);
     expect(await held()).toBe(0);
   });
 
   it('a foreign origin gets no CORS grant', async () => {
-    const res = await fetch(server.url, {
+    const res = await fetch(t.server.url, {
       method: 'OPTIONS',
       headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, authorization' },
     });
@@ -341,9 +330,9 @@ describe('CSRF prevention', () => {
 describe('passwords are hashed with argon2id at OWASP strength or stronger', () => {
   it('the stored hash of a registration says argon2id, m ≥ 19456 KiB, t ≥ 2', async () => {
     const email = `argon-${randomUUID()}@example.test`;
-    const res = await call(server, 'mutation ($e: String!) { register(email: $e, password: "a fine password") { token } }', { e: email });
+    const res = await call(t.server, 'mutation ($e: String!) { register(email: $e, password: "a fine password") { token } }', { e: email });
     expect(res.ok).toBe(true);
-    const [row] = await server.db.prisma.$queryRaw<Array<{ hash: string }>>(Prisma.sql`SELECT password_hash AS hash FROM app_user WHERE email = ${email}`);
+    const [row] = await t.server.db.prisma.$queryRaw<Array<{ hash: string }>>(Prisma.sql`SELECT password_hash AS hash FROM app_user WHERE email = ${email}`);
     const match = /^\$(argon2(?:id|i|d))\$v=(\d+)\$m=(\d+),t=(\d+),p=(\d+)\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/.exec(row.hash);
     expect(match, row.hash.slice(0, 40)).not.toBeNull();
     const [, type, version, memory, time, parallelism] = match as RegExpExecArray;

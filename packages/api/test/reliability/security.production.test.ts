@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createClient } from 'graphql-ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { call, connectGraphQLWs, type LoggedServer, postJson, startLoggedServer, wsRequest } from '../../testing/index.ts';
+import { call, connectGraphQLWs, type LoggedServer, postJson, startLoggedServer, useApiTest, wsRequest } from '../../testing/index.ts';
 
 // The API as it runs in production (NODE_ENV=production), with every log line kept: what an
 // attacker can learn about the schema, how fast they can guess passwords, and what the logs
@@ -13,20 +13,23 @@ const PER_ADDRESS = 10;
 const WINDOW_SECONDS = 60;
 const PASSWORD = 'correct horse battery staple 42';
 
-let server: LoggedServer;
+const t = useApiTest({
+  start: () =>
+    startLoggedServer({
+      NODE_ENV: 'production',
+      LOGIN_RATE_LIMIT: String(LOGIN_LIMIT),
+      LOGIN_IP_RATE_LIMIT: String(PER_ADDRESS),
+      LOGIN_RATE_WINDOW_SECONDS: String(WINDOW_SECONDS),
+    }),
+  admin: false,
+  users: [],
+});
 let email: string;
 beforeAll(async () => {
-  server = await startLoggedServer({
-    NODE_ENV: 'production',
-    LOGIN_RATE_LIMIT: String(LOGIN_LIMIT),
-    LOGIN_IP_RATE_LIMIT: String(PER_ADDRESS),
-    LOGIN_RATE_WINDOW_SECONDS: String(WINDOW_SECONDS),
-  });
   email = `victim-${randomUUID()}@example.test`;
-  const registered = await call(server, 'mutation ($e: String!, $p: String!) { register(email: $e, password: $p) { token } }', { e: email, p: PASSWORD });
+  const registered = await call(t.server, 'mutation ($e: String!, $p: String!) { register(email: $e, password: $p) { token } }', { e: email, p: PASSWORD });
   if (!registered.ok) throw new Error(`register: ${registered.code}`);
 });
-afterAll(() => server?.close());
 
 const LOGIN = 'mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { token } }';
 
@@ -35,14 +38,14 @@ describe('introspection and the landing page are off in production', () => {
     ['__schema', '{ __schema { queryType { name } types { name } } }'],
     ['__type', '{ __type(name: "Coupon") { fields { name } } }'],
   ])('%s over HTTP is refused', async (_name, query) => {
-    const res = await call(server, query, {});
+    const res = await call(t.server, query, {});
     expect(res.ok).toBe(false);
   });
 
   it('over graphql-ws too', async () => {
-    const login = await call<{ token: string }>(server, LOGIN, { e: email, p: PASSWORD });
+    const login = await call<{ token: string }>(t.server, LOGIN, { e: email, p: PASSWORD });
     expect(login).toMatchObject({ ok: true });
-    const client = connectGraphQLWs(server, login.ok ? login.data.token : null);
+    const client = connectGraphQLWs(t.server, login.ok ? login.data.token : null);
     try {
       const res = await wsRequest(client, '{ __schema { types { name } } }');
       expect(res.data ?? null).toBeNull();
@@ -53,13 +56,13 @@ describe('introspection and the landing page are off in production', () => {
   });
 
   it('a misspelt field gets no "Did you mean" hint naming real fields', async () => {
-    const res = await call(server, '{ mee { id } }', {});
+    const res = await call(t.server, '{ mee { id } }', {});
     expect(res.ok ? 'ok' : res.code).toBe('BAD_USER_INPUT');
     expect(res.ok ? '' : res.message).not.toMatch(/Did you mean/);
   });
 
   it('a browser opening /graphql gets no sandbox page', async () => {
-    const res = await fetch(server.url, { headers: { accept: 'text/html' } });
+    const res = await fetch(t.server.url, { headers: { accept: 'text/html' } });
     const body = await res.text();
     expect(body).not.toMatch(/<html|sandbox|embeddable|apollographql/i);
   });
@@ -67,20 +70,20 @@ describe('introspection and the landing page are off in production', () => {
 
 describe('login brute force is throttled', () => {
   it(`${LOGIN_LIMIT} guesses per email per window, even all at once; the right password waits out the window too`, async () => {
-    const guesses = await Promise.all(Array.from({ length: 30 }, (_, i) => call(server, LOGIN, { e: email, p: `guess number ${i}` })));
+    const guesses = await Promise.all(Array.from({ length: 30 }, (_, i) => call(t.server, LOGIN, { e: email, p: `guess number ${i}` })));
     const codes = guesses.map((g) => (g.ok ? 'ok' : g.code));
     expect(codes.filter((c) => c === 'UNAUTHENTICATED').length).toBeLessThanOrEqual(LOGIN_LIMIT);
     expect(codes.filter((c) => c === 'RATE_LIMITED').length).toBeGreaterThanOrEqual(30 - LOGIN_LIMIT);
     expect(codes).not.toContain('ok');
     // A guess that happens to be right is refused like the others while throttled …
-    const right = await call(server, LOGIN, { e: email, p: PASSWORD });
+    const right = await call(t.server, LOGIN, { e: email, p: PASSWORD });
     expect(right.ok ? 'ok' : right.code).toBe('RATE_LIMITED');
     // … and so is one from "another address": no proxy is trusted (TRUSTED_PROXIES unset), so the
     // header is ignored and this is the same (email, address) pair.
-    const spoofed = await postJson(server.url, JSON.stringify({ query: LOGIN, variables: { e: email, p: PASSWORD } }), { 'x-forwarded-for': '203.0.113.7' });
+    const spoofed = await postJson(t.server.url, JSON.stringify({ query: LOGIN, variables: { e: email, p: PASSWORD } }), { 'x-forwarded-for': '203.0.113.7' });
     expect(JSON.parse(spoofed.text).errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
-    server.clock.advance(WINDOW_SECONDS * 1000);
-    const later = await call(server, LOGIN, { e: email, p: PASSWORD });
+    t.server.clock.advance(WINDOW_SECONDS * 1000);
+    const later = await call(t.server, LOGIN, { e: email, p: PASSWORD });
     expect(later.ok).toBe(true);
   });
 });
@@ -97,17 +100,17 @@ const newWindow = (target: LoggedServer) =>
 
 describe('the client address cannot be spoofed', () => {
   it('25 wrong passwords for 25 emails from 127.0.0.1, each claiming another X-Forwarded-For, meet the per-address limit', async () => {
-    newWindow(server);
+    newWindow(t.server);
     // A different email each time: neither the (email, address) bucket nor the per-email cap can
     // refuse, so only the per-address bucket is under test.
     const codes = [];
-    for (let i = 0; i < 25; i++) codes.push(await loginFrom(server, `sprayed-${i}-${randomUUID()}@example.test`, `203.0.113.${i + 1}`));
+    for (let i = 0; i < 25; i++) codes.push(await loginFrom(t.server, `sprayed-${i}-${randomUUID()}@example.test`, `203.0.113.${i + 1}`));
     expect(codes).toEqual([...Array(PER_ADDRESS).fill('UNAUTHENTICATED'), ...Array(25 - PER_ADDRESS).fill('RATE_LIMITED')]);
   });
 
   it('graphql-ws sees the same address as HTTP: a spoofed header on the upgrade changes nothing', async () => {
     // The address's budget was spent over HTTP above, in this same window.
-    const login = await call<{ token: string }>(server, 'mutation ($e: String!, $p: String!) { register(email: $e, password: $p) { token } }', {
+    const login = await call<{ token: string }>(t.server, 'mutation ($e: String!, $p: String!) { register(email: $e, password: $p) { token } }', {
       e: `ws-${randomUUID()}@example.test`,
       p: PASSWORD,
     });
@@ -118,7 +121,7 @@ describe('the client address cannot be spoofed', () => {
       }
     }
     const client = createClient({
-      url: server.wsUrl,
+      url: t.server.wsUrl,
       webSocketImpl: SpoofingWebSocket,
       connectionParams: { authorization: `Bearer ${login.ok ? login.data.token : ''}` },
       retryAttempts: 0,
@@ -182,7 +185,7 @@ async function exerciseCredentials(target: LoggedServer): Promise<{ secret: stri
 
 describe('passwords and tokens never reach the logs', () => {
   it('in production, whatever the request does with them', async () => {
-    const { secret, token, logs } = await exerciseCredentials(server);
+    const { secret, token, logs } = await exerciseCredentials(t.server);
     expect(logs.length).toBeGreaterThan(0); // the server did log these requests
     expect(logs).not.toContain(secret);
     expect(logs).not.toContain(PASSWORD);
