@@ -87,7 +87,17 @@ describe('validateCoupon', () => {
     server.clock.advance(120_000);
     const notActive = await validate(expired);
     expect(notActive).toMatchObject({ valid: false, reason: 'BOOK_NOT_ACTIVE', discount: { value: '10' }, coupon: { code: expired } });
-    expect((await lock(expired)) as { code?: string }).toMatchObject({ ok: false, code: notActive.reason });
+    expect((await lock(expired)) as { code?: string }).toMatchObject({ ok: false, code: notActive.reason, message: notActive.message });
+
+    // A paused campaign: the transitions' own availability rule, with their message.
+    const [paused] = await bookWithCoupons({});
+    const [{ book_id: pausedBook }] = await server.db.prisma.$queryRaw<Array<{ book_id: string }>>(
+      Prisma.sql`SELECT book_id::text AS book_id FROM coupon WHERE code = ${paused}`,
+    );
+    expect(await call(server, 'mutation($id: ID!) { pauseBook(id: $id) { id } }', { id: pausedBook }, admin.token)).toMatchObject({ ok: true });
+    const pausedAnswer = await validate(paused);
+    expect(pausedAnswer).toMatchObject({ valid: false, reason: 'BOOK_NOT_ACTIVE' });
+    expect(await lock(paused)).toMatchObject({ ok: false, code: 'BOOK_NOT_ACTIVE', message: pausedAnswer.message });
 
     const [used] = await bookWithCoupons({});
     await lock(used);

@@ -127,6 +127,7 @@ export async function readRedeemTarget(tx: Tx, args: { code: string; orderId: st
     locked_by: string | null;
     expired: boolean;
     active: boolean;
+    inactive_reason: string | null;
     discount_type: 'PERCENTAGE' | 'FIXED_AMOUNT';
     discount_value: string;
     currency: string | null;
@@ -135,6 +136,7 @@ export async function readRedeemTarget(tx: Tx, args: { code: string; orderId: st
   }>(Prisma.sql`
     WITH target AS (${couponByCode(args.code, args.now)})
     SELECT t.state::text AS state, t.assigned_user_id::text AS owner, t.locked_by_id::text AS locked_by, t.expired, t.active,
+           t.inactive_reason,
            b.discount_type::text AS discount_type, b.discount_value::text AS discount_value, b.currency,
            b.min_order_amount::text AS min_order_amount,
            (SELECT to_jsonb(x) FROM (SELECT ${redemptionReturning} FROM redemption r
@@ -149,6 +151,7 @@ export async function readRedeemTarget(tx: Tx, args: { code: string; orderId: st
     lockedById: row.locked_by,
     lockExpired: row.expired === true,
     active: row.active === true,
+    inactiveReason: row.inactive_reason,
     terms: {
       discountType: row.discount_type,
       discountValue: Number(row.discount_value),

@@ -3,6 +3,7 @@ import { type Caller, requireCaller, type ServiceContext } from '../shared/conte
 import { DomainError, type ErrorCode, notFound } from '../shared/errors.ts';
 import { formatAmount } from '../shared/money.ts';
 import { normaliseCode } from '../shared/validation.ts';
+import { inactiveReasonSql } from './availability.ts';
 import { type CouponRecord, type CouponRow, effectiveCouponColumns, lockExpiredSql, toCoupon } from './coupon.record.ts';
 import {
   type Discount,
@@ -89,6 +90,7 @@ interface ValidationRow extends CouponRow {
   locked_by_id: string | null;
   expired: boolean;
   active: boolean;
+  inactive_reason: string | null;
   discount_type: DiscountType;
   discount_value: string;
   currency: string | null;
@@ -97,13 +99,16 @@ interface ValidationRow extends CouponRow {
   redeemed_count: number | null;
 }
 
-/** The coupon (lazily expired, as every read), its stored lock, its book's rules and the owner's counter: one statement. */
+/**
+ * The coupon (lazily expired, as every read), its stored lock, its book's rules (usable now by
+ * the transitions' own rule, availability.ts) and the owner's counter: one statement.
+ */
 async function readValidationRow(ctx: ServiceContext, code: string): Promise<ValidationRow | null> {
   const now = ctx.clock.now();
   const [row] = await ctx.db.prisma.$queryRaw<ValidationRow[]>(Prisma.sql`
     SELECT ${effectiveCouponColumns(now)}, c.state::text AS stored_state, c.locked_by_id::text AS locked_by_id,
            ${lockExpiredSql(now)} AS expired,
-           (b.valid_from IS NULL OR b.valid_from <= ${now}) AND (b.valid_until IS NULL OR b.valid_until > ${now}) AS active,
+           ${inactiveReasonSql(now, 'b', 'c')} AS inactive_reason, ${inactiveReasonSql(now, 'b', 'c')} IS NULL AS active,
            b.discount_type::text AS discount_type, b.discount_value::text AS discount_value, b.currency,
            b.min_order_amount::text AS min_order_amount, b.max_redemptions_per_user,
            (SELECT u.redeemed_count FROM user_book_counter u WHERE u.user_id = c.assigned_user_id AND u.book_id = c.book_id) AS redeemed_count
@@ -125,6 +130,7 @@ function couponRefusal(row: ValidationRow, caller: Caller): DomainError | null {
     lockedById: row.locked_by_id,
     lockExpired: row.expired,
     active: row.active,
+    inactiveReason: row.inactive_reason,
     coupon: null,
     eventIds: [],
   };
