@@ -89,6 +89,25 @@ export async function createStockedBooks(pool: pg.Pool, count: number, codesPerB
   return books;
 }
 
+/** One book of {@link seedBooks}: `codes` codes, the first `assignTo.assigned` of them ASSIGNED (see `addCoupons`). */
+export interface BookPlan {
+  codes: number;
+  assignTo?: { userIds: string[]; assigned: number };
+}
+
+/**
+ * A scenario's usual set-up: creates one book per entry of `plan`, fills each (`addCoupons`), then
+ * settles the tables (`settle`); returns the books' ids under the plan's keys.
+ */
+export async function seedBooks<K extends string>(pool: pg.Pool, plan: Record<K, BookPlan>): Promise<Record<K, string>> {
+  const keys = Object.keys(plan) as K[];
+  const books = {} as Record<K, string>;
+  for (const key of keys) books[key] = await createBook(pool);
+  for (const key of keys) await addCoupons(pool, books[key], plan[key].codes, plan[key].assignTo);
+  await settle(pool);
+  return books;
+}
+
 /** The codes a user holds in a book, in code order (lock-redeem walks them one by one). */
 export async function codesByUser(pool: pg.Pool, bookId: string): Promise<Map<string, string[]>> {
   const { rows } = await pool.query<{ user_id: string; codes: string[] }>(

@@ -1,6 +1,6 @@
 import { assignViaApi, assignViaPlainPg, ceilingPool } from '../lib/assign-load.ts';
 import { type BenchContext, compareGoal, ratio, type Scenario } from '../lib/scenario.ts';
-import { addCoupons, createBook, settle } from '../lib/seed.ts';
+import { seedBooks } from '../lib/seed.ts';
 import { quantile, round } from '../lib/stats.ts';
 import { createUsersWithTokens } from '../lib/tokens.ts';
 
@@ -20,18 +20,13 @@ export const bookSize: Scenario = {
     const bigSize = ctx.quick ? 50_000 : 1_000_000;
     const rounds = ctx.quick ? 2 : 4;
     const { tokens, userIds } = await createUsersWithTokens(ctx.pool, 100);
-    const books = {
-      big: await createBook(ctx.pool),
-      small: await createBook(ctx.pool),
-      bigSql: await createBook(ctx.pool),
-      smallSql: await createBook(ctx.pool),
-    };
     ctx.log(`loading two ${bigSize.toLocaleString('en-US')}-code and two ${SMALL}-code books`);
-    await addCoupons(ctx.pool, books.big, bigSize);
-    await addCoupons(ctx.pool, books.small, SMALL);
-    await addCoupons(ctx.pool, books.bigSql, bigSize);
-    await addCoupons(ctx.pool, books.smallSql, SMALL);
-    await settle(ctx.pool);
+    const books = await seedBooks(ctx.pool, {
+      big: { codes: bigSize },
+      small: { codes: SMALL },
+      bigSql: { codes: bigSize },
+      smallSql: { codes: SMALL },
+    });
     const pool = await ceilingPool(ctx.database.url, ctx.poolSize);
     const latencies = { big: [] as number[], small: [] as number[], bigSql: [] as number[], smallSql: [] as number[] };
     try {

@@ -2,7 +2,7 @@ import { ASSIGN_MUTATION } from '../lib/assign-load.ts';
 import { measureCpu } from '../lib/cpu.ts';
 import { runGraphqlLoad } from '../lib/http-load.ts';
 import { type BenchContext, compareGoal, type Scenario } from '../lib/scenario.ts';
-import { addCoupons, createBook, createUsers, settle } from '../lib/seed.ts';
+import { addCoupons, createBook, createUsers, seedBooks } from '../lib/seed.ts';
 import { bearerTokens } from '../lib/tokens.ts';
 
 const RACERS = 1_000;
@@ -22,10 +22,8 @@ export const lastCodesRace: Scenario = {
     const [holder] = await createUsers(ctx.pool, 1);
     const racers = await createUsers(ctx.pool, RACERS);
     const tokens = bearerTokens(racers);
-    const book = await createBook(ctx.pool);
     ctx.log(`loading a ${bookSize.toLocaleString('en-US')}-code book with ${LEFT} codes left`);
-    await addCoupons(ctx.pool, book, bookSize, { userIds: [holder.id], assigned: bookSize - LEFT });
-    await settle(ctx.pool);
+    const { book } = await seedBooks(ctx.pool, { book: { codes: bookSize, assignTo: { userIds: [holder.id], assigned: bookSize - LEFT } } });
     // A fresh API: its live-event listener starts after the seeded history instead of replaying it.
     const api = await ctx.restartApi();
     await warmUp(ctx, api.url);

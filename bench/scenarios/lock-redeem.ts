@@ -4,7 +4,7 @@ import { halves, measureAbba } from '../lib/alternate.ts';
 import { runGraphqlLoad, type StepContext } from '../lib/http-load.ts';
 import { runConcurrently } from '../lib/pg-load.ts';
 import { type BenchContext, compareGoal, formatNumber, ratio, type Scenario } from '../lib/scenario.ts';
-import { addCoupons, codesByUser, createBook, createUsers, settle } from '../lib/seed.ts';
+import { codesByUser, createUsers, seedBooks } from '../lib/seed.ts';
 import { round } from '../lib/stats.ts';
 import { bearerTokens } from '../lib/tokens.ts';
 
@@ -47,12 +47,11 @@ export const lockRedeem: Scenario = {
     const perUser = (checkouts + warmup) / USERS;
     const apiUsers = await createUsers(ctx.pool, USERS);
     const sqlUsers = await createUsers(ctx.pool, USERS);
-    const apiBook = await createBook(ctx.pool);
-    const sqlBook = await createBook(ctx.pool);
     const total = perUser * USERS;
-    await addCoupons(ctx.pool, apiBook, total, { userIds: apiUsers.map((u) => u.id), assigned: total });
-    await addCoupons(ctx.pool, sqlBook, total, { userIds: sqlUsers.map((u) => u.id), assigned: total });
-    await settle(ctx.pool);
+    const { apiBook, sqlBook } = await seedBooks(ctx.pool, {
+      apiBook: { codes: total, assignTo: { userIds: apiUsers.map((u) => u.id), assigned: total } },
+      sqlBook: { codes: total, assignTo: { userIds: sqlUsers.map((u) => u.id), assigned: total } },
+    });
     const tokens = bearerTokens(apiUsers);
     const apiQueue = checkoutQueue(apiUsers.map((u) => u.id), await codesByUser(ctx.pool, apiBook), perUser);
     const sqlQueue = checkoutQueue(sqlUsers.map((u) => u.id), await codesByUser(ctx.pool, sqlBook), perUser);
