@@ -37,6 +37,17 @@ function perCoupon(events: Ev[]): Map<string, string[]> {
   return map;
 }
 
+/** The admin subscribed to the book's events on both servers, once both hold the subscription. */
+async function subscribedOnBoth(bookId: string) {
+  const beforeA = t.server.server.live?.couponEvents.size ?? 0;
+  const beforeB = t.sibling.server.live?.couponEvents.size ?? 0;
+  const onA = record<EventData>(client(t.server, t.admin), EVENTS, { bookId });
+  const onB = record<EventData>(client(t.sibling, t.admin), EVENTS, { bookId });
+  await subscribedOn(t.server.server, beforeA + 1);
+  await subscribedOn(t.sibling.server, beforeB + 1);
+  return { onA, onB };
+}
+
 describe('two API servers on one database', () => {
   it('delivers what one server commits to subscribers of the other, every event, in order', async () => {
     const { bookId, codes } = await createBookWithCodes(t.server, t.admin.token, 10);
@@ -67,12 +78,7 @@ describe('two API servers on one database', () => {
     const { bookId, codes } = await createBookWithCodes(t.server, t.admin.token, 100);
     await Promise.all(codes.map((code) => mutate(t.server, t.admin.token, ASSIGN, { code, userId: t.shopper.user.id })));
     await settled(t.server.server, t.sibling.server);
-    const beforeA = t.server.server.live?.couponEvents.size ?? 0;
-    const beforeB = t.sibling.server.live?.couponEvents.size ?? 0;
-    const onB = record<EventData>(client(t.sibling, t.admin), EVENTS, { bookId });
-    const onA = record<EventData>(client(t.server, t.admin), EVENTS, { bookId });
-    await subscribedOn(t.sibling.server, beforeB + 1);
-    await subscribedOn(t.server.server, beforeA + 1);
+    const { onA, onB } = await subscribedOnBoth(bookId);
     const pidBefore = t.sibling.server.live?.listener.backendPid;
 
     // 100 coupons × (lock, unlock, lock, unlock, lock) = 500 transitions, coupons in parallel.
@@ -112,12 +118,7 @@ describe('two API servers on one database', () => {
       await mutate(t.server, t.shopper.token, LOCK, { code });
     }
     await settled(t.server.server, t.sibling.server);
-    const beforeA = t.server.server.live?.couponEvents.size ?? 0;
-    const beforeB = t.sibling.server.live?.couponEvents.size ?? 0;
-    const onA = record<EventData>(client(t.server, t.admin), EVENTS, { bookId });
-    const onB = record<EventData>(client(t.sibling, t.admin), EVENTS, { bookId });
-    await subscribedOn(t.server.server, beforeA + 1);
-    await subscribedOn(t.sibling.server, beforeB + 1);
+    const { onA, onB } = await subscribedOnBoth(bookId);
 
     const started = performance.now();
     t.server.clock.advance({ seconds: 61 }); // the clock both sweepers read

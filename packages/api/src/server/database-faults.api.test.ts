@@ -35,14 +35,19 @@ async function scrape(): Promise<string> {
 
 const LOCK = 'mutation Lock($code: String!) { lockCoupon(code: $code) { code state } }';
 
+/** A book named `name` holding `codes`, each assigned to the user; the requests' ids are `<step>-book`, `<step>-codes`, `<step>-assign`. */
+async function bookAssignedToUser(step: string, name: string, codes: string[]): Promise<void> {
+  const created = await post(`${step}-book`, t.admin.token, 'mutation ($n: String!) { createBook(input: { name: $n, discountType: PERCENTAGE, discountValue: 5 }) { id } }', { n: name });
+  const bookId = JSON.parse(created.text).data.createBook.id;
+  await post(`${step}-codes`, t.admin.token, 'mutation ($b: ID!, $codes: [String!]) { uploadCodes(bookId: $b, codes: $codes) { inserted } }', { b: bookId, codes });
+  for (const code of codes) {
+    await post(`${step}-assign`, t.admin.token, 'mutation ($c: String!, $u: ID) { assignCoupon(code: $c, userId: $u) { code } }', { c: code, u: t.user.user.id });
+  }
+}
+
 describe('a CHECK violation', () => {
   it('is answered INTERNAL_SERVER_ERROR with the request id, logged with the transition and constraint, and counted', async () => {
-    const created = await post('setup-book', t.admin.token, 'mutation { createBook(input: { name: "Bug", discountType: PERCENTAGE, discountValue: 5 }) { id } }');
-    const bookId = JSON.parse(created.text).data.createBook.id;
-    await post('setup-codes', t.admin.token, 'mutation ($b: ID!) { uploadCodes(bookId: $b, codes: ["CHECK-BUG-1", "CHECK-BUG-2"]) { inserted } }', { b: bookId });
-    for (const code of ['CHECK-BUG-1', 'CHECK-BUG-2']) {
-      await post('setup-assign', t.admin.token, 'mutation ($c: String!, $u: ID) { assignCoupon(code: $c, userId: $u) { code } }', { c: code, u: t.user.user.id });
-    }
+    await bookAssignedToUser('setup', 'Bug', ['CHECK-BUG-1', 'CHECK-BUG-2']);
     // Stand-in for a bug in a transition: a CHECK that every lock violates. The transition's own
     // statement allows the lock, so only the constraint can refuse it.
     await t.server.db.prisma.$executeRaw`ALTER TABLE coupon ADD CONSTRAINT zz_forced_bug_check CHECK (state <> 'LOCKED') NOT VALID`;
@@ -91,12 +96,7 @@ describe('a CHECK violation', () => {
 
 describe('a serialization failure or deadlock', () => {
   it('is not answered: the mutation runs again (at most 3 times), and the re-runs are counted', async () => {
-    const created = await post('conflict-book', t.admin.token, 'mutation { createBook(input: { name: "Conflict", discountType: PERCENTAGE, discountValue: 5 }) { id } }');
-    const bookId = JSON.parse(created.text).data.createBook.id;
-    await post('conflict-codes', t.admin.token, 'mutation ($b: ID!) { uploadCodes(bookId: $b, codes: ["CONFLICT-1", "CONFLICT-2"]) { inserted } }', { b: bookId });
-    for (const code of ['CONFLICT-1', 'CONFLICT-2']) {
-      await post('conflict-assign', t.admin.token, 'mutation ($c: String!, $u: ID) { assignCoupon(code: $c, userId: $u) { code } }', { c: code, u: t.user.user.id });
-    }
+    await bookAssignedToUser('conflict', 'Conflict', ['CONFLICT-1', 'CONFLICT-2']);
     // Every UPDATE of a coupon fails with 40001 while the sequence is below the limit (a sequence,
     // because it does not roll back with the failed transaction).
     await t.server.db.prisma.$executeRaw`CREATE SEQUENCE zz_conflicts`;
