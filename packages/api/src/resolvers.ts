@@ -10,8 +10,10 @@ import {
   RedemptionBookResolver,
   UserCouponsResolver,
 } from './coupons/coupon-relations.resolver.ts';
+import { CouponControlResolver } from './coupons/coupon-control.resolver.ts';
 import { CouponResolver, RedemptionResolver } from './coupons/coupon.resolver.ts';
 import { ValidateCouponResolver } from './coupons/validate.resolver.ts';
+import { CouponHistoryResolver } from './events/coupon-history.resolver.ts';
 import { LiveEventResolver } from './events/live-event.resolver.ts';
 import { DistributionResolver, DistributionShareResolver } from './pools/distribution.resolver.ts';
 import { PoolResolver } from './pools/pool.resolver.ts';
@@ -25,4 +27,5 @@ import { UserResolver } from './users/user.resolver.ts';
 export const resolvers: NonEmptyArray<Function> = [AuthResolver, UserResolver, CouponResolver, RedemptionResolver,
   BookResolver, CodeResolver, PoolResolver, CouponBookResolver, RedemptionBookResolver, BookCouponsResolver,
   UserCouponsResolver, DistributionResolver, DistributionShareResolver, LiveEventResolver, ApiKeyResolver,
-  ValidateCouponResolver, AuditResolver];
+  ValidateCouponResolver, AuditResolver, CouponControlResolver,
+  CouponHistoryResolver];

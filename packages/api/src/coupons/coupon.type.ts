@@ -8,10 +8,11 @@ export const CouponStateEnum = {
   ASSIGNED: 'ASSIGNED',
   LOCKED: 'LOCKED',
   REDEEMED: 'REDEEMED',
+  VOID: 'VOID',
 } as const;
 registerEnumType(CouponStateEnum, {
   name: 'CouponState',
-  description: 'UNASSIGNED → ASSIGNED → LOCKED → REDEEMED; an expired lock reads as ASSIGNED.',
+  description: 'UNASSIGNED → ASSIGNED → LOCKED → REDEEMED; an expired lock reads as ASSIGNED. VOID (voidCoupon) is final.',
 });
 
 @ObjectType('Coupon', { description: 'One code of one book.' })

@@ -1,26 +1,29 @@
 import { type CouponValidation as CouponValidationRecord, validateCoupon } from '@coupons/core';
-import { Arg, Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Query, Resolver } from 'type-graphql';
+import { Shopper } from '../auth/access.decorators.ts';
 import type { RequestContext } from '../shared/request-context.ts';
 import { OrderInput } from './coupon.args.ts';
-import { customerIdDoc } from './customer-context.ts';
+import { customerIdDoc, readerContext } from './customer-context.ts';
 import { CouponValidation } from './validate.type.ts';
 
 @Resolver()
 export class ValidateCouponResolver {
-  @Authorized()
+  @Shopper('COUPONS_WRITE')
   @Query(() => CouponValidation, {
     description:
       "Whether the checkout can use this coupon now (claim → validate → lock → redeem), and the discount on `order`. Changes nothing; `reason` is the error code lock/redeem would give.",
   })
-  validateCoupon(
+  async validateCoupon(
     @Arg('code', () => String) code: string,
     @Arg('customerId', () => String, { nullable: true, description: customerIdDoc }) customerId: string | null,
     @Arg('order', () => OrderInput, { nullable: true, description: 'Price the discount against this order (and check its minimum and currency).' })
     order: OrderInput | null,
     @Ctx() ctx: RequestContext,
   ): Promise<CouponValidationRecord> {
-    // lead: customerId (not handled yet: the caller's own coupons are validated)
-    void customerId;
-    return validateCoupon(ctx.service, { code, order });
+    // Validation changes nothing, so it creates no customer: one the shop never acted for holds
+    // no coupon, and the answer is what redeeming would say — NOT_FOUND.
+    const service = await readerContext(ctx, customerId);
+    if (!service) return { valid: false, reason: 'NOT_FOUND', message: 'Coupon not found', discount: null, coupon: null };
+    return validateCoupon(service, { code, order });
   }
 }

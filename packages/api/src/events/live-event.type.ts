@@ -1,6 +1,7 @@
 import type { CouponRecord, EventActor, RedemptionRecord } from '@coupons/core';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Coupon, CouponStateEnum, Redemption } from '../coupons/coupon.type.ts';
+import { createConnectionType } from '../shared/connection.ts';
 import { User } from '../users/user.type.ts';
 
 /** The GraphQL `CouponEventType` enum (the values of the `coupon_event.type` column). */
@@ -12,6 +13,9 @@ export const CouponEventTypeEnum = {
   LOCK_EXPIRED: 'LOCK_EXPIRED',
   REDEEMED: 'REDEEMED',
   REVERSED: 'REVERSED',
+  VOIDED: 'VOIDED',
+  UPDATED: 'UPDATED',
+  UNASSIGNED: 'UNASSIGNED',
 } as const;
 registerEnumType(CouponEventTypeEnum, {
   name: 'CouponEventType',
@@ -58,6 +62,9 @@ export class CouponEvent {
   @Field(() => Int, { nullable: true, description: 'CREATED_BULK: how many coupons were created.' })
   count!: number | null;
 
+  @Field(() => String, { nullable: true, description: 'Why an admin did it (VOIDED, UNASSIGNED).' })
+  reason!: string | null;
+
   @Field(() => Date, { description: 'When the transition happened (server clock).' })
   at!: Date;
 
@@ -96,3 +103,6 @@ export class BookStats {
   @Field(() => Date)
   serverTime!: Date;
 }
+
+/** `CouponEventConnection` / `CouponEventEdge`: a coupon's history (`Coupon.events`). */
+export const CouponEventConnection = createConnectionType('CouponEvent', CouponEvent);

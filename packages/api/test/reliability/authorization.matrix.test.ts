@@ -115,8 +115,12 @@ const MATRIX: Row[] = [
   },
   {
     field: 'Query.validateCoupon',
-    op: (w) => ({ query: 'query ($c: String!) { validateCoupon(code: $c) { valid reason } }', variables: { c: w.assigned } }),
+    op: (w) => ({
+      query: 'query ($c: String!, $customerId: String) { validateCoupon(code: $c, customerId: $customerId) { valid reason } }',
+      variables: { c: w.assigned },
+    }),
     expect: SIGNED_IN, // an answer for anyone signed in: to another shopper valid: false, reason NOT_FOUND (no probing)
+    keys: KEYS_WRITE, // for the key's customer, who does not hold it: valid: false, NOT_FOUND
   },
   { field: 'Query.pool', op: (w) => ({ query: 'query ($id: ID!) { pool(id: $id) { id } }', variables: { id: w.poolId } }), expect: ADMIN_ONLY, keys: ADMIN_KEY },
   { field: 'Query.pools', op: () => ({ query: '{ pools(first: 5) { totalCount } }' }), expect: ADMIN_ONLY, keys: ADMIN_KEY },
@@ -168,6 +172,24 @@ const MATRIX: Row[] = [
       keys: ADMIN_KEY,
     }),
   ),
+  {
+    field: 'Mutation.voidCoupon',
+    op: (w) => ({ query: 'mutation ($c: String!) { voidCoupon(code: $c, reason: "matrix") { state } }', variables: { c: w.assigned } }),
+    expect: ADMIN_ONLY,
+    keys: ADMIN_KEY,
+  },
+  {
+    field: 'Mutation.unassignCoupon',
+    op: (w) => ({ query: 'mutation ($c: String!) { unassignCoupon(code: $c, reason: "matrix") { state } }', variables: { c: w.assigned } }),
+    expect: ADMIN_ONLY,
+    keys: ADMIN_KEY,
+  },
+  {
+    field: 'Mutation.updateCoupon',
+    op: (w) => ({ query: 'mutation ($c: String!) { updateCoupon(code: $c, input: { metadata: { a: 1 } }) { state } }', variables: { c: w.assigned } }),
+    expect: ADMIN_ONLY,
+    keys: ADMIN_KEY,
+  },
   {
     field: 'Mutation.deleteBook',
     // The world's coupons went out: an admin gets through to the service, which refuses.

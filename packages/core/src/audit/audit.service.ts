@@ -29,8 +29,11 @@ export interface AuditRecord extends Required<AuditEntry> {
   createdAt: Date;
 }
 
-/** Anything that can run a query: the Prisma client or an interactive transaction's client. */
-type Queryable = Pick<Prisma.TransactionClient, '$executeRaw'>;
+/**
+ * Anything that can run a statement in the changing transaction: the Prisma client or an
+ * interactive transaction's client, or a transition's `Tx` (coupons/transition.ts: `rows`).
+ */
+type Queryable = Pick<Prisma.TransactionClient, '$executeRaw'> | { rows<T>(statement: Prisma.Sql): Promise<T[]> };
 
 /**
  * Appends `entry` for the caller. `client` is the transaction that makes the change (or the
@@ -38,10 +41,12 @@ type Queryable = Pick<Prisma.TransactionClient, '$executeRaw'>;
  * the two can lose the entry, never invent one).
  */
 export async function recordAudit(client: Queryable, caller: Caller | null, entry: AuditEntry): Promise<void> {
-  await client.$executeRaw(Prisma.sql`
+  const statement = Prisma.sql`
     INSERT INTO audit_log (actor_id, api_key_id, action, target_type, target_id, changes)
     VALUES (${caller?.userId ?? null}::uuid, ${caller?.apiKey?.id ?? null}::uuid, ${entry.action},
-            ${entry.targetType}, ${entry.targetId}, ${JSON.stringify(entry.changes ?? {})}::jsonb)`);
+            ${entry.targetType}, ${entry.targetId}, ${JSON.stringify(entry.changes ?? {})}::jsonb)`;
+  if ('rows' in client) await client.rows(statement);
+  else await client.$executeRaw(statement);
 }
 
 /** `{ field: { from, to } }` for the fields of `after` that differ from `before`. */

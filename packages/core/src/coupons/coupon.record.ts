@@ -1,7 +1,7 @@
 import { Prisma } from '@coupons/db';
 import { formatAmount } from '../shared/money.ts';
 
-export type CouponStateName = 'UNASSIGNED' | 'ASSIGNED' | 'LOCKED' | 'REDEEMED';
+export type CouponStateName = 'UNASSIGNED' | 'ASSIGNED' | 'LOCKED' | 'REDEEMED' | 'VOID';
 
 /** A coupon as the domain returns it, with lazy lock expiry already applied. */
 export interface CouponRecord {

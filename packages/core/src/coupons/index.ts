@@ -17,3 +17,4 @@ export {
 export { sweepExpiredLocks, startLockSweeper } from './lock-sweeper.ts';
 export * from './coupon.queries.ts';
 export { DEFAULT_IDEMPOTENCY_LIFETIME_MS, sweepIdempotencyRecords } from './idempotency.ts';
+export * from './control.service.ts';

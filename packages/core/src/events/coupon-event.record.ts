@@ -1,6 +1,16 @@
 import type { CouponRecord, CouponStateName, RedemptionRecord } from '../coupons/coupon.record.ts';
 
-export type CouponEventType = 'CREATED_BULK' | 'ASSIGNED' | 'LOCKED' | 'UNLOCKED' | 'LOCK_EXPIRED' | 'REDEEMED' | 'REVERSED';
+export type CouponEventType =
+  | 'CREATED_BULK'
+  | 'ASSIGNED'
+  | 'LOCKED'
+  | 'UNLOCKED'
+  | 'LOCK_EXPIRED'
+  | 'REDEEMED'
+  | 'REVERSED'
+  | 'VOIDED'
+  | 'UNASSIGNED'
+  | 'UPDATED';
 
 /**
  * One committed CouponEvent row, hydrated for live delivery: the coupon as it is *now* (lazy lock
@@ -21,6 +31,8 @@ export interface LiveCouponEvent {
   redemptionId: string | null;
   /** CREATED_BULK: how many coupons were created. */
   count: number | null;
+  /** Why an admin did it (VOIDED, UNASSIGNED). */
+  reason: string | null;
   /** When the transition happened (the service clock at the time). */
   at: Date;
   coupon: CouponRecord | null;

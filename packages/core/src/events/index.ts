@@ -10,3 +10,4 @@ export { BookStatsFeed } from './book-stats.feed.ts';
 export { CodeJobFeed } from './code-job.feed.ts';
 export { createLiveEvents, startLiveEvents, type LiveEvents, type LiveEventsOptions } from './live-events.ts';
 export * from './live-subscriptions.ts';
+export { listCouponHistory } from './coupon-history.service.ts';

@@ -28,6 +28,7 @@ interface OutboxRow {
   user_id: string | null;
   redemption_id: string | null;
   count: number | null;
+  reason: string | null;
   created_at: Date;
   coupon: Record<string, unknown> | null;
   redemption: Record<string, unknown> | null;
@@ -53,16 +54,7 @@ export async function readOutbox(
       UNION ALL
       (SELECT * FROM coupon_event WHERE id > ${String(args.mark)}::bigint ORDER BY id LIMIT ${args.limit}::int)
     )
-    SELECT snap.xmin, snap.xmax, e.id::text AS id, e.type::text AS type, e.book_id::text AS book_id,
-           e.coupon_id::text AS coupon_id, e.from_state::text AS from_state, e.to_state::text AS to_state,
-           e.actor_id::text AS actor_id, e.user_id::text AS user_id, e.redemption_id::text AS redemption_id,
-           e.count, e.created_at,
-           (SELECT to_jsonb(x) FROM (SELECT ${effectiveCouponColumns(args.now, 'c')} FROM coupon c
-             WHERE c.id = e.coupon_id) x) AS coupon,
-           (SELECT to_jsonb(x) FROM (SELECT ${redemptionReturning} FROM redemption r
-             WHERE r.id = e.redemption_id) x) AS redemption,
-           (SELECT to_jsonb(x) FROM (SELECT a.id::text AS id, a.email, a.role::text AS role, a.created_at
-             FROM app_user a WHERE a.id = e.actor_id) x) AS actor
+    SELECT snap.xmin, snap.xmax, ${hydratedEvent(args.now)}
     FROM snap LEFT JOIN batch e ON true
     ORDER BY e.id`;
   const { rows } = await db.query<OutboxRow>(query.text, query.values as unknown[]);
@@ -72,6 +64,42 @@ export async function readOutbox(
   const events = rows.filter((row) => row.id !== null).map(toLiveEvent);
   const above = events.filter((event) => BigInt(event.id) > args.mark).length;
   return { snapshot, events, full: above >= args.limit };
+}
+
+/**
+ * The columns of an event row `e`, hydrated: the coupon as it is at `now`, its redemption, its
+ * actor. One definition for live delivery and for a coupon's history.
+ */
+const hydratedEvent = (now: Date) => Prisma.sql`
+  e.id::text AS id, e.type::text AS type, e.book_id::text AS book_id,
+  e.coupon_id::text AS coupon_id, e.from_state::text AS from_state, e.to_state::text AS to_state,
+  e.actor_id::text AS actor_id, e.user_id::text AS user_id, e.redemption_id::text AS redemption_id,
+  e.count, e.reason, e.created_at,
+  (SELECT to_jsonb(x) FROM (SELECT ${effectiveCouponColumns(now, 'c')} FROM coupon c
+    WHERE c.id = e.coupon_id) x) AS coupon,
+  (SELECT to_jsonb(x) FROM (SELECT ${redemptionReturning} FROM redemption r
+    WHERE r.id = e.redemption_id) x) AS redemption,
+  (SELECT to_jsonb(x) FROM (SELECT a.id::text AS id, a.email, a.role::text AS role, a.created_at
+    FROM app_user a WHERE a.id = e.actor_id) x) AS actor`;
+
+/**
+ * One coupon's events, newest first: `limit` of them with ids below `before` (all when null),
+ * hydrated like live events, and how many it has in all. Reads the (coupon_id, id) index.
+ */
+export async function readCouponHistory(
+  db: OutboxQueryable,
+  args: { couponId: string; before: bigint | null; limit: number; now: Date },
+): Promise<{ events: LiveCouponEvent[]; totalCount: number }> {
+  const before = args.before === null ? Prisma.empty : Prisma.sql`AND e.id < ${String(args.before)}::bigint`;
+  const query = Prisma.sql`
+    SELECT ${hydratedEvent(args.now)}, (SELECT count(*)::int FROM coupon_event x WHERE x.coupon_id = ${args.couponId}::bigint) AS total
+    FROM coupon_event e WHERE e.coupon_id = ${args.couponId}::bigint ${before}
+    ORDER BY e.id DESC LIMIT ${args.limit}::int`;
+  const { rows } = await db.query<OutboxRow & { total: number }>(query.text, query.values as unknown[]);
+  const total =
+    rows[0]?.total ??
+    (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM coupon_event WHERE coupon_id = $1::bigint', [args.couponId])).rows[0].n;
+  return { events: rows.map(toLiveEvent), totalCount: total };
 }
 
 /** The highest event id now, and the ids in the `window` below it that are not visible yet. */
@@ -102,6 +130,7 @@ function toLiveEvent(row: OutboxRow): LiveCouponEvent {
     userId: row.user_id,
     redemptionId: row.redemption_id,
     count: row.count === null ? null : Number(row.count),
+    reason: row.reason ?? null,
     at: row.created_at,
     coupon: row.coupon ? toCoupon(reviveDates(row.coupon, COUPON_DATES) as unknown as CouponRow) : null,
     redemption: row.redemption

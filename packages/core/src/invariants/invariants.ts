@@ -15,7 +15,7 @@ const RULES: Array<{ rule: string; sql: Prisma.Sql }> = [
   {
     rule: 'every assigned/locked/redeemed coupon has exactly one owner, and unassigned ones none',
     sql: Prisma.sql`SELECT id::text, state::text FROM coupon
-      WHERE (state = 'UNASSIGNED') <> (assigned_user_id IS NULL) LIMIT 5`,
+      WHERE state <> 'VOID' AND (state = 'UNASSIGNED') <> (assigned_user_id IS NULL) LIMIT 5`,
   },
   {
     rule: 'no lock is held by anyone but the owner, and every lock has an expiry',

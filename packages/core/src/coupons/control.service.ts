@@ -1,0 +1,136 @@
+import { recordAudit } from '../audit/audit.service.ts';
+import { requireAdmin } from '../auth/access.ts';
+import type { ServiceContext } from '../shared/context.ts';
+import { badInput, DomainError, notFound } from '../shared/errors.ts';
+import { normaliseCode, requireJsonDepth, requireText } from '../shared/validation.ts';
+import { type CouponRecord, type CouponRow, toCoupon } from './coupon.record.ts';
+import { type ControlOutcome, unassignCouponSql, updateCouponSql, voidCouponSql } from './control.sql.ts';
+import { reviveDates } from './idempotency.ts';
+import { lockCouponRow } from './lock.sql.ts';
+import type { Tx } from './transition.ts';
+import { runTransition } from './transition.run.ts';
+
+// What an admin does to one coupon: void a leaked code, take a coupon back into its book, or
+// override its expiry, use limit and notes. Each is a transition like a shopper's (one short
+// transaction, row lock first), announced to live subscribers after commit and audited.
+
+const COUPON_DATES = ['assignedAt', 'lockExpiresAt', 'createdAt', 'updatedAt'] as const;
+const revive = (stored: unknown) => reviveDates<CouponRecord>(stored, COUPON_DATES);
+const REASON_MAX = 500;
+const INT4_MAX = 2_147_483_647;
+const METADATA_MAX_BYTES = 16 * 1024;
+
+/** ADMIN: voids a coupon for good (a leaked code): every transition on it is refused from now on. */
+export async function voidCoupon(ctx: ServiceContext, args: { code: string; reason: string }): Promise<CouponRecord> {
+  const caller = requireAdmin(ctx);
+  const code = normaliseCode('code', args.code);
+  const reason = requireText('reason', args.reason, { max: REASON_MAX, multiline: true });
+  return runTransition(ctx, {
+    caller,
+    operation: 'voidCoupon',
+    args: { code, reason },
+    revive,
+    run: (tx) =>
+      control(tx, code, () => voidCouponSql(tx, { code, actorId: caller.userId, reason, now: ctx.clock.now() }), async (outcome) => {
+        if (outcome.state === 'VOID') throw new DomainError('INVALID_STATE', 'This coupon is already void', { state: 'VOID' });
+        await recordAudit(tx, caller, { action: 'COUPON_VOIDED', targetType: 'COUPON', targetId: code, changes: { reason, from: outcome.state } });
+      }),
+  });
+}
+
+/**
+ * ADMIN: takes an ASSIGNED or LOCKED coupon that was never redeemed back into its book; the
+ * owner's assignment is given back. A used coupon cannot be recycled: void it instead.
+ */
+export async function unassignCoupon(ctx: ServiceContext, args: { code: string; reason: string }): Promise<CouponRecord> {
+  const caller = requireAdmin(ctx);
+  const code = normaliseCode('code', args.code);
+  const reason = requireText('reason', args.reason, { max: REASON_MAX, multiline: true });
+  return runTransition(ctx, {
+    caller,
+    operation: 'unassignCoupon',
+    args: { code, reason },
+    revive,
+    run: (tx) =>
+      control(tx, code, () => unassignCouponSql(tx, { code, actorId: caller.userId, reason, now: ctx.clock.now() }), async (outcome) => {
+        if (outcome.coupon) {
+          await recordAudit(tx, caller, { action: 'COUPON_UNASSIGNED', targetType: 'COUPON', targetId: code, changes: { reason, from: outcome.state } });
+          return;
+        }
+        if (outcome.redemptionCount > 0) {
+          throw new DomainError('INVALID_STATE', 'This coupon has been redeemed: it cannot go back to the book (void it instead)', {
+            state: outcome.state,
+          });
+        }
+        throw new DomainError('INVALID_STATE', `Only an ASSIGNED or LOCKED coupon can be unassigned; this one is ${outcome.state}`, {
+          state: outcome.state,
+        });
+      }),
+  });
+}
+
+/** What updateCoupon changes: `undefined` keeps a field, `null` clears it. */
+export interface UpdateCouponInput {
+  expiresAt?: Date | null;
+  maxRedemptions?: number | null;
+  metadata?: unknown;
+}
+
+/** ADMIN: per-code overrides, applied by every transition (see control.sql.ts). */
+export async function updateCoupon(ctx: ServiceContext, args: { code: string; input: UpdateCouponInput }): Promise<CouponRecord> {
+  const caller = requireAdmin(ctx);
+  const code = normaliseCode('code', args.code);
+  const { expiresAt, maxRedemptions, metadata } = args.input;
+  if (expiresAt !== undefined && expiresAt !== null && (!(expiresAt instanceof Date) || Number.isNaN(expiresAt.getTime()))) {
+    throw badInput('expiresAt', 'must be a valid date-time');
+  }
+  if (maxRedemptions !== undefined && maxRedemptions !== null && (!Number.isInteger(maxRedemptions) || maxRedemptions < 1 || maxRedemptions > INT4_MAX)) {
+    throw badInput('maxRedemptions', 'must be an integer of at least 1 (or null for the book’s rule)');
+  }
+  const notes = metadata === undefined || metadata === null ? metadata : checkMetadata(metadata);
+  return runTransition(ctx, {
+    caller,
+    operation: 'updateCoupon',
+    args: { code, input: args.input },
+    revive,
+    run: (tx) =>
+      control(
+        tx,
+        code,
+        () => updateCouponSql(tx, { code, actorId: caller.userId, now: ctx.clock.now(), expiresAt, maxRedemptions, metadata: notes }),
+        async (outcome) => {
+          if (!outcome.coupon && outcome.state === 'VOID') throw new DomainError('INVALID_STATE', 'A void coupon cannot be changed', { state: 'VOID' });
+          if (!outcome.coupon) {
+            throw badInput('maxRedemptions', `must be at least ${outcome.redemptionCount}: the coupon was already used that many times`);
+          }
+          const changes = Object.fromEntries(
+            Object.entries({ expiresAt, maxRedemptions, metadata: notes }).filter(([, value]) => value !== undefined),
+          );
+          await recordAudit(tx, caller, { action: 'COUPON_UPDATED', targetType: 'COUPON', targetId: code, changes });
+        },
+      ),
+  });
+}
+
+/** Step 1 (the row lock), step 2, then `after` on what step 2 saw (refuse by throwing, or audit). */
+async function control(
+  tx: Tx,
+  code: string,
+  step2: () => Promise<ControlOutcome>,
+  after: (outcome: ControlOutcome) => Promise<void>,
+): Promise<{ value: CouponRecord; eventIds: string[] }> {
+  if (!(await lockCouponRow(tx, code))) throw notFound('Coupon', code);
+  const outcome = await step2();
+  await after(outcome);
+  if (!outcome.coupon) throw new Error('control transition wrote nothing yet refused nothing');
+  return { value: toCoupon(outcome.coupon as CouponRow), eventIds: outcome.eventIds };
+}
+
+function checkMetadata(value: unknown): Record<string, unknown> {
+  if (typeof value !== 'object' || Array.isArray(value) || value === null) throw badInput('metadata', 'must be a JSON object');
+  requireJsonDepth('metadata', value);
+  const json = JSON.stringify(value);
+  if (json.includes('\\u0000')) throw badInput('metadata', 'must not contain NUL characters');
+  if (Buffer.byteLength(json, 'utf8') > METADATA_MAX_BYTES) throw badInput('metadata', `must be at most ${METADATA_MAX_BYTES} bytes of JSON`);
+  return value as Record<string, unknown>;
+}

@@ -1,0 +1,139 @@
+import { Prisma } from '@coupons/db';
+import { type CouponRow, couponReturning } from './coupon.record.ts';
+import type { Tx } from './transition.ts';
+
+// Admin controls on one coupon, each a lock-then-act transition (transition.ts): step 1 is
+// `lockCouponRow` (the caller runs it), step 2 one statement that checks the guard on the row's
+// latest version, writes it, and records a coupon_event with the admin as actor and their reason.
+
+/** What the statement saw (under the row lock) and what it wrote. */
+export interface ControlOutcome {
+  found: boolean;
+  /** Stored state before (a LOCKED past its expiry is still 'LOCKED' here). */
+  state: string | null;
+  redemptionCount: number;
+  coupon: CouponRow | null;
+  eventIds: string[];
+}
+
+interface ControlRow extends Partial<CouponRow> {
+  found: number;
+  t_state: string | null;
+  t_redemptions: number | null;
+  event_ids: string[] | null;
+}
+
+const target = (code: string) =>
+  Prisma.sql`SELECT c.id, c.book_id, c.state, c.assigned_user_id, c.redemption_count FROM coupon c WHERE c.code = ${code}`;
+
+const summary = Prisma.sql`(SELECT count(*) FROM target)::int AS found, (SELECT state::text FROM target) AS t_state,
+  (SELECT redemption_count FROM target) AS t_redemptions`;
+
+/**
+ * Any state but VOID → VOID: the code stops working at once; a running lock ends with it. The
+ * owner keeps it in their history (assigned_user_id stays), and their counters stay as they are:
+ * a voided coupon was given, so it still counts toward "assignments per user".
+ */
+export async function voidCouponSql(tx: Tx, args: { code: string; actorId: string; reason: string; now: Date }): Promise<ControlOutcome> {
+  const { code, actorId, reason, now } = args;
+  const rows = await tx.rows<ControlRow>(Prisma.sql`
+    WITH target AS (${target(code)}),
+    upd AS (
+      UPDATE coupon c SET state = 'VOID', voided_at = ${now}, locked_by_id = NULL, lock_expires_at = NULL, updated_at = ${now}
+      FROM target t WHERE c.id = t.id AND t.state::text <> 'VOID'
+      RETURNING ${couponReturning}, t.state::text AS from_state
+    ),
+    ev AS (
+      INSERT INTO coupon_event (coupon_id, book_id, type, from_state, to_state, actor_id, user_id, reason, created_at)
+      SELECT id::bigint, book_id::uuid, 'VOIDED', from_state::"CouponState", 'VOID', ${actorId}::uuid,
+             assigned_user_id::uuid, ${reason}, ${now}
+      FROM upd RETURNING id::text AS id
+    )
+    SELECT ${summary}, (SELECT array_agg(id) FROM ev) AS event_ids, upd.*
+    FROM (SELECT 1) AS one LEFT JOIN upd ON true`);
+  return toOutcome(rows[0]);
+}
+
+/**
+ * ASSIGNED or LOCKED (an expired lock included) and never redeemed → UNASSIGNED: back in the
+ * book for someone else. The owner's assignment is given back (their counter goes down under its
+ * row lock, so a limit stays exact), and the event keeps who had it.
+ */
+export async function unassignCouponSql(tx: Tx, args: { code: string; actorId: string; reason: string; now: Date }): Promise<ControlOutcome> {
+  const { code, actorId, reason, now } = args;
+  const rows = await tx.rows<ControlRow>(Prisma.sql`
+    WITH target AS (${target(code)}),
+    upd AS (
+      UPDATE coupon c SET state = 'UNASSIGNED', assigned_user_id = NULL, assigned_at = NULL,
+             locked_by_id = NULL, lock_expires_at = NULL, updated_at = ${now}
+      FROM target t
+      WHERE c.id = t.id AND (t.state = 'ASSIGNED' OR t.state = 'LOCKED') AND t.redemption_count = 0
+      RETURNING ${couponReturning}, t.state::text AS from_state, t.assigned_user_id AS previous_owner
+    ),
+    cnt AS (
+      UPDATE user_book_counter u SET assigned_count = u.assigned_count - 1
+      FROM upd WHERE u.user_id = upd.previous_owner AND u.book_id = upd.book_id::uuid AND u.assigned_count > 0
+      RETURNING u.user_id
+    ),
+    ev AS (
+      INSERT INTO coupon_event (coupon_id, book_id, type, from_state, to_state, actor_id, user_id, reason, created_at)
+      SELECT id::bigint, book_id::uuid, 'UNASSIGNED', from_state::"CouponState", 'UNASSIGNED',
+             ${actorId}::uuid, previous_owner, ${reason}, ${now}
+      FROM upd RETURNING id::text AS id
+    )
+    SELECT ${summary}, (SELECT array_agg(id) FROM ev) AS event_ids, (SELECT count(*) FROM cnt) AS counted, upd.*
+    FROM (SELECT 1) AS one LEFT JOIN upd ON true`);
+  return toOutcome(rows[0]);
+}
+
+/**
+ * Per-code overrides on any state but VOID: an expiry (before which the code works, after which
+ * every transition answers BOOK_NOT_ACTIVE, reason CODE_EXPIRED), a use limit (not below the
+ * uses it already had), notes. `undefined` keeps a field, `null` clears it.
+ */
+export async function updateCouponSql(
+  tx: Tx,
+  args: {
+    code: string;
+    actorId: string;
+    now: Date;
+    expiresAt?: Date | null;
+    maxRedemptions?: number | null;
+    metadata?: Record<string, unknown> | null;
+  },
+): Promise<ControlOutcome> {
+  const { code, actorId, now } = args;
+  const sets: Prisma.Sql[] = [Prisma.sql`updated_at = ${now}`];
+  if (args.expiresAt !== undefined) sets.push(Prisma.sql`expires_at = ${args.expiresAt}`);
+  if (args.maxRedemptions !== undefined) sets.push(Prisma.sql`max_redemptions = ${args.maxRedemptions}`);
+  if (args.metadata !== undefined) sets.push(Prisma.sql`metadata = ${args.metadata === null ? null : JSON.stringify(args.metadata)}::jsonb`);
+  const limitHolds =
+    args.maxRedemptions === undefined || args.maxRedemptions === null ? Prisma.sql`TRUE` : Prisma.sql`t.redemption_count <= ${args.maxRedemptions}`;
+  const rows = await tx.rows<ControlRow>(Prisma.sql`
+    WITH target AS (${target(code)}),
+    upd AS (
+      UPDATE coupon c SET ${Prisma.join(sets, ', ')}
+      FROM target t WHERE c.id = t.id AND t.state::text <> 'VOID' AND ${limitHolds}
+      RETURNING ${couponReturning}
+    ),
+    ev AS (
+      INSERT INTO coupon_event (coupon_id, book_id, type, from_state, to_state, actor_id, user_id, created_at)
+      SELECT id::bigint, book_id::uuid, 'UPDATED', state::"CouponState", state::"CouponState", ${actorId}::uuid,
+             assigned_user_id::uuid, ${now}
+      FROM upd RETURNING id::text AS id
+    )
+    SELECT ${summary}, (SELECT array_agg(id) FROM ev) AS event_ids, upd.*
+    FROM (SELECT 1) AS one LEFT JOIN upd ON true`);
+  return toOutcome(rows[0]);
+}
+
+function toOutcome(row: ControlRow | undefined): ControlOutcome {
+  if (!row) throw new Error('control statement returned no row');
+  return {
+    found: row.found > 0,
+    state: row.t_state,
+    redemptionCount: row.t_redemptions ?? 0,
+    coupon: row.id ? (row as CouponRow) : null,
+    eventIds: row.event_ids ?? [],
+  };
+}
