@@ -43,13 +43,13 @@ export async function signUp(
   const registered = response.data?.register;
   if (!registered) throw new Error(`signUp failed: ${JSON.stringify(response.errors)}`);
   if (role === 'USER') {
-    const user: UserRecord = { ...registered.user, externalId: null, createdAt: new Date(registered.user.createdAt) };
+    const user: UserRecord = { ...registered.user, externalId: null, createdAt: new Date(registered.user.createdAt), disabledAt: null, erasedAt: null };
     return { token: registered.token, user, email, password };
   }
   const user = await server.db.prisma.user.update({
     where: { id: registered.user.id },
     data: { role },
-    select: { id: true, email: true, externalId: true, role: true, createdAt: true },
+    select: { id: true, email: true, externalId: true, role: true, createdAt: true, disabledAt: true, erasedAt: true },
   });
   const { token } = signAccessToken(tokenSettings(server.config), user, server.clock);
   return { token, user, email, password };

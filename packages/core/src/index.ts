@@ -17,6 +17,7 @@ export * from './users/email.ts';
 export * from './users/user.model.ts';
 export * from './users/user.service.ts';
 export * from './users/user-session.service.ts';
+export * from './users/user-admin.service.ts';
 export * from './books/index.ts';
 export * from './codes/index.ts';
 export * from './pools/index.ts';

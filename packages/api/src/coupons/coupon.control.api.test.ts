@@ -145,6 +145,21 @@ describe('updateCoupon', () => {
     expect(await adminCall(UPDATE, { c: code, i: { metadata: [1] } })).toMatchObject({ ok: false, code: 'BAD_USER_INPUT' });
   });
 
+  it('a use limit on one code of a multi-use book ends it after that many redemptions', async () => {
+    const book = await createCampaign(server, adminUser, 1, { allowMultipleRedemptions: true });
+    const code = book.codes[0];
+    await call(server, OPS.assignCode, { code }, user.token);
+    expect((await adminCall(UPDATE, { c: code, i: { maxRedemptions: 2 } })).ok).toBe(true);
+    for (let i = 0; i < 2; i++) {
+      await call(server, OPS.lock, { code }, user.token);
+      expect((await call(server, OPS.redeem, { code }, user.token)).ok).toBe(true);
+    }
+    const { rows } = await server.db.pool.query('SELECT state::text FROM coupon WHERE code = $1', [code]);
+    expect(rows[0].state).toBe('REDEEMED');
+    expect(await call(server, OPS.lock, { code }, user.token)).toMatchObject({ ok: false, code: 'INVALID_STATE' });
+    await expectInvariants(server.db);
+  });
+
   it('is for admins only, and every control is in the audit log', async () => {
     const book = await createCampaign(server, adminUser, 1);
     const code = book.codes[0];

@@ -4,7 +4,19 @@ import { ArgsType, Field, ID, Int, ObjectType, registerEnumType } from 'type-gra
 export const DistributionModeEnum = { RANDOM: 'RANDOM', EQUAL: 'EQUAL' } as const;
 registerEnumType(DistributionModeEnum, {
   name: 'DistributionMode',
-  description: 'RANDOM: `count` coupons, each to a uniformly random member below the limit. EQUAL: `count` coupons to every member.',
+  description:
+    '`count` is the total in both modes. RANDOM: each of the `count` coupons to a uniformly random member below the limit. EQUAL: each member gets ⌊count / members⌋; the remainder (count mod members) goes where `remainder` says.',
+});
+
+/** The GraphQL `DistributionRemainder` enum. */
+export const DistributionRemainderEnum = { RANDOM_MEMBERS: 'RANDOM_MEMBERS', LEAVE_IN_BOOK: 'LEAVE_IN_BOOK' } as const;
+registerEnumType(DistributionRemainderEnum, {
+  name: 'DistributionRemainder',
+  description: 'EQUAL only: where the count mod members coupons that do not divide evenly go.',
+  valuesConfig: {
+    RANDOM_MEMBERS: { description: 'One more each to that many members chosen at random (among those with room for it).' },
+    LEAVE_IN_BOOK: { description: 'They stay in the book: nobody gets more than anyone else (the default).' },
+  },
 });
 
 /** The GraphQL `DistributionSkipReason` enum. */
@@ -22,8 +34,14 @@ export class DistributionArgs {
   @Field(() => DistributionModeEnum)
   mode!: 'RANDOM' | 'EQUAL';
 
-  @Field(() => Int, { description: 'RANDOM: coupons in total; EQUAL: coupons per member.' })
+  @Field(() => Int, { description: 'The total number of coupons, in both modes (EQUAL: each member gets ⌊count / members⌋).' })
   count!: number;
+
+  @Field(() => DistributionRemainderEnum, {
+    nullable: true,
+    description: 'EQUAL only (BAD_USER_INPUT with RANDOM): where count mod members goes. Default LEAVE_IN_BOOK.',
+  })
+  remainder?: 'RANDOM_MEMBERS' | 'LEAVE_IN_BOOK' | null;
 
   @Field(() => String, {
     nullable: true,
@@ -40,9 +58,12 @@ export class DistributionShare {
   @Field(() => Int)
   count!: number;
 
+  @Field(() => Int, { description: 'EQUAL: 1 when this member gets one of the remainder (RANDOM_MEMBERS), else 0.' })
+  extra!: number;
+
   @Field(() => DistributionSkipReasonEnum, {
     nullable: true,
-    description: 'Why the member gets less than the mode meant (EQUAL: fewer than `count`; RANDOM: excluded).',
+    description: 'Why the member gets less than the mode meant (EQUAL: fewer than perMember + extra; RANDOM: excluded).',
   })
   skippedReason!: 'LIMIT_REACHED' | 'SOLD_OUT' | null;
 }
@@ -55,8 +76,17 @@ export class DistributionPreview {
   @Field(() => String, { description: 'Pass it to distributeToPool to make the same random choices.' })
   seed!: string;
 
-  @Field(() => Int, { description: 'RANDOM: count; EQUAL: count × members.' })
+  @Field(() => Int, { description: 'count: the total asked for, in both modes.' })
   requested!: number;
+
+  @Field(() => Int, { nullable: true, description: 'EQUAL: ⌊count / members⌋, what each member gets before the remainder. Null for RANDOM.' })
+  perMember!: number | null;
+
+  @Field(() => DistributionRemainderEnum, { nullable: true, description: 'EQUAL: the remainder rule applied. Null for RANDOM.' })
+  remainder!: 'RANDOM_MEMBERS' | 'LEAVE_IN_BOOK' | null;
+
+  @Field(() => Int, { description: 'EQUAL with LEAVE_IN_BOOK: count mod members, left in the book on purpose; else 0.' })
+  leftInBook!: number;
 
   @Field(() => Int, { description: 'Unassigned coupons in the book.' })
   available!: number;
@@ -67,7 +97,7 @@ export class DistributionPreview {
   @Field(() => Int)
   totalAssigned!: number;
 
-  @Field(() => Int, { description: 'requested − totalAssigned.' })
+  @Field(() => Int, { description: 'requested − leftInBook − totalAssigned: what limits or the supply kept from members.' })
   shortfall!: number;
 
   @Field(() => Int, { description: 'Members who would get nothing, for a reason (limit reached or sold out).' })
@@ -87,6 +117,9 @@ export class Distribution {
 
   @Field(() => Int)
   assigned!: number;
+
+  @Field(() => DistributionRemainderEnum, { nullable: true, description: 'EQUAL: the remainder rule it applied. Null for RANDOM.' })
+  remainder!: 'RANDOM_MEMBERS' | 'LEAVE_IN_BOOK' | null;
 
   @Field(() => Date)
   createdAt!: Date;

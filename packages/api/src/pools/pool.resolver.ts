@@ -1,18 +1,20 @@
 import {
   addPoolMembers,
   createPool,
+  deletePool,
   getPool,
   listPoolMembers,
   listPools,
   type PoolRecord,
   removePoolMembers,
+  updatePool,
   type UserRecord,
 } from '@coupons/core';
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { ConnectionArgs, type ConnectionShape, toConnection } from '../shared/connection.ts';
 import type { RequestContext } from '../shared/request-context.ts';
 import { UserConnection } from '../users/user-connection.type.ts';
-import { Pool, PoolConnection, PoolMembersArgs } from './pool.type.ts';
+import { Pool, PoolConnection, PoolMembersArgs, UpdatePoolInput } from './pool.type.ts';
 
 @Resolver(() => Pool)
 export class PoolResolver {
@@ -36,6 +38,25 @@ export class PoolResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<PoolRecord> {
     return createPool(ctx.service, { name, description });
+  }
+
+  @Authorized('ADMIN')
+  @Mutation(() => Pool, { description: 'ADMIN: renames a pool or changes its description (waits for running distributions of it).' })
+  updatePool(
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => UpdatePoolInput) input: UpdatePoolInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<PoolRecord> {
+    return updatePool(ctx.service, id, input);
+  }
+
+  @Authorized('ADMIN')
+  @Mutation(() => Boolean, {
+    description:
+      "ADMIN: deletes a pool and its member list. Coupons it handed out stay with their owners; its distributions' record is kept in the audit log (POOL_DELETED).",
+  })
+  deletePool(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<boolean> {
+    return deletePool(ctx.service, id);
   }
 
   @Authorized('ADMIN')

@@ -1,4 +1,4 @@
-import { ArgsType, Field, ID, ObjectType } from 'type-graphql';
+import { ArgsType, Field, ID, InputType, ObjectType } from 'type-graphql';
 import { ConnectionArgs, createConnectionType } from '../shared/connection.ts';
 
 @ObjectType('Pool', { description: 'A named group of users for bulk distribution.' })
@@ -27,3 +27,12 @@ export const PoolConnection = createConnectionType('Pool', Pool);
 
 @ArgsType()
 export class PoolMembersArgs extends ConnectionArgs {}
+
+@InputType('UpdatePoolInput', { description: 'What updatePool changes; a field left out keeps its value.' })
+export class UpdatePoolInput {
+  @Field(() => String, { nullable: true, description: '1 to 200 characters (null is refused).' })
+  name?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Up to 2000 characters; null clears it.' })
+  description?: string | null;
+}

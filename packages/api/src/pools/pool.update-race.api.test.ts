@@ -21,8 +21,10 @@ import {
 const ROUNDS = 12;
 /** Pool size: big enough that a distribution takes a few statements' time. */
 const MEMBERS = 40;
-/** EQUAL gives every member this many (capped by the book's limit). */
+/** EQUAL over every user gives each this many (capped by the book's limit); count is the total. */
 const PER_MEMBER = 2;
+/** The total a member-change round distributes: one each over every user, two each over half of them. */
+const MEMBER_ROUND_TOTAL = MEMBERS;
 
 let server: TestServer;
 let admin: ApiUser;
@@ -56,11 +58,12 @@ async function freshBook(): Promise<string> {
   return book.id;
 }
 
-const distribute = (poolId: string, bookId: string) =>
+// count is the total (issue 16): EQUAL gives each member ⌊count / members⌋.
+const distribute = (poolId: string, bookId: string, count = MEMBERS * PER_MEMBER) =>
   call<{ assigned: number }>(
     server,
     'mutation ($p: ID!, $b: ID!, $c: Int!) { distributeToPool(poolId: $p, bookId: $b, mode: EQUAL, count: $c) { assigned } }',
-    { p: poolId, b: bookId, c: PER_MEMBER },
+    { p: poolId, b: bookId, c: count },
     admin.token,
   );
 
@@ -141,14 +144,15 @@ async function raceMemberChange(round: { before: ApiUser[]; after: ApiUser[]; ch
     const bookId = await freshBook();
     const { distributed, changed, probe } = await race(
       bookId,
-      () => distribute(poolId, bookId),
+      () => distribute(poolId, bookId, MEMBER_ROUND_TOTAL),
       () => call(server, round.mutation, { p: poolId, u: round.moved.map((u) => u.id) }, admin.token),
     );
     expect(changed.ok, describeOutcome(changed)).toBe(true);
     expect(distributed.ok, describeOutcome(distributed)).toBe(true);
     const held = await holdings(bookId);
-    const distributionFirst = holdsExactly(held, round.before, PER_MEMBER) && probe === round.before.length * PER_MEMBER;
-    const changeFirst = holdsExactly(held, round.after, PER_MEMBER) && (probe === 0 || probe === round.after.length * PER_MEMBER);
+    // Both lists divide the total evenly, so either order hands out all of it, in different shares.
+    const distributionFirst = holdsExactly(held, round.before, MEMBER_ROUND_TOTAL / round.before.length) && probe === MEMBER_ROUND_TOTAL;
+    const changeFirst = holdsExactly(held, round.after, MEMBER_ROUND_TOTAL / round.after.length) && (probe === 0 || probe === MEMBER_ROUND_TOTAL);
     if (!distributionFirst && !changeFirst) {
       unexplained.push(`round ${i}: ${held.size} holders, probe after ${round.change} saw ${probe}`);
     }

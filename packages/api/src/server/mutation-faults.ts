@@ -22,10 +22,16 @@ export const CONFLICT_RETRIED_MUTATIONS: ReadonlySet<string> = new Set([
   'createBook',
   'updateBook',
   'createPool',
+  'updatePool',
+  'deletePool',
   'addPoolMembers',
   'removePoolMembers',
   'previewDistribution',
   'distributeToPool',
+  'setUserRole',
+  'disableUser',
+  'enableUser',
+  'eraseUser',
   'register',
 ]);
 

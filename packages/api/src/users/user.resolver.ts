@@ -1,9 +1,20 @@
-import { findUserByEmail, getMe, listUsers, revokeUserSessions, signOutEverywhere, type UserRecord } from '@coupons/core';
-import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import {
+  disableUser,
+  enableUser,
+  eraseUser,
+  findUserByEmail,
+  getMe,
+  listUsers,
+  revokeUserSessions,
+  setUserRole,
+  signOutEverywhere,
+  type UserRecord,
+} from '@coupons/core';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { type ConnectionShape, toConnection } from '../shared/connection.ts';
 import type { RequestContext } from '../shared/request-context.ts';
 import { UserConnection, UsersArgs } from './user-connection.type.ts';
-import { User } from './user.type.ts';
+import { RoleEnum, User } from './user.type.ts';
 
 @Resolver(() => User)
 export class UserResolver {
@@ -14,7 +25,10 @@ export class UserResolver {
   }
 
   @Authorized('ADMIN')
-  @Query(() => UserConnection, { description: 'ADMIN: users ordered by email.' })
+  @Query(() => UserConnection, {
+    description:
+      "ADMIN: people (by email), then the shop's customers (by externalId); erased users are not listed. Filters: search, role, disabled.",
+  })
   async users(@Args(() => UsersArgs) args: UsersArgs, @Ctx() ctx: RequestContext): Promise<ConnectionShape<UserRecord>> {
     return toConnection(await listUsers(ctx.service, args), args.after);
   }
@@ -23,6 +37,50 @@ export class UserResolver {
   @Query(() => User, { nullable: true, description: 'ADMIN: a user by email (case-insensitive).' })
   userByEmail(@Arg('email', () => String) email: string, @Ctx() ctx: RequestContext): Promise<UserRecord | null> {
     return findUserByEmail(ctx.service, email);
+  }
+
+  @Authorized('ADMIN')
+  @Mutation(() => User, {
+    description:
+      "ADMIN: makes a user ADMIN or USER (from their next request on). INVALID_STATE for the last enabled admin's demotion; BAD_USER_INPUT for making a shop's customer an admin.",
+  })
+  async setUserRole(
+    @Arg('userId', () => ID) userId: string,
+    @Arg('role', () => RoleEnum) role: 'ADMIN' | 'USER',
+    @Ctx() ctx: RequestContext,
+  ): Promise<UserRecord> {
+    const user = await setUserRole(ctx.service, userId, role);
+    // A demoted admin's open admin subscriptions are closed (4403) now, not at the next tick.
+    ctx.onSessionsChanged?.(user.id);
+    return user;
+  }
+
+  @Authorized('ADMIN')
+  @Mutation(() => User, {
+    description:
+      'ADMIN: disables a user at once: their tokens, refresh tokens, API keys and open sockets stop, and login refuses them (FORBIDDEN, once the password is right). Not yourself; not a shop customer. Enabling them later does not revive old sessions.',
+  })
+  async disableUser(@Arg('userId', () => ID) userId: string, @Ctx() ctx: RequestContext): Promise<UserRecord> {
+    const user = await disableUser(ctx.service, userId);
+    ctx.onSessionsChanged?.(user.id);
+    return user;
+  }
+
+  @Authorized('ADMIN')
+  @Mutation(() => User, { description: 'ADMIN: enables a disabled user again; they sign in anew.' })
+  enableUser(@Arg('userId', () => ID) userId: string, @Ctx() ctx: RequestContext): Promise<UserRecord> {
+    return enableUser(ctx.service, userId);
+  }
+
+  @Authorized('ADMIN')
+  @Mutation(() => Boolean, {
+    description:
+      'ADMIN: erases a user (GDPR): their unused coupons go back to their books, their pool memberships, refresh tokens and API keys are deleted, and only the id is left; redemptions and history stay, anonymous. Not yourself; not the last enabled admin. True (also when already erased).',
+  })
+  async eraseUser(@Arg('userId', () => ID) userId: string, @Ctx() ctx: RequestContext): Promise<boolean> {
+    await eraseUser(ctx.service, userId);
+    ctx.onSessionsChanged?.(userId);
+    return true;
   }
 
   @Authorized('ADMIN')
@@ -44,5 +102,12 @@ export class UserResolver {
     const caller = ctx.service.caller;
     if (caller) ctx.onSessionsChanged?.(caller.userId);
     return done;
+  }
+
+  @FieldResolver(() => Boolean, {
+    description: 'True while an admin has disabled the account: its tokens, API keys and sockets stop, and login refuses it.',
+  })
+  disabled(@Root() user: UserRecord): boolean {
+    return user.disabledAt !== null && user.disabledAt !== undefined;
   }
 }

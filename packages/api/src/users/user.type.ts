@@ -23,4 +23,13 @@ export class User {
 
   @Field(() => Date)
   createdAt!: Date;
+
+  @Field(() => Date, { nullable: true, description: 'When the account was disabled; null while enabled.' })
+  disabledAt!: Date | null;
+
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the account was erased (eraseUser): only the id is left, redemptions and history point at it anonymously.',
+  })
+  erasedAt!: Date | null;
 }

@@ -45,6 +45,8 @@ interface World {
   free: Record<Actor, string>;
   /** An API key no actor uses: the one revokeApiKey revokes. */
   apiKeyId: string;
+  /** A USER no actor is, fresh per world: the one the user-management rows change. */
+  userId: string;
 }
 
 interface Row {
@@ -224,12 +226,19 @@ const MATRIX: Row[] = [
   },
   {
     field: 'Mutation.previewDistribution',
-    op: (w) => ({ query: 'mutation ($p: ID!, $b: ID!) { previewDistribution(poolId: $p, bookId: $b, mode: EQUAL, count: 1) { totalAssigned } }', variables: { p: w.poolId, b: w.bookId } }),
+    op: (w) => ({ query: 'mutation ($p: ID!, $b: ID!) { previewDistribution(poolId: $p, bookId: $b, mode: EQUAL, count: 2) { totalAssigned } }', variables: { p: w.poolId, b: w.bookId } }),
     expect: ADMIN_ONLY,
     keys: ADMIN_KEY,
   },
   { field: 'Mutation.distributeToPool', op: (w) => ({ query: OPS.distribute, variables: { poolId: w.poolId, bookId: w.bookId, mode: 'RANDOM', count: 1 } }), expect: ADMIN_ONLY, keys: ADMIN_KEY },
   { field: 'Mutation.createPool', op: () => ({ query: 'mutation { createPool(name: "matrix") { id } }' }), expect: ADMIN_ONLY, keys: ADMIN_KEY },
+  {
+    field: 'Mutation.updatePool',
+    op: (w) => ({ query: 'mutation ($p: ID!) { updatePool(id: $p, input: { name: "matrix renamed" }) { id } }', variables: { p: w.poolId } }),
+    expect: ADMIN_ONLY,
+    keys: ADMIN_KEY,
+  },
+  { field: 'Mutation.deletePool', op: (w) => ({ query: 'mutation ($p: ID!) { deletePool(id: $p) }', variables: { p: w.poolId } }), expect: ADMIN_ONLY, keys: ADMIN_KEY },
   {
     field: 'Mutation.addPoolMembers',
     op: (w) => ({ query: 'mutation ($p: ID!, $e: [String!]) { addPoolMembers(poolId: $p, emails: $e) { id } }', variables: { p: w.poolId, e: [credentials.email] } }),
@@ -290,6 +299,16 @@ const MATRIX: Row[] = [
     keys: ADMIN_KEY,
   },
   { field: 'Mutation.signOutEverywhere', op: () => ({ query: 'mutation { signOutEverywhere }' }), expect: SIGNED_IN, revokesTokens: true },
+  // Mutations: user management (issue 16), each on the world's own user (never an actor: no session of theirs ends)
+  {
+    field: 'Mutation.setUserRole',
+    op: (w) => ({ query: 'mutation ($u: ID!) { setUserRole(userId: $u, role: ADMIN) { id } }', variables: { u: w.userId } }),
+    expect: ADMIN_ONLY,
+    keys: ADMIN_KEY,
+  },
+  { field: 'Mutation.disableUser', op: (w) => ({ query: 'mutation ($u: ID!) { disableUser(userId: $u) { id } }', variables: { u: w.userId } }), expect: ADMIN_ONLY, keys: ADMIN_KEY },
+  { field: 'Mutation.enableUser', op: (w) => ({ query: 'mutation ($u: ID!) { enableUser(userId: $u) { id } }', variables: { u: w.userId } }), expect: ADMIN_ONLY, keys: ADMIN_KEY },
+  { field: 'Mutation.eraseUser', op: (w) => ({ query: 'mutation ($u: ID!) { eraseUser(userId: $u) }', variables: { u: w.userId } }), expect: ADMIN_ONLY, keys: ADMIN_KEY },
 ];
 
 let server: TestServer;
@@ -361,6 +380,7 @@ async function createWorld(): Promise<World> {
     redemptionId: redemption.data.id,
     free: { anonymous: free[0], user: free[1], other: free[2], admin: free[3] },
     apiKeyId: await createKeyId(),
+    userId: (await createUsers(server, 1))[0].id,
   };
 }
 

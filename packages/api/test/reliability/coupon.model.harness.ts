@@ -213,7 +213,14 @@ export class ModelRun {
         return { kind: 'reverse', caller: admin.id, redemptionId };
       }
       case 'distribute':
-        return { kind: 'distribute', caller: admin.id, poolMembers: users.map((u) => u.id), mode: step.mode, count: step.count };
+        // EQUAL's count is the total (issue 16): the step's count stays "per member", as before.
+        return {
+          kind: 'distribute',
+          caller: admin.id,
+          poolMembers: users.map((u) => u.id),
+          mode: step.mode,
+          count: step.mode === 'EQUAL' ? step.count * users.length : step.count,
+        };
       case 'advance': {
         const ttl = this.plan.lockTtlSeconds * 1000;
         return { advanceMs: step.by === 'ttl' ? ttl : step.by === 'justUnderTtl' ? Math.max(1, ttl - 1) : step.by * 1000 };

@@ -349,8 +349,9 @@ function expectReverse(model: CouponModel, roles: Roles, command: Extract<Comman
 }
 
 /**
- * EQUAL gives each member min(count, room under the limit), level by level when the book runs
- * short; RANDOM hands out min(count, available, total room). Which coupons go where is random:
+ * EQUAL (count is the total) gives each member min(⌊count / members⌋, room under the limit), level
+ * by level when the book runs short, and leaves count mod members in the book (the default
+ * remainder); RANDOM hands out min(count, available, total room). Which coupons go where is random:
  * the test reads the owners from the database and the model checks the shares.
  */
 function expectDistribute(model: CouponModel, roles: Roles, command: Extract<Command, { kind: 'distribute' }>): Expectation {
@@ -359,13 +360,15 @@ function expectDistribute(model: CouponModel, roles: Roles, command: Extract<Com
   const max = model.rules.maxAssignmentsPerUser;
   const room = command.poolMembers.map((u) => (max === null ? Number.POSITIVE_INFINITY : Math.max(0, max - (model.assigned[u] ?? 0))));
   const available = model.coupons.filter((c) => c.state === 'UNASSIGNED').length;
-  const want = room.map((r) => (command.mode === 'EQUAL' ? Math.min(command.count, r) : r));
+  const share = Math.floor(command.count / command.poolMembers.length);
+  if (command.mode === 'EQUAL' && share === 0) return fail('BAD_USER_INPUT');
+  const want = room.map((r) => (command.mode === 'EQUAL' ? Math.min(share, r) : r));
   const total =
     command.mode === 'EQUAL'
       ? Math.min(want.reduce((a, b) => a + b, 0), available)
       : Math.min(command.count, available, room.reduce((a, b) => a + b, 0));
   if (total === 0) return fail(available === 0 ? 'SOLD_OUT' : 'LIMIT_REACHED');
-  const requested = command.mode === 'EQUAL' ? command.count * command.poolMembers.length : command.count;
+  const requested = command.count;
   return {
     success: (data, effect) => {
       if (data.assigned !== total || data.requested !== requested) {

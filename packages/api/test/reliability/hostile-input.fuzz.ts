@@ -61,6 +61,7 @@ export async function startFuzzTarget(): Promise<FuzzTarget> {
   for (const code of [locked, redeemed]) await call(server, OPS.lock, { code }, user.token);
   const redemption = await call<{ id: string }>(server, OPS.redeem, { code: redeemed }, user.token);
   const poolId = await createPool(server, admin, [user]);
+  const scratchPool = await createPool(server, admin, []); // deletePool works on this one
   const shared: RealValues = {
     bookId: [campaign.bookId],
     code: [assigned, locked, redeemed, free[0], free[1].toLowerCase(), ` ${free[2]} `],
@@ -105,6 +106,12 @@ export async function startFuzzTarget(): Promise<FuzzTarget> {
     'Mutation.uploadCodes': { ...shared, bookId: [scratch.bookId] },
     'Mutation.generateCodes': { ...shared, bookId: [scratch.bookId] },
     'Mutation.revokeUserSessions': { ...shared, userId: [bystanderUser.id] },
+    'Mutation.setUserRole': { ...shared, userId: [bystanderUser.id] },
+    'Mutation.disableUser': { ...shared, userId: [bystanderUser.id] },
+    'Mutation.enableUser': { ...shared, userId: [bystanderUser.id] },
+    'Mutation.eraseUser': { ...shared, userId: [bystanderUser.id] },
+    'Mutation.updatePool': { ...shared, id: [poolId] },
+    'Mutation.deletePool': { ...shared, id: [scratchPool] },
   };
   const bystanders = { admin: bystanderAdmin, user: bystanderUser };
   return { server, admin, user, bystanders, real, close: () => server.close() };
@@ -160,7 +167,14 @@ const callers = () => fc.constantFrom<'admin' | 'user' | 'anonymous'>('admin', '
  * admin, user or anonymous; every answer must pass {@link checkAnswer}.
  */
 /** Root fields that end the caller's (or a user's) sessions: fuzzed as bystanders, see FuzzTarget. */
-const SESSION_ENDING = new Set(['Mutation.signOutEverywhere', 'Mutation.revokeUserSessions']);
+// (setUserRole, disableUser and eraseUser could demote, disable or erase the fuzzer's own admin and user.)
+const SESSION_ENDING = new Set([
+  'Mutation.signOutEverywhere',
+  'Mutation.revokeUserSessions',
+  'Mutation.setUserRole',
+  'Mutation.disableUser',
+  'Mutation.eraseUser',
+]);
 
 export function fieldProperty(target: FuzzTarget, name: string, kind: 'query' | 'mutation', field: GraphQLField<unknown, unknown>) {
   const query = operationFor(kind, field);

@@ -115,19 +115,20 @@ const LAST_USE_RESOLUTION_MS = 60_000;
 
 /**
  * The caller behind an API key secret: UNAUTHENTICATED when it is unknown, revoked, or its
- * creator is no longer an admin. One indexed read; `last_used_at` is refreshed at most once a
+ * creator is no longer an admin or is disabled. One indexed read; `last_used_at` is refreshed at most once a
  * minute per key and process, after the answer (a failed write only delays the timestamp).
  */
 export async function authenticateApiKey(ctx: { db: ServiceContext['db']; clock: Clock }, secret: string): Promise<Caller> {
   if (!SECRET_PATTERN.test(secret)) throw unauthenticated(INVALID_KEY);
   const [row] = await ctx.db.prisma.$queryRaw<
-    Array<{ id: string; name: string; scopes: ApiKeyScope[]; revoked: boolean; userId: string; role: string; email: string | null }>
+    Array<{ id: string; name: string; scopes: ApiKeyScope[]; revoked: boolean; userId: string; role: string; email: string | null; disabled: boolean }>
   >(Prisma.sql`
     SELECT k.id::text AS id, k.name, k.scopes::text[] AS scopes, k.revoked_at IS NOT NULL AS revoked,
-           u.id::text AS "userId", u.role::text AS role, u.email
+           u.id::text AS "userId", u.role::text AS role, u.email, u.disabled_at IS NOT NULL AS disabled
     FROM api_key k JOIN app_user u ON u.id = k.created_by_id
     WHERE k.secret_hash = ${hashSecret(secret)}`);
-  if (!row || row.revoked || row.role !== 'ADMIN') throw unauthenticated(INVALID_KEY);
+  // A key speaks for its admin: it stops when they are demoted or disabled (and goes when erased).
+  if (!row || row.revoked || row.role !== 'ADMIN' || row.disabled) throw unauthenticated(INVALID_KEY);
   noteUse(ctx, row.id);
   return {
     userId: row.userId,
@@ -147,13 +148,13 @@ function noteUse(ctx: { db: ServiceContext['db']; clock: Clock }, keyId: string)
 }
 
 /**
- * Which of these keys still stand (exist, not revoked, made by a current admin), in one query.
+ * Which of these keys still stand (exist, not revoked, made by a current, enabled admin), in one query.
  * No authorization: it feeds the WebSocket server's re-check of sockets opened with a key.
  */
 export async function unsafeGetLiveApiKeys(ctx: Pick<ServiceContext, 'db'>, keyIds: readonly string[]): Promise<Set<string>> {
   if (keyIds.length === 0) return new Set();
   const rows = await ctx.db.prisma.apiKey.findMany({
-    where: { id: { in: [...keyIds] }, revokedAt: null, createdBy: { role: 'ADMIN' } },
+    where: { id: { in: [...keyIds] }, revokedAt: null, createdBy: { role: 'ADMIN', disabledAt: null } },
     select: { id: true },
   });
   return new Set(rows.map((row) => row.id));

@@ -41,6 +41,9 @@ export const MAX_PASSWORD_LENGTH = 128;
 /** The one message for every failed login, so it never tells which of email or password was wrong. */
 const LOGIN_FAILED = 'Invalid email or password';
 
+/** What a disabled user hears from login, once their password is right (FORBIDDEN). */
+export const ACCOUNT_DISABLED = 'This account is disabled; ask an administrator to enable it';
+
 /**
  * Creates a USER account and signs it in. The email is validated and lower-cased; the password
  * must be 8..128 characters. An email already registered is BAD_USER_INPUT on `email` (the unique
@@ -101,6 +104,13 @@ export async function login(
   if (!user || !valid) {
     await recordLoginFailure(ctx, attempt, limits);
     throw new DomainError('UNAUTHENTICATED', LOGIN_FAILED);
+  }
+  if (user.disabledAt !== null) {
+    // Told only after the password checked out: whoever reads this already holds the password, so
+    // it reveals nothing a guesser could use, and it tells the owner whom to ask instead of sending
+    // them to reset a password that is right. Counted as a failure: it signed nobody in.
+    await recordLoginFailure(ctx, attempt, limits);
+    throw new DomainError('FORBIDDEN', ACCOUNT_DISABLED);
   }
   await recordLoginSuccess(ctx, attempt);
   if (user.passwordHash && passwordNeedsRehash(user.passwordHash)) {

@@ -98,8 +98,8 @@ type SpendOutcome = { kind: 'refused' } | { kind: 'revoked' } | { kind: 'rotated
 /**
  * Spends a refresh token and answers a new access token and the next refresh token of the same
  * family. No caller needed (the access token may have expired): the refresh token is the proof.
- * UNAUTHENTICATED for a token that is malformed, unknown, expired, revoked, of a deleted user or
- * of an older token version; and for a spent one, whose whole family is revoked first.
+ * UNAUTHENTICATED for a token that is malformed, unknown, expired, revoked, of a deleted, disabled
+ * or erased user or of an older token version; and for a spent one, whose whole family is revoked first.
  */
 export async function refreshSession(ctx: ServiceContext, presented: string | null | undefined, settings: SessionSettings): Promise<RefreshedSession> {
   const tokenVersion = tokenVersionOf(presented);
@@ -111,8 +111,8 @@ export async function refreshSession(ctx: ServiceContext, presented: string | nu
     const [spent] = await tx.$queryRaw<SpentRefreshToken[]>(spendRefreshTokenSql(tokenHash, now));
     if (!spent) return { kind: 'refused' };
     const row = await tx.user.findUnique({ where: { id: spent.userId }, select: USER_RECORD_SELECT });
-    if (!row || row.email === null || !sessionStands(row, tokenVersion)) {
-      // Signed out everywhere since the family began: the family ends with this token.
+    if (!row || row.email === null || row.disabledAt !== null || !sessionStands(row, tokenVersion)) {
+      // Signed out everywhere (or disabled) since the family began: the family ends with this token.
       await tx.refreshToken.updateMany({ where: { familyId: spent.familyId, revokedAt: null }, data: { revokedAt: now } });
       return { kind: 'revoked' };
     }

@@ -82,7 +82,10 @@ export function validateCreateBook(input: CreateBookInput): BookFields {
  */
 export function validateUpdateBook(current: BookRecord, input: UpdateBookInput): BookFields {
   const fields = mergeUpdate(current, input);
-  // A budget can be lowered, but not below what is already used.
+  // A budget can be lowered, but not below what is already used. The counters are kept only
+  // while a budget is set: a first budget is checked against a fresh count (book.service.ts).
+  const counted = current.maxTotalRedemptions !== null || current.maxTotalDiscountAmount !== null;
+  if (!counted) return fields;
   if (fields.maxTotalRedemptions !== null && fields.maxTotalRedemptions < current.redeemedTotal) {
     throw badInput('maxTotalRedemptions', `must be at least ${current.redeemedTotal}: that many redemptions already stand`);
   }

@@ -58,9 +58,11 @@ export async function updateBook(ctx: ServiceContext, id: string, input: UpdateB
   const bookId = requireUuid('id', id);
   const row = await ctx.db.prisma.$transaction(
     async (tx) => {
-      // Changing the terms must not race a first claim: hold claims off while we look (see TERMS_FIELDS).
+      // Changing the terms must not race a first claim, nor setting a budget a redemption: hold
+      // them off while we look (see TERMS_FIELDS and recountBudget).
       const touchesTerms = TERMS_FIELDS.some((field) => input[field] !== undefined);
-      const current = await selectBookLocked(tx, bookId, touchesTerms ? 'exclusive' : 'update');
+      const touchesBudget = input.maxTotalRedemptions !== undefined || input.maxTotalDiscountAmount !== undefined;
+      const current = await selectBookLocked(tx, bookId, touchesTerms || touchesBudget ? 'exclusive' : 'update');
       if (!current) throw notFound('Book', id);
       const fields = validateUpdateBook(current, input);
       const changed = pickChanged(fields, input);
@@ -72,7 +74,10 @@ export async function updateBook(ctx: ServiceContext, id: string, input: UpdateB
           `cannot change once coupons of this book were given out (${termsChanged.join(', ')}): shoppers hold them on these terms; create a new book instead`,
         );
       }
-      const updated = await tx.book.update({ where: { id: bookId }, data: toChangedRowData(changed) });
+      let updated = await tx.book.update({ where: { id: bookId }, data: toChangedRowData(changed) });
+      const hadBudget = current.maxTotalRedemptions !== null || current.maxTotalDiscountAmount !== null;
+      const hasBudget = updated.maxTotalRedemptions !== null || updated.maxTotalDiscountAmount !== null;
+      if (hasBudget && !hadBudget) updated = await recountBudget(tx, bookId);
       if (Object.keys(changes).length > 0) {
         await recordAudit(tx, caller, { action: 'BOOK_UPDATED', targetType: 'BOOK', targetId: bookId, changes });
       }
@@ -81,6 +86,30 @@ export async function updateBook(ctx: ServiceContext, id: string, input: UpdateB
     { timeout: UPDATE_TRANSACTION_TIMEOUT_MS, maxWait: 10_000 },
   );
   return toBookRecord(row);
+}
+
+/**
+ * A budget's counters are kept only while the book has a budget (redeem and reverse touch the
+ * book row then, and only then: an unbudgeted book's redemptions never queue on it). Setting a
+ * budget therefore counts what stands now. Runs under updateBook's `FOR UPDATE`, which waits for
+ * redemptions in flight (they hold `FOR KEY SHARE` on the book through their counter) and holds
+ * new ones off until the budget and its counters commit together. A budget lower than what is
+ * already used is refused (the CHECK book_budget_check is only the net).
+ */
+async function recountBudget(tx: Prisma.TransactionClient, bookId: string) {
+  const [used] = await tx.$queryRaw<Array<{ n: number; discount: string }>>(Prisma.sql`
+    SELECT count(*)::int AS n,
+           COALESCE(sum(COALESCE(r.discount_amount, CASE WHEN b.discount_type = 'FIXED_AMOUNT' THEN b.discount_value ELSE 0 END)), 0)::text AS discount
+    FROM redemption r JOIN book b ON b.id = r.book_id
+    WHERE r.book_id = ${bookId}::uuid AND r.reversed_at IS NULL`);
+  const book = await tx.book.findUniqueOrThrow({ where: { id: bookId } });
+  if (book.maxTotalRedemptions !== null && used.n > book.maxTotalRedemptions) {
+    throw badInput('maxTotalRedemptions', `must be at least ${used.n}: that many redemptions already stand`);
+  }
+  if (book.maxTotalDiscountAmount !== null && book.maxTotalDiscountAmount.lessThan(used.discount)) {
+    throw badInput('maxTotalDiscountAmount', `must be at least ${used.discount}: that much discount is already granted`);
+  }
+  return tx.book.update({ where: { id: bookId }, data: { redeemedTotal: used.n, discountTotal: used.discount } });
 }
 
 /** The validated values of just the fields present in the input (`null` included: it clears). */

@@ -45,8 +45,11 @@ export async function lockCouponRow(tx: Tx, code: string): Promise<boolean> {
  */
 const couponByCode = (code: string, now: Date) => Prisma.sql`
   SELECT c.id, c.book_id, c.state, c.assigned_user_id, c.locked_by_id, c.lock_expires_at,
+         c.redemption_count, c.max_redemptions AS code_max_redemptions,
          ${lockExpiredSql(now)} AS expired,
          b.lock_ttl_seconds, b.allow_multiple_redemptions, b.max_redemptions_per_user,
+         b.discount_type, b.discount_value,
+         b.max_total_redemptions IS NOT NULL OR b.max_total_discount_amount IS NOT NULL AS budgeted,
          ${inactiveReasonSql(now, 'b', 'c')} AS inactive_reason,
          ${inactiveReasonSql(now, 'b', 'c')} IS NULL AS active
   FROM coupon c JOIN book b ON b.id = c.book_id

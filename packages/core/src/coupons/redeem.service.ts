@@ -160,8 +160,14 @@ async function redemptionOfOrder(tx: Tx, target: { orderId: string; code: string
 async function redeemRefusal(tx: Tx, outcome: RedeemOutcome, caller: Caller, code: string): Promise<DomainError> {
   const redeemable =
     outcome.found && outcome.active && outcome.state === 'LOCKED' && !outcome.lockExpired && outcome.lockedById === caller.userId;
+  if (redeemable && outcome.codeUsesLeft === false) {
+    return new DomainError('LIMIT_REACHED', 'This code has no uses left', { limit: 'CODE' });
+  }
+  if (redeemable && outcome.withinBudget === false) {
+    return new DomainError('LIMIT_REACHED', "The campaign's budget is spent", { limit: 'BOOK_BUDGET' });
+  }
   if (redeemable && !outcome.counted) {
-    return new DomainError('LIMIT_REACHED', 'The per-user redemption limit of this book is reached');
+    return new DomainError('LIMIT_REACHED', 'The per-user redemption limit of this book is reached', { limit: 'PER_USER' });
   }
   const error = transitionError(outcome, caller, 'redeem');
   if (error.code === 'INVALID_STATE' && error.details.state === 'ASSIGNED' && (await lockRanOut(tx, code))) {

@@ -15,6 +15,10 @@ import type { Tx } from './transition.ts';
 export interface RedeemOutcome extends TransitionOutcome {
   /** False when the per-user redemption limit stopped it. */
   counted: boolean;
+  /** False when the book's budget (total redemptions or discount) stopped it. */
+  withinBudget?: boolean;
+  /** False when the code's own use limit (updateCoupon maxRedemptions) stopped it. */
+  codeUsesLeft?: boolean;
   redemption: RedemptionRow | null;
 }
 
@@ -50,10 +54,29 @@ export async function redeemCouponSql(
     ok AS (
       SELECT t.* FROM target t
       WHERE t.state = 'LOCKED' AND NOT t.expired AND t.locked_by_id = ${userId}::uuid AND t.active
+        AND (t.code_max_redemptions IS NULL OR t.redemption_count < t.code_max_redemptions)
     ),
+    -- The discount this redemption grants, for the book's discount budget: the order's, or a
+    -- fixed amount's value without an order (a percentage without an order grants nothing known).
+    granted AS (
+      SELECT COALESCE(${order?.discount ?? null}::numeric,
+                      CASE WHEN ok.discount_type = 'FIXED_AMOUNT' THEN ok.discount_value ELSE 0 END) AS amount
+      FROM ok
+    ),
+    -- The book's budget, only for a book that has one: a guarded increment under the book row's
+    -- lock, so racing redemptions of the book take turns here and never overspend it.
+    bud AS (
+      UPDATE book b SET redeemed_total = b.redeemed_total + 1, discount_total = b.discount_total + granted.amount
+      FROM ok, granted
+      WHERE b.id = ok.book_id AND ok.budgeted
+        AND (b.max_total_redemptions IS NULL OR b.redeemed_total < b.max_total_redemptions)
+        AND (b.max_total_discount_amount IS NULL OR b.discount_total + granted.amount <= b.max_total_discount_amount)
+      RETURNING b.id
+    ),
+    allowed AS (SELECT ok.* FROM ok WHERE NOT ok.budgeted OR EXISTS (SELECT 1 FROM bud)),
     cnt AS (
       INSERT INTO user_book_counter AS u (user_id, book_id, assigned_count, redeemed_count, max_redemptions)
-      SELECT ${userId}::uuid, ok.book_id, 0, 1, ok.max_redemptions_per_user FROM ok
+      SELECT ${userId}::uuid, allowed.book_id, 0, 1, allowed.max_redemptions_per_user FROM allowed
       ON CONFLICT (user_id, book_id) DO UPDATE
         SET redeemed_count = u.redeemed_count + 1, max_redemptions = EXCLUDED.max_redemptions
         WHERE EXCLUDED.max_redemptions IS NULL OR u.redeemed_count < EXCLUDED.max_redemptions
@@ -73,6 +96,8 @@ export async function redeemCouponSql(
             WHEN NOT ok.allow_multiple_redemptions THEN 'REDEEMED'::"CouponState"
             WHEN ok.max_redemptions_per_user IS NOT NULL AND cnt.redeemed_count >= ok.max_redemptions_per_user
               THEN 'REDEEMED'::"CouponState"
+            WHEN ok.code_max_redemptions IS NOT NULL AND c.redemption_count + 1 >= ok.code_max_redemptions
+              THEN 'REDEEMED'::"CouponState"
             ELSE 'ASSIGNED'::"CouponState" END,
           redemption_count = c.redemption_count + 1, locked_by_id = NULL, lock_expires_at = NULL, updated_at = ${now}
       FROM ok, cnt, red
@@ -87,11 +112,19 @@ export async function redeemCouponSql(
       RETURNING id::text AS id
     )
     SELECT ${targetSummary}, (SELECT count(*) FROM cnt)::int AS counted,
+           NOT EXISTS (SELECT 1 FROM ok) OR EXISTS (SELECT 1 FROM allowed) AS within_budget,
+           (SELECT code_max_redemptions IS NULL OR redemption_count < code_max_redemptions FROM target) AS code_uses_left,
            (SELECT array_agg(id) FROM ev) AS event_ids, (SELECT to_jsonb(red) FROM red) AS redemption, upd.*
     FROM (SELECT 1) AS one LEFT JOIN upd ON true`,
   );
-  const row = rows[0];
-  return { ...toOutcome(row), counted: (row?.counted ?? 0) > 0, redemption: parseRedemption(row?.redemption) };
+  const row = rows[0] as (typeof rows)[number] & { within_budget?: boolean; code_uses_left?: boolean | null };
+  return {
+    ...toOutcome(row),
+    counted: (row?.counted ?? 0) > 0,
+    withinBudget: row?.within_budget !== false,
+    codeUsesLeft: row?.code_uses_left !== false,
+    redemption: parseRedemption(row?.redemption),
+  };
 }
 
 /** The order a redemption records: amounts as decimal strings. */
@@ -206,6 +239,15 @@ export async function reverseRedemptionSql(
       UPDATE user_book_counter u SET redeemed_count = u.redeemed_count - 1
       FROM rev WHERE u.user_id = rev.user_id::uuid AND u.book_id = rev.book_id::uuid AND u.redeemed_count > 0
       RETURNING u.redeemed_count
+    ),
+    -- A budgeted book gets the use and the discount back (the same amount redeem counted).
+    bud AS (
+      UPDATE book b SET redeemed_total = GREATEST(b.redeemed_total - 1, 0),
+             discount_total = GREATEST(b.discount_total - COALESCE(rev.discount_amount::numeric,
+               CASE WHEN b.discount_type = 'FIXED_AMOUNT' THEN b.discount_value ELSE 0 END), 0)
+      FROM rev WHERE b.id = rev.book_id::uuid
+        AND (b.max_total_redemptions IS NOT NULL OR b.max_total_discount_amount IS NOT NULL)
+      RETURNING b.id
     ),
     upd AS (
       UPDATE coupon c

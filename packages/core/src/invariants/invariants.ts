@@ -35,6 +35,13 @@ const RULES: Array<{ rule: string; sql: Prisma.Sql }> = [
       HAVING count(*) > u.max_assignments LIMIT 5`,
   },
   {
+    rule: "a budgeted book's counters equal its standing redemptions",
+    sql: Prisma.sql`SELECT b.id::text, b.redeemed_total, count(r.id)::int AS standing FROM book b
+      LEFT JOIN redemption r ON r.book_id = b.id AND r.reversed_at IS NULL
+      WHERE b.max_total_redemptions IS NOT NULL OR b.max_total_discount_amount IS NOT NULL
+      GROUP BY b.id, b.redeemed_total HAVING b.redeemed_total <> count(r.id) LIMIT 5`,
+  },
+  {
     rule: 'the assignment counter equals the coupons the user holds in the book',
     sql: Prisma.sql`SELECT u.user_id::text, u.book_id::text, u.assigned_count, count(c.id)::int AS held
       FROM user_book_counter u

@@ -1,3 +1,4 @@
+import { recordAudit } from '../audit/audit.service.ts';
 import { requireAdmin } from '../auth/access.ts';
 import { assertBookActive, type BookRecord } from '../books/book.model.ts';
 import { requireBook } from '../books/book.service.ts';
@@ -7,7 +8,14 @@ import type { ServiceContext } from '../shared/context.ts';
 import { badInput, DomainError, notFound } from '../shared/errors.ts';
 import type { SqlClient } from '../shared/sql.ts';
 import { requireUuid } from '../shared/validation.ts';
-import { type DistributionMode, type DistributionPlan, type PlanMember, planDistribution } from './distribution.plan.ts';
+import {
+  type DistributionMode,
+  type DistributionPlan,
+  type DistributionRemainder,
+  equalShare,
+  type PlanMember,
+  planDistribution,
+} from './distribution.plan.ts';
 import {
   addToCounters,
   assignClaimed,
@@ -26,9 +34,20 @@ export interface DistributionArgs {
   poolId: string;
   bookId: string;
   mode: DistributionMode;
+  /** The total in both modes (EQUAL: each member gets ⌊count / members⌋). */
   count: number;
+  /** EQUAL only (default LEAVE_IN_BOOK): where `count mod members` goes. */
+  remainder?: DistributionRemainder | null;
   seed?: string | null;
 }
+
+/**
+ * The remainder rule when none is given: LEAVE_IN_BOOK. EQUAL promises equal shares, and the
+ * design's rule is `coupons_per_user = N / pool_size`; handing the rest out at random would break
+ * that promise without being asked to, while coupons left in the book can still be handed out
+ * later (coupons handed out cannot be taken back). The preview shows what is left.
+ */
+export const DEFAULT_REMAINDER: DistributionRemainder = 'LEAVE_IN_BOOK';
 
 /** A committed distribution. */
 export interface DistributionRecord {
@@ -38,6 +57,8 @@ export interface DistributionRecord {
   mode: DistributionMode;
   requested: number;
   assigned: number;
+  /** EQUAL: the remainder rule it applied; null for RANDOM. */
+  remainder: DistributionRemainder | null;
   createdAt: Date;
   createdById: string;
   /** The plan that was carried out (per-user shares), for callers that want the detail. */
@@ -57,10 +78,10 @@ const TRANSACTION_TIMEOUT_MS = 120_000;
  */
 export async function previewDistribution(ctx: ServiceContext, args: DistributionArgs): Promise<DistributionPlan> {
   requireAdmin(ctx);
-  const { pool, book, seed } = await loadTargets(ctx, args);
+  const { pool, book, seed, remainder } = await loadTargets(ctx, args);
   const sql = ctx.db.prisma;
   const [members, available] = await Promise.all([readMembers(sql, pool.id, book.id), countUnassigned(sql, book.id)]);
-  return plan(args, book, members, available, seed);
+  return plan({ ...args, remainder }, book, members, available, seed);
 }
 
 /**
@@ -77,20 +98,21 @@ export async function previewDistribution(ctx: ServiceContext, args: Distributio
  */
 export async function distributeToPool(ctx: ServiceContext, args: DistributionArgs): Promise<DistributionRecord> {
   const caller = requireAdmin(ctx);
-  const { seed } = checkArgs(args);
+  const { seed, remainder } = checkArgs(args);
   const poolId = requireUuid('poolId', args.poolId);
   const bookId = requireUuid('bookId', args.bookId);
   const now = ctx.clock.now();
   const { record, eventIds } = await ctx.db.prisma.$transaction(
     async (tx) => {
       const { pool, book } = await lockTargets(tx, poolId, bookId, now);
-      const executed = await execute(tx, { args, book, pool, seed, now, actorId: caller.userId });
+      const executed = await execute(tx, { args: { ...args, remainder }, book, pool, seed, now, actorId: caller.userId });
       const row = await insertDistribution(tx, {
         poolId: pool.id,
         bookId: book.id,
         mode: args.mode,
         requested: executed.plan.requested,
         assigned: executed.plan.totalAssigned,
+        remainder,
         createdById: caller.userId,
         now,
       });
@@ -101,10 +123,17 @@ export async function distributeToPool(ctx: ServiceContext, args: DistributionAr
         mode: args.mode,
         requested: executed.plan.requested,
         assigned: executed.plan.totalAssigned,
+        remainder,
         createdAt: row.created_at,
         createdById: caller.userId,
         plan: executed.plan,
       };
+      await recordAudit(tx, caller, {
+        action: 'DISTRIBUTED',
+        targetType: 'DISTRIBUTION',
+        targetId: row.id,
+        changes: { poolId: pool.id, bookId: book.id, mode: args.mode, count: args.count, remainder, assigned: record.assigned },
+      });
       return { record, eventIds: executed.eventIds };
     },
     { timeout: TRANSACTION_TIMEOUT_MS, maxWait: 10_000 },
@@ -144,8 +173,8 @@ interface Execution {
 /** The transaction's body: every statement runs on `tx`. */
 async function execute(tx: SqlClient, run: Execution): Promise<{ plan: DistributionPlan; eventIds: string[] }> {
   const { args, book, pool, seed, now, actorId } = run;
-  const listed = await readMembers(tx, pool.id, book.id);
-  if (listed.length === 0) throw badInput('poolId', 'the pool has no members');
+  const listed = await readMembers(tx, pool.id, book.id, { lockUsers: true });
+  if (listed.length === 0) throw badInput('poolId', 'the pool has no enabled members');
   const userIds = listed.map((m) => m.userId);
   const counters = await lockMemberCounters(tx, book.id, userIds, book.maxAssignmentsPerUser);
   const members = listed.map((m) => ({ userId: m.userId, assignedCount: counters.get(m.userId) ?? 0 }));
@@ -175,16 +204,23 @@ async function execute(tx: SqlClient, run: Execution): Promise<{ plan: Distribut
 async function loadTargets(
   ctx: ServiceContext,
   args: DistributionArgs,
-): Promise<{ pool: PoolRecord; book: BookRecord; seed: string }> {
-  const { seed } = checkArgs(args);
+): Promise<{ pool: PoolRecord; book: BookRecord; seed: string; remainder: DistributionRemainder | null }> {
+  const { seed, remainder } = checkArgs(args);
   const [pool, book] = await Promise.all([requirePool(ctx, args.poolId), requireBook(ctx, args.bookId, 'bookId')]);
   assertBookActive(book, ctx.clock.now());
-  return { pool, book, seed };
+  return { pool, book, seed, remainder };
 }
 
-/** Checks mode, count and seed (BAD_USER_INPUT) and picks a fresh seed when none was given. */
-function checkArgs(args: DistributionArgs): { seed: string } {
+/**
+ * Checks mode, count, remainder and seed (BAD_USER_INPUT), picks a fresh seed when none was
+ * given, and the remainder rule (EQUAL: {@link DEFAULT_REMAINDER} when none; RANDOM: null).
+ */
+function checkArgs(args: DistributionArgs): { seed: string; remainder: DistributionRemainder | null } {
   if (args.mode !== 'RANDOM' && args.mode !== 'EQUAL') throw badInput('mode', 'must be RANDOM or EQUAL');
+  if (args.remainder !== null && args.remainder !== undefined) {
+    if (args.mode !== 'EQUAL') throw badInput('remainder', 'applies to EQUAL only (RANDOM hands out the whole count)');
+    if (args.remainder !== 'RANDOM_MEMBERS' && args.remainder !== 'LEAVE_IN_BOOK') throw badInput('remainder', 'must be RANDOM_MEMBERS or LEAVE_IN_BOOK');
+  }
   if (!Number.isInteger(args.count) || args.count < 1 || args.count > DISTRIBUTION_MAX_COUPONS) {
     throw badInput('count', `must be an integer between 1 and ${DISTRIBUTION_MAX_COUPONS}`);
   }
@@ -192,7 +228,7 @@ function checkArgs(args: DistributionArgs): { seed: string } {
   if (typeof seed !== 'string' || seed.length < 1 || seed.length > SEED_MAX) {
     throw badInput('seed', `must be 1 to ${SEED_MAX} characters`);
   }
-  return { seed };
+  return { seed, remainder: args.mode === 'EQUAL' ? (args.remainder ?? DEFAULT_REMAINDER) : null };
 }
 
 function plan(
@@ -202,8 +238,8 @@ function plan(
   available: number,
   seed: string,
 ): DistributionPlan {
-  if (args.mode === 'EQUAL' && args.count * members.length > DISTRIBUTION_MAX_COUPONS) {
-    throw badInput('count', `count × members (${args.count} × ${members.length}) exceeds ${DISTRIBUTION_MAX_COUPONS}`);
+  if (args.mode === 'EQUAL' && members.length > 0 && equalShare(args.count, members.length) === 0 && args.remainder !== 'RANDOM_MEMBERS') {
+    throw badInput('count', `EQUAL over ${members.length} members needs a count of at least ${members.length} (it is the total), or remainder: RANDOM_MEMBERS`);
   }
   return planDistribution({
     mode: args.mode,
@@ -212,6 +248,7 @@ function plan(
     maxPerUser: book.maxAssignmentsPerUser,
     available,
     seed,
+    remainder: args.mode === 'EQUAL' ? (args.remainder ?? DEFAULT_REMAINDER) : null,
   });
 }
 

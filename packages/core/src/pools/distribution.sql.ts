@@ -1,22 +1,28 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { Prisma } from '@coupons/db';
 import type { SqlClient } from '../shared/sql.ts';
-import type { DistributionMode, PlanMember } from './distribution.plan.ts';
+import type { DistributionMode, DistributionRemainder, PlanMember } from './distribution.plan.ts';
 
 const RANDOM_KEY_SPACE = 2_147_483_647;
 
 /**
- * The pool's members with how many coupons of the book each has been assigned. No row locks here:
- * a distribution calls it holding the pool row `FOR SHARE` (pool.sql.ts), so no member change can
- * commit before the distribution does; the preview reads without locks.
+ * The pool's enabled members (disabled and erased users get nothing) with how many coupons of the
+ * book each has been assigned. A distribution calls it holding the pool row `FOR SHARE`
+ * (pool.sql.ts), so no member change can commit before the distribution does, and with
+ * `lockUsers` it takes `FOR KEY SHARE` on the members' user rows, in id order: an erase (which
+ * holds a user's row `FOR UPDATE` once it has removed their data) makes it wait, and the re-check
+ * on the row's latest version then leaves the erased user out — no coupon goes to an erased user.
+ * KEY SHARE does not wait for role changes or disabling. The preview reads without locks.
  */
-export async function readMembers(sql: SqlClient, poolId: string, bookId: string): Promise<PlanMember[]> {
+export async function readMembers(sql: SqlClient, poolId: string, bookId: string, options: { lockUsers?: boolean } = {}): Promise<PlanMember[]> {
   const rows = await sql.$queryRaw<Array<{ user_id: string; assigned: number }>>(Prisma.sql`
     SELECT pm.user_id::text, COALESCE(ubc.assigned_count, 0)::int AS assigned
     FROM pool_member pm
+    JOIN app_user u ON u.id = pm.user_id
     LEFT JOIN user_book_counter ubc ON ubc.user_id = pm.user_id AND ubc.book_id = ${bookId}::uuid
-    WHERE pm.pool_id = ${poolId}::uuid
-    ORDER BY pm.user_id`);
+    WHERE pm.pool_id = ${poolId}::uuid AND u.disabled_at IS NULL AND u.erased_at IS NULL
+    ORDER BY pm.user_id
+    ${options.lockUsers ? Prisma.sql`FOR KEY SHARE OF u` : Prisma.empty}`);
   return rows.map((r) => ({ userId: r.user_id, assignedCount: r.assigned }));
 }
 
@@ -124,12 +130,21 @@ export async function addToCounters(
 /** The Distribution row (ids are generated here: schema.prisma's `uuid()` default is client-side). */
 export async function insertDistribution(
   sql: SqlClient,
-  args: { poolId: string; bookId: string; mode: DistributionMode; requested: number; assigned: number; createdById: string; now: Date },
+  args: {
+    poolId: string;
+    bookId: string;
+    mode: DistributionMode;
+    requested: number;
+    assigned: number;
+    remainder: DistributionRemainder | null;
+    createdById: string;
+    now: Date;
+  },
 ): Promise<{ id: string; created_at: Date }> {
   const rows = await sql.$queryRaw<Array<{ id: string; created_at: Date }>>(Prisma.sql`
-    INSERT INTO distribution (id, pool_id, book_id, mode, requested, assigned, created_by_id, created_at)
+    INSERT INTO distribution (id, pool_id, book_id, mode, requested, assigned, remainder, created_by_id, created_at)
     VALUES (${randomUUID()}::uuid, ${args.poolId}::uuid, ${args.bookId}::uuid, ${args.mode}::"DistributionMode", ${args.requested},
-            ${args.assigned}, ${args.createdById}::uuid, ${args.now})
+            ${args.assigned}, ${args.remainder}::"DistributionRemainder", ${args.createdById}::uuid, ${args.now})
     RETURNING id::text, created_at`);
   return rows[0];
 }

@@ -44,18 +44,19 @@ async function setup(couponCount: number, members: number, overrides: BookOverri
 }
 
 describe('previewDistribution / distributeToPool', () => {
-  it('EQUAL: every member gets count; the preview changed nothing and the result matches it', async () => {
+  // count is the TOTAL in EQUAL too (issue 16; it used to mean "per member"): 12 over 4 members is 3 each.
+  it('EQUAL: every member gets ⌊count / members⌋; the preview changed nothing and the result matches it', async () => {
     const { bookId, poolId, users } = await setup(20, 4);
     const ctx = contextFor(db, admin);
-    const preview = await previewDistribution(ctx, { poolId, bookId, mode: 'EQUAL', count: 3 });
+    const preview = await previewDistribution(ctx, { poolId, bookId, mode: 'EQUAL', count: 12 });
     expect(preview).toMatchObject({ requested: 12, available: 20, totalAssigned: 12, shortfall: 0, skippedUsers: 0 });
     expect((await holdings(bookId)).size).toBe(0);
     const announced: string[] = [];
     const done = await distributeToPool(
       { ...ctx, events: { announce: (ids) => announced.push(...ids) } },
-      { poolId, bookId, mode: 'EQUAL', count: 3, seed: preview.seed },
+      { poolId, bookId, mode: 'EQUAL', count: 12, seed: preview.seed },
     );
-    expect(done).toMatchObject({ poolId, bookId, mode: 'EQUAL', requested: 12, assigned: 12, createdById: admin.userId });
+    expect(done).toMatchObject({ poolId, bookId, mode: 'EQUAL', requested: 12, assigned: 12, remainder: 'LEAVE_IN_BOOK', createdById: admin.userId });
     expect(done.plan.perUser).toEqual(preview.perUser);
     const held = await holdings(bookId);
     for (const u of users) expect(held.get(u.userId)).toBe(3);
@@ -90,9 +91,27 @@ describe('previewDistribution / distributeToPool', () => {
 
   it('EQUAL with too few coupons: a partial, fair fill, requested vs assigned recorded', async () => {
     const { bookId, poolId } = await setup(7, 3);
-    const done = await distributeToPool(contextFor(db, admin), { poolId, bookId, mode: 'EQUAL', count: 3 });
+    const done = await distributeToPool(contextFor(db, admin), { poolId, bookId, mode: 'EQUAL', count: 9 });
     expect(done).toMatchObject({ requested: 9, assigned: 7 });
     expect([...(await holdings(bookId)).values()].sort()).toEqual([2, 2, 3]);
+  });
+
+  it('EQUAL remainder: LEAVE_IN_BOOK by default, RANDOM_MEMBERS on request, stored on the distribution and audited', async () => {
+    const { bookId, poolId } = await setup(30, 3);
+    const ctx = contextFor(db, admin);
+    const left = await distributeToPool(ctx, { poolId, bookId, mode: 'EQUAL', count: 5 });
+    expect(left).toMatchObject({ requested: 5, assigned: 3, remainder: 'LEAVE_IN_BOOK' });
+    expect(left.plan).toMatchObject({ perMember: 1, leftInBook: 2, shortfall: 0 });
+    const spread = await distributeToPool(ctx, { poolId, bookId, mode: 'EQUAL', count: 5, remainder: 'RANDOM_MEMBERS' });
+    expect(spread).toMatchObject({ requested: 5, assigned: 5, remainder: 'RANDOM_MEMBERS' });
+    expect([...(await holdings(bookId)).values()].sort()).toEqual([2, 3, 3]);
+    const rows = await db.prisma.distribution.findMany({ where: { poolId }, orderBy: { createdAt: 'asc' }, select: { remainder: true } });
+    expect(rows.map((r) => r.remainder)).toEqual(['LEAVE_IN_BOOK', 'RANDOM_MEMBERS']);
+    const audit = await db.prisma.$queryRaw<Array<{ changes: Record<string, unknown> }>>(Prisma.sql`
+      SELECT changes FROM audit_log WHERE action = 'DISTRIBUTED' AND target_id = ${spread.id}`);
+    expect(audit[0].changes).toEqual({ poolId, bookId, mode: 'EQUAL', count: 5, remainder: 'RANDOM_MEMBERS', assigned: 5 });
+    expect(await codeOf(distributeToPool(ctx, { poolId, bookId, mode: 'RANDOM', count: 5, remainder: 'LEAVE_IN_BOOK' }))).toBe('BAD_USER_INPUT');
+    expect(await codeOf(distributeToPool(ctx, { poolId, bookId, mode: 'EQUAL', count: 2 }))).toBe('BAD_USER_INPUT'); // 2 over 3: 0 each
   });
 
   it('errors: SOLD_OUT, LIMIT_REACHED, empty pool, BOOK_NOT_ACTIVE, NOT_FOUND, FORBIDDEN', async () => {
@@ -129,7 +148,7 @@ describe('races', () => {
     const assigns = Array.from({ length: 200 }, (_, i) =>
       assignRandomCoupon(contextFor(db, everyone[i % everyone.length]), { bookId }).then(() => 'OK', (e) => e.code),
     );
-    const distribution = distributeToPool(contextFor(db, admin), { poolId, bookId, mode: 'EQUAL', count: 4 });
+    const distribution = distributeToPool(contextFor(db, admin), { poolId, bookId, mode: 'EQUAL', count: 80 });
     const [outcomes, done] = await Promise.all([Promise.all(assigns), distribution]);
     expect(outcomes.every((o) => o === 'OK' || o === 'LIMIT_REACHED' || o === 'SOLD_OUT')).toBe(true);
     const [{ assigned, distinct, events, eventsDistinct }] = await db.prisma.$queryRaw<
@@ -155,8 +174,8 @@ describe('races', () => {
     const other = await createPool(contextFor(db, admin), { name: 'overlap' });
     await addPoolMembers(contextFor(db, admin), { poolId: other.id, userIds: users.slice(5).map((u) => u.userId) });
     const results = await Promise.allSettled([
-      distributeToPool(contextFor(db, admin), { poolId, bookId, mode: 'EQUAL', count: 2 }),
-      distributeToPool(contextFor(db, admin), { poolId: other.id, bookId, mode: 'EQUAL', count: 2 }),
+      distributeToPool(contextFor(db, admin), { poolId, bookId, mode: 'EQUAL', count: 20 }),
+      distributeToPool(contextFor(db, admin), { poolId: other.id, bookId, mode: 'EQUAL', count: 10 }),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
     const held = await holdings(bookId);

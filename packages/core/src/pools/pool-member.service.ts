@@ -40,7 +40,7 @@ export async function addPoolMembers(
   return changeMembers(ctx, args.poolId, async (tx, pool) => {
     const found = await tx.$queryRaw<Array<{ id: string; email: string }>>(Prisma.sql`
       SELECT id::text AS id, email FROM app_user
-      WHERE id = ANY(${userIds}::uuid[]) OR email = ANY(${emails}::text[])`);
+      WHERE (id = ANY(${userIds}::uuid[]) OR email = ANY(${emails}::text[])) AND erased_at IS NULL`);
     const foundIds = new Set(found.map((u) => u.id));
     const missingId = userIds.find((id) => !foundIds.has(id));
     if (missingId) throw notFound('User', missingId);
@@ -119,16 +119,33 @@ export async function listPoolMembers(ctx: ServiceContext, poolId: string, args:
     keyset = Prisma.sql`AND (pm.added_at, pm.user_id) > (${addedAt}, ${requireUuid('after', id)}::uuid)`;
   }
   const pool = requireUuid('poolId', poolId);
-  type Row = { id: string; email: string | null; external_id: string | null; role: 'ADMIN' | 'USER'; created_at: Date; added_at: Date };
+  type Row = {
+    id: string;
+    email: string | null;
+    external_id: string | null;
+    role: 'ADMIN' | 'USER';
+    created_at: Date;
+    disabled_at: Date | null;
+    erased_at: Date | null;
+    added_at: Date;
+  };
   const [rows, counted] = await Promise.all([
     ctx.db.prisma.$queryRaw<Row[]>(Prisma.sql`
-      SELECT u.id::text AS id, u.email, u.external_id, u.role::text AS role, u.created_at, pm.added_at
+      SELECT u.id::text AS id, u.email, u.external_id, u.role::text AS role, u.created_at, u.disabled_at, u.erased_at, pm.added_at
       FROM pool_member pm JOIN app_user u ON u.id = pm.user_id
       WHERE pm.pool_id = ${pool}::uuid ${keyset}
       ORDER BY pm.added_at, pm.user_id LIMIT ${limit + 1}`),
     countPoolMembers(ctx, [pool]),
   ]);
   const cursors = new Map(rows.map((r) => [r.id, encodeCursor([r.added_at.toISOString(), r.id])]));
-  const users = rows.map((r) => ({ id: r.id, email: r.email, externalId: r.external_id, role: r.role, createdAt: r.created_at }));
+  const users = rows.map((r) => ({
+    id: r.id,
+    email: r.email,
+    externalId: r.external_id,
+    role: r.role,
+    createdAt: r.created_at,
+    disabledAt: r.disabled_at,
+    erasedAt: r.erased_at,
+  }));
   return toPage(users, limit, counted[0], (u) => cursors.get(u.id) as string);
 }

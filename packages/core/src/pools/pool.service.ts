@@ -14,7 +14,7 @@ export interface PoolRecord {
 }
 
 export const POOL_NAME_MAX = 200;
-const POOL_DESCRIPTION_MAX = 2000;
+export const POOL_DESCRIPTION_MAX = 2000;
 
 /** Creates a pool (ADMIN). */
 export async function createPool(
@@ -78,6 +78,7 @@ export async function unsafeGetPoolsByIds(ctx: ServiceContext, ids: readonly str
   return rows.map(toPoolRecord);
 }
 
-function toPoolRecord(row: { id: string; name: string; description: string | null; createdAt: Date }): PoolRecord {
+/** The public record of a pool row. */
+export function toPoolRecord(row: { id: string; name: string; description: string | null; createdAt: Date }): PoolRecord {
   return { id: row.id, name: row.name, description: row.description, createdAt: row.createdAt };
 }

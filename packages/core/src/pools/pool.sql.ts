@@ -9,12 +9,16 @@ import type { PoolRecord } from './pool.service.ts';
  * - `share` (`FOR SHARE`): a distribution, from before it reads the members until it commits.
  *   Distributions to one pool run side by side; a member change waits for them (and they for it),
  *   so a distribution hands out to the list as it was fully before or fully after the change.
+ *   updatePool takes it too (a rename waits for running distributions, as any write of the row).
+ * - `delete` (`FOR UPDATE`): deletePool. It waits for everything above, and after it commits a
+ *   waiting distribution or member change finds no pool (NOT_FOUND).
  */
-export type PoolLockMode = 'members' | 'share';
+export type PoolLockMode = 'members' | 'share' | 'delete';
 
 const LOCK_CLAUSE: Record<PoolLockMode, Prisma.Sql> = {
   members: Prisma.sql`FOR NO KEY UPDATE`,
   share: Prisma.sql`FOR SHARE`,
+  delete: Prisma.sql`FOR UPDATE`,
 };
 
 /**

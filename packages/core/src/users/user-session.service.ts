@@ -37,14 +37,18 @@ export async function loadSessionCaller(ctx: Pick<ServiceContext, 'db'>, token: 
   if (!UUID.test(token.userId)) throw unauthenticated(SESSION_REVOKED);
   // Raw rather than findUnique: this runs on every signed-in request, and measured 0.41 ms
   // against 0.62 ms (p50, loaded machine) for the same primary-key read.
-  const [row] = await ctx.db.prisma.$queryRaw<Array<{ email: string; role: Role; tokenVersion: number }>>(Prisma.sql`
-    SELECT email, role::text AS role, token_version AS "tokenVersion" FROM app_user WHERE id = ${token.userId}::uuid`);
-  if (!sessionStands(row, token.tokenVersion)) throw unauthenticated(SESSION_REVOKED);
+  const [row] = await ctx.db.prisma.$queryRaw<Array<{ email: string; role: Role; tokenVersion: number; disabled: boolean }>>(Prisma.sql`
+    SELECT email, role::text AS role, token_version AS "tokenVersion", disabled_at IS NOT NULL AS disabled
+    FROM app_user WHERE id = ${token.userId}::uuid`);
+  // Disabling also raises the token version, so this is a second lock on the same door: a token
+  // signed while disabled (none should be) is refused too.
+  if (!sessionStands(row, token.tokenVersion) || row.disabled) throw unauthenticated(SESSION_REVOKED);
   return { userId: token.userId, role: row.role, email: row.email };
 }
 
 /**
- * The stored session state of many users in one query (users that no longer exist are absent).
+ * The stored session state of many users in one query (users that no longer exist, and disabled
+ * or erased ones, are absent: their sockets are closed with 4401).
  * No authorization: it feeds the WebSocket server's periodic re-check of open sockets.
  */
 export async function unsafeGetSessionStates(
@@ -54,7 +58,7 @@ export async function unsafeGetSessionStates(
   const ids = userIds.filter((id) => UUID.test(id));
   if (ids.length === 0) return new Map();
   const rows = await ctx.db.prisma.user.findMany({
-    where: { id: { in: ids } },
+    where: { id: { in: ids }, disabledAt: null, erasedAt: null },
     select: { id: true, role: true, tokenVersion: true },
   });
   return new Map(rows.map((row) => [row.id, { role: row.role, tokenVersion: row.tokenVersion }]));

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { expectInvariants } from '../../test/reliability/book.snapshot.ts';
+import { type ApiUser, call, createCampaign, createUsers, graphqlRequest, OPS, useApiTest } from '../../testing/index.ts';
+
+// Budgets over HTTP: a book's maxTotalRedemptions and maxTotalDiscountAmount hold when many
+// shoppers redeem at once, reversals give back, book fields show what is used, and a budget set
+// on a book that already has redemptions counts them.
+
+const t = useApiTest();
+const BOOK = 'query ($id: ID!) { book(id: $id) { maxTotalRedemptions redeemedTotal maxTotalDiscountAmount discountTotal } }';
+const UPDATE = 'mutation ($id: ID!, $i: UpdateBookInput!) { updateBook(id: $id, input: $i) { redeemedTotal maxTotalRedemptions } }';
+
+const asAdmin = (): ApiUser => ({ id: t.admin.user.id, email: t.admin.email, role: 'ADMIN', token: t.admin.token });
+
+/** Each shopper claims and locks one coupon of the book; returns [shopper, code] pairs. */
+async function lockedByShoppers(bookId: string, shoppers: ApiUser[]): Promise<Array<[ApiUser, string]>> {
+  return Promise.all(
+    shoppers.map(async (shopper): Promise<[ApiUser, string]> => {
+      const claimed = await call(t.server, OPS.assignRandom, { bookId }, shopper.token);
+      if (!claimed.ok) throw new Error(`claim: ${claimed.code}`);
+      const locked = await call(t.server, OPS.lock, { code: claimed.data.code }, shopper.token);
+      if (!locked.ok) throw new Error(`lock: ${locked.code}`);
+      return [shopper, claimed.data.code];
+    }),
+  );
+}
+
+describe('book budgets', () => {
+  it('maxTotalRedemptions holds when 40 shoppers redeem at once; the rest hear LIMIT_REACHED (BOOK_BUDGET)', async () => {
+    const book = await createCampaign(t.server, asAdmin(), 40);
+    await graphqlRequest(t.server, UPDATE, { id: book.bookId, i: { maxTotalRedemptions: 7 } }, t.admin.token);
+    const shoppers = await createUsers(t.server, 40);
+    const held = await lockedByShoppers(book.bookId, shoppers);
+    const outcomes = await Promise.all(held.map(([shopper, code]) => graphqlRequest(t.server, OPS.redeem, { code }, shopper.token)));
+    const won = outcomes.filter((o) => !o.errors);
+    expect(won).toHaveLength(7);
+    for (const lost of outcomes.filter((o) => o.errors)) {
+      expect(lost.errors?.[0].extensions).toMatchObject({ code: 'LIMIT_REACHED', limit: 'BOOK_BUDGET' });
+    }
+    expect((await graphqlRequest(t.server, BOOK, { id: book.bookId }, t.admin.token)).data?.book).toMatchObject({ maxTotalRedemptions: 7, redeemedTotal: 7 });
+    await expectInvariants(t.server.db);
+  });
+
+  it('a reversal gives the budget back; lowering below what is used is refused', async () => {
+    const book = await createCampaign(t.server, asAdmin(), 3);
+    await graphqlRequest(t.server, UPDATE, { id: book.bookId, i: { maxTotalRedemptions: 1 } }, t.admin.token);
+    const [[shopper, code], [other, otherCode]] = await lockedByShoppers(book.bookId, await createUsers(t.server, 2));
+    const first = await call(t.server, OPS.redeem, { code }, shopper.token);
+    expect(first.ok).toBe(true);
+    expect((await call(t.server, OPS.redeem, { code: otherCode }, other.token)).ok).toBe(false);
+    expect((await call(t.server, OPS.reverse, { id: first.ok ? first.data.id : '', reason: 'refund' }, t.admin.token)).ok).toBe(true);
+    expect((await call(t.server, OPS.redeem, { code: otherCode }, other.token)).ok).toBe(true);
+    const lowered = await graphqlRequest(t.server, UPDATE, { id: book.bookId, i: { maxTotalRedemptions: null } }, t.admin.token);
+    expect(lowered.errors).toBeUndefined();
+    await expectInvariants(t.server.db);
+  });
+
+  it('a budget set after redemptions counts them, and is refused below them', async () => {
+    const book = await createCampaign(t.server, asAdmin(), 3);
+    const held = await lockedByShoppers(book.bookId, await createUsers(t.server, 2));
+    for (const [shopper, code] of held) expect((await call(t.server, OPS.redeem, { code }, shopper.token)).ok).toBe(true);
+    const refused = await graphqlRequest(t.server, UPDATE, { id: book.bookId, i: { maxTotalRedemptions: 1 } }, t.admin.token);
+    expect(refused.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'maxTotalRedemptions' });
+    const set = await graphqlRequest(t.server, UPDATE, { id: book.bookId, i: { maxTotalRedemptions: 3 } }, t.admin.token);
+    expect(set.data?.updateBook).toEqual({ redeemedTotal: 2, maxTotalRedemptions: 3 });
+  });
+
+  it('maxTotalDiscountAmount holds against racing orders, in the book currency', async () => {
+    const created = await graphqlRequest(
+      t.server,
+      'mutation ($i: CreateBookInput!) { createBook(input: $i) { id } }',
+      { i: { name: 'Ten off', discountType: 'FIXED_AMOUNT', discountValue: 10, currency: 'EUR', maxTotalDiscountAmount: '25.00' } },
+      t.admin.token,
+    );
+    const bookId = created.data?.createBook.id;
+    const codes = Array.from({ length: 6 }, (_, i) => `BUDGET-${bookId.slice(0, 8)}-${i}`.toUpperCase());
+    await graphqlRequest(t.server, 'mutation ($b: ID!, $c: [String!]) { uploadCodes(bookId: $b, codes: $c) { inserted } }', { b: bookId, c: codes }, t.admin.token);
+    const held = await lockedByShoppers(bookId, await createUsers(t.server, 6));
+    const outcomes = await Promise.all(
+      held.map(([shopper, code], i) =>
+        graphqlRequest(
+          t.server,
+          'mutation ($c: String!, $o: OrderInput!) { redeemCoupon(code: $c, order: $o) { discountAmount } }',
+          { c: code, o: { id: `order-${i}`, amount: '50.00', currency: 'EUR' } },
+          shopper.token,
+        ),
+      ),
+    );
+    expect(outcomes.filter((o) => !o.errors)).toHaveLength(2); // 2 × 10.00 ≤ 25.00 < 3 × 10.00
+    expect((await graphqlRequest(t.server, BOOK, { id: bookId }, t.admin.token)).data?.book).toMatchObject({ maxTotalDiscountAmount: '25.00', discountTotal: '20.00' });
+    await expectInvariants(t.server.db);
+  });
+});
