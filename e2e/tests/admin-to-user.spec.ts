@@ -61,7 +61,7 @@ test('an admin sets up a campaign and a user locks and redeems a coupon from it'
 
   await page.getByLabel('Book', { exact: true }).selectOption(bookId);
   await page.getByLabel('Equal').check();
-  await page.getByLabel('Coupons per member').fill('1');
+  await page.getByLabel('Coupons in total').fill('2'); // the total: one each for the two members
   await page.getByRole('button', { name: 'Preview' }).click();
   await expect(page.getByTestId('preview-total')).toHaveText('2');
   await expect(page.getByRole('row', { name: new RegExp(`${ben.email}\\s+1`) })).toBeVisible();

@@ -7,7 +7,12 @@ import { type Column, DataTable } from '@/components/data-table/data-table';
 import { Field } from '@/components/forms/field';
 import { useToast } from '@/components/toast/toast-provider';
 import { graphql } from '@/gql';
-import type { DistributeToPoolMutation, DistributionMode, DistributionPreviewFieldsFragment as Preview } from '@/gql/graphql';
+import type {
+  DistributeToPoolMutation,
+  DistributionMode,
+  DistributionPreviewFieldsFragment as Preview,
+  DistributionRemainder,
+} from '@/gql/graphql';
 import { describeError } from '@/lib/errors/describe-error';
 import { formatCount } from '@/lib/format/format';
 import styles from './distribution-panel.module.css';
@@ -18,6 +23,9 @@ export const DistributionPreviewFields = graphql(`
   fragment DistributionPreviewFields on DistributionPreview {
     mode
     requested
+    perMember
+    remainder
+    leftInBook
     available
     totalAssigned
     shortfall
@@ -25,6 +33,7 @@ export const DistributionPreviewFields = graphql(`
     perUser {
       userId
       count
+      extra
       skippedReason
       user {
         id
@@ -47,6 +56,7 @@ const SKIP_REASONS: Record<string, string> = {
 const SHARE_COLUMNS: Column<Share>[] = [
   { key: 'member', header: 'Member', rowHeader: true, cell: (e) => e.user?.email ?? e.userId, sortValue: (e) => e.user?.email ?? e.userId },
   { key: 'count', header: 'Coupons', numeric: true, cell: (e) => formatCount(e.count), sortValue: (e) => e.count },
+  { key: 'extra', header: 'Of the remainder', numeric: true, cell: (e) => (e.extra > 0 ? `+${formatCount(e.extra)}` : ''), sortValue: (e) => e.extra },
   { key: 'note', header: 'Note', cell: (e) => (e.skippedReason ? (SKIP_REASONS[e.skippedReason] ?? e.skippedReason) : ''), sortValue: (e) => e.skippedReason },
 ];
 
@@ -95,7 +105,9 @@ function DistributionForm({ poolId, memberCount, onPreview }: { poolId: string; 
   const { previewDistribution, loading } = usePreviewDistribution(poolId);
   const [bookId, setBookId] = useState('');
   const [mode, setMode] = useState<DistributionMode>('EQUAL');
-  const [count, setCount] = useState('1');
+  // The count is the total in both modes: start at one coupon per member.
+  const [count, setCount] = useState(String(Math.max(1, memberCount)));
+  const [remainder, setRemainder] = useState<DistributionRemainder>('LEAVE_IN_BOOK');
   const [errors, setErrors] = useState<{ bookId?: string; count?: string }>({});
   const options = books.books;
 
@@ -106,7 +118,13 @@ function DistributionForm({ poolId, memberCount, onPreview }: { poolId: string; 
     if (!/^\d+$/.test(count.trim()) || Number(count) < 1) found.count = 'Enter a whole number of at least 1.';
     setErrors(found);
     if (Object.keys(found).length > 0) return;
-    const request: Request = { bookId, bookName: options.find((b) => b.id === bookId)?.name ?? 'the book', mode, count: Number(count) };
+    const request: Request = {
+      bookId,
+      bookName: options.find((b) => b.id === bookId)?.name ?? 'the book',
+      mode,
+      count: Number(count),
+      remainder: mode === 'EQUAL' ? remainder : null,
+    };
     try {
       const preview = await previewDistribution(request);
       if (preview) onPreview(request, preview);
@@ -137,19 +155,50 @@ function DistributionForm({ poolId, memberCount, onPreview }: { poolId: string; 
         <div className="radio">
           <input id="mode-equal" type="radio" name="mode" value="EQUAL" checked={mode === 'EQUAL'} onChange={() => setMode('EQUAL')} />
           <label htmlFor="mode-equal">
-            Equal <span className="muted">— every member gets the same number</span>
+            Equal <span className="muted">— the total split evenly: every member gets total ÷ members, rounded down</span>
           </label>
         </div>
         <div className="radio">
           <input id="mode-random" type="radio" name="mode" value="RANDOM" checked={mode === 'RANDOM'} onChange={() => setMode('RANDOM')} />
           <label htmlFor="mode-random">
-            Random <span className="muted">— a total spread at random among members</span>
+            Random <span className="muted">— each coupon of the total to a member chosen at random</span>
           </label>
         </div>
       </fieldset>
-      <Field id="distribute-count" label={mode === 'EQUAL' ? 'Coupons per member' : 'Coupons in total'} error={errors.count}>
+      <Field id="distribute-count" label="Coupons in total" error={errors.count}>
         {(c) => <input {...c} type="number" inputMode="numeric" min={1} value={count} onChange={(e) => setCount(e.target.value)} />}
       </Field>
+      {mode === 'EQUAL' ? (
+        <fieldset className="radio-group">
+          <legend>What does not divide evenly</legend>
+          <div className="radio">
+            <input
+              id="remainder-leave"
+              type="radio"
+              name="remainder"
+              value="LEAVE_IN_BOOK"
+              checked={remainder === 'LEAVE_IN_BOOK'}
+              onChange={() => setRemainder('LEAVE_IN_BOOK')}
+            />
+            <label htmlFor="remainder-leave">
+              Leave it in the book <span className="muted">— nobody gets more than anyone else</span>
+            </label>
+          </div>
+          <div className="radio">
+            <input
+              id="remainder-random"
+              type="radio"
+              name="remainder"
+              value="RANDOM_MEMBERS"
+              checked={remainder === 'RANDOM_MEMBERS'}
+              onChange={() => setRemainder('RANDOM_MEMBERS')}
+            />
+            <label htmlFor="remainder-random">
+              Give one more to members chosen at random <span className="muted">— the whole total goes out</span>
+            </label>
+          </div>
+        </fieldset>
+      ) : null}
       <Button variant="primary" type="submit" disabled={loading || memberCount === 0}>
         {loading ? 'Preparing preview…' : 'Preview'}
       </Button>
@@ -188,7 +237,11 @@ function DistributionPreview({
   return (
     <section aria-labelledby="preview-title">
       <h3 id="preview-title">
-        Preview: {request.mode === 'EQUAL' ? `${request.count} per member` : `${request.count} in total, at random`} from {request.bookName}
+        Preview:{' '}
+        {request.mode === 'EQUAL'
+          ? `${formatCount(request.count)} in total, ${formatCount(preview.perMember ?? 0)} per member`
+          : `${formatCount(request.count)} in total, at random`}{' '}
+        from {request.bookName}
       </h3>
       <dl className="facts facts--compact">
         <div>
@@ -199,6 +252,12 @@ function DistributionPreview({
           <dt>Available</dt>
           <dd>{formatCount(preview.available)}</dd>
         </div>
+        {preview.mode === 'EQUAL' ? (
+          <div>
+            <dt>Left in the book</dt>
+            <dd data-testid="preview-left-in-book">{formatCount(preview.leftInBook)}</dd>
+          </div>
+        ) : null}
         <div>
           <dt>Will be assigned</dt>
           <dd data-testid="preview-total">{formatCount(preview.totalAssigned)}</dd>

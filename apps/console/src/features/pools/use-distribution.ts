@@ -2,7 +2,7 @@
 
 import { useApolloClient, useMutation, useQuery } from '@apollo/client/react';
 import { graphql } from '@/gql';
-import type { DistributionMode } from '@/gql/graphql';
+import type { DistributionMode, DistributionRemainder } from '@/gql/graphql';
 
 const BookOptionsQuery = graphql(`
   query BookOptions($first: Int) {
@@ -21,20 +21,28 @@ const BookOptionsQuery = graphql(`
 `);
 
 const PreviewDistributionMutation = graphql(`
-  mutation PreviewDistribution($poolId: ID!, $bookId: ID!, $mode: DistributionMode!, $count: Int!) {
-    previewDistribution(poolId: $poolId, bookId: $bookId, mode: $mode, count: $count) {
+  mutation PreviewDistribution($poolId: ID!, $bookId: ID!, $mode: DistributionMode!, $count: Int!, $remainder: DistributionRemainder) {
+    previewDistribution(poolId: $poolId, bookId: $bookId, mode: $mode, count: $count, remainder: $remainder) {
       ...DistributionPreviewFields
     }
   }
 `);
 
 const DistributeToPoolMutation = graphql(`
-  mutation DistributeToPool($poolId: ID!, $bookId: ID!, $mode: DistributionMode!, $count: Int!, $seed: String) {
-    distributeToPool(poolId: $poolId, bookId: $bookId, mode: $mode, count: $count, seed: $seed) {
+  mutation DistributeToPool(
+    $poolId: ID!
+    $bookId: ID!
+    $mode: DistributionMode!
+    $count: Int!
+    $remainder: DistributionRemainder
+    $seed: String
+  ) {
+    distributeToPool(poolId: $poolId, bookId: $bookId, mode: $mode, count: $count, remainder: $remainder, seed: $seed) {
       id
       mode
       requested
       assigned
+      remainder
       createdAt
     }
   }
@@ -44,7 +52,10 @@ export interface DistributionRequest {
   bookId: string;
   bookName: string;
   mode: DistributionMode;
+  /** The total, in both modes. */
   count: number;
+  /** EQUAL: where count mod members goes; null for RANDOM. */
+  remainder: DistributionRemainder | null;
 }
 
 /** The books to distribute from, with what each has left. */
@@ -56,8 +67,8 @@ export function useBookOptions() {
 /** The per-member outcome of a distribution, with nothing changed yet. */
 export function usePreviewDistribution(poolId: string) {
   const [preview, { loading }] = useMutation(PreviewDistributionMutation);
-  const previewDistribution = async ({ bookId, mode, count }: DistributionRequest) => {
-    const { data } = await preview({ variables: { poolId, bookId, mode, count } });
+  const previewDistribution = async ({ bookId, mode, count, remainder }: DistributionRequest) => {
+    const { data } = await preview({ variables: { poolId, bookId, mode, count, remainder } });
     return data?.previewDistribution ?? null;
   };
   return { previewDistribution, loading };
@@ -67,8 +78,8 @@ export function usePreviewDistribution(poolId: string) {
 export function useDistribute(poolId: string) {
   const client = useApolloClient();
   const [distribute, { loading }] = useMutation(DistributeToPoolMutation);
-  const distributeToPool = async ({ bookId, mode, count }: DistributionRequest, seed: string) => {
-    const { data } = await distribute({ variables: { poolId, bookId, mode, count, seed } });
+  const distributeToPool = async ({ bookId, mode, count, remainder }: DistributionRequest, seed: string) => {
+    const { data } = await distribute({ variables: { poolId, bookId, mode, count, remainder, seed } });
     if (data) void client.refetchQueries({ include: 'active' });
     return data?.distributeToPool ?? null;
   };
