@@ -59,6 +59,13 @@ export function changedFields<T extends Record<string, unknown>>(before: T, afte
   return changes;
 }
 
+/** The entry id in an `after` cursor (an opaque cursor that is not one of ours is BAD_USER_INPUT). */
+function afterId(after: string): bigint {
+  const [id] = decodeCursor(after, ['string']) as [string];
+  if (!/^\d{1,19}$/.test(id)) throw badInput('after', 'is not a valid cursor');
+  return BigInt(id);
+}
+
 export interface AuditFilter {
   actorId?: string | null;
   targetType?: AuditTargetType | null;
@@ -82,7 +89,7 @@ export async function listAuditLog(ctx: ServiceContext, filter: AuditFilter, arg
     conditions.push(Prisma.sql`action = ${filter.action}`);
   }
   const where = conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}` : Prisma.empty;
-  const keyset = args.after ? Prisma.sql`id < ${BigInt(decodeCursor(args.after, ['string'])[0] as string)}` : null;
+  const keyset = args.after ? Prisma.sql`id < ${afterId(args.after)}` : null;
   const whereKeyset = keyset ? (conditions.length ? Prisma.sql`${where} AND ${keyset}` : Prisma.sql`WHERE ${keyset}`) : where;
   type Row = { id: bigint; actor_id: string | null; api_key_id: string | null; action: string; target_type: AuditTargetType; target_id: string; changes: Record<string, unknown>; created_at: Date };
   const [rows, counted] = await Promise.all([
