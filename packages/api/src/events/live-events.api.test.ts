@@ -76,12 +76,16 @@ describe('couponEvents', () => {
   });
 
   it('never gives a USER another user’s events, even in a burst of mixed events', async () => {
-    const { bookId, codes } = await createBookWithCodes(t.server, t.admin.token, 41);
+    const { bookId, codes } = await createBookWithCodes(t.server, t.admin.token, 42);
     const aliceCodes = codes.slice(0, 20);
     const bobCodes = codes.slice(20, 40);
     const giftCode = codes[40] as string; // assigned to Alice by the admin during the burst
+    // Bob redeems this one during the burst: locked before it, and touched by nothing else, so the
+    // burst's outcome does not depend on which request lands first.
+    const redeemCode = codes[41] as string;
     for (const code of aliceCodes) await mutate(t.server, t.admin.token, ASSIGN, { code, userId: t.alice.user.id });
-    for (const code of bobCodes) await mutate(t.server, t.admin.token, ASSIGN, { code, userId: t.bob.user.id });
+    for (const code of [...bobCodes, redeemCode]) await mutate(t.server, t.admin.token, ASSIGN, { code, userId: t.bob.user.id });
+    await mutate(t.server, t.bob.token, LOCK, { code: redeemCode });
     await settled(t.server.server);
     const before = t.server.server.live?.couponEvents.size ?? 0;
     const aliceClient = client(t.alice);
@@ -102,10 +106,10 @@ describe('couponEvents', () => {
       ...bobCodes.map((code) => cycle(t.bob, code)()),
       uploadCodes(t.server, t.admin.token, bookId, 5), // a CREATED_BULK nobody but admins may see
       mutate(t.server, t.admin.token, ASSIGN, { code: giftCode, userId: t.alice.user.id }),
-      mutate(t.server, t.bob.token, REDEEM, { code: bobCodes[1] }).catch(() => {}), // not locked yet, or redeemed
+      mutate(t.server, t.bob.token, REDEEM, { code: redeemCode }),
     ]);
     await settled(t.server.server);
-    await waitFor(() => adminAll.values.length >= 122, 'admin events');
+    await waitFor(() => adminAll.values.length >= 123, 'admin events');
     await settled(t.server.server);
 
     const adminEvents = events(adminAll.values);
@@ -122,6 +126,7 @@ describe('couponEvents', () => {
     expect(events(bobAll.values).map((e) => e.id)).toEqual(ofUser(t.bob.user.id).map((e) => e.id));
     expect(events(bobAll.values).every((e) => e.coupon.assignedUserId === t.bob.user.id)).toBe(true);
     expect(adminEvents.some((e) => e.type === 'CREATED_BULK')).toBe(true);
+    expect(events(bobAll.values).filter((e) => e.type === 'REDEEMED').map((e) => e.coupon.code)).toEqual([redeemCode]);
     for (const sub of [aliceAll, aliceBook, aliceOnBobsCode, bobAll, adminAll]) sub.stop();
   });
 
