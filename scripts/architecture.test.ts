@@ -27,15 +27,7 @@ const PENDING_UNDECLARED: Record<string, string> = {};
 // Folder imports that close a cycle inside one package's src/ and cannot be removed yet, each
 // with why; the cycle check leaves them out. The test fails when one no longer closes a cycle and
 // is still listed, so the list only shrinks.
-const ALLOWED_FOLDER_CYCLES: Record<string, string> = {
-  // core auth/ <-> users/: every service checks access with auth/, and auth/'s sign-in and refresh
-  // read users' e-mail rule, model and session check.
-  'packages/core/src: auth -> users': 'being reworked by issue 15',
-  // users/sessions.api.test.ts waits SESSION_RECHECK_MS of server/socket-auth.ts, which closes
-  // server -> auth/events -> coupons -> users -> server; the WebSocket session re-check interval is
-  // being reworked in socket-auth.ts, and the test follows it there.
-  'packages/api/src: users -> server': 'the session re-check interval is being reworked (socket-auth.ts)',
-};
+const ALLOWED_FOLDER_CYCLES: Record<string, string> = {};
 
 interface WorkspacePackage {
   /** Folder, relative to the root ('' for the root package). */

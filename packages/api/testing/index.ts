@@ -61,3 +61,4 @@ export { startProcessGroup, waitForHttp, type ProcessGroup, type ProcessGroupOpt
 export { CONTRACT_CODES, COUPON_FIELDS, OPS, REDEMPTION_FIELDS } from './operations.ts';
 export { createTestClock, type TestClock } from '@coupons/core/testing';
 export { startSiblingServer, startTestServer, type TestServer, type TestServerOptions } from './test-server.ts';
+export { SESSION_RECHECK_MS } from '../src/server/socket-auth.ts';

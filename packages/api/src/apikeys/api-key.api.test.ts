@@ -1,6 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SESSION_RECHECK_MS } from '../server/socket-auth.ts';
 import {
   type ApiUser,
   call,
@@ -16,6 +15,7 @@ import {
   startApiTest,
   type TestServer,
   waitFor,
+  SESSION_RECHECK_MS,
 } from '../../testing/index.ts';
 
 // API keys over real HTTP and WebSocket: a shop backend creates nothing but a key, then acts for

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SESSION_RECHECK_MS } from '../server/socket-auth.ts';
 import {
   connectClient,
   createBook,
@@ -13,6 +12,7 @@ import {
   startTestServer,
   type TestServer,
   waitFor,
+  SESSION_RECHECK_MS,
 } from '../../testing/index.ts';
 
 // Revocable sessions over the real transports: the role and the account are read from the

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Prisma } from '@coupons/db';
 import { recordAudit } from '../audit/audit.service.ts';
-import { requireAdmin } from '../auth/access.ts';
+import { requireAdmin } from '../shared/access.ts';
 import type { ApiKeyScope, Caller, Clock, ServiceContext } from '../shared/context.ts';
 import { badInput, notFound, unauthenticated } from '../shared/errors.ts';
 import { requireText, requireUuid } from '../shared/validation.ts';

@@ -1,5 +1,5 @@
 import { Prisma } from '@coupons/db';
-import { requireAdmin } from '../auth/access.ts';
+import { requireAdmin } from '../shared/access.ts';
 import type { Caller, ServiceContext } from '../shared/context.ts';
 import { badInput } from '../shared/errors.ts';
 import { decodeCursor, encodeCursor, type Page, type PageArgs, pageSize, toPage } from '../shared/pagination.ts';

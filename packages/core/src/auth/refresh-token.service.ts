@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Prisma } from '@coupons/db';
 import type { ServiceContext } from '../shared/context.ts';
 import { unauthenticated } from '../shared/errors.ts';
-import { sessionStands } from '../users/user-session.service.ts';
+import { sessionStands } from './user-session.service.ts';
 import { toUserRecord, USER_RECORD_SELECT, type UserRecord } from '../users/user.model.ts';
 import { type SpentRefreshToken, spendRefreshTokenSql } from './refresh-token.sql.ts';
 import { signAccessToken, type TokenSettings } from './token.service.ts';

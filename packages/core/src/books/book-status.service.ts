@@ -1,6 +1,6 @@
 import { Prisma } from '@coupons/db';
 import { recordAudit } from '../audit/audit.service.ts';
-import { requireAdmin } from '../auth/access.ts';
+import { requireAdmin } from '../shared/access.ts';
 import type { ServiceContext } from '../shared/context.ts';
 import { DomainError, notFound, pgCode } from '../shared/errors.ts';
 import { requireUuid } from '../shared/validation.ts';

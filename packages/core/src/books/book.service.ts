@@ -1,6 +1,6 @@
 import { Prisma } from '@coupons/db';
 import { changedFields, recordAudit } from '../audit/audit.service.ts';
-import { requireAdmin } from '../auth/access.ts';
+import { requireAdmin } from '../shared/access.ts';
 import { requireCaller, type ServiceContext } from '../shared/context.ts';
 import { badInput, notFound } from '../shared/errors.ts';
 import { decodeCursor, encodeCursor, type Page, type PageArgs, pageSize, toPage } from '../shared/pagination.ts';

@@ -1,5 +1,5 @@
 import { Prisma } from '@coupons/db';
-import { requireAdmin } from '../auth/access.ts';
+import { requireAdmin } from '../shared/access.ts';
 import { requireBook } from '../books/book.service.ts';
 import { effectiveStateSql } from '../coupons/coupon.record.ts';
 import type { ServiceContext } from '../shared/context.ts';

@@ -1,4 +1,4 @@
-import { requireAdmin } from '../auth/access.ts';
+import { requireAdmin } from '../shared/access.ts';
 import { requireBook } from '../books/book.service.ts';
 import { announceCommitted } from '../shared/announce.ts';
 import type { ServiceContext } from '../shared/context.ts';

@@ -1,5 +1,5 @@
 import { recordAudit } from '../audit/audit.service.ts';
-import { requireAdmin } from '../auth/access.ts';
+import { requireAdmin } from '../shared/access.ts';
 import type { ServiceContext } from '../shared/context.ts';
 import { badInput, DomainError, notFound } from '../shared/errors.ts';
 import { normaliseCode, requireJsonDepth, requireText } from '../shared/validation.ts';

@@ -1,5 +1,5 @@
 import { recordAudit } from '../audit/audit.service.ts';
-import { requireAdmin } from '../auth/access.ts';
+import { requireAdmin } from '../shared/access.ts';
 import { assertBookActive, type BookRecord } from '../books/book.model.ts';
 import { requireBook } from '../books/book.service.ts';
 import { selectBookLocked } from '../books/book.sql.ts';

@@ -1,5 +1,5 @@
 import { changedFields, recordAudit } from '../audit/audit.service.ts';
-import { requireAdmin } from '../auth/access.ts';
+import { requireAdmin } from '../shared/access.ts';
 import type { ServiceContext } from '../shared/context.ts';
 import { badInput, notFound } from '../shared/errors.ts';
 import { requireText, requireUuid } from '../shared/validation.ts';

@@ -1,5 +1,5 @@
 import { Prisma } from '@coupons/db';
-import { requireActingForOthers } from '../auth/access.ts';
+import { requireActingForOthers } from '../shared/access.ts';
 import type { ServiceContext } from '../shared/context.ts';
 import { badInput } from '../shared/errors.ts';
 import { requireText } from '../shared/validation.ts';

@@ -1,6 +1,6 @@
 import { Prisma } from '@coupons/db';
 import { recordAudit } from '../audit/audit.service.ts';
-import { requireAdmin } from '../auth/access.ts';
+import { requireAdmin } from '../shared/access.ts';
 import { announceCommitted } from '../shared/announce.ts';
 import type { Caller, Role, ServiceContext } from '../shared/context.ts';
 import { badInput, DomainError, forbidden, notFound } from '../shared/errors.ts';

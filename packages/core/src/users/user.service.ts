@@ -1,5 +1,5 @@
 import { Prisma } from '@coupons/db';
-import { isAdmin, requireAdmin } from '../auth/access.ts';
+import { isAdmin, requireAdmin } from '../shared/access.ts';
 import { type Role, requireCaller, type ServiceContext } from '../shared/context.ts';
 import { badInput, forbidden } from '../shared/errors.ts';
 import { decodeCursor, encodeCursor, type Page, type PageArgs, pageSize, toPage } from '../shared/pagination.ts';

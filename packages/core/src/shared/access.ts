@@ -1,5 +1,5 @@
-import { type ApiKeyScope, type Caller, type Role, requireCaller, type ServiceContext } from '../shared/context.ts';
-import { forbidden } from '../shared/errors.ts';
+import { type ApiKeyScope, type Caller, type Role, requireCaller, type ServiceContext } from './context.ts';
+import { forbidden } from './errors.ts';
 
 /**
  * The caller if they hold `role`, else UNAUTHENTICATED (nobody signed in) or FORBIDDEN.

@@ -1,10 +1,10 @@
 import { Prisma } from '@coupons/db';
-import { requireAdmin } from '../auth/access.ts';
-import type { VerifiedToken } from '../auth/token.service.ts';
+import { requireAdmin } from '../shared/access.ts';
+import type { VerifiedToken } from './token.service.ts';
 import { type Caller, type Role, requireCaller, type ServiceContext } from '../shared/context.ts';
 import { notFound, unauthenticated } from '../shared/errors.ts';
 import { requireUuid } from '../shared/validation.ts';
-import { toUserRecord, USER_RECORD_SELECT, type UserRecord } from './user.model.ts';
+import { toUserRecord, USER_RECORD_SELECT, type UserRecord } from '../users/user.model.ts';
 
 // Sessions are stateless tokens checked against the user's row on every request: the role comes
 // from the row (a demotion takes effect at the next request), a missing row refuses the token,
