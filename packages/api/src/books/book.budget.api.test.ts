@@ -55,6 +55,16 @@ describe('book budgets', () => {
     await expectInvariants(t.server.db);
   });
 
+  it('validateCoupon answers as the redeem would once the budget is spent', async () => {
+    const book = await createCampaign(t.server, asAdmin(), 2);
+    await graphqlRequest(t.server, UPDATE, { id: book.bookId, i: { maxTotalRedemptions: 1 } }, t.admin.token);
+    const [[first, firstCode], [second, secondCode]] = await lockedByShoppers(book.bookId, await createUsers(t.server, 2));
+    const VALIDATE = 'query ($c: String!) { validateCoupon(code: $c) { valid reason } }';
+    expect((await graphqlRequest(t.server, VALIDATE, { c: secondCode }, second.token)).data?.validateCoupon).toEqual({ valid: true, reason: null });
+    expect((await call(t.server, OPS.redeem, { code: firstCode }, first.token)).ok).toBe(true);
+    expect((await graphqlRequest(t.server, VALIDATE, { c: secondCode }, second.token)).data?.validateCoupon).toEqual({ valid: false, reason: 'LIMIT_REACHED' });
+  });
+
   it('a budget set after redemptions counts them, and is refused below them', async () => {
     const book = await createCampaign(t.server, asAdmin(), 3);
     const held = await lockedByShoppers(book.bookId, await createUsers(t.server, 2));

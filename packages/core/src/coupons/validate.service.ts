@@ -1,7 +1,7 @@
 import { Prisma } from '@coupons/db';
 import { type Caller, requireCaller, type ServiceContext } from '../shared/context.ts';
 import { DomainError, type ErrorCode, notFound } from '../shared/errors.ts';
-import { formatAmount } from '../shared/money.ts';
+import { formatAmount, Money } from '../shared/money.ts';
 import { normaliseCode } from '../shared/validation.ts';
 import { inactiveReasonSql } from './availability.ts';
 import { type CouponRecord, type CouponRow, effectiveCouponColumns, lockExpiredSql, toCoupon } from './coupon.record.ts';
@@ -69,8 +69,15 @@ export async function validateCoupon(ctx: ServiceContext, args: { code: string; 
     if (refusal) throw refusal;
     const terms = termsOf(row);
     const discount = order ? priceOrder(terms, order) : describeDiscount(terms);
+    // The limits in the order the redeem meets them (redeem.service.ts redeemRefusal).
+    if (row.code_max_redemptions !== null && row.redemption_count >= row.code_max_redemptions) {
+      throw new DomainError('LIMIT_REACHED', 'This code has no uses left', { limit: 'CODE' });
+    }
+    if (overBudget(row, discount)) {
+      throw new DomainError('LIMIT_REACHED', "The campaign's budget is spent", { limit: 'BOOK_BUDGET' });
+    }
     if (row.max_redemptions_per_user !== null && (row.redeemed_count ?? 0) >= row.max_redemptions_per_user) {
-      throw new DomainError('LIMIT_REACHED', 'The per-user redemption limit of this book is reached');
+      throw new DomainError('LIMIT_REACHED', 'The per-user redemption limit of this book is reached', { limit: 'PER_USER' });
     }
     return { valid: true, reason: null, message: null, discount, coupon: toCoupon(row) };
   } catch (error) {
@@ -97,6 +104,19 @@ interface ValidationRow extends CouponRow {
   min_order_amount: string | null;
   max_redemptions_per_user: number | null;
   redeemed_count: number | null;
+  code_max_redemptions: number | null;
+  max_total_redemptions: number | null;
+  redeemed_total: number;
+  max_total_discount_amount: string | null;
+  discount_total: string;
+}
+
+/** Whether redeeming now would pass the book's budget (the redeem's guard, redeem.sql.ts, read without its lock). */
+function overBudget(row: ValidationRow, discount: Discount): boolean {
+  if (row.max_total_redemptions !== null && row.redeemed_total >= row.max_total_redemptions) return true;
+  if (row.max_total_discount_amount === null) return false;
+  const granted = discount.amount ?? (row.discount_type === 'FIXED_AMOUNT' ? row.discount_value : '0');
+  return new Money(row.discount_total).plus(granted).greaterThan(row.max_total_discount_amount);
 }
 
 /**
@@ -111,6 +131,8 @@ async function readValidationRow(ctx: ServiceContext, code: string): Promise<Val
            ${inactiveReasonSql(now, 'b', 'c')} AS inactive_reason, ${inactiveReasonSql(now, 'b', 'c')} IS NULL AS active,
            b.discount_type::text AS discount_type, b.discount_value::text AS discount_value, b.currency,
            b.min_order_amount::text AS min_order_amount, b.max_redemptions_per_user,
+           c.max_redemptions AS code_max_redemptions, b.max_total_redemptions, b.redeemed_total,
+           b.max_total_discount_amount::text AS max_total_discount_amount, b.discount_total::text AS discount_total,
            (SELECT u.redeemed_count FROM user_book_counter u WHERE u.user_id = c.assigned_user_id AND u.book_id = c.book_id) AS redeemed_count
     FROM coupon c JOIN book b ON b.id = c.book_id
     WHERE c.code = ${code}`);
