@@ -70,9 +70,10 @@ describe('pause, resume, archive', () => {
     expect(res.errors?.[0].extensions).toMatchObject({ code: 'BOOK_NOT_ACTIVE', reason: 'ARCHIVED' });
     expect(await setStatus('pauseBook', book.bookId)).toEqual({ code: 'INVALID_STATE' });
 
-    const ids = async (variables: Record<string, unknown>) =>
-      ((await graphqlRequest(server, 'query ($s: BookStatus) { books(first: 100, status: $s) { edges { node { id } } } }', variables, admin.token))
-        .data?.books.edges as Array<{ node: { id: string } }>).map((e) => e.node.id);
+    const ids = async (variables: Record<string, unknown>): Promise<string[]> => {
+      const res = await graphqlRequest(server, 'query ($s: BookStatus) { books(first: 100, status: $s) { edges { node { id } } } }', variables, admin.token);
+      return (res.data?.books.edges ?? []).map((e: { node: { id: string } }) => e.node.id);
+    };
     expect(await ids({})).not.toContain(book.bookId);
     expect(await ids({ s: 'ARCHIVED' })).toContain(book.bookId);
     // It can still be read by id, and brought back.
