@@ -22,11 +22,12 @@ type Documents = {
     "\n  query Me {\n    me {\n      id\n      email\n      role\n    }\n  }\n": typeof types.MeDocument,
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      ...Session\n    }\n  }\n": typeof types.LoginDocument,
     "\n  mutation Register($email: String!, $password: String!) {\n    register(email: $email, password: $password) {\n      ...Session\n    }\n  }\n": typeof types.RegisterDocument,
+    "\n  fragment BookBudgetFields on Book {\n    currency\n    maxTotalRedemptions\n    maxTotalDiscountAmount\n    redeemedTotal\n    discountTotal\n  }\n": typeof types.BookBudgetFieldsFragmentDoc,
     "\n  fragment BookFacts on Book {\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    maxAssignmentsPerUser\n    allowMultipleRedemptions\n    maxRedemptionsPerUser\n    lockTtlSeconds\n  }\n": typeof types.BookFactsFragmentDoc,
-    "\n  fragment BookFormFields on Book {\n    name\n    description\n    ...BookFacts\n    currency\n    minOrderAmount\n    metadata\n  }\n": typeof types.BookFormFieldsFragmentDoc,
+    "\n  fragment BookFormFields on Book {\n    name\n    description\n    ...BookFacts\n    currency\n    minOrderAmount\n    maxTotalRedemptions\n    maxTotalDiscountAmount\n    metadata\n  }\n": typeof types.BookFormFieldsFragmentDoc,
     "\n  fragment BookStatsCounts on Book {\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n    }\n  }\n": typeof types.BookStatsCountsFragmentDoc,
     "\n  fragment BookSummaryFields on Book {\n    id\n    name\n    discountType\n    discountValue\n    validUntil\n    isActive\n  }\n": typeof types.BookSummaryFieldsFragmentDoc,
-    "\n  fragment BookTableRow on Book {\n    id\n    name\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    isActive\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n      total\n    }\n  }\n": typeof types.BookTableRowFragmentDoc,
+    "\n  fragment BookTableRow on Book {\n    id\n    name\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    isActive\n    status\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n      total\n    }\n  }\n": typeof types.BookTableRowFragmentDoc,
     "\n  fragment UploadReportFields on UploadCodesResult {\n    inserted\n    duplicateCount\n    invalidCount\n    duplicates {\n      line\n      code\n      reason\n    }\n    invalid {\n      line\n      code\n      reason\n    }\n  }\n": typeof types.UploadReportFieldsFragmentDoc,
     "\n  fragment CouponRow on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    user {\n      id\n      email\n    }\n  }\n": typeof types.CouponRowFragmentDoc,
     "\n  fragment RedemptionRow on Redemption {\n    id\n    redeemedAt\n    reversedAt\n    reversalReason\n    coupon {\n      id\n      code\n    }\n    user {\n      id\n      email\n    }\n  }\n": typeof types.RedemptionRowFragmentDoc,
@@ -36,15 +37,28 @@ type Documents = {
     "\n  subscription BookRedemptionEvents($bookId: ID!) {\n    redemptionEvents(bookId: $bookId) {\n      id\n      reversedAt\n    }\n  }\n": typeof types.BookRedemptionEventsDocument,
     "\n  mutation ReverseRedemption($redemptionId: ID!, $reason: String!) {\n    reverseRedemption(redemptionId: $redemptionId, reason: $reason) {\n      ...RedemptionRow\n      coupon {\n        id\n        state\n        redemptionCount\n      }\n    }\n  }\n": typeof types.ReverseRedemptionDocument,
     "\n  subscription BookStatsLive($bookId: ID!) {\n    bookStats(bookId: $bookId) {\n      bookId\n      unassigned\n      assigned\n      locked\n      redeemed\n      activeLocks\n      redemptionsLastMinute\n      serverTime\n    }\n  }\n": typeof types.BookStatsLiveDocument,
+    "\n  fragment BookStatusFields on Book {\n    id\n    status\n    statusChangedAt\n    isActive\n    validFrom\n    validUntil\n  }\n": typeof types.BookStatusFieldsFragmentDoc,
+    "\n  mutation PauseBook($id: ID!) {\n    pauseBook(id: $id) {\n      ...BookStatusFields\n    }\n  }\n": typeof types.PauseBookDocument,
+    "\n  mutation ResumeBook($id: ID!) {\n    resumeBook(id: $id) {\n      ...BookStatusFields\n    }\n  }\n": typeof types.ResumeBookDocument,
+    "\n  mutation ArchiveBook($id: ID!) {\n    archiveBook(id: $id) {\n      ...BookStatusFields\n    }\n  }\n": typeof types.ArchiveBookDocument,
+    "\n  mutation DeleteBook($id: ID!) {\n    deleteBook(id: $id)\n  }\n": typeof types.DeleteBookDocument,
     "\n  query BookSummary($id: ID!) {\n    book(id: $id) {\n      id\n      ...BookSummaryFields\n    }\n  }\n": typeof types.BookSummaryDocument,
-    "\n  query BookDetail($id: ID!) {\n    book(id: $id) {\n      id\n      name\n      description\n      isActive\n      ...BookFacts\n      ...BookStatsCounts\n    }\n  }\n": typeof types.BookDetailDocument,
+    "\n  query BookDetail($id: ID!) {\n    book(id: $id) {\n      id\n      name\n      description\n      isActive\n      ...BookStatusFields\n      ...BookFacts\n      ...BookBudgetFields\n      ...BookStatsCounts\n    }\n  }\n": typeof types.BookDetailDocument,
     "\n  query BookForEdit($id: ID!) {\n    book(id: $id) {\n      id\n      ...BookFormFields\n    }\n  }\n": typeof types.BookForEditDocument,
     "\n  mutation CreateBook($input: CreateBookInput!) {\n    createBook(input: $input) {\n      id\n      ...BookFormFields\n    }\n  }\n": typeof types.CreateBookDocument,
     "\n  mutation UpdateBook($id: ID!, $input: UpdateBookInput!) {\n    updateBook(id: $id, input: $input) {\n      id\n      ...BookFormFields\n    }\n  }\n": typeof types.UpdateBookDocument,
-    "\n  query Books($first: Int, $after: String, $search: String) {\n    books(first: $first, after: $after, search: $search) {\n      totalCount\n      pageInfo {\n        ...NextPage\n      }\n      edges {\n        cursor\n        node {\n          ...BookTableRow\n        }\n      }\n    }\n  }\n": typeof types.BooksDocument,
+    "\n  query Books($first: Int, $after: String, $search: String, $status: BookStatus) {\n    books(first: $first, after: $after, search: $search, status: $status) {\n      totalCount\n      pageInfo {\n        ...NextPage\n      }\n      edges {\n        cursor\n        node {\n          ...BookTableRow\n        }\n      }\n    }\n  }\n": typeof types.BooksDocument,
     "\n  mutation UploadCodes($bookId: ID!, $csv: String!) {\n    uploadCodes(bookId: $bookId, csv: $csv) {\n      ...UploadReportFields\n    }\n  }\n": typeof types.UploadCodesDocument,
     "\n  mutation GenerateCodes($bookId: ID!, $input: GenerateCodesInput!) {\n    generateCodes(bookId: $bookId, input: $input) {\n      jobId\n      status\n      requested\n      generated\n    }\n  }\n": typeof types.GenerateCodesDocument,
     "\n  subscription CodeJobProgress($jobId: ID!) {\n    codeJob(jobId: $jobId) {\n      jobId\n      status\n      total\n      processed\n      inserted\n    }\n  }\n": typeof types.CodeJobProgressDocument,
+    "\n  fragment CouponDetailFields on Coupon {\n    id\n    code\n    state\n    assignedAt\n    lockExpiresAt\n    redemptionCount\n    createdAt\n    updatedAt\n    bookId\n    book {\n      id\n      name\n    }\n    user {\n      id\n      email\n      externalId\n    }\n  }\n": typeof types.CouponDetailFieldsFragmentDoc,
+    "\n  fragment CouponTimelineEntry on CouponEvent {\n    id\n    type\n    at\n    reason\n    fromState\n    toState\n    actor {\n      id\n      email\n      externalId\n    }\n  }\n": typeof types.CouponTimelineEntryFragmentDoc,
+    "\n  query CouponDetail($code: String!) {\n    coupon(code: $code) {\n      ...CouponDetailFields\n    }\n  }\n": typeof types.CouponDetailDocument,
+    "\n  query CouponTimeline($code: String!, $first: Int, $after: String) {\n    coupon(code: $code) {\n      id\n      events(first: $first, after: $after) {\n        totalCount\n        pageInfo {\n          ...NextPage\n        }\n        edges {\n          cursor\n          node {\n            ...CouponTimelineEntry\n          }\n        }\n      }\n    }\n  }\n": typeof types.CouponTimelineDocument,
+    "\n  subscription CouponChanged($code: String!) {\n    couponEvents(code: $code) {\n      id\n      coupon {\n        ...CouponDetailFields\n      }\n    }\n  }\n": typeof types.CouponChangedDocument,
+    "\n  mutation VoidCoupon($code: String!, $reason: String!) {\n    voidCoupon(code: $code, reason: $reason) {\n      ...CouponDetailFields\n    }\n  }\n": typeof types.VoidCouponDocument,
+    "\n  mutation UnassignCoupon($code: String!, $reason: String!) {\n    unassignCoupon(code: $code, reason: $reason) {\n      ...CouponDetailFields\n    }\n  }\n": typeof types.UnassignCouponDocument,
+    "\n  mutation UpdateCoupon($code: String!, $input: UpdateCouponInput!) {\n    updateCoupon(code: $code, input: $input) {\n      ...CouponDetailFields\n    }\n  }\n": typeof types.UpdateCouponDocument,
     "\n  fragment RedemptionFeedItem on Redemption {\n    id\n    redeemedAt\n    coupon {\n      id\n      code\n    }\n    user {\n      id\n      email\n    }\n    bookId\n  }\n": typeof types.RedemptionFeedItemFragmentDoc,
     "\n  query LiveDashboard($books: Int, $redemptions: Int) {\n    books(first: $books) {\n      edges {\n        node {\n          id\n          name\n          ...BookStatsCounts\n        }\n      }\n    }\n    redemptions(first: $redemptions) {\n      edges {\n        node {\n          ...RedemptionFeedItem\n        }\n      }\n    }\n  }\n": typeof types.LiveDashboardDocument,
     "\n  subscription RedemptionFeed {\n    redemptionEvents {\n      ...RedemptionFeedItem\n    }\n  }\n": typeof types.RedemptionFeedDocument,
@@ -87,11 +101,12 @@ const documents: Documents = {
     "\n  query Me {\n    me {\n      id\n      email\n      role\n    }\n  }\n": types.MeDocument,
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      ...Session\n    }\n  }\n": types.LoginDocument,
     "\n  mutation Register($email: String!, $password: String!) {\n    register(email: $email, password: $password) {\n      ...Session\n    }\n  }\n": types.RegisterDocument,
+    "\n  fragment BookBudgetFields on Book {\n    currency\n    maxTotalRedemptions\n    maxTotalDiscountAmount\n    redeemedTotal\n    discountTotal\n  }\n": types.BookBudgetFieldsFragmentDoc,
     "\n  fragment BookFacts on Book {\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    maxAssignmentsPerUser\n    allowMultipleRedemptions\n    maxRedemptionsPerUser\n    lockTtlSeconds\n  }\n": types.BookFactsFragmentDoc,
-    "\n  fragment BookFormFields on Book {\n    name\n    description\n    ...BookFacts\n    currency\n    minOrderAmount\n    metadata\n  }\n": types.BookFormFieldsFragmentDoc,
+    "\n  fragment BookFormFields on Book {\n    name\n    description\n    ...BookFacts\n    currency\n    minOrderAmount\n    maxTotalRedemptions\n    maxTotalDiscountAmount\n    metadata\n  }\n": types.BookFormFieldsFragmentDoc,
     "\n  fragment BookStatsCounts on Book {\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n    }\n  }\n": types.BookStatsCountsFragmentDoc,
     "\n  fragment BookSummaryFields on Book {\n    id\n    name\n    discountType\n    discountValue\n    validUntil\n    isActive\n  }\n": types.BookSummaryFieldsFragmentDoc,
-    "\n  fragment BookTableRow on Book {\n    id\n    name\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    isActive\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n      total\n    }\n  }\n": types.BookTableRowFragmentDoc,
+    "\n  fragment BookTableRow on Book {\n    id\n    name\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    isActive\n    status\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n      total\n    }\n  }\n": types.BookTableRowFragmentDoc,
     "\n  fragment UploadReportFields on UploadCodesResult {\n    inserted\n    duplicateCount\n    invalidCount\n    duplicates {\n      line\n      code\n      reason\n    }\n    invalid {\n      line\n      code\n      reason\n    }\n  }\n": types.UploadReportFieldsFragmentDoc,
     "\n  fragment CouponRow on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    user {\n      id\n      email\n    }\n  }\n": types.CouponRowFragmentDoc,
     "\n  fragment RedemptionRow on Redemption {\n    id\n    redeemedAt\n    reversedAt\n    reversalReason\n    coupon {\n      id\n      code\n    }\n    user {\n      id\n      email\n    }\n  }\n": types.RedemptionRowFragmentDoc,
@@ -101,15 +116,28 @@ const documents: Documents = {
     "\n  subscription BookRedemptionEvents($bookId: ID!) {\n    redemptionEvents(bookId: $bookId) {\n      id\n      reversedAt\n    }\n  }\n": types.BookRedemptionEventsDocument,
     "\n  mutation ReverseRedemption($redemptionId: ID!, $reason: String!) {\n    reverseRedemption(redemptionId: $redemptionId, reason: $reason) {\n      ...RedemptionRow\n      coupon {\n        id\n        state\n        redemptionCount\n      }\n    }\n  }\n": types.ReverseRedemptionDocument,
     "\n  subscription BookStatsLive($bookId: ID!) {\n    bookStats(bookId: $bookId) {\n      bookId\n      unassigned\n      assigned\n      locked\n      redeemed\n      activeLocks\n      redemptionsLastMinute\n      serverTime\n    }\n  }\n": types.BookStatsLiveDocument,
+    "\n  fragment BookStatusFields on Book {\n    id\n    status\n    statusChangedAt\n    isActive\n    validFrom\n    validUntil\n  }\n": types.BookStatusFieldsFragmentDoc,
+    "\n  mutation PauseBook($id: ID!) {\n    pauseBook(id: $id) {\n      ...BookStatusFields\n    }\n  }\n": types.PauseBookDocument,
+    "\n  mutation ResumeBook($id: ID!) {\n    resumeBook(id: $id) {\n      ...BookStatusFields\n    }\n  }\n": types.ResumeBookDocument,
+    "\n  mutation ArchiveBook($id: ID!) {\n    archiveBook(id: $id) {\n      ...BookStatusFields\n    }\n  }\n": types.ArchiveBookDocument,
+    "\n  mutation DeleteBook($id: ID!) {\n    deleteBook(id: $id)\n  }\n": types.DeleteBookDocument,
     "\n  query BookSummary($id: ID!) {\n    book(id: $id) {\n      id\n      ...BookSummaryFields\n    }\n  }\n": types.BookSummaryDocument,
-    "\n  query BookDetail($id: ID!) {\n    book(id: $id) {\n      id\n      name\n      description\n      isActive\n      ...BookFacts\n      ...BookStatsCounts\n    }\n  }\n": types.BookDetailDocument,
+    "\n  query BookDetail($id: ID!) {\n    book(id: $id) {\n      id\n      name\n      description\n      isActive\n      ...BookStatusFields\n      ...BookFacts\n      ...BookBudgetFields\n      ...BookStatsCounts\n    }\n  }\n": types.BookDetailDocument,
     "\n  query BookForEdit($id: ID!) {\n    book(id: $id) {\n      id\n      ...BookFormFields\n    }\n  }\n": types.BookForEditDocument,
     "\n  mutation CreateBook($input: CreateBookInput!) {\n    createBook(input: $input) {\n      id\n      ...BookFormFields\n    }\n  }\n": types.CreateBookDocument,
     "\n  mutation UpdateBook($id: ID!, $input: UpdateBookInput!) {\n    updateBook(id: $id, input: $input) {\n      id\n      ...BookFormFields\n    }\n  }\n": types.UpdateBookDocument,
-    "\n  query Books($first: Int, $after: String, $search: String) {\n    books(first: $first, after: $after, search: $search) {\n      totalCount\n      pageInfo {\n        ...NextPage\n      }\n      edges {\n        cursor\n        node {\n          ...BookTableRow\n        }\n      }\n    }\n  }\n": types.BooksDocument,
+    "\n  query Books($first: Int, $after: String, $search: String, $status: BookStatus) {\n    books(first: $first, after: $after, search: $search, status: $status) {\n      totalCount\n      pageInfo {\n        ...NextPage\n      }\n      edges {\n        cursor\n        node {\n          ...BookTableRow\n        }\n      }\n    }\n  }\n": types.BooksDocument,
     "\n  mutation UploadCodes($bookId: ID!, $csv: String!) {\n    uploadCodes(bookId: $bookId, csv: $csv) {\n      ...UploadReportFields\n    }\n  }\n": types.UploadCodesDocument,
     "\n  mutation GenerateCodes($bookId: ID!, $input: GenerateCodesInput!) {\n    generateCodes(bookId: $bookId, input: $input) {\n      jobId\n      status\n      requested\n      generated\n    }\n  }\n": types.GenerateCodesDocument,
     "\n  subscription CodeJobProgress($jobId: ID!) {\n    codeJob(jobId: $jobId) {\n      jobId\n      status\n      total\n      processed\n      inserted\n    }\n  }\n": types.CodeJobProgressDocument,
+    "\n  fragment CouponDetailFields on Coupon {\n    id\n    code\n    state\n    assignedAt\n    lockExpiresAt\n    redemptionCount\n    createdAt\n    updatedAt\n    bookId\n    book {\n      id\n      name\n    }\n    user {\n      id\n      email\n      externalId\n    }\n  }\n": types.CouponDetailFieldsFragmentDoc,
+    "\n  fragment CouponTimelineEntry on CouponEvent {\n    id\n    type\n    at\n    reason\n    fromState\n    toState\n    actor {\n      id\n      email\n      externalId\n    }\n  }\n": types.CouponTimelineEntryFragmentDoc,
+    "\n  query CouponDetail($code: String!) {\n    coupon(code: $code) {\n      ...CouponDetailFields\n    }\n  }\n": types.CouponDetailDocument,
+    "\n  query CouponTimeline($code: String!, $first: Int, $after: String) {\n    coupon(code: $code) {\n      id\n      events(first: $first, after: $after) {\n        totalCount\n        pageInfo {\n          ...NextPage\n        }\n        edges {\n          cursor\n          node {\n            ...CouponTimelineEntry\n          }\n        }\n      }\n    }\n  }\n": types.CouponTimelineDocument,
+    "\n  subscription CouponChanged($code: String!) {\n    couponEvents(code: $code) {\n      id\n      coupon {\n        ...CouponDetailFields\n      }\n    }\n  }\n": types.CouponChangedDocument,
+    "\n  mutation VoidCoupon($code: String!, $reason: String!) {\n    voidCoupon(code: $code, reason: $reason) {\n      ...CouponDetailFields\n    }\n  }\n": types.VoidCouponDocument,
+    "\n  mutation UnassignCoupon($code: String!, $reason: String!) {\n    unassignCoupon(code: $code, reason: $reason) {\n      ...CouponDetailFields\n    }\n  }\n": types.UnassignCouponDocument,
+    "\n  mutation UpdateCoupon($code: String!, $input: UpdateCouponInput!) {\n    updateCoupon(code: $code, input: $input) {\n      ...CouponDetailFields\n    }\n  }\n": types.UpdateCouponDocument,
     "\n  fragment RedemptionFeedItem on Redemption {\n    id\n    redeemedAt\n    coupon {\n      id\n      code\n    }\n    user {\n      id\n      email\n    }\n    bookId\n  }\n": types.RedemptionFeedItemFragmentDoc,
     "\n  query LiveDashboard($books: Int, $redemptions: Int) {\n    books(first: $books) {\n      edges {\n        node {\n          id\n          name\n          ...BookStatsCounts\n        }\n      }\n    }\n    redemptions(first: $redemptions) {\n      edges {\n        node {\n          ...RedemptionFeedItem\n        }\n      }\n    }\n  }\n": types.LiveDashboardDocument,
     "\n  subscription RedemptionFeed {\n    redemptionEvents {\n      ...RedemptionFeedItem\n    }\n  }\n": types.RedemptionFeedDocument,
@@ -193,11 +221,15 @@ export function graphql(source: "\n  mutation Register($email: String!, $passwor
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  fragment BookBudgetFields on Book {\n    currency\n    maxTotalRedemptions\n    maxTotalDiscountAmount\n    redeemedTotal\n    discountTotal\n  }\n"): (typeof documents)["\n  fragment BookBudgetFields on Book {\n    currency\n    maxTotalRedemptions\n    maxTotalDiscountAmount\n    redeemedTotal\n    discountTotal\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  fragment BookFacts on Book {\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    maxAssignmentsPerUser\n    allowMultipleRedemptions\n    maxRedemptionsPerUser\n    lockTtlSeconds\n  }\n"): (typeof documents)["\n  fragment BookFacts on Book {\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    maxAssignmentsPerUser\n    allowMultipleRedemptions\n    maxRedemptionsPerUser\n    lockTtlSeconds\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment BookFormFields on Book {\n    name\n    description\n    ...BookFacts\n    currency\n    minOrderAmount\n    metadata\n  }\n"): (typeof documents)["\n  fragment BookFormFields on Book {\n    name\n    description\n    ...BookFacts\n    currency\n    minOrderAmount\n    metadata\n  }\n"];
+export function graphql(source: "\n  fragment BookFormFields on Book {\n    name\n    description\n    ...BookFacts\n    currency\n    minOrderAmount\n    maxTotalRedemptions\n    maxTotalDiscountAmount\n    metadata\n  }\n"): (typeof documents)["\n  fragment BookFormFields on Book {\n    name\n    description\n    ...BookFacts\n    currency\n    minOrderAmount\n    maxTotalRedemptions\n    maxTotalDiscountAmount\n    metadata\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -209,7 +241,7 @@ export function graphql(source: "\n  fragment BookSummaryFields on Book {\n    i
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment BookTableRow on Book {\n    id\n    name\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    isActive\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n      total\n    }\n  }\n"): (typeof documents)["\n  fragment BookTableRow on Book {\n    id\n    name\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    isActive\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n      total\n    }\n  }\n"];
+export function graphql(source: "\n  fragment BookTableRow on Book {\n    id\n    name\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    isActive\n    status\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n      total\n    }\n  }\n"): (typeof documents)["\n  fragment BookTableRow on Book {\n    id\n    name\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    isActive\n    status\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n      total\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -249,11 +281,31 @@ export function graphql(source: "\n  subscription BookStatsLive($bookId: ID!) {\
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  fragment BookStatusFields on Book {\n    id\n    status\n    statusChangedAt\n    isActive\n    validFrom\n    validUntil\n  }\n"): (typeof documents)["\n  fragment BookStatusFields on Book {\n    id\n    status\n    statusChangedAt\n    isActive\n    validFrom\n    validUntil\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PauseBook($id: ID!) {\n    pauseBook(id: $id) {\n      ...BookStatusFields\n    }\n  }\n"): (typeof documents)["\n  mutation PauseBook($id: ID!) {\n    pauseBook(id: $id) {\n      ...BookStatusFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResumeBook($id: ID!) {\n    resumeBook(id: $id) {\n      ...BookStatusFields\n    }\n  }\n"): (typeof documents)["\n  mutation ResumeBook($id: ID!) {\n    resumeBook(id: $id) {\n      ...BookStatusFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ArchiveBook($id: ID!) {\n    archiveBook(id: $id) {\n      ...BookStatusFields\n    }\n  }\n"): (typeof documents)["\n  mutation ArchiveBook($id: ID!) {\n    archiveBook(id: $id) {\n      ...BookStatusFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteBook($id: ID!) {\n    deleteBook(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteBook($id: ID!) {\n    deleteBook(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query BookSummary($id: ID!) {\n    book(id: $id) {\n      id\n      ...BookSummaryFields\n    }\n  }\n"): (typeof documents)["\n  query BookSummary($id: ID!) {\n    book(id: $id) {\n      id\n      ...BookSummaryFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query BookDetail($id: ID!) {\n    book(id: $id) {\n      id\n      name\n      description\n      isActive\n      ...BookFacts\n      ...BookStatsCounts\n    }\n  }\n"): (typeof documents)["\n  query BookDetail($id: ID!) {\n    book(id: $id) {\n      id\n      name\n      description\n      isActive\n      ...BookFacts\n      ...BookStatsCounts\n    }\n  }\n"];
+export function graphql(source: "\n  query BookDetail($id: ID!) {\n    book(id: $id) {\n      id\n      name\n      description\n      isActive\n      ...BookStatusFields\n      ...BookFacts\n      ...BookBudgetFields\n      ...BookStatsCounts\n    }\n  }\n"): (typeof documents)["\n  query BookDetail($id: ID!) {\n    book(id: $id) {\n      id\n      name\n      description\n      isActive\n      ...BookStatusFields\n      ...BookFacts\n      ...BookBudgetFields\n      ...BookStatsCounts\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -269,7 +321,7 @@ export function graphql(source: "\n  mutation UpdateBook($id: ID!, $input: Updat
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Books($first: Int, $after: String, $search: String) {\n    books(first: $first, after: $after, search: $search) {\n      totalCount\n      pageInfo {\n        ...NextPage\n      }\n      edges {\n        cursor\n        node {\n          ...BookTableRow\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Books($first: Int, $after: String, $search: String) {\n    books(first: $first, after: $after, search: $search) {\n      totalCount\n      pageInfo {\n        ...NextPage\n      }\n      edges {\n        cursor\n        node {\n          ...BookTableRow\n        }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query Books($first: Int, $after: String, $search: String, $status: BookStatus) {\n    books(first: $first, after: $after, search: $search, status: $status) {\n      totalCount\n      pageInfo {\n        ...NextPage\n      }\n      edges {\n        cursor\n        node {\n          ...BookTableRow\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Books($first: Int, $after: String, $search: String, $status: BookStatus) {\n    books(first: $first, after: $after, search: $search, status: $status) {\n      totalCount\n      pageInfo {\n        ...NextPage\n      }\n      edges {\n        cursor\n        node {\n          ...BookTableRow\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -282,6 +334,38 @@ export function graphql(source: "\n  mutation GenerateCodes($bookId: ID!, $input
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription CodeJobProgress($jobId: ID!) {\n    codeJob(jobId: $jobId) {\n      jobId\n      status\n      total\n      processed\n      inserted\n    }\n  }\n"): (typeof documents)["\n  subscription CodeJobProgress($jobId: ID!) {\n    codeJob(jobId: $jobId) {\n      jobId\n      status\n      total\n      processed\n      inserted\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment CouponDetailFields on Coupon {\n    id\n    code\n    state\n    assignedAt\n    lockExpiresAt\n    redemptionCount\n    createdAt\n    updatedAt\n    bookId\n    book {\n      id\n      name\n    }\n    user {\n      id\n      email\n      externalId\n    }\n  }\n"): (typeof documents)["\n  fragment CouponDetailFields on Coupon {\n    id\n    code\n    state\n    assignedAt\n    lockExpiresAt\n    redemptionCount\n    createdAt\n    updatedAt\n    bookId\n    book {\n      id\n      name\n    }\n    user {\n      id\n      email\n      externalId\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment CouponTimelineEntry on CouponEvent {\n    id\n    type\n    at\n    reason\n    fromState\n    toState\n    actor {\n      id\n      email\n      externalId\n    }\n  }\n"): (typeof documents)["\n  fragment CouponTimelineEntry on CouponEvent {\n    id\n    type\n    at\n    reason\n    fromState\n    toState\n    actor {\n      id\n      email\n      externalId\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CouponDetail($code: String!) {\n    coupon(code: $code) {\n      ...CouponDetailFields\n    }\n  }\n"): (typeof documents)["\n  query CouponDetail($code: String!) {\n    coupon(code: $code) {\n      ...CouponDetailFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CouponTimeline($code: String!, $first: Int, $after: String) {\n    coupon(code: $code) {\n      id\n      events(first: $first, after: $after) {\n        totalCount\n        pageInfo {\n          ...NextPage\n        }\n        edges {\n          cursor\n          node {\n            ...CouponTimelineEntry\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query CouponTimeline($code: String!, $first: Int, $after: String) {\n    coupon(code: $code) {\n      id\n      events(first: $first, after: $after) {\n        totalCount\n        pageInfo {\n          ...NextPage\n        }\n        edges {\n          cursor\n          node {\n            ...CouponTimelineEntry\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription CouponChanged($code: String!) {\n    couponEvents(code: $code) {\n      id\n      coupon {\n        ...CouponDetailFields\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription CouponChanged($code: String!) {\n    couponEvents(code: $code) {\n      id\n      coupon {\n        ...CouponDetailFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation VoidCoupon($code: String!, $reason: String!) {\n    voidCoupon(code: $code, reason: $reason) {\n      ...CouponDetailFields\n    }\n  }\n"): (typeof documents)["\n  mutation VoidCoupon($code: String!, $reason: String!) {\n    voidCoupon(code: $code, reason: $reason) {\n      ...CouponDetailFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UnassignCoupon($code: String!, $reason: String!) {\n    unassignCoupon(code: $code, reason: $reason) {\n      ...CouponDetailFields\n    }\n  }\n"): (typeof documents)["\n  mutation UnassignCoupon($code: String!, $reason: String!) {\n    unassignCoupon(code: $code, reason: $reason) {\n      ...CouponDetailFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateCoupon($code: String!, $input: UpdateCouponInput!) {\n    updateCoupon(code: $code, input: $input) {\n      ...CouponDetailFields\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateCoupon($code: String!, $input: UpdateCouponInput!) {\n    updateCoupon(code: $code, input: $input) {\n      ...CouponDetailFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

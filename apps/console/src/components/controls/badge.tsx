@@ -8,7 +8,7 @@ import styles from './badge.module.css';
 export type BadgeKind = 'status' | 'count' | 'role';
 
 /** The colour: `neutral` leaves it to the caller (StateBadge adds a colour per coupon state). */
-export type BadgeTone = 'neutral' | 'success' | 'muted' | 'primary';
+export type BadgeTone = 'neutral' | 'success' | 'muted' | 'primary' | 'warning' | 'danger';
 
 export interface BadgeProps extends ComponentProps<'span'> {
   kind?: BadgeKind;

@@ -5,7 +5,7 @@ import { Button } from '@/components/controls/button';
 import type { ApiKeyScope, ApiKeyTableRowFragment } from '@/gql/graphql';
 import { describeApiKeyError } from './api-key-errors';
 import { ApiKeyTable } from './api-key-table';
-import { ConfirmDialog } from './confirm-dialog';
+import { ConfirmDialog } from '@/components/dialog/confirm-dialog';
 import { CreateApiKeyForm } from './create-api-key-form';
 import { SecretPanel } from './secret-panel';
 import styles from './api-keys.module.css';

@@ -1,11 +1,13 @@
 'use client';
 
-import { Badge } from '@/components/controls/badge';
 import { ButtonLink } from '@/components/controls/button';
 import { Breadcrumb } from '@/components/page/breadcrumb';
 import { RecordPage } from '@/components/page/record-page';
+import { BookBudget } from './book-budget';
 import { BookFactList } from './book-facts';
 import { BookStatsPanel } from './book-stats-panel';
+import { BookStatusActions } from './book-status-actions';
+import { BookStatusBadge } from './book-status-badge';
 import { CodeGenerate } from './code-generate';
 import { CodeUpload } from './code-upload';
 import { CouponTable } from './coupon-table';
@@ -23,6 +25,11 @@ export function BookDetailPage({ bookId }: { bookId: string }) {
   );
 }
 
+/** Coupons out of the book now, or used: a book with none may be deleted (the API checks history too). */
+function givenOut(book: { counts: { assigned: number; locked: number; redeemed: number }; redeemedTotal: number }): number {
+  return book.counts.assigned + book.counts.locked + book.counts.redeemed + book.redeemedTotal;
+}
+
 function BookDetail({ book }: { book: NonNullable<ReturnType<typeof useBook>['book']> }) {
   return (
     <div className="stack">
@@ -30,11 +37,12 @@ function BookDetail({ book }: { book: NonNullable<ReturnType<typeof useBook>['bo
       <div className="page-header">
         <div>
           <h1>
-            {book.name} {book.isActive ? <Badge tone="success">Active</Badge> : <Badge tone="muted">Inactive</Badge>}
+            {book.name} <BookStatusBadge book={book} />
           </h1>
           {book.description ? <p className="page-header__lead">{book.description}</p> : null}
         </div>
         <div className="page-header__actions">
+          <BookStatusActions book={book} deletable={givenOut(book) === 0} />
           <ExportButtons bookId={book.id} bookName={book.name} />
           <ButtonLink href={`/books/${book.id}/edit`}>
             Edit book
@@ -43,6 +51,7 @@ function BookDetail({ book }: { book: NonNullable<ReturnType<typeof useBook>['bo
       </div>
 
       <BookFactList book={book} />
+      <BookBudget book={book} />
 
       <BookStatsPanel bookId={book.id} initial={book.counts} />
 

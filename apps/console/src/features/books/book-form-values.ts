@@ -16,6 +16,10 @@ export interface BookFormValues {
   /** ISO 4217; asked for with a fixed amount or a minimum order. */
   currency: string;
   minOrderAmount: string;
+  /** Budget: redemptions of the whole book; empty = no limit. */
+  maxTotalRedemptions: string;
+  /** Budget: discount the whole book may grant, in `currency`; empty = no limit. */
+  maxTotalDiscountAmount: string;
   metadata: string;
 }
 
@@ -34,6 +38,8 @@ export const EMPTY_BOOK_FORM: BookFormValues = {
   lockTtlSeconds: '300',
   currency: '',
   minOrderAmount: '',
+  maxTotalRedemptions: '',
+  maxTotalDiscountAmount: '',
   metadata: '',
 };
 
@@ -55,6 +61,8 @@ export function bookToFormValues(book: BookLike): BookFormValues {
     lockTtlSeconds: String(book.lockTtlSeconds),
     currency: book.currency ?? '',
     minOrderAmount: book.minOrderAmount ?? '',
+    maxTotalRedemptions: book.maxTotalRedemptions == null ? '' : String(book.maxTotalRedemptions),
+    maxTotalDiscountAmount: book.maxTotalDiscountAmount ?? '',
     metadata,
   };
 }
@@ -74,15 +82,19 @@ export interface BookInput {
   currency: string | null;
   /** A decimal string ("25.00"): money never travels as a float. */
   minOrderAmount: string | null;
+  maxTotalRedemptions: number | null;
+  /** A decimal string, like minOrderAmount. */
+  maxTotalDiscountAmount: string | null;
   metadata: Record<string, unknown>;
 }
 
-/** The currency field is shown (and sent) for a fixed amount, or with a minimum order. */
-export function needsCurrency(values: Pick<BookFormValues, 'discountType' | 'minOrderAmount'>): boolean {
-  return values.discountType === 'FIXED_AMOUNT' || values.minOrderAmount.trim() !== '';
+/** The currency field is shown (and sent) for a fixed amount, a minimum order or a discount budget. */
+export function needsCurrency(values: Pick<BookFormValues, 'discountType' | 'minOrderAmount' | 'maxTotalDiscountAmount'>): boolean {
+  return values.discountType === 'FIXED_AMOUNT' || values.minOrderAmount.trim() !== '' || values.maxTotalDiscountAmount.trim() !== '';
 }
 
 const WHOLE = /^\d+$/;
+const AMOUNT = /^(0|[1-9]\d{0,13})(\.\d{1,4})?$/;
 
 /**
  * Checks the form the way the API will, so most mistakes are caught inline before a round trip.
@@ -102,9 +114,20 @@ export function validateBookForm(values: BookFormValues): { input: BookInput | n
   const currency = values.currency.trim().toUpperCase();
   const minOrderAmount = values.minOrderAmount.trim();
   if (needsCurrency(values) && !/^[A-Z]{3}$/.test(currency)) {
-    errors.currency = values.discountType === 'FIXED_AMOUNT' ? 'A fixed amount needs a currency: a three-letter code like EUR.' : 'A minimum order needs a currency: a three-letter code like EUR.';
+    errors.currency =
+      values.discountType === 'FIXED_AMOUNT'
+        ? 'A fixed amount needs a currency: a three-letter code like EUR.'
+        : values.minOrderAmount.trim()
+          ? 'A minimum order needs a currency: a three-letter code like EUR.'
+          : 'A discount budget needs a currency: a three-letter code like EUR.';
   }
-  if (minOrderAmount && !/^(0|[1-9]\d{0,13})(\.\d{1,4})?$/.test(minOrderAmount)) errors.minOrderAmount = 'Enter an amount like 25.00, or leave empty for no minimum.';
+  if (minOrderAmount && !AMOUNT.test(minOrderAmount)) errors.minOrderAmount = 'Enter an amount like 25.00, or leave empty for no minimum.';
+  const maxTotalDiscountAmount = values.maxTotalDiscountAmount.trim();
+  if (maxTotalDiscountAmount && (!AMOUNT.test(maxTotalDiscountAmount) || Number(maxTotalDiscountAmount) <= 0)) {
+    errors.maxTotalDiscountAmount = 'Enter an amount above 0 like 500.00, or leave empty for no budget.';
+  }
+  const maxTotalRedemptions = optionalWhole(values.maxTotalRedemptions);
+  if (maxTotalRedemptions === false) errors.maxTotalRedemptions = 'Enter a whole number of at least 1, or leave empty for no budget.';
 
   const validFrom = localInputToIso(values.validFrom);
   const validUntil = localInputToIso(values.validUntil);
@@ -148,6 +171,8 @@ export function validateBookForm(values: BookFormValues): { input: BookInput | n
       lockTtlSeconds: Number(ttl),
       currency: needsCurrency(values) ? currency : null,
       minOrderAmount: minOrderAmount || null,
+      maxTotalRedemptions: maxTotalRedemptions === false ? null : maxTotalRedemptions,
+      maxTotalDiscountAmount: maxTotalDiscountAmount || null,
       metadata,
     },
   };

@@ -18,6 +18,8 @@ export const BookFormFields = graphql(`
     ...BookFacts
     currency
     minOrderAmount
+    maxTotalRedemptions
+    maxTotalDiscountAmount
     metadata
   }
 `);
@@ -62,7 +64,7 @@ export function BookForm({ initialValues, submitLabel, cancelHref, onSubmit }: B
       const described = describeError(failure);
       const field = formFieldOf(described.field);
       const message = described.field && described.message.startsWith(`${described.field}:`) ? described.message.slice(described.field.length + 1).trim() : described.message;
-      setErrors(field ? { [field]: message } : { form: `${described.code}: ${described.message}` });
+      setErrors(field ? { [field]: message } : { form: described.message });
       focusFirstInvalid();
     } finally {
       setSaving(false);
@@ -153,6 +155,18 @@ export function BookForm({ initialValues, submitLabel, cancelHref, onSubmit }: B
             {(c) => <input {...c} type="number" inputMode="numeric" min={1} step={1} {...text('maxRedemptionsPerUser')} />}
           </Field>
         ) : null}
+      </fieldset>
+
+      <fieldset className="form__section">
+        <legend>Budget</legend>
+        <div className="form__row">
+          <Field id="book-budget-redemptions" label="Total redemptions" hint="Empty: no limit. Redemptions stop once the book has had this many." error={errors.maxTotalRedemptions}>
+            {(c) => <input {...c} type="number" inputMode="numeric" min={1} step={1} {...text('maxTotalRedemptions')} />}
+          </Field>
+          <Field id="book-budget-discount" label="Total discount" hint="Empty: no limit. In the book's currency." error={errors.maxTotalDiscountAmount}>
+            {(c) => <input {...c} type="text" inputMode="decimal" placeholder="500.00" {...text('maxTotalDiscountAmount')} />}
+          </Field>
+        </div>
       </fieldset>
 
       <fieldset className="form__section">

@@ -3,6 +3,7 @@
 import { useDeferredValue, useState } from 'react';
 import { ButtonLink } from '@/components/controls/button';
 import { EmptyState } from '@/components/feedback/states';
+import type { BookStatus } from '@/gql/graphql';
 import { formatCount } from '@/lib/format/format';
 import { BookTable } from './book-table';
 import { useBooks } from './use-books';
@@ -11,7 +12,8 @@ import { useBooks } from './use-books';
 export function BookList() {
   const [search, setSearch] = useState('');
   const deferredSearch = useDeferredValue(search.trim());
-  const books = useBooks(deferredSearch);
+  const [status, setStatus] = useState<BookStatus | ''>('');
+  const books = useBooks(deferredSearch, status || null);
 
   return (
     <section aria-labelledby="books-title">
@@ -30,6 +32,13 @@ export function BookList() {
           Search books
         </label>
         <input id="book-search" type="search" placeholder="Search books by name" value={search} onChange={(e) => setSearch(e.target.value)} />
+        <label htmlFor="book-status-filter">Status</label>
+        <select id="book-status-filter" value={status} onChange={(e) => setStatus(e.target.value as BookStatus | '')}>
+          <option value="">Active and paused</option>
+          <option value="ACTIVE">Active</option>
+          <option value="PAUSED">Paused</option>
+          <option value="ARCHIVED">Archived</option>
+        </select>
         {books.totalCount !== undefined ? (
           <p className="toolbar__meta" aria-live="polite">
             {formatCount(books.totalCount)} {books.totalCount === 1 ? 'book' : 'books'}
@@ -44,8 +53,8 @@ export function BookList() {
         onRetry={() => void books.refetch()}
         pagination={{ hasMore: books.hasMore, loadingMore: books.loadingMore, onMore: books.loadMore, label: 'Show more books' }}
         empty={
-          <EmptyState title={deferredSearch ? `No book matches “${deferredSearch}”` : 'No books yet'}>
-            {deferredSearch ? null : (
+          <EmptyState title={deferredSearch ? `No book matches “${deferredSearch}”` : status ? 'No book has this status' : 'No books yet'}>
+            {deferredSearch || status ? null : (
               <ButtonLink variant="primary" href="/books/new">
                 Create the first book
               </ButtonLink>

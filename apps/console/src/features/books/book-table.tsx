@@ -1,11 +1,11 @@
 'use client';
 
 import Link from 'next/link';
-import { Badge } from '@/components/controls/badge';
 import { type Column, DataTable, type Pagination } from '@/components/data-table/data-table';
 import { graphql } from '@/gql';
 import type { BookTableRowFragment } from '@/gql/graphql';
 import { formatCount, formatDateTime, formatDiscount } from '@/lib/format/format';
+import { BookStatusBadge } from './book-status-badge';
 
 /** What one row of the books table shows. */
 export const BookTableRow = graphql(`
@@ -17,6 +17,7 @@ export const BookTableRow = graphql(`
     validFrom
     validUntil
     isActive
+    status
     counts {
       unassigned
       assigned
@@ -39,13 +40,9 @@ const COLUMNS: Column<BookTableRowFragment>[] = [
     key: 'name',
     header: 'Name',
     rowHeader: true,
-    cell: (book) => (
-      <>
-        <Link href={`/books/${book.id}`}>{book.name}</Link>
-        {book.isActive ? null : <Badge tone="muted">Inactive</Badge>}
-      </>
-    ),
+    cell: (book) => <Link href={`/books/${book.id}`}>{book.name}</Link>,
   },
+  { key: 'status', header: 'Status', cell: (book) => <BookStatusBadge book={book} /> },
   { key: 'discount', header: 'Discount', cell: (book) => formatDiscount(book.discountType, book.discountValue) },
   { key: 'valid', header: 'Valid', variant: 'nowrap', cell: (book) => formatValidity(book) },
   count('unassigned', 'Unassigned'),

@@ -1,5 +1,6 @@
 'use client';
 
+import Link from 'next/link';
 import { useState } from 'react';
 import { LockCountdown } from '@/components/coupons/lock-countdown';
 import { StateBadge } from '@/components/coupons/state-badge';
@@ -27,11 +28,11 @@ export const CouponRow = graphql(`
   }
 `);
 
-const STATES: CouponState[] = ['UNASSIGNED', 'ASSIGNED', 'LOCKED', 'REDEEMED'];
+const STATES: CouponState[] = ['UNASSIGNED', 'ASSIGNED', 'LOCKED', 'REDEEMED', 'VOID'];
 const none = <span className="muted">—</span>;
 
 const COLUMNS: Column<CouponRowFragment>[] = [
-  { key: 'code', header: 'Code', rowHeader: true, variant: 'mono', cell: (c) => c.code },
+  { key: 'code', header: 'Code', rowHeader: true, variant: 'mono', cell: (c) => <Link href={`/coupons/${encodeURIComponent(c.code)}`}>{c.code}</Link> },
   { key: 'state', header: 'State', cell: (c) => <StateBadge state={c.state} /> },
   { key: 'owner', header: 'Owner', cell: (c) => c.user?.email ?? none },
   { key: 'lock', header: 'Lock', cell: (c) => (c.state === 'LOCKED' && c.lockExpiresAt ? <LockCountdown lockExpiresAt={c.lockExpiresAt} /> : none) },

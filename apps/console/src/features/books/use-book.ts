@@ -12,7 +12,9 @@ export const BookDetailQuery = graphql(`
       name
       description
       isActive
+      ...BookStatusFields
       ...BookFacts
+      ...BookBudgetFields
       ...BookStatsCounts
     }
   }

@@ -15,6 +15,7 @@ const book = (n: number) => ({
   validFrom: null,
   validUntil: null,
   isActive: true,
+  status: 'ACTIVE' as const,
   counts: { __typename: 'BookCounts' as const, unassigned: n, assigned: 0, locked: 0, redeemed: 0, total: n },
 });
 
@@ -28,8 +29,8 @@ const page = (numbers: number[], hasNextPage: boolean, totalCount: number) => ({
 });
 
 const mocks = [
-  { request: { query: BooksQuery, variables: { search: 'fig', first: 25, after: null } }, result: { data: page([1, 2], true, 3) } },
-  { request: { query: BooksQuery, variables: { search: 'fig', first: 25, after: 'cursor-2' } }, result: { data: page([3], false, 3) } },
+  { request: { query: BooksQuery, variables: { search: 'fig', status: null, first: 25, after: null } }, result: { data: page([1, 2], true, 3) } },
+  { request: { query: BooksQuery, variables: { search: 'fig', status: null, first: 25, after: 'cursor-2' } }, result: { data: page([3], false, 3) } },
 ];
 
 /** A client whose mock link answers each request with its mock, as MockedProvider does. */

@@ -1,13 +1,14 @@
 'use client';
 
 import { graphql } from '@/gql';
+import type { BookStatus } from '@/gql/graphql';
 import { usePagedQuery } from '@/lib/apollo/use-paged-query';
 
 const PAGE = 25;
 
 export const BooksQuery = graphql(`
-  query Books($first: Int, $after: String, $search: String) {
-    books(first: $first, after: $after, search: $search) {
+  query Books($first: Int, $after: String, $search: String, $status: BookStatus) {
+    books(first: $first, after: $after, search: $search, status: $status) {
       totalCount
       pageInfo {
         ...NextPage
@@ -22,10 +23,10 @@ export const BooksQuery = graphql(`
   }
 `);
 
-/** The books matching `search`, a page at a time. */
-export function useBooks(search: string) {
+/** The books matching `search` (and `status`; null: every book but archived ones), a page at a time. */
+export function useBooks(search: string, status: BookStatus | null = null) {
   return usePagedQuery(BooksQuery, {
-    variables: { search: search || null },
+    variables: { search: search || null, status },
     pageSize: PAGE,
     connection: (data) => data.books,
   });

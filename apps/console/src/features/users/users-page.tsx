@@ -1,5 +1,6 @@
 'use client';
 
+import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useDeferredValue, useState } from 'react';
 import { Badge } from '@/components/controls/badge';
@@ -41,7 +42,7 @@ const roleName = (role: string) => (role === 'ADMIN' ? 'Admin' : 'User');
 const none = <span className="muted">—</span>;
 
 const COUPON_COLUMNS: Column<UserCouponRowFragment>[] = [
-  { key: 'code', header: 'Code', rowHeader: true, variant: 'mono', cell: (c) => c.code, sortValue: (c) => c.code },
+  { key: 'code', header: 'Code', rowHeader: true, variant: 'mono', cell: (c) => <Link href={`/coupons/${encodeURIComponent(c.code)}`}>{c.code}</Link>, sortValue: (c) => c.code },
   { key: 'book', header: 'Book', cell: (c) => <BookName bookId={c.bookId} link /> },
   { key: 'state', header: 'State', cell: (c) => <StateBadge state={c.state} />, sortValue: (c) => c.state },
   { key: 'lock', header: 'Lock', cell: (c) => (c.state === 'LOCKED' && c.lockExpiresAt ? <LockCountdown lockExpiresAt={c.lockExpiresAt} /> : none) },

@@ -66,4 +66,5 @@ export const STATE_LABELS: Record<string, string> = {
   ASSIGNED: 'Assigned',
   LOCKED: 'Locked',
   REDEEMED: 'Redeemed',
+  VOID: 'Void',
 };

@@ -1,6 +1,6 @@
 'use client';
 
-import { type ReactNode, useEffect, useId, useRef } from 'react';
+import { type ReactNode, type RefObject, useEffect, useId, useRef } from 'react';
 import { Button } from '@/components/controls/button';
 import styles from './confirm-dialog.module.css';
 
@@ -15,17 +15,37 @@ export interface ConfirmDialogProps {
   busy?: boolean;
   /** Why the action failed, in words for people; the dialog stays open to try again or cancel. */
   error?: string | null;
+  /** The confirm button is off until what the dialog asks for is given (a reason, a typed email). */
+  confirmDisabled?: boolean;
+  /** `danger` (the default) for what cannot be taken back; `primary` for a reversible stop (pause). */
+  tone?: 'danger' | 'primary';
+  /** Where focus starts instead of Cancel: the field the dialog asks to fill in. */
+  initialFocus?: RefObject<HTMLElement | null>;
   onConfirm(): void;
   onCancel(): void;
 }
 
 /**
  * A modal confirmation for a destructive action (a native `<dialog>` opened with `showModal()`:
- * the page behind is inert and focus stays inside). Focus starts on Cancel, the safe choice;
+ * the page behind is inert and focus stays inside). Focus starts on Cancel, the safe choice (or on
+ * the field the dialog asks for, `initialFocus`);
  * Escape cancels; on close focus returns to the control that opened it, or, when that control is
  * gone (the row changed), to the main region.
  */
-export function ConfirmDialog({ open, title, children, confirmLabel, busyLabel, busy = false, error, onConfirm, onCancel }: ConfirmDialogProps) {
+export function ConfirmDialog({
+  open,
+  title,
+  children,
+  confirmLabel,
+  busyLabel,
+  busy = false,
+  error,
+  confirmDisabled = false,
+  tone = 'danger',
+  initialFocus,
+  onConfirm,
+  onCancel,
+}: ConfirmDialogProps) {
   const dialog = useRef<HTMLDialogElement>(null);
   const cancel = useRef<HTMLButtonElement>(null);
   const opener = useRef<HTMLElement | null>(null);
@@ -37,14 +57,14 @@ export function ConfirmDialog({ open, title, children, confirmLabel, busyLabel, 
     if (!element || !open) return;
     opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (!element.open) element.showModal();
-    cancel.current?.focus();
+    (initialFocus?.current ?? cancel.current)?.focus();
     return () => {
       if (element.open) element.close();
       const back = opener.current;
       if (back?.isConnected) back.focus();
       else document.getElementById('main')?.focus();
     };
-  }, [open]);
+  }, [open, initialFocus]);
 
   return (
     <dialog
@@ -80,7 +100,7 @@ export function ConfirmDialog({ open, title, children, confirmLabel, busyLabel, 
             <Button ref={cancel} variant="ghost" onClick={onCancel} disabled={busy}>
               Cancel
             </Button>
-            <Button variant="primary" className={styles.danger} onClick={onConfirm} disabled={busy}>
+            <Button variant="primary" className={tone === 'danger' ? styles.danger : undefined} onClick={onConfirm} disabled={busy || confirmDisabled}>
               {busy && busyLabel ? busyLabel : confirmLabel}
             </Button>
           </div>

@@ -1,0 +1,125 @@
+'use client';
+
+import { type FormEvent, useState } from 'react';
+import { Button } from '@/components/controls/button';
+import { Field } from '@/components/forms/field';
+import { useToast } from '@/components/toast/toast-provider';
+import type { UpdateCouponInput } from '@/gql/graphql';
+import { describeError } from '@/lib/errors/describe-error';
+import { localInputToIso } from '@/lib/format/format';
+
+type FieldName = 'expiresAt' | 'maxRedemptions' | 'metadata';
+type Errors = Partial<Record<FieldName | 'form', string>>;
+
+export interface OverrideValues {
+  expiresAt: string;
+  clearExpiry: boolean;
+  maxRedemptions: string;
+  clearMaxRedemptions: boolean;
+  metadata: string;
+}
+
+/**
+ * The input for updateCoupon from the form: a blank field is left out (it keeps its value), a
+ * "clear" box sends null (the book decides again). The API does not return a coupon's overrides,
+ * so the form cannot show the current ones: it only sets or clears.
+ */
+export function overridesToInput(values: OverrideValues): { input: UpdateCouponInput | null; errors: Errors } {
+  const errors: Errors = {};
+  const input: UpdateCouponInput = {};
+  if (values.clearExpiry) input.expiresAt = null;
+  else if (values.expiresAt) {
+    const iso = localInputToIso(values.expiresAt);
+    if (iso) input.expiresAt = iso;
+    else errors.expiresAt = 'Enter a valid date and time.';
+  }
+  if (values.clearMaxRedemptions) input.maxRedemptions = null;
+  else if (values.maxRedemptions.trim()) {
+    const n = values.maxRedemptions.trim();
+    if (/^\d+$/.test(n) && Number(n) >= 1) input.maxRedemptions = Number(n);
+    else errors.maxRedemptions = 'Enter a whole number of at least 1.';
+  }
+  if (values.metadata.trim()) {
+    try {
+      const parsed: unknown = JSON.parse(values.metadata);
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) errors.metadata = 'Notes must be a JSON object, like {"ticket": "SUP-12"}.';
+      else input.metadata = parsed;
+    } catch {
+      errors.metadata = 'This is not valid JSON.';
+    }
+  }
+  if (Object.keys(errors).length > 0) return { input: null, errors };
+  if (Object.keys(input).length === 0) return { input: null, errors: { form: 'Change at least one override.' } };
+  return { input, errors };
+}
+
+const EMPTY: OverrideValues = { expiresAt: '', clearExpiry: false, maxRedemptions: '', clearMaxRedemptions: false, metadata: '' };
+
+/** Per-code overrides (updateCoupon): an expiry, a use limit, notes. */
+export function CouponOverridesForm({ saving, onSave }: { saving: boolean; onSave(input: UpdateCouponInput): Promise<void> }) {
+  const toast = useToast();
+  const [values, setValues] = useState(EMPTY);
+  const [errors, setErrors] = useState<Errors>({});
+  const set = <K extends keyof OverrideValues>(key: K, value: OverrideValues[K]) => setValues((v) => ({ ...v, [key]: value }));
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const { input, errors: found } = overridesToInput(values);
+    setErrors(found);
+    if (!input) return;
+    try {
+      await onSave(input);
+      setValues(EMPTY);
+      toast.success('Overrides saved.');
+    } catch (failure) {
+      const described = describeError(failure);
+      const field = (described.field?.split('.').pop() ?? '') as FieldName;
+      setErrors(['expiresAt', 'maxRedemptions', 'metadata'].includes(field) ? { [field]: described.message } : { form: described.message });
+    }
+  }
+
+  return (
+    <form className="card form" onSubmit={submit} noValidate aria-labelledby="coupon-overrides-title">
+      <h2 id="coupon-overrides-title">Overrides</h2>
+      <p className="muted">Rules for this code only. A blank field keeps what is set.</p>
+      {errors.form ? (
+        <p className="notice notice--error" role="alert">
+          {errors.form}
+        </p>
+      ) : null}
+      <Field id="override-expires" label="Expires at" hint="After this, the code is refused." error={errors.expiresAt}>
+        {(c) => <input {...c} type="datetime-local" value={values.expiresAt} disabled={values.clearExpiry} onChange={(e) => set('expiresAt', e.target.value)} />}
+      </Field>
+      <div className="checkbox">
+        <input id="override-clear-expiry" type="checkbox" checked={values.clearExpiry} onChange={(e) => set('clearExpiry', e.target.checked)} />
+        <label htmlFor="override-clear-expiry">Remove this code’s own expiry</label>
+      </div>
+      <Field id="override-max" label="Maximum redemptions" hint="At least the uses so far." error={errors.maxRedemptions}>
+        {(c) => (
+          <input
+            {...c}
+            type="number"
+            inputMode="numeric"
+            min={1}
+            step={1}
+            value={values.maxRedemptions}
+            disabled={values.clearMaxRedemptions}
+            onChange={(e) => set('maxRedemptions', e.target.value)}
+          />
+        )}
+      </Field>
+      <div className="checkbox">
+        <input id="override-clear-max" type="checkbox" checked={values.clearMaxRedemptions} onChange={(e) => set('clearMaxRedemptions', e.target.checked)} />
+        <label htmlFor="override-clear-max">Let the book decide the use limit again</label>
+      </div>
+      <Field id="override-metadata" label="Notes (JSON)" hint='Replaces the code’s notes, e.g. {"ticket": "SUP-12"}.' error={errors.metadata}>
+        {(c) => <textarea {...c} rows={3} className="mono" spellCheck={false} value={values.metadata} onChange={(e) => set('metadata', e.target.value)} />}
+      </Field>
+      <div className="form__actions">
+        <Button type="submit" variant="primary" disabled={saving}>
+          {saving ? 'Saving…' : 'Save overrides'}
+        </Button>
+      </div>
+    </form>
+  );
+}
