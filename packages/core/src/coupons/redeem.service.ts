@@ -1,6 +1,8 @@
+import { recordAudit } from '../audit/audit.service.ts';
+import { requireActingForOthers } from '../shared/access.ts';
 import { Prisma } from '@coupons/db';
 import { type Caller, requireCaller, type ServiceContext } from '../shared/context.ts';
-import { badInput, DomainError, forbidden, notFound } from '../shared/errors.ts';
+import { badInput, DomainError, notFound } from '../shared/errors.ts';
 import { formatAmount, Money } from '../shared/money.ts';
 import { normaliseCode, optionalIdempotencyKey, requireJsonDepth, requireText, requireUuid } from '../shared/validation.ts';
 import { type RedemptionRecord, type RedemptionRow, toRedemption } from './coupon.record.ts';
@@ -102,8 +104,7 @@ export async function reverseRedemption(
   ctx: ServiceContext,
   args: { redemptionId?: string | null; orderId?: string | null; code?: string | null; reason: string },
 ): Promise<RedemptionRecord> {
-  const caller = requireCaller(ctx);
-  if (caller.role !== 'ADMIN') throw forbidden('Only an admin may reverse a redemption');
+  const caller = requireActingForOthers(ctx);
   const target = reversalTarget(args);
   const reason = requireText('reason', args.reason, { max: 500, multiline: true });
   return runTransition(ctx, {
@@ -117,7 +118,14 @@ export async function reverseRedemption(
       const outcome = await reverseRedemptionSql(tx, { redemptionId, adminId: caller.userId, reason, now: ctx.clock.now() });
       if (!outcome.found) throw notFound('Redemption', redemptionId);
       if (!outcome.redemption) throw new DomainError('INVALID_STATE', 'This redemption is already reversed');
-      return { value: toRedemption(outcome.redemption), eventIds: outcome.eventIds };
+      const redemption = toRedemption(outcome.redemption);
+      await recordAudit(tx, caller, {
+        action: 'REDEMPTION_REVERSED',
+        targetType: 'REDEMPTION',
+        targetId: redemptionId,
+        changes: { reason, orderId: redemption.orderId ?? null, couponId: redemption.couponId },
+      });
+      return { value: redemption, eventIds: outcome.eventIds };
     },
   });
 }
