@@ -18,6 +18,8 @@ type Documents = {
     "\n  query ApiKeys {\n    apiKeys {\n      ...ApiKeyTableRow\n    }\n  }\n": typeof types.ApiKeysDocument,
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      apiKey {\n        ...ApiKeyTableRow\n      }\n      secret\n    }\n  }\n": typeof types.CreateApiKeyDocument,
     "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyTableRow\n    }\n  }\n": typeof types.RevokeApiKeyDocument,
+    "\n  fragment AuditLogRow on AuditLogEntry {\n    id\n    action\n    actorId\n    apiKeyId\n    targetType\n    targetId\n    changes\n    createdAt\n  }\n": typeof types.AuditLogRowFragmentDoc,
+    "\n  query AuditLog($filter: AuditLogFilter, $first: Int, $after: String) {\n    auditLog(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        ...NextPage\n      }\n      edges {\n        cursor\n        node {\n          ...AuditLogRow\n        }\n      }\n    }\n  }\n": typeof types.AuditLogDocument,
     "\n  fragment Session on AuthPayload {\n    token\n    expiresAt\n    user {\n      id\n      email\n      role\n    }\n  }\n": typeof types.SessionFragmentDoc,
     "\n  query Me {\n    me {\n      id\n      email\n      role\n    }\n  }\n": typeof types.MeDocument,
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      ...Session\n    }\n  }\n": typeof types.LoginDocument,
@@ -81,11 +83,18 @@ type Documents = {
     "\n  mutation AddPoolMembers($poolId: ID!, $emails: [String!], $userIds: [ID!]) {\n    addPoolMembers(poolId: $poolId, emails: $emails, userIds: $userIds) {\n      id\n      memberCount\n      unknownEmails\n    }\n  }\n": typeof types.AddPoolMembersDocument,
     "\n  mutation RemovePoolMembers($poolId: ID!, $userIds: [ID!]!) {\n    removePoolMembers(poolId: $poolId, userIds: $userIds) {\n      id\n      memberCount\n    }\n  }\n": typeof types.RemovePoolMembersDocument,
     "\n  query UserSuggestions($emailContains: String, $first: Int) {\n    users(emailContains: $emailContains, first: $first) {\n      edges {\n        node {\n          ...PoolMemberRow\n        }\n      }\n    }\n  }\n": typeof types.UserSuggestionsDocument,
+    "\n  mutation UpdatePool($id: ID!, $input: UpdatePoolInput!) {\n    updatePool(id: $id, input: $input) {\n      id\n      name\n      description\n    }\n  }\n": typeof types.UpdatePoolDocument,
+    "\n  mutation DeletePool($id: ID!) {\n    deletePool(id: $id)\n  }\n": typeof types.DeletePoolDocument,
     "\n  query Pools($first: Int) {\n    pools(first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          ...PoolTableRow\n        }\n      }\n    }\n  }\n": typeof types.PoolsDocument,
     "\n  mutation CreatePool($name: String!, $description: String) {\n    createPool(name: $name, description: $description) {\n      ...PoolTableRow\n    }\n  }\n": typeof types.CreatePoolDocument,
-    "\n  query AdminUsers($emailContains: String, $first: Int) {\n    users(emailContains: $emailContains, first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          ...UserTableRow\n        }\n      }\n    }\n  }\n": typeof types.AdminUsersDocument,
-    "\n  query UserCoupons($email: String!, $first: Int) {\n    userByEmail(email: $email) {\n      id\n      email\n      role\n      createdAt\n      coupons(first: $first) {\n        totalCount\n        edges {\n          node {\n            ...UserCouponRow\n          }\n        }\n      }\n    }\n  }\n": typeof types.UserCouponsDocument,
-    "\n  fragment UserTableRow on User {\n    id\n    email\n    role\n    createdAt\n  }\n": typeof types.UserTableRowFragmentDoc,
+    "\n  query AdminUsers($search: String, $role: Role, $disabled: Boolean, $first: Int) {\n    users(search: $search, role: $role, disabled: $disabled, first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          ...UserTableRow\n        }\n      }\n    }\n  }\n": typeof types.AdminUsersDocument,
+    "\n  query UserCoupons($email: String!, $first: Int) {\n    userByEmail(email: $email) {\n      id\n      email\n      role\n      createdAt\n      ...UserAdminFields\n      coupons(first: $first) {\n        totalCount\n        edges {\n          node {\n            ...UserCouponRow\n          }\n        }\n      }\n    }\n  }\n": typeof types.UserCouponsDocument,
+    "\n  fragment UserAdminFields on User {\n    id\n    role\n    disabled\n    disabledAt\n  }\n": typeof types.UserAdminFieldsFragmentDoc,
+    "\n  mutation SetUserRole($userId: ID!, $role: Role!) {\n    setUserRole(userId: $userId, role: $role) {\n      ...UserAdminFields\n    }\n  }\n": typeof types.SetUserRoleDocument,
+    "\n  mutation DisableUser($userId: ID!) {\n    disableUser(userId: $userId) {\n      ...UserAdminFields\n    }\n  }\n": typeof types.DisableUserDocument,
+    "\n  mutation EnableUser($userId: ID!) {\n    enableUser(userId: $userId) {\n      ...UserAdminFields\n    }\n  }\n": typeof types.EnableUserDocument,
+    "\n  mutation EraseUser($userId: ID!) {\n    eraseUser(userId: $userId)\n  }\n": typeof types.EraseUserDocument,
+    "\n  fragment UserTableRow on User {\n    id\n    email\n    externalId\n    role\n    disabled\n    createdAt\n  }\n": typeof types.UserTableRowFragmentDoc,
     "\n  fragment UserCouponRow on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    bookId\n  }\n": typeof types.UserCouponRowFragmentDoc,
     "\n  fragment NextPage on PageInfo {\n    hasNextPage\n    endCursor\n  }\n": typeof types.NextPageFragmentDoc,
     "\n  mutation RefreshSession {\n    refreshSession {\n      token\n      expiresAt\n      user {\n        id\n        email\n        role\n      }\n    }\n  }\n": typeof types.RefreshSessionDocument,
@@ -97,6 +106,8 @@ const documents: Documents = {
     "\n  query ApiKeys {\n    apiKeys {\n      ...ApiKeyTableRow\n    }\n  }\n": types.ApiKeysDocument,
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      apiKey {\n        ...ApiKeyTableRow\n      }\n      secret\n    }\n  }\n": types.CreateApiKeyDocument,
     "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyTableRow\n    }\n  }\n": types.RevokeApiKeyDocument,
+    "\n  fragment AuditLogRow on AuditLogEntry {\n    id\n    action\n    actorId\n    apiKeyId\n    targetType\n    targetId\n    changes\n    createdAt\n  }\n": types.AuditLogRowFragmentDoc,
+    "\n  query AuditLog($filter: AuditLogFilter, $first: Int, $after: String) {\n    auditLog(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        ...NextPage\n      }\n      edges {\n        cursor\n        node {\n          ...AuditLogRow\n        }\n      }\n    }\n  }\n": types.AuditLogDocument,
     "\n  fragment Session on AuthPayload {\n    token\n    expiresAt\n    user {\n      id\n      email\n      role\n    }\n  }\n": types.SessionFragmentDoc,
     "\n  query Me {\n    me {\n      id\n      email\n      role\n    }\n  }\n": types.MeDocument,
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      ...Session\n    }\n  }\n": types.LoginDocument,
@@ -160,11 +171,18 @@ const documents: Documents = {
     "\n  mutation AddPoolMembers($poolId: ID!, $emails: [String!], $userIds: [ID!]) {\n    addPoolMembers(poolId: $poolId, emails: $emails, userIds: $userIds) {\n      id\n      memberCount\n      unknownEmails\n    }\n  }\n": types.AddPoolMembersDocument,
     "\n  mutation RemovePoolMembers($poolId: ID!, $userIds: [ID!]!) {\n    removePoolMembers(poolId: $poolId, userIds: $userIds) {\n      id\n      memberCount\n    }\n  }\n": types.RemovePoolMembersDocument,
     "\n  query UserSuggestions($emailContains: String, $first: Int) {\n    users(emailContains: $emailContains, first: $first) {\n      edges {\n        node {\n          ...PoolMemberRow\n        }\n      }\n    }\n  }\n": types.UserSuggestionsDocument,
+    "\n  mutation UpdatePool($id: ID!, $input: UpdatePoolInput!) {\n    updatePool(id: $id, input: $input) {\n      id\n      name\n      description\n    }\n  }\n": types.UpdatePoolDocument,
+    "\n  mutation DeletePool($id: ID!) {\n    deletePool(id: $id)\n  }\n": types.DeletePoolDocument,
     "\n  query Pools($first: Int) {\n    pools(first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          ...PoolTableRow\n        }\n      }\n    }\n  }\n": types.PoolsDocument,
     "\n  mutation CreatePool($name: String!, $description: String) {\n    createPool(name: $name, description: $description) {\n      ...PoolTableRow\n    }\n  }\n": types.CreatePoolDocument,
-    "\n  query AdminUsers($emailContains: String, $first: Int) {\n    users(emailContains: $emailContains, first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          ...UserTableRow\n        }\n      }\n    }\n  }\n": types.AdminUsersDocument,
-    "\n  query UserCoupons($email: String!, $first: Int) {\n    userByEmail(email: $email) {\n      id\n      email\n      role\n      createdAt\n      coupons(first: $first) {\n        totalCount\n        edges {\n          node {\n            ...UserCouponRow\n          }\n        }\n      }\n    }\n  }\n": types.UserCouponsDocument,
-    "\n  fragment UserTableRow on User {\n    id\n    email\n    role\n    createdAt\n  }\n": types.UserTableRowFragmentDoc,
+    "\n  query AdminUsers($search: String, $role: Role, $disabled: Boolean, $first: Int) {\n    users(search: $search, role: $role, disabled: $disabled, first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          ...UserTableRow\n        }\n      }\n    }\n  }\n": types.AdminUsersDocument,
+    "\n  query UserCoupons($email: String!, $first: Int) {\n    userByEmail(email: $email) {\n      id\n      email\n      role\n      createdAt\n      ...UserAdminFields\n      coupons(first: $first) {\n        totalCount\n        edges {\n          node {\n            ...UserCouponRow\n          }\n        }\n      }\n    }\n  }\n": types.UserCouponsDocument,
+    "\n  fragment UserAdminFields on User {\n    id\n    role\n    disabled\n    disabledAt\n  }\n": types.UserAdminFieldsFragmentDoc,
+    "\n  mutation SetUserRole($userId: ID!, $role: Role!) {\n    setUserRole(userId: $userId, role: $role) {\n      ...UserAdminFields\n    }\n  }\n": types.SetUserRoleDocument,
+    "\n  mutation DisableUser($userId: ID!) {\n    disableUser(userId: $userId) {\n      ...UserAdminFields\n    }\n  }\n": types.DisableUserDocument,
+    "\n  mutation EnableUser($userId: ID!) {\n    enableUser(userId: $userId) {\n      ...UserAdminFields\n    }\n  }\n": types.EnableUserDocument,
+    "\n  mutation EraseUser($userId: ID!) {\n    eraseUser(userId: $userId)\n  }\n": types.EraseUserDocument,
+    "\n  fragment UserTableRow on User {\n    id\n    email\n    externalId\n    role\n    disabled\n    createdAt\n  }\n": types.UserTableRowFragmentDoc,
     "\n  fragment UserCouponRow on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    bookId\n  }\n": types.UserCouponRowFragmentDoc,
     "\n  fragment NextPage on PageInfo {\n    hasNextPage\n    endCursor\n  }\n": types.NextPageFragmentDoc,
     "\n  mutation RefreshSession {\n    refreshSession {\n      token\n      expiresAt\n      user {\n        id\n        email\n        role\n      }\n    }\n  }\n": types.RefreshSessionDocument,
@@ -202,6 +220,14 @@ export function graphql(source: "\n  mutation CreateApiKey($input: CreateApiKeyI
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyTableRow\n    }\n  }\n"): (typeof documents)["\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyTableRow\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment AuditLogRow on AuditLogEntry {\n    id\n    action\n    actorId\n    apiKeyId\n    targetType\n    targetId\n    changes\n    createdAt\n  }\n"): (typeof documents)["\n  fragment AuditLogRow on AuditLogEntry {\n    id\n    action\n    actorId\n    apiKeyId\n    targetType\n    targetId\n    changes\n    createdAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuditLog($filter: AuditLogFilter, $first: Int, $after: String) {\n    auditLog(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        ...NextPage\n      }\n      edges {\n        cursor\n        node {\n          ...AuditLogRow\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query AuditLog($filter: AuditLogFilter, $first: Int, $after: String) {\n    auditLog(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        ...NextPage\n      }\n      edges {\n        cursor\n        node {\n          ...AuditLogRow\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -457,6 +483,14 @@ export function graphql(source: "\n  query UserSuggestions($emailContains: Strin
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  mutation UpdatePool($id: ID!, $input: UpdatePoolInput!) {\n    updatePool(id: $id, input: $input) {\n      id\n      name\n      description\n    }\n  }\n"): (typeof documents)["\n  mutation UpdatePool($id: ID!, $input: UpdatePoolInput!) {\n    updatePool(id: $id, input: $input) {\n      id\n      name\n      description\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeletePool($id: ID!) {\n    deletePool(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeletePool($id: ID!) {\n    deletePool(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query Pools($first: Int) {\n    pools(first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          ...PoolTableRow\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Pools($first: Int) {\n    pools(first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          ...PoolTableRow\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -465,15 +499,35 @@ export function graphql(source: "\n  mutation CreatePool($name: String!, $descri
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query AdminUsers($emailContains: String, $first: Int) {\n    users(emailContains: $emailContains, first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          ...UserTableRow\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query AdminUsers($emailContains: String, $first: Int) {\n    users(emailContains: $emailContains, first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          ...UserTableRow\n        }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query AdminUsers($search: String, $role: Role, $disabled: Boolean, $first: Int) {\n    users(search: $search, role: $role, disabled: $disabled, first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          ...UserTableRow\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query AdminUsers($search: String, $role: Role, $disabled: Boolean, $first: Int) {\n    users(search: $search, role: $role, disabled: $disabled, first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          ...UserTableRow\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query UserCoupons($email: String!, $first: Int) {\n    userByEmail(email: $email) {\n      id\n      email\n      role\n      createdAt\n      coupons(first: $first) {\n        totalCount\n        edges {\n          node {\n            ...UserCouponRow\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query UserCoupons($email: String!, $first: Int) {\n    userByEmail(email: $email) {\n      id\n      email\n      role\n      createdAt\n      coupons(first: $first) {\n        totalCount\n        edges {\n          node {\n            ...UserCouponRow\n          }\n        }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query UserCoupons($email: String!, $first: Int) {\n    userByEmail(email: $email) {\n      id\n      email\n      role\n      createdAt\n      ...UserAdminFields\n      coupons(first: $first) {\n        totalCount\n        edges {\n          node {\n            ...UserCouponRow\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query UserCoupons($email: String!, $first: Int) {\n    userByEmail(email: $email) {\n      id\n      email\n      role\n      createdAt\n      ...UserAdminFields\n      coupons(first: $first) {\n        totalCount\n        edges {\n          node {\n            ...UserCouponRow\n          }\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment UserTableRow on User {\n    id\n    email\n    role\n    createdAt\n  }\n"): (typeof documents)["\n  fragment UserTableRow on User {\n    id\n    email\n    role\n    createdAt\n  }\n"];
+export function graphql(source: "\n  fragment UserAdminFields on User {\n    id\n    role\n    disabled\n    disabledAt\n  }\n"): (typeof documents)["\n  fragment UserAdminFields on User {\n    id\n    role\n    disabled\n    disabledAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetUserRole($userId: ID!, $role: Role!) {\n    setUserRole(userId: $userId, role: $role) {\n      ...UserAdminFields\n    }\n  }\n"): (typeof documents)["\n  mutation SetUserRole($userId: ID!, $role: Role!) {\n    setUserRole(userId: $userId, role: $role) {\n      ...UserAdminFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DisableUser($userId: ID!) {\n    disableUser(userId: $userId) {\n      ...UserAdminFields\n    }\n  }\n"): (typeof documents)["\n  mutation DisableUser($userId: ID!) {\n    disableUser(userId: $userId) {\n      ...UserAdminFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation EnableUser($userId: ID!) {\n    enableUser(userId: $userId) {\n      ...UserAdminFields\n    }\n  }\n"): (typeof documents)["\n  mutation EnableUser($userId: ID!) {\n    enableUser(userId: $userId) {\n      ...UserAdminFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation EraseUser($userId: ID!) {\n    eraseUser(userId: $userId)\n  }\n"): (typeof documents)["\n  mutation EraseUser($userId: ID!) {\n    eraseUser(userId: $userId)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment UserTableRow on User {\n    id\n    email\n    externalId\n    role\n    disabled\n    createdAt\n  }\n"): (typeof documents)["\n  fragment UserTableRow on User {\n    id\n    email\n    externalId\n    role\n    disabled\n    createdAt\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

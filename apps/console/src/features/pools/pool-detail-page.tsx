@@ -4,6 +4,7 @@ import { Breadcrumb } from '@/components/page/breadcrumb';
 import { RecordPage } from '@/components/page/record-page';
 import { DistributionPanel } from './distribution-panel';
 import { PoolMembers } from './pool-members';
+import { PoolSettings } from './pool-settings';
 import { usePool } from './use-pool';
 
 export function PoolDetailPage({ poolId }: { poolId: string }) {
@@ -23,6 +24,7 @@ export function PoolDetailPage({ poolId }: { poolId: string }) {
             <PoolMembers poolId={pool.id} members={members} totalCount={pool.members.totalCount} />
             <DistributionPanel poolId={pool.id} memberCount={pool.memberCount} />
           </div>
+          <PoolSettings key={`${pool.name}|${pool.description ?? ''}`} pool={pool} />
         </div>
       )}
     </RecordPage>

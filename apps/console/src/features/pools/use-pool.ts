@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery } from '@apollo/client/react';
 import { graphql } from '@/gql';
+import { PoolsQuery } from './use-pools';
 
 const MEMBERS_SHOWN = 100;
 
@@ -93,4 +94,42 @@ export function useUserSuggestions(search: string) {
   const skip = search.length < 2;
   const { data, loading } = useQuery(UserSuggestionsQuery, { variables: { emailContains: search, first: 8 }, skip });
   return { users: skip ? [] : (data?.users.edges.map((e) => e.node) ?? []), searching: !skip && loading, active: !skip };
+}
+
+const UpdatePoolMutation = graphql(`
+  mutation UpdatePool($id: ID!, $input: UpdatePoolInput!) {
+    updatePool(id: $id, input: $input) {
+      id
+      name
+      description
+    }
+  }
+`);
+
+const DeletePoolMutation = graphql(`
+  mutation DeletePool($id: ID!) {
+    deletePool(id: $id)
+  }
+`);
+
+/** Renames (name, description) and deletes a pool; each rejects with the API's error. */
+export function usePoolSettings(poolId: string) {
+  const [update, updating] = useMutation(UpdatePoolMutation, { refetchQueries: [PoolsQuery] });
+  const [remove, deleting] = useMutation(DeletePoolMutation, {
+    refetchQueries: [PoolsQuery],
+    update(cache) {
+      cache.evict({ id: cache.identify({ __typename: 'Pool', id: poolId }) });
+      cache.gc();
+    },
+  });
+  return {
+    updatePool: async (input: { name: string; description: string | null }) => {
+      await update({ variables: { id: poolId, input } });
+    },
+    deletePool: async () => {
+      await remove({ variables: { id: poolId } });
+    },
+    saving: updating.loading,
+    deleting: deleting.loading,
+  };
 }

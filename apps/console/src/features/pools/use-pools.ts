@@ -3,7 +3,7 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { graphql } from '@/gql';
 
-const PoolsQuery = graphql(`
+export const PoolsQuery = graphql(`
   query Pools($first: Int) {
     pools(first: $first) {
       totalCount

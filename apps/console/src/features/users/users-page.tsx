@@ -9,9 +9,10 @@ import { StateBadge } from '@/components/coupons/state-badge';
 import { type Column, DataTable } from '@/components/data-table/data-table';
 import { EmptyState, ErrorState, LoadingState } from '@/components/feedback/states';
 import { graphql } from '@/gql';
-import type { UserCouponRowFragment, UserTableRowFragment } from '@/gql/graphql';
+import type { Role, UserCouponRowFragment, UserTableRowFragment } from '@/gql/graphql';
 import { formatCount, formatDateTime } from '@/lib/format/format';
 import { BookName } from '../books/book-summary';
+import { UserAdminPanel } from './user-admin-panel';
 import styles from './users-page.module.css';
 import { USERS_SHOWN, useUserCoupons, useUsers } from './use-users';
 
@@ -20,7 +21,9 @@ export const UserTableRow = graphql(`
   fragment UserTableRow on User {
     id
     email
+    externalId
     role
+    disabled
     createdAt
   }
 `);
@@ -57,8 +60,10 @@ export function UsersPage() {
   const pathname = usePathname();
   const selected = params.get('email');
   const [search, setSearch] = useState('');
+  const [role, setRole] = useState<Role | ''>('');
+  const [disabled, setDisabled] = useState<'' | 'true' | 'false'>('');
   const deferred = useDeferredValue(search.trim());
-  const { users, totalCount, hasMore, loading, error, refetch } = useUsers(deferred);
+  const { users, totalCount, hasMore, loading, error, refetch } = useUsers({ search: deferred, role: role || null, disabled: disabled === '' ? null : disabled === 'true' });
 
   // The selected email lives in the URL (never a token), so the view can be linked and reloaded.
   const select = (email: string | null) => router.replace(email ? `${pathname}?email=${encodeURIComponent(email)}` : (pathname ?? '/users'));
@@ -69,11 +74,14 @@ export function UsersPage() {
       header: 'Email',
       rowHeader: true,
       sortValue: (u) => u.email,
-      cell: (u) => (
-        <button type="button" className={styles.select} aria-pressed={selected === u.email} onClick={() => select(u.email)}>
-          {u.email}
-        </button>
-      ),
+      cell: (u) =>
+        u.email ? (
+          <button type="button" className={styles.select} aria-pressed={selected === u.email} onClick={() => select(u.email)}>
+            {u.email}
+          </button>
+        ) : (
+          <span>Customer {u.externalId}</span>
+        ),
     },
     {
       key: 'role',
@@ -85,6 +93,12 @@ export function UsersPage() {
       ),
       sortValue: (u) => u.role,
     },
+    {
+      key: 'status',
+      header: 'Status',
+      cell: (u) => (u.disabled ? <Badge tone="danger">Disabled</Badge> : <Badge tone="success">Enabled</Badge>),
+      sortValue: (u) => u.disabled,
+    },
   ];
 
   return (
@@ -92,7 +106,7 @@ export function UsersPage() {
       <div className="page-header">
         <div>
           <h1>Users</h1>
-          <p className="page-header__lead">Find an account and see the coupons it holds.</p>
+          <p className="page-header__lead">Find an account, see the coupons it holds, change its role, disable or erase it.</p>
         </div>
       </div>
       <div className="grid grid--sidebar-left">
@@ -100,9 +114,23 @@ export function UsersPage() {
           <h2 id="user-search-title">Search</h2>
           <search className="field">
             <label htmlFor="user-search" className="field__label">
-              Email contains
+              Email or customer id contains
             </label>
             <input id="user-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="e.g. @example.com" />
+            <div className={styles.filters}>
+              <label htmlFor="user-role-filter">Role</label>
+              <select id="user-role-filter" value={role} onChange={(e) => setRole(e.target.value as Role | '')}>
+                <option value="">Any</option>
+                <option value="ADMIN">Admin</option>
+                <option value="USER">User</option>
+              </select>
+              <label htmlFor="user-disabled-filter">Status</label>
+              <select id="user-disabled-filter" value={disabled} onChange={(e) => setDisabled(e.target.value as '' | 'true' | 'false')}>
+                <option value="">Any</option>
+                <option value="false">Enabled</option>
+                <option value="true">Disabled</option>
+              </select>
+            </div>
           </search>
           {totalCount !== undefined ? (
             <p className="muted" aria-live="polite">
@@ -124,7 +152,7 @@ export function UsersPage() {
           />
         </section>
         {selected ? (
-          <UserCoupons email={selected} />
+          <UserCoupons key={selected} email={selected} onErased={() => select(null)} />
         ) : (
           <section className="card">
             <EmptyState title="Choose a user">Their coupons appear here.</EmptyState>
@@ -135,7 +163,7 @@ export function UsersPage() {
   );
 }
 
-function UserCoupons({ email }: { email: string }) {
+function UserCoupons({ email, onErased }: { email: string; onErased(): void }) {
   const { user, coupons, loaded, loading, error, refetch } = useUserCoupons(email);
   return (
     <section className="card" aria-labelledby="user-coupons-title" aria-busy={loading}>
@@ -147,7 +175,9 @@ function UserCoupons({ email }: { email: string }) {
         <>
           <p className="muted">
             {roleName(user.role)} since {formatDateTime(user.createdAt)} · {formatCount(user.coupons.totalCount)} coupons
+            {user.disabled ? ` · disabled ${formatDateTime(user.disabledAt)}` : ''}
           </p>
+          <UserAdminPanel user={user} onErased={onErased} />
           <DataTable caption={`Coupons of ${user.email}`} compact columns={COUPON_COLUMNS} rows={coupons} rowKey={(c) => c.id} empty="No coupons yet" />
         </>
       ) : null}

@@ -1,0 +1,56 @@
+import type { AuditTargetType } from '@/gql/graphql';
+
+/** The actions the API records (a newer API may add more: the filter accepts any name). */
+export const KNOWN_ACTIONS = [
+  'BOOK_CREATED',
+  'BOOK_UPDATED',
+  'BOOK_PAUSED',
+  'BOOK_RESUMED',
+  'BOOK_ARCHIVED',
+  'BOOK_DELETED',
+  'COUPON_VOIDED',
+  'COUPON_UNASSIGNED',
+  'COUPON_UPDATED',
+  'DISTRIBUTED',
+  'REDEMPTION_REVERSED',
+  'POOL_UPDATED',
+  'POOL_DELETED',
+  'USER_ROLE_CHANGED',
+  'USER_DISABLED',
+  'USER_ENABLED',
+  'USER_ERASED',
+  'API_KEY_CREATED',
+  'API_KEY_REVOKED',
+] as const;
+
+export const TARGET_TYPES: AuditTargetType[] = ['BOOK', 'COUPON', 'DISTRIBUTION', 'POOL', 'REDEMPTION', 'USER', 'API_KEY', 'WEBHOOK'];
+
+/** "BOOK_PAUSED" → "Book paused", "API_KEY" → "API key". */
+export function humanize(name: string): string {
+  const words = name.toLowerCase().split('_').filter(Boolean);
+  const text = words.join(' ').replace(/^api /, 'API ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Where a target lives in the console, when it has a page there. */
+export function targetHref(type: AuditTargetType, id: string): string | null {
+  switch (type) {
+    case 'BOOK':
+      return `/books/${encodeURIComponent(id)}`;
+    case 'COUPON':
+      return `/coupons/${encodeURIComponent(id)}`;
+    case 'POOL':
+      return `/pools/${encodeURIComponent(id)}`;
+    case 'API_KEY':
+      return '/api-keys';
+    default:
+      return null;
+  }
+}
+
+/** What changed, on one line: `{"reason":"leaked","from":"ASSIGNED"}`, cut at `max` characters. */
+export function compactJson(value: unknown, max = 120): string {
+  if (value == null || (typeof value === 'object' && Object.keys(value).length === 0)) return '';
+  const text = JSON.stringify(value);
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}

@@ -1,0 +1,55 @@
+import { ApolloClient, InMemoryCache } from '@apollo/client';
+import { ApolloProvider } from '@apollo/client/react';
+import { MockLink } from '@apollo/client/testing';
+import { act, renderHook, waitFor } from '@testing-library/react';
+import type { ReactNode } from 'react';
+import { describe, expect, it } from 'vitest';
+import { AdminUsersQuery, DisableUserMutation, USERS_SHOWN, useUserAdmin, useUsers } from './use-users';
+
+const user = (disabled: boolean) => ({
+  __typename: 'User' as const,
+  id: 'u-1',
+  email: 'ann@example.com',
+  externalId: null,
+  role: 'USER' as const,
+  disabled,
+  createdAt: '2026-03-01T10:00:00.000Z',
+});
+
+const list = (users: ReturnType<typeof user>[]) => ({
+  data: {
+    users: {
+      __typename: 'UserConnection' as const,
+      totalCount: users.length,
+      pageInfo: { __typename: 'PageInfo' as const, hasNextPage: false },
+      edges: users.map((node) => ({ __typename: 'UserEdge' as const, node })),
+    },
+  },
+});
+
+const listRequest = { query: AdminUsersQuery, variables: { search: 'ann', role: 'USER', disabled: false, first: USERS_SHOWN } };
+
+describe('useUsers and useUserAdmin', () => {
+  it('filters by search, role and disabled; a disable shows at once and the list is read again', async () => {
+    const client = new ApolloClient({
+      link: new MockLink([
+        { request: listRequest, result: list([user(false)]) },
+        {
+          request: { query: DisableUserMutation, variables: { userId: 'u-1' } },
+          result: { data: { disableUser: { __typename: 'User', id: 'u-1', role: 'USER', disabled: true, disabledAt: '2026-03-02T10:00:00.000Z' } } },
+        },
+        { request: listRequest, result: list([]) },
+      ]),
+      cache: new InMemoryCache(),
+    });
+    const wrapper = ({ children }: { children: ReactNode }) => <ApolloProvider client={client}>{children}</ApolloProvider>;
+    const { result } = renderHook(() => ({ list: useUsers({ search: 'ann', role: 'USER', disabled: false }), admin: useUserAdmin('u-1') }), { wrapper });
+    await waitFor(() => expect(result.current.list.users?.map((u) => u.email)).toEqual(['ann@example.com']));
+
+    await act(async () => {
+      await result.current.admin.disableUser();
+    });
+    // Disabled users leave a list of enabled ones.
+    await waitFor(() => expect(result.current.list.users).toEqual([]));
+  });
+});

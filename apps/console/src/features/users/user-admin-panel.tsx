@@ -1,0 +1,124 @@
+'use client';
+
+import { useId, useRef, useState } from 'react';
+import { Button } from '@/components/controls/button';
+import { ConfirmDialog } from '@/components/dialog/confirm-dialog';
+import { useToast } from '@/components/toast/toast-provider';
+import type { Role } from '@/gql/graphql';
+import { describeError } from '@/lib/errors/describe-error';
+import { useUserAdmin } from './use-users';
+import styles from './users-page.module.css';
+
+interface UserAdminPanelProps {
+  user: { id: string; email: string | null; role: Role; disabled: boolean };
+  /** The user is gone (erased): the page lets go of them. */
+  onErased(): void;
+}
+
+type Asking = 'disable' | 'erase' | null;
+
+/** Role, Disable / Enable and Erase of one user; Disable and Erase are confirmed, Erase by typing the email. */
+export function UserAdminPanel({ user, onErased }: UserAdminPanelProps) {
+  const { setUserRole, disableUser, enableUser, eraseUser, busy } = useUserAdmin(user.id);
+  const toast = useToast();
+  const [role, setRole] = useState<Role>(user.role);
+  const [error, setError] = useState<string | null>(null);
+  const [asking, setAsking] = useState<Asking>(null);
+  const [typed, setTyped] = useState('');
+  const typedField = useRef<HTMLInputElement>(null);
+  const roleId = useId();
+  const name = user.email ?? user.id;
+
+  async function attempt(work: () => Promise<void>, done: string, after?: () => void) {
+    setError(null);
+    try {
+      await work();
+      toast.success(done);
+      setAsking(null);
+      after?.();
+    } catch (failure) {
+      setError(describeError(failure).message);
+    }
+  }
+
+  const ask = (what: Asking) => {
+    setError(null);
+    setTyped('');
+    setAsking(what);
+  };
+
+  return (
+    <div className={styles.admin}>
+      <h3 className="visually-hidden">Manage {name}</h3>
+      <form
+        className={styles.roleForm}
+        onSubmit={(e) => {
+          e.preventDefault();
+          void attempt(() => setUserRole(role), `${name} is now ${role === 'ADMIN' ? 'an admin' : 'a user'}.`);
+        }}
+      >
+        <label htmlFor={roleId}>Role</label>
+        <select id={roleId} value={role} onChange={(e) => setRole(e.target.value as Role)}>
+          <option value="USER">User</option>
+          <option value="ADMIN">Admin</option>
+        </select>
+        <Button type="submit" size="small" disabled={busy || role === user.role}>
+          Change role
+        </Button>
+      </form>
+      <div className={styles.adminActions}>
+        {user.disabled ? (
+          <Button size="small" disabled={busy} onClick={() => void attempt(enableUser, `${name} is enabled: they can sign in again.`)}>
+            Enable
+          </Button>
+        ) : (
+          <Button size="small" variant="danger" onClick={() => ask('disable')}>
+            Disable…
+          </Button>
+        )}
+        <Button size="small" variant="danger" onClick={() => ask('erase')}>
+          Erase…
+        </Button>
+      </div>
+      {error && !asking ? (
+        <p className="notice notice--error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <ConfirmDialog
+        open={asking === 'disable'}
+        title={`Disable ${name}?`}
+        confirmLabel="Disable user"
+        busyLabel="Disabling…"
+        busy={busy}
+        error={error}
+        onConfirm={() => void attempt(disableUser, `${name} is disabled.`)}
+        onCancel={() => setAsking(null)}
+      >
+        <p>They are signed out everywhere at once, their API keys stop, and they cannot sign in until enabled again.</p>
+      </ConfirmDialog>
+      <ConfirmDialog
+        open={asking === 'erase'}
+        title={`Erase ${name}?`}
+        confirmLabel="Erase user"
+        busyLabel="Erasing…"
+        busy={busy}
+        error={error}
+        confirmDisabled={typed.trim().toLowerCase() !== name.toLowerCase()}
+        initialFocus={typedField}
+        onConfirm={() => void attempt(eraseUser, `${name} is erased.`, onErased)}
+        onCancel={() => setAsking(null)}
+      >
+        <p>
+          Their unused coupons go back to their books; their redemptions and history stay, without their personal data. <strong>This cannot be undone.</strong>
+        </p>
+        <div className="field">
+          <label className="field__label" htmlFor="erase-confirm-email">
+            Type <span className="mono">{name}</span> to confirm
+          </label>
+          <input ref={typedField} id="erase-confirm-email" type="text" autoComplete="off" value={typed} onChange={(e) => setTyped(e.target.value)} />
+        </div>
+      </ConfirmDialog>
+    </div>
+  );
+}
