@@ -114,9 +114,19 @@ export function UsersPage() {
           <h2 id="user-search-title">Search</h2>
           <search className="field">
             <label htmlFor="user-search" className="field__label">
-              Email or customer id contains
+              Email contains
             </label>
-            <input id="user-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="e.g. @example.com" />
+            <input
+              id="user-search"
+              type="search"
+              value={search}
+              onChange={(e) => setSearch(e.target.value)}
+              placeholder="e.g. @example.com"
+              aria-describedby="user-search-hint"
+            />
+            <p className="field__hint" id="user-search-hint">
+              Also finds a shop’s customers by their id.
+            </p>
             <div className={styles.filters}>
               <label htmlFor="user-role-filter">Role</label>
               <select id="user-role-filter" value={role} onChange={(e) => setRole(e.target.value as Role | '')}>
