@@ -26,15 +26,23 @@ async function storedSession(page: Page): Promise<{ token: string; expiresAt: nu
 }
 
 /** Changes the tab's stored session as an hour would: a token the API refuses, or an expiry passed. */
-async function ageSession(page: Page, change: 'refused-token' | 'expired'): Promise<void> {
-  await page.evaluate(
+async function ageSession(page: Page, change: 'refused-token' | 'expired'): Promise<string | null> {
+  return page.evaluate(
     ({ key, how }) => {
       const storage = (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null; setItem(k: string, v: string): void } })
         .sessionStorage;
       const session = JSON.parse(storage.getItem(key) ?? 'null');
-      if (how === 'refused-token') session.token = 'expired.access.token';
-      else session.expiresAt = Date.now() - 1000;
+      let refused: string | null = null;
+      if (how === 'refused-token') {
+        // Shaped like the API's tokens, with an `exp` in the past and a signature the API refuses:
+        // over HTTP and over the WebSocket it is answered exactly as an expired token (a token
+        // that is not even a JWT is "not ours", a WebSocket 4403, which ends the session).
+        const part = (value: object) => btoa(JSON.stringify(value)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+        refused = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ sub: session.user.id, exp: Math.floor(Date.now() / 1000) - 60 })}.expired`;
+        session.token = refused;
+      } else session.expiresAt = Date.now() - 1000;
       storage.setItem(key, JSON.stringify(session));
+      return refused;
     },
     { key: STORAGE_KEY, how: change },
   );
@@ -70,14 +78,14 @@ test('stays signed in after a reload, an expired access token and in a new tab; 
   await expect(page.getByTestId('signed-in-email')).toHaveText(user.email);
 
   // The access token is refused (as an expired one is): one refresh, the query again, still in.
-  await ageSession(page, 'refused-token');
+  const refusedToken = await ageSession(page, 'refused-token');
   const refreshed = nextRefresh(page);
   await page.reload();
   expect((await refreshed).ok()).toBe(true);
   await expect(page.getByTestId('signed-in-email')).toHaveText(user.email);
   await expect(page.getByText('You have no coupons yet')).toBeVisible();
   const afterRefusal = await storedSession(page);
-  expect(afterRefusal?.token).not.toBe('expired.access.token');
+  expect(afterRefusal?.token).not.toBe(refusedToken);
   expect((await refreshCookie(context))?.value).not.toBe(cookie?.value); // rotated
 
   // Past its expiry: refreshed before any call is made.
