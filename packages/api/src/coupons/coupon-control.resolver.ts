@@ -1,5 +1,5 @@
 import { type CouponRecord, unassignCoupon, updateCoupon, voidCoupon } from '@coupons/core';
-import { Arg, Authorized, Ctx, Field, InputType, Int, Mutation, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, Field, FieldResolver, InputType, Int, Mutation, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../shared/request-context.ts';
 import { JSONScalar } from '../shared/scalars.ts';
 import { Coupon } from './coupon.type.ts';
@@ -19,6 +19,11 @@ export class UpdateCouponInput {
 /** What an admin does to one coupon. Each is a transition: live subscribers see it, the audit log records it. */
 @Resolver(() => Coupon)
 export class CouponControlResolver {
+  @FieldResolver(() => JSONScalar, { nullable: true, description: "ADMIN: this code's notes (updateCoupon); null for anyone else." })
+  metadata(@Root() coupon: CouponRecord, @Ctx() ctx: RequestContext): Record<string, unknown> | null {
+    return ctx.service.caller?.role === 'ADMIN' ? coupon.metadata : null;
+  }
+
   @Authorized('ADMIN')
   @Mutation(() => Coupon, {
     description: 'ADMIN: voids a coupon for good (a leaked code): a running lock ends, and every transition on it is refused.',

@@ -141,6 +141,10 @@ describe('updateCoupon', () => {
     }
     expect(await adminCall(UPDATE, { c: code, i: { maxRedemptions: 1 } })).toMatchObject({ ok: false, code: 'BAD_USER_INPUT' });
     expect((await adminCall(UPDATE, { c: code, i: { maxRedemptions: 2, metadata: { note: 'vip' } } })).ok).toBe(true);
+    const READ = 'query ($c: String!) { coupon(code: $c) { maxRedemptions expiresAt metadata } }';
+    expect((await graphqlRequest(server, READ, { c: code }, admin.token)).data?.coupon).toEqual({ maxRedemptions: 2, expiresAt: null, metadata: { note: 'vip' } });
+    // The owner sees the limit, not the admin's notes.
+    expect((await graphqlRequest(server, READ, { c: code }, user.token)).data?.coupon).toEqual({ maxRedemptions: 2, expiresAt: null, metadata: null });
     expect(await adminCall(UPDATE, { c: code, i: { maxRedemptions: 0 } })).toMatchObject({ ok: false, code: 'BAD_USER_INPUT' });
     expect(await adminCall(UPDATE, { c: code, i: { metadata: [1] } })).toMatchObject({ ok: false, code: 'BAD_USER_INPUT' });
   });
@@ -168,14 +172,14 @@ describe('updateCoupon', () => {
     await adminCall(VOID, { c: code, r: 'audit me' });
     const res = await graphqlRequest(
       server,
-      'query ($id: String!) { auditLog(filter: { targetType: COUPON, targetId: $id }) { edges { node { action changes actorId } } } }',
+      'query ($id: String!) { auditLog(filter: { targetType: COUPON, targetId: $id }) { edges { node { action changes actorId actor { email } } } } }',
       { id: code },
       admin.token,
     );
     const nodes = res.data?.auditLog.edges.map((e: { node: unknown }) => e.node);
     expect(nodes).toEqual([
-      { action: 'COUPON_VOIDED', changes: { reason: 'audit me', from: 'UNASSIGNED' }, actorId: admin.user.id },
-      { action: 'COUPON_UPDATED', changes: { metadata: { a: 1 } }, actorId: admin.user.id },
+      { action: 'COUPON_VOIDED', changes: { reason: 'audit me', from: 'UNASSIGNED' }, actorId: admin.user.id, actor: { email: admin.email } },
+      { action: 'COUPON_UPDATED', changes: { metadata: { a: 1 } }, actorId: admin.user.id, actor: { email: admin.email } },
     ]);
   });
 });

@@ -44,6 +44,12 @@ export class Coupon {
   @Field(() => Int, { description: 'Redemptions not reversed.' })
   redemptionCount!: number;
 
+  @Field(() => Date, { nullable: true, description: 'This code stops working at this time (updateCoupon); null: the book decides.' })
+  expiresAt!: Date | null;
+
+  @Field(() => Int, { nullable: true, description: 'Uses of this code (updateCoupon); null: the book decides.' })
+  maxRedemptions!: number | null;
+
   @Field(() => Date)
   createdAt!: Date;
 

@@ -8,7 +8,7 @@ import { type CouponRecord, type CouponRow, toCoupon } from './coupon.record.ts'
 import { reviveDates } from './idempotency.ts';
 import { type TransitionResult, runTransition } from './transition.run.ts';
 
-const COUPON_DATES = ['assignedAt', 'lockExpiresAt', 'createdAt', 'updatedAt'] as const;
+const COUPON_DATES = ['assignedAt', 'lockExpiresAt', 'expiresAt', 'createdAt', 'updatedAt'] as const;
 const reviveCoupon = (stored: unknown) => reviveDates<CouponRecord>(stored, COUPON_DATES);
 
 /** Retries when every unassigned coupon is momentarily locked by other claimers. */

@@ -14,7 +14,7 @@ import { runTransition } from './transition.run.ts';
 // override its expiry, use limit and notes. Each is a transition like a shopper's (one short
 // transaction, row lock first), announced to live subscribers after commit and audited.
 
-const COUPON_DATES = ['assignedAt', 'lockExpiresAt', 'createdAt', 'updatedAt'] as const;
+const COUPON_DATES = ['assignedAt', 'lockExpiresAt', 'expiresAt', 'createdAt', 'updatedAt'] as const;
 const revive = (stored: unknown) => reviveDates<CouponRecord>(stored, COUPON_DATES);
 const REASON_MAX = 500;
 const INT4_MAX = 2_147_483_647;

@@ -13,6 +13,10 @@ export interface CouponRecord {
   assignedAt: Date | null;
   lockExpiresAt: Date | null;
   redemptionCount: number;
+  /** Per-code overrides (updateCoupon): an expiry, a use limit, notes (null when not set). */
+  expiresAt: Date | null;
+  maxRedemptions: number | null;
+  metadata: Record<string, unknown> | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -69,7 +73,7 @@ export function effectiveCouponColumns(now: Date, alias = 'c'): Prisma.Sql {
     ${effectiveStateSql(now, alias)} AS state,
     ${a}.assigned_user_id::text AS assigned_user_id, ${a}.assigned_at,
     (CASE WHEN ${lockLiveSql(now, alias)} THEN ${a}.lock_expires_at END) AS lock_expires_at,
-    ${a}.redemption_count, ${a}.created_at, ${a}.updated_at`;
+    ${a}.redemption_count, ${a}.expires_at, ${a}.max_redemptions, ${a}.metadata, ${a}.created_at, ${a}.updated_at`;
 }
 
 /** Row shape of {@link effectiveCouponColumns} and of `RETURNING` lists written to match it. */
@@ -82,6 +86,10 @@ export interface CouponRow {
   assigned_at: Date | null;
   lock_expires_at: Date | null;
   redemption_count: number;
+  /** A string when the row travelled through `to_jsonb` (live events); absent in older rows. */
+  expires_at?: Date | string | null;
+  max_redemptions?: number | null;
+  metadata?: Record<string, unknown> | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -96,6 +104,9 @@ export function toCoupon(row: CouponRow): CouponRecord {
     assignedAt: row.assigned_at,
     lockExpiresAt: row.lock_expires_at,
     redemptionCount: Number(row.redemption_count),
+    expiresAt: row.expires_at ? new Date(row.expires_at) : null,
+    maxRedemptions: row.max_redemptions ?? null,
+    metadata: row.metadata ?? null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -144,7 +155,7 @@ const money = (amount: string | null | undefined, currency: string | null | unde
 /** `RETURNING` list of a coupon row, typed to match {@link CouponRow}. */
 export const couponReturning = Prisma.sql`c.id::text AS id, c.book_id::text AS book_id, c.code, c.state::text AS state,
   c.assigned_user_id::text AS assigned_user_id, c.assigned_at, c.lock_expires_at, c.redemption_count,
-  c.created_at, c.updated_at`;
+  c.expires_at, c.max_redemptions, c.metadata, c.created_at, c.updated_at`;
 
 /**
  * `RETURNING` list of a redemption row, typed to match {@link RedemptionRow}. Amounts as text:

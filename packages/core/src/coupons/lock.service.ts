@@ -7,7 +7,7 @@ import type { Tx } from './transition.ts';
 import { transitionError } from './transition.errors.ts';
 import { runTransition } from './transition.run.ts';
 
-const COUPON_DATES = ['assignedAt', 'lockExpiresAt', 'createdAt', 'updatedAt'] as const;
+const COUPON_DATES = ['assignedAt', 'lockExpiresAt', 'expiresAt', 'createdAt', 'updatedAt'] as const;
 const reviveCoupon = (stored: unknown) => reviveDates<CouponRecord>(stored, COUPON_DATES);
 
 /**
