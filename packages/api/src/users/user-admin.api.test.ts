@@ -287,6 +287,21 @@ describe('disableUser / enableUser', () => {
     expect(errorCode(await gql(ENABLE, { u: person.user.id }))).toBe('INVALID_STATE');
   });
 
+  it('an admin cannot give a coupon to a disabled or erased user, nor to an unknown one', async () => {
+    const { bookId, codes } = await createCampaign(server, asApiUser(admin), 3);
+    const [person, gone] = await createUsers(server, 2);
+    await gql(DISABLE, { u: person.id });
+    await gql(ERASE, { u: gone.id });
+    for (const u of [person.id, gone.id]) {
+      expect((await call(server, OPS.assignRandom, { bookId, userId: u }, admin.token)).ok ? 'ok' : 'refused').toBe('refused');
+      const byCode = await graphqlRequest(server, OPS.assignCode, { code: codes[0], userId: u }, admin.token);
+      expect(byCode.errors?.[0].extensions).toMatchObject({ code: 'INVALID_STATE', userId: u });
+    }
+    expect(errorCode(await graphqlRequest(server, OPS.assignRandom, { bookId, userId: '00000000-0000-4000-8000-000000000000' }, admin.token))).toBe('NOT_FOUND');
+    await gql(ENABLE, { u: person.id });
+    expect((await call(server, OPS.assignRandom, { bookId, userId: person.id }, admin.token)).ok).toBe(true);
+  });
+
   it('disable racing claims by that user: each claim is served before it or refused, no claim after it (10 rounds)', async () => {
     for (let round = 0; round < 10; round++) {
       const [claimer] = await createUsers(server, 1);

@@ -1,3 +1,4 @@
+import { Prisma } from '@coupons/db';
 import { notActive } from './availability.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { requireCaller, type Caller, type ServiceContext } from '../shared/context.ts';
@@ -30,6 +31,7 @@ export async function assignRandomCoupon(ctx: ServiceContext, args: AssignRandom
   const caller = requireCaller(ctx);
   const bookId = requireUuid('bookId', args.bookId);
   const userId = targetUser(caller, args.userId);
+  await requireAssignable(ctx, caller, userId);
   const key = optionalIdempotencyKey(args.idempotencyKey);
   for (let attempt = 0; ; attempt++) {
     try {
@@ -71,6 +73,7 @@ export async function assignCoupon(ctx: ServiceContext, args: AssignByCodeArgs):
   const caller = requireCaller(ctx);
   const code = normaliseCode('code', args.code);
   const userId = targetUser(caller, args.userId);
+  await requireAssignable(ctx, caller, userId);
   return runTransition(ctx, {
     caller,
     operation: 'assignCoupon',
@@ -101,6 +104,20 @@ function checkClaim(outcome: ClaimOutcome, what: string, id: string, caller: Cal
   if (!outcome.picked) throw new DomainError('SOLD_OUT', 'No unassigned coupon is left in this book');
   if (!outcome.counted) throw new DomainError('LIMIT_REACHED', 'The per-user assignment limit of this book is reached');
   throw new Error('claim refused with no stated reason: the coupon was locked, UNASSIGNED, in an active book and counted');
+}
+
+/**
+ * An admin's assignment to someone else must go to an account that can hold coupons: not a
+ * disabled or erased one (NOT_FOUND for an unknown id). A plain read is enough against a disable
+ * racing it: disabling does not touch coupons, so an assignment it overtakes answers as if it ran
+ * just before the disable. A caller acting for themself was just authenticated as enabled.
+ */
+async function requireAssignable(ctx: ServiceContext, caller: Caller, userId: string): Promise<void> {
+  if (userId === caller.userId) return;
+  const [row] = await ctx.db.prisma.$queryRaw<Array<{ blocked: boolean }>>(Prisma.sql`
+    SELECT disabled_at IS NOT NULL OR erased_at IS NOT NULL AS blocked FROM app_user WHERE id = ${userId}::uuid`);
+  if (!row) throw notFound('User', userId);
+  if (row.blocked) throw new DomainError('INVALID_STATE', 'This user is disabled: enable them before giving them coupons', { userId });
 }
 
 function targetUser(caller: Caller, userId: string | null | undefined): string {
