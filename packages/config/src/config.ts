@@ -90,12 +90,30 @@ const envSchema = z.object({
   MAX_QUERY_DEPTH: positiveInt.default(10),
   MAX_QUERY_COST: positiveInt.default(5000),
   GRAPHQL_INTROSPECTION: bool.optional(),
+  /** This process sends webhooks (every API process does by default; SKIP LOCKED shares the work). */
+  WEBHOOK_DELIVERY: bool.default(true),
+  /**
+   * Hosts (names or addresses, comma-separated) a production webhook may call although they
+   * resolve to a private or loopback address: internal receivers the operator trusts.
+   */
+  WEBHOOK_ALLOWED_HOSTS: z.string().default(''),
+  WEBHOOK_TIMEOUT_MS: positiveInt.max(60_000).default(10_000),
+  /** How long a process holds a delivery it is sending; past it (the process died) another sends it again. */
+  WEBHOOK_LEASE_MS: positiveInt.default(60_000),
+  WEBHOOK_MAX_ATTEMPTS: positiveInt.max(100).default(15),
+  WEBHOOK_RETRY_BASE_MS: positiveInt.default(10_000),
+  WEBHOOK_RETRY_MAX_DELAY_MS: positiveInt.default(6 * 3_600_000),
+  WEBHOOK_CONCURRENCY_PER_ENDPOINT: positiveInt.max(100).default(4),
+  /** An endpoint failing (no success) for this long is disabled, with the reason shown to admins. */
+  WEBHOOK_DISABLE_AFTER_HOURS: positiveInt.default(72),
+  WEBHOOK_POLL_INTERVAL_MS: positiveInt.default(1_000),
+  WEBHOOK_RETENTION_DAYS: positiveInt.default(30),
 });
 
 /** Which proxies' `X-Forwarded-For` is believed: a number of hops, or named ranges, addresses and CIDRs. */
 export type TrustedProxies = number | string[];
 
-type Derived = 'JWT_SECRET' | 'GRAPHQL_INTROSPECTION' | 'LOG_FORMAT' | 'TRUSTED_PROXIES' | 'LOGIN_IP_RATE_LIMIT' | 'LOGIN_EMAIL_RATE_LIMIT' | 'REGISTER_GLOBAL_RATE_LIMIT' | 'CODE_GUESS_IP_RATE_LIMIT';
+type Derived = 'WEBHOOK_ALLOWED_HOSTS' | 'JWT_SECRET' | 'GRAPHQL_INTROSPECTION' | 'LOG_FORMAT' | 'TRUSTED_PROXIES' | 'LOGIN_IP_RATE_LIMIT' | 'LOGIN_EMAIL_RATE_LIMIT' | 'REGISTER_GLOBAL_RATE_LIMIT' | 'CODE_GUESS_IP_RATE_LIMIT';
 
 export type Config = Omit<z.infer<typeof envSchema>, Derived> & {
   JWT_SECRET: string;
@@ -110,6 +128,8 @@ export type Config = Omit<z.infer<typeof envSchema>, Derived> & {
   LOGIN_EMAIL_RATE_LIMIT: number;
   REGISTER_GLOBAL_RATE_LIMIT: number;
   CODE_GUESS_IP_RATE_LIMIT: number;
+  /** Lower-case host names and addresses; `[]` by default. */
+  WEBHOOK_ALLOWED_HOSTS: string[];
   isProduction: boolean;
 };
 
@@ -142,6 +162,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `CODE_JOB_STALE_AFTER_MS: must be at least 3 × CODE_JOB_HEARTBEAT_INTERVAL_MS (${3 * values.CODE_JOB_HEARTBEAT_INTERVAL_MS})`,
     ]);
   }
+  // A sender must finish (or time out) well before its lease ends, or another process sends too.
+  if (values.WEBHOOK_LEASE_MS < values.WEBHOOK_TIMEOUT_MS + 2_000) {
+    throw new ConfigError([`WEBHOOK_LEASE_MS: must be at least WEBHOOK_TIMEOUT_MS + 2000 (${values.WEBHOOK_TIMEOUT_MS + 2_000})`]);
+  }
   const trustedProxies = parseTrustedProxies(values.TRUSTED_PROXIES);
   if (typeof trustedProxies === 'string') throw new ConfigError([`TRUSTED_PROXIES: ${trustedProxies}`]);
   const jwtSecret = values.JWT_SECRET ?? devSecret(values.DATA_DIR);
@@ -152,6 +176,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     LOGIN_EMAIL_RATE_LIMIT: values.LOGIN_EMAIL_RATE_LIMIT ?? 5 * values.LOGIN_RATE_LIMIT,
     REGISTER_GLOBAL_RATE_LIMIT: values.REGISTER_GLOBAL_RATE_LIMIT ?? 30 * values.LOGIN_RATE_LIMIT,
     CODE_GUESS_IP_RATE_LIMIT: values.CODE_GUESS_IP_RATE_LIMIT ?? 5 * values.CODE_GUESS_RATE_LIMIT,
+    WEBHOOK_ALLOWED_HOSTS: values.WEBHOOK_ALLOWED_HOSTS.split(',')
+      .map((host) => host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1'))
+      .filter(Boolean),
     JWT_SECRET: jwtSecret,
     jwtSecretSource: values.JWT_SECRET ? 'env' : 'generated',
     GRAPHQL_INTROSPECTION: values.GRAPHQL_INTROSPECTION ?? !isProduction,

@@ -24,3 +24,4 @@ export * from './pools/index.ts';
 export * from './users/customer.service.ts';
 export * from './apikeys/api-key.service.ts';
 export * from './audit/audit.service.ts';
+export * from './webhooks/index.ts';

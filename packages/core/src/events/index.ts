@@ -3,7 +3,7 @@ export * from './coupon-event.record.ts';
 export { LiveEventBus, type EventFilter } from './coupon-event.bus.ts';
 export { EventStream } from './event.stream.ts';
 export { NotifyPublisher, COUPON_EVENTS_CHANNEL, CODE_JOBS_CHANNEL } from './notify.publisher.ts';
-export { OutboxCursor, type OutboxSnapshot, type OutboxCursorOptions } from './outbox.cursor.ts';
+export { OutboxCursor, type OutboxSnapshot, type OutboxCursorOptions, type SavedOutboxCursor } from './outbox.cursor.ts';
 export { OutboxListener, type ListenerLogger } from './outbox.listener.ts';
 export { type BookStats, unsafeReadBookStats } from './book-stats.sql.ts';
 export { BookStatsFeed } from './book-stats.feed.ts';

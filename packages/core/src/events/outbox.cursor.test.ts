@@ -69,4 +69,20 @@ describe('OutboxCursor', () => {
     const cursor = new OutboxCursor(5n, [3n], 0);
     expect(ids(cursor.advance(rows(3, 6), snap(1, 1), 10).deliver)).toEqual([3, 6]);
   });
+
+  it('saves and restores its mark and gaps (horizons too), so a stored cursor goes on where it stopped', () => {
+    const cursor = new OutboxCursor(0n, [], 0, { settleMs: 1000 });
+    cursor.advance(rows(2, 5), snap(50, 52), 0); // gaps 1, 3, 4
+    cursor.advance(rows(), snap(50, 53), 2_000); // they settle: horizon 53
+    const saved = JSON.parse(JSON.stringify(cursor.save()));
+    const restored = OutboxCursor.restore(saved, { settleMs: 1000 });
+    expect(restored.mark).toBe(5n);
+    expect(restored.openGaps()).toEqual([1n, 3n, 4n]);
+    // 3 commits late and is delivered; the snapshot passes the horizon, so 1 and 4 are proven empty.
+    const next = restored.advance(rows(3, 6), snap(53, 54), 3_000);
+    expect(ids(next.deliver)).toEqual([3, 6]);
+    expect(next.resolved.sort()).toEqual([1n, 4n]);
+    expect(restored.openGaps()).toEqual([]);
+  });
 });
+

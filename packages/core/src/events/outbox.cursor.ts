@@ -52,6 +52,12 @@ export const DEFAULT_CURSOR_OPTIONS: OutboxCursorOptions = {
   maxGaps: 10_000,
 };
 
+/** A cursor as JSON: the mark, and each open gap as `[id, detectedAt, horizon | null]` (ids and xids as strings). */
+export interface SavedOutboxCursor {
+  mark: string;
+  gaps: Array<[string, number, string | null]>;
+}
+
 interface Gap {
   detectedAt: number;
   horizon: bigint | null;
@@ -80,6 +86,27 @@ export class OutboxCursor {
     this.options = { ...DEFAULT_CURSOR_OPTIONS, ...options };
     this.markValue = start;
     for (const id of openGaps) if (id <= start) this.gaps.set(id, { detectedAt: now, horizon: null });
+  }
+
+  /**
+   * The cursor as plain JSON, to keep it in a table (webhook fan-out shares one cursor between
+   * processes); {@link OutboxCursor.restore} reads it back. Times are whatever clock `advance` was
+   * given: a stored cursor must be advanced on one clock (the database's) whoever advances it.
+   */
+  save(): SavedOutboxCursor {
+    return {
+      mark: String(this.markValue),
+      gaps: [...this.gaps].map(([id, gap]) => [String(id), gap.detectedAt, gap.horizon === null ? null : String(gap.horizon)]),
+    };
+  }
+
+  /** A cursor from {@link OutboxCursor.save}'s output. */
+  static restore(saved: SavedOutboxCursor, options: Partial<OutboxCursorOptions> = {}): OutboxCursor {
+    const cursor = new OutboxCursor(BigInt(saved.mark), [], 0, options);
+    for (const [id, detectedAt, horizon] of saved.gaps) {
+      cursor.gaps.set(BigInt(id), { detectedAt, horizon: horizon === null ? null : BigInt(horizon) });
+    }
+    return cursor;
   }
 
   /** Highest id seen: rows above it are new. */
