@@ -18,6 +18,7 @@ import { LiveEventResolver } from './events/live-event.resolver.ts';
 import { DistributionResolver, DistributionShareResolver } from './pools/distribution.resolver.ts';
 import { PoolResolver } from './pools/pool.resolver.ts';
 import { UserResolver } from './users/user.resolver.ts';
+import { WebhookResolver } from './webhooks/webhook.resolver.ts';
 
 /**
  * Every resolver class of the API. To add a feature, import its resolver and append it here;
@@ -28,4 +29,4 @@ export const resolvers: NonEmptyArray<Function> = [AuthResolver, UserResolver, C
   BookResolver, CodeResolver, PoolResolver, CouponBookResolver, RedemptionBookResolver, BookCouponsResolver,
   UserCouponsResolver, DistributionResolver, DistributionShareResolver, LiveEventResolver, ApiKeyResolver,
   ValidateCouponResolver, AuditResolver, CouponControlResolver,
-  CouponHistoryResolver];
+  CouponHistoryResolver, WebhookResolver];

@@ -12,7 +12,8 @@
  *   `waitForHttp` for any other child (the e2e run's `next start`);
  * - clients: `graphqlRequest`/`call` over HTTP, `connectGraphQLWs`/`wsRequest`/`record` over graphql-ws;
  * - data: `signUp`, `createUsers`, `createCampaign`, `createPool`, the live-event helpers;
- * - time: `createTestClock` (from `@coupons/core/testing`, re-exported).
+ * - time: `createTestClock` (from `@coupons/core/testing`, re-exported);
+ * - webhooks: `startWebhookReceiver` (a real HTTP receiver in the test process).
  */
 export { startApiTest, type ApiTest } from './api-test.ts';
 export { type Accounts, type AccountOf, type UsedApiTest, type UseApiTestOptions, useApiTest, useTestServer } from './use-api-test.ts';
@@ -61,4 +62,5 @@ export { startProcessGroup, waitForHttp, type ProcessGroup, type ProcessGroupOpt
 export { CONTRACT_CODES, COUPON_FIELDS, OPS, REDEMPTION_FIELDS } from './operations.ts';
 export { createTestClock, type TestClock } from '@coupons/core/testing';
 export { startSiblingServer, startTestServer, type TestServer, type TestServerOptions } from './test-server.ts';
+export { type ReceivedWebhook, type ReceiverAnswer, startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.ts';
 export { SESSION_RECHECK_MS } from '../src/server/socket-auth.ts';

@@ -35,6 +35,8 @@ export interface TestServerOptions {
   serviceExtras?: Parameters<typeof createApiServer>[0]['serviceExtras'];
   /** The server's logger (default: from LOG_LEVEL, silent); pass one writing into memory to read it. */
   logger?: Parameters<typeof createApiServer>[0]['logger'];
+  /** Webhook settings over the configuration's (e.g. a resolver for the address checks). */
+  webhookSettings?: Parameters<typeof createApiServer>[0]['webhookSettings'];
 }
 
 /**
@@ -62,7 +64,14 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   });
   let server: ApiServer;
   try {
-    server = await createApiServer({ config, db: database.db, clock, serviceExtras: options.serviceExtras, logger: options.logger });
+    server = await createApiServer({
+      config,
+      db: database.db,
+      clock,
+      serviceExtras: options.serviceExtras,
+      logger: options.logger,
+      webhookSettings: options.webhookSettings,
+    });
     await server.start(0);
   } catch (error) {
     await database.drop();

@@ -24,6 +24,9 @@ export interface CreateMetricsOptions {
 const LATENCY_BUCKETS = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 // Commit-to-subscriber lag: normally milliseconds (NOTIFY), seconds when a listener catches up.
 const LAG_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+// Webhook attempts: a receiver on the same continent (~50 ms) to the 10 s timeout.
+const WEBHOOK_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const WEBHOOK_OUTCOMES: ReadonlySet<string> = new Set(['DELIVERED', 'RETRY', 'FAILED']);
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const CODE_GUESS_OUTCOMES: ReadonlySet<string> = new Set(['NOT_FOUND', 'INVALID_STATE', 'FORBIDDEN', 'RATE_LIMITED']);
 
@@ -44,6 +47,8 @@ export interface Metrics {
   readonly constraintViolations: Counter<'constraint' | 'operation'>;
   readonly transactionRetries: Counter<'operation'>;
   readonly codeGuesses: Counter<'outcome'>;
+  readonly webhookAttempts: Counter<'outcome' | 'result'>;
+  readonly webhookLatency: Histogram;
   /**
    * Client-chosen operation names become a label; past the cap they are counted as `other`,
    * so a client that names every request differently cannot grow the series without bound.
@@ -69,6 +74,13 @@ export interface Metrics {
   recordCodeGuess(outcome: string): void;
   /** Reports a `pg.Pool`'s connections at every scrape, labelled `pool` (e.g. `main`). */
   observePool(pool: PoolStats, name?: string): void;
+  /**
+   * Counts one webhook attempt by what it led to (DELIVERED, RETRY, FAILED) and what happened
+   * (`2xx` … `5xx`, `timeout`, `connection`, `refused_address`), and observes its latency.
+   */
+  recordWebhookAttempt(outcome: string, result: { status: number | null; error: string | null }, latencyMs: number): void;
+  /** Reads the webhook backlog (PENDING deliveries, and those due now) at every scrape. */
+  observeWebhookBacklog(read: () => Promise<{ pending: number; due: number }>): void;
 }
 
 /** Creates a fresh registry with every metric of the API. */
@@ -125,6 +137,27 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
     'Failed claims by code (assignCoupon answering NOT_FOUND, INVALID_STATE or FORBIDDEN to a shopper) and claims refused by the code-guess limit (RATE_LIMITED)',
     ['outcome'],
   );
+  const webhookAttempts = counter(
+    'coupons_webhook_attempts_total',
+    'Webhook delivery attempts of this instance, by outcome (DELIVERED, RETRY, FAILED) and result (2xx, 4xx, 429, 5xx, timeout, connection, refused_address)',
+    ['outcome', 'result'],
+  );
+  const webhookLatency = histogram('coupons_webhook_attempt_duration_seconds', 'Time of one webhook attempt, connect to answer', WEBHOOK_BUCKETS);
+  let readWebhookBacklog: (() => Promise<{ pending: number; due: number }>) | undefined;
+  new Gauge({
+    name: 'coupons_webhook_backlog',
+    help: 'Webhook deliveries waiting (PENDING, to enabled endpoints), in all; state=due: those whose time has come',
+    labelNames: ['state'] as const,
+    registers,
+    async collect() {
+      if (!readWebhookBacklog) return;
+      // A scrape must not fail because the database is away: the gauge keeps its last value.
+      const backlog = await readWebhookBacklog().catch(() => null);
+      if (!backlog) return;
+      this.set({ state: 'pending' }, backlog.pending);
+      this.set({ state: 'due' }, backlog.due);
+    },
+  });
   const pools = new Map<string, PoolStats>();
   // Read at scrape time (collect), so the numbers are current and nothing polls in between.
   const poolGauge = (name: string, help: string, read: (p: PoolStats) => number) =>
@@ -156,6 +189,8 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
     constraintViolations,
     transactionRetries,
     codeGuesses,
+    webhookAttempts,
+    webhookLatency,
     operationLabel(name) {
       if (!name) return 'anonymous';
       if (!NAME.test(name)) return 'invalid';
@@ -197,6 +232,18 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
     },
     observePool(pool, name = 'main') {
       pools.set(name, pool);
+    },
+    recordWebhookAttempt(outcome, result, latencyMs) {
+      const label = result.error
+        ? result.error.toLowerCase()
+        : result.status === 429
+          ? '429'
+          : `${Math.floor((result.status ?? 0) / 100)}xx`;
+      webhookAttempts.inc({ outcome: WEBHOOK_OUTCOMES.has(outcome) ? outcome : 'other', result: NAME.test(label) || /^\dxx$|^429$/.test(label) ? label : 'other' });
+      webhookLatency.observe(Math.max(0, latencyMs / 1000));
+    },
+    observeWebhookBacklog(read) {
+      readWebhookBacklog = read;
     },
   };
 }

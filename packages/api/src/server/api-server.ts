@@ -5,6 +5,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import type { Config } from '@coupons/config';
 import {
   type Clock,
+  countDeliveryBacklog,
   createLiveEvents,
   type LiveEvents,
   pruneRateLimitBuckets,
@@ -13,6 +14,9 @@ import {
   sweepIdempotencyRecords,
   systemClock,
   waitForRunningCodeJobs,
+  WebhookDispatcher,
+  type WebhookSettings,
+  webhookSettingsFrom,
 } from '@coupons/core';
 import { type Database, defaultMigrationPaths } from '@coupons/db';
 import express, { type Express } from 'express';
@@ -61,6 +65,8 @@ export interface ApiServerOptions {
   metrics?: Metrics;
   /** `application_name` of the live-event LISTEN connection (default 'coupon-listener'). */
   listenerName?: string;
+  /** Overrides of the webhook settings the configuration gives (tests: a resolver, short waits). */
+  webhookSettings?: Partial<WebhookSettings>;
 }
 
 export interface ApiServer {
@@ -73,6 +79,8 @@ export interface ApiServer {
   readinessChecks: ReadinessCheck[];
   /** Live events (LISTEN connection, bus, lock sweeper); null without a database URL to listen on. */
   live: LiveEvents | null;
+  /** This process's webhook sender; null when `WEBHOOK_DELIVERY=false`. */
+  webhooks: WebhookDispatcher | null;
   /** Listens on `port` (default `config.API_PORT`; 0 = any free port) at `config.API_HOST`. */
   start(port?: number): Promise<void>;
   /**
@@ -114,6 +122,10 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   const live = createLiveEventsFor(options, clock, logger);
   if (live) instrumentLiveEvents(live, metrics, clock);
   const rateLimits = createMutationRateLimits({ config, db, clock, logger });
+  const webhookSettings: WebhookSettings = { ...webhookSettingsFrom(config), ...options.webhookSettings };
+  const webhooks = createWebhookDispatcher(options, webhookSettings, clock, logger, metrics);
+  // New events committed (by any process): fan them out and send them now rather than at the next poll.
+  if (webhooks && live) live.couponEvents.onBatch(() => webhooks.wake());
   const contextDeps: ContextDeps = {
     config,
     db,
@@ -126,6 +138,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     live: live ?? undefined,
     rateLimits,
     eventLog: logger.isLevelEnabled('debug') ? logger : undefined,
+    webhooks: { settings: webhookSettings, wake: () => webhooks?.wake() },
   };
   const readinessChecks: ReadinessCheck[] = [];
   if (live) {
@@ -192,6 +205,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     },
     readinessChecks,
     live,
+    webhooks,
     async start(port = config.API_PORT) {
       await live?.start();
       await new Promise<void>((resolve, reject) => {
@@ -219,6 +233,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
           onReaped: (job) => logger.warn({ job }, 'Took over a code job whose process stopped'),
         },
       );
+      // Every instance sends webhooks (see WebhookDispatcher); this picks up what a stopped one left.
+      webhooks?.start();
     },
     stop() {
       stopped ??= (async () => {
@@ -228,6 +244,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
         // Drains HTTP (in-flight requests finish, idle keep-alive sockets close) and disposes
         // graphql-ws (sockets closed with 1001 Going Away).
         await apollo.stop();
+        // Sends in flight finish (each within WEBHOOK_TIMEOUT_MS) and are recorded; nothing new is claimed.
+        await webhooks?.stop();
         // Code jobs started with waitForCompletion: false outlive their request: let them commit
         // their last chunk before the caller closes the database (they announce through `live`).
         await waitForRunningCodeJobs();
@@ -252,6 +270,29 @@ function createLiveEventsFor(options: ApiServerOptions, clock: Clock, logger: Lo
     sweepIntervalMs: config.LOCK_SWEEP_INTERVAL_MS,
     logger,
     listenerName: options.listenerName,
+  });
+}
+
+/** The webhook sender (unless `WEBHOOK_DELIVERY=false`), reporting into the metrics and the log. */
+function createWebhookDispatcher(
+  options: ApiServerOptions,
+  settings: WebhookSettings,
+  clock: Clock,
+  logger: Logger,
+  metrics: Metrics,
+): WebhookDispatcher | null {
+  const { config, db } = options;
+  metrics.observeWebhookBacklog(() => countDeliveryBacklog({ db }));
+  if (!config.WEBHOOK_DELIVERY) return null;
+  return new WebhookDispatcher({
+    ctx: { db, clock },
+    settings,
+    onAttempt: (report) => {
+      metrics.recordWebhookAttempt(report.outcome, report, report.latencyMs);
+      if (report.endpointDisabled) logger.warn({ endpointId: report.endpointId }, 'Disabled a webhook endpoint that has failed for too long');
+      else if (report.outcome === 'FAILED') logger.info({ deliveryId: report.deliveryId, endpointId: report.endpointId, status: report.status, error: report.error }, 'Webhook delivery failed for good');
+    },
+    onError: (err, during) => logger.warn({ err, during }, 'Webhook sending step failed; it is retried'),
   });
 }
 

@@ -17,7 +17,7 @@ import type { Database } from '@coupons/db';
 import { tokenSettings } from '../auth/auth.settings.ts';
 import { announcerWithRequestId, type Logger } from '../observability/index.ts';
 import { createLoaders } from '../shared/loaders.ts';
-import type { RequestContext, RequestCookies } from '../shared/request-context.ts';
+import type { RequestContext, RequestCookies, WebhookRuntime } from '../shared/request-context.ts';
 import type { MutationRateLimits } from './mutation-rate-limit.ts';
 
 /** What the server knows once, and every request context is built from. */
@@ -38,6 +38,8 @@ export interface ContextDeps {
    * signOutEverywhere), so open WebSockets are re-checked at once (server/socket-auth.ts).
    */
   onSessionsChanged?: (userId: string) => void;
+  /** Webhook settings and this process's sender (webhooks/ resolvers). */
+  webhooks?: WebhookRuntime;
 }
 
 /** The per-request inputs: the raw Authorization value, the client address, a request id. */
@@ -71,6 +73,7 @@ export async function createRequestContext(deps: ContextDeps, input: ContextInpu
     rateLimits: deps.rateLimits,
     onSessionsChanged: deps.onSessionsChanged,
     cookies: input.cookies,
+    webhooks: deps.webhooks,
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Config } from '@coupons/config';
-import type { LiveEvents, ServiceContext } from '@coupons/core';
+import type { LiveEvents, ServiceContext, WebhookSettings } from '@coupons/core';
 import type { Loaders } from './loaders.ts';
 
 /**
@@ -31,6 +31,15 @@ export interface RequestContext {
   onSessionsChanged?: (userId: string) => void;
   /** The HTTP request's cookies (the refresh token); absent over graphql-ws. */
   cookies?: RequestCookies;
+  /** Webhook settings, and a nudge for this process's sender (a test or redelivery is due now). */
+  webhooks?: WebhookRuntime;
+}
+
+/** What webhook resolvers need of the server (server/api-server.ts provides it). */
+export interface WebhookRuntime {
+  settings: WebhookSettings;
+  /** Runs a delivery round soon in this process (a no-op where this process does not send). */
+  wake(): void;
 }
 
 /**
