@@ -47,6 +47,9 @@ interface World {
   apiKeyId: string;
   /** A USER no actor is, fresh per world: the one the user-management rows change. */
   userId: string;
+  /** A webhook endpoint (to a closed port) and a FAILED delivery of it, for the webhook rows. */
+  webhookEndpointId: string;
+  webhookDeliveryId: string;
 }
 
 interface Row {
@@ -82,6 +85,8 @@ const KEYS_WRITE: Row['keys'] = [F, 'ok', 'ok'];
 const KEYS_NOT_THEIRS: Row['keys'] = [F, 'NOT_FOUND', 'NOT_FOUND'];
 
 const bookInput = { name: 'Matrix', discountType: 'PERCENTAGE', discountValue: 5 };
+/** Nothing listens there: the world's webhook deliveries fail (and are retried) quietly. */
+const WEBHOOK_URL = 'http://127.0.0.1:9/matrix';
 let credentials: { email: string; password: string };
 
 const MATRIX: Row[] = [
@@ -309,6 +314,56 @@ const MATRIX: Row[] = [
   { field: 'Mutation.disableUser', op: (w) => ({ query: 'mutation ($u: ID!) { disableUser(userId: $u) { id } }', variables: { u: w.userId } }), expect: ADMIN_ONLY, keys: ADMIN_KEY },
   { field: 'Mutation.enableUser', op: (w) => ({ query: 'mutation ($u: ID!) { enableUser(userId: $u) { id } }', variables: { u: w.userId } }), expect: ADMIN_ONLY, keys: ADMIN_KEY },
   { field: 'Mutation.eraseUser', op: (w) => ({ query: 'mutation ($u: ID!) { eraseUser(userId: $u) }', variables: { u: w.userId } }), expect: ADMIN_ONLY, keys: ADMIN_KEY },
+  // Webhooks (issue 18): admins and ADMIN keys
+  { field: 'Query.webhookEndpoints', op: () => ({ query: '{ webhookEndpoints(first: 5) { totalCount } }' }), expect: ADMIN_ONLY, keys: ADMIN_KEY },
+  {
+    field: 'Query.webhookEndpoint',
+    op: (w) => ({ query: 'query ($id: ID!) { webhookEndpoint(id: $id) { id } }', variables: { id: w.webhookEndpointId } }),
+    expect: ADMIN_ONLY,
+    keys: ADMIN_KEY,
+  },
+  {
+    field: 'Query.webhookDeliveries',
+    op: (w) => ({ query: 'query ($id: ID!) { webhookDeliveries(endpointId: $id) { totalCount } }', variables: { id: w.webhookEndpointId } }),
+    expect: ADMIN_ONLY,
+    keys: ADMIN_KEY,
+  },
+  {
+    field: 'Mutation.createWebhookEndpoint',
+    op: () => ({ query: `mutation { createWebhookEndpoint(input: { url: "${WEBHOOK_URL}", events: [UPDATED] }) { secret } }` }),
+    expect: ADMIN_ONLY,
+    keys: ADMIN_KEY,
+  },
+  {
+    field: 'Mutation.updateWebhookEndpoint',
+    op: (w) => ({ query: 'mutation ($id: ID!) { updateWebhookEndpoint(id: $id, input: { description: "matrix" }) { id } }', variables: { id: w.webhookEndpointId } }),
+    expect: ADMIN_ONLY,
+    keys: ADMIN_KEY,
+  },
+  {
+    field: 'Mutation.deleteWebhookEndpoint',
+    op: (w) => ({ query: 'mutation ($id: ID!) { deleteWebhookEndpoint(id: $id) }', variables: { id: w.webhookEndpointId } }),
+    expect: ADMIN_ONLY,
+    keys: ADMIN_KEY,
+  },
+  {
+    field: 'Mutation.rotateWebhookSecret',
+    op: (w) => ({ query: 'mutation ($id: ID!) { rotateWebhookSecret(id: $id) { secret } }', variables: { id: w.webhookEndpointId } }),
+    expect: ADMIN_ONLY,
+    keys: ADMIN_KEY,
+  },
+  {
+    field: 'Mutation.sendTestWebhook',
+    op: (w) => ({ query: 'mutation ($id: ID!) { sendTestWebhook(id: $id) { id } }', variables: { id: w.webhookEndpointId } }),
+    expect: ADMIN_ONLY,
+    keys: ADMIN_KEY,
+  },
+  {
+    field: 'Mutation.redeliverWebhook',
+    op: (w) => ({ query: 'mutation ($id: ID!) { redeliverWebhook(deliveryId: $id) { id } }', variables: { id: w.webhookDeliveryId } }),
+    expect: ADMIN_ONLY,
+    keys: ADMIN_KEY,
+  },
 ];
 
 let server: TestServer;
@@ -381,7 +436,23 @@ async function createWorld(): Promise<World> {
     free: { anonymous: free[0], user: free[1], other: free[2], admin: free[3] },
     apiKeyId: await createKeyId(),
     userId: (await createUsers(server, 1))[0].id,
+    ...(await createWebhookTarget()),
   };
+}
+
+/** An endpoint and one FAILED delivery of it (written directly: not in flight, so redeliver answers at once). */
+async function createWebhookTarget(): Promise<Pick<World, 'webhookEndpointId' | 'webhookDeliveryId'>> {
+  const created = await call<{ endpoint: { id: string } }>(
+    server,
+    `mutation { createWebhookEndpoint(input: { url: "${WEBHOOK_URL}", events: [UPDATED] }) { endpoint { id } } }`,
+    {},
+    admin.token,
+  );
+  if (!created.ok) throw new Error(`createWebhookEndpoint: ${created.code}`);
+  const [delivery] = await server.db.prisma.$queryRaw<Array<{ id: string }>>`
+    INSERT INTO webhook_delivery (endpoint_id, message_id, event_type, payload, status, attempts)
+    VALUES (${created.data.endpoint.id}::uuid, 'test_matrix', 'WEBHOOK_TEST', '{}', 'FAILED', 1) RETURNING id::text AS id`;
+  return { webhookEndpointId: created.data.endpoint.id, webhookDeliveryId: delivery.id };
 }
 
 /** What a call answered, as the table spells it. */
