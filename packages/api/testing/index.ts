@@ -63,4 +63,5 @@ export { CONTRACT_CODES, COUPON_FIELDS, OPS, REDEMPTION_FIELDS } from './operati
 export { createTestClock, type TestClock } from '@coupons/core/testing';
 export { startSiblingServer, startTestServer, type TestServer, type TestServerOptions } from './test-server.ts';
 export { type ReceivedWebhook, type ReceiverAnswer, startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.ts';
-export { SESSION_RECHECK_MS } from '../src/server/socket-auth.ts';
+/** How often a test server re-checks its open sockets' sessions: the `SESSION_RECHECK_INTERVAL_MS` default. */
+export { DEFAULT_SESSION_RECHECK_INTERVAL_MS as SESSION_RECHECK_MS } from '@coupons/config';

@@ -13,6 +13,9 @@ export class ConfigError extends Error {
   }
 }
 
+/** The default of `SESSION_RECHECK_INTERVAL_MS` (tests bound how long a revoked socket stays open by it). */
+export const DEFAULT_SESSION_RECHECK_INTERVAL_MS = 2_000;
+
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 const bool = z
@@ -53,6 +56,11 @@ const envSchema = z.object({
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   DATA_DIR: z.string().min(1).default(defaultDataDir),
   LOCK_SWEEP_INTERVAL_MS: positiveInt.default(250),
+  /**
+   * How often each process re-reads the users (and API keys) behind its open WebSockets: a revoked,
+   * erased or demoted session's subscriptions end within this long (at once on the process that revoked).
+   */
+  SESSION_RECHECK_INTERVAL_MS: positiveInt.default(DEFAULT_SESSION_RECHECK_INTERVAL_MS),
   /** How long an idempotency key is remembered: a retry within it replays the first answer. */
   IDEMPOTENCY_TTL_HOURS: positiveInt.default(24),
   /** How often a running code job renews its heartbeat (besides with every chunk). */

@@ -170,6 +170,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     limits,
     introspection: config.GRAPHQL_INTROSPECTION,
     metrics,
+    sessionRecheckMs: config.SESSION_RECHECK_INTERVAL_MS,
   });
 
   const apollo = createApolloServer({

@@ -13,9 +13,6 @@ export const CLOSE_FORBIDDEN = 4403;
 /** WebSocket close code "try again later": an API key could not be checked (the database is away). */
 export const CLOSE_TRY_AGAIN_LATER = 1013;
 
-/** How often open sockets are re-checked against the users' rows (one query per check per process). */
-export const SESSION_RECHECK_MS = 2_000;
-
 /** setTimeout's ceiling (~24.8 days); tokens live far shorter. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -92,7 +89,7 @@ export async function admitSocket(
 /**
  * Keeps open sockets honest after admission. A socket's token was checked at `connection_init`
  * and is checked again at every subscribe, but a subscription, once started, runs on the context
- * of its start: so every {@link SESSION_RECHECK_MS} (and at once when this process revokes a
+ * of its start: so every `SESSION_RECHECK_INTERVAL_MS` (and at once when this process revokes a
  * user's sessions) the users of all open sockets are read in one query, and a socket is closed
  *
  * - with 4401 when its user is gone or its token version was revoked;
@@ -118,10 +115,10 @@ export interface SessionWatch {
   stop(): void;
 }
 
-/** Starts a {@link SessionWatch} that re-checks every `intervalMs`. */
+/** Starts a {@link SessionWatch} that re-checks every `intervalMs` (one query per check per process). */
 export function createSessionWatch(deps: {
   db: ContextDeps['db'];
-  intervalMs?: number;
+  intervalMs: number;
   logger?: Logger;
 }): SessionWatch {
   const sockets = new Map<SocketLike, { session: SocketSession; grants: Map<string, Role> }>();
@@ -169,7 +166,7 @@ export function createSessionWatch(deps: {
       checking = false;
     });
   };
-  const timer = setInterval(tick, deps.intervalMs ?? SESSION_RECHECK_MS);
+  const timer = setInterval(tick, deps.intervalMs);
   timer.unref();
 
   return {

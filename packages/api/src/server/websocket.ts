@@ -35,8 +35,8 @@ export interface WebSocketDeps {
   introspection: boolean;
   /** Open subscriptions are counted here (`coupons_subscriptions_open`). */
   metrics?: Metrics;
-  /** How often open sockets are re-checked against their users' rows (default SESSION_RECHECK_MS). */
-  sessionRecheckMs?: number;
+  /** How often open sockets are re-checked against their users' rows (config `SESSION_RECHECK_INTERVAL_MS`). */
+  sessionRecheckMs: number;
   /** Where a failed session re-check is reported. */
   logger?: Logger;
 }
