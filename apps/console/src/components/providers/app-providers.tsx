@@ -2,6 +2,7 @@
 
 import { ApolloProvider } from '@apollo/client/react';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useRef, useState } from 'react';
+import { Button } from '@/components/controls/button';
 import { type ApolloSession, createApolloClient } from '@/lib/apollo/create-apollo-client';
 import { SessionProvider, useSession } from '@/lib/auth/session-context';
 import { getSession } from '@/lib/auth/session-store';
@@ -35,9 +36,7 @@ export function AppProviders({ children }: { children: ReactNode }) {
     return (
       <div className={`${styles.boot} ${styles.failed}`} role="alert">
         <p>The console could not start: {failure}</p>
-        <button type="button" className="btn" onClick={load}>
-          Try again
-        </button>
+        <Button onClick={load}>Try again</Button>
       </div>
     );
   }

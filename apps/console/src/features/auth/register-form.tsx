@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useState } from 'react';
+import { Button } from '@/components/controls/button';
 import { Field } from '@/components/forms/field';
 import { useSession } from '@/lib/auth/session-context';
 import { describeError } from '@/lib/errors/describe-error';
@@ -73,9 +74,9 @@ export function RegisterForm() {
           <input {...control} type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} />
         )}
       </Field>
-      <button type="submit" className="btn btn--primary btn--block" disabled={loading}>
+      <Button type="submit" variant="primary" block disabled={loading}>
         {loading ? 'Creating account…' : 'Create account'}
-      </button>
+      </Button>
       <p className={authSwitchClass}>
         Already registered? <Link href="/sign-in">Sign in</Link>
       </p>

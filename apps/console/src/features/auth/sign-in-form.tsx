@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { type FormEvent, useEffect, useState } from 'react';
+import { Button } from '@/components/controls/button';
 import { Field } from '@/components/forms/field';
 import { useSession } from '@/lib/auth/session-context';
 import { describeError } from '@/lib/errors/describe-error';
@@ -74,9 +75,9 @@ export function SignInForm() {
           />
         )}
       </Field>
-      <button type="submit" className="btn btn--primary btn--block" disabled={loading || !email || !password}>
+      <Button type="submit" variant="primary" block disabled={loading || !email || !password}>
         {loading || session ? 'Signing in…' : 'Sign in'}
-      </button>
+      </Button>
       <p className={authSwitchClass}>
         New here? <Link href="/register">Create an account</Link>
       </p>

@@ -1,7 +1,7 @@
 'use client';
 
-import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { ButtonLink } from '@/components/controls/button';
 import { StatusPage } from '@/components/feedback/status-page';
 import { useSession } from '@/lib/auth/session-context';
 
@@ -20,9 +20,9 @@ export function ForbiddenPage() {
   return (
     <StatusPage code="403" title="Admins only" titleId="forbidden-title">
       <p>This page is for administrators. Your account can see and use its own coupons.</p>
-      <Link className="btn btn--primary" href="/my-coupons">
+      <ButtonLink variant="primary" href="/my-coupons">
         Go to my coupons
-      </Link>
+      </ButtonLink>
     </StatusPage>
   );
 }
