@@ -1,4 +1,9 @@
-import { ArgsType, Field, Float, InputType, Int } from 'type-graphql';
+import {
+  type CreateBookInput as CoreCreateBookInput,
+  LOCK_TTL_DEFAULT,
+  type UpdateBookInput as CoreUpdateBookInput,
+} from '@coupons/core';
+import { ArgsType, type ClassType, Field, Float, InputType, Int } from 'type-graphql';
 import { ConnectionArgs } from '../shared/connection.ts';
 import { DecimalScalar, JSONScalar } from '../shared/scalars.ts';
 import { BookStatusEnum, DiscountTypeEnum } from './book.type.ts';
@@ -6,104 +11,63 @@ import { BookStatusEnum, DiscountTypeEnum } from './book.type.ts';
 // Validation (ranges, window, sizes) is core's job (validateCreateBook): one place, one message
 // format naming the field, whatever calls the service.
 
-const currencyDoc = 'ISO 4217 code (EUR, USD, JPY …; any case, stored upper-case). Required for FIXED_AMOUNT and with minOrderAmount.';
-const minOrderAmountDoc = 'Orders below this amount (in `currency`) cannot use the coupons; null = no minimum.';
-
-@InputType('CreateBookInput')
-export class CreateBookInput {
-  @Field(() => String, { description: '1 to 200 characters.' })
-  name!: string;
-
-  @Field(() => String, { nullable: true })
-  description?: string | null;
-
-  @Field(() => DiscountTypeEnum)
-  discountType!: 'PERCENTAGE' | 'FIXED_AMOUNT';
-
-  @Field(() => Float, { description: '> 0; at most 100 for PERCENTAGE; at most 2 decimals.' })
-  discountValue!: number;
-
-  @Field(() => Date, { nullable: true })
-  validFrom?: Date | null;
-
-  @Field(() => Date, { nullable: true, description: 'Must be after validFrom.' })
-  validUntil?: Date | null;
-
-  @Field(() => Int, { nullable: true, description: '≥ 1, or null for unlimited.' })
-  maxAssignmentsPerUser?: number | null;
-
-  @Field(() => Boolean, { nullable: true, defaultValue: false })
-  allowMultipleRedemptions?: boolean | null;
-
-  @Field(() => Int, { nullable: true, description: '≥ 1, or null for unlimited.' })
-  maxRedemptionsPerUser?: number | null;
-
-  @Field(() => Int, { nullable: true, defaultValue: 300, description: '1 to 86400.' })
-  lockTtlSeconds?: number | null;
-
-  @Field(() => String, { nullable: true, description: currencyDoc })
-  currency?: string | null;
-
-  @Field(() => DecimalScalar, { nullable: true, description: minOrderAmountDoc })
-  minOrderAmount?: string | null;
-
-  @Field(() => Int, { nullable: true, description: 'Budget: redemptions of the whole book (≥ 1), or null for unlimited.' })
-  maxTotalRedemptions?: number | null;
-
-  @Field(() => DecimalScalar, { nullable: true, description: 'Budget: discount the whole book may grant, in `currency` (> 0), or null for unlimited.' })
-  maxTotalDiscountAmount?: string | null;
-
-  @Field(() => JSONScalar, { nullable: true, description: 'A JSON object of at most 16 KB.' })
-  metadata?: unknown;
+/**
+ * One book setting as both inputs declare it. `UpdateBookInput` is `CreateBookInput` with every
+ * field optional (as core's `UpdateBookInput` is its `CreateBookInput`, partial): it takes the
+ * type, not the create-only required flag, default or description.
+ */
+interface BookInputField {
+  /** The GraphQL type, `() => Type` as in `@Field`. */
+  type: NonNullable<Parameters<typeof Field>[0]>;
+  /** Required in CreateBookInput. */
+  required?: true;
+  /** CreateBookInput's default, shown in the schema. */
+  defaultValue?: unknown;
+  description?: string;
+  /** The description stands in UpdateBookInput too. */
+  describedInUpdate?: true;
 }
 
-@InputType('UpdateBookInput', { description: 'Omitted fields stay; null clears an optional field.' })
-export class UpdateBookInput {
-  @Field(() => String, { nullable: true })
-  name?: string | null;
+const BOOK_INPUT_FIELDS: { [K in keyof CoreCreateBookInput]-?: BookInputField } = {
+  name: { type: () => String, required: true, description: '1 to 200 characters.' },
+  description: { type: () => String },
+  discountType: { type: () => DiscountTypeEnum, required: true },
+  discountValue: { type: () => Float, required: true, description: '> 0; at most 100 for PERCENTAGE; at most 2 decimals.' },
+  validFrom: { type: () => Date },
+  validUntil: { type: () => Date, description: 'Must be after validFrom.' },
+  maxAssignmentsPerUser: { type: () => Int, description: '≥ 1, or null for unlimited.' },
+  allowMultipleRedemptions: { type: () => Boolean, defaultValue: false },
+  maxRedemptionsPerUser: { type: () => Int, description: '≥ 1, or null for unlimited.' },
+  lockTtlSeconds: { type: () => Int, defaultValue: LOCK_TTL_DEFAULT, description: '1 to 86400.' },
+  currency: { type: () => String, description: 'ISO 4217 code (EUR, USD, JPY …; any case, stored upper-case). Required for FIXED_AMOUNT and with minOrderAmount.', describedInUpdate: true },
+  minOrderAmount: { type: () => DecimalScalar, description: 'Orders below this amount (in `currency`) cannot use the coupons; null = no minimum.', describedInUpdate: true },
+  maxTotalRedemptions: { type: () => Int, description: 'Budget: redemptions of the whole book (≥ 1), or null for unlimited.', describedInUpdate: true },
+  maxTotalDiscountAmount: { type: () => DecimalScalar, description: 'Budget: discount the whole book may grant, in `currency` (> 0), or null for unlimited.', describedInUpdate: true },
+  metadata: { type: () => JSONScalar, description: 'A JSON object of at most 16 KB.' },
+};
 
-  @Field(() => String, { nullable: true })
-  description?: string | null;
-
-  @Field(() => DiscountTypeEnum, { nullable: true })
-  discountType?: 'PERCENTAGE' | 'FIXED_AMOUNT' | null;
-
-  @Field(() => Float, { nullable: true })
-  discountValue?: number | null;
-
-  @Field(() => Date, { nullable: true })
-  validFrom?: Date | null;
-
-  @Field(() => Date, { nullable: true })
-  validUntil?: Date | null;
-
-  @Field(() => Int, { nullable: true })
-  maxAssignmentsPerUser?: number | null;
-
-  @Field(() => Boolean, { nullable: true })
-  allowMultipleRedemptions?: boolean | null;
-
-  @Field(() => Int, { nullable: true })
-  maxRedemptionsPerUser?: number | null;
-
-  @Field(() => Int, { nullable: true })
-  lockTtlSeconds?: number | null;
-
-  @Field(() => String, { nullable: true, description: currencyDoc })
-  currency?: string | null;
-
-  @Field(() => DecimalScalar, { nullable: true, description: minOrderAmountDoc })
-  minOrderAmount?: string | null;
-
-  @Field(() => Int, { nullable: true, description: 'Budget: redemptions of the whole book (≥ 1), or null for unlimited.' })
-  maxTotalRedemptions?: number | null;
-
-  @Field(() => DecimalScalar, { nullable: true, description: 'Budget: discount the whole book may grant, in `currency` (> 0), or null for unlimited.' })
-  maxTotalDiscountAmount?: string | null;
-
-  @Field(() => JSONScalar, { nullable: true })
-  metadata?: unknown;
+/** Declares the input type `name` with a field per book setting, as `createBook` or `updateBook` takes it. */
+function bookInputType<T extends object>(name: string, mode: 'create' | 'update', options?: { description: string }): ClassType<T> {
+  class BookInput {}
+  for (const [key, field] of Object.entries(BOOK_INPUT_FIELDS)) {
+    const create = mode === 'create';
+    Field(field.type, {
+      nullable: !(create && field.required),
+      ...(create && field.defaultValue !== undefined ? { defaultValue: field.defaultValue } : {}),
+      ...((create || field.describedInUpdate) && field.description ? { description: field.description } : {}),
+    })(BookInput.prototype, key);
+  }
+  InputType(name, options)(BookInput);
+  return BookInput as ClassType<T>;
 }
+
+export const CreateBookInput = bookInputType<CoreCreateBookInput>('CreateBookInput', 'create');
+export type CreateBookInput = CoreCreateBookInput;
+
+export const UpdateBookInput = bookInputType<CoreUpdateBookInput>('UpdateBookInput', 'update', {
+  description: 'Omitted fields stay; null clears an optional field.',
+});
+export type UpdateBookInput = CoreUpdateBookInput;
 
 @ArgsType()
 export class BooksArgs extends ConnectionArgs {
