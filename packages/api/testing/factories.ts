@@ -108,7 +108,7 @@ export function uniqueCodes(count: number): string[] {
 /** Creates a book with `createBook` and fills it with `uploadCodes`, as an admin would. */
 export async function createCampaign(
   server: { url: string },
-  admin: ApiUser,
+  admin: Pick<ApiUser, 'token'>,
   codeCount: number,
   options: BookOptions = {},
 ): Promise<Campaign> {

@@ -39,7 +39,7 @@ describe('the shop backend flow of the api guide', () => {
     const key: string = created.data?.createApiKey.secret;
     expect(key).toMatch(/^cbk_/);
 
-    const campaign = await createCampaign(server, { id: admin.user.id, email: admin.email, role: 'ADMIN', token: admin.token }, 3);
+    const campaign = await createCampaign(server, admin, 3);
     const customerId = 'customer-4711';
     const claimed = await send('ShopClaim', { bookId: campaign.bookId, customerId, key: 'claim-1' }, key);
     expect(claimed.errors).toBeUndefined();

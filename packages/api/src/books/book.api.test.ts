@@ -1,15 +1,8 @@
 import { Prisma } from '@coupons/db';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorCode, graphqlRequest, type SignedUpUser, startApiTest, type TestServer } from '../../testing/index.ts';
+import { describe, expect, it } from 'vitest';
+import { errorCode, graphqlRequest, useApiTest } from '../../testing/index.ts';
 
-let server: TestServer;
-let admin: SignedUpUser;
-let user: SignedUpUser;
-
-beforeAll(async () => {
-  ({ server, admin, user } = await startApiTest());
-});
-afterAll(() => server.close());
+const t = useApiTest();
 
 const BOOK_FIELDS = `id name description discountType discountValue validFrom validUntil maxAssignmentsPerUser
   allowMultipleRedemptions maxRedemptionsPerUser lockTtlSeconds currency minOrderAmount metadata createdAt updatedAt isActive
@@ -17,8 +10,8 @@ const BOOK_FIELDS = `id name description discountType discountValue validFrom va
 
 const CREATE = `mutation Create($input: CreateBookInput!) { createBook(input: $input) { ${BOOK_FIELDS} } }`;
 
-const createBook = async (input: Record<string, unknown>, token = admin.token) =>
-  graphqlRequest<{ createBook: Record<string, any> }>(server, CREATE, { input }, token);
+const createBook = async (input: Record<string, unknown>, token = t.admin.token) =>
+  graphqlRequest<{ createBook: Record<string, any> }>(t.server, CREATE, { input }, token);
 
 describe('books over HTTP', () => {
   it('createBook (ADMIN) → book(id) and books(search) for any signed-in user', async () => {
@@ -46,25 +39,25 @@ describe('books over HTTP', () => {
       isActive: true,
       counts: { unassigned: 0, assigned: 0, locked: 0, redeemed: 0, total: 0 },
     });
-    const read = await graphqlRequest(server, `query($id: ID!) { book(id: $id) { id name } }`, { id: book.id }, user.token);
+    const read = await graphqlRequest(t.server, `query($id: ID!) { book(id: $id) { id name } }`, { id: book.id }, t.user.token);
     expect(read.data!.book).toEqual({ id: book.id, name: 'Winter Deals' });
     const list = await graphqlRequest(
-      server,
+      t.server,
       `{ books(first: 5, search: "winter deals") { totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`,
       {},
-      user.token,
+      t.user.token,
     );
     expect(list.data!.books).toMatchObject({ totalCount: 1, edges: [{ node: { id: book.id } }], pageInfo: { hasNextPage: false } });
   });
 
   it('updateBook changes only the given fields; isActive follows the window and the server clock', async () => {
     const book = (await createBook({ name: 'Later', discountType: 'PERCENTAGE', discountValue: 10 })).data!.createBook;
-    const future = new Date(server.clock.now().getTime() + 86_400_000).toISOString();
+    const future = new Date(t.server.clock.now().getTime() + 86_400_000).toISOString();
     const updated = await graphqlRequest(
-      server,
+      t.server,
       `mutation($id: ID!, $input: UpdateBookInput!) { updateBook(id: $id, input: $input) { name validFrom isActive discountValue } }`,
       { id: book.id, input: { validFrom: future } },
-      admin.token,
+      t.admin.token,
     );
     expect(updated.data!.updateBook).toEqual({ name: 'Later', validFrom: future, isActive: false, discountValue: 10 });
   });
@@ -82,7 +75,7 @@ describe('books over HTTP', () => {
       validUntil: '2030-01-01T00:00:00Z',
     });
     expect(window.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'validUntil' });
-    expect(errorCode(await createBook({ name: 'x', discountType: 'PERCENTAGE', discountValue: 1 }, user.token))).toBe('FORBIDDEN');
+    expect(errorCode(await createBook({ name: 'x', discountType: 'PERCENTAGE', discountValue: 1 }, t.user.token))).toBe('FORBIDDEN');
     const noCurrency = await createBook({ name: 'Five off', discountType: 'FIXED_AMOUNT', discountValue: 5 });
     expect(noCurrency.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'currency' });
     expect(noCurrency.errors![0].message).toContain('required for a FIXED_AMOUNT discount');
@@ -92,22 +85,22 @@ describe('books over HTTP', () => {
       expect(errorCode(bad), String(minOrderAmount)).toBe('BAD_USER_INPUT');
     }
     const missing = await graphqlRequest(
-      server,
+      t.server,
       `mutation { updateBook(id: "00000000-0000-4000-8000-000000000000", input: { name: "x" }) { id } }`,
       {},
-      admin.token,
+      t.admin.token,
     );
     expect(errorCode(missing)).toBe('NOT_FOUND');
-    expect(errorCode(await graphqlRequest(server, '{ books { totalCount } }'))).toBe('UNAUTHENTICATED');
+    expect(errorCode(await graphqlRequest(t.server, '{ books { totalCount } }'))).toBe('UNAUTHENTICATED');
   });
 
   it('counts of a page of books cost one GROUP BY, whatever the page size', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 6; i++) ids.push((await createBook({ name: `Counted ${i}`, discountType: 'PERCENTAGE', discountValue: 5 })).data!.createBook.id);
-    await server.db.prisma.$executeRaw(Prisma.sql`
+    await t.server.db.prisma.$executeRaw(Prisma.sql`
       INSERT INTO coupon (book_id, code) SELECT ${ids[0]}::uuid, 'CNT-' || g FROM generate_series(1, 7) g`);
     const statements = async (first: number) => {
-      const pool = server.db.pool;
+      const pool = t.server.db.pool;
       const original = pool.query.bind(pool);
       let groupBys = 0;
       pool.query = ((...args: Parameters<typeof original>) => {
@@ -116,7 +109,7 @@ describe('books over HTTP', () => {
         return original(...args);
       }) as typeof pool.query;
       try {
-        const res = await graphqlRequest(server, `{ books(first: ${first}, search: "Counted") { edges { node { counts { total unassigned } } } } }`, {}, admin.token);
+        const res = await graphqlRequest(t.server, `{ books(first: ${first}, search: "Counted") { edges { node { counts { total unassigned } } } } }`, {}, t.admin.token);
         expect(res.errors).toBeUndefined();
         return { groupBys, totals: res.data!.books.edges.map((e: any) => e.node.counts.total) };
       } finally {

@@ -10,7 +10,6 @@ const t = useApiTest();
 const BOOK = 'query ($id: ID!) { book(id: $id) { maxTotalRedemptions redeemedTotal maxTotalDiscountAmount discountTotal } }';
 const UPDATE = 'mutation ($id: ID!, $i: UpdateBookInput!) { updateBook(id: $id, input: $i) { redeemedTotal maxTotalRedemptions } }';
 
-const asAdmin = (): ApiUser => ({ id: t.admin.user.id, email: t.admin.email, role: 'ADMIN', token: t.admin.token });
 
 /** Each shopper claims and locks one coupon of the book; returns [shopper, code] pairs. */
 async function lockedByShoppers(bookId: string, shoppers: ApiUser[]): Promise<Array<[ApiUser, string]>> {
@@ -27,7 +26,7 @@ async function lockedByShoppers(bookId: string, shoppers: ApiUser[]): Promise<Ar
 
 describe('book budgets', () => {
   it('maxTotalRedemptions holds when 40 shoppers redeem at once; the rest hear LIMIT_REACHED (BOOK_BUDGET)', async () => {
-    const book = await createCampaign(t.server, asAdmin(), 40);
+    const book = await createCampaign(t.server, t.admin, 40);
     await graphqlRequest(t.server, UPDATE, { id: book.bookId, i: { maxTotalRedemptions: 7 } }, t.admin.token);
     const shoppers = await createUsers(t.server, 40);
     const held = await lockedByShoppers(book.bookId, shoppers);
@@ -42,7 +41,7 @@ describe('book budgets', () => {
   });
 
   it('a reversal gives the budget back; lowering below what is used is refused', async () => {
-    const book = await createCampaign(t.server, asAdmin(), 3);
+    const book = await createCampaign(t.server, t.admin, 3);
     await graphqlRequest(t.server, UPDATE, { id: book.bookId, i: { maxTotalRedemptions: 1 } }, t.admin.token);
     const [[shopper, code], [other, otherCode]] = await lockedByShoppers(book.bookId, await createUsers(t.server, 2));
     const first = await call(t.server, OPS.redeem, { code }, shopper.token);
@@ -56,7 +55,7 @@ describe('book budgets', () => {
   });
 
   it('validateCoupon answers as the redeem would once the budget is spent', async () => {
-    const book = await createCampaign(t.server, asAdmin(), 2);
+    const book = await createCampaign(t.server, t.admin, 2);
     await graphqlRequest(t.server, UPDATE, { id: book.bookId, i: { maxTotalRedemptions: 1 } }, t.admin.token);
     const [[first, firstCode], [second, secondCode]] = await lockedByShoppers(book.bookId, await createUsers(t.server, 2));
     const VALIDATE = 'query ($c: String!) { validateCoupon(code: $c) { valid reason } }';
@@ -66,7 +65,7 @@ describe('book budgets', () => {
   });
 
   it('a budget set after redemptions counts them, and is refused below them', async () => {
-    const book = await createCampaign(t.server, asAdmin(), 3);
+    const book = await createCampaign(t.server, t.admin, 3);
     const held = await lockedByShoppers(book.bookId, await createUsers(t.server, 2));
     for (const [shopper, code] of held) expect((await call(t.server, OPS.redeem, { code }, shopper.token)).ok).toBe(true);
     const refused = await graphqlRequest(t.server, UPDATE, { id: book.bookId, i: { maxTotalRedemptions: 1 } }, t.admin.token);

@@ -1,15 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphqlRequest, type SignedUpUser, startApiTest, type TestServer } from '../../testing/index.ts';
+import { describe, expect, it } from 'vitest';
+import { graphqlRequest, useApiTest } from '../../testing/index.ts';
 
 // Issue 14: names that display as something else (bidi overrides) or split lines (CR/LF) are
 // refused at the API with BAD_USER_INPUT naming the field, and nothing is written.
 
-let server: TestServer;
-let admin: SignedUpUser;
-beforeAll(async () => {
-  ({ server, admin } = await startApiTest());
-});
-afterAll(() => server.close());
+const t = useApiTest({ users: [] });
 
 const CREATE_BOOK = 'mutation ($input: CreateBookInput!) { createBook(input: $input) { id name } }';
 const CREATE_POOL = 'mutation ($name: String!, $description: String) { createPool(name: $name, description: $description) { id } }';
@@ -22,22 +17,22 @@ const refusal = (res: { errors?: ReadonlyArray<{ extensions?: Record<string, unk
 describe('input hygiene over HTTP', () => {
   it('createBook refuses control and format characters in the name and keeps nothing', async () => {
     const spoof = 'ok\u202Eevil\r\n=cmd';
-    const res = await graphqlRequest(server, CREATE_BOOK, { input: { name: spoof, discountType: 'PERCENTAGE', discountValue: 10 } }, admin.token);
+    const res = await graphqlRequest(t.server, CREATE_BOOK, { input: { name: spoof, discountType: 'PERCENTAGE', discountValue: 10 } }, t.admin.token);
     expect(refusal(res)).toEqual({ code: 'BAD_USER_INPUT', field: 'name' });
-    const listed = await graphqlRequest<{ books: { totalCount: number } }>(server, '{ books(search: "evil") { totalCount } }', {}, admin.token);
+    const listed = await graphqlRequest<{ books: { totalCount: number } }>(t.server, '{ books(search: "evil") { totalCount } }', {}, t.admin.token);
     expect(listed.data?.books.totalCount).toBe(0);
   });
 
   it('descriptions may span lines but not hide text; pool names are checked the same way', async () => {
-    const ok = await graphqlRequest(server, CREATE_BOOK, {
+    const ok = await graphqlRequest(t.server, CREATE_BOOK, {
       input: { name: 'Spring', description: 'Line one\nLine two', discountType: 'PERCENTAGE', discountValue: 5 },
-    }, admin.token);
+    }, t.admin.token);
     expect(ok.errors).toBeUndefined();
-    const hidden = await graphqlRequest(server, CREATE_BOOK, {
+    const hidden = await graphqlRequest(t.server, CREATE_BOOK, {
       input: { name: 'Spring 2', description: 'see \u2066hidden\u2069', discountType: 'PERCENTAGE', discountValue: 5 },
-    }, admin.token);
+    }, t.admin.token);
     expect(refusal(hidden)).toEqual({ code: 'BAD_USER_INPUT', field: 'description' });
-    expect(refusal(await graphqlRequest(server, CREATE_POOL, { name: 'VIP\u200F' }, admin.token))).toEqual({
+    expect(refusal(await graphqlRequest(t.server, CREATE_POOL, { name: 'VIP\u200F' }, t.admin.token))).toEqual({
       code: 'BAD_USER_INPUT',
       field: 'name',
     });

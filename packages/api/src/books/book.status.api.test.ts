@@ -1,14 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  type ApiUser,
   call,
   createCampaign,
   errorCode,
   graphqlRequest,
   OPS,
-  type SignedUpUser,
-  startApiTest,
-  type TestServer,
+  useApiTest,
 } from '../../testing/index.ts';
 import { expectInvariants } from '../../test/reliability/book.snapshot.ts';
 
@@ -20,29 +17,21 @@ const STATUS = (name: string) => `mutation ($id: ID!) { ${name}(id: $id) { id st
 const DELETE = 'mutation ($id: ID!) { deleteBook(id: $id) }';
 const UPDATE = 'mutation ($id: ID!, $i: UpdateBookInput!) { updateBook(id: $id, input: $i) { id discountValue name } }';
 
-let server: TestServer;
-let admin: SignedUpUser;
-let user: SignedUpUser;
-let adminUser: ApiUser;
-beforeAll(async () => {
-  ({ server, admin, user } = await startApiTest());
-  adminUser = { id: admin.user.id, email: admin.email, role: 'ADMIN', token: admin.token };
-});
-afterAll(() => server?.close());
+const t = useApiTest();
 
 async function setStatus(name: 'pauseBook' | 'resumeBook' | 'archiveBook', id: string) {
-  const res = await graphqlRequest(server, STATUS(name), { id }, admin.token);
+  const res = await graphqlRequest(t.server, STATUS(name), { id }, t.admin.token);
   if (res.errors) return { code: errorCode(res) };
   return res.data?.[name];
 }
 
 describe('pause, resume, archive', () => {
   it('a paused book refuses claims, locks and redemptions with BOOK_NOT_ACTIVE (reason PAUSED) until resumed', async () => {
-    const book = await createCampaign(server, adminUser, 4);
-    const held = await call(server, OPS.assignCode, { code: book.codes[0] }, user.token);
-    const locked = await call(server, OPS.assignCode, { code: book.codes[1] }, user.token);
+    const book = await createCampaign(t.server, t.admin, 4);
+    const held = await call(t.server, OPS.assignCode, { code: book.codes[0] }, t.user.token);
+    const locked = await call(t.server, OPS.assignCode, { code: book.codes[1] }, t.user.token);
     expect(held.ok && locked.ok).toBe(true);
-    expect((await call(server, OPS.lock, { code: book.codes[1] }, user.token)).ok).toBe(true);
+    expect((await call(t.server, OPS.lock, { code: book.codes[1] }, t.user.token)).ok).toBe(true);
 
     expect(await setStatus('pauseBook', book.bookId)).toMatchObject({ status: 'PAUSED', isActive: false, statusChangedAt: expect.any(String) });
     for (const [op, variables] of [
@@ -51,122 +40,122 @@ describe('pause, resume, archive', () => {
       [OPS.lock, { code: book.codes[0] }],
       [OPS.redeem, { code: book.codes[1] }],
     ] as const) {
-      const res = await graphqlRequest(server, op, variables, user.token);
+      const res = await graphqlRequest(t.server, op, variables, t.user.token);
       expect(res.errors?.[0].extensions).toMatchObject({ code: 'BOOK_NOT_ACTIVE', reason: 'PAUSED' });
     }
     // Pausing twice changes nothing.
     expect(await setStatus('pauseBook', book.bookId)).toMatchObject({ status: 'PAUSED' });
 
     expect(await setStatus('resumeBook', book.bookId)).toMatchObject({ status: 'ACTIVE', isActive: true });
-    expect((await call(server, OPS.redeem, { code: book.codes[1] }, user.token)).ok).toBe(true);
-    expect((await call(server, OPS.assignRandom, { bookId: book.bookId }, user.token)).ok).toBe(true);
-    await expectInvariants(server.db);
+    expect((await call(t.server, OPS.redeem, { code: book.codes[1] }, t.user.token)).ok).toBe(true);
+    expect((await call(t.server, OPS.assignRandom, { bookId: book.bookId }, t.user.token)).ok).toBe(true);
+    await expectInvariants(t.server.db);
   });
 
   it('an archived book refuses with reason ARCHIVED, leaves the default lists, and cannot be paused', async () => {
-    const book = await createCampaign(server, adminUser, 2);
+    const book = await createCampaign(t.server, t.admin, 2);
     expect(await setStatus('archiveBook', book.bookId)).toMatchObject({ status: 'ARCHIVED' });
-    const res = await graphqlRequest(server, OPS.assignRandom, { bookId: book.bookId }, user.token);
+    const res = await graphqlRequest(t.server, OPS.assignRandom, { bookId: book.bookId }, t.user.token);
     expect(res.errors?.[0].extensions).toMatchObject({ code: 'BOOK_NOT_ACTIVE', reason: 'ARCHIVED' });
     expect(await setStatus('pauseBook', book.bookId)).toEqual({ code: 'INVALID_STATE' });
 
     const ids = async (variables: Record<string, unknown>): Promise<string[]> => {
-      const res = await graphqlRequest(server, 'query ($s: BookStatus) { books(first: 100, status: $s) { edges { node { id } } } }', variables, admin.token);
+      const res = await graphqlRequest(t.server, 'query ($s: BookStatus) { books(first: 100, status: $s) { edges { node { id } } } }', variables, t.admin.token);
       return (res.data?.books.edges ?? []).map((e: { node: { id: string } }) => e.node.id);
     };
     expect(await ids({})).not.toContain(book.bookId);
     expect(await ids({ s: 'ARCHIVED' })).toContain(book.bookId);
     // It can still be read by id, and brought back.
-    expect((await graphqlRequest(server, 'query ($id: ID!) { book(id: $id) { status } }', { id: book.bookId }, admin.token)).data?.book).toEqual({
+    expect((await graphqlRequest(t.server, 'query ($id: ID!) { book(id: $id) { status } }', { id: book.bookId }, t.admin.token)).data?.book).toEqual({
       status: 'ARCHIVED',
     });
     expect(await setStatus('resumeBook', book.bookId)).toMatchObject({ status: 'ACTIVE' });
   });
 
   it('claims racing a pause answer as if each ran wholly before or after it', async () => {
-    const book = await createCampaign(server, adminUser, 40);
-    const claims = Array.from({ length: 30 }, () => call(server, OPS.assignRandom, { bookId: book.bookId }, user.token));
+    const book = await createCampaign(t.server, t.admin, 40);
+    const claims = Array.from({ length: 30 }, () => call(t.server, OPS.assignRandom, { bookId: book.bookId }, t.user.token));
     const pause = setStatus('pauseBook', book.bookId);
     const outcomes = await Promise.all(claims);
     await pause;
     for (const outcome of outcomes) expect(outcome.ok || outcome.code === 'BOOK_NOT_ACTIVE', JSON.stringify(outcome)).toBe(true);
     const succeeded = outcomes.filter((o) => o.ok).length;
-    const { rows } = await server.db.pool.query(`SELECT count(*)::int AS n FROM coupon WHERE book_id = $1 AND state = 'ASSIGNED'`, [book.bookId]);
+    const { rows } = await t.server.db.pool.query(`SELECT count(*)::int AS n FROM coupon WHERE book_id = $1 AND state = 'ASSIGNED'`, [book.bookId]);
     expect(rows[0].n).toBe(succeeded);
     // Nothing was assigned after the pause committed.
-    const after = await server.db.pool.query(
+    const after = await t.server.db.pool.query(
       `SELECT count(*)::int AS n FROM coupon c JOIN book b ON b.id = c.book_id WHERE c.book_id = $1 AND c.assigned_at > b.status_changed_at`,
       [book.bookId],
     );
     expect(after.rows[0].n).toBe(0);
-    await expectInvariants(server.db);
+    await expectInvariants(t.server.db);
   });
 
   it('only admins change a status; an unknown book is NOT_FOUND', async () => {
-    const book = await createCampaign(server, adminUser, 1);
-    expect(errorCode(await graphqlRequest(server, STATUS('pauseBook'), { id: book.bookId }, user.token))).toBe('FORBIDDEN');
+    const book = await createCampaign(t.server, t.admin, 1);
+    expect(errorCode(await graphqlRequest(t.server, STATUS('pauseBook'), { id: book.bookId }, t.user.token))).toBe('FORBIDDEN');
     expect(await setStatus('pauseBook', '00000000-0000-4000-8000-000000000000')).toEqual({ code: 'NOT_FOUND' });
   });
 });
 
 describe('deleteBook', () => {
   it('deletes a book whose coupons were never given out, with its codes', async () => {
-    const book = await createCampaign(server, adminUser, 3);
-    expect((await graphqlRequest(server, DELETE, { id: book.bookId }, admin.token)).data?.deleteBook).toBe(true);
-    const { rows } = await server.db.pool.query('SELECT count(*)::int AS n FROM coupon WHERE book_id = $1', [book.bookId]);
+    const book = await createCampaign(t.server, t.admin, 3);
+    expect((await graphqlRequest(t.server, DELETE, { id: book.bookId }, t.admin.token)).data?.deleteBook).toBe(true);
+    const { rows } = await t.server.db.pool.query('SELECT count(*)::int AS n FROM coupon WHERE book_id = $1', [book.bookId]);
     expect(rows[0].n).toBe(0);
-    expect(errorCode(await graphqlRequest(server, DELETE, { id: book.bookId }, admin.token))).toBe('NOT_FOUND');
+    expect(errorCode(await graphqlRequest(t.server, DELETE, { id: book.bookId }, t.admin.token))).toBe('NOT_FOUND');
   });
 
   it('refuses a book one of whose coupons was ever assigned, even if it is back in the book', async () => {
-    const book = await createCampaign(server, adminUser, 2);
-    expect((await call(server, OPS.assignCode, { code: book.codes[0] }, user.token)).ok).toBe(true);
-    const res = await graphqlRequest(server, DELETE, { id: book.bookId }, admin.token);
+    const book = await createCampaign(t.server, t.admin, 2);
+    expect((await call(t.server, OPS.assignCode, { code: book.codes[0] }, t.user.token)).ok).toBe(true);
+    const res = await graphqlRequest(t.server, DELETE, { id: book.bookId }, t.admin.token);
     expect(errorCode(res)).toBe('INVALID_STATE');
     expect(res.errors?.[0].message).toMatch(/archive it instead/);
   });
 
   it('racing claims: either the book is gone and no claim succeeded, or it stays with every successful claim', async () => {
     for (let round = 0; round < 8; round++) {
-      const book = await createCampaign(server, adminUser, 10);
+      const book = await createCampaign(t.server, t.admin, 10);
       const [deleted, ...claims] = await Promise.all([
-        graphqlRequest(server, DELETE, { id: book.bookId }, admin.token),
-        ...Array.from({ length: 5 }, () => call(server, OPS.assignRandom, { bookId: book.bookId }, user.token)),
+        graphqlRequest(t.server, DELETE, { id: book.bookId }, t.admin.token),
+        ...Array.from({ length: 5 }, () => call(t.server, OPS.assignRandom, { bookId: book.bookId }, t.user.token)),
       ]);
       const claimed = claims.filter((c) => c.ok).length;
       for (const c of claims) expect(c.ok || ['NOT_FOUND', 'SOLD_OUT', 'BOOK_NOT_ACTIVE'].includes(c.code), JSON.stringify(c)).toBe(true);
       if (deleted.data?.deleteBook === true) expect(claimed).toBe(0);
       else expect(errorCode(deleted)).toBe('INVALID_STATE');
     }
-    await expectInvariants(server.db);
+    await expectInvariants(t.server.db);
   });
 });
 
 describe('updateBook once coupons are out', () => {
   it('changes names, texts, window and limits at any time, but not the discount terms', async () => {
-    const book = await createCampaign(server, adminUser, 2);
-    expect((await graphqlRequest(server, UPDATE, { id: book.bookId, i: { discountValue: 20 } }, admin.token)).data?.updateBook.discountValue).toBe(20);
-    expect((await call(server, OPS.assignCode, { code: book.codes[0] }, user.token)).ok).toBe(true);
+    const book = await createCampaign(t.server, t.admin, 2);
+    expect((await graphqlRequest(t.server, UPDATE, { id: book.bookId, i: { discountValue: 20 } }, t.admin.token)).data?.updateBook.discountValue).toBe(20);
+    expect((await call(t.server, OPS.assignCode, { code: book.codes[0] }, t.user.token)).ok).toBe(true);
 
-    const refused = await graphqlRequest(server, UPDATE, { id: book.bookId, i: { discountValue: 25 } }, admin.token);
+    const refused = await graphqlRequest(t.server, UPDATE, { id: book.bookId, i: { discountValue: 25 } }, t.admin.token);
     expect(errorCode(refused)).toBe('BAD_USER_INPUT');
     expect(refused.errors?.[0].extensions?.field).toBe('discountValue');
     expect(refused.errors?.[0].message).toMatch(/create a new book/);
     // The same value is no change; other settings still change.
-    expect((await graphqlRequest(server, UPDATE, { id: book.bookId, i: { discountValue: 20, name: 'Renamed' } }, admin.token)).data?.updateBook).toMatchObject({
+    expect((await graphqlRequest(t.server, UPDATE, { id: book.bookId, i: { discountValue: 20, name: 'Renamed' } }, t.admin.token)).data?.updateBook).toMatchObject({
       name: 'Renamed',
     });
   });
 
   it('records book changes in the audit log', async () => {
-    const book = await createCampaign(server, adminUser, 1);
-    await graphqlRequest(server, UPDATE, { id: book.bookId, i: { name: 'Audited' } }, admin.token);
+    const book = await createCampaign(t.server, t.admin, 1);
+    await graphqlRequest(t.server, UPDATE, { id: book.bookId, i: { name: 'Audited' } }, t.admin.token);
     await setStatus('pauseBook', book.bookId);
     const res = await graphqlRequest(
-      server,
+      t.server,
       'query ($id: String!) { auditLog(filter: { targetType: BOOK, targetId: $id }) { edges { node { action changes } } } }',
       { id: book.bookId },
-      admin.token,
+      t.admin.token,
     );
     const actions = res.data?.auditLog.edges.map((e: { node: { action: string } }) => e.node.action);
     expect(actions).toEqual(['BOOK_PAUSED', 'BOOK_UPDATED', 'BOOK_CREATED']);

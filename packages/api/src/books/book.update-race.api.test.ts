@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorCode, graphqlRequest, type GraphQLResponse, type SignedUpUser, startApiTest, type TestServer } from '../../testing/index.ts';
+import { describe, expect, it } from 'vitest';
+import { errorCode, graphqlRequest, type GraphQLResponse, useApiTest } from '../../testing/index.ts';
 
 // Concurrent updateBook calls over the real API: each round fires two updates of one fresh book
 // at once and checks the answers and the final row against the two serial orders. A lost update
@@ -7,13 +7,7 @@ import { errorCode, graphqlRequest, type GraphQLResponse, type SignedUpUser, sta
 
 const ROUNDS = 20;
 
-let server: TestServer;
-let admin: SignedUpUser;
-
-beforeAll(async () => {
-  ({ server, admin } = await startApiTest());
-});
-afterAll(() => server.close());
+const t = useApiTest({ users: [] });
 
 const FIELDS = 'id name discountType discountValue validFrom validUntil maxAssignmentsPerUser';
 type BookRow = {
@@ -28,10 +22,10 @@ type BookRow = {
 
 async function createBook(input: Record<string, unknown>): Promise<BookRow> {
   const res = await graphqlRequest<{ createBook: BookRow }>(
-    server,
+    t.server,
     `mutation($input: CreateBookInput!) { createBook(input: $input) { ${FIELDS} } }`,
     { input },
-    admin.token,
+    t.admin.token,
   );
   if (!res.data) throw new Error(JSON.stringify(res.errors));
   return res.data.createBook;
@@ -39,14 +33,14 @@ async function createBook(input: Record<string, unknown>): Promise<BookRow> {
 
 const updateBook = (id: string, input: Record<string, unknown>) =>
   graphqlRequest<{ updateBook: BookRow }>(
-    server,
+    t.server,
     `mutation($id: ID!, $input: UpdateBookInput!) { updateBook(id: $id, input: $input) { ${FIELDS} } }`,
     { id, input },
-    admin.token,
+    t.admin.token,
   );
 
 async function readBook(id: string): Promise<BookRow> {
-  const res = await graphqlRequest<{ book: BookRow }>(server, `query($id: ID!) { book(id: $id) { ${FIELDS} } }`, { id }, admin.token);
+  const res = await graphqlRequest<{ book: BookRow }>(t.server, `query($id: ID!) { book(id: $id) { ${FIELDS} } }`, { id }, t.admin.token);
   return res.data!.book;
 }
 

@@ -1,21 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Prisma } from '@coupons/db';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, errorCode, graphqlRequest, type SignedUpUser, signUp, startApiTest, type TestServer } from '../../testing/index.ts';
+import { describe, expect, it } from 'vitest';
+import { call, errorCode, graphqlRequest, type SignedUpUser, useApiTest } from '../../testing/index.ts';
 
 // Orders over HTTP: validateCoupon, redeemCoupon(order:), one redemption per order and coupon,
 // reverseRedemption by order id and code, redemptions(orderId:).
 
-let server: TestServer;
-let admin: SignedUpUser;
-let user: SignedUpUser;
-let other: SignedUpUser;
-
-beforeAll(async () => {
-  ({ server, admin, user } = await startApiTest());
-  other = await signUp(server);
-});
-afterAll(() => server.close());
+const t = useApiTest({ users: ['user', 'other'] });
 
 const ORDER_FIELDS = 'id couponId orderId orderAmount discountAmount currency reversedAt';
 const VALIDATE = `query Validate($code: String!, $order: OrderInput) {
@@ -27,31 +18,31 @@ const REVERSE = `mutation Reverse($id: ID, $orderId: String, $code: String) {
   reverseRedemption(redemptionId: $id, orderId: $orderId, code: $code, reason: "refund") { ${ORDER_FIELDS} } }`;
 
 /** A book made through createBook, with `count` codes assigned to `owner` (none when null). */
-async function bookWithCoupons(input: Record<string, unknown>, count = 1, owner: SignedUpUser | null = user): Promise<string[]> {
+async function bookWithCoupons(input: Record<string, unknown>, count = 1, owner: SignedUpUser | null = t.user): Promise<string[]> {
   const created = await graphqlRequest<{ createBook: { id: string } }>(
-    server,
+    t.server,
     'mutation($input: CreateBookInput!) { createBook(input: $input) { id } }',
     { input: { name: `Orders ${randomBytes(3).toString('hex')}`, discountType: 'PERCENTAGE', discountValue: 10, ...input } },
-    admin.token,
+    t.admin.token,
   );
   expect(created.errors).toBeUndefined();
   const prefix = `O${randomBytes(4).toString('hex').toUpperCase()}`;
   const codes = Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
-  await server.db.prisma.$executeRaw(Prisma.sql`
+  await t.server.db.prisma.$executeRaw(Prisma.sql`
     INSERT INTO coupon (book_id, code) SELECT ${created.data!.createBook.id}::uuid, unnest(${codes}::text[])`);
   if (owner) {
-    for (const code of codes) expect(errorCode(await graphqlRequest(server, 'mutation($c: String!) { assignCoupon(code: $c) { id } }', { c: code }, owner.token))).toBeUndefined();
+    for (const code of codes) expect(errorCode(await graphqlRequest(t.server, 'mutation($c: String!) { assignCoupon(code: $c) { id } }', { c: code }, owner.token))).toBeUndefined();
   }
   return codes;
 }
 
-const validate = async (code: string, order?: Record<string, unknown>, token = user.token) => {
-  const response = await graphqlRequest<{ validateCoupon: any }>(server, VALIDATE, { code, order }, token);
+const validate = async (code: string, order?: Record<string, unknown>, token = t.user.token) => {
+  const response = await graphqlRequest<{ validateCoupon: any }>(t.server, VALIDATE, { code, order }, token);
   expect(response.errors).toBeUndefined();
   return response.data!.validateCoupon;
 };
-const lock = (code: string, token = user.token) => call(server, LOCK, { code }, token);
-const redeem = (code: string, order?: Record<string, unknown>, token = user.token) => call(server, REDEEM, { code, order }, token);
+const lock = (code: string, token = t.user.token) => call(t.server, LOCK, { code }, token);
+const redeem = (code: string, order?: Record<string, unknown>, token = t.user.token) => call(t.server, REDEEM, { code, order }, token);
 const order = (amount: string, currency = 'EUR', id = `order-${randomBytes(4).toString('hex')}`) => ({ id, amount, currency });
 
 describe('validateCoupon', () => {
@@ -67,14 +58,14 @@ describe('validateCoupon', () => {
     // 15% of 19.99 = 2.9985 → 3.00; of 0.10 JPY-free amounts: half-even in the order's currency.
     expect((await validate(code, order('19.99'))).discount).toEqual({ type: 'PERCENTAGE', value: '15', amount: '3.00', currency: 'EUR' });
     expect((await validate(code, order('125', 'jpy'))).discount).toMatchObject({ amount: '19', currency: 'JPY' });
-    expect((await call(server, 'query($c: String!) { coupon(code: $c) { state } }', { c: code }, user.token))).toEqual({ ok: true, data: { state: 'ASSIGNED' } });
+    expect((await call(t.server, 'query($c: String!) { coupon(code: $c) { state } }', { c: code }, t.user.token))).toEqual({ ok: true, data: { state: 'ASSIGNED' } });
     // Under the caller's own lock it is still valid: redeem comes next.
     expect(await lock(code)).toMatchObject({ ok: true });
     expect(await validate(code, order('10.00'))).toMatchObject({ valid: true, coupon: { state: 'LOCKED' } });
   });
 
   it('answers NOT_FOUND alike for an unknown code, someone else\'s and a free one (no probing)', async () => {
-    const [theirs] = await bookWithCoupons({}, 1, other);
+    const [theirs] = await bookWithCoupons({}, 1, t.other);
     const [free] = await bookWithCoupons({}, 1, null);
     const answers = await Promise.all(['NOPE-NOT-A-CODE', theirs, free].map((code) => validate(code, order('10.00'))));
     for (const answer of answers) expect(answer).toEqual({ valid: false, reason: 'NOT_FOUND', message: 'Coupon not found', discount: null, coupon: null });
@@ -83,18 +74,18 @@ describe('validateCoupon', () => {
   });
 
   it('names the refusal the checkout would hit next, as lock and redeem name it', async () => {
-    const [expired] = await bookWithCoupons({ validUntil: new Date(server.clock.now().getTime() + 60_000).toISOString() });
-    server.clock.advance(120_000);
+    const [expired] = await bookWithCoupons({ validUntil: new Date(t.server.clock.now().getTime() + 60_000).toISOString() });
+    t.server.clock.advance(120_000);
     const notActive = await validate(expired);
     expect(notActive).toMatchObject({ valid: false, reason: 'BOOK_NOT_ACTIVE', discount: { value: '10' }, coupon: { code: expired } });
     expect((await lock(expired)) as { code?: string }).toMatchObject({ ok: false, code: notActive.reason, message: notActive.message });
 
     // A paused campaign: the transitions' own availability rule, with their message.
     const [paused] = await bookWithCoupons({});
-    const [{ book_id: pausedBook }] = await server.db.prisma.$queryRaw<Array<{ book_id: string }>>(
+    const [{ book_id: pausedBook }] = await t.server.db.prisma.$queryRaw<Array<{ book_id: string }>>(
       Prisma.sql`SELECT book_id::text AS book_id FROM coupon WHERE code = ${paused}`,
     );
-    expect(await call(server, 'mutation($id: ID!) { pauseBook(id: $id) { id } }', { id: pausedBook }, admin.token)).toMatchObject({ ok: true });
+    expect(await call(t.server, 'mutation($id: ID!) { pauseBook(id: $id) { id } }', { id: pausedBook }, t.admin.token)).toMatchObject({ ok: true });
     const pausedAnswer = await validate(paused);
     expect(pausedAnswer).toMatchObject({ valid: false, reason: 'BOOK_NOT_ACTIVE' });
     expect(await lock(paused)).toMatchObject({ ok: false, code: 'BOOK_NOT_ACTIVE', message: pausedAnswer.message });
@@ -129,7 +120,7 @@ describe('validateCoupon', () => {
     expect((await validate(fixed, order('3.20'))).discount).toEqual({ type: 'FIXED_AMOUNT', value: '5.00', amount: '3.20', currency: 'EUR' });
 
     await lock(minimum);
-    const refused = await graphqlRequest(server, REDEEM, { code: minimum, order: order('49.99') }, user.token);
+    const refused = await graphqlRequest(t.server, REDEEM, { code: minimum, order: order('49.99') }, t.user.token);
     expect(refused.errors?.[0]).toMatchObject({ message: below.message, extensions: { code: 'ORDER_NOT_ELIGIBLE', rule: 'MIN_ORDER_AMOUNT', minOrderAmount: '50.00' } });
     expect(await lock(fixed)).toMatchObject({ ok: true });
     expect(await redeem(fixed, order('20.00', 'USD'))).toMatchObject({ ok: false, code: 'ORDER_NOT_ELIGIBLE', message: otherCurrency.message });
@@ -140,10 +131,10 @@ describe('validateCoupon', () => {
     expect(await validate(code, order('10.00', 'XYZ'))).toMatchObject({ valid: false, reason: 'BAD_USER_INPUT' });
     expect(await validate(code, order('10.5', 'JPY'))).toMatchObject({ valid: false, reason: 'BAD_USER_INPUT' });
     for (const amount of ['1e3', '-5', 10.5, '1.00001']) {
-      const response = await graphqlRequest(server, VALIDATE, { code, order: { id: 'o', amount, currency: 'EUR' } }, user.token);
+      const response = await graphqlRequest(t.server, VALIDATE, { code, order: { id: 'o', amount, currency: 'EUR' } }, t.user.token);
       expect(errorCode(response), String(amount)).toBe('BAD_USER_INPUT');
     }
-    expect(errorCode(await graphqlRequest(server, VALIDATE, { code }))).toBe('UNAUTHENTICATED');
+    expect(errorCode(await graphqlRequest(t.server, VALIDATE, { code }))).toBe('UNAUTHENTICATED');
   });
 });
 
@@ -154,7 +145,7 @@ describe('redeemCoupon with an order', () => {
     const given = order('59.9');
     const redeemed = await redeem(code, given);
     expect(redeemed).toMatchObject({ ok: true, data: { orderId: given.id, orderAmount: '59.90', discountAmount: '7.50', currency: 'EUR' } });
-    const [row] = await server.db.prisma.$queryRaw<Array<Record<string, string>>>(Prisma.sql`
+    const [row] = await t.server.db.prisma.$queryRaw<Array<Record<string, string>>>(Prisma.sql`
       SELECT order_id, order_amount::text AS order_amount, discount_amount::text AS discount_amount, currency
       FROM redemption WHERE id = ${(redeemed as { data: { id: string } }).data.id}::uuid`);
     expect(row).toEqual({ order_id: given.id, order_amount: '59.9000', discount_amount: '7.5000', currency: 'EUR' });
@@ -162,7 +153,7 @@ describe('redeemCoupon with an order', () => {
     expect(await redeem(code, given)).toEqual(redeemed);
     expect(await redeem(code, { ...given, amount: '60.00' })).toMatchObject({ ok: false, code: 'BAD_USER_INPUT' });
     // Someone else repeating the order learns nothing.
-    expect(await redeem(code, given, other.token)).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+    expect(await redeem(code, given, t.other.token)).toMatchObject({ ok: false, code: 'NOT_FOUND' });
     expect(await orderRows(code, given.id)).toBe(1);
   });
 
@@ -191,11 +182,11 @@ describe('redeemCoupon with an order', () => {
     expect(first).toMatchObject({ ok: true });
     await lock(code);
     expect(await redeem(code, given)).toEqual(first);
-    expect(await call(server, 'query($c: String!) { coupon(code: $c) { state redemptionCount } }', { c: code }, user.token)).toEqual({
+    expect(await call(t.server, 'query($c: String!) { coupon(code: $c) { state redemptionCount } }', { c: code }, t.user.token)).toEqual({
       ok: true,
       data: { state: 'LOCKED', redemptionCount: 1 },
     });
-    const reversed = await call(server, REVERSE, { orderId: given.id, code: code.toLowerCase() }, admin.token);
+    const reversed = await call(t.server, REVERSE, { orderId: given.id, code: code.toLowerCase() }, t.admin.token);
     expect(reversed).toMatchObject({ ok: true, data: { id: (first as { data: { id: string } }).data.id, reversedAt: expect.any(String) } });
     const again = await redeem(code, given);
     expect(again).toMatchObject({ ok: true, data: { orderId: given.id, reversedAt: null } });
@@ -210,15 +201,15 @@ describe('reverseRedemption by order and redemptions(orderId:)', () => {
     const given = order('12.00');
     await lock(code);
     const redeemed = await redeem(code, given);
-    expect(await call(server, REVERSE, { orderId: given.id, code }, admin.token)).toMatchObject({ ok: true, data: { orderId: given.id } });
-    expect(await call(server, REVERSE, { orderId: given.id, code }, admin.token)).toMatchObject({ ok: false, code: 'INVALID_STATE' });
-    expect(await call(server, REVERSE, { orderId: 'no-such-order', code }, admin.token)).toMatchObject({ ok: false, code: 'NOT_FOUND' });
-    expect(await call(server, REVERSE, { orderId: given.id, code: second }, admin.token)).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+    expect(await call(t.server, REVERSE, { orderId: given.id, code }, t.admin.token)).toMatchObject({ ok: true, data: { orderId: given.id } });
+    expect(await call(t.server, REVERSE, { orderId: given.id, code }, t.admin.token)).toMatchObject({ ok: false, code: 'INVALID_STATE' });
+    expect(await call(t.server, REVERSE, { orderId: 'no-such-order', code }, t.admin.token)).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+    expect(await call(t.server, REVERSE, { orderId: given.id, code: second }, t.admin.token)).toMatchObject({ ok: false, code: 'NOT_FOUND' });
     const id = (redeemed as { data: { id: string } }).data.id;
     for (const args of [{}, { id, orderId: given.id, code }, { orderId: given.id }, { code }]) {
-      expect(await call(server, REVERSE, args, admin.token), JSON.stringify(args)).toMatchObject({ ok: false, code: 'BAD_USER_INPUT' });
+      expect(await call(t.server, REVERSE, args, t.admin.token), JSON.stringify(args)).toMatchObject({ ok: false, code: 'BAD_USER_INPUT' });
     }
-    expect(await call(server, REVERSE, { orderId: given.id, code }, user.token)).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect(await call(t.server, REVERSE, { orderId: given.id, code }, t.user.token)).toMatchObject({ ok: false, code: 'FORBIDDEN' });
   });
 
   it('the redemptions CSV carries the order, its amount, the discount and the currency', async () => {
@@ -226,10 +217,10 @@ describe('reverseRedemption by order and redemptions(orderId:)', () => {
     await lock(code);
     const given = order('1200', 'JPY');
     expect(await redeem(code, given)).toMatchObject({ ok: true });
-    const [{ book_id: bookId }] = await server.db.prisma.$queryRaw<Array<{ book_id: string }>>(
+    const [{ book_id: bookId }] = await t.server.db.prisma.$queryRaw<Array<{ book_id: string }>>(
       Prisma.sql`SELECT book_id::text AS book_id FROM coupon WHERE code = ${code}`,
     );
-    const response = await fetch(`${server.baseUrl}/export/books/${bookId}/redemptions.csv`, { headers: { authorization: `Bearer ${admin.token}` } });
+    const response = await fetch(`${t.server.baseUrl}/export/books/${bookId}/redemptions.csv`, { headers: { authorization: `Bearer ${t.admin.token}` } });
     const [header, line] = (await response.text()).trim().split(/\r?\n/);
     expect(header.split(',').slice(-4)).toEqual(['order_id', 'order_amount', 'discount_amount', 'currency']);
     expect(line.split(',').slice(-4)).toEqual([given.id, '1200', '500', 'JPY']);
@@ -243,24 +234,24 @@ describe('reverseRedemption by order and redemptions(orderId:)', () => {
       expect(await redeem(code, given)).toMatchObject({ ok: true });
     }
     const list = `query($orderId: String) { redemptions(orderId: $orderId) { totalCount edges { node { orderId orderAmount discountAmount currency coupon { code } } } } }`;
-    const asAdmin = await call(server, list, { orderId: given.id }, admin.token);
+    const asAdmin = await call(t.server, list, { orderId: given.id }, t.admin.token);
     expect(asAdmin).toMatchObject({ ok: true, data: { totalCount: 2 } });
     expect((asAdmin as { data: any }).data.edges.map((e: any) => e.node.coupon.code).sort()).toEqual([...codes].sort());
     expect((asAdmin as { data: any }).data.edges[0].node).toMatchObject({ orderId: given.id, orderAmount: '99.00', discountAmount: '9.90', currency: 'EUR' });
-    expect(await call(server, list, { orderId: given.id }, other.token)).toMatchObject({ ok: true, data: { totalCount: 0 } });
-    expect(await call(server, list, { orderId: 'x'.repeat(201) }, admin.token)).toMatchObject({ ok: false, code: 'BAD_USER_INPUT' });
+    expect(await call(t.server, list, { orderId: given.id }, t.other.token)).toMatchObject({ ok: true, data: { totalCount: 0 } });
+    expect(await call(t.server, list, { orderId: 'x'.repeat(201) }, t.admin.token)).toMatchObject({ ok: false, code: 'BAD_USER_INPUT' });
   });
 });
 
 async function orderRows(code: string, orderId: string, options: { reversedToo?: boolean } = {}): Promise<number> {
-  const [row] = await server.db.prisma.$queryRaw<Array<{ n: number }>>(Prisma.sql`
+  const [row] = await t.server.db.prisma.$queryRaw<Array<{ n: number }>>(Prisma.sql`
     SELECT count(*)::int AS n FROM redemption r JOIN coupon c ON c.id = r.coupon_id
     WHERE c.code = ${code} AND r.order_id = ${orderId} AND (${options.reversedToo === true} OR r.reversed_at IS NULL)`);
   return row.n;
 }
 
 async function redeemedEvents(code: string): Promise<number> {
-  const [row] = await server.db.prisma.$queryRaw<Array<{ n: number }>>(Prisma.sql`
+  const [row] = await t.server.db.prisma.$queryRaw<Array<{ n: number }>>(Prisma.sql`
     SELECT count(*)::int AS n FROM coupon_event e JOIN coupon c ON c.id = e.coupon_id WHERE c.code = ${code} AND e.type = 'REDEEMED'`);
   return row.n;
 }

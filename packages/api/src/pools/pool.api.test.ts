@@ -1,30 +1,23 @@
 import { Prisma } from '@coupons/db';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorCode, graphqlRequest, type SignedUpUser, signUp, startApiTest, type TestServer } from '../../testing/index.ts';
+import { describe, expect, it } from 'vitest';
+import { errorCode, graphqlRequest, signUp, useApiTest } from '../../testing/index.ts';
 
-let server: TestServer;
-let admin: SignedUpUser;
-let user: SignedUpUser;
+const t = useApiTest();
 
-beforeAll(async () => {
-  ({ server, admin, user } = await startApiTest());
-});
-afterAll(() => server.close());
-
-const gql = (query: string, variables: Record<string, unknown> = {}, token: string | null = admin.token) =>
-  graphqlRequest<Record<string, any>>(server, query, variables, token);
+const gql = (query: string, variables: Record<string, unknown> = {}, token: string | null = t.admin.token) =>
+  graphqlRequest<Record<string, any>>(t.server, query, variables, token);
 
 async function bookWithCodes(count: number, extra = ''): Promise<string> {
   const res = await gql(`mutation { createBook(input: { name: "Dist", discountType: PERCENTAGE, discountValue: 10 ${extra} }) { id } }`);
   const bookId = res.data!.createBook.id;
-  await server.db.prisma.$executeRaw(Prisma.sql`
+  await t.server.db.prisma.$executeRaw(Prisma.sql`
     INSERT INTO coupon (book_id, code) SELECT ${bookId}::uuid, upper('P' || substr(${bookId}, 1, 8) || '-' || g) FROM generate_series(1, ${count}::int) g`);
   return bookId;
 }
 
 describe('pools over HTTP', () => {
   it('createPool, addPoolMembers (unknownEmails), members, memberCount, pools, removePoolMembers', async () => {
-    const members = await Promise.all([signUp(server), signUp(server), signUp(server)]);
+    const members = await Promise.all([signUp(t.server), signUp(t.server), signUp(t.server)]);
     const created = await gql(`mutation { createPool(name: "VIP", description: "best") { id name description memberCount } }`);
     const pool = created.data!.createPool;
     expect(pool).toMatchObject({ name: 'VIP', description: 'best', memberCount: 0 });
@@ -47,7 +40,7 @@ describe('pools over HTTP', () => {
   });
 
   it('previewDistribution then distributeToPool with the preview seed: the same shares', async () => {
-    const members = await Promise.all([signUp(server), signUp(server), signUp(server)]);
+    const members = await Promise.all([signUp(t.server), signUp(t.server), signUp(t.server)]);
     const bookId = await bookWithCodes(10, ', maxAssignmentsPerUser: 3');
     const poolId = (await gql(`mutation { createPool(name: "Dist") { id } }`)).data!.createPool.id;
     await gql(`mutation($p: ID!, $u: [ID!]) { addPoolMembers(poolId: $p, userIds: $u) { id } }`, { p: poolId, u: members.map((m) => m.user.id) });
@@ -78,27 +71,27 @@ describe('pools over HTTP', () => {
       assigned: 7,
       pool: { id: poolId },
       book: { id: bookId, counts: { assigned: 7, unassigned: 3 } },
-      createdBy: { id: admin.user.id },
+      createdBy: { id: t.admin.user.id },
     });
-    const held = await server.db.prisma.$queryRaw<Array<{ user_id: string; n: number }>>(Prisma.sql`
+    const held = await t.server.db.prisma.$queryRaw<Array<{ user_id: string; n: number }>>(Prisma.sql`
       SELECT assigned_user_id::text AS user_id, count(*)::int AS n FROM coupon WHERE book_id = ${bookId}::uuid AND assigned_user_id IS NOT NULL GROUP BY 1`);
     const byUser = new Map(held.map((r) => [r.user_id, r.n]));
     for (const entry of plan.perUser) expect(byUser.get(entry.userId) ?? 0).toBe(entry.count);
   });
 
   it('errors: FORBIDDEN for USER, NOT_FOUND, BOOK_NOT_ACTIVE, BAD_USER_INPUT', async () => {
-    expect(errorCode(await gql(`mutation { createPool(name: "x") { id } }`, {}, user.token))).toBe('FORBIDDEN');
-    expect(errorCode(await gql(`{ pools { totalCount } }`, {}, user.token))).toBe('FORBIDDEN');
+    expect(errorCode(await gql(`mutation { createPool(name: "x") { id } }`, {}, t.user.token))).toBe('FORBIDDEN');
+    expect(errorCode(await gql(`{ pools { totalCount } }`, {}, t.user.token))).toBe('FORBIDDEN');
     const poolId = (await gql(`mutation { createPool(name: "E") { id } }`)).data!.createPool.id;
-    await gql(`mutation($p: ID!, $u: [ID!]) { addPoolMembers(poolId: $p, userIds: $u) { id } }`, { p: poolId, u: [user.user.id] });
+    await gql(`mutation($p: ID!, $u: [ID!]) { addPoolMembers(poolId: $p, userIds: $u) { id } }`, { p: poolId, u: [t.user.user.id] });
     const unknown = '00000000-0000-4000-8000-000000000000';
-    const distribute = (bookId: string, pool = poolId, token = admin.token, count = 1) =>
+    const distribute = (bookId: string, pool = poolId, token = t.admin.token, count = 1) =>
       gql(`mutation($p: ID!, $b: ID!, $c: Int!) { distributeToPool(poolId: $p, bookId: $b, mode: EQUAL, count: $c) { id } }`, { p: pool, b: bookId, c: count }, token);
     const bookId = await bookWithCodes(3);
-    expect(errorCode(await distribute(bookId, poolId, user.token))).toBe('FORBIDDEN');
+    expect(errorCode(await distribute(bookId, poolId, t.user.token))).toBe('FORBIDDEN');
     expect(errorCode(await distribute(unknown))).toBe('NOT_FOUND');
     expect(errorCode(await distribute(bookId, unknown))).toBe('NOT_FOUND');
-    expect(errorCode(await distribute(bookId, poolId, admin.token, 0))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await distribute(bookId, poolId, t.admin.token, 0))).toBe('BAD_USER_INPUT');
     const ended = await bookWithCodes(3, ', validFrom: "2000-01-01T00:00:00Z", validUntil: "2000-02-01T00:00:00Z"');
     expect(errorCode(await distribute(ended))).toBe('BOOK_NOT_ACTIVE');
     const ghost = await gql(`mutation($p: ID!) { addPoolMembers(poolId: $p, userIds: ["${unknown}"]) { id } }`, { p: poolId });
@@ -117,14 +110,14 @@ describe('pool changes and EQUAL as the design defines it (issue 16)', () => {
   }`;
 
   async function poolWith(n: number): Promise<{ poolId: string; memberIds: string[] }> {
-    const members = await Promise.all(Array.from({ length: n }, () => signUp(server)));
+    const members = await Promise.all(Array.from({ length: n }, () => signUp(t.server)));
     const poolId = (await gql(`mutation { createPool(name: "Eq") { id } }`)).data!.createPool.id;
     await gql(`mutation($p: ID!, $u: [ID!]) { addPoolMembers(poolId: $p, userIds: $u) { id } }`, { p: poolId, u: members.map((m) => m.user.id) });
     return { poolId, memberIds: members.map((m) => m.user.id) };
   }
 
   const holdings = async (bookId: string) => {
-    const rows = await server.db.prisma.$queryRaw<Array<{ user_id: string; n: number }>>(Prisma.sql`
+    const rows = await t.server.db.prisma.$queryRaw<Array<{ user_id: string; n: number }>>(Prisma.sql`
       SELECT assigned_user_id::text AS user_id, count(*)::int AS n FROM coupon WHERE book_id = ${bookId}::uuid AND assigned_user_id IS NOT NULL GROUP BY 1`);
     return new Map(rows.map((r) => [r.user_id, r.n]));
   };
@@ -177,8 +170,8 @@ describe('pool changes and EQUAL as the design defines it (issue 16)', () => {
     expect(errorCode(await gql(UPDATE, { id: poolId, input: { name: null } }))).toBe('BAD_USER_INPUT');
     expect(errorCode(await gql(UPDATE, { id: poolId, input: { name: '  ' } }))).toBe('BAD_USER_INPUT');
     expect(errorCode(await gql(UPDATE, { id: '00000000-0000-4000-8000-000000000000', input: { name: 'x' } }))).toBe('NOT_FOUND');
-    expect(errorCode(await gql(UPDATE, { id: poolId, input: { name: 'x' } }, user.token))).toBe('FORBIDDEN');
-    const audit = await server.db.prisma.$queryRaw<Array<{ changes: unknown }>>(Prisma.sql`
+    expect(errorCode(await gql(UPDATE, { id: poolId, input: { name: 'x' } }, t.user.token))).toBe('FORBIDDEN');
+    const audit = await t.server.db.prisma.$queryRaw<Array<{ changes: unknown }>>(Prisma.sql`
       SELECT changes FROM audit_log WHERE action = 'POOL_UPDATED' AND target_id = ${poolId} ORDER BY id`);
     expect(audit.map((a) => a.changes)).toEqual([{ name: { from: 'Old', to: 'New' } }, { description: { from: 'd', to: null } }]);
   });
@@ -192,7 +185,7 @@ describe('pool changes and EQUAL as the design defines it (issue 16)', () => {
     expect((await gql(`query($id: ID!) { pool(id: $id) { id } }`, { id: poolId })).data!.pool).toBeNull();
     const held = await holdings(bookId);
     expect(memberIds.map((id) => held.get(id))).toEqual([2, 2]);
-    const [audit] = await server.db.prisma.$queryRaw<Array<{ changes: any }>>(Prisma.sql`
+    const [audit] = await t.server.db.prisma.$queryRaw<Array<{ changes: any }>>(Prisma.sql`
       SELECT changes FROM audit_log WHERE action = 'POOL_DELETED' AND target_id = ${poolId}`);
     expect(audit.changes).toMatchObject({ name: 'Eq', members: 2, distributionCount: 1, couponsDistributed: 4 });
     expect(audit.changes.distributions[0]).toMatchObject({ id: done.id, bookId, mode: 'EQUAL', requested: 4, assigned: 4, remainder: 'LEAVE_IN_BOOK' });
