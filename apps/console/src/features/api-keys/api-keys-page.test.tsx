@@ -1,35 +1,20 @@
-import { ApolloClient, InMemoryCache } from '@apollo/client';
-import { ApolloProvider } from '@apollo/client/react';
-import { MockLink } from '@apollo/client/testing';
+import type { MockLink } from '@apollo/client/testing';
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { apiKey as key, SECRET } from '../../../test/api-keys.fixtures';
+import { mockedApi } from '../../../test/mocked-api';
 import { ApiKeysPage } from './api-keys-page';
 import { ApiKeysQuery, CreateApiKeyMutation, RevokeApiKeyMutation } from './use-api-keys';
 
-const key = (n: number, extra: Record<string, unknown> = {}) => ({
-  __typename: 'ApiKey' as const,
-  id: `key-${n}`,
-  name: `Shop ${n}`,
-  prefix: `cbk_0000000${n}`,
-  scopes: ['COUPONS_READ'],
-  createdAt: `2026-03-0${n}T10:00:00.000Z`,
-  lastUsedAt: null,
-  revokedAt: null,
-  ...extra,
-});
-
-const SECRET = 'cbk_secretSecretSecretSecretSecretSecretSecr';
 const list = (...keys: ReturnType<typeof key>[]) => ({ request: { query: ApiKeysQuery }, result: { data: { apiKeys: keys } } });
 
 function renderPage(mocks: MockLink.MockedResponse[]) {
-  const client = new ApolloClient({ link: new MockLink(mocks), cache: new InMemoryCache() });
   return render(
-    <ApolloProvider client={client}>
-      <main id="main" tabIndex={-1}>
-        <ApiKeysPage />
-      </main>
-    </ApolloProvider>,
+    <main id="main" tabIndex={-1}>
+      <ApiKeysPage />
+    </main>,
+    { wrapper: mockedApi(mocks).wrapper },
   );
 }
 

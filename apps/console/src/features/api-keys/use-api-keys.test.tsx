@@ -1,35 +1,13 @@
-import { ApolloClient, InMemoryCache } from '@apollo/client';
-import { ApolloProvider } from '@apollo/client/react';
-import { MockLink } from '@apollo/client/testing';
 import { act, renderHook, waitFor } from '@testing-library/react';
-import type { ReactNode } from 'react';
 import { describe, expect, it } from 'vitest';
+import { apiKey, SECRET } from '../../../test/api-keys.fixtures';
+import { mockedApi } from '../../../test/mocked-api';
 import { ApiKeysQuery, CreateApiKeyMutation, RevokeApiKeyMutation, useApiKeys } from './use-api-keys';
-
-export const apiKey = (n: number, extra: Partial<{ scopes: string[]; lastUsedAt: string | null; revokedAt: string | null }> = {}) => ({
-  __typename: 'ApiKey' as const,
-  id: `key-${n}`,
-  name: `Shop ${n}`,
-  prefix: `cbk_0000000${n}`,
-  scopes: ['COUPONS_READ'],
-  createdAt: `2026-03-0${n}T10:00:00.000Z`,
-  lastUsedAt: null,
-  revokedAt: null,
-  ...extra,
-});
-
-const SECRET = 'cbk_secretSecretSecretSecretSecretSecretSecr';
-
-function withMockedApi(mocks: MockLink.MockedResponse[]) {
-  const client = new ApolloClient({ link: new MockLink(mocks), cache: new InMemoryCache() });
-  const wrapper = ({ children }: { children: ReactNode }) => <ApolloProvider client={client}>{children}</ApolloProvider>;
-  return { client, wrapper };
-}
 
 describe('useApiKeys', () => {
   it('lists the keys, puts a created one first without keeping its secret, and shows a revoked one as revoked', async () => {
     const created = apiKey(3, { scopes: ['COUPONS_WRITE'] });
-    const { client, wrapper } = withMockedApi([
+    const { client, wrapper } = mockedApi([
       { request: { query: ApiKeysQuery }, result: { data: { apiKeys: [apiKey(2), apiKey(1)] } } },
       {
         request: { query: CreateApiKeyMutation, variables: { input: { name: 'Shop 3', scopes: ['COUPONS_WRITE'] } } },
@@ -60,7 +38,7 @@ describe('useApiKeys', () => {
   });
 
   it('rejects with the API’s error when a creation is refused', async () => {
-    const { wrapper } = withMockedApi([
+    const { wrapper } = mockedApi([
       { request: { query: ApiKeysQuery }, result: { data: { apiKeys: [] } } },
       {
         request: { query: CreateApiKeyMutation, variables: { input: { name: 'x', scopes: [] } } },
