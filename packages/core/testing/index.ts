@@ -2,5 +2,5 @@
  * Test support for `@coupons/core` (never imported by production code): a hand-moved clock and
  * rows inserted directly, for service tests against a real database (`@coupons/db/testing`).
  */
-export { type BookOverrides, contextFor, createBook, createUser, type ServiceTest, startServiceTest } from './fixtures.ts';
+export { type BookOverrides, contextFor, createBook, createUser, type ServiceTest, startServiceTest, useServiceTest } from './fixtures.ts';
 export { createTestClock, type TestClock } from './test-clock.ts';

@@ -1,3 +1,3 @@
-export { createTestDatabase, createEmptyDatabase, type TestDatabase } from './test-database.ts';
+export { createTestDatabase, createEmptyDatabase, type TestDatabase, useTestDatabase } from './test-database.ts';
 export type { TestDatabaseContext } from './test-database.context.ts';
 export { startMigratedDatabase, type MigratedDatabase, type MigratedDatabaseOptions } from './migrated-database.ts';

@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestDatabase, createTestDatabase } from './index.ts';
+import { describe, expect, it } from 'vitest';
+import { createTestDatabase, useTestDatabase } from './index.ts';
 
-describe('createTestDatabase', () => {
-  let first: TestDatabase;
-  let second: TestDatabase;
-  beforeAll(async () => {
-    [first, second] = await Promise.all([createTestDatabase(), createTestDatabase()]);
-  });
-  afterAll(async () => {
-    await Promise.all([first?.drop(), second?.drop()]);
-  });
+describe('createTestDatabase (through useTestDatabase)', () => {
+  const first = useTestDatabase();
+  const second = useTestDatabase();
 
   it('gives each caller its own migrated, empty database', async () => {
     expect(first.url).not.toBe(second.url);

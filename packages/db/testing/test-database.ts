@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { createDatabaseIfMissing, databaseUrl, dropDatabaseIfExists } from '../src/admin/database.admin.ts';
 import { type Database, createDatabase } from '../src/client.ts';
 import { TEST_DATABASE_KEY, type TestDatabaseContext } from './test-database.context.ts';
@@ -23,6 +23,7 @@ export interface TestDatabase {
  * let t: TestDatabase;
  * beforeAll(async () => { t = await createTestDatabase(); });
  * afterAll(() => t.drop());
+ * // or, the same in one line: const t = useTestDatabase();
  */
 export async function createTestDatabase(options: { poolSize?: number } = {}): Promise<TestDatabase> {
   const context = testContext();
@@ -39,6 +40,34 @@ export async function createTestDatabase(options: { poolSize?: number } = {}): P
       dropped = true;
       await db.close();
       await dropDatabaseIfExists(context.adminUrl, name);
+    },
+  };
+}
+
+/**
+ * What most database test files start with, in one line: a `beforeAll` that creates a test
+ * database (`createTestDatabase(options)`) and an `afterAll` that drops it. Call it at the top of
+ * a file (or of a `describe`); read `t.db` and `t.url` inside tests and hooks, not at load time.
+ *
+ * @example
+ * const t = useTestDatabase(); // t.db, t.url
+ */
+export function useTestDatabase(options: { poolSize?: number } = {}): Readonly<Pick<TestDatabase, 'db' | 'url'>> {
+  let database: TestDatabase | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase(options);
+  });
+  afterAll(() => database?.drop());
+  const current = () => {
+    if (!database) throw new Error('useTestDatabase: read inside a test or hook, after its beforeAll has run');
+    return database;
+  };
+  return {
+    get db() {
+      return current().db;
+    },
+    get url() {
+      return current().url;
     },
   };
 }

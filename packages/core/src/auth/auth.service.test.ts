@@ -1,6 +1,6 @@
 import argon2 from 'argon2';
-import { createTestDatabase, type TestDatabase } from '@coupons/db/testing';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { useTestDatabase } from '@coupons/db/testing';
+import { describe, expect, it, vi } from 'vitest';
 import type { ServiceContext } from '../shared/context.ts';
 import { type AuthSettings, login, register } from './auth.service.ts';
 
@@ -8,13 +8,8 @@ const settings: AuthSettings = {
   tokens: { secret: 's'.repeat(40), issuer: 'iss', audience: 'aud', ttlSeconds: 60 },
   signInLimits: { windowSeconds: 60, perEmailAndAddress: 100, perAddress: 100, perEmailFailures: 100, registrationsGlobal: 100 },
 };
-let t: TestDatabase;
+const t = useTestDatabase();
 const ctx = (): ServiceContext => ({ db: t.db, caller: null, clock: { now: () => new Date() } });
-
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(() => t?.drop());
 
 describe('auth service', () => {
   it('stores an argon2id hash, never the password', async () => {

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { hashPassword, verifyPassword } from '@coupons/db';
-import { createTestDatabase, type TestDatabase } from '@coupons/db/testing';
+import { useTestDatabase } from '@coupons/db/testing';
 import argon2 from 'argon2';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ServiceContext } from '../shared/context.ts';
 import { type AuthSettings, login } from './auth.service.ts';
 
@@ -15,13 +15,8 @@ const settings: AuthSettings = {
   tokens: { secret: 's'.repeat(40), issuer: 'iss', audience: 'aud', ttlSeconds: 60 },
   signInLimits: { windowSeconds: 60, perEmailAndAddress: 1000, perAddress: 1000, perEmailFailures: 1000, registrationsGlobal: 1000 },
 };
-let t: TestDatabase;
+const t = useTestDatabase();
 const ctx = (): ServiceContext => ({ db: t.db, caller: null, clock: { now: () => new Date() } });
-
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(() => t?.drop());
 
 describe('login rehash under a concurrent password change', () => {
   it('never writes the old password back over a newer one', async () => {

@@ -1,16 +1,11 @@
-import { createTestDatabase, type TestDatabase } from '@coupons/db/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useTestDatabase } from '@coupons/db/testing';
+import { describe, expect, it } from 'vitest';
 import { DomainError } from '../shared/errors.ts';
 import { BatchedRateLimiter, type BatchedRateLimiterOptions } from './rate-limit.batched.ts';
 
-let t: TestDatabase;
+const t = useTestDatabase({ poolSize: 10 });
 let now = new Date('2026-03-01T10:00:05.000Z').getTime();
 const clock = { now: () => new Date(now) };
-
-beforeAll(async () => {
-  t = await createTestDatabase({ poolSize: 10 });
-});
-afterAll(() => t?.drop());
 
 /** A limiter on the test database whose statements are counted. */
 function limiter(options: Partial<BatchedRateLimiterOptions> = {}) {

@@ -1,17 +1,12 @@
-import { createTestDatabase, type TestDatabase } from '@coupons/db/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useTestDatabase } from '@coupons/db/testing';
+import { describe, expect, it } from 'vitest';
 import type { ServiceContext } from '../shared/context.ts';
 import { DomainError } from '../shared/errors.ts';
 import { consumeRateLimit, pruneRateLimitBuckets } from './rate-limit.service.ts';
 
-let t: TestDatabase;
+const t = useTestDatabase({ poolSize: 20 });
 let now = new Date('2026-03-01T10:00:00.000Z');
 const ctx = (): ServiceContext => ({ db: t.db, caller: null, clock: { now: () => now } });
-
-beforeAll(async () => {
-  t = await createTestDatabase({ poolSize: 20 });
-});
-afterAll(() => t?.drop());
 
 async function outcome(key: string, limit: number, window: number): Promise<'ok' | number> {
   try {

@@ -1,28 +1,17 @@
-import { type Database, Prisma } from '@coupons/db';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Caller } from '../shared/context.ts';
-import { contextFor, createTestClock, startServiceTest } from '../../testing/index.ts';
+import { Prisma } from '@coupons/db';
+import { describe, expect, it } from 'vitest';
+import { contextFor, createTestClock, useServiceTest } from '../../testing/index.ts';
 import { loadBookCounts } from './book.counts.ts';
 import { createBook, getBook, listBooks, updateBook } from './book.service.ts';
 
-let db: Database;
-let drop: () => Promise<void>;
-let admin: Caller;
-let user: Caller;
-
-beforeAll(async () => {
-  ({ db, drop, admin, user } = await startServiceTest());
-});
-afterAll(async () => {
-  await drop();
-});
+const t = useServiceTest();
 
 const base = { name: 'Summer sale', discountType: 'PERCENTAGE' as const, discountValue: 15 };
 const codeOf = (promise: Promise<unknown>) => promise.then(() => 'OK', (e) => e.code as string);
 
 describe('createBook / updateBook', () => {
   it('creates with defaults and reads back', async () => {
-    const ctx = contextFor(db, admin);
+    const ctx = contextFor(t.db, t.admin);
     const book = await createBook(ctx, { ...base, metadata: { channel: 'web' } });
     expect(book).toMatchObject({
       name: 'Summer sale',
@@ -32,13 +21,13 @@ describe('createBook / updateBook', () => {
       maxAssignmentsPerUser: null,
       metadata: { channel: 'web' },
     });
-    expect(await getBook(contextFor(db, user), book.id)).toEqual(book);
+    expect(await getBook(contextFor(t.db, t.user), book.id)).toEqual(book);
   });
 
   it('refuses USER callers with FORBIDDEN', async () => {
-    expect(await codeOf(createBook(contextFor(db, user), base))).toBe('FORBIDDEN');
-    const book = await createBook(contextFor(db, admin), base);
-    expect(await codeOf(updateBook(contextFor(db, user), book.id, { name: 'x' }))).toBe('FORBIDDEN');
+    expect(await codeOf(createBook(contextFor(t.db, t.user), base))).toBe('FORBIDDEN');
+    const book = await createBook(contextFor(t.db, t.admin), base);
+    expect(await codeOf(updateBook(contextFor(t.db, t.user), book.id, { name: 'x' }))).toBe('FORBIDDEN');
   });
 
   it.each([
@@ -63,19 +52,19 @@ describe('createBook / updateBook', () => {
     ['minOrderAmount', { currency: 'EUR', minOrderAmount: '-1' }],
     ['minOrderAmount', { currency: 'EUR', minOrderAmount: '1e3' }],
   ])('rejects a bad %s', async (field, override) => {
-    const error = await createBook(contextFor(db, admin), { ...base, ...override }).catch((e) => e);
+    const error = await createBook(contextFor(t.db, t.admin), { ...base, ...override }).catch((e) => e);
     expect(error.code).toBe('BAD_USER_INPUT');
     expect(error.details.field).toBe(field);
     expect(error.message).toContain(field);
   });
 
   it('accepts a fixed amount above 100', async () => {
-    const book = await createBook(contextFor(db, admin), { ...base, discountType: 'FIXED_AMOUNT', discountValue: 250.5, currency: 'EUR' });
+    const book = await createBook(contextFor(t.db, t.admin), { ...base, discountType: 'FIXED_AMOUNT', discountValue: 250.5, currency: 'EUR' });
     expect(book.discountValue).toBe(250.5);
   });
 
   it('stores the currency upper-cased and the minimum order in its minor units', async () => {
-    const ctx = contextFor(db, admin);
+    const ctx = contextFor(t.db, t.admin);
     const book = await createBook(ctx, { ...base, discountType: 'FIXED_AMOUNT', discountValue: 5, currency: 'eur', minOrderAmount: '25.5' });
     expect(book).toMatchObject({ currency: 'EUR', minOrderAmount: '25.50' });
     expect(await getBook(ctx, book.id)).toEqual(book);
@@ -91,7 +80,7 @@ describe('createBook / updateBook', () => {
   });
 
   it('updates partially, clears with null, and validates the merged result', async () => {
-    const ctx = contextFor(db, admin);
+    const ctx = contextFor(t.db, t.admin);
     const book = await createBook(ctx, { ...base, maxAssignmentsPerUser: 2, validUntil: new Date('2031-01-01') });
     const updated = await updateBook(ctx, book.id, { description: 'Now with text', maxAssignmentsPerUser: null });
     expect(updated).toMatchObject({ name: 'Summer sale', description: 'Now with text', maxAssignmentsPerUser: null });
@@ -106,7 +95,7 @@ describe('createBook / updateBook', () => {
   });
 
   it('NOT_FOUND for an unknown book, BAD_USER_INPUT for a malformed id', async () => {
-    const ctx = contextFor(db, admin);
+    const ctx = contextFor(t.db, t.admin);
     expect(await codeOf(updateBook(ctx, '00000000-0000-4000-8000-000000000000', { name: 'x' }))).toBe('NOT_FOUND');
     expect(await getBook(ctx, '00000000-0000-4000-8000-000000000000')).toBeNull();
     expect(await codeOf(getBook(ctx, 'nope'))).toBe('BAD_USER_INPUT');
@@ -115,7 +104,7 @@ describe('createBook / updateBook', () => {
 
 describe('listBooks', () => {
   it('searches case-insensitively, literally, and pages by keyset with totalCount', async () => {
-    const ctx = contextFor(db, admin);
+    const ctx = contextFor(t.db, t.admin);
     const tag = `Zeta${Date.now()}`;
     const created = [];
     for (let i = 0; i < 5; i++) created.push(await createBook(ctx, { ...base, name: `${tag} book ${i}` }));
@@ -136,24 +125,24 @@ describe('listBooks', () => {
     expect((await listBooks(ctx, { search: `${tag}_book` })).totalCount).toBe(0);
     expect(await codeOf(listBooks(ctx, { after: 'garbage' }))).toBe('BAD_USER_INPUT');
     expect(await codeOf(listBooks(ctx, { first: 0 }))).toBe('BAD_USER_INPUT');
-    expect(await codeOf(listBooks(contextFor(db, null), {}))).toBe('UNAUTHENTICATED');
+    expect(await codeOf(listBooks(contextFor(t.db, null), {}))).toBe('UNAUTHENTICATED');
   });
 });
 
 describe('loadBookCounts', () => {
   it('counts per state for many books at once; an expired lock counts as assigned', async () => {
     const clock = createTestClock(new Date('2030-06-01T12:00:00Z'));
-    const ctx = contextFor(db, admin, clock);
+    const ctx = contextFor(t.db, t.admin, clock);
     const [a, b, empty] = await Promise.all([createBook(ctx, base), createBook(ctx, base), createBook(ctx, base)]);
     const codes = (book: string, n: number) => Array.from({ length: n }, (_, i) => `C${book.slice(0, 8)}-${i}`.toUpperCase());
-    await db.prisma.$executeRaw(Prisma.sql`
+    await t.db.prisma.$executeRaw(Prisma.sql`
       INSERT INTO coupon (book_id, code) SELECT ${a.id}::uuid, unnest(${codes(a.id, 10)}::text[])`);
-    await db.prisma.$executeRaw(Prisma.sql`
+    await t.db.prisma.$executeRaw(Prisma.sql`
       INSERT INTO coupon (book_id, code) SELECT ${b.id}::uuid, unnest(${codes(b.id, 3)}::text[])`);
     // In book a: 2 assigned, 1 locked (live), 1 locked (expired), 1 redeemed.
-    const set = (code: string, state: string, lockExpiresAt: Date | null) => db.prisma.$executeRaw(Prisma.sql`
-      UPDATE coupon SET state = ${state}::"CouponState", assigned_user_id = ${user.userId}::uuid,
-        locked_by_id = ${lockExpiresAt ? user.userId : null}::uuid, lock_expires_at = ${lockExpiresAt}::timestamptz
+    const set = (code: string, state: string, lockExpiresAt: Date | null) => t.db.prisma.$executeRaw(Prisma.sql`
+      UPDATE coupon SET state = ${state}::"CouponState", assigned_user_id = ${t.user.userId}::uuid,
+        locked_by_id = ${lockExpiresAt ? t.user.userId : null}::uuid, lock_expires_at = ${lockExpiresAt}::timestamptz
       WHERE code = ${code}`);
     const c = codes(a.id, 10);
     await set(c[0], 'ASSIGNED', null);

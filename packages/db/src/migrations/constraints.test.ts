@@ -1,8 +1,8 @@
 // The hand-written constraints (prisma/migrations/*_constraints): each CHECK must reject the
 // row it exists to reject. Statements are raw SQL on purpose — the database is the last line
 // of defence, so it is tested without any service code in front of it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestDatabase, createTestDatabase } from '../../testing/index.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../../testing/index.ts';
 
 const USER = '11111111-1111-4111-8111-111111111111';
 const OTHER_USER = '22222222-2222-4222-8222-222222222222';
@@ -10,11 +10,10 @@ const BOOK = '33333333-3333-4333-8333-333333333333';
 const POOL = '44444444-4444-4444-8444-444444444444';
 const REDEMPTION = '55555555-5555-4555-8555-555555555555';
 
-let t: TestDatabase;
+const t = useTestDatabase({ poolSize: 2 });
 const sql = (text: string, values: unknown[] = []) => t.db.pool.query(text, values);
 
 beforeAll(async () => {
-  t = await createTestDatabase({ poolSize: 2 });
   await sql(`INSERT INTO app_user (id, email, password_hash) VALUES ($1, 'user@example.com', 'x'), ($2, 'other@example.com', 'x')`, [USER, OTHER_USER]);
   await sql(`INSERT INTO book (id, name, discount_type, discount_value) VALUES ($1, 'Book', 'PERCENTAGE', 10)`, [BOOK]);
   await sql(`INSERT INTO coupon (id, book_id, code) VALUES (1, $1, 'FREE1')`, [BOOK]);
@@ -23,7 +22,6 @@ beforeAll(async () => {
   await sql(`INSERT INTO pool (id, name) VALUES ($1, 'Pool')`, [POOL]);
   await sql(`INSERT INTO redemption (id, coupon_id, book_id, user_id, idempotency_key) VALUES ($1, 2, $2, $3, 'key-1')`, [REDEMPTION, BOOK, USER]);
 });
-afterAll(() => t?.drop());
 
 /** One violating statement per CHECK constraint (some constraints get several). */
 const violations: Array<{ constraint: string; case: string; text: string; values?: unknown[] }> = [

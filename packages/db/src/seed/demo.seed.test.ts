@@ -1,13 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifyPassword } from '../passwords.ts';
-import { type TestDatabase, createTestDatabase } from '../../testing/index.ts';
+import { useTestDatabase } from '../../testing/index.ts';
 import { DEMO_CODE_CHARSET, DEMO_LOGINS, demoCodes, seedDemoData } from './index.ts';
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase({ poolSize: 4 });
-});
-afterAll(() => t?.drop());
+const t = useTestDatabase({ poolSize: 4 });
 
 async function counts() {
   const { prisma } = t.db;
