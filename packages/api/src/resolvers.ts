@@ -2,6 +2,7 @@ import type { NonEmptyArray } from 'type-graphql';
 import { ApiKeyResolver } from './apikeys/api-key.resolver.ts';
 import { AuditResolver } from './audit/audit.resolver.ts';
 import { AuthResolver } from './auth/auth.resolver.ts';
+import { BookActivityResolver } from './books/book-activity.resolver.ts';
 import { BookResolver } from './books/book.resolver.ts';
 import { CodeResolver } from './codes/code.resolver.ts';
 import {
@@ -26,7 +27,7 @@ import { WebhookResolver } from './webhooks/webhook.resolver.ts';
  * declare its access (`@Public()`, `@Authorized()` or `@Authorized('ADMIN')`).
  */
 export const resolvers: NonEmptyArray<Function> = [AuthResolver, UserResolver, CouponResolver, RedemptionResolver,
-  BookResolver, CodeResolver, PoolResolver, CouponBookResolver, RedemptionBookResolver, BookCouponsResolver,
+  BookResolver, BookActivityResolver, CodeResolver, PoolResolver, CouponBookResolver, RedemptionBookResolver, BookCouponsResolver,
   UserCouponsResolver, DistributionResolver, DistributionShareResolver, LiveEventResolver, ApiKeyResolver,
   ValidateCouponResolver, AuditResolver, CouponControlResolver,
   CouponHistoryResolver, WebhookResolver];

@@ -3,3 +3,4 @@ export * from './book.input.ts';
 export * from './book.service.ts';
 export * from './book.counts.ts';
 export * from './book-status.service.ts';
+export * from './book.redemptions-over-time.ts';

@@ -1,0 +1,18 @@
+import { type BookRecord, type RedemptionBucket as RedemptionBucketRecord, redemptionsOverTime } from '@coupons/core';
+import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../shared/request-context.ts';
+import { REDEMPTIONS_OVER_TIME_DOC, RedemptionBucket, RedemptionsOverTimeArgs } from './book-activity.type.ts';
+import { Book } from './book.type.ts';
+
+/** Book → its redemptions over time (ADMIN, checked by the service: the chart of the console's book page). */
+@Resolver(() => Book)
+export class BookActivityResolver {
+  @FieldResolver(() => [RedemptionBucket], { description: REDEMPTIONS_OVER_TIME_DOC })
+  redemptionsOverTime(
+    @Root() book: BookRecord,
+    @Args(() => RedemptionsOverTimeArgs) args: RedemptionsOverTimeArgs,
+    @Ctx() ctx: RequestContext,
+  ): Promise<RedemptionBucketRecord[]> {
+    return redemptionsOverTime(ctx.service, book.id, args);
+  }
+}
