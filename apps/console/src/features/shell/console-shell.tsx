@@ -22,6 +22,7 @@ const NAV: NavItem[] = [
   { href: '/users', label: 'Users', roles: ['ADMIN'] },
   { href: '/live', label: 'Live', roles: ['ADMIN'] },
   { href: '/api-keys', label: 'API keys', roles: ['ADMIN'] },
+  { href: '/webhooks', label: 'Webhooks', roles: ['ADMIN'] },
   { href: '/audit', label: 'Audit', roles: ['ADMIN'] },
   { href: '/my-coupons', label: 'My coupons', roles: ['ADMIN', 'USER'] },
 ];
