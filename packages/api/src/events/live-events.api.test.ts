@@ -4,6 +4,7 @@ import {
   createBook,
   createBookWithCodes,
   mutate,
+  OPS,
   record,
   type RecordingClient,
   settled,
@@ -19,9 +20,6 @@ const t = useApiTest({ users: ['alice', 'bob'] });
 const client = (user: SignedUpUser): RecordingClient['client'] => t.clients.connect(t.server, user.token).client;
 
 const COUPON_EVENTS = `subscription($bookId: ID, $code: String) { couponEvents(bookId: $bookId, code: $code) { ${COUPON_EVENT_FIELDS} } }`;
-const ASSIGN = `mutation($code: String!, $userId: ID) { assignCoupon(code: $code, userId: $userId) { id } }`;
-const LOCK = `mutation($code: String!) { lockCoupon(code: $code) { id lockExpiresAt } }`;
-const UNLOCK = `mutation($code: String!) { unlockCoupon(code: $code) { id } }`;
 const REDEEM = `mutation($code: String!) { redeemCoupon(code: $code, metadata: { orderId: "o-1" }) { id } }`;
 const REVERSE = `mutation($id: ID!) { reverseRedemption(redemptionId: $id, reason: "refund") { id } }`;
 
@@ -34,16 +32,16 @@ describe('couponEvents', () => {
     const sub = record<EventData>(client(t.admin), COUPON_EVENTS, { bookId });
     await subscribedOn(t.server.server, 1);
     const [code] = (await uploadCodes(t.server, t.admin.token, bookId, 2)) as [string];
-    await mutate(t.server, t.admin.token, ASSIGN, { code, userId: t.alice.user.id });
-    await mutate(t.server, t.alice.token, LOCK, { code });
-    await mutate(t.server, t.alice.token, UNLOCK, { code });
-    await mutate(t.server, t.alice.token, LOCK, { code });
+    await mutate(t.server, t.admin.token, OPS.assignCode, { code, userId: t.alice.user.id });
+    await mutate(t.server, t.alice.token, OPS.lock, { code });
+    await mutate(t.server, t.alice.token, OPS.unlock, { code });
+    await mutate(t.server, t.alice.token, OPS.lock, { code });
     await waitFor(() => sub.values.length === 5, 'five events');
     const expiredAt = performance.now();
     t.server.clock.advance({ seconds: 61 }); // the sweeper (every 250 ms) expires the lock
     await waitFor(() => sub.values.length === 6, 'LOCK_EXPIRED', 1_000);
     const expiryLatency = (sub.arrivals[5] as number) - expiredAt;
-    await mutate(t.server, t.alice.token, LOCK, { code });
+    await mutate(t.server, t.alice.token, OPS.lock, { code });
     const { redeemCoupon } = await mutate<{ redeemCoupon: { id: string } }>(t.server, t.alice.token, REDEEM, { code });
     // Objects in an event are hydrated at delivery: wait, so REDEEMED shows the redemption before its reversal.
     await waitFor(() => sub.values.length === 8, 'REDEEMED');
@@ -83,9 +81,9 @@ describe('couponEvents', () => {
     // Bob redeems this one during the burst: locked before it, and touched by nothing else, so the
     // burst's outcome does not depend on which request lands first.
     const redeemCode = codes[41] as string;
-    for (const code of aliceCodes) await mutate(t.server, t.admin.token, ASSIGN, { code, userId: t.alice.user.id });
-    for (const code of [...bobCodes, redeemCode]) await mutate(t.server, t.admin.token, ASSIGN, { code, userId: t.bob.user.id });
-    await mutate(t.server, t.bob.token, LOCK, { code: redeemCode });
+    for (const code of aliceCodes) await mutate(t.server, t.admin.token, OPS.assignCode, { code, userId: t.alice.user.id });
+    for (const code of [...bobCodes, redeemCode]) await mutate(t.server, t.admin.token, OPS.assignCode, { code, userId: t.bob.user.id });
+    await mutate(t.server, t.bob.token, OPS.lock, { code: redeemCode });
     await settled(t.server.server);
     const before = t.server.server.live?.couponEvents.size ?? 0;
     const aliceClient = client(t.alice);
@@ -97,15 +95,15 @@ describe('couponEvents', () => {
     await subscribedOn(t.server.server, before + 5);
 
     const cycle = (user: SignedUpUser, code: string) => async () => {
-      await mutate(t.server, user.token, LOCK, { code });
-      await mutate(t.server, user.token, UNLOCK, { code });
-      await mutate(t.server, user.token, LOCK, { code });
+      await mutate(t.server, user.token, OPS.lock, { code });
+      await mutate(t.server, user.token, OPS.unlock, { code });
+      await mutate(t.server, user.token, OPS.lock, { code });
     };
     await Promise.all([
       ...aliceCodes.map((code) => cycle(t.alice, code)()),
       ...bobCodes.map((code) => cycle(t.bob, code)()),
       uploadCodes(t.server, t.admin.token, bookId, 5), // a CREATED_BULK nobody but admins may see
-      mutate(t.server, t.admin.token, ASSIGN, { code: giftCode, userId: t.alice.user.id }),
+      mutate(t.server, t.admin.token, OPS.assignCode, { code: giftCode, userId: t.alice.user.id }),
       mutate(t.server, t.bob.token, REDEEM, { code: redeemCode }),
     ]);
     await settled(t.server.server);
@@ -133,19 +131,19 @@ describe('couponEvents', () => {
   it('sends nothing for mutations that fail and roll back', async () => {
     const { bookId, codes } = await createBookWithCodes(t.server, t.admin.token, 2);
     const [mine, other] = codes as [string, string];
-    await mutate(t.server, t.admin.token, ASSIGN, { code: mine, userId: t.alice.user.id });
+    await mutate(t.server, t.admin.token, OPS.assignCode, { code: mine, userId: t.alice.user.id });
     await settled(t.server.server);
     const before = t.server.server.live?.couponEvents.size ?? 0;
     const sub = record<EventData>(client(t.admin), COUPON_EVENTS, { bookId });
     await subscribedOn(t.server.server, before + 1);
-    await expect(mutate(t.server, t.bob.token, LOCK, { code: mine })).rejects.toThrow(/NOT_FOUND/);
+    await expect(mutate(t.server, t.bob.token, OPS.lock, { code: mine })).rejects.toThrow(/NOT_FOUND/);
     await expect(mutate(t.server, t.alice.token, REDEEM, { code: mine })).rejects.toThrow(/INVALID_STATE/);
-    await expect(mutate(t.server, t.alice.token, UNLOCK, { code: mine })).rejects.toThrow(/INVALID_STATE/);
-    await expect(mutate(t.server, t.bob.token, ASSIGN, { code: mine })).rejects.toThrow(/NOT_FOUND/);
-    await expect(mutate(t.server, t.alice.token, LOCK, { code: other })).rejects.toThrow(/FORBIDDEN|NOT_FOUND|INVALID_STATE/);
+    await expect(mutate(t.server, t.alice.token, OPS.unlock, { code: mine })).rejects.toThrow(/INVALID_STATE/);
+    await expect(mutate(t.server, t.bob.token, OPS.assignCode, { code: mine })).rejects.toThrow(/NOT_FOUND/);
+    await expect(mutate(t.server, t.alice.token, OPS.lock, { code: other })).rejects.toThrow(/FORBIDDEN|NOT_FOUND|INVALID_STATE/);
     await settled(t.server.server);
     expect(sub.values).toEqual([]);
-    await mutate(t.server, t.alice.token, LOCK, { code: mine }); // the sentinel: only this one arrives
+    await mutate(t.server, t.alice.token, OPS.lock, { code: mine }); // the sentinel: only this one arrives
     await waitFor(() => sub.values.length === 1, 'the sentinel');
     await settled(t.server.server);
     expect(events(sub.values).map((e) => e.type)).toEqual(['LOCKED']);
@@ -157,8 +155,8 @@ describe('redemptionEvents', () => {
   it('gives each USER their own redemptions and an ADMIN all of the book', async () => {
     const { bookId, codes } = await createBookWithCodes(t.server, t.admin.token, 2);
     const [a, b] = codes as [string, string];
-    await mutate(t.server, t.admin.token, ASSIGN, { code: a, userId: t.alice.user.id });
-    await mutate(t.server, t.admin.token, ASSIGN, { code: b, userId: t.bob.user.id });
+    await mutate(t.server, t.admin.token, OPS.assignCode, { code: a, userId: t.alice.user.id });
+    await mutate(t.server, t.admin.token, OPS.assignCode, { code: b, userId: t.bob.user.id });
     await settled(t.server.server);
     const before = t.server.server.live?.couponEvents.size ?? 0;
     const query = `subscription($bookId: ID) { redemptionEvents(bookId: $bookId) { id userId couponId bookId reversedAt } }`;
@@ -166,8 +164,8 @@ describe('redemptionEvents', () => {
     const bobSub = record<{ redemptionEvents: Record<string, any> }>(client(t.bob), query, {});
     const adminSub = record<{ redemptionEvents: Record<string, any> }>(client(t.admin), query, { bookId });
     await subscribedOn(t.server.server, before + 3);
-    await mutate(t.server, t.alice.token, LOCK, { code: a });
-    await mutate(t.server, t.bob.token, LOCK, { code: b });
+    await mutate(t.server, t.alice.token, OPS.lock, { code: a });
+    await mutate(t.server, t.bob.token, OPS.lock, { code: b });
     const ra = (await mutate<{ redeemCoupon: { id: string } }>(t.server, t.alice.token, REDEEM, { code: a })).redeemCoupon;
     const rb = (await mutate<{ redeemCoupon: { id: string } }>(t.server, t.bob.token, REDEEM, { code: b })).redeemCoupon;
     await mutate(t.server, t.admin.token, REVERSE, { id: ra.id });
@@ -193,8 +191,8 @@ describe('bookStats', () => {
     );
     await waitFor(() => sub.values.length === 1, 'the initial value');
     expect(sub.values[0]?.data?.bookStats).toMatchObject({ bookId, unassigned: 30, assigned: 0, total: 30, activeLocks: 0 });
-    await Promise.all(codes.map((code) => mutate(t.server, t.admin.token, ASSIGN, { code, userId: t.alice.user.id })));
-    await mutate(t.server, t.alice.token, LOCK, { code: codes[0] });
+    await Promise.all(codes.map((code) => mutate(t.server, t.admin.token, OPS.assignCode, { code, userId: t.alice.user.id })));
+    await mutate(t.server, t.alice.token, OPS.lock, { code: codes[0] });
     await mutate(t.server, t.alice.token, REDEEM, { code: codes[0] });
     const last = () => sub.values.at(-1)?.data?.bookStats;
     await waitFor(() => last()?.redeemed === 1, 'the redemption in the counters');

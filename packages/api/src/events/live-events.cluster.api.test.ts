@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createBookWithCodes,
   mutate,
+  OPS,
   record,
   type RecordingClient,
   settled,
@@ -22,10 +23,6 @@ const t = useApiTest({ users: ['shopper'], sibling: { listenerName: 'listener-b'
 const client = (server: TestServer, user: SignedUpUser): RecordingClient['client'] => t.clients.connect(server, user.token).client;
 
 const EVENTS = `subscription($bookId: ID) { couponEvents(bookId: $bookId) { id type couponId coupon { code } } }`;
-const ASSIGN = `mutation($code: String!, $userId: ID) { assignCoupon(code: $code, userId: $userId) { id } }`;
-const LOCK = `mutation($code: String!) { lockCoupon(code: $code) { id } }`;
-const UNLOCK = `mutation($code: String!) { unlockCoupon(code: $code) { id } }`;
-const REDEEM = `mutation($code: String!) { redeemCoupon(code: $code) { id } }`;
 
 type Ev = { id: string; type: string; couponId: string | null; coupon: { code: string } | null };
 type EventData = { couponEvents: Ev };
@@ -55,11 +52,11 @@ describe('two API servers on one database', () => {
     const onB = record<EventData>(client(t.sibling, t.admin), EVENTS, { bookId });
     await subscribedOn(t.sibling.server, beforeB + 1);
     for (const code of codes) {
-      await mutate(t.server, t.admin.token, ASSIGN, { code, userId: t.shopper.user.id });
-      await mutate(t.server, t.shopper.token, LOCK, { code });
-      await mutate(t.server, t.shopper.token, UNLOCK, { code });
-      await mutate(t.server, t.shopper.token, LOCK, { code });
-      await mutate(t.server, t.shopper.token, REDEEM, { code });
+      await mutate(t.server, t.admin.token, OPS.assignCode, { code, userId: t.shopper.user.id });
+      await mutate(t.server, t.shopper.token, OPS.lock, { code });
+      await mutate(t.server, t.shopper.token, OPS.unlock, { code });
+      await mutate(t.server, t.shopper.token, OPS.lock, { code });
+      await mutate(t.server, t.shopper.token, OPS.redeem, { code });
     }
     await waitFor(() => onB.values.length === 50, '50 events on B');
     await settled(t.server.server, t.sibling.server);
@@ -76,7 +73,7 @@ describe('two API servers on one database', () => {
 
   it('delivers each of 500 transitions exactly once, in order per coupon, when its LISTEN connection is killed mid-burst', async () => {
     const { bookId, codes } = await createBookWithCodes(t.server, t.admin.token, 100);
-    await Promise.all(codes.map((code) => mutate(t.server, t.admin.token, ASSIGN, { code, userId: t.shopper.user.id })));
+    await Promise.all(codes.map((code) => mutate(t.server, t.admin.token, OPS.assignCode, { code, userId: t.shopper.user.id })));
     await settled(t.server.server, t.sibling.server);
     const { onA, onB } = await subscribedOnBoth(bookId);
     const pidBefore = t.sibling.server.live?.listener.backendPid;
@@ -84,7 +81,7 @@ describe('two API servers on one database', () => {
     // 100 coupons × (lock, unlock, lock, unlock, lock) = 500 transitions, coupons in parallel.
     const burst = Promise.all(
       codes.map(async (code) => {
-        for (const op of [LOCK, UNLOCK, LOCK, UNLOCK, LOCK]) await mutate(t.server, t.shopper.token, op, { code });
+        for (const op of [OPS.lock, OPS.unlock, OPS.lock, OPS.unlock, OPS.lock]) await mutate(t.server, t.shopper.token, op, { code });
       }),
     );
     await waitFor(() => onB.values.length >= 50, 'the burst to be under way');
@@ -114,8 +111,8 @@ describe('two API servers on one database', () => {
   it('expires each lock once with both servers sweeping, and both hear it within a second', async () => {
     const { bookId, codes } = await createBookWithCodes(t.server, t.admin.token, 20, { lockTtlSeconds: 60 });
     for (const code of codes) {
-      await mutate(t.server, t.admin.token, ASSIGN, { code, userId: t.shopper.user.id });
-      await mutate(t.server, t.shopper.token, LOCK, { code });
+      await mutate(t.server, t.admin.token, OPS.assignCode, { code, userId: t.shopper.user.id });
+      await mutate(t.server, t.shopper.token, OPS.lock, { code });
     }
     await settled(t.server.server, t.sibling.server);
     const { onA, onB } = await subscribedOnBoth(bookId);
