@@ -9,16 +9,19 @@ import {
   type RedemptionRecord,
   redeemCoupon,
   reverseRedemption,
+  searchCoupons,
   unlockCoupon,
   type UserRecord,
 } from '@coupons/core';
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { AdminOrKey, Shopper } from '../auth/access.decorators.ts';
 import { type ConnectionShape, toConnection } from '../shared/connection.ts';
 import type { RequestContext } from '../shared/request-context.ts';
 import { JSONScalar } from '../shared/scalars.ts';
+import { selectsField } from '../shared/selection.ts';
 import { User } from '../users/user.type.ts';
-import { CouponListArgs, OrderInput, RedemptionListArgs } from './coupon.args.ts';
+import { CouponListArgs, CouponSearchArgs, OrderInput, RedemptionListArgs } from './coupon.args.ts';
 import { Coupon, CouponConnection, Redemption, RedemptionConnection } from './coupon.type.ts';
 import { customerIdDoc, oneTarget, readerContext, shopperContext } from './customer-context.ts';
 
@@ -36,6 +39,18 @@ export class CouponResolver {
   @Query(() => CouponConnection, { description: "The caller's coupons, newest first." })
   async myCoupons(@Args(() => CouponListArgs) args: CouponListArgs, @Ctx() ctx: RequestContext): Promise<ConnectionShape<CouponRecord>> {
     return toConnection(await listMyCoupons(ctx.service, args), args.after);
+  }
+
+  @Authorized('ADMIN')
+  @Query(() => CouponConnection, {
+    description: 'ADMIN: coupons of every book, newest first, by any combination of book, state, holder, code prefix and assignment time.',
+  })
+  async coupons(
+    @Args(() => CouponSearchArgs) args: CouponSearchArgs,
+    @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<ConnectionShape<CouponRecord>> {
+    return toConnection(await searchCoupons(ctx.service, args, { withTotalCount: selectsField(info, 'totalCount') }), args.after);
   }
 
   @AdminOrKey('COUPONS_READ')
@@ -125,12 +140,13 @@ export class CouponResolver {
 @Resolver(() => Redemption)
 export class RedemptionResolver {
   @Shopper('COUPONS_READ')
-  @Query(() => RedemptionConnection, { description: 'Redemptions, newest first: a USER sees their own.' })
+  @Query(() => RedemptionConnection, { description: 'Redemptions, newest first, filtered by any combination of the arguments: a USER sees only their own.' })
   async redemptions(
     @Args(() => RedemptionListArgs) args: RedemptionListArgs,
     @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<ConnectionShape<RedemptionRecord>> {
-    return toConnection(await listRedemptions(ctx.service, args), args.after);
+    return toConnection(await listRedemptions(ctx.service, args, { withTotalCount: selectsField(info, 'totalCount') }), args.after);
   }
 
   @AdminOrKey('COUPONS_WRITE')

@@ -107,6 +107,19 @@ const MATRIX: Row[] = [
     expect: [U, F, F, 'empty'],
     keys: ['empty', 'empty', 'empty'],
   },
+  {
+    field: 'Query.coupons',
+    op: (w) => ({ query: 'query ($b: ID) { coupons(bookId: $b) { totalCount } }', variables: { b: w.bookId } }),
+    expect: ADMIN_ONLY, // the search over every book and holder: not even one's own through it (myCoupons is)
+    keys: ADMIN_KEY,
+  },
+  {
+    field: 'Query.coupons',
+    variant: 'by the owner',
+    op: () => ({ query: 'query ($e: String) { coupons(email: $e) { totalCount } }', variables: { e: owner.email } }),
+    expect: ADMIN_ONLY,
+    keys: ADMIN_KEY,
+  },
   { field: 'Query.apiKeys', op: () => ({ query: '{ apiKeys { id } }' }), expect: ADMIN_ONLY, keys: ADMIN_KEY },
   { field: 'Query.auditLog', op: () => ({ query: '{ auditLog(first: 5) { totalCount } }' }), expect: ADMIN_ONLY, keys: ADMIN_KEY },
   {
@@ -118,6 +131,13 @@ const MATRIX: Row[] = [
     field: 'Query.redemptions',
     op: (w) => ({ query: 'query ($b: ID) { redemptions(bookId: $b) { totalCount } }', variables: { b: w.bookId } }),
     expect: [U, 'ok', 'empty', 'ok'], // a USER sees their own; an ADMIN all
+    keys: KEYS_READ,
+  },
+  {
+    field: 'Query.redemptions',
+    variant: "filtered by the owner's email",
+    op: () => ({ query: 'query ($e: String) { redemptions(email: $e) { totalCount } }', variables: { e: owner.email } }),
+    expect: [U, 'ok', 'empty', 'ok'], // naming someone else does not widen what a USER sees
     keys: KEYS_READ,
   },
   {

@@ -63,6 +63,20 @@ export function effectiveStateSql(now: Date, alias = 'c'): Prisma.Sql {
   return Prisma.sql`(CASE WHEN ${lockExpiredSql(now, alias)} THEN 'ASSIGNED' ELSE ${a}.state::text END)`;
 }
 
+/** Every coupon state, in the order of the CouponState enum. */
+export const COUPON_STATES: readonly CouponStateName[] = ['UNASSIGNED', 'ASSIGNED', 'LOCKED', 'REDEEMED', 'VOID'];
+
+/**
+ * WHERE clause: the coupon's state at `now` is `state`, by {@link effectiveStateSql}. The added
+ * `state = ANY(…)` follows from that rule (lazy expiry only ever reads a LOCKED row as ASSIGNED)
+ * and is what lets an index on `state` serve the filter: the CASE alone is opaque to the planner.
+ */
+export function effectiveStateIsSql(now: Date, state: CouponStateName, alias = 'c'): Prisma.Sql {
+  const a = Prisma.raw(alias);
+  const stored = state === 'ASSIGNED' ? ['ASSIGNED', 'LOCKED'] : [state];
+  return Prisma.sql`(${a}.state = ANY(${stored}::"CouponState"[]) AND ${effectiveStateSql(now, alias)} = ${state})`;
+}
+
 /**
  * The coupon columns for a read at time `now`: a lock past its expiry reads as ASSIGNED with no
  * expiry (lazy expiry, in SQL, so filters by state agree with what is returned).

@@ -16,5 +16,7 @@ export {
 } from './discount.ts';
 export { sweepExpiredLocks, startLockSweeper } from './lock-sweeper.ts';
 export * from './coupon.queries.ts';
+export { type CouponSearchArgs, type CountOption, type OwnerArgs, searchCoupons } from './coupon.search.ts';
+export { listRedemptions, type RedemptionSearchArgs } from './redemption.search.ts';
 export { DEFAULT_IDEMPOTENCY_LIFETIME_MS, sweepIdempotencyRecords } from './idempotency.ts';
 export * from './control.service.ts';
