@@ -79,9 +79,7 @@ const notFound: TransitionOutcome = {
  */
 export async function lockCouponSql(tx: Tx, args: { code: string; userId: string; now: Date }): Promise<TransitionOutcome> {
   const { code, userId, now } = args;
-  if (!(await lockCouponRow(tx, code))) return notFound;
-  const rows = await tx.rows<TransitionRow>(Prisma.sql`
-    WITH target AS (${couponByCode(code, now)}),
+  return lockThenAct(tx, code, now, Prisma.sql`
     upd AS (
       UPDATE coupon c
       SET state = 'LOCKED', locked_by_id = ${userId}::uuid,
@@ -101,18 +99,13 @@ export async function lockCouponSql(tx: Tx, args: { code: string; userId: string
       WHERE e.type = 'LOCKED' OR upd.was_expired
       ORDER BY e.ord
       RETURNING id::text AS id
-    )
-    SELECT ${targetSummary}, (SELECT array_agg(id ORDER BY id::bigint) FROM ev) AS event_ids, upd.*
-    FROM (SELECT 1) AS one LEFT JOIN upd ON true`);
-  return toOutcome(rows[0]);
+    )`);
 }
 
 /** LOCKED (unexpired) → ASSIGNED by the lock owner. */
 export async function unlockCouponSql(tx: Tx, args: { code: string; userId: string; now: Date }): Promise<TransitionOutcome> {
   const { code, userId, now } = args;
-  if (!(await lockCouponRow(tx, code))) return notFound;
-  const rows = await tx.rows<TransitionRow>(Prisma.sql`
-    WITH target AS (${couponByCode(code, now)}),
+  return lockThenAct(tx, code, now, Prisma.sql`
     upd AS (
       UPDATE coupon c
       SET state = 'ASSIGNED', locked_by_id = NULL, lock_expires_at = NULL, updated_at = ${now}
@@ -125,8 +118,22 @@ export async function unlockCouponSql(tx: Tx, args: { code: string; userId: stri
       SELECT id::bigint, book_id::uuid, 'UNLOCKED', 'LOCKED', 'ASSIGNED', ${userId}::uuid, ${userId}::uuid, ${now}
       FROM upd
       RETURNING id::text AS id
-    )
-    SELECT ${targetSummary}, (SELECT array_agg(id) FROM ev) AS event_ids, upd.*
+    )`);
+}
+
+/**
+ * Both steps of a transition of coupon `code`: the row lock (step 1; `notFound` when there is no
+ * such code), then one statement (step 2) that reads the row as `target` and runs `writes` — the
+ * guarded `upd` (RETURNING the coupon) and its events `ev` (RETURNING their ids) — and answers one
+ * row: the target as the guard saw it, the new event ids in order, and the written coupon (all
+ * NULL when the guard refused).
+ */
+async function lockThenAct(tx: Tx, code: string, now: Date, writes: Prisma.Sql): Promise<TransitionOutcome> {
+  if (!(await lockCouponRow(tx, code))) return notFound;
+  const rows = await tx.rows<TransitionRow>(Prisma.sql`
+    WITH target AS (${couponByCode(code, now)}),
+    ${writes}
+    SELECT ${targetSummary}, (SELECT array_agg(id ORDER BY id::bigint) FROM ev) AS event_ids, upd.*
     FROM (SELECT 1) AS one LEFT JOIN upd ON true`);
   return toOutcome(rows[0]);
 }
