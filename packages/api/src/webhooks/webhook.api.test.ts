@@ -184,7 +184,9 @@ describe('webhooks', () => {
       await receiver.waitFor((all) => all.some((r) => r.json.type === 'WEBHOOK_TEST' && r.path === '/hooks/flaky'));
       const testRequest = receiver.requests.find((r) => r.json.type === 'WEBHOOK_TEST' && r.path === '/hooks/flaky') as ReceivedWebhook;
       expect(new Webhook(secret).verify(testRequest.body, testRequest.headers)).toMatchObject({ type: 'WEBHOOK_TEST', data: { endpointId: id } });
-      expect((await deliveries(id, 'DELIVERED')).map((d) => d.eventType).sort()).toEqual(['ASSIGNED', 'WEBHOOK_TEST']);
+      // The receiver has answered; the sender records that a moment later.
+      const delivered = await until(() => deliveries(id, 'DELIVERED'), (list) => list.length === 2);
+      expect(delivered.map((d) => d.eventType).sort()).toEqual(['ASSIGNED', 'WEBHOOK_TEST']);
     } finally {
       receiver.answer(() => ({ status: 204 }));
     }

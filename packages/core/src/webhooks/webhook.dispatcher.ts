@@ -30,6 +30,7 @@ export interface WebhookDispatcherOptions {
 }
 
 const PRUNE_INTERVAL_MS = 10 * 60_000;
+const FAN_OUT_RECHECK_MS = 50;
 
 /**
  * The webhook sender of one API process. Every process runs one: the fan-out cursor row and the
@@ -101,6 +102,9 @@ export class WebhookDispatcher {
     try {
       for (let batches = 0; batches < 20; batches++) {
         const fanned = await fanOutWebhookEvents(ctx);
+        // Another process holds the cursor: it may have read just before the events that woke
+        // us, so look again shortly rather than at the next poll.
+        if (fanned === null) this.wakeAt(Date.now() + FAN_OUT_RECHECK_MS);
         if (!fanned?.more) break;
       }
     } catch (error) {

@@ -21,6 +21,10 @@ export const KNOWN_ACTIONS = [
   'USER_ERASED',
   'API_KEY_CREATED',
   'API_KEY_REVOKED',
+  'WEBHOOK_ENDPOINT_CREATED',
+  'WEBHOOK_ENDPOINT_UPDATED',
+  'WEBHOOK_ENDPOINT_DELETED',
+  'WEBHOOK_SECRET_ROTATED',
 ] as const;
 
 export const TARGET_TYPES: AuditTargetType[] = ['BOOK', 'COUPON', 'DISTRIBUTION', 'POOL', 'REDEMPTION', 'USER', 'API_KEY', 'WEBHOOK'];
@@ -43,6 +47,8 @@ export function targetHref(type: AuditTargetType, id: string): string | null {
       return `/pools/${encodeURIComponent(id)}`;
     case 'API_KEY':
       return '/api-keys';
+    case 'WEBHOOK':
+      return `/webhooks/${encodeURIComponent(id)}`;
     default:
       return null;
   }
