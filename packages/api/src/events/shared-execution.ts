@@ -1,4 +1,5 @@
 import { createSourceEventStream, type ExecutionArgs, type ExecutionResult, execute } from 'graphql';
+import { getOrAdd } from '../shared/get-or-add.ts';
 import type { RequestContext } from '../shared/request-context.ts';
 
 type Result = ExecutionResult | Promise<ExecutionResult>;
@@ -33,17 +34,7 @@ export function createSharedSubscribe(
     const run = (payload: unknown): Result => execute({ ...args, rootValue: payload });
     return mapEvents(source, (payload) => {
       if (key === null || typeof payload !== 'object' || payload === null) return run(payload);
-      let perEvent = results.get(payload);
-      if (!perEvent) {
-        perEvent = new Map();
-        results.set(payload, perEvent);
-      }
-      let result = perEvent.get(key);
-      if (!result) {
-        result = run(payload);
-        perEvent.set(key, result);
-      }
-      return result;
+      return getOrAdd(getOrAdd(results, payload, () => new Map()), key, () => run(payload));
     });
   };
 }

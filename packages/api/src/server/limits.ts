@@ -15,6 +15,7 @@ import {
   visit,
 } from 'graphql';
 import { type ComplexityEstimator, fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
+import { getOrAdd } from '../shared/get-or-add.ts';
 
 /**
  * Limits that reject abusive operations before anything executes (all BAD_USER_INPUT):
@@ -183,30 +184,6 @@ export function checkOperationCost(
   if (passedFixedCost.get(schema)?.get(document)?.has(key)) return undefined;
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: 1 });
   if (coerced.errors) return undefined;
-  const verdict = costVerdict(schema, document, variables, operationName, maxCost);
-  if (!verdict && costIgnoresVariables(schema, document)) {
-    let bySchema = passedFixedCost.get(schema);
-    if (!bySchema) {
-      bySchema = new WeakMap();
-      passedFixedCost.set(schema, bySchema);
-    }
-    let keys = bySchema.get(document);
-    if (!keys) {
-      keys = new Set();
-      bySchema.set(document, keys);
-    }
-    keys.add(key);
-  }
-  return verdict;
-}
-
-function costVerdict(
-  schema: GraphQLSchema,
-  document: DocumentNode,
-  variables: Record<string, unknown> | undefined,
-  operationName: string | undefined | null,
-  maxCost: number,
-): GraphQLError | undefined {
   let cost: number;
   try {
     cost = getComplexity({
@@ -225,6 +202,9 @@ function costVerdict(
       maxCost,
       cost,
     });
+  }
+  if (costIgnoresVariables(schema, document)) {
+    getOrAdd(getOrAdd(passedFixedCost, schema, () => new WeakMap()), document, () => new Set()).add(key);
   }
   return undefined;
 }
