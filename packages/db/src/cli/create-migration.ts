@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { loadConfig, projectRoot } from '@coupons/config';
 import { createMigration } from '../migrations/index.ts';
+import { runCli } from './cli.run.ts';
 
 async function main(): Promise<number> {
   const name = process.argv[2];
@@ -23,11 +24,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-// Exit explicitly: the process must not wait for idle pool timers, and the exit code must stick.
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  },
-);
+runCli(main);
