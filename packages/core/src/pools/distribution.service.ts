@@ -21,6 +21,7 @@ import {
   assignClaimed,
   claimUnassigned,
   countUnassigned,
+  type DistributionFields,
   insertDistribution,
   lockMemberCounters,
   readMembers,
@@ -50,17 +51,9 @@ export interface DistributionArgs {
 export const DEFAULT_REMAINDER: DistributionRemainder = 'LEAVE_IN_BOOK';
 
 /** A committed distribution. */
-export interface DistributionRecord {
+export interface DistributionRecord extends DistributionFields {
   id: string;
-  poolId: string;
-  bookId: string;
-  mode: DistributionMode;
-  requested: number;
-  assigned: number;
-  /** EQUAL: the remainder rule it applied; null for RANDOM. */
-  remainder: DistributionRemainder | null;
   createdAt: Date;
-  createdById: string;
   /** The plan that was carried out (per-user shares), for callers that want the detail. */
   plan: DistributionPlan;
 }
@@ -106,7 +99,7 @@ export async function distributeToPool(ctx: ServiceContext, args: DistributionAr
     async (tx) => {
       const { pool, book } = await lockTargets(tx, poolId, bookId, now);
       const executed = await execute(tx, { args: { ...args, remainder }, book, pool, seed, now, actorId: caller.userId });
-      const row = await insertDistribution(tx, {
+      const fields: DistributionFields = {
         poolId: pool.id,
         bookId: book.id,
         mode: args.mode,
@@ -114,20 +107,9 @@ export async function distributeToPool(ctx: ServiceContext, args: DistributionAr
         assigned: executed.plan.totalAssigned,
         remainder,
         createdById: caller.userId,
-        now,
-      });
-      const record: DistributionRecord = {
-        id: row.id,
-        poolId: pool.id,
-        bookId: book.id,
-        mode: args.mode,
-        requested: executed.plan.requested,
-        assigned: executed.plan.totalAssigned,
-        remainder,
-        createdAt: row.created_at,
-        createdById: caller.userId,
-        plan: executed.plan,
       };
+      const row = await insertDistribution(tx, { ...fields, now });
+      const record: DistributionRecord = { id: row.id, ...fields, createdAt: row.created_at, plan: executed.plan };
       await recordAudit(tx, caller, {
         action: 'DISTRIBUTED',
         targetType: 'DISTRIBUTION',

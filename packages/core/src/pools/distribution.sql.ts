@@ -127,20 +127,20 @@ export async function addToCounters(
       WHERE EXCLUDED.max_assignments IS NULL OR u.assigned_count + EXCLUDED.assigned_count <= EXCLUDED.max_assignments`);
 }
 
+/** What a distribution records: the Distribution row but its id and creation time. */
+export interface DistributionFields {
+  poolId: string;
+  bookId: string;
+  mode: DistributionMode;
+  requested: number;
+  assigned: number;
+  /** EQUAL: the remainder rule it applied; null for RANDOM. */
+  remainder: DistributionRemainder | null;
+  createdById: string;
+}
+
 /** The Distribution row (ids are generated here: schema.prisma's `uuid()` default is client-side). */
-export async function insertDistribution(
-  sql: SqlClient,
-  args: {
-    poolId: string;
-    bookId: string;
-    mode: DistributionMode;
-    requested: number;
-    assigned: number;
-    remainder: DistributionRemainder | null;
-    createdById: string;
-    now: Date;
-  },
-): Promise<{ id: string; created_at: Date }> {
+export async function insertDistribution(sql: SqlClient, args: DistributionFields & { now: Date }): Promise<{ id: string; created_at: Date }> {
   const rows = await sql.$queryRaw<Array<{ id: string; created_at: Date }>>(Prisma.sql`
     INSERT INTO distribution (id, pool_id, book_id, mode, requested, assigned, remainder, created_by_id, created_at)
     VALUES (${randomUUID()}::uuid, ${args.poolId}::uuid, ${args.bookId}::uuid, ${args.mode}::"DistributionMode", ${args.requested},
