@@ -22,19 +22,9 @@ const METADATA_MAX_BYTES = 16 * 1024;
 
 /** ADMIN: voids a coupon for good (a leaked code): every transition on it is refused from now on. */
 export async function voidCoupon(ctx: ServiceContext, args: { code: string; reason: string }): Promise<CouponRecord> {
-  const caller = requireAdmin(ctx);
-  const code = normaliseCode('code', args.code);
-  const reason = requireText('reason', args.reason, { max: REASON_MAX, multiline: true });
-  return runTransition(ctx, {
-    caller,
-    operation: 'voidCoupon',
-    args: { code, reason },
-    revive,
-    run: (tx) =>
-      control(tx, code, () => voidCouponSql(tx, { code, actorId: caller.userId, reason, now: ctx.clock.now() }), async (outcome) => {
-        if (outcome.state === 'VOID') throw new DomainError('INVALID_STATE', 'This coupon is already void', { state: 'VOID' });
-        await recordAudit(tx, caller, { action: 'COUPON_VOIDED', targetType: 'COUPON', targetId: code, changes: { reason, from: outcome.state } });
-      }),
+  return controlWithReason(ctx, 'voidCoupon', args, voidCouponSql, async (outcome, audit) => {
+    if (outcome.state === 'VOID') throw new DomainError('INVALID_STATE', 'This coupon is already void', { state: 'VOID' });
+    await audit('COUPON_VOIDED');
   });
 }
 
@@ -43,29 +33,47 @@ export async function voidCoupon(ctx: ServiceContext, args: { code: string; reas
  * owner's assignment is given back. A used coupon cannot be recycled: void it instead.
  */
 export async function unassignCoupon(ctx: ServiceContext, args: { code: string; reason: string }): Promise<CouponRecord> {
+  return controlWithReason(ctx, 'unassignCoupon', args, unassignCouponSql, async (outcome, audit) => {
+    if (outcome.coupon) return audit('COUPON_UNASSIGNED');
+    if (outcome.redemptionCount > 0) {
+      throw new DomainError('INVALID_STATE', 'This coupon has been redeemed: it cannot go back to the book (void it instead)', {
+        state: outcome.state,
+      });
+    }
+    throw new DomainError('INVALID_STATE', `Only an ASSIGNED or LOCKED coupon can be unassigned; this one is ${outcome.state}`, {
+      state: outcome.state,
+    });
+  });
+}
+
+/**
+ * A control that takes a reason (void, unassign): checks the caller, the code and the reason, runs
+ * `statement` as a transition, and hands what it saw to `settle`, which refuses by throwing or
+ * records the audit entry (`audit(action)`: the reason and the state the coupon was in).
+ */
+async function controlWithReason(
+  ctx: ServiceContext,
+  operation: 'voidCoupon' | 'unassignCoupon',
+  args: { code: string; reason: string },
+  statement: (tx: Tx, args: { code: string; actorId: string; reason: string; now: Date }) => Promise<ControlOutcome>,
+  settle: (outcome: ControlOutcome, audit: (action: 'COUPON_VOIDED' | 'COUPON_UNASSIGNED') => Promise<void>) => Promise<void>,
+): Promise<CouponRecord> {
   const caller = requireAdmin(ctx);
   const code = normaliseCode('code', args.code);
   const reason = requireText('reason', args.reason, { max: REASON_MAX, multiline: true });
   return runTransition(ctx, {
     caller,
-    operation: 'unassignCoupon',
+    operation,
     args: { code, reason },
     revive,
     run: (tx) =>
-      control(tx, code, () => unassignCouponSql(tx, { code, actorId: caller.userId, reason, now: ctx.clock.now() }), async (outcome) => {
-        if (outcome.coupon) {
-          await recordAudit(tx, caller, { action: 'COUPON_UNASSIGNED', targetType: 'COUPON', targetId: code, changes: { reason, from: outcome.state } });
-          return;
-        }
-        if (outcome.redemptionCount > 0) {
-          throw new DomainError('INVALID_STATE', 'This coupon has been redeemed: it cannot go back to the book (void it instead)', {
-            state: outcome.state,
-          });
-        }
-        throw new DomainError('INVALID_STATE', `Only an ASSIGNED or LOCKED coupon can be unassigned; this one is ${outcome.state}`, {
-          state: outcome.state,
-        });
-      }),
+      control(
+        tx,
+        code,
+        () => statement(tx, { code, actorId: caller.userId, reason, now: ctx.clock.now() }),
+        (outcome) =>
+          settle(outcome, (action) => recordAudit(tx, caller, { action, targetType: 'COUPON', targetId: code, changes: { reason, from: outcome.state } })),
+      ),
   });
 }
 
