@@ -32,6 +32,7 @@ type Documents = {
     "\n  fragment BookTableRow on Book {\n    id\n    name\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    isActive\n    status\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n      total\n    }\n  }\n": typeof types.BookTableRowFragmentDoc,
     "\n  fragment UploadReportFields on UploadCodesResult {\n    inserted\n    duplicateCount\n    invalidCount\n    duplicates {\n      line\n      code\n      reason\n    }\n    invalid {\n      line\n      code\n      reason\n    }\n  }\n": typeof types.UploadReportFieldsFragmentDoc,
     "\n  fragment CouponRow on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    user {\n      id\n      email\n    }\n  }\n": typeof types.CouponRowFragmentDoc,
+    "\n  fragment RedemptionChartBucket on RedemptionBucket {\n    at\n    redemptions\n    reversals\n  }\n": typeof types.RedemptionChartBucketFragmentDoc,
     "\n  fragment RedemptionRow on Redemption {\n    id\n    redeemedAt\n    reversedAt\n    reversalReason\n    coupon {\n      id\n      code\n    }\n    user {\n      id\n      email\n    }\n  }\n": typeof types.RedemptionRowFragmentDoc,
     "\n  query BookCoupons($id: ID!, $first: Int, $after: String, $state: CouponState) {\n    book(id: $id) {\n      id\n      coupons(first: $first, after: $after, state: $state) {\n        totalCount\n        pageInfo {\n          ...NextPage\n        }\n        edges {\n          cursor\n          node {\n            ...CouponRow\n          }\n        }\n      }\n    }\n  }\n": typeof types.BookCouponsDocument,
     "\n  subscription BookCouponEvents($bookId: ID!) {\n    couponEvents(bookId: $bookId) {\n      id\n      type\n      at\n      serverTime\n      fromState\n      toState\n      coupon {\n        ...CouponRow\n      }\n    }\n  }\n": typeof types.BookCouponEventsDocument,
@@ -53,8 +54,11 @@ type Documents = {
     "\n  mutation UploadCodes($bookId: ID!, $csv: String!) {\n    uploadCodes(bookId: $bookId, csv: $csv) {\n      ...UploadReportFields\n    }\n  }\n": typeof types.UploadCodesDocument,
     "\n  mutation GenerateCodes($bookId: ID!, $input: GenerateCodesInput!) {\n    generateCodes(bookId: $bookId, input: $input) {\n      jobId\n      status\n      requested\n      generated\n    }\n  }\n": typeof types.GenerateCodesDocument,
     "\n  subscription CodeJobProgress($jobId: ID!) {\n    codeJob(jobId: $jobId) {\n      jobId\n      status\n      total\n      processed\n      inserted\n    }\n  }\n": typeof types.CodeJobProgressDocument,
+    "\n  query BookRedemptionsOverTime($id: ID!, $from: DateTime, $bucket: TimeBucket!) {\n    book(id: $id) {\n      id\n      redemptionsOverTime(from: $from, bucket: $bucket) {\n        ...RedemptionChartBucket\n      }\n    }\n  }\n": typeof types.BookRedemptionsOverTimeDocument,
+    "\n  subscription BookRedemptionsChanged($bookId: ID!) {\n    redemptionEvents(bookId: $bookId) {\n      id\n    }\n  }\n": typeof types.BookRedemptionsChangedDocument,
     "\n  fragment CouponDetailFields on Coupon {\n    id\n    code\n    state\n    assignedAt\n    lockExpiresAt\n    redemptionCount\n    createdAt\n    updatedAt\n    bookId\n    book {\n      id\n      name\n    }\n    user {\n      id\n      email\n      externalId\n    }\n  }\n": typeof types.CouponDetailFieldsFragmentDoc,
     "\n  fragment CouponTimelineEntry on CouponEvent {\n    id\n    type\n    at\n    reason\n    fromState\n    toState\n    actor {\n      id\n      email\n      externalId\n    }\n  }\n": typeof types.CouponTimelineEntryFragmentDoc,
+    "\n  query CouponLookup($code: String!) {\n    coupon(code: $code) {\n      id\n      code\n    }\n  }\n": typeof types.CouponLookupDocument,
     "\n  query CouponDetail($code: String!) {\n    coupon(code: $code) {\n      ...CouponDetailFields\n    }\n  }\n": typeof types.CouponDetailDocument,
     "\n  query CouponTimeline($code: String!, $first: Int, $after: String) {\n    coupon(code: $code) {\n      id\n      events(first: $first, after: $after) {\n        totalCount\n        pageInfo {\n          ...NextPage\n        }\n        edges {\n          cursor\n          node {\n            ...CouponTimelineEntry\n          }\n        }\n      }\n    }\n  }\n": typeof types.CouponTimelineDocument,
     "\n  subscription CouponChanged($code: String!) {\n    couponEvents(code: $code) {\n      id\n      coupon {\n        ...CouponDetailFields\n      }\n    }\n  }\n": typeof types.CouponChangedDocument,
@@ -131,6 +135,7 @@ const documents: Documents = {
     "\n  fragment BookTableRow on Book {\n    id\n    name\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    isActive\n    status\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n      total\n    }\n  }\n": types.BookTableRowFragmentDoc,
     "\n  fragment UploadReportFields on UploadCodesResult {\n    inserted\n    duplicateCount\n    invalidCount\n    duplicates {\n      line\n      code\n      reason\n    }\n    invalid {\n      line\n      code\n      reason\n    }\n  }\n": types.UploadReportFieldsFragmentDoc,
     "\n  fragment CouponRow on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    user {\n      id\n      email\n    }\n  }\n": types.CouponRowFragmentDoc,
+    "\n  fragment RedemptionChartBucket on RedemptionBucket {\n    at\n    redemptions\n    reversals\n  }\n": types.RedemptionChartBucketFragmentDoc,
     "\n  fragment RedemptionRow on Redemption {\n    id\n    redeemedAt\n    reversedAt\n    reversalReason\n    coupon {\n      id\n      code\n    }\n    user {\n      id\n      email\n    }\n  }\n": types.RedemptionRowFragmentDoc,
     "\n  query BookCoupons($id: ID!, $first: Int, $after: String, $state: CouponState) {\n    book(id: $id) {\n      id\n      coupons(first: $first, after: $after, state: $state) {\n        totalCount\n        pageInfo {\n          ...NextPage\n        }\n        edges {\n          cursor\n          node {\n            ...CouponRow\n          }\n        }\n      }\n    }\n  }\n": types.BookCouponsDocument,
     "\n  subscription BookCouponEvents($bookId: ID!) {\n    couponEvents(bookId: $bookId) {\n      id\n      type\n      at\n      serverTime\n      fromState\n      toState\n      coupon {\n        ...CouponRow\n      }\n    }\n  }\n": types.BookCouponEventsDocument,
@@ -152,8 +157,11 @@ const documents: Documents = {
     "\n  mutation UploadCodes($bookId: ID!, $csv: String!) {\n    uploadCodes(bookId: $bookId, csv: $csv) {\n      ...UploadReportFields\n    }\n  }\n": types.UploadCodesDocument,
     "\n  mutation GenerateCodes($bookId: ID!, $input: GenerateCodesInput!) {\n    generateCodes(bookId: $bookId, input: $input) {\n      jobId\n      status\n      requested\n      generated\n    }\n  }\n": types.GenerateCodesDocument,
     "\n  subscription CodeJobProgress($jobId: ID!) {\n    codeJob(jobId: $jobId) {\n      jobId\n      status\n      total\n      processed\n      inserted\n    }\n  }\n": types.CodeJobProgressDocument,
+    "\n  query BookRedemptionsOverTime($id: ID!, $from: DateTime, $bucket: TimeBucket!) {\n    book(id: $id) {\n      id\n      redemptionsOverTime(from: $from, bucket: $bucket) {\n        ...RedemptionChartBucket\n      }\n    }\n  }\n": types.BookRedemptionsOverTimeDocument,
+    "\n  subscription BookRedemptionsChanged($bookId: ID!) {\n    redemptionEvents(bookId: $bookId) {\n      id\n    }\n  }\n": types.BookRedemptionsChangedDocument,
     "\n  fragment CouponDetailFields on Coupon {\n    id\n    code\n    state\n    assignedAt\n    lockExpiresAt\n    redemptionCount\n    createdAt\n    updatedAt\n    bookId\n    book {\n      id\n      name\n    }\n    user {\n      id\n      email\n      externalId\n    }\n  }\n": types.CouponDetailFieldsFragmentDoc,
     "\n  fragment CouponTimelineEntry on CouponEvent {\n    id\n    type\n    at\n    reason\n    fromState\n    toState\n    actor {\n      id\n      email\n      externalId\n    }\n  }\n": types.CouponTimelineEntryFragmentDoc,
+    "\n  query CouponLookup($code: String!) {\n    coupon(code: $code) {\n      id\n      code\n    }\n  }\n": types.CouponLookupDocument,
     "\n  query CouponDetail($code: String!) {\n    coupon(code: $code) {\n      ...CouponDetailFields\n    }\n  }\n": types.CouponDetailDocument,
     "\n  query CouponTimeline($code: String!, $first: Int, $after: String) {\n    coupon(code: $code) {\n      id\n      events(first: $first, after: $after) {\n        totalCount\n        pageInfo {\n          ...NextPage\n        }\n        edges {\n          cursor\n          node {\n            ...CouponTimelineEntry\n          }\n        }\n      }\n    }\n  }\n": types.CouponTimelineDocument,
     "\n  subscription CouponChanged($code: String!) {\n    couponEvents(code: $code) {\n      id\n      coupon {\n        ...CouponDetailFields\n      }\n    }\n  }\n": types.CouponChangedDocument,
@@ -301,6 +309,10 @@ export function graphql(source: "\n  fragment CouponRow on Coupon {\n    id\n   
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  fragment RedemptionChartBucket on RedemptionBucket {\n    at\n    redemptions\n    reversals\n  }\n"): (typeof documents)["\n  fragment RedemptionChartBucket on RedemptionBucket {\n    at\n    redemptions\n    reversals\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  fragment RedemptionRow on Redemption {\n    id\n    redeemedAt\n    reversedAt\n    reversalReason\n    coupon {\n      id\n      code\n    }\n    user {\n      id\n      email\n    }\n  }\n"): (typeof documents)["\n  fragment RedemptionRow on Redemption {\n    id\n    redeemedAt\n    reversedAt\n    reversalReason\n    coupon {\n      id\n      code\n    }\n    user {\n      id\n      email\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -385,11 +397,23 @@ export function graphql(source: "\n  subscription CodeJobProgress($jobId: ID!) {
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query BookRedemptionsOverTime($id: ID!, $from: DateTime, $bucket: TimeBucket!) {\n    book(id: $id) {\n      id\n      redemptionsOverTime(from: $from, bucket: $bucket) {\n        ...RedemptionChartBucket\n      }\n    }\n  }\n"): (typeof documents)["\n  query BookRedemptionsOverTime($id: ID!, $from: DateTime, $bucket: TimeBucket!) {\n    book(id: $id) {\n      id\n      redemptionsOverTime(from: $from, bucket: $bucket) {\n        ...RedemptionChartBucket\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription BookRedemptionsChanged($bookId: ID!) {\n    redemptionEvents(bookId: $bookId) {\n      id\n    }\n  }\n"): (typeof documents)["\n  subscription BookRedemptionsChanged($bookId: ID!) {\n    redemptionEvents(bookId: $bookId) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  fragment CouponDetailFields on Coupon {\n    id\n    code\n    state\n    assignedAt\n    lockExpiresAt\n    redemptionCount\n    createdAt\n    updatedAt\n    bookId\n    book {\n      id\n      name\n    }\n    user {\n      id\n      email\n      externalId\n    }\n  }\n"): (typeof documents)["\n  fragment CouponDetailFields on Coupon {\n    id\n    code\n    state\n    assignedAt\n    lockExpiresAt\n    redemptionCount\n    createdAt\n    updatedAt\n    bookId\n    book {\n      id\n      name\n    }\n    user {\n      id\n      email\n      externalId\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  fragment CouponTimelineEntry on CouponEvent {\n    id\n    type\n    at\n    reason\n    fromState\n    toState\n    actor {\n      id\n      email\n      externalId\n    }\n  }\n"): (typeof documents)["\n  fragment CouponTimelineEntry on CouponEvent {\n    id\n    type\n    at\n    reason\n    fromState\n    toState\n    actor {\n      id\n      email\n      externalId\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CouponLookup($code: String!) {\n    coupon(code: $code) {\n      id\n      code\n    }\n  }\n"): (typeof documents)["\n  query CouponLookup($code: String!) {\n    coupon(code: $code) {\n      id\n      code\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

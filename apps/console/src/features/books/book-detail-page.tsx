@@ -12,6 +12,7 @@ import { CodeGenerate } from './code-generate';
 import { CodeUpload } from './code-upload';
 import { CouponTable } from './coupon-table';
 import { ExportButtons } from './export-buttons';
+import { RedemptionChart } from './redemption-chart';
 import { RedemptionList } from './redemption-list';
 import { useBook } from './use-book';
 
@@ -54,6 +55,8 @@ function BookDetail({ book }: { book: NonNullable<ReturnType<typeof useBook>['bo
       <BookBudget book={book} />
 
       <BookStatsPanel bookId={book.id} initial={book.counts} />
+
+      <RedemptionChart bookId={book.id} />
 
       <div className="grid grid--2">
         <CodeUpload bookId={book.id} />

@@ -8,6 +8,7 @@ import { LoadingState } from '@/components/feedback/states';
 import { signInPath, useSession } from '@/lib/auth/session-context';
 import { getEndedReason, type Role } from '@/lib/auth/session-store';
 import { useCurrentUser } from '../auth/use-auth';
+import { CouponSearch } from '../coupons/coupon-search';
 import styles from './console-shell.module.css';
 
 interface NavItem {
@@ -58,7 +59,7 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
       <header className={styles.header}>
         <Link href="/" className={styles.brand}>
           <BrandLogo />
-          Coupon Books
+          <span className={styles.brandName}>Coupon Books</span>
         </Link>
         <nav aria-label="Main" className={styles.nav}>
           <ul>
@@ -74,6 +75,11 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
             })}
           </ul>
         </nav>
+        {role === 'ADMIN' ? (
+          <div className={styles.search}>
+            <CouponSearch />
+          </div>
+        ) : null}
         <div className={styles.account}>
           <span className={styles.user}>
             <span data-testid="signed-in-email">

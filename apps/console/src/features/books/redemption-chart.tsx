@@ -1,0 +1,131 @@
+'use client';
+
+import { type ReactNode, useId, useState } from 'react';
+import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
+import { type Column, DataTable } from '@/components/data-table/data-table';
+import { EmptyState, ErrorState, LoadingState } from '@/components/feedback/states';
+import { graphql } from '@/gql';
+import type { RedemptionChartBucketFragment, TimeBucket } from '@/gql/graphql';
+import { formatCount } from '@/lib/format/format';
+import styles from './redemption-chart.module.css';
+import { bucketLabel, CHART_RANGES, type ChartRange } from './redemption-chart-range';
+import { type RedemptionsOverTimeOptions, useRedemptionsOverTime } from './use-redemptions-over-time';
+
+/** What the chart shows of one bucket. */
+export const RedemptionChartBucket = graphql(`
+  fragment RedemptionChartBucket on RedemptionBucket {
+    at
+    redemptions
+    reversals
+  }
+`);
+
+const RANGE_ORDER: ChartRange[] = ['DAY', 'MONTH', 'HALF_YEAR'];
+const BUCKET_NOUN: Record<TimeBucket, string> = { MINUTE: 'minute', HOUR: 'hour', DAY: 'day', WEEK: 'week' };
+const plural = (n: number, noun: string) => `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`;
+
+/** One bar: what still stands of the bucket's redemptions, and the ones reversed since, stacked. */
+interface ChartPoint {
+  at: string;
+  standing: number;
+  reversed: number;
+}
+
+/**
+ * The words that say what the chart draws, for everyone (the chart itself is hidden from screen
+ * readers, whose users read the same numbers in the table below it).
+ */
+export function summarise(buckets: readonly RedemptionChartBucketFragment[], range: ChartRange): string {
+  const { label, bucket } = CHART_RANGES[range];
+  const redemptions = buckets.reduce((sum, b) => sum + b.redemptions, 0);
+  const reversals = buckets.reduce((sum, b) => sum + b.reversals, 0);
+  if (redemptions === 0) return `No redemptions in ${label}.`;
+  const busiest = buckets.reduce((best, b) => (b.redemptions > best.redemptions ? b : best));
+  const reversed = reversals > 0 ? `, ${formatCount(reversals)} of them reversed since` : '';
+  return `${plural(redemptions, 'redemption')} in ${label}${reversed}. Busiest ${BUCKET_NOUN[bucket]}: ${bucketLabel(busiest.at, bucket, 'long')}, with ${formatCount(busiest.redemptions)}.`;
+}
+
+/**
+ * A book's redemptions over time: a stacked bar per hour, day or week (standing, and reversed
+ * since), with axes that carry the values, a summary in words, and the numbers as a table. A book
+ * without a redemption in the period shows an empty state instead of a flat chart.
+ */
+export function RedemptionChart({ bookId, ...options }: { bookId: string } & RedemptionsOverTimeOptions) {
+  const [range, setRange] = useState<ChartRange>('DAY');
+  const { buckets, bucket, loading, error, refetch } = useRedemptionsOverTime(bookId, range, options);
+  const titleId = useId();
+  const summaryId = useId();
+  const selectId = useId();
+
+  let body: ReactNode;
+  if (error && !buckets) body = <ErrorState error={error} onRetry={refetch} title="Could not load the redemptions" />;
+  else if (!buckets) body = loading ? <LoadingState label="Loading redemptions…" /> : null;
+  else if (buckets.every((b) => b.redemptions === 0)) {
+    body = <EmptyState title={`No redemptions in ${CHART_RANGES[range].label}`}>Each redemption of this book shows here, by the {BUCKET_NOUN[bucket]} it was made.</EmptyState>;
+  } else {
+    body = <Chart buckets={buckets} bucket={bucket} range={range} summaryId={summaryId} />;
+  }
+
+  return (
+    <section className="card" aria-labelledby={titleId} aria-busy={loading || undefined} data-testid="redemption-chart">
+      <div className="card__header">
+        <h2 id={titleId}>Redemptions over time</h2>
+        <div className={styles.period}>
+          <label htmlFor={selectId}>Period</label>
+          <select id={selectId} value={range} onChange={(e) => setRange(e.target.value as ChartRange)}>
+            {RANGE_ORDER.map((r) => (
+              <option key={r} value={r}>
+                {CHART_RANGES[r].label.replace(/^the l/, 'L')}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      {body}
+    </section>
+  );
+}
+
+function Chart({ buckets, bucket, range, summaryId }: { buckets: readonly RedemptionChartBucketFragment[]; bucket: TimeBucket; range: ChartRange; summaryId: string }) {
+  const points: ChartPoint[] = buckets.map((b) => ({ at: b.at, standing: b.redemptions - b.reversals, reversed: b.reversals }));
+  const columns: Column<RedemptionChartBucketFragment>[] = [
+    { key: 'at', header: BUCKET_NOUN[bucket].replace(/^./, (c) => c.toUpperCase()), rowHeader: true, variant: 'nowrap', cell: (b) => bucketLabel(b.at, bucket, 'long') },
+    { key: 'redemptions', header: 'Redemptions', numeric: true, cell: (b) => formatCount(b.redemptions) },
+    { key: 'reversals', header: 'Reversed since', numeric: true, cell: (b) => formatCount(b.reversals) },
+  ];
+  return (
+    <figure className={styles.figure} aria-labelledby={summaryId}>
+      <figcaption id={summaryId} className={styles.summary} data-testid="redemption-chart-summary">
+        {summarise(buckets, range)}
+      </figcaption>
+      {/* The drawing repeats the table below for the eye; assistive technology reads the table. */}
+      <div className={styles.plot} aria-hidden="true" data-testid="redemption-chart-plot">
+        <BarChart responsive data={points} accessibilityLayer={false} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} style={{ width: '100%', height: '100%' }}>
+          <CartesianGrid vertical={false} stroke="var(--border)" />
+          <XAxis dataKey="at" tickFormatter={(at: string) => bucketLabel(at, bucket, 'tick')} minTickGap={16} tick={{ fill: 'var(--muted)', fontSize: 12 }} stroke="var(--border-strong)" />
+          <YAxis allowDecimals={false} width={40} tick={{ fill: 'var(--muted)', fontSize: 12 }} stroke="var(--border-strong)" />
+          <Tooltip
+            labelFormatter={(at) => bucketLabel(String(at), bucket, 'long')}
+            cursor={{ fill: 'var(--surface-2)' }}
+            contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', borderRadius: 6, color: 'var(--text)' }}
+          />
+          <Legend wrapperStyle={{ fontSize: 13 }} />
+          <Bar dataKey="standing" name="Redemptions that stand" stackId="redemptions" fill="var(--primary)" isAnimationActive={false} />
+          <Bar dataKey="reversed" name="Reversed since" stackId="redemptions" fill="var(--danger)" isAnimationActive={false} />
+        </BarChart>
+      </div>
+      <details className={styles.numbers}>
+        <summary>Show the numbers</summary>
+        <DataTable
+          caption={`Redemptions per ${BUCKET_NOUN[bucket]} in ${CHART_RANGES[range].label}`}
+          compact
+          scroll
+          columns={columns}
+          rows={buckets}
+          rowKey={(b) => b.at}
+          rowAttributes={(b) => ({ 'data-bucket': b.at, 'data-redemptions': b.redemptions })}
+        />
+      </details>
+    </figure>
+  );
+}

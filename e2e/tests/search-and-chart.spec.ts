@@ -1,0 +1,76 @@
+import { expect, test } from '@playwright/test';
+import { createAssignedCoupon, createBook, lockCoupon } from '../support/factories.ts';
+import { graphql } from '../support/graphql.ts';
+import { saveScreenshot } from '../support/screenshots.ts';
+import { openSignedIn } from '../support/session.ts';
+
+// Finding things in the console (issue 16, items 5 and 8): the header's code search jumps to a
+// coupon and says in words when no coupon has the code; the book page's redemptions-over-time
+// chart draws a redemption (and a new book shows an empty state, not a flat line).
+
+test('the header search opens a coupon by its code, in any case, and says so in words when no coupon has it', async ({ browser }) => {
+  const { admin, book, code } = await createAssignedCoupon(3);
+  const { page } = await openSignedIn(browser, admin, '/books');
+  const search = page.getByRole('search', { name: 'Coupons' });
+  const box = search.getByRole('searchbox', { name: 'Coupon code' });
+
+  // An unknown code: a sentence under the box, tied to it; the box keeps the text.
+  await box.fill('NO-SUCH-CODE-42');
+  await box.press('Enter');
+  const message = search.getByRole('status');
+  await expect(message).toHaveText('No coupon has the code “NO-SUCH-CODE-42”.');
+  await expect(box).toHaveAttribute('aria-invalid', 'true');
+  await expect(box).toHaveAccessibleDescription('No coupon has the code “NO-SUCH-CODE-42”.');
+  await expect(page).toHaveURL(/\/books$/);
+  await saveScreenshot(page, 'coupon-search-not-found');
+
+  // The real code, typed in lower case from the keyboard only: Enter opens the coupon's page.
+  await box.fill('');
+  await box.pressSequentially(code.toLowerCase());
+  await expect(message).toBeEmpty();
+  await box.press('Enter');
+  await expect(page).toHaveURL(new RegExp(`/coupons/${code}$`));
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(code);
+  await expect(page.getByRole('link', { name: book.name }).first()).toBeVisible();
+  await expect(box).toHaveValue('');
+});
+
+test('a USER has no code search in the header', async ({ browser }) => {
+  const { user } = await createAssignedCoupon(1);
+  const { page } = await openSignedIn(browser, user, '/my-coupons');
+  await expect(page.getByTestId('signed-in-email')).toHaveText(user.email);
+  await expect(page.getByRole('search')).toHaveCount(0);
+});
+
+test('the book page charts its redemptions over time; a book without any shows an empty state', async ({ browser }) => {
+  const { admin, user, book, code } = await createAssignedCoupon(2);
+  await lockCoupon(user, code);
+  await graphql(user.token, 'mutation ($code: String!) { redeemCoupon(code: $code) { id } }', { code });
+  const { page } = await openSignedIn(browser, admin, `/books/${book.id}`);
+
+  const chart = page.getByRole('region', { name: 'Redemptions over time' });
+  await expect(chart.getByRole('figure', { name: /^1 redemption in the last 24 hours\./ })).toBeVisible();
+  // Drawn: one bar with a value axis, and time ticks along the bottom.
+  const plot = chart.getByTestId('redemption-chart-plot');
+  await expect(plot.locator('.recharts-bar-rectangle path')).toHaveCount(1);
+  const valueTicks = plot.locator('.recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value');
+  await expect(valueTicks.first()).toHaveText('0');
+  await expect(valueTicks.filter({ hasText: /^1$/ })).toHaveCount(1);
+  expect(await plot.locator('.recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value').count()).toBeGreaterThan(2);
+  // The numbers, for keyboards and screen readers: 24 hours, one with the redemption.
+  await chart.getByText('Show the numbers').click();
+  const table = chart.getByRole('table', { name: 'Redemptions per hour in the last 24 hours' });
+  await expect(table.locator('tbody tr')).toHaveCount(24);
+  await expect(table.locator('tr[data-redemptions="1"]')).toHaveCount(1);
+  await saveScreenshot(page, 'book-redemption-chart');
+
+  // The last 30 days: the same redemption, in a day.
+  await chart.getByLabel('Period').selectOption({ label: 'Last 30 days' });
+  await expect(chart.getByRole('figure', { name: /^1 redemption in the last 30 days\. Busiest day: .*\(UTC\), with 1\.$/ })).toBeVisible();
+
+  const empty = await createBook(admin);
+  await page.goto(`/books/${empty.id}`);
+  const emptyChart = page.getByRole('region', { name: 'Redemptions over time' });
+  await expect(emptyChart.getByText('No redemptions in the last 24 hours')).toBeVisible();
+  await expect(emptyChart.getByTestId('redemption-chart-plot')).toHaveCount(0);
+});
