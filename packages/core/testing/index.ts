@@ -3,4 +3,5 @@
  * rows inserted directly, for service tests against a real database (`@coupons/db/testing`).
  */
 export { type BookOverrides, contextFor, createBook, createUser, type ServiceTest, startServiceTest, useServiceTest } from './fixtures.ts';
+export { generousSignInLimits, TEST_TOKEN_SETTINGS } from './auth-settings.ts';
 export { createTestClock, type TestClock } from './test-clock.ts';

@@ -1,13 +1,11 @@
 import argon2 from 'argon2';
 import { useTestDatabase } from '@coupons/db/testing';
 import { describe, expect, it, vi } from 'vitest';
+import { generousSignInLimits, TEST_TOKEN_SETTINGS } from '../../testing/index.ts';
 import type { ServiceContext } from '../shared/context.ts';
 import { type AuthSettings, login, register } from './auth.service.ts';
 
-const settings: AuthSettings = {
-  tokens: { secret: 's'.repeat(40), issuer: 'iss', audience: 'aud', ttlSeconds: 60 },
-  signInLimits: { windowSeconds: 60, perEmailAndAddress: 100, perAddress: 100, perEmailFailures: 100, registrationsGlobal: 100 },
-};
+const settings: AuthSettings = { tokens: TEST_TOKEN_SETTINGS, signInLimits: generousSignInLimits(100) };
 const t = useTestDatabase();
 const ctx = (): ServiceContext => ({ db: t.db, caller: null, clock: { now: () => new Date() } });
 

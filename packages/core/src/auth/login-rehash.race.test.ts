@@ -3,6 +3,7 @@ import { hashPassword, verifyPassword } from '@coupons/db';
 import { useTestDatabase } from '@coupons/db/testing';
 import argon2 from 'argon2';
 import { describe, expect, it } from 'vitest';
+import { generousSignInLimits, TEST_TOKEN_SETTINGS } from '../../testing/index.ts';
 import type { ServiceContext } from '../shared/context.ts';
 import { type AuthSettings, login } from './auth.service.ts';
 
@@ -11,10 +12,7 @@ import { type AuthSettings, login } from './auth.service.ts';
 // writer here is a direct UPDATE (what a reset or admin tool would do), fired at spread delays
 // so some land inside that window. In every serial order the new password wins.
 
-const settings: AuthSettings = {
-  tokens: { secret: 's'.repeat(40), issuer: 'iss', audience: 'aud', ttlSeconds: 60 },
-  signInLimits: { windowSeconds: 60, perEmailAndAddress: 1000, perAddress: 1000, perEmailFailures: 1000, registrationsGlobal: 1000 },
-};
+const settings: AuthSettings = { tokens: TEST_TOKEN_SETTINGS, signInLimits: generousSignInLimits(1000) };
 const t = useTestDatabase();
 const ctx = (): ServiceContext => ({ db: t.db, caller: null, clock: { now: () => new Date() } });
 

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestClock } from '../../testing/test-clock.ts';
-import { type ServiceTest, startServiceTest } from '../../testing/fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { createTestClock, TEST_TOKEN_SETTINGS, useServiceTest } from '../../testing/index.ts';
 import type { ServiceContext } from '../shared/context.ts';
 import { logout, refreshSession, type SessionSettings, startRefreshFamily } from './refresh-token.service.ts';
 
@@ -8,18 +7,10 @@ import { logout, refreshSession, type SessionSettings, startRefreshFamily } from
 // exactly one gets a successor, and every other one counts as reuse and ends the family —
 // including the winner's successor. A check-then-write would let several win.
 
-const settings: SessionSettings = {
-  tokens: { secret: 's'.repeat(40), issuer: 'iss', audience: 'aud', ttlSeconds: 60 },
-  refreshTokens: { ttlDays: 14 },
-};
-let t: ServiceTest;
+const settings: SessionSettings = { tokens: TEST_TOKEN_SETTINGS, refreshTokens: { ttlDays: 14 } };
+const t = useServiceTest();
 const clock = createTestClock();
 const ctx = (): ServiceContext => ({ db: t.db, caller: null, clock });
-
-beforeAll(async () => {
-  t = await startServiceTest();
-});
-afterAll(() => t?.drop());
 
 async function liveTokens(userId: string): Promise<number> {
   return t.db.prisma.refreshToken.count({ where: { userId, usedAt: null, revokedAt: null } });
