@@ -13,6 +13,7 @@ export {
 export {
   startEmbeddedPostgres,
   temporaryDataDir,
+  freePort,
   openDevDatabase,
   DEV_POSTGRES_PORT,
   DEV_DATABASE_NAME,

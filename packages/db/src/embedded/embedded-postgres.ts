@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from './free-port.ts';
 import { type RunningCluster, delay, isAlive, registerCluster, unregisterCluster } from './embedded-postgres.cleanup.ts';
 import { parentPid, readPostmasterPid } from './postmaster.pid-file.ts';
 
@@ -52,7 +52,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const fresh = !fs.existsSync(path.join(dataDir, 'PG_VERSION'));
   // With no port requested, a free one is picked; another process may grab it first, so retry.
   for (let attempt = 1; ; attempt++) {
-    const port = options.port ?? (await findFreePort());
+    const port = options.port ?? (await freePort());
     const server = new EmbeddedPostgresClass({
       databaseDir: dataDir,
       port,
@@ -145,18 +145,6 @@ function serverFlags(persistent: boolean): string[] {
   // A throw-away cluster loses nothing when it crashes, so skip durability for speed.
   if (!persistent) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
   return flags;
-}
-
-function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.unref();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 function describe(error: unknown): string {
