@@ -67,14 +67,19 @@ export function effectiveStateSql(now: Date, alias = 'c'): Prisma.Sql {
 export const COUPON_STATES: readonly CouponStateName[] = ['UNASSIGNED', 'ASSIGNED', 'LOCKED', 'REDEEMED', 'VOID'];
 
 /**
- * WHERE clause: the coupon's state at `now` is `state`, by {@link effectiveStateSql}. The added
- * `state = ANY(…)` follows from that rule (lazy expiry only ever reads a LOCKED row as ASSIGNED)
- * and is what lets an index on `state` serve the filter: the CASE alone is opaque to the planner.
+ * WHERE clause: the coupon's state at `now` is `state`, by {@link effectiveStateSql}. The CASE
+ * alone is opaque to the planner, so it comes with what it implies, in terms an index can use
+ * (the same two lock expressions): LOCKED is a live lock (a range of coupon_lock_expiry_idx),
+ * ASSIGNED is ASSIGNED or an expired lock, any other state is stored as such (a plain `=`, so
+ * (book_id, state, created_at, id) gives that state's codes in order).
  */
 export function effectiveStateIsSql(now: Date, state: CouponStateName, alias = 'c'): Prisma.Sql {
   const a = Prisma.raw(alias);
-  const stored = state === 'ASSIGNED' ? ['ASSIGNED', 'LOCKED'] : [state];
-  return Prisma.sql`(${a}.state = ANY(${stored}::"CouponState"[]) AND ${effectiveStateSql(now, alias)} = ${state})`;
+  let implied: Prisma.Sql;
+  if (state === 'LOCKED') implied = lockLiveSql(now, alias);
+  else if (state === 'ASSIGNED') implied = Prisma.sql`(${a}.state = 'ASSIGNED' OR ${lockExpiredSql(now, alias)})`;
+  else implied = Prisma.sql`${a}.state = ${state}::"CouponState"`;
+  return Prisma.sql`(${implied} AND ${effectiveStateSql(now, alias)} = ${state})`;
 }
 
 /**
