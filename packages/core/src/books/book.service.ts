@@ -3,7 +3,7 @@ import { changedFields, recordAudit } from '../audit/audit.service.ts';
 import { requireAdmin } from '../shared/access.ts';
 import { requireCaller, type ServiceContext } from '../shared/context.ts';
 import { badInput, notFound } from '../shared/errors.ts';
-import { decodeCursor, encodeCursor, type Page, type PageArgs, pageSize, toPage } from '../shared/pagination.ts';
+import { decodeTimeCursor, encodeTimeCursor, type Page, type PageArgs, pageSize, toPage } from '../shared/pagination.ts';
 import { requireUuid } from '../shared/validation.ts';
 import {
   type BookFields,
@@ -172,7 +172,7 @@ export async function listBooks(ctx: ServiceContext, args: ListBooksArgs): Promi
     (await ctx.db.prisma.book.findMany({ where: { id: { in: rows.map((r) => r.id) } } })).map((b) => [b.id, b]),
   );
   const books = rows.flatMap((r) => (byId.has(r.id) ? [toBookRecord(byId.get(r.id)!)] : []));
-  return toPage(books, limit, counted[0].n, (book) => encodeCursor([book.createdAt.toISOString(), book.id]));
+  return toPage(books, limit, counted[0].n, (book) => encodeTimeCursor(book.createdAt, book.id));
 }
 
 function nameFilter(search: string | null | undefined): Prisma.Sql {
@@ -184,11 +184,9 @@ function nameFilter(search: string | null | undefined): Prisma.Sql {
 }
 
 function afterCursor(after: string): Prisma.Sql {
-  const [createdAtIso, id] = decodeCursor(after, ['string', 'string']) as [string, string];
-  const createdAt = new Date(createdAtIso);
-  if (Number.isNaN(createdAt.getTime())) throw badInput('after', 'is not a valid cursor');
+  const { at, id } = decodeTimeCursor(after);
   // Strictly after the cursor in (createdAt DESC, id DESC) order.
-  return Prisma.sql`AND (created_at, id) < (${createdAt}, ${requireUuid('after', id)}::uuid)`;
+  return Prisma.sql`AND (created_at, id) < (${at}, ${id}::uuid)`;
 }
 
 function toRowData(fields: BookFields) {

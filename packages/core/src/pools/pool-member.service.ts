@@ -2,7 +2,7 @@ import { Prisma } from '@coupons/db';
 import { requireAdmin } from '../shared/access.ts';
 import type { ServiceContext } from '../shared/context.ts';
 import { badInput, notFound } from '../shared/errors.ts';
-import { decodeCursor, encodeCursor, type Page, type PageArgs, pageSize, toPage } from '../shared/pagination.ts';
+import { decodeTimeCursor, encodeTimeCursor, type Page, type PageArgs, pageSize, toPage } from '../shared/pagination.ts';
 import { requireUuid } from '../shared/validation.ts';
 import { normalizeEmail } from '../users/email.ts';
 import type { UserRecord } from '../users/user.model.ts';
@@ -113,10 +113,8 @@ export async function listPoolMembers(ctx: ServiceContext, poolId: string, args:
   const limit = pageSize(args.first);
   let keyset = Prisma.empty;
   if (args.after) {
-    const [at, id] = decodeCursor(args.after, ['string', 'string']) as [string, string];
-    const addedAt = new Date(at);
-    if (Number.isNaN(addedAt.getTime())) throw badInput('after', 'is not a valid cursor');
-    keyset = Prisma.sql`AND (pm.added_at, pm.user_id) > (${addedAt}, ${requireUuid('after', id)}::uuid)`;
+    const { at, id } = decodeTimeCursor(args.after);
+    keyset = Prisma.sql`AND (pm.added_at, pm.user_id) > (${at}, ${id}::uuid)`;
   }
   const pool = requireUuid('poolId', poolId);
   type Row = {
@@ -137,7 +135,7 @@ export async function listPoolMembers(ctx: ServiceContext, poolId: string, args:
       ORDER BY pm.added_at, pm.user_id LIMIT ${limit + 1}`),
     countPoolMembers(ctx, [pool]),
   ]);
-  const cursors = new Map(rows.map((r) => [r.id, encodeCursor([r.added_at.toISOString(), r.id])]));
+  const cursors = new Map(rows.map((r) => [r.id, encodeTimeCursor(r.added_at, r.id)]));
   const users = rows.map((r) => ({
     id: r.id,
     email: r.email,

@@ -1,8 +1,8 @@
 import { Prisma } from '@coupons/db';
 import { requireAdmin } from '../shared/access.ts';
 import type { ServiceContext } from '../shared/context.ts';
-import { badInput, notFound } from '../shared/errors.ts';
-import { decodeCursor, encodeCursor, type Page, type PageArgs, pageSize, toPage } from '../shared/pagination.ts';
+import { notFound } from '../shared/errors.ts';
+import { decodeTimeCursor, encodeTimeCursor, type Page, type PageArgs, pageSize, toPage } from '../shared/pagination.ts';
 import { requireText, requireUuid } from '../shared/validation.ts';
 
 /** A pool of users for bulk distribution. */
@@ -53,10 +53,8 @@ export async function listPools(ctx: ServiceContext, args: PageArgs): Promise<Pa
   const limit = pageSize(args.first);
   let keyset = Prisma.empty;
   if (args.after) {
-    const [at, id] = decodeCursor(args.after, ['string', 'string']) as [string, string];
-    const createdAt = new Date(at);
-    if (Number.isNaN(createdAt.getTime())) throw badInput('after', 'is not a valid cursor');
-    keyset = Prisma.sql`WHERE (created_at, id) < (${createdAt}, ${requireUuid('after', id)}::uuid)`;
+    const { at, id } = decodeTimeCursor(args.after);
+    keyset = Prisma.sql`WHERE (created_at, id) < (${at}, ${id}::uuid)`;
   }
   const [rows, counted] = await Promise.all([
     ctx.db.prisma.$queryRaw<Array<{ id: string; name: string; description: string | null; created_at: Date }>>(Prisma.sql`
@@ -65,7 +63,7 @@ export async function listPools(ctx: ServiceContext, args: PageArgs): Promise<Pa
     ctx.db.prisma.pool.count(),
   ]);
   const pools = rows.map((r) => ({ id: r.id, name: r.name, description: r.description, createdAt: r.created_at }));
-  return toPage(pools, limit, counted, (p) => encodeCursor([p.createdAt.toISOString(), p.id]));
+  return toPage(pools, limit, counted, (p) => encodeTimeCursor(p.createdAt, p.id));
 }
 
 /**

@@ -1,4 +1,5 @@
 import { badInput } from './errors.ts';
+import { requireUuid } from './validation.ts';
 
 /** Relay-style page request: `first` items after the opaque cursor `after`. */
 export interface PageArgs {
@@ -51,4 +52,17 @@ export function decodeCursor(cursor: string, shape: Array<'string' | 'number'>):
 export function toPage<T>(rows: T[], limit: number, totalCount: number, cursorOf: (row: T) => string): Page<T> {
   const items = rows.slice(0, limit);
   return { items, cursors: items.map(cursorOf), totalCount, hasNextPage: rows.length > limit };
+}
+
+/** The cursor of a row in a list ordered by a time, then an id (`created_at, id`). */
+export function encodeTimeCursor(at: Date, id: string): string {
+  return encodeCursor([at.toISOString(), id]);
+}
+
+/** The time and id inside an {@link encodeTimeCursor} cursor; anything else is BAD_USER_INPUT on `after`. */
+export function decodeTimeCursor(after: string): { at: Date; id: string } {
+  const [iso, id] = decodeCursor(after, ['string', 'string']) as [string, string];
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) throw badInput('after', 'is not a valid cursor');
+  return { at, id: requireUuid('after', id) };
 }
