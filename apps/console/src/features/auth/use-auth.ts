@@ -3,18 +3,7 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { graphql } from '@/gql';
 
-/** What signing in and registering both return: the token, its expiry and who it belongs to. */
-export const SessionFragment = graphql(`
-  fragment Session on AuthPayload {
-    token
-    expiresAt
-    user {
-      id
-      email
-      role
-    }
-  }
-`);
+// Login and Register select `...Session` (lib/auth/session-api.ts), as the cookie's refresh does.
 
 const MeQuery = graphql(`
   query Me {

@@ -8,16 +8,23 @@ import type { SessionUser } from './session-store';
  * HttpOnly: the console never sees it; `credentials: 'include'` lets the browser send and store it.
  */
 
+/** What signing in, registering and refreshing all return: the token, its expiry and who it belongs to. */
+export const SessionFragment = graphql(`
+  fragment Session on AuthPayload {
+    token
+    expiresAt
+    user {
+      id
+      email
+      role
+    }
+  }
+`);
+
 const RefreshSessionMutation = graphql(`
   mutation RefreshSession {
     refreshSession {
-      token
-      expiresAt
-      user {
-        id
-        email
-        role
-      }
+      ...Session
     }
   }
 `);
