@@ -1,12 +1,13 @@
 import { expect, test } from '@playwright/test';
-import { createAssignedCoupon, createBook, lockCoupon } from '../support/factories.ts';
+import { assignCoupon, createAssignedCoupon, createBook, createUser, lockCoupon, uniqueCodes, uploadCodes } from '../support/factories.ts';
 import { graphql } from '../support/graphql.ts';
 import { saveScreenshot } from '../support/screenshots.ts';
 import { openSignedIn } from '../support/session.ts';
 
 // Finding things in the console (issue 16, items 5 and 8): the header's code search jumps to a
-// coupon and says in words when no coupon has the code; the book page's redemptions-over-time
-// chart draws a redemption (and a new book shows an empty state, not a flat line).
+// coupon and says in words when no coupon has the code; the book page's coupon list narrows by
+// state, code prefix and holder, with the filters in the URL (reload and back keep them); the
+// redemptions-over-time chart draws a redemption (and a new book shows an empty state).
 
 test('the header search opens a coupon by its code, in any case, and says so in words when no coupon has it', async ({ browser }) => {
   const { admin, book, code } = await createAssignedCoupon(3);
@@ -73,4 +74,66 @@ test('the book page charts its redemptions over time; a book without any shows a
   const emptyChart = page.getByRole('region', { name: 'Redemptions over time' });
   await expect(emptyChart.getByText('No redemptions in the last 24 hours')).toBeVisible();
   await expect(emptyChart.getByTestId('redemption-chart-plot')).toHaveCount(0);
+});
+
+test('the book page filters its coupons by state, code prefix and holder; reload and back keep the filters', async ({ browser }) => {
+  const [admin, shopper] = await Promise.all([createUser('ADMIN'), createUser('USER')]);
+  const book = await createBook(admin);
+  const spring = uniqueCodes(3);
+  const summer = uniqueCodes(2);
+  await uploadCodes(admin, book.id, [...spring, ...summer]);
+  await assignCoupon(shopper, spring[0] as string);
+  await assignCoupon(shopper, summer[0] as string);
+  await lockCoupon(shopper, summer[0] as string);
+  const { page } = await openSignedIn(browser, admin, `/books/${book.id}`);
+  const rows = page.getByRole('region', { name: 'Coupons' }).locator('tbody tr[data-code]');
+  const filters = page.getByRole('search', { name: 'Filter coupons' });
+  const state = filters.getByLabel('State');
+  const prefix = filters.getByLabel('Code starts with');
+  await expect(rows).toHaveCount(5);
+
+  // By state: at once, into the URL, and still there after a reload.
+  await state.selectOption('ASSIGNED');
+  await expect(page).toHaveURL(/[?&]state=ASSIGNED(&|$)/);
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toHaveAttribute('data-code', spring[0] as string);
+  await page.reload();
+  await expect(state).toHaveValue('ASSIGNED');
+  await expect(rows).toHaveCount(1);
+
+  // By code prefix, typed in lower case (codes are case-insensitive), with Enter.
+  await state.selectOption('');
+  await expect(rows).toHaveCount(5);
+  const summerPrefix = (summer[0] as string).slice(0, -3);
+  await prefix.fill(summerPrefix.toLowerCase());
+  await prefix.press('Enter');
+  await expect(page).toHaveURL(new RegExp(`[?&]codePrefix=${summerPrefix.toLowerCase()}(&|$)`));
+  await expect(rows).toHaveCount(2);
+  await expect(page.getByRole('region', { name: 'Coupons' })).toContainText('2 coupons match');
+  await saveScreenshot(page, 'book-coupon-filters');
+  await page.reload();
+  await expect(prefix).toHaveValue(summerPrefix.toLowerCase());
+  await expect(rows).toHaveCount(2);
+
+  // Back: the unfiltered list, then the state filter, each as it was.
+  await page.goBack();
+  await expect(rows).toHaveCount(5);
+  await expect(prefix).toHaveValue('');
+  await page.goBack();
+  await expect(state).toHaveValue('ASSIGNED');
+  await expect(rows).toHaveCount(1);
+
+  // By the holder's email, with a state: the shopper's locked coupon only.
+  await filters.getByLabel('Holder’s email').fill(shopper.email.toUpperCase());
+  await state.selectOption('LOCKED');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toHaveAttribute('data-code', summer[0] as string);
+
+  // Nothing matches: said in words, and Clear filters brings every coupon back.
+  await prefix.fill('ZZZZZZ');
+  await prefix.press('Enter');
+  await expect(page.getByText('No coupon matches these filters')).toBeVisible();
+  await filters.getByRole('button', { name: 'Clear filters' }).click();
+  await expect(rows).toHaveCount(5);
+  await expect(page).not.toHaveURL(/state=|codePrefix=|email=/);
 });

@@ -20,6 +20,7 @@ type Documents = {
     "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyTableRow\n    }\n  }\n": typeof types.RevokeApiKeyDocument,
     "\n  fragment AuditLogRow on AuditLogEntry {\n    id\n    action\n    actorId\n    apiKeyId\n    targetType\n    targetId\n    changes\n    createdAt\n  }\n": typeof types.AuditLogRowFragmentDoc,
     "\n  query AuditLog($filter: AuditLogFilter, $first: Int, $after: String) {\n    auditLog(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        ...NextPage\n      }\n      edges {\n        cursor\n        node {\n          ...AuditLogRow\n        }\n      }\n    }\n  }\n": typeof types.AuditLogDocument,
+    "\n  fragment Session on AuthPayload {\n    token\n    expiresAt\n    user {\n      id\n      email\n      role\n    }\n  }\n": typeof types.SessionFragmentDoc,
     "\n  query Me {\n    me {\n      id\n      email\n      role\n    }\n  }\n": typeof types.MeDocument,
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      ...Session\n    }\n  }\n": typeof types.LoginDocument,
     "\n  mutation Register($email: String!, $password: String!) {\n    register(email: $email, password: $password) {\n      ...Session\n    }\n  }\n": typeof types.RegisterDocument,
@@ -33,9 +34,9 @@ type Documents = {
     "\n  fragment CouponRow on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    user {\n      id\n      email\n    }\n  }\n": typeof types.CouponRowFragmentDoc,
     "\n  fragment RedemptionChartBucket on RedemptionBucket {\n    at\n    redemptions\n    reversals\n  }\n": typeof types.RedemptionChartBucketFragmentDoc,
     "\n  fragment RedemptionRow on Redemption {\n    id\n    redeemedAt\n    reversedAt\n    reversalReason\n    coupon {\n      id\n      code\n    }\n    user {\n      id\n      email\n    }\n  }\n": typeof types.RedemptionRowFragmentDoc,
-    "\n  query BookCoupons($id: ID!, $first: Int, $after: String, $state: CouponState) {\n    book(id: $id) {\n      id\n      coupons(first: $first, after: $after, state: $state) {\n        totalCount\n        pageInfo {\n          ...NextPage\n        }\n        edges {\n          cursor\n          node {\n            ...CouponRow\n          }\n        }\n      }\n    }\n  }\n": typeof types.BookCouponsDocument,
+    "\n  query BookCoupons(\n    $bookId: ID!\n    $first: Int\n    $after: String\n    $state: CouponState\n    $email: String\n    $codePrefix: String\n    $assignedAfter: DateTime\n    $assignedBefore: DateTime\n  ) {\n    coupons(\n      bookId: $bookId\n      first: $first\n      after: $after\n      state: $state\n      email: $email\n      codePrefix: $codePrefix\n      assignedAfter: $assignedAfter\n      assignedBefore: $assignedBefore\n    ) {\n      totalCount\n      pageInfo {\n        ...NextPage\n      }\n      edges {\n        cursor\n        node {\n          ...CouponRow\n        }\n      }\n    }\n  }\n": typeof types.BookCouponsDocument,
     "\n  subscription BookCouponEvents($bookId: ID!) {\n    couponEvents(bookId: $bookId) {\n      id\n      type\n      at\n      serverTime\n      fromState\n      toState\n      coupon {\n        ...CouponRow\n      }\n    }\n  }\n": typeof types.BookCouponEventsDocument,
-    "\n  query BookRedemptions($bookId: ID!, $first: Int) {\n    redemptions(bookId: $bookId, first: $first) {\n      totalCount\n      edges {\n        node {\n          ...RedemptionRow\n        }\n      }\n    }\n  }\n": typeof types.BookRedemptionsDocument,
+    "\n  query BookRedemptions(\n    $bookId: ID!\n    $first: Int\n    $after: String\n    $email: String\n    $codePrefix: String\n    $redeemedAfter: DateTime\n    $redeemedBefore: DateTime\n    $reversed: Boolean\n  ) {\n    redemptions(\n      bookId: $bookId\n      first: $first\n      after: $after\n      email: $email\n      codePrefix: $codePrefix\n      redeemedAfter: $redeemedAfter\n      redeemedBefore: $redeemedBefore\n      reversed: $reversed\n    ) {\n      totalCount\n      pageInfo {\n        ...NextPage\n      }\n      edges {\n        cursor\n        node {\n          ...RedemptionRow\n        }\n      }\n    }\n  }\n": typeof types.BookRedemptionsDocument,
     "\n  subscription BookRedemptionEvents($bookId: ID!) {\n    redemptionEvents(bookId: $bookId) {\n      id\n      reversedAt\n    }\n  }\n": typeof types.BookRedemptionEventsDocument,
     "\n  mutation ReverseRedemption($redemptionId: ID!, $reason: String!) {\n    reverseRedemption(redemptionId: $redemptionId, reason: $reason) {\n      ...RedemptionRow\n      coupon {\n        id\n        state\n        redemptionCount\n      }\n    }\n  }\n": typeof types.ReverseRedemptionDocument,
     "\n  subscription BookStatsLive($bookId: ID!) {\n    bookStats(bookId: $bookId) {\n      bookId\n      unassigned\n      assigned\n      locked\n      redeemed\n      activeLocks\n      redemptionsLastMinute\n      serverTime\n    }\n  }\n": typeof types.BookStatsLiveDocument,
@@ -111,8 +112,7 @@ type Documents = {
     "\n  mutation SendTestWebhook($id: ID!) {\n    sendTestWebhook(id: $id) {\n      ...WebhookDeliveryRow\n    }\n  }\n": typeof types.SendTestWebhookDocument,
     "\n  mutation RedeliverWebhook($deliveryId: ID!) {\n    redeliverWebhook(deliveryId: $deliveryId) {\n      ...WebhookDeliveryRow\n    }\n  }\n": typeof types.RedeliverWebhookDocument,
     "\n  fragment NextPage on PageInfo {\n    hasNextPage\n    endCursor\n  }\n": typeof types.NextPageFragmentDoc,
-    "\n  fragment Session on AuthPayload {\n    token\n    expiresAt\n    user {\n      id\n      email\n      role\n    }\n  }\n": typeof types.SessionFragmentDoc,
-    "\n  mutation RefreshSession {\n    refreshSession {\n      ...Session\n    }\n  }\n": typeof types.RefreshSessionDocument,
+    "\n  mutation RefreshSession {\n    refreshSession {\n      token\n      expiresAt\n      user {\n        id\n        email\n        role\n      }\n    }\n  }\n": typeof types.RefreshSessionDocument,
     "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
     "\n  fragment ErrorExtensionsFields on ErrorExtensions {\n    code\n    field\n    fields\n    retryAfterSeconds\n    retryable\n    requestId\n  }\n": typeof types.ErrorExtensionsFieldsFragmentDoc,
 };
@@ -123,6 +123,7 @@ const documents: Documents = {
     "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyTableRow\n    }\n  }\n": types.RevokeApiKeyDocument,
     "\n  fragment AuditLogRow on AuditLogEntry {\n    id\n    action\n    actorId\n    apiKeyId\n    targetType\n    targetId\n    changes\n    createdAt\n  }\n": types.AuditLogRowFragmentDoc,
     "\n  query AuditLog($filter: AuditLogFilter, $first: Int, $after: String) {\n    auditLog(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        ...NextPage\n      }\n      edges {\n        cursor\n        node {\n          ...AuditLogRow\n        }\n      }\n    }\n  }\n": types.AuditLogDocument,
+    "\n  fragment Session on AuthPayload {\n    token\n    expiresAt\n    user {\n      id\n      email\n      role\n    }\n  }\n": types.SessionFragmentDoc,
     "\n  query Me {\n    me {\n      id\n      email\n      role\n    }\n  }\n": types.MeDocument,
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      ...Session\n    }\n  }\n": types.LoginDocument,
     "\n  mutation Register($email: String!, $password: String!) {\n    register(email: $email, password: $password) {\n      ...Session\n    }\n  }\n": types.RegisterDocument,
@@ -136,9 +137,9 @@ const documents: Documents = {
     "\n  fragment CouponRow on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    user {\n      id\n      email\n    }\n  }\n": types.CouponRowFragmentDoc,
     "\n  fragment RedemptionChartBucket on RedemptionBucket {\n    at\n    redemptions\n    reversals\n  }\n": types.RedemptionChartBucketFragmentDoc,
     "\n  fragment RedemptionRow on Redemption {\n    id\n    redeemedAt\n    reversedAt\n    reversalReason\n    coupon {\n      id\n      code\n    }\n    user {\n      id\n      email\n    }\n  }\n": types.RedemptionRowFragmentDoc,
-    "\n  query BookCoupons($id: ID!, $first: Int, $after: String, $state: CouponState) {\n    book(id: $id) {\n      id\n      coupons(first: $first, after: $after, state: $state) {\n        totalCount\n        pageInfo {\n          ...NextPage\n        }\n        edges {\n          cursor\n          node {\n            ...CouponRow\n          }\n        }\n      }\n    }\n  }\n": types.BookCouponsDocument,
+    "\n  query BookCoupons(\n    $bookId: ID!\n    $first: Int\n    $after: String\n    $state: CouponState\n    $email: String\n    $codePrefix: String\n    $assignedAfter: DateTime\n    $assignedBefore: DateTime\n  ) {\n    coupons(\n      bookId: $bookId\n      first: $first\n      after: $after\n      state: $state\n      email: $email\n      codePrefix: $codePrefix\n      assignedAfter: $assignedAfter\n      assignedBefore: $assignedBefore\n    ) {\n      totalCount\n      pageInfo {\n        ...NextPage\n      }\n      edges {\n        cursor\n        node {\n          ...CouponRow\n        }\n      }\n    }\n  }\n": types.BookCouponsDocument,
     "\n  subscription BookCouponEvents($bookId: ID!) {\n    couponEvents(bookId: $bookId) {\n      id\n      type\n      at\n      serverTime\n      fromState\n      toState\n      coupon {\n        ...CouponRow\n      }\n    }\n  }\n": types.BookCouponEventsDocument,
-    "\n  query BookRedemptions($bookId: ID!, $first: Int) {\n    redemptions(bookId: $bookId, first: $first) {\n      totalCount\n      edges {\n        node {\n          ...RedemptionRow\n        }\n      }\n    }\n  }\n": types.BookRedemptionsDocument,
+    "\n  query BookRedemptions(\n    $bookId: ID!\n    $first: Int\n    $after: String\n    $email: String\n    $codePrefix: String\n    $redeemedAfter: DateTime\n    $redeemedBefore: DateTime\n    $reversed: Boolean\n  ) {\n    redemptions(\n      bookId: $bookId\n      first: $first\n      after: $after\n      email: $email\n      codePrefix: $codePrefix\n      redeemedAfter: $redeemedAfter\n      redeemedBefore: $redeemedBefore\n      reversed: $reversed\n    ) {\n      totalCount\n      pageInfo {\n        ...NextPage\n      }\n      edges {\n        cursor\n        node {\n          ...RedemptionRow\n        }\n      }\n    }\n  }\n": types.BookRedemptionsDocument,
     "\n  subscription BookRedemptionEvents($bookId: ID!) {\n    redemptionEvents(bookId: $bookId) {\n      id\n      reversedAt\n    }\n  }\n": types.BookRedemptionEventsDocument,
     "\n  mutation ReverseRedemption($redemptionId: ID!, $reason: String!) {\n    reverseRedemption(redemptionId: $redemptionId, reason: $reason) {\n      ...RedemptionRow\n      coupon {\n        id\n        state\n        redemptionCount\n      }\n    }\n  }\n": types.ReverseRedemptionDocument,
     "\n  subscription BookStatsLive($bookId: ID!) {\n    bookStats(bookId: $bookId) {\n      bookId\n      unassigned\n      assigned\n      locked\n      redeemed\n      activeLocks\n      redemptionsLastMinute\n      serverTime\n    }\n  }\n": types.BookStatsLiveDocument,
@@ -214,8 +215,7 @@ const documents: Documents = {
     "\n  mutation SendTestWebhook($id: ID!) {\n    sendTestWebhook(id: $id) {\n      ...WebhookDeliveryRow\n    }\n  }\n": types.SendTestWebhookDocument,
     "\n  mutation RedeliverWebhook($deliveryId: ID!) {\n    redeliverWebhook(deliveryId: $deliveryId) {\n      ...WebhookDeliveryRow\n    }\n  }\n": types.RedeliverWebhookDocument,
     "\n  fragment NextPage on PageInfo {\n    hasNextPage\n    endCursor\n  }\n": types.NextPageFragmentDoc,
-    "\n  fragment Session on AuthPayload {\n    token\n    expiresAt\n    user {\n      id\n      email\n      role\n    }\n  }\n": types.SessionFragmentDoc,
-    "\n  mutation RefreshSession {\n    refreshSession {\n      ...Session\n    }\n  }\n": types.RefreshSessionDocument,
+    "\n  mutation RefreshSession {\n    refreshSession {\n      token\n      expiresAt\n      user {\n        id\n        email\n        role\n      }\n    }\n  }\n": types.RefreshSessionDocument,
     "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
     "\n  fragment ErrorExtensionsFields on ErrorExtensions {\n    code\n    field\n    fields\n    retryAfterSeconds\n    retryable\n    requestId\n  }\n": types.ErrorExtensionsFieldsFragmentDoc,
 };
@@ -258,6 +258,10 @@ export function graphql(source: "\n  fragment AuditLogRow on AuditLogEntry {\n  
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query AuditLog($filter: AuditLogFilter, $first: Int, $after: String) {\n    auditLog(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        ...NextPage\n      }\n      edges {\n        cursor\n        node {\n          ...AuditLogRow\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query AuditLog($filter: AuditLogFilter, $first: Int, $after: String) {\n    auditLog(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        ...NextPage\n      }\n      edges {\n        cursor\n        node {\n          ...AuditLogRow\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment Session on AuthPayload {\n    token\n    expiresAt\n    user {\n      id\n      email\n      role\n    }\n  }\n"): (typeof documents)["\n  fragment Session on AuthPayload {\n    token\n    expiresAt\n    user {\n      id\n      email\n      role\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -313,7 +317,7 @@ export function graphql(source: "\n  fragment RedemptionRow on Redemption {\n   
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query BookCoupons($id: ID!, $first: Int, $after: String, $state: CouponState) {\n    book(id: $id) {\n      id\n      coupons(first: $first, after: $after, state: $state) {\n        totalCount\n        pageInfo {\n          ...NextPage\n        }\n        edges {\n          cursor\n          node {\n            ...CouponRow\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query BookCoupons($id: ID!, $first: Int, $after: String, $state: CouponState) {\n    book(id: $id) {\n      id\n      coupons(first: $first, after: $after, state: $state) {\n        totalCount\n        pageInfo {\n          ...NextPage\n        }\n        edges {\n          cursor\n          node {\n            ...CouponRow\n          }\n        }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query BookCoupons(\n    $bookId: ID!\n    $first: Int\n    $after: String\n    $state: CouponState\n    $email: String\n    $codePrefix: String\n    $assignedAfter: DateTime\n    $assignedBefore: DateTime\n  ) {\n    coupons(\n      bookId: $bookId\n      first: $first\n      after: $after\n      state: $state\n      email: $email\n      codePrefix: $codePrefix\n      assignedAfter: $assignedAfter\n      assignedBefore: $assignedBefore\n    ) {\n      totalCount\n      pageInfo {\n        ...NextPage\n      }\n      edges {\n        cursor\n        node {\n          ...CouponRow\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query BookCoupons(\n    $bookId: ID!\n    $first: Int\n    $after: String\n    $state: CouponState\n    $email: String\n    $codePrefix: String\n    $assignedAfter: DateTime\n    $assignedBefore: DateTime\n  ) {\n    coupons(\n      bookId: $bookId\n      first: $first\n      after: $after\n      state: $state\n      email: $email\n      codePrefix: $codePrefix\n      assignedAfter: $assignedAfter\n      assignedBefore: $assignedBefore\n    ) {\n      totalCount\n      pageInfo {\n        ...NextPage\n      }\n      edges {\n        cursor\n        node {\n          ...CouponRow\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -321,7 +325,7 @@ export function graphql(source: "\n  subscription BookCouponEvents($bookId: ID!)
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query BookRedemptions($bookId: ID!, $first: Int) {\n    redemptions(bookId: $bookId, first: $first) {\n      totalCount\n      edges {\n        node {\n          ...RedemptionRow\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query BookRedemptions($bookId: ID!, $first: Int) {\n    redemptions(bookId: $bookId, first: $first) {\n      totalCount\n      edges {\n        node {\n          ...RedemptionRow\n        }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query BookRedemptions(\n    $bookId: ID!\n    $first: Int\n    $after: String\n    $email: String\n    $codePrefix: String\n    $redeemedAfter: DateTime\n    $redeemedBefore: DateTime\n    $reversed: Boolean\n  ) {\n    redemptions(\n      bookId: $bookId\n      first: $first\n      after: $after\n      email: $email\n      codePrefix: $codePrefix\n      redeemedAfter: $redeemedAfter\n      redeemedBefore: $redeemedBefore\n      reversed: $reversed\n    ) {\n      totalCount\n      pageInfo {\n        ...NextPage\n      }\n      edges {\n        cursor\n        node {\n          ...RedemptionRow\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query BookRedemptions(\n    $bookId: ID!\n    $first: Int\n    $after: String\n    $email: String\n    $codePrefix: String\n    $redeemedAfter: DateTime\n    $redeemedBefore: DateTime\n    $reversed: Boolean\n  ) {\n    redemptions(\n      bookId: $bookId\n      first: $first\n      after: $after\n      email: $email\n      codePrefix: $codePrefix\n      redeemedAfter: $redeemedAfter\n      redeemedBefore: $redeemedBefore\n      reversed: $reversed\n    ) {\n      totalCount\n      pageInfo {\n        ...NextPage\n      }\n      edges {\n        cursor\n        node {\n          ...RedemptionRow\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -625,11 +629,7 @@ export function graphql(source: "\n  fragment NextPage on PageInfo {\n    hasNex
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment Session on AuthPayload {\n    token\n    expiresAt\n    user {\n      id\n      email\n      role\n    }\n  }\n"): (typeof documents)["\n  fragment Session on AuthPayload {\n    token\n    expiresAt\n    user {\n      id\n      email\n      role\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation RefreshSession {\n    refreshSession {\n      ...Session\n    }\n  }\n"): (typeof documents)["\n  mutation RefreshSession {\n    refreshSession {\n      ...Session\n    }\n  }\n"];
+export function graphql(source: "\n  mutation RefreshSession {\n    refreshSession {\n      token\n      expiresAt\n      user {\n        id\n        email\n        role\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RefreshSession {\n    refreshSession {\n      token\n      expiresAt\n      user {\n        id\n        email\n        role\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,16 +1,19 @@
 'use client';
 
 import Link from 'next/link';
-import { useState } from 'react';
 import { LockCountdown } from '@/components/coupons/lock-countdown';
 import { StateBadge } from '@/components/coupons/state-badge';
 import { type Column, DataTable } from '@/components/data-table/data-table';
 import { LiveIndicator } from '@/components/feedback/live-indicator';
+import { Button } from '@/components/controls/button';
 import { EmptyState } from '@/components/feedback/states';
 import { graphql } from '@/gql';
 import type { CouponRowFragment, CouponState } from '@/gql/graphql';
-import { formatCount, formatDateTime } from '@/lib/format/format';
+import { formatCount, formatDateTime, STATE_LABELS } from '@/lib/format/format';
+import { ListFilterBar } from './list-filter-bar';
+import { anyFilter, type FilterField } from './list-filters';
 import { useBookCoupons } from './use-book-coupons';
+import { useUrlFilters } from './use-url-filters';
 
 /** What one row of a book's coupon table shows. */
 export const CouponRow = graphql(`
@@ -29,6 +32,18 @@ export const CouponRow = graphql(`
 `);
 
 const STATES: CouponState[] = ['UNASSIGNED', 'ASSIGNED', 'LOCKED', 'REDEEMED', 'VOID'];
+
+type CouponFilterKey = 'state' | 'email' | 'codePrefix' | 'assignedAfter' | 'assignedBefore';
+
+/** The coupon list's filters, by the names of the root `coupons` search (also their URL keys). */
+export const COUPON_FILTERS: ReadonlyArray<FilterField<CouponFilterKey>> = [
+  { key: 'state', apiField: 'state', label: 'State', kind: 'choice', options: [{ value: '', label: 'All states' }, ...STATES.map((s) => ({ value: s, label: STATE_LABELS[s] ?? s }))] },
+  { key: 'email', apiField: 'email', label: 'Holder’s email', kind: 'email', placeholder: 'name@example.com' },
+  { key: 'codePrefix', apiField: 'codePrefix', label: 'Code starts with', kind: 'codePrefix', placeholder: 'SPRING-' },
+  { key: 'assignedAfter', apiField: 'assignedAfter', label: 'Assigned after', kind: 'after' },
+  { key: 'assignedBefore', apiField: 'assignedBefore', label: 'Assigned before', kind: 'before' },
+];
+const COUPON_FILTER_KEYS = COUPON_FILTERS.map((f) => f.key);
 const none = <span className="muted">—</span>;
 
 const COLUMNS: Column<CouponRowFragment>[] = [
@@ -40,10 +55,20 @@ const COLUMNS: Column<CouponRowFragment>[] = [
   { key: 'assigned', header: 'Assigned', variant: 'nowrap', cell: (c) => formatDateTime(c.assignedAt) },
 ];
 
-/** The book's coupons, live, filtered by state, a page at a time. */
-export function CouponTable({ bookId }: { bookId: string }) {
-  const [state, setState] = useState<CouponState | ''>('');
-  const coupons = useBookCoupons(bookId, state || null);
+/** The book's coupons, live, narrowed by filters kept in the page's URL, a page at a time. */
+export function CouponTable({ bookId, live = true }: { bookId: string; live?: boolean }) {
+  const filters = useUrlFilters(COUPON_FILTER_KEYS);
+  const { state, email, codePrefix, assignedAfter, assignedBefore } = filters.values;
+  const filtered = anyFilter(filters.values);
+  const coupons = useBookCoupons(bookId, {
+    // A state the URL may hold that is none (a hand-edited link) means any state.
+    state: STATES.find((s) => s === state) ?? null,
+    email: email || null,
+    codePrefix: codePrefix || null,
+    assignedAfter: assignedAfter || null,
+    assignedBefore: assignedBefore || null,
+  }, { live });
+  const noun = (n: number) => (n === 1 ? 'coupon' : 'coupons');
 
   return (
     <section className="card" aria-labelledby="coupons-title">
@@ -51,17 +76,7 @@ export function CouponTable({ bookId }: { bookId: string }) {
         <h2 id="coupons-title">Coupons</h2>
         <LiveIndicator />
       </div>
-      <div className="toolbar">
-        <label htmlFor="coupon-state-filter">Show</label>
-        <select id="coupon-state-filter" value={state} onChange={(e) => setState(e.target.value as CouponState | '')}>
-          <option value="">All states</option>
-          {STATES.map((s) => (
-            <option key={s} value={s}>
-              {s.charAt(0) + s.slice(1).toLowerCase()}
-            </option>
-          ))}
-        </select>
-      </div>
+      <ListFilterBar label="Filter coupons" fields={COUPON_FILTERS} values={filters.values} onApply={filters.apply} onClear={filters.clear} error={coupons.error} />
       <DataTable
         labelledBy="coupons-title"
         compact
@@ -73,8 +88,18 @@ export function CouponTable({ bookId }: { bookId: string }) {
         loadingLabel="Loading coupons…"
         error={coupons.error}
         onRetry={() => void coupons.refetch()}
-        summary={coupons.totalCount === undefined ? null : `${formatCount(coupons.totalCount)} ${coupons.totalCount === 1 ? 'coupon' : 'coupons'}`}
-        empty={<EmptyState title={state ? 'No coupon in this state' : 'No codes yet'}>{state ? null : 'Upload a CSV or generate codes above.'}</EmptyState>}
+        summary={coupons.totalCount === undefined ? null : `${formatCount(coupons.totalCount)} ${noun(coupons.totalCount)}${filtered ? (coupons.totalCount === 1 ? ' matches' : ' match') : ''}`}
+        empty={
+          filtered ? (
+            <EmptyState title="No coupon matches these filters">
+              <Button size="small" onClick={filters.clear}>
+                Clear filters
+              </Button>
+            </EmptyState>
+          ) : (
+            <EmptyState title="No codes yet">Upload a CSV or generate codes above.</EmptyState>
+          )
+        }
         pagination={{ hasMore: coupons.hasMore, loadingMore: coupons.loadingMore, onMore: coupons.loadMore, label: 'Show more coupons' }}
       />
     </section>

@@ -9,8 +9,11 @@ import { useToast } from '@/components/toast/toast-provider';
 import { graphql } from '@/gql';
 import type { RedemptionRowFragment } from '@/gql/graphql';
 import { formatCount, formatDateTime } from '@/lib/format/format';
+import { ListFilterBar } from './list-filter-bar';
+import { anyFilter, type FilterField } from './list-filters';
 import styles from './redemption-list.module.css';
 import { useBookRedemptions, useReverseRedemption } from './use-book-redemptions';
+import { useUrlFilters } from './use-url-filters';
 
 /** What one row of a book's redemptions shows. */
 export const RedemptionRow = graphql(`
@@ -30,23 +33,55 @@ export const RedemptionRow = graphql(`
   }
 `);
 
+type RedemptionFilterKey = 'redeemedBy' | 'redeemedCode' | 'redeemedAfter' | 'redeemedBefore' | 'reversed';
+
+/** The redemption list's filters: URL keys of their own (the coupon list's sit beside them), the `redemptions` arguments they become. */
+export const REDEMPTION_FILTERS: ReadonlyArray<FilterField<RedemptionFilterKey>> = [
+  {
+    key: 'reversed',
+    apiField: 'reversed',
+    label: 'Status',
+    kind: 'choice',
+    options: [
+      { value: '', label: 'All' },
+      { value: 'false', label: 'Standing' },
+      { value: 'true', label: 'Reversed' },
+    ],
+  },
+  { key: 'redeemedBy', apiField: 'email', label: 'Redeemed by (email)', kind: 'email', placeholder: 'name@example.com' },
+  { key: 'redeemedCode', apiField: 'codePrefix', label: 'Code starts with', kind: 'codePrefix', placeholder: 'SPRING-' },
+  { key: 'redeemedAfter', apiField: 'redeemedAfter', label: 'Redeemed after', kind: 'after' },
+  { key: 'redeemedBefore', apiField: 'redeemedBefore', label: 'Redeemed before', kind: 'before' },
+];
+const REDEMPTION_FILTER_KEYS = REDEMPTION_FILTERS.map((f) => f.key);
+
 /**
- * The book's latest redemptions, live, with the admin's reversal (a refund or a cancelled order
- * gives the use back; the redemption row stays, marked reversed, with its reason).
+ * The book's redemptions, newest first, live, narrowed by filters kept in the page's URL, a page
+ * at a time, with the admin's reversal (a refund or a cancelled order gives the use back; the
+ * redemption row stays, marked reversed, with its reason).
  */
-export function RedemptionList({ bookId }: { bookId: string }) {
-  const { redemptions, totalCount, loading, error, refetch, refetchSoon } = useBookRedemptions(bookId);
+export function RedemptionList({ bookId, live = true }: { bookId: string; live?: boolean }) {
+  const filters = useUrlFilters(REDEMPTION_FILTER_KEYS);
+  const { redeemedBy, redeemedCode, redeemedAfter, redeemedBefore, reversed } = filters.values;
+  const filtered = anyFilter(filters.values);
+  const list = useBookRedemptions(bookId, {
+    email: redeemedBy || null,
+    codePrefix: redeemedCode || null,
+    redeemedAfter: redeemedAfter || null,
+    redeemedBefore: redeemedBefore || null,
+    reversed: reversed === '' ? null : reversed === 'true',
+  }, { live });
+  const { nodes: redemptions, totalCount, loading, error, refetch, refetchSoon } = list;
   const [reversing, setReversing] = useState<string | null>(null);
 
   const columns: Column<RedemptionRowFragment>[] = [
-    { key: 'when', header: 'When', variant: 'nowrap', cell: (r) => formatDateTime(r.redeemedAt), sortValue: (r) => Date.parse(r.redeemedAt) },
-    { key: 'code', header: 'Code', rowHeader: true, variant: 'mono', cell: (r) => r.coupon?.code ?? '—', sortValue: (r) => r.coupon?.code },
-    { key: 'user', header: 'User', cell: (r) => r.user?.email ?? '—', sortValue: (r) => r.user?.email },
+    { key: 'when', header: 'When', variant: 'nowrap', cell: (r) => formatDateTime(r.redeemedAt) },
+    { key: 'code', header: 'Code', rowHeader: true, variant: 'mono', cell: (r) => r.coupon?.code ?? '—' },
+    { key: 'user', header: 'User', cell: (r) => r.user?.email ?? '—' },
     {
       key: 'status',
       header: 'Status',
       cell: (r) => (r.reversedAt ? <span title={r.reversalReason ?? undefined}>Reversed {formatDateTime(r.reversedAt)}</span> : 'Redeemed'),
-      sortValue: (r) => (r.reversedAt ? 1 : 0),
     },
     {
       key: 'actions',
@@ -66,10 +101,11 @@ export function RedemptionList({ bookId }: { bookId: string }) {
     <section className="card" aria-labelledby="redemptions-title">
       <div className="card__header">
         <h2 id="redemptions-title">Redemptions</h2>
-        {totalCount !== undefined ? <Badge kind="count">{formatCount(totalCount)} in total</Badge> : null}
+        {totalCount !== undefined ? <Badge kind="count">{formatCount(totalCount)} {filtered ? 'match' : 'in total'}</Badge> : null}
       </div>
+      <ListFilterBar label="Filter redemptions" fields={REDEMPTION_FILTERS} values={filters.values} onApply={filters.apply} onClear={filters.clear} error={error} />
       <DataTable
-        caption="Latest redemptions of this book"
+        caption="Redemptions of this book, newest first"
         compact
         columns={columns}
         rows={redemptions}
@@ -78,8 +114,9 @@ export function RedemptionList({ bookId }: { bookId: string }) {
         loading={loading}
         loadingLabel="Loading redemptions…"
         error={error}
-        onRetry={refetch}
-        empty="No redemptions yet"
+        onRetry={() => void refetch()}
+        empty={filtered ? 'No redemption matches these filters' : 'No redemptions yet'}
+        pagination={{ hasMore: list.hasMore, loadingMore: list.loadingMore, onMore: list.loadMore, label: 'Show more redemptions' }}
       />
       {reversing ? (
         <ReverseForm

@@ -1,16 +1,40 @@
 'use client';
 
-import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
+import { useMutation, useSubscription } from '@apollo/client/react';
 import { graphql } from '@/gql';
+import { usePagedQuery } from '@/lib/apollo/use-paged-query';
 import { useCoalescedCallback } from '@/lib/hooks/use-coalesced-callback';
 
-const SHOWN = 20;
+/** Redemptions per page of the book's list. */
+export const REDEMPTIONS_PAGE = 20;
 
-const BookRedemptionsQuery = graphql(`
-  query BookRedemptions($bookId: ID!, $first: Int) {
-    redemptions(bookId: $bookId, first: $first) {
+export const BookRedemptionsQuery = graphql(`
+  query BookRedemptions(
+    $bookId: ID!
+    $first: Int
+    $after: String
+    $email: String
+    $codePrefix: String
+    $redeemedAfter: DateTime
+    $redeemedBefore: DateTime
+    $reversed: Boolean
+  ) {
+    redemptions(
+      bookId: $bookId
+      first: $first
+      after: $after
+      email: $email
+      codePrefix: $codePrefix
+      redeemedAfter: $redeemedAfter
+      redeemedBefore: $redeemedBefore
+      reversed: $reversed
+    ) {
       totalCount
+      pageInfo {
+        ...NextPage
+      }
       edges {
+        cursor
         node {
           ...RedemptionRow
         }
@@ -41,20 +65,33 @@ const ReverseRedemptionMutation = graphql(`
   }
 `);
 
-/** A book's latest redemptions, read again (coalesced) whenever one is made or reversed. */
-export function useBookRedemptions(bookId: string) {
-  const { data, loading, error, refetch } = useQuery(BookRedemptionsQuery, { variables: { bookId, first: SHOWN } });
-  const refetchSoon = useCoalescedCallback(() => void refetch().catch(() => undefined), 300);
-  useSubscription(BookRedemptionEventsSubscription, { variables: { bookId }, onData: () => refetchSoon() });
-  const redemptions = data?.redemptions;
-  return {
-    redemptions: redemptions?.edges.map((e) => e.node),
-    totalCount: redemptions?.totalCount,
-    loading,
-    error,
-    refetch: () => void refetch(),
-    refetchSoon,
-  };
+/** What a book's redemption list may be narrowed to (the `redemptions` filters); null: any. */
+export interface RedemptionFilters {
+  /** The redeemer's whole email (matched exactly, any case). */
+  email: string | null;
+  codePrefix: string | null;
+  /** ISO instants: redeemed at or after, and before. */
+  redeemedAfter: string | null;
+  redeemedBefore: string | null;
+  /** true: only reversed ones; false: only those that stand. */
+  reversed: boolean | null;
+}
+
+export const NO_REDEMPTION_FILTERS: RedemptionFilters = { email: null, codePrefix: null, redeemedAfter: null, redeemedBefore: null, reversed: null };
+
+/**
+ * A book's redemptions, newest first, narrowed by `filters`, a page at a time; every page shown is
+ * read again (coalesced) whenever one is made or reversed.
+ */
+export function useBookRedemptions(bookId: string, filters: RedemptionFilters = NO_REDEMPTION_FILTERS, { live = true }: { live?: boolean } = {}) {
+  const redemptions = usePagedQuery(BookRedemptionsQuery, {
+    variables: { bookId, ...filters },
+    pageSize: REDEMPTIONS_PAGE,
+    connection: (data) => data.redemptions,
+  });
+  const refetchSoon = useCoalescedCallback(() => void redemptions.refetch(), 300);
+  useSubscription(BookRedemptionEventsSubscription, { variables: { bookId }, skip: !live, onData: () => refetchSoon() });
+  return { ...redemptions, refetchSoon };
 }
 
 /** The admin's reversal of a redemption (a refund or a cancelled order gives the use back). */

@@ -56,7 +56,8 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
       <a className="skip-link" href="#main">
         Skip to content
       </a>
-      <header className={styles.header}>
+      {/* `shell__header`: a stable name for e2e screenshots, which pin the sticky header to the top. */}
+      <header className={`${styles.header} shell__header`}>
         <Link href="/" className={styles.brand}>
           <BrandLogo />
           <span className={styles.brandName}>Coupon Books</span>
