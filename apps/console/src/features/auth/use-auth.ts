@@ -1,7 +1,9 @@
 'use client';
 
+import type { TypedDocumentNode } from '@apollo/client';
 import { useMutation, useQuery } from '@apollo/client/react';
 import { graphql } from '@/gql';
+import type { SessionFragment } from '@/gql/graphql';
 
 // Login and Register select `...Session` (lib/auth/session-api.ts), as the cookie's refresh does.
 
@@ -42,22 +44,23 @@ export function useCurrentUser(enabled: boolean) {
 
 /** Signs in; resolves to the session (token, expiry, user). */
 export function useLogin() {
-  const [login, { loading }] = useMutation(LoginMutation);
-  const signInWith = async (email: string, password: string) => {
-    const { data } = await login({ variables: { email, password } });
-    if (!data) throw new Error('The API returned no session');
-    return data.login;
-  };
-  return { login: signInWith, loading };
+  const { send, loading } = useSessionMutation(LoginMutation, (data) => data.login);
+  return { login: send, loading };
 }
 
 /** Creates a USER account; resolves to its session. */
 export function useRegister() {
-  const [register, { loading }] = useMutation(RegisterMutation);
-  const registerWith = async (email: string, password: string) => {
-    const { data } = await register({ variables: { email, password } });
+  const { send, loading } = useSessionMutation(RegisterMutation, (data) => data.register);
+  return { register: send, loading };
+}
+
+/** A mutation of an email and a password that answers a session: `send` resolves to it (or throws when none came). */
+function useSessionMutation<Data>(mutation: TypedDocumentNode<Data, { email: string; password: string }>, session: (data: Data) => SessionFragment) {
+  const [mutate, { loading }] = useMutation(mutation);
+  const send = async (email: string, password: string) => {
+    const { data } = await mutate({ variables: { email, password } });
     if (!data) throw new Error('The API returned no session');
-    return data.register;
+    return session(data as Data);
   };
-  return { register: registerWith, loading };
+  return { send, loading };
 }
