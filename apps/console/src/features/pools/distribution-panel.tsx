@@ -5,6 +5,7 @@ import { type FormEvent, useState } from 'react';
 import { Button } from '@/components/controls/button';
 import { type Column, DataTable } from '@/components/data-table/data-table';
 import { Field } from '@/components/forms/field';
+import { type RadioOption, RadioGroup } from '@/components/forms/radio-group';
 import { useToast } from '@/components/toast/toast-provider';
 import { graphql } from '@/gql';
 import type {
@@ -47,6 +48,16 @@ type Result = DistributeToPoolMutation['distributeToPool'];
 type Share = Preview['perUser'][number];
 
 type Step = { kind: 'form' } | { kind: 'preview'; request: Request; preview: Preview } | { kind: 'done'; request: Request; result: Result };
+
+const MODES: RadioOption<DistributionMode>[] = [
+  { value: 'EQUAL', label: 'Equal', hint: 'the total split evenly: every member gets total ÷ members, rounded down' },
+  { value: 'RANDOM', label: 'Random', hint: 'each coupon of the total to a member chosen at random' },
+];
+
+const REMAINDERS: RadioOption<DistributionRemainder>[] = [
+  { value: 'LEAVE_IN_BOOK', label: 'Leave it in the book', hint: 'nobody gets more than anyone else' },
+  { value: 'RANDOM_MEMBERS', label: 'Give one more to members chosen at random', hint: 'the whole total goes out' },
+];
 
 const SKIP_REASONS: Record<string, string> = {
   LIMIT_REACHED: 'Already has the most coupons this book allows',
@@ -150,54 +161,12 @@ function DistributionForm({ poolId, memberCount, onPreview }: { poolId: string; 
           </select>
         )}
       </Field>
-      <fieldset className="radio-group">
-        <legend>Mode</legend>
-        <div className="radio">
-          <input id="mode-equal" type="radio" name="mode" value="EQUAL" checked={mode === 'EQUAL'} onChange={() => setMode('EQUAL')} />
-          <label htmlFor="mode-equal">
-            Equal <span className="muted">— the total split evenly: every member gets total ÷ members, rounded down</span>
-          </label>
-        </div>
-        <div className="radio">
-          <input id="mode-random" type="radio" name="mode" value="RANDOM" checked={mode === 'RANDOM'} onChange={() => setMode('RANDOM')} />
-          <label htmlFor="mode-random">
-            Random <span className="muted">— each coupon of the total to a member chosen at random</span>
-          </label>
-        </div>
-      </fieldset>
+      <RadioGroup legend="Mode" name="mode" value={mode} onChange={setMode} options={MODES} />
       <Field id="distribute-count" label="Coupons in total" error={errors.count}>
         {(c) => <input {...c} type="number" inputMode="numeric" min={1} value={count} onChange={(e) => setCount(e.target.value)} />}
       </Field>
       {mode === 'EQUAL' ? (
-        <fieldset className="radio-group">
-          <legend>What does not divide evenly</legend>
-          <div className="radio">
-            <input
-              id="remainder-leave"
-              type="radio"
-              name="remainder"
-              value="LEAVE_IN_BOOK"
-              checked={remainder === 'LEAVE_IN_BOOK'}
-              onChange={() => setRemainder('LEAVE_IN_BOOK')}
-            />
-            <label htmlFor="remainder-leave">
-              Leave it in the book <span className="muted">— nobody gets more than anyone else</span>
-            </label>
-          </div>
-          <div className="radio">
-            <input
-              id="remainder-random"
-              type="radio"
-              name="remainder"
-              value="RANDOM_MEMBERS"
-              checked={remainder === 'RANDOM_MEMBERS'}
-              onChange={() => setRemainder('RANDOM_MEMBERS')}
-            />
-            <label htmlFor="remainder-random">
-              Give one more to members chosen at random <span className="muted">— the whole total goes out</span>
-            </label>
-          </div>
-        </fieldset>
+        <RadioGroup legend="What does not divide evenly" name="remainder" value={remainder} onChange={setRemainder} options={REMAINDERS} />
       ) : null}
       <Button variant="primary" type="submit" disabled={loading || memberCount === 0}>
         {loading ? 'Preparing preview…' : 'Preview'}
