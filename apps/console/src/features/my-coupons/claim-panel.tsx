@@ -18,38 +18,29 @@ export function ClaimPanel() {
   const [codeError, setCodeError] = useState<string | null>(null);
   const options = books.books;
 
+  /** Runs one claim and says how it went; resolves to the coupon, or null when it failed. */
+  async function claimWith(claim: () => Promise<{ code: string } | null>, failureTitle: string) {
+    try {
+      const coupon = await claim();
+      if (coupon) toast.success(`${coupon.code} is yours.`, 'Coupon claimed');
+      return coupon;
+    } catch (failure) {
+      toast.error(failure, failureTitle);
+      return null;
+    }
+  }
+
   async function submitRandom(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (!bookId) {
-      setBookError('Choose a book.');
-      return;
-    }
-    setBookError(null);
-    try {
-      const coupon = await claimRandom(bookId);
-      if (coupon) toast.success(`${coupon.code} is yours.`, 'Coupon claimed');
-    } catch (failure) {
-      toast.error(failure, 'Could not claim a coupon');
-    }
+    setBookError(bookId ? null : 'Choose a book.');
+    if (bookId) await claimWith(() => claimRandom(bookId), 'Could not claim a coupon');
   }
 
   async function submitCode(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const trimmed = code.trim();
-    if (!trimmed) {
-      setCodeError('Enter the code.');
-      return;
-    }
-    setCodeError(null);
-    try {
-      const coupon = await claimByCode(trimmed);
-      if (coupon) {
-        toast.success(`${coupon.code} is yours.`, 'Coupon claimed');
-        setCode('');
-      }
-    } catch (failure) {
-      toast.error(failure, `Could not claim ${trimmed.toUpperCase()}`);
-    }
+    setCodeError(trimmed ? null : 'Enter the code.');
+    if (trimmed && (await claimWith(() => claimByCode(trimmed), `Could not claim ${trimmed.toUpperCase()}`))) setCode('');
   }
 
   return (
