@@ -1,9 +1,9 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { call, postJson } from '../../testing/index.ts';
 import { expectInvariants } from './book.snapshot.ts';
 import { propertyParameters } from './fast-check.settings.ts';
-import { checkAnswer, fieldProperty, type FuzzTarget, rootFields, startFuzzTarget } from './hostile-input.fuzz.ts';
+import { checkAnswer, fuzzEveryRootField, rootFields, useFuzzTarget } from './hostile-input.fuzz.ts';
 import { hostileCsv } from './hostile.arbitraries.ts';
 
 // Hostile input over every argument of every root Query and Mutation field, generated from the
@@ -14,22 +14,12 @@ import { hostileCsv } from './hostile.arbitraries.ts';
 
 const RUNS_PER_FIELD = 40;
 
-let target: FuzzTarget;
-beforeAll(async () => {
-  target = await startFuzzTarget();
-});
-afterAll(() => target?.close());
+const target = useFuzzTarget();
 
 describe('hostile input never gets anything but a contract error code', async () => {
   const fields = await rootFields();
 
-  it.each(fields.map((f) => [f.name, f] as const))(
-    '%s',
-    async (name, { kind, field }) => {
-      await fc.assert(fieldProperty(target, name, kind, field), propertyParameters(`fuzz ${name}`, RUNS_PER_FIELD));
-    },
-    60_000,
-  );
+  fuzzEveryRootField(target, fields, { label: 'fuzz', runs: RUNS_PER_FIELD, timeoutMs: 60_000 });
 
   it('arguments written inline (the parser, not variables) get contract codes too', async () => {
     const property = fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 60 }), fc.constantFrom(...fields), async (text, { kind, field }) => {

@@ -8,7 +8,7 @@ import {
   isNonNullType,
   isObjectType,
 } from 'graphql';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApiSchema } from '../../src/server/schema.ts';
 import {
   type ApiUser,
@@ -24,6 +24,7 @@ import {
   TEST_PASSWORD,
   type TestServer,
 } from '../../testing/index.ts';
+import { propertyParameters } from './fast-check.settings.ts';
 import { argumentsFor, type RealValues, toRequestBody } from './hostile.arbitraries.ts';
 
 /**
@@ -176,7 +177,7 @@ const SESSION_ENDING = new Set([
   'Mutation.eraseUser',
 ]);
 
-export function fieldProperty(target: FuzzTarget, name: string, kind: 'query' | 'mutation', field: GraphQLField<unknown, unknown>) {
+export function fieldProperty(target: Omit<FuzzTarget, 'close'>, name: string, kind: 'query' | 'mutation', field: GraphQLField<unknown, unknown>) {
   const query = operationFor(kind, field);
   const variables = argumentsFor(field.args, target.real[name] ?? target.real.default);
   const principals = SESSION_ENDING.has(name) ? target.bystanders : target;
@@ -185,4 +186,49 @@ export function fieldProperty(target: FuzzTarget, name: string, kind: 'query' | 
     const res = await postJson(target.server.url, toRequestBody(query, vars), token ? { authorization: `Bearer ${token}` } : {});
     checkAnswer(res.status, res.text, `${name} as ${caller}`);
   });
+}
+
+/** A {@link FuzzTarget} for the test file: started in `beforeAll`, closed in `afterAll`. Read it inside tests. */
+export function useFuzzTarget(): Omit<FuzzTarget, 'close'> {
+  let started: FuzzTarget | undefined;
+  beforeAll(async () => {
+    started = await startFuzzTarget();
+  });
+  afterAll(() => started?.close());
+  const current = () => {
+    if (!started) throw new Error('useFuzzTarget: read inside a test or hook, after its beforeAll has run');
+    return started;
+  };
+  return {
+    get server() {
+      return current().server;
+    },
+    get admin() {
+      return current().admin;
+    },
+    get user() {
+      return current().user;
+    },
+    get bystanders() {
+      return current().bystanders;
+    },
+    get real() {
+      return current().real;
+    },
+  };
+}
+
+/** One test per root field (`%s` its name): `runs` hostile values of its arguments, each from a random caller. */
+export function fuzzEveryRootField(
+  target: Omit<FuzzTarget, 'close'>,
+  fields: Awaited<ReturnType<typeof rootFields>>,
+  options: { label: string; runs: number; timeoutMs: number },
+): void {
+  it.each(fields.map((f) => [f.name, f] as const))(
+    '%s',
+    async (name, { kind, field }) => {
+      await fc.assert(fieldProperty(target, name, kind, field), propertyParameters(`${options.label} ${name}`, options.runs));
+    },
+    options.timeoutMs,
+  );
 }
