@@ -5,3 +5,4 @@
 export { type BookOverrides, contextFor, createBook, createUser, type ServiceTest, startServiceTest, useServiceTest } from './fixtures.ts';
 export { generousSignInLimits, TEST_TOKEN_SETTINGS } from './auth-settings.ts';
 export { createTestClock, type TestClock } from './test-clock.ts';
+export { fillSearchFixture, type SearchFixture, type SearchFixtureOptions, type SqlRunner } from './search-fixture.ts';
