@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Database, Prisma } from '@coupons/db';
-import { createTestDatabase, useTestDatabase } from '@coupons/db/testing';
-import { beforeAll } from 'vitest';
+import { createTestDatabase, useFixture } from '@coupons/db/testing';
 import type { Caller, Clock, Role, ServiceContext } from '../src/shared/context.ts';
 import { createTestClock } from './test-clock.ts';
 
@@ -22,31 +21,12 @@ export async function startServiceTest(): Promise<ServiceTest> {
 }
 
 /**
- * `startServiceTest` in one line at the top of a test file: a fresh database for the file
- * (`useTestDatabase`, dropped in `afterAll`) with an ADMIN and a USER inserted in `beforeAll`.
+ * `startServiceTest` in one line at the top of a test file: a fresh database for the file with an
+ * ADMIN and a USER inserted, in `beforeAll`, dropped in `afterAll`.
  * Read `t.db`, `t.admin` and `t.user` inside tests and hooks.
  */
 export function useServiceTest(): Readonly<Omit<ServiceTest, 'drop'>> {
-  const database = useTestDatabase();
-  let callers: { admin: Caller; user: Caller } | undefined;
-  beforeAll(async () => {
-    callers = { admin: await createUser(database.db, 'ADMIN'), user: await createUser(database.db, 'USER') };
-  });
-  const current = () => {
-    if (!callers) throw new Error('useServiceTest: read inside a test or hook, after its beforeAll has run');
-    return callers;
-  };
-  return {
-    get db() {
-      return database.db;
-    },
-    get admin() {
-      return current().admin;
-    },
-    get user() {
-      return current().user;
-    },
-  };
+  return useFixture('useServiceTest', startServiceTest, (test) => test.drop(), ['db', 'admin', 'user']);
 }
 
 /** Inserts a user directly (no argon2: these users never log in). */

@@ -1,3 +1,4 @@
 export { createTestDatabase, createEmptyDatabase, type TestDatabase, useTestDatabase } from './test-database.ts';
 export type { TestDatabaseContext } from './test-database.context.ts';
+export { useFixture } from './use-fixture.ts';
 export { startMigratedDatabase, type MigratedDatabase, type MigratedDatabaseOptions } from './migrated-database.ts';

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, inject } from 'vitest';
+import { inject } from 'vitest';
 import { createDatabaseIfMissing, databaseUrl, dropDatabaseIfExists } from '../src/admin/database.admin.ts';
 import { type Database, createDatabase } from '../src/client.ts';
 import { TEST_DATABASE_KEY, type TestDatabaseContext } from './test-database.context.ts';
+import { useFixture } from './use-fixture.ts';
 
 /** A database of its own for one test file. */
 export interface TestDatabase {
@@ -53,23 +54,7 @@ export async function createTestDatabase(options: { poolSize?: number } = {}): P
  * const t = useTestDatabase(); // t.db, t.url
  */
 export function useTestDatabase(options: { poolSize?: number } = {}): Readonly<Pick<TestDatabase, 'db' | 'url'>> {
-  let database: TestDatabase | undefined;
-  beforeAll(async () => {
-    database = await createTestDatabase(options);
-  });
-  afterAll(() => database?.drop());
-  const current = () => {
-    if (!database) throw new Error('useTestDatabase: read inside a test or hook, after its beforeAll has run');
-    return database;
-  };
-  return {
-    get db() {
-      return current().db;
-    },
-    get url() {
-      return current().url;
-    },
-  };
+  return useFixture('useTestDatabase', () => createTestDatabase(options), (database) => database.drop(), ['db', 'url']);
 }
 
 /**

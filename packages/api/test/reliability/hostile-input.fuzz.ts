@@ -8,7 +8,8 @@ import {
   isNonNullType,
   isObjectType,
 } from 'graphql';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { useFixture } from '@coupons/db/testing';
+import { expect, it } from 'vitest';
 import { buildApiSchema } from '../../src/server/schema.ts';
 import {
   type ApiUser,
@@ -190,32 +191,7 @@ export function fieldProperty(target: Omit<FuzzTarget, 'close'>, name: string, k
 
 /** A {@link FuzzTarget} for the test file: started in `beforeAll`, closed in `afterAll`. Read it inside tests. */
 export function useFuzzTarget(): Omit<FuzzTarget, 'close'> {
-  let started: FuzzTarget | undefined;
-  beforeAll(async () => {
-    started = await startFuzzTarget();
-  });
-  afterAll(() => started?.close());
-  const current = () => {
-    if (!started) throw new Error('useFuzzTarget: read inside a test or hook, after its beforeAll has run');
-    return started;
-  };
-  return {
-    get server() {
-      return current().server;
-    },
-    get admin() {
-      return current().admin;
-    },
-    get user() {
-      return current().user;
-    },
-    get bystanders() {
-      return current().bystanders;
-    },
-    get real() {
-      return current().real;
-    },
-  };
+  return useFixture('useFuzzTarget', startFuzzTarget, (target) => target.close(), ['server', 'admin', 'user', 'bystanders', 'real']);
 }
 
 /** One test per root field (`%s` its name): `runs` hostile values of its arguments, each from a random caller. */
