@@ -4,6 +4,7 @@ import { AuditResolver } from './audit/audit.resolver.ts';
 import { AuthResolver } from './auth/auth.resolver.ts';
 import { BookActivityResolver } from './books/book-activity.resolver.ts';
 import { BookResolver } from './books/book.resolver.ts';
+import { LiveBooksResolver } from './books/live-books.resolver.ts';
 import { CodeResolver } from './codes/code.resolver.ts';
 import {
   BookCouponsResolver,
@@ -27,7 +28,7 @@ import { WebhookResolver } from './webhooks/webhook.resolver.ts';
  * declare its access (`@Public()`, `@Authorized()` or `@Authorized('ADMIN')`).
  */
 export const resolvers: NonEmptyArray<Function> = [AuthResolver, UserResolver, CouponResolver, RedemptionResolver,
-  BookResolver, BookActivityResolver, CodeResolver, PoolResolver, CouponBookResolver, RedemptionBookResolver, BookCouponsResolver,
+  BookResolver, BookActivityResolver, LiveBooksResolver, CodeResolver, PoolResolver, CouponBookResolver, RedemptionBookResolver, BookCouponsResolver,
   UserCouponsResolver, DistributionResolver, DistributionShareResolver, LiveEventResolver, ApiKeyResolver,
   ValidateCouponResolver, AuditResolver, CouponControlResolver,
   CouponHistoryResolver, WebhookResolver];

@@ -94,6 +94,9 @@ const MATRIX: Row[] = [
   { field: 'Query.me', op: () => ({ query: '{ me { id } }' }), expect: SIGNED_IN },
   { field: 'Query.book', op: (w) => ({ query: 'query ($id: ID!) { book(id: $id) { id } }', variables: { id: w.bookId } }), expect: SIGNED_IN, keys: KEYS_READ },
   { field: 'Query.books', op: () => ({ query: '{ books(first: 5) { totalCount } }' }), expect: SIGNED_IN, keys: KEYS_READ },
+  { field: 'Query.busiestBooks', op: () => ({ query: '{ busiestBooks { events book { id } } }' }), expect: ADMIN_ONLY, keys: ADMIN_KEY },
+  // Pins belong to a person (the Live page): admins only, no key of any scope.
+  { field: 'Query.pinnedBooks', op: () => ({ query: '{ pinnedBooks { id } }' }), expect: ADMIN_ONLY },
   { field: 'Query.codeJob', op: (w) => ({ query: 'query ($id: ID!) { codeJob(jobId: $id) { jobId } }', variables: { id: w.jobId } }), expect: ADMIN_ONLY, keys: ADMIN_KEY },
   {
     field: 'Query.coupon',
@@ -217,6 +220,8 @@ const MATRIX: Row[] = [
     expect: ADMIN_ONLY,
     keys: ADMIN_KEY,
   },
+  { field: 'Mutation.pinBook', op: (w) => ({ query: 'mutation ($id: ID!) { pinBook(bookId: $id) { id } }', variables: { id: w.bookId } }), expect: ADMIN_ONLY },
+  { field: 'Mutation.unpinBook', op: (w) => ({ query: 'mutation ($id: ID!) { unpinBook(bookId: $id) { id } }', variables: { id: w.bookId } }), expect: ADMIN_ONLY },
   {
     field: 'Mutation.deleteBook',
     // The world's coupons went out: an admin gets through to the service, which refuses.

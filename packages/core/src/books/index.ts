@@ -4,3 +4,5 @@ export * from './book.service.ts';
 export * from './book.counts.ts';
 export * from './book-status.service.ts';
 export * from './book.redemptions-over-time.ts';
+export * from './book.busiest.ts';
+export * from './book.pins.ts';
