@@ -9,6 +9,7 @@ const OTHER_USER = '22222222-2222-4222-8222-222222222222';
 const BOOK = '33333333-3333-4333-8333-333333333333';
 const POOL = '44444444-4444-4444-8444-444444444444';
 const REDEMPTION = '55555555-5555-4555-8555-555555555555';
+const ENDPOINT = '66666666-6666-4666-8666-666666666666';
 
 const t = useTestDatabase({ poolSize: 2 });
 const sql = (text: string, values: unknown[] = []) => t.db.pool.query(text, values);
@@ -21,6 +22,8 @@ beforeAll(async () => {
   await sql(`INSERT INTO user_book_counter (user_id, book_id, assigned_count, max_assignments, max_redemptions) VALUES ($1, $2, 1, 5, 3)`, [USER, BOOK]);
   await sql(`INSERT INTO pool (id, name) VALUES ($1, 'Pool')`, [POOL]);
   await sql(`INSERT INTO redemption (id, coupon_id, book_id, user_id, idempotency_key) VALUES ($1, 2, $2, $3, 'key-1')`, [REDEMPTION, BOOK, USER]);
+  await sql(`INSERT INTO webhook_endpoint (id, url, events, secret, start_after_event_id) VALUES ($1, 'https://hooks.example.com/', '{ASSIGNED}', 'whsec_x', 0)`, [ENDPOINT]);
+  await sql(`INSERT INTO webhook_delivery (id, endpoint_id, message_id, event_type, payload, next_attempt_at) VALUES (1, $1, 'msg_1', 'ASSIGNED', '{}', now())`, [ENDPOINT]);
 });
 
 /** One violating statement per CHECK constraint (some constraints get several). */
@@ -78,6 +81,12 @@ const violations: Array<{ constraint: string; case: string; text: string; values
   { constraint: 'coupon_void_check', case: 'voided_at on a live coupon', text: `UPDATE coupon SET voided_at = now() WHERE id = 1` },
   { constraint: 'distribution_remainder_check', case: 'RANDOM with a remainder rule', text: `INSERT INTO distribution (id, pool_id, book_id, mode, requested, assigned, created_by_id, remainder) VALUES (gen_random_uuid(), $1, $2, 'RANDOM', 2, 2, $3, 'LEAVE_IN_BOOK')`, values: [POOL, BOOK, USER] },
   { constraint: 'app_user_identity_check', case: 'erased user keeping an email', text: `UPDATE app_user SET erased_at = now(), password_hash = NULL WHERE id = $1`, values: [OTHER_USER] },
+  { constraint: 'webhook_endpoint_events_check', case: 'endpoint without events', text: `UPDATE webhook_endpoint SET events = '{}' WHERE id = $1`, values: [ENDPOINT] },
+  { constraint: 'webhook_delivery_due_check', case: 'PENDING without a next attempt', text: `UPDATE webhook_delivery SET next_attempt_at = NULL WHERE id = 1` },
+  { constraint: 'webhook_delivery_due_check', case: 'DELIVERED with a next attempt', text: `UPDATE webhook_delivery SET status = 'DELIVERED' WHERE id = 1` },
+  { constraint: 'webhook_delivery_attempts_check', case: 'negative attempts', text: `UPDATE webhook_delivery SET attempts = -1 WHERE id = 1` },
+  { constraint: 'webhook_delivery_attempts_check', case: 'retry base above attempts', text: `UPDATE webhook_delivery SET retry_base = 1 WHERE id = 1` },
+  { constraint: 'webhook_fanout_single_row_check', case: 'a second cursor row', text: `INSERT INTO webhook_fanout (id, mark) VALUES (2, 0)` },
   { constraint: 'redemption_reversal_check', case: 'reverser without reversed_at', text: `UPDATE redemption SET reversed_by_id = $2 WHERE id = $1`, values: [REDEMPTION, OTHER_USER] },
 ];
 
