@@ -64,8 +64,13 @@ type Documents = {
     "\n  mutation VoidCoupon($code: String!, $reason: String!) {\n    voidCoupon(code: $code, reason: $reason) {\n      ...CouponDetailFields\n    }\n  }\n": typeof types.VoidCouponDocument,
     "\n  mutation UnassignCoupon($code: String!, $reason: String!) {\n    unassignCoupon(code: $code, reason: $reason) {\n      ...CouponDetailFields\n    }\n  }\n": typeof types.UnassignCouponDocument,
     "\n  mutation UpdateCoupon($code: String!, $input: UpdateCouponInput!) {\n    updateCoupon(code: $code, input: $input) {\n      ...CouponDetailFields\n    }\n  }\n": typeof types.UpdateCouponDocument,
-    "\n  fragment RedemptionFeedItem on Redemption {\n    id\n    redeemedAt\n    coupon {\n      id\n      code\n    }\n    user {\n      id\n      email\n    }\n    bookId\n  }\n": typeof types.RedemptionFeedItemFragmentDoc,
-    "\n  query LiveDashboard($books: Int, $redemptions: Int) {\n    books(first: $books) {\n      edges {\n        node {\n          id\n          name\n          ...BookStatsCounts\n        }\n      }\n    }\n    redemptions(first: $redemptions) {\n      edges {\n        node {\n          ...RedemptionFeedItem\n        }\n      }\n    }\n  }\n": typeof types.LiveDashboardDocument,
+    "\n  query LivePinCandidates($search: String!) {\n    books(first: 8, search: $search) {\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.LivePinCandidatesDocument,
+    "\n  fragment RedemptionFeedItem on Redemption {\n    id\n    redeemedAt\n    reversedAt\n    reversalReason\n    coupon {\n      id\n      code\n    }\n    user {\n      id\n      email\n    }\n    bookId\n  }\n": typeof types.RedemptionFeedItemFragmentDoc,
+    "\n  fragment LiveBookTile on Book {\n    id\n    name\n    ...BookStatsCounts\n  }\n": typeof types.LiveBookTileFragmentDoc,
+    "\n  query LiveBooks($window: Int, $first: Int) {\n    busiestBooks(window: $window, first: $first) {\n      events\n      book {\n        ...LiveBookTile\n      }\n    }\n    pinnedBooks {\n      ...LiveBookTile\n    }\n  }\n": typeof types.LiveBooksDocument,
+    "\n  mutation PinBook($bookId: ID!) {\n    pinBook(bookId: $bookId) {\n      ...LiveBookTile\n    }\n  }\n": typeof types.PinBookDocument,
+    "\n  mutation UnpinBook($bookId: ID!) {\n    unpinBook(bookId: $bookId) {\n      ...LiveBookTile\n    }\n  }\n": typeof types.UnpinBookDocument,
+    "\n  query LiveFeed($redemptions: Int, $reversals: Int) {\n    redemptions(first: $redemptions) {\n      edges {\n        node {\n          ...RedemptionFeedItem\n        }\n      }\n    }\n    reversals: redemptions(first: $reversals, reversed: true) {\n      edges {\n        node {\n          ...RedemptionFeedItem\n        }\n      }\n    }\n  }\n": typeof types.LiveFeedDocument,
     "\n  subscription RedemptionFeed {\n    redemptionEvents {\n      ...RedemptionFeedItem\n    }\n  }\n": typeof types.RedemptionFeedDocument,
     "\n  fragment MyCoupon on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    bookId\n  }\n": typeof types.MyCouponFragmentDoc,
     "\n  query ClaimableBooks($first: Int) {\n    books(first: $first) {\n      edges {\n        node {\n          ...BookSummaryFields\n        }\n      }\n    }\n  }\n": typeof types.ClaimableBooksDocument,
@@ -167,8 +172,13 @@ const documents: Documents = {
     "\n  mutation VoidCoupon($code: String!, $reason: String!) {\n    voidCoupon(code: $code, reason: $reason) {\n      ...CouponDetailFields\n    }\n  }\n": types.VoidCouponDocument,
     "\n  mutation UnassignCoupon($code: String!, $reason: String!) {\n    unassignCoupon(code: $code, reason: $reason) {\n      ...CouponDetailFields\n    }\n  }\n": types.UnassignCouponDocument,
     "\n  mutation UpdateCoupon($code: String!, $input: UpdateCouponInput!) {\n    updateCoupon(code: $code, input: $input) {\n      ...CouponDetailFields\n    }\n  }\n": types.UpdateCouponDocument,
-    "\n  fragment RedemptionFeedItem on Redemption {\n    id\n    redeemedAt\n    coupon {\n      id\n      code\n    }\n    user {\n      id\n      email\n    }\n    bookId\n  }\n": types.RedemptionFeedItemFragmentDoc,
-    "\n  query LiveDashboard($books: Int, $redemptions: Int) {\n    books(first: $books) {\n      edges {\n        node {\n          id\n          name\n          ...BookStatsCounts\n        }\n      }\n    }\n    redemptions(first: $redemptions) {\n      edges {\n        node {\n          ...RedemptionFeedItem\n        }\n      }\n    }\n  }\n": types.LiveDashboardDocument,
+    "\n  query LivePinCandidates($search: String!) {\n    books(first: 8, search: $search) {\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.LivePinCandidatesDocument,
+    "\n  fragment RedemptionFeedItem on Redemption {\n    id\n    redeemedAt\n    reversedAt\n    reversalReason\n    coupon {\n      id\n      code\n    }\n    user {\n      id\n      email\n    }\n    bookId\n  }\n": types.RedemptionFeedItemFragmentDoc,
+    "\n  fragment LiveBookTile on Book {\n    id\n    name\n    ...BookStatsCounts\n  }\n": types.LiveBookTileFragmentDoc,
+    "\n  query LiveBooks($window: Int, $first: Int) {\n    busiestBooks(window: $window, first: $first) {\n      events\n      book {\n        ...LiveBookTile\n      }\n    }\n    pinnedBooks {\n      ...LiveBookTile\n    }\n  }\n": types.LiveBooksDocument,
+    "\n  mutation PinBook($bookId: ID!) {\n    pinBook(bookId: $bookId) {\n      ...LiveBookTile\n    }\n  }\n": types.PinBookDocument,
+    "\n  mutation UnpinBook($bookId: ID!) {\n    unpinBook(bookId: $bookId) {\n      ...LiveBookTile\n    }\n  }\n": types.UnpinBookDocument,
+    "\n  query LiveFeed($redemptions: Int, $reversals: Int) {\n    redemptions(first: $redemptions) {\n      edges {\n        node {\n          ...RedemptionFeedItem\n        }\n      }\n    }\n    reversals: redemptions(first: $reversals, reversed: true) {\n      edges {\n        node {\n          ...RedemptionFeedItem\n        }\n      }\n    }\n  }\n": types.LiveFeedDocument,
     "\n  subscription RedemptionFeed {\n    redemptionEvents {\n      ...RedemptionFeedItem\n    }\n  }\n": types.RedemptionFeedDocument,
     "\n  fragment MyCoupon on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    bookId\n  }\n": types.MyCouponFragmentDoc,
     "\n  query ClaimableBooks($first: Int) {\n    books(first: $first) {\n      edges {\n        node {\n          ...BookSummaryFields\n        }\n      }\n    }\n  }\n": types.ClaimableBooksDocument,
@@ -437,11 +447,31 @@ export function graphql(source: "\n  mutation UpdateCoupon($code: String!, $inpu
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment RedemptionFeedItem on Redemption {\n    id\n    redeemedAt\n    coupon {\n      id\n      code\n    }\n    user {\n      id\n      email\n    }\n    bookId\n  }\n"): (typeof documents)["\n  fragment RedemptionFeedItem on Redemption {\n    id\n    redeemedAt\n    coupon {\n      id\n      code\n    }\n    user {\n      id\n      email\n    }\n    bookId\n  }\n"];
+export function graphql(source: "\n  query LivePinCandidates($search: String!) {\n    books(first: 8, search: $search) {\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query LivePinCandidates($search: String!) {\n    books(first: 8, search: $search) {\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query LiveDashboard($books: Int, $redemptions: Int) {\n    books(first: $books) {\n      edges {\n        node {\n          id\n          name\n          ...BookStatsCounts\n        }\n      }\n    }\n    redemptions(first: $redemptions) {\n      edges {\n        node {\n          ...RedemptionFeedItem\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query LiveDashboard($books: Int, $redemptions: Int) {\n    books(first: $books) {\n      edges {\n        node {\n          id\n          name\n          ...BookStatsCounts\n        }\n      }\n    }\n    redemptions(first: $redemptions) {\n      edges {\n        node {\n          ...RedemptionFeedItem\n        }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  fragment RedemptionFeedItem on Redemption {\n    id\n    redeemedAt\n    reversedAt\n    reversalReason\n    coupon {\n      id\n      code\n    }\n    user {\n      id\n      email\n    }\n    bookId\n  }\n"): (typeof documents)["\n  fragment RedemptionFeedItem on Redemption {\n    id\n    redeemedAt\n    reversedAt\n    reversalReason\n    coupon {\n      id\n      code\n    }\n    user {\n      id\n      email\n    }\n    bookId\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment LiveBookTile on Book {\n    id\n    name\n    ...BookStatsCounts\n  }\n"): (typeof documents)["\n  fragment LiveBookTile on Book {\n    id\n    name\n    ...BookStatsCounts\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query LiveBooks($window: Int, $first: Int) {\n    busiestBooks(window: $window, first: $first) {\n      events\n      book {\n        ...LiveBookTile\n      }\n    }\n    pinnedBooks {\n      ...LiveBookTile\n    }\n  }\n"): (typeof documents)["\n  query LiveBooks($window: Int, $first: Int) {\n    busiestBooks(window: $window, first: $first) {\n      events\n      book {\n        ...LiveBookTile\n      }\n    }\n    pinnedBooks {\n      ...LiveBookTile\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PinBook($bookId: ID!) {\n    pinBook(bookId: $bookId) {\n      ...LiveBookTile\n    }\n  }\n"): (typeof documents)["\n  mutation PinBook($bookId: ID!) {\n    pinBook(bookId: $bookId) {\n      ...LiveBookTile\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UnpinBook($bookId: ID!) {\n    unpinBook(bookId: $bookId) {\n      ...LiveBookTile\n    }\n  }\n"): (typeof documents)["\n  mutation UnpinBook($bookId: ID!) {\n    unpinBook(bookId: $bookId) {\n      ...LiveBookTile\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query LiveFeed($redemptions: Int, $reversals: Int) {\n    redemptions(first: $redemptions) {\n      edges {\n        node {\n          ...RedemptionFeedItem\n        }\n      }\n    }\n    reversals: redemptions(first: $reversals, reversed: true) {\n      edges {\n        node {\n          ...RedemptionFeedItem\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query LiveFeed($redemptions: Int, $reversals: Int) {\n    redemptions(first: $redemptions) {\n      edges {\n        node {\n          ...RedemptionFeedItem\n        }\n      }\n    }\n    reversals: redemptions(first: $reversals, reversed: true) {\n      edges {\n        node {\n          ...RedemptionFeedItem\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

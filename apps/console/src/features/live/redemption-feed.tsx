@@ -1,17 +1,20 @@
 'use client';
 
+import { Badge } from '@/components/controls/badge';
 import { EmptyState } from '@/components/feedback/states';
 import { graphql } from '@/gql';
-import type { RedemptionFeedItemFragment as FeedItem } from '@/gql/graphql';
 import { formatTime } from '@/lib/format/format';
 import { BookName } from '../books/book-summary';
+import type { FeedEntry } from './feed-entries';
 import styles from './redemption-feed.module.css';
 
-/** What one line of the redemption feed shows. */
+/** What one line of the redemption feed shows (a redemption line, or its reversal's). */
 export const RedemptionFeedItem = graphql(`
   fragment RedemptionFeedItem on Redemption {
     id
     redeemedAt
+    reversedAt
+    reversalReason
     coupon {
       id
       code
@@ -25,32 +28,62 @@ export const RedemptionFeedItem = graphql(`
 `);
 
 /**
- * Redemptions as they happen, newest first; the latest arrivals flash. A feed (an ordered list
- * announced as it grows), not a table: it is read as a stream, not compared across columns.
+ * Redemptions and reversals as they happen, newest first; the latest arrivals flash. A reversal
+ * is its own line, and the redemption it reverses is marked. A feed (an ordered list announced
+ * as it grows), not a table: it is read as a stream, not compared across columns.
  */
-export function RedemptionFeed({ items, freshIds }: { items: FeedItem[]; freshIds: ReadonlySet<string> }) {
+export function RedemptionFeed({ entries, freshKeys }: { entries: FeedEntry[]; freshKeys: ReadonlySet<string> }) {
   return (
     <section className="card" aria-labelledby="feed-title">
       <h2 id="feed-title">Redemption feed</h2>
-      {items.length === 0 ? (
+      {entries.length === 0 ? (
         <EmptyState title="No redemptions yet">They appear here the moment they happen.</EmptyState>
       ) : (
         <ol className={styles.list} aria-live="polite" aria-relevant="additions">
-          {items.map((item) => (
-            // `feed__item` stays as a plain class: a stable hook for end-to-end tests.
-            <li key={item.id} className={`feed__item ${styles.item}${freshIds.has(item.id) ? ` ${styles.fresh}` : ''}`}>
-              <time dateTime={item.redeemedAt} className={styles.time}>
-                {formatTime(item.redeemedAt)}
-              </time>
-              <span className={`mono ${styles.code}`}>{item.coupon?.code ?? '—'}</span>
-              <span className={styles.who}>{item.user?.email ?? 'a deleted user'}</span>
-              <span className={styles.book}>
-                <BookName bookId={item.bookId} link />
-              </span>
-            </li>
+          {entries.map((entry) => (
+            <FeedLine key={entry.key} entry={entry} fresh={freshKeys.has(entry.key)} />
           ))}
         </ol>
       )}
     </section>
+  );
+}
+
+function FeedLine({ entry, fresh }: { entry: FeedEntry; fresh: boolean }) {
+  const { redemption } = entry;
+  const reversal = entry.kind === 'REVERSED';
+  const classes = ['feed__item', styles.item, reversal ? styles.reversal : null, entry.kind === 'REDEEMED' && entry.reversed ? styles.reversed : null, fresh ? styles.fresh : null];
+  return (
+    // `feed__item` stays as a plain class: a stable hook for end-to-end tests (with data-kind, data-reversed).
+    <li
+      className={classes.filter(Boolean).join(' ')}
+      data-kind={entry.kind}
+      data-redemption={redemption.id}
+      data-reversed={entry.kind === 'REDEEMED' ? String(entry.reversed) : undefined}
+    >
+      <time dateTime={entry.at} className={styles.time}>
+        {formatTime(entry.at)}
+      </time>
+      <span className={styles.what}>
+        {reversal ? (
+          <Badge tone="warning">Reversal</Badge>
+        ) : entry.reversed ? (
+          <Badge tone="muted">Redeemed · reversed</Badge>
+        ) : (
+          <Badge tone="success">Redeemed</Badge>
+        )}
+        <span className={`mono ${styles.code}`}>{redemption.coupon?.code ?? '—'}</span>
+      </span>
+      <span className={styles.who}>{redemption.user?.email ?? 'a deleted user'}</span>
+      {reversal ? (
+        <span className={styles.detail}>
+          Gave back the use redeemed at <time dateTime={redemption.redeemedAt}>{formatTime(redemption.redeemedAt)}</time>
+          {redemption.reversalReason ? `: ${redemption.reversalReason}` : ''}
+        </span>
+      ) : null}
+      <span className={styles.book}>
+        <BookName bookId={redemption.bookId} link />
+      </span>
+    </li>
   );
 }

@@ -4,19 +4,18 @@ import { useQuery, useSubscription } from '@apollo/client/react';
 import { useMemo, useState } from 'react';
 import { graphql } from '@/gql';
 import type { RedemptionFeedItemFragment as FeedItem } from '@/gql/graphql';
+import { arrivalKey, toFeedEntries } from './feed-entries';
 
-const LiveDashboardQuery = graphql(`
-  query LiveDashboard($books: Int, $redemptions: Int) {
-    books(first: $books) {
+const LiveFeedQuery = graphql(`
+  query LiveFeed($redemptions: Int, $reversals: Int) {
+    redemptions(first: $redemptions) {
       edges {
         node {
-          id
-          name
-          ...BookStatsCounts
+          ...RedemptionFeedItem
         }
       }
     }
-    redemptions(first: $redemptions) {
+    reversals: redemptions(first: $reversals, reversed: true) {
       edges {
         node {
           ...RedemptionFeedItem
@@ -34,38 +33,31 @@ const RedemptionEventsSubscription = graphql(`
   }
 `);
 
-const BOOKS_SHOWN = 12;
 const FEED_LENGTH = 50;
+/** Recent reversals read at first, so one of an older redemption still shows with its line. */
+const REVERSALS_READ = 20;
 const FRESH = 5;
 
 /**
- * The wall screen's data: the books to show stats for, and the redemption feed: the latest
- * redemptions read once, then every `redemptionEvents` in front, newest first, without duplicates.
+ * The Live feed: the latest redemptions and reversals read once, then every `redemptionEvents`
+ * message (a redemption, or the same redemption again when it is reversed) in front. A reversal
+ * is a line of its own and marks its redemption's line as reversed (feed-entries.ts).
  */
 export function useLiveFeed() {
-  const { data, loading, error, refetch } = useQuery(LiveDashboardQuery, { variables: { books: BOOKS_SHOWN, redemptions: FEED_LENGTH } });
+  const { data, loading, error, refetch } = useQuery(LiveFeedQuery, { variables: { redemptions: FEED_LENGTH, reversals: REVERSALS_READ } });
   const [arrived, setArrived] = useState<FeedItem[]>([]);
   useSubscription(RedemptionEventsSubscription, {
     onData: ({ data: result }) => {
       const item = result.data?.redemptionEvents;
-      if (item) setArrived((all) => [item, ...all.filter((i) => i.id !== item.id)].slice(0, FEED_LENGTH));
+      if (item) setArrived((all) => [item, ...all].slice(0, 2 * FEED_LENGTH));
     },
   });
 
-  const feed = useMemo(() => {
-    const byId = new Map<string, FeedItem>();
-    for (const item of [...arrived, ...(data?.redemptions.edges.map((e) => e.node) ?? [])]) if (!byId.has(item.id)) byId.set(item.id, item);
-    return [...byId.values()].sort((a, b) => Date.parse(b.redeemedAt) - Date.parse(a.redeemedAt)).slice(0, FEED_LENGTH);
-  }, [arrived, data]);
-  const freshIds = useMemo(() => new Set(arrived.slice(0, FRESH).map((i) => i.id)), [arrived]);
+  const entries = useMemo(
+    () => toFeedEntries([...arrived, ...(data?.redemptions.edges.map((e) => e.node) ?? []), ...(data?.reversals.edges.map((e) => e.node) ?? [])], FEED_LENGTH),
+    [arrived, data],
+  );
+  const freshKeys = useMemo(() => new Set(arrived.slice(0, FRESH).map(arrivalKey)), [arrived]);
 
-  return {
-    books: data?.books.edges.map((e) => e.node),
-    feed,
-    freshIds,
-    loaded: data !== undefined,
-    loading,
-    error,
-    refetch: () => void refetch(),
-  };
+  return { entries, freshKeys, loaded: data !== undefined, loading, error, refetch: () => void refetch() };
 }

@@ -3,11 +3,11 @@ import { SetContextLink } from '@apollo/client/link/context';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { getMainDefinition } from '@apollo/client/utilities';
 import { type Client as WsClient, createClient } from 'graphql-ws';
-import { catchError, from, mergeMap, type Observable, of, switchMap, throwError } from 'rxjs';
+import { catchError, from, mergeMap, type Observable, of, switchMap, tap, throwError } from 'rxjs';
 import type { RefreshResult } from '../auth/session-context';
 import type { ConsoleConfig } from '../config/runtime-config';
 import { isUnauthenticated } from '../errors/describe-error';
-import { setLiveStatus } from './live-status';
+import { reportHttpFailure, reportHttpSuccess, resetConnectionState, setLiveStatus } from './live-status';
 
 export interface ApolloSession {
   client: ApolloClient;
@@ -34,6 +34,11 @@ export interface CreateApolloClientOptions {
  */
 const RETRY_GUARD_MS = 10_000;
 
+/** A socket that does not answer a ping this long after it was sent is dead: it is closed and retried. */
+const PONG_TIMEOUT_MS = 10_000;
+/** Reconnection waits grow 1, 2, 4, 8 s, then stay at this (graphql-ws's default doubles without end). */
+const MAX_RETRY_WAIT_MS = 15_000;
+
 /**
  * One Apollo client per signed-in user: HTTP for queries and mutations, graphql-ws for
  * subscriptions, both carrying the current access token. A call answered UNAUTHENTICATED is
@@ -59,6 +64,7 @@ export function createApolloClient({ config, getToken, refresh, onUnauthenticate
 
   // Set when the socket dropped (not a clean lazy close): events may have been missed meanwhile.
   let lostConnection = false;
+  let pongTimeout: ReturnType<typeof setTimeout> | undefined;
   const ws: WsClient = createClient({
     url: config.wsUrl,
     lazy: true,
@@ -72,11 +78,23 @@ export function createApolloClient({ config, getToken, refresh, onUnauthenticate
     retryAttempts: Number.POSITIVE_INFINITY,
     // Ping a quiet socket, so proxies with idle timeouts (nginx: 60 s) do not cut a wall screen.
     keepAlive: 20_000,
+    // A wall screen left through a long outage comes back within seconds of the API.
+    retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, Math.min(1000 * 2 ** retries, MAX_RETRY_WAIT_MS) + Math.random() * 1000)),
     // 4401 (expired or revoked) ends the subscriptions on the socket: the refresh link below
     // refreshes and subscribes them again, on a new socket with the new token. 4403: never.
     shouldRetry: (event) => !isAuthClose(event),
     on: {
       connecting: () => setLiveStatus('connecting'),
+      // A socket whose network vanished (sleep, Wi-Fi change) stays "open" without a close: no
+      // pong in time means it is dead, so it is terminated (4499) and retried like any drop.
+      ping: (received) => {
+        if (received) return;
+        clearTimeout(pongTimeout);
+        pongTimeout = setTimeout(() => ws.terminate(), PONG_TIMEOUT_MS);
+      },
+      pong: (received) => {
+        if (received) clearTimeout(pongTimeout);
+      },
       connected: () => {
         setLiveStatus('live');
         if (lostConnection) {
@@ -86,6 +104,7 @@ export function createApolloClient({ config, getToken, refresh, onUnauthenticate
         }
       },
       closed: (event) => {
+        clearTimeout(pongTimeout);
         // 1000 is graphql-ws closing an idle lazy socket: nothing is lost, nothing to show.
         const clean = (event as { code?: number } | null)?.code === 1000;
         if (!clean) lostConnection = true;
@@ -119,13 +138,18 @@ export function createApolloClient({ config, getToken, refresh, onUnauthenticate
     return attempt(0);
   });
 
+  // The browser knows it went offline before any socket does: drop the socket at once (the
+  // badge says so, and the retries reconnect when the network is back).
+  const goneOffline = () => ws.terminate();
+  if (typeof window !== 'undefined') window.addEventListener('offline', goneOffline);
+
   const transport = ApolloLink.split(
     ({ query }) => {
       const definition = getMainDefinition(query);
       return definition.kind === 'OperationDefinition' && definition.operation === 'subscription';
     },
     new GraphQLWsLink(ws),
-    http,
+    ApolloLink.from([httpHealth, http]),
   );
 
   const client = new ApolloClient({
@@ -152,12 +176,28 @@ export function createApolloClient({ config, getToken, refresh, onUnauthenticate
   return {
     client,
     dispose() {
+      if (typeof window !== 'undefined') window.removeEventListener('offline', goneOffline);
+      clearTimeout(pongTimeout);
       void ws.dispose();
-      setLiveStatus('idle');
+      resetConnectionState();
       client.stop();
     },
   };
 }
+
+/**
+ * Reports each HTTP call's fate to the connection badge (live-status.ts): a call that could not
+ * reach the API or was answered 5xx, or whose database was away (SERVICE_UNAVAILABLE), is a
+ * failure; any other answer, errors of the request's own included, shows the API is there.
+ */
+const httpHealth = new ApolloLink((operation, forward) =>
+  forward(operation).pipe(
+    tap({
+      next: (result) => (hasErrorCode(result, 'SERVICE_UNAVAILABLE') ? reportHttpFailure() : reportHttpSuccess()),
+      error: () => reportHttpFailure(),
+    }),
+  ),
+);
 
 /** graphql-ws closes with 4401 (unauthorized) or 4403 (forbidden) when `connection_init` is refused. */
 function isAuthClose(event: unknown): boolean {
@@ -177,8 +217,12 @@ class RefusedResult extends Error {
 }
 
 function isUnauthenticatedResult(result: ApolloLink.Result): boolean {
+  return hasErrorCode(result, 'UNAUTHENTICATED');
+}
+
+function hasErrorCode(result: ApolloLink.Result, code: string): boolean {
   const errors = (result as { errors?: ReadonlyArray<{ extensions?: { code?: unknown } }> }).errors;
-  return errors?.some((e) => e.extensions?.code === 'UNAUTHENTICATED') ?? false;
+  return errors?.some((e) => e.extensions?.code === code) ?? false;
 }
 
 /** How Apollo's GraphQLWsLink reports a socket closed with 4401 (graphql-ws does not retry it). */
