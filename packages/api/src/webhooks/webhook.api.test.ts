@@ -207,7 +207,7 @@ describe('webhooks', () => {
     expect(() => new Webhook(fresh).verify(request.body, request.headers)).not.toThrow();
     expect(() => new Webhook(old).verify(request.body, request.headers)).not.toThrow();
     // Once the overlap is over, only the new secret signs.
-    await t.server.db.prisma.$executeRawUnsafe(`UPDATE webhook_endpoint SET previous_secret_expires_at = now() - interval '1 second' WHERE id = '${id}'`);
+    await t.server.db.pool.query(`UPDATE webhook_endpoint SET previous_secret_expires_at = now() - interval '1 second' WHERE id = $1`, [id]);
     await call(t.server, `mutation ($id: ID!) { sendTestWebhook(id: $id) { id } }`, { id }, t.admin.token);
     const test = await receiver.waitFor((all) => all.some((r) => r.json.type === 'WEBHOOK_TEST' && (r.json.data as { endpointId: string }).endpointId === id));
     const last = test.filter((r) => r.json.type === 'WEBHOOK_TEST' && (r.json.data as { endpointId: string }).endpointId === id)[0];
@@ -225,7 +225,7 @@ describe('webhooks', () => {
     receiver.answer((request) => (request.path === '/hooks/down' && down ? { status: 503 } : { status: 204 }));
     try {
       // It has been failing for four days (WEBHOOK_DISABLE_AFTER_HOURS is 72).
-      await t.server.db.prisma.$executeRawUnsafe(`UPDATE webhook_endpoint SET failing_since = now() - interval '4 days' WHERE id = '${id}'`);
+      await t.server.db.pool.query(`UPDATE webhook_endpoint SET failing_since = now() - interval '4 days' WHERE id = $1`, [id]);
       await call(t.server, OPS.assignRandom, { bookId: campaign.bookId }, t.shopper.token);
       const get = `query ($id: ID!) { webhookEndpoint(id: $id) { ${ENDPOINT} } }`;
       const disabled = await until(() => call(t.server, get, { id }, t.admin.token), (r) => r.ok && r.data.enabled === false);
