@@ -97,7 +97,8 @@ type Documents = {
     "\n  mutation CreatePool($name: String!, $description: String) {\n    createPool(name: $name, description: $description) {\n      ...PoolTableRow\n    }\n  }\n": typeof types.CreatePoolDocument,
     "\n  query AdminUsers($search: String, $role: Role, $disabled: Boolean, $first: Int) {\n    users(search: $search, role: $role, disabled: $disabled, first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          ...UserTableRow\n        }\n      }\n    }\n  }\n": typeof types.AdminUsersDocument,
     "\n  query UserCoupons($email: String!, $first: Int) {\n    userByEmail(email: $email) {\n      id\n      email\n      role\n      createdAt\n      ...UserAdminFields\n      coupons(first: $first) {\n        totalCount\n        edges {\n          node {\n            ...UserCouponRow\n          }\n        }\n      }\n    }\n  }\n": typeof types.UserCouponsDocument,
-    "\n  fragment UserAdminFields on User {\n    id\n    role\n    disabled\n    disabledAt\n  }\n": typeof types.UserAdminFieldsFragmentDoc,
+    "\n  query CustomerAccount($externalId: String!, $first: Int) {\n    userByExternalId(externalId: $externalId) {\n      id\n      externalId\n      role\n      createdAt\n      ...UserAdminFields\n      coupons(first: $first) {\n        totalCount\n        edges {\n          node {\n            ...UserCouponRow\n          }\n        }\n      }\n    }\n  }\n": typeof types.CustomerAccountDocument,
+    "\n  fragment UserAdminFields on User {\n    id\n    email\n    externalId\n    role\n    disabled\n    disabledAt\n  }\n": typeof types.UserAdminFieldsFragmentDoc,
     "\n  mutation SetUserRole($userId: ID!, $role: Role!) {\n    setUserRole(userId: $userId, role: $role) {\n      ...UserAdminFields\n    }\n  }\n": typeof types.SetUserRoleDocument,
     "\n  mutation DisableUser($userId: ID!) {\n    disableUser(userId: $userId) {\n      ...UserAdminFields\n    }\n  }\n": typeof types.DisableUserDocument,
     "\n  mutation EnableUser($userId: ID!) {\n    enableUser(userId: $userId) {\n      ...UserAdminFields\n    }\n  }\n": typeof types.EnableUserDocument,
@@ -205,7 +206,8 @@ const documents: Documents = {
     "\n  mutation CreatePool($name: String!, $description: String) {\n    createPool(name: $name, description: $description) {\n      ...PoolTableRow\n    }\n  }\n": types.CreatePoolDocument,
     "\n  query AdminUsers($search: String, $role: Role, $disabled: Boolean, $first: Int) {\n    users(search: $search, role: $role, disabled: $disabled, first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          ...UserTableRow\n        }\n      }\n    }\n  }\n": types.AdminUsersDocument,
     "\n  query UserCoupons($email: String!, $first: Int) {\n    userByEmail(email: $email) {\n      id\n      email\n      role\n      createdAt\n      ...UserAdminFields\n      coupons(first: $first) {\n        totalCount\n        edges {\n          node {\n            ...UserCouponRow\n          }\n        }\n      }\n    }\n  }\n": types.UserCouponsDocument,
-    "\n  fragment UserAdminFields on User {\n    id\n    role\n    disabled\n    disabledAt\n  }\n": types.UserAdminFieldsFragmentDoc,
+    "\n  query CustomerAccount($externalId: String!, $first: Int) {\n    userByExternalId(externalId: $externalId) {\n      id\n      externalId\n      role\n      createdAt\n      ...UserAdminFields\n      coupons(first: $first) {\n        totalCount\n        edges {\n          node {\n            ...UserCouponRow\n          }\n        }\n      }\n    }\n  }\n": types.CustomerAccountDocument,
+    "\n  fragment UserAdminFields on User {\n    id\n    email\n    externalId\n    role\n    disabled\n    disabledAt\n  }\n": types.UserAdminFieldsFragmentDoc,
     "\n  mutation SetUserRole($userId: ID!, $role: Role!) {\n    setUserRole(userId: $userId, role: $role) {\n      ...UserAdminFields\n    }\n  }\n": types.SetUserRoleDocument,
     "\n  mutation DisableUser($userId: ID!) {\n    disableUser(userId: $userId) {\n      ...UserAdminFields\n    }\n  }\n": types.DisableUserDocument,
     "\n  mutation EnableUser($userId: ID!) {\n    enableUser(userId: $userId) {\n      ...UserAdminFields\n    }\n  }\n": types.EnableUserDocument,
@@ -579,7 +581,11 @@ export function graphql(source: "\n  query UserCoupons($email: String!, $first: 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment UserAdminFields on User {\n    id\n    role\n    disabled\n    disabledAt\n  }\n"): (typeof documents)["\n  fragment UserAdminFields on User {\n    id\n    role\n    disabled\n    disabledAt\n  }\n"];
+export function graphql(source: "\n  query CustomerAccount($externalId: String!, $first: Int) {\n    userByExternalId(externalId: $externalId) {\n      id\n      externalId\n      role\n      createdAt\n      ...UserAdminFields\n      coupons(first: $first) {\n        totalCount\n        edges {\n          node {\n            ...UserCouponRow\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query CustomerAccount($externalId: String!, $first: Int) {\n    userByExternalId(externalId: $externalId) {\n      id\n      externalId\n      role\n      createdAt\n      ...UserAdminFields\n      coupons(first: $first) {\n        totalCount\n        edges {\n          node {\n            ...UserCouponRow\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment UserAdminFields on User {\n    id\n    email\n    externalId\n    role\n    disabled\n    disabledAt\n  }\n"): (typeof documents)["\n  fragment UserAdminFields on User {\n    id\n    email\n    externalId\n    role\n    disabled\n    disabledAt\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

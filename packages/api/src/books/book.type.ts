@@ -96,6 +96,15 @@ export class Book {
   @Field(() => DecimalScalar, { description: 'Discount granted by redemptions that stand, in `currency` (orders in it).' })
   discountTotal!: string;
 
+  @Field(() => Int, { nullable: true, description: 'Redemptions maxTotalRedemptions still allows (0 once spent); null = no such budget.' })
+  redemptionsLeft!: number | null;
+
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description: 'Discount maxTotalDiscountAmount still allows, in `currency` ("0.00" once spent); null = no such budget.',
+  })
+  discountLeft!: string | null;
+
   @Field(() => Date)
   createdAt!: Date;
 

@@ -2,6 +2,7 @@ import type { CouponRecord, EventActor, RedemptionRecord } from '@coupons/core';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Coupon, CouponStateEnum, Redemption } from '../coupons/coupon.type.ts';
 import { createConnectionType } from '../shared/connection.ts';
+import { DecimalScalar } from '../shared/scalars.ts';
 import { User } from '../users/user.type.ts';
 
 /** The GraphQL `CouponEventType` enum (the values of the `coupon_event.type` column). */
@@ -99,6 +100,18 @@ export class BookStats {
 
   @Field(() => Int, { description: 'Redemptions in the 60 seconds before serverTime.' })
   redemptionsLastMinute!: number;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: "Redemptions the book's maxTotalRedemptions still allows (0 once spent; a reversal gives one back); null = no such budget.",
+  })
+  redemptionsLeft!: number | null;
+
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description: "Discount the book's maxTotalDiscountAmount still allows, in its currency (\"0.00\" once spent); null = no such budget.",
+  })
+  discountLeft!: string | null;
 
   @Field(() => Date)
   serverTime!: Date;

@@ -3,6 +3,7 @@ import {
   enableUser,
   eraseUser,
   findUserByEmail,
+  findUserByExternalId,
   getMe,
   listUsers,
   revokeUserSessions,
@@ -40,6 +41,15 @@ export class UserResolver {
   }
 
   @Authorized('ADMIN')
+  @Query(() => User, {
+    nullable: true,
+    description: "ADMIN: a shop's customer by the shop's own id of them (externalId, the customerId keys act with; exact match).",
+  })
+  userByExternalId(@Arg('externalId', () => String) externalId: string, @Ctx() ctx: RequestContext): Promise<UserRecord | null> {
+    return findUserByExternalId(ctx.service, externalId);
+  }
+
+  @Authorized('ADMIN')
   @Mutation(() => User, {
     description:
       "ADMIN: makes a user ADMIN or USER (from their next request on). INVALID_STATE for the last enabled admin's demotion; BAD_USER_INPUT for making a shop's customer an admin.",
@@ -58,7 +68,7 @@ export class UserResolver {
   @Authorized('ADMIN')
   @Mutation(() => User, {
     description:
-      'ADMIN: disables a user at once: their tokens, refresh tokens, API keys and open sockets stop, and login refuses them (FORBIDDEN, once the password is right). Not yourself; not a shop customer. Enabling them later does not revive old sessions.',
+      "ADMIN: disables a user at once: their tokens, refresh tokens, API keys and open sockets stop, and login refuses them (FORBIDDEN, once the password is right); for a shop's customer, claims, locks, unlocks and redemptions acting for them are FORBIDDEN (their coupons stay theirs). Not yourself. Enabling them later does not revive old sessions.",
   })
   async disableUser(@Arg('userId', () => ID) userId: string, @Ctx() ctx: RequestContext): Promise<UserRecord> {
     const user = await disableUser(ctx.service, userId);

@@ -161,6 +161,12 @@ const MATRIX: Row[] = [
     expect: ADMIN_ONLY,
     keys: ADMIN_KEY,
   },
+  {
+    field: 'Query.userByExternalId',
+    op: () => ({ query: 'query ($x: String!) { userByExternalId(externalId: $x) { id } }', variables: { x: `never-acted-for-${randomUUID()}` } }),
+    expect: [U, F, F, 'null'],
+    keys: [F, F, 'null'],
+  },
   // Mutations: public
   {
     field: 'Mutation.register',

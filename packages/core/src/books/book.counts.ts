@@ -1,6 +1,7 @@
 import { Prisma } from '@coupons/db';
 import { effectiveStateSql, lockLiveSql } from '../coupons/coupon.record.ts';
 import type { ServiceContext } from '../shared/context.ts';
+import { formatAmount, Money } from '../shared/money.ts';
 
 /** How many coupons of a book are in each state right now (`Book.counts` and the `bookStats` feed). */
 export interface BookCounts {
@@ -42,4 +43,40 @@ export async function loadBookCounts(ctx: ServiceContext, bookIds: readonly stri
      GROUP BY book_id`);
   const byId = new Map(rows.map(({ bookId, ...counts }) => [bookId, counts]));
   return bookIds.map((id) => byId.get(id) ?? { ...EMPTY_BOOK_COUNTS });
+}
+
+/** What is left of a book's budget (`Book` and the `bookStats` feed). */
+export interface BudgetLeft {
+  /** Redemptions the book's `maxTotalRedemptions` still allows (0 when spent); null = no such budget. */
+  redemptionsLeft: number | null;
+  /** Discount its `maxTotalDiscountAmount` still allows, in the book's currency ("0.00" when spent); null = no such budget. */
+  discountLeft: string | null;
+}
+
+/** The budget columns of a book row, as {@link budgetLeft} reads them. */
+export interface BudgetCounters {
+  maxTotalRedemptions: number | null;
+  redeemedTotal: number;
+  maxTotalDiscountAmount: { toString(): string } | null;
+  discountTotal: { toString(): string };
+  currency: string | null;
+}
+
+/**
+ * What is left of a book's budget, from the book row's own counters: `redeemed_total` and
+ * `discount_total` are what the redeem's guarded increment checks against the limits, under the
+ * book row's lock (coupons/redeem.sql.ts), and what a reversal gives back — so this is exactly
+ * the room the next redemption meets, read in O(1), never by counting the book's redemptions.
+ * The counters move only while a book has a budget (a first budget recounts them), which is why
+ * a book without one answers null.
+ */
+export function budgetLeft(book: BudgetCounters): BudgetLeft {
+  const redemptionsLeft = book.maxTotalRedemptions === null ? null : Math.max(book.maxTotalRedemptions - book.redeemedTotal, 0);
+  let discountLeft: string | null = null;
+  // The CHECK constraint book_budget_check: a discount budget always has a currency.
+  if (book.maxTotalDiscountAmount !== null && book.currency) {
+    const left = new Money(book.maxTotalDiscountAmount.toString()).minus(book.discountTotal.toString());
+    discountLeft = formatAmount(left.isNegative() ? new Money(0) : left, book.currency);
+  }
+  return { redemptionsLeft, discountLeft };
 }

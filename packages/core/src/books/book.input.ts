@@ -35,7 +35,7 @@ export type UpdateBookInput = { [K in keyof CreateBookInput]?: CreateBookInput[K
 /** The editable fields of a book, validated and complete (status and budget use are not edited here). */
 export type BookFields = Omit<
   BookRecord,
-  'id' | 'createdAt' | 'updatedAt' | 'status' | 'statusChangedAt' | 'redeemedTotal' | 'discountTotal'
+  'id' | 'createdAt' | 'updatedAt' | 'status' | 'statusChangedAt' | 'redeemedTotal' | 'discountTotal' | 'redemptionsLeft' | 'discountLeft'
 >;
 
 /**

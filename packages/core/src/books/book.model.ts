@@ -1,6 +1,7 @@
 import type { Book as BookRow } from '@coupons/db';
 import { DomainError } from '../shared/errors.ts';
 import { formatAmount } from '../shared/money.ts';
+import { budgetLeft } from './book.counts.ts';
 
 export type DiscountType = 'PERCENTAGE' | 'FIXED_AMOUNT';
 /** ACTIVE books serve coupons; PAUSED and ARCHIVED ones refuse claims, locks and redemptions. */
@@ -36,6 +37,9 @@ export interface BookRecord {
   /** Budget: discount granted by the whole book in `currency` (null = unlimited), and granted so far. */
   maxTotalDiscountAmount: string | null;
   discountTotal: string;
+  /** What the budget still allows (book.counts.ts `budgetLeft`): null where there is no such budget. */
+  redemptionsLeft: number | null;
+  discountLeft: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -73,6 +77,13 @@ export function toBookRecord(row: BookRow): BookRecord {
         ? null
         : formatAmount(row.maxTotalDiscountAmount, currency),
     discountTotal: currency ? formatAmount(row.discountTotal ?? 0, currency) : String(row.discountTotal ?? 0),
+    ...budgetLeft({
+      maxTotalRedemptions: row.maxTotalRedemptions ?? null,
+      redeemedTotal: row.redeemedTotal ?? 0,
+      maxTotalDiscountAmount: row.maxTotalDiscountAmount ?? null,
+      discountTotal: row.discountTotal ?? 0,
+      currency,
+    }),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

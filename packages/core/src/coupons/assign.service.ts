@@ -1,10 +1,11 @@
-import { Prisma } from '@coupons/db';
-import { notActive } from './availability.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SESSION_REVOKED } from '../auth/user-session.service.ts';
+import { customerRefusal } from '../users/customer.service.ts';
+import { notActive } from './availability.ts';
 import { requireCaller, type Caller, type ServiceContext } from '../shared/context.ts';
-import { DomainError, forbidden, notFound } from '../shared/errors.ts';
+import { DomainError, forbidden, notFound, unauthenticated } from '../shared/errors.ts';
 import { normaliseCode, optionalIdempotencyKey, requireUuid } from '../shared/validation.ts';
-import { type ClaimOutcome, claimCouponByCode, claimRandomCoupon } from './assign.sql.ts';
+import { type Claimant, type ClaimOutcome, claimCouponByCode, claimRandomCoupon } from './assign.sql.ts';
 import { type CouponRecord, type CouponRow, toCoupon } from './coupon.record.ts';
 import { reviveDates } from './idempotency.ts';
 import { type TransitionResult, runTransition } from './transition.run.ts';
@@ -25,13 +26,13 @@ export interface AssignRandomArgs {
 /**
  * Assigns a random unassigned coupon of the book to the caller (or, for an ADMIN, to `userId`).
  * Errors: NOT_FOUND (book/user), BOOK_NOT_ACTIVE, LIMIT_REACHED, SOLD_OUT, FORBIDDEN (USER
- * naming another user).
+ * naming another user), and for an account that cannot hold coupons (disabled or erased, decided
+ * under the lock of its row: see assign.sql.ts) those of {@link claimantRefusal}.
  */
 export async function assignRandomCoupon(ctx: ServiceContext, args: AssignRandomArgs): Promise<CouponRecord> {
   const caller = requireCaller(ctx);
   const bookId = requireUuid('bookId', args.bookId);
   const userId = targetUser(caller, args.userId);
-  await requireAssignable(ctx, caller, userId);
   const key = optionalIdempotencyKey(args.idempotencyKey);
   for (let attempt = 0; ; attempt++) {
     try {
@@ -47,9 +48,9 @@ export async function assignRandomCoupon(ctx: ServiceContext, args: AssignRandom
           // limit) and release them: look again, outside the transaction, before saying SOLD_OUT.
           // The claim itself says whether any unassigned row is left, so a book that is really sold
           // out answers after one attempt.
-          const soldOut = outcome.bookFound && outcome.active && !outcome.picked;
+          const soldOut = outcome.claimant === 'OK' && outcome.bookFound && outcome.active && !outcome.picked;
           if (soldOut && outcome.unassignedLeft && attempt < SOLD_OUT_RETRIES) throw new LockedByOthers();
-          return checkClaim(outcome, 'Book', bookId, caller);
+          return checkClaim(outcome, 'Book', bookId, caller, userId);
         },
       });
     } catch (error) {
@@ -73,7 +74,6 @@ export async function assignCoupon(ctx: ServiceContext, args: AssignByCodeArgs):
   const caller = requireCaller(ctx);
   const code = normaliseCode('code', args.code);
   const userId = targetUser(caller, args.userId);
-  await requireAssignable(ctx, caller, userId);
   return runTransition(ctx, {
     caller,
     operation: 'assignCoupon',
@@ -82,13 +82,14 @@ export async function assignCoupon(ctx: ServiceContext, args: AssignByCodeArgs):
     revive: reviveCoupon,
     run: async (tx) => {
       const outcome = await claimCouponByCode(tx, { code, userId, actorId: caller.userId, now: ctx.clock.now() });
-      return checkClaim(outcome, 'Coupon', code, caller);
+      return checkClaim(outcome, 'Coupon', code, caller, userId);
     },
   });
 }
 
 /** Names the failure of a claim from what its statement observed. */
-function checkClaim(outcome: ClaimOutcome, what: string, id: string, caller: Caller): TransitionResult<CouponRecord> {
+function checkClaim(outcome: ClaimOutcome, what: string, id: string, caller: Caller, userId: string): TransitionResult<CouponRecord> {
+  if (outcome.claimant !== 'OK') throw claimantRefusal(outcome.claimant, caller, userId);
   if (!outcome.bookFound) throw notFound(what, id);
   if (outcome.coupon) return { value: toCoupon(outcome.coupon as CouponRow), eventIds: [outcome.eventId] };
   // Claiming a free code by code is what the call is for; a taken code that is not the shopper's
@@ -107,17 +108,23 @@ function checkClaim(outcome: ClaimOutcome, what: string, id: string, caller: Cal
 }
 
 /**
- * An admin's assignment to someone else must go to an account that can hold coupons: not a
- * disabled or erased one (NOT_FOUND for an unknown id). A plain read is enough against a disable
- * racing it: disabling does not touch coupons, so an assignment it overtakes answers as if it ran
- * just before the disable. A caller acting for themself was just authenticated as enabled.
+ * A claim for an account that cannot hold coupons, answered as the serial order in which the
+ * claim came after the change would answer it:
+ * - a person claiming for themself was disabled or erased: their token is refused from then on
+ *   (UNAUTHENTICATED, as the session check says);
+ * - a key or an admin acting for a shop's customer (`customerId`) who is disabled or erased:
+ *   FORBIDDEN (the customer may not use coupons; an admin can enable them);
+ * - an admin's assignment to another account: NOT_FOUND for an unknown id, INVALID_STATE for a
+ *   disabled or erased one (enable them first).
  */
-async function requireAssignable(ctx: ServiceContext, caller: Caller, userId: string): Promise<void> {
-  if (userId === caller.userId) return;
-  const [row] = await ctx.db.prisma.$queryRaw<Array<{ blocked: boolean }>>(Prisma.sql`
-    SELECT disabled_at IS NOT NULL OR erased_at IS NOT NULL AS blocked FROM app_user WHERE id = ${userId}::uuid`);
-  if (!row) throw notFound('User', userId);
-  if (row.blocked) throw new DomainError('INVALID_STATE', 'This user is disabled: enable them before giving them coupons', { userId });
+function claimantRefusal(claimant: Exclude<Claimant, 'OK'>, caller: Caller, userId: string): DomainError {
+  if (claimant === 'MISSING') return notFound('User', userId);
+  if (userId !== caller.userId) {
+    const message = claimant === 'ERASED' ? 'This user was erased: they cannot be given coupons' : 'This user is disabled: enable them before giving them coupons';
+    return new DomainError('INVALID_STATE', message, { userId });
+  }
+  if (caller.customer) return customerRefusal(claimant);
+  return unauthenticated(SESSION_REVOKED);
 }
 
 function targetUser(caller: Caller, userId: string | null | undefined): string {

@@ -2,11 +2,18 @@ import { randomInt } from 'node:crypto';
 import { Prisma } from '@coupons/db';
 import { inactiveReasonSql } from './availability.ts';
 import { type CouponRow, couponReturning } from './coupon.record.ts';
-import { lockCouponRow } from './lock.sql.ts';
 import type { Tx } from './transition.ts';
+
+/**
+ * The account a claim is for, as the claim's first statement found it under its row lock: `OK`,
+ * or why it cannot hold coupons (no such user, disabled, erased).
+ */
+export type Claimant = 'OK' | 'MISSING' | 'DISABLED' | 'ERASED';
 
 /** What one claim statement observed, so the caller can name the failure without another query. */
 export interface ClaimOutcome {
+  /** The account the coupon is for; anything but `OK` means nothing was picked. */
+  claimant: Claimant;
   bookFound: boolean;
   active: boolean;
   /** Why it is not active (availability.ts), when it is not. */
@@ -28,6 +35,7 @@ export interface ClaimOutcome {
 }
 
 interface PickRow {
+  claimant: Claimant;
   book_found: number;
   active: boolean | null;
   inactive_reason: string | null;
@@ -48,6 +56,39 @@ interface ClaimRow extends Partial<CouponRow> {
 }
 
 const RANDOM_KEY_SPACE = 2_147_483_647;
+
+/**
+ * The first CTE of both claims' step 1: the claimant's `app_user` row, locked `FOR KEY SHARE`
+ * before any coupon row (lock order: user, coupon, counter), read at its latest version.
+ *
+ * Why a lock: `eraseUser` gives the user's unused coupons back, and a claim that committed after
+ * that would leave a coupon with the erased account. The erase locks the user's row `FOR UPDATE`
+ * before it looks for their coupons (users/user-admin.service.ts), so one of the two waits for the
+ * other: a claim holding this lock commits first and the erase then finds and returns its coupon;
+ * a claim arriving after the erase's lock waits here, and READ COMMITTED re-reads the row it
+ * locks at its newest version, so it sees `erased_at` and refuses. Either way a serial order.
+ *
+ * Why KEY SHARE, the weakest row lock: it conflicts only with `FOR UPDATE` (deletes, changes of a
+ * unique key, explicit `FOR UPDATE` as the erase takes), not with `FOR NO KEY UPDATE`, which
+ * role changes, disabling and every other update of the row take. `FOR SHARE` would make every
+ * claim queue behind (and block) any admin change, whose transactions lock all enabled admins'
+ * rows, and any plain update of the user's row. It is also the lock the claim's own foreign-key
+ * checks take on this row when it writes the coupon, counter and event: only taken earlier, so it
+ * costs no new conflict. A disable racing a claim needs no lock: it touches no coupon, so a claim
+ * that read the user as enabled is simply ordered before it.
+ */
+const claimantCte = (userId: string) => Prisma.sql`usr AS (
+      SELECT disabled_at IS NOT NULL AS disabled, erased_at IS NOT NULL AS erased
+      FROM app_user WHERE id = ${userId}::uuid
+      FOR KEY SHARE
+    )`;
+
+/** True when the claimant may hold coupons (an uncorrelated test: evaluated once, before the scan it guards). */
+const claimantMayHold = Prisma.sql`EXISTS (SELECT 1 FROM usr WHERE NOT usr.disabled AND NOT usr.erased)`;
+
+/** The {@link Claimant} column. */
+const claimantColumn = Prisma.sql`CASE WHEN NOT EXISTS (SELECT 1 FROM usr) THEN 'MISSING'
+      WHEN (SELECT erased FROM usr) THEN 'ERASED' WHEN (SELECT disabled FROM usr) THEN 'DISABLED' ELSE 'OK' END AS claimant`;
 
 /**
  * Per-user limit guard, shared by both claims. Upserts the user's counter row for the book:
@@ -100,33 +141,35 @@ export async function claimRandomCoupon(
   const { bookId, userId, actorId, now } = args;
   const point = randomInt(RANDOM_KEY_SPACE);
   const [pick] = await tx.rows<PickRow>(Prisma.sql`
-    WITH bk AS (
+    WITH ${claimantCte(userId)},
+    bk AS (
       SELECT ${inactiveReasonSql(now, 'book')} IS NULL AS active, ${inactiveReasonSql(now, 'book')} AS inactive_reason
       FROM book WHERE id = ${bookId}::uuid
     ),
     pick_hi AS (
       SELECT c.id FROM coupon c
-      WHERE (SELECT active FROM bk) AND c.book_id = ${bookId}::uuid AND c.state = 'UNASSIGNED' AND c.random_key >= ${point}
+      WHERE ${claimantMayHold} AND (SELECT active FROM bk) AND c.book_id = ${bookId}::uuid AND c.state = 'UNASSIGNED' AND c.random_key >= ${point}
         AND (c.expires_at IS NULL OR c.expires_at > ${now})
       ORDER BY c.random_key LIMIT 1
       FOR UPDATE SKIP LOCKED
     ),
     pick_lo AS (
       SELECT c.id FROM coupon c
-      WHERE (SELECT active FROM bk) AND NOT EXISTS (SELECT 1 FROM pick_hi)
+      WHERE ${claimantMayHold} AND (SELECT active FROM bk) AND NOT EXISTS (SELECT 1 FROM pick_hi)
         AND c.book_id = ${bookId}::uuid AND c.state = 'UNASSIGNED' AND c.random_key < ${point}
         AND (c.expires_at IS NULL OR c.expires_at > ${now})
       ORDER BY c.random_key LIMIT 1
       FOR UPDATE SKIP LOCKED
     ),
     pick AS (SELECT id FROM pick_hi UNION ALL SELECT id FROM pick_lo)
-    SELECT (SELECT count(*) FROM bk)::int AS book_found, (SELECT active FROM bk) AS active,
+    SELECT ${claimantColumn}, (SELECT count(*) FROM bk)::int AS book_found, (SELECT active FROM bk) AS active,
            (SELECT inactive_reason FROM bk) AS inactive_reason,
            (SELECT id::text FROM pick) AS picked_id,
            (NOT EXISTS (SELECT 1 FROM pick) AND EXISTS (
              SELECT 1 FROM coupon c WHERE c.book_id = ${bookId}::uuid AND c.state = 'UNASSIGNED')) AS unassigned_left`);
   if (!pick?.picked_id) {
     return {
+      claimant: pick?.claimant ?? 'MISSING',
       bookFound: (pick?.book_found ?? 0) > 0,
       active: pick?.active === true,
       inactiveReason: pick?.inactive_reason ?? null,
@@ -143,17 +186,23 @@ export async function claimRandomCoupon(
 }
 
 /**
- * Claims one coupon by code. Step 1 takes its row lock with a blocking `FOR UPDATE` (we want
- * exactly this row): a concurrent transition of the same code waits, and step 2 then sees what it
- * committed (a claim that lost the race answers INVALID_STATE).
+ * Claims one coupon by code. Step 1 locks the claimant's row (see {@link claimantCte}) and then,
+ * when they may hold coupons, the coupon's row with a blocking `FOR UPDATE` (we want exactly this
+ * row): a concurrent transition of the same code waits, and step 2 then sees what it committed (a
+ * claim that lost the race answers INVALID_STATE).
  */
 export async function claimCouponByCode(
   tx: Tx,
   args: { code: string; userId: string; actorId: string; now: Date },
 ): Promise<ClaimOutcome> {
   const { code, userId, actorId, now } = args;
-  if (!(await lockCouponRow(tx, code))) {
+  const [locked] = await tx.rows<{ claimant: Claimant; found: number }>(Prisma.sql`
+    WITH ${claimantCte(userId)},
+    target AS (SELECT id FROM coupon WHERE ${claimantMayHold} AND code = ${code} FOR UPDATE)
+    SELECT ${claimantColumn}, (SELECT count(*) FROM target)::int AS found`);
+  if (locked?.claimant !== 'OK' || locked.found === 0) {
     return {
+      claimant: locked?.claimant ?? 'MISSING',
       bookFound: false,
       active: false,
       inactiveReason: null,
@@ -203,6 +252,8 @@ async function assignLockedCoupon(
 function toOutcome(row: ClaimRow | undefined): ClaimOutcome {
   if (!row) throw new Error('claim statement returned no row');
   return {
+    // Step 1 found the claimant able to hold coupons, or step 2 would not have run.
+    claimant: 'OK',
     bookFound: row.book_found > 0,
     active: row.active === true,
     inactiveReason: row.inactive_reason,

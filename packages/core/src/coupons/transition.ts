@@ -25,7 +25,9 @@ import type pg from 'pg';
  *
  * Lock order everywhere: the coupon row (or the redemption row, then its coupon) before the
  * user's counter row; a distribution locks counters first but takes coupons only with
- * SKIP LOCKED, so it never waits on a coupon. No cycle, so no deadlock.
+ * SKIP LOCKED, so it never waits on a coupon. A claim first takes its claimant's `app_user` row
+ * `FOR KEY SHARE` (assign.sql.ts), as an erase takes it `FOR UPDATE` before the user's coupons.
+ * No cycle, so no deadlock.
  */
 export interface Tx {
   /** Runs one statement inside the open transaction and returns its rows. */

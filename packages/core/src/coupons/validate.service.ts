@@ -3,6 +3,7 @@ import { type Caller, requireCaller, type ServiceContext } from '../shared/conte
 import { DomainError, type ErrorCode, notFound } from '../shared/errors.ts';
 import { formatAmount, Money } from '../shared/money.ts';
 import { normaliseCode } from '../shared/validation.ts';
+import { customerRefusal } from '../users/customer.service.ts';
 import { inactiveReasonSql } from './availability.ts';
 import { type CouponRecord, type CouponRow, effectiveCouponColumns, lockExpiredSql, toCoupon } from './coupon.record.ts';
 import {
@@ -60,6 +61,8 @@ export async function validateCoupon(ctx: ServiceContext, args: { code: string; 
   const caller = requireCaller(ctx);
   let visible: ValidationRow | null = null;
   try {
+    // A disabled shop's customer: the lock or redeem would be refused before the coupon is looked at.
+    if (caller.customer?.disabled) throw customerRefusal('DISABLED');
     const code = normaliseCode('code', args.code);
     const order = args.order === null || args.order === undefined ? null : requireOrder(args.order);
     const row = await readValidationRow(ctx, code);

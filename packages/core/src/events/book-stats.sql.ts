@@ -1,8 +1,11 @@
 import { type Database, Prisma } from '@coupons/db';
-import { type BookCounts, bookCountColumns } from '../books/book.counts.ts';
+import { type BookCounts, type BudgetLeft, bookCountColumns, budgetLeft } from '../books/book.counts.ts';
 
-/** What the `bookStats(bookId)` subscription sends: a book's live counters (the same counts as `Book.counts`). */
-export interface BookStats extends BookCounts {
+/**
+ * What the `bookStats(bookId)` subscription sends: a book's live counters (the same counts as
+ * `Book.counts`) and what is left of its budget (the same as `Book.redemptionsLeft`/`discountLeft`).
+ */
+export interface BookStats extends BookCounts, BudgetLeft {
   bookId: string;
   /** Checkouts in progress: coupons under an unexpired lock (same number as `locked`, named for dashboards). */
   activeLocks: number;
@@ -14,6 +17,11 @@ export interface BookStats extends BookCounts {
 interface StatsRow extends BookCounts {
   book_id: string;
   redemptions_last_minute: number;
+  max_total_redemptions: number | null;
+  redeemed_total: number;
+  max_total_discount_amount: string | null;
+  discount_total: string;
+  currency: string | null;
 }
 
 /**
@@ -21,6 +29,7 @@ interface StatsRow extends BookCounts {
  * map), counted by {@link bookCountColumns} like `Book.counts`. No authorization: callers check.
  * Cost grows with a book's size (an index scan of `coupon (book_id, state)`), which is why the
  * live feed computes it at most a few times per second per book and shares it between subscribers.
+ * The budget left costs nothing more: it comes from the book row's own counters (`budgetLeft`).
  */
 export async function unsafeReadBookStats(
   db: Database,
@@ -35,7 +44,9 @@ export async function unsafeReadBookStats(
            coalesce(s.total, 0)::int AS total,
            (SELECT count(*) FROM redemption r
              WHERE r.book_id = b.id AND r.redeemed_at > ${now}::timestamptz - interval '1 minute'
-               AND r.redeemed_at <= ${now}::timestamptz)::int AS redemptions_last_minute
+               AND r.redeemed_at <= ${now}::timestamptz)::int AS redemptions_last_minute,
+           b.max_total_redemptions, b.redeemed_total, b.max_total_discount_amount::text AS max_total_discount_amount,
+           b.discount_total::text AS discount_total, b.currency
       FROM book b
       LEFT JOIN LATERAL (SELECT ${bookCountColumns(now)} FROM coupon c WHERE c.book_id = b.id) s ON true
      WHERE b.id = ANY(${[...bookIds]}::uuid[])`);
@@ -51,6 +62,13 @@ export async function unsafeReadBookStats(
         total: row.total,
         activeLocks: row.locked,
         redemptionsLastMinute: row.redemptions_last_minute,
+        ...budgetLeft({
+          maxTotalRedemptions: row.max_total_redemptions,
+          redeemedTotal: row.redeemed_total,
+          maxTotalDiscountAmount: row.max_total_discount_amount,
+          discountTotal: row.discount_total,
+          currency: row.currency,
+        }),
         serverTime: now,
       },
     ]),
@@ -66,6 +84,8 @@ export function sameBookStats(a: BookStats | null, b: BookStats): boolean {
     a.locked === b.locked &&
     a.redeemed === b.redeemed &&
     a.total === b.total &&
-    a.redemptionsLastMinute === b.redemptionsLastMinute
+    a.redemptionsLastMinute === b.redemptionsLastMinute &&
+    a.redemptionsLeft === b.redemptionsLeft &&
+    a.discountLeft === b.discountLeft
   );
 }

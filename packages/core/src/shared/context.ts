@@ -18,6 +18,11 @@ export interface Caller {
   email?: string;
   /** Set when the caller is an API key. */
   apiKey?: { id: string; name: string; scopes: readonly ApiKeyScope[] };
+  /**
+   * Set when a key or an admin acts for a shop's customer (`userId`): the shop's id of them, and
+   * whether an admin had disabled them when the request began (writes refuse them; reads answer).
+   */
+  customer?: { externalId: string; disabled: boolean };
 }
 
 /** Time is injected so lock expiry can be tested without sleeping. */

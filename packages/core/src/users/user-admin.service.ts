@@ -10,7 +10,8 @@ import { toUserRecord, USER_RECORD_SELECT, type UserRecord } from './user.model.
 
 // What admins do to accounts: change a role, disable and enable, erase. Each runs in one
 // transaction that first locks the enabled admins' rows and then the target's (user-admin.sql.ts),
-// re-checks there that the caller is still an enabled admin, and writes its audit entry.
+// re-checks there that the caller is still an enabled admin, and writes its audit entry. People
+// and shop customers alike (customers only cannot be made admins: they never sign in).
 
 /** What a coupon given back by an erase says in its history. */
 export const ERASED_REASON = 'user erased';
@@ -43,16 +44,16 @@ export async function setUserRole(ctx: ServiceContext, userId: string, role: Rol
 /**
  * ADMIN: disables a user. Their tokens stop at once (the token version is raised too, so enabling
  * them later does not revive old sessions: they sign in again), login refuses them, their refresh
- * tokens and the API keys they made stop, and the caller's API closes their sockets. Not yourself
- * (BAD_USER_INPUT), not a shop's customer (BAD_USER_INPUT: they never sign in; stop acting for
- * them, or erase them). Disabling a disabled user changes nothing.
+ * tokens and the API keys they made stop, and the caller's API closes their sockets. For a shop's
+ * customer, keys and admins acting for them are refused claims, locks, unlocks and redemptions
+ * (FORBIDDEN, users/customer.service.ts) and distributions pass them by; their coupons stay theirs.
+ * Not yourself (BAD_USER_INPUT). Disabling a disabled user changes nothing.
  */
 export async function disableUser(ctx: ServiceContext, userId: string): Promise<UserRecord> {
   const caller = requireAdmin(ctx);
   const id = requireUuid('userId', userId);
   if (id === caller.userId) throw badInput('userId', 'you cannot disable yourself');
   return changeUser(ctx, id, async (tx, by, target, admins) => {
-    if (target.externalId !== null) throw badInput('userId', "a shop's customer never signs in, so cannot be disabled; erase them instead");
     if (target.disabledAt !== null) return false;
     if (admins.has(target.id) && admins.size === 1) throw lastAdmin('disabled');
     await tx.user.update({ where: { id }, data: { disabledAt: ctx.clock.now(), tokenVersion: { increment: 1 } } });
@@ -100,20 +101,18 @@ export async function eraseUser(ctx: ServiceContext, userId: string): Promise<Er
   const now = ctx.clock.now();
   const { summary, eventIds } = await ctx.db.prisma.$transaction(
     async (tx) => {
-      const { by, target, admins } = await lockForChange(tx, caller, id);
+      // The user's row FOR UPDATE, before their coupons are looked at: claims for them hold it FOR
+      // KEY SHARE (coupons/assign.sql.ts), so this waits for those in flight to commit (their
+      // coupons are then found below and given back) and makes later ones wait for our commit
+      // (they then see the user erased and refuse). So no claim slips a coupon past the erase.
+      const { by, target, admins } = await lockForChange(tx, caller, id, 'UPDATE');
       if (target.erasedAt !== null) return { summary: null, eventIds: [] as string[] };
       if (admins.has(target.id) && admins.size === 1) throw lastAdmin('erased');
-      const give = { userId: id, actorId: by.userId, now, reason: ERASED_REASON };
-      const first = await returnUnusedCoupons(tx, give);
-      // The row's unique columns change, so this takes its FOR UPDATE lock: it waits for the
-      // transactions that assigned it a coupon meanwhile (their foreign-key check holds FOR KEY
-      // SHARE) and keeps any new one out until we commit. The second pass gives back what those
-      // committed between the first pass and here.
+      const returned = await returnUnusedCoupons(tx, { userId: id, actorId: by.userId, now, reason: ERASED_REASON });
       await tx.$executeRaw(Prisma.sql`
         UPDATE app_user SET email = NULL, password_hash = NULL, external_id = NULL, role = 'USER',
           erased_at = ${now}, disabled_at = COALESCE(disabled_at, ${now}), token_version = token_version + 1
         WHERE id = ${id}::uuid`);
-      const second = await returnUnusedCoupons(tx, give);
       const [memberships, refreshTokens, apiKeys] = await Promise.all([
         tx.poolMember.deleteMany({ where: { userId: id } }),
         tx.refreshToken.deleteMany({ where: { userId: id } }),
@@ -123,14 +122,14 @@ export async function eraseUser(ctx: ServiceContext, userId: string): Promise<Er
       await tx.idempotencyRecord.deleteMany({ where: { userId: id } });
       const kept = await tx.coupon.count({ where: { assignedUserId: id } });
       const summary: EraseSummary = {
-        couponsReturned: first.returned + second.returned,
+        couponsReturned: returned.returned,
         couponsKept: kept,
         poolMemberships: memberships.count,
         refreshTokens: refreshTokens.count,
         apiKeys: apiKeys.count,
       };
       await recordAudit(tx, by, { action: 'USER_ERASED', targetType: 'USER', targetId: id, changes: { ...summary } });
-      return { summary, eventIds: [...first.eventIds, ...second.eventIds] };
+      return { summary, eventIds: returned.eventIds };
     },
     { timeout: ERASE_TIMEOUT_MS, maxWait: 10_000 },
   );
@@ -159,12 +158,17 @@ async function changeUser(
   });
 }
 
-async function lockForChange(tx: Tx, caller: Caller, id: string): Promise<{ by: Caller; target: LockedUser; admins: Set<string> }> {
+async function lockForChange(
+  tx: Tx,
+  caller: Caller,
+  id: string,
+  strength: 'NO KEY UPDATE' | 'UPDATE' = 'NO KEY UPDATE',
+): Promise<{ by: Caller; target: LockedUser; admins: Set<string> }> {
   const admins = await lockEnabledAdmins(tx);
   // Decided under the lock: an admin demoted or disabled by a change that committed while we
   // waited has lost the right to make this one.
   if (!admins.has(caller.userId)) throw forbidden('This requires an enabled ADMIN');
-  const target = await lockUser(tx, id);
+  const target = await lockUser(tx, id, strength);
   if (!target) throw notFound('User', id);
   return { by: caller, target, admins };
 }

@@ -11,8 +11,9 @@ import type { SqlClient } from '../shared/sql.ts';
 // the one that waited re-reads the rows it locked at their latest committed version (READ
 // COMMITTED re-checks the WHERE of a blocked `FOR … UPDATE` on the new version), so an admin
 // demoted or disabled by the first is no longer in the set the second counts. NO KEY UPDATE, not
-// UPDATE: it does not conflict with the `FOR KEY SHARE` that foreign-key checks take (a coupon
-// assigned to an admin, a key they create), so claims never wait on these changes.
+// UPDATE: it does not conflict with the `FOR KEY SHARE` that claims and foreign-key checks take
+// (a coupon assigned to an admin, a key they create), so claims never wait on these changes.
+// Erasing is the exception: it locks its target `FOR UPDATE` (see lockUser).
 
 /** The ids of every enabled admin, their rows locked until the transaction ends. */
 export async function lockEnabledAdmins(tx: SqlClient): Promise<Set<string>> {
@@ -33,20 +34,28 @@ export interface LockedUser {
 }
 
 /**
- * Locks one user's row (`FOR NO KEY UPDATE`, taken after {@link lockEnabledAdmins}: one order
- * everywhere, so no deadlock) and returns it, or null when there is no such user.
+ * Locks one user's row (taken after {@link lockEnabledAdmins}: one order everywhere, so no
+ * deadlock) and returns it at its latest version, or null when there is no such user.
+ *
+ * `NO KEY UPDATE` (role changes, disabling) lets claims for the user carry on: they hold the row
+ * `FOR KEY SHARE`. `UPDATE` (erasing) conflicts with that, so it waits for every claim for the
+ * user in flight to commit and keeps new ones out until the erase commits; they then see the
+ * user erased (coupons/assign.sql.ts). Taken before the erase looks for the user's coupons, it
+ * makes one pass over them enough.
  */
-export async function lockUser(tx: SqlClient, userId: string): Promise<LockedUser | null> {
+export async function lockUser(tx: SqlClient, userId: string, strength: 'NO KEY UPDATE' | 'UPDATE' = 'NO KEY UPDATE'): Promise<LockedUser | null> {
+  const lock = strength === 'UPDATE' ? Prisma.sql`FOR UPDATE` : Prisma.sql`FOR NO KEY UPDATE`;
   const rows = await tx.$queryRaw<LockedUser[]>(Prisma.sql`
     SELECT id::text AS id, email, external_id AS "externalId", role::text AS role,
            disabled_at AS "disabledAt", erased_at AS "erasedAt"
-    FROM app_user WHERE id = ${userId}::uuid FOR NO KEY UPDATE`);
+    FROM app_user WHERE id = ${userId}::uuid ${lock}`);
   return rows[0] ?? null;
 }
 
 /**
  * Gives a user's unused coupons back to their books, in the lock-then-act order of every
- * transition (coupons/transition.ts):
+ * transition (coupons/transition.ts). The caller holds the user's row `FOR UPDATE`
+ * ({@link lockUser}), so no claim can give them a new coupon meanwhile.
  *
  * 1. lock the user's ASSIGNED and LOCKED coupons (`FOR UPDATE`, in id order): a lock, unlock or
  *    redeem of one of them by the user waits for us, or we for it;

@@ -4,6 +4,7 @@ import { type Role, requireCaller, type ServiceContext } from '../shared/context
 import { badInput, forbidden } from '../shared/errors.ts';
 import { decodeCursor, encodeCursor, type Page, type PageArgs, pageSize, toPage } from '../shared/pagination.ts';
 import { requireUuid } from '../shared/validation.ts';
+import { parseCustomerId } from './customer.service.ts';
 import { parseEmail } from './email.ts';
 import { toUserRecord, USER_RECORD_SELECT, type UserRecord } from './user.model.ts';
 
@@ -27,6 +28,13 @@ export async function getUser(ctx: ServiceContext, id: string): Promise<UserReco
 export async function findUserByEmail(ctx: ServiceContext, email: string): Promise<UserRecord | null> {
   requireAdmin(ctx);
   const row = await ctx.db.prisma.user.findUnique({ where: { email: parseEmail(email) }, select: USER_RECORD_SELECT });
+  return row ? toUserRecord(row) : null;
+}
+
+/** ADMIN: a shop's customer by the shop's id of them (`externalId`, matched exactly), or `null`. */
+export async function findUserByExternalId(ctx: ServiceContext, externalId: string): Promise<UserRecord | null> {
+  requireAdmin(ctx);
+  const row = await ctx.db.prisma.user.findUnique({ where: { externalId: parseCustomerId(externalId) }, select: USER_RECORD_SELECT });
   return row ? toUserRecord(row) : null;
 }
 

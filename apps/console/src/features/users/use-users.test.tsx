@@ -4,7 +4,7 @@ import { MockLink } from '@apollo/client/testing';
 import { act, renderHook, waitFor } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { describe, expect, it } from 'vitest';
-import { AdminUsersQuery, DisableUserMutation, USERS_SHOWN, useUserAdmin, useUsers } from './use-users';
+import { AdminUsersQuery, CustomerCouponsQuery, DisableUserMutation, USERS_SHOWN, useUserAdmin, useUserCoupons, useUsers } from './use-users';
 
 const user = (disabled: boolean) => ({
   __typename: 'User' as const,
@@ -36,7 +36,11 @@ describe('useUsers and useUserAdmin', () => {
         { request: listRequest, result: list([user(false)]) },
         {
           request: { query: DisableUserMutation, variables: { userId: 'u-1' } },
-          result: { data: { disableUser: { __typename: 'User', id: 'u-1', role: 'USER', disabled: true, disabledAt: '2026-03-02T10:00:00.000Z' } } },
+          result: {
+            data: {
+              disableUser: { __typename: 'User', id: 'u-1', email: 'ann@example.com', externalId: null, role: 'USER', disabled: true, disabledAt: '2026-03-02T10:00:00.000Z' },
+            },
+          },
         },
         { request: listRequest, result: list([]) },
       ]),
@@ -51,5 +55,48 @@ describe('useUsers and useUserAdmin', () => {
     });
     // Disabled users leave a list of enabled ones.
     await waitFor(() => expect(result.current.list.users).toEqual([]));
+  });
+});
+
+describe('useUserCoupons', () => {
+  it("finds a shop's customer by externalId, with their coupons and admin fields", async () => {
+    const customer = {
+      __typename: 'User' as const,
+      id: 'c-1',
+      email: null,
+      externalId: 'shop-42',
+      role: 'USER' as const,
+      createdAt: '2026-03-01T10:00:00.000Z',
+      disabled: true,
+      disabledAt: '2026-03-02T10:00:00.000Z',
+      coupons: {
+        __typename: 'CouponConnection' as const,
+        totalCount: 1,
+        edges: [
+          {
+            __typename: 'CouponEdge' as const,
+            node: {
+              __typename: 'Coupon' as const,
+              id: '7',
+              code: 'SHOP-0007',
+              state: 'ASSIGNED' as const,
+              lockExpiresAt: null,
+              redemptionCount: 0,
+              assignedAt: '2026-03-01T11:00:00.000Z',
+              bookId: 'b-1',
+            },
+          },
+        ],
+      },
+    };
+    const client = new ApolloClient({
+      link: new MockLink([{ request: { query: CustomerCouponsQuery, variables: { externalId: 'shop-42', first: 100 } }, result: { data: { userByExternalId: customer } } }]),
+      cache: new InMemoryCache(),
+    });
+    const wrapper = ({ children }: { children: ReactNode }) => <ApolloProvider client={client}>{children}</ApolloProvider>;
+    const { result } = renderHook(() => useUserCoupons({ externalId: 'shop-42' }), { wrapper });
+    await waitFor(() => expect(result.current.loaded).toBe(true));
+    expect(result.current.user).toMatchObject({ id: 'c-1', email: null, externalId: 'shop-42', disabled: true });
+    expect(result.current.coupons?.map((c) => c.code)).toEqual(['SHOP-0007']);
   });
 });

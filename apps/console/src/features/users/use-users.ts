@@ -42,6 +42,26 @@ export const UserCouponsQuery = graphql(`
   }
 `);
 
+export const CustomerCouponsQuery = graphql(`
+  query CustomerAccount($externalId: String!, $first: Int) {
+    userByExternalId(externalId: $externalId) {
+      id
+      externalId
+      role
+      createdAt
+      ...UserAdminFields
+      coupons(first: $first) {
+        totalCount
+        edges {
+          node {
+            ...UserCouponRow
+          }
+        }
+      }
+    }
+  }
+`);
+
 export interface UserFilter {
   /** A part of the email (or of a shop customer's id). */
   search: string;
@@ -65,17 +85,26 @@ export function useUsers({ search, role, disabled }: UserFilter) {
   };
 }
 
-/** One user by email with their coupons (the first hundred); `user` is null when there is none. */
-export function useUserCoupons(email: string) {
-  const { data, loading, error, refetch } = useQuery(UserCouponsQuery, { variables: { email, first: 100 } });
-  const user = data?.userByEmail ?? null;
+/** Whom the page shows: a person by email, or a shop's customer by the shop's id of them. */
+export type UserSelection = { email: string } | { externalId: string };
+
+/**
+ * One user with their coupons (the first hundred): a person by email, or a shop's customer by
+ * externalId; `user` is null when there is none.
+ */
+export function useUserCoupons(selection: UserSelection) {
+  const byEmail = 'email' in selection;
+  const person = useQuery(UserCouponsQuery, { variables: { email: byEmail ? selection.email : '', first: 100 }, skip: !byEmail });
+  const customer = useQuery(CustomerCouponsQuery, { variables: { externalId: byEmail ? '' : selection.externalId, first: 100 }, skip: byEmail });
+  const current = byEmail ? person : customer;
+  const user = (byEmail ? person.data?.userByEmail : customer.data?.userByExternalId) ?? null;
   return {
     user,
     coupons: user?.coupons.edges.map((e) => e.node),
-    loaded: data !== undefined,
-    loading,
-    error,
-    refetch: () => void refetch(),
+    loaded: current.data !== undefined,
+    loading: current.loading,
+    error: current.error,
+    refetch: () => void current.refetch(),
   };
 }
 
@@ -83,6 +112,8 @@ export function useUserCoupons(email: string) {
 export const UserAdminFields = graphql(`
   fragment UserAdminFields on User {
     id
+    email
+    externalId
     role
     disabled
     disabledAt
@@ -120,7 +151,7 @@ export const EraseUserMutation = graphql(`
 `);
 
 /**
- * An admin's controls over one user: role, disable / enable, erase. Each rejects with the API's
+ * An admin's controls over one user: role (people only), disable / enable, erase. Each rejects with the API's
  * error (INVALID_STATE for the last admin's demotion, FORBIDDEN for yourself …); the users list is
  * read again after each, since it filters by role and by disabled.
  */

@@ -10,14 +10,18 @@ import { useUserAdmin } from './use-users';
 import styles from './users-page.module.css';
 
 interface UserAdminPanelProps {
-  user: { id: string; email: string | null; role: Role; disabled: boolean };
+  /** A person (email) or a shop's customer (externalId: no role to change, no sign-in). */
+  user: { id: string; email: string | null; externalId: string | null; role: Role; disabled: boolean };
   /** The user is gone (erased): the page lets go of them. */
   onErased(): void;
 }
 
 type Asking = 'disable' | 'erase' | null;
 
-/** Role, Disable / Enable and Erase of one user; Disable and Erase are confirmed, Erase by typing the email. */
+/**
+ * Role, Disable / Enable and Erase of one user; Disable and Erase are confirmed, Erase by typing
+ * the email (a customer's id). A shop's customer has no role to change: they never sign in.
+ */
 export function UserAdminPanel({ user, onErased }: UserAdminPanelProps) {
   const { setUserRole, disableUser, enableUser, eraseUser, busy } = useUserAdmin(user.id);
   const toast = useToast();
@@ -27,7 +31,10 @@ export function UserAdminPanel({ user, onErased }: UserAdminPanelProps) {
   const [typed, setTyped] = useState('');
   const typedField = useRef<HTMLInputElement>(null);
   const roleId = useId();
-  const name = user.email ?? user.id;
+  const customer = user.email === null && user.externalId !== null;
+  // What the admin types to confirm an erase: the email, or the shop's id of a customer.
+  const name = user.email ?? user.externalId ?? user.id;
+  const title = customer ? `customer ${name}` : name;
 
   async function attempt(work: () => Promise<void>, done: string, after?: () => void) {
     setError(null);
@@ -49,26 +56,32 @@ export function UserAdminPanel({ user, onErased }: UserAdminPanelProps) {
 
   return (
     <div className={styles.admin}>
-      <h3 className="visually-hidden">Manage {name}</h3>
-      <form
-        className={styles.roleForm}
-        onSubmit={(e) => {
-          e.preventDefault();
-          void attempt(() => setUserRole(role), `${name} is now ${role === 'ADMIN' ? 'an admin' : 'a user'}.`);
-        }}
-      >
-        <label htmlFor={roleId}>Role</label>
-        <select id={roleId} value={role} onChange={(e) => setRole(e.target.value as Role)}>
-          <option value="USER">User</option>
-          <option value="ADMIN">Admin</option>
-        </select>
-        <Button type="submit" size="small" disabled={busy || role === user.role}>
-          Change role
-        </Button>
-      </form>
+      <h3 className="visually-hidden">Manage {title}</h3>
+      {customer ? null : (
+        <form
+          className={styles.roleForm}
+          onSubmit={(e) => {
+            e.preventDefault();
+            void attempt(() => setUserRole(role), `${name} is now ${role === 'ADMIN' ? 'an admin' : 'a user'}.`);
+          }}
+        >
+          <label htmlFor={roleId}>Role</label>
+          <select id={roleId} value={role} onChange={(e) => setRole(e.target.value as Role)}>
+            <option value="USER">User</option>
+            <option value="ADMIN">Admin</option>
+          </select>
+          <Button type="submit" size="small" disabled={busy || role === user.role}>
+            Change role
+          </Button>
+        </form>
+      )}
       <div className={styles.adminActions}>
         {user.disabled ? (
-          <Button size="small" disabled={busy} onClick={() => void attempt(enableUser, `${name} is enabled: they can sign in again.`)}>
+          <Button
+            size="small"
+            disabled={busy}
+            onClick={() => void attempt(enableUser, customer ? `Customer ${name} is enabled: API keys can act for them again.` : `${name} is enabled: they can sign in again.`)}
+          >
             Enable
           </Button>
         ) : (
@@ -87,26 +100,30 @@ export function UserAdminPanel({ user, onErased }: UserAdminPanelProps) {
       ) : null}
       <ConfirmDialog
         open={asking === 'disable'}
-        title={`Disable ${name}?`}
-        confirmLabel="Disable user"
+        title={`Disable ${title}?`}
+        confirmLabel={customer ? 'Disable customer' : 'Disable user'}
         busyLabel="Disabling…"
         busy={busy}
         error={error}
-        onConfirm={() => void attempt(disableUser, `${name} is disabled.`)}
+        onConfirm={() => void attempt(disableUser, customer ? `Customer ${name} is disabled.` : `${name} is disabled.`)}
         onCancel={() => setAsking(null)}
       >
-        <p>They are signed out everywhere at once, their API keys stop, and they cannot sign in until enabled again.</p>
+        {customer ? (
+          <p>API keys (and admins) acting for them are refused claims, locks and redemptions until they are enabled again. The coupons they hold stay theirs.</p>
+        ) : (
+          <p>They are signed out everywhere at once, their API keys stop, and they cannot sign in until enabled again.</p>
+        )}
       </ConfirmDialog>
       <ConfirmDialog
         open={asking === 'erase'}
-        title={`Erase ${name}?`}
-        confirmLabel="Erase user"
+        title={`Erase ${title}?`}
+        confirmLabel={customer ? 'Erase customer' : 'Erase user'}
         busyLabel="Erasing…"
         busy={busy}
         error={error}
-        confirmDisabled={typed.trim().toLowerCase() !== name.toLowerCase()}
+        confirmDisabled={customer ? typed !== name : typed.trim().toLowerCase() !== name.toLowerCase()}
         initialFocus={typedField}
-        onConfirm={() => void attempt(eraseUser, `${name} is erased.`, onErased)}
+        onConfirm={() => void attempt(eraseUser, customer ? `Customer ${name} is erased.` : `${name} is erased.`, onErased)}
         onCancel={() => setAsking(null)}
       >
         <p>

@@ -14,7 +14,7 @@ import { formatCount, formatDateTime } from '@/lib/format/format';
 import { BookName } from '../books/book-summary';
 import { UserAdminPanel } from './user-admin-panel';
 import styles from './users-page.module.css';
-import { USERS_SHOWN, useUserCoupons, useUsers } from './use-users';
+import { type UserSelection, USERS_SHOWN, useUserCoupons, useUsers } from './use-users';
 
 /** What one row of the users table shows. */
 export const UserTableRow = graphql(`
@@ -43,6 +43,8 @@ export const UserCouponRow = graphql(`
 
 const roleName = (role: string) => (role === 'ADMIN' ? 'Admin' : 'User');
 const none = <span className="muted">—</span>;
+/** How a shop's customer (no email: known by the shop's id of them) is named on the page. */
+const customerName = (externalId: string) => `Customer ${externalId}`;
 
 const COUPON_COLUMNS: Column<UserCouponRowFragment>[] = [
   { key: 'code', header: 'Code', rowHeader: true, variant: 'mono', cell: (c) => <Link href={`/coupons/${encodeURIComponent(c.code)}`}>{c.code}</Link>, sortValue: (c) => c.code },
@@ -53,35 +55,52 @@ const COUPON_COLUMNS: Column<UserCouponRowFragment>[] = [
   { key: 'assigned', header: 'Assigned', variant: 'nowrap', cell: (c) => formatDateTime(c.assignedAt), sortValue: (c) => (c.assignedAt ? Date.parse(c.assignedAt) : null) },
 ];
 
-/** Admin: find users by email and look at one user's coupons. */
+/** Admin: find people by email and a shop's customers by their id, and look at one's coupons. */
 export function UsersPage() {
   const params = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
-  const selected = params.get('email');
+  const selectedEmail = params.get('email');
+  const selectedCustomer = params.get('customer');
+  const selection: UserSelection | null = selectedEmail ? { email: selectedEmail } : selectedCustomer ? { externalId: selectedCustomer } : null;
   const [search, setSearch] = useState('');
   const [role, setRole] = useState<Role | ''>('');
   const [disabled, setDisabled] = useState<'' | 'true' | 'false'>('');
   const deferred = useDeferredValue(search.trim());
   const { users, totalCount, hasMore, loading, error, refetch } = useUsers({ search: deferred, role: role || null, disabled: disabled === '' ? null : disabled === 'true' });
 
-  // The selected email lives in the URL (never a token), so the view can be linked and reloaded.
-  const select = (email: string | null) => router.replace(email ? `${pathname}?email=${encodeURIComponent(email)}` : (pathname ?? '/users'));
+  // The selected email or customer id lives in the URL (never a token), so the view can be linked and reloaded.
+  const select = (chosen: UserSelection | null) => {
+    const query = chosen === null ? '' : 'email' in chosen ? `?email=${encodeURIComponent(chosen.email)}` : `?customer=${encodeURIComponent(chosen.externalId)}`;
+    router.replace(`${pathname ?? '/users'}${query}`);
+  };
 
   const columns: Column<UserTableRowFragment>[] = [
     {
       key: 'email',
-      header: 'Email',
+      header: 'Email or customer id',
       rowHeader: true,
-      sortValue: (u) => u.email,
-      cell: (u) =>
-        u.email ? (
-          <button type="button" className={styles.select} aria-pressed={selected === u.email} onClick={() => select(u.email)}>
-            {u.email}
-          </button>
-        ) : (
-          <span>Customer {u.externalId}</span>
-        ),
+      sortValue: (u) => u.email ?? u.externalId,
+      cell: (u) => {
+        if (u.email) {
+          const email = u.email;
+          return (
+            <button type="button" className={styles.select} aria-pressed={selectedEmail === email} onClick={() => select({ email })}>
+              {email}
+            </button>
+          );
+        }
+        if (u.externalId) {
+          const externalId = u.externalId;
+          return (
+            <button type="button" className={styles.select} aria-pressed={selectedCustomer === externalId} onClick={() => select({ externalId })}>
+              <span className="muted">Customer </span>
+              <span className="mono">{externalId}</span>
+            </button>
+          );
+        }
+        return none;
+      },
     },
     {
       key: 'role',
@@ -106,7 +125,9 @@ export function UsersPage() {
       <div className="page-header">
         <div>
           <h1>Users</h1>
-          <p className="page-header__lead">Find an account, see the coupons it holds, change its role, disable or erase it.</p>
+          <p className="page-header__lead">
+            Find an account (a person, or a shop’s customer made by an API key), see the coupons it holds, change a person’s role, disable or erase it.
+          </p>
         </div>
       </div>
       <div className="grid grid--sidebar-left">
@@ -161,8 +182,8 @@ export function UsersPage() {
             empty="No user matches"
           />
         </section>
-        {selected ? (
-          <UserCoupons key={selected} email={selected} onErased={() => select(null)} />
+        {selection ? (
+          <UserCoupons key={selectedEmail ?? `customer:${selectedCustomer}`} selection={selection} onErased={() => select(null)} />
         ) : (
           <section className="card">
             <EmptyState title="Choose a user">Their coupons appear here.</EmptyState>
@@ -173,22 +194,25 @@ export function UsersPage() {
   );
 }
 
-function UserCoupons({ email, onErased }: { email: string; onErased(): void }) {
-  const { user, coupons, loaded, loading, error, refetch } = useUserCoupons(email);
+function UserCoupons({ selection, onErased }: { selection: UserSelection; onErased(): void }) {
+  const { user, coupons, loaded, loading, error, refetch } = useUserCoupons(selection);
+  const customer = 'externalId' in selection;
+  const name = customer ? customerName(selection.externalId) : selection.email;
   return (
     <section className="card" aria-labelledby="user-coupons-title" aria-busy={loading}>
-      <h2 id="user-coupons-title">{email}</h2>
+      <h2 id="user-coupons-title">{name}</h2>
       {error && !loaded ? <ErrorState error={error} onRetry={refetch} /> : null}
       {loading && !loaded ? <LoadingState label="Loading coupons…" /> : null}
-      {loaded && !user ? <EmptyState title="No user with this email" /> : null}
+      {loaded && !user ? <EmptyState title={customer ? 'No customer with this id' : 'No user with this email'} /> : null}
       {user ? (
         <>
           <p className="muted">
-            {roleName(user.role)} since {formatDateTime(user.createdAt)} · {formatCount(user.coupons.totalCount)} coupons
+            {customer ? 'Shop customer (acted for by API keys; never signs in)' : roleName(user.role)} since {formatDateTime(user.createdAt)} ·{' '}
+            {formatCount(user.coupons.totalCount)} {user.coupons.totalCount === 1 ? 'coupon' : 'coupons'}
             {user.disabled ? ` · disabled ${formatDateTime(user.disabledAt)}` : ''}
           </p>
           <UserAdminPanel user={user} onErased={onErased} />
-          <DataTable caption={`Coupons of ${user.email}`} compact columns={COUPON_COLUMNS} rows={coupons} rowKey={(c) => c.id} empty="No coupons yet" />
+          <DataTable caption={`Coupons of ${name}`} compact columns={COUPON_COLUMNS} rows={coupons} rowKey={(c) => c.id} empty="No coupons yet" />
         </>
       ) : null}
     </section>
