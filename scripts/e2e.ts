@@ -30,6 +30,9 @@ const ownArgs = separator === -1 ? argv : argv.slice(0, separator);
 const playwrightArgs = separator === -1 ? [] : argv.slice(separator + 1);
 const skipBuild = ownArgs.includes('--no-build');
 const verbose = process.env.E2E_VERBOSE === '1';
+// The console's build folder (next.config.ts reads the same variable): NEXT_DIST_DIR=.next-mine
+// keeps a parallel run's build apart from the default `.next`.
+const distDir = process.env.NEXT_DIST_DIR ?? '.next';
 
 const timings: Array<[string, number]> = [];
 async function phase<T>(name: string, work: () => Promise<T>): Promise<T> {
@@ -88,8 +91,8 @@ async function main(): Promise<number> {
   if (!skipBuild) {
     const code = await phase('build the console (next build)', () => run(process.execPath, [nextBin, 'build'], consoleDir, baseEnv));
     if (code !== 0) throw new Error(`next build failed (exit ${code})`);
-  } else if (!fs.existsSync(path.join(consoleDir, '.next/BUILD_ID'))) {
-    throw new Error('--no-build given but apps/console/.next has no build; run without --no-build');
+  } else if (!fs.existsSync(path.join(consoleDir, distDir, 'BUILD_ID'))) {
+    throw new Error(`--no-build given but apps/console/${distDir} has no build; run without --no-build`);
   }
 
   const databaseUrl = await phase('start PostgreSQL and migrate', async () => {

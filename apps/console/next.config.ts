@@ -4,6 +4,9 @@ import type { NextConfig } from 'next';
 const nextConfig: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // NEXT_DIST_DIR lets two builds of the same sources live side by side (parallel e2e runs in one
+  // checkout); the default is Next's own `.next`.
+  distDir: process.env.NEXT_DIST_DIR ?? '.next',
   // A self-contained server for the Docker image (docker/console.Dockerfile runs
   // .next/standalone/apps/console/server.js). `next start` still serves the same build (local
   // runs, the e2e suite); it only prints a warning that it is not the standalone server.
