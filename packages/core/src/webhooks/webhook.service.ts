@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Prisma } from '@coupons/db';
 import { changedFields, recordAudit } from '../audit/audit.service.ts';
+import { requireBook } from '../books/book.service.ts';
 import type { CouponEventType } from '../events/coupon-event.record.ts';
 import { requireAdmin } from '../shared/access.ts';
 import type { ServiceContext } from '../shared/context.ts';
@@ -67,12 +68,10 @@ async function requireUrl(settings: WebhookSettings, raw: string): Promise<strin
   return url.toString();
 }
 
-async function requireBook(ctx: ServiceContext, bookId: string | null | undefined): Promise<string | null> {
+/** The endpoint's book filter: none, or a book that exists. */
+async function bookFilter(ctx: ServiceContext, bookId: string | null | undefined): Promise<string | null> {
   if (bookId === null || bookId === undefined) return null;
-  const id = requireUuid('bookId', bookId);
-  const found = await ctx.db.prisma.book.findUnique({ where: { id }, select: { id: true } });
-  if (!found) throw notFound('Book', bookId);
-  return id;
+  return (await requireBook(ctx, bookId, 'bookId')).id;
 }
 
 /**
@@ -88,7 +87,7 @@ export async function createWebhookEndpoint(
   const events = requireEvents(input.events);
   const description = requireText('description', input.description, { max: 500, optional: true });
   const url = await requireUrl(settings, input.url);
-  const bookId = await requireBook(ctx, input.bookId);
+  const bookId = await bookFilter(ctx, input.bookId);
   const secret = generateWebhookSecret();
   return ctx.db.prisma.$transaction(async (tx) => {
     const [row] = await tx.$queryRaw<EndpointRow[]>(Prisma.sql`
@@ -118,7 +117,7 @@ export async function updateWebhookEndpoint(
   const next: { url?: string; events?: CouponEventType[]; bookId?: string | null; description?: string | null; enabled?: boolean } = {};
   if (patch.url !== undefined && patch.url !== null) next.url = await requireUrl(settings, patch.url);
   if (patch.events !== undefined && patch.events !== null) next.events = requireEvents(patch.events);
-  if (patch.bookId !== undefined) next.bookId = await requireBook(ctx, patch.bookId);
+  if (patch.bookId !== undefined) next.bookId = await bookFilter(ctx, patch.bookId);
   if (patch.description !== undefined) next.description = requireText('description', patch.description, { max: 500, optional: true });
   if (patch.enabled !== undefined && patch.enabled !== null) next.enabled = patch.enabled;
   return ctx.db.prisma.$transaction(async (tx) => {
