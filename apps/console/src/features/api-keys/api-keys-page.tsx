@@ -6,8 +6,8 @@ import type { ApiKeyScope, ApiKeyTableRowFragment } from '@/gql/graphql';
 import { describeApiKeyError } from './api-key-errors';
 import { ApiKeyTable } from './api-key-table';
 import { ConfirmDialog } from '@/components/dialog/confirm-dialog';
+import { OneTimeSecret } from '@/components/secret/one-time-secret';
 import { CreateApiKeyForm } from './create-api-key-form';
-import { SecretPanel } from './secret-panel';
 import styles from './api-keys.module.css';
 import { useApiKeys } from './use-api-keys';
 
@@ -49,7 +49,19 @@ export function ApiKeysPage() {
           <p className="page-header__lead">Keys let a shop backend use the API for its customers. Revoking one stops it at once.</p>
         </div>
       </div>
-      {created ? <SecretPanel keyName={created.name} secret={created.secret} onDone={() => setCreated(null)} /> : null}
+      {created ? (
+        <OneTimeSecret
+          title={`Secret of “${created.name}”`}
+          secret={created.secret}
+          hint={
+            <>
+              Store it in your secret manager; the shop backend sends it as <code>Authorization: Bearer …</code>
+            </>
+          }
+          onDone={() => setCreated(null)}
+          testId="api-key-secret"
+        />
+      ) : null}
       <section className="card" aria-labelledby="api-key-list-title">
         <h2 id="api-key-list-title">All keys</h2>
         <p role="status" className="visually-hidden">
