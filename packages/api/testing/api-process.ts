@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,6 +53,21 @@ export interface ApiProcessOptions {
   readyTimeoutMs?: number;
   /** Called with every line it prints (e.g. to stream its log to the terminal). */
   onLine?: (line: string) => void;
+}
+
+/**
+ * The environment of a test's API process: NODE_ENV=test on `databaseUrl`, a fresh secret, warnings
+ * and errors only, a pool of 10, then `extra` (limits, intervals …) over those.
+ */
+export function apiProcessEnv(databaseUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    JWT_SECRET: randomBytes(32).toString('base64url'),
+    LOG_LEVEL: 'warn',
+    DB_POOL_SIZE: '10',
+    ...extra,
+  };
 }
 
 /**

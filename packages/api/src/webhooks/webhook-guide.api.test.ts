@@ -7,7 +7,7 @@ import { loadConfig } from '@coupons/config';
 import { signWebhook, systemClock } from '@coupons/core';
 import { createTestDatabase } from '@coupons/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiProcess, type ApiUser, call, createCampaign, createUsers, freePort, OPS, startApiProcess } from '../../testing/index.ts';
+import { type ApiProcess, type ApiUser, apiProcessEnv, call, createCampaign, createUsers, freePort, OPS, startApiProcess } from '../../testing/index.ts';
 
 // docs/api-guide.md "Receive webhooks", run as written: the guide's receiver (its ```js block)
 // runs in a process of its own with nothing but the secret, and the API runs as in production
@@ -31,17 +31,13 @@ let dir = '';
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  env = {
-    NODE_ENV: 'test',
-    DATABASE_URL: database.url,
-    JWT_SECRET: randomBytes(32).toString('base64url'),
-    LOG_LEVEL: 'warn',
+  env = apiProcessEnv(database.url, {
     DB_POOL_SIZE: '5',
     WEBHOOK_POLL_INTERVAL_MS: '200',
     WEBHOOK_TIMEOUT_MS: '1000',
     WEBHOOK_LEASE_MS: '3000',
     WEBHOOK_RETRY_BASE_MS: '200',
-  };
+  });
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'webhook-guide-'));
 });
 afterAll(async () => {

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { loadConfig } from '@coupons/config';
 import { systemClock } from '@coupons/core';
 import { type Database, Prisma } from '@coupons/db';
@@ -11,6 +10,7 @@ import {
   connectGraphQLWs,
   createCampaign,
   createUsers,
+  apiProcessEnv,
   startApiProcess,
 } from '../../testing/index.ts';
 import { expectInvariants } from './book.snapshot.ts';
@@ -42,15 +42,10 @@ const processes: ApiProcess[] = [];
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  env = {
-    NODE_ENV: 'test',
-    DATABASE_URL: database.url,
-    JWT_SECRET: randomBytes(32).toString('base64url'),
-    LOG_LEVEL: 'warn',
-    DB_POOL_SIZE: '10',
+  env = apiProcessEnv(database.url, {
     CODE_JOB_HEARTBEAT_INTERVAL_MS: String(HEARTBEAT_MS),
     CODE_JOB_STALE_AFTER_MS: String(STALE_MS),
-  };
+  });
 });
 afterAll(async () => {
   for (const api of processes) await api.kill('SIGKILL');

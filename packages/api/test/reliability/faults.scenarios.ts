@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '@coupons/config';
@@ -25,6 +24,7 @@ import {
   freePort,
   type Outcome,
   postJson,
+  apiProcessEnv,
   startApiProcess,
   startTestServer,
 } from '../../testing/index.ts';
@@ -155,7 +155,7 @@ async function expectEventsCaughtUp(db: Database, live: LiveEvents, delivered: {
 export async function killApiProcessUnderLoad(options: LoadShape & { kills: number }): Promise<void> {
   const database = await createTestDatabase();
   const port = await freePort();
-  const env = { NODE_ENV: 'test', DATABASE_URL: database.url, JWT_SECRET: randomBytes(32).toString('base64url'), LOG_LEVEL: 'warn', DB_POOL_SIZE: '10', ...UNTHROTTLED };
+  const env = apiProcessEnv(database.url, UNTHROTTLED);
   let api: ApiProcess | undefined;
   try {
     api = await startApiProcess({ env, port });
@@ -237,7 +237,7 @@ export async function restartPostgresUnderLoad(
     await createDatabaseIfMissing(cluster.adminUrl, 'coupons_fault');
     const url = cluster.url('coupons_fault');
     await applyMigrations(url);
-    const env = { NODE_ENV: 'test', DATABASE_URL: url, JWT_SECRET: randomBytes(32).toString('base64url'), LOG_LEVEL: 'warn', DB_POOL_SIZE: '10', ...UNTHROTTLED };
+    const env = apiProcessEnv(url, UNTHROTTLED);
     const config = loadConfig({ ...env, API_HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
     const db = createDatabase({ url, poolSize: 4, applicationName: 'fault-tools' });
     cleanup.unshift(() => db.close());

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { loadConfig } from '@coupons/config';
 import { systemClock } from '@coupons/core';
 import { createTestDatabase } from '@coupons/db/testing';
@@ -12,6 +11,7 @@ import {
   createPool,
   createUsers,
   OPS,
+  apiProcessEnv,
   startApiProcess,
   startWebhookReceiver,
   type WebhookReceiver,
@@ -33,19 +33,14 @@ const processes: ApiProcess[] = [];
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  env = {
-    NODE_ENV: 'test',
-    DATABASE_URL: database.url,
-    JWT_SECRET: randomBytes(32).toString('base64url'),
-    LOG_LEVEL: 'warn',
-    DB_POOL_SIZE: '10',
+  env = apiProcessEnv(database.url, {
     MUTATION_RATE_LIMIT: '1000000',
     WEBHOOK_TIMEOUT_MS: '1000',
     WEBHOOK_LEASE_MS: String(LEASE_MS),
     WEBHOOK_RETRY_BASE_MS: '100',
     WEBHOOK_POLL_INTERVAL_MS: '250',
     WEBHOOK_CONCURRENCY_PER_ENDPOINT: '16',
-  };
+  });
   const users = { db: database.db, config: loadConfig({ ...env, LOG_LEVEL: 'silent' }), clock: systemClock };
   [[admin], [shopper]] = await Promise.all([createUsers(users, 1, 'ADMIN'), createUsers(users, 1)]);
 });
