@@ -113,3 +113,48 @@ describe('Book.redemptionsOverTime', () => {
     expect(asAdminKey.data?.book.redemptionsOverTime).toHaveLength(24);
   });
 });
+
+describe('Book.claimsOverTime', () => {
+  const CLAIMS = `query ($id: ID!, $from: DateTime, $to: DateTime, $bucket: TimeBucket) {
+    book(id: $id) { claimsOverTime(from: $from, to: $to, bucket: $bucket) { at claims } } }`;
+  const claimsOver = (bookId: string, variables: { from?: string; to?: string; bucket?: string }, token = t.admin.token) =>
+    graphqlRequest<{ book: { claimsOverTime: Array<{ at: string; claims: number }> } }>(t.server, CLAIMS, { id: bookId, ...variables }, token);
+
+  it('counts claims and admin assignments per bucket by when they were made; an unassigned claim leaves its bucket; a redeemed one stays', async () => {
+    const minute = Math.ceil(t.server.clock.now().getTime() / MINUTE) * MINUTE;
+    t.server.clock.set(minute + 5_000);
+    const book = await createCampaign(t.server, t.admin, 6);
+    const [a, b, c, d] = await createUsers(t.server, 4);
+    await redeemOne(book.bookId, a as ApiUser);
+    t.server.clock.advance({ minutes: 2 });
+    const claimedByB = await call(t.server, OPS.assignRandom, { bookId: book.bookId }, (b as ApiUser).token);
+    // An admin's assignment to a user is a claim too.
+    const byAdmin = await call(t.server, OPS.assignRandom, { bookId: book.bookId, userId: (c as ApiUser).id }, t.admin.token);
+    const undone = await call(t.server, OPS.assignRandom, { bookId: book.bookId }, (d as ApiUser).token);
+    if (!claimedByB.ok || !byAdmin.ok || !undone.ok) throw new Error('claims failed');
+    const unassign = await graphqlRequest(t.server, 'mutation ($code: String!) { unassignCoupon(code: $code, reason: "test") { code } }', { code: undone.data.code }, t.admin.token);
+    expect(unassign.errors).toBeUndefined();
+
+    const res = await claimsOver(book.bookId, { from: iso(minute), to: iso(minute + 3 * MINUTE), bucket: 'MINUTE' });
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.book.claimsOverTime).toEqual([
+      { at: iso(minute), claims: 1 },
+      { at: iso(minute + MINUTE), claims: 0 },
+      { at: iso(minute + 2 * MINUTE), claims: 2 },
+    ]);
+    // By default: the last 24 hours, ending with the current one, and the same three claims.
+    const byDefault = (await claimsOver(book.bookId, {})).data?.book.claimsOverTime ?? [];
+    expect(byDefault).toHaveLength(24);
+    expect(byDefault.reduce((sum, bucket) => sum + bucket.claims, 0)).toBe(3);
+  });
+
+  it('a new book answers every bucket with zero claims; too many buckets is BAD_USER_INPUT; a USER hears FORBIDDEN', async () => {
+    const book = await createCampaign(t.server, t.admin, 3);
+    const days = await claimsOver(book.bookId, { from: '2026-03-01T12:00:00.000Z', to: '2026-03-04T00:00:00.000Z', bucket: 'DAY' });
+    expect(days.data?.book.claimsOverTime).toEqual(['2026-03-01', '2026-03-02', '2026-03-03'].map((day) => ({ at: `${day}T00:00:00.000Z`, claims: 0 })));
+    const tooMany = await claimsOver(book.bookId, { from: '2026-01-01T00:00:00.000Z', to: '2026-01-02T00:00:01.000Z', bucket: 'MINUTE' });
+    expect(tooMany.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'bucket' } });
+    const asUser = await claimsOver(book.bookId, { bucket: 'DAY' }, t.user.token);
+    expect(asUser.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});
