@@ -7,7 +7,8 @@ import { openSignedIn } from '../support/session.ts';
 // Finding things in the console (issue 16, items 5 and 8): the header's code search jumps to a
 // coupon and says in words when no coupon has the code; the book page's coupon list narrows by
 // state, code prefix and holder, with the filters in the URL (reload and back keep them); the
-// redemptions-over-time chart draws a redemption (and a new book shows an empty state).
+// claims-and-redemptions chart draws a claim and a redemption, follows new claims live, and a new
+// book shows an empty state (issue 17, item 7).
 
 test('the header search opens a coupon by its code, in any case, and says so in words when no coupon has it', async ({ browser }) => {
   const { admin, book, code } = await createAssignedCoupon(3);
@@ -43,37 +44,46 @@ test('a USER has no code search in the header', async ({ browser }) => {
   await expect(page.getByRole('search')).toHaveCount(0);
 });
 
-test('the book page charts its redemptions over time; a book without any shows an empty state', async ({ browser }) => {
+test('the book page charts its claims and redemptions over time, live; a book without any shows an empty state', async ({ browser }) => {
   const { admin, user, book, code } = await createAssignedCoupon(2);
   await lockCoupon(user, code);
   await graphql(user.token, 'mutation ($code: String!) { redeemCoupon(code: $code) { id } }', { code });
   const { page } = await openSignedIn(browser, admin, `/books/${book.id}`);
 
-  const chart = page.getByRole('region', { name: 'Redemptions over time' });
-  await expect(chart.getByRole('figure', { name: /^1 redemption in the last 24 hours\./ })).toBeVisible();
-  // Drawn: one bar with a value axis, and time ticks along the bottom.
+  const chart = page.getByRole('region', { name: 'Claims and redemptions over time' });
+  await expect(chart.getByRole('figure', { name: /^1 claim and 1 redemption in the last 24 hours\./ })).toBeVisible();
+  // Drawn: a claims bar and a redemptions bar with a value axis, and time ticks along the bottom.
   const plot = chart.getByTestId('redemption-chart-plot');
-  await expect(plot.locator('.recharts-bar-rectangle path')).toHaveCount(1);
+  await expect(plot.locator('.recharts-bar-rectangle path')).toHaveCount(2);
+  await expect(plot.locator('.recharts-legend-item-text')).toHaveText(['Claims', 'Redemptions that stand', 'Reversed since']);
   const valueTicks = plot.locator('.recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value');
   await expect(valueTicks.first()).toHaveText('0');
   await expect(valueTicks.filter({ hasText: /^1$/ })).toHaveCount(1);
   expect(await plot.locator('.recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value').count()).toBeGreaterThan(2);
   // The numbers, for keyboards and screen readers: 24 hours, one with the redemption.
   await chart.getByText('Show the numbers').click();
-  const table = chart.getByRole('table', { name: 'Redemptions per hour in the last 24 hours' });
+  const table = chart.getByRole('table', { name: 'Claims and redemptions per hour in the last 24 hours' });
   await expect(table.locator('tbody tr')).toHaveCount(24);
-  await expect(table.locator('tr[data-redemptions="1"]')).toHaveCount(1);
+  await expect(table.locator('tr[data-redemptions="1"][data-claims="1"]')).toHaveCount(1);
   await saveScreenshot(page, 'book-redemption-chart');
+
+  // Live: another shopper's claim shows without a reload (the chart rereads at most every 10 s).
+  const other = await createUser('USER');
+  await graphql(other.token, 'mutation ($bookId: ID!) { assignRandomCoupon(bookId: $bookId) { code } }', { bookId: book.id });
+  await expect(chart.getByRole('figure', { name: /^2 claims and 1 redemption in the last 24 hours\./ })).toBeVisible({ timeout: 20_000 });
 
   // The last 30 days: the same redemption, in a day.
   await chart.getByLabel('Period').selectOption({ label: 'Last 30 days' });
-  await expect(chart.getByRole('figure', { name: /^1 redemption in the last 30 days\. Busiest day: .*\(UTC\), with 1\.$/ })).toBeVisible();
+  await expect(chart.getByRole('figure', { name: /^2 claims and 1 redemption in the last 30 days\. Busiest day: .*\(UTC\), with 2 claims and 1 redemption\.$/ })).toBeVisible();
 
   const empty = await createBook(admin);
   await page.goto(`/books/${empty.id}`);
-  const emptyChart = page.getByRole('region', { name: 'Redemptions over time' });
-  await expect(emptyChart.getByText('No redemptions in the last 24 hours')).toBeVisible();
+  const emptyChart = page.getByRole('region', { name: 'Claims and redemptions over time' });
+  await expect(emptyChart.getByText('No claims or redemptions in the last 24 hours')).toBeVisible();
   await expect(emptyChart.getByTestId('redemption-chart-plot')).toHaveCount(0);
+  // The live trends of a new book say in words that they wait for readings: no lone dot.
+  await expect(page.getByTestId('trend-chart').first()).toBeVisible();
+  await expect(page.getByTestId('trend-chart').locator('circle')).toHaveCount(0);
 });
 
 test('the book page filters its coupons by state, code prefix and holder; reload and back keep the filters', async ({ browser }) => {

@@ -32,6 +32,7 @@ type Documents = {
     "\n  fragment UploadReportFields on UploadCodesResult {\n    inserted\n    duplicateCount\n    invalidCount\n    duplicates {\n      line\n      code\n      reason\n    }\n    invalid {\n      line\n      code\n      reason\n    }\n  }\n": typeof types.UploadReportFieldsFragmentDoc,
     "\n  fragment CouponRow on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    user {\n      id\n      email\n    }\n  }\n": typeof types.CouponRowFragmentDoc,
     "\n  fragment RedemptionChartBucket on RedemptionBucket {\n    at\n    redemptions\n    reversals\n  }\n": typeof types.RedemptionChartBucketFragmentDoc,
+    "\n  fragment ClaimChartBucket on ClaimBucket {\n    at\n    claims\n  }\n": typeof types.ClaimChartBucketFragmentDoc,
     "\n  fragment RedemptionRow on Redemption {\n    id\n    redeemedAt\n    reversedAt\n    reversalReason\n    coupon {\n      id\n      code\n    }\n    user {\n      id\n      email\n    }\n  }\n": typeof types.RedemptionRowFragmentDoc,
     "\n  query BookCoupons(\n    $bookId: ID!\n    $first: Int\n    $after: String\n    $state: CouponState\n    $email: String\n    $codePrefix: String\n    $assignedAfter: DateTime\n    $assignedBefore: DateTime\n  ) {\n    coupons(\n      bookId: $bookId\n      first: $first\n      after: $after\n      state: $state\n      email: $email\n      codePrefix: $codePrefix\n      assignedAfter: $assignedAfter\n      assignedBefore: $assignedBefore\n    ) {\n      totalCount\n      pageInfo {\n        ...NextPage\n      }\n      edges {\n        cursor\n        node {\n          ...CouponRow\n        }\n      }\n    }\n  }\n": typeof types.BookCouponsDocument,
     "\n  subscription BookCouponEvents($bookId: ID!) {\n    couponEvents(bookId: $bookId) {\n      id\n      type\n      at\n      serverTime\n      fromState\n      toState\n      coupon {\n        ...CouponRow\n      }\n    }\n  }\n": typeof types.BookCouponEventsDocument,
@@ -53,8 +54,8 @@ type Documents = {
     "\n  mutation UploadCodes($bookId: ID!, $csv: String!) {\n    uploadCodes(bookId: $bookId, csv: $csv) {\n      ...UploadReportFields\n    }\n  }\n": typeof types.UploadCodesDocument,
     "\n  mutation GenerateCodes($bookId: ID!, $input: GenerateCodesInput!) {\n    generateCodes(bookId: $bookId, input: $input) {\n      jobId\n      status\n      requested\n      generated\n    }\n  }\n": typeof types.GenerateCodesDocument,
     "\n  subscription CodeJobProgress($jobId: ID!) {\n    codeJob(jobId: $jobId) {\n      jobId\n      status\n      total\n      processed\n      inserted\n    }\n  }\n": typeof types.CodeJobProgressDocument,
-    "\n  query BookRedemptionsOverTime($id: ID!, $from: DateTime, $bucket: TimeBucket!) {\n    book(id: $id) {\n      id\n      redemptionsOverTime(from: $from, bucket: $bucket) {\n        ...RedemptionChartBucket\n      }\n    }\n  }\n": typeof types.BookRedemptionsOverTimeDocument,
-    "\n  subscription BookRedemptionsChanged($bookId: ID!) {\n    redemptionEvents(bookId: $bookId) {\n      id\n    }\n  }\n": typeof types.BookRedemptionsChangedDocument,
+    "\n  query BookRedemptionsOverTime($id: ID!, $from: DateTime, $bucket: TimeBucket!) {\n    book(id: $id) {\n      id\n      redemptionsOverTime(from: $from, bucket: $bucket) {\n        ...RedemptionChartBucket\n      }\n      claimsOverTime(from: $from, bucket: $bucket) {\n        ...ClaimChartBucket\n      }\n    }\n  }\n": typeof types.BookRedemptionsOverTimeDocument,
+    "\n  subscription BookActivityChanged($bookId: ID!) {\n    couponEvents(bookId: $bookId) {\n      id\n    }\n  }\n": typeof types.BookActivityChangedDocument,
     "\n  fragment CouponDetailFields on Coupon {\n    id\n    code\n    state\n    assignedAt\n    lockExpiresAt\n    redemptionCount\n    createdAt\n    updatedAt\n    bookId\n    book {\n      id\n      name\n    }\n    user {\n      id\n      email\n      externalId\n    }\n  }\n": typeof types.CouponDetailFieldsFragmentDoc,
     "\n  fragment CouponTimelineEntry on CouponEvent {\n    id\n    type\n    at\n    reason\n    fromState\n    toState\n    actor {\n      id\n      email\n      externalId\n    }\n  }\n": typeof types.CouponTimelineEntryFragmentDoc,
     "\n  query CouponLookup($code: String!) {\n    coupon(code: $code) {\n      id\n      code\n    }\n  }\n": typeof types.CouponLookupDocument,
@@ -141,6 +142,7 @@ const documents: Documents = {
     "\n  fragment UploadReportFields on UploadCodesResult {\n    inserted\n    duplicateCount\n    invalidCount\n    duplicates {\n      line\n      code\n      reason\n    }\n    invalid {\n      line\n      code\n      reason\n    }\n  }\n": types.UploadReportFieldsFragmentDoc,
     "\n  fragment CouponRow on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    user {\n      id\n      email\n    }\n  }\n": types.CouponRowFragmentDoc,
     "\n  fragment RedemptionChartBucket on RedemptionBucket {\n    at\n    redemptions\n    reversals\n  }\n": types.RedemptionChartBucketFragmentDoc,
+    "\n  fragment ClaimChartBucket on ClaimBucket {\n    at\n    claims\n  }\n": types.ClaimChartBucketFragmentDoc,
     "\n  fragment RedemptionRow on Redemption {\n    id\n    redeemedAt\n    reversedAt\n    reversalReason\n    coupon {\n      id\n      code\n    }\n    user {\n      id\n      email\n    }\n  }\n": types.RedemptionRowFragmentDoc,
     "\n  query BookCoupons(\n    $bookId: ID!\n    $first: Int\n    $after: String\n    $state: CouponState\n    $email: String\n    $codePrefix: String\n    $assignedAfter: DateTime\n    $assignedBefore: DateTime\n  ) {\n    coupons(\n      bookId: $bookId\n      first: $first\n      after: $after\n      state: $state\n      email: $email\n      codePrefix: $codePrefix\n      assignedAfter: $assignedAfter\n      assignedBefore: $assignedBefore\n    ) {\n      totalCount\n      pageInfo {\n        ...NextPage\n      }\n      edges {\n        cursor\n        node {\n          ...CouponRow\n        }\n      }\n    }\n  }\n": types.BookCouponsDocument,
     "\n  subscription BookCouponEvents($bookId: ID!) {\n    couponEvents(bookId: $bookId) {\n      id\n      type\n      at\n      serverTime\n      fromState\n      toState\n      coupon {\n        ...CouponRow\n      }\n    }\n  }\n": types.BookCouponEventsDocument,
@@ -162,8 +164,8 @@ const documents: Documents = {
     "\n  mutation UploadCodes($bookId: ID!, $csv: String!) {\n    uploadCodes(bookId: $bookId, csv: $csv) {\n      ...UploadReportFields\n    }\n  }\n": types.UploadCodesDocument,
     "\n  mutation GenerateCodes($bookId: ID!, $input: GenerateCodesInput!) {\n    generateCodes(bookId: $bookId, input: $input) {\n      jobId\n      status\n      requested\n      generated\n    }\n  }\n": types.GenerateCodesDocument,
     "\n  subscription CodeJobProgress($jobId: ID!) {\n    codeJob(jobId: $jobId) {\n      jobId\n      status\n      total\n      processed\n      inserted\n    }\n  }\n": types.CodeJobProgressDocument,
-    "\n  query BookRedemptionsOverTime($id: ID!, $from: DateTime, $bucket: TimeBucket!) {\n    book(id: $id) {\n      id\n      redemptionsOverTime(from: $from, bucket: $bucket) {\n        ...RedemptionChartBucket\n      }\n    }\n  }\n": types.BookRedemptionsOverTimeDocument,
-    "\n  subscription BookRedemptionsChanged($bookId: ID!) {\n    redemptionEvents(bookId: $bookId) {\n      id\n    }\n  }\n": types.BookRedemptionsChangedDocument,
+    "\n  query BookRedemptionsOverTime($id: ID!, $from: DateTime, $bucket: TimeBucket!) {\n    book(id: $id) {\n      id\n      redemptionsOverTime(from: $from, bucket: $bucket) {\n        ...RedemptionChartBucket\n      }\n      claimsOverTime(from: $from, bucket: $bucket) {\n        ...ClaimChartBucket\n      }\n    }\n  }\n": types.BookRedemptionsOverTimeDocument,
+    "\n  subscription BookActivityChanged($bookId: ID!) {\n    couponEvents(bookId: $bookId) {\n      id\n    }\n  }\n": types.BookActivityChangedDocument,
     "\n  fragment CouponDetailFields on Coupon {\n    id\n    code\n    state\n    assignedAt\n    lockExpiresAt\n    redemptionCount\n    createdAt\n    updatedAt\n    bookId\n    book {\n      id\n      name\n    }\n    user {\n      id\n      email\n      externalId\n    }\n  }\n": types.CouponDetailFieldsFragmentDoc,
     "\n  fragment CouponTimelineEntry on CouponEvent {\n    id\n    type\n    at\n    reason\n    fromState\n    toState\n    actor {\n      id\n      email\n      externalId\n    }\n  }\n": types.CouponTimelineEntryFragmentDoc,
     "\n  query CouponLookup($code: String!) {\n    coupon(code: $code) {\n      id\n      code\n    }\n  }\n": types.CouponLookupDocument,
@@ -321,6 +323,10 @@ export function graphql(source: "\n  fragment RedemptionChartBucket on Redemptio
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  fragment ClaimChartBucket on ClaimBucket {\n    at\n    claims\n  }\n"): (typeof documents)["\n  fragment ClaimChartBucket on ClaimBucket {\n    at\n    claims\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  fragment RedemptionRow on Redemption {\n    id\n    redeemedAt\n    reversedAt\n    reversalReason\n    coupon {\n      id\n      code\n    }\n    user {\n      id\n      email\n    }\n  }\n"): (typeof documents)["\n  fragment RedemptionRow on Redemption {\n    id\n    redeemedAt\n    reversedAt\n    reversalReason\n    coupon {\n      id\n      code\n    }\n    user {\n      id\n      email\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -405,11 +411,11 @@ export function graphql(source: "\n  subscription CodeJobProgress($jobId: ID!) {
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query BookRedemptionsOverTime($id: ID!, $from: DateTime, $bucket: TimeBucket!) {\n    book(id: $id) {\n      id\n      redemptionsOverTime(from: $from, bucket: $bucket) {\n        ...RedemptionChartBucket\n      }\n    }\n  }\n"): (typeof documents)["\n  query BookRedemptionsOverTime($id: ID!, $from: DateTime, $bucket: TimeBucket!) {\n    book(id: $id) {\n      id\n      redemptionsOverTime(from: $from, bucket: $bucket) {\n        ...RedemptionChartBucket\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query BookRedemptionsOverTime($id: ID!, $from: DateTime, $bucket: TimeBucket!) {\n    book(id: $id) {\n      id\n      redemptionsOverTime(from: $from, bucket: $bucket) {\n        ...RedemptionChartBucket\n      }\n      claimsOverTime(from: $from, bucket: $bucket) {\n        ...ClaimChartBucket\n      }\n    }\n  }\n"): (typeof documents)["\n  query BookRedemptionsOverTime($id: ID!, $from: DateTime, $bucket: TimeBucket!) {\n    book(id: $id) {\n      id\n      redemptionsOverTime(from: $from, bucket: $bucket) {\n        ...RedemptionChartBucket\n      }\n      claimsOverTime(from: $from, bucket: $bucket) {\n        ...ClaimChartBucket\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription BookRedemptionsChanged($bookId: ID!) {\n    redemptionEvents(bookId: $bookId) {\n      id\n    }\n  }\n"): (typeof documents)["\n  subscription BookRedemptionsChanged($bookId: ID!) {\n    redemptionEvents(bookId: $bookId) {\n      id\n    }\n  }\n"];
+export function graphql(source: "\n  subscription BookActivityChanged($bookId: ID!) {\n    couponEvents(bookId: $bookId) {\n      id\n    }\n  }\n"): (typeof documents)["\n  subscription BookActivityChanged($bookId: ID!) {\n    couponEvents(bookId: $bookId) {\n      id\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,6 +1,6 @@
 'use client';
 
-import { Sparkline } from '@/components/charts/sparkline';
+import { TrendChart } from '@/components/charts/trend-chart';
 import { LiveIndicator } from '@/components/feedback/live-indicator';
 import { graphql } from '@/gql';
 import { formatCount } from '@/lib/format/format';
@@ -27,8 +27,8 @@ export interface StatCounts {
 }
 
 /**
- * Live counts of a book and two small trends (redemptions per minute, codes left). The initial
- * numbers come from the book query; `bookStats` replaces them as soon as it reports.
+ * Live counts of a book and two small trends with axes (redemptions per minute, codes left). The
+ * initial numbers come from the book query; `bookStats` replaces them as soon as it reports.
  */
 export function BookStatsPanel({ bookId, initial, compact = false, title }: { bookId: string; initial: StatCounts | null; compact?: boolean; title?: string }) {
   const { stats, samples } = useBookStats(bookId);
@@ -51,14 +51,8 @@ export function BookStatsPanel({ bookId, initial, compact = false, title }: { bo
         <Stat label="Redemptions / min" value={stats?.redemptionsLastMinute} />
       </dl>
       <div className={styles.charts}>
-        <figure className={styles.chart}>
-          <figcaption>Redemptions per minute</figcaption>
-          <Sparkline values={samples.map((s) => s.redemptionsLastMinute)} label="Redemptions per minute" className={styles.sparkline} />
-        </figure>
-        <figure className={styles.chart}>
-          <figcaption>Codes left</figcaption>
-          <Sparkline values={samples.map((s) => s.unassigned)} label="Codes left" tone="secondary" className={styles.sparkline} />
-        </figure>
+        <TrendChart label="Redemptions per minute" points={samples.map((s) => ({ at: s.at, value: s.redemptionsLastMinute }))} />
+        <TrendChart label="Codes left" tone="secondary" points={samples.map((s) => ({ at: s.at, value: s.unassigned }))} />
       </div>
     </section>
   );

@@ -12,12 +12,22 @@ const NOW = Date.parse('2026-03-04T14:25:00.000Z');
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-const bucket = (at: number, redemptions = 0, reversals = 0) => ({ __typename: 'RedemptionBucket' as const, at: new Date(at).toISOString(), redemptions, reversals });
-const hours = (counts: Record<number, [number, number]> = {}) =>
-  Array.from({ length: 24 }, (_, i) => bucket(NOW - (NOW % HOUR) - (23 - i) * HOUR, ...(counts[i] ?? [0, 0])));
+/** A bucket's [redemptions, reversals, claims]. */
+type Counts = [number, number, number?];
+const bucket = (at: number, redemptions = 0, reversals = 0, claims = 0) => ({ at: new Date(at).toISOString(), redemptions, reversals, claims });
+const hours = (counts: Record<number, Counts> = {}) => Array.from({ length: 24 }, (_, i) => bucket(NOW - (NOW % HOUR) - (23 - i) * HOUR, ...(counts[i] ?? [0, 0])));
 const answer = (from: string, bucketName: string, buckets: ReturnType<typeof bucket>[]) => ({
   request: { query: BookRedemptionsOverTimeQuery, variables: { id: BOOK, from, bucket: bucketName } },
-  result: { data: { book: { __typename: 'Book' as const, id: BOOK, redemptionsOverTime: buckets } } },
+  result: {
+    data: {
+      book: {
+        __typename: 'Book' as const,
+        id: BOOK,
+        redemptionsOverTime: buckets.map(({ at, redemptions, reversals }) => ({ __typename: 'RedemptionBucket' as const, at, redemptions, reversals })),
+        claimsOverTime: buckets.map(({ at, claims }) => ({ __typename: 'ClaimBucket' as const, at, claims })),
+      },
+    },
+  },
 });
 
 function renderChart(mocks: ReturnType<typeof answer>[]) {
@@ -40,27 +50,27 @@ describe('the chart’s periods', () => {
 });
 
 describe('RedemptionChart', () => {
-  it('shows an empty state, not a flat chart, for a book without redemptions', async () => {
+  it('shows an empty state, not a flat chart, for a book without claims or redemptions', async () => {
     renderChart([answer(rangeFrom('DAY', NOW), 'HOUR', hours())]);
-    expect(await screen.findByText('No redemptions in the last 24 hours')).toBeTruthy();
+    expect(await screen.findByText('No claims or redemptions in the last 24 hours')).toBeTruthy();
     expect(screen.queryByTestId('redemption-chart-plot')).toBeNull();
     expect(screen.queryByRole('table')).toBeNull();
   });
 
   it('says in words what it draws and lists every bucket in a table (the drawing is hidden from screen readers)', async () => {
     const user = userEvent.setup();
-    renderChart([answer(rangeFrom('DAY', NOW), 'HOUR', hours({ 20: [1, 0], 23: [4, 1] }))]);
+    renderChart([answer(rangeFrom('DAY', NOW), 'HOUR', hours({ 2: [0, 0, 2], 20: [1, 0, 1], 23: [4, 1, 3] }))]);
     const summary = await screen.findByTestId('redemption-chart-summary');
-    expect(summary.textContent).toMatch(/^5 redemptions in the last 24 hours, 1 of them reversed since\. Busiest hour: .+, with 4\.$/);
-    expect(screen.getByRole('figure', { name: /^5 redemptions/ })).toBeTruthy();
+    expect(summary.textContent).toMatch(/^6 claims and 5 redemptions \(1 reversed since\) in the last 24 hours\. Busiest hour: .+, with 3 claims and 4 redemptions\.$/);
+    expect(screen.getByRole('figure', { name: /^6 claims and 5 redemptions/ })).toBeTruthy();
     expect(screen.getByTestId('redemption-chart-plot').getAttribute('aria-hidden')).toBe('true');
 
     await user.click(screen.getByText('Show the numbers'));
-    const table = screen.getByRole('table', { name: 'Redemptions per hour in the last 24 hours' });
+    const table = screen.getByRole('table', { name: 'Claims and redemptions per hour in the last 24 hours' });
     const rows = within(table).getAllByRole('row').slice(1);
     expect(rows).toHaveLength(24);
     const last = rows.at(-1) as HTMLElement;
-    expect(within(last).getAllByRole('cell').map((c) => c.textContent)).toEqual(['4', '1']);
+    expect(within(last).getAllByRole('cell').map((c) => c.textContent)).toEqual(['3', '4', '1']);
     expect(within(last).getByRole('rowheader').textContent).toBe(bucketLabel(new Date(NOW - (NOW % HOUR)).toISOString(), 'HOUR', 'long'));
   });
 
@@ -68,9 +78,9 @@ describe('RedemptionChart', () => {
     const user = userEvent.setup();
     const days = Array.from({ length: 30 }, (_, i) => bucket(NOW - (NOW % DAY) - (29 - i) * DAY, i === 3 ? 2 : 0));
     renderChart([answer(rangeFrom('DAY', NOW), 'HOUR', hours()), answer(rangeFrom('MONTH', NOW), 'DAY', days)]);
-    await screen.findByText('No redemptions in the last 24 hours');
+    await screen.findByText('No claims or redemptions in the last 24 hours');
     await user.selectOptions(screen.getByLabelText('Period'), 'Last 30 days');
     const summary = await screen.findByTestId('redemption-chart-summary');
-    expect(summary.textContent).toMatch(/^2 redemptions in the last 30 days\. Busiest day: .*\(UTC\), with 2\.$/);
+    expect(summary.textContent).toMatch(/^0 claims and 2 redemptions in the last 30 days\. Busiest day: .*\(UTC\), with 0 claims and 2 redemptions\.$/);
   });
 });

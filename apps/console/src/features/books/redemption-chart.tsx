@@ -5,13 +5,13 @@ import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'rec
 import { type Column, DataTable } from '@/components/data-table/data-table';
 import { EmptyState, ErrorState, LoadingState } from '@/components/feedback/states';
 import { graphql } from '@/gql';
-import type { RedemptionChartBucketFragment, TimeBucket } from '@/gql/graphql';
+import type { TimeBucket } from '@/gql/graphql';
 import { formatCount } from '@/lib/format/format';
 import styles from './redemption-chart.module.css';
 import { bucketLabel, CHART_RANGES, type ChartRange } from './redemption-chart-range';
-import { type RedemptionsOverTimeOptions, useRedemptionsOverTime } from './use-redemptions-over-time';
+import { type ActivityBucket, type RedemptionsOverTimeOptions, useRedemptionsOverTime } from './use-redemptions-over-time';
 
-/** What the chart shows of one bucket. */
+/** What the chart shows of one bucket's redemptions. */
 export const RedemptionChartBucket = graphql(`
   fragment RedemptionChartBucket on RedemptionBucket {
     at
@@ -20,13 +20,25 @@ export const RedemptionChartBucket = graphql(`
   }
 `);
 
+/** What the chart shows of one bucket's claims. */
+export const ClaimChartBucket = graphql(`
+  fragment ClaimChartBucket on ClaimBucket {
+    at
+    claims
+  }
+`);
+
 const RANGE_ORDER: ChartRange[] = ['DAY', 'MONTH', 'HALF_YEAR'];
 const BUCKET_NOUN: Record<TimeBucket, string> = { MINUTE: 'minute', HOUR: 'hour', DAY: 'day', WEEK: 'week' };
 const plural = (n: number, noun: string) => `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`;
 
-/** One bar: what still stands of the bucket's redemptions, and the ones reversed since, stacked. */
+/**
+ * One bucket's bars: its claims, and beside them what still stands of its redemptions with the
+ * ones reversed since stacked on top.
+ */
 interface ChartPoint {
   at: string;
+  claims: number;
   standing: number;
   reversed: number;
 }
@@ -35,20 +47,24 @@ interface ChartPoint {
  * The words that say what the chart draws, for everyone (the chart itself is hidden from screen
  * readers, whose users read the same numbers in the table below it).
  */
-export function summarise(buckets: readonly RedemptionChartBucketFragment[], range: ChartRange): string {
+export function summarise(buckets: readonly ActivityBucket[], range: ChartRange): string {
   const { label, bucket } = CHART_RANGES[range];
+  const claims = buckets.reduce((sum, b) => sum + b.claims, 0);
   const redemptions = buckets.reduce((sum, b) => sum + b.redemptions, 0);
   const reversals = buckets.reduce((sum, b) => sum + b.reversals, 0);
-  if (redemptions === 0) return `No redemptions in ${label}.`;
-  const busiest = buckets.reduce((best, b) => (b.redemptions > best.redemptions ? b : best));
-  const reversed = reversals > 0 ? `, ${formatCount(reversals)} of them reversed since` : '';
-  return `${plural(redemptions, 'redemption')} in ${label}${reversed}. Busiest ${BUCKET_NOUN[bucket]}: ${bucketLabel(busiest.at, bucket, 'long')}, with ${formatCount(busiest.redemptions)}.`;
+  if (claims + redemptions === 0) return `No claims or redemptions in ${label}.`;
+  const busiest = buckets.reduce((best, b) => (b.claims + b.redemptions > best.claims + best.redemptions ? b : best));
+  const reversed = reversals > 0 ? ` (${formatCount(reversals)} reversed since)` : '';
+  return `${plural(claims, 'claim')} and ${plural(redemptions, 'redemption')}${reversed} in ${label}. Busiest ${BUCKET_NOUN[bucket]}: ${bucketLabel(busiest.at, bucket, 'long')}, with ${plural(busiest.claims, 'claim')} and ${plural(busiest.redemptions, 'redemption')}.`;
 }
 
 /**
- * A book's redemptions over time: a stacked bar per hour, day or week (standing, and reversed
- * since), with axes that carry the values, a summary in words, and the numbers as a table. A book
- * without a redemption in the period shows an empty state instead of a flat chart.
+ * A book's claims and redemptions over time: per hour, day or week a bar of claims beside a
+ * stacked bar of redemptions (standing, and reversed since), with axes that carry the values, a
+ * legend, a summary in words, and the numbers as a table. A book without a claim or redemption in
+ * the period shows an empty state instead of a flat chart. Drawn with Recharts, already the
+ * console's chart library: SVG React components (so the page's CSS variables colour it and
+ * Playwright can read its ticks), and a few dozen bars need none of a canvas library's speed.
  */
 export function RedemptionChart({ bookId, ...options }: { bookId: string } & RedemptionsOverTimeOptions) {
   const [range, setRange] = useState<ChartRange>('DAY');
@@ -58,10 +74,14 @@ export function RedemptionChart({ bookId, ...options }: { bookId: string } & Red
   const selectId = useId();
 
   let body: ReactNode;
-  if (error && !buckets) body = <ErrorState error={error} onRetry={refetch} title="Could not load the redemptions" />;
-  else if (!buckets) body = loading ? <LoadingState label="Loading redemptions…" /> : null;
-  else if (buckets.every((b) => b.redemptions === 0)) {
-    body = <EmptyState title={`No redemptions in ${CHART_RANGES[range].label}`}>Each redemption of this book shows here, by the {BUCKET_NOUN[bucket]} it was made.</EmptyState>;
+  if (error && !buckets) body = <ErrorState error={error} onRetry={refetch} title="Could not load the claims and redemptions" />;
+  else if (!buckets) body = loading ? <LoadingState label="Loading claims and redemptions…" /> : null;
+  else if (buckets.every((b) => b.redemptions === 0 && b.claims === 0)) {
+    body = (
+      <EmptyState title={`No claims or redemptions in ${CHART_RANGES[range].label}`}>
+        Each claim and redemption of this book shows here, by the {BUCKET_NOUN[bucket]} it was made.
+      </EmptyState>
+    );
   } else {
     body = <Chart buckets={buckets} bucket={bucket} range={range} summaryId={summaryId} />;
   }
@@ -69,7 +89,7 @@ export function RedemptionChart({ bookId, ...options }: { bookId: string } & Red
   return (
     <section className="card" aria-labelledby={titleId} aria-busy={loading || undefined} data-testid="redemption-chart">
       <div className="card__header">
-        <h2 id={titleId}>Redemptions over time</h2>
+        <h2 id={titleId}>Claims and redemptions over time</h2>
         <div className={styles.period}>
           <label htmlFor={selectId}>Period</label>
           <select id={selectId} value={range} onChange={(e) => setRange(e.target.value as ChartRange)}>
@@ -86,10 +106,11 @@ export function RedemptionChart({ bookId, ...options }: { bookId: string } & Red
   );
 }
 
-function Chart({ buckets, bucket, range, summaryId }: { buckets: readonly RedemptionChartBucketFragment[]; bucket: TimeBucket; range: ChartRange; summaryId: string }) {
-  const points: ChartPoint[] = buckets.map((b) => ({ at: b.at, standing: b.redemptions - b.reversals, reversed: b.reversals }));
-  const columns: Column<RedemptionChartBucketFragment>[] = [
+function Chart({ buckets, bucket, range, summaryId }: { buckets: readonly ActivityBucket[]; bucket: TimeBucket; range: ChartRange; summaryId: string }) {
+  const points: ChartPoint[] = buckets.map((b) => ({ at: b.at, claims: b.claims, standing: b.redemptions - b.reversals, reversed: b.reversals }));
+  const columns: Column<ActivityBucket>[] = [
     { key: 'at', header: BUCKET_NOUN[bucket].replace(/^./, (c) => c.toUpperCase()), rowHeader: true, variant: 'nowrap', cell: (b) => bucketLabel(b.at, bucket, 'long') },
+    { key: 'claims', header: 'Claims', numeric: true, cell: (b) => formatCount(b.claims) },
     { key: 'redemptions', header: 'Redemptions', numeric: true, cell: (b) => formatCount(b.redemptions) },
     { key: 'reversals', header: 'Reversed since', numeric: true, cell: (b) => formatCount(b.reversals) },
   ];
@@ -110,6 +131,7 @@ function Chart({ buckets, bucket, range, summaryId }: { buckets: readonly Redemp
             contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', borderRadius: 6, color: 'var(--text)' }}
           />
           <Legend wrapperStyle={{ fontSize: 13 }} />
+          <Bar dataKey="claims" name="Claims" fill="var(--state-assigned)" isAnimationActive={false} />
           <Bar dataKey="standing" name="Redemptions that stand" stackId="redemptions" fill="var(--primary)" isAnimationActive={false} />
           <Bar dataKey="reversed" name="Reversed since" stackId="redemptions" fill="var(--danger)" isAnimationActive={false} />
         </BarChart>
@@ -117,13 +139,13 @@ function Chart({ buckets, bucket, range, summaryId }: { buckets: readonly Redemp
       <details className={styles.numbers}>
         <summary>Show the numbers</summary>
         <DataTable
-          caption={`Redemptions per ${BUCKET_NOUN[bucket]} in ${CHART_RANGES[range].label}`}
+          caption={`Claims and redemptions per ${BUCKET_NOUN[bucket]} in ${CHART_RANGES[range].label}`}
           compact
           scroll
           columns={columns}
           rows={buckets}
           rowKey={(b) => b.at}
-          rowAttributes={(b) => ({ 'data-bucket': b.at, 'data-redemptions': b.redemptions })}
+          rowAttributes={(b) => ({ 'data-bucket': b.at, 'data-claims': b.claims, 'data-redemptions': b.redemptions })}
         />
       </details>
     </figure>
