@@ -97,7 +97,7 @@ export async function measureFanout(plan: FanoutPlan): Promise<FanoutResult> {
           seen[index].add(event.id);
           deliveries.push({ code, received, afterAt: received - Date.parse(event.at) });
         },
-        error: (error) => subscriptionErrors.push(describe(error)),
+        error: (error) => subscriptionErrors.push(errorText(error)),
         complete: () => {},
       },
     );
@@ -187,7 +187,7 @@ async function waitFor(done: () => boolean, timeoutMs: number, progress: () => s
   }
 }
 
-function describe(error: unknown): string {
+function errorText(error: unknown): string {
   if (error instanceof Error) return error.message;
   if (Array.isArray(error)) return error.map((e) => (e as { message?: string }).message ?? String(e)).join('; ');
   if (error && typeof error === 'object' && 'code' in error) return `socket closed ${(error as { code: number }).code} ${(error as { reason?: string }).reason ?? ''}`;

@@ -64,6 +64,8 @@ test('an admin sets up a campaign and a user locks and redeems a coupon from it'
   await page.getByLabel('Coupons in total').fill('2'); // the total: one each for the two members
   await page.getByRole('button', { name: 'Preview' }).click();
   await expect(page.getByTestId('preview-total')).toHaveText('2');
+  // Focus moves from the Preview button (gone now) to the preview's heading.
+  await expect(page.getByRole('heading', { level: 3, name: /^Preview:/ })).toBeFocused();
   await expect(page.getByRole('row', { name: new RegExp(`${ben.email}\\s+1`) })).toBeVisible();
   await saveScreenshot(page, 'pool-distribution-preview');
   await page.getByRole('button', { name: 'Confirm: assign 2 coupons' }).click();
@@ -83,7 +85,7 @@ test('an admin sets up a campaign and a user locks and redeems a coupon from it'
   await expect(card).toHaveCount(1);
   await expect(card).toHaveAttribute('data-state', 'ASSIGNED');
   const code = (await card.getAttribute('data-code')) as string;
-  await card.getByRole('button', { name: `Lock ${code} for checkout` }).click();
+  await card.getByRole('button', { name: `Lock for checkout: ${code}` }).click();
   const timer = userPage.locator(`li[data-code="${code}"]`).getByRole('timer');
   await expect(timer).toBeVisible();
   const remainingAtStart = Number(await timer.getAttribute('data-remaining-seconds'));

@@ -116,7 +116,7 @@ test('a user locks and unlocks a coupon; the admin exports the book’s codes as
 
   const { context: userContext, page: userPage } = await openSignedIn(browser, user, '/my-coupons');
   const card = userPage.locator(`li[data-code="${code}"]`);
-  await card.getByRole('button', { name: `Lock ${code} for checkout` }).click();
+  await card.getByRole('button', { name: `Lock for checkout: ${code}` }).click();
   await expect(card).toHaveAttribute('data-state', 'LOCKED');
   await card.getByRole('button', { name: `Unlock ${code}` }).click();
   await expect(card).toHaveAttribute('data-state', 'ASSIGNED');

@@ -13,7 +13,7 @@ test('the admin’s book page shows a user’s lock and redemption without a rel
   await expect(adminPage.getByText('Live', { exact: true }).first()).toBeVisible();
 
   const { context: userContext, page: userPage } = await openSignedIn(browser, user, '/my-coupons');
-  await userPage.getByRole('button', { name: `Lock ${code} for checkout` }).click();
+  await userPage.getByRole('button', { name: `Lock for checkout: ${code}` }).click();
 
   // No reload on the admin's page: the row changes in place.
   await expect(row).toHaveAttribute('data-state', 'LOCKED');
@@ -33,6 +33,8 @@ test('the admin’s book page shows a user’s lock and redemption without a rel
   await adminPage.getByLabel(`Reason for reversing ${code}`).fill('Order refunded');
   await adminPage.getByRole('button', { name: 'Reverse redemption' }).click();
   await expect(redemption).toContainText('Reversed');
+  // The reason is text in the row, not a hover-only tooltip.
+  await expect(redemption).toContainText('Reason: Order refunded');
   await expect(row).toHaveAttribute('data-state', 'ASSIGNED');
   await expect(userPage.locator(`li[data-code="${code}"]`)).toHaveAttribute('data-state', 'ASSIGNED');
 
@@ -50,7 +52,7 @@ test('a short lock expires and both screens show it', async ({ browser }) => {
 
   const { context: userContext, page: userPage } = await openSignedIn(browser, user, '/my-coupons');
   const card = userPage.locator(`li[data-code="${code}"]`);
-  await card.getByRole('button', { name: `Lock ${code} for checkout` }).click();
+  await card.getByRole('button', { name: `Lock for checkout: ${code}` }).click();
 
   await expect(card).toHaveAttribute('data-state', 'LOCKED');
   await expect(card.getByRole('timer')).toBeVisible();
@@ -63,7 +65,7 @@ test('a short lock expires and both screens show it', async ({ browser }) => {
   await expect(row).toHaveAttribute('data-state', 'ASSIGNED', expiry);
   await expect(card.getByRole('timer')).toHaveCount(0);
   await expect(row.getByRole('timer')).toHaveCount(0);
-  await expect(card.getByRole('button', { name: `Lock ${code} for checkout` })).toBeVisible();
+  await expect(card.getByRole('button', { name: `Lock for checkout: ${code}` })).toBeVisible();
 
   await adminContext.close();
   await userContext.close();

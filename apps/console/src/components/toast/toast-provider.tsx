@@ -38,6 +38,19 @@ export function ToastProvider({ children }: { children: ReactNode }) {
     setToasts((all) => [...all.slice(-4), { ...toast, id }]);
   }, []);
 
+  // Escape closes the newest notification (again for the next one), unless a dialog or another
+  // control has used the key already (a dialog closes itself first).
+  const hasToasts = toasts.length > 0;
+  useEffect(() => {
+    if (!hasToasts) return;
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.defaultPrevented || document.querySelector('dialog[open]')) return;
+      setToasts((all) => all.slice(0, -1));
+    };
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  }, [hasToasts]);
+
   const api = useMemo<ToastApi>(
     () => ({
       success: (message, title = 'Done') => push({ kind: 'success', title, message, code: null }),

@@ -81,7 +81,16 @@ export function RedemptionList({ bookId, live = true }: { bookId: string; live?:
     {
       key: 'status',
       header: 'Status',
-      cell: (r) => (r.reversedAt ? <span title={r.reversalReason ?? undefined}>Reversed {formatDateTime(r.reversedAt)}</span> : 'Redeemed'),
+      // The reason is text in the cell, not a hover-only title: keyboards, touch and screen readers get it too.
+      cell: (r) =>
+        r.reversedAt ? (
+          <>
+            Reversed {formatDateTime(r.reversedAt)}
+            {r.reversalReason ? <span className={styles.reason}>Reason: {r.reversalReason}</span> : null}
+          </>
+        ) : (
+          'Redeemed'
+        ),
     },
     {
       key: 'actions',

@@ -56,7 +56,7 @@ export function CouponCard({ coupon, busy, onAction }: CouponCardProps) {
         {book?.validUntil && coupon.state !== 'REDEEMED' ? <p className={styles.meta}>Valid until {formatDateTime(book.validUntil)}</p> : null}
         <div className={styles.actions}>
           {coupon.state === 'ASSIGNED' ? (
-            <Button variant="primary" disabled={busy !== null} onClick={() => onAction('lock')} aria-label={`Lock ${coupon.code} for checkout`}>
+            <Button variant="primary" disabled={busy !== null} onClick={() => onAction('lock')} aria-label={`Lock for checkout: ${coupon.code}`}>
               {busy === 'lock' ? 'Locking…' : 'Lock for checkout'}
             </Button>
           ) : null}

@@ -1,7 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { Button } from '@/components/controls/button';
 import { type Column, DataTable } from '@/components/data-table/data-table';
 import { Field } from '@/components/forms/field';
@@ -190,6 +190,10 @@ function DistributionPreview({
 }) {
   const toast = useToast();
   const { distributeToPool, loading } = useDistribute(poolId);
+  // The Preview button is gone once the preview shows: focus moves to the preview's heading, so a
+  // keyboard or screen reader continues from what it asked for, not from the top of the page.
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
 
   async function confirm() {
     try {
@@ -205,7 +209,7 @@ function DistributionPreview({
 
   return (
     <section aria-labelledby="preview-title">
-      <h3 id="preview-title">
+      <h3 id="preview-title" ref={heading} tabIndex={-1}>
         Preview:{' '}
         {request.mode === 'EQUAL'
           ? `${formatCount(request.count)} in total, ${formatCount(preview.perMember ?? 0)} per member`

@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
-import { type ReactNode, useEffect, useState } from 'react';
+import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { BrandLogo } from '@/components/brand/brand-logo';
 import { LoadingState } from '@/components/feedback/states';
 import { signInPath, useSession } from '@/lib/auth/session-context';
@@ -10,6 +10,7 @@ import { getEndedReason, type Role } from '@/lib/auth/session-store';
 import { useCurrentUser } from '../auth/use-auth';
 import { CouponSearch } from '../coupons/coupon-search';
 import styles from './console-shell.module.css';
+import { useFocusOnNavigation } from './use-focus-on-navigation';
 
 interface NavItem {
   href: string;
@@ -34,6 +35,25 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
   const router = useRouter();
   const pathname = usePathname();
   const [signingOut, setSigningOut] = useState(false);
+  const main = useRef<HTMLElement>(null);
+  useFocusOnNavigation(main);
+  // Narrow screens: the navigation, search and account fold behind a Menu button.
+  const [menuOpen, setMenuOpen] = useState(false);
+  const menuId = useId();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new page closes the menu
+  useEffect(() => setMenuOpen(false), [pathname]);
+  const menuButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (!menuOpen) return;
+    // Escape closes the open menu and gives focus back to its button.
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape') return;
+      setMenuOpen(false);
+      menuButton.current?.focus();
+    };
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  }, [menuOpen]);
 
   useEffect(() => {
     // A tab still asking the refresh cookie for a session waits for the answer.
@@ -62,6 +82,18 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
           <BrandLogo />
           <span className={styles.brandName}>Coupon Books</span>
         </Link>
+        <button
+          ref={menuButton}
+          type="button"
+          className={`btn btn--ghost ${styles.menuButton}`}
+          aria-expanded={menuOpen}
+          aria-controls={menuId}
+          onClick={() => setMenuOpen((open) => !open)}
+        >
+          <span aria-hidden="true">☰</span> Menu
+        </button>
+        {/* On a wide screen the panel is no box of its own (display: contents): its parts sit in the header's row. */}
+        <div id={menuId} className={styles.panel} data-open={menuOpen}>
         <nav aria-label="Main" className={styles.nav}>
           <ul>
             {NAV.filter((item) => item.roles.includes(role)).map((item) => {
@@ -100,8 +132,9 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
             {signingOut ? 'Signing out…' : 'Sign out'}
           </button>
         </div>
+        </div>
       </header>
-      <main id="main" className={styles.main} tabIndex={-1}>
+      <main id="main" ref={main} className={styles.main} tabIndex={-1}>
         {children}
       </main>
     </div>
