@@ -7,6 +7,7 @@ import * as bg from '@prisma/schema-engine-wasm/schema_engine_bg';
 import type { SchemaEngine } from '@prisma/schema-engine-wasm/schema_engine_bg';
 import pg from 'pg';
 import { CharAwareClient, withCharColumns } from './char-type.workaround.ts';
+import { withScriptStatements } from './script-statements.ts';
 
 export type { SchemaEngine };
 
@@ -88,7 +89,7 @@ export async function openSchemaEngine(
     .join(' ');
   const pool = new pg.Pool({ connectionString: url, max: 2, Client: CharAwareClient, options: options || undefined });
   pool.on('error', () => {}); // an idle client losing its server must not crash the process
-  const factory = withCharColumns(new PrismaPg(pool));
+  const factory = withScriptStatements(withCharColumns(new PrismaPg(pool)));
   const log = () => {}; // the engine's tracing output is not useful to callers
   try {
     const engine = await bg.SchemaEngine.new(
