@@ -119,6 +119,8 @@ test('after a client-side navigation focus is on the new page’s heading', asyn
   const admin = await createUser('ADMIN');
   const { page } = await openSignedIn(browser, admin, '/books');
   await settled(page);
+  // A wide screen has no Menu button: the navigation is in the header.
+  await expect(page.getByRole('button', { name: 'Menu' })).toBeHidden();
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Pools' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Pools' })).toBeFocused();
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit' }).click();

@@ -16,13 +16,23 @@ import { RedemptionChart } from './redemption-chart';
 import { RedemptionList } from './redemption-list';
 import { useBook } from './use-book';
 
-/** One book: its rules, live stats, code upload and generation, exports and the live coupon table. */
+/**
+ * One book: its rules, live stats, code upload and generation, exports and the live coupon table.
+ * The sections that need only the book's id (chart, codes, coupons, redemptions) render, and so
+ * start their requests, while the book itself is still loading: the page's reads run side by
+ * side, not one after the other (issue 17, item 9). They are left out only once the book turns
+ * out not to exist or cannot be read.
+ */
 export function BookDetailPage({ bookId }: { bookId: string }) {
   const { book, ...query } = useBook(bookId);
+  const missing = !book && (query.loaded || Boolean(query.error)) && !query.loading;
   return (
-    <RecordPage query={{ record: book, ...query }} noun="book" back={{ href: '/books', label: 'Back to books' }}>
-      {(book) => <BookDetail book={book} />}
-    </RecordPage>
+    <div className="stack">
+      <RecordPage query={{ record: book, ...query }} noun="book" back={{ href: '/books', label: 'Back to books' }}>
+        {(book) => <BookDetail book={book} />}
+      </RecordPage>
+      {missing ? null : <BookSections bookId={bookId} />}
+    </div>
   );
 }
 
@@ -55,17 +65,24 @@ function BookDetail({ book }: { book: NonNullable<ReturnType<typeof useBook>['bo
       <BookBudget book={book} />
 
       <BookStatsPanel bookId={book.id} initial={book.counts} />
+    </div>
+  );
+}
 
-      <RedemptionChart bookId={book.id} />
+/** The parts of the book page that need only its id. */
+function BookSections({ bookId }: { bookId: string }) {
+  return (
+    <>
+      <RedemptionChart bookId={bookId} />
 
       <div className="grid grid--2">
-        <CodeUpload bookId={book.id} />
-        <CodeGenerate bookId={book.id} />
+        <CodeUpload bookId={bookId} />
+        <CodeGenerate bookId={bookId} />
       </div>
 
-      <CouponTable bookId={book.id} />
+      <CouponTable bookId={bookId} />
 
-      <RedemptionList bookId={book.id} />
-    </div>
+      <RedemptionList bookId={bookId} />
+    </>
   );
 }

@@ -15,6 +15,12 @@ export const MyCouponsQuery = graphql(`
       edges {
         node {
           ...MyCoupon
+          # The cards' book headlines come with the list (the cache redirect of Query.book finds
+          # them), not in a second round trip per book after it.
+          book {
+            id
+            ...BookSummaryFields
+          }
         }
       }
     }
