@@ -1,10 +1,11 @@
-// `pnpm bench [--quick] [--only id,id] [--pool-size N] [--profile]`
+// `pnpm bench [--quick] [--only id,id [--merge]] [--pool-size N] [--profile]`
 //
 // The benchmarks of ../shared/BENCH.md, every scenario beside its ceiling in the same run:
 // boots a throw-away embedded PostgreSQL, migrates it, starts the API in a child process, runs
 // each scenario on a freshly emptied database (warm-up, path, ceiling, invariant check), prints
 // a table and writes bench/results/<latest|quick|partial>.{json,md}. Everything it started is
 // stopped on success, failure and Ctrl-C.
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,22 +24,26 @@ interface Options {
   only: string[] | null;
   poolSize: number;
   profile: boolean;
+  /** With --only: also put the selected scenarios' records into latest.{json,md}, every other record left as it was. */
+  merge: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { quick: false, only: null, poolSize: 20, profile: false };
+  const options: Options = { quick: false, only: null, poolSize: 20, profile: false, merge: false };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
     const value = () => inline ?? argv[++i];
     if (flag === '--') continue;
     else if (flag === '--quick') options.quick = true;
     else if (flag === '--profile') options.profile = true;
+    else if (flag === '--merge') options.merge = true;
     else if (flag === '--only') options.only = value().split(',').map((s) => s.trim()).filter(Boolean);
     else if (flag === '--pool-size') options.poolSize = Number(value());
-    else throw new Error(`Unknown option ${argv[i]}. Usage: pnpm bench [--quick] [--only id,id] [--pool-size N] [--profile]`);
+    else throw new Error(`Unknown option ${argv[i]}. Usage: pnpm bench [--quick] [--only id,id [--merge]] [--pool-size N] [--profile]`);
   }
   const unknown = options.only?.filter((id) => !scenarios.some((s) => s.id === id)) ?? [];
   if (unknown.length) throw new Error(`Unknown scenario(s) ${unknown.join(', ')}; known: ${scenarios.map((s) => s.id).join(', ')}`);
+  if (options.merge && (!options.only || options.quick)) throw new Error('--merge needs --only and a full-size run: it updates latest.{json,md}');
   if (!Number.isInteger(options.poolSize) || options.poolSize < 1) throw new Error('--pool-size must be a positive integer');
   return options;
 }
@@ -147,8 +152,27 @@ async function main(): Promise<number> {
   const files = writeReport(resultsDir, name, report);
   process.stdout.write(`\n${renderTable(report)}\n\n`);
   log(`wrote ${path.relative(root, files.json)} and ${path.relative(root, files.md)} (${Math.round(report.durationMs / 1000)} s)`);
+  if (options.merge) {
+    const merged = mergeIntoLatest(records);
+    log(`merged ${records.map((r) => r.id).join(', ')} into ${path.relative(root, merged.json)} and ${path.relative(root, merged.md)}; every other scenario's record left as it was`);
+  }
   if (profileDir) log(`CPU profiles of the API processes: ${path.relative(root, profileDir)} (written as they stop)`);
   return records.some((r) => r.status === 'failed') ? 1 : 0;
+}
+
+/**
+ * Replaces (or appends) these scenarios' records in latest.json and renders latest.md again from
+ * it; the other scenarios' records, and the header (date, commit, machine of the full run), stay.
+ */
+function mergeIntoLatest(records: ScenarioRecord[]): { json: string; md: string } {
+  const file = path.join(resultsDir, 'latest.json');
+  const latest = JSON.parse(fs.readFileSync(file, 'utf8')) as RunReport;
+  for (const record of records) {
+    const at = latest.scenarios.findIndex((s) => s.id === record.id);
+    if (at === -1) latest.scenarios.push(record);
+    else latest.scenarios[at] = record;
+  }
+  return writeReport(resultsDir, 'latest', latest);
 }
 
 /** Empties the database, runs the scenario, then the invariant checker; never throws. */

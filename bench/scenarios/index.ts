@@ -3,6 +3,7 @@ import { assignHot } from './assign-hot.ts';
 import { assignOriginalDesign } from './assign-original-design.ts';
 import { assignSpread } from './assign-spread.ts';
 import { bookSize } from './book-size.ts';
+import { consolePages } from './console-pages.ts';
 import { fanout } from './fanout.ts';
 import { generate1m } from './generate-1m.ts';
 import { lastCodesRace } from './last-codes-race.ts';
@@ -20,4 +21,5 @@ export const scenarios: Scenario[] = [
   generate1m,
   fanout,
   twoInstances,
+  consolePages,
 ];
