@@ -89,6 +89,28 @@ describe('access tokens', () => {
     );
   });
 
+  it('remembers a verified token without loosening a check: expiry and nbf by the clock, other settings, tampering', () => {
+    const { token } = signAccessToken(settings, user, at(T0));
+    const first = verifyAccessToken(settings, token, at(T0));
+    first.role = 'ADMIN'; // a caller changing its copy does not change what the cache answers
+    expect(verifyAccessToken(settings, token, at('2026-01-01T00:00:30.000Z'))).toEqual({ userId: user.id, role: 'USER', email: 'a@b.co', tokenVersion: 0 });
+    // The cached token still expires by the clock, and answers the same as a first verification.
+    expectUnauthenticated(() => verifyAccessToken(settings, token, at('2026-01-01T00:01:00.000Z')), /expired/);
+    expect(verifyAccessToken(settings, token, at('2026-01-01T00:00:59.000Z')).userId).toBe(user.id);
+    // A token verified under one secret, issuer or audience is not thereby good under another.
+    expectUnauthenticated(() => verifyAccessToken({ ...settings, secret: 't'.repeat(40) }, token, at(T0)), /Invalid/);
+    expectUnauthenticated(() => verifyAccessToken({ ...settings, issuer: 'other' }, token, at(T0)), /Invalid/);
+    expectUnauthenticated(() => verifyAccessToken({ ...settings, audience: 'other' }, token, at(T0)), /Invalid/);
+    // A token differing in its signature only is checked anew, not matched to the cached one.
+    const [h, p] = token.split('.');
+    expectUnauthenticated(() => verifyAccessToken(settings, `${h}.${p}.${'A'.repeat(43)}`, at(T0)), /Invalid/);
+    // Not before: refused before `nbf`, from the cache too, and accepted from then on.
+    const exp = Date.parse(T0) / 1000 + 60;
+    const later = forge({ alg: 'HS256', typ: 'JWT' }, { sub: user.id, role: 'USER', email: 'a@b.co', iss: 'iss', aud: 'aud', nbf: exp - 30, exp });
+    expect(verifyAccessToken(settings, later, at('2026-01-01T00:00:31.000Z')).userId).toBe(user.id);
+    expectUnauthenticated(() => verifyAccessToken(settings, later, at('2026-01-01T00:00:29.000Z')), /Invalid/);
+  });
+
   it('parses bearer headers', () => {
     expect(parseBearer(undefined)).toBeNull();
     expect(parseBearer('')).toBeNull();
