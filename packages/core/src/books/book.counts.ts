@@ -18,7 +18,9 @@ export const EMPTY_BOOK_COUNTS: Readonly<BookCounts> = { unassigned: 0, assigned
 
 /**
  * The aggregate columns of {@link BookCounts} over coupon rows aliased `alias`, by the lazy-expiry
- * rule (an expired lock counts as assigned, so the numbers never wait for the sweeper).
+ * rule (an expired lock counts as assigned, so the numbers never wait for the sweeper). This
+ * counts every coupon of the book: it is the reference that {@link bookCountsSql} must equal
+ * (tests compare them), not what the API reads.
  */
 export function bookCountColumns(now: Date, alias = 'c'): Prisma.Sql {
   const state = effectiveStateSql(now, alias);
@@ -31,16 +33,36 @@ export function bookCountColumns(now: Date, alias = 'c'): Prisma.Sql {
 }
 
 /**
- * Counts per state for many books in one GROUP BY (the DataLoader batch function behind
- * `Book.counts`). Results are in the order of `bookIds`; unknown books count zero.
+ * A subquery of one row with the {@link BookCounts} columns of the book `bookId` (an SQL
+ * expression, e.g. a column of the outer query), at `now`: the stored states from
+ * book_state_count (a few rows per book, kept by triggers on coupon in the same transactions
+ * as the coupons), and the live locks counted through the (book_id, state, …) index, the only
+ * coupons read. A lock past its expiry is still LOCKED in storage and counts as assigned, as
+ * {@link bookCountColumns} says. One statement, so one snapshot: the two parts agree.
+ */
+export function bookCountsSql(now: Date, bookId: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`(
+    SELECT coalesce(sum(k.n) FILTER (WHERE k.state = 'UNASSIGNED'), 0)::int AS unassigned,
+           (coalesce(sum(k.n) FILTER (WHERE k.state IN ('ASSIGNED', 'LOCKED')), 0) - l.live)::int AS assigned,
+           l.live::int AS locked,
+           coalesce(sum(k.n) FILTER (WHERE k.state = 'REDEEMED'), 0)::int AS redeemed,
+           coalesce(sum(k.n), 0)::int AS total
+      FROM (SELECT count(*) AS live FROM coupon c WHERE c.book_id = ${bookId} AND ${lockLiveSql(now, 'c')}) l
+      LEFT JOIN book_state_count k ON k.book_id = ${bookId}
+     GROUP BY l.live)`;
+}
+
+/**
+ * Counts per state for many books in one statement (the DataLoader batch function behind
+ * `Book.counts`), from {@link bookCountsSql}: a 10M-code book costs what a 1k-code one does.
+ * Results are in the order of `bookIds`; unknown books count zero.
  */
 export async function loadBookCounts(ctx: ServiceContext, bookIds: readonly string[]): Promise<BookCounts[]> {
   if (bookIds.length === 0) return [];
   const rows = await ctx.db.prisma.$queryRaw<Array<BookCounts & { bookId: string }>>(Prisma.sql`
-    SELECT c.book_id::text AS "bookId", ${bookCountColumns(ctx.clock.now())}
-      FROM coupon c
-     WHERE c.book_id = ANY(${[...bookIds]}::uuid[])
-     GROUP BY book_id`);
+    SELECT b.id::text AS "bookId", s.*
+      FROM unnest(${[...bookIds]}::uuid[]) AS b(id)
+      CROSS JOIN LATERAL ${bookCountsSql(ctx.clock.now(), Prisma.sql`b.id`)} s`);
   const byId = new Map(rows.map(({ bookId, ...counts }) => [bookId, counts]));
   return bookIds.map((id) => byId.get(id) ?? { ...EMPTY_BOOK_COUNTS });
 }

@@ -1,5 +1,5 @@
 import { type Database, Prisma } from '@coupons/db';
-import { type BookCounts, type BudgetLeft, bookCountColumns, budgetLeft } from '../books/book.counts.ts';
+import { type BookCounts, type BudgetLeft, bookCountsSql, budgetLeft } from '../books/book.counts.ts';
 
 /**
  * What the `bookStats(bookId)` subscription sends: a book's live counters (the same counts as
@@ -26,9 +26,9 @@ interface StatsRow extends BookCounts {
 
 /**
  * Counters of several books at `now`, one statement (books that do not exist are absent from the
- * map), counted by {@link bookCountColumns} like `Book.counts`. No authorization: callers check.
- * Cost grows with a book's size (an index scan of `coupon (book_id, state)`), which is why the
- * live feed computes it at most a few times per second per book and shares it between subscribers.
+ * map), read by {@link bookCountsSql} like `Book.counts`. No authorization: callers check.
+ * Cost does not grow with a book's size (a few counter rows and the live locks); the live feed
+ * still reads it at most a few times per second per book and shares it between subscribers.
  * The budget left costs nothing more: it comes from the book row's own counters (`budgetLeft`).
  */
 export async function unsafeReadBookStats(
@@ -48,7 +48,7 @@ export async function unsafeReadBookStats(
            b.max_total_redemptions, b.redeemed_total, b.max_total_discount_amount::text AS max_total_discount_amount,
            b.discount_total::text AS discount_total, b.currency
       FROM book b
-      LEFT JOIN LATERAL (SELECT ${bookCountColumns(now)} FROM coupon c WHERE c.book_id = b.id) s ON true
+      LEFT JOIN LATERAL ${bookCountsSql(now, Prisma.sql`b.id`)} s ON true
      WHERE b.id = ANY(${[...bookIds]}::uuid[])`);
   return new Map(
     rows.map((row) => [

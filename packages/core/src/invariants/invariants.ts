@@ -55,6 +55,15 @@ const RULES: Array<{ rule: string; sql: Prisma.Sql }> = [
       GROUP BY c.assigned_user_id, c.book_id LIMIT 5`,
   },
   {
+    rule: "a book's state counts (book_state_count, summed over slots) equal its coupons in each state",
+    sql: Prisma.sql`SELECT coalesce(k.book_id, c.book_id)::text AS book_id, coalesce(k.state, c.state)::text AS state,
+        coalesce(k.n, 0)::int AS counted, coalesce(c.n, 0)::int AS coupons
+      FROM (SELECT book_id, state, sum(n) AS n FROM book_state_count GROUP BY book_id, state) k
+      FULL JOIN (SELECT book_id, state, count(*) AS n FROM coupon GROUP BY book_id, state) c
+        ON c.book_id = k.book_id AND c.state = k.state
+      WHERE coalesce(k.n, 0) <> coalesce(c.n, 0) LIMIT 5`,
+  },
+  {
     rule: "each coupon's redemption count equals its Redemption rows minus reversals",
     sql: Prisma.sql`SELECT c.id::text, c.redemption_count, count(r.id) FILTER (WHERE r.reversed_at IS NULL)::int AS live
       FROM coupon c LEFT JOIN redemption r ON r.coupon_id = c.id
