@@ -2,6 +2,7 @@ import type { Scenario } from '../lib/scenario.ts';
 import { assignHot } from './assign-hot.ts';
 import { assignOriginalDesign } from './assign-original-design.ts';
 import { assignSpread } from './assign-spread.ts';
+import { book10m } from './book-10m.ts';
 import { bookSize } from './book-size.ts';
 import { consolePages } from './console-pages.ts';
 import { fanout } from './fanout.ts';
@@ -17,6 +18,7 @@ export const scenarios: Scenario[] = [
   assignSpread,
   lastCodesRace,
   bookSize,
+  book10m,
   lockRedeem,
   generate1m,
   fanout,
