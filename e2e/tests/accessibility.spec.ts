@@ -90,11 +90,16 @@ test('at 390×844 no page overflows sideways and the navigation hides behind a m
   const { admin, user, admin_pages, user_pages } = await seedPages();
   const phone = { width: 390, height: 844 };
   const overflow = async (page: Page) => {
-    const { scrollWidth, innerWidth } = await page.evaluate(() => {
-      const doc = globalThis as unknown as { document: { scrollingElement: { scrollWidth: number } }; innerWidth: number };
-      return { scrollWidth: doc.document.scrollingElement.scrollWidth, innerWidth: doc.innerWidth };
+    const { scrollWidth, innerWidth, cards } = await page.evaluate(() => {
+      type El = { scrollWidth: number; clientWidth: number; id: string; className: string; getAttribute(n: string): string | null };
+      const doc = globalThis as unknown as { document: { scrollingElement: { scrollWidth: number }; querySelectorAll(s: string): Iterable<El> }; innerWidth: number };
+      // A card whose content is wider than the card (a table that pushes out of it) overflows too.
+      const cards = [...doc.document.querySelectorAll('.card')]
+        .filter((card) => card.scrollWidth > card.clientWidth + 1)
+        .map((card) => `a card (${card.getAttribute('aria-labelledby') ?? card.className}) ${card.scrollWidth} px wide inside ${card.clientWidth} px`);
+      return { scrollWidth: doc.document.scrollingElement.scrollWidth, innerWidth: doc.innerWidth, cards };
     });
-    return scrollWidth > innerWidth ? [`${scrollWidth} px wide in a ${innerWidth} px window`] : [];
+    return [...(scrollWidth > innerWidth ? [`${scrollWidth} px wide in a ${innerWidth} px window`] : []), ...cards];
   };
   const problems = [...(await visitAll(browser, admin, admin_pages, overflow, phone)), ...(await visitAll(browser, user, user_pages, overflow, phone))];
   expect(problems).toEqual([]);

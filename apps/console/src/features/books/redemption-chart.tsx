@@ -88,7 +88,7 @@ export function RedemptionChart({ bookId, ...options }: { bookId: string } & Red
 
   return (
     <section className="card" aria-labelledby={titleId} aria-busy={loading || undefined} data-testid="redemption-chart">
-      <div className="card__header">
+      <div className={`card__header ${styles.header}`}>
         <h2 id={titleId}>Claims and redemptions over time</h2>
         <div className={styles.period}>
           <label htmlFor={selectId}>Period</label>
