@@ -58,8 +58,13 @@ export const assignHot: Scenario = {
           graphqlToL1: ratio(graphql.throughput, l1.throughput),
         },
         goals: [
-          compareGoal('GraphQL/L1 throughput', ratio(graphql.throughput, l1.throughput), '≥', 0.5),
-          compareGoal('GraphQL p99', graphql.p99Ms, '<', 50, ' ms'),
+          // BENCH.md's goals are ratios to the ceiling and CPU per call, which a busy machine
+          // moves far less than absolute times (a p99 under 50 ms with 64 closed-loop clients
+          // would need more calls per second than L1 itself makes here: Little's law).
+          compareGoal('GraphQL/L1 throughput', ratio(graphql.throughput, l1.throughput), '≥', 0.6),
+          compareGoal('GraphQL p99 / L1 p99', ratio(graphql.p99Ms, l1.p99Ms), '≤', 1.5),
+          compareGoal('API CPU per call', graphqlCpu.api, '≤', 0.5, ' ms'),
+          compareGoal('PostgreSQL CPU per call, GraphQL / L1', ratio(graphqlCpu.postgres, l1Cpu.postgres), '≤', 1.1),
           everyCallClaimed(graphql, l1, size.calls),
         ],
       };

@@ -51,8 +51,9 @@ export const generate1m: Scenario = {
       summary: `API ${formatNumber(apiMs)} ms (${formatNumber(apiRate)} codes/s) · COPY ${formatNumber(copyMs)} ms (${formatNumber(copyRate)} codes/s)`,
       figures: { count, apiMs, copyMs, apiCodesPerSecond: apiRate, copyCodesPerSecond: copyRate, apiAnswer: answer, storedInBook: stored.rows[0].n },
       goals: [
-        compareGoal('API time / COPY time', ratio(apiMs, copyMs), '≤', 2),
-        compareGoal('API codes per second', apiRate, '≥', 200_000),
+        // BENCH.md: a ratio to COPY into the same indexed table, not an absolute rate (the codes
+        // per second of both are in the figures and the summary).
+        compareGoal('API time / COPY time', ratio(apiMs, copyMs), '≤', 1.2),
         { name: 'all codes generated and stored', actual: `${answer.generated} / ${stored.rows[0].n}`, target: `${count}`, met: complete },
       ],
       notes: ctx.quick ? [`quick run: ${count.toLocaleString('en-US')} codes instead of 1,000,000`] : [],

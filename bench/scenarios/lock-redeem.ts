@@ -129,7 +129,7 @@ export const lockRedeem: Scenario = {
           plainPerSecond,
         },
         goals: [
-          compareGoal('GraphQL/plain pg checkouts per second', ratio(graphqlPerSecond, plainPerSecond), '≥', 0.5),
+          compareGoal('GraphQL/plain pg checkouts per second', ratio(graphqlPerSecond, plainPerSecond), '≥', 0.6),
           {
             name: 'every checkout redeemed (DB)',
             actual: `${redeemed.rows[0].n} of ${expected}`,
