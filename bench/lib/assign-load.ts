@@ -17,12 +17,13 @@ export interface ClaimPlan {
 }
 
 /** `calls` assignRandomCoupon mutations over HTTP, each with its user's own token. */
-export function assignViaApi(url: string, plan: ClaimPlan & { tokens: string[] }): Promise<GraphqlLoadResult> {
+export function assignViaApi(url: string, plan: ClaimPlan & { tokens: string[]; overallRate?: number }): Promise<GraphqlLoadResult> {
   let n = 0;
   return runGraphqlLoad({
     url,
     connections: plan.concurrency,
     amount: plan.calls,
+    overallRate: plan.overallRate,
     steps: [
       {
         query: ASSIGN_MUTATION,

@@ -20,6 +20,12 @@ export interface GraphqlLoad {
   amount: number;
   steps: GraphqlStep[];
   timeoutSeconds?: number;
+  /**
+   * Requests per second over all connections (autocannon's `overallRate`): an open-loop load at a
+   * fixed rate instead of as fast as answers come. Leave enough connections that one is always
+   * free at that rate, or a slow answer delays the next request (coordinated omission).
+   */
+  overallRate?: number;
 }
 
 /** A load summary, plus when the last answer came. */
@@ -76,6 +82,7 @@ export function runGraphqlLoad(load: GraphqlLoad): Promise<GraphqlLoadResult> {
         connections: load.connections,
         pipelining: 1,
         amount: load.amount,
+        ...(load.overallRate ? { overallRate: load.overallRate } : {}),
         timeout: load.timeoutSeconds ?? 30,
         requests: requests as unknown as autocannon.Request[],
       },

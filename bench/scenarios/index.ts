@@ -1,5 +1,6 @@
 import type { Scenario } from '../lib/scenario.ts';
 import { assignHot } from './assign-hot.ts';
+import { assignOpenLoop } from './assign-open-loop.ts';
 import { assignOriginalDesign } from './assign-original-design.ts';
 import { assignSpread } from './assign-spread.ts';
 import { book10m } from './book-10m.ts';
@@ -14,6 +15,7 @@ import { twoInstances } from './two-instances.ts';
 /** Every scenario of BENCH.md, in its order. */
 export const scenarios: Scenario[] = [
   assignHot,
+  assignOpenLoop,
   assignOriginalDesign,
   assignSpread,
   lastCodesRace,
