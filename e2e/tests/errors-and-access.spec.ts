@@ -1,5 +1,5 @@
 import { type Download, expect, test } from '@playwright/test';
-import { assignCoupon, createAssignedCoupon, createBook, createBookWithCodes, createUser } from '../support/factories.ts';
+import { assignCoupon, createAssignedCoupon, createBookWithCodes, createUser } from '../support/factories.ts';
 import { graphql } from '../support/graphql.ts';
 import { saveScreenshot } from '../support/screenshots.ts';
 import { openSignedIn } from '../support/session.ts';
@@ -21,11 +21,14 @@ test('claiming a code that is already someone else’s reads like a code that do
   await context.close();
 });
 
-test('claiming from a book with no code left shows the SOLD_OUT toast', async ({ browser }) => {
-  const [admin, user] = await Promise.all([createUser('ADMIN'), createUser('USER')]);
-  const book = await createBook(admin);
+test('claiming from a book whose last code went while choosing shows the SOLD_OUT toast', async ({ browser }) => {
+  const [admin, user, other] = await Promise.all([createUser('ADMIN'), createUser('USER'), createUser('USER')]);
+  const { book, codes } = await createBookWithCodes(admin, 1);
   const { context, page } = await openSignedIn(browser, user, '/my-coupons');
-  await page.getByLabel('From a book').selectOption(book.id);
+  await page.getByRole('combobox', { name: 'From a book' }).fill(book.name);
+  await page.getByRole('option', { name: new RegExp(book.name) }).click();
+  // Someone else takes the last code between the choice and the click.
+  await assignCoupon(other, codes[0] as string);
   await page.getByRole('button', { name: 'Claim a coupon' }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'Could not claim a coupon' }).locator('code')).toHaveText('SOLD_OUT');
   await context.close();

@@ -14,6 +14,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query BookPicker($search: String, $first: Int) {\n    books(search: $search, first: $first, status: ACTIVE) {\n      edges {\n        node {\n          id\n          name\n          discountType\n          discountValue\n          isActive\n          counts {\n            unassigned\n          }\n        }\n      }\n    }\n  }\n": typeof types.BookPickerDocument,
     "\n  fragment ApiKeyTableRow on ApiKey {\n    id\n    name\n    prefix\n    scopes\n    createdAt\n    lastUsedAt\n    revokedAt\n  }\n": typeof types.ApiKeyTableRowFragmentDoc,
     "\n  query ApiKeys {\n    apiKeys {\n      ...ApiKeyTableRow\n    }\n  }\n": typeof types.ApiKeysDocument,
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      apiKey {\n        ...ApiKeyTableRow\n      }\n      secret\n    }\n  }\n": typeof types.CreateApiKeyDocument,
@@ -74,7 +75,6 @@ type Documents = {
     "\n  query LiveFeed($redemptions: Int, $reversals: Int) {\n    redemptions(first: $redemptions) {\n      edges {\n        node {\n          ...RedemptionFeedItem\n        }\n      }\n    }\n    reversals: redemptions(first: $reversals, reversed: true) {\n      edges {\n        node {\n          ...RedemptionFeedItem\n        }\n      }\n    }\n  }\n": typeof types.LiveFeedDocument,
     "\n  subscription RedemptionFeed {\n    redemptionEvents {\n      ...RedemptionFeedItem\n    }\n  }\n": typeof types.RedemptionFeedDocument,
     "\n  fragment MyCoupon on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    bookId\n  }\n": typeof types.MyCouponFragmentDoc,
-    "\n  query ClaimableBooks($first: Int) {\n    books(first: $first) {\n      edges {\n        node {\n          ...BookSummaryFields\n        }\n      }\n    }\n  }\n": typeof types.ClaimableBooksDocument,
     "\n  mutation ClaimRandomCoupon($bookId: ID!, $idempotencyKey: String) {\n    assignRandomCoupon(bookId: $bookId, idempotencyKey: $idempotencyKey) {\n      ...MyCoupon\n    }\n  }\n": typeof types.ClaimRandomCouponDocument,
     "\n  mutation ClaimCouponByCode($code: String!) {\n    assignCoupon(code: $code) {\n      ...MyCoupon\n    }\n  }\n": typeof types.ClaimCouponByCodeDocument,
     "\n  query MyCoupons($first: Int) {\n    myCoupons(first: $first) {\n      totalCount\n      edges {\n        node {\n          ...MyCoupon\n          # The cards' book headlines come with the list (the cache redirect of Query.book finds\n          # them), not in a second round trip per book after it.\n          book {\n            id\n            ...BookSummaryFields\n          }\n        }\n      }\n    }\n  }\n": typeof types.MyCouponsDocument,
@@ -85,7 +85,6 @@ type Documents = {
     "\n  fragment DistributionPreviewFields on DistributionPreview {\n    mode\n    requested\n    perMember\n    remainder\n    leftInBook\n    available\n    totalAssigned\n    shortfall\n    seed\n    perUser {\n      userId\n      count\n      extra\n      skippedReason\n      user {\n        id\n        email\n      }\n    }\n  }\n": typeof types.DistributionPreviewFieldsFragmentDoc,
     "\n  fragment PoolTableRow on Pool {\n    id\n    name\n    description\n    memberCount\n  }\n": typeof types.PoolTableRowFragmentDoc,
     "\n  fragment PoolMemberRow on User {\n    id\n    email\n    role\n  }\n": typeof types.PoolMemberRowFragmentDoc,
-    "\n  query BookOptions($first: Int) {\n    books(first: $first) {\n      edges {\n        node {\n          id\n          name\n          counts {\n            unassigned\n          }\n        }\n      }\n    }\n  }\n": typeof types.BookOptionsDocument,
     "\n  mutation PreviewDistribution($poolId: ID!, $bookId: ID!, $mode: DistributionMode!, $count: Int!, $remainder: DistributionRemainder) {\n    previewDistribution(poolId: $poolId, bookId: $bookId, mode: $mode, count: $count, remainder: $remainder) {\n      ...DistributionPreviewFields\n    }\n  }\n": typeof types.PreviewDistributionDocument,
     "\n  mutation DistributeToPool(\n    $poolId: ID!\n    $bookId: ID!\n    $mode: DistributionMode!\n    $count: Int!\n    $remainder: DistributionRemainder\n    $seed: String\n  ) {\n    distributeToPool(poolId: $poolId, bookId: $bookId, mode: $mode, count: $count, remainder: $remainder, seed: $seed) {\n      id\n      mode\n      requested\n      assigned\n      remainder\n      createdAt\n    }\n  }\n": typeof types.DistributeToPoolDocument,
     "\n  query PoolDetail($id: ID!, $first: Int) {\n    pool(id: $id) {\n      id\n      name\n      description\n      memberCount\n      members(first: $first) {\n        totalCount\n        pageInfo {\n          hasNextPage\n        }\n        edges {\n          node {\n            ...PoolMemberRow\n          }\n        }\n      }\n    }\n  }\n": typeof types.PoolDetailDocument,
@@ -124,6 +123,7 @@ type Documents = {
     "\n  fragment ErrorExtensionsFields on ErrorExtensions {\n    code\n    field\n    fields\n    retryAfterSeconds\n    retryable\n    requestId\n  }\n": typeof types.ErrorExtensionsFieldsFragmentDoc,
 };
 const documents: Documents = {
+    "\n  query BookPicker($search: String, $first: Int) {\n    books(search: $search, first: $first, status: ACTIVE) {\n      edges {\n        node {\n          id\n          name\n          discountType\n          discountValue\n          isActive\n          counts {\n            unassigned\n          }\n        }\n      }\n    }\n  }\n": types.BookPickerDocument,
     "\n  fragment ApiKeyTableRow on ApiKey {\n    id\n    name\n    prefix\n    scopes\n    createdAt\n    lastUsedAt\n    revokedAt\n  }\n": types.ApiKeyTableRowFragmentDoc,
     "\n  query ApiKeys {\n    apiKeys {\n      ...ApiKeyTableRow\n    }\n  }\n": types.ApiKeysDocument,
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      apiKey {\n        ...ApiKeyTableRow\n      }\n      secret\n    }\n  }\n": types.CreateApiKeyDocument,
@@ -184,7 +184,6 @@ const documents: Documents = {
     "\n  query LiveFeed($redemptions: Int, $reversals: Int) {\n    redemptions(first: $redemptions) {\n      edges {\n        node {\n          ...RedemptionFeedItem\n        }\n      }\n    }\n    reversals: redemptions(first: $reversals, reversed: true) {\n      edges {\n        node {\n          ...RedemptionFeedItem\n        }\n      }\n    }\n  }\n": types.LiveFeedDocument,
     "\n  subscription RedemptionFeed {\n    redemptionEvents {\n      ...RedemptionFeedItem\n    }\n  }\n": types.RedemptionFeedDocument,
     "\n  fragment MyCoupon on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    bookId\n  }\n": types.MyCouponFragmentDoc,
-    "\n  query ClaimableBooks($first: Int) {\n    books(first: $first) {\n      edges {\n        node {\n          ...BookSummaryFields\n        }\n      }\n    }\n  }\n": types.ClaimableBooksDocument,
     "\n  mutation ClaimRandomCoupon($bookId: ID!, $idempotencyKey: String) {\n    assignRandomCoupon(bookId: $bookId, idempotencyKey: $idempotencyKey) {\n      ...MyCoupon\n    }\n  }\n": types.ClaimRandomCouponDocument,
     "\n  mutation ClaimCouponByCode($code: String!) {\n    assignCoupon(code: $code) {\n      ...MyCoupon\n    }\n  }\n": types.ClaimCouponByCodeDocument,
     "\n  query MyCoupons($first: Int) {\n    myCoupons(first: $first) {\n      totalCount\n      edges {\n        node {\n          ...MyCoupon\n          # The cards' book headlines come with the list (the cache redirect of Query.book finds\n          # them), not in a second round trip per book after it.\n          book {\n            id\n            ...BookSummaryFields\n          }\n        }\n      }\n    }\n  }\n": types.MyCouponsDocument,
@@ -195,7 +194,6 @@ const documents: Documents = {
     "\n  fragment DistributionPreviewFields on DistributionPreview {\n    mode\n    requested\n    perMember\n    remainder\n    leftInBook\n    available\n    totalAssigned\n    shortfall\n    seed\n    perUser {\n      userId\n      count\n      extra\n      skippedReason\n      user {\n        id\n        email\n      }\n    }\n  }\n": types.DistributionPreviewFieldsFragmentDoc,
     "\n  fragment PoolTableRow on Pool {\n    id\n    name\n    description\n    memberCount\n  }\n": types.PoolTableRowFragmentDoc,
     "\n  fragment PoolMemberRow on User {\n    id\n    email\n    role\n  }\n": types.PoolMemberRowFragmentDoc,
-    "\n  query BookOptions($first: Int) {\n    books(first: $first) {\n      edges {\n        node {\n          id\n          name\n          counts {\n            unassigned\n          }\n        }\n      }\n    }\n  }\n": types.BookOptionsDocument,
     "\n  mutation PreviewDistribution($poolId: ID!, $bookId: ID!, $mode: DistributionMode!, $count: Int!, $remainder: DistributionRemainder) {\n    previewDistribution(poolId: $poolId, bookId: $bookId, mode: $mode, count: $count, remainder: $remainder) {\n      ...DistributionPreviewFields\n    }\n  }\n": types.PreviewDistributionDocument,
     "\n  mutation DistributeToPool(\n    $poolId: ID!\n    $bookId: ID!\n    $mode: DistributionMode!\n    $count: Int!\n    $remainder: DistributionRemainder\n    $seed: String\n  ) {\n    distributeToPool(poolId: $poolId, bookId: $bookId, mode: $mode, count: $count, remainder: $remainder, seed: $seed) {\n      id\n      mode\n      requested\n      assigned\n      remainder\n      createdAt\n    }\n  }\n": types.DistributeToPoolDocument,
     "\n  query PoolDetail($id: ID!, $first: Int) {\n    pool(id: $id) {\n      id\n      name\n      description\n      memberCount\n      members(first: $first) {\n        totalCount\n        pageInfo {\n          hasNextPage\n        }\n        edges {\n          node {\n            ...PoolMemberRow\n          }\n        }\n      }\n    }\n  }\n": types.PoolDetailDocument,
@@ -248,6 +246,10 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BookPicker($search: String, $first: Int) {\n    books(search: $search, first: $first, status: ACTIVE) {\n      edges {\n        node {\n          id\n          name\n          discountType\n          discountValue\n          isActive\n          counts {\n            unassigned\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query BookPicker($search: String, $first: Int) {\n    books(search: $search, first: $first, status: ACTIVE) {\n      edges {\n        node {\n          id\n          name\n          discountType\n          discountValue\n          isActive\n          counts {\n            unassigned\n          }\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -491,10 +493,6 @@ export function graphql(source: "\n  fragment MyCoupon on Coupon {\n    id\n    
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query ClaimableBooks($first: Int) {\n    books(first: $first) {\n      edges {\n        node {\n          ...BookSummaryFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query ClaimableBooks($first: Int) {\n    books(first: $first) {\n      edges {\n        node {\n          ...BookSummaryFields\n        }\n      }\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
 export function graphql(source: "\n  mutation ClaimRandomCoupon($bookId: ID!, $idempotencyKey: String) {\n    assignRandomCoupon(bookId: $bookId, idempotencyKey: $idempotencyKey) {\n      ...MyCoupon\n    }\n  }\n"): (typeof documents)["\n  mutation ClaimRandomCoupon($bookId: ID!, $idempotencyKey: String) {\n    assignRandomCoupon(bookId: $bookId, idempotencyKey: $idempotencyKey) {\n      ...MyCoupon\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -532,10 +530,6 @@ export function graphql(source: "\n  fragment PoolTableRow on Pool {\n    id\n  
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  fragment PoolMemberRow on User {\n    id\n    email\n    role\n  }\n"): (typeof documents)["\n  fragment PoolMemberRow on User {\n    id\n    email\n    role\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  query BookOptions($first: Int) {\n    books(first: $first) {\n      edges {\n        node {\n          id\n          name\n          counts {\n            unassigned\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query BookOptions($first: Int) {\n    books(first: $first) {\n      edges {\n        node {\n          id\n          name\n          counts {\n            unassigned\n          }\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -4,19 +4,18 @@ import { type FormEvent, useState } from 'react';
 import { Button } from '@/components/controls/button';
 import { Field } from '@/components/forms/field';
 import { useToast } from '@/components/toast/toast-provider';
-import { formatDiscount } from '@/lib/format/format';
-import { useClaimableBooks, useClaimCoupon } from './use-claim-coupon';
+import type { BookOption } from '@/components/book-picker/book-combobox';
+import { BookPicker } from '@/components/book-picker/book-picker';
+import { useClaimCoupon } from './use-claim-coupon';
 
 /** Get a coupon: a random one from a book, or a specific code someone gave you. */
 export function ClaimPanel() {
   const toast = useToast();
-  const books = useClaimableBooks();
   const { claimRandom, claimByCode, claimingRandom, claimingByCode } = useClaimCoupon();
-  const [bookId, setBookId] = useState('');
+  const [book, setBook] = useState<BookOption | null>(null);
   const [bookError, setBookError] = useState<string | null>(null);
   const [code, setCode] = useState('');
   const [codeError, setCodeError] = useState<string | null>(null);
-  const options = books.books;
 
   /** Runs one claim and says how it went; resolves to the coupon, or null when it failed. */
   async function claimWith(claim: () => Promise<{ code: string } | null>, failureTitle: string) {
@@ -32,8 +31,8 @@ export function ClaimPanel() {
 
   async function submitRandom(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    setBookError(bookId ? null : 'Choose a book.');
-    if (bookId) await claimWith(() => claimRandom(bookId), 'Could not claim a coupon');
+    setBookError(book ? null : 'Choose a book.');
+    if (book) await claimWith(() => claimRandom(book.id), 'Could not claim a coupon');
   }
 
   async function submitCode(event: FormEvent<HTMLFormElement>) {
@@ -47,17 +46,8 @@ export function ClaimPanel() {
     <section className="card" aria-labelledby="claim-title">
       <h2 id="claim-title">Get a coupon</h2>
       <form className="form" onSubmit={submitRandom} noValidate>
-        <Field id="claim-book" label="From a book" error={bookError ?? (books.error ? 'Books could not be loaded.' : null)}>
-          {(c) => (
-            <select {...c} value={bookId} onChange={(e) => setBookId(e.target.value)}>
-              <option value="">{books.loading ? 'Loading books…' : options.length ? 'Choose a book' : 'No book available'}</option>
-              {options.map((b) => (
-                <option key={b.id} value={b.id}>
-                  {b.name} — {formatDiscount(b.discountType, b.discountValue)}
-                </option>
-              ))}
-            </select>
-          )}
+        <Field id="claim-book" label="From a book" error={bookError}>
+          {(c) => <BookPicker {...c} value={book} onChange={setBook} hideUnavailable />}
         </Field>
         <Button variant="primary" type="submit" disabled={claimingRandom}>
           {claimingRandom ? 'Claiming…' : 'Claim a coupon'}

@@ -4,6 +4,8 @@ import Link from 'next/link';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { Button } from '@/components/controls/button';
 import { type Column, DataTable } from '@/components/data-table/data-table';
+import type { BookOption } from '@/components/book-picker/book-combobox';
+import { BookPicker } from '@/components/book-picker/book-picker';
 import { Field } from '@/components/forms/field';
 import { type RadioOption, RadioGroup } from '@/components/forms/radio-group';
 import { useToast } from '@/components/toast/toast-provider';
@@ -17,7 +19,7 @@ import type {
 import { describeError } from '@/lib/errors/describe-error';
 import { formatCount } from '@/lib/format/format';
 import styles from './distribution-panel.module.css';
-import { type DistributionRequest as Request, useBookOptions, useDistribute, usePreviewDistribution } from './use-distribution';
+import { type DistributionRequest as Request, useDistribute, usePreviewDistribution } from './use-distribution';
 
 /** What the preview step shows: the totals and each member's share. */
 export const DistributionPreviewFields = graphql(`
@@ -112,26 +114,24 @@ export function DistributionPanel({ poolId, memberCount }: { poolId: string; mem
 
 function DistributionForm({ poolId, memberCount, onPreview }: { poolId: string; memberCount: number; onPreview(request: Request, preview: Preview): void }) {
   const toast = useToast();
-  const books = useBookOptions();
   const { previewDistribution, loading } = usePreviewDistribution(poolId);
-  const [bookId, setBookId] = useState('');
+  const [book, setBook] = useState<BookOption | null>(null);
   const [mode, setMode] = useState<DistributionMode>('EQUAL');
   // The count is the total in both modes: start at one coupon per member.
   const [count, setCount] = useState(String(Math.max(1, memberCount)));
   const [remainder, setRemainder] = useState<DistributionRemainder>('LEAVE_IN_BOOK');
   const [errors, setErrors] = useState<{ bookId?: string; count?: string }>({});
-  const options = books.books;
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const found: typeof errors = {};
-    if (!bookId) found.bookId = 'Choose the book to distribute from.';
+    if (!book) found.bookId = 'Choose the book to distribute from.';
     if (!/^\d+$/.test(count.trim()) || Number(count) < 1) found.count = 'Enter a whole number of at least 1.';
     setErrors(found);
-    if (Object.keys(found).length > 0) return;
+    if (!book || Object.keys(found).length > 0) return;
     const request: Request = {
-      bookId,
-      bookName: options.find((b) => b.id === bookId)?.name ?? 'the book',
+      bookId: book.id,
+      bookName: book.name,
       mode,
       count: Number(count),
       remainder: mode === 'EQUAL' ? remainder : null,
@@ -150,16 +150,7 @@ function DistributionForm({ poolId, memberCount, onPreview }: { poolId: string; 
     <form className="form" onSubmit={submit} noValidate>
       {memberCount === 0 ? <p className="notice notice--info">Add members to the pool before distributing.</p> : null}
       <Field id="distribute-book" label="Book" error={errors.bookId}>
-        {(c) => (
-          <select {...c} value={bookId} onChange={(e) => setBookId(e.target.value)}>
-            <option value="">{books.loading ? 'Loading books…' : 'Choose a book'}</option>
-            {options.map((b) => (
-              <option key={b.id} value={b.id}>
-                {b.name} ({formatCount(b.counts.unassigned)} left)
-              </option>
-            ))}
-          </select>
-        )}
+        {(c) => <BookPicker {...c} value={book} onChange={setBook} />}
       </Field>
       <RadioGroup legend="Mode" name="mode" value={mode} onChange={setMode} options={MODES} />
       <Field id="distribute-count" label="Coupons in total" error={errors.count}>

@@ -1,24 +1,8 @@
 'use client';
 
-import { useApolloClient, useMutation, useQuery } from '@apollo/client/react';
+import { useApolloClient, useMutation } from '@apollo/client/react';
 import { graphql } from '@/gql';
 import type { DistributionMode, DistributionRemainder } from '@/gql/graphql';
-
-const BookOptionsQuery = graphql(`
-  query BookOptions($first: Int) {
-    books(first: $first) {
-      edges {
-        node {
-          id
-          name
-          counts {
-            unassigned
-          }
-        }
-      }
-    }
-  }
-`);
 
 const PreviewDistributionMutation = graphql(`
   mutation PreviewDistribution($poolId: ID!, $bookId: ID!, $mode: DistributionMode!, $count: Int!, $remainder: DistributionRemainder) {
@@ -56,12 +40,6 @@ export interface DistributionRequest {
   count: number;
   /** EQUAL: where count mod members goes; null for RANDOM. */
   remainder: DistributionRemainder | null;
-}
-
-/** The books to distribute from, with what each has left. */
-export function useBookOptions() {
-  const { data, loading } = useQuery(BookOptionsQuery, { variables: { first: 100 } });
-  return { books: data?.books.edges.map((e) => e.node) ?? [], loading };
 }
 
 /** The per-member outcome of a distribution, with nothing changed yet. */

@@ -1,0 +1,67 @@
+'use client';
+
+import { useQuery } from '@apollo/client/react';
+import { useDeferredValue, useState } from 'react';
+import { graphql } from '@/gql';
+import { formatCount, formatDiscount } from '@/lib/format/format';
+import { type BookOption, BookCombobox } from './book-combobox';
+
+const BookPickerQuery = graphql(`
+  query BookPicker($search: String, $first: Int) {
+    books(search: $search, first: $first, status: ACTIVE) {
+      edges {
+        node {
+          id
+          name
+          discountType
+          discountValue
+          isActive
+          counts {
+            unassigned
+          }
+        }
+      }
+    }
+  }
+`);
+
+export interface BookPickerProps {
+  id: string;
+  value: BookOption | null;
+  onChange(book: BookOption | null): void;
+  /** A shopper's picker: only books serving now with codes left. */
+  hideUnavailable?: boolean;
+  'aria-invalid'?: boolean;
+  'aria-describedby'?: string;
+}
+
+/** Every book picker of the console: a combobox searching books by name on the server (20 at a time, active ones first, sold-out marked or hidden). */
+export function BookPicker({ id, value, onChange, hideUnavailable, ...aria }: BookPickerProps) {
+  const [query, setQuery] = useState(value?.name ?? '');
+  const typed = useDeferredValue(query.trim());
+  // Once a book is chosen the box shows its name; the list then offers the newest books again.
+  const search = value && typed === value.name ? '' : typed;
+  const { data, loading } = useQuery(BookPickerQuery, { variables: { search: search || null, first: 20 } });
+  const books: BookOption[] =
+    data?.books.edges.map(({ node }) => ({
+      id: node.id,
+      name: node.name,
+      isActive: node.isActive,
+      unassigned: node.counts.unassigned,
+      detail: `${formatDiscount(node.discountType, node.discountValue)} · ${formatCount(node.counts.unassigned)} left`,
+    })) ?? [];
+  return (
+    <BookCombobox
+      id={id}
+      books={books}
+      loading={loading}
+      query={query}
+      onQueryChange={setQuery}
+      value={value}
+      onSelect={onChange}
+      hideUnavailable={hideUnavailable}
+      aria-invalid={aria['aria-invalid']}
+      aria-describedby={aria['aria-describedby']}
+    />
+  );
+}
