@@ -10,10 +10,12 @@ import { fanout } from './fanout.ts';
 import { generate1m } from './generate-1m.ts';
 import { lastCodesRace } from './last-codes-race.ts';
 import { lockRedeem } from './lock-redeem.ts';
+import { pgbenchCeiling } from './pgbench.ts';
 import { twoInstances } from './two-instances.ts';
 
 /** Every scenario of BENCH.md, in its order. */
 export const scenarios: Scenario[] = [
+  pgbenchCeiling,
   assignHot,
   assignOpenLoop,
   assignOriginalDesign,
