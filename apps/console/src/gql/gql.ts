@@ -19,6 +19,11 @@ type Documents = {
     "\n  query ApiKeys {\n    apiKeys {\n      ...ApiKeyTableRow\n    }\n  }\n": typeof types.ApiKeysDocument,
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      apiKey {\n        ...ApiKeyTableRow\n      }\n      secret\n    }\n  }\n": typeof types.CreateApiKeyDocument,
     "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyTableRow\n    }\n  }\n": typeof types.RevokeApiKeyDocument,
+    "\n  query AssignPreviewCoupon($code: String!) {\n    coupon(code: $code) {\n      id\n      code\n      state\n      user {\n        id\n        email\n        externalId\n      }\n      book {\n        id\n        name\n        isActive\n      }\n    }\n  }\n": typeof types.AssignPreviewCouponDocument,
+    "\n  query AssignPreviewBook($id: ID!) {\n    book(id: $id) {\n      id\n      name\n      isActive\n      maxAssignmentsPerUser\n      counts {\n        unassigned\n      }\n    }\n  }\n": typeof types.AssignPreviewBookDocument,
+    "\n  query AssignFindUser($search: String!) {\n    users(search: $search, first: 5) {\n      edges {\n        node {\n          id\n          email\n          externalId\n        }\n      }\n    }\n  }\n": typeof types.AssignFindUserDocument,
+    "\n  mutation AdminAssignCoupon($code: String!, $userId: ID!, $idempotencyKey: String) {\n    assignCoupon(code: $code, userId: $userId, idempotencyKey: $idempotencyKey) {\n      id\n      code\n      state\n    }\n  }\n": typeof types.AdminAssignCouponDocument,
+    "\n  mutation AdminAssignRandomCoupon($bookId: ID!, $userId: ID!, $idempotencyKey: String) {\n    assignRandomCoupon(bookId: $bookId, userId: $userId, idempotencyKey: $idempotencyKey) {\n      id\n      code\n      state\n    }\n  }\n": typeof types.AdminAssignRandomCouponDocument,
     "\n  fragment AuditLogRow on AuditLogEntry {\n    id\n    action\n    actorId\n    apiKeyId\n    targetType\n    targetId\n    changes\n    createdAt\n  }\n": typeof types.AuditLogRowFragmentDoc,
     "\n  query AuditLog($filter: AuditLogFilter, $first: Int, $after: String) {\n    auditLog(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        ...NextPage\n      }\n      edges {\n        cursor\n        node {\n          ...AuditLogRow\n        }\n      }\n    }\n  }\n": typeof types.AuditLogDocument,
     "\n  query Me {\n    me {\n      id\n      email\n      role\n    }\n  }\n": typeof types.MeDocument,
@@ -128,6 +133,11 @@ const documents: Documents = {
     "\n  query ApiKeys {\n    apiKeys {\n      ...ApiKeyTableRow\n    }\n  }\n": types.ApiKeysDocument,
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      apiKey {\n        ...ApiKeyTableRow\n      }\n      secret\n    }\n  }\n": types.CreateApiKeyDocument,
     "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyTableRow\n    }\n  }\n": types.RevokeApiKeyDocument,
+    "\n  query AssignPreviewCoupon($code: String!) {\n    coupon(code: $code) {\n      id\n      code\n      state\n      user {\n        id\n        email\n        externalId\n      }\n      book {\n        id\n        name\n        isActive\n      }\n    }\n  }\n": types.AssignPreviewCouponDocument,
+    "\n  query AssignPreviewBook($id: ID!) {\n    book(id: $id) {\n      id\n      name\n      isActive\n      maxAssignmentsPerUser\n      counts {\n        unassigned\n      }\n    }\n  }\n": types.AssignPreviewBookDocument,
+    "\n  query AssignFindUser($search: String!) {\n    users(search: $search, first: 5) {\n      edges {\n        node {\n          id\n          email\n          externalId\n        }\n      }\n    }\n  }\n": types.AssignFindUserDocument,
+    "\n  mutation AdminAssignCoupon($code: String!, $userId: ID!, $idempotencyKey: String) {\n    assignCoupon(code: $code, userId: $userId, idempotencyKey: $idempotencyKey) {\n      id\n      code\n      state\n    }\n  }\n": types.AdminAssignCouponDocument,
+    "\n  mutation AdminAssignRandomCoupon($bookId: ID!, $userId: ID!, $idempotencyKey: String) {\n    assignRandomCoupon(bookId: $bookId, userId: $userId, idempotencyKey: $idempotencyKey) {\n      id\n      code\n      state\n    }\n  }\n": types.AdminAssignRandomCouponDocument,
     "\n  fragment AuditLogRow on AuditLogEntry {\n    id\n    action\n    actorId\n    apiKeyId\n    targetType\n    targetId\n    changes\n    createdAt\n  }\n": types.AuditLogRowFragmentDoc,
     "\n  query AuditLog($filter: AuditLogFilter, $first: Int, $after: String) {\n    auditLog(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        ...NextPage\n      }\n      edges {\n        cursor\n        node {\n          ...AuditLogRow\n        }\n      }\n    }\n  }\n": types.AuditLogDocument,
     "\n  query Me {\n    me {\n      id\n      email\n      role\n    }\n  }\n": types.MeDocument,
@@ -266,6 +276,26 @@ export function graphql(source: "\n  mutation CreateApiKey($input: CreateApiKeyI
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyTableRow\n    }\n  }\n"): (typeof documents)["\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyTableRow\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AssignPreviewCoupon($code: String!) {\n    coupon(code: $code) {\n      id\n      code\n      state\n      user {\n        id\n        email\n        externalId\n      }\n      book {\n        id\n        name\n        isActive\n      }\n    }\n  }\n"): (typeof documents)["\n  query AssignPreviewCoupon($code: String!) {\n    coupon(code: $code) {\n      id\n      code\n      state\n      user {\n        id\n        email\n        externalId\n      }\n      book {\n        id\n        name\n        isActive\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AssignPreviewBook($id: ID!) {\n    book(id: $id) {\n      id\n      name\n      isActive\n      maxAssignmentsPerUser\n      counts {\n        unassigned\n      }\n    }\n  }\n"): (typeof documents)["\n  query AssignPreviewBook($id: ID!) {\n    book(id: $id) {\n      id\n      name\n      isActive\n      maxAssignmentsPerUser\n      counts {\n        unassigned\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AssignFindUser($search: String!) {\n    users(search: $search, first: 5) {\n      edges {\n        node {\n          id\n          email\n          externalId\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query AssignFindUser($search: String!) {\n    users(search: $search, first: 5) {\n      edges {\n        node {\n          id\n          email\n          externalId\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminAssignCoupon($code: String!, $userId: ID!, $idempotencyKey: String) {\n    assignCoupon(code: $code, userId: $userId, idempotencyKey: $idempotencyKey) {\n      id\n      code\n      state\n    }\n  }\n"): (typeof documents)["\n  mutation AdminAssignCoupon($code: String!, $userId: ID!, $idempotencyKey: String) {\n    assignCoupon(code: $code, userId: $userId, idempotencyKey: $idempotencyKey) {\n      id\n      code\n      state\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminAssignRandomCoupon($bookId: ID!, $userId: ID!, $idempotencyKey: String) {\n    assignRandomCoupon(bookId: $bookId, userId: $userId, idempotencyKey: $idempotencyKey) {\n      id\n      code\n      state\n    }\n  }\n"): (typeof documents)["\n  mutation AdminAssignRandomCoupon($bookId: ID!, $userId: ID!, $idempotencyKey: String) {\n    assignRandomCoupon(bookId: $bookId, userId: $userId, idempotencyKey: $idempotencyKey) {\n      id\n      code\n      state\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -3,6 +3,7 @@
 import { ButtonLink } from '@/components/controls/button';
 import { Breadcrumb } from '@/components/page/breadcrumb';
 import { RecordPage } from '@/components/page/record-page';
+import { AssignCouponPanel } from '../assign/assign-coupon-panel';
 import { BookBudget } from './book-budget';
 import { BookFactList } from './book-facts';
 import { BookStatsPanel } from './book-stats-panel';
@@ -65,6 +66,8 @@ function BookDetail({ book }: { book: NonNullable<ReturnType<typeof useBook>['bo
       <BookBudget book={book} />
 
       <BookStatsPanel bookId={book.id} initial={book.counts} />
+
+      <AssignCouponPanel book={{ id: book.id, name: book.name, isActive: book.isActive, unassigned: book.counts.unassigned }} />
     </div>
   );
 }

@@ -12,6 +12,7 @@ import { graphql } from '@/gql';
 import type { Role, UserCouponRowFragment, UserTableRowFragment } from '@/gql/graphql';
 import { formatCount, formatDateTime } from '@/lib/format/format';
 import { BookName } from '../books/book-summary';
+import { AssignCouponPanel } from '../assign/assign-coupon-panel';
 import { UserAdminPanel } from './user-admin-panel';
 import styles from './users-page.module.css';
 import { type UserSelection, USERS_SHOWN, useUserCoupons, useUsers } from './use-users';
@@ -212,6 +213,7 @@ function UserCoupons({ selection, onErased }: { selection: UserSelection; onEras
             {user.disabled ? ` · disabled ${formatDateTime(user.disabledAt)}` : ''}
           </p>
           <UserAdminPanel user={user} onErased={onErased} />
+          {user.disabled ? null : <AssignCouponPanel key={user.id} user={{ id: user.id, name }} embedded />}
           <DataTable caption={`Coupons of ${name}`} compact columns={COUPON_COLUMNS} rows={coupons} rowKey={(c) => c.id} empty="No coupons yet" />
         </>
       ) : null}
