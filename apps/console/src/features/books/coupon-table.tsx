@@ -1,5 +1,6 @@
 'use client';
 
+import { useMutation } from '@apollo/client/react';
 import Link from 'next/link';
 import { LockCountdown } from '@/components/coupons/lock-countdown';
 import { StateBadge } from '@/components/coupons/state-badge';
@@ -9,6 +10,8 @@ import { Button } from '@/components/controls/button';
 import { EmptyState } from '@/components/feedback/states';
 import { graphql } from '@/gql';
 import type { CouponRowFragment, CouponState } from '@/gql/graphql';
+import { CouponActions } from '../coupons/coupon-actions';
+import { UnassignCouponMutation, VoidCouponMutation } from '../coupons/use-coupon';
 import { formatCount, formatDateTime, STATE_LABELS } from '@/lib/format/format';
 import { ListFilterBar } from './list-filter-bar';
 import { anyFilter, type FilterField } from './list-filters';
@@ -53,7 +56,24 @@ const COLUMNS: Column<CouponRowFragment>[] = [
   { key: 'lock', header: 'Lock', cell: (c) => (c.state === 'LOCKED' && c.lockExpiresAt ? <LockCountdown lockExpiresAt={c.lockExpiresAt} /> : none) },
   { key: 'redemptions', header: 'Redemptions', numeric: true, cell: (c) => formatCount(c.redemptionCount) },
   { key: 'assigned', header: 'Assigned', variant: 'nowrap', cell: (c) => formatDateTime(c.assignedAt) },
+  { key: 'actions', header: 'Actions', hideHeader: true, variant: 'actions', cell: (c) => <CouponRowActions code={c.code} state={c.state} /> },
 ];
+
+/** Unassign and Void from the row, each asking for a reason (the coupon page's own dialog); the row follows by the table's live updates. */
+function CouponRowActions({ code, state }: { code: string; state: CouponState }) {
+  const [voidIt, voiding] = useMutation(VoidCouponMutation);
+  const [unassign, unassigning] = useMutation(UnassignCouponMutation);
+  return (
+    <CouponActions
+      compact
+      code={code}
+      state={state}
+      busy={voiding.loading || unassigning.loading}
+      voidCoupon={async (reason) => void (await voidIt({ variables: { code, reason } }))}
+      unassignCoupon={async (reason) => void (await unassign({ variables: { code, reason } }))}
+    />
+  );
+}
 
 /** The book's coupons, live, narrowed by filters kept in the page's URL, a page at a time. */
 export function CouponTable({ bookId, live = true }: { bookId: string; live?: boolean }) {

@@ -33,10 +33,12 @@ interface CouponActionsProps {
   busy: boolean;
   voidCoupon(reason: string): Promise<void>;
   unassignCoupon(reason: string): Promise<void>;
+  /** In a table row: small buttons named with the code, nothing for a void coupon. */
+  compact?: boolean;
 }
 
 /** Void (any coupon not void) and Unassign (ASSIGNED or LOCKED), each asking for a reason and a confirmation. */
-export function CouponActions({ code, state, busy, voidCoupon, unassignCoupon }: CouponActionsProps) {
+export function CouponActions({ code, state, busy, voidCoupon, unassignCoupon, compact = false }: CouponActionsProps) {
   const toast = useToast();
   const [asking, setAsking] = useState<Action | null>(null);
   const [reason, setReason] = useState('');
@@ -70,16 +72,23 @@ export function CouponActions({ code, state, busy, voidCoupon, unassignCoupon }:
     }
   }
 
-  if (state === 'VOID') return <p className="muted">This coupon is void: nothing more can be done with it.</p>;
+  if (state === 'VOID') return compact ? null : <p className="muted">This coupon is void: nothing more can be done with it.</p>;
+  const size = compact ? 'small' : undefined;
   const dialog = asking ? DIALOGS[asking] : null;
   return (
     <div className={styles.actions}>
-      {state === 'ASSIGNED' || state === 'LOCKED' ? <Button onClick={() => ask('unassign')}>Unassign…</Button> : null}
-      <Button variant="danger" onClick={() => ask('void')}>
-        Void…
+      {state === 'ASSIGNED' || state === 'LOCKED' ? (
+        <Button size={size} onClick={() => ask('unassign')} aria-label={compact ? `Unassign ${code}` : undefined}>
+          {compact ? 'Unassign' : 'Unassign…'}
+        </Button>
+      ) : null}
+      <Button variant="danger" size={size} onClick={() => ask('void')} aria-label={compact ? `Void ${code}` : undefined}>
+        {compact ? 'Void' : 'Void…'}
       </Button>
+      {/* Rendered only while asking: a table has one of these per row, and the reason field's id must be unique. */}
+      {dialog ? (
       <ConfirmDialog
-        open={dialog !== null}
+        open
         title={dialog?.title ?? ''}
         confirmLabel={dialog?.confirm ?? ''}
         busyLabel={dialog?.busy}
@@ -110,6 +119,7 @@ export function CouponActions({ code, state, busy, voidCoupon, unassignCoupon }:
           </p>
         </div>
       </ConfirmDialog>
+      ) : null}
     </div>
   );
 }

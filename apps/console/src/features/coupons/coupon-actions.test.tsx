@@ -1,0 +1,39 @@
+import { render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import { ToastProvider } from '@/components/toast/toast-provider';
+import { CouponActions } from './coupon-actions';
+
+const noop = async () => {};
+
+describe('CouponActions in a table row (compact)', () => {
+  it('names each button with its code and renders no dialog until asked, so rows do not repeat ids', async () => {
+    const unassign = vi.fn(noop);
+    render(
+      <ToastProvider>
+        <CouponActions compact code="SPRING-1" state="ASSIGNED" busy={false} voidCoupon={noop} unassignCoupon={unassign} />
+        <CouponActions compact code="SPRING-2" state="ASSIGNED" busy={false} voidCoupon={noop} unassignCoupon={noop} />
+      </ToastProvider>,
+    );
+    expect(screen.getByRole('button', { name: 'Void SPRING-1' })).toBeTruthy();
+    expect(document.querySelectorAll('#coupon-action-reason')).toHaveLength(0);
+    await userEvent.click(screen.getByRole('button', { name: 'Unassign SPRING-1' }));
+    expect(document.querySelectorAll('#coupon-action-reason')).toHaveLength(1);
+    await userEvent.type(screen.getByLabelText('Reason (required)'), 'by mistake');
+    await userEvent.click(screen.getByRole('button', { name: 'Unassign coupon' }));
+    expect(unassign).toHaveBeenCalledWith('by mistake');
+  });
+
+  it('offers nothing for a void coupon and no Unassign for a free one', () => {
+    const { container } = render(
+      <ToastProvider>
+        <CouponActions compact code="V-1" state="VOID" busy={false} voidCoupon={noop} unassignCoupon={noop} />
+        <CouponActions compact code="F-1" state="UNASSIGNED" busy={false} voidCoupon={noop} unassignCoupon={noop} />
+      </ToastProvider>,
+    );
+    expect(screen.queryByRole('button', { name: /V-1/ })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Unassign F-1' })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Void F-1' })).toBeTruthy();
+    expect(container.textContent).not.toContain('This coupon is void');
+  });
+});
