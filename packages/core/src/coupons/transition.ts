@@ -68,7 +68,9 @@ export async function inTransaction<T>(pool: TxPool, work: (tx: Tx) => Promise<T
 export function txOn(client: Pick<pg.ClientBase, 'query'>): Tx {
   return {
     async rows<T>(statement: Prisma.Sql): Promise<T[]> {
-      const result = await client.query({ name: statementName(statement.text), text: statement.text, values: statement.values });
+      // `text` is a getter that joins the statement's parts anew on every read: read it once.
+      const text = statement.text;
+      const result = await client.query({ name: statementName(text), text, values: statement.values });
       return result.rows as T[];
     },
   };
