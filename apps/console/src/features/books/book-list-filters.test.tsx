@@ -1,6 +1,7 @@
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { ToastProvider } from '@/components/toast/toast-provider';
 import { mockedApi } from '../../../test/mocked-api';
 import { CouponTable } from './coupon-table';
 import { RedemptionList } from './redemption-list';
@@ -52,7 +53,12 @@ describe('the book’s coupon list', () => {
       },
     ]);
     const user = userEvent.setup();
-    render(<CouponTable bookId="b-1" live={false} />, { wrapper });
+    render(
+      <ToastProvider>
+        <CouponTable bookId="b-1" live={false} />
+      </ToastProvider>,
+      { wrapper },
+    );
     const table = screen.getByRole('table', { name: 'Coupons' });
     expect(await within(table).findByRole('rowheader', { name: 'SPR-1' })).toBeTruthy();
     expect(within(table).getByText('1 coupon matches')).toBeTruthy();
@@ -71,7 +77,12 @@ describe('the book’s coupon list', () => {
       },
     ]);
     const user = userEvent.setup();
-    render(<CouponTable bookId="b-1" live={false} />, { wrapper });
+    render(
+      <ToastProvider>
+        <CouponTable bookId="b-1" live={false} />
+      </ToastProvider>,
+      { wrapper },
+    );
     expect(await screen.findByText('No coupon matches these filters')).toBeTruthy();
     await user.click(screen.getAllByRole('button', { name: 'Clear filters' })[0] as HTMLElement);
     expect(push).toHaveBeenCalledWith('/books/b-1?reversed=true', { scroll: false });

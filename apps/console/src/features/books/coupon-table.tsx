@@ -15,6 +15,7 @@ import { UnassignCouponMutation, VoidCouponMutation } from '../coupons/use-coupo
 import { formatCount, formatDateTime, STATE_LABELS } from '@/lib/format/format';
 import { ListFilterBar } from './list-filter-bar';
 import { anyFilter, type FilterField } from './list-filters';
+import styles from './coupon-table.module.css';
 import { useBookCoupons } from './use-book-coupons';
 import { useUrlFilters } from './use-url-filters';
 
@@ -46,7 +47,10 @@ export const COUPON_FILTERS: ReadonlyArray<FilterField<CouponFilterKey>> = [
   { key: 'assignedAfter', apiField: 'assignedAfter', label: 'Assigned after', kind: 'after' },
   { key: 'assignedBefore', apiField: 'assignedBefore', label: 'Assigned before', kind: 'before' },
 ];
-const COUPON_FILTER_KEYS = COUPON_FILTERS.map((f) => f.key);
+// The page (its number, the cursor it starts after) and the page size live in the URL with the
+// filters; applying filters clears them, so a new search starts on page 1.
+const COUPON_FILTER_KEYS = [...COUPON_FILTERS.map((f) => f.key), 'page', 'after', 'size'] as const;
+const PAGE_SIZES = [20, 50, 100] as const;
 const none = <span className="muted">—</span>;
 
 const COLUMNS: Column<CouponRowFragment>[] = [
@@ -75,11 +79,13 @@ function CouponRowActions({ code, state }: { code: string; state: CouponState })
   );
 }
 
-/** The book's coupons, live, narrowed by filters kept in the page's URL, a page at a time. */
+/** The book's coupons, live, narrowed by filters kept in the page's URL, a page at a time (page, its cursor and the page size in the URL too). */
 export function CouponTable({ bookId, live = true }: { bookId: string; live?: boolean }) {
   const filters = useUrlFilters(COUPON_FILTER_KEYS);
-  const { state, email, codePrefix, assignedAfter, assignedBefore } = filters.values;
-  const filtered = anyFilter(filters.values);
+  const { state, email, codePrefix, assignedAfter, assignedBefore, page: pageParam, after, size: sizeParam } = filters.values;
+  const filtered = anyFilter({ state, email, codePrefix, assignedAfter, assignedBefore });
+  const pageSize = PAGE_SIZES.find((n) => String(n) === sizeParam) ?? 50;
+  const page = after && /^\d+$/.test(pageParam) && Number(pageParam) > 1 ? Number(pageParam) : 1;
   const coupons = useBookCoupons(bookId, {
     // A state the URL may hold that is none (a hand-edited link) means any state.
     state: STATES.find((s) => s === state) ?? null,
@@ -87,7 +93,8 @@ export function CouponTable({ bookId, live = true }: { bookId: string; live?: bo
     codePrefix: codePrefix || null,
     assignedAfter: assignedAfter || null,
     assignedBefore: assignedBefore || null,
-  }, { live });
+  }, { live, pageSize, start: page > 1 ? after : null });
+  const pages = coupons.totalCount === undefined ? undefined : Math.max(1, Math.ceil(coupons.totalCount / pageSize));
   const noun = (n: number) => (n === 1 ? 'coupon' : 'coupons');
 
   return (
@@ -96,7 +103,7 @@ export function CouponTable({ bookId, live = true }: { bookId: string; live?: bo
         <h2 id="coupons-title">Coupons</h2>
         <LiveIndicator />
       </div>
-      <ListFilterBar label="Filter coupons" fields={COUPON_FILTERS} values={filters.values} onApply={filters.apply} onClear={filters.clear} error={coupons.error} />
+      <ListFilterBar label="Filter coupons" fields={COUPON_FILTERS} values={filters.values} onApply={(values) => filters.apply({ ...values, size: sizeParam })} onClear={filters.clear} error={coupons.error} />
       <DataTable
         labelledBy="coupons-title"
         compact
@@ -120,8 +127,33 @@ export function CouponTable({ bookId, live = true }: { bookId: string; live?: bo
             <EmptyState title="No codes yet">Upload a CSV or generate codes above.</EmptyState>
           )
         }
-        pagination={{ hasMore: coupons.hasMore, loadingMore: coupons.loadingMore, onMore: coupons.loadMore, label: 'Show more coupons' }}
       />
+      <nav className={styles.pager} aria-label="Coupon pages">
+        <span data-testid="coupon-page">
+          Page {formatCount(page)}
+          {pages === undefined ? '' : ` of ${formatCount(pages)}`}
+        </span>
+        <label>
+          Per page{' '}
+          <select value={pageSize} onChange={(e) => filters.apply({ ...filters.values, size: e.target.value === '50' ? '' : e.target.value, page: '', after: '' })}>
+            {PAGE_SIZES.map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </label>
+        {page > 1 ? (
+          <Button size="small" onClick={() => filters.apply({ ...filters.values, page: '', after: '' })}>
+            First page
+          </Button>
+        ) : null}
+        {coupons.hasMore && coupons.endCursor ? (
+          <Button size="small" onClick={() => filters.apply({ ...filters.values, page: String(page + 1), after: coupons.endCursor ?? '' })}>
+            Next page
+          </Button>
+        ) : null}
+      </nav>
     </section>
   );
 }

@@ -82,10 +82,15 @@ export const NO_COUPON_FILTERS: CouponFilters = { state: null, email: null, code
  * codes), or a filter is on (the change may move a coupon across it), are the pages read again,
  * at most a few times a second.
  */
-export function useBookCoupons(bookId: string, filters: CouponFilters = NO_COUPON_FILTERS, { live = true }: { live?: boolean } = {}) {
+export function useBookCoupons(
+  bookId: string,
+  filters: CouponFilters = NO_COUPON_FILTERS,
+  { live = true, pageSize = PAGE, start = null }: { live?: boolean; pageSize?: number; start?: string | null } = {},
+) {
   const coupons = usePagedQuery(BookCouponsQuery, {
     variables: { bookId, ...filters },
-    pageSize: PAGE,
+    pageSize,
+    start,
     connection: (data) => data.coupons,
   });
   const shownIds = useRef(new Set<string>());

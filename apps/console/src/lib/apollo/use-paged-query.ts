@@ -24,6 +24,8 @@ export interface PagedQueryOptions<Data, Vars, Node> {
   /** Everything but `first` and `after`; a change starts again from the first page. */
   variables: Omit<Vars, 'first' | 'after'>;
   pageSize: number;
+  /** The cursor the first page shown starts after (a page of a paged list, from the URL); null: the start. */
+  start?: string | null;
   /** Where the connection sits in the query's data. */
   connection(data: Data): ConnectionPage<Node> | null | undefined;
   skip?: boolean;
@@ -42,6 +44,8 @@ export interface PagedQueryResult<Node> {
   refetch(): Promise<void>;
   /** The first page's data, for the fields around the connection (`book { id }`). */
   firstPage: unknown;
+  /** The cursor after the last row shown (where the next page starts), or null. */
+  endCursor: string | null;
 }
 
 interface PageState<Data> {
@@ -58,19 +62,20 @@ interface PageState<Data> {
  */
 export function usePagedQuery<Data, Vars extends OperationVariables, Node>(
   query: TypedDocumentNode<Data, Vars>,
-  { variables, pageSize, connection, skip = false }: PagedQueryOptions<Data, Vars, Node>,
+  { variables, pageSize, connection, skip = false, start = null }: PagedQueryOptions<Data, Vars, Node>,
 ): PagedQueryResult<Node> {
   const client = useApolloClient();
   const variablesKey = JSON.stringify(variables);
-  // One entry per page: the cursor it starts after (null: the first page). Reset by new variables.
-  const [cursors, setCursors] = useState<{ key: string; after: Array<string | null> }>({ key: variablesKey, after: [null] });
-  const after = cursors.key === variablesKey ? cursors.after : [null];
+  // One entry per page: the cursor it starts after (`start` for the first one). Reset by new variables or a new start.
+  const listKey = `${variablesKey}|${pageSize}|${start ?? ''}`;
+  const [cursors, setCursors] = useState<{ key: string; after: Array<string | null> }>({ key: listKey, after: [start] });
+  const after = useMemo(() => (cursors.key === listKey ? cursors.after : [start]), [cursors, listKey, start]);
   const [pages, setPages] = useState<Record<string, PageState<Data>>>({});
   const watched = useRef(new Map<string, { query: ObservableQuery<Data, Vars>; stop(): void }>());
   const connectionRef = useRef(connection);
   connectionRef.current = connection;
 
-  const pageKeys = useMemo(() => after.map((cursor) => `${variablesKey}|${cursor ?? ''}`), [after, variablesKey]);
+  const pageKeys = useMemo(() => after.map((cursor) => `${variablesKey}|${pageSize}|${cursor ?? ''}`), [after, variablesKey, pageSize]);
 
   useEffect(() => {
     const wanted = new Set(skip ? [] : pageKeys);
@@ -112,8 +117,8 @@ export function usePagedQuery<Data, Vars extends OperationVariables, Node>(
 
   const loadMore = useCallback(() => {
     if (!endCursor) return;
-    setCursors({ key: variablesKey, after: [...after, endCursor] });
-  }, [after, endCursor, variablesKey]);
+    setCursors({ key: listKey, after: [...after, endCursor] });
+  }, [after, endCursor, listKey]);
 
   const refetch = useCallback(async () => {
     await Promise.all(pageKeys.map((key) => watched.current.get(key)?.query.refetch().catch(() => undefined)));
@@ -129,5 +134,6 @@ export function usePagedQuery<Data, Vars extends OperationVariables, Node>(
     loadMore,
     refetch,
     firstPage: states[0]?.data,
+    endCursor,
   };
 }
