@@ -26,7 +26,6 @@ test('an admin sets up a campaign and a user locks and redeems a coupon from it'
   await saveScreenshot(page, 'book-form');
   await page.getByRole('button', { name: 'Create book' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toContainText(bookName);
-  const bookId = new URL(page.url()).pathname.split('/').pop() as string;
 
   // ── Upload a CSV: 3 new codes, a repeat and an invalid line are reported ──
   const codes = uniqueCodes(3);
