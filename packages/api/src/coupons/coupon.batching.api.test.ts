@@ -69,8 +69,14 @@ describe('nested fields are batched (DataLoader)', () => {
       });
       return { statements, edges };
     };
-    const small = await pageOf(5);
-    const large = await pageOf(50);
+    // The fewest of three reads: background work that shares the pool (webhook and outbox polls
+    // on their own timers) can only add a statement now and then, never take one away.
+    const fewest = async (first: number) => {
+      const reads = [await pageOf(first), await pageOf(first), await pageOf(first)];
+      return reads.reduce((a, b) => (b.statements < a.statements ? b : a));
+    };
+    const small = await fewest(5);
+    const large = await fewest(50);
     expect(large.edges).toBe(50);
     expect(large.statements).toBe(small.statements);
     expect(large.statements).toBeLessThan(10);

@@ -26,7 +26,9 @@ async function readinessUntil(accept: (r: { status: number; body: any }) => bool
 
 describe('/readyz', () => {
   it('names every check when ready', async () => {
-    expect(await readiness()).toEqual({
+    // The first probe of a fresh server on a loaded machine may miss a check's 2 s deadline
+    // (503, as a probe should answer then): what is asserted is the ready answer it reaches.
+    expect(await readinessUntil((r) => r.status === 200)).toEqual({
       status: 200,
       body: { status: 'ok', checks: { shutdown: 'ok', database: 'ok', migrations: 'ok', liveEvents: 'ok' } },
     });
