@@ -11,6 +11,7 @@ import { generate1m } from './generate-1m.ts';
 import { lastCodesRace } from './last-codes-race.ts';
 import { lockRedeem } from './lock-redeem.ts';
 import { pgbenchCeiling } from './pgbench.ts';
+import { pgbouncer } from './pgbouncer.ts';
 import { twoInstances } from './two-instances.ts';
 
 /** Every scenario of BENCH.md, in its order. */
@@ -27,5 +28,6 @@ export const scenarios: Scenario[] = [
   generate1m,
   fanout,
   twoInstances,
+  pgbouncer,
   consolePages,
 ];

@@ -19,7 +19,12 @@ async function main(): Promise<void> {
       'DATABASE_URL: required to start the API on its own (`pnpm dev` starts an embedded PostgreSQL and sets it)',
     ]);
   }
-  const db = createDatabase({ url: config.DATABASE_URL, poolSize: config.DB_POOL_SIZE, applicationName: 'coupon-api' });
+  const db = createDatabase({
+    url: config.DATABASE_URL,
+    poolSize: config.DB_POOL_SIZE,
+    applicationName: 'coupon-api',
+    namedStatements: config.DATABASE_NAMED_STATEMENTS,
+  });
   const server = await createApiServer({ config, db, logger });
   await server.start();
   logger.info({ url: server.url, wsUrl: server.wsUrl, introspection: config.GRAPHQL_INTROSPECTION }, 'API listening');

@@ -33,6 +33,11 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  /**
+   * false behind a transaction-mode PgBouncer older than 1.21 (Debian 12 ships 1.18), or one
+   * without `max_prepared_statements`: the few named prepared statements run unnamed.
+   */
+  DATABASE_NAMED_STATEMENTS: bool.default(true),
   DB_POOL_SIZE: positiveInt.default(20),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   JWT_ISSUER: z.string().min(1).default('coupon-book-service'),

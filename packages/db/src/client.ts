@@ -14,6 +14,12 @@ export interface DatabaseOptions {
   url: string;
   poolSize?: number;
   applicationName?: string;
+  /**
+   * false: queries that name a prepared statement (`{ name, text }`) run unnamed instead, for a
+   * transaction-mode PgBouncer before 1.21 (or without `max_prepared_statements`), where a
+   * statement prepared on one server connection is missing on the next. Default true.
+   */
+  namedStatements?: boolean;
 }
 
 // Return bigint columns as JS strings are handled by Prisma; for raw `pg` use, keep int8 as string
@@ -38,6 +44,7 @@ export function createDatabase(options: DatabaseOptions): Database {
   // on release (it is no longer queryable).
   pool.on('connect', (client) => {
     client.on('error', () => {});
+    if (options.namedStatements === false) unnameStatements(client);
   });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
@@ -47,5 +54,20 @@ export function createDatabase(options: DatabaseOptions): Database {
       await prisma.$disconnect();
       await pool.end().catch(() => {});
     },
+  };
+}
+
+/**
+ * Drops `name` from every query config this connection runs (pool queries and checked-out
+ * clients alike), so each statement is parsed unnamed, as Prisma's adapter already sends them.
+ */
+function unnameStatements(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: unknown }).query = (config: unknown, ...rest: unknown[]) => {
+    if (config && typeof config === 'object' && 'name' in config) {
+      const { name: _name, ...unnamed } = config as Record<string, unknown>;
+      return query(unnamed, ...rest);
+    }
+    return query(config, ...rest);
   };
 }
