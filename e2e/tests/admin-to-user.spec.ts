@@ -73,6 +73,12 @@ test('an admin sets up a campaign and a user locks and redeems a coupon from it'
   await saveScreenshot(page, 'pool-distribution-done');
   // Members can leave the pool again (their coupons stay theirs).
   await page.getByRole('button', { name: `Remove ${ben.email}` }).click();
+  // Removing asks first; until confirmed, the member stays.
+  const confirmRemove = page.getByRole('alertdialog', { name: `Remove ${ben.email}?` });
+  await expect(confirmRemove).toBeVisible();
+  await expect(page.getByTestId('member-count')).toHaveText('2 members');
+  await confirmRemove.getByRole('button', { name: 'Remove member' }).click();
+  await expect(confirmRemove).toBeHidden();
   await expect(page.getByTestId('member-count')).toHaveText('1 member');
   await expect(page.getByRole('row', { name: new RegExp(ben.email) })).toHaveCount(0);
 

@@ -4,11 +4,13 @@ import { type FormEvent, useDeferredValue, useState } from 'react';
 import { Badge } from '@/components/controls/badge';
 import { Button } from '@/components/controls/button';
 import { type Column, DataTable } from '@/components/data-table/data-table';
+import { ConfirmDialog } from '@/components/dialog/confirm-dialog';
 import { EmptyState } from '@/components/feedback/states';
 import { Field } from '@/components/forms/field';
 import { useToast } from '@/components/toast/toast-provider';
 import { graphql } from '@/gql';
 import type { PoolMemberRowFragment as Member } from '@/gql/graphql';
+import { describeError } from '@/lib/errors/describe-error';
 import { formatCount } from '@/lib/format/format';
 import styles from './pool-members.module.css';
 import { usePoolMembership, useUserSuggestions } from './use-pool';
@@ -22,9 +24,12 @@ export const PoolMemberRow = graphql(`
   }
 `);
 
-/** Splits a pasted list of emails (lines, commas, semicolons or spaces). */
+/**
+ * Splits a pasted list of emails on new lines, commas and semicolons only: a space inside an entry
+ * stays in it, so "not an email" is one invalid entry rather than three unknown ones.
+ */
 export function parseEmails(text: string): string[] {
-  return [...new Set(text.split(/[\s,;]+/).map((e) => e.trim().toLowerCase()).filter((e) => e.length > 0))];
+  return [...new Set(text.split(/[\r\n,;]+/).map((e) => e.trim().toLowerCase()).filter((e) => e.length > 0))];
 }
 
 const roleName = (member: Member) => (member.role === 'ADMIN' ? 'Admin' : 'User');
@@ -42,6 +47,8 @@ export function PoolMembers({ poolId, members, totalCount }: { poolId: string; m
   const [emailError, setEmailError] = useState<string | null>(null);
   const [unknown, setUnknown] = useState<string[]>([]);
   const [removing, setRemoving] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState<Member | null>(null);
+  const [removeError, setRemoveError] = useState<string | null>(null);
 
   async function add(variables: { emails?: string[]; userIds?: string[] }, label: string) {
     try {
@@ -69,11 +76,13 @@ export function PoolMembers({ poolId, members, totalCount }: { poolId: string; m
 
   async function remove(member: Member) {
     setRemoving(member.id);
+    setRemoveError(null);
     try {
       await removeMember(member.id);
+      setConfirming(null);
       toast.success(`${member.email} left the pool.`, 'Member removed');
     } catch (failure) {
-      toast.error(failure, 'Could not remove the member');
+      setRemoveError(describeError(failure).message);
     } finally {
       setRemoving(null);
     }
@@ -91,7 +100,7 @@ export function PoolMembers({ poolId, members, totalCount }: { poolId: string; m
       </div>
 
       <form className="form" onSubmit={submitEmails} noValidate>
-        <Field id="member-emails" label="Add by email" hint="One per line, or separated by commas." error={emailError}>
+        <Field id="member-emails" label="Add by email" hint="One per line, or separated by commas or semicolons." error={emailError}>
           {(c) => <textarea {...c} rows={3} value={emailText} onChange={(e) => setEmailText(e.target.value)} placeholder="ana@example.com, ben@example.com" />}
         </Field>
         <Button variant="primary" type="submit" disabled={adding}>
@@ -130,7 +139,10 @@ export function PoolMembers({ poolId, members, totalCount }: { poolId: string; m
               <Button
                 size="small"
                 variant="danger"
-                onClick={() => void remove(member)}
+                onClick={() => {
+                  setRemoveError(null);
+                  setConfirming(member);
+                }}
                 disabled={removing === member.id}
                 aria-label={`Remove ${member.email}`}
               >
@@ -144,6 +156,20 @@ export function PoolMembers({ poolId, members, totalCount }: { poolId: string; m
         empty={<EmptyState title="No members yet">Add users by email above.</EmptyState>}
       />
       {members.length < totalCount ? <p className="muted">Showing the first {formatCount(members.length)} members.</p> : null}
+      <ConfirmDialog
+        open={confirming !== null}
+        title={`Remove ${confirming?.email ?? 'this member'}?`}
+        confirmLabel="Remove member"
+        busyLabel="Removing…"
+        busy={confirming !== null && removing === confirming.id}
+        error={removeError}
+        onConfirm={() => {
+          if (confirming) void remove(confirming);
+        }}
+        onCancel={() => setConfirming(null)}
+      >
+        <p>They stop receiving this pool's distributions. Coupons already given to them stay theirs; you can add them again later.</p>
+      </ConfirmDialog>
     </section>
   );
 }
