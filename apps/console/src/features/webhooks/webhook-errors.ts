@@ -12,7 +12,7 @@ export function describeWebhookError(error: unknown): { field: 'url' | 'events' 
   const described = describeError(error);
   switch (described.code) {
     case 'BAD_USER_INPUT':
-      if (described.field === 'url') return { field: 'url', message: described.message.replace(/^url: /, 'This URL ') };
+      if (described.field === 'url') return { field: 'url', message: described.message.replace(/^url: /i, 'This URL ') };
       if (described.field === 'events') return { field: 'events', message: EVENTS_RULE };
       if (described.field === 'bookId') return { field: 'bookId', message: 'Give the id of a book, or leave it empty for every book.' };
       if (described.field === 'description') return { field: 'description', message: `At most ${DESCRIPTION_MAX} characters.` };

@@ -1,6 +1,6 @@
 import { CombinedGraphQLErrors, ServerError } from '@apollo/client/errors';
 import { describe, expect, it } from 'vitest';
-import { describeError, ERROR_MESSAGES, isErrorCode, isUnauthenticated } from './describe-error';
+import { describeError, ERROR_MESSAGES, isErrorCode, isUnauthenticated, NETWORK_MESSAGE } from './describe-error';
 
 const graphqlError = (message: string, extensions: Record<string, unknown>) => new CombinedGraphQLErrors({ errors: [{ message, extensions }] });
 
@@ -33,7 +33,7 @@ describe('describeError', () => {
 
   it('gives an HTTP code to a server error without a GraphQL body', () => {
     const error = new ServerError('Bad gateway', { response: new Response('<html>', { status: 502 }), bodyText: '<html>' });
-    expect(describeError(error)).toMatchObject({ code: 'HTTP_502', message: 'Bad gateway' });
+    expect(describeError(error)).toMatchObject({ code: 'HTTP_502', message: 'The server is not answering right now. Try again in a moment.' });
   });
 
   it('never shows a bug’s details, only the request id to report', () => {
@@ -42,8 +42,13 @@ describe('describeError', () => {
   });
 
   it('says NETWORK_ERROR when fetch fails, and falls back to the code’s sentence without a message', () => {
-    expect(describeError(new TypeError('Failed to fetch'))).toMatchObject({ code: 'NETWORK_ERROR', message: 'The API cannot be reached' });
+    expect(describeError(new TypeError('Failed to fetch'))).toMatchObject({ code: 'NETWORK_ERROR', message: NETWORK_MESSAGE });
+    expect(NETWORK_MESSAGE).not.toMatch(/NETWORK_ERROR/);
     expect(describeError(graphqlError('', { code: 'SOLD_OUT' })).message).toBe(ERROR_MESSAGES.SOLD_OUT);
+  });
+
+  it('starts a server message with a capital letter', () => {
+    expect(describeError(graphqlError('name: must be at most 200 characters', { code: 'BAD_USER_INPUT' })).message).toBe('Name: must be at most 200 characters');
   });
 
   it('keeps an unknown code from a newer API verbatim', () => {

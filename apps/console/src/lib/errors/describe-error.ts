@@ -74,11 +74,11 @@ export function describeError(error: unknown): DescribedError {
       const code = typeof nested.extensions?.code === 'string' ? nested.extensions.code : `HTTP_${error.statusCode}`;
       return described(code, nested.message ?? error.message, nested.extensions ?? {});
     }
-    return { code: `HTTP_${error.statusCode}`, message: error.message, field: null };
+    return { code: `HTTP_${error.statusCode}`, message: httpMessage(error.statusCode), field: null };
   }
   if (error instanceof Error) {
     const network = error.name === 'TypeError' || /fetch|network/i.test(error.message);
-    return { code: network ? 'NETWORK_ERROR' : 'INTERNAL_SERVER_ERROR', message: network ? 'The API cannot be reached' : error.message, field: null };
+    return { code: network ? 'NETWORK_ERROR' : 'INTERNAL_SERVER_ERROR', message: network ? NETWORK_MESSAGE : capitalized(error.message), field: null };
   }
   return { code: 'INTERNAL_SERVER_ERROR', message: String(error), field: null };
 }
@@ -89,7 +89,7 @@ function described(code: string, apiMessage: string | undefined, extensions: Par
   const message = apiMessage || (isErrorCode(code) ? ERROR_MESSAGES[code] : 'The request failed');
   return {
     code,
-    message: readableMessage(code, message, extensions, retryAfterSeconds),
+    message: capitalized(readableMessage(code, message, extensions, retryAfterSeconds)),
     field: fieldOf(code, message, extensions),
     ...(retryAfterSeconds ? { retryAfterSeconds } : {}),
   };
@@ -104,6 +104,24 @@ function readableMessage(code: string, message: string, extensions: Partial<Erro
     return `${ERROR_MESSAGES.INTERNAL_SERVER_ERROR} If it happens again, report request ${extensions.requestId}.`;
   }
   return message;
+}
+
+/** What a person reads when the request never reached the API. */
+export const NETWORK_MESSAGE = 'The console cannot reach the server. Check your connection; it will retry when you try again.';
+
+/** A sentence for an HTTP failure that carried no GraphQL error (a proxy's 502, a 504 timeout). */
+export function httpMessage(status: number): string {
+  if (status === 502 || status === 503 || status === 504) return 'The server is not answering right now. Try again in a moment.';
+  if (status === 401) return ERROR_MESSAGES.UNAUTHENTICATED;
+  if (status === 403) return ERROR_MESSAGES.FORBIDDEN;
+  if (status === 429) return ERROR_MESSAGES.RATE_LIMITED;
+  if (status >= 500) return 'The server had a problem answering. Try again in a moment.';
+  return 'The server refused the request. Reload the page and try again.';
+}
+
+/** Server messages start lowercase ("name: must be at most 200 characters"); people read sentences. */
+function capitalized(message: string): string {
+  return message.charAt(0).toUpperCase() + message.slice(1);
 }
 
 /** True when the error says the session is no longer valid. */
