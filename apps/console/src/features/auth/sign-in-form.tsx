@@ -40,7 +40,8 @@ export function SignInForm() {
       signIn(started.token, started.user, started.expiresAt);
     } catch (failure) {
       const described = describeError(failure);
-      setError({ code: described.code, message: described.message });
+      // Signing in, UNAUTHENTICATED means the pair did not match (not an ended session).
+      setError({ code: described.code, message: described.code === 'UNAUTHENTICATED' ? 'Wrong email or password.' : described.message });
     }
   }
 
@@ -53,9 +54,13 @@ export function SignInForm() {
         </p>
       ) : null}
       {error ? (
-        <p className="notice notice--error" role="alert">
-          <code>{error.code}</code> {error.message}
-        </p>
+        <div className="notice notice--error" role="alert">
+          {error.message}{' '}
+          <details className="muted">
+            <summary>Details</summary>
+            <code>{error.code}</code>
+          </details>
+        </div>
       ) : null}
       <Field id="sign-in-email" label="Email">
         {(control) => (
