@@ -6,6 +6,7 @@ import { type FormEvent, useState } from 'react';
 import { Button } from '@/components/controls/button';
 import { type Column, DataTable } from '@/components/data-table/data-table';
 import { EmptyState } from '@/components/feedback/states';
+import { charCount } from '@/components/forms/char-count';
 import { Field } from '@/components/forms/field';
 import { useToast } from '@/components/toast/toast-provider';
 import { graphql } from '@/gql';
@@ -99,7 +100,7 @@ function CreatePoolForm() {
             {errors.form}
           </p>
         ) : null}
-        <Field id="pool-name" label="Name" error={errors.name}>
+        <Field id="pool-name" label="Name" hint={charCount(name, 200)} error={errors.name}>
           {(c) => <input {...c} type="text" maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />}
         </Field>
         <Field id="pool-description" label="Description" hint="Optional.">

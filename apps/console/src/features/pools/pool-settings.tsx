@@ -4,6 +4,7 @@ import { useRouter } from 'next/navigation';
 import { type FormEvent, useState } from 'react';
 import { Button } from '@/components/controls/button';
 import { ConfirmDialog } from '@/components/dialog/confirm-dialog';
+import { charCount } from '@/components/forms/char-count';
 import { Field } from '@/components/forms/field';
 import { useToast } from '@/components/toast/toast-provider';
 import { describeError } from '@/lib/errors/describe-error';
@@ -56,7 +57,7 @@ export function PoolSettings({ pool }: PoolSettingsProps) {
     <section className="card" aria-labelledby="pool-settings-title">
       <h2 id="pool-settings-title">Settings</h2>
       <form className="form" onSubmit={save} noValidate>
-        <Field id="pool-name" label="Name" error={error}>
+        <Field id="pool-name" label="Name" hint={charCount(name, 200)} error={error}>
           {(c) => <input {...c} type="text" required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />}
         </Field>
         <Field id="pool-description" label="Description" hint="Optional.">
