@@ -71,7 +71,11 @@ export function CodeUpload({ bookId }: { bookId: string }) {
       const uploaded = await uploadCodes(csv);
       if (!uploaded) return;
       setReport(uploaded);
-      toast.success(`${formatCount(uploaded.inserted)} codes added from ${file.name}.`, 'Upload finished');
+      // The file is done: the next click asks for a new one instead of sending this one again.
+      setFile(null);
+      if (inputRef.current) inputRef.current.value = '';
+      if (uploaded.inserted === 0) toast.info(`No new code was added from ${file.name}; see the report below.`, 'Nothing added');
+      else toast.success(`${formatCount(uploaded.inserted)} codes added from ${file.name}.`, 'Upload finished');
     } catch (failure) {
       toast.error(failure, 'Upload failed');
       return;
