@@ -53,7 +53,11 @@ const COLUMNS: Column<BookTableRowFragment>[] = [
 ];
 
 export function formatValidity(book: { validFrom: string | null; validUntil: string | null }): string {
-  return book.validFrom || book.validUntil ? `${formatDateTime(book.validFrom)} – ${formatDateTime(book.validUntil)}` : 'Always';
+  // An open end reads in words ("Until …", "From …"), not as a dash beside a date.
+  if (book.validFrom && book.validUntil) return `${formatDateTime(book.validFrom)} – ${formatDateTime(book.validUntil)}`;
+  if (book.validUntil) return `Until ${formatDateTime(book.validUntil)}`;
+  if (book.validFrom) return `From ${formatDateTime(book.validFrom)}`;
+  return 'Always';
 }
 
 interface BookTableProps {
