@@ -20,9 +20,22 @@ export function formatCount(value: number | null | undefined): string {
   return value == null ? '—' : integer.format(value);
 }
 
-export function formatDiscount(type: string, value: number | string): string {
+/** "10% off", or a fixed amount with its currency's symbol when the book says which ("$5.00 off"). */
+export function formatDiscount(type: string, value: number | string, currency?: string | null): string {
   const amount = Number(value);
-  return type === 'PERCENTAGE' ? `${amount}% off` : `${amount.toFixed(2)} off`;
+  if (type === 'PERCENTAGE') return `${amount}% off`;
+  return `${formatMoney(amount, currency)} off`;
+}
+
+/** An amount with its ISO 4217 currency's symbol via Intl ("€12.50"); two decimals when the currency is unknown. */
+export function formatMoney(value: number | string, currency?: string | null): string {
+  const amount = Number(value);
+  if (!currency) return amount.toFixed(2);
+  try {
+    return new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(amount);
+  } catch {
+    return `${amount.toFixed(2)} ${currency}`;
+  }
 }
 
 /** `m:ss` for a countdown; hours appear only when needed. */
