@@ -30,7 +30,7 @@ type Documents = {
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      ...Session\n    }\n  }\n": typeof types.LoginDocument,
     "\n  mutation Register($email: String!, $password: String!) {\n    register(email: $email, password: $password) {\n      ...Session\n    }\n  }\n": typeof types.RegisterDocument,
     "\n  fragment BookBudgetFields on Book {\n    currency\n    maxTotalRedemptions\n    maxTotalDiscountAmount\n    redeemedTotal\n    discountTotal\n  }\n": typeof types.BookBudgetFieldsFragmentDoc,
-    "\n  fragment BookFacts on Book {\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    maxAssignmentsPerUser\n    allowMultipleRedemptions\n    maxRedemptionsPerUser\n    lockTtlSeconds\n  }\n": typeof types.BookFactsFragmentDoc,
+    "\n  fragment BookFacts on Book {\n    discountType\n    discountValue\n    currency\n    validFrom\n    validUntil\n    maxAssignmentsPerUser\n    allowMultipleRedemptions\n    maxRedemptionsPerUser\n    lockTtlSeconds\n  }\n": typeof types.BookFactsFragmentDoc,
     "\n  fragment BookFormFields on Book {\n    name\n    description\n    ...BookFacts\n    currency\n    minOrderAmount\n    maxTotalRedemptions\n    maxTotalDiscountAmount\n    metadata\n  }\n": typeof types.BookFormFieldsFragmentDoc,
     "\n  fragment BookStatsCounts on Book {\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n    }\n  }\n": typeof types.BookStatsCountsFragmentDoc,
     "\n  fragment BookSummaryFields on Book {\n    id\n    name\n    discountType\n    discountValue\n    validUntil\n    isActive\n  }\n": typeof types.BookSummaryFieldsFragmentDoc,
@@ -144,7 +144,7 @@ const documents: Documents = {
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      ...Session\n    }\n  }\n": types.LoginDocument,
     "\n  mutation Register($email: String!, $password: String!) {\n    register(email: $email, password: $password) {\n      ...Session\n    }\n  }\n": types.RegisterDocument,
     "\n  fragment BookBudgetFields on Book {\n    currency\n    maxTotalRedemptions\n    maxTotalDiscountAmount\n    redeemedTotal\n    discountTotal\n  }\n": types.BookBudgetFieldsFragmentDoc,
-    "\n  fragment BookFacts on Book {\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    maxAssignmentsPerUser\n    allowMultipleRedemptions\n    maxRedemptionsPerUser\n    lockTtlSeconds\n  }\n": types.BookFactsFragmentDoc,
+    "\n  fragment BookFacts on Book {\n    discountType\n    discountValue\n    currency\n    validFrom\n    validUntil\n    maxAssignmentsPerUser\n    allowMultipleRedemptions\n    maxRedemptionsPerUser\n    lockTtlSeconds\n  }\n": types.BookFactsFragmentDoc,
     "\n  fragment BookFormFields on Book {\n    name\n    description\n    ...BookFacts\n    currency\n    minOrderAmount\n    maxTotalRedemptions\n    maxTotalDiscountAmount\n    metadata\n  }\n": types.BookFormFieldsFragmentDoc,
     "\n  fragment BookStatsCounts on Book {\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n    }\n  }\n": types.BookStatsCountsFragmentDoc,
     "\n  fragment BookSummaryFields on Book {\n    id\n    name\n    discountType\n    discountValue\n    validUntil\n    isActive\n  }\n": types.BookSummaryFieldsFragmentDoc,
@@ -323,7 +323,7 @@ export function graphql(source: "\n  fragment BookBudgetFields on Book {\n    cu
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment BookFacts on Book {\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    maxAssignmentsPerUser\n    allowMultipleRedemptions\n    maxRedemptionsPerUser\n    lockTtlSeconds\n  }\n"): (typeof documents)["\n  fragment BookFacts on Book {\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    maxAssignmentsPerUser\n    allowMultipleRedemptions\n    maxRedemptionsPerUser\n    lockTtlSeconds\n  }\n"];
+export function graphql(source: "\n  fragment BookFacts on Book {\n    discountType\n    discountValue\n    currency\n    validFrom\n    validUntil\n    maxAssignmentsPerUser\n    allowMultipleRedemptions\n    maxRedemptionsPerUser\n    lockTtlSeconds\n  }\n"): (typeof documents)["\n  fragment BookFacts on Book {\n    discountType\n    discountValue\n    currency\n    validFrom\n    validUntil\n    maxAssignmentsPerUser\n    allowMultipleRedemptions\n    maxRedemptionsPerUser\n    lockTtlSeconds\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

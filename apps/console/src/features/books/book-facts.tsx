@@ -8,6 +8,7 @@ export const BookFacts = graphql(`
   fragment BookFacts on Book {
     discountType
     discountValue
+    currency
     validFrom
     validUntil
     maxAssignmentsPerUser
@@ -23,7 +24,7 @@ export function BookFactList({ book }: { book: BookFactsFragment }) {
     <dl className="facts">
       <div>
         <dt>Discount</dt>
-        <dd>{formatDiscount(book.discountType, book.discountValue)}</dd>
+        <dd>{formatDiscount(book.discountType, book.discountValue, book.currency)}</dd>
       </div>
       <div>
         <dt>Valid</dt>

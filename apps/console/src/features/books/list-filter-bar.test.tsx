@@ -43,7 +43,7 @@ describe('ListFilterBar', () => {
     const email = screen.getByLabelText('Holder’s email') as HTMLInputElement;
     expect(email.value).toBe('odd@x');
     expect(email.getAttribute('aria-invalid')).toBe('true');
-    expect(screen.getByText('email: not an email address')).toBeTruthy();
+    expect(screen.getByText('Email: not an email address')).toBeTruthy();
     await user.click(screen.getByRole('button', { name: 'Clear filters' }));
     expect(onClear).toHaveBeenCalled();
   });
