@@ -7,7 +7,7 @@ import { EmptyState } from '@/components/feedback/states';
 import { graphql } from '@/gql';
 import type { AuditLogRowFragment, AuditTargetType } from '@/gql/graphql';
 import { useSession } from '@/lib/auth/session-context';
-import { formatCount, formatDateTime } from '@/lib/format/format';
+import { formatCount, formatEventTime } from '@/lib/format/format';
 import { compactJson, humanize, KNOWN_ACTIONS, TARGET_TYPES, targetHref } from './audit-format';
 import { useAuditLog } from './use-audit-log';
 
@@ -36,7 +36,7 @@ export function AuditPage() {
   const me = session?.user.id;
 
   const columns: Column<AuditLogRowFragment>[] = [
-    { key: 'time', header: 'Time', variant: 'nowrap', cell: (e) => <time dateTime={e.createdAt}>{formatDateTime(e.createdAt)}</time> },
+    { key: 'time', header: 'Time', variant: 'nowrap', cell: (e) => <time dateTime={e.createdAt}>{formatEventTime(e.createdAt)}</time> },
     { key: 'action', header: 'Action', rowHeader: true, cell: (e) => <span data-action={e.action}>{humanize(e.action)}</span> },
     {
       key: 'actor',

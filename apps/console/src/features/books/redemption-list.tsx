@@ -8,7 +8,7 @@ import { Field } from '@/components/forms/field';
 import { useToast } from '@/components/toast/toast-provider';
 import { graphql } from '@/gql';
 import type { RedemptionRowFragment } from '@/gql/graphql';
-import { formatCount, formatDateTime } from '@/lib/format/format';
+import { formatCount, formatEventTime } from '@/lib/format/format';
 import { ListFilterBar } from './list-filter-bar';
 import { anyFilter, type FilterField } from './list-filters';
 import styles from './redemption-list.module.css';
@@ -75,7 +75,7 @@ export function RedemptionList({ bookId, live = true }: { bookId: string; live?:
   const [reversing, setReversing] = useState<string | null>(null);
 
   const columns: Column<RedemptionRowFragment>[] = [
-    { key: 'when', header: 'When', variant: 'nowrap', cell: (r) => formatDateTime(r.redeemedAt) },
+    { key: 'when', header: 'When', variant: 'nowrap', cell: (r) => formatEventTime(r.redeemedAt) },
     { key: 'code', header: 'Code', rowHeader: true, variant: 'mono', cell: (r) => r.coupon?.code ?? '—' },
     { key: 'user', header: 'User', cell: (r) => r.user?.email ?? '—' },
     {
@@ -85,7 +85,7 @@ export function RedemptionList({ bookId, live = true }: { bookId: string; live?:
       cell: (r) =>
         r.reversedAt ? (
           <>
-            Reversed {formatDateTime(r.reversedAt)}
+            Reversed {formatEventTime(r.reversedAt)}
             {r.reversalReason ? <span className={styles.reason}>Reason: {r.reversalReason}</span> : null}
           </>
         ) : (

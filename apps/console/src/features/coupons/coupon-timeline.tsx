@@ -6,7 +6,7 @@ import { EmptyState, ErrorState, LoadingState } from '@/components/feedback/stat
 import { graphql } from '@/gql';
 import type { CouponEventType, CouponTimelineEntryFragment } from '@/gql/graphql';
 import type { PagedQueryResult } from '@/lib/apollo/use-paged-query';
-import { formatDateTime } from '@/lib/format/format';
+import { formatEventTime } from '@/lib/format/format';
 import styles from './coupon-page.module.css';
 
 /** What one entry of a coupon's timeline shows. */
@@ -62,7 +62,7 @@ export function CouponTimeline({ timeline }: { timeline: PagedQueryResult<Coupon
                 <strong>{EVENT_LABELS[event.type] ?? event.type}</strong>
                 {event.toState ? <StateBadge state={event.toState} /> : null}
                 <time dateTime={event.at} className="muted">
-                  {formatDateTime(event.at)}
+                  {formatEventTime(event.at)}
                 </time>
               </p>
               <p className={styles.eventBody}>

@@ -7,6 +7,7 @@ import { formatTime } from '@/lib/format/format';
 import { BookName } from '../books/book-summary';
 import type { FeedEntry } from './feed-entries';
 import styles from './redemption-feed.module.css';
+import { RelativeTime } from '@/components/time/relative-time';
 
 /** What one line of the redemption feed shows (a redemption line, or its reversal's). */
 export const RedemptionFeedItem = graphql(`
@@ -61,9 +62,7 @@ function FeedLine({ entry, fresh }: { entry: FeedEntry; fresh: boolean }) {
       data-redemption={redemption.id}
       data-reversed={entry.kind === 'REDEEMED' ? String(entry.reversed) : undefined}
     >
-      <time dateTime={entry.at} className={styles.time}>
-        {formatTime(entry.at)}
-      </time>
+      <RelativeTime at={entry.at} className={styles.time} />
       <span className={styles.what}>
         {reversal ? (
           <Badge tone="warning">Reversal</Badge>

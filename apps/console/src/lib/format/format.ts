@@ -1,19 +1,51 @@
 /** Display formatting shared by the pages; one place so every screen reads the same. */
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-const time = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
+// Times are the viewer's, with the time zone named ("Dec 4, 2026, 8:50 PM UTC"): an admin in
+// Berlin and a shop in New York read the same row differently, and the page says which.
+const day = { year: 'numeric', month: 'short', day: 'numeric' } as const;
+const dateTime = new Intl.DateTimeFormat(undefined, { ...day, hour: 'numeric', minute: '2-digit', timeZoneName: 'short' });
+const eventTime = new Intl.DateTimeFormat(undefined, { ...day, hour: 'numeric', minute: '2-digit', second: '2-digit', timeZoneName: 'short' });
+const time = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit', second: '2-digit', timeZoneName: 'short' });
+const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
 const integer = new Intl.NumberFormat();
 
-export function formatDateTime(iso: string | null | undefined): string {
+function formatWith(format: Intl.DateTimeFormat, iso: string | null | undefined): string {
   if (!iso) return '—';
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? '—' : dateTime.format(date);
+  return Number.isNaN(date.getTime()) ? '—' : format.format(date);
 }
 
+/** A date and time to the minute, in the viewer's time zone, named (settings, creation dates). */
+export function formatDateTime(iso: string | null | undefined): string {
+  return formatWith(dateTime, iso);
+}
+
+/** An event's moment to the second (two events in one minute stay apart), time zone named. */
+export function formatEventTime(iso: string | null | undefined): string {
+  return formatWith(eventTime, iso);
+}
+
+/** The time of day to the second, time zone named (today's events, a live feed's titles). */
 export function formatTime(iso: string | null | undefined): string {
+  return formatWith(time, iso);
+}
+
+const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
+  ['day', 86_400],
+  ['hour', 3_600],
+  ['minute', 60],
+];
+
+/** How long ago (or until) `iso` is at `now`, for feeds: "now", "12 seconds ago", "3 minutes ago", "yesterday". */
+export function formatRelative(iso: string | null | undefined, now: number): string {
   if (!iso) return '—';
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? '—' : time.format(date);
+  const at = Date.parse(iso);
+  if (Number.isNaN(at)) return '—';
+  const seconds = Math.round((at - now) / 1000);
+  for (const [unit, size] of UNITS) {
+    if (Math.abs(seconds) >= size) return relative.format(Math.trunc(seconds / size), unit);
+  }
+  return Math.abs(seconds) < 5 ? relative.format(0, 'second') : relative.format(seconds, 'second');
 }
 
 export function formatCount(value: number | null | undefined): string {
