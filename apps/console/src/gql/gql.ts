@@ -73,7 +73,7 @@ type Documents = {
     "\n  mutation UpdateCoupon($code: String!, $input: UpdateCouponInput!) {\n    updateCoupon(code: $code, input: $input) {\n      ...CouponDetailFields\n    }\n  }\n": typeof types.UpdateCouponDocument,
     "\n  query LivePinCandidates($search: String!) {\n    books(first: 8, search: $search) {\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.LivePinCandidatesDocument,
     "\n  fragment RedemptionFeedItem on Redemption {\n    id\n    redeemedAt\n    reversedAt\n    reversalReason\n    coupon {\n      id\n      code\n    }\n    user {\n      id\n      email\n    }\n    bookId\n  }\n": typeof types.RedemptionFeedItemFragmentDoc,
-    "\n  fragment LiveBookTile on Book {\n    id\n    name\n    ...BookStatsCounts\n  }\n": typeof types.LiveBookTileFragmentDoc,
+    "\n  fragment LiveBookTile on Book {\n    id\n    name\n    status\n    validFrom\n    validUntil\n    ...BookStatsCounts\n  }\n": typeof types.LiveBookTileFragmentDoc,
     "\n  query LiveBooks($window: Int, $first: Int) {\n    busiestBooks(window: $window, first: $first) {\n      events\n      book {\n        ...LiveBookTile\n      }\n    }\n    pinnedBooks {\n      ...LiveBookTile\n    }\n  }\n": typeof types.LiveBooksDocument,
     "\n  mutation PinBook($bookId: ID!) {\n    pinBook(bookId: $bookId) {\n      ...LiveBookTile\n    }\n  }\n": typeof types.PinBookDocument,
     "\n  mutation UnpinBook($bookId: ID!) {\n    unpinBook(bookId: $bookId) {\n      ...LiveBookTile\n    }\n  }\n": typeof types.UnpinBookDocument,
@@ -187,7 +187,7 @@ const documents: Documents = {
     "\n  mutation UpdateCoupon($code: String!, $input: UpdateCouponInput!) {\n    updateCoupon(code: $code, input: $input) {\n      ...CouponDetailFields\n    }\n  }\n": types.UpdateCouponDocument,
     "\n  query LivePinCandidates($search: String!) {\n    books(first: 8, search: $search) {\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.LivePinCandidatesDocument,
     "\n  fragment RedemptionFeedItem on Redemption {\n    id\n    redeemedAt\n    reversedAt\n    reversalReason\n    coupon {\n      id\n      code\n    }\n    user {\n      id\n      email\n    }\n    bookId\n  }\n": types.RedemptionFeedItemFragmentDoc,
-    "\n  fragment LiveBookTile on Book {\n    id\n    name\n    ...BookStatsCounts\n  }\n": types.LiveBookTileFragmentDoc,
+    "\n  fragment LiveBookTile on Book {\n    id\n    name\n    status\n    validFrom\n    validUntil\n    ...BookStatsCounts\n  }\n": types.LiveBookTileFragmentDoc,
     "\n  query LiveBooks($window: Int, $first: Int) {\n    busiestBooks(window: $window, first: $first) {\n      events\n      book {\n        ...LiveBookTile\n      }\n    }\n    pinnedBooks {\n      ...LiveBookTile\n    }\n  }\n": types.LiveBooksDocument,
     "\n  mutation PinBook($bookId: ID!) {\n    pinBook(bookId: $bookId) {\n      ...LiveBookTile\n    }\n  }\n": types.PinBookDocument,
     "\n  mutation UnpinBook($bookId: ID!) {\n    unpinBook(bookId: $bookId) {\n      ...LiveBookTile\n    }\n  }\n": types.UnpinBookDocument,
@@ -495,7 +495,7 @@ export function graphql(source: "\n  fragment RedemptionFeedItem on Redemption {
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment LiveBookTile on Book {\n    id\n    name\n    ...BookStatsCounts\n  }\n"): (typeof documents)["\n  fragment LiveBookTile on Book {\n    id\n    name\n    ...BookStatsCounts\n  }\n"];
+export function graphql(source: "\n  fragment LiveBookTile on Book {\n    id\n    name\n    status\n    validFrom\n    validUntil\n    ...BookStatsCounts\n  }\n"): (typeof documents)["\n  fragment LiveBookTile on Book {\n    id\n    name\n    status\n    validFrom\n    validUntil\n    ...BookStatsCounts\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

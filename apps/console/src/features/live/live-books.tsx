@@ -6,6 +6,7 @@ import type { LiveBookTileFragment as Tile } from '@/gql/graphql';
 import { formatCount } from '@/lib/format/format';
 import { BookStatsPanel } from '../books/book-stats-panel';
 import styles from './live-dashboard.module.css';
+import { BookStatusBadge } from '@/features/books/book-status-badge';
 
 interface TileActions {
   pinnedIds: ReadonlySet<string>;
@@ -59,6 +60,7 @@ function BookTile({ book, events, windowMinutes, pinnedIds, busy, onPin, onUnpin
     <li className={styles.tile} data-book={book.id} data-events={events}>
       <BookStatsPanel bookId={book.id} initial={book.counts} compact title={book.name} />
       <div className={styles.tileFooter}>
+        <BookStatusBadge book={book} />
         <span className={styles.events} data-stat="events">
           {events === 0 ? `No events in ${windowMinutes} min` : `${formatCount(events)} event${events === 1 ? '' : 's'} in ${windowMinutes} min`}
         </span>

@@ -10,6 +10,9 @@ const book = (n: number) => ({
   __typename: 'Book' as const,
   id: `00000000-0000-4000-8000-00000000000${n}`,
   name: `Book ${n}`,
+  status: 'ACTIVE' as const,
+  validFrom: null,
+  validUntil: null,
   counts: { __typename: 'BookCounts' as const, unassigned: 10, assigned: n, locked: 0, redeemed: 1 },
 });
 

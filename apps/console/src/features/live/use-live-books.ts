@@ -10,6 +10,9 @@ export const LiveBookTile = graphql(`
   fragment LiveBookTile on Book {
     id
     name
+    status
+    validFrom
+    validUntil
     ...BookStatsCounts
   }
 `);
