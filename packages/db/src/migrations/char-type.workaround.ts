@@ -1,6 +1,7 @@
 import type { PrismaPg } from '@prisma/adapter-pg';
 import { ColumnTypeEnum, type SqlDriverAdapter, type SqlQueryable } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
+import { patchEveryAdapter } from './adapter-factory.ts';
 
 // The schema engine introspects the catalog with queries that return PostgreSQL's internal
 // one-byte `"char"` type (OID 18, e.g. pg_class.relkind). @prisma/adapter-pg has no mapping for
@@ -75,9 +76,5 @@ function patchAdapter<T extends SqlDriverAdapter>(adapter: T): T {
 
 /** Wraps the factory so every adapter it hands out reports `"char"` columns as `Character`. */
 export function withCharColumns(factory: PrismaPg): PrismaPg {
-  const connect = factory.connect.bind(factory);
-  const connectToShadowDb = factory.connectToShadowDb.bind(factory);
-  factory.connect = async () => patchAdapter(await connect());
-  factory.connectToShadowDb = async () => patchAdapter(await connectToShadowDb());
-  return factory;
+  return patchEveryAdapter(factory, patchAdapter);
 }

@@ -1,6 +1,7 @@
 import type { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import { postgreSplitterOptions, splitQuery } from 'dbgate-query-splitter';
+import { patchEveryAdapter } from './adapter-factory.ts';
 
 // @prisma/adapter-pg runs a migration script by splitting it at every `;`, inside strings, comments
 // and function bodies too: a PL/pgSQL trigger function or a DO block cannot be written, and a `;`
@@ -37,9 +38,5 @@ function patchAdapter<T extends SqlDriverAdapter>(adapter: T): T {
 
 /** Wraps the factory so every adapter it hands out splits scripts with {@link scriptStatements}. */
 export function withScriptStatements(factory: PrismaPg): PrismaPg {
-  const connect = factory.connect.bind(factory);
-  const connectToShadowDb = factory.connectToShadowDb.bind(factory);
-  factory.connect = async () => patchAdapter(await connect());
-  factory.connectToShadowDb = async () => patchAdapter(await connectToShadowDb());
-  return factory;
+  return patchEveryAdapter(factory, patchAdapter);
 }
