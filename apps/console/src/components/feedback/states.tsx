@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Button } from '@/components/controls/button';
 import { describeError } from '@/lib/errors/describe-error';
 import styles from './states.module.css';
+import { ErrorDetails } from './error-details';
 
 /** Loading, empty and error states: every list and page uses these, so they look and read alike. */
 
@@ -31,10 +32,9 @@ export function ErrorState({ error, onRetry, title = 'Could not load this' }: { 
   const described = describeError(error);
   return (
     <div className={`${styles.state} ${styles.error}`} role="alert">
-      <p className={styles.title}>
-        {title} <code>{described.code}</code>
-      </p>
+      <p className={styles.title}>{title}</p>
       <p className={styles.body}>{described.message}</p>
+      <ErrorDetails code={described.code} />
       {onRetry ? (
         <Button onClick={() => onRetry()}>
           Try again

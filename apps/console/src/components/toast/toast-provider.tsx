@@ -3,6 +3,7 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { describeError } from '@/lib/errors/describe-error';
 import styles from './toast-provider.module.css';
+import { ErrorDetails } from '@/components/feedback/error-details';
 
 type ToastKind = 'success' | 'error' | 'info';
 
@@ -98,9 +99,9 @@ function ToastItem({ toast, onDismiss }: { toast: Toast; onDismiss(id: number): 
       <div className={styles.body}>
         <p className={styles.title}>
           {toast.title}
-          {toast.code ? <code className={styles.code}>{toast.code}</code> : null}
         </p>
         <p className={styles.message}>{toast.message}</p>
+        <ErrorDetails code={toast.code} />
       </div>
       <button type="button" className={styles.close} onClick={() => onDismiss(toast.id)} aria-label="Dismiss notification">
         ×

@@ -10,6 +10,7 @@ import { describeError } from '@/lib/errors/describe-error';
 import { authCardClass, authSwitchClass } from './auth-page';
 import { safeNextPath } from './safe-next-path';
 import { useLogin } from './use-auth';
+import { ErrorDetails } from '@/components/feedback/error-details';
 
 const REASONS: Record<string, string> = {
   expired: 'Your session has expired. Sign in again to continue.',
@@ -55,11 +56,7 @@ export function SignInForm() {
       ) : null}
       {error ? (
         <div className="notice notice--error" role="alert">
-          {error.message}{' '}
-          <details className="muted">
-            <summary>Details</summary>
-            <code>{error.code}</code>
-          </details>
+          {error.message} <ErrorDetails code={error.code} />
         </div>
       ) : null}
       <Field id="sign-in-email" label="Email">
