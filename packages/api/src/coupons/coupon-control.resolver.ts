@@ -1,4 +1,4 @@
-import { type CouponRecord, unassignCoupon, updateCoupon, voidCoupon } from '@coupons/core';
+import { type CouponRecord, forceUnlockCoupon, unassignCoupon, updateCoupon, voidCoupon } from '@coupons/core';
 import { Arg, Authorized, Ctx, Field, FieldResolver, InputType, Int, Mutation, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../shared/request-context.ts';
 import { JSONScalar } from '../shared/scalars.ts';
@@ -46,6 +46,20 @@ export class CouponControlResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<CouponRecord> {
     return unassignCoupon(ctx.service, { code, reason });
+  }
+
+  @Authorized('ADMIN')
+  @Mutation(() => Coupon, {
+    description:
+      "ADMIN: releases a running lock on the coupon, whoever holds it (LOCKED → ASSIGNED; the owner keeps it). Anything not locked at this moment is INVALID_STATE.",
+  })
+  forceUnlockCoupon(
+    @Arg('code', () => String) code: string,
+    @Arg('reason', () => String, { nullable: true, description: "Why (at most 500 characters): kept in the coupon's history and the audit log." })
+    reason: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<CouponRecord> {
+    return forceUnlockCoupon(ctx.service, { code, reason });
   }
 
   @Authorized('ADMIN')

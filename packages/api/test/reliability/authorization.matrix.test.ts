@@ -221,6 +221,12 @@ const MATRIX: Row[] = [
     keys: ADMIN_KEY,
   },
   {
+    field: 'Mutation.forceUnlockCoupon',
+    op: (w) => ({ query: 'mutation ($c: String!) { forceUnlockCoupon(code: $c, reason: "matrix") { state } }', variables: { c: w.locked } }),
+    expect: ADMIN_ONLY,
+    keys: ADMIN_KEY,
+  },
+  {
     field: 'Mutation.updateCoupon',
     op: (w) => ({ query: 'mutation ($c: String!) { updateCoupon(code: $c, input: { metadata: { a: 1 } }) { state } }', variables: { c: w.assigned } }),
     expect: ADMIN_ONLY,

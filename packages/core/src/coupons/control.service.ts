@@ -4,7 +4,7 @@ import type { ServiceContext } from '../shared/context.ts';
 import { badInput, DomainError, notFound } from '../shared/errors.ts';
 import { normaliseCode, requireJsonDepth, requireText } from '../shared/validation.ts';
 import { type CouponRecord, type CouponRow, toCoupon } from './coupon.record.ts';
-import { type ControlOutcome, unassignCouponSql, updateCouponSql, voidCouponSql } from './control.sql.ts';
+import { type ControlOutcome, forceUnlockCouponSql, unassignCouponSql, updateCouponSql, voidCouponSql } from './control.sql.ts';
 import { reviveDates } from './idempotency.ts';
 import { lockCouponRow } from './lock.sql.ts';
 import type { Tx } from './transition.ts';
@@ -43,6 +43,37 @@ export async function unassignCoupon(ctx: ServiceContext, args: { code: string; 
     throw new DomainError('INVALID_STATE', `Only an ASSIGNED or LOCKED coupon can be unassigned; this one is ${outcome.state}`, {
       state: outcome.state,
     });
+  });
+}
+
+/**
+ * ADMIN: releases a running lock on any coupon, whoever holds it (a checkout that hangs, a shopper
+ * on the phone): LOCKED → ASSIGNED, the owner keeps the coupon. The reason is optional. A coupon
+ * that is not locked at this moment (never locked, its lock expired, redeemed, void) answers
+ * INVALID_STATE with its state, as it would after whatever made it so.
+ */
+export async function forceUnlockCoupon(ctx: ServiceContext, args: { code: string; reason?: string | null }): Promise<CouponRecord> {
+  const caller = requireAdmin(ctx);
+  const code = normaliseCode('code', args.code);
+  const reason = requireText('reason', args.reason, { max: REASON_MAX, multiline: true, optional: true });
+  return runTransition(ctx, {
+    caller,
+    operation: 'forceUnlockCoupon',
+    args: { code, reason },
+    revive,
+    run: (tx) =>
+      control(
+        tx,
+        code,
+        () => forceUnlockCouponSql(tx, { code, actorId: caller.userId, reason, now: ctx.clock.now() }),
+        async (outcome) => {
+          if (!outcome.coupon) {
+            throw new DomainError('INVALID_STATE', `Only a LOCKED coupon can be unlocked; this one is ${outcome.state}`, { state: outcome.state });
+          }
+          const changes = reason === null ? { from: 'LOCKED' } : { reason, from: 'LOCKED' };
+          await recordAudit(tx, caller, { action: 'COUPON_UNLOCKED', targetType: 'COUPON', targetId: code, changes });
+        },
+      ),
   });
 }
 

@@ -1,5 +1,5 @@
 import { Prisma } from '@coupons/db';
-import { type CouponRow, couponReturning } from './coupon.record.ts';
+import { type CouponRow, couponReturning, effectiveStateSql, lockLiveSql } from './coupon.record.ts';
 import type { Tx } from './transition.ts';
 
 // Admin controls on one coupon, each a lock-then-act transition (transition.ts): step 1 is
@@ -82,6 +82,38 @@ export async function unassignCouponSql(tx: Tx, args: { code: string; actorId: s
       FROM upd RETURNING id::text AS id
     )
     SELECT ${summary}, (SELECT array_agg(id) FROM ev) AS event_ids, (SELECT count(*) FROM cnt) AS counted, upd.*
+    FROM (SELECT 1) AS one LEFT JOIN upd ON true`);
+  return toOutcome(rows[0]);
+}
+
+/**
+ * A running lock, whoever holds it → ASSIGNED (an admin releasing a stuck checkout): the owner
+ * keeps the coupon and may lock it again. The guard is the UPDATE's own WHERE on the row's latest
+ * version, under the row lock of step 1, so a redeem or an unlock that committed first leaves
+ * nothing to release. `state` in the outcome is the coupon's state at `now` (an expired lock
+ * reads ASSIGNED: there is nothing left to release).
+ */
+export async function forceUnlockCouponSql(
+  tx: Tx,
+  args: { code: string; actorId: string; reason: string | null; now: Date },
+): Promise<ControlOutcome> {
+  const { code, actorId, reason, now } = args;
+  const rows = await tx.rows<ControlRow>(Prisma.sql`
+    WITH target AS (
+      SELECT c.id, c.book_id, ${effectiveStateSql(now)} AS state, c.assigned_user_id, c.redemption_count
+      FROM coupon c WHERE c.code = ${code}
+    ),
+    upd AS (
+      UPDATE coupon c SET state = 'ASSIGNED', locked_by_id = NULL, lock_expires_at = NULL, updated_at = ${now}
+      FROM target t WHERE c.id = t.id AND ${lockLiveSql(now)}
+      RETURNING ${couponReturning}
+    ),
+    ev AS (
+      INSERT INTO coupon_event (coupon_id, book_id, type, from_state, to_state, actor_id, user_id, reason, created_at)
+      SELECT id::bigint, book_id::uuid, 'UNLOCKED', 'LOCKED', 'ASSIGNED', ${actorId}::uuid, assigned_user_id::uuid, ${reason}, ${now}
+      FROM upd RETURNING id::text AS id
+    )
+    SELECT ${summary}, (SELECT array_agg(id) FROM ev) AS event_ids, upd.*
     FROM (SELECT 1) AS one LEFT JOIN upd ON true`);
   return toOutcome(rows[0]);
 }
