@@ -78,16 +78,27 @@ describe('DataTable', () => {
     expect(retry).toHaveBeenCalledOnce();
   });
 
-  it('offers "show more" only while the list has more, and a summary line above the rows', async () => {
-    const more = vi.fn();
+  it('pages a server-paged list: "Page 2 of 3", Next and First page, a page size; a summary line above the rows', async () => {
+    const pages = { label: 'Fruit pages', testId: 'fruit-page', pageSize: 20, onNext: vi.fn(), onFirst: vi.fn(), onPageSize: vi.fn() };
+    const user = userEvent.setup();
     const { rerender } = render(
-      <DataTable caption="Fruit" columns={COLUMNS} rows={FRUITS} rowKey={(f) => f.id} summary="4 fruit" pagination={{ hasMore: true, onMore: more, label: 'Show more fruit' }} />,
+      <DataTable caption="Fruit" columns={COLUMNS} rows={FRUITS} rowKey={(f) => f.id} summary="45 fruit" pages={{ ...pages, page: 2, totalCount: 45, hasNext: true }} />,
     );
-    expect(screen.getByText('4 fruit')).toBeTruthy();
-    await userEvent.setup().click(screen.getByRole('button', { name: 'Show more fruit' }));
-    expect(more).toHaveBeenCalledOnce();
-    rerender(<DataTable caption="Fruit" columns={COLUMNS} rows={FRUITS} rowKey={(f) => f.id} pagination={{ hasMore: false, onMore: more, label: 'Show more fruit' }} />);
-    expect(screen.queryByRole('button', { name: 'Show more fruit' })).toBeNull();
+    expect(screen.getByText('45 fruit')).toBeTruthy();
+    const nav = screen.getByRole('navigation', { name: 'Fruit pages' });
+    expect(within(nav).getByTestId('fruit-page').textContent).toBe('Page 2 of 3');
+    await user.click(within(nav).getByRole('button', { name: 'Next page' }));
+    expect(pages.onNext).toHaveBeenCalledOnce();
+    await user.click(within(nav).getByRole('button', { name: 'First page' }));
+    expect(pages.onFirst).toHaveBeenCalledOnce();
+    await user.selectOptions(within(nav).getByLabelText('Per page'), '100');
+    expect(pages.onPageSize).toHaveBeenCalledWith(100);
+    rerender(<DataTable caption="Fruit" columns={COLUMNS} rows={FRUITS} rowKey={(f) => f.id} pages={{ ...pages, page: 3, totalCount: 45, hasNext: false }} />);
+    expect(screen.getByTestId('fruit-page').textContent).toBe('Page 3 of 3');
+    expect(screen.queryByRole('button', { name: 'Next page' })).toBeNull();
+    // No more than the smallest page holds: no pager at all.
+    rerender(<DataTable caption="Fruit" columns={COLUMNS} rows={FRUITS} rowKey={(f) => f.id} pages={{ ...pages, page: 1, totalCount: 4, hasNext: false }} />);
+    expect(screen.queryByRole('navigation', { name: 'Fruit pages' })).toBeNull();
   });
 });
 

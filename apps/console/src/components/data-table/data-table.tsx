@@ -1,9 +1,9 @@
 'use client';
 
 import { type ReactNode, useMemo, useState } from 'react';
-import { Button } from '@/components/controls/button';
 import { EmptyState, ErrorState, LoadingState } from '@/components/feedback/states';
 import styles from './data-table.module.css';
+import { Pager, type PagerProps } from './pager';
 
 export type SortDirection = 'ascending' | 'descending';
 export interface SortState {
@@ -30,14 +30,6 @@ export interface Column<Row> {
   sortValue?(row: Row): SortValue;
 }
 
-/** "Show more": the next page of a server-paged list. */
-export interface Pagination {
-  hasMore: boolean;
-  loadingMore?: boolean;
-  onMore(): void;
-  label: string;
-}
-
 type RowAttributes = { className?: string } & { [data: `data-${string}`]: string | number | undefined };
 
 export interface DataTableProps<Row> {
@@ -62,7 +54,8 @@ export interface DataTableProps<Row> {
   compact?: boolean;
   /** A fixed height with its own scroll bar (long previews). */
   scroll?: boolean;
-  pagination?: Pagination;
+  /** The pages of a server-paged list (`useUrlPaging(...).table(list)` gives them): shown under the rows. */
+  pages?: PagerProps;
   defaultSort?: SortState;
 }
 
@@ -88,7 +81,7 @@ export function DataTable<Row>({
   summary,
   compact = false,
   scroll = false,
-  pagination,
+  pages,
   defaultSort,
 }: DataTableProps<Row>) {
   const [sort, setSort] = useState<SortState | null>(defaultSort ?? null);
@@ -162,11 +155,7 @@ export function DataTable<Row>({
           </tbody>
         </table>
       </div>
-      {pagination?.hasMore ? (
-        <Button className={styles.more} onClick={pagination.onMore} disabled={pagination.loadingMore}>
-          {pagination.loadingMore ? 'Loading…' : pagination.label}
-        </Button>
-      ) : null}
+      {pages ? <Pager {...pages} /> : null}
     </>
   );
 }

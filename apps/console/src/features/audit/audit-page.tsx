@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { useState } from 'react';
 import { type Column, DataTable } from '@/components/data-table/data-table';
+import { useUrlPaging } from '@/components/data-table/use-url-paging';
 import { EmptyState } from '@/components/feedback/states';
 import { graphql } from '@/gql';
 import type { AuditLogRowFragment, AuditTargetType } from '@/gql/graphql';
@@ -31,7 +32,9 @@ const none = <span className="muted">—</span>;
 export function AuditPage() {
   const [targetType, setTargetType] = useState<AuditTargetType | ''>('');
   const [action, setAction] = useState('');
-  const log = useAuditLog({ targetType: targetType || null, action });
+  // The page and its size live in the URL; a new filter starts again at page 1.
+  const paging = useUrlPaging([], { label: 'Audit log pages', testId: 'audit-page' });
+  const log = useAuditLog({ targetType: targetType || null, action }, { pageSize: paging.pageSize, start: paging.start });
   const { session } = useSession();
   const me = session?.user.id;
 
@@ -79,7 +82,10 @@ export function AuditPage() {
       </div>
       <search className="toolbar">
         <label htmlFor="audit-target-type">Target</label>
-        <select id="audit-target-type" value={targetType} onChange={(e) => setTargetType(e.target.value as AuditTargetType | '')}>
+        <select id="audit-target-type" value={targetType} onChange={(e) => {
+            setTargetType(e.target.value as AuditTargetType | '');
+            paging.applyFilters({});
+          }}>
           <option value="">All targets</option>
           {TARGET_TYPES.map((t) => (
             <option key={t} value={t}>
@@ -88,7 +94,10 @@ export function AuditPage() {
           ))}
         </select>
         <label htmlFor="audit-action">Action</label>
-        <select id="audit-action" value={action} onChange={(e) => setAction(e.target.value)}>
+        <select id="audit-action" value={action} onChange={(e) => {
+            setAction(e.target.value);
+            paging.applyFilters({});
+          }}>
           <option value="">All actions</option>
           {KNOWN_ACTIONS.map((a) => (
             <option key={a} value={a}>
@@ -106,15 +115,11 @@ export function AuditPage() {
         caption="Audit log"
         compact
         columns={columns}
-        rows={log.nodes}
+        {...paging.table(log)}
         rowKey={(e) => e.id}
         rowAttributes={(e) => ({ 'data-action': e.action, 'data-target': e.targetId })}
-        loading={log.loading}
         loadingLabel="Loading the audit log…"
-        error={log.error}
-        onRetry={() => void log.refetch()}
         empty={<EmptyState title={targetType || action ? 'No entry matches these filters' : 'Nothing recorded yet'} />}
-        pagination={{ hasMore: log.hasMore, loadingMore: log.loadingMore, onMore: log.loadMore, label: 'Show older entries' }}
       />
     </section>
   );

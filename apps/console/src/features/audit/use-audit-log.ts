@@ -29,8 +29,8 @@ export interface AuditFilter {
   action: string;
 }
 
-/** The audit log, newest first, filtered by target type and action, a page at a time. */
-export function useAuditLog({ targetType, action }: AuditFilter) {
+/** The audit log, newest first, filtered by target type and action, a page at a time (`start`: the cursor the page starts after). */
+export function useAuditLog({ targetType, action }: AuditFilter, { pageSize = PAGE, start = null }: { pageSize?: number; start?: string | null } = {}) {
   const filter = { targetType, action: action.trim().toUpperCase() || null };
-  return usePagedQuery(AuditLogQuery, { variables: { filter }, pageSize: PAGE, connection: (data) => data.auditLog });
+  return usePagedQuery(AuditLogQuery, { variables: { filter }, pageSize, start, connection: (data) => data.auditLog });
 }

@@ -1,19 +1,22 @@
 'use client';
 
-import { useDeferredValue, useState } from 'react';
 import { ButtonLink } from '@/components/controls/button';
+import { useUrlPaging, useUrlSearchInput } from '@/components/data-table/use-url-paging';
 import { EmptyState } from '@/components/feedback/states';
 import type { BookStatus } from '@/gql/graphql';
 import { formatCount } from '@/lib/format/format';
 import { BookTable } from './book-table';
 import { useBooks } from './use-books';
 
-/** All coupon books with a search box and the number of coupons in each state. */
+const STATUSES: BookStatus[] = ['ACTIVE', 'PAUSED', 'ARCHIVED'];
+
+/** All coupon books with a search box and the number of coupons in each state; search, status and page in the URL. */
 export function BookList() {
-  const [search, setSearch] = useState('');
-  const deferredSearch = useDeferredValue(search.trim());
-  const [status, setStatus] = useState<BookStatus | ''>('');
-  const books = useBooks(deferredSearch, status || null);
+  const paging = useUrlPaging(['search', 'status'], { label: 'Book pages', testId: 'book-page', defaultSize: 20 });
+  const deferredSearch = paging.filters.search;
+  const status = STATUSES.find((s) => s === paging.filters.status) ?? '';
+  const search = useUrlSearchInput(deferredSearch, (text) => paging.applyFilters({ search: text }, { replace: true }));
+  const books = useBooks(deferredSearch, status || null, { pageSize: paging.pageSize, start: paging.start });
 
   return (
     <section aria-labelledby="books-title">
@@ -31,9 +34,9 @@ export function BookList() {
         <label htmlFor="book-search" className="visually-hidden">
           Search books
         </label>
-        <input id="book-search" type="search" placeholder="Search books by name" value={search} onChange={(e) => setSearch(e.target.value)} />
+        <input id="book-search" type="search" placeholder="Search books by name" value={search.value} onChange={(e) => search.onChange(e.target.value)} />
         <label htmlFor="book-status-filter">Status</label>
-        <select id="book-status-filter" value={status} onChange={(e) => setStatus(e.target.value as BookStatus | '')}>
+        <select id="book-status-filter" value={status} onChange={(e) => paging.applyFilters({ status: e.target.value })}>
           <option value="">Active and paused</option>
           <option value="ACTIVE">Active</option>
           <option value="PAUSED">Paused</option>
@@ -47,11 +50,7 @@ export function BookList() {
       </search>
 
       <BookTable
-        books={books.nodes}
-        loading={books.loading}
-        error={books.error}
-        onRetry={() => void books.refetch()}
-        pagination={{ hasMore: books.hasMore, loadingMore: books.loadingMore, onMore: books.loadMore, label: 'Show more books' }}
+        {...paging.table(books)}
         empty={
           <EmptyState title={deferredSearch ? `No book matches “${deferredSearch}”` : status ? 'No book has this status' : 'No books yet'}>
             {deferredSearch || status ? null : (

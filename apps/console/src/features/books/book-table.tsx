@@ -1,7 +1,8 @@
 'use client';
 
 import Link from 'next/link';
-import { type Column, DataTable, type Pagination } from '@/components/data-table/data-table';
+import { type Column, DataTable } from '@/components/data-table/data-table';
+import type { PagerProps } from '@/components/data-table/pager';
 import { graphql } from '@/gql';
 import type { BookTableRowFragment } from '@/gql/graphql';
 import { formatCount, formatDateTime, formatDiscount } from '@/lib/format/format';
@@ -61,28 +62,15 @@ export function formatValidity(book: { validFrom: string | null; validUntil: str
 }
 
 interface BookTableProps {
-  books: BookTableRowFragment[] | undefined;
+  rows: BookTableRowFragment[] | undefined;
   loading: boolean;
   error: unknown;
   onRetry(): void;
-  pagination: Pagination;
+  pages: PagerProps;
   empty: React.ReactNode;
 }
 
 /** Books with their coupons per state (a server-paged list: not sortable by column). */
-export function BookTable({ books, loading, error, onRetry, pagination, empty }: BookTableProps) {
-  return (
-    <DataTable
-      caption="Books with coupons per state"
-      columns={COLUMNS}
-      rows={books}
-      rowKey={(book) => book.id}
-      loading={loading}
-      loadingLabel="Loading books…"
-      error={error}
-      onRetry={onRetry}
-      empty={empty}
-      pagination={pagination}
-    />
-  );
+export function BookTable(props: BookTableProps) {
+  return <DataTable caption="Books with coupons per state" columns={COLUMNS} rowKey={(book) => book.id} loadingLabel="Loading books…" {...props} />;
 }

@@ -4,7 +4,8 @@ import { useMutation } from '@apollo/client/react';
 import Link from 'next/link';
 import { LockCountdown } from '@/components/coupons/lock-countdown';
 import { StateBadge } from '@/components/coupons/state-badge';
-import { type Column, DataTable } from '@/components/data-table/data-table';
+import type { Column } from '@/components/data-table/data-table';
+import { TableCard } from '@/components/data-table/table-card';
 import { LiveIndicator } from '@/components/feedback/live-indicator';
 import { Button } from '@/components/controls/button';
 import { EmptyState } from '@/components/feedback/states';
@@ -15,9 +16,8 @@ import { UnassignCouponMutation, VoidCouponMutation } from '../coupons/use-coupo
 import { formatCount, formatDateTime, STATE_LABELS } from '@/lib/format/format';
 import { ListFilterBar } from './list-filter-bar';
 import { anyFilter, type FilterField } from './list-filters';
-import styles from './coupon-table.module.css';
+import { useUrlPaging } from '@/components/data-table/use-url-paging';
 import { useBookCoupons } from './use-book-coupons';
-import { useUrlFilters } from './use-url-filters';
 
 /** What one row of a book's coupon table shows. */
 export const CouponRow = graphql(`
@@ -47,10 +47,7 @@ export const COUPON_FILTERS: ReadonlyArray<FilterField<CouponFilterKey>> = [
   { key: 'assignedAfter', apiField: 'assignedAfter', label: 'Assigned after', kind: 'after' },
   { key: 'assignedBefore', apiField: 'assignedBefore', label: 'Assigned before', kind: 'before' },
 ];
-// The page (its number, the cursor it starts after) and the page size live in the URL with the
-// filters; applying filters clears them, so a new search starts on page 1.
-const COUPON_FILTER_KEYS = [...COUPON_FILTERS.map((f) => f.key), 'page', 'after', 'size'] as const;
-const PAGE_SIZES = [20, 50, 100] as const;
+const COUPON_FILTER_KEYS = COUPON_FILTERS.map((f) => f.key);
 const none = <span className="muted">—</span>;
 
 const COLUMNS: Column<CouponRowFragment>[] = [
@@ -81,11 +78,9 @@ function CouponRowActions({ code, state }: { code: string; state: CouponState })
 
 /** The book's coupons, live, narrowed by filters kept in the page's URL, a page at a time (page, its cursor and the page size in the URL too). */
 export function CouponTable({ bookId, live = true }: { bookId: string; live?: boolean }) {
-  const filters = useUrlFilters(COUPON_FILTER_KEYS);
-  const { state, email, codePrefix, assignedAfter, assignedBefore, page: pageParam, after, size: sizeParam } = filters.values;
-  const filtered = anyFilter({ state, email, codePrefix, assignedAfter, assignedBefore });
-  const pageSize = PAGE_SIZES.find((n) => String(n) === sizeParam) ?? 50;
-  const page = after && /^\d+$/.test(pageParam) && Number(pageParam) > 1 ? Number(pageParam) : 1;
+  const paging = useUrlPaging(COUPON_FILTER_KEYS, { label: 'Coupon pages', testId: 'coupon-page' });
+  const { state, email, codePrefix, assignedAfter, assignedBefore } = paging.filters;
+  const filtered = anyFilter(paging.filters);
   const coupons = useBookCoupons(bookId, {
     // A state the URL may hold that is none (a hand-edited link) means any state.
     state: STATES.find((s) => s === state) ?? null,
@@ -93,67 +88,32 @@ export function CouponTable({ bookId, live = true }: { bookId: string; live?: bo
     codePrefix: codePrefix || null,
     assignedAfter: assignedAfter || null,
     assignedBefore: assignedBefore || null,
-  }, { live, pageSize, start: page > 1 ? after : null });
-  const pages = coupons.totalCount === undefined ? undefined : Math.max(1, Math.ceil(coupons.totalCount / pageSize));
+  }, { live, pageSize: paging.pageSize, start: paging.start });
   const noun = (n: number) => (n === 1 ? 'coupon' : 'coupons');
 
   return (
-    <section className="card" aria-labelledby="coupons-title">
-      <div className="card__header">
-        <h2 id="coupons-title">Coupons</h2>
-        <LiveIndicator />
-      </div>
-      <ListFilterBar label="Filter coupons" fields={COUPON_FILTERS} values={filters.values} onApply={(values) => filters.apply({ ...values, size: sizeParam })} onClear={filters.clear} error={coupons.error} />
-      <DataTable
-        labelledBy="coupons-title"
-        compact
-        columns={COLUMNS}
-        rows={coupons.nodes}
-        rowKey={(c) => c.id}
-        rowAttributes={(c) => ({ 'data-code': c.code, 'data-state': c.state })}
-        loading={coupons.loading}
-        loadingLabel="Loading coupons…"
-        error={coupons.error}
-        onRetry={() => void coupons.refetch()}
-        summary={coupons.totalCount === undefined ? null : `${formatCount(coupons.totalCount)} ${noun(coupons.totalCount)}${filtered ? (coupons.totalCount === 1 ? ' matches' : ' match') : ''}`}
-        empty={
-          filtered ? (
-            <EmptyState title="No coupon matches these filters">
-              <Button size="small" onClick={filters.clear}>
-                Clear filters
-              </Button>
-            </EmptyState>
-          ) : (
-            <EmptyState title="No codes yet">Upload a CSV or generate codes above.</EmptyState>
-          )
-        }
-      />
-      <nav className={styles.pager} aria-label="Coupon pages">
-        <span data-testid="coupon-page">
-          Page {formatCount(page)}
-          {pages === undefined ? '' : ` of ${formatCount(pages)}`}
-        </span>
-        <label>
-          Per page{' '}
-          <select value={pageSize} onChange={(e) => filters.apply({ ...filters.values, size: e.target.value === '50' ? '' : e.target.value, page: '', after: '' })}>
-            {PAGE_SIZES.map((n) => (
-              <option key={n} value={n}>
-                {n}
-              </option>
-            ))}
-          </select>
-        </label>
-        {page > 1 ? (
-          <Button size="small" onClick={() => filters.apply({ ...filters.values, page: '', after: '' })}>
-            First page
-          </Button>
-        ) : null}
-        {coupons.hasMore && coupons.endCursor ? (
-          <Button size="small" onClick={() => filters.apply({ ...filters.values, page: String(page + 1), after: coupons.endCursor ?? '' })}>
-            Next page
-          </Button>
-        ) : null}
-      </nav>
-    </section>
+    <TableCard
+      title="Coupons"
+      titleId="coupons-title"
+      aside={<LiveIndicator />}
+      toolbar={<ListFilterBar label="Filter coupons" fields={COUPON_FILTERS} values={paging.filters} onApply={paging.applyFilters} onClear={paging.clearFilters} error={coupons.error} />}
+      columns={COLUMNS}
+      {...paging.table(coupons)}
+      rowKey={(c) => c.id}
+      rowAttributes={(c) => ({ 'data-code': c.code, 'data-state': c.state })}
+      loadingLabel="Loading coupons…"
+      summary={coupons.totalCount === undefined ? null : `${formatCount(coupons.totalCount)} ${noun(coupons.totalCount)}${filtered ? (coupons.totalCount === 1 ? ' matches' : ' match') : ''}`}
+      empty={
+        filtered ? (
+          <EmptyState title="No coupon matches these filters">
+            <Button size="small" onClick={paging.clearFilters}>
+              Clear filters
+            </Button>
+          </EmptyState>
+        ) : (
+          <EmptyState title="No codes yet">Upload a CSV or generate codes above.</EmptyState>
+        )
+      }
+    />
   );
 }

@@ -12,8 +12,8 @@ import { formatCount, formatEventTime } from '@/lib/format/format';
 import { ListFilterBar } from './list-filter-bar';
 import { anyFilter, type FilterField } from './list-filters';
 import styles from './redemption-list.module.css';
-import { useBookRedemptions, useReverseRedemption } from './use-book-redemptions';
-import { useUrlFilters } from './use-url-filters';
+import { useUrlPaging } from '@/components/data-table/use-url-paging';
+import { REDEMPTIONS_PAGE, useBookRedemptions, useReverseRedemption } from './use-book-redemptions';
 
 /** What one row of a book's redemptions shows. */
 export const RedemptionRow = graphql(`
@@ -61,17 +61,18 @@ const REDEMPTION_FILTER_KEYS = REDEMPTION_FILTERS.map((f) => f.key);
  * redemption row stays, marked reversed, with its reason).
  */
 export function RedemptionList({ bookId, live = true }: { bookId: string; live?: boolean }) {
-  const filters = useUrlFilters(REDEMPTION_FILTER_KEYS);
-  const { redeemedBy, redeemedCode, redeemedAfter, redeemedBefore, reversed } = filters.values;
-  const filtered = anyFilter(filters.values);
+  // Keys of its own in the URL (`rpage`, `rafter`, `rsize`): the coupon list's page sits beside them.
+  const paging = useUrlPaging(REDEMPTION_FILTER_KEYS, { prefix: 'r', defaultSize: REDEMPTIONS_PAGE, label: 'Redemption pages', testId: 'redemption-page' });
+  const { redeemedBy, redeemedCode, redeemedAfter, redeemedBefore, reversed } = paging.filters;
+  const filtered = anyFilter(paging.filters);
   const list = useBookRedemptions(bookId, {
     email: redeemedBy || null,
     codePrefix: redeemedCode || null,
     redeemedAfter: redeemedAfter || null,
     redeemedBefore: redeemedBefore || null,
     reversed: reversed === '' ? null : reversed === 'true',
-  }, { live });
-  const { nodes: redemptions, totalCount, loading, error, refetch, refetchSoon } = list;
+  }, { live, pageSize: paging.pageSize, start: paging.start });
+  const { nodes: redemptions, totalCount, error, refetchSoon } = list;
   const [reversing, setReversing] = useState<string | null>(null);
 
   const columns: Column<RedemptionRowFragment>[] = [
@@ -112,20 +113,16 @@ export function RedemptionList({ bookId, live = true }: { bookId: string; live?:
         <h2 id="redemptions-title">Redemptions</h2>
         {totalCount !== undefined ? <Badge kind="count">{formatCount(totalCount)} {filtered ? 'match' : 'in total'}</Badge> : null}
       </div>
-      <ListFilterBar label="Filter redemptions" fields={REDEMPTION_FILTERS} values={filters.values} onApply={filters.apply} onClear={filters.clear} error={error} />
+      <ListFilterBar label="Filter redemptions" fields={REDEMPTION_FILTERS} values={paging.filters} onApply={paging.applyFilters} onClear={paging.clearFilters} error={error} />
       <DataTable
         caption="Redemptions of this book, newest first"
         compact
         columns={columns}
-        rows={redemptions}
+        {...paging.table(list)}
         rowKey={(r) => r.id}
         rowAttributes={(r) => ({ 'data-redemption': r.id, 'data-coupon-code': r.coupon?.code })}
-        loading={loading}
         loadingLabel="Loading redemptions…"
-        error={error}
-        onRetry={() => void refetch()}
         empty={filtered ? 'No redemption matches these filters' : 'No redemptions yet'}
-        pagination={{ hasMore: list.hasMore, loadingMore: list.loadingMore, onMore: list.loadMore, label: 'Show more redemptions' }}
       />
       {reversing ? (
         <ReverseForm

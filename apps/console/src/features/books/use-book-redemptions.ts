@@ -80,13 +80,18 @@ export interface RedemptionFilters {
 export const NO_REDEMPTION_FILTERS: RedemptionFilters = { email: null, codePrefix: null, redeemedAfter: null, redeemedBefore: null, reversed: null };
 
 /**
- * A book's redemptions, newest first, narrowed by `filters`, a page at a time; every page shown is
+ * A book's redemptions, newest first, narrowed by `filters`, a page at a time (`start`: the cursor the page starts after); every page shown is
  * read again (coalesced) whenever one is made or reversed.
  */
-export function useBookRedemptions(bookId: string, filters: RedemptionFilters = NO_REDEMPTION_FILTERS, { live = true }: { live?: boolean } = {}) {
+export function useBookRedemptions(
+  bookId: string,
+  filters: RedemptionFilters = NO_REDEMPTION_FILTERS,
+  { live = true, pageSize = REDEMPTIONS_PAGE, start = null }: { live?: boolean; pageSize?: number; start?: string | null } = {},
+) {
   const redemptions = usePagedQuery(BookRedemptionsQuery, {
     variables: { bookId, ...filters },
-    pageSize: REDEMPTIONS_PAGE,
+    pageSize,
+    start,
     connection: (data) => data.redemptions,
   });
   const refetchSoon = useCoalescedCallback(() => void redemptions.refetch(), 300);

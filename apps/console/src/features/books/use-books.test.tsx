@@ -29,8 +29,8 @@ const page = (numbers: number[], hasNextPage: boolean, totalCount: number) => ({
 });
 
 const mocks = [
-  { request: { query: BooksQuery, variables: { search: 'fig', status: null, first: 25, after: null } }, result: { data: page([1, 2], true, 3) } },
-  { request: { query: BooksQuery, variables: { search: 'fig', status: null, first: 25, after: 'cursor-2' } }, result: { data: page([3], false, 3) } },
+  { request: { query: BooksQuery, variables: { search: 'fig', status: null, first: 20, after: null } }, result: { data: page([1, 2], true, 3) } },
+  { request: { query: BooksQuery, variables: { search: 'fig', status: null, first: 20, after: 'cursor-2' } }, result: { data: page([3], false, 3) } },
 ];
 
 /** A client whose mock link answers each request with its mock, as MockedProvider does. */
@@ -54,5 +54,12 @@ describe('useBooks', () => {
     await waitFor(() => expect(result.current.nodes?.map((b) => b.name)).toEqual(['Book 1', 'Book 2', 'Book 3']));
     expect(result.current.hasMore).toBe(false);
     expect(result.current.loadingMore).toBe(false);
+  });
+
+  it('starts at the page the URL names (the cursor it starts after), with the page size asked for', async () => {
+    const { result } = renderHook(() => useBooks('fig', null, { pageSize: 20, start: 'cursor-2' }), { wrapper: withMockedApi() });
+    await waitFor(() => expect(result.current.nodes?.map((b) => b.name)).toEqual(['Book 3']));
+    expect(result.current.totalCount).toBe(3);
+    expect(result.current.hasMore).toBe(false);
   });
 });

@@ -4,7 +4,7 @@ import { graphql } from '@/gql';
 import type { BookStatus } from '@/gql/graphql';
 import { usePagedQuery } from '@/lib/apollo/use-paged-query';
 
-const PAGE = 25;
+const PAGE = 20;
 
 export const BooksQuery = graphql(`
   query Books($first: Int, $after: String, $search: String, $status: BookStatus) {
@@ -23,11 +23,12 @@ export const BooksQuery = graphql(`
   }
 `);
 
-/** The books matching `search` (and `status`; null: every book but archived ones), a page at a time. */
-export function useBooks(search: string, status: BookStatus | null = null) {
+/** The books matching `search` (and `status`; null: every book but archived ones), a page at a time (`start`: the cursor it starts after). */
+export function useBooks(search: string, status: BookStatus | null = null, { pageSize = PAGE, start = null }: { pageSize?: number; start?: string | null } = {}) {
   return usePagedQuery(BooksQuery, {
     variables: { search: search || null, status },
-    pageSize: PAGE,
+    pageSize,
+    start,
     connection: (data) => data.books,
   });
 }

@@ -2,7 +2,8 @@
 
 import { Badge } from '@/components/controls/badge';
 import { Button } from '@/components/controls/button';
-import { type Column, DataTable, type Pagination } from '@/components/data-table/data-table';
+import { type Column, DataTable } from '@/components/data-table/data-table';
+import type { PagerProps } from '@/components/data-table/pager';
 import { EmptyState } from '@/components/feedback/states';
 import { graphql } from '@/gql';
 import type { WebhookDeliveryRowFragment } from '@/gql/graphql';
@@ -34,12 +35,12 @@ export const WebhookDeliveryRow = graphql(`
 const none = <span className="muted">—</span>;
 
 export interface DeliveryTableProps {
-  deliveries: WebhookDeliveryRowFragment[] | undefined;
+  rows: WebhookDeliveryRowFragment[] | undefined;
   loading: boolean;
   error: unknown;
   onRetry(): void;
   labelledBy: string;
-  pagination: Pagination;
+  pages: PagerProps;
   empty: string;
   /** Sends a delivery again (not offered while it is being sent). */
   onRedeliver(delivery: WebhookDeliveryRowFragment): void;
@@ -47,7 +48,7 @@ export interface DeliveryTableProps {
 }
 
 /** An endpoint's deliveries, newest first: where each stands, its attempts, its last answer, its next retry. */
-export function DeliveryTable({ deliveries, loading, error, onRetry, labelledBy, pagination, empty, onRedeliver, redelivering }: DeliveryTableProps) {
+export function DeliveryTable({ rows, loading, error, onRetry, labelledBy, pages, empty, onRedeliver, redelivering }: DeliveryTableProps) {
   const columns: Column<WebhookDeliveryRowFragment>[] = [
     { key: 'created', header: 'Event at', variant: 'nowrap', cell: (d) => <time dateTime={d.createdAt}>{formatDateTime(d.createdAt)}</time> },
     {
@@ -107,7 +108,7 @@ export function DeliveryTable({ deliveries, loading, error, onRetry, labelledBy,
       labelledBy={labelledBy}
       compact
       columns={columns}
-      rows={deliveries}
+      rows={rows}
       rowKey={(d) => d.id}
       rowAttributes={(d) => ({ 'data-delivery': d.messageId, 'data-status': d.status, 'data-event-type': d.eventType })}
       loading={loading}
@@ -115,7 +116,7 @@ export function DeliveryTable({ deliveries, loading, error, onRetry, labelledBy,
       error={error}
       onRetry={onRetry}
       empty={<EmptyState title={empty} />}
-      pagination={pagination}
+      pages={pages}
     />
   );
 }

@@ -7,7 +7,7 @@ import type { CouponEventType, UpdateWebhookEndpointInput, WebhookDeliveryStatus
 import { usePagedQuery } from '@/lib/apollo/use-paged-query';
 
 const ENDPOINTS_SHOWN = 100;
-const DELIVERIES_PAGE = 25;
+const DELIVERIES_PAGE = 20;
 /** The delivery log is read again this often while it is on screen: attempts happen by themselves. */
 export const DELIVERY_REFRESH_MS = 2_000;
 
@@ -164,11 +164,16 @@ export function useWebhookEndpoint(id: string) {
   };
 }
 
-/** An endpoint's delivery log, newest first, a page at a time, read again every few seconds. */
-export function useWebhookDeliveries(endpointId: string, status: WebhookDeliveryStatus | null) {
+/** An endpoint's delivery log, newest first, a page at a time (`start`: the cursor it starts after), read again every few seconds. */
+export function useWebhookDeliveries(
+  endpointId: string,
+  status: WebhookDeliveryStatus | null,
+  { pageSize = DELIVERIES_PAGE, start = null }: { pageSize?: number; start?: string | null } = {},
+) {
   const log = usePagedQuery(WebhookDeliveriesQuery, {
     variables: { endpointId, status },
-    pageSize: DELIVERIES_PAGE,
+    pageSize,
+    start,
     connection: (data) => data.webhookDeliveries,
   });
   const { refetch } = log;

@@ -3,6 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { Button } from '@/components/controls/button';
+import { useUrlPaging } from '@/components/data-table/use-url-paging';
 import { ConfirmDialog } from '@/components/dialog/confirm-dialog';
 import { Breadcrumb } from '@/components/page/breadcrumb';
 import { RecordPage } from '@/components/page/record-page';
@@ -26,8 +27,10 @@ const STATUSES: Array<{ value: WebhookDeliveryStatus | ''; label: string }> = [
 export function WebhookEndpointPage({ endpointId }: { endpointId: string }) {
   const endpoint = useWebhookEndpoint(endpointId);
   const router = useRouter();
-  const [status, setStatus] = useState<WebhookDeliveryStatus | ''>('');
-  const log = useWebhookDeliveries(endpointId, status || null);
+  // The status shown, the page and its size live in the URL.
+  const paging = useUrlPaging(['status'], { label: 'Delivery pages', testId: 'delivery-page', defaultSize: 20 });
+  const status = STATUSES.find((s) => s.value === paging.filters.status)?.value ?? '';
+  const log = useWebhookDeliveries(endpointId, status || null, { pageSize: paging.pageSize, start: paging.start });
   const [secret, setSecret] = useState<string | null>(null);
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
   const [redelivering, setRedelivering] = useState<string | null>(null);
@@ -119,7 +122,7 @@ export function WebhookEndpointPage({ endpointId }: { endpointId: string }) {
             <div className="toolbar">
               <h2 id="webhook-deliveries-title">Deliveries</h2>
               <label htmlFor="webhook-delivery-status">Show</label>
-              <select id="webhook-delivery-status" value={status} onChange={(e) => setStatus(e.target.value as WebhookDeliveryStatus | '')}>
+              <select id="webhook-delivery-status" value={status} onChange={(e) => paging.applyFilters({ status: e.target.value })}>
                 {STATUSES.map((s) => (
                   <option key={s.value} value={s.value}>
                     {s.label}
@@ -134,12 +137,8 @@ export function WebhookEndpointPage({ endpointId }: { endpointId: string }) {
             </div>
             <DeliveryTable
               labelledBy="webhook-deliveries-title"
-              deliveries={log.nodes}
-              loading={log.loading}
-              error={log.error}
-              onRetry={() => void log.refetch()}
+              {...paging.table(log)}
               empty={status ? 'No delivery with this status' : 'Nothing sent yet: send a test, or wait for a coupon event'}
-              pagination={{ hasMore: log.hasMore, loadingMore: log.loadingMore, onMore: log.loadMore, label: 'Show older deliveries' }}
               redelivering={redelivering}
               onRedeliver={(delivery) => {
                 setRedelivering(delivery.id);
