@@ -2,6 +2,7 @@ import { ArgsType, Field, ID, InputType } from 'type-graphql';
 import { ConnectionArgs } from '../shared/connection.ts';
 import { DecimalScalar } from '../shared/scalars.ts';
 import { CouponStateEnum } from './coupon.type.ts';
+import { customerIdDoc as actForCustomerDoc } from './customer-context.ts';
 
 @ArgsType()
 export class CouponListArgs extends ConnectionArgs {
@@ -73,6 +74,26 @@ export class RedemptionListArgs extends ConnectionArgs {
 
   @Field(() => Boolean, { nullable: true, description: 'true: only reversed redemptions; false: only those that stand.' })
   reversed?: boolean | null;
+}
+
+/** What every shopper write takes besides its target: a retry key and the shop's customer to act for. */
+@ArgsType()
+export class ShopperWriteArgs {
+  @Field(() => String, {
+    nullable: true,
+    description: 'A retry with the same key returns the first result; reused with other arguments it is BAD_USER_INPUT.',
+  })
+  idempotencyKey?: string | null;
+
+  @Field(() => String, { nullable: true, description: actForCustomerDoc })
+  customerId?: string | null;
+}
+
+/** A shopper write on one coupon by its code (lockCoupon, unlockCoupon, redeemCoupon). */
+@ArgsType()
+export class CouponCodeArgs extends ShopperWriteArgs {
+  @Field(() => String)
+  code!: string;
 }
 
 // Validation (id length, a known currency, the amount's decimals for it) is core's (requireOrder).

@@ -9,6 +9,7 @@ import {
   type RedemptionRecord,
   redeemCoupon,
   reverseRedemption,
+  type ServiceContext,
   searchCoupons,
   unlockCoupon,
   type UserRecord,
@@ -21,11 +22,18 @@ import type { RequestContext } from '../shared/request-context.ts';
 import { JSONScalar } from '../shared/scalars.ts';
 import { selectsField } from '../shared/selection.ts';
 import { User } from '../users/user.type.ts';
-import { CouponListArgs, CouponSearchArgs, OrderInput, RedemptionListArgs } from './coupon.args.ts';
+import { CouponCodeArgs, CouponListArgs, CouponSearchArgs, OrderInput, RedemptionListArgs, ShopperWriteArgs } from './coupon.args.ts';
 import { Coupon, CouponConnection, Redemption, RedemptionConnection } from './coupon.type.ts';
-import { customerIdDoc, oneTarget, readerContext, shopperContext } from './customer-context.ts';
+import { oneTarget, readerContext, shopperContext } from './customer-context.ts';
 
-const idempotencyKeyDoc = 'A retry with the same key returns the first result; reused with other arguments it is BAD_USER_INPUT.';
+/** A shopper write on the caller's (or the shop customer's) own coupon by code: lockCoupon, unlockCoupon. */
+async function onOwnCoupon(
+  ctx: RequestContext,
+  { code, idempotencyKey, customerId }: CouponCodeArgs,
+  act: (service: ServiceContext, args: { code: string; idempotencyKey?: string | null }) => Promise<CouponRecord>,
+): Promise<CouponRecord> {
+  return act(await shopperContext(ctx, customerId), { code, idempotencyKey });
+}
 
 @Resolver(() => Coupon)
 export class CouponResolver {
@@ -70,8 +78,7 @@ export class CouponResolver {
   async assignRandomCoupon(
     @Arg('bookId', () => ID) bookId: string,
     @Arg('userId', () => ID, { nullable: true }) userId: string | null,
-    @Arg('idempotencyKey', () => String, { nullable: true, description: idempotencyKeyDoc }) idempotencyKey: string | null,
-    @Arg('customerId', () => String, { nullable: true, description: customerIdDoc }) customerId: string | null,
+    @Args(() => ShopperWriteArgs) { idempotencyKey, customerId }: ShopperWriteArgs,
     @Ctx() ctx: RequestContext,
   ): Promise<CouponRecord> {
     oneTarget(userId, customerId);
@@ -81,10 +88,8 @@ export class CouponResolver {
   @Shopper('COUPONS_WRITE')
   @Mutation(() => Coupon, { description: 'Assigns the coupon with this code. userId: ADMIN only.' })
   async assignCoupon(
-    @Arg('code', () => String) code: string,
     @Arg('userId', () => ID, { nullable: true }) userId: string | null,
-    @Arg('idempotencyKey', () => String, { nullable: true, description: idempotencyKeyDoc }) idempotencyKey: string | null,
-    @Arg('customerId', () => String, { nullable: true, description: customerIdDoc }) customerId: string | null,
+    @Args(() => CouponCodeArgs) { code, idempotencyKey, customerId }: CouponCodeArgs,
     @Ctx() ctx: RequestContext,
   ): Promise<CouponRecord> {
     oneTarget(userId, customerId);
@@ -93,34 +98,22 @@ export class CouponResolver {
 
   @Shopper('COUPONS_WRITE')
   @Mutation(() => Coupon, { description: "Locks the caller's coupon for checkout for the book's lockTtlSeconds." })
-  async lockCoupon(
-    @Arg('code', () => String) code: string,
-    @Arg('idempotencyKey', () => String, { nullable: true, description: idempotencyKeyDoc }) idempotencyKey: string | null,
-    @Arg('customerId', () => String, { nullable: true, description: customerIdDoc }) customerId: string | null,
-    @Ctx() ctx: RequestContext,
-  ): Promise<CouponRecord> {
-    return lockCoupon(await shopperContext(ctx, customerId), { code, idempotencyKey });
+  lockCoupon(@Args(() => CouponCodeArgs) args: CouponCodeArgs, @Ctx() ctx: RequestContext): Promise<CouponRecord> {
+    return onOwnCoupon(ctx, args, lockCoupon);
   }
 
   @Shopper('COUPONS_WRITE')
   @Mutation(() => Coupon, { description: "Releases the caller's lock early." })
-  async unlockCoupon(
-    @Arg('code', () => String) code: string,
-    @Arg('idempotencyKey', () => String, { nullable: true, description: idempotencyKeyDoc }) idempotencyKey: string | null,
-    @Arg('customerId', () => String, { nullable: true, description: customerIdDoc }) customerId: string | null,
-    @Ctx() ctx: RequestContext,
-  ): Promise<CouponRecord> {
-    return unlockCoupon(await shopperContext(ctx, customerId), { code, idempotencyKey });
+  unlockCoupon(@Args(() => CouponCodeArgs) args: CouponCodeArgs, @Ctx() ctx: RequestContext): Promise<CouponRecord> {
+    return onOwnCoupon(ctx, args, unlockCoupon);
   }
 
   @Shopper('COUPONS_WRITE')
   @Mutation(() => Redemption, { description: "Redeems the caller's locked coupon." })
   async redeemCoupon(
-    @Arg('code', () => String) code: string,
-    @Arg('idempotencyKey', () => String, { nullable: true, description: idempotencyKeyDoc }) idempotencyKey: string | null,
+    @Args(() => CouponCodeArgs) { code, idempotencyKey, customerId }: CouponCodeArgs,
     @Arg('metadata', () => JSONScalar, { nullable: true, description: 'A JSON object, at most 16 KB.' })
     metadata: unknown,
-    @Arg('customerId', () => String, { nullable: true, description: customerIdDoc }) customerId: string | null,
     @Arg('order', () => OrderInput, {
       nullable: true,
       description: 'The order it pays for: the redemption records it with its discount; a repeat of the same order returns the first redemption.',
