@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Prisma } from '@coupons/db';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectInvariants } from '../../test/reliability/book.snapshot.ts';
 import {
   type ApiUser,
   call,
-  connectClient,
   createCampaign,
   createPool,
   createUsers,
@@ -14,12 +13,10 @@ import {
   OPS,
   postJson,
   record,
-  type RecordingClient,
   type SignedUpUser,
   signUp,
-  startTestServer,
   subscribedOn,
-  type TestServer,
+  useApiTest,
   waitFor,
 } from '../../testing/index.ts';
 
@@ -41,34 +38,23 @@ const DISABLE = 'mutation ($u: ID!) { disableUser(userId: $u) { id disabled disa
 const ENABLE = 'mutation ($u: ID!) { enableUser(userId: $u) { id disabled disabledAt } }';
 const ERASE = 'mutation ($u: ID!) { eraseUser(userId: $u) }';
 
-let server: TestServer;
-let admin: SignedUpUser;
-const clients: RecordingClient[] = [];
+const t = useApiTest({ users: [] });
 
-beforeAll(async () => {
-  server = await startTestServer();
-  admin = await signUp(server, 'ADMIN');
-});
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.dispose()));
-  await server?.close();
-});
+const gql = (query: string, variables: Record<string, unknown> = {}, token: string | null = t.admin.token) =>
+  graphqlRequest<Record<string, any>>(t.server, query, variables, token);
 
-const gql = (query: string, variables: Record<string, unknown> = {}, token: string | null = admin.token) =>
-  graphqlRequest<Record<string, any>>(server, query, variables, token);
-
-const liveCount = () => server.server.live?.couponEvents.size ?? 0;
+const liveCount = () => t.server.server.live?.couponEvents.size ?? 0;
 
 const asApiUser = (u: SignedUpUser): ApiUser => ({ id: u.user.id, email: u.email, role: u.user.role, token: u.token });
 
 async function auditOf(targetId: string, action: string): Promise<Array<{ actor_id: string; changes: Record<string, unknown> }>> {
-  return server.db.prisma.$queryRaw(Prisma.sql`
+  return t.server.db.prisma.$queryRaw(Prisma.sql`
     SELECT actor_id::text, changes FROM audit_log WHERE target_id = ${targetId} AND action = ${action} ORDER BY id`);
 }
 
 /** Inserts a shop customer (as ensureCustomer does) and returns its id. */
 async function customer(externalId: string): Promise<string> {
-  const [row] = await server.db.prisma.$queryRaw<Array<{ id: string }>>(Prisma.sql`
+  const [row] = await t.server.db.prisma.$queryRaw<Array<{ id: string }>>(Prisma.sql`
     INSERT INTO app_user (id, external_id, role) VALUES (gen_random_uuid(), ${externalId}, 'USER') RETURNING id::text AS id`);
   return row.id;
 }
@@ -76,7 +62,7 @@ async function customer(externalId: string): Promise<string> {
 describe('users(search, role, disabled)', () => {
   it('lists people by email, then customers by externalId, with one keyset across both', async () => {
     const tag = `lst${Date.now().toString(36)}`;
-    const people = await Promise.all(['b', 'a'].map((p) => signUp(server, 'USER', { email: `${p}-${tag}@example.test` })));
+    const people = await Promise.all(['b', 'a'].map((p) => signUp(t.server, 'USER', { email: `${p}-${tag}@example.test` })));
     const shopper = await customer(`Shop-${tag}-1`);
     const seen: any[] = [];
     let after: string | null = null;
@@ -95,8 +81,8 @@ describe('users(search, role, disabled)', () => {
 
   it('search is a case-insensitive substring of email or externalId, with % and _ taken literally', async () => {
     const tag = `srch${Date.now().toString(36)}`;
-    await signUp(server, 'USER', { email: `x_${tag}@example.test` });
-    await signUp(server, 'USER', { email: `xy${tag}@example.test` });
+    await signUp(t.server, 'USER', { email: `x_${tag}@example.test` });
+    await signUp(t.server, 'USER', { email: `xy${tag}@example.test` });
     await customer(`ACME-${tag}-%`);
     const found = async (search: string) =>
       ((await gql(USERS, { search, first: 50 })).data!.users.edges as any[]).map((e) => e.node.email ?? e.node.externalId).sort();
@@ -111,7 +97,7 @@ describe('users(search, role, disabled)', () => {
 
   it('filters by role and by disabled', async () => {
     const tag = `flt${Date.now().toString(36)}`;
-    const [boss, worker] = await Promise.all([signUp(server, 'ADMIN', { email: `boss-${tag}@example.test` }), signUp(server, 'USER', { email: `worker-${tag}@example.test` })]);
+    const [boss, worker] = await Promise.all([signUp(t.server, 'ADMIN', { email: `boss-${tag}@example.test` }), signUp(t.server, 'USER', { email: `worker-${tag}@example.test` })]);
     expect((await gql(DISABLE, { u: worker.user.id })).errors).toBeUndefined();
     const ids = async (vars: Record<string, unknown>) => ((await gql(USERS, { search: tag, ...vars })).data!.users.edges as any[]).map((e) => e.node.id);
     expect(await ids({ role: 'ADMIN' })).toEqual([boss.user.id]);
@@ -129,7 +115,7 @@ describe('users(search, role, disabled)', () => {
 
 describe('setUserRole', () => {
   it('promotes and demotes (effective at the next request), audited with from/to', async () => {
-    const person = await signUp(server);
+    const person = await signUp(t.server);
     const promoted = await gql(SET_ROLE, { u: person.user.id, r: 'ADMIN' });
     expect(promoted.data!.setUserRole).toEqual({ id: person.user.id, role: 'ADMIN' });
     expect((await gql('{ users(first: 1) { totalCount } }', {}, person.token)).errors).toBeUndefined();
@@ -137,7 +123,7 @@ describe('setUserRole', () => {
     expect(errorCode(await gql('{ users(first: 1) { totalCount } }', {}, person.token))).toBe('FORBIDDEN');
     const entries = await auditOf(person.user.id, 'USER_ROLE_CHANGED');
     expect(entries.map((e) => e.changes)).toEqual([{ role: { from: 'USER', to: 'ADMIN' } }, { role: { from: 'ADMIN', to: 'USER' } }]);
-    expect(entries[0].actor_id).toBe(admin.user.id);
+    expect(entries[0].actor_id).toBe(t.admin.user.id);
     // The same role again changes nothing and writes no entry.
     await gql(SET_ROLE, { u: person.user.id, r: 'USER' });
     expect(await auditOf(person.user.id, 'USER_ROLE_CHANGED')).toHaveLength(2);
@@ -150,65 +136,65 @@ describe('setUserRole', () => {
     expect(res.errors![0].message).toMatch(/customer/);
     expect(errorCode(await gql(SET_ROLE, { u: '00000000-0000-4000-8000-000000000000', r: 'USER' }))).toBe('NOT_FOUND');
     expect(errorCode(await gql(SET_ROLE, { u: 'nope', r: 'USER' }))).toBe('BAD_USER_INPUT');
-    const plain = await signUp(server);
+    const plain = await signUp(t.server);
     expect(errorCode(await gql(SET_ROLE, { u: plain.user.id, r: 'ADMIN' }, plain.token))).toBe('FORBIDDEN');
   });
 });
 
 /** Leaves exactly `keep` as the enabled admins (other admins are demoted in SQL), runs `body`, restores. */
 async function withOnlyAdmins<T>(keep: string[], body: () => Promise<T>): Promise<T> {
-  const others = await server.db.prisma.$queryRaw<Array<{ id: string }>>(Prisma.sql`
+  const others = await t.server.db.prisma.$queryRaw<Array<{ id: string }>>(Prisma.sql`
     UPDATE app_user SET role = 'USER' WHERE role = 'ADMIN' AND disabled_at IS NULL AND NOT (id = ANY(${keep}::uuid[]))
     RETURNING id::text AS id`);
   try {
     return await body();
   } finally {
-    await server.db.prisma.$executeRaw(Prisma.sql`UPDATE app_user SET role = 'ADMIN' WHERE id = ANY(${others.map((o) => o.id)}::uuid[])`);
+    await t.server.db.prisma.$executeRaw(Prisma.sql`UPDATE app_user SET role = 'ADMIN' WHERE id = ANY(${others.map((o) => o.id)}::uuid[])`);
   }
 }
 
 describe('the last admin', () => {
   it('cannot demote, disable or erase themself out of being the last admin', async () => {
-    await withOnlyAdmins([admin.user.id], async () => {
-      const demote = await gql(SET_ROLE, { u: admin.user.id, r: 'USER' });
+    await withOnlyAdmins([t.admin.user.id], async () => {
+      const demote = await gql(SET_ROLE, { u: t.admin.user.id, r: 'USER' });
       expect(errorCode(demote)).toBe('INVALID_STATE');
       expect(demote.errors![0].message).toMatch(/last enabled admin/);
-      expect(errorCode(await gql(DISABLE, { u: admin.user.id }))).toBe('BAD_USER_INPUT'); // never yourself
-      expect(errorCode(await gql(ERASE, { u: admin.user.id }))).toBe('BAD_USER_INPUT');
+      expect(errorCode(await gql(DISABLE, { u: t.admin.user.id }))).toBe('BAD_USER_INPUT'); // never yourself
+      expect(errorCode(await gql(ERASE, { u: t.admin.user.id }))).toBe('BAD_USER_INPUT');
       expect((await gql(ME)).data!.me.role).toBe('ADMIN');
     });
   });
 
   it('two last admins demoting each other at once: at most one succeeds, an admin always remains (20 rounds)', async () => {
     for (let round = 0; round < 20; round++) {
-      const [a, b] = await createUsers(server, 2, 'ADMIN');
+      const [a, b] = await createUsers(t.server, 2, 'ADMIN');
       const outcomes = await withOnlyAdmins([a.id, b.id], () =>
-        Promise.all([call(server, SET_ROLE, { u: b.id, r: 'USER' }, a.token), call(server, SET_ROLE, { u: a.id, r: 'USER' }, b.token)]),
+        Promise.all([call(t.server, SET_ROLE, { u: b.id, r: 'USER' }, a.token), call(t.server, SET_ROLE, { u: a.id, r: 'USER' }, b.token)]),
       );
       expect(outcomes.filter((o) => o.ok), JSON.stringify(outcomes)).toHaveLength(1);
       // The loser was demoted first, so it no longer has the right to act (decided under the lock).
       for (const o of outcomes) if (!o.ok) expect(o.code).toBe('FORBIDDEN');
-      const roles = await server.db.prisma.user.findMany({ where: { id: { in: [a.id, b.id] } }, select: { role: true } });
+      const roles = await t.server.db.prisma.user.findMany({ where: { id: { in: [a.id, b.id] } }, select: { role: true } });
       expect(roles.filter((r) => r.role === 'ADMIN')).toHaveLength(1);
-      await server.db.prisma.user.updateMany({ where: { id: { in: [a.id, b.id] } }, data: { role: 'USER' } });
+      await t.server.db.prisma.user.updateMany({ where: { id: { in: [a.id, b.id] } }, data: { role: 'USER' } });
     }
   });
 
   it('two last admins disabling each other at once: at most one succeeds (10 rounds)', async () => {
     for (let round = 0; round < 10; round++) {
-      const [a, b] = await createUsers(server, 2, 'ADMIN');
+      const [a, b] = await createUsers(t.server, 2, 'ADMIN');
       const outcomes = await withOnlyAdmins([a.id, b.id], () =>
-        Promise.all([call(server, DISABLE, { u: b.id }, a.token), call(server, DISABLE, { u: a.id }, b.token)]),
+        Promise.all([call(t.server, DISABLE, { u: b.id }, a.token), call(t.server, DISABLE, { u: a.id }, b.token)]),
       );
       expect(outcomes.filter((o) => o.ok), JSON.stringify(outcomes)).toHaveLength(1);
       for (const o of outcomes) if (!o.ok) expect(['FORBIDDEN', 'UNAUTHENTICATED']).toContain(o.code);
-      await server.db.prisma.user.updateMany({ where: { id: { in: [a.id, b.id] } }, data: { role: 'USER' } });
+      await t.server.db.prisma.user.updateMany({ where: { id: { in: [a.id, b.id] } }, data: { role: 'USER' } });
     }
   });
 });
 
 async function loginAnswer(user: SignedUpUser, password = user.password) {
-  const response = await postJson(server.url, JSON.stringify({ query: LOGIN, variables: { e: user.email, p: password } }), {});
+  const response = await postJson(t.server.url, JSON.stringify({ query: LOGIN, variables: { e: user.email, p: password } }), {});
   const body = JSON.parse(response.text) as { data?: any; errors?: Array<{ message: string; extensions?: { code?: string } }> };
   const setCookie = ([] as string[]).concat(response.headers['set-cookie'] ?? []).find((line) => line.startsWith(`${REFRESH_COOKIE}=`));
   const cookie = setCookie ? decodeURIComponent(setCookie.slice(REFRESH_COOKIE.length + 1).split(';')[0] ?? '') : undefined;
@@ -216,20 +202,19 @@ async function loginAnswer(user: SignedUpUser, password = user.password) {
 }
 
 const refreshWith = async (cookie: string) => {
-  const response = await postJson(server.url, JSON.stringify({ query: 'mutation { refreshSession { token } }' }), { cookie: `${REFRESH_COOKIE}=${cookie}` });
+  const response = await postJson(t.server.url, JSON.stringify({ query: 'mutation { refreshSession { token } }' }), { cookie: `${REFRESH_COOKIE}=${cookie}` });
   return JSON.parse(response.text) as { data?: any; errors?: Array<{ extensions?: { code?: string } }> };
 };
 
 describe('disableUser / enableUser', () => {
   it('stops tokens, refresh tokens, sockets and login at once; enabling needs a fresh sign-in', async () => {
-    const person = await signUp(server);
+    const person = await signUp(t.server);
     const { cookie } = await loginAnswer(person);
     expect(cookie).toBeTruthy();
-    const c = connectClient(server, person.token);
-    clients.push(c);
+    const c = t.clients.connect(t.server, person.token);
     const before = liveCount();
     const sub = record(c.client, 'subscription { couponEvents { id } }', {});
-    await subscribedOn(server.server, before + 1);
+    await subscribedOn(t.server.server, before + 1);
 
     const disabled = await gql(DISABLE, { u: person.user.id });
     expect(disabled.data!.disableUser).toMatchObject({ id: person.user.id, disabled: true });
@@ -256,18 +241,17 @@ describe('disableUser / enableUser', () => {
   });
 
   it('each check holds on its own: a disabled row refuses its token, refresh token and API keys even at the same token version', async () => {
-    const boss = await signUp(server, 'ADMIN');
+    const boss = await signUp(t.server, 'ADMIN');
     const { cookie } = await loginAnswer(boss);
     const made = await gql('mutation { createApiKey(input: { name: "disabled test", scopes: [ADMIN] }) { secret } }', {}, boss.token);
     const secret = made.data!.createApiKey.secret as string;
     expect((await gql('{ books(first: 1) { totalCount } }', {}, secret)).errors).toBeUndefined();
-    const c = connectClient(server, secret);
-    clients.push(c);
+    const c = t.clients.connect(t.server, secret);
     const before = liveCount();
     record(c.client, 'subscription { couponEvents { id } }', {});
-    await subscribedOn(server.server, before + 1);
+    await subscribedOn(t.server.server, before + 1);
     // Disabled in the database only (no token version change): every check reads disabled_at itself.
-    await server.db.prisma.user.update({ where: { id: boss.user.id }, data: { disabledAt: new Date() } });
+    await t.server.db.prisma.user.update({ where: { id: boss.user.id }, data: { disabledAt: new Date() } });
     expect(errorCode(await gql(ME, {}, boss.token))).toBe('UNAUTHENTICATED');
     expect(errorCode(await gql('{ books(first: 1) { totalCount } }', {}, secret))).toBe('UNAUTHENTICATED');
     expect((await refreshWith(cookie as string)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
@@ -276,9 +260,9 @@ describe('disableUser / enableUser', () => {
   });
 
   it('refuses yourself and an erased user; disables a shop customer too; is idempotent', async () => {
-    expect(errorCode(await gql(DISABLE, { u: admin.user.id }))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await gql(DISABLE, { u: t.admin.user.id }))).toBe('BAD_USER_INPUT');
     expect((await gql(DISABLE, { u: await customer(`dis-${Date.now()}`) })).data?.disableUser.disabled).toBe(true);
-    const person = await signUp(server);
+    const person = await signUp(t.server);
     await gql(DISABLE, { u: person.user.id });
     const twice = await gql(DISABLE, { u: person.user.id });
     expect(twice.data!.disableUser.disabled).toBe(true);
@@ -288,83 +272,82 @@ describe('disableUser / enableUser', () => {
   });
 
   it('an admin cannot give a coupon to a disabled or erased user, nor to an unknown one', async () => {
-    const { bookId, codes } = await createCampaign(server, asApiUser(admin), 3);
-    const [person, gone] = await createUsers(server, 2);
+    const { bookId, codes } = await createCampaign(t.server, asApiUser(t.admin), 3);
+    const [person, gone] = await createUsers(t.server, 2);
     await gql(DISABLE, { u: person.id });
     await gql(ERASE, { u: gone.id });
     for (const u of [person.id, gone.id]) {
-      expect((await call(server, OPS.assignRandom, { bookId, userId: u }, admin.token)).ok ? 'ok' : 'refused').toBe('refused');
-      const byCode = await graphqlRequest(server, OPS.assignCode, { code: codes[0], userId: u }, admin.token);
+      expect((await call(t.server, OPS.assignRandom, { bookId, userId: u }, t.admin.token)).ok ? 'ok' : 'refused').toBe('refused');
+      const byCode = await graphqlRequest(t.server, OPS.assignCode, { code: codes[0], userId: u }, t.admin.token);
       expect(byCode.errors?.[0].extensions).toMatchObject({ code: 'INVALID_STATE', userId: u });
     }
-    expect(errorCode(await graphqlRequest(server, OPS.assignRandom, { bookId, userId: '00000000-0000-4000-8000-000000000000' }, admin.token))).toBe('NOT_FOUND');
+    expect(errorCode(await graphqlRequest(t.server, OPS.assignRandom, { bookId, userId: '00000000-0000-4000-8000-000000000000' }, t.admin.token))).toBe('NOT_FOUND');
     await gql(ENABLE, { u: person.id });
-    expect((await call(server, OPS.assignRandom, { bookId, userId: person.id }, admin.token)).ok).toBe(true);
+    expect((await call(t.server, OPS.assignRandom, { bookId, userId: person.id }, t.admin.token)).ok).toBe(true);
   });
 
   it('disable racing claims by that user: each claim is served before it or refused, no claim after it (10 rounds)', async () => {
     for (let round = 0; round < 10; round++) {
-      const [claimer] = await createUsers(server, 1);
-      const { bookId } = await createCampaign(server, asApiUser(admin), 30);
-      const claims = Array.from({ length: 8 }, () => call(server, OPS.assignRandom, { bookId }, claimer.token));
-      const disabled = call(server, DISABLE, { u: claimer.id }, admin.token);
+      const [claimer] = await createUsers(t.server, 1);
+      const { bookId } = await createCampaign(t.server, asApiUser(t.admin), 30);
+      const claims = Array.from({ length: 8 }, () => call(t.server, OPS.assignRandom, { bookId }, claimer.token));
+      const disabled = call(t.server, DISABLE, { u: claimer.id }, t.admin.token);
       const outcomes = await Promise.all([...claims, disabled]);
       expect(outcomes[8].ok, JSON.stringify(outcomes[8])).toBe(true);
       for (const o of outcomes.slice(0, 8)) expect(o.ok || o.code === 'UNAUTHENTICATED', JSON.stringify(o)).toBe(true);
-      const after = await call(server, OPS.assignRandom, { bookId }, claimer.token);
+      const after = await call(t.server, OPS.assignRandom, { bookId }, claimer.token);
       expect(after.ok ? 'ok' : after.code).toBe('UNAUTHENTICATED');
-      const held = await server.db.prisma.coupon.count({ where: { bookId, assignedUserId: claimer.id } });
+      const held = await t.server.db.prisma.coupon.count({ where: { bookId, assignedUserId: claimer.id } });
       expect(held).toBe(outcomes.slice(0, 8).filter((o) => o.ok).length);
     }
-    await expectInvariants(server.db, 'after disable raced claims');
+    await expectInvariants(t.server.db, 'after disable raced claims');
   });
 });
 
 describe('eraseUser', () => {
   it('gives unused coupons back, keeps redemptions and history on the anonymous row, removes the rest', async () => {
-    const person = await signUp(server);
+    const person = await signUp(t.server);
     const { cookie } = await loginAnswer(person);
-    const { bookId, codes } = await createCampaign(server, asApiUser(admin), 6, { maxAssignmentsPerUser: 5 });
+    const { bookId, codes } = await createCampaign(t.server, asApiUser(t.admin), 6, { maxAssignmentsPerUser: 5 });
     const [assigned, locked, redeemed] = codes;
-    for (const code of [assigned, locked, redeemed]) expect((await call(server, OPS.assignCode, { code }, person.token)).ok).toBe(true);
-    expect((await call(server, OPS.lock, { code: locked }, person.token)).ok).toBe(true);
-    expect((await call(server, OPS.lock, { code: redeemed }, person.token)).ok).toBe(true);
-    expect((await call(server, OPS.redeem, { code: redeemed }, person.token)).ok).toBe(true);
-    await createPool(server, asApiUser(admin), [asApiUser(person)]);
+    for (const code of [assigned, locked, redeemed]) expect((await call(t.server, OPS.assignCode, { code }, person.token)).ok).toBe(true);
+    expect((await call(t.server, OPS.lock, { code: locked }, person.token)).ok).toBe(true);
+    expect((await call(t.server, OPS.lock, { code: redeemed }, person.token)).ok).toBe(true);
+    expect((await call(t.server, OPS.redeem, { code: redeemed }, person.token)).ok).toBe(true);
+    await createPool(t.server, asApiUser(t.admin), [asApiUser(person)]);
 
     // An admin watches the book live: the coupons given back are announced after commit.
     const before = liveCount();
-    const watcher = connectClient(server, admin.token);
-    clients.push(watcher);
+    const watcher = t.clients.connect(t.server, t.admin.token);
     const events = record<{ couponEvents: { type: string; couponId: string; fromState: string; toState: string } }>(
       watcher.client,
       'subscription ($b: ID) { couponEvents(bookId: $b) { type couponId fromState toState } }',
       { b: bookId },
     );
-    await subscribedOn(server.server, before + 1);
+    await subscribedOn(t.server.server, before + 1);
 
     const erased = await gql(ERASE, { u: person.user.id });
     expect(erased.errors).toBeUndefined();
     expect(erased.data).toEqual({ eraseUser: true });
 
-    const coupons = await server.db.prisma.coupon.findMany({ where: { code: { in: [assigned, locked, redeemed] } }, orderBy: { code: 'asc' } });
+    const coupons = await t.server.db.prisma.coupon.findMany({ where: { code: { in: [assigned, locked, redeemed] } }, orderBy: { code: 'asc' } });
     const byCode = new Map(coupons.map((c) => [c.code, c]));
     for (const code of [assigned, locked]) {
       expect(byCode.get(code)).toMatchObject({ state: 'UNASSIGNED', assignedUserId: null, lockedById: null, lockExpiresAt: null });
     }
     expect(byCode.get(redeemed)).toMatchObject({ state: 'REDEEMED', assignedUserId: person.user.id });
-    const counter = await server.db.prisma.userBookCounter.findUniqueOrThrow({ where: { userId_bookId: { userId: person.user.id, bookId } } });
+    const counter = await t.server.db.prisma.userBookCounter.findUniqueOrThrow({ where: { userId_bookId: { userId: person.user.id, bookId } } });
     expect(counter.assignedCount).toBe(1);
-    const row = await server.db.prisma.user.findUniqueOrThrow({ where: { id: person.user.id } });
+    const row = await t.server.db.prisma.user.findUniqueOrThrow({ where: { id: person.user.id } });
     expect(row).toMatchObject({ email: null, passwordHash: null, externalId: null, role: 'USER' });
     expect(row.erasedAt).not.toBeNull();
-    expect(await server.db.prisma.redemption.count({ where: { userId: person.user.id } })).toBe(1);
-    expect(await server.db.prisma.poolMember.count({ where: { userId: person.user.id } })).toBe(0);
-    expect(await server.db.prisma.refreshToken.count({ where: { userId: person.user.id } })).toBe(0);
-    const given = await server.db.prisma.couponEvent.findMany({ where: { bookId, type: 'UNASSIGNED' }, orderBy: { id: 'asc' } });
+    expect(await t.server.db.prisma.redemption.count({ where: { userId: person.user.id } })).toBe(1);
+    expect(await t.server.db.prisma.poolMember.count({ where: { userId: person.user.id } })).toBe(0);
+    expect(await t.server.db.prisma.refreshToken.count({ where: { userId: person.user.id } })).toBe(0);
+    const given = await t.server.db.prisma.couponEvent.findMany({ where: { bookId, type: 'UNASSIGNED' }, orderBy: { id: 'asc' } });
     expect(given.map((e) => [e.fromState, e.toState, e.reason, e.actorId, e.userId])).toEqual([
-      ['ASSIGNED', 'UNASSIGNED', 'user erased', admin.user.id, null],
-      ['LOCKED', 'UNASSIGNED', 'user erased', admin.user.id, null],
+      ['ASSIGNED', 'UNASSIGNED', 'user erased', t.admin.user.id, null],
+      ['LOCKED', 'UNASSIGNED', 'user erased', t.admin.user.id, null],
     ]);
     await waitFor(() => events.values.length >= 2, 'the UNASSIGNED events live');
     expect(events.values.map((v) => v.data?.couponEvents.type)).toEqual(['UNASSIGNED', 'UNASSIGNED']);
@@ -381,41 +364,41 @@ describe('eraseUser', () => {
     expect((await gql(ERASE, { u: person.user.id })).data).toEqual({ eraseUser: true });
     expect(await auditOf(person.user.id, 'USER_ERASED')).toHaveLength(1);
     // Their email is free again.
-    expect((await signUp(server, 'USER', { email: person.email })).user.id).not.toBe(person.user.id);
-    await expectInvariants(server.db, 'after erase');
+    expect((await signUp(t.server, 'USER', { email: person.email })).user.id).not.toBe(person.user.id);
+    await expectInvariants(t.server.db, 'after erase');
   });
 
   it("erases a shop's customer, and an admin's API keys with them", async () => {
     const shopper = await customer(`erase-${Date.now()}`);
     expect((await gql(ERASE, { u: shopper })).data).toEqual({ eraseUser: true });
-    expect(await server.db.prisma.user.findUniqueOrThrow({ where: { id: shopper } })).toMatchObject({ externalId: null });
-    const boss = await signUp(server, 'ADMIN');
+    expect(await t.server.db.prisma.user.findUniqueOrThrow({ where: { id: shopper } })).toMatchObject({ externalId: null });
+    const boss = await signUp(t.server, 'ADMIN');
     const made = await gql('mutation { createApiKey(input: { name: "to erase", scopes: [ADMIN] }) { secret } }', {}, boss.token);
     expect((await gql(ERASE, { u: boss.user.id })).data).toEqual({ eraseUser: true });
     expect(errorCode(await gql('{ books(first: 1) { totalCount } }', {}, made.data!.createApiKey.secret))).toBe('UNAUTHENTICATED');
     const hash = new Uint8Array(createHash('sha256').update(made.data!.createApiKey.secret).digest());
-    expect(await server.db.prisma.apiKey.count({ where: { secretHash: hash } })).toBe(0);
+    expect(await t.server.db.prisma.apiKey.count({ where: { secretHash: hash } })).toBe(0);
   });
 
   it('refuses yourself, unknown and malformed ids, and a USER', async () => {
-    expect(errorCode(await gql(ERASE, { u: admin.user.id }))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await gql(ERASE, { u: t.admin.user.id }))).toBe('BAD_USER_INPUT');
     expect(errorCode(await gql(ERASE, { u: '00000000-0000-4000-8000-000000000000' }))).toBe('NOT_FOUND');
     expect(errorCode(await gql(ERASE, { u: 'x' }))).toBe('BAD_USER_INPUT');
-    const plain = await signUp(server);
-    expect(errorCode(await gql(ERASE, { u: admin.user.id }, plain.token))).toBe('FORBIDDEN');
+    const plain = await signUp(t.server);
+    expect(errorCode(await gql(ERASE, { u: t.admin.user.id }, plain.token))).toBe('FORBIDDEN');
   });
 
   it('erase racing a lock by that user: the coupon ends given back, locked-then-returned or returned (20 rounds)', async () => {
     for (let round = 0; round < 20; round++) {
-      const [holder] = await createUsers(server, 1);
-      const { bookId, codes } = await createCampaign(server, asApiUser(admin), 2);
+      const [holder] = await createUsers(t.server, 1);
+      const { bookId, codes } = await createCampaign(t.server, asApiUser(t.admin), 2);
       const [code] = codes;
-      expect((await call(server, OPS.assignCode, { code }, holder.token)).ok).toBe(true);
-      const [locked, erased] = await Promise.all([call(server, OPS.lock, { code }, holder.token), call(server, ERASE, { u: holder.id }, admin.token)]);
+      expect((await call(t.server, OPS.assignCode, { code }, holder.token)).ok).toBe(true);
+      const [locked, erased] = await Promise.all([call(t.server, OPS.lock, { code }, holder.token), call(t.server, ERASE, { u: holder.id }, t.admin.token)]);
       expect(erased.ok, JSON.stringify(erased)).toBe(true);
-      const coupon = await server.db.prisma.coupon.findUniqueOrThrow({ where: { code } });
+      const coupon = await t.server.db.prisma.coupon.findUniqueOrThrow({ where: { code } });
       expect(coupon).toMatchObject({ state: 'UNASSIGNED', assignedUserId: null, lockedById: null });
-      const history = await server.db.prisma.couponEvent.findMany({ where: { bookId, couponId: coupon.id }, orderBy: { id: 'asc' } });
+      const history = await t.server.db.prisma.couponEvent.findMany({ where: { bookId, couponId: coupon.id }, orderBy: { id: 'asc' } });
       const path = history.map((e) => `${e.type}:${e.fromState}>${e.toState}`).join(' ');
       if (locked.ok) expect(path).toBe('ASSIGNED:UNASSIGNED>ASSIGNED LOCKED:ASSIGNED>LOCKED UNASSIGNED:LOCKED>UNASSIGNED');
       else {
@@ -423,6 +406,6 @@ describe('eraseUser', () => {
         expect(path).toBe('ASSIGNED:UNASSIGNED>ASSIGNED UNASSIGNED:ASSIGNED>UNASSIGNED');
       }
     }
-    await expectInvariants(server.db, 'after erase raced locks');
+    await expectInvariants(t.server.db, 'after erase raced locks');
   });
 });
