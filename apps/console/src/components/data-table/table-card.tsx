@@ -3,8 +3,8 @@
 import type { ReactNode } from 'react';
 import { DataTable, type DataTableProps } from './data-table';
 
-export interface TableCardProps<Row> extends Omit<DataTableProps<Row>, 'labelledBy' | 'caption' | 'showCaption'> {
-  /** The card's heading, which names the table too. */
+export interface TableCardProps<Row> extends Omit<DataTableProps<Row>, 'labelledBy'> {
+  /** The card's heading, which names the table too (unless the table has a `caption` of its own). */
   title: ReactNode;
   /** The heading's id (unique on the page). */
   titleId: string;
@@ -28,7 +28,7 @@ export function TableCard<Row>({ title, titleId, aside, toolbar, children, compa
         {aside}
       </div>
       {toolbar}
-      <DataTable labelledBy={titleId} compact={compact} {...table} />
+      <DataTable labelledBy={table.caption ? undefined : titleId} compact={compact} {...table} />
       {children}
     </section>
   );

@@ -77,7 +77,7 @@ const SHARE_COLUMNS: Column<Share>[] = [
  * Distribution in three steps: choose (book, mode, count) → preview the per-user outcome, with
  * nothing changed yet → confirm, and see what was done.
  */
-export function DistributionPanel({ poolId, memberCount }: { poolId: string; memberCount: number }) {
+export function DistributionPanel({ poolId, memberCount }: { poolId: string; /** undefined while the pool loads. */ memberCount: number | undefined }) {
   const [step, setStep] = useState<Step>({ kind: 'form' });
   return (
     <section className="card" aria-labelledby="distribute-title">
@@ -112,13 +112,13 @@ export function DistributionPanel({ poolId, memberCount }: { poolId: string; mem
   );
 }
 
-function DistributionForm({ poolId, memberCount, onPreview }: { poolId: string; memberCount: number; onPreview(request: Request, preview: Preview): void }) {
+function DistributionForm({ poolId, memberCount, onPreview }: { poolId: string; memberCount: number | undefined; onPreview(request: Request, preview: Preview): void }) {
   const toast = useToast();
   const { previewDistribution, loading } = usePreviewDistribution(poolId);
   const [book, setBook] = useState<BookOption | null>(null);
   const [mode, setMode] = useState<DistributionMode>('EQUAL');
   // The count is the total in both modes: start at one coupon per member.
-  const [count, setCount] = useState(String(Math.max(1, memberCount)));
+  const [count, setCount] = useState(String(Math.max(1, memberCount ?? 1)));
   const [remainder, setRemainder] = useState<DistributionRemainder>('LEAVE_IN_BOOK');
   const [errors, setErrors] = useState<{ bookId?: string; count?: string }>({});
 
@@ -159,7 +159,7 @@ function DistributionForm({ poolId, memberCount, onPreview }: { poolId: string; 
       {mode === 'EQUAL' ? (
         <RadioGroup legend="What does not divide evenly" name="remainder" value={remainder} onChange={setRemainder} options={REMAINDERS} />
       ) : null}
-      <Button variant="primary" type="submit" disabled={loading || memberCount === 0}>
+      <Button variant="primary" type="submit" disabled={loading || !memberCount}>
         {loading ? 'Preparing preview…' : 'Preview'}
       </Button>
     </form>

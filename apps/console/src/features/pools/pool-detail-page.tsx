@@ -7,26 +7,38 @@ import { PoolMembers } from './pool-members';
 import { PoolSettings } from './pool-settings';
 import { usePool } from './use-pool';
 
+/**
+ * One pool: its members (a page at a time) and distribution to them. The members and the
+ * distribution panel (with its book picker) need only the pool's id, so they render, and start
+ * their reads, while the pool itself loads: the page's requests run side by side (issue 17,
+ * item 9). They are left out once the pool turns out not to exist or cannot be read.
+ */
 export function PoolDetailPage({ poolId }: { poolId: string }) {
-  const { pool, members, ...query } = usePool(poolId);
+  const { pool, ...query } = usePool(poolId);
+  const missing = !pool && (query.loaded || Boolean(query.error)) && !query.loading;
   return (
-    <RecordPage query={{ record: pool, ...query }} noun="pool" back={{ href: '/pools', label: 'Back to pools' }}>
-      {(pool) => (
-        <div className="stack">
-          <Breadcrumb trail={[{ href: '/pools', label: 'Pools' }]} current={pool.name} />
-          <div className="page-header">
-            <div>
-              <h1>{pool.name}</h1>
-              {pool.description ? <p className="page-header__lead">{pool.description}</p> : null}
+    <div className="stack">
+      <RecordPage query={{ record: pool, ...query }} noun="pool" back={{ href: '/pools', label: 'Back to pools' }}>
+        {(pool) => (
+          <>
+            <Breadcrumb trail={[{ href: '/pools', label: 'Pools' }]} current={pool.name} />
+            <div className="page-header">
+              <div>
+                <h1>{pool.name}</h1>
+                {pool.description ? <p className="page-header__lead">{pool.description}</p> : null}
+              </div>
             </div>
-          </div>
-          <div className="grid grid--2">
-            <PoolMembers poolId={pool.id} members={members} totalCount={pool.members.totalCount} />
-            <DistributionPanel poolId={pool.id} memberCount={pool.memberCount} />
-          </div>
-          <PoolSettings key={`${pool.name}|${pool.description ?? ''}`} pool={pool} />
+          </>
+        )}
+      </RecordPage>
+      {missing ? null : (
+        <div className="grid grid--2">
+          <PoolMembers poolId={poolId} />
+          {/* Mounted again once the member count is known: the form's default count is that count. */}
+          <DistributionPanel key={pool ? 'counted' : 'counting'} poolId={poolId} memberCount={pool?.memberCount} />
         </div>
       )}
-    </RecordPage>
+      {pool ? <PoolSettings key={`${pool.name}|${pool.description ?? ''}`} pool={pool} /> : null}
+    </div>
   );
 }

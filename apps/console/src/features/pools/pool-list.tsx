@@ -4,7 +4,9 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useState } from 'react';
 import { Button } from '@/components/controls/button';
-import { type Column, DataTable } from '@/components/data-table/data-table';
+import type { Column } from '@/components/data-table/data-table';
+import { TableCard } from '@/components/data-table/table-card';
+import { useUrlPaging } from '@/components/data-table/use-url-paging';
 import { EmptyState } from '@/components/feedback/states';
 import { charCount } from '@/components/forms/char-count';
 import { Field } from '@/components/forms/field';
@@ -13,7 +15,7 @@ import { graphql } from '@/gql';
 import type { PoolTableRowFragment } from '@/gql/graphql';
 import { describeError } from '@/lib/errors/describe-error';
 import { formatCount } from '@/lib/format/format';
-import { useCreatePool, usePools } from './use-pools';
+import { POOLS_PAGE, useCreatePool, usePools } from './use-pools';
 
 /** What one row of the pools table shows. */
 export const PoolTableRow = graphql(`
@@ -31,9 +33,10 @@ const COLUMNS: Column<PoolTableRowFragment>[] = [
   { key: 'members', header: 'Members', numeric: true, cell: (p) => formatCount(p.memberCount), sortValue: (p) => p.memberCount },
 ];
 
-/** User pools: named groups for bulk distribution. */
+/** User pools: named groups for bulk distribution, a page at a time (the page in the URL). */
 export function PoolList() {
-  const { pools, loading, error, refetch } = usePools();
+  const paging = useUrlPaging([], { label: 'Pool pages', testId: 'pool-page', defaultSize: POOLS_PAGE });
+  const pools = usePools({ pageSize: paging.pageSize, start: paging.start });
   return (
     <div className="stack">
       <div className="page-header">
@@ -43,21 +46,16 @@ export function PoolList() {
         </div>
       </div>
       <div className="grid grid--sidebar">
-        <section className="card" aria-labelledby="pool-list-title">
-          <h2 id="pool-list-title">All pools</h2>
-          <DataTable
-            labelledBy="pool-list-title"
-            compact
-            columns={COLUMNS}
-            rows={pools}
-            rowKey={(p) => p.id}
-            loading={loading}
-            loadingLabel="Loading pools…"
-            error={error}
-            onRetry={refetch}
-            empty={<EmptyState title="No pools yet">Create one with the form.</EmptyState>}
-          />
-        </section>
+        <TableCard
+          title="All pools"
+          titleId="pool-list-title"
+          columns={COLUMNS}
+          {...paging.table(pools)}
+          rowKey={(p) => p.id}
+          loadingLabel="Loading pools…"
+          summary={pools.totalCount === undefined ? null : `${formatCount(pools.totalCount)} ${pools.totalCount === 1 ? 'pool' : 'pools'}`}
+          empty={<EmptyState title="No pools yet">Create one with the form.</EmptyState>}
+        />
         <CreatePoolForm />
       </div>
     </div>

@@ -3,7 +3,9 @@
 import { type FormEvent, useDeferredValue, useState } from 'react';
 import { Badge } from '@/components/controls/badge';
 import { Button } from '@/components/controls/button';
-import { type Column, DataTable } from '@/components/data-table/data-table';
+import type { Column } from '@/components/data-table/data-table';
+import { TableCard } from '@/components/data-table/table-card';
+import { useUrlPaging } from '@/components/data-table/use-url-paging';
 import { ConfirmDialog } from '@/components/dialog/confirm-dialog';
 import { EmptyState } from '@/components/feedback/states';
 import { Field } from '@/components/forms/field';
@@ -13,7 +15,7 @@ import type { PoolMemberRowFragment as Member } from '@/gql/graphql';
 import { describeError } from '@/lib/errors/describe-error';
 import { formatCount } from '@/lib/format/format';
 import styles from './pool-members.module.css';
-import { usePoolMembership, useUserSuggestions } from './use-pool';
+import { MEMBERS_PAGE, usePoolMembers, usePoolMembership, useUserSuggestions } from './use-pool';
 
 /** What one row of a pool's members (and of the user search) shows. */
 export const PoolMemberRow = graphql(`
@@ -39,9 +41,13 @@ const MEMBER_COLUMNS: Column<Member>[] = [
   { key: 'role', header: 'Role', cell: roleName, sortValue: roleName },
 ];
 
-/** A pool's members: add by pasted emails or by search, remove one by one. */
-export function PoolMembers({ poolId, members, totalCount }: { poolId: string; members: Member[]; totalCount: number }) {
+/** A pool's members, a page at a time (the page in the URL): add by pasted emails or by search, remove one by one. */
+export function PoolMembers({ poolId }: { poolId: string }) {
   const toast = useToast();
+  const paging = useUrlPaging([], { label: 'Member pages', testId: 'member-page', defaultSize: MEMBERS_PAGE });
+  const list = usePoolMembers(poolId, { pageSize: paging.pageSize, start: paging.start });
+  const members = list.nodes ?? [];
+  const totalCount = list.totalCount ?? 0;
   const { addMembers, removeMember, adding } = usePoolMembership(poolId);
   const [emailText, setEmailText] = useState('');
   const [emailError, setEmailError] = useState<string | null>(null);
@@ -91,71 +97,72 @@ export function PoolMembers({ poolId, members, totalCount }: { poolId: string; m
   const memberIds = new Set(members.map((m) => m.id));
 
   return (
-    <section className="card" aria-labelledby="members-title">
-      <div className="card__header">
-        <h2 id="members-title">Members</h2>
+    <TableCard
+      title="Members"
+      titleId="members-title"
+      aside={
         <Badge kind="count" data-testid="member-count">
-          {formatCount(totalCount)} {totalCount === 1 ? 'member' : 'members'}
+          {list.totalCount === undefined ? '…' : `${formatCount(totalCount)} ${totalCount === 1 ? 'member' : 'members'}`}
         </Badge>
-      </div>
+      }
+      toolbar={
+        <>
+          <form className="form" onSubmit={submitEmails} noValidate>
+            <Field id="member-emails" label="Add by email" hint="One per line, or separated by commas or semicolons." error={emailError}>
+              {(c) => <textarea {...c} rows={3} value={emailText} onChange={(e) => setEmailText(e.target.value)} placeholder="ana@example.com, ben@example.com" />}
+            </Field>
+            <Button variant="primary" type="submit" disabled={adding}>
+              {adding ? 'Adding…' : 'Add members'}
+            </Button>
+          </form>
 
-      <form className="form" onSubmit={submitEmails} noValidate>
-        <Field id="member-emails" label="Add by email" hint="One per line, or separated by commas or semicolons." error={emailError}>
-          {(c) => <textarea {...c} rows={3} value={emailText} onChange={(e) => setEmailText(e.target.value)} placeholder="ana@example.com, ben@example.com" />}
-        </Field>
-        <Button variant="primary" type="submit" disabled={adding}>
-          {adding ? 'Adding…' : 'Add members'}
-        </Button>
-      </form>
+          {unknown.length > 0 ? (
+            <div className="notice notice--warning" role="status" data-testid="unknown-emails">
+              <p>
+                {unknown.length === 1 ? 'This email matches' : 'These emails match'} no user and {unknown.length === 1 ? 'was' : 'were'} not added:
+              </p>
+              <ul className={styles.inlineList}>
+                {unknown.map((e) => (
+                  <li key={e} className="mono">
+                    {e}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
 
-      {unknown.length > 0 ? (
-        <div className="notice notice--warning" role="status" data-testid="unknown-emails">
-          <p>
-            {unknown.length === 1 ? 'This email matches' : 'These emails match'} no user and {unknown.length === 1 ? 'was' : 'were'} not added:
-          </p>
-          <ul className={styles.inlineList}>
-            {unknown.map((e) => (
-              <li key={e} className="mono">
-                {e}
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
-
-      <UserSearch exclude={memberIds} onAdd={(user) => void add({ userIds: [user.id] }, `${user.email} added`)} />
-
-      <DataTable
-        caption="Pool members"
-        compact
-        columns={[
-          ...MEMBER_COLUMNS,
-          {
-            key: 'actions',
-            header: 'Actions',
-            hideHeader: true,
-            variant: 'actions',
-            cell: (member) => (
-              <Button
-                size="small"
-                variant="danger"
-                onClick={() => {
-                  setRemoveError(null);
-                  setConfirming(member);
-                }}
-                disabled={removing === member.id}
-                aria-label={`Remove ${member.email}`}
-              >
-                {removing === member.id ? 'Removing…' : 'Remove'}
-              </Button>
-            ),
-          },
-        ]}
-        rows={members}
-        rowKey={(member) => member.id}
-        empty={<EmptyState title="No members yet">Add users by email above.</EmptyState>}
-      />
-      {members.length < totalCount ? <p className="muted">Showing the first {formatCount(members.length)} members.</p> : null}
+          <UserSearch exclude={memberIds} onAdd={(user) => void add({ userIds: [user.id] }, `${user.email} added`)} />
+        </>
+      }
+      caption="Pool members"
+      columns={[
+        ...MEMBER_COLUMNS,
+        {
+          key: 'actions',
+          header: 'Actions',
+          hideHeader: true,
+          variant: 'actions',
+          cell: (member) => (
+            <Button
+              size="small"
+              variant="danger"
+              onClick={() => {
+                setRemoveError(null);
+                setConfirming(member);
+              }}
+              disabled={removing === member.id}
+              aria-label={`Remove ${member.email}`}
+            >
+              {removing === member.id ? 'Removing…' : 'Remove'}
+            </Button>
+          ),
+        },
+      ]}
+      {...paging.table(list)}
+      rowKey={(member) => member.id}
+      loadingLabel="Loading members…"
+      empty={<EmptyState title="No members yet">Add users by email above.</EmptyState>}
+    >
       <ConfirmDialog
         open={confirming !== null}
         title={`Remove ${confirming?.email ?? 'this member'}?`}
@@ -170,7 +177,7 @@ export function PoolMembers({ poolId, members, totalCount }: { poolId: string; m
       >
         <p>They stop receiving this pool's distributions. Coupons already given to them stay theirs; you can add them again later.</p>
       </ConfirmDialog>
-    </section>
+    </TableCard>
   );
 }
 

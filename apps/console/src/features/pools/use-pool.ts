@@ -4,21 +4,33 @@ import { useMutation, useQuery } from '@apollo/client/react';
 import { graphql } from '@/gql';
 import { PoolsQuery } from './use-pools';
 
-const MEMBERS_SHOWN = 100;
+import { usePagedQuery } from '@/lib/apollo/use-paged-query';
+
+/** Members per page unless the URL asks for another size. */
+export const MEMBERS_PAGE = 20;
 
 const PoolDetailQuery = graphql(`
-  query PoolDetail($id: ID!, $first: Int) {
+  query PoolDetail($id: ID!) {
     pool(id: $id) {
       id
       name
       description
       memberCount
-      members(first: $first) {
+    }
+  }
+`);
+
+export const PoolMembersQuery = graphql(`
+  query PoolMembers($id: ID!, $first: Int, $after: String) {
+    pool(id: $id) {
+      id
+      members(first: $first, after: $after) {
         totalCount
         pageInfo {
-          hasNextPage
+          ...NextPage
         }
         edges {
+          cursor
           node {
             ...PoolMemberRow
           }
@@ -59,13 +71,12 @@ const UserSuggestionsQuery = graphql(`
   }
 `);
 
-/** A pool with its first hundred members; `pool` is null when there is no such pool. */
+/** A pool (name, description, member count); `pool` is null when there is no such pool. */
 export function usePool(poolId: string) {
-  const { data, loading, error, refetch } = useQuery(PoolDetailQuery, { variables: { id: poolId, first: MEMBERS_SHOWN } });
+  const { data, loading, error, refetch } = useQuery(PoolDetailQuery, { variables: { id: poolId } });
   const pool = data?.pool ?? null;
   return {
     pool,
-    members: pool?.members.edges.map((e) => e.node) ?? [],
     loaded: data !== undefined,
     loading,
     error,
@@ -73,9 +84,14 @@ export function usePool(poolId: string) {
   };
 }
 
-/** Adds (by email or id) and removes members; the pool is read again before they resolve. */
+/** A pool's members in the order they were added, a page at a time (`start`: the cursor the page starts after). */
+export function usePoolMembers(poolId: string, { pageSize = MEMBERS_PAGE, start = null }: { pageSize?: number; start?: string | null } = {}) {
+  return usePagedQuery(PoolMembersQuery, { variables: { id: poolId }, pageSize, start, connection: (data) => data.pool?.members });
+}
+
+/** Adds (by email or id) and removes members; the pool and its members are read again before they resolve. */
 export function usePoolMembership(poolId: string) {
-  const refetch = { refetchQueries: [PoolDetailQuery], awaitRefetchQueries: true };
+  const refetch = { refetchQueries: [PoolDetailQuery, PoolMembersQuery], awaitRefetchQueries: true };
   const [add, { loading: adding }] = useMutation(AddPoolMembersMutation, refetch);
   const [remove] = useMutation(RemovePoolMembersMutation, refetch);
   /** Resolves to the emails that match no user. */

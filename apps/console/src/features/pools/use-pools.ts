@@ -1,16 +1,21 @@
 'use client';
 
-import { useMutation, useQuery } from '@apollo/client/react';
+import { useMutation } from '@apollo/client/react';
 import { graphql } from '@/gql';
+import { usePagedQuery } from '@/lib/apollo/use-paged-query';
+
+/** Pools per page unless the URL asks for another size. */
+export const POOLS_PAGE = 20;
 
 export const PoolsQuery = graphql(`
-  query Pools($first: Int) {
-    pools(first: $first) {
+  query Pools($first: Int, $after: String) {
+    pools(first: $first, after: $after) {
       totalCount
       pageInfo {
-        hasNextPage
+        ...NextPage
       }
       edges {
+        cursor
         node {
           ...PoolTableRow
         }
@@ -27,12 +32,9 @@ const CreatePoolMutation = graphql(`
   }
 `);
 
-const SHOWN = 100;
-
-/** The pools (the first hundred: pools are few). */
-export function usePools() {
-  const { data, loading, error, refetch } = useQuery(PoolsQuery, { variables: { first: SHOWN } });
-  return { pools: data?.pools.edges.map((e) => e.node), totalCount: data?.pools.totalCount, loading, error, refetch: () => void refetch() };
+/** The pools, newest first, a page at a time (`start`: the cursor the page starts after). */
+export function usePools({ pageSize = POOLS_PAGE, start = null }: { pageSize?: number; start?: string | null } = {}) {
+  return usePagedQuery(PoolsQuery, { variables: {}, pageSize, start, connection: (data) => data.pools });
 }
 
 /** Creates a pool; resolves to it (the list of pools is read again). */

@@ -4,7 +4,7 @@ import { MockLink } from '@apollo/client/testing';
 import { act, renderHook, waitFor } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { describe, expect, it } from 'vitest';
-import { AdminUsersQuery, CustomerCouponsQuery, DisableUserMutation, USERS_SHOWN, useUserAdmin, useUserCoupons, useUsers } from './use-users';
+import { AdminUsersQuery, CustomerCouponsQuery, DisableUserMutation, USERS_PAGE, useUserAdmin, useUserCoupons, useUsers } from './use-users';
 
 const user = (disabled: boolean) => ({
   __typename: 'User' as const,
@@ -21,13 +21,13 @@ const list = (users: ReturnType<typeof user>[]) => ({
     users: {
       __typename: 'UserConnection' as const,
       totalCount: users.length,
-      pageInfo: { __typename: 'PageInfo' as const, hasNextPage: false },
-      edges: users.map((node) => ({ __typename: 'UserEdge' as const, node })),
+      pageInfo: { __typename: 'PageInfo' as const, hasNextPage: false, endCursor: null },
+      edges: users.map((node) => ({ __typename: 'UserEdge' as const, cursor: node.id, node })),
     },
   },
 });
 
-const listRequest = { query: AdminUsersQuery, variables: { search: 'ann', role: 'USER', disabled: false, first: USERS_SHOWN } };
+const listRequest = { query: AdminUsersQuery, variables: { search: 'ann', role: 'USER', disabled: false, first: USERS_PAGE, after: null } };
 
 describe('useUsers and useUserAdmin', () => {
   it('filters by search, role and disabled; a disable shows at once and the list is read again', async () => {
@@ -48,13 +48,13 @@ describe('useUsers and useUserAdmin', () => {
     });
     const wrapper = ({ children }: { children: ReactNode }) => <ApolloProvider client={client}>{children}</ApolloProvider>;
     const { result } = renderHook(() => ({ list: useUsers({ search: 'ann', role: 'USER', disabled: false }), admin: useUserAdmin('u-1') }), { wrapper });
-    await waitFor(() => expect(result.current.list.users?.map((u) => u.email)).toEqual(['ann@example.com']));
+    await waitFor(() => expect(result.current.list.nodes?.map((u) => u.email)).toEqual(['ann@example.com']));
 
     await act(async () => {
       await result.current.admin.disableUser();
     });
     // Disabled users leave a list of enabled ones.
-    await waitFor(() => expect(result.current.list.users).toEqual([]));
+    await waitFor(() => expect(result.current.list.nodes).toEqual([]));
   });
 });
 
@@ -90,7 +90,7 @@ describe('useUserCoupons', () => {
       },
     };
     const client = new ApolloClient({
-      link: new MockLink([{ request: { query: CustomerCouponsQuery, variables: { externalId: 'shop-42', first: 100 } }, result: { data: { userByExternalId: customer } } }]),
+      link: new MockLink([{ request: { query: CustomerCouponsQuery, variables: { externalId: 'shop-42' } }, result: { data: { userByExternalId: customer } } }]),
       cache: new InMemoryCache(),
     });
     const wrapper = ({ children }: { children: ReactNode }) => <ApolloProvider client={client}>{children}</ApolloProvider>;

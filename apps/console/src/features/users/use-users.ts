@@ -3,17 +3,20 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { graphql } from '@/gql';
 import type { Role } from '@/gql/graphql';
+import { usePagedQuery } from '@/lib/apollo/use-paged-query';
 
-export const USERS_SHOWN = 50;
+/** Users per page unless the URL asks for another size. */
+export const USERS_PAGE = 20;
 
 export const AdminUsersQuery = graphql(`
-  query AdminUsers($search: String, $role: Role, $disabled: Boolean, $first: Int) {
-    users(search: $search, role: $role, disabled: $disabled, first: $first) {
+  query AdminUsers($search: String, $role: Role, $disabled: Boolean, $first: Int, $after: String) {
+    users(search: $search, role: $role, disabled: $disabled, first: $first, after: $after) {
       totalCount
       pageInfo {
-        hasNextPage
+        ...NextPage
       }
       edges {
+        cursor
         node {
           ...UserTableRow
         }
@@ -22,42 +25,38 @@ export const AdminUsersQuery = graphql(`
   }
 `);
 
-export const UserCouponsQuery = graphql(`
-  query UserCoupons($email: String!, $first: Int) {
-    userByEmail(email: $email) {
-      id
-      email
-      role
-      createdAt
-      ...UserAdminFields
-      coupons(first: $first) {
-        totalCount
-        edges {
-          node {
-            ...UserCouponRow
-          }
+/** What a user's panel shows of them: who they are, the admin controls, their first hundred coupons. */
+export const UserAccount = graphql(`
+  fragment UserAccount on User {
+    id
+    email
+    externalId
+    role
+    createdAt
+    ...UserAdminFields
+    coupons(first: 100) {
+      totalCount
+      edges {
+        node {
+          ...UserCouponRow
         }
       }
     }
   }
 `);
 
+export const UserCouponsQuery = graphql(`
+  query UserCoupons($email: String!) {
+    userByEmail(email: $email) {
+      ...UserAccount
+    }
+  }
+`);
+
 export const CustomerCouponsQuery = graphql(`
-  query CustomerAccount($externalId: String!, $first: Int) {
+  query CustomerAccount($externalId: String!) {
     userByExternalId(externalId: $externalId) {
-      id
-      externalId
-      role
-      createdAt
-      ...UserAdminFields
-      coupons(first: $first) {
-        totalCount
-        edges {
-          node {
-            ...UserCouponRow
-          }
-        }
-      }
+      ...UserAccount
     }
   }
 `);
@@ -70,19 +69,14 @@ export interface UserFilter {
   disabled: boolean | null;
 }
 
-/** Users matching the filter (the first fifty: a search narrows it down). */
-export function useUsers({ search, role, disabled }: UserFilter) {
-  const { data, previousData, loading, error, refetch } = useQuery(AdminUsersQuery, { variables: { search: search || null, role, disabled, first: USERS_SHOWN } });
-  // The previous answer stays on screen while the next search runs.
-  const users = (data ?? previousData)?.users;
-  return {
-    users: users?.edges.map((e) => e.node),
-    totalCount: users?.totalCount,
-    hasMore: users?.pageInfo.hasNextPage ?? false,
-    loading,
-    error,
-    refetch: () => void refetch(),
-  };
+/** Users matching the filter, a page at a time (`start`: the cursor the page starts after). */
+export function useUsers({ search, role, disabled }: UserFilter, { pageSize = USERS_PAGE, start = null }: { pageSize?: number; start?: string | null } = {}) {
+  return usePagedQuery(AdminUsersQuery, {
+    variables: { search: search || null, role, disabled },
+    pageSize,
+    start,
+    connection: (data) => data.users,
+  });
 }
 
 /** Whom the page shows: a person by email, or a shop's customer by the shop's id of them. */
@@ -90,12 +84,12 @@ export type UserSelection = { email: string } | { externalId: string };
 
 /**
  * One user with their coupons (the first hundred): a person by email, or a shop's customer by
- * externalId; `user` is null when there is none.
+ * externalId (the same fields either way); `user` is null when there is none.
  */
 export function useUserCoupons(selection: UserSelection) {
   const byEmail = 'email' in selection;
-  const person = useQuery(UserCouponsQuery, { variables: { email: byEmail ? selection.email : '', first: 100 }, skip: !byEmail });
-  const customer = useQuery(CustomerCouponsQuery, { variables: { externalId: byEmail ? '' : selection.externalId, first: 100 }, skip: byEmail });
+  const person = useQuery(UserCouponsQuery, { variables: { email: byEmail ? selection.email : '' }, skip: !byEmail });
+  const customer = useQuery(CustomerCouponsQuery, { variables: { externalId: byEmail ? '' : selection.externalId }, skip: byEmail });
   const current = byEmail ? person : customer;
   const user = (byEmail ? person.data?.userByEmail : customer.data?.userByExternalId) ?? null;
   return {

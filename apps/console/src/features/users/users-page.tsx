@@ -1,21 +1,22 @@
 'use client';
 
 import Link from 'next/link';
-import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useDeferredValue, useState } from 'react';
 import { Badge } from '@/components/controls/badge';
 import { LockCountdown } from '@/components/coupons/lock-countdown';
 import { StateBadge } from '@/components/coupons/state-badge';
 import { type Column, DataTable } from '@/components/data-table/data-table';
+import { TableCard } from '@/components/data-table/table-card';
+import { useUrlPaging, useUrlSearchInput } from '@/components/data-table/use-url-paging';
+import { useUrlState } from '@/components/data-table/use-url-state';
 import { EmptyState, ErrorState, LoadingState } from '@/components/feedback/states';
 import { graphql } from '@/gql';
-import type { Role, UserCouponRowFragment, UserTableRowFragment } from '@/gql/graphql';
+import type { UserCouponRowFragment, UserTableRowFragment } from '@/gql/graphql';
 import { formatCount, formatDateTime } from '@/lib/format/format';
 import { BookName } from '../books/book-summary';
 import { AssignCouponPanel } from '../assign/assign-coupon-panel';
 import { UserAdminPanel } from './user-admin-panel';
 import styles from './users-page.module.css';
-import { type UserSelection, USERS_SHOWN, useUserCoupons, useUsers } from './use-users';
+import { type UserSelection, USERS_PAGE, useUserCoupons, useUsers } from './use-users';
 
 /** What one row of the users table shows. */
 export const UserTableRow = graphql(`
@@ -56,25 +57,26 @@ const COUPON_COLUMNS: Column<UserCouponRowFragment>[] = [
   { key: 'assigned', header: 'Assigned', variant: 'nowrap', cell: (c) => formatDateTime(c.assignedAt), sortValue: (c) => (c.assignedAt ? Date.parse(c.assignedAt) : null) },
 ];
 
-/** Admin: find people by email and a shop's customers by their id, and look at one's coupons. */
+const ROLES = ['ADMIN', 'USER'] as const;
+
+/** Admin: find people by email and a shop's customers by their id, and look at one's coupons. Search, filters, page and the chosen user live in the URL. */
 export function UsersPage() {
-  const params = useSearchParams();
-  const router = useRouter();
-  const pathname = usePathname();
-  const selectedEmail = params.get('email');
-  const selectedCustomer = params.get('customer');
+  const chosen = useUrlState(['email', 'customer']);
+  const selectedEmail = chosen.values.email || null;
+  const selectedCustomer = chosen.values.customer || null;
   const selection: UserSelection | null = selectedEmail ? { email: selectedEmail } : selectedCustomer ? { externalId: selectedCustomer } : null;
-  const [search, setSearch] = useState('');
-  const [role, setRole] = useState<Role | ''>('');
-  const [disabled, setDisabled] = useState<'' | 'true' | 'false'>('');
-  const deferred = useDeferredValue(search.trim());
-  const { users, totalCount, hasMore, loading, error, refetch } = useUsers({ search: deferred, role: role || null, disabled: disabled === '' ? null : disabled === 'true' });
+  const paging = useUrlPaging(['search', 'role', 'status'], { label: 'User pages', testId: 'user-page', defaultSize: USERS_PAGE });
+  const role = ROLES.find((r) => r === paging.filters.role) ?? null;
+  const status = paging.filters.status;
+  const search = useUrlSearchInput(paging.filters.search, (text) => paging.applyFilters({ search: text }, { replace: true }));
+  const users = useUsers(
+    { search: paging.filters.search, role, disabled: status === 'disabled' ? true : status === 'enabled' ? false : null },
+    { pageSize: paging.pageSize, start: paging.start },
+  );
 
   // The selected email or customer id lives in the URL (never a token), so the view can be linked and reloaded.
-  const select = (chosen: UserSelection | null) => {
-    const query = chosen === null ? '' : 'email' in chosen ? `?email=${encodeURIComponent(chosen.email)}` : `?customer=${encodeURIComponent(chosen.externalId)}`;
-    router.replace(`${pathname ?? '/users'}${query}`);
-  };
+  const select = (next: UserSelection | null) =>
+    chosen.apply({ email: next && 'email' in next ? next.email : '', customer: next && 'externalId' in next ? next.externalId : '' }, { replace: true });
 
   const columns: Column<UserTableRowFragment>[] = [
     {
@@ -132,57 +134,55 @@ export function UsersPage() {
         </div>
       </div>
       <div className="grid grid--sidebar-left">
-        <section className="card" aria-labelledby="user-search-title">
-          <h2 id="user-search-title">Search</h2>
-          <search className="field">
-            <label htmlFor="user-search" className="field__label">
-              Email contains
-            </label>
-            <input
-              id="user-search"
-              type="search"
-              value={search}
-              onChange={(e) => setSearch(e.target.value)}
-              placeholder="e.g. @example.com"
-              aria-describedby="user-search-hint"
-            />
-            <p className="field__hint" id="user-search-hint">
-              Also finds a shop’s customers by their id.
-            </p>
-            <div className={styles.filters}>
-              <label htmlFor="user-role-filter">Role</label>
-              <select id="user-role-filter" value={role} onChange={(e) => setRole(e.target.value as Role | '')}>
-                <option value="">Any</option>
-                <option value="ADMIN">Admin</option>
-                <option value="USER">User</option>
-              </select>
-              <label htmlFor="user-disabled-filter">Status</label>
-              <select id="user-disabled-filter" value={disabled} onChange={(e) => setDisabled(e.target.value as '' | 'true' | 'false')}>
-                <option value="">Any</option>
-                <option value="false">Enabled</option>
-                <option value="true">Disabled</option>
-              </select>
-            </div>
-          </search>
-          {totalCount !== undefined ? (
-            <p className="muted" aria-live="polite">
-              {formatCount(totalCount)} {totalCount === 1 ? 'user' : 'users'}
-              {hasMore ? ` (first ${USERS_SHOWN} shown; refine the search)` : ''}
-            </p>
-          ) : null}
-          <DataTable
-            caption="Users"
-            compact
-            columns={columns}
-            rows={users}
-            rowKey={(u) => u.id}
-            loading={loading}
-            loadingLabel="Loading users…"
-            error={error}
-            onRetry={refetch}
-            empty="No user matches"
-          />
-        </section>
+        <TableCard
+          title="Search"
+          titleId="user-search-title"
+          toolbar={
+            <>
+              <search className="field">
+                <label htmlFor="user-search" className="field__label">
+                  Email contains
+                </label>
+                <input
+                  id="user-search"
+                  type="search"
+                  value={search.value}
+                  onChange={(e) => search.onChange(e.target.value)}
+                  placeholder="e.g. @example.com"
+                  aria-describedby="user-search-hint"
+                />
+                <p className="field__hint" id="user-search-hint">
+                  Also finds a shop’s customers by their id.
+                </p>
+                <div className={styles.filters}>
+                  <label htmlFor="user-role-filter">Role</label>
+                  <select id="user-role-filter" value={role ?? ''} onChange={(e) => paging.applyFilters({ role: e.target.value })}>
+                    <option value="">Any</option>
+                    <option value="ADMIN">Admin</option>
+                    <option value="USER">User</option>
+                  </select>
+                  <label htmlFor="user-disabled-filter">Status</label>
+                  <select id="user-disabled-filter" value={status === 'enabled' || status === 'disabled' ? status : ''} onChange={(e) => paging.applyFilters({ status: e.target.value })}>
+                    <option value="">Any</option>
+                    <option value="enabled">Enabled</option>
+                    <option value="disabled">Disabled</option>
+                  </select>
+                </div>
+              </search>
+              {users.totalCount !== undefined ? (
+                <p className="muted" aria-live="polite">
+                  {formatCount(users.totalCount)} {users.totalCount === 1 ? 'user' : 'users'}
+                </p>
+              ) : null}
+            </>
+          }
+          caption="Users"
+          columns={columns}
+          {...paging.table(users)}
+          rowKey={(u) => u.id}
+          loadingLabel="Loading users…"
+          empty="No user matches"
+        />
         {selection ? (
           <UserCoupons key={selectedEmail ?? `customer:${selectedCustomer}`} selection={selection} onErased={() => select(null)} />
         ) : (

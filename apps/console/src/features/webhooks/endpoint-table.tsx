@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { Badge } from '@/components/controls/badge';
 import { Button, ButtonLink } from '@/components/controls/button';
 import { type Column, DataTable } from '@/components/data-table/data-table';
+import type { PagerProps } from '@/components/data-table/pager';
 import { EmptyState } from '@/components/feedback/states';
 import { graphql } from '@/gql';
 import type { WebhookEndpointRowFragment } from '@/gql/graphql';
@@ -58,7 +59,8 @@ export function EventChips({ events }: { events: readonly string[] }) {
 }
 
 export interface EndpointTableProps {
-  endpoints: WebhookEndpointRowFragment[] | undefined;
+  rows: WebhookEndpointRowFragment[] | undefined;
+  pages: PagerProps;
   loading: boolean;
   error: unknown;
   onRetry(): void;
@@ -70,7 +72,7 @@ export interface EndpointTableProps {
 }
 
 /** Every endpoint, newest first: where it sends, what, and whether it works. */
-export function EndpointTable({ endpoints, loading, error, onRetry, labelledBy, onTest, testing }: EndpointTableProps) {
+export function EndpointTable({ rows, pages, loading, error, onRetry, labelledBy, onTest, testing }: EndpointTableProps) {
   const columns: Column<WebhookEndpointRowFragment>[] = [
     {
       key: 'url',
@@ -110,7 +112,8 @@ export function EndpointTable({ endpoints, loading, error, onRetry, labelledBy, 
     <DataTable
       labelledBy={labelledBy}
       columns={columns}
-      rows={endpoints}
+      rows={rows}
+      pages={pages}
       rowKey={(e) => e.id}
       rowAttributes={(e) => ({ 'data-endpoint': e.url })}
       loading={loading}

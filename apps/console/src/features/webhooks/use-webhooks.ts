@@ -6,16 +6,21 @@ import { graphql } from '@/gql';
 import type { CouponEventType, UpdateWebhookEndpointInput, WebhookDeliveryStatus } from '@/gql/graphql';
 import { usePagedQuery } from '@/lib/apollo/use-paged-query';
 
-const ENDPOINTS_SHOWN = 100;
+/** Endpoints per page unless the URL asks for another size. */
+export const ENDPOINTS_PAGE = 20;
 const DELIVERIES_PAGE = 20;
 /** The delivery log is read again this often while it is on screen: attempts happen by themselves. */
 export const DELIVERY_REFRESH_MS = 2_000;
 
 export const WebhookEndpointsQuery = graphql(`
-  query WebhookEndpoints($first: Int) {
-    webhookEndpoints(first: $first) {
+  query WebhookEndpoints($first: Int, $after: String) {
+    webhookEndpoints(first: $first, after: $after) {
       totalCount
+      pageInfo {
+        ...NextPage
+      }
       edges {
+        cursor
         node {
           ...WebhookEndpointRow
         }
@@ -111,11 +116,12 @@ export interface NewWebhookEndpoint {
 }
 
 /**
- * The webhook endpoints, creating one, and sending any of them a test. A secret that creation
- * returns goes to the caller only: it never enters Apollo's cache (`no-cache`).
+ * The webhook endpoints, a page at a time (`start`: the cursor the page starts after), creating
+ * one, and sending any of them a test. A secret that creation returns goes to the caller only: it
+ * never enters Apollo's cache (`no-cache`).
  */
-export function useWebhooks() {
-  const { data, loading, error, refetch } = useQuery(WebhookEndpointsQuery, { variables: { first: ENDPOINTS_SHOWN } });
+export function useWebhooks({ pageSize = ENDPOINTS_PAGE, start = null }: { pageSize?: number; start?: string | null } = {}) {
+  const endpoints = usePagedQuery(WebhookEndpointsQuery, { variables: {}, pageSize, start, connection: (data) => data.webhookEndpoints });
   const [create, creation] = useMutation(CreateWebhookEndpointMutation, { fetchPolicy: 'no-cache', refetchQueries: [WebhookEndpointsQuery] });
   const [sendTest] = useMutation(SendTestWebhookMutation);
 
@@ -126,11 +132,7 @@ export function useWebhooks() {
   };
 
   return {
-    endpoints: data?.webhookEndpoints.edges.map((e) => e.node),
-    totalCount: data?.webhookEndpoints.totalCount,
-    loading,
-    error,
-    refetch: () => void refetch(),
+    endpoints,
     createEndpoint,
     creating: creation.loading,
     sendTest: async (id: string) => (await sendTest({ variables: { id } })).data?.sendTestWebhook ?? null,

@@ -1,11 +1,18 @@
 import type { MockLink } from '@apollo/client/testing';
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { mockedApi } from '../../../test/mocked-api';
 import { deliveryStatus } from './webhook-format';
 import { CreateWebhookEndpointMutation, WebhookEndpointsQuery } from './use-webhooks';
 import { WebhooksPage } from './webhooks-page';
+
+// The page's place in the list lives in the URL: next's router is stubbed with an empty one.
+vi.mock('next/navigation', () => ({
+  useSearchParams: () => new URLSearchParams(),
+  usePathname: () => '/webhooks',
+  useRouter: () => ({ push: vi.fn(), replace: vi.fn() }),
+}));
 
 const SECRET = 'whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTI=';
 
@@ -24,8 +31,17 @@ const endpoint = (n: number, extra: Record<string, unknown> = {}) => ({
 });
 
 const list = (...endpoints: ReturnType<typeof endpoint>[]) => ({
-  request: { query: WebhookEndpointsQuery, variables: { first: 100 } },
-  result: { data: { webhookEndpoints: { __typename: 'WebhookEndpointConnection', totalCount: endpoints.length, edges: endpoints.map((node) => ({ __typename: 'WebhookEndpointEdge', node })) } } },
+  request: { query: WebhookEndpointsQuery, variables: { first: 20, after: null } },
+  result: {
+    data: {
+      webhookEndpoints: {
+        __typename: 'WebhookEndpointConnection',
+        totalCount: endpoints.length,
+        pageInfo: { __typename: 'PageInfo', hasNextPage: false, endCursor: null },
+        edges: endpoints.map((node) => ({ __typename: 'WebhookEndpointEdge', cursor: node.id, node })),
+      },
+    },
+  },
 });
 
 function renderPage(mocks: MockLink.MockedResponse[]) {

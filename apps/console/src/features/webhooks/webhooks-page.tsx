@@ -1,17 +1,19 @@
 'use client';
 
 import { useState } from 'react';
+import { useUrlPaging } from '@/components/data-table/use-url-paging';
 import { OneTimeSecret } from '@/components/secret/one-time-secret';
 import type { WebhookEndpointRowFragment } from '@/gql/graphql';
 import { CreateWebhookForm } from './create-webhook-form';
 import { EndpointTable } from './endpoint-table';
 import { describeWebhookError } from './webhook-errors';
 import type { NewWebhookEndpoint } from './use-webhooks';
-import { useWebhooks } from './use-webhooks';
+import { ENDPOINTS_PAGE, useWebhooks } from './use-webhooks';
 
 /** Admin: the webhook endpoints: create one (its secret shown once), send a test, open its deliveries. */
 export function WebhooksPage() {
-  const { endpoints, loading, error, refetch, createEndpoint, creating, sendTest } = useWebhooks();
+  const paging = useUrlPaging([], { label: 'Endpoint pages', testId: 'endpoint-page', defaultSize: ENDPOINTS_PAGE });
+  const { endpoints, createEndpoint, creating, sendTest } = useWebhooks({ pageSize: paging.pageSize, start: paging.start });
   // The one place the secret lives in the console, until "Done" (or leaving the page).
   const [created, setCreated] = useState<{ url: string; secret: string } | null>(null);
   const [testing, setTesting] = useState<string | null>(null);
@@ -58,7 +60,7 @@ export function WebhooksPage() {
         <p role="status" className="muted">
           {announcement}
         </p>
-        <EndpointTable endpoints={endpoints} loading={loading} error={error} onRetry={refetch} labelledBy="webhook-list-title" onTest={(e) => void test(e)} testing={testing} />
+        <EndpointTable {...paging.table(endpoints)} labelledBy="webhook-list-title" onTest={(e) => void test(e)} testing={testing} />
       </section>
       <CreateWebhookForm creating={creating} onCreate={create} />
     </div>
