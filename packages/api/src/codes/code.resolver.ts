@@ -1,4 +1,5 @@
 import {
+  cancelCodeJob,
   type CodeJobProgress as CodeJobProgressRecord,
   type GenerateCodesResult as GenerateCodesRecord,
   generateCodes,
@@ -43,6 +44,15 @@ export class CodeResolver {
   })
   resumeCodeJob(@Arg('jobId', () => ID) jobId: string, @Ctx() ctx: RequestContext): Promise<GenerateCodesRecord> {
     return resumeCodeJob(ctx.service, jobId, jobOptions(ctx));
+  }
+
+  @Authorized('ADMIN')
+  @Mutation(() => CodeJobProgress, {
+    description:
+      'ADMIN: cancels a RUNNING generate or upload job (status CANCELLED). An upload rolls back (nothing inserted); a generation keeps the codes it committed. BAD_USER_INPUT for a job that already ended.',
+  })
+  cancelCodeJob(@Arg('jobId', () => ID) jobId: string, @Ctx() ctx: RequestContext): Promise<CodeJobProgressRecord> {
+    return cancelCodeJob(ctx.service, jobId);
   }
 
   @Authorized('ADMIN')

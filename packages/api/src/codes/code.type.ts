@@ -1,7 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 
 /** The GraphQL `CodeJobStatus` enum. */
-export const CodeJobStatusEnum = { RUNNING: 'RUNNING', COMPLETED: 'COMPLETED', FAILED: 'FAILED' } as const;
+export const CodeJobStatusEnum = { RUNNING: 'RUNNING', COMPLETED: 'COMPLETED', FAILED: 'FAILED', CANCELLED: 'CANCELLED' } as const;
 registerEnumType(CodeJobStatusEnum, { name: 'CodeJobStatus' });
 
 /** The GraphQL `CodeJobKind` enum. */
@@ -73,7 +73,7 @@ export class GenerateCodesResult {
   jobId!: string;
 
   @Field(() => CodeJobStatusEnum)
-  status!: 'RUNNING' | 'COMPLETED' | 'FAILED';
+  status!: 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
 
   @Field(() => Int)
   requested!: number;
@@ -94,9 +94,9 @@ export class CodeJobProgress {
   kind!: 'GENERATE' | 'UPLOAD';
 
   @Field(() => CodeJobStatusEnum)
-  status!: 'RUNNING' | 'COMPLETED' | 'FAILED';
+  status!: 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
 
-  @Field(() => Int, { description: 'Codes requested (generate) or lines received (upload).' })
+  @Field(() => Int, { description: 'Codes requested (generate) or lines received (upload; grows while a streamed file arrives).' })
   total!: number;
 
   @Field(() => Int)

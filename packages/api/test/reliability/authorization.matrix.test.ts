@@ -261,6 +261,13 @@ const MATRIX: Row[] = [
     keys: [F, F, 'BAD_USER_INPUT'],
   },
   {
+    field: 'Mutation.cancelCodeJob',
+    // The world's job is a completed upload: an admin gets through to the service, which refuses it.
+    op: (w) => ({ query: 'mutation ($id: ID!) { cancelCodeJob(jobId: $id) { status } }', variables: { id: w.jobId } }),
+    expect: [U, F, F, 'BAD_USER_INPUT'],
+    keys: [F, F, 'BAD_USER_INPUT'],
+  },
+  {
     field: 'Mutation.reverseRedemption',
     op: (w) => ({ query: OPS.reverse, variables: { id: w.redemptionId, reason: 'refund' } }),
     expect: ADMIN_ONLY,

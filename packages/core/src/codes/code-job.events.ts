@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 
 export type CodeJobKind = 'GENERATE' | 'UPLOAD';
-export type CodeJobStatus = 'RUNNING' | 'COMPLETED' | 'FAILED';
+export type CodeJobStatus = 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
 
 /** A snapshot of a code job: what the `codeJob(jobId)` subscription sends. */
 export interface CodeJobProgress {
@@ -9,7 +9,7 @@ export interface CodeJobProgress {
   bookId: string;
   kind: CodeJobKind;
   status: CodeJobStatus;
-  /** Codes requested (generate) or lines received (upload). */
+  /** Codes requested (generate) or lines received (upload; grows while a streamed file arrives). */
   total: number;
   /** Codes attempted so far (generate: including collisions that were topped up). */
   processed: number;

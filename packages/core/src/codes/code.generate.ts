@@ -90,6 +90,11 @@ export async function waitForRunningCodeJobs(): Promise<void> {
   while (runningJobs.size > 0) await Promise.allSettled([...runningJobs]);
 }
 
+/** Counts a background job of this process (an import's merge) in {@link waitForRunningCodeJobs}. */
+export function trackCodeJob(promise: Promise<unknown>): void {
+  track(promise);
+}
+
 function track(promise: Promise<unknown>): void {
   runningJobs.add(promise);
   void promise.finally(() => runningJobs.delete(promise));
@@ -129,7 +134,8 @@ async function runGeneration(
     progress = await insertUntilComplete(ctx, run, pattern);
     return (await finishCodeJobRun(ctx, job.lease, 'COMPLETED', null)) ?? progress;
   } catch (failure) {
-    if (failure instanceof CodeJobLeaseLost) return { ...progress, status: 'RUNNING' };
+    // Taken over (it goes on elsewhere: RUNNING) or cancelled (the row says so).
+    if (failure instanceof CodeJobLeaseLost) return (await getCodeJob(ctx, job.lease.jobId).catch(() => null)) ?? { ...progress, status: 'RUNNING' };
     const error = isDomainError(failure) ? failure.message : 'Code generation failed; codes inserted so far are kept';
     const failed = await finishCodeJobRun(ctx, job.lease, 'FAILED', error).catch(() => null);
     return { ...(failed ?? { ...progress, status: 'FAILED', error }), failure };

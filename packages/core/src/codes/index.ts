@@ -16,5 +16,9 @@ export {
 export { GENERATE_CHUNK_SIZE, GENERATE_CONCURRENCY } from './code.generate.chunks.ts';
 export * from './code.upload.parse.ts';
 export * from './code.upload.service.ts';
+export { cancelCodeJob } from './code-job.cancel.ts';
+export { IMPORT_CHUNK_SIZE, type ImportCodesOptions, type ImportRun, importCodes } from './code.import.ts';
+export { IMPORT_MAX_LINES, IMPORT_MAX_RECORD_BYTES } from './code.import.stream.ts';
+export { getImportReport, type ImportReport, importIssuePages } from './code.import.report.ts';
 export * from './code.export.ts';
 export * from './csv.format.ts';
