@@ -3,8 +3,68 @@ import pg from 'pg';
 import { claimRandomCoupon, inTransaction } from '@coupons/core/sql';
 import { type GraphqlLoadResult, runGraphqlLoad } from './http-load.ts';
 import { runConcurrently } from './pg-load.ts';
-import type { Goal } from './scenario.ts';
+import type { BenchContext, Goal } from './scenario.ts';
+import { createStockedBooks, settle } from './seed.ts';
 import type { LoadSummary } from './stats.ts';
+import { createUsersWithTokens } from './tokens.ts';
+
+/** Sizes of assign-hot; assign-open-loop, assign-spread, assign-original-design and pgbouncer reuse them ("same load"). */
+export function assignSizes(quick: boolean) {
+  return {
+    codesPerBook: quick ? 20_000 : 100_000,
+    calls: quick ? 1_200 : 20_000,
+    warmupCalls: quick ? 200 : 1_000,
+    users: 1_000,
+    concurrency: 64,
+  };
+}
+
+export type AssignSizes = ReturnType<typeof assignSizes>;
+
+/**
+ * The assign-hot setup: its sizes, `size.users` users with tokens, and `books` books of
+ * `size.codesPerBook` codes each (one per path measured, so no path claims from a book another
+ * has already thinned), with settled statistics.
+ */
+export async function stockAssignLoad(
+  ctx: BenchContext,
+  books: number,
+): Promise<{ size: AssignSizes; tokens: string[]; userIds: string[]; bookIds: string[] }> {
+  const size = assignSizes(ctx.quick);
+  const { tokens, userIds } = await createUsersWithTokens(ctx.pool, size.users);
+  const bookIds = await createStockedBooks(ctx.pool, books, size.codesPerBook);
+  await settle(ctx.pool);
+  return { size, tokens, userIds, bookIds };
+}
+
+/** The two paths of a GraphQL-vs-ceiling run, each on its own book. */
+export interface ApiAndCeiling {
+  size: AssignSizes;
+  /** `calls` claims over HTTP (at `overallRate` per second: open loop; else closed loop). */
+  viaApi(calls: number, overallRate?: number): Promise<GraphqlLoadResult>;
+  /** `calls` claims through plain `pg` (L1). */
+  viaL1(calls: number): Promise<LoadSummary>;
+}
+
+/**
+ * assign-hot's setup for comparing the API with its L1 ceiling: two stocked books, a ceiling pool
+ * of the API's size, both paths warmed up (`warmupCalls` each); the pool ends after `measure`.
+ */
+export async function withApiAndCeiling<T>(ctx: BenchContext, measure: (paths: ApiAndCeiling) => Promise<T>): Promise<T> {
+  const { size, tokens, userIds, bookIds: [apiBook, l1Book] } = await stockAssignLoad(ctx, 2);
+  const l1Pool = await ceilingPool(ctx.database.url, ctx.poolSize);
+  try {
+    const { concurrency } = size;
+    const viaApi = (calls: number, overallRate?: number) => assignViaApi(ctx.api().url, { concurrency, bookIds: [apiBook], calls, tokens, overallRate });
+    const viaL1 = (calls: number) => assignViaPlainPg(l1Pool, { concurrency, bookIds: [l1Book], calls, userIds });
+    ctx.log(`warm-up (${size.warmupCalls} calls each)`);
+    await viaApi(size.warmupCalls);
+    await viaL1(size.warmupCalls);
+    return await measure({ size, viaApi, viaL1 });
+  } finally {
+    await l1Pool.end();
+  }
+}
 
 /** What a shop would ask for after a claim: the code to show, and the state. */
 export const ASSIGN_MUTATION = 'mutation Assign($bookId: ID!) { assignRandomCoupon(bookId: $bookId) { id code state } }';

@@ -1,21 +1,6 @@
-import { assignViaApi, assignViaPlainPg, ceilingPool, everyCallClaimed } from '../lib/assign-load.ts';
 import { halves, measureAbba } from '../lib/alternate.ts';
+import { everyCallClaimed, withApiAndCeiling } from '../lib/assign-load.ts';
 import { type BenchContext, compareGoal, formatNumber, ratio, type Scenario } from '../lib/scenario.ts';
-import { createStockedBooks, settle } from '../lib/seed.ts';
-import { createUsersWithTokens } from '../lib/tokens.ts';
-
-const CONCURRENCY = 64;
-
-/** Sizes of assign-hot (assign-spread and assign-original-design reuse them: "same load"). */
-export function assignSizes(quick: boolean) {
-  return {
-    codesPerBook: quick ? 20_000 : 100_000,
-    calls: quick ? 1_200 : 20_000,
-    warmupCalls: quick ? 200 : 1_000,
-    users: 1_000,
-    concurrency: CONCURRENCY,
-  };
-}
 
 /**
  * assign-hot: 64 clients claim random coupons of ONE book of 100k codes over HTTP, beside L1 (the
@@ -26,23 +11,11 @@ export const assignHot: Scenario = {
   id: 'assign-hot',
   title: '64 clients, one book of 100k codes: GraphQL vs the same claim SQL through plain pg (L1)',
   async run(ctx: BenchContext) {
-    const size = assignSizes(ctx.quick);
-    const { tokens, userIds } = await createUsersWithTokens(ctx.pool, size.users);
-    const [apiBook, l1Book] = await createStockedBooks(ctx.pool, 2, size.codesPerBook);
-    await settle(ctx.pool);
-    const l1Pool = await ceilingPool(ctx.database.url, ctx.poolSize);
-    try {
-      const plan = { concurrency: size.concurrency };
-      ctx.log(`warm-up (${size.warmupCalls} calls each)`);
-      await assignViaApi(ctx.api().url, { ...plan, bookIds: [apiBook], calls: size.warmupCalls, tokens });
-      await assignViaPlainPg(l1Pool, { ...plan, bookIds: [l1Book], calls: size.warmupCalls, userIds });
+    return withApiAndCeiling(ctx, async ({ size, viaApi, viaL1 }) => {
       // GraphQL (a) and L1 (b) in A B B A turns of half the calls each.
       const { a: graphql, b: l1 } = await measureAbba(
         halves(size.calls),
-        {
-          a: (calls) => assignViaApi(ctx.api().url, { ...plan, bookIds: [apiBook], calls, tokens }),
-          b: (calls) => assignViaPlainPg(l1Pool, { ...plan, bookIds: [l1Book], calls, userIds }),
-        },
+        { a: (calls) => viaApi(calls), b: viaL1 },
         { api: ctx.api().pid, postgres: ctx.database.postgresPid },
         ctx.log,
       );
@@ -68,8 +41,6 @@ export const assignHot: Scenario = {
           everyCallClaimed(graphql, l1, size.calls),
         ],
       };
-    } finally {
-      await l1Pool.end();
-    }
+    });
   },
 };

@@ -1,9 +1,6 @@
-import { assignViaApi, assignViaPlainPg, ceilingPool } from '../lib/assign-load.ts';
+import { withApiAndCeiling } from '../lib/assign-load.ts';
 import { measureCpu } from '../lib/cpu.ts';
 import { type BenchContext, compareGoal, formatNumber, type Scenario } from '../lib/scenario.ts';
-import { createStockedBooks, settle } from '../lib/seed.ts';
-import { createUsersWithTokens } from '../lib/tokens.ts';
-import { assignSizes } from './assign-hot.ts';
 
 /**
  * assign-open-loop (BENCH.md): `assignRandomCoupon` over HTTP at a fixed rate of half L1's
@@ -19,24 +16,15 @@ export const assignOpenLoop: Scenario = {
   id: 'assign-open-loop',
   title: 'assignRandomCoupon over HTTP at a fixed rate of half L1 capacity: p99',
   async run(ctx: BenchContext) {
-    const size = assignSizes(ctx.quick);
-    const { tokens, userIds } = await createUsersWithTokens(ctx.pool, size.users);
-    const [apiBook, l1Book] = await createStockedBooks(ctx.pool, 2, size.codesPerBook);
-    await settle(ctx.pool);
-    const l1Pool = await ceilingPool(ctx.database.url, ctx.poolSize);
-    try {
-      const plan = { concurrency: size.concurrency };
+    return withApiAndCeiling(ctx, async ({ size, viaApi, viaL1 }) => {
       const capacityCalls = Math.round(size.calls / 2);
-      ctx.log(`warm-up (${size.warmupCalls} calls each)`);
-      await assignViaApi(ctx.api().url, { ...plan, bookIds: [apiBook], calls: size.warmupCalls, tokens });
-      await assignViaPlainPg(l1Pool, { ...plan, bookIds: [l1Book], calls: size.warmupCalls, userIds });
-      ctx.log(`L1 capacity: ${capacityCalls} calls, ${plan.concurrency} in flight`);
-      const l1 = await assignViaPlainPg(l1Pool, { ...plan, bookIds: [l1Book], calls: capacityCalls, userIds });
+      ctx.log(`L1 capacity: ${capacityCalls} calls, ${size.concurrency} in flight`);
+      const l1 = await viaL1(capacityCalls);
       const rate = Math.max(1, Math.floor(l1.throughput / 2));
       const calls = Math.max(rate * (ctx.quick ? 5 : 20), 200); // 5 s (quick) or 20 s at that rate
       ctx.log(`API at ${rate}/s (half of L1's ${formatNumber(l1.throughput)}/s): ${calls} calls`);
       const { result: api, cpuMsPerCall } = await measureCpu({ api: ctx.api().pid, postgres: ctx.database.postgresPid }, calls, () =>
-        assignViaApi(ctx.api().url, { ...plan, bookIds: [apiBook], calls, tokens, overallRate: rate }),
+        viaApi(calls, rate),
       );
       return {
         summary: `API at ${rate}/s: ${formatNumber(api.throughput)}/s answered, p50 ${api.p50Ms} ms, p99 ${api.p99Ms} ms, CPU/call API ${cpuMsPerCall.api} ms + PG ${cpuMsPerCall.postgres} ms · L1 capacity ${formatNumber(l1.throughput)}/s`,
@@ -51,8 +39,6 @@ export const assignOpenLoop: Scenario = {
           },
         ],
       };
-    } finally {
-      await l1Pool.end();
-    }
+    });
   },
 };

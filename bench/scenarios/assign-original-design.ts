@@ -1,12 +1,10 @@
 import type pg from 'pg';
 import { claimRandomCoupon, txOn } from '@coupons/core/sql';
 import { halves, measureAbba } from '../lib/alternate.ts';
-import { assignViaPlainPg, ceilingPool, everyCallClaimed } from '../lib/assign-load.ts';
+import { assignViaPlainPg, ceilingPool, everyCallClaimed, stockAssignLoad } from '../lib/assign-load.ts';
 import { runConcurrently } from '../lib/pg-load.ts';
 import { type BenchContext, compareGoal, formatNumber, ratio, type Scenario } from '../lib/scenario.ts';
-import { createStockedBooks, createUsers, settle } from '../lib/seed.ts';
 import type { LoadSummary } from '../lib/stats.ts';
-import { assignSizes } from './assign-hot.ts';
 
 /**
  * The design this service replaces: every claim of a book first takes a BLOCKING advisory lock
@@ -39,10 +37,7 @@ export const assignOriginalDesign: Scenario = {
   id: 'assign-original-design',
   title: 'the original design (blocking pg_advisory_lock(book), then SKIP LOCKED, one transaction) vs ours, both through plain pg, assign-hot load',
   async run(ctx: BenchContext) {
-    const size = assignSizes(ctx.quick);
-    const userIds = (await createUsers(ctx.pool, size.users)).map((u) => u.id);
-    const [oursBook, originalBook] = await createStockedBooks(ctx.pool, 2, size.codesPerBook);
-    await settle(ctx.pool);
+    const { size, userIds, bookIds: [oursBook, originalBook] } = await stockAssignLoad(ctx, 2);
     const pool = await ceilingPool(ctx.database.url, ctx.poolSize);
     const runOriginal = (calls: number): Promise<LoadSummary> =>
       runConcurrently(size.concurrency, calls, (call) => claimOriginalDesign(pool, originalBook, userIds[call % userIds.length]));

@@ -1,9 +1,8 @@
 import { halves, measureAbba } from '../lib/alternate.ts';
-import { assignViaApi, everyCallClaimed } from '../lib/assign-load.ts';
+import { assignSizes, assignViaApi, everyCallClaimed } from '../lib/assign-load.ts';
 import { type BenchContext, compareGoal, formatNumber, ratio, type Scenario } from '../lib/scenario.ts';
 import { createStockedBooks, settle } from '../lib/seed.ts';
 import { createUsersWithTokens } from '../lib/tokens.ts';
-import { assignSizes } from './assign-hot.ts';
 
 const SPREAD_BOOKS = 100;
 

@@ -1,11 +1,8 @@
 import { type ApiProcess, startApiProcess } from '../lib/api-process.ts';
-import { assignViaApi } from '../lib/assign-load.ts';
+import { assignViaApi, stockAssignLoad } from '../lib/assign-load.ts';
 import { treeCpuMs } from '../lib/cpu.ts';
 import { startPgBouncer } from '../lib/pgbouncer.ts';
 import { type BenchContext, formatNumber, type Scenario } from '../lib/scenario.ts';
-import { createStockedBooks, settle } from '../lib/seed.ts';
-import { createUsersWithTokens } from '../lib/tokens.ts';
-import { assignSizes } from './assign-hot.ts';
 
 const PROCESSES = 4;
 
@@ -22,10 +19,7 @@ export const pgbouncer: Scenario = {
   id: 'pgbouncer',
   title: 'assign-hot through PgBouncer (transaction pooling) with 4 API processes, vs one API process direct',
   async run(ctx: BenchContext) {
-    const size = assignSizes(ctx.quick);
-    const { tokens } = await createUsersWithTokens(ctx.pool, size.users);
-    const [directBook, bouncedBook] = await createStockedBooks(ctx.pool, 2, size.codesPerBook);
-    await settle(ctx.pool);
+    const { size, tokens, bookIds: [directBook, bouncedBook] } = await stockAssignLoad(ctx, 2);
     const bouncer = await startPgBouncer(ctx.database.url, ctx.poolSize, ctx.log);
     ctx.log(`${bouncer.version} on ${new URL(bouncer.url).port}`);
     const apis: ApiProcess[] = [];
