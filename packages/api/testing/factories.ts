@@ -5,6 +5,7 @@ import type { BookOverrides } from '@coupons/core/testing';
 import { type Database, Prisma } from '@coupons/db';
 import { tokenSettings } from '../src/auth/auth.settings.ts';
 import { call, graphqlRequest } from './graphql-http.client.ts';
+import { OPS } from './operations.ts';
 import type { TestServer } from './test-server.ts';
 
 // Users and campaigns for API tests. `signUp` goes through `register` (argon2, ~100 ms); the bulk
@@ -161,4 +162,35 @@ export async function createPool(server: { url: string }, admin: ApiUser, member
   );
   if (!added.ok) throw new Error(`addPoolMembers failed: ${added.code} ${added.message}`);
   return pool.data.id;
+}
+
+/** How far `checkoutAs` takes a coupon: claimed (assigned), then locked, then redeemed. */
+export type CheckoutStep = 'claim' | 'lock' | 'redeem';
+
+/**
+ * The shopper claims a random coupon of the book through the API and, as `until` asks, locks and
+ * redeems it. A refusal throws: this is a test's setup, not what it checks. Returns the code and,
+ * once redeemed, the redemption's id.
+ */
+export async function checkoutAs(
+  server: { url: string },
+  shopper: Pick<ApiUser, 'token'>,
+  bookId: string,
+  until: CheckoutStep,
+): Promise<{ code: string; redemptionId: string | null }> {
+  const claimed = await call<{ code: string }>(server, OPS.assignRandom, { bookId }, shopper.token);
+  if (!claimed.ok) throw new Error(`claim: ${claimed.code}`);
+  const { code } = claimed.data;
+  if (until === 'claim') return { code, redemptionId: null };
+  const locked = await call(server, OPS.lock, { code }, shopper.token);
+  if (!locked.ok) throw new Error(`lock: ${locked.code}`);
+  if (until === 'lock') return { code, redemptionId: null };
+  const redeemed = await call<{ id: string }>(server, OPS.redeem, { code }, shopper.token);
+  if (!redeemed.ok) throw new Error(`redeem: ${redeemed.code}`);
+  return { code, redemptionId: redeemed.data.id };
+}
+
+/** Each shopper claims and locks one coupon of the book, all at once; returns [shopper, code] pairs in their order. */
+export function lockedByShoppers<U extends Pick<ApiUser, 'token'>>(server: { url: string }, bookId: string, shoppers: U[]): Promise<Array<[U, string]>> {
+  return Promise.all(shoppers.map(async (shopper): Promise<[U, string]> => [shopper, (await checkoutAs(server, shopper, bookId, 'lock')).code]));
 }

@@ -20,9 +20,12 @@ export { type Accounts, type AccountOf, type UsedApiTest, type UseApiTestOptions
 export { apiProcessEnv, killApiProcessesNow, startApiProcess, type ApiProcess, type ApiProcessOptions } from './api-process.ts';
 export { freePort } from '@coupons/db';
 export {
+  checkoutAs,
+  type CheckoutStep,
   createCampaign,
   createPool,
   createUsers,
+  lockedByShoppers,
   signUp,
   TEST_PASSWORD,
   uniqueCodes,

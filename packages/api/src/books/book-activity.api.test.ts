@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ApiUser, call, createCampaign, createUsers, graphqlRequest, OPS, useApiTest } from '../../testing/index.ts';
+import { type ApiUser, call, checkoutAs, createCampaign, createUsers, graphqlRequest, OPS, useApiTest } from '../../testing/index.ts';
 
 // Book.redemptionsOverTime over HTTP on a real database: redemptions land in the bucket of their
 // time (the server's clock), a reversal is counted in the bucket of the redemption it reverses,
@@ -24,13 +24,7 @@ async function overTime(bookId: string, variables: { from?: string; to?: string;
 
 /** A shopper claims, locks and redeems one coupon of the book now (server clock); returns the redemption id. */
 async function redeemOne(bookId: string, shopper: ApiUser): Promise<string> {
-  const claimed = await call(t.server, OPS.assignRandom, { bookId }, shopper.token);
-  if (!claimed.ok) throw new Error(`claim: ${claimed.code}`);
-  const locked = await call(t.server, OPS.lock, { code: claimed.data.code }, shopper.token);
-  if (!locked.ok) throw new Error(`lock: ${locked.code}`);
-  const redeemed = await call(t.server, OPS.redeem, { code: claimed.data.code }, shopper.token);
-  if (!redeemed.ok) throw new Error(`redeem: ${redeemed.code}`);
-  return redeemed.data.id;
+  return (await checkoutAs(t.server, shopper, bookId, 'redeem')).redemptionId!;
 }
 
 describe('Book.redemptionsOverTime', () => {

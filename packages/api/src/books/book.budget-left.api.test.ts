@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expectInvariants } from '../../test/reliability/book.snapshot.ts';
-import { type ApiUser, call, createCampaign, createUsers, graphqlRequest, OPS, record, useApiTest, waitFor } from '../../testing/index.ts';
+import { type ApiUser, call, createCampaign, createUsers, graphqlRequest, lockedByShoppers, OPS, record, useApiTest, waitFor } from '../../testing/index.ts';
 
 // What is left of a book's budget, as an admin sees it in the book (a query) and live in the
 // bookStats subscription over a real WebSocket: redemptions take from it, a reversal gives back,
@@ -14,20 +14,6 @@ const UPDATE = 'mutation ($id: ID!, $i: UpdateBookInput!) { updateBook(id: $id, 
 const REDEEM_ORDER = 'mutation ($code: String!, $o: OrderInput!) { redeemCoupon(code: $code, order: $o) { id discountAmount } }';
 
 type Left = { redemptionsLeft: number | null; discountLeft: string | null };
-
-/** Each shopper claims and locks one coupon of the book; returns [shopper, code] pairs. */
-async function lockedByShoppers(bookId: string, count: number): Promise<Array<[ApiUser, string]>> {
-  const shoppers = await createUsers(t.server, count);
-  return Promise.all(
-    shoppers.map(async (shopper): Promise<[ApiUser, string]> => {
-      const claimed = await call(t.server, OPS.assignRandom, { bookId }, shopper.token);
-      if (!claimed.ok) throw new Error(`claim: ${claimed.code}`);
-      const locked = await call(t.server, OPS.lock, { code: claimed.data.code }, shopper.token);
-      if (!locked.ok) throw new Error(`lock: ${locked.code}`);
-      return [shopper, claimed.data.code];
-    }),
-  );
-}
 
 /** The book's budget left by query, and a live view of it that each check waits on. */
 function watch(bookId: string) {
@@ -52,7 +38,7 @@ describe('budget left (Book and bookStats)', () => {
     const view = watch(bookId);
     await view.shows({ redemptionsLeft: 3, discountLeft: null }, 'before any redemption');
 
-    const held = await lockedByShoppers(bookId, 5);
+    const held = await lockedByShoppers(t.server, bookId, await createUsers(t.server, 5));
     const redeem = ([shopper, code]: [ApiUser, string]) => call<{ id: string }>(t.server, OPS.redeem, { code }, shopper.token);
     const first = await redeem(held[0]);
     expect((await redeem(held[1])).ok).toBe(true);
@@ -85,7 +71,7 @@ describe('budget left (Book and bookStats)', () => {
     const view = watch(bookId);
     await view.shows({ redemptionsLeft: null, discountLeft: '25.00' }, 'before any redemption');
 
-    const held = await lockedByShoppers(bookId, 6);
+    const held = await lockedByShoppers(t.server, bookId, await createUsers(t.server, 6));
     const redeem = ([shopper, code]: [ApiUser, string], amount: string, i: number) =>
       call<{ id: string; discountAmount: string }>(t.server, REDEEM_ORDER, { code, o: { id: `left-${i}`, amount, currency: 'EUR' } }, shopper.token);
     // A 10.00 discount, then 4.50 (the fixed amount is capped at the order).
@@ -112,7 +98,7 @@ describe('budget left (Book and bookStats)', () => {
   it('a book without a budget shows null for both, however much is redeemed', async () => {
     const { bookId } = await createCampaign(t.server, t.admin, 2);
     const view = watch(bookId);
-    const [[shopper, code]] = await lockedByShoppers(bookId, 1);
+    const [[shopper, code]] = await lockedByShoppers(t.server, bookId, await createUsers(t.server, 1));
     expect((await call(t.server, OPS.redeem, { code }, shopper.token)).ok).toBe(true);
     await waitFor(() => view.sub.values.at(-1)?.data?.bookStats.redeemed === 1, 'the redemption in the stats');
     await view.shows({ redemptionsLeft: null, discountLeft: null }, 'unbudgeted');

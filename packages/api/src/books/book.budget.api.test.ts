@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expectInvariants } from '../../test/reliability/book.snapshot.ts';
-import { type ApiUser, call, createCampaign, createUsers, graphqlRequest, OPS, useApiTest } from '../../testing/index.ts';
+import { call, createCampaign, createUsers, graphqlRequest, lockedByShoppers, OPS, useApiTest } from '../../testing/index.ts';
 
 // Budgets over HTTP: a book's maxTotalRedemptions and maxTotalDiscountAmount hold when many
 // shoppers redeem at once, reversals give back, book fields show what is used, and a budget set
@@ -11,25 +11,12 @@ const BOOK = 'query ($id: ID!) { book(id: $id) { maxTotalRedemptions redeemedTot
 const UPDATE = 'mutation ($id: ID!, $i: UpdateBookInput!) { updateBook(id: $id, input: $i) { redeemedTotal maxTotalRedemptions } }';
 
 
-/** Each shopper claims and locks one coupon of the book; returns [shopper, code] pairs. */
-async function lockedByShoppers(bookId: string, shoppers: ApiUser[]): Promise<Array<[ApiUser, string]>> {
-  return Promise.all(
-    shoppers.map(async (shopper): Promise<[ApiUser, string]> => {
-      const claimed = await call(t.server, OPS.assignRandom, { bookId }, shopper.token);
-      if (!claimed.ok) throw new Error(`claim: ${claimed.code}`);
-      const locked = await call(t.server, OPS.lock, { code: claimed.data.code }, shopper.token);
-      if (!locked.ok) throw new Error(`lock: ${locked.code}`);
-      return [shopper, claimed.data.code];
-    }),
-  );
-}
-
 describe('book budgets', () => {
   it('maxTotalRedemptions holds when 40 shoppers redeem at once; the rest hear LIMIT_REACHED (BOOK_BUDGET)', async () => {
     const book = await createCampaign(t.server, t.admin, 40);
     await graphqlRequest(t.server, UPDATE, { id: book.bookId, i: { maxTotalRedemptions: 7 } }, t.admin.token);
     const shoppers = await createUsers(t.server, 40);
-    const held = await lockedByShoppers(book.bookId, shoppers);
+    const held = await lockedByShoppers(t.server, book.bookId, shoppers);
     const outcomes = await Promise.all(held.map(([shopper, code]) => graphqlRequest(t.server, OPS.redeem, { code }, shopper.token)));
     const won = outcomes.filter((o) => !o.errors);
     expect(won).toHaveLength(7);
@@ -43,7 +30,7 @@ describe('book budgets', () => {
   it('a reversal gives the budget back; lowering below what is used is refused', async () => {
     const book = await createCampaign(t.server, t.admin, 3);
     await graphqlRequest(t.server, UPDATE, { id: book.bookId, i: { maxTotalRedemptions: 1 } }, t.admin.token);
-    const [[shopper, code], [other, otherCode]] = await lockedByShoppers(book.bookId, await createUsers(t.server, 2));
+    const [[shopper, code], [other, otherCode]] = await lockedByShoppers(t.server, book.bookId, await createUsers(t.server, 2));
     const first = await call(t.server, OPS.redeem, { code }, shopper.token);
     expect(first.ok).toBe(true);
     expect((await call(t.server, OPS.redeem, { code: otherCode }, other.token)).ok).toBe(false);
@@ -57,7 +44,7 @@ describe('book budgets', () => {
   it('validateCoupon answers as the redeem would once the budget is spent', async () => {
     const book = await createCampaign(t.server, t.admin, 2);
     await graphqlRequest(t.server, UPDATE, { id: book.bookId, i: { maxTotalRedemptions: 1 } }, t.admin.token);
-    const [[first, firstCode], [second, secondCode]] = await lockedByShoppers(book.bookId, await createUsers(t.server, 2));
+    const [[first, firstCode], [second, secondCode]] = await lockedByShoppers(t.server, book.bookId, await createUsers(t.server, 2));
     const VALIDATE = 'query ($c: String!) { validateCoupon(code: $c) { valid reason } }';
     expect((await graphqlRequest(t.server, VALIDATE, { c: secondCode }, second.token)).data?.validateCoupon).toEqual({ valid: true, reason: null });
     expect((await call(t.server, OPS.redeem, { code: firstCode }, first.token)).ok).toBe(true);
@@ -66,7 +53,7 @@ describe('book budgets', () => {
 
   it('a budget set after redemptions counts them, and is refused below them', async () => {
     const book = await createCampaign(t.server, t.admin, 3);
-    const held = await lockedByShoppers(book.bookId, await createUsers(t.server, 2));
+    const held = await lockedByShoppers(t.server, book.bookId, await createUsers(t.server, 2));
     for (const [shopper, code] of held) expect((await call(t.server, OPS.redeem, { code }, shopper.token)).ok).toBe(true);
     const refused = await graphqlRequest(t.server, UPDATE, { id: book.bookId, i: { maxTotalRedemptions: 1 } }, t.admin.token);
     expect(refused.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'maxTotalRedemptions' });
@@ -84,7 +71,7 @@ describe('book budgets', () => {
     const bookId = created.data?.createBook.id;
     const codes = Array.from({ length: 6 }, (_, i) => `BUDGET-${bookId.slice(0, 8)}-${i}`.toUpperCase());
     await graphqlRequest(t.server, 'mutation ($b: ID!, $c: [String!]) { uploadCodes(bookId: $b, codes: $c) { inserted } }', { b: bookId, c: codes }, t.admin.token);
-    const held = await lockedByShoppers(bookId, await createUsers(t.server, 6));
+    const held = await lockedByShoppers(t.server, bookId, await createUsers(t.server, 6));
     const outcomes = await Promise.all(
       held.map(([shopper, code], i) =>
         graphqlRequest(

@@ -1,6 +1,6 @@
 import { MAX_PINNED_BOOKS } from '@coupons/core';
 import { describe, expect, it } from 'vitest';
-import { type ApiUser, call, createCampaign, createUsers, OPS, useApiTest } from '../../testing/index.ts';
+import { call, checkoutAs, createCampaign, createUsers, useApiTest } from '../../testing/index.ts';
 
 // What the console's Live page reads, over HTTP on a real database: busiestBooks counts each
 // book's coupon events in the window (the server's clock) and ranks them, leaving quiet books
@@ -22,14 +22,6 @@ async function busiest(variables: { window?: number; first?: number } = {}) {
   return answer.data.map((row) => [row.book.id, row.events] as const);
 }
 
-/** The shopper claims a coupon of the book (1 event), then locks (2) and redeems it (3) as asked. */
-async function act(bookId: string, shopper: ApiUser, steps: 1 | 2 | 3): Promise<void> {
-  const claimed = await call<{ code: string }>(t.server, OPS.assignRandom, { bookId }, shopper.token);
-  if (!claimed.ok) throw new Error(`claim: ${claimed.code}`);
-  if (steps >= 2 && !(await call(t.server, OPS.lock, { code: claimed.data.code }, shopper.token)).ok) throw new Error('lock');
-  if (steps >= 3 && !(await call(t.server, OPS.redeem, { code: claimed.data.code }, shopper.token)).ok) throw new Error('redeem');
-}
-
 const ids = (answer: Awaited<ReturnType<typeof call<Array<{ id: string }>>>>) => (answer.ok ? answer.data.map((b) => b.id) : answer.code);
 
 describe('busiestBooks', () => {
@@ -37,14 +29,14 @@ describe('busiestBooks', () => {
     const [hot, warm, early, late, old] = await Promise.all([1, 2, 3, 4, 5].map(() => createCampaign(t.server, t.admin, 6)));
     // The uploads' CREATED_BULK events are then ten minutes old: out of any 5-minute window.
     t.server.clock.advance({ minutes: 10 });
-    await act(old.bookId, t.alice, 3);
+    await checkoutAs(t.server, t.alice, old.bookId, 'redeem'); // 3 events
     t.server.clock.advance({ minutes: 6 });
-    await act(hot.bookId, t.alice, 3);
-    await act(hot.bookId, t.bob, 2);
-    await act(warm.bookId, t.bob, 2);
-    await act(early.bookId, t.alice, 1);
+    await checkoutAs(t.server, t.alice, hot.bookId, 'redeem'); // 3 events
+    await checkoutAs(t.server, t.bob, hot.bookId, 'lock'); // 2 events
+    await checkoutAs(t.server, t.bob, warm.bookId, 'lock'); // 2 events
+    await checkoutAs(t.server, t.alice, early.bookId, 'claim'); // 1 event
     t.server.clock.advance({ seconds: 30 });
-    await act(late.bookId, t.bob, 1);
+    await checkoutAs(t.server, t.bob, late.bookId, 'claim'); // 1 event
 
     expect(await busiest()).toEqual([
       [hot.bookId, 5],
