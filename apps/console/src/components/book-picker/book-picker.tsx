@@ -15,6 +15,7 @@ const BookPickerQuery = graphql(`
           name
           discountType
           discountValue
+          currency
           isActive
           counts {
             unassigned
@@ -48,7 +49,7 @@ export function BookPicker({ id, value, onChange, hideUnavailable, ...aria }: Bo
       name: node.name,
       isActive: node.isActive,
       unassigned: node.counts.unassigned,
-      detail: `${formatDiscount(node.discountType, node.discountValue)} · ${formatCount(node.counts.unassigned)} left`,
+      detail: `${formatDiscount(node.discountType, node.discountValue, node.currency)} · ${formatCount(node.counts.unassigned)} left`,
     })) ?? [];
   return (
     <BookCombobox

@@ -1,7 +1,7 @@
 import { Badge } from '@/components/controls/badge';
 import { type BookStatusFacts, bookStatusView } from './book-status';
 
-/** A book's status as a badge: Active, Paused, Archived, or Scheduled / Ended by its window. */
+/** A book's status as a badge: Active, Paused, Archived, or Scheduled / Expired by its window. */
 export function BookStatusBadge({ book }: { book: BookStatusFacts }) {
   const view = bookStatusView(book);
   return (

@@ -11,6 +11,7 @@ export const BookSummaryFields = graphql(`
     name
     discountType
     discountValue
+    currency
     validUntil
     isActive
   }

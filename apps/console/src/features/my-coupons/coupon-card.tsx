@@ -44,7 +44,7 @@ export function CouponCard({ coupon, busy, onAction }: CouponCardProps) {
   return (
     <li className={`coupon ${styles.coupon}`} aria-labelledby={titleId} data-code={coupon.code} data-state={coupon.state}>
       <div>
-        <p className={styles.discount}>{book ? formatDiscount(book.discountType, book.discountValue) : '\u00a0'}</p>
+        <p className={styles.discount}>{book ? formatDiscount(book.discountType, book.discountValue, book.currency) : '\u00a0'}</p>
         <h3 className={`${styles.code} mono`} id={titleId}>
           {coupon.code}
         </h3>

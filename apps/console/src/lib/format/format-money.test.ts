@@ -12,4 +12,12 @@ describe('formatMoney and formatDiscount', () => {
     expect(formatDiscount('PERCENTAGE', 10)).toBe('10% off');
     expect(formatDiscount('FIXED_AMOUNT', '5')).toBe('5.00 off');
   });
+
+  it('follows the currency: no decimals for yen, any case, a code Intl cannot read printed after the amount', () => {
+    expect(formatMoney(500, 'JPY')).toMatch(/[¥￥]500$/);
+    expect(formatMoney(500, 'JPY')).not.toContain('.');
+    expect(formatMoney(5, 'usd')).toBe(formatMoney(5, 'USD'));
+    expect(formatMoney(5, 'EURO')).toBe('5.00 EURO');
+    expect(formatDiscount('FIXED_AMOUNT', '2.5', 'GBP')).toMatch(/£2\.50 off/);
+  });
 });

@@ -59,15 +59,28 @@ export function formatDiscount(type: string, value: number | string, currency?: 
   return `${formatMoney(amount, currency)} off`;
 }
 
-/** An amount with its ISO 4217 currency's symbol via Intl ("€12.50"); two decimals when the currency is unknown. */
+// One formatter per currency, made once: every amount on every page goes through formatMoney.
+const moneyFormats = new Map<string, Intl.NumberFormat | null>();
+
+function moneyFormat(currency: string): Intl.NumberFormat | null {
+  const code = currency.toUpperCase();
+  if (!moneyFormats.has(code)) {
+    let format: Intl.NumberFormat | null = null;
+    try {
+      format = new Intl.NumberFormat(undefined, { style: 'currency', currency: code });
+    } catch {
+      // Not an ISO 4217 code Intl knows: the amount is printed with the code after it.
+    }
+    moneyFormats.set(code, format);
+  }
+  return moneyFormats.get(code) ?? null;
+}
+
+/** An amount with its ISO 4217 currency's symbol via Intl ("€12.50", "¥500"); two decimals when the currency is unknown. */
 export function formatMoney(value: number | string, currency?: string | null): string {
   const amount = Number(value);
   if (!currency) return amount.toFixed(2);
-  try {
-    return new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(amount);
-  } catch {
-    return `${amount.toFixed(2)} ${currency}`;
-  }
+  return moneyFormat(currency)?.format(amount) ?? `${amount.toFixed(2)} ${currency}`;
 }
 
 /** `m:ss` for a countdown; hours appear only when needed. */
