@@ -16,7 +16,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
 type Documents = {
     "\n  query BookPicker($search: String, $first: Int) {\n    books(search: $search, first: $first, status: ACTIVE) {\n      edges {\n        node {\n          id\n          name\n          discountType\n          discountValue\n          currency\n          isActive\n          counts {\n            unassigned\n          }\n        }\n      }\n    }\n  }\n": typeof types.BookPickerDocument,
     "\n  fragment ApiKeyTableRow on ApiKey {\n    id\n    name\n    prefix\n    scopes\n    createdAt\n    lastUsedAt\n    revokedAt\n  }\n": typeof types.ApiKeyTableRowFragmentDoc,
-    "\n  query ApiKeys {\n    apiKeys {\n      ...ApiKeyTableRow\n    }\n  }\n": typeof types.ApiKeysDocument,
+    "\n  query ApiKeys($first: Int, $after: String) {\n    apiKeysConnection(first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        ...NextPage\n      }\n      edges {\n        cursor\n        node {\n          ...ApiKeyTableRow\n        }\n      }\n    }\n  }\n": typeof types.ApiKeysDocument,
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      apiKey {\n        ...ApiKeyTableRow\n      }\n      secret\n    }\n  }\n": typeof types.CreateApiKeyDocument,
     "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyTableRow\n    }\n  }\n": typeof types.RevokeApiKeyDocument,
     "\n  query AssignPreviewCoupon($code: String!) {\n    coupon(code: $code) {\n      id\n      code\n      state\n      user {\n        id\n        email\n        externalId\n      }\n      book {\n        id\n        name\n        isActive\n      }\n    }\n  }\n": typeof types.AssignPreviewCouponDocument,
@@ -58,8 +58,10 @@ type Documents = {
     "\n  mutation UpdateBook($id: ID!, $input: UpdateBookInput!) {\n    updateBook(id: $id, input: $input) {\n      id\n      ...BookFormFields\n    }\n  }\n": typeof types.UpdateBookDocument,
     "\n  query Books($first: Int, $after: String, $search: String, $status: BookStatus) {\n    books(first: $first, after: $after, search: $search, status: $status) {\n      totalCount\n      pageInfo {\n        ...NextPage\n      }\n      edges {\n        cursor\n        node {\n          ...BookTableRow\n        }\n      }\n    }\n  }\n": typeof types.BooksDocument,
     "\n  mutation UploadCodes($bookId: ID!, $csv: String!) {\n    uploadCodes(bookId: $bookId, csv: $csv) {\n      ...UploadReportFields\n    }\n  }\n": typeof types.UploadCodesDocument,
+    "\n  mutation UploadCodeList($bookId: ID!, $codes: [String!]!) {\n    uploadCodes(bookId: $bookId, codes: $codes) {\n      jobId\n      ...UploadReportFields\n    }\n  }\n": typeof types.UploadCodeListDocument,
+    "\n  mutation CancelCodeJob($jobId: ID!) {\n    cancelCodeJob(jobId: $jobId) {\n      jobId\n      status\n    }\n  }\n": typeof types.CancelCodeJobDocument,
     "\n  mutation GenerateCodes($bookId: ID!, $input: GenerateCodesInput!) {\n    generateCodes(bookId: $bookId, input: $input) {\n      jobId\n      status\n      requested\n      generated\n    }\n  }\n": typeof types.GenerateCodesDocument,
-    "\n  subscription CodeJobProgress($jobId: ID!) {\n    codeJob(jobId: $jobId) {\n      jobId\n      status\n      total\n      processed\n      inserted\n    }\n  }\n": typeof types.CodeJobProgressDocument,
+    "\n  subscription CodeJobProgress($jobId: ID!) {\n    codeJob(jobId: $jobId) {\n      jobId\n      status\n      total\n      processed\n      inserted\n      duplicates\n      invalid\n      error\n    }\n  }\n": typeof types.CodeJobProgressDocument,
     "\n  query BookRedemptionsOverTime($id: ID!, $from: DateTime, $bucket: TimeBucket!) {\n    book(id: $id) {\n      id\n      redemptionsOverTime(from: $from, bucket: $bucket) {\n        ...RedemptionChartBucket\n      }\n      claimsOverTime(from: $from, bucket: $bucket) {\n        ...ClaimChartBucket\n      }\n    }\n  }\n": typeof types.BookRedemptionsOverTimeDocument,
     "\n  subscription BookActivityChanged($bookId: ID!) {\n    couponEvents(bookId: $bookId) {\n      id\n    }\n  }\n": typeof types.BookActivityChangedDocument,
     "\n  fragment CouponDetailFields on Coupon {\n    id\n    code\n    state\n    assignedAt\n    lockExpiresAt\n    redemptionCount\n    createdAt\n    updatedAt\n    bookId\n    book {\n      id\n      name\n    }\n    user {\n      id\n      email\n      externalId\n    }\n  }\n": typeof types.CouponDetailFieldsFragmentDoc,
@@ -133,7 +135,7 @@ type Documents = {
 const documents: Documents = {
     "\n  query BookPicker($search: String, $first: Int) {\n    books(search: $search, first: $first, status: ACTIVE) {\n      edges {\n        node {\n          id\n          name\n          discountType\n          discountValue\n          currency\n          isActive\n          counts {\n            unassigned\n          }\n        }\n      }\n    }\n  }\n": types.BookPickerDocument,
     "\n  fragment ApiKeyTableRow on ApiKey {\n    id\n    name\n    prefix\n    scopes\n    createdAt\n    lastUsedAt\n    revokedAt\n  }\n": types.ApiKeyTableRowFragmentDoc,
-    "\n  query ApiKeys {\n    apiKeys {\n      ...ApiKeyTableRow\n    }\n  }\n": types.ApiKeysDocument,
+    "\n  query ApiKeys($first: Int, $after: String) {\n    apiKeysConnection(first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        ...NextPage\n      }\n      edges {\n        cursor\n        node {\n          ...ApiKeyTableRow\n        }\n      }\n    }\n  }\n": types.ApiKeysDocument,
     "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      apiKey {\n        ...ApiKeyTableRow\n      }\n      secret\n    }\n  }\n": types.CreateApiKeyDocument,
     "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyTableRow\n    }\n  }\n": types.RevokeApiKeyDocument,
     "\n  query AssignPreviewCoupon($code: String!) {\n    coupon(code: $code) {\n      id\n      code\n      state\n      user {\n        id\n        email\n        externalId\n      }\n      book {\n        id\n        name\n        isActive\n      }\n    }\n  }\n": types.AssignPreviewCouponDocument,
@@ -175,8 +177,10 @@ const documents: Documents = {
     "\n  mutation UpdateBook($id: ID!, $input: UpdateBookInput!) {\n    updateBook(id: $id, input: $input) {\n      id\n      ...BookFormFields\n    }\n  }\n": types.UpdateBookDocument,
     "\n  query Books($first: Int, $after: String, $search: String, $status: BookStatus) {\n    books(first: $first, after: $after, search: $search, status: $status) {\n      totalCount\n      pageInfo {\n        ...NextPage\n      }\n      edges {\n        cursor\n        node {\n          ...BookTableRow\n        }\n      }\n    }\n  }\n": types.BooksDocument,
     "\n  mutation UploadCodes($bookId: ID!, $csv: String!) {\n    uploadCodes(bookId: $bookId, csv: $csv) {\n      ...UploadReportFields\n    }\n  }\n": types.UploadCodesDocument,
+    "\n  mutation UploadCodeList($bookId: ID!, $codes: [String!]!) {\n    uploadCodes(bookId: $bookId, codes: $codes) {\n      jobId\n      ...UploadReportFields\n    }\n  }\n": types.UploadCodeListDocument,
+    "\n  mutation CancelCodeJob($jobId: ID!) {\n    cancelCodeJob(jobId: $jobId) {\n      jobId\n      status\n    }\n  }\n": types.CancelCodeJobDocument,
     "\n  mutation GenerateCodes($bookId: ID!, $input: GenerateCodesInput!) {\n    generateCodes(bookId: $bookId, input: $input) {\n      jobId\n      status\n      requested\n      generated\n    }\n  }\n": types.GenerateCodesDocument,
-    "\n  subscription CodeJobProgress($jobId: ID!) {\n    codeJob(jobId: $jobId) {\n      jobId\n      status\n      total\n      processed\n      inserted\n    }\n  }\n": types.CodeJobProgressDocument,
+    "\n  subscription CodeJobProgress($jobId: ID!) {\n    codeJob(jobId: $jobId) {\n      jobId\n      status\n      total\n      processed\n      inserted\n      duplicates\n      invalid\n      error\n    }\n  }\n": types.CodeJobProgressDocument,
     "\n  query BookRedemptionsOverTime($id: ID!, $from: DateTime, $bucket: TimeBucket!) {\n    book(id: $id) {\n      id\n      redemptionsOverTime(from: $from, bucket: $bucket) {\n        ...RedemptionChartBucket\n      }\n      claimsOverTime(from: $from, bucket: $bucket) {\n        ...ClaimChartBucket\n      }\n    }\n  }\n": types.BookRedemptionsOverTimeDocument,
     "\n  subscription BookActivityChanged($bookId: ID!) {\n    couponEvents(bookId: $bookId) {\n      id\n    }\n  }\n": types.BookActivityChangedDocument,
     "\n  fragment CouponDetailFields on Coupon {\n    id\n    code\n    state\n    assignedAt\n    lockExpiresAt\n    redemptionCount\n    createdAt\n    updatedAt\n    bookId\n    book {\n      id\n      name\n    }\n    user {\n      id\n      email\n      externalId\n    }\n  }\n": types.CouponDetailFieldsFragmentDoc,
@@ -273,7 +277,7 @@ export function graphql(source: "\n  fragment ApiKeyTableRow on ApiKey {\n    id
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query ApiKeys {\n    apiKeys {\n      ...ApiKeyTableRow\n    }\n  }\n"): (typeof documents)["\n  query ApiKeys {\n    apiKeys {\n      ...ApiKeyTableRow\n    }\n  }\n"];
+export function graphql(source: "\n  query ApiKeys($first: Int, $after: String) {\n    apiKeysConnection(first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        ...NextPage\n      }\n      edges {\n        cursor\n        node {\n          ...ApiKeyTableRow\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query ApiKeys($first: Int, $after: String) {\n    apiKeysConnection(first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        ...NextPage\n      }\n      edges {\n        cursor\n        node {\n          ...ApiKeyTableRow\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -441,11 +445,19 @@ export function graphql(source: "\n  mutation UploadCodes($bookId: ID!, $csv: St
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  mutation UploadCodeList($bookId: ID!, $codes: [String!]!) {\n    uploadCodes(bookId: $bookId, codes: $codes) {\n      jobId\n      ...UploadReportFields\n    }\n  }\n"): (typeof documents)["\n  mutation UploadCodeList($bookId: ID!, $codes: [String!]!) {\n    uploadCodes(bookId: $bookId, codes: $codes) {\n      jobId\n      ...UploadReportFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CancelCodeJob($jobId: ID!) {\n    cancelCodeJob(jobId: $jobId) {\n      jobId\n      status\n    }\n  }\n"): (typeof documents)["\n  mutation CancelCodeJob($jobId: ID!) {\n    cancelCodeJob(jobId: $jobId) {\n      jobId\n      status\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  mutation GenerateCodes($bookId: ID!, $input: GenerateCodesInput!) {\n    generateCodes(bookId: $bookId, input: $input) {\n      jobId\n      status\n      requested\n      generated\n    }\n  }\n"): (typeof documents)["\n  mutation GenerateCodes($bookId: ID!, $input: GenerateCodesInput!) {\n    generateCodes(bookId: $bookId, input: $input) {\n      jobId\n      status\n      requested\n      generated\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription CodeJobProgress($jobId: ID!) {\n    codeJob(jobId: $jobId) {\n      jobId\n      status\n      total\n      processed\n      inserted\n    }\n  }\n"): (typeof documents)["\n  subscription CodeJobProgress($jobId: ID!) {\n    codeJob(jobId: $jobId) {\n      jobId\n      status\n      total\n      processed\n      inserted\n    }\n  }\n"];
+export function graphql(source: "\n  subscription CodeJobProgress($jobId: ID!) {\n    codeJob(jobId: $jobId) {\n      jobId\n      status\n      total\n      processed\n      inserted\n      duplicates\n      invalid\n      error\n    }\n  }\n"): (typeof documents)["\n  subscription CodeJobProgress($jobId: ID!) {\n    codeJob(jobId: $jobId) {\n      jobId\n      status\n      total\n      processed\n      inserted\n      duplicates\n      invalid\n      error\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

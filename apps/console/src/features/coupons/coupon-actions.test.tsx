@@ -36,4 +36,42 @@ describe('CouponActions in a table row (compact)', () => {
     expect(screen.getByRole('button', { name: 'Void F-1' })).toBeTruthy();
     expect(container.textContent).not.toContain('This coupon is void');
   });
+
+  it('offers Unlock on a locked coupon: a confirmation with an optional reason', async () => {
+    const unlock = vi.fn(async (_reason: string | null) => {});
+    render(
+      <ToastProvider>
+        <CouponActions compact code="L-1" state="LOCKED" busy={false} voidCoupon={noop} unassignCoupon={noop} unlockCoupon={unlock} />
+        <CouponActions compact code="A-1" state="ASSIGNED" busy={false} voidCoupon={noop} unassignCoupon={noop} unlockCoupon={unlock} />
+      </ToastProvider>,
+    );
+    expect(screen.queryByRole('button', { name: 'Unlock A-1' })).toBeNull();
+    await userEvent.click(screen.getByRole('button', { name: 'Unlock L-1' }));
+    expect(screen.getByText('Release this lock?')).toBeTruthy();
+    expect(unlock).not.toHaveBeenCalled();
+    expect(screen.getByText('0 of 500 characters')).toBeTruthy();
+    await userEvent.click(screen.getByRole('button', { name: 'Unlock coupon' }));
+    expect(unlock).toHaveBeenCalledWith(null);
+    expect(await screen.findByText('L-1 unlocked.')).toBeTruthy();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Unlock L-1' }));
+    await userEvent.type(screen.getByLabelText('Reason (optional)'), 'checkout hung');
+    await userEvent.click(screen.getByRole('button', { name: 'Unlock coupon' }));
+    expect(unlock).toHaveBeenLastCalledWith('checkout hung');
+  });
+
+  it('keeps the dialog open with the error in words when the unlock fails', async () => {
+    const failing = vi.fn(async () => {
+      throw new Error('Only a LOCKED coupon can be unlocked; this one is ASSIGNED');
+    });
+    render(
+      <ToastProvider>
+        <CouponActions compact code="L-2" state="LOCKED" busy={false} voidCoupon={noop} unassignCoupon={noop} unlockCoupon={failing} />
+      </ToastProvider>,
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Unlock L-2' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Unlock coupon' }));
+    expect(await screen.findByText(/this one is ASSIGNED/)).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Unlock coupon' })).toBeTruthy();
+  });
 });

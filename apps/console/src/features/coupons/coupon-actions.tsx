@@ -1,22 +1,29 @@
 'use client';
 
+import { useMutation } from '@apollo/client/react';
 import { useRef, useState } from 'react';
 import { Button } from '@/components/controls/button';
 import { ConfirmDialog } from '@/components/dialog/confirm-dialog';
+import { charCount } from '@/components/forms/char-count';
 import { useToast } from '@/components/toast/toast-provider';
 import type { CouponState } from '@/gql/graphql';
 import { describeError } from '@/lib/errors/describe-error';
 import styles from './coupon-page.module.css';
+import { ForceUnlockCouponMutation } from './use-coupon';
 
-type Action = 'void' | 'unassign';
+type Action = 'void' | 'unassign' | 'unlock';
 
-const DIALOGS: Record<Action, { title: string; confirm: string; busy: string; body: string; done: string }> = {
+/** The server's limit on a reason (voidCoupon, unassignCoupon, forceUnlockCoupon). */
+const REASON_MAX = 500;
+
+const DIALOGS: Record<Action, { title: string; confirm: string; busy: string; body: string; done: string; reasonRequired: boolean }> = {
   void: {
     title: 'Void this coupon?',
     confirm: 'Void coupon',
     busy: 'Voiding…',
     body: 'The code stops working at once, for good: a checkout holding it loses its lock, and it can never be claimed, locked or redeemed again.',
     done: 'voided',
+    reasonRequired: true,
   },
   unassign: {
     title: 'Take this coupon back?',
@@ -24,6 +31,15 @@ const DIALOGS: Record<Action, { title: string; confirm: string; busy: string; bo
     busy: 'Unassigning…',
     body: 'The coupon leaves its owner and goes back to the book, where it can be given out again. Its history stays.',
     done: 'taken back into its book',
+    reasonRequired: true,
+  },
+  unlock: {
+    title: 'Release this lock?',
+    confirm: 'Unlock coupon',
+    busy: 'Unlocking…',
+    body: 'The checkout holding this coupon loses its lock at once. The owner keeps the coupon and can lock it again.',
+    done: 'unlocked',
+    reasonRequired: false,
   },
 };
 
@@ -33,12 +49,34 @@ interface CouponActionsProps {
   busy: boolean;
   voidCoupon(reason: string): Promise<void>;
   unassignCoupon(reason: string): Promise<void>;
+  /** Releases the lock (LOCKED only); the reason may be null. Without it, the action calls forceUnlockCoupon itself. */
+  unlockCoupon?(reason: string | null): Promise<void>;
   /** In a table row: small buttons named with the code, nothing for a void coupon. */
   compact?: boolean;
 }
 
-/** Void (any coupon not void) and Unassign (ASSIGNED or LOCKED), each asking for a reason and a confirmation. */
-export function CouponActions({ code, state, busy, voidCoupon, unassignCoupon, compact = false }: CouponActionsProps) {
+/**
+ * Unlock (LOCKED), Unassign (ASSIGNED or LOCKED) and Void (any coupon not void), each asking for
+ * a confirmation; Void and Unassign also for a reason, Unlock takes one if given.
+ */
+export function CouponActions(props: CouponActionsProps) {
+  if (props.state === 'LOCKED' && !props.unlockCoupon) return <WithForceUnlock {...props} />;
+  return <CouponActionButtons {...props} />;
+}
+
+/** A row that is given no unlock of its own (the book's coupon table) calls forceUnlockCoupon here. */
+function WithForceUnlock(props: CouponActionsProps) {
+  const [unlock, unlocking] = useMutation(ForceUnlockCouponMutation);
+  return (
+    <CouponActionButtons
+      {...props}
+      busy={props.busy || unlocking.loading}
+      unlockCoupon={async (reason) => void (await unlock({ variables: { code: props.code, reason } }))}
+    />
+  );
+}
+
+function CouponActionButtons({ code, state, busy, voidCoupon, unassignCoupon, unlockCoupon, compact = false }: CouponActionsProps) {
   const toast = useToast();
   const [asking, setAsking] = useState<Action | null>(null);
   const [reason, setReason] = useState('');
@@ -58,13 +96,20 @@ export function CouponActions({ code, state, busy, voidCoupon, unassignCoupon, c
   async function confirm() {
     if (!asking) return;
     const given = reason.trim();
-    if (!given) {
+    if (!given && DIALOGS[asking].reasonRequired) {
       setError('Give a reason: it is kept in the coupon’s history.');
       reasonField.current?.focus();
       return;
     }
+    if (given.length > REASON_MAX) {
+      setError(`Keep the reason to ${REASON_MAX} characters.`);
+      reasonField.current?.focus();
+      return;
+    }
     try {
-      await (asking === 'void' ? voidCoupon(given) : unassignCoupon(given));
+      if (asking === 'void') await voidCoupon(given);
+      else if (asking === 'unassign') await unassignCoupon(given);
+      else await unlockCoupon?.(given || null);
       toast.success(`${code} ${DIALOGS[asking].done}.`);
       close();
     } catch (failure) {
@@ -75,8 +120,14 @@ export function CouponActions({ code, state, busy, voidCoupon, unassignCoupon, c
   if (state === 'VOID') return compact ? null : <p className="muted">This coupon is void: nothing more can be done with it.</p>;
   const size = compact ? 'small' : undefined;
   const dialog = asking ? DIALOGS[asking] : null;
+  const count = charCount(reason, REASON_MAX);
   return (
     <div className={styles.actions}>
+      {state === 'LOCKED' && unlockCoupon ? (
+        <Button size={size} onClick={() => ask('unlock')} aria-label={compact ? `Unlock ${code}` : undefined}>
+          {compact ? 'Unlock' : 'Unlock…'}
+        </Button>
+      ) : null}
       {state === 'ASSIGNED' || state === 'LOCKED' ? (
         <Button size={size} onClick={() => ask('unassign')} aria-label={compact ? `Unassign ${code}` : undefined}>
           {compact ? 'Unassign' : 'Unassign…'}
@@ -87,38 +138,42 @@ export function CouponActions({ code, state, busy, voidCoupon, unassignCoupon, c
       </Button>
       {/* Rendered only while asking: a table has one of these per row, and the reason field's id must be unique. */}
       {dialog ? (
-      <ConfirmDialog
-        open
-        title={dialog?.title ?? ''}
-        confirmLabel={dialog?.confirm ?? ''}
-        busyLabel={dialog?.busy}
-        busy={busy}
-        error={error}
-        confirmDisabled={reason.trim() === ''}
-        initialFocus={reasonField}
-        onConfirm={() => void confirm()}
-        onCancel={close}
-      >
-        <p>{dialog?.body}</p>
-        <div className={`field ${styles.reasonField}`}>
-          <label className="field__label" htmlFor="coupon-action-reason">
-            Reason (required)
-          </label>
-          <textarea
-            ref={reasonField}
-            id="coupon-action-reason"
-            rows={2}
-            required
-            maxLength={500}
-            value={reason}
-            onChange={(e) => setReason(e.target.value)}
-            aria-describedby="coupon-action-reason-hint"
-          />
-          <p className="field__hint" id="coupon-action-reason-hint">
-            Kept in the coupon’s history and the audit log.
-          </p>
-        </div>
-      </ConfirmDialog>
+        <ConfirmDialog
+          open
+          title={dialog.title}
+          confirmLabel={dialog.confirm}
+          busyLabel={dialog.busy}
+          busy={busy}
+          error={error}
+          confirmDisabled={dialog.reasonRequired && reason.trim() === ''}
+          tone={asking === 'unlock' ? 'primary' : 'danger'}
+          initialFocus={reasonField}
+          onConfirm={() => void confirm()}
+          onCancel={close}
+        >
+          <p>{dialog.body}</p>
+          <div className={`field ${styles.reasonField}`}>
+            <label className="field__label" htmlFor="coupon-action-reason">
+              {dialog.reasonRequired ? 'Reason (required)' : 'Reason (optional)'}
+            </label>
+            <textarea
+              ref={reasonField}
+              id="coupon-action-reason"
+              rows={2}
+              required={dialog.reasonRequired}
+              maxLength={REASON_MAX}
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+              aria-describedby="coupon-action-reason-hint coupon-action-reason-count"
+            />
+            <p className="field__hint" id="coupon-action-reason-hint">
+              Kept in the coupon’s history and the audit log.
+            </p>
+            <p className="field__hint" id="coupon-action-reason-count" aria-live="polite">
+              {count}
+            </p>
+          </div>
+        </ConfirmDialog>
       ) : null}
     </div>
   );

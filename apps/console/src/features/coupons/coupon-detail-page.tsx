@@ -38,7 +38,7 @@ export const CouponDetailFields = graphql(`
 
 /** One coupon by code: state, owner, history, and the admin's controls. */
 export function CouponDetailPage({ code }: { code: string }) {
-  const { coupon, timeline, voidCoupon, unassignCoupon, updateCoupon, busy, updating, ...query } = useCoupon(code);
+  const { coupon, timeline, voidCoupon, unassignCoupon, unlockCoupon, updateCoupon, busy, updating, ...query } = useCoupon(code);
   return (
     <RecordPage query={{ record: coupon, ...query }} noun="coupon" back={{ href: '/books', label: 'Back to books' }}>
       {(coupon) => (
@@ -57,7 +57,14 @@ export function CouponDetailPage({ code }: { code: string }) {
               </h1>
             </div>
             <div className="page-header__actions">
-              <CouponActions code={coupon.code} state={coupon.state} busy={busy} voidCoupon={voidCoupon} unassignCoupon={unassignCoupon} />
+              <CouponActions
+                code={coupon.code}
+                state={coupon.state}
+                busy={busy}
+                voidCoupon={voidCoupon}
+                unassignCoupon={unassignCoupon}
+                unlockCoupon={unlockCoupon}
+              />
             </div>
           </div>
           <CouponFacts coupon={coupon} />

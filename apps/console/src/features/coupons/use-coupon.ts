@@ -64,6 +64,14 @@ export const UnassignCouponMutation = graphql(`
   }
 `);
 
+export const ForceUnlockCouponMutation = graphql(`
+  mutation ForceUnlockCoupon($code: String!, $reason: String) {
+    forceUnlockCoupon(code: $code, reason: $reason) {
+      ...CouponDetailFields
+    }
+  }
+`);
+
 export const UpdateCouponMutation = graphql(`
   mutation UpdateCoupon($code: String!, $input: UpdateCouponInput!) {
     updateCoupon(code: $code, input: $input) {
@@ -91,6 +99,7 @@ export function useCoupon(code: string, { live = true }: { live?: boolean } = {}
   const [voidIt, voiding] = useMutation(VoidCouponMutation);
   const [unassign, unassigning] = useMutation(UnassignCouponMutation);
   const [update, updating] = useMutation(UpdateCouponMutation);
+  const [unlock, unlocking] = useMutation(ForceUnlockCouponMutation);
   const thenTimeline = async (work: Promise<unknown>) => {
     await work;
     await timeline.refetch();
@@ -105,8 +114,9 @@ export function useCoupon(code: string, { live = true }: { live?: boolean } = {}
     timeline,
     voidCoupon: (reason: string) => thenTimeline(voidIt({ variables: { code, reason } })),
     unassignCoupon: (reason: string) => thenTimeline(unassign({ variables: { code, reason } })),
+    unlockCoupon: (reason: string | null) => thenTimeline(unlock({ variables: { code, reason } })),
     updateCoupon: (input: UpdateCouponInput) => thenTimeline(update({ variables: { code, input } })),
-    busy: voiding.loading || unassigning.loading,
+    busy: voiding.loading || unassigning.loading || unlocking.loading,
     updating: updating.loading,
   };
 }
