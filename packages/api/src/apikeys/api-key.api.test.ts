@@ -240,3 +240,30 @@ describe('the audit log', () => {
     expect(errorCode(await graphqlRequest(t.server, '{ auditLog { totalCount } }', {}, t.user.token))).toBe('FORBIDDEN');
   });
 });
+
+describe('apiKeysConnection', () => {
+  it('pages the keys newest first with their total; the pages neither overlap nor skip one; a bad cursor is BAD_USER_INPUT', async () => {
+    const made: string[] = [];
+    for (let i = 0; i < 5; i += 1) made.push((await createKey(['COUPONS_READ'])).id);
+    const PAGE = `query ($after: String) { apiKeysConnection(first: 2, after: $after) {
+      totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id } } } }`;
+    const seen: string[] = [];
+    let after: string | null = null;
+    let total = -1;
+    for (let round = 0; round < 10; round += 1) {
+      type KeyPage = { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: Array<{ node: { id: string } }> };
+      const res = await graphqlRequest<{ apiKeysConnection: KeyPage }>(t.server, PAGE, { after }, t.admin.token);
+      expect(res.errors).toBeUndefined();
+      const page = res.data?.apiKeysConnection as KeyPage;
+      total = page.totalCount;
+      seen.push(...page.edges.map((e) => e.node.id));
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    const { rows } = await t.server.db.pool.query('SELECT id::text FROM api_key ORDER BY created_at DESC, id DESC');
+    expect(total).toBe(rows.length);
+    expect(seen).toEqual(rows.map((r) => r.id));
+    expect(seen).toEqual(expect.arrayContaining(made));
+    expect(errorCode(await graphqlRequest(t.server, PAGE, { after: 'nonsense' }, t.admin.token))).toBe('BAD_USER_INPUT');
+  });
+});

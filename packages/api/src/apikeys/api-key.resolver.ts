@@ -1,7 +1,10 @@
-import { type ApiKeyRecord, createApiKey, listApiKeys, revokeApiKey } from '@coupons/core';
-import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { type ApiKeyRecord, createApiKey, listApiKeyPage, listApiKeys, revokeApiKey } from '@coupons/core';
+import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { ConnectionArgs, type ConnectionShape, createConnectionType, toConnection } from '../shared/connection.ts';
 import type { RequestContext } from '../shared/request-context.ts';
 import { ApiKey, CreateApiKeyInput, CreatedApiKey } from './api-key.type.ts';
+
+export const ApiKeyConnection = createConnectionType('ApiKey', ApiKey);
 
 @Resolver(() => ApiKey)
 export class ApiKeyResolver {
@@ -9,6 +12,12 @@ export class ApiKeyResolver {
   @Query(() => [ApiKey], { description: 'ADMIN: every API key, newest first (revoked ones too).' })
   apiKeys(@Ctx() ctx: RequestContext): Promise<ApiKeyRecord[]> {
     return listApiKeys(ctx.service);
+  }
+
+  @Authorized('ADMIN')
+  @Query(() => ApiKeyConnection, { description: 'ADMIN: the API keys a page at a time, newest first (revoked ones too), with their total.' })
+  async apiKeysConnection(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext): Promise<ConnectionShape<ApiKeyRecord>> {
+    return toConnection(await listApiKeyPage(ctx.service, args), args.after);
   }
 
   @Authorized('ADMIN')

@@ -124,6 +124,7 @@ const MATRIX: Row[] = [
     keys: ADMIN_KEY,
   },
   { field: 'Query.apiKeys', op: () => ({ query: '{ apiKeys { id } }' }), expect: ADMIN_ONLY, keys: ADMIN_KEY },
+  { field: 'Query.apiKeysConnection', op: () => ({ query: '{ apiKeysConnection(first: 5) { totalCount } }' }), expect: ADMIN_ONLY, keys: ADMIN_KEY },
   { field: 'Query.auditLog', op: () => ({ query: '{ auditLog(first: 5) { totalCount } }' }), expect: ADMIN_ONLY, keys: ADMIN_KEY },
   {
     field: 'Query.myCoupons',

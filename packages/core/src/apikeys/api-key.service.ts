@@ -4,6 +4,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import { requireAdmin } from '../shared/access.ts';
 import type { ApiKeyScope, Caller, Clock, ServiceContext } from '../shared/context.ts';
 import { badInput, notFound, unauthenticated } from '../shared/errors.ts';
+import { decodeTimeCursor, encodeTimeCursor, type Page, type PageArgs, pageSize, toPage } from '../shared/pagination.ts';
 import { requireText, requireUuid } from '../shared/validation.ts';
 
 // API keys are how a shop backend calls: `Authorization: Bearer cbk_…`. The secret is 256 random
@@ -87,6 +88,26 @@ export async function createApiKey(
 export async function listApiKeys(ctx: ServiceContext): Promise<ApiKeyRecord[]> {
   requireAdmin(ctx);
   return ctx.db.prisma.apiKey.findMany({ select: RECORD_SELECT, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], take: 500 });
+}
+
+/**
+ * ADMIN: the keys a page at a time, newest first (revoked ones too), with their total: keyset
+ * pages on (created_at, id), and the count of a table that holds one row per key ever made.
+ */
+export async function listApiKeyPage(ctx: ServiceContext, args: PageArgs): Promise<Page<ApiKeyRecord>> {
+  requireAdmin(ctx);
+  const limit = pageSize(args.first);
+  const cursor = args.after ? decodeTimeCursor(args.after) : null;
+  const [rows, total] = await Promise.all([
+    ctx.db.prisma.apiKey.findMany({
+      select: RECORD_SELECT,
+      where: cursor ? { OR: [{ createdAt: { lt: cursor.at } }, { createdAt: cursor.at, id: { lt: cursor.id } }] } : undefined,
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: limit + 1,
+    }),
+    ctx.db.prisma.apiKey.count(),
+  ]);
+  return toPage(rows, limit, total, (key) => encodeTimeCursor(key.createdAt, key.id));
 }
 
 /**

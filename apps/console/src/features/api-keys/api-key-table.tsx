@@ -3,6 +3,7 @@
 import { Badge } from '@/components/controls/badge';
 import { Button } from '@/components/controls/button';
 import { type Column, DataTable } from '@/components/data-table/data-table';
+import type { PagerProps } from '@/components/data-table/pager';
 import { EmptyState } from '@/components/feedback/states';
 import { graphql } from '@/gql';
 import type { ApiKeyTableRowFragment } from '@/gql/graphql';
@@ -66,15 +67,16 @@ const COLUMNS: Column<ApiKeyTableRowFragment>[] = [
 ];
 
 export interface ApiKeyTableProps {
-  apiKeys: ApiKeyTableRowFragment[] | undefined;
+  rows: ApiKeyTableRowFragment[] | undefined;
   loading: boolean;
+  pages: PagerProps;
   labelledBy: string;
   /** Asks to revoke a key (the page confirms first). */
   onRevoke(key: ApiKeyTableRowFragment): void;
 }
 
 /** Every API key, newest first: what it may do, when it was last used, and whether it still works. */
-export function ApiKeyTable({ apiKeys, loading, labelledBy, onRevoke }: ApiKeyTableProps) {
+export function ApiKeyTable({ rows, loading, pages, labelledBy, onRevoke }: ApiKeyTableProps) {
   const columns: Column<ApiKeyTableRowFragment>[] = [
     ...COLUMNS,
     {
@@ -95,7 +97,8 @@ export function ApiKeyTable({ apiKeys, loading, labelledBy, onRevoke }: ApiKeyTa
       labelledBy={labelledBy}
       compact
       columns={columns}
-      rows={apiKeys}
+      rows={rows}
+      pages={pages}
       rowKey={(k) => k.id}
       rowAttributes={(k) => ({ 'data-api-key': k.id, 'data-status': k.revokedAt ? 'revoked' : 'active' })}
       loading={loading}

@@ -7,7 +7,22 @@ import { mockedApi } from '../../../test/mocked-api';
 import { ApiKeysPage } from './api-keys-page';
 import { ApiKeysQuery, CreateApiKeyMutation, RevokeApiKeyMutation } from './use-api-keys';
 
-const list = (...keys: ReturnType<typeof key>[]) => ({ request: { query: ApiKeysQuery }, result: { data: { apiKeys: keys } } });
+const connection = (keys: ReturnType<typeof key>[]) => ({
+  apiKeysConnection: {
+    __typename: 'ApiKeyConnection' as const,
+    totalCount: keys.length,
+    pageInfo: { __typename: 'PageInfo' as const, hasNextPage: false, endCursor: keys.at(-1)?.id ?? null },
+    edges: keys.map((node) => ({ __typename: 'ApiKeyEdge' as const, cursor: node.id, node })),
+  },
+});
+const list = (...keys: ReturnType<typeof key>[]) => ({ request: { query: ApiKeysQuery, variables: { first: 20, after: null } }, result: { data: connection(keys) } });
+
+// The page's place in the list lives in the URL: next's router is stubbed with an empty one.
+vi.mock('next/navigation', () => ({
+  useSearchParams: () => new URLSearchParams(),
+  usePathname: () => '/api-keys',
+  useRouter: () => ({ push: vi.fn(), replace: vi.fn() }),
+}));
 
 function renderPage(mocks: MockLink.MockedResponse[]) {
   return render(
@@ -69,6 +84,7 @@ describe('ApiKeysPage', () => {
         request: { query: CreateApiKeyMutation, variables: { input: { name: 'Shop 3', scopes: ['COUPONS_WRITE'] } } },
         result: { data: { createApiKey: { __typename: 'CreatedApiKey', apiKey: key(3, { scopes: ['COUPONS_WRITE'] }), secret: SECRET } } },
       },
+      list(key(3, { scopes: ['COUPONS_WRITE'] }), key(1)),
     ]);
     await screen.findByRole('rowheader', { name: 'Shop 1' });
     await user.type(screen.getByLabelText('Name'), '  Shop 3 ');
@@ -118,7 +134,7 @@ describe('ApiKeysPage', () => {
   });
 
   it('shows a list that failed to load with a human message and a way to try again', async () => {
-    renderPage([{ request: { query: ApiKeysQuery }, result: { errors: [{ message: 'Forbidden', extensions: { code: 'FORBIDDEN' } }] } }]);
+    renderPage([{ request: { query: ApiKeysQuery, variables: { first: 20, after: null } }, result: { errors: [{ message: 'Forbidden', extensions: { code: 'FORBIDDEN' } }] } }]);
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('Could not load the API keys. Only admins can manage API keys.');
     expect(within(alert).getByRole('button', { name: 'Try again' })).toBeTruthy();

@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import { Button } from '@/components/controls/button';
+import { useUrlPaging } from '@/components/data-table/use-url-paging';
 import type { ApiKeyScope, ApiKeyTableRowFragment } from '@/gql/graphql';
 import { describeApiKeyError } from './api-key-errors';
 import { ApiKeyTable } from './api-key-table';
@@ -9,11 +10,12 @@ import { ConfirmDialog } from '@/components/dialog/confirm-dialog';
 import { OneTimeSecret } from '@/components/secret/one-time-secret';
 import { CreateApiKeyForm } from './create-api-key-form';
 import styles from './api-keys.module.css';
-import { useApiKeys } from './use-api-keys';
+import { API_KEYS_PAGE, useApiKeys } from './use-api-keys';
 
 /** Admin: the shop backends' API keys: create one (its secret shown once), see their use, revoke. */
 export function ApiKeysPage() {
-  const { apiKeys, loading, error, refetch, createApiKey, creating, revokeApiKey, revoking } = useApiKeys();
+  const paging = useUrlPaging([], { label: 'API key pages', testId: 'api-key-page', defaultSize: API_KEYS_PAGE });
+  const { list, createApiKey, creating, revokeApiKey, revoking } = useApiKeys({ pageSize: paging.pageSize, start: paging.start });
   // The one place the secret lives in the console, until "Done" (or leaving the page).
   const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
   const [revokingKey, setRevokingKey] = useState<ApiKeyTableRowFragment | null>(null);
@@ -67,17 +69,16 @@ export function ApiKeysPage() {
         <p role="status" className="visually-hidden">
           {announcement}
         </p>
-        {error && !apiKeys ? (
+        {list.error && !list.nodes ? (
           <div className="notice notice--error" role="alert">
-            <p>Could not load the API keys. {describeApiKeyError(error).message}</p>
-            <Button size="small" onClick={refetch}>
+            <p>Could not load the API keys. {describeApiKeyError(list.error).message}</p>
+            <Button size="small" onClick={() => void list.refetch()}>
               Try again
             </Button>
           </div>
         ) : (
           <ApiKeyTable
-            apiKeys={apiKeys}
-            loading={loading}
+            {...paging.table(list)}
             labelledBy="api-key-list-title"
             onRevoke={(key) => {
               setRevokeError(null);

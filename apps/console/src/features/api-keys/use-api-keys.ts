@@ -1,13 +1,26 @@
 'use client';
 
-import { useMutation, useQuery } from '@apollo/client/react';
+import { useMutation } from '@apollo/client/react';
 import { graphql } from '@/gql';
 import type { ApiKeyScope } from '@/gql/graphql';
+import { usePagedQuery } from '@/lib/apollo/use-paged-query';
+
+/** Keys per page unless the URL asks for another size. */
+export const API_KEYS_PAGE = 20;
 
 export const ApiKeysQuery = graphql(`
-  query ApiKeys {
-    apiKeys {
-      ...ApiKeyTableRow
+  query ApiKeys($first: Int, $after: String) {
+    apiKeysConnection(first: $first, after: $after) {
+      totalCount
+      pageInfo {
+        ...NextPage
+      }
+      edges {
+        cursor
+        node {
+          ...ApiKeyTableRow
+        }
+      }
     }
   }
 `);
@@ -32,25 +45,20 @@ export const RevokeApiKeyMutation = graphql(`
 `);
 
 /**
- * The API keys (newest first, revoked ones too), and creating and revoking them. The secret a
- * creation returns is handed to the caller only: it never enters Apollo's cache (`no-cache`) nor
- * stays in the hook's state, so once the page lets go of it, it is gone.
+ * The API keys (newest first, revoked ones too), a page at a time (`start`: the cursor the page
+ * starts after), and creating and revoking them. The secret a creation returns is handed to the
+ * caller only: it never enters Apollo's cache (`no-cache`) nor stays in the hook's state, so once
+ * the page lets go of it, it is gone.
  */
-export function useApiKeys() {
-  const { data, loading, error, refetch } = useQuery(ApiKeysQuery);
-  const [create, creation] = useMutation(CreateApiKeyMutation, { fetchPolicy: 'no-cache' });
+export function useApiKeys({ pageSize = API_KEYS_PAGE, start = null }: { pageSize?: number; start?: string | null } = {}) {
+  const list = usePagedQuery(ApiKeysQuery, { variables: {}, pageSize, start, connection: (data) => data.apiKeysConnection });
+  // The pages shown are read again (the new key leads the first one, as the API orders them) before the creation resolves.
+  const [create, creation] = useMutation(CreateApiKeyMutation, { fetchPolicy: 'no-cache', refetchQueries: [ApiKeysQuery], awaitRefetchQueries: true });
   // The answer is the key's row: the normalized cache updates the list by itself.
   const [revoke, revocation] = useMutation(RevokeApiKeyMutation);
 
   const createApiKey = async (name: string, scopes: ApiKeyScope[]) => {
-    const result = await create({
-      variables: { input: { name, scopes } },
-      // The key (without its secret) goes first in the list, as the API orders it.
-      update(cache, { data: created }) {
-        const apiKey = created?.createApiKey.apiKey;
-        if (apiKey) cache.updateQuery({ query: ApiKeysQuery }, (list) => (list ? { apiKeys: [apiKey, ...list.apiKeys.filter((k) => k.id !== apiKey.id)] } : list));
-      },
-    });
+    const result = await create({ variables: { input: { name, scopes } } });
     creation.reset();
     return result.data?.createApiKey ?? null;
   };
@@ -58,10 +66,7 @@ export function useApiKeys() {
   const revokeApiKey = async (id: string) => (await revoke({ variables: { id } })).data?.revokeApiKey ?? null;
 
   return {
-    apiKeys: data?.apiKeys,
-    loading,
-    error,
-    refetch: () => void refetch(),
+    list,
     createApiKey,
     creating: creation.loading,
     revokeApiKey,
