@@ -1,5 +1,6 @@
-import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { createConnectionType } from '../shared/connection.ts';
+import { NamedRecord } from '../shared/named.type.ts';
 import { DecimalScalar, JSONScalar } from '../shared/scalars.ts';
 
 /** The GraphQL `DiscountType` enum (the values of Prisma's `DiscountType`). */
@@ -35,16 +36,7 @@ export class BookCounts {
 }
 
 @ObjectType('Book', { description: 'A coupon campaign: its discount, validity window, limits and codes.' })
-export class Book {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => String)
-  name!: string;
-
-  @Field(() => String, { nullable: true })
-  description!: string | null;
-
+export class Book extends NamedRecord {
   @Field(() => DiscountTypeEnum)
   discountType!: 'PERCENTAGE' | 'FIXED_AMOUNT';
 

@@ -1,17 +1,9 @@
-import { ArgsType, Field, ID, InputType, ObjectType } from 'type-graphql';
+import { ArgsType, Field, InputType, ObjectType } from 'type-graphql';
 import { ConnectionArgs, createConnectionType } from '../shared/connection.ts';
+import { NamedRecord } from '../shared/named.type.ts';
 
 @ObjectType('Pool', { description: 'A named group of users for bulk distribution.' })
-export class Pool {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => String)
-  name!: string;
-
-  @Field(() => String, { nullable: true })
-  description!: string | null;
-
+export class Pool extends NamedRecord {
   @Field(() => Date)
   createdAt!: Date;
 
