@@ -1,6 +1,7 @@
 import { buildSchema, type ExecutionResult, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { createSharedSubscribe } from './shared-execution.ts';
+import { createSharedPayloads } from './shared-payload.ts';
 
 /** A tiny schema whose subscription yields the bus's event objects and counts executions. */
 function setup() {
@@ -63,6 +64,65 @@ describe('createSharedSubscribe', () => {
       [{ id: '1', seenBy: 'u2' }, { id: '2', seenBy: 'u2' }],
     ]);
     expect(executions()).toBe(6); // 2 events × (admins, u1, u2), not 2 × 4
+  });
+
+  it('never lets an API key share with a person, nor keys of different scopes with each other', async () => {
+    const { schema, executions } = setup();
+    const subscribe = createSharedSubscribe();
+    const key = (userId: string, scopes: string[]) => ({ service: { caller: { userId, role: 'ADMIN', apiKey: { id: userId, name: userId, scopes } } } });
+    const callers = [
+      { service: { caller: { userId: 'a1', role: 'ADMIN' } } },
+      key('k1', ['COUPONS_READ']),
+      key('k2', ['COUPONS_READ']),
+      key('k3', ['COUPONS_READ', 'ADMIN']),
+    ];
+    const iterables = await Promise.all(
+      callers.map((contextValue) => subscribe({ schema, document: parse('subscription { events { id seenBy } }'), contextValue })),
+    );
+    const results = await Promise.all(iterables.map(drain));
+    expect(results.map((r) => r[0].data?.events)).toEqual([
+      { id: '1', seenBy: 'a1' },
+      { id: '1', seenBy: 'k1' },
+      { id: '1', seenBy: 'k1' }, // the same scopes: shared
+      { id: '1', seenBy: 'k3' },
+    ]);
+    expect(executions()).toBe(6); // 2 events × (the admin, the read keys, the admin key)
+  });
+
+  it('empties the executing context before each execution, once per audience', async () => {
+    const { schema, context } = setup();
+    const cleared: string[] = [];
+    const subscribe = createSharedSubscribe({
+      beforeExecute: (ctx) => cleared.push((ctx as ReturnType<typeof context>).service.caller.userId),
+    });
+    const run = (userId: string, role: 'ADMIN' | 'USER') =>
+      subscribe({ schema, document: parse('subscription { events { id } }'), contextValue: context(userId, role) });
+    await Promise.all((await Promise.all([run('a1', 'ADMIN'), run('a2', 'ADMIN'), run('u1', 'USER')])).map(drain));
+    expect(cleared.sort()).toEqual(['a1', 'a1', 'u1', 'u1']);
+  });
+
+  it('writes shared results itself, their JSON made once, and yields the others to graphql-ws', async () => {
+    const { schema, context } = setup();
+    const payloads = createSharedPayloads();
+    const written: Array<{ to: string; json: string }> = [];
+    // Admins share; users, here, do not.
+    const audienceOf = (ctx: unknown) => ((ctx as ReturnType<typeof context>).service.caller.role === 'ADMIN' ? 'ADMIN' : null);
+    const send = async (ctx: unknown, json: string) => {
+      written.push({ to: (ctx as ReturnType<typeof context>).service.caller.userId, json });
+    };
+    const subscribe = createSharedSubscribe({ payloads, audienceOf, send });
+    const run = (userId: string, role: 'ADMIN' | 'USER') =>
+      subscribe({ schema, document: parse('subscription { events { id } }'), contextValue: context(userId, role) });
+    const [a1, a2, u1] = await Promise.all([run('a1', 'ADMIN'), run('a2', 'ADMIN'), run('u1', 'USER')]);
+    const yielded = await Promise.all([a1, a2, u1].map(drain));
+    expect(yielded.map((r) => r.length)).toEqual([0, 0, 2]);
+    expect(written.map((w) => w.to).sort()).toEqual(['a1', 'a1', 'a2', 'a2']);
+    expect(written.filter((w) => w.to === 'a2').map((w) => JSON.parse(w.json))).toEqual([
+      { data: { events: { id: '1' } } },
+      { data: { events: { id: '2' } } },
+    ]);
+    // The very same text for both admins: made once per event.
+    expect(written[0].json).toBe(written.find((w, i) => i > 0 && w.json.includes('"1"'))?.json);
   });
 
   it('does not share between different operations or variables', async () => {

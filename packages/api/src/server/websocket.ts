@@ -11,10 +11,11 @@ import {
   validate,
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { isDomainError } from '@coupons/core';
 import { type AccessRole, assertAccess } from '../auth/access.decorators.ts';
 import { createSharedSubscribe } from '../events/shared-execution.ts';
+import { createSharedPayloads, nextMessage } from '../events/shared-payload.ts';
 import { type Logger, type Metrics, subscriptionTracker } from '../observability/index.ts';
 import { clearLoaders } from '../shared/loaders.ts';
 import type { RequestContext } from '../shared/request-context.ts';
@@ -66,6 +67,11 @@ type ConnectionExtra = {
  * Returns `dispose()`, which closes every socket (1001) and the WebSocket server.
  */
 export function startWebSocketServer(deps: WebSocketDeps): { dispose(): Promise<void> } {
+  // Fan-out: one execution per event and audience (events/shared-execution.ts), and one JSON of
+  // each shared result written to every socket of the audience (events/shared-payload.ts).
+  const payloads = createSharedPayloads();
+  /** Each running subscription's socket and id, by its context: where its shared results are written. */
+  const outlets = new WeakMap<object, { socket: WebSocket; id: string }>();
   const wsServer = new WebSocketServer({ server: deps.httpServer, path: deps.path });
   const rules = [
     ...specifiedRules,
@@ -114,6 +120,7 @@ export function startWebSocketServer(deps: WebSocketDeps): { dispose(): Promise<
         if (accessError) return [accessError];
         const caller = contextValue.service.caller;
         if (caller) sessions.granted(ctx.extra.socket, id, caller.role);
+        outlets.set(contextValue, { socket: ctx.extra.socket, id });
         const args: ExecutionArgs = {
           schema: deps.schema,
           document,
@@ -123,11 +130,9 @@ export function startWebSocketServer(deps: WebSocketDeps): { dispose(): Promise<
         };
         return args;
       },
-      onNext: (_ctx, _id, _payload, args, result) => {
-        // A subscription reuses its context for every event: start each event with empty caches.
-        clearLoaders((args.contextValue as RequestContext).loaders);
-        return deps.errors.formatResult(result, { requestId: (args.contextValue as RequestContext).requestId });
-      },
+      // Results not written by `send` below: errors get this subscriber's request id.
+      onNext: (_ctx, _id, _payload, args, result) =>
+        deps.errors.formatResult(result, { requestId: (args.contextValue as RequestContext).requestId }),
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => deps.errors.format(e)),
       onOperation: (ctx, id, _payload, args, result) => subscriptions?.opened(ctx, id, args, result),
       onComplete: (ctx, id) => {
@@ -135,8 +140,15 @@ export function startWebSocketServer(deps: WebSocketDeps): { dispose(): Promise<
         subscriptions?.completed(ctx, id);
       },
       onClose: (ctx) => subscriptions?.closed(ctx),
-      // One execution per event and audience, not per subscriber (events/shared-execution.ts).
-      subscribe: createSharedSubscribe(),
+      // A subscription reuses its context for every event: each execution starts with empty caches.
+      subscribe: createSharedSubscribe({
+        beforeExecute: (context) => clearLoaders((context as RequestContext).loaders),
+        payloads,
+        send: (context, payloadJson) => {
+          const outlet = outlets.get(context as object);
+          return outlet ? sendNext(outlet.socket, outlet.id, payloadJson) : null;
+        },
+      }),
       // Decided by the ErrorFormatter above, not by NODE_ENV.
       isProd: true,
     },
@@ -167,6 +179,18 @@ export function startWebSocketServer(deps: WebSocketDeps): { dispose(): Promise<
       await cleanup.dispose();
     },
   };
+}
+
+/**
+ * A `next` message written the way graphql-ws' own `ws` adapter writes one: nothing to a socket
+ * that is no longer open, and done once the write completes (a failed write ends with the
+ * socket, whose close ends the subscription).
+ */
+function sendNext(socket: WebSocket, id: string, payloadJson: string): Promise<void> {
+  return new Promise((resolve) => {
+    if (socket.readyState !== socket.OPEN) return resolve();
+    socket.send(nextMessage(id, payloadJson), () => resolve());
+  });
 }
 
 /**
