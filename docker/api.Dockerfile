@@ -26,6 +26,7 @@ COPY packages/api/package.json packages/api/
 COPY packages/config/package.json packages/config/
 COPY packages/core/package.json packages/core/
 COPY packages/db/package.json packages/db/
+COPY packages/rules/package.json packages/rules/
 COPY apps/console/package.json apps/console/
 COPY e2e/package.json e2e/
 COPY bench/package.json bench/
@@ -45,7 +46,7 @@ RUN pnpm install --frozen-lockfile --ignore-scripts --filter . --filter @coupons
  && node_modules/.bin/prisma generate \
  && test -f packages/db/src/generated/prisma/client.ts
 
-# ---- Production dependencies of the API and what it imports (config, core, db), nothing else.
+# ---- Production dependencies of the API and what it imports (config, core, db, rules), nothing else.
 FROM workspace AS runtime-deps
 # --ignore-scripts: the root postinstall (prisma generate) needs the prisma CLI, a devDependency;
 # the client comes from the prisma-client stage instead. No other production dependency needs its
@@ -74,6 +75,7 @@ COPY prisma prisma
 COPY packages/config/src packages/config/src
 COPY packages/db/src packages/db/src
 COPY packages/core/src packages/core/src
+COPY packages/rules/src packages/rules/src
 COPY packages/api/src packages/api/src
 COPY --from=prisma-client /app/packages/db/src/generated packages/db/src/generated
 # The application files stay owned by root and read-only to the process; tsx keeps its transform

@@ -24,13 +24,16 @@ COPY packages/api/package.json packages/api/
 COPY packages/config/package.json packages/config/
 COPY packages/core/package.json packages/core/
 COPY packages/db/package.json packages/db/
+COPY packages/rules/package.json packages/rules/
 COPY apps/console/package.json apps/console/
 COPY e2e/package.json e2e/
 COPY bench/package.json bench/
-# The console and its own dependencies only (it imports no workspace package). pnpm still runs
+# The console and its own dependencies only (of the workspace, @coupons/rules: the input rules it
+# shares with the API, zod alone). pnpm still runs
 # the root project's postinstall (prisma generate) on a filtered install; the console needs no
 # install script at all, so --ignore-scripts skips it and the Prisma files need not be here.
 RUN pnpm install --frozen-lockfile --ignore-scripts --filter "@coupons/console..."
+COPY packages/rules/src packages/rules/src
 COPY apps/console apps/console
 # `public/` is optional in a Next app; create it so the COPY below never fails on its absence.
 RUN mkdir -p apps/console/public \

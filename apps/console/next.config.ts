@@ -14,6 +14,8 @@ const nextConfig: NextConfig = {
   // The monorepo root, so output tracing finds the hoisted packages.
   outputFileTracingRoot: path.resolve(import.meta.dirname, '../..'),
   turbopack: { root: path.resolve(import.meta.dirname, '../..') },
+  // @coupons/rules (the input rules shared with the API) is TypeScript source, compiled with the app.
+  transpilePackages: ['@coupons/rules'],
 };
 
 export default nextConfig;

@@ -1,3 +1,4 @@
+import { INPUT_LIMITS } from '@coupons/rules';
 import { badInput } from '../shared/errors.ts';
 import { currencyMinorUnits, formatAmount, Money, parseCurrencyAmount, requireCurrency } from '../shared/money.ts';
 import { requireJsonDepth, requireText } from '../shared/validation.ts';
@@ -46,14 +47,15 @@ export type BookFields = Omit<
  */
 export const TERMS_FIELDS = ['discountType', 'discountValue', 'currency'] as const;
 
-export const NAME_MAX = 200;
-export const DESCRIPTION_MAX = 2000;
-export const METADATA_MAX_BYTES = 16 * 1024;
+// The limits are the shared input rules' (@coupons/rules), which the console checks before a round trip.
+export const NAME_MAX = INPUT_LIMITS.bookName;
+export const DESCRIPTION_MAX = INPUT_LIMITS.bookDescription;
+export const METADATA_MAX_BYTES = INPUT_LIMITS.metadataBytes;
 export const LOCK_TTL_DEFAULT = 300;
-export const LOCK_TTL_MAX = 86_400;
+export const LOCK_TTL_MAX = INPUT_LIMITS.lockTtlSeconds;
 /** discount_value is DECIMAL(12,2). */
-const FIXED_AMOUNT_MAX = 9_999_999_999.99;
-const INT4_MAX = 2_147_483_647;
+const FIXED_AMOUNT_MAX = INPUT_LIMITS.discountValue;
+const INT4_MAX = INPUT_LIMITS.int4;
 
 /** Validates a full create input and fills defaults; BAD_USER_INPUT names the first bad field. */
 export function validateCreateBook(input: CreateBookInput): BookFields {

@@ -1,3 +1,4 @@
+import { INPUT_LIMITS } from '@coupons/rules';
 import { recordAudit } from '../audit/audit.service.ts';
 import { requireAdmin } from '../shared/access.ts';
 import type { ServiceContext } from '../shared/context.ts';
@@ -16,7 +17,7 @@ import { runTransition } from './transition.run.ts';
 
 const COUPON_DATES = ['assignedAt', 'lockExpiresAt', 'expiresAt', 'createdAt', 'updatedAt'] as const;
 const revive = (stored: unknown) => reviveDates<CouponRecord>(stored, COUPON_DATES);
-const REASON_MAX = 500;
+const REASON_MAX = INPUT_LIMITS.reason;
 const INT4_MAX = 2_147_483_647;
 const METADATA_MAX_BYTES = 16 * 1024;
 

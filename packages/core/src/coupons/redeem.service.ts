@@ -1,6 +1,7 @@
 import { recordAudit } from '../audit/audit.service.ts';
 import { requireActingForOthers } from '../shared/access.ts';
 import { Prisma } from '@coupons/db';
+import { INPUT_LIMITS } from '@coupons/rules';
 import { type Caller, requireCaller, type ServiceContext } from '../shared/context.ts';
 import { badInput, DomainError, notFound } from '../shared/errors.ts';
 import { formatAmount, Money } from '../shared/money.ts';
@@ -106,7 +107,7 @@ export async function reverseRedemption(
 ): Promise<RedemptionRecord> {
   const caller = requireActingForOthers(ctx);
   const target = reversalTarget(args);
-  const reason = requireText('reason', args.reason, { max: 500, multiline: true });
+  const reason = requireText('reason', args.reason, { max: INPUT_LIMITS.reason, multiline: true });
   return runTransition(ctx, {
     caller,
     operation: 'reverseRedemption',

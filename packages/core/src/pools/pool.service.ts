@@ -1,4 +1,5 @@
 import { Prisma } from '@coupons/db';
+import { INPUT_LIMITS } from '@coupons/rules';
 import { requireAdmin } from '../shared/access.ts';
 import type { ServiceContext } from '../shared/context.ts';
 import { notFound } from '../shared/errors.ts';
@@ -13,8 +14,9 @@ export interface PoolRecord {
   createdAt: Date;
 }
 
-export const POOL_NAME_MAX = 200;
-export const POOL_DESCRIPTION_MAX = 2000;
+/** The shared input rules' limits (@coupons/rules), which the console checks before a round trip. */
+export const POOL_NAME_MAX = INPUT_LIMITS.poolName;
+export const POOL_DESCRIPTION_MAX = INPUT_LIMITS.poolDescription;
 
 /** Creates a pool (ADMIN). */
 export async function createPool(
