@@ -93,7 +93,7 @@ test('the book form checks its rules inline', async ({ browser }) => {
   await expect(page.getByLabel('Percent off')).toHaveAttribute('aria-invalid', 'true');
   await expect(page.getByLabel('Percent off')).toBeFocused();
 
-  // A rule only the API checks (two decimals at most) comes back on its field too.
+  // Two decimals at most: the shared rules (@coupons/rules) name it on its field before the round trip.
   await page.getByLabel('Percent off').fill('12.345');
   await page.getByLabel('Valid until').fill('2030-06-20T10:00');
   await page.getByLabel('Metadata (JSON)').fill('{"channel": "web"}');

@@ -5,6 +5,8 @@ import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import type { BookOption } from '@/components/book-picker/book-combobox';
 import { BookPicker } from '@/components/book-picker/book-picker';
 import { Button } from '@/components/controls/button';
+import { couponCodeSchema, INPUT_LIMITS } from '@coupons/rules';
+import { CharCounter } from '@/components/forms/char-counter';
 import { Field } from '@/components/forms/field';
 import { RadioGroup, type RadioOption } from '@/components/forms/radio-group';
 import { useToast } from '@/components/toast/toast-provider';
@@ -72,7 +74,11 @@ export function AssignCouponPanel({ user, book: startBook, embedded = false }: A
     const found: typeof errors = {};
     if (!user && !who.trim()) found.who = 'Enter the user’s email or customer id.';
     if (mode === 'RANDOM' && !book) found.book = 'Choose a book.';
-    if (mode === 'CODE' && !code.trim()) found.code = 'Enter the code.';
+    if (mode === 'CODE') {
+      // The API's own rule for a code (the shared schema), so a typo is named before any request.
+      const checked = couponCodeSchema.safeParse(code);
+      if (!checked.success) found.code = checked.error.issues[0]?.message ?? 'Enter the code.';
+    }
     setErrors(found);
     if (Object.keys(found).length > 0) return;
     setPreviewing(true);
@@ -165,7 +171,7 @@ export function AssignCouponPanel({ user, book: startBook, embedded = false }: A
               {(c) => <BookPicker {...c} value={book} onChange={setBook} />}
             </Field>
           ) : (
-            <Field id={`${idBase}-code`} label="Code to assign" error={errors.code}>
+            <Field id={`${idBase}-code`} label="Code to assign" hint={<CharCounter value={code.trim()} max={INPUT_LIMITS.code} />} error={errors.code}>
               {(c) => <input {...c} type="text" className="mono" autoComplete="off" spellCheck={false} value={code} onChange={(e) => setCode(e.target.value)} />}
             </Field>
           )}

@@ -1,3 +1,4 @@
+import { bookInputSchema, fieldErrors } from '@coupons/rules';
 import type { BookFormFieldsFragment } from '@/gql/graphql';
 import { isoToLocalInput, localInputToIso } from '@/lib/format/format';
 
@@ -93,97 +94,60 @@ export function needsCurrency(values: Pick<BookFormValues, 'discountType' | 'min
   return values.discountType === 'FIXED_AMOUNT' || values.minOrderAmount.trim() !== '' || values.maxTotalDiscountAmount.trim() !== '';
 }
 
-const WHOLE = /^\d+$/;
-const AMOUNT = /^(0|[1-9]\d{0,13})(\.\d{1,4})?$/;
-
 /**
- * Checks the form the way the API will, so most mistakes are caught inline before a round trip.
- * The API stays the authority: its BAD_USER_INPUT errors land on the same fields.
+ * Checks the form with the API's own rules (the shared schema of @coupons/rules, which the
+ * services agree with), so mistakes show inline before a round trip. The API stays the
+ * authority: its BAD_USER_INPUT errors land on the same fields.
  */
 export function validateBookForm(values: BookFormValues): { input: BookInput | null; errors: BookFormErrors } {
   const errors: BookFormErrors = {};
-  const name = values.name.trim();
-  if (!name) errors.name = 'Give the book a name.';
-  else if (name.length > 200) errors.name = 'Keep the name under 200 characters.';
-
-  const discount = Number(values.discountValue);
-  if (values.discountValue.trim() === '' || Number.isNaN(discount)) errors.discountValue = 'Enter the discount as a number.';
-  else if (discount <= 0) errors.discountValue = 'The discount must be more than 0.';
-  else if (values.discountType === 'PERCENTAGE' && discount > 100) errors.discountValue = 'A percentage cannot be more than 100.';
-
-  const currency = values.currency.trim().toUpperCase();
-  const minOrderAmount = values.minOrderAmount.trim();
-  if (needsCurrency(values) && !/^[A-Z]{3}$/.test(currency)) {
-    errors.currency =
-      values.discountType === 'FIXED_AMOUNT'
-        ? 'A fixed amount needs a currency: a three-letter code like EUR.'
-        : values.minOrderAmount.trim()
-          ? 'A minimum order needs a currency: a three-letter code like EUR.'
-          : 'A discount budget needs a currency: a three-letter code like EUR.';
-  }
-  if (minOrderAmount && !AMOUNT.test(minOrderAmount)) errors.minOrderAmount = 'Enter an amount like 25.00, or leave empty for no minimum.';
-  const maxTotalDiscountAmount = values.maxTotalDiscountAmount.trim();
-  if (maxTotalDiscountAmount && (!AMOUNT.test(maxTotalDiscountAmount) || Number(maxTotalDiscountAmount) <= 0)) {
-    errors.maxTotalDiscountAmount = 'Enter an amount above 0 like 500.00, or leave empty for no budget.';
-  }
-  const maxTotalRedemptions = optionalWhole(values.maxTotalRedemptions);
-  if (maxTotalRedemptions === false) errors.maxTotalRedemptions = 'Enter a whole number of at least 1, or leave empty for no budget.';
-
-  const validFrom = localInputToIso(values.validFrom);
-  const validUntil = localInputToIso(values.validUntil);
-  if (values.validFrom && !validFrom) errors.validFrom = 'Enter a valid date and time.';
-  if (values.validUntil && !validUntil) errors.validUntil = 'Enter a valid date and time.';
-  if (validFrom && validUntil && Date.parse(validUntil) <= Date.parse(validFrom)) errors.validUntil = 'The end must be after the start.';
-
-  const maxAssignments = optionalWhole(values.maxAssignmentsPerUser);
-  if (maxAssignments === false) errors.maxAssignmentsPerUser = 'Enter a whole number of at least 1, or leave empty for no limit.';
-  const maxRedemptions = values.allowMultipleRedemptions ? optionalWhole(values.maxRedemptionsPerUser) : null;
-  if (maxRedemptions === false) errors.maxRedemptionsPerUser = 'Enter a whole number of at least 1, or leave empty for no limit.';
-
-  const ttl = values.lockTtlSeconds.trim();
-  if (!WHOLE.test(ttl) || Number(ttl) < 1) errors.lockTtlSeconds = 'Enter the lock time in whole seconds (at least 1).';
-  else if (Number(ttl) > 86_400) errors.lockTtlSeconds = 'A lock can last at most one day (86,400 seconds).';
-
-  let metadata: Record<string, unknown> = {};
+  let metadata: unknown = {};
   if (values.metadata.trim()) {
     try {
-      const parsed: unknown = JSON.parse(values.metadata);
-      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) errors.metadata = 'Metadata must be a JSON object, like {"channel": "web"}.';
-      else metadata = parsed as Record<string, unknown>;
+      metadata = JSON.parse(values.metadata);
     } catch {
       errors.metadata = 'This is not valid JSON.';
     }
   }
-
-  if (Object.keys(errors).length > 0) return { input: null, errors };
-  return {
-    errors,
-    input: {
-      name,
-      description: values.description.trim() || null,
-      discountType: values.discountType,
-      discountValue: discount,
-      validFrom,
-      validUntil,
-      maxAssignmentsPerUser: maxAssignments === false ? null : maxAssignments,
-      allowMultipleRedemptions: values.allowMultipleRedemptions,
-      maxRedemptionsPerUser: maxRedemptions === false ? null : maxRedemptions,
-      lockTtlSeconds: Number(ttl),
-      currency: needsCurrency(values) ? currency : null,
-      minOrderAmount: minOrderAmount || null,
-      maxTotalRedemptions: maxTotalRedemptions === false ? null : maxTotalRedemptions,
-      maxTotalDiscountAmount: maxTotalDiscountAmount || null,
-      metadata,
-    },
-  };
+  const currency = needsCurrency(values) && values.currency.trim() !== '' ? values.currency : null;
+  const parsed = bookInputSchema.safeParse({
+    name: values.name,
+    description: values.description,
+    discountType: values.discountType,
+    discountValue: values.discountValue.trim() === '' ? undefined : Number(values.discountValue),
+    validFrom: dateOf(values.validFrom),
+    validUntil: dateOf(values.validUntil),
+    maxAssignmentsPerUser: optionalNumber(values.maxAssignmentsPerUser),
+    allowMultipleRedemptions: values.allowMultipleRedemptions,
+    maxRedemptionsPerUser: values.allowMultipleRedemptions ? optionalNumber(values.maxRedemptionsPerUser) : null,
+    lockTtlSeconds: values.lockTtlSeconds.trim() === '' ? undefined : Number(values.lockTtlSeconds),
+    currency: needsCurrency(values) ? currency : null,
+    minOrderAmount: values.minOrderAmount.trim() || null,
+    maxTotalRedemptions: optionalNumber(values.maxTotalRedemptions),
+    maxTotalDiscountAmount: values.maxTotalDiscountAmount.trim() || null,
+    metadata,
+  });
+  if (!parsed.success) {
+    for (const [field, message] of Object.entries(fieldErrors(parsed.error))) {
+      const key = field in EMPTY_BOOK_FORM ? (field as keyof BookFormValues) : 'form';
+      errors[key] ??= message;
+    }
+  }
+  if (!parsed.success || Object.keys(errors).length > 0) return { input: null, errors };
+  const book = parsed.data;
+  return { errors, input: { ...book, metadata: book.metadata as Record<string, unknown> } };
 }
 
-/** null for empty (no limit), the number when valid, false when invalid. */
-function optionalWhole(raw: string): number | null | false {
+/** A datetime-local value as an ISO instant; a value it cannot read is passed on for the schema to refuse. */
+function dateOf(local: string): string | null {
+  if (!local) return null;
+  return localInputToIso(local) ?? local;
+}
+
+/** null for empty (no limit), else the number typed (the schema says when it is not a whole one). */
+function optionalNumber(raw: string): number | null {
   const value = raw.trim();
-  if (value === '') return null;
-  if (!WHOLE.test(value) || Number(value) < 1) return false;
-  return Number(value);
+  return value === '' ? null : Number(value);
 }
 
 /** Maps an API field path (`input.discountValue`) onto a form field, when it is one. */

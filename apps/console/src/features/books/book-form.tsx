@@ -2,6 +2,8 @@
 
 import Link from 'next/link';
 import { type FormEvent, useRef, useState } from 'react';
+import { INPUT_LIMITS } from '@coupons/rules';
+import { CharCounter } from '@/components/forms/char-counter';
 import { Field } from '@/components/forms/field';
 import { graphql } from '@/gql';
 import { describeError } from '@/lib/errors/describe-error';
@@ -86,10 +88,19 @@ export function BookForm({ initialValues, submitLabel, cancelHref, onSubmit }: B
 
       <fieldset className="form__section">
         <legend>Campaign</legend>
-        <Field id="book-name" label="Name" error={errors.name}>
-          {(c) => <input {...c} type="text" required maxLength={200} {...text('name')} />}
+        <Field id="book-name" label="Name" hint={<CharCounter value={values.name} max={INPUT_LIMITS.bookName} />} error={errors.name}>
+          {(c) => <input {...c} type="text" required {...text('name')} />}
         </Field>
-        <Field id="book-description" label="Description" hint="Optional. Shown to admins only." error={errors.description}>
+        <Field
+          id="book-description"
+          label="Description"
+          hint={
+            <>
+              Optional. Shown to admins only. <CharCounter value={values.description} max={INPUT_LIMITS.bookDescription} />
+            </>
+          }
+          error={errors.description}
+        >
           {(c) => <textarea {...c} rows={2} {...text('description')} />}
         </Field>
       </fieldset>

@@ -1,4 +1,4 @@
-import { render, screen } from '@testing-library/react';
+import { fireEvent, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { ToastProvider } from '@/components/toast/toast-provider';
@@ -73,5 +73,20 @@ describe('CouponActions in a table row (compact)', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Unlock coupon' }));
     expect(await screen.findByText(/this one is ASSIGNED/)).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Unlock coupon' })).toBeTruthy();
+  });
+
+  it('keeps a pasted over-long reason whole, says so, and does not send it', async () => {
+    const voidIt = vi.fn(noop);
+    render(
+      <ToastProvider>
+        <CouponActions compact code="R-1" state="ASSIGNED" busy={false} voidCoupon={voidIt} unassignCoupon={noop} />
+      </ToastProvider>,
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Void R-1' }));
+    fireEvent.change(screen.getByLabelText('Reason (required)'), { target: { value: 'r'.repeat(501) } });
+    expect(screen.getByText('501 of 500 characters: 1 too many')).toBeTruthy();
+    await userEvent.click(screen.getByRole('button', { name: 'Void coupon' }));
+    expect(await screen.findByText('Keep the reason to 500 characters: it has 501.')).toBeTruthy();
+    expect(voidIt).not.toHaveBeenCalled();
   });
 });

@@ -4,7 +4,8 @@ import { useMutation } from '@apollo/client/react';
 import { useRef, useState } from 'react';
 import { Button } from '@/components/controls/button';
 import { ConfirmDialog } from '@/components/dialog/confirm-dialog';
-import { charCount } from '@/components/forms/char-count';
+import { INPUT_LIMITS } from '@coupons/rules';
+import { CharCounter } from '@/components/forms/char-counter';
 import { useToast } from '@/components/toast/toast-provider';
 import type { CouponState } from '@/gql/graphql';
 import { describeError } from '@/lib/errors/describe-error';
@@ -14,7 +15,7 @@ import { ForceUnlockCouponMutation } from './use-coupon';
 type Action = 'void' | 'unassign' | 'unlock';
 
 /** The server's limit on a reason (voidCoupon, unassignCoupon, forceUnlockCoupon). */
-const REASON_MAX = 500;
+const REASON_MAX = INPUT_LIMITS.reason;
 
 const DIALOGS: Record<Action, { title: string; confirm: string; busy: string; body: string; done: string; reasonRequired: boolean }> = {
   void: {
@@ -102,7 +103,7 @@ function CouponActionButtons({ code, state, busy, voidCoupon, unassignCoupon, un
       return;
     }
     if (given.length > REASON_MAX) {
-      setError(`Keep the reason to ${REASON_MAX} characters.`);
+      setError(`Keep the reason to ${REASON_MAX} characters: it has ${given.length}.`);
       reasonField.current?.focus();
       return;
     }
@@ -120,7 +121,6 @@ function CouponActionButtons({ code, state, busy, voidCoupon, unassignCoupon, un
   if (state === 'VOID') return compact ? null : <p className="muted">This coupon is void: nothing more can be done with it.</p>;
   const size = compact ? 'small' : undefined;
   const dialog = asking ? DIALOGS[asking] : null;
-  const count = charCount(reason, REASON_MAX);
   return (
     <div className={styles.actions}>
       {state === 'LOCKED' && unlockCoupon ? (
@@ -161,7 +161,6 @@ function CouponActionButtons({ code, state, busy, voidCoupon, unassignCoupon, un
               id="coupon-action-reason"
               rows={2}
               required={dialog.reasonRequired}
-              maxLength={REASON_MAX}
               value={reason}
               onChange={(e) => setReason(e.target.value)}
               aria-describedby="coupon-action-reason-hint coupon-action-reason-count"
@@ -169,8 +168,8 @@ function CouponActionButtons({ code, state, busy, voidCoupon, unassignCoupon, un
             <p className="field__hint" id="coupon-action-reason-hint">
               Kept in the coupon’s history and the audit log.
             </p>
-            <p className="field__hint" id="coupon-action-reason-count" aria-live="polite">
-              {count}
+            <p className="field__hint" id="coupon-action-reason-count">
+              <CharCounter value={reason} max={REASON_MAX} />
             </p>
           </div>
         </ConfirmDialog>

@@ -2,6 +2,8 @@
 
 import { type FormEvent, useState } from 'react';
 import { Button } from '@/components/controls/button';
+import { couponCodeSchema, INPUT_LIMITS } from '@coupons/rules';
+import { CharCounter } from '@/components/forms/char-counter';
 import { Field } from '@/components/forms/field';
 import { useToast } from '@/components/toast/toast-provider';
 import type { BookOption } from '@/components/book-picker/book-combobox';
@@ -37,9 +39,10 @@ export function ClaimPanel() {
 
   async function submitCode(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const trimmed = code.trim();
-    setCodeError(trimmed ? null : 'Enter the code.');
-    if (trimmed && (await claimWith(() => claimByCode(trimmed), `Could not claim ${trimmed.toUpperCase()}`))) setCode('');
+    // The API's own rule for a code (the shared schema): a typo is named here, before it costs a guess.
+    const checked = couponCodeSchema.safeParse(code);
+    setCodeError(checked.success ? null : (checked.error.issues[0]?.message ?? 'Enter the code.'));
+    if (checked.success && (await claimWith(() => claimByCode(checked.data), `Could not claim ${checked.data}`))) setCode('');
   }
 
   return (
@@ -54,7 +57,7 @@ export function ClaimPanel() {
         </Button>
       </form>
       <form className="form" onSubmit={submitCode} noValidate>
-        <Field id="claim-code" label="Have a code?" error={codeError}>
+        <Field id="claim-code" label="Have a code?" hint={<CharCounter value={code.trim()} max={INPUT_LIMITS.code} />} error={codeError}>
           {(c) => <input {...c} type="text" className="mono" autoComplete="off" spellCheck={false} value={code} onChange={(e) => setCode(e.target.value)} />}
         </Field>
         <Button type="submit" disabled={claimingByCode}>

@@ -4,7 +4,8 @@ import { useRouter } from 'next/navigation';
 import { type FormEvent, useState } from 'react';
 import { Button } from '@/components/controls/button';
 import { ConfirmDialog } from '@/components/dialog/confirm-dialog';
-import { charCount } from '@/components/forms/char-count';
+import { fieldErrors, INPUT_LIMITS, poolInputSchema } from '@coupons/rules';
+import { CharCounter } from '@/components/forms/char-counter';
 import { Field } from '@/components/forms/field';
 import { useToast } from '@/components/toast/toast-provider';
 import { describeError } from '@/lib/errors/describe-error';
@@ -22,19 +23,20 @@ export function PoolSettings({ pool }: PoolSettingsProps) {
   const [name, setName] = useState(pool.name);
   const [description, setDescription] = useState(pool.description ?? '');
   const [error, setError] = useState<string | null>(null);
+  const [descriptionError, setDescriptionError] = useState<string | null>(null);
   const [asking, setAsking] = useState(false);
   const [deleteError, setDeleteError] = useState<string | null>(null);
 
   async function save(event: FormEvent) {
     event.preventDefault();
-    const trimmed = name.trim();
-    if (!trimmed || trimmed.length > 200) {
-      setError('Give the pool a name of 1 to 200 characters.');
-      return;
-    }
-    setError(null);
+    // The API's own rules (the shared schema): a name too long is named here, not cut or sent.
+    const checked = poolInputSchema.safeParse({ name, description });
+    const found = checked.success ? {} : fieldErrors(checked.error);
+    setError(found.name ?? null);
+    setDescriptionError(found.description ?? null);
+    if (!checked.success) return;
     try {
-      await updatePool({ name: trimmed, description: description.trim() || null });
+      await updatePool(checked.data);
       toast.success('The pool is renamed.');
     } catch (failure) {
       setError(describeError(failure).message);
@@ -57,11 +59,20 @@ export function PoolSettings({ pool }: PoolSettingsProps) {
     <section className="card" aria-labelledby="pool-settings-title">
       <h2 id="pool-settings-title">Settings</h2>
       <form className="form" onSubmit={save} noValidate>
-        <Field id="pool-name" label="Name" hint={charCount(name, 200)} error={error}>
-          {(c) => <input {...c} type="text" required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />}
+        <Field id="pool-name" label="Name" hint={<CharCounter value={name} max={INPUT_LIMITS.poolName} />} error={error}>
+          {(c) => <input {...c} type="text" required value={name} onChange={(e) => setName(e.target.value)} />}
         </Field>
-        <Field id="pool-description" label="Description" hint="Optional.">
-          {(c) => <textarea {...c} rows={2} maxLength={2000} value={description} onChange={(e) => setDescription(e.target.value)} />}
+        <Field
+          id="pool-description"
+          label="Description"
+          hint={
+            <>
+              Optional. <CharCounter value={description} max={INPUT_LIMITS.poolDescription} />
+            </>
+          }
+          error={descriptionError}
+        >
+          {(c) => <textarea {...c} rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />}
         </Field>
         <div className="form__actions">
           <Button type="submit" variant="primary" disabled={saving || !changed}>
