@@ -1,16 +1,18 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import os from 'node:os';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { ASSIGN_MUTATION } from './assign-load.ts';
+import { treeCpuMs } from './cpu.ts';
 import { quantile, round } from './stats.ts';
 
 /** What a live dashboard asks for on every coupon transition of a book. */
 const WATCH = 'subscription Watch($bookId: ID!) { couponEvents(bookId: $bookId) { id type at coupon { code state } } }';
 
 export interface FanoutPlan {
-  /** Where the subscribers connect (ws://…/graphql). */
-  subscribeUrl: string;
+  /** Where the subscribers connect (ws://…/graphql); with several, subscriber i uses the (i mod n)th. */
+  subscribeUrl: string | string[];
   /** Where the mutations that cause the events go (http://…/graphql). */
   mutateUrl: string;
   /** One `Bearer …` per subscriber: admins, who see every event of the book. */
@@ -23,6 +25,15 @@ export interface FanoutPlan {
   gapMs: number;
   /** Claims at that pace before measuring, once every subscriber has heard one. */
   warmupEvents: number;
+  /**
+   * Processes whose CPU the measured stretch is charged to: the API processes (subscribers' and
+   * claimer's) and PostgreSQL. Reported per delivered event (API) and per event (PostgreSQL).
+   */
+  cpu?: { apiPids: number[]; postgresPid: number };
+  /** How long every subscriber may take to connect and subscribe (default 60 s). */
+  connectTimeoutMs?: number;
+  /** Connect this many subscribers at a time, each batch once the previous one is connected (default: all at once). */
+  connectBatch?: number;
 }
 
 export interface FanoutResult {
@@ -43,6 +54,13 @@ export interface FanoutResult {
    */
   trend: { firstTenthP50Ms: number; lastTenthP50Ms: number };
   connectMs: number;
+  /**
+   * CPU over the measured stretch (first measured claim → last delivery): of the API processes
+   * per delivered event (it includes the claims themselves, one HTTP call per event), of
+   * PostgreSQL per event, of this load generator (the subscribers' clients) per delivery; and the
+   * machine's 1-minute load average before and after.
+   */
+  cpu: { apiMsPerDelivery: number; postgresMsPerEvent: number; loadGeneratorMsPerDelivery: number; loadAverage: { start: number; end: number } };
   subscriptionErrors: string[];
 }
 
@@ -69,9 +87,11 @@ export async function measureFanout(plan: FanoutPlan): Promise<FanoutResult> {
   let connected = 0;
 
   const connectStarted = performance.now();
-  const clients: Client[] = plan.subscriberTokens.map((authorization, index) => {
+  const urls = Array.isArray(plan.subscribeUrl) ? plan.subscribeUrl : [plan.subscribeUrl];
+  const clients: Client[] = [];
+  const connect = (authorization: string, index: number): Client => {
     const client = createClient({
-      url: plan.subscribeUrl,
+      url: urls[index % urls.length],
       webSocketImpl: WebSocket,
       connectionParams: { authorization },
       lazy: false,
@@ -102,10 +122,16 @@ export async function measureFanout(plan: FanoutPlan): Promise<FanoutResult> {
       },
     );
     return client;
-  });
+  };
 
   try {
-    await waitFor(() => connected === subscriberCount || subscriptionErrors.length > 0, 60_000, () => `${connected}/${subscriberCount} subscribers connected`);
+    const batch = plan.connectBatch ?? subscriberCount;
+    const connectDeadline = Date.now() + (plan.connectTimeoutMs ?? 60_000);
+    for (let from = 0; from < subscriberCount; from += batch) {
+      for (const [offset, token] of plan.subscriberTokens.slice(from, from + batch).entries()) clients.push(connect(token, from + offset));
+      await waitFor(() => connected === clients.length || subscriptionErrors.length > 0, connectDeadline - Date.now(), () => `${connected}/${subscriberCount} subscribers connected`);
+      if (subscriptionErrors.length > 0) break;
+    }
     if (subscriptionErrors.length > 0) throw new Error(`subscribing failed: ${subscriptionErrors[0]}`);
     const connectMs = round(performance.now() - connectStarted);
 
@@ -122,6 +148,9 @@ export async function measureFanout(plan: FanoutPlan): Promise<FanoutResult> {
     }
     await sleep(500);
 
+    const apiCpu = () => (plan.cpu ? plan.cpu.apiPids.reduce((sum, pid) => sum + treeCpuMs(pid), 0) : Number.NaN);
+    const pgCpu = () => (plan.cpu ? treeCpuMs(plan.cpu.postgresPid) : Number.NaN);
+    const cpuBefore = { api: apiCpu(), pg: pgCpu(), self: process.cpuUsage(), load: os.loadavg()[0] };
     measuring = true;
     const started = performance.now();
     for (let e = 0; e < plan.events; e++) {
@@ -134,6 +163,14 @@ export async function measureFanout(plan: FanoutPlan): Promise<FanoutResult> {
     const expected = subscriberCount * plan.events;
     // Missing deliveries are reported, not waited for forever.
     await waitFor(() => deliveries.length >= expected, 30_000, () => '').catch(() => {});
+    const self = process.cpuUsage(cpuBefore.self);
+    const perDelivery = (ms: number) => Math.round((ms / Math.max(1, deliveries.length)) * 10_000) / 10_000;
+    const cpu = {
+      apiMsPerDelivery: perDelivery(apiCpu() - cpuBefore.api),
+      postgresMsPerEvent: Math.round(((pgCpu() - cpuBefore.pg) / plan.events) * 100) / 100,
+      loadGeneratorMsPerDelivery: perDelivery((self.user + self.system) / 1000),
+      loadAverage: { start: Math.round(cpuBefore.load * 10) / 10, end: Math.round(os.loadavg()[0] * 10) / 10 },
+    };
     const byAt = deliveries.map((d) => d.afterAt).sort((a, b) => a - b);
     const byAnswer = deliveries
       .filter((d) => answeredAt.has(d.code))
@@ -156,6 +193,7 @@ export async function measureFanout(plan: FanoutPlan): Promise<FanoutResult> {
       afterResponse: percentiles(byAnswer),
       trend: { firstTenthP50Ms: p50Of(claimOrder.slice(0, tenth)), lastTenthP50Ms: p50Of(claimOrder.slice(-tenth)) },
       connectMs,
+      cpu,
       subscriptionErrors: subscriptionErrors.slice(0, 5),
     };
   } finally {

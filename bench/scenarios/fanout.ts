@@ -17,8 +17,7 @@ export function fanoutSizes(quick: boolean) {
  * Admin subscribers (they see every event of the book), one claimer, one book; `plan` is the
  * load on them, to be given the API addresses.
  */
-export async function fanoutSetup(ctx: BenchContext) {
-  const size = fanoutSizes(ctx.quick);
+export async function fanoutSetup(ctx: BenchContext, size: ReturnType<typeof fanoutSizes> = fanoutSizes(ctx.quick)) {
   const admins = await createUsers(ctx.pool, size.subscribers, 'ADMIN');
   const [claimer] = await createUsers(ctx.pool, 1);
   const book = await createBook(ctx.pool);
@@ -47,6 +46,12 @@ export function deliveryGoals(label: string, result: FanoutResult): Goal[] {
   ];
 }
 
+/** CPU per delivered event and the machine's load during the measured stretch. */
+export function cpuSummary(result: FanoutResult): string {
+  const { cpu } = result;
+  return `API CPU ${cpu.apiMsPerDelivery} ms per delivered event, load ${cpu.loadAverage.start}–${cpu.loadAverage.end}`;
+}
+
 /**
  * fanout: 1,000 graphql-ws subscribers on `couponEvents` of one book; 200 claims on the same API
  * process, each one ASSIGNED event. Delivery time is measured from the event's `at` (the server
@@ -58,9 +63,15 @@ export const fanout: Scenario = {
   async run(ctx: BenchContext) {
     const setup = await fanoutSetup(ctx);
     ctx.log(`${setup.size.subscribers} subscribers, ${setup.size.events} events ${setup.size.gapMs} ms apart`);
-    const result = await measureFanout({ ...setup.plan, subscribeUrl: ctx.api().wsUrl, mutateUrl: ctx.api().url });
+    const api = ctx.api();
+    const result = await measureFanout({
+      ...setup.plan,
+      subscribeUrl: api.wsUrl,
+      mutateUrl: api.url,
+      cpu: { apiPids: [api.pid], postgresPid: ctx.database.postgresPid },
+    });
     return {
-      summary: `p50 ${result.afterAt.p50Ms} ms, p99 ${result.afterAt.p99Ms} ms after the event's time (after the claim's answer: p99 ${result.afterResponse.p99Ms} ms)`,
+      summary: `p50 ${result.afterAt.p50Ms} ms, p99 ${result.afterAt.p99Ms} ms after the event's time (after the claim's answer: p99 ${result.afterResponse.p99Ms} ms); ${cpuSummary(result)}`,
       figures: { ...setup.size, result },
       goals: [...deliveryGoals('', result), compareGoal('p99 delivery after commit', result.afterAt.p99Ms, '<', 100, ' ms')],
       notes: ctx.quick ? [`quick run: ${setup.size.subscribers} subscribers and ${setup.size.events} events`] : [],

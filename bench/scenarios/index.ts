@@ -7,6 +7,7 @@ import { book10m } from './book-10m.ts';
 import { bookSize } from './book-size.ts';
 import { consolePages } from './console-pages.ts';
 import { fanout } from './fanout.ts';
+import { fanout10k } from './fanout-10k.ts';
 import { generate1m } from './generate-1m.ts';
 import { lastCodesRace } from './last-codes-race.ts';
 import { lockRedeem } from './lock-redeem.ts';
@@ -27,6 +28,7 @@ export const scenarios: Scenario[] = [
   lockRedeem,
   generate1m,
   fanout,
+  fanout10k,
   twoInstances,
   pgbouncer,
   consolePages,

@@ -19,12 +19,13 @@ export const twoInstances: Scenario = {
     ctx.log('warming the second process with an untimed round');
     await measureFanout({ ...plan, events: setup.size.warmupEvents, subscribeUrl: second.wsUrl, mutateUrl: ctx.api().url });
     ctx.log(`one process: ${setup.size.subscribers} subscribers, ${setup.size.events} events`);
-    const single = await measureFanout({ ...plan, subscribeUrl: ctx.api().wsUrl, mutateUrl: ctx.api().url });
+    const cpu = { apiPids: [ctx.api().pid, second.pid], postgresPid: ctx.database.postgresPid };
+    const single = await measureFanout({ ...plan, subscribeUrl: ctx.api().wsUrl, mutateUrl: ctx.api().url, cpu });
     ctx.log('two processes: claims on the first, subscribers on the second');
-    const cross = await measureFanout({ ...plan, subscribeUrl: second.wsUrl, mutateUrl: ctx.api().url });
+    const cross = await measureFanout({ ...plan, subscribeUrl: second.wsUrl, mutateUrl: ctx.api().url, cpu });
     const p99Ratio = ratio(cross.afterAt.p99Ms, single.afterAt.p99Ms);
     return {
-      summary: `p99 ${cross.afterAt.p99Ms} ms across processes vs ${single.afterAt.p99Ms} ms on one`,
+      summary: `p99 ${cross.afterAt.p99Ms} ms across processes vs ${single.afterAt.p99Ms} ms on one; API CPU per delivered event ${cross.cpu.apiMsPerDelivery} vs ${single.cpu.apiMsPerDelivery} ms; load ${single.cpu.loadAverage.start}–${cross.cpu.loadAverage.end}`,
       figures: { ...setup.size, single, cross, p99Ratio },
       goals: [
         ...deliveryGoals('one process: ', single),
