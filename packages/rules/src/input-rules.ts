@@ -113,6 +113,25 @@ function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+/** The size of a JSON value as the API counts it: UTF-8 bytes of its compact text. */
+export function jsonBytes(value: unknown): number {
+  return new TextEncoder().encode(JSON.stringify(value)).length;
+}
+
+/** Free-form notes (a book's metadata, a code's notes): a JSON object of at most 16 KB. `what` names it ("Metadata"). */
+export function metadataSchema(what: string, example: string) {
+  return z
+    .record(z.string(), z.unknown(), { error: `${what} must be a JSON object, like ${example}.` })
+    .refine((value) => jsonBytes(value) <= INPUT_LIMITS.metadataBytes, `${what} must be at most 16 KB of JSON.`);
+}
+
+/** A code's own use limit (updateCoupon's maxRedemptions): a whole number of at least 1. */
+export const couponUseLimitSchema = z
+  .number({ error: 'Enter a whole number of at least 1.' })
+  .refine(Number.isInteger, 'Enter a whole number of at least 1.')
+  .refine((value) => value >= 1, 'Enter a whole number of at least 1.')
+  .refine((value) => value <= INPUT_LIMITS.int4, 'That is more uses than a code can count.');
+
 /**
  * A book's settings (createBook's input, and updateBook's once merged with the book): each field,
  * then the rules between fields. Paths are the input's field names, as the API's errors name them.
@@ -145,9 +164,7 @@ export const bookInputSchema = z
     minOrderAmount: optionalAmount('25.00'),
     maxTotalRedemptions: optionalLimit('total redemptions'),
     maxTotalDiscountAmount: optionalAmount('500.00'),
-    metadata: z
-      .record(z.string(), z.unknown(), { error: 'Metadata must be a JSON object, like {"channel": "web"}.' })
-      .refine((value) => new TextEncoder().encode(JSON.stringify(value)).length <= INPUT_LIMITS.metadataBytes, 'Metadata must be at most 16 KB of JSON.'),
+    metadata: metadataSchema('Metadata', '{"channel": "web"}'),
   })
   .superRefine((book, ctx) => {
     if (book.discountType === 'PERCENTAGE' && book.discountValue > 100) {

@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { type FormEvent, useRef, useState } from 'react';
 import { INPUT_LIMITS } from '@coupons/rules';
-import { CharCounter } from '@/components/forms/char-counter';
+import { CharCounter, JsonSizeCounter } from '@/components/forms/char-counter';
 import { Field } from '@/components/forms/field';
 import { graphql } from '@/gql';
 import { describeError } from '@/lib/errors/describe-error';
@@ -182,7 +182,16 @@ export function BookForm({ initialValues, submitLabel, cancelHref, onSubmit }: B
 
       <fieldset className="form__section">
         <legend>Metadata</legend>
-        <Field id="book-metadata" label="Metadata (JSON)" hint='Optional, free-form, e.g. {"channel": "web"}.' error={errors.metadata}>
+        <Field
+          id="book-metadata"
+          label="Metadata (JSON)"
+          hint={
+            <>
+              Optional, free-form, e.g. {'{"channel": "web"}'}. <JsonSizeCounter value={values.metadata} />
+            </>
+          }
+          error={errors.metadata}
+        >
           {(c) => <textarea {...c} rows={3} className="mono" spellCheck={false} {...text('metadata')} />}
         </Field>
       </fieldset>

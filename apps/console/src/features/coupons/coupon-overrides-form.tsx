@@ -2,6 +2,8 @@
 
 import { type FormEvent, useState } from 'react';
 import { Button } from '@/components/controls/button';
+import { metadataSchema, couponUseLimitSchema } from '@coupons/rules';
+import { JsonSizeCounter } from '@/components/forms/char-counter';
 import { Field } from '@/components/forms/field';
 import { useToast } from '@/components/toast/toast-provider';
 import type { UpdateCouponInput } from '@/gql/graphql';
@@ -9,6 +11,8 @@ import { describeError } from '@/lib/errors/describe-error';
 import { localInputToIso } from '@/lib/format/format';
 
 type FieldName = 'expiresAt' | 'maxRedemptions' | 'metadata';
+
+const NOTES = metadataSchema('Notes', '{"ticket": "SUP-12"}');
 type Errors = Partial<Record<FieldName | 'form', string>>;
 
 export interface OverrideValues {
@@ -35,17 +39,22 @@ export function overridesToInput(values: OverrideValues): { input: UpdateCouponI
   }
   if (values.clearMaxRedemptions) input.maxRedemptions = null;
   else if (values.maxRedemptions.trim()) {
-    const n = values.maxRedemptions.trim();
-    if (/^\d+$/.test(n) && Number(n) >= 1) input.maxRedemptions = Number(n);
-    else errors.maxRedemptions = 'Enter a whole number of at least 1.';
+    // The API's rules (@coupons/rules), so a mistake shows before the round trip.
+    const limit = couponUseLimitSchema.safeParse(Number(values.maxRedemptions.trim()));
+    if (limit.success) input.maxRedemptions = limit.data;
+    else errors.maxRedemptions = limit.error.issues[0]?.message;
   }
   if (values.metadata.trim()) {
+    let parsed: unknown;
     try {
-      const parsed: unknown = JSON.parse(values.metadata);
-      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) errors.metadata = 'Notes must be a JSON object, like {"ticket": "SUP-12"}.';
-      else input.metadata = parsed;
+      parsed = JSON.parse(values.metadata);
     } catch {
       errors.metadata = 'This is not valid JSON.';
+    }
+    if (!errors.metadata) {
+      const notes = NOTES.safeParse(parsed);
+      if (notes.success) input.metadata = notes.data;
+      else errors.metadata = notes.error.issues[0]?.message;
     }
   }
   if (Object.keys(errors).length > 0) return { input: null, errors };
@@ -112,7 +121,16 @@ export function CouponOverridesForm({ saving, onSave }: { saving: boolean; onSav
         <input id="override-clear-max" type="checkbox" checked={values.clearMaxRedemptions} onChange={(e) => set('clearMaxRedemptions', e.target.checked)} />
         <label htmlFor="override-clear-max">Let the book decide the use limit again</label>
       </div>
-      <Field id="override-metadata" label="Notes (JSON)" hint='Replaces the code’s notes, e.g. {"ticket": "SUP-12"}.' error={errors.metadata}>
+      <Field
+        id="override-metadata"
+        label="Notes (JSON)"
+        hint={
+          <>
+            Replaces the code’s notes, e.g. {'{"ticket": "SUP-12"}'}. <JsonSizeCounter value={values.metadata} />
+          </>
+        }
+        error={errors.metadata}
+      >
         {(c) => <textarea {...c} rows={3} className="mono" spellCheck={false} value={values.metadata} onChange={(e) => set('metadata', e.target.value)} />}
       </Field>
       <div className="form__actions">

@@ -16,4 +16,10 @@ describe('overridesToInput', () => {
     expect(overridesToInput({ ...blank, metadata: '{' }).errors.metadata).toBe('This is not valid JSON.');
     expect(overridesToInput(blank)).toEqual({ input: null, errors: { form: 'Change at least one override.' } });
   });
+
+  it('holds the API’s limits before the round trip (shared rules)', () => {
+    expect(overridesToInput({ ...blank, maxRedemptions: '1.5' }).errors.maxRedemptions).toBe('Enter a whole number of at least 1.');
+    expect(overridesToInput({ ...blank, maxRedemptions: '2147483648' }).errors.maxRedemptions).toBe('That is more uses than a code can count.');
+    expect(overridesToInput({ ...blank, metadata: JSON.stringify({ blob: 'x'.repeat(17_000) }) }).errors.metadata).toBe('Notes must be at most 16 KB of JSON.');
+  });
 });
