@@ -47,9 +47,10 @@ test('a book’s coupons go page by page with a chosen page size; the page survi
   const filters = page.getByRole('search', { name: 'Filter coupons' });
   await filters.getByLabel('Code starts with').fill(codes[0] as string);
   await filters.getByRole('button', { name: 'Apply filters' }).click();
-  await expect(pager.getByTestId('coupon-page')).toHaveText('Page 1 of 1');
+  await expect(rows).toHaveCount(1);
   await expect(page).not.toHaveURL(/page=/);
   await expect(page).toHaveURL(/size=20/);
-  await expect(rows).toHaveCount(1);
+  // No more than the smallest page holds: nothing to page, so no pager.
+  await expect(pager).toHaveCount(0);
   await context.close();
 });

@@ -1,11 +1,15 @@
 'use client';
 
-import { TrendChart } from '@/components/charts/trend-chart';
+import dynamic from 'next/dynamic';
 import { LiveIndicator } from '@/components/feedback/live-indicator';
 import { graphql } from '@/gql';
 import { formatCount } from '@/lib/format/format';
 import styles from './book-stats-panel.module.css';
 import { useBookStats } from './use-book-stats';
+
+// The trends (Recharts) load on their own, after the counts: the numbers do not wait for the chart
+// library, and the trends have nothing to draw before two live readings anyway (issue 17, item 9).
+const TrendChart = dynamic(() => import('@/components/charts/trend-chart').then((m) => m.TrendChart), { ssr: false });
 
 /** The counts a stats panel starts from, before `bookStats` reports. */
 export const BookStatsCounts = graphql(`

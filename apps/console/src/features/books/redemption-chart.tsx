@@ -1,7 +1,7 @@
 'use client';
 
 import { type ReactNode, useId, useState } from 'react';
-import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
+import dynamic from 'next/dynamic';
 import { type Column, DataTable } from '@/components/data-table/data-table';
 import { EmptyState, ErrorState, LoadingState } from '@/components/feedback/states';
 import { graphql } from '@/gql';
@@ -9,7 +9,12 @@ import type { TimeBucket } from '@/gql/graphql';
 import { formatCount } from '@/lib/format/format';
 import styles from './redemption-chart.module.css';
 import { bucketLabel, CHART_RANGES, type ChartRange } from './redemption-chart-range';
+import type { ChartPoint } from './redemption-chart-plot';
 import { type ActivityBucket, type RedemptionsOverTimeOptions, useRedemptionsOverTime } from './use-redemptions-over-time';
+
+// The drawing (Recharts) loads on its own, after the page's content: the summary in words and the
+// numbers do not wait for the chart library (issue 17, item 9). Its box keeps its size meanwhile.
+const RedemptionChartPlot = dynamic(() => import('./redemption-chart-plot').then((m) => m.RedemptionChartPlot), { ssr: false });
 
 /** What the chart shows of one bucket's redemptions. */
 export const RedemptionChartBucket = graphql(`
@@ -31,17 +36,6 @@ export const ClaimChartBucket = graphql(`
 const RANGE_ORDER: ChartRange[] = ['DAY', 'MONTH', 'HALF_YEAR'];
 const BUCKET_NOUN: Record<TimeBucket, string> = { MINUTE: 'minute', HOUR: 'hour', DAY: 'day', WEEK: 'week' };
 const plural = (n: number, noun: string) => `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`;
-
-/**
- * One bucket's bars: its claims, and beside them what still stands of its redemptions with the
- * ones reversed since stacked on top.
- */
-interface ChartPoint {
-  at: string;
-  claims: number;
-  standing: number;
-  reversed: number;
-}
 
 /**
  * The words that say what the chart draws, for everyone (the chart itself is hidden from screen
@@ -121,20 +115,7 @@ function Chart({ buckets, bucket, range, summaryId }: { buckets: readonly Activi
       </figcaption>
       {/* The drawing repeats the table below for the eye; assistive technology reads the table. */}
       <div className={styles.plot} aria-hidden="true" data-testid="redemption-chart-plot">
-        <BarChart responsive data={points} accessibilityLayer={false} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} style={{ width: '100%', height: '100%' }}>
-          <CartesianGrid vertical={false} stroke="var(--border)" />
-          <XAxis dataKey="at" tickFormatter={(at: string) => bucketLabel(at, bucket, 'tick')} minTickGap={16} tick={{ fill: 'var(--muted)', fontSize: 12 }} stroke="var(--border-strong)" />
-          <YAxis allowDecimals={false} width={40} tick={{ fill: 'var(--muted)', fontSize: 12 }} stroke="var(--border-strong)" />
-          <Tooltip
-            labelFormatter={(at) => bucketLabel(String(at), bucket, 'long')}
-            cursor={{ fill: 'var(--surface-2)' }}
-            contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', borderRadius: 6, color: 'var(--text)' }}
-          />
-          <Legend wrapperStyle={{ fontSize: 13 }} />
-          <Bar dataKey="claims" name="Claims" fill="var(--state-assigned)" isAnimationActive={false} />
-          <Bar dataKey="standing" name="Redemptions that stand" stackId="redemptions" fill="var(--primary)" isAnimationActive={false} />
-          <Bar dataKey="reversed" name="Reversed since" stackId="redemptions" fill="var(--danger)" isAnimationActive={false} />
-        </BarChart>
+        <RedemptionChartPlot points={points} bucket={bucket} />
       </div>
       <details className={styles.numbers}>
         <summary>Show the numbers</summary>

@@ -117,8 +117,10 @@ function DistributionForm({ poolId, memberCount, onPreview }: { poolId: string; 
   const { previewDistribution, loading } = usePreviewDistribution(poolId);
   const [book, setBook] = useState<BookOption | null>(null);
   const [mode, setMode] = useState<DistributionMode>('EQUAL');
-  // The count is the total in both modes: start at one coupon per member.
-  const [count, setCount] = useState(String(Math.max(1, memberCount ?? 1)));
+  // The count is the total in both modes: one coupon per member until the admin types another
+  // (the member count may arrive after the form is shown: the pool loads beside it).
+  const [typedCount, setCount] = useState<string | null>(null);
+  const count = typedCount ?? String(Math.max(1, memberCount ?? 1));
   const [remainder, setRemainder] = useState<DistributionRemainder>('LEAVE_IN_BOOK');
   const [errors, setErrors] = useState<{ bookId?: string; count?: string }>({});
 

@@ -34,8 +34,7 @@ export function PoolDetailPage({ poolId }: { poolId: string }) {
       {missing ? null : (
         <div className="grid grid--2">
           <PoolMembers poolId={poolId} />
-          {/* Mounted again once the member count is known: the form's default count is that count. */}
-          <DistributionPanel key={pool ? 'counted' : 'counting'} poolId={poolId} memberCount={pool?.memberCount} />
+          <DistributionPanel poolId={poolId} memberCount={pool?.memberCount} />
         </div>
       )}
       {pool ? <PoolSettings key={`${pool.name}|${pool.description ?? ''}`} pool={pool} /> : null}
