@@ -111,7 +111,8 @@ describe('CSV export', () => {
     const lines = (await res.text()).trimEnd().split('\r\n');
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain(`RED-1,${t.user.email}`);
-    expect(lines[1]).toContain('"{""order"":""=HYPERLINK(1)""}"');
+    // jsonb's text (PostgreSQL writes the cells): a space after the colon, where JSON.stringify wrote none.
+    expect(lines[1]).toContain('"{""order"": ""=HYPERLINK(1)""}"');
   });
 
   it('refuses without a token (401), for a USER (403), an unknown book (404), a bad id (400)', async () => {

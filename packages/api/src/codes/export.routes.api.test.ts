@@ -98,3 +98,85 @@ describe('CSV export errors', () => {
     expect(back.text.split('\r\n')[0]).toBe('code,state,assigned_to,assigned_at,redemption_count,created_at');
   });
 });
+
+describe('CSV export filters (query parameters, applied in SQL)', () => {
+  it('narrows codes by state and holder, redemptions by time; a bad or unknown filter is 400 naming it', async () => {
+    const created = await graphqlRequest<{ createBook: { id: string } }>(
+      t.server,
+      'mutation { createBook(input: { name: "Export filters", discountType: PERCENTAGE, discountValue: 5 }) { id } }',
+      {},
+      t.admin.token,
+    );
+    const book = created.data!.createBook.id;
+    await t.server.db.prisma.$executeRaw`
+      INSERT INTO coupon (book_id, code) SELECT ${book}::uuid, 'FILTER-' || g FROM generate_series(1, 5) g`;
+    await t.server.db.prisma.$executeRaw`
+      UPDATE coupon SET state = 'ASSIGNED', assigned_user_id = ${t.user.user.id}::uuid, assigned_at = now() WHERE code IN ('FILTER-1', 'FILTER-2')`;
+    const codes = async (query: string) => {
+      const answer = await download(`/export/books/${book}/codes.csv?${query}`, t.admin.token);
+      expect(answer.status, answer.text).toBe(200);
+      return answer.text.trimEnd().split('\r\n').slice(1).map((line) => line.split(',')[0]).sort();
+    };
+    expect(await codes('state=ASSIGNED')).toEqual(['FILTER-1', 'FILTER-2']);
+    expect(await codes(`email=${encodeURIComponent(t.user.email)}&state=ASSIGNED`)).toEqual(['FILTER-1', 'FILTER-2']);
+    expect(await codes('state=UNASSIGNED&codePrefix=filter-')).toEqual(['FILTER-3', 'FILTER-4', 'FILTER-5']);
+    expect(await codes(`assignedAfter=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).toEqual([]);
+
+    const redemptions = await download(`/export/books/${book}/redemptions.csv?redeemedAfter=2026-01-01T00:00:00Z&reversed=false`, t.admin.token);
+    expect(redemptions.status).toBe(200);
+    expect(redemptions.text.split('\r\n')[0]).toMatch(/^redemption_id,code,user_email,redeemed_at,/);
+
+    for (const [query, field] of [
+      ['state=GONE', 'state'],
+      ['assignedAfter=yesterday', 'assignedAfter'],
+      ['colour=red', 'colour'],
+      ['state=ASSIGNED&state=VOID', 'state'],
+      ["email=x'%20OR%20'1'='1", 'email'],
+    ]) {
+      const refused = await download(`/export/books/${book}/codes.csv?${query}`, t.admin.token);
+      expect(refused.status, query).toBe(400);
+      expect(refused.body().errors[0].extensions, query).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    }
+    const reversed = await download(`/export/books/${book}/redemptions.csv?reversed=maybe`, t.admin.token);
+    expect(reversed.body().errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reversed' });
+  });
+
+  it('a client that goes away mid-download ends the export’s statement', async () => {
+    const created = await graphqlRequest<{ createBook: { id: string } }>(
+      t.server,
+      'mutation { createBook(input: { name: "Export abort", discountType: PERCENTAGE, discountValue: 5 }) { id } }',
+      {},
+      t.admin.token,
+    );
+    const book = created.data!.createBook.id;
+    await t.server.db.prisma.$executeRaw`
+      INSERT INTO coupon (book_id, code) SELECT ${book}::uuid, 'ABORT-' || g || repeat('X', 250) FROM generate_series(1, 100000) g`;
+    const copies = async () =>
+      (
+        await t.server.db.prisma.$queryRaw<Array<{ n: number }>>`
+          SELECT count(*)::int AS n FROM pg_stat_activity
+           WHERE datname = current_database() AND query LIKE 'COPY (%' AND state <> 'idle'`
+      )[0].n;
+    const abort = new AbortController();
+    const response = await fetch(`${t.server.baseUrl}/export/books/${book}/codes.csv`, {
+      headers: { authorization: `Bearer ${t.admin.token}` },
+      signal: abort.signal,
+    });
+    expect(response.status).toBe(200);
+    const reader = response.body!.getReader();
+    await reader.read();
+    expect(await copies()).toBe(1);
+    abort.abort();
+    await waitFor(async () => (await copies()) === 0);
+    // Nothing logged as a failure: a client leaving is not an error.
+    expect(log.records().filter((l) => l.msg === 'CSV export failed mid-stream')).toEqual([]);
+  });
+});
+
+async function waitFor(check: () => Promise<boolean>): Promise<void> {
+  for (let waited = 0; waited < 5_000; waited += 25) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error('condition not met within 5 s');
+}

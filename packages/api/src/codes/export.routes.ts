@@ -1,4 +1,15 @@
-import { type CsvExport, csvLine, exportBookCodes, exportBookRedemptions, isDatabaseUnavailable, type ServiceContext } from '@coupons/core';
+import { pipeline } from 'node:stream';
+import {
+  badInput,
+  type CsvExport,
+  type CsvExportOptions,
+  ExportTimeLimitError,
+  exportBookCodes,
+  exportBookRedemptions,
+  isDatabaseUnavailable,
+  requireAdmin,
+  type ServiceContext,
+} from '@coupons/core';
 import { type Express, type Request, type Response, Router } from 'express';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
@@ -20,6 +31,8 @@ export interface ExportRouteDeps {
   /** The API's answer to an error a route threw (server/errors.ts `routeErrorResponse`). */
   answerError(error: unknown, request: { requestId: string; operation: string }): ExportErrorAnswer;
   logger: Logger;
+  /** How long one export may run (default: core's EXPORT_TIME_LIMIT_MS). */
+  exportOptions?: CsvExportOptions;
 }
 
 /** An error answer: status, headers and a GraphQL-shaped JSON body. */
@@ -31,22 +44,84 @@ export interface ExportErrorAnswer {
 
 /**
  * Mounts the CSV exports on the API's express app:
- * `GET /export/books/:bookId/codes.csv` and `GET /export/books/:bookId/redemptions.csv`.
+ * `GET /export/books/:bookId/codes.csv` and `GET /export/books/:bookId/redemptions.csv`, each
+ * narrowed by query parameters (the filters of the `coupons` search and of the `redemptions`
+ * list: `?state=REDEEMED&assignedAfter=2026-01-01T00:00:00Z`, `?email=…&reversed=false`).
  * Authorized like the API (an `Authorization: Bearer <token>` header of an ADMIN; never a token
  * in the URL); errors are answered by the API's one error map (server/errors.ts): a GraphQL-shaped
- * JSON body with the contract's code and the status of `ERROR_ANSWERS` (404 NOT_FOUND, 503 with
- * `Retry-After` while the database is away …), unexpected errors masked and logged. Rows are
- * streamed page by page with back-pressure, so a million-row book costs constant memory, and a
- * client that goes away stops the queries.
+ * JSON body with the contract's code and the status of `ERROR_ANSWERS` (404 NOT_FOUND, 400
+ * BAD_USER_INPUT for a bad or unknown filter, 503 with `Retry-After` while the database is away
+ * …), unexpected errors masked and logged. The bytes come from PostgreSQL's COPY and are piped to
+ * the socket with back-pressure (constant memory); a client that goes away ends the statement.
  */
 export function mountExportRoutes(app: Express, deps: ExportRouteDeps): void {
   const router = Router();
-  router.get(EXPORT_PATHS.codes, csvHandler(deps, exportBookCodes));
-  router.get(EXPORT_PATHS.redemptions, csvHandler(deps, exportBookRedemptions));
+  // The caller is checked before the query is read: a caller who may not export hears 401/403,
+  // whatever the parameters (a `?token=` is never looked at).
+  router.get(
+    EXPORT_PATHS.codes,
+    csvHandler(deps, (ctx, bookId, query) => {
+      requireAdmin(ctx);
+      return exportBookCodes(ctx, bookId, codeFilters(query), deps.exportOptions);
+    }),
+  );
+  router.get(
+    EXPORT_PATHS.redemptions,
+    csvHandler(deps, (ctx, bookId, query) => {
+      requireAdmin(ctx);
+      return exportBookRedemptions(ctx, bookId, redemptionFilters(query), deps.exportOptions);
+    }),
+  );
   app.use(router);
 }
 
-type Exporter = (ctx: ServiceContext, bookId: string) => Promise<CsvExport>;
+type Query = Request['query'];
+type Exporter = (ctx: ServiceContext, bookId: string, query: Query) => Promise<CsvExport>;
+
+const CODE_TEXT_FILTERS = ['state', 'userId', 'email', 'customerId', 'codePrefix'] as const;
+const REDEMPTION_TEXT_FILTERS = ['userId', 'email', 'customerId', 'orderId', 'code', 'codePrefix'] as const;
+
+/** `?state=…&assignedAfter=…` as the codes export's filters (validated by the service). */
+function codeFilters(query: Query) {
+  const filters = textFilters(query, CODE_TEXT_FILTERS, ['assignedAfter', 'assignedBefore']);
+  return {
+    ...filters,
+    state: filters.state as never,
+    assignedAfter: dateFilter(query, 'assignedAfter'),
+    assignedBefore: dateFilter(query, 'assignedBefore'),
+  };
+}
+
+/** `?redeemedAfter=…&reversed=false…` as the redemptions export's filters. */
+function redemptionFilters(query: Query) {
+  const filters = textFilters(query, REDEMPTION_TEXT_FILTERS, ['redeemedAfter', 'redeemedBefore', 'reversed']);
+  const reversed = filters.reversed;
+  if (reversed !== undefined && reversed !== 'true' && reversed !== 'false') throw badInput('reversed', 'must be true or false');
+  return {
+    ...filters,
+    reversed: reversed === undefined ? undefined : reversed === 'true',
+    redeemedAfter: dateFilter(query, 'redeemedAfter'),
+    redeemedBefore: dateFilter(query, 'redeemedBefore'),
+  };
+}
+
+/** The query's parameters, each given once; an unknown one is BAD_USER_INPUT (a typo must not export everything). */
+function textFilters<T extends string, D extends string>(query: Query, names: readonly T[], others: readonly D[]): Partial<Record<T | D, string>> {
+  const known = new Set<string>([...names, ...others]);
+  const filters: Partial<Record<string, string>> = {};
+  for (const [name, value] of Object.entries(query)) {
+    if (!known.has(name)) throw badInput(name, 'is not a filter of this export');
+    if (typeof value !== 'string') throw badInput(name, 'must be given once');
+    filters[name] = value;
+  }
+  return filters;
+}
+
+/** An ISO 8601 date-time parameter (an unparsable one is BAD_USER_INPUT through the service's check). */
+function dateFilter(query: Query, name: string): Date | undefined {
+  const value = query[name];
+  return typeof value === 'string' ? new Date(value) : undefined;
+}
 
 function csvHandler({ contextOf, answerError, logger }: ExportRouteDeps, exporter: Exporter) {
   return async (req: Request, res: Response) => {
@@ -55,7 +130,7 @@ function csvHandler({ contextOf, answerError, logger }: ExportRouteDeps, exporte
     let csv: CsvExport;
     try {
       if (context.authError) throw context.authError;
-      csv = await exporter(context.service, String(req.params.bookId));
+      csv = await exporter(context.service, String(req.params.bookId), req.query);
     } catch (error) {
       const answer = answerError(error, { requestId: context.requestId, operation: `GET ${req.route?.path ?? req.path}` });
       res.status(answer.status).set(answer.headers).json(answer.body);
@@ -66,43 +141,18 @@ function csvHandler({ contextOf, answerError, logger }: ExportRouteDeps, exporte
     res.setHeader('Content-Disposition', `attachment; filename="${csv.filename}"`);
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('X-Content-Type-Options', 'nosniff');
-    try {
-      await streamCsv(req, res, csv);
-    } catch (error) {
-      // Headers are gone: all we can do is cut the download short, so the client sees it failed.
-      // A database that went away is an outage (warn), anything else a bug (error).
-      const level = isDatabaseUnavailable(error) ? 'warn' : 'error';
+    // Back-pressure from the socket to PostgreSQL; a client that goes away destroys the stream,
+    // which closes the export's connection and so ends its statement.
+    pipeline(csv.stream, res, (error) => {
+      if (!error || res.writableFinished) return;
+      if (req.destroyed && (error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') {
+        logger.debug({ requestId: context.requestId }, 'CSV export: the client went away');
+        return;
+      }
+      // Headers are gone: the download is cut short, so the client sees it failed. A database
+      // that went away or a client too slow for the time limit is an outage (warn), else a bug.
+      const level = isDatabaseUnavailable(error) || error instanceof ExportTimeLimitError ? 'warn' : 'error';
       logger[level]({ err: error, requestId: context.requestId }, 'CSV export failed mid-stream');
-      res.destroy(error as Error);
-    }
+    });
   };
-}
-
-async function streamCsv(req: Request, res: Response, csv: CsvExport): Promise<void> {
-  let gone = false;
-  req.on('close', () => {
-    gone = !res.writableFinished;
-  });
-  res.write(csvLine(csv.header));
-  for await (const page of csv.rows) {
-    if (gone || res.destroyed) {
-      await csv.rows.return(undefined);
-      return;
-    }
-    if (!res.write(page.map(csvLine).join(''))) await drainedOrClosed(res);
-  }
-  res.end();
-}
-
-/** Back-pressure: wait until the socket takes more, or until the client is gone. */
-function drainedOrClosed(res: Response): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
 }

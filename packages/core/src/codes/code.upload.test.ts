@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Caller } from '../shared/context.ts';
 import { contextFor, createBook, createUser } from '../../testing/index.ts';
 import { type CodeJobProgress, onCodeJobProgress } from './code-job.events.ts';
-import { exportBookCodes } from './code.export.ts';
 import { uploadCodes } from './code.upload.service.ts';
 
 let db: Database;
@@ -109,21 +108,5 @@ describe('uploadCodes', () => {
     expect(await codeOf(uploadCodes(contextFor(db, admin), { bookId: '00000000-0000-4000-8000-000000000000', codes: ['ABC'] }))).toBe('NOT_FOUND');
     expect(await codeOf(uploadCodes(contextFor(db, admin), { bookId, codes: ['ABC'], csv: 'ABC' }))).toBe('BAD_USER_INPUT');
     expect(await codeOf(uploadCodes(contextFor(db, admin), { bookId: 'nope', codes: ['ABC'] }))).toBe('BAD_USER_INPUT');
-  });
-});
-
-describe('exportBookCodes', () => {
-  it('streams every code in pages, with the effective state', async () => {
-    const { bookId, codes } = await createBook(db, 12_345);
-    const csv = await exportBookCodes(contextFor(db, admin), bookId);
-    let rows = 0;
-    const seen = new Set<string>();
-    for await (const page of csv.rows) {
-      rows += page.length;
-      for (const row of page) seen.add(row[0] as string);
-    }
-    expect(rows).toBe(12_345);
-    expect(seen).toEqual(new Set(codes));
-    expect(csv.header[0]).toBe('code');
   });
 });

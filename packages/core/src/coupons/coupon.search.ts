@@ -148,6 +148,17 @@ export function allOf(conditions: Prisma.Sql[]): Prisma.Sql {
  */
 export type CouponKeyset = { id: bigint; createdAt?: Date };
 
+/** The WHERE conditions of `filter` on `coupon c` at `now` (the search's and the CSV export's). */
+export function couponConditions(filter: CouponFilter, now: Date): Prisma.Sql[] {
+  const conditions = ownerConditions(Prisma.sql`c.assigned_user_id`, filter);
+  if (filter.bookId) conditions.push(Prisma.sql`c.book_id = ${filter.bookId}::uuid`);
+  if (filter.state) conditions.push(effectiveStateIsSql(now, filter.state));
+  if (filter.codePrefix) conditions.push(codePrefixSql(filter.codePrefix));
+  if (filter.assignedAfter) conditions.push(Prisma.sql`c.assigned_at >= ${filter.assignedAfter}`);
+  if (filter.assignedBefore) conditions.push(Prisma.sql`c.assigned_at < ${filter.assignedBefore}`);
+  return conditions;
+}
+
 /**
  * The statements of a coupon search page, exactly as {@link searchCoupons} sends them (exported
  * for the plan test and bench/tools/explain-search.ts). Newest first.
@@ -160,13 +171,7 @@ export type CouponKeyset = { id: bigint; createdAt?: Date };
  * primary key gives id order for the unfiltered list, and the other filters' indexes serve theirs.
  */
 export function couponSearchSql(filter: CouponFilter, page: { now: Date; limit: number; after?: CouponKeyset | null }): SearchStatements {
-  const conditions = ownerConditions(Prisma.sql`c.assigned_user_id`, filter);
-  if (filter.bookId) conditions.push(Prisma.sql`c.book_id = ${filter.bookId}::uuid`);
-  if (filter.state) conditions.push(effectiveStateIsSql(page.now, filter.state));
-  if (filter.codePrefix) conditions.push(codePrefixSql(filter.codePrefix));
-  if (filter.assignedAfter) conditions.push(Prisma.sql`c.assigned_at >= ${filter.assignedAfter}`);
-  if (filter.assignedBefore) conditions.push(Prisma.sql`c.assigned_at < ${filter.assignedBefore}`);
-  const where = allOf(conditions);
+  const where = allOf(couponConditions(filter, page.now));
   const byBook = Boolean(filter.bookId);
   let after = Prisma.empty;
   if (page.after && byBook) after = Prisma.sql`AND (c.created_at, c.id) < (${page.after.createdAt ?? null}::timestamptz, ${page.after.id})`;

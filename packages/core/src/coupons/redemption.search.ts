@@ -90,6 +90,18 @@ function bookConditions(bookId: string): Prisma.Sql[] {
  * for the plan test and bench/tools/explain-search.ts). Newest first: keyset on (redeemed_at, id).
  */
 export function redemptionSearchSql(filter: RedemptionFilter, page: { limit: number; after?: { at: Date; id: string } | null }): SearchStatements {
+  const where = allOf(redemptionConditions(filter));
+  const after = page.after ? Prisma.sql`AND (r.redeemed_at, r.id) < (${page.after.at}::timestamptz, ${page.after.id}::uuid)` : Prisma.empty;
+  return {
+    rows: Prisma.sql`SELECT ${redemptionReturning} FROM redemption r
+      WHERE ${where} ${after}
+      ORDER BY r.redeemed_at DESC, r.id DESC LIMIT ${page.limit + 1}`,
+    count: Prisma.sql`SELECT count(*)::int AS n FROM redemption r WHERE ${where}`,
+  };
+}
+
+/** The WHERE conditions of `filter` on `redemption r` (the list's and the CSV export's). */
+export function redemptionConditions(filter: RedemptionFilter): Prisma.Sql[] {
   const conditions = ownerConditions(Prisma.sql`r.user_id`, filter);
   if (filter.visibleTo) conditions.push(Prisma.sql`r.user_id = ${filter.visibleTo}::uuid`);
   if (filter.bookId) conditions.push(...bookConditions(filter.bookId));
@@ -100,14 +112,7 @@ export function redemptionSearchSql(filter: RedemptionFilter, page: { limit: num
   if (filter.redeemedBefore) conditions.push(Prisma.sql`r.redeemed_at < ${filter.redeemedBefore}`);
   if (filter.reversed === true) conditions.push(Prisma.sql`r.reversed_at IS NOT NULL`);
   if (filter.reversed === false) conditions.push(Prisma.sql`r.reversed_at IS NULL`);
-  const where = allOf(conditions);
-  const after = page.after ? Prisma.sql`AND (r.redeemed_at, r.id) < (${page.after.at}::timestamptz, ${page.after.id}::uuid)` : Prisma.empty;
-  return {
-    rows: Prisma.sql`SELECT ${redemptionReturning} FROM redemption r
-      WHERE ${where} ${after}
-      ORDER BY r.redeemed_at DESC, r.id DESC LIMIT ${page.limit + 1}`,
-    count: Prisma.sql`SELECT count(*)::int AS n FROM redemption r WHERE ${where}`,
-  };
+  return conditions;
 }
 
 /**
