@@ -1,7 +1,8 @@
 /** Codes are 3..64 characters of A-Z, 0-9, "-" and "_", stored upper-case (a CHECK holds it). */
 export const CODE_MIN_LENGTH = 3;
 export const CODE_MAX_LENGTH = 64;
-const CODE_CHARACTERS = /^[A-Z0-9_-]+$/;
+/** The characters a code may hold (the streamed import's worker gets this pattern's source). */
+export const CODE_CHARACTERS = /^[A-Z0-9_-]+$/;
 
 /** Why a line of an upload was not inserted (the `reason` of a `CodeLineIssue`). */
 export type CodeIssueReason =

@@ -1,6 +1,5 @@
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { CsvError } from 'csv-parse';
 import { from as copyFrom } from 'pg-copy-streams';
 import type pg from 'pg';
 import { requireBook } from '../books/book.service.ts';
@@ -22,7 +21,7 @@ import {
   recordFileIssues,
   saveImportProgress,
 } from './code.import.sql.ts';
-import { createImportCsvParser, ImportRowEncoder, ImportTooLarge } from './code.import.stream.ts';
+import { ImportCsvError, ImportRowEncoder, ImportTooLarge } from './code.import.stream.ts';
 
 /** Distinct codes per merge statement (one CREATED_BULK event and one progress write each). */
 export const IMPORT_CHUNK_SIZE = 50_000;
@@ -131,9 +130,9 @@ async function stageFile(
 ): Promise<{ lines: number; invalid: number }> {
   const encoder = new ImportRowEncoder((counts) => onProgress(counts.lines, counts.invalid), options.progressEveryLines);
   try {
-    await pipeline(body, createImportCsvParser(), encoder, client.query(copyFrom(COPY_INTO_STAGE)));
+    await pipeline(body, encoder, client.query(copyFrom(COPY_INTO_STAGE)));
   } catch (error) {
-    if (error instanceof CsvError) throw badInput('file', `malformed CSV: ${error.message}`);
+    if (error instanceof ImportCsvError) throw badInput('file', `malformed CSV: ${error.message}`);
     if (error instanceof ImportTooLarge) throw badInput('file', error.message);
     if ((error as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE' || (error as { code?: string }).code === 'ECONNRESET') {
       throw new DomainError('BAD_USER_INPUT', 'file: the upload stopped before the whole file arrived (cancelled, or the connection dropped); nothing was inserted', { field: 'file' });
