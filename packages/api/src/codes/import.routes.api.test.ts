@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { type CodeJobProgress, onCodeJobProgress } from '@coupons/core';
+import { type CodeJobProgress, onCodeJobProgress, waitForRunningCodeJobs } from '@coupons/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { graphqlRequest, useApiTest } from '../../testing/index.ts';
 
@@ -191,6 +191,26 @@ describe('POST /import/books/:bookId/codes', () => {
     const again = await graphqlRequest(t.server, 'mutation ($id: ID!) { cancelCodeJob(jobId: $id) { status } }', { id: done.body.jobId }, t.admin.token);
     expect(again.errors?.[0]).toMatchObject({ message: expect.stringContaining('COMPLETED'), extensions: { code: 'BAD_USER_INPUT' } });
     expect(await codesInBook()).toBe(1);
+  });
+
+  it('cancelCodeJob stops a generation too: CANCELLED, the chunks committed before stay and are counted', async () => {
+    const started = await graphqlRequest<{ generateCodes: { jobId: string } }>(
+      t.server,
+      'mutation ($b: ID!) { generateCodes(bookId: $b, input: { count: 400000, prefix: "CXL", waitForCompletion: false }) { jobId } }',
+      { b: bookId },
+      t.admin.token,
+    );
+    const jobId = started.data!.generateCodes.jobId;
+    await waitFor(() => t.server.db.prisma.codeJob.findFirst({ where: { id: jobId, inserted: { gt: 0 } } }));
+    const cancelled = await graphqlRequest<{ cancelCodeJob: { status: string } }>(t.server, 'mutation ($id: ID!) { cancelCodeJob(jobId: $id) { status } }', { id: jobId }, t.admin.token);
+    expect(cancelled.data?.cancelCodeJob.status).toBe('CANCELLED');
+    await waitForRunningCodeJobs();
+    const job = await t.server.db.prisma.codeJob.findUniqueOrThrow({ where: { id: jobId } });
+    expect(job.status).toBe('CANCELLED');
+    expect(job.inserted).toBeLessThan(400_000);
+    // A chunk in flight at the cancel rolled back (its counter update is guarded by RUNNING).
+    expect(await codesInBook()).toBe(job.inserted);
+    expect(job.error).toBe(`Cancelled; the ${job.inserted} codes generated before are kept`);
   });
 
   it('with ?wait=false answers 202 with the job once the file is in, and the report when it ends', async () => {
