@@ -24,10 +24,8 @@ export const ApiKeyTableRow = graphql(`
   }
 `);
 
-const time = (iso: string | null) => (iso ? Date.parse(iso) : null);
-
 const COLUMNS: Column<ApiKeyTableRowFragment>[] = [
-  { key: 'name', header: 'Name', rowHeader: true, cell: (k) => k.name, sortValue: (k) => k.name },
+  { key: 'name', header: 'Name', rowHeader: true, cell: (k) => k.name },
   { key: 'prefix', header: 'Prefix', variant: 'mono', cell: (k) => `${k.prefix}…` },
   {
     key: 'scopes',
@@ -42,13 +40,12 @@ const COLUMNS: Column<ApiKeyTableRowFragment>[] = [
       </ul>
     ),
   },
-  { key: 'created', header: 'Created', variant: 'nowrap', cell: (k) => formatDateTime(k.createdAt), sortValue: (k) => time(k.createdAt) },
+  { key: 'created', header: 'Created', variant: 'nowrap', cell: (k) => formatDateTime(k.createdAt) },
   {
     key: 'lastUsed',
     header: 'Last used',
     variant: 'nowrap',
     cell: (k) => (k.lastUsedAt ? formatDateTime(k.lastUsedAt) : <span className="muted">never</span>),
-    sortValue: (k) => time(k.lastUsedAt),
   },
   {
     key: 'status',
@@ -62,7 +59,6 @@ const COLUMNS: Column<ApiKeyTableRowFragment>[] = [
       ) : (
         <Badge tone="success">Active</Badge>
       ),
-    sortValue: (k) => (k.revokedAt ? 1 : 0),
   },
 ];
 

@@ -28,9 +28,9 @@ export const PoolTableRow = graphql(`
 `);
 
 const COLUMNS: Column<PoolTableRowFragment>[] = [
-  { key: 'name', header: 'Name', rowHeader: true, cell: (p) => <Link href={`/pools/${p.id}`}>{p.name}</Link>, sortValue: (p) => p.name },
-  { key: 'description', header: 'Description', cell: (p) => p.description ?? <span className="muted">—</span>, sortValue: (p) => p.description },
-  { key: 'members', header: 'Members', numeric: true, cell: (p) => formatCount(p.memberCount), sortValue: (p) => p.memberCount },
+  { key: 'name', header: 'Name', rowHeader: true, cell: (p) => <Link href={`/pools/${p.id}`}>{p.name}</Link> },
+  { key: 'description', header: 'Description', cell: (p) => p.description ?? <span className="muted">—</span> },
+  { key: 'members', header: 'Members', numeric: true, cell: (p) => formatCount(p.memberCount) },
 ];
 
 /** User pools: named groups for bulk distribution, a page at a time (the page in the URL). */

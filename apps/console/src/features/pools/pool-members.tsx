@@ -37,8 +37,8 @@ export function parseEmails(text: string): string[] {
 const roleName = (member: Member) => (member.role === 'ADMIN' ? 'Admin' : 'User');
 
 const MEMBER_COLUMNS: Column<Member>[] = [
-  { key: 'email', header: 'Email', rowHeader: true, cell: (m) => m.email, sortValue: (m) => m.email },
-  { key: 'role', header: 'Role', cell: roleName, sortValue: roleName },
+  { key: 'email', header: 'Email', rowHeader: true, cell: (m) => m.email },
+  { key: 'role', header: 'Role', cell: roleName },
 ];
 
 /** A pool's members, a page at a time (the page in the URL): add by pasted emails or by search, remove one by one. */

@@ -83,7 +83,6 @@ export function UsersPage() {
       key: 'email',
       header: 'Email or customer id',
       rowHeader: true,
-      sortValue: (u) => u.email ?? u.externalId,
       cell: (u) => {
         if (u.email) {
           const email = u.email;
@@ -113,13 +112,11 @@ export function UsersPage() {
           {roleName(u.role)}
         </Badge>
       ),
-      sortValue: (u) => u.role,
     },
     {
       key: 'status',
       header: 'Status',
       cell: (u) => (u.disabled ? <Badge tone="danger">Disabled</Badge> : <Badge tone="success">Enabled</Badge>),
-      sortValue: (u) => u.disabled,
     },
   ];
 
