@@ -43,6 +43,22 @@ test('a 600-character description without spaces wraps: the book page is no wide
   }
 });
 
+test('a 200-character book name without spaces wraps in a shopper’s coupon card and the admin’s coupon page', async ({ browser }) => {
+  const longName = 'L'.repeat(200);
+  const { admin, user, code } = await createAssignedCoupon(1, { book: { name: longName } });
+  for (const [who, path] of [
+    [user, '/my-coupons'],
+    [admin, `/coupons/${code}`],
+  ] as const) {
+    const { context, page } = await openSignedIn(browser, who, path);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect(page.getByText(longName).first()).toBeVisible();
+    const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, window: window.innerWidth }));
+    expect(widths.page, path).toBeLessThanOrEqual(widths.window);
+    await context.close();
+  }
+});
+
 test('a shopper’s mistyped code is named before it costs a guess, and the field counts to 64', async ({ browser }) => {
   const { user } = await createAssignedCoupon(1);
   const { context, page } = await openSignedIn(browser, user, '/my-coupons');
