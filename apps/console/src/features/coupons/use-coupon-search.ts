@@ -1,6 +1,7 @@
 'use client';
 
 import { useApolloClient } from '@apollo/client/react';
+import { couponCodeSchema } from '@coupons/rules';
 import { useCallback, useState } from 'react';
 import { graphql } from '@/gql';
 
@@ -12,9 +13,6 @@ export const CouponLookupQuery = graphql(`
     }
   }
 `);
-
-/** What the API accepts as a code (core's normaliseCode): checked first, so a typo costs no request. */
-const CODE_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 export type CouponSearchResult = { found: true; code: string } | { found: false; reason: 'EMPTY' | 'NOT_A_CODE' | 'NOT_FOUND' };
 
@@ -30,7 +28,8 @@ export function useCouponSearch() {
     async (input: string): Promise<CouponSearchResult> => {
       const code = input.trim();
       if (!code) return { found: false, reason: 'EMPTY' };
-      if (!CODE_PATTERN.test(code)) return { found: false, reason: 'NOT_A_CODE' };
+      // What the API accepts as a code (the shared rules): checked first, so a typo costs no request.
+      if (!couponCodeSchema.safeParse(code).success) return { found: false, reason: 'NOT_A_CODE' };
       setSearching(true);
       try {
         const { data } = await client.query({ query: CouponLookupQuery, variables: { code }, fetchPolicy: 'network-only' });
