@@ -160,6 +160,10 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   // idle keep-alive connections: otherwise it may reuse one we just closed (a 502 / ECONNRESET).
   httpServer.keepAliveTimeout = 65_000;
   httpServer.headersTimeout = 66_000;
+  // The whole request must arrive within this: Node's default (5 minutes) cuts off a streamed
+  // code import of ~10M lines (160 MB) on a busy machine or a slow link (POST /import/books/:id/codes
+  // reads the body as fast as PostgreSQL takes it). Slow headers are still cut at headersTimeout.
+  httpServer.requestTimeout = 60 * 60_000;
 
   const ws = startWebSocketServer({
     httpServer,

@@ -18,6 +18,8 @@ interface Job {
 }
 
 const MAX_COUNT = 10_000_000;
+/** Codes per committed chunk of a generation job (the API's GENERATE_CHUNK_SIZE): one visible step each. */
+const GENERATE_STEP = 50_000;
 
 /** Generate codes in the background and follow the job's progress live (`codeJob`). */
 export function CodeGenerate({ bookId }: { bookId: string }) {
@@ -118,6 +120,9 @@ function JobProgress({ job, onFinished }: { job: Job; onFinished(status: string,
     refreshCodes();
   }, [status, inserted, refreshCodes, toast, onFinished]);
 
+  // The API commits codes in chunks of GENERATE_STEP and reports after each: say which one is under way.
+  const steps = Math.max(1, Math.ceil(total / GENERATE_STEP));
+
   // The subscription went away (socket lost) while running: say so rather than freeze silently.
   const lost = error && status === 'RUNNING';
 
@@ -131,9 +136,10 @@ function JobProgress({ job, onFinished }: { job: Job; onFinished(status: string,
         valueText={`${formatCount(status === 'COMPLETED' ? total : processed)} of ${formatCount(total)}`}
       />
       <p className={styles.jobStatus} role="status">
-        {status === 'RUNNING' ? 'Generating…' : null}
+        {status === 'RUNNING' ? `Generating… step ${formatCount(Math.min(steps, Math.floor(processed / GENERATE_STEP) + 1))} of ${formatCount(steps)}` : null}
         {status === 'COMPLETED' ? `Completed: ${formatCount(inserted)} codes added.` : null}
         {status === 'FAILED' ? 'Failed. The codes made so far are kept.' : null}
+        {status === 'CANCELLED' ? 'Cancelled. The codes made so far are kept.' : null}
         {lost ? ' Lost contact with the job; it continues on the server.' : null}
       </p>
     </div>

@@ -15,6 +15,24 @@ const UploadCodesMutation = graphql(`
   }
 `);
 
+const UploadCodeListMutation = graphql(`
+  mutation UploadCodeList($bookId: ID!, $codes: [String!]!) {
+    uploadCodes(bookId: $bookId, codes: $codes) {
+      jobId
+      ...UploadReportFields
+    }
+  }
+`);
+
+const CancelCodeJobMutation = graphql(`
+  mutation CancelCodeJob($jobId: ID!) {
+    cancelCodeJob(jobId: $jobId) {
+      jobId
+      status
+    }
+  }
+`);
+
 const GenerateCodesMutation = graphql(`
   mutation GenerateCodes($bookId: ID!, $input: GenerateCodesInput!) {
     generateCodes(bookId: $bookId, input: $input) {
@@ -34,6 +52,9 @@ const CodeJobSubscription = graphql(`
       total
       processed
       inserted
+      duplicates
+      invalid
+      error
     }
   }
 `);
@@ -54,6 +75,26 @@ export function useUploadCodes(bookId: string) {
     return data?.uploadCodes ?? null;
   };
   return { uploadCodes, loading };
+}
+
+/** Uploads a list of codes (the paste box) into a book; resolves to the per-line report. */
+export function useUploadCodeList(bookId: string) {
+  const [upload, { loading }] = useMutation(UploadCodeListMutation);
+  const uploadCodeList = async (codes: string[]) => {
+    const { data } = await upload({ variables: { bookId, codes } });
+    return data?.uploadCodes ?? null;
+  };
+  return { uploadCodeList, loading };
+}
+
+/** Cancels a running code job (an import rolls back; a generation keeps what it made). */
+export function useCancelCodeJob() {
+  const [cancel, { loading }] = useMutation(CancelCodeJobMutation);
+  const cancelCodeJob = async (jobId: string) => {
+    const { data } = await cancel({ variables: { jobId } });
+    return data?.cancelCodeJob ?? null;
+  };
+  return { cancelCodeJob, loading };
 }
 
 /** Starts a background generation job; resolves to the job (already finished for small counts). */
