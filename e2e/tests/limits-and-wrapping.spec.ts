@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
 import { createAssignedCoupon, createBook, createUser } from '../support/factories.ts';
 import { openSignedIn } from '../support/session.ts';
 
@@ -37,7 +37,7 @@ test('a 600-character description without spaces wraps: the book page is no wide
     const { context, page } = await openSignedIn(browser, admin, `/books/${book.id}`);
     await page.setViewportSize(viewport);
     await expect(page.getByText('W'.repeat(600))).toBeVisible();
-    const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, window: window.innerWidth }));
+    const widths = await pageWidths(page);
     expect(widths.page, `at ${viewport.width} px`).toBeLessThanOrEqual(widths.window);
     await context.close();
   }
@@ -53,7 +53,7 @@ test('a 200-character book name without spaces wraps in a shopper’s coupon car
     const { context, page } = await openSignedIn(browser, who, path);
     await page.setViewportSize({ width: 390, height: 844 });
     await expect(page.getByText(longName).first()).toBeVisible();
-    const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, window: window.innerWidth }));
+    const widths = await pageWidths(page);
     expect(widths.page, path).toBeLessThanOrEqual(widths.window);
     await context.close();
   }
@@ -80,3 +80,11 @@ test('the favicon is served', async ({ request }) => {
   expect(favicon.status()).toBe(200);
   expect((await favicon.body()).length).toBeGreaterThan(0);
 });
+
+/** The page's scroll width and the window's width (the e2e project has no DOM types: the page's globals are described here). */
+function pageWidths(page: Page): Promise<{ page: number; window: number }> {
+  return page.evaluate(() => {
+    const view = globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
+    return { page: view.document.documentElement.scrollWidth, window: view.innerWidth };
+  });
+}
