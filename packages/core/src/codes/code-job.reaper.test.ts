@@ -109,6 +109,8 @@ describe('code job reaper', () => {
   it('fails a stale UPLOAD (its transaction died with it: nothing inserted)', async () => {
     const { bookId } = await createBook(db, 0);
     const job = await startCodeJob(ctx, bookId, 'UPLOAD', 1_000);
+    // A streamed import writes its merge's progress as it goes: none of it committed.
+    await db.prisma.codeJob.update({ where: { id: job.progress.jobId }, data: { processed: 600, inserted: 500 } });
     await backdateHeartbeat(job.progress.jobId);
     const reaped = await reapStaleCodeJobs(ctx, { staleAfterMs: STALE_MS });
     expect(reaped.find((r) => r.jobId === job.progress.jobId)).toMatchObject({ outcome: 'FAILED', inserted: 0 });

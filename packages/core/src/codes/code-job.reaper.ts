@@ -1,8 +1,9 @@
 import type { ServiceContext } from '../shared/context.ts';
-import type { CodeJobKind } from './code-job.events.ts';
+import { type CodeJobKind, emitCodeJobProgress } from './code-job.events.ts';
 import { type CodeJobRunOptions, DEFAULT_HEARTBEAT_INTERVAL_MS } from './code-job.heartbeat.ts';
 import { claimStaleCodeJobs, finishCodeJobRun, type LeasedCodeJob } from './code-job.repository.ts';
 import { resumeLeasedGeneration } from './code.generate.ts';
+import { failImport } from './code.import.sql.ts';
 
 /**
  * Runs a job may have in all before the reaper stops resuming it and fails it instead: a job that
@@ -37,7 +38,7 @@ export interface ReapedCodeJob {
  *   starts from exactly the codes in the book and generates the rest (live progress goes on
  *   through `codeJob`, announced by this process);
  * - an UPLOAD job is FAILED: its codes go in one transaction that died with the process (so
- *   `inserted` is 0), and the file is not stored, so only the admin can send it again;
+ *   `inserted` is set back to 0), and the file is not stored, so only the admin can send it again;
  * - a GENERATE job past {@link MAX_AUTOMATIC_RUNS}, or without a usable stored pattern, is
  *   FAILED with the number of codes it inserted; the admin may resume it.
  * Safe in every process at once (see `claimStaleCodeJobs`).
@@ -47,7 +48,9 @@ export async function reapStaleCodeJobs(ctx: ServiceContext, options: CodeJobRea
   const reaped: ReapedCodeJob[] = [];
   for (const job of claimed) {
     const outcome = await takeOver(ctx, job, options);
-    const result = { jobId: job.progress.jobId, kind: job.progress.kind, outcome, inserted: job.progress.inserted, attempts: job.attempts };
+    // An upload's codes died with its transaction, whatever progress it had written.
+    const inserted = job.progress.kind === 'UPLOAD' ? 0 : job.progress.inserted;
+    const result = { jobId: job.progress.jobId, kind: job.progress.kind, outcome, inserted, attempts: job.attempts };
     reaped.push(result);
     options.onReaped?.(result);
   }
@@ -57,7 +60,9 @@ export async function reapStaleCodeJobs(ctx: ServiceContext, options: CodeJobRea
 async function takeOver(ctx: ServiceContext, job: LeasedCodeJob, options: CodeJobReaperOptions): Promise<ReapedCodeJob['outcome']> {
   const { inserted } = job.progress;
   if (job.progress.kind === 'UPLOAD') {
-    await finishCodeJobRun(ctx, job.lease, 'FAILED', 'The API process running this upload stopped before it committed; nothing was inserted. Upload the file again.');
+    // `inserted` back to 0: a streamed import writes its merge's progress as it goes, and none of it committed.
+    const error = 'The API process running this upload stopped before it committed; nothing was inserted. Upload the file again.';
+    if (await failImport(ctx.db.pool, job.lease, error, ctx.clock.now())) emitCodeJobProgress({ ...job.progress, status: 'FAILED', inserted: 0, error });
     return 'FAILED';
   }
   if (job.attempts > MAX_AUTOMATIC_RUNS) {
