@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { claimRandomCoupon, txOn } from '@coupons/core/sql';
+import { claimRandomCoupon, txOn, withPgTransaction } from '@coupons/core/sql';
 import { halves, measureAbba } from '../lib/alternate.ts';
 import { assignViaPlainPg, ceilingPool, everyCallClaimed, stockAssignLoad } from '../lib/assign-load.ts';
 import { runConcurrently } from '../lib/pg-load.ts';
@@ -14,22 +14,13 @@ import type { LoadSummary } from '../lib/stats.ts';
  * product's own one-statement claim: the original also spent more round trips under the lock,
  * so the measured gap is a lower bound.
  */
-async function claimOriginalDesign(pool: pg.Pool, bookId: string, userId: string): Promise<string | null> {
-  const client = await pool.connect();
-  let broken = false;
-  try {
-    await client.query('BEGIN');
+function claimOriginalDesign(pool: pg.Pool, bookId: string, userId: string): Promise<string | null> {
+  return withPgTransaction(pool, async (client) => {
     // hashtextextended gives the bigint key pg_advisory_xact_lock wants; released at COMMIT.
     await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [bookId]);
     const outcome = await claimRandomCoupon(txOn(client), { bookId, userId, actorId: userId, now: new Date() });
-    await client.query('COMMIT');
     return outcome.coupon ? null : outcome.picked ? 'LIMIT_REACHED' : 'SOLD_OUT';
-  } catch (error) {
-    broken = await client.query('ROLLBACK').then(() => false, () => true);
-    throw error;
-  } finally {
-    client.release(broken);
-  }
+  });
 }
 
 

@@ -9,5 +9,6 @@ export { type ClaimOutcome, claimRandomCoupon } from './assign.sql.ts';
 export { lockCouponSql, type TransitionOutcome } from './lock.sql.ts';
 export { type RedeemOutcome, redeemCouponSql } from './redeem.sql.ts';
 export { inTransaction, type Tx, type TxPool, txOn } from './transition.ts';
+export { withPgTransaction } from '../shared/pg-transaction.ts';
 export { type CouponFilter, couponSearchSql, parseCouponFilter, type SearchStatements } from './coupon.search.ts';
 export { parseRedemptionFilter, type RedemptionFilter, redemptionSearchSql } from './redemption.search.ts';

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Prisma } from '@coupons/db';
 import type pg from 'pg';
+import { type TxPool, withPgTransaction } from '../shared/pg-transaction.ts';
+
+export type { TxPool };
 
 /**
  * The one mechanism every single-coupon transition runs on: **lock, then act**, in one short
@@ -34,11 +37,6 @@ export interface Tx {
   rows<T>(statement: Prisma.Sql): Promise<T[]>;
 }
 
-/** The part of a `pg.Pool` a transaction needs (the service's pool, or a benchmark's own). */
-export interface TxPool {
-  connect(): Promise<pg.PoolClient>;
-}
-
 /**
  * Runs `work` in one transaction on one pooled connection: COMMIT when it returns, ROLLBACK when
  * it throws (a DomainError refusal included: a refused transition writes nothing). A connection
@@ -46,22 +44,8 @@ export interface TxPool {
  * (the connection dropped), the outcome is unknown to us: retrying with an idempotency key is
  * what makes that safe for a client.
  */
-export async function inTransaction<T>(pool: TxPool, work: (tx: Tx) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query('BEGIN');
-    const result = await work(txOn(client));
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch((rollbackError: Error) => {
-      broken = rollbackError;
-    });
-    throw error;
-  } finally {
-    client.release(broken);
-  }
+export function inTransaction<T>(pool: TxPool, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return withPgTransaction(pool, (client) => work(txOn(client)));
 }
 
 /** A {@link Tx} over a connection whose transaction the caller has opened. */

@@ -4,6 +4,7 @@ import type { LiveCouponEvent } from '../events/coupon-event.record.ts';
 import { OutboxCursor, type OutboxCursorOptions, type SavedOutboxCursor } from '../events/outbox.cursor.ts';
 import { readOutbox } from '../events/outbox.sql.ts';
 import type { ServiceContext } from '../shared/context.ts';
+import { withPgTransaction } from '../shared/pg-transaction.ts';
 import { couponEventBody, eventMessageId, type WebhookBook, type WebhookUser } from './webhook.payload.ts';
 
 // Fan-out: coupon_event rows → one webhook_delivery row per (event, subscribed endpoint).
@@ -38,10 +39,7 @@ export async function fanOutWebhookEvents(
   ctx: Pick<ServiceContext, 'db' | 'clock'>,
   batchSize = BATCH,
 ): Promise<{ events: number; deliveries: number; more: boolean } | null> {
-  const client = await ctx.db.pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query('BEGIN');
+  return withPgTransaction(ctx.db.pool, async (client) => {
     // The one cursor row, locked until COMMIT; a second process skips it (nothing to wait for:
     // the holder fans out everything committed so far). The time is the database's, the one clock
     // every process shares, because the gap rule compares times that different processes wrote.
@@ -50,10 +48,7 @@ export async function fanOutWebhookEvents(
          FROM webhook_fanout WHERE id = 1 FOR UPDATE SKIP LOCKED`,
     );
     const row = state.rows[0];
-    if (!row) {
-      await client.query('ROLLBACK');
-      return null;
-    }
+    if (!row) return null; // nothing written: the COMMIT only ends the transaction
     const cursor = OutboxCursor.restore({ mark: row.mark, gaps: row.gaps }, CURSOR_OPTIONS);
     // A new statement, so a new snapshot taken after the row lock: it sees every fan-out committed before.
     const read = await readOutbox(client, { mark: cursor.mark, gaps: cursor.openGaps(), limit: batchSize, now: ctx.clock.now() });
@@ -64,16 +59,8 @@ export async function fanOutWebhookEvents(
       saved.mark,
       JSON.stringify(saved.gaps),
     ]);
-    await client.query('COMMIT');
     return { events: deliver.length, deliveries, more: read.full };
-  } catch (error) {
-    await client.query('ROLLBACK').catch((rollbackError: Error) => {
-      broken = rollbackError;
-    });
-    throw error;
-  } finally {
-    client.release(broken);
-  }
+  });
 }
 
 /**
