@@ -3,7 +3,7 @@ import { requireAdmin } from '../shared/access.ts';
 import { assertBookActive, type BookRecord } from '../books/book.model.ts';
 import { requireBook } from '../books/book.service.ts';
 import { selectBookLocked } from '../books/book.sql.ts';
-import { announceCommitted } from '../shared/announce.ts';
+import { transactThenAnnounce } from '../shared/announce.ts';
 import type { ServiceContext } from '../shared/context.ts';
 import { badInput, DomainError, notFound } from '../shared/errors.ts';
 import type { SqlClient } from '../shared/sql.ts';
@@ -95,7 +95,8 @@ export async function distributeToPool(ctx: ServiceContext, args: DistributionAr
   const poolId = requireUuid('poolId', args.poolId);
   const bookId = requireUuid('bookId', args.bookId);
   const now = ctx.clock.now();
-  const { record, eventIds } = await ctx.db.prisma.$transaction(
+  return transactThenAnnounce(
+    ctx,
     async (tx) => {
       const { pool, book } = await lockTargets(tx, poolId, bookId, now);
       const executed = await execute(tx, { args: { ...args, remainder }, book, pool, seed, now, actorId: caller.userId });
@@ -116,12 +117,10 @@ export async function distributeToPool(ctx: ServiceContext, args: DistributionAr
         targetId: row.id,
         changes: { poolId: pool.id, bookId: book.id, mode: args.mode, count: args.count, remainder, assigned: record.assigned },
       });
-      return { record, eventIds: executed.eventIds };
+      return { value: record, eventIds: executed.eventIds };
     },
     { timeout: TRANSACTION_TIMEOUT_MS, maxWait: 10_000 },
   );
-  announceCommitted(ctx, eventIds);
-  return record;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Prisma } from '@coupons/db';
 import { recordAudit } from '../audit/audit.service.ts';
 import { requireAdmin } from '../shared/access.ts';
-import { announceCommitted } from '../shared/announce.ts';
+import { transactThenAnnounce } from '../shared/announce.ts';
 import type { Caller, Role, ServiceContext } from '../shared/context.ts';
 import { badInput, DomainError, forbidden, notFound } from '../shared/errors.ts';
 import { requireUuid } from '../shared/validation.ts';
@@ -99,14 +99,15 @@ export async function eraseUser(ctx: ServiceContext, userId: string): Promise<Er
   const id = requireUuid('userId', userId);
   if (id === caller.userId) throw badInput('userId', 'you cannot erase yourself');
   const now = ctx.clock.now();
-  const { summary, eventIds } = await ctx.db.prisma.$transaction(
+  return transactThenAnnounce(
+    ctx,
     async (tx) => {
       // The user's row FOR UPDATE, before their coupons are looked at: claims for them hold it FOR
       // KEY SHARE (coupons/assign.sql.ts), so this waits for those in flight to commit (their
       // coupons are then found below and given back) and makes later ones wait for our commit
       // (they then see the user erased and refuse). So no claim slips a coupon past the erase.
       const { by, target, admins } = await lockForChange(tx, caller, id, 'UPDATE');
-      if (target.erasedAt !== null) return { summary: null, eventIds: [] as string[] };
+      if (target.erasedAt !== null) return { value: null, eventIds: [] };
       if (admins.has(target.id) && admins.size === 1) throw lastAdmin('erased');
       const returned = await returnUnusedCoupons(tx, { userId: id, actorId: by.userId, now, reason: ERASED_REASON });
       await tx.$executeRaw(Prisma.sql`
@@ -129,12 +130,10 @@ export async function eraseUser(ctx: ServiceContext, userId: string): Promise<Er
         apiKeys: apiKeys.count,
       };
       await recordAudit(tx, by, { action: 'USER_ERASED', targetType: 'USER', targetId: id, changes: { ...summary } });
-      return { summary, eventIds: returned.eventIds };
+      return { value: summary as EraseSummary | null, eventIds: returned.eventIds };
     },
     { timeout: ERASE_TIMEOUT_MS, maxWait: 10_000 },
   );
-  announceCommitted(ctx, eventIds);
-  return summary;
 }
 
 /**
