@@ -4,6 +4,7 @@ import { assignOpenLoop } from './assign-open-loop.ts';
 import { assignOriginalDesign } from './assign-original-design.ts';
 import { assignSpread } from './assign-spread.ts';
 import { book10m } from './book-10m.ts';
+import { export1m } from './export-1m.ts';
 import { bookSize } from './book-size.ts';
 import { consolePages } from './console-pages.ts';
 import { fanout } from './fanout.ts';
@@ -27,6 +28,7 @@ export const scenarios: Scenario[] = [
   book10m,
   lockRedeem,
   generate1m,
+  export1m,
   fanout,
   fanout10k,
   twoInstances,

@@ -88,7 +88,7 @@ describe('exportBookCodes', () => {
     expect(body).not.toMatch(/[^\r]\n/);
   });
 
-  it('writes each row byte for byte as csvLine wrote it: formula-safe cells, effective state, ISO times in UTC', async () => {
+  it('writes each row byte for byte as csvLine writes the same values: formula-safe cells, effective state, ISO times in UTC', async () => {
     const clock = createTestClock('2026-06-01T12:00:00.000Z');
     const { bookId } = await createBook(db, 0);
     const holder = await createUser(db);
@@ -113,7 +113,7 @@ describe('exportBookCodes', () => {
       const expected =
         csvLine(['code', 'state', 'assigned_to', 'assigned_at', 'redemption_count', 'created_at']) +
         rows.map((r) => csvLine([r.code, state[r.code] ?? 'UNASSIGNED', r.email, r.assigned_at, r.redemption_count, r.created_at])).join('');
-      // Storage order, not necessarily creation order: the same lines, each byte for byte.
+      // In no particular order: the same lines, each byte for byte.
       const sortLines = (csv: string) => {
         const [header, ...lines] = csv.split('\r\n');
         return [header, ...lines.sort()];
@@ -178,7 +178,7 @@ describe('exportBookRedemptions', () => {
       order: { id: 'ORD-2', amount: '1200', discount: '0.5', currency: 'JPY' },
     });
     const body = await text((await exportBookRedemptions(contextFor(db, admin), bookId)).stream);
-    // Storage order (no ORDER BY: a sort of a million rows would cost more than the COPY); by time here.
+    // No particular order (no ORDER BY: a sort of a million rows would cost more than the COPY); by time here.
     const rows = (parse(body, { columns: true, relax_column_count: false }) as Array<Record<string, string>>).sort((a, b) =>
       a.redeemed_at.localeCompare(b.redeemed_at),
     );

@@ -64,8 +64,8 @@ export class ExportTimeLimitError extends DomainError {
 
 /**
  * A book's codes as CSV (ADMIN): code, effective state (an expired lock is ASSIGNED, as every read
- * shows it), holder's email, assignment time, redemptions, creation time. In storage order (about
- * the order they were made): no ORDER BY, as sorting a million rows costs more than the COPY.
+ * shows it), holder's email, assignment time, redemptions, creation time. In no particular order
+ * (whatever the plan yields): no ORDER BY, as sorting a million rows costs more than the COPY.
  * `filters` are those of the `coupons` search (state, holder by userId/email/customerId, code
  * prefix, assignment window), validated as there: BAD_USER_INPUT naming the field, and NOT_FOUND
  * for an unknown book, before any byte is sent.
@@ -101,7 +101,7 @@ export function bookCodesCopySql(bookId: string, filters: CodeExportFilters, now
 }
 
 /**
- * A book's redemptions as CSV (ADMIN), reversed ones included with their reversal, in storage order.
+ * A book's redemptions as CSV (ADMIN), reversed ones included with their reversal, in no particular order.
  * `filters` are those of the `redemptions` list (time window, who, order, code or code prefix,
  * reversed or not), validated as there. Amounts in their currency's minor units ("59.90").
  */
