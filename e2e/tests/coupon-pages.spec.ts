@@ -4,7 +4,7 @@ import { openSignedIn } from '../support/session.ts';
 
 // Issue 17, item 2: a book's coupons page by page, with a total and a page size, all in the URL.
 
-test('a book’s coupons go page by page with a chosen page size; the page survives a reload and a filter starts again at page 1', async ({ browser }) => {
+test('a book’s coupons go page by page (20 by default) with a chosen page size; the page survives a reload and a filter starts again at page 1', async ({ browser }) => {
   const admin = await createUser('ADMIN');
   const book = await createBook(admin);
   // 45 distinct codes (uniqueCodes' digits may fold together): one stem, two letters after it.
@@ -15,11 +15,16 @@ test('a book’s coupons go page by page with a chosen page size; the page survi
   const { context, page } = await openSignedIn(browser, admin, `/books/${book.id}`);
   const pager = page.getByRole('navigation', { name: 'Coupon pages' });
   const rows = page.locator('tr[data-code]');
+  // 20 a page by default; 50 shows them all.
+  await expect(pager.getByTestId('coupon-page')).toHaveText('Page 1 of 3');
+  await expect(rows).toHaveCount(20);
+  await pager.getByLabel('Per page').selectOption('50');
+  await expect(page).toHaveURL(/size=50/);
   await expect(pager.getByTestId('coupon-page')).toHaveText('Page 1 of 1');
   await expect(rows).toHaveCount(45);
 
   await pager.getByLabel('Per page').selectOption('20');
-  await expect(page).toHaveURL(/size=20/);
+  await expect(page).not.toHaveURL(/size=/);
   await expect(pager.getByTestId('coupon-page')).toHaveText('Page 1 of 3');
   await expect(rows).toHaveCount(20);
   const firstPage = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-code')));
@@ -44,12 +49,14 @@ test('a book’s coupons go page by page with a chosen page size; the page survi
   await expect(pager.getByTestId('coupon-page')).toHaveText('Page 2 of 3');
 
   // A filter starts again at page 1 and keeps the page size.
+  await pager.getByLabel('Per page').selectOption('100');
+  await expect(page).toHaveURL(/size=100/);
   const filters = page.getByRole('search', { name: 'Filter coupons' });
   await filters.getByLabel('Code starts with').fill(codes[0] as string);
   await filters.getByRole('button', { name: 'Apply filters' }).click();
   await expect(rows).toHaveCount(1);
   await expect(page).not.toHaveURL(/page=/);
-  await expect(page).toHaveURL(/size=20/);
+  await expect(page).toHaveURL(/size=100/);
   // No more than the smallest page holds: nothing to page, so no pager.
   await expect(pager).toHaveCount(0);
   await context.close();

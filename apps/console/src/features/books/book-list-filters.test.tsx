@@ -5,7 +5,7 @@ import { ToastProvider } from '@/components/toast/toast-provider';
 import { mockedApi } from '../../../test/mocked-api';
 import { CouponTable } from './coupon-table';
 import { RedemptionList } from './redemption-list';
-import { BookCouponsQuery } from './use-book-coupons';
+import { BookCouponsQuery, COUPONS_PAGE } from './use-book-coupons';
 import { BookRedemptionsQuery, REDEMPTIONS_PAGE } from './use-book-redemptions';
 
 // The book page's two lists read their filters from the URL and write them back to it (next's
@@ -48,7 +48,7 @@ describe('the book’s coupon list', () => {
     location = new URLSearchParams('state=LOCKED&codePrefix=SPR&redeemedCode=X');
     const { wrapper } = mockedApi([
       {
-        request: { query: BookCouponsQuery, variables: { bookId: 'b-1', ...couponFilters, state: 'LOCKED', codePrefix: 'SPR', first: 50, after: null } },
+        request: { query: BookCouponsQuery, variables: { bookId: 'b-1', ...couponFilters, state: 'LOCKED', codePrefix: 'SPR', first: COUPONS_PAGE, after: null } },
         result: { data: { coupons: page('CouponConnection', [coupon('SPR-1', 'LOCKED')]) } },
       },
     ]);
@@ -72,7 +72,7 @@ describe('the book’s coupon list', () => {
     location = new URLSearchParams('codePrefix=NOPE&reversed=true');
     const { wrapper } = mockedApi([
       {
-        request: { query: BookCouponsQuery, variables: { bookId: 'b-1', ...couponFilters, codePrefix: 'NOPE', first: 50, after: null } },
+        request: { query: BookCouponsQuery, variables: { bookId: 'b-1', ...couponFilters, codePrefix: 'NOPE', first: COUPONS_PAGE, after: null } },
         result: { data: { coupons: page('CouponConnection', []) } },
       },
     ]);

@@ -17,7 +17,7 @@ import { formatCount, formatDateTime, STATE_LABELS } from '@/lib/format/format';
 import { ListFilterBar } from './list-filter-bar';
 import { anyFilter, type FilterField } from './list-filters';
 import { useUrlPaging } from '@/components/data-table/use-url-paging';
-import { useBookCoupons } from './use-book-coupons';
+import { COUPONS_PAGE, useBookCoupons } from './use-book-coupons';
 
 /** What one row of a book's coupon table shows. */
 export const CouponRow = graphql(`
@@ -78,7 +78,7 @@ function CouponRowActions({ code, state }: { code: string; state: CouponState })
 
 /** The book's coupons, live, narrowed by filters kept in the page's URL, a page at a time (page, its cursor and the page size in the URL too). */
 export function CouponTable({ bookId, live = true }: { bookId: string; live?: boolean }) {
-  const paging = useUrlPaging(COUPON_FILTER_KEYS, { label: 'Coupon pages', testId: 'coupon-page' });
+  const paging = useUrlPaging(COUPON_FILTER_KEYS, { label: 'Coupon pages', testId: 'coupon-page', defaultSize: COUPONS_PAGE });
   const { state, email, codePrefix, assignedAfter, assignedBefore } = paging.filters;
   const filtered = anyFilter(paging.filters);
   const coupons = useBookCoupons(bookId, {

@@ -8,8 +8,8 @@ import { usePagedQuery } from '@/lib/apollo/use-paged-query';
 import { noteServerTime } from '@/lib/clock/server-clock';
 import { useCoalescedCallback } from '@/lib/hooks/use-coalesced-callback';
 
-/** The API serves at most 100 items per page; 50 keeps a page light. */
-const PAGE = 50;
+/** Coupons per page unless the URL asks for another size (20, as every list of the console): the book page renders no more rows than it shows at once. */
+export const COUPONS_PAGE = 20;
 
 export const BookCouponsQuery = graphql(`
   query BookCoupons(
@@ -85,7 +85,7 @@ export const NO_COUPON_FILTERS: CouponFilters = { state: null, email: null, code
 export function useBookCoupons(
   bookId: string,
   filters: CouponFilters = NO_COUPON_FILTERS,
-  { live = true, pageSize = PAGE, start = null }: { live?: boolean; pageSize?: number; start?: string | null } = {},
+  { live = true, pageSize = COUPONS_PAGE, start = null }: { live?: boolean; pageSize?: number; start?: string | null } = {},
 ) {
   const coupons = usePagedQuery(BookCouponsQuery, {
     variables: { bookId, ...filters },
