@@ -1,12 +1,13 @@
 'use client';
 
 import Link from 'next/link';
-import { useState } from 'react';
 import { type Column, DataTable } from '@/components/data-table/data-table';
 import { useUrlPaging } from '@/components/data-table/use-url-paging';
 import { EmptyState } from '@/components/feedback/states';
 import { graphql } from '@/gql';
 import type { AuditLogRowFragment, AuditTargetType } from '@/gql/graphql';
+import { ListFilterBar } from '@/features/books/list-filter-bar';
+import type { FilterField } from '@/features/books/list-filters';
 import { useSession } from '@/lib/auth/session-context';
 import { formatCount, formatEventTime } from '@/lib/format/format';
 import { compactJson, humanize, KNOWN_ACTIONS, TARGET_TYPES, targetHref } from './audit-format';
@@ -28,13 +29,33 @@ export const AuditLogRow = graphql(`
 
 const none = <span className="muted">—</span>;
 
+type AuditFilterKey = 'targetType' | 'action';
+
+/** The log's filters: a target type and an action, each a choice that applies at once. */
+const AUDIT_FILTERS: ReadonlyArray<FilterField<AuditFilterKey>> = [
+  {
+    key: 'targetType',
+    apiField: 'targetType',
+    label: 'Target',
+    kind: 'choice',
+    options: [{ value: '', label: 'All targets' }, ...TARGET_TYPES.map((t) => ({ value: t, label: humanize(t) }))],
+  },
+  {
+    key: 'action',
+    apiField: 'action',
+    label: 'Action',
+    kind: 'choice',
+    options: [{ value: '', label: 'All actions' }, ...KNOWN_ACTIONS.map((a) => ({ value: a, label: humanize(a) }))],
+  },
+];
+const AUDIT_FILTER_KEYS = AUDIT_FILTERS.map((f) => f.key);
+
 /** Admin: what admins and API keys did, newest first, filtered by target type and action. */
 export function AuditPage() {
-  const [targetType, setTargetType] = useState<AuditTargetType | ''>('');
-  const [action, setAction] = useState('');
-  // The page and its size live in the URL; a new filter starts again at page 1.
-  const paging = useUrlPaging([], { label: 'Audit log pages', testId: 'audit-page' });
-  const log = useAuditLog({ targetType: targetType || null, action }, { pageSize: paging.pageSize, start: paging.start });
+  // The filters, the page and its size live in the URL; a new filter starts again at page 1.
+  const paging = useUrlPaging(AUDIT_FILTER_KEYS, { label: 'Audit log pages', testId: 'audit-page' });
+  const { targetType, action } = paging.filters;
+  const log = useAuditLog({ targetType: (targetType || null) as AuditTargetType | null, action }, { pageSize: paging.pageSize, start: paging.start });
   const { session } = useSession();
   const me = session?.user.id;
 
@@ -80,37 +101,19 @@ export function AuditPage() {
           <p className="page-header__lead">What admins and API keys did, newest first. The log cannot be changed.</p>
         </div>
       </div>
-      <search className="toolbar">
-        <label htmlFor="audit-target-type">Target</label>
-        <select id="audit-target-type" value={targetType} onChange={(e) => {
-            setTargetType(e.target.value as AuditTargetType | '');
-            paging.applyFilters({});
-          }}>
-          <option value="">All targets</option>
-          {TARGET_TYPES.map((t) => (
-            <option key={t} value={t}>
-              {humanize(t)}
-            </option>
-          ))}
-        </select>
-        <label htmlFor="audit-action">Action</label>
-        <select id="audit-action" value={action} onChange={(e) => {
-            setAction(e.target.value);
-            paging.applyFilters({});
-          }}>
-          <option value="">All actions</option>
-          {KNOWN_ACTIONS.map((a) => (
-            <option key={a} value={a}>
-              {humanize(a)}
-            </option>
-          ))}
-        </select>
-        {log.totalCount !== undefined ? (
-          <p className="toolbar__meta" aria-live="polite">
-            {formatCount(log.totalCount)} {log.totalCount === 1 ? 'entry' : 'entries'}
-          </p>
-        ) : null}
-      </search>
+      <ListFilterBar
+        label="Filter the audit log"
+        fields={AUDIT_FILTERS}
+        values={paging.filters}
+        onApply={paging.applyFilters}
+        onClear={paging.clearFilters}
+        error={log.error}
+      />
+      {log.totalCount !== undefined ? (
+        <p className="toolbar__meta" aria-live="polite">
+          {formatCount(log.totalCount)} {log.totalCount === 1 ? 'entry' : 'entries'}
+        </p>
+      ) : null}
       <DataTable
         caption="Audit log"
         compact
