@@ -10,6 +10,7 @@ import { consolePages } from './console-pages.ts';
 import { fanout } from './fanout.ts';
 import { fanout10k } from './fanout-10k.ts';
 import { generate1m } from './generate-1m.ts';
+import { import10m } from './import-10m.ts';
 import { lastCodesRace } from './last-codes-race.ts';
 import { lockRedeem } from './lock-redeem.ts';
 import { pgbenchCeiling } from './pgbench.ts';
@@ -28,6 +29,7 @@ export const scenarios: Scenario[] = [
   book10m,
   lockRedeem,
   generate1m,
+  import10m,
   export1m,
   fanout,
   fanout10k,
