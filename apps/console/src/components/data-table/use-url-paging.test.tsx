@@ -1,0 +1,78 @@
+import { act, renderHook } from '@testing-library/react';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { useUrlPaging, useUrlSearchInput } from './use-url-paging';
+
+// next's router is stubbed: the URL is `location`, push and replace write it.
+let location = new URLSearchParams();
+const write = (href: string) => {
+  location = new URLSearchParams(href.split('?')[1] ?? '');
+};
+const push = vi.fn(write);
+const replace = vi.fn(write);
+vi.mock('next/navigation', () => ({
+  useSearchParams: () => location,
+  usePathname: () => '/books/b-1',
+  useRouter: () => ({ push, replace }),
+}));
+
+beforeEach(() => {
+  push.mockClear();
+  replace.mockClear();
+});
+
+const list = { totalCount: 45, hasMore: true, endCursor: 'c-20' };
+
+describe('useUrlPaging', () => {
+  it('reads the page, its cursor and the size from the URL, under its prefix, beside another list’s keys', () => {
+    location = new URLSearchParams('page=3&after=x&rpage=2&rafter=c-20&rsize=50&reversed=true');
+    const { result } = renderHook(() => useUrlPaging(['reversed'], { prefix: 'r', defaultSize: 20, label: 'Redemption pages' }));
+    expect(result.current).toMatchObject({ page: 2, start: 'c-20', pageSize: 50, filters: { reversed: 'true' } });
+    expect(result.current.pager(list)).toMatchObject({ label: 'Redemption pages', page: 2, pageSize: 50, totalCount: 45, hasNext: true });
+  });
+
+  it('starts at page 1 for a page number without its cursor or a size it does not offer', () => {
+    location = new URLSearchParams('page=4&size=7');
+    const { result } = renderHook(() => useUrlPaging([], { label: 'Pages' }));
+    expect(result.current).toMatchObject({ page: 1, start: null, pageSize: 50 });
+  });
+
+  it('Next page writes the next number and the last row’s cursor; a filter or a size goes back to page 1; a size keeps the filters', () => {
+    location = new URLSearchParams('state=LOCKED&page=2&after=c-20&size=20&redeemedCode=X');
+    const { result } = renderHook(() => useUrlPaging(['state', 'email'], { label: 'Coupon pages' }));
+    act(() => result.current.pager({ ...list, endCursor: 'c-40' }).onNext());
+    expect(push).toHaveBeenLastCalledWith('/books/b-1?state=LOCKED&page=3&after=c-40&size=20&redeemedCode=X', { scroll: false });
+
+    location = new URLSearchParams('state=LOCKED&page=2&after=c-20&size=20');
+    const again = renderHook(() => useUrlPaging(['state', 'email'], { label: 'Coupon pages' }));
+    act(() => again.result.current.applyFilters({ email: 'ann@example.com' }));
+    expect(push).toHaveBeenLastCalledWith('/books/b-1?state=LOCKED&size=20&email=ann%40example.com', { scroll: false });
+
+    location = new URLSearchParams('state=LOCKED&page=2&after=c-20&size=20');
+    const sized = renderHook(() => useUrlPaging(['state', 'email'], { label: 'Coupon pages' }));
+    act(() => sized.result.current.pager(list).onPageSize(50));
+    // 50 is this list's default: left out of the URL.
+    expect(push).toHaveBeenLastCalledWith('/books/b-1?state=LOCKED', { scroll: false });
+  });
+});
+
+describe('useUrlSearchInput', () => {
+  it('shows the text as typed and writes it once typing pauses; a URL changed by Back shows its own search', async () => {
+    vi.useFakeTimers();
+    try {
+      const commit = vi.fn();
+      const { result, rerender } = renderHook(({ value }) => useUrlSearchInput(value, commit, 250), { initialProps: { value: '' } });
+      act(() => result.current.onChange('sp'));
+      act(() => result.current.onChange('spring '));
+      expect(result.current.value).toBe('spring ');
+      expect(commit).not.toHaveBeenCalled();
+      act(() => vi.advanceTimersByTime(250));
+      expect(commit).toHaveBeenCalledExactlyOnceWith('spring');
+      rerender({ value: 'spring' });
+      expect(result.current.value).toBe('spring ');
+      rerender({ value: 'autumn' });
+      expect(result.current.value).toBe('autumn');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
