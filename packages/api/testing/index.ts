@@ -8,16 +8,20 @@
  *   file's `beforeAll`/`afterAll` registered: one line at the top of a test file),
  *   `startSiblingServer` (a second one on the same database), `startLoggedServer` (logs kept;
  *   `memoryLogger`/`memorySink` to keep any logger's lines),
- *   `startApiProcess` (`main.ts` in a child process, as in production), `startProcessGroup` and
+ *   `startApiProcess` (`main.ts` in a child process, as in production; `useApiProcesses` starts them
+ *   on the file's fresh database and kills them after it), `startProcessGroup` and
  *   `waitForHttp` for any other child (the e2e run's `next start`);
  * - clients: `graphqlRequest`/`call` over HTTP, `connectGraphQLWs`/`wsRequest`/`record` over graphql-ws;
- * - data: `signUp`, `createUsers`, `createCampaign`, `createPool`, the live-event helpers;
+ * - data: `signUp`, `createUsers`, `createCampaign`, `createPool`, `checkoutAs`/`lockedByShoppers`
+ *   (a shopper claims, locks, redeems), the live-event helpers;
+ * - waiting: `waitFor` (a condition in the test process), `pollUntil` (a value read from the API or the database);
  * - time: `createTestClock` (from `@coupons/core/testing`, re-exported);
  * - webhooks: `startWebhookReceiver` (a real HTTP receiver in the test process).
  */
 export { startApiTest, type ApiTest } from './api-test.ts';
 export { type Accounts, type AccountOf, type UsedApiTest, type UseApiTestOptions, useApiTest, useTestServer } from './use-api-test.ts';
 export { apiProcessEnv, killApiProcessesNow, startApiProcess, type ApiProcess, type ApiProcessOptions } from './api-process.ts';
+export { type UsedApiProcesses, useApiProcesses } from './use-api-processes.ts';
 export { freePort } from '@coupons/db';
 export {
   checkoutAs,
@@ -59,6 +63,7 @@ export {
   waitFor,
 } from './live-events.helpers.ts';
 export { measureDeliveryLatency, type LatencyReport } from './live-latency.measure.ts';
+export { pollUntil } from './poll.ts';
 export { type DatabaseOutage, useDatabaseOutage } from './database-outage.ts';
 export { startLoggedServer, type LoggedServer } from './logged-server.ts';
 export { memoryLogger, memorySink, type MemorySink } from './memory-log.ts';

@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createCampaign, OPS, type ReceivedWebhook, startWebhookReceiver, useApiTest, type WebhookReceiver } from '../../testing/index.ts';
+import { call, createCampaign, OPS, pollUntil, type ReceivedWebhook, startWebhookReceiver, useApiTest, type WebhookReceiver } from '../../testing/index.ts';
 
 // Webhooks over the real API and a real receiver in this process: sending, signing (checked by
 // the independent `standardwebhooks` library), retries, redirects, timeouts, rotation, the
@@ -35,16 +35,6 @@ async function deliveries(endpointId: string, status?: string): Promise<Array<Re
   const listed = await call(t.server, DELIVERIES, { endpointId, status, first: 100 }, t.admin.token);
   if (!listed.ok) throw new Error(`${listed.code} ${listed.message}`);
   return listed.data.edges.map((e: { node: unknown }) => e.node);
-}
-
-async function until<T>(read: () => Promise<T>, test: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (test(value)) return value;
-    if (Date.now() > deadline) throw new Error(`not reached in ${timeoutMs} ms: ${JSON.stringify(value).slice(0, 800)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** The requests of one endpoint's messages (the receiver is shared by the file's endpoints). */
@@ -82,7 +72,7 @@ describe('webhooks', () => {
     // A tampered body, or a signature for another id, does not verify.
     expect(() => verifier.verify(`${got[0].body} `, got[0].headers)).toThrow();
 
-    const log = await until(() => deliveries(id), (list) => list.length === 3 && list.every((d) => d.status === 'DELIVERED'));
+    const log = await pollUntil(() => deliveries(id), (list) => list.length === 3 && list.every((d) => d.status === 'DELIVERED'));
     expect(log.map((d) => d.eventType)).toEqual(['REDEEMED', 'LOCKED', 'ASSIGNED']); // newest first
     expect(log[0]).toMatchObject({ attempts: 1, responseStatus: 204, inFlight: false, nextAttemptAt: null, messageId: got[2].json.id });
     expect(log[0].payload).toBe(got[2].body);
@@ -113,7 +103,7 @@ describe('webhooks', () => {
     });
     try {
       await call(t.server, OPS.assignRandom, { bookId: campaign.bookId }, t.shopper.token);
-      const [delivered] = await until(() => deliveries(id), (list) => list[0]?.status === 'DELIVERED');
+      const [delivered] = await pollUntil(() => deliveries(id), (list) => list[0]?.status === 'DELIVERED');
       const got = receiver.requests.filter(forBook(campaign.bookId));
       expect(got).toHaveLength(3);
       expect(new Set(got.map((r) => r.headers['webhook-id'])).size).toBe(1);
@@ -139,22 +129,22 @@ describe('webhooks', () => {
     try {
       const started = Date.now();
       await call(t.server, OPS.assignRandom, { bookId: campaign.bookId }, t.shopper.token);
-      const [limitedLog] = await until(() => deliveries(limited.id), (list) => list[0]?.status === 'DELIVERED');
+      const [limitedLog] = await pollUntil(() => deliveries(limited.id), (list) => list[0]?.status === 'DELIVERED');
       expect(limitedLog.attempts).toBe(2);
       const times = receiver.requests.filter((r) => r.path === '/hooks/limited').map((r) => r.receivedAt);
       expect(times[1] - times[0]).toBeGreaterThanOrEqual(950); // Retry-After: 1, not the 50 ms backoff
       expect(Date.now() - started).toBeLessThan(8_000);
 
-      const [goneLog] = await until(() => deliveries(gone.id), (list) => list[0]?.status === 'FAILED');
+      const [goneLog] = await pollUntil(() => deliveries(gone.id), (list) => list[0]?.status === 'FAILED');
       expect(goneLog).toMatchObject({ attempts: 1, responseStatus: 410, nextAttemptAt: null });
       expect(goneLog.responseBody).toHaveLength(1024);
 
-      const [movedLog] = await until(() => deliveries(moved.id), (list) => list[0]?.status === 'FAILED');
+      const [movedLog] = await pollUntil(() => deliveries(moved.id), (list) => list[0]?.status === 'FAILED');
       expect(movedLog).toMatchObject({ attempts: 1, responseStatus: 302 });
       expect(receiver.requests.some((r) => r.path === '/hooks/elsewhere')).toBe(false);
 
       // WEBHOOK_TIMEOUT_MS=1000 and 4 attempts: TIMEOUT each time, then FAILED.
-      const [silentLog] = await until(() => deliveries(silent.id), (list) => list[0]?.status === 'FAILED', 15_000);
+      const [silentLog] = await pollUntil(() => deliveries(silent.id), (list) => list[0]?.status === 'FAILED', { timeoutMs: 15_000 });
       expect(silentLog).toMatchObject({ attempts: 4, responseStatus: null });
       expect(silentLog.lastError).toMatch(/^TIMEOUT/);
       expect(silentLog.latencyMs).toBeGreaterThanOrEqual(1000);
@@ -170,11 +160,11 @@ describe('webhooks', () => {
     let flakyFixed = false;
     try {
       await call(t.server, OPS.assignRandom, { bookId: campaign.bookId }, t.shopper.token);
-      const [failed] = await until(() => deliveries(id, 'FAILED'), (list) => list.length === 1);
+      const [failed] = await pollUntil(() => deliveries(id, 'FAILED'), (list) => list.length === 1);
       flakyFixed = true;
       const redelivered = await call(t.server, `mutation ($id: ID!) { redeliverWebhook(deliveryId: $id) { ${DELIVERY} } }`, { id: failed.id }, t.admin.token);
       expect(redelivered.ok && redelivered.data.status).toBe('PENDING');
-      const [done] = await until(() => deliveries(id), (list) => list[0]?.status === 'DELIVERED');
+      const [done] = await pollUntil(() => deliveries(id), (list) => list[0]?.status === 'DELIVERED');
       expect(done).toMatchObject({ attempts: 2, id: failed.id });
       const sent = receiver.requests.filter((r) => r.path === '/hooks/flaky');
       expect(sent.map((r) => r.headers['webhook-id'])).toEqual([failed.messageId, failed.messageId]);
@@ -185,7 +175,7 @@ describe('webhooks', () => {
       const testRequest = receiver.requests.find((r) => r.json.type === 'WEBHOOK_TEST' && r.path === '/hooks/flaky') as ReceivedWebhook;
       expect(new Webhook(secret).verify(testRequest.body, testRequest.headers)).toMatchObject({ type: 'WEBHOOK_TEST', data: { endpointId: id } });
       // The receiver has answered; the sender records that a moment later.
-      const delivered = await until(() => deliveries(id, 'DELIVERED'), (list) => list.length === 2);
+      const delivered = await pollUntil(() => deliveries(id, 'DELIVERED'), (list) => list.length === 2);
       expect(delivered.map((d) => d.eventType).sort()).toEqual(['ASSIGNED', 'WEBHOOK_TEST']);
     } finally {
       receiver.answer(() => ({ status: 204 }));
@@ -228,7 +218,7 @@ describe('webhooks', () => {
       await t.server.db.pool.query(`UPDATE webhook_endpoint SET failing_since = now() - interval '4 days' WHERE id = $1`, [id]);
       await call(t.server, OPS.assignRandom, { bookId: campaign.bookId }, t.shopper.token);
       const get = `query ($id: ID!) { webhookEndpoint(id: $id) { ${ENDPOINT} } }`;
-      const disabled = await until(() => call(t.server, get, { id }, t.admin.token), (r) => r.ok && r.data.enabled === false);
+      const disabled = await pollUntil(() => call(t.server, get, { id }, t.admin.token), (r) => r.ok && r.data.enabled === false);
       expect(disabled.ok && disabled.data.disabledReason).toMatch(/^Disabled automatically: every delivery attempt since .* failed \(last: HTTP 503\)/);
       const [pending] = await deliveries(id);
       expect(pending).toMatchObject({ status: 'PENDING', attempts: 1 });
@@ -238,7 +228,7 @@ describe('webhooks', () => {
       down = false;
       const enabled = await call(t.server, `mutation ($id: ID!) { updateWebhookEndpoint(id: $id, input: { enabled: true }) { ${ENDPOINT} } }`, { id }, t.admin.token);
       expect(enabled.ok && enabled.data).toMatchObject({ enabled: true, disabledReason: null, failingSince: null });
-      await until(() => deliveries(id), (list) => list[0]?.status === 'DELIVERED');
+      await pollUntil(() => deliveries(id), (list) => list[0]?.status === 'DELIVERED');
     } finally {
       receiver.answer(() => ({ status: 204 }));
     }

@@ -1,10 +1,7 @@
 import http from 'node:http';
-import { loadConfig } from '@coupons/config';
-import { systemClock } from '@coupons/core';
-import { type Database, Prisma } from '@coupons/db';
-import { createTestDatabase } from '@coupons/db/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiProcess, apiProcessEnv, createCampaign, createUsers, startApiProcess } from '../../testing/index.ts';
+import { Prisma } from '@coupons/db';
+import { describe, expect, it } from 'vitest';
+import { type ApiProcess, createCampaign, createUsers, pollUntil, useApiProcesses } from '../../testing/index.ts';
 import { expectInvariants } from './book.snapshot.ts';
 import { expectNoOpenTransactions } from './checkout.load.ts';
 
@@ -17,24 +14,9 @@ const LINES = 300_000;
 const HEARTBEAT_MS = 500;
 const STALE_MS = 2_000;
 
-let database: { db: Database; url: string; drop: () => Promise<void> };
-let env: Record<string, string>;
-const processes: ApiProcess[] = [];
+const t = useApiProcesses({ CODE_JOB_HEARTBEAT_INTERVAL_MS: String(HEARTBEAT_MS), CODE_JOB_STALE_AFTER_MS: String(STALE_MS) });
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  env = apiProcessEnv(database.url, { CODE_JOB_HEARTBEAT_INTERVAL_MS: String(HEARTBEAT_MS), CODE_JOB_STALE_AFTER_MS: String(STALE_MS) });
-});
-afterAll(async () => {
-  for (const api of processes) await api.kill('SIGKILL');
-  await database?.drop();
-});
-
-async function start(): Promise<ApiProcess> {
-  const api = await startApiProcess({ env });
-  processes.push(api);
-  return api;
-}
+const start = () => t.start();
 
 interface JobRow {
   status: string;
@@ -45,18 +27,8 @@ interface JobRow {
 }
 
 const readJob = async (jobId: string): Promise<JobRow> =>
-  (await database.db.prisma.$queryRaw<JobRow[]>(Prisma.sql`
+  (await t.database.db.prisma.$queryRaw<JobRow[]>(Prisma.sql`
     SELECT status::text AS status, total, processed, inserted, error FROM code_job WHERE id = ${jobId}::uuid`))[0] as JobRow;
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms (last: ${JSON.stringify(value)})`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /** Streams the file (chunked, as curl does from a pipe); resolves with the answer. */
 function postImport(api: ApiProcess, token: string, bookId: string, query = ''): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -82,27 +54,26 @@ function postImport(api: ApiProcess, token: string, bookId: string, query = ''):
   });
 }
 
-const count = async (sql: Prisma.Sql) => (await database.db.prisma.$queryRaw<Array<{ n: number }>>(sql))[0]?.n;
+const count = async (sql: Prisma.Sql) => (await t.database.db.prisma.$queryRaw<Array<{ n: number }>>(sql))[0]?.n;
 
 describe('SIGKILL of the API process during a streamed import', () => {
   it('leaves the book as it was; the job ends FAILED with 0 inserted; the same file then imports whole', async () => {
     const first = await start();
-    const users = { db: database.db, config: loadConfig({ ...env, LOG_LEVEL: 'silent' }), clock: systemClock };
-    const [admin] = await createUsers(users, 1, 'ADMIN');
+    const [admin] = await createUsers(t.users, 1, 'ADMIN');
     const { bookId } = await createCampaign({ url: first.url }, admin, 0);
 
     const staged = await postImport(first, admin.token, bookId, '?wait=false');
     expect(staged.status).toBe(202);
     const jobId = staged.body.jobId as string;
     // Killed once the merge has put some chunks in (inside its one transaction).
-    const atKill = await until(() => readJob(jobId), (job) => job.inserted > 0, 120_000, 'merge under way');
+    const atKill = await pollUntil(() => readJob(jobId), (job) => job.inserted > 0, { timeoutMs: 120_000, what: 'merge under way', everyMs: 25 });
     await first.kill('SIGKILL');
     expect(atKill.inserted).toBeLessThan(LINES);
     const codesInBook = Prisma.sql`SELECT count(*)::int AS n FROM coupon WHERE book_id = ${bookId}::uuid`;
     expect(await count(codesInBook)).toBe(0);
 
     const second = await start();
-    const failed = await until(() => readJob(jobId), (job) => job.status !== 'RUNNING', 30_000, 'reaper');
+    const failed = await pollUntil(() => readJob(jobId), (job) => job.status !== 'RUNNING', { timeoutMs: 30_000, what: 'reaper', everyMs: 25 });
     expect(failed).toMatchObject({ status: 'FAILED', inserted: 0, error: expect.stringContaining('Upload the file again') });
     expect(await count(codesInBook)).toBe(0);
     expect(await count(Prisma.sql`SELECT count(*)::int AS n FROM code_job_issue WHERE job_id = ${jobId}::uuid`)).toBe(0);
@@ -112,7 +83,7 @@ describe('SIGKILL of the API process during a streamed import', () => {
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ status: 'COMPLETED', inserted: LINES, duplicateCount: 0, invalidCount: 0 });
     expect(await count(codesInBook)).toBe(LINES);
-    await expectNoOpenTransactions(database.db);
-    await expectInvariants(database.db, 'after the import was killed and sent again');
+    await expectNoOpenTransactions(t.database.db);
+    await expectInvariants(t.database.db, 'after the import was killed and sent again');
   }, 300_000);
 });

@@ -1,18 +1,6 @@
-import { loadConfig } from '@coupons/config';
-import { systemClock } from '@coupons/core';
-import { type Database, Prisma } from '@coupons/db';
-import { createTestDatabase } from '@coupons/db/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ApiProcess,
-  type ApiUser,
-  call,
-  connectGraphQLWs,
-  createCampaign,
-  createUsers,
-  apiProcessEnv,
-  startApiProcess,
-} from '../../testing/index.ts';
+import { Prisma } from '@coupons/db';
+import { describe, expect, it } from 'vitest';
+import { type ApiProcess, type ApiUser, call, connectGraphQLWs, createCampaign, createUsers, pollUntil, useApiProcesses } from '../../testing/index.ts';
 import { expectInvariants } from './book.snapshot.ts';
 import { expectNoOpenTransactions } from './checkout.load.ts';
 
@@ -36,47 +24,18 @@ interface JobRow {
   attempts: number;
 }
 
-let database: { db: Database; url: string; drop: () => Promise<void> };
-let env: Record<string, string>;
-const processes: ApiProcess[] = [];
+const t = useApiProcesses({ CODE_JOB_HEARTBEAT_INTERVAL_MS: String(HEARTBEAT_MS), CODE_JOB_STALE_AFTER_MS: String(STALE_MS) });
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  env = apiProcessEnv(database.url, {
-    CODE_JOB_HEARTBEAT_INTERVAL_MS: String(HEARTBEAT_MS),
-    CODE_JOB_STALE_AFTER_MS: String(STALE_MS),
-  });
-});
-afterAll(async () => {
-  for (const api of processes) await api.kill('SIGKILL');
-  await database?.drop();
-});
-
-async function start(): Promise<ApiProcess> {
-  const api = await startApiProcess({ env });
-  processes.push(api);
-  return api;
-}
+const start = () => t.start();
 
 const readJob = async (jobId: string): Promise<JobRow> =>
-  (await database.db.prisma.$queryRaw<JobRow[]>(Prisma.sql`
+  (await t.database.db.prisma.$queryRaw<JobRow[]>(Prisma.sql`
     SELECT status::text AS status, inserted, processed, duplicates, attempts FROM code_job WHERE id = ${jobId}::uuid`))[0];
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms (last: ${JSON.stringify(value)})`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('SIGKILL of the API process during a code generation job', () => {
   it(`another process resumes it: ${COUNT.toLocaleString('en-US')} codes exactly, none twice, live progress to the end`, async () => {
     const first = await start();
-    const users = { db: database.db, config: loadConfig({ ...env, LOG_LEVEL: 'silent' }), clock: systemClock };
-    const [admin] = await createUsers(users, 1, 'ADMIN');
+    const [admin] = await createUsers(t.users, 1, 'ADMIN');
     const { bookId } = await createCampaign({ url: first.url }, admin, 0);
     const started = await call<{ jobId: string; status: string }>(
       first,
@@ -87,7 +46,7 @@ describe('SIGKILL of the API process during a code generation job', () => {
     if (!started.ok) throw new Error(`generateCodes: ${started.code} ${started.message}`);
     const { jobId } = started.data;
 
-    const atKill = await until(() => readJob(jobId), (job) => job.inserted >= KILL_AFTER, 120_000, 'first chunks');
+    const atKill = await pollUntil(() => readJob(jobId), (job) => job.inserted >= KILL_AFTER, { timeoutMs: 120_000, what: 'first chunks' });
     await first.kill('SIGKILL');
     const killedAt = Date.now();
     const afterKill = await readJob(jobId);
@@ -99,9 +58,9 @@ describe('SIGKILL of the API process during a code generation job', () => {
     const second = await start();
     const progress = followJob(second, admin, jobId);
     progress.catch(() => {}); // awaited below; not an unhandled rejection if an assertion fails first
-    const takenOver = await until(() => readJob(jobId), (job) => job.attempts === 2, 30_000, 'takeover');
+    const takenOver = await pollUntil(() => readJob(jobId), (job) => job.attempts === 2, { timeoutMs: 30_000, what: 'takeover' });
     const tookOverMs = Date.now() - killedAt;
-    const final = await until(() => readJob(jobId), (job) => job.status !== 'RUNNING', 180_000, 'completion');
+    const final = await pollUntil(() => readJob(jobId), (job) => job.status !== 'RUNNING', { timeoutMs: 180_000, what: 'completion' });
     const recoveredMs = Date.now() - killedAt;
     console.info(
       `[faults] code job: killed at ${afterKill.inserted} of ${COUNT} codes (${atKill.inserted} seen), taken over ${tookOverMs} ms after the kill (stale threshold ${STALE_MS} ms), completed ${recoveredMs} ms after it`,
@@ -111,11 +70,11 @@ describe('SIGKILL of the API process during a code generation job', () => {
     expect(final).toMatchObject({ status: 'COMPLETED', inserted: COUNT, attempts: 2 });
     expect(final.processed).toBe(final.inserted + final.duplicates);
     expect(await codesIn(bookId)).toBe(COUNT);
-    const [{ distinct }] = await database.db.prisma.$queryRaw<Array<{ distinct: number }>>(Prisma.sql`
+    const [{ distinct }] = await t.database.db.prisma.$queryRaw<Array<{ distinct: number }>>(Prisma.sql`
       SELECT count(DISTINCT upper(code))::int AS distinct FROM coupon WHERE book_id = ${bookId}::uuid`);
     expect(distinct).toBe(COUNT);
     // The CREATED_BULK summaries of both runs add up to the codes: no chunk counted without its codes.
-    const [{ summed }] = await database.db.prisma.$queryRaw<Array<{ summed: number }>>(Prisma.sql`
+    const [{ summed }] = await t.database.db.prisma.$queryRaw<Array<{ summed: number }>>(Prisma.sql`
       SELECT coalesce(sum(count), 0)::int AS summed FROM coupon_event WHERE book_id = ${bookId}::uuid AND type = 'CREATED_BULK'`);
     expect(summed).toBe(COUNT);
 
@@ -125,13 +84,13 @@ describe('SIGKILL of the API process during a code generation job', () => {
 
     const api = await call(second, 'query ($id: ID!) { codeJob(jobId: $id) { status inserted } }', { id: jobId }, admin.token);
     expect(api).toEqual({ ok: true, data: { status: 'COMPLETED', inserted: COUNT } });
-    await expectNoOpenTransactions(database.db);
-    await expectInvariants(database.db, 'after the code job was resumed');
+    await expectNoOpenTransactions(t.database.db);
+    await expectInvariants(t.database.db, 'after the code job was resumed');
   }, 300_000);
 });
 
 async function codesIn(bookId: string): Promise<number> {
-  const [{ n }] = await database.db.prisma.$queryRaw<Array<{ n: number }>>(Prisma.sql`
+  const [{ n }] = await t.database.db.prisma.$queryRaw<Array<{ n: number }>>(Prisma.sql`
     SELECT count(*)::int AS n FROM coupon WHERE book_id = ${bookId}::uuid`);
   return n;
 }

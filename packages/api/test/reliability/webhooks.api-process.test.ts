@@ -1,6 +1,3 @@
-import { loadConfig } from '@coupons/config';
-import { systemClock } from '@coupons/core';
-import { createTestDatabase } from '@coupons/db/testing';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -11,9 +8,8 @@ import {
   createPool,
   createUsers,
   OPS,
-  apiProcessEnv,
-  startApiProcess,
   startWebhookReceiver,
+  useApiProcesses,
   type WebhookReceiver,
 } from '../../testing/index.ts';
 
@@ -25,35 +21,22 @@ import {
 
 const LEASE_MS = 3_000;
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let env: Record<string, string>;
+const t = useApiProcesses({
+  MUTATION_RATE_LIMIT: '1000000',
+  WEBHOOK_TIMEOUT_MS: '1000',
+  WEBHOOK_LEASE_MS: String(LEASE_MS),
+  WEBHOOK_RETRY_BASE_MS: '100',
+  WEBHOOK_POLL_INTERVAL_MS: '250',
+  WEBHOOK_CONCURRENCY_PER_ENDPOINT: '16',
+});
 let admin: ApiUser;
 let shopper: ApiUser;
-const processes: ApiProcess[] = [];
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  env = apiProcessEnv(database.url, {
-    MUTATION_RATE_LIMIT: '1000000',
-    WEBHOOK_TIMEOUT_MS: '1000',
-    WEBHOOK_LEASE_MS: String(LEASE_MS),
-    WEBHOOK_RETRY_BASE_MS: '100',
-    WEBHOOK_POLL_INTERVAL_MS: '250',
-    WEBHOOK_CONCURRENCY_PER_ENDPOINT: '16',
-  });
-  const users = { db: database.db, config: loadConfig({ ...env, LOG_LEVEL: 'silent' }), clock: systemClock };
-  [[admin], [shopper]] = await Promise.all([createUsers(users, 1, 'ADMIN'), createUsers(users, 1)]);
-});
-afterAll(async () => {
-  for (const api of processes) await api.kill('SIGKILL');
-  await database?.drop();
+  [[admin], [shopper]] = await Promise.all([createUsers(t.users, 1, 'ADMIN'), createUsers(t.users, 1)]);
 });
 
-async function start(name: string): Promise<ApiProcess> {
-  const api = await startApiProcess({ env, name });
-  processes.push(api);
-  return api;
-}
+const start = (name: string) => t.start({ name });
 
 async function createEndpoint(api: ApiProcess, url: string, bookId: string, events: string[]): Promise<{ id: string; secret: string }> {
   const created = await call(
@@ -107,7 +90,7 @@ describe('webhooks across API processes', () => {
     expect(new Set(ids).size).toBe(CLAIMS + BURST);
     const verifier = new Webhook(secret);
     for (const request of receiver.requests) verifier.verify(request.body, request.headers);
-    const [rows] = await database.db.prisma.$queryRaw<Array<{ delivered: number; attempts: number }>>`
+    const [rows] = await t.database.db.prisma.$queryRaw<Array<{ delivered: number; attempts: number }>>`
       SELECT count(*) FILTER (WHERE status = 'DELIVERED')::int AS delivered, sum(attempts)::int AS attempts FROM webhook_delivery`;
     expect(rows).toEqual({ delivered: CLAIMS + BURST, attempts: CLAIMS + BURST });
     console.info(
@@ -119,7 +102,7 @@ describe('webhooks across API processes', () => {
   it('a process SIGKILLed mid-delivery loses nothing: after its lease the next process sends it again', async () => {
     await receiver?.close();
     receiver = await startWebhookReceiver((_request, index) => (index === 0 ? 'hold' : { status: 204 }));
-    for (const api of processes.splice(0)) await api.kill('SIGKILL');
+    for (const api of t.processes.splice(0)) await api.kill('SIGKILL');
     const first = await start('api-1');
     const campaign = await createCampaign({ url: first.url }, admin, 1);
     const { id } = await createEndpoint(first, receiver.url, campaign.bookId, ['ASSIGNED']);
@@ -129,7 +112,7 @@ describe('webhooks across API processes', () => {
     const [held] = await receiver.waitFor((all) => all.length === 1);
     await first.kill('SIGKILL');
     const killedAt = Date.now();
-    const [inFlight] = await database.db.prisma.$queryRaw<Array<{ status: string; attempts: number; leased: boolean }>>`
+    const [inFlight] = await t.database.db.prisma.$queryRaw<Array<{ status: string; attempts: number; leased: boolean }>>`
       SELECT status::text AS status, attempts, lease_expires_at > now() AS leased FROM webhook_delivery WHERE endpoint_id = ${id}::uuid`;
     expect(inFlight).toEqual({ status: 'PENDING', attempts: 1, leased: true });
 
