@@ -1,10 +1,11 @@
-// `pnpm exec tsx bench/tools/claim-cost.ts [claims] [bookSize]`
+// `pnpm exec tsx bench/tools/claim-cost.ts [claims] [bookSize] [--no-ablation]`
 // Where one claim's PostgreSQL cost goes (issue 19, item 2), on a throw-away embedded cluster
 // started with pg_stat_statements (track = all, so statements run by triggers and foreign-key
 // checks are counted too). It runs `claims` (default 4,000) claims through plain `pg` exactly as
 // the bench's L1 does (claimRandomCoupon in inTransaction, 64 in flight on a pool of 20) on a book
 // of `bookSize` codes (default 100,000), then prints per claim: each statement's execution time,
-// buffers and WAL, and the cluster's and this client's CPU; pgbench's simple-update on the same
+// buffers and WAL, and the cluster's and this client's CPU; the same for claims through one API
+// process (GraphQL over HTTP), to show what else a claim makes PostgreSQL do there; pgbench's simple-update on the same
 // cluster; the backend CPU per claim with parts taken away (the state-count trigger,
 // coupon_event's and coupon's secondary indexes), claims in a row on one connection. Last, EXPLAIN (ANALYZE, BUFFERS) of the claim's two statements, trigger times
 // included, in a transaction that is rolled back.
@@ -14,13 +15,18 @@ import { promisify } from 'node:util';
 import { applyMigrations, createDatabaseIfMissing, type Prisma, startEmbeddedPostgres, temporaryDataDir } from '@coupons/db';
 import pg from 'pg';
 import { claimRandomCoupon, inTransaction, type Tx } from '@coupons/core/sql';
+import { startApiProcess } from '../lib/api-process.ts';
+import { assignViaApi } from '../lib/assign-load.ts';
 import { treeCpuMs } from '../lib/cpu.ts';
 import { runConcurrently } from '../lib/pg-load.ts';
 import { findPgbench } from '../scenarios/pgbench.ts';
 import { addCoupons, createBook, createUsers, settle } from '../lib/seed.ts';
+import { bearerTokens } from '../lib/tokens.ts';
 
-const claims = Number(process.argv[2] ?? 4_000);
-const bookSize = Number(process.argv[3] ?? 100_000);
+const numbers = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const claims = Number(numbers[0] ?? 4_000);
+const bookSize = Number(numbers[1] ?? 100_000);
+const ablate = !process.argv.includes('--no-ablation');
 const POOL = 20;
 const run = promisify(execFile);
 const IN_FLIGHT = 64;
@@ -81,27 +87,81 @@ try {
     `${load.ok} of ${claims} claimed, ${Math.round((claims * 1000) / load.durationMs)}/s, CPU per claim: PostgreSQL ${pgCpuPerClaim.toFixed(3)} ms, this Node client ${nodeCpuPerClaim.toFixed(3)} ms`,
   );
 
-  const { rows } = await admin.query<{
-    toplevel: boolean; calls: string; plans: string; plan_ms: number; ms: number; hit: number; read: number; dirtied: number; written: number; wal_records: number; wal_bytes: number; query: string;
-  }>(
-    `SELECT toplevel, calls, plans, total_plan_time / $1 AS plan_ms, total_exec_time / $1 AS ms,
-            shared_blks_hit::float8 / $1 AS hit, shared_blks_read::float8 / $1 AS read,
-            shared_blks_dirtied::float8 / $1 AS dirtied, shared_blks_written::float8 / $1 AS written,
-            wal_records::float8 / $1 AS wal_records, wal_bytes::float8 / $1 AS wal_bytes, query
-       FROM pg_stat_statements
-      WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-        AND query NOT LIKE '%pg_stat_statements%'
-      ORDER BY toplevel DESC, total_exec_time DESC`,
-    [claims],
-  );
-  console.log('\nper claim: level | calls | plans, plan ms | exec ms | buffers hit/read/dirtied | WAL records/bytes | statement');
-  for (const r of rows) {
-    if (Number(r.calls) < claims / 10) continue;
-    const text = r.query.replace(/\s+/g, ' ').slice(0, 140);
-    console.log(
-      `${r.toplevel ? 'top   ' : 'nested'} | ${(Number(r.calls) / claims).toFixed(2)} | ${(Number(r.plans) / claims).toFixed(2)}, ${r.plan_ms.toFixed(4)} | ${r.ms.toFixed(4)} | ${r.hit.toFixed(1)}/${r.read.toFixed(1)}/${r.dirtied.toFixed(2)} | ${r.wal_records.toFixed(1)}/${Math.round(r.wal_bytes)} | ${text}`,
+  const printStatements = async (label: string, calls: number) => {
+    const { rows } = await admin.query<{
+      toplevel: boolean; calls: string; plans: string; plan_ms: number; ms: number; hit: number; read: number; dirtied: number; written: number; wal_records: number; wal_bytes: number; query: string;
+    }>(
+      `SELECT toplevel, calls, plans, total_plan_time / $1 AS plan_ms, total_exec_time / $1 AS ms,
+              shared_blks_hit::float8 / $1 AS hit, shared_blks_read::float8 / $1 AS read,
+              shared_blks_dirtied::float8 / $1 AS dirtied, shared_blks_written::float8 / $1 AS written,
+              wal_records::float8 / $1 AS wal_records, wal_bytes::float8 / $1 AS wal_bytes, query
+         FROM pg_stat_statements
+        WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+          AND query NOT LIKE '%pg_stat_statements%'
+        ORDER BY toplevel DESC, total_exec_time DESC`,
+      [calls],
     );
+    console.log(`\n${label}, per claim: level | calls | plans, plan ms | exec ms | buffers hit/read/dirtied | WAL records/bytes | statement`);
+    for (const r of rows) {
+      if (r.ms < 0.001) continue; // under a microsecond per claim
+      const text = r.query.replace(/\s+/g, ' ').slice(0, 140);
+      console.log(
+        `${r.toplevel ? 'top   ' : 'nested'} | ${(Number(r.calls) / calls).toFixed(2)} | ${(Number(r.plans) / calls).toFixed(2)}, ${r.plan_ms.toFixed(4)} | ${r.ms.toFixed(4)} | ${r.hit.toFixed(1)}/${r.read.toFixed(1)}/${r.dirtied.toFixed(2)} | ${r.wal_records.toFixed(1)}/${Math.round(r.wal_bytes)} | ${text}`,
+      );
+    }
+  };
+  await printStatements('L1', claims);
+
+  // The same claims through the API (GraphQL over HTTP, one API process with a pool of 20):
+  // what PostgreSQL runs for a claim besides the claim itself.
+  const api = await startApiProcess({ name: 'claim-cost', databaseUrl: url, poolSize: POOL });
+  try {
+    const apiBook = await createBook(admin);
+    await addCoupons(admin, apiBook, bookSize);
+    await settle(admin);
+    const tokens = bearerTokens(users);
+    await assignViaApi(api.url, { concurrency: IN_FLIGHT, bookIds: [apiBook], calls: 500, tokens });
+    await admin.query('SELECT pg_stat_statements_reset()');
+    const apiCpuBefore = treeCpuMs(postmasterPid);
+    const viaApi = await assignViaApi(api.url, { concurrency: IN_FLIGHT, bookIds: [apiBook], calls: claims, tokens });
+    console.log(`\nAPI: ${viaApi.ok} of ${claims} claimed, PostgreSQL CPU ${((treeCpuMs(postmasterPid) - apiCpuBefore) / claims).toFixed(3)} ms per claim`);
+    await printStatements('API', claims);
+    const slots = await admin.query<{ backends: number; mod32: number; mod128: number }>(
+      `SELECT count(*)::int AS backends, count(DISTINCT pid % 32)::int AS mod32, count(DISTINCT pid % 128)::int AS mod128
+         FROM pg_stat_activity WHERE backend_type = 'client backend' AND datname = current_database()`,
+    );
+    const { backends, mod32, mod128 } = slots.rows[0];
+    console.log(`client backends now: ${backends}, in ${mod32} distinct slots of pid % 32, ${mod128} of pid % 128`);
+
+    // The slot modulus, A/B on the same API process (the same backend pids): what a claim through
+    // the API waits for its book_state_count rows, and its throughput. Only in this database.
+    const moveWith = (modulus: number) => `CREATE OR REPLACE FUNCTION book_state_count_move() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        INSERT INTO book_state_count AS t (book_id, state, slot, n)
+        SELECT m.book_id, m.state, (pg_backend_pid() % ${modulus})::smallint, m.delta
+          FROM (VALUES (OLD.book_id, OLD.state, -1::bigint), (NEW.book_id, NEW.state, 1::bigint)) AS m (book_id, state, delta)
+         ORDER BY m.book_id, m.state
+        ON CONFLICT (book_id, state, slot) DO UPDATE SET n = t.n + EXCLUDED.n;
+        RETURN NULL;
+      END $fn$`;
+    const AB = 1_000;
+    for (const modulus of [32, 128, 32, 128]) {
+      await admin.query(moveWith(modulus));
+      await admin.query('SELECT pg_stat_statements_reset()');
+      const before = treeCpuMs(postmasterPid);
+      const r = await assignViaApi(api.url, { concurrency: IN_FLIGHT, bookIds: [apiBook], calls: AB, tokens });
+      const wait = await admin.query<{ ms: number }>(
+        `SELECT coalesce(sum(total_exec_time), 0) / $1 AS ms FROM pg_stat_statements WHERE query LIKE 'INSERT INTO book_state_count AS t%'`,
+        [AB],
+      );
+      console.log(
+        `  slots pid % ${modulus}: ${r.ok} of ${AB} claimed, ${Math.round(r.throughput)}/s, p99 ${r.p99Ms} ms, PostgreSQL CPU ${((treeCpuMs(postmasterPid) - before) / AB).toFixed(3)} ms, state-count upsert ${wait.rows[0].ms.toFixed(3)} ms per claim`,
+      );
+    }
+  } finally {
+    await api.stop();
   }
+
   const tables = await admin.query(
     `SELECT relname, n_tup_upd, n_tup_hot_upd, n_tup_ins FROM pg_stat_user_tables WHERE n_tup_upd + n_tup_ins > 0 ORDER BY relname`,
   );
@@ -161,7 +221,7 @@ try {
     [`without coupon's ${secondaryCouponIndexes.length} secondary indexes the claim updates`, [`CREATE TABLE c_ix AS SELECT indexdef FROM pg_indexes WHERE indexname IN (${secondaryCouponIndexes.map((i) => `'${i}'`).join(', ')})`, ...secondaryCouponIndexes.map((i) => `DROP INDEX ${i}`)], ['DO $d$ DECLARE r record; BEGIN FOR r IN SELECT indexdef FROM c_ix LOOP EXECUTE r.indexdef; END LOOP; END $d$', 'DROP TABLE c_ix']],
   ];
   const results = new Map<string, { cpu: number[]; wall: number[] }>();
-  for (let round = 0; round < 2; round++) {
+  for (let round = 0; round < (ablate ? 2 : 0); round++) {
     for (const [variant, ddl, undo] of round % 2 === 0 ? variants : [...variants].reverse()) {
       const r = await sequential(variant, ddl, undo);
       const entry = results.get(variant) ?? { cpu: [], wall: [] };
