@@ -47,9 +47,17 @@ export async function createBook(admin: TestUser, input: Record<string, unknown>
   return data.createBook;
 }
 
-/** Unique codes for one test: a random stem keeps them globally unique across parallel tests. */
+/**
+ * Unique codes for one test: a random stem keeps them globally unique across parallel tests. Codes
+ * may not hold 0, 1, I, O or L (they read alike), so the stem's are replaced and the index is
+ * written with the digits 2-9 (writing it in decimal and replacing 0 and 1 made codes 1, 10 and 11
+ * the same code).
+ */
 export function uniqueCodes(count: number, stem = randomUUID().replace(/-/g, '').slice(0, 8).toUpperCase()): string[] {
-  return Array.from({ length: count }, (_, i) => `E2E${stem}${String(i + 1).padStart(3, '0')}`.replace(/[01IOL]/g, 'X'));
+  const digits = '23456789';
+  const width = Math.max(3, Math.ceil(Math.log(count + 1) / Math.log(digits.length)));
+  const index = (n: number) => Array.from({ length: width }, (_, place) => digits[Math.floor(n / digits.length ** (width - 1 - place)) % digits.length]).join('');
+  return Array.from({ length: count }, (_, i) => `E2E${stem.replace(/[01IOL]/g, 'X')}${index(i + 1)}`);
 }
 
 export async function uploadCodes(admin: TestUser, bookId: string, codes: string[]): Promise<number> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect, type Page, test } from '@playwright/test';
-import { createBook, createUser } from '../support/factories.ts';
+import { assignCoupon, createBook, createBookWithCodes, createUser } from '../support/factories.ts';
 import { graphql } from '../support/graphql.ts';
 import { openSignedIn } from '../support/session.ts';
 
@@ -112,5 +112,43 @@ test('a pool’s members: page 2 by its button, kept by a reload; Back returns t
   await page.goBack();
   await expect(pager.getByTestId('member-page')).toHaveText('Page 1 of 2');
   expect(await namesIn(page, 'Pool members')).toEqual(first);
+  await context.close();
+});
+
+test("a user's coupons page by page in the URL beside the users list; choosing another user starts at page 1", async ({ browser }) => {
+  const [admin, user, other] = await Promise.all([createUser('ADMIN'), createUser('USER'), createUser('USER')]);
+  // More than a page (20) of coupons held by one user.
+  const { codes } = await createBookWithCodes(admin, 23);
+  for (const code of codes) await assignCoupon(user, code);
+  await assignCoupon(other, (await createBookWithCodes(admin, 1)).codes[0] as string);
+  const { context, page } = await openSignedIn(browser, admin, `/users?email=${encodeURIComponent(user.email)}`);
+
+  const table = `Coupons of ${user.email}`;
+  const pager = page.getByRole('navigation', { name: 'Coupon pages' });
+  await expect(pager.getByTestId('user-coupon-page')).toHaveText('Page 1 of 2');
+  const first = await namesIn(page, table);
+  expect(first).toHaveLength(20);
+  await pager.getByRole('button', { name: 'Next page' }).click();
+  await expect(page).toHaveURL(/cpage=2/);
+  await expect(pager.getByTestId('user-coupon-page')).toHaveText('Page 2 of 2');
+  await expect(page.getByRole('table', { name: table }).getByRole('rowheader')).toHaveCount(3);
+  const second = await namesIn(page, table);
+  expect(new Set([...first, ...second])).toEqual(new Set(codes));
+
+  // A reload keeps the user and the page; Back returns to page 1.
+  await page.reload();
+  await expect(pager.getByTestId('user-coupon-page')).toHaveText('Page 2 of 2');
+  expect(await namesIn(page, table)).toEqual(second);
+  await page.goBack();
+  await expect(pager.getByTestId('user-coupon-page')).toHaveText('Page 1 of 2');
+  expect(await namesIn(page, table)).toEqual(first);
+
+  // Another user's coupons start at their first page (the cursor of this list is not carried over).
+  await pager.getByRole('button', { name: 'Next page' }).click();
+  await expect(page).toHaveURL(/cpage=2/);
+  await page.getByRole('searchbox', { name: 'Email contains' }).fill(other.email);
+  await page.getByRole('button', { name: other.email }).click();
+  await expect(page.getByRole('table', { name: `Coupons of ${other.email}` }).getByRole('rowheader')).toHaveCount(1);
+  await expect(page).not.toHaveURL(/cpage=|cafter=/);
   await context.close();
 });

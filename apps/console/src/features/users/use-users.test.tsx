@@ -4,7 +4,7 @@ import { MockLink } from '@apollo/client/testing';
 import { act, renderHook, waitFor } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { describe, expect, it } from 'vitest';
-import { AdminUsersQuery, CustomerCouponsQuery, DisableUserMutation, USERS_PAGE, useUserAdmin, useUserCoupons, useUsers } from './use-users';
+import { AdminUsersQuery, CustomerCouponsQuery, DisableUserMutation, USER_COUPONS_PAGE, USERS_PAGE, useUserAdmin, useUserCoupons, useUsers } from './use-users';
 
 const user = (disabled: boolean) => ({
   __typename: 'User' as const,
@@ -59,7 +59,7 @@ describe('useUsers and useUserAdmin', () => {
 });
 
 describe('useUserCoupons', () => {
-  it("finds a shop's customer by externalId, with their coupons and admin fields", async () => {
+  it("finds a shop's customer by externalId, with the first page of their coupons and admin fields", async () => {
     const customer = {
       __typename: 'User' as const,
       id: 'c-1',
@@ -72,9 +72,11 @@ describe('useUserCoupons', () => {
       coupons: {
         __typename: 'CouponConnection' as const,
         totalCount: 1,
+        pageInfo: { __typename: 'PageInfo' as const, hasNextPage: false, endCursor: 'cur-7' },
         edges: [
           {
             __typename: 'CouponEdge' as const,
+            cursor: 'cur-7',
             node: {
               __typename: 'Coupon' as const,
               id: '7',
@@ -90,13 +92,17 @@ describe('useUserCoupons', () => {
       },
     };
     const client = new ApolloClient({
-      link: new MockLink([{ request: { query: CustomerCouponsQuery, variables: { externalId: 'shop-42' } }, result: { data: { userByExternalId: customer } } }]),
+      link: new MockLink([
+        { request: { query: CustomerCouponsQuery, variables: { externalId: 'shop-42', first: USER_COUPONS_PAGE, after: null } }, result: { data: { userByExternalId: customer } } },
+      ]),
       cache: new InMemoryCache(),
     });
     const wrapper = ({ children }: { children: ReactNode }) => <ApolloProvider client={client}>{children}</ApolloProvider>;
     const { result } = renderHook(() => useUserCoupons({ externalId: 'shop-42' }), { wrapper });
     await waitFor(() => expect(result.current.loaded).toBe(true));
     expect(result.current.user).toMatchObject({ id: 'c-1', email: null, externalId: 'shop-42', disabled: true });
-    expect(result.current.coupons?.map((c) => c.code)).toEqual(['SHOP-0007']);
+    expect(result.current.coupons.nodes?.map((c) => c.code)).toEqual(['SHOP-0007']);
+    expect(result.current.coupons.totalCount).toBe(1);
+    expect(result.current.coupons.hasMore).toBe(false);
   });
 });

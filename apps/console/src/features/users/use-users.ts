@@ -1,8 +1,8 @@
 'use client';
 
-import { useMutation, useQuery } from '@apollo/client/react';
+import { useMutation } from '@apollo/client/react';
 import { graphql } from '@/gql';
-import type { Role } from '@/gql/graphql';
+import type { CustomerAccountQuery as CustomerAccountData, Role, UserCouponsQuery as UserCouponsData } from '@/gql/graphql';
 import { usePagedQuery } from '@/lib/apollo/use-paged-query';
 
 /** Users per page unless the URL asks for another size. */
@@ -25,7 +25,7 @@ export const AdminUsersQuery = graphql(`
   }
 `);
 
-/** What a user's panel shows of them: who they are, the admin controls, their first hundred coupons. */
+/** What a user's panel shows of them: who they are and the admin controls (their coupons are paged beside it). */
 export const UserAccount = graphql(`
   fragment UserAccount on User {
     id
@@ -34,29 +34,47 @@ export const UserAccount = graphql(`
     role
     createdAt
     ...UserAdminFields
-    coupons(first: 100) {
-      totalCount
-      edges {
-        node {
-          ...UserCouponRow
+  }
+`);
+
+/** A person by email with a page of their coupons (the account's fields come with every page). */
+export const UserCouponsQuery = graphql(`
+  query UserCoupons($email: String!, $first: Int, $after: String) {
+    userByEmail(email: $email) {
+      ...UserAccount
+      coupons(first: $first, after: $after) {
+        totalCount
+        pageInfo {
+          ...NextPage
+        }
+        edges {
+          cursor
+          node {
+            ...UserCouponRow
+          }
         }
       }
     }
   }
 `);
 
-export const UserCouponsQuery = graphql(`
-  query UserCoupons($email: String!) {
-    userByEmail(email: $email) {
-      ...UserAccount
-    }
-  }
-`);
-
+/** A shop's customer by externalId with a page of their coupons. */
 export const CustomerCouponsQuery = graphql(`
-  query CustomerAccount($externalId: String!) {
+  query CustomerAccount($externalId: String!, $first: Int, $after: String) {
     userByExternalId(externalId: $externalId) {
       ...UserAccount
+      coupons(first: $first, after: $after) {
+        totalCount
+        pageInfo {
+          ...NextPage
+        }
+        edges {
+          cursor
+          node {
+            ...UserCouponRow
+          }
+        }
+      }
     }
   }
 `);
@@ -82,24 +100,34 @@ export function useUsers({ search, role, disabled }: UserFilter, { pageSize = US
 /** Whom the page shows: a person by email, or a shop's customer by the shop's id of them. */
 export type UserSelection = { email: string } | { externalId: string };
 
+/** A user's coupons per page unless the URL asks for another size. */
+export const USER_COUPONS_PAGE = 20;
+
 /**
- * One user with their coupons (the first hundred): a person by email, or a shop's customer by
- * externalId (the same fields either way); `user` is null when there is none.
+ * One user and a page of their coupons: a person by email, or a shop's customer by externalId (the
+ * same fields either way); `user` is null when there is none. `start`: the cursor the page starts
+ * after (from the URL).
  */
-export function useUserCoupons(selection: UserSelection) {
+export function useUserCoupons(selection: UserSelection, { pageSize = USER_COUPONS_PAGE, start = null }: { pageSize?: number; start?: string | null } = {}) {
   const byEmail = 'email' in selection;
-  const person = useQuery(UserCouponsQuery, { variables: { email: byEmail ? selection.email : '' }, skip: !byEmail });
-  const customer = useQuery(CustomerCouponsQuery, { variables: { externalId: byEmail ? '' : selection.externalId }, skip: byEmail });
-  const current = byEmail ? person : customer;
-  const user = (byEmail ? person.data?.userByEmail : customer.data?.userByExternalId) ?? null;
-  return {
-    user,
-    coupons: user?.coupons.edges.map((e) => e.node),
-    loaded: current.data !== undefined,
-    loading: current.loading,
-    error: current.error,
-    refetch: () => void current.refetch(),
-  };
+  const person = usePagedQuery(UserCouponsQuery, {
+    variables: { email: byEmail ? selection.email : '' },
+    pageSize,
+    start,
+    connection: (data) => data.userByEmail?.coupons,
+    skip: !byEmail,
+  });
+  const customer = usePagedQuery(CustomerCouponsQuery, {
+    variables: { externalId: byEmail ? '' : selection.externalId },
+    pageSize,
+    start,
+    connection: (data) => data.userByExternalId?.coupons,
+    skip: byEmail,
+  });
+  const coupons = byEmail ? person : customer;
+  const user =
+    (byEmail ? (person.firstPage as UserCouponsData | undefined)?.userByEmail : (customer.firstPage as CustomerAccountData | undefined)?.userByExternalId) ?? null;
+  return { user, coupons, loaded: coupons.firstPage !== undefined, loading: coupons.loading, error: coupons.error, refetch: () => void coupons.refetch() };
 }
 
 /** What the admin controls of a user show and change. */

@@ -16,7 +16,7 @@ import { BookName } from '../books/book-summary';
 import { AssignCouponPanel } from '../assign/assign-coupon-panel';
 import { UserAdminPanel } from './user-admin-panel';
 import styles from './users-page.module.css';
-import { type UserSelection, USERS_PAGE, useUserCoupons, useUsers } from './use-users';
+import { type UserSelection, USER_COUPONS_PAGE, USERS_PAGE, useUserCoupons, useUsers } from './use-users';
 
 /** What one row of the users table shows. */
 export const UserTableRow = graphql(`
@@ -49,19 +49,19 @@ const none = <span className="muted">—</span>;
 const customerName = (externalId: string) => `Customer ${externalId}`;
 
 const COUPON_COLUMNS: Column<UserCouponRowFragment>[] = [
-  { key: 'code', header: 'Code', rowHeader: true, variant: 'mono', cell: (c) => <Link href={`/coupons/${encodeURIComponent(c.code)}`}>{c.code}</Link>, sortValue: (c) => c.code },
+  { key: 'code', header: 'Code', rowHeader: true, variant: 'mono', cell: (c) => <Link href={`/coupons/${encodeURIComponent(c.code)}`}>{c.code}</Link> },
   { key: 'book', header: 'Book', cell: (c) => <BookName bookId={c.bookId} link /> },
-  { key: 'state', header: 'State', cell: (c) => <StateBadge state={c.state} />, sortValue: (c) => c.state },
+  { key: 'state', header: 'State', cell: (c) => <StateBadge state={c.state} /> },
   { key: 'lock', header: 'Lock', cell: (c) => (c.state === 'LOCKED' && c.lockExpiresAt ? <LockCountdown lockExpiresAt={c.lockExpiresAt} /> : none) },
-  { key: 'redemptions', header: 'Redemptions', numeric: true, cell: (c) => formatCount(c.redemptionCount), sortValue: (c) => c.redemptionCount },
-  { key: 'assigned', header: 'Assigned', variant: 'nowrap', cell: (c) => formatDateTime(c.assignedAt), sortValue: (c) => (c.assignedAt ? Date.parse(c.assignedAt) : null) },
+  { key: 'redemptions', header: 'Redemptions', numeric: true, cell: (c) => formatCount(c.redemptionCount) },
+  { key: 'assigned', header: 'Assigned', variant: 'nowrap', cell: (c) => formatDateTime(c.assignedAt) },
 ];
 
 const ROLES = ['ADMIN', 'USER'] as const;
 
 /** Admin: find people by email and a shop's customers by their id, and look at one's coupons. Search, filters, page and the chosen user live in the URL. */
 export function UsersPage() {
-  const chosen = useUrlState(['email', 'customer']);
+  const chosen = useUrlState(['email', 'customer', 'cpage', 'cafter']);
   const selectedEmail = chosen.values.email || null;
   const selectedCustomer = chosen.values.customer || null;
   const selection: UserSelection | null = selectedEmail ? { email: selectedEmail } : selectedCustomer ? { externalId: selectedCustomer } : null;
@@ -76,7 +76,7 @@ export function UsersPage() {
 
   // The selected email or customer id lives in the URL (never a token), so the view can be linked and reloaded.
   const select = (next: UserSelection | null) =>
-    chosen.apply({ email: next && 'email' in next ? next.email : '', customer: next && 'externalId' in next ? next.externalId : '' }, { replace: true });
+    chosen.apply({ email: next && 'email' in next ? next.email : '', customer: next && 'externalId' in next ? next.externalId : '', cpage: '', cafter: '' }, { replace: true });
 
   const columns: Column<UserTableRowFragment>[] = [
     {
@@ -193,7 +193,9 @@ export function UsersPage() {
 }
 
 function UserCoupons({ selection, onErased }: { selection: UserSelection; onErased(): void }) {
-  const { user, coupons, loaded, loading, error, refetch } = useUserCoupons(selection);
+  // The coupons' page lives in the URL beside the users list's (prefix 'c'); choosing another user starts at page 1.
+  const paging = useUrlPaging([], { prefix: 'c', label: 'Coupon pages', testId: 'user-coupon-page', defaultSize: USER_COUPONS_PAGE });
+  const { user, coupons, loaded, loading, error, refetch } = useUserCoupons(selection, { pageSize: paging.pageSize, start: paging.start });
   const customer = 'externalId' in selection;
   const name = customer ? customerName(selection.externalId) : selection.email;
   return (
@@ -211,7 +213,7 @@ function UserCoupons({ selection, onErased }: { selection: UserSelection; onEras
           </p>
           <UserAdminPanel user={user} onErased={onErased} />
           {user.disabled ? null : <AssignCouponPanel key={user.id} user={{ id: user.id, name }} embedded />}
-          <DataTable caption={`Coupons of ${name}`} compact columns={COUPON_COLUMNS} rows={coupons} rowKey={(c) => c.id} empty="No coupons yet" />
+          <DataTable caption={`Coupons of ${name}`} compact columns={COUPON_COLUMNS} {...paging.table(coupons)} rowKey={(c) => c.id} empty="No coupons yet" />
         </>
       ) : null}
     </section>
