@@ -1,8 +1,8 @@
 'use client';
 
-import Link from 'next/link';
 import { type FormEvent, useRef, useState } from 'react';
 import { INPUT_LIMITS } from '@coupons/rules';
+import { Button, ButtonLink } from '@/components/controls/button';
 import { CharCounter, JsonSizeCounter } from '@/components/forms/char-counter';
 import { Field } from '@/components/forms/field';
 import { graphql } from '@/gql';
@@ -197,12 +197,12 @@ export function BookForm({ initialValues, submitLabel, cancelHref, onSubmit }: B
       </fieldset>
 
       <div className="form__actions">
-        <button type="submit" className="btn btn--primary" disabled={saving}>
+        <Button type="submit" variant="primary" disabled={saving}>
           {saving ? 'Saving…' : submitLabel}
-        </button>
-        <Link href={cancelHref} className="btn btn--ghost">
+        </Button>
+        <ButtonLink href={cancelHref} variant="ghost">
           Cancel
-        </Link>
+        </ButtonLink>
       </div>
     </form>
   );

@@ -4,6 +4,8 @@ import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
 import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { BrandLogo } from '@/components/brand/brand-logo';
+import { Badge } from '@/components/controls/badge';
+import { Button } from '@/components/controls/button';
 import { LoadingState } from '@/components/feedback/states';
 import { signInPath, useSession } from '@/lib/auth/session-context';
 import { getEndedReason, type Role } from '@/lib/auth/session-store';
@@ -82,16 +84,16 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
           <BrandLogo />
           <span className={styles.brandName}>Coupon Books</span>
         </Link>
-        <button
+        <Button
           ref={menuButton}
-          type="button"
-          className={`btn btn--ghost ${styles.menuButton}`}
+          variant="ghost"
+          className={styles.menuButton}
           aria-expanded={menuOpen}
           aria-controls={menuId}
           onClick={() => setMenuOpen((open) => !open)}
         >
           <span aria-hidden="true">☰</span> Menu
-        </button>
+        </Button>
         {/* On a wide screen the panel is no box of its own (display: contents): its parts sit in the header's row. */}
         <div id={menuId} className={styles.panel} data-open={menuOpen}>
         <nav aria-label="Main" className={styles.nav}>
@@ -118,11 +120,12 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
             <span data-testid="signed-in-email">
               {session.user.email}
             </span>
-            <span className={`role role--${role.toLowerCase()}`}>{role === 'ADMIN' ? 'Admin' : 'User'}</span>
+            <Badge kind="role" tone={role === 'ADMIN' ? 'primary' : 'muted'}>
+              {role === 'ADMIN' ? 'Admin' : 'User'}
+            </Badge>
           </span>
-          <button
-            type="button"
-            className="btn btn--ghost"
+          <Button
+            variant="ghost"
             disabled={signingOut}
             onClick={() => {
               setSigningOut(true);
@@ -130,7 +133,7 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
             }}
           >
             {signingOut ? 'Signing out…' : 'Sign out'}
-          </button>
+          </Button>
         </div>
         </div>
       </header>
