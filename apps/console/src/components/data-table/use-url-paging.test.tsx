@@ -55,6 +55,21 @@ describe('useUrlPaging', () => {
   });
 });
 
+describe('useUrlState', () => {
+  it('a second write before the router shows the first builds on it: a filter chosen while a typed search waits keeps both', () => {
+    location = new URLSearchParams('');
+    // The router has not shown the first write yet: the page still reads the old URL.
+    const slow = vi.fn();
+    push.mockImplementationOnce(slow);
+    replace.mockImplementationOnce(slow);
+    const { result } = renderHook(() => useUrlPaging(['search', 'role'], { label: 'User pages' }));
+    act(() => result.current.applyFilters({ role: 'USER' }));
+    act(() => result.current.applyFilters({ search: 'ann' }, { replace: true }));
+    expect(slow).toHaveBeenNthCalledWith(1, '/books/b-1?role=USER', { scroll: false });
+    expect(slow).toHaveBeenNthCalledWith(2, '/books/b-1?role=USER&search=ann', { scroll: false });
+  });
+});
+
 describe('useUrlSearchInput', () => {
   it('shows the text as typed and writes it once typing pauses; a URL changed by Back shows its own search', async () => {
     vi.useFakeTimers();

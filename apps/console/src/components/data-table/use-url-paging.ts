@@ -43,10 +43,14 @@ export function useUrlPaging<K extends string>(filterKeys: readonly K[], { prefi
   /** New filters (merged into the current ones; '' removes one): back to page 1, same page size. */
   const applyFilters = useCallback(
     (next: Partial<UrlValues<K>>, options?: { replace?: boolean }) =>
-      apply({ ...all, ...next, [pageKey]: '', [afterKey]: '' }, options),
-    [all, apply, pageKey, afterKey],
+      apply({ ...next, [pageKey]: '', [afterKey]: '' }, options),
+    [apply, pageKey, afterKey],
   );
-  const clearFilters = useCallback(() => apply({ [sizeKey]: all[sizeKey] ?? '' }), [all, apply, sizeKey]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `filterKeys` is read through `all`'s keys
+  const clearFilters = useCallback(
+    () => apply({ ...Object.fromEntries(filterKeys.map((key) => [key, ''])), [pageKey]: '', [afterKey]: '' }),
+    [apply, pageKey, afterKey, filterKeys.join(',')],
+  );
 
   const pager = (list: PagedList): PagerProps => ({
     label,
@@ -55,9 +59,9 @@ export function useUrlPaging<K extends string>(filterKeys: readonly K[], { prefi
     pageSize,
     totalCount: list.totalCount,
     hasNext: list.hasMore && Boolean(list.endCursor),
-    onNext: () => apply({ ...all, [pageKey]: String(page + 1), [afterKey]: list.endCursor ?? '' }),
-    onFirst: () => apply({ ...all, [pageKey]: '', [afterKey]: '' }),
-    onPageSize: (size) => apply({ ...all, [sizeKey]: size === defaultSize ? '' : String(size), [pageKey]: '', [afterKey]: '' }),
+    onNext: () => apply({ [pageKey]: String(page + 1), [afterKey]: list.endCursor ?? '' }),
+    onFirst: () => apply({ [pageKey]: '', [afterKey]: '' }),
+    onPageSize: (size) => apply({ [sizeKey]: size === defaultSize ? '' : String(size), [pageKey]: '', [afterKey]: '' }),
   });
 
   /** The `DataTable` props of a paged list: its rows, loading, error, retry and pager. */

@@ -1,16 +1,17 @@
 'use client';
 
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useCallback, useMemo } from 'react';
+import { useCallback, useMemo, useRef } from 'react';
 
 /** Values kept in the URL's query string: '' for none. */
 export type UrlValues<K extends string> = Record<K, string>;
 
 /**
  * Values kept in the page's query string (a list's filters, search and page), so a reload, the
- * back button and a shared link all show the same list. `apply` writes these keys (and only them:
- * another list's keys on the same page stay) as a new history entry, or in place of the current
- * one with `replace` (a search as it is typed); '' removes a key.
+ * back button and a shared link all show the same list. `apply` writes the keys it is given (of
+ * these keys only: another list's keys on the same page stay; a key not given keeps its value) as
+ * a new history entry, or in place of the current one with `replace` (a search as it is typed);
+ * '' removes a key.
  */
 export function useUrlState<K extends string>(keys: readonly K[]) {
   const params = useSearchParams();
@@ -25,16 +26,29 @@ export function useUrlState<K extends string>(keys: readonly K[]) {
     return Object.fromEntries(keys.map((key) => [key, current.get(key) ?? ''])) as UrlValues<K>;
   }, [query, keysKey]);
 
+  // The query string this list last wrote and the one it wrote it over, until the router shows a
+  // new URL: a second write before then (a filter chosen while a typed search waits to be written)
+  // builds on the first instead of on the URL the page still shows, so both stay.
+  const pending = useRef<{ from: string; to: string } | null>(null);
+  const shown = useRef(query);
+  if (shown.current !== query) {
+    shown.current = query;
+    pending.current = null;
+  }
+
   const apply = useCallback(
     (next: Partial<UrlValues<K>>, { replace = false }: { replace?: boolean } = {}) => {
-      const merged = new URLSearchParams(query);
+      const base = pending.current?.from === query ? pending.current.to : query;
+      const merged = new URLSearchParams(base);
       for (const key of keysKey.split(',')) {
         const value = next[key as K];
+        if (value === undefined) continue;
         if (value) merged.set(key, value);
         else merged.delete(key);
       }
       const search = merged.toString();
-      if (search === query) return;
+      if (search === base) return;
+      pending.current = { from: query, to: search };
       const href = search ? `${pathname}?${search}` : (pathname ?? '/');
       if (replace) router.replace(href, { scroll: false });
       else router.push(href, { scroll: false });
@@ -42,5 +56,7 @@ export function useUrlState<K extends string>(keys: readonly K[]) {
     [query, keysKey, pathname, router],
   );
 
-  return { values, apply, clear: useCallback(() => apply({}), [apply]) };
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `keysKey` stands for keys
+  const clear = useCallback(() => apply(Object.fromEntries(keysKey.split(',').map((key) => [key, ''])) as Partial<UrlValues<K>>), [apply, keysKey]);
+  return { values, apply, clear };
 }
