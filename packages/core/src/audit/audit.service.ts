@@ -1,4 +1,5 @@
 import { Prisma } from '@coupons/db';
+import type { AuditAction } from '@coupons/rules/audit-actions';
 import { requireAdmin } from '../shared/access.ts';
 import type { Caller, ServiceContext } from '../shared/context.ts';
 import { badInput } from '../shared/errors.ts';
@@ -14,15 +15,17 @@ import { requireUuid } from '../shared/validation.ts';
 export type AuditTargetType = 'BOOK' | 'COUPON' | 'POOL' | 'USER' | 'API_KEY' | 'REDEMPTION' | 'DISTRIBUTION' | 'WEBHOOK';
 
 export interface AuditEntry {
-  /** A verb in SCREAMING_SNAKE: BOOK_CREATED, COUPON_VOIDED, USER_DISABLED … */
-  action: string;
+  /** One of AUDIT_ACTIONS (@coupons/rules/audit-actions, which the console's filter lists too). */
+  action: AuditAction;
   targetType: AuditTargetType;
   targetId: string;
   /** What changed: `{ field: { from, to } }`, or the arguments that matter (a reason …). */
   changes?: Record<string, unknown>;
 }
 
-export interface AuditRecord extends Required<AuditEntry> {
+export interface AuditRecord extends Omit<Required<AuditEntry>, 'action'> {
+  /** As stored: an action of this version, or one a later version wrote. */
+  action: string;
   id: string;
   actorId: string | null;
   apiKeyId: string | null;

@@ -1,3 +1,4 @@
+import type { AuditAction } from '@coupons/rules/audit-actions';
 import { Prisma } from '@coupons/db';
 import { recordAudit } from '../audit/audit.service.ts';
 import { requireAdmin } from '../shared/access.ts';
@@ -14,7 +15,7 @@ import { bookCouponsWereOut, selectBookLocked } from './book.sql.ts';
 // pause answers as if it ran wholly before or wholly after it.
 
 /** The statuses each change may start from; the status it goes to. */
-const CHANGES: Record<'PAUSE' | 'RESUME' | 'ARCHIVE', { from: readonly BookStatus[]; to: BookStatus; action: string }> = {
+const CHANGES: Record<'PAUSE' | 'RESUME' | 'ARCHIVE', { from: readonly BookStatus[]; to: BookStatus; action: AuditAction }> = {
   PAUSE: { from: ['ACTIVE'], to: 'PAUSED', action: 'BOOK_PAUSED' },
   RESUME: { from: ['PAUSED', 'ARCHIVED'], to: 'ACTIVE', action: 'BOOK_RESUMED' },
   ARCHIVE: { from: ['ACTIVE', 'PAUSED'], to: 'ARCHIVED', action: 'BOOK_ARCHIVED' },

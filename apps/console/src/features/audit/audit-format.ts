@@ -1,31 +1,8 @@
+import { AUDIT_ACTIONS } from '@coupons/rules/audit-actions';
 import type { AuditTargetType } from '@/gql/graphql';
 
 /** The actions the API records (a newer API may add more: the filter accepts any name). */
-export const KNOWN_ACTIONS = [
-  'BOOK_CREATED',
-  'BOOK_UPDATED',
-  'BOOK_PAUSED',
-  'BOOK_RESUMED',
-  'BOOK_ARCHIVED',
-  'BOOK_DELETED',
-  'COUPON_VOIDED',
-  'COUPON_UNASSIGNED',
-  'COUPON_UPDATED',
-  'DISTRIBUTED',
-  'REDEMPTION_REVERSED',
-  'POOL_UPDATED',
-  'POOL_DELETED',
-  'USER_ROLE_CHANGED',
-  'USER_DISABLED',
-  'USER_ENABLED',
-  'USER_ERASED',
-  'API_KEY_CREATED',
-  'API_KEY_REVOKED',
-  'WEBHOOK_ENDPOINT_CREATED',
-  'WEBHOOK_ENDPOINT_UPDATED',
-  'WEBHOOK_ENDPOINT_DELETED',
-  'WEBHOOK_SECRET_ROTATED',
-] as const;
+export const KNOWN_ACTIONS = AUDIT_ACTIONS;
 
 export const TARGET_TYPES: AuditTargetType[] = ['BOOK', 'COUPON', 'DISTRIBUTION', 'POOL', 'REDEMPTION', 'USER', 'API_KEY', 'WEBHOOK'];
 
