@@ -36,13 +36,25 @@ export interface BookPickerProps {
   'aria-describedby'?: string;
 }
 
+/** The picker's first page, before anything is typed (what a picker asks for when it opens). */
+const FIRST_PAGE = { search: null, first: 20 } as const;
+
+/**
+ * Reads the picker's first page now, for a page that mounts its picker only once its own record
+ * has arrived (the book page's assign panel): the read runs beside the page's others instead of
+ * after them, and the picker then finds it in the cache.
+ */
+export function usePreloadBookPicker(): void {
+  useQuery(BookPickerQuery, { variables: FIRST_PAGE });
+}
+
 /** Every book picker of the console: a combobox searching books by name on the server (20 at a time, active ones first, sold-out marked or hidden). */
 export function BookPicker({ id, value, onChange, hideUnavailable, ...aria }: BookPickerProps) {
   const [query, setQuery] = useState(value?.name ?? '');
   const typed = useDeferredValue(query.trim());
   // Once a book is chosen the box shows its name; the list then offers the newest books again.
   const search = value && typed === value.name ? '' : typed;
-  const { data, loading } = useQuery(BookPickerQuery, { variables: { search: search || null, first: 20 } });
+  const { data, loading } = useQuery(BookPickerQuery, { variables: search ? { search, first: FIRST_PAGE.first } : FIRST_PAGE });
   const books: BookOption[] =
     data?.books.edges.map(({ node }) => ({
       id: node.id,

@@ -1,5 +1,6 @@
 'use client';
 
+import { usePreloadBookPicker } from '@/components/book-picker/book-picker';
 import { ButtonLink } from '@/components/controls/button';
 import { Breadcrumb } from '@/components/page/breadcrumb';
 import { RecordPage } from '@/components/page/record-page';
@@ -26,6 +27,8 @@ import { useBook } from './use-book';
  */
 export function BookDetailPage({ bookId }: { bookId: string }) {
   const { book, ...query } = useBook(bookId);
+  // The assign panel's picker mounts with the book: its first page is read now, beside the book.
+  usePreloadBookPicker();
   const missing = !book && (query.loaded || Boolean(query.error)) && !query.loading;
   return (
     <div className="stack">
