@@ -34,7 +34,7 @@ type Documents = {
     "\n  fragment BookFormFields on Book {\n    name\n    description\n    ...BookFacts\n    currency\n    minOrderAmount\n    maxTotalRedemptions\n    maxTotalDiscountAmount\n    metadata\n  }\n": typeof types.BookFormFieldsFragmentDoc,
     "\n  fragment BookStatsCounts on Book {\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n    }\n  }\n": typeof types.BookStatsCountsFragmentDoc,
     "\n  fragment BookSummaryFields on Book {\n    id\n    name\n    discountType\n    discountValue\n    currency\n    validUntil\n    isActive\n  }\n": typeof types.BookSummaryFieldsFragmentDoc,
-    "\n  fragment BookTableRow on Book {\n    id\n    name\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    isActive\n    status\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n      total\n    }\n  }\n": typeof types.BookTableRowFragmentDoc,
+    "\n  fragment BookTableRow on Book {\n    id\n    name\n    discountType\n    discountValue\n    currency\n    validFrom\n    validUntil\n    isActive\n    status\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n      total\n    }\n  }\n": typeof types.BookTableRowFragmentDoc,
     "\n  fragment UploadReportFields on UploadCodesResult {\n    inserted\n    duplicateCount\n    invalidCount\n    duplicates {\n      line\n      code\n      reason\n    }\n    invalid {\n      line\n      code\n      reason\n    }\n  }\n": typeof types.UploadReportFieldsFragmentDoc,
     "\n  fragment CouponRow on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    user {\n      id\n      email\n    }\n  }\n": typeof types.CouponRowFragmentDoc,
     "\n  fragment RedemptionChartBucket on RedemptionBucket {\n    at\n    redemptions\n    reversals\n  }\n": typeof types.RedemptionChartBucketFragmentDoc,
@@ -153,7 +153,7 @@ const documents: Documents = {
     "\n  fragment BookFormFields on Book {\n    name\n    description\n    ...BookFacts\n    currency\n    minOrderAmount\n    maxTotalRedemptions\n    maxTotalDiscountAmount\n    metadata\n  }\n": types.BookFormFieldsFragmentDoc,
     "\n  fragment BookStatsCounts on Book {\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n    }\n  }\n": types.BookStatsCountsFragmentDoc,
     "\n  fragment BookSummaryFields on Book {\n    id\n    name\n    discountType\n    discountValue\n    currency\n    validUntil\n    isActive\n  }\n": types.BookSummaryFieldsFragmentDoc,
-    "\n  fragment BookTableRow on Book {\n    id\n    name\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    isActive\n    status\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n      total\n    }\n  }\n": types.BookTableRowFragmentDoc,
+    "\n  fragment BookTableRow on Book {\n    id\n    name\n    discountType\n    discountValue\n    currency\n    validFrom\n    validUntil\n    isActive\n    status\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n      total\n    }\n  }\n": types.BookTableRowFragmentDoc,
     "\n  fragment UploadReportFields on UploadCodesResult {\n    inserted\n    duplicateCount\n    invalidCount\n    duplicates {\n      line\n      code\n      reason\n    }\n    invalid {\n      line\n      code\n      reason\n    }\n  }\n": types.UploadReportFieldsFragmentDoc,
     "\n  fragment CouponRow on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    user {\n      id\n      email\n    }\n  }\n": types.CouponRowFragmentDoc,
     "\n  fragment RedemptionChartBucket on RedemptionBucket {\n    at\n    redemptions\n    reversals\n  }\n": types.RedemptionChartBucketFragmentDoc,
@@ -349,7 +349,7 @@ export function graphql(source: "\n  fragment BookSummaryFields on Book {\n    i
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment BookTableRow on Book {\n    id\n    name\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    isActive\n    status\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n      total\n    }\n  }\n"): (typeof documents)["\n  fragment BookTableRow on Book {\n    id\n    name\n    discountType\n    discountValue\n    validFrom\n    validUntil\n    isActive\n    status\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n      total\n    }\n  }\n"];
+export function graphql(source: "\n  fragment BookTableRow on Book {\n    id\n    name\n    discountType\n    discountValue\n    currency\n    validFrom\n    validUntil\n    isActive\n    status\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n      total\n    }\n  }\n"): (typeof documents)["\n  fragment BookTableRow on Book {\n    id\n    name\n    discountType\n    discountValue\n    currency\n    validFrom\n    validUntil\n    isActive\n    status\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n      total\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

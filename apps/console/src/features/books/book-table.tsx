@@ -15,6 +15,7 @@ export const BookTableRow = graphql(`
     name
     discountType
     discountValue
+    currency
     validFrom
     validUntil
     isActive
@@ -44,7 +45,7 @@ const COLUMNS: Column<BookTableRowFragment>[] = [
     cell: (book) => <Link href={`/books/${book.id}`}>{book.name}</Link>,
   },
   { key: 'status', header: 'Status', cell: (book) => <BookStatusBadge book={book} /> },
-  { key: 'discount', header: 'Discount', cell: (book) => formatDiscount(book.discountType, book.discountValue) },
+  { key: 'discount', header: 'Discount', cell: (book) => formatDiscount(book.discountType, book.discountValue, book.currency) },
   { key: 'valid', header: 'Valid', variant: 'nowrap', cell: (book) => formatValidity(book) },
   count('unassigned', 'Unassigned'),
   count('assigned', 'Assigned'),

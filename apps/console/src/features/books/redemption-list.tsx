@@ -1,9 +1,11 @@
 'use client';
 
+import { INPUT_LIMITS, reasonSchema } from '@coupons/rules';
 import { type FormEvent, useState } from 'react';
 import { Badge } from '@/components/controls/badge';
 import { Button } from '@/components/controls/button';
 import { type Column, DataTable } from '@/components/data-table/data-table';
+import { CharCounter } from '@/components/forms/char-counter';
 import { Field } from '@/components/forms/field';
 import { useToast } from '@/components/toast/toast-provider';
 import { graphql } from '@/gql';
@@ -150,8 +152,15 @@ function ReverseForm({ redemptionId, code, onDone }: { redemptionId: string; cod
       setReasonError('Say why (refund, cancelled order …): it is kept with the redemption.');
       return;
     }
+    // The API's own rule (the shared schema): a reason too long is named here, not cut or sent.
+    const checked = reasonSchema.safeParse(reason);
+    if (!checked.success) {
+      setReasonError(checked.error.issues[0]?.message ?? 'Check the reason.');
+      return;
+    }
+    setReasonError(null);
     try {
-      await reverseRedemption(redemptionId, reason.trim());
+      await reverseRedemption(redemptionId, checked.data);
       toast.success(`The use of ${code} is given back.`, 'Redemption reversed');
       onDone();
     } catch (failure) {
@@ -161,8 +170,8 @@ function ReverseForm({ redemptionId, code, onDone }: { redemptionId: string; cod
 
   return (
     <form className={`form ${styles.reverseForm}`} onSubmit={submit} noValidate aria-label={`Reverse the redemption of ${code}`}>
-      <Field id="reverse-reason" label={`Reason for reversing ${code}`} error={reasonError}>
-        {(c) => <input {...c} type="text" maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />}
+      <Field id="reverse-reason" label={`Reason for reversing ${code}`} hint={<CharCounter value={reason} max={INPUT_LIMITS.reason} />} error={reasonError}>
+        {(c) => <input {...c} type="text" value={reason} onChange={(e) => setReason(e.target.value)} />}
       </Field>
       <div className="form__actions">
         <Button variant="primary" type="submit" disabled={loading}>

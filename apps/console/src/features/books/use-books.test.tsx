@@ -12,6 +12,7 @@ const book = (n: number) => ({
   name: `Book ${n}`,
   discountType: 'PERCENTAGE' as const,
   discountValue: 10,
+  currency: null,
   validFrom: null,
   validUntil: null,
   isActive: true,

@@ -2,13 +2,14 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
+import { fieldErrors, INPUT_LIMITS, poolInputSchema } from '@coupons/rules';
 import { type FormEvent, useState } from 'react';
 import { Button } from '@/components/controls/button';
 import type { Column } from '@/components/data-table/data-table';
 import { TableCard } from '@/components/data-table/table-card';
 import { useUrlPaging } from '@/components/data-table/use-url-paging';
 import { EmptyState } from '@/components/feedback/states';
-import { charCount } from '@/components/forms/char-count';
+import { CharCounter } from '@/components/forms/char-counter';
 import { Field } from '@/components/forms/field';
 import { useToast } from '@/components/toast/toast-provider';
 import { graphql } from '@/gql';
@@ -68,24 +69,26 @@ function CreatePoolForm() {
   const { createPool, loading } = useCreatePool();
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
-  const [errors, setErrors] = useState<{ name?: string; form?: string }>({});
+  const [errors, setErrors] = useState<{ name?: string; description?: string; form?: string }>({});
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (!name.trim()) {
-      setErrors({ name: 'Give the pool a name.' });
+    // The API's own rules (the shared schema): a name too long is named here, not cut or sent.
+    const checked = poolInputSchema.safeParse({ name, description });
+    if (!checked.success) {
+      setErrors(fieldErrors(checked.error));
       return;
     }
     setErrors({});
     try {
-      const pool = await createPool(name.trim(), description.trim() || null);
+      const pool = await createPool(checked.data.name, checked.data.description ?? null);
       if (!pool) return;
       toast.success(`Pool “${pool.name}” created. Add members next.`, 'Pool created');
       router.push(`/pools/${pool.id}`);
     } catch (failure) {
       const described = describeError(failure);
       if (described.field === 'name') setErrors({ name: described.message });
-      else setErrors({ form: `${described.code}: ${described.message}` });
+      else setErrors({ form: described.message });
     }
   }
 
@@ -98,10 +101,19 @@ function CreatePoolForm() {
             {errors.form}
           </p>
         ) : null}
-        <Field id="pool-name" label="Name" hint={charCount(name, 200)} error={errors.name}>
-          {(c) => <input {...c} type="text" maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />}
+        <Field id="pool-name" label="Name" hint={<CharCounter value={name} max={INPUT_LIMITS.poolName} />} error={errors.name}>
+          {(c) => <input {...c} type="text" value={name} onChange={(e) => setName(e.target.value)} />}
         </Field>
-        <Field id="pool-description" label="Description" hint="Optional.">
+        <Field
+          id="pool-description"
+          label="Description"
+          hint={
+            <>
+              Optional. <CharCounter value={description} max={INPUT_LIMITS.poolDescription} />
+            </>
+          }
+          error={errors.description}
+        >
           {(c) => <textarea {...c} rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />}
         </Field>
         <Button variant="primary" type="submit" disabled={loading}>
