@@ -55,7 +55,8 @@ const envSchema = z.object({
   CONSOLE_PORT: port.default(3000),
   /** Public URL of the API as the console's browser sees it. */
   PUBLIC_API_URL: z.url().optional(),
-  CORS_ORIGINS: z.string().default('http://localhost:3000,http://127.0.0.1:3000'),
+  /** Browser origins allowed to call the API; by default the console's address at CONSOLE_PORT. */
+  CORS_ORIGINS: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** `json` (one object per line, what log platforms collect) or `pretty` (readable, for development). */
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
@@ -126,9 +127,11 @@ const envSchema = z.object({
 /** Which proxies' `X-Forwarded-For` is believed: a number of hops, or named ranges, addresses and CIDRs. */
 export type TrustedProxies = number | string[];
 
-type Derived = 'WEBHOOK_ALLOWED_HOSTS' | 'JWT_SECRET' | 'GRAPHQL_INTROSPECTION' | 'LOG_FORMAT' | 'TRUSTED_PROXIES' | 'LOGIN_IP_RATE_LIMIT' | 'LOGIN_EMAIL_RATE_LIMIT' | 'REGISTER_GLOBAL_RATE_LIMIT' | 'CODE_GUESS_IP_RATE_LIMIT';
+type Derived = 'CORS_ORIGINS' | 'WEBHOOK_ALLOWED_HOSTS' | 'JWT_SECRET' | 'GRAPHQL_INTROSPECTION' | 'LOG_FORMAT' | 'TRUSTED_PROXIES' | 'LOGIN_IP_RATE_LIMIT' | 'LOGIN_EMAIL_RATE_LIMIT' | 'REGISTER_GLOBAL_RATE_LIMIT' | 'CODE_GUESS_IP_RATE_LIMIT';
 
 export type Config = Omit<z.infer<typeof envSchema>, Derived> & {
+  /** Comma-separated; `http://localhost:<CONSOLE_PORT>,http://127.0.0.1:<CONSOLE_PORT>` unless set. */
+  CORS_ORIGINS: string;
   JWT_SECRET: string;
   /** Where the JWT secret came from: the environment, or the dev data folder. */
   jwtSecretSource: 'env' | 'generated';
@@ -185,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     ...values,
     TRUSTED_PROXIES: trustedProxies,
+    CORS_ORIGINS: values.CORS_ORIGINS ?? `http://localhost:${values.CONSOLE_PORT},http://127.0.0.1:${values.CONSOLE_PORT}`,
     LOGIN_IP_RATE_LIMIT: values.LOGIN_IP_RATE_LIMIT ?? 3 * values.LOGIN_RATE_LIMIT,
     LOGIN_EMAIL_RATE_LIMIT: values.LOGIN_EMAIL_RATE_LIMIT ?? 5 * values.LOGIN_RATE_LIMIT,
     REGISTER_GLOBAL_RATE_LIMIT: values.REGISTER_GLOBAL_RATE_LIMIT ?? 30 * values.LOGIN_RATE_LIMIT,
