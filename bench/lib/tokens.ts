@@ -17,3 +17,9 @@ export async function createUsersWithTokens(pool: pg.Pool, count: number): Promi
   const users = await createUsers(pool, count);
   return { users, tokens: bearerTokens(users), userIds: users.map((u) => u.id) };
 }
+
+/** A new ADMIN's `Bearer …` token, for the scenarios that act as the admin over HTTP. */
+export async function createAdminToken(pool: pg.Pool): Promise<string> {
+  const [admin] = await createUsers(pool, 1, 'ADMIN');
+  return bearerTokens([admin as BenchUser])[0] as string;
+}

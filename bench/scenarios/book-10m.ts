@@ -1,8 +1,8 @@
 import { assignViaApi } from '../lib/assign-load.ts';
 import { type BenchContext, compareGoal, formatNumber, ratio, type Scenario } from '../lib/scenario.ts';
-import { createBook, createUsers, seedBooks } from '../lib/seed.ts';
+import { createBook, seedBooks } from '../lib/seed.ts';
 import { elapsedMs, quantile, round } from '../lib/stats.ts';
-import { bearerTokens, createUsersWithTokens } from '../lib/tokens.ts';
+import { createAdminToken, createUsersWithTokens } from '../lib/tokens.ts';
 
 const SMALL = 1_000;
 const CALLS_PER_ROUND = 100;
@@ -40,8 +40,7 @@ export const book10m: Scenario = {
   async run(ctx: BenchContext) {
     const bigSize = ctx.quick ? 500_000 : 10_000_000;
     const rounds = ctx.quick ? 2 : 4;
-    const [admin] = await createUsers(ctx.pool, 1, 'ADMIN');
-    const [adminToken] = bearerTokens([admin]);
+    const adminToken = await createAdminToken(ctx.pool);
     const { tokens, userIds } = await createUsersWithTokens(ctx.pool, 100);
     const url = ctx.api().url;
     const query = (document: string, variables: Record<string, unknown>) => graphql(url, adminToken, document, variables, 120_000);

@@ -6,7 +6,7 @@ import { treeCpuMs } from '../lib/cpu.ts';
 import { type BenchContext, compareGoal, formatNumber, ratio, type Scenario } from '../lib/scenario.ts';
 import { addCoupons, createBook, createUsers } from '../lib/seed.ts';
 import { elapsedMs, round } from '../lib/stats.ts';
-import { bearerTokens } from '../lib/tokens.ts';
+import { createAdminToken } from '../lib/tokens.ts';
 
 const LF = 0x0a;
 
@@ -32,8 +32,7 @@ export const export1m: Scenario = {
   title: 'CSV export of 1M codes and of 1M redemptions over HTTP vs the same COPY through psql',
   async run(ctx: BenchContext) {
     const count = ctx.quick ? 100_000 : 1_000_000;
-    const [admin] = await createUsers(ctx.pool, 1, 'ADMIN');
-    const [token] = bearerTokens([admin]);
+    const token = await createAdminToken(ctx.pool);
     const users = await createUsers(ctx.pool, 1_000);
     const userIds = users.map((u) => u.id);
 

@@ -4,9 +4,9 @@ import { pipeline } from 'node:stream/promises';
 import { DEFAULT_CHARSET, RandomCodeSource } from '@coupons/core';
 import type pg from 'pg';
 import { type BenchContext, compareGoal, formatNumber, ratio, type Scenario } from '../lib/scenario.ts';
-import { createBook, createUsers } from '../lib/seed.ts';
+import { createBook } from '../lib/seed.ts';
 import { elapsedMs, round } from '../lib/stats.ts';
-import { bearerTokens } from '../lib/tokens.ts';
+import { createAdminToken } from '../lib/tokens.ts';
 
 const GENERATE = `mutation Generate($bookId: ID!, $count: Int!) {
   generateCodes(bookId: $bookId, input: { count: $count }) { jobId status requested generated }
@@ -28,8 +28,7 @@ export const generate1m: Scenario = {
   title: 'generateCodes of 1M codes through the API vs COPY of 1M pre-made codes into an identical table',
   async run(ctx: BenchContext) {
     const count = ctx.quick ? 100_000 : 1_000_000;
-    const [admin] = await createUsers(ctx.pool, 1, 'ADMIN');
-    const [token] = bearerTokens([admin]);
+    const token = await createAdminToken(ctx.pool);
     const warmBook = await createBook(ctx.pool);
     const book = await createBook(ctx.pool);
     const copyBook = await createBook(ctx.pool);

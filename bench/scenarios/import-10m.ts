@@ -2,10 +2,11 @@ import fs from 'node:fs';
 import http from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { CodeJobProgress } from '@coupons/core';
 import { type BenchContext, formatNumber, type Scenario } from '../lib/scenario.ts';
-import { createBook, createUsers } from '../lib/seed.ts';
+import { createBook } from '../lib/seed.ts';
 import { elapsedMs, round } from '../lib/stats.ts';
-import { bearerTokens } from '../lib/tokens.ts';
+import { createAdminToken } from '../lib/tokens.ts';
 
 const JOB = 'query Job($jobId: ID!) { codeJob(jobId: $jobId) { status total processed inserted duplicates invalid error } }';
 /** Lines per piece of the body the client sends (about 64 KiB, as `curl --data-binary @file` streams). */
@@ -27,8 +28,7 @@ export const import10m: Scenario = {
   title: 'Streamed CSV import of 10M lines (~160 MB): API RSS growth, rows/s, time',
   async run(ctx: BenchContext) {
     const lines = ctx.quick ? 1_000_000 : 10_000_000;
-    const [admin] = await createUsers(ctx.pool, 1, 'ADMIN');
-    const [token] = bearerTokens([admin]);
+    const token = await createAdminToken(ctx.pool);
     const warmBook = await createBook(ctx.pool);
     const book = await createBook(ctx.pool);
     const api = ctx.api();
@@ -124,15 +124,8 @@ async function postImport(baseUrl: string, token: string, bookId: string, lines:
   return { jobId: (JSON.parse(body) as { jobId: string }).jobId, bytes: counter.bytes };
 }
 
-interface JobProgress {
-  status: string;
-  total: number;
-  processed: number;
-  inserted: number;
-  duplicates: number;
-  invalid: number;
-  error: string | null;
-}
+/** What the bench asks of the job: the fields of `JOB`. */
+type JobProgress = Pick<CodeJobProgress, 'status' | 'total' | 'processed' | 'inserted' | 'duplicates' | 'invalid' | 'error'>;
 
 async function waitForJob(url: string, token: string, jobId: string, onProgress?: (p: JobProgress) => void): Promise<JobProgress> {
   let lastLog = 0;

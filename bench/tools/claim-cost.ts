@@ -12,12 +12,13 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { promisify } from 'node:util';
-import { applyMigrations, createDatabaseIfMissing, type Prisma, startEmbeddedPostgres, temporaryDataDir } from '@coupons/db';
+import { applyMigrations, createDatabaseIfMissing, startEmbeddedPostgres, temporaryDataDir } from '@coupons/db';
 import pg from 'pg';
-import { claimRandomCoupon, inTransaction, type Tx } from '@coupons/core/sql';
+import { claimRandomCoupon, inTransaction } from '@coupons/core/sql';
 import { startApiProcess } from '../lib/api-process.ts';
 import { assignViaApi } from '../lib/assign-load.ts';
 import { treeCpuMs } from '../lib/cpu.ts';
+import { explainTransition } from '../lib/explain.ts';
 import { runConcurrently } from '../lib/pg-load.ts';
 import { findPgbench } from '../scenarios/pgbench.ts';
 import { addCoupons, createBook, createUsers, settle } from '../lib/seed.ts';
@@ -236,26 +237,10 @@ try {
   }
   await one.end();
 
-  // EXPLAIN (ANALYZE, BUFFERS) of each statement of one claim, as sent; the claim is rolled back.
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    let step = 0;
-    const tx: Tx = {
-      async rows<R>(query: Prisma.Sql): Promise<R[]> {
-        step++;
-        await client.query('SAVEPOINT explain');
-        const plan = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, WAL) ${query.text}`, query.values as unknown[]);
-        await client.query('ROLLBACK TO SAVEPOINT explain');
-        console.log(`\n── claim, step ${step}\n${plan.rows.map((r) => r['QUERY PLAN']).join('\n')}`);
-        return (await client.query(query.text, query.values as unknown[])).rows as R[];
-      },
-    };
-    await claimRandomCoupon(tx, { bookId: book, userId: userIds[0], actorId: userIds[0], now: new Date() });
-    await client.query('ROLLBACK');
-  } finally {
-    client.release();
-  }
+  // EXPLAIN (ANALYZE, BUFFERS, WAL) of each statement of one claim, as sent; the claim is rolled back.
+  await explainTransition(pool, 'claim', (tx) => claimRandomCoupon(tx, { bookId: book, userId: userIds[0], actorId: userIds[0], now: new Date() }), {
+    explainOptions: ['WAL'],
+  });
 } finally {
   await pool.end();
   await admin.end();

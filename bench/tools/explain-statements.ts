@@ -2,10 +2,10 @@
 // EXPLAIN (ANALYZE, BUFFERS) of the hot statements exactly as the service sends them (both steps
 // of claim, lock, redeem), on a throw-away embedded PostgreSQL with one book of `bookSize` codes (default
 // 1,000,000), plus their mean time over 2,000 runs from pg_stat_statements-like timing here.
-import type { Prisma } from '@coupons/db';
 import pg from 'pg';
-import { claimRandomCoupon, inTransaction, lockCouponSql, redeemCouponSql, type Tx } from '@coupons/core/sql';
+import { claimRandomCoupon, inTransaction, lockCouponSql, redeemCouponSql } from '@coupons/core/sql';
 import { startBenchDatabase } from '../lib/database.ts';
+import { explainTransition } from '../lib/explain.ts';
 import { addCoupons, createBook, createUsers, settle } from '../lib/seed.ts';
 
 const bookSize = Number(process.argv[2] ?? 1_000_000);
@@ -17,40 +17,14 @@ try {
   await addCoupons(pool, book, bookSize);
   await settle(pool);
 
-  // Runs a transition's statements exactly as the service sends them, inside a transaction that
-  // is rolled back at the end (so ANALYZE changes nothing); each statement is EXPLAINed in a
-  // savepoint first, then run for real so the next step sees its effect.
-  const explain = async <T>(label: string, transition: (tx: Tx) => Promise<T>, keep = false): Promise<T> => {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      let step = 0;
-      const tx: Tx = {
-        async rows<R>(query: Prisma.Sql): Promise<R[]> {
-          step++;
-          await client.query('SAVEPOINT explain');
-          const plan = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${query.text}`, query.values as unknown[]);
-          await client.query('ROLLBACK TO SAVEPOINT explain');
-          console.log(`\n── ${label}, step ${step}\n${plan.rows.map((r) => r['QUERY PLAN']).join('\n')}`);
-          return (await client.query(query.text, query.values as unknown[])).rows as R[];
-        },
-      };
-      const result = await transition(tx);
-      await client.query(keep ? 'COMMIT' : 'ROLLBACK');
-      return result;
-    } finally {
-      client.release();
-    }
-  };
-
   // A coupon to lock and redeem: the explained claim is kept.
-  const claimed = await explain('claim (assignRandomCoupon)', (tx) =>
-    claimRandomCoupon(tx, { bookId: book, userId: user.id, actorId: user.id, now: new Date() }), true);
+  const claimed = await explainTransition(pool, 'claim (assignRandomCoupon)', (tx) =>
+    claimRandomCoupon(tx, { bookId: book, userId: user.id, actorId: user.id, now: new Date() }), { keep: true });
   const code = claimed.coupon?.code;
   if (!code) throw new Error('the claim assigned nothing');
-  await explain('lock (lockCoupon)', (tx) => lockCouponSql(tx, { code, userId: user.id, now: new Date() }));
+  await explainTransition(pool, 'lock (lockCoupon)', (tx) => lockCouponSql(tx, { code, userId: user.id, now: new Date() }));
   await pool.query("UPDATE coupon SET state = 'LOCKED', locked_by_id = assigned_user_id, lock_expires_at = now() + interval '5 minutes' WHERE code = $1", [code]);
-  await explain('redeem (redeemCoupon)', (tx) =>
+  await explainTransition(pool, 'redeem (redeemCoupon)', (tx) =>
     redeemCouponSql(tx, { code, userId: user.id, now: new Date(), idempotencyKey: null, metadata: null }),
   );
 
