@@ -6,3 +6,4 @@ export { type BookOverrides, contextFor, createBook, createUser, type ServiceTes
 export { generousSignInLimits, TEST_TOKEN_SETTINGS } from './auth-settings.ts';
 export { createTestClock, type TestClock } from './test-clock.ts';
 export { fillSearchFixture, type SearchFixture, type SearchFixtureOptions, type SqlRunner } from './search-fixture.ts';
+export { describeScans, explainScans, type PlanScan, scansOf } from './plan-scans.ts';

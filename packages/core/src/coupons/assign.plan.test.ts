@@ -1,6 +1,7 @@
 import type { Prisma } from '@coupons/db';
 import { createTestDatabase, type TestDatabase } from '@coupons/db/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeScans, explainScans } from '../../testing/index.ts';
 import { claimRandomCoupon } from './assign.sql.ts';
 import { inTransaction, type Tx } from './transition.ts';
 
@@ -9,19 +10,6 @@ import { inTransaction, type Tx } from './transition.ts';
 // of every book's coupons (65-75 ms per SOLD_OUT beside 300k codes, docs/SCALING.md). The plan
 // checked is the generic one, the plan a prepared statement runs after its first few calls, on
 // a table of 50,000 unassigned codes in another book with settled statistics.
-
-interface Scan {
-  node: string;
-  relation?: string;
-  index?: string;
-}
-
-function scansOf(plan: Record<string, unknown>): Scan[] {
-  const here: Scan[] = /Scan/.test(String(plan['Node Type']))
-    ? [{ node: String(plan['Node Type']), relation: plan['Relation Name'] as string | undefined, index: plan['Index Name'] as string | undefined }]
-    : [];
-  return [...here, ...((plan.Plans as Array<Record<string, unknown>> | undefined) ?? []).flatMap(scansOf)];
-}
 
 let t: TestDatabase;
 let userId: string;
@@ -59,9 +47,8 @@ it('answers SOLD_OUT on an emptied book without scanning the coupon table', asyn
   expect(outcome).toMatchObject({ claimant: 'OK', bookFound: true, active: true, picked: false, unassignedLeft: false, coupon: null });
   expect(statements).toHaveLength(1);
 
-  const { rows } = await t.db.pool.query(`EXPLAIN (GENERIC_PLAN, FORMAT JSON) ${statements[0].text}`);
-  const scans = scansOf(rows[0]['QUERY PLAN'][0].Plan);
-  const summary = scans.map((s) => `${s.node} ${s.index ?? s.relation}`).join(' | ');
+  const scans = await explainScans(t.db.pool, statements[0].text, [], ['GENERIC_PLAN']);
+  const summary = describeScans(scans);
   expect(scans.filter((s) => s.relation === 'coupon' && s.index === undefined), summary).toEqual([]);
   expect(scans.filter((s) => s.relation === 'coupon').map((s) => s.index), summary).toEqual([
     'coupon_unassigned_pick_idx',

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { applyMigrations, createDatabase, type Database, databaseUrl, dropDatabaseIfExists } from '@coupons/db';
 import { createTestDatabase, type TestDatabase } from '@coupons/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fillSearchFixture, type SearchFixture } from '../../testing/search-fixture.ts';
+import { describeScans, explainScans, fillSearchFixture, type PlanScan, type SearchFixture } from '../../testing/index.ts';
 import { type CouponSearchArgs, couponSearchSql, parseCouponFilter, type SearchStatements } from './coupon.search.ts';
 import { parseRedemptionFilter, type RedemptionSearchArgs, redemptionSearchSql } from './redemption.search.ts';
 
@@ -17,28 +17,13 @@ const NOW = new Date('2026-06-01T12:00:00.000Z');
 const DAY = 86_400_000;
 const BOOK_SIZE = 50_000;
 
-interface Scan {
-  node: string;
-  relation?: string;
-  index?: string;
-}
-
-/** Every scan of a plan tree (node type, table, index). */
-function scansOf(plan: Record<string, unknown>): Scan[] {
-  const here: Scan[] = /Scan/.test(String(plan['Node Type']))
-    ? [{ node: String(plan['Node Type']), relation: plan['Relation Name'] as string | undefined, index: plan['Index Name'] as string | undefined }]
-    : [];
-  return [...here, ...((plan.Plans as Array<Record<string, unknown>> | undefined) ?? []).flatMap(scansOf)];
-}
-
-async function explain(db: Database, statement: SearchStatements['rows']): Promise<Scan[]> {
-  const { rows } = await db.pool.query(`EXPLAIN (FORMAT JSON) ${statement.text}`, statement.values as unknown[]);
-  return scansOf(rows[0]['QUERY PLAN'][0].Plan);
+async function explain(db: Database, statement: SearchStatements['rows']): Promise<PlanScan[]> {
+  return explainScans(db.pool, statement.text, statement.values as unknown[]);
 }
 
 /** The plan reads `table` through one of `indexes` and never scans coupon sequentially. */
-function expectIndexed(scans: Scan[], indexes: string[], what: string): void {
-  const summary = scans.map((s) => `${s.node} ${s.index ?? s.relation}`).join(' | ');
+function expectIndexed(scans: PlanScan[], indexes: string[], what: string): void {
+  const summary = describeScans(scans);
   expect(scans.filter((s) => s.node === 'Seq Scan' && s.relation === 'coupon'), `${what}: ${summary}`).toEqual([]);
   expect(scans.some((s) => s.index !== undefined && indexes.includes(s.index)), `${what} uses ${indexes.join(' or ')}: ${summary}`).toBe(true);
 }
