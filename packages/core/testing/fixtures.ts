@@ -12,9 +12,12 @@ export interface ServiceTest {
   user: Caller;
 }
 
-/** A fresh database from `@coupons/db/testing` with an ADMIN and a USER inserted; call it in `beforeAll`. */
-export async function startServiceTest(): Promise<ServiceTest> {
-  const { db, drop } = await createTestDatabase();
+/**
+ * A fresh database from `@coupons/db/testing` with an ADMIN and a USER inserted; call it in `beforeAll`.
+ * `poolSize`: connections for tests that run work in parallel (default that of `createTestDatabase`).
+ */
+export async function startServiceTest(options: { poolSize?: number } = {}): Promise<ServiceTest> {
+  const { db, drop } = await createTestDatabase(options);
   const admin = await createUser(db, 'ADMIN');
   const user = await createUser(db, 'USER');
   return { db, drop, admin, user };
@@ -25,8 +28,8 @@ export async function startServiceTest(): Promise<ServiceTest> {
  * ADMIN and a USER inserted, in `beforeAll`, dropped in `afterAll`.
  * Read `t.db`, `t.admin` and `t.user` inside tests and hooks.
  */
-export function useServiceTest(): Readonly<Omit<ServiceTest, 'drop'>> {
-  return useFixture('useServiceTest', startServiceTest, (test) => test.drop(), ['db', 'admin', 'user']);
+export function useServiceTest(options: { poolSize?: number } = {}): Readonly<Omit<ServiceTest, 'drop'>> {
+  return useFixture('useServiceTest', () => startServiceTest(options), (test) => test.drop(), ['db', 'admin', 'user']);
 }
 
 /** Inserts a user directly (no argon2: these users never log in). */

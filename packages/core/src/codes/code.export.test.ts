@@ -1,28 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { type Database, Prisma } from '@coupons/db';
-import { createTestDatabase } from '@coupons/db/testing';
+import { Prisma } from '@coupons/db';
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contextFor, createBook, createTestClock, createUser } from '../../testing/index.ts';
-import type { Caller } from '../shared/context.ts';
+import { describe, expect, it } from 'vitest';
+import { contextFor, createBook, createTestClock, createUser, useServiceTest } from '../../testing/index.ts';
 import { exportBookCodes, exportBookRedemptions, ExportTimeLimitError, inlineSql } from './code.export.ts';
 import { csvCell, csvLine } from './csv.format.ts';
 
-let db: Database;
-let drop: () => Promise<void>;
-let admin: Caller;
-let user: Caller;
-
-beforeAll(async () => {
-  ({ db, drop } = await createTestDatabase({ poolSize: 6 }));
-  admin = await createUser(db, 'ADMIN');
-  user = await createUser(db, 'USER');
-});
-afterAll(async () => {
-  await drop();
-});
+const t = useServiceTest({ poolSize: 6 });
 
 async function text(stream: Readable): Promise<string> {
   const chunks: Buffer[] = [];
@@ -34,7 +20,7 @@ const codeOf = (promise: Promise<unknown>) => promise.then(() => 'no error', (e:
 
 /** Backends of this test database running a COPY (an export's statement), other than ours. */
 async function runningCopies(): Promise<number> {
-  const [row] = await db.prisma.$queryRaw<Array<{ n: number }>>(Prisma.sql`
+  const [row] = await t.db.prisma.$queryRaw<Array<{ n: number }>>(Prisma.sql`
     SELECT count(*)::int AS n FROM pg_stat_activity
      WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE 'COPY (%' AND state <> 'idle'`);
   return row.n;
@@ -62,7 +48,7 @@ async function insertRedemption(
   } = {},
 ): Promise<string> {
   const id = randomUUID();
-  await db.prisma.$executeRaw(Prisma.sql`
+  await t.db.prisma.$executeRaw(Prisma.sql`
     INSERT INTO redemption (id, coupon_id, book_id, user_id, redeemed_at, metadata, idempotency_key, reversal_reason, reversed_at,
                             order_id, order_amount, discount_amount, currency)
     SELECT ${id}::uuid, c.id, ${bookId}::uuid, ${userId}::uuid, ${columns.redeemedAt ?? new Date()}::timestamptz,
@@ -76,8 +62,8 @@ async function insertRedemption(
 
 describe('exportBookCodes', () => {
   it('streams every code, header first, rows ending CRLF', async () => {
-    const { bookId, codes } = await createBook(db, 12_345);
-    const csv = await exportBookCodes(contextFor(db, admin), bookId);
+    const { bookId, codes } = await createBook(t.db, 12_345);
+    const csv = await exportBookCodes(contextFor(t.db, t.admin), bookId);
     expect(csv.filename).toBe(`book-${bookId}-codes.csv`);
     const body = await text(csv.stream);
     expect(body.endsWith('\r\n')).toBe(true);
@@ -90,22 +76,22 @@ describe('exportBookCodes', () => {
 
   it('writes each row byte for byte as csvLine writes the same values: formula-safe cells, effective state, ISO times in UTC', async () => {
     const clock = createTestClock('2026-06-01T12:00:00.000Z');
-    const { bookId } = await createBook(db, 0);
-    const holder = await createUser(db);
+    const { bookId } = await createBook(t.db, 0);
+    const holder = await createUser(t.db);
     const codes = ['-EVIL', '+SUM', '=CMD', '@AT', 'PLAIN-1', 'LOCK-LIVE', 'LOCK-GONE'];
-    await db.prisma.$executeRaw(Prisma.sql`
+    await t.db.prisma.$executeRaw(Prisma.sql`
       INSERT INTO coupon (book_id, code, created_at) SELECT ${bookId}::uuid, c, '2026-05-01T10:00:00.123Z'::timestamptz + (o || ' ms')::interval
         FROM unnest(${codes}::text[]) WITH ORDINALITY AS t(c, o)`);
-    await db.prisma.$executeRaw(Prisma.sql`
+    await t.db.prisma.$executeRaw(Prisma.sql`
       UPDATE coupon SET state = 'ASSIGNED', assigned_user_id = ${holder.userId}::uuid, assigned_at = '2026-05-02T03:04:05.006Z'
        WHERE code IN ('PLAIN-1', '-EVIL')`);
-    await db.prisma.$executeRaw(Prisma.sql`
+    await t.db.prisma.$executeRaw(Prisma.sql`
       UPDATE coupon SET state = 'LOCKED', assigned_user_id = ${holder.userId}::uuid, locked_by_id = ${holder.userId}::uuid, assigned_at = '2026-05-31T00:00:00Z',
              lock_expires_at = CASE code WHEN 'LOCK-LIVE' THEN '2026-06-01T12:05:00Z'::timestamptz ELSE '2026-06-01T11:55:00Z'::timestamptz END
        WHERE code IN ('LOCK-LIVE', 'LOCK-GONE')`);
     {
-      const body = await text((await exportBookCodes(contextFor(db, admin, clock), bookId)).stream);
-      const rows = await db.prisma.$queryRaw<Array<{ code: string; email: string | null; assigned_at: Date | null; redemption_count: number; created_at: Date }>>(
+      const body = await text((await exportBookCodes(contextFor(t.db, t.admin, clock), bookId)).stream);
+      const rows = await t.db.prisma.$queryRaw<Array<{ code: string; email: string | null; assigned_at: Date | null; redemption_count: number; created_at: Date }>>(
         Prisma.sql`SELECT c.code, u.email, c.assigned_at, c.redemption_count, c.created_at FROM coupon c
           LEFT JOIN app_user u ON u.id = c.assigned_user_id WHERE c.book_id = ${bookId}::uuid ORDER BY c.created_at, c.id`,
       );
@@ -125,14 +111,14 @@ describe('exportBookCodes', () => {
   });
 
   it('applies the filters in SQL: state, holder, assignment window, code prefix', async () => {
-    const { bookId, codes } = await createBook(db, 6);
-    const holder = await createUser(db);
-    await db.prisma.$executeRaw(Prisma.sql`
+    const { bookId, codes } = await createBook(t.db, 6);
+    const holder = await createUser(t.db);
+    await t.db.prisma.$executeRaw(Prisma.sql`
       UPDATE coupon SET state = 'ASSIGNED', assigned_user_id = ${holder.userId}::uuid,
              assigned_at = CASE code WHEN ${codes[0]} THEN '2026-01-10T00:00:00Z'::timestamptz ELSE '2026-02-10T00:00:00Z'::timestamptz END
        WHERE code IN (${codes[0]}, ${codes[1]})`);
-    await db.prisma.$executeRaw(Prisma.sql`UPDATE coupon SET state = 'VOID', voided_at = now() WHERE code = ${codes[2]}`);
-    const ctx = contextFor(db, admin);
+    await t.db.prisma.$executeRaw(Prisma.sql`UPDATE coupon SET state = 'VOID', voided_at = now() WHERE code = ${codes[2]}`);
+    const ctx = contextFor(t.db, t.admin);
     const exported = async (filters: Parameters<typeof exportBookCodes>[2]) =>
       (await text((await exportBookCodes(ctx, bookId, filters)).stream))
         .trimEnd()
@@ -150,34 +136,34 @@ describe('exportBookCodes', () => {
   });
 
   it('refuses before any byte: USER (FORBIDDEN), unknown book (NOT_FOUND), bad filters (BAD_USER_INPUT)', async () => {
-    const { bookId } = await createBook(db, 1);
-    expect(await codeOf(exportBookCodes(contextFor(db, user), bookId))).toBe('FORBIDDEN');
-    expect(await codeOf(exportBookCodes(contextFor(db, admin), randomUUID()))).toBe('NOT_FOUND');
-    expect(await codeOf(exportBookCodes(contextFor(db, admin), bookId, { state: 'SOMETHING' as never }))).toBe('BAD_USER_INPUT');
-    expect(await codeOf(exportBookCodes(contextFor(db, admin), bookId, { assignedAfter: new Date('nope') }))).toBe('BAD_USER_INPUT');
-    expect(await codeOf(exportBookRedemptions(contextFor(db, admin), bookId, { email: "x' OR '1'='1" }))).toBe('BAD_USER_INPUT');
+    const { bookId } = await createBook(t.db, 1);
+    expect(await codeOf(exportBookCodes(contextFor(t.db, t.user), bookId))).toBe('FORBIDDEN');
+    expect(await codeOf(exportBookCodes(contextFor(t.db, t.admin), randomUUID()))).toBe('NOT_FOUND');
+    expect(await codeOf(exportBookCodes(contextFor(t.db, t.admin), bookId, { state: 'SOMETHING' as never }))).toBe('BAD_USER_INPUT');
+    expect(await codeOf(exportBookCodes(contextFor(t.db, t.admin), bookId, { assignedAfter: new Date('nope') }))).toBe('BAD_USER_INPUT');
+    expect(await codeOf(exportBookRedemptions(contextFor(t.db, t.admin), bookId, { email: "x' OR '1'='1" }))).toBe('BAD_USER_INPUT');
     expect(await runningCopies()).toBe(0);
   });
 });
 
 describe('exportBookRedemptions', () => {
   it('writes the columns csvLine wrote, JSON metadata aside (jsonb spacing), amounts in minor units, oldest first', async () => {
-    const { bookId, codes } = await createBook(db, 3);
+    const { bookId, codes } = await createBook(t.db, 3);
     const at = (s: string) => new Date(`2026-03-0${s}T08:00:00.000Z`);
-    await insertRedemption(bookId, codes[0], user.userId, { metadata: { order: '=HYPERLINK(1)', n: [1, 2] }, redeemedAt: at('2') });
-    await insertRedemption(bookId, codes[1], user.userId, {
+    await insertRedemption(bookId, codes[0], t.user.userId, { metadata: { order: '=HYPERLINK(1)', n: [1, 2] }, redeemedAt: at('2') });
+    await insertRedemption(bookId, codes[1], t.user.userId, {
       metadata: '-just a string, with "quotes"',
       idempotencyKey: '@key',
       reversalReason: 'line one\nline two',
       redeemedAt: at('1'),
       order: { id: 'ORD-1', amount: '59.9', discount: '5.99', currency: 'EUR' },
     });
-    await insertRedemption(bookId, codes[2], user.userId, {
+    await insertRedemption(bookId, codes[2], t.user.userId, {
       metadata: 12.5,
       redeemedAt: at('3'),
       order: { id: 'ORD-2', amount: '1200', discount: '0.5', currency: 'JPY' },
     });
-    const body = await text((await exportBookRedemptions(contextFor(db, admin), bookId)).stream);
+    const body = await text((await exportBookRedemptions(contextFor(t.db, t.admin), bookId)).stream);
     // No particular order (no ORDER BY: a sort of a million rows would cost more than the COPY); by time here.
     const rows = (parse(body, { columns: true, relax_column_count: false }) as Array<Record<string, string>>).sort((a, b) =>
       a.redeemed_at.localeCompare(b.redeemed_at),
@@ -199,7 +185,7 @@ describe('exportBookRedemptions', () => {
     expect(rows.map((r) => r.code)).toEqual([codes[1], codes[0], codes[2]]);
     expect(body.startsWith('redemption_id,code,')).toBe(true);
     expect(rows[0]).toMatchObject({
-      user_email: user.email,
+      user_email: t.user.email,
       redeemed_at: '2026-03-01T08:00:00.000Z',
       idempotency_key: "'@key",
       metadata: "'-just a string, with \"quotes\"",
@@ -219,17 +205,17 @@ describe('exportBookRedemptions', () => {
   });
 
   it('applies the filters in SQL: time window, who, order, reversed', async () => {
-    const { bookId, codes } = await createBook(db, 3);
-    const other = await createUser(db);
-    await insertRedemption(bookId, codes[0], user.userId, { redeemedAt: new Date('2026-04-01T00:00:00Z'), order: { id: 'A', amount: '10', discount: '1', currency: 'EUR' } });
+    const { bookId, codes } = await createBook(t.db, 3);
+    const other = await createUser(t.db);
+    await insertRedemption(bookId, codes[0], t.user.userId, { redeemedAt: new Date('2026-04-01T00:00:00Z'), order: { id: 'A', amount: '10', discount: '1', currency: 'EUR' } });
     await insertRedemption(bookId, codes[1], other.userId, { redeemedAt: new Date('2026-04-02T00:00:00Z'), reversalReason: 'refund' });
-    await insertRedemption(bookId, codes[2], user.userId, { redeemedAt: new Date('2026-04-03T00:00:00Z') });
-    const ctx = contextFor(db, admin);
+    await insertRedemption(bookId, codes[2], t.user.userId, { redeemedAt: new Date('2026-04-03T00:00:00Z') });
+    const ctx = contextFor(t.db, t.admin);
     const exported = async (filters: Parameters<typeof exportBookRedemptions>[2]) =>
       (parse(await text((await exportBookRedemptions(ctx, bookId, filters)).stream), { columns: true }) as Array<{ code: string }>).map((r) => r.code).sort();
     expect(await exported({ redeemedAfter: new Date('2026-04-02T00:00:00Z') })).toEqual([codes[1], codes[2]].sort());
     expect(await exported({ redeemedBefore: new Date('2026-04-02T00:00:00Z') })).toEqual([codes[0]]);
-    expect(await exported({ email: user.email })).toEqual([codes[0], codes[2]].sort());
+    expect(await exported({ email: t.user.email })).toEqual([codes[0], codes[2]].sort());
     expect(await exported({ userId: other.userId })).toEqual([codes[1]]);
     expect(await exported({ reversed: true })).toEqual([codes[1]]);
     expect(await exported({ reversed: false, orderId: 'A' })).toEqual([codes[0]]);
@@ -237,7 +223,7 @@ describe('exportBookRedemptions', () => {
   });
 
   it('injection: quotes, backslashes and SQL in a filter are values, never SQL', async () => {
-    const { bookId, codes } = await createBook(db, 2);
+    const { bookId, codes } = await createBook(t.db, 2);
     const evil = [
       "A'); DROP TABLE coupon; --",
       "A\\'; DROP TABLE coupon; --",
@@ -245,15 +231,15 @@ describe('exportBookRedemptions', () => {
       'A$1 $$ $tag$ \\x27 E\'\\\'',
       "' UNION SELECT password_hash FROM app_user --",
     ];
-    await insertRedemption(bookId, codes[0], user.userId, { order: { id: evil[0], amount: '10', discount: '1', currency: 'EUR' } });
-    await insertRedemption(bookId, codes[1], user.userId, { order: { id: 'plain', amount: '10', discount: '1', currency: 'EUR' } });
+    await insertRedemption(bookId, codes[0], t.user.userId, { order: { id: evil[0], amount: '10', discount: '1', currency: 'EUR' } });
+    await insertRedemption(bookId, codes[1], t.user.userId, { order: { id: 'plain', amount: '10', discount: '1', currency: 'EUR' } });
     for (const orderId of evil) {
-      const rows = parse(await text((await exportBookRedemptions(contextFor(db, admin), bookId, { orderId })).stream), { columns: true }) as Array<
+      const rows = parse(await text((await exportBookRedemptions(contextFor(t.db, t.admin), bookId, { orderId })).stream), { columns: true }) as Array<
         Record<string, string>
       >;
       expect(rows.map((r) => r.order_id), orderId).toEqual(orderId === evil[0] ? [evil[0]] : []);
     }
-    const [{ n }] = await db.prisma.$queryRaw<Array<{ n: number }>>(Prisma.sql`SELECT count(*)::int AS n FROM coupon WHERE book_id = ${bookId}::uuid`);
+    const [{ n }] = await t.db.prisma.$queryRaw<Array<{ n: number }>>(Prisma.sql`SELECT count(*)::int AS n FROM coupon WHERE book_id = ${bookId}::uuid`);
     expect(n).toBe(2);
   });
 
@@ -265,7 +251,7 @@ describe('exportBookRedemptions', () => {
       fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }),
     );
     const texts = fc.string({ unit, maxLength: 30 }).filter((s) => !s.includes('\0'));
-    const client = await db.pool.connect();
+    const client = await t.db.pool.connect();
     try {
       await fc.assert(
         fc.asyncProperty(texts, async (value) => {
@@ -289,9 +275,9 @@ describe('exportBookRedemptions', () => {
 
 describe('a slow client does not hold a snapshot for ever', () => {
   it('a client that stops reading is cut at the time limit and its statement ends', async () => {
-    const { bookId } = await createBook(db, 0);
-    await db.prisma.$executeRaw(Prisma.sql`INSERT INTO coupon (book_id, code) SELECT ${bookId}::uuid, 'SLOW-' || g || repeat('X', 250) FROM generate_series(1, 100000) g`);
-    const csv = await exportBookCodes(contextFor(db, admin), bookId, {}, { timeLimitMs: 1_500 });
+    const { bookId } = await createBook(t.db, 0);
+    await t.db.prisma.$executeRaw(Prisma.sql`INSERT INTO coupon (book_id, code) SELECT ${bookId}::uuid, 'SLOW-' || g || repeat('X', 250) FROM generate_series(1, 100000) g`);
+    const csv = await exportBookCodes(contextFor(t.db, t.admin), bookId, {}, { timeLimitMs: 1_500 });
     // Read one chunk, then nothing: buffers fill up and PostgreSQL blocks on the socket.
     await new Promise((resolve) => csv.stream.once('readable', resolve));
     await waitUntil(async () => (await runningCopies()) === 1);
@@ -300,17 +286,17 @@ describe('a slow client does not hold a snapshot for ever', () => {
     expect(failure).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
     await waitUntil(async () => (await runningCopies()) === 0);
     // The pool still serves (the broken connection was dropped, not reused).
-    expect((await db.pool.query<{ one: number }>('SELECT 1 AS one')).rows[0].one).toBe(1);
+    expect((await t.db.pool.query<{ one: number }>('SELECT 1 AS one')).rows[0].one).toBe(1);
   });
 
   it('a client that goes away mid-download ends the statement', async () => {
-    const { bookId } = await createBook(db, 0);
-    await db.prisma.$executeRaw(Prisma.sql`INSERT INTO coupon (book_id, code) SELECT ${bookId}::uuid, 'GONE-' || g || repeat('X', 250) FROM generate_series(1, 100000) g`);
-    const csv = await exportBookCodes(contextFor(db, admin), bookId);
+    const { bookId } = await createBook(t.db, 0);
+    await t.db.prisma.$executeRaw(Prisma.sql`INSERT INTO coupon (book_id, code) SELECT ${bookId}::uuid, 'GONE-' || g || repeat('X', 250) FROM generate_series(1, 100000) g`);
+    const csv = await exportBookCodes(contextFor(t.db, t.admin), bookId);
     await new Promise((resolve) => csv.stream.once('readable', resolve));
     await waitUntil(async () => (await runningCopies()) === 1);
     csv.stream.destroy();
     await waitUntil(async () => (await runningCopies()) === 0);
-    expect(await text((await exportBookCodes(contextFor(db, admin), bookId, { codePrefix: 'GONE-99999' })).stream)).toContain('GONE-99999X');
+    expect(await text((await exportBookCodes(contextFor(t.db, t.admin), bookId, { codePrefix: 'GONE-99999' })).stream)).toContain('GONE-99999X');
   });
 });

@@ -1,33 +1,19 @@
-import { type Database, Prisma } from '@coupons/db';
-import { createTestDatabase } from '@coupons/db/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Caller } from '../shared/context.ts';
-import { contextFor, createBook, createUser } from '../../testing/index.ts';
+import { Prisma } from '@coupons/db';
+import { describe, expect, it } from 'vitest';
+import { contextFor, createBook, useServiceTest } from '../../testing/index.ts';
 import { type CodeJobProgress, onCodeJobProgress } from './code-job.events.ts';
 import { uploadCodes } from './code.upload.service.ts';
 
-let db: Database;
-let drop: () => Promise<void>;
-let admin: Caller;
-let user: Caller;
-
-beforeAll(async () => {
-  ({ db, drop } = await createTestDatabase({ poolSize: 12 }));
-  admin = await createUser(db, 'ADMIN');
-  user = await createUser(db, 'USER');
-});
-afterAll(async () => {
-  await drop();
-});
+const t = useServiceTest({ poolSize: 12 });
 
 const countCodes = async (bookId: string) =>
-  (await db.prisma.$queryRaw<Array<{ n: number }>>(Prisma.sql`SELECT count(*)::int AS n FROM coupon WHERE book_id = ${bookId}::uuid`))[0].n;
+  (await t.db.prisma.$queryRaw<Array<{ n: number }>>(Prisma.sql`SELECT count(*)::int AS n FROM coupon WHERE book_id = ${bookId}::uuid`))[0].n;
 
 describe('uploadCodes', () => {
   it('inserts valid codes and reports duplicates (in file, in the database) and invalid lines by line', async () => {
-    const { bookId: other, codes: existing } = await createBook(db, 2);
-    const { bookId } = await createBook(db, 0);
-    const ctx = contextFor(db, admin);
+    const { bookId: other, codes: existing } = await createBook(t.db, 2);
+    const { bookId } = await createBook(t.db, 0);
+    const ctx = contextFor(t.db, t.admin);
     const events: CodeJobProgress[] = [];
     const stop = onCodeJobProgress(null, (p) => events.push(p));
     const result = await uploadCodes(ctx, {
@@ -51,47 +37,47 @@ describe('uploadCodes', () => {
     });
     expect(await countCodes(bookId)).toBe(3);
     expect(await countCodes(other)).toBe(2);
-    const job = await db.prisma.codeJob.findUniqueOrThrow({ where: { id: result.jobId } });
+    const job = await t.db.prisma.codeJob.findUniqueOrThrow({ where: { id: result.jobId } });
     expect(job).toMatchObject({ kind: 'UPLOAD', status: 'COMPLETED', total: 8, processed: 8, inserted: 3, duplicates: 2, invalid: 3 });
     expect(events.at(-1)).toMatchObject({ jobId: result.jobId, status: 'COMPLETED', inserted: 3 });
-    const summary = await db.prisma.couponEvent.findMany({ where: { bookId, type: 'CREATED_BULK' } });
+    const summary = await t.db.prisma.couponEvent.findMany({ where: { bookId, type: 'CREATED_BULK' } });
     expect(summary.map((e) => e.count)).toEqual([3]);
   });
 
   it('reads CSV with a header and reports the CSV line numbers', async () => {
-    const { bookId } = await createBook(db, 0);
+    const { bookId } = await createBook(t.db, 0);
     const csv = 'note,code\nfirst,csv-a1\n\nsecond,csv-a1\nthird,"=cmd"\n';
-    const result = await uploadCodes(contextFor(db, admin), { bookId, csv });
+    const result = await uploadCodes(contextFor(t.db, t.admin), { bookId, csv });
     expect(result.inserted).toBe(1);
     expect(result.duplicates).toEqual([{ line: 4, code: 'CSV-A1', reason: 'DUPLICATE_IN_FILE' }]);
     expect(result.invalid).toEqual([{ line: 5, code: '=CMD', reason: 'INVALID_CHARACTERS' }]);
   });
 
   it('writes nothing when the transaction fails half-way', async () => {
-    const { bookId } = await createBook(db, 0);
+    const { bookId } = await createBook(t.db, 0);
     // 120,000 codes → 3 chunks; a trigger fails the last chunk.
     const codes = Array.from({ length: 120_000 }, (_, i) => `HALF-${String(i).padStart(6, '0')}`);
-    await db.prisma.$executeRaw`
+    await t.db.prisma.$executeRaw`
       CREATE FUNCTION fail_on_last() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN IF NEW.code = 'HALF-119999' THEN RAISE EXCEPTION 'boom'; END IF; RETURN NEW; END $$`;
-    await db.prisma.$executeRaw`CREATE TRIGGER fail_on_last BEFORE INSERT ON coupon FOR EACH ROW EXECUTE FUNCTION fail_on_last()`;
+    await t.db.prisma.$executeRaw`CREATE TRIGGER fail_on_last BEFORE INSERT ON coupon FOR EACH ROW EXECUTE FUNCTION fail_on_last()`;
     try {
-      await expect(uploadCodes(contextFor(db, admin), { bookId, codes })).rejects.toThrow();
+      await expect(uploadCodes(contextFor(t.db, t.admin), { bookId, codes })).rejects.toThrow();
     } finally {
-      await db.prisma.$executeRaw`DROP TRIGGER fail_on_last ON coupon`;
-      await db.prisma.$executeRaw`DROP FUNCTION fail_on_last()`;
+      await t.db.prisma.$executeRaw`DROP TRIGGER fail_on_last ON coupon`;
+      await t.db.prisma.$executeRaw`DROP FUNCTION fail_on_last()`;
     }
     expect(await countCodes(bookId)).toBe(0);
-    expect(await db.prisma.couponEvent.count({ where: { bookId } })).toBe(0);
-    const job = await db.prisma.codeJob.findFirstOrThrow({ where: { bookId } });
+    expect(await t.db.prisma.couponEvent.count({ where: { bookId } })).toBe(0);
+    const job = await t.db.prisma.codeJob.findFirstOrThrow({ where: { bookId } });
     expect(job.status).toBe('FAILED');
   });
 
   it('two concurrent uploads of overlapping codes: each code once, the overlap reported, no error', async () => {
-    const { bookId: a } = await createBook(db, 0);
-    const { bookId: b } = await createBook(db, 0);
+    const { bookId: a } = await createBook(t.db, 0);
+    const { bookId: b } = await createBook(t.db, 0);
     const shared = Array.from({ length: 3000 }, (_, i) => `RACE-${i}`);
-    const ctx = contextFor(db, admin);
+    const ctx = contextFor(t.db, t.admin);
     const [ra, rb] = await Promise.all([
       uploadCodes(ctx, { bookId: a, codes: [...shared, 'ONLY-A'] }),
       uploadCodes(ctx, { bookId: b, codes: [...shared].reverse().concat('ONLY-B') }),
@@ -102,11 +88,11 @@ describe('uploadCodes', () => {
   });
 
   it('errors: FORBIDDEN for a USER, NOT_FOUND for an unknown book, BAD_USER_INPUT for bad arguments', async () => {
-    const { bookId } = await createBook(db, 0);
+    const { bookId } = await createBook(t.db, 0);
     const codeOf = (p: Promise<unknown>) => p.then(() => 'OK', (e) => e.code);
-    expect(await codeOf(uploadCodes(contextFor(db, user), { bookId, codes: ['ABC'] }))).toBe('FORBIDDEN');
-    expect(await codeOf(uploadCodes(contextFor(db, admin), { bookId: '00000000-0000-4000-8000-000000000000', codes: ['ABC'] }))).toBe('NOT_FOUND');
-    expect(await codeOf(uploadCodes(contextFor(db, admin), { bookId, codes: ['ABC'], csv: 'ABC' }))).toBe('BAD_USER_INPUT');
-    expect(await codeOf(uploadCodes(contextFor(db, admin), { bookId: 'nope', codes: ['ABC'] }))).toBe('BAD_USER_INPUT');
+    expect(await codeOf(uploadCodes(contextFor(t.db, t.user), { bookId, codes: ['ABC'] }))).toBe('FORBIDDEN');
+    expect(await codeOf(uploadCodes(contextFor(t.db, t.admin), { bookId: '00000000-0000-4000-8000-000000000000', codes: ['ABC'] }))).toBe('NOT_FOUND');
+    expect(await codeOf(uploadCodes(contextFor(t.db, t.admin), { bookId, codes: ['ABC'], csv: 'ABC' }))).toBe('BAD_USER_INPUT');
+    expect(await codeOf(uploadCodes(contextFor(t.db, t.admin), { bookId: 'nope', codes: ['ABC'] }))).toBe('BAD_USER_INPUT');
   });
 });
