@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { connectGraphQLWs, graphqlRequest, useApiTest } from '../../testing/index.ts';
+import { connectGraphQLWs, graphqlRequest, useApiTest, waitFor } from '../../testing/index.ts';
 
 // /metrics after real traffic: HTTP mutations, errors, a subscription over graphql-ws, a lock
 // the sweeper expires. The unit tests (metrics.test.ts) cover each metric's mechanics; this one
@@ -17,14 +17,6 @@ async function scrape(): Promise<string> {
 function value(text: string, series: string): number | undefined {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe('/metrics after traffic', () => {
@@ -46,7 +38,7 @@ describe('/metrics after traffic', () => {
       { query: 'subscription Watch($b: ID) { couponEvents(bookId: $b) { id type } }', variables: { b: bookId } },
       { next: ({ data }) => data && events.push(data.couponEvents.type), error: () => {}, complete: () => {} },
     );
-    await until(() => (t.server.server.live?.couponEvents.size ?? 0) === 1, 'the subscription');
+    await waitFor(() => (t.server.server.live?.couponEvents.size ?? 0) === 1, 'the subscription');
 
     await call('mutation Upload($b: ID!) { uploadCodes(bookId: $b, codes: ["MET-AAA1", "MET-AAA2", "MET-AAA3"]) { inserted } }', { b: bookId }, t.admin.token);
     const assign = 'mutation AssignRandom($b: ID!) { assignRandomCoupon(bookId: $b) { code } }';
@@ -58,27 +50,31 @@ describe('/metrics after traffic', () => {
     await call(lock, { c: second }, t.user.token);
     expect((await call(lock, { c: 'NO-SUCH-CODE' }, t.user.token)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
     t.server.clock.advance({ seconds: 31 }); // the sweeper expires the second lock
-    await until(() => events.includes('LOCK_EXPIRED'), 'the LOCK_EXPIRED event');
+    await waitFor(() => events.includes('LOCK_EXPIRED'), 'the LOCK_EXPIRED event');
     await t.server.server.live!.settle();
 
     const text = await scrape();
-    expect(value(text, 'coupons_graphql_requests_total{operation="AssignRandom",type="mutation"}')).toBe(2);
-    expect(value(text, 'coupons_graphql_requests_total{operation="Lock",type="mutation"}')).toBe(3);
-    expect(value(text, 'coupons_graphql_errors_total{operation="Lock",code="NOT_FOUND"}')).toBe(1);
-    expect(value(text, 'coupons_coupon_transitions_total{type="CREATED_BULK"}')).toBe(3);
-    expect(value(text, 'coupons_coupon_transitions_total{type="ASSIGNED"}')).toBe(2);
-    expect(value(text, 'coupons_coupon_transitions_total{type="LOCKED"}')).toBe(2);
-    expect(value(text, 'coupons_coupon_transitions_total{type="REDEEMED"}')).toBe(1);
-    expect(value(text, 'coupons_coupon_transitions_total{type="LOCK_EXPIRED"}')).toBe(1);
-    expect(value(text, 'coupons_lock_expirations_total')).toBe(1);
-    expect(value(text, 'coupons_subscriptions_open{field="couponEvents"}')).toBe(1);
+    // The series whose value the traffic above fixes exactly, each with that value.
+    const exactly: Record<string, number> = {
+      'coupons_graphql_requests_total{operation="AssignRandom",type="mutation"}': 2,
+      'coupons_graphql_requests_total{operation="Lock",type="mutation"}': 3,
+      'coupons_graphql_errors_total{operation="Lock",code="NOT_FOUND"}': 1,
+      'coupons_coupon_transitions_total{type="CREATED_BULK"}': 3,
+      'coupons_coupon_transitions_total{type="ASSIGNED"}': 2,
+      'coupons_coupon_transitions_total{type="LOCKED"}': 2,
+      'coupons_coupon_transitions_total{type="REDEEMED"}': 1,
+      'coupons_coupon_transitions_total{type="LOCK_EXPIRED"}': 1,
+      coupons_lock_expirations_total: 1,
+      'coupons_subscriptions_open{field="couponEvents"}': 1,
+      'coupons_db_pool_waiting_requests{pool="main"}': 0,
+    };
+    expect(Object.fromEntries(Object.keys(exactly).map((series) => [series, value(text, series)]))).toEqual(exactly);
     expect(value(text, 'coupons_event_delivery_lag_seconds_count')).toBeGreaterThanOrEqual(6);
     expect(value(text, 'coupons_db_pool_connections_total{pool="main"}')).toBeGreaterThan(0);
-    expect(value(text, 'coupons_db_pool_waiting_requests{pool="main"}')).toBe(0);
 
     stop();
     await client.dispose();
-    await until(() => (t.server.server.live?.couponEvents.size ?? 1) === 0, 'the subscription to end');
+    await waitFor(() => (t.server.server.live?.couponEvents.size ?? 1) === 0, 'the subscription to end');
     expect(value(await scrape(), 'coupons_subscriptions_open{field="couponEvents"}')).toBe(0);
   });
 });

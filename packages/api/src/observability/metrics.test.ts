@@ -144,11 +144,12 @@ describe('metricsPlugin', () => {
     },
   };
 
-  async function withServer(metrics: Metrics, run: (server: ApolloServer) => Promise<void>) {
-    const server = new ApolloServer({ typeDefs, resolvers, plugins: [metricsPlugin(metrics)] });
+  /** Sends each operation, in order, to a fresh server with the metrics plugin, then stops it. */
+  async function execute(metrics: Metrics, queries: string[], options?: Parameters<typeof metricsPlugin>[1]) {
+    const server = new ApolloServer({ typeDefs, resolvers, plugins: [metricsPlugin(metrics, options)] });
     await server.start();
     try {
-      await run(server);
+      for (const query of queries) await server.executeOperation({ query });
     } finally {
       await server.stop();
     }
@@ -156,12 +157,7 @@ describe('metricsPlugin', () => {
 
   it('records requests and latency by operation name and type', async () => {
     const metrics = createMetrics({ defaultMetrics: false });
-    await withServer(metrics, async (server) => {
-      await server.executeOperation({ query: 'query Greeting { hello }' });
-      await server.executeOperation({ query: 'query Greeting { hello }' });
-      await server.executeOperation({ query: '{ hello }' });
-      await server.executeOperation({ query: 'mutation Redeem { redeem }' });
-    });
+    await execute(metrics, ['query Greeting { hello }', 'query Greeting { hello }', '{ hello }', 'mutation Redeem { redeem }']);
     expect(await seriesValue(metrics, 'coupons_graphql_requests_total', { operation: 'Greeting', type: 'query' })).toBe(2);
     expect(await seriesValue(metrics, 'coupons_graphql_requests_total', { operation: 'anonymous', type: 'query' })).toBe(1);
     expect(await seriesValue(metrics, 'coupons_graphql_requests_total', { operation: 'Redeem', type: 'mutation' })).toBe(1);
@@ -178,14 +174,14 @@ describe('metricsPlugin', () => {
 
   it('counts errors by the code the client sees', async () => {
     const metrics = createMetrics({ defaultMetrics: false });
-    await withServer(metrics, async (server) => {
-      await server.executeOperation({ query: 'mutation Redeem { redeem }' });
-      await server.executeOperation({ query: 'mutation Limited { limited }' });
-      await server.executeOperation({ query: 'mutation Buggy { buggy }' });
-      await server.executeOperation({ query: 'query Find { broken }' });
-      await server.executeOperation({ query: 'query Broken { hello' });
-      await server.executeOperation({ query: 'query Unknown { nope }' });
-    });
+    await execute(metrics, [
+      'mutation Redeem { redeem }',
+      'mutation Limited { limited }',
+      'mutation Buggy { buggy }',
+      'query Find { broken }',
+      'query Broken { hello',
+      'query Unknown { nope }',
+    ]);
     const errors = (operation: string, code: string) => seriesValue(metrics, 'coupons_graphql_errors_total', { operation, code });
     expect(await errors('Redeem', 'SOLD_OUT')).toBe(1);
     expect(await errors('Limited', 'LIMIT_REACHED')).toBe(1);
@@ -200,14 +196,7 @@ describe('metricsPlugin', () => {
 
   it('uses the server error mapping when given one', async () => {
     const metrics = createMetrics({ defaultMetrics: false });
-    const server = new ApolloServer({
-      typeDefs,
-      resolvers,
-      plugins: [metricsPlugin(metrics, { errorCode: () => 'RATE_LIMITED' })],
-    });
-    await server.start();
-    await server.executeOperation({ query: 'mutation Buggy { buggy }' });
-    await server.stop();
+    await execute(metrics, ['mutation Buggy { buggy }'], { errorCode: () => 'RATE_LIMITED' });
     expect(await seriesValue(metrics, 'coupons_graphql_errors_total', { operation: 'Buggy', code: 'RATE_LIMITED' })).toBe(1);
   });
 });
