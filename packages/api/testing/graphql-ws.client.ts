@@ -101,6 +101,11 @@ export interface Recorded<T> {
   stop(): void;
 }
 
+/** The events a recorded `couponEvents` subscription has received so far, in order of arrival. */
+export function couponEventsOf<E = Record<string, any>>(recorded: { values: Array<FormattedExecutionResult<{ couponEvents: E }, unknown>> }): E[] {
+  return recorded.values.map((value) => value.data?.couponEvents as E);
+}
+
 /** Starts a subscription and records everything it yields (data, errors, completion). */
 export function record<T = Record<string, any>>(
   client: Client,

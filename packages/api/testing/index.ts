@@ -44,6 +44,7 @@ export {
   type ClientPool,
   connectClient,
   connectGraphQLWs,
+  couponEventsOf,
   createClientPool,
   rawConnectionInit,
   record,

@@ -1,3 +1,4 @@
+import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll } from 'vitest';
 import { type ApiUser, createUsers, type SignedUpUser, signUp } from './factories.ts';
 import { type ClientPool, createClientPool } from './graphql-ws.client.ts';
@@ -35,6 +36,8 @@ export type UsedApiTest<S extends TestServer, N extends string, U> = {
   readonly users: readonly U[];
   /** graphql-ws clients of the file, closed in `afterAll` before the server. */
   readonly clients: ClientPool;
+  /** A new graphql-ws client of the file (`clients`) signed in as `user`, on `server` (default `t.server`). */
+  socket(user: { token: string }, server?: TestServer): Client;
 } & { readonly [K in N]: U };
 
 /**
@@ -103,6 +106,7 @@ export function useApiTest<S extends TestServer = TestServer, const N extends st
       return current().users;
     },
     clients,
+    socket: (user: { token: string }, server?: TestServer) => clients.connect(server ?? current().server, user.token).client,
   };
   names.forEach((name, i) => {
     Object.defineProperty(handle, name, { enumerable: true, get: () => current().users[i] });

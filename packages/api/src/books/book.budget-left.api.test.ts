@@ -17,7 +17,7 @@ type Left = { redemptionsLeft: number | null; discountLeft: string | null };
 
 /** The book's budget left by query, and a live view of it that each check waits on. */
 function watch(bookId: string) {
-  const sub = record<{ bookStats: Left & { bookId: string; redeemed: number } }>(t.clients.connect(t.server, t.admin.token).client, STATS, { b: bookId });
+  const sub = record<{ bookStats: Left & { bookId: string; redeemed: number } }>(t.socket(t.admin), STATS, { b: bookId });
   const live = () => sub.values.at(-1)?.data?.bookStats;
   return {
     sub,

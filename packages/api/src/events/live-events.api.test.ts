@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   COUPON_EVENT_FIELDS,
+  couponEventsOf,
   createBook,
   createBookWithCodes,
   mutate,
   OPS,
   record,
-  type RecordingClient,
   settled,
   type SignedUpUser,
   subscribedOn,
@@ -17,19 +17,16 @@ import {
 
 const t = useApiTest({ users: ['alice', 'bob'] });
 
-const client = (user: SignedUpUser): RecordingClient['client'] => t.clients.connect(t.server, user.token).client;
-
 const COUPON_EVENTS = `subscription($bookId: ID, $code: String) { couponEvents(bookId: $bookId, code: $code) { ${COUPON_EVENT_FIELDS} } }`;
 const REDEEM = `mutation($code: String!) { redeemCoupon(code: $code, metadata: { orderId: "o-1" }) { id } }`;
 const REVERSE = `mutation($id: ID!) { reverseRedemption(redemptionId: $id, reason: "refund") { id } }`;
 
 type EventData = { couponEvents: Record<string, any> };
-const events = (values: Array<{ data?: EventData | null }>) => values.map((v) => v.data?.couponEvents as Record<string, any>);
 
 describe('couponEvents', () => {
   it('delivers every transition type with its fields, LOCK_EXPIRED within a second of the sweep', async () => {
     const bookId = await createBook(t.server, t.admin.token, { lockTtlSeconds: 60 });
-    const sub = record<EventData>(client(t.admin), COUPON_EVENTS, { bookId });
+    const sub = record<EventData>(t.socket(t.admin), COUPON_EVENTS, { bookId });
     await subscribedOn(t.server.server, 1);
     const [code] = (await uploadCodes(t.server, t.admin.token, bookId, 2)) as [string];
     await mutate(t.server, t.admin.token, OPS.assignCode, { code, userId: t.alice.user.id });
@@ -48,7 +45,7 @@ describe('couponEvents', () => {
     await mutate(t.server, t.admin.token, REVERSE, { id: redeemCoupon.id });
     await waitFor(() => sub.values.length === 9, 'nine events');
 
-    const got = events(sub.values);
+    const got = couponEventsOf(sub);
     expect(got.map((e) => e.type)).toEqual([
       'CREATED_BULK', 'ASSIGNED', 'LOCKED', 'UNLOCKED', 'LOCKED', 'LOCK_EXPIRED', 'LOCKED', 'REDEEMED', 'REVERSED',
     ]);
@@ -86,12 +83,12 @@ describe('couponEvents', () => {
     await mutate(t.server, t.bob.token, OPS.lock, { code: redeemCode });
     await settled(t.server.server);
     const before = t.server.server.live?.couponEvents.size ?? 0;
-    const aliceClient = client(t.alice);
+    const aliceClient = t.socket(t.alice);
     const aliceAll = record<EventData>(aliceClient, COUPON_EVENTS, {});
     const aliceBook = record<EventData>(aliceClient, COUPON_EVENTS, { bookId });
     const aliceOnBobsCode = record<EventData>(aliceClient, COUPON_EVENTS, { code: bobCodes[0] });
-    const bobAll = record<EventData>(client(t.bob), COUPON_EVENTS, { bookId });
-    const adminAll = record<EventData>(client(t.admin), COUPON_EVENTS, { bookId });
+    const bobAll = record<EventData>(t.socket(t.bob), COUPON_EVENTS, { bookId });
+    const adminAll = record<EventData>(t.socket(t.admin), COUPON_EVENTS, { bookId });
     await subscribedOn(t.server.server, before + 5);
 
     const cycle = (user: SignedUpUser, code: string) => async () => {
@@ -110,21 +107,21 @@ describe('couponEvents', () => {
     await waitFor(() => adminAll.values.length >= 123, 'admin events');
     await settled(t.server.server);
 
-    const adminEvents = events(adminAll.values);
+    const adminEvents = couponEventsOf(adminAll);
     const ofUser = (id: string) => adminEvents.filter((e) => e.coupon?.assignedUserId === id && e.type !== 'CREATED_BULK');
-    expect(events(aliceAll.values)).toHaveLength(61);
-    expect(events(aliceAll.values).every((e) => e.coupon.assignedUserId === t.alice.user.id)).toBe(true);
+    expect(couponEventsOf(aliceAll)).toHaveLength(61);
+    expect(couponEventsOf(aliceAll).every((e) => e.coupon.assignedUserId === t.alice.user.id)).toBe(true);
     // Her own transitions name her; nobody else's account (the admin's) is shown to her as an actor.
-    const gift = events(aliceAll.values).find((e) => e.coupon.code === giftCode);
+    const gift = couponEventsOf(aliceAll).find((e) => e.coupon.code === giftCode);
     expect(gift).toMatchObject({ type: 'ASSIGNED', actor: null });
-    expect(events(aliceAll.values).filter((e) => e !== gift).every((e) => e.actor?.id === t.alice.user.id)).toBe(true);
-    expect(events(adminAll.values).find((e) => e.coupon?.code === giftCode)?.actor?.id).toBe(t.admin.user.id);
-    expect(events(aliceBook.values).map((e) => e.id)).toEqual(events(aliceAll.values).map((e) => e.id));
+    expect(couponEventsOf(aliceAll).filter((e) => e !== gift).every((e) => e.actor?.id === t.alice.user.id)).toBe(true);
+    expect(couponEventsOf(adminAll).find((e) => e.coupon?.code === giftCode)?.actor?.id).toBe(t.admin.user.id);
+    expect(couponEventsOf(aliceBook).map((e) => e.id)).toEqual(couponEventsOf(aliceAll).map((e) => e.id));
     expect(aliceOnBobsCode.values).toEqual([]);
-    expect(events(bobAll.values).map((e) => e.id)).toEqual(ofUser(t.bob.user.id).map((e) => e.id));
-    expect(events(bobAll.values).every((e) => e.coupon.assignedUserId === t.bob.user.id)).toBe(true);
+    expect(couponEventsOf(bobAll).map((e) => e.id)).toEqual(ofUser(t.bob.user.id).map((e) => e.id));
+    expect(couponEventsOf(bobAll).every((e) => e.coupon.assignedUserId === t.bob.user.id)).toBe(true);
     expect(adminEvents.some((e) => e.type === 'CREATED_BULK')).toBe(true);
-    expect(events(bobAll.values).filter((e) => e.type === 'REDEEMED').map((e) => e.coupon.code)).toEqual([redeemCode]);
+    expect(couponEventsOf(bobAll).filter((e) => e.type === 'REDEEMED').map((e) => e.coupon.code)).toEqual([redeemCode]);
     for (const sub of [aliceAll, aliceBook, aliceOnBobsCode, bobAll, adminAll]) sub.stop();
   });
 
@@ -134,7 +131,7 @@ describe('couponEvents', () => {
     await mutate(t.server, t.admin.token, OPS.assignCode, { code: mine, userId: t.alice.user.id });
     await settled(t.server.server);
     const before = t.server.server.live?.couponEvents.size ?? 0;
-    const sub = record<EventData>(client(t.admin), COUPON_EVENTS, { bookId });
+    const sub = record<EventData>(t.socket(t.admin), COUPON_EVENTS, { bookId });
     await subscribedOn(t.server.server, before + 1);
     await expect(mutate(t.server, t.bob.token, OPS.lock, { code: mine })).rejects.toThrow(/NOT_FOUND/);
     await expect(mutate(t.server, t.alice.token, REDEEM, { code: mine })).rejects.toThrow(/INVALID_STATE/);
@@ -146,7 +143,7 @@ describe('couponEvents', () => {
     await mutate(t.server, t.alice.token, OPS.lock, { code: mine }); // the sentinel: only this one arrives
     await waitFor(() => sub.values.length === 1, 'the sentinel');
     await settled(t.server.server);
-    expect(events(sub.values).map((e) => e.type)).toEqual(['LOCKED']);
+    expect(couponEventsOf(sub).map((e) => e.type)).toEqual(['LOCKED']);
     sub.stop();
   });
 });
@@ -160,9 +157,9 @@ describe('redemptionEvents', () => {
     await settled(t.server.server);
     const before = t.server.server.live?.couponEvents.size ?? 0;
     const query = `subscription($bookId: ID) { redemptionEvents(bookId: $bookId) { id userId couponId bookId reversedAt } }`;
-    const aliceSub = record<{ redemptionEvents: Record<string, any> }>(client(t.alice), query, {});
-    const bobSub = record<{ redemptionEvents: Record<string, any> }>(client(t.bob), query, {});
-    const adminSub = record<{ redemptionEvents: Record<string, any> }>(client(t.admin), query, { bookId });
+    const aliceSub = record<{ redemptionEvents: Record<string, any> }>(t.socket(t.alice), query, {});
+    const bobSub = record<{ redemptionEvents: Record<string, any> }>(t.socket(t.bob), query, {});
+    const adminSub = record<{ redemptionEvents: Record<string, any> }>(t.socket(t.admin), query, { bookId });
     await subscribedOn(t.server.server, before + 3);
     await mutate(t.server, t.alice.token, OPS.lock, { code: a });
     await mutate(t.server, t.bob.token, OPS.lock, { code: b });
@@ -184,7 +181,7 @@ describe('bookStats', () => {
   it('sends the current counters, then coalesced changes', async () => {
     const { bookId, codes } = await createBookWithCodes(t.server, t.admin.token, 30);
     const sub = record<{ bookStats: Record<string, any> }>(
-      client(t.admin),
+      t.socket(t.admin),
       `subscription($bookId: ID!) { bookStats(bookId: $bookId) {
         bookId unassigned assigned locked redeemed total activeLocks redemptionsLastMinute serverTime } }`,
       { bookId },
@@ -214,7 +211,7 @@ describe('codeJob', () => {
     );
     const jobId = started.generateCodes.jobId;
     const sub = record<{ codeJob: Record<string, any> }>(
-      client(t.admin),
+      t.socket(t.admin),
       `subscription($jobId: ID!) { codeJob(jobId: $jobId) { jobId bookId status total processed inserted duplicates invalid } }`,
       { jobId },
     );

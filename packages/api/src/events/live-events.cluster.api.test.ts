@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
+  couponEventsOf,
   createBookWithCodes,
   mutate,
   OPS,
   record,
-  type RecordingClient,
   settled,
-  type SignedUpUser,
   subscribedOn,
-  type TestServer,
   useApiTest,
   waitFor,
 } from '../../testing/index.ts';
@@ -20,13 +18,10 @@ import {
  */
 const t = useApiTest({ users: ['shopper'], sibling: { listenerName: 'listener-b' } });
 
-const client = (server: TestServer, user: SignedUpUser): RecordingClient['client'] => t.clients.connect(server, user.token).client;
-
 const EVENTS = `subscription($bookId: ID) { couponEvents(bookId: $bookId) { id type couponId coupon { code } } }`;
 
 type Ev = { id: string; type: string; couponId: string | null; coupon: { code: string } | null };
 type EventData = { couponEvents: Ev };
-const eventsOf = (values: Array<{ data?: EventData | null }>) => values.map((v) => v.data?.couponEvents as Ev);
 
 function perCoupon(events: Ev[]): Map<string, string[]> {
   const map = new Map<string, string[]>();
@@ -38,8 +33,8 @@ function perCoupon(events: Ev[]): Map<string, string[]> {
 async function subscribedOnBoth(bookId: string) {
   const beforeA = t.server.server.live?.couponEvents.size ?? 0;
   const beforeB = t.sibling.server.live?.couponEvents.size ?? 0;
-  const onA = record<EventData>(client(t.server, t.admin), EVENTS, { bookId });
-  const onB = record<EventData>(client(t.sibling, t.admin), EVENTS, { bookId });
+  const onA = record<EventData>(t.socket(t.admin, t.server), EVENTS, { bookId });
+  const onB = record<EventData>(t.socket(t.admin, t.sibling), EVENTS, { bookId });
   await subscribedOn(t.server.server, beforeA + 1);
   await subscribedOn(t.sibling.server, beforeB + 1);
   return { onA, onB };
@@ -49,7 +44,7 @@ describe('two API servers on one database', () => {
   it('delivers what one server commits to subscribers of the other, every event, in order', async () => {
     const { bookId, codes } = await createBookWithCodes(t.server, t.admin.token, 10);
     const beforeB = t.sibling.server.live?.couponEvents.size ?? 0;
-    const onB = record<EventData>(client(t.sibling, t.admin), EVENTS, { bookId });
+    const onB = record<EventData>(t.socket(t.admin, t.sibling), EVENTS, { bookId });
     await subscribedOn(t.sibling.server, beforeB + 1);
     for (const code of codes) {
       await mutate(t.server, t.admin.token, OPS.assignCode, { code, userId: t.shopper.user.id });
@@ -60,7 +55,7 @@ describe('two API servers on one database', () => {
     }
     await waitFor(() => onB.values.length === 50, '50 events on B');
     await settled(t.server.server, t.sibling.server);
-    const events = eventsOf(onB.values);
+    const events = couponEventsOf(onB);
     expect(events).toHaveLength(50);
     const ids = events.map((e) => BigInt(e.id));
     expect(ids).toEqual([...ids].sort((x, y) => (x < y ? -1 : 1))); // sequential commits: id order
@@ -97,7 +92,7 @@ describe('two API servers on one database', () => {
     expect(deliveredBeforeKill).toBeLessThan(500);
     expect(t.sibling.server.live?.listener.backendPid).not.toBe(pidBefore);
     for (const sub of [onA, onB]) {
-      const events = eventsOf(sub.values);
+      const events = couponEventsOf(sub);
       expect(events).toHaveLength(500);
       expect(new Set(events.map((e) => e.id)).size).toBe(500);
       const sequences = perCoupon(events);
@@ -125,7 +120,7 @@ describe('two API servers on one database', () => {
     await settled(t.server.server, t.sibling.server);
 
     for (const sub of [onA, onB]) {
-      const events = eventsOf(sub.values);
+      const events = couponEventsOf(sub);
       expect(events.map((e) => e.type)).toEqual(Array(20).fill('LOCK_EXPIRED'));
       expect(new Set(events.map((e) => e.couponId)).size).toBe(20);
     }
