@@ -89,8 +89,16 @@ export async function createUsers(server: UserTarget, count: number, role: Role 
   });
 }
 
-/** The book fields a test may set (the rest take test defaults): the same as core's fixtures. */
-export type BookOptions = BookOverrides;
+/**
+ * The book fields a test may set (the rest take test defaults): those of core's fixtures, and the
+ * discount (default 10 PERCENTAGE) with its currency and total budget.
+ */
+export type BookOptions = BookOverrides & {
+  discountType?: 'PERCENTAGE' | 'FIXED_AMOUNT';
+  discountValue?: number;
+  currency?: string;
+  maxTotalDiscountAmount?: string;
+};
 
 /** A book created through the API, with its codes. */
 export interface Campaign {
@@ -115,8 +123,10 @@ export async function createCampaign(
 ): Promise<Campaign> {
   const input = {
     name: `Reliability ${randomBytes(4).toString('hex')}`,
-    discountType: 'PERCENTAGE',
-    discountValue: 10,
+    discountType: options.discountType ?? 'PERCENTAGE',
+    discountValue: options.discountValue ?? 10,
+    ...(options.currency === undefined ? {} : { currency: options.currency }),
+    ...(options.maxTotalDiscountAmount === undefined ? {} : { maxTotalDiscountAmount: options.maxTotalDiscountAmount }),
     maxAssignmentsPerUser: options.maxAssignmentsPerUser ?? null,
     allowMultipleRedemptions: options.allowMultipleRedemptions ?? false,
     maxRedemptionsPerUser: options.maxRedemptionsPerUser ?? null,

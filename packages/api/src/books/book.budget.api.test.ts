@@ -62,15 +62,7 @@ describe('book budgets', () => {
   });
 
   it('maxTotalDiscountAmount holds against racing orders, in the book currency', async () => {
-    const created = await graphqlRequest(
-      t.server,
-      'mutation ($i: CreateBookInput!) { createBook(input: $i) { id } }',
-      { i: { name: 'Ten off', discountType: 'FIXED_AMOUNT', discountValue: 10, currency: 'EUR', maxTotalDiscountAmount: '25.00' } },
-      t.admin.token,
-    );
-    const bookId = created.data?.createBook.id;
-    const codes = Array.from({ length: 6 }, (_, i) => `BUDGET-${bookId.slice(0, 8)}-${i}`.toUpperCase());
-    await graphqlRequest(t.server, 'mutation ($b: ID!, $c: [String!]) { uploadCodes(bookId: $b, codes: $c) { inserted } }', { b: bookId, c: codes }, t.admin.token);
+    const { bookId } = await createCampaign(t.server, t.admin, 6, { discountType: 'FIXED_AMOUNT', discountValue: 10, currency: 'EUR', maxTotalDiscountAmount: '25.00' });
     const held = await lockedByShoppers(t.server, bookId, await createUsers(t.server, 6));
     const outcomes = await Promise.all(
       held.map(([shopper, code], i) =>
