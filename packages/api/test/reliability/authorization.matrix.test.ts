@@ -84,6 +84,9 @@ const KEYS_WRITE: Row['keys'] = [F, 'ok', 'ok'];
 /** Keys acting for a customer on a code that is not the customer's: NOT_FOUND, as for a shopper. */
 const KEYS_NOT_THEIRS: Row['keys'] = [F, 'NOT_FOUND', 'NOT_FOUND'];
 
+/** The most common row: admins and ADMIN keys only. */
+const adminOnly = (field: string, op: Row['op']): Row => ({ field, op, expect: ADMIN_ONLY, keys: ADMIN_KEY });
+
 const bookInput = { name: 'Matrix', discountType: 'PERCENTAGE', discountValue: 5 };
 /** Nothing listens there: the world's webhook deliveries fail (and are retried) quietly. */
 const WEBHOOK_URL = 'http://127.0.0.1:9/matrix';
@@ -94,10 +97,10 @@ const MATRIX: Row[] = [
   { field: 'Query.me', op: () => ({ query: '{ me { id } }' }), expect: SIGNED_IN },
   { field: 'Query.book', op: (w) => ({ query: 'query ($id: ID!) { book(id: $id) { id } }', variables: { id: w.bookId } }), expect: SIGNED_IN, keys: KEYS_READ },
   { field: 'Query.books', op: () => ({ query: '{ books(first: 5) { totalCount } }' }), expect: SIGNED_IN, keys: KEYS_READ },
-  { field: 'Query.busiestBooks', op: () => ({ query: '{ busiestBooks { events book { id } } }' }), expect: ADMIN_ONLY, keys: ADMIN_KEY },
+  adminOnly('Query.busiestBooks', () => ({ query: '{ busiestBooks { events book { id } } }' })),
   // Pins belong to a person (the Live page): admins only, no key of any scope.
   { field: 'Query.pinnedBooks', op: () => ({ query: '{ pinnedBooks { id } }' }), expect: ADMIN_ONLY },
-  { field: 'Query.codeJob', op: (w) => ({ query: 'query ($id: ID!) { codeJob(jobId: $id) { jobId } }', variables: { id: w.jobId } }), expect: ADMIN_ONLY, keys: ADMIN_KEY },
+  adminOnly('Query.codeJob', (w) => ({ query: 'query ($id: ID!) { codeJob(jobId: $id) { jobId } }', variables: { id: w.jobId } })),
   {
     field: 'Query.coupon',
     op: (w) => ({ query: OPS.coupon, variables: { code: w.assigned } }),
@@ -110,12 +113,8 @@ const MATRIX: Row[] = [
     expect: [U, F, F, 'empty'],
     keys: ['empty', 'empty', 'empty'],
   },
-  {
-    field: 'Query.coupons',
-    op: (w) => ({ query: 'query ($b: ID) { coupons(bookId: $b) { totalCount } }', variables: { b: w.bookId } }),
-    expect: ADMIN_ONLY, // the search over every book and holder: not even one's own through it (myCoupons is)
-    keys: ADMIN_KEY,
-  },
+  // The search over every book and holder: not even one's own through it (myCoupons is).
+  adminOnly('Query.coupons', (w) => ({ query: 'query ($b: ID) { coupons(bookId: $b) { totalCount } }', variables: { b: w.bookId } })),
   {
     field: 'Query.coupons',
     variant: 'by the owner',
@@ -123,9 +122,9 @@ const MATRIX: Row[] = [
     expect: ADMIN_ONLY,
     keys: ADMIN_KEY,
   },
-  { field: 'Query.apiKeys', op: () => ({ query: '{ apiKeys { id } }' }), expect: ADMIN_ONLY, keys: ADMIN_KEY },
-  { field: 'Query.apiKeysConnection', op: () => ({ query: '{ apiKeysConnection(first: 5) { totalCount } }' }), expect: ADMIN_ONLY, keys: ADMIN_KEY },
-  { field: 'Query.auditLog', op: () => ({ query: '{ auditLog(first: 5) { totalCount } }' }), expect: ADMIN_ONLY, keys: ADMIN_KEY },
+  adminOnly('Query.apiKeys', () => ({ query: '{ apiKeys { id } }' })),
+  adminOnly('Query.apiKeysConnection', () => ({ query: '{ apiKeysConnection(first: 5) { totalCount } }' })),
+  adminOnly('Query.auditLog', () => ({ query: '{ auditLog(first: 5) { totalCount } }' })),
   {
     field: 'Query.myCoupons',
     op: () => ({ query: '{ myCoupons(first: 10) { totalCount edges { node { code } } } }' }),
@@ -153,15 +152,10 @@ const MATRIX: Row[] = [
     expect: SIGNED_IN, // an answer for anyone signed in: to another shopper valid: false, reason NOT_FOUND (no probing)
     keys: KEYS_WRITE, // for the key's customer, who does not hold it: valid: false, NOT_FOUND
   },
-  { field: 'Query.pool', op: (w) => ({ query: 'query ($id: ID!) { pool(id: $id) { id } }', variables: { id: w.poolId } }), expect: ADMIN_ONLY, keys: ADMIN_KEY },
-  { field: 'Query.pools', op: () => ({ query: '{ pools(first: 5) { totalCount } }' }), expect: ADMIN_ONLY, keys: ADMIN_KEY },
-  { field: 'Query.users', op: () => ({ query: '{ users(first: 5) { totalCount } }' }), expect: ADMIN_ONLY, keys: ADMIN_KEY },
-  {
-    field: 'Query.userByEmail',
-    op: () => ({ query: 'query ($e: String!) { userByEmail(email: $e) { id } }', variables: { e: credentials.email } }),
-    expect: ADMIN_ONLY,
-    keys: ADMIN_KEY,
-  },
+  adminOnly('Query.pool', (w) => ({ query: 'query ($id: ID!) { pool(id: $id) { id } }', variables: { id: w.poolId } })),
+  adminOnly('Query.pools', () => ({ query: '{ pools(first: 5) { totalCount } }' })),
+  adminOnly('Query.users', () => ({ query: '{ users(first: 5) { totalCount } }' })),
+  adminOnly('Query.userByEmail', () => ({ query: 'query ($e: String!) { userByEmail(email: $e) { id } }', variables: { e: credentials.email } })),
   {
     field: 'Query.userByExternalId',
     op: () => ({ query: 'query ($x: String!) { userByExternalId(externalId: $x) { id } }', variables: { x: `never-acted-for-${randomUUID()}` } }),
@@ -194,45 +188,15 @@ const MATRIX: Row[] = [
   },
   { field: 'Mutation.logout', op: () => ({ query: 'mutation { logout }' }), expect: ['ok', 'ok', 'ok', 'ok'], keys: KEYS_READ }, // without a cookie: nothing to revoke
   // Mutations: books, codes, pools — admins only
-  { field: 'Mutation.createBook', op: () => ({ query: 'mutation ($i: CreateBookInput!) { createBook(input: $i) { id } }', variables: { i: bookInput } }), expect: ADMIN_ONLY, keys: ADMIN_KEY },
-  {
-    field: 'Mutation.updateBook',
-    op: (w) => ({ query: 'mutation ($id: ID!) { updateBook(id: $id, input: { description: "changed" }) { id } }', variables: { id: w.bookId } }),
-    expect: ADMIN_ONLY,
-    keys: ADMIN_KEY,
-  },
-  ...(['pauseBook', 'resumeBook', 'archiveBook'] as const).map(
-    (name): Row => ({
-      field: `Mutation.${name}`,
-      op: (w) => ({ query: `mutation ($id: ID!) { ${name}(id: $id) { id status } }`, variables: { id: w.bookId } }),
-      expect: ADMIN_ONLY,
-      keys: ADMIN_KEY,
-    }),
+  adminOnly('Mutation.createBook', () => ({ query: 'mutation ($i: CreateBookInput!) { createBook(input: $i) { id } }', variables: { i: bookInput } })),
+  adminOnly('Mutation.updateBook', (w) => ({ query: 'mutation ($id: ID!) { updateBook(id: $id, input: { description: "changed" }) { id } }', variables: { id: w.bookId } })),
+  ...(['pauseBook', 'resumeBook', 'archiveBook'] as const).map((name) =>
+    adminOnly(`Mutation.${name}`, (w) => ({ query: `mutation ($id: ID!) { ${name}(id: $id) { id status } }`, variables: { id: w.bookId } })),
   ),
-  {
-    field: 'Mutation.voidCoupon',
-    op: (w) => ({ query: 'mutation ($c: String!) { voidCoupon(code: $c, reason: "matrix") { state } }', variables: { c: w.assigned } }),
-    expect: ADMIN_ONLY,
-    keys: ADMIN_KEY,
-  },
-  {
-    field: 'Mutation.unassignCoupon',
-    op: (w) => ({ query: 'mutation ($c: String!) { unassignCoupon(code: $c, reason: "matrix") { state } }', variables: { c: w.assigned } }),
-    expect: ADMIN_ONLY,
-    keys: ADMIN_KEY,
-  },
-  {
-    field: 'Mutation.forceUnlockCoupon',
-    op: (w) => ({ query: 'mutation ($c: String!) { forceUnlockCoupon(code: $c, reason: "matrix") { state } }', variables: { c: w.locked } }),
-    expect: ADMIN_ONLY,
-    keys: ADMIN_KEY,
-  },
-  {
-    field: 'Mutation.updateCoupon',
-    op: (w) => ({ query: 'mutation ($c: String!) { updateCoupon(code: $c, input: { metadata: { a: 1 } }) { state } }', variables: { c: w.assigned } }),
-    expect: ADMIN_ONLY,
-    keys: ADMIN_KEY,
-  },
+  adminOnly('Mutation.voidCoupon', (w) => ({ query: 'mutation ($c: String!) { voidCoupon(code: $c, reason: "matrix") { state } }', variables: { c: w.assigned } })),
+  adminOnly('Mutation.unassignCoupon', (w) => ({ query: 'mutation ($c: String!) { unassignCoupon(code: $c, reason: "matrix") { state } }', variables: { c: w.assigned } })),
+  adminOnly('Mutation.forceUnlockCoupon', (w) => ({ query: 'mutation ($c: String!) { forceUnlockCoupon(code: $c, reason: "matrix") { state } }', variables: { c: w.locked } })),
+  adminOnly('Mutation.updateCoupon', (w) => ({ query: 'mutation ($c: String!) { updateCoupon(code: $c, input: { metadata: { a: 1 } }) { state } }', variables: { c: w.assigned } })),
   { field: 'Mutation.pinBook', op: (w) => ({ query: 'mutation ($id: ID!) { pinBook(bookId: $id) { id } }', variables: { id: w.bookId } }), expect: ADMIN_ONLY },
   { field: 'Mutation.unpinBook', op: (w) => ({ query: 'mutation ($id: ID!) { unpinBook(bookId: $id) { id } }', variables: { id: w.bookId } }), expect: ADMIN_ONLY },
   {
@@ -242,18 +206,11 @@ const MATRIX: Row[] = [
     expect: [U, F, F, 'INVALID_STATE'],
     keys: [F, F, 'INVALID_STATE'],
   },
-  {
-    field: 'Mutation.uploadCodes',
-    op: (w) => ({ query: 'mutation ($b: ID!, $c: [String!]) { uploadCodes(bookId: $b, codes: $c) { inserted } }', variables: { b: w.bookId, c: [`UP-${randomUUID().slice(0, 8)}`] } }),
-    expect: ADMIN_ONLY,
-    keys: ADMIN_KEY,
-  },
-  {
-    field: 'Mutation.generateCodes',
-    op: (w) => ({ query: 'mutation ($b: ID!) { generateCodes(bookId: $b, input: { count: 3, prefix: "GEN" }) { generated } }', variables: { b: w.bookId } }),
-    expect: ADMIN_ONLY,
-    keys: ADMIN_KEY,
-  },
+  adminOnly('Mutation.uploadCodes', (w) => ({
+    query: 'mutation ($b: ID!, $c: [String!]) { uploadCodes(bookId: $b, codes: $c) { inserted } }',
+    variables: { b: w.bookId, c: [`UP-${randomUUID().slice(0, 8)}`] },
+  })),
+  adminOnly('Mutation.generateCodes', (w) => ({ query: 'mutation ($b: ID!) { generateCodes(bookId: $b, input: { count: 3, prefix: "GEN" }) { generated } }', variables: { b: w.bookId } })),
   {
     field: 'Mutation.resumeCodeJob',
     // The world's job is a completed upload: an admin gets through to the service, which refuses it.
@@ -274,33 +231,22 @@ const MATRIX: Row[] = [
     expect: ADMIN_ONLY,
     keys: KEYS_WRITE, // a shop backend refunds its orders
   },
-  {
-    field: 'Mutation.previewDistribution',
-    op: (w) => ({ query: 'mutation ($p: ID!, $b: ID!) { previewDistribution(poolId: $p, bookId: $b, mode: EQUAL, count: 2) { totalAssigned } }', variables: { p: w.poolId, b: w.bookId } }),
-    expect: ADMIN_ONLY,
-    keys: ADMIN_KEY,
-  },
-  { field: 'Mutation.distributeToPool', op: (w) => ({ query: OPS.distribute, variables: { poolId: w.poolId, bookId: w.bookId, mode: 'RANDOM', count: 1 } }), expect: ADMIN_ONLY, keys: ADMIN_KEY },
-  { field: 'Mutation.createPool', op: () => ({ query: 'mutation { createPool(name: "matrix") { id } }' }), expect: ADMIN_ONLY, keys: ADMIN_KEY },
-  {
-    field: 'Mutation.updatePool',
-    op: (w) => ({ query: 'mutation ($p: ID!) { updatePool(id: $p, input: { name: "matrix renamed" }) { id } }', variables: { p: w.poolId } }),
-    expect: ADMIN_ONLY,
-    keys: ADMIN_KEY,
-  },
-  { field: 'Mutation.deletePool', op: (w) => ({ query: 'mutation ($p: ID!) { deletePool(id: $p) }', variables: { p: w.poolId } }), expect: ADMIN_ONLY, keys: ADMIN_KEY },
-  {
-    field: 'Mutation.addPoolMembers',
-    op: (w) => ({ query: 'mutation ($p: ID!, $e: [String!]) { addPoolMembers(poolId: $p, emails: $e) { id } }', variables: { p: w.poolId, e: [credentials.email] } }),
-    expect: ADMIN_ONLY,
-    keys: ADMIN_KEY,
-  },
-  {
-    field: 'Mutation.removePoolMembers',
-    op: (w) => ({ query: 'mutation ($p: ID!, $u: [ID!]!) { removePoolMembers(poolId: $p, userIds: $u) { id } }', variables: { p: w.poolId, u: [randomUUID()] } }),
-    expect: ADMIN_ONLY,
-    keys: ADMIN_KEY,
-  },
+  adminOnly('Mutation.previewDistribution', (w) => ({
+    query: 'mutation ($p: ID!, $b: ID!) { previewDistribution(poolId: $p, bookId: $b, mode: EQUAL, count: 2) { totalAssigned } }',
+    variables: { p: w.poolId, b: w.bookId },
+  })),
+  adminOnly('Mutation.distributeToPool', (w) => ({ query: OPS.distribute, variables: { poolId: w.poolId, bookId: w.bookId, mode: 'RANDOM', count: 1 } })),
+  adminOnly('Mutation.createPool', () => ({ query: 'mutation { createPool(name: "matrix") { id } }' })),
+  adminOnly('Mutation.updatePool', (w) => ({ query: 'mutation ($p: ID!) { updatePool(id: $p, input: { name: "matrix renamed" }) { id } }', variables: { p: w.poolId } })),
+  adminOnly('Mutation.deletePool', (w) => ({ query: 'mutation ($p: ID!) { deletePool(id: $p) }', variables: { p: w.poolId } })),
+  adminOnly('Mutation.addPoolMembers', (w) => ({
+    query: 'mutation ($p: ID!, $e: [String!]) { addPoolMembers(poolId: $p, emails: $e) { id } }',
+    variables: { p: w.poolId, e: [credentials.email] },
+  })),
+  adminOnly('Mutation.removePoolMembers', (w) => ({
+    query: 'mutation ($p: ID!, $u: [ID!]!) { removePoolMembers(poolId: $p, userIds: $u) { id } }',
+    variables: { p: w.poolId, u: [randomUUID()] },
+  })),
   // Mutations: the coupon lifecycle — any signed-in user for themself; only the owner on a coupon
   { field: 'Mutation.assignRandomCoupon', op: (w) => ({ query: OPS.assignRandom, variables: { bookId: w.bookId } }), expect: SIGNED_IN, keys: KEYS_WRITE },
   {
@@ -329,86 +275,29 @@ const MATRIX: Row[] = [
   { field: 'Mutation.unlockCoupon', op: (w) => ({ query: OPS.unlock, variables: { code: w.locked } }), expect: OWNER_ONLY, keys: KEYS_NOT_THEIRS },
   { field: 'Mutation.redeemCoupon', op: (w) => ({ query: OPS.redeem, variables: { code: w.locked } }), expect: OWNER_ONLY, keys: KEYS_NOT_THEIRS },
   // Mutations: API keys
-  {
-    field: 'Mutation.createApiKey',
-    op: () => ({ query: 'mutation { createApiKey(input: { name: "matrix", scopes: [COUPONS_READ] }) { secret } }' }),
-    expect: ADMIN_ONLY,
-    keys: ADMIN_KEY,
-  },
-  {
-    field: 'Mutation.revokeApiKey',
-    op: (w) => ({ query: 'mutation ($id: ID!) { revokeApiKey(id: $id) { id } }', variables: { id: w.apiKeyId } }),
-    expect: ADMIN_ONLY,
-    keys: ADMIN_KEY,
-  },
+  adminOnly('Mutation.createApiKey', () => ({ query: 'mutation { createApiKey(input: { name: "matrix", scopes: [COUPONS_READ] }) { secret } }' })),
+  adminOnly('Mutation.revokeApiKey', (w) => ({ query: 'mutation ($id: ID!) { revokeApiKey(id: $id) { id } }', variables: { id: w.apiKeyId } })),
   // Mutations: sessions
-  {
-    field: 'Mutation.revokeUserSessions',
-    op: () => ({ query: 'mutation ($u: ID!) { revokeUserSessions(userId: $u) { id } }', variables: { u: bystander.id } }),
-    expect: ADMIN_ONLY,
-    keys: ADMIN_KEY,
-  },
+  adminOnly('Mutation.revokeUserSessions', () => ({ query: 'mutation ($u: ID!) { revokeUserSessions(userId: $u) { id } }', variables: { u: bystander.id } })),
   { field: 'Mutation.signOutEverywhere', op: () => ({ query: 'mutation { signOutEverywhere }' }), expect: SIGNED_IN, revokesTokens: true },
   // Mutations: user management (issue 16), each on the world's own user (never an actor: no session of theirs ends)
-  {
-    field: 'Mutation.setUserRole',
-    op: (w) => ({ query: 'mutation ($u: ID!) { setUserRole(userId: $u, role: ADMIN) { id } }', variables: { u: w.userId } }),
-    expect: ADMIN_ONLY,
-    keys: ADMIN_KEY,
-  },
-  { field: 'Mutation.disableUser', op: (w) => ({ query: 'mutation ($u: ID!) { disableUser(userId: $u) { id } }', variables: { u: w.userId } }), expect: ADMIN_ONLY, keys: ADMIN_KEY },
-  { field: 'Mutation.enableUser', op: (w) => ({ query: 'mutation ($u: ID!) { enableUser(userId: $u) { id } }', variables: { u: w.userId } }), expect: ADMIN_ONLY, keys: ADMIN_KEY },
-  { field: 'Mutation.eraseUser', op: (w) => ({ query: 'mutation ($u: ID!) { eraseUser(userId: $u) }', variables: { u: w.userId } }), expect: ADMIN_ONLY, keys: ADMIN_KEY },
+  adminOnly('Mutation.setUserRole', (w) => ({ query: 'mutation ($u: ID!) { setUserRole(userId: $u, role: ADMIN) { id } }', variables: { u: w.userId } })),
+  adminOnly('Mutation.disableUser', (w) => ({ query: 'mutation ($u: ID!) { disableUser(userId: $u) { id } }', variables: { u: w.userId } })),
+  adminOnly('Mutation.enableUser', (w) => ({ query: 'mutation ($u: ID!) { enableUser(userId: $u) { id } }', variables: { u: w.userId } })),
+  adminOnly('Mutation.eraseUser', (w) => ({ query: 'mutation ($u: ID!) { eraseUser(userId: $u) }', variables: { u: w.userId } })),
   // Webhooks (issue 18): admins and ADMIN keys
-  { field: 'Query.webhookEndpoints', op: () => ({ query: '{ webhookEndpoints(first: 5) { totalCount } }' }), expect: ADMIN_ONLY, keys: ADMIN_KEY },
-  {
-    field: 'Query.webhookEndpoint',
-    op: (w) => ({ query: 'query ($id: ID!) { webhookEndpoint(id: $id) { id } }', variables: { id: w.webhookEndpointId } }),
-    expect: ADMIN_ONLY,
-    keys: ADMIN_KEY,
-  },
-  {
-    field: 'Query.webhookDeliveries',
-    op: (w) => ({ query: 'query ($id: ID!) { webhookDeliveries(endpointId: $id) { totalCount } }', variables: { id: w.webhookEndpointId } }),
-    expect: ADMIN_ONLY,
-    keys: ADMIN_KEY,
-  },
-  {
-    field: 'Mutation.createWebhookEndpoint',
-    op: () => ({ query: `mutation { createWebhookEndpoint(input: { url: "${WEBHOOK_URL}", events: [UPDATED] }) { secret } }` }),
-    expect: ADMIN_ONLY,
-    keys: ADMIN_KEY,
-  },
-  {
-    field: 'Mutation.updateWebhookEndpoint',
-    op: (w) => ({ query: 'mutation ($id: ID!) { updateWebhookEndpoint(id: $id, input: { description: "matrix" }) { id } }', variables: { id: w.webhookEndpointId } }),
-    expect: ADMIN_ONLY,
-    keys: ADMIN_KEY,
-  },
-  {
-    field: 'Mutation.deleteWebhookEndpoint',
-    op: (w) => ({ query: 'mutation ($id: ID!) { deleteWebhookEndpoint(id: $id) }', variables: { id: w.webhookEndpointId } }),
-    expect: ADMIN_ONLY,
-    keys: ADMIN_KEY,
-  },
-  {
-    field: 'Mutation.rotateWebhookSecret',
-    op: (w) => ({ query: 'mutation ($id: ID!) { rotateWebhookSecret(id: $id) { secret } }', variables: { id: w.webhookEndpointId } }),
-    expect: ADMIN_ONLY,
-    keys: ADMIN_KEY,
-  },
-  {
-    field: 'Mutation.sendTestWebhook',
-    op: (w) => ({ query: 'mutation ($id: ID!) { sendTestWebhook(id: $id) { id } }', variables: { id: w.webhookEndpointId } }),
-    expect: ADMIN_ONLY,
-    keys: ADMIN_KEY,
-  },
-  {
-    field: 'Mutation.redeliverWebhook',
-    op: (w) => ({ query: 'mutation ($id: ID!) { redeliverWebhook(deliveryId: $id) { id } }', variables: { id: w.webhookDeliveryId } }),
-    expect: ADMIN_ONLY,
-    keys: ADMIN_KEY,
-  },
+  adminOnly('Query.webhookEndpoints', () => ({ query: '{ webhookEndpoints(first: 5) { totalCount } }' })),
+  adminOnly('Query.webhookEndpoint', (w) => ({ query: 'query ($id: ID!) { webhookEndpoint(id: $id) { id } }', variables: { id: w.webhookEndpointId } })),
+  adminOnly('Query.webhookDeliveries', (w) => ({ query: 'query ($id: ID!) { webhookDeliveries(endpointId: $id) { totalCount } }', variables: { id: w.webhookEndpointId } })),
+  adminOnly('Mutation.createWebhookEndpoint', () => ({ query: `mutation { createWebhookEndpoint(input: { url: "${WEBHOOK_URL}", events: [UPDATED] }) { secret } }` })),
+  adminOnly('Mutation.updateWebhookEndpoint', (w) => ({
+    query: 'mutation ($id: ID!) { updateWebhookEndpoint(id: $id, input: { description: "matrix" }) { id } }',
+    variables: { id: w.webhookEndpointId },
+  })),
+  adminOnly('Mutation.deleteWebhookEndpoint', (w) => ({ query: 'mutation ($id: ID!) { deleteWebhookEndpoint(id: $id) }', variables: { id: w.webhookEndpointId } })),
+  adminOnly('Mutation.rotateWebhookSecret', (w) => ({ query: 'mutation ($id: ID!) { rotateWebhookSecret(id: $id) { secret } }', variables: { id: w.webhookEndpointId } })),
+  adminOnly('Mutation.sendTestWebhook', (w) => ({ query: 'mutation ($id: ID!) { sendTestWebhook(id: $id) { id } }', variables: { id: w.webhookEndpointId } })),
+  adminOnly('Mutation.redeliverWebhook', (w) => ({ query: 'mutation ($id: ID!) { redeliverWebhook(deliveryId: $id) { id } }', variables: { id: w.webhookDeliveryId } })),
 ];
 
 let server: TestServer;
