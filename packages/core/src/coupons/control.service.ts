@@ -23,7 +23,7 @@ const METADATA_MAX_BYTES = 16 * 1024;
 
 /** ADMIN: voids a coupon for good (a leaked code): every transition on it is refused from now on. */
 export async function voidCoupon(ctx: ServiceContext, args: { code: string; reason: string }): Promise<CouponRecord> {
-  return controlWithReason(ctx, 'voidCoupon', args, voidCouponSql, async (outcome, audit) => {
+  return controlWithReason(ctx, 'voidCoupon', args, requiredReason, voidCouponSql, async (outcome, audit) => {
     if (outcome.state === 'VOID') throw new DomainError('INVALID_STATE', 'This coupon is already void', { state: 'VOID' });
     await audit('COUPON_VOIDED');
   });
@@ -34,7 +34,7 @@ export async function voidCoupon(ctx: ServiceContext, args: { code: string; reas
  * owner's assignment is given back. A used coupon cannot be recycled: void it instead.
  */
 export async function unassignCoupon(ctx: ServiceContext, args: { code: string; reason: string }): Promise<CouponRecord> {
-  return controlWithReason(ctx, 'unassignCoupon', args, unassignCouponSql, async (outcome, audit) => {
+  return controlWithReason(ctx, 'unassignCoupon', args, requiredReason, unassignCouponSql, async (outcome, audit) => {
     if (outcome.coupon) return audit('COUPON_UNASSIGNED');
     if (outcome.redemptionCount > 0) {
       throw new DomainError('INVALID_STATE', 'This coupon has been redeemed: it cannot go back to the book (void it instead)', {
@@ -54,45 +54,35 @@ export async function unassignCoupon(ctx: ServiceContext, args: { code: string; 
  * INVALID_STATE with its state, as it would after whatever made it so.
  */
 export async function forceUnlockCoupon(ctx: ServiceContext, args: { code: string; reason?: string | null }): Promise<CouponRecord> {
-  const caller = requireAdmin(ctx);
-  const code = normaliseCode('code', args.code);
-  const reason = requireText('reason', args.reason, { max: REASON_MAX, multiline: true, optional: true });
-  return runTransition(ctx, {
-    caller,
-    operation: 'forceUnlockCoupon',
-    args: { code, reason },
-    revive,
-    run: (tx) =>
-      control(
-        tx,
-        code,
-        () => forceUnlockCouponSql(tx, { code, actorId: caller.userId, reason, now: ctx.clock.now() }),
-        async (outcome) => {
-          if (!outcome.coupon) {
-            throw new DomainError('INVALID_STATE', `Only a LOCKED coupon can be unlocked; this one is ${outcome.state}`, { state: outcome.state });
-          }
-          const changes = reason === null ? { from: 'LOCKED' } : { reason, from: 'LOCKED' };
-          await recordAudit(tx, caller, { action: 'COUPON_UNLOCKED', targetType: 'COUPON', targetId: code, changes });
-        },
-      ),
+  return controlWithReason(ctx, 'forceUnlockCoupon', args, optionalReason, forceUnlockCouponSql, async (outcome, audit) => {
+    if (!outcome.coupon) {
+      throw new DomainError('INVALID_STATE', `Only a LOCKED coupon can be unlocked; this one is ${outcome.state}`, { state: outcome.state });
+    }
+    // Released under the row lock while live: the state it was in is LOCKED.
+    await audit('COUPON_UNLOCKED');
   });
 }
 
+const requiredReason = (value: unknown): string => requireText('reason', value, { max: REASON_MAX, multiline: true });
+const optionalReason = (value: unknown): string | null => requireText('reason', value, { max: REASON_MAX, multiline: true, optional: true });
+
 /**
- * A control that takes a reason (void, unassign): checks the caller, the code and the reason, runs
- * `statement` as a transition, and hands what it saw to `settle`, which refuses by throwing or
- * records the audit entry (`audit(action)`: the reason and the state the coupon was in).
+ * A control that takes a reason (void, unassign: required; force unlock: optional): checks the
+ * caller, the code and the reason (`readReason`), runs `statement` as a transition, and hands what
+ * it saw to `settle`, which refuses by throwing or records the audit entry (`audit(action)`: the
+ * reason, when there is one, and the state the coupon was in).
  */
-async function controlWithReason(
+async function controlWithReason<Reason extends string | null>(
   ctx: ServiceContext,
-  operation: 'voidCoupon' | 'unassignCoupon',
-  args: { code: string; reason: string },
-  statement: (tx: Tx, args: { code: string; actorId: string; reason: string; now: Date }) => Promise<ControlOutcome>,
-  settle: (outcome: ControlOutcome, audit: (action: 'COUPON_VOIDED' | 'COUPON_UNASSIGNED') => Promise<void>) => Promise<void>,
+  operation: 'voidCoupon' | 'unassignCoupon' | 'forceUnlockCoupon',
+  args: { code: string; reason?: string | null },
+  readReason: (value: unknown) => Reason,
+  statement: (tx: Tx, args: { code: string; actorId: string; reason: Reason; now: Date }) => Promise<ControlOutcome>,
+  settle: (outcome: ControlOutcome, audit: (action: 'COUPON_VOIDED' | 'COUPON_UNASSIGNED' | 'COUPON_UNLOCKED') => Promise<void>) => Promise<void>,
 ): Promise<CouponRecord> {
   const caller = requireAdmin(ctx);
   const code = normaliseCode('code', args.code);
-  const reason = requireText('reason', args.reason, { max: REASON_MAX, multiline: true });
+  const reason = readReason(args.reason);
   return runTransition(ctx, {
     caller,
     operation,
@@ -104,7 +94,10 @@ async function controlWithReason(
         code,
         () => statement(tx, { code, actorId: caller.userId, reason, now: ctx.clock.now() }),
         (outcome) =>
-          settle(outcome, (action) => recordAudit(tx, caller, { action, targetType: 'COUPON', targetId: code, changes: { reason, from: outcome.state } })),
+          settle(outcome, (action) => {
+            const changes = reason === null ? { from: outcome.state } : { reason, from: outcome.state };
+            return recordAudit(tx, caller, { action, targetType: 'COUPON', targetId: code, changes });
+          }),
       ),
   });
 }
