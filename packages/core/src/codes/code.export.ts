@@ -76,10 +76,7 @@ export async function exportBookCodes(
   filters: CodeExportFilters = {},
   options: CsvExportOptions = {},
 ): Promise<CsvExport> {
-  requireAdmin(ctx);
-  const book = await requireBook(ctx, bookId, 'bookId');
-  const statement = bookCodesCopySql(book.id, filters, ctx.clock.now());
-  return { filename: `book-${book.id}-codes.csv`, stream: await copyCsv(ctx, statement, options) };
+  return exportBook(ctx, bookId, 'codes', (id) => bookCodesCopySql(id, filters, ctx.clock.now()), options);
 }
 
 /**
@@ -111,10 +108,21 @@ export async function exportBookRedemptions(
   filters: RedemptionExportFilters = {},
   options: CsvExportOptions = {},
 ): Promise<CsvExport> {
+  return exportBook(ctx, bookId, 'redemptions', (id) => bookRedemptionsCopySql(id, filters), options);
+}
+
+/** ADMIN, an existing book: then `book-<id>-<what>.csv`, streamed from the COPY statement `statementFor` makes for it. */
+async function exportBook(
+  ctx: ServiceContext,
+  bookId: string,
+  what: 'codes' | 'redemptions',
+  statementFor: (bookId: string) => string,
+  options: CsvExportOptions,
+): Promise<CsvExport> {
   requireAdmin(ctx);
   const book = await requireBook(ctx, bookId, 'bookId');
-  const statement = bookRedemptionsCopySql(book.id, filters);
-  return { filename: `book-${book.id}-redemptions.csv`, stream: await copyCsv(ctx, statement, options) };
+  const statement = statementFor(book.id);
+  return { filename: `book-${book.id}-${what}.csv`, stream: await copyCsv(ctx, statement, options) };
 }
 
 /** The redemptions export's COPY statement (as {@link bookCodesCopySql}: no checks but the filters'). */
