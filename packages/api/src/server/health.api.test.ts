@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { useDatabaseOutage, useTestServer } from '../../testing/index.ts';
+import { pollUntil, useDatabaseOutage, useTestServer } from '../../testing/index.ts';
 
 // /readyz transitions over real HTTP against the real database: ready → a check fails (503,
 // naming it) → ready again once the cause is gone.
@@ -13,16 +13,8 @@ async function readiness(): Promise<{ status: number; body: any }> {
 }
 
 /** Polls /readyz until `accept` holds (a listener reconnects with backoff: seconds, not at once). */
-async function readinessUntil(accept: (r: { status: number; body: any }) => boolean, ms = 20_000) {
-  const deadline = Date.now() + ms;
-  let last = await readiness();
-  while (!accept(last)) {
-    if (Date.now() > deadline) throw new Error(`/readyz never reached the expected state; last: ${JSON.stringify(last)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    last = await readiness();
-  }
-  return last;
-}
+const readinessUntil = (accept: (r: { status: number; body: any }) => boolean) =>
+  pollUntil(readiness, accept, { timeoutMs: 20_000, everyMs: 100, what: '/readyz in the expected state' });
 
 describe('/readyz', () => {
   it('names every check when ready', async () => {

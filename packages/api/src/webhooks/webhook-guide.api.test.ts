@@ -7,7 +7,7 @@ import { loadConfig } from '@coupons/config';
 import { signWebhook, systemClock } from '@coupons/core';
 import { createTestDatabase } from '@coupons/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiProcess, type ApiUser, apiProcessEnv, call, createCampaign, createUsers, freePort, OPS, startApiProcess } from '../../testing/index.ts';
+import { type ApiProcess, type ApiUser, apiProcessEnv, call, createCampaign, createUsers, freePort, OPS, pollUntil, startApiProcess } from '../../testing/index.ts';
 
 // docs/api-guide.md "Receive webhooks", run as written: the guide's receiver (its ```js block)
 // runs in a process of its own with nothing but the secret, and the API runs as in production
@@ -47,14 +47,8 @@ afterAll(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function waitForPrinted(count: number, timeoutMs = 30_000): Promise<string[]> {
-  const deadline = Date.now() + timeoutMs;
-  while (printed.length < count) {
-    if (Date.now() > deadline) throw new Error(`the receiver printed ${printed.length} of ${count} events: ${printed.join(' | ')}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return printed;
-}
+const waitForPrinted = (count: number): Promise<string[]> =>
+  pollUntil(async () => printed, (lines) => lines.length >= count, { timeoutMs: 30_000, what: `the receiver's ${count} printed events` });
 
 describe('the webhook receiver of the api guide', () => {
   it('verifies and receives claim, lock, redeem and reverse, each once, through a SIGKILL and restart of the API', async () => {
