@@ -1,8 +1,7 @@
-import { type Database, Prisma } from '@coupons/db';
-import { createTestDatabase } from '@coupons/db/testing';
+import { Prisma } from '@coupons/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Caller, ServiceContext } from '../shared/context.ts';
-import { contextFor, createBook, createUser } from '../../testing/index.ts';
+import type { ServiceContext } from '../shared/context.ts';
+import { contextFor, createBook, createUser, useServiceTest } from '../../testing/index.ts';
 import { type CodeJobProgress, onCodeJobProgress } from './code-job.events.ts';
 import { MAX_AUTOMATIC_RUNS, reapStaleCodeJobs } from './code-job.reaper.ts';
 import { type LeasedCodeJob, startCodeJob } from './code-job.repository.ts';
@@ -16,44 +15,38 @@ import { RandomCodeSource } from './code.random.ts';
 // then its heartbeat is backdated past the threshold, as if its process had been gone for a while.
 // The SIGKILL of a real API process is in packages/api/test/reliability/faults.code-job.api-process.test.ts.
 
-let db: Database;
-let drop: () => Promise<void>;
-let admin: Caller;
+const t = useServiceTest({ poolSize: 12 });
 let ctx: ServiceContext;
 const STALE_MS = 2_000;
 
-beforeAll(async () => {
-  ({ db, drop } = await createTestDatabase({ poolSize: 12 }));
-  admin = await createUser(db, 'ADMIN');
-  ctx = contextFor(db, admin);
+beforeAll(() => {
+  ctx = contextFor(t.db, t.admin);
 });
-afterAll(async () => {
-  await waitForRunningCodeJobs();
-  await drop();
-});
+// After hooks run in reverse order: the jobs end before the database is dropped.
+afterAll(() => waitForRunningCodeJobs());
 
 /** A GENERATE job whose process "died" after inserting `done` of `count` codes. */
 async function crashedGeneration(count: number, done: number): Promise<{ bookId: string; job: LeasedCodeJob }> {
-  const { bookId } = await createBook(db, 0);
+  const { bookId } = await createBook(t.db, 0);
   const pattern = validateGenerateCodes({ count, length: 10 });
   const { prefix, suffix, length, charset, checkCharacter } = pattern;
   const job = await startCodeJob(ctx, bookId, 'GENERATE', count, { prefix, suffix, length, charset, checkCharacter });
   if (done > 0) {
     const chunk = makeChunk(new RandomCodeSource(charset), pattern, done);
-    await withPgTransaction(db.pool, (client) => insertJobChunk(client, job.lease, bookId, chunk, admin.userId));
+    await withPgTransaction(t.db.pool, (client) => insertJobChunk(client, job.lease, bookId, chunk, t.admin.userId));
   }
   await backdateHeartbeat(job.progress.jobId);
   return { bookId, job };
 }
 
 const backdateHeartbeat = (jobId: string) =>
-  db.prisma.$executeRaw(Prisma.sql`UPDATE code_job SET heartbeat_at = now() - interval '1 hour' WHERE id = ${jobId}::uuid`);
+  t.db.prisma.$executeRaw(Prisma.sql`UPDATE code_job SET heartbeat_at = now() - interval '1 hour' WHERE id = ${jobId}::uuid`);
 
 const codesIn = async (bookId: string) =>
-  (await db.prisma.$queryRaw<Array<{ n: number; distinct: number }>>(Prisma.sql`
+  (await t.db.prisma.$queryRaw<Array<{ n: number; distinct: number }>>(Prisma.sql`
     SELECT count(*)::int AS n, count(DISTINCT code)::int AS distinct FROM coupon WHERE book_id = ${bookId}::uuid`))[0];
 
-const jobRow = (jobId: string) => db.prisma.codeJob.findUniqueOrThrow({ where: { id: jobId } });
+const jobRow = (jobId: string) => t.db.prisma.codeJob.findUniqueOrThrow({ where: { id: jobId } });
 
 describe('code job reaper', () => {
   it('resumes a stale GENERATE job from the codes in the book to exactly the count, with live progress', async () => {
@@ -72,10 +65,10 @@ describe('code job reaper', () => {
 
   it('leaves a job with a fresh heartbeat alone', async () => {
     const { job } = await crashedGeneration(10, 0);
-    await db.prisma.$executeRaw(Prisma.sql`UPDATE code_job SET heartbeat_at = now() WHERE id = ${job.progress.jobId}::uuid`);
+    await t.db.prisma.$executeRaw(Prisma.sql`UPDATE code_job SET heartbeat_at = now() WHERE id = ${job.progress.jobId}::uuid`);
     expect(await reapStaleCodeJobs(ctx, { staleAfterMs: STALE_MS })).toEqual([]);
     expect(await jobRow(job.progress.jobId)).toMatchObject({ status: 'RUNNING', attempts: 1 });
-    await db.prisma.codeJob.update({ where: { id: job.progress.jobId }, data: { status: 'FAILED' } });
+    await t.db.prisma.codeJob.update({ where: { id: job.progress.jobId }, data: { status: 'FAILED' } });
   });
 
   it('fences the presumed-dead run: its chunk after the takeover rolls back, its codes never count', async () => {
@@ -83,8 +76,8 @@ describe('code job reaper', () => {
     await reapStaleCodeJobs(ctx, { staleAfterMs: STALE_MS });
     const pattern = validateGenerateCodes({ count: 500, length: 10 });
     const late = makeChunk(new RandomCodeSource(pattern.charset), pattern, 300);
-    const result = await withPgTransaction(db.pool, async (client) => {
-      const chunk = await insertJobChunk(client, job.lease, bookId, late, admin.userId);
+    const result = await withPgTransaction(t.db.pool, async (client) => {
+      const chunk = await insertJobChunk(client, job.lease, bookId, late, t.admin.userId);
       if (!chunk.job) throw new Error('lease lost');
       return chunk;
     }).catch((error: Error) => error.message);
@@ -107,10 +100,10 @@ describe('code job reaper', () => {
   });
 
   it('fails a stale UPLOAD (its transaction died with it: nothing inserted)', async () => {
-    const { bookId } = await createBook(db, 0);
+    const { bookId } = await createBook(t.db, 0);
     const job = await startCodeJob(ctx, bookId, 'UPLOAD', 1_000);
     // A streamed import writes its merge's progress as it goes: none of it committed.
-    await db.prisma.codeJob.update({ where: { id: job.progress.jobId }, data: { processed: 600, inserted: 500 } });
+    await t.db.prisma.codeJob.update({ where: { id: job.progress.jobId }, data: { processed: 600, inserted: 500 } });
     await backdateHeartbeat(job.progress.jobId);
     const reaped = await reapStaleCodeJobs(ctx, { staleAfterMs: STALE_MS });
     expect(reaped.find((r) => r.jobId === job.progress.jobId)).toMatchObject({ outcome: 'FAILED', inserted: 0 });
@@ -124,7 +117,7 @@ describe('code job reaper', () => {
 
   it(`fails a job after ${MAX_AUTOMATIC_RUNS} runs with the count inserted; the admin resumes it to the end`, async () => {
     const { bookId, job } = await crashedGeneration(1_000, 400);
-    await db.prisma.codeJob.update({ where: { id: job.progress.jobId }, data: { attempts: MAX_AUTOMATIC_RUNS } });
+    await t.db.prisma.codeJob.update({ where: { id: job.progress.jobId }, data: { attempts: MAX_AUTOMATIC_RUNS } });
     const reaped = await reapStaleCodeJobs(ctx, { staleAfterMs: STALE_MS });
     expect(reaped.find((r) => r.jobId === job.progress.jobId)).toMatchObject({ outcome: 'FAILED', inserted: 400 });
     const failed = await jobRow(job.progress.jobId);
@@ -141,9 +134,9 @@ describe('code job reaper', () => {
   });
 
   it('resumeCodeJob: FORBIDDEN for a USER, NOT_FOUND for an unknown job', async () => {
-    const user = await createUser(db, 'USER');
+    const user = await createUser(t.db, 'USER');
     const codeOf = (p: Promise<unknown>) => p.then(() => 'OK', (e) => e.code);
-    expect(await codeOf(resumeCodeJob(contextFor(db, user), '00000000-0000-4000-8000-000000000000'))).toBe('FORBIDDEN');
+    expect(await codeOf(resumeCodeJob(contextFor(t.db, user), '00000000-0000-4000-8000-000000000000'))).toBe('FORBIDDEN');
     expect(await codeOf(resumeCodeJob(ctx, '00000000-0000-4000-8000-000000000000'))).toBe('NOT_FOUND');
   });
 });

@@ -1,44 +1,33 @@
-import { type Database, Prisma } from '@coupons/db';
-import { createTestDatabase } from '@coupons/db/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Prisma } from '@coupons/db';
+import { describe, expect, it } from 'vitest';
 import { assignRandomCoupon } from '../coupons/index.ts';
 import type { Caller } from '../shared/context.ts';
-import { type BookOverrides, contextFor, createBook, createUser, createTestClock } from '../../testing/index.ts';
+import { type BookOverrides, contextFor, createBook, createUser, createTestClock, useServiceTest } from '../../testing/index.ts';
 import { distributeToPool, previewDistribution } from './distribution.service.ts';
 import { addPoolMembers } from './pool-member.service.ts';
 import { createPool } from './pool.service.ts';
 
-let db: Database;
-let drop: () => Promise<void>;
-let admin: Caller;
-
-beforeAll(async () => {
-  ({ db, drop } = await createTestDatabase({ poolSize: 20 }));
-  admin = await createUser(db, 'ADMIN');
-});
-afterAll(async () => {
-  await drop();
-});
+const t = useServiceTest({ poolSize: 20 });
 
 const codeOf = (p: Promise<unknown>) => p.then(() => 'OK', (e) => e.code);
 
 async function poolOf(n: number): Promise<{ poolId: string; users: Caller[] }> {
-  const users = await Promise.all(Array.from({ length: n }, () => createUser(db)));
-  const pool = await createPool(contextFor(db, admin), { name: `Pool of ${n}` });
-  if (n > 0) await addPoolMembers(contextFor(db, admin), { poolId: pool.id, userIds: users.map((u) => u.userId) });
+  const users = await Promise.all(Array.from({ length: n }, () => createUser(t.db)));
+  const pool = await createPool(contextFor(t.db, t.admin), { name: `Pool of ${n}` });
+  if (n > 0) await addPoolMembers(contextFor(t.db, t.admin), { poolId: pool.id, userIds: users.map((u) => u.userId) });
   return { poolId: pool.id, users };
 }
 
 /** Coupons of the book per assigned user, straight from the table. */
 async function holdings(bookId: string): Promise<Map<string, number>> {
-  const rows = await db.prisma.$queryRaw<Array<{ user_id: string; n: number }>>(Prisma.sql`
+  const rows = await t.db.prisma.$queryRaw<Array<{ user_id: string; n: number }>>(Prisma.sql`
     SELECT assigned_user_id::text AS user_id, count(*)::int AS n FROM coupon
     WHERE book_id = ${bookId}::uuid AND assigned_user_id IS NOT NULL GROUP BY 1`);
   return new Map(rows.map((r) => [r.user_id, r.n]));
 }
 
 async function setup(couponCount: number, members: number, overrides: BookOverrides = {}) {
-  const { bookId } = await createBook(db, couponCount, overrides);
+  const { bookId } = await createBook(t.db, couponCount, overrides);
   const { poolId, users } = await poolOf(members);
   return { bookId, poolId, users };
 }
@@ -47,7 +36,7 @@ describe('previewDistribution / distributeToPool', () => {
   // count is the TOTAL in EQUAL too (issue 16; it used to mean "per member"): 12 over 4 members is 3 each.
   it('EQUAL: every member gets ⌊count / members⌋; the preview changed nothing and the result matches it', async () => {
     const { bookId, poolId, users } = await setup(20, 4);
-    const ctx = contextFor(db, admin);
+    const ctx = contextFor(t.db, t.admin);
     const preview = await previewDistribution(ctx, { poolId, bookId, mode: 'EQUAL', count: 12 });
     expect(preview).toMatchObject({ requested: 12, available: 20, totalAssigned: 12, shortfall: 0, skippedUsers: 0 });
     expect((await holdings(bookId)).size).toBe(0);
@@ -56,26 +45,26 @@ describe('previewDistribution / distributeToPool', () => {
       { ...ctx, events: { announce: (ids) => announced.push(...ids) } },
       { poolId, bookId, mode: 'EQUAL', count: 12, seed: preview.seed },
     );
-    expect(done).toMatchObject({ poolId, bookId, mode: 'EQUAL', requested: 12, assigned: 12, remainder: 'LEAVE_IN_BOOK', createdById: admin.userId });
+    expect(done).toMatchObject({ poolId, bookId, mode: 'EQUAL', requested: 12, assigned: 12, remainder: 'LEAVE_IN_BOOK', createdById: t.admin.userId });
     expect(done.plan.perUser).toEqual(preview.perUser);
     const held = await holdings(bookId);
     for (const u of users) expect(held.get(u.userId)).toBe(3);
-    const counters = await db.prisma.userBookCounter.findMany({ where: { bookId } });
+    const counters = await t.db.prisma.userBookCounter.findMany({ where: { bookId } });
     expect(counters.map((c) => c.assignedCount)).toEqual([3, 3, 3, 3]);
-    const events = await db.prisma.couponEvent.findMany({ where: { bookId, type: 'ASSIGNED' } });
+    const events = await t.db.prisma.couponEvent.findMany({ where: { bookId, type: 'ASSIGNED' } });
     expect(events).toHaveLength(12);
-    expect(events.every((e) => e.actorId === admin.userId && e.fromState === 'UNASSIGNED' && e.toState === 'ASSIGNED')).toBe(true);
+    expect(events.every((e) => e.actorId === t.admin.userId && e.fromState === 'UNASSIGNED' && e.toState === 'ASSIGNED')).toBe(true);
     expect(new Set(events.map((e) => e.userId))).toEqual(new Set(users.map((u) => u.userId)));
-    expect(await db.prisma.distribution.count({ where: { id: done.id } })).toBe(1);
+    expect(await t.db.prisma.distribution.count({ where: { id: done.id } })).toBe(1);
     // After commit, the newest event id is announced (listeners read the outbox from their cursor).
     expect(announced).toEqual([String(events.map((e) => e.id).reduce((a, b) => (a > b ? a : b)))]);
   });
 
   it('RANDOM with the preview seed does exactly what the preview showed, within limits', async () => {
     const { bookId, poolId, users } = await setup(50, 5, { maxAssignmentsPerUser: 3 });
-    const ctx = contextFor(db, admin);
+    const ctx = contextFor(t.db, t.admin);
     // One member already holds 3 (at the limit) through a normal assignment path.
-    for (let i = 0; i < 3; i++) await assignRandomCoupon(contextFor(db, users[0]), { bookId });
+    for (let i = 0; i < 3; i++) await assignRandomCoupon(contextFor(t.db, users[0]), { bookId });
     const preview = await previewDistribution(ctx, { poolId, bookId, mode: 'RANDOM', count: 10 });
     expect(preview.perUser.find((e) => e.userId === users[0].userId)).toMatchObject({ count: 0, skippedReason: 'LIMIT_REACHED' });
     expect(preview.totalAssigned).toBe(10);
@@ -91,23 +80,23 @@ describe('previewDistribution / distributeToPool', () => {
 
   it('EQUAL with too few coupons: a partial, fair fill, requested vs assigned recorded', async () => {
     const { bookId, poolId } = await setup(7, 3);
-    const done = await distributeToPool(contextFor(db, admin), { poolId, bookId, mode: 'EQUAL', count: 9 });
+    const done = await distributeToPool(contextFor(t.db, t.admin), { poolId, bookId, mode: 'EQUAL', count: 9 });
     expect(done).toMatchObject({ requested: 9, assigned: 7 });
     expect([...(await holdings(bookId)).values()].sort()).toEqual([2, 2, 3]);
   });
 
   it('EQUAL remainder: LEAVE_IN_BOOK by default, RANDOM_MEMBERS on request, stored on the distribution and audited', async () => {
     const { bookId, poolId } = await setup(30, 3);
-    const ctx = contextFor(db, admin);
+    const ctx = contextFor(t.db, t.admin);
     const left = await distributeToPool(ctx, { poolId, bookId, mode: 'EQUAL', count: 5 });
     expect(left).toMatchObject({ requested: 5, assigned: 3, remainder: 'LEAVE_IN_BOOK' });
     expect(left.plan).toMatchObject({ perMember: 1, leftInBook: 2, shortfall: 0 });
     const spread = await distributeToPool(ctx, { poolId, bookId, mode: 'EQUAL', count: 5, remainder: 'RANDOM_MEMBERS' });
     expect(spread).toMatchObject({ requested: 5, assigned: 5, remainder: 'RANDOM_MEMBERS' });
     expect([...(await holdings(bookId)).values()].sort()).toEqual([2, 3, 3]);
-    const rows = await db.prisma.distribution.findMany({ where: { poolId }, orderBy: { createdAt: 'asc' }, select: { remainder: true } });
+    const rows = await t.db.prisma.distribution.findMany({ where: { poolId }, orderBy: { createdAt: 'asc' }, select: { remainder: true } });
     expect(rows.map((r) => r.remainder)).toEqual(['LEAVE_IN_BOOK', 'RANDOM_MEMBERS']);
-    const audit = await db.prisma.$queryRaw<Array<{ changes: Record<string, unknown> }>>(Prisma.sql`
+    const audit = await t.db.prisma.$queryRaw<Array<{ changes: Record<string, unknown> }>>(Prisma.sql`
       SELECT changes FROM audit_log WHERE action = 'DISTRIBUTED' AND target_id = ${spread.id}`);
     expect(audit[0].changes).toEqual({ poolId, bookId, mode: 'EQUAL', count: 5, remainder: 'RANDOM_MEMBERS', assigned: 5 });
     expect(await codeOf(distributeToPool(ctx, { poolId, bookId, mode: 'RANDOM', count: 5, remainder: 'LEAVE_IN_BOOK' }))).toBe('BAD_USER_INPUT');
@@ -115,11 +104,11 @@ describe('previewDistribution / distributeToPool', () => {
   });
 
   it('errors: SOLD_OUT, LIMIT_REACHED, empty pool, BOOK_NOT_ACTIVE, NOT_FOUND, FORBIDDEN', async () => {
-    const ctx = contextFor(db, admin);
+    const ctx = contextFor(t.db, t.admin);
     const soldOut = await setup(0, 2);
     expect(await codeOf(distributeToPool(ctx, { ...soldOut, mode: 'RANDOM', count: 1 }))).toBe('SOLD_OUT');
     const limited = await setup(10, 1, { maxAssignmentsPerUser: 1 });
-    await assignRandomCoupon(contextFor(db, limited.users[0]), { bookId: limited.bookId });
+    await assignRandomCoupon(contextFor(t.db, limited.users[0]), { bookId: limited.bookId });
     expect(await codeOf(distributeToPool(ctx, { ...limited, mode: 'EQUAL', count: 1 }))).toBe('LIMIT_REACHED');
     const empty = await setup(5, 0);
     const error = await distributeToPool(ctx, { ...empty, mode: 'EQUAL', count: 1 }).catch((e) => e);
@@ -128,30 +117,30 @@ describe('previewDistribution / distributeToPool', () => {
     const future = await setup(5, 1, { validFrom: new Date('2030-02-01T00:00:00Z') });
     const expired = await setup(5, 1, { validUntil: new Date('2029-12-31T00:00:00Z') });
     for (const target of [future, expired]) {
-      expect(await codeOf(previewDistribution(contextFor(db, admin, clock), { ...target, mode: 'EQUAL', count: 1 }))).toBe('BOOK_NOT_ACTIVE');
-      expect(await codeOf(distributeToPool(contextFor(db, admin, clock), { ...target, mode: 'EQUAL', count: 1 }))).toBe('BOOK_NOT_ACTIVE');
+      expect(await codeOf(previewDistribution(contextFor(t.db, t.admin, clock), { ...target, mode: 'EQUAL', count: 1 }))).toBe('BOOK_NOT_ACTIVE');
+      expect(await codeOf(distributeToPool(contextFor(t.db, t.admin, clock), { ...target, mode: 'EQUAL', count: 1 }))).toBe('BOOK_NOT_ACTIVE');
     }
     const unknown = '00000000-0000-4000-8000-000000000000';
     expect(await codeOf(distributeToPool(ctx, { poolId: unknown, bookId: future.bookId, mode: 'EQUAL', count: 1 }))).toBe('NOT_FOUND');
     expect(await codeOf(distributeToPool(ctx, { poolId: future.poolId, bookId: unknown, mode: 'EQUAL', count: 1 }))).toBe('NOT_FOUND');
     expect(await codeOf(distributeToPool(ctx, { ...future, mode: 'EQUAL', count: 0 }))).toBe('BAD_USER_INPUT');
-    expect(await codeOf(distributeToPool(contextFor(db, future.users[0]), { ...future, mode: 'EQUAL', count: 1 }))).toBe('FORBIDDEN');
-    expect(await codeOf(previewDistribution(contextFor(db, future.users[0]), { ...future, mode: 'EQUAL', count: 1 }))).toBe('FORBIDDEN');
+    expect(await codeOf(distributeToPool(contextFor(t.db, future.users[0]), { ...future, mode: 'EQUAL', count: 1 }))).toBe('FORBIDDEN');
+    expect(await codeOf(previewDistribution(contextFor(t.db, future.users[0]), { ...future, mode: 'EQUAL', count: 1 }))).toBe('FORBIDDEN');
   });
 });
 
 describe('races', () => {
   it('distributeToPool during 200 concurrent assignRandomCoupon: no coupon twice, no limit exceeded', async () => {
     const { bookId, poolId, users: members } = await setup(300, 20, { maxAssignmentsPerUser: 5 });
-    const shoppers = await Promise.all(Array.from({ length: 50 }, () => createUser(db)));
+    const shoppers = await Promise.all(Array.from({ length: 50 }, () => createUser(t.db)));
     const everyone = [...members, ...shoppers];
     const assigns = Array.from({ length: 200 }, (_, i) =>
-      assignRandomCoupon(contextFor(db, everyone[i % everyone.length]), { bookId }).then(() => 'OK', (e) => e.code),
+      assignRandomCoupon(contextFor(t.db, everyone[i % everyone.length]), { bookId }).then(() => 'OK', (e) => e.code),
     );
-    const distribution = distributeToPool(contextFor(db, admin), { poolId, bookId, mode: 'EQUAL', count: 80 });
+    const distribution = distributeToPool(contextFor(t.db, t.admin), { poolId, bookId, mode: 'EQUAL', count: 80 });
     const [outcomes, done] = await Promise.all([Promise.all(assigns), distribution]);
     expect(outcomes.every((o) => o === 'OK' || o === 'LIMIT_REACHED' || o === 'SOLD_OUT')).toBe(true);
-    const [{ assigned, distinct, events, eventsDistinct }] = await db.prisma.$queryRaw<
+    const [{ assigned, distinct, events, eventsDistinct }] = await t.db.prisma.$queryRaw<
       Array<{ assigned: number; distinct: number; events: number; eventsDistinct: number }>
     >(Prisma.sql`
       SELECT (SELECT count(*)::int FROM coupon WHERE book_id = ${bookId}::uuid AND state = 'ASSIGNED') AS assigned,
@@ -165,17 +154,17 @@ describe('races', () => {
     expect(eventsDistinct).toBe(assigned);
     const held = await holdings(bookId);
     for (const [, n] of held) expect(n).toBeLessThanOrEqual(5);
-    const counters = await db.prisma.userBookCounter.findMany({ where: { bookId } });
+    const counters = await t.db.prisma.userBookCounter.findMany({ where: { bookId } });
     for (const c of counters) expect(c.assignedCount).toBe(held.get(c.userId) ?? 0);
   });
 
   it('two concurrent distributions over overlapping pools neither deadlock nor overspend', async () => {
     const { bookId, poolId, users } = await setup(100, 10, { maxAssignmentsPerUser: 3 });
-    const other = await createPool(contextFor(db, admin), { name: 'overlap' });
-    await addPoolMembers(contextFor(db, admin), { poolId: other.id, userIds: users.slice(5).map((u) => u.userId) });
+    const other = await createPool(contextFor(t.db, t.admin), { name: 'overlap' });
+    await addPoolMembers(contextFor(t.db, t.admin), { poolId: other.id, userIds: users.slice(5).map((u) => u.userId) });
     const results = await Promise.allSettled([
-      distributeToPool(contextFor(db, admin), { poolId, bookId, mode: 'EQUAL', count: 20 }),
-      distributeToPool(contextFor(db, admin), { poolId: other.id, bookId, mode: 'EQUAL', count: 10 }),
+      distributeToPool(contextFor(t.db, t.admin), { poolId, bookId, mode: 'EQUAL', count: 20 }),
+      distributeToPool(contextFor(t.db, t.admin), { poolId: other.id, bookId, mode: 'EQUAL', count: 10 }),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
     const held = await holdings(bookId);
