@@ -11,7 +11,8 @@
  *   `startApiProcess` (`main.ts` in a child process, as in production; `useApiProcesses` starts them
  *   on the file's fresh database and kills them after it), `startProcessGroup` and
  *   `waitForHttp` for any other child (the e2e run's `next start`);
- * - clients: `graphqlRequest`/`call` over HTTP, `connectGraphQLWs`/`wsRequest`/`record` over graphql-ws;
+ * - clients: `graphqlRequest`/`call` over HTTP, `connectGraphQLWs`/`wsRequest`/`record` over graphql-ws
+ *   (`t.socket(user, server?)`: a client of the file signed in as `user`; `couponEventsOf(recorded)`);
  * - data: `signUp`, `createUsers`, `createCampaign`, `createPool`, `checkoutAs`/`lockedByShoppers`
  *   (a shopper claims, locks, redeems), the live-event helpers;
  * - waiting: `waitFor` (a condition in the test process), `pollUntil` (a value read from the API or the database);

@@ -1,6 +1,7 @@
 /**
  * Test support for `@coupons/core` (never imported by production code): a hand-moved clock and
- * rows inserted directly, for service tests against a real database (`@coupons/db/testing`).
+ * rows inserted directly, for service tests against a real database (`@coupons/db/testing`);
+ * `explainScans` for tests of the plans PostgreSQL picks.
  */
 export { type BookOverrides, contextFor, createBook, createUser, type ServiceTest, startServiceTest, useServiceTest } from './fixtures.ts';
 export { generousSignInLimits, TEST_TOKEN_SETTINGS } from './auth-settings.ts';
