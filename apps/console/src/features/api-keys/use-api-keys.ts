@@ -1,8 +1,8 @@
 'use client';
 
-import { useMutation } from '@apollo/client/react';
 import { graphql } from '@/gql';
 import type { ApiKeyScope } from '@/gql/graphql';
+import { useMutationAction } from '@/lib/apollo/use-mutation-action';
 import { usePagedQuery } from '@/lib/apollo/use-paged-query';
 
 /** Keys per page unless the URL asks for another size. */
@@ -53,23 +53,20 @@ export const RevokeApiKeyMutation = graphql(`
 export function useApiKeys({ pageSize = API_KEYS_PAGE, start = null }: { pageSize?: number; start?: string | null } = {}) {
   const list = usePagedQuery(ApiKeysQuery, { variables: {}, pageSize, start, connection: (data) => data.apiKeysConnection });
   // The pages shown are read again (the new key leads the first one, as the API orders them) before the creation resolves.
-  const [create, creation] = useMutation(CreateApiKeyMutation, { fetchPolicy: 'no-cache', refetchQueries: [ApiKeysQuery], awaitRefetchQueries: true });
+  const creation = useMutationAction(CreateApiKeyMutation, (data) => data.createApiKey, {
+    fetchPolicy: 'no-cache',
+    forget: true,
+    refetchQueries: [ApiKeysQuery],
+    awaitRefetchQueries: true,
+  });
   // The answer is the key's row: the normalized cache updates the list by itself.
-  const [revoke, revocation] = useMutation(RevokeApiKeyMutation);
-
-  const createApiKey = async (name: string, scopes: ApiKeyScope[]) => {
-    const result = await create({ variables: { input: { name, scopes } } });
-    creation.reset();
-    return result.data?.createApiKey ?? null;
-  };
-
-  const revokeApiKey = async (id: string) => (await revoke({ variables: { id } })).data?.revokeApiKey ?? null;
+  const revocation = useMutationAction(RevokeApiKeyMutation, (data) => data.revokeApiKey);
 
   return {
     list,
-    createApiKey,
+    createApiKey: (name: string, scopes: ApiKeyScope[]) => creation.run({ input: { name, scopes } }),
     creating: creation.loading,
-    revokeApiKey,
+    revokeApiKey: (id: string) => revocation.run({ id }),
     revoking: revocation.loading,
   };
 }

@@ -1,7 +1,8 @@
 'use client';
 
-import { useApolloClient, useMutation } from '@apollo/client/react';
+import { useApolloClient } from '@apollo/client/react';
 import { graphql } from '@/gql';
+import { useMutationAction } from '@/lib/apollo/use-mutation-action';
 
 const AssignPreviewCouponQuery = graphql(`
   query AssignPreviewCoupon($code: String!) {
@@ -103,17 +104,16 @@ export function useAssignPreview() {
 /** Gives a coupon to a user, as an admin; every live list (the user's coupons, the book's table) is read again. */
 export function useAssignCoupon() {
   const client = useApolloClient();
-  const [byCode, code] = useMutation(AdminAssignCouponMutation);
-  const [random, rand] = useMutation(AdminAssignRandomCouponMutation);
+  const byCode = useMutationAction(AdminAssignCouponMutation, (data) => data.assignCoupon);
+  const random = useMutationAction(AdminAssignRandomCouponMutation, (data) => data.assignRandomCoupon);
   const after = <T>(result: T) => {
     void client.refetchQueries({ include: 'active' });
     return result;
   };
   return {
     assignCode: async (couponCode: string, userId: string, idempotencyKey: string) =>
-      after((await byCode({ variables: { code: couponCode, userId, idempotencyKey } })).data?.assignCoupon ?? null),
-    assignRandom: async (bookId: string, userId: string, idempotencyKey: string) =>
-      after((await random({ variables: { bookId, userId, idempotencyKey } })).data?.assignRandomCoupon ?? null),
-    busy: code.loading || rand.loading,
+      after(await byCode.run({ code: couponCode, userId, idempotencyKey })),
+    assignRandom: async (bookId: string, userId: string, idempotencyKey: string) => after(await random.run({ bookId, userId, idempotencyKey })),
+    busy: byCode.loading || random.loading,
   };
 }

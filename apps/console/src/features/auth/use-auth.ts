@@ -1,9 +1,10 @@
 'use client';
 
 import type { TypedDocumentNode } from '@apollo/client';
-import { useMutation, useQuery } from '@apollo/client/react';
+import { useQuery } from '@apollo/client/react';
 import { graphql } from '@/gql';
 import type { SessionFragment } from '@/gql/graphql';
+import { useMutationAction } from '@/lib/apollo/use-mutation-action';
 
 // Login and Register select `...Session` (lib/auth/session-api.ts), as the cookie's refresh does.
 
@@ -56,11 +57,11 @@ export function useRegister() {
 
 /** A mutation of an email and a password that answers a session: `send` resolves to it (or throws when none came). */
 function useSessionMutation<Data>(mutation: TypedDocumentNode<Data, { email: string; password: string }>, session: (data: Data) => SessionFragment) {
-  const [mutate, { loading }] = useMutation(mutation);
+  const { run, loading } = useMutationAction(mutation, session);
   const send = async (email: string, password: string) => {
-    const { data } = await mutate({ variables: { email, password } });
-    if (!data) throw new Error('The API returned no session');
-    return session(data as Data);
+    const answer = await run({ email, password });
+    if (!answer) throw new Error('The API returned no session');
+    return answer;
   };
   return { send, loading };
 }

@@ -1,7 +1,8 @@
 'use client';
 
-import { useMutation, useSubscription } from '@apollo/client/react';
+import { useSubscription } from '@apollo/client/react';
 import { graphql } from '@/gql';
+import { useMutationAction } from '@/lib/apollo/use-mutation-action';
 import { usePagedQuery } from '@/lib/apollo/use-paged-query';
 import { useCoalescedCallback } from '@/lib/hooks/use-coalesced-callback';
 
@@ -101,9 +102,9 @@ export function useBookRedemptions(
 
 /** The admin's reversal of a redemption (a refund or a cancelled order gives the use back). */
 export function useReverseRedemption() {
-  const [reverse, { loading }] = useMutation(ReverseRedemptionMutation);
+  const { run, loading } = useMutationAction(ReverseRedemptionMutation, (data) => data.reverseRedemption);
   const reverseRedemption = async (redemptionId: string, reason: string) => {
-    await reverse({ variables: { redemptionId, reason } });
+    await run({ redemptionId, reason });
   };
   return { reverseRedemption, loading };
 }

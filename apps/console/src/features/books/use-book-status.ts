@@ -1,7 +1,7 @@
 'use client';
 
-import { useMutation } from '@apollo/client/react';
 import { graphql } from '@/gql';
+import { type MutationAction, useMutationAction } from '@/lib/apollo/use-mutation-action';
 import { BooksQuery } from './use-books';
 
 /** What a status change answers: enough for the badge and the buttons to follow (normalised cache). */
@@ -54,27 +54,23 @@ export type BookStatusAction = 'pause' | 'resume' | 'archive' | 'delete';
  * since a status moves a book in or out of its filters.
  */
 export function useBookStatus(bookId: string) {
-  const options = { variables: { id: bookId }, refetchQueries: [BooksQuery] };
-  const [pause, pausing] = useMutation(PauseBookMutation, options);
-  const [resume, resuming] = useMutation(ResumeBookMutation, options);
-  const [archive, archiving] = useMutation(ArchiveBookMutation, options);
-  const [remove, deleting] = useMutation(DeleteBookMutation, {
-    ...options,
-    update(cache) {
-      cache.evict({ id: cache.identify({ __typename: 'Book', id: bookId }) });
-      cache.gc();
-    },
-  });
-  const run: Record<BookStatusAction, () => Promise<unknown>> = {
-    pause: () => pause(),
-    resume: () => resume(),
-    archive: () => archive(),
-    delete: () => remove(),
+  const options = { refetchQueries: [BooksQuery] };
+  const actions: Record<BookStatusAction, MutationAction<{ id: string }, unknown>> = {
+    pause: useMutationAction(PauseBookMutation, (data) => data.pauseBook, options),
+    resume: useMutationAction(ResumeBookMutation, (data) => data.resumeBook, options),
+    archive: useMutationAction(ArchiveBookMutation, (data) => data.archiveBook, options),
+    delete: useMutationAction(DeleteBookMutation, (data) => data.deleteBook, {
+      ...options,
+      update(cache) {
+        cache.evict({ id: cache.identify({ __typename: 'Book', id: bookId }) });
+        cache.gc();
+      },
+    }),
   };
   return {
     run: async (action: BookStatusAction) => {
-      await run[action]();
+      await actions[action].run({ id: bookId });
     },
-    busy: pausing.loading || resuming.loading || archiving.loading || deleting.loading,
+    busy: Object.values(actions).some((action) => action.loading),
   };
 }

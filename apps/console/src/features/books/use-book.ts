@@ -1,8 +1,9 @@
 'use client';
 
-import { useMutation, useQuery } from '@apollo/client/react';
+import { useQuery } from '@apollo/client/react';
 import { graphql } from '@/gql';
 import type { CreateBookInput, UpdateBookInput } from '@/gql/graphql';
+import { useMutationAction } from '@/lib/apollo/use-mutation-action';
 import { BooksQuery } from './use-books';
 
 export const BookDetailQuery = graphql(`
@@ -56,18 +57,15 @@ export function useBook(bookId: string) {
 /** One book as the edit form needs it, read fresh (another admin may have changed it), and its save. */
 export function useEditBook(bookId: string) {
   const { data, loading, error, refetch } = useQuery(BookForEditQuery, { variables: { id: bookId }, fetchPolicy: 'network-only' });
-  const [update] = useMutation(UpdateBookMutation);
+  const { run } = useMutationAction(UpdateBookMutation, (data) => data.updateBook);
   const updateBook = async (input: UpdateBookInput) => {
-    await update({ variables: { id: bookId, input } });
+    await run({ id: bookId, input });
   };
   return { book: data?.book ?? null, loaded: data !== undefined, loading, error, refetch, updateBook };
 }
 
 /** Creates a book; resolves to it (the lists of books are read again). */
 export function useCreateBook() {
-  const [create] = useMutation(CreateBookMutation, { refetchQueries: [BooksQuery] });
-  return async (input: CreateBookInput) => {
-    const { data } = await create({ variables: { input } });
-    return data?.createBook ?? null;
-  };
+  const { run } = useMutationAction(CreateBookMutation, (data) => data.createBook, { refetchQueries: [BooksQuery] });
+  return (input: CreateBookInput) => run({ input });
 }

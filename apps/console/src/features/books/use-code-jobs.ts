@@ -1,9 +1,10 @@
 'use client';
 
-import { useApolloClient, useMutation, useSubscription } from '@apollo/client/react';
+import { useApolloClient, useSubscription } from '@apollo/client/react';
 import { useCallback } from 'react';
 import { graphql } from '@/gql';
 import type { GenerateCodesInput } from '@/gql/graphql';
+import { useMutationAction } from '@/lib/apollo/use-mutation-action';
 import { BookCouponsQuery } from './use-book-coupons';
 import { BookDetailQuery } from './use-book';
 
@@ -69,42 +70,26 @@ export function useRefreshBookCodes() {
 
 /** Uploads a CSV of codes into a book; resolves to the per-line report. */
 export function useUploadCodes(bookId: string) {
-  const [upload, { loading }] = useMutation(UploadCodesMutation);
-  const uploadCodes = async (csv: string) => {
-    const { data } = await upload({ variables: { bookId, csv } });
-    return data?.uploadCodes ?? null;
-  };
-  return { uploadCodes, loading };
+  const { run, loading } = useMutationAction(UploadCodesMutation, (data) => data.uploadCodes);
+  return { uploadCodes: (csv: string) => run({ bookId, csv }), loading };
 }
 
 /** Uploads a list of codes (the paste box) into a book; resolves to the per-line report. */
 export function useUploadCodeList(bookId: string) {
-  const [upload, { loading }] = useMutation(UploadCodeListMutation);
-  const uploadCodeList = async (codes: string[]) => {
-    const { data } = await upload({ variables: { bookId, codes } });
-    return data?.uploadCodes ?? null;
-  };
-  return { uploadCodeList, loading };
+  const { run, loading } = useMutationAction(UploadCodeListMutation, (data) => data.uploadCodes);
+  return { uploadCodeList: (codes: string[]) => run({ bookId, codes }), loading };
 }
 
 /** Cancels a running code job (an import rolls back; a generation keeps what it made). */
 export function useCancelCodeJob() {
-  const [cancel, { loading }] = useMutation(CancelCodeJobMutation);
-  const cancelCodeJob = async (jobId: string) => {
-    const { data } = await cancel({ variables: { jobId } });
-    return data?.cancelCodeJob ?? null;
-  };
-  return { cancelCodeJob, loading };
+  const { run, loading } = useMutationAction(CancelCodeJobMutation, (data) => data.cancelCodeJob);
+  return { cancelCodeJob: (jobId: string) => run({ jobId }), loading };
 }
 
 /** Starts a background generation job; resolves to the job (already finished for small counts). */
 export function useGenerateCodes(bookId: string) {
-  const [generate, { loading }] = useMutation(GenerateCodesMutation);
-  const generateCodes = async (input: GenerateCodesInput) => {
-    const { data } = await generate({ variables: { bookId, input } });
-    return data?.generateCodes ?? null;
-  };
-  return { generateCodes, loading };
+  const { run, loading } = useMutationAction(GenerateCodesMutation, (data) => data.generateCodes);
+  return { generateCodes: (input: GenerateCodesInput) => run({ bookId, input }), loading };
 }
 
 /** A running job's progress (`codeJob`); `skip` for a job that finished inside the mutation. */

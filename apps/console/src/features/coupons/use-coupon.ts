@@ -1,8 +1,9 @@
 'use client';
 
-import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
+import { useQuery, useSubscription } from '@apollo/client/react';
 import { graphql } from '@/gql';
 import type { UpdateCouponInput } from '@/gql/graphql';
+import { useMutationAction } from '@/lib/apollo/use-mutation-action';
 import { usePagedQuery } from '@/lib/apollo/use-paged-query';
 import { useCoalescedCallback } from '@/lib/hooks/use-coalesced-callback';
 
@@ -96,10 +97,10 @@ export function useCoupon(code: string, { live = true }: { live?: boolean } = {}
   const refetchTimeline = useCoalescedCallback(() => void timeline.refetch(), 300);
   useSubscription(CouponChangedSubscription, { variables: { code }, skip: !live, onData: () => refetchTimeline() });
 
-  const [voidIt, voiding] = useMutation(VoidCouponMutation);
-  const [unassign, unassigning] = useMutation(UnassignCouponMutation);
-  const [update, updating] = useMutation(UpdateCouponMutation);
-  const [unlock, unlocking] = useMutation(ForceUnlockCouponMutation);
+  const voidIt = useMutationAction(VoidCouponMutation, (answer) => answer.voidCoupon);
+  const unassign = useMutationAction(UnassignCouponMutation, (answer) => answer.unassignCoupon);
+  const update = useMutationAction(UpdateCouponMutation, (answer) => answer.updateCoupon);
+  const unlock = useMutationAction(ForceUnlockCouponMutation, (answer) => answer.forceUnlockCoupon);
   const thenTimeline = async (work: Promise<unknown>) => {
     await work;
     await timeline.refetch();
@@ -112,11 +113,11 @@ export function useCoupon(code: string, { live = true }: { live?: boolean } = {}
     error,
     refetch,
     timeline,
-    voidCoupon: (reason: string) => thenTimeline(voidIt({ variables: { code, reason } })),
-    unassignCoupon: (reason: string) => thenTimeline(unassign({ variables: { code, reason } })),
-    unlockCoupon: (reason: string | null) => thenTimeline(unlock({ variables: { code, reason } })),
-    updateCoupon: (input: UpdateCouponInput) => thenTimeline(update({ variables: { code, input } })),
-    busy: voiding.loading || unassigning.loading || unlocking.loading,
-    updating: updating.loading,
+    voidCoupon: (reason: string) => thenTimeline(voidIt.run({ code, reason })),
+    unassignCoupon: (reason: string) => thenTimeline(unassign.run({ code, reason })),
+    unlockCoupon: (reason: string | null) => thenTimeline(unlock.run({ code, reason })),
+    updateCoupon: (input: UpdateCouponInput) => thenTimeline(update.run({ code, input })),
+    busy: voidIt.loading || unassign.loading || unlock.loading,
+    updating: update.loading,
   };
 }

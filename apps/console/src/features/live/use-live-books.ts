@@ -1,9 +1,10 @@
 'use client';
 
 import type { ApolloCache } from '@apollo/client';
-import { useMutation, useQuery } from '@apollo/client/react';
+import { useQuery } from '@apollo/client/react';
 import { useMemo } from 'react';
 import { graphql } from '@/gql';
+import { useMutationAction } from '@/lib/apollo/use-mutation-action';
 
 /** What a book's tile on the Live page starts from. */
 export const LiveBookTile = graphql(`
@@ -64,8 +65,10 @@ export function useLiveBooks() {
     variables: { window: ACTIVITY_WINDOW_SECONDS, first: BUSIEST_SHOWN },
     pollInterval: RANKING_REFRESH_MS,
   });
-  const [pin, pinning] = useMutation(PinBookMutation, { update: (cache, { data: result }) => result && replacePinned(cache, result.pinBook) });
-  const [unpin, unpinning] = useMutation(UnpinBookMutation, { update: (cache, { data: result }) => result && replacePinned(cache, result.unpinBook) });
+  const pin = useMutationAction(PinBookMutation, (answer) => answer.pinBook, { update: (cache, { data: result }) => result && replacePinned(cache, result.pinBook) });
+  const unpin = useMutationAction(UnpinBookMutation, (answer) => answer.unpinBook, {
+    update: (cache, { data: result }) => result && replacePinned(cache, result.unpinBook),
+  });
 
   const pinned = data?.pinnedBooks;
   const pinnedIds = useMemo(() => new Set(pinned?.map((book) => book.id)), [pinned]);
@@ -81,10 +84,10 @@ export function useLiveBooks() {
     loading,
     error,
     refetch: () => void refetch(),
-    pin: (bookId: string) => pin({ variables: { bookId } }),
-    unpin: (bookId: string) => unpin({ variables: { bookId } }),
-    changing: pinning.loading || unpinning.loading,
-    changeError: pinning.error ?? unpinning.error,
+    pin: (bookId: string) => pin.run({ bookId }),
+    unpin: (bookId: string) => unpin.run({ bookId }),
+    changing: pin.loading || unpin.loading,
+    changeError: pin.error ?? unpin.error,
   };
 }
 

@@ -1,7 +1,7 @@
 'use client';
 
-import { useMutation } from '@apollo/client/react';
 import { graphql } from '@/gql';
+import { useMutationAction } from '@/lib/apollo/use-mutation-action';
 import { newIdempotencyKey } from '@/lib/ids/idempotency-key';
 import { MyCouponsQuery } from './use-my-coupons';
 
@@ -24,11 +24,11 @@ const ClaimCouponByCodeMutation = graphql(`
 /** Claims a random coupon of a book, or a given code; my coupons are read again before it resolves. */
 export function useClaimCoupon() {
   const refetch = { refetchQueries: [MyCouponsQuery], awaitRefetchQueries: true };
-  const [claimRandom, random] = useMutation(ClaimRandomCouponMutation, refetch);
-  const [claimCode, byCode] = useMutation(ClaimCouponByCodeMutation, refetch);
+  const random = useMutationAction(ClaimRandomCouponMutation, (data) => data.assignRandomCoupon, refetch);
+  const byCode = useMutationAction(ClaimCouponByCodeMutation, (data) => data.assignCoupon, refetch);
   return {
-    claimRandom: async (bookId: string) => (await claimRandom({ variables: { bookId, idempotencyKey: newIdempotencyKey() } })).data?.assignRandomCoupon ?? null,
-    claimByCode: async (code: string) => (await claimCode({ variables: { code } })).data?.assignCoupon ?? null,
+    claimRandom: (bookId: string) => random.run({ bookId, idempotencyKey: newIdempotencyKey() }),
+    claimByCode: (code: string) => byCode.run({ code }),
     claimingRandom: random.loading,
     claimingByCode: byCode.loading,
   };

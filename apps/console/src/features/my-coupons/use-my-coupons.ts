@@ -1,9 +1,10 @@
 'use client';
 
-import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
+import { useQuery, useSubscription } from '@apollo/client/react';
 import { useMemo, useRef } from 'react';
 import { graphql } from '@/gql';
 import type { MyCouponFragment } from '@/gql/graphql';
+import { useMutationAction } from '@/lib/apollo/use-mutation-action';
 import { noteServerTime } from '@/lib/clock/server-clock';
 import { useCoalescedCallback } from '@/lib/hooks/use-coalesced-callback';
 import { newIdempotencyKey } from '@/lib/ids/idempotency-key';
@@ -101,12 +102,12 @@ export type CouponAction = 'lock' | 'unlock' | 'redeem';
 
 /** Lock, unlock and redeem one of my coupons; lock and redeem carry a fresh idempotency key. */
 export function useCouponActions() {
-  const [lock] = useMutation(LockCouponMutation);
-  const [unlock] = useMutation(UnlockCouponMutation);
-  const [redeem] = useMutation(RedeemCouponMutation);
+  const lock = useMutationAction(LockCouponMutation, (data) => data.lockCoupon);
+  const unlock = useMutationAction(UnlockCouponMutation, (data) => data.unlockCoupon);
+  const redeem = useMutationAction(RedeemCouponMutation, (data) => data.redeemCoupon);
   return async (action: CouponAction, code: string): Promise<void> => {
-    if (action === 'lock') await lock({ variables: { code, idempotencyKey: newIdempotencyKey() } });
-    else if (action === 'unlock') await unlock({ variables: { code } });
-    else await redeem({ variables: { code, idempotencyKey: newIdempotencyKey() } });
+    if (action === 'lock') await lock.run({ code, idempotencyKey: newIdempotencyKey() });
+    else if (action === 'unlock') await unlock.run({ code });
+    else await redeem.run({ code, idempotencyKey: newIdempotencyKey() });
   };
 }

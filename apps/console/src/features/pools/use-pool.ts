@@ -1,9 +1,10 @@
 'use client';
 
-import { useMutation, useQuery } from '@apollo/client/react';
+import { useQuery } from '@apollo/client/react';
 import { graphql } from '@/gql';
 import { PoolsQuery } from './use-pools';
 
+import { useMutationAction } from '@/lib/apollo/use-mutation-action';
 import { usePagedQuery } from '@/lib/apollo/use-paged-query';
 
 /** Members per page unless the URL asks for another size. */
@@ -92,17 +93,14 @@ export function usePoolMembers(poolId: string, { pageSize = MEMBERS_PAGE, start 
 /** Adds (by email or id) and removes members; the pool and its members are read again before they resolve. */
 export function usePoolMembership(poolId: string) {
   const refetch = { refetchQueries: [PoolDetailQuery, PoolMembersQuery], awaitRefetchQueries: true };
-  const [add, { loading: adding }] = useMutation(AddPoolMembersMutation, refetch);
-  const [remove] = useMutation(RemovePoolMembersMutation, refetch);
+  const add = useMutationAction(AddPoolMembersMutation, (data) => data.addPoolMembers.unknownEmails, refetch);
+  const remove = useMutationAction(RemovePoolMembersMutation, (data) => data.removePoolMembers, refetch);
   /** Resolves to the emails that match no user. */
-  const addMembers = async (members: { emails?: string[]; userIds?: string[] }) => {
-    const { data } = await add({ variables: { poolId, ...members } });
-    return data?.addPoolMembers.unknownEmails ?? [];
-  };
+  const addMembers = async (members: { emails?: string[]; userIds?: string[] }) => (await add.run({ poolId, ...members })) ?? [];
   const removeMember = async (userId: string) => {
-    await remove({ variables: { poolId, userIds: [userId] } });
+    await remove.run({ poolId, userIds: [userId] });
   };
-  return { addMembers, removeMember, adding };
+  return { addMembers, removeMember, adding: add.loading };
 }
 
 /** Users whose email contains `search` (two characters at least), for adding one by one. */
@@ -130,8 +128,8 @@ const DeletePoolMutation = graphql(`
 
 /** Renames (name, description) and deletes a pool; each rejects with the API's error. */
 export function usePoolSettings(poolId: string) {
-  const [update, updating] = useMutation(UpdatePoolMutation, { refetchQueries: [PoolsQuery] });
-  const [remove, deleting] = useMutation(DeletePoolMutation, {
+  const update = useMutationAction(UpdatePoolMutation, (data) => data.updatePool, { refetchQueries: [PoolsQuery] });
+  const remove = useMutationAction(DeletePoolMutation, (data) => data.deletePool, {
     refetchQueries: [PoolsQuery],
     update(cache) {
       cache.evict({ id: cache.identify({ __typename: 'Pool', id: poolId }) });
@@ -140,12 +138,12 @@ export function usePoolSettings(poolId: string) {
   });
   return {
     updatePool: async (input: { name: string; description: string | null }) => {
-      await update({ variables: { id: poolId, input } });
+      await update.run({ id: poolId, input });
     },
     deletePool: async () => {
-      await remove({ variables: { id: poolId } });
+      await remove.run({ id: poolId });
     },
-    saving: updating.loading,
-    deleting: deleting.loading,
+    saving: update.loading,
+    deleting: remove.loading,
   };
 }

@@ -1,7 +1,7 @@
 'use client';
 
-import { useMutation } from '@apollo/client/react';
 import { graphql } from '@/gql';
+import { useMutationAction } from '@/lib/apollo/use-mutation-action';
 import { usePagedQuery } from '@/lib/apollo/use-paged-query';
 
 /** Pools per page unless the URL asks for another size. */
@@ -39,10 +39,6 @@ export function usePools({ pageSize = POOLS_PAGE, start = null }: { pageSize?: n
 
 /** Creates a pool; resolves to it (the list of pools is read again). */
 export function useCreatePool() {
-  const [create, { loading }] = useMutation(CreatePoolMutation, { refetchQueries: [PoolsQuery] });
-  const createPool = async (name: string, description: string | null) => {
-    const { data } = await create({ variables: { name, description } });
-    return data?.createPool ?? null;
-  };
-  return { createPool, loading };
+  const { run, loading } = useMutationAction(CreatePoolMutation, (data) => data.createPool, { refetchQueries: [PoolsQuery] });
+  return { createPool: (name: string, description: string | null) => run({ name, description }), loading };
 }

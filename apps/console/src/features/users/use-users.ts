@@ -1,8 +1,8 @@
 'use client';
 
-import { useMutation } from '@apollo/client/react';
 import { graphql } from '@/gql';
 import type { CustomerAccountQuery as CustomerAccountData, Role, UserCouponsQuery as UserCouponsData } from '@/gql/graphql';
+import { useMutationAction } from '@/lib/apollo/use-mutation-action';
 import { usePagedQuery } from '@/lib/apollo/use-paged-query';
 
 /** Users per page unless the URL asks for another size. */
@@ -179,23 +179,23 @@ export const EraseUserMutation = graphql(`
  */
 export function useUserAdmin(userId: string) {
   const options = { refetchQueries: [AdminUsersQuery] };
-  const [setRole, settingRole] = useMutation(SetUserRoleMutation, options);
-  const [disable, disabling] = useMutation(DisableUserMutation, options);
-  const [enable, enabling] = useMutation(EnableUserMutation, options);
-  const [erase, erasing] = useMutation(EraseUserMutation, options);
+  const setRole = useMutationAction(SetUserRoleMutation, (data) => data.setUserRole, options);
+  const disable = useMutationAction(DisableUserMutation, (data) => data.disableUser, options);
+  const enable = useMutationAction(EnableUserMutation, (data) => data.enableUser, options);
+  const erase = useMutationAction(EraseUserMutation, (data) => data.eraseUser, options);
   return {
     setUserRole: async (role: Role) => {
-      await setRole({ variables: { userId, role } });
+      await setRole.run({ userId, role });
     },
     disableUser: async () => {
-      await disable({ variables: { userId } });
+      await disable.run({ userId });
     },
     enableUser: async () => {
-      await enable({ variables: { userId } });
+      await enable.run({ userId });
     },
     eraseUser: async () => {
-      await erase({ variables: { userId } });
+      await erase.run({ userId });
     },
-    busy: settingRole.loading || disabling.loading || enabling.loading || erasing.loading,
+    busy: setRole.loading || disable.loading || enable.loading || erase.loading,
   };
 }

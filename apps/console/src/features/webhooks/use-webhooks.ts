@@ -1,9 +1,10 @@
 'use client';
 
-import { useMutation, useQuery } from '@apollo/client/react';
+import { useQuery } from '@apollo/client/react';
 import { useEffect } from 'react';
 import { graphql } from '@/gql';
 import type { CouponEventType, UpdateWebhookEndpointInput, WebhookDeliveryStatus } from '@/gql/graphql';
+import { useMutationAction } from '@/lib/apollo/use-mutation-action';
 import { usePagedQuery } from '@/lib/apollo/use-paged-query';
 
 /** Endpoints per page unless the URL asks for another size. */
@@ -122,31 +123,32 @@ export interface NewWebhookEndpoint {
  */
 export function useWebhooks({ pageSize = ENDPOINTS_PAGE, start = null }: { pageSize?: number; start?: string | null } = {}) {
   const endpoints = usePagedQuery(WebhookEndpointsQuery, { variables: {}, pageSize, start, connection: (data) => data.webhookEndpoints });
-  const [create, creation] = useMutation(CreateWebhookEndpointMutation, { fetchPolicy: 'no-cache', refetchQueries: [WebhookEndpointsQuery] });
-  const [sendTest] = useMutation(SendTestWebhookMutation);
-
-  const createEndpoint = async (input: NewWebhookEndpoint) => {
-    const result = await create({ variables: { input } });
-    creation.reset();
-    return result.data?.createWebhookEndpoint ?? null;
-  };
+  const creation = useMutationAction(CreateWebhookEndpointMutation, (data) => data.createWebhookEndpoint, {
+    fetchPolicy: 'no-cache',
+    forget: true,
+    refetchQueries: [WebhookEndpointsQuery],
+  });
+  const test = useMutationAction(SendTestWebhookMutation, (data) => data.sendTestWebhook);
 
   return {
     endpoints,
-    createEndpoint,
+    createEndpoint: (input: NewWebhookEndpoint) => creation.run({ input }),
     creating: creation.loading,
-    sendTest: async (id: string) => (await sendTest({ variables: { id } })).data?.sendTestWebhook ?? null,
+    sendTest: (id: string) => test.run({ id }),
   };
 }
 
 /** One endpoint, and what an admin does to it: change, enable/disable, rotate its secret, test, delete. */
 export function useWebhookEndpoint(id: string) {
   const { data, loading, error, refetch } = useQuery(WebhookEndpointQuery, { variables: { id } });
-  const [update, updating] = useMutation(UpdateWebhookEndpointMutation);
-  const [remove, removing] = useMutation(DeleteWebhookEndpointMutation, { refetchQueries: [WebhookEndpointsQuery] });
-  const [rotate, rotating] = useMutation(RotateWebhookSecretMutation, { fetchPolicy: 'no-cache', refetchQueries: [WebhookEndpointQuery] });
-  const [sendTest, testing] = useMutation(SendTestWebhookMutation, { refetchQueries: [WebhookDeliveriesQuery] });
-  const [redeliver] = useMutation(RedeliverWebhookMutation, { refetchQueries: [WebhookDeliveriesQuery] });
+  const update = useMutationAction(UpdateWebhookEndpointMutation, (answer) => answer.updateWebhookEndpoint);
+  const remove = useMutationAction(DeleteWebhookEndpointMutation, (answer) => answer.deleteWebhookEndpoint, { refetchQueries: [WebhookEndpointsQuery] });
+  const rotate = useMutationAction(RotateWebhookSecretMutation, (answer) => answer.rotateWebhookSecret.secret, {
+    fetchPolicy: 'no-cache',
+    refetchQueries: [WebhookEndpointQuery],
+  });
+  const test = useMutationAction(SendTestWebhookMutation, (answer) => answer.sendTestWebhook, { refetchQueries: [WebhookDeliveriesQuery] });
+  const redeliver = useMutationAction(RedeliverWebhookMutation, (answer) => answer.redeliverWebhook, { refetchQueries: [WebhookDeliveriesQuery] });
 
   return {
     record: data?.webhookEndpoint ?? null,
@@ -154,15 +156,15 @@ export function useWebhookEndpoint(id: string) {
     loading,
     error,
     refetch: () => void refetch(),
-    update: async (input: UpdateWebhookEndpointInput) => (await update({ variables: { id, input } })).data?.updateWebhookEndpoint ?? null,
-    updating: updating.loading,
-    remove: async () => Boolean((await remove({ variables: { id } })).data?.deleteWebhookEndpoint),
-    removing: removing.loading,
-    rotateSecret: async () => (await rotate({ variables: { id } })).data?.rotateWebhookSecret.secret ?? null,
-    rotating: rotating.loading,
-    sendTest: async () => (await sendTest({ variables: { id } })).data?.sendTestWebhook ?? null,
-    testing: testing.loading,
-    redeliver: async (deliveryId: string) => (await redeliver({ variables: { deliveryId } })).data?.redeliverWebhook ?? null,
+    update: (input: UpdateWebhookEndpointInput) => update.run({ id, input }),
+    updating: update.loading,
+    remove: async () => Boolean(await remove.run({ id })),
+    removing: remove.loading,
+    rotateSecret: () => rotate.run({ id }),
+    rotating: rotate.loading,
+    sendTest: () => test.run({ id }),
+    testing: test.loading,
+    redeliver: (deliveryId: string) => redeliver.run({ deliveryId }),
   };
 }
 
