@@ -37,23 +37,30 @@ export const UserAccount = graphql(`
   }
 `);
 
-/** A person by email with a page of their coupons (the account's fields come with every page). */
+/** A user with a page of their coupons (the account's fields come with every page); the query names `$first` and `$after`. */
+export const UserWithCoupons = graphql(`
+  fragment UserWithCoupons on User {
+    ...UserAccount
+    coupons(first: $first, after: $after) {
+      totalCount
+      pageInfo {
+        ...NextPage
+      }
+      edges {
+        cursor
+        node {
+          ...UserCouponRow
+        }
+      }
+    }
+  }
+`);
+
+/** A person by email with a page of their coupons. */
 export const UserCouponsQuery = graphql(`
   query UserCoupons($email: String!, $first: Int, $after: String) {
     userByEmail(email: $email) {
-      ...UserAccount
-      coupons(first: $first, after: $after) {
-        totalCount
-        pageInfo {
-          ...NextPage
-        }
-        edges {
-          cursor
-          node {
-            ...UserCouponRow
-          }
-        }
-      }
+      ...UserWithCoupons
     }
   }
 `);
@@ -62,19 +69,7 @@ export const UserCouponsQuery = graphql(`
 export const CustomerCouponsQuery = graphql(`
   query CustomerAccount($externalId: String!, $first: Int, $after: String) {
     userByExternalId(externalId: $externalId) {
-      ...UserAccount
-      coupons(first: $first, after: $after) {
-        totalCount
-        pageInfo {
-          ...NextPage
-        }
-        edges {
-          cursor
-          node {
-            ...UserCouponRow
-          }
-        }
-      }
+      ...UserWithCoupons
     }
   }
 `);
