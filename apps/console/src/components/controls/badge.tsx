@@ -1,4 +1,4 @@
-import type { ComponentProps } from 'react';
+import type { ComponentProps, ReactNode } from 'react';
 import styles from './badge.module.css';
 
 /**
@@ -19,4 +19,22 @@ export interface BadgeProps extends ComponentProps<'span'> {
 export function Badge({ kind = 'status', tone = 'neutral', className, ...props }: BadgeProps) {
   const classes = [styles.badge, styles[kind], tone === 'neutral' ? null : styles[tone], className].filter(Boolean).join(' ');
   return <span className={classes} {...props} />;
+}
+
+/** Chips in a list named `label` for assistive technology (a key's scopes, an endpoint's event types). */
+export function BadgeList({ label, items }: { label: string; items: readonly string[] }) {
+  return (
+    <ul className={styles.list} aria-label={label}>
+      {items.map((item) => (
+        <li key={item}>
+          <Badge kind="count">{item}</Badge>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** A status badge and what goes with it; `nowrap` keeps them on one line. */
+export function BadgeGroup({ nowrap = false, children }: { nowrap?: boolean; children: ReactNode }) {
+  return <span className={nowrap ? `${styles.group} ${styles.nowrap}` : styles.group}>{children}</span>;
 }

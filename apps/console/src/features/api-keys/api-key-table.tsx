@@ -1,6 +1,6 @@
 'use client';
 
-import { Badge } from '@/components/controls/badge';
+import { Badge, BadgeGroup, BadgeList } from '@/components/controls/badge';
 import { Button } from '@/components/controls/button';
 import { type Column, DataTable } from '@/components/data-table/data-table';
 import type { PagerProps } from '@/components/data-table/pager';
@@ -9,7 +9,6 @@ import { graphql } from '@/gql';
 import type { ApiKeyTableRowFragment } from '@/gql/graphql';
 import { formatDateTime } from '@/lib/format/format';
 import { scopeLabel } from './api-key-scopes';
-import styles from './api-keys.module.css';
 
 /** What one row of the API keys table shows (never the secret: the API cannot give it again). */
 export const ApiKeyTableRow = graphql(`
@@ -30,15 +29,7 @@ const COLUMNS: Column<ApiKeyTableRowFragment>[] = [
   {
     key: 'scopes',
     header: 'Scopes',
-    cell: (k) => (
-      <ul className={styles.badges} aria-label="Scopes">
-        {k.scopes.map((scope) => (
-          <li key={scope}>
-            <Badge kind="count">{scopeLabel(scope)}</Badge>
-          </li>
-        ))}
-      </ul>
-    ),
+    cell: (k) => <BadgeList label="Scopes" items={k.scopes.map((scope) => scopeLabel(scope))} />,
   },
   { key: 'created', header: 'Created', variant: 'nowrap', cell: (k) => formatDateTime(k.createdAt) },
   {
@@ -52,10 +43,10 @@ const COLUMNS: Column<ApiKeyTableRowFragment>[] = [
     header: 'Status',
     cell: (k) =>
       k.revokedAt ? (
-        <span className={styles.status}>
+        <BadgeGroup nowrap>
           <Badge tone="muted">Revoked</Badge>
           <span className="muted">{formatDateTime(k.revokedAt)}</span>
-        </span>
+        </BadgeGroup>
       ) : (
         <Badge tone="success">Active</Badge>
       ),

@@ -1,12 +1,13 @@
 'use client';
 
 import { type FormEvent, useRef, useState } from 'react';
-import { Button } from '@/components/controls/button';
+import { CheckboxGroup, toggled } from '@/components/forms/checkbox-group';
 import { Field } from '@/components/forms/field';
 import type { ApiKeyScope } from '@/gql/graphql';
 import { describeApiKeyError, NAME_MAX, NAME_RULE, SCOPES_RULE } from './api-key-errors';
 import { API_KEY_SCOPES, includedBy, scopeLabel, scopesToGrant } from './api-key-scopes';
-import styles from './api-keys.module.css';
+import { FormError } from '@/components/forms/form-error';
+import { SubmitActions } from '@/components/forms/submit-actions';
 
 interface FormErrors {
   name?: string;
@@ -37,14 +38,6 @@ export function CreateApiKeyForm({ creating, onCreate }: CreateApiKeyFormProps) 
   const nameInput = useRef<HTMLInputElement>(null);
   const firstScope = useRef<HTMLInputElement>(null);
 
-  const toggle = (scope: ApiKeyScope, on: boolean) =>
-    setChosen((current) => {
-      const next = new Set(current);
-      if (on) next.add(scope);
-      else next.delete(scope);
-      return next;
-    });
-
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const scopes = scopesToGrant(chosen);
@@ -62,8 +55,6 @@ export function CreateApiKeyForm({ creating, onCreate }: CreateApiKeyFormProps) 
     }
   }
 
-  const scopesErrorId = errors.scopes ? 'api-key-scopes-error' : undefined;
-
   return (
     <section className="card" aria-labelledby="new-api-key-title">
       <h2 id="new-api-key-title">New API key</h2>
@@ -71,57 +62,35 @@ export function CreateApiKeyForm({ creating, onCreate }: CreateApiKeyFormProps) 
         <p id="new-api-key-lead" className="muted">
           For a shop backend. Its secret is shown once, right after you create it.
         </p>
-        {errors.form ? (
-          <p className="notice notice--error" role="alert">
-            {errors.form}
-          </p>
-        ) : null}
+        <FormError>{errors.form}</FormError>
         <Field id="api-key-name" label="Name" hint={`1 to ${NAME_MAX} characters, e.g. “shop backend (production)”.`} error={errors.name}>
           {(control) => <input {...control} ref={nameInput} type="text" required autoComplete="off" value={name} onChange={(e) => setName(e.target.value)} />}
         </Field>
-        <fieldset className={`radio-group${errors.scopes ? ' field--invalid' : ''}`} aria-describedby={scopesErrorId}>
-          <legend>Scopes</legend>
-          <p className="field__hint">They nest: Admin includes Write coupons, which includes Read coupons.</p>
-          {API_KEY_SCOPES.map((info, index) => {
-            const id = `api-key-scope-${info.scope}`;
+        <CheckboxGroup
+          legend="Scopes"
+          hint="They nest: Admin includes Write coupons, which includes Read coupons."
+          name="scopes"
+          idPrefix="api-key-scope"
+          options={API_KEY_SCOPES.map((info) => {
             const includer = includedBy(info.scope, chosen);
-            return (
-              <div key={info.scope} className={`checkbox ${styles.scope}`}>
-                <input
-                  ref={index === 0 ? firstScope : undefined}
-                  id={id}
-                  type="checkbox"
-                  name="scopes"
-                  value={info.scope}
-                  checked={chosen.has(info.scope) || Boolean(includer)}
-                  disabled={Boolean(includer)}
-                  aria-describedby={`${id}-description`}
-                  aria-invalid={Boolean(errors.scopes)}
-                  onChange={(e) => toggle(info.scope, e.target.checked)}
-                />
-                <div>
-                  <label htmlFor={id} className={styles.scopeLabel}>
-                    {info.label} <code>{info.scope}</code>
-                  </label>
-                  <p id={`${id}-description`} className="field__hint">
-                    {info.description}
-                    {includer ? ` Included in ${scopeLabel(includer)}.` : ''}
-                  </p>
-                </div>
-              </div>
-            );
+            return {
+              value: info.scope,
+              label: (
+                <>
+                  {info.label} <code>{info.scope}</code>
+                </>
+              ),
+              description: `${info.description}${includer ? ` Included in ${scopeLabel(includer)}.` : ''}`,
+              checked: chosen.has(info.scope) || Boolean(includer),
+              disabled: Boolean(includer),
+            };
           })}
-          {errors.scopes ? (
-            <p className="field__error" id={scopesErrorId}>
-              {errors.scopes}
-            </p>
-          ) : null}
-        </fieldset>
-        <div className="form__actions">
-          <Button variant="primary" type="submit" disabled={creating}>
-            {creating ? 'Creating…' : 'Create key'}
-          </Button>
-        </div>
+          onToggle={(scope, on) => setChosen((current) => toggled(current, scope, on))}
+          error={errors.scopes}
+          errorId="api-key-scopes-error"
+          firstRef={firstScope}
+        />
+        <SubmitActions label="Create key" busyLabel="Creating…" busy={creating} />
       </form>
     </section>
   );

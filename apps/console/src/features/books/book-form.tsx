@@ -2,12 +2,14 @@
 
 import { type FormEvent, useRef, useState } from 'react';
 import { INPUT_LIMITS } from '@coupons/rules';
-import { Button, ButtonLink } from '@/components/controls/button';
+import { ButtonLink } from '@/components/controls/button';
 import { CharCounter, JsonSizeCounter } from '@/components/forms/char-counter';
 import { Field } from '@/components/forms/field';
 import { graphql } from '@/gql';
 import { describeError } from '@/lib/errors/describe-error';
 import { type BookFormErrors, type BookFormValues, type BookInput, formFieldOf, needsCurrency, validateBookForm } from './book-form-values';
+import { FormError } from '@/components/forms/form-error';
+import { SubmitActions } from '@/components/forms/submit-actions';
 
 /**
  * What the form edits: every rule of a book (the ones `BookFacts` shows, and its name, description
@@ -80,11 +82,7 @@ export function BookForm({ initialValues, submitLabel, cancelHref, onSubmit }: B
 
   return (
     <form ref={formRef} className="form form--page card" onSubmit={submit} noValidate>
-      {errors.form ? (
-        <p className="notice notice--error" role="alert">
-          {errors.form}
-        </p>
-      ) : null}
+      <FormError>{errors.form}</FormError>
 
       <fieldset className="form__section">
         <legend>Campaign</legend>
@@ -196,14 +194,11 @@ export function BookForm({ initialValues, submitLabel, cancelHref, onSubmit }: B
         </Field>
       </fieldset>
 
-      <div className="form__actions">
-        <Button type="submit" variant="primary" disabled={saving}>
-          {saving ? 'Saving…' : submitLabel}
-        </Button>
+      <SubmitActions label={submitLabel} busyLabel="Saving…" busy={saving}>
         <ButtonLink href={cancelHref} variant="ghost">
           Cancel
         </ButtonLink>
-      </div>
+      </SubmitActions>
     </form>
   );
 }

@@ -8,6 +8,7 @@ import { useToast } from '@/components/toast/toast-provider';
 import type { BookStatus } from '@/gql/graphql';
 import { describeError } from '@/lib/errors/describe-error';
 import { type BookStatusAction, useBookStatus } from './use-book-status';
+import { FormError } from '@/components/forms/form-error';
 
 interface BookStatusActionsProps {
   book: { id: string; name: string; status: BookStatus };
@@ -85,11 +86,7 @@ export function BookStatusActions({ book, deletable }: BookStatusActionsProps) {
           Delete
         </Button>
       ) : null}
-      {error && !asking ? (
-        <p className="notice notice--error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError>{error && !asking ? error : null}</FormError>
       <ConfirmDialog
         open={dialog !== null}
         title={dialog?.title(book.name) ?? ''}

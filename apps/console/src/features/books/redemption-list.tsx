@@ -16,6 +16,7 @@ import { anyFilter, type FilterField } from './list-filters';
 import styles from './redemption-list.module.css';
 import { useUrlPaging } from '@/components/data-table/use-url-paging';
 import { REDEMPTIONS_PAGE, useBookRedemptions, useReverseRedemption } from './use-book-redemptions';
+import { SubmitActions } from '@/components/forms/submit-actions';
 
 /** What one row of a book's redemptions shows. */
 export const RedemptionRow = graphql(`
@@ -173,14 +174,11 @@ function ReverseForm({ redemptionId, code, onDone }: { redemptionId: string; cod
       <Field id="reverse-reason" label={`Reason for reversing ${code}`} hint={<CharCounter value={reason} max={INPUT_LIMITS.reason} />} error={reasonError}>
         {(c) => <input {...c} type="text" value={reason} onChange={(e) => setReason(e.target.value)} />}
       </Field>
-      <div className="form__actions">
-        <Button variant="primary" type="submit" disabled={loading}>
-          {loading ? 'Reversing…' : 'Reverse redemption'}
-        </Button>
+      <SubmitActions label="Reverse redemption" busyLabel="Reversing…" busy={loading}>
         <Button variant="ghost" onClick={onDone} disabled={loading}>
           Cancel
         </Button>
-      </div>
+      </SubmitActions>
     </form>
   );
 }

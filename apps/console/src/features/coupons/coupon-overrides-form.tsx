@@ -1,7 +1,6 @@
 'use client';
 
 import { type FormEvent, useState } from 'react';
-import { Button } from '@/components/controls/button';
 import { metadataSchema, couponUseLimitSchema } from '@coupons/rules';
 import { JsonSizeCounter } from '@/components/forms/char-counter';
 import { Field } from '@/components/forms/field';
@@ -9,6 +8,8 @@ import { useToast } from '@/components/toast/toast-provider';
 import type { UpdateCouponInput } from '@/gql/graphql';
 import { describeError } from '@/lib/errors/describe-error';
 import { localInputToIso } from '@/lib/format/format';
+import { FormError } from '@/components/forms/form-error';
+import { SubmitActions } from '@/components/forms/submit-actions';
 
 type FieldName = 'expiresAt' | 'maxRedemptions' | 'metadata';
 
@@ -91,11 +92,7 @@ export function CouponOverridesForm({ saving, onSave }: { saving: boolean; onSav
     <form className="card form" onSubmit={submit} noValidate aria-labelledby="coupon-overrides-title">
       <h2 id="coupon-overrides-title">Overrides</h2>
       <p className="muted">Rules for this code only. A blank field keeps what is set.</p>
-      {errors.form ? (
-        <p className="notice notice--error" role="alert">
-          {errors.form}
-        </p>
-      ) : null}
+      <FormError>{errors.form}</FormError>
       <Field id="override-expires" label="Expires at" hint="After this, the code is refused." error={errors.expiresAt}>
         {(c) => <input {...c} type="datetime-local" value={values.expiresAt} disabled={values.clearExpiry} onChange={(e) => set('expiresAt', e.target.value)} />}
       </Field>
@@ -133,11 +130,7 @@ export function CouponOverridesForm({ saving, onSave }: { saving: boolean; onSav
       >
         {(c) => <textarea {...c} rows={3} className="mono" spellCheck={false} value={values.metadata} onChange={(e) => set('metadata', e.target.value)} />}
       </Field>
-      <div className="form__actions">
-        <Button type="submit" variant="primary" disabled={saving}>
-          {saving ? 'Saving…' : 'Save overrides'}
-        </Button>
-      </div>
+      <SubmitActions label="Save overrides" busyLabel="Saving…" busy={saving} />
     </form>
   );
 }

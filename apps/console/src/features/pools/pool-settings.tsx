@@ -10,6 +10,7 @@ import { Field } from '@/components/forms/field';
 import { useToast } from '@/components/toast/toast-provider';
 import { describeError } from '@/lib/errors/describe-error';
 import { usePoolSettings } from './use-pool';
+import { SubmitActions } from '@/components/forms/submit-actions';
 
 interface PoolSettingsProps {
   pool: { id: string; name: string; description: string | null; memberCount: number };
@@ -74,10 +75,7 @@ export function PoolSettings({ pool }: PoolSettingsProps) {
         >
           {(c) => <textarea {...c} rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />}
         </Field>
-        <div className="form__actions">
-          <Button type="submit" variant="primary" disabled={saving || !changed}>
-            {saving ? 'Saving…' : 'Save'}
-          </Button>
+        <SubmitActions label="Save" busyLabel="Saving…" busy={saving} disabled={!changed}>
           <Button
             variant="danger"
             onClick={() => {
@@ -87,7 +85,7 @@ export function PoolSettings({ pool }: PoolSettingsProps) {
           >
             Delete pool…
           </Button>
-        </div>
+        </SubmitActions>
       </form>
       <ConfirmDialog
         open={asking}

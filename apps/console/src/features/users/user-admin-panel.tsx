@@ -8,6 +8,7 @@ import type { Role } from '@/gql/graphql';
 import { describeError } from '@/lib/errors/describe-error';
 import { useUserAdmin } from './use-users';
 import styles from './users-page.module.css';
+import { FormError } from '@/components/forms/form-error';
 
 interface UserAdminPanelProps {
   /** A person (email) or a shop's customer (externalId: no role to change, no sign-in). */
@@ -93,11 +94,7 @@ export function UserAdminPanel({ user, onErased }: UserAdminPanelProps) {
           Erase…
         </Button>
       </div>
-      {error && !asking ? (
-        <p className="notice notice--error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError>{error && !asking ? error : null}</FormError>
       <ConfirmDialog
         open={asking === 'disable'}
         title={`Disable ${title}?`}

@@ -1,13 +1,14 @@
 'use client';
 
 import { type FormEvent, useRef, useState } from 'react';
-import { Button } from '@/components/controls/button';
+import { CheckboxGroup, toggled } from '@/components/forms/checkbox-group';
 import { Field } from '@/components/forms/field';
 import type { CouponEventType } from '@/gql/graphql';
 import { DESCRIPTION_MAX, describeWebhookError, EVENTS_RULE, URL_RULE } from './webhook-errors';
 import { WEBHOOK_EVENT_TYPES } from './webhook-format';
 import type { NewWebhookEndpoint } from './use-webhooks';
-import styles from './webhooks.module.css';
+import { FormError } from '@/components/forms/form-error';
+import { SubmitActions } from '@/components/forms/submit-actions';
 
 type FieldName = 'url' | 'events' | 'bookId' | 'description' | 'form';
 type FormErrors = Partial<Record<FieldName, string>>;
@@ -42,14 +43,6 @@ export function CreateWebhookForm({ creating, onCreate }: CreateWebhookFormProps
   const urlInput = useRef<HTMLInputElement>(null);
   const firstEvent = useRef<HTMLInputElement>(null);
 
-  const toggle = (type: CouponEventType, on: boolean) =>
-    setEvents((current) => {
-      const next = new Set(current);
-      if (on) next.add(type);
-      else next.delete(type);
-      return next;
-    });
-
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const input: NewWebhookEndpoint = {
@@ -76,17 +69,11 @@ export function CreateWebhookForm({ creating, onCreate }: CreateWebhookFormProps
     }
   }
 
-  const eventsErrorId = errors.events ? 'webhook-events-error' : undefined;
-
   return (
     <section className="card" aria-labelledby="new-webhook-title">
       <h2 id="new-webhook-title">New endpoint</h2>
       <form className="form" onSubmit={submit} noValidate aria-label="New webhook endpoint">
-        {errors.form ? (
-          <p className="notice notice--error" role="alert">
-            {errors.form}
-          </p>
-        ) : null}
+        <FormError>{errors.form}</FormError>
         <Field id="webhook-url" label="URL" hint="Where the events are POSTed: https:// to a public address." error={errors.url}>
           {(control) => (
             <input {...control} ref={urlInput} type="url" required autoComplete="off" placeholder="https://orders.example.com/coupon-events" value={url} onChange={(e) => setUrl(e.target.value)} />
@@ -98,47 +85,18 @@ export function CreateWebhookForm({ creating, onCreate }: CreateWebhookFormProps
         <Field id="webhook-book" label="Book id (optional)" hint="Only this book’s events; leave empty for every book." error={errors.bookId}>
           {(control) => <input {...control} type="text" autoComplete="off" spellCheck={false} value={bookId} onChange={(e) => setBookId(e.target.value)} />}
         </Field>
-        <fieldset className={`radio-group${errors.events ? ' field--invalid' : ''}`} aria-describedby={eventsErrorId}>
-          <legend>Events</legend>
-          <div className={styles.picker}>
-            {WEBHOOK_EVENT_TYPES.map((info, index) => {
-              const id = `webhook-event-${info.type}`;
-              return (
-                <div key={info.type} className="checkbox">
-                  <input
-                    ref={index === 0 ? firstEvent : undefined}
-                    id={id}
-                    type="checkbox"
-                    name="events"
-                    value={info.type}
-                    checked={events.has(info.type)}
-                    aria-describedby={`${id}-description`}
-                    aria-invalid={Boolean(errors.events)}
-                    onChange={(e) => toggle(info.type, e.target.checked)}
-                  />
-                  <div>
-                    <label htmlFor={id} className={styles.eventLabel}>
-                      {info.label}
-                    </label>
-                    <p id={`${id}-description`} className="field__hint">
-                      {info.description}
-                    </p>
-                  </div>
-                </div>
-              );
-            })}
-          </div>
-          {errors.events ? (
-            <p className="field__error" id={eventsErrorId}>
-              {errors.events}
-            </p>
-          ) : null}
-        </fieldset>
-        <div className="form__actions">
-          <Button variant="primary" type="submit" disabled={creating}>
-            {creating ? 'Creating…' : 'Create endpoint'}
-          </Button>
-        </div>
+        <CheckboxGroup
+          legend="Events"
+          name="events"
+          idPrefix="webhook-event"
+          columns
+          options={WEBHOOK_EVENT_TYPES.map((info) => ({ value: info.type, label: info.label, description: info.description, checked: events.has(info.type) }))}
+          onToggle={(type, on) => setEvents((current) => toggled(current, type, on))}
+          error={errors.events}
+          errorId="webhook-events-error"
+          firstRef={firstEvent}
+        />
+        <SubmitActions label="Create endpoint" busyLabel="Creating…" busy={creating} />
       </form>
     </section>
   );

@@ -1,7 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import { Badge } from '@/components/controls/badge';
+import { Badge, BadgeGroup, BadgeList } from '@/components/controls/badge';
 import { Button, ButtonLink } from '@/components/controls/button';
 import { type Column, DataTable } from '@/components/data-table/data-table';
 import type { PagerProps } from '@/components/data-table/pager';
@@ -38,24 +38,16 @@ export function EndpointStatus({ endpoint }: { endpoint: Pick<WebhookEndpointRow
     );
   }
   return (
-    <span className={styles.status}>
+    <BadgeGroup>
       <Badge tone="success">Enabled</Badge>
       {endpoint.failingSince ? <Badge tone="warning">{`Failing since ${formatDateTime(endpoint.failingSince)}`}</Badge> : null}
-    </span>
+    </BadgeGroup>
   );
 }
 
 /** The event types as chips. */
 export function EventChips({ events }: { events: readonly string[] }) {
-  return (
-    <ul className={styles.badges} aria-label="Event types">
-      {events.map((type) => (
-        <li key={type}>
-          <Badge kind="count">{eventLabel(type)}</Badge>
-        </li>
-      ))}
-    </ul>
-  );
+  return <BadgeList label="Event types" items={events.map((type) => eventLabel(type))} />;
 }
 
 export interface EndpointTableProps {
