@@ -11,20 +11,33 @@ import {
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../shared/request-context.ts';
 import { CodeJobProgress, GenerateCodesInput, GenerateCodesResult, UploadCodesResult } from './code.type.ts';
+import { openUploadedFile, type PendingUpload, UploadScalar } from './code.upload-file.ts';
 
 @Resolver()
 export class CodeResolver {
   @Authorized('ADMIN')
   @Mutation(() => UploadCodesResult, {
-    description: 'ADMIN: adds codes to a book from a list or a CSV (first column, or the column named "code"). All valid codes go in one transaction; bad and duplicate lines are reported.',
+    description:
+      'ADMIN: adds codes to a book from a list, a CSV string or a CSV file (first column, or the column named "code"): exactly one of codes, csv and file. All valid codes go in one transaction; bad and duplicate lines are reported.',
   })
-  uploadCodes(
+  async uploadCodes(
     @Arg('bookId', () => ID) bookId: string,
     @Arg('codes', () => [String], { nullable: true }) codes: string[] | null,
     @Arg('csv', () => String, { nullable: true }) csv: string | null,
     @Ctx() ctx: RequestContext,
+    @Arg('file', () => UploadScalar, {
+      nullable: true,
+      description:
+        'A CSV file of any size, sent as a GraphQL multipart request (with an `apollo-require-preflight` header): streamed into the book in constant memory as `POST /import/books/:bookId/codes` does (at most 20,000,000 lines). The answer waits for the import to end; the full report is at `/import/jobs/<jobId>/report.csv`.',
+    })
+    file?: PendingUpload | null,
   ): Promise<UploadCodesRecord> {
-    return uploadCodes(ctx.service, { bookId, codes, csv }, jobOptions(ctx));
+    const upload = file ? openUploadedFile(file) : null;
+    try {
+      return await uploadCodes(ctx.service, { bookId, codes, csv, file: upload?.body }, jobOptions(ctx));
+    } finally {
+      upload?.close();
+    }
   }
 
   @Authorized('ADMIN')

@@ -41,6 +41,12 @@ export class UploadCodesResult {
 
   @Field(() => Int, { description: 'Exact number of invalid lines (the list may be cut).' })
   invalidCount!: number;
+
+  @Field(() => CodeJobProgress, {
+    nullable: true,
+    description: 'The job as the upload ended: COMPLETED, or CANCELLED (a file import stopped by `cancelCodeJob`: nothing inserted).',
+  })
+  job!: CodeJobProgress | null;
 }
 
 @InputType('GenerateCodesInput')

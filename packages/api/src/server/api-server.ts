@@ -45,6 +45,7 @@ import { guardMutations } from './mutation-faults.ts';
 import { limitCodeGuesses } from './code-guess-limit.ts';
 import { createMutationRateLimits, limitMutations } from './mutation-rate-limit.ts';
 import { buildApiSchema } from './schema.ts';
+import { multipartUploads } from './uploads.ts';
 import { startWebSocketServer } from './websocket.ts';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -324,6 +325,8 @@ function mountRoutes(
   app.get('/metrics', metricsHandler(deps.metrics, { token: contextDeps.config.METRICS_TOKEN }));
   app.use(
     GRAPHQL_PATH,
+    // uploadCodes(file:): GraphQL multipart requests, with the CSRF preflight header only.
+    multipartUploads(),
     ...bodyMiddleware(),
     rejectBatches,
     expressMiddleware(deps.apollo, {

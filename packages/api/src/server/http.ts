@@ -80,7 +80,11 @@ export function httpErrorHandler(logger: Logger): ErrorRequestHandler {
     }
     if (type === 'entity.parse.failed') return sendError(res, 400, 'BAD_USER_INPUT', 'Request body is not valid JSON');
     const status = Number((error as { status?: number }).status);
-    if (status >= 400 && status < 500) return sendError(res, status, 'BAD_USER_INPUT', 'The request could not be read');
+    if (status >= 400 && status < 500) {
+      // http-errors marks the messages meant for clients (`expose`): graphql-upload's say what is wrong with a multipart request.
+      const exposed = (error as { expose?: boolean }).expose === true && typeof error.message === 'string';
+      return sendError(res, status, 'BAD_USER_INPUT', exposed ? error.message : 'The request could not be read');
+    }
     if (isDatabaseUnavailable(error)) {
       const unavailable = serviceUnavailable();
       res.setHeader('Retry-After', String(unavailable.details.retryAfterSeconds));

@@ -32,7 +32,7 @@ export interface ClassifiedUpload {
  */
 export function readUploadLines(codes: readonly string[] | null | undefined, csv: string | null | undefined): UploadLine[] {
   if ((codes === null || codes === undefined) === (csv === null || csv === undefined)) {
-    throw badInput('codes', 'give either codes or csv (exactly one of them)');
+    throw badInput('codes', 'give exactly one of codes, csv and file');
   }
   if (codes !== null && codes !== undefined) {
     if (codes.length > UPLOAD_MAX_LINES) throw badInput('codes', `at most ${UPLOAD_MAX_LINES} codes per upload`);

@@ -1,20 +1,25 @@
+import type { Readable } from 'node:stream';
 import { requireAdmin } from '../shared/access.ts';
 import { requireBook } from '../books/book.service.ts';
 import { announceCommitted } from '../shared/announce.ts';
 import type { ServiceContext } from '../shared/context.ts';
-import { isDomainError } from '../shared/errors.ts';
+import { badInput, isDomainError } from '../shared/errors.ts';
 import { type CodeJobProgress, emitCodeJobProgress } from './code-job.events.ts';
 import { type CodeJobRunOptions, startCodeJobHeartbeat } from './code-job.heartbeat.ts';
 import { completeUploadJobInTransaction, saveCodeJobProgress, startCodeJob } from './code-job.repository.ts';
 import type { CodeLineIssue } from './code.format.ts';
+import { importCodes } from './code.import.ts';
+import { getImportReport } from './code.import.report.ts';
 import { insertCodesReportingExisting, withPgTransaction } from './code.insert.ts';
 import { classifyUploadLines, MAX_REPORTED_ISSUES, readUploadLines } from './code.upload.parse.ts';
 
-/** Arguments of `uploadCodes`: exactly one of `codes` and `csv`. */
+/** Arguments of `uploadCodes`: exactly one of `codes`, `csv` and `file`. */
 export interface UploadCodesArgs {
   bookId: string;
   codes?: readonly string[] | null;
   csv?: string | null;
+  /** A CSV file as a stream (`uploadCodes(file:)`): imported as `importCodes` imports a request body. */
+  file?: Readable | null;
 }
 
 /** What an upload did, line by line. Issue lists are cut at {@link MAX_REPORTED_ISSUES}; the counts are exact. */
@@ -25,6 +30,8 @@ export interface UploadCodesResult {
   invalid: CodeLineIssue[];
   duplicateCount: number;
   invalidCount: number;
+  /** The job as the upload ended (COMPLETED; a file's import may also end CANCELLED, nothing inserted). */
+  job: CodeJobProgress;
 }
 
 /** Valid codes per INSERT statement inside the upload's transaction. */
@@ -40,6 +47,7 @@ export const UPLOAD_CHUNK_SIZE = 50_000;
  */
 export async function uploadCodes(ctx: ServiceContext, args: UploadCodesArgs, options: CodeJobRunOptions = {}): Promise<UploadCodesResult> {
   requireAdmin(ctx);
+  if (args.file) return uploadCodesFile(ctx, args, args.file, options);
   const lines = readUploadLines(args.codes, args.csv);
   const book = await requireBook(ctx, args.bookId, 'bookId');
   const { valid, invalid, duplicatesInFile, lineCount } = classifyUploadLines(lines);
@@ -67,6 +75,7 @@ export async function uploadCodes(ctx: ServiceContext, args: UploadCodesArgs, op
       invalid: invalid.slice(0, MAX_REPORTED_ISSUES),
       duplicateCount: duplicates.length,
       invalidCount: invalid.length,
+      job: progress,
     };
   } catch (error) {
     const message = isDomainError(error) ? error.message : 'Upload failed; nothing was inserted';
@@ -75,6 +84,21 @@ export async function uploadCodes(ctx: ServiceContext, args: UploadCodesArgs, op
   } finally {
     heartbeat.stop();
   }
+}
+
+/**
+ * `uploadCodes(file:)`: the file goes through the streamed import (`importCodes`, as
+ * `POST /import/books/:bookId/codes`: streaming CSV parser, COPY staging, one transaction, a job
+ * with live progress, the full report kept), and the answer waits for its end: the job's exact
+ * counts and the report's first {@link MAX_REPORTED_ISSUES} issues of each kind. A cancelled
+ * import answers its CANCELLED job (nothing inserted); a failed one throws (nothing inserted).
+ */
+async function uploadCodesFile(ctx: ServiceContext, args: UploadCodesArgs, file: Readable, options: CodeJobRunOptions): Promise<UploadCodesResult> {
+  if (args.codes != null || args.csv != null) throw badInput('file', 'give exactly one of codes, csv and file');
+  const run = await importCodes(ctx, args.bookId, file, options);
+  await run.finished;
+  const { job, duplicates, invalid } = await getImportReport(ctx, run.jobId);
+  return { jobId: job.jobId, inserted: job.inserted, duplicates, invalid, duplicateCount: job.duplicates, invalidCount: job.invalid, job };
 }
 
 /**
