@@ -73,6 +73,8 @@ const envSchema = z.object({
   CODE_JOB_HEARTBEAT_INTERVAL_MS: positiveInt.default(5_000),
   /** A RUNNING code job without a heartbeat for this long is taken over by another process's reaper. */
   CODE_JOB_STALE_AFTER_MS: positiveInt.default(30_000),
+  /** CSV exports (codes and redemptions) one API process streams at once; past it an export is RATE_LIMITED (HTTP 429). */
+  EXPORT_MAX_CONCURRENT: positiveInt.default(4),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /**
    * Proxies whose `X-Forwarded-For` is believed: `loopback`, `linklocal`, `uniquelocal`, addresses

@@ -2,6 +2,7 @@ import { pipeline } from 'node:stream';
 import {
   badInput,
   type CsvExport,
+  DomainError,
   type CsvExportOptions,
   ExportTimeLimitError,
   exportBookCodes,
@@ -33,7 +34,12 @@ export interface ExportRouteDeps {
   logger: Logger;
   /** How long one export may run (default: core's EXPORT_TIME_LIMIT_MS). */
   exportOptions?: CsvExportOptions;
+  /** Exports (both routes together) streaming at once in this process (`EXPORT_MAX_CONCURRENT`); past it, RATE_LIMITED. */
+  maxConcurrent: number;
 }
+
+/** What a refused export's `Retry-After` asks for: about the time a million-row export takes here. */
+export const EXPORT_RETRY_AFTER_SECONDS = 2;
 
 /** An error answer: status, headers and a GraphQL-shaped JSON body. */
 export interface ExportErrorAnswer {
@@ -53,26 +59,51 @@ export interface ExportErrorAnswer {
  * BAD_USER_INPUT for a bad or unknown filter, 503 with `Retry-After` while the database is away
  * …), unexpected errors masked and logged. The bytes come from PostgreSQL's COPY and are piped to
  * the socket with back-pressure (constant memory); a client that goes away ends the statement.
+ * At most `deps.maxConcurrent` exports stream at once; one more is RATE_LIMITED (429, Retry-After).
  */
 export function mountExportRoutes(app: Express, deps: ExportRouteDeps): void {
   const router = Router();
+  const slots = exportSlots(deps.maxConcurrent);
   // The caller is checked before the query is read: a caller who may not export hears 401/403,
   // whatever the parameters (a `?token=` is never looked at).
   router.get(
     EXPORT_PATHS.codes,
-    csvHandler(deps, (ctx, bookId, query) => {
-      requireAdmin(ctx);
-      return exportBookCodes(ctx, bookId, codeFilters(query), deps.exportOptions);
-    }),
+    csvHandler(deps, slots, (ctx, bookId, query) => exportBookCodes(ctx, bookId, codeFilters(query), deps.exportOptions)),
   );
   router.get(
     EXPORT_PATHS.redemptions,
-    csvHandler(deps, (ctx, bookId, query) => {
-      requireAdmin(ctx);
-      return exportBookRedemptions(ctx, bookId, redemptionFilters(query), deps.exportOptions);
-    }),
+    csvHandler(deps, slots, (ctx, bookId, query) => exportBookRedemptions(ctx, bookId, redemptionFilters(query), deps.exportOptions)),
   );
   app.use(router);
+}
+
+/** Slots of the running exports; `take` gives a release (idempotent) or null when all are taken. */
+interface ExportSlots {
+  take(): (() => void) | null;
+}
+
+/**
+ * At most `max` exports stream at once in this process. Each holds a pooled database connection
+ * and a snapshot for as long as its client reads (up to the export time limit): without a cap, a
+ * handful of slow downloads would take the connections every other request needs. One more is
+ * refused at once (RATE_LIMITED, HTTP 429 with Retry-After) rather than queued: a queued export
+ * would still hold its HTTP request open, and a client can retry or pace itself. The count is
+ * taken and given back on the event loop (no await in between), so racing requests never exceed it.
+ */
+function exportSlots(max: number): ExportSlots {
+  let running = 0;
+  return {
+    take() {
+      if (running >= max) return null;
+      running += 1;
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        running -= 1;
+      };
+    },
+  };
 }
 
 type Query = Request['query'];
@@ -123,15 +154,24 @@ function dateFilter(query: Query, name: string): Date | undefined {
   return typeof value === 'string' ? new Date(value) : undefined;
 }
 
-function csvHandler({ contextOf, answerError, logger }: ExportRouteDeps, exporter: Exporter) {
+function csvHandler({ contextOf, answerError, logger }: ExportRouteDeps, slots: ExportSlots, exporter: Exporter) {
   return async (req: Request, res: Response) => {
     const context = await contextOf(req);
     res.setHeader('x-request-id', context.requestId);
     let csv: CsvExport;
+    let release: (() => void) | null = null;
     try {
       if (context.authError) throw context.authError;
+      requireAdmin(context.service);
+      release = slots.take();
+      if (!release) {
+        throw new DomainError('RATE_LIMITED', `Too many CSV exports are running; try again in ${EXPORT_RETRY_AFTER_SECONDS} s`, {
+          retryAfterSeconds: EXPORT_RETRY_AFTER_SECONDS,
+        });
+      }
       csv = await exporter(context.service, String(req.params.bookId), req.query);
     } catch (error) {
+      release?.();
       const answer = answerError(error, { requestId: context.requestId, operation: `GET ${req.route?.path ?? req.path}` });
       res.status(answer.status).set(answer.headers).json(answer.body);
       return;
@@ -143,7 +183,10 @@ function csvHandler({ contextOf, answerError, logger }: ExportRouteDeps, exporte
     res.setHeader('X-Content-Type-Options', 'nosniff');
     // Back-pressure from the socket to PostgreSQL; a client that goes away destroys the stream,
     // which closes the export's connection and so ends its statement.
+    const done = release;
     pipeline(csv.stream, res, (error) => {
+      // The export's connection is given back when its stream ends, however it ended.
+      done();
       if (!error || res.writableFinished) return;
       if (req.destroyed && (error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') {
         logger.debug({ requestId: context.requestId }, 'CSV export: the client went away');

@@ -23,7 +23,7 @@ export function mountCsvExports(app: Express, contextDeps: ContextDeps, logger: 
     answerError: (error: unknown, request: { requestId: string; operation: string }) => routeErrorResponse(errors, error, request),
     logger,
   };
-  mountExportRoutes(app, deps);
+  mountExportRoutes(app, { ...deps, maxConcurrent: config.EXPORT_MAX_CONCURRENT });
   // The streamed code import (codes/import.routes.ts) takes the same context and error map.
   mountImportRoutes(app, deps);
 }
