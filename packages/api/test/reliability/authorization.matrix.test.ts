@@ -10,6 +10,7 @@ import {
   createPool,
   createUsers,
   OPS,
+  type Outcome,
   signUp,
   startTestServer,
   type TestServer,
@@ -67,6 +68,8 @@ interface Row {
    * the operation declares `$customerId`.
    */
   keys?: [Expected, Expected, Expected];
+  /** Sent as a GraphQL multipart request: each named variable (an `Upload`) gets this file's text. */
+  files?: Record<string, string>;
 }
 
 const U = 'UNAUTHENTICATED';
@@ -210,6 +213,11 @@ const MATRIX: Row[] = [
     query: 'mutation ($b: ID!, $c: [String!]) { uploadCodes(bookId: $b, codes: $c) { inserted } }',
     variables: { b: w.bookId, c: [`UP-${randomUUID().slice(0, 8)}`] },
   })),
+  {
+    ...adminOnly('Mutation.uploadCodes', (w) => ({ query: 'mutation ($b: ID!, $f: Upload) { uploadCodes(bookId: $b, file: $f) { inserted } }', variables: { b: w.bookId } })),
+    variant: 'file (multipart)',
+    files: { f: `code\nUPF-${randomUUID().slice(0, 8)}\n` },
+  },
   adminOnly('Mutation.generateCodes', (w) => ({ query: 'mutation ($b: ID!) { generateCodes(bookId: $b, input: { count: 3, prefix: "GEN" }) { generated } }', variables: { b: w.bookId } })),
   {
     field: 'Mutation.resumeCodeJob',
@@ -409,6 +417,25 @@ function tokenOf(actor: Actor): string | null {
   return { anonymous: null, user: owner.token, other: other.token, admin: admin.token }[actor];
 }
 
+/** The row's operation as JSON, or, for a row with `files`, as a GraphQL multipart request (with the CSRF header). */
+async function send(row: Row, query: string, variables: Record<string, unknown>, token: string | null): Promise<Outcome> {
+  if (!row.files) return call(server, query, variables, token);
+  const names = Object.keys(row.files);
+  const form = new FormData();
+  form.append('operations', JSON.stringify({ query, variables: { ...variables, ...Object.fromEntries(names.map((n) => [n, null])) } }));
+  form.append('map', JSON.stringify(Object.fromEntries(names.map((n, i) => [String(i), [`variables.${n}`]]))));
+  for (const [i, n] of names.entries()) form.append(String(i), new Blob([row.files[n]], { type: 'text/csv' }), `${n}.csv`);
+  const response = await fetch(server.url, {
+    method: 'POST',
+    headers: { 'apollo-require-preflight': 'true', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: form,
+  });
+  const body = (await response.json()) as { data?: Record<string, unknown> | null; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+  const error = body.errors?.[0];
+  if (error) return { ok: false, code: String(error.extensions?.code ?? 'NO_CODE'), message: error.message };
+  return { ok: true, data: body.data ? Object.values(body.data)[0] : undefined };
+}
+
 describe('authorization matrix', () => {
   it('has a row for every root Query and Mutation field of the schema, and none for a field that is gone', async () => {
     const schema = await buildApiSchema();
@@ -424,14 +451,14 @@ describe('authorization matrix', () => {
     const seen: Record<string, string> = {};
     for (const actor of ORDER) {
       const { query, variables } = row.op(world, actor);
-      seen[actor] = verdict(await call(server, query, variables ?? {}, tokenOf(actor)));
+      seen[actor] = verdict(await send(row, query, variables ?? {}, tokenOf(actor)));
     }
     if (row.revokesTokens) await reissueTokens();
     // Each key on a world of its own: one key's success must not change what the next is told.
     for (const actor of KEY_ACTORS) {
       const { query, variables } = row.op(await createWorld(), 'other');
       const withCustomer = query.includes('$customerId') ? { customerId: KEY_CUSTOMER, ...variables } : variables;
-      seen[actor] = verdict(await call(server, query, withCustomer ?? {}, keySecrets[actor]));
+      seen[actor] = verdict(await send(row, query, withCustomer ?? {}, keySecrets[actor]));
     }
     const expected = Object.fromEntries([
       ...ACTORS.map((a, i) => [a, row.expect[i]]),
