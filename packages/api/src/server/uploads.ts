@@ -14,8 +14,8 @@ const MAX_OPERATIONS_BYTES = 1024 * 1024;
  * GraphQL multipart requests (https://github.com/jaydenseric/graphql-multipart-request-spec) on
  * `/graphql`, through graphql-upload: `uploadCodes(file: Upload)`. One file per request, of any
  * size: graphql-upload spools it to a temporary file as it arrives (fs-capacitor, deleted once the
- * answer is sent) and the resolver streams it from there, so the API's memory stays flat
- * (`codes/code.upload-file.ts`). A multipart request without `apollo-require-preflight` or
+ * answer is sent) and the resolver streams it from there, so the API never holds the file
+ * (`codes/code.upload-file.ts`; RSS measured in docs/api-guide.md). A multipart request without `apollo-require-preflight` or
  * `x-apollo-operation-name` is left unread (and its connection closed after the answer): Apollo's
  * CSRF prevention refuses it with 400 BAD_USER_INPUT, before anything of the body is parsed
  * or stored. A malformed request is 400 (413 past the limits) BAD_USER_INPUT through the API's
