@@ -21,6 +21,7 @@ async function main(): Promise<void> {
   }
   const db = createDatabase({
     url: config.DATABASE_URL,
+    readUrl: config.DATABASE_READ_URL,
     poolSize: config.DB_POOL_SIZE,
     applicationName: 'coupon-api',
     namedStatements: config.DATABASE_NAMED_STATEMENTS,

@@ -34,6 +34,14 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
   /**
+   * A streaming replica (hot standby) of DATABASE_URL: admin lists, searches, dashboards and CSV
+   * exports read there (docs/SCALING.md); unset, every query goes to DATABASE_URL.
+   */
+  DATABASE_READ_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  /**
    * false behind a transaction-mode PgBouncer older than 1.21 (Debian 12 ships 1.18), or one
    * without `max_prepared_statements`: the few named prepared statements run unnamed.
    */

@@ -4,6 +4,7 @@ export * from './shared/pagination.ts';
 export * from './shared/validation.ts';
 export * from './shared/sql.ts';
 export * from './shared/money.ts';
+export * from './shared/read-replica.ts';
 export * from './events/index.ts';
 export * from './coupons/index.ts';
 export * from './invariants/invariants.ts';

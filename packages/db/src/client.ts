@@ -2,11 +2,21 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from './generated/prisma/client.ts';
 
-/** The database handle every service receives: Prisma for ordinary queries, and the same
- *  `pg` pool underneath for what Prisma cannot do (COPY, LISTEN is separate: see events). */
-export interface Database {
+/** Prisma and the `pg` pool under it, on one server. */
+export interface DatabaseClients {
   prisma: PrismaClient;
   pool: pg.Pool;
+}
+
+/** The database handle every service receives: Prisma for ordinary queries, and the same
+ *  `pg` pool underneath for what Prisma cannot do (COPY, LISTEN is separate: see events). */
+export interface Database extends DatabaseClients {
+  /**
+   * A read replica (`DATABASE_READ_URL`), when one is configured: only the reads that tolerate
+   * replica lag go there, through `readFromReplica` (@coupons/core), which falls back to the
+   * primary when the replica cannot answer. Absent: every query goes to `prisma`/`pool`.
+   */
+  replica?: DatabaseClients;
   close(): Promise<void>;
 }
 
@@ -20,20 +30,52 @@ export interface DatabaseOptions {
    * statement prepared on one server connection is missing on the next. Default true.
    */
   namedStatements?: boolean;
+  /**
+   * A streaming replica (hot standby) of `url` for reads that tolerate lag: opens a second pool
+   * and Prisma client on it (`Database.replica`), sized like the first. Unset: one client.
+   */
+  readUrl?: string;
+  /** How long a replica connection attempt may take before the read falls back to the primary (ms, default 2,000). */
+  readConnectTimeoutMs?: number;
 }
 
 // Return bigint columns as JS strings are handled by Prisma; for raw `pg` use, keep int8 as string
 // (ids can exceed 2^53 in theory) and numeric as string (money).
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
 
-/** Opens one pool shared by Prisma (through the driver adapter) and raw `pg` work. */
+/**
+ * Opens one pool shared by Prisma (through the driver adapter) and raw `pg` work; with `readUrl`,
+ * a second one on the replica (`application_name` suffixed `-read`).
+ */
 export function createDatabase(options: DatabaseOptions): Database {
+  const applicationName = options.applicationName ?? 'coupon-api';
+  const primary = openClients(options, { url: options.url, applicationName, connectTimeoutMs: 10_000 });
+  const replica = options.readUrl
+    ? openClients(options, {
+        url: options.readUrl,
+        applicationName: `${applicationName}-read`,
+        connectTimeoutMs: options.readConnectTimeoutMs ?? 2_000,
+      })
+    : undefined;
+  return {
+    ...primary,
+    ...(replica ? { replica } : {}),
+    async close() {
+      await Promise.all([closeClients(primary), replica ? closeClients(replica) : undefined]);
+    },
+  };
+}
+
+function openClients(
+  options: DatabaseOptions,
+  server: { url: string; applicationName: string; connectTimeoutMs: number },
+): DatabaseClients {
   const pool = new pg.Pool({
-    connectionString: options.url,
+    connectionString: server.url,
     max: options.poolSize ?? 20,
-    application_name: options.applicationName ?? 'coupon-api',
+    application_name: server.applicationName,
     idleTimeoutMillis: 30_000,
-    connectionTimeoutMillis: 10_000,
+    connectionTimeoutMillis: server.connectTimeoutMs,
   });
   // An idle client that loses its server (restart, pg_terminate_backend) emits 'error' on the
   // pool; without a listener that would crash the process. The pool replaces the client.
@@ -46,15 +88,12 @@ export function createDatabase(options: DatabaseOptions): Database {
     client.on('error', () => {});
     if (options.namedStatements === false) unnameStatements(client);
   });
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-  return {
-    prisma,
-    pool,
-    async close() {
-      await prisma.$disconnect();
-      await pool.end().catch(() => {});
-    },
-  };
+  return { prisma: new PrismaClient({ adapter: new PrismaPg(pool) }), pool };
+}
+
+async function closeClients({ prisma, pool }: DatabaseClients): Promise<void> {
+  await prisma.$disconnect();
+  await pool.end().catch(() => {});
 }
 
 /**

@@ -1,4 +1,4 @@
-export { createDatabase, type Database, type DatabaseOptions } from './client.ts';
+export { createDatabase, type Database, type DatabaseClients, type DatabaseOptions } from './client.ts';
 export * from './generated/prisma/client.ts';
 export {
   applyMigrations,

@@ -2,3 +2,4 @@ export { createTestDatabase, createEmptyDatabase, type TestDatabase, useTestData
 export type { TestDatabaseContext } from './test-database.context.ts';
 export { useFixture } from './use-fixture.ts';
 export { startMigratedDatabase, type MigratedDatabase, type MigratedDatabaseOptions } from './migrated-database.ts';
+export { startStreamingReplica, type StreamingReplica } from './streaming-replica.ts';

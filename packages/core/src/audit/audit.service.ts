@@ -4,6 +4,7 @@ import { requireAdmin } from '../shared/access.ts';
 import type { Caller, ServiceContext } from '../shared/context.ts';
 import { badInput } from '../shared/errors.ts';
 import { decodeCursor, encodeCursor, type Page, type PageArgs, pageSize, toPage } from '../shared/pagination.ts';
+import { readFromReplica } from '../shared/read-replica.ts';
 import { requireUuid } from '../shared/validation.ts';
 
 // The audit log: what admins (and API keys acting as admins) did — who, to what, what changed.
@@ -95,12 +96,15 @@ export async function listAuditLog(ctx: ServiceContext, filter: AuditFilter, arg
   const keyset = args.after ? Prisma.sql`id < ${afterId(args.after)}` : null;
   const whereKeyset = keyset ? (conditions.length ? Prisma.sql`${where} AND ${keyset}` : Prisma.sql`WHERE ${keyset}`) : where;
   type Row = { id: bigint; actor_id: string | null; api_key_id: string | null; action: string; target_type: AuditTargetType; target_id: string; changes: Record<string, unknown>; created_at: Date };
-  const [rows, counted] = await Promise.all([
-    ctx.db.prisma.$queryRaw<Row[]>(Prisma.sql`
-      SELECT id, actor_id::text, api_key_id::text, action, target_type, target_id, changes, created_at
-      FROM audit_log ${whereKeyset} ORDER BY id DESC LIMIT ${limit + 1}`),
-    ctx.db.prisma.$queryRaw<Array<{ count: number }>>(Prisma.sql`SELECT count(*)::int AS count FROM audit_log ${where}`),
-  ]);
+  // A history for admins to browse: from the read replica when there is one.
+  const [rows, counted] = await readFromReplica(ctx, ({ prisma }) =>
+    Promise.all([
+      prisma.$queryRaw<Row[]>(Prisma.sql`
+        SELECT id, actor_id::text, api_key_id::text, action, target_type, target_id, changes, created_at
+        FROM audit_log ${whereKeyset} ORDER BY id DESC LIMIT ${limit + 1}`),
+      prisma.$queryRaw<Array<{ count: number }>>(Prisma.sql`SELECT count(*)::int AS count FROM audit_log ${where}`),
+    ]),
+  );
   const records = rows.map((r) => ({
     id: r.id.toString(),
     actorId: r.actor_id,

@@ -2,6 +2,7 @@ import { Prisma } from '@coupons/db';
 import { requireAdmin } from '../shared/access.ts';
 import type { ServiceContext } from '../shared/context.ts';
 import { badInput } from '../shared/errors.ts';
+import { readFromReplica } from '../shared/read-replica.ts';
 import { type BookRecord, toBookRecord } from './book.model.ts';
 
 /** A book and how many coupon events it had in the window of {@link busiestBooks}. */
@@ -57,11 +58,13 @@ export async function busiestBooks(ctx: ServiceContext, args: BusiestBooksArgs =
   if (!Number.isInteger(first) || first < 1 || first > MAX_BUSIEST_BOOKS) {
     throw badInput('first', `must be an integer between 1 and ${MAX_BUSIEST_BOOKS}`);
   }
-  const counted = await ctx.db.prisma.$queryRaw<Array<{ book_id: string; events: number }>>(busiestBooksSql(ctx.clock.now(), window, first));
-  if (counted.length === 0) return [];
-  const books = new Map(
-    (await ctx.db.prisma.book.findMany({ where: { id: { in: counted.map((row) => row.book_id) } } })).map((row) => [row.id, toBookRecord(row)]),
-  );
+  // A dashboard ranking, refreshed by polling: from the read replica when there is one.
+  const [counted, rows] = await readFromReplica(ctx, async ({ prisma }) => {
+    const counted = await prisma.$queryRaw<Array<{ book_id: string; events: number }>>(busiestBooksSql(ctx.clock.now(), window, first));
+    if (counted.length === 0) return [counted, []] as const;
+    return [counted, await prisma.book.findMany({ where: { id: { in: counted.map((row) => row.book_id) } } })] as const;
+  });
+  const books = new Map(rows.map((row) => [row.id, toBookRecord(row)]));
   // A book deleted between the two reads is left out (deleteBook takes only books never used).
   return counted.flatMap((row) => {
     const book = books.get(row.book_id);

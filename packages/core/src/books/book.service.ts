@@ -4,6 +4,7 @@ import { requireAdmin } from '../shared/access.ts';
 import { requireCaller, type ServiceContext } from '../shared/context.ts';
 import { badInput, notFound } from '../shared/errors.ts';
 import { decodeTimeCursor, encodeTimeCursor, type Page, type PageArgs, pageSize, toPage } from '../shared/pagination.ts';
+import { readFromReplica } from '../shared/read-replica.ts';
 import { requireUuid } from '../shared/validation.ts';
 import {
   type BookFields,
@@ -161,16 +162,18 @@ export async function listBooks(ctx: ServiceContext, args: ListBooksArgs): Promi
   const statusFilter = args.status ? Prisma.sql`status = ${args.status}::"BookStatus"` : Prisma.sql`status <> 'ARCHIVED'`;
   const filter = Prisma.sql`${nameFilter(args.search)} AND ${statusFilter}`;
   const keyset = args.after ? afterCursor(args.after) : Prisma.empty;
-  const [rows, counted] = await Promise.all([
-    ctx.db.prisma.$queryRaw<Array<{ id: string }>>(Prisma.sql`
-      SELECT id::text AS id FROM book WHERE ${filter} ${keyset}
-      ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`),
-    ctx.db.prisma.$queryRaw<Array<{ n: number }>>(Prisma.sql`SELECT count(*)::int AS n FROM book WHERE ${filter}`),
-  ]);
-  // Ids by raw SQL (for the escaped ILIKE), then rows through Prisma for one mapping of types.
-  const byId = new Map(
-    (await ctx.db.prisma.book.findMany({ where: { id: { in: rows.map((r) => r.id) } } })).map((b) => [b.id, b]),
-  );
+  // An admin list: from the read replica when there is one (a lag of a moment is fine here).
+  const { rows, counted, found } = await readFromReplica(ctx, async ({ prisma }) => {
+    const [rows, counted] = await Promise.all([
+      prisma.$queryRaw<Array<{ id: string }>>(Prisma.sql`
+        SELECT id::text AS id FROM book WHERE ${filter} ${keyset}
+        ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`),
+      prisma.$queryRaw<Array<{ n: number }>>(Prisma.sql`SELECT count(*)::int AS n FROM book WHERE ${filter}`),
+    ]);
+    // Ids by raw SQL (for the escaped ILIKE), then rows through Prisma for one mapping of types.
+    return { rows, counted, found: await prisma.book.findMany({ where: { id: { in: rows.map((r) => r.id) } } }) };
+  });
+  const byId = new Map(found.map((b) => [b.id, b]));
   const books = rows.flatMap((r) => (byId.has(r.id) ? [toBookRecord(byId.get(r.id)!)] : []));
   return toPage(books, limit, counted[0].n, (book) => encodeTimeCursor(book.createdAt, book.id));
 }

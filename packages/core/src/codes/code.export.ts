@@ -10,6 +10,7 @@ import { parseRedemptionFilter, type RedemptionSearchArgs, redemptionConditions 
 import { requireAdmin } from '../shared/access.ts';
 import type { ServiceContext } from '../shared/context.ts';
 import { DomainError } from '../shared/errors.ts';
+import { readFromReplica } from '../shared/read-replica.ts';
 import { currencyMinorUnits } from '../shared/money.ts';
 import { crlfRows, csvTextSql, csvTimeSql } from './csv.format.ts';
 
@@ -210,7 +211,10 @@ function sqlLiteral(value: unknown): string {
  */
 async function copyCsv(ctx: ServiceContext, sql: string, options: CsvExportOptions): Promise<Readable> {
   const limitMs = options.timeLimitMs ?? EXPORT_TIME_LIMIT_MS;
-  const client = await ctx.db.pool.connect();
+  // On the read replica when there is one: a long COPY keeps a snapshot open, which the primary
+  // is better without. A replica that cannot be reached gives way to the primary here, before
+  // any byte; one that cancels the COPY later (a recovery conflict) cuts the download.
+  const client = await readFromReplica(ctx, ({ pool }) => pool.connect());
   const csv = crlfRows();
   const deadline = setTimeout(() => csv.destroy(new ExportTimeLimitError(limitMs)), limitMs);
   deadline.unref();

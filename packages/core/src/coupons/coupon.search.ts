@@ -1,8 +1,9 @@
-import { Prisma } from '@coupons/db';
+import { type DatabaseClients, Prisma } from '@coupons/db';
 import { requireAdmin } from '../shared/access.ts';
 import type { ServiceContext } from '../shared/context.ts';
 import { badInput } from '../shared/errors.ts';
 import { decodeCursor, encodeCursor, type Page, type PageArgs, pageSize, toPage } from '../shared/pagination.ts';
+import { readFromReplica } from '../shared/read-replica.ts';
 import { normaliseCode, requireUuid } from '../shared/validation.ts';
 import { parseCustomerId } from '../users/customer.service.ts';
 import { parseEmail } from '../users/email.ts';
@@ -191,6 +192,11 @@ export interface CountOption {
   withTotalCount?: boolean;
 }
 
+/** Where {@link unsafeSearchCoupons} reads: the primary, or the read replica when there is one. */
+interface SearchSource {
+  fromReplica?: boolean;
+}
+
 /**
  * ADMIN (or an API key with the ADMIN scope): coupons of every book by any combination of book,
  * effective state, holder (userId, email, customerId), code prefix and assignment time; newest
@@ -198,22 +204,30 @@ export interface CountOption {
  */
 export function searchCoupons(ctx: ServiceContext, args: CouponSearchArgs, options: CountOption = {}): Promise<Page<CouponRecord>> {
   requireAdmin(ctx);
-  return unsafeSearchCoupons(ctx, parseCouponFilter(args), args, options);
+  // The admin search (a root query field, never a mutation's payload): a moment of replica lag is fine.
+  return unsafeSearchCoupons(ctx, parseCouponFilter(args), args, { ...options, fromReplica: true });
 }
 
 /**
  * One page of coupons matching `filter`. `unsafe`: no authorization here; the callers
  * (searchCoupons and the lists of coupon.queries.ts) decide who may see what.
  */
-export async function unsafeSearchCoupons(ctx: ServiceContext, filter: CouponFilter, page: PageArgs, options: CountOption = {}): Promise<Page<CouponRecord>> {
+export async function unsafeSearchCoupons(
+  ctx: ServiceContext,
+  filter: CouponFilter,
+  page: PageArgs,
+  options: CountOption & SearchSource = {},
+): Promise<Page<CouponRecord>> {
   const limit = pageSize(page.first);
   const byBook = Boolean(filter.bookId);
   const after = page.after ? couponCursor(page.after, byBook) : null;
   const statements = couponSearchSql(filter, { now: ctx.clock.now(), limit, after });
-  const [rows, count] = await Promise.all([
-    ctx.db.prisma.$queryRaw<CouponRow[]>(statements.rows),
-    options.withTotalCount === false ? null : ctx.db.prisma.$queryRaw<Array<{ n: number }>>(statements.count),
-  ]);
+  const search = ({ prisma }: DatabaseClients) =>
+    Promise.all([
+      prisma.$queryRaw<CouponRow[]>(statements.rows),
+      options.withTotalCount === false ? null : prisma.$queryRaw<Array<{ n: number }>>(statements.count),
+    ]);
+  const [rows, count] = await (options.fromReplica ? readFromReplica(ctx, search) : search(ctx.db));
   const cursorOf = (c: CouponRecord) => encodeCursor(byBook ? [c.createdAt.toISOString(), c.id] : [c.id]);
   return toPage(rows.map(toCoupon), limit, count ? (count[0]?.n ?? 0) : -1, cursorOf);
 }

@@ -1,7 +1,8 @@
-import { Prisma } from '@coupons/db';
+import { type DatabaseClients, Prisma } from '@coupons/db';
 import { requireCaller, type ServiceContext } from '../shared/context.ts';
 import { badInput } from '../shared/errors.ts';
 import { decodeCursor, encodeCursor, type Page, type PageArgs, pageSize, toPage } from '../shared/pagination.ts';
+import { readFromReplica } from '../shared/read-replica.ts';
 import { normaliseCode, requireUuid } from '../shared/validation.ts';
 import { type RedemptionRecord, type RedemptionRow, redemptionReturning, toRedemption } from './coupon.record.ts';
 import {
@@ -126,10 +127,14 @@ export async function listRedemptions(ctx: ServiceContext, args: RedemptionSearc
   const filter = parseRedemptionFilter(args);
   if (caller.role !== 'ADMIN') filter.visibleTo = caller.userId;
   const statements = redemptionSearchSql(filter, { limit, after: args.after ? redemptionCursor(args.after) : null });
-  const [rows, count] = await Promise.all([
-    ctx.db.prisma.$queryRaw<RedemptionRow[]>(statements.rows),
-    options.withTotalCount === false ? null : ctx.db.prisma.$queryRaw<Array<{ n: number }>>(statements.count),
-  ]);
+  const list = ({ prisma }: DatabaseClients) =>
+    Promise.all([
+      prisma.$queryRaw<RedemptionRow[]>(statements.rows),
+      options.withTotalCount === false ? null : prisma.$queryRaw<Array<{ n: number }>>(statements.count),
+    ]);
+  // An admin's list may lag a moment (read replica); a shopper's own redemptions must show the
+  // one they just made, so theirs are read on the primary.
+  const [rows, count] = await (caller.role === 'ADMIN' ? readFromReplica(ctx, list) : list(ctx.db));
   return toPage(rows.map(toRedemption), limit, count ? (count[0]?.n ?? 0) : -1, (r) => encodeCursor([r.redeemedAt.toISOString(), r.id]));
 }
 

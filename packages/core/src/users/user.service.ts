@@ -3,6 +3,7 @@ import { isAdmin, requireAdmin } from '../shared/access.ts';
 import { type Role, requireCaller, type ServiceContext } from '../shared/context.ts';
 import { badInput, forbidden } from '../shared/errors.ts';
 import { decodeCursor, encodeCursor, type Page, type PageArgs, pageSize, toPage } from '../shared/pagination.ts';
+import { readFromReplica } from '../shared/read-replica.ts';
 import { requireUuid } from '../shared/validation.ts';
 import { parseCustomerId } from './customer.service.ts';
 import { parseEmail } from './email.ts';
@@ -86,8 +87,9 @@ export async function listUsers(ctx: ServiceContext, args: ListUsersArgs): Promi
   };
   type Row = { id: string; email: string | null; external_id: string | null; role: Role; created_at: Date; disabled_at: Date | null; part: number; key: string };
   const columns = Prisma.sql`id::text AS id, email, external_id, role::text AS role, created_at, disabled_at`;
-  const [rows, counted] = await Promise.all([
-    ctx.db.prisma.$queryRaw<Row[]>(Prisma.sql`
+  // The admin user list: from the read replica when there is one (a lag of a moment is fine here).
+  const [rows, counted] = await readFromReplica(ctx, ({ prisma }) => Promise.all([
+    prisma.$queryRaw<Row[]>(Prisma.sql`
       SELECT * FROM (
         (SELECT ${columns}, ${PEOPLE}::int AS part, email AS key FROM app_user
          WHERE email IS NOT NULL AND ${filter} AND ${from(PEOPLE, Prisma.sql`email`)}
@@ -97,9 +99,9 @@ export async function listUsers(ctx: ServiceContext, args: ListUsersArgs): Promi
          WHERE external_id IS NOT NULL AND ${filter} AND ${from(CUSTOMERS, Prisma.sql`external_id`)}
          ORDER BY external_id LIMIT ${limit + 1})
       ) page ORDER BY part, key LIMIT ${limit + 1}`),
-    ctx.db.prisma.$queryRaw<Array<{ count: number }>>(Prisma.sql`
+    prisma.$queryRaw<Array<{ count: number }>>(Prisma.sql`
       SELECT count(*)::int AS count FROM app_user WHERE (email IS NOT NULL OR external_id IS NOT NULL) AND ${filter}`),
-  ]);
+  ]));
   const cursors = new Map(rows.map((r) => [r.id, encodeCursor([r.part, r.key])]));
   const users = rows.map((r) =>
     toUserRecord({ id: r.id, email: r.email, externalId: r.external_id, role: r.role, createdAt: r.created_at, disabledAt: r.disabled_at, erasedAt: null }),
