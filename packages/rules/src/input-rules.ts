@@ -193,6 +193,8 @@ export const bookInputSchema = z
   }, { when: () => true });
 
 export type BookInputRules = z.input<typeof bookInputSchema>;
+/** A book's settings once the rules passed: what createBook receives (and updateBook, merged with the book). */
+export type BookSettings = z.output<typeof bookInputSchema>;
 
 /** A pool's name and description (createPool, updatePool). */
 export const poolInputSchema = z.object({

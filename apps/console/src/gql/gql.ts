@@ -75,7 +75,7 @@ type Documents = {
     "\n  mutation ForceUnlockCoupon($code: String!, $reason: String) {\n    forceUnlockCoupon(code: $code, reason: $reason) {\n      ...CouponDetailFields\n    }\n  }\n": typeof types.ForceUnlockCouponDocument,
     "\n  mutation UpdateCoupon($code: String!, $input: UpdateCouponInput!) {\n    updateCoupon(code: $code, input: $input) {\n      ...CouponDetailFields\n    }\n  }\n": typeof types.UpdateCouponDocument,
     "\n  query LivePinCandidates($search: String!) {\n    books(first: 8, search: $search) {\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.LivePinCandidatesDocument,
-    "\n  fragment RedemptionFeedItem on Redemption {\n    id\n    redeemedAt\n    reversedAt\n    reversalReason\n    coupon {\n      id\n      code\n    }\n    user {\n      id\n      email\n    }\n    bookId\n  }\n": typeof types.RedemptionFeedItemFragmentDoc,
+    "\n  fragment RedemptionFeedItem on Redemption {\n    ...RedemptionRow\n    bookId\n  }\n": typeof types.RedemptionFeedItemFragmentDoc,
     "\n  fragment LiveBookTile on Book {\n    id\n    name\n    status\n    validFrom\n    validUntil\n    ...BookStatsCounts\n  }\n": typeof types.LiveBookTileFragmentDoc,
     "\n  query LiveBooks($window: Int, $first: Int) {\n    busiestBooks(window: $window, first: $first) {\n      events\n      book {\n        ...LiveBookTile\n      }\n    }\n    pinnedBooks {\n      ...LiveBookTile\n    }\n  }\n": typeof types.LiveBooksDocument,
     "\n  mutation PinBook($bookId: ID!) {\n    pinBook(bookId: $bookId) {\n      ...LiveBookTile\n    }\n  }\n": typeof types.PinBookDocument,
@@ -115,7 +115,7 @@ type Documents = {
     "\n  mutation EnableUser($userId: ID!) {\n    enableUser(userId: $userId) {\n      ...UserAdminFields\n    }\n  }\n": typeof types.EnableUserDocument,
     "\n  mutation EraseUser($userId: ID!) {\n    eraseUser(userId: $userId)\n  }\n": typeof types.EraseUserDocument,
     "\n  fragment UserTableRow on User {\n    id\n    email\n    externalId\n    role\n    disabled\n    createdAt\n  }\n": typeof types.UserTableRowFragmentDoc,
-    "\n  fragment UserCouponRow on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    bookId\n  }\n": typeof types.UserCouponRowFragmentDoc,
+    "\n  fragment UserCouponRow on Coupon {\n    ...MyCoupon\n  }\n": typeof types.UserCouponRowFragmentDoc,
     "\n  fragment WebhookDeliveryRow on WebhookDelivery {\n    id\n    eventId\n    messageId\n    eventType\n    status\n    inFlight\n    attempts\n    nextAttemptAt\n    lastAttemptAt\n    responseStatus\n    responseBody\n    latencyMs\n    lastError\n    deliveredAt\n    createdAt\n  }\n": typeof types.WebhookDeliveryRowFragmentDoc,
     "\n  fragment WebhookEndpointRow on WebhookEndpoint {\n    id\n    url\n    description\n    events\n    bookId\n    enabled\n    disabledReason\n    failingSince\n    createdAt\n  }\n": typeof types.WebhookEndpointRowFragmentDoc,
     "\n  query WebhookEndpoints($first: Int, $after: String) {\n    webhookEndpoints(first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        ...NextPage\n      }\n      edges {\n        cursor\n        node {\n          ...WebhookEndpointRow\n        }\n      }\n    }\n  }\n": typeof types.WebhookEndpointsDocument,
@@ -195,7 +195,7 @@ const documents: Documents = {
     "\n  mutation ForceUnlockCoupon($code: String!, $reason: String) {\n    forceUnlockCoupon(code: $code, reason: $reason) {\n      ...CouponDetailFields\n    }\n  }\n": types.ForceUnlockCouponDocument,
     "\n  mutation UpdateCoupon($code: String!, $input: UpdateCouponInput!) {\n    updateCoupon(code: $code, input: $input) {\n      ...CouponDetailFields\n    }\n  }\n": types.UpdateCouponDocument,
     "\n  query LivePinCandidates($search: String!) {\n    books(first: 8, search: $search) {\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.LivePinCandidatesDocument,
-    "\n  fragment RedemptionFeedItem on Redemption {\n    id\n    redeemedAt\n    reversedAt\n    reversalReason\n    coupon {\n      id\n      code\n    }\n    user {\n      id\n      email\n    }\n    bookId\n  }\n": types.RedemptionFeedItemFragmentDoc,
+    "\n  fragment RedemptionFeedItem on Redemption {\n    ...RedemptionRow\n    bookId\n  }\n": types.RedemptionFeedItemFragmentDoc,
     "\n  fragment LiveBookTile on Book {\n    id\n    name\n    status\n    validFrom\n    validUntil\n    ...BookStatsCounts\n  }\n": types.LiveBookTileFragmentDoc,
     "\n  query LiveBooks($window: Int, $first: Int) {\n    busiestBooks(window: $window, first: $first) {\n      events\n      book {\n        ...LiveBookTile\n      }\n    }\n    pinnedBooks {\n      ...LiveBookTile\n    }\n  }\n": types.LiveBooksDocument,
     "\n  mutation PinBook($bookId: ID!) {\n    pinBook(bookId: $bookId) {\n      ...LiveBookTile\n    }\n  }\n": types.PinBookDocument,
@@ -235,7 +235,7 @@ const documents: Documents = {
     "\n  mutation EnableUser($userId: ID!) {\n    enableUser(userId: $userId) {\n      ...UserAdminFields\n    }\n  }\n": types.EnableUserDocument,
     "\n  mutation EraseUser($userId: ID!) {\n    eraseUser(userId: $userId)\n  }\n": types.EraseUserDocument,
     "\n  fragment UserTableRow on User {\n    id\n    email\n    externalId\n    role\n    disabled\n    createdAt\n  }\n": types.UserTableRowFragmentDoc,
-    "\n  fragment UserCouponRow on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    bookId\n  }\n": types.UserCouponRowFragmentDoc,
+    "\n  fragment UserCouponRow on Coupon {\n    ...MyCoupon\n  }\n": types.UserCouponRowFragmentDoc,
     "\n  fragment WebhookDeliveryRow on WebhookDelivery {\n    id\n    eventId\n    messageId\n    eventType\n    status\n    inFlight\n    attempts\n    nextAttemptAt\n    lastAttemptAt\n    responseStatus\n    responseBody\n    latencyMs\n    lastError\n    deliveredAt\n    createdAt\n  }\n": types.WebhookDeliveryRowFragmentDoc,
     "\n  fragment WebhookEndpointRow on WebhookEndpoint {\n    id\n    url\n    description\n    events\n    bookId\n    enabled\n    disabledReason\n    failingSince\n    createdAt\n  }\n": types.WebhookEndpointRowFragmentDoc,
     "\n  query WebhookEndpoints($first: Int, $after: String) {\n    webhookEndpoints(first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        ...NextPage\n      }\n      edges {\n        cursor\n        node {\n          ...WebhookEndpointRow\n        }\n      }\n    }\n  }\n": types.WebhookEndpointsDocument,
@@ -515,7 +515,7 @@ export function graphql(source: "\n  query LivePinCandidates($search: String!) {
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment RedemptionFeedItem on Redemption {\n    id\n    redeemedAt\n    reversedAt\n    reversalReason\n    coupon {\n      id\n      code\n    }\n    user {\n      id\n      email\n    }\n    bookId\n  }\n"): (typeof documents)["\n  fragment RedemptionFeedItem on Redemption {\n    id\n    redeemedAt\n    reversedAt\n    reversalReason\n    coupon {\n      id\n      code\n    }\n    user {\n      id\n      email\n    }\n    bookId\n  }\n"];
+export function graphql(source: "\n  fragment RedemptionFeedItem on Redemption {\n    ...RedemptionRow\n    bookId\n  }\n"): (typeof documents)["\n  fragment RedemptionFeedItem on Redemption {\n    ...RedemptionRow\n    bookId\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -675,7 +675,7 @@ export function graphql(source: "\n  fragment UserTableRow on User {\n    id\n  
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment UserCouponRow on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    bookId\n  }\n"): (typeof documents)["\n  fragment UserCouponRow on Coupon {\n    id\n    code\n    state\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    bookId\n  }\n"];
+export function graphql(source: "\n  fragment UserCouponRow on Coupon {\n    ...MyCoupon\n  }\n"): (typeof documents)["\n  fragment UserCouponRow on Coupon {\n    ...MyCoupon\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -11,6 +11,7 @@ import { OneTimeSecret } from '@/components/secret/one-time-secret';
 import { CreateApiKeyForm } from './create-api-key-form';
 import styles from './api-keys.module.css';
 import { API_KEYS_PAGE, useApiKeys } from './use-api-keys';
+import { PageHeader } from '@/components/page/page-header';
 
 /** Admin: the shop backends' API keys: create one (its secret shown once), see their use, revoke. */
 export function ApiKeysPage() {
@@ -45,12 +46,7 @@ export function ApiKeysPage() {
 
   return (
     <div className="stack">
-      <div className="page-header">
-        <div>
-          <h1>API keys</h1>
-          <p className="page-header__lead">Keys let a shop backend use the API for its customers. Revoking one stops it at once.</p>
-        </div>
-      </div>
+      <PageHeader title="API keys" lead="Keys let a shop backend use the API for its customers. Revoking one stops it at once." />
       {created ? (
         <OneTimeSecret
           title={`Secret of “${created.name}”`}

@@ -12,6 +12,7 @@ import { useSession } from '@/lib/auth/session-context';
 import { formatCount, formatEventTime } from '@/lib/format/format';
 import { compactJson, humanize, KNOWN_ACTIONS, TARGET_TYPES, targetHref } from './audit-format';
 import { useAuditLog } from './use-audit-log';
+import { PageHeader } from '@/components/page/page-header';
 
 /** What one row of the audit log shows. */
 export const AuditLogRow = graphql(`
@@ -95,12 +96,7 @@ export function AuditPage() {
 
   return (
     <section className="stack" aria-labelledby="audit-title">
-      <div className="page-header">
-        <div>
-          <h1 id="audit-title">Audit log</h1>
-          <p className="page-header__lead">What admins and API keys did, newest first. The log cannot be changed.</p>
-        </div>
-      </div>
+      <PageHeader title="Audit log" titleId="audit-title" lead="What admins and API keys did, newest first. The log cannot be changed." />
       <ListFilterBar
         label="Filter the audit log"
         fields={AUDIT_FILTERS}

@@ -17,6 +17,7 @@ import { ExportButtons } from './export-buttons';
 import { RedemptionChart } from './redemption-chart';
 import { RedemptionList } from './redemption-list';
 import { useBook } from './use-book';
+import { PageHeader } from '@/components/page/page-header';
 
 /**
  * One book: its rules, live stats, code upload and generation, exports and the live coupon table.
@@ -49,13 +50,7 @@ function BookDetail({ book }: { book: NonNullable<ReturnType<typeof useBook>['bo
   return (
     <div className="stack">
       <Breadcrumb trail={[{ href: '/books', label: 'Books' }]} current={book.name} />
-      <div className="page-header">
-        <div>
-          <h1>
-            {book.name} <BookStatusBadge book={book} />
-          </h1>
-          {book.description ? <p className="page-header__lead">{book.description}</p> : null}
-        </div>
+      <PageHeader title={<>{book.name} <BookStatusBadge book={book} /></>} lead={book.description}>
         <div className="page-header__actions">
           <BookStatusActions book={book} deletable={givenOut(book) === 0} />
           <ExportButtons bookId={book.id} bookName={book.name} />
@@ -63,7 +58,7 @@ function BookDetail({ book }: { book: NonNullable<ReturnType<typeof useBook>['bo
             Edit book
           </ButtonLink>
         </div>
-      </div>
+      </PageHeader>
 
       <BookFactList book={book} />
       <BookBudget book={book} />

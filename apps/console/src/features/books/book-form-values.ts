@@ -1,4 +1,4 @@
-import { bookInputSchema, fieldErrors } from '@coupons/rules';
+import { type BookSettings, bookInputSchema, fieldErrors } from '@coupons/rules';
 import type { BookFormFieldsFragment } from '@/gql/graphql';
 import { isoToLocalInput, localInputToIso } from '@/lib/format/format';
 
@@ -68,26 +68,8 @@ export function bookToFormValues(book: BookLike): BookFormValues {
   };
 }
 
-/** What the API receives: shared by CreateBookInput and UpdateBookInput. */
-export interface BookInput {
-  name: string;
-  description: string | null;
-  discountType: 'PERCENTAGE' | 'FIXED_AMOUNT';
-  discountValue: number;
-  validFrom: string | null;
-  validUntil: string | null;
-  maxAssignmentsPerUser: number | null;
-  allowMultipleRedemptions: boolean;
-  maxRedemptionsPerUser: number | null;
-  lockTtlSeconds: number;
-  currency: string | null;
-  /** A decimal string ("25.00"): money never travels as a float. */
-  minOrderAmount: string | null;
-  maxTotalRedemptions: number | null;
-  /** A decimal string, like minOrderAmount. */
-  maxTotalDiscountAmount: string | null;
-  metadata: Record<string, unknown>;
-}
+/** What the API receives: the settings the shared rules let through (money as a decimal string, never a float). */
+export type BookInput = BookSettings;
 
 /** The currency field is shown (and sent) for a fixed amount, a minimum order or a discount budget. */
 export function needsCurrency(values: Pick<BookFormValues, 'discountType' | 'minOrderAmount' | 'maxTotalDiscountAmount'>): boolean {
@@ -134,8 +116,7 @@ export function validateBookForm(values: BookFormValues): { input: BookInput | n
     }
   }
   if (!parsed.success || Object.keys(errors).length > 0) return { input: null, errors };
-  const book = parsed.data;
-  return { errors, input: { ...book, metadata: book.metadata as Record<string, unknown> } };
+  return { errors, input: parsed.data };
 }
 
 /** A datetime-local value as an ISO instant; a value it cannot read is passed on for the schema to refuse. */

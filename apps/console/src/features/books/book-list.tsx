@@ -7,6 +7,7 @@ import type { BookStatus } from '@/gql/graphql';
 import { formatCount } from '@/lib/format/format';
 import { BookTable } from './book-table';
 import { useBooks } from './use-books';
+import { PageHeader } from '@/components/page/page-header';
 
 const STATUSES: BookStatus[] = ['ACTIVE', 'PAUSED', 'ARCHIVED'];
 
@@ -20,15 +21,11 @@ export function BookList() {
 
   return (
     <section aria-labelledby="books-title">
-      <div className="page-header">
-        <div>
-          <h1 id="books-title">Books</h1>
-          <p className="page-header__lead">Coupon campaigns, their codes and how they are used.</p>
-        </div>
+      <PageHeader title="Books" titleId="books-title" lead="Coupon campaigns, their codes and how they are used.">
         <ButtonLink variant="primary" href="/books/new">
           New book
         </ButtonLink>
-      </div>
+      </PageHeader>
 
       <search className="toolbar">
         <label htmlFor="book-search" className="visually-hidden">

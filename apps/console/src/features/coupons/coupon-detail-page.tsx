@@ -11,6 +11,7 @@ import { CouponActions } from './coupon-actions';
 import { CouponOverridesForm } from './coupon-overrides-form';
 import { CouponTimeline } from './coupon-timeline';
 import { useCoupon } from './use-coupon';
+import { PageHeader } from '@/components/page/page-header';
 
 /** What the coupon page shows of the coupon itself (its history is read apart, page by page). */
 export const CouponDetailFields = graphql(`
@@ -50,12 +51,7 @@ export function CouponDetailPage({ code }: { code: string }) {
             ]}
             current={coupon.code}
           />
-          <div className="page-header">
-            <div>
-              <h1>
-                <span className="mono">{coupon.code}</span> <StateBadge state={coupon.state} />
-              </h1>
-            </div>
+          <PageHeader title={<><span className="mono">{coupon.code}</span> <StateBadge state={coupon.state} /></>}>
             <div className="page-header__actions">
               <CouponActions
                 code={coupon.code}
@@ -66,7 +62,7 @@ export function CouponDetailPage({ code }: { code: string }) {
                 unlockCoupon={unlockCoupon}
               />
             </div>
-          </div>
+          </PageHeader>
           <CouponFacts coupon={coupon} />
           <div className="grid grid--2">
             <CouponTimeline timeline={timeline} />

@@ -11,6 +11,7 @@ import { PinBookSearch } from './pin-book-search';
 import { RedemptionFeed } from './redemption-feed';
 import { ACTIVITY_WINDOW_SECONDS, useLiveBooks } from './use-live-books';
 import { useLiveFeed } from './use-live-feed';
+import { PageHeader } from '@/components/page/page-header';
 
 const WINDOW_MINUTES = ACTIVITY_WINDOW_SECONDS / 60;
 
@@ -47,13 +48,9 @@ export function LiveDashboard() {
 
   return (
     <div className="stack">
-      <div className="page-header">
-        <div>
-          <h1>Live</h1>
-          <p className="page-header__lead">The busiest books, your pinned ones, and redemptions as they happen.</p>
-        </div>
+      <PageHeader title="Live" lead="The busiest books, your pinned ones, and redemptions as they happen.">
         <LiveIndicator />
-      </div>
+      </PageHeader>
       {stale ? (
         <p className={`notice notice--warning ${styles.offline}`} data-testid="offline-notice">
           {health.kind === 'offline'

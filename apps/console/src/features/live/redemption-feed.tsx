@@ -9,21 +9,10 @@ import type { FeedEntry } from './feed-entries';
 import styles from './redemption-feed.module.css';
 import { RelativeTime } from '@/components/time/relative-time';
 
-/** What one line of the redemption feed shows (a redemption line, or its reversal's). */
+/** What one line of the redemption feed shows (a redemption line, or its reversal's): a book page's row of it, and its book. */
 export const RedemptionFeedItem = graphql(`
   fragment RedemptionFeedItem on Redemption {
-    id
-    redeemedAt
-    reversedAt
-    reversalReason
-    coupon {
-      id
-      code
-    }
-    user {
-      id
-      email
-    }
+    ...RedemptionRow
     bookId
   }
 `);

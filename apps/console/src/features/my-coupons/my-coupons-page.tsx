@@ -8,6 +8,7 @@ import type { MyCouponFragment } from '@/gql/graphql';
 import { ClaimPanel } from './claim-panel';
 import { CouponCard, CouponCardList } from './coupon-card';
 import { type CouponAction, useCouponActions, useMyCoupons } from './use-my-coupons';
+import { PageHeader } from '@/components/page/page-header';
 
 const DONE: Record<CouponAction, { message: (code: string) => string; title: string }> = {
   lock: { message: (code) => `${code} is reserved for your checkout.`, title: 'Locked' },
@@ -41,13 +42,9 @@ export function MyCouponsPage() {
 
   return (
     <div className="stack">
-      <div className="page-header">
-        <div>
-          <h1>My coupons</h1>
-          <p className="page-header__lead">Lock a coupon while you check out, then redeem it.</p>
-        </div>
+      <PageHeader title="My coupons" lead="Lock a coupon while you check out, then redeem it.">
         <LiveIndicator />
-      </div>
+      </PageHeader>
       <div className="grid grid--sidebar">
         <div className="stack">
           {error && !coupons ? <ErrorState error={error} onRetry={refetch} /> : null}

@@ -6,6 +6,7 @@ import { DistributionPanel } from './distribution-panel';
 import { PoolMembers } from './pool-members';
 import { PoolSettings } from './pool-settings';
 import { usePool } from './use-pool';
+import { PageHeader } from '@/components/page/page-header';
 
 /**
  * One pool: its members (a page at a time) and distribution to them. The members and the
@@ -22,12 +23,7 @@ export function PoolDetailPage({ poolId }: { poolId: string }) {
         {(pool) => (
           <>
             <Breadcrumb trail={[{ href: '/pools', label: 'Pools' }]} current={pool.name} />
-            <div className="page-header">
-              <div>
-                <h1>{pool.name}</h1>
-                {pool.description ? <p className="page-header__lead">{pool.description}</p> : null}
-              </div>
-            </div>
+            <PageHeader title={pool.name} lead={pool.description} />
           </>
         )}
       </RecordPage>

@@ -2,21 +2,21 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { fieldErrors, INPUT_LIMITS, poolInputSchema } from '@coupons/rules';
+import { fieldErrors, poolInputSchema } from '@coupons/rules';
 import { type FormEvent, useState } from 'react';
 import { Button } from '@/components/controls/button';
 import type { Column } from '@/components/data-table/data-table';
 import { TableCard } from '@/components/data-table/table-card';
 import { useUrlPaging } from '@/components/data-table/use-url-paging';
 import { EmptyState } from '@/components/feedback/states';
-import { CharCounter } from '@/components/forms/char-counter';
-import { Field } from '@/components/forms/field';
 import { useToast } from '@/components/toast/toast-provider';
 import { graphql } from '@/gql';
 import type { PoolTableRowFragment } from '@/gql/graphql';
 import { describeError } from '@/lib/errors/describe-error';
 import { formatCount } from '@/lib/format/format';
 import { POOLS_PAGE, useCreatePool, usePools } from './use-pools';
+import { PageHeader } from '@/components/page/page-header';
+import { PoolFields } from './pool-fields';
 
 /** What one row of the pools table shows. */
 export const PoolTableRow = graphql(`
@@ -40,12 +40,7 @@ export function PoolList() {
   const pools = usePools({ pageSize: paging.pageSize, start: paging.start });
   return (
     <div className="stack">
-      <div className="page-header">
-        <div>
-          <h1>Pools</h1>
-          <p className="page-header__lead">Groups of users that receive coupons together.</p>
-        </div>
-      </div>
+      <PageHeader title="Pools" lead="Groups of users that receive coupons together." />
       <div className="grid grid--sidebar">
         <TableCard
           title="All pools"
@@ -101,21 +96,14 @@ function CreatePoolForm() {
             {errors.form}
           </p>
         ) : null}
-        <Field id="pool-name" label="Name" hint={<CharCounter value={name} max={INPUT_LIMITS.poolName} />} error={errors.name}>
-          {(c) => <input {...c} type="text" value={name} onChange={(e) => setName(e.target.value)} />}
-        </Field>
-        <Field
-          id="pool-description"
-          label="Description"
-          hint={
-            <>
-              Optional. <CharCounter value={description} max={INPUT_LIMITS.poolDescription} />
-            </>
-          }
-          error={errors.description}
-        >
-          {(c) => <textarea {...c} rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />}
-        </Field>
+        <PoolFields
+          name={name}
+          description={description}
+          onName={setName}
+          onDescription={setDescription}
+          nameError={errors.name}
+          descriptionError={errors.description}
+        />
         <Button variant="primary" type="submit" disabled={loading}>
           {loading ? 'Creating…' : 'Create pool'}
         </Button>

@@ -4,13 +4,12 @@ import { useRouter } from 'next/navigation';
 import { type FormEvent, useState } from 'react';
 import { Button } from '@/components/controls/button';
 import { ConfirmDialog } from '@/components/dialog/confirm-dialog';
-import { fieldErrors, INPUT_LIMITS, poolInputSchema } from '@coupons/rules';
-import { CharCounter } from '@/components/forms/char-counter';
-import { Field } from '@/components/forms/field';
+import { fieldErrors, poolInputSchema } from '@coupons/rules';
 import { useToast } from '@/components/toast/toast-provider';
 import { describeError } from '@/lib/errors/describe-error';
 import { usePoolSettings } from './use-pool';
 import { SubmitActions } from '@/components/forms/submit-actions';
+import { PoolFields } from './pool-fields';
 
 interface PoolSettingsProps {
   pool: { id: string; name: string; description: string | null; memberCount: number };
@@ -60,21 +59,15 @@ export function PoolSettings({ pool }: PoolSettingsProps) {
     <section className="card" aria-labelledby="pool-settings-title">
       <h2 id="pool-settings-title">Settings</h2>
       <form className="form" onSubmit={save} noValidate>
-        <Field id="pool-name" label="Name" hint={<CharCounter value={name} max={INPUT_LIMITS.poolName} />} error={error}>
-          {(c) => <input {...c} type="text" required value={name} onChange={(e) => setName(e.target.value)} />}
-        </Field>
-        <Field
-          id="pool-description"
-          label="Description"
-          hint={
-            <>
-              Optional. <CharCounter value={description} max={INPUT_LIMITS.poolDescription} />
-            </>
-          }
-          error={descriptionError}
-        >
-          {(c) => <textarea {...c} rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />}
-        </Field>
+        <PoolFields
+          name={name}
+          description={description}
+          onName={setName}
+          onDescription={setDescription}
+          nameError={error}
+          descriptionError={descriptionError}
+          required
+        />
         <SubmitActions label="Save" busyLabel="Saving…" busy={saving} disabled={!changed}>
           <Button
             variant="danger"

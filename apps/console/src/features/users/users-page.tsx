@@ -17,6 +17,7 @@ import { AssignCouponPanel } from '../assign/assign-coupon-panel';
 import { UserAdminPanel } from './user-admin-panel';
 import styles from './users-page.module.css';
 import { type UserSelection, USER_COUPONS_PAGE, USERS_PAGE, useUserCoupons, useUsers } from './use-users';
+import { PageHeader } from '@/components/page/page-header';
 
 /** What one row of the users table shows. */
 export const UserTableRow = graphql(`
@@ -30,16 +31,10 @@ export const UserTableRow = graphql(`
   }
 `);
 
-/** What one row of a user's coupons shows. */
+/** What one row of a user's coupons shows: what the user's own card of it shows. */
 export const UserCouponRow = graphql(`
   fragment UserCouponRow on Coupon {
-    id
-    code
-    state
-    lockExpiresAt
-    redemptionCount
-    assignedAt
-    bookId
+    ...MyCoupon
   }
 `);
 
@@ -122,14 +117,7 @@ export function UsersPage() {
 
   return (
     <div className="stack">
-      <div className="page-header">
-        <div>
-          <h1>Users</h1>
-          <p className="page-header__lead">
-            Find an account (a person, or a shop’s customer made by an API key), see the coupons it holds, change a person’s role, disable or erase it.
-          </p>
-        </div>
-      </div>
+      <PageHeader title="Users" lead="Find an account (a person, or a shop’s customer made by an API key), see the coupons it holds, change a person’s role, disable or erase it." />
       <div className="grid grid--sidebar-left">
         <TableCard
           title="Search"

@@ -15,6 +15,7 @@ import { EndpointStatus, EventChips } from './endpoint-table';
 import { useWebhookDeliveries, useWebhookEndpoint } from './use-webhooks';
 import { describeWebhookError } from './webhook-errors';
 import styles from './webhooks.module.css';
+import { PageHeader } from '@/components/page/page-header';
 
 const STATUSES: Array<{ value: WebhookDeliveryStatus | ''; label: string }> = [
   { value: '', label: 'All deliveries' },
@@ -52,11 +53,7 @@ export function WebhookEndpointPage({ endpointId }: { endpointId: string }) {
       {(record) => (
         <div className="stack">
           <Breadcrumb trail={[{ href: '/webhooks', label: 'Webhooks' }]} current={record.description ?? record.url} />
-          <div className="page-header">
-            <div>
-              <h1 className={styles.url}>{record.url}</h1>
-              {record.description ? <p className="page-header__lead">{record.description}</p> : null}
-            </div>
+          <PageHeader title={record.url} titleClassName={styles.url} lead={record.description}>
             <div className={styles.actions}>
               <Button variant="primary" disabled={!record.enabled || endpoint.testing} onClick={() => void run(endpoint.sendTest, 'A test event was queued: it appears in the log below.')}>
                 {endpoint.testing ? 'Sending…' : 'Send test'}
@@ -82,7 +79,7 @@ export function WebhookEndpointPage({ endpointId }: { endpointId: string }) {
                 Delete
               </Button>
             </div>
-          </div>
+          </PageHeader>
           {secret ? (
             <OneTimeSecret
               testId="webhook-secret"

@@ -9,6 +9,7 @@ import { EndpointTable } from './endpoint-table';
 import { describeWebhookError } from './webhook-errors';
 import type { NewWebhookEndpoint } from './use-webhooks';
 import { ENDPOINTS_PAGE, useWebhooks } from './use-webhooks';
+import { PageHeader } from '@/components/page/page-header';
 
 /** Admin: the webhook endpoints: create one (its secret shown once), send a test, open its deliveries. */
 export function WebhooksPage() {
@@ -38,14 +39,7 @@ export function WebhooksPage() {
 
   return (
     <div className="stack">
-      <div className="page-header">
-        <div>
-          <h1>Webhooks</h1>
-          <p className="page-header__lead">
-            Coupon events POSTed to your other systems, signed (Standard Webhooks) and retried for about a day until they answer 2xx.
-          </p>
-        </div>
-      </div>
+      <PageHeader title="Webhooks" lead="Coupon events POSTed to your other systems, signed (Standard Webhooks) and retried for about a day until they answer 2xx." />
       {created ? (
         <OneTimeSecret
           testId="webhook-secret"
