@@ -3,21 +3,21 @@ import { createDatabase, type Database, freePort } from '@coupons/db';
 import { type StreamingReplica, startStreamingReplica } from '@coupons/db/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contextFor, createBook as insertBook, createUser } from '../../testing/index.ts';
-import { listAuditLog } from '../audit/audit.service.ts';
-import { loadSessionCaller } from '../auth/user-session.service.ts';
-import { busiestBooks } from '../books/book.busiest.ts';
-import { createBook, listBooks } from '../books/book.service.ts';
-import { exportBookCodes } from '../codes/code.export.ts';
-import { assignRandomCoupon } from '../coupons/assign.service.ts';
-import { listMyCoupons } from '../coupons/coupon.queries.ts';
-import { searchCoupons } from '../coupons/coupon.search.ts';
-import { lockCoupon } from '../coupons/lock.service.ts';
-import { redeemCoupon } from '../coupons/redeem.service.ts';
-import { listRedemptions } from '../coupons/redemption.search.ts';
-import { listUsers } from '../users/user.service.ts';
-import type { Caller } from './context.ts';
-import { readFromReplica } from './read-replica.ts';
+import { contextFor, createBook as insertBook, createUser } from '../testing/index.ts';
+import { listAuditLog } from '../src/audit/audit.service.ts';
+import { loadSessionCaller } from '../src/auth/user-session.service.ts';
+import { busiestBooks } from '../src/books/book.busiest.ts';
+import { createBook, listBooks } from '../src/books/book.service.ts';
+import { exportBookCodes } from '../src/codes/code.export.ts';
+import { assignRandomCoupon } from '../src/coupons/assign.service.ts';
+import { listMyCoupons } from '../src/coupons/coupon.queries.ts';
+import { searchCoupons } from '../src/coupons/coupon.search.ts';
+import { lockCoupon } from '../src/coupons/lock.service.ts';
+import { redeemCoupon } from '../src/coupons/redeem.service.ts';
+import { listRedemptions } from '../src/coupons/redemption.search.ts';
+import { listUsers } from '../src/users/user.service.ts';
+import type { Caller } from '../src/shared/context.ts';
+import { readFromReplica } from '../src/shared/read-replica.ts';
 
 // A real hot standby streaming from a real primary (startStreamingReplica). To tell which server
 // answered, the standby's replay is paused: whatever is written on the primary meanwhile exists
