@@ -57,7 +57,11 @@ export async function readOutbox(
     SELECT snap.xmin, snap.xmax, ${hydratedEvent(args.now)}
     FROM snap LEFT JOIN batch e ON true
     ORDER BY e.id`;
-  const { rows } = await db.query<OutboxRow>(query.text, query.values as unknown[]);
+  // Named, so each connection plans it once: every process runs it after every notification,
+  // and planning the hydrating joins anew cost about as much as executing them. Its text never
+  // varies (the gaps are one array parameter). A pool in `namedStatements: false` mode runs it
+  // unnamed (packages/db/src/client.ts).
+  const { rows } = await db.query<OutboxRow>({ name: 'cbs_outbox_read', text: query.text, values: query.values as unknown[] });
   const first = rows[0];
   if (!first) throw new Error('outbox query returned no snapshot row');
   const snapshot = { xmin: BigInt(first.xmin), xmax: BigInt(first.xmax) };
