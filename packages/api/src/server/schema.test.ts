@@ -1,9 +1,10 @@
 import fs from 'node:fs';
-import { Authorized, Query, Resolver } from 'type-graphql';
+import { MaxLength } from 'class-validator';
+import { ArgumentValidationError, Authorized, Query, Resolver } from 'type-graphql';
 import { describe, expect, it } from 'vitest';
 import { SCHEMA_FILE } from './schema-file.ts';
 import { ERROR_CODES } from '@coupons/core';
-import { accessProblems, buildApiSchema, printApiSchema, rootFieldAccess, SCHEMA_DESCRIPTION } from './schema.ts';
+import { accessProblems, buildApiSchema, printApiSchema, rootFieldAccess, SCHEMA_DESCRIPTION, validateArgument } from './schema.ts';
 
 describe('schema.graphql', () => {
   it('matches the schema built from the resolvers', async () => {
@@ -59,5 +60,29 @@ describe('access declarations', () => {
       'Query.users': ['ADMIN'],
       'Query.userByEmail': ['ADMIN'],
     });
+  });
+});
+
+describe('argument validation (validateFn)', () => {
+  class Decorated {
+    @MaxLength(3)
+    code = '';
+  }
+  class Plain {
+    code = 'anything at all';
+  }
+  const decorated = (code: string) => Object.assign(new Decorated(), { code });
+
+  it('rejects an object whose class-validator decorators fail, as type-graphql does', async () => {
+    const error = await validateArgument(decorated('toolong')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ArgumentValidationError);
+    expect((error as ArgumentValidationError).extensions.validationErrors).toMatchObject([{ property: 'code', constraints: { maxLength: expect.any(String) } }]);
+    await expect(validateArgument([decorated('ok'), decorated('toolong')])).rejects.toBeInstanceOf(ArgumentValidationError);
+  });
+
+  it('lets valid objects, classes without decorators, scalars and null through', async () => {
+    for (const value of [decorated('ok'), [decorated('ok'), null], new Plain(), 'text', 3, null, undefined]) {
+      await expect(validateArgument(value)).resolves.toBeUndefined();
+    }
   });
 });
