@@ -1,0 +1,97 @@
+import { Prisma } from '@coupons/db';
+import { createTestDatabase, type TestDatabase } from '@coupons/db/testing';
+import pg from 'pg';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { inTransaction } from './transition.ts';
+
+// inTransaction sends BEGIN in the same write as the first statement (node-postgres' pipeline
+// mode, for those two only). What must still hold: the first statement runs inside the
+// transaction (its locks held, its writes rolled back with the rest), and the connection goes
+// back to the pool as an ordinary one.
+
+let t: TestDatabase;
+let pool: pg.Pool;
+let writes = 0;
+
+beforeAll(async () => {
+  t = await createTestDatabase({ poolSize: 2 });
+  await t.db.pool.query('CREATE TABLE tx_probe (id int PRIMARY KEY, note text)');
+  await t.db.pool.query(`INSERT INTO tx_probe VALUES (1, 'first')`);
+  // One connection, so every call below reuses it; its socket writes are counted.
+  pool = new pg.Pool({ connectionString: t.url, max: 1 });
+  pool.on('connect', (client) => {
+    const socket = (client as unknown as { connection: { stream: { _write: Function; _writev: Function } } }).connection.stream;
+    for (const method of ['_write', '_writev'] as const) {
+      const original = socket[method].bind(socket);
+      socket[method] = (...args: unknown[]) => {
+        writes += 1;
+        return original(...args);
+      };
+    }
+  });
+}, 60_000);
+afterAll(async () => {
+  await pool?.end();
+  await t?.drop();
+});
+
+const sql = (text: string) => Prisma.sql([text]);
+
+it('sends BEGIN with the first statement: one write, then COMMIT', async () => {
+  await pool.query('SELECT 1'); // connect outside the count
+  writes = 0;
+  const rows = await inTransaction(pool, (tx) => tx.rows<{ note: string }>(sql('SELECT note FROM tx_probe WHERE id = 1 FOR UPDATE')));
+  expect(rows).toEqual([{ note: 'first' }]);
+  expect(writes).toBe(2);
+});
+
+it('runs the first statement inside the transaction: same transaction id, lock held until COMMIT', async () => {
+  let release!: () => void;
+  const paused = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let ids: string[] = [];
+  const done = inTransaction(pool, async (tx) => {
+    const [first] = await tx.rows<{ xid: string }>(sql('SELECT pg_current_xact_id()::text AS xid FROM tx_probe WHERE id = 1 FOR UPDATE'));
+    await paused;
+    const [second] = await tx.rows<{ xid: string }>(sql('SELECT pg_current_xact_id()::text AS xid'));
+    ids = [first.xid, second.xid];
+  });
+  // The other connection cannot take the row while the transaction is open (in autocommit the
+  // first statement's lock would be gone as soon as it answered).
+  const tryLock = () => t.db.pool.query('SELECT 1 FROM tx_probe WHERE id = 1 FOR UPDATE NOWAIT').then(() => 'free', (e: { code?: string }) => e.code);
+  await expect.poll(tryLock).toBe('55P03');
+  release();
+  await done;
+  expect(ids[0]).toBe(ids[1]);
+  expect(await tryLock()).toBe('free');
+});
+
+it('rolls back a first statement that wrote when the work then throws, and the connection stays usable', async () => {
+  const failure = new Error('refused');
+  await expect(
+    inTransaction(pool, async (tx) => {
+      await tx.rows(sql(`INSERT INTO tx_probe VALUES (2, 'rolled back') RETURNING id`));
+      throw failure;
+    }),
+  ).rejects.toBe(failure);
+  expect((await t.db.pool.query('SELECT count(*)::int AS n FROM tx_probe WHERE id = 2')).rows[0].n).toBe(0);
+  // A failing first statement: the error is the statement's, and nothing is left open.
+  await expect(inTransaction(pool, (tx) => tx.rows(sql('SELECT 1 / 0')))).rejects.toMatchObject({ code: '22012' });
+  const client = await pool.connect();
+  try {
+    expect((client as unknown as { pipeline: boolean }).pipeline).toBe(false);
+    expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    // Back in autocommit: nothing of ours is open on the connection.
+    expect((await client.query('SELECT pg_current_xact_id_if_assigned() IS NULL AS idle')).rows).toEqual([{ idle: true }]);
+  } finally {
+    client.release();
+  }
+});
+
+it('sends nothing for a transaction without a statement', async () => {
+  await pool.query('SELECT 1');
+  writes = 0;
+  expect(await inTransaction(pool, async () => 'nothing')).toBe('nothing');
+  expect(writes).toBe(0);
+});
