@@ -22,6 +22,7 @@ async function main(): Promise<void> {
   const db = createDatabase({
     url: config.DATABASE_URL,
     readUrl: config.DATABASE_READ_URL,
+    readMaxLagMs: config.DATABASE_READ_MAX_LAG_MS,
     poolSize: config.DB_POOL_SIZE,
     applicationName: 'coupon-api',
     namedStatements: config.DATABASE_NAMED_STATEMENTS,

@@ -42,6 +42,11 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
   /**
+   * How far behind the primary the replica may be and still serve reads (ms): past it (replay
+   * stalled or slow) those reads go to the primary until it catches up. 0: no bound.
+   */
+  DATABASE_READ_MAX_LAG_MS: z.coerce.number().int().min(0).default(5_000),
+  /**
    * false behind a transaction-mode PgBouncer older than 1.21 (Debian 12 ships 1.18), or one
    * without `max_prepared_statements`: the few named prepared statements run unnamed.
    */

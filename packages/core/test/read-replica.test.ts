@@ -33,7 +33,9 @@ describe('DATABASE_READ_URL: reads that tolerate lag go to the replica', () => {
 
   beforeAll(async () => {
     replica = await startStreamingReplica();
-    routed = createDatabase({ url: replica.primaryUrl, readUrl: replica.replicaUrl, poolSize: 4, applicationName: 'routed' });
+    // No lag bound (readMaxLagMs 0): these tests tell the servers apart by pausing the standby's
+    // replay, which the bound would notice (its own test below has one).
+    routed = createDatabase({ url: replica.primaryUrl, readUrl: replica.replicaUrl, readMaxLagMs: 0, poolSize: 4, applicationName: 'routed' });
     single = createDatabase({ url: replica.primaryUrl, poolSize: 4, applicationName: 'single' });
     standby = new pg.Client({ connectionString: replica.replicaAdminUrl });
     standby.on('error', () => {}); // the last test stops the standby under it
@@ -164,6 +166,117 @@ describe('DATABASE_READ_URL: reads that tolerate lag go to the replica', () => {
     expect(servedBy).toEqual(['replica']);
   });
 
+  it('sends routed reads to the primary while the standby lags past DATABASE_READ_MAX_LAG_MS, and back once it catches up', async () => {
+    const bounded = createDatabase({
+      url: replica.primaryUrl,
+      readUrl: replica.replicaUrl,
+      readMaxLagMs: 1_000,
+      poolSize: 2,
+      applicationName: 'bounded',
+    });
+    const servedBy = () => readFromReplica({ db: bounded }, async (clients) => (clients === bounded.replica ? 'replica' : 'primary'));
+    const standbyOf = bounded.replica as NonNullable<Database['replica']>;
+    try {
+      const ctx = contextFor(bounded, admin);
+      // Caught up: the standby serves (once the first check, started by the first read, is back).
+      await eventually(servedBy, 'replica');
+      await standby.query('SELECT pg_wal_replay_pause()');
+      try {
+        const book = await createBook(ctx, { name: 'Written while replay stalls', discountType: 'PERCENTAGE', discountValue: 5 });
+        // Past the bound the routed reads see the write: the primary answers them.
+        await eventually(async () => (await listBooks(ctx, { search: 'Written while replay stalls' })).totalCount, 1, 10_000);
+        // ... and keeps answering while replay stays paused, though no read failed on the standby.
+        for (let i = 0; i < 5; i++) {
+          expect(await servedBy()).toBe('primary');
+          expect((await listBooks(ctx, { search: 'Written while replay stalls' })).totalCount).toBe(1);
+          expect((await listAuditLog(ctx, { targetId: book.id }, {})).totalCount).toBe(1);
+          await new Promise((resolve) => setTimeout(resolve, 300));
+        }
+        // The standby itself still lacks the book: those answers came from the primary.
+        expect(await standbyOf.prisma.book.count({ where: { id: book.id } })).toBe(0);
+      } finally {
+        await standby.query('SELECT pg_wal_replay_resume()');
+      }
+      await replica.caughtUp();
+      // Caught up again: reads go back to the standby.
+      await eventually(servedBy, 'replica', 10_000);
+      expect((await listBooks(ctx, { search: 'Written while replay stalls' })).totalCount).toBe(1);
+    } finally {
+      await bounded.close();
+    }
+  });
+
+  it('answers from the primary, with the same result, when the standby cancels the read for a recovery conflict (40001)', async () => {
+    // A real conflict, not a mock: the standby cancels a query whose locks hold up replay after
+    // 100 ms (instead of 30 s). Order of events:
+    //  1. a transaction on the primary locks app_user exclusively and stays open; the standby
+    //     replays the lock (its startup process holds it);
+    //  2. the routed search by holder email reads coupon (its FROM, locked first) then app_user
+    //     (the email subquery): on the standby it holds coupon and waits for app_user;
+    //  3. the primary locks coupon exclusively and commits: replaying that lock conflicts with the
+    //     waiting search, which the standby cancels with SQLSTATE 40001;
+    //  4. the search runs again on the primary, waits there for step 1's lock, and answers once
+    //     that transaction commits.
+    await standby.query(`ALTER SYSTEM SET max_standby_streaming_delay = '100ms'`);
+    await standby.query('SELECT pg_reload_conf()');
+    const holder = new pg.Client({ connectionString: replica.primaryUrl });
+    const primary = new pg.Client({ connectionString: replica.primaryUrl });
+    const standbyDb = new pg.Client({ connectionString: replica.replicaUrl });
+    try {
+      await Promise.all([holder.connect(), primary.connect(), standbyDb.connect()]);
+      const owner = await createUser(routed, 'USER');
+      const { bookId } = await insertBook(routed, 3);
+      await assignRandomCoupon(contextFor(routed, owner), { bookId });
+      await assignRandomCoupon(contextFor(routed, owner), { bookId });
+      await replica.caughtUp();
+      const expected = await searchCoupons(contextFor(single, admin), { email: owner.email });
+      expect(expected.totalCount).toBe(2);
+      const conflicts = async () =>
+        (await standbyDb.query<{ n: number }>(`SELECT confl_lock::int AS n FROM pg_stat_database_conflicts WHERE datname = current_database()`)).rows[0].n;
+      const conflictsBefore = await conflicts();
+
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE app_user IN ACCESS EXCLUSIVE MODE');
+      // The lock's WAL record waits in a buffer until something flushes it: a commit elsewhere does.
+      await primary.query('SELECT txid_current()');
+      await eventually(async () => {
+        const { rows } = await standbyDb.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_locks WHERE relation = 'app_user'::regclass AND mode = 'AccessExclusiveLock' AND granted`,
+        );
+        return rows[0].n;
+      }, 1);
+      const search = searchCoupons(contextFor(routed, admin), { email: owner.email }).then(
+        (page) => ({ page }),
+        (error: unknown) => ({ error }),
+      );
+      await eventually(async () => {
+        const { rows } = await standbyDb.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'routed-read' AND wait_event_type = 'Lock'`,
+        );
+        return rows[0].n > 0;
+      }, true);
+      await primary.query('BEGIN');
+      await primary.query('LOCK TABLE coupon IN ACCESS EXCLUSIVE MODE');
+      await primary.query('COMMIT');
+      // The standby cancelled it: the search is now on the primary, waiting for step 1's lock.
+      await eventually(async () => {
+        const { rows } = await primary.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'routed' AND wait_event_type = 'Lock'`,
+        );
+        return rows[0].n > 0;
+      }, true);
+      await holder.query('COMMIT');
+      // No error reaches the caller, and the answer is the primary's.
+      expect(await search).toEqual({ page: expected });
+      expect(await conflicts()).toBeGreaterThan(conflictsBefore);
+    } finally {
+      await holder.query('ROLLBACK').catch(() => {});
+      await Promise.all([holder.end(), primary.end(), standbyDb.end()].map((p) => p.catch(() => {})));
+      await standby.query('ALTER SYSTEM RESET max_standby_streaming_delay');
+      await standby.query('SELECT pg_reload_conf()');
+    }
+  });
+
   it('reads from the primary again once the replica is gone', async () => {
     await replica.stopReplica();
     const ctx = contextFor(routed, admin);
@@ -172,3 +285,14 @@ describe('DATABASE_READ_URL: reads that tolerate lag go to the replica', () => {
     expect((await searchCoupons(ctx, {})).totalCount).toBeGreaterThan(0);
   });
 });
+
+/** Polls `read` until it returns `expected` (deep equality), or fails with the last value after `timeoutMs`. */
+async function eventually<T>(read: () => Promise<T>, expected: T, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await read();
+  while (JSON.stringify(last) !== JSON.stringify(expected) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    last = await read();
+  }
+  expect(last).toEqual(expected);
+}

@@ -14,11 +14,21 @@ export interface Database extends DatabaseClients {
   /**
    * A read replica (`DATABASE_READ_URL`), when one is configured: only the reads that tolerate
    * replica lag go there, through `readFromReplica` (@coupons/core), which falls back to the
-   * primary when the replica cannot answer. Absent: every query goes to `prisma`/`pool`.
+   * primary when the replica cannot answer or lags by more than `maxLagMs`. Absent: every query
+   * goes to `prisma`/`pool`.
    */
-  replica?: DatabaseClients;
+  replica?: ReplicaClients;
   close(): Promise<void>;
 }
+
+/** The read replica's clients, and how far behind the primary it may be and still serve reads. */
+export interface ReplicaClients extends DatabaseClients {
+  /** `DatabaseOptions.readMaxLagMs`: 0 means no bound. */
+  maxLagMs: number;
+}
+
+/** The default of `DatabaseOptions.readMaxLagMs` (and of `DATABASE_READ_MAX_LAG_MS`). */
+export const DEFAULT_READ_MAX_LAG_MS = 5_000;
 
 export interface DatabaseOptions {
   url: string;
@@ -37,6 +47,12 @@ export interface DatabaseOptions {
   readUrl?: string;
   /** How long a replica connection attempt may take before the read falls back to the primary (ms, default 2,000). */
   readConnectTimeoutMs?: number;
+  /**
+   * How stale the replica may be and still serve reads (ms, default {@link DEFAULT_READ_MAX_LAG_MS}):
+   * while it is not known to hold everything the primary had this long ago, `readFromReplica`
+   * reads the primary. 0: no bound (a stalled standby keeps answering with old rows).
+   */
+  readMaxLagMs?: number;
 }
 
 // Return bigint columns as JS strings are handled by Prisma; for raw `pg` use, keep int8 as string
@@ -50,12 +66,15 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
 export function createDatabase(options: DatabaseOptions): Database {
   const applicationName = options.applicationName ?? 'coupon-api';
   const primary = openClients(options, { url: options.url, applicationName, connectTimeoutMs: 10_000 });
-  const replica = options.readUrl
-    ? openClients(options, {
-        url: options.readUrl,
-        applicationName: `${applicationName}-read`,
-        connectTimeoutMs: options.readConnectTimeoutMs ?? 2_000,
-      })
+  const replica: ReplicaClients | undefined = options.readUrl
+    ? {
+        ...openClients(options, {
+          url: options.readUrl,
+          applicationName: `${applicationName}-read`,
+          connectTimeoutMs: options.readConnectTimeoutMs ?? 2_000,
+        }),
+        maxLagMs: options.readMaxLagMs ?? DEFAULT_READ_MAX_LAG_MS,
+      }
     : undefined;
   return {
     ...primary,

@@ -1,4 +1,11 @@
-export { createDatabase, type Database, type DatabaseClients, type DatabaseOptions } from './client.ts';
+export {
+  createDatabase,
+  DEFAULT_READ_MAX_LAG_MS,
+  type Database,
+  type DatabaseClients,
+  type DatabaseOptions,
+  type ReplicaClients,
+} from './client.ts';
 export * from './generated/prisma/client.ts';
 export {
   applyMigrations,
