@@ -43,10 +43,15 @@ export class LiveEventBus {
     return () => this.batchListeners.delete(listener);
   }
 
-  /** Delivers a batch to every subscriber whose filter accepts each event; a throwing filter skips that subscriber. */
-  publish(events: readonly LiveCouponEvent[]): void {
+  /**
+   * Delivers a batch to every subscriber whose filter accepts each event (a throwing filter skips
+   * that subscriber), then to the batch listeners. A batch read without hydration (`hydrated`
+   * false: nobody subscribed when it was read, so its events committed before any subscriber now
+   * here) goes to the batch listeners only.
+   */
+  publish(events: readonly LiveCouponEvent[], hydrated = true): void {
     if (this.closed || events.length === 0) return;
-    for (const { filter, stream } of this.subscribers) {
+    for (const { filter, stream } of hydrated ? this.subscribers : []) {
       for (const event of events) {
         let accepted = false;
         try {

@@ -80,7 +80,9 @@ export function createLiveEvents(options: LiveEventsOptions): LiveEvents {
     logger,
     pollIntervalMs: options.pollIntervalMs,
     cursor: options.cursor,
-    onEvents: (events) => couponEvents.publish(events),
+    // Only a process with a live subscriber hydrates events (the common shop-facing process has none).
+    hydrate: () => couponEvents.size > 0,
+    onEvents: (events, hydrated) => couponEvents.publish(events, hydrated),
     onCodeJob: (jobId) => codeJobs.onAnnounced(jobId),
   });
   let sweeper: { stop(): Promise<void> } | null = null;

@@ -3,7 +3,7 @@ import type { Clock } from '../shared/context.ts';
 import type { LiveCouponEvent } from './coupon-event.record.ts';
 import { CODE_JOBS_CHANNEL, COUPON_EVENTS_CHANNEL } from './notify.publisher.ts';
 import { OutboxCursor, type OutboxCursorOptions } from './outbox.cursor.ts';
-import { readOutbox, readOutboxStart } from './outbox.sql.ts';
+import { hydrateOutboxEvents, readOutbox, readOutboxStart } from './outbox.sql.ts';
 
 /** The subset of a pino logger the listener uses. */
 export interface ListenerLogger {
@@ -18,8 +18,16 @@ export interface OutboxListenerOptions {
   /** Shows in `pg_stat_activity.application_name`, so operators (and tests) can find it. */
   applicationName?: string;
   clock: Clock;
-  /** Receives each batch of newly visible events, in id order, exactly once per process. */
-  onEvents: (events: LiveCouponEvent[]) => void;
+  /**
+   * Receives each batch of newly visible events, in id order, exactly once per process; `hydrated`
+   * is false when {@link OutboxListenerOptions.hydrate} said no when the batch was read.
+   */
+  onEvents: (events: LiveCouponEvent[], hydrated: boolean) => void;
+  /**
+   * Asked before each read: whether events need their coupon, redemption and actor (someone in
+   * the process subscribes to them). Default: always.
+   */
+  hydrate?: () => boolean;
   /** Receives code-job ids announced by any process. */
   onCodeJob?: (jobId: string) => void;
   logger?: ListenerLogger;
@@ -223,13 +231,25 @@ export class OutboxListener {
       const client = this.client;
       const cursor = this.cursor;
       if (!client || !cursor || this.stopped) return;
+      const wanted = () => this.options.hydrate?.() ?? true;
+      const hydrate = wanted();
       const result = await readOutbox(client, {
         mark: cursor.mark,
         gaps: cursor.openGaps(),
         limit: this.options.batchSize ?? 1_000,
         now: this.options.clock.now(),
+        hydrate,
       });
-      const { deliver, abandoned } = cursor.advance(result.events, result.snapshot, Date.now());
+      const advanced = cursor.advance(result.events, result.snapshot, Date.now());
+      const { abandoned } = advanced;
+      let { deliver } = advanced;
+      let hydrated = hydrate;
+      if (!hydrate && deliver.length > 0 && wanted()) {
+        // A subscriber arrived while the batch was read without hydration; some of these events
+        // may have committed after it subscribed: hydrate them now, as of now (as any read does).
+        deliver = await hydrateOutboxEvents(client, deliver.map((event) => event.id), this.options.clock.now());
+        hydrated = true;
+      }
       if (abandoned.length > 0) {
         this.options.logger?.warn(
           { ids: abandoned.slice(0, 20).map(String), count: abandoned.length },
@@ -238,7 +258,7 @@ export class OutboxListener {
       }
       if (deliver.length > 0) {
         try {
-          this.options.onEvents(deliver);
+          this.options.onEvents(deliver, hydrated);
         } catch (error) {
           // The cursor has moved on: a consumer's bug must not turn into a reconnect loop.
           this.options.logger?.error({ err: errorSummary(error) }, 'Live event consumer failed');

@@ -40,11 +40,19 @@ interface OutboxRow {
  * ids, the next `limit` ids above `mark`, each with the coupon as it is now (lazy expiry at
  * `now`), its redemption and its actor, plus the snapshot's xmin/xmax for the gap rules of
  * `OutboxCursor`. Reads only; takes no locks.
+ *
+ * With `hydrate: false` the events come without their coupon, redemption and actor (all null):
+ * for a process with no live subscriber, whose consumers (book statistics, metrics, the webhook
+ * wake-up) need only the event's own columns. Hydrating costs the reader more than the rest of
+ * the read (the joins here, JSON and dates in the process) and it ran once per event in every
+ * process, subscribers or not.
  */
 export async function readOutbox(
   db: OutboxQueryable,
-  args: { mark: bigint; gaps: readonly bigint[]; limit: number; now: Date },
+  args: { mark: bigint; gaps: readonly bigint[]; limit: number; now: Date; hydrate?: boolean },
 ): Promise<{ snapshot: OutboxSnapshot; events: LiveCouponEvent[]; full: boolean }> {
+  const hydrate = args.hydrate ?? true;
+  const columns = hydrate ? hydratedEvent(args.now) : Prisma.sql`${eventColumns}, NULL AS coupon, NULL AS redemption, NULL AS actor`;
   const query = Prisma.sql`
     WITH snap AS (
       SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin,
@@ -54,14 +62,15 @@ export async function readOutbox(
       UNION ALL
       (SELECT * FROM coupon_event WHERE id > ${String(args.mark)}::bigint ORDER BY id LIMIT ${args.limit}::int)
     )
-    SELECT snap.xmin, snap.xmax, ${hydratedEvent(args.now)}
+    SELECT snap.xmin, snap.xmax, ${columns}
     FROM snap LEFT JOIN batch e ON true
     ORDER BY e.id`;
   // Named, so each connection plans it once: every process runs it after every notification,
   // and planning the hydrating joins anew cost about as much as executing them. Its text never
   // varies (the gaps are one array parameter). A pool in `namedStatements: false` mode runs it
   // unnamed (packages/db/src/client.ts).
-  const { rows } = await db.query<OutboxRow>({ name: 'cbs_outbox_read', text: query.text, values: query.values as unknown[] });
+  const name = hydrate ? 'cbs_outbox_read' : 'cbs_outbox_read_lean';
+  const { rows } = await db.query<OutboxRow>({ name, text: query.text, values: query.values as unknown[] });
   const first = rows[0];
   if (!first) throw new Error('outbox query returned no snapshot row');
   const snapshot = { xmin: BigInt(first.xmin), xmax: BigInt(first.xmax) };
@@ -71,14 +80,28 @@ export async function readOutbox(
 }
 
 /**
+ * Events by id, hydrated as {@link readOutbox} does (for a batch read without hydration that a
+ * subscriber arrived for while it was being read).
+ */
+export async function hydrateOutboxEvents(db: OutboxQueryable, ids: readonly string[], now: Date): Promise<LiveCouponEvent[]> {
+  const query = Prisma.sql`SELECT ${hydratedEvent(now)} FROM coupon_event e WHERE e.id = ANY(${ids}::bigint[]) ORDER BY e.id`;
+  const { rows } = await db.query<OutboxRow>({ name: 'cbs_outbox_hydrate', text: query.text, values: query.values as unknown[] });
+  return rows.map(toLiveEvent);
+}
+
+/** The event row `e`'s own columns. */
+const eventColumns = Prisma.sql`
+  e.id::text AS id, e.type::text AS type, e.book_id::text AS book_id,
+  e.coupon_id::text AS coupon_id, e.from_state::text AS from_state, e.to_state::text AS to_state,
+  e.actor_id::text AS actor_id, e.user_id::text AS user_id, e.redemption_id::text AS redemption_id,
+  e.count, e.reason, e.created_at`;
+
+/**
  * The columns of an event row `e`, hydrated: the coupon as it is at `now`, its redemption, its
  * actor. One definition for live delivery and for a coupon's history.
  */
 const hydratedEvent = (now: Date) => Prisma.sql`
-  e.id::text AS id, e.type::text AS type, e.book_id::text AS book_id,
-  e.coupon_id::text AS coupon_id, e.from_state::text AS from_state, e.to_state::text AS to_state,
-  e.actor_id::text AS actor_id, e.user_id::text AS user_id, e.redemption_id::text AS redemption_id,
-  e.count, e.reason, e.created_at,
+  ${eventColumns},
   (SELECT to_jsonb(x) FROM (SELECT ${effectiveCouponColumns(now, 'c')} FROM coupon c
     WHERE c.id = e.coupon_id) x) AS coupon,
   (SELECT to_jsonb(x) FROM (SELECT ${redemptionReturning} FROM redemption r
