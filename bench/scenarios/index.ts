@@ -15,6 +15,7 @@ import { lastCodesRace } from './last-codes-race.ts';
 import { lockRedeem } from './lock-redeem.ts';
 import { pgbenchCeiling } from './pgbench.ts';
 import { pgbouncer } from './pgbouncer.ts';
+import { replica } from './replica.ts';
 import { twoInstances } from './two-instances.ts';
 
 /** Every scenario of BENCH.md, in its order. */
@@ -35,5 +36,6 @@ export const scenarios: Scenario[] = [
   fanout10k,
   twoInstances,
   pgbouncer,
+  replica,
   consolePages,
 ];

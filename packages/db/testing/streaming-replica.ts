@@ -17,6 +17,9 @@ export interface StreamingReplica {
   replicaUrl: string;
   /** The standby's maintenance database (for `pg_stat_*` views). */
   replicaAdminUrl: string;
+  /** The primary's and the standby's postmaster process ids (CPU accounting in the benchmark). */
+  primaryPid: number;
+  replicaPid: number;
   /** Waits until the standby has replayed everything the primary has written so far. */
   caughtUp(timeoutMs?: number): Promise<void>;
   /** Stops the standby's server (the primary keeps running): a replica that went away. */
@@ -39,7 +42,7 @@ export async function startStreamingReplica(name = 'coupons'): Promise<Streaming
   const primaryDir = temporaryDataDir('coupons-primary-');
   const standbyDir = temporaryDataDir('coupons-standby-');
   let primary: EmbeddedPostgres | undefined;
-  let standby: { stop(): Promise<void> } | undefined;
+  let standby: { pid: number; stop(): Promise<void> } | undefined;
   const stop = async () => {
     await standby?.stop().catch(() => {});
     await primary?.stop().catch(() => {});
@@ -83,7 +86,9 @@ export async function startStreamingReplica(name = 'coupons'): Promise<Streaming
     };
     await caughtUp(30_000);
     const running = standby;
-    return { primaryUrl, replicaUrl, replicaAdminUrl, caughtUp, stopReplica: () => running.stop(), stop };
+    // postmaster.pid: the first line is the postmaster's pid.
+    const primaryPid = Number(fs.readFileSync(path.join(primaryDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return { primaryUrl, replicaUrl, replicaAdminUrl, primaryPid, replicaPid: running.pid, caughtUp, stopReplica: () => running.stop(), stop };
   } catch (error) {
     await stop();
     throw error;
@@ -95,7 +100,7 @@ export async function startStreamingReplica(name = 'coupons'): Promise<Streaming
  * package does) and resolves once it accepts read-only connections. The package's own `start()`
  * waits for "ready to accept connections", which a standby never prints.
  */
-async function startStandby(dataDir: string, port: number): Promise<{ stop(): Promise<void> }> {
+async function startStandby(dataDir: string, port: number): Promise<{ pid: number; stop(): Promise<void> }> {
   const ids = process.getuid?.() === 0 ? { uid: idOf('-u'), gid: idOf('-g') } : {};
   const child: ChildProcess = spawn(
     postgresBinary(),
