@@ -92,9 +92,13 @@ async function checkLag(db: Pick<Database, 'pool'>, replica: ReplicaClients, sta
     const primary = await db.pool.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
     state.samples.push({ at, lsn: parseLsn(primary.rows[0].lsn) });
     if (state.samples.length > MAX_SAMPLES) state.samples.shift();
-    const standby = await replica.pool.query<{ replayed: string | null; recovery: boolean }>(
-      'SELECT pg_last_wal_replay_lsn()::text AS replayed, pg_is_in_recovery() AS recovery',
-    );
+    const standby = await replica.pool
+      .query<{ replayed: string | null; recovery: boolean }>('SELECT pg_last_wal_replay_lsn()::text AS replayed, pg_is_in_recovery() AS recovery')
+      .catch((error: unknown) => {
+        // Unreachable: leave it alone as a failed read would, rather than try again every check.
+        if (isDatabaseUnavailable(error)) skippedUntil.set(replica, Date.now() + REPLICA_RETRY_AFTER_MS);
+        throw error;
+      });
     const { replayed, recovery } = standby.rows[0];
     if (!recovery) {
       // Not a standby (promoted, or the primary itself): nothing to replay.
@@ -116,7 +120,7 @@ async function checkLag(db: Pick<Database, 'pool'>, replica: ReplicaClients, sta
     state.freshAsOf = Math.max(state.freshAsOf, state.samples[newest].at);
     state.samples = state.samples.slice(newest);
   } catch {
-    // Unreachable replica or primary: the last answer ages until a check succeeds.
+    // Replica or primary unreachable: the last answer ages until a check succeeds.
   } finally {
     state.checking = false;
   }
