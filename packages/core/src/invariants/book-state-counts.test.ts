@@ -30,7 +30,7 @@ describe('book state counts (book_state_count, kept by triggers)', () => {
                locked_by_id = CASE WHEN ${to} = 'LOCKED' THEN ${user}::uuid END,
                lock_expires_at = CASE WHEN ${to} = 'LOCKED' THEN ${new Date('2030-06-01T12:05:00Z')}::timestamptz END
          WHERE id = (SELECT id FROM coupon WHERE book_id = ${book}::uuid AND state = ${from}::"CouponState"
-                     ORDER BY random() LIMIT 1 FOR UPDATE SKIP LOCKED)`);
+                     ORDER BY random_key LIMIT 1 FOR UPDATE SKIP LOCKED)`);
     // 300 single-code transitions at once, spread over the pool's connections (and so over slots).
     const steps: Array<[string, string]> = [
       ['UNASSIGNED', 'ASSIGNED'],
