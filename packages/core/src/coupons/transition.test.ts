@@ -95,3 +95,20 @@ it('sends nothing for a transaction without a statement', async () => {
   expect(await inTransaction(pool, async () => 'nothing')).toBe('nothing');
   expect(writes).toBe(0);
 });
+
+it('prepares each statement text once per connection under its own name, texts of equal length apart', async () => {
+  const one = sql('SELECT 1 AS probe_a');
+  const two = sql('SELECT 2 AS probe_a');
+  for (let i = 0; i < 2; i++) {
+    expect(await inTransaction(pool, async (tx) => [...(await tx.rows(one)), ...(await tx.rows(two))])).toEqual([{ probe_a: 1 }, { probe_a: 2 }]);
+  }
+  const client = await pool.connect();
+  try {
+    const prepared = await client.query(`SELECT name, statement FROM pg_prepared_statements WHERE statement LIKE 'SELECT _ AS probe_a' ORDER BY statement`);
+    expect(prepared.rows.map((r) => r.statement)).toEqual(['SELECT 1 AS probe_a', 'SELECT 2 AS probe_a']);
+    expect(new Set(prepared.rows.map((r) => r.name)).size).toBe(2);
+    expect(prepared.rows.every((r) => String(r.name).startsWith('cbs_'))).toBe(true);
+  } finally {
+    client.release();
+  }
+});
