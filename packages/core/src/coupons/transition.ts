@@ -149,7 +149,10 @@ function statementName(text: string): string | undefined {
   }
   if (namedCount >= MAX_PREPARED) return undefined;
   const name = `cbs_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
-  if (!sameLength) namesByLength.set(text.length, (sameLength = []));
+  if (!sameLength) {
+    sameLength = [];
+    namesByLength.set(text.length, sameLength);
+  }
   sameLength.push({ text, name });
   namedCount += 1;
   return name;
