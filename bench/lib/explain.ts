@@ -20,16 +20,15 @@ export async function explainTransition<T>(
   try {
     await client.query('BEGIN');
     let step = 0;
-    const tx: Tx = {
-      async rows<R>(query: Prisma.Sql): Promise<R[]> {
-        step++;
-        await client.query('SAVEPOINT explain');
-        const plan = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (${explain}) ${query.text}`, query.values as unknown[]);
-        await client.query('ROLLBACK TO SAVEPOINT explain');
-        console.log(`\n── ${label}, step ${step}\n${plan.rows.map((r) => r['QUERY PLAN']).join('\n')}`);
-        return (await client.query(query.text, query.values as unknown[])).rows as R[];
-      },
+    const rows = async <R>(query: Prisma.Sql): Promise<R[]> => {
+      step++;
+      await client.query('SAVEPOINT explain');
+      const plan = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (${explain}) ${query.text}`, query.values as unknown[]);
+      await client.query('ROLLBACK TO SAVEPOINT explain');
+      console.log(`\n── ${label}, step ${step}\n${plan.rows.map((r) => r['QUERY PLAN']).join('\n')}`);
+      return (await client.query(query.text, query.values as unknown[])).rows as R[];
     };
+    const tx: Tx = { rows, last: rows };
     const result = await transition(tx);
     await client.query(options.keep ? 'COMMIT' : 'ROLLBACK');
     return result;

@@ -36,12 +36,11 @@ afterAll(() => t?.drop());
 it('answers SOLD_OUT on an emptied book without scanning the coupon table', async () => {
   const statements: Prisma.Sql[] = [];
   const outcome = await inTransaction(t.db.pool, (tx) => {
-    const recording: Tx = {
-      rows<T>(statement: Prisma.Sql) {
-        statements.push(statement);
-        return tx.rows<T>(statement);
-      },
+    const record = <T>(statement: Prisma.Sql) => {
+      statements.push(statement);
+      return tx.rows<T>(statement);
     };
+    const recording: Tx = { rows: record, last: record };
     return claimRandomCoupon(recording, { bookId: emptiedBook, userId, actorId: userId, now: new Date() });
   });
   expect(outcome).toMatchObject({ claimant: 'OK', bookFound: true, active: true, picked: false, unassignedLeft: false, coupon: null });

@@ -234,7 +234,8 @@ async function assignLockedCoupon(
   args: { where: Prisma.Sql; userId: string; actorId: string; now: Date },
 ): Promise<ClaimOutcome> {
   const { where, userId, actorId, now } = args;
-  const rows = await tx.rows<ClaimRow>(Prisma.sql`
+  // The last statement (COMMIT goes with it): a refused claim writes nothing here (no counter, no row, no event).
+  const rows = await tx.last<ClaimRow>(Prisma.sql`
     WITH target AS (SELECT c.id, c.book_id, c.state, c.assigned_user_id, c.expires_at FROM coupon c WHERE ${where}),
     bk AS (
       SELECT b.id, b.max_assignments_per_user AS max_a,

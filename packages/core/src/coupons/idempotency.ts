@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Prisma } from '@coupons/db';
 import type { ServiceContext } from '../shared/context.ts';
 import { badInput } from '../shared/errors.ts';
-import { inTransaction, type Tx } from './transition.ts';
+import { continuing, inTransaction, type Tx } from './transition.ts';
 
 export interface IdempotentCall<T> {
   userId: string;
@@ -55,8 +55,10 @@ export async function runIdempotent<T>(ctx: ServiceContext, call: IdempotentCall
       }
       return { result: call.deserialize(stored.response), executed: false };
     }
-    const result = await call.run(tx);
-    await tx.rows(Prisma.sql`
+    // The transition is not the last step here: its Tx.last runs as an ordinary statement, and the
+    // record's answer is the statement COMMIT goes with.
+    const result = await call.run(continuing(tx));
+    await tx.last(Prisma.sql`
       UPDATE idempotency_record SET response = ${JSON.stringify(call.serialize(result))}::jsonb
       WHERE user_id = ${call.userId}::uuid AND key = ${call.key}`);
     return { result, executed: true };

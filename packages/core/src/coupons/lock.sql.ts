@@ -130,7 +130,8 @@ export async function unlockCouponSql(tx: Tx, args: { code: string; userId: stri
  */
 async function lockThenAct(tx: Tx, code: string, now: Date, writes: Prisma.Sql): Promise<TransitionOutcome> {
   if (!(await lockCouponRow(tx, code))) return notFound;
-  const rows = await tx.rows<TransitionRow>(Prisma.sql`
+  // The last statement (COMMIT goes with it): `writes` write only what a successful transition writes.
+  const rows = await tx.last<TransitionRow>(Prisma.sql`
     WITH target AS (${couponByCode(code, now)}),
     ${writes}
     SELECT ${targetSummary}, (SELECT array_agg(id ORDER BY id::bigint) FROM ev) AS event_ids, upd.*

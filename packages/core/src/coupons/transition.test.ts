@@ -112,3 +112,65 @@ it('prepares each statement text once per connection under its own name, texts o
     client.release();
   }
 });
+
+// Tx.last sends COMMIT in the same write as the transaction's last statement. What must hold:
+// its writes commit, a failing last statement commits nothing (PostgreSQL answers the COMMIT
+// with ROLLBACK), nothing can run after it, and the connection comes back ordinary.
+
+it('sends COMMIT with the last statement: lock, then act, in two writes, and the writes commit', async () => {
+  await pool.query('SELECT 1');
+  writes = 0;
+  const rows = await inTransaction(pool, async (tx) => {
+    await tx.rows(sql('SELECT id FROM tx_probe WHERE id = 1 FOR UPDATE'));
+    return tx.last<{ note: string }>(sql(`UPDATE tx_probe SET note = 'acted' WHERE id = 1 RETURNING note`));
+  });
+  expect(rows).toEqual([{ note: 'acted' }]);
+  expect(writes).toBe(2);
+  expect((await t.db.pool.query('SELECT note FROM tx_probe WHERE id = 1')).rows).toEqual([{ note: 'acted' }]);
+});
+
+it('sends BEGIN, the statement and COMMIT in one write when the last statement is also the first', async () => {
+  await pool.query('SELECT 1');
+  writes = 0;
+  await inTransaction(pool, (tx) => tx.last(sql(`INSERT INTO tx_probe VALUES (3, 'alone')`)));
+  expect(writes).toBe(1);
+  expect((await t.db.pool.query('SELECT note FROM tx_probe WHERE id = 3')).rows).toEqual([{ note: 'alone' }]);
+});
+
+it('commits nothing when the last statement fails, the earlier statements included', async () => {
+  await expect(
+    inTransaction(pool, async (tx) => {
+      await tx.rows(sql(`INSERT INTO tx_probe VALUES (4, 'rolled back') RETURNING id`));
+      await tx.last(sql(`INSERT INTO tx_probe VALUES (1, 'duplicate key')`));
+    }),
+  ).rejects.toMatchObject({ code: '23505' });
+  expect((await t.db.pool.query('SELECT count(*)::int AS n FROM tx_probe WHERE id = 4')).rows[0].n).toBe(0);
+  const client = await pool.connect();
+  try {
+    expect((client as unknown as { pipeline: boolean }).pipeline).toBe(false);
+    expect((await client.query('SELECT pg_current_xact_id_if_assigned() IS NULL AS idle')).rows).toEqual([{ idle: true }]);
+  } finally {
+    client.release();
+  }
+});
+
+it('refuses a statement after the last one, and a refusal after it sends no ROLLBACK', async () => {
+  await expect(
+    inTransaction(pool, async (tx) => {
+      await tx.last(sql('SELECT 1'));
+      await tx.rows(sql(`INSERT INTO tx_probe VALUES (5, 'too late')`));
+    }),
+  ).rejects.toThrow(/after the transaction's last one/);
+  expect((await t.db.pool.query('SELECT count(*)::int AS n FROM tx_probe WHERE id = 5')).rows[0].n).toBe(0);
+
+  await pool.query('SELECT 1');
+  writes = 0;
+  const refusal = new Error('refused from the answer');
+  await expect(
+    inTransaction(pool, async (tx) => {
+      await tx.last(sql('SELECT 1'));
+      throw refusal;
+    }),
+  ).rejects.toBe(refusal);
+  expect(writes).toBe(1);
+});

@@ -35,6 +35,19 @@ export type { TxPool };
 export interface Tx {
   /** Runs one statement inside the open transaction and returns its rows. */
   rows<T>(statement: Prisma.Sql): Promise<T[]>;
+  /**
+   * Runs the transaction's last statement. Where this Tx owns the transaction ({@link inTransaction}),
+   * COMMIT leaves in the same write (pipelined), so the row locks are let go one round trip sooner;
+   * no statement may follow it. Elsewhere (a transaction that goes on after it, as an idempotency
+   * key's record does) it is {@link Tx.rows}.
+   *
+   * Only for a statement that writes nothing unless the transition succeeds: its whole guard is
+   * in SQL, so an answer that names a refusal comes from a statement that wrote nothing, and
+   * committing it is rolling it back. A statement whose refused path has written something that
+   * the refusal must undo (redeem counts the book's budget before the per-user limit may refuse)
+   * runs through {@link Tx.rows}, and so does one after which a refusal may still read.
+   */
+  last<T>(statement: Prisma.Sql): Promise<T[]>;
 }
 
 /**
@@ -44,29 +57,52 @@ export interface Tx {
  * (the connection dropped), the outcome is unknown to us: retrying with an idempotency key is
  * what makes that safe for a client.
  *
- * BEGIN goes out in the same write as the first statement (pipelined, see {@link beginWith}),
- * so a transition costs one round trip less: the first statement only takes locks (see above),
- * and PostgreSQL runs the two in order on the connection, the statement inside the transaction
- * BEGIN opened. A transaction with no statement sends nothing.
+ * Round trips: BEGIN goes out in the same write as the first statement, and COMMIT in the same
+ * write as a statement run through {@link Tx.last} (node-postgres' pipeline mode, see
+ * {@link pipelined}). A transition of two statements (lock, then act) thus costs two round trips
+ * instead of four. The first statement only takes locks (see above), and PostgreSQL runs the
+ * pipelined statements in order on the connection, each inside the transaction BEGIN opened; when
+ * the last statement fails, PostgreSQL has aborted the transaction and answers the COMMIT behind
+ * it with ROLLBACK. A transaction with no statement sends nothing.
  */
 export async function inTransaction<T>(pool: TxPool, work: (tx: Tx) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let begun = false;
+  /** Set once COMMIT has been sent with the last statement: the transaction is over, whatever `work` does next. */
+  let ended = false;
   let broken: Error | undefined;
+  const statementAfterEnd = () => new Error('inTransaction: a statement after the transaction\'s last one (Tx.last)');
   const tx: Tx = {
     async rows<R>(statement: Prisma.Sql): Promise<R[]> {
+      if (ended) throw statementAfterEnd();
       const query = queryConfig(statement);
       if (begun) return (await client.query(query)).rows as R[];
       begun = true;
-      return (await beginWith(client, query)).rows as R[];
+      const [, result] = await pipelined(client, ['BEGIN', query]);
+      return result.rows as R[];
+    },
+    async last<R>(statement: Prisma.Sql): Promise<R[]> {
+      if (ended) throw statementAfterEnd();
+      const queries: (string | pg.QueryConfig)[] = [queryConfig(statement), 'COMMIT'];
+      if (!begun) queries.unshift('BEGIN');
+      begun = true;
+      ended = true;
+      const results = await pipelined(client, queries).catch((error: Error) => {
+        // Whatever failed, nothing is open any more: a failed statement made PostgreSQL answer the
+        // COMMIT with ROLLBACK, and a failed COMMIT ends the transaction too. A connection that
+        // failed mid-way is broken for the pool.
+        if ((error as { code?: string }).code === undefined) broken = error;
+        throw error;
+      });
+      return results[results.length - 2].rows as R[];
     },
   };
   try {
     const result = await work(tx);
-    if (begun) await client.query('COMMIT');
+    if (begun && !ended) await client.query('COMMIT');
     return result;
   } catch (error) {
-    if (begun) {
+    if (begun && !ended) {
       await client.query('ROLLBACK').catch((rollbackError: Error) => {
         broken = rollbackError;
       });
@@ -77,51 +113,62 @@ export async function inTransaction<T>(pool: TxPool, work: (tx: Tx) => Promise<T
   }
 }
 
-/** The parts of a pooled `pg` client {@link beginWith} switches: node-postgres' pipeline mode and its socket. */
+/** The parts of a pooled `pg` client {@link pipelined} switches: node-postgres' pipeline mode and its socket. */
 interface PipelinableClient {
   pipeline?: boolean;
   connection?: { stream?: { cork?(): void; uncork?(): void } };
 }
 
 /**
- * Sends `BEGIN` and `first` together and returns `first`'s result. node-postgres' pipeline mode
- * (8.23: queries are written without waiting for the previous answer, answers matched in order)
- * is switched on for just these two, with the socket corked so both leave in one write, and off
- * again once both have answered, so the connection is back to one query at a time for the rest.
- * If BEGIN failed, `first` ran on its own (a read that only locks, released at once) and the
- * error is thrown, so nothing else runs.
+ * Sends `queries` together and returns their results in order. node-postgres' pipeline mode
+ * (8.23: queries are written without waiting for the previous answer, answers matched in order,
+ * each query followed by its own Sync) is switched on for just these, with the socket corked so
+ * they leave in one write, and off again once all have answered, so the connection is back to one
+ * query at a time for the rest. PostgreSQL runs them in order; one that fails does not stop those
+ * behind it (each has its Sync), which is why only BEGIN, locking reads, a {@link Tx.last}
+ * statement and COMMIT are ever sent this way. The first error, in query order, is thrown once all
+ * have answered: if BEGIN failed, the statement behind it ran on its own (a read that only locks,
+ * released at once).
  */
-async function beginWith(client: pg.PoolClient, first: pg.QueryConfig): Promise<pg.QueryResult> {
-  const pipelined = client as unknown as PipelinableClient;
-  const stream = pipelined.connection?.stream;
-  pipelined.pipeline = true;
+async function pipelined(client: pg.PoolClient, queries: (string | pg.QueryConfig)[]): Promise<pg.QueryResult[]> {
+  const pipelinable = client as unknown as PipelinableClient;
+  const stream = pipelinable.connection?.stream;
+  pipelinable.pipeline = true;
   stream?.cork?.();
-  let begin: Promise<pg.QueryResult>;
-  let result: Promise<pg.QueryResult>;
+  let sent: Promise<pg.QueryResult>[];
   try {
-    begin = client.query('BEGIN');
-    result = client.query(first);
+    sent = queries.map((query) => client.query(query as pg.QueryConfig));
   } catch (error) {
-    pipelined.pipeline = false;
+    pipelinable.pipeline = false;
     throw error;
   } finally {
     stream?.uncork?.();
   }
-  const [began, answered] = await Promise.allSettled([begin, result]);
-  pipelined.pipeline = false;
-  if (began.status === 'rejected') throw began.reason;
-  if (answered.status === 'rejected') throw answered.reason;
-  return answered.value;
+  const answers = await Promise.allSettled(sent);
+  pipelinable.pipeline = false;
+  const results: pg.QueryResult[] = [];
+  for (const answer of answers) {
+    if (answer.status === 'rejected') throw answer.reason;
+    results.push(answer.value);
+  }
+  return results;
 }
 
 /** A {@link Tx} over a connection whose transaction the caller has opened. */
 export function txOn(client: Pick<pg.ClientBase, 'query'>): Tx {
-  return {
-    async rows<T>(statement: Prisma.Sql): Promise<T[]> {
-      const result = await client.query(queryConfig(statement));
-      return result.rows as T[];
-    },
+  const rows = async <T>(statement: Prisma.Sql): Promise<T[]> => {
+    const result = await client.query(queryConfig(statement));
+    return result.rows as T[];
   };
+  return { rows, last: rows };
+}
+
+/**
+ * `tx` for work that does not end the transaction: its {@link Tx.last} is {@link Tx.rows}, as
+ * when a transition runs inside a transaction that records an idempotency key after it.
+ */
+export function continuing(tx: Tx): Tx {
+  return { rows: (statement) => tx.rows(statement), last: (statement) => tx.rows(statement) };
 }
 
 /** The `pg` query of a statement, under its prepared-statement name. */
