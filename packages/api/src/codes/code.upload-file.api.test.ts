@@ -3,7 +3,7 @@ import http from 'node:http';
 import os from 'node:os';
 import { waitForRunningCodeJobs } from '@coupons/core';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { graphqlRequest, useApiTest } from '../../testing/index.ts';
+import { createCampaign, graphqlRequest, useApiTest } from '../../testing/index.ts';
 
 // uploadCodes(file: Upload) over real HTTP: GraphQL multipart requests (the spec's operations,
 // map and file parts) into the same streamed import as POST /import/books/:bookId/codes.
@@ -12,13 +12,7 @@ const t = useApiTest();
 let bookId: string;
 
 beforeEach(async () => {
-  const created = await graphqlRequest<{ createBook: { id: string } }>(
-    t.server,
-    'mutation { createBook(input: { name: "File upload", discountType: PERCENTAGE, discountValue: 5 }) { id } }',
-    {},
-    t.admin.token,
-  );
-  bookId = created.data!.createBook.id;
+  bookId = (await createCampaign(t.server, t.admin, 0)).bookId;
 });
 
 const UPLOAD_FILE = `mutation ($bookId: ID!, $file: Upload, $codes: [String!]) {

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { Prisma } from '@coupons/db';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { graphqlRequest, pollUntil, useApiTest } from '../../testing/index.ts';
+import { createCampaign, pollUntil, useApiTest } from '../../testing/index.ts';
 
 // EXPORT_MAX_CONCURRENT over real HTTP: N exports stream to clients that do not read, one more
 // is refused at once (429 RATE_LIMITED, Retry-After), and a slot comes back when a download ends.
@@ -11,13 +11,7 @@ const t = useApiTest({ env: { EXPORT_MAX_CONCURRENT: String(MAX) } });
 let bookId: string;
 
 beforeAll(async () => {
-  const created = await graphqlRequest<{ createBook: { id: string } }>(
-    t.server,
-    'mutation { createBook(input: { name: "Export cap", discountType: PERCENTAGE, discountValue: 5 }) { id } }',
-    {},
-    t.admin.token,
-  );
-  bookId = created.data!.createBook.id;
+  bookId = (await createCampaign(t.server, t.admin, 0)).bookId;
   // ~20 MB of CSV: far more than the socket buffers hold, so an export whose client does not read stays running.
   await t.server.db.prisma.$executeRaw(Prisma.sql`
     INSERT INTO coupon (book_id, code) SELECT ${bookId}::uuid, 'CAP-' || lpad(g::text, 7, '0') FROM generate_series(1, 300000) g`);

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { graphqlRequest, memoryLogger, useApiTest, useDatabaseOutage } from '../../testing/index.ts';
+import { createCampaign, memoryLogger, useApiTest, useDatabaseOutage } from '../../testing/index.ts';
 
 // The CSV exports answer errors with the API's one error map (server/errors.ts): the same codes,
 // masking and Retry-After as /graphql, with the HTTP status of ERROR_ANSWERS.
@@ -10,13 +10,7 @@ const outage = useDatabaseOutage(() => t.server);
 let bookId: string;
 
 beforeAll(async () => {
-  const created = await graphqlRequest<{ createBook: { id: string } }>(
-    t.server,
-    'mutation { createBook(input: { name: "Export errors", discountType: PERCENTAGE, discountValue: 5 }) { id } }',
-    {},
-    t.admin.token,
-  );
-  bookId = created.data!.createBook.id;
+  bookId = (await createCampaign(t.server, t.admin, 0)).bookId;
 });
 
 interface ErrorBody {
@@ -101,13 +95,7 @@ describe('CSV export errors', () => {
 
 describe('CSV export filters (query parameters, applied in SQL)', () => {
   it('narrows codes by state and holder, redemptions by time; a bad or unknown filter is 400 naming it', async () => {
-    const created = await graphqlRequest<{ createBook: { id: string } }>(
-      t.server,
-      'mutation { createBook(input: { name: "Export filters", discountType: PERCENTAGE, discountValue: 5 }) { id } }',
-      {},
-      t.admin.token,
-    );
-    const book = created.data!.createBook.id;
+    const book = (await createCampaign(t.server, t.admin, 0)).bookId;
     await t.server.db.prisma.$executeRaw`
       INSERT INTO coupon (book_id, code) SELECT ${book}::uuid, 'FILTER-' || g FROM generate_series(1, 5) g`;
     await t.server.db.prisma.$executeRaw`
@@ -142,13 +130,7 @@ describe('CSV export filters (query parameters, applied in SQL)', () => {
   });
 
   it('a client that goes away mid-download ends the export’s statement', async () => {
-    const created = await graphqlRequest<{ createBook: { id: string } }>(
-      t.server,
-      'mutation { createBook(input: { name: "Export abort", discountType: PERCENTAGE, discountValue: 5 }) { id } }',
-      {},
-      t.admin.token,
-    );
-    const book = created.data!.createBook.id;
+    const book = (await createCampaign(t.server, t.admin, 0)).bookId;
     await t.server.db.prisma.$executeRaw`
       INSERT INTO coupon (book_id, code) SELECT ${book}::uuid, 'ABORT-' || g || repeat('X', 250) FROM generate_series(1, 100000) g`;
     const copies = async () =>

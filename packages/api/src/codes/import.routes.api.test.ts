@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { type CodeJobProgress, onCodeJobProgress, waitForRunningCodeJobs } from '@coupons/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { graphqlRequest, useApiTest } from '../../testing/index.ts';
+import { createCampaign, graphqlRequest, useApiTest } from '../../testing/index.ts';
 
 // POST /import/books/:bookId/codes over real HTTP: the report, the full CSV report, auth,
 // all-or-nothing on failure, and cancel.
@@ -10,13 +10,7 @@ const t = useApiTest();
 let bookId: string;
 
 beforeEach(async () => {
-  const created = await graphqlRequest<{ createBook: { id: string } }>(
-    t.server,
-    'mutation { createBook(input: { name: "Import", discountType: PERCENTAGE, discountValue: 5 }) { id } }',
-    {},
-    t.admin.token,
-  );
-  bookId = created.data!.createBook.id;
+  bookId = (await createCampaign(t.server, t.admin, 0)).bookId;
 });
 
 interface ImportAnswer {
