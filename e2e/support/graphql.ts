@@ -27,3 +27,17 @@ export async function graphql<T>(token: string | null, query: string, variables:
   if (!body.data) throw new Error(`No data (HTTP ${response.status})`);
   return body.data;
 }
+
+/**
+ * Calls the API as `graphql` does, for a test that expects a refusal: the error code it answered
+ * (`extensions.code`), or null when the call worked. Anything else (no answer, no data) throws.
+ */
+export async function errorCodeOf(token: string | null, query: string, variables: Record<string, unknown> = {}): Promise<string | null> {
+  try {
+    await graphql(token, query, variables);
+    return null;
+  } catch (error) {
+    if (error instanceof ApiError) return error.code ?? 'no code';
+    throw error;
+  }
+}
