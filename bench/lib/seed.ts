@@ -36,6 +36,12 @@ export async function createBook(pool: pg.Pool, name = `bench book ${++bookCount
   return rows[0].id;
 }
 
+/** How many codes book `bookId` holds: what a bulk load through the API must have stored. */
+export async function countCoupons(pool: pg.Pool, bookId: string): Promise<number> {
+  const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM coupon WHERE book_id = $1::uuid', [bookId]);
+  return rows[0].n;
+}
+
 /**
  * Adds `count` codes to a book with `generate_series` (a million in a few seconds). With
  * `assignTo`, the first `assigned` of them are already ASSIGNED (round-robin over the users)

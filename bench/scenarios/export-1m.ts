@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import { bookCodesCopySql, bookRedemptionsCopySql } from '@coupons/core';
 import type pg from 'pg';
 import { treeCpuMs } from '../lib/cpu.ts';
+import { rssKb, sampleRss } from '../lib/memory.ts';
 import { type BenchContext, compareGoal, formatNumber, ratio, type Scenario } from '../lib/scenario.ts';
 import { addCoupons, createBook, createUsers } from '../lib/seed.ts';
 import { elapsedMs, round } from '../lib/stats.ts';
@@ -59,21 +59,18 @@ export const export1m: Scenario = {
         const statement = kind === 'codes' ? bookCodesCopySql(book, {}, new Date()) : bookRedemptionsCopySql(book, {});
         const viaPsql = await psqlCopy(ctx.database.url, statement);
         const raw = await psqlCopy(ctx.database.url, rawCopySql(kind, book));
-        const rssBefore = rssMb(api.pid);
+        const rss = sampleRss(api.pid, 20);
         const cpuBefore = treeCpuMs(api.pid);
-        let rssPeak = rssBefore;
-        const sampler = setInterval(() => {
-          rssPeak = Math.max(rssPeak, rssMb(api.pid));
-        }, 20);
+        let memory: { beforeKb: number; peakKb: number };
         let viaApi: Transfer;
         try {
           viaApi = await download(`${base}/export/books/${book}/${kind}.csv`, token);
         } finally {
-          clearInterval(sampler);
+          memory = rss.stop();
         }
         const apiCpuMs = round(treeCpuMs(api.pid) - cpuBefore);
-        const rssAfter = rssMb(api.pid);
-        const rssGrowth = round(rssPeak - rssBefore, 1);
+        const [rssBefore, rssPeak, rssAfter] = [memory.beforeKb, memory.peakKb, rssKb(api.pid)].map((kb) => round(kb / 1024, 1));
+        const rssGrowth = round((memory.peakKb - memory.beforeKb) / 1024, 1);
         figures[kind] = {
           api: viaApi,
           psql: viaPsql,
@@ -198,15 +195,4 @@ function countLineFeeds(chunk: Uint8Array): number {
   let n = 0;
   for (let at = chunk.indexOf(LF); at >= 0; at = chunk.indexOf(LF, at + 1)) n++;
   return n;
-}
-
-/** Resident memory of process `pid`, MB (VmRSS from /proc; NaN elsewhere). */
-function rssMb(pid: number): number {
-  try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
-    return round(kb / 1024, 1);
-  } catch {
-    return Number.NaN;
-  }
 }

@@ -1,19 +1,17 @@
-import fs from 'node:fs';
 import http from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { CodeJobProgress } from '@coupons/core';
 import { type BenchContext, formatNumber, type Scenario } from '../lib/scenario.ts';
-import { createBook } from '../lib/seed.ts';
+import { expectedImport, importCsvLine } from '../lib/import-csv.ts';
+import { sampleRss } from '../lib/memory.ts';
+import { countCoupons, createBook } from '../lib/seed.ts';
 import { elapsedMs, round } from '../lib/stats.ts';
 import { createAdminToken } from '../lib/tokens.ts';
 
 const JOB = 'query Job($jobId: ID!) { codeJob(jobId: $jobId) { status total processed inserted duplicates invalid error } }';
 /** Lines per piece of the body the client sends (about 64 KiB, as `curl --data-binary @file` streams). */
 const LINES_PER_PIECE = 4_000;
-/** One line in this many is a repeat of an earlier line, one in this many is not a valid code. */
-const REPEAT_EVERY = 100_000;
-const INVALID_EVERY = 250_000;
 
 /**
  * import-10m (issue 20, item 1): `POST /import/books/:bookId/codes` of a 10,000,000-line CSV
@@ -45,11 +43,9 @@ export const import10m: Scenario = {
     const job = await waitForJob(api.url, token, staged.jobId, (p) => ctx.log(`merged ${formatNumber(p.processed)} of ${formatNumber(p.total)}`));
     const totalMs = round(elapsedMs(started));
     const memory = rss.stop();
-    const stored = await ctx.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM coupon WHERE book_id = $1::uuid', [book]);
+    const stored = await countCoupons(ctx.pool, book);
 
-    const repeats = Math.floor((lines - 1) / REPEAT_EVERY);
-    const invalid = Math.floor(lines / INVALID_EVERY);
-    const expectedInserted = lines - repeats - invalid;
+    const { inserted: expectedInserted, duplicates: repeats, invalid } = expectedImport(lines);
     const growthMb = round((memory.peakKb - memory.beforeKb) / 1024, 1);
     const rowsPerSecond = round(lines / (totalMs / 1000), 0);
     const bytes = staged.bytes;
@@ -66,15 +62,15 @@ export const import10m: Scenario = {
         apiRssPeakMb: round(memory.peakKb / 1024, 1),
         apiRssGrowthMb: growthMb,
         job,
-        storedInBook: stored.rows[0].n,
+        storedInBook: stored,
       },
       goals: [
         { name: 'API RSS growth', actual: `${growthMb} MB`, target: '< 50 MB', met: growthMb < 50 },
         {
           name: 'all valid codes imported, repeats and invalid lines reported',
-          actual: `${job.inserted} inserted / ${stored.rows[0].n} stored, ${job.duplicates} repeats, ${job.invalid} invalid`,
+          actual: `${job.inserted} inserted / ${stored} stored, ${job.duplicates} repeats, ${job.invalid} invalid`,
           target: `${expectedInserted}, ${repeats}, ${invalid}`,
-          met: job.status === 'COMPLETED' && job.inserted === expectedInserted && stored.rows[0].n === expectedInserted && job.duplicates === repeats && job.invalid === invalid,
+          met: job.status === 'COMPLETED' && job.inserted === expectedInserted && stored === expectedInserted && job.duplicates === repeats && job.invalid === invalid,
         },
       ],
       notes: ctx.quick ? [`quick run: ${lines.toLocaleString('en-US')} lines instead of 10,000,000`] : [],
@@ -82,17 +78,10 @@ export const import10m: Scenario = {
   },
 };
 
-/** Line `i` (1-based) of the file: a code, every REPEAT_EVERY-th a repeat of line 1, every INVALID_EVERY-th not a code. */
-function lineOf(prefix: string, i: number): string {
-  if (i % INVALID_EVERY === 0) return `not a code ${i}\n`;
-  if (i > 1 && (i - 1) % REPEAT_EVERY === 0) return `${prefix}${String(1).padStart(14, '0')}\n`;
-  return `${prefix}${String(i).padStart(14, '0')}\n`;
-}
-
 function* pieces(prefix: string, lines: number, counter: { bytes: number }): Generator<Buffer> {
   for (let start = 1; start <= lines; start += LINES_PER_PIECE) {
     let text = '';
-    for (let i = start; i < Math.min(start + LINES_PER_PIECE, lines + 1); i += 1) text += lineOf(prefix, i);
+    for (let i = start; i < Math.min(start + LINES_PER_PIECE, lines + 1); i += 1) text += importCsvLine(prefix, i);
     const piece = Buffer.from(text);
     counter.bytes += piece.length;
     yield piece;
@@ -147,21 +136,4 @@ async function waitForJob(url: string, token: string, jobId: string, onProgress?
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-}
-
-/** Samples a process's VmRSS every 100 ms until stopped: the value before, and the peak. */
-function sampleRss(pid: number): { stop(): { beforeKb: number; peakKb: number } } {
-  const read = () => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-  const beforeKb = read();
-  let peakKb = beforeKb;
-  const timer = setInterval(() => {
-    peakKb = Math.max(peakKb, read());
-  }, 100);
-  return {
-    stop() {
-      clearInterval(timer);
-      peakKb = Math.max(peakKb, read());
-      return { beforeKb, peakKb };
-    },
-  };
 }

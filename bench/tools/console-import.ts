@@ -20,6 +20,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import { chromium, expect } from '@playwright/test';
+import { expectedImport, importCsvLine } from '../lib/import-csv.ts';
+import { rssKb, sampleRss } from '../lib/memory.ts';
 
 const consoleUrl = process.env.CONSOLE_URL ?? 'http://localhost:3000';
 const apiUrl = process.env.API_URL ?? 'http://localhost:4000/graphql';
@@ -28,9 +30,6 @@ const password = process.env.ADMIN_PASSWORD ?? 'admin-demo-password';
 const args = process.argv.slice(2);
 const lines = Number(args.find((a) => /^\d+$/.test(a)) ?? 10_000_000);
 const pidArg = args.indexOf('--api-pid');
-/** As import-10m: one line in this many repeats line 1, one in this many is not a code. */
-const REPEAT_EVERY = 100_000;
-const INVALID_EVERY = 250_000;
 
 async function graphql<T>(token: string | null, query: string, variables: Record<string, unknown> = {}): Promise<T> {
   const response = await fetch(apiUrl, {
@@ -53,21 +52,13 @@ function apiPid(): number {
   return Number(pid);
 }
 
-function rssKb(pid: number): number {
-  return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-}
-
 /** The CSV (a header, then `lines` codes with repeats and invalid lines), written in pieces. */
 async function writeCsv(file: string, prefix: string): Promise<number> {
   const out = fs.createWriteStream(file);
   out.write('code\n');
   for (let start = 1; start <= lines; start += 10_000) {
     let text = '';
-    for (let i = start; i < Math.min(start + 10_000, lines + 1); i += 1) {
-      if (i % INVALID_EVERY === 0) text += `not a code ${i}\n`;
-      else if (i > 1 && (i - 1) % REPEAT_EVERY === 0) text += `${prefix}${String(1).padStart(14, '0')}\n`;
-      else text += `${prefix}${String(i).padStart(14, '0')}\n`;
-    }
+    for (let i = start; i < Math.min(start + 10_000, lines + 1); i += 1) text += importCsvLine(prefix, i);
     if (!out.write(text)) await once(out, 'drain');
   }
   out.end();
@@ -104,23 +95,18 @@ async function main() {
   await page.goto(`/books/${createBook.id}`);
   await page.getByLabel('CSV file', { exact: true }).setInputFiles(file);
 
-  const beforeKb = rssKb(pid);
-  let peakKb = beforeKb;
-  const sampler = setInterval(() => {
-    peakKb = Math.max(peakKb, rssKb(pid));
-  }, 100);
+  const rss = sampleRss(pid);
   const started = Date.now();
   await page.getByRole('button', { name: 'Upload', exact: true }).click();
   const sending = page.getByRole('progressbar', { name: 'File upload progress' });
   await expect(sending).toBeHidden({ timeout: 60 * 60_000 });
   const uploadedMs = Date.now() - started;
-  const stagingPeakKb = Math.max(peakKb, rssKb(pid));
+  const stagingPeakKb = rss.peakKb();
   console.log(`file sent and staged in ${(uploadedMs / 1000).toFixed(1)} s; merging`);
   const report = page.getByRole('status', { name: 'Upload report' });
   await expect(report).toBeVisible({ timeout: 2 * 60 * 60_000 });
   const totalMs = Date.now() - started;
-  clearInterval(sampler);
-  peakKb = Math.max(peakKb, rssKb(pid));
+  const { beforeKb, peakKb } = rss.stop();
 
   const shown = {
     inserted: await page.getByTestId('upload-inserted').textContent(),
@@ -133,8 +119,6 @@ async function main() {
   await browser.close();
   fs.rmSync(file);
 
-  const repeats = Math.floor((lines - 1) / REPEAT_EVERY);
-  const invalid = Math.floor(lines / INVALID_EVERY);
   console.log(
     JSON.stringify(
       {
@@ -149,7 +133,7 @@ async function main() {
         apiRssGrowthWhileSendingMb: Math.round((stagingPeakKb - beforeKb) / 102.4) / 10,
         apiRssAfterMb: Math.round(rssKb(pid) / 102.4) / 10,
         consoleReport: shown,
-        expected: { inserted: lines - repeats - invalid, duplicates: repeats, invalid },
+        expected: expectedImport(lines),
         storedInBook: book.counts.total,
         loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10),
       },
