@@ -249,22 +249,12 @@ describe('DATABASE_READ_URL: reads that tolerate lag go to the replica', () => {
         (page) => ({ page }),
         (error: unknown) => ({ error }),
       );
-      await eventually(async () => {
-        const { rows } = await standbyDb.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'routed-read' AND wait_event_type = 'Lock'`,
-        );
-        return rows[0].n > 0;
-      }, true);
+      await eventually(() => waitsForLock(standbyDb, 'routed-read'), true);
       await primary.query('BEGIN');
       await primary.query('LOCK TABLE coupon IN ACCESS EXCLUSIVE MODE');
       await primary.query('COMMIT');
       // The standby cancelled it: the search is now on the primary, waiting for step 1's lock.
-      await eventually(async () => {
-        const { rows } = await primary.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'routed' AND wait_event_type = 'Lock'`,
-        );
-        return rows[0].n > 0;
-      }, true);
+      await eventually(() => waitsForLock(primary, 'routed'), true);
       await holder.query('COMMIT');
       // No error reaches the caller, and the answer is the primary's.
       expect(await search).toEqual({ page: expected });
@@ -285,6 +275,15 @@ describe('DATABASE_READ_URL: reads that tolerate lag go to the replica', () => {
     expect((await searchCoupons(ctx, {})).totalCount).toBeGreaterThan(0);
   });
 });
+
+/** Whether a connection of the server `client` is on, named `applicationName`, waits for a lock. */
+async function waitsForLock(client: pg.Client, applicationName: string): Promise<boolean> {
+  const { rows } = await client.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`,
+    [applicationName],
+  );
+  return rows[0].n > 0;
+}
 
 /** Polls `read` until it returns `expected` (deep equality), or fails with the last value after `timeoutMs`. */
 async function eventually<T>(read: () => Promise<T>, expected: T, timeoutMs = 5_000): Promise<void> {
