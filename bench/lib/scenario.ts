@@ -50,6 +50,15 @@ export interface Scenario {
   run(ctx: BenchContext): Promise<ScenarioResult>;
 }
 
+/**
+ * A scenario's size: `full`, or `quick` on a --quick run, and the note the report then carries
+ * ("quick run: 100,000 codes instead of 1,000,000"), so that the full size is written once.
+ */
+export function runSize(ctx: Pick<BenchContext, 'quick'>, sizes: { full: number; quick: number }, unit: string): { size: number; notes: string[] } {
+  if (!ctx.quick) return { size: sizes.full, notes: [] };
+  return { size: sizes.quick, notes: [`quick run: ${formatNumber(sizes.quick)} ${unit} instead of ${formatNumber(sizes.full)}`] };
+}
+
 /** A goal of the form "value ≥ / ≤ / < target". */
 export function compareGoal(name: string, value: number, op: '≥' | '≤' | '<', target: number, unit = ''): Goal {
   const met = Number.isFinite(value) && (op === '≥' ? value >= target : op === '≤' ? value <= target : value < target);

@@ -1,5 +1,5 @@
 import { assignViaApi } from '../lib/assign-load.ts';
-import { type BenchContext, compareGoal, formatNumber, ratio, type Scenario } from '../lib/scenario.ts';
+import { type BenchContext, compareGoal, formatNumber, ratio, runSize, type Scenario } from '../lib/scenario.ts';
 import { createBook, seedBooks } from '../lib/seed.ts';
 import { elapsedMs, quantile, round } from '../lib/stats.ts';
 import { createAdminToken, createUsersWithTokens } from '../lib/tokens.ts';
@@ -38,7 +38,7 @@ export const book10m: Scenario = {
   id: 'book-10m',
   title: 'A 10M-code book: generateCodes, random claim p50 vs a 1k-code book, counts, search, table and index sizes',
   async run(ctx: BenchContext) {
-    const bigSize = ctx.quick ? 500_000 : 10_000_000;
+    const { size: bigSize, notes: sizeNotes } = runSize(ctx, { full: 10_000_000, quick: 500_000 }, 'codes');
     const rounds = ctx.quick ? 2 : 4;
     const adminToken = await createAdminToken(ctx.pool);
     const { tokens, userIds } = await createUsersWithTokens(ctx.pool, 100);
@@ -113,7 +113,7 @@ export const book10m: Scenario = {
         compareGoal('Book.counts p50 on the 10M book', reads.countsBig, '≤', 100, ' ms'),
       ],
       notes: [
-        ...(ctx.quick ? [`quick run: ${formatNumber(bigSize)} codes instead of 10,000,000`] : []),
+        ...sizeNotes,
         'Book.counts adds up book_state_count (a few rows per book, kept by triggers on coupon) and counts only the live locks; before those rows (commit 668cd9b) it counted every code: 4,527 ms p50 on the 10M book.',
       ],
     };

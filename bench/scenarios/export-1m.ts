@@ -3,7 +3,7 @@ import { bookCodesCopySql, bookRedemptionsCopySql } from '@coupons/core';
 import type pg from 'pg';
 import { treeCpuMs } from '../lib/cpu.ts';
 import { rssKb, sampleRss } from '../lib/memory.ts';
-import { type BenchContext, compareGoal, formatNumber, ratio, type Scenario } from '../lib/scenario.ts';
+import { type BenchContext, compareGoal, formatNumber, ratio, runSize, type Scenario } from '../lib/scenario.ts';
 import { addCoupons, createBook, createUsers } from '../lib/seed.ts';
 import { elapsedMs, round } from '../lib/stats.ts';
 import { createAdminToken } from '../lib/tokens.ts';
@@ -31,7 +31,7 @@ export const export1m: Scenario = {
   id: 'export-1m',
   title: 'CSV export of 1M codes and of 1M redemptions over HTTP vs the same COPY through psql',
   async run(ctx: BenchContext) {
-    const count = ctx.quick ? 100_000 : 1_000_000;
+    const { size: count, notes: sizeNotes } = runSize(ctx, { full: 1_000_000, quick: 100_000 }, 'rows');
     const token = await createAdminToken(ctx.pool);
     const users = await createUsers(ctx.pool, 1_000);
     const userIds = users.map((u) => u.id);
@@ -102,7 +102,7 @@ export const export1m: Scenario = {
       notes: [
         'psql runs the statement the API sends (bookCodesCopySql / bookRedemptionsCopySql): the ratio is what Node and HTTP add',
         'raw COPY: psql copying the same rows and joins with no cell formatting (no to_char, no formula guard, amounts as stored): what making the cells costs',
-        ...(ctx.quick ? [`quick run: ${formatNumber(count)} rows instead of 1,000,000`] : []),
+        ...sizeNotes,
       ],
     };
   },

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DEFAULT_CHARSET, RandomCodeSource } from '@coupons/core';
 import type pg from 'pg';
-import { type BenchContext, compareGoal, formatNumber, ratio, type Scenario } from '../lib/scenario.ts';
+import { type BenchContext, compareGoal, formatNumber, ratio, runSize, type Scenario } from '../lib/scenario.ts';
 import { countCoupons, createBook } from '../lib/seed.ts';
 import { elapsedMs, round } from '../lib/stats.ts';
 import { createAdminToken } from '../lib/tokens.ts';
@@ -27,7 +27,7 @@ export const generate1m: Scenario = {
   id: 'generate-1m',
   title: 'generateCodes of 1M codes through the API vs COPY of 1M pre-made codes into an identical table',
   async run(ctx: BenchContext) {
-    const count = ctx.quick ? 100_000 : 1_000_000;
+    const { size: count, notes } = runSize(ctx, { full: 1_000_000, quick: 100_000 }, 'codes');
     const token = await createAdminToken(ctx.pool);
     const warmBook = await createBook(ctx.pool);
     const book = await createBook(ctx.pool);
@@ -55,7 +55,7 @@ export const generate1m: Scenario = {
         compareGoal('API time / COPY time', ratio(apiMs, copyMs), '≤', 1.2),
         { name: 'all codes generated and stored', actual: `${answer.generated} / ${stored}`, target: `${count}`, met: complete },
       ],
-      notes: ctx.quick ? [`quick run: ${count.toLocaleString('en-US')} codes instead of 1,000,000`] : [],
+      notes,
     };
   },
 };

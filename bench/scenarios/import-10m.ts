@@ -2,7 +2,7 @@ import http from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { CodeJobProgress } from '@coupons/core';
-import { type BenchContext, formatNumber, type Scenario } from '../lib/scenario.ts';
+import { type BenchContext, formatNumber, runSize, type Scenario } from '../lib/scenario.ts';
 import { expectedImport, importCsvLine } from '../lib/import-csv.ts';
 import { sampleRss } from '../lib/memory.ts';
 import { countCoupons, createBook } from '../lib/seed.ts';
@@ -25,7 +25,7 @@ export const import10m: Scenario = {
   id: 'import-10m',
   title: 'Streamed CSV import of 10M lines (~160 MB): API RSS growth, rows/s, time',
   async run(ctx: BenchContext) {
-    const lines = ctx.quick ? 1_000_000 : 10_000_000;
+    const { size: lines, notes } = runSize(ctx, { full: 10_000_000, quick: 1_000_000 }, 'lines');
     const token = await createAdminToken(ctx.pool);
     const warmBook = await createBook(ctx.pool);
     const book = await createBook(ctx.pool);
@@ -73,7 +73,7 @@ export const import10m: Scenario = {
           met: job.status === 'COMPLETED' && job.inserted === expectedInserted && stored === expectedInserted && job.duplicates === repeats && job.invalid === invalid,
         },
       ],
-      notes: ctx.quick ? [`quick run: ${lines.toLocaleString('en-US')} lines instead of 10,000,000`] : [],
+      notes,
     };
   },
 };
