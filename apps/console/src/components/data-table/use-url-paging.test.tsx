@@ -1,6 +1,7 @@
 import { act, renderHook } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { useUrlPaging, useUrlSearchInput } from './use-url-paging';
+import { useUrlState } from './use-url-state';
 
 // next's router is stubbed: the URL is `location`, push and replace write it.
 let location = new URLSearchParams();
@@ -16,8 +17,8 @@ vi.mock('next/navigation', () => ({
 }));
 
 beforeEach(() => {
-  push.mockClear();
-  replace.mockClear();
+  push.mockReset();
+  replace.mockReset();
 });
 
 const list = { totalCount: 45, hasMore: true, endCursor: 'c-20' };
@@ -46,6 +47,7 @@ describe('useUrlPaging', () => {
     const again = renderHook(() => useUrlPaging(['state', 'email'], { label: 'Coupon pages' }));
     act(() => again.result.current.applyFilters({ email: 'ann@example.com' }));
     expect(push).toHaveBeenLastCalledWith('/books/b-1?state=LOCKED&size=20&email=ann%40example.com', { scroll: false });
+    again.rerender(); // the router shows it
 
     location = new URLSearchParams('state=LOCKED&page=2&after=c-20&size=20');
     const sized = renderHook(() => useUrlPaging(['state', 'email'], { label: 'Coupon pages' }));
@@ -62,11 +64,47 @@ describe('useUrlState', () => {
     const slow = vi.fn();
     push.mockImplementationOnce(slow);
     replace.mockImplementationOnce(slow);
-    const { result } = renderHook(() => useUrlPaging(['search', 'role'], { label: 'User pages' }));
+    const { result, rerender } = renderHook(() => useUrlPaging(['search', 'role'], { label: 'User pages' }));
     act(() => result.current.applyFilters({ role: 'USER' }));
     act(() => result.current.applyFilters({ search: 'ann' }, { replace: true }));
     expect(slow).toHaveBeenNthCalledWith(1, '/books/b-1?role=USER', { scroll: false });
     expect(slow).toHaveBeenNthCalledWith(2, '/books/b-1?role=USER&search=ann', { scroll: false });
+    // The router shows the first write, then the second.
+    for (const shown of ['role=USER', 'role=USER&search=ann']) {
+      location = new URLSearchParams(shown);
+      rerender();
+    }
+    expect(result.current.filters).toEqual({ role: 'USER', search: 'ann' });
+  });
+
+  it('so does a write by another list of the same page: a user chosen while the typed search waits stays chosen', () => {
+    location = new URLSearchParams('role=USER');
+    const slow = vi.fn();
+    replace.mockImplementationOnce(slow).mockImplementationOnce(slow);
+    const users = renderHook(() => useUrlPaging(['search', 'role'], { label: 'User pages' }));
+    const chosen = renderHook(() => useUrlState(['email']));
+    act(() => chosen.result.current.apply({ email: 'ann@example.com' }, { replace: true }));
+    // The search's timer fires before the router has shown the chosen user.
+    act(() => users.result.current.applyFilters({ search: 'ann' }, { replace: true }));
+    expect(slow).toHaveBeenNthCalledWith(1, '/books/b-1?role=USER&email=ann%40example.com', { scroll: false });
+    expect(slow).toHaveBeenNthCalledWith(2, '/books/b-1?role=USER&email=ann%40example.com&search=ann', { scroll: false });
+    location = new URLSearchParams('role=USER&email=ann%40example.com&search=ann');
+    users.rerender();
+    chosen.rerender();
+    expect(chosen.result.current.values).toEqual({ email: 'ann@example.com' });
+  });
+
+  it('once the router has shown a write, Back to the URL it was written over is read as it is', () => {
+    location = new URLSearchParams('role=USER');
+    const users = renderHook(() => useUrlPaging(['search', 'role'], { label: 'User pages' }));
+    act(() => users.result.current.applyFilters({ search: 'ann' }, { replace: true }));
+    users.rerender();
+    expect(users.result.current.filters).toMatchObject({ search: 'ann', role: 'USER' });
+    // Back: the URL before the write.
+    location = new URLSearchParams('role=USER');
+    users.rerender();
+    act(() => users.result.current.applyFilters({ role: 'ADMIN' }));
+    expect(push).toHaveBeenLastCalledWith('/books/b-1?role=ADMIN', { scroll: false });
   });
 });
 

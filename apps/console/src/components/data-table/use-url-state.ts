@@ -1,10 +1,19 @@
 'use client';
 
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useCallback, useMemo, useRef } from 'react';
+import { useCallback, useMemo } from 'react';
 
 /** Values kept in the URL's query string: '' for none. */
 export type UrlValues<K extends string> = Record<K, string>;
+
+/**
+ * The query string last written to the router and the ones it was written over, until the router
+ * shows it. Shared by every list of the page (the users page keeps its filters and the chosen user
+ * in two): a second write before the router shows the first (a user chosen while a typed search
+ * waits to be written, a filter chosen meanwhile) builds on the first instead of on the URL the
+ * page still shows, so neither is lost. Only ever set in the browser, by a click or a timer.
+ */
+let inFlight: { pathname: string | null; over: Set<string>; to: string } | null = null;
 
 /**
  * Values kept in the page's query string (a list's filters, search and page), so a reload, the
@@ -26,19 +35,14 @@ export function useUrlState<K extends string>(keys: readonly K[]) {
     return Object.fromEntries(keys.map((key) => [key, current.get(key) ?? ''])) as UrlValues<K>;
   }, [query, keysKey]);
 
-  // The query string this list last wrote and the one it wrote it over, until the router shows a
-  // new URL: a second write before then (a filter chosen while a typed search waits to be written)
-  // builds on the first instead of on the URL the page still shows, so both stay.
-  const pending = useRef<{ from: string; to: string } | null>(null);
-  const shown = useRef(query);
-  if (shown.current !== query) {
-    shown.current = query;
-    pending.current = null;
-  }
+  // A write the router has not shown yet is the base of the next one (see `inFlight`); once the
+  // page shows any other URL (the write, Back, another page), it is done with.
+  if (inFlight && (inFlight.pathname !== pathname || !inFlight.over.has(query))) inFlight = null;
 
   const apply = useCallback(
     (next: Partial<UrlValues<K>>, { replace = false }: { replace?: boolean } = {}) => {
-      const base = pending.current?.from === query ? pending.current.to : query;
+      const pending = inFlight?.pathname === pathname && inFlight.over.has(query) ? inFlight : null;
+      const base = pending ? pending.to : query;
       const merged = new URLSearchParams(base);
       for (const key of keysKey.split(',')) {
         const value = next[key as K];
@@ -48,7 +52,7 @@ export function useUrlState<K extends string>(keys: readonly K[]) {
       }
       const search = merged.toString();
       if (search === base) return;
-      pending.current = { from: query, to: search };
+      inFlight = { pathname, over: pending ? pending.over.add(base) : new Set([query]), to: search };
       const href = search ? `${pathname}?${search}` : (pathname ?? '/');
       if (replace) router.replace(href, { scroll: false });
       else router.push(href, { scroll: false });
