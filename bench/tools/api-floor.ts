@@ -99,6 +99,8 @@ try {
     const system = median((e) => e.system);
     console.log(`${name.padEnd(12)}  ${user.toFixed(3).padStart(7)}  ${system.toFixed(3).padStart(9)}  ${(user + system).toFixed(3).padStart(8)}  ${Math.round(median((e) => e.rate)).toString().padStart(7)}`);
   }
+  const rss = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${api.pid}/status`, 'utf8'))?.[1];
+  console.log(`API resident memory at the end: ${Math.round(Number(rss) / 1024)} MiB`);
 } finally {
   for (const floor of Object.values(floors)) floor.child.kill('SIGTERM');
   await api.kill('SIGTERM');
