@@ -43,6 +43,16 @@ beforeEach(() => {
   push.mockClear();
 });
 
+/** The book's coupon list (not live) in the toast provider its row actions need, against `mockedApi`'s `wrapper`. */
+function renderCouponTable(wrapper: ReturnType<typeof mockedApi>['wrapper']) {
+  render(
+    <ToastProvider>
+      <CouponTable bookId="b-1" live={false} />
+    </ToastProvider>,
+    { wrapper },
+  );
+}
+
 describe('the book’s coupon list', () => {
   it('asks for the filters in the URL, and Enter in a filter writes it to the URL (other keys stay)', async () => {
     location = new URLSearchParams('state=LOCKED&codePrefix=SPR&redeemedCode=X');
@@ -53,12 +63,7 @@ describe('the book’s coupon list', () => {
       },
     ]);
     const user = userEvent.setup();
-    render(
-      <ToastProvider>
-        <CouponTable bookId="b-1" live={false} />
-      </ToastProvider>,
-      { wrapper },
-    );
+    renderCouponTable(wrapper);
     const table = screen.getByRole('table', { name: 'Coupons' });
     expect(await within(table).findByRole('rowheader', { name: 'SPR-1' })).toBeTruthy();
     expect(within(table).getByText('1 coupon matches')).toBeTruthy();
@@ -77,12 +82,7 @@ describe('the book’s coupon list', () => {
       },
     ]);
     const user = userEvent.setup();
-    render(
-      <ToastProvider>
-        <CouponTable bookId="b-1" live={false} />
-      </ToastProvider>,
-      { wrapper },
-    );
+    renderCouponTable(wrapper);
     expect(await screen.findByText('No coupon matches these filters')).toBeTruthy();
     await user.click(screen.getAllByRole('button', { name: 'Clear filters' })[0] as HTMLElement);
     expect(push).toHaveBeenCalledWith('/books/b-1?reversed=true', { scroll: false });
