@@ -2,6 +2,7 @@
 
 import { Badge, BadgeGroup, BadgeList } from '@/components/controls/badge';
 import { Button } from '@/components/controls/button';
+import { actionsColumn } from '@/components/data-table/actions-column';
 import { type Column, DataTable } from '@/components/data-table/data-table';
 import type { PagerProps } from '@/components/data-table/pager';
 import { EmptyState } from '@/components/feedback/states';
@@ -66,18 +67,13 @@ export interface ApiKeyTableProps {
 export function ApiKeyTable({ rows, loading, pages, labelledBy, onRevoke }: ApiKeyTableProps) {
   const columns: Column<ApiKeyTableRowFragment>[] = [
     ...COLUMNS,
-    {
-      key: 'actions',
-      header: 'Actions',
-      hideHeader: true,
-      variant: 'actions',
-      cell: (k) =>
-        k.revokedAt ? null : (
-          <Button size="small" variant="danger" onClick={() => onRevoke(k)} aria-label={`Revoke ${k.name}`}>
-            Revoke
-          </Button>
-        ),
-    },
+    actionsColumn((k) =>
+      k.revokedAt ? null : (
+        <Button size="small" variant="danger" onClick={() => onRevoke(k)} aria-label={`Revoke ${k.name}`}>
+          Revoke
+        </Button>
+      ),
+    ),
   ];
   return (
     <DataTable

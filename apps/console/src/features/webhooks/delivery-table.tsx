@@ -2,6 +2,7 @@
 
 import { Badge } from '@/components/controls/badge';
 import { Button } from '@/components/controls/button';
+import { actionsColumn } from '@/components/data-table/actions-column';
 import { type Column, DataTable } from '@/components/data-table/data-table';
 import type { PagerProps } from '@/components/data-table/pager';
 import { EmptyState } from '@/components/feedback/states';
@@ -91,17 +92,11 @@ export function DeliveryTable({ rows, loading, error, onRetry, labelledBy, pages
       variant: 'nowrap',
       cell: (d) => (d.status === 'PENDING' && d.nextAttemptAt && !d.inFlight ? <time dateTime={d.nextAttemptAt}>{formatDateTime(d.nextAttemptAt)}</time> : none),
     },
-    {
-      key: 'actions',
-      header: 'Actions',
-      hideHeader: true,
-      variant: 'actions',
-      cell: (d) => (
-        <Button size="small" disabled={d.inFlight || redelivering === d.id} onClick={() => onRedeliver(d)}>
-          {redelivering === d.id ? 'Queuing…' : d.status === 'PENDING' ? 'Retry now' : 'Redeliver'}
-        </Button>
-      ),
-    },
+    actionsColumn((d) => (
+      <Button size="small" disabled={d.inFlight || redelivering === d.id} onClick={() => onRedeliver(d)}>
+        {redelivering === d.id ? 'Queuing…' : d.status === 'PENDING' ? 'Retry now' : 'Redeliver'}
+      </Button>
+    )),
   ];
   return (
     <DataTable
