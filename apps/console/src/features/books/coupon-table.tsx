@@ -1,6 +1,7 @@
 'use client';
 
 import { useMutation } from '@apollo/client/react';
+import { actionsColumn } from '@/components/data-table/actions-column';
 import Link from 'next/link';
 import { LockCountdown } from '@/components/coupons/lock-countdown';
 import { StateBadge } from '@/components/coupons/state-badge';
@@ -57,7 +58,7 @@ const COLUMNS: Column<CouponRowFragment>[] = [
   { key: 'lock', header: 'Lock', cell: (c) => (c.state === 'LOCKED' && c.lockExpiresAt ? <LockCountdown lockExpiresAt={c.lockExpiresAt} /> : none) },
   { key: 'redemptions', header: 'Redemptions', numeric: true, cell: (c) => formatCount(c.redemptionCount) },
   { key: 'assigned', header: 'Assigned', variant: 'nowrap', cell: (c) => formatDateTime(c.assignedAt) },
-  { key: 'actions', header: 'Actions', hideHeader: true, variant: 'actions', cell: (c) => <CouponRowActions code={c.code} state={c.state} /> },
+  actionsColumn((c) => <CouponRowActions code={c.code} state={c.state} />),
 ];
 
 /** Unassign and Void from the row, each asking for a reason (the coupon page's own dialog); the row follows by the table's live updates. */

@@ -1,6 +1,7 @@
 'use client';
 
 import { INPUT_LIMITS, reasonSchema } from '@coupons/rules';
+import { actionsColumn } from '@/components/data-table/actions-column';
 import { type FormEvent, useState } from 'react';
 import { Badge } from '@/components/controls/badge';
 import { Button } from '@/components/controls/button';
@@ -96,18 +97,12 @@ export function RedemptionList({ bookId, live = true }: { bookId: string; live?:
           'Redeemed'
         ),
     },
-    {
-      key: 'actions',
-      header: 'Actions',
-      hideHeader: true,
-      variant: 'actions',
-      cell: (r) =>
-        r.reversedAt || reversing === r.id ? null : (
-          <Button size="small" variant="danger" onClick={() => setReversing(r.id)} aria-label={`Reverse the redemption of ${r.coupon?.code ?? r.id}`}>
-            Reverse
-          </Button>
-        ),
-    },
+    actionsColumn((r) =>
+      r.reversedAt || reversing === r.id ? null : (
+        <Button size="small" variant="danger" onClick={() => setReversing(r.id)} aria-label={`Reverse the redemption of ${r.coupon?.code ?? r.id}`}>
+          Reverse
+        </Button>
+      )),
   ];
 
   return (

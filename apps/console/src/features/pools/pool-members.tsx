@@ -1,6 +1,7 @@
 'use client';
 
 import { type FormEvent, useDeferredValue, useState } from 'react';
+import { actionsColumn } from '@/components/data-table/actions-column';
 import { Badge } from '@/components/controls/badge';
 import { Button } from '@/components/controls/button';
 import type { Column } from '@/components/data-table/data-table';
@@ -137,26 +138,20 @@ export function PoolMembers({ poolId }: { poolId: string }) {
       caption="Pool members"
       columns={[
         ...MEMBER_COLUMNS,
-        {
-          key: 'actions',
-          header: 'Actions',
-          hideHeader: true,
-          variant: 'actions',
-          cell: (member) => (
-            <Button
-              size="small"
-              variant="danger"
-              onClick={() => {
-                setRemoveError(null);
-                setConfirming(member);
-              }}
-              disabled={removing === member.id}
-              aria-label={`Remove ${member.email}`}
-            >
-              {removing === member.id ? 'Removing…' : 'Remove'}
-            </Button>
-          ),
-        },
+        actionsColumn((member: Member) => (
+          <Button
+            size="small"
+            variant="danger"
+            onClick={() => {
+              setRemoveError(null);
+              setConfirming(member);
+            }}
+            disabled={removing === member.id}
+            aria-label={`Remove ${member.email}`}
+          >
+            {removing === member.id ? 'Removing…' : 'Remove'}
+          </Button>
+        )),
       ]}
       {...paging.table(list)}
       rowKey={(member) => member.id}

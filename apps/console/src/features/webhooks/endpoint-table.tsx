@@ -1,6 +1,7 @@
 'use client';
 
 import Link from 'next/link';
+import { actionsColumn } from '@/components/data-table/actions-column';
 import { Badge, BadgeGroup, BadgeList } from '@/components/controls/badge';
 import { Button, ButtonLink } from '@/components/controls/button';
 import { type Column, DataTable } from '@/components/data-table/data-table';
@@ -83,22 +84,16 @@ export function EndpointTable({ rows, pages, loading, error, onRetry, labelledBy
     { key: 'book', header: 'Book', cell: (e) => (e.bookId ? <Link href={`/books/${e.bookId}`}>{`book ${e.bookId.slice(0, 8)}`}</Link> : <span className="muted">every book</span>) },
     { key: 'status', header: 'Status', cell: (e) => <EndpointStatus endpoint={e} /> },
     { key: 'created', header: 'Created', variant: 'nowrap', cell: (e) => formatDateTime(e.createdAt) },
-    {
-      key: 'actions',
-      header: 'Actions',
-      hideHeader: true,
-      variant: 'actions',
-      cell: (e) => (
-        <div className={styles.actions}>
-          <Button size="small" disabled={!e.enabled || testing === e.id} onClick={() => onTest(e)}>
-            {testing === e.id ? 'Sending…' : 'Send test'}
-          </Button>
-          <ButtonLink size="small" href={`/webhooks/${e.id}`}>
-            Deliveries
-          </ButtonLink>
-        </div>
-      ),
-    },
+    actionsColumn((e) => (
+      <div className={styles.actions}>
+        <Button size="small" disabled={!e.enabled || testing === e.id} onClick={() => onTest(e)}>
+          {testing === e.id ? 'Sending…' : 'Send test'}
+        </Button>
+        <ButtonLink size="small" href={`/webhooks/${e.id}`}>
+          Deliveries
+        </ButtonLink>
+      </div>
+    )),
   ];
   return (
     <DataTable
