@@ -94,6 +94,24 @@ describe('useUrlState', () => {
     expect(chosen.result.current.values).toEqual({ email: 'ann@example.com' });
   });
 
+  it('a write back to the URL it started from, once shown, leaves nothing pending: Back then builds on what Back shows', () => {
+    location = new URLSearchParams('role=USER');
+    const slow = vi.fn();
+    push.mockImplementationOnce(slow);
+    const users = renderHook(() => useUrlPaging(['search', 'role'], { label: 'User pages' }));
+    act(() => users.result.current.applyFilters({ role: 'ADMIN' }));
+    // Before the router shows role=ADMIN, the role goes back to USER.
+    act(() => users.result.current.applyFilters({ role: 'USER' }));
+    expect(push).toHaveBeenLastCalledWith('/books/b-1?role=USER', { scroll: false });
+    // The router shows role=ADMIN, then role=USER; then Back shows role=ADMIN again.
+    for (const shown of ['role=ADMIN', 'role=USER', 'role=ADMIN']) {
+      location = new URLSearchParams(shown);
+      users.rerender();
+    }
+    act(() => users.result.current.applyFilters({ search: 'ann' }, { replace: true }));
+    expect(replace).toHaveBeenLastCalledWith('/books/b-1?role=ADMIN&search=ann', { scroll: false });
+  });
+
   it('once the router has shown a write, Back to the URL it was written over is read as it is', () => {
     location = new URLSearchParams('role=USER');
     const users = renderHook(() => useUrlPaging(['search', 'role'], { label: 'User pages' }));

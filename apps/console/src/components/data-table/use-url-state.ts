@@ -37,7 +37,7 @@ export function useUrlState<K extends string>(keys: readonly K[]) {
 
   // A write the router has not shown yet is the base of the next one (see `inFlight`); once the
   // page shows any other URL (the write, Back, another page), it is done with.
-  if (inFlight && (inFlight.pathname !== pathname || !inFlight.over.has(query))) inFlight = null;
+  if (inFlight && (inFlight.pathname !== pathname || query === inFlight.to || !inFlight.over.has(query))) inFlight = null;
 
   const apply = useCallback(
     (next: Partial<UrlValues<K>>, { replace = false }: { replace?: boolean } = {}) => {
