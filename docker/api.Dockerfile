@@ -64,11 +64,7 @@ FROM ${NODE_IMAGE} AS runtime
 # @coupons/api, the production install above would carry it and this line could go.)
 RUN npm install --global tsx@4.23.15 && npm cache clean --force
 WORKDIR /app
-# NODE_OPTIONS: a 32 MiB young generation semi-space, ~5% less CPU per request under load; the
-# same options as the tests' and the benchmark's API processes (API_NODE_OPTIONS in
-# packages/api/testing/api-process.ts, checked by scripts/docker-compose.test.ts).
 ENV NODE_ENV=production \
-    NODE_OPTIONS=--max-semi-space-size=32 \
     API_HOST=0.0.0.0 \
     API_PORT=4000
 COPY --from=runtime-deps /app /app

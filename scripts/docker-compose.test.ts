@@ -15,7 +15,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_NODE_OPTIONS } from '@coupons/api/testing';
 
 const root = path.resolve(import.meta.dirname, '..');
 const composeFile = path.join(root, 'docker-compose.yml');
@@ -368,10 +367,6 @@ describe.runIf(parser)(`docker-compose.yml (read by ${parser?.name})`, () => {
     expect(/CMD \["tsx", "([^"]+)"\]/.exec(read('docker/api.Dockerfile'))?.[1]).toBe('packages/api/src/main.ts');
     expect(fs.existsSync(path.join(root, 'packages/api/src/main.ts'))).toBe(true);
     expect(fs.existsSync(path.join(root, 'apps/console/src/app/config.json/route.ts'))).toBe(true);
-  });
-
-  it('runs the API image with the Node options the tests and the benchmark run it with', () => {
-    expect(/^\s*NODE_OPTIONS=(\S+)/m.exec(read('docker/api.Dockerfile'))?.[1]).toBe(API_NODE_OPTIONS.join(' '));
   });
 
   it('puts both API instances of the scale profile behind nginx', () => {

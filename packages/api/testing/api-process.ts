@@ -71,18 +71,7 @@ export function apiProcessEnv(databaseUrl: string, extra: Record<string, string>
 }
 
 /**
- * Node's options for the API process, the same as the production image's `NODE_OPTIONS`
- * (docker/api.Dockerfile; scripts/docker-compose.test.ts checks they match): a 32 MiB young
- * generation semi-space (V8's default is sized from the heap limit): with 64 requests in flight, objects that
- * live across a request's awaits outgrow the default and are promoted and collected as old ones.
- * `bench/tools/api-floor.ts`, 5 alternating pairs of 3 × 6,000–10,000 claims (2026-12-05, load
- * 2.5–4.3): API CPU per claim 1.005–1.080 ms with the default, 0.933–0.988 ms with 32 MiB; resident
- * memory at the end 303–395 MiB and 305–447 MiB, no clear difference.
- */
-export const API_NODE_OPTIONS = ['--max-semi-space-size=32'] as const;
-
-/**
- * Starts `node --import tsx packages/api/src/main.ts` (with {@link API_NODE_OPTIONS}) as a child and waits until its `/readyz`
+ * Starts `node --import tsx packages/api/src/main.ts` as a child and waits until its `/readyz`
  * answers 200 (database and live-event listener up). Its stdin stays open as a lifeline: when
  * the starting process dies in any way, the API shuts itself down (`orphan-guard.ts`) instead of
  * living on against a database that is about to be dropped.
@@ -93,7 +82,7 @@ export const API_NODE_OPTIONS = ['--max-semi-space-size=32'] as const;
  */
 export async function startApiProcess(options: ApiProcessOptions): Promise<ApiProcess> {
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, [...API_NODE_OPTIONS, ...(options.nodeArgs ?? []), '--import', 'tsx', '--import', orphanGuard, mainScript], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', '--import', orphanGuard, mainScript], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env, API_PORT: String(port), API_HOST: '127.0.0.1' },
     stdio: ['pipe', 'pipe', 'pipe'],

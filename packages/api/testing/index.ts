@@ -21,7 +21,7 @@
  */
 export { startApiTest, type ApiTest } from './api-test.ts';
 export { type Accounts, type AccountOf, type UsedApiTest, type UseApiTestOptions, useApiTest, useTestServer } from './use-api-test.ts';
-export { API_NODE_OPTIONS, apiProcessEnv, killApiProcessesNow, startApiProcess, type ApiProcess, type ApiProcessOptions } from './api-process.ts';
+export { apiProcessEnv, killApiProcessesNow, startApiProcess, type ApiProcess, type ApiProcessOptions } from './api-process.ts';
 export { type UsedApiProcesses, useApiProcesses } from './use-api-processes.ts';
 export { freePort } from '@coupons/db';
 export {
