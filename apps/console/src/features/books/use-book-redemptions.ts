@@ -53,7 +53,7 @@ const BookRedemptionEventsSubscription = graphql(`
   }
 `);
 
-const ReverseRedemptionMutation = graphql(`
+export const ReverseRedemptionMutation = graphql(`
   mutation ReverseRedemption($redemptionId: ID!, $reason: String!) {
     reverseRedemption(redemptionId: $redemptionId, reason: $reason) {
       ...RedemptionRow

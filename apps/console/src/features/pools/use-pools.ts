@@ -24,7 +24,7 @@ export const PoolsQuery = graphql(`
   }
 `);
 
-const CreatePoolMutation = graphql(`
+export const CreatePoolMutation = graphql(`
   mutation CreatePool($name: String!, $description: String) {
     createPool(name: $name, description: $description) {
       ...PoolTableRow
