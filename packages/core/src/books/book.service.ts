@@ -107,7 +107,7 @@ async function recountBudget(tx: Prisma.TransactionClient, bookId: string) {
   if (book.maxTotalRedemptions !== null && used.n > book.maxTotalRedemptions) {
     throw badInput('maxTotalRedemptions', `must be at least ${used.n}: that many redemptions already stand`);
   }
-  if (book.maxTotalDiscountAmount !== null && book.maxTotalDiscountAmount.lessThan(used.discount)) {
+  if (book.maxTotalDiscountAmount?.lessThan(used.discount)) {
     throw badInput('maxTotalDiscountAmount', `must be at least ${used.discount}: that much discount is already granted`);
   }
   return tx.book.update({ where: { id: bookId }, data: { redeemedTotal: used.n, discountTotal: used.discount } });

@@ -59,7 +59,7 @@ function parseCsvLines(text: string): UploadLine[] {
       on_record: (record, context) => {
         if (column < 0) {
           const header = record.findIndex((cell) => cell.trim().toLowerCase() === 'code');
-          column = header >= 0 ? header : 0;
+          column = Math.max(header, 0);
           if (header >= 0) return null;
         }
         lines.push({ line: context.lines, raw: record[column] ?? '' });

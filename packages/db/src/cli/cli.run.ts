@@ -8,6 +8,7 @@ import { applyMigrations } from '../migrations/index.ts';
  * must not wait for idle pool timers, and the code must stick. A failure prints its message and
  * exits 1.
  */
+// biome-ignore lint/suspicious/noConfusingVoidType: a `main` that returns nothing is an `async () => {}` (Promise<void>)
 export function runCli(main: () => Promise<number | void>): void {
   main().then(
     (code) => process.exit(code ?? 0),

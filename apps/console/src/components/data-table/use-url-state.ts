@@ -60,7 +60,6 @@ export function useUrlState<K extends string>(keys: readonly K[]) {
     [query, keysKey, pathname, router],
   );
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `keysKey` stands for keys
   const clear = useCallback(() => apply(Object.fromEntries(keysKey.split(',').map((key) => [key, ''])) as Partial<UrlValues<K>>), [apply, keysKey]);
   return { values, apply, clear };
 }
