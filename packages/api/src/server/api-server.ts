@@ -125,8 +125,9 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   const rateLimits = createMutationRateLimits({ config, db, clock, logger });
   const webhookSettings: WebhookSettings = { ...webhookSettingsFrom(config), ...options.webhookSettings };
   const webhooks = createWebhookDispatcher(options, webhookSettings, clock, logger, metrics);
-  // New events committed (by any process): fan them out and send them now rather than at the next poll.
-  if (webhooks && live) live.couponEvents.onBatch(() => webhooks.wake());
+  // New events committed (by any process): fan them out and send them now (under a steady stream, at
+  // most every 100 ms) rather than at the next poll.
+  if (webhooks && live) live.couponEvents.onBatch(() => webhooks.wakeForEvents());
   const contextDeps: ContextDeps = {
     config,
     db,

@@ -49,7 +49,7 @@ interface OutboxRow {
  */
 export async function readOutbox(
   db: OutboxQueryable,
-  args: { mark: bigint; gaps: readonly bigint[]; limit: number; now: Date; hydrate?: boolean },
+  args: { mark: bigint; gaps: readonly bigint[]; limit: number; now: Date; hydrate?: boolean; prepared?: boolean },
 ): Promise<{ snapshot: OutboxSnapshot; events: LiveCouponEvent[]; full: boolean }> {
   const hydrate = args.hydrate ?? true;
   const columns = hydrate ? hydratedEvent(args.now) : Prisma.sql`${eventColumns}, NULL AS coupon, NULL AS redemption, NULL AS actor`;
@@ -68,8 +68,10 @@ export async function readOutbox(
   // Named, so each connection plans it once: every process runs it after every notification,
   // and planning the hydrating joins anew cost about as much as executing them. Its text never
   // varies (the gaps are one array parameter). A pool in `namedStatements: false` mode runs it
-  // unnamed (packages/db/src/client.ts).
-  const name = hydrate ? 'cbs_outbox_read' : 'cbs_outbox_read_lean';
+  // unnamed (packages/db/src/client.ts). The listener's connection keeps its plans on index
+  // scans (outbox.listener.ts); a caller on a pooled connection, where a plan kept from an empty
+  // table would scan the whole outbox, passes `prepared: false` and is planned on every call.
+  const name = args.prepared === false ? undefined : hydrate ? 'cbs_outbox_read' : 'cbs_outbox_read_lean';
   const { rows } = await db.query<OutboxRow>({ name, text: query.text, values: query.values as unknown[] });
   const first = rows[0];
   if (!first) throw new Error('outbox query returned no snapshot row');
@@ -81,11 +83,17 @@ export async function readOutbox(
 
 /**
  * Events by id, hydrated as {@link readOutbox} does (for a batch read without hydration that a
- * subscriber arrived for while it was being read).
+ * subscriber arrived for while it was being read, or whose events a webhook endpoint wants).
  */
-export async function hydrateOutboxEvents(db: OutboxQueryable, ids: readonly string[], now: Date): Promise<LiveCouponEvent[]> {
+export async function hydrateOutboxEvents(
+  db: OutboxQueryable,
+  ids: readonly string[],
+  now: Date,
+  options: { prepared?: boolean } = {},
+): Promise<LiveCouponEvent[]> {
   const query = Prisma.sql`SELECT ${hydratedEvent(now)} FROM coupon_event e WHERE e.id = ANY(${ids}::bigint[]) ORDER BY e.id`;
-  const { rows } = await db.query<OutboxRow>({ name: 'cbs_outbox_hydrate', text: query.text, values: query.values as unknown[] });
+  const name = options.prepared === false ? undefined : 'cbs_outbox_hydrate';
+  const { rows } = await db.query<OutboxRow>({ name, text: query.text, values: query.values as unknown[] });
   return rows.map(toLiveEvent);
 }
 

@@ -2,7 +2,7 @@ import { Prisma } from '@coupons/db';
 import type pg from 'pg';
 import type { LiveCouponEvent } from '../events/coupon-event.record.ts';
 import { OutboxCursor, type OutboxCursorOptions, type SavedOutboxCursor } from '../events/outbox.cursor.ts';
-import { readOutbox } from '../events/outbox.sql.ts';
+import { hydrateOutboxEvents, readOutbox } from '../events/outbox.sql.ts';
 import type { ServiceContext } from '../shared/context.ts';
 import { withPgTransaction } from '../shared/pg-transaction.ts';
 import { couponEventBody, eventMessageId, type WebhookBook, type WebhookUser } from './webhook.payload.ts';
@@ -31,14 +31,21 @@ interface EndpointRow {
   start_after_event_id: string;
 }
 
+/** What one fan-out did. */
+export interface FanOutResult {
+  events: number;
+  deliveries: number;
+  /** More events may be waiting (the batch was full). */
+  more: boolean;
+  /** How many endpoints were enabled when its events were matched; null when it read no event. */
+  enabledEndpoints: number | null;
+}
+
 /**
  * Fans out one batch of the outbox. Returns null when another process holds the cursor, else
- * how many events it read and deliveries it created, and whether more may be waiting.
+ * what it read and created.
  */
-export async function fanOutWebhookEvents(
-  ctx: Pick<ServiceContext, 'db' | 'clock'>,
-  batchSize = BATCH,
-): Promise<{ events: number; deliveries: number; more: boolean } | null> {
+export async function fanOutWebhookEvents(ctx: Pick<ServiceContext, 'db' | 'clock'>, batchSize = BATCH): Promise<FanOutResult | null> {
   return withPgTransaction(ctx.db.pool, async (client) => {
     // The one cursor row, locked until COMMIT; a second process skips it (nothing to wait for:
     // the holder fans out everything committed so far). The time is the database's, the one clock
@@ -50,30 +57,41 @@ export async function fanOutWebhookEvents(
     const row = state.rows[0];
     if (!row) return null; // nothing written: the COMMIT only ends the transaction
     const cursor = OutboxCursor.restore({ mark: row.mark, gaps: row.gaps }, CURSOR_OPTIONS);
-    // A new statement, so a new snapshot taken after the row lock: it sees every fan-out committed before.
-    const read = await readOutbox(client, { mark: cursor.mark, gaps: cursor.openGaps(), limit: batchSize, now: ctx.clock.now() });
+    // A new statement, so a new snapshot taken after the row lock: it sees every fan-out committed
+    // before. The events' own columns only (which endpoint wants which event needs no more); those
+    // that an endpoint wants are hydrated next. Planned on every call (a pooled connection's kept
+    // plan may date from an empty outbox); rounds come at most every 100 ms under load.
+    const read = await readOutbox(client, {
+      mark: cursor.mark,
+      gaps: cursor.openGaps(),
+      limit: batchSize,
+      now: ctx.clock.now(),
+      hydrate: false,
+      prepared: false,
+    });
     const { deliver } = cursor.advance(read.events, read.snapshot, row.now_ms);
-    const deliveries = deliver.length > 0 ? await insertDeliveries(client, deliver) : 0;
+    const inserted = deliver.length > 0 ? await insertDeliveries(client, deliver, ctx.clock.now()) : null;
     const saved = cursor.save();
     await client.query('UPDATE webhook_fanout SET mark = $1::bigint, gaps = $2::jsonb, updated_at = now() WHERE id = 1', [
       saved.mark,
       JSON.stringify(saved.gaps),
     ]);
-    return { events: deliver.length, deliveries, more: read.full };
+    return { events: deliver.length, deliveries: inserted?.deliveries ?? 0, more: read.full, enabledEndpoints: inserted?.endpoints ?? null };
   });
 }
 
 /**
  * Inserts a PENDING delivery, due now, for each event and each enabled endpoint that subscribes
  * to its type (and its book, when the endpoint names one) and was created before it. `ON CONFLICT
- * DO NOTHING` on (event, endpoint) is the second guard of "one delivery per pair".
+ * DO NOTHING` on (event, endpoint) is the second guard of "one delivery per pair". `events` come
+ * without their coupon and redemption; the paired ones are read with them (as of `now`).
  */
-async function insertDeliveries(client: pg.PoolClient, events: LiveCouponEvent[]): Promise<number> {
+async function insertDeliveries(client: pg.PoolClient, events: LiveCouponEvent[], now: Date): Promise<{ deliveries: number; endpoints: number }> {
   const { rows: endpoints } = await client.query<EndpointRow>(
     `SELECT id::text AS id, events::text[] AS events, book_id::text AS book_id, start_after_event_id::text AS start_after_event_id
        FROM webhook_endpoint WHERE enabled`,
   );
-  if (endpoints.length === 0) return 0;
+  if (endpoints.length === 0) return { deliveries: 0, endpoints: 0 };
   const pairs: Array<{ endpoint: EndpointRow; event: LiveCouponEvent }> = [];
   for (const event of events) {
     for (const endpoint of endpoints) {
@@ -83,7 +101,10 @@ async function insertDeliveries(client: pg.PoolClient, events: LiveCouponEvent[]
       pairs.push({ endpoint, event });
     }
   }
-  if (pairs.length === 0) return 0;
+  if (pairs.length === 0) return { deliveries: 0, endpoints: endpoints.length };
+  const paired = [...new Set(pairs.map((p) => p.event.id))];
+  const hydrated = new Map((await hydrateOutboxEvents(client, paired, now, { prepared: false })).map((e) => [e.id, e]));
+  for (const pair of pairs) pair.event = hydrated.get(pair.event.id) ?? pair.event;
   const { books, users } = await loadRelated(client, pairs.map((p) => p.event));
   const bodies = new Map<string, string>();
   const bodyOf = (event: LiveCouponEvent) => {
@@ -103,7 +124,7 @@ async function insertDeliveries(client: pg.PoolClient, events: LiveCouponEvent[]
       AS d(endpoint_id, event_id, message_id, event_type, payload)
     ON CONFLICT (event_id, endpoint_id) DO NOTHING`;
   const result = await client.query(insert.text, insert.values as unknown[]);
-  return result.rowCount ?? 0;
+  return { deliveries: result.rowCount ?? 0, endpoints: endpoints.length };
 }
 
 /** The books and owners of a batch's events, one query each. */
