@@ -6,6 +6,7 @@
 // /proc) is added up by role: the backends of the API's pool, the API's LISTEN connection, L1's
 // pool, the background processes (WAL writer, checkpointer, autovacuum …) and the postmaster with
 // what it reaped. The median round is printed per path and role, per claim.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import pg from 'pg';
 import { startApiProcess } from '../lib/api-process.ts';
@@ -106,6 +107,20 @@ function perRole(before: Usage, after: Usage, role: Map<number, string>, divisor
   return result;
 }
 
+/**
+ * Runs `work` while a child process keeps one core busy walking 64 MB of memory, as a process
+ * with a large heap does to the caches the database's processes share with it.
+ */
+async function besideBusyCore<T>(work: () => Promise<T>): Promise<T> {
+  const walk = 'const b = new Float64Array(8e6); for (;;) for (let i = 0; i < b.length; i += 8) b[i]++;';
+  const spinner = spawn(process.execPath, ['-e', walk], { stdio: 'ignore' });
+  try {
+    return await work();
+  } finally {
+    spinner.kill('SIGKILL');
+  }
+}
+
 const database = await startBenchDatabase();
 const pool = database.db.pool;
 const admin = new pg.Pool({ connectionString: database.url, max: 1, application_name: 'bench-admin' });
@@ -123,12 +138,16 @@ try {
   const bBook = await createBook(pool);
   await addCoupons(pool, apiBook, (rounds + 1) * calls + 1_000);
   if (apiB) await addCoupons(pool, bBook, (rounds + 1) * calls + 1_000);
-  await addCoupons(pool, l1Book, (rounds + 1) * calls + 1_000);
+  await addCoupons(pool, l1Book, 2 * (rounds + 1) * calls + 1_000); // both L1 paths
   await settle(pool);
   const paths: Record<string, (n: number) => Promise<{ ok: number; durationMs: number }>> = {
     api: (n) => assignViaApi(api.url, { concurrency: CONCURRENCY, bookIds: [apiBook], calls: n, tokens }),
     ...(apiB && { [`api-b (${process.argv.slice(2).filter((a) => a.includes('=')).join(' ')})`]: (n: number) => assignViaApi(apiB.url, { concurrency: CONCURRENCY, bookIds: [bBook], calls: n, tokens }) }),
     l1: (n) => assignViaPlainPg(l1Pool, { concurrency: CONCURRENCY, bookIds: [l1Book], calls: n, userIds }),
+    // L1 again while another process keeps one core busy, as the API process does on the API
+    // path: how much of the API path's PostgreSQL CPU per claim is the machine sharing its cores
+    // (more preemption, colder caches) rather than more work.
+    'l1 beside a busy core': (n) => besideBusyCore(() => assignViaPlainPg(l1Pool, { concurrency: CONCURRENCY, bookIds: [l1Book], calls: n, userIds })),
   };
   for (const run of Object.values(paths)) await run(1_000); // warm-up: JIT, plans, pool connections
   // What the server spends with the API connected and nothing asked of it (sweeper, polls …).
@@ -142,7 +161,7 @@ try {
   const perPath = new Map<string, Array<Map<string, { user: number; system: number }>>>();
   for (let round = 0; round < rounds; round++) {
     for (const [name, run] of Object.entries(paths)) {
-      const ownerPid = name === 'l1' ? null : name === 'api' ? api.pid : (apiB?.pid ?? null);
+      const ownerPid = name.startsWith('l1') ? null : name === 'api' ? api.pid : (apiB?.pid ?? null);
       const ownBefore = ownerPid ? processCpu(ownerPid) : 0;
       const before = usage(database.postgresPid);
       const result = await run(calls);
