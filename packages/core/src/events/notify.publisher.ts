@@ -6,6 +6,8 @@ export const COUPON_EVENTS_CHANNEL = 'coupon_events';
 /** The channel code-job progress is announced on (payload: the job id; the row holds the progress). */
 export const CODE_JOBS_CHANNEL = 'coupon_code_jobs';
 
+const NOTIFY_STATEMENT = 'SELECT pg_notify(ch, p) FROM unnest($1::text[], $2::text[]) AS t(ch, p)';
+
 /** NOTIFY payloads must stay under 8,000 bytes; ids are ≤ 20 digits, so this stays near 2 kB. */
 const MAX_IDS_PER_PAYLOAD = 100;
 
@@ -88,7 +90,8 @@ export class NotifyPublisher implements EventAnnouncer {
     // Sends are chained so notifications leave in announcement order.
     this.inFlight = this.inFlight.then(() =>
       this.options.pool
-        .query('SELECT pg_notify(ch, p) FROM unnest($1::text[], $2::text[]) AS t(ch, p)', [channels, payloads])
+        // Named: parsed and planned once per connection rather than on every send.
+        .query({ name: 'cbs_notify', text: NOTIFY_STATEMENT, values: [channels, payloads] })
         .then(
           () => undefined,
           (error: unknown) => this.options.onError?.(error),
