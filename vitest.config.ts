@@ -43,7 +43,7 @@ export default defineConfig({
           // projects' own, which would start a second cluster.
           globalSetup,
           // Tests beside the code (src/), whole-system suites (test/), tests of the harnesses (testing/).
-          include: ['packages/*/{src,test,testing}/**/*.test.ts', 'scripts/**/*.test.ts'],
+          include: ['packages/*/{src,test,testing}/**/*.test.ts', 'scripts/**/*.test.ts', 'bench/lib/**/*.test.ts'],
           exclude: ['**/node_modules/**', '**/*.soak.test.ts'],
         },
       },

@@ -11,22 +11,19 @@
 //   http       the same server answering without the database: HTTP and JSON alone.
 // Each process's own user and system CPU (from /proc) per call, in `rounds` alternating rounds
 // of `calls` calls (default 6,000 and 3); the median round is printed.
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startApiProcess } from '../lib/api-process.ts';
 import { assignViaApi } from '../lib/assign-load.ts';
 import { runGraphqlLoad } from '../lib/http-load.ts';
 import { startBenchDatabase } from '../lib/database.ts';
 import { addCoupons, createBook, settle } from '../lib/seed.ts';
 import { createUsersWithTokens } from '../lib/tokens.ts';
+import { startFloorServer } from './floor-process.ts';
 
 const calls = Number(process.argv[2] ?? 6_000);
 const rounds = Number(process.argv[3] ?? 3);
 const POOL = 20;
 const CONCURRENCY = 64;
-const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** User and system CPU of one process so far, ms (Linux /proc; ticks of 10 ms). */
 function cpuOf(pid: number): { user: number; system: number } {
@@ -34,32 +31,17 @@ function cpuOf(pid: number): { user: number; system: number } {
   return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
 }
 
-/** Starts floor-server.ts the way the API is started (node --import tsx) and waits for its port. */
-function startFloor(databaseUrl: string, withSql: boolean): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'floor-server.ts')], {
-    env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl, DB_POOL_SIZE: String(POOL), FLOOR_SQL: withSql ? '1' : '0', NODE_ENV: 'production' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`floor server exited (${code})`)));
-    child.stdout?.on('data', (chunk: Buffer) => {
-      const port = /listening on (\d+)/.exec(chunk.toString())?.[1];
-      if (port) resolve({ child, url: `http://127.0.0.1:${port}/graphql` });
-    });
-  });
-}
-
 const database = await startBenchDatabase();
 const pool = database.db.pool;
 const api = await startApiProcess({ name: 'api', databaseUrl: database.url, poolSize: POOL });
-const floors = { 'http+sql': await startFloor(database.url, true), http: await startFloor(database.url, false) };
+const floors = { 'http+sql': await startFloorServer(database.url, POOL, true), http: await startFloorServer(database.url, POOL, false) };
 try {
   const { tokens } = await createUsersWithTokens(pool, 1_000);
   const targets = [
     { name: 'api', url: api.url, pid: api.pid },
     { name: 'api/typename', url: api.url, pid: api.pid },
-    { name: 'http+sql', url: floors['http+sql'].url, pid: floors['http+sql'].child.pid as number },
-    { name: 'http', url: floors.http.url, pid: floors.http.child.pid as number },
+    { name: 'http+sql', url: floors['http+sql'].url, pid: floors['http+sql'].pid },
+    { name: 'http', url: floors.http.url, pid: floors.http.pid },
   ];
   const books = new Map<string, string>();
   for (const target of targets.filter((t) => t.name !== 'api/typename')) {
@@ -102,7 +84,7 @@ try {
   const rss = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${api.pid}/status`, 'utf8'))?.[1];
   console.log(`API resident memory at the end: ${Math.round(Number(rss) / 1024)} MiB`);
 } finally {
-  for (const floor of Object.values(floors)) floor.child.kill('SIGTERM');
+  for (const floor of Object.values(floors)) floor.stop();
   await api.kill('SIGTERM');
   await database.stop();
 }
