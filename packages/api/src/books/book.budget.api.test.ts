@@ -61,6 +61,40 @@ describe('book budgets', () => {
     expect(set.data?.updateBook).toEqual({ redeemedTotal: 2, maxTotalRedemptions: 3 });
   });
 
+  it('a book without a budget shows what its redemptions used, racing ones and reversals included, before and after a budget', async () => {
+    const { bookId } = await createCampaign(t.server, t.admin, 12, { discountType: 'FIXED_AMOUNT', discountValue: 10, currency: 'EUR' });
+    const held = await lockedByShoppers(t.server, bookId, await createUsers(t.server, 12));
+    const redeem = (code: string, token: string, i: number) =>
+      graphqlRequest(
+        t.server,
+        'mutation ($c: String!, $o: OrderInput) { redeemCoupon(code: $c, order: $o) { id } }',
+        // Half pay for an order (its discount: 10.00 of 50.00), half redeem without one (the book's 10.00).
+        { c: code, o: i % 2 === 0 ? { id: `order-${i}`, amount: '50.00', currency: 'EUR' } : null },
+        token,
+      );
+    const racing = await Promise.all(held.slice(0, 8).map(([shopper, code], i) => redeem(code, shopper.token, i)));
+    expect(racing.filter((o) => o.errors)).toEqual([]);
+    const totals = async () => (await graphqlRequest(t.server, BOOK, { id: bookId }, t.admin.token)).data?.book;
+    expect(await totals()).toEqual({ maxTotalRedemptions: null, redeemedTotal: 8, maxTotalDiscountAmount: null, discountTotal: '80.00' });
+    const reversed = await call(t.server, OPS.reverse, { id: racing[0].data?.redeemCoupon.id, reason: 'refund' }, t.admin.token);
+    expect(reversed.ok).toBe(true);
+    expect(await totals()).toMatchObject({ redeemedTotal: 7, discountTotal: '70.00' });
+    // A budget counts from what stands; removing it again leaves the totals moving.
+    await graphqlRequest(t.server, UPDATE, { id: bookId, i: { maxTotalRedemptions: 9 } }, t.admin.token);
+    expect(await totals()).toMatchObject({ maxTotalRedemptions: 9, redeemedTotal: 7, discountTotal: '70.00' });
+    await graphqlRequest(t.server, UPDATE, { id: bookId, i: { maxTotalRedemptions: null } }, t.admin.token);
+    for (const [i, [shopper, code]] of held.slice(8).entries()) expect((await redeem(code, shopper.token, i)).errors).toBeUndefined();
+    expect(await totals()).toEqual({ maxTotalRedemptions: null, redeemedTotal: 11, maxTotalDiscountAmount: null, discountTotal: '110.00' });
+    // The same totals in a list of books (one batched read for the page).
+    const listed = await graphqlRequest(t.server, '{ books(first: 50) { edges { node { id redeemedTotal discountTotal } } } }', {}, t.admin.token);
+    expect(listed.data?.books.edges.map((e: { node: { id: string } }) => e.node).find((n: { id: string }) => n.id === bookId)).toEqual({
+      id: bookId,
+      redeemedTotal: 11,
+      discountTotal: '110.00',
+    });
+    await expectInvariants(t.server.db);
+  });
+
   it('maxTotalDiscountAmount holds against racing orders, in the book currency', async () => {
     const { bookId } = await createCampaign(t.server, t.admin, 6, { discountType: 'FIXED_AMOUNT', discountValue: 10, currency: 'EUR', maxTotalDiscountAmount: '25.00' });
     const held = await lockedByShoppers(t.server, bookId, await createUsers(t.server, 6));

@@ -8,6 +8,7 @@ import {
   isBookActive,
   listBooks,
   pauseBook,
+  redemptionTotals,
   resumeBook,
   updateBook,
 } from '@coupons/core';
@@ -84,5 +85,17 @@ export class BookResolver {
   @FieldResolver(() => BookCounts, { description: 'Coupons per state (batched over every book of the response).' })
   counts(@Root() book: BookRecord, @Ctx() ctx: RequestContext): Promise<BookCountsRecord> {
     return ctx.loaders.bookCounts.load(book.id);
+  }
+
+  // The type declares these two (book.type.ts); a book without a budget has no counters of its
+  // own, so its totals come from the slots every redemption keeps (batched like `counts`).
+  @FieldResolver()
+  async redeemedTotal(@Root() book: BookRecord, @Ctx() ctx: RequestContext): Promise<number> {
+    return (await redemptionTotals(book, () => ctx.loaders.bookRedemptionTotals.load(book.id))).redeemedTotal;
+  }
+
+  @FieldResolver()
+  async discountTotal(@Root() book: BookRecord, @Ctx() ctx: RequestContext): Promise<string> {
+    return (await redemptionTotals(book, () => ctx.loaders.bookRedemptionTotals.load(book.id))).discountTotal;
   }
 }

@@ -3,6 +3,7 @@ import {
   type BookCounts,
   countPoolMembers,
   loadBookCounts,
+  loadRedemptionTotals,
   unsafeGetBooksByIds,
   unsafeGetPoolsByIds,
 } from '@coupons/core';
@@ -32,6 +33,8 @@ const loaderFactories = {
   bookById: (ctx: ServiceContext) => loaderById((ids) => unsafeGetBooksByIds(ctx, ids)),
   /** Coupon counts per state of many books: one GROUP BY per tick. */
   bookCounts: (ctx: ServiceContext) => new DataLoader<string, BookCounts>((ids) => loadBookCounts(ctx, ids)),
+  /** Standing redemptions and their discount of many books without a budget: one statement per tick. */
+  bookRedemptionTotals: (ctx: ServiceContext) => new DataLoader<string, { n: number; discount: string }>((ids) => loadRedemptionTotals(ctx, ids)),
   poolById: (ctx: ServiceContext) => loaderById((ids) => unsafeGetPoolsByIds(ctx, ids)),
   poolMemberCount: (ctx: ServiceContext) => new DataLoader<string, number>((ids) => countPoolMembers(ctx, ids)),
 } satisfies Record<string, (ctx: ServiceContext) => DataLoader<any, any>>;

@@ -102,3 +102,46 @@ export function budgetLeft(book: BudgetCounters): BudgetLeft {
   }
   return { redemptionsLeft, discountLeft };
 }
+
+/** The redemptions of a book that stand (not reversed) and the discount they granted. */
+export interface RedemptionTotals {
+  redeemedTotal: number;
+  /** A decimal string in the book's currency, with its minor digits (as `Book.discountTotal`). */
+  discountTotal: string;
+}
+
+/**
+ * {@link RedemptionTotals} of a book: its own counters while it has a budget (what the budget
+ * checks, so `redemptionsLeft` and `redeemedTotal` always add up), else `fromSlots` — the same
+ * totals kept for every book by the trigger on redemption in book_redemption_total
+ * (see {@link loadRedemptionTotals}), which a book without a budget has no counters for.
+ */
+export function redemptionTotals(
+  book: { maxTotalRedemptions: number | null; maxTotalDiscountAmount: unknown; redeemedTotal: number; discountTotal: string; currency: string | null },
+  fromSlots: () => Promise<{ n: number; discount: string }>,
+): RedemptionTotals | Promise<RedemptionTotals> {
+  if (book.maxTotalRedemptions !== null || book.maxTotalDiscountAmount !== null) {
+    return { redeemedTotal: book.redeemedTotal, discountTotal: book.discountTotal };
+  }
+  return fromSlots().then(({ n, discount }) => ({
+    redeemedTotal: n,
+    discountTotal: book.currency ? formatAmount(new Money(discount), book.currency) : new Money(discount).toString(),
+  }));
+}
+
+/**
+ * The standing redemptions and their discount of many books in one statement (the DataLoader
+ * batch behind `Book.redeemedTotal` and `discountTotal` of books without a budget): the sum of
+ * each book's book_redemption_total slots, at most 128 rows a book, whatever its redemptions.
+ * Results are in the order of `bookIds`; a book with none (or unknown) has zeros.
+ */
+export async function loadRedemptionTotals(ctx: ServiceContext, bookIds: readonly string[]): Promise<Array<{ n: number; discount: string }>> {
+  if (bookIds.length === 0) return [];
+  const rows = await ctx.db.prisma.$queryRaw<Array<{ bookId: string; n: number; discount: string }>>(Prisma.sql`
+    SELECT t.book_id::text AS "bookId", sum(t.n)::int AS n, sum(t.discount)::text AS discount
+      FROM book_redemption_total t
+     WHERE t.book_id = ANY(${[...bookIds]}::uuid[])
+     GROUP BY t.book_id`);
+  const byId = new Map(rows.map(({ bookId, ...totals }) => [bookId, totals]));
+  return bookIds.map((id) => byId.get(id) ?? { n: 0, discount: '0' });
+}

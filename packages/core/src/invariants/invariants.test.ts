@@ -115,6 +115,13 @@ describe('checkInvariants', () => {
     ["a redemption that is not the coupon owner's", /belongs to its coupon's owner/, async (tx) => {
       await exec(tx, Prisma.sql`UPDATE redemption SET user_id = ${bob.userId}::uuid WHERE id = ${redemptionId}::uuid`);
     }],
+    ["a book's redemption total out of step", /redemption totals .* equal its standing redemptions/, async (tx) => {
+      await exec(tx, Prisma.sql`UPDATE book_redemption_total SET n = n + 1 WHERE slot = (SELECT min(slot) FROM book_redemption_total)`);
+    }],
+    ['a reversal the redemption totals missed', /redemption totals .* equal its standing redemptions/, async (tx) => {
+      await exec(tx, Prisma.sql`ALTER TABLE redemption DISABLE TRIGGER redemption_book_total`);
+      await exec(tx, Prisma.sql`UPDATE redemption SET reversed_at = now() WHERE reversed_at IS NULL`);
+    }],
     ['an idempotency record without its effect', /idempotency record/, async (tx) => {
       await exec(tx, Prisma.sql`UPDATE idempotency_record SET response = NULL WHERE key = 'lock-1'`);
     }],

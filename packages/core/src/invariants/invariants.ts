@@ -64,6 +64,17 @@ const RULES: Array<{ rule: string; sql: Prisma.Sql }> = [
       WHERE coalesce(k.n, 0) <> coalesce(c.n, 0) LIMIT 5`,
   },
   {
+    rule: "a book's redemption totals (book_redemption_total, summed over slots) equal its standing redemptions and their discount",
+    sql: Prisma.sql`SELECT coalesce(t.book_id, r.book_id)::text AS book_id, coalesce(t.n, 0)::int AS counted,
+        coalesce(r.n, 0)::int AS standing, coalesce(t.discount, 0)::text AS counted_discount, coalesce(r.discount, 0)::text AS granted
+      FROM (SELECT book_id, sum(n) AS n, sum(discount) AS discount FROM book_redemption_total GROUP BY book_id) t
+      FULL JOIN (SELECT r.book_id, count(*) AS n,
+                        sum(COALESCE(r.discount_amount, CASE WHEN b.discount_type = 'FIXED_AMOUNT' THEN b.discount_value ELSE 0 END)) AS discount
+                   FROM redemption r JOIN book b ON b.id = r.book_id
+                  WHERE r.reversed_at IS NULL GROUP BY r.book_id) r ON r.book_id = t.book_id
+      WHERE coalesce(t.n, 0) <> coalesce(r.n, 0) OR coalesce(t.discount, 0) <> coalesce(r.discount, 0) LIMIT 5`,
+  },
+  {
     rule: "each coupon's redemption count equals its Redemption rows minus reversals",
     sql: Prisma.sql`SELECT c.id::text, c.redemption_count, count(r.id) FILTER (WHERE r.reversed_at IS NULL)::int AS live
       FROM coupon c LEFT JOIN redemption r ON r.coupon_id = c.id
