@@ -184,4 +184,28 @@ describe('requestLogging with GraphQL', () => {
       server.close();
     }
   });
+
+  it('names it from the document when the request sends no operationName', async () => {
+    const { logger, lines } = captureLogger();
+    const middleware = requestLogging(logger);
+    const server = http.createServer((req, res) =>
+      middleware(req, res, () => {
+        (req as { body?: unknown }).body = { query: decodeURIComponent(String(req.headers['x-query'])) };
+        res.end('ok');
+      }),
+    );
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const { port } = server.address() as AddressInfo;
+      const documents = ['mutation Claim { assignRandomCoupon(bookId: "b") { code } }', '# a comment\n  query MyCoupons($s: CouponState) { myCoupons(state: $s) { totalCount } }', '{ me { id } }', 'fragment F on Book { id } query Later { books { totalCount } }'];
+      for (const document of documents) {
+        await (await fetch(`http://127.0.0.1:${port}/graphql`, { headers: { 'x-query': encodeURIComponent(document) } })).text();
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(lines().map((line) => line.operation ?? null)).toEqual(['Claim', 'MyCoupons', null, null]);
+    } finally {
+      server.close();
+    }
+  });
 });

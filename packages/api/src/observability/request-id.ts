@@ -79,11 +79,21 @@ export function requestLogging(logger?: Logger) {
 // A GraphQL name: nothing that could forge or bloat a log line.
 const OPERATION_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,99}$/;
 
-/** The `operationName` of a GraphQL POST (parsed body) or GET (query string), when it is a valid name. */
+// The name of a document's first definition when it is a named operation (after comments): how
+// most clients name a request (`query MyCoupons { … }`) without sending `operationName`.
+const LEADING_OPERATION = /^\s*(?:#[^\n]*\n\s*)*(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]{0,99})\b/;
+
+/**
+ * The operation name of a GraphQL POST (parsed body) or GET (query string): its `operationName`
+ * when it is a valid name, else the name of the document's leading operation.
+ */
 function operationNameOf(req: IncomingMessage): string | undefined {
-  const { body, query } = req as { body?: { operationName?: unknown }; query?: { operationName?: unknown } };
-  const name = body?.operationName ?? query?.operationName;
-  return typeof name === 'string' && OPERATION_NAME.test(name) ? name : undefined;
+  type Params = { operationName?: unknown; query?: unknown };
+  const { body, query } = req as { body?: Params; query?: Params };
+  const params = body?.query !== undefined || body?.operationName !== undefined ? body : query;
+  const name = params?.operationName;
+  if (name !== undefined && name !== null) return typeof name === 'string' && OPERATION_NAME.test(name) ? name : undefined;
+  return typeof params?.query === 'string' ? LEADING_OPERATION.exec(params.query)?.[1] : undefined;
 }
 
 /** A child logger whose every line carries the request id (and the caller, when known). */

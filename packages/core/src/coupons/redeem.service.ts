@@ -118,7 +118,7 @@ export async function reverseRedemption(
       if (!redemptionId) throw notFound('Redemption');
       const outcome = await reverseRedemptionSql(tx, { redemptionId, adminId: caller.userId, reason, now: ctx.clock.now() });
       if (!outcome.found) throw notFound('Redemption', redemptionId);
-      if (!outcome.redemption) throw new DomainError('INVALID_STATE', 'This redemption is already reversed');
+      if (!outcome.redemption) throw new DomainError('INVALID_STATE', 'This redemption is already reversed', { state: 'REVERSED' });
       const redemption = toRedemption(outcome.redemption);
       await recordAudit(tx, caller, {
         action: 'REDEMPTION_REVERSED',
