@@ -119,7 +119,7 @@ describe('checkInvariants', () => {
       await exec(tx, Prisma.sql`UPDATE book_redemption_total SET n = n + 1 WHERE slot = (SELECT min(slot) FROM book_redemption_total)`);
     }],
     ['a reversal the redemption totals missed', /redemption totals .* equal its standing redemptions/, async (tx) => {
-      await exec(tx, Prisma.sql`ALTER TABLE redemption DISABLE TRIGGER redemption_book_total`);
+      await exec(tx, Prisma.sql`ALTER TABLE redemption DISABLE TRIGGER redemption_book_total_update`);
       await exec(tx, Prisma.sql`UPDATE redemption SET reversed_at = now() WHERE reversed_at IS NULL`);
     }],
     ['an idempotency record without its effect', /idempotency record/, async (tx) => {
