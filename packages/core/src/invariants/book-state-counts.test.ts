@@ -75,4 +75,30 @@ describe('book state counts (book_state_count, kept by triggers)', () => {
     await t.db.prisma.$executeRaw(Prisma.sql`DELETE FROM coupon WHERE book_id = ${a.id}::uuid`);
     await t.db.prisma.$executeRaw(Prisma.sql`DELETE FROM book_state_count WHERE book_id = ${a.id}::uuid`);
   });
+  it('a bulk update writes one count row per book and state it changes, whatever its size', async () => {
+    const ctx = contextFor(t.db, t.admin, createTestClock(new Date('2030-06-01T12:00:00Z')));
+    const book = await createBook(ctx, base);
+    await t.db.prisma.$executeRaw(Prisma.sql`
+      INSERT INTO coupon (book_id, code) SELECT ${book.id}::uuid, ${`B${book.id.slice(0, 8)}-`.toUpperCase()} || g FROM generate_series(1, 5000) g`);
+    // Writes to book_state_count of one statement: the backend's counts before and after it
+    // (pg_stat_xact_* may still hold counts of earlier transactions on the connection not yet flushed).
+    const writesOf = (statement: Prisma.Sql) =>
+      t.db.prisma.$transaction(async (tx) => {
+        const read = async () =>
+          (await tx.$queryRaw<Array<{ writes: number }>>(Prisma.sql`
+            SELECT coalesce((SELECT (n_tup_ins + n_tup_upd)::int FROM pg_stat_xact_user_tables WHERE relname = 'book_state_count'), 0) AS writes`))[0]?.writes ?? 0;
+        const before = await read();
+        await tx.$executeRaw(statement);
+        return (await read()) - before;
+      });
+    const user = t.user.userId;
+    // 5,000 coupons assigned in one statement: UNASSIGNED down, ASSIGNED up (a row-level trigger wrote 10,000 times).
+    expect(await writesOf(Prisma.sql`
+      UPDATE coupon SET state = 'ASSIGNED', assigned_user_id = ${user}::uuid, assigned_at = now() WHERE book_id = ${book.id}::uuid`)).toBe(2);
+    expect(await writesOf(Prisma.sql`UPDATE coupon SET metadata = '{"n":2}' WHERE book_id = ${book.id}::uuid`)).toBe(0);
+    expect((await loadBookCounts(ctx, [book.id]))[0]).toEqual({ unassigned: 0, assigned: 5000, locked: 0, redeemed: 0, total: 5000 });
+    const broken = (await checkInvariants(t.db.prisma)).filter(({ rule }) => rule.includes('state counts'));
+    expect(broken).toEqual([]);
+    await t.db.prisma.$executeRaw(Prisma.sql`DELETE FROM book WHERE id = ${book.id}::uuid`);
+  });
 });
