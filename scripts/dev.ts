@@ -21,6 +21,8 @@ const SUPERVISED = '--supervised';
 /** How long the API and the console get to stop before they are killed (PostgreSQL waits for them). */
 const CHILD_STOP_DEADLINE_MS = 4_000;
 const reset = '\x1b[0m';
+// biome-ignore lint/suspicious/noControlCharactersInRegex: terminal private modes (ESC [ ? digits h|l), e.g. show the cursor
+const CURSOR_MODES = /\x1b\[\?[0-9;]*[hl]/g;
 
 function log(source: keyof typeof colors, line: string): void {
   process.stdout.write(`${colors[source]}[${source}]${reset} ${line}\n`);
@@ -32,7 +34,12 @@ function start(name: 'api' | 'console', command: string, args: string[], env: No
   const color = process.stdout.isTTY ? { FORCE_COLOR: '1' } : {};
   const child = spawn(command, args, { cwd, env: { ...process.env, ...color, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on('line', (line) => log(name, line));
+    createInterface({ input: stream }).on('line', (line) => {
+      // Next.js shows the terminal's cursor again on its way out (ESC[?25h) even into a pipe: a
+      // cursor mode means nothing in a prefixed log, and a line of nothing else is left out.
+      const text = line.replace(CURSOR_MODES, '');
+      if (text !== '' || line === '') log(name, text);
+    });
   }
   return child;
 }
