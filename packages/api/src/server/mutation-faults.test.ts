@@ -1,5 +1,5 @@
 import { DomainError } from '@coupons/core';
-import { graphql, GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
+import { GraphQLError, graphql, GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMetrics, installMetrics } from '../observability/index.ts';
 import { ConstraintViolation, guardMutations, MAX_CONFLICT_RETRIES, retryConflicts } from './mutation-faults.ts';
@@ -142,5 +142,42 @@ describe('guardMutations', () => {
     });
     const result = await graphql({ schema, source: 'mutation { lockCoupon }' });
     expect(result.errors?.[0].originalError).toBe(soldOut);
+  });
+
+  it('answers a DomainError exactly as graphql-js would, without formatting a stack trace', async () => {
+    const refusal = () => new DomainError('LIMIT_REACHED', 'The per-user assignment limit of this book is reached');
+    const plain = new GraphQLSchema({
+      query: new GraphQLObjectType({ name: 'Query', fields: { ok: { type: GraphQLString } } }),
+      mutation: new GraphQLObjectType({
+        name: 'Mutation',
+        fields: { lockCoupon: { type: GraphQLString, resolve: () => Promise.reject(refusal()) } },
+      }),
+    });
+    const source = 'mutation Checkout {\n  first: lockCoupon\n  second: lockCoupon\n}';
+    // V8 formats an error's captured frames when its stack is read (through the source maps under
+    // tsx): count the GraphQLErrors whose frames get formatted while each schema answers.
+    const formatted = async (schema: GraphQLSchema) => {
+      const previous = Error.prepareStackTrace;
+      let count = 0;
+      Error.prepareStackTrace = (error, frames) => {
+        if (error instanceof GraphQLError && frames.length > 0) count++;
+        return previous ? previous(error, frames) : String(error);
+      };
+      try {
+        return { answer: await graphql({ schema, source }), count };
+      } finally {
+        Error.prepareStackTrace = previous;
+      }
+    };
+    const expected = await formatted(plain);
+    const guardedAnswer = await formatted(schemaWith(() => Promise.reject(refusal())));
+    expect(JSON.parse(JSON.stringify(guardedAnswer.answer))).toEqual(JSON.parse(JSON.stringify(expected.answer)));
+    expect(guardedAnswer.answer.errors?.map((e) => [e.path, e.locations])).toEqual([
+      [['first'], [{ line: 2, column: 3 }]],
+      [['second'], [{ line: 3, column: 3 }]],
+    ]);
+    expect(guardedAnswer.answer.errors?.[0].originalError).toBeInstanceOf(DomainError);
+    expect(expected.count).toBe(2); // graphql-js's own copies: one formatted stack per error
+    expect(guardedAnswer.count).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
-import { checkViolation, isTransactionConflict, pgCode } from '@coupons/core';
-import { defaultFieldResolver, type GraphQLSchema } from 'graphql';
+import { checkViolation, type DomainError, isDomainError, isTransactionConflict, pgCode } from '@coupons/core';
+import { defaultFieldResolver, GraphQLError, type GraphQLResolveInfo, type GraphQLSchema, responsePathAsArray } from 'graphql';
 import { recordConstraintViolation, recordTransactionRetry } from '../observability/index.ts';
 
 /** Re-runs after a serialization failure or deadlock, before the error is answered. */
@@ -119,9 +119,27 @@ export async function retryConflicts<T>(work: () => Promise<T> | T, options: Con
 const guarded = new WeakSet<GraphQLSchema>();
 
 /**
+ * The GraphQLError graphql-js would make of a resolver's DomainError (locatedError: the same
+ * message, field nodes, path and original error, so the same answer), made here without a stack
+ * trace. graphql-js's own copy captures one and reads it back, which V8 formats through tsx's
+ * source maps: ~0.18 ms of the API's CPU per error answer, ~5% of the last-codes race where 900
+ * of 1,000 racers hear SOLD_OUT. A DomainError is an expected outcome; its code says what happened.
+ */
+export function locatedDomainError(error: DomainError, info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'path'>): GraphQLError {
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new GraphQLError(error.message, { nodes: info.fieldNodes, path: responsePathAsArray(info.path), originalError: error });
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
+}
+
+/**
  * Wraps every root Mutation field, for HTTP and graphql-ws alike (both execute this schema):
  * the fields of {@link CONFLICT_RETRIED_MUTATIONS} are re-run after a transaction conflict
- * ({@link retryConflicts}), and a CHECK violation (or a safety-net unique index's 23505) in any of them is counted in
+ * ({@link retryConflicts}), a DomainError is answered through {@link locatedDomainError}, and a
+ * CHECK violation (or a safety-net unique index's 23505) in any of them is counted in
  * `coupons_constraint_violations_total{constraint,operation}` and rethrown as a
  * {@link ConstraintViolation}. Call it before `limitMutations`, so that a re-run is not counted
  * against the caller's rate limit again.
@@ -139,6 +157,7 @@ export function guardMutations(schema: GraphQLSchema): void {
         const run = () => resolve(source, args, context, info);
         return await (retried ? retryConflicts(run, { onRetry }) : run());
       } catch (error) {
+        if (isDomainError(error)) throw locatedDomainError(error, info);
         const check = checkViolation(error);
         const violation = check ?? safetyNetViolation(error);
         if (!violation) throw error;
