@@ -41,7 +41,7 @@ import { createErrorFormatter } from './errors.ts';
 import { healthRoutes, type ReadinessCheck, readMigrationNames } from './health.routes.ts';
 import { bodyMiddleware, corsMiddleware, httpErrorHandler, rejectBatches } from './http.ts';
 import { DEFAULT_MAX_ALIASES, DEFAULT_MAX_TOKENS, type OperationLimits } from './limits.ts';
-import { guardMutations } from './mutation-faults.ts';
+import { guardMutations, locateDomainErrors } from './mutation-faults.ts';
 import { limitCodeGuesses } from './code-guess-limit.ts';
 import { createMutationRateLimits, limitMutations } from './mutation-rate-limit.ts';
 import { buildApiSchema } from './schema.ts';
@@ -109,6 +109,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   limitMutations(schema);
   // Failed by-code claims (code probing) have their own limit, checked before the mutation limit.
   limitCodeGuesses(schema);
+  // Outermost: a mutation's DomainError leaves as the GraphQLError graphql-js would make, minus a stack trace.
+  locateDomainErrors(schema);
   const limits: OperationLimits = {
     maxDepth: config.MAX_QUERY_DEPTH,
     maxCost: config.MAX_QUERY_COST,

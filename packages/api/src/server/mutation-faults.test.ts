@@ -2,7 +2,7 @@ import { DomainError } from '@coupons/core';
 import { GraphQLError, graphql, GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMetrics, installMetrics } from '../observability/index.ts';
-import { ConstraintViolation, guardMutations, MAX_CONFLICT_RETRIES, retryConflicts } from './mutation-faults.ts';
+import { ConstraintViolation, guardMutations, locateDomainErrors, MAX_CONFLICT_RETRIES, retryConflicts } from './mutation-faults.ts';
 
 /** The shapes Prisma 7 with @prisma/adapter-pg throws for a database error with this SQLSTATE. */
 const prismaError = (sqlState: string, message = 'x') =>
@@ -170,7 +170,10 @@ describe('guardMutations', () => {
       }
     };
     const expected = await formatted(plain);
-    const guardedAnswer = await formatted(schemaWith(() => Promise.reject(refusal())));
+    const located = schemaWith(() => Promise.reject(refusal()));
+    locateDomainErrors(located);
+    locateDomainErrors(located); // idempotent
+    const guardedAnswer = await formatted(located);
     expect(JSON.parse(JSON.stringify(guardedAnswer.answer))).toEqual(JSON.parse(JSON.stringify(expected.answer)));
     expect(guardedAnswer.answer.errors?.map((e) => [e.path, e.locations])).toEqual([
       [['first'], [{ line: 2, column: 3 }]],

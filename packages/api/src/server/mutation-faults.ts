@@ -138,8 +138,8 @@ export function locatedDomainError(error: DomainError, info: Pick<GraphQLResolve
 /**
  * Wraps every root Mutation field, for HTTP and graphql-ws alike (both execute this schema):
  * the fields of {@link CONFLICT_RETRIED_MUTATIONS} are re-run after a transaction conflict
- * ({@link retryConflicts}), a DomainError is answered through {@link locatedDomainError}, and a
- * CHECK violation (or a safety-net unique index's 23505) in any of them is counted in
+ * ({@link retryConflicts}), and a CHECK violation (or a safety-net unique index's 23505) in any
+ * of them is counted in
  * `coupons_constraint_violations_total{constraint,operation}` and rethrown as a
  * {@link ConstraintViolation}. Call it before `limitMutations`, so that a re-run is not counted
  * against the caller's rate limit again.
@@ -157,12 +157,33 @@ export function guardMutations(schema: GraphQLSchema): void {
         const run = () => resolve(source, args, context, info);
         return await (retried ? retryConflicts(run, { onRetry }) : run());
       } catch (error) {
-        if (isDomainError(error)) throw locatedDomainError(error, info);
         const check = checkViolation(error);
         const violation = check ?? safetyNetViolation(error);
         if (!violation) throw error;
         recordConstraintViolation(violation.constraint, operation);
         throw new ConstraintViolation(violation.constraint, operation, { cause: error }, check ? '23514' : '23505');
+      }
+    };
+  }
+}
+
+const located = new WeakSet<GraphQLSchema>();
+
+/**
+ * Wraps every root Mutation field so that a DomainError leaves it as {@link locatedDomainError}.
+ * Call it last, outside the rate limits: they read the DomainError itself (a failed claim by code
+ * counts against the code-guess limit, a refusal of their own is one).
+ */
+export function locateDomainErrors(schema: GraphQLSchema): void {
+  if (located.has(schema)) return;
+  located.add(schema);
+  for (const field of Object.values(schema.getMutationType()?.getFields() ?? {})) {
+    const resolve = field.resolve ?? defaultFieldResolver;
+    field.resolve = async (source, args, context, info) => {
+      try {
+        return await resolve(source, args, context, info);
+      } catch (error) {
+        throw isDomainError(error) ? locatedDomainError(error, info) : error;
       }
     };
   }
