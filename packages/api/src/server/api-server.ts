@@ -109,7 +109,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   limitMutations(schema);
   // Failed by-code claims (code probing) have their own limit, checked before the mutation limit.
   limitCodeGuesses(schema);
-  // Outermost: a mutation's DomainError leaves as the GraphQLError graphql-js would make, minus a stack trace.
+  // Outermost: a query's or mutation's DomainError leaves as the GraphQLError graphql-js would make, minus a stack trace.
   locateDomainErrors(schema);
   const limits: OperationLimits = {
     maxDepth: config.MAX_QUERY_DEPTH,

@@ -144,6 +144,24 @@ describe('guardMutations', () => {
     expect(result.errors?.[0].originalError).toBe(soldOut);
   });
 
+  /**
+   * V8 formats an error's captured frames when its stack is read (through the source maps under
+   * tsx): the answer, and how many GraphQLErrors had their frames formatted while it was made.
+   */
+  async function answerCountingStacks(schema: GraphQLSchema, source: string, rootValue?: unknown) {
+    const previous = Error.prepareStackTrace;
+    let count = 0;
+    Error.prepareStackTrace = (error, frames) => {
+      if (error instanceof GraphQLError && frames.length > 0) count++;
+      return previous ? previous(error, frames) : String(error);
+    };
+    try {
+      return { answer: await graphql({ schema, source, rootValue }), count };
+    } finally {
+      Error.prepareStackTrace = previous;
+    }
+  }
+
   it('answers a DomainError exactly as graphql-js would, without formatting a stack trace', async () => {
     const refusal = () => new DomainError('LIMIT_REACHED', 'The per-user assignment limit of this book is reached');
     const plain = new GraphQLSchema({
@@ -154,21 +172,7 @@ describe('guardMutations', () => {
       }),
     });
     const source = 'mutation Checkout {\n  first: lockCoupon\n  second: lockCoupon\n}';
-    // V8 formats an error's captured frames when its stack is read (through the source maps under
-    // tsx): count the GraphQLErrors whose frames get formatted while each schema answers.
-    const formatted = async (schema: GraphQLSchema) => {
-      const previous = Error.prepareStackTrace;
-      let count = 0;
-      Error.prepareStackTrace = (error, frames) => {
-        if (error instanceof GraphQLError && frames.length > 0) count++;
-        return previous ? previous(error, frames) : String(error);
-      };
-      try {
-        return { answer: await graphql({ schema, source }), count };
-      } finally {
-        Error.prepareStackTrace = previous;
-      }
-    };
+    const formatted = (schema: GraphQLSchema) => answerCountingStacks(schema, source);
     const expected = await formatted(plain);
     const located = schemaWith(() => Promise.reject(refusal()));
     locateDomainErrors(located);
@@ -182,5 +186,41 @@ describe('guardMutations', () => {
     expect(guardedAnswer.answer.errors?.[0].originalError).toBeInstanceOf(DomainError);
     expect(expected.count).toBe(2); // graphql-js's own copies: one formatted stack per error
     expect(guardedAnswer.count).toBe(0);
+  });
+
+  it('answers a DomainError of a query, thrown at once or later, as graphql-js would; values pass through unchanged', async () => {
+    const notFound = () => new DomainError('NOT_FOUND', 'Coupon not found');
+    const build = () =>
+      new GraphQLSchema({
+        query: new GraphQLObjectType({
+          name: 'Query',
+          fields: {
+            now: {
+              type: GraphQLString,
+              resolve: () => {
+                throw notFound();
+              },
+            },
+            later: { type: GraphQLString, resolve: () => Promise.reject(notFound()) },
+            plain: { type: GraphQLString, resolve: () => 'here' },
+            pending: { type: GraphQLString, resolve: async () => 'soon' },
+            fallback: { type: GraphQLString },
+          },
+        }),
+      });
+    const source = '{ now later plain pending fallback }';
+    const rootValue = { fallback: 'from the root' };
+    const expected = await answerCountingStacks(build(), source, rootValue);
+    const located = build();
+    locateDomainErrors(located);
+    const { answer, count } = await answerCountingStacks(located, source, rootValue);
+    expect(JSON.parse(JSON.stringify(answer))).toEqual(JSON.parse(JSON.stringify(expected.answer)));
+    expect(answer.data).toEqual({ now: null, later: null, plain: 'here', pending: 'soon', fallback: 'from the root' });
+    expect(answer.errors?.map((e) => [e.path, e.originalError instanceof DomainError])).toEqual([
+      [['now'], true],
+      [['later'], true],
+    ]);
+    expect(expected.count).toBe(2);
+    expect(count).toBe(0);
   });
 });

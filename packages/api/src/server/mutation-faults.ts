@@ -139,9 +139,8 @@ export function locatedDomainError(error: DomainError, info: Pick<GraphQLResolve
  * Wraps every root Mutation field, for HTTP and graphql-ws alike (both execute this schema):
  * the fields of {@link CONFLICT_RETRIED_MUTATIONS} are re-run after a transaction conflict
  * ({@link retryConflicts}), and a CHECK violation (or a safety-net unique index's 23505) in any
- * of them is counted in
- * `coupons_constraint_violations_total{constraint,operation}` and rethrown as a
- * {@link ConstraintViolation}. Call it before `limitMutations`, so that a re-run is not counted
+ * of them is counted in `coupons_constraint_violations_total{constraint,operation}` and rethrown
+ * as a {@link ConstraintViolation}. Call it before `limitMutations`, so that a re-run is not counted
  * against the caller's rate limit again.
  */
 export function guardMutations(schema: GraphQLSchema): void {
@@ -170,21 +169,28 @@ export function guardMutations(schema: GraphQLSchema): void {
 const located = new WeakSet<GraphQLSchema>();
 
 /**
- * Wraps every root Mutation field so that a DomainError leaves it as {@link locatedDomainError}.
- * Call it last, outside the rate limits: they read the DomainError itself (a failed claim by code
- * counts against the code-guess limit, a refusal of their own is one).
+ * Wraps every root Query and Mutation field so that a DomainError leaves it as
+ * {@link locatedDomainError} (a resolver that answers at once still answers at once). Call it
+ * last, outside the rate limits: they read the DomainError itself (a failed claim by code counts
+ * against the code-guess limit, a refusal of their own is one).
  */
 export function locateDomainErrors(schema: GraphQLSchema): void {
   if (located.has(schema)) return;
   located.add(schema);
-  for (const field of Object.values(schema.getMutationType()?.getFields() ?? {})) {
-    const resolve = field.resolve ?? defaultFieldResolver;
-    field.resolve = async (source, args, context, info) => {
-      try {
-        return await resolve(source, args, context, info);
-      } catch (error) {
-        throw isDomainError(error) ? locatedDomainError(error, info) : error;
-      }
-    };
+  for (const type of [schema.getQueryType(), schema.getMutationType()]) {
+    for (const field of Object.values(type?.getFields() ?? {})) {
+      const resolve = field.resolve ?? defaultFieldResolver;
+      field.resolve = (source, args, context, info) => {
+        const relocate = (error: unknown) => (isDomainError(error) ? locatedDomainError(error, info) : error);
+        let result: unknown;
+        try {
+          result = resolve(source, args, context, info);
+        } catch (error) {
+          throw relocate(error);
+        }
+        const pending = typeof (result as PromiseLike<unknown> | null)?.then === 'function';
+        return pending ? Promise.resolve(result).catch((error: unknown) => Promise.reject(relocate(error))) : result;
+      };
+    }
   }
 }
