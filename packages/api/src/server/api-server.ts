@@ -1,7 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ApolloServer } from '@apollo/server';
-import { expressMiddleware } from '@as-integrations/express5';
 import type { Config } from '@coupons/config';
 import {
   type Clock,
@@ -19,7 +18,7 @@ import {
   webhookSettingsFrom,
 } from '@coupons/core';
 import { type Database, defaultMigrationPaths } from '@coupons/db';
-import express, { type Express } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import {
   createLogger,
@@ -34,12 +33,13 @@ import {
 import { httpCookies } from '../auth/session-cookie.ts';
 import type { RequestContext } from '../shared/request-context.ts';
 import { createApolloServer } from './apollo.ts';
-import { compileTrustedProxies, resolveUpgradeAddresses } from './client-address.ts';
+import { clientAddress, compileTrustedProxies, resolveUpgradeAddresses, type TrustProxy } from './client-address.ts';
 import { type ContextDeps, createRequestContext } from './context.ts';
 import { mountCsvExports } from './csv-exports.ts';
 import { createErrorFormatter } from './errors.ts';
 import { healthRoutes, type ReadinessCheck, readMigrationNames } from './health.routes.ts';
-import { bodyMiddleware, corsMiddleware, httpErrorHandler, rejectBatches } from './http.ts';
+import { answerGraphql, isPlainJsonPost, readJsonBody } from './graphql-http.ts';
+import { answerHttpError, bodyMiddleware, corsMiddleware, corsPolicy, httpErrorHandler, refuseBatch, rejectBatches } from './http.ts';
 import { DEFAULT_MAX_ALIASES, DEFAULT_MAX_TOKENS, type OperationLimits } from './limits.ts';
 import { guardMutations, locateDomainErrors } from './mutation-faults.ts';
 import { limitCodeGuesses } from './code-guess-limit.ts';
@@ -158,7 +158,12 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   // and WebSocket upgrades, so the per-address limits see one address whichever way it came.
   const trustProxy = compileTrustedProxies(config.TRUSTED_PROXIES);
   app.set('trust proxy', trustProxy);
-  const httpServer = http.createServer(app);
+  // A JSON POST to /graphql is answered without Express (graphql-http.ts); the rest goes to it.
+  let graphqlPost: ((req: http.IncomingMessage, res: http.ServerResponse) => void) | undefined;
+  const httpServer = http.createServer((req, res) => {
+    if (graphqlPost && isPlainJsonPost(req, GRAPHQL_PATH)) graphqlPost(req, res);
+    else app(req, res);
+  });
   resolveUpgradeAddresses(httpServer, trustProxy);
   // Longer than a load balancer's idle timeout (60 s is common), so the balancer, not us, closes
   // idle keep-alive connections: otherwise it may reuse one we just closed (a 502 / ECONNRESET).
@@ -193,6 +198,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   await apollo.start();
 
   mountRoutes(app, { apollo, contextDeps, migrationNames, readinessChecks, isStopping: () => stopping, metrics, logger });
+  graphqlPost = graphqlPostHandler({ apollo, contextDeps, logger, trustProxy });
 
   let pruneTimer: NodeJS.Timeout | undefined;
   let codeJobReaper: { stop(): Promise<void> } | undefined;
@@ -332,16 +338,53 @@ function mountRoutes(
     multipartUploads(),
     ...bodyMiddleware(),
     rejectBatches,
-    expressMiddleware(deps.apollo, {
-      context: async ({ req, res }) =>
-        createRequestContext(contextDeps, {
-          authorization: req.headers.authorization,
-          ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
-          requestId: requestIdOf(req),
-          cookies: httpCookies(req, res, { path: GRAPHQL_PATH, secure: contextDeps.config.isProduction }),
-        }),
-    }),
+    (req: Request, res: Response, next: NextFunction) => {
+      const context = () => requestContext(contextDeps, req, res, req.ip ?? req.socket.remoteAddress ?? 'unknown');
+      answerGraphql(deps.apollo, { req, res, body: req.body }, context).catch(next);
+    },
   );
   mountCsvExports(app, contextDeps, logger);
   app.use(httpErrorHandler(logger));
+}
+
+/** One GraphQL request's context, from its HTTP request (either path). */
+function requestContext(contextDeps: ContextDeps, req: http.IncomingMessage, res: http.ServerResponse, ip: string): Promise<RequestContext> {
+  return createRequestContext(contextDeps, {
+    authorization: req.headers.authorization,
+    ip,
+    requestId: requestIdOf(req),
+    cookies: httpCookies(req, res, { path: GRAPHQL_PATH, secure: contextDeps.config.isProduction }),
+  });
+}
+
+/**
+ * A JSON POST to /graphql, without Express: the same access line and request id, CORS headers,
+ * body limit and JSON refusals, batch refusal, client address and context as the Express route
+ * (graphql-http.ts says why).
+ */
+function graphqlPostHandler(deps: {
+  apollo: ApolloServer<RequestContext>;
+  contextDeps: ContextDeps;
+  logger: Logger;
+  trustProxy: TrustProxy;
+}): (req: http.IncomingMessage, res: http.ServerResponse) => void {
+  const { apollo, contextDeps, logger, trustProxy } = deps;
+  const logRequest = requestLogging(logger);
+  const cors = corsPolicy(contextDeps.config.CORS_ORIGINS);
+  const serve = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const body = await readJsonBody(req);
+    // The access line names the operation from the parsed body, as on the Express path.
+    (req as { body?: unknown }).body = body;
+    if (refuseBatch(body, res)) return;
+    const context = () => requestContext(contextDeps, req, res, clientAddress(req, trustProxy));
+    await answerGraphql(apollo, { req, res, body }, context);
+  };
+  return (req, res) => {
+    logRequest(req, res, () => {});
+    cors(req, res);
+    serve(req, res).catch((error: unknown) => {
+      if (res.headersSent) res.destroy(error as Error);
+      else answerHttpError(logger, error, res);
+    });
+  };
 }

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isDatabaseUnavailable, serviceUnavailable } from '@coupons/core';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
@@ -12,28 +13,34 @@ import { INTERNAL_MESSAGE } from './errors.ts';
 export const MAX_BODY_BYTES = 20 * 1024 * 1024;
 
 /** A GraphQL-shaped error body, so clients handle HTTP-level refusals like any other error. */
-function sendError(res: express.Response, status: number, code: string, message: string, details: object = {}) {
-  res.status(status).json({ errors: [{ message, extensions: { ...details, code } }] });
+export function sendError(res: ServerResponse, status: number, code: string, message: string, details: object = {}): void {
+  const body = JSON.stringify({ errors: [{ message, extensions: { ...details, code } }] });
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
 }
 
 /**
  * CORS for the configured origins (comma-separated; `*` allows any). Credentials (the refresh
  * cookie) only for origins listed by name: `*` lets any site read answers, never with cookies.
+ * The returned function sets a request's CORS headers and answers a preflight (`OPTIONS`, 204);
+ * it returns whether it answered.
  */
-export function corsMiddleware(originsSetting: string): RequestHandler {
+export function corsPolicy(originsSetting: string): (req: IncomingMessage, res: ServerResponse) => boolean {
   const origins = new Set(
     originsSetting
       .split(',')
       .map((o) => o.trim())
       .filter(Boolean),
   );
-  return (req, res, next) => {
-    res.vary('Origin');
+  return (req, res) => {
+    addVary(res, 'Origin');
     const origin = req.headers.origin;
     const allowed = origin !== undefined && (origins.has('*') || origins.has(origin));
     if (allowed) res.setHeader('Access-Control-Allow-Origin', origin);
     if (origin !== undefined && origins.has(origin)) res.setHeader('Access-Control-Allow-Credentials', 'true');
-    if (req.method !== 'OPTIONS') return next();
+    if (req.method !== 'OPTIONS') return false;
     if (allowed) {
       res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
       res.setHeader(
@@ -43,8 +50,26 @@ export function corsMiddleware(originsSetting: string): RequestHandler {
       );
       res.setHeader('Access-Control-Max-Age', '600');
     }
-    res.status(204).end();
+    res.statusCode = 204;
+    res.end();
+    return true;
   };
+}
+
+/** {@link corsPolicy} as Express middleware. */
+export function corsMiddleware(originsSetting: string): RequestHandler {
+  const cors = corsPolicy(originsSetting);
+  return (req, res, next) => {
+    if (!cors(req, res)) next();
+  };
+}
+
+/** Adds `field` to the response's `Vary` header (once). */
+function addVary(res: ServerResponse, field: string): void {
+  const current = res.getHeader('Vary');
+  const fields = current === undefined ? [] : String(current).split(',').map((f) => f.trim()).filter(Boolean);
+  if (fields.includes('*') || fields.some((f) => f.toLowerCase() === field.toLowerCase())) return;
+  res.setHeader('Vary', [...fields, field].join(', '));
 }
 
 /**
@@ -61,10 +86,16 @@ export function bodyMiddleware(): RequestHandler[] {
   ];
 }
 
-/** Refuses HTTP batches (a JSON array of operations): one operation, one cost check. */
-export const rejectBatches: RequestHandler = (req, res, next) => {
-  if (!Array.isArray(req.body)) return next();
+/** Refuses an HTTP batch (a JSON array of operations): one operation, one cost check. Returns whether it refused. */
+export function refuseBatch(body: unknown, res: ServerResponse): boolean {
+  if (!Array.isArray(body)) return false;
   sendError(res, 400, 'BAD_USER_INPUT', 'Batched operations are not supported: send one operation per request');
+  return true;
+}
+
+/** {@link refuseBatch} as Express middleware. */
+export const rejectBatches: RequestHandler = (req, res, next) => {
+  if (!refuseBatch(req.body, res)) next();
 };
 
 /**
@@ -74,23 +105,28 @@ export const rejectBatches: RequestHandler = (req, res, next) => {
 export function httpErrorHandler(logger: Logger): ErrorRequestHandler {
   return (error, _req, res, next) => {
     if (res.headersSent) return next(error);
-    const type = (error as { type?: string }).type;
-    if (type === 'entity.too.large') {
-      return sendError(res, 413, 'BAD_USER_INPUT', `Request body is larger than the ${MAX_BODY_BYTES / 1024 / 1024} MiB limit; split large code uploads into several requests`, { maxBytes: MAX_BODY_BYTES });
-    }
-    if (type === 'entity.parse.failed') return sendError(res, 400, 'BAD_USER_INPUT', 'Request body is not valid JSON');
-    const status = Number((error as { status?: number }).status);
-    if (status >= 400 && status < 500) {
-      // http-errors marks the messages meant for clients (`expose`): graphql-upload's say what is wrong with a multipart request.
-      const exposed = (error as { expose?: boolean }).expose === true && typeof error.message === 'string';
-      return sendError(res, status, 'BAD_USER_INPUT', exposed ? error.message : 'The request could not be read');
-    }
-    if (isDatabaseUnavailable(error)) {
-      const unavailable = serviceUnavailable();
-      res.setHeader('Retry-After', String(unavailable.details.retryAfterSeconds));
-      return sendError(res, 503, unavailable.code, unavailable.message, unavailable.details);
-    }
+    answerHttpError(logger, error, res);
+  };
+}
+
+/** The answer {@link httpErrorHandler} gives to `error`, for a response whose headers are not sent yet. */
+export function answerHttpError(logger: Logger, error: unknown, res: ServerResponse): void {
+  const type = (error as { type?: string }).type;
+  const status = Number((error as { status?: number }).status);
+  if (type === 'entity.too.large') {
+    sendError(res, 413, 'BAD_USER_INPUT', `Request body is larger than the ${MAX_BODY_BYTES / 1024 / 1024} MiB limit; split large code uploads into several requests`, { maxBytes: MAX_BODY_BYTES });
+  } else if (type === 'entity.parse.failed') {
+    sendError(res, 400, 'BAD_USER_INPUT', 'Request body is not valid JSON');
+  } else if (status >= 400 && status < 500) {
+    // http-errors marks the messages meant for clients (`expose`): graphql-upload's say what is wrong with a multipart request.
+    const { expose, message } = error as { expose?: boolean; message?: unknown };
+    sendError(res, status, 'BAD_USER_INPUT', expose === true && typeof message === 'string' ? message : 'The request could not be read');
+  } else if (isDatabaseUnavailable(error)) {
+    const unavailable = serviceUnavailable();
+    res.setHeader('Retry-After', String(unavailable.details.retryAfterSeconds));
+    sendError(res, 503, unavailable.code, unavailable.message, unavailable.details);
+  } else {
     logger.error({ err: error }, 'Unexpected HTTP error');
     sendError(res, 500, 'INTERNAL_SERVER_ERROR', INTERNAL_MESSAGE);
-  };
+  }
 }
