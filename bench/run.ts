@@ -153,7 +153,7 @@ async function main(): Promise<number> {
   process.stdout.write(`\n${renderTable(report)}\n\n`);
   log(`wrote ${path.relative(root, files.json)} and ${path.relative(root, files.md)} (${Math.round(report.durationMs / 1000)} s)`);
   if (options.merge) {
-    const merged = mergeIntoLatest(records);
+    const merged = mergeIntoLatest(records, report);
     log(`merged ${records.map((r) => r.id).join(', ')} into ${path.relative(root, merged.json)} and ${path.relative(root, merged.md)}; every other scenario's record left as it was`);
   }
   if (profileDir) log(`CPU profiles of the API processes: ${path.relative(root, profileDir)} (written as they stop)`);
@@ -161,13 +161,16 @@ async function main(): Promise<number> {
 }
 
 /**
- * Replaces (or appends) these scenarios' records in latest.json and renders latest.md again from
- * it; the other scenarios' records, and the header (date, commit, machine of the full run), stay.
+ * Replaces (or appends) these scenarios' records in latest.json, each marked with when, where and
+ * at what load it was measured (`mergedFrom`, from this run's `report`), and renders latest.md
+ * again from it; the other scenarios' records, and the header (date, commit, machine of the full
+ * run), stay.
  */
-function mergeIntoLatest(records: ScenarioRecord[]): { json: string; md: string } {
+function mergeIntoLatest(records: ScenarioRecord[], report: RunReport): { json: string; md: string } {
   const file = path.join(resultsDir, 'latest.json');
   const latest = JSON.parse(fs.readFileSync(file, 'utf8')) as RunReport;
-  for (const record of records) {
+  const mergedFrom = { date: report.date, commit: report.git.commit, dirty: report.git.dirty, loadAverage: report.machine.loadAverage };
+  for (const record of records.map((r) => ({ ...r, mergedFrom }))) {
     const at = latest.scenarios.findIndex((s) => s.id === record.id);
     if (at === -1) latest.scenarios.push(record);
     else latest.scenarios[at] = record;

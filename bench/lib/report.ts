@@ -17,6 +17,11 @@ export interface ScenarioRecord {
   /** Warnings and errors the API processes logged during the scenario, counted by message. */
   apiLog?: Record<string, number>;
   result?: ScenarioResult;
+  /**
+   * Set on a record put into latest.json by `--only … --merge`: when, at which commit and at what
+   * load it was measured, apart from the full run the header describes.
+   */
+  mergedFrom?: { date: string; commit: string; dirty: boolean; loadAverage: { start: number; end: number } };
 }
 
 export interface RunReport {
@@ -123,7 +128,9 @@ export function renderMarkdown(report: RunReport): string {
     `- Node ${report.versions.node}, PostgreSQL ${report.versions.postgres} (embedded, fsync off), autocannon ${report.versions.autocannon}, graphql-ws ${report.versions.graphqlWs}`,
     `- Settings: ${Object.entries(report.settings).map(([k, v]) => `${k} ${v}`).join(', ')}`,
     '',
-    'Every figure is from this run; each path was measured beside its ceiling on the same database, one after the other.',
+    report.scenarios.some((s) => s.mergedFrom)
+      ? 'Every figure is from this run except those of the scenarios marked *measured apart* (merged in later with `--only … --merge`, their date, commit and load given below); each path was measured beside its ceiling on the same database, one after the other.'
+      : 'Every figure is from this run; each path was measured beside its ceiling on the same database, one after the other.',
     '',
     '| scenario | goal | measured | target | result |',
     '| --- | --- | --- | --- | --- |',
@@ -141,6 +148,10 @@ export function renderMarkdown(report: RunReport): string {
   out.push('', '## What was measured', '');
   for (const scenario of report.scenarios) {
     out.push(`- **${scenario.id}** — ${scenario.title}.${scenario.result?.summary ? ` ${scenario.result.summary}.` : ''}`);
+    const apart = scenario.mergedFrom;
+    if (apart) {
+      out.push(`  - *measured apart:* ${apart.date}, commit \`${apart.commit.slice(0, 12)}\`${apart.dirty ? ' (uncommitted changes)' : ''}, load average ${apart.loadAverage.start} at start, ${apart.loadAverage.end} at end`);
+    }
     for (const note of scenario.result?.notes ?? []) out.push(`  - ${note}`);
     if (scenario.invariantViolations.length > 0) out.push(`  - invariant violations: ${escapeCell(scenario.invariantViolations.join('; '))}`);
     for (const [message, count] of Object.entries(scenario.apiLog ?? {})) out.push(`  - the API logged ${count}× \`${escapeCell(message)}\``);
