@@ -1,6 +1,8 @@
+import http from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { useApiTest } from '../../testing/index.ts';
+import { MAX_BODY_BYTES } from './http.ts';
 
 // A plain JSON POST to /graphql is answered without Express (graphql-http.ts); a compressed one
 // still goes through Express, whose body-parser inflates it. The same request both ways must get
@@ -86,5 +88,35 @@ describe('a JSON POST answered without Express answers as the Express route does
     expect(text.status).toBe(400);
     expect(text.body).toMatch(/preflight/i);
     expect(await post('plain', body, { 'content-type': 'application/json; charset="UTF-8"' })).toMatchObject({ status: 200 });
+  });
+
+  it('a streamed body with no declared length is cut off at the limit: 413, BAD_USER_INPUT', async () => {
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request(t.server.url, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          body += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        // The server may close the connection while the rest is still being sent.
+        if (error.code !== 'EPIPE' && error.code !== 'ECONNRESET') reject(error);
+      });
+      const chunk = Buffer.alloc(1024 * 1024, ' ');
+      req.write('{"query": "{ __typename }", "pad": "');
+      let sent = 0;
+      const more = () => {
+        while (sent <= MAX_BODY_BYTES + chunk.length) {
+          sent += chunk.length;
+          if (!req.write(chunk)) return void req.once('drain', more);
+        }
+        req.end('"}');
+      };
+      more();
+    });
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body).errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', maxBytes: MAX_BODY_BYTES });
   });
 });
