@@ -67,7 +67,9 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
 /**
  * Runs one GraphQL request whose body has been read (parsed JSON, or the operations of a
  * multipart upload) through Apollo, and writes Apollo's answer: its status, its headers, the
- * body with its length (or streamed, for an incremental answer).
+ * body with its length (or streamed, for an incremental answer). No ETag, on either path (GET
+ * included): Express's `res.send` used to hash every answer into one, which no client of this
+ * API revalidates with.
  */
 export async function answerGraphql<TContext extends BaseContext>(
   apollo: ApolloServer<TContext>,
