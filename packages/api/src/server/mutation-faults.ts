@@ -181,16 +181,20 @@ export function locateDomainErrors(schema: GraphQLSchema): void {
     for (const field of Object.values(type?.getFields() ?? {})) {
       const resolve = field.resolve ?? defaultFieldResolver;
       field.resolve = (source, args, context, info) => {
-        const relocate = (error: unknown) => (isDomainError(error) ? locatedDomainError(error, info) : error);
         let result: unknown;
         try {
           result = resolve(source, args, context, info);
         } catch (error) {
-          throw relocate(error);
+          throw relocated(error, info);
         }
-        const pending = typeof (result as PromiseLike<unknown> | null)?.then === 'function';
-        return pending ? Promise.resolve(result).catch((error: unknown) => Promise.reject(relocate(error))) : result;
+        if (typeof (result as PromiseLike<unknown> | null)?.then !== 'function') return result;
+        return Promise.resolve(result).catch((error: unknown) => Promise.reject(relocated(error, info)));
       };
     }
   }
+}
+
+/** A DomainError as {@link locatedDomainError}; anything else as it is. */
+function relocated(error: unknown, info: GraphQLResolveInfo): unknown {
+  return isDomainError(error) ? locatedDomainError(error, info) : error;
 }
