@@ -329,7 +329,7 @@ export const consolePages: Scenario = {
         notes: [
           'time to content = navigation start → the page’s <h1> visible with no aria-busy element and no “Loading …” text, in Chromium on this machine, console and API on the same host; FCP = first contentful paint',
           `1-minute load average ${round(loadBefore, 1)} before the page loads, ${round(os.loadavg()[0], 1)} after (2 cores shared with other work)`,
-          `measured ${new Date().toISOString()} with \`pnpm bench --only console-pages --merge\`, apart from the full run this file's header describes`,
+          `pages measured from ${new Date().toISOString()}`,
         ],
       };
     } finally {
