@@ -1,6 +1,6 @@
 import type http from 'node:http';
-import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { Config } from '@coupons/config';
@@ -23,6 +23,15 @@ export interface ApolloDeps {
   errors: ErrorFormatter;
   metrics: Metrics;
 }
+
+/** Every GraphQL answer says `Cache-Control: no-store`, as Apollo's cache-control plugin did when no hint was set. */
+const noStorePlugin: ApolloServerPlugin<RequestContext> = {
+  requestDidStart: async () => ({
+    willSendResponse: async ({ response }) => {
+      if (!response.http.headers.has('cache-control')) response.http.headers.set('cache-control', 'no-store');
+    },
+  }),
+};
 
 /**
  * Apollo Server for `/graphql` over HTTP: CSRF prevention on, no batching, automatic persisted
@@ -54,6 +63,11 @@ export function createApolloServer(deps: ApolloDeps): ApolloServer<RequestContex
       ApolloServerPluginDrainHttpServer({ httpServer: deps.httpServer, stopGracePeriodMillis: STOP_GRACE_MS }),
       { serverWillStart: async () => ({ drainServer: deps.disposeWebSockets }) },
       costLimitPlugin(limits),
+      // No answer may be stored by a cache on the way (personal data, live state), which is all
+      // Apollo's cache-control plugin concluded here: no type or field sets a cache hint. It
+      // also wrapped every field resolver of the schema to compute those hints per field.
+      ApolloServerPluginCacheControlDisabled(),
+      noStorePlugin,
       // Request id on INTERNAL_SERVER_ERROR, 503 on SERVICE_UNAVAILABLE, Retry-After when asked.
       errorResponsePlugin(),
       // Unexpected errors logged with the request id (formatError has no request context).

@@ -35,6 +35,7 @@ async function post(way: Way, body: string, headers: Record<string, string> = {}
     allowOrigin: header('access-control-allow-origin'),
     allowCredentials: header('access-control-allow-credentials'),
     requestId: header('x-request-id'),
+    cacheControl: header('cache-control'),
   };
 }
 
@@ -55,6 +56,16 @@ describe('a JSON POST answered without Express answers as the Express route does
     expect(JSON.parse(plain.body)).toEqual({ data: { me: { id: t.admin.id, email: t.admin.email, role: 'ADMIN' } } });
     expect(plain).toMatchObject({ contentLength: Buffer.byteLength(plain.body), vary: 'Origin', allowOrigin: ORIGIN, allowCredentials: 'true' });
     expect(plain.contentType).toMatch(/^application\/(graphql-response\+)?json/);
+  });
+
+  it('no answer may be kept by a cache on the way: POST both ways and GET say no-store', async () => {
+    const body = JSON.stringify({ query: 'query Me { me { id } }' });
+    const { plain, gzip } = await bothWays(body, { authorization: `Bearer ${t.admin.token}` });
+    expect([plain.cacheControl, gzip.cacheControl]).toEqual(['no-store', 'no-store']);
+    const url = `${t.server.url}?query=${encodeURIComponent('{ __typename }')}`;
+    const res = await fetch(url, { headers: { 'apollo-require-preflight': 'true' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
   });
 
   it('a caller-chosen request id is echoed both ways', async () => {
