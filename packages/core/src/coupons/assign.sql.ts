@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { Prisma } from '@coupons/db';
 import { inactiveReasonSql } from './availability.ts';
 import { type CouponRow, couponReturning } from './coupon.record.ts';
+import { eventCte } from './event.sql.ts';
 import type { Tx } from './transition.ts';
 
 /**
@@ -116,12 +117,8 @@ const assignPicked = (userId: string, actorId: string, now: Date) => Prisma.sql`
       WHERE c.id = pick.id AND c.state = 'UNASSIGNED' AND EXISTS (SELECT 1 FROM cnt)
       RETURNING ${couponReturning}
     ),
-    ev AS (
-      INSERT INTO coupon_event (coupon_id, book_id, type, from_state, to_state, actor_id, user_id, created_at)
-      SELECT id::bigint, book_id::uuid, 'ASSIGNED', 'UNASSIGNED', 'ASSIGNED', ${actorId}::uuid, ${userId}::uuid, ${now}
-      FROM upd
-      RETURNING id::text AS id
-    )`;
+    ${eventCte({ type: 'ASSIGNED', from: 'UNASSIGNED', to: 'ASSIGNED',
+      actor: Prisma.sql`${actorId}::uuid`, user: Prisma.sql`${userId}::uuid`, at: now })}`;
 
 /**
  * Claims a random unassigned coupon of a book for a user (see transition.ts: lock, then act).

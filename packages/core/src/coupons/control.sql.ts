@@ -1,5 +1,6 @@
 import { Prisma } from '@coupons/db';
 import { type CouponRow, couponReturning, effectiveStateSql, lockLiveSql } from './coupon.record.ts';
+import { eventCte } from './event.sql.ts';
 import type { Tx } from './transition.ts';
 
 // Admin controls on one coupon, each a lock-then-act transition (transition.ts): step 1 is
@@ -43,12 +44,8 @@ export async function voidCouponSql(tx: Tx, args: { code: string; actorId: strin
       FROM target t WHERE c.id = t.id AND t.state::text <> 'VOID'
       RETURNING ${couponReturning}, t.state::text AS from_state
     ),
-    ev AS (
-      INSERT INTO coupon_event (coupon_id, book_id, type, from_state, to_state, actor_id, user_id, reason, created_at)
-      SELECT id::bigint, book_id::uuid, 'VOIDED', from_state::"CouponState", 'VOID', ${actorId}::uuid,
-             assigned_user_id::uuid, ${reason}, ${now}
-      FROM upd RETURNING id::text AS id
-    )
+    ${eventCte({ type: 'VOIDED', from: { column: 'from_state' }, to: 'VOID',
+      actor: Prisma.sql`${actorId}::uuid`, user: Prisma.sql`assigned_user_id::uuid`, reason, at: now })}
     SELECT ${summary}, (SELECT array_agg(id) FROM ev) AS event_ids, upd.*
     FROM (SELECT 1) AS one LEFT JOIN upd ON true`);
   return toOutcome(rows[0]);
@@ -75,12 +72,8 @@ export async function unassignCouponSql(tx: Tx, args: { code: string; actorId: s
       FROM upd WHERE u.user_id = upd.previous_owner AND u.book_id = upd.book_id::uuid AND u.assigned_count > 0
       RETURNING u.user_id
     ),
-    ev AS (
-      INSERT INTO coupon_event (coupon_id, book_id, type, from_state, to_state, actor_id, user_id, reason, created_at)
-      SELECT id::bigint, book_id::uuid, 'UNASSIGNED', from_state::"CouponState", 'UNASSIGNED',
-             ${actorId}::uuid, previous_owner, ${reason}, ${now}
-      FROM upd RETURNING id::text AS id
-    )
+    ${eventCte({ type: 'UNASSIGNED', from: { column: 'from_state' }, to: 'UNASSIGNED',
+      actor: Prisma.sql`${actorId}::uuid`, user: Prisma.sql`previous_owner`, reason, at: now })}
     SELECT ${summary}, (SELECT array_agg(id) FROM ev) AS event_ids, (SELECT count(*) FROM cnt) AS counted, upd.*
     FROM (SELECT 1) AS one LEFT JOIN upd ON true`);
   return toOutcome(rows[0]);
@@ -108,11 +101,8 @@ export async function forceUnlockCouponSql(
       FROM target t WHERE c.id = t.id AND ${lockLiveSql(now)}
       RETURNING ${couponReturning}
     ),
-    ev AS (
-      INSERT INTO coupon_event (coupon_id, book_id, type, from_state, to_state, actor_id, user_id, reason, created_at)
-      SELECT id::bigint, book_id::uuid, 'UNLOCKED', 'LOCKED', 'ASSIGNED', ${actorId}::uuid, assigned_user_id::uuid, ${reason}, ${now}
-      FROM upd RETURNING id::text AS id
-    )
+    ${eventCte({ type: 'UNLOCKED', from: 'LOCKED', to: 'ASSIGNED',
+      actor: Prisma.sql`${actorId}::uuid`, user: Prisma.sql`assigned_user_id::uuid`, reason, at: now })}
     SELECT ${summary}, (SELECT array_agg(id) FROM ev) AS event_ids, upd.*
     FROM (SELECT 1) AS one LEFT JOIN upd ON true`);
   return toOutcome(rows[0]);
@@ -148,12 +138,8 @@ export async function updateCouponSql(
       FROM target t WHERE c.id = t.id AND t.state::text <> 'VOID' AND ${limitHolds}
       RETURNING ${couponReturning}
     ),
-    ev AS (
-      INSERT INTO coupon_event (coupon_id, book_id, type, from_state, to_state, actor_id, user_id, created_at)
-      SELECT id::bigint, book_id::uuid, 'UPDATED', state::"CouponState", state::"CouponState", ${actorId}::uuid,
-             assigned_user_id::uuid, ${now}
-      FROM upd RETURNING id::text AS id
-    )
+    ${eventCte({ type: 'UPDATED', from: { column: 'state' }, to: { column: 'state' },
+      actor: Prisma.sql`${actorId}::uuid`, user: Prisma.sql`assigned_user_id::uuid`, at: now })}
     SELECT ${summary}, (SELECT array_agg(id) FROM ev) AS event_ids, upd.*
     FROM (SELECT 1) AS one LEFT JOIN upd ON true`);
   return toOutcome(rows[0]);

@@ -63,6 +63,19 @@ export function effectiveStateSql(now: Date, alias = 'c'): Prisma.Sql {
   return Prisma.sql`(CASE WHEN ${lockExpiredSql(now, alias)} THEN 'ASSIGNED' ELSE ${a}.state::text END)`;
 }
 
+/** What a coupon_event row records (the CouponEventType enum). */
+export type CouponEventType =
+  | 'CREATED_BULK'
+  | 'ASSIGNED'
+  | 'LOCKED'
+  | 'UNLOCKED'
+  | 'LOCK_EXPIRED'
+  | 'REDEEMED'
+  | 'REVERSED'
+  | 'VOIDED'
+  | 'UNASSIGNED'
+  | 'UPDATED';
+
 /** Every coupon state, in the order of the CouponState enum. */
 export const COUPON_STATES: readonly CouponStateName[] = ['UNASSIGNED', 'ASSIGNED', 'LOCKED', 'REDEEMED', 'VOID'];
 

@@ -1,6 +1,7 @@
 import { Prisma } from '@coupons/db';
 import { inactiveReasonSql } from './availability.ts';
 import { type CouponRow, couponReturning, lockExpiredSql, lockLiveSql } from './coupon.record.ts';
+import { eventCte } from './event.sql.ts';
 import type { Tx } from './transition.ts';
 
 /** The coupon as the transition saw it (its latest version, under its row lock), plus what changed. */
@@ -113,12 +114,8 @@ export async function unlockCouponSql(tx: Tx, args: { code: string; userId: stri
       WHERE c.id = t.id AND ${lockLiveSql(now)} AND c.locked_by_id = ${userId}::uuid
       RETURNING ${couponReturning}
     ),
-    ev AS (
-      INSERT INTO coupon_event (coupon_id, book_id, type, from_state, to_state, actor_id, user_id, created_at)
-      SELECT id::bigint, book_id::uuid, 'UNLOCKED', 'LOCKED', 'ASSIGNED', ${userId}::uuid, ${userId}::uuid, ${now}
-      FROM upd
-      RETURNING id::text AS id
-    )`);
+    ${eventCte({ type: 'UNLOCKED', from: 'LOCKED', to: 'ASSIGNED',
+      actor: Prisma.sql`${userId}::uuid`, user: Prisma.sql`${userId}::uuid`, at: now })}`);
 }
 
 /**

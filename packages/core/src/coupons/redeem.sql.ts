@@ -1,6 +1,7 @@
 import { Prisma } from '@coupons/db';
 import { formatAmount } from '../shared/money.ts';
 import { couponReturning, type RedemptionRow, redemptionReturning } from './coupon.record.ts';
+import { eventCte } from './event.sql.ts';
 import {
   couponByCode,
   couponNotFound,
@@ -104,13 +105,8 @@ export async function redeemCouponSql(
       WHERE c.id = ok.id AND c.state = 'LOCKED' AND c.locked_by_id = ${userId}::uuid
       RETURNING ${couponReturning}, red.id AS redemption_id
     ),
-    ev AS (
-      INSERT INTO coupon_event (coupon_id, book_id, type, from_state, to_state, actor_id, user_id, redemption_id, created_at)
-      SELECT id::bigint, book_id::uuid, 'REDEEMED', 'LOCKED', state::"CouponState", ${userId}::uuid, ${userId}::uuid,
-             redemption_id::uuid, ${now}
-      FROM upd
-      RETURNING id::text AS id
-    )
+    ${eventCte({ type: 'REDEEMED', from: 'LOCKED', to: { column: 'state' },
+      actor: Prisma.sql`${userId}::uuid`, user: Prisma.sql`${userId}::uuid`, withRedemption: true, at: now })}
     SELECT ${targetSummary}, (SELECT count(*) FROM cnt)::int AS counted,
            NOT EXISTS (SELECT 1 FROM ok) OR EXISTS (SELECT 1 FROM allowed) AS within_budget,
            (SELECT code_max_redemptions IS NULL OR redemption_count < code_max_redemptions FROM target) AS code_uses_left,
@@ -257,12 +253,8 @@ export async function reverseRedemptionSql(
       FROM cp, rev WHERE c.id = cp.id
       RETURNING c.id, c.book_id, c.state, c.assigned_user_id, cp.state AS from_state, rev.id AS redemption_id
     ),
-    ev AS (
-      INSERT INTO coupon_event (coupon_id, book_id, type, from_state, to_state, actor_id, user_id, redemption_id, created_at)
-      SELECT id, book_id, 'REVERSED', from_state, state, ${adminId}::uuid, assigned_user_id, redemption_id::uuid, ${now}
-      FROM upd
-      RETURNING id::text AS id
-    )
+    ${eventCte({ type: 'REVERSED', from: { column: 'from_state' }, to: { column: 'state' },
+      actor: Prisma.sql`${adminId}::uuid`, user: Prisma.sql`assigned_user_id`, withRedemption: true, at: now })}
     SELECT (SELECT count(*) FROM target)::int AS found, (SELECT reversed_at IS NOT NULL FROM target) AS already,
            (SELECT to_jsonb(rev) FROM rev) AS redemption, (SELECT array_agg(id) FROM ev) AS event_ids`,
   );

@@ -1,16 +1,6 @@
-import type { CouponRecord, CouponStateName, RedemptionRecord } from '../coupons/coupon.record.ts';
+import type { CouponEventType, CouponRecord, CouponStateName, RedemptionRecord } from '../coupons/coupon.record.ts';
 
-export type CouponEventType =
-  | 'CREATED_BULK'
-  | 'ASSIGNED'
-  | 'LOCKED'
-  | 'UNLOCKED'
-  | 'LOCK_EXPIRED'
-  | 'REDEEMED'
-  | 'REVERSED'
-  | 'VOIDED'
-  | 'UNASSIGNED'
-  | 'UPDATED';
+export type { CouponEventType };
 
 /**
  * One committed CouponEvent row, hydrated for live delivery: the coupon as it is *now* (lazy lock
