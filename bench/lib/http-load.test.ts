@@ -12,16 +12,21 @@ describe('runGraphqlLoad', () => {
   let url: string;
   /** When the server wrote its last answer (performance.now()). */
   let lastWrite = 0;
+  /** When each request arrived (performance.now()). */
+  const arrivals: number[] = [];
+  /** How long the server waits before answering, ms. */
+  let answerAfterMs = 2;
 
   beforeAll(async () => {
     server = http.createServer((request, response) => {
+      arrivals.push(performance.now());
       request.resume();
       request.on('end', () => {
         setTimeout(() => {
           lastWrite = performance.now();
           response.writeHead(200, { 'content-type': 'application/json' });
           response.end(JSON.stringify({ data: { ping: { id: '1' } } }));
-        }, 2);
+        }, answerAfterMs);
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -44,5 +49,42 @@ describe('runGraphqlLoad', () => {
     expect(result.durationMs).toBeLessThanOrEqual(serverSpan + 250);
     expect(result.durationMs).toBeCloseTo(result.lastAnswerMs, 0);
     expect(result.throughput).toBeCloseTo(40 / (result.durationMs / 1000), 0);
+  });
+
+  it('an open-loop load sends its requests evenly over time, not in a burst each second', async () => {
+    arrivals.length = 0;
+    answerAfterMs = 2;
+    const started = performance.now();
+    const result = await runGraphqlLoad({
+      url,
+      connections: 16,
+      amount: 400,
+      overallRate: 400,
+      steps: [{ query: '{ ping { id } }', next: () => ({ variables: {}, authorization: 'Bearer x' }) }],
+    });
+    expect(result.ok).toBe(400);
+    // 400 requests at 400/s: about 40 in each 100 ms. autocannon's overallRate sent ~92% of a
+    // second's requests in its first 100 ms.
+    const windows = new Array(10).fill(0);
+    for (const at of arrivals) windows[Math.min(9, Math.floor((at - started) / 100))]++;
+    expect(Math.max(...windows), windows.join(' ')).toBeLessThanOrEqual(100);
+    expect(windows.filter((n) => n > 0).length, windows.join(' ')).toBeGreaterThanOrEqual(8);
+  });
+
+  it('an open-loop load counts a request\'s wait for a free connection in its latency', async () => {
+    answerAfterMs = 50;
+    // 2 connections answering in 50 ms carry 40/s; 100/s are due, so requests queue and the later
+    // ones wait long after they were due. Timed from their write, each would take ~50 ms.
+    const result = await runGraphqlLoad({
+      url,
+      connections: 2,
+      amount: 40,
+      overallRate: 100,
+      steps: [{ query: '{ ping { id } }', next: () => ({ variables: {}, authorization: 'Bearer x' }) }],
+    });
+    answerAfterMs = 2;
+    expect(result.ok).toBe(40);
+    expect(result.maxMs).toBeGreaterThan(300);
+    expect(result.p50Ms).toBeGreaterThan(100);
   });
 });

@@ -8,9 +8,11 @@ import { type BenchContext, compareGoal, formatNumber, type Scenario } from '../
  * closed loop of 64 clients latency simply follows throughput (Little's law).
  *
  * L1's capacity is measured first in the same run (the claim through plain `pg`, same pool size
- * and 64 calls in flight, on a book of its own); then the API is driven at half that rate by
- * autocannon's `overallRate` over 64 keep-alive connections, enough that one is free whenever a
- * request is due at that rate, so a slow answer does not hold the next request back.
+ * and 64 calls in flight, on a book of its own); then the API is sent requests at half that rate,
+ * evenly spaced (http-load.ts `runPacedLoad`), over up to 64 keep-alive connections, each
+ * request's latency timed from when it was due. Before 2026-12-06 the rate came from autocannon's
+ * `overallRate`, which sends each second's requests in a burst at its start: those runs measured
+ * a closed loop of 64 for part of every second (p50 54 ms, p99 93.5 ms in the run of 85946fd).
  */
 export const assignOpenLoop: Scenario = {
   id: 'assign-open-loop',
@@ -26,16 +28,23 @@ export const assignOpenLoop: Scenario = {
       const { result: api, cpuMsPerCall } = await measureCpu({ api: ctx.api().pid, postgres: ctx.database.postgresPid }, calls, () =>
         viaApi(calls, rate),
       );
+      // Not a goal: the same at a quarter of L1's capacity, where the API is not at its limit here.
+      const quarterRate = Math.max(1, Math.floor(l1.throughput / 4));
+      const quarterCalls = Math.max(quarterRate * (ctx.quick ? 3 : 10), 100);
+      ctx.log(`API at ${quarterRate}/s (a quarter of L1's): ${quarterCalls} calls`);
+      const quarter = await viaApi(quarterCalls, quarterRate);
       return {
-        summary: `API at ${rate}/s: ${formatNumber(api.throughput)}/s answered, p50 ${api.p50Ms} ms, p99 ${api.p99Ms} ms, CPU/call API ${cpuMsPerCall.api} ms + PG ${cpuMsPerCall.postgres} ms · L1 capacity ${formatNumber(l1.throughput)}/s`,
-        figures: { sizes: size, poolSize: ctx.poolSize, l1Capacity: l1, rate, calls, api, cpuMsPerCall },
+        // Answered more slowly than due: the API's own capacity is at or below the rate, so a
+        // queue grows for as long as the run lasts and the latencies say how long it ran.
+        summary: `API at ${rate}/s: ${formatNumber(api.throughput)}/s answered${api.throughput < rate * 0.98 ? ' (behind the rate: a queue grew)' : ''}, p50 ${api.p50Ms} ms, p99 ${api.p99Ms} ms, CPU/call API ${cpuMsPerCall.api} ms + PG ${cpuMsPerCall.postgres} ms · L1 capacity ${formatNumber(l1.throughput)}/s · at a quarter (${quarterRate}/s): p50 ${quarter.p50Ms} ms, p99 ${quarter.p99Ms} ms`,
+        figures: { sizes: size, poolSize: ctx.poolSize, l1Capacity: l1, rate, calls, api, cpuMsPerCall, quarter: { rate: quarterRate, calls: quarterCalls, api: quarter } },
         goals: [
           compareGoal('p99 at half L1 capacity', api.p99Ms, '<', 50, ' ms'),
           {
             name: 'every call claimed a coupon',
-            actual: `${api.ok} of ${calls}`,
+            actual: `${api.ok} + ${quarter.ok} of ${calls} + ${quarterCalls}`,
             target: 'all',
-            met: api.ok === calls && Object.keys(api.errors).length === 0,
+            met: api.ok === calls && quarter.ok === quarterCalls && Object.keys({ ...api.errors, ...quarter.errors }).length === 0,
           },
         ],
       };
