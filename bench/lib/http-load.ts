@@ -149,7 +149,7 @@ export function runPacedLoad(load: GraphqlLoad, rate: number): Promise<GraphqlLo
   return new Promise((resolve) => {
     const finish = () => {
       agent.destroy();
-      const last = lastAnswerAt - started;
+      const last = (answered > 0 ? lastAnswerAt : performance.now()) - started;
       const span = { lastAnswerMs: Math.round(last * 100) / 100, firstSentToLastAnswerMs: Math.round(last * 100) / 100 };
       resolve(Object.assign(summarize(latencies, last, ok, errors), span));
     };
@@ -194,6 +194,7 @@ export function runPacedLoad(load: GraphqlLoad, rate: number): Promise<GraphqlLo
       request.on('error', (error) => once({ error: `client: ${error.message}` }));
       request.end(body);
     };
+    if (load.amount <= 0) return finish();
     const tick = () => {
       const due = Math.min(load.amount, Math.floor(((performance.now() - started) * rate) / 1000) + 1);
       for (; sent < due; sent++) send(sent, started + (sent * 1000) / rate);
