@@ -20,8 +20,23 @@ export interface TransitionEvent {
   at: Date;
 }
 
+/** A literal, one raw fragment per distinct text (the values are this file's own names, never input). */
+const literals = new Map<string, Prisma.Sql>();
+const literal = (text: string): Prisma.Sql => {
+  let sql = literals.get(text);
+  if (!sql) {
+    sql = Prisma.raw(text);
+    literals.set(text, sql);
+  }
+  return sql;
+};
+
 const stateSql = (state: EventState): Prisma.Sql =>
-  typeof state === 'string' ? Prisma.raw(`'${state}'`) : Prisma.raw(`${state.column}::"CouponState"`);
+  literal(typeof state === 'string' ? `'${state}'` : `${state.column}::"CouponState"`);
+
+const REASON_COLUMN = Prisma.raw(', reason');
+const REDEMPTION_COLUMN = Prisma.raw(', redemption_id');
+const REDEMPTION_VALUE = Prisma.raw(', redemption_id::uuid');
 
 /**
  * The `ev` CTE every single-coupon transition statement ends with: one coupon_event row per coupon its `upd`
@@ -31,29 +46,10 @@ const stateSql = (state: EventState): Prisma.Sql =>
  * expired one records two events per row and writes its own CTE (lock.sql.ts).
  */
 export function eventCte(event: TransitionEvent): Prisma.Sql {
-  const columns = ['coupon_id', 'book_id', 'type', 'from_state', 'to_state', 'actor_id', 'user_id'];
-  const values = [
-    Prisma.sql`id::bigint`,
-    Prisma.sql`book_id::uuid`,
-    Prisma.raw(`'${event.type}'`),
-    stateSql(event.from),
-    stateSql(event.to),
-    event.actor,
-    event.user,
-  ];
-  if (event.reason !== undefined) {
-    columns.push('reason');
-    values.push(Prisma.sql`${event.reason}`);
-  }
-  if (event.withRedemption) {
-    columns.push('redemption_id');
-    values.push(Prisma.sql`redemption_id::uuid`);
-  }
-  columns.push('created_at');
-  values.push(Prisma.sql`${event.at}`);
+  const withReason = event.reason !== undefined;
   return Prisma.sql`ev AS (
-      INSERT INTO coupon_event (${Prisma.raw(columns.join(', '))})
-      SELECT ${Prisma.join(values, ', ')}
+      INSERT INTO coupon_event (coupon_id, book_id, type, from_state, to_state, actor_id, user_id${withReason ? REASON_COLUMN : Prisma.empty}${event.withRedemption ? REDEMPTION_COLUMN : Prisma.empty}, created_at)
+      SELECT id::bigint, book_id::uuid, ${literal(`'${event.type}'`)}, ${stateSql(event.from)}, ${stateSql(event.to)}, ${event.actor}, ${event.user}${withReason ? Prisma.sql`, ${event.reason}` : Prisma.empty}${event.withRedemption ? REDEMPTION_VALUE : Prisma.empty}, ${event.at}
       FROM upd
       RETURNING id::text AS id
     )`;
