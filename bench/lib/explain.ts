@@ -28,7 +28,7 @@ export async function explainTransition<T>(
       console.log(`\n── ${label}, step ${step}\n${plan.rows.map((r) => r['QUERY PLAN']).join('\n')}`);
       return (await client.query(query.text, query.values as unknown[])).rows as R[];
     };
-    const tx: Tx = { rows, last: rows };
+    const tx: Tx = { rows, last: rows, steps: async <L, A>(lock: Prisma.Sql, act: Prisma.Sql) => [await rows<L>(lock), await rows<A>(act)] as [L[], A[]] };
     const result = await transition(tx);
     await client.query(options.keep ? 'COMMIT' : 'ROLLBACK');
     return result;

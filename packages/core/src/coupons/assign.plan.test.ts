@@ -40,11 +40,21 @@ it('answers SOLD_OUT on an emptied book without scanning the coupon table', asyn
       statements.push(statement);
       return tx.rows<T>(statement);
     };
-    const recording: Tx = { rows: record, last: record };
+    const recording: Tx = {
+      rows: record,
+      last: record,
+      steps: <L, A>(lock: Prisma.Sql, act: Prisma.Sql) => {
+        statements.push(lock, act);
+        return tx.steps<L, A>(lock, act);
+      },
+    };
     return claimRandomCoupon(recording, { bookId: emptiedBook, userId, actorId: userId, now: new Date() });
   });
   expect(outcome).toMatchObject({ claimant: 'OK', bookFound: true, active: true, picked: false, unassignedLeft: false, coupon: null });
-  expect(statements).toHaveLength(1);
+  expect(statements).toHaveLength(2);
+  // Step 2 acts only on the row step 1 locked (none here): its read and its update find it by primary key.
+  const actScans = await explainScans(t.db.pool, statements[1].text, [], ['GENERIC_PLAN']);
+  expect(actScans.filter((s) => s.relation === 'coupon').map((s) => s.index), describeScans(actScans)).toEqual(['coupon_pkey', 'coupon_pkey']);
 
   const scans = await explainScans(t.db.pool, statements[0].text, [], ['GENERIC_PLAN']);
   const summary = describeScans(scans);

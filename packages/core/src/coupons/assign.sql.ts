@@ -3,7 +3,7 @@ import { Prisma } from '@coupons/db';
 import { inactiveReasonSql } from './availability.ts';
 import { type CouponRow, couponReturning } from './coupon.record.ts';
 import { eventCte } from './event.sql.ts';
-import type { Tx } from './transition.ts';
+import { lockedRowId, markLocked, type Tx } from './transition.ts';
 
 /**
  * The account a claim is for, as the claim's first statement found it under its row lock: `OK`,
@@ -141,7 +141,8 @@ export async function claimRandomCoupon(
 ): Promise<ClaimOutcome> {
   const { bookId, userId, actorId, now } = args;
   const point = randomInt(RANDOM_KEY_SPACE);
-  const [pick] = await tx.rows<PickRow>(Prisma.sql`
+  const [[pick], acted] = await tx.steps<PickRow, ClaimRow>(
+    Prisma.sql`
     WITH ${claimantCte(userId)},
     bk AS (
       SELECT ${inactiveReasonSql(now, 'book')} IS NULL AS active, ${inactiveReasonSql(now, 'book')} AS inactive_reason
@@ -165,10 +166,13 @@ export async function claimRandomCoupon(
     pick AS (SELECT id FROM pick_hi UNION ALL SELECT id FROM pick_lo)
     SELECT ${claimantColumn}, (SELECT count(*) FROM bk)::int AS book_found, (SELECT active FROM bk) AS active,
            (SELECT inactive_reason FROM bk) AS inactive_reason,
-           (SELECT id::text FROM pick) AS picked_id,
+           ${markLocked(Prisma.sql`SELECT id FROM pick`)} AS picked_id,
            (NOT EXISTS (SELECT 1 FROM pick) AND (
              SELECT c.random_key FROM coupon c WHERE c.book_id = ${bookId}::uuid AND c.state = 'UNASSIGNED'
-             ORDER BY c.random_key LIMIT 1) IS NOT NULL) AS unassigned_left`);
+             ORDER BY c.random_key LIMIT 1) IS NOT NULL) AS unassigned_left`,
+    assignLockedCoupon(userId, actorId, now),
+    { last: true },
+  );
   if (!pick?.picked_id) {
     return {
       claimant: pick?.claimant ?? 'MISSING',
@@ -184,7 +188,7 @@ export async function claimRandomCoupon(
       coupon: null,
     };
   }
-  return assignLockedCoupon(tx, { where: Prisma.sql`c.id = ${pick.picked_id}::bigint`, userId, actorId, now });
+  return toOutcome(acted[0]);
 }
 
 /**
@@ -198,11 +202,15 @@ export async function claimCouponByCode(
   args: { code: string; userId: string; actorId: string; now: Date },
 ): Promise<ClaimOutcome> {
   const { code, userId, actorId, now } = args;
-  const [locked] = await tx.rows<{ claimant: Claimant; found: number }>(Prisma.sql`
+  const [[locked], acted] = await tx.steps<{ claimant: Claimant; locked_id: string }, ClaimRow>(
+    Prisma.sql`
     WITH ${claimantCte(userId)},
     target AS (SELECT id FROM coupon WHERE ${claimantMayHold} AND code = ${code} FOR UPDATE)
-    SELECT ${claimantColumn}, (SELECT count(*) FROM target)::int AS found`);
-  if (locked?.claimant !== 'OK' || locked.found === 0) {
+    SELECT ${claimantColumn}, ${markLocked(Prisma.sql`SELECT id FROM target`)} AS locked_id`,
+    assignLockedCoupon(userId, actorId, now),
+    { last: true },
+  );
+  if (locked?.claimant !== 'OK' || !locked.locked_id) {
     return {
       claimant: locked?.claimant ?? 'MISSING',
       bookFound: false,
@@ -217,23 +225,20 @@ export async function claimCouponByCode(
       coupon: null,
     };
   }
-  return assignLockedCoupon(tx, { where: Prisma.sql`c.code = ${code}`, userId, actorId, now });
+  return toOutcome(acted[0]);
 }
 
 /**
- * Step 2 of both claims, on a coupon whose row lock this transaction holds (so the snapshot shows
- * its latest version): book window → limit guard → UNASSIGNED → ASSIGNED → event, in one
- * statement. The limit guard upserts the user's counter under the counter's row lock only when
- * the coupon can be taken, so a refused claim counts nothing.
+ * Step 2 of both claims, on the coupon whose row lock step 1 took (so the snapshot shows its
+ * latest version; none when step 1 locked nothing, and then it writes nothing): book window →
+ * limit guard → UNASSIGNED → ASSIGNED → event, in one statement. The limit guard upserts the
+ * user's counter under the counter's row lock only when the coupon can be taken, so a refused
+ * claim counts nothing. Sent with COMMIT: a refused claim writes nothing here (no counter, no
+ * row, no event).
  */
-async function assignLockedCoupon(
-  tx: Tx,
-  args: { where: Prisma.Sql; userId: string; actorId: string; now: Date },
-): Promise<ClaimOutcome> {
-  const { where, userId, actorId, now } = args;
-  // The last statement (COMMIT goes with it): a refused claim writes nothing here (no counter, no row, no event).
-  const rows = await tx.last<ClaimRow>(Prisma.sql`
-    WITH target AS (SELECT c.id, c.book_id, c.state, c.assigned_user_id, c.expires_at FROM coupon c WHERE ${where}),
+function assignLockedCoupon(userId: string, actorId: string, now: Date): Prisma.Sql {
+  return Prisma.sql`
+    WITH target AS (SELECT c.id, c.book_id, c.state, c.assigned_user_id, c.expires_at FROM coupon c WHERE c.id = ${lockedRowId}),
     bk AS (
       SELECT b.id, b.max_assignments_per_user AS max_a,
              ${inactiveReasonSql(now, 'b', 't')} IS NULL AS active, ${inactiveReasonSql(now, 'b', 't')} AS inactive_reason
@@ -248,8 +253,7 @@ async function assignLockedCoupon(
            (SELECT assigned_user_id::text FROM target) AS coupon_owner, false AS unassigned_left,
            (SELECT count(*) FROM pick)::int AS picked, (SELECT count(*) FROM cnt)::int AS counted,
            (SELECT id FROM ev) AS event_id, upd.*
-    FROM (SELECT 1) AS one LEFT JOIN upd ON true`);
-  return toOutcome(rows[0]);
+    FROM (SELECT 1) AS one LEFT JOIN upd ON true`;
 }
 
 function toOutcome(row: ClaimRow | undefined): ClaimOutcome {

@@ -2,7 +2,7 @@ import { Prisma } from '@coupons/db';
 import { inactiveReasonSql } from './availability.ts';
 import { type CouponRow, couponReturning, lockExpiredSql, lockLiveSql } from './coupon.record.ts';
 import { eventCte } from './event.sql.ts';
-import type { Tx } from './transition.ts';
+import { lockedRowId, markLocked, type Tx } from './transition.ts';
 
 /** The coupon as the transition saw it (its latest version, under its row lock), plus what changed. */
 export interface TransitionOutcome {
@@ -32,19 +32,28 @@ interface TransitionRow extends Partial<CouponRow> {
 
 /**
  * Step 1 of every transition by code (see transition.ts): takes the coupon's row lock and nothing
- * else. A concurrent transition of the same code waits here until we commit.
+ * else, and marks the row for step 2 ({@link lockedCoupon}). A concurrent transition of the same
+ * code waits here until we commit. Answers one row: `locked_id`, '' when there is no such code.
+ */
+const lockByCode = (code: string) => Prisma.sql`
+  WITH target AS (SELECT id FROM coupon WHERE code = ${code} FOR UPDATE)
+  SELECT ${markLocked(Prisma.sql`SELECT id FROM target`)} AS locked_id`;
+
+/**
+ * Step 1 on its own, for a transition that reads its answer before it writes step 2.
  * @returns whether the code exists.
  */
 export async function lockCouponRow(tx: Tx, code: string): Promise<boolean> {
-  const rows = await tx.rows<{ id: string }>(Prisma.sql`SELECT id::text AS id FROM coupon WHERE code = ${code} FOR UPDATE`);
-  return rows.length > 0;
+  const [row] = await tx.rows<{ locked_id: string }>(lockByCode(code));
+  return Boolean(row?.locked_id);
 }
 
 /**
- * The coupon by code joined to its book, for step 2. No `FOR UPDATE`: step 1 holds the row lock,
- * so this statement's snapshot already shows the row's latest committed version.
+ * The coupon step 1 locked, joined to its book, for step 2 (no row when step 1 found no code).
+ * No `FOR UPDATE`: step 1 holds the row lock, so this statement's snapshot already shows the
+ * row's latest committed version.
  */
-const couponByCode = (code: string, now: Date) => Prisma.sql`
+const lockedCoupon = (now: Date) => Prisma.sql`
   SELECT c.id, c.book_id, c.state, c.assigned_user_id, c.locked_by_id, c.lock_expires_at,
          c.redemption_count, c.max_redemptions AS code_max_redemptions,
          ${lockExpiredSql(now)} AS expired,
@@ -54,7 +63,7 @@ const couponByCode = (code: string, now: Date) => Prisma.sql`
          ${inactiveReasonSql(now, 'b', 'c')} AS inactive_reason,
          ${inactiveReasonSql(now, 'b', 'c')} IS NULL AS active
   FROM coupon c JOIN book b ON b.id = c.book_id
-  WHERE c.code = ${code}`;
+  WHERE c.id = ${lockedRowId}`;
 
 const targetSummary = Prisma.sql`
   (SELECT count(*) FROM target)::int AS found, (SELECT state::text FROM target) AS t_state,
@@ -119,24 +128,28 @@ export async function unlockCouponSql(tx: Tx, args: { code: string; userId: stri
 }
 
 /**
- * Both steps of a transition of coupon `code`: the row lock (step 1; `notFound` when there is no
- * such code), then one statement (step 2) that reads the row as `target` and runs `writes` — the
- * guarded `upd` (RETURNING the coupon) and its events `ev` (RETURNING their ids) — and answers one
- * row: the target as the guard saw it, the new event ids in order, and the written coupon (all
- * NULL when the guard refused).
+ * Both steps of a transition of coupon `code`, sent together with COMMIT ({@link Tx.steps}): the
+ * row lock (step 1; `notFound` when there is no such code), then one statement (step 2) that
+ * reads the locked row as `target` and runs `writes` — the guarded `upd` (RETURNING the coupon)
+ * and its events `ev` (RETURNING their ids) — and answers one row: the target as the guard saw
+ * it, the new event ids in order, and the written coupon (all NULL when the guard refused).
+ * `writes` write only what a successful transition writes.
  */
 async function lockThenAct(tx: Tx, code: string, now: Date, writes: Prisma.Sql): Promise<TransitionOutcome> {
-  if (!(await lockCouponRow(tx, code))) return notFound;
-  // The last statement (COMMIT goes with it): `writes` write only what a successful transition writes.
-  const rows = await tx.last<TransitionRow>(Prisma.sql`
-    WITH target AS (${couponByCode(code, now)}),
+  const [[locked], rows] = await tx.steps<{ locked_id: string }, TransitionRow>(
+    lockByCode(code),
+    Prisma.sql`
+    WITH target AS (${lockedCoupon(now)}),
     ${writes}
     SELECT ${targetSummary}, (SELECT array_agg(id ORDER BY id::bigint) FROM ev) AS event_ids, upd.*
-    FROM (SELECT 1) AS one LEFT JOIN upd ON true`);
+    FROM (SELECT 1) AS one LEFT JOIN upd ON true`,
+    { last: true },
+  );
+  if (!locked?.locked_id) return notFound;
   return toOutcome(rows[0]);
 }
 
-export { couponByCode, notFound as couponNotFound, targetSummary };
+export { lockByCode, lockedCoupon, notFound as couponNotFound, targetSummary };
 
 export function toOutcome(row: TransitionRow | undefined): TransitionOutcome {
   if (!row) throw new Error('transition statement returned no row');

@@ -3,9 +3,10 @@ import { formatAmount } from '../shared/money.ts';
 import { couponReturning, type RedemptionRow, redemptionReturning } from './coupon.record.ts';
 import { eventCte } from './event.sql.ts';
 import {
-  couponByCode,
   couponNotFound,
+  lockByCode,
   lockCouponRow,
+  lockedCoupon,
   type TransitionOutcome,
   type TransitionRow,
   targetSummary,
@@ -46,12 +47,10 @@ export async function redeemCouponSql(
   },
 ): Promise<RedeemOutcome> {
   const { code, userId, now } = args;
-  if (!args.rowLocked && !(await lockCouponRow(tx, code))) return { ...couponNotFound, counted: false, redemption: null };
   const metadata = args.metadata === undefined || args.metadata === null ? null : JSON.stringify(args.metadata);
   const order = args.order ?? null;
-  const rows = await tx.rows<TransitionRow & { counted: number; redemption: RedemptionRow | null }>(
-    Prisma.sql`
-    WITH target AS (${couponByCode(code, now)}),
+  const redeem = Prisma.sql`
+    WITH target AS (${lockedCoupon(now)}),
     ok AS (
       SELECT t.* FROM target t
       WHERE t.state = 'LOCKED' AND NOT t.expired AND t.locked_by_id = ${userId}::uuid AND t.active
@@ -111,8 +110,16 @@ export async function redeemCouponSql(
            NOT EXISTS (SELECT 1 FROM ok) OR EXISTS (SELECT 1 FROM allowed) AS within_budget,
            (SELECT code_max_redemptions IS NULL OR redemption_count < code_max_redemptions FROM target) AS code_uses_left,
            (SELECT array_agg(id) FROM ev) AS event_ids, (SELECT to_jsonb(red) FROM red) AS redemption, upd.*
-    FROM (SELECT 1) AS one LEFT JOIN upd ON true`,
-  );
+    FROM (SELECT 1) AS one LEFT JOIN upd ON true`;
+  type RedeemRow = TransitionRow & { counted: number; redemption: RedemptionRow | null };
+  // Not the last statement: its refused path may have counted the book's budget (see Tx.last).
+  let rows: RedeemRow[];
+  if (args.rowLocked) rows = await tx.rows<RedeemRow>(redeem);
+  else {
+    const [[locked], acted] = await tx.steps<{ locked_id: string }, RedeemRow>(lockByCode(code), redeem);
+    if (!locked?.locked_id) return { ...couponNotFound, counted: false, redemption: null };
+    rows = acted;
+  }
   const row = rows[0] as (typeof rows)[number] & { within_budget?: boolean; code_uses_left?: boolean | null };
   return {
     ...toOutcome(row),
@@ -163,7 +170,7 @@ export async function readRedeemTarget(tx: Tx, args: { code: string; orderId: st
     min_order_amount: string | null;
     existing: RedemptionRow | null;
   }>(Prisma.sql`
-    WITH target AS (${couponByCode(args.code, args.now)})
+    WITH target AS (${lockedCoupon(args.now)})
     SELECT t.state::text AS state, t.assigned_user_id::text AS owner, t.locked_by_id::text AS locked_by, t.expired, t.active,
            t.inactive_reason,
            b.discount_type::text AS discount_type, b.discount_value::text AS discount_value, b.currency,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Prisma } from '@coupons/db';
+import { Prisma } from '@coupons/db';
 import type pg from 'pg';
 import type { TxPool } from '../shared/pg-transaction.ts';
 
@@ -48,7 +48,29 @@ export interface Tx {
    * runs through {@link Tx.rows}, and so does one after which a refusal may still read.
    */
   last<T>(statement: Prisma.Sql): Promise<T[]>;
+  /**
+   * Runs both steps of a transition whose step 2 needs nothing from step 1's answer: step 1 marks
+   * the row it locked with {@link markLocked}, step 2 finds it through {@link lockedRowId}. Where
+   * this Tx owns the transaction, BEGIN, both steps (and COMMIT with `{ last: true }`, under the
+   * rules of {@link Tx.last}) leave in one write: PostgreSQL runs them in order, so step 2 still
+   * starts, with its own snapshot, only once step 1 holds the lock. Elsewhere, one after the other.
+   */
+  steps<L, A>(lock: Prisma.Sql, act: Prisma.Sql, options?: { last?: boolean }): Promise<[L[], A[]]>;
 }
+
+/**
+ * Step 1's mark on the row it locked (a select-list item): the row's id, or '' when it locked
+ * none, in the transaction-local setting `cbs.locked` (gone at COMMIT or ROLLBACK, so nothing
+ * leaks to the connection's next transaction, nor through a transaction-pooling PgBouncer).
+ */
+export const markLocked = (id: Prisma.Sql): Prisma.Sql =>
+  Prisma.sql`set_config('cbs.locked', coalesce((${id})::text, ''), true)`;
+
+/**
+ * In step 2: the id of the row step 1 locked, NULL when it locked none. A row that step 1 did not
+ * lock (one inserted or changed meanwhile) is never acted on: step 2 targets this id only.
+ */
+export const lockedRowId = Prisma.sql`nullif(current_setting('cbs.locked', true), '')::bigint`;
 
 /**
  * Runs `work` in one transaction on one pooled connection: COMMIT when it returns, ROLLBACK when
@@ -60,10 +82,12 @@ export interface Tx {
  * Round trips: BEGIN goes out in the same write as the first statement, and COMMIT in the same
  * write as a statement run through {@link Tx.last} (node-postgres' pipeline mode, see
  * {@link pipelined}). A transition of two statements (lock, then act) thus costs two round trips
- * instead of four. The first statement only takes locks (see above), and PostgreSQL runs the
- * pipelined statements in order on the connection, each inside the transaction BEGIN opened; when
- * the last statement fails, PostgreSQL has aborted the transaction and answers the COMMIT behind
- * it with ROLLBACK. A transaction with no statement sends nothing.
+ * instead of four, and one when step 2 needs nothing from step 1's answer ({@link Tx.steps}: step
+ * 2 finds the locked row through a transaction-local setting). The first statement only takes
+ * locks (see above), and PostgreSQL runs the pipelined statements in order on the connection, each
+ * inside the transaction BEGIN opened; when a statement fails, PostgreSQL has aborted the
+ * transaction, fails the statements behind it and answers the COMMIT with ROLLBACK. A transaction
+ * with no statement sends nothing.
  */
 export async function inTransaction<T>(pool: TxPool, work: (tx: Tx) => Promise<T>): Promise<T> {
   const client = await pool.connect();
@@ -96,6 +120,22 @@ export async function inTransaction<T>(pool: TxPool, work: (tx: Tx) => Promise<T
       });
       return results[results.length - 2].rows as R[];
     },
+    async steps<L, A>(lock: Prisma.Sql, act: Prisma.Sql, options?: { last?: boolean }): Promise<[L[], A[]]> {
+      if (ended) throw statementAfterEnd();
+      const queries: (string | pg.QueryConfig)[] = [queryConfig(lock), queryConfig(act)];
+      if (!begun) queries.unshift('BEGIN');
+      if (options?.last) queries.push('COMMIT');
+      begun = true;
+      ended = options?.last === true;
+      const results = await pipelined(client, queries).catch((error: Error) => {
+        // As in `last`: a failed step aborts the transaction (the steps behind it fail too, and a
+        // COMMIT sent with them answers ROLLBACK); a connection that failed mid-way is broken.
+        if ((error as { code?: string }).code === undefined) broken = error;
+        throw error;
+      });
+      const at = results.length - (options?.last ? 3 : 2);
+      return [results[at].rows as L[], results[at + 1].rows as A[]];
+    },
   };
   try {
     const result = await work(tx);
@@ -125,10 +165,11 @@ interface PipelinableClient {
  * each query followed by its own Sync) is switched on for just these, with the socket corked so
  * they leave in one write, and off again once all have answered, so the connection is back to one
  * query at a time for the rest. PostgreSQL runs them in order; one that fails does not stop those
- * behind it (each has its Sync), which is why only BEGIN, locking reads, a {@link Tx.last}
- * statement and COMMIT are ever sent this way. The first error, in query order, is thrown once all
- * have answered: if BEGIN failed, the statement behind it ran on its own (a read that only locks,
- * released at once).
+ * behind it (each has its Sync), which is why only BEGIN, locking reads, a step 2 behind its step 1
+ * ({@link Tx.steps}), a {@link Tx.last} statement and COMMIT are ever sent this way. The first
+ * error, in query order, is thrown once all have answered: if BEGIN failed, each statement behind
+ * it ran on its own (step 1 only locked, released at once, and its transaction-local mark went
+ * with it, so a step 2 behind it found no row to act on).
  */
 async function pipelined(client: pg.PoolClient, queries: (string | pg.QueryConfig)[]): Promise<pg.QueryResult[]> {
   const pipelinable = client as unknown as PipelinableClient;
@@ -160,7 +201,13 @@ export function txOn(client: Pick<pg.ClientBase, 'query'>): Tx {
     const result = await client.query(queryConfig(statement));
     return result.rows as T[];
   };
-  return { rows, last: rows };
+  return { rows, last: rows, steps: (lock, act) => stepByStep(rows, lock, act) };
+}
+
+/** {@link Tx.steps} one statement after the other, on a transaction someone else ends. */
+async function stepByStep<L, A>(rows: Tx['rows'], lock: Prisma.Sql, act: Prisma.Sql): Promise<[L[], A[]]> {
+  const locked = await rows<L>(lock);
+  return [locked, await rows<A>(act)];
 }
 
 /**
@@ -168,7 +215,11 @@ export function txOn(client: Pick<pg.ClientBase, 'query'>): Tx {
  * when a transition runs inside a transaction that records an idempotency key after it.
  */
 export function continuing(tx: Tx): Tx {
-  return { rows: (statement) => tx.rows(statement), last: (statement) => tx.rows(statement) };
+  return {
+    rows: (statement) => tx.rows(statement),
+    last: (statement) => tx.rows(statement),
+    steps: (lock, act) => tx.steps(lock, act),
+  };
 }
 
 /** The `pg` query of a statement, under its prepared-statement name. */
