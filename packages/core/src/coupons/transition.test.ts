@@ -2,7 +2,7 @@ import { Prisma } from '@coupons/db';
 import { createTestDatabase, type TestDatabase } from '@coupons/db/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { inTransaction } from './transition.ts';
+import { inTransaction, lockedRowId, markLocked } from './transition.ts';
 
 // inTransaction sends BEGIN in the same write as the first statement (node-postgres' pipeline
 // mode, for those two only). What must still hold: the first statement runs inside the
@@ -173,4 +173,88 @@ it('refuses a statement after the last one, and a refusal after it sends no ROLL
     }),
   ).rejects.toBe(refusal);
   expect(writes).toBe(1);
+});
+
+// Tx.steps sends step 1 (lock, mark the row) and step 2 (act on the marked row) in one write, with
+// BEGIN before them and, for a last statement, COMMIT after. What must hold: step 2 still starts
+// after step 1 holds the lock (so it sees the row's latest committed version), it acts only on the
+// row step 1 marked (none when step 1 locked none), the mark never outlives the transaction, and a
+// failing step 1 leaves nothing written and nothing open.
+
+const lockProbe = (id: number) =>
+  Prisma.sql`WITH target AS (SELECT id FROM tx_probe WHERE id = ${id} FOR UPDATE) SELECT ${markLocked(Prisma.sql`SELECT id FROM target`)} AS locked_id`;
+const actOnLocked = Prisma.sql`UPDATE tx_probe SET note = note || '+acted' WHERE id = ${lockedRowId} RETURNING id, note`;
+
+it('sends BEGIN, both steps and COMMIT in one write; step 2 acts on the row step 1 locked, and it commits', async () => {
+  await t.db.pool.query(`INSERT INTO tx_probe VALUES (10, 'ten'), (11, 'eleven')`);
+  await pool.query('SELECT 1');
+  writes = 0;
+  const [locked, acted] = await inTransaction(pool, (tx) => tx.steps<{ locked_id: string }, { id: number; note: string }>(lockProbe(11), actOnLocked, { last: true }));
+  expect(writes).toBe(1);
+  expect(locked).toEqual([{ locked_id: '11' }]);
+  expect(acted).toEqual([{ id: 11, note: 'eleven+acted' }]);
+  expect((await t.db.pool.query('SELECT id, note FROM tx_probe WHERE id IN (10, 11) ORDER BY id')).rows).toEqual([
+    { id: 10, note: 'ten' },
+    { id: 11, note: 'eleven+acted' },
+  ]);
+});
+
+it('starts step 2 once step 1 holds the lock: it builds on what the holder before it committed', async () => {
+  await t.db.pool.query(`INSERT INTO tx_probe VALUES (12, 'twelve')`);
+  const holder = await t.db.pool.connect();
+  try {
+    await holder.query('BEGIN');
+    await holder.query(`UPDATE tx_probe SET note = 'changed by the holder' WHERE id = 12`);
+    // Step 2 reads the row in a CTE, under its own snapshot: a snapshot older than the lock would read 'twelve'.
+    const readThenWrite = Prisma.sql`WITH cur AS (SELECT id, note FROM tx_probe WHERE id = ${lockedRowId})
+      UPDATE tx_probe p SET note = cur.note || '+acted' FROM cur WHERE p.id = cur.id RETURNING p.id, p.note`;
+    const steps = inTransaction(pool, (tx) => tx.steps<{ locked_id: string }, { id: number; note: string }>(lockProbe(12), readThenWrite, { last: true }));
+    // Step 1 waits for the holder's row lock.
+    await expect
+      .poll(async () => (await t.db.pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`)).rows[0].n)
+      .toBe(1);
+    await holder.query('COMMIT');
+    const [, acted] = await steps;
+    expect(acted).toEqual([{ id: 12, note: 'changed by the holder+acted' }]);
+  } finally {
+    holder.release();
+  }
+});
+
+it('acts on nothing when step 1 locked nothing, and the mark does not outlive its transaction', async () => {
+  const [locked, acted] = await inTransaction(pool, (tx) => tx.steps<{ locked_id: string }, unknown>(lockProbe(999), actOnLocked, { last: true }));
+  expect(locked).toEqual([{ locked_id: '' }]);
+  expect(acted).toEqual([]);
+  // The same (only) connection, after a transaction that marked row 11: no mark is left.
+  await inTransaction(pool, (tx) => tx.steps(lockProbe(11), sql('SELECT 1'), { last: true }));
+  const [left] = await inTransaction(pool, (tx) => tx.rows<{ id: string | null }>(Prisma.sql`SELECT ${lockedRowId}::text AS id`));
+  expect(left).toEqual({ id: null });
+});
+
+it('fails with step 1\'s error, writes nothing and leaves nothing open when step 1 fails', async () => {
+  const failingLock = sql(`SELECT set_config('cbs.locked', '11', true), 1 / 0`);
+  await expect(inTransaction(pool, (tx) => tx.steps(failingLock, actOnLocked, { last: true }))).rejects.toMatchObject({ code: '22012' });
+  expect((await t.db.pool.query('SELECT note FROM tx_probe WHERE id = 11')).rows).toEqual([{ note: 'eleven+acted' }]);
+  const client = await pool.connect();
+  try {
+    expect((client as unknown as { pipeline: boolean }).pipeline).toBe(false);
+    expect((await client.query('SELECT pg_current_xact_id_if_assigned() IS NULL AS idle')).rows).toEqual([{ idle: true }]);
+  } finally {
+    client.release();
+  }
+});
+
+it('keeps the transaction open without `last`: a refusal after both steps rolls step 2 back', async () => {
+  await pool.query('SELECT 1');
+  writes = 0;
+  const refusal = new Error('refused after reading step 2');
+  await expect(
+    inTransaction(pool, async (tx) => {
+      const [, acted] = await tx.steps<unknown, { note: string }>(lockProbe(10), actOnLocked);
+      expect(acted).toEqual([{ id: 10, note: 'ten+acted' }]);
+      throw refusal;
+    }),
+  ).rejects.toBe(refusal);
+  expect(writes).toBe(2); // BEGIN and both steps, then ROLLBACK
+  expect((await t.db.pool.query('SELECT note FROM tx_probe WHERE id = 10')).rows).toEqual([{ note: 'ten' }]);
 });
