@@ -11,8 +11,9 @@ export type { TxPool };
  *
  * 1. The first statement only takes the row lock of the coupon the transition is about
  *    (`SELECT … FOR UPDATE` by code or id, or `FOR UPDATE SKIP LOCKED` for a random pick) and
- *    returns its id. Under READ COMMITTED a blocked `FOR UPDATE` waits for the holder to commit
- *    and then locks the row's latest committed version.
+ *    returns its id, also kept for step 2 in a transaction-local setting ({@link markLocked}), so
+ *    that both can leave in one write ({@link Tx.steps}). Under READ COMMITTED a blocked
+ *    `FOR UPDATE` waits for the holder to commit and then locks the row's latest committed version.
  * 2. The second statement starts with a new snapshot, taken after the lock is held: it sees the
  *    row's latest committed version, which nobody can change until we commit. It checks the
  *    guard (state, owner, lock, book window, per-user limits through guarded counter upserts),
