@@ -1,12 +1,12 @@
 'use client';
 
 import { useQuery } from '@apollo/client/react';
-import { useDeferredValue, useState } from 'react';
+import { useDeferredValue, useEffect, useState } from 'react';
 import { graphql } from '@/gql';
 import { formatCount, formatDiscount } from '@/lib/format/format';
 import { type BookOption, BookCombobox } from './book-combobox';
 
-const BookPickerQuery = graphql(`
+export const BookPickerQuery = graphql(`
   query BookPicker($search: String, $first: Int) {
     books(search: $search, first: $first, status: ACTIVE) {
       edges {
@@ -45,8 +45,16 @@ const FIRST_PAGE = { search: null, first: 20 } as const;
  * after them, and the picker then finds it in the cache.
  */
 export function usePreloadBookPicker(): void {
-  useQuery(BookPickerQuery, { variables: FIRST_PAGE });
+  const { data } = useQuery(BookPickerQuery, { variables: FIRST_PAGE });
+  useEffect(() => {
+    if (data) firstPageReadAt = Date.now();
+  }, [data]);
 }
+
+/** When a preload last had the first page ({@link usePreloadBookPicker}). */
+let firstPageReadAt = Number.NEGATIVE_INFINITY;
+/** How long after a preload a picker that mounts takes the first page from the cache as it is. */
+const PRELOADED_FOR_MS = 5_000;
 
 /** Every book picker of the console: a combobox searching books by name on the server (20 at a time, active ones first, sold-out marked or hidden). */
 export function BookPicker({ id, value, onChange, hideUnavailable, ...aria }: BookPickerProps) {
@@ -54,7 +62,15 @@ export function BookPicker({ id, value, onChange, hideUnavailable, ...aria }: Bo
   const typed = useDeferredValue(query.trim());
   // Once a book is chosen the box shows its name; the list then offers the newest books again.
   const search = value && typed === value.name ? '' : typed;
-  const { data, loading } = useQuery(BookPickerQuery, { variables: search ? { search, first: FIRST_PAGE.first } : FIRST_PAGE });
+  // Mounted just after a preload answered, the picker would read the same page again (the
+  // console's default is cache-and-network): it takes the cached page instead. Every search, and
+  // the first page in a picker mounted later, is read from the server as before.
+  const [preloaded] = useState(() => Date.now() - firstPageReadAt < PRELOADED_FOR_MS);
+  const { data, loading } = useQuery(BookPickerQuery, {
+    variables: search ? { search, first: FIRST_PAGE.first } : FIRST_PAGE,
+    fetchPolicy: preloaded ? 'cache-first' : 'cache-and-network',
+    nextFetchPolicy: () => 'cache-and-network',
+  });
   const books: BookOption[] =
     data?.books.edges.map(({ node }) => ({
       id: node.id,
