@@ -37,6 +37,17 @@ afterAll(async () => {
 
 const sql = (text: string) => Prisma.sql([text]);
 
+/** The pool's one connection is back to ordinary: out of pipeline mode, in autocommit, nothing of ours open. */
+async function expectConnectionIdle(): Promise<void> {
+  const client = await pool.connect();
+  try {
+    expect((client as unknown as { pipeline: boolean }).pipeline).toBe(false);
+    expect((await client.query('SELECT pg_current_xact_id_if_assigned() IS NULL AS idle')).rows).toEqual([{ idle: true }]);
+  } finally {
+    client.release();
+  }
+}
+
 it('sends BEGIN with the first statement: one write, then COMMIT', async () => {
   await pool.query('SELECT 1'); // connect outside the count
   writes = 0;
@@ -78,15 +89,8 @@ it('rolls back a first statement that wrote when the work then throws, and the c
   expect((await t.db.pool.query('SELECT count(*)::int AS n FROM tx_probe WHERE id = 2')).rows[0].n).toBe(0);
   // A failing first statement: the error is the statement's, and nothing is left open.
   await expect(inTransaction(pool, (tx) => tx.rows(sql('SELECT 1 / 0')))).rejects.toMatchObject({ code: '22012' });
-  const client = await pool.connect();
-  try {
-    expect((client as unknown as { pipeline: boolean }).pipeline).toBe(false);
-    expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
-    // Back in autocommit: nothing of ours is open on the connection.
-    expect((await client.query('SELECT pg_current_xact_id_if_assigned() IS NULL AS idle')).rows).toEqual([{ idle: true }]);
-  } finally {
-    client.release();
-  }
+  expect((await pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+  await expectConnectionIdle();
 });
 
 it('sends nothing for a transaction without a statement', async () => {
@@ -145,13 +149,7 @@ it('commits nothing when the last statement fails, the earlier statements includ
     }),
   ).rejects.toMatchObject({ code: '23505' });
   expect((await t.db.pool.query('SELECT count(*)::int AS n FROM tx_probe WHERE id = 4')).rows[0].n).toBe(0);
-  const client = await pool.connect();
-  try {
-    expect((client as unknown as { pipeline: boolean }).pipeline).toBe(false);
-    expect((await client.query('SELECT pg_current_xact_id_if_assigned() IS NULL AS idle')).rows).toEqual([{ idle: true }]);
-  } finally {
-    client.release();
-  }
+  await expectConnectionIdle();
 });
 
 it('refuses a statement after the last one, and a refusal after it sends no ROLLBACK', async () => {
@@ -235,13 +233,7 @@ it('fails with step 1\'s error, writes nothing and leaves nothing open when step
   const failingLock = sql(`SELECT set_config('cbs.locked', '11', true), 1 / 0`);
   await expect(inTransaction(pool, (tx) => tx.steps(failingLock, actOnLocked, { last: true }))).rejects.toMatchObject({ code: '22012' });
   expect((await t.db.pool.query('SELECT note FROM tx_probe WHERE id = 11')).rows).toEqual([{ note: 'eleven+acted' }]);
-  const client = await pool.connect();
-  try {
-    expect((client as unknown as { pipeline: boolean }).pipeline).toBe(false);
-    expect((await client.query('SELECT pg_current_xact_id_if_assigned() IS NULL AS idle')).rows).toEqual([{ idle: true }]);
-  } finally {
-    client.release();
-  }
+  await expectConnectionIdle();
 });
 
 it('keeps the transaction open without `last`: a refusal after both steps rolls step 2 back', async () => {
