@@ -27,7 +27,7 @@ export interface ClaimOutcome {
   /**
    * Random claims that picked nothing: whether unassigned coupons still exist (as of the same
    * statement's snapshot), i.e. ones that concurrent claimers hold locked and may yet release.
-   * Answered in the claim itself, so a SOLD_OUT costs one round trip, not two.
+   * Answered in the claim itself, so a SOLD_OUT needs no statement of its own.
    */
   unassignedLeft: boolean;
   counted: boolean;
