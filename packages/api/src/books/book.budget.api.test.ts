@@ -27,6 +27,25 @@ describe('book budgets', () => {
     await expectInvariants(t.server.db);
   });
 
+  it('a redeem refused by the per-user limit counts nothing against the budget, one user redeeming two coupons at once', async () => {
+    const book = await createCampaign(t.server, t.admin, 4, { maxAssignmentsPerUser: 2, maxRedemptionsPerUser: 1 });
+    await graphqlRequest(t.server, UPDATE, { id: book.bookId, i: { maxTotalRedemptions: 3 } }, t.admin.token);
+    const [shopper] = await createUsers(t.server, 1);
+    const codes: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const claimed = await call<{ code: string }>(t.server, OPS.assignRandom, { bookId: book.bookId }, shopper.token);
+      if (!claimed.ok) throw new Error(`assign failed: ${claimed.code}`);
+      codes.push(claimed.data.code);
+      expect((await call(t.server, OPS.lock, { code: claimed.data.code }, shopper.token)).ok).toBe(true);
+    }
+    const outcomes = await Promise.all(codes.map((code) => call(t.server, OPS.redeem, { code }, shopper.token)));
+    expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
+    expect(outcomes.find((o) => !o.ok)).toMatchObject({ ok: false, code: 'LIMIT_REACHED' });
+    // The refused redeem left the budget as the winner made it: one redemption used of three.
+    expect((await graphqlRequest(t.server, BOOK, { id: book.bookId }, t.admin.token)).data?.book).toMatchObject({ maxTotalRedemptions: 3, redeemedTotal: 1 });
+    await expectInvariants(t.server.db);
+  });
+
   it('a reversal gives the budget back; lowering below what is used is refused', async () => {
     const book = await createCampaign(t.server, t.admin, 3);
     await graphqlRequest(t.server, UPDATE, { id: book.bookId, i: { maxTotalRedemptions: 1 } }, t.admin.token);

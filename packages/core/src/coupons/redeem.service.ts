@@ -179,7 +179,8 @@ async function redeemRefusal(tx: Tx, outcome: RedeemOutcome, caller: Caller, cod
     return new DomainError('LIMIT_REACHED', 'The per-user redemption limit of this book is reached', { limit: 'PER_USER' });
   }
   const error = transitionError(outcome, caller, 'redeem');
-  if (error.code === 'INVALID_STATE' && error.details.state === 'ASSIGNED' && (await lockRanOut(tx, code))) {
+  // A redeem by code read it in its own statement (its transaction is over); others read it now, under the row lock.
+  if (error.code === 'INVALID_STATE' && error.details.state === 'ASSIGNED' && (outcome.lockRanOut ?? (await lockRanOut(tx, code)))) {
     return new DomainError('LOCK_EXPIRED', 'The lock on this coupon has expired: lock it again', { state: 'ASSIGNED' });
   }
   return error;

@@ -4,7 +4,6 @@ import { couponReturning, type RedemptionRow, redemptionReturning } from './coup
 import { eventCte } from './event.sql.ts';
 import {
   couponNotFound,
-  lockByCode,
   lockCouponRow,
   lockedCoupon,
   type TransitionOutcome,
@@ -12,7 +11,27 @@ import {
   targetSummary,
   toOutcome,
 } from './lock.sql.ts';
-import type { Tx } from './transition.ts';
+import { markLocked, type Tx } from './transition.ts';
+
+/**
+ * Step 1 of a redeem by code: the coupon's row lock (as lock.sql.ts' `lockByCode`), then the
+ * redeemer's counter row for the coupon's book (lock order: coupon, then counter, as everywhere),
+ * so that step 2 reads the per-user redemption count at a version nobody can change before we
+ * commit. Every assignment path upserts that row, so a holder of the coupon has it.
+ */
+const lockForRedeem = (code: string, userId: string) => Prisma.sql`
+  WITH target AS (SELECT id, book_id FROM coupon WHERE code = ${code} FOR UPDATE),
+  counter AS (
+    SELECT 1 FROM user_book_counter u JOIN target t ON u.book_id = t.book_id
+    WHERE u.user_id = ${userId}::uuid FOR UPDATE OF u
+  )
+  SELECT ${markLocked(Prisma.sql`SELECT id FROM target`)} AS locked_id, (SELECT count(*) FROM counter)::int AS counters`;
+
+/** Whether the latest lock-related event (LOCKED, UNLOCKED, LOCK_EXPIRED, REDEEMED) of coupon `id` is LOCK_EXPIRED. */
+const latestLockEventIsExpiry = (id: Prisma.Sql) => Prisma.sql`
+  SELECT e.type::text = 'LOCK_EXPIRED' FROM coupon_event e
+  WHERE e.coupon_id = ${id} AND e.type IN ('LOCKED', 'UNLOCKED', 'LOCK_EXPIRED', 'REDEEMED')
+  ORDER BY e.id DESC LIMIT 1`;
 
 export interface RedeemOutcome extends TransitionOutcome {
   /** False when the per-user redemption limit stopped it. */
@@ -21,6 +40,8 @@ export interface RedeemOutcome extends TransitionOutcome {
   withinBudget?: boolean;
   /** False when the code's own use limit (updateCoupon maxRedemptions) stopped it. */
   codeUsesLeft?: boolean;
+  /** Set on a refusal read by the statement itself: whether the coupon's lock ran out ({@link lockRanOut}). */
+  lockRanOut?: boolean;
   redemption: RedemptionRow | null;
 }
 
@@ -69,6 +90,12 @@ export async function redeemCouponSql(
       UPDATE book b SET redeemed_total = b.redeemed_total + 1, discount_total = b.discount_total + granted.amount
       FROM ok, granted
       WHERE b.id = ok.book_id AND ok.budgeted
+        -- Only when the per-user limit below lets it through: the counter row is locked (step 1
+        -- of a redeem by code; an order's redeem does not commit a refusal), so this read is its
+        -- latest version and the upsert's guard decides the same. A refusal writes nothing.
+        AND (ok.max_redemptions_per_user IS NULL OR COALESCE((
+              SELECT u.redeemed_count FROM user_book_counter u WHERE u.user_id = ${userId}::uuid AND u.book_id = ok.book_id
+            ), 0) < ok.max_redemptions_per_user)
         AND (b.max_total_redemptions IS NULL OR b.redeemed_total < b.max_total_redemptions)
         AND (b.max_total_discount_amount IS NULL OR b.discount_total + granted.amount <= b.max_total_discount_amount)
       RETURNING b.id
@@ -109,20 +136,26 @@ export async function redeemCouponSql(
     SELECT ${targetSummary}, (SELECT count(*) FROM cnt)::int AS counted,
            NOT EXISTS (SELECT 1 FROM ok) OR EXISTS (SELECT 1 FROM allowed) AS within_budget,
            (SELECT code_max_redemptions IS NULL OR redemption_count < code_max_redemptions FROM target) AS code_uses_left,
-           (SELECT array_agg(id) FROM ev) AS event_ids, (SELECT to_jsonb(red) FROM red) AS redemption, upd.*
+           (SELECT array_agg(id) FROM ev) AS event_ids, (SELECT to_jsonb(red) FROM red) AS redemption,
+           -- Only for a refusal: whether the coupon's lock ran out (see lockRanOut), read under the row lock.
+           CASE WHEN upd.id IS NULL THEN (${latestLockEventIsExpiry(Prisma.sql`(SELECT id FROM target)`)}) END AS lock_ran_out,
+           upd.*
     FROM (SELECT 1) AS one LEFT JOIN upd ON true`;
-  type RedeemRow = TransitionRow & { counted: number; redemption: RedemptionRow | null };
-  // Not the last statement: its refused path may have counted the book's budget (see Tx.last).
+  type RedeemRow = TransitionRow & { counted: number; redemption: RedemptionRow | null; lock_ran_out: boolean | null };
   let rows: RedeemRow[];
+  // An order's redeem read the row under its lock first (readRedeemTarget) and goes on after it.
   if (args.rowLocked) rows = await tx.rows<RedeemRow>(redeem);
   else {
-    const [[locked], acted] = await tx.steps<{ locked_id: string }, RedeemRow>(lockByCode(code), redeem);
+    // Step 1 also locks the redeemer's counter row for the book, so step 2 writes nothing when it
+    // refuses (see `bud`) and says all a refusal needs: COMMIT leaves with it (Tx.last's rule).
+    const [[locked], acted] = await tx.steps<{ locked_id: string }, RedeemRow>(lockForRedeem(code, userId), redeem, { last: true });
     if (!locked?.locked_id) return { ...couponNotFound, counted: false, redemption: null };
     rows = acted;
   }
   const row = rows[0] as (typeof rows)[number] & { within_budget?: boolean; code_uses_left?: boolean | null };
   return {
     ...toOutcome(row),
+    lockRanOut: row?.lock_ran_out === true,
     counted: (row?.counted ?? 0) > 0,
     withinBudget: row?.within_budget !== false,
     codeUsesLeft: row?.code_uses_left !== false,
@@ -204,12 +237,9 @@ export async function readRedeemTarget(tx: Tx, args: { code: string; orderId: st
  * whether the sweeper or a lazy re-lock recorded the expiry. Read only to name a refused redeem.
  */
 export async function lockRanOut(tx: Tx, code: string): Promise<boolean> {
-  const rows = await tx.rows<{ type: string }>(Prisma.sql`
-    SELECT e.type::text AS type FROM coupon_event e
-    WHERE e.coupon_id = (SELECT id FROM coupon WHERE code = ${code})
-      AND e.type IN ('LOCKED', 'UNLOCKED', 'LOCK_EXPIRED', 'REDEEMED')
-    ORDER BY e.id DESC LIMIT 1`);
-  return rows[0]?.type === 'LOCK_EXPIRED';
+  const rows = await tx.rows<{ expired: boolean }>(Prisma.sql`
+    SELECT (${latestLockEventIsExpiry(Prisma.sql`(SELECT id FROM coupon WHERE code = ${code})`)}) AS expired`);
+  return rows[0]?.expired === true;
 }
 
 /**

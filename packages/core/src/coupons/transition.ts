@@ -44,9 +44,10 @@ export interface Tx {
    *
    * Only for a statement that writes nothing unless the transition succeeds: its whole guard is
    * in SQL, so an answer that names a refusal comes from a statement that wrote nothing, and
-   * committing it is rolling it back. A statement whose refused path has written something that
-   * the refusal must undo (redeem counts the book's budget before the per-user limit may refuse)
-   * runs through {@link Tx.rows}, and so does one after which a refusal may still read.
+   * committing it is rolling it back. A statement whose refused path may have written something
+   * that the refusal must undo (an order's redeem, which counts the book's budget on a per-user
+   * count read without its counter row locked) runs through {@link Tx.rows}, and so does one after
+   * which a refusal may still read.
    */
   last<T>(statement: Prisma.Sql): Promise<T[]>;
   /**
