@@ -1,7 +1,7 @@
+import { startPgBouncer } from '@coupons/db/testing';
 import { type ApiProcess, startApiProcess } from '../lib/api-process.ts';
 import { assignViaApi, stockAssignLoad } from '../lib/assign-load.ts';
 import { treeCpuMs } from '../lib/cpu.ts';
-import { startPgBouncer } from '../lib/pgbouncer.ts';
 import { type BenchContext, formatNumber, type Scenario } from '../lib/scenario.ts';
 
 const PROCESSES = 4;

@@ -3,3 +3,4 @@ export type { TestDatabaseContext } from './test-database.context.ts';
 export { useFixture } from './use-fixture.ts';
 export { startMigratedDatabase, type MigratedDatabase, type MigratedDatabaseOptions } from './migrated-database.ts';
 export { startStreamingReplica, type StreamingReplica } from './streaming-replica.ts';
+export { type PgBouncer, startPgBouncer } from './pgbouncer.ts';

@@ -58,6 +58,12 @@ export class CheckoutLoad {
     return new Promise((resolve, reject) => this.waiters.push({ at, resolve, reject }));
   }
 
+  /** Resolves once every virtual user has been told SOLD_OUT (the book ran out); throws what failed. */
+  async untilSoldOut(): Promise<void> {
+    await Promise.all(this.workers);
+    if (this.failure) throw this.failure;
+  }
+
   /** Lets every virtual user finish the checkout it is in, then stops. */
   async stop(): Promise<void> {
     this.stopping = true;

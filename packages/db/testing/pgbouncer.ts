@@ -3,31 +3,38 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '@coupons/db';
+import { freePort } from '../src/embedded/free-port.ts';
 
-/** A PgBouncer child process in transaction pooling in front of the run's PostgreSQL. */
+/** A PgBouncer child process in transaction pooling in front of a PostgreSQL database. */
 export interface PgBouncer {
-  /** `postgresql://…@127.0.0.1:<port>/<db>`: the bench database through PgBouncer. */
+  /** `postgresql://…@127.0.0.1:<port>/<db>`: the same database through PgBouncer. */
   url: string;
   pid: number;
   version: string;
   stop(): Promise<void>;
 }
 
-/** Debian's `pgbouncer` binary: on PATH or /usr/sbin; installed with apt-get when missing (as root). */
+/** Every PgBouncer still running, stopped when the starting process exits however it exits. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/** Debian's `pgbouncer` binary: in /usr/sbin or /usr/bin; installed with apt-get when missing (as root). */
 function findPgBouncer(log: (m: string) => void): string {
   const found = ['/usr/sbin/pgbouncer', '/usr/bin/pgbouncer'].find((p) => fs.existsSync(p));
   if (found) return found;
   log('pgbouncer not found: apt-get install -y pgbouncer');
   const install = spawnSync('apt-get', ['install', '-y', 'pgbouncer'], { stdio: 'ignore' });
   if (install.status === 0 && fs.existsSync('/usr/sbin/pgbouncer')) return '/usr/sbin/pgbouncer';
-  throw new Error('pgbouncer is not installed and `apt-get install -y pgbouncer` failed: install it (Debian package pgbouncer)');
+  throw new Error('pgbouncer is not installed and `apt-get install -y pgbouncer` failed: install it (Debian package pgbouncer, e.g. `sudo apt-get install -y pgbouncer`)');
 }
 
 /**
  * Starts PgBouncer with a generated ini on a free port: `pool_mode = transaction`,
  * `default_pool_size` server connections to `databaseUrl`'s database, md5 auth with the same
- * user and password. Stopped by `stop()` (and with the bench, whose child it is).
+ * user and password. Stopped by `stop()`, or killed when the process that started it exits (the
+ * bench, a test file). Used by the bench's `pgbouncer` scenario and the API's PgBouncer test.
  */
 export async function startPgBouncer(databaseUrl: string, poolSize: number, log: (m: string) => void): Promise<PgBouncer> {
   const bin = findPgBouncer(log);
@@ -65,10 +72,13 @@ export async function startPgBouncer(databaseUrl: string, poolSize: number, log:
   if (asRoot) {
     const ids = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout.trim();
     const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim();
+    if (!ids || !gid) throw new Error('pgbouncer refuses to run as root, and there is no `postgres` user to run it as');
     for (const file of [dir, ...fs.readdirSync(dir).map((f) => path.join(dir, f))]) fs.chownSync(file, Number(ids), Number(gid));
   }
   const args = [...(asRoot ? ['-u', 'postgres'] : []), path.join(dir, 'pgbouncer.ini')];
   const child: ChildProcess = spawn(bin, args, { stdio: 'ignore' });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   await waitForPort(port, child);
   return {
     url: `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
