@@ -26,6 +26,11 @@ async function main(): Promise<void> {
     poolSize: config.DB_POOL_SIZE,
     applicationName: 'coupon-api',
     namedStatements: config.DATABASE_NAMED_STATEMENTS,
+    onNamedStatementsLost: (error) =>
+      logger.warn(
+        { sqlState: (error as { code?: string }).code },
+        'Named prepared statements are lost between transactions (a transaction-mode PgBouncer before 1.21?): running them unnamed from now on; set DATABASE_NAMED_STATEMENTS=false to start that way',
+      ),
   });
   const server = await createApiServer({ config, db, logger });
   await server.start();

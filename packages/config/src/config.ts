@@ -48,7 +48,8 @@ const envSchema = z.object({
   DATABASE_READ_MAX_LAG_MS: z.coerce.number().int().min(0).default(5_000),
   /**
    * false behind a transaction-mode PgBouncer older than 1.21 (Debian 12 ships 1.18), or one
-   * without `max_prepared_statements`: the few named prepared statements run unnamed.
+   * without `max_prepared_statements`: the few named prepared statements run unnamed. Left
+   * true there, the database turns them off at the first lost statement (see createDatabase).
    */
   DATABASE_NAMED_STATEMENTS: bool.default(true),
   DB_POOL_SIZE: positiveInt.default(20),

@@ -37,9 +37,14 @@ export interface DatabaseOptions {
   /**
    * false: queries that name a prepared statement (`{ name, text }`) run unnamed instead, for a
    * transaction-mode PgBouncer before 1.21 (or without `max_prepared_statements`), where a
-   * statement prepared on one server connection is missing on the next. Default true.
+   * statement prepared on one server connection is missing on the next. Default true: named,
+   * until the server first answers that a named statement is missing (26000) or already exists
+   * (42P05), the sign of such a PgBouncer; from then on every connection of this database runs
+   * them unnamed, and `onNamedStatementsLost` is called once.
    */
   namedStatements?: boolean;
+  /** Called once when named statements are found lost and turned off (see `namedStatements`), e.g. to log it. */
+  onNamedStatementsLost?: (error: Error) => void;
   /**
    * A streaming replica (hot standby) of `url` for reads that tolerate lag: opens a second pool
    * and Prisma client on it (`Database.replica`), sized like the first. Unset: one client.
@@ -65,10 +70,11 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
  */
 export function createDatabase(options: DatabaseOptions): Database {
   const applicationName = options.applicationName ?? 'coupon-api';
-  const primary = openClients(options, { url: options.url, applicationName, connectTimeoutMs: 10_000 });
+  const statements: StatementNames = { named: options.namedStatements !== false, onLost: options.onNamedStatementsLost };
+  const primary = openClients(options, statements, { url: options.url, applicationName, connectTimeoutMs: 10_000 });
   const replica: ReplicaClients | undefined = options.readUrl
     ? {
-        ...openClients(options, {
+        ...openClients(options, statements, {
           url: options.readUrl,
           applicationName: `${applicationName}-read`,
           connectTimeoutMs: options.readConnectTimeoutMs ?? 2_000,
@@ -87,6 +93,7 @@ export function createDatabase(options: DatabaseOptions): Database {
 
 function openClients(
   options: DatabaseOptions,
+  statements: StatementNames,
   server: { url: string; applicationName: string; connectTimeoutMs: number },
 ): DatabaseClients {
   const pool = new pg.Pool({
@@ -105,8 +112,9 @@ function openClients(
   // on release (it is no longer queryable).
   pool.on('connect', (client) => {
     client.on('error', () => {});
-    if (options.namedStatements === false) unnameStatements(client);
+    nameStatementsWhileTheyLast(client, statements);
   });
+  retryLostStatements(pool, statements);
   return { prisma: new PrismaClient({ adapter: new PrismaPg(pool) }), pool };
 }
 
@@ -115,17 +123,76 @@ async function closeClients({ prisma, pool }: DatabaseClients): Promise<void> {
   await pool.end().catch(() => {});
 }
 
+/** Whether this database's connections still send named statements (shared by its pools). */
+interface StatementNames {
+  named: boolean;
+  onLost?: (error: Error) => void;
+}
+
+// 26000 invalid_sql_statement_name: a statement this connection prepared is not on the server
+// session it reached; 42P05 duplicate_prepared_statement: one it has not prepared already is.
+// Both mean the server session changes under the connection between transactions.
+const LOST_STATEMENT_SQLSTATES: ReadonlySet<string> = new Set(['26000', '42P05']);
+
+/** True when `error` is the server saying a named statement is missing or already there (see above). */
+export function isLostStatementError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && LOST_STATEMENT_SQLSTATES.has(code);
+}
+
+const isNamed = (config: unknown): config is pg.QueryConfig & { name: string } =>
+  !!config && typeof config === 'object' && typeof (config as { name?: unknown }).name === 'string';
+
 /**
- * Drops `name` from every query config this connection runs (pool queries and checked-out
- * clients alike), so each statement is parsed unnamed, as Prisma's adapter already sends them.
+ * Every query config this connection runs (pool queries and checked-out clients alike) keeps its
+ * `name` while `statements.named` holds, and is sent unnamed (parsed each time, as Prisma's
+ * adapter sends its own) once it does not. The first lost-statement answer to a named query
+ * turns names off for every connection of the database: the query that met it still fails (its
+ * transaction is aborted), and what runs it may run it again, now unnamed.
  */
-function unnameStatements(client: pg.PoolClient): void {
+function nameStatementsWhileTheyLast(client: pg.PoolClient, statements: StatementNames): void {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const noteLost = (error: unknown) => {
+    if (statements.named && isLostStatementError(error)) {
+      statements.named = false;
+      statements.onLost?.(error as Error);
+    }
+  };
+  const rethrowLost = (error: unknown) => {
+    noteLost(error);
+    throw error;
+  };
   (client as { query: unknown }).query = (config: unknown, ...rest: unknown[]) => {
-    if (config && typeof config === 'object' && 'name' in config) {
-      const { name: _name, ...unnamed } = config as Record<string, unknown>;
+    if (!isNamed(config)) return query(config, ...rest);
+    if (!statements.named) {
+      const { name: _name, ...unnamed } = config;
       return query(unnamed, ...rest);
     }
-    return query(config, ...rest);
+    // pg-pool's own `pool.query` passes a callback (values, callback); everything else awaits.
+    const callback = rest.at(-1);
+    if (typeof callback === 'function') {
+      return query(config, ...rest.slice(0, -1), (error: unknown, result: unknown) => {
+        if (error) noteLost(error);
+        callback(error, result);
+      });
+    }
+    const sent = query(config, ...rest);
+    return sent instanceof Promise ? sent.catch(rethrowLost) : sent;
+  };
+}
+
+/**
+ * `pool.query` runs one statement on its own (no transaction around it), so a named one that met
+ * a lost-statement answer did nothing, and is run once more, unnamed by then.
+ */
+function retryLostStatements(pool: pg.Pool, statements: StatementNames): void {
+  const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
+  (pool as { query: unknown }).query = (config: unknown, ...rest: unknown[]) => {
+    const sent = query(config, ...rest);
+    if (!isNamed(config) || !(sent instanceof Promise)) return sent;
+    return sent.catch((error: Error) => {
+      if (isLostStatementError(error) && !statements.named) return query(config, ...rest);
+      throw error;
+    });
   };
 }

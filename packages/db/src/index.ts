@@ -4,6 +4,7 @@ export {
   type Database,
   type DatabaseClients,
   type DatabaseOptions,
+  isLostStatementError,
   type ReplicaClients,
 } from './client.ts';
 export * from './generated/prisma/client.ts';

@@ -28,6 +28,18 @@ describe('retryConflicts', () => {
     expect(onRetry.mock.calls.map(([attempt]) => attempt)).toEqual([1, 2]);
   });
 
+  it('runs again after a named statement lost behind PgBouncer (26000, 42P05, as pg throws them)', async () => {
+    const lost = (code: string) => Object.assign(new Error('prepared statement "cbs_x" does not exist'), { code });
+    const failures = [lost('26000'), lost('42P05')];
+    const work = vi.fn(async () => {
+      const failure = failures.shift();
+      if (failure) throw failure;
+      return 'ok';
+    });
+    await expect(retryConflicts(work, noWait)).resolves.toBe('ok');
+    expect(work).toHaveBeenCalledTimes(3);
+  });
+
   it(`gives up after ${MAX_CONFLICT_RETRIES} re-runs and throws the last conflict`, async () => {
     const last = deadlock();
     let calls = 0;

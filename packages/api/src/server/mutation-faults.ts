@@ -1,4 +1,4 @@
-import { checkViolation, type DomainError, isDomainError, isTransactionConflict, pgCode } from '@coupons/core';
+import { checkViolation, type DomainError, isDomainError, isLostStatement, isTransactionConflict, pgCode } from '@coupons/core';
 import { defaultFieldResolver, GraphQLError, type GraphQLResolveInfo, type GraphQLSchema, responsePathAsArray } from 'graphql';
 import { recordConstraintViolation, recordTransactionRetry } from '../observability/index.ts';
 
@@ -98,7 +98,8 @@ const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resol
  * Runs `work`, and runs it again while it fails with a serialization failure or a deadlock
  * (40001, 40P01), at most `retries` times, after a jittered pause of 5–15, 5–25, 5–45 ms: the
  * conflicting transaction has usually committed by then, and jitter keeps two losers of the same
- * deadlock from meeting again in step. Any other error, and the last conflict, is thrown as is.
+ * deadlock from meeting again in step. A named statement lost behind a transaction-mode PgBouncer
+ * ({@link isLostStatement}) is run again the same way: the database sends it unnamed from then on. Any other error, and the last conflict, is thrown as is.
  * `work` must be safe to repeat after a rollback (one transaction, no side effect outside it).
  */
 export async function retryConflicts<T>(work: () => Promise<T> | T, options: ConflictRetryOptions = {}): Promise<T> {
@@ -109,7 +110,7 @@ export async function retryConflicts<T>(work: () => Promise<T> | T, options: Con
     try {
       return await work();
     } catch (error) {
-      if (attempt >= retries || !isTransactionConflict(error)) throw error;
+      if (attempt >= retries || !(isTransactionConflict(error) || isLostStatement(error))) throw error;
       options.onRetry?.(attempt + 1, error);
       await sleep(5 + random() * 10 * 2 ** attempt);
     }

@@ -35,15 +35,18 @@ let database: TestDatabase;
 let bouncer: PgBouncer;
 const apis: ApiProcess[] = [];
 let admin: ApiUser;
-/** Each test's shoppers are its own: 30 racers, 20 checkout users, one live shopper. */
+/** Each test's shoppers are its own: 30 racers, 20 checkout users, one live shopper, 20 for the default settings. */
 let racers: ApiUser[];
 let buyers: ApiUser[];
 let liveShopper: ApiUser;
+let defaultsShoppers: ApiUser[];
+/** The environment of the processes (for one more with other settings). */
+let env: Record<string, string>;
 
 beforeAll(async () => {
   database = await createTestDatabase();
   bouncer = await startPgBouncer(database.url, POOL_SIZE, (line) => console.info(`[pgbouncer] ${line}`));
-  const env = apiProcessEnv(bouncer.url, {
+  env = apiProcessEnv(bouncer.url, {
     DATABASE_LISTEN_URL: database.url,
     DATABASE_NAMED_STATEMENTS: 'false',
     MUTATION_RATE_LIMIT: '1000000',
@@ -51,9 +54,9 @@ beforeAll(async () => {
   });
   apis.push(...(await Promise.all(['api-a', 'api-b'].map((name) => startApiProcess({ name, env })))));
   const users = { db: database.db, config: loadConfig({ ...env, LOG_LEVEL: 'silent' }), clock: systemClock };
-  const [[created], shoppers] = await Promise.all([createUsers(users, 1, 'ADMIN'), createUsers(users, 51)]);
+  const [[created], shoppers] = await Promise.all([createUsers(users, 1, 'ADMIN'), createUsers(users, 71)]);
   admin = created;
-  [racers, buyers, [liveShopper]] = [shoppers.slice(0, 30), shoppers.slice(30, 50), shoppers.slice(50)];
+  [racers, buyers, [liveShopper], defaultsShoppers] = [shoppers.slice(0, 30), shoppers.slice(30, 50), shoppers.slice(50, 51), shoppers.slice(51)];
 }, 120_000);
 
 afterAll(async () => {
@@ -137,6 +140,40 @@ describe('the request path through PgBouncer (transaction pooling), two API proc
     } finally {
       await socket.dispose();
     }
+    expect(errorLines()).toEqual([]);
+  }, 60_000);
+
+  it('a process left with named statements on (the default) turns them off at the first lost one: every checkout completes, one warning', async () => {
+    const { DATABASE_NAMED_STATEMENTS: _off, ...defaults } = env;
+    const api = await startApiProcess({ name: 'api-defaults', env: defaults });
+    apis.push(api);
+    const { bookId } = await createCampaign(apis[0], admin, 20);
+    // As a client is told to: SERVICE_UNAVAILABLE is retryable, resent with the same idempotency key.
+    const unavailable: string[] = [];
+    const send = async <T>(op: string, variables: Record<string, unknown>, token: string) => {
+      for (let attempt = 0; ; attempt++) {
+        const answer = await call<T>(api, op, variables, token);
+        if (answer.ok || answer.code !== 'SERVICE_UNAVAILABLE' || attempt === 5) return answer;
+        unavailable.push(op.slice(0, op.indexOf('(')));
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
+    const answers = await Promise.all(
+      defaultsShoppers.map(async (shopper, i) => {
+        const claimed = await send<{ code: string }>(OPS.assignRandom, { bookId, key: `defaults-${i}-claim` }, shopper.token);
+        if (!claimed.ok) return claimed.code;
+        for (const [op, step] of [[OPS.lock, 'lock'], [OPS.redeem, 'redeem']]) {
+          const answer = await send(op, { code: claimed.data.code, key: `defaults-${i}-${step}` }, shopper.token);
+          if (!answer.ok) return answer.code;
+        }
+        return 'REDEEMED';
+      }),
+    );
+    console.info(`[pgbouncer] named statements on: ${unavailable.length} SERVICE_UNAVAILABLE answers before the switch (${unavailable.join(', ')})`);
+    expect(answers).toEqual(Array(20).fill('REDEEMED'));
+    const warnings = api.output().split('\n').filter((line) => line.includes('Named prepared statements are lost'));
+    expect(warnings, 'one warning, when named statements were turned off').toHaveLength(1);
+    await expectInvariants(database.db, 'after the default settings');
     expect(errorLines()).toEqual([]);
   }, 60_000);
 });

@@ -1,3 +1,5 @@
+import { isLostStatementError } from '@coupons/db';
+
 /** The error codes of the public contract (../shared/DESIGN.md, "Errors"). Clients switch on these. */
 export const ERROR_CODES = [
   'UNAUTHENTICATED',
@@ -88,7 +90,7 @@ export function translateDatabaseError(error: unknown): DomainError | undefined 
     case '23503':
       return new DomainError('NOT_FOUND', 'A referenced record does not exist');
     default:
-      return isDatabaseUnavailable(error) ? serviceUnavailable() : undefined;
+      return isDatabaseUnavailable(error) || isLostStatement(error) ? serviceUnavailable() : undefined;
   }
 }
 
@@ -138,6 +140,17 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     // Only a plain Error (what pg throws): a GraphQLError's message may quote a client's input.
     return e.name === 'Error' && typeof e.message === 'string' && UNAVAILABLE_MESSAGES.test(e.message);
   });
+}
+
+/**
+ * True when a named prepared statement was missing on the server session (26000) or already there
+ * (42P05): requests reach the database through a transaction-mode PgBouncer that keeps no
+ * prepared statement between transactions. Nothing of the statement ran, its transaction was
+ * rolled back, and the database has turned names off (`createDatabase` in @coupons/db): running
+ * the work again succeeds. Answered SERVICE_UNAVAILABLE (retryable) when it is not run again.
+ */
+export function isLostStatement(error: unknown): boolean {
+  return isLostStatementError({ code: pgCode(error) });
 }
 
 /**
