@@ -1,7 +1,7 @@
 import { inTransaction, lockCouponSql, redeemCouponSql } from '@coupons/core/sql';
 import { ceilingPool } from '../lib/assign-load.ts';
 import { halves, measureAbba } from '../lib/alternate.ts';
-import { runGraphqlLoad, type StepContext } from '../lib/http-load.ts';
+import { apiCheckouts, checkoutQueue } from '../lib/checkout-load.ts';
 import { runConcurrently } from '../lib/pg-load.ts';
 import { type BenchContext, compareGoal, formatNumber, ratio, type Scenario } from '../lib/scenario.ts';
 import { codesByUser, createUsers, seedBooks } from '../lib/seed.ts';
@@ -9,28 +9,6 @@ import { round } from '../lib/stats.ts';
 import { bearerTokens } from '../lib/tokens.ts';
 
 const USERS = 64;
-const LOCK = 'mutation Lock($code: String!) { lockCoupon(code: $code) { code state lockExpiresAt } }';
-const REDEEM = 'mutation Redeem($code: String!) { redeemCoupon(code: $code) { id redeemedAt } }';
-
-interface Checkout {
-  userIndex: number;
-  userId: string;
-  code: string;
-}
-
-/**
- * The checkouts in the order they are taken: round k is every user's k-th coupon, so at any
- * moment the 64 workers are (nearly always) on 64 different users, each on their own coupon.
- */
-function checkoutQueue(userIds: string[], codes: Map<string, string[]>, perUser: number): Checkout[] {
-  const queue: Checkout[] = [];
-  for (let k = 0; k < perUser; k++) {
-    userIds.forEach((userId, userIndex) => {
-      queue.push({ userIndex, userId, code: (codes.get(userId) as string[])[k] });
-    });
-  }
-  return queue;
-}
 
 /**
  * lock-redeem: 64 users check out concurrently, each locking then redeeming their own assigned
@@ -60,30 +38,7 @@ export const lockRedeem: Scenario = {
     const api = ctx.api();
     const pool = await ceilingPool(ctx.database.url, ctx.poolSize);
     try {
-      let apiNext = 0;
-      const viaApi = (count: number) =>
-        runGraphqlLoad({
-          url: api.url,
-          connections: USERS,
-          amount: count * 2,
-          steps: [
-            {
-              query: LOCK,
-              next: (context: StepContext) => {
-                const checkout = apiQueue[apiNext++];
-                context.checkout = checkout;
-                return { variables: { code: checkout.code }, authorization: tokens[checkout.userIndex] };
-              },
-            },
-            {
-              query: REDEEM,
-              next: (context: StepContext) => {
-                const checkout = context.checkout as Checkout;
-                return { variables: { code: checkout.code }, authorization: tokens[checkout.userIndex] };
-              },
-            },
-          ],
-        });
+      const viaApi = apiCheckouts(api.url, apiQueue, tokens, USERS);
       let sqlNext = 0;
       const viaPlainPg = (count: number) =>
         runConcurrently(USERS, count, async () => {
