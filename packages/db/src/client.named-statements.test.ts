@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../testing/index.ts';
-import { createDatabase, type Database, isLostStatementError } from './client.ts';
+import { createDatabase, type Database, isLostStatementError, preparedName } from './client.ts';
 
 // A transaction-mode PgBouncer before 1.21 hands each transaction any server connection, so a
 // statement prepared on one is missing on the next: with namedStatements false nothing is
@@ -88,5 +88,12 @@ describe('createDatabase namedStatements', () => {
     const { rows } = await opened.pool.query<{ name: string }>('SELECT name FROM pg_prepared_statements');
     expect(rows.map((r) => r.name)).toContain('cbs_test_good');
     expect(lost).toEqual([]);
+  });
+
+  it('preparedName: one name per text, the label first', () => {
+    const a = preparedName('cbs_x', 'SELECT 1');
+    expect(a).toMatch(/^cbs_x_[0-9a-f]{12}$/);
+    expect(preparedName('cbs_x', 'SELECT 1')).toBe(a);
+    expect(preparedName('cbs_x', 'SELECT 2')).not.toBe(a);
   });
 });

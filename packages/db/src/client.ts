@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from './generated/prisma/client.ts';
@@ -138,6 +139,22 @@ const LOST_STATEMENT_SQLSTATES: ReadonlySet<string> = new Set(['26000', '42P05']
 export function isLostStatementError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && LOST_STATEMENT_SQLSTATES.has(code);
+}
+
+const preparedNames = new Map<string, string>();
+
+/**
+ * The name to prepare `text` under: `label` and a hash of the text, so one name always means one
+ * text. Two versions of the service on one server session (a rolling deploy behind PgBouncer)
+ * then never run each other's statement under a shared name. Memoised per text (a few fixed texts).
+ */
+export function preparedName(label: string, text: string): string {
+  let name = preparedNames.get(text);
+  if (name === undefined) {
+    name = `${label}_${createHash('sha1').update(text).digest('hex').slice(0, 12)}`;
+    if (preparedNames.size < 100) preparedNames.set(text, name);
+  }
+  return name;
 }
 
 const isNamed = (config: unknown): config is pg.QueryConfig & { name: string } =>

@@ -5,6 +5,7 @@ export {
   type DatabaseClients,
   type DatabaseOptions,
   isLostStatementError,
+  preparedName,
   type ReplicaClients,
 } from './client.ts';
 export * from './generated/prisma/client.ts';

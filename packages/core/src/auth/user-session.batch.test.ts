@@ -24,7 +24,7 @@ async function sessionQueries(work: () => Promise<unknown>): Promise<number> {
   const query = vi.spyOn(t.db.pool, 'query');
   try {
     await work();
-    return query.mock.calls.filter(([config]) => (config as { name?: string })?.name === 'cbs_session_callers').length;
+    return query.mock.calls.filter(([config]) => (config as { name?: string })?.name?.startsWith('cbs_session_callers_')).length;
   } finally {
     query.mockRestore();
   }

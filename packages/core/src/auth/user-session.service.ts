@@ -1,3 +1,4 @@
+import { preparedName } from '@coupons/db';
 import DataLoader from 'dataloader';
 import type pg from 'pg';
 import { requireAdmin } from '../shared/access.ts';
@@ -50,6 +51,10 @@ interface SessionRow extends SessionState {
   disabled: boolean;
 }
 
+const SESSION_CALLERS_SQL = `SELECT id::text AS id, email, role::text AS role, token_version AS "tokenVersion", disabled_at IS NOT NULL AS disabled
+    FROM app_user WHERE id = ANY($1::uuid[])`;
+const SESSION_CALLERS = { name: preparedName('cbs_session_callers', SESSION_CALLERS_SQL), text: SESSION_CALLERS_SQL };
+
 /** The per-pool loader of {@link sessionRows}. */
 const sessionLoaders = new WeakMap<pg.Pool, DataLoader<string, SessionRow | null>>();
 
@@ -71,12 +76,7 @@ function sessionRows(pool: pg.Pool): DataLoader<string, SessionRow | null> {
   if (!loader) {
     loader = new DataLoader<string, SessionRow | null>(
       async (ids) => {
-        const { rows } = await pool.query<SessionRow>({
-          name: 'cbs_session_callers',
-          text: `SELECT id::text AS id, email, role::text AS role, token_version AS "tokenVersion", disabled_at IS NOT NULL AS disabled
-    FROM app_user WHERE id = ANY($1::uuid[])`,
-          values: [ids],
-        });
+        const { rows } = await pool.query<SessionRow>({ ...SESSION_CALLERS, values: [ids] });
         const byId = new Map(rows.map((row) => [row.id, row]));
         return ids.map((id) => byId.get(id) ?? null);
       },

@@ -1,3 +1,4 @@
+import { preparedName } from '@coupons/db';
 import type pg from 'pg';
 import type { EventAnnouncer } from '../shared/context.ts';
 
@@ -7,6 +8,7 @@ export const COUPON_EVENTS_CHANNEL = 'coupon_events';
 export const CODE_JOBS_CHANNEL = 'coupon_code_jobs';
 
 const NOTIFY_STATEMENT = 'SELECT pg_notify(ch, p) FROM unnest($1::text[], $2::text[]) AS t(ch, p)';
+const NOTIFY_NAME = preparedName('cbs_notify', NOTIFY_STATEMENT);
 
 /** NOTIFY payloads must stay under 8,000 bytes; ids are ≤ 20 digits, so this stays near 2 kB. */
 const MAX_IDS_PER_PAYLOAD = 100;
@@ -91,7 +93,7 @@ export class NotifyPublisher implements EventAnnouncer {
     this.inFlight = this.inFlight.then(() =>
       this.options.pool
         // Named: parsed and planned once per connection rather than on every send.
-        .query({ name: 'cbs_notify', text: NOTIFY_STATEMENT, values: [channels, payloads] })
+        .query({ name: NOTIFY_NAME, text: NOTIFY_STATEMENT, values: [channels, payloads] })
         .then(
           () => undefined,
           (error: unknown) => this.options.onError?.(error),

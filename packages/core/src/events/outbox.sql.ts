@@ -1,4 +1,4 @@
-import { Prisma } from '@coupons/db';
+import { Prisma, preparedName } from '@coupons/db';
 import type pg from 'pg';
 import {
   type CouponRow,
@@ -71,7 +71,7 @@ export async function readOutbox(
   // unnamed (packages/db/src/client.ts). The listener's connection keeps its plans on index
   // scans (outbox.listener.ts); a caller on a pooled connection, where a plan kept from an empty
   // table would scan the whole outbox, passes `prepared: false` and is planned on every call.
-  const name = args.prepared === false ? undefined : hydrate ? 'cbs_outbox_read' : 'cbs_outbox_read_lean';
+  const name = args.prepared === false ? undefined : preparedName(hydrate ? 'cbs_outbox_read' : 'cbs_outbox_read_lean', query.text);
   const { rows } = await db.query<OutboxRow>({ name, text: query.text, values: query.values as unknown[] });
   const first = rows[0];
   if (!first) throw new Error('outbox query returned no snapshot row');
@@ -92,8 +92,9 @@ export async function hydrateOutboxEvents(
   options: { prepared?: boolean } = {},
 ): Promise<LiveCouponEvent[]> {
   const query = Prisma.sql`SELECT ${hydratedEvent(now)} FROM coupon_event e WHERE e.id = ANY(${ids}::bigint[]) ORDER BY e.id`;
-  const name = options.prepared === false ? undefined : 'cbs_outbox_hydrate';
-  const { rows } = await db.query<OutboxRow>({ name, text: query.text, values: query.values as unknown[] });
+  const text = query.text;
+  const name = options.prepared === false ? undefined : preparedName('cbs_outbox_hydrate', text);
+  const { rows } = await db.query<OutboxRow>({ name, text, values: query.values as unknown[] });
   return rows.map(toLiveEvent);
 }
 
