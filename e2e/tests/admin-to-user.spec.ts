@@ -5,7 +5,7 @@ import { saveScreenshot } from '../support/screenshots.ts';
 import { signInThroughForm } from '../support/session.ts';
 
 test('an admin sets up a campaign and a user locks and redeems a coupon from it', async ({ browser }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(300_000);
   const [admin, ana, ben] = await Promise.all([createUser('ADMIN', 'admin'), createUser('USER', 'ana'), createUser('USER', 'ben')]);
   const suffix = randomUUID().slice(0, 6);
   const bookName = `Spring sale ${suffix}`;

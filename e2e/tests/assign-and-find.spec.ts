@@ -76,7 +76,6 @@ test('from a book’s page an admin gives a chosen code to a user named by email
 });
 
 test('a shopper finds an old book among more than 100 newer ones by typing its name; a sold-out one is not offered', async ({ browser }) => {
-  test.setTimeout(120_000);
   const [admin, shopper] = await Promise.all([createUser('ADMIN'), createUser('USER')]);
   const stem = `Findme ${randomUUID().slice(0, 8)}`;
   const { book } = await createBookWithCodes(admin, 2, { name: `${stem} welcome` });

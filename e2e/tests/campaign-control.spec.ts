@@ -16,7 +16,6 @@ function claim(shopper: TestUser, bookId: string): Promise<string | null> {
 }
 
 test('an admin pauses and resumes a book, voids a coupon with a reason, and finds it all in the audit log', async ({ browser }) => {
-  test.setTimeout(120_000);
   const { admin, user: shopper, book, code } = await createAssignedCoupon(4);
   const reason = `Leaked on a forum ${randomUUID().slice(0, 6)}`;
   const { page } = await openSignedIn(browser, admin, `/books/${book.id}`);
@@ -91,7 +90,6 @@ test('an admin pauses and resumes a book, voids a coupon with a reason, and find
 });
 
 test('an admin is refused deleting a book whose coupons went out, archives it, and manages a user and a pool', async ({ browser }) => {
-  test.setTimeout(120_000);
   const { admin, user: shopper, book, code } = await createAssignedCoupon(2);
   // Given out, then taken back: nothing is out now, but the book's history forbids a delete.
   await graphql(admin.token, 'mutation ($code: String!) { unassignCoupon(code: $code, reason: "given by mistake") { id } }', { code });
