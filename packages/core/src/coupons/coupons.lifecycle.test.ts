@@ -149,6 +149,35 @@ describe('lock expiry (injected clock, no sleeping)', () => {
     for (const c of coupons) expect(await events(c.id)).toEqual(['ASSIGNED', 'LOCKED', 'LOCK_EXPIRED']);
     expect(await sweepExpiredLocks(sweeperCtx)).toBe(0);
   });
+
+  // What a transaction-mode PgBouncer does to a connection's prepared statements, done on one
+  // real session: DEALLOCATE ALL behind the driver's back. The sweep that meets the lost
+  // statement is rolled back and run again unnamed; it is not reported as a failure.
+  it('a sweep that meets a lost prepared statement runs again and expires the locks', async () => {
+    const clock = createTestClock();
+    const lost: string[] = [];
+    const single = createDatabase({ url, poolSize: 1, onNamedStatementsLost: (error) => lost.push(String((error as { code?: string }).code)) });
+    try {
+      const sweeperCtx = contextFor(single, null, clock);
+      await sweepExpiredLocks(sweeperCtx); // prepares the sweep's first statement on the one connection
+      await single.pool.query('DEALLOCATE ALL');
+      const { bookId } = await createBook(db, 3, { lockTtlSeconds: 30 });
+      const coupons = await Promise.all(
+        [0, 1, 2].map(async () => {
+          const ctx = contextFor(db, await createUser(db), clock);
+          const c = await assignRandomCoupon(ctx, { bookId });
+          await lockCoupon(ctx, { code: c.code });
+          return c;
+        }),
+      );
+      clock.advance(31_000);
+      expect(await sweepExpiredLocks(sweeperCtx)).toBe(3);
+      expect(lost, 'the lost statement was met, and names turned off').toEqual(['26000']);
+      for (const c of coupons) expect(await events(c.id)).toEqual(['ASSIGNED', 'LOCKED', 'LOCK_EXPIRED']);
+    } finally {
+      await single.close();
+    }
+  });
 });
 
 describe('multi-redemption books and reversal', () => {

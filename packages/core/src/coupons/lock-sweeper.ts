@@ -1,6 +1,7 @@
 import { Prisma } from '@coupons/db';
 import { announceCommitted } from '../shared/announce.ts';
 import type { ServiceContext } from '../shared/context.ts';
+import { againIfStatementLost } from '../shared/errors.ts';
 import { lockExpiredSql } from './coupon.record.ts';
 import { inTransaction } from './transition.ts';
 
@@ -24,7 +25,8 @@ export async function sweepExpiredLocks(ctx: ServiceContext): Promise<number> {
   const now = ctx.clock.now();
   let total = 0;
   for (;;) {
-    const { found, eventIds } = await inTransaction(ctx.db.pool, async (tx) => {
+    // A batch that met a lost statement (behind a PgBouncer) was rolled back: run it again.
+    const { found, eventIds } = await againIfStatementLost(() => inTransaction(ctx.db.pool, async (tx) => {
       const locked = await tx.rows<{ id: string }>(Prisma.sql`
         SELECT id::text AS id FROM coupon
         WHERE ${lockExpiredSql(now, 'coupon')}
@@ -44,7 +46,7 @@ export async function sweepExpiredLocks(ctx: ServiceContext): Promise<number> {
         FROM upd ORDER BY id
         RETURNING id::text AS id`);
       return { found: locked.length, eventIds: events.map((r) => r.id) };
-    });
+    }));
     announceCommitted(ctx, eventIds);
     total += eventIds.length;
     if (found < BATCH) return total;

@@ -154,6 +154,21 @@ export function isLostStatement(error: unknown): boolean {
 }
 
 /**
+ * Runs `work`, and once more when it failed on a lost statement ({@link isLostStatement}): for the
+ * service's own background work (the lock sweeper), whose transactions touch nothing outside the
+ * database, so that the first lost statement behind a PgBouncer is not reported as a failure.
+ * Requests are run again by the API (retryConflicts), with their idempotency rules.
+ */
+export async function againIfStatementLost<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!isLostStatement(error)) throw error;
+    return work();
+  }
+}
+
+/**
  * True for a serialization failure (40001) or a deadlock (40P01): the transaction was rolled back
  * through no fault of the request, and running it again is expected to succeed.
  */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Prisma } from '@coupons/db';
 import { inTransaction } from '../coupons/transition.ts';
 import type { ServiceContext } from '../shared/context.ts';
+import { againIfStatementLost } from '../shared/errors.ts';
 
 // The statements of sending: claim (with a lease), then record the attempt's result under that
 // lease. Times are the database's `now()`: leases and retry times are compared by every process,
@@ -45,7 +46,7 @@ export async function claimDueDeliveries(
 ): Promise<ClaimedDelivery[]> {
   if (options.max <= 0) return [];
   const leaseToken = randomUUID();
-  return inTransaction(ctx.db.pool, async (tx) => {
+  return againIfStatementLost(() => inTransaction(ctx.db.pool, async (tx) => {
     const endpoints = await tx.rows<{ id: string }>(Prisma.sql`
       SELECT e.id::text AS id FROM webhook_endpoint e
       WHERE e.enabled AND EXISTS (
@@ -104,7 +105,7 @@ export async function claimDueDeliveries(
       attemptInCycle: Number(r.attempt_in_cycle),
       leaseToken,
     }));
-  });
+  }));
 }
 
 /** What one attempt came to, to record. */
@@ -130,7 +131,7 @@ export async function recordAttempt(
   attempt: AttemptRecord,
   disableAfterMs: number,
 ): Promise<{ recorded: boolean; disabled: boolean }> {
-  return inTransaction(ctx.db.pool, async (tx) => {
+  return againIfStatementLost(() => inTransaction(ctx.db.pool, async (tx) => {
     // Lock order: the endpoint, then its delivery (as deleting an endpoint does), so that the two
     // cannot deadlock. The endpoint's latest version decides whether it has failed long enough.
     const [endpoint] = await tx.rows<{ enabled: boolean; failing_for_ms: number | null }>(Prisma.sql`
@@ -171,7 +172,7 @@ export async function recordAttempt(
       await tx.rows(Prisma.sql`UPDATE webhook_endpoint SET failing_since = now() WHERE id = ${delivery.endpointId}::uuid`);
     }
     return { recorded: true, disabled: disable };
-  });
+  }));
 }
 
 function describeFailure(attempt: AttemptRecord): string {
