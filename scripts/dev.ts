@@ -11,6 +11,7 @@
 // PostgreSQL, started by the supervised process, never hears the terminal.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import net from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { ConfigError, loadConfig, projectRoot } from '@coupons/config';
@@ -46,6 +47,19 @@ function start(name: 'api' | 'console', command: string, args: string[], env: No
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // Before anything starts: a port already taken (most often by another `pnpm dev`) would fail one
+  // child, while the health check answered from the other instance's API.
+  const taken = [];
+  for (const [name, port] of [
+    ['API_PORT', config.API_PORT],
+    ['CONSOLE_PORT', config.CONSOLE_PORT],
+  ] as const) {
+    if (await portTaken(port)) taken.push(`${name}=${port}`);
+  }
+  if (taken.length > 0) {
+    log('dev', `port already in use: ${taken.join(', ')}. Is another \`pnpm dev\` running? Stop it, or set ${taken.map((t) => t.split('=')[0]).join(' and ')} to free ports.`);
+    process.exit(1);
+  }
   const database = await openDevDatabase(config);
   log('db', `PostgreSQL: ${database.source}`);
   const children: ChildProcess[] = [];
@@ -64,6 +78,15 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
+  // The first process (supervise) killed outright, with no signal to relay: stop rather than go
+  // on holding the ports and the database with no terminal to stop it from.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) {
+      log('dev', 'the `pnpm dev` that started this is gone');
+      void stop(1);
+    }
+  }, 1_000).unref();
 
   const applied = await applyMigrations(database.url, undefined, { defaultCurrency: config.DEFAULT_CURRENCY });
   log('db', applied.length ? `applied migrations: ${applied.join(', ')}` : 'migrations up to date');
@@ -146,6 +169,15 @@ function supervise(): void {
   };
   for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(name, relay);
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
+/** Whether something already listens on `port` (on any address, as the API and Next.js listen). */
+function portTaken(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'EADDRINUSE'));
+    probe.listen(port, () => probe.close(() => resolve(false)));
+  });
 }
 
 async function waitFor(url: string, timeoutMs = 60_000): Promise<void> {
