@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { ConfigError, loadConfig, projectRoot } from '@coupons/config';
+import { loadConfig, projectRoot } from '@coupons/config';
 import { applyMigrations, createDatabase, DEMO_LOGINS, openDevDatabase, seedDemoData } from '@coupons/db';
 
 const colors = { db: '\x1b[34m', api: '\x1b[32m', console: '\x1b[35m', dev: '\x1b[36m' } as const;
@@ -88,7 +88,11 @@ async function main(): Promise<void> {
     }
   }, 1_000).unref();
 
-  const applied = await applyMigrations(database.url, undefined, { defaultCurrency: config.DEFAULT_CURRENCY });
+  const applied = await applyMigrations(database.url, undefined, { defaultCurrency: config.DEFAULT_CURRENCY }).catch((error: Error) => {
+    // Most often the URL itself (a server not running, a typo): say which setting to look at.
+    if (database.source === 'DATABASE_URL') error.message += '\n(from DATABASE_URL; unset it to use the embedded PostgreSQL)';
+    throw error;
+  });
   log('db', applied.length ? `applied migrations: ${applied.join(', ')}` : 'migrations up to date');
   const seedDb = createDatabase({ url: database.url, poolSize: 2, applicationName: 'coupons-seed' });
   const seeded = await seedDemoData(seedDb).finally(() => seedDb.close());
@@ -194,7 +198,8 @@ async function waitFor(url: string, timeoutMs = 60_000): Promise<void> {
 if (!process.argv.includes(SUPERVISED)) supervise();
 else {
   main().catch((error: unknown) => {
-    console.error(error instanceof ConfigError ? error.message : error);
+    // The message, as the database CLIs print it (runCli): a wrong DATABASE_URL is not a stack trace.
+    log('dev', error instanceof Error ? error.message : String(error));
     process.exit(1);
   });
 }
