@@ -100,7 +100,8 @@ describe('the webhook receiver of the api guide', () => {
     expect(await post({ ...forged })).toBe(401);
     expect(await post({ ...stale })).toBe(401);
     expect(await post({ ...fresh })).toBe(204);
-  });
+    // Two API starts, a SIGKILL and four deliveries: 8 s on a loaded two-core CI machine.
+  }, 120_000);
 });
 
 /** Starts the guide's receiver.mjs on `port` with the secret; waits until it answers (401 to an unsigned request). */
