@@ -30,6 +30,10 @@ export default defineConfig({
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     viewport: { width: 1366, height: 900 },
+    // Debian's Chromium renders in software here: the live badge's pulses (6 s after each page
+    // load) cost it over a core while they run. With reduced motion they end at once; no test is
+    // about an animation, and the console honours the preference (globals.css).
+    reducedMotion: 'reduce',
     actionTimeout: 15_000,
     navigationTimeout: 20_000,
   },
