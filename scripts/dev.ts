@@ -49,15 +49,12 @@ async function main(): Promise<void> {
   const config = loadConfig();
   // Before anything starts: a port already taken (most often by another `pnpm dev`) would fail one
   // child, while the health check answered from the other instance's API.
-  const taken = [];
-  for (const [name, port] of [
-    ['API_PORT', config.API_PORT],
-    ['CONSOLE_PORT', config.CONSOLE_PORT],
-  ] as const) {
-    if (await portTaken(port)) taken.push(`${name}=${port}`);
-  }
+  const ports = { API_PORT: config.API_PORT, CONSOLE_PORT: config.CONSOLE_PORT };
+  const taken: string[] = [];
+  for (const [name, port] of Object.entries(ports)) if (await portTaken(port)) taken.push(name);
   if (taken.length > 0) {
-    log('dev', `port already in use: ${taken.join(', ')}. Is another \`pnpm dev\` running? Stop it, or set ${taken.map((t) => t.split('=')[0]).join(' and ')} to free ports.`);
+    const inUse = taken.map((name) => `${name}=${ports[name as keyof typeof ports]}`).join(', ');
+    log('dev', `port already in use: ${inUse}. Is another \`pnpm dev\` running? Stop it, or set ${taken.join(' and ')} to free ports.`);
     process.exit(1);
   }
   const database = await openDevDatabase(config);

@@ -155,8 +155,9 @@ export function isLostStatement(error: unknown): boolean {
 
 /**
  * Runs `work`, and once more when it failed on a lost statement ({@link isLostStatement}): for the
- * service's own background work (the lock sweeper), whose transactions touch nothing outside the
- * database, so that the first lost statement behind a PgBouncer is not reported as a failure.
+ * service's own background work (the lock sweeper, the webhook dispatcher's claim and attempt
+ * record), whose transactions touch nothing outside the database, so that the first lost
+ * statement behind a PgBouncer is not reported as a failure.
  * Requests are run again by the API (retryConflicts), with their idempotency rules.
  */
 export async function againIfStatementLost<T>(work: () => Promise<T>): Promise<T> {
