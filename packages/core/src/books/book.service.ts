@@ -93,8 +93,9 @@ export async function updateBook(ctx: ServiceContext, id: string, input: UpdateB
  * A budget's counters are kept only while the book has a budget (redeem and reverse touch the
  * book row then, and only then: an unbudgeted book's redemptions never queue on it). Setting a
  * budget therefore counts what stands now. Runs under updateBook's `FOR UPDATE`, which waits for
- * redemptions in flight (they hold `FOR KEY SHARE` on the book through their counter) and holds
- * new ones off until the budget and its counters commit together. A budget lower than what is
+ * redemptions and reversals in flight (each takes the book row `FOR KEY SHARE` before it reads the
+ * budget: redeem.sql.ts' FOR_BUDGET) and holds new ones off until the budget and its counters
+ * commit together. A budget lower than what is
  * already used is refused (the CHECK book_budget_check is only the net).
  */
 async function recountBudget(tx: Prisma.TransactionClient, bookId: string) {

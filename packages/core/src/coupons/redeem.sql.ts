@@ -14,18 +14,34 @@ import {
 import { markLocked, type Tx } from './transition.ts';
 
 /**
+ * Why redeem and reverse take the book row `FOR KEY SHARE` before the statement that reads the
+ * book's budget: setting a book's first budget (updateBook, `FOR UPDATE` on the book) counts the
+ * redemptions that stand, and from then on every redeem and reversal moves the counters. A
+ * redemption whose statement read "no budget" but committed after that count would be missed by
+ * both (the book short by one for good; a reversal, the book one too high). With the lock first,
+ * the two take turns: a redeem or reversal in flight makes updateBook wait until it commits (the
+ * count then sees it), and one that comes during updateBook waits, then reads the budget. It costs
+ * nothing new: the redemption's foreign key takes the same lock on the book at insert anyway.
+ */
+const FOR_BUDGET = Prisma.raw('FOR KEY SHARE');
+
+/**
  * Step 1 of a redeem by code: the coupon's row lock (as lock.sql.ts' `lockByCode`), then the
  * redeemer's counter row for the coupon's book (lock order: coupon, then counter, as everywhere),
  * so that step 2 reads the per-user redemption count at a version nobody can change before we
- * commit. Every assignment path upserts that row, so a holder of the coupon has it.
+ * commit. Every assignment path upserts that row, so a holder of the coupon has it. Last, the
+ * book row {@link FOR_BUDGET}.
  */
 const lockForRedeem = (code: string, userId: string) => Prisma.sql`
   WITH target AS (SELECT id, book_id FROM coupon WHERE code = ${code} FOR UPDATE),
   counter AS (
     SELECT 1 FROM user_book_counter u JOIN target t ON u.book_id = t.book_id
     WHERE u.user_id = ${userId}::uuid FOR UPDATE OF u
-  )
-  SELECT ${markLocked(Prisma.sql`SELECT id FROM target`)} AS locked_id, (SELECT count(*) FROM counter)::int AS counters`;
+  ),
+  budget AS (SELECT 1 FROM book b JOIN target t ON b.id = t.book_id ${FOR_BUDGET} OF b)
+  SELECT ${markLocked(Prisma.sql`SELECT id FROM target`)} AS locked_id, (SELECT count(*) FROM counter)::int AS counters,
+         (SELECT count(*) FROM budget)::int AS books`;
+
 
 /** Whether the latest lock-related event (LOCKED, UNLOCKED, LOCK_EXPIRED, REDEEMED) of coupon `id` is LOCK_EXPIRED. */
 const latestLockEventIsExpiry = (id: Prisma.Sql) => Prisma.sql`
@@ -86,16 +102,20 @@ export async function redeemCouponSql(
     ),
     -- The book's budget, only for a book that has one: a guarded increment under the book row's
     -- lock, so racing redemptions of the book take turns here and never overspend it.
+    -- Whether the per-user limit lets it through: the counter row is locked (step 1 of a redeem
+    -- by code; an order's redeem does not commit a refusal), so this read is its latest version
+    -- and the counter upsert's guard below decides the same.
+    user_ok AS (
+      SELECT ok.max_redemptions_per_user IS NULL OR COALESCE((
+               SELECT u.redeemed_count FROM user_book_counter u WHERE u.user_id = ${userId}::uuid AND u.book_id = ok.book_id
+             ), 0) < ok.max_redemptions_per_user AS passes
+      FROM ok
+    ),
     bud AS (
       UPDATE book b SET redeemed_total = b.redeemed_total + 1, discount_total = b.discount_total + granted.amount
-      FROM ok, granted
-      WHERE b.id = ok.book_id AND ok.budgeted
-        -- Only when the per-user limit below lets it through: the counter row is locked (step 1
-        -- of a redeem by code; an order's redeem does not commit a refusal), so this read is its
-        -- latest version and the upsert's guard decides the same. A refusal writes nothing.
-        AND (ok.max_redemptions_per_user IS NULL OR COALESCE((
-              SELECT u.redeemed_count FROM user_book_counter u WHERE u.user_id = ${userId}::uuid AND u.book_id = ok.book_id
-            ), 0) < ok.max_redemptions_per_user)
+      FROM ok, granted, user_ok
+      -- Only when the per-user limit lets it through: a refusal writes nothing.
+      WHERE b.id = ok.book_id AND ok.budgeted AND user_ok.passes
         AND (b.max_total_redemptions IS NULL OR b.redeemed_total < b.max_total_redemptions)
         AND (b.max_total_discount_amount IS NULL OR b.discount_total + granted.amount <= b.max_total_discount_amount)
       RETURNING b.id
@@ -134,7 +154,8 @@ export async function redeemCouponSql(
     ${eventCte({ type: 'REDEEMED', from: 'LOCKED', to: { column: 'state' },
       actor: Prisma.sql`${userId}::uuid`, user: Prisma.sql`${userId}::uuid`, withRedemption: true, at: now })}
     SELECT ${targetSummary}, (SELECT count(*) FROM cnt)::int AS counted,
-           NOT EXISTS (SELECT 1 FROM ok) OR EXISTS (SELECT 1 FROM allowed) AS within_budget,
+           -- The budget's own verdict: a redeem the per-user limit refused is not the budget's refusal.
+           NOT EXISTS (SELECT 1 FROM ok) OR EXISTS (SELECT 1 FROM allowed) OR NOT EXISTS (SELECT 1 FROM user_ok WHERE passes) AS within_budget,
            (SELECT code_max_redemptions IS NULL OR redemption_count < code_max_redemptions FROM target) AS code_uses_left,
            (SELECT array_agg(id) FROM ev) AS event_ids, (SELECT to_jsonb(red) FROM red) AS redemption,
            -- Only for a refusal: whether the coupon's lock ran out (see lockRanOut), read under the row lock.
@@ -210,7 +231,8 @@ export async function readRedeemTarget(tx: Tx, args: { code: string; orderId: st
            b.min_order_amount::text AS min_order_amount,
            (SELECT to_jsonb(x) FROM (SELECT ${redemptionReturning} FROM redemption r
              WHERE r.coupon_id = t.id AND r.order_id = ${args.orderId} AND r.reversed_at IS NULL) x) AS existing
-    FROM target t JOIN book b ON b.id = t.book_id`);
+    FROM target t JOIN book b ON b.id = t.book_id
+    ${FOR_BUDGET} OF b`);
   const row = rows[0];
   if (!row) return notFound;
   return {
@@ -245,7 +267,8 @@ export async function lockRanOut(tx: Tx, code: string): Promise<boolean> {
 /**
  * Reverses one redemption (a refund): marks the row reversed (never deleted), gives the use back
  * on the user's counter and the coupon, and moves a REDEEMED coupon back to ASSIGNED. Step 1
- * locks the redemption row and its coupon row; step 2 then reads both at their latest versions.
+ * locks the redemption row and its coupon row, and the book {@link FOR_BUDGET}; step 2 then reads
+ * them at their latest versions.
  * Redeem never locks an existing redemption row and both take the coupon before the counter, so
  * the two cannot deadlock; a second reversal finds `reversed_at` set.
  */
@@ -255,9 +278,9 @@ export async function reverseRedemptionSql(
 ): Promise<{ found: boolean; alreadyReversed: boolean; redemption: RedemptionRow | null; eventIds: string[] }> {
   const { redemptionId, adminId, reason, now } = args;
   const locked = await tx.rows<{ id: string }>(Prisma.sql`
-    SELECT r.id::text AS id FROM redemption r JOIN coupon c ON c.id = r.coupon_id
+    SELECT r.id::text AS id FROM redemption r JOIN coupon c ON c.id = r.coupon_id JOIN book b ON b.id = r.book_id
     WHERE r.id = ${redemptionId}::uuid
-    FOR UPDATE OF r, c`);
+    FOR UPDATE OF r, c ${FOR_BUDGET} OF b`);
   if (locked.length === 0) return { found: false, alreadyReversed: false, redemption: null, eventIds: [] };
   const rows = await tx.rows<{ found: number; already: boolean | null; redemption: RedemptionRow | null; event_ids: string[] | null }>(
     Prisma.sql`
