@@ -44,7 +44,7 @@ export class UploadCodesResult {
 
   @Field(() => CodeJobProgress, {
     nullable: true,
-    description: 'The job as the upload ended: COMPLETED, or CANCELLED (a file import stopped by `cancelCodeJob`: nothing inserted).',
+    description: 'The job as the upload ended: COMPLETED, or CANCELLED (stopped by `cancelCodeJob` before it committed: nothing inserted).',
   })
   job!: CodeJobProgress | null;
 }

@@ -3,7 +3,7 @@ import { type CodeJob, Prisma } from '@coupons/db';
 import type { ServiceContext } from '../shared/context.ts';
 import { requireUuid } from '../shared/validation.ts';
 import { type CodeJobKind, type CodeJobProgress, type CodeJobStatus, emitCodeJobProgress } from './code-job.events.ts';
-import type { JobLease, Queryable } from './code.insert.ts';
+import type { JobLease } from './code.insert.ts';
 
 /** A job row together with the lease of the run that holds it (see `code_job.lease_id`). */
 export interface LeasedCodeJob {
@@ -30,41 +30,6 @@ export async function startCodeJob(
   const job = toLeased(row);
   emitCodeJobProgress(job.progress);
   return job;
-}
-
-/**
- * Stores and announces an upload's progress. Terminal states also set `finished_at`. The row is
- * written outside the upload's transaction (autocommit), so other instances can poll it.
- */
-export async function saveCodeJobProgress(ctx: ServiceContext, progress: CodeJobProgress): Promise<void> {
-  const finished = progress.status !== 'RUNNING';
-  await ctx.db.prisma.codeJob.update({
-    where: { id: progress.jobId },
-    data: {
-      status: progress.status,
-      processed: progress.processed,
-      inserted: progress.inserted,
-      duplicates: progress.duplicates,
-      invalid: progress.invalid,
-      error: progress.error,
-      ...(finished ? { finishedAt: ctx.clock.now() } : {}),
-    },
-  });
-  emitCodeJobProgress(progress);
-}
-
-/**
- * Writes an upload's final numbers as COMPLETED inside the upload's own transaction, just before
- * COMMIT: the codes and the row that counts them commit together, so a process that dies right
- * after COMMIT leaves a truthful COMPLETED job, never a RUNNING one that a reaper would fail.
- */
-export async function completeUploadJobInTransaction(db: Queryable, progress: CodeJobProgress, finishedAt: Date): Promise<void> {
-  const sql = Prisma.sql`
-    UPDATE code_job
-    SET status = 'COMPLETED', processed = ${progress.processed}::int, inserted = ${progress.inserted}::int,
-        duplicates = ${progress.duplicates}::int, invalid = ${progress.invalid}::int, finished_at = ${finishedAt}
-    WHERE id = ${progress.jobId}::uuid`;
-  await db.query(sql.text, sql.values as unknown[]);
 }
 
 /**

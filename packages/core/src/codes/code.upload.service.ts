@@ -3,13 +3,14 @@ import { requireAdmin } from '../shared/access.ts';
 import { requireBook } from '../books/book.service.ts';
 import { announceCommitted } from '../shared/announce.ts';
 import type { ServiceContext } from '../shared/context.ts';
-import { badInput, isDomainError } from '../shared/errors.ts';
+import { badInput, DomainError, isDomainError } from '../shared/errors.ts';
 import { type CodeJobProgress, emitCodeJobProgress } from './code-job.events.ts';
-import { type CodeJobRunOptions, startCodeJobHeartbeat } from './code-job.heartbeat.ts';
-import { completeUploadJobInTransaction, saveCodeJobProgress, startCodeJob } from './code-job.repository.ts';
+import { type CodeJobHeartbeat, CodeJobLeaseLost, type CodeJobRunOptions, startCodeJobHeartbeat } from './code-job.heartbeat.ts';
+import { getCodeJob, type LeasedCodeJob, startCodeJob } from './code-job.repository.ts';
 import type { CodeLineIssue } from './code.format.ts';
 import { importCodes } from './code.import.ts';
 import { getImportReport } from './code.import.report.ts';
+import { completeImportInTransaction, failImport } from './code.import.sql.ts';
 import { insertCodesReportingExisting, withPgTransaction } from './code.insert.ts';
 import { classifyUploadLines, MAX_REPORTED_ISSUES, readUploadLines } from './code.upload.parse.ts';
 
@@ -43,7 +44,9 @@ export const UPLOAD_CHUNK_SIZE = 50_000;
  * transaction (all or nothing); codes that already exist in any book, including ones a
  * concurrent upload commits meanwhile, are reported as ALREADY_EXISTS on their line.
  * The job beats a heartbeat while the transaction runs; if the process dies, nothing commits and
- * a reaper elsewhere marks the job FAILED (the file is not kept, so it cannot be resumed).
+ * a reaper elsewhere marks the job FAILED (the file is not kept, so it cannot be resumed). A
+ * cancel (cancelCodeJob) that commits before the upload's own COMMIT wins: the upload rolls back
+ * and answers the CANCELLED job, nothing inserted; one that comes later finds the job COMPLETED.
  */
 export async function uploadCodes(ctx: ServiceContext, args: UploadCodesArgs, options: CodeJobRunOptions = {}): Promise<UploadCodesResult> {
   requireAdmin(ctx);
@@ -52,38 +55,45 @@ export async function uploadCodes(ctx: ServiceContext, args: UploadCodesArgs, op
   const book = await requireBook(ctx, args.bookId, 'bookId');
   const { valid, invalid, duplicatesInFile, lineCount } = classifyUploadLines(lines);
   const job = await startCodeJob(ctx, book.id, 'UPLOAD', lineCount);
-  let progress: CodeJobProgress = { ...job.progress, invalid: invalid.length, duplicates: duplicatesInFile.length };
+  const started: CodeJobProgress = { ...job.progress, invalid: invalid.length, duplicates: duplicatesInFile.length };
+  const report = (progress: CodeJobProgress, duplicates: CodeLineIssue[]): UploadCodesResult => ({
+    jobId: progress.jobId,
+    inserted: progress.inserted,
+    duplicates: duplicates.slice(0, MAX_REPORTED_ISSUES),
+    invalid: invalid.slice(0, MAX_REPORTED_ISSUES),
+    duplicateCount: duplicates.length,
+    invalidCount: invalid.length,
+    job: progress,
+  });
   const heartbeat = startCodeJobHeartbeat(ctx, job.lease, options);
   try {
-    const { existing, eventIds } = await insertAll(ctx, progress, valid);
+    const { existing, eventIds, final } = await insertAll(ctx, job, heartbeat, started, valid);
     announceCommitted(ctx, eventIds);
+    emitCodeJobProgress(final);
     const alreadyExists: CodeLineIssue[] = existing
       .map((code) => ({ line: valid.get(code) as number, code, reason: 'ALREADY_EXISTS' as const }));
-    const duplicates = [...duplicatesInFile, ...alreadyExists].sort((a, b) => a.line - b.line);
-    progress = {
-      ...progress,
-      status: 'COMPLETED',
-      processed: lineCount,
-      inserted: valid.size - existing.length,
-      duplicates: duplicates.length,
-    };
-    await saveCodeJobProgress(ctx, progress);
-    return {
-      jobId: progress.jobId,
-      inserted: progress.inserted,
-      duplicates: duplicates.slice(0, MAX_REPORTED_ISSUES),
-      invalid: invalid.slice(0, MAX_REPORTED_ISSUES),
-      duplicateCount: duplicates.length,
-      invalidCount: invalid.length,
-      job: progress,
-    };
+    return report(final, [...duplicatesInFile, ...alreadyExists].sort((a, b) => a.line - b.line));
   } catch (error) {
+    if (error instanceof CodeJobLeaseLost) return report(await stoppedUpload(ctx, job), duplicatesInFile);
     const message = isDomainError(error) ? error.message : 'Upload failed; nothing was inserted';
-    await saveCodeJobProgress(ctx, { ...progress, status: 'FAILED', inserted: 0, error: message }).catch(() => {});
+    if (await failImport(ctx.db.pool, job.lease, message, ctx.clock.now()).catch(() => false)) {
+      emitCodeJobProgress({ ...started, status: 'FAILED', inserted: 0, error: message });
+    }
     throw error;
   } finally {
     heartbeat.stop();
   }
+}
+
+/**
+ * After an upload rolled back because its job was no longer its own: the CANCELLED job as the
+ * canceller left it, or INVALID_STATE when another process ended it (a reaper that took it for
+ * dead). Nothing was inserted either way.
+ */
+async function stoppedUpload(ctx: ServiceContext, job: LeasedCodeJob): Promise<CodeJobProgress> {
+  const current = await getCodeJob(ctx, job.lease.jobId);
+  if (current?.status === 'CANCELLED') return current;
+  throw new DomainError('INVALID_STATE', 'The upload was stopped by another process; nothing was inserted', {});
 }
 
 /**
@@ -105,19 +115,25 @@ async function uploadCodesFile(ctx: ServiceContext, args: UploadCodesArgs, file:
  * Inserts every valid code in one transaction, chunk by chunk, sorted so that two uploads with
  * overlapping codes take the unique index's entries in the same order (no deadlock: the later
  * one waits, then reports the overlap as ALREADY_EXISTS). Progress is announced per chunk; the
- * `code_job` row only gets the final numbers, since the chunks commit together.
+ * `code_job` row only gets the final numbers, since the chunks commit together: as COMPLETED,
+ * written just before COMMIT and guarded by the run's lease and RUNNING, so a cancel (or a
+ * reaper) that got there first makes the whole upload roll back ({@link CodeJobLeaseLost}). A
+ * run that has heard it lost the job stops at the next chunk.
  */
 async function insertAll(
   ctx: ServiceContext,
+  leased: LeasedCodeJob,
+  heartbeat: CodeJobHeartbeat,
   job: CodeJobProgress,
   valid: Map<string, number>,
-): Promise<{ existing: string[]; eventIds: string[] }> {
+): Promise<{ existing: string[]; eventIds: string[]; final: CodeJobProgress }> {
   const sorted = [...valid.keys()].sort();
   const actorId = ctx.caller?.userId ?? null;
   return withPgTransaction(ctx.db.pool, async (client) => {
     const existing: string[] = [];
     const eventIds: string[] = [];
     for (let start = 0; start < sorted.length; start += UPLOAD_CHUNK_SIZE) {
+      if (heartbeat.lost) throw new CodeJobLeaseLost(job.jobId);
       const chunk = sorted.slice(start, start + UPLOAD_CHUNK_SIZE);
       const result = await insertCodesReportingExisting(client, job.bookId, chunk, actorId);
       for (const code of result.existing) existing.push(code);
@@ -127,8 +143,14 @@ async function insertAll(
       // Rejected lines count as processed from the start, so `processed` ends at `total`.
       emitCodeJobProgress({ ...job, processed: job.total - sorted.length + done, inserted: done - existing.length });
     }
-    const final = { ...job, processed: job.total, inserted: sorted.length - existing.length, duplicates: job.duplicates + existing.length };
-    await completeUploadJobInTransaction(client, final, ctx.clock.now());
-    return { existing, eventIds };
+    const final: CodeJobProgress = {
+      ...job,
+      status: 'COMPLETED',
+      processed: job.total,
+      inserted: sorted.length - existing.length,
+      duplicates: job.duplicates + existing.length,
+    };
+    if (!(await completeImportInTransaction(client, leased.lease, final, ctx.clock.now()))) throw new CodeJobLeaseLost(job.jobId);
+    return { existing, eventIds, final };
   });
 }

@@ -1,7 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Prisma } from '@coupons/db';
 import { describe, expect, it } from 'vitest';
 import { contextFor, createBook, useServiceTest } from '../../testing/index.ts';
 import { type CodeJobProgress, onCodeJobProgress } from './code-job.events.ts';
+import { cancelCodeJob } from './code-job.cancel.ts';
 import { uploadCodes } from './code.upload.service.ts';
 
 const t = useServiceTest({ poolSize: 12 });
@@ -85,6 +87,43 @@ describe('uploadCodes', () => {
     expect(ra.inserted + rb.inserted).toBe(3002);
     expect(ra.duplicates.length + rb.duplicates.length).toBe(3000);
     expect([...ra.duplicates, ...rb.duplicates].every((d) => d.reason === 'ALREADY_EXISTS')).toBe(true);
+  });
+
+  it('a cancel that commits while the upload runs wins: the upload rolls back and answers its CANCELLED job', async () => {
+    const { bookId } = await createBook(t.db, 0);
+    const ctx = contextFor(t.db, t.admin);
+    const codes = Array.from({ length: 1_000 }, (_, i) => `CANCEL-${i}`);
+    // The coupon table is held in SHARE mode: the upload's first INSERT waits, its transaction open.
+    const holder = await t.db.pool.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE coupon IN SHARE MODE');
+      const upload = uploadCodes(ctx, { bookId, codes: [...codes, 'x'] });
+      let job = await t.db.prisma.codeJob.findFirst({ where: { bookId } });
+      for (let i = 0; !job && i < 500; i++) {
+        await sleep(10);
+        job = await t.db.prisma.codeJob.findFirst({ where: { bookId } });
+      }
+      if (!job) throw new Error('the upload never started its job');
+      expect((await cancelCodeJob(ctx, job.id)).status).toBe('CANCELLED');
+      await holder.query('COMMIT');
+      const result = await upload;
+      expect(result).toMatchObject({ jobId: job.id, inserted: 0, invalidCount: 1, job: { status: 'CANCELLED', inserted: 0 } });
+      expect(await countCodes(bookId)).toBe(0);
+      expect(await t.db.prisma.couponEvent.count({ where: { bookId } })).toBe(0);
+      expect(await t.db.prisma.codeJob.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({ status: 'CANCELLED', inserted: 0 });
+    } finally {
+      holder.release();
+    }
+  });
+
+  it('a cancel after the upload committed is refused, and the codes stay', async () => {
+    const { bookId } = await createBook(t.db, 0);
+    const ctx = contextFor(t.db, t.admin);
+    const result = await uploadCodes(ctx, { bookId, codes: ['LATE-1', 'LATE-2'] });
+    await expect(cancelCodeJob(ctx, result.jobId)).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(await countCodes(bookId)).toBe(2);
+    expect(await t.db.prisma.codeJob.findUniqueOrThrow({ where: { id: result.jobId } })).toMatchObject({ status: 'COMPLETED', inserted: 2 });
   });
 
   it('errors: FORBIDDEN for a USER, NOT_FOUND for an unknown book, BAD_USER_INPUT for bad arguments', async () => {
