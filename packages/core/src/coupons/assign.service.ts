@@ -15,6 +15,8 @@ const reviveCoupon = (stored: unknown) => reviveDates<CouponRecord>(stored, COUP
 
 /** Retries when every unassigned coupon is momentarily locked by other claimers. */
 const SOLD_OUT_RETRIES = 5;
+/** Then attempts that wait for those locks (claimRandomCoupon's `wait`), each until a holder ends. */
+const WAITING_ATTEMPTS = 3;
 
 export interface AssignRandomArgs {
   bookId: string;
@@ -43,19 +45,22 @@ export async function assignRandomCoupon(ctx: ServiceContext, args: AssignRandom
         args: { bookId, userId },
         revive: reviveCoupon,
         run: async (tx) => {
-          const outcome = await claimRandomCoupon(tx, { bookId, userId, actorId: caller.userId, now: ctx.clock.now() });
+          const wait = attempt >= SOLD_OUT_RETRIES;
+          const outcome = await claimRandomCoupon(tx, { bookId, userId, actorId: caller.userId, now: ctx.clock.now(), wait });
           // SKIP LOCKED found nothing, but rows may only be locked by claimers that will fail (a
-          // limit) and release them: look again, outside the transaction, before saying SOLD_OUT.
-          // The claim itself says whether any unassigned row is left, so a book that is really sold
-          // out answers after one attempt.
+          // limit) and release them, or by a deleteBook: look again, outside the transaction,
+          // before saying SOLD_OUT; after a few tries, wait for those locks, so the answer is what
+          // their holders did (the codes taken: SOLD_OUT; a code released: it; the book deleted:
+          // NOT_FOUND), as if the claims had run one after the other. The claim itself says whether
+          // any unassigned row is left, so a book that is really sold out answers after one attempt.
           const soldOut = outcome.claimant === 'OK' && outcome.bookFound && outcome.active && !outcome.picked;
-          if (soldOut && outcome.unassignedLeft && attempt < SOLD_OUT_RETRIES) throw new LockedByOthers();
+          if (soldOut && outcome.unassignedLeft && attempt < SOLD_OUT_RETRIES + WAITING_ATTEMPTS) throw new LockedByOthers();
           return checkClaim(outcome, 'Book', bookId, caller, userId);
         },
       });
     } catch (error) {
       if (!(error instanceof LockedByOthers)) throw error;
-      await sleep(2 + attempt * 5);
+      if (attempt < SOLD_OUT_RETRIES) await sleep(2 + attempt * 5);
     }
   }
 }

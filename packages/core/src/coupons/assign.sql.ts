@@ -134,13 +134,19 @@ const assignPicked = (userId: string, actorId: string, now: Date) => Prisma.sql`
  * An `EXISTS` probe was planned as a sequential scan of every book's coupons (an EXISTS expects
  * its first match at once), so a SOLD_OUT on an emptied book beside 300k other codes took 65-75 ms.
  * Step 2 assigns the locked row ({@link assignLockedCoupon}).
+ *
+ * With `wait`, step 1 does not skip: it waits for the lock of the unassigned row with the lowest
+ * key and, when its holder assigned or deleted it, goes on to the next one (PostgreSQL re-checks a
+ * row once its lock is free). The claim's last resort when every unassigned row stayed locked by
+ * others through its retries (assign.service.ts): it then answers with what those others did.
  */
 export async function claimRandomCoupon(
   tx: Tx,
-  args: { bookId: string; userId: string; actorId: string; now: Date },
+  args: { bookId: string; userId: string; actorId: string; now: Date; wait?: boolean },
 ): Promise<ClaimOutcome> {
   const { bookId, userId, actorId, now } = args;
-  const point = randomInt(RANDOM_KEY_SPACE);
+  const point = args.wait ? 0 : randomInt(RANDOM_KEY_SPACE);
+  const lock = args.wait ? Prisma.sql`FOR UPDATE` : Prisma.sql`FOR UPDATE SKIP LOCKED`;
   const [[pick], acted] = await tx.steps<PickRow, ClaimRow>(
     Prisma.sql`
     WITH ${claimantCte(userId)},
@@ -153,7 +159,7 @@ export async function claimRandomCoupon(
       WHERE ${claimantMayHold} AND (SELECT active FROM bk) AND c.book_id = ${bookId}::uuid AND c.state = 'UNASSIGNED' AND c.random_key >= ${point}
         AND (c.expires_at IS NULL OR c.expires_at > ${now})
       ORDER BY c.random_key LIMIT 1
-      FOR UPDATE SKIP LOCKED
+      ${lock}
     ),
     pick_lo AS (
       SELECT c.id FROM coupon c
@@ -161,7 +167,7 @@ export async function claimRandomCoupon(
         AND c.book_id = ${bookId}::uuid AND c.state = 'UNASSIGNED' AND c.random_key < ${point}
         AND (c.expires_at IS NULL OR c.expires_at > ${now})
       ORDER BY c.random_key LIMIT 1
-      FOR UPDATE SKIP LOCKED
+      ${lock}
     ),
     pick AS (SELECT id FROM pick_hi UNION ALL SELECT id FROM pick_lo)
     SELECT ${claimantColumn}, (SELECT count(*) FROM bk)::int AS book_found, (SELECT active FROM bk) AS active,
