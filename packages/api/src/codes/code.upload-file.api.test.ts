@@ -218,6 +218,21 @@ describe('uploadCodes(file: Upload)', () => {
     expect(body.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
     expect(body.errors?.[0].message).toMatch(/map/);
   });
+
+  it.each([
+    ['no boundary in the Content-Type', 'multipart/form-data', 'operations'],
+    ['a form cut off before its end', 'multipart/form-data; boundary=cut', '--cut\r\nContent-Disposition: form-data; name="operations"\r\n\r\n{"query"'],
+    ['a malformed part header', 'multipart/form-data; boundary=bad', '--bad\r\nnot a header\r\n\r\nx\r\n--bad--\r\n'],
+  ])('refuses a multipart body it cannot read (%s) with 400 BAD_USER_INPUT, not a 500', async (_, contentType, body) => {
+    const response = await fetch(t.server.url, {
+      method: 'POST',
+      headers: { 'content-type': contentType, 'apollo-require-preflight': 'true', authorization: `Bearer ${t.admin.token}` },
+      body,
+    });
+    const answer = (await response.json()) as UploadAnswer;
+    expect({ status: response.status, code: answer.errors?.[0].extensions.code }).toEqual({ status: 400, code: 'BAD_USER_INPUT' });
+    expect(answer.errors?.[0].message).toMatch(/^The multipart request could not be read: /);
+  });
 });
 
 /** graphql-upload's temporary files (fs-capacitor's) in the system's temporary folder. */

@@ -30,6 +30,17 @@ export function multipartUploads(): RequestHandler {
       req.body = {};
       return next();
     }
-    upload(req, res, next);
+    upload(req, res, (error?: unknown) => next(error === undefined ? undefined : asClientError(error)));
   };
+}
+
+/**
+ * graphql-upload's own refusals carry an HTTP status (http-errors); what reaches us without one
+ * is busboy's, the multipart parser under it, for a body it cannot read (no boundary in the
+ * Content-Type, a cut-off form, a malformed part header): the client's fault, 400 with busboy's
+ * message, not a 500.
+ */
+function asClientError(error: unknown): unknown {
+  if (!(error instanceof Error) || Number.isInteger((error as { status?: unknown }).status)) return error;
+  return Object.assign(new Error(`The multipart request could not be read: ${error.message}`), { status: 400, expose: true });
 }
