@@ -9,7 +9,7 @@ function setup() {
   const schema = buildSchema(`
     type Event { id: ID! seenBy: String! }
     type Query { ok: Boolean }
-    type Subscription { events: Event! }
+    type Subscription { events(tag: String = "default"): Event! }
   `);
   const events = [{ id: '1' }, { id: '2' }];
   let returned = 0;
@@ -30,9 +30,9 @@ function setup() {
       },
     };
   };
-  subscriptionField.resolve = (event: { id: string }, _args, context: { service: { caller: { userId: string } } }) => {
+  subscriptionField.resolve = (event: { id: string }, args: { tag?: string | null }, context: { service: { caller: { userId: string } } }) => {
     executions++;
-    return { id: event.id, seenBy: context.service.caller.userId };
+    return { id: event.id, seenBy: args.tag === 'default' ? context.service.caller.userId : `${context.service.caller.userId}:${args.tag}` };
   };
   const context = (userId: string, role: 'ADMIN' | 'USER') => ({ service: { caller: { userId, role } } });
   return { schema, context, executions: () => executions, returned: () => returned };
@@ -132,6 +132,35 @@ describe('createSharedSubscribe', () => {
     const b = await subscribe({ schema, document: parse('subscription { events { seenBy } }'), contextValue: context('a2', 'ADMIN') });
     await Promise.all([drain(a), drain(b)]);
     expect(executions()).toBe(4);
+  });
+
+  it('shares by the declared variables only: an omitted one (its default) and an explicit null stay apart', async () => {
+    const { schema, context, executions } = setup();
+    const subscribe = createSharedSubscribe();
+    const document = parse('subscription ($tag: String) { events(tag: $tag) { id seenBy } }');
+    const run = (userId: string, variableValues: Record<string, unknown>) => subscribe({ schema, document, contextValue: context(userId, 'ADMIN'), variableValues });
+    const iterables = await Promise.all([run('a1', {}), run('a2', { unused: 1 }), run('a3', { tag: null }), run('a4', { tag: null, other: [2] })]);
+    const results = await Promise.all(iterables.map(drain));
+    expect(results.map((r) => r[0].data?.events)).toEqual([
+      { id: '1', seenBy: 'a1' },
+      { id: '1', seenBy: 'a1' }, // an undeclared variable changes nothing: shared
+      { id: '1', seenBy: 'a3:null' },
+      { id: '1', seenBy: 'a3:null' },
+    ]);
+    expect(executions()).toBe(4); // 2 events × (omitted, null)
+  });
+
+  it('subscribes, and delivers, with an undeclared variable nested 20,000 arrays deep (JSON.stringify cannot write it)', async () => {
+    const { schema, context } = setup();
+    const deep = JSON.parse(`${'['.repeat(20_000)}${']'.repeat(20_000)}`);
+    expect(() => JSON.stringify(deep)).toThrow(RangeError);
+    const iterable = await createSharedSubscribe()({
+      schema,
+      document: parse('subscription { events { id } }'),
+      contextValue: context('a1', 'ADMIN'),
+      variableValues: { deep },
+    });
+    expect((await drain(iterable)).map((r) => r.data?.events)).toEqual([{ id: '1' }, { id: '2' }]);
   });
 
   it('passes unsubscribe through to the source', async () => {

@@ -1,4 +1,4 @@
-import { createSourceEventStream, type ExecutionArgs, type ExecutionResult, execute } from 'graphql';
+import { createSourceEventStream, type ExecutionArgs, type ExecutionResult, execute, Kind, type OperationDefinitionNode } from 'graphql';
 import { getOrAdd } from '../shared/get-or-add.ts';
 import type { RequestContext } from '../shared/request-context.ts';
 import type { SharedPayloads } from './shared-payload.ts';
@@ -44,12 +44,7 @@ export function createSharedSubscribe(
   return async (args) => {
     const source = await createSourceEventStream(args);
     if (!isAsyncIterable(source)) return source as ExecutionResult;
-    const audience = audienceOf(args.contextValue);
-    const text = args.document.loc?.source.body;
-    const key =
-      audience === null || text === undefined
-        ? null
-        : `${audience}\u0000${args.operationName ?? ''}\u0000${JSON.stringify(args.variableValues ?? {})}\u0000${text}`;
+    const key = shareKey(args, audienceOf(args.contextValue));
     const run = (payload: unknown): Result => {
       beforeExecute?.(args.contextValue);
       return execute({ ...args, rootValue: payload });
@@ -77,6 +72,30 @@ export function createSharedSubscribe(
       deliver,
     );
   };
+}
+
+/**
+ * What subscribers must have in common to share results: audience, operation, the values of the
+ * variables it declares, and its text; null when it shares with nobody. Only declared variables
+ * count (they passed coercion; an undeclared one changes nothing and can be anything, e.g. an
+ * array nested 20,000 deep, which JSON.parse reads but JSON.stringify cannot write), and a key
+ * that cannot be made just means no sharing: nothing may throw once the source stream is open.
+ */
+function shareKey(args: ExecutionArgs, audience: string | null): string | null {
+  const text = args.document.loc?.source.body;
+  if (audience === null || text === undefined) return null;
+  const operation = args.document.definitions.find(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (!args.operationName || d.name?.value === args.operationName),
+  );
+  const raw = (args.variableValues ?? {}) as Record<string, unknown>;
+  try {
+    // An omitted variable (its default applies) and an explicit null stay apart.
+    const declared = (operation?.variableDefinitions ?? []).map((d) => d.variable.name.value).filter((name) => Object.hasOwn(raw, name));
+    const values = JSON.stringify(Object.fromEntries(declared.map((name) => [name, raw[name]])));
+    return `${audience}\u0000${args.operationName ?? ''}\u0000${values}\u0000${text}`;
+  } catch {
+    return null;
+  }
 }
 
 /**
