@@ -49,6 +49,47 @@ type ConnectionExtra = {
 };
 
 /**
+ * The largest message a client may send: a `subscribe` (query and variables) or a
+ * `connection_init` is a few kB. ws closes a socket that sends more with 1009 before reading it
+ * whole (its default, 100 MiB, let a client make the server hold and parse that much per socket,
+ * before signing in).
+ */
+export const MAX_SOCKET_MESSAGE_BYTES = 1024 * 1024;
+
+/** Messages of graphql-transport-ws that only a server sends. */
+const SERVER_MESSAGE_TYPES = new Set(['connection_ack', 'next', 'error']);
+
+/**
+ * graphql-ws reads any message of the protocol, then throws on one only a server sends: its ws
+ * adapter closed the socket with 4500 "Internal server error" and printed a stack trace past the
+ * logger. Such a message is the client's mistake, answered as graphql-ws answers any message it
+ * cannot take (4400), before graphql-ws sees it. So is a frame ws refuses (too big, invalid
+ * UTF-8, a bad opcode: errors coded `WS_ERR_…`): ws has closed the socket with the code the
+ * protocol gives (1009, 1007, 1002 …), and graphql-ws would print it as an internal error.
+ * Everything else goes on to graphql-ws unchanged.
+ */
+function refuseServerMessages(socket: WebSocket): void {
+  const emit = socket.emit.bind(socket);
+  socket.emit = ((event: string | symbol, ...args: unknown[]) => {
+    if (event === 'message' && isServerMessage(args[0])) {
+      socket.close(4400, 'Invalid message received');
+      return true;
+    }
+    if (event === 'error' && /^WS_ERR_/.test(String((args[0] as { code?: unknown } | undefined)?.code))) return true;
+    return emit(event, ...args);
+  }) as typeof socket.emit;
+}
+
+function isServerMessage(data: unknown): boolean {
+  try {
+    const type = (JSON.parse(String(data)) as { type?: unknown } | null)?.type;
+    return typeof type === 'string' && SERVER_MESSAGE_TYPES.has(type);
+  } catch {
+    return false; // not JSON: graphql-ws closes with 4400 itself
+  }
+}
+
+/**
  * graphql-ws (`graphql-transport-ws`) on the HTTP server's `/graphql` path, with the same schema,
  * limits, access rules and error mapping as HTTP:
  *
@@ -72,7 +113,9 @@ export function startWebSocketServer(deps: WebSocketDeps): { dispose(): Promise<
   const payloads = createSharedPayloads();
   /** Each running subscription's socket and id, by its context: where its shared results are written. */
   const outlets = new WeakMap<object, { socket: WebSocket; id: string }>();
-  const wsServer = new WebSocketServer({ server: deps.httpServer, path: deps.path });
+  const wsServer = new WebSocketServer({ server: deps.httpServer, path: deps.path, maxPayload: MAX_SOCKET_MESSAGE_BYTES });
+  // Registered before graphql-ws' own listener, so it sees every socket first.
+  wsServer.on('connection', refuseServerMessages);
   const rules = [
     ...specifiedRules,
     ...limitValidationRules(deps.limits),

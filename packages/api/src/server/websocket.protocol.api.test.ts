@@ -1,0 +1,69 @@
+import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
+import { WebSocket } from 'ws';
+import { rawConnectionInit, useApiTest } from '../../testing/index.ts';
+import { MAX_SOCKET_MESSAGE_BYTES } from './websocket.ts';
+
+// What a client may send over graphql-transport-ws that the protocol does not allow: it closes
+// its own socket with a client error code, never 4500 "Internal server error".
+
+const t = useApiTest();
+
+/** Resolves with the close code and reason of `socket`. */
+function closed(socket: WebSocket): Promise<{ code: number; reason: string }> {
+  return new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: String(reason) })));
+}
+
+/** A socket that has not sent `connection_init`. */
+function openSocket(): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(t.server.wsUrl, 'graphql-transport-ws');
+    socket.once('error', reject);
+    socket.once('open', () => resolve(socket));
+  });
+}
+
+describe('graphql-transport-ws: messages a client may not send', () => {
+  // graphql-ws prints what it takes for a server fault with console.error, past the logger.
+  let printed: MockInstance<typeof console.error>;
+  beforeEach(() => {
+    printed = vi.spyOn(console, 'error');
+  });
+  afterEach(() => {
+    expect(printed).not.toHaveBeenCalled();
+    printed.mockRestore();
+  });
+
+  it.each([
+    ['connection_ack', { type: 'connection_ack' }],
+    ['next', { type: 'next', id: '1', payload: { data: {} } }],
+    ['error', { type: 'error', id: '1', payload: [{ message: 'x' }] }],
+  ])('a %s (a server message) after sign-in closes the socket with 4400', async (_, message) => {
+    const init = await rawConnectionInit(t.server.wsUrl, { authorization: `Bearer ${t.admin.token}` });
+    expect(init.ack).toBe(true);
+    const close = closed(init.socket);
+    init.socket.send(JSON.stringify(message));
+    expect(await close).toEqual({ code: 4400, reason: 'Invalid message received' });
+  });
+
+  it('a server message before connection_init closes the socket with 4400', async () => {
+    const socket = await openSocket();
+    const close = closed(socket);
+    socket.send(JSON.stringify({ type: 'connection_ack' }));
+    expect((await close).code).toBe(4400);
+  });
+
+  it(`a message over ${MAX_SOCKET_MESSAGE_BYTES} bytes closes the socket with 1009 (too big), before sign-in too`, async () => {
+    const socket = await openSocket();
+    const close = closed(socket);
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: 'x'.repeat(MAX_SOCKET_MESSAGE_BYTES) } }));
+    expect((await close).code).toBe(1009);
+  });
+
+  it('the server still takes the messages the protocol allows on the same kind of socket', async () => {
+    const init = await rawConnectionInit(t.server.wsUrl, { authorization: `Bearer ${t.admin.token}` });
+    const pong = new Promise((resolve) => init.socket.on('message', (data) => JSON.parse(String(data)).type === 'pong' && resolve(true)));
+    init.socket.send(JSON.stringify({ type: 'ping' }));
+    expect(await pong).toBe(true);
+    init.socket.close();
+  });
+});
