@@ -87,6 +87,12 @@ const envSchema = z.object({
   CODE_JOB_HEARTBEAT_INTERVAL_MS: positiveInt.default(5_000),
   /** A RUNNING code job without a heartbeat for this long is taken over by another process's reaper. */
   CODE_JOB_STALE_AFTER_MS: positiveInt.default(30_000),
+  /**
+   * A request body that stops arriving for this long (the client sends nothing more while the API
+   * waits for it) is answered 408 and its connection closed; a streamed import the API itself
+   * holds back is never cut. The whole request may take up to an hour.
+   */
+  REQUEST_BODY_IDLE_TIMEOUT_MS: positiveInt.default(60_000),
   /** CSV exports (codes and redemptions) one API process streams at once; past it an export is RATE_LIMITED (HTTP 429). */
   EXPORT_MAX_CONCURRENT: positiveInt.default(4),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),

@@ -39,7 +39,7 @@ import { mountCsvExports } from './csv-exports.ts';
 import { createErrorFormatter } from './errors.ts';
 import { healthRoutes, type ReadinessCheck, readMigrationNames } from './health.routes.ts';
 import { answerGraphql, isPlainJsonPost, readJsonBody } from './graphql-http.ts';
-import { answerHttpError, bodyMiddleware, corsMiddleware, corsPolicy, httpErrorHandler, refuseBatch, rejectBatches } from './http.ts';
+import { answerHttpError, bodyMiddleware, corsMiddleware, corsPolicy, cutStalledBody, httpErrorHandler, refuseBatch, rejectBatches } from './http.ts';
 import { DEFAULT_MAX_ALIASES, DEFAULT_MAX_TOKENS, type OperationLimits } from './limits.ts';
 import { guardMutations, locateDomainErrors } from './mutation-faults.ts';
 import { limitCodeGuesses } from './code-guess-limit.ts';
@@ -161,6 +161,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   // A JSON POST to /graphql is answered without Express (graphql-http.ts); the rest goes to it.
   let graphqlPost: ((req: http.IncomingMessage, res: http.ServerResponse) => void) | undefined;
   const httpServer = http.createServer((req, res) => {
+    cutStalledBody(req, res, config.REQUEST_BODY_IDLE_TIMEOUT_MS);
     if (graphqlPost && isPlainJsonPost(req, GRAPHQL_PATH)) graphqlPost(req, res);
     else app(req, res);
   });

@@ -130,3 +130,34 @@ export function answerHttpError(logger: Logger, error: unknown, res: ServerRespo
     sendError(res, 500, 'INTERNAL_SERVER_ERROR', INTERNAL_MESSAGE);
   }
 }
+
+/**
+ * Cuts a request whose body stops arriving: when nothing of it came for `idleMs` while the API
+ * was ready to read, it is answered 408 BAD_USER_INPUT and its connection closed, instead of
+ * holding a socket (and, for an import, a database connection) until the hour-long
+ * `requestTimeout`. A body the API itself holds back (a streamed import waiting for PostgreSQL:
+ * the request is paused) is not the client's stall, and the timer starts again. Once the body
+ * is complete the timer is off, whatever the answer then takes.
+ */
+export function cutStalledBody(req: IncomingMessage, res: ServerResponse, idleMs: number): void {
+  const length = req.headers['content-length'];
+  if (req.complete || length === '0' || (length === undefined && req.headers['transfer-encoding'] === undefined)) return;
+  const stop = () => req.setTimeout(0);
+  req.once('end', stop);
+  req.once('close', stop);
+  req.setTimeout(idleMs, () => {
+    if (req.complete) return;
+    if (req.isPaused() || req.readableFlowing === false) return void req.setTimeout(idleMs);
+    // The body then ends in an error for whoever reads it (an import rolls back), and the
+    // connection closes; the no-op listener keeps a reader that has let go from making it uncaught.
+    const cut = () => {
+      req.on('error', () => {});
+      req.destroy(Object.assign(new Error('the request body stopped arriving'), { code: 'ECONNRESET' }));
+    };
+    if (res.headersSent) return cut();
+    res.setHeader('Connection', 'close');
+    res.once('finish', cut);
+    sendError(res, 408, 'BAD_USER_INPUT', `The request body stopped arriving: nothing of it came for ${idleMs / 1000} s`);
+  });
+}
+
