@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { WebSocket } from 'ws';
-import { rawConnectionInit, useApiTest } from '../../testing/index.ts';
-import { MAX_SOCKET_MESSAGE_BYTES } from './websocket.ts';
+import { pollUntil, rawConnectionInit, useApiTest } from '../../testing/index.ts';
+import { MAX_OPERATIONS_PER_SOCKET, MAX_SOCKET_MESSAGE_BYTES } from './websocket.ts';
 
 // What a client may send over graphql-transport-ws that the protocol does not allow: it closes
 // its own socket with a client error code, never 4500 "Internal server error".
@@ -65,5 +65,31 @@ describe('graphql-transport-ws: messages a client may not send', () => {
     init.socket.send(JSON.stringify({ type: 'ping' }));
     expect(await pong).toBe(true);
     init.socket.close();
+  });
+
+  it(`one connection runs at most ${MAX_OPERATIONS_PER_SOCKET} operations at once: one more is RATE_LIMITED until one completes`, async () => {
+    const init = await rawConnectionInit(t.server.wsUrl, { authorization: `Bearer ${t.admin.token}` });
+    const socket = init.socket;
+    const answers = new Map<string, { type: string; payload?: Array<{ extensions?: { code?: string } }> }>();
+    socket.on('message', (data) => {
+      const message = JSON.parse(String(data));
+      if (message.id) answers.set(message.id, message);
+    });
+    const subscribe = (id: string) => socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query: 'subscription { couponEvents { type } }' } }));
+    // A refused operation gives its place back: a bad document first, then the cap's worth.
+    socket.send(JSON.stringify({ id: 'bad', type: 'subscribe', payload: { query: '{' } }));
+    await pollUntil(async () => answers.get('bad'), (answer) => answer !== undefined);
+    expect(answers.get('bad')).toMatchObject({ type: 'error', payload: [{ extensions: { code: 'BAD_USER_INPUT' } }] });
+    for (let i = 0; i < MAX_OPERATIONS_PER_SOCKET; i++) subscribe(`s${i}`);
+    subscribe('one-more');
+    await pollUntil(async () => answers.get('one-more'), (answer) => answer !== undefined);
+    expect(answers.get('one-more')).toMatchObject({ type: 'error', payload: [{ extensions: { code: 'RATE_LIMITED' } }] });
+    expect([...answers.keys()].filter((id) => id.startsWith('s'))).toEqual([]); // the running ones are running
+    socket.send(JSON.stringify({ id: 's0', type: 'complete' }));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    subscribe('after');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(answers.get('after')).toBeUndefined(); // accepted: it waits for events like the others
+    socket.close();
   });
 });

@@ -17,6 +17,7 @@ import { type AccessRole, assertAccess } from '../auth/access.decorators.ts';
 import { createSharedSubscribe } from '../events/shared-execution.ts';
 import { createSharedPayloads, nextMessage } from '../events/shared-payload.ts';
 import { type Logger, type Metrics, subscriptionTracker } from '../observability/index.ts';
+import { getOrAdd } from '../shared/get-or-add.ts';
 import { clearLoaders } from '../shared/loaders.ts';
 import type { RequestContext } from '../shared/request-context.ts';
 import { clientAddress } from './client-address.ts';
@@ -55,6 +56,13 @@ type ConnectionExtra = {
  * before signing in).
  */
 export const MAX_SOCKET_MESSAGE_BYTES = 1024 * 1024;
+
+/**
+ * Operations one socket may have running at once (the console keeps a few; a live wall one per
+ * panel). Each holds a request context and a place on the live-event bus, so past this one more
+ * `subscribe` is refused with RATE_LIMITED until one completes.
+ */
+export const MAX_OPERATIONS_PER_SOCKET = 100;
 
 /** Messages of graphql-transport-ws that only a server sends. */
 const SERVER_MESSAGE_TYPES = new Set(['connection_ack', 'next', 'error']);
@@ -113,6 +121,8 @@ export function startWebSocketServer(deps: WebSocketDeps): { dispose(): Promise<
   const payloads = createSharedPayloads();
   /** Each running subscription's socket and id, by its context: where its shared results are written. */
   const outlets = new WeakMap<object, { socket: WebSocket; id: string }>();
+  /** The ids of each socket's running operations ({@link MAX_OPERATIONS_PER_SOCKET}). */
+  const running = new WeakMap<WebSocket, Set<string>>();
   const wsServer = new WebSocketServer({ server: deps.httpServer, path: deps.path, maxPayload: MAX_SOCKET_MESSAGE_BYTES });
   // Registered before graphql-ws' own listener, so it sees every socket first.
   wsServer.on('connection', refuseServerMessages);
@@ -142,25 +152,39 @@ export function startWebSocketServer(deps: WebSocketDeps): { dispose(): Promise<
         return true;
       },
       onSubscribe: async (ctx, id, payload) => {
+        const operations = getOrAdd(running, ctx.extra.socket, () => new Set<string>());
+        if (operations.size >= MAX_OPERATIONS_PER_SOCKET) {
+          return [
+            new GraphQLError(`At most ${MAX_OPERATIONS_PER_SOCKET} operations may run at once on one connection: complete one first`, {
+              extensions: { code: 'RATE_LIMITED' },
+            }),
+          ];
+        }
+        // The place is taken now (the checks below await) and given back when the operation is refused.
+        operations.add(id);
+        const refuse = (errors: readonly GraphQLError[]) => {
+          operations.delete(id);
+          return errors;
+        };
         let document: DocumentNode;
         try {
           document = parse(payload.query, { maxTokens: deps.limits.maxTokens });
         } catch (error) {
-          return [badInput(error)];
+          return refuse([badInput(error)]);
         }
         const validationErrors = validate(deps.schema, document, rules);
-        if (validationErrors.length) return validationErrors;
+        if (validationErrors.length) return refuse(validationErrors);
         const variables = payload.variables ?? undefined;
         const costError = checkOperationCost(deps.schema, document, variables, payload.operationName, deps.limits.maxCost);
-        if (costError) return [costError];
+        if (costError) return refuse([costError]);
         const contextValue = await createRequestContext(deps.contextDeps, {
           authorization: ctx.extra.session?.authorization,
           ip: ctx.extra.ip ?? 'unknown',
         });
         const sessionError = checkSession(contextValue, ctx.extra.socket);
-        if (sessionError) return [sessionError];
+        if (sessionError) return refuse([sessionError]);
         const accessError = checkRootAccess(document, payload.operationName, access, contextValue);
-        if (accessError) return [accessError];
+        if (accessError) return refuse([accessError]);
         const caller = contextValue.service.caller;
         if (caller) sessions.granted(ctx.extra.socket, id, caller.role);
         outlets.set(contextValue, { socket: ctx.extra.socket, id });
@@ -179,6 +203,7 @@ export function startWebSocketServer(deps: WebSocketDeps): { dispose(): Promise<
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => deps.errors.format(e)),
       onOperation: (ctx, id, _payload, args, result) => subscriptions?.opened(ctx, id, args, result),
       onComplete: (ctx, id) => {
+        running.get(ctx.extra.socket)?.delete(id);
         sessions.released(ctx.extra.socket, id);
         subscriptions?.completed(ctx, id);
       },
