@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import http from 'node:http';
 import { type CodeJobProgress, onCodeJobProgress, waitForRunningCodeJobs } from '@coupons/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -117,6 +118,24 @@ describe('POST /import/books/:bookId/codes', () => {
     expect(form.status).toBe(415);
     expect(form.body.errors?.[0]?.extensions.code).toBe('BAD_USER_INPUT');
     expect(await codesInBook()).toBe(0);
+  });
+
+  it('refuses a body it would misread with 415 naming what to send: compressed, or not UTF-8', async () => {
+    const send = (headers: Record<string, string>, body: Buffer) =>
+      fetch(`${t.server.baseUrl}/import/books/${bookId}/codes`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${t.admin.token}`, 'content-type': 'text/csv', ...headers },
+        body,
+      }).then(async (response) => ({ status: response.status, body: (await response.json()) as ImportAnswer }));
+    const gzipped = await send({ 'content-encoding': 'gzip' }, gzipSync('ENC-1\nENC-2\n'));
+    expect(gzipped.status).toBe(415);
+    expect(gzipped.body.errors?.[0]).toMatchObject({ message: expect.stringMatching(/uncompressed/), extensions: { code: 'BAD_USER_INPUT' } });
+    const utf16 = await send({ 'content-type': 'text/csv; charset=utf-16le' }, Buffer.from('ENC-3\nENC-4\n', 'utf16le'));
+    expect(utf16.status).toBe(415);
+    expect(utf16.body.errors?.[0]?.message).toMatch(/UTF-8: charset utf-16le/);
+    const utf8 = await send({ 'content-type': 'text/csv; charset="UTF-8"' }, Buffer.from(`ENC-${uniq()}\n`));
+    expect(utf8.status).toBe(200);
+    expect(await codesInBook()).toBe(1);
   });
 
   it('a malformed file fails as a whole: BAD_USER_INPUT, nothing inserted, the job FAILED', async () => {

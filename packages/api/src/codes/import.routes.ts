@@ -95,16 +95,24 @@ function route({ contextOf, answerError }: ImportRouteDeps, handler: Handler) {
   };
 }
 
+/** Charsets whose bytes are UTF-8 (ASCII is a subset). */
+const UTF8_CHARSETS = new Set(['utf-8', 'utf8', 'us-ascii']);
+
 function importHandler(deps: ImportRouteDeps) {
   return route(deps, async (context, req, res) => {
-    const type = (req.headers['content-type'] ?? 'application/octet-stream').split(';')[0]?.trim().toLowerCase() ?? '';
-    if (!ACCEPTED_TYPES.has(type)) {
+    const refuse = (message: string) => {
       res.setHeader('Connection', 'close');
-      res.status(415).json({
-        errors: [{ message: 'Send the CSV file as the request body (Content-Type: text/csv), not as a form', extensions: { code: 'BAD_USER_INPUT', field: 'file' } }],
-      });
-      return;
-    }
+      res.status(415).json({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT', field: 'file' } }] });
+    };
+    const contentType = req.headers['content-type'] ?? 'application/octet-stream';
+    const type = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+    if (!ACCEPTED_TYPES.has(type)) return refuse('Send the CSV file as the request body (Content-Type: text/csv), not as a form');
+    // The body is read as it comes, byte for byte: a compressed or UTF-16 file would be taken for
+    // malformed or invalid lines. Refused with what to send instead.
+    const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+    if (encoding !== 'identity') return refuse(`Send the CSV file uncompressed: Content-Encoding ${encoding} is not read here`);
+    const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1]?.toLowerCase();
+    if (charset && !UTF8_CHARSETS.has(charset)) return refuse(`Send the CSV file in UTF-8: charset ${charset} is not read here`);
     const wait = req.query.wait !== 'false';
     const run = await importCodes(context.service, String(req.params.bookId), bodyOf(req), {
       heartbeatIntervalMs: context.config.CODE_JOB_HEARTBEAT_INTERVAL_MS,
