@@ -117,6 +117,8 @@ describe('CSV export filters (query parameters, applied in SQL)', () => {
     for (const [query, field] of [
       ['state=GONE', 'state'],
       ['assignedAfter=yesterday', 'assignedAfter'],
+      ['assignedAfter=%2B010000-01-01T00:00:00Z', 'assignedAfter'],
+      ['assignedBefore=-000500-01-01T00:00:00Z', 'assignedBefore'],
       ['colour=red', 'colour'],
       ['state=ASSIGNED&state=VOID', 'state'],
       ["email=x'%20OR%20'1'='1", 'email'],

@@ -91,6 +91,9 @@ export function parseTimeWindow(
 ): { after?: Date; before?: Date } {
   const valid = (field: string, value: Date) => {
     if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw badInput(field, 'must be a date-time');
+    // JavaScript reaches years PostgreSQL refuses (and ISO 8601's four digits do not write).
+    const year = value.getUTCFullYear();
+    if (year < 1 || year > 9999) throw badInput(field, 'must be a date-time between the years 1 and 9999');
     return value;
   };
   const window = { after: given(after) ? valid(afterField, after) : undefined, before: given(before) ? valid(beforeField, before) : undefined };
