@@ -39,7 +39,7 @@ import { mountCsvExports } from './csv-exports.ts';
 import { createErrorFormatter } from './errors.ts';
 import { healthRoutes, type ReadinessCheck, readMigrationNames } from './health.routes.ts';
 import { answerGraphql, isPlainJsonPost, readJsonBody } from './graphql-http.ts';
-import { answerHttpError, bodyMiddleware, corsMiddleware, corsPolicy, cutStalledBody, httpErrorHandler, refuseBatch, rejectBatches } from './http.ts';
+import { answerHttpError, bodyMiddleware, corsMiddleware, corsPolicy, cutStalledBody, httpErrorHandler, refuseBatch, rejectBatches, sendError } from './http.ts';
 import { DEFAULT_MAX_ALIASES, DEFAULT_MAX_TOKENS, type OperationLimits } from './limits.ts';
 import { guardMutations, locateDomainErrors } from './mutation-faults.ts';
 import { limitCodeGuesses } from './code-guess-limit.ts';
@@ -345,6 +345,8 @@ function mountRoutes(
     },
   );
   mountCsvExports(app, contextDeps, logger);
+  // Any other path or method: the API's JSON error, not Express's HTML page.
+  app.use((req: Request, res: Response) => sendError(res, 404, 'NOT_FOUND', `Nothing here: ${req.method} ${req.path}`));
   app.use(httpErrorHandler(logger));
 }
 
