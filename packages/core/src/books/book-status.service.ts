@@ -57,30 +57,39 @@ async function changeStatus(ctx: ServiceContext, id: string, change: keyof typeo
   });
 }
 
+/** How long deleteBook waits for the row locks of requests in flight on the book's codes. */
+const DELETE_LOCK_TIMEOUT = '5s';
+
 /**
  * ADMIN: deletes a book with its codes, only while none of them was ever assigned (a typo'd
  * campaign, an upload into the wrong book). A book whose coupons went out is archived instead:
  * people hold them, and their history stays.
  *
  * Race-free against a first claim, and without deadlock: locks are taken in the order claims
- * take them. First every code of the book (`FOR UPDATE NOWAIT`: a code a claim holds right now
- * makes this INVALID_STATE at once — try again), so claims starting now wait on their code or skip
- * it; then the book `FOR UPDATE`, which waits for claims past their code (they hold `FOR KEY
- * SHARE` on the book through their per-user counter). The check then sees every claim that
- * will ever have happened before the delete.
+ * take them. First every code of the book (`FOR UPDATE`: a code a claim holds right now is waited
+ * for, and the check below sees whether that claim took it or let it go), so claims starting now
+ * wait on their code or skip it; then the book `FOR UPDATE`, which waits for claims past their
+ * code (they hold `FOR KEY SHARE` on the book through their per-user counter). The check then
+ * sees every claim that will ever have happened before the delete, and the answer is the one
+ * some serial order gives. Claims hold a code for milliseconds; a row held longer than
+ * {@link DELETE_LOCK_TIMEOUT} (a long distribution) makes this INVALID_STATE: try again.
  */
 export async function deleteBook(ctx: ServiceContext, id: string): Promise<boolean> {
   const caller = requireAdmin(ctx);
   const bookId = requireUuid('id', id);
   return ctx.db.prisma.$transaction(
     async (tx) => {
+      let current: BookRecord | null;
       try {
-        await tx.$queryRaw(Prisma.sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM coupon WHERE book_id = ${bookId}::uuid FOR UPDATE NOWAIT) codes`);
+        await tx.$executeRaw(Prisma.sql`SET LOCAL lock_timeout = ${Prisma.raw(`'${DELETE_LOCK_TIMEOUT}'`)}`);
+        await tx.$queryRaw(Prisma.sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM coupon WHERE book_id = ${bookId}::uuid FOR UPDATE) codes`);
+        current = await selectBookLocked(tx, bookId, 'exclusive');
       } catch (error) {
-        if (pgCode(error) === '55P03') throw new DomainError('INVALID_STATE', 'Codes of this book are being claimed right now: it cannot be deleted');
+        if (pgCode(error) === '55P03') {
+          throw new DomainError('INVALID_STATE', `Codes of this book were held by other requests for over ${DELETE_LOCK_TIMEOUT}: it cannot be deleted right now, try again`);
+        }
         throw error;
       }
-      const current = await selectBookLocked(tx, bookId, 'exclusive');
       if (!current) throw notFound('Book', id);
       if (await bookCouponsWereOut(tx, bookId)) {
         throw new DomainError('INVALID_STATE', 'Coupons of this book were given out: archive it instead (its history stays)', {

@@ -2,6 +2,7 @@ import { type Database, Prisma } from '@coupons/db';
 import { createTestDatabase } from '@coupons/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextFor, createBook, createUser } from '../../testing/index.ts';
+import { deleteBook } from '../books/index.ts';
 import { assignCoupon, assignRandomCoupon, lockCoupon, redeemCoupon } from './index.ts';
 
 let db: Database;
@@ -185,6 +186,43 @@ describe('races (service level, real PostgreSQL, 20 connections)', () => {
       const taken = holder.client.query('DELETE FROM coupon WHERE code = $1', [codes[0]]);
       await holder.end(await taken.then(() => 'COMMIT' as const, () => 'ROLLBACK' as const));
       await expect(claim).rejects.toMatchObject({ code: 'SOLD_OUT' });
+    });
+
+    // deleteBook racing a claim in flight answers as the claim's outcome says: the claim first and
+    // then the delete (refused once a coupon went out), or the delete alone when the claim failed.
+    it('deleteBook while a claim holds a code that it then lets go: the book is deleted', async () => {
+      const { bookId } = await createBook(db, 3);
+      const holder = await holdCodes(bookId);
+      const deleted = deleteBook(contextFor(db, await createUser(db, 'ADMIN')), bookId);
+      await lockWaiters(1);
+      await holder.end('ROLLBACK');
+      expect(await deleted).toBe(true);
+      const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM book WHERE id = $1', [bookId]);
+      expect(rows[0].n).toBe(0);
+    });
+
+    it('deleteBook while a claim holds a code that it takes: refused, the coupon went out', async () => {
+      const { bookId, codes } = await createBook(db, 3);
+      const user = await createUser(db);
+      const holder = await holdCodes(bookId);
+      const deleted = deleteBook(contextFor(db, await createUser(db, 'ADMIN')), bookId);
+      await lockWaiters(1);
+      await holder.client.query(`UPDATE coupon SET state = 'ASSIGNED', assigned_user_id = $1, assigned_at = now() WHERE code = $2`, [user.userId, codes[0]]);
+      await holder.end('COMMIT');
+      await expect(deleted).rejects.toMatchObject({ code: 'INVALID_STATE', message: expect.stringMatching(/were given out/) });
+    });
+
+    it('deleteBook while a code stays held for over 5 s: INVALID_STATE, try again, and nothing is deleted', async () => {
+      const { bookId } = await createBook(db, 3);
+      const holder = await holdCodes(bookId);
+      try {
+        const deleted = deleteBook(contextFor(db, await createUser(db, 'ADMIN')), bookId);
+        await expect(deleted).rejects.toMatchObject({ code: 'INVALID_STATE', message: expect.stringMatching(/held by other requests for over 5s.*try again/) });
+      } finally {
+        await holder.end('ROLLBACK');
+      }
+      const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM coupon WHERE book_id = $1', [bookId]);
+      expect(rows[0].n).toBe(3);
     });
   });
 });
