@@ -13,7 +13,7 @@ const t = useApiTest({ env: { CORS_ORIGINS: ORIGIN }, users: [], accounts: 'inse
 
 type Way = 'plain' | 'gzip';
 
-async function post(way: Way, body: string, headers: Record<string, string> = {}) {
+async function post(way: Way, body: string | Buffer, headers: Record<string, string> = {}) {
   const res = await fetch(t.server.url, {
     method: 'POST',
     headers: {
@@ -40,12 +40,15 @@ async function post(way: Way, body: string, headers: Record<string, string> = {}
 }
 
 /** The two answers, with what differs by design (the request id, which is fresh per request) set aside. */
-async function bothWays(body: string, headers: Record<string, string> = {}) {
+async function bothWays(body: string | Buffer, headers: Record<string, string> = {}) {
   const [plain, gzip] = [await post('plain', body, headers), await post('gzip', body, headers)];
   expect(plain.requestId).toMatch(/\S/);
   expect(gzip.requestId).toMatch(/\S/);
   return { plain: { ...plain, requestId: undefined }, gzip: { ...gzip, requestId: undefined } };
 }
+
+/** A query whose string holds two bytes no UTF-8 text has: read with U+FFFD in their place, it would run on text the client never sent. */
+const NOT_UTF8_BODY = Buffer.concat([Buffer.from('{"query":"{ __typename }","operationName":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
 
 describe('a JSON POST answered without Express answers as the Express route does', () => {
   it('a signed-in query: same status, body, content type and length, CORS headers', async () => {
@@ -83,11 +86,21 @@ describe('a JSON POST answered without Express answers as the Express route does
     ['JSON that is not an object (body-parser is strict)', '"{ __typename }"', {}, 400, 'BAD_USER_INPUT'],
     ['an empty body', '', {}, 400, 'BAD_USER_INPUT'],
     ['no query', '{}', {}, 400, 'BAD_USER_INPUT'],
+    ['bytes that are not UTF-8', NOT_UTF8_BODY, {}, 400, 'BAD_USER_INPUT'],
+    ['bytes that are not UTF-8, declared UTF-8', NOT_UTF8_BODY, { 'content-type': 'application/json; charset=utf-8' }, 400, 'BAD_USER_INPUT'],
   ])('%s: the same refusal', async (_name, body, headers, status, code) => {
     const { plain, gzip } = await bothWays(body, headers);
     expect(plain).toEqual(gzip);
     expect(plain.status).toBe(status);
     expect(JSON.parse(plain.body).errors[0].extensions.code).toBe(code);
+  });
+
+  it('bytes that are not UTF-8 are refused saying so; text that is UTF-8 beyond ASCII is read', async () => {
+    const { plain } = await bothWays(NOT_UTF8_BODY);
+    expect(JSON.parse(plain.body).errors[0].message).toBe('Request body is not valid UTF-8: send JSON encoded as UTF-8');
+    const { plain: read, gzip } = await bothWays(JSON.stringify({ query: '{ __typename } # Café ✓ 🎟️' }));
+    expect(read).toEqual(gzip);
+    expect(JSON.parse(read.body)).toEqual({ data: { __typename: 'Query' } });
   });
 
   it('another charset, or another media type, is not read as JSON here', async () => {

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { BodyError, isPlainJsonPost, readJsonBody } from './graphql-http.ts';
-import { MAX_BODY_BYTES } from './http.ts';
+import { MAX_BODY_BYTES, NOT_UTF8 } from './http.ts';
 
 const request = (method: string, url: string, headers: Record<string, string> = {}) => ({ method, url, headers }) as unknown as IncomingMessage;
 
@@ -41,6 +41,14 @@ describe('readJsonBody: as body-parser json() reads it', () => {
 
   it.each(['"text"', '42', 'null', 'true', '{"query": ', '{}}'])('refuses %j as not valid JSON (400)', async (text) => {
     await expect(readJsonBody(body(text))).rejects.toMatchObject({ type: 'entity.parse.failed', status: 400 });
+  });
+
+  it('refuses bytes that are not UTF-8 (400), and reads UTF-8 beyond ASCII', async () => {
+    const bytes = (...parts: Array<string | number[]>) =>
+      Object.assign(Readable.from([Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))))]), { headers: {} }) as unknown as IncomingMessage;
+    await expect(readJsonBody(bytes('{"query":"', [0xc3, 0x28], '"}'))).rejects.toMatchObject({ type: NOT_UTF8, status: 400 });
+    await expect(readJsonBody(bytes('{"query":"', [0xed, 0xa0, 0x80], '"}'))).rejects.toMatchObject({ type: NOT_UTF8, status: 400 });
+    await expect(readJsonBody(bytes('{"query":"Café 🎟️"}'))).resolves.toEqual({ query: 'Café 🎟️' });
   });
 
   it('refuses a declared length over the limit before reading (413)', async () => {

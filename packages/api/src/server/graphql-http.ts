@@ -1,7 +1,8 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
 import getRawBody from 'raw-body';
-import { MAX_BODY_BYTES } from './http.ts';
+import { MAX_BODY_BYTES, NOT_UTF8 } from './http.ts';
 
 // GraphQL over HTTP without Express on the common path. A JSON POST to /graphql (every client's
 // query and mutation) is read, parsed and answered here, straight from node:http; the rest
@@ -14,10 +15,10 @@ import { MAX_BODY_BYTES } from './http.ts';
 /** A JSON body's HTTP-level refusal, shaped as body-parser's errors so one handler answers both paths. */
 export class BodyError extends Error {
   constructor(
-    readonly type: 'entity.too.large' | 'entity.parse.failed',
+    readonly type: 'entity.too.large' | 'entity.parse.failed' | typeof NOT_UTF8,
     readonly status: 413 | 400,
   ) {
-    super(type === 'entity.too.large' ? 'request entity too large' : 'invalid JSON body');
+    super(type === 'entity.too.large' ? 'request entity too large' : type === NOT_UTF8 ? 'body not UTF-8' : 'invalid JSON body');
   }
 }
 
@@ -44,12 +45,15 @@ export function isPlainJsonPost(req: IncomingMessage, path: string): boolean {
 /**
  * The parsed JSON body of a request {@link isPlainJsonPost} accepted, read up to
  * {@link MAX_BODY_BYTES} (a longer declared length is refused before reading). As body-parser's
- * `json()` does: an empty body is `{}`, and only an object or array is JSON here (strict).
+ * `json()` does: an empty body is `{}`, and only an object or array is JSON here (strict). Bytes
+ * that are not UTF-8 are refused ({@link NOT_UTF8}), as {@link bodyMiddleware} refuses them.
  */
 export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   let text: string;
   try {
-    text = await getRawBody(req, { length: req.headers['content-length'], limit: MAX_BODY_BYTES, encoding: 'utf8' });
+    const bytes = await getRawBody(req, { length: req.headers['content-length'], limit: MAX_BODY_BYTES });
+    if (!isUtf8(bytes)) throw new BodyError(NOT_UTF8, 400);
+    text = bytes.toString('utf8');
   } catch (error) {
     if ((error as { type?: string }).type === 'entity.too.large') throw new BodyError('entity.too.large', 413);
     throw error;

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isDatabaseUnavailable, serviceUnavailable } from '@coupons/core';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
@@ -11,6 +12,9 @@ import { INTERNAL_MESSAGE } from './errors.ts';
  * split the upload.
  */
 export const MAX_BODY_BYTES = 20 * 1024 * 1024;
+
+/** The refusal of a body declared UTF-8 (or undeclared) whose bytes are not: decoding would replace them with U+FFFD, changing what the client sent. */
+export const NOT_UTF8 = 'entity.charset.invalid';
 
 /** A GraphQL-shaped error body, so clients handle HTTP-level refusals like any other error. */
 export function sendError(res: ServerResponse, status: number, code: string, message: string, details: object = {}): void {
@@ -74,11 +78,17 @@ function addVary(res: ServerResponse, field: string): void {
 
 /**
  * JSON bodies up to {@link MAX_BODY_BYTES}; every other POST gets an empty body so Apollo's CSRF
- * prevention (not a missing-parser 500) answers a `text/plain` or form POST.
+ * prevention (not a missing-parser 500) answers a `text/plain` or form POST. A body in UTF-8
+ * (declared, or by default) whose bytes are not is refused, not decoded with U+FFFD in their place.
  */
 export function bodyMiddleware(): RequestHandler[] {
   return [
-    express.json({ limit: MAX_BODY_BYTES }),
+    express.json({
+      limit: MAX_BODY_BYTES,
+      verify: (_req, _res, bytes, charset) => {
+        if (charset === 'utf-8' && !isUtf8(bytes)) throw Object.assign(new Error('body not UTF-8'), { status: 400, type: NOT_UTF8 });
+      },
+    }),
     (req, _res, next) => {
       req.body ??= {};
       next();
@@ -117,6 +127,8 @@ export function answerHttpError(logger: Logger, error: unknown, res: ServerRespo
     sendError(res, 413, 'BAD_USER_INPUT', `Request body is larger than the ${MAX_BODY_BYTES / 1024 / 1024} MiB limit; split large code uploads into several requests`, { maxBytes: MAX_BODY_BYTES });
   } else if (type === 'entity.parse.failed') {
     sendError(res, 400, 'BAD_USER_INPUT', 'Request body is not valid JSON');
+  } else if (type === NOT_UTF8) {
+    sendError(res, 400, 'BAD_USER_INPUT', 'Request body is not valid UTF-8: send JSON encoded as UTF-8');
   } else if (status >= 400 && status < 500) {
     // http-errors marks the messages meant for clients (`expose`): graphql-upload's say what is wrong with a multipart request.
     const { expose, message } = error as { expose?: boolean; message?: unknown };
