@@ -59,6 +59,18 @@ describe('graphql-transport-ws: messages a client may not send', () => {
     expect((await close).code).toBe(1009);
   });
 
+  it('a binary frame whose bytes are not UTF-8 closes the socket with 4400; one in UTF-8 is read', async () => {
+    const init = await rawConnectionInit(t.server.wsUrl, { authorization: `Bearer ${t.admin.token}` });
+    const pong = new Promise((resolve) => init.socket.on('message', (data) => JSON.parse(String(data)).type === 'pong' && resolve(true)));
+    init.socket.send(Buffer.from(JSON.stringify({ type: 'ping', payload: { note: 'Café ✓' } })), { binary: true });
+    expect(await pong).toBe(true);
+    const close = closed(init.socket);
+    // A redeem of a code spelled with two bytes no UTF-8 text has (a JSON string holding them as they are).
+    const [before, after] = JSON.stringify({ type: 'subscribe', id: '1', payload: { query: 'mutation { redeemCoupon(code: "@") { id } }' } }).split('@');
+    init.socket.send(Buffer.concat([Buffer.from(before), Buffer.from([0xff, 0xfe]), Buffer.from(after)]), { binary: true });
+    expect(await close).toEqual({ code: 4400, reason: 'Invalid message received' });
+  });
+
   it('the server still takes the messages the protocol allows on the same kind of socket', async () => {
     const init = await rawConnectionInit(t.server.wsUrl, { authorization: `Bearer ${t.admin.token}` });
     const pong = new Promise((resolve) => init.socket.on('message', (data) => JSON.parse(String(data)).type === 'pong' && resolve(true)));

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type http from 'node:http';
 import {
   type DocumentNode,
@@ -74,12 +75,14 @@ const SERVER_MESSAGE_TYPES = new Set(['connection_ack', 'next', 'error']);
  * cannot take (4400), before graphql-ws sees it. So is a frame ws refuses (too big, invalid
  * UTF-8, a bad opcode: errors coded `WS_ERR_…`): ws has closed the socket with the code the
  * protocol gives (1009, 1007, 1002 …), and graphql-ws would print it as an internal error.
+ * ws checks that a text frame is UTF-8; a binary frame, which graphql-ws reads as text too, is
+ * checked here (4400): decoded, its bytes would be read with U+FFFD in their place.
  * Everything else goes on to graphql-ws unchanged.
  */
 function refuseServerMessages(socket: WebSocket): void {
   const emit = socket.emit.bind(socket);
   socket.emit = ((event: string | symbol, ...args: unknown[]) => {
-    if (event === 'message' && isServerMessage(args[0])) {
+    if (event === 'message' && (isServerMessage(args[0]) || (args[1] === true && !isUtf8(args[0] as Buffer)))) {
       socket.close(4400, 'Invalid message received');
       return true;
     }
