@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { recordAudit } from '../audit/audit.service.ts';
 import { requireAdmin } from '../shared/access.ts';
 import { assertBookActive, type BookRecord } from '../books/book.model.ts';
@@ -63,6 +64,14 @@ export const DISTRIBUTION_MAX_COUPONS = 1_000_000;
 const SEED_MAX = 200;
 /** A large distribution holds its counter locks this long at most before rolling back. */
 const TRANSACTION_TIMEOUT_MS = 120_000;
+/**
+ * Pauses before each new attempt when coupons the plan needed were held by requests in flight
+ * (see {@link execute}); after the last one, what could be claimed is handed out.
+ */
+const HELD_CODES_PAUSES_MS = [5, 10, 20, 40];
+
+/** Coupons the plan needed were locked by other transactions: roll back, let them end, try again. */
+class CodesHeldByOthers extends Error {}
 
 /**
  * What {@link distributeToPool} would do now, changing nothing (ADMIN). The plan carries its
@@ -84,22 +93,40 @@ export async function previewDistribution(ctx: ServiceContext, args: Distributio
  * validity window can change before we commit: a concurrent updateBook or member change lands
  * fully before or fully after us) → lock the members' counters (so their allowances cannot
  * change under us) → count what is left → plan → claim that many coupons with
- * `FOR UPDATE SKIP LOCKED` → if concurrent claimers took some meanwhile, re-plan with what was
- * claimed → assign + events → counters (guarded) → Distribution row. Events are announced after
+ * `FOR UPDATE SKIP LOCKED` → if concurrent claimers hold some right now, roll back and try again
+ * after a pause (a few times; then, and when they took some meanwhile, re-plan with what was
+ * claimed) → assign + events → counters (guarded) → Distribution row. Events are announced after
  * commit. Errors: NOT_FOUND, BOOK_NOT_ACTIVE, BAD_USER_INPUT (empty pool, count), SOLD_OUT
  * (nothing left), LIMIT_REACHED (every member at the book's limit).
  */
 export async function distributeToPool(ctx: ServiceContext, args: DistributionArgs): Promise<DistributionRecord> {
-  const caller = requireAdmin(ctx);
+  requireAdmin(ctx);
   const { seed, remainder } = checkArgs(args);
   const poolId = requireUuid('poolId', args.poolId);
   const bookId = requireUuid('bookId', args.bookId);
   const now = ctx.clock.now();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await distributeOnce(ctx, { args, poolId, bookId, seed, remainder, now, last: attempt === HELD_CODES_PAUSES_MS.length });
+    } catch (error) {
+      if (!(error instanceof CodesHeldByOthers)) throw error;
+      await sleep(HELD_CODES_PAUSES_MS[attempt]);
+    }
+  }
+}
+
+/** One attempt of {@link distributeToPool}, in one transaction. */
+function distributeOnce(
+  ctx: ServiceContext,
+  attempt: { args: DistributionArgs; poolId: string; bookId: string; seed: string; remainder: DistributionRemainder | null; now: Date; last: boolean },
+): Promise<DistributionRecord> {
+  const caller = requireAdmin(ctx);
+  const { args, poolId, bookId, seed, remainder, now, last } = attempt;
   return transactThenAnnounce(
     ctx,
     async (tx) => {
       const { pool, book } = await lockTargets(tx, poolId, bookId, now);
-      const executed = await execute(tx, { args: { ...args, remainder }, book, pool, seed, now, actorId: caller.userId });
+      const executed = await execute(tx, { args: { ...args, remainder }, book, pool, seed, now, actorId: caller.userId, last });
       const fields: DistributionFields = {
         poolId: pool.id,
         bookId: book.id,
@@ -149,6 +176,8 @@ interface Execution {
   seed: string;
   now: Date;
   actorId: string;
+  /** The last attempt: coupons held by others are not waited for, the rest are handed out. */
+  last: boolean;
 }
 
 /** The transaction's body: every statement runs on `tx`. */
@@ -161,8 +190,16 @@ async function execute(tx: SqlClient, run: Execution): Promise<{ plan: Distribut
   const members = listed.map((m) => ({ userId: m.userId, assignedCount: counters.get(m.userId) ?? 0 }));
   let planned = plan(args, book, members, await countUnassigned(tx, book.id), seed);
   const claimed = await claimUnassigned(tx, book.id, planned.totalAssigned);
-  // Concurrent single claims may have locked or taken rows since the count: re-plan with what we hold.
-  if (claimed.length < planned.totalAssigned) planned = plan(args, book, members, claimed.length, seed);
+  if (claimed.length < planned.totalAssigned) {
+    // Concurrent single claims took rows since the count, or hold some right now (SKIP LOCKED
+    // passed them). A claim that holds one may be a member's, waiting for the counter we hold,
+    // and about to fail its limit: handing out fewer now would answer as no serial order does.
+    // Rows still unassigned beyond ours are held by others: roll back (their claims go on),
+    // and try again after a pause. Waiting for them here instead would deadlock with such a
+    // claim (it takes the coupon, then the counter; we hold the counters first).
+    if (!run.last && (await countUnassigned(tx, book.id)) > claimed.length) throw new CodesHeldByOthers();
+    planned = plan(args, book, members, claimed.length, seed);
+  }
   if (planned.totalAssigned === 0) throw nothingToAssign(planned);
   const recipients = planned.perUser.flatMap((e) => Array<string>(e.count).fill(e.userId));
   const couponIds = claimed.slice(0, recipients.length);

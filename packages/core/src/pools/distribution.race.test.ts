@@ -1,0 +1,99 @@
+import { Prisma } from '@coupons/db';
+import type pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { contextFor, createBook, createUser, useServiceTest } from '../../testing/index.ts';
+import { distributeToPool } from './distribution.service.ts';
+import { addPoolMembers } from './pool-member.service.ts';
+import { createPool } from './pool.service.ts';
+
+// A distribution racing single claims of the same book, with the interleavings forced: other
+// transactions hold rows the distribution needs, and the test lets them go when the
+// distribution is known to wait (pg_stat_activity). The answer must be one a serial order gives.
+
+const t = useServiceTest({ poolSize: 20 });
+
+/** A connection in an open transaction, to hold row locks as a claim in flight does. */
+async function begin(): Promise<pg.PoolClient> {
+  const client = await t.db.pool.connect();
+  await client.query('BEGIN');
+  return client;
+}
+
+async function end(client: pg.PoolClient, statement: 'COMMIT' | 'ROLLBACK') {
+  try {
+    await client.query(statement);
+  } finally {
+    client.release();
+  }
+}
+
+/** Waits until `n` backends of this database wait for a lock. */
+async function lockWaiters(n: number) {
+  for (let i = 0; i < 1_000; i++) {
+    const [{ waiting }] = await t.db.prisma.$queryRaw<Array<{ waiting: number }>>(Prisma.sql`
+      SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+    if (waiting >= n) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`fewer than ${n} transactions ever waited for a lock`);
+}
+
+async function unassigned(bookId: string): Promise<number> {
+  const { rows } = await t.db.pool.query(`SELECT count(*)::int AS n FROM coupon WHERE book_id = $1 AND state = 'UNASSIGNED'`, [bookId]);
+  return rows[0].n;
+}
+
+/** A book of `codes` codes (one per user at most) and a pool of `members` users, each with a counter row at 0. */
+async function setup(codes: number, members: number) {
+  const book = await createBook(t.db, codes, { maxAssignmentsPerUser: 1 });
+  const users = await Promise.all(Array.from({ length: members }, () => createUser(t.db)));
+  const pool = await createPool(contextFor(t.db, t.admin), { name: `Race pool ${book.bookId.slice(0, 8)}` });
+  await addPoolMembers(contextFor(t.db, t.admin), { poolId: pool.id, userIds: users.map((u) => u.userId) });
+  await t.db.pool.query(
+    `INSERT INTO user_book_counter (user_id, book_id, assigned_count, redeemed_count, max_assignments)
+     SELECT u, $2::uuid, 0, 0, 1 FROM unnest($1::uuid[]) AS u`,
+    [users.map((u) => u.userId), book.bookId],
+  );
+  // The member the distribution locks first (counters are locked in user_id order).
+  const first = users.map((u) => u.userId).sort()[0];
+  return { ...book, poolId: pool.id, users, first };
+}
+
+describe('distributeToPool racing claims in flight', () => {
+  it("a member's claim holding a code, waiting for its counter, then refused by its limit: the distribution hands out every code", async () => {
+    const { bookId, codes, poolId, first } = await setup(10, 10);
+    // A gate holds every counter so that the distribution is first in line for them.
+    const gate = await begin();
+    await gate.query('SELECT 1 FROM user_book_counter WHERE book_id = $1 FOR UPDATE', [bookId]);
+    // The member's claim has picked a code (its row lock) ...
+    const claim = await begin();
+    await claim.query('SELECT 1 FROM coupon WHERE code = $1 FOR UPDATE', [codes[0]]);
+    const distribution = distributeToPool(contextFor(t.db, t.admin), { poolId, bookId, mode: 'EQUAL', count: 10 });
+    await lockWaiters(1);
+    // ... and goes for its counter, behind the distribution; once it has it, its limit refuses it
+    // (the distribution gave the member a coupon) and it rolls back, letting its code go.
+    const counter = claim.query('SELECT 1 FROM user_book_counter WHERE user_id = $1 AND book_id = $2 FOR UPDATE', [first, bookId]);
+    const refused = end(claim, 'ROLLBACK');
+    await lockWaiters(2);
+    await end(gate, 'COMMIT');
+
+    // As the distribution first, then the claim: every member gets one, nothing is left.
+    const done = await distribution;
+    await Promise.all([counter, refused]);
+    expect(done.assigned).toBe(10);
+    expect(await unassigned(bookId)).toBe(0);
+  });
+
+  it('a claim holding a code for longer than the retries last: the distribution hands out the rest and says so', async () => {
+    const { bookId, codes, poolId } = await setup(10, 10);
+    const claim = await begin();
+    await claim.query('SELECT 1 FROM coupon WHERE code = $1 FOR UPDATE', [codes[0]]);
+    try {
+      const done = await distributeToPool(contextFor(t.db, t.admin), { poolId, bookId, mode: 'EQUAL', count: 10 });
+      expect(done).toMatchObject({ requested: 10, assigned: 9 });
+    } finally {
+      await end(claim, 'ROLLBACK');
+    }
+    expect(await unassigned(bookId)).toBe(1);
+  });
+});
