@@ -4,7 +4,6 @@ import { couponReturning, type RedemptionRow, redemptionReturning } from './coup
 import { eventCte } from './event.sql.ts';
 import {
   couponNotFound,
-  lockCouponRow,
   lockedCoupon,
   type TransitionOutcome,
   type TransitionRow,
@@ -26,11 +25,35 @@ import { markLocked, type Tx } from './transition.ts';
 const FOR_BUDGET = Prisma.raw('FOR KEY SHARE');
 
 /**
+ * The book row's lock for a redeem, in a CTE named `budget` (the book `bookId`, a subquery, names): {@link FOR_BUDGET} on a book without a budget, `FOR NO KEY UPDATE` on one with a budget.
+ * A redeem of a budgeted book writes the book row (its totals), and a pause or archive
+ * (book-status.service.ts, `FOR NO KEY UPDATE`) answers with those totals: with the weaker lock a
+ * redeem could read the book ACTIVE, wait at its totals' update for a pause in flight, then commit
+ * on the paused book after the pause had answered without it. Taken here, the two take turns: a
+ * pause in flight makes the redeem wait, and its next statement reads PAUSED; a redeem in flight
+ * makes the pause wait and count it. Redeems of one budgeted book take turns at that update
+ * anyway; this starts their turn one statement earlier. A book without a budget keeps the weak
+ * lock: nothing of what a pause answers is written by its redeems.
+ */
+const lockBookForRedeem = (bookId: Prisma.Sql) => Prisma.sql`
+  unbudgeted AS (
+    SELECT 1 FROM book b WHERE b.id = (${bookId})
+      AND b.max_total_redemptions IS NULL AND b.max_total_discount_amount IS NULL
+    ${FOR_BUDGET}
+  ),
+  budgeted AS (
+    SELECT 1 FROM book b WHERE b.id = (${bookId})
+      AND (b.max_total_redemptions IS NOT NULL OR b.max_total_discount_amount IS NOT NULL)
+    FOR NO KEY UPDATE
+  ),
+  budget AS (SELECT * FROM unbudgeted UNION ALL SELECT * FROM budgeted)`;
+
+/**
  * Step 1 of a redeem by code: the coupon's row lock (as lock.sql.ts' `lockByCode`), then the
  * redeemer's counter row for the coupon's book (lock order: coupon, then counter, as everywhere),
  * so that step 2 reads the per-user redemption count at a version nobody can change before we
  * commit. Every assignment path upserts that row, so a holder of the coupon has it. Last, the
- * book row {@link FOR_BUDGET}.
+ * book row ({@link lockBookForRedeem}).
  */
 const lockForRedeem = (code: string, userId: string) => Prisma.sql`
   WITH target AS (SELECT id, book_id FROM coupon WHERE code = ${code} FOR UPDATE),
@@ -38,7 +61,7 @@ const lockForRedeem = (code: string, userId: string) => Prisma.sql`
     SELECT 1 FROM user_book_counter u JOIN target t ON u.book_id = t.book_id
     WHERE u.user_id = ${userId}::uuid FOR UPDATE OF u
   ),
-  budget AS (SELECT 1 FROM book b JOIN target t ON b.id = t.book_id ${FOR_BUDGET} OF b)
+  ${lockBookForRedeem(Prisma.sql`SELECT book_id FROM target`)}
   SELECT ${markLocked(Prisma.sql`SELECT id FROM target`)} AS locked_id, (SELECT count(*) FROM counter)::int AS counters,
          (SELECT count(*) FROM budget)::int AS books`;
 
@@ -202,7 +225,7 @@ export interface RedeemTarget extends Omit<TransitionOutcome, 'coupon' | 'eventI
 
 /**
  * Step 1 and the read of step 2 of a redeem with an order (transition.ts): takes the coupon's row
- * lock, then reads, at the row's latest version, the guard's inputs, the book's pricing terms and
+ * lock and the book's ({@link lockBookForRedeem}), then reads, at the row's latest version, the guard's inputs, the book's pricing terms and
  * the coupon's unreversed redemption for this order. Nobody can redeem or reverse this coupon
  * until we commit (a reversal locks the coupon row too), so "this order already redeemed it" is
  * decided here, once: a racing repeat of the order waits on the row lock and then finds the
@@ -210,7 +233,11 @@ export interface RedeemTarget extends Omit<TransitionOutcome, 'coupon' | 'eventI
  */
 export async function readRedeemTarget(tx: Tx, args: { code: string; orderId: string; now: Date }): Promise<RedeemTarget> {
   const notFound: RedeemTarget = { ...couponNotFound, terms: null, existing: null };
-  if (!(await lockCouponRow(tx, args.code))) return notFound;
+  const [locked] = await tx.rows<{ locked_id: string | null }>(Prisma.sql`
+    WITH target AS (SELECT id, book_id FROM coupon WHERE code = ${args.code} FOR UPDATE),
+    ${lockBookForRedeem(Prisma.sql`SELECT book_id FROM target`)}
+    SELECT ${markLocked(Prisma.sql`SELECT id FROM target`)} AS locked_id, (SELECT count(*) FROM budget)::int AS books`);
+  if (!locked?.locked_id) return notFound;
   const rows = await tx.rows<{
     state: string;
     owner: string | null;
@@ -231,8 +258,7 @@ export async function readRedeemTarget(tx: Tx, args: { code: string; orderId: st
            b.min_order_amount::text AS min_order_amount,
            (SELECT to_jsonb(x) FROM (SELECT ${redemptionReturning} FROM redemption r
              WHERE r.coupon_id = t.id AND r.order_id = ${args.orderId} AND r.reversed_at IS NULL) x) AS existing
-    FROM target t JOIN book b ON b.id = t.book_id
-    ${FOR_BUDGET} OF b`);
+    FROM target t JOIN book b ON b.id = t.book_id`);
   const row = rows[0];
   if (!row) return notFound;
   return {

@@ -1,0 +1,277 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Prisma } from '@coupons/db';
+import { describe, expect, it } from 'vitest';
+import { contextFor, createBook, createUser, useServiceTest } from '../../testing/index.ts';
+import type { ServiceContext } from '../shared/context.ts';
+import { assignCoupon, lockCoupon, redeemCoupon } from '../coupons/index.ts';
+import type { BookRecord } from './book.model.ts';
+import { updateBook } from './book.service.ts';
+import { archiveBook, pauseBook, resumeBook } from './book-status.service.ts';
+
+// A book's status racing the lock and redeem of its coupons. Transitions read the status in the
+// statement that holds the coupon's row lock, so a lock or redeem that waits for its coupon while
+// the status changes answers as if it ran after the change; one that read the status before the
+// change answers as if it ran before it, and then nothing the change answers may contradict it
+// (a budgeted book's pause reports the redemptions it counted). Each forced test holds a row in a
+// transaction of its own so that the call under test provably waits (pg_stat_activity), changes
+// the status meanwhile, and then lets go.
+
+const t = useServiceTest({ poolSize: 8 });
+
+/** Waits until `n` backends of this database wait for a lock (or `settled` says to stop looking). */
+async function lockWaiters(n: number, settled: () => boolean = () => false): Promise<void> {
+  for (let i = 0; i < 1_000 && !settled(); i++) {
+    const [{ waiting }] = await t.db.prisma.$queryRaw<Array<{ waiting: number }>>(Prisma.sql`
+      SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+    if (waiting >= n) return;
+    await sleep(10);
+  }
+  if (!settled()) throw new Error(`fewer than ${n} backends ever waited for a lock`);
+}
+
+/** Runs `statement` in a transaction of its own that keeps its locks until `end()`. */
+async function hold(statement: Prisma.Sql) {
+  const client = await t.db.pool.connect();
+  await client.query('BEGIN');
+  await client.query(statement.text, statement.values as unknown[]);
+  return {
+    end: async (how: 'COMMIT' | 'ROLLBACK' = 'ROLLBACK') => {
+      try {
+        await client.query(how);
+      } finally {
+        client.release();
+      }
+    },
+  };
+}
+
+/** What a call answered: `ok` with its value, or the error's contract code and details. */
+type Answer<T> = { ok: true; value: T } | { ok: false; code: string; details?: Record<string, unknown> };
+
+/** Starts `call` and records its answer; `settled()` says whether it has one yet. */
+function track<T>(call: Promise<T>): { answer: Promise<Answer<T>>; settled: () => boolean } {
+  let done = false;
+  const answer = call.then(
+    (value): Answer<T> => ({ ok: true, value }),
+    (error: { code?: unknown; details?: Record<string, unknown>; message?: string }): Answer<T> => ({
+      ok: false,
+      code: typeof error?.code === 'string' ? error.code : `non-contract error: ${error?.message ?? String(error)}`,
+      details: error?.details,
+    }),
+  );
+  return { answer: answer.finally(() => (done = true)), settled: () => done };
+}
+
+const label = (answer: Answer<unknown>) => (answer.ok ? 'ok' : answer.code);
+
+/** A shopper holding `code` of a book, ASSIGNED, or LOCKED with `locked`. */
+async function shopper(code: string, locked: boolean): Promise<{ ctx: ServiceContext; userId: string; code: string }> {
+  const user = await createUser(t.db);
+  const ctx = contextFor(t.db, user);
+  await assignCoupon(ctx, { code });
+  if (locked) await lockCoupon(ctx, { code });
+  return { ctx, userId: user.userId, code };
+}
+
+/** The coupon row, its redemptions and its holder's counter, as they stand. */
+async function couponOf(code: string) {
+  const [row] = await t.db.prisma.$queryRaw<
+    Array<{ state: string; owner: string | null; locked_by: string | null; redemption_count: number; redemptions: number; redeemed: number | null }>
+  >(Prisma.sql`
+    SELECT c.state::text AS state, c.assigned_user_id::text AS owner, c.locked_by_id::text AS locked_by, c.redemption_count,
+           (SELECT count(*)::int FROM redemption r WHERE r.coupon_id = c.id) AS redemptions,
+           (SELECT u.redeemed_count FROM user_book_counter u WHERE u.user_id = c.assigned_user_id AND u.book_id = c.book_id) AS redeemed
+    FROM coupon c WHERE c.code = ${code}`);
+  return row;
+}
+
+/** The book's status and budget counter against the redemptions that stand. */
+async function bookOf(bookId: string) {
+  const [row] = await t.db.prisma.$queryRaw<Array<{ status: string; counted: number; standing: number }>>(Prisma.sql`
+    SELECT b.status::text AS status, b.redeemed_total AS counted,
+           (SELECT count(*)::int FROM redemption r WHERE r.book_id = b.id AND r.reversed_at IS NULL) AS standing
+    FROM book b WHERE b.id = ${bookId}::uuid`);
+  return row;
+}
+
+const holdCoupon = (code: string) => hold(Prisma.sql`SELECT 1 FROM coupon WHERE code = ${code} FOR UPDATE`);
+
+const STOPS = [
+  ['pauseBook', 'PAUSED', pauseBook],
+  ['archiveBook', 'ARCHIVED', archiveBook],
+] as const;
+
+describe('a lock or redeem waiting for its coupon while the book stops: it runs after the change', () => {
+  it.each(STOPS)('a lock queued on its coupon while %s commits: BOOK_NOT_ACTIVE (%s), the coupon stays ASSIGNED', async (_, status, stop) => {
+    const { bookId, codes } = await createBook(t.db, 1);
+    const s = await shopper(codes[0], false);
+    const holder = await holdCoupon(s.code);
+    const lock = track(lockCoupon(s.ctx, { code: s.code }));
+    await lockWaiters(1, lock.settled);
+    expect((await stop(contextFor(t.db, t.admin), bookId)).status).toBe(status);
+    await holder.end('COMMIT');
+
+    expect(await lock.answer).toMatchObject({ ok: false, code: 'BOOK_NOT_ACTIVE', details: { reason: status } });
+    expect(await couponOf(s.code)).toMatchObject({ state: 'ASSIGNED', owner: s.userId, locked_by: null });
+  });
+
+  it.each(STOPS)('a redeem queued on its coupon while %s commits: BOOK_NOT_ACTIVE (%s), nothing redeemed', async (_, status, stop) => {
+    const { bookId, codes } = await createBook(t.db, 1);
+    const s = await shopper(codes[0], true);
+    const holder = await holdCoupon(s.code);
+    const redeem = track(redeemCoupon(s.ctx, { code: s.code }));
+    await lockWaiters(1, redeem.settled);
+    expect((await stop(contextFor(t.db, t.admin), bookId)).status).toBe(status);
+    await holder.end('COMMIT');
+
+    expect(await redeem.answer).toMatchObject({ ok: false, code: 'BOOK_NOT_ACTIVE', details: { reason: status } });
+    expect(await couponOf(s.code)).toEqual({ state: 'LOCKED', owner: s.userId, locked_by: s.userId, redemption_count: 0, redemptions: 0, redeemed: 0 });
+    expect(await bookOf(bookId)).toEqual({ status, counted: 0, standing: 0 });
+  });
+
+  it.each(STOPS)('a lock and a redeem queued while %s and then resumeBook commit: both go through', async (_, _status, stop) => {
+    const { bookId, codes } = await createBook(t.db, 2);
+    const admin = contextFor(t.db, t.admin);
+    const toLock = await shopper(codes[0], false);
+    const toRedeem = await shopper(codes[1], true);
+    await stop(admin, bookId);
+    const holder = await hold(Prisma.sql`SELECT 1 FROM coupon WHERE book_id = ${bookId}::uuid FOR UPDATE`);
+    const lock = track(lockCoupon(toLock.ctx, { code: toLock.code }));
+    const redeem = track(redeemCoupon(toRedeem.ctx, { code: toRedeem.code }));
+    await lockWaiters(2, () => lock.settled() && redeem.settled());
+    expect((await resumeBook(admin, bookId)).status).toBe('ACTIVE');
+    await holder.end('COMMIT');
+
+    expect(label(await lock.answer)).toBe('ok');
+    expect(label(await redeem.answer)).toBe('ok');
+    expect(await couponOf(toLock.code)).toMatchObject({ state: 'LOCKED', locked_by: toLock.userId });
+    expect(await couponOf(toRedeem.code)).toMatchObject({ state: 'REDEEMED', redemptions: 1, redeemed: 1 });
+  });
+});
+
+describe('a budgeted book: a redeem and a pause that both write the book row', () => {
+  /** A book of `n` codes with a budget of 10 redemptions, so that each redeem counts on the book row. */
+  async function budgetedBook(n: number) {
+    const book = await createBook(t.db, n);
+    await updateBook(contextFor(t.db, t.admin), book.bookId, { maxTotalRedemptions: 10 });
+    return book;
+  }
+
+  it('a redeem in flight holds the book row: the pause waits, then reports the redemption', async () => {
+    const { bookId, codes } = await budgetedBook(1);
+    const s = await shopper(codes[0], true);
+    // The redeemer's user row is held (as an erase holds it): the redeem stops at the end of its
+    // statement, on the foreign-key check of its Redemption, with its writes made and the book row held.
+    const holder = await hold(Prisma.sql`SELECT 1 FROM app_user WHERE id = ${s.userId}::uuid FOR UPDATE`);
+    const redeem = track(redeemCoupon(s.ctx, { code: s.code }));
+    await lockWaiters(1, redeem.settled);
+    const pause = track(pauseBook(contextFor(t.db, t.admin), bookId));
+    await lockWaiters(2, pause.settled);
+    await holder.end();
+
+    const [redeemed, paused] = [await redeem.answer, await pause.answer];
+    expect(label(redeemed)).toBe('ok');
+    expect(paused).toMatchObject({ ok: true, value: { status: 'PAUSED', redeemedTotal: 1, redemptionsLeft: 9 } });
+    expect(await bookOf(bookId)).toEqual({ status: 'PAUSED', counted: 1, standing: 1 });
+  });
+
+  it('a pause in flight holds the book row: a redeem that comes meanwhile is refused, or counted by the pause', async () => {
+    const { bookId, codes } = await budgetedBook(1);
+    const s = await shopper(codes[0], true);
+    // The audit log is held: the pause stops at its audit entry, the book row already PAUSED in
+    // its transaction (and locked by it). The redeem then reads the book as ACTIVE (the pause has
+    // not committed) and, as its budget write needs the book row, waits for the pause.
+    const holder = await hold(Prisma.sql`LOCK TABLE audit_log IN SHARE MODE`);
+    const pause = track(pauseBook(contextFor(t.db, t.admin), bookId));
+    await lockWaiters(1, pause.settled);
+    const redeem = track(redeemCoupon(s.ctx, { code: s.code }));
+    // The redeem either waits for the pause (for the book row) or gets through before it commits.
+    await lockWaiters(2, redeem.settled);
+    await holder.end();
+
+    const [paused, redeemed] = [await pause.answer, await redeem.answer];
+    expect(paused.ok).toBe(true);
+    const counted = paused.ok ? (paused.value as BookRecord).redeemedTotal : null;
+    // Serially: the redeem before the pause (ok, and the pause reports it), or after (refused).
+    const serial = ['redeem ok, pause reports 1 redemption', 'redeem BOOK_NOT_ACTIVE, pause reports 0 redemptions'];
+    const seen = `redeem ${label(redeemed)}, pause reports ${counted} redemption${counted === 1 ? '' : 's'}`;
+    expect(serial, `the redeem answered ${label(redeemed)} after the pause had answered ${JSON.stringify(paused.ok && { status: (paused.value as BookRecord).status, redeemedTotal: counted })}`).toContain(seen);
+    expect(await bookOf(bookId)).toEqual({ status: 'PAUSED', counted: redeemed.ok ? 1 : 0, standing: redeemed.ok ? 1 : 0 });
+  });
+
+  it('the same with a redeem that pays for an order (it reads the book to price the order)', async () => {
+    const { bookId, codes } = await budgetedBook(1);
+    const s = await shopper(codes[0], true);
+    // The audit log is held: the pause stops at its audit entry, the book row already PAUSED in
+    // its transaction (and locked by it). The redeem then reads the book as ACTIVE (the pause has
+    // not committed) and, as its budget write needs the book row, waits for the pause.
+    const holder = await hold(Prisma.sql`LOCK TABLE audit_log IN SHARE MODE`);
+    const pause = track(pauseBook(contextFor(t.db, t.admin), bookId));
+    await lockWaiters(1, pause.settled);
+    const redeem = track(redeemCoupon(s.ctx, { code: s.code, order: { id: 'order-1', amount: '50.00', currency: 'EUR' } }));
+    // The redeem either waits for the pause (for the book row) or gets through before it commits.
+    await lockWaiters(2, redeem.settled);
+    await holder.end();
+
+    const [paused, redeemed] = [await pause.answer, await redeem.answer];
+    expect(paused.ok).toBe(true);
+    const counted = paused.ok ? (paused.value as BookRecord).redeemedTotal : null;
+    // Serially: the redeem before the pause (ok, and the pause reports it), or after (refused).
+    const serial = ['redeem ok, pause reports 1 redemption', 'redeem BOOK_NOT_ACTIVE, pause reports 0 redemptions'];
+    const seen = `redeem ${label(redeemed)}, pause reports ${counted} redemption${counted === 1 ? '' : 's'}`;
+    expect(serial, `the redeem answered ${label(redeemed)} after the pause had answered ${JSON.stringify(paused.ok && { status: (paused.value as BookRecord).status, redeemedTotal: counted })}`).toContain(seen);
+    expect(await bookOf(bookId)).toEqual({ status: 'PAUSED', counted: redeemed.ok ? 1 : 0, standing: redeemed.ok ? 1 : 0 });
+  });
+});
+
+describe('plain races (rounds of Promise.all): every answer is one a serial order gives', () => {
+  /**
+   * `rounds` rounds of a lock, a redeem and a pause or archive at once, each on a fresh book
+   * (`budgeted`: with a budget of 10 redemptions). Returns the answers seen that no serial order
+   * gives, and every answer seen by how often.
+   */
+  async function raceRounds(rounds: number, budgeted: boolean) {
+    const admin = contextFor(t.db, t.admin);
+    const seen: Record<string, number> = {};
+    const wrong: string[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const { bookId, codes } = await createBook(t.db, 2);
+      if (budgeted) await updateBook(admin, bookId, { maxTotalRedemptions: 10 });
+      const [toLock, toRedeem] = await Promise.all([shopper(codes[0], false), shopper(codes[1], true)]);
+      const [stopName, status, stop] = STOPS[round % 2];
+      const [lock, redeem, stopped] = await Promise.all([
+        track(lockCoupon(toLock.ctx, { code: toLock.code })).answer,
+        track(redeemCoupon(toRedeem.ctx, { code: toRedeem.code })).answer,
+        track(stop(admin, bookId)).answer,
+      ]);
+      const counted = stopped.ok ? ` counting ${(stopped.value as BookRecord).redeemedTotal}` : '';
+      const key = `lock ${label(lock)}, redeem ${label(redeem)}, ${stopName} ${label(stopped)}${budgeted ? counted : ''}`;
+      seen[key] = (seen[key] ?? 0) + 1;
+      // Lock and redeem each ran wholly before the status change (ok) or after it (refused); on a
+      // budgeted book the change counts the redemption exactly when the redeem came first.
+      const serial = ['ok', 'BOOK_NOT_ACTIVE'].flatMap((l) =>
+        ['ok', 'BOOK_NOT_ACTIVE'].map((r) => `lock ${l}, redeem ${r}, ${stopName} ok${budgeted ? ` counting ${r === 'ok' ? 1 : 0}` : ''}`),
+      );
+      if (!serial.includes(key)) wrong.push(`round ${round}: ${key}`);
+      // The data agrees with the answers.
+      expect(await couponOf(toLock.code)).toMatchObject({ state: lock.ok ? 'LOCKED' : 'ASSIGNED' });
+      expect(await couponOf(toRedeem.code)).toMatchObject({
+        state: redeem.ok ? 'REDEEMED' : 'LOCKED',
+        redemptions: redeem.ok ? 1 : 0,
+        redeemed: redeem.ok ? 1 : 0,
+      });
+      expect(await bookOf(bookId)).toEqual({ status, counted: budgeted && redeem.ok ? 1 : 0, standing: redeem.ok ? 1 : 0 });
+    }
+    return { wrong, seen };
+  }
+
+  it('a lock, a redeem and a pause or archive at once (20 rounds)', async () => {
+    const { wrong, seen } = await raceRounds(20, false);
+    expect(wrong, JSON.stringify(seen)).toEqual([]);
+  });
+
+  it('the same on a budgeted book, whose redeems write the book row (20 rounds)', async () => {
+    const { wrong, seen } = await raceRounds(20, true);
+    expect(wrong, JSON.stringify(seen)).toEqual([]);
+  });
+});
