@@ -24,11 +24,23 @@ import { couponEventBody, eventMessageId, type WebhookBook, type WebhookUser } f
 const CURSOR_OPTIONS: Partial<OutboxCursorOptions> = { settleMs: 1_000, maxGapAgeMs: 24 * 3_600_000, maxGaps: 10_000 };
 const BATCH = 500;
 
-interface EndpointRow {
-  id: string;
+/** What an endpoint receives: now, or before one of its changes. */
+interface Subscription {
+  enabled: boolean;
   events: string[];
   book_id: string | null;
+}
+
+interface EndpointRow extends Subscription {
+  id: string;
   start_after_event_id: string;
+  /** What it received before its changes, oldest first: each up to its `until` event id (webhook_endpoint_past). */
+  past: Array<Subscription & { until: string }>;
+}
+
+/** The endpoint as it was when event `id` committed: the first earlier state that lasted until at least `id`, else as it is. */
+function subscriptionAt(endpoint: EndpointRow, id: bigint): Subscription {
+  return endpoint.past.find((p) => id <= BigInt(p.until)) ?? endpoint;
 }
 
 /** What one fan-out did. */
@@ -71,6 +83,8 @@ export async function fanOutWebhookEvents(ctx: Pick<ServiceContext, 'db' | 'cloc
     });
     const { deliver } = cursor.advance(read.events, read.snapshot, row.now_ms);
     const inserted = deliver.length > 0 ? await insertDeliveries(client, deliver, ctx.clock.now()) : null;
+    // Past states only events the cursor may still deliver can need (above the mark, or in a gap).
+    if (deliver.length > 0) await forgetPastStatesBefore(client, cursor.openGaps()[0] ?? cursor.mark + 1n);
     const saved = cursor.save();
     await client.query('UPDATE webhook_fanout SET mark = $1::bigint, gaps = $2::jsonb, updated_at = now() WHERE id = 1', [
       saved.mark,
@@ -81,23 +95,37 @@ export async function fanOutWebhookEvents(ctx: Pick<ServiceContext, 'db' | 'cloc
 }
 
 /**
- * Inserts a PENDING delivery, due now, for each event and each enabled endpoint that subscribes
- * to its type (and its book, when the endpoint names one) and was created before it. `ON CONFLICT
- * DO NOTHING` on (event, endpoint) is the second guard of "one delivery per pair". `events` come
- * without their coupon and redemption; the paired ones are read with them (as of `now`).
+ * Inserts a PENDING delivery, due now, for each event and each endpoint that, when the event
+ * committed, was enabled and subscribed to its type (and its book, when it named one), and was
+ * created before it. The fan-out may run long after the commit: an endpoint changed since is
+ * judged as it was then (webhook_endpoint_past, kept by a trigger on every change), so disabling
+ * an endpoint loses none of what was owed to it, and enabling it queues nothing of the time it
+ * was disabled. `ON CONFLICT DO NOTHING` on (event, endpoint) is the second guard of "one
+ * delivery per pair". `events` come without their coupon and redemption; the paired ones are
+ * read with them (as of `now`).
  */
 async function insertDeliveries(client: pg.PoolClient, events: LiveCouponEvent[], now: Date): Promise<{ deliveries: number; endpoints: number }> {
+  const first = events.reduce((min, e) => (BigInt(e.id) < min ? BigInt(e.id) : min), BigInt(events[0].id));
   const { rows: endpoints } = await client.query<EndpointRow>(
-    `SELECT id::text AS id, events::text[] AS events, book_id::text AS book_id, start_after_event_id::text AS start_after_event_id
-       FROM webhook_endpoint WHERE enabled`,
+    `SELECT e.id::text AS id, e.enabled, e.events::text[] AS events, e.book_id::text AS book_id,
+            e.start_after_event_id::text AS start_after_event_id, coalesce(p.past, '[]'::json) AS past
+       FROM webhook_endpoint e
+       LEFT JOIN LATERAL (
+         SELECT json_agg(json_build_object('until', p.until_event_id::text, 'enabled', p.enabled, 'events', p.events::text[],
+                                           'book_id', p.book_id::text) ORDER BY p.until_event_id) AS past
+           FROM webhook_endpoint_past p WHERE p.endpoint_id = e.id AND p.until_event_id >= $1::bigint) p ON true
+      WHERE e.enabled OR p.past IS NOT NULL`,
+    [first.toString()],
   );
   if (endpoints.length === 0) return { deliveries: 0, endpoints: 0 };
   const pairs: Array<{ endpoint: EndpointRow; event: LiveCouponEvent }> = [];
   for (const event of events) {
+    const id = BigInt(event.id);
     for (const endpoint of endpoints) {
-      if (!endpoint.events.includes(event.type)) continue;
-      if (endpoint.book_id !== null && endpoint.book_id !== event.bookId) continue;
-      if (BigInt(event.id) <= BigInt(endpoint.start_after_event_id)) continue;
+      if (id <= BigInt(endpoint.start_after_event_id)) continue;
+      const then = subscriptionAt(endpoint, id);
+      if (!then.enabled || !then.events.includes(event.type)) continue;
+      if (then.book_id !== null && then.book_id !== event.bookId) continue;
       pairs.push({ endpoint, event });
     }
   }
@@ -125,6 +153,11 @@ async function insertDeliveries(client: pg.PoolClient, events: LiveCouponEvent[]
     ON CONFLICT (event_id, endpoint_id) DO NOTHING`;
   const result = await client.query(insert.text, insert.values as unknown[]);
   return { deliveries: result.rowCount ?? 0, endpoints: endpoints.length };
+}
+
+/** Deletes the endpoints' past states that ended before `lowest`, the lowest id the cursor may still deliver. */
+async function forgetPastStatesBefore(client: pg.PoolClient, lowest: bigint): Promise<void> {
+  await client.query('DELETE FROM webhook_endpoint_past WHERE until_event_id < $1::bigint', [lowest.toString()]);
 }
 
 /** The books and owners of a batch's events, one query each. */
