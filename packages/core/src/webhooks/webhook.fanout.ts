@@ -101,8 +101,10 @@ export async function fanOutWebhookEvents(ctx: Pick<ServiceContext, 'db' | 'cloc
  * judged as it was then (webhook_endpoint_past, kept by a trigger on every change), so disabling
  * an endpoint loses none of what was owed to it, and enabling it queues nothing of the time it
  * was disabled. `ON CONFLICT DO NOTHING` on (event, endpoint) is the second guard of "one
- * delivery per pair". `events` come without their coupon and redemption; the paired ones are
- * read with them (as of `now`).
+ * delivery per pair". The endpoints are held `FOR KEY SHARE` (a delete waits for the fan-out,
+ * whose deliveries then go with the endpoint, instead of failing its batch on their foreign
+ * key); their changes do not wait. `events` come without their coupon and redemption; the
+ * paired ones are read with them (as of `now`).
  */
 async function insertDeliveries(client: pg.PoolClient, events: LiveCouponEvent[], now: Date): Promise<{ deliveries: number; endpoints: number }> {
   const first = events.reduce((min, e) => (BigInt(e.id) < min ? BigInt(e.id) : min), BigInt(events[0].id));
@@ -114,7 +116,8 @@ async function insertDeliveries(client: pg.PoolClient, events: LiveCouponEvent[]
          SELECT json_agg(json_build_object('until', p.until_event_id::text, 'enabled', p.enabled, 'events', p.events::text[],
                                            'book_id', p.book_id::text) ORDER BY p.until_event_id) AS past
            FROM webhook_endpoint_past p WHERE p.endpoint_id = e.id AND p.until_event_id >= $1::bigint) p ON true
-      WHERE e.enabled OR p.past IS NOT NULL`,
+      WHERE e.enabled OR p.past IS NOT NULL
+        FOR KEY SHARE OF e`,
     [first.toString()],
   );
   if (endpoints.length === 0) return { deliveries: 0, endpoints: 0 };
