@@ -28,6 +28,22 @@ export async function indexStage(db: Queryable): Promise<void> {
 }
 
 /**
+ * How many issues the file shows by itself (what {@link recordFileIssues} will write), read
+ * without writing: the import reports them as soon as the file is staged, but writes them only
+ * once its first merge holds the book (see {@link mergeChunk}).
+ */
+export async function countFileIssues(db: Queryable): Promise<{ invalid: number; duplicatesInFile: number }> {
+  const rows = await run<{ invalid: number; duplicates_in_file: number }>(
+    db,
+    Prisma.sql`
+      SELECT count(*) FILTER (WHERE problem IS NOT NULL)::int AS invalid,
+             (count(*) FILTER (WHERE problem IS NULL) - count(DISTINCT code) FILTER (WHERE problem IS NULL))::int AS duplicates_in_file
+      FROM code_import_stage`,
+  );
+  return { invalid: rows[0]?.invalid ?? 0, duplicatesInFile: rows[0]?.duplicates_in_file ?? 0 };
+}
+
+/**
  * Writes the issues the file shows by itself: invalid lines (classified while streaming), and
  * every occurrence of a valid code after its first (DUPLICATE_IN_FILE, found by a sort in the
  * database rather than a set in the API's memory). Returns how many of each.
@@ -47,6 +63,8 @@ export async function recordFileIssues(db: Queryable, jobId: string): Promise<{ 
 
 /** What one merge chunk did. `size` 0: nothing left to merge. */
 export interface MergeChunkResult {
+  /** False when the book is gone (a deleteBook committed first): nothing was merged. */
+  bookFound: boolean;
   /** The last (largest) code of the chunk: the next chunk starts after it. */
   last: string | null;
   size: number;
@@ -63,6 +81,13 @@ export interface MergeChunkResult {
  * Every import walks the codes in ascending order, chunk after chunk, inside one transaction, so
  * two imports with overlapping codes take the unique index's entries in the same order: the later
  * one waits for the earlier one's commit (then reports the overlap), they never deadlock.
+ *
+ * The statement first takes the book `FOR KEY SHARE` (before any row is inserted, so before the
+ * foreign-key checks on the book and on the job that its inserts queue): the first chunk is the
+ * import's first lock on the book or its job, and it holds the book from then to COMMIT. A
+ * deleteBook locks the book `FOR UPDATE` before its cascade reaches the job, so both take the
+ * book first and cannot deadlock: one waits for the other's commit. After a delete that
+ * committed first, the lock finds no row: `bookFound` false, nothing inserted.
  */
 export async function mergeChunk(
   db: Queryable,
@@ -70,12 +95,14 @@ export async function mergeChunk(
   after: string,
   limit: number,
 ): Promise<MergeChunkResult> {
-  const rows = await run<{ last: string | null; size: number; inserted: number; event_id: string | null }>(
+  const rows = await run<{ book_found: boolean; last: string | null; size: number; inserted: number; event_id: string | null }>(
     db,
     Prisma.sql`
-      WITH chunk AS (
+      WITH book_held AS (
+        SELECT id FROM book WHERE id = ${job.bookId}::uuid FOR KEY SHARE
+      ), chunk AS (
         SELECT DISTINCT ON (code) code, line FROM code_import_stage
-        WHERE problem IS NULL AND code > ${after}
+        WHERE problem IS NULL AND code > ${after} AND EXISTS (SELECT 1 FROM book_held)
         ORDER BY code, line
         LIMIT ${limit}
       ), inserted AS (
@@ -94,12 +121,12 @@ export async function mergeChunk(
         SELECT ${job.bookId}::uuid, 'CREATED_BULK', ${job.actorId}::uuid, count(*) FROM inserted HAVING count(*) > 0
         RETURNING id
       )
-      SELECT (SELECT max(code) FROM chunk) AS last, (SELECT count(*)::int FROM chunk) AS size,
+      SELECT EXISTS (SELECT 1 FROM book_held) AS book_found, (SELECT max(code) FROM chunk) AS last, (SELECT count(*)::int FROM chunk) AS size,
              (SELECT count(*)::int FROM inserted) AS inserted, (SELECT id::text FROM summary) AS event_id,
              (SELECT count(*)::int FROM existing) AS existing`,
   );
   const row = rows[0];
-  return { last: row?.last ?? null, size: row?.size ?? 0, inserted: row?.inserted ?? 0, eventId: row?.event_id ?? null };
+  return { bookFound: row?.book_found ?? false, last: row?.last ?? null, size: row?.size ?? 0, inserted: row?.inserted ?? 0, eventId: row?.event_id ?? null };
 }
 
 /**

@@ -6,16 +6,17 @@ import { requireBook } from '../books/book.service.ts';
 import { requireAdmin } from '../shared/access.ts';
 import { announceCommitted } from '../shared/announce.ts';
 import type { ServiceContext } from '../shared/context.ts';
-import { badInput, DomainError, isDomainError } from '../shared/errors.ts';
+import { badInput, DomainError, isDomainError, notFound } from '../shared/errors.ts';
 import { type CodeJobProgress, emitCodeJobProgress } from './code-job.events.ts';
 import { CodeJobLeaseLost, type CodeJobRunOptions, startCodeJobHeartbeat } from './code-job.heartbeat.ts';
-import { getCodeJob, type LeasedCodeJob, startCodeJob } from './code-job.repository.ts';
+import { endFailedRun, explainForeignKeyFailure, jobAfterLostLease } from './code-job.end.ts';
+import { type LeasedCodeJob, startCodeJob } from './code-job.repository.ts';
 import { trackCodeJob } from './code.generate.ts';
 import {
   COPY_INTO_STAGE,
   CREATE_STAGE,
   completeImportInTransaction,
-  failImport,
+  countFileIssues,
   indexStage,
   mergeChunk,
   recordFileIssues,
@@ -37,7 +38,10 @@ export interface ImportRun {
   jobId: string;
   /** Resolves when the whole body is read and staged (rejects like `finished` when it is not). */
   staged: Promise<CodeJobProgress>;
-  /** Resolves with the job as it ended (COMPLETED or CANCELLED); rejects with the failure (the job is FAILED). */
+  /**
+   * Resolves with the job as it ended (COMPLETED or CANCELLED); rejects with the failure (the job
+   * is FAILED), NOT_FOUND when a deleteBook took the book (and the job) before the import landed.
+   */
   finished: Promise<CodeJobProgress>;
 }
 
@@ -93,19 +97,24 @@ async function runImport(
     await client.query(CREATE_STAGE);
     const counts = await stageFile(client, body, options, (lines, invalid) => save({ ...progress, total: lines, invalid }));
     await indexStage(client);
-    const issues = await recordFileIssues(client, job.progress.jobId);
+    // Counted now, written after the first merge: until that merge locks the book, the transaction
+    // holds no lock on the book or its job, and from then on it takes the book before the job
+    // (an issue's foreign key), as deleteBook does: no deadlock (see mergeChunk).
+    const issues = await countFileIssues(client);
     await save({ ...progress, total: counts.lines, invalid: issues.invalid, duplicates: issues.duplicatesInFile, processed: issues.invalid + issues.duplicatesInFile });
     onStaged(progress);
     const eventIds: string[] = [];
     let after = '';
     for (;;) {
       const chunk = await mergeChunk(client, { jobId: job.progress.jobId, bookId: job.progress.bookId, actorId: job.createdById }, after, IMPORT_CHUNK_SIZE);
+      if (!chunk.bookFound) throw notFound('Book', job.progress.bookId);
       if (chunk.size === 0) break;
       if (chunk.eventId) eventIds.push(chunk.eventId);
       after = chunk.last as string;
       const existing = chunk.size - chunk.inserted;
       await save({ ...progress, processed: progress.processed + chunk.size, inserted: progress.inserted + chunk.inserted, duplicates: progress.duplicates + existing });
     }
+    await recordFileIssues(client, job.progress.jobId);
     const final: CodeJobProgress = { ...progress, status: 'COMPLETED' };
     if (!(await completeImportInTransaction(client, job.lease, final, ctx.clock.now()))) throw new CodeJobLeaseLost(job.lease.jobId);
     await client.query('COMMIT');
@@ -144,17 +153,12 @@ async function stageFile(
 
 /**
  * After a rollback: a cancelled (or taken-over) job keeps the status its canceller wrote and is
- * returned; any other failure ends the job FAILED with a user-facing message and is rethrown.
+ * returned; a job deleted with its book answers NOT_FOUND; any other failure ends the job FAILED
+ * with a user-facing message and is rethrown. Watchers get a FAILED snapshot in both failures.
  */
-async function endFailedImport(ctx: ServiceContext, job: LeasedCodeJob, progress: CodeJobProgress, error: unknown): Promise<CodeJobProgress> {
-  if (error instanceof CodeJobLeaseLost) {
-    const current = await getCodeJob(ctx, job.lease.jobId).catch(() => null);
-    const ended: CodeJobProgress = current ?? { ...progress, status: 'CANCELLED', inserted: 0 };
-    if (ended.status === 'CANCELLED') return ended;
-    throw new DomainError('INVALID_STATE', 'The import was stopped by another process; nothing was inserted', {});
-  }
-  const message = isDomainError(error) ? error.message : 'The import failed; nothing was inserted';
-  const ended = await failImport(ctx.db.pool, job.lease, message, ctx.clock.now()).catch(() => false);
-  if (ended) emitCodeJobProgress({ ...progress, status: 'FAILED', inserted: 0, error: message });
+async function endFailedImport(ctx: ServiceContext, job: LeasedCodeJob, progress: CodeJobProgress, caught: unknown): Promise<CodeJobProgress> {
+  if (caught instanceof CodeJobLeaseLost) return jobAfterLostLease(ctx, 'import', job, progress);
+  const error = await explainForeignKeyFailure(ctx, job.progress.bookId, caught);
+  await endFailedRun(ctx, job, progress, isDomainError(error) ? error.message : 'The import failed; nothing was inserted');
   throw error;
 }

@@ -3,14 +3,15 @@ import { requireAdmin } from '../shared/access.ts';
 import { requireBook } from '../books/book.service.ts';
 import { announceCommitted } from '../shared/announce.ts';
 import type { ServiceContext } from '../shared/context.ts';
-import { badInput, DomainError, isDomainError } from '../shared/errors.ts';
+import { badInput, isDomainError } from '../shared/errors.ts';
 import { type CodeJobProgress, emitCodeJobProgress } from './code-job.events.ts';
 import { type CodeJobHeartbeat, CodeJobLeaseLost, type CodeJobRunOptions, startCodeJobHeartbeat } from './code-job.heartbeat.ts';
-import { getCodeJob, type LeasedCodeJob, startCodeJob } from './code-job.repository.ts';
+import { endFailedRun, explainForeignKeyFailure, jobAfterLostLease } from './code-job.end.ts';
+import { type LeasedCodeJob, startCodeJob } from './code-job.repository.ts';
 import type { CodeLineIssue } from './code.format.ts';
 import { importCodes } from './code.import.ts';
 import { getImportReport } from './code.import.report.ts';
-import { completeImportInTransaction, failImport } from './code.import.sql.ts';
+import { completeImportInTransaction } from './code.import.sql.ts';
 import { insertCodesReportingExisting, withPgTransaction } from './code.insert.ts';
 import { classifyUploadLines, MAX_REPORTED_ISSUES, readUploadLines } from './code.upload.parse.ts';
 
@@ -73,27 +74,15 @@ export async function uploadCodes(ctx: ServiceContext, args: UploadCodesArgs, op
     const alreadyExists: CodeLineIssue[] = existing
       .map((code) => ({ line: valid.get(code) as number, code, reason: 'ALREADY_EXISTS' as const }));
     return report(final, [...duplicatesInFile, ...alreadyExists].sort((a, b) => a.line - b.line));
-  } catch (error) {
-    if (error instanceof CodeJobLeaseLost) return report(await stoppedUpload(ctx, job), duplicatesInFile);
-    const message = isDomainError(error) ? error.message : 'Upload failed; nothing was inserted';
-    if (await failImport(ctx.db.pool, job.lease, message, ctx.clock.now()).catch(() => false)) {
-      emitCodeJobProgress({ ...started, status: 'FAILED', inserted: 0, error: message });
-    }
+  } catch (caught) {
+    if (caught instanceof CodeJobLeaseLost) return report(await jobAfterLostLease(ctx, 'upload', job, started), duplicatesInFile);
+    // A deleteBook that committed while we waited to insert: NOT_FOUND for the book, as if it ran first.
+    const error = await explainForeignKeyFailure(ctx, book.id, caught);
+    await endFailedRun(ctx, job, started, isDomainError(error) ? error.message : 'Upload failed; nothing was inserted');
     throw error;
   } finally {
     heartbeat.stop();
   }
-}
-
-/**
- * After an upload rolled back because its job was no longer its own: the CANCELLED job as the
- * canceller left it, or INVALID_STATE when another process ended it (a reaper that took it for
- * dead). Nothing was inserted either way.
- */
-async function stoppedUpload(ctx: ServiceContext, job: LeasedCodeJob): Promise<CodeJobProgress> {
-  const current = await getCodeJob(ctx, job.lease.jobId);
-  if (current?.status === 'CANCELLED') return current;
-  throw new DomainError('INVALID_STATE', 'The upload was stopped by another process; nothing was inserted', {});
 }
 
 /**

@@ -25,7 +25,8 @@ interface Watcher {
  * one process and emits in-process progress after each committed chunk; this feed forwards it to
  * local subscribers and announces the job id to other processes, which re-read the `code_job`
  * row (the source of truth). A periodic re-read covers a lost notification. Each stream gets the
- * stored progress first and ends after the job's COMPLETED or FAILED snapshot.
+ * stored progress first and ends after the job's COMPLETED or FAILED snapshot, or when a re-read
+ * finds the row gone with its book.
  */
 export class CodeJobFeed {
   private readonly watchers = new Map<string, Set<Watcher>>();
@@ -98,9 +99,21 @@ export class CodeJobFeed {
     try {
       const progress = await getCodeJob(this.options.system, jobId);
       if (progress) this.deliver(progress);
+      else this.endGone(jobId);
     } catch (error) {
       this.options.onError?.(error);
     }
+  }
+
+  /**
+   * The job's row is gone: deleteBook took it with its book (ON DELETE CASCADE). Nothing will ever
+   * move it again, so its streams end here, after their last snapshot (the run's own FAILED, when
+   * it ran in this process and got there first).
+   */
+  private endGone(jobId: string): void {
+    const set = this.watchers.get(jobId);
+    if (!set) return;
+    for (const watcher of [...set]) watcher.stream.end();
   }
 
   private deliver(progress: CodeJobProgress): void {
