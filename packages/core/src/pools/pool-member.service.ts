@@ -38,20 +38,28 @@ export async function addPoolMembers(
     throw badInput('userIds', `at most ${POOL_MEMBERS_BATCH_MAX} users per call`);
   }
   return changeMembers(ctx, args.poolId, async (tx, pool) => {
+    // The users FOR KEY SHARE, in id order, in the statement that inserts them: an erase holds a
+    // user's row FOR UPDATE from before it deletes their memberships to its commit, so this waits
+    // for an erase in flight and, under READ COMMITTED, re-checks `erased_at IS NULL` on the row's
+    // latest version. Either the erase committed first (the user drops out: NOT_FOUND below, and
+    // the whole change rolls back) or our lock makes the erase wait and it then finds (and
+    // deletes) the membership we commit. No membership is ever left with an erased user, and no
+    // user we add can be deleted before we commit.
     const found = await tx.$queryRaw<Array<{ id: string; email: string }>>(Prisma.sql`
-      SELECT id::text AS id, email FROM app_user
-      WHERE (id = ANY(${userIds}::uuid[]) OR email = ANY(${emails}::text[])) AND erased_at IS NULL`);
+      WITH found AS (
+        SELECT id, email FROM app_user
+        WHERE (id = ANY(${userIds}::uuid[]) OR email = ANY(${emails}::text[])) AND erased_at IS NULL
+        ORDER BY id FOR KEY SHARE
+      ), added AS (
+        INSERT INTO pool_member (pool_id, user_id)
+        SELECT ${pool.id}::uuid, id FROM found
+        ON CONFLICT (pool_id, user_id) DO NOTHING
+      )
+      SELECT id::text AS id, email FROM found`);
     const foundIds = new Set(found.map((u) => u.id));
     const missingId = userIds.find((id) => !foundIds.has(id));
     if (missingId) throw notFound('User', missingId);
     const foundEmails = new Set(found.map((u) => u.email));
-    if (found.length > 0) {
-      // A user deleted between the two statements makes the FK fail: NOT_FOUND via the mapping.
-      await tx.$executeRaw(Prisma.sql`
-        INSERT INTO pool_member (pool_id, user_id)
-        SELECT ${pool.id}::uuid, unnest(${found.map((u) => u.id)}::uuid[])
-        ON CONFLICT (pool_id, user_id) DO NOTHING`);
-    }
     return { pool, unknownEmails: emails.filter((e) => !foundEmails.has(e)) };
   });
 }
