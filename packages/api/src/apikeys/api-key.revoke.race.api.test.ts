@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { holdLock, lockWaiters } from '@coupons/db/testing';
 import { describe, expect, it } from 'vitest';
 import {
   call,
@@ -39,33 +40,9 @@ async function createKey(scopes: string[]): Promise<{ id: string; secret: string
 
 /** Holds `sql` (a `SELECT … FOR UPDATE`) in an open transaction on its own connection until `end`. */
 async function hold(sql: string, params: unknown[]) {
-  const client = await t.server.db.pool.connect();
-  await client.query('BEGIN');
-  const { rowCount } = await client.query(sql, params);
-  if (rowCount !== 1) throw new Error(`hold: locked ${rowCount} rows`);
-  return {
-    end: async (statement: 'COMMIT' | 'ROLLBACK') => {
-      try {
-        await client.query(statement);
-      } finally {
-        client.release();
-      }
-    },
-  };
-}
-
-/** Waits until `n` backends of this database wait for a lock in a statement matching `pattern` (SQL LIKE). */
-async function lockWaiters(n: number, pattern = '%') {
-  for (let i = 0; i < 1_000; i++) {
-    const { rows } = await t.server.db.pool.query<{ waiting: number }>(
-      `SELECT count(*)::int AS waiting FROM pg_stat_activity
-        WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE $1`,
-      [pattern],
-    );
-    if (rows[0].waiting >= n) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`fewer than ${n} statements like ${pattern} ever waited for a lock`);
+  const holder = await holdLock(t.server.db.pool, sql, params);
+  if (holder.result.rowCount !== 1) throw new Error(`hold: locked ${holder.result.rowCount} rows`);
+  return holder;
 }
 
 /** The outcome's error code, or 'ok'. */
@@ -81,7 +58,7 @@ describe('revokeApiKey racing requests made with the key (two API instances)', (
     const holder = await hold('SELECT 1 FROM api_key WHERE id = $1 FOR UPDATE', [key.id]);
     const revoking = call(t.server, REVOKE, { id: key.id }, t.admin.token);
     try {
-      await lockWaiters(1, '%revoked_at%');
+      await lockWaiters(t.server.db.pool, 1, { like: '%revoked_at%' });
       // Not committed yet: a request now runs before the revocation in any serial order.
       expect(await readOnBoth(key.secret)).toEqual(['ok', 'ok']);
     } finally {
@@ -102,7 +79,7 @@ describe('revokeApiKey racing requests made with the key (two API instances)', (
     const inFlight = call(t.server, OPS.assignCode, { code: campaign.codes[0], customerId }, key.secret);
     let later: string[];
     try {
-      await lockWaiters(1, '%coupon%');
+      await lockWaiters(t.server.db.pool, 1, { like: '%coupon%' });
       const revoked = await call(t.sibling, REVOKE, { id: key.id }, t.admin.token);
       expect(revoked.ok).toBe(true);
       // After the answer: refused on both instances, and a claim of the other code writes nothing.
@@ -130,11 +107,11 @@ describe('revokeApiKey racing requests made with the key (two API instances)', (
     let answers: Outcome[];
     try {
       const first = call(t.server, REVOKE, { id: key.id }, t.admin.token);
-      await lockWaiters(1, '%revoked_at%');
+      await lockWaiters(t.server.db.pool, 1, { like: '%revoked_at%' });
       // The second revocation reads a later time: a second write would show as a changed revokedAt.
       t.server.clock.advance({ seconds: 1 });
       const second = call(t.sibling, REVOKE, { id: key.id }, t.admin.token);
-      await lockWaiters(2, '%revoked_at%');
+      await lockWaiters(t.server.db.pool, 2, { like: '%revoked_at%' });
       await holder.end('COMMIT');
       answers = await Promise.all([first, second]);
     } catch (error) {

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { holdLock, lockWaiters } from '@coupons/db/testing';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createCampaign, OPS, type Outcome, pollUntil, type ReceivedWebhook, startWebhookReceiver, useApiTest, type WebhookReceiver } from '../../testing/index.ts';
@@ -64,40 +65,13 @@ async function deliveries(endpointId: string): Promise<Delivery[]> {
 
 /** Holds `sql` (a locking `SELECT` of one row) in an open transaction on its own connection until `end`. */
 async function hold(sql: string, params: unknown[] = []) {
-  const client = await t.server.db.pool.connect();
-  await client.query('BEGIN');
-  const { rowCount } = await client.query(sql, params);
-  if (rowCount !== 1) throw new Error(`hold: locked ${rowCount} rows`);
-  let ended = false;
-  return {
-    end: async (statement: 'COMMIT' | 'ROLLBACK') => {
-      if (ended) return;
-      ended = true;
-      try {
-        await client.query(statement);
-      } finally {
-        client.release();
-      }
-    },
-  };
+  const holder = await holdLock(t.server.db.pool, sql, params);
+  if (holder.result.rowCount !== 1) throw new Error(`hold: locked ${holder.result.rowCount} rows`);
+  return holder;
 }
 
 const holdEndpoint = (id: string) => hold('SELECT 1 FROM webhook_endpoint WHERE id = $1 FOR NO KEY UPDATE', [id]);
 const holdFanOut = () => hold('SELECT 1 FROM webhook_fanout WHERE id = 1 FOR UPDATE');
-
-/** Waits until `n` backends of this database wait for a lock in a statement matching `pattern` (SQL LIKE). */
-async function lockWaiters(n: number, pattern: string) {
-  for (let i = 0; i < 1_000; i++) {
-    const { rows } = await t.server.db.pool.query<{ waiting: number }>(
-      `SELECT count(*)::int AS waiting FROM pg_stat_activity
-        WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE $1`,
-      [pattern],
-    );
-    if (rows[0].waiting >= n) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`fewer than ${n} statements like ${pattern} ever waited for a lock`);
-}
 
 /** Assigns `count` coupons of the book to the shopper; returns the ids of their ASSIGNED events. */
 async function assign(bookId: string, count: number): Promise<string[]> {
@@ -154,7 +128,7 @@ describe('updating or deleting an endpoint while a claim holds its row', () => {
       const events = await assign(campaign.bookId, 3);
       await queued(endpoint.id, 3);
       updating = update(endpoint.id, { url: `${receiver.url}/${after}` });
-      await lockWaiters(1, '%webhook_endpoint%FOR NO KEY UPDATE%');
+      await lockWaiters(t.server.db.pool, 1, { like: '%webhook_endpoint%FOR NO KEY UPDATE%' });
       await holder.end('COMMIT');
       expect(await updating).toMatchObject({ url: `${receiver.url}/${after}` });
       await receiver.waitFor(() => at(after).length >= 3, 5_000);
@@ -178,7 +152,7 @@ describe('updating or deleting an endpoint while a claim holds its row', () => {
       const events = await assign(campaign.bookId, 2);
       await queued(endpoint.id, 2);
       disabling = update(endpoint.id, { enabled: false });
-      await lockWaiters(1, '%webhook_endpoint%FOR NO KEY UPDATE%');
+      await lockWaiters(t.server.db.pool, 1, { like: '%webhook_endpoint%FOR NO KEY UPDATE%' });
       await holder.end('COMMIT');
       expect(await disabling).toMatchObject({ enabled: false, disabledReason: 'Disabled by an admin' });
       await senderRound();
@@ -207,7 +181,7 @@ describe('updating or deleting an endpoint while a claim holds its row', () => {
       await assign(campaign.bookId, 2);
       await queued(endpoint.id, 2);
       deleting = call(t.server, DELETE, { id: endpoint.id }, t.admin.token);
-      await lockWaiters(1, '%DELETE FROM webhook_endpoint%');
+      await lockWaiters(t.server.db.pool, 1, { like: '%DELETE FROM webhook_endpoint%' });
       await holder.end('COMMIT');
       expect(await deleting).toEqual({ ok: true, data: true });
       await senderRound();
@@ -228,7 +202,7 @@ describe('updating or deleting an endpoint while a claim holds its row', () => {
     let rotations: Outcome[];
     try {
       const both = Promise.all([call(t.server, ROTATE, { id: endpoint.id }, t.admin.token), call(t.server, ROTATE, { id: endpoint.id }, t.admin.token)]);
-      await lockWaiters(2, '%previous_secret%');
+      await lockWaiters(t.server.db.pool, 2, { like: '%previous_secret%' });
       await holder.end('COMMIT');
       rotations = await both;
     } finally {

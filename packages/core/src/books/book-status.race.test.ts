@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Prisma } from '@coupons/db';
+import { holdLock, lockWaiters } from '@coupons/db/testing';
 import { describe, expect, it } from 'vitest';
 import { contextFor, createBook, createUser, useServiceTest } from '../../testing/index.ts';
 import type { ServiceContext } from '../shared/context.ts';
@@ -17,33 +17,6 @@ import { archiveBook, pauseBook, resumeBook } from './book-status.service.ts';
 // the status meanwhile, and then lets go.
 
 const t = useServiceTest({ poolSize: 8 });
-
-/** Waits until `n` backends of this database wait for a lock (or `settled` says to stop looking). */
-async function lockWaiters(n: number, settled: () => boolean = () => false): Promise<void> {
-  for (let i = 0; i < 1_000 && !settled(); i++) {
-    const [{ waiting }] = await t.db.prisma.$queryRaw<Array<{ waiting: number }>>(Prisma.sql`
-      SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
-    if (waiting >= n) return;
-    await sleep(10);
-  }
-  if (!settled()) throw new Error(`fewer than ${n} backends ever waited for a lock`);
-}
-
-/** Runs `statement` in a transaction of its own that keeps its locks until `end()`. */
-async function hold(statement: Prisma.Sql) {
-  const client = await t.db.pool.connect();
-  await client.query('BEGIN');
-  await client.query(statement.text, statement.values as unknown[]);
-  return {
-    end: async (how: 'COMMIT' | 'ROLLBACK' = 'ROLLBACK') => {
-      try {
-        await client.query(how);
-      } finally {
-        client.release();
-      }
-    },
-  };
-}
 
 /** What a call answered: `ok` with its value, or the error's contract code and details. */
 type Answer<T> = { ok: true; value: T } | { ok: false; code: string; details?: Record<string, unknown> };
@@ -94,7 +67,7 @@ async function bookOf(bookId: string) {
   return row;
 }
 
-const holdCoupon = (code: string) => hold(Prisma.sql`SELECT 1 FROM coupon WHERE code = ${code} FOR UPDATE`);
+const holdCoupon = (code: string) => holdLock(t.db.pool, Prisma.sql`SELECT 1 FROM coupon WHERE code = ${code} FOR UPDATE`);
 
 const STOPS = [
   ['pauseBook', 'PAUSED', pauseBook],
@@ -107,7 +80,7 @@ describe('a lock or redeem waiting for its coupon while the book stops: it runs 
     const s = await shopper(codes[0], false);
     const holder = await holdCoupon(s.code);
     const lock = track(lockCoupon(s.ctx, { code: s.code }));
-    await lockWaiters(1, lock.settled);
+    await lockWaiters(t.db.pool, 1, { settled: lock.settled });
     expect((await stop(contextFor(t.db, t.admin), bookId)).status).toBe(status);
     await holder.end('COMMIT');
 
@@ -120,7 +93,7 @@ describe('a lock or redeem waiting for its coupon while the book stops: it runs 
     const s = await shopper(codes[0], true);
     const holder = await holdCoupon(s.code);
     const redeem = track(redeemCoupon(s.ctx, { code: s.code }));
-    await lockWaiters(1, redeem.settled);
+    await lockWaiters(t.db.pool, 1, { settled: redeem.settled });
     expect((await stop(contextFor(t.db, t.admin), bookId)).status).toBe(status);
     await holder.end('COMMIT');
 
@@ -135,10 +108,10 @@ describe('a lock or redeem waiting for its coupon while the book stops: it runs 
     const toLock = await shopper(codes[0], false);
     const toRedeem = await shopper(codes[1], true);
     await stop(admin, bookId);
-    const holder = await hold(Prisma.sql`SELECT 1 FROM coupon WHERE book_id = ${bookId}::uuid FOR UPDATE`);
+    const holder = await holdLock(t.db.pool, Prisma.sql`SELECT 1 FROM coupon WHERE book_id = ${bookId}::uuid FOR UPDATE`);
     const lock = track(lockCoupon(toLock.ctx, { code: toLock.code }));
     const redeem = track(redeemCoupon(toRedeem.ctx, { code: toRedeem.code }));
-    await lockWaiters(2, () => lock.settled() && redeem.settled());
+    await lockWaiters(t.db.pool, 2, { settled: () => lock.settled() && redeem.settled() });
     expect((await resumeBook(admin, bookId)).status).toBe('ACTIVE');
     await holder.end('COMMIT');
 
@@ -162,11 +135,11 @@ describe('a budgeted book: a redeem and a pause that both write the book row', (
     const s = await shopper(codes[0], true);
     // The redeemer's user row is held (as an erase holds it): the redeem stops at the end of its
     // statement, on the foreign-key check of its Redemption, with its writes made and the book row held.
-    const holder = await hold(Prisma.sql`SELECT 1 FROM app_user WHERE id = ${s.userId}::uuid FOR UPDATE`);
+    const holder = await holdLock(t.db.pool, Prisma.sql`SELECT 1 FROM app_user WHERE id = ${s.userId}::uuid FOR UPDATE`);
     const redeem = track(redeemCoupon(s.ctx, { code: s.code }));
-    await lockWaiters(1, redeem.settled);
+    await lockWaiters(t.db.pool, 1, { settled: redeem.settled });
     const pause = track(pauseBook(contextFor(t.db, t.admin), bookId));
-    await lockWaiters(2, pause.settled);
+    await lockWaiters(t.db.pool, 2, { settled: pause.settled });
     await holder.end();
 
     const [redeemed, paused] = [await redeem.answer, await pause.answer];
@@ -181,12 +154,12 @@ describe('a budgeted book: a redeem and a pause that both write the book row', (
     // The audit log is held: the pause stops at its audit entry, the book row already PAUSED in
     // its transaction (and locked by it). The redeem then reads the book as ACTIVE (the pause has
     // not committed) and, as its budget write needs the book row, waits for the pause.
-    const holder = await hold(Prisma.sql`LOCK TABLE audit_log IN SHARE MODE`);
+    const holder = await holdLock(t.db.pool, Prisma.sql`LOCK TABLE audit_log IN SHARE MODE`);
     const pause = track(pauseBook(contextFor(t.db, t.admin), bookId));
-    await lockWaiters(1, pause.settled);
+    await lockWaiters(t.db.pool, 1, { settled: pause.settled });
     const redeem = track(redeemCoupon(s.ctx, { code: s.code }));
     // The redeem either waits for the pause (for the book row) or gets through before it commits.
-    await lockWaiters(2, redeem.settled);
+    await lockWaiters(t.db.pool, 2, { settled: redeem.settled });
     await holder.end();
 
     const [paused, redeemed] = [await pause.answer, await redeem.answer];
@@ -205,12 +178,12 @@ describe('a budgeted book: a redeem and a pause that both write the book row', (
     // The audit log is held: the pause stops at its audit entry, the book row already PAUSED in
     // its transaction (and locked by it). The redeem then reads the book as ACTIVE (the pause has
     // not committed) and, as its budget write needs the book row, waits for the pause.
-    const holder = await hold(Prisma.sql`LOCK TABLE audit_log IN SHARE MODE`);
+    const holder = await holdLock(t.db.pool, Prisma.sql`LOCK TABLE audit_log IN SHARE MODE`);
     const pause = track(pauseBook(contextFor(t.db, t.admin), bookId));
-    await lockWaiters(1, pause.settled);
+    await lockWaiters(t.db.pool, 1, { settled: pause.settled });
     const redeem = track(redeemCoupon(s.ctx, { code: s.code, order: { id: 'order-1', amount: '50.00', currency: 'EUR' } }));
     // The redeem either waits for the pause (for the book row) or gets through before it commits.
-    await lockWaiters(2, redeem.settled);
+    await lockWaiters(t.db.pool, 2, { settled: redeem.settled });
     await holder.end();
 
     const [paused, redeemed] = [await pause.answer, await redeem.answer];

@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Prisma } from '@coupons/db';
+import { holdLock, lockWaiters } from '@coupons/db/testing';
 import { describe, expect, it } from 'vitest';
 import { contextFor, createBook, createUser, useServiceTest } from '../../testing/index.ts';
 import { assignCoupon, lockCoupon, redeemCoupon, reverseRedemption } from '../coupons/index.ts';
@@ -12,17 +12,6 @@ import { updateBook } from './book.service.ts';
 // transaction that holds a row both wait for.
 
 const t = useServiceTest({ poolSize: 8 });
-
-/** Waits until `n` backends of this database wait for a lock (or `settled` says to stop looking). */
-async function lockWaiters(n: number, settled: () => boolean = () => false): Promise<void> {
-  for (let i = 0; i < 1_000 && !settled(); i++) {
-    const [{ waiting }] = await t.db.prisma.$queryRaw<Array<{ waiting: number }>>(Prisma.sql`
-      SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
-    if (waiting >= n) return;
-    await sleep(10);
-  }
-  if (!settled()) throw new Error(`fewer than ${n} backends ever waited for a lock`);
-}
 
 /** A book's budget counter against the redemptions that stand. */
 async function budgetOf(bookId: string): Promise<{ counted: number; standing: number }> {
@@ -41,18 +30,11 @@ async function lockedShopper(codes: string[], index: number) {
   return { ctx, code: codes[index] };
 }
 
-/** Holds a row lock in a transaction of its own until `release()`. */
+/** Holds a row lock in a transaction of its own until `end()`. */
 async function holdRow(sql: Prisma.Sql) {
-  const client = await t.db.pool.connect();
-  await client.query('BEGIN');
-  const { rowCount } = await client.query(sql.text, sql.values as unknown[]);
-  expect(rowCount).toBe(1);
-  return {
-    release: async () => {
-      await client.query('COMMIT');
-      client.release();
-    },
-  };
+  const holder = await holdLock(t.db.pool, sql);
+  expect(holder.result.rowCount).toBe(1);
+  return holder;
 }
 
 describe('a first budget racing redemptions', () => {
@@ -69,10 +51,10 @@ describe('a first budget racing redemptions', () => {
     // The book row is held; updateBook queues for it first, then the redeem.
     const holder = await holdRow(Prisma.sql`SELECT 1 FROM book WHERE id = ${bookId}::uuid FOR UPDATE`);
     const budget = updateBook(admin, bookId, { maxTotalRedemptions: 10 });
-    await lockWaiters(1);
+    await lockWaiters(t.db.pool, 1);
     const redeem = redeemCoupon(shopper.ctx, { code: shopper.code, ...extra });
-    await lockWaiters(2);
-    await holder.release();
+    await lockWaiters(t.db.pool, 2);
+    await holder.end('COMMIT');
 
     expect((await budget).maxTotalRedemptions).toBe(10);
     expect((await redeem).couponId).toBeTruthy();
@@ -92,14 +74,14 @@ describe('a first budget racing redemptions', () => {
     const holder = await holdRow(Prisma.sql`
       SELECT 1 FROM user_book_counter WHERE user_id = ${refunded.ctx.caller?.userId}::uuid AND book_id = ${bookId}::uuid FOR UPDATE`);
     const reversal = reverseRedemption(admin, { redemptionId: redemption.id, reason: 'refund' });
-    await lockWaiters(1);
+    await lockWaiters(t.db.pool, 1);
     let budgetSettled = false;
     const budget = updateBook(admin, bookId, { maxTotalRedemptions: 10 }).finally(() => {
       budgetSettled = true;
     });
     // Either updateBook waits for the reversal (as it must), or it got through: the test then fails below.
-    await lockWaiters(2, () => budgetSettled);
-    await holder.release();
+    await lockWaiters(t.db.pool, 2, { settled: () => budgetSettled });
+    await holder.end('COMMIT');
 
     expect((await reversal).reversedAt).toBeTruthy();
     expect((await budget).maxTotalRedemptions).toBe(10);

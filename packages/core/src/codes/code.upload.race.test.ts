@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { Prisma } from '@coupons/db';
+import { holdLock, lockWaiters } from '@coupons/db/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { contextFor, createBook, useServiceTest } from '../../testing/index.ts';
 import { archiveBook, deleteBook } from '../books/book-status.service.ts';
@@ -32,36 +33,8 @@ const outcome = <T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false
     (error: unknown) => ({ ok: false as const, code: contractCode(error) }),
   );
 
-/** A separate connection running `sql` in an open transaction (row or table locks) until `end`. */
-async function hold(sql: string, params: unknown[] = []) {
-  const client = await t.db.pool.connect();
-  await client.query('BEGIN');
-  await client.query(sql, params);
-  return {
-    end: async (statement: 'COMMIT' | 'ROLLBACK') => {
-      try {
-        await client.query(statement);
-      } finally {
-        client.release();
-      }
-    },
-  };
-}
-
 /** The coupon table in SHARE mode: every INSERT into it (an upload's, an import's merge, a delete's cascade) waits. */
-const holdCouponTable = () => hold('LOCK TABLE coupon IN SHARE MODE');
-
-/** Waits until `n` backends of this database wait for a lock while running a statement like `pattern`. */
-async function waitingOnLock(pattern: string, n = 1): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    const [{ waiting }] = await t.db.prisma.$queryRaw<Array<{ waiting: number }>>(Prisma.sql`
-      SELECT count(*)::int AS waiting FROM pg_stat_activity
-      WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE ${pattern}`);
-    if (waiting >= n) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`no statement like ${pattern} ever waited for a lock`);
-}
+const holdCouponTable = () => holdLock(t.db.pool, 'LOCK TABLE coupon IN SHARE MODE');
 
 // What each side's statements look like in pg_stat_activity while they wait.
 const UPLOAD_AT_INSERT = '%WITH input AS%INSERT INTO coupon%';
@@ -114,11 +87,11 @@ describe('uploadCodes (a list) racing deleteBook', () => {
     const table = await holdCouponTable();
     // The upload has committed its job and waits at its INSERT, its transaction open.
     const uploaded = outcome(uploadCodes(admin(), { bookId, codes }));
-    await waitingOnLock(UPLOAD_AT_INSERT);
+    await lockWaiters(t.db.pool, 1, { like: UPLOAD_AT_INSERT });
     const watch = await watchJob(await jobOf(bookId));
     // deleteBook locks the codes and the book, deletes it, and waits at the cascade into coupon.
     const deleted = outcome(deleteBook(admin(), bookId));
-    await waitingOnLock(DELETE_AT_DELETE);
+    await lockWaiters(t.db.pool, 1, { like: DELETE_AT_DELETE });
     await table.end('COMMIT');
     const [u, d] = await Promise.all([uploaded, deleted]);
 
@@ -135,15 +108,15 @@ describe('uploadCodes (a list) racing deleteBook', () => {
     const codes = codesFor('UPDEL-B', 50);
     const table = await holdCouponTable();
     const uploaded = outcome(uploadCodes(admin(), { bookId, codes }));
-    await waitingOnLock(UPLOAD_AT_INSERT);
+    await lockWaiters(t.db.pool, 1, { like: UPLOAD_AT_INSERT });
     const jobId = await jobOf(bookId);
     const watch = await watchJob(jobId);
     // Its job row held: the upload inserts (holding the book FOR KEY SHARE), then waits to mark it COMPLETED.
-    const job = await hold('SELECT 1 FROM code_job WHERE id = $1 FOR UPDATE', [jobId]);
+    const job = await holdLock(t.db.pool, 'SELECT 1 FROM code_job WHERE id = $1 FOR UPDATE', [jobId]);
     await table.end('COMMIT');
-    await waitingOnLock(UPLOAD_AT_COMPLETE);
+    await lockWaiters(t.db.pool, 1, { like: UPLOAD_AT_COMPLETE });
     const deleted = outcome(deleteBook(admin(), bookId));
-    await waitingOnLock(DELETE_AT_BOOK);
+    await lockWaiters(t.db.pool, 1, { like: DELETE_AT_BOOK });
     await job.end('COMMIT');
     const [u, d] = await Promise.all([uploaded, deleted]);
 
@@ -157,9 +130,9 @@ describe('uploadCodes (a list) racing deleteBook', () => {
   it('deleteBook waits for a code a claim holds; the upload lands meanwhile: the delete then takes the uploaded codes too', async () => {
     const { bookId, codes: existing } = await createBook(t.db, 2);
     const codes = codesFor('UPDEL-C', 50);
-    const claim = await hold('SELECT 1 FROM coupon WHERE code = $1 FOR UPDATE', [existing[0]]);
+    const claim = await holdLock(t.db.pool, 'SELECT 1 FROM coupon WHERE code = $1 FOR UPDATE', [existing[0]]);
     const deleted = outcome(deleteBook(admin(), bookId));
-    await waitingOnLock(DELETE_AT_CODES);
+    await lockWaiters(t.db.pool, 1, { like: DELETE_AT_CODES });
     // The delete holds no lock the upload needs: it lands at once.
     const u = await outcome(uploadCodes(admin(), { bookId, codes }));
     await claim.end('ROLLBACK');
@@ -200,7 +173,7 @@ describe('uploadCodes (a list) racing archiveBook', () => {
     const codes = codesFor('UPARC-A', 40);
     const table = await holdCouponTable();
     const uploaded = outcome(uploadCodes(admin(), { bookId, codes }));
-    await waitingOnLock(UPLOAD_AT_INSERT);
+    await lockWaiters(t.db.pool, 1, { like: UPLOAD_AT_INSERT });
     const watch = await watchJob(await jobOf(bookId));
     // The archive takes the book FOR NO KEY UPDATE, which the upload's FOR KEY SHARE does not wait for, nor it for that.
     const a = await outcome(archiveBook(admin(), bookId));
@@ -272,10 +245,10 @@ describe('the streamed import (importCodes, uploadCodes(file:)) racing deleteBoo
     body.end(`x\n${codes.join('\n')}\n`);
     const run = await importCodes(admin(), bookId, body);
     const watch = await watchJob(run.jobId);
-    await waitingOnLock(IMPORT_AT_MERGE);
+    await lockWaiters(t.db.pool, 1, { like: IMPORT_AT_MERGE });
     // deleteBook locks the book, deletes it, and waits in its cascade (the coupon table, or the import's job row).
     const deleted = outcome(deleteBook(admin(), bookId));
-    await waitingOnLock(DELETE_AT_DELETE);
+    await lockWaiters(t.db.pool, 1, { like: DELETE_AT_DELETE });
     await table.end('COMMIT');
     const [f, d] = await Promise.all([outcome(run.finished), deleted]);
 

@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Prisma } from '@coupons/db';
+import { holdLock, lockWaiters } from '@coupons/db/testing';
 import { describe, expect, it } from 'vitest';
 import { type BookOverrides, contextFor, createBook, createUser, useServiceTest } from '../../testing/index.ts';
 import type { ServiceContext } from '../shared/context.ts';
@@ -16,33 +16,6 @@ import { assignCoupon, assignRandomCoupon, lockCoupon, redeemCoupon, reverseRede
 // left, is one of those an explicit list of serial orders gives.
 
 const t = useServiceTest({ poolSize: 10 });
-
-/** Waits until `n` backends of this database wait for a lock (or `settled` says to stop looking). */
-async function lockWaiters(n: number, settled: () => boolean = () => false): Promise<void> {
-  for (let i = 0; i < 1_000 && !settled(); i++) {
-    const [{ waiting }] = await t.db.prisma.$queryRaw<Array<{ waiting: number }>>(Prisma.sql`
-      SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
-    if (waiting >= n) return;
-    await sleep(10);
-  }
-  if (!settled()) throw new Error(`fewer than ${n} backends ever waited for a lock`);
-}
-
-/** Runs `statement` in a transaction of its own that keeps its locks until `end()`. */
-async function hold(statement: Prisma.Sql) {
-  const client = await t.db.pool.connect();
-  await client.query('BEGIN');
-  await client.query(statement.text, statement.values as unknown[]);
-  return {
-    end: async (how: 'COMMIT' | 'ROLLBACK' = 'ROLLBACK') => {
-      try {
-        await client.query(how);
-      } finally {
-        client.release();
-      }
-    },
-  };
-}
 
 /** What a call answered: `ok` with its value, or the error's contract code and details. */
 type Answer = { ok: true; value: unknown } | { ok: false; code: string; details?: Record<string, unknown> };
@@ -69,11 +42,11 @@ const label = (answer: Answer) => (answer.ok ? 'ok' : answer.code);
  * coupon `code`: both queue on its row lock (in this order) and run in turn once the holder commits.
  */
 async function inTurn(code: string, first: () => Promise<unknown>, second: () => Promise<unknown>): Promise<[Answer, Answer]> {
-  const holder = await hold(Prisma.sql`SELECT 1 FROM coupon WHERE code = ${code} FOR UPDATE`);
+  const holder = await holdLock(t.db.pool, Prisma.sql`SELECT 1 FROM coupon WHERE code = ${code} FOR UPDATE`);
   const a = track(first());
-  await lockWaiters(1, a.settled);
+  await lockWaiters(t.db.pool, 1, { settled: a.settled });
   const b = track(second());
-  await lockWaiters(2, () => a.settled() || b.settled());
+  await lockWaiters(t.db.pool, 2, { settled: () => a.settled() || b.settled() });
   await holder.end('COMMIT');
   return [await a.answer, await b.answer];
 }
@@ -470,12 +443,12 @@ describe('two calls queued on one coupon take turns: the second answers as after
 describe('controls racing claims that do not name the coupon or that count toward a limit', () => {
   it('void of the last free code while a random claim waits for it: SOLD_OUT, as after the void', async () => {
     const s = await scene('UNASSIGNED');
-    const holder = await hold(Prisma.sql`SELECT 1 FROM coupon WHERE code = ${s.code} FOR UPDATE`);
+    const holder = await holdLock(t.db.pool, Prisma.sql`SELECT 1 FROM coupon WHERE code = ${s.code} FOR UPDATE`);
     const voided = track(calls.void(s));
-    await lockWaiters(1, voided.settled);
+    await lockWaiters(t.db.pool, 1, { settled: voided.settled });
     // The claim skips the held code, looks again, and at last waits for it behind the void.
     const claim = track(assignRandomCoupon(s.other.ctx, { bookId: s.bookId }));
-    await lockWaiters(2, () => voided.settled() || claim.settled());
+    await lockWaiters(t.db.pool, 2, { settled: () => voided.settled() || claim.settled() });
     await holder.end('COMMIT');
     expect(label(await voided.answer)).toBe('ok');
     expect(await claim.answer).toMatchObject({ ok: false, code: 'SOLD_OUT' });
@@ -485,11 +458,11 @@ describe('controls racing claims that do not name the coupon or that count towar
   it('a random claim holding the last free code, then void: the claimant keeps it, voided', async () => {
     const s = await scene('UNASSIGNED');
     // The claim skips the held code, looks again, and at last waits for it; the void queues behind.
-    const holder = await hold(Prisma.sql`SELECT 1 FROM coupon WHERE code = ${s.code} FOR UPDATE`);
+    const holder = await holdLock(t.db.pool, Prisma.sql`SELECT 1 FROM coupon WHERE code = ${s.code} FOR UPDATE`);
     const claim = track(assignRandomCoupon(s.other.ctx, { bookId: s.bookId }));
-    await lockWaiters(1, claim.settled);
+    await lockWaiters(t.db.pool, 1, { settled: claim.settled });
     const voided = track(calls.void(s));
-    await lockWaiters(2, () => voided.settled() || claim.settled());
+    await lockWaiters(t.db.pool, 2, { settled: () => voided.settled() || claim.settled() });
     await holder.end('COMMIT');
     expect(label(await claim.answer)).toBe('ok');
     expect(label(await voided.answer)).toBe('ok');
@@ -508,13 +481,13 @@ describe('controls racing claims that do not name the coupon or that count towar
     const ownerId = owner.caller?.userId as string;
     await assignCoupon(owner, { code: held });
     // Both end on the owner's counter row for the book: hold it, and queue them on it in turn.
-    const holder = await hold(Prisma.sql`SELECT 1 FROM user_book_counter WHERE user_id = ${ownerId}::uuid AND book_id = ${bookId}::uuid FOR UPDATE`);
+    const holder = await holdLock(t.db.pool, Prisma.sql`SELECT 1 FROM user_book_counter WHERE user_id = ${ownerId}::uuid AND book_id = ${bookId}::uuid FOR UPDATE`);
     const unassign = () => unassignCoupon(contextFor(t.db, t.admin), { code: held, reason: 'wrong customer' });
     const claim = () => assignCoupon(owner, { code: wanted });
     const a = track(first === 'unassign' ? unassign() : claim());
-    await lockWaiters(1, a.settled);
+    await lockWaiters(t.db.pool, 1, { settled: a.settled });
     const b = track(first === 'unassign' ? claim() : unassign());
-    await lockWaiters(2, () => a.settled() || b.settled());
+    await lockWaiters(t.db.pool, 2, { settled: () => a.settled() || b.settled() });
     await holder.end('COMMIT');
     const [unassigned, claimed] = first === 'unassign' ? [await a.answer, await b.answer] : [await b.answer, await a.answer];
     expect(label(unassigned)).toBe('ok');

@@ -1,5 +1,5 @@
 import { type Database, Prisma } from '@coupons/db';
-import { createTestDatabase } from '@coupons/db/testing';
+import { createTestDatabase, holdLock, lockWaiters } from '@coupons/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextFor, createBook, createUser } from '../../testing/index.ts';
 import { deleteBook } from '../books/index.ts';
@@ -132,31 +132,7 @@ describe('races (service level, real PostgreSQL, 20 connections)', () => {
 
   describe('random claims while every unassigned code is held by another transaction', () => {
     /** Holds every code of the book locked (as a claimer or deleteBook does) until `end(sql)`. */
-    async function holdCodes(bookId: string) {
-      const client = await db.pool.connect();
-      await client.query('BEGIN');
-      await client.query('SELECT 1 FROM coupon WHERE book_id = $1 FOR UPDATE', [bookId]);
-      return {
-        client,
-        end: async (statement: 'COMMIT' | 'ROLLBACK') => {
-          try {
-            await client.query(statement);
-          } finally {
-            client.release();
-          }
-        },
-      };
-    }
-    /** Waits until `n` backends wait for a row lock (the claims have stopped skipping and wait). */
-    async function lockWaiters(n: number) {
-      for (let i = 0; i < 1_000; i++) {
-        const [{ waiting }] = await db.prisma.$queryRaw<Array<{ waiting: number }>>(Prisma.sql`
-          SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
-        if (waiting >= n) return;
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      throw new Error(`fewer than ${n} claims ever waited for a lock`);
-    }
+    const holdCodes = (bookId: string) => holdLock(db.pool, 'SELECT 1 FROM coupon WHERE book_id = $1 FOR UPDATE', [bookId]);
 
     it('the holder deletes the book: the claims answer NOT_FOUND, never SOLD_OUT', async () => {
       const { bookId } = await createBook(db, 10);
@@ -164,7 +140,7 @@ describe('races (service level, real PostgreSQL, 20 connections)', () => {
       const holder = await holdCodes(bookId);
       await holder.client.query('DELETE FROM book WHERE id = $1', [bookId]);
       const claims = Promise.allSettled(users.map((user) => assignRandomCoupon(contextFor(db, user), { bookId })));
-      await lockWaiters(5);
+      await lockWaiters(db.pool, 5);
       await holder.end('COMMIT');
       expect(codesOf(await claims)).toEqual(Array(5).fill('NOT_FOUND'));
     });
@@ -173,7 +149,7 @@ describe('races (service level, real PostgreSQL, 20 connections)', () => {
       const { bookId, codes } = await createBook(db, 1);
       const holder = await holdCodes(bookId);
       const claim = assignRandomCoupon(contextFor(db, await createUser(db)), { bookId });
-      await lockWaiters(1);
+      await lockWaiters(db.pool, 1);
       await holder.end('ROLLBACK');
       expect((await claim).code).toBe(codes[0]);
     });
@@ -182,7 +158,7 @@ describe('races (service level, real PostgreSQL, 20 connections)', () => {
       const { bookId, codes } = await createBook(db, 1);
       const holder = await holdCodes(bookId);
       const claim = assignRandomCoupon(contextFor(db, await createUser(db)), { bookId });
-      await lockWaiters(1);
+      await lockWaiters(db.pool, 1);
       const taken = holder.client.query('DELETE FROM coupon WHERE code = $1', [codes[0]]);
       await holder.end(await taken.then(() => 'COMMIT' as const, () => 'ROLLBACK' as const));
       await expect(claim).rejects.toMatchObject({ code: 'SOLD_OUT' });
@@ -194,7 +170,7 @@ describe('races (service level, real PostgreSQL, 20 connections)', () => {
       const { bookId } = await createBook(db, 3);
       const holder = await holdCodes(bookId);
       const deleted = deleteBook(contextFor(db, await createUser(db, 'ADMIN')), bookId);
-      await lockWaiters(1);
+      await lockWaiters(db.pool, 1);
       await holder.end('ROLLBACK');
       expect(await deleted).toBe(true);
       const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM book WHERE id = $1', [bookId]);
@@ -206,7 +182,7 @@ describe('races (service level, real PostgreSQL, 20 connections)', () => {
       const user = await createUser(db);
       const holder = await holdCodes(bookId);
       const deleted = deleteBook(contextFor(db, await createUser(db, 'ADMIN')), bookId);
-      await lockWaiters(1);
+      await lockWaiters(db.pool, 1);
       await holder.client.query(`UPDATE coupon SET state = 'ASSIGNED', assigned_user_id = $1, assigned_at = now() WHERE code = $2`, [user.userId, codes[0]]);
       await holder.end('COMMIT');
       await expect(deleted).rejects.toMatchObject({ code: 'INVALID_STATE', message: expect.stringMatching(/were given out/) });

@@ -1,5 +1,4 @@
-import { Prisma } from '@coupons/db';
-import type pg from 'pg';
+import { holdLock, lockWaiters } from '@coupons/db/testing';
 import { describe, expect, it } from 'vitest';
 import { contextFor, createBook, createUser, useServiceTest } from '../../testing/index.ts';
 import { distributeToPool } from './distribution.service.ts';
@@ -11,32 +10,6 @@ import { createPool } from './pool.service.ts';
 // distribution is known to wait (pg_stat_activity). The answer must be one a serial order gives.
 
 const t = useServiceTest({ poolSize: 20 });
-
-/** A connection in an open transaction, to hold row locks as a claim in flight does. */
-async function begin(): Promise<pg.PoolClient> {
-  const client = await t.db.pool.connect();
-  await client.query('BEGIN');
-  return client;
-}
-
-async function end(client: pg.PoolClient, statement: 'COMMIT' | 'ROLLBACK') {
-  try {
-    await client.query(statement);
-  } finally {
-    client.release();
-  }
-}
-
-/** Waits until `n` backends of this database wait for a lock. */
-async function lockWaiters(n: number) {
-  for (let i = 0; i < 1_000; i++) {
-    const [{ waiting }] = await t.db.prisma.$queryRaw<Array<{ waiting: number }>>(Prisma.sql`
-      SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
-    if (waiting >= n) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`fewer than ${n} transactions ever waited for a lock`);
-}
 
 async function unassigned(bookId: string): Promise<number> {
   const { rows } = await t.db.pool.query(`SELECT count(*)::int AS n FROM coupon WHERE book_id = $1 AND state = 'UNASSIGNED'`, [bookId]);
@@ -63,19 +36,17 @@ describe('distributeToPool racing claims in flight', () => {
   it("a member's claim holding a code, waiting for its counter, then refused by its limit: the distribution hands out every code", async () => {
     const { bookId, codes, poolId, first } = await setup(10, 10);
     // A gate holds every counter so that the distribution is first in line for them.
-    const gate = await begin();
-    await gate.query('SELECT 1 FROM user_book_counter WHERE book_id = $1 FOR UPDATE', [bookId]);
+    const gate = await holdLock(t.db.pool, 'SELECT 1 FROM user_book_counter WHERE book_id = $1 FOR UPDATE', [bookId]);
     // The member's claim has picked a code (its row lock) ...
-    const claim = await begin();
-    await claim.query('SELECT 1 FROM coupon WHERE code = $1 FOR UPDATE', [codes[0]]);
+    const claim = await holdLock(t.db.pool, 'SELECT 1 FROM coupon WHERE code = $1 FOR UPDATE', [codes[0]]);
     const distribution = distributeToPool(contextFor(t.db, t.admin), { poolId, bookId, mode: 'EQUAL', count: 10 });
-    await lockWaiters(1);
+    await lockWaiters(t.db.pool, 1);
     // ... and goes for its counter, behind the distribution; once it has it, its limit refuses it
     // (the distribution gave the member a coupon) and it rolls back, letting its code go.
-    const counter = claim.query('SELECT 1 FROM user_book_counter WHERE user_id = $1 AND book_id = $2 FOR UPDATE', [first, bookId]);
-    const refused = end(claim, 'ROLLBACK');
-    await lockWaiters(2);
-    await end(gate, 'COMMIT');
+    const counter = claim.client.query('SELECT 1 FROM user_book_counter WHERE user_id = $1 AND book_id = $2 FOR UPDATE', [first, bookId]);
+    const refused = claim.end('ROLLBACK');
+    await lockWaiters(t.db.pool, 2);
+    await gate.end('COMMIT');
 
     // As the distribution first, then the claim: every member gets one, nothing is left.
     const done = await distribution;
@@ -86,13 +57,12 @@ describe('distributeToPool racing claims in flight', () => {
 
   it('a claim holding a code for longer than the retries last: the distribution hands out the rest and says so', async () => {
     const { bookId, codes, poolId } = await setup(10, 10);
-    const claim = await begin();
-    await claim.query('SELECT 1 FROM coupon WHERE code = $1 FOR UPDATE', [codes[0]]);
+    const claim = await holdLock(t.db.pool, 'SELECT 1 FROM coupon WHERE code = $1 FOR UPDATE', [codes[0]]);
     try {
       const done = await distributeToPool(contextFor(t.db, t.admin), { poolId, bookId, mode: 'EQUAL', count: 10 });
       expect(done).toMatchObject({ requested: 10, assigned: 9 });
     } finally {
-      await end(claim, 'ROLLBACK');
+      await claim.end('ROLLBACK');
     }
     expect(await unassigned(bookId)).toBe(1);
   });

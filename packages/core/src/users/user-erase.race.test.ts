@@ -1,4 +1,5 @@
 import { Prisma } from '@coupons/db';
+import { holdLock, lockWaiters } from '@coupons/db/testing';
 import { describe, expect, it } from 'vitest';
 import { contextFor, createBook, createUser, useServiceTest } from '../../testing/index.ts';
 import { assignCoupon } from '../coupons/index.ts';
@@ -36,35 +37,12 @@ const outcome = <T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false
 
 /** A separate connection that holds row locks in an open transaction until `end`. */
 async function hold(sql: string, params: unknown[]) {
-  const client = await t.db.pool.connect();
-  await client.query('BEGIN');
-  const { rowCount } = await client.query(sql, params);
-  if (!rowCount) {
-    await client.query('ROLLBACK');
-    client.release();
+  const holder = await holdLock(t.db.pool, sql, params);
+  if (!holder.result.rowCount) {
+    await holder.end();
     throw new Error(`the holder locked nothing: ${sql}`);
   }
-  return {
-    end: async (statement: 'COMMIT' | 'ROLLBACK') => {
-      try {
-        await client.query(statement);
-      } finally {
-        client.release();
-      }
-    },
-  };
-}
-
-/** Waits until `n` backends of this database wait for a lock while running a statement like `pattern`. */
-async function waitingOnLock(pattern: string, n = 1): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    const [{ waiting }] = await t.db.prisma.$queryRaw<Array<{ waiting: number }>>(Prisma.sql`
-      SELECT count(*)::int AS waiting FROM pg_stat_activity
-      WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE ${pattern}`);
-    if (waiting >= n) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`no statement like ${pattern} ever waited for a lock`);
+  return holder;
 }
 
 // What each side's statements look like in pg_stat_activity while they wait.
@@ -136,10 +114,10 @@ describe('eraseUser racing a distribution to a pool the user is in', () => {
     const holder = await hold('SELECT 1 FROM user_book_counter WHERE user_id = $1 AND book_id = $2 FOR UPDATE', [target.userId, bookId]);
     // The distribution has its members' rows FOR KEY SHARE and waits at the counters…
     const distributed = outcome(distributeToPool(admin(), { poolId, bookId, mode: 'EQUAL', count: 4 }));
-    await waitingOnLock(DISTRIBUTION_AT_COUNTERS);
+    await lockWaiters(t.db.pool, 1, { like: DISTRIBUTION_AT_COUNTERS });
     // …so the erase, which takes the user's row FOR UPDATE, waits for it.
     const erased = outcome(eraseUser(admin(), target.userId));
-    await waitingOnLock(ERASE_AT_USER);
+    await lockWaiters(t.db.pool, 1, { like: ERASE_AT_USER });
     await holder.end('COMMIT');
     const [d, e] = await Promise.all([distributed, erased]);
 
@@ -162,10 +140,10 @@ describe('eraseUser racing a distribution to a pool the user is in', () => {
     const holder = await hold('SELECT 1 FROM coupon WHERE code = $1 FOR UPDATE', [code]);
     // The erase has the user's row FOR UPDATE and waits for their coupon…
     const erased = outcome(eraseUser(admin(), target.userId));
-    await waitingOnLock(ERASE_AT_COUPONS);
+    await lockWaiters(t.db.pool, 1, { like: ERASE_AT_COUPONS });
     // …so the distribution waits at the member's row (FOR KEY SHARE) and re-reads it once the erase commits.
     const distributed = outcome(distributeToPool(admin(), { poolId, bookId, mode: 'EQUAL', count: 4 }));
-    await waitingOnLock(DISTRIBUTION_AT_MEMBERS);
+    await lockWaiters(t.db.pool, 1, { like: DISTRIBUTION_AT_MEMBERS });
     await holder.end('COMMIT');
     const [d, e] = await Promise.all([distributed, erased]);
 
@@ -186,9 +164,9 @@ describe('eraseUser racing a distribution to a pool the user is in', () => {
     const code = await giveOneCoupon(target);
     const holder = await hold('SELECT 1 FROM coupon WHERE code = $1 FOR UPDATE', [code]);
     const erased = outcome(eraseUser(admin(), target.userId));
-    await waitingOnLock(ERASE_AT_COUPONS);
+    await lockWaiters(t.db.pool, 1, { like: ERASE_AT_COUPONS });
     const distributed = outcome(distributeToPool(admin(), { poolId, bookId, mode: 'RANDOM', count: 3 }));
-    await waitingOnLock(DISTRIBUTION_AT_MEMBERS);
+    await lockWaiters(t.db.pool, 1, { like: DISTRIBUTION_AT_MEMBERS });
     await holder.end('ROLLBACK');
     const [d, e] = await Promise.all([distributed, erased]);
 
@@ -237,10 +215,10 @@ describe('eraseUser racing changes of the pools the user is in', () => {
     const holder = await hold('SELECT 1 FROM coupon WHERE code = $1 FOR UPDATE', [code]);
     // The erase holds the user's row FOR UPDATE (not yet committed) and waits for their coupon…
     const erased = outcome(eraseUser(admin(), target.userId));
-    await waitingOnLock(ERASE_AT_COUPONS);
+    await lockWaiters(t.db.pool, 1, { like: ERASE_AT_COUPONS });
     // …the add reads the user (not erased yet, for its snapshot) and waits at its insert's foreign-key check.
     const added = outcome(addPoolMembers(admin(), { poolId, userIds: [target.userId] }));
-    await waitingOnLock(ADD_MEMBERS_AT_INSERT);
+    await lockWaiters(t.db.pool, 1, { like: ADD_MEMBERS_AT_INSERT });
     await holder.end('COMMIT');
     const [a, e] = await Promise.all([added, erased]);
     const left = await t.db.prisma.poolMember.count({ where: { poolId, userId: target.userId } });
@@ -262,7 +240,7 @@ describe('eraseUser racing changes of the pools the user is in', () => {
     const code = await giveOneCoupon(target);
     const holder = await hold('SELECT 1 FROM coupon WHERE code = $1 FOR UPDATE', [code]);
     const erased = outcome(eraseUser(admin(), target.userId));
-    await waitingOnLock(ERASE_AT_COUPONS);
+    await lockWaiters(t.db.pool, 1, { like: ERASE_AT_COUPONS });
     // The erase has not reached the memberships: the removal does not wait for it.
     const removed = await outcome(removePoolMembers(admin(), { poolId, userIds: [target.userId] }));
     await holder.end('COMMIT');
@@ -283,9 +261,9 @@ describe('eraseUser racing changes of the pools the user is in', () => {
       INSERT INTO idempotency_record (user_id, key, operation, request_hash) VALUES (${target.userId}::uuid, 'race-key', 'assignCoupon', 'hash')`);
     const holder = await hold('SELECT 1 FROM idempotency_record WHERE user_id = $1 FOR UPDATE', [target.userId]);
     const erased = outcome(eraseUser(admin(), target.userId));
-    await waitingOnLock(ERASE_AT_IDEMPOTENCY);
+    await lockWaiters(t.db.pool, 1, { like: ERASE_AT_IDEMPOTENCY });
     const removed = outcome(removePoolMembers(admin(), { poolId, userIds: [target.userId, other.userId] }));
-    await waitingOnLock(REMOVE_MEMBERS_AT_DELETE);
+    await lockWaiters(t.db.pool, 1, { like: REMOVE_MEMBERS_AT_DELETE });
     await holder.end('COMMIT');
     const [r, e] = await Promise.all([removed, erased]);
 

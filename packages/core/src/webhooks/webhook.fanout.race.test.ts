@@ -1,4 +1,4 @@
-import { createTestDatabase, type TestDatabase } from '@coupons/db/testing';
+import { createTestDatabase, holdLock, lockWaiters, type TestDatabase } from '@coupons/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBook, createTestClock } from '../../testing/index.ts';
 import { fanOutWebhookEvents } from './webhook.fanout.ts';
@@ -14,18 +14,6 @@ afterAll(async () => {
   await t?.drop();
 });
 
-/** Waits until `n` backends of this database wait for a lock. */
-async function lockWaiters(n: number) {
-  for (let i = 0; i < 1_000; i++) {
-    const { rows } = await t.db.pool.query<{ waiting: number }>(
-      `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-    );
-    if (rows[0].waiting >= n) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`fewer than ${n} transactions ever waited for a lock`);
-}
-
 describe('fan-out racing a delete of an endpoint it fans out to', () => {
   it('the delete waits for the fan-out, whose deliveries then go with the endpoint: the batch does not fail', async () => {
     const { bookId } = await createBook(t.db, 1);
@@ -37,15 +25,12 @@ describe('fan-out racing a delete of an endpoint it fans out to', () => {
     await t.db.pool.query(`INSERT INTO coupon_event (book_id, type, count) VALUES ($1::uuid, 'CREATED_BULK', 1)`, [bookId]);
 
     // The delivery table held: the fan-out stops at its insert, the endpoints already read.
-    const holder = await t.db.pool.connect();
-    await holder.query('BEGIN');
-    await holder.query('LOCK TABLE webhook_delivery IN SHARE MODE');
+    const holder = await holdLock(t.db.pool, 'LOCK TABLE webhook_delivery IN SHARE MODE');
     const fanOut = fanOutWebhookEvents({ db: t.db, clock: createTestClock() });
-    await lockWaiters(1);
+    await lockWaiters(t.db.pool, 1);
     const deleted = t.db.pool.query('DELETE FROM webhook_endpoint WHERE id = $1::uuid', [endpointId]);
-    await lockWaiters(2);
-    await holder.query('COMMIT');
-    holder.release();
+    await lockWaiters(t.db.pool, 2);
+    await holder.end('COMMIT');
 
     // As the fan-out, then the delete: one delivery made, then gone with its endpoint.
     expect(await fanOut).toMatchObject({ events: 1, deliveries: 1 });
