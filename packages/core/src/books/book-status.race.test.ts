@@ -6,7 +6,7 @@ import type { ServiceContext } from '../shared/context.ts';
 import { assignCoupon, lockCoupon, redeemCoupon } from '../coupons/index.ts';
 import type { BookRecord } from './book.model.ts';
 import { updateBook } from './book.service.ts';
-import { archiveBook, pauseBook, resumeBook } from './book-status.service.ts';
+import { archiveBook, deleteBook, pauseBook, resumeBook } from './book-status.service.ts';
 
 // A book's status racing the lock and redeem of its coupons. Transitions read the status in the
 // statement that holds the coupon's row lock, so a lock or redeem that waits for its coupon while
@@ -246,5 +246,47 @@ describe('plain races (rounds of Promise.all): every answer is one a serial orde
   it('the same on a budgeted book, whose redeems write the book row (20 rounds)', async () => {
     const { wrong, seen } = await raceRounds(20, true);
     expect(wrong, JSON.stringify(seen)).toEqual([]);
+  });
+});
+
+describe('deleteBook while claims in flight hold its codes', () => {
+  /** Holds every code of the book locked, as claimers in flight do, until `end`. */
+  const holdCodes = (bookId: string) => holdLock(t.db.pool, 'SELECT 1 FROM coupon WHERE book_id = $1 FOR UPDATE', [bookId]);
+
+  // deleteBook racing a claim in flight answers as the claim's outcome says: the claim first and
+  // then the delete (refused once a coupon went out), or the delete alone when the claim failed.
+  it('deleteBook while a claim holds a code that it then lets go: the book is deleted', async () => {
+    const { bookId } = await createBook(t.db, 3);
+    const holder = await holdCodes(bookId);
+    const deleted = deleteBook(contextFor(t.db, t.admin), bookId);
+    await lockWaiters(t.db.pool, 1);
+    await holder.end('ROLLBACK');
+    expect(await deleted).toBe(true);
+    const { rows } = await t.db.pool.query('SELECT count(*)::int AS n FROM book WHERE id = $1', [bookId]);
+    expect(rows[0].n).toBe(0);
+  });
+
+  it('deleteBook while a claim holds a code that it takes: refused, the coupon went out', async () => {
+    const { bookId, codes } = await createBook(t.db, 3);
+    const user = await createUser(t.db);
+    const holder = await holdCodes(bookId);
+    const deleted = deleteBook(contextFor(t.db, t.admin), bookId);
+    await lockWaiters(t.db.pool, 1);
+    await holder.client.query(`UPDATE coupon SET state = 'ASSIGNED', assigned_user_id = $1, assigned_at = now() WHERE code = $2`, [user.userId, codes[0]]);
+    await holder.end('COMMIT');
+    await expect(deleted).rejects.toMatchObject({ code: 'INVALID_STATE', message: expect.stringMatching(/were given out/) });
+  });
+
+  it('deleteBook while a code stays held for over 5 s: INVALID_STATE, try again, and nothing is deleted', async () => {
+    const { bookId } = await createBook(t.db, 3);
+    const holder = await holdCodes(bookId);
+    try {
+      const deleted = deleteBook(contextFor(t.db, t.admin), bookId);
+      await expect(deleted).rejects.toMatchObject({ code: 'INVALID_STATE', message: expect.stringMatching(/held by other requests for over 5s.*try again/) });
+    } finally {
+      await holder.end('ROLLBACK');
+    }
+    const { rows } = await t.db.pool.query('SELECT count(*)::int AS n FROM coupon WHERE book_id = $1', [bookId]);
+    expect(rows[0].n).toBe(3);
   });
 });

@@ -3,11 +3,11 @@ import { Prisma } from '@coupons/db';
 import { holdLock, lockWaiters } from '@coupons/db/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { contextFor, createBook, useServiceTest } from '../../testing/index.ts';
-import { archiveBook, deleteBook } from '../books/book-status.service.ts';
-import { CodeJobFeed } from '../events/code-job.feed.ts';
-import { isDomainError, pgCode, translateDatabaseError } from '../shared/errors.ts';
-import { importCodes } from './code.import.ts';
-import { uploadCodes } from './code.upload.service.ts';
+import { archiveBook, deleteBook } from '../../src/books/book-status.service.ts';
+import { CodeJobFeed } from '../../src/events/code-job.feed.ts';
+import { isDomainError, pgCode, translateDatabaseError } from '../../src/shared/errors.ts';
+import { importCodes } from '../../src/codes/code.import.ts';
+import { uploadCodes } from '../../src/codes/code.upload.service.ts';
 
 // Uploading codes into a book (uploadCodes with a list, and the streamed import behind
 // uploadCodes(file:) and POST /import) racing deleteBook and archiveBook. The rule: the answers

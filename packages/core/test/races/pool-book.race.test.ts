@@ -2,13 +2,13 @@ import { Prisma } from '@coupons/db';
 import { holdLock, lockWaiters as waitForLockWaiters } from '@coupons/db/testing';
 import { describe, expect, it } from 'vitest';
 import { contextFor, createBook, createUser, useServiceTest } from '../../testing/index.ts';
-import { updateBook } from '../books/book.service.ts';
-import { assignCoupon, assignRandomCoupon, lockCoupon, type RedemptionRecord, redeemCoupon, reverseRedemption } from '../coupons/index.ts';
-import type { Caller } from '../shared/context.ts';
-import { distributeToPool, previewDistribution } from './distribution.service.ts';
-import { deletePool } from './pool-change.service.ts';
-import { addPoolMembers, removePoolMembers } from './pool-member.service.ts';
-import { createPool } from './pool.service.ts';
+import { updateBook } from '../../src/books/book.service.ts';
+import { assignCoupon, assignRandomCoupon, lockCoupon, type RedemptionRecord, redeemCoupon, reverseRedemption } from '../../src/coupons/index.ts';
+import type { Caller } from '../../src/shared/context.ts';
+import { distributeToPool, previewDistribution } from '../../src/pools/distribution.service.ts';
+import { deletePool } from '../../src/pools/pool-change.service.ts';
+import { addPoolMembers, removePoolMembers } from '../../src/pools/pool-member.service.ts';
+import { createPool } from '../../src/pools/pool.service.ts';
 
 // Pairs that no other race test forces: a distribution against what changes its pool, its
 // members and its book; a preview's seed replayed while claims land; and a redeem for an order

@@ -2,14 +2,14 @@ import { Prisma } from '@coupons/db';
 import { holdLock, lockWaiters } from '@coupons/db/testing';
 import { describe, expect, it } from 'vitest';
 import { contextFor, createBook, createUser, useServiceTest } from '../../testing/index.ts';
-import { assignCoupon } from '../coupons/index.ts';
-import { checkInvariants } from '../invariants/invariants.ts';
-import { type DistributionRecord, distributeToPool } from '../pools/distribution.service.ts';
-import { addPoolMembers, removePoolMembers } from '../pools/pool-member.service.ts';
-import { createPool } from '../pools/pool.service.ts';
-import type { Caller } from '../shared/context.ts';
-import { isDomainError, pgCode, translateDatabaseError } from '../shared/errors.ts';
-import { type EraseSummary, ERASED_REASON, eraseUser } from './user-admin.service.ts';
+import { assignCoupon } from '../../src/coupons/index.ts';
+import { checkInvariants } from '../../src/invariants/invariants.ts';
+import { type DistributionRecord, distributeToPool } from '../../src/pools/distribution.service.ts';
+import { addPoolMembers, removePoolMembers } from '../../src/pools/pool-member.service.ts';
+import { createPool } from '../../src/pools/pool.service.ts';
+import type { Caller } from '../../src/shared/context.ts';
+import { isDomainError, pgCode, translateDatabaseError } from '../../src/shared/errors.ts';
+import { type EraseSummary, ERASED_REASON, eraseUser } from '../../src/users/user-admin.service.ts';
 
 // eraseUser racing what pools do with the user: a distribution that includes them, and changes of
 // the pools they are in. The rule (DESIGN.md, docs/api-guide.md "eraseUser"): racing requests
