@@ -13,6 +13,8 @@ export type HeldStatement = string | { text: string; values?: readonly unknown[]
 export interface HeldLock {
   /** The connection: run more statements in the holder's transaction (a change it then commits). */
   client: pg.PoolClient;
+  /** Its backend's process id (for {@link LockWaitersOptions.blockedBy}). */
+  pid: number;
   /** What the holding statement returned (`rowCount`: how many rows it locked). */
   result: pg.QueryResult;
   /** Ends the transaction (ROLLBACK unless told) and releases the connection; again: nothing. */
@@ -24,9 +26,11 @@ export async function holdLock(pool: pg.Pool, statement: HeldStatement, params: 
   const [text, values] = typeof statement === 'string' ? [statement, params] : [statement.text, statement.values ?? []];
   const client = await pool.connect();
   let result: pg.QueryResult;
+  let pid: number;
   try {
     await client.query('BEGIN');
     result = await client.query(text, values as unknown[]);
+    pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     client.release();
@@ -35,6 +39,7 @@ export async function holdLock(pool: pg.Pool, statement: HeldStatement, params: 
   let ended = false;
   return {
     client,
+    pid,
     result,
     end: async (how = 'ROLLBACK') => {
       if (ended) return;
@@ -49,8 +54,10 @@ export async function holdLock(pool: pg.Pool, statement: HeldStatement, params: 
 }
 
 export interface LockWaitersOptions {
-  /** Only statements like this (SQL `ILIKE`, e.g. '%revoked_at%'). */
-  like?: string;
+  /** Only statements like this, or like one of these (SQL `ILIKE`, e.g. '%revoked_at%'). */
+  like?: string | readonly string[];
+  /** Only backends that this one (a {@link HeldLock}'s `pid`) blocks. */
+  blockedBy?: number;
   /** Stop looking once this says the awaited calls have answered (a call that did not have to wait). */
   settled?: () => boolean;
   /** Give up after this long (default 10 s): the interleaving the test wants never came. */
@@ -63,16 +70,20 @@ export interface LockWaitersOptions {
  * happens in time.
  */
 export async function lockWaiters(pool: pg.Pool, n: number, options: LockWaitersOptions = {}): Promise<void> {
-  const { like = '%', settled = () => false, timeoutMs = 10_000 } = options;
+  const { like = '%', blockedBy = null, settled = () => false, timeoutMs = 10_000 } = options;
+  const likes = typeof like === 'string' ? [like] : [...like];
   const deadline = Date.now() + timeoutMs;
   while (!settled()) {
     const { rows } = await pool.query<{ waiting: number }>(
       `SELECT count(*)::int AS waiting FROM pg_stat_activity
-        WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE $1`,
-      [like],
+        WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE ANY($1::text[])
+          AND ($2::int IS NULL OR $2::int = ANY(pg_blocking_pids(pid)))`,
+      [likes, blockedBy],
     );
     if (rows[0].waiting >= n) return;
-    if (Date.now() > deadline) throw new Error(`fewer than ${n} statements like ${JSON.stringify(like)} ever waited for a lock`);
+    if (Date.now() > deadline) {
+      throw new Error(`fewer than ${n} statements like ${likes.join(' or ')} ever waited for a lock${blockedBy === null ? '' : ` held by ${blockedBy}`}`);
+    }
     await sleep(10);
   }
 }

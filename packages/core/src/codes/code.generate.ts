@@ -3,7 +3,7 @@ import { requireBook } from '../books/book.service.ts';
 import type { ServiceContext } from '../shared/context.ts';
 import { badInput, isDomainError, notFound } from '../shared/errors.ts';
 import { requireUuid } from '../shared/validation.ts';
-import type { CodeJobProgress, CodeJobStatus } from './code-job.events.ts';
+import { type CodeJobProgress, type CodeJobStatus, emitCodeJobProgress } from './code-job.events.ts';
 import { CodeJobLeaseLost, type CodeJobRunOptions, startCodeJobHeartbeat } from './code-job.heartbeat.ts';
 import { finishCodeJobRun, getCodeJob, type LeasedCodeJob, reopenFailedCodeJob, startCodeJob } from './code-job.repository.ts';
 import { type CodePattern, type GenerateCodesInput, validateGenerateCodes } from './code.generate.input.ts';
@@ -132,12 +132,20 @@ async function runGeneration(
   let progress = job.progress;
   try {
     progress = await insertUntilComplete(ctx, run, pattern);
-    return (await finishCodeJobRun(ctx, job.lease, 'COMPLETED', null)) ?? progress;
+    const finished = await finishCodeJobRun(ctx, job.lease, 'COMPLETED', null);
+    if (finished) return finished;
+    // Every chunk committed, then a cancel (the job says CANCELLED) or a deleteBook (no job: the
+    // codes went with the book, after the run: COMPLETED) came before this write. Never RUNNING.
+    const current = await getCodeJob(ctx, job.lease.jobId);
+    if (current) return current;
+    emitCodeJobProgress({ ...progress, status: 'COMPLETED' });
+    return { ...progress, status: 'COMPLETED' };
   } catch (failure) {
     // Taken over (it goes on elsewhere: RUNNING) or cancelled (the row says so).
     if (failure instanceof CodeJobLeaseLost) return (await getCodeJob(ctx, job.lease.jobId).catch(() => null)) ?? { ...progress, status: 'RUNNING' };
     const error = isDomainError(failure) ? failure.message : 'Code generation failed; codes inserted so far are kept';
     const failed = await finishCodeJobRun(ctx, job.lease, 'FAILED', error).catch(() => null);
+    if (!failed) emitCodeJobProgress({ ...progress, status: 'FAILED', error });
     return { ...(failed ?? { ...progress, status: 'FAILED', error }), failure };
   } finally {
     heartbeat.stop();
