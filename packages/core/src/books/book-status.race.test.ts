@@ -1,7 +1,7 @@
 import { Prisma } from '@coupons/db';
 import { holdLock, lockWaiters } from '@coupons/db/testing';
 import { describe, expect, it } from 'vitest';
-import { contextFor, createBook, createUser, useServiceTest } from '../../testing/index.ts';
+import { contextFor, createBook, createUser, useServiceTest, label, serviceAnswer, trackAnswer } from '../../testing/index.ts';
 import type { ServiceContext } from '../shared/context.ts';
 import { assignCoupon, lockCoupon, redeemCoupon } from '../coupons/index.ts';
 import type { BookRecord } from './book.model.ts';
@@ -18,24 +18,8 @@ import { archiveBook, deleteBook, pauseBook, resumeBook } from './book-status.se
 
 const t = useServiceTest({ poolSize: 8 });
 
-/** What a call answered: `ok` with its value, or the error's contract code and details. */
-type Answer<T> = { ok: true; value: T } | { ok: false; code: string; details?: Record<string, unknown> };
-
-/** Starts `call` and records its answer; `settled()` says whether it has one yet. */
-function track<T>(call: Promise<T>): { answer: Promise<Answer<T>>; settled: () => boolean } {
-  let done = false;
-  const answer = call.then(
-    (value): Answer<T> => ({ ok: true, value }),
-    (error: { code?: unknown; details?: Record<string, unknown>; message?: string }): Answer<T> => ({
-      ok: false,
-      code: typeof error?.code === 'string' ? error.code : `non-contract error: ${error?.message ?? String(error)}`,
-      details: error?.details,
-    }),
-  );
-  return { answer: answer.finally(() => (done = true)), settled: () => done };
-}
-
-const label = (answer: Answer<unknown>) => (answer.ok ? 'ok' : answer.code);
+/** Starts `call` and tracks its answer (a service's own: a raw database error is no contract code). */
+const track = <T>(call: Promise<T>) => trackAnswer(serviceAnswer(call));
 
 /** A shopper holding `code` of a book, ASSIGNED, or LOCKED with `locked`. */
 async function shopper(code: string, locked: boolean): Promise<{ ctx: ServiceContext; userId: string; code: string }> {

@@ -1,7 +1,7 @@
 import { Prisma } from '@coupons/db';
 import { holdLock, lockWaiters } from '@coupons/db/testing';
 import { describe, expect, it } from 'vitest';
-import { type BookOverrides, contextFor, createBook, createUser, useServiceTest } from '../../testing/index.ts';
+import { type BookOverrides, contextFor, createBook, createUser, useServiceTest, type Answer, label, serviceAnswer, trackAnswer } from '../../testing/index.ts';
 import type { ServiceContext } from '../shared/context.ts';
 import { forceUnlockCoupon, unassignCoupon, updateCoupon, voidCoupon } from './control.service.ts';
 import { assignCoupon, assignRandomCoupon, lockCoupon, redeemCoupon, reverseRedemption, unlockCoupon } from './index.ts';
@@ -17,25 +17,8 @@ import { assignCoupon, assignRandomCoupon, lockCoupon, redeemCoupon, reverseRede
 
 const t = useServiceTest({ poolSize: 10 });
 
-/** What a call answered: `ok` with its value, or the error's contract code and details. */
-type Answer = { ok: true; value: unknown } | { ok: false; code: string; details?: Record<string, unknown> };
-
-/** Starts `call` and records its answer; `settled()` says whether it has one yet. */
-function track(call: Promise<unknown>): { answer: Promise<Answer>; settled: () => boolean } {
-  let done = false;
-  const answer = call.then(
-    (value): Answer => ({ ok: true, value }),
-    (error: { code?: unknown; details?: Record<string, unknown>; message?: string }): Answer => ({
-      ok: false,
-      // A raw pg error has a `code` too (a SQLSTATE): it is no contract code and fails every expectation.
-      code: typeof error?.code === 'string' ? error.code : `non-contract error: ${error?.message ?? String(error)}`,
-      details: error?.details,
-    }),
-  );
-  return { answer: answer.finally(() => (done = true)), settled: () => done };
-}
-
-const label = (answer: Answer) => (answer.ok ? 'ok' : answer.code);
+/** Starts `call` and tracks its answer (a service's own: a raw database error is no contract code). */
+const track = (call: Promise<unknown>) => trackAnswer(serviceAnswer(call));
 
 /**
  * Runs `first`, then `second`, as two requests that arrive while another transition holds the

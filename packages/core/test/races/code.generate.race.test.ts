@@ -2,9 +2,8 @@ import { PassThrough } from 'node:stream';
 import { Prisma } from '@coupons/db';
 import { holdLock, lockWaiters } from '@coupons/db/testing';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { contextFor, createBook, useServiceTest } from '../../testing/index.ts';
+import { contextFor, createBook, useServiceTest, type Answer, clientAnswer } from '../../testing/index.ts';
 import { archiveBook, deleteBook, pauseBook } from '../../src/books/book-status.service.ts';
-import { isDomainError, pgCode, translateDatabaseError } from '../../src/shared/errors.ts';
 import { cancelCodeJob } from '../../src/codes/code-job.cancel.ts';
 import { type CodeJobProgress, onCodeJobProgress } from '../../src/codes/code-job.events.ts';
 import { generateCodes, waitForRunningCodeJobs } from '../../src/codes/code.generate.ts';
@@ -26,19 +25,10 @@ afterAll(() => waitForRunningCodeJobs());
 
 const admin = () => contextFor(t.db, t.admin);
 
-/** The contract code an error reaches a client with: a DomainError's, or the one mapping's of a pg error. */
-function contractCode(error: unknown): string {
-  if (isDomainError(error)) return error.code;
-  return translateDatabaseError(error)?.code ?? `INTERNAL_SERVER_ERROR (${pgCode(error) ?? String(error)})`;
-}
+type Outcome<T> = Answer<T>;
 
-type Outcome<T> = { ok: true; value: T } | { ok: false; code: string };
-
-const outcome = <T>(p: Promise<T>): Promise<Outcome<T>> =>
-  p.then(
-    (value) => ({ ok: true as const, value }),
-    (error: unknown) => ({ ok: false as const, code: contractCode(error) }),
-  );
+/** A call's answer as a client gets it (a database error through the API's one mapping). */
+const outcome = clientAnswer;
 
 /** Holders a test did not end (it failed first): rolled back after it, so the next tests do not wait on them. */
 const holders: Array<() => Promise<void>> = [];

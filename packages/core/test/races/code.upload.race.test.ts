@@ -2,10 +2,9 @@ import { PassThrough } from 'node:stream';
 import { Prisma } from '@coupons/db';
 import { holdLock, lockWaiters } from '@coupons/db/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { contextFor, createBook, useServiceTest } from '../../testing/index.ts';
+import { contextFor, createBook, useServiceTest, clientAnswer } from '../../testing/index.ts';
 import { archiveBook, deleteBook } from '../../src/books/book-status.service.ts';
 import { CodeJobFeed } from '../../src/events/code-job.feed.ts';
-import { isDomainError, pgCode, translateDatabaseError } from '../../src/shared/errors.ts';
 import { importCodes } from '../../src/codes/code.import.ts';
 import { uploadCodes } from '../../src/codes/code.upload.service.ts';
 
@@ -21,17 +20,8 @@ const t = useServiceTest({ poolSize: 20 });
 
 const admin = () => contextFor(t.db, t.admin);
 
-/** The contract code an error reaches a client with: a DomainError's, or the one mapping's of a pg error. */
-function contractCode(error: unknown): string {
-  if (isDomainError(error)) return error.code;
-  return translateDatabaseError(error)?.code ?? `INTERNAL_SERVER_ERROR (${pgCode(error) ?? String(error)})`;
-}
-
-const outcome = <T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; code: string }> =>
-  p.then(
-    (value) => ({ ok: true as const, value }),
-    (error: unknown) => ({ ok: false as const, code: contractCode(error) }),
-  );
+/** A call's answer as a client gets it (a database error through the API's one mapping). */
+const outcome = clientAnswer;
 
 /** The coupon table in SHARE mode: every INSERT into it (an upload's, an import's merge, a delete's cascade) waits. */
 const holdCouponTable = () => holdLock(t.db.pool, 'LOCK TABLE coupon IN SHARE MODE');

@@ -1,7 +1,7 @@
 import { Prisma } from '@coupons/db';
 import { holdLock, lockWaiters as waitForLockWaiters } from '@coupons/db/testing';
 import { describe, expect, it } from 'vitest';
-import { contextFor, createBook, createUser, useServiceTest } from '../../testing/index.ts';
+import { contextFor, createBook, createUser, useServiceTest, type Answer, label, serviceAnswer, trackAnswer } from '../../testing/index.ts';
 import { updateBook } from '../../src/books/book.service.ts';
 import { assignCoupon, assignRandomCoupon, lockCoupon, type RedemptionRecord, redeemCoupon, reverseRedemption } from '../../src/coupons/index.ts';
 import type { Caller } from '../../src/shared/context.ts';
@@ -35,23 +35,8 @@ async function hold(first: [string, unknown[]?], ...more: Array<[string, unknown
 /** Holds the audit log: a change that audits stops at its audit entry, its own rows written and locked. */
 const holdAuditLog = () => hold(['LOCK TABLE audit_log IN SHARE MODE']);
 
-type Answer<T> = { ok: true; value: T } | { ok: false; code: string; message?: string };
-
-/** Starts `call` and records its answer; `settled()` says whether it has one yet. */
-function track<T>(call: Promise<T>): { answer: Promise<Answer<T>>; settled: () => boolean } {
-  let done = false;
-  const answer = call.then(
-    (value): Answer<T> => ({ ok: true, value }),
-    (error: { code?: unknown; message?: string }): Answer<T> => ({
-      ok: false,
-      code: typeof error?.code === 'string' ? error.code : `non-contract error: ${error?.message ?? String(error)}`,
-      message: error?.message,
-    }),
-  );
-  return { answer: answer.finally(() => (done = true)), settled: () => done };
-}
-
-const label = (answer: Answer<unknown>) => (answer.ok ? 'ok' : answer.code);
+/** Starts `call` and tracks its answer (a service's own: a raw database error is no contract code). */
+const track = <T>(call: Promise<T>) => trackAnswer(serviceAnswer(call));
 const okValue = <T>(answer: Answer<T>): T => {
   if (!answer.ok) throw new Error(`expected ok, got ${answer.code}: ${answer.message}`);
   return answer.value;

@@ -1,14 +1,13 @@
 import { Prisma } from '@coupons/db';
 import { holdLock, lockWaiters } from '@coupons/db/testing';
 import { describe, expect, it } from 'vitest';
-import { contextFor, createBook, createUser, useServiceTest } from '../../testing/index.ts';
+import { contextFor, createBook, createUser, useServiceTest, clientAnswer } from '../../testing/index.ts';
 import { assignCoupon } from '../../src/coupons/index.ts';
 import { checkInvariants } from '../../src/invariants/invariants.ts';
 import { type DistributionRecord, distributeToPool } from '../../src/pools/distribution.service.ts';
 import { addPoolMembers, removePoolMembers } from '../../src/pools/pool-member.service.ts';
 import { createPool } from '../../src/pools/pool.service.ts';
 import type { Caller } from '../../src/shared/context.ts';
-import { isDomainError, pgCode, translateDatabaseError } from '../../src/shared/errors.ts';
 import { type EraseSummary, ERASED_REASON, eraseUser } from '../../src/users/user-admin.service.ts';
 
 // eraseUser racing what pools do with the user: a distribution that includes them, and changes of
@@ -23,17 +22,8 @@ const t = useServiceTest({ poolSize: 20 });
 
 const admin = () => contextFor(t.db, t.admin);
 
-/** The contract code an error reaches a client with: a DomainError's, or the one mapping's of a pg error. */
-function contractCode(error: unknown): string {
-  if (isDomainError(error)) return error.code;
-  return translateDatabaseError(error)?.code ?? `INTERNAL_SERVER_ERROR (${pgCode(error) ?? String(error)})`;
-}
-
-const outcome = <T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; code: string }> =>
-  p.then(
-    (value) => ({ ok: true as const, value }),
-    (error: unknown) => ({ ok: false as const, code: contractCode(error) }),
-  );
+/** A call's answer as a client gets it (a database error through the API's one mapping). */
+const outcome = clientAnswer;
 
 /** A separate connection that holds row locks in an open transaction until `end`. */
 async function hold(sql: string, params: unknown[]) {
