@@ -273,4 +273,24 @@ describe('deleteBook while claims in flight hold its codes', () => {
     const { rows } = await t.db.pool.query('SELECT count(*)::int AS n FROM coupon WHERE book_id = $1', [bookId]);
     expect(rows[0].n).toBe(3);
   });
+
+  it('deleteBook while a row its delete cascades to stays held for over 5 s (a fan-out holding the book’s webhook endpoint): INVALID_STATE, nothing deleted', async () => {
+    const { bookId } = await createBook(t.db, 3);
+    const { rows: endpoints } = await t.db.pool.query<{ id: string }>(
+      `INSERT INTO webhook_endpoint (id, url, events, book_id, secret, start_after_event_id)
+       VALUES (gen_random_uuid(), 'https://hooks.example/coupons', '{ASSIGNED}', $1::uuid, 'whsec_test', 0) RETURNING id::text AS id`,
+      [bookId],
+    );
+    const fanOut = await holdLock(t.db.pool, 'SELECT 1 FROM webhook_endpoint WHERE id = $1 FOR KEY SHARE', [endpoints[0].id]);
+    try {
+      await expect(deleteBook(contextFor(t.db, t.admin), bookId)).rejects.toMatchObject({
+        code: 'INVALID_STATE',
+        message: expect.stringMatching(/held by other requests for over 5s.*try again/),
+      });
+    } finally {
+      await fanOut.end();
+    }
+    const { rows } = await t.db.pool.query('SELECT (SELECT count(*)::int FROM coupon WHERE book_id = $1) AS codes, (SELECT count(*)::int FROM book WHERE id = $1) AS books', [bookId]);
+    expect(rows[0]).toEqual({ codes: 3, books: 1 });
+  });
 });

@@ -57,7 +57,7 @@ async function changeStatus(ctx: ServiceContext, id: string, change: keyof typeo
   });
 }
 
-/** How long deleteBook waits for the row locks of requests in flight on the book's codes. */
+/** How long deleteBook waits for each row lock of requests in flight on the book, its codes and what goes with it. */
 const DELETE_LOCK_TIMEOUT = '5s';
 
 /**
@@ -79,26 +79,26 @@ export async function deleteBook(ctx: ServiceContext, id: string): Promise<boole
   const bookId = requireUuid('id', id);
   return ctx.db.prisma.$transaction(
     async (tx) => {
-      let current: BookRecord | null;
       try {
+        // For every lock of the transaction, the cascade's included (the book's webhook endpoints, jobs).
         await tx.$executeRaw(Prisma.sql`SET LOCAL lock_timeout = ${Prisma.raw(`'${DELETE_LOCK_TIMEOUT}'`)}`);
         await tx.$queryRaw(Prisma.sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM coupon WHERE book_id = ${bookId}::uuid FOR UPDATE) codes`);
-        current = await selectBookLocked(tx, bookId, 'exclusive');
+        const current = await selectBookLocked(tx, bookId, 'exclusive');
+        if (!current) throw notFound('Book', id);
+        if (await bookCouponsWereOut(tx, bookId)) {
+          throw new DomainError('INVALID_STATE', 'Coupons of this book were given out: archive it instead (its history stays)', {
+            status: current.status,
+          });
+        }
+        await tx.$executeRaw(Prisma.sql`DELETE FROM book WHERE id = ${bookId}::uuid`);
+        await recordAudit(tx, caller, { action: 'BOOK_DELETED', targetType: 'BOOK', targetId: bookId, changes: { name: current.name } });
+        return true;
       } catch (error) {
         if (pgCode(error) === '55P03') {
-          throw new DomainError('INVALID_STATE', `Codes of this book were held by other requests for over ${DELETE_LOCK_TIMEOUT}: it cannot be deleted right now, try again`);
+          throw new DomainError('INVALID_STATE', `Rows of this book were held by other requests for over ${DELETE_LOCK_TIMEOUT}: it cannot be deleted right now, try again`);
         }
         throw error;
       }
-      if (!current) throw notFound('Book', id);
-      if (await bookCouponsWereOut(tx, bookId)) {
-        throw new DomainError('INVALID_STATE', 'Coupons of this book were given out: archive it instead (its history stays)', {
-          status: current.status,
-        });
-      }
-      await tx.$executeRaw(Prisma.sql`DELETE FROM book WHERE id = ${bookId}::uuid`);
-      await recordAudit(tx, caller, { action: 'BOOK_DELETED', targetType: 'BOOK', targetId: bookId, changes: { name: current.name } });
-      return true;
     },
     // A book of a million unused codes takes a while to delete (the codes go with it).
     { timeout: 120_000, maxWait: 10_000 },
