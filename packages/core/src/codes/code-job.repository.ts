@@ -39,7 +39,7 @@ export async function startCodeJob(
  */
 export async function renewCodeJobHeartbeat(ctx: ServiceContext, lease: JobLease): Promise<boolean> {
   const updated = await ctx.db.prisma.$executeRaw(Prisma.sql`
-    UPDATE code_job SET heartbeat_at = now()
+    UPDATE code_job SET heartbeat_at = greatest(heartbeat_at, clock_timestamp())
     WHERE id = ${lease.jobId}::uuid AND lease_id = ${lease.leaseId}::uuid AND status = 'RUNNING'`);
   return updated === 1;
 }

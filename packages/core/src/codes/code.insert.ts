@@ -68,7 +68,10 @@ export async function insertJobChunk(
         SET inserted = inserted + (SELECT count(*) FROM inserted),
             processed = processed + ${codes.length}::int,
             duplicates = duplicates + ${codes.length}::int - (SELECT count(*) FROM inserted),
-            heartbeat_at = now()
+            -- The time now, not the transaction's start (now()): a chunk that took longer than the
+            -- stale threshold set it back past the heartbeats renewed meanwhile, and the reaper
+            -- took the live job over as soon as the chunk committed.
+            heartbeat_at = greatest(heartbeat_at, clock_timestamp())
         WHERE id = ${lease.jobId}::uuid AND lease_id = ${lease.leaseId}::uuid AND status = 'RUNNING'
         RETURNING processed, inserted, duplicates
       )
