@@ -1,4 +1,5 @@
-import { act, renderHook } from '@testing-library/react';
+import { act, render, renderHook } from '@testing-library/react';
+import { type ReactNode, startTransition, Suspense } from 'react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { useUrlPaging, useUrlSearchInput } from './use-url-paging';
 import { useUrlState } from './use-url-state';
@@ -57,6 +58,18 @@ describe('useUrlPaging', () => {
   });
 });
 
+// A users list whose render of the URL `suspendOn` suspends, so React never commits it: the page
+// keeps showing the URL before it, and its handlers (`committed`) are that render's.
+let suspendOn: string | null = null;
+let committed: ReturnType<typeof useUrlPaging<'search' | 'role'>> | null = null;
+const never = new Promise<never>(() => {});
+function SuspendingUsers() {
+  const paging = useUrlPaging(['search', 'role'], { label: 'User pages' });
+  if (location.toString() === suspendOn) throw never;
+  committed = paging;
+  return null;
+}
+
 describe('useUrlState', () => {
   it('a second write before the router shows the first builds on it: a filter chosen while a typed search waits keeps both', () => {
     location = new URLSearchParams('');
@@ -75,6 +88,25 @@ describe('useUrlState', () => {
       rerender();
     }
     expect(result.current.filters).toEqual({ role: 'USER', search: 'ann' });
+  });
+
+  it('a render of the next URL that React drops (a transition interrupted by a click) does not end the pending write: the click builds on it', () => {
+    location = new URLSearchParams('');
+    const slow = vi.fn();
+    replace.mockImplementationOnce(slow);
+    push.mockImplementationOnce(slow);
+    const wrap = (children: ReactNode) => <Suspense fallback="loading">{children}</Suspense>;
+    const view = render(wrap(<SuspendingUsers />));
+    // The search's timer writes `search=ann`; the router starts rendering it (a transition) …
+    act(() => committed?.applyFilters({ search: 'ann' }, { replace: true }));
+    expect(slow).toHaveBeenNthCalledWith(1, '/books/b-1?search=ann', { scroll: false });
+    suspendOn = 'search=ann';
+    location = new URLSearchParams('search=ann');
+    act(() => startTransition(() => view.rerender(wrap(<SuspendingUsers />))));
+    expect(view.container.textContent).toBe('');
+    // … and before it commits, a role is chosen on the page still shown.
+    act(() => committed?.applyFilters({ role: 'USER' }));
+    expect(slow).toHaveBeenNthCalledWith(2, '/books/b-1?search=ann&role=USER', { scroll: false });
   });
 
   it('so does a write by another list of the same page: a user chosen while the typed search waits stays chosen', () => {

@@ -1,7 +1,7 @@
 'use client';
 
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useCallback, useMemo } from 'react';
+import { useCallback, useLayoutEffect, useMemo } from 'react';
 
 /** Values kept in the URL's query string: '' for none. */
 export type UrlValues<K extends string> = Record<K, string>;
@@ -36,8 +36,12 @@ export function useUrlState<K extends string>(keys: readonly K[]) {
   }, [query, keysKey]);
 
   // A write the router has not shown yet is the base of the next one (see `inFlight`); once the
-  // page shows any other URL (the write, Back, another page), it is done with.
-  if (inFlight && (inFlight.pathname !== pathname || query === inFlight.to || !inFlight.over.has(query))) inFlight = null;
+  // page shows any other URL (the write, Back, another page), it is done with. Judged when a render
+  // commits, never while rendering: React renders the next URL in a transition it may drop (a click
+  // comes first), and the click's handler is the shown page's, which still needs the pending write.
+  useLayoutEffect(() => {
+    if (inFlight && (inFlight.pathname !== pathname || query === inFlight.to || !inFlight.over.has(query))) inFlight = null;
+  }, [query, pathname]);
 
   const apply = useCallback(
     (next: Partial<UrlValues<K>>, { replace = false }: { replace?: boolean } = {}) => {
