@@ -136,7 +136,11 @@ afterEach(() => {
 function hearJob(jobId: string) {
   const heard: CodeJobProgress[] = [];
   listeners.push(onCodeJobProgress(jobId, (progress) => heard.push(progress)));
-  return { ended: () => heard.some((p) => p.status !== 'RUNNING'), statuses: () => heard.map((p) => p.status).join(', ') || 'nothing' };
+  const statuses = () => heard.map((p) => p.status).join(', ') || 'nothing';
+  return {
+    /** The run told the job's watchers it ended (a status other than RUNNING). */
+    expectEnded: () => expect(heard.some((p) => p.status !== 'RUNNING'), `the run never announced its end (heard: ${statuses()})`).toBe(true),
+  };
 }
 
 /** What is left of the book, of the codes starting with `prefix` (in any book) and of its jobs. */
@@ -189,7 +193,7 @@ describe('generateCodes racing cancelCodeJob', () => {
     expect(generation(g)).toBe('generate CANCELLED (0)');
     expect(await jobRow(jobId)).toMatchObject({ status: 'CANCELLED', inserted: 0 });
     expect(await leftOf(bookId, 'GC1-')).toEqual({ book: 'ACTIVE', codes: 0, jobs: 1, running: 0 });
-    expect(watch.ended(), `the run never announced its end (heard: ${watch.statuses()})`).toBe(true);
+    watch.expectEnded();
   });
 
   it('the cancel comes between two chunks (a top-up follows the first): CANCELLED, the first chunk kept and counted', async () => {
@@ -220,7 +224,7 @@ describe('generateCodes racing cancelCodeJob', () => {
     expect(counts.matching).toBeLessThan(25);
     expect(row).toMatchObject({ status: 'CANCELLED', inserted: counts.matching, processed: 25, duplicates: 25 - counts.matching });
     expect(counts).toEqual({ rows: counts.matching, matching: counts.matching, counted: counts.matching, announced: counts.matching });
-    expect(watch.ended(), `the run never announced its end (heard: ${watch.statuses()})`).toBe(true);
+    watch.expectEnded();
   });
 
   it('the cancel comes while the last chunk waits to commit (holding its job row), and commits before the run ends its job: the answers agree with the job, never RUNNING', async () => {
@@ -249,13 +253,18 @@ describe('generateCodes racing cancelCodeJob', () => {
     expect(row?.status).toBe(g.ok ? g.value.status : 'missing');
     expect(row).toMatchObject({ inserted: 40, processed: 40 });
     expect(await countsOf(bookId, 'GC3-')).toEqual({ rows: 40, matching: 40, counted: 40, announced: 40 });
-    expect(watch.ended(), `the run never announced its end (heard: ${watch.statuses()})`).toBe(true);
+    watch.expectEnded();
   });
 });
 
 describe('generateCodes racing deleteBook', () => {
   const serial = (n: number) => [`generate COMPLETED (${n}), delete true`, 'generate NOT_FOUND, delete true'];
   const keyOf = (g: Outcome<Generated>, d: Outcome<boolean>) => `${generation(g)}, delete ${d.ok ? d.value : d.code}`;
+  /** Serially: the delete, then the generation (no such book); or the generation, then the delete. Either way nothing is left. */
+  async function expectSerialAndGone(g: Outcome<Generated>, d: Outcome<boolean>, bookId: string, prefix: string) {
+    expect(keyOf(g, d)).toBeOneOf(serial(30));
+    expect(await leftOf(bookId, prefix)).toEqual({ book: null, codes: 0, jobs: 0, running: 0 });
+  }
 
   it('deleteBook holds the book when generateCodes creates its job: NOT_FOUND, no job, no code', async () => {
     const { bookId } = await createBook(t.db, 2);
@@ -285,11 +294,9 @@ describe('generateCodes racing deleteBook', () => {
     await events.end();
     const [g, d] = await Promise.all([generated, deleted]);
 
-    // Serially: the delete, then the generation (no such book); or the generation, then the delete.
-    expect(keyOf(g, d)).toBeOneOf(serial(30));
-    expect(await leftOf(bookId, 'GD2-')).toEqual({ book: null, codes: 0, jobs: 0, running: 0 });
+    await expectSerialAndGone(g, d, bookId, 'GD2-');
     // The run ended: a `codeJob` subscriber must not be left watching a RUNNING job until a re-read.
-    expect(watch.ended(), `the run never announced its end (heard: ${watch.statuses()})`).toBe(true);
+    watch.expectEnded();
   });
 
   it('deleteBook takes the book while a chunk waits for its job row (another writer of the job holds it): a serial answer, no deadlock', async () => {
@@ -311,9 +318,8 @@ describe('generateCodes racing deleteBook', () => {
     const [g, d] = await Promise.all([generated, deleted]);
 
     // generation then delete, or delete then generation; never a deadlock (40P01) on either side
-    expect(keyOf(g, d)).toBeOneOf(serial(30));
-    expect(await leftOf(bookId, 'GD3-')).toEqual({ book: null, codes: 0, jobs: 0, running: 0 });
-    expect(watch.ended(), `the run never announced its end (heard: ${watch.statuses()})`).toBe(true);
+    await expectSerialAndGone(g, d, bookId, 'GD3-');
+    watch.expectEnded();
   });
 
   it('a chunk holds the book and waits to commit; deleteBook waits for it, and commits before the run ends its job: the codes go with the book, the answers are serial ones', async () => {
@@ -331,9 +337,8 @@ describe('generateCodes racing deleteBook', () => {
     const d = await deleted;
     await pool.release();
     const g = await generated;
-    expect(keyOf(g, d)).toBeOneOf(serial(30));
-    expect(await leftOf(bookId, 'GD4-')).toEqual({ book: null, codes: 0, jobs: 0, running: 0 });
-    expect(watch.ended(), `the run never announced its end (heard: ${watch.statuses()})`).toBe(true);
+    await expectSerialAndGone(g, d, bookId, 'GD4-');
+    watch.expectEnded();
   });
 
   it('10 plain rounds of generateCodes and deleteBook at once: each outcome is a serial one, and nothing is left behind', async () => {
@@ -381,7 +386,7 @@ describe('generateCodes racing archiveBook and pauseBook', () => {
     expect(a).toMatchObject({ ok: true, value: { status: 'ARCHIVED' } });
     expect(generation(g)).toBeOneOf(['generate COMPLETED (30)', serialAfter]);
     expect(await leftOf(bookId, 'GA1-')).toEqual({ book: 'ARCHIVED', codes: g.ok ? 32 : 2, jobs: 1, running: 0 });
-    expect(watch.ended(), `the run never announced its end (heard: ${watch.statuses()})`).toBe(true);
+    watch.expectEnded();
   });
 
   it('pauseBook commits while a chunk waits to insert: both succeed, the codes land in the paused book', async () => {
