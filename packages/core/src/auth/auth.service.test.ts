@@ -1,7 +1,7 @@
 import argon2 from 'argon2';
 import { useTestDatabase } from '@coupons/db/testing';
 import { describe, expect, it, vi } from 'vitest';
-import { generousSignInLimits, TEST_TOKEN_SETTINGS } from '../../testing/index.ts';
+import { generousSignInLimits, serviceAnswer, TEST_TOKEN_SETTINGS } from '../../testing/index.ts';
 import type { ServiceContext } from '../shared/context.ts';
 import { type AuthSettings, login, register } from './auth.service.ts';
 
@@ -42,5 +42,22 @@ describe('auth service', () => {
     } finally {
       verify.mockRestore();
     }
+  });
+});
+
+describe('registrations racing for one email', () => {
+  it('8 at once (each its own password): exactly one wins, the others hear "already registered", and only the winner’s password signs in', async () => {
+    const email = `race-${Date.now()}@example.test`;
+    const passwords = Array.from({ length: 8 }, (_, i) => `password-${i}-of-the-race`);
+    const answers = await Promise.all(passwords.map((password) => serviceAnswer(register(ctx(), { email, password }, settings))));
+
+    const winners = answers.flatMap((a, i) => (a.ok ? [i] : []));
+    expect(winners).toHaveLength(1);
+    for (const a of answers.filter((a) => !a.ok)) expect(a).toMatchObject({ ok: false, code: 'BAD_USER_INPUT', message: 'email: is already registered' });
+    expect(await t.db.prisma.user.count({ where: { email } })).toBe(1);
+    const winner = passwords[winners[0] ?? -1] ?? '';
+    const loser = passwords.find((p) => p !== winner) ?? '';
+    await expect(login(ctx(), { email, password: winner }, settings)).resolves.toMatchObject({ user: { email } });
+    await expect(login(ctx(), { email, password: loser }, settings)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { hashPassword, passwordNeedsRehash, verifyPassword } from '@coupons/db';
+import { hashPassword, passwordNeedsRehash, Prisma, verifyPassword } from '@coupons/db';
 import type { ServiceContext } from '../shared/context.ts';
-import { badInput, DomainError, pgCode } from '../shared/errors.ts';
+import { badInput, DomainError } from '../shared/errors.ts';
 import { normalizeEmail, parseEmail } from '../users/email.ts';
 import { toUserRecord, USER_RECORD_SELECT, type UserRecord } from '../users/user.model.ts';
 import { admitLogin, admitRegistration, recordLoginFailure, recordLoginSuccess, type SignInChallenge, type SignInLimits } from './rate-limit.sign-in.ts';
@@ -46,8 +46,8 @@ export const ACCOUNT_DISABLED = 'This account is disabled; ask an administrator 
 
 /**
  * Creates a USER account and signs it in. The email is validated and lower-cased; the password
- * must be 8..128 characters. An email already registered is BAD_USER_INPUT on `email` (the unique
- * index decides, so two racing registrations cannot both win): that answer tells a taken email
+ * must be 8..128 characters. An email already registered is BAD_USER_INPUT on `email` (the insert
+ * decides with ON CONFLICT, so of two racing registrations exactly one wins): that answer tells a taken email
  * apart on purpose (the sign-up form needs it), so attempts are limited per client address and
  * globally ({@link admitRegistration}), counted first, in PostgreSQL. With `registration:
  * 'closed'` every attempt is FORBIDDEN, before anything is counted or looked up.
@@ -65,17 +65,14 @@ export async function register(
     throw badInput('password', `must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`);
   }
   const passwordHash = await hashPassword(input.password);
-  let row: Parameters<typeof toUserRecord>[0];
-  try {
-    row = await ctx.db.prisma.user.create({
-      data: { email, passwordHash, role: 'USER' },
-      select: USER_RECORD_SELECT,
-    });
-  } catch (error) {
-    const code = pgCode(error);
-    if (code === '23505' || code === 'P2002') throw badInput('email', 'is already registered');
-    throw error;
-  }
+  // The statement decides a taken email (ON CONFLICT waits for a racing registration of the same
+  // email and skips when it commits); the unique index only backs it up.
+  const [row] = await ctx.db.prisma.$queryRaw<Array<Parameters<typeof toUserRecord>[0]>>(Prisma.sql`
+    INSERT INTO app_user (id, email, password_hash, role) VALUES (gen_random_uuid(), ${email}, ${passwordHash}, 'USER')
+    ON CONFLICT (email) DO NOTHING
+    RETURNING id::text AS id, email, external_id AS "externalId", role::text AS role, created_at AS "createdAt",
+              token_version AS "tokenVersion", disabled_at AS "disabledAt", erased_at AS "erasedAt"`);
+  if (!row) throw badInput('email', 'is already registered');
   return session(ctx, toUserRecord(row), settings);
 }
 
