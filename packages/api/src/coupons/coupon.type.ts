@@ -53,7 +53,10 @@ export class Coupon {
   @Field(() => Date)
   createdAt!: Date;
 
-  @Field(() => Date)
+  @Field(() => Date, {
+    description:
+      'The last change of this coupon. Grows with every change, in the order the changes committed: of two copies of a coupon (a query and an event), the one with the later updatedAt is current.',
+  })
   updatedAt!: Date;
 }
 

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { Prisma } from '@coupons/db';
+import { couponTouchedSql } from '../shared/sql.ts';
 import { inactiveReasonSql } from './availability.ts';
 import { type CouponRow, couponReturning } from './coupon.record.ts';
 import { eventCte } from './event.sql.ts';
@@ -112,7 +113,7 @@ const counterUpsert = (userId: string, bookId: Prisma.Sql, maxSql: Prisma.Sql, g
  */
 const assignPicked = (userId: string, actorId: string, now: Date) => Prisma.sql`upd AS (
       UPDATE coupon c
-      SET state = 'ASSIGNED', assigned_user_id = ${userId}::uuid, assigned_at = ${now}, updated_at = ${now}
+      SET state = 'ASSIGNED', assigned_user_id = ${userId}::uuid, assigned_at = ${now}, ${couponTouchedSql(now)}
       FROM pick
       WHERE c.id = pick.id AND c.state = 'UNASSIGNED' AND EXISTS (SELECT 1 FROM cnt)
       RETURNING ${couponReturning}

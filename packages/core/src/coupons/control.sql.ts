@@ -1,4 +1,5 @@
 import { Prisma } from '@coupons/db';
+import { couponTouchedSql } from '../shared/sql.ts';
 import { type CouponRow, couponReturning, effectiveStateSql, lockLiveSql } from './coupon.record.ts';
 import { eventCte } from './event.sql.ts';
 import type { Tx } from './transition.ts';
@@ -40,7 +41,7 @@ export async function voidCouponSql(tx: Tx, args: { code: string; actorId: strin
   const rows = await tx.rows<ControlRow>(Prisma.sql`
     WITH target AS (${target(code)}),
     upd AS (
-      UPDATE coupon c SET state = 'VOID', voided_at = ${now}, locked_by_id = NULL, lock_expires_at = NULL, updated_at = ${now}
+      UPDATE coupon c SET state = 'VOID', voided_at = ${now}, locked_by_id = NULL, lock_expires_at = NULL, ${couponTouchedSql(now)}
       FROM target t WHERE c.id = t.id AND t.state::text <> 'VOID'
       RETURNING ${couponReturning}, t.state::text AS from_state
     ),
@@ -62,7 +63,7 @@ export async function unassignCouponSql(tx: Tx, args: { code: string; actorId: s
     WITH target AS (${target(code)}),
     upd AS (
       UPDATE coupon c SET state = 'UNASSIGNED', assigned_user_id = NULL, assigned_at = NULL,
-             locked_by_id = NULL, lock_expires_at = NULL, updated_at = ${now}
+             locked_by_id = NULL, lock_expires_at = NULL, ${couponTouchedSql(now)}
       FROM target t
       WHERE c.id = t.id AND (t.state = 'ASSIGNED' OR t.state = 'LOCKED') AND t.redemption_count = 0
       RETURNING ${couponReturning}, t.state::text AS from_state, t.assigned_user_id AS previous_owner
@@ -97,7 +98,7 @@ export async function forceUnlockCouponSql(
       FROM coupon c WHERE c.code = ${code}
     ),
     upd AS (
-      UPDATE coupon c SET state = 'ASSIGNED', locked_by_id = NULL, lock_expires_at = NULL, updated_at = ${now}
+      UPDATE coupon c SET state = 'ASSIGNED', locked_by_id = NULL, lock_expires_at = NULL, ${couponTouchedSql(now)}
       FROM target t WHERE c.id = t.id AND ${lockLiveSql(now)}
       RETURNING ${couponReturning}
     ),
@@ -125,7 +126,7 @@ export async function updateCouponSql(
   },
 ): Promise<ControlOutcome> {
   const { code, actorId, now } = args;
-  const sets: Prisma.Sql[] = [Prisma.sql`updated_at = ${now}`];
+  const sets: Prisma.Sql[] = [couponTouchedSql(now)];
   if (args.expiresAt !== undefined) sets.push(Prisma.sql`expires_at = ${args.expiresAt}`);
   if (args.maxRedemptions !== undefined) sets.push(Prisma.sql`max_redemptions = ${args.maxRedemptions}`);
   if (args.metadata !== undefined) sets.push(Prisma.sql`metadata = ${args.metadata === null ? null : JSON.stringify(args.metadata)}::jsonb`);

@@ -1,4 +1,5 @@
 import { Prisma } from '@coupons/db';
+import { couponTouchedSql } from '../shared/sql.ts';
 import { announceCommitted } from '../shared/announce.ts';
 import type { ServiceContext } from '../shared/context.ts';
 import { againIfStatementLost } from '../shared/errors.ts';
@@ -37,7 +38,7 @@ export async function sweepExpiredLocks(ctx: ServiceContext): Promise<number> {
       const events = await tx.rows<{ id: string }>(Prisma.sql`
         WITH upd AS (
           UPDATE coupon c
-          SET state = 'ASSIGNED', locked_by_id = NULL, lock_expires_at = NULL, updated_at = ${now}
+          SET state = 'ASSIGNED', locked_by_id = NULL, lock_expires_at = NULL, ${couponTouchedSql(now)}
           WHERE c.id = ANY(${locked.map((r) => r.id)}::bigint[]) AND ${lockExpiredSql(now)}
           RETURNING c.id, c.book_id, c.assigned_user_id
         )

@@ -1,4 +1,5 @@
 import { Prisma } from '@coupons/db';
+import { couponTouchedSql } from '../shared/sql.ts';
 import { inactiveReasonSql } from './availability.ts';
 import { type CouponRow, couponReturning, lockExpiredSql, lockLiveSql } from './coupon.record.ts';
 import { eventCte } from './event.sql.ts';
@@ -93,7 +94,7 @@ export async function lockCouponSql(tx: Tx, args: { code: string; userId: string
     upd AS (
       UPDATE coupon c
       SET state = 'LOCKED', locked_by_id = ${userId}::uuid,
-          lock_expires_at = ${now}::timestamptz + make_interval(secs => t.lock_ttl_seconds), updated_at = ${now}
+          lock_expires_at = ${now}::timestamptz + make_interval(secs => t.lock_ttl_seconds), ${couponTouchedSql(now)}
       FROM target t
       WHERE c.id = t.id AND t.active AND c.assigned_user_id = ${userId}::uuid
         AND (c.state = 'ASSIGNED' OR ${lockExpiredSql(now)})
@@ -118,7 +119,7 @@ export async function unlockCouponSql(tx: Tx, args: { code: string; userId: stri
   return lockThenAct(tx, code, now, Prisma.sql`
     upd AS (
       UPDATE coupon c
-      SET state = 'ASSIGNED', locked_by_id = NULL, lock_expires_at = NULL, updated_at = ${now}
+      SET state = 'ASSIGNED', locked_by_id = NULL, lock_expires_at = NULL, ${couponTouchedSql(now)}
       FROM target t
       WHERE c.id = t.id AND ${lockLiveSql(now)} AND c.locked_by_id = ${userId}::uuid
       RETURNING ${couponReturning}

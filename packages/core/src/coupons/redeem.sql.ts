@@ -1,4 +1,5 @@
 import { Prisma } from '@coupons/db';
+import { couponTouchedSql } from '../shared/sql.ts';
 import { formatAmount } from '../shared/money.ts';
 import { couponReturning, type RedemptionRow, redemptionReturning } from './coupon.record.ts';
 import { eventCte } from './event.sql.ts';
@@ -169,7 +170,7 @@ export async function redeemCouponSql(
             WHEN ok.code_max_redemptions IS NOT NULL AND c.redemption_count + 1 >= ok.code_max_redemptions
               THEN 'REDEEMED'::"CouponState"
             ELSE 'ASSIGNED'::"CouponState" END,
-          redemption_count = c.redemption_count + 1, locked_by_id = NULL, lock_expires_at = NULL, updated_at = ${now}
+          redemption_count = c.redemption_count + 1, locked_by_id = NULL, lock_expires_at = NULL, ${couponTouchedSql(now)}
       FROM ok, cnt, red
       WHERE c.id = ok.id AND c.state = 'LOCKED' AND c.locked_by_id = ${userId}::uuid
       RETURNING ${couponReturning}, red.id AS redemption_id
@@ -335,7 +336,7 @@ export async function reverseRedemptionSql(
       UPDATE coupon c
       SET redemption_count = GREATEST(c.redemption_count - 1, 0),
           state = CASE WHEN c.state = 'REDEEMED' THEN 'ASSIGNED'::"CouponState" ELSE c.state END,
-          updated_at = ${now}
+          ${couponTouchedSql(now)}
       FROM cp, rev WHERE c.id = cp.id
       RETURNING c.id, c.book_id, c.state, c.assigned_user_id, cp.state AS from_state, rev.id AS redemption_id
     ),

@@ -1,6 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { Prisma } from '@coupons/db';
-import type { SqlClient } from '../shared/sql.ts';
+import { couponTouchedSql, type SqlClient } from '../shared/sql.ts';
 import type { DistributionMode, DistributionRemainder, PlanMember } from './distribution.plan.ts';
 
 const RANDOM_KEY_SPACE = 2_147_483_647;
@@ -95,7 +95,7 @@ export async function assignClaimed(
       SELECT * FROM unnest(${couponIds}::bigint[], ${userIds}::uuid[]) AS p(coupon_id, user_id)
     ), upd AS (
       UPDATE coupon c
-      SET state = 'ASSIGNED', assigned_user_id = plan.user_id, assigned_at = ${now}, updated_at = ${now}
+      SET state = 'ASSIGNED', assigned_user_id = plan.user_id, assigned_at = ${now}, ${couponTouchedSql(now)}
       FROM plan
       WHERE c.id = plan.coupon_id AND c.state = 'UNASSIGNED'
       RETURNING c.id, c.book_id, c.assigned_user_id

@@ -1,4 +1,16 @@
-import type { PrismaClient } from '@coupons/db';
+import { Prisma, type PrismaClient } from '@coupons/db';
 
 /** Prisma's client or an interactive transaction's `tx`: what a raw statement runs on. */
 export type SqlClient = Pick<PrismaClient, '$queryRaw' | '$executeRaw'>;
+
+/**
+ * `updated_at = …` for an `UPDATE coupon c` that changes a coupon: `now`, or just after the row's
+ * last change when that is later. `now` is the request's clock, taken before the transaction
+ * waited for the row (and on another API process, another clock), so a transition that commits
+ * after another could carry an earlier time. This keeps `Coupon.updatedAt` increasing with every
+ * change of a coupon, in the order they committed: a client that gets the same coupon from a
+ * query and from events keeps the copy with the later `updatedAt` (the console's cache does).
+ */
+export function couponTouchedSql(now: Date): Prisma.Sql {
+  return Prisma.sql`updated_at = greatest(${now}::timestamptz, c.updated_at + interval '1 millisecond')`;
+}

@@ -1,6 +1,6 @@
 import { Prisma } from '@coupons/db';
 import type { Role } from '../shared/context.ts';
-import type { SqlClient } from '../shared/sql.ts';
+import { couponTouchedSql, type SqlClient } from '../shared/sql.ts';
 
 // The statements behind role changes, disabling and erasing. The rule they keep is "there is
 // always an enabled admin, and only an enabled admin changes users": it is decided under row
@@ -83,7 +83,7 @@ export async function returnUnusedCoupons(
     ), back AS (
       UPDATE coupon c
       SET state = 'UNASSIGNED', assigned_user_id = NULL, assigned_at = NULL, locked_by_id = NULL,
-          lock_expires_at = NULL, updated_at = ${now}
+          lock_expires_at = NULL, ${couponTouchedSql(now)}
       FROM seen
       WHERE c.id = seen.id AND c.assigned_user_id = ${userId}::uuid AND c.state IN ('ASSIGNED', 'LOCKED')
         AND NOT EXISTS (SELECT 1 FROM redemption r WHERE r.coupon_id = c.id)
