@@ -10,6 +10,7 @@ const AssignPreviewCouponQuery = graphql(`
       id
       code
       state
+      updatedAt
       user {
         id
         email
@@ -58,6 +59,7 @@ const AdminAssignCouponMutation = graphql(`
       id
       code
       state
+      updatedAt
     }
   }
 `);
@@ -68,6 +70,7 @@ const AdminAssignRandomCouponMutation = graphql(`
       id
       code
       state
+      updatedAt
     }
   }
 `);

@@ -29,6 +29,7 @@ const coupon = (code: string, state: string) => ({
   lockExpiresAt: null,
   redemptionCount: 0,
   assignedAt: '2026-03-01T10:00:00.000Z',
+  updatedAt: '2026-03-01T10:00:00.000Z',
   user: { __typename: 'User' as const, id: 'u-1', email: 'ann@example.com' },
 });
 const page = <T,>(typename: string, nodes: T[]) => ({

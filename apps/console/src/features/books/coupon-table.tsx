@@ -26,6 +26,8 @@ export const CouponRow = graphql(`
     id
     code
     state
+    # The cache keeps the copy with the later updatedAt (lib/apollo/cache.ts).
+    updatedAt
     lockExpiresAt
     redemptionCount
     assignedAt

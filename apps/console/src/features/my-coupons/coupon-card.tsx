@@ -17,6 +17,8 @@ export const MyCoupon = graphql(`
     id
     code
     state
+    # The cache keeps the copy with the later updatedAt (lib/apollo/cache.ts).
+    updatedAt
     lockExpiresAt
     redemptionCount
     assignedAt

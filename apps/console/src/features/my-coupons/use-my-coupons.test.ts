@@ -8,6 +8,7 @@ const coupon = (code: string, state: MyCouponFragment['state'], assignedAt: stri
   state,
   assignedAt,
   lockExpiresAt: null,
+  updatedAt: assignedAt,
   redemptionCount: 0,
   bookId: 'book',
 });

@@ -85,6 +85,7 @@ describe('useUserCoupons', () => {
               lockExpiresAt: null,
               redemptionCount: 0,
               assignedAt: '2026-03-01T11:00:00.000Z',
+              updatedAt: '2026-03-01T11:00:00.000Z',
               bookId: 'b-1',
             },
           },

@@ -1,4 +1,4 @@
-import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
+import { ApolloClient, ApolloLink, HttpLink } from '@apollo/client';
 import { SetContextLink } from '@apollo/client/link/context';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { getMainDefinition } from '@apollo/client/utilities';
@@ -7,6 +7,7 @@ import { catchError, from, mergeMap, type Observable, of, switchMap, tap, throwE
 import type { RefreshResult } from '../auth/session-context';
 import type { ConsoleConfig } from '../config/runtime-config';
 import { isUnauthenticated } from '../errors/describe-error';
+import { createConsoleCache } from './cache';
 import { reportHttpFailure, reportHttpSuccess, resetConnectionState, setLiveStatus } from './live-status';
 
 export interface ApolloSession {
@@ -154,20 +155,7 @@ export function createApolloClient({ config, getToken, refresh, onUnauthenticate
 
   const client = new ApolloClient({
     link: ApolloLink.from([refreshing, auth, transport]),
-    cache: new InMemoryCache({
-      typePolicies: {
-        Query: {
-          fields: {
-            // Cache redirect: `book(id)` reads a Book any list already loaded before going to the network.
-            book: { read: (existing, { args, toReference }) => existing ?? (args?.id ? toReference({ __typename: 'Book', id: args.id as string }) : undefined) },
-          },
-        },
-        BookStats: { keyFields: ['bookId'] },
-        CodeJobProgress: { keyFields: ['jobId'] },
-        BookCounts: { keyFields: false, merge: true },
-        Book: { fields: { counts: { merge: true } } },
-      },
-    }),
+    cache: createConsoleCache(),
     defaultOptions: {
       watchQuery: { fetchPolicy: 'cache-and-network' },
     },

@@ -1,0 +1,41 @@
+import { parse } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { createConsoleCache } from './cache';
+
+// parse, not a gql tag: codegen collects tagged documents, and these are only for the test.
+const ROW = parse('fragment TestRow on Coupon { id code state updatedAt lockExpiresAt }');
+const LIST = parse('query TestList { coupons { id code state updatedAt lockExpiresAt user { id email } } }');
+const BARE = parse('fragment TestBare on Coupon { id state }');
+
+const id = 'Coupon:7';
+const coupon = (state: string, updatedAt: string, lockExpiresAt: string | null = null) => ({ __typename: 'Coupon', id: '7', code: 'SPRING-7', state, updatedAt, lockExpiresAt });
+const shown = (cache: ReturnType<typeof createConsoleCache>) => cache.readFragment<Record<string, unknown>>({ id, fragment: ROW });
+
+describe('the console cache keeps the later copy of a coupon', () => {
+  it('a list read before a lock that answers after the lock’s event does not put the coupon back to ASSIGNED', () => {
+    const cache = createConsoleCache();
+    // The event of the lock (committed at :05) arrives first …
+    cache.writeFragment({ id, fragment: ROW, data: coupon('LOCKED', '2026-12-07T10:00:05.000Z', '2026-12-07T10:05:05.000Z') });
+    // … then the list, read at :04, before the lock.
+    cache.writeQuery({ query: LIST, data: { coupons: [{ ...coupon('ASSIGNED', '2026-12-07T10:00:01.000Z'), user: { __typename: 'User', id: 'u1', email: 'ann@example.com' } }] } });
+    expect(shown(cache)).toMatchObject({ state: 'LOCKED', updatedAt: '2026-12-07T10:00:05.000Z', lockExpiresAt: '2026-12-07T10:05:05.000Z' });
+    // What only the stale copy had is kept: the holder the row shows.
+    expect(cache.readQuery<{ coupons: Array<{ user: { email: string } }> }>({ query: LIST })?.coupons[0]?.user.email).toBe('ann@example.com');
+  });
+
+  it('a later copy replaces the one in the cache; the same version read again (a lock since expired) is taken as it comes', () => {
+    const cache = createConsoleCache();
+    cache.writeFragment({ id, fragment: ROW, data: coupon('ASSIGNED', '2026-12-07T10:00:01.000Z') });
+    cache.writeFragment({ id, fragment: ROW, data: coupon('LOCKED', '2026-12-07T10:00:05.000Z', '2026-12-07T10:05:05.000Z') });
+    expect(shown(cache)).toMatchObject({ state: 'LOCKED' });
+    cache.writeFragment({ id, fragment: ROW, data: coupon('ASSIGNED', '2026-12-07T10:00:05.000Z') });
+    expect(shown(cache)).toMatchObject({ state: 'ASSIGNED', lockExpiresAt: null });
+  });
+
+  it('a copy without updatedAt is merged as it comes', () => {
+    const cache = createConsoleCache();
+    cache.writeFragment({ id, fragment: ROW, data: coupon('LOCKED', '2026-12-07T10:00:05.000Z') });
+    cache.writeFragment({ id, fragment: BARE, data: { __typename: 'Coupon', id: '7', state: 'REDEEMED' } });
+    expect(shown(cache)).toMatchObject({ state: 'REDEEMED' });
+  });
+});

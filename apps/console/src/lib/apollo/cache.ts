@@ -1,0 +1,91 @@
+import { InMemoryCache } from '@apollo/client';
+import { parse } from 'graphql';
+
+type Written = Parameters<InMemoryCache['write']>[0];
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/**
+ * The console's cache. A coupon reaches it from queries, mutation answers and `couponEvents`,
+ * which can arrive out of order: a list read before a lock can answer after the lock's event, and
+ * would put the coupon back to ASSIGNED until its next event. The API's `Coupon.updatedAt` grows
+ * with every change of a coupon, in commit order, so every write here keeps the later copy: a
+ * coupon older than the one cached is written with the cached values of the fields the cache has
+ * (the fields only it has are taken as they come). On a tie the incoming copy wins: the same
+ * version read later (a lock since expired reads as ASSIGNED). A copy without `updatedAt` is
+ * written as it comes. Apollo's `merge` functions cannot do this: they see a normalised coupon's
+ * fields one by one, never the two versions whole.
+ */
+export class ConsoleCache extends InMemoryCache {
+  constructor() {
+    super({
+      typePolicies: {
+        Query: {
+          fields: {
+            // Cache redirect: `book(id)` reads a Book any list already loaded before going to the network.
+            book: { read: (existing, { args, toReference }) => existing ?? (args?.id ? toReference({ __typename: 'Book', id: args.id as string }) : undefined) },
+          },
+        },
+        BookStats: { keyFields: ['bookId'] },
+        CodeJobProgress: { keyFields: ['jobId'] },
+        BookCounts: { keyFields: false, merge: true },
+        Book: { fields: { counts: { merge: true } } },
+      },
+    });
+  }
+
+  override write(options: Written): ReturnType<InMemoryCache['write']> {
+    return super.write({ ...options, result: this.keepLaterCoupons(options.result as Json) });
+  }
+
+  /** `value` with every coupon older than the cached one replaced by what the cache holds of it. */
+  private keepLaterCoupons(value: Json): Json {
+    if (Array.isArray(value)) return value.map((item) => this.keepLaterCoupons(item));
+    if (value === null || typeof value !== 'object') return value;
+    const copy: { [key: string]: Json } = {};
+    for (const [key, field] of Object.entries(value)) copy[key] = this.keepLaterCoupons(field);
+    if (copy.__typename !== 'Coupon' || typeof copy.id !== 'string' || typeof copy.updatedAt !== 'string') return copy;
+    const id = this.identify({ __typename: 'Coupon', id: copy.id });
+    const cached = id ? this.readFragment<{ [key: string]: Json }>({ id, fragment: fragmentOf(copy), returnPartialData: true }) : null;
+    if (!cached || typeof cached.updatedAt !== 'string' || Date.parse(cached.updatedAt) <= Date.parse(copy.updatedAt)) return copy;
+    return overlay(copy, cached);
+  }
+}
+
+/** `incoming` with each field the cache has (`cached`, partial) taken from the cache, nested objects field by field. */
+function overlay(incoming: { [key: string]: Json }, cached: { [key: string]: Json }): { [key: string]: Json } {
+  const result = { ...incoming };
+  for (const [key, value] of Object.entries(cached)) {
+    if (value === undefined) continue;
+    const mine = incoming[key];
+    const nested = value !== null && typeof value === 'object' && !Array.isArray(value) && mine !== null && typeof mine === 'object' && !Array.isArray(mine);
+    result[key] = nested ? overlay(mine as { [key: string]: Json }, value as { [key: string]: Json }) : value;
+  }
+  return result;
+}
+
+const fragments = new Map<string, ReturnType<typeof parse>>();
+
+/** A fragment on Coupon selecting the fields `coupon` has (nested objects by their own fields). */
+function fragmentOf(coupon: { [key: string]: Json }) {
+  const selection = selectionOf(coupon);
+  let fragment = fragments.get(selection);
+  if (!fragment) {
+    // parse, not a gql tag: codegen collects tagged documents, and this one is made at run time.
+    fragment = parse(`fragment CachedCoupon on Coupon ${selection}`);
+    fragments.set(selection, fragment);
+  }
+  return fragment;
+}
+
+function selectionOf(value: { [key: string]: Json }): string {
+  const fields = Object.entries(value).map(([key, field]) => {
+    const sample = Array.isArray(field) ? field.find((item) => item !== null && typeof item === 'object') : field;
+    return sample !== null && typeof sample === 'object' && !Array.isArray(sample) ? `${key} ${selectionOf(sample)}` : key;
+  });
+  return `{ ${fields.join(' ')} }`;
+}
+
+/** The console's cache (see {@link ConsoleCache}). */
+export function createConsoleCache(): ConsoleCache {
+  return new ConsoleCache();
+}
