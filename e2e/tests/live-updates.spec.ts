@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { createAssignedCoupon } from '../support/factories.ts';
+import { type APIResponse, expect, type Route, test } from '@playwright/test';
+import { createAssignedCoupon, lockCoupon, uniqueCodes, uploadCodes } from '../support/factories.ts';
 import { saveScreenshot } from '../support/screenshots.ts';
 import { openSignedIn } from '../support/session.ts';
 
@@ -69,4 +69,37 @@ test('a short lock expires and both screens show it', async ({ browser }) => {
 
   await adminContext.close();
   await userContext.close();
+});
+
+test('a list read before a lock that answers after the lock’s event does not put the row back to ASSIGNED', async ({ browser }) => {
+  const { admin, user, book, code } = await createAssignedCoupon(3, { assign: 1 });
+  const { context, page } = await openSignedIn(browser, admin, `/books/${book.id}`);
+  const row = page.locator(`tr[data-code="${code}"]`);
+  await expect(row).toHaveAttribute('data-state', 'ASSIGNED');
+
+  // The next read of the book's coupons is held: its answer is taken from the API at once (before
+  // the lock), and handed to the page only after the lock's event was shown.
+  let holding = false;
+  const read = new Promise<{ route: Route; response: APIResponse; body: string }>((resolve) => {
+    void page.route('**/graphql', async (route) => {
+      if (holding || route.request().postDataJSON()?.operationName !== 'BookCoupons') return route.fallback();
+      holding = true;
+      const response = await route.fetch();
+      resolve({ route, response, body: await response.text() });
+    });
+  });
+  // New codes are not on screen: their event makes the page read its coupons again.
+  const [added] = uniqueCodes(1);
+  await uploadCodes(admin, book.id, [added as string]);
+  const held = await read;
+  expect(held.body).toContain(`"code":"${code}","state":"ASSIGNED"`);
+
+  await lockCoupon(user, code);
+  await expect(row).toHaveAttribute('data-state', 'LOCKED');
+  await held.route.fulfill({ response: held.response, body: held.body });
+  // The held list is shown (it has the new code), and the coupon stays LOCKED with its countdown.
+  await expect(page.locator(`tr[data-code="${added}"]`)).toBeVisible();
+  await expect(row).toHaveAttribute('data-state', 'LOCKED');
+  await expect(row.getByRole('timer')).toBeVisible();
+  await context.close();
 });
