@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect, test } from '@playwright/test';
-import { createAssignedCoupon } from '../support/factories.ts';
+import { createAssignedCoupon, createBook, createUser } from '../support/factories.ts';
 import { ApiError, errorCodeOf, graphql } from '../support/graphql.ts';
 import { saveScreenshot } from '../support/screenshots.ts';
 import { openSignedIn } from '../support/session.ts';
@@ -156,4 +156,28 @@ test('an admin is refused deleting a book whose coupons went out, archives it, a
   await settings.getByRole('button', { name: 'Delete pool…' }).click();
   await page.getByRole('alertdialog', { name: `Delete “${poolName} renamed”?` }).getByRole('button', { name: 'Delete pool' }).click();
   await expect(page).toHaveURL(/\/pools$/);
+});
+
+test('two admins edit one book: a save sends only what its form changed, so the other admin’s change stays', async ({ browser }) => {
+  const [admin, other] = await Promise.all([createUser('ADMIN'), createUser('ADMIN')]);
+  const book = await createBook(admin, { maxTotalRedemptions: 100 });
+  const { context, page } = await openSignedIn(browser, admin, `/books/${book.id}/edit`);
+  await expect(page.getByLabel('Total redemptions')).toHaveValue('100');
+
+  // While this form is open, the other admin raises the budget.
+  await graphql(other.token, 'mutation ($id: ID!, $input: UpdateBookInput!) { updateBook(id: $id, input: $input) { id } }', {
+    id: book.id,
+    input: { maxTotalRedemptions: 500 },
+  });
+  await page.getByLabel('Name', { exact: true }).fill(`${book.name}, renamed`);
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(`${book.name}, renamed`);
+
+  const { book: saved } = await graphql<{ book: { name: string; maxTotalRedemptions: number | null } }>(
+    admin.token,
+    'query ($id: ID!) { book(id: $id) { name maxTotalRedemptions } }',
+    { id: book.id },
+  );
+  expect(saved).toEqual({ name: `${book.name}, renamed`, maxTotalRedemptions: 500 });
+  await context.close();
 });

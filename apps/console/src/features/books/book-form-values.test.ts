@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type BookFormValues, EMPTY_BOOK_FORM, validateBookForm } from './book-form-values';
+import { type BookFormValues, changedBookInput, EMPTY_BOOK_FORM, validateBookForm } from './book-form-values';
 
 const form = (change: Partial<BookFormValues>): BookFormValues => ({ ...EMPTY_BOOK_FORM, name: 'Summer sale', discountValue: '10', ...change });
 const errorsOf = (change: Partial<BookFormValues>) => validateBookForm(form(change)).errors;
@@ -47,5 +47,25 @@ describe('validateBookForm (the API’s rules, before the round trip)', () => {
     expect(errorsOf({ minOrderAmount: '1e3', currency: 'USD' }).minOrderAmount).toBe('Enter an amount like 25.00.');
     expect(errorsOf({ metadata: '{oops' }).metadata).toBe('This is not valid JSON.');
     expect(errorsOf({ metadata: '[1, 2]' }).metadata).toMatch(/JSON object/);
+  });
+});
+
+describe('changedBookInput (what an edit sends)', () => {
+  const opened = form({ maxTotalRedemptions: '100', metadata: '{"channel":"web"}', validFrom: '2027-01-01T10:00' });
+  const inputOf = (values: BookFormValues) => validateBookForm(values).input!;
+
+  it('sends only the fields changed since the form opened, so another admin’s change to the rest stays', () => {
+    const before = inputOf(opened);
+    expect(changedBookInput(before, inputOf({ ...opened, name: 'Autumn sale' }))).toEqual({ name: 'Autumn sale' });
+    expect(changedBookInput(before, inputOf({ ...opened, maxTotalRedemptions: '', metadata: '{"channel":"shop"}' }))).toEqual({
+      maxTotalRedemptions: null,
+      metadata: { channel: 'shop' },
+    });
+    expect(changedBookInput(before, inputOf(opened))).toEqual({});
+  });
+
+  it('sends everything when the form did not open valid', () => {
+    const input = inputOf(opened);
+    expect(changedBookInput(null, input)).toEqual(input);
   });
 });

@@ -119,6 +119,18 @@ export function validateBookForm(values: BookFormValues): { input: BookInput | n
   return { errors, input: parsed.data };
 }
 
+/**
+ * The fields of `input` that differ from `before` (the form as it opened), for an update: the API
+ * merges the fields it is given into the latest book, so another admin's change to a field this
+ * form did not touch is kept instead of being written back over. All of `input` when `before` is
+ * null (a form that did not open valid).
+ */
+export function changedBookInput(before: BookInput | null, input: BookInput): Partial<BookInput> {
+  if (!before) return input;
+  const previous = before as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(input).filter(([key, value]) => JSON.stringify(value) !== JSON.stringify(previous[key]))) as Partial<BookInput>;
+}
+
 /** A datetime-local value as an ISO instant; a value it cannot read is passed on for the schema to refuse. */
 function dateOf(local: string): string | null {
   if (!local) return null;
