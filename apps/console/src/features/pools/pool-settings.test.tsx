@@ -6,19 +6,22 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { ToastProvider } from '@/components/toast/toast-provider';
 import { PoolSettings } from './pool-settings';
+import { UpdatePoolMutation } from './use-pool';
 
 vi.mock('next/navigation', () => ({ useRouter: () => ({ push: vi.fn(), replace: vi.fn() }) }));
 
 // No mocked answers: a request would end in an error under the field instead of the rule's words.
-function renderSettings() {
-  const client = new ApolloClient({ cache: new InMemoryCache(), link: new MockLink([]) });
-  return render(
+function renderSettings(mocks: MockLink.MockedResponse[] = []) {
+  const client = new ApolloClient({ cache: new InMemoryCache(), link: new MockLink(mocks) });
+  const settings = (pool: { description: string | null }) => (
     <ApolloProvider client={client}>
       <ToastProvider>
-        <PoolSettings pool={{ id: 'p-1', name: 'VIP', description: null, memberCount: 3 }} />
+        <PoolSettings pool={{ id: 'p-1', name: 'VIP', memberCount: 3, ...pool }} />
       </ToastProvider>
-    </ApolloProvider>,
+    </ApolloProvider>
   );
+  const view = render(settings({ description: null }));
+  return { ...view, rerenderWith: (pool: { description: string | null }) => view.rerender(settings(pool)) };
 }
 
 describe('PoolSettings', () => {
@@ -42,5 +45,21 @@ describe('PoolSettings', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Save' }));
     expect(await screen.findByText('Give the pool a name.')).toBeTruthy();
     expect(screen.getByText('Keep the description to 2,000 characters.')).toBeTruthy();
+  });
+
+  it('sends only the field it changed: a description another admin set meanwhile is not written back over', async () => {
+    const sent: unknown[] = [];
+    const { rerenderWith } = renderSettings([
+      {
+        request: { query: UpdatePoolMutation, variables: (variables) => (sent.push(variables), true) },
+        result: { data: { updatePool: { __typename: 'Pool', id: 'p-1', name: 'Gold', description: 'Set by the other admin' } } },
+      },
+    ]);
+    // The other admin's description reaches this page (a refetch) while the form is open.
+    rerenderWith({ description: 'Set by the other admin' });
+    fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'Gold' } });
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('The pool is renamed.')).toBeTruthy();
+    expect(sent).toEqual([{ id: 'p-1', input: { name: 'Gold' } }]);
   });
 });

@@ -22,6 +22,9 @@ export function PoolSettings({ pool }: PoolSettingsProps) {
   const router = useRouter();
   const [name, setName] = useState(pool.name);
   const [description, setDescription] = useState(pool.description ?? '');
+  // The pool as the form opened: a save sends only what changed since, so another admin's change
+  // to the other field is not written back over.
+  const [opened] = useState(() => ({ name: pool.name, description: pool.description ?? null }));
   const [error, setError] = useState<string | null>(null);
   const [descriptionError, setDescriptionError] = useState<string | null>(null);
   const [asking, setAsking] = useState(false);
@@ -36,7 +39,11 @@ export function PoolSettings({ pool }: PoolSettingsProps) {
     setDescriptionError(found.description ?? null);
     if (!checked.success) return;
     try {
-      await updatePool(checked.data);
+      const { name: newName, description: newDescription } = checked.data;
+      await updatePool({
+        ...(newName !== opened.name ? { name: newName } : {}),
+        ...(newDescription !== opened.description ? { description: newDescription } : {}),
+      });
       toast.success('The pool is renamed.');
     } catch (failure) {
       setError(describeError(failure).message);

@@ -110,7 +110,7 @@ export function useUserSuggestions(search: string) {
   return { users: skip ? [] : (data?.users.edges.map((e) => e.node) ?? []), searching: !skip && loading, active: !skip };
 }
 
-const UpdatePoolMutation = graphql(`
+export const UpdatePoolMutation = graphql(`
   mutation UpdatePool($id: ID!, $input: UpdatePoolInput!) {
     updatePool(id: $id, input: $input) {
       id
@@ -137,7 +137,8 @@ export function usePoolSettings(poolId: string) {
     },
   });
   return {
-    updatePool: async (input: { name: string; description: string | null }) => {
+    /** Only the fields given change (another admin's change to the others stays). */
+    updatePool: async (input: { name?: string; description?: string | null }) => {
       await update.run({ id: poolId, input });
     },
     deletePool: async () => {
