@@ -76,21 +76,36 @@ test('a list read before a lock that answers after the lock’s event does not p
   const { context, page } = await openSignedIn(browser, admin, `/books/${book.id}`);
   const row = page.locator(`tr[data-code="${code}"]`);
   await expect(row).toHaveAttribute('data-state', 'ASSIGNED');
+  // The page hears events (the upload's below makes it read its coupons again).
+  await expect(page.getByText('Live', { exact: true }).first()).toBeVisible();
 
   // The next read of the book's coupons is held: its answer is taken from the API at once (before
   // the lock), and handed to the page only after the lock's event was shown.
+  type Held = { route: Route; response: APIResponse; body: string };
   let holding = false;
-  const read = new Promise<{ route: Route; response: APIResponse; body: string }>((resolve) => {
-    void page.route('**/graphql', async (route) => {
-      if (holding || route.request().postDataJSON()?.operationName !== 'BookCoupons') return route.fallback();
-      holding = true;
-      const response = await route.fetch();
-      resolve({ route, response, body: await response.text() });
-    });
+  let hold: (held: Held) => void = () => {};
+  const read = new Promise<Held>((resolve) => {
+    hold = resolve;
   });
-  // New codes are not on screen: their event makes the page read its coupons again.
-  const [added] = uniqueCodes(1);
-  await uploadCodes(admin, book.id, [added as string]);
+  await page.route('**/graphql', async (route) => {
+    if (holding || route.request().postDataJSON()?.operationName !== 'BookCoupons') return route.fallback();
+    holding = true;
+    const response = await route.fetch();
+    hold({ route, response, body: await response.text() });
+  });
+  // New codes are not on screen: their event makes the page read its coupons again. (Another one
+  // each second, should the first event come before the page's subscription is in place.)
+  const added = uniqueCodes(15);
+  let uploads = 0;
+  await expect
+    .poll(
+      async () => {
+        if (!holding) await uploadCodes(admin, book.id, [added[uploads++] as string]);
+        return holding;
+      },
+      { timeout: 15_000, intervals: [1_000] },
+    )
+    .toBe(true);
   const held = await read;
   expect(held.body).toContain(`"code":"${code}","state":"ASSIGNED"`);
 
@@ -98,7 +113,7 @@ test('a list read before a lock that answers after the lock’s event does not p
   await expect(row).toHaveAttribute('data-state', 'LOCKED');
   await held.route.fulfill({ response: held.response, body: held.body });
   // The held list is shown (it has the new code), and the coupon stays LOCKED with its countdown.
-  await expect(page.locator(`tr[data-code="${added}"]`)).toBeVisible();
+  await expect(page.locator(`tr[data-code="${added[0]}"]`)).toBeVisible();
   await expect(row).toHaveAttribute('data-state', 'LOCKED');
   await expect(row.getByRole('timer')).toBeVisible();
   await context.close();
