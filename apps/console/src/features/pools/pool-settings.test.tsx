@@ -54,6 +54,10 @@ describe('PoolSettings', () => {
         request: { query: UpdatePoolMutation, variables: (variables) => (sent.push(variables), true) },
         result: { data: { updatePool: { __typename: 'Pool', id: 'p-1', name: 'Gold', description: 'Set by the other admin' } } },
       },
+      {
+        request: { query: UpdatePoolMutation, variables: (variables) => (sent.push(variables), true) },
+        result: { data: { updatePool: { __typename: 'Pool', id: 'p-1', name: 'Gold', description: 'Top customers' } } },
+      },
     ]);
     // The other admin's description reaches this page (a refetch) while the form is open.
     rerenderWith({ description: 'Set by the other admin' });
@@ -61,5 +65,10 @@ describe('PoolSettings', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Save' }));
     expect(await screen.findByText('The pool is renamed.')).toBeTruthy();
     expect(sent).toEqual([{ id: 'p-1', input: { name: 'Gold' } }]);
+    // A second save starts from what the first one saved: only the new description goes.
+    fireEvent.change(screen.getByLabelText('Description'), { target: { value: 'Top customers' } });
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await vi.waitFor(() => expect(sent).toHaveLength(2));
+    expect(sent[1]).toEqual({ id: 'p-1', input: { description: 'Top customers' } });
   });
 });

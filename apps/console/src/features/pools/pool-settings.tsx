@@ -22,9 +22,9 @@ export function PoolSettings({ pool }: PoolSettingsProps) {
   const router = useRouter();
   const [name, setName] = useState(pool.name);
   const [description, setDescription] = useState(pool.description ?? '');
-  // The pool as the form opened: a save sends only what changed since, so another admin's change
-  // to the other field is not written back over.
-  const [opened] = useState(() => ({ name: pool.name, description: pool.description ?? null }));
+  // The pool as the form opened (or was last saved): a save sends only what changed since, so
+  // another admin's change to the other field is not written back over.
+  const [opened, setOpened] = useState(() => ({ name: pool.name, description: pool.description ?? null }));
   const [error, setError] = useState<string | null>(null);
   const [descriptionError, setDescriptionError] = useState<string | null>(null);
   const [asking, setAsking] = useState(false);
@@ -44,6 +44,7 @@ export function PoolSettings({ pool }: PoolSettingsProps) {
         ...(newName !== opened.name ? { name: newName } : {}),
         ...(newDescription !== opened.description ? { description: newDescription } : {}),
       });
+      setOpened({ name: newName, description: newDescription });
       toast.success('The pool is renamed.');
     } catch (failure) {
       setError(describeError(failure).message);
