@@ -49,13 +49,17 @@ describe('PoolSettings', () => {
 
   it('sends only the field it changed: a description another admin set meanwhile is not written back over', async () => {
     const sent: unknown[] = [];
+    const record = (variables: unknown) => {
+      sent.push(variables);
+      return true;
+    };
     const { rerenderWith } = renderSettings([
       {
-        request: { query: UpdatePoolMutation, variables: (variables) => (sent.push(variables), true) },
+        request: { query: UpdatePoolMutation, variables: record },
         result: { data: { updatePool: { __typename: 'Pool', id: 'p-1', name: 'Gold', description: 'Set by the other admin' } } },
       },
       {
-        request: { query: UpdatePoolMutation, variables: (variables) => (sent.push(variables), true) },
+        request: { query: UpdatePoolMutation, variables: record },
         result: { data: { updatePool: { __typename: 'Pool', id: 'p-1', name: 'Gold', description: 'Top customers' } } },
       },
     ]);

@@ -32,6 +32,19 @@ describe('the console cache keeps the later copy of a coupon', () => {
     expect(shown(cache)).toMatchObject({ state: 'ASSIGNED', lockExpiresAt: null });
   });
 
+  it('a stale copy held by someone else does not lend its holder’s fields to the holder the cache has', () => {
+    const cache = createConsoleCache();
+    // The event of a claim by u2 (it selects the holder's id only) …
+    const event = parse('fragment TestEvent on Coupon { id code state updatedAt lockExpiresAt user { id } }');
+    cache.writeFragment({ id, fragment: event, data: { ...coupon('ASSIGNED', '2026-12-07T10:00:05.000Z'), user: { __typename: 'User', id: 'u2' } } });
+    // … then a list read while u1 still held it.
+    cache.writeQuery({ query: LIST, data: { coupons: [{ ...coupon('ASSIGNED', '2026-12-07T10:00:01.000Z'), user: { __typename: 'User', id: 'u1', email: 'ann@example.com' } }] } });
+    expect(cache.readFragment<{ user: { id: string } }>({ id, fragment: event })?.user.id).toBe('u2');
+    // u1's email is not u2's.
+    const email = parse('fragment TestUser on User { id email }');
+    expect(cache.readFragment({ id: 'User:u2', fragment: email, returnPartialData: true })).not.toMatchObject({ email: 'ann@example.com' });
+  });
+
   it('a copy without updatedAt is merged as it comes', () => {
     const cache = createConsoleCache();
     cache.writeFragment({ id, fragment: ROW, data: coupon('LOCKED', '2026-12-07T10:00:05.000Z') });

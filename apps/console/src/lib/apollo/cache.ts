@@ -10,7 +10,8 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
  * would put the coupon back to ASSIGNED until its next event. The API's `Coupon.updatedAt` grows
  * with every change of a coupon, in commit order, so every write here keeps the later copy: a
  * coupon older than the one cached is written with the cached values of the fields the cache has
- * (the fields only it has are taken as they come). On a tie the incoming copy wins: the same
+ * (the fields only it has are taken as they come; a nested object that is another entity, such as a
+ * holder since replaced, is the cache's whole). On a tie the incoming copy wins: the same
  * version read later (a lock since expired reads as ASSIGNED). A copy without `updatedAt` is
  * written as it comes. Apollo's `merge` functions cannot do this: they see a normalised coupon's
  * fields one by one, never the two versions whole.
@@ -51,16 +52,29 @@ export class ConsoleCache extends InMemoryCache {
   }
 }
 
-/** `incoming` with each field the cache has (`cached`, partial) taken from the cache, nested objects field by field. */
+/**
+ * `incoming` with each field the cache has (`cached`, partial) taken from the cache. A nested object
+ * of the same entity (same id, or none) is overlaid field by field; one that is another entity
+ * (the coupon changed holder since the stale copy) is taken whole from the cache, since the stale
+ * copy's fields describe the old holder, not the new one.
+ */
 function overlay(incoming: { [key: string]: Json }, cached: { [key: string]: Json }): { [key: string]: Json } {
   const result = { ...incoming };
   for (const [key, value] of Object.entries(cached)) {
     if (value === undefined) continue;
     const mine = incoming[key];
-    const nested = value !== null && typeof value === 'object' && !Array.isArray(value) && mine !== null && typeof mine === 'object' && !Array.isArray(mine);
-    result[key] = nested ? overlay(mine as { [key: string]: Json }, value as { [key: string]: Json }) : value;
+    result[key] = isObject(value) && isObject(mine) && sameEntity(mine, value) ? overlay(mine, value) : value;
   }
   return result;
+}
+
+function isObject(value: Json | undefined): value is { [key: string]: Json } {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Same id, or neither has one (a value object such as a discount). */
+function sameEntity(a: { [key: string]: Json }, b: { [key: string]: Json }): boolean {
+  return a.id === b.id;
 }
 
 const fragments = new Map<string, ReturnType<typeof parse>>();
