@@ -6,6 +6,7 @@ import type { ServiceContext } from '../shared/context.ts';
 import { assignCoupon, lockCoupon, redeemCoupon } from '../coupons/index.ts';
 import type { BookRecord } from './book.model.ts';
 import { updateBook } from './book.service.ts';
+import { pinBook } from './book.pins.ts';
 import { archiveBook, deleteBook, pauseBook, resumeBook } from './book-status.service.ts';
 
 // A book's status racing the lock and redeem of its coupons. Transitions read the status in the
@@ -271,5 +272,24 @@ describe('deleteBook while claims in flight hold its codes', () => {
     }
     const { rows } = await t.db.pool.query('SELECT (SELECT count(*)::int FROM coupon WHERE book_id = $1) AS codes, (SELECT count(*)::int FROM book WHERE id = $1) AS books', [bookId]);
     expect(rows[0]).toEqual({ codes: 3, books: 1 });
+  });
+});
+
+describe('pinBook racing deleteBook', () => {
+  it('a pin that reaches the book while deleteBook is committing waits, then answers NOT_FOUND for the book (not a foreign-key failure); nothing is pinned', async () => {
+    const { bookId } = await createBook(t.db, 1);
+    const admin = contextFor(t.db, t.admin);
+    // The delete runs up to its audit entry (its DELETE done, not committed) and waits there.
+    const auditLog = await holdLock(t.db.pool, 'LOCK TABLE audit_log IN SHARE MODE');
+    const deleted = track(deleteBook(admin, bookId));
+    await lockWaiters(t.db.pool, 1);
+    const pinned = track(pinBook(admin, bookId));
+    await lockWaiters(t.db.pool, 2, { settled: pinned.settled });
+    await auditLog.end('COMMIT');
+    // Serially: the delete, then the pin, which finds no book.
+    expect(await deleted.answer).toEqual({ ok: true, value: true });
+    expect(await pinned.answer).toMatchObject({ ok: false, code: 'NOT_FOUND', message: expect.stringContaining(bookId) });
+    const { rows } = await t.db.pool.query('SELECT count(*)::int AS n FROM admin_pin WHERE book_id = $1', [bookId]);
+    expect(rows[0].n).toBe(0);
   });
 });

@@ -33,14 +33,16 @@ export async function pinBook(ctx: ServiceContext, bookId: string): Promise<Book
   const caller = requirePinner(ctx);
   const id = requireUuid('bookId', bookId);
   return changePins(ctx, caller.userId, async (tx) => {
-    const [state] = await tx.$queryRaw<Array<{ pins: number; pinned: boolean; book: boolean }>>(Prisma.sql`
+    const [state] = await tx.$queryRaw<Array<{ pins: number; pinned: boolean; book: boolean | null }>>(Prisma.sql`
       SELECT (SELECT count(*) FROM admin_pin WHERE user_id = ${caller.userId}::uuid)::int AS pins,
              EXISTS (SELECT 1 FROM admin_pin WHERE user_id = ${caller.userId}::uuid AND book_id = ${id}::uuid) AS pinned,
-             EXISTS (SELECT 1 FROM book WHERE id = ${id}::uuid) AS book`);
+             (SELECT true FROM book WHERE id = ${id}::uuid FOR KEY SHARE) AS book`);
+    // The book's row FOR KEY SHARE (the lock the pin's foreign key takes anyway, only earlier): a
+    // deleteBook in flight makes this wait and, once it commits, finds no book (NOT_FOUND here);
+    // a delete that comes later waits for the pin and then removes it with the book.
     if (!state.book) throw notFound('Book', id);
     if (state.pinned) return;
     if (state.pins >= MAX_PINNED_BOOKS) throw badInput('bookId', `at most ${MAX_PINNED_BOOKS} books can be pinned: unpin one first`);
-    // A book deleted since the read fails the foreign key: translated to NOT_FOUND by the API's map.
     await tx.$executeRaw(Prisma.sql`
       INSERT INTO admin_pin (user_id, book_id, created_at) VALUES (${caller.userId}::uuid, ${id}::uuid, ${ctx.clock.now()}::timestamptz)`);
   });
