@@ -457,3 +457,31 @@ describe('updating an endpoint while the events before it are not fanned out yet
     expect(at(path)).toEqual([]);
   });
 });
+
+describe('an endpoint filtered to a book that deleteBook is taking (the delete paused at its audit entry, its DELETE made)', () => {
+  const DELETE_BOOK = 'mutation ($id: ID!) { deleteBook(id: $id) }';
+
+  it.each(['createWebhookEndpoint', 'updateWebhookEndpoint'])('%s waits for the delete, then answers NOT_FOUND for the book (not a foreign key failure); no endpoint points at it', async (mutation) => {
+    const { bookId } = await createCampaign(t.server, t.admin, 2);
+    const url = `${receiver.url}/${freshPath('filtered')}`;
+    const existing = mutation === 'updateWebhookEndpoint' ? await createEndpoint({ url, events: ['ASSIGNED'] }) : null;
+    const auditLog = await holdLock(t.server.db.pool, 'LOCK TABLE audit_log IN SHARE MODE');
+    try {
+      const deleted = call(t.server, DELETE_BOOK, { id: bookId }, t.admin.token);
+      await lockWaiters(t.server.db.pool, 1, { like: '%INSERT INTO%audit_log%' });
+      const written = existing
+        ? call(t.server, UPDATE, { id: existing.id, input: { bookId } }, t.admin.token)
+        : call(t.server, CREATE, { input: { url, events: ['ASSIGNED'], bookId } }, t.admin.token);
+      // At its read of the book (or, were the foreign key to decide, at the endpoint's write).
+      await lockWaiters(t.server.db.pool, 1, { like: ['%FROM book WHERE id = %FOR KEY SHARE%', '%INSERT INTO webhook_endpoint%', '%UPDATE webhook_endpoint%'] });
+      await auditLog.end('COMMIT');
+      // Serially: the delete, then the endpoint's write, which finds no book.
+      expect(await deleted).toMatchObject({ ok: true, data: true });
+      expect(await written).toMatchObject({ ok: false, code: 'NOT_FOUND', message: expect.stringContaining(bookId) });
+    } finally {
+      await auditLog.end('ROLLBACK');
+    }
+    const { rows } = await t.server.db.pool.query('SELECT count(*)::int AS n FROM webhook_endpoint WHERE url = $1 AND book_id IS NOT NULL', [url]);
+    expect(rows[0].n).toBe(0);
+  });
+});

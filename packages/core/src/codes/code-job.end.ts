@@ -1,6 +1,6 @@
 import { findBook } from '../books/book.service.ts';
 import type { ServiceContext } from '../shared/context.ts';
-import { DomainError, notFound, pgCode } from '../shared/errors.ts';
+import { DomainError, notFound } from '../shared/errors.ts';
 import { type CodeJobProgress, emitCodeJobProgress } from './code-job.events.ts';
 import { getCodeJob, type LeasedCodeJob } from './code-job.repository.ts';
 import { failImport } from './code.import.sql.ts';
@@ -42,15 +42,6 @@ export async function jobAfterLostLease(
     if (error) throw error;
   }
   throw new DomainError('INVALID_STATE', `The ${run} was stopped by another process; nothing was inserted`, {});
-}
-
-/**
- * NOT_FOUND for the book when `error` is a foreign-key failure (23503) and the book is gone: a
- * deleteBook committed while the run waited to insert into it. Otherwise `error` itself.
- */
-export async function explainForeignKeyFailure(ctx: ServiceContext, bookId: string, error: unknown): Promise<unknown> {
-  if (pgCode(error) !== '23503') return error;
-  return (await bookGoneError(ctx, bookId)) ?? error;
 }
 
 /** NOT_FOUND for the book when it no longer exists, else undefined. */

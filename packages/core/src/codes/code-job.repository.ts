@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type CodeJob, Prisma } from '@coupons/db';
 import type { ServiceContext } from '../shared/context.ts';
+import { notFound } from '../shared/errors.ts';
 import { requireUuid } from '../shared/validation.ts';
 import { type CodeJobKind, type CodeJobProgress, type CodeJobStatus, emitCodeJobProgress } from './code-job.events.ts';
 import type { JobLease } from './code.insert.ts';
@@ -16,7 +17,12 @@ export interface LeasedCodeJob {
   createdById: string | null;
 }
 
-/** Creates the `code_job` row (status RUNNING, heartbeat now, a fresh lease) and announces it. */
+/**
+ * Creates the `code_job` row (status RUNNING, heartbeat now, a fresh lease) and announces it.
+ * NOT_FOUND when the book is gone: the statement takes the book's row `FOR KEY SHARE` (the lock
+ * the job's foreign key takes anyway, only first), so a deleteBook in flight makes it wait and,
+ * once the delete commits, it finds no book and inserts nothing, as if the delete ran first.
+ */
 export async function startCodeJob(
   ctx: ServiceContext,
   bookId: string,
@@ -24,10 +30,14 @@ export async function startCodeJob(
   total: number,
   params?: Prisma.InputJsonObject,
 ): Promise<LeasedCodeJob> {
-  const row = await ctx.db.prisma.codeJob.create({
-    data: { bookId, kind, total, createdById: ctx.caller?.userId ?? null, leaseId: randomUUID(), params },
-  });
-  const job = toLeased(row);
+  const rows = await ctx.db.prisma.$queryRaw<RawCodeJob[]>(Prisma.sql`
+    INSERT INTO code_job (id, book_id, kind, total, created_by_id, lease_id, params)
+    SELECT ${randomUUID()}::uuid, b.id, ${kind}::"CodeJobKind", ${total}::int, ${ctx.caller?.userId ?? null}::uuid,
+           ${randomUUID()}::uuid, ${params === undefined ? null : JSON.stringify(params)}::jsonb
+    FROM (SELECT id FROM book WHERE id = ${bookId}::uuid FOR KEY SHARE) b
+    RETURNING ${RETURNED}`);
+  if (!rows[0]) throw notFound('Book', bookId);
+  const job = toLeased(rows[0]);
   emitCodeJobProgress(job.progress);
   return job;
 }

@@ -1,11 +1,11 @@
 import { announceCommitted } from '../shared/announce.ts';
 import type { ServiceContext } from '../shared/context.ts';
-import { DomainError, notFound } from '../shared/errors.ts';
+import { DomainError } from '../shared/errors.ts';
 import { computeCheckCharacter } from './check-character.ts';
 import { type CodeJobProgress, emitCodeJobProgress } from './code-job.events.ts';
 import { CodeJobLeaseLost } from './code-job.heartbeat.ts';
 import type { CodePattern } from './code.generate.input.ts';
-import { insertJobChunk, type JobLease, withPgTransaction } from './code.insert.ts';
+import { holdBookForInserts, insertJobChunk, type JobLease, withPgTransaction } from './code.insert.ts';
 import { RandomCodeSource } from './code.random.ts';
 
 /** Codes per chunk: each chunk is one INSERT statement and one committed transaction. */
@@ -82,11 +82,8 @@ async function insertChunk(ctx: ServiceContext, run: GenerationRun, state: LoopS
   try {
     // Rolled back when the lease is gone: the codes of a run that lost its job must not count.
     result = await withPgTransaction(ctx.db.pool, async (client) => {
-      // The book first, then the job row (the chunk's update of it), as deleteBook takes the book
-      // before its cascade reaches the job: the two take turns instead of deadlocking, and a chunk
-      // after a delete finds no book (NOT_FOUND) instead of failing on a foreign key.
-      const held = await client.query('SELECT 1 FROM book WHERE id = $1 FOR KEY SHARE', [state.progress.bookId]);
-      if (held.rowCount === 0) throw notFound('Book', state.progress.bookId);
+      // The book first, then the job row (the chunk's update of it).
+      await holdBookForInserts(client, state.progress.bookId);
       const chunkResult = await insertJobChunk(client, run.lease, state.progress.bookId, chunk, run.actorId);
       if (!chunkResult.job) throw new CodeJobLeaseLost(run.lease.jobId);
       return chunkResult;

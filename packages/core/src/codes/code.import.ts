@@ -9,7 +9,7 @@ import type { ServiceContext } from '../shared/context.ts';
 import { badInput, DomainError, isDomainError, notFound } from '../shared/errors.ts';
 import { type CodeJobProgress, emitCodeJobProgress } from './code-job.events.ts';
 import { CodeJobLeaseLost, type CodeJobRunOptions, startCodeJobHeartbeat } from './code-job.heartbeat.ts';
-import { endFailedRun, explainForeignKeyFailure, jobAfterLostLease } from './code-job.end.ts';
+import { endFailedRun, jobAfterLostLease } from './code-job.end.ts';
 import { type LeasedCodeJob, startCodeJob } from './code-job.repository.ts';
 import { trackCodeJob } from './code.generate.ts';
 import {
@@ -158,7 +158,6 @@ async function stageFile(
  */
 async function endFailedImport(ctx: ServiceContext, job: LeasedCodeJob, progress: CodeJobProgress, caught: unknown): Promise<CodeJobProgress> {
   if (caught instanceof CodeJobLeaseLost) return jobAfterLostLease(ctx, 'import', job, progress);
-  const error = await explainForeignKeyFailure(ctx, job.progress.bookId, caught);
-  await endFailedRun(ctx, job, progress, isDomainError(error) ? error.message : 'The import failed; nothing was inserted');
-  throw error;
+  await endFailedRun(ctx, job, progress, isDomainError(caught) ? caught.message : 'The import failed; nothing was inserted');
+  throw caught;
 }

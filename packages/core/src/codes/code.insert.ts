@@ -1,5 +1,6 @@
 import { Prisma } from '@coupons/db';
 import type pg from 'pg';
+import { notFound } from '../shared/errors.ts';
 
 /**
  * Bulk code inserts. They run on a plain `pg` connection rather than through Prisma: a chunk is
@@ -12,6 +13,19 @@ export type Queryable = Pick<pg.PoolClient, 'query'>;
 async function run<T extends pg.QueryResultRow>(db: Queryable, query: Prisma.Sql): Promise<T[]> {
   const result = await db.query<T>(query.text, query.values as unknown[]);
   return result.rows;
+}
+
+/**
+ * Takes the book's row `FOR KEY SHARE` before a transaction inserts codes into it (the lock the
+ * inserts' foreign key takes anyway, only first, so that the statement and not the constraint
+ * decides): a deleteBook in flight makes it wait and, once the delete commits, it finds no book
+ * and throws NOT_FOUND, as if the delete ran first; a delete that comes later waits for the
+ * inserts' transaction. Taken before any other row, as deleteBook takes the book before its
+ * cascade reaches the job: the two take turns instead of deadlocking.
+ */
+export async function holdBookForInserts(db: Queryable, bookId: string): Promise<void> {
+  const held = await db.query('SELECT 1 FROM book WHERE id = $1 FOR KEY SHARE', [bookId]);
+  if (held.rowCount === 0) throw notFound('Book', bookId);
 }
 
 /** A generation run's claim on its job: chunks count only while `code_job.lease_id` still matches. */

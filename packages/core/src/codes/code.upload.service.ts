@@ -6,13 +6,13 @@ import type { ServiceContext } from '../shared/context.ts';
 import { badInput, isDomainError } from '../shared/errors.ts';
 import { type CodeJobProgress, emitCodeJobProgress } from './code-job.events.ts';
 import { type CodeJobHeartbeat, CodeJobLeaseLost, type CodeJobRunOptions, startCodeJobHeartbeat } from './code-job.heartbeat.ts';
-import { endFailedRun, explainForeignKeyFailure, jobAfterLostLease } from './code-job.end.ts';
+import { endFailedRun, jobAfterLostLease } from './code-job.end.ts';
 import { type LeasedCodeJob, startCodeJob } from './code-job.repository.ts';
 import type { CodeLineIssue } from './code.format.ts';
 import { importCodes } from './code.import.ts';
 import { getImportReport } from './code.import.report.ts';
 import { completeImportInTransaction } from './code.import.sql.ts';
-import { insertCodesReportingExisting, withPgTransaction } from './code.insert.ts';
+import { holdBookForInserts, insertCodesReportingExisting, withPgTransaction } from './code.insert.ts';
 import { classifyUploadLines, MAX_REPORTED_ISSUES, readUploadLines } from './code.upload.parse.ts';
 
 /** Arguments of `uploadCodes`: exactly one of `codes`, `csv` and `file`. */
@@ -76,10 +76,9 @@ export async function uploadCodes(ctx: ServiceContext, args: UploadCodesArgs, op
     return report(final, [...duplicatesInFile, ...alreadyExists].sort((a, b) => a.line - b.line));
   } catch (caught) {
     if (caught instanceof CodeJobLeaseLost) return report(await jobAfterLostLease(ctx, 'upload', job, started), duplicatesInFile);
-    // A deleteBook that committed while we waited to insert: NOT_FOUND for the book, as if it ran first.
-    const error = await explainForeignKeyFailure(ctx, book.id, caught);
-    await endFailedRun(ctx, job, started, isDomainError(error) ? error.message : 'Upload failed; nothing was inserted');
-    throw error;
+    // A deleteBook that committed first answers NOT_FOUND for the book (holdBookForInserts).
+    await endFailedRun(ctx, job, started, isDomainError(caught) ? caught.message : 'Upload failed; nothing was inserted');
+    throw caught;
   } finally {
     heartbeat.stop();
   }
@@ -119,6 +118,7 @@ async function insertAll(
   const sorted = [...valid.keys()].sort();
   const actorId = ctx.caller?.userId ?? null;
   return withPgTransaction(ctx.db.pool, async (client) => {
+    await holdBookForInserts(client, job.bookId);
     const existing: string[] = [];
     const eventIds: string[] = [];
     for (let start = 0; start < sorted.length; start += UPLOAD_CHUNK_SIZE) {

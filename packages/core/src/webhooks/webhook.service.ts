@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Prisma } from '@coupons/db';
 import { changedFields, recordAudit } from '../audit/audit.service.ts';
-import { requireBook } from '../books/book.service.ts';
 import type { CouponEventType } from '../events/coupon-event.record.ts';
 import { requireAdmin } from '../shared/access.ts';
 import type { ServiceContext } from '../shared/context.ts';
@@ -68,10 +67,23 @@ async function requireUrl(settings: WebhookSettings, raw: string): Promise<strin
   return url.toString();
 }
 
-/** The endpoint's book filter: none, or a book that exists. */
-async function bookFilter(ctx: ServiceContext, bookId: string | null | undefined): Promise<string | null> {
-  if (bookId === null || bookId === undefined) return null;
-  return (await requireBook(ctx, bookId, 'bookId')).id;
+/** The endpoint's book filter as given: none, or a book id ({@link holdFilterBook} finds the book). */
+function bookFilter(bookId: string | null | undefined): string | null {
+  return bookId === null || bookId === undefined ? null : requireUuid('bookId', bookId);
+}
+
+/**
+ * The filter's book, `FOR KEY SHARE` (the lock the endpoint's foreign key takes anyway, only
+ * first), as the first statement of the transaction that writes the endpoint, or NOT_FOUND: a
+ * deleteBook in flight makes it wait and, once the delete commits, finds no book, as if the
+ * delete ran first; one that comes later waits for the write and then takes the endpoint with
+ * the book. Before the endpoint's own row, as deleteBook takes the book before its cascade
+ * reaches the endpoints: the two take turns instead of deadlocking.
+ */
+async function holdFilterBook(tx: Prisma.TransactionClient, bookId: string | null | undefined): Promise<void> {
+  if (bookId === null || bookId === undefined) return;
+  const held = await tx.$queryRaw<unknown[]>(Prisma.sql`SELECT 1 FROM book WHERE id = ${bookId}::uuid FOR KEY SHARE`);
+  if (held.length === 0) throw notFound('Book', bookId);
 }
 
 /**
@@ -87,9 +99,10 @@ export async function createWebhookEndpoint(
   const events = requireEvents(input.events);
   const description = requireText('description', input.description, { max: 500, optional: true });
   const url = await requireUrl(settings, input.url);
-  const bookId = await bookFilter(ctx, input.bookId);
+  const bookId = bookFilter(input.bookId);
   const secret = generateWebhookSecret();
   return ctx.db.prisma.$transaction(async (tx) => {
+    await holdFilterBook(tx, bookId);
     const [row] = await tx.$queryRaw<EndpointRow[]>(Prisma.sql`
       INSERT INTO webhook_endpoint (id, url, description, events, book_id, secret, start_after_event_id, created_by_id)
       VALUES (${randomUUID()}::uuid, ${url}, ${description}, ${events}::"CouponEventType"[], ${bookId}::uuid, ${secret},
@@ -117,10 +130,11 @@ export async function updateWebhookEndpoint(
   const next: { url?: string; events?: CouponEventType[]; bookId?: string | null; description?: string | null; enabled?: boolean } = {};
   if (patch.url !== undefined && patch.url !== null) next.url = await requireUrl(settings, patch.url);
   if (patch.events !== undefined && patch.events !== null) next.events = requireEvents(patch.events);
-  if (patch.bookId !== undefined) next.bookId = await bookFilter(ctx, patch.bookId);
+  if (patch.bookId !== undefined) next.bookId = bookFilter(patch.bookId);
   if (patch.description !== undefined) next.description = requireText('description', patch.description, { max: 500, optional: true });
   if (patch.enabled !== undefined && patch.enabled !== null) next.enabled = patch.enabled;
   return ctx.db.prisma.$transaction(async (tx) => {
+    await holdFilterBook(tx, next.bookId);
     // Lock, then act: the audit's "from" values are those of the version this update replaces.
     const [current] = await tx.$queryRaw<EndpointRow[]>(Prisma.sql`
       SELECT ${endpointColumns} FROM webhook_endpoint WHERE id = ${endpointId}::uuid FOR NO KEY UPDATE`);

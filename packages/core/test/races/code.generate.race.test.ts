@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { Prisma } from '@coupons/db';
 import { holdLock, lockWaiters } from '@coupons/db/testing';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { contextFor, createBook, useServiceTest, type Answer, clientAnswer } from '../../testing/index.ts';
+import { contextFor, createBook, useServiceTest, type Answer, serviceAnswer } from '../../testing/index.ts';
 import { archiveBook, deleteBook, pauseBook } from '../../src/books/book-status.service.ts';
 import { cancelCodeJob } from '../../src/codes/code-job.cancel.ts';
 import { type CodeJobProgress, onCodeJobProgress } from '../../src/codes/code-job.events.ts';
@@ -27,8 +27,8 @@ const admin = () => contextFor(t.db, t.admin);
 
 type Outcome<T> = Answer<T>;
 
-/** A call's answer as a client gets it (a database error through the API's one mapping). */
-const outcome = clientAnswer;
+/** A call's answer as the service gives it: a raw database error (a foreign key deciding) is no contract answer. */
+const outcome = serviceAnswer;
 
 /** Holders a test did not end (it failed first): rolled back after it, so the next tests do not wait on them. */
 const holders: Array<() => Promise<void>> = [];
@@ -77,7 +77,7 @@ function settledFlag(promise: Promise<unknown>): () => boolean {
 
 // What each side's statements look like in pg_stat_activity while they wait.
 const GENERATE_CHUNK = '%INSERT INTO coupon (book_id, code)%SET inserted = inserted +%';
-const GENERATE_AT_JOB_START = '%INSERT INTO "public"."code_job"%';
+const GENERATE_AT_JOB_START = '%INSERT INTO code_job%FOR KEY SHARE%';
 const UPLOAD_AT_INSERT = '%WITH input AS%INSERT INTO coupon%';
 const IMPORT_AT_MERGE = '%FROM code_import_stage%INSERT INTO coupon%';
 const CANCEL = "%UPDATE code_job%SET status = 'CANCELLED'%";
@@ -271,7 +271,7 @@ describe('generateCodes racing deleteBook', () => {
     const book = await holdBookRow(bookId);
     const deleted = outcome(deleteBook(admin(), bookId));
     await waitingOnLock(DELETE_AT_BOOK, { blockedBy: book.pid });
-    // The job's foreign key waits for the book behind the delete.
+    // The job's statement waits for the book behind the delete (it locks it FOR KEY SHARE).
     const generated = outcome(generateCodes(admin(), bookId, { count: 30, prefix: 'GD1-' }));
     await waitingOnLock(GENERATE_AT_JOB_START);
     await book.end();

@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { Prisma } from '@coupons/db';
 import { holdLock, lockWaiters } from '@coupons/db/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { contextFor, createBook, useServiceTest, clientAnswer } from '../../testing/index.ts';
+import { contextFor, createBook, useServiceTest, serviceAnswer } from '../../testing/index.ts';
 import { archiveBook, deleteBook } from '../../src/books/book-status.service.ts';
 import { CodeJobFeed } from '../../src/events/code-job.feed.ts';
 import { importCodes } from '../../src/codes/code.import.ts';
@@ -20,13 +20,14 @@ const t = useServiceTest({ poolSize: 20 });
 
 const admin = () => contextFor(t.db, t.admin);
 
-/** A call's answer as a client gets it (a database error through the API's one mapping). */
-const outcome = clientAnswer;
+/** A call's answer as the service gives it: a raw database error (a foreign key deciding) is no contract answer. */
+const outcome = serviceAnswer;
 
 /** The coupon table in SHARE mode: every INSERT into it (an upload's, an import's merge, a delete's cascade) waits. */
 const holdCouponTable = () => holdLock(t.db.pool, 'LOCK TABLE coupon IN SHARE MODE');
 
 // What each side's statements look like in pg_stat_activity while they wait.
+const UPLOAD_AT_JOB_START = '%INSERT INTO code_job%FOR KEY SHARE%';
 const UPLOAD_AT_INSERT = '%WITH input AS%INSERT INTO coupon%';
 const UPLOAD_AT_COMPLETE = "%UPDATE code_job%SET status = 'COMPLETED'%";
 const IMPORT_AT_MERGE = '%FROM code_import_stage%INSERT INTO coupon%';
@@ -71,26 +72,43 @@ async function leftOf(bookId: string, codes: string[]) {
 const codesFor = (tag: string, n: number) => Array.from({ length: n }, (_, i) => `${tag}-${i}`);
 
 describe('uploadCodes (a list) racing deleteBook', () => {
-  it('deleteBook takes the book while the upload waits to insert: the upload answers NOT_FOUND, nothing is left, the job\'s watchers hear it end', async () => {
+  it('deleteBook holds the book when the upload starts: the upload waits for it, then answers NOT_FOUND; no job, nothing left', async () => {
     const { bookId } = await createBook(t.db, 2);
     const codes = codesFor('UPDEL-A', 50);
+    const book = await holdLock(t.db.pool, 'SELECT 1 FROM book WHERE id = $1 FOR UPDATE', [bookId]);
+    const deleted = outcome(deleteBook(admin(), bookId));
+    await lockWaiters(t.db.pool, 1, { like: DELETE_AT_BOOK, blockedBy: book.pid });
+    // The upload's job statement takes the book FOR KEY SHARE: it queues behind the delete.
+    const uploaded = outcome(uploadCodes(admin(), { bookId, codes }));
+    await lockWaiters(t.db.pool, 1, { like: UPLOAD_AT_JOB_START });
+    await book.end('COMMIT');
+    const [u, d] = await Promise.all([uploaded, deleted]);
+
+    // Serially: the delete, then the upload, which finds no book (the book's own NOT_FOUND, not a foreign key's).
+    expect(d).toEqual({ ok: true, value: true });
+    expect(u).toMatchObject({ ok: false, code: 'NOT_FOUND', message: expect.stringContaining(bookId) });
+    expect(await leftOf(bookId, codes)).toEqual({ book: null, codes: 0, jobs: 0, running: 0 });
+  });
+
+  it('the upload waits to insert, holding the book: deleteBook waits for it, then deletes the book with the uploaded codes', async () => {
+    const { bookId } = await createBook(t.db, 2);
+    const codes = codesFor('UPDEL-D', 50);
     const table = await holdCouponTable();
-    // The upload has committed its job and waits at its INSERT, its transaction open.
+    // The upload has committed its job, taken the book FOR KEY SHARE and waits at its INSERT.
     const uploaded = outcome(uploadCodes(admin(), { bookId, codes }));
     await lockWaiters(t.db.pool, 1, { like: UPLOAD_AT_INSERT });
     const watch = await watchJob(await jobOf(bookId));
-    // deleteBook locks the codes and the book, deletes it, and waits at the cascade into coupon.
+    // deleteBook locks the codes there are, then waits for the book.
     const deleted = outcome(deleteBook(admin(), bookId));
-    await lockWaiters(t.db.pool, 1, { like: DELETE_AT_DELETE });
+    await lockWaiters(t.db.pool, 1, { like: DELETE_AT_BOOK });
     await table.end('COMMIT');
     const [u, d] = await Promise.all([uploaded, deleted]);
 
-    const key = `upload ${u.ok ? `ok (${u.value.inserted} inserted)` : u.code}, delete ${d.ok ? d.value : d.code}`;
-    // upload then delete (the delete takes the codes with it), or delete then upload (no such book)
-    expect(key).toBeOneOf(['upload ok (50 inserted), delete true', 'upload NOT_FOUND, delete true']);
+    // Serially: the upload, then the delete (no coupon went out: allowed; the codes go with the book).
+    expect(u).toMatchObject({ ok: true, value: { inserted: 50, job: { status: 'COMPLETED' } } });
+    expect(d).toEqual({ ok: true, value: true });
     expect(await leftOf(bookId, codes)).toEqual({ book: null, codes: 0, jobs: 0, running: 0 });
-    // The upload ended: a `codeJob` subscriber must not be left watching a RUNNING job for ever.
-    expect(watch.isClosed, 'the codeJob stream is still open, its last word RUNNING').toBe(true);
+    expect(watch.isClosed).toBe(true);
   });
 
   it('the upload has inserted and waits to commit: deleteBook waits for the book, then deletes it with the uploaded codes', async () => {
