@@ -1,4 +1,4 @@
-import { isDomainError, pgCode, translateDatabaseError } from '../src/shared/errors.ts';
+import { isDomainError, pgCode } from '../src/shared/errors.ts';
 
 /** What a call under test answered: its value, or the error's contract code (with its details and message). */
 export type Answer<T = unknown> = { ok: true; value: T } | { ok: false; code: string; message?: string; details?: Record<string, unknown> };
@@ -15,21 +15,6 @@ export function serviceAnswer<T>(call: Promise<T>): Promise<Answer<T>> {
       isDomainError(error)
         ? { ok: false, code: error.code, message: error.message, details: error.details }
         : { ok: false, code: `non-contract error: ${pgCode(error) ?? (error as Error)?.message ?? String(error)}` },
-  );
-}
-
-/**
- * The answer as a client gets it: a `DomainError`'s code, or the code the API's one mapping gives a
- * database error (a foreign key that failed: NOT_FOUND); anything else `INTERNAL_SERVER_ERROR (…)`.
- * The code only, so that a test can compare whole answers.
- */
-export function clientAnswer<T>(call: Promise<T>): Promise<Answer<T>> {
-  return call.then(
-    (value): Answer<T> => ({ ok: true, value }),
-    (error: unknown): Answer<T> => {
-      if (isDomainError(error)) return { ok: false, code: error.code };
-      return { ok: false, code: translateDatabaseError(error)?.code ?? `INTERNAL_SERVER_ERROR (${pgCode(error) ?? String(error)})` };
-    },
   );
 }
 

@@ -8,4 +8,4 @@ export { generousSignInLimits, TEST_TOKEN_SETTINGS } from './auth-settings.ts';
 export { createTestClock, type TestClock } from './test-clock.ts';
 export { fillSearchFixture, type SearchFixture, type SearchFixtureOptions, type SqlRunner } from './search-fixture.ts';
 export { describeScans, explainScans, type PlanScan, scansOf } from './plan-scans.ts';
-export { type Answer, clientAnswer, label, serviceAnswer, track as trackAnswer } from './answers.ts';
+export { type Answer, label, serviceAnswer, track as trackAnswer } from './answers.ts';
