@@ -31,10 +31,10 @@ type Documents = {
     "\n  mutation Register($email: String!, $password: String!) {\n    register(email: $email, password: $password) {\n      ...Session\n    }\n  }\n": typeof types.RegisterDocument,
     "\n  fragment BookBudgetFields on Book {\n    currency\n    maxTotalRedemptions\n    maxTotalDiscountAmount\n    redeemedTotal\n    discountTotal\n  }\n": typeof types.BookBudgetFieldsFragmentDoc,
     "\n  fragment BookFacts on Book {\n    discountType\n    discountValue\n    currency\n    validFrom\n    validUntil\n    maxAssignmentsPerUser\n    allowMultipleRedemptions\n    maxRedemptionsPerUser\n    lockTtlSeconds\n  }\n": typeof types.BookFactsFragmentDoc,
-    "\n  fragment BookFormFields on Book {\n    name\n    description\n    ...BookFacts\n    currency\n    minOrderAmount\n    maxTotalRedemptions\n    maxTotalDiscountAmount\n    metadata\n  }\n": typeof types.BookFormFieldsFragmentDoc,
+    "\n  fragment BookFormFields on Book {\n    updatedAt\n    name\n    description\n    ...BookFacts\n    currency\n    minOrderAmount\n    maxTotalRedemptions\n    maxTotalDiscountAmount\n    metadata\n  }\n": typeof types.BookFormFieldsFragmentDoc,
     "\n  fragment BookStatsCounts on Book {\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n    }\n  }\n": typeof types.BookStatsCountsFragmentDoc,
-    "\n  fragment BookSummaryFields on Book {\n    id\n    name\n    discountType\n    discountValue\n    currency\n    validUntil\n    isActive\n  }\n": typeof types.BookSummaryFieldsFragmentDoc,
-    "\n  fragment BookTableRow on Book {\n    id\n    name\n    discountType\n    discountValue\n    currency\n    validFrom\n    validUntil\n    isActive\n    status\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n      total\n    }\n  }\n": typeof types.BookTableRowFragmentDoc,
+    "\n  fragment BookSummaryFields on Book {\n    id\n    updatedAt\n    name\n    discountType\n    discountValue\n    currency\n    validUntil\n    isActive\n  }\n": typeof types.BookSummaryFieldsFragmentDoc,
+    "\n  fragment BookTableRow on Book {\n    id\n    updatedAt\n    name\n    discountType\n    discountValue\n    currency\n    validFrom\n    validUntil\n    isActive\n    status\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n      total\n    }\n  }\n": typeof types.BookTableRowFragmentDoc,
     "\n  fragment UploadReportFields on UploadCodesResult {\n    inserted\n    duplicateCount\n    invalidCount\n    duplicates {\n      line\n      code\n      reason\n    }\n    invalid {\n      line\n      code\n      reason\n    }\n  }\n": typeof types.UploadReportFieldsFragmentDoc,
     "\n  fragment CouponRow on Coupon {\n    id\n    code\n    state\n    # The cache keeps the copy with the later updatedAt (lib/apollo/cache.ts).\n    updatedAt\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    user {\n      id\n      email\n    }\n  }\n": typeof types.CouponRowFragmentDoc,
     "\n  fragment RedemptionChartBucket on RedemptionBucket {\n    at\n    redemptions\n    reversals\n  }\n": typeof types.RedemptionChartBucketFragmentDoc,
@@ -46,7 +46,7 @@ type Documents = {
     "\n  subscription BookRedemptionEvents($bookId: ID!) {\n    redemptionEvents(bookId: $bookId) {\n      id\n      reversedAt\n    }\n  }\n": typeof types.BookRedemptionEventsDocument,
     "\n  mutation ReverseRedemption($redemptionId: ID!, $reason: String!) {\n    reverseRedemption(redemptionId: $redemptionId, reason: $reason) {\n      ...RedemptionRow\n      coupon {\n        id\n        state\n        redemptionCount\n      }\n    }\n  }\n": typeof types.ReverseRedemptionDocument,
     "\n  subscription BookStatsLive($bookId: ID!) {\n    bookStats(bookId: $bookId) {\n      bookId\n      unassigned\n      assigned\n      locked\n      redeemed\n      activeLocks\n      redemptionsLastMinute\n      serverTime\n    }\n  }\n": typeof types.BookStatsLiveDocument,
-    "\n  fragment BookStatusFields on Book {\n    id\n    status\n    statusChangedAt\n    isActive\n    validFrom\n    validUntil\n  }\n": typeof types.BookStatusFieldsFragmentDoc,
+    "\n  fragment BookStatusFields on Book {\n    id\n    updatedAt\n    status\n    statusChangedAt\n    isActive\n    validFrom\n    validUntil\n  }\n": typeof types.BookStatusFieldsFragmentDoc,
     "\n  mutation PauseBook($id: ID!) {\n    pauseBook(id: $id) {\n      ...BookStatusFields\n    }\n  }\n": typeof types.PauseBookDocument,
     "\n  mutation ResumeBook($id: ID!) {\n    resumeBook(id: $id) {\n      ...BookStatusFields\n    }\n  }\n": typeof types.ResumeBookDocument,
     "\n  mutation ArchiveBook($id: ID!) {\n    archiveBook(id: $id) {\n      ...BookStatusFields\n    }\n  }\n": typeof types.ArchiveBookDocument,
@@ -76,7 +76,7 @@ type Documents = {
     "\n  mutation UpdateCoupon($code: String!, $input: UpdateCouponInput!) {\n    updateCoupon(code: $code, input: $input) {\n      ...CouponDetailFields\n    }\n  }\n": typeof types.UpdateCouponDocument,
     "\n  query LivePinCandidates($search: String!) {\n    books(first: 8, search: $search) {\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.LivePinCandidatesDocument,
     "\n  fragment RedemptionFeedItem on Redemption {\n    ...RedemptionRow\n    bookId\n  }\n": typeof types.RedemptionFeedItemFragmentDoc,
-    "\n  fragment LiveBookTile on Book {\n    id\n    name\n    status\n    validFrom\n    validUntil\n    ...BookStatsCounts\n  }\n": typeof types.LiveBookTileFragmentDoc,
+    "\n  fragment LiveBookTile on Book {\n    id\n    updatedAt\n    name\n    status\n    validFrom\n    validUntil\n    ...BookStatsCounts\n  }\n": typeof types.LiveBookTileFragmentDoc,
     "\n  query LiveBooks($window: Int, $first: Int) {\n    busiestBooks(window: $window, first: $first) {\n      events\n      book {\n        ...LiveBookTile\n      }\n    }\n    pinnedBooks {\n      ...LiveBookTile\n    }\n  }\n": typeof types.LiveBooksDocument,
     "\n  mutation PinBook($bookId: ID!) {\n    pinBook(bookId: $bookId) {\n      ...LiveBookTile\n    }\n  }\n": typeof types.PinBookDocument,
     "\n  mutation UnpinBook($bookId: ID!) {\n    unpinBook(bookId: $bookId) {\n      ...LiveBookTile\n    }\n  }\n": typeof types.UnpinBookDocument,
@@ -151,10 +151,10 @@ const documents: Documents = {
     "\n  mutation Register($email: String!, $password: String!) {\n    register(email: $email, password: $password) {\n      ...Session\n    }\n  }\n": types.RegisterDocument,
     "\n  fragment BookBudgetFields on Book {\n    currency\n    maxTotalRedemptions\n    maxTotalDiscountAmount\n    redeemedTotal\n    discountTotal\n  }\n": types.BookBudgetFieldsFragmentDoc,
     "\n  fragment BookFacts on Book {\n    discountType\n    discountValue\n    currency\n    validFrom\n    validUntil\n    maxAssignmentsPerUser\n    allowMultipleRedemptions\n    maxRedemptionsPerUser\n    lockTtlSeconds\n  }\n": types.BookFactsFragmentDoc,
-    "\n  fragment BookFormFields on Book {\n    name\n    description\n    ...BookFacts\n    currency\n    minOrderAmount\n    maxTotalRedemptions\n    maxTotalDiscountAmount\n    metadata\n  }\n": types.BookFormFieldsFragmentDoc,
+    "\n  fragment BookFormFields on Book {\n    updatedAt\n    name\n    description\n    ...BookFacts\n    currency\n    minOrderAmount\n    maxTotalRedemptions\n    maxTotalDiscountAmount\n    metadata\n  }\n": types.BookFormFieldsFragmentDoc,
     "\n  fragment BookStatsCounts on Book {\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n    }\n  }\n": types.BookStatsCountsFragmentDoc,
-    "\n  fragment BookSummaryFields on Book {\n    id\n    name\n    discountType\n    discountValue\n    currency\n    validUntil\n    isActive\n  }\n": types.BookSummaryFieldsFragmentDoc,
-    "\n  fragment BookTableRow on Book {\n    id\n    name\n    discountType\n    discountValue\n    currency\n    validFrom\n    validUntil\n    isActive\n    status\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n      total\n    }\n  }\n": types.BookTableRowFragmentDoc,
+    "\n  fragment BookSummaryFields on Book {\n    id\n    updatedAt\n    name\n    discountType\n    discountValue\n    currency\n    validUntil\n    isActive\n  }\n": types.BookSummaryFieldsFragmentDoc,
+    "\n  fragment BookTableRow on Book {\n    id\n    updatedAt\n    name\n    discountType\n    discountValue\n    currency\n    validFrom\n    validUntil\n    isActive\n    status\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n      total\n    }\n  }\n": types.BookTableRowFragmentDoc,
     "\n  fragment UploadReportFields on UploadCodesResult {\n    inserted\n    duplicateCount\n    invalidCount\n    duplicates {\n      line\n      code\n      reason\n    }\n    invalid {\n      line\n      code\n      reason\n    }\n  }\n": types.UploadReportFieldsFragmentDoc,
     "\n  fragment CouponRow on Coupon {\n    id\n    code\n    state\n    # The cache keeps the copy with the later updatedAt (lib/apollo/cache.ts).\n    updatedAt\n    lockExpiresAt\n    redemptionCount\n    assignedAt\n    user {\n      id\n      email\n    }\n  }\n": types.CouponRowFragmentDoc,
     "\n  fragment RedemptionChartBucket on RedemptionBucket {\n    at\n    redemptions\n    reversals\n  }\n": types.RedemptionChartBucketFragmentDoc,
@@ -166,7 +166,7 @@ const documents: Documents = {
     "\n  subscription BookRedemptionEvents($bookId: ID!) {\n    redemptionEvents(bookId: $bookId) {\n      id\n      reversedAt\n    }\n  }\n": types.BookRedemptionEventsDocument,
     "\n  mutation ReverseRedemption($redemptionId: ID!, $reason: String!) {\n    reverseRedemption(redemptionId: $redemptionId, reason: $reason) {\n      ...RedemptionRow\n      coupon {\n        id\n        state\n        redemptionCount\n      }\n    }\n  }\n": types.ReverseRedemptionDocument,
     "\n  subscription BookStatsLive($bookId: ID!) {\n    bookStats(bookId: $bookId) {\n      bookId\n      unassigned\n      assigned\n      locked\n      redeemed\n      activeLocks\n      redemptionsLastMinute\n      serverTime\n    }\n  }\n": types.BookStatsLiveDocument,
-    "\n  fragment BookStatusFields on Book {\n    id\n    status\n    statusChangedAt\n    isActive\n    validFrom\n    validUntil\n  }\n": types.BookStatusFieldsFragmentDoc,
+    "\n  fragment BookStatusFields on Book {\n    id\n    updatedAt\n    status\n    statusChangedAt\n    isActive\n    validFrom\n    validUntil\n  }\n": types.BookStatusFieldsFragmentDoc,
     "\n  mutation PauseBook($id: ID!) {\n    pauseBook(id: $id) {\n      ...BookStatusFields\n    }\n  }\n": types.PauseBookDocument,
     "\n  mutation ResumeBook($id: ID!) {\n    resumeBook(id: $id) {\n      ...BookStatusFields\n    }\n  }\n": types.ResumeBookDocument,
     "\n  mutation ArchiveBook($id: ID!) {\n    archiveBook(id: $id) {\n      ...BookStatusFields\n    }\n  }\n": types.ArchiveBookDocument,
@@ -196,7 +196,7 @@ const documents: Documents = {
     "\n  mutation UpdateCoupon($code: String!, $input: UpdateCouponInput!) {\n    updateCoupon(code: $code, input: $input) {\n      ...CouponDetailFields\n    }\n  }\n": types.UpdateCouponDocument,
     "\n  query LivePinCandidates($search: String!) {\n    books(first: 8, search: $search) {\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.LivePinCandidatesDocument,
     "\n  fragment RedemptionFeedItem on Redemption {\n    ...RedemptionRow\n    bookId\n  }\n": types.RedemptionFeedItemFragmentDoc,
-    "\n  fragment LiveBookTile on Book {\n    id\n    name\n    status\n    validFrom\n    validUntil\n    ...BookStatsCounts\n  }\n": types.LiveBookTileFragmentDoc,
+    "\n  fragment LiveBookTile on Book {\n    id\n    updatedAt\n    name\n    status\n    validFrom\n    validUntil\n    ...BookStatsCounts\n  }\n": types.LiveBookTileFragmentDoc,
     "\n  query LiveBooks($window: Int, $first: Int) {\n    busiestBooks(window: $window, first: $first) {\n      events\n      book {\n        ...LiveBookTile\n      }\n    }\n    pinnedBooks {\n      ...LiveBookTile\n    }\n  }\n": types.LiveBooksDocument,
     "\n  mutation PinBook($bookId: ID!) {\n    pinBook(bookId: $bookId) {\n      ...LiveBookTile\n    }\n  }\n": types.PinBookDocument,
     "\n  mutation UnpinBook($bookId: ID!) {\n    unpinBook(bookId: $bookId) {\n      ...LiveBookTile\n    }\n  }\n": types.UnpinBookDocument,
@@ -339,7 +339,7 @@ export function graphql(source: "\n  fragment BookFacts on Book {\n    discountT
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment BookFormFields on Book {\n    name\n    description\n    ...BookFacts\n    currency\n    minOrderAmount\n    maxTotalRedemptions\n    maxTotalDiscountAmount\n    metadata\n  }\n"): (typeof documents)["\n  fragment BookFormFields on Book {\n    name\n    description\n    ...BookFacts\n    currency\n    minOrderAmount\n    maxTotalRedemptions\n    maxTotalDiscountAmount\n    metadata\n  }\n"];
+export function graphql(source: "\n  fragment BookFormFields on Book {\n    updatedAt\n    name\n    description\n    ...BookFacts\n    currency\n    minOrderAmount\n    maxTotalRedemptions\n    maxTotalDiscountAmount\n    metadata\n  }\n"): (typeof documents)["\n  fragment BookFormFields on Book {\n    updatedAt\n    name\n    description\n    ...BookFacts\n    currency\n    minOrderAmount\n    maxTotalRedemptions\n    maxTotalDiscountAmount\n    metadata\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -347,11 +347,11 @@ export function graphql(source: "\n  fragment BookStatsCounts on Book {\n    cou
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment BookSummaryFields on Book {\n    id\n    name\n    discountType\n    discountValue\n    currency\n    validUntil\n    isActive\n  }\n"): (typeof documents)["\n  fragment BookSummaryFields on Book {\n    id\n    name\n    discountType\n    discountValue\n    currency\n    validUntil\n    isActive\n  }\n"];
+export function graphql(source: "\n  fragment BookSummaryFields on Book {\n    id\n    updatedAt\n    name\n    discountType\n    discountValue\n    currency\n    validUntil\n    isActive\n  }\n"): (typeof documents)["\n  fragment BookSummaryFields on Book {\n    id\n    updatedAt\n    name\n    discountType\n    discountValue\n    currency\n    validUntil\n    isActive\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment BookTableRow on Book {\n    id\n    name\n    discountType\n    discountValue\n    currency\n    validFrom\n    validUntil\n    isActive\n    status\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n      total\n    }\n  }\n"): (typeof documents)["\n  fragment BookTableRow on Book {\n    id\n    name\n    discountType\n    discountValue\n    currency\n    validFrom\n    validUntil\n    isActive\n    status\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n      total\n    }\n  }\n"];
+export function graphql(source: "\n  fragment BookTableRow on Book {\n    id\n    updatedAt\n    name\n    discountType\n    discountValue\n    currency\n    validFrom\n    validUntil\n    isActive\n    status\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n      total\n    }\n  }\n"): (typeof documents)["\n  fragment BookTableRow on Book {\n    id\n    updatedAt\n    name\n    discountType\n    discountValue\n    currency\n    validFrom\n    validUntil\n    isActive\n    status\n    counts {\n      unassigned\n      assigned\n      locked\n      redeemed\n      total\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -399,7 +399,7 @@ export function graphql(source: "\n  subscription BookStatsLive($bookId: ID!) {\
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment BookStatusFields on Book {\n    id\n    status\n    statusChangedAt\n    isActive\n    validFrom\n    validUntil\n  }\n"): (typeof documents)["\n  fragment BookStatusFields on Book {\n    id\n    status\n    statusChangedAt\n    isActive\n    validFrom\n    validUntil\n  }\n"];
+export function graphql(source: "\n  fragment BookStatusFields on Book {\n    id\n    updatedAt\n    status\n    statusChangedAt\n    isActive\n    validFrom\n    validUntil\n  }\n"): (typeof documents)["\n  fragment BookStatusFields on Book {\n    id\n    updatedAt\n    status\n    statusChangedAt\n    isActive\n    validFrom\n    validUntil\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -519,7 +519,7 @@ export function graphql(source: "\n  fragment RedemptionFeedItem on Redemption {
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment LiveBookTile on Book {\n    id\n    name\n    status\n    validFrom\n    validUntil\n    ...BookStatsCounts\n  }\n"): (typeof documents)["\n  fragment LiveBookTile on Book {\n    id\n    name\n    status\n    validFrom\n    validUntil\n    ...BookStatsCounts\n  }\n"];
+export function graphql(source: "\n  fragment LiveBookTile on Book {\n    id\n    updatedAt\n    name\n    status\n    validFrom\n    validUntil\n    ...BookStatsCounts\n  }\n"): (typeof documents)["\n  fragment LiveBookTile on Book {\n    id\n    updatedAt\n    name\n    status\n    validFrom\n    validUntil\n    ...BookStatsCounts\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -3,6 +3,7 @@ import { Prisma } from '@coupons/db';
 import { recordAudit } from '../audit/audit.service.ts';
 import { requireAdmin } from '../shared/access.ts';
 import type { ServiceContext } from '../shared/context.ts';
+import { touchedAt } from '../shared/sql.ts';
 import { DomainError, notFound, pgCode } from '../shared/errors.ts';
 import { requireUuid } from '../shared/validation.ts';
 import type { BookRecord, BookStatus } from './book.model.ts';
@@ -50,7 +51,7 @@ async function changeStatus(ctx: ServiceContext, id: string, change: keyof typeo
       });
     }
     await tx.$executeRaw(Prisma.sql`
-      UPDATE book SET status = ${to}::"BookStatus", status_changed_at = ${ctx.clock.now()}, updated_at = ${ctx.clock.now()}
+      UPDATE book SET status = ${to}::"BookStatus", status_changed_at = ${ctx.clock.now()}, updated_at = ${touchedAt(ctx.clock.now(), current.updatedAt)}
       WHERE id = ${bookId}::uuid`);
     await recordAudit(tx, caller, { action, targetType: 'BOOK', targetId: bookId, changes: { status: { from: current.status, to } } });
     return (await selectBookLocked(tx, bookId, 'update')) as BookRecord;

@@ -2,6 +2,7 @@ import { Prisma } from '@coupons/db';
 import { changedFields, recordAudit } from '../audit/audit.service.ts';
 import { requireAdmin } from '../shared/access.ts';
 import { requireCaller, type ServiceContext } from '../shared/context.ts';
+import { touchedAt } from '../shared/sql.ts';
 import { badInput, notFound } from '../shared/errors.ts';
 import { decodeTimeCursor, encodeTimeCursor, type Page, type PageArgs, pageSize, toPage } from '../shared/pagination.ts';
 import { readFromReplica } from '../shared/read-replica.ts';
@@ -75,7 +76,8 @@ export async function updateBook(ctx: ServiceContext, id: string, input: UpdateB
           `cannot change once coupons of this book were given out (${termsChanged.join(', ')}): shoppers hold them on these terms; create a new book instead`,
         );
       }
-      let updated = await tx.book.update({ where: { id: bookId }, data: toChangedRowData(changed) });
+      const data = { ...toChangedRowData(changed), updatedAt: touchedAt(ctx.clock.now(), current.updatedAt) };
+      let updated = await tx.book.update({ where: { id: bookId }, data });
       const hadBudget = current.maxTotalRedemptions !== null || current.maxTotalDiscountAmount !== null;
       const hasBudget = updated.maxTotalRedemptions !== null || updated.maxTotalDiscountAmount !== null;
       if (hasBudget && !hadBudget) updated = await recountBudget(tx, bookId);
@@ -111,7 +113,8 @@ async function recountBudget(tx: Prisma.TransactionClient, bookId: string) {
   if (book.maxTotalDiscountAmount?.lessThan(used.discount)) {
     throw badInput('maxTotalDiscountAmount', `must be at least ${used.discount}: that much discount is already granted`);
   }
-  return tx.book.update({ where: { id: bookId }, data: { redeemedTotal: used.n, discountTotal: used.discount } });
+  // Part of the change that set the budget: the time that change wrote stands (not the client's @updatedAt clock).
+  return tx.book.update({ where: { id: bookId }, data: { redeemedTotal: used.n, discountTotal: used.discount, updatedAt: book.updatedAt } });
 }
 
 /** The validated values of just the fields present in the input (`null` included: it clears). */

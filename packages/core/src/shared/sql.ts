@@ -14,3 +14,12 @@ export type SqlClient = Pick<PrismaClient, '$queryRaw' | '$executeRaw'>;
 export function couponTouchedSql(now: Date): Prisma.Sql {
   return Prisma.sql`updated_at = greatest(${now}::timestamptz, c.updated_at + interval '1 millisecond')`;
 }
+
+/**
+ * The same rule for a row the caller has just read under its row lock (`previous`, its
+ * `updated_at` then): `now`, or 1 ms after `previous` when that is later. `Book.updatedAt` grows
+ * with every change of a book this way (updateBook, pause, resume, archive), in commit order.
+ */
+export function touchedAt(now: Date, previous: Date): Date {
+  return new Date(Math.max(now.getTime(), previous.getTime() + 1));
+}

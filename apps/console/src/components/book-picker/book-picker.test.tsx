@@ -13,6 +13,7 @@ import { BookPicker, usePreloadBookPicker } from './book-picker';
 
 const book = (name: string) => ({
   __typename: 'Book' as const,
+  updatedAt: '2026-12-07T10:00:00.000Z',
   id: `book-${name}`,
   name,
   discountType: 'PERCENTAGE' as const,

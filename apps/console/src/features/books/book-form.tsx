@@ -17,6 +17,7 @@ import { SubmitActions } from '@/components/forms/submit-actions';
  */
 export const BookFormFields = graphql(`
   fragment BookFormFields on Book {
+    updatedAt
     name
     description
     ...BookFacts

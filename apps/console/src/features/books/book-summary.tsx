@@ -8,6 +8,7 @@ import { useBookSummary } from './use-book-summary';
 export const BookSummaryFields = graphql(`
   fragment BookSummaryFields on Book {
     id
+    updatedAt
     name
     discountType
     discountValue

@@ -12,6 +12,7 @@ import { BookStatusBadge } from './book-status-badge';
 export const BookTableRow = graphql(`
   fragment BookTableRow on Book {
     id
+    updatedAt
     name
     discountType
     discountValue

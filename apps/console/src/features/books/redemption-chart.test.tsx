@@ -22,6 +22,7 @@ const answer = (from: string, bucketName: string, buckets: ReturnType<typeof buc
     data: {
       book: {
         __typename: 'Book' as const,
+        updatedAt: '2026-12-07T10:00:00.000Z',
         id: BOOK,
         redemptionsOverTime: buckets.map(({ at, redemptions, reversals }) => ({ __typename: 'RedemptionBucket' as const, at, redemptions, reversals })),
         claimsOverTime: buckets.map(({ at, claims }) => ({ __typename: 'ClaimBucket' as const, at, claims })),

@@ -8,6 +8,7 @@ import { BooksQuery } from './use-books';
 export const BookStatusFields = graphql(`
   fragment BookStatusFields on Book {
     id
+    updatedAt
     status
     statusChangedAt
     isActive

@@ -8,6 +8,7 @@ import { BooksQuery, useBooks } from './use-books';
 
 const book = (n: number) => ({
   __typename: 'Book' as const,
+  updatedAt: '2026-12-07T10:00:00.000Z',
   id: `book-${n}`,
   name: `Book ${n}`,
   discountType: 'PERCENTAGE' as const,

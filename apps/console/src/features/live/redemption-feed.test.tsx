@@ -22,7 +22,7 @@ const item = (id: string, redeemedAt: string, reversedAt: string | null): FeedIt
 
 /** Answers every BookSummary (the book name of each line). */
 const books = new ApolloLink(() =>
-  of({ data: { book: { __typename: 'Book', id: 'b1', name: 'Spring sale', discountType: 'PERCENTAGE', discountValue: 10, validUntil: null, isActive: true } } }),
+  of({ data: { book: { __typename: 'Book', id: 'b1', updatedAt: '2026-12-07T10:00:00.000Z', name: 'Spring sale', discountType: 'PERCENTAGE', discountValue: 10, validUntil: null, isActive: true } } }),
 );
 
 describe('RedemptionFeed', () => {

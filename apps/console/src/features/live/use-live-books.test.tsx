@@ -8,6 +8,7 @@ import { LiveBooksQuery, PinBookMutation, UnpinBookMutation, useLiveBooks } from
 
 const book = (n: number) => ({
   __typename: 'Book' as const,
+  updatedAt: '2026-12-07T10:00:00.000Z',
   id: `00000000-0000-4000-8000-00000000000${n}`,
   name: `Book ${n}`,
   status: 'ACTIVE' as const,

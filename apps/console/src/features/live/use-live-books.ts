@@ -10,6 +10,7 @@ import { useMutationAction } from '@/lib/apollo/use-mutation-action';
 export const LiveBookTile = graphql(`
   fragment LiveBookTile on Book {
     id
+    updatedAt
     name
     status
     validFrom

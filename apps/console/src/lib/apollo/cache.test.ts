@@ -52,3 +52,26 @@ describe('the console cache keeps the later copy of a coupon', () => {
     expect(shown(cache)).toMatchObject({ state: 'REDEEMED' });
   });
 });
+
+describe('the console cache keeps the later copy of a book', () => {
+  const STATUS = parse('fragment TestBookStatus on Book { id status updatedAt counts { assigned } }');
+  const BOOKS = parse('query TestBooks { books { id name status updatedAt counts { assigned } } }');
+  const bookId = 'Book:b1';
+  const book = (status: string, updatedAt: string, assigned: number) => ({
+    __typename: 'Book',
+    id: 'b1',
+    name: 'Spring',
+    status,
+    updatedAt,
+    counts: { __typename: 'BookCounts', assigned },
+  });
+
+  it('a list read before a pause that answers after it does not show the book ACTIVE again; its counts, which move without updatedAt, are taken as they come', () => {
+    const cache = createConsoleCache();
+    // The pause's answer (committed at :05) …
+    cache.writeFragment({ id: bookId, fragment: STATUS, data: book('PAUSED', '2026-12-07T10:00:05.000Z', 3) });
+    // … then the list, read before the pause (but after two more claims).
+    cache.writeQuery({ query: BOOKS, data: { books: [book('ACTIVE', '2026-12-07T10:00:01.000Z', 5)] } });
+    expect(cache.readFragment({ id: bookId, fragment: STATUS })).toMatchObject({ status: 'PAUSED', updatedAt: '2026-12-07T10:00:05.000Z', counts: { assigned: 5 } });
+  });
+});

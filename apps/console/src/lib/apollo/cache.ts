@@ -5,10 +5,21 @@ type Written = Parameters<InMemoryCache['write']>[0];
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /**
+ * The types whose `updatedAt` grows with every change, in commit order (the API's Coupon.updatedAt
+ * and Book.updatedAt), and their fields that change without it: a book's counts and budget
+ * counters move with every claim and redemption, so they are taken as they come, never ordered.
+ */
+const VERSIONED: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['Coupon', new Set<string>()],
+  ['Book', new Set(['counts', 'redeemedTotal', 'discountTotal', 'redemptionsLeft', 'discountLeft'])],
+]);
+
+/**
  * The console's cache. A coupon reaches it from queries, mutation answers and `couponEvents`,
  * which can arrive out of order: a list read before a lock can answer after the lock's event, and
- * would put the coupon back to ASSIGNED until its next event. The API's `Coupon.updatedAt` grows
- * with every change of a coupon, in commit order, so every write here keeps the later copy: a
+ * would put the coupon back to ASSIGNED until its next event (a book likewise: a list read before
+ * a pause, answering after it, would show it ACTIVE). Their `updatedAt` grows
+ * with every change, in commit order, so every write here keeps the later copy: a
  * coupon older than the one cached is written with the cached values of the fields the cache has
  * (the fields only it has are taken as they come; a nested object that is another entity, such as a
  * holder since replaced, is the cache's whole). On a tie the incoming copy wins: the same
@@ -35,20 +46,24 @@ export class ConsoleCache extends InMemoryCache {
   }
 
   override write(options: Written): ReturnType<InMemoryCache['write']> {
-    return super.write({ ...options, result: this.keepLaterCoupons(options.result as Json) });
+    return super.write({ ...options, result: this.keepLater(options.result as Json) });
   }
 
-  /** `value` with every coupon older than the cached one replaced by what the cache holds of it. */
-  private keepLaterCoupons(value: Json): Json {
-    if (Array.isArray(value)) return value.map((item) => this.keepLaterCoupons(item));
+  /** `value` with every coupon or book older than the cached one replaced by what the cache holds of it. */
+  private keepLater(value: Json): Json {
+    if (Array.isArray(value)) return value.map((item) => this.keepLater(item));
     if (value === null || typeof value !== 'object') return value;
     const copy: { [key: string]: Json } = {};
-    for (const [key, field] of Object.entries(value)) copy[key] = this.keepLaterCoupons(field);
-    if (copy.__typename !== 'Coupon' || typeof copy.id !== 'string' || typeof copy.updatedAt !== 'string') return copy;
-    const id = this.identify({ __typename: 'Coupon', id: copy.id });
-    const cached = id ? this.readFragment<{ [key: string]: Json }>({ id, fragment: fragmentOf(copy), returnPartialData: true }) : null;
+    for (const [key, field] of Object.entries(value)) copy[key] = this.keepLater(field);
+    const typename = copy.__typename;
+    const unversioned = typeof typename === 'string' ? VERSIONED.get(typename) : undefined;
+    if (!unversioned || typeof copy.id !== 'string' || typeof copy.updatedAt !== 'string') return copy;
+    const id = this.identify({ __typename: typename as string, id: copy.id });
+    const cached = id ? this.readFragment<{ [key: string]: Json }>({ id, fragment: fragmentOf(typename as string, copy), returnPartialData: true }) : null;
     if (!cached || typeof cached.updatedAt !== 'string' || Date.parse(cached.updatedAt) <= Date.parse(copy.updatedAt)) return copy;
-    return overlay(copy, cached);
+    const kept = { ...cached };
+    for (const field of unversioned) delete kept[field];
+    return overlay(copy, kept);
   }
 }
 
@@ -79,14 +94,14 @@ function sameEntity(a: { [key: string]: Json }, b: { [key: string]: Json }): boo
 
 const fragments = new Map<string, ReturnType<typeof parse>>();
 
-/** A fragment on Coupon selecting the fields `coupon` has (nested objects by their own fields). */
-function fragmentOf(coupon: { [key: string]: Json }) {
-  const selection = selectionOf(coupon);
-  let fragment = fragments.get(selection);
+/** A fragment on `typename` selecting the fields `value` has (nested objects by their own fields). */
+function fragmentOf(typename: string, value: { [key: string]: Json }) {
+  const source = `fragment Cached on ${typename} ${selectionOf(value)}`;
+  let fragment = fragments.get(source);
   if (!fragment) {
     // parse, not a gql tag: codegen collects tagged documents, and this one is made at run time.
-    fragment = parse(`fragment CachedCoupon on Coupon ${selection}`);
-    fragments.set(selection, fragment);
+    fragment = parse(source);
+    fragments.set(source, fragment);
   }
   return fragment;
 }
