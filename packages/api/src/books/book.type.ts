@@ -100,7 +100,10 @@ export class Book extends NamedRecord {
   @Field(() => Date)
   createdAt!: Date;
 
-  @Field(() => Date)
+  @Field(() => Date, {
+    description:
+      'The last change of this book (its settings or status). Grows with every change, in the order the changes committed: of two copies of a book, the one with the later updatedAt is current. Counts and budget counters move without it.',
+  })
   updatedAt!: Date;
 }
 
