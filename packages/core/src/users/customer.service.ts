@@ -1,7 +1,7 @@
 import { Prisma } from '@coupons/db';
 import { requireActingForOthers } from '../shared/access.ts';
 import type { ServiceContext } from '../shared/context.ts';
-import { badInput, type DomainError, forbidden } from '../shared/errors.ts';
+import { badInput, DomainError, forbidden } from '../shared/errors.ts';
 import { requireText } from '../shared/validation.ts';
 
 // A shop's customers, identified by the shop's own id (`customerId`). A shop backend calling
@@ -41,14 +41,19 @@ export async function ensureCustomer(ctx: ServiceContext, customerId: string): P
 async function ensureCustomerRow(ctx: ServiceContext, customerId: string): Promise<CustomerRow> {
   requireActingForOthers(ctx);
   const externalId = parseCustomerId(customerId);
-  const [created] = await ctx.db.prisma.$queryRaw<Array<{ id: string }>>(Prisma.sql`
-    INSERT INTO app_user (id, external_id, role) VALUES (gen_random_uuid(), ${externalId}, 'USER')
-    ON CONFLICT (external_id) DO NOTHING RETURNING id::text AS id`);
-  if (created) return { id: created.id, disabled: false };
-  const existing = await findCustomerRow(ctx, externalId);
-  // The row a concurrent insert made is committed before ON CONFLICT lets this one skip.
-  if (!existing) throw new Error(`customer ${externalId} neither inserted nor found`);
-  return existing;
+  // The row a concurrent insert made is committed before ON CONFLICT lets this one skip, so the
+  // read after a skip finds it, unless an erase of that customer (which clears `external_id`)
+  // committed in between: then the customer is gone, as if the erase came first, and the insert
+  // is tried again to start a new one. Each round trip needs an erase in that gap; a few suffice.
+  for (let round = 0; round < 3; round++) {
+    const [created] = await ctx.db.prisma.$queryRaw<Array<{ id: string }>>(Prisma.sql`
+      INSERT INTO app_user (id, external_id, role) VALUES (gen_random_uuid(), ${externalId}, 'USER')
+      ON CONFLICT (external_id) DO NOTHING RETURNING id::text AS id`);
+    if (created) return { id: created.id, disabled: false };
+    const existing = await findCustomerRow(ctx, externalId);
+    if (existing) return existing;
+  }
+  throw new DomainError('SERVICE_UNAVAILABLE', 'The customer was erased and made again while this request ran; retry', { retryable: true });
 }
 
 /** The user id of the shop's customer `customerId`, or null when the shop never acted for them. */

@@ -8,6 +8,7 @@ import { type DistributionRecord, distributeToPool } from '../../src/pools/distr
 import { addPoolMembers, removePoolMembers } from '../../src/pools/pool-member.service.ts';
 import { createPool } from '../../src/pools/pool.service.ts';
 import type { Caller } from '../../src/shared/context.ts';
+import { ensureCustomer, findCustomer } from '../../src/users/customer.service.ts';
 import { type EraseSummary, ERASED_REASON, eraseUser } from '../../src/users/user-admin.service.ts';
 
 // eraseUser racing what pools do with the user: a distribution that includes them, and changes of
@@ -262,5 +263,26 @@ describe('eraseUser racing changes of the pools the user is in', () => {
     expect(r.ok).toBe(true);
     expect(await t.db.prisma.poolMember.count({ where: { poolId } })).toBe(0);
     await expectNoViolations();
+  });
+});
+
+describe("eraseUser racing a shop's first use of the same customer id", () => {
+  it('40 plain rounds of ensureCustomer and eraseUser of that customer at once: the old customer or a new one, never an error', async () => {
+    const seen: Record<string, number> = {};
+    for (let round = 0; round < 40; round++) {
+      const customerId = `erase-race-${round}-${Date.now()}`;
+      const first = await ensureCustomer(admin(), customerId);
+      // The use starts 0-7 ms after the erase, round by round: its two statements meet the erase's at different points.
+      const use = new Promise((resolve) => setTimeout(resolve, round % 8)).then(() => ensureCustomer(admin(), customerId));
+      const [erased, again] = await Promise.all([outcome(eraseUser(admin(), first)), outcome(use)]);
+      // Serially: the use, then the erase (the old customer, erased after), or the erase, then the use (a new customer).
+      const key = `use ${again.ok ? (again.value === first ? 'old' : 'new') : again.code}, erase ${erased.ok ? 'ok' : erased.code}`;
+      seen[key] = (seen[key] ?? 0) + 1;
+      expect(key, `round ${round}`).toBeOneOf(['use old, erase ok', 'use new, erase ok']);
+      // The id now names a customer that is not erased (a use after the erase made a new one, or the next use will).
+      const current = await findCustomer(admin(), customerId);
+      expect(current === null || current !== first, `round ${round}: ${key}`).toBe(true);
+    }
+    console.info(`ensureCustomer vs eraseUser, outcomes: ${JSON.stringify(seen)}`);
   });
 });
