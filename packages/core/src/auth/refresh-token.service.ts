@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { Prisma } from '@coupons/db';
+import { Prisma } from '@coupons/db';
 import type { ServiceContext } from '../shared/context.ts';
 import { unauthenticated } from '../shared/errors.ts';
 import { sessionStands } from './user-session.service.ts';
@@ -61,7 +61,13 @@ function hashToken(token: string): Uint8Array<ArrayBuffer> {
   return new Uint8Array(createHash('sha256').update(token, 'utf8').digest());
 }
 
-/** Stores a new refresh token of `familyId` for `user` and returns it (through `db`: a client or a transaction). */
+/**
+ * Stores a new refresh token of `familyId` for `user` and returns it (through `db`: a client or a
+ * transaction); UNAUTHENTICATED when the user has been erased. The insert reads the user's row
+ * `FOR KEY SHARE` (the lock its foreign key takes anyway, only first): an erase in flight makes it
+ * wait and, once the erase commits, it finds the user erased and stores nothing, as if the erase
+ * came first; an erase that comes later waits for it and then deletes the token with the others.
+ */
 async function issue(
   db: Prisma.TransactionClient,
   ctx: Pick<ServiceContext, 'clock'>,
@@ -72,7 +78,11 @@ async function issue(
   const token = `${user.tokenVersion ?? 0}.${randomBytes(32).toString('base64url')}`;
   const createdAt = ctx.clock.now();
   const expiresAt = new Date(createdAt.getTime() + settings.ttlDays * DAY_MS);
-  await db.refreshToken.create({ data: { familyId, userId: user.id, tokenHash: hashToken(token), createdAt, expiresAt } });
+  const stored = await db.$executeRaw(Prisma.sql`
+    INSERT INTO refresh_token (id, family_id, user_id, token_hash, created_at, expires_at)
+    SELECT ${randomUUID()}::uuid, ${familyId}::uuid, u.id, ${hashToken(token)}, ${createdAt}, ${expiresAt}
+    FROM (SELECT id FROM app_user WHERE id = ${user.id}::uuid AND erased_at IS NULL FOR KEY SHARE) u`);
+  if (stored === 0) throw unauthenticated(REFRESH_REFUSED);
   return { token, expiresAt };
 }
 
@@ -108,6 +118,11 @@ export async function refreshSession(ctx: ServiceContext, presented: string | nu
   const now = ctx.clock.now();
   // The spend and the successor commit together: a failure in between leaves the token unspent.
   const outcome = await ctx.db.prisma.$transaction(async (tx): Promise<SpendOutcome> => {
+    // The token's user first (FOR KEY SHARE, as `issue` takes it), then the token: the order an
+    // erase takes them in (the user FOR UPDATE, then their tokens), so a refresh racing an erase
+    // queues behind it or ahead of it instead of deadlocking with it.
+    await tx.$queryRaw(Prisma.sql`
+      SELECT 1 FROM refresh_token t JOIN app_user u ON u.id = t.user_id WHERE t.token_hash = ${tokenHash} FOR KEY SHARE OF u`);
     const [spent] = await tx.$queryRaw<SpentRefreshToken[]>(spendRefreshTokenSql(tokenHash, now));
     if (!spent) return { kind: 'refused' };
     const row = await tx.user.findUnique({ where: { id: spent.userId }, select: USER_RECORD_SELECT });

@@ -1,7 +1,9 @@
 import { Prisma } from '@coupons/db';
 import { holdLock, lockWaiters } from '@coupons/db/testing';
 import { describe, expect, it } from 'vitest';
-import { contextFor, createBook, createUser, useServiceTest, serviceAnswer } from '../../testing/index.ts';
+import { contextFor, createBook, createUser, useServiceTest, serviceAnswer, TEST_TOKEN_SETTINGS } from '../../testing/index.ts';
+import { createApiKey } from '../../src/apikeys/api-key.service.ts';
+import { refreshSession, type SessionSettings, startRefreshFamily } from '../../src/auth/refresh-token.service.ts';
 import { assignCoupon } from '../../src/coupons/index.ts';
 import { checkInvariants } from '../../src/invariants/invariants.ts';
 import { type DistributionRecord, distributeToPool } from '../../src/pools/distribution.service.ts';
@@ -284,5 +286,45 @@ describe("eraseUser racing a shop's first use of the same customer id", () => {
       expect(current === null || current !== first, `round ${round}: ${key}`).toBe(true);
     }
     console.info(`ensureCustomer vs eraseUser, outcomes: ${JSON.stringify(seen)}`);
+  });
+});
+
+describe("eraseUser racing what the user's own sessions write for them", () => {
+  const sessions: SessionSettings = { tokens: TEST_TOKEN_SETTINGS, refreshTokens: { ttlDays: 14 } };
+  const anonymous = () => contextFor(t.db, null);
+
+  /** Starts an erase of `user` and parks it at their coupons, their row held FOR UPDATE. */
+  async function eraseParked(user: Caller) {
+    const holder = await hold('SELECT 1 FROM coupon WHERE code = $1 FOR UPDATE', [await giveOneCoupon(user)]);
+    const erased = outcome(eraseUser(admin(), user.userId));
+    await lockWaiters(t.db.pool, 1, { like: ERASE_AT_COUPONS });
+    return { erased, release: () => holder.end('COMMIT') };
+  }
+
+  it('refreshSession while the erase holds the user: it waits, then is refused; no token is left, and no deadlock', async () => {
+    const target = await createUser(t.db);
+    const { token } = await startRefreshFamily(anonymous(), { id: target.userId, tokenVersion: 0 }, sessions.refreshTokens);
+    const { erased, release } = await eraseParked(target);
+    const refreshed = outcome(refreshSession(anonymous(), token, sessions));
+    // At its read of the user (or, had it spent the token first, at its new token's insert).
+    await lockWaiters(t.db.pool, 1, { like: ['%FOR KEY SHARE OF u%', '%INSERT INTO%refresh_token%'] });
+    await release();
+    const [e, r] = await Promise.all([erased, refreshed]);
+    // Serially: the erase, then the refresh of a token it deleted.
+    expect(e).toMatchObject({ ok: true, value: { refreshTokens: 1 } });
+    expect(r).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });
+    expect(await t.db.prisma.refreshToken.count({ where: { userId: target.userId } })).toBe(0);
+  });
+
+  it('createApiKey by an admin whom the erase holds: it waits, then is refused; no key is left with the erased account', async () => {
+    const creator = await createUser(t.db, 'ADMIN');
+    const { erased, release } = await eraseParked(creator);
+    const created = outcome(createApiKey(contextFor(t.db, creator), { name: 'made while erased', scopes: ['COUPONS_READ'] }));
+    await lockWaiters(t.db.pool, 1, { like: ['%FROM app_user WHERE id = %FOR KEY SHARE%', '%INSERT INTO%api_key%'] });
+    await release();
+    const [e, c] = await Promise.all([erased, created]);
+    expect(e).toMatchObject({ ok: true });
+    expect(c).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });
+    expect(await t.db.prisma.apiKey.count({ where: { createdById: creator.userId } })).toBe(0);
   });
 });
