@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Prisma } from '@coupons/db';
 import type { ServiceContext } from '../shared/context.ts';
-import { badInput } from '../shared/errors.ts';
+import { badInput, type DomainError, forbidden, unauthenticated } from '../shared/errors.ts';
 import { continuing, inTransaction, type Tx } from './transition.ts';
 
 export interface IdempotentCall<T> {
@@ -32,20 +32,30 @@ export const DEFAULT_IDEMPOTENCY_LIFETIME_MS = 24 * 60 * 60 * 1000;
  * (and record) rolls back and the retry runs afresh, so only successes are remembered. A record
  * past its lifetime counts as absent: the upsert takes it over (under the same row lock), so an
  * expired key starts a new request even before the sweep has deleted it.
+ *
+ * The insert reads the user's row `FOR KEY SHARE` first: an erase (which holds it `FOR UPDATE`
+ * and deletes the user's records) in flight makes it wait and, once the erase commits, it finds
+ * the user erased and refuses (as if the erase came first); a later erase waits for this request
+ * and then deletes its record. No stored answer outlives the erase of its user.
  */
 export async function runIdempotent<T>(ctx: ServiceContext, call: IdempotentCall<T>): Promise<IdempotentResult<T>> {
   const hash = requestHash(call.operation, call.args);
   const now = ctx.clock.now();
   const expiredBefore = new Date(now.getTime() - (ctx.idempotencyLifetimeMs ?? DEFAULT_IDEMPOTENCY_LIFETIME_MS));
   return inTransaction(ctx.db.pool, async (tx) => {
-    const inserted = await tx.rows<{ inserted: number }>(Prisma.sql`
-      INSERT INTO idempotency_record AS r (user_id, key, operation, request_hash, created_at)
-      VALUES (${call.userId}::uuid, ${call.key}, ${call.operation}, ${hash}, ${now})
-      ON CONFLICT (user_id, key) DO UPDATE
-        SET operation = EXCLUDED.operation, request_hash = EXCLUDED.request_hash, created_at = EXCLUDED.created_at, response = NULL
-        WHERE r.created_at <= ${expiredBefore}
-      RETURNING 1 AS inserted`);
-    if (inserted.length === 0) {
+    const [{ present, inserted }] = await tx.rows<{ present: number; inserted: number }>(Prisma.sql`
+      WITH usr AS (SELECT id FROM app_user WHERE id = ${call.userId}::uuid AND erased_at IS NULL FOR KEY SHARE),
+      ins AS (
+        INSERT INTO idempotency_record AS r (user_id, key, operation, request_hash, created_at)
+        SELECT id, ${call.key}, ${call.operation}, ${hash}, ${now} FROM usr
+        ON CONFLICT (user_id, key) DO UPDATE
+          SET operation = EXCLUDED.operation, request_hash = EXCLUDED.request_hash, created_at = EXCLUDED.created_at, response = NULL
+          WHERE r.created_at <= ${expiredBefore}
+        RETURNING 1
+      )
+      SELECT (SELECT count(*) FROM usr)::int AS present, (SELECT count(*) FROM ins)::int AS inserted`);
+    if (present === 0) throw erasedRefusal(ctx, call.userId);
+    if (inserted === 0) {
       const [stored] = await tx.rows<{ operation: string; request_hash: string; response: unknown }>(
         Prisma.sql`SELECT operation, request_hash, response FROM idempotency_record
                    WHERE user_id = ${call.userId}::uuid AND key = ${call.key}`,
@@ -85,6 +95,11 @@ export async function sweepIdempotencyRecords(ctx: ServiceContext): Promise<numb
 }
 
 const SWEEP_BATCH = 5_000;
+
+/** An idempotent request for a user erased meanwhile: their own session has ended; a shop acting for them meets an erased customer. */
+function erasedRefusal(ctx: ServiceContext, userId: string): DomainError {
+  return ctx.caller?.userId === userId ? unauthenticated('Your session has ended; sign in again') : forbidden('This customer was erased');
+}
 
 function requestHash(operation: string, args: unknown): string {
   return createHash('sha256').update(operation).update('\0').update(JSON.stringify(args ?? null)).digest('hex');

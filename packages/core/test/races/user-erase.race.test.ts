@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { contextFor, createBook, createUser, useServiceTest, serviceAnswer, TEST_TOKEN_SETTINGS } from '../../testing/index.ts';
 import { createApiKey } from '../../src/apikeys/api-key.service.ts';
 import { refreshSession, type SessionSettings, startRefreshFamily } from '../../src/auth/refresh-token.service.ts';
-import { assignCoupon } from '../../src/coupons/index.ts';
+import { assignCoupon, lockCoupon, redeemCoupon } from '../../src/coupons/index.ts';
 import { checkInvariants } from '../../src/invariants/invariants.ts';
 import { type DistributionRecord, distributeToPool } from '../../src/pools/distribution.service.ts';
 import { addPoolMembers, removePoolMembers } from '../../src/pools/pool-member.service.ts';
@@ -326,5 +326,33 @@ describe("eraseUser racing what the user's own sessions write for them", () => {
     expect(e).toMatchObject({ ok: true });
     expect(c).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });
     expect(await t.db.prisma.apiKey.count({ where: { createdById: creator.userId } })).toBe(0);
+  });
+});
+
+describe('eraseUser racing a redeem with an idempotency key', () => {
+  it('the redeem of a coupon the erase keeps (used before) waits for the erase, then is refused: no stored answer outlives the erase', async () => {
+    const target = await createUser(t.db);
+    const shopper = contextFor(t.db, target);
+    const { codes } = await createBook(t.db, 1, { allowMultipleRedemptions: true });
+    const [code] = codes;
+    await assignCoupon(shopper, { code });
+    await lockCoupon(shopper, { code });
+    await redeemCoupon(shopper, { code });
+    await lockCoupon(shopper, { code });
+    // The erase holds the user and waits for their coupon (the one it keeps: it was used).
+    const holder = await hold('SELECT 1 FROM coupon WHERE code = $1 FOR UPDATE', [code]);
+    const erased = outcome(eraseUser(admin(), target.userId));
+    await lockWaiters(t.db.pool, 1, { like: ERASE_AT_COUPONS });
+    const redeemed = outcome(redeemCoupon(shopper, { code, idempotencyKey: 'checkout-2' }));
+    // At its read of the user (or, without it, at the coupon behind the erase).
+    await lockWaiters(t.db.pool, 2, { like: ['%FROM app_user WHERE id = %FOR KEY SHARE%', ERASE_AT_COUPONS, '%FROM coupon%FOR UPDATE%'] });
+    await holder.end('COMMIT');
+    const [e, r] = await Promise.all([erased, redeemed]);
+
+    // Serially: the erase (the coupon kept), then the redeem of a session that has ended.
+    expect(e).toMatchObject({ ok: true, value: { couponsKept: 1 } });
+    expect(r).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });
+    expect(await t.db.prisma.idempotencyRecord.count({ where: { userId: target.userId } })).toBe(0);
+    expect(await t.db.prisma.redemption.count({ where: { userId: target.userId } })).toBe(1);
   });
 });
