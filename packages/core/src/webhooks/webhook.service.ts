@@ -305,11 +305,17 @@ export async function redeliverWebhook(ctx: ServiceContext, deliveryId: string):
     if (!found) throw notFound('Webhook delivery', deliveryId);
     await requireEnabledEndpoint(tx, found.endpoint_id, found.endpoint_id);
     // The guard is the UPDATE's own WHERE (the row's latest version): not while a lease is held.
+    // A lease run out is taken back: a sender still holding its token (stalled past it) can then
+    // no longer record its attempt over this redelivery (recordAttempt matches the token).
     const [row] = await tx.$queryRaw<DeliveryRow[]>(Prisma.sql`
-      UPDATE webhook_delivery SET status = 'PENDING', next_attempt_at = now(), retry_base = attempts, delivered_at = NULL
+      UPDATE webhook_delivery SET status = 'PENDING', next_attempt_at = now(), retry_base = attempts, delivered_at = NULL,
+        lease_token = NULL, lease_expires_at = NULL
       WHERE id = ${deliveryId}::bigint AND NOT (status = 'PENDING' AND lease_expires_at > now())
       RETURNING ${deliveryColumns}`);
-    if (!row) throw new DomainError('INVALID_STATE', 'The delivery is being sent right now', { state: 'SENDING' });
-    return toDelivery(row);
+    if (row) return toDelivery(row);
+    // Pruned since the read (past its retention), or leased meanwhile.
+    const [still] = await tx.$queryRaw<unknown[]>(Prisma.sql`SELECT 1 FROM webhook_delivery WHERE id = ${deliveryId}::bigint`);
+    if (!still) throw notFound('Webhook delivery', deliveryId);
+    throw new DomainError('INVALID_STATE', 'The delivery is being sent right now', { state: 'SENDING' });
   });
 }
