@@ -54,6 +54,17 @@ describe('error mapping', () => {
     });
   });
 
+  it('a foreign key that fired still answers NOT_FOUND, and is logged as a warning with its request (no answer should come from it)', () => {
+    const logger = pino({ level: 'silent' });
+    const warn = vi.spyOn(logger, 'warn');
+    const formatter = createErrorFormatter({ logger, isProduction: true, hideSchemaHints: true });
+    const fk = Object.assign(new Error('insert or update on table "admin_pin" violates foreign key constraint "admin_pin_book_id_fkey"'), { code: '23503' });
+    const error = thrownInResolver(fk);
+    formatter.logErrors([error], { requestId: 'req-1', operation: 'PinBook' });
+    expect(warn).toHaveBeenCalledWith(expect.objectContaining({ requestId: 'req-1', code: 'NOT_FOUND' }), expect.stringContaining('foreign key'));
+    expect(formatter.format(error).extensions).toEqual({ code: 'NOT_FOUND' });
+  });
+
   it('answers SERVICE_UNAVAILABLE, retryable, for every shape of "the database is away"', () => {
     const { formatter, error } = setup(true);
     const adapterCause = (cause: Record<string, unknown>, code = 'P2010') =>

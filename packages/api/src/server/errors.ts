@@ -84,7 +84,11 @@ export function createErrorFormatter(options: ErrorFormatterOptions): ErrorForma
     for (const error of errors) {
       const known = classify(error, options.hideSchemaHints);
       if (!known) logOnce(error, request);
-      else if (options.logger.isLevelEnabled('debug')) {
+      else if (pgCode(innermost(error)) === '23503') {
+        // The answer (NOT_FOUND) is right, but a foreign key gave it: a bug (mutation-faults.ts counts it).
+        const path = error instanceof GraphQLError ? error.path?.join('.') : undefined;
+        options.logger.warn({ ...request, code: known.code, path }, 'A foreign key decided this answer: the statement should read the row it points at first');
+      } else if (options.logger.isLevelEnabled('debug')) {
         const path = error instanceof GraphQLError ? error.path?.join('.') : undefined;
         options.logger.debug({ ...request, code: known.code, path }, 'GraphQL error');
       }

@@ -147,6 +147,17 @@ describe('guardMutations', () => {
     expect(arbiterResult.errors?.[0].originalError).toBe(arbiter);
   });
 
+  it('a foreign key that fired (23503) is counted as a bug and passes through to its NOT_FOUND mapping', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    installMetrics(metrics);
+    const fk = prismaError('23503', 'insert or update on table "admin_pin" violates foreign key constraint "admin_pin_book_id_fkey"');
+    const result = await graphql({ schema: schemaWith(() => Promise.reject(fk)), source: 'mutation { lockCoupon }' });
+    expect(result.errors?.[0].originalError).toBe(fk);
+    expect((await metrics.constraintViolations.get()).values).toEqual([
+      { labels: { constraint: 'admin_pin_book_id_fkey', operation: 'lockCoupon' }, value: 1 },
+    ]);
+  });
+
   it('lets every other error through untouched', async () => {
     const soldOut = new DomainError('SOLD_OUT', 'No coupon left');
     const schema = schemaWith(() => {

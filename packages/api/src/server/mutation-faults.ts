@@ -68,6 +68,22 @@ export const SAFETY_NET_UNIQUE_INDEXES: ReadonlySet<string> = new Set(['redempti
 /** The safety-net unique index a 23505 names, or undefined (`pg` gives `constraint`; the driver adapter only the message). */
 export function safetyNetViolation(error: unknown): { constraint: string } | undefined {
   if (pgCode(error) !== '23505') return undefined;
+  const name = constraintNamed(error, /unique constraint "([^"]+)"/, (found) => SAFETY_NET_UNIQUE_INDEXES.has(found));
+  return name ? { constraint: name } : undefined;
+}
+
+/**
+ * The foreign key a 23503 names, or undefined. No answer should come from a foreign key (a write
+ * that points at another row reads it `FOR KEY SHARE` first and answers NOT_FOUND itself), so one
+ * that fires is counted as a bug; the client still gets the mapping's NOT_FOUND (server/errors.ts).
+ */
+export function foreignKeyViolation(error: unknown): { constraint: string } | undefined {
+  if (pgCode(error) !== '23503') return undefined;
+  return { constraint: constraintNamed(error, /foreign key constraint "([^"]+)"/, () => true) ?? 'unknown' };
+}
+
+/** The first constraint name in `error`'s chain that `accept`s (`pg` gives `constraint`; the driver adapter only the message). */
+function constraintNamed(error: unknown, inMessage: RegExp, accept: (name: string) => boolean): string | undefined {
   const seen = new Set<unknown>();
   const queue: unknown[] = [error];
   while (queue.length > 0 && seen.size < 12) {
@@ -75,8 +91,8 @@ export function safetyNetViolation(error: unknown): { constraint: string } | und
     if (!current || typeof current !== 'object' || seen.has(current)) continue;
     seen.add(current);
     const text = [current.constraint, current.originalMessage, current.message].find((v) => typeof v === 'string') as string | undefined;
-    const name = typeof current.constraint === 'string' ? current.constraint : /unique constraint "([^"]+)"/.exec(text ?? '')?.[1];
-    if (name && SAFETY_NET_UNIQUE_INDEXES.has(name)) return { constraint: name };
+    const name = typeof current.constraint === 'string' ? current.constraint : inMessage.exec(text ?? '')?.[1];
+    if (name && accept(name)) return name;
     const meta = current.meta as Record<string, unknown> | undefined;
     queue.push(current.cause, current.originalError, meta?.driverAdapterError);
   }
@@ -141,7 +157,8 @@ export function locatedDomainError(error: DomainError, info: Pick<GraphQLResolve
  * the fields of {@link CONFLICT_RETRIED_MUTATIONS} are re-run after a transaction conflict
  * ({@link retryConflicts}), and a CHECK violation (or a safety-net unique index's 23505) in any
  * of them is counted in `coupons_constraint_violations_total{constraint,operation}` and rethrown
- * as a {@link ConstraintViolation}. Call it before `limitMutations`, so that a re-run is not counted
+ * as a {@link ConstraintViolation}; a foreign key's 23503 is counted there too and rethrown as it
+ * is (answered NOT_FOUND, see {@link foreignKeyViolation}). Call it before `limitMutations`, so that a re-run is not counted
  * against the caller's rate limit again.
  */
 export function guardMutations(schema: GraphQLSchema): void {
@@ -159,7 +176,11 @@ export function guardMutations(schema: GraphQLSchema): void {
       } catch (error) {
         const check = checkViolation(error);
         const violation = check ?? safetyNetViolation(error);
-        if (!violation) throw error;
+        if (!violation) {
+          const foreignKey = foreignKeyViolation(error);
+          if (foreignKey) recordConstraintViolation(foreignKey.constraint, operation);
+          throw error;
+        }
         recordConstraintViolation(violation.constraint, operation);
         throw new ConstraintViolation(violation.constraint, operation, { cause: error }, check ? '23514' : '23505');
       }

@@ -87,7 +87,7 @@ export function translateDatabaseError(error: unknown): DomainError | undefined 
       return new DomainError('BAD_USER_INPUT', 'A value is malformed or out of range');
     case '23505': // the designed arbiter of codes, emails and idempotency keys
       return new DomainError('BAD_USER_INPUT', 'A value that must be unique already exists');
-    case '23503':
+    case '23503': // a net: a write that points at a row reads it FOR KEY SHARE first and answers NOT_FOUND itself
       return new DomainError('NOT_FOUND', 'A referenced record does not exist');
     default:
       return isDatabaseUnavailable(error) || isLostStatement(error) ? serviceUnavailable() : undefined;
