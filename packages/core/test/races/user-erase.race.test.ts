@@ -269,6 +269,34 @@ describe('eraseUser racing changes of the pools the user is in', () => {
 });
 
 describe("eraseUser racing a shop's first use of the same customer id", () => {
+  it('the erase commits between the use’s skipped insert and its read: the use makes a new customer (as if the erase came first), no error', async () => {
+    const customerId = `erase-between-${Date.now()}`;
+    const first = await ensureCustomer(admin(), customerId);
+    // The use's read of the customer runs the erase to its commit first: the one interleaving
+    // that a lock cannot force (the use's two statements are separate and hold nothing).
+    let erased: Awaited<ReturnType<typeof eraseUser>> | undefined;
+    const prisma = new Proxy(t.db.prisma, {
+      get(target, property, receiver) {
+        if (property !== 'user') return Reflect.get(target, property, receiver);
+        return new Proxy(target.user, {
+          get(users, method, usersReceiver) {
+            if (method !== 'findUnique') return Reflect.get(users, method, usersReceiver);
+            return async (args: Parameters<typeof users.findUnique>[0]) => {
+              erased ??= await eraseUser(admin(), first);
+              return users.findUnique(args);
+            };
+          },
+        });
+      },
+    });
+    const use = await outcome(ensureCustomer({ ...admin(), db: { ...t.db, prisma } }, customerId));
+    expect(erased).toMatchObject({ couponsReturned: 0 });
+    expect(use).toMatchObject({ ok: true });
+    expect(use.ok && use.value).not.toBe(first);
+    expect(await findCustomer(admin(), customerId)).toBe(use.ok ? use.value : null);
+  });
+
+
   it('40 plain rounds of ensureCustomer and eraseUser of that customer at once: the old customer or a new one, never an error', async () => {
     const seen: Record<string, number> = {};
     for (let round = 0; round < 40; round++) {
