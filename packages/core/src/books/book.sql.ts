@@ -11,14 +11,18 @@ import { type BookRecord, toBookRecord } from './book.model.ts';
  *   `maxAssignmentsPerUser` and the validity window). Readers do not block each other; an
  *   updateBook waits for them, so their rules cannot change under them before they commit.
  */
-export type BookLockMode = 'update' | 'share' | 'exclusive';
+export type BookLockMode = 'keyShare' | 'update' | 'share' | 'exclusive';
 
 /**
+ * - `keyShare` (`FOR KEY SHARE`): a write that points at the book (an endpoint's book filter), as
+ *   its foreign key would lock it, only first: a delete in flight makes it wait and then find no
+ *   book (NOT_FOUND from the statement, not from the foreign key). Blocks only deletes.
  * - `exclusive` (`FOR UPDATE`): a change that must not race a claim — the discount terms once
  *   coupons may be out, a delete. Claims take `FOR KEY SHARE` on the book (the foreign-key check
  *   of their per-user counter), so this waits for claims in flight and holds off new ones.
  */
 const LOCK_CLAUSE: Record<BookLockMode, Prisma.Sql> = {
+  keyShare: Prisma.sql`FOR KEY SHARE`,
   update: Prisma.sql`FOR NO KEY UPDATE`,
   share: Prisma.sql`FOR SHARE`,
   exclusive: Prisma.sql`FOR UPDATE`,

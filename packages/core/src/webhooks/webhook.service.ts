@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Prisma } from '@coupons/db';
 import { changedFields, recordAudit } from '../audit/audit.service.ts';
+import { selectBookLocked } from '../books/book.sql.ts';
 import type { CouponEventType } from '../events/coupon-event.record.ts';
 import { requireAdmin } from '../shared/access.ts';
 import type { ServiceContext } from '../shared/context.ts';
@@ -82,8 +83,7 @@ function bookFilter(bookId: string | null | undefined): string | null {
  */
 async function holdFilterBook(tx: Prisma.TransactionClient, bookId: string | null | undefined): Promise<void> {
   if (bookId === null || bookId === undefined) return;
-  const held = await tx.$queryRaw<unknown[]>(Prisma.sql`SELECT 1 FROM book WHERE id = ${bookId}::uuid FOR KEY SHARE`);
-  if (held.length === 0) throw notFound('Book', bookId);
+  if (!(await selectBookLocked(tx, bookId, 'keyShare'))) throw notFound('Book', bookId);
 }
 
 /**
