@@ -75,3 +75,17 @@ describe('the console cache keeps the later copy of a book', () => {
     expect(cache.readFragment({ id: bookId, fragment: STATUS })).toMatchObject({ status: 'PAUSED', updatedAt: '2026-12-07T10:00:05.000Z', counts: { assigned: 5 } });
   });
 });
+
+describe('the console cache and JSON values', () => {
+  it('a JSON field (metadata: {}, or an object) is a value, not a selection: a stale book is written, the later metadata kept', () => {
+    const cache = createConsoleCache();
+    const FORM = parse('fragment TestForm on Book { id name updatedAt metadata }');
+    const id = 'Book:b2';
+    const book = (name: string, updatedAt: string, metadata: unknown) => ({ __typename: 'Book', id: 'b2', name, updatedAt, metadata });
+    cache.writeFragment({ id, fragment: FORM, data: book('Later', '2026-12-07T10:00:05.000Z', {}) });
+    cache.writeFragment({ id, fragment: FORM, data: book('Earlier', '2026-12-07T10:00:01.000Z', { tier: 'gold' }) });
+    expect(cache.readFragment({ id, fragment: FORM })).toMatchObject({ name: 'Later', metadata: {} });
+    cache.writeFragment({ id, fragment: FORM, data: book('Latest', '2026-12-07T10:00:09.000Z', { tier: 'silver' }) });
+    expect(cache.readFragment({ id, fragment: FORM })).toMatchObject({ name: 'Latest', metadata: { tier: 'silver' } });
+  });
+});

@@ -83,8 +83,13 @@ function overlay(incoming: { [key: string]: Json }, cached: { [key: string]: Jso
   return result;
 }
 
+/**
+ * A GraphQL object in a result (Apollo adds `__typename` to every selection set), as opposed to a
+ * JSON scalar's value (a book's or coupon's `metadata`), which is a leaf: taken whole, never
+ * selected into.
+ */
 function isObject(value: Json | undefined): value is { [key: string]: Json } {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && typeof value.__typename === 'string';
 }
 
 /** Same id, or neither has one (a value object such as a discount). */
@@ -108,8 +113,8 @@ function fragmentOf(typename: string, value: { [key: string]: Json }) {
 
 function selectionOf(value: { [key: string]: Json }): string {
   const fields = Object.entries(value).map(([key, field]) => {
-    const sample = Array.isArray(field) ? field.find((item) => item !== null && typeof item === 'object') : field;
-    return sample !== null && typeof sample === 'object' && !Array.isArray(sample) ? `${key} ${selectionOf(sample)}` : key;
+    const sample = Array.isArray(field) ? field.find((item) => isObject(item)) : field;
+    return isObject(sample) ? `${key} ${selectionOf(sample)}` : key;
   });
   return `{ ${fields.join(' ')} }`;
 }
