@@ -59,11 +59,25 @@ export class ConsoleCache extends InMemoryCache {
     const unversioned = typeof typename === 'string' ? VERSIONED.get(typename) : undefined;
     if (!unversioned || typeof copy.id !== 'string' || typeof copy.updatedAt !== 'string') return copy;
     const id = this.identify({ __typename: typename as string, id: copy.id });
-    const cached = id ? this.readFragment<{ [key: string]: Json }>({ id, fragment: fragmentOf(typename as string, copy), returnPartialData: true }) : null;
+    const cached = id ? this.cachedCopy(id, typename as string, copy) : null;
     if (!cached || typeof cached.updatedAt !== 'string' || Date.parse(cached.updatedAt) <= Date.parse(copy.updatedAt)) return copy;
     const kept = { ...cached };
     for (const field of unversioned) delete kept[field];
     return overlay(copy, kept);
+  }
+
+  /**
+   * What the cache holds of `copy`'s fields. Keeping the later copy must never cost a page its
+   * data: should the cache refuse the read, the incoming copy is written as it comes (and the
+   * error reported in development).
+   */
+  private cachedCopy(id: string, typename: string, copy: { [key: string]: Json }): { [key: string]: Json } | null {
+    try {
+      return this.readFragment<{ [key: string]: Json }>({ id, fragment: fragmentOf(typename, copy), returnPartialData: true });
+    } catch (error) {
+      if (process.env.NODE_ENV !== 'production') console.error('ConsoleCache: could not read the cached copy', id, error);
+      return null;
+    }
   }
 }
 
