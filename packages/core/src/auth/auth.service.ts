@@ -93,23 +93,23 @@ export async function login(
   const plausible = email.length > 0 && email.length <= 254 && input.password.length <= MAX_PASSWORD_LENGTH * 4;
   // An implausible email is never a real account: it is counted per address only (as '').
   const attempt = { email: plausible ? email : '', ip: input.ip, proof: input.challengeProof };
-  const admission = await admitLogin(ctx, attempt, limits, settings.challenge);
+  await admitLogin(ctx, attempt, limits, settings.challenge);
   const user = plausible
     ? await ctx.db.prisma.user.findUnique({ where: { email }, select: { ...USER_RECORD_SELECT, passwordHash: true } })
     : null;
   const valid = await verifyPassword(user?.passwordHash ?? (await dummyHash()), plausible ? input.password : '');
   if (!user || !valid) {
-    await recordLoginFailure(ctx, attempt, limits, admission);
+    await recordLoginFailure(ctx, attempt, limits);
     throw new DomainError('UNAUTHENTICATED', LOGIN_FAILED);
   }
   if (user.disabledAt !== null) {
     // Told only after the password checked out: whoever reads this already holds the password, so
     // it reveals nothing a guesser could use, and it tells the owner whom to ask instead of sending
     // them to reset a password that is right. Counted as a failure: it signed nobody in.
-    await recordLoginFailure(ctx, attempt, limits, admission);
+    await recordLoginFailure(ctx, attempt, limits);
     throw new DomainError('FORBIDDEN', ACCOUNT_DISABLED);
   }
-  await recordLoginSuccess(ctx, attempt, admission);
+  await recordLoginSuccess(ctx, attempt);
   if (user.passwordHash && passwordNeedsRehash(user.passwordHash)) {
     // Hashing parameters were raised since this hash was made: upgrade it while we know the password.
     // Compare-and-set on the hash we verified: if the password changed during the ~100 ms of

@@ -55,34 +55,21 @@ function refuse(retryAfterSeconds: number): DomainError {
 }
 
 /**
- * What {@link admitLogin} holds for an attempt it let in, for {@link recordLoginFailure} and
- * {@link recordLoginSuccess} to settle.
- */
-export interface LoginAdmission {
-  /**
-   * The per-email cap's window in which this attempt already holds a failure's place (an attempt
-   * from an address with a streak on the email takes it when admitted); null when it holds none.
-   */
-  heldFailureWindow: Date | null;
-}
-
-/**
  * Admits one login attempt before the password is checked, or throws RATE_LIMITED with
  * `retryAfterSeconds`. In order:
  *
  * 1. per address (every attempt, any email) and per (email, address) (every attempt): counted
  *    first, so concurrent guesses cannot slip past (one upsert each serialises on its row);
  * 2. back-off on (email, address): after `backoffAfterFailures` consecutive failures, the next
- *    attempt waits 1 s, then 2 s, 4 s … up to `backoffMaxSeconds`; a success clears it;
+ *    attempt waits 1 s, then 2 s, 4 s … up to `backoffMaxSeconds`; a success clears it. The
+ *    streak counts an attempt when it is admitted (step 4), not when it has failed: attempts
+ *    sent together when a wait ends take turns on the streak's row, and only the first is heard;
+ *    the others wait out the next back-off, as they would have one after another;
  * 3. the per-email cap: once `perEmailFailures` failures hit the email in this window, only
  *    addresses without a failure streak on it are still heard. The owner at a fresh address (or
- *    one where they last signed in) gets through; a guesser gets one try per new address.
- *
- * Attempts sent together get what they would one after another: each takes its turn on the
- * streak's row when it is admitted (not when it has failed), in one upsert that re-checks the
- * back-off on the row's latest version, and the place it counts before it tells whether the cap
- * applies; an attempt the cap applies to takes a failure's place in the cap when admitted, in one
- * upsert that re-checks the cap (a success gives it back). Refused attempts count nowhere.
+ *    one where they last signed in) gets through; a guesser gets one try per new address;
+ * 4. the attempt joins the streak, in one statement that re-checks the back-off on the row's
+ *    latest version (see 2).
  *
  * Nothing here is spent by an attacker at another address except the per-email cap, and that one
  * never refuses an address that has not failed on the email: an owner cannot be locked out.
@@ -92,7 +79,7 @@ export async function admitLogin(
   attempt: { email: string; ip: string | undefined; proof?: string },
   limits: SignInLimits,
   challenge?: SignInChallenge,
-): Promise<LoginAdmission> {
+): Promise<void> {
   const ip = attempt.ip ?? NO_ADDRESS;
   const { email } = attempt;
   await Promise.all([
@@ -101,55 +88,51 @@ export async function admitLogin(
   ]);
   const now = ctx.clock.now().getTime();
   const windowMs = limits.windowSeconds * 1000;
-  const windowStart = new Date(Math.floor(now / windowMs) * windowMs);
-  const after = limits.backoffAfterFailures ?? DEFAULT_BACKOFF_AFTER_FAILURES;
-  const maxSeconds = limits.backoffMaxSeconds ?? DEFAULT_BACKOFF_MAX_SECONDS;
-  const streakKey = keys.streak(email, ip);
+  const windowStart = Math.floor(now / windowMs) * windowMs;
+  const rows = await ctx.db.prisma.$queryRaw<Array<{ key: string; count: number; window_start: Date }>>(Prisma.sql`
+    SELECT key, count, window_start FROM rate_limit_bucket
+    WHERE key IN (${keys.streak(email, ip)}, ${keys.emailFailures(email)})`);
+  const streak = rows.find((r) => r.key === keys.streak(email, ip));
+  const failures = rows.find((r) => r.key === keys.emailFailures(email));
+  const streakLength = Number(streak?.count ?? 0);
 
-  // The streak: joined unless the back-off holds on the row's latest version (an attempt
-  // admitted meanwhile wrote its count and time first: the upsert waits for its row lock).
-  const joined = await ctx.db.prisma.$queryRaw<Array<{ count: number }>>(Prisma.sql`
-    INSERT INTO rate_limit_bucket AS b (key, window_start, count) VALUES (${streakKey}, ${new Date(now)}, 1)
+  const after = limits.backoffAfterFailures ?? DEFAULT_BACKOFF_AFTER_FAILURES;
+  if (streak && streakLength >= after) {
+    const waitSeconds = Math.min(limits.backoffMaxSeconds ?? DEFAULT_BACKOFF_MAX_SECONDS, 2 ** (streakLength - after));
+    const allowedAt = new Date(streak.window_start).getTime() + waitSeconds * 1000;
+    if (now < allowedAt) throw refuse((allowedAt - now) / 1000);
+  }
+  const emailFailures = failures && new Date(failures.window_start).getTime() === windowStart ? Number(failures.count) : 0;
+  if (streakLength > 0 && emailFailures >= limits.perEmailFailures) {
+    const passed = challenge ? await challenge.verify({ email, ip, proof: attempt.proof }) : false;
+    if (!passed) throw refuse((windowStart + windowMs - now) / 1000);
+  }
+  const maxSeconds = limits.backoffMaxSeconds ?? DEFAULT_BACKOFF_MAX_SECONDS;
+  // Counted unless the back-off holds on the row's latest version: an attempt admitted meanwhile
+  // (its count and time written first; the upsert waits for its row lock) starts a new wait.
+  const joined = await ctx.db.prisma.$queryRaw<Array<{ count: number; window_start: Date }>>(Prisma.sql`
+    INSERT INTO rate_limit_bucket AS b (key, window_start, count) VALUES (${keys.streak(email, ip)}, ${new Date(now)}, 1)
     ON CONFLICT (key) DO UPDATE SET count = b.count + 1, window_start = GREATEST(b.window_start, EXCLUDED.window_start)
     WHERE b.count < ${after}
        OR b.window_start + LEAST(${maxSeconds}::float8, power(2, b.count - ${after}::int)) * interval '1 second' <= EXCLUDED.window_start
     RETURNING b.count`);
   if (joined.length === 0) {
     const [latest] = await ctx.db.prisma.$queryRaw<Array<{ count: number; window_start: Date }>>(Prisma.sql`
-      SELECT count, window_start FROM rate_limit_bucket WHERE key = ${streakKey}`);
+      SELECT count, window_start FROM rate_limit_bucket WHERE key = ${keys.streak(email, ip)}`);
     const waitSeconds = latest ? Math.min(maxSeconds, 2 ** (Number(latest.count) - after)) : 0;
     throw refuse(latest ? (new Date(latest.window_start).getTime() + waitSeconds * 1000 - now) / 1000 : 1);
   }
-  // A first attempt from this address on this email: the cap never applies.
-  if (Number(joined[0].count) === 1) return { heldFailureWindow: null };
-
-  // The cap: a failure's place taken now, unless the window's count is full on its latest version.
-  const held = await ctx.db.prisma.$queryRaw<unknown[]>(Prisma.sql`
-    INSERT INTO rate_limit_bucket AS b (key, window_start, count) VALUES (${keys.emailFailures(email)}, ${windowStart}, 1)
-    ON CONFLICT (key) DO UPDATE SET
-      count = CASE WHEN b.window_start >= EXCLUDED.window_start THEN b.count + 1 ELSE 1 END,
-      window_start = GREATEST(b.window_start, EXCLUDED.window_start)
-    WHERE b.window_start < EXCLUDED.window_start OR b.count < ${limits.perEmailFailures}
-    RETURNING 1`);
-  if (held.length > 0) return { heldFailureWindow: windowStart };
-  if (challenge && (await challenge.verify({ email, ip, proof: attempt.proof }))) return { heldFailureWindow: null };
-  // Not heard: the streak does not count it.
-  await ctx.db.prisma.$executeRaw(Prisma.sql`UPDATE rate_limit_bucket SET count = count - 1 WHERE key = ${streakKey} AND count > 0`);
-  throw refuse((windowStart.getTime() + windowMs - now) / 1000);
 }
 
 /**
- * Records a failed login: the email's failures in this window count toward the per-email cap,
- * unless the attempt already holds its place there ({@link LoginAdmission}). (The (email,
- * address) streak counted it when it was admitted.)
+ * Records a failed login: the email's failures in this window count toward the per-email cap.
+ * (The (email, address) streak counted the attempt when {@link admitLogin} let it in.)
  */
 export async function recordLoginFailure(
   ctx: ServiceContext,
   attempt: { email: string; ip: string | undefined },
   limits: Pick<SignInLimits, 'windowSeconds'>,
-  admission: LoginAdmission,
 ): Promise<void> {
-  if (admission.heldFailureWindow) return;
   const now = ctx.clock.now();
   const windowMs = limits.windowSeconds * 1000;
   const windowStart = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
@@ -162,17 +145,10 @@ export async function recordLoginFailure(
       window_start = GREATEST(b.window_start, EXCLUDED.window_start)`);
 }
 
-/**
- * A successful login clears its (email, address) streak (the back-off starts over) and gives back
- * the failure's place it held in the per-email cap, if it held one (in the window it took it in).
- */
-export async function recordLoginSuccess(ctx: ServiceContext, attempt: { email: string; ip: string | undefined }, admission: LoginAdmission): Promise<void> {
+/** A successful login clears its (email, address) streak: the back-off starts over. */
+export async function recordLoginSuccess(ctx: ServiceContext, attempt: { email: string; ip: string | undefined }): Promise<void> {
   await ctx.db.prisma.$executeRaw(Prisma.sql`
     DELETE FROM rate_limit_bucket WHERE key = ${keys.streak(attempt.email, attempt.ip ?? NO_ADDRESS)}`);
-  if (!admission.heldFailureWindow) return;
-  await ctx.db.prisma.$executeRaw(Prisma.sql`
-    UPDATE rate_limit_bucket SET count = count - 1
-    WHERE key = ${keys.emailFailures(attempt.email)} AND window_start = ${admission.heldFailureWindow} AND count > 0`);
 }
 
 /**
