@@ -61,15 +61,10 @@ function refuse(retryAfterSeconds: number): DomainError {
  * 1. per address (every attempt, any email) and per (email, address) (every attempt): counted
  *    first, so concurrent guesses cannot slip past (one upsert each serialises on its row);
  * 2. back-off on (email, address): after `backoffAfterFailures` consecutive failures, the next
- *    attempt waits 1 s, then 2 s, 4 s … up to `backoffMaxSeconds`; a success clears it. The
- *    streak counts an attempt when it is admitted (step 4), not when it has failed: attempts
- *    sent together when a wait ends take turns on the streak's row, and only the first is heard;
- *    the others wait out the next back-off, as they would have one after another;
+ *    attempt waits 1 s, then 2 s, 4 s … up to `backoffMaxSeconds`; a success clears it;
  * 3. the per-email cap: once `perEmailFailures` failures hit the email in this window, only
  *    addresses without a failure streak on it are still heard. The owner at a fresh address (or
- *    one where they last signed in) gets through; a guesser gets one try per new address;
- * 4. the attempt joins the streak, in one statement that re-checks the back-off on the row's
- *    latest version (see 2).
+ *    one where they last signed in) gets through; a guesser gets one try per new address.
  *
  * Nothing here is spent by an attacker at another address except the per-email cap, and that one
  * never refuses an address that has not failed on the email: an owner cannot be locked out.
@@ -107,26 +102,11 @@ export async function admitLogin(
     const passed = challenge ? await challenge.verify({ email, ip, proof: attempt.proof }) : false;
     if (!passed) throw refuse((windowStart + windowMs - now) / 1000);
   }
-  const maxSeconds = limits.backoffMaxSeconds ?? DEFAULT_BACKOFF_MAX_SECONDS;
-  // Counted unless the back-off holds on the row's latest version: an attempt admitted meanwhile
-  // (its count and time written first; the upsert waits for its row lock) starts a new wait.
-  const joined = await ctx.db.prisma.$queryRaw<Array<{ count: number; window_start: Date }>>(Prisma.sql`
-    INSERT INTO rate_limit_bucket AS b (key, window_start, count) VALUES (${keys.streak(email, ip)}, ${new Date(now)}, 1)
-    ON CONFLICT (key) DO UPDATE SET count = b.count + 1, window_start = GREATEST(b.window_start, EXCLUDED.window_start)
-    WHERE b.count < ${after}
-       OR b.window_start + LEAST(${maxSeconds}::float8, power(2, b.count - ${after}::int)) * interval '1 second' <= EXCLUDED.window_start
-    RETURNING b.count`);
-  if (joined.length === 0) {
-    const [latest] = await ctx.db.prisma.$queryRaw<Array<{ count: number; window_start: Date }>>(Prisma.sql`
-      SELECT count, window_start FROM rate_limit_bucket WHERE key = ${keys.streak(email, ip)}`);
-    const waitSeconds = latest ? Math.min(maxSeconds, 2 ** (Number(latest.count) - after)) : 0;
-    throw refuse(latest ? (new Date(latest.window_start).getTime() + waitSeconds * 1000 - now) / 1000 : 1);
-  }
 }
 
 /**
- * Records a failed login: the email's failures in this window count toward the per-email cap.
- * (The (email, address) streak counted the attempt when {@link admitLogin} let it in.)
+ * Records a failed login: the (email, address) streak grows (its back-off with it) and the email's
+ * failures in this window count toward the per-email cap. One statement for both rows.
  */
 export async function recordLoginFailure(
   ctx: ServiceContext,
@@ -136,12 +116,15 @@ export async function recordLoginFailure(
   const now = ctx.clock.now();
   const windowMs = limits.windowSeconds * 1000;
   const windowStart = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
-  // The email's count restarts with each window.
+  const ip = attempt.ip ?? NO_ADDRESS;
+  // Rows are written in key order ('login:email-failures' < 'login:streak'), so two failures
+  // recorded at once cannot deadlock. The streak keeps counting across windows (window_start is
+  // the last failure); the email's count restarts with each window.
   await ctx.db.prisma.$executeRaw(Prisma.sql`
     INSERT INTO rate_limit_bucket AS b (key, window_start, count)
-    VALUES (${keys.emailFailures(attempt.email)}, ${windowStart}, 1)
+    VALUES (${keys.emailFailures(attempt.email)}, ${windowStart}, 1), (${keys.streak(attempt.email, ip)}, ${now}, 1)
     ON CONFLICT (key) DO UPDATE SET
-      count = CASE WHEN b.window_start >= EXCLUDED.window_start THEN b.count + 1 ELSE 1 END,
+      count = CASE WHEN b.key LIKE 'login:streak:%' OR b.window_start >= EXCLUDED.window_start THEN b.count + 1 ELSE 1 END,
       window_start = GREATEST(b.window_start, EXCLUDED.window_start)`);
 }
 
