@@ -69,6 +69,24 @@ describe('login limits', () => {
     expect((await login(email, TEST_PASSWORD, '203.0.113.101')).code).toBe('ok');
   });
 
+  it('guesses sent together meet the per-email cap as they would one after another', async () => {
+    const { email } = await signUp(server);
+    newWindow();
+    const codesOf = async (attempts: Array<Promise<{ code: string }>>) => {
+      const codes = (await Promise.all(attempts)).map((answer) => answer.code);
+      return { heard: codes.filter((code) => code === 'UNAUTHENTICATED').length, refused: codes.filter((code) => code === 'RATE_LIMITED').length };
+    };
+    // One short of the cap: EMAIL_FAILURES - 1 addresses, one wrong password each.
+    const failed = Array.from({ length: EMAIL_FAILURES - 1 }, (_, i) => `203.0.113.${150 + i}`);
+    for (const address of failed) expect((await login(email, 'wrong', address)).code).toBe('UNAUTHENTICATED');
+    // Each of them guesses again, all at once: one after another, the first fills the cap and the rest are refused.
+    expect(await codesOf(failed.map((address) => login(email, 'wrong again', address)))).toEqual({ heard: 1, refused: EMAIL_FAILURES - 2 });
+    // A fresh address's burst: its first guess is heard (it has not failed on the email), the rest are not.
+    expect(await codesOf(Array.from({ length: PAIR_LIMIT }, () => login(email, 'fresh guess', '198.51.100.150')))).toEqual({ heard: 1, refused: PAIR_LIMIT - 1 });
+    // The owner at another address still gets in, and a success gives back no place it did not take.
+    expect((await login(email, TEST_PASSWORD, '192.0.2.150')).code).toBe('ok');
+  });
+
   it('counts every attempt per client address across emails (password spraying)', async () => {
     newWindow();
     const results = [];
@@ -118,6 +136,27 @@ describe('login back-off', () => {
     expect((await attempt(TEST_PASSWORD)).code).toBe('ok');
     // A success starts the streak over: failures cost nothing extra again.
     for (let i = 0; i < 5; i++) expect(await fail()).toBe('UNAUTHENTICATED');
+  });
+
+  it('guesses sent together get what they would one after another: 5 heard, then 1 per back-off', async () => {
+    const { email } = await signUp(roomy);
+    const address = '203.0.113.201';
+    const burst = async () => {
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          postJson(roomy.url, JSON.stringify({ query: LOGIN, variables: { email, password: `guess ${i}` } }), { 'x-forwarded-for': address }),
+        ),
+      );
+      const codes = answers.map((response) => JSON.parse(response.text).errors?.[0]?.extensions?.code as string);
+      return { heard: codes.filter((code) => code === 'UNAUTHENTICATED').length, refused: codes.filter((code) => code === 'RATE_LIMITED').length };
+    };
+    // One after another, on a clock that stands still: 5 failures, then the 6th waits 1 s.
+    expect(await burst()).toEqual({ heard: 5, refused: 3 });
+    // The wait is over for all 8 at once: one is heard, and the rest wait the next one (2 s).
+    roomy.clock.advance({ seconds: 1 });
+    expect(await burst()).toEqual({ heard: 1, refused: 7 });
+    roomy.clock.advance({ seconds: 2 });
+    expect(await burst()).toEqual({ heard: 1, refused: 7 });
   });
 });
 

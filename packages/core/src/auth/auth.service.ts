@@ -4,7 +4,7 @@ import type { ServiceContext } from '../shared/context.ts';
 import { badInput, DomainError } from '../shared/errors.ts';
 import { normalizeEmail, parseEmail } from '../users/email.ts';
 import { toUserRecord, USER_RECORD_SELECT, type UserRecord } from '../users/user.model.ts';
-import { admitLogin, admitRegistration, recordLoginFailure, recordLoginSuccess, type SignInChallenge, type SignInLimits } from './rate-limit.sign-in.ts';
+import { admitLogin, admitRegistration, settleLogin, type SignInChallenge, type SignInLimits } from './rate-limit.sign-in.ts';
 import { type IssuedRefreshToken, type RefreshTokenSettings, startRefreshFamily } from './refresh-token.service.ts';
 import { signAccessToken, type TokenSettings } from './token.service.ts';
 
@@ -93,23 +93,16 @@ export async function login(
   const plausible = email.length > 0 && email.length <= 254 && input.password.length <= MAX_PASSWORD_LENGTH * 4;
   // An implausible email is never a real account: it is counted per address only (as '').
   const attempt = { email: plausible ? email : '', ip: input.ip, proof: input.challengeProof };
-  await admitLogin(ctx, attempt, limits, settings.challenge);
-  const user = plausible
-    ? await ctx.db.prisma.user.findUnique({ where: { email }, select: { ...USER_RECORD_SELECT, passwordHash: true } })
-    : null;
-  const valid = await verifyPassword(user?.passwordHash ?? (await dummyHash()), plausible ? input.password : '');
-  if (!user || !valid) {
-    await recordLoginFailure(ctx, attempt, limits);
-    throw new DomainError('UNAUTHENTICATED', LOGIN_FAILED);
-  }
-  if (user.disabledAt !== null) {
-    // Told only after the password checked out: whoever reads this already holds the password, so
-    // it reveals nothing a guesser could use, and it tells the owner whom to ask instead of sending
-    // them to reset a password that is right. Counted as a failure: it signed nobody in.
-    await recordLoginFailure(ctx, attempt, limits);
-    throw new DomainError('FORBIDDEN', ACCOUNT_DISABLED);
-  }
-  await recordLoginSuccess(ctx, attempt);
+  const admitted = await admitLogin(ctx, attempt, limits, settings.challenge);
+  // Settled exactly once, as soon as the password is judged; if something broke before that, as
+  // abandoned (an attempt left in flight would hold up the next ones on its email).
+  const judged = await checkCredentials(ctx, plausible ? email : undefined, input.password).catch(async (error: unknown) => {
+    await settleLogin(ctx, admitted, 'abandoned', limits);
+    throw error;
+  });
+  await settleLogin(ctx, admitted, judged.user ? 'succeeded' : 'failed', limits);
+  if (!judged.user) throw judged.refusal;
+  const { user } = judged;
   if (user.passwordHash && passwordNeedsRehash(user.passwordHash)) {
     // Hashing parameters were raised since this hash was made: upgrade it while we know the password.
     // Compare-and-set on the hash we verified: if the password changed during the ~100 ms of
@@ -118,6 +111,23 @@ export async function login(
     await ctx.db.prisma.user.updateMany({ where: { id: user.id, passwordHash: user.passwordHash }, data: { passwordHash } });
   }
   return session(ctx, toUserRecord(user), settings);
+}
+
+/**
+ * The password check of an admitted login: the user, or the refusal to answer. An unknown (or
+ * implausible) email still costs one argon2 verification, against a dummy hash.
+ */
+async function checkCredentials(ctx: ServiceContext, email: string | undefined, password: string) {
+  const user = email
+    ? await ctx.db.prisma.user.findUnique({ where: { email }, select: { ...USER_RECORD_SELECT, passwordHash: true } })
+    : null;
+  const valid = await verifyPassword(user?.passwordHash ?? (await dummyHash()), email ? password : '');
+  if (!user || !valid) return { refusal: new DomainError('UNAUTHENTICATED', LOGIN_FAILED) };
+  // Told only after the password checked out: whoever reads this already holds the password, so
+  // it reveals nothing a guesser could use, and it tells the owner whom to ask instead of sending
+  // them to reset a password that is right. Counted as a failure: it signed nobody in.
+  if (user.disabledAt !== null) return { refusal: new DomainError('FORBIDDEN', ACCOUNT_DISABLED) };
+  return { user };
 }
 
 async function session(ctx: ServiceContext, user: UserRecord, settings: AuthSettings): Promise<AuthPayloadRecord> {
