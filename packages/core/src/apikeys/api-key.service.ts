@@ -5,6 +5,7 @@ import { requireAdmin } from '../shared/access.ts';
 import type { ApiKeyScope, Caller, Clock, ServiceContext } from '../shared/context.ts';
 import { badInput, notFound, unauthenticated } from '../shared/errors.ts';
 import { decodeTimeCursor, encodeTimeCursor, type Page, type PageArgs, pageSize, toPage } from '../shared/pagination.ts';
+import { liveUserRow } from '../shared/sql.ts';
 import { requireText, requireUuid } from '../shared/validation.ts';
 
 // API keys are how a shop backend calls: `Authorization: Bearer cbk_…`. The secret is 256 random
@@ -67,11 +68,9 @@ export async function createApiKey(
   if (caller.apiKey && !caller.apiKey.scopes.includes('ADMIN')) throw badInput('scopes', 'a key cannot create keys');
   const secret = API_KEY_PREFIX + randomBytes(32).toString('base64url');
   const row = await ctx.db.prisma.$transaction(async (tx) => {
-    // The creator's row FOR KEY SHARE (the lock the key's foreign key takes anyway, only first): an
-    // erase of the creator in flight makes this wait and, once it commits, the creator is gone
-    // (as if the erase came first); a later erase waits for the key and then deletes it too.
-    const creator = await tx.$queryRaw<unknown[]>(Prisma.sql`
-      SELECT 1 FROM app_user WHERE id = ${caller.userId}::uuid AND erased_at IS NULL FOR KEY SHARE`);
+    // The creator's row first (liveUserRow): an erase of the creator in flight makes this wait and
+    // find them gone (as if the erase came first); a later erase waits and deletes the key too.
+    const creator = await tx.$queryRaw<unknown[]>(Prisma.sql`SELECT 1 FROM ${liveUserRow(caller.userId)} u`);
     if (creator.length === 0) throw unauthenticated();
     const created = await tx.apiKey.create({
       data: {

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Prisma } from '@coupons/db';
 import type { ServiceContext } from '../shared/context.ts';
+import { liveUserRow } from '../shared/sql.ts';
 import { unauthenticated } from '../shared/errors.ts';
 import { sessionStands } from './user-session.service.ts';
 import { toUserRecord, USER_RECORD_SELECT, type UserRecord } from '../users/user.model.ts';
@@ -64,9 +65,8 @@ function hashToken(token: string): Uint8Array<ArrayBuffer> {
 /**
  * Stores a new refresh token of `familyId` for `user` and returns it (through `db`: a client or a
  * transaction); UNAUTHENTICATED when the user has been erased. The insert reads the user's row
- * `FOR KEY SHARE` (the lock its foreign key takes anyway, only first): an erase in flight makes it
- * wait and, once the erase commits, it finds the user erased and stores nothing, as if the erase
- * came first; an erase that comes later waits for it and then deletes the token with the others.
+ * ({@link liveUserRow}) first: an erase in flight makes it wait and then store nothing, as if the
+ * erase came first; an erase that comes later deletes the token with the others.
  */
 async function issue(
   db: Prisma.TransactionClient,
@@ -81,7 +81,7 @@ async function issue(
   const stored = await db.$executeRaw(Prisma.sql`
     INSERT INTO refresh_token (id, family_id, user_id, token_hash, created_at, expires_at)
     SELECT ${randomUUID()}::uuid, ${familyId}::uuid, u.id, ${hashToken(token)}, ${createdAt}, ${expiresAt}
-    FROM (SELECT id FROM app_user WHERE id = ${user.id}::uuid AND erased_at IS NULL FOR KEY SHARE) u`);
+    FROM ${liveUserRow(user.id)} u`);
   if (stored === 0) throw unauthenticated(REFRESH_REFUSED);
   return { token, expiresAt };
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Prisma } from '@coupons/db';
 import type { ServiceContext } from '../shared/context.ts';
 import { badInput, type DomainError, forbidden, unauthenticated } from '../shared/errors.ts';
+import { liveUserRow } from '../shared/sql.ts';
 import { continuing, inTransaction, type Tx } from './transition.ts';
 
 export interface IdempotentCall<T> {
@@ -33,10 +34,9 @@ export const DEFAULT_IDEMPOTENCY_LIFETIME_MS = 24 * 60 * 60 * 1000;
  * past its lifetime counts as absent: the upsert takes it over (under the same row lock), so an
  * expired key starts a new request even before the sweep has deleted it.
  *
- * The insert reads the user's row `FOR KEY SHARE` first: an erase (which holds it `FOR UPDATE`
- * and deletes the user's records) in flight makes it wait and, once the erase commits, it finds
- * the user erased and refuses (as if the erase came first); a later erase waits for this request
- * and then deletes its record. No stored answer outlives the erase of its user.
+ * The insert reads the user's row first ({@link liveUserRow}): an erase in flight makes it wait
+ * and then refuse (as if the erase came first); a later erase waits for this request and then
+ * deletes its record. No stored answer outlives the erase of its user.
  */
 export async function runIdempotent<T>(ctx: ServiceContext, call: IdempotentCall<T>): Promise<IdempotentResult<T>> {
   const hash = requestHash(call.operation, call.args);
@@ -44,7 +44,7 @@ export async function runIdempotent<T>(ctx: ServiceContext, call: IdempotentCall
   const expiredBefore = new Date(now.getTime() - (ctx.idempotencyLifetimeMs ?? DEFAULT_IDEMPOTENCY_LIFETIME_MS));
   return inTransaction(ctx.db.pool, async (tx) => {
     const [{ present, inserted }] = await tx.rows<{ present: number; inserted: number }>(Prisma.sql`
-      WITH usr AS (SELECT id FROM app_user WHERE id = ${call.userId}::uuid AND erased_at IS NULL FOR KEY SHARE),
+      WITH usr AS ${liveUserRow(call.userId)},
       ins AS (
         INSERT INTO idempotency_record AS r (user_id, key, operation, request_hash, created_at)
         SELECT id, ${call.key}, ${call.operation}, ${hash}, ${now} FROM usr

@@ -23,3 +23,15 @@ export function couponTouchedSql(now: Date): Prisma.Sql {
 export function touchedAt(now: Date, previous: Date): Date {
   return new Date(Math.max(now.getTime(), previous.getTime() + 1));
 }
+
+/**
+ * The user `userId`'s row as a subquery of its `id`, empty once the user is erased, and locked
+ * `FOR KEY SHARE`: the lock a foreign key to the user takes anyway, taken first. A write that
+ * stores something of the user's (a refresh token, an API key, an idempotency record) reads it
+ * before writing: an erase in flight (it holds the row `FOR UPDATE` and deletes the user's
+ * records) makes the write wait and then find nobody, as if the erase came first; an erase that
+ * comes later waits for the write and then deletes what it stored. No record outlives its user.
+ */
+export function liveUserRow(userId: string): Prisma.Sql {
+  return Prisma.sql`(SELECT id FROM app_user WHERE id = ${userId}::uuid AND erased_at IS NULL FOR KEY SHARE)`;
+}
