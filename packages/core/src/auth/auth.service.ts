@@ -5,7 +5,7 @@ import { badInput, DomainError } from '../shared/errors.ts';
 import { normalizeEmail, parseEmail } from '../users/email.ts';
 import { toUserRecord, USER_RECORD_SELECT, type UserRecord } from '../users/user.model.ts';
 import { admitLogin, admitRegistration, settleLogin, type SignInChallenge, type SignInLimits } from './rate-limit.sign-in.ts';
-import { type IssuedRefreshToken, type RefreshTokenSettings, startRefreshFamily } from './refresh-token.service.ts';
+import { type IssuedRefreshToken, REFRESH_REFUSED, type RefreshTokenSettings, startRefreshFamily } from './refresh-token.service.ts';
 import { signAccessToken, type TokenSettings } from './token.service.ts';
 
 /** What register/login need beyond the context; the API builds it from the typed config. */
@@ -73,7 +73,7 @@ export async function register(
     RETURNING id::text AS id, email, external_id AS "externalId", role::text AS role, created_at AS "createdAt",
               token_version AS "tokenVersion", disabled_at AS "disabledAt", erased_at AS "erasedAt"`);
   if (!row) throw badInput('email', 'is already registered');
-  return session(ctx, toUserRecord(row), settings);
+  return session(ctx, toUserRecord(row), settings, REFRESH_REFUSED);
 }
 
 /**
@@ -110,7 +110,7 @@ export async function login(
     const passwordHash = await hashPassword(input.password);
     await ctx.db.prisma.user.updateMany({ where: { id: user.id, passwordHash: user.passwordHash }, data: { passwordHash } });
   }
-  return session(ctx, toUserRecord(user), settings);
+  return session(ctx, toUserRecord(user), settings, LOGIN_FAILED);
 }
 
 /**
@@ -130,12 +130,17 @@ async function checkCredentials(ctx: ServiceContext, email: string | undefined, 
   return { user };
 }
 
-async function session(ctx: ServiceContext, user: UserRecord, settings: AuthSettings): Promise<AuthPayloadRecord> {
+/**
+ * Tokens for a user who just proved who they are. An erase of the user that commits meanwhile
+ * leaves no refresh token (startRefreshFamily) and answers `ifErased`: a login answers as if the
+ * erase came first (no such account), a registration as if it came just after.
+ */
+async function session(ctx: ServiceContext, user: UserRecord, settings: AuthSettings, ifErased: string): Promise<AuthPayloadRecord> {
   // Only people sign in: a shop's customer (no email, no password) never reaches here.
   if (user.email === null) throw new DomainError('UNAUTHENTICATED', LOGIN_FAILED);
   const { token, expiresAt } = signAccessToken(settings.tokens, user, ctx.clock);
   if (!settings.refreshTokens) return { token, expiresAt, user };
-  return { token, expiresAt, user, refreshToken: await startRefreshFamily(ctx, user, settings.refreshTokens) };
+  return { token, expiresAt, user, refreshToken: await startRefreshFamily(ctx, user, settings.refreshTokens, ifErased) };
 }
 
 let dummy: Promise<string> | undefined;

@@ -64,9 +64,9 @@ function hashToken(token: string): Uint8Array<ArrayBuffer> {
 
 /**
  * Stores a new refresh token of `familyId` for `user` and returns it (through `db`: a client or a
- * transaction); UNAUTHENTICATED when the user has been erased. The insert reads the user's row
- * ({@link liveUserRow}) first: an erase in flight makes it wait and then store nothing, as if the
- * erase came first; an erase that comes later deletes the token with the others.
+ * transaction); UNAUTHENTICATED with `ifErased` when the user has been erased. The insert reads
+ * the user's row ({@link liveUserRow}) first: an erase in flight makes it wait and then store
+ * nothing, as if the erase came first; an erase that comes later deletes the token with the others.
  */
 async function issue(
   db: Prisma.TransactionClient,
@@ -74,6 +74,7 @@ async function issue(
   user: { id: string; tokenVersion?: number },
   familyId: string,
   settings: RefreshTokenSettings,
+  ifErased = REFRESH_REFUSED,
 ): Promise<IssuedRefreshToken> {
   const token = `${user.tokenVersion ?? 0}.${randomBytes(32).toString('base64url')}`;
   const createdAt = ctx.clock.now();
@@ -82,22 +83,24 @@ async function issue(
     INSERT INTO refresh_token (id, family_id, user_id, token_hash, created_at, expires_at)
     SELECT ${randomUUID()}::uuid, ${familyId}::uuid, u.id, ${hashToken(token)}, ${createdAt}, ${expiresAt}
     FROM ${liveUserRow(user.id)} u`);
-  if (stored === 0) throw unauthenticated(REFRESH_REFUSED);
+  if (stored === 0) throw unauthenticated(ifErased);
   return { token, expiresAt };
 }
 
 /**
  * Starts a new family for a user who just proved who they are (login, register). Their refresh
  * tokens past expiry are deleted on the way (spent ones are kept until then: a late replay of one
- * is still recognised as reuse).
+ * is still recognised as reuse). If the user was erased since they proved it (the erase
+ * committed while this waited), UNAUTHENTICATED with `ifErased`: the caller's own refusal.
  */
 export async function startRefreshFamily(
   ctx: ServiceContext,
   user: { id: string; tokenVersion?: number },
   settings: RefreshTokenSettings,
+  ifErased = REFRESH_REFUSED,
 ): Promise<IssuedRefreshToken> {
   const [issued] = await Promise.all([
-    issue(ctx.db.prisma, ctx, user, randomUUID(), settings),
+    issue(ctx.db.prisma, ctx, user, randomUUID(), settings, ifErased),
     ctx.db.prisma.refreshToken.deleteMany({ where: { userId: user.id, expiresAt: { lte: ctx.clock.now() } } }),
   ]);
   return issued;

@@ -1,8 +1,9 @@
 import { Prisma } from '@coupons/db';
 import { holdLock, lockWaiters } from '@coupons/db/testing';
 import { describe, expect, it } from 'vitest';
-import { contextFor, createBook, createUser, useServiceTest, serviceAnswer, TEST_TOKEN_SETTINGS } from '../../testing/index.ts';
+import { contextFor, createBook, createUser, generousSignInLimits, useServiceTest, serviceAnswer, TEST_TOKEN_SETTINGS } from '../../testing/index.ts';
 import { createApiKey } from '../../src/apikeys/api-key.service.ts';
+import { type AuthSettings, login, register } from '../../src/auth/auth.service.ts';
 import { refreshSession, type SessionSettings, startRefreshFamily } from '../../src/auth/refresh-token.service.ts';
 import { assignCoupon, lockCoupon, redeemCoupon } from '../../src/coupons/index.ts';
 import { checkInvariants } from '../../src/invariants/invariants.ts';
@@ -342,6 +343,21 @@ describe("eraseUser racing what the user's own sessions write for them", () => {
     expect(e).toMatchObject({ ok: true, value: { refreshTokens: 1 } });
     expect(r).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });
     expect(await t.db.prisma.refreshToken.count({ where: { userId: target.userId } })).toBe(0);
+  });
+
+  it('login whose password checked out while the erase held the user: it waits at its refresh token, then answers as if the erase came first', async () => {
+    const auth: AuthSettings = { tokens: TEST_TOKEN_SETTINGS, signInLimits: generousSignInLimits(100), refreshTokens: { ttlDays: 14 } };
+    const email = `erased-while-signing-in-${Date.now()}@example.test`;
+    const { user } = await register(anonymous(), { email, password: 'password123' }, auth);
+    const { erased, release } = await eraseParked({ userId: user.id, role: 'USER' });
+    const signedIn = outcome(login(anonymous(), { email, password: 'password123' }, auth));
+    await lockWaiters(t.db.pool, 1, { like: '%INSERT INTO refresh_token%' });
+    await release();
+    const [e, l] = await Promise.all([erased, signedIn]);
+    expect(e).toMatchObject({ ok: true });
+    // Not "Your session has ended": a login answers for the account, which the erase took first.
+    expect(l).toMatchObject({ ok: false, code: 'UNAUTHENTICATED', message: 'Invalid email or password' });
+    expect(await t.db.prisma.refreshToken.count({ where: { userId: user.id } })).toBe(0);
   });
 
   it('createApiKey by an admin whom the erase holds: it waits, then is refused; no key is left with the erased account', async () => {
