@@ -4,7 +4,7 @@ import type { ServiceContext } from '../shared/context.ts';
 import { badInput, DomainError } from '../shared/errors.ts';
 import { normalizeEmail, parseEmail } from '../users/email.ts';
 import { toUserRecord, USER_RECORD_SELECT, type UserRecord } from '../users/user.model.ts';
-import { admitLogin, admitRegistration, settleLogin, type SignInChallenge, type SignInLimits } from './rate-limit.sign-in.ts';
+import { admitLogin, admitRegistration, type LoginOutcome, settleLogin, type SignInChallenge, type SignInLimits } from './rate-limit.sign-in.ts';
 import { type IssuedRefreshToken, REFRESH_REFUSED, type RefreshTokenSettings, startRefreshFamily } from './refresh-token.service.ts';
 import { signAccessToken, type TokenSettings } from './token.service.ts';
 
@@ -94,23 +94,34 @@ export async function login(
   // An implausible email is never a real account: it is counted per address only (as '').
   const attempt = { email: plausible ? email : '', ip: input.ip, proof: input.challengeProof };
   const admitted = await admitLogin(ctx, attempt, limits, settings.challenge);
-  // Settled exactly once, as soon as the password is judged; if something broke before that, as
-  // abandoned (an attempt left in flight would hold up the next ones on its email).
-  const judged = await checkCredentials(ctx, plausible ? email : undefined, input.password).catch(async (error: unknown) => {
-    await settleLogin(ctx, admitted, 'abandoned', limits);
-    throw error;
-  });
-  await settleLogin(ctx, admitted, judged.user ? 'succeeded' : 'failed', limits);
-  if (!judged.user) throw judged.refusal;
-  const { user } = judged;
-  if (user.passwordHash && passwordNeedsRehash(user.passwordHash)) {
-    // Hashing parameters were raised since this hash was made: upgrade it while we know the password.
-    // Compare-and-set on the hash we verified: if the password changed during the ~100 ms of
-    // hashing, the newer one stays (no lost update) and this login skips its upgrade.
-    const passwordHash = await hashPassword(input.password);
-    await ctx.db.prisma.user.updateMany({ where: { id: user.id, passwordHash: user.passwordHash }, data: { passwordHash } });
+  // Settled once the answer is known, whatever it is: failed (a wrong password, a disabled
+  // account, a user erased before their session was stored: as if the erase came first),
+  // succeeded, or abandoned (something broke before the password was judged). An attempt whose
+  // outcome cannot be recorded gets no answer but the error: no guess is heard unrecorded.
+  let outcome: LoginOutcome = 'abandoned';
+  try {
+    const judged = await checkCredentials(ctx, plausible ? email : undefined, input.password);
+    if (!judged.user) {
+      outcome = 'failed';
+      throw judged.refusal;
+    }
+    const { user } = judged;
+    if (user.passwordHash && passwordNeedsRehash(user.passwordHash)) {
+      // Hashing parameters were raised since this hash was made: upgrade it while we know the password.
+      // Compare-and-set on the hash we verified: if the password changed during the ~100 ms of
+      // hashing, the newer one stays (no lost update) and this login skips its upgrade.
+      const passwordHash = await hashPassword(input.password);
+      await ctx.db.prisma.user.updateMany({ where: { id: user.id, passwordHash: user.passwordHash }, data: { passwordHash } });
+    }
+    const payload = await session(ctx, toUserRecord(user), settings, LOGIN_FAILED).catch((error: unknown) => {
+      if (error instanceof DomainError && error.message === LOGIN_FAILED) outcome = 'failed';
+      throw error;
+    });
+    outcome = 'succeeded';
+    return payload;
+  } finally {
+    await settleLogin(ctx, admitted, outcome, limits);
   }
-  return session(ctx, toUserRecord(user), settings, LOGIN_FAILED);
 }
 
 /**

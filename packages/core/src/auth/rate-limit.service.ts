@@ -49,9 +49,18 @@ export async function consumeRateLimit(
 
 /**
  * Deletes buckets whose window ended more than `olderThanSeconds` ago (rows for every email and
- * IP that ever logged in would otherwise pile up). Safe to run from several instances at once.
+ * IP that ever logged in would otherwise pile up), and login attempts left in flight that long by
+ * an instance that died. Safe to run from several instances at once, and beside the requests: a
+ * row a request holds is skipped (the next round takes it), so the prune never waits for one or
+ * deadlocks with one that writes two rows.
  */
 export async function pruneRateLimitBuckets(ctx: ServiceContext, olderThanSeconds = 86_400): Promise<number> {
   const cutoff = new Date(ctx.clock.now().getTime() - olderThanSeconds * 1000);
-  return ctx.db.prisma.$executeRaw(Prisma.sql`DELETE FROM rate_limit_bucket WHERE window_start < ${cutoff}`);
+  const [buckets, inFlight] = await Promise.all([
+    ctx.db.prisma.$executeRaw(Prisma.sql`
+      DELETE FROM rate_limit_bucket WHERE key IN (
+        SELECT key FROM rate_limit_bucket WHERE window_start < ${cutoff} FOR UPDATE SKIP LOCKED)`),
+    ctx.db.prisma.$executeRaw(Prisma.sql`DELETE FROM login_in_flight WHERE admitted_at < ${cutoff}`),
+  ]);
+  return buckets + inFlight;
 }

@@ -50,7 +50,7 @@ describe('login attempts in flight', () => {
     const inFlight = await Promise.all(guessers.slice(1).map((ip) => admitLogin(ctx(), { email, ip }, limits)));
     // The owner at a fresh address: let in at once. The guesser with nothing in flight: refused
     // at once (the recorded failures fill the cap whatever the ones in flight do).
-    expect(await pendingAfter(answerOf(admitLogin(ctx(), { email, ip: '192.0.2.1' }, capped)), 100)).toBe(false);
+    expect(await answerOf(admitLogin(ctx(), { email, ip: '192.0.2.1' }, capped))).toBe('admitted');
     expect(await answerOf(admitLogin(ctx(), { email, ip: guessers[0] }, capped))).toBe(59);
     for (const attempt of inFlight) await settleLogin(ctx(), attempt, 'abandoned', limits);
   });
@@ -65,5 +65,50 @@ describe('login attempts in flight', () => {
     expect(await pendingAfter(next, 100)).toBe(true);
     now = new Date(now.getTime() + 31_000);
     expect(await next).toBe('admitted');
+  });
+
+  it('a solved challenge passes the cap, not the back-off: ten proofs sent together from a failing address, one heard', async () => {
+    const email = 'e@example.test';
+    const capped = { ...limits, perEmailFailures: 1 };
+    // The address has 4 failures on the email (one short of the back-off), and they fill the cap.
+    for (let i = 0; i < 4; i++) await settleLogin(ctx(), await admit(email, '203.0.113.5'), 'failed', limits);
+    // Every proof checks out, once all ten are being checked (or after 500 ms): the checks overlap.
+    let checking = 0;
+    let allChecking = () => {};
+    const allCheck = new Promise<void>((resolve) => {
+      allChecking = resolve;
+    });
+    const challenge = {
+      verify: async () => {
+        if (++checking === 10) allChecking();
+        await Promise.race([allCheck, new Promise((resolve) => setTimeout(resolve, 500))]);
+        return true;
+      },
+    };
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        const admitted = await admitLogin(ctx(), { email, ip: '203.0.113.5', proof: 'solved' }, capped, challenge).catch(() => undefined);
+        if (admitted) await settleLogin(ctx(), admitted, 'failed', capped);
+        return admitted ? 'heard' : 'refused';
+      }),
+    );
+    // One after another: the first is heard (and fails: the 5th failure), the rest wait out the back-off.
+    expect(answers.filter((answer) => answer === 'heard')).toHaveLength(1);
+  });
+
+  it('the implausible email is judged per address: junk in flight from one address holds up no other, and fills no cap', async () => {
+    const junk = await Promise.all(Array.from({ length: 5 }, () => admit('', '198.51.100.7')));
+    expect(await answerOf(admit('', '198.51.100.8'))).toBe('admitted');
+    for (const attempt of junk) await settleLogin(ctx(), attempt, 'failed', limits);
+    expect(await t.db.prisma.rateLimitBucket.count({ where: { key: 'login:email-failures:' } })).toBe(0);
+  });
+
+  it('settling an attempt twice changes nothing the second time', async () => {
+    const email = 'f@example.test';
+    const attempt = await admit(email, '203.0.113.6');
+    await settleLogin(ctx(), attempt, 'failed', limits);
+    await settleLogin(ctx(), attempt, 'failed', limits);
+    expect(await t.db.prisma.rateLimitBucket.findUnique({ where: { key: `login:streak:203.0.113.6|${email}` } })).toMatchObject({ count: 1 });
+    expect(await t.db.prisma.loginInFlight.count({ where: { email } })).toBe(0);
   });
 });

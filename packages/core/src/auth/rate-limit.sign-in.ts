@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Prisma } from '@coupons/db';
 import type { ServiceContext } from '../shared/context.ts';
 import { DomainError } from '../shared/errors.ts';
+import type { SqlClient } from '../shared/sql.ts';
 import { consumeRateLimit } from './rate-limit.service.ts';
 
 /**
@@ -48,15 +50,13 @@ const keys = {
   /** count = consecutive failures, window_start = the last one (pruned a day after it). */
   streak: (email: string, ip: string) => `login:streak:${ip}|${email}`,
   emailFailures: (email: string) => `login:email-failures:${email}`,
-  /** count = attempts let in and not yet answered, window_start = the last one let in. */
-  pairInFlight: (email: string, ip: string) => `login:in-flight:${ip}|${email}`,
-  emailInFlight: (email: string) => `login:email-in-flight:${email}`,
 };
 
 /** An attempt in flight this long (a crashed instance's) no longer holds anyone up. */
 const IN_FLIGHT_EXPIRES_MS = 30_000;
-/** How often an attempt whose answer hangs on others' outcomes looks again, and for how long. */
-const IN_DOUBT_POLL_MS = 15;
+/** How an attempt whose answer hangs on others' outcomes looks again: 10 ms, doubling to 100 ms, for 10 s at most. */
+const IN_DOUBT_FIRST_POLL_MS = 10;
+const IN_DOUBT_LAST_POLL_MS = 100;
 const IN_DOUBT_MAX_MS = 10_000;
 
 function refuse(retryAfterSeconds: number): DomainError {
@@ -64,8 +64,9 @@ function refuse(retryAfterSeconds: number): DomainError {
   return new DomainError('RATE_LIMITED', `Too many attempts; try again in ${seconds} s`, { retryAfterSeconds: seconds });
 }
 
-/** A login attempt let in by {@link admitLogin}: settle it exactly once with {@link settleLogin}. */
+/** A login attempt let in by {@link admitLogin} (its `login_in_flight` row): settle it with {@link settleLogin}. */
 export interface AdmittedLogin {
+  readonly id: string;
   readonly email: string;
   readonly ip: string;
 }
@@ -73,7 +74,18 @@ export interface AdmittedLogin {
 /** How an admitted attempt ended: `abandoned` is neither (it failed before the password was judged). */
 export type LoginOutcome = 'failed' | 'succeeded' | 'abandoned';
 
-/** What the limits see of one (email, address) and its email, in flight counted apart. */
+/**
+ * Whose attempts an attempt is judged with. An email that can name an account is judged with
+ * every attempt on it (the per-email cap); the implausible email '' names none, so its attempts
+ * are judged per address only, and junk from one address never holds up another's.
+ */
+interface Scope {
+  email: string;
+  ip: string;
+  emailWide: boolean;
+}
+
+/** What the limits see of one (email, address) and its email, attempts in flight counted apart. */
 interface LoginState {
   streak: number;
   lastFailureAt: number | undefined;
@@ -82,21 +94,27 @@ interface LoginState {
   emailInFlight: number;
 }
 
-type Verdict = { admit: true } | { admit: false; retryAfterSeconds: number; byCap: boolean; inDoubt: boolean };
 type Limit = { admit: true } | { admit: false; retryAfterSeconds: number; byCap: boolean };
+type Verdict = { admit: true } | { admit: false; retryAfterSeconds: number; byCap: boolean; inDoubt: boolean };
 
 /**
  * The limits' answer for one attempt. Attempts in flight count twice over: as if they all fail
  * (the most any order of their outcomes could refuse) and as if they all succeed (the least).
  * If the first lets the attempt in, every serial order does; if the second refuses, every serial
  * order does. Otherwise the answer hangs on their outcomes (`inDoubt`): wait, and judge again.
+ * `capWaived`: a solved challenge lets the attempt past the per-email cap (never the back-off).
  */
-function judge(state: LoginState, now: number, windowStart: number, limits: SignInLimits): Verdict {
+function judge(state: LoginState, now: number, windowStart: number, limits: SignInLimits, capWaived: boolean): Verdict {
   const ifTheyFail = applyLimits(
-    { streak: state.streak + state.pairInFlight, lastFailureAt: state.pairInFlight > 0 ? now : state.lastFailureAt, emailFailures: state.emailFailures + state.emailInFlight },
+    {
+      streak: state.streak + state.pairInFlight,
+      lastFailureAt: state.pairInFlight > 0 ? now : state.lastFailureAt,
+      emailFailures: state.emailFailures + state.emailInFlight,
+    },
     now,
     windowStart,
     limits,
+    capWaived,
   );
   if (ifTheyFail.admit) return ifTheyFail;
   const ifTheySucceed = applyLimits(
@@ -104,16 +122,18 @@ function judge(state: LoginState, now: number, windowStart: number, limits: Sign
     now,
     windowStart,
     limits,
+    capWaived,
   );
   return ifTheySucceed.admit ? { ...ifTheyFail, inDoubt: true } : { ...ifTheySucceed, inDoubt: false };
 }
 
-/** Back-off on the (email, address) streak, then the per-email cap, on recorded outcomes. */
+/** Back-off on the (email, address) streak, then the per-email cap, on the outcomes given. */
 function applyLimits(
   seen: { streak: number; lastFailureAt: number | undefined; emailFailures: number },
   now: number,
   windowStart: number,
   limits: SignInLimits,
+  capWaived: boolean,
 ): Limit {
   const after = limits.backoffAfterFailures ?? DEFAULT_BACKOFF_AFTER_FAILURES;
   if (seen.lastFailureAt !== undefined && seen.streak >= after) {
@@ -121,7 +141,7 @@ function applyLimits(
     const allowedAt = seen.lastFailureAt + waitSeconds * 1000;
     if (now < allowedAt) return { admit: false, retryAfterSeconds: (allowedAt - now) / 1000, byCap: false };
   }
-  if (seen.streak > 0 && seen.emailFailures >= limits.perEmailFailures) {
+  if (!capWaived && seen.streak > 0 && seen.emailFailures >= limits.perEmailFailures) {
     return { admit: false, retryAfterSeconds: (windowStart + limits.windowSeconds * 1000 - now) / 1000, byCap: true };
   }
   return { admit: true };
@@ -140,12 +160,13 @@ function applyLimits(
  *    one where they last signed in) gets through; a guesser gets one try per new address.
  *
  * Attempts sent together get the answers of some serial order. The back-off and the cap hang on
- * outcomes that are known only after the password check (~100 ms of argon2), so each admitted
- * attempt is counted *in flight* until {@link settleLogin}, and an attempt is judged as if those
- * all fail ({@link judge}): let in if that admits it, refused if the refusal stands without them,
- * and otherwise it waits for their outcomes and is judged again, as if it came after them. The
- * judgement and the count in flight are one transaction holding the email's lock, so no two
- * attempts on an email are judged on the same state.
+ * outcomes known only after the password check (~100 ms of argon2), so an admitted attempt is
+ * *in flight* (a `login_in_flight` row) until {@link settleLogin}, and the next is judged with
+ * those ({@link judge}): let in, refused, or in doubt until their outcomes are known. An attempt
+ * is judged first on what is committed, with no lock (a refusal needs none, and an attempt in
+ * doubt waits this way, holding nothing); one that would be let in is judged again and counted in
+ * flight in one transaction holding its email's lock, so no two admissions on an email are judged
+ * on the same state.
  *
  * Nothing here is spent by an attacker at another address except the per-email cap, and that one
  * never refuses (nor holds up) an address that has not failed on the email: an owner cannot be
@@ -158,45 +179,51 @@ export async function admitLogin(
   challenge?: SignInChallenge,
 ): Promise<AdmittedLogin> {
   const ip = attempt.ip ?? NO_ADDRESS;
-  const admitted: AdmittedLogin = { email: attempt.email, ip };
+  const scope: Scope = { email: attempt.email, ip, emailWide: attempt.email !== '' };
   await Promise.all([
     attempt.ip ? consumeRateLimit(ctx, keys.address(ip), limits.perAddress, limits.windowSeconds) : undefined,
-    consumeRateLimit(ctx, keys.pair(admitted.email, ip), limits.perEmailAndAddress, limits.windowSeconds),
+    consumeRateLimit(ctx, keys.pair(scope.email, ip), limits.perEmailAndAddress, limits.windowSeconds),
   ]);
   const giveUpAt = performance.now() + IN_DOUBT_MAX_MS;
+  let capWaived = false;
+  let pollMs = IN_DOUBT_FIRST_POLL_MS;
   for (;;) {
-    const verdict = await ctx.db.prisma.$transaction(async (tx) => {
-      const now = ctx.clock.now().getTime();
-      const windowMs = limits.windowSeconds * 1000;
-      const windowStart = Math.floor(now / windowMs) * windowMs;
-      await lockEmail(tx, admitted.email);
-      const verdict = judge(await readState(tx, admitted, now, windowStart), now, windowStart, limits);
-      if (verdict.admit) await countInFlight(tx, admitted, new Date(now));
-      return verdict;
-    });
-    if (verdict.admit) return admitted;
+    let verdict = await judged(ctx, ctx.db.prisma, scope, limits, capWaived);
+    if (verdict.admit) {
+      const id = randomUUID();
+      verdict = await ctx.db.prisma.$transaction(async (tx) => {
+        await lockScope(tx, scope);
+        const again = await judged(ctx, tx, scope, limits, capWaived);
+        if (again.admit) {
+          await tx.$executeRaw(Prisma.sql`
+            INSERT INTO login_in_flight (id, email, address, admitted_at) VALUES (${id}::uuid, ${scope.email}, ${ip}, ${ctx.clock.now()})`);
+        }
+        return again;
+      });
+      if (verdict.admit) return { id, email: scope.email, ip };
+    }
     if (!verdict.inDoubt) {
-      if (verdict.byCap && challenge && (await challenge.verify({ email: admitted.email, ip, proof: attempt.proof }))) {
-        await ctx.db.prisma.$transaction(async (tx) => {
-          await lockEmail(tx, admitted.email);
-          await countInFlight(tx, admitted, ctx.clock.now());
-        });
-        return admitted;
-      }
-      throw refuse(verdict.retryAfterSeconds);
+      const solved =
+        verdict.byCap && challenge && !capWaived && (await challenge.verify({ email: scope.email, ip, proof: attempt.proof }));
+      if (!solved) throw refuse(verdict.retryAfterSeconds);
+      // Past the cap; the back-off and the attempts in flight still have their say.
+      capWaived = true;
+      continue;
     }
     // Attempts in flight end within the password check; one that never ends (its instance died)
     // expires after IN_FLIGHT_EXPIRES_MS. Waiting that long is worse than asking to come back.
     if (performance.now() > giveUpAt) throw refuse(1);
-    await sleep(IN_DOUBT_POLL_MS);
+    await sleep(pollMs);
+    pollMs = Math.min(IN_DOUBT_LAST_POLL_MS, pollMs * 2);
   }
 }
 
 /**
- * Records how an admitted attempt ended and takes it out of flight, in one transaction under the
- * email's lock, so an attempt judged meanwhile sees it either in flight or settled, never neither.
- * A failure grows the (email, address) streak (its back-off with it) and counts toward the
- * email's cap in this window; a success clears the streak; an abandoned attempt only leaves.
+ * Records how an admitted attempt ended and takes it out of flight, in one transaction under its
+ * email's lock, so an attempt judged meanwhile sees it either in flight or settled, never
+ * neither. A failure grows the (email, address) streak (its back-off with it) and counts toward
+ * the email's cap in this window; a success clears the streak; an abandoned attempt only leaves.
+ * Settling an attempt twice (or one that expired) changes nothing the second time.
  */
 export async function settleLogin(
   ctx: ServiceContext,
@@ -204,69 +231,67 @@ export async function settleLogin(
   outcome: LoginOutcome,
   limits: Pick<SignInLimits, 'windowSeconds'>,
 ): Promise<void> {
-  const now = ctx.clock.now();
-  const windowMs = limits.windowSeconds * 1000;
-  const windowStart = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
   const { email, ip } = admitted;
+  const scope: Scope = { email, ip, emailWide: email !== '' };
   await ctx.db.prisma.$transaction(async (tx) => {
-    await lockEmail(tx, email);
-    await tx.$executeRaw(Prisma.sql`
-      UPDATE rate_limit_bucket SET count = GREATEST(count - 1, 0)
-      WHERE key IN (${keys.pairInFlight(email, ip)}, ${keys.emailInFlight(email)})`);
-    if (outcome === 'failed') {
-      // The streak keeps counting across windows (window_start is the last failure); the email's
-      // count restarts with each window.
-      await tx.$executeRaw(Prisma.sql`
-        INSERT INTO rate_limit_bucket AS b (key, window_start, count)
-        VALUES (${keys.emailFailures(email)}, ${windowStart}, 1), (${keys.streak(email, ip)}, ${now}, 1)
-        ON CONFLICT (key) DO UPDATE SET
-          count = CASE WHEN b.key LIKE 'login:streak:%' OR b.window_start >= EXCLUDED.window_start THEN b.count + 1 ELSE 1 END,
-          window_start = GREATEST(b.window_start, EXCLUDED.window_start)`);
-    } else if (outcome === 'succeeded') {
+    await lockScope(tx, scope);
+    const left = await tx.$executeRaw(Prisma.sql`DELETE FROM login_in_flight WHERE id = ${admitted.id}::uuid`);
+    if (left === 0 || outcome === 'abandoned') return;
+    if (outcome === 'succeeded') {
       await tx.$executeRaw(Prisma.sql`DELETE FROM rate_limit_bucket WHERE key = ${keys.streak(email, ip)}`);
+      return;
     }
+    const now = ctx.clock.now();
+    const windowMs = limits.windowSeconds * 1000;
+    const windowStart = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
+    // The streak keeps counting across windows (window_start is the last failure); the email's
+    // count restarts with each window. The implausible email has no cap to count toward.
+    const rows = [
+      ...(scope.emailWide ? [Prisma.sql`(${keys.emailFailures(email)}, ${windowStart}, 1)`] : []),
+      Prisma.sql`(${keys.streak(email, ip)}, ${now}, 1)`,
+    ];
+    await tx.$executeRaw(Prisma.sql`
+      INSERT INTO rate_limit_bucket AS b (key, window_start, count)
+      VALUES ${Prisma.join(rows)}
+      ON CONFLICT (key) DO UPDATE SET
+        count = CASE WHEN b.key LIKE 'login:streak:%' OR b.window_start >= EXCLUDED.window_start THEN b.count + 1 ELSE 1 END,
+        window_start = GREATEST(b.window_start, EXCLUDED.window_start)`);
   });
 }
 
 /**
- * Every judgement and settlement of an email's attempts holds this lock until its transaction
- * ends (a transaction-scoped advisory lock: nothing to clean up, and fine behind PgBouncer's
- * transaction pooling). It orders the writes to the email's rows too, so they cannot deadlock.
+ * Every admission and settlement in a scope holds this lock until its transaction ends (a
+ * transaction-scoped advisory lock: nothing to clean up, and fine behind PgBouncer's transaction
+ * pooling). It orders the writes to the scope's rows too, so they cannot deadlock.
  */
-async function lockEmail(tx: Prisma.TransactionClient, email: string): Promise<void> {
-  await tx.$executeRaw(Prisma.sql`SELECT pg_advisory_xact_lock(hashtextextended(${`login:${email}`}, 0))`);
+async function lockScope(tx: Prisma.TransactionClient, scope: Scope): Promise<void> {
+  const name = scope.emailWide ? `login:${scope.email}` : `login:${scope.ip}|`;
+  await tx.$executeRaw(Prisma.sql`SELECT pg_advisory_xact_lock(hashtextextended(${name}, 0))`);
 }
 
-async function readState(tx: Prisma.TransactionClient, admitted: AdmittedLogin, now: number, windowStart: number): Promise<LoginState> {
-  const { email, ip } = admitted;
-  const rows = await tx.$queryRaw<Array<{ key: string; count: number; window_start: Date }>>(Prisma.sql`
-    SELECT key, count, window_start FROM rate_limit_bucket
-    WHERE key IN (${keys.streak(email, ip)}, ${keys.emailFailures(email)}, ${keys.pairInFlight(email, ip)}, ${keys.emailInFlight(email)})`);
-  const row = (key: string) => rows.find((r) => r.key === key);
-  const inFlight = (key: string) => {
-    const found = row(key);
-    return found && new Date(found.window_start).getTime() > now - IN_FLIGHT_EXPIRES_MS ? Number(found.count) : 0;
+/** Reads the scope's state (one statement: one snapshot) and judges it, on the clock read after any lock. */
+async function judged(ctx: ServiceContext, db: SqlClient, scope: Scope, limits: SignInLimits, capWaived: boolean): Promise<Verdict> {
+  const now = ctx.clock.now().getTime();
+  const windowMs = limits.windowSeconds * 1000;
+  const windowStart = Math.floor(now / windowMs) * windowMs;
+  const liveSince = new Date(now - IN_FLIGHT_EXPIRES_MS);
+  const { email, ip } = scope;
+  const [row] = await db.$queryRaw<
+    Array<{ streak: number | null; last_failure_at: Date | null; email_failures: number | null; pair_in_flight: number; email_in_flight: number }>
+  >(Prisma.sql`
+    SELECT s.count AS streak, s.window_start AS last_failure_at,
+           (SELECT count FROM rate_limit_bucket WHERE key = ${keys.emailFailures(email)} AND window_start = ${new Date(windowStart)}) AS email_failures,
+           (SELECT count(*)::int FROM login_in_flight WHERE email = ${email} AND address = ${ip} AND admitted_at > ${liveSince}) AS pair_in_flight,
+           (SELECT count(*)::int FROM login_in_flight WHERE email = ${email} AND admitted_at > ${liveSince}) AS email_in_flight
+      FROM (SELECT 1) one LEFT JOIN rate_limit_bucket s ON s.key = ${keys.streak(email, ip)}`);
+  const state: LoginState = {
+    streak: Number(row.streak ?? 0),
+    lastFailureAt: row.last_failure_at ? new Date(row.last_failure_at).getTime() : undefined,
+    emailFailures: scope.emailWide ? Number(row.email_failures ?? 0) : 0,
+    pairInFlight: row.pair_in_flight,
+    emailInFlight: scope.emailWide ? row.email_in_flight : row.pair_in_flight,
   };
-  const streak = row(keys.streak(email, ip));
-  const failures = row(keys.emailFailures(email));
-  return {
-    streak: Number(streak?.count ?? 0),
-    lastFailureAt: streak ? new Date(streak.window_start).getTime() : undefined,
-    emailFailures: failures && new Date(failures.window_start).getTime() === windowStart ? Number(failures.count) : 0,
-    pairInFlight: inFlight(keys.pairInFlight(email, ip)),
-    emailInFlight: inFlight(keys.emailInFlight(email)),
-  };
-}
-
-/** One more attempt in flight on its pair and its email; counts left by a dead instance restart. */
-async function countInFlight(tx: Prisma.TransactionClient, admitted: AdmittedLogin, now: Date): Promise<void> {
-  const expired = new Date(now.getTime() - IN_FLIGHT_EXPIRES_MS);
-  await tx.$executeRaw(Prisma.sql`
-    INSERT INTO rate_limit_bucket AS b (key, window_start, count)
-    VALUES (${keys.emailInFlight(admitted.email)}, ${now}, 1), (${keys.pairInFlight(admitted.email, admitted.ip)}, ${now}, 1)
-    ON CONFLICT (key) DO UPDATE SET
-      count = CASE WHEN b.window_start > ${expired} THEN b.count + 1 ELSE 1 END,
-      window_start = GREATEST(b.window_start, EXCLUDED.window_start)`);
+  return judge(state, now, windowStart, limits, capWaived);
 }
 
 /**

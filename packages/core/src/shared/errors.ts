@@ -99,8 +99,9 @@ export function translateDatabaseError(error: unknown): DomainError | undefined 
 // down), 53300 too_many_connections, and class 08 (connection exceptions), matched separately.
 const UNAVAILABLE_SQLSTATES: ReadonlySet<string> = new Set(['57P01', '57P02', '57P03', '53300']);
 // Prisma's own codes for the same: P1001 can't reach, P1002 timed out, P1008 socket timeout,
-// P1017 server closed the connection, P2024 pool timeout, P2037 too many connections.
-const UNAVAILABLE_PRISMA_CODES: ReadonlySet<string> = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2037']);
+// P1017 server closed the connection, P2024 pool timeout, P2028 an interactive transaction that
+// could not start (no connection within maxWait) or outlived its timeout, P2037 too many connections.
+const UNAVAILABLE_PRISMA_CODES: ReadonlySet<string> = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028', 'P2037']);
 // What @prisma/adapter-pg reports in `meta.driverAdapterError.cause.kind` for socket failures.
 const UNAVAILABLE_ADAPTER_KINDS: ReadonlySet<string> = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
 // Node's socket errors, as `pg` throws them.
