@@ -246,11 +246,9 @@ export async function claimCouponByCode(
 function assignLockedCoupon(userId: string, actorId: string, now: Date): Prisma.Sql {
   return Prisma.sql`
     WITH target AS (SELECT c.id, c.book_id, c.state, c.assigned_user_id, c.expires_at FROM coupon c WHERE c.id = ${lockedRowId}),
-    bk AS (
-      SELECT b.id, b.max_assignments_per_user AS max_a,
-             ${inactiveReasonSql(now, 'b', 't')} IS NULL AS active, ${inactiveReasonSql(now, 'b', 't')} AS inactive_reason
-      FROM book b JOIN target t ON t.book_id = b.id
-    ),
+    known AS (SELECT 1 FROM user_book_counter k JOIN target t ON k.book_id = t.book_id WHERE k.user_id = ${userId}::uuid),
+    bk_first AS (${bookTerms(now)} WHERE NOT EXISTS (SELECT 1 FROM known) FOR KEY SHARE OF b),
+    bk AS (SELECT * FROM bk_first UNION ALL ${bookTerms(now)} WHERE EXISTS (SELECT 1 FROM known)),
     pick AS (SELECT t.id FROM target t, bk WHERE t.state = 'UNASSIGNED' AND bk.active),
     cnt AS (${counterUpsert(userId, Prisma.sql`(SELECT id FROM bk)`, Prisma.sql`(SELECT max_a FROM bk)`, Prisma.sql`EXISTS (SELECT 1 FROM pick)`)}),
     ${assignPicked(userId, actorId, now)}
@@ -261,6 +259,22 @@ function assignLockedCoupon(userId: string, actorId: string, now: Date): Prisma.
            (SELECT count(*) FROM pick)::int AS picked, (SELECT count(*) FROM cnt)::int AS counted,
            (SELECT id FROM ev) AS event_id, upd.*
     FROM (SELECT 1) AS one LEFT JOIN upd ON true`;
+}
+
+/**
+ * What step 2 reads of the coupon's book. The claimant's first claim in the book reads it
+ * `FOR KEY SHARE` (`bk_first`): a lock the claim's new counter row takes on the book anyway (its
+ * foreign key), taken before the book is read, so an updateBook that changes terms while no
+ * coupon is out (it holds the book `FOR UPDATE` and checks for counters) either waits for this
+ * claim and then sees its counter, or commits first and this claim reads the book as it left it.
+ * Read without the lock, a claim could commit on the book's old window after an update that found
+ * no coupon out: both answered as if each came first. A later claim has a counter already, and
+ * with it the book is past terms changes: it reads the book plainly, as before.
+ */
+function bookTerms(now: Date): Prisma.Sql {
+  return Prisma.sql`SELECT b.id, b.max_assignments_per_user AS max_a,
+             ${inactiveReasonSql(now, 'b', 't')} IS NULL AS active, ${inactiveReasonSql(now, 'b', 't')} AS inactive_reason
+      FROM book b JOIN target t ON t.book_id = b.id`;
 }
 
 function toOutcome(row: ClaimRow | undefined): ClaimOutcome {
