@@ -82,7 +82,7 @@ export async function previewDistribution(ctx: ServiceContext, args: Distributio
   requireAdmin(ctx);
   const { pool, book, seed, remainder } = await loadTargets(ctx, args);
   const sql = ctx.db.prisma;
-  const [members, available] = await Promise.all([readMembers(sql, pool.id, book.id), countUnassigned(sql, book.id)]);
+  const [members, available] = await Promise.all([readMembers(sql, pool.id, book.id), countUnassigned(sql, book.id, ctx.clock.now())]);
   return plan({ ...args, remainder }, book, members, available, seed);
 }
 
@@ -188,8 +188,8 @@ async function execute(tx: SqlClient, run: Execution): Promise<{ plan: Distribut
   const userIds = listed.map((m) => m.userId);
   const counters = await lockMemberCounters(tx, book.id, userIds, book.maxAssignmentsPerUser);
   const members = listed.map((m) => ({ userId: m.userId, assignedCount: counters.get(m.userId) ?? 0 }));
-  let planned = plan(args, book, members, await countUnassigned(tx, book.id), seed);
-  const claimed = await claimUnassigned(tx, book.id, planned.totalAssigned);
+  let planned = plan(args, book, members, await countUnassigned(tx, book.id, now), seed);
+  const claimed = await claimUnassigned(tx, book.id, planned.totalAssigned, now);
   if (claimed.length < planned.totalAssigned) {
     // Concurrent single claims took rows since the count, or hold some right now (SKIP LOCKED
     // passed them). A claim that holds one may be a member's, waiting for the counter we hold,
@@ -197,7 +197,7 @@ async function execute(tx: SqlClient, run: Execution): Promise<{ plan: Distribut
     // Rows still unassigned beyond ours are held by others: roll back (their claims go on),
     // and try again after a pause. Waiting for them here instead would deadlock with such a
     // claim (it takes the coupon, then the counter; we hold the counters first).
-    if (!run.last && (await countUnassigned(tx, book.id)) > claimed.length) throw new CodesHeldByOthers();
+    if (!run.last && (await countUnassigned(tx, book.id, now)) > claimed.length) throw new CodesHeldByOthers();
     planned = plan(args, book, members, claimed.length, seed);
   }
   if (planned.totalAssigned === 0) throw nothingToAssign(planned);

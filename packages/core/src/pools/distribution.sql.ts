@@ -26,10 +26,16 @@ export async function readMembers(sql: SqlClient, poolId: string, bookId: string
   return rows.map((r) => ({ userId: r.user_id, assignedCount: r.assigned }));
 }
 
-/** Unassigned coupons of the book (an index-only count over the partial pick index). */
-export async function countUnassigned(sql: SqlClient, bookId: string): Promise<number> {
+/**
+ * Unassigned coupons of the book that may still be handed out (a code past its own expiry may
+ * not, as a single claim skips it): the unassigned ones less the expired ones, each an
+ * index-only count over a partial index (coupon_unassigned_pick_idx, coupon_unassigned_expiry_idx).
+ */
+export async function countUnassigned(sql: SqlClient, bookId: string, now: Date): Promise<number> {
   const rows = await sql.$queryRaw<Array<{ n: number }>>(Prisma.sql`
-    SELECT count(*)::int AS n FROM coupon WHERE book_id = ${bookId}::uuid AND state = 'UNASSIGNED'`);
+    SELECT ((SELECT count(*) FROM coupon WHERE book_id = ${bookId}::uuid AND state = 'UNASSIGNED')
+          - (SELECT count(*) FROM coupon WHERE book_id = ${bookId}::uuid AND state = 'UNASSIGNED'
+               AND expires_at IS NOT NULL AND expires_at <= ${now}))::int AS n`);
   return rows[0].n;
 }
 
@@ -59,19 +65,19 @@ export async function lockMemberCounters(
 }
 
 /**
- * Claims up to `limit` unassigned coupons of the book, walking the partial index
+ * Claims up to `limit` unassigned coupons of the book (not past their own expiry), walking the partial index
  * `(book_id, random_key) WHERE state = 'UNASSIGNED'` from a random point and wrapping around.
  * Locks: the claimed coupon rows, `FOR UPDATE SKIP LOCKED`. Rows another transaction holds
  * (a concurrent assignRandomCoupon's pick) are skipped, not waited for; a row assigned meanwhile
  * fails the `state = 'UNASSIGNED'` re-check under the lock and is skipped too. So every claimed
  * row is ours alone until commit: no coupon can be handed out twice.
  */
-export async function claimUnassigned(sql: SqlClient, bookId: string, limit: number): Promise<string[]> {
+export async function claimUnassigned(sql: SqlClient, bookId: string, limit: number, now: Date): Promise<string[]> {
   if (limit === 0) return [];
   const point = randomInt(RANDOM_KEY_SPACE);
   const claim = (range: Prisma.Sql, n: number) => sql.$queryRaw<Array<{ id: string }>>(Prisma.sql`
     SELECT id::text FROM coupon
-    WHERE book_id = ${bookId}::uuid AND state = 'UNASSIGNED' AND ${range}
+    WHERE book_id = ${bookId}::uuid AND state = 'UNASSIGNED' AND ${range} AND (expires_at IS NULL OR expires_at > ${now})
     ORDER BY random_key LIMIT ${n}
     FOR UPDATE SKIP LOCKED`);
   const high = await claim(Prisma.sql`random_key >= ${point}`, limit);

@@ -33,6 +33,21 @@ async function setup(couponCount: number, members: number, overrides: BookOverri
 }
 
 describe('previewDistribution / distributeToPool', () => {
+  it('never hands out a code past its own expiry (a single claim skips it too): the preview does not count it', async () => {
+    const { bookId, poolId } = await setup(10, 3);
+    await t.db.prisma.$executeRaw(Prisma.sql`
+      UPDATE coupon SET expires_at = now() - interval '1 minute'
+      WHERE id IN (SELECT id FROM coupon WHERE book_id = ${bookId}::uuid ORDER BY id LIMIT 4)`);
+    const ctx = contextFor(t.db, t.admin);
+    const preview = await previewDistribution(ctx, { poolId, bookId, mode: 'EQUAL', count: 9 });
+    expect(preview).toMatchObject({ available: 6, totalAssigned: 6 });
+    const done = await distributeToPool(ctx, { poolId, bookId, mode: 'EQUAL', count: 9, seed: preview.seed });
+    expect(done.assigned).toBe(6);
+    const handedOut = await t.db.prisma.coupon.findMany({ where: { bookId, state: 'ASSIGNED' }, select: { expiresAt: true } });
+    expect(handedOut).toHaveLength(6);
+    expect(handedOut.every((c) => c.expiresAt === null)).toBe(true);
+  });
+
   // count is the TOTAL in EQUAL too (issue 16; it used to mean "per member"): 12 over 4 members is 3 each.
   it('EQUAL: every member gets ⌊count / members⌋; the preview changed nothing and the result matches it', async () => {
     const { bookId, poolId, users } = await setup(20, 4);
