@@ -203,7 +203,10 @@ describe('generateCodes racing cancelCodeJob', () => {
     await t.db.prisma.$executeRaw(Prisma.sql`INSERT INTO coupon (book_id, code) SELECT ${other}::uuid, unnest(${space.slice(0, 200)}::text[])`);
     const { bookId } = await createBook(t.db, 0);
     const table = await holdCouponTable();
-    const generated = outcome(generateCodes(admin(), bookId, { count: 25, prefix: 'GC2-', length: 8, charset: 'AB' }));
+    // No heartbeat during the test: one queued on the job row ahead of the chunk would hide whom the chunk waits for.
+    const generated = outcome(
+      generateCodes(admin(), bookId, { count: 25, prefix: 'GC2-', length: 8, charset: 'AB' }, { heartbeatIntervalMs: 600_000 }),
+    );
     await waitingOnLock(GENERATE_CHUNK, { blockedBy: table.pid });
     const jobId = await jobOf(bookId);
     const watch = hearJob(jobId);
@@ -213,8 +216,25 @@ describe('generateCodes racing cancelCodeJob', () => {
     await waitingOnLock(GENERATE_CHUNK, { blockedBy: job.pid });
     const cancelled = outcome(cancelCodeJob(admin(), jobId));
     await waitingOnLock(CANCEL);
+    // A gate on the coupon table, queued behind the first chunk's insert: when that chunk commits,
+    // the gate holds the table, so the top-up that follows waits at its insert while the cancel
+    // (which writes no coupon) takes the job row. Without it the top-up may reach the job row
+    // first (a waiter for a row that changed queues again for its new version): a serial order
+    // too (chunk, top-up, cancel), but not the one this test is about.
+    const gate = await t.db.pool.connect();
+    await gate.query('BEGIN');
+    const gated = gate.query('LOCK TABLE coupon IN SHARE MODE');
+    holders.push(async () => {
+      await gated.catch(() => undefined);
+      await gate.query('ROLLBACK').catch(() => undefined);
+      gate.release();
+    });
+    await waitingOnLock('%LOCK TABLE coupon IN SHARE MODE%');
     await job.end();
-    const [g, c] = await Promise.all([generated, cancelled]);
+    const c = await cancelled;
+    await gated;
+    await gate.query('ROLLBACK');
+    const g = await generated;
 
     // Serially: the first chunk, the cancel (keeping what that chunk made), then nothing more.
     const row = await jobRow(jobId);
