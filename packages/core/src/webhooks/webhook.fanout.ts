@@ -31,16 +31,38 @@ interface Subscription {
   book_id: string | null;
 }
 
-interface EndpointRow extends Subscription {
-  id: string;
-  start_after_event_id: string;
-  /** What it received before its changes, oldest first: each up to its `until` event id (webhook_endpoint_past). */
-  past: Array<Subscription & { until: string }>;
+/**
+ * A moment in commit order, as ids: the newest event id committed then, and the ids up to it
+ * still in flight then (or rolled back), whose events, if they come, commit after it
+ * (webhook_event_watermark in the migration `webhook_commit_order`).
+ */
+interface Watermark {
+  until: string;
+  /** Only those the batch may hold (from its first id on). */
+  open: string[];
 }
 
-/** The endpoint as it was when event `id` committed: the first earlier state that lasted until at least `id`, else as it is. */
+interface EndpointRow extends Subscription {
+  id: string;
+  /** When it was created. */
+  start: Watermark;
+  /** What it received before its changes, in the order they were made, each with the moment it was made (webhook_endpoint_past). */
+  past: Array<Subscription & Watermark>;
+}
+
+/** A watermark's open ids from the batch's first on (those below cannot be in it), as text. */
+function openFrom(column: string): string {
+  return `ARRAY(SELECT o::text FROM unnest(${column}) o WHERE o >= $1::bigint)`;
+}
+
+/** Event `id` committed before the moment `at`. */
+function committedBefore(id: bigint, at: Watermark): boolean {
+  return id <= BigInt(at.until) && !at.open.includes(id.toString());
+}
+
+/** The endpoint as it was when event `id` committed: the state before the first change made after that commit, else as it is. */
 function subscriptionAt(endpoint: EndpointRow, id: bigint): Subscription {
-  return endpoint.past.find((p) => id <= BigInt(p.until)) ?? endpoint;
+  return endpoint.past.find((p) => committedBefore(id, p)) ?? endpoint;
 }
 
 /** What one fan-out did. */
@@ -110,11 +132,12 @@ async function insertDeliveries(client: pg.PoolClient, events: LiveCouponEvent[]
   const first = events.reduce((min, e) => (BigInt(e.id) < min ? BigInt(e.id) : min), BigInt(events[0].id));
   const { rows: endpoints } = await client.query<EndpointRow>(
     `SELECT e.id::text AS id, e.enabled, e.events::text[] AS events, e.book_id::text AS book_id,
-            e.start_after_event_id::text AS start_after_event_id, coalesce(p.past, '[]'::json) AS past
+            json_build_object('until', e.start_after_event_id::text, 'open', ${openFrom('e.start_open_event_ids')}) AS start,
+            coalesce(p.past, '[]'::json) AS past
        FROM webhook_endpoint e
        LEFT JOIN LATERAL (
-         SELECT json_agg(json_build_object('until', p.until_event_id::text, 'enabled', p.enabled, 'events', p.events::text[],
-                                           'book_id', p.book_id::text) ORDER BY p.until_event_id) AS past
+         SELECT json_agg(json_build_object('until', p.until_event_id::text, 'open', ${openFrom('p.open_event_ids')}, 'enabled', p.enabled,
+                                           'events', p.events::text[], 'book_id', p.book_id::text) ORDER BY p.until_event_id, p.id) AS past
            FROM webhook_endpoint_past p WHERE p.endpoint_id = e.id AND p.until_event_id >= $1::bigint) p ON true
       WHERE e.enabled OR p.past IS NOT NULL
         FOR KEY SHARE OF e`,
@@ -125,7 +148,7 @@ async function insertDeliveries(client: pg.PoolClient, events: LiveCouponEvent[]
   for (const event of events) {
     const id = BigInt(event.id);
     for (const endpoint of endpoints) {
-      if (id <= BigInt(endpoint.start_after_event_id)) continue;
+      if (committedBefore(id, endpoint.start)) continue;
       const then = subscriptionAt(endpoint, id);
       if (!then.enabled || !then.events.includes(event.type)) continue;
       if (then.book_id !== null && then.book_id !== event.bookId) continue;

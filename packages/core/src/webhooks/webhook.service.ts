@@ -88,7 +88,9 @@ async function holdFilterBook(tx: Prisma.TransactionClient, bookId: string | nul
 
 /**
  * ADMIN: a new endpoint, enabled, with a fresh secret (returned now and never again). It receives
- * the events committed after it was created (ids above the newest one now).
+ * the events committed after it was created: those above the newest id committed now, and those
+ * of transactions in flight now, whose lower ids commit later (webhook_event_watermark, in the
+ * migration `webhook_commit_order`).
  */
 export async function createWebhookEndpoint(
   ctx: ServiceContext,
@@ -104,9 +106,10 @@ export async function createWebhookEndpoint(
   return ctx.db.prisma.$transaction(async (tx) => {
     await holdFilterBook(tx, bookId);
     const [row] = await tx.$queryRaw<EndpointRow[]>(Prisma.sql`
-      INSERT INTO webhook_endpoint (id, url, description, events, book_id, secret, start_after_event_id, created_by_id)
-      VALUES (${randomUUID()}::uuid, ${url}, ${description}, ${events}::"CouponEventType"[], ${bookId}::uuid, ${secret},
-              (SELECT coalesce(max(id), 0) FROM coupon_event), ${caller.userId}::uuid)
+      INSERT INTO webhook_endpoint (id, url, description, events, book_id, secret, start_after_event_id, start_open_event_ids, created_by_id)
+      SELECT ${randomUUID()}::uuid, ${url}, ${description}, ${events}::"CouponEventType"[], ${bookId}::uuid, ${secret},
+             w.until_event_id, w.open_event_ids, ${caller.userId}::uuid
+        FROM webhook_event_watermark() w
       RETURNING ${endpointColumns}`);
     await recordAudit(tx, caller, {
       action: 'WEBHOOK_ENDPOINT_CREATED',
