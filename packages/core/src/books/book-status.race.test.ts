@@ -118,9 +118,9 @@ describe('a budgeted book: a redeem and a pause that both write the book row', (
   it('a redeem in flight holds the book row: the pause waits, then reports the redemption', async () => {
     const { bookId, codes } = await budgetedBook(1);
     const s = await shopper(codes[0], true);
-    // The redeemer's user row is held (as an erase holds it): the redeem stops at the end of its
-    // statement, on the foreign-key check of its Redemption, with its writes made and the book row held.
-    const holder = await holdLock(t.db.pool, Prisma.sql`SELECT 1 FROM app_user WHERE id = ${s.userId}::uuid FOR UPDATE`);
+    // The redemption table is held: the redeem stops before its second statement, its first having
+    // taken the book row (with its user, coupon and counter rows).
+    const holder = await holdLock(t.db.pool, Prisma.sql`LOCK TABLE redemption IN ACCESS EXCLUSIVE MODE`);
     const redeem = track(redeemCoupon(s.ctx, { code: s.code }));
     await lockWaiters(t.db.pool, 1, { settled: redeem.settled });
     const pause = track(pauseBook(contextFor(t.db, t.admin), bookId));

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Prisma } from '@coupons/db';
 import type { ServiceContext } from '../shared/context.ts';
-import { badInput, type DomainError, forbidden, unauthenticated } from '../shared/errors.ts';
+import { badInput, type DomainError, unauthenticated } from '../shared/errors.ts';
 import { liveUserRow } from '../shared/sql.ts';
+import { customerRefusal } from '../users/customer.service.ts';
 import { continuing, inTransaction, type Tx } from './transition.ts';
 
 export interface IdempotentCall<T> {
@@ -54,7 +55,7 @@ export async function runIdempotent<T>(ctx: ServiceContext, call: IdempotentCall
         RETURNING 1
       )
       SELECT (SELECT count(*) FROM usr)::int AS present, (SELECT count(*) FROM ins)::int AS inserted`);
-    if (present === 0) throw erasedRefusal(ctx, call.userId);
+    if (present === 0) throw erasedRefusal(ctx);
     if (inserted === 0) {
       const [stored] = await tx.rows<{ operation: string; request_hash: string; response: unknown }>(
         Prisma.sql`SELECT operation, request_hash, response FROM idempotency_record
@@ -96,9 +97,14 @@ export async function sweepIdempotencyRecords(ctx: ServiceContext): Promise<numb
 
 const SWEEP_BATCH = 5_000;
 
-/** An idempotent request for a user erased meanwhile: their own session has ended; a shop acting for them meets an erased customer. */
-function erasedRefusal(ctx: ServiceContext, userId: string): DomainError {
-  return ctx.caller?.userId === userId ? unauthenticated('Your session has ended; sign in again') : forbidden('This customer was erased');
+/**
+ * An idempotent request for a user erased meanwhile (the record's user is always the caller): a
+ * shop (a key, or an admin with `customerId`) acting for a customer meets an erased customer,
+ * FORBIDDEN as a claim without a key answers (its credentials are fine); a person's own session
+ * has ended.
+ */
+function erasedRefusal(ctx: ServiceContext): DomainError {
+  return ctx.caller?.customer ? customerRefusal('ERASED') : unauthenticated('Your session has ended; sign in again');
 }
 
 function requestHash(operation: string, args: unknown): string {

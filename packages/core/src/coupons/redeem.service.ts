@@ -63,7 +63,7 @@ async function redeemForOrder(
   args: { caller: Caller; code: string; now: Date; key: string | null; metadata: unknown; order: Order },
 ): Promise<TransitionResult<RedemptionRecord>> {
   const { caller, code, now, order } = args;
-  const target = await readRedeemTarget(tx, { code, orderId: order.id, now });
+  const target = await readRedeemTarget(tx, { code, userId: caller.userId, orderId: order.id, now });
   const own = target.found && target.ownerId === caller.userId;
   // Only the owner learns that the order redeemed it: to anyone else the code stays NOT_FOUND.
   if (own && target.existing) return { value: retriedRedemption(target.existing, order), eventIds: [] };

@@ -35,6 +35,13 @@ const FOR_BUDGET = Prisma.raw('FOR KEY SHARE');
  * makes the pause wait and count it. Redeems of one budgeted book take turns at that update
  * anyway; this starts their turn one statement earlier. A book without a budget keeps the weak
  * lock: nothing of what a pause answers is written by its redeems.
+ *
+ * The two CTEs read the budget in the statement's snapshot, but lock the row's latest version:
+ * when a first budget commits while `unbudgeted` waits for updateBook's lock, the latest version
+ * no longer matches it, and `budgeted`, which saw no budget, would match nothing either (the
+ * redeem then held no lock on the book, and could commit on a book a pause had just answered
+ * for). So `budgeted` also takes the book whenever `unbudgeted` took nothing; it reads it after
+ * `unbudgeted` (it depends on it), and its row is checked again at the latest version.
  */
 const lockBookForRedeem = (bookId: Prisma.Sql) => Prisma.sql`
   unbudgeted AS (
@@ -44,27 +51,43 @@ const lockBookForRedeem = (bookId: Prisma.Sql) => Prisma.sql`
   ),
   budgeted AS (
     SELECT 1 FROM book b WHERE b.id = (${bookId})
-      AND (b.max_total_redemptions IS NOT NULL OR b.max_total_discount_amount IS NOT NULL)
+      AND (b.max_total_redemptions IS NOT NULL OR b.max_total_discount_amount IS NOT NULL OR NOT EXISTS (SELECT 1 FROM unbudgeted))
     FOR NO KEY UPDATE
   ),
   budget AS (SELECT * FROM unbudgeted UNION ALL SELECT * FROM budgeted)`;
 
 /**
- * Step 1 of a redeem by code: the coupon's row lock (as lock.sql.ts' `lockByCode`), then the
- * redeemer's counter row for the coupon's book (lock order: coupon, then counter, as everywhere),
- * so that step 2 reads the per-user redemption count at a version nobody can change before we
- * commit. Every assignment path upserts that row, so a holder of the coupon has it. Last, the
- * book row ({@link lockBookForRedeem}).
+ * A CTE `holder` that takes the redeemer's `app_user` row `FOR KEY SHARE`, first in step 1 of a
+ * redeem (select it first in the select list). The redemption's foreign key (`user_id`) takes
+ * that lock anyway, at the end of step 2, after the coupon's row lock; an erase takes the user's
+ * row `FOR UPDATE`, then the user's coupons. Taken that late, a redeem holding one of those
+ * coupons and an erase holding the user waited for each other (40P01). Taken before the coupon,
+ * as claims take their claimant's row, the erase waits for the redeem, or the redeem for the
+ * erase (and then finds the coupon given back). No new lock: the same one, earlier.
+ */
+const redeemerFirst = (userId: string) => Prisma.sql`
+  holder AS (SELECT 1 FROM app_user WHERE id = ${userId}::uuid FOR KEY SHARE)`;
+
+/**
+ * Step 1 of a redeem by code, in the lock order of every path (transition.ts): the redeemer's
+ * user row ({@link redeemerFirst}: the redemption's foreign key), the coupon's row lock (as
+ * lock.sql.ts' `lockByCode`), the book row ({@link lockBookForRedeem}), then the redeemer's
+ * counter row for the coupon's book, so that step 2 reads the per-user redemption count at a
+ * version nobody can change before we commit. Every assignment path upserts that row, so a holder
+ * of the coupon has it. The select list takes them in that order. (The counter used to come
+ * before the book: an order's redeem, a reversal or a distribution holding the book and waiting
+ * for this user's counter met a redeem holding the counter and waiting for the book, 40P01.)
  */
 const lockForRedeem = (code: string, userId: string) => Prisma.sql`
-  WITH target AS (SELECT id, book_id FROM coupon WHERE code = ${code} FOR UPDATE),
+  WITH ${redeemerFirst(userId)},
+  target AS (SELECT id, book_id FROM coupon WHERE code = ${code} FOR UPDATE),
+  ${lockBookForRedeem(Prisma.sql`SELECT book_id FROM target`)},
   counter AS (
     SELECT 1 FROM user_book_counter u JOIN target t ON u.book_id = t.book_id
     WHERE u.user_id = ${userId}::uuid FOR UPDATE OF u
-  ),
-  ${lockBookForRedeem(Prisma.sql`SELECT book_id FROM target`)}
-  SELECT ${markLocked(Prisma.sql`SELECT id FROM target`)} AS locked_id, (SELECT count(*) FROM counter)::int AS counters,
-         (SELECT count(*) FROM budget)::int AS books`;
+  )
+  SELECT (SELECT count(*) FROM holder)::int AS holders, ${markLocked(Prisma.sql`SELECT id FROM target`)} AS locked_id,
+         (SELECT count(*) FROM budget)::int AS books, (SELECT count(*) FROM counter)::int AS counters`;
 
 
 /** Whether the latest lock-related event (LOCKED, UNLOCKED, LOCK_EXPIRED, REDEEMED) of coupon `id` is LOCK_EXPIRED. */
@@ -225,19 +248,21 @@ export interface RedeemTarget extends Omit<TransitionOutcome, 'coupon' | 'eventI
 }
 
 /**
- * Step 1 and the read of step 2 of a redeem with an order (transition.ts): takes the coupon's row
- * lock and the book's ({@link lockBookForRedeem}), then reads, at the row's latest version, the guard's inputs, the book's pricing terms and
+ * Step 1 and the read of step 2 of a redeem with an order (transition.ts): takes the redeemer's
+ * user row ({@link redeemerFirst}), the coupon's row lock and the book's ({@link lockBookForRedeem}), then reads, at the row's latest version, the guard's inputs, the book's pricing terms and
  * the coupon's unreversed redemption for this order. Nobody can redeem or reverse this coupon
  * until we commit (a reversal locks the coupon row too), so "this order already redeemed it" is
  * decided here, once: a racing repeat of the order waits on the row lock and then finds the
  * first one's redemption. The partial unique index redemption_coupon_order_key is only the net.
  */
-export async function readRedeemTarget(tx: Tx, args: { code: string; orderId: string; now: Date }): Promise<RedeemTarget> {
+export async function readRedeemTarget(tx: Tx, args: { code: string; userId: string; orderId: string; now: Date }): Promise<RedeemTarget> {
   const notFound: RedeemTarget = { ...couponNotFound, terms: null, existing: null };
   const [locked] = await tx.rows<{ locked_id: string | null }>(Prisma.sql`
-    WITH target AS (SELECT id, book_id FROM coupon WHERE code = ${args.code} FOR UPDATE),
+    WITH ${redeemerFirst(args.userId)},
+    target AS (SELECT id, book_id FROM coupon WHERE code = ${args.code} FOR UPDATE),
     ${lockBookForRedeem(Prisma.sql`SELECT book_id FROM target`)}
-    SELECT ${markLocked(Prisma.sql`SELECT id FROM target`)} AS locked_id, (SELECT count(*) FROM budget)::int AS books`);
+    SELECT (SELECT count(*) FROM holder)::int AS holders, ${markLocked(Prisma.sql`SELECT id FROM target`)} AS locked_id,
+           (SELECT count(*) FROM budget)::int AS books`);
   if (!locked?.locked_id) return notFound;
   const rows = await tx.rows<{
     state: string;
@@ -294,21 +319,28 @@ export async function lockRanOut(tx: Tx, code: string): Promise<boolean> {
 /**
  * Reverses one redemption (a refund): marks the row reversed (never deleted), gives the use back
  * on the user's counter and the coupon, and moves a REDEEMED coupon back to ASSIGNED. Step 1
- * locks the redemption row and its coupon row, and the book {@link FOR_BUDGET}; step 2 then reads
- * them at their latest versions.
- * Redeem never locks an existing redemption row and both take the coupon before the counter, so
- * the two cannot deadlock; a second reversal finds `reversed_at` set.
+ * locks the redemption row, its coupon row, the book (as a redeem does, {@link lockBookForRedeem})
+ * and the redeemer's counter row for the book, in that order; step 2 then reads them at their
+ * latest versions. Redeem never locks an existing redemption row and takes coupon, book, counter
+ * in the same order, so the two cannot deadlock (step 2 used to take the counter only after the
+ * book, and a redeem by code the counter before the book: each waited for the other's). A second
+ * reversal finds `reversed_at` set.
  */
 export async function reverseRedemptionSql(
   tx: Tx,
   args: { redemptionId: string; adminId: string; reason: string; now: Date },
 ): Promise<{ found: boolean; alreadyReversed: boolean; redemption: RedemptionRow | null; eventIds: string[] }> {
   const { redemptionId, adminId, reason, now } = args;
-  const locked = await tx.rows<{ id: string }>(Prisma.sql`
-    SELECT r.id::text AS id FROM redemption r JOIN coupon c ON c.id = r.coupon_id JOIN book b ON b.id = r.book_id
-    WHERE r.id = ${redemptionId}::uuid
-    FOR UPDATE OF r, c ${FOR_BUDGET} OF b`);
-  if (locked.length === 0) return { found: false, alreadyReversed: false, redemption: null, eventIds: [] };
+  const [locked] = await tx.rows<{ id: string | null }>(Prisma.sql`
+    WITH target AS (SELECT id, coupon_id, user_id, book_id FROM redemption WHERE id = ${redemptionId}::uuid FOR UPDATE),
+    cp AS (SELECT 1 FROM coupon c JOIN target t ON c.id = t.coupon_id FOR UPDATE OF c),
+    ${lockBookForRedeem(Prisma.sql`SELECT book_id FROM target`)},
+    counter AS (
+      SELECT 1 FROM user_book_counter u JOIN target t ON u.user_id = t.user_id AND u.book_id = t.book_id FOR UPDATE OF u
+    )
+    SELECT (SELECT id::text FROM target) AS id, (SELECT count(*) FROM cp)::int AS coupons,
+           (SELECT count(*) FROM budget)::int AS books, (SELECT count(*) FROM counter)::int AS counters`);
+  if (!locked?.id) return { found: false, alreadyReversed: false, redemption: null, eventIds: [] };
   const rows = await tx.rows<{ found: number; already: boolean | null; redemption: RedemptionRow | null; event_ids: string[] | null }>(
     Prisma.sql`
     WITH target AS (SELECT * FROM redemption WHERE id = ${redemptionId}::uuid),

@@ -27,11 +27,14 @@ export type { TxPool };
  * a claim racing a lock wrote `LOCKED` with no assigned user). So no write is ever computed from
  * a statement whose snapshot predates the row lock.
  *
- * Lock order everywhere: the coupon row (or the redemption row, then its coupon) before the
- * user's counter row; a distribution locks counters first but takes coupons only with
- * SKIP LOCKED, so it never waits on a coupon. A claim first takes its claimant's `app_user` row
- * `FOR KEY SHARE` (assign.sql.ts), as an erase takes it `FOR UPDATE` before the user's coupons.
- * No cycle, so no deadlock.
+ * Lock order everywhere: the user's `app_user` row (a claim's claimant, a redeem's redeemer:
+ * `FOR KEY SHARE`, as an erase takes it `FOR UPDATE` before the user's coupons), the coupon row
+ * (or the redemption row, then its coupon), the book row where the transition takes one (redeem
+ * and reversal, redeem.sql.ts), then the user's counter row. A distribution takes the book, then
+ * its members' counters, and coupons only with SKIP LOCKED, so it never waits on a coupon. No
+ * cycle, so no deadlock: core/test/races/budget-lock-order and shop-erase-lock-order force the
+ * interleavings of the orders that used to form one (a redeem's counter before its book; its
+ * user, through the redemption's foreign key, after its coupon).
  */
 export interface Tx {
   /** Runs one statement inside the open transaction and returns its rows. */
