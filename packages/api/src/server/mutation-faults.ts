@@ -21,6 +21,7 @@ export const CONFLICT_RETRIED_MUTATIONS: ReadonlySet<string> = new Set([
   'reverseRedemption',
   'createBook',
   'updateBook',
+  'deleteBook',
   'createPool',
   'updatePool',
   'deletePool',

@@ -83,7 +83,8 @@ export async function deleteBook(ctx: ServiceContext, id: string): Promise<boole
       try {
         // For every lock of the transaction, the cascade's included (the book's webhook endpoints, jobs).
         await tx.$executeRaw(Prisma.sql`SET LOCAL lock_timeout = ${Prisma.raw(`'${DELETE_LOCK_TIMEOUT}'`)}`);
-        await tx.$queryRaw(Prisma.sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM coupon WHERE book_id = ${bookId}::uuid FOR UPDATE) codes`);
+        // In id order, as every statement that locks several coupons (the lock sweeper, an erase).
+        await tx.$queryRaw(Prisma.sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM coupon WHERE book_id = ${bookId}::uuid ORDER BY id FOR UPDATE) codes`);
         const current = await selectBookLocked(tx, bookId, 'exclusive');
         if (!current) throw notFound('Book', id);
         if (await bookCouponsWereOut(tx, bookId)) {

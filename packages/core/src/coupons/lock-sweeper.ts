@@ -16,9 +16,10 @@ const BATCH = 500;
  * is a few milliseconds, and a sweep that skipped the row would answer as if it had run before
  * an unlock or a redeem that in fact refused the expired lock. Under the lock the expiry is
  * re-checked on the latest version, so a lock is expired by exactly one of several sweepers (the
- * others find it ASSIGNED) and a lock renewed meanwhile is not expired at all. Sweepers take
- * rows in one order (expiry, then id) and hold nothing else, so they cannot deadlock with each
- * other or with a transition. Reads use lazy expiry anyway; the sweeper exists so that live
+ * others find it ASSIGNED) and a lock renewed meanwhile is not expired at all. A batch is the
+ * soonest expired locks, but its rows are taken in id order, the one order of every statement
+ * that locks several coupons (deleteBook, an erase); the sweeper holds nothing else, so it cannot
+ * deadlock with another sweeper, with those, or with a transition (which locks one coupon). Reads use lazy expiry anyway; the sweeper exists so that live
  * countdowns end everywhere.
  * @returns how many locks it expired.
  */
@@ -28,11 +29,13 @@ export async function sweepExpiredLocks(ctx: ServiceContext): Promise<number> {
   for (;;) {
     // A batch that met a lost statement (behind a PgBouncer) was rolled back: run it again.
     const { found, eventIds } = await againIfStatementLost(() => inTransaction(ctx.db.pool, async (tx) => {
+      // The batch is the soonest expired; its rows are locked in id order, as every statement that
+      // locks several coupons takes them (deleteBook, an erase's returnUnusedCoupons).
       const locked = await tx.rows<{ id: string }>(Prisma.sql`
         SELECT id::text AS id FROM coupon
-        WHERE ${lockExpiredSql(now, 'coupon')}
-        ORDER BY lock_expires_at, id
-        LIMIT ${BATCH}
+        WHERE id IN (SELECT x.id FROM coupon x WHERE ${lockExpiredSql(now, 'x')} ORDER BY x.lock_expires_at, x.id LIMIT ${BATCH})
+          AND ${lockExpiredSql(now, 'coupon')}
+        ORDER BY id
         FOR UPDATE`);
       if (locked.length === 0) return { found: 0, eventIds: [] };
       const events = await tx.rows<{ id: string }>(Prisma.sql`
