@@ -90,18 +90,34 @@ const lockForRedeem = (code: string, userId: string) => Prisma.sql`
          (SELECT count(*) FROM budget)::int AS books, (SELECT count(*) FROM counter)::int AS counters`;
 
 
-/** Whether the latest lock-related event (LOCKED, UNLOCKED, LOCK_EXPIRED, REDEEMED) of coupon `id` is LOCK_EXPIRED. */
+/**
+ * Whether the latest lock-related event of coupon `id` is LOCK_EXPIRED: a lock's own events
+ * (LOCKED, UNLOCKED, LOCK_EXPIRED, REDEEMED) and those that end or start a holding (ASSIGNED,
+ * UNASSIGNED, REVERSED, VOIDED). An expiry the sweeper recorded before the coupon was taken back
+ * and given anew is not this holding's: its redeem is "lock it first", as when nobody swept.
+ */
 const latestLockEventIsExpiry = (id: Prisma.Sql) => Prisma.sql`
   SELECT e.type::text = 'LOCK_EXPIRED' FROM coupon_event e
-  WHERE e.coupon_id = ${id} AND e.type IN ('LOCKED', 'UNLOCKED', 'LOCK_EXPIRED', 'REDEEMED')
+  WHERE e.coupon_id = ${id}
+    AND e.type IN ('LOCKED', 'UNLOCKED', 'LOCK_EXPIRED', 'REDEEMED', 'ASSIGNED', 'UNASSIGNED', 'REVERSED', 'VOIDED')
   ORDER BY e.id DESC LIMIT 1`;
+
+/**
+ * Whether coupon row `t` (the coupon's and its book's columns, as {@link lockedCoupon} reads them)
+ * has a use left: its code limit (updateCoupon maxRedemptions) above its uses, and on a single-use
+ * book no use yet. The book's flag may be turned off after a coupon's first use of a multi-use
+ * book: the coupon then has none left, as the invariants require (single-use: 1).
+ */
+const usesLeft = (t: string) =>
+  Prisma.raw(`(${t}.allow_multiple_redemptions OR ${t}.redemption_count = 0)
+    AND (${t}.code_max_redemptions IS NULL OR ${t}.redemption_count < ${t}.code_max_redemptions)`);
 
 export interface RedeemOutcome extends TransitionOutcome {
   /** False when the per-user redemption limit stopped it. */
   counted: boolean;
   /** False when the book's budget (total redemptions or discount) stopped it. */
   withinBudget?: boolean;
-  /** False when the code's own use limit (updateCoupon maxRedemptions) stopped it. */
+  /** False when the code had no use left (its own limit, or a single-use book's coupon already used) and stopped it. */
   codeUsesLeft?: boolean;
   /** Set on a refusal read by the statement itself: whether the coupon's lock ran out ({@link lockRanOut}). */
   lockRanOut?: boolean;
@@ -137,8 +153,7 @@ export async function redeemCouponSql(
     WITH target AS (${lockedCoupon(now)}),
     ok AS (
       SELECT t.* FROM target t
-      WHERE t.state = 'LOCKED' AND NOT t.expired AND t.locked_by_id = ${userId}::uuid AND t.active
-        AND (t.code_max_redemptions IS NULL OR t.redemption_count < t.code_max_redemptions)
+      WHERE t.state = 'LOCKED' AND NOT t.expired AND t.locked_by_id = ${userId}::uuid AND t.active AND ${usesLeft('t')}
     ),
     -- The discount this redemption grants, for the book's discount budget: the order's, or a
     -- fixed amount's value without an order (a percentage without an order grants nothing known).
@@ -203,7 +218,7 @@ export async function redeemCouponSql(
     SELECT ${targetSummary}, (SELECT count(*) FROM cnt)::int AS counted,
            -- The budget's own verdict: a redeem the per-user limit refused is not the budget's refusal.
            NOT EXISTS (SELECT 1 FROM ok) OR EXISTS (SELECT 1 FROM allowed) OR NOT EXISTS (SELECT 1 FROM user_ok WHERE passes) AS within_budget,
-           (SELECT code_max_redemptions IS NULL OR redemption_count < code_max_redemptions FROM target) AS code_uses_left,
+           (SELECT ${usesLeft('target')} FROM target) AS code_uses_left,
            (SELECT array_agg(id) FROM ev) AS event_ids, (SELECT to_jsonb(red) FROM red) AS redemption,
            -- Only for a refusal: whether the coupon's lock ran out (see lockRanOut), read under the row lock.
            CASE WHEN upd.id IS NULL THEN (${latestLockEventIsExpiry(Prisma.sql`(SELECT id FROM target)`)}) END AS lock_ran_out,
@@ -306,9 +321,9 @@ export async function readRedeemTarget(tx: Tx, args: { code: string; userId: str
 }
 
 /**
- * True when the coupon's latest lock-related event (LOCKED, UNLOCKED, LOCK_EXPIRED, REDEEMED) is
- * LOCK_EXPIRED: its holder's lock ran out and nobody has locked, released or redeemed it since,
- * whether the sweeper or a lazy re-lock recorded the expiry. Read only to name a refused redeem.
+ * True when the coupon's latest lock-related event ({@link latestLockEventIsExpiry}) is
+ * LOCK_EXPIRED: its holder's lock ran out and nobody has locked, released, redeemed, taken back
+ * or given it anew since, whether the sweeper or a lazy re-lock recorded the expiry. Read only to name a refused redeem.
  */
 export async function lockRanOut(tx: Tx, code: string): Promise<boolean> {
   const rows = await tx.rows<{ expired: boolean }>(Prisma.sql`

@@ -73,7 +73,9 @@ export async function validateCoupon(ctx: ServiceContext, args: { code: string; 
     const terms = termsOf(row);
     const discount = order ? priceOrder(terms, order) : describeDiscount(terms);
     // The limits in the order the redeem meets them (redeem.service.ts redeemRefusal).
-    if (row.code_max_redemptions !== null && row.redemption_count >= row.code_max_redemptions) {
+    // No use left: its own limit, or a single-use book's coupon used already (redeem.sql.ts usesLeft).
+    const usedUp = row.code_max_redemptions !== null && row.redemption_count >= row.code_max_redemptions;
+    if (usedUp || (!row.allow_multiple_redemptions && row.redemption_count > 0)) {
       throw new DomainError('LIMIT_REACHED', 'This code has no uses left', { limit: 'CODE' });
     }
     if (overBudget(row, discount)) {
@@ -108,6 +110,7 @@ interface ValidationRow extends CouponRow {
   max_redemptions_per_user: number | null;
   redeemed_count: number | null;
   code_max_redemptions: number | null;
+  allow_multiple_redemptions: boolean;
   max_total_redemptions: number | null;
   redeemed_total: number;
   max_total_discount_amount: string | null;
@@ -134,7 +137,7 @@ async function readValidationRow(ctx: ServiceContext, code: string): Promise<Val
            ${inactiveReasonSql(now, 'b', 'c')} AS inactive_reason, ${inactiveReasonSql(now, 'b', 'c')} IS NULL AS active,
            b.discount_type::text AS discount_type, b.discount_value::text AS discount_value, b.currency,
            b.min_order_amount::text AS min_order_amount, b.max_redemptions_per_user,
-           c.max_redemptions AS code_max_redemptions, b.max_total_redemptions, b.redeemed_total,
+           c.max_redemptions AS code_max_redemptions, b.allow_multiple_redemptions, b.max_total_redemptions, b.redeemed_total,
            b.max_total_discount_amount::text AS max_total_discount_amount, b.discount_total::text AS discount_total,
            (SELECT u.redeemed_count FROM user_book_counter u WHERE u.user_id = c.assigned_user_id AND u.book_id = c.book_id) AS redeemed_count
     FROM coupon c JOIN book b ON b.id = c.book_id
