@@ -1,4 +1,4 @@
-import { type CouponRecord, forceUnlockCoupon, unassignCoupon, updateCoupon, voidCoupon } from '@coupons/core';
+import { type CouponRecord, forceUnlockCoupon, isAdmin, unassignCoupon, updateCoupon, voidCoupon } from '@coupons/core';
 import { Arg, Authorized, Ctx, Field, FieldResolver, InputType, Int, Mutation, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../shared/request-context.ts';
 import { JSONScalar } from '../shared/scalars.ts';
@@ -21,7 +21,7 @@ export class UpdateCouponInput {
 export class CouponControlResolver {
   @FieldResolver(() => JSONScalar, { nullable: true, description: "ADMIN: this code's notes (updateCoupon); null for anyone else." })
   metadata(@Root() coupon: CouponRecord, @Ctx() ctx: RequestContext): Record<string, unknown> | null {
-    return ctx.service.caller?.role === 'ADMIN' ? coupon.metadata : null;
+    return isAdmin(ctx.service) ? coupon.metadata : null;
   }
 
   @Authorized('ADMIN')

@@ -1,4 +1,5 @@
 import { Prisma } from '@coupons/db';
+import { isAdmin, requireAdmin } from '../shared/access.ts';
 import { requireCaller, type ServiceContext } from '../shared/context.ts';
 import { forbidden, notFound } from '../shared/errors.ts';
 import type { Page, PageArgs } from '../shared/pagination.ts';
@@ -41,18 +42,17 @@ export function listMyCoupons(ctx: ServiceContext, args: CouponListArgs): Promis
   return listCoupons(ctx, { userId: caller.userId }, args);
 }
 
-/** ADMIN: a user's coupons. */
+/** ADMIN (an API key: with the ADMIN scope), or the user themselves: a user's coupons. */
 export function listUserCoupons(ctx: ServiceContext, userId: string, args: CouponListArgs): Promise<Page<CouponRecord>> {
   const caller = requireCaller(ctx);
   const id = requireUuid('userId', userId);
-  if (caller.role !== 'ADMIN' && caller.userId !== id) throw forbidden();
+  if (!isAdmin(ctx) && caller.userId !== id) throw forbidden();
   return listCoupons(ctx, { userId: id }, args);
 }
 
-/** ADMIN: a book's coupons. */
+/** ADMIN (an API key: with the ADMIN scope): a book's coupons, its unassigned codes included. */
 export function listBookCoupons(ctx: ServiceContext, bookId: string, args: CouponListArgs): Promise<Page<CouponRecord>> {
-  const caller = requireCaller(ctx);
-  if (caller.role !== 'ADMIN') throw forbidden();
+  requireAdmin(ctx);
   return listCoupons(ctx, { bookId: requireUuid('bookId', bookId) }, args);
 }
 

@@ -42,7 +42,12 @@ export function requireAdmin(ctx: ServiceContext): Caller {
   return requireRole(ctx, 'ADMIN');
 }
 
-/** True when the caller is an admin (no throw), for "admins see everything" branches. */
+/**
+ * True when the caller may do what an admin may (no throw), for "admins see everything" branches:
+ * an admin, or an API key with the ADMIN scope ({@link requireRole}'s rule). A key's caller always
+ * has the ADMIN role, so a branch on the role alone would give a COUPONS_READ key an admin's view.
+ */
 export function isAdmin(ctx: ServiceContext): boolean {
-  return ctx.caller?.role === 'ADMIN';
+  const caller = ctx.caller;
+  return caller?.role === 'ADMIN' && (!caller.apiKey || keyHasScope(caller, 'ADMIN'));
 }
