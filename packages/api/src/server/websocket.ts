@@ -3,11 +3,15 @@ import type http from 'node:http';
 import {
   type DocumentNode,
   type ExecutionArgs,
+  type FieldNode,
+  type FragmentDefinitionNode,
   getOperationAST,
+  Kind,
   GraphQLError,
   type GraphQLSchema,
   NoSchemaIntrospectionCustomRule,
   parse,
+  type SelectionNode,
   specifiedRules,
   validate,
 } from 'graphql';
@@ -266,7 +270,8 @@ function sendNext(socket: WebSocket, id: string, payloadJson: string): Promise<v
 
 /**
  * The authChecker runs per resolved value, which for a subscription is per event: check the
- * root fields' declared access at subscribe time too, so a refused caller never subscribes.
+ * root fields' declared access at subscribe time too, so a refused caller never subscribes. The
+ * root fields are those the operation selects directly or through fragments (spread or inline).
  */
 function checkRootAccess(
   document: DocumentNode,
@@ -277,8 +282,12 @@ function checkRootAccess(
   const operation = getOperationAST(document, operationName);
   if (!operation) return new GraphQLError('Unable to identify the operation', { extensions: { code: 'BAD_USER_INPUT' } });
   const typeName = operation.operation === 'query' ? 'Query' : operation.operation === 'mutation' ? 'Mutation' : 'Subscription';
-  for (const selection of operation.selectionSet.selections) {
-    if (selection.kind !== 'Field' || selection.name.value.startsWith('__')) continue;
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  for (const selection of rootFields(operation.selectionSet.selections, fragments)) {
+    if (selection.name.value.startsWith('__')) continue;
     const roles = access.get(`${typeName}.${selection.name.value}`);
     if (!roles) continue;
     try {
@@ -289,4 +298,23 @@ function checkRootAccess(
     }
   }
   return undefined;
+}
+
+/** The fields of `selections`, fragments (spread or inline) opened; each named fragment once. */
+function rootFields(
+  selections: readonly SelectionNode[],
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  opened: Set<string> = new Set(),
+): FieldNode[] {
+  const fields: FieldNode[] = [];
+  for (const selection of selections) {
+    if (selection.kind === Kind.FIELD) fields.push(selection);
+    else if (selection.kind === Kind.INLINE_FRAGMENT) fields.push(...rootFields(selection.selectionSet.selections, fragments, opened));
+    else if (!opened.has(selection.name.value)) {
+      opened.add(selection.name.value);
+      const fragment = fragments.get(selection.name.value);
+      if (fragment) fields.push(...rootFields(fragment.selectionSet.selections, fragments, opened));
+    }
+  }
+  return fields;
 }

@@ -1,5 +1,6 @@
 import { type CodeJobProgress, onCodeJobProgress } from '../codes/code-job.events.ts';
 import { getCodeJob } from '../codes/code-job.repository.ts';
+import { isAdmin } from '../shared/access.ts';
 import { requireCaller, type ServiceContext } from '../shared/context.ts';
 import { forbidden, notFound } from '../shared/errors.ts';
 import { requireUuid } from '../shared/validation.ts';
@@ -56,9 +57,10 @@ export class CodeJobFeed {
 
   /** A stream of one job's progress to completion. ADMIN only; NOT_FOUND for an unknown job. */
   async subscribe(ctx: ServiceContext, rawJobId: string): Promise<EventStream<CodeJobProgress>> {
-    const caller = requireCaller(ctx);
+    requireCaller(ctx);
     const jobId = requireUuid('jobId', rawJobId);
-    if (caller.role !== 'ADMIN') throw forbidden('Only an admin may watch code jobs');
+    // An admin, or an API key with the ADMIN scope (a key's caller always has the ADMIN role).
+    if (!isAdmin(ctx)) throw forbidden('Only an admin may watch code jobs');
     const initial = await getCodeJob(this.options.system, jobId);
     if (!initial) throw notFound('Code job', jobId);
     const stream: EventStream<CodeJobProgress> = new EventStream<CodeJobProgress>({
