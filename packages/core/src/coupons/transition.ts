@@ -31,10 +31,12 @@ export type { TxPool };
  * `FOR KEY SHARE`, as an erase takes it `FOR UPDATE` before the user's coupons), the coupon row
  * (or the redemption row, then its coupon), the book row where the transition takes one (redeem
  * and reversal, redeem.sql.ts), then the user's counter row. A distribution takes the book, then
- * its members' counters, and coupons only with SKIP LOCKED, so it never waits on a coupon. No
- * cycle, so no deadlock: core/test/races/budget-lock-order and shop-erase-lock-order force the
- * interleavings of the orders that used to form one (a redeem's counter before its book; its
- * user, through the redemption's foreign key, after its coupon).
+ * its members' counters, and coupons only with SKIP LOCKED, so it never waits on a coupon. A
+ * statement that locks several coupons and waits for them (the lock sweeper, deleteBook, an
+ * erase) takes them in id order. No cycle, so no deadlock: core/test/races/budget-lock-order,
+ * shop-erase-lock-order and sweeper-lock-order force the interleavings of the orders that used to
+ * form one (a redeem's counter before its book; its user, through the redemption's foreign key,
+ * after its coupon; the sweeper's expiry order against deleteBook's and an erase's).
  */
 export interface Tx {
   /** Runs one statement inside the open transaction and returns its rows. */
