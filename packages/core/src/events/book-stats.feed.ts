@@ -1,4 +1,5 @@
 import type { Database } from '@coupons/db';
+import { isAdmin } from '../shared/access.ts';
 import { type Clock, requireCaller, type ServiceContext } from '../shared/context.ts';
 import { forbidden, notFound } from '../shared/errors.ts';
 import { requireUuid } from '../shared/validation.ts';
@@ -18,7 +19,15 @@ export interface BookStatsFeedOptions {
 
 interface WatchedBook {
   streams: Set<EventStream<BookStats>>;
+  /** The newest counters known: what every stream saw last. */
   last: BookStats | null;
+  /** Orders the starts and returns of this book's reads (a recount and first reads may overlap). */
+  tick: number;
+  /** When the read that gave `last` started and came back, in ticks. */
+  lastReadStart: number;
+  lastReadEnd: number;
+  /** Subscribers whose first read is in flight: the book stays watched for them. */
+  joining: number;
   lastRunAt: number;
   timer: NodeJS.Timeout | null;
   running: boolean;
@@ -30,6 +39,11 @@ interface WatchedBook {
  * recount is shared by every subscriber of the book in this process and throttled (leading and
  * trailing edge) to `minIntervalMs`, so a burst of 1,000 redemptions costs a handful of counts
  * and pushes. A value is pushed only when it differs from the last one pushed.
+ *
+ * A new subscriber's first read runs beside the recount, so reads of one book can overlap and
+ * come back in any order. A value is taken (pushed to all, kept as `last`) only when its read
+ * started after the read of `last` came back: PostgreSQL then took its snapshot later, so no
+ * stream ever goes back to older counts. See {@link BookStatsFeed.offer}.
  */
 export class BookStatsFeed {
   private readonly books = new Map<string, WatchedBook>();
@@ -55,30 +69,33 @@ export class BookStatsFeed {
    * numbers describe the whole campaign); NOT_FOUND for an unknown book.
    */
   async subscribe(ctx: ServiceContext, rawBookId: string): Promise<EventStream<BookStats>> {
-    const caller = requireCaller(ctx);
+    requireCaller(ctx);
     const bookId = requireUuid('bookId', rawBookId);
-    if (caller.role !== 'ADMIN') throw forbidden('Only an admin may watch book statistics');
-    const initial = (await unsafeReadBookStats(this.options.db, [bookId], this.options.clock.now())).get(bookId);
-    if (!initial) throw notFound('Book', bookId);
+    // An admin, or an API key with the ADMIN scope (a key's caller always has the ADMIN role).
+    if (!isAdmin(ctx)) throw forbidden('Only an admin may watch book statistics');
+    if (this.closed) return this.endedStream(bookId);
+    // Watched before the read, so the read is ordered against the recounts that run meanwhile.
     const book = this.watch(bookId);
+    book.joining += 1;
+    let initial: BookStats;
+    try {
+      initial = await this.readFirst(bookId, book);
+    } catch (error) {
+      book.joining -= 1;
+      this.unwatchIfIdle(bookId, book);
+      throw error;
+    }
+    book.joining -= 1;
     const stream: EventStream<BookStats> = new EventStream<BookStats>({
       maxBuffered: 100,
       onClose: () => {
         book.streams.delete(stream);
-        if (book.streams.size === 0 && this.books.get(bookId) === book) this.unwatch(bookId, book);
+        this.unwatchIfIdle(bookId, book);
       },
     });
     stream.push(initial);
-    if (this.closed) {
-      stream.end();
-      return stream;
-    }
-    // A fresher value than the others have seen goes to them too, so all agree.
-    if (!sameBookStats(book.last, initial)) {
-      for (const other of book.streams) other.push(initial);
-      book.last = initial;
-    }
-    book.streams.add(stream);
+    if (this.closed) stream.end();
+    else book.streams.add(stream);
     return stream;
   }
 
@@ -93,19 +110,89 @@ export class BookStatsFeed {
     }
   }
 
+  /** After close: the current value, then the end (NOT_FOUND for an unknown book, as ever). */
+  private async endedStream(bookId: string): Promise<EventStream<BookStats>> {
+    const initial = (await unsafeReadBookStats(this.options.db, [bookId], this.options.clock.now())).get(bookId);
+    if (!initial) throw notFound('Book', bookId);
+    const stream = new EventStream<BookStats>();
+    stream.push(initial);
+    stream.end();
+    return stream;
+  }
+
   private watch(bookId: string): WatchedBook {
     let book = this.books.get(bookId);
     if (!book) {
-      book = { streams: new Set(), last: null, lastRunAt: 0, timer: null, running: false, dirty: false };
+      book = {
+        streams: new Set(),
+        last: null,
+        tick: 0,
+        lastReadStart: 0,
+        lastReadEnd: 0,
+        joining: 0,
+        lastRunAt: 0,
+        timer: null,
+        running: false,
+        dirty: false,
+      };
       this.books.set(bookId, book);
     }
     return book;
+  }
+
+  /** Stops watching a book nobody watches or is joining any more. */
+  private unwatchIfIdle(bookId: string, book: WatchedBook): void {
+    if (book.streams.size === 0 && book.joining === 0 && this.books.get(bookId) === book) this.unwatch(bookId, book);
   }
 
   private unwatch(bookId: string, book: WatchedBook): void {
     if (book.timer) clearTimeout(book.timer);
     book.timer = null;
     this.books.delete(bookId);
+  }
+
+  /** Reads a book's counters; `startedAt` places the read among the book's other reads. */
+  private async read(bookId: string, book: WatchedBook): Promise<{ stats: BookStats | undefined; startedAt: number }> {
+    const startedAt = ++book.tick;
+    const stats = (await unsafeReadBookStats(this.options.db, [bookId], this.options.clock.now())).get(bookId);
+    return { stats, startedAt };
+  }
+
+  /**
+   * Takes a read's counters when they are surely the newest: the read started after the read of
+   * `last` came back, so its snapshot is later (the order reads start in would not do: they run
+   * on different pooled connections, which PostgreSQL may serve in either order). They become
+   * `last` and go to every stream when they differ. A read that overlapped the read of `last` may
+   * be older or newer, so it changes nothing; the caller reads again when it must know.
+   */
+  private offer(book: WatchedBook, stats: BookStats, startedAt: number): boolean {
+    if (startedAt < book.lastReadEnd) return false;
+    book.lastReadStart = startedAt;
+    book.lastReadEnd = ++book.tick;
+    if (!sameBookStats(book.last, stats)) {
+      book.last = stats;
+      for (const stream of book.streams) stream.push(stats);
+    }
+    return true;
+  }
+
+  /**
+   * A new subscriber's first counters: never older than `last` (what the others see), and read
+   * after the call (so they hold every write the caller committed before subscribing). When a
+   * read that overlapped ours gave `last` first and disagrees, `last` will do if its read started
+   * after ours; otherwise we read again, now after it came back. Each retry means a read that
+   * started before our first one came back meanwhile, so the retries are few (the recount runs
+   * alone). NOT_FOUND for an unknown book.
+   */
+  private async readFirst(bookId: string, book: WatchedBook): Promise<BookStats> {
+    let since: number | null = null;
+    for (;;) {
+      const { stats, startedAt } = await this.read(bookId, book);
+      since ??= startedAt;
+      if (!stats) throw notFound('Book', bookId);
+      if (this.offer(book, stats, startedAt)) return stats;
+      if (book.last && (book.lastReadStart > since || sameBookStats(book.last, stats))) return book.last;
+    }
   }
 
   /** Asks for a recount of a watched book, throttled. */
@@ -128,11 +215,9 @@ export class BookStatsFeed {
     book.dirty = false;
     book.lastRunAt = Date.now();
     try {
-      const stats = (await unsafeReadBookStats(this.options.db, [bookId], this.options.clock.now())).get(bookId);
-      if (stats && !sameBookStats(book.last, stats)) {
-        book.last = stats;
-        for (const stream of book.streams) stream.push(stats);
-      }
+      const { stats, startedAt } = await this.read(bookId, book);
+      // Overlapped by a first read that came back first and disagrees: count again to settle it.
+      if (stats && !this.offer(book, stats, startedAt) && !sameBookStats(book.last, stats)) book.dirty = true;
     } catch (error) {
       this.options.onError?.(error);
     } finally {
