@@ -306,13 +306,13 @@ const CASES: Record<string, Case> = {
     events: ['REVERSED'],
     after: { state: 'ASSIGNED', holder: 'owner', lockedBy: null, lockRuns: false, uses: 0, standing: 0, counters: counters([1, 0]) },
   },
-  'the reversal, then unassign: the unused coupon goes back to the book': {
+  'the reversal, then unassign: refused, the refunded coupon stays its redeemer’s (the redemption keeps pointing at its owner)': {
     setup: 'REDEEMED',
     first: 'reverse',
     second: 'unassign',
-    answers: ['ok', 'ok'],
-    events: ['REVERSED', 'UNASSIGNED'],
-    after: { state: 'UNASSIGNED', holder: null, lockedBy: null, lockRuns: false, uses: 0, standing: 0, counters: counters([0, 0]) },
+    answers: ['ok', { code: 'INVALID_STATE', details: { state: 'ASSIGNED' } }],
+    events: ['REVERSED'],
+    after: { state: 'ASSIGNED', holder: 'owner', lockedBy: null, lockRuns: false, uses: 0, standing: 0, counters: counters([1, 0]) },
   },
 
   // ── updateCoupon ──

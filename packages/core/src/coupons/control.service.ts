@@ -36,7 +36,7 @@ export async function voidCoupon(ctx: ServiceContext, args: { code: string; reas
 export async function unassignCoupon(ctx: ServiceContext, args: { code: string; reason: string }): Promise<CouponRecord> {
   return controlWithReason(ctx, 'unassignCoupon', args, requiredReason, unassignCouponSql, async (outcome, audit) => {
     if (outcome.coupon) return audit('COUPON_UNASSIGNED');
-    if (outcome.redemptionCount > 0) {
+    if (outcome.everRedeemed) {
       throw new DomainError('INVALID_STATE', 'This coupon has been redeemed: it cannot go back to the book (void it instead)', {
         state: outcome.state,
       });

@@ -14,6 +14,8 @@ export interface ControlOutcome {
   /** Stored state before (a LOCKED past its expiry is still 'LOCKED' here). */
   state: string | null;
   redemptionCount: number;
+  /** A redemption of it was ever recorded, reversed or not (a reversal brings the count back to 0). */
+  everRedeemed: boolean;
   coupon: CouponRow | null;
   eventIds: string[];
 }
@@ -22,14 +24,17 @@ interface ControlRow extends Partial<CouponRow> {
   found: number;
   t_state: string | null;
   t_redemptions: number | null;
+  t_ever_redeemed: boolean | null;
   event_ids: string[] | null;
 }
 
 const target = (code: string) =>
-  Prisma.sql`SELECT c.id, c.book_id, c.state, c.assigned_user_id, c.redemption_count FROM coupon c WHERE c.code = ${code}`;
+  Prisma.sql`SELECT c.id, c.book_id, c.state, c.assigned_user_id, c.redemption_count,
+    EXISTS (SELECT 1 FROM redemption r WHERE r.coupon_id = c.id) AS ever_redeemed
+    FROM coupon c WHERE c.code = ${code}`;
 
 const summary = Prisma.sql`(SELECT count(*) FROM target)::int AS found, (SELECT state::text FROM target) AS t_state,
-  (SELECT redemption_count FROM target) AS t_redemptions`;
+  (SELECT redemption_count FROM target) AS t_redemptions, (SELECT ever_redeemed FROM target) AS t_ever_redeemed`;
 
 /**
  * Any state but VOID → VOID: the code stops working at once; a running lock ends with it. The
@@ -54,7 +59,9 @@ export async function voidCouponSql(tx: Tx, args: { code: string; actorId: strin
 
 /**
  * ASSIGNED or LOCKED (an expired lock included) and never redeemed → UNASSIGNED: back in the
- * book for someone else. The owner's assignment is given back (their counter goes down under its
+ * book for someone else. "Never redeemed" means no redemption row at all: a reversal brings
+ * `redemption_count` back to 0 but keeps the redemption, which must stay its owner's coupon's.
+ * Under the row lock no redemption of it can be written meanwhile (a redeem locks the row first). The owner's assignment is given back (their counter goes down under its
  * row lock, so a limit stays exact), and the event keeps who had it.
  */
 export async function unassignCouponSql(tx: Tx, args: { code: string; actorId: string; reason: string; now: Date }): Promise<ControlOutcome> {
@@ -65,7 +72,7 @@ export async function unassignCouponSql(tx: Tx, args: { code: string; actorId: s
       UPDATE coupon c SET state = 'UNASSIGNED', assigned_user_id = NULL, assigned_at = NULL,
              locked_by_id = NULL, lock_expires_at = NULL, ${couponTouchedSql(now)}
       FROM target t
-      WHERE c.id = t.id AND (t.state = 'ASSIGNED' OR t.state = 'LOCKED') AND t.redemption_count = 0
+      WHERE c.id = t.id AND (t.state = 'ASSIGNED' OR t.state = 'LOCKED') AND NOT t.ever_redeemed
       RETURNING ${couponReturning}, t.state::text AS from_state, t.assigned_user_id AS previous_owner
     ),
     cnt AS (
@@ -94,7 +101,8 @@ export async function forceUnlockCouponSql(
   const { code, actorId, reason, now } = args;
   const rows = await tx.rows<ControlRow>(Prisma.sql`
     WITH target AS (
-      SELECT c.id, c.book_id, ${effectiveStateSql(now)} AS state, c.assigned_user_id, c.redemption_count
+      SELECT c.id, c.book_id, ${effectiveStateSql(now)} AS state, c.assigned_user_id, c.redemption_count,
+             EXISTS (SELECT 1 FROM redemption r WHERE r.coupon_id = c.id) AS ever_redeemed
       FROM coupon c WHERE c.code = ${code}
     ),
     upd AS (
@@ -152,6 +160,7 @@ function toOutcome(row: ControlRow | undefined): ControlOutcome {
     found: row.found > 0,
     state: row.t_state,
     redemptionCount: row.t_redemptions ?? 0,
+    everRedeemed: row.t_ever_redeemed ?? false,
     coupon: row.id ? (row as CouponRow) : null,
     eventIds: row.event_ids ?? [],
   };

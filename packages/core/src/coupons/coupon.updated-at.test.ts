@@ -4,6 +4,7 @@ import { eraseUser } from '../users/user-admin.service.ts';
 import {
   assignCoupon,
   type CouponRecord,
+  forceUnlockCoupon,
   getCouponByCode,
   lockCoupon,
   redeemCoupon,
@@ -46,12 +47,14 @@ describe('Coupon.updatedAt', () => {
     });
     await step('reverse', () => reverseRedemption(staff, { redemptionId, reason: 'returned' }));
     await step('update', () => updateCoupon(staff, { code, input: { maxRedemptions: 3 } }));
-    await step('unassign', () => unassignCoupon(staff, { code, reason: 'wrong customer' }));
-    await step('assign again', () => assignCoupon(user, { code }));
+    await step('lock a third time', () => lockCoupon(user, { code }));
+    await step('force unlock', () => forceUnlockCoupon(staff, { code }));
     await step('void', () => voidCoupon(staff, { code, reason: 'leaked' }));
     const changes = seen.length;
-    // Erasing a holder gives back the coupons they never redeemed.
+    // A coupon never redeemed can be taken back; erasing a holder gives back the coupons they never redeemed.
     await step('assign', () => assignCoupon(user, { code: other }), other);
+    await step('unassign', () => unassignCoupon(staff, { code: other, reason: 'wrong customer' }), other);
+    await step('assign again', () => assignCoupon(user, { code: other }), other);
     await step('erase the holder', () => eraseUser(staff, owner.userId), other);
 
     for (let i = 1; i < seen.length; i++) {

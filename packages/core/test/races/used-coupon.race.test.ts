@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { contextFor, createBook, createUser, serviceAnswer, useServiceTest } from '../../testing/index.ts';
 import { updateBook } from '../../src/books/book.service.ts';
-import { assignCoupon, lockCoupon, redeemCoupon, validateCoupon } from '../../src/coupons/index.ts';
+import { assignCoupon, lockCoupon, redeemCoupon, reverseRedemption, unassignCoupon, validateCoupon } from '../../src/coupons/index.ts';
 import { checkInvariants } from '../../src/invariants/invariants.ts';
 
 // A used coupon under rules changed after its use. Each step is a legal call; the end state must
@@ -32,6 +32,28 @@ describe('a multi-use book turned single-use while a coupon already has a use', 
     expect({ validation: [validation.valid, validation.reason], second: second.ok ? 'ok' : [second.code, second.details], violations }).toEqual({
       validation: [false, 'LIMIT_REACHED'],
       second: ['LIMIT_REACHED', { limit: 'CODE' }],
+      violations: [],
+    });
+  });
+});
+
+describe('unassignCoupon of a coupon whose only redemption was reversed', () => {
+  it('a coupon that was redeemed (its redemption kept, reversed) is not recycled to the book', async () => {
+    const { codes } = await createBook(t.db, 1);
+    const shopper = contextFor(t.db, await createUser(t.db));
+    const code = codes[0];
+    await assignCoupon(shopper, { code });
+    await lockCoupon(shopper, { code });
+    const redemption = await redeemCoupon(shopper, { code });
+    await reverseRedemption(admin(), { redemptionId: redemption.id, reason: 'refund' });
+    const unassigned = await serviceAnswer(unassignCoupon(admin(), { code, reason: 'recycle' }));
+    // Then another shopper claims it: the reversed redemption now belongs to someone who no longer owns the coupon.
+    const other = contextFor(t.db, await createUser(t.db));
+    const claimed = await serviceAnswer(assignCoupon(other, { code }));
+    const violations = await broken("a redemption belongs to its coupon's owner");
+    expect({ unassigned: unassigned.ok ? 'ok' : unassigned.code, claimed: claimed.ok ? 'ok' : claimed.code, violations }).toEqual({
+      unassigned: 'INVALID_STATE',
+      claimed: 'NOT_FOUND',
       violations: [],
     });
   });
