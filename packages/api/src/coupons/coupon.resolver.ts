@@ -1,8 +1,10 @@
 import {
   assignCoupon,
   assignRandomCoupon,
+  type Caller,
   type CouponRecord,
   getCouponByCode,
+  isOwnOrAdmin,
   listMyCoupons,
   listRedemptions,
   lockCoupon,
@@ -26,13 +28,45 @@ import { CouponCodeArgs, CouponListArgs, CouponSearchArgs, OrderInput, Redemptio
 import { Coupon, CouponConnection, Redemption, RedemptionConnection } from './coupon.type.ts';
 import { oneTarget, readerContext, shopperContext } from './customer-context.ts';
 
+/**
+ * Who a parent's nested fields answer to, when it is not the request's caller: a root field that
+ * acts for a shop's customer (`customerId`) answers as that customer, to a key and to an admin
+ * alike, so the owner, history and coupon its answer leads to are what the customer may see
+ * (the rule of `eventForCaller`: a shopper sees only their own, never another holder of a code).
+ */
+const answeredAs = new WeakMap<object, Caller>();
+
+/** `record` as `service` answers it: marked when `service` acts for a shop's customer. */
+export function answeredBy<T extends object>(service: ServiceContext, record: T): T {
+  if (service.caller?.customer) answeredAs.set(record, service.caller);
+  return record;
+}
+
+/** The caller `parent`'s nested fields answer to: the customer it was answered for, or the request's caller. */
+export function viewerOf(ctx: RequestContext, parent: object): Caller | null {
+  return answeredAs.get(parent) ?? ctx.service.caller;
+}
+
+/** `child`, reached from `parent`, answering to the same caller (a copy when marked: loaders share their rows). */
+export function passViewer<T extends object>(parent: object, child: T | null): T | null {
+  const caller = answeredAs.get(parent);
+  if (!caller || child === null) return child;
+  const copy = { ...child };
+  answeredAs.set(copy, caller);
+  return copy;
+}
+
+/** Whether `viewer` may see what belongs to `userId` (an admin, or that user). */
+const mayView = (viewer: Caller | null, userId: string | null): boolean => viewer !== null && isOwnOrAdmin(viewer, userId);
+
 /** A shopper write on the caller's (or the shop customer's) own coupon by code: lockCoupon, unlockCoupon. */
 async function onOwnCoupon(
   ctx: RequestContext,
   { code, idempotencyKey, customerId }: CouponCodeArgs,
   act: (service: ServiceContext, args: { code: string; idempotencyKey?: string | null }) => Promise<CouponRecord>,
 ): Promise<CouponRecord> {
-  return act(await shopperContext(ctx, customerId), { code, idempotencyKey });
+  const service = await shopperContext(ctx, customerId);
+  return answeredBy(service, await act(service, { code, idempotencyKey }));
 }
 
 @Resolver(() => Coupon)
@@ -70,7 +104,8 @@ export class CouponResolver {
   ): Promise<ConnectionShape<CouponRecord>> {
     const service = await readerContext(ctx, customerId);
     if (!service) return toConnection({ items: [], cursors: [], totalCount: 0, hasNextPage: false }, args.after);
-    return toConnection(await listMyCoupons(service, args), args.after);
+    const page = await listMyCoupons(service, args);
+    return toConnection({ ...page, items: page.items.map((coupon) => answeredBy(service, coupon)) }, args.after);
   }
 
   @Shopper('COUPONS_WRITE')
@@ -82,7 +117,8 @@ export class CouponResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<CouponRecord> {
     oneTarget(userId, customerId);
-    return assignRandomCoupon(await shopperContext(ctx, customerId), { bookId, userId, idempotencyKey });
+    const service = await shopperContext(ctx, customerId);
+    return answeredBy(service, await assignRandomCoupon(service, { bookId, userId, idempotencyKey }));
   }
 
   @Shopper('COUPONS_WRITE')
@@ -93,7 +129,8 @@ export class CouponResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<CouponRecord> {
     oneTarget(userId, customerId);
-    return assignCoupon(await shopperContext(ctx, customerId), { code, userId, idempotencyKey });
+    const service = await shopperContext(ctx, customerId);
+    return answeredBy(service, await assignCoupon(service, { code, userId, idempotencyKey }));
   }
 
   @Shopper('COUPONS_WRITE')
@@ -121,12 +158,15 @@ export class CouponResolver {
     order: OrderInput | null,
     @Ctx() ctx: RequestContext,
   ): Promise<RedemptionRecord> {
-    return redeemCoupon(await shopperContext(ctx, customerId), { code, idempotencyKey, metadata, order });
+    const service = await shopperContext(ctx, customerId);
+    return answeredBy(service, await redeemCoupon(service, { code, idempotencyKey, metadata, order }));
   }
 
+  /** Null for a shopper unless it is them. */
   @FieldResolver(() => User, { nullable: true, description: 'The owner (batched).' })
   user(@Root() coupon: CouponRecord, @Ctx() ctx: RequestContext): Promise<UserRecord | null> | null {
-    return coupon.assignedUserId ? ctx.loaders.userById.load(coupon.assignedUserId) : null;
+    const owner = coupon.assignedUserId;
+    return owner && mayView(viewerOf(ctx, coupon), owner) ? ctx.loaders.userById.load(owner) : null;
   }
 }
 
@@ -157,13 +197,16 @@ export class RedemptionResolver {
     return reverseRedemption(ctx.service, { redemptionId, orderId, code, reason });
   }
 
+  /** The coupon as it is now: null for a shopper once it is no longer theirs (a code can change hands). */
   @FieldResolver(() => Coupon, { nullable: true, description: 'The redeemed coupon (batched).' })
-  coupon(@Root() redemption: RedemptionRecord, @Ctx() ctx: RequestContext): Promise<CouponRecord | null> {
-    return ctx.loaders.couponById.load(redemption.couponId);
+  async coupon(@Root() redemption: RedemptionRecord, @Ctx() ctx: RequestContext): Promise<CouponRecord | null> {
+    const coupon = await ctx.loaders.couponById.load(redemption.couponId);
+    return coupon && mayView(viewerOf(ctx, redemption), coupon.assignedUserId) ? passViewer(redemption, coupon) : null;
   }
 
+  /** Null for a shopper unless it is them. */
   @FieldResolver(() => User, { nullable: true, description: 'Who redeemed (batched).' })
-  user(@Root() redemption: RedemptionRecord, @Ctx() ctx: RequestContext): Promise<UserRecord | null> {
-    return ctx.loaders.userById.load(redemption.userId);
+  async user(@Root() redemption: RedemptionRecord, @Ctx() ctx: RequestContext): Promise<UserRecord | null> {
+    return mayView(viewerOf(ctx, redemption), redemption.userId) ? ctx.loaders.userById.load(redemption.userId) : null;
   }
 }

@@ -3,6 +3,7 @@ import { Arg, Ctx, Query, Resolver } from 'type-graphql';
 import { Shopper } from '../auth/access.decorators.ts';
 import type { RequestContext } from '../shared/request-context.ts';
 import { OrderInput } from './coupon.args.ts';
+import { answeredBy } from './coupon.resolver.ts';
 import { customerIdDoc, readerContext } from './customer-context.ts';
 import { CouponValidation } from './validate.type.ts';
 
@@ -24,6 +25,8 @@ export class ValidateCouponResolver {
     // no coupon, and the answer is what redeeming would say — NOT_FOUND.
     const service = await readerContext(ctx, customerId);
     if (!service) return { valid: false, reason: 'NOT_FOUND', message: 'Coupon not found', discount: null, coupon: null };
-    return validateCoupon(service, { code, order });
+    const validation = await validateCoupon(service, { code, order });
+    // The coupon answers to the customer acted for, as the shopper operations' answers do.
+    return validation.coupon ? { ...validation, coupon: answeredBy(service, validation.coupon) } : validation;
   }
 }

@@ -30,8 +30,8 @@ const service = (context: unknown) => (context as RequestContext).service;
  * The `Subscription` root. Each field's `subscribe` validates its arguments and checks access
  * once, before anything is sent (errors come back as one `next` with errors, then `complete`);
  * per-event visibility lives in the core filters (see core `events/live-subscriptions.ts`).
- * The per-event resolvers only stamp `serverTime` (and hide other people's accounts as actors
- * from a USER).
+ * The per-event resolvers show each event as its subscriber may see it (`eventForCaller`: a USER
+ * keeps its coupon, redemption and actor only when they are theirs) and stamp `serverTime`.
  */
 @Resolver()
 export class LiveEventResolver {
@@ -61,8 +61,11 @@ export class LiveEventResolver {
   redemptionEvents(
     @Root() event: LiveCouponEvent,
     @Arg('bookId', () => ID, { nullable: true }) _bookId: string | null,
+    @Ctx() ctx: RequestContext,
   ): RedemptionRecord {
-    return event.redemption as RedemptionRecord;
+    // The subscription's filter passes a USER only their own redemptions; this keeps it so.
+    const caller = ctx.service.caller;
+    return (caller ? eventForCaller(caller, event) : event).redemption as RedemptionRecord;
   }
 
   @AdminOrKey('COUPONS_READ')

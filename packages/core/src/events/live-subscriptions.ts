@@ -3,7 +3,7 @@ import { requireBook } from '../books/book.service.ts';
 import { requireCaller, type ServiceContext } from '../shared/context.ts';
 import { normaliseCode, requireUuid } from '../shared/validation.ts';
 import type { BookStats } from './book-stats.sql.ts';
-import { canSeeEvent, type LiveCouponEvent } from './coupon-event.record.ts';
+import { canSeeEvent, isOwnOrAdmin, type LiveCouponEvent } from './coupon-event.record.ts';
 import type { EventStream } from './event.stream.ts';
 import type { LiveEvents } from './live-events.ts';
 
@@ -11,11 +11,15 @@ import type { LiveEvents } from './live-events.ts';
  * The subscriptions' use cases. Access rules (documented in the README, "Live updates"):
  *
  * - `couponEvents`: any signed-in caller. An ADMIN receives every event (optionally of one book
- *   or one code); a USER receives only events whose `user_id` (the coupon's owner after the
- *   transition) is them, checked on every event, so a coupon they do not own never shows up,
- *   whatever `bookId`/`code` they name, and CREATED_BULK summaries (no owner) never reach them.
+ *   or one code); a USER receives only events whose `user_id` (the holder the transition
+ *   concerns: after it, or for UNASSIGNED the one it was taken from) is them, checked on every
+ *   event, so a coupon they do not own never shows up, whatever `bookId`/`code` they name, and
+ *   CREATED_BULK summaries (no owner) never reach them. Each event reaches a USER through
+ *   `eventForCaller`: it is hydrated at delivery, when the code may have changed hands, so its
+ *   coupon, redemption and actor show only when they are theirs.
  * - `redemptionEvents`: any signed-in caller; a USER receives only their own redemptions (and
- *   reversals of them), an ADMIN all (optionally of one book).
+ *   reversals of them), an ADMIN all (optionally of one book). The redemption's coupon, as it is
+ *   at delivery, shows a USER only while they hold it (API `Redemption.coupon`).
  * - `bookStats`, `codeJob`: ADMIN only (campaign-wide numbers); a USER gets FORBIDDEN and no data.
  *
  * Arguments are checked before subscribing (BAD_USER_INPUT naming the field; NOT_FOUND for an
@@ -51,7 +55,7 @@ export async function subscribeRedemptionEvents(
     (event) =>
       event.redemption !== null &&
       canSeeEvent(caller, event) &&
-      (caller.role === 'ADMIN' || event.redemption.userId === caller.userId) &&
+      isOwnOrAdmin(caller, event.redemption.userId) &&
       (bookId === null || event.bookId === bookId),
   );
 }

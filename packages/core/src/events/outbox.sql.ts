@@ -120,21 +120,24 @@ const hydratedEvent = (now: Date) => Prisma.sql`
 
 /**
  * One coupon's events, newest first: `limit` of them with ids below `before` (all when null),
- * hydrated like live events, and how many it has in all. Reads the (coupon_id, id) index.
+ * hydrated like live events, and how many it has in all. With `holder`, only the events of that
+ * user's holdings of the coupon (`user_id`), in the page and in the count alike, so a USER's
+ * paging and totalCount never count another holder's events. Reads the (coupon_id, id) index.
  */
 export async function readCouponHistory(
   db: OutboxQueryable,
-  args: { couponId: string; before: bigint | null; limit: number; now: Date },
+  args: { couponId: string; holder: string | null; before: bigint | null; limit: number; now: Date },
 ): Promise<{ events: LiveCouponEvent[]; totalCount: number }> {
   const before = args.before === null ? Prisma.empty : Prisma.sql`AND e.id < ${String(args.before)}::bigint`;
+  const holder = (alias: 'e' | 'x') => (args.holder === null ? Prisma.empty : Prisma.sql`AND ${Prisma.raw(alias)}.user_id = ${args.holder}::uuid`);
+  const counted = Prisma.sql`FROM coupon_event x WHERE x.coupon_id = ${args.couponId}::bigint ${holder('x')}`;
   const query = Prisma.sql`
-    SELECT ${hydratedEvent(args.now)}, (SELECT count(*)::int FROM coupon_event x WHERE x.coupon_id = ${args.couponId}::bigint) AS total
-    FROM coupon_event e WHERE e.coupon_id = ${args.couponId}::bigint ${before}
+    SELECT ${hydratedEvent(args.now)}, (SELECT count(*)::int ${counted}) AS total
+    FROM coupon_event e WHERE e.coupon_id = ${args.couponId}::bigint ${holder('e')} ${before}
     ORDER BY e.id DESC LIMIT ${args.limit}::int`;
   const { rows } = await db.query<OutboxRow & { total: number }>(query.text, query.values as unknown[]);
-  const total =
-    rows[0]?.total ??
-    (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM coupon_event WHERE coupon_id = $1::bigint', [args.couponId])).rows[0].n;
+  const count = Prisma.sql`SELECT count(*)::int AS total ${counted}`;
+  const total = rows[0]?.total ?? (await db.query<{ total: number }>(count.text, count.values as unknown[])).rows[0].total;
   return { events: rows.map(toLiveEvent), totalCount: total };
 }
 
