@@ -97,11 +97,15 @@ function minorUnits(currency: string): number | null {
   }
 }
 
-/** Whether `value` has more than `places` decimals (a number within float noise, as the API checks it). */
-function morePlacesThan(value: number | string, places: number): boolean {
+/**
+ * Whether `value` has more than `places` decimals, as the API checks it: a number has at most
+ * `places` when it is the number nearest to its own decimal text at `places` (1100000000.14 has
+ * 2; 0.1 + 0.2 has more). Exact, unlike scaling by 10^places, whose float error grows with the
+ * value (about 1.5e-5 at a billion, enough to refuse a third of valid amounts there).
+ */
+export function morePlacesThan(value: number | string, places: number): boolean {
   if (typeof value === 'string') return (value.split('.')[1] ?? '').length > places;
-  const scaled = value * 10 ** places;
-  return Math.abs(Math.round(scaled) - scaled) > 1e-6;
+  return Number(value.toFixed(places)) !== value;
 }
 
 function knownCurrency(code: string): boolean {

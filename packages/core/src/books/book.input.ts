@@ -1,4 +1,4 @@
-import { INPUT_LIMITS } from '@coupons/rules';
+import { INPUT_LIMITS, morePlacesThan } from '@coupons/rules';
 import { badInput } from '../shared/errors.ts';
 import { currencyMinorUnits, formatAmount, Money, parseCurrencyAmount, requireCurrency } from '../shared/money.ts';
 import { requireJsonDepth, requireText } from '../shared/validation.ts';
@@ -148,7 +148,7 @@ function checkDiscountValue(type: DiscountType, value: number): void {
   }
   if (type === 'PERCENTAGE' && value > 100) throw badInput('discountValue', 'a percentage must be at most 100');
   if (value > FIXED_AMOUNT_MAX) throw badInput('discountValue', `must be at most ${FIXED_AMOUNT_MAX}`);
-  if (Math.abs(Math.round(value * 100) - value * 100) > 1e-6) {
+  if (morePlacesThan(value, 2)) {
     throw badInput('discountValue', 'must have at most 2 decimal places');
   }
 }
@@ -163,7 +163,7 @@ function checkMoney(fields: BookFields): Pick<BookFields, 'currency' | 'minOrder
   if (fields.discountType === 'FIXED_AMOUNT') {
     if (!currency) throw badInput('currency', 'is required for a FIXED_AMOUNT discount (the currency of the amount, e.g. EUR)');
     const minor = currencyMinorUnits(currency);
-    if (Math.abs(Math.round(fields.discountValue * 10 ** minor) - fields.discountValue * 10 ** minor) > 1e-6) {
+    if (morePlacesThan(fields.discountValue, minor)) {
       throw badInput('discountValue', minor === 0 ? `${currency} amounts are whole numbers` : `${currency} amounts have at most ${minor} decimal places`);
     }
   }
