@@ -6,6 +6,7 @@ const percent = (value: number, more: Partial<DiscountTerms> = {}): DiscountTerm
   discountValue: value,
   currency: null,
   minOrderAmount: null,
+  discountBudget: false,
   ...more,
 });
 const fixed = (value: number, currency: string, more: Partial<DiscountTerms> = {}): DiscountTerms => ({
@@ -13,6 +14,7 @@ const fixed = (value: number, currency: string, more: Partial<DiscountTerms> = {
   discountValue: value,
   currency,
   minOrderAmount: null,
+  discountBudget: false,
   ...more,
 });
 const order = (amount: string, currency: string) => requireOrder({ id: 'order-1', amount, currency });
@@ -45,6 +47,8 @@ const CASES: Array<[string, DiscountTerms, string, string, { amount: string } | 
   ['a minimum in another currency is a currency mismatch', percent(10, { currency: 'EUR', minOrderAmount: '50.00' }), '500', 'USD', { rule: 'CURRENCY' }],
   ['a fixed amount with a minimum', fixed(5, 'EUR', { minOrderAmount: '25.00' }), '24.00', 'EUR', { rule: 'MIN_ORDER_AMOUNT' }],
   ['a percentage without a minimum takes any currency', percent(10, { currency: 'EUR' }), '10.00', 'USD', { amount: '1.00' }],
+  ['a percentage charged to a discount budget takes only its currency', percent(10, { currency: 'EUR', discountBudget: true }), '500', 'JPY', { rule: 'CURRENCY' }],
+  ['a percentage charged to a discount budget, in its currency', percent(10, { currency: 'EUR', discountBudget: true }), '500', 'EUR', { amount: '50.00' }],
 ];
 
 describe('priceOrder', () => {

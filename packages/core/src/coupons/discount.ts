@@ -40,6 +40,8 @@ export interface DiscountTerms {
   currency: string | null;
   /** A decimal string in `currency`'s minor units. */
   minOrderAmount: string | null;
+  /** The book has a discount budget (maxTotalDiscountAmount), an amount of `currency` the discounts are charged to. */
+  discountBudget: boolean;
 }
 
 export const ORDER_ID_MAX = 200;
@@ -69,7 +71,8 @@ export function describeDiscount(terms: DiscountTerms): Discount {
  * What `order` saves with a coupon of a book with these terms, or ORDER_NOT_ELIGIBLE:
  *
  * - the order must be in the book's currency where the book names an amount of money (a
- *   FIXED_AMOUNT, or a minimum order) — amounts are never converted (`rule: CURRENCY`);
+ *   FIXED_AMOUNT, a minimum order, or a discount budget its discounts are charged to) — amounts
+ *   are never converted (`rule: CURRENCY`);
  * - the order must reach the book's `minOrderAmount` (`rule: MIN_ORDER_AMOUNT`);
  * - PERCENTAGE: order amount × value / 100, rounded half-even (banker's rounding: no drift up
  *   over many orders) to the order currency's minor units (JPY 0, EUR 2, KWD 3);
@@ -78,9 +81,14 @@ export function describeDiscount(terms: DiscountTerms): Discount {
  * Pure: the same terms and order give the same answer in `validateCoupon` and in the redeem.
  */
 export function priceOrder(terms: DiscountTerms, order: Order): Discount {
-  const needsCurrency = terms.discountType === 'FIXED_AMOUNT' || terms.minOrderAmount !== null;
+  const needsCurrency = terms.discountType === 'FIXED_AMOUNT' || terms.minOrderAmount !== null || terms.discountBudget;
   if (needsCurrency && terms.currency !== order.currency) {
-    const why = terms.discountType === 'FIXED_AMOUNT' ? 'its discount is an amount of' : 'its minimum order is in';
+    const why =
+      terms.discountType === 'FIXED_AMOUNT'
+        ? 'its discount is an amount of'
+        : terms.minOrderAmount !== null
+          ? 'its minimum order is in'
+          : 'its discount budget is in';
     throw new DomainError('ORDER_NOT_ELIGIBLE', `The order is in ${order.currency}, but this coupon is for ${terms.currency}: ${why} ${terms.currency}`, {
       rule: 'CURRENCY',
       currency: terms.currency,

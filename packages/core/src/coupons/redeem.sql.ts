@@ -2,6 +2,7 @@ import { Prisma } from '@coupons/db';
 import { couponTouchedSql } from '../shared/sql.ts';
 import { formatAmount } from '../shared/money.ts';
 import { couponReturning, type RedemptionRow, redemptionReturning } from './coupon.record.ts';
+import type { DiscountTerms } from './discount.ts';
 import { eventCte } from './event.sql.ts';
 import {
   couponNotFound,
@@ -257,7 +258,7 @@ export interface RedeemedOrder {
 /** What an order's redeem reads under the coupon's row lock before it writes. */
 export interface RedeemTarget extends Omit<TransitionOutcome, 'coupon' | 'eventIds'> {
   /** The book's terms that price the order. */
-  terms: { discountType: 'PERCENTAGE' | 'FIXED_AMOUNT'; discountValue: number; currency: string | null; minOrderAmount: string | null } | null;
+  terms: DiscountTerms | null;
   /** The unreversed redemption of this coupon for this order, if there is one: the redeem is a retry. */
   existing: RedemptionRow | null;
 }
@@ -290,13 +291,14 @@ export async function readRedeemTarget(tx: Tx, args: { code: string; userId: str
     discount_value: string;
     currency: string | null;
     min_order_amount: string | null;
+    discount_budget: boolean;
     existing: RedemptionRow | null;
   }>(Prisma.sql`
     WITH target AS (${lockedCoupon(args.now)})
     SELECT t.state::text AS state, t.assigned_user_id::text AS owner, t.locked_by_id::text AS locked_by, t.expired, t.active,
            t.inactive_reason,
            b.discount_type::text AS discount_type, b.discount_value::text AS discount_value, b.currency,
-           b.min_order_amount::text AS min_order_amount,
+           b.min_order_amount::text AS min_order_amount, b.max_total_discount_amount IS NOT NULL AS discount_budget,
            (SELECT to_jsonb(x) FROM (SELECT ${redemptionReturning} FROM redemption r
              WHERE r.coupon_id = t.id AND r.order_id = ${args.orderId} AND r.reversed_at IS NULL) x) AS existing
     FROM target t JOIN book b ON b.id = t.book_id`);
@@ -315,6 +317,7 @@ export async function readRedeemTarget(tx: Tx, args: { code: string; userId: str
       discountValue: Number(row.discount_value),
       currency: row.currency,
       minOrderAmount: row.min_order_amount !== null && row.currency ? formatAmount(row.min_order_amount, row.currency) : null,
+      discountBudget: row.discount_budget,
     },
     existing: parseRedemption(row.existing),
   };

@@ -177,5 +177,6 @@ function termsOf(row: ValidationRow): DiscountTerms {
     discountValue: Number(row.discount_value),
     currency: row.currency,
     minOrderAmount: row.min_order_amount !== null && row.currency ? formatAmount(row.min_order_amount, row.currency) : null,
+    discountBudget: row.max_total_discount_amount !== null,
   };
 }
