@@ -94,13 +94,20 @@ function collect(stream: EventStream<BookStats>) {
   };
 }
 
+/** A feed on a database whose reads the test can hold, recounting at once on every event. */
+function startFeed() {
+  const held = heldDatabase(t.db);
+  const bus = new LiveEventBus();
+  const created = new BookStatsFeed({ db: held.db, clock: { now: () => new Date() }, minIntervalMs: 0, refreshMs: 600_000 });
+  created.attach(bus);
+  feed = created; // closed after the test
+  return { held, bus, feed: created };
+}
+
 describe('bookStats: a new subscriber whose first read is older than a recount already pushed', () => {
   it('every subscriber ends on the current counts (no stale value pushed after a fresher one)', async () => {
     const { bookId, codes } = await createBook(t.db, 3);
-    const held = heldDatabase(t.db);
-    const bus = new LiveEventBus();
-    feed = new BookStatsFeed({ db: held.db, clock: { now: () => new Date() }, minIntervalMs: 0, refreshMs: 600_000 });
-    feed.attach(bus);
+    const { held, bus, feed } = startFeed();
     const admin = contextFor(t.db, t.admin);
 
     const first = collect(await feed.subscribe(admin, bookId));
@@ -136,10 +143,7 @@ describe('bookStats: a new subscriber whose first read is older than a recount a
     // snapshot. Here the recount is issued first but reaches PostgreSQL only after the claim, while
     // the second dashboard's first read, issued after it, is answered before the claim and arrives last.
     const { bookId, codes } = await createBook(t.db, 3);
-    const held = heldDatabase(t.db);
-    const bus = new LiveEventBus();
-    feed = new BookStatsFeed({ db: held.db, clock: { now: () => new Date() }, minIntervalMs: 0, refreshMs: 600_000 });
-    feed.attach(bus);
+    const { held, bus, feed } = startFeed();
     const admin = contextFor(t.db, t.admin);
     const first = collect(await feed.subscribe(admin, bookId));
     expect((await first.take()).map((s) => s.unassigned)).toEqual([3]);
@@ -167,10 +171,7 @@ describe('bookStats: a new subscriber whose first read is older than a recount a
     // The recount is answered before the claim but arrives during the new subscriber's read, which
     // the claiming caller starts after its claim committed: that caller must see its own claim.
     const { bookId, codes } = await createBook(t.db, 3);
-    const held = heldDatabase(t.db);
-    const bus = new LiveEventBus();
-    feed = new BookStatsFeed({ db: held.db, clock: { now: () => new Date() }, minIntervalMs: 0, refreshMs: 600_000 });
-    feed.attach(bus);
+    const { held, bus, feed } = startFeed();
     const admin = contextFor(t.db, t.admin);
     const first = collect(await feed.subscribe(admin, bookId));
     expect((await first.take()).map((s) => s.unassigned)).toEqual([3]);
@@ -193,10 +194,7 @@ describe('bookStats: a new subscriber whose first read is older than a recount a
   });
 
   it('an unknown book answers NOT_FOUND and is not left watched', async () => {
-    const held = heldDatabase(t.db);
-    const bus = new LiveEventBus();
-    feed = new BookStatsFeed({ db: held.db, clock: { now: () => new Date() }, minIntervalMs: 0, refreshMs: 600_000 });
-    feed.attach(bus);
+    const { held, bus, feed } = startFeed();
     const missing = '00000000-0000-4000-8000-000000000000';
     await expect(feed.subscribe(contextFor(t.db, t.admin), missing)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     const before = held.queries;
@@ -207,10 +205,7 @@ describe('bookStats: a new subscriber whose first read is older than a recount a
 
   it('a subscriber still joining keeps the book watched when the last other dashboard leaves', async () => {
     const { bookId, codes } = await createBook(t.db, 3);
-    const held = heldDatabase(t.db);
-    const bus = new LiveEventBus();
-    feed = new BookStatsFeed({ db: held.db, clock: { now: () => new Date() }, minIntervalMs: 0, refreshMs: 600_000 });
-    feed.attach(bus);
+    const { held, bus, feed } = startFeed();
     const admin = contextFor(t.db, t.admin);
     const firstStream = await feed.subscribe(admin, bookId);
 

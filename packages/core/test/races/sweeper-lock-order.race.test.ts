@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { contextFor, createBook, createTestClock, createUser, label, serviceAnswer, useServiceTest } from '../../testing/index.ts';
 import { deleteBook } from '../../src/books/index.ts';
 import { assignCoupon, lockCoupon, sweepExpiredLocks } from '../../src/coupons/index.ts';
+import type { ServiceContext } from '../../src/shared/context.ts';
 import { eraseUser } from '../../src/users/user-admin.service.ts';
 
 // The lock sweeper racing the statements that lock several coupons FOR UPDATE: deleteBook (every
@@ -36,23 +37,30 @@ async function twoExpiredLocks() {
   return { bookId, a, b, user, sweeper };
 }
 
+/**
+ * The test holds coupon `held`; the sweeper starts and waits on a coupon; `other` starts and waits
+ * too; the test lets go. The two answers, the sweep's first.
+ */
+async function sweepThen(held: string, sweeper: ServiceContext, other: () => Promise<unknown>): Promise<[string, string]> {
+  const holder = await holdLock(t.db.pool, 'SELECT 1 FROM coupon WHERE code = $1 FOR UPDATE', [held]);
+  try {
+    const swept = serviceAnswer(sweepExpiredLocks(sweeper));
+    await lockWaiters(t.db.pool, 1, { like: '%lock_expires_at%FOR UPDATE%' });
+    const second = serviceAnswer(other());
+    await lockWaiters(t.db.pool, 2);
+    await holder.end('ROLLBACK');
+    const [s, o] = await Promise.all([swept, second]);
+    return [label(s), label(o)];
+  } finally {
+    await holder.end('ROLLBACK');
+  }
+}
+
 describe('the lock sweeper racing statements that lock several coupons', () => {
   it('deleteBook of a book with two expired locks, racing the sweeper: INVALID_STATE (serially), never a 40P01', async () => {
     const { bookId, b, sweeper } = await twoExpiredLocks();
     const admin = contextFor(t.db, t.admin);
-    const holder = await holdLock(t.db.pool, 'SELECT 1 FROM coupon WHERE code = $1 FOR UPDATE', [b]);
-    let answers: [string, string];
-    try {
-      const swept = serviceAnswer(sweepExpiredLocks(sweeper));
-      await lockWaiters(t.db.pool, 1, { like: '%lock_expires_at%FOR UPDATE%' });
-      const deleted = serviceAnswer(deleteBook(admin, bookId));
-      await lockWaiters(t.db.pool, 2);
-      await holder.end('ROLLBACK');
-      const [s, d] = await Promise.all([swept, deleted]);
-      answers = [label(s), label(d)];
-    } finally {
-      await holder.end('ROLLBACK');
-    }
+    const answers = await sweepThen(b, sweeper, () => deleteBook(admin, bookId));
     // Serially, in either order: the sweep expires both locks, the delete refuses (codes were out).
     expect(answers).toEqual(['ok', 'INVALID_STATE']);
   }, 30_000);
@@ -96,19 +104,7 @@ describe('the lock sweeper racing statements that lock several coupons', () => {
   it('eraseUser of the holder of two expired locks, racing the sweeper: no 40P01 for either', async () => {
     const { b, user, sweeper } = await twoExpiredLocks();
     const admin = contextFor(t.db, t.admin);
-    const holder = await holdLock(t.db.pool, 'SELECT 1 FROM coupon WHERE code = $1 FOR UPDATE', [b]);
-    let answers: [string, string];
-    try {
-      const swept = serviceAnswer(sweepExpiredLocks(sweeper));
-      await lockWaiters(t.db.pool, 1, { like: '%lock_expires_at%FOR UPDATE%' });
-      const erased = serviceAnswer(eraseUser(admin, user.userId));
-      await lockWaiters(t.db.pool, 2);
-      await holder.end('ROLLBACK');
-      const [s, e] = await Promise.all([swept, erased]);
-      answers = [label(s), label(e)];
-    } finally {
-      await holder.end('ROLLBACK');
-    }
+    const answers = await sweepThen(b, sweeper, () => eraseUser(admin, user.userId));
     expect(answers).toEqual(['ok', 'ok']);
   }, 30_000);
 });
