@@ -61,7 +61,8 @@ export async function runIdempotent<T>(ctx: ServiceContext, call: IdempotentCall
         Prisma.sql`SELECT operation, request_hash, response FROM idempotency_record
                    WHERE user_id = ${call.userId}::uuid AND key = ${call.key}`,
       );
-      if (!stored || stored.operation !== call.operation || stored.request_hash !== hash) {
+      const sameRequest = stored?.request_hash === hash || stored?.request_hash === unsortedRequestHash(call.operation, call.args);
+      if (!stored || stored.operation !== call.operation || !sameRequest) {
         throw badInput('idempotencyKey', 'was already used with different arguments');
       }
       return { result: call.deserialize(stored.response), executed: false };
@@ -107,8 +108,39 @@ function erasedRefusal(ctx: ServiceContext): DomainError {
   return ctx.caller?.customer ? customerRefusal('ERASED') : unauthenticated('Your session has ended; sign in again');
 }
 
+/**
+ * The hash that says two requests are "the same": of the operation and its arguments as JSON with
+ * every object's members in sorted order. JSON objects are unordered (metadata is stored as jsonb,
+ * which keeps no order either), so a retry whose client serialises `{ a, b }` as `{ b, a }` — another
+ * process, a queue, another JSON library — is the same request.
+ */
 function requestHash(operation: string, args: unknown): string {
-  return createHash('sha256').update(operation).update('\0').update(JSON.stringify(args ?? null)).digest('hex');
+  const json: unknown = JSON.parse(JSON.stringify(args ?? null)); // as JSON sees it: toJSON applied, undefined members gone
+  return hashOf(operation, JSON.stringify(sortedMembers(json)));
+}
+
+/**
+ * The hash records stored before members were sorted carry (the arguments in the caller's order):
+ * a retry of such a request, within its key's lifetime after an upgrade, still matches it.
+ */
+function unsortedRequestHash(operation: string, args: unknown): string {
+  return hashOf(operation, JSON.stringify(args ?? null));
+}
+
+function hashOf(operation: string, json: string): string {
+  return createHash('sha256').update(operation).update('\0').update(json).digest('hex');
+}
+
+/** `value` with the members of every object in it sorted by name (arrays keep their order). */
+function sortedMembers(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedMembers);
+  if (value === null || typeof value !== 'object') return value;
+  const object = value as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.keys(object)
+      .sort()
+      .map((name) => [name, sortedMembers(object[name])]),
+  );
 }
 
 /** JSON round trip of records whose Date fields must come back as Dates. */
