@@ -48,3 +48,32 @@ describe('webhook delivery transactions behind a lost prepared statement', () =>
     expect(lost).toEqual(['26000']);
   });
 });
+
+// A receiver's answer may hold a NUL (a gzip or other binary body), which a TEXT column refuses:
+// the record used to throw, and the delivery was sent again at every lease's end, for ever.
+describe("an attempt's record with a NUL in the answer's body", () => {
+  it('is recorded, the NUL kept as U+FFFD', async () => {
+    const db = createDatabase({ url: t.url, poolSize: 1 });
+    try {
+      const { rows: [endpoint] } = await db.pool.query<{ id: string }>(
+        `INSERT INTO webhook_endpoint (id, url, events, secret, start_after_event_id, enabled)
+         VALUES (gen_random_uuid(), 'http://127.0.0.1:1/x', '{ASSIGNED}', 'whsec_test', 0, false) RETURNING id::text AS id`,
+      );
+      const { rows: [delivery] } = await db.pool.query<{ id: string; token: string }>(
+        `INSERT INTO webhook_delivery (endpoint_id, message_id, event_type, payload, next_attempt_at, lease_token, lease_expires_at, attempts)
+         VALUES ($1::uuid, 'msg_nul', 'WEBHOOK_TEST', '{}', now(), gen_random_uuid(), now() + interval '1 minute', 1)
+         RETURNING id::text AS id, lease_token::text AS token`,
+        [endpoint.id],
+      );
+      const attempt = { outcome: 'DELIVERED' as const, responseStatus: 200, responseBody: 'ok\u0000', latencyMs: 1, error: 'cut\u0000' };
+      expect(await recordAttempt({ db }, { id: delivery.id, endpointId: endpoint.id, leaseToken: delivery.token }, attempt, 3_600_000)).toEqual({
+        recorded: true,
+        disabled: false,
+      });
+      const { rows } = await db.pool.query('SELECT status, response_body, last_error FROM webhook_delivery WHERE id = $1::bigint', [delivery.id]);
+      expect(rows).toEqual([{ status: 'DELIVERED', response_body: 'ok\uFFFD', last_error: 'cut\uFFFD' }]);
+    } finally {
+      await db.close();
+    }
+  });
+});

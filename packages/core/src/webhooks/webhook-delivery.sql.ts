@@ -147,8 +147,8 @@ export async function recordAttempt(
       UPDATE webhook_delivery
       SET status = ${status}::"WebhookDeliveryStatus", next_attempt_at = ${next},
           lease_token = NULL, lease_expires_at = NULL,
-          response_status = ${attempt.responseStatus}::int, response_body = ${attempt.responseBody},
-          latency_ms = ${attempt.latencyMs}::int, last_error = ${attempt.error},
+          response_status = ${attempt.responseStatus}::int, response_body = ${storableText(attempt.responseBody)},
+          latency_ms = ${attempt.latencyMs}::int, last_error = ${storableText(attempt.error)},
           delivered_at = ${attempt.outcome === 'DELIVERED' ? Prisma.sql`now()` : Prisma.sql`NULL`}
       WHERE id = ${delivery.id}::bigint AND lease_token = ${delivery.leaseToken}::uuid
       RETURNING id::text AS id`);
@@ -195,4 +195,13 @@ export async function countDeliveryBacklog(ctx: Pick<ServiceContext, 'db'>): Pro
     FROM webhook_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint_id
     WHERE d.status = 'PENDING' AND e.enabled`);
   return row ?? { pending: 0, due: 0 };
+}
+
+/**
+ * Text a TEXT column can hold: PostgreSQL refuses a NUL character, which an answer's body may well
+ * have (a gzip or other binary body), and the attempt would then never be recorded: the delivery
+ * sent again at every lease's end, for ever. A NUL is kept as U+FFFD, as undecodable bytes are.
+ */
+function storableText(text: string | null): string | null {
+  return text === null ? null : text.replaceAll('\u0000', '\uFFFD');
 }
