@@ -4,6 +4,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import { requireAdmin } from '../shared/access.ts';
 import type { ApiKeyScope, Caller, Clock, ServiceContext } from '../shared/context.ts';
 import { badInput, notFound, unauthenticated } from '../shared/errors.ts';
+import { readPageSnapshot } from '../shared/page-snapshot.ts';
 import { decodeTimeCursor, encodeTimeCursor, type Page, type PageArgs, pageSize, toPage } from '../shared/pagination.ts';
 import { liveUserRow } from '../shared/sql.ts';
 import { requireText, requireUuid } from '../shared/validation.ts';
@@ -103,16 +104,15 @@ export async function listApiKeyPage(ctx: ServiceContext, args: PageArgs): Promi
   requireAdmin(ctx);
   const limit = pageSize(args.first);
   const cursor = args.after ? decodeTimeCursor(args.after) : null;
-  const [rows, total] = await Promise.all([
-    ctx.db.prisma.apiKey.findMany({
-      select: RECORD_SELECT,
-      where: cursor ? { OR: [{ createdAt: { lt: cursor.at } }, { createdAt: cursor.at, id: { lt: cursor.id } }] } : undefined,
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: limit + 1,
-    }),
-    ctx.db.prisma.apiKey.count(),
-  ]);
-  return toPage(rows, limit, total, (key) => encodeTimeCursor(key.createdAt, key.id));
+  const keyset = cursor ? Prisma.sql`WHERE (created_at, id) < (${cursor.at}, ${cursor.id}::uuid)` : Prisma.empty;
+  const { rows, totalCount } = await readPageSnapshot<ApiKeyRecord>(ctx.db.prisma, {
+    rows: Prisma.sql`
+      SELECT id::text AS id, name, prefix, scopes::text[] AS scopes, created_at AS "createdAt", last_used_at AS "lastUsedAt",
+             revoked_at AS "revokedAt", created_by_id::text AS "createdById"
+      FROM api_key ${keyset} ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`,
+    count: Prisma.sql`SELECT count(*)::int FROM api_key`,
+  });
+  return toPage(rows, limit, totalCount, (key) => encodeTimeCursor(key.createdAt, key.id));
 }
 
 /**

@@ -3,6 +3,7 @@ import type { AuditAction } from '@coupons/rules/audit-actions';
 import { requireAdmin } from '../shared/access.ts';
 import type { Caller, ServiceContext } from '../shared/context.ts';
 import { badInput } from '../shared/errors.ts';
+import { readPageSnapshot } from '../shared/page-snapshot.ts';
 import { decodeCursor, encodeCursor, type Page, type PageArgs, pageSize, toPage } from '../shared/pagination.ts';
 import { readFromReplica } from '../shared/read-replica.ts';
 import { requireUuid } from '../shared/validation.ts';
@@ -97,13 +98,13 @@ export async function listAuditLog(ctx: ServiceContext, filter: AuditFilter, arg
   const whereKeyset = keyset ? (conditions.length ? Prisma.sql`${where} AND ${keyset}` : Prisma.sql`WHERE ${keyset}`) : where;
   type Row = { id: bigint; actor_id: string | null; api_key_id: string | null; action: string; target_type: AuditTargetType; target_id: string; changes: Record<string, unknown>; created_at: Date };
   // A history for admins to browse: from the read replica when there is one.
-  const [rows, counted] = await readFromReplica(ctx, ({ prisma }) =>
-    Promise.all([
-      prisma.$queryRaw<Row[]>(Prisma.sql`
+  const { rows, totalCount } = await readFromReplica(ctx, ({ prisma }) =>
+    readPageSnapshot<Row>(prisma, {
+      rows: Prisma.sql`
         SELECT id, actor_id::text, api_key_id::text, action, target_type, target_id, changes, created_at
-        FROM audit_log ${whereKeyset} ORDER BY id DESC LIMIT ${limit + 1}`),
-      prisma.$queryRaw<Array<{ count: number }>>(Prisma.sql`SELECT count(*)::int AS count FROM audit_log ${where}`),
-    ]),
+        FROM audit_log ${whereKeyset} ORDER BY id DESC LIMIT ${limit + 1}`,
+      count: Prisma.sql`SELECT count(*)::int FROM audit_log ${where}`,
+    }),
   );
   const records = rows.map((r) => ({
     id: r.id.toString(),
@@ -115,5 +116,5 @@ export async function listAuditLog(ctx: ServiceContext, filter: AuditFilter, arg
     changes: r.changes,
     createdAt: r.created_at,
   }));
-  return toPage(records, limit, counted[0].count, (r) => encodeCursor([r.id]));
+  return toPage(records, limit, totalCount, (r) => encodeCursor([r.id]));
 }

@@ -1,9 +1,10 @@
-import { Prisma } from '@coupons/db';
+import { type Book as BookRow, Prisma } from '@coupons/db';
 import { changedFields, recordAudit } from '../audit/audit.service.ts';
 import { requireAdmin } from '../shared/access.ts';
 import { requireCaller, type ServiceContext } from '../shared/context.ts';
 import { touchedAt } from '../shared/sql.ts';
 import { badInput, notFound } from '../shared/errors.ts';
+import { readPageSnapshot } from '../shared/page-snapshot.ts';
 import { decodeTimeCursor, encodeTimeCursor, type Page, type PageArgs, pageSize, toPage } from '../shared/pagination.ts';
 import { readFromReplica } from '../shared/read-replica.ts';
 import { requireUuid } from '../shared/validation.ts';
@@ -16,7 +17,7 @@ import {
   validateUpdateBook,
 } from './book.input.ts';
 import { type BookRecord, type BookStatus, toBookRecord } from './book.model.ts';
-import { bookCouponsWereOut, selectBookLocked } from './book.sql.ts';
+import { BOOK_ROW_COLUMNS, bookCouponsWereOut, selectBookLocked } from './book.sql.ts';
 
 /** Arguments of the `books` list. */
 export interface ListBooksArgs extends PageArgs {
@@ -166,20 +167,16 @@ export async function listBooks(ctx: ServiceContext, args: ListBooksArgs): Promi
   const statusFilter = args.status ? Prisma.sql`status = ${args.status}::"BookStatus"` : Prisma.sql`status <> 'ARCHIVED'`;
   const filter = Prisma.sql`${nameFilter(args.search)} AND ${statusFilter}`;
   const keyset = args.after ? afterCursor(args.after) : Prisma.empty;
-  // An admin list: from the read replica when there is one (a lag of a moment is fine here).
-  const { rows, counted, found } = await readFromReplica(ctx, async ({ prisma }) => {
-    const [rows, counted] = await Promise.all([
-      prisma.$queryRaw<Array<{ id: string }>>(Prisma.sql`
-        SELECT id::text AS id FROM book WHERE ${filter} ${keyset}
-        ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`),
-      prisma.$queryRaw<Array<{ n: number }>>(Prisma.sql`SELECT count(*)::int AS n FROM book WHERE ${filter}`),
-    ]);
-    // Ids by raw SQL (for the escaped ILIKE), then rows through Prisma for one mapping of types.
-    return { rows, counted, found: await prisma.book.findMany({ where: { id: { in: rows.map((r) => r.id) } } }) };
-  });
-  const byId = new Map(found.map((b) => [b.id, b]));
-  const books = rows.flatMap((r) => (byId.has(r.id) ? [toBookRecord(byId.get(r.id)!)] : []));
-  return toPage(books, limit, counted[0].n, (book) => encodeTimeCursor(book.createdAt, book.id));
+  // An admin list: from the read replica when there is one (a lag of a moment is fine here). The
+  // whole rows in the page's own statement: a book deleted while the page is read is in both the
+  // page and the count, or in neither, and never takes the look-ahead row's place.
+  const { rows, totalCount } = await readFromReplica(ctx, ({ prisma }) =>
+    readPageSnapshot<BookRow>(prisma, {
+      rows: Prisma.sql`SELECT ${BOOK_ROW_COLUMNS} FROM book WHERE ${filter} ${keyset} ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`,
+      count: Prisma.sql`SELECT count(*)::int FROM book WHERE ${filter}`,
+    }),
+  );
+  return toPage(rows.map(toBookRecord), limit, totalCount, (book) => encodeTimeCursor(book.createdAt, book.id));
 }
 
 function nameFilter(search: string | null | undefined): Prisma.Sql {

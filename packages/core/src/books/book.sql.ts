@@ -47,15 +47,18 @@ export async function bookCouponsWereOut(tx: SqlClient, bookId: string): Promise
  */
 export async function selectBookLocked(tx: SqlClient, id: string, mode: BookLockMode): Promise<BookRecord | null> {
   const rows = await tx.$queryRaw<BookRow[]>(Prisma.sql`
-    SELECT id::text AS id, name, description, discount_type::text AS "discountType", discount_value AS "discountValue",
-           valid_from AS "validFrom", valid_until AS "validUntil", max_assignments_per_user AS "maxAssignmentsPerUser",
-           allow_multiple_redemptions AS "allowMultipleRedemptions", max_redemptions_per_user AS "maxRedemptionsPerUser",
-           lock_ttl_seconds AS "lockTtlSeconds", currency, min_order_amount AS "minOrderAmount", metadata,
-           status::text AS status, status_changed_at AS "statusChangedAt",
-           max_total_redemptions AS "maxTotalRedemptions", redeemed_total AS "redeemedTotal",
-           max_total_discount_amount AS "maxTotalDiscountAmount", discount_total AS "discountTotal",
-           created_at AS "createdAt", updated_at AS "updatedAt"
-    FROM book WHERE id = ${id}::uuid
+    SELECT ${BOOK_ROW_COLUMNS} FROM book WHERE id = ${id}::uuid
     ${LOCK_CLAUSE[mode]}`);
   return rows[0] ? toBookRecord(rows[0]) : null;
 }
+
+/** The columns of a `book` row under the names of Prisma's `Book`, for {@link toBookRecord}, in raw SQL. */
+export const BOOK_ROW_COLUMNS = Prisma.sql`
+  id::text AS id, name, description, discount_type::text AS "discountType", discount_value AS "discountValue",
+  valid_from AS "validFrom", valid_until AS "validUntil", max_assignments_per_user AS "maxAssignmentsPerUser",
+  allow_multiple_redemptions AS "allowMultipleRedemptions", max_redemptions_per_user AS "maxRedemptionsPerUser",
+  lock_ttl_seconds AS "lockTtlSeconds", currency, min_order_amount AS "minOrderAmount", metadata,
+  status::text AS status, status_changed_at AS "statusChangedAt",
+  max_total_redemptions AS "maxTotalRedemptions", redeemed_total AS "redeemedTotal",
+  max_total_discount_amount AS "maxTotalDiscountAmount", discount_total AS "discountTotal",
+  created_at AS "createdAt", updated_at AS "updatedAt"`;

@@ -2,6 +2,7 @@ import { type DatabaseClients, Prisma } from '@coupons/db';
 import { requireAdmin } from '../shared/access.ts';
 import type { ServiceContext } from '../shared/context.ts';
 import { badInput } from '../shared/errors.ts';
+import { readPageSnapshot } from '../shared/page-snapshot.ts';
 import { decodeCursor, encodeCursor, type Page, type PageArgs, pageSize, toPage } from '../shared/pagination.ts';
 import { readFromReplica } from '../shared/read-replica.ts';
 import { normaliseCode, requireUuid } from '../shared/validation.ts';
@@ -62,7 +63,7 @@ export interface CouponFilter extends OwnerFilter {
   assignedBefore?: Date;
 }
 
-/** The two statements of one page: the rows (keyset, newest first) and the count of all matches. */
+/** The two statements of one page: the rows (keyset, newest first) and the count of all matches (sent as one: readPageSnapshot). */
 export interface SearchStatements {
   rows: Prisma.Sql;
   count: Prisma.Sql;
@@ -164,7 +165,7 @@ export function couponConditions(filter: CouponFilter, now: Date): Prisma.Sql[] 
 }
 
 /**
- * The statements of a coupon search page, exactly as {@link searchCoupons} sends them (exported
+ * The statements of a coupon search page, as {@link searchCoupons} sends them in one (readPageSnapshot; exported
  * for the plan test and bench/tools/explain-search.ts). Newest first.
  *
  * Why two orders: with a book, newest first is (created_at, id) on (book_id, created_at, id).
@@ -225,14 +226,11 @@ export async function unsafeSearchCoupons(
   const byBook = Boolean(filter.bookId);
   const after = page.after ? couponCursor(page.after, byBook) : null;
   const statements = couponSearchSql(filter, { now: ctx.clock.now(), limit, after });
-  const search = ({ prisma }: DatabaseClients) =>
-    Promise.all([
-      prisma.$queryRaw<CouponRow[]>(statements.rows),
-      options.withTotalCount === false ? null : prisma.$queryRaw<Array<{ n: number }>>(statements.count),
-    ]);
-  const [rows, count] = await (options.fromReplica ? readFromReplica(ctx, search) : search(ctx.db));
+  const count = options.withTotalCount === false ? null : statements.count;
+  const search = ({ prisma }: DatabaseClients) => readPageSnapshot<CouponRow>(prisma, { rows: statements.rows, count });
+  const { rows, totalCount } = await (options.fromReplica ? readFromReplica(ctx, search) : search(ctx.db));
   const cursorOf = (c: CouponRecord) => encodeCursor(byBook ? [c.createdAt.toISOString(), c.id] : [c.id]);
-  return toPage(rows.map(toCoupon), limit, count ? (count[0]?.n ?? 0) : -1, cursorOf);
+  return toPage(rows.map(toCoupon), limit, totalCount, cursorOf);
 }
 
 /** The keyset inside a coupon list's cursor; anything else (or another list's) is BAD_USER_INPUT on `after`. */

@@ -1,6 +1,7 @@
 import { type DatabaseClients, Prisma } from '@coupons/db';
 import { requireCaller, type ServiceContext } from '../shared/context.ts';
 import { badInput } from '../shared/errors.ts';
+import { readPageSnapshot } from '../shared/page-snapshot.ts';
 import { decodeCursor, encodeCursor, type Page, type PageArgs, pageSize, toPage } from '../shared/pagination.ts';
 import { readFromReplica } from '../shared/read-replica.ts';
 import { normaliseCode, requireUuid } from '../shared/validation.ts';
@@ -87,7 +88,7 @@ function bookConditions(bookId: string): Prisma.Sql[] {
 }
 
 /**
- * The statements of a `redemptions` page, exactly as {@link listRedemptions} sends them (exported
+ * The statements of a `redemptions` page, as {@link listRedemptions} sends them in one (readPageSnapshot; exported
  * for the plan test and bench/tools/explain-search.ts). Newest first: keyset on (redeemed_at, id).
  */
 export function redemptionSearchSql(filter: RedemptionFilter, page: { limit: number; after?: { at: Date; id: string } | null }): SearchStatements {
@@ -127,15 +128,12 @@ export async function listRedemptions(ctx: ServiceContext, args: RedemptionSearc
   const filter = parseRedemptionFilter(args);
   if (caller.role !== 'ADMIN') filter.visibleTo = caller.userId;
   const statements = redemptionSearchSql(filter, { limit, after: args.after ? redemptionCursor(args.after) : null });
-  const list = ({ prisma }: DatabaseClients) =>
-    Promise.all([
-      prisma.$queryRaw<RedemptionRow[]>(statements.rows),
-      options.withTotalCount === false ? null : prisma.$queryRaw<Array<{ n: number }>>(statements.count),
-    ]);
+  const count = options.withTotalCount === false ? null : statements.count;
+  const list = ({ prisma }: DatabaseClients) => readPageSnapshot<RedemptionRow>(prisma, { rows: statements.rows, count });
   // An admin's list may lag a moment (read replica); a shopper's own redemptions must show the
   // one they just made, so theirs are read on the primary.
-  const [rows, count] = await (caller.role === 'ADMIN' ? readFromReplica(ctx, list) : list(ctx.db));
-  return toPage(rows.map(toRedemption), limit, count ? (count[0]?.n ?? 0) : -1, (r) => encodeCursor([r.redeemedAt.toISOString(), r.id]));
+  const { rows, totalCount } = await (caller.role === 'ADMIN' ? readFromReplica(ctx, list) : list(ctx.db));
+  return toPage(rows.map(toRedemption), limit, totalCount, (r) => encodeCursor([r.redeemedAt.toISOString(), r.id]));
 }
 
 /** The keyset inside a `redemptions` cursor; anything else is BAD_USER_INPUT on `after`. */

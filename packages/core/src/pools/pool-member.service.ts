@@ -2,6 +2,7 @@ import { Prisma } from '@coupons/db';
 import { requireAdmin } from '../shared/access.ts';
 import type { ServiceContext } from '../shared/context.ts';
 import { badInput, notFound } from '../shared/errors.ts';
+import { readPageSnapshot } from '../shared/page-snapshot.ts';
 import { decodeTimeCursor, encodeTimeCursor, type Page, type PageArgs, pageSize, toPage } from '../shared/pagination.ts';
 import { requireUuid } from '../shared/validation.ts';
 import { normalizeEmail } from '../users/email.ts';
@@ -135,14 +136,14 @@ export async function listPoolMembers(ctx: ServiceContext, poolId: string, args:
     erased_at: Date | null;
     added_at: Date;
   };
-  const [rows, counted] = await Promise.all([
-    ctx.db.prisma.$queryRaw<Row[]>(Prisma.sql`
+  const { rows, totalCount } = await readPageSnapshot<Row>(ctx.db.prisma, {
+    rows: Prisma.sql`
       SELECT u.id::text AS id, u.email, u.external_id, u.role::text AS role, u.created_at, u.disabled_at, u.erased_at, pm.added_at
       FROM pool_member pm JOIN app_user u ON u.id = pm.user_id
       WHERE pm.pool_id = ${pool}::uuid ${keyset}
-      ORDER BY pm.added_at, pm.user_id LIMIT ${limit + 1}`),
-    countPoolMembers(ctx, [pool]),
-  ]);
+      ORDER BY pm.added_at, pm.user_id LIMIT ${limit + 1}`,
+    count: Prisma.sql`SELECT count(*)::int FROM pool_member WHERE pool_id = ${pool}::uuid`,
+  });
   const cursors = new Map(rows.map((r) => [r.id, encodeTimeCursor(r.added_at, r.id)]));
   const users = rows.map((r) => ({
     id: r.id,
@@ -153,5 +154,5 @@ export async function listPoolMembers(ctx: ServiceContext, poolId: string, args:
     disabledAt: r.disabled_at,
     erasedAt: r.erased_at,
   }));
-  return toPage(users, limit, counted[0], (u) => cursors.get(u.id) as string);
+  return toPage(users, limit, totalCount, (u) => cursors.get(u.id) as string);
 }

@@ -3,6 +3,7 @@ import { INPUT_LIMITS } from '@coupons/rules';
 import { requireAdmin } from '../shared/access.ts';
 import type { ServiceContext } from '../shared/context.ts';
 import { notFound } from '../shared/errors.ts';
+import { readPageSnapshot } from '../shared/page-snapshot.ts';
 import { decodeTimeCursor, encodeTimeCursor, type Page, type PageArgs, pageSize, toPage } from '../shared/pagination.ts';
 import { requireText, requireUuid } from '../shared/validation.ts';
 
@@ -58,14 +59,14 @@ export async function listPools(ctx: ServiceContext, args: PageArgs): Promise<Pa
     const { at, id } = decodeTimeCursor(args.after);
     keyset = Prisma.sql`WHERE (created_at, id) < (${at}, ${id}::uuid)`;
   }
-  const [rows, counted] = await Promise.all([
-    ctx.db.prisma.$queryRaw<Array<{ id: string; name: string; description: string | null; created_at: Date }>>(Prisma.sql`
+  const { rows, totalCount } = await readPageSnapshot<{ id: string; name: string; description: string | null; created_at: Date }>(ctx.db.prisma, {
+    rows: Prisma.sql`
       SELECT id::text AS id, name, description, created_at FROM pool ${keyset}
-      ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`),
-    ctx.db.prisma.pool.count(),
-  ]);
+      ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`,
+    count: Prisma.sql`SELECT count(*)::int FROM pool`,
+  });
   const pools = rows.map((r) => ({ id: r.id, name: r.name, description: r.description, createdAt: r.created_at }));
-  return toPage(pools, limit, counted, (p) => encodeTimeCursor(p.createdAt, p.id));
+  return toPage(pools, limit, totalCount, (p) => encodeTimeCursor(p.createdAt, p.id));
 }
 
 /**

@@ -2,6 +2,7 @@ import { Prisma } from '@coupons/db';
 import { isAdmin, requireAdmin } from '../shared/access.ts';
 import { type Role, requireCaller, type ServiceContext } from '../shared/context.ts';
 import { badInput, forbidden } from '../shared/errors.ts';
+import { readPageSnapshot } from '../shared/page-snapshot.ts';
 import { decodeCursor, encodeCursor, type Page, type PageArgs, pageSize, toPage } from '../shared/pagination.ts';
 import { readFromReplica } from '../shared/read-replica.ts';
 import { requireUuid } from '../shared/validation.ts';
@@ -88,25 +89,26 @@ export async function listUsers(ctx: ServiceContext, args: ListUsersArgs): Promi
   type Row = { id: string; email: string | null; external_id: string | null; role: Role; created_at: Date; disabled_at: Date | null; part: number; key: string };
   const columns = Prisma.sql`id::text AS id, email, external_id, role::text AS role, created_at, disabled_at`;
   // The admin user list: from the read replica when there is one (a lag of a moment is fine here).
-  const [rows, counted] = await readFromReplica(ctx, ({ prisma }) => Promise.all([
-    prisma.$queryRaw<Row[]>(Prisma.sql`
-      SELECT * FROM (
-        (SELECT ${columns}, ${PEOPLE}::int AS part, email AS key FROM app_user
-         WHERE email IS NOT NULL AND ${filter} AND ${from(PEOPLE, Prisma.sql`email`)}
-         ORDER BY email LIMIT ${limit + 1})
-        UNION ALL
-        (SELECT ${columns}, ${CUSTOMERS}::int AS part, external_id AS key FROM app_user
-         WHERE external_id IS NOT NULL AND ${filter} AND ${from(CUSTOMERS, Prisma.sql`external_id`)}
-         ORDER BY external_id LIMIT ${limit + 1})
-      ) page ORDER BY part, key LIMIT ${limit + 1}`),
-    prisma.$queryRaw<Array<{ count: number }>>(Prisma.sql`
-      SELECT count(*)::int AS count FROM app_user WHERE (email IS NOT NULL OR external_id IS NOT NULL) AND ${filter}`),
-  ]));
+  const { rows, totalCount } = await readFromReplica(ctx, ({ prisma }) =>
+    readPageSnapshot<Row>(prisma, {
+      rows: Prisma.sql`
+        SELECT * FROM (
+          (SELECT ${columns}, ${PEOPLE}::int AS part, email AS key FROM app_user
+           WHERE email IS NOT NULL AND ${filter} AND ${from(PEOPLE, Prisma.sql`email`)}
+           ORDER BY email LIMIT ${limit + 1})
+          UNION ALL
+          (SELECT ${columns}, ${CUSTOMERS}::int AS part, external_id AS key FROM app_user
+           WHERE external_id IS NOT NULL AND ${filter} AND ${from(CUSTOMERS, Prisma.sql`external_id`)}
+           ORDER BY external_id LIMIT ${limit + 1})
+        ) page ORDER BY part, key LIMIT ${limit + 1}`,
+      count: Prisma.sql`SELECT count(*)::int FROM app_user WHERE (email IS NOT NULL OR external_id IS NOT NULL) AND ${filter}`,
+    }),
+  );
   const cursors = new Map(rows.map((r) => [r.id, encodeCursor([r.part, r.key])]));
   const users = rows.map((r) =>
     toUserRecord({ id: r.id, email: r.email, externalId: r.external_id, role: r.role, createdAt: r.created_at, disabledAt: r.disabled_at, erasedAt: null }),
   );
-  return toPage(users, limit, Number(counted[0].count), (u) => cursors.get(u.id) as string);
+  return toPage(users, limit, totalCount, (u) => cursors.get(u.id) as string);
 }
 
 function decodeUsersCursor(after: string): { part: number; key: string } {

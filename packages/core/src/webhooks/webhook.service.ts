@@ -6,6 +6,7 @@ import type { CouponEventType } from '../events/coupon-event.record.ts';
 import { requireAdmin } from '../shared/access.ts';
 import type { ServiceContext } from '../shared/context.ts';
 import { badInput, DomainError, notFound } from '../shared/errors.ts';
+import { readPageSnapshot } from '../shared/page-snapshot.ts';
 import { decodeCursor, encodeCursor, type Page, type PageArgs, pageSize, toPage } from '../shared/pagination.ts';
 import { requireText, requireUuid } from '../shared/validation.ts';
 import { assertWebhookUrlAllowed, parseWebhookUrl } from './webhook.address.ts';
@@ -231,12 +232,11 @@ export async function listWebhookEndpoints(ctx: ServiceContext, args: PageArgs):
     if (Number.isNaN(date.getTime())) throw badInput('after', 'is not a valid cursor');
     keyset = Prisma.sql`WHERE (created_at, id) < (${date}, ${requireUuid('after', id)}::uuid)`;
   }
-  const [rows, [counted]] = await Promise.all([
-    ctx.db.prisma.$queryRaw<EndpointRow[]>(Prisma.sql`
-      SELECT ${endpointColumns} FROM webhook_endpoint ${keyset} ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`),
-    ctx.db.prisma.$queryRaw<Array<{ count: number }>>(Prisma.sql`SELECT count(*)::int AS count FROM webhook_endpoint`),
-  ]);
-  return toPage(rows.map(toEndpoint), limit, counted.count, (e) => encodeCursor([e.createdAt.toISOString(), e.id]));
+  const { rows, totalCount } = await readPageSnapshot<EndpointRow>(ctx.db.prisma, {
+    rows: Prisma.sql`SELECT ${endpointColumns} FROM webhook_endpoint ${keyset} ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`,
+    count: Prisma.sql`SELECT count(*)::int FROM webhook_endpoint`,
+  });
+  return toPage(rows.map(toEndpoint), limit, totalCount, (e) => encodeCursor([e.createdAt.toISOString(), e.id]));
 }
 
 /** ADMIN: an endpoint's deliveries, newest first, optionally of one status. */
@@ -256,12 +256,11 @@ export async function listWebhookDeliveries(
     if (!/^\d{1,19}$/.test(id)) throw badInput('after', 'is not a valid cursor');
     keyset = Prisma.sql`AND id < ${id}::bigint`;
   }
-  const [rows, [counted]] = await Promise.all([
-    ctx.db.prisma.$queryRaw<DeliveryRow[]>(Prisma.sql`
-      SELECT ${deliveryColumns} FROM webhook_delivery WHERE ${where} ${keyset} ORDER BY id DESC LIMIT ${limit + 1}`),
-    ctx.db.prisma.$queryRaw<Array<{ count: number }>>(Prisma.sql`SELECT count(*)::int AS count FROM webhook_delivery WHERE ${where}`),
-  ]);
-  return toPage(rows.map(toDelivery), limit, counted.count, (d) => encodeCursor([d.id]));
+  const { rows, totalCount } = await readPageSnapshot<DeliveryRow>(ctx.db.prisma, {
+    rows: Prisma.sql`SELECT ${deliveryColumns} FROM webhook_delivery WHERE ${where} ${keyset} ORDER BY id DESC LIMIT ${limit + 1}`,
+    count: Prisma.sql`SELECT count(*)::int FROM webhook_delivery WHERE ${where}`,
+  });
+  return toPage(rows.map(toDelivery), limit, totalCount, (d) => encodeCursor([d.id]));
 }
 
 /** ADMIN: one delivery, or null. */
