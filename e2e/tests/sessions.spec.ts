@@ -1,7 +1,7 @@
 import { type BrowserContext, expect, type Page, test } from '@playwright/test';
 import { e2eEnv } from '../support/env.ts';
-import { createUser } from '../support/factories.ts';
-import { signInThroughForm } from '../support/session.ts';
+import { createAssignedCoupon, createUser } from '../support/factories.ts';
+import { signInContext, signInThroughForm } from '../support/session.ts';
 
 // Sessions of people: the access token lives an hour, the refresh token in an HttpOnly cookie.
 // An expired access token is simulated by replacing the tab's stored one (a garbage token answers
@@ -142,5 +142,21 @@ test('a spent refresh cookie replayed is UNAUTHENTICATED, and ends the session i
   }
   await expect(page).toHaveURL(/\/sign-in\?reason=expired/);
   await expect(page.getByText('Your session has expired. Sign in again to continue.')).toBeVisible();
+  await context.close();
+});
+
+test('after a session ends, signing in again returns to the same page with its filters', async ({ browser }) => {
+  const { admin, book } = await createAssignedCoupon(3);
+  // A bookmarked link to the book's assigned coupons, opened once the session has ended.
+  const context = await browser.newContext();
+  await signInContext(context, { ...admin, token: 'expired.or.forged' });
+  const page = await context.newPage();
+  await page.goto(`/books/${book.id}?state=ASSIGNED`);
+  await expect(page).toHaveURL(/\/sign-in\?reason=expired/);
+  await page.getByLabel('Email').fill(admin.email);
+  await page.getByLabel('Password').fill(admin.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(new RegExp(`/books/${book.id}\\?(.*&)?state=ASSIGNED`));
+  await expect(page.getByLabel('State', { exact: true })).toHaveValue('ASSIGNED');
   await context.close();
 });

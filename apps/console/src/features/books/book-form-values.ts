@@ -149,3 +149,30 @@ export function formFieldOf(apiField: string | null): keyof BookFormValues | nul
   const last = apiField.split('.').pop() ?? '';
   return last in EMPTY_BOOK_FORM ? (last as keyof BookFormValues) : null;
 }
+
+/**
+ * Where the form shows an error the API gave (as `describeError` describes it): beside the field it
+ * names, without the "<field>:" the API puts in front; above the form when that field is not on
+ * screen (the multiple-redemptions checkbox has no error line, the currency and redemptions per
+ * user are hidden until they apply), where the message keeps the field's name to say what it is about.
+ */
+export function apiBookFormErrors(described: { field: string | null; message: string }, values: BookFormValues): BookFormErrors {
+  const field = formFieldOf(described.field);
+  if (!field || !described.field || !shownField(field, values)) return { form: described.message };
+  // describeError capitalised the message, so the API's "discountValue:" now reads "DiscountValue:".
+  const prefix = new RegExp(`^(?:${escapeRegExp(described.field)}|${escapeRegExp(field)}):\\s*`, 'i');
+  const message = described.message.replace(prefix, '');
+  return { [field]: message.charAt(0).toUpperCase() + message.slice(1) };
+}
+
+/** Whether the form shows `field`, with an error line, for these values. */
+function shownField(field: keyof BookFormValues, values: BookFormValues): boolean {
+  if (field === 'allowMultipleRedemptions') return false;
+  if (field === 'currency') return needsCurrency(values);
+  if (field === 'maxRedemptionsPerUser') return values.allowMultipleRedemptions;
+  return true;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -7,7 +7,7 @@ import { CharCounter, JsonSizeCounter } from '@/components/forms/char-counter';
 import { Field } from '@/components/forms/field';
 import { graphql } from '@/gql';
 import { describeError } from '@/lib/errors/describe-error';
-import { type BookFormErrors, type BookFormValues, type BookInput, formFieldOf, needsCurrency, validateBookForm } from './book-form-values';
+import { apiBookFormErrors, type BookFormErrors, type BookFormValues, type BookInput, needsCurrency, validateBookForm } from './book-form-values';
 import { FormError } from '@/components/forms/form-error';
 import { SubmitActions } from '@/components/forms/submit-actions';
 
@@ -33,7 +33,10 @@ interface BookFormProps {
   initialValues: BookFormValues;
   submitLabel: string;
   cancelHref: string;
-  /** Saves the input; throws the API error, which the form maps onto its fields. */
+  /**
+   * Saves the input, then leaves the form (navigates away): the form stays busy after it resolves,
+   * until the next page replaces it. Throws the API error, which the form maps onto its fields.
+   */
   onSubmit(input: BookInput): Promise<void>;
 }
 
@@ -42,6 +45,8 @@ export function BookForm({ initialValues, submitLabel, cancelHref, onSubmit }: B
   const [values, setValues] = useState(initialValues);
   const [errors, setErrors] = useState<BookFormErrors>({});
   const [saving, setSaving] = useState(false);
+  // A second submit before React re-renders the button disabled (a double click) must not save twice.
+  const submitting = useRef(false);
   const formRef = useRef<HTMLFormElement>(null);
 
   const set = <K extends keyof BookFormValues>(key: K, value: BookFormValues[K]) => {
@@ -56,23 +61,24 @@ export function BookForm({ initialValues, submitLabel, cancelHref, onSubmit }: B
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    if (submitting.current) return;
     const { input, errors: found } = validateBookForm(values);
     setErrors(found);
     if (!input) {
       focusFirstInvalid();
       return;
     }
+    submitting.current = true;
     setSaving(true);
     try {
       await onSubmit(input);
+      // Saved: the page is on its way to the book. The button stays busy until it arrives, so a
+      // click meanwhile cannot create the book a second time.
     } catch (failure) {
-      const described = describeError(failure);
-      const field = formFieldOf(described.field);
-      const message = described.field && described.message.startsWith(`${described.field}:`) ? described.message.slice(described.field.length + 1).trim() : described.message;
-      setErrors(field ? { [field]: message } : { form: described.message });
-      focusFirstInvalid();
-    } finally {
+      submitting.current = false;
       setSaving(false);
+      setErrors(apiBookFormErrors(describeError(failure), values));
+      focusFirstInvalid();
     }
   }
 
@@ -107,7 +113,7 @@ export function BookForm({ initialValues, submitLabel, cancelHref, onSubmit }: B
       <fieldset className="form__section">
         <legend>Discount</legend>
         <div className="form__row">
-          <Field id="book-discount-type" label="Type">
+          <Field id="book-discount-type" label="Type" error={errors.discountType}>
             {(c) => (
               <select {...c} value={values.discountType} onChange={(e) => set('discountType', e.target.value as BookFormValues['discountType'])}>
                 <option value="PERCENTAGE">Percentage</option>

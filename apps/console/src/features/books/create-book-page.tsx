@@ -22,7 +22,8 @@ export function CreateBookPage() {
         cancelHref="/books"
         onSubmit={async (input) => {
           const book = await createBook(input);
-          if (!book) return;
+          // The form stays busy once this resolves: without a book to go to, say so instead.
+          if (!book) throw new Error('The server did not say which book it created. Check the list of books before trying again.');
           toast.success(`“${book.name}” is ready for codes.`, 'Book created');
           router.push(`/books/${book.id}`);
         }}

@@ -1,6 +1,7 @@
 'use client';
 
 import { useState } from 'react';
+import { Button } from '@/components/controls/button';
 import { LiveIndicator } from '@/components/feedback/live-indicator';
 import { EmptyState, ErrorState, LoadingState } from '@/components/feedback/states';
 import { useToast } from '@/components/toast/toast-provider';
@@ -9,6 +10,7 @@ import { ClaimPanel } from './claim-panel';
 import { CouponCard, CouponCardList } from './coupon-card';
 import { type CouponAction, useCouponActions, useMyCoupons } from './use-my-coupons';
 import { PageHeader } from '@/components/page/page-header';
+import { formatCount } from '@/lib/format/format';
 
 const DONE: Record<CouponAction, { message: (code: string) => string; title: string }> = {
   lock: { message: (code) => `${code} is reserved for your checkout.`, title: 'Locked' },
@@ -19,7 +21,7 @@ const DONE: Record<CouponAction, { message: (code: string) => string; title: str
 /** The user's coupons, live, with their lock / unlock / redeem actions, and the claim panel. */
 export function MyCouponsPage() {
   const toast = useToast();
-  const { coupons, loading, error, refetch } = useMyCoupons();
+  const { coupons, totalCount, hasMore, loadMore, loadingMore, loading, error, refetch } = useMyCoupons();
   const runAction = useCouponActions();
   const [busy, setBusy] = useState<{ code: string; action: CouponAction } | null>(null);
 
@@ -69,6 +71,11 @@ export function MyCouponsPage() {
                 ))}
               </CouponCardList>
             </section>
+          ) : null}
+          {coupons && hasMore ? (
+            <Button onClick={loadMore} disabled={loadingMore}>
+              {loadingMore ? 'Loading more coupons…' : `Show more coupons (${formatCount(coupons.length)} of ${formatCount(totalCount)})`}
+            </Button>
           ) : null}
         </div>
         <ClaimPanel />

@@ -1,18 +1,25 @@
 'use client';
 
-import { useQuery, useSubscription } from '@apollo/client/react';
-import { useMemo, useRef } from 'react';
+import { useSubscription } from '@apollo/client/react';
+import { useRef } from 'react';
 import { graphql } from '@/gql';
 import type { MyCouponFragment } from '@/gql/graphql';
 import { useMutationAction } from '@/lib/apollo/use-mutation-action';
+import { usePagedQuery } from '@/lib/apollo/use-paged-query';
 import { noteServerTime } from '@/lib/clock/server-clock';
 import { useCoalescedCallback } from '@/lib/hooks/use-coalesced-callback';
 import { newIdempotencyKey } from '@/lib/ids/idempotency-key';
 
+/** Coupons per page, the most the API gives at once: most shoppers' whole list; "Show more" reads the next. */
+export const MY_COUPONS_PAGE = 100;
+
 export const MyCouponsQuery = graphql(`
-  query MyCoupons($first: Int) {
-    myCoupons(first: $first) {
+  query MyCoupons($first: Int, $after: String) {
+    myCoupons(first: $first, after: $after) {
       totalCount
+      pageInfo {
+        ...NextPage
+      }
       edges {
         node {
           ...MyCoupon
@@ -56,7 +63,7 @@ const RedeemCouponMutation = graphql(`
   }
 `);
 
-const MyCouponEventsSubscription = graphql(`
+export const MyCouponEventsSubscription = graphql(`
   subscription MyCouponEvents {
     couponEvents {
       id
@@ -77,25 +84,37 @@ export function sortMyCoupons(coupons: readonly MyCouponFragment[]): MyCouponFra
 }
 
 /**
- * The user's coupons, kept current by `couponEvents`: a lock, an expiry or a redemption made in
- * another tab or by a distribution shows up without a reload.
+ * The user's coupons, a page at a time ("Show more"), kept current by `couponEvents`: a lock, an
+ * expiry or a redemption made in another tab or by a distribution shows up without a reload.
+ * Each page is a query of its own (`usePagedQuery`), so reading the list again reads every page
+ * shown, not only the first.
  */
 export function useMyCoupons() {
-  const { data, loading, error, refetch } = useQuery(MyCouponsQuery, { variables: { first: 100 } });
+  const pages = usePagedQuery(MyCouponsQuery, { variables: {}, pageSize: MY_COUPONS_PAGE, connection: (data) => data.myCoupons });
   const knownIds = useRef(new Set<string>());
-  knownIds.current = new Set(data?.myCoupons.edges.map((e) => e.node.id) ?? []);
-  const refetchSoon = useCoalescedCallback(() => void refetch(), 300);
+  knownIds.current = new Set(pages.nodes?.map((coupon) => coupon.id) ?? []);
+  const refetchSoon = useCoalescedCallback(() => void pages.refetch(), 300);
   useSubscription(MyCouponEventsSubscription, {
     onData: ({ data: result }) => {
       const event = result.data?.couponEvents;
       if (!event) return;
       noteServerTime(event.serverTime);
-      // Known coupons update in place (normalised cache); a new one (a distribution) needs the list.
+      // Known coupons update in place (normalised cache); a new one (a distribution) needs the
+      // pages shown read again. So does one on a page not shown yet, which the pages cannot tell
+      // apart from a new one: a few reads of what is shown, coalesced, never a wrong list.
       if (!event.coupon || !knownIds.current.has(event.coupon.id)) refetchSoon();
     },
   });
-  const coupons = useMemo(() => (data ? sortMyCoupons(data.myCoupons.edges.map((e) => e.node)) : undefined), [data]);
-  return { coupons, loading, error, refetch: () => void refetch() };
+  return {
+    coupons: pages.nodes ? sortMyCoupons(pages.nodes) : undefined,
+    totalCount: pages.totalCount,
+    hasMore: pages.hasMore,
+    loadMore: pages.loadMore,
+    loadingMore: pages.loadingMore,
+    loading: pages.loading,
+    error: pages.error,
+    refetch: () => void pages.refetch(),
+  };
 }
 
 export type CouponAction = 'lock' | 'unlock' | 'redeem';

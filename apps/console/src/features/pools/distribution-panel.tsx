@@ -49,7 +49,13 @@ export const DistributionPreviewFields = graphql(`
 type Result = DistributeToPoolMutation['distributeToPool'];
 type Share = Preview['perUser'][number];
 
-type Step = { kind: 'form' } | { kind: 'preview'; request: Request; preview: Preview } | { kind: 'done'; request: Request; result: Result };
+/** What the form was filled with: "Change" on the preview brings the form back as it was. */
+interface Choice {
+  request: Request;
+  book: BookOption;
+}
+
+type Step = { kind: 'form'; last?: Choice } | ({ kind: 'preview'; preview: Preview } & Choice) | { kind: 'done'; request: Request; result: Result };
 
 const MODES: RadioOption<DistributionMode>[] = [
   { value: 'EQUAL', label: 'Equal', hint: 'the total split evenly: every member gets total ÷ members, rounded down' },
@@ -87,13 +93,20 @@ export function DistributionPanel({ poolId, memberCount }: { poolId: string; /**
         <li aria-current={step.kind === 'preview' ? 'step' : undefined}>Preview</li>
         <li aria-current={step.kind === 'done' ? 'step' : undefined}>Done</li>
       </ol>
-      {step.kind === 'form' ? <DistributionForm poolId={poolId} memberCount={memberCount} onPreview={(request, preview) => setStep({ kind: 'preview', request, preview })} /> : null}
+      {step.kind === 'form' ? (
+        <DistributionForm
+          poolId={poolId}
+          memberCount={memberCount}
+          last={step.last}
+          onPreview={(choice, preview) => setStep({ kind: 'preview', ...choice, preview })}
+        />
+      ) : null}
       {step.kind === 'preview' ? (
         <DistributionPreview
           poolId={poolId}
           request={step.request}
           preview={step.preview}
-          onBack={() => setStep({ kind: 'form' })}
+          onBack={() => setStep({ kind: 'form', last: { request: step.request, book: step.book } })}
           onDone={(result) => setStep({ kind: 'done', request: step.request, result })}
         />
       ) : null}
@@ -112,16 +125,27 @@ export function DistributionPanel({ poolId, memberCount }: { poolId: string; /**
   );
 }
 
-function DistributionForm({ poolId, memberCount, onPreview }: { poolId: string; memberCount: number | undefined; onPreview(request: Request, preview: Preview): void }) {
+function DistributionForm({
+  poolId,
+  memberCount,
+  last,
+  onPreview,
+}: {
+  poolId: string;
+  memberCount: number | undefined;
+  /** The choice previewed before "Change", to start from; none: a new distribution. */
+  last?: Choice;
+  onPreview(choice: Choice, preview: Preview): void;
+}) {
   const toast = useToast();
   const { previewDistribution, loading } = usePreviewDistribution(poolId);
-  const [book, setBook] = useState<BookOption | null>(null);
-  const [mode, setMode] = useState<DistributionMode>('EQUAL');
+  const [book, setBook] = useState<BookOption | null>(last?.book ?? null);
+  const [mode, setMode] = useState<DistributionMode>(last?.request.mode ?? 'EQUAL');
   // The count is the total in both modes: one coupon per member until the admin types another
   // (the member count may arrive after the form is shown: the pool loads beside it).
-  const [typedCount, setCount] = useState<string | null>(null);
+  const [typedCount, setCount] = useState<string | null>(last ? String(last.request.count) : null);
   const count = typedCount ?? String(Math.max(1, memberCount ?? 1));
-  const [remainder, setRemainder] = useState<DistributionRemainder>('LEAVE_IN_BOOK');
+  const [remainder, setRemainder] = useState<DistributionRemainder>(last?.request.remainder ?? 'LEAVE_IN_BOOK');
   const [errors, setErrors] = useState<{ bookId?: string; count?: string }>({});
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -140,7 +164,7 @@ function DistributionForm({ poolId, memberCount, onPreview }: { poolId: string; 
     };
     try {
       const preview = await previewDistribution(request);
-      if (preview) onPreview(request, preview);
+      if (preview) onPreview({ request, book }, preview);
     } catch (failure) {
       const described = describeError(failure);
       if (described.field === 'count') setErrors({ count: described.message });

@@ -7,7 +7,7 @@ import { BrandLogo } from '@/components/brand/brand-logo';
 import { Badge } from '@/components/controls/badge';
 import { Button } from '@/components/controls/button';
 import { LoadingState } from '@/components/feedback/states';
-import { signInPath, useSession } from '@/lib/auth/session-context';
+import { currentPage, signInPath, useSession } from '@/lib/auth/session-context';
 import { getEndedReason, type Role } from '@/lib/auth/session-store';
 import { useCurrentUser } from '../auth/use-auth';
 import { CouponSearch } from '../coupons/coupon-search';
@@ -59,8 +59,8 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     // A tab still asking the refresh cookie for a session waits for the answer.
-    if (!session && !restoring) router.replace(signInPath(getEndedReason(), pathname));
-  }, [session, restoring, router, pathname]);
+    if (!session && !restoring) router.replace(signInPath(getEndedReason(), currentPage()));
+  }, [session, restoring, router]);
 
   // The stored user may be stale (a role changed); `me` is the source of truth.
   const me = useCurrentUser(Boolean(session));

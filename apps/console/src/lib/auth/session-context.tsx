@@ -1,6 +1,6 @@
 'use client';
 
-import { usePathname, useRouter } from 'next/navigation';
+import { useRouter } from 'next/navigation';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { serverNow } from '../clock/server-clock';
 import { logoutSession, refreshOnce } from './session-api';
@@ -43,7 +43,6 @@ const SessionContext = createContext<SessionContextValue | null>(null);
  */
 export function SessionProvider({ graphqlUrl, children }: { graphqlUrl: string; children: ReactNode }) {
   const router = useRouter();
-  const pathname = usePathname();
   const session = useSyncExternalStore(subscribeSession, getSession, () => null);
   const [restoring, setRestoring] = useState(() => getSession() === null);
   const channel = useRef<BroadcastChannel | null>(null);
@@ -56,9 +55,9 @@ export function SessionProvider({ graphqlUrl, children }: { graphqlUrl: string; 
   const endLocally = useCallback(
     (reason: SignOutReason) => {
       setSession(null, reason);
-      router.replace(signInPath(reason, pathname));
+      router.replace(signInPath(reason, currentPage()));
     },
-    [router, pathname],
+    [router],
   );
 
   const signOut = useCallback(
@@ -143,14 +142,25 @@ export function SessionProvider({ graphqlUrl, children }: { graphqlUrl: string; 
 
 /**
  * The sign-in page's address after a session ends: the reason, and (after an expiry) the page to
- * come back to. Only a path goes in the URL, never a token.
+ * come back to, with its query (a list's filters, page and search), which `safeNextPath` follows
+ * after sign-in. Only the page's own address goes in the URL, never a token.
  */
-export function signInPath(reason: string | null, pathname: string | null): string {
+export function signInPath(reason: string | null, page: string | null): string {
   const params = new URLSearchParams();
   if (reason) params.set('reason', reason);
-  if (reason !== 'signed-out' && pathname && pathname !== '/' && !pathname.startsWith('/sign-in')) params.set('next', pathname);
+  const pathname = page?.split('?')[0];
+  if (reason !== 'signed-out' && page && pathname && pathname !== '/' && !pathname.startsWith('/sign-in')) params.set('next', page);
   const query = params.toString();
   return query ? `/sign-in?${query}` : '/sign-in';
+}
+
+/**
+ * The page shown now, its query included. Read from the location when the session ends, not
+ * from `usePathname`/`useSearchParams`: the latter would need a Suspense boundary around every page.
+ */
+export function currentPage(): string | null {
+  if (typeof window === 'undefined') return null;
+  return `${window.location.pathname}${window.location.search}`;
 }
 
 export function useSession(): SessionContextValue {
