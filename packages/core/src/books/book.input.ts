@@ -1,7 +1,7 @@
 import { INPUT_LIMITS, morePlacesThan } from '@coupons/rules';
 import { badInput } from '../shared/errors.ts';
 import { currencyMinorUnits, formatAmount, Money, parseCurrencyAmount, requireCurrency } from '../shared/money.ts';
-import { requireJsonDepth, requireText } from '../shared/validation.ts';
+import { requireDateTime, requireJsonDepth, requireText } from '../shared/validation.ts';
 import type { BookRecord, DiscountType } from './book.model.ts';
 
 /** What `createBook` accepts. Omitted optional fields take the documented defaults. */
@@ -181,11 +181,8 @@ function checkMoney(fields: BookFields): Pick<BookFields, 'currency' | 'minOrder
 }
 
 function checkWindow(from: Date | null, until: Date | null): void {
-  for (const [field, value] of [['validFrom', from], ['validUntil', until]] as const) {
-    if (value !== null && (!(value instanceof Date) || Number.isNaN(value.getTime()))) {
-      throw badInput(field, 'must be a valid date-time');
-    }
-  }
+  if (from !== null) requireDateTime('validFrom', from);
+  if (until !== null) requireDateTime('validUntil', until);
   if (from && until && from.getTime() >= until.getTime()) throw badInput('validUntil', 'must be after validFrom');
 }
 

@@ -1,5 +1,5 @@
 import type { Book as BookRow } from '@coupons/db';
-import { DomainError } from '../shared/errors.ts';
+import { bookInactiveReason, notActive } from '../coupons/availability.ts';
 import { formatAmount } from '../shared/money.ts';
 import { budgetLeft } from './book.counts.ts';
 
@@ -89,25 +89,20 @@ export function toBookRecord(row: BookRow): BookRecord {
   };
 }
 
-/** The part of a book the validity rules need. */
-export type ValidityWindow = Pick<BookRecord, 'validFrom' | 'validUntil'>;
+/** The part of a book the availability rule reads: its status and validity window. */
+export type BookAvailabilityFields = Pick<BookRecord, 'status' | 'validFrom' | 'validUntil'>;
 
 /**
- * A book is active from `validFrom` (inclusive) until `validUntil` (exclusive); a missing bound
- * is open. `now` comes from the service clock so tests can move time.
+ * A book serves coupons while ACTIVE and inside its window, from `validFrom` (inclusive) until
+ * `validUntil` (exclusive); a missing bound is open. `now` comes from the service clock so tests
+ * can move time. The rule is the one every transition applies in SQL (coupons/availability.ts).
  */
-export function isBookActive(book: ValidityWindow, now: Date): boolean {
-  if (book.validFrom && now.getTime() < book.validFrom.getTime()) return false;
-  if (book.validUntil && now.getTime() >= book.validUntil.getTime()) return false;
-  return true;
+export function isBookActive(book: BookAvailabilityFields, now: Date): boolean {
+  return bookInactiveReason(book, now) === null;
 }
 
-/** Throws BOOK_NOT_ACTIVE (saying whether it has not started or has ended) outside the window. */
-export function assertBookActive(book: ValidityWindow & { id: string }, now: Date): void {
-  if (isBookActive(book, now)) return;
-  const notYet = book.validFrom !== null && now.getTime() < book.validFrom.getTime();
-  const message = notYet
-    ? `Book is not active yet: it starts at ${book.validFrom!.toISOString()}`
-    : `Book is no longer active: it ended at ${book.validUntil!.toISOString()}`;
-  throw new DomainError('BOOK_NOT_ACTIVE', message, { bookId: book.id });
+/** Throws BOOK_NOT_ACTIVE with `extensions.reason` (PAUSED, ARCHIVED, NOT_STARTED, ENDED) as a claim would. */
+export function assertBookActive(book: BookAvailabilityFields, now: Date): void {
+  const reason = bookInactiveReason(book, now);
+  if (reason !== null) throw notActive(reason);
 }

@@ -2,7 +2,7 @@ import { Prisma } from '@coupons/db';
 import { requireAdmin } from '../shared/access.ts';
 import type { ServiceContext } from '../shared/context.ts';
 import { badInput } from '../shared/errors.ts';
-import { requireUuid } from '../shared/validation.ts';
+import { requireDateTime, requireUuid } from '../shared/validation.ts';
 
 /** The width of one bucket of {@link redemptionsOverTime}; buckets start on UTC boundaries (weeks on Mondays). */
 export type TimeBucket = 'MINUTE' | 'HOUR' | 'DAY' | 'WEEK';
@@ -60,9 +60,10 @@ interface BucketRange {
 function bucketRange(ctx: ServiceContext, args: RedemptionsOverTimeArgs): BucketRange {
   const bucket = args.bucket ?? 'HOUR';
   const width = BUCKET_MS[bucket];
-  const to = args.to ?? new Date(bucketStart(ctx.clock.now(), bucket).getTime() + width);
-  const from = args.from ?? new Date(bucketStart(new Date(to.getTime() - 1), bucket).getTime() - (DEFAULT_BUCKETS - 1) * width);
-  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) throw badInput('from', 'is not a valid time');
+  const to = args.to ? requireDateTime('to', args.to) : new Date(bucketStart(ctx.clock.now(), bucket).getTime() + width);
+  const from = args.from
+    ? requireDateTime('from', args.from)
+    : new Date(bucketStart(new Date(to.getTime() - 1), bucket).getTime() - (DEFAULT_BUCKETS - 1) * width);
   if (from.getTime() >= to.getTime()) throw badInput('to', 'must be later than from');
   const first = bucketStart(from, bucket);
   // `to` is exclusive: the last bucket is the one holding the last millisecond before it.

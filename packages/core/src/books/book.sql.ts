@@ -8,8 +8,9 @@ import { type BookRecord, toBookRecord } from './book.model.ts';
  *   `share` holder, waits until we commit, then reads our version. It does not block the
  *   `FOR KEY SHARE` that foreign-key checks take (code uploads, claims, redemptions go on).
  * - `share` (`FOR SHARE`): a reader that acts on the book's rules (distribution acting on
- *   `maxAssignmentsPerUser` and the validity window). Readers do not block each other; an
- *   updateBook waits for them, so their rules cannot change under them before they commit.
+ *   `maxAssignmentsPerUser`, the validity window and the status). Readers do not block each
+ *   other; an updateBook, a pause or an archive waits for them, so their rules cannot change
+ *   under them before they commit.
  */
 export type BookLockMode = 'keyShare' | 'update' | 'share' | 'exclusive';
 

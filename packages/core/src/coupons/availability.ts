@@ -26,6 +26,25 @@ export function inactiveReasonSql(now: Date, book = 'b', coupon?: string): Prism
   END)`;
 }
 
+/** What the book's part of the rule reads (a `BookRecord` has it). */
+export interface BookAvailability {
+  status: 'ACTIVE' | 'PAUSED' | 'ARCHIVED';
+  validFrom: Date | null;
+  validUntil: Date | null;
+}
+
+/**
+ * The book's part of {@link inactiveReasonSql} in JavaScript, for a caller that holds the book row
+ * itself (a distribution locks it `FOR SHARE`): the same reasons, in the same order, with the
+ * same sides of each instant (`validFrom` inclusive, `validUntil` exclusive). Null: usable.
+ */
+export function bookInactiveReason(book: BookAvailability, now: Date): InactiveReason | null {
+  if (book.status !== 'ACTIVE') return book.status;
+  if (book.validFrom !== null && book.validFrom.getTime() > now.getTime()) return 'NOT_STARTED';
+  if (book.validUntil !== null && book.validUntil.getTime() <= now.getTime()) return 'ENDED';
+  return null;
+}
+
 const MESSAGES: Record<InactiveReason, string> = {
   PAUSED: 'This campaign is paused: its coupons cannot be used right now',
   ARCHIVED: 'This campaign has been archived: its coupons can no longer be used',

@@ -3,7 +3,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import { requireAdmin } from '../shared/access.ts';
 import type { ServiceContext } from '../shared/context.ts';
 import { badInput, DomainError, notFound } from '../shared/errors.ts';
-import { normaliseCode, requireJsonDepth, requireText } from '../shared/validation.ts';
+import { normaliseCode, requireDateTime, requireJsonDepth, requireText } from '../shared/validation.ts';
 import { type CouponRecord, type CouponRow, toCoupon } from './coupon.record.ts';
 import { type ControlOutcome, forceUnlockCouponSql, unassignCouponSql, updateCouponSql, voidCouponSql } from './control.sql.ts';
 import { reviveDates } from './idempotency.ts';
@@ -114,9 +114,7 @@ export async function updateCoupon(ctx: ServiceContext, args: { code: string; in
   const caller = requireAdmin(ctx);
   const code = normaliseCode('code', args.code);
   const { expiresAt, maxRedemptions, metadata } = args.input;
-  if (expiresAt !== undefined && expiresAt !== null && (!(expiresAt instanceof Date) || Number.isNaN(expiresAt.getTime()))) {
-    throw badInput('expiresAt', 'must be a valid date-time');
-  }
+  if (expiresAt !== undefined && expiresAt !== null) requireDateTime('expiresAt', expiresAt);
   if (maxRedemptions !== undefined && maxRedemptions !== null && (!Number.isInteger(maxRedemptions) || maxRedemptions < 1 || maxRedemptions > INT4_MAX)) {
     throw badInput('maxRedemptions', 'must be an integer of at least 1 (or null for the book’s rule)');
   }

@@ -5,7 +5,7 @@ import { badInput } from '../shared/errors.ts';
 import { readPageSnapshot } from '../shared/page-snapshot.ts';
 import { decodeCursor, encodeCursor, type Page, type PageArgs, pageSize, toPage } from '../shared/pagination.ts';
 import { readFromReplica } from '../shared/read-replica.ts';
-import { normaliseCode, requireUuid } from '../shared/validation.ts';
+import { normaliseCode, requireDateTime, requireUuid } from '../shared/validation.ts';
 import { parseCustomerId } from '../users/customer.service.ts';
 import { parseEmail } from '../users/email.ts';
 import {
@@ -90,14 +90,10 @@ export function parseTimeWindow(
   beforeField: string,
   before: Date | null | undefined,
 ): { after?: Date; before?: Date } {
-  const valid = (field: string, value: Date) => {
-    if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw badInput(field, 'must be a date-time');
-    // JavaScript reaches years PostgreSQL refuses (and ISO 8601's four digits do not write).
-    const year = value.getUTCFullYear();
-    if (year < 1 || year > 9999) throw badInput(field, 'must be a date-time between the years 1 and 9999');
-    return value;
+  const window = {
+    after: given(after) ? requireDateTime(afterField, after) : undefined,
+    before: given(before) ? requireDateTime(beforeField, before) : undefined,
   };
-  const window = { after: given(after) ? valid(afterField, after) : undefined, before: given(before) ? valid(beforeField, before) : undefined };
   if (window.after && window.before && window.before <= window.after) throw badInput(beforeField, `must be later than ${afterField}`);
   return window;
 }

@@ -1,13 +1,15 @@
 import { holdLock, lockWaiters } from '@coupons/db/testing';
 import { describe, expect, it } from 'vitest';
-import { contextFor, createBook, createUser, useServiceTest } from '../../testing/index.ts';
+import { contextFor, createBook, createUser, label, serviceAnswer, trackAnswer, useServiceTest } from '../../testing/index.ts';
+import { archiveBook, pauseBook } from '../books/book-status.service.ts';
 import { distributeToPool } from './distribution.service.ts';
 import { addPoolMembers } from './pool-member.service.ts';
 import { createPool } from './pool.service.ts';
 
-// A distribution racing single claims of the same book, with the interleavings forced: other
-// transactions hold rows the distribution needs, and the test lets them go when the
-// distribution is known to wait (pg_stat_activity). The answer must be one a serial order gives.
+// A distribution racing single claims of the same book, and a pause or archive of it, with the
+// interleavings forced: other transactions hold rows the distribution needs, and the test lets
+// them go when the distribution is known to wait (pg_stat_activity). The answer must be one a
+// serial order gives.
 
 const t = useServiceTest({ poolSize: 20 });
 
@@ -65,5 +67,67 @@ describe('distributeToPool racing claims in flight', () => {
       await claim.end('ROLLBACK');
     }
     expect(await unassigned(bookId)).toBe(1);
+  });
+});
+
+describe('distributeToPool racing a pause or archive of its book', () => {
+  const STOPS = [
+    ['pauseBook', 'PAUSED', pauseBook],
+    ['archiveBook', 'ARCHIVED', archiveBook],
+  ] as const;
+  const admin = () => contextFor(t.db, t.admin);
+  const track = <T>(call: Promise<T>) => trackAnswer(serviceAnswer(call));
+
+  it.each(STOPS)('a distribution in flight: %s waits for it, and the distribution hands out every coupon first', async (_, status, stop) => {
+    const { bookId, poolId } = await setup(10, 10);
+    // The distribution holds the pool and the book FOR SHARE, and waits here for its counters.
+    const gate = await holdLock(t.db.pool, 'SELECT 1 FROM user_book_counter WHERE book_id = $1 FOR UPDATE', [bookId]);
+    const distribution = track(distributeToPool(admin(), { poolId, bookId, mode: 'EQUAL', count: 10 }));
+    await lockWaiters(t.db.pool, 1, { settled: distribution.settled });
+    const stopped = track(stop(admin(), bookId));
+    await lockWaiters(t.db.pool, 2, { settled: stopped.settled });
+    expect(stopped.settled()).toBe(false);
+    await gate.end('COMMIT');
+
+    // Serially: the distribution, then the stop.
+    const done = await distribution.answer;
+    expect(done.ok && done.value.assigned).toBe(10);
+    const after = await stopped.answer;
+    expect(after.ok && after.value.status).toBe(status);
+    expect(await unassigned(bookId)).toBe(0);
+  });
+
+  it.each(STOPS)('%s in flight: the distribution waits for it, then answers BOOK_NOT_ACTIVE (%s) and hands out nothing', async (_, status, stop) => {
+    const { bookId, poolId } = await setup(10, 10);
+    // The stop has written the book's status (its row lock held) and waits at its audit entry.
+    const auditLog = await holdLock(t.db.pool, 'LOCK TABLE audit_log IN SHARE MODE');
+    const stopped = track(stop(admin(), bookId));
+    await lockWaiters(t.db.pool, 1, { settled: stopped.settled });
+    const distribution = track(distributeToPool(admin(), { poolId, bookId, mode: 'EQUAL', count: 10 }));
+    await lockWaiters(t.db.pool, 2, { settled: distribution.settled });
+    expect(distribution.settled()).toBe(false);
+    await auditLog.end('COMMIT');
+
+    // Serially: the stop, then the distribution, refused as a claim would be.
+    expect(label(await stopped.answer)).toBe('ok');
+    expect(await distribution.answer).toMatchObject({ ok: false, code: 'BOOK_NOT_ACTIVE', details: { reason: status } });
+    expect(await unassigned(bookId)).toBe(10);
+  });
+
+  it('pauseBook and distributeToPool at once (10 rounds): the distribution hands out all or nothing, as one serial order does', async () => {
+    for (let round = 0; round < 10; round++) {
+      const { bookId, poolId } = await setup(10, 10);
+      const [distribution, paused] = await Promise.all([
+        serviceAnswer(distributeToPool(admin(), { poolId, bookId, mode: 'EQUAL', count: 10 })),
+        serviceAnswer(pauseBook(admin(), bookId)),
+      ]);
+      expect(label(paused)).toBe('ok');
+      const left = await unassigned(bookId);
+      if (distribution.ok) {
+        expect({ assigned: distribution.value.assigned, left }).toEqual({ assigned: 10, left: 0 });
+      } else {
+        expect({ answer: distribution, left }).toMatchObject({ answer: { code: 'BOOK_NOT_ACTIVE', details: { reason: 'PAUSED' } }, left: 10 });
+      }
+    }
   });
 });

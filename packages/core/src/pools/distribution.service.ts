@@ -153,7 +153,11 @@ function distributeOnce(
 /**
  * The pool and the book, each locked `FOR SHARE` until the transaction ends (see pool.sql.ts and
  * book.sql.ts for what that excludes), the book's rules read under the lock: NOT_FOUND,
- * BOOK_NOT_ACTIVE. Only shared locks, and no exclusive holder takes both rows: no deadlock.
+ * BOOK_NOT_ACTIVE with its reason, as a claim says it. A pause or archive takes the book
+ * `FOR NO KEY UPDATE`, which conflicts with our `FOR SHARE`: one in flight makes us wait and then
+ * read its status (READ COMMITTED re-reads the locked row), and we in flight make it wait until we
+ * commit, so the distribution answers as wholly before or after it. Only shared locks, and no
+ * exclusive holder takes both rows: no deadlock.
  */
 async function lockTargets(
   tx: SqlClient,
@@ -218,7 +222,7 @@ async function execute(tx: SqlClient, run: Execution): Promise<{ plan: Distribut
   return { plan: planned, eventIds: lastEventId ? [lastEventId] : [] };
 }
 
-/** Validates the arguments and loads pool and book without locks, for the preview (NOT_FOUND, BOOK_NOT_ACTIVE). */
+/** Validates the arguments and loads pool and book without locks, for the preview (NOT_FOUND, BOOK_NOT_ACTIVE with its reason). */
 async function loadTargets(
   ctx: ServiceContext,
   args: DistributionArgs,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { requireText } from './validation.ts';
+import { DATE_TIME_MAX, DATE_TIME_MIN, requireDateTime, requireText } from './validation.ts';
 
 const name = (value: unknown) => requireText('name', value, { max: 20 });
 const description = (value: unknown) => requireText('description', value, { max: 50, optional: true, multiline: true });
@@ -38,5 +38,44 @@ describe('requireText', () => {
     expect(description(null)).toBeNull();
     expect(description('   ')).toBeNull();
     expect(() => description('y'.repeat(51))).toThrow(expect.objectContaining({ message: 'description: must be at most 50 characters' }));
+  });
+});
+
+describe('requireDateTime', () => {
+  const refusal = (value: unknown) => {
+    try {
+      requireDateTime('expiresAt', value);
+      return 'accepted';
+    } catch (error) {
+      return error;
+    }
+  };
+
+  it('accepts every instant from 0001-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z, both ends included', () => {
+    for (const text of ['0001-01-01T00:00:00.000Z', '1970-01-01T00:00:00.000Z', '2026-06-01T00:00:00+14:00', '9999-12-31T23:59:59.999Z']) {
+      const value = new Date(text);
+      expect(requireDateTime('expiresAt', value)).toBe(value);
+    }
+    expect(DATE_TIME_MIN.toISOString()).toBe('0001-01-01T00:00:00.000Z');
+    expect(DATE_TIME_MAX.toISOString()).toBe('9999-12-31T23:59:59.999Z');
+  });
+
+  it('refuses year 0000, negative and five-digit years, one millisecond past either end, and no date at all: BAD_USER_INPUT naming the field', () => {
+    const outside = [
+      new Date('0000-01-01T00:00:00Z'),
+      new Date('0000-12-31T23:59:59.999Z'),
+      new Date(DATE_TIME_MIN.getTime() - 1),
+      new Date('-000001-01-01T00:00:00Z'),
+      new Date(DATE_TIME_MAX.getTime() + 1),
+      new Date('+010000-01-01T00:00:00Z'),
+      new Date(8.64e15),
+      new Date(Number.NaN),
+      '2026-06-01T00:00:00Z',
+      1_700_000_000_000,
+      null,
+    ];
+    for (const value of outside) {
+      expect(refusal(value), String(value)).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'expiresAt' } });
+    }
   });
 });

@@ -99,3 +99,21 @@ export function requireJsonDepth(field: string, value: unknown, maxDepth = JSON_
     for (const child of Object.values(current)) pending.push([child, depth + 1]);
   }
 }
+
+/** The first and last instants PostgreSQL and ISO 8601's four-digit years share (timestamps are stored to the millisecond). */
+export const DATE_TIME_MIN = new Date('0001-01-01T00:00:00.000Z');
+export const DATE_TIME_MAX = new Date('9999-12-31T23:59:59.999Z');
+
+/**
+ * A date-time argument between {@link DATE_TIME_MIN} and {@link DATE_TIME_MAX}, or
+ * BAD_USER_INPUT naming the field. The DateTime scalar lets through year 0000 and years past
+ * 9999, which JavaScript reaches: PostgreSQL stores year 0000 as `0001 BC`, which no read of
+ * the row can then parse back, and refuses some others outright.
+ */
+export function requireDateTime(field: string, value: unknown): Date {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw badInput(field, 'must be a valid date-time');
+  if (value.getTime() < DATE_TIME_MIN.getTime() || value.getTime() > DATE_TIME_MAX.getTime()) {
+    throw badInput(field, `must be a date-time from ${DATE_TIME_MIN.toISOString()} to ${DATE_TIME_MAX.toISOString()}`);
+  }
+  return value;
+}
