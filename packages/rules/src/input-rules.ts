@@ -206,10 +206,21 @@ export const poolInputSchema = z.object({
   description: optionalText('the description', INPUT_LIMITS.poolDescription, { multiline: true }),
 });
 
-/** A coupon code as people type it: trimmed and upper-cased, 1..64 of A-Z, 0-9, "-" and "_". */
+/**
+ * Upper-cases the ASCII letters a-z and nothing else. Codes are A-Z, 0-9, "-" and "_": the full
+ * Unicode mapping of `toUpperCase()` would turn "ſ" into S, "ß" into SS, "ﬁ" into FI and "ı" into
+ * I, so a cell nobody could type at a till would become a different, valid code. With this, other
+ * letters stay as they are and the code is refused for its characters. Every place that
+ * normalises a code (uploads, generation, look-ups, the console) goes through it.
+ */
+export function upperCaseAscii(text: string): string {
+  return text.replace(/[a-z]+/g, (letters) => letters.toUpperCase());
+}
+
+/** A coupon code as people type it: trimmed and upper-cased (ASCII letters only), 1..64 of A-Z, 0-9, "-" and "_". */
 export const couponCodeSchema = z
   .string()
-  .transform((value) => value.trim().toUpperCase())
+  .transform((value) => upperCaseAscii(value.trim()))
   .pipe(
     z
       .string()

@@ -37,6 +37,46 @@ describe('check character (Luhn mod N)', () => {
     }
   });
 
+  it('with the pattern the code was generated with, catches every character mistyped as "-" or "_"', () => {
+    const pattern = { prefix: 'SUMMER-', suffix: '_X', length: 8 };
+    for (let i = 0; i < 200; i++) {
+      const code = withCheck(`SUMMER-${source.next(8)}_X`);
+      expect(verifyCheckCharacter(code, pattern)).toBe(true);
+      expect(verifyCheckCharacter(` ${code.toLowerCase()} `, { ...pattern, prefix: 'summer-' })).toBe(true);
+      for (let pos = 0; pos < code.length; pos++) {
+        for (const separator of ['-', '_']) {
+          if (code[pos] === separator) continue;
+          expect(verifyCheckCharacter(code.slice(0, pos) + separator + code.slice(pos + 1), pattern), `${code} @${pos}`).toBe(false);
+        }
+      }
+    }
+  });
+
+  it('without the pattern, still catches the check character mistyped as a separator, and keeps every generated code valid', () => {
+    for (let i = 0; i < 500; i++) {
+      const code = withCheck(`SUMMER-${source.next(8)}`);
+      expect(verifyCheckCharacter(code)).toBe(true);
+      expect(verifyCheckCharacter(`${code.slice(0, -1)}-`)).toBe(false);
+      expect(verifyCheckCharacter(`${code.slice(0, -1)}_`)).toBe(false);
+    }
+    // Codes with separators in a suffix, and with no affix at all, verify with their pattern and without it.
+    const suffixed = withCheck(`${source.next(6)}-X9-`);
+    expect(verifyCheckCharacter(suffixed)).toBe(true);
+    expect(verifyCheckCharacter(suffixed, { suffix: '-x9-' })).toBe(true);
+    const plain = withCheck(source.next(10));
+    expect(verifyCheckCharacter(plain, { length: 10 })).toBe(true);
+    expect(verifyCheckCharacter(plain, { length: 9 })).toBe(false);
+    expect(verifyCheckCharacter(plain, { prefix: 'X-' })).toBe(false);
+  });
+
+  it('reads ASCII letters only as their capitals: "ſ" or "ı" typed for S or I is no match', () => {
+    const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+    const code = `SALE-ISSUE${computeCheckCharacter('SALE-ISSUE', letters)}`;
+    expect(verifyCheckCharacter(code.toLowerCase(), letters)).toBe(true);
+    expect(verifyCheckCharacter(code.replace('S', 'ſ'), letters)).toBe(false);
+    expect(verifyCheckCharacter(code.toLowerCase().replace('i', 'ı'), letters)).toBe(false);
+  });
+
   it('rejects characters outside the charset and too-short input', () => {
     expect(verifyCheckCharacter('ABC0')).toBe(false);
     expect(verifyCheckCharacter('A')).toBe(false);

@@ -1,3 +1,6 @@
+import { upperCaseAscii } from '@coupons/rules';
+import { withoutFormulaMarker } from './csv.format.ts';
+
 /** Codes are 3..64 characters of A-Z, 0-9, "-" and "_", stored upper-case (a CHECK holds it). */
 export const CODE_MIN_LENGTH = 3;
 export const CODE_MAX_LENGTH = 64;
@@ -20,9 +23,14 @@ export interface CodeLineIssue {
   reason: CodeIssueReason;
 }
 
-/** Upload normalisation: surrounding white space dropped, upper-cased (lookups do the same). */
+/**
+ * Upload normalisation: surrounding white space dropped, the export's formula marker dropped (a
+ * `'` before `-`, `=`, `+`, `@`, tab or CR: codes.csv writes `-X1` as `'-X1`), ASCII letters
+ * upper-cased — only those: "ſ", "ß", "ﬁ" or "ı" stay and make the code INVALID_CHARACTERS
+ * instead of a different ASCII code. Look-ups upper-case the same way (`normaliseCode`).
+ */
 export function normalizeUploadedCode(raw: string): string {
-  return raw.trim().toUpperCase();
+  return upperCaseAscii(withoutFormulaMarker(raw.trim()));
 }
 
 /** Why a normalised code is not valid, or null when it is. */

@@ -54,4 +54,11 @@ describe('validateGenerateCodes', () => {
       charset: 'ABC',
     });
   });
+
+  it('upper-cases ASCII letters only in prefix, suffix and charset: "ſ", "ß" or "ı" are refused, not turned into S, SS or I', () => {
+    expect(validateGenerateCodes({ count: 5, prefix: 'sale-', suffix: '_x', charset: 'abcdef' })).toMatchObject({ prefix: 'SALE-', suffix: '_X', charset: 'ABCDEF' });
+    expect(fieldOf(() => validateGenerateCodes({ count: 5, prefix: 'ſale-' }))).toBe('prefix');
+    expect(fieldOf(() => validateGenerateCodes({ count: 5, suffix: '-ß' }))).toBe('suffix');
+    expect(fieldOf(() => validateGenerateCodes({ count: 5, charset: 'abcdeıf' }))).toBe('charset');
+  });
 });

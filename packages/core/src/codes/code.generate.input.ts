@@ -1,3 +1,4 @@
+import { upperCaseAscii } from '@coupons/rules';
 import { badInput } from '../shared/errors.ts';
 import { CODE_MAX_LENGTH, CODE_MIN_LENGTH } from './code.format.ts';
 import { DEFAULT_CHARSET, patternSpaceLog10 } from './code.random.ts';
@@ -62,7 +63,7 @@ export function validateGenerateCodes(input: GenerateCodesInput): CodePattern {
 }
 
 function checkAffix(field: 'prefix' | 'suffix', value: string | null | undefined): string {
-  const affix = (value ?? '').trim().toUpperCase();
+  const affix = upperCaseAscii((value ?? '').trim());
   if (affix.length > AFFIX_MAX || !AFFIX.test(affix)) {
     throw badInput(field, `must be at most ${AFFIX_MAX} characters of A-Z, 0-9, "-" or "_"`);
   }
@@ -71,7 +72,7 @@ function checkAffix(field: 'prefix' | 'suffix', value: string | null | undefined
 
 function checkCharset(value: string | null | undefined): string {
   if (value === null || value === undefined) return DEFAULT_CHARSET;
-  const charset = value.trim().toUpperCase();
+  const charset = upperCaseAscii(value.trim());
   if (charset.length < 2 || !CHARSET.test(charset)) {
     throw badInput('charset', 'must be at least 2 characters of A-Z and 0-9');
   }

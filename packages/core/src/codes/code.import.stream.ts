@@ -1,6 +1,7 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { CODE_CHARACTERS, CODE_MAX_LENGTH, CODE_MIN_LENGTH } from './code.format.ts';
+import { FORMULA_MARKER } from './csv.format.ts';
 
 /** At most this many lines per streamed import (the staging table's line numbers are int4, and a book of 20M codes is twice the largest one measured). */
 export const IMPORT_MAX_LINES = 20_000_000;
@@ -61,6 +62,7 @@ export class ImportRowEncoder extends Transform {
         minLength: CODE_MIN_LENGTH,
         maxLength: CODE_MAX_LENGTH,
         characters: CODE_CHARACTERS.source,
+        formulaMarker: FORMULA_MARKER.source,
         maxRecordBytes: IMPORT_MAX_RECORD_BYTES,
         maxLines: IMPORT_MAX_LINES,
         batchBytes: COPY_BATCH_BYTES,

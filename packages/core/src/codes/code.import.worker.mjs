@@ -4,8 +4,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { parse } from 'csv-parse';
 
-const { minLength, maxLength, characters, maxRecordBytes, maxLines, batchBytes } = workerData;
+const { minLength, maxLength, characters, formulaMarker, maxRecordBytes, maxLines, batchBytes } = workerData;
 const validCharacters = new RegExp(characters);
+/** csv.format.ts's FORMULA_MARKER: the `'` an export puts before `-`, `=`, `+`, `@`, tab or CR. */
+const exportMarker = new RegExp(formulaMarker);
 /** Room left in a batch for one more row: a cell cut at 100 characters, escaped at most 2×, 4 bytes each. */
 const MAX_ROW_BYTES = 1024;
 
@@ -25,8 +27,18 @@ function problemOf(code) {
   return null;
 }
 
+/** code.format.ts's normalizeUploadedCode: trimmed, the export's marker dropped, a-z upper-cased (ASCII only: "ſ" stays "ſ"). */
+function normalize(raw) {
+  return raw
+    .trim()
+    .replace(exportMarker, '')
+    .replace(/[a-z]+/g, (letters) => letters.toUpperCase());
+}
+
+// COPY's text format cannot hold a NUL: it is shown as U+FFFD, so the report never shows a
+// NUL-bearing line as a different, valid-looking code.
 function copyText(value) {
-  return value.replace(/\0/g, '').replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+  return value.replace(/\0/g, '\uFFFD').replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }
 
 function flushBatch() {
@@ -43,7 +55,7 @@ function encode(line, raw) {
     return;
   }
   lines += 1;
-  const code = (typeof raw === 'string' ? raw : '').trim().toUpperCase();
+  const code = normalize(typeof raw === 'string' ? raw : '');
   const problem = problemOf(code);
   if (problem) {
     invalid += 1;
@@ -56,6 +68,21 @@ function encode(line, raw) {
   if (used > batchBytes - MAX_ROW_BYTES) flushBatch();
 }
 
+// code.upload.parse.ts's recordStartLines: context.lines is the line a record ends on, and a
+// CRLF inside a quoted cell is counted there as two lines.
+let countedTwice = 0;
+function startLine(record, endLine) {
+  let breaks = 0;
+  for (const cell of record) {
+    if (!/[\r\n]/.test(cell)) continue;
+    for (const [lineBreak] of cell.matchAll(/\r\n|\n|\r/g)) {
+      breaks += 1;
+      if (lineBreak.length === 2) countedTwice += 1;
+    }
+  }
+  return endLine - countedTwice - breaks;
+}
+
 const parser = parse({
   bom: true,
   skip_empty_lines: true,
@@ -63,12 +90,13 @@ const parser = parse({
   relax_column_count: true,
   max_record_size: maxRecordBytes,
   on_record: (record, context) => {
+    const line = startLine(record, context.lines);
     if (column < 0) {
       const header = record.findIndex((cell) => cell.trim().toLowerCase() === 'code');
       column = Math.max(header, 0);
       if (header >= 0) return null;
     }
-    encode(context.lines, record[column] ?? '');
+    encode(line, record[column] ?? '');
     return null;
   },
 });

@@ -43,9 +43,33 @@ export function readUploadLines(codes: readonly string[] | null | undefined, csv
   return parseCsvLines(text);
 }
 
+/**
+ * The physical line each record starts on, from csv-parse's `context.lines`, which is the line the
+ * record ends on and counts a CRLF inside a quoted cell as two lines (and so every later line one
+ * too far). Subtracting the record's own line breaks (CRLF, LF and CR, one each) and the CRLFs
+ * counted twice so far gives the first line. (The streamed import's worker does the same.)
+ */
+export function recordStartLines(): (record: readonly string[], endLine: number) => number {
+  let countedTwice = 0;
+  return (record, endLine) => {
+    let breaks = 0;
+    for (const cell of record) {
+      if (!MAY_BREAK.test(cell)) continue;
+      for (const [lineBreak] of cell.matchAll(LINE_BREAK)) {
+        breaks += 1;
+        if (lineBreak.length === 2) countedTwice += 1;
+      }
+    }
+    return endLine - countedTwice - breaks;
+  };
+}
+const MAY_BREAK = /[\r\n]/;
+const LINE_BREAK = /\r\n|\n|\r/g;
+
 function parseCsvLines(text: string): UploadLine[] {
   let column = -1;
   const lines: UploadLine[] = [];
+  const startLine = recordStartLines();
   try {
     // on_record keeps one small object per line instead of whole records (1M lines stay cheap).
     parse(text, {
@@ -57,12 +81,13 @@ function parseCsvLines(text: string): UploadLine[] {
       // One record past the limit is enough to know the upload is too long.
       to: UPLOAD_MAX_LINES + 2,
       on_record: (record, context) => {
+        const line = startLine(record, context.lines);
         if (column < 0) {
           const header = record.findIndex((cell) => cell.trim().toLowerCase() === 'code');
           column = Math.max(header, 0);
           if (header >= 0) return null;
         }
-        lines.push({ line: context.lines, raw: record[column] ?? '' });
+        lines.push({ line, raw: record[column] ?? '' });
         return null;
       },
     });

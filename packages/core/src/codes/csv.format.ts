@@ -8,6 +8,16 @@ import { Prisma } from '@coupons/db';
  * starting with "-" is therefore exported as `'-…`.
  */
 const FORMULA_START = /^[=+\-@\t\r]/;
+/**
+ * The `'` that {@link csvCell} puts before a guarded first character: an upload drops it (one,
+ * only before one of those characters), so an export uploaded again reads back the same codes.
+ */
+export const FORMULA_MARKER = new RegExp(`^'(?=${FORMULA_START.source.slice(1)})`);
+
+/** `text` without {@link csvCell}'s formula marker: `'-X1` → `-X1`; `'X1` and `''-X1` stay as they are. */
+export function withoutFormulaMarker(text: string): string {
+  return text.replace(FORMULA_MARKER, '');
+}
 const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
 
 /** One cell: null/undefined → empty; objects → JSON; then neutralised and quoted as needed. */

@@ -1,3 +1,4 @@
+import { upperCaseAscii } from '@coupons/rules';
 import { badInput } from './errors.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -64,9 +65,12 @@ export function requireText(
   return text;
 }
 
-/** Coupon codes are stored upper-case; lookups normalise the same way. */
+/**
+ * Coupon codes are stored upper-case; lookups normalise the same way (ASCII letters only, as
+ * uploads do: "ſale1" is not a spelling of SALE1).
+ */
 export function normaliseCode(field: string, value: string): string {
-  const code = typeof value === 'string' ? value.trim().toUpperCase() : '';
+  const code = typeof value === 'string' ? upperCaseAscii(value.trim()) : '';
   if (code.length < 1 || code.length > 64 || !/^[A-Z0-9_-]+$/.test(code)) {
     throw badInput(field, 'must be 1 to 64 characters of A-Z, 0-9, "-" or "_"');
   }

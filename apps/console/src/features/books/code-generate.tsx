@@ -1,6 +1,7 @@
 'use client';
 
 import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { upperCaseAscii } from '@coupons/rules';
 import { Button } from '@/components/controls/button';
 import { ProgressBar } from '@/components/feedback/progress-bar';
 import { Field } from '@/components/forms/field';
@@ -78,10 +79,10 @@ export function CodeGenerate({ bookId }: { bookId: string }) {
         </div>
         <div className="form__row">
           <Field id="generate-prefix" label="Prefix" error={errors.prefix}>
-            {(c) => <input {...c} type="text" className="mono" value={prefix} onChange={(e) => setPrefix(e.target.value.toUpperCase())} />}
+            {(c) => <input {...c} type="text" className="mono" value={prefix} onChange={(e) => setPrefix(upperCaseAscii(e.target.value))} />}
           </Field>
           <Field id="generate-suffix" label="Suffix" error={errors.suffix}>
-            {(c) => <input {...c} type="text" className="mono" value={suffix} onChange={(e) => setSuffix(e.target.value.toUpperCase())} />}
+            {(c) => <input {...c} type="text" className="mono" value={suffix} onChange={(e) => setSuffix(upperCaseAscii(e.target.value))} />}
           </Field>
         </div>
         <div className="checkbox">
