@@ -7,6 +7,7 @@ import { badInput, DomainError, forbidden, notFound } from '../shared/errors.ts'
 import { requireUuid } from '../shared/validation.ts';
 import { type LockedUser, lockEnabledAdmins, lockUser, returnUnusedCoupons } from './user-admin.sql.ts';
 import { toUserRecord, USER_RECORD_SELECT, type UserRecord } from './user.model.ts';
+import { forgetUserInDeliveries } from '../webhooks/webhook-delivery.sql.ts';
 
 // What admins do to accounts: change a role, disable and enable, erase. Each runs in one
 // transaction that first locks the enabled admins' rows and then the target's (user-admin.sql.ts),
@@ -121,6 +122,8 @@ export async function eraseUser(ctx: ServiceContext, userId: string): Promise<Er
       ]);
       // Stored answers of their idempotent requests may quote what they sent (redeem metadata).
       await tx.idempotencyRecord.deleteMany({ where: { userId: id } });
+      // Stored webhook bodies name the user (data.user): their email and customer id go.
+      await forgetUserInDeliveries(tx, id);
       const kept = await tx.coupon.count({ where: { assignedUserId: id } });
       const summary: EraseSummary = {
         couponsReturned: returned.returned,

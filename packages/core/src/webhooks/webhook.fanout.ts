@@ -170,12 +170,12 @@ async function insertDeliveries(client: pg.PoolClient, events: LiveCouponEvent[]
     return body;
   };
   const insert = Prisma.sql`
-    INSERT INTO webhook_delivery (endpoint_id, event_id, message_id, event_type, payload, next_attempt_at)
-    SELECT endpoint_id, event_id, message_id, event_type, payload, now()
+    INSERT INTO webhook_delivery (endpoint_id, event_id, message_id, event_type, payload, user_id, next_attempt_at)
+    SELECT endpoint_id, event_id, message_id, event_type, payload, user_id, now()
     FROM unnest(${pairs.map((p) => p.endpoint.id)}::uuid[], ${pairs.map((p) => p.event.id)}::bigint[],
                 ${pairs.map((p) => eventMessageId(p.event.id))}::text[], ${pairs.map((p) => p.event.type)}::text[],
-                ${pairs.map((p) => bodyOf(p.event))}::text[])
-      AS d(endpoint_id, event_id, message_id, event_type, payload)
+                ${pairs.map((p) => bodyOf(p.event))}::text[], ${pairs.map((p) => p.event.userId)}::uuid[])
+      AS d(endpoint_id, event_id, message_id, event_type, payload, user_id)
     ON CONFLICT (event_id, endpoint_id) DO NOTHING`;
   const result = await client.query(insert.text, insert.values as unknown[]);
   return { deliveries: result.rowCount ?? 0, endpoints: endpoints.length };
@@ -186,7 +186,13 @@ async function forgetPastStatesBefore(client: pg.PoolClient, lowest: bigint): Pr
   await client.query('DELETE FROM webhook_endpoint_past WHERE until_event_id < $1::bigint', [lowest.toString()]);
 }
 
-/** The books and owners of a batch's events, one query each. */
+/**
+ * The books and owners of a batch's events, one query each. The owners are read `FOR KEY SHARE`
+ * until the fan-out commits: an erase (which holds its user `FOR UPDATE`) in flight makes this
+ * wait and then read the erased row (no email, no customer id); an erase that comes later waits
+ * for these deliveries to commit and then takes the user out of their bodies. No stored body
+ * keeps an erased user's personal data.
+ */
 async function loadRelated(
   client: pg.PoolClient,
   events: LiveCouponEvent[],
@@ -202,7 +208,10 @@ async function loadRelated(
     ),
     userIds.length === 0
       ? Promise.resolve({ rows: [] as WebhookUser[] })
-      : client.query<WebhookUser>('SELECT id::text AS id, email, external_id AS "customerId" FROM app_user WHERE id = ANY($1::uuid[])', [userIds]),
+      : client.query<WebhookUser>(
+          'SELECT id::text AS id, email, external_id AS "customerId" FROM app_user WHERE id = ANY($1::uuid[]) ORDER BY id FOR KEY SHARE',
+          [userIds],
+        ),
   ]);
   return {
     books: new Map(bookRows.rows.map((b) => [b.id, b])),
