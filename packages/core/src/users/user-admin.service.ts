@@ -5,9 +5,8 @@ import { transactThenAnnounce } from '../shared/announce.ts';
 import type { Caller, Role, ServiceContext } from '../shared/context.ts';
 import { badInput, DomainError, forbidden, notFound } from '../shared/errors.ts';
 import { requireUuid } from '../shared/validation.ts';
-import { type LockedUser, lockEnabledAdmins, lockUser, returnUnusedCoupons } from './user-admin.sql.ts';
+import { forgetUserInDeliveries, type LockedUser, lockEnabledAdmins, lockUser, returnUnusedCoupons } from './user-admin.sql.ts';
 import { toUserRecord, USER_RECORD_SELECT, type UserRecord } from './user.model.ts';
-import { forgetUserInDeliveries } from '../webhooks/webhook-delivery.sql.ts';
 
 // What admins do to accounts: change a role, disable and enable, erase. Each runs in one
 // transaction that first locks the enabled admins' rows and then the target's (user-admin.sql.ts),

@@ -3,7 +3,6 @@ import { Prisma } from '@coupons/db';
 import { inTransaction } from '../coupons/transition.ts';
 import type { ServiceContext } from '../shared/context.ts';
 import { againIfStatementLost } from '../shared/errors.ts';
-import type { SqlClient } from '../shared/sql.ts';
 
 // The statements of sending: claim (with a lease), then record the attempt's result under that
 // lease. Times are the database's `now()`: leases and retry times are compared by every process,
@@ -205,31 +204,4 @@ export async function countDeliveryBacklog(ctx: Pick<ServiceContext, 'db'>): Pro
  */
 function storableText(text: string | null): string | null {
   return text === null ? null : text.replaceAll('\u0000', '\uFFFD');
-}
-
-/**
- * Takes an erased user's email and customer id out of the stored bodies of the deliveries about
- * them (`data.user`), in the erase's transaction: an admin reading the delivery log, and every
- * attempt or redelivery still to come, get the body with `email` and `customerId` null, the rest
- * unchanged. The fan-out reads a user `FOR KEY SHARE` (webhook.fanout.ts), so deliveries it is
- * writing meanwhile are committed before the erase's `FOR UPDATE` of the user lets it get here.
- * @returns how many deliveries it changed.
- */
-export async function forgetUserInDeliveries(tx: SqlClient, userId: string): Promise<number> {
-  const rows = await tx.$queryRaw<Array<{ id: string; payload: string }>>(Prisma.sql`
-    SELECT id::text AS id, payload FROM webhook_delivery WHERE user_id = ${userId}::uuid ORDER BY id FOR UPDATE`);
-  const changed = rows.flatMap((row) => {
-    const body = JSON.parse(row.payload) as { data?: { user?: { email?: unknown; customerId?: unknown } | null } };
-    const user = body.data?.user;
-    if (!user || (user.email == null && user.customerId == null)) return [];
-    user.email = null;
-    user.customerId = null;
-    return [{ id: row.id, payload: JSON.stringify(body) }];
-  });
-  if (changed.length === 0) return 0;
-  await tx.$executeRaw(Prisma.sql`
-    UPDATE webhook_delivery d SET payload = c.payload
-    FROM unnest(${changed.map((c) => c.id)}::bigint[], ${changed.map((c) => c.payload)}::text[]) AS c(id, payload)
-    WHERE d.id = c.id`);
-  return changed.length;
 }
