@@ -96,6 +96,8 @@ describe('bookInputSchema agrees with the API', () => {
     ['a lock over a day', { lockTtlSeconds: 86_401 }],
     ['metadata that is an array', { metadata: [1, 2] }],
     ['metadata over 16 KB', { metadata: { blob: 'x'.repeat(17_000) } }],
+    ['metadata with a "__proto__" key', { metadata: JSON.parse('{"__proto__": {"admin": true}, "keep": 1}') }],
+    ['metadata with a "__proto__" key inside', { metadata: JSON.parse('{"note": {"__proto__": {"admin": true}}}') }],
   ];
   for (const [name, change] of cases) {
     it(name, () => expectAgreement({ ...VALID, ...change }));

@@ -124,9 +124,27 @@ export function jsonBytes(value: unknown): number {
 
 /** Free-form notes (a book's metadata, a code's notes): a JSON object of at most 16 KB. `what` names it ("Metadata"). */
 export function metadataSchema(what: string, example: string) {
+  // The key check reads the value as given: z.record's copy drops a "__proto__" key.
   return z
-    .record(z.string(), z.unknown(), { error: `${what} must be a JSON object, like ${example}.` })
-    .refine((value) => jsonBytes(value) <= INPUT_LIMITS.metadataBytes, `${what} must be at most 16 KB of JSON.`);
+    .unknown()
+    .refine((value) => !hasProtoKey(value), `${what} must not have a key named "__proto__".`)
+    .pipe(
+      z
+        .record(z.string(), z.unknown(), { error: `${what} must be a JSON object, like ${example}.` })
+        .refine((value) => jsonBytes(value) <= INPUT_LIMITS.metadataBytes, `${what} must be at most 16 KB of JSON.`),
+    );
+}
+
+/** A key `__proto__` at any depth: copied by assignment it would set a prototype and be lost, so the API refuses it. */
+function hasProtoKey(value: unknown): boolean {
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const current = pending.pop();
+    if (current === null || typeof current !== 'object') continue;
+    if (!Array.isArray(current) && Object.hasOwn(current, '__proto__')) return true;
+    pending.push(...Object.values(current));
+  }
+  return false;
 }
 
 /** A code's own use limit (updateCoupon's maxRedemptions): a whole number of at least 1. */

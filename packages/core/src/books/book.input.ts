@@ -1,7 +1,7 @@
 import { INPUT_LIMITS, morePlacesThan } from '@coupons/rules';
 import { badInput } from '../shared/errors.ts';
 import { currencyMinorUnits, formatAmount, Money, parseCurrencyAmount, requireCurrency } from '../shared/money.ts';
-import { requireDateTime, requireJsonDepth, requireText } from '../shared/validation.ts';
+import { requireDateTime, requireJsonDepth, requireNoProtoKey, requireText } from '../shared/validation.ts';
 import type { BookRecord, DiscountType } from './book.model.ts';
 
 /** What `createBook` accepts. Omitted optional fields take the documented defaults. */
@@ -198,6 +198,7 @@ function checkMetadata(value: unknown): Record<string, unknown> {
     throw badInput('metadata', 'must be a JSON object');
   }
   requireJsonDepth('metadata', value);
+  requireNoProtoKey('metadata', value);
   const json = JSON.stringify(value);
   // PostgreSQL's jsonb cannot store U+0000; say so instead of failing in the database.
   if (json.includes('\\u0000')) throw badInput('metadata', 'must not contain NUL characters');

@@ -1,5 +1,6 @@
 import { Prisma } from '@coupons/db';
 import { couponTouchedSql } from '../shared/sql.ts';
+import { DATE_TIME_MAX } from '../shared/validation.ts';
 import { inactiveReasonSql } from './availability.ts';
 import { type CouponRow, couponReturning, lockExpiredSql, lockLiveSql } from './coupon.record.ts';
 import { eventCte } from './event.sql.ts';
@@ -94,7 +95,9 @@ export async function lockCouponSql(tx: Tx, args: { code: string; userId: string
     upd AS (
       UPDATE coupon c
       SET state = 'LOCKED', locked_by_id = ${userId}::uuid,
-          lock_expires_at = ${now}::timestamptz + make_interval(secs => t.lock_ttl_seconds), ${couponTouchedSql(now)}
+          -- At most the last instant the API reads and writes (a lock taken on 9999-12-31 would
+          -- end in year 10000, which no read of the row could parse back).
+          lock_expires_at = least(${now}::timestamptz + make_interval(secs => t.lock_ttl_seconds), ${DATE_TIME_MAX}::timestamptz), ${couponTouchedSql(now)}
       FROM target t
       WHERE c.id = t.id AND t.active AND c.assigned_user_id = ${userId}::uuid
         AND (c.state = 'ASSIGNED' OR ${lockExpiredSql(now)})

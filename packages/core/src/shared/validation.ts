@@ -121,3 +121,19 @@ export function requireDateTime(field: string, value: unknown): Date {
   }
   return value;
 }
+
+/**
+ * BAD_USER_INPUT naming `field` when a JSON value has a key `__proto__` at any depth. JSON.parse
+ * makes it an ordinary key, but JavaScript code that copies the object by assignment (Prisma's
+ * JSON writer does) sets the copy's prototype instead: the key was stored nowhere and read back
+ * missing. Refused, the same on every metadata, rather than kept on some and lost on others.
+ */
+export function requireNoProtoKey(field: string, value: unknown): void {
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const current = pending.pop();
+    if (current === null || typeof current !== 'object') continue;
+    if (!Array.isArray(current) && Object.hasOwn(current, '__proto__')) throw badInput(field, 'must not have a key named "__proto__"');
+    for (const child of Object.values(current)) pending.push(child);
+  }
+}
