@@ -195,6 +195,61 @@ describe('redeemCoupon with an order', () => {
   });
 });
 
+describe('redeemCoupon without an order', () => {
+  it('is BAD_USER_INPUT naming `order` on a book with a minimum order or a percentage charged to a discount budget, and changes nothing', async () => {
+    const [minimum] = await bookWithCoupons({ currency: 'EUR', minOrderAmount: '50' });
+    const [budgeted] = await bookWithCoupons({ currency: 'EUR', maxTotalDiscountAmount: '100' });
+    const [fixed] = await bookWithCoupons({ discountType: 'FIXED_AMOUNT', discountValue: 5, currency: 'EUR', maxTotalDiscountAmount: '100' });
+    const [plain] = await bookWithCoupons({ currency: 'EUR' });
+    const needs = {
+      [minimum]: 'order: is required: this coupon needs an order of at least 50.00 EUR',
+      [budgeted]: "order: is required: this coupon's percentage is charged to the campaign's discount budget, which needs the order's amount",
+    };
+    for (const [code, message] of Object.entries(needs)) {
+      // validateCoupon without an order answers what the redeem will: the order is missing.
+      expect(await validate(code)).toMatchObject({ valid: false, reason: 'BAD_USER_INPUT', message });
+      expect(await lock(code)).toMatchObject({ ok: true });
+      const refused = await graphqlRequest(t.server, REDEEM, { code }, t.user.token);
+      expect(refused.errors?.[0]).toMatchObject({ message, extensions: { code: 'BAD_USER_INPUT', field: 'order' } });
+      // Nothing changed: still locked by the shopper, no redemption, the book's totals untouched.
+      expect(await call(t.server, 'query($c: String!) { coupon(code: $c) { state redemptionCount book { redeemedTotal discountTotal } } }', { c: code }, t.admin.token)).toEqual({
+        ok: true,
+        data: { state: 'LOCKED', redemptionCount: 0, book: { redeemedTotal: 0, discountTotal: '0.00' } },
+      });
+      expect(await redeem(code, order('60.00'))).toMatchObject({ ok: true, data: { discountAmount: '6.00' } });
+    }
+    // A fixed amount is known without the order (it is charged in full), and a book with no such terms needs none.
+    for (const code of [fixed, plain]) {
+      expect(await validate(code)).toMatchObject({ valid: true });
+      await lock(code);
+      expect(await redeem(code)).toMatchObject({ ok: true });
+    }
+    expect((await call(t.server, 'query($c: String!) { coupon(code: $c) { book { discountTotal } } }', { c: fixed }, t.admin.token))).toMatchObject({
+      data: { book: { discountTotal: '5.00' } },
+    });
+  });
+
+  it('racing updateBook setting a minimum order, a redeem without one answers as wholly before or after it (20 rounds)', async () => {
+    const ROUNDS = 20;
+    const problems: string[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const [code] = await bookWithCoupons({ currency: 'EUR' });
+      const { bookId } = (await call(t.server, 'query($c: String!) { coupon(code: $c) { bookId } }', { c: code }, t.user.token)).data as { bookId: string };
+      await lock(code);
+      const [redeemed, updated] = await Promise.all([
+        redeem(code),
+        call(t.server, 'mutation($id: ID!) { updateBook(id: $id, input: { minOrderAmount: "10" }) { id } }', { id: bookId }, t.admin.token),
+      ]);
+      const [row] = await t.server.db.prisma.$queryRaw<Array<{ redemptions: number; state: string }>>(Prisma.sql`
+        SELECT (SELECT count(*)::int FROM redemption r WHERE r.coupon_id = c.id) AS redemptions, c.state::text AS state FROM coupon c WHERE c.code = ${code}`);
+      const before = redeemed.ok && row.redemptions === 1 && row.state === 'REDEEMED';
+      const after = !redeemed.ok && redeemed.code === 'BAD_USER_INPUT' && row.redemptions === 0 && row.state === 'LOCKED';
+      if (!updated.ok || !(before || after)) problems.push(`round ${round}: ${JSON.stringify({ redeemed, updated, row })}`);
+    }
+    expect(problems).toEqual([]);
+  });
+});
+
 describe('reverseRedemption by order and redemptions(orderId:)', () => {
   it('reverses by order id and code; twice is INVALID_STATE; exactly one way of naming it', async () => {
     const [code, second] = await bookWithCoupons({ maxAssignmentsPerUser: null }, 2);

@@ -1,4 +1,4 @@
-import { DomainError } from '../shared/errors.ts';
+import { badInput, DomainError } from '../shared/errors.ts';
 import { currencyMinorUnits, formatAmount, Money, parseCurrencyAmount, requireCurrency } from '../shared/money.ts';
 import { requireText } from '../shared/validation.ts';
 
@@ -60,6 +60,23 @@ export function requireOrder(value: OrderInput, field = 'order'): Order {
   const id = requireOrderId(`${field}.id`, value.id);
   const currency = requireCurrency(`${field}.currency`, value.currency);
   return { id, currency, amount: parseCurrencyAmount(`${field}.amount`, value.amount, currency) };
+}
+
+/**
+ * Why a redeem of a coupon of a book with these terms needs the order it pays for, or null when
+ * it does not: a minimum order cannot be checked without the order, and a percentage charged to a
+ * discount budget is unknown without its amount (it used to be charged 0, so redeems without an
+ * order went past the budget). BAD_USER_INPUT naming `order`: the shop's request lacks what this
+ * book requires; nothing for the shopper to change. redeemCoupon and validateCoupon both ask it.
+ */
+export function orderRequired(terms: Pick<DiscountTerms, 'discountType' | 'minOrderAmount' | 'currency' | 'discountBudget'>): DomainError | null {
+  const why =
+    terms.minOrderAmount !== null
+      ? `this coupon needs an order of at least ${terms.minOrderAmount} ${terms.currency}`
+      : terms.discountType === 'PERCENTAGE' && terms.discountBudget
+        ? "this coupon's percentage is charged to the campaign's discount budget, which needs the order's amount"
+        : null;
+  return why === null ? null : badInput('order', `is required: ${why}`);
 }
 
 /** The book's discount without an order: what `validateCoupon` answers when no order is given. */

@@ -60,7 +60,8 @@ const lockedCoupon = (now: Date) => Prisma.sql`
          c.redemption_count, c.max_redemptions AS code_max_redemptions,
          ${lockExpiredSql(now)} AS expired,
          b.lock_ttl_seconds, b.allow_multiple_redemptions, b.max_redemptions_per_user,
-         b.discount_type, b.discount_value,
+         b.discount_type, b.discount_value, b.min_order_amount, b.currency,
+         b.max_total_discount_amount IS NOT NULL AS discount_budget,
          b.max_total_redemptions IS NOT NULL OR b.max_total_discount_amount IS NOT NULL AS budgeted,
          ${inactiveReasonSql(now, 'b', 'c')} AS inactive_reason,
          ${inactiveReasonSql(now, 'b', 'c')} IS NULL AS active

@@ -169,6 +169,8 @@ async function redemptionOfOrder(tx: Tx, target: { orderId: string; code: string
 async function redeemRefusal(tx: Tx, outcome: RedeemOutcome, caller: Caller, code: string): Promise<DomainError> {
   const redeemable =
     outcome.found && outcome.active && outcome.state === 'LOCKED' && !outcome.lockExpired && outcome.lockedById === caller.userId;
+  // The order comes before the limits, as in an order's redeem (priceOrder, then the guarded write).
+  if (redeemable && outcome.orderRequired) return outcome.orderRequired;
   if (redeemable && outcome.codeUsesLeft === false) {
     return new DomainError('LIMIT_REACHED', 'This code has no uses left', { limit: 'CODE' });
   }

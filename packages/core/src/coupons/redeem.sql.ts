@@ -2,7 +2,8 @@ import { Prisma } from '@coupons/db';
 import { couponTouchedSql } from '../shared/sql.ts';
 import { formatAmount } from '../shared/money.ts';
 import { couponReturning, type RedemptionRow, redemptionReturning } from './coupon.record.ts';
-import type { DiscountTerms } from './discount.ts';
+import type { DomainError } from '../shared/errors.ts';
+import { type DiscountTerms, type DiscountType, orderRequired } from './discount.ts';
 import { eventCte } from './event.sql.ts';
 import {
   couponNotFound,
@@ -113,6 +114,24 @@ const usesLeft = (t: string) =>
   Prisma.raw(`(${t}.allow_multiple_redemptions OR ${t}.redemption_count = 0)
     AND (${t}.code_max_redemptions IS NULL OR ${t}.redemption_count < ${t}.code_max_redemptions)`);
 
+/**
+ * The guard a redeem without an order adds on coupon row `t`: its book needs no order
+ * (orderRequired, discount.ts, is the same rule in words). Read under the redeem's book lock, so an
+ * updateBook that sets a minimum order comes wholly before or after it.
+ */
+const withoutOrder = (t: string) =>
+  Prisma.raw(`AND ${t}.min_order_amount IS NULL AND NOT (${t}.discount_type = 'PERCENTAGE' AND ${t}.discount_budget)`);
+
+/** The terms {@link orderRequired} reads, from the statement's JSON. */
+function orderTermsOf(json: { discount_type: DiscountType; min_order_amount: string | null; currency: string | null; discount_budget: boolean }) {
+  return {
+    discountType: json.discount_type,
+    minOrderAmount: json.min_order_amount !== null && json.currency ? formatAmount(json.min_order_amount, json.currency) : json.min_order_amount,
+    currency: json.currency,
+    discountBudget: json.discount_budget,
+  };
+}
+
 export interface RedeemOutcome extends TransitionOutcome {
   /** False when the per-user redemption limit stopped it. */
   counted: boolean;
@@ -120,6 +139,8 @@ export interface RedeemOutcome extends TransitionOutcome {
   withinBudget?: boolean;
   /** False when the code had no use left (its own limit, or a single-use book's coupon already used) and stopped it. */
   codeUsesLeft?: boolean;
+  /** Set on a refusal of a redeem without an order when the book needs one ({@link orderRequired}). */
+  orderRequired?: DomainError | null;
   /** Set on a refusal read by the statement itself: whether the coupon's lock ran out ({@link lockRanOut}). */
   lockRanOut?: boolean;
   redemption: RedemptionRow | null;
@@ -155,6 +176,7 @@ export async function redeemCouponSql(
     ok AS (
       SELECT t.* FROM target t
       WHERE t.state = 'LOCKED' AND NOT t.expired AND t.locked_by_id = ${userId}::uuid AND t.active AND ${usesLeft('t')}
+        ${order ? Prisma.empty : withoutOrder('t')}
     ),
     -- The discount this redemption grants, for the book's discount budget: the order's, or a
     -- fixed amount's value without an order (a percentage without an order grants nothing known).
@@ -223,9 +245,18 @@ export async function redeemCouponSql(
            (SELECT array_agg(id) FROM ev) AS event_ids, (SELECT to_jsonb(red) FROM red) AS redemption,
            -- Only for a refusal: whether the coupon's lock ran out (see lockRanOut), read under the row lock.
            CASE WHEN upd.id IS NULL THEN (${latestLockEventIsExpiry(Prisma.sql`(SELECT id FROM target)`)}) END AS lock_ran_out,
+           -- Only for a refusal without an order: the book's terms that may need one (orderRequired).
+           ${order ? Prisma.sql`NULL` : Prisma.sql`CASE WHEN upd.id IS NULL THEN (
+             SELECT to_jsonb(x) FROM (SELECT t.discount_type::text AS discount_type, t.min_order_amount::text AS min_order_amount,
+                                             t.currency, t.discount_budget FROM target t) x) END`} AS order_terms,
            upd.*
     FROM (SELECT 1) AS one LEFT JOIN upd ON true`;
-  type RedeemRow = TransitionRow & { counted: number; redemption: RedemptionRow | null; lock_ran_out: boolean | null };
+  type RedeemRow = TransitionRow & {
+    counted: number;
+    redemption: RedemptionRow | null;
+    lock_ran_out: boolean | null;
+    order_terms: { discount_type: DiscountType; min_order_amount: string | null; currency: string | null; discount_budget: boolean } | null;
+  };
   let rows: RedeemRow[];
   // An order's redeem read the row under its lock first (readRedeemTarget) and goes on after it.
   if (args.rowLocked) rows = await tx.rows<RedeemRow>(redeem);
@@ -240,6 +271,7 @@ export async function redeemCouponSql(
   return {
     ...toOutcome(row),
     lockRanOut: row?.lock_ran_out === true,
+    orderRequired: row?.order_terms ? orderRequired(orderTermsOf(row.order_terms)) : null,
     counted: (row?.counted ?? 0) > 0,
     withinBudget: row?.within_budget !== false,
     codeUsesLeft: row?.code_uses_left !== false,

@@ -12,6 +12,7 @@ import {
   type DiscountType,
   describeDiscount,
   type OrderInput,
+  orderRequired,
   priceOrder,
   requireOrder,
 } from './discount.ts';
@@ -54,7 +55,7 @@ const ANSWERED: ReadonlySet<ErrorCode> = new Set([
  *
  * The rules and their order are the redeem's: the coupon (not found or not yours → NOT_FOUND,
  * with no probing; state; the book's window) as transition.errors.ts names it, then the order
- * (ORDER_NOT_ELIGIBLE), then the per-user redemption limit (LIMIT_REACHED).
+ * (ORDER_NOT_ELIGIBLE, or BAD_USER_INPUT when the book needs one and none is given), then the per-user redemption limit (LIMIT_REACHED).
  * A malformed code or order is answered too (reason BAD_USER_INPUT), as the redeem would refuse it.
  */
 export async function validateCoupon(ctx: ServiceContext, args: { code: string; order?: OrderInput | null }): Promise<CouponValidation> {
@@ -71,6 +72,8 @@ export async function validateCoupon(ctx: ServiceContext, args: { code: string; 
     const refusal = couponRefusal(row, caller);
     if (refusal) throw refusal;
     const terms = termsOf(row);
+    const needsOrder = order ? null : orderRequired(terms);
+    if (needsOrder) throw needsOrder;
     const discount = order ? priceOrder(terms, order) : describeDiscount(terms);
     // The limits in the order the redeem meets them (redeem.service.ts redeemRefusal).
     // No use left: its own limit, or a single-use book's coupon used already (redeem.sql.ts usesLeft).
