@@ -234,7 +234,8 @@ describe('redeemCoupon without an order', () => {
     const problems: string[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const [code] = await bookWithCoupons({ currency: 'EUR' });
-      const { bookId } = (await call(t.server, 'query($c: String!) { coupon(code: $c) { bookId } }', { c: code }, t.user.token)).data as { bookId: string };
+      const found = await graphqlRequest<{ coupon: { bookId: string } }>(t.server, 'query($c: String!) { coupon(code: $c) { bookId } }', { c: code }, t.user.token);
+      const bookId = found.data!.coupon.bookId;
       await lock(code);
       const [redeemed, updated] = await Promise.all([
         redeem(code),
