@@ -28,9 +28,12 @@ export const INPUT_LIMITS = {
 
 /**
  * Control and format characters, but the two joiners real text needs (U+200C, U+200D) and, in
- * multi-line text, line breaks and tabs (shared/validation.ts's `requireText` refuses the same).
+ * multi-line text, line breaks and tabs; a lone surrogate; or nothing that shows (only
+ * default-ignorable characters, like a Hangul filler). shared/validation.ts's `requireText`
+ * refuses the same.
  */
 function hasHiddenCharacters(text: string, multiline: boolean): boolean {
+  if (/\p{Cs}/u.test(text) || !/[^\s\p{Default_Ignorable_Code_Point}]/u.test(text)) return true;
   for (const [char] of text.matchAll(/[\p{Cc}\p{Cf}]/gu)) {
     if (char === '\u200c' || char === '\u200d') continue;
     if (multiline && (char === '\n' || char === '\r' || char === '\t')) continue;

@@ -295,6 +295,20 @@ async function judged(ctx: ServiceContext, db: SqlClient, scope: Scope, limits: 
 }
 
 /**
+ * Forgets the login attempts on `email` (an erased user's, in the erase's transaction): its
+ * failure count, and every address's attempt count and failure streak on it. Their keys hold the
+ * email (and the addresses it was tried from), which an erase removes; and whoever registers the
+ * address next starts with a clean slate, not the back-off earned against the erased account.
+ */
+export async function forgetLoginAttempts(tx: SqlClient, email: string): Promise<void> {
+  // The address part of a key never holds '|' (keys above), so the email is all after the first.
+  await tx.$executeRaw(Prisma.sql`
+    DELETE FROM rate_limit_bucket
+    WHERE key = ${keys.emailFailures(email)}
+       OR ((key LIKE 'login:pair:%' OR key LIKE 'login:streak:%') AND substr(key, strpos(key, '|') + 1) = ${email})`);
+}
+
+/**
  * Admits one registration or throws RATE_LIMITED: `perEmailAndAddress` per address (each one
  * costs an argon2 hash, and each answer says whether an email is taken), then
  * `registrationsGlobal` from every address together, which bounds how fast anyone, from however

@@ -10,6 +10,8 @@ describe('requireText', () => {
     expect(name('Été — 10 %')).toBe('Été — 10 %');
     expect(name('می‌خواهم')).toBe('می‌خواهم'); // Persian with a zero-width non-joiner
     expect(name('👨‍👩‍👧 family')).toBe('👨‍👩‍👧 family'); // joined by U+200D
+    expect(name('❤\uFE0F sale')).toBe('❤\uFE0F sale'); // a variation selector on a visible character
+    expect(name('🎟️')).toBe('🎟️'); // a surrogate pair is one character
   });
 
   it.each([
@@ -21,6 +23,11 @@ describe('requireText', () => {
     ['a bidi isolate', 'a\u2066b\u2069'],
     ['a zero-width no-break space inside', 'na\uFEFFme'],
     ['a soft hyphen', 'soft\u00ADhyphen'],
+    ['a lone high surrogate', 'a\uD800b'],
+    ['a lone low surrogate', 'a\uDFFF'],
+    ['only a Hangul filler', '\u3164'],
+    ['only a combining grapheme joiner', ' \u034F '],
+    ['only a variation selector', '\uFE0F'],
   ])('rejects %s in a name with BAD_USER_INPUT naming the field', (_what, value) => {
     expect(() => name(value)).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT', details: { field: 'name' } }));
   });

@@ -18,6 +18,16 @@ export function requireUuid(field: string, value: string): string {
 const CONTROL_OR_FORMAT = /[\p{Cc}\p{Cf}]/gu;
 const JOINERS = new Set(['\u200c', '\u200d']);
 const LINE_BREAKS = new Set(['\n', '\r', '\t']);
+/**
+ * A UTF-16 surrogate on its own (JSON lets "\ud800" through): not a character. PostgreSQL would
+ * store U+FFFD in its place, or refuse the statement without naming the field.
+ */
+const LONE_SURROGATE = /\p{Cs}/u;
+/**
+ * Something that shows: a name of only default-ignorable characters (a Hangul filler U+3164, a
+ * combining grapheme joiner, a variation selector) displays as blank in the console and exports.
+ */
+const VISIBLE = /[^\s\p{Default_Ignorable_Code_Point}]/u;
 
 function hasHiddenCharacters(text: string, multiline: boolean): boolean {
   for (const [char] of text.matchAll(CONTROL_OR_FORMAT)) {
@@ -29,7 +39,7 @@ function hasHiddenCharacters(text: string, multiline: boolean): boolean {
 /**
  * A free-text argument (a name, a description, a reason), trimmed: 1..`max` characters (`null`
  * when `optional` and empty), no control or format characters (line breaks only when
- * `multiline`). BAD_USER_INPUT names the field.
+ * `multiline`), no lone surrogate, and at least one visible character. BAD_USER_INPUT names the field.
  */
 export function requireText(
   field: string,
@@ -54,6 +64,7 @@ export function requireText(
   if (text.length > options.max) {
     throw badInput(field, options.optional ? `must be at most ${options.max} characters` : `must be 1 to ${options.max} characters`);
   }
+  if (LONE_SURROGATE.test(text)) throw badInput(field, 'must be valid Unicode text (it has a lone surrogate)');
   if (hasHiddenCharacters(text, options.multiline === true)) {
     throw badInput(
       field,
@@ -62,6 +73,7 @@ export function requireText(
         : 'must not contain control characters, line breaks or invisible formatting characters',
     );
   }
+  if (!VISIBLE.test(text)) throw badInput(field, 'must contain a visible character');
   return text;
 }
 

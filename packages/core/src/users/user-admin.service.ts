@@ -1,5 +1,6 @@
 import { Prisma } from '@coupons/db';
 import { recordAudit } from '../audit/audit.service.ts';
+import { forgetLoginAttempts } from '../auth/rate-limit.sign-in.ts';
 import { requireAdmin } from '../shared/access.ts';
 import { transactThenAnnounce } from '../shared/announce.ts';
 import type { Caller, Role, ServiceContext } from '../shared/context.ts';
@@ -88,11 +89,12 @@ export interface EraseSummary {
 /**
  * ADMIN: erases a user (a GDPR erasure), in one transaction: their unused coupons go back to
  * their books (UNASSIGNED events, reason "user erased", announced after commit), their pool
- * memberships, refresh tokens, API keys and idempotency records are deleted, and the row keeps
- * only its id (email, password and external id removed, role USER, erased and disabled, token
- * version raised). Redemptions and coupon history stay, pointing at the anonymous row. Not
- * yourself (BAD_USER_INPUT), not the last enabled admin (INVALID_STATE). Erasing an erased user
- * changes nothing. Returns the summary (also in the audit entry, which holds no personal data).
+ * memberships, refresh tokens, API keys, idempotency records and the login limits' counters
+ * under their email are deleted, and the row keeps only its id (email, password and external id
+ * removed, role USER, erased and disabled, token version raised). Redemptions and coupon
+ * history stay, pointing at the anonymous row. Not yourself (BAD_USER_INPUT), not the last
+ * enabled admin (INVALID_STATE). Erasing an erased user changes nothing. Returns the summary
+ * (also in the audit entry, which holds no personal data).
  */
 export async function eraseUser(ctx: ServiceContext, userId: string): Promise<EraseSummary | null> {
   const caller = requireAdmin(ctx);
@@ -123,6 +125,8 @@ export async function eraseUser(ctx: ServiceContext, userId: string): Promise<Er
       await tx.idempotencyRecord.deleteMany({ where: { userId: id } });
       // Stored webhook bodies name the user (data.user): their email and customer id go.
       await forgetUserInDeliveries(tx, id);
+      // So do the login limits' counters kept under their email (and the addresses it was tried from).
+      if (target.email !== null) await forgetLoginAttempts(tx, target.email);
       const kept = await tx.coupon.count({ where: { assignedUserId: id } });
       const summary: EraseSummary = {
         couponsReturned: returned.returned,

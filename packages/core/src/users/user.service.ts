@@ -127,11 +127,11 @@ function decodeUsersCursor(after: string): { part: number; key: string } {
 function userFilter(args: ListUsersArgs): Prisma.Sql {
   const conditions: Prisma.Sql[] = [Prisma.sql`TRUE`];
   const emailNeedle = textNeedle('emailContains', args.emailContains);
-  // Emails are stored lower-cased, so a lower-cased pattern is a case-insensitive match.
-  if (emailNeedle !== null) conditions.push(Prisma.sql`email LIKE ${likePattern(emailNeedle.toLowerCase())} ESCAPE '!'`);
+  // Emails are stored lower-cased and in NFC (users/email.ts), so a needle in that form is a case-insensitive match.
+  if (emailNeedle !== null) conditions.push(Prisma.sql`email LIKE ${likePattern(emailNeedle.toLowerCase().normalize('NFC'))} ESCAPE '!'`);
   const needle = textNeedle('search', args.search);
   if (needle !== null) {
-    conditions.push(Prisma.sql`(email LIKE ${likePattern(needle.toLowerCase())} ESCAPE '!'
+    conditions.push(Prisma.sql`(email LIKE ${likePattern(needle.toLowerCase().normalize('NFC'))} ESCAPE '!'
       OR external_id ILIKE ${likePattern(needle)} ESCAPE '!')`);
   }
   if (args.role !== null && args.role !== undefined) {

@@ -21,6 +21,27 @@ describe('webhook addresses', () => {
     }
   });
 
+  it('refuses a loopback or private address written any way a URL parser reads it (decimal, octal, hex, IPv6 forms, IPv4-translated)', async () => {
+    for (const url of [
+      'https://2130706433/', 'https://0x7f.1/', 'https://017700000001/', 'https://127.1/', 'https://0/', 'https://%31%32%37.0.0.1/',
+      'https://127\u30020\u30020\u30021/', 'https://[::ffff:127.0.0.1]/', 'https://[0:0:0:0:0:ffff:7f00:1]/', 'https://[::127.0.0.1]/',
+      'https://[::1]/', 'https://[fe80::1]/', 'https://[fc00::1]/', 'https://[::ffff:0:7f00:1]/', 'https://[::ffff:0:a9fe:a9fe]/',
+      'https://127.0.0.1\\@hooks.example.com/',
+    ]) {
+      await expect(assertWebhookUrlAllowed(parseWebhookUrl(url, strict), strict, async () => []), url).rejects.toMatchObject({
+        code: 'BAD_USER_INPUT',
+        details: { reason: 'WEBHOOK_ADDRESS_REFUSED' },
+      });
+    }
+    expect(() => parseWebhookUrl('https://hooks.example.com@127.0.0.1/', strict)).toThrow(/user name or password/);
+  });
+
+  it('measures the 2,000 characters on the URL as stored, after percent-encoding', () => {
+    const url = `https://hooks.example.com/${'\u00e9'.repeat(1900)}`;
+    expect(url.length).toBeLessThan(2000);
+    expect(() => parseWebhookUrl(url, strict)).toThrow(/at most 2,000 characters/);
+  });
+
   it('takes only absolute http(s) URLs without credentials or fragment; https only when strict', () => {
     expect(parseWebhookUrl('https://hooks.example.com/in?x=1', strict).host).toBe('hooks.example.com');
     expect(parseWebhookUrl('http://localhost:3000/hook', open).hostname).toBe('localhost');

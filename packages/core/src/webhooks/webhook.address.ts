@@ -47,6 +47,7 @@ for (const [network, prefix] of [
   ['::', 128], // unspecified
   ['::1', 128], // loopback
   ['::', 96], // IPv4-compatible (deprecated)
+  ['::ffff:0:0:0', 96], // IPv4-translated (SIIT): ::ffff:0:7f00:1 is 127.0.0.1 behind a translator
   ['64:ff9b:1::', 48], // local-use NAT64
   ['100::', 64], // discard
   ['2001::', 32], // Teredo
@@ -125,6 +126,8 @@ export function parseWebhookUrl(raw: string, policy: WebhookUrlPolicy): URL {
   } catch {
     throw badInput('url', 'is not a valid URL');
   }
+  // As stored: percent-encoding and punycode can make the parsed URL several times longer than the text.
+  if (url.href.length > 2000) throw badInput('url', 'must be an http(s) URL of at most 2,000 characters');
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw badInput('url', 'must use https');
   if (policy.strict && url.protocol !== 'https:') throw badInput('url', 'must use https');
   if (url.username || url.password) throw badInput('url', 'must not contain a user name or password');

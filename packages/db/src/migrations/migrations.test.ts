@@ -75,6 +75,42 @@ describe('migrations', { timeout: 60_000 }, () => {
     }
   });
 
+  it('brings stored emails to NFC, the oldest account first, leaving one whose NFC form is taken', async () => {
+    const url = await emptyDatabase();
+    const names = await migrationNames();
+    const nfc = names.findIndex((name) => name.endsWith('_email_nfc'));
+    const before = await fs.mkdtemp(path.join(os.tmpdir(), 'migrations-'));
+    cleanups.push(() => fs.rm(before, { recursive: true, force: true }));
+    for (const name of names.slice(0, nfc)) {
+      await fs.cp(path.join(defaultMigrationPaths.migrationsDir, name), path.join(before, name), { recursive: true });
+    }
+    await fs.copyFile(path.join(defaultMigrationPaths.migrationsDir, 'migration_lock.toml'), path.join(before, 'migration_lock.toml'));
+    await applyMigrations(url, { ...defaultMigrationPaths, migrationsDir: before });
+    const client = new pg.Client(url);
+    await client.connect();
+    try {
+      // 1: decomposed. 2: decomposed, its NFC form taken by 3 (two accounts of one address).
+      // 4 and 5: two spellings of one NFC form (U+0340 is U+0300 in NFC): the older one gets it.
+      await client.query(`INSERT INTO app_user (id, email, password_hash, created_at) VALUES
+        ('00000000-0000-4000-8000-000000000001', 'ane\u0301@example.com', 'h', now()),
+        ('00000000-0000-4000-8000-000000000002', 'bo\u0301@example.com', 'h', now()),
+        ('00000000-0000-4000-8000-000000000003', 'b\u00f3@example.com', 'h', now()),
+        ('00000000-0000-4000-8000-000000000004', 'che\u0300@example.com', 'h', now() - interval '1 day'),
+        ('00000000-0000-4000-8000-000000000005', 'che\u0340@example.com', 'h', now())`);
+      expect(await applyMigrations(url)).toEqual(names.slice(nfc));
+      const { rows } = await client.query('SELECT right(id::text, 1) AS id, email FROM app_user ORDER BY id');
+      expect(rows).toEqual([
+        { id: '1', email: 'an\u00e9@example.com' },
+        { id: '2', email: 'bo\u0301@example.com' },
+        { id: '3', email: 'b\u00f3@example.com' },
+        { id: '4', email: 'ch\u00e8@example.com' },
+        { id: '5', email: 'che\u0340@example.com' },
+      ]);
+    } finally {
+      await client.end();
+    }
+  });
+
   it('every hand-written block is marked "-- hand-written" and free of semicolons in comments', async () => {
     // The driver adapter splits migration scripts on every ";", so one inside a comment would
     // break the statement after it.
