@@ -28,6 +28,16 @@
  * a transaction left open for hours, a gap older than `maxGapAgeMs` is dropped and reported (the
  * row stays in the audit table; only its live push is lost), and at most `maxGaps` are kept.
  *
+ * ## Gaps are ranges
+ * The ids missing below a row are kept as one range (`from`..`to`), however many they are, and a
+ * row that shows up inside a range splits it. One transaction can hold a great many ids at once: a
+ * pool distribution writes one event per coupon (up to a million) in one statement, and a claim
+ * committing while it runs leaves all of them below its id. Kept one by one and capped, the
+ * lowest of them were given up on at once and their events, committed a moment later, were never
+ * pushed; a range costs the same for one id or a million. `maxGaps` bounds the number of ranges.
+ * A read returns at most `limit` rows of the gaps too (the lowest): the rule above then resolves
+ * only ranges that read covered (`gapsReadThrough`).
+ *
  * Per-coupon order survives delivering around gaps: every transition of a coupon holds the
  * coupon's row lock (`FOR UPDATE`) from before it takes its event id until it commits, so a
  * later event of the same coupon always has a larger id *and* a later commit; rows are
@@ -43,6 +53,7 @@ export interface OutboxSnapshot {
 export interface OutboxCursorOptions {
   settleMs: number;
   maxGapAgeMs: number;
+  /** How many gaps (ranges of ids) are kept at most. */
   maxGaps: number;
 }
 
@@ -52,30 +63,41 @@ export const DEFAULT_CURSOR_OPTIONS: OutboxCursorOptions = {
   maxGaps: 10_000,
 };
 
-/** A cursor as JSON: the mark, and each open gap as `[id, detectedAt, horizon | null]` (ids and xids as strings). */
+/**
+ * A cursor as JSON: the mark, and each open gap as `[from, detectedAt, horizon | null, to]` (ids and
+ * xids as strings). `to` is left out when the gap is one id (so a cursor saved before gaps were
+ * ranges reads back as it was).
+ */
 export interface SavedOutboxCursor {
   mark: string;
-  gaps: Array<[string, number, string | null]>;
+  gaps: Array<[string, number, string | null] | [string, number, string | null, string]>;
 }
 
+/** Ids `from` to `to` (both included), not seen yet, found missing together. */
 interface Gap {
+  from: bigint;
+  to: bigint;
   detectedAt: number;
   horizon: bigint | null;
 }
+
+/** An open gap's ids: `[from, to]`, both included. */
+export type GapRange = readonly [bigint, bigint];
 
 /** What one catch-up result changed. */
 export interface CursorAdvance<T> {
   /** Rows not delivered before, in id order. */
   deliver: T[];
   /** Gaps proven empty (rolled back) by this snapshot. */
-  resolved: bigint[];
+  resolved: GapRange[];
   /** Gaps given up on (too old or too many): their events, if they ever commit, are not pushed. */
-  abandoned: bigint[];
+  abandoned: GapRange[];
 }
 
 export class OutboxCursor {
   private markValue: bigint;
-  private readonly gaps = new Map<bigint, Gap>();
+  /** Disjoint, in id order. */
+  private gaps: Gap[] = [];
   private readonly options: OutboxCursorOptions;
 
   /**
@@ -85,7 +107,11 @@ export class OutboxCursor {
   constructor(start: bigint, openGaps: readonly bigint[], now: number, options: Partial<OutboxCursorOptions> = {}) {
     this.options = { ...DEFAULT_CURSOR_OPTIONS, ...options };
     this.markValue = start;
-    for (const id of openGaps) if (id <= start) this.gaps.set(id, { detectedAt: now, horizon: null });
+    for (const id of [...new Set(openGaps)].filter((id) => id <= start).sort(compareBigints)) {
+      const last = this.gaps[this.gaps.length - 1];
+      if (last && last.to + 1n === id) last.to = id;
+      else this.gaps.push({ from: id, to: id, detectedAt: now, horizon: null });
+    }
   }
 
   /**
@@ -96,16 +122,24 @@ export class OutboxCursor {
   save(): SavedOutboxCursor {
     return {
       mark: String(this.markValue),
-      gaps: [...this.gaps].map(([id, gap]) => [String(id), gap.detectedAt, gap.horizon === null ? null : String(gap.horizon)]),
+      gaps: this.gaps.map((gap) => {
+        const saved: [string, number, string | null] = [String(gap.from), gap.detectedAt, gap.horizon === null ? null : String(gap.horizon)];
+        return gap.to === gap.from ? saved : [...saved, String(gap.to)];
+      }),
     };
   }
 
   /** A cursor from {@link OutboxCursor.save}'s output. */
   static restore(saved: SavedOutboxCursor, options: Partial<OutboxCursorOptions> = {}): OutboxCursor {
     const cursor = new OutboxCursor(BigInt(saved.mark), [], 0, options);
-    for (const [id, detectedAt, horizon] of saved.gaps) {
-      cursor.gaps.set(BigInt(id), { detectedAt, horizon: horizon === null ? null : BigInt(horizon) });
-    }
+    cursor.gaps = saved.gaps
+      .map(([from, detectedAt, horizon, to]) => ({
+        from: BigInt(from),
+        to: BigInt(to ?? from),
+        detectedAt,
+        horizon: horizon === null ? null : BigInt(horizon),
+      }))
+      .sort((a, b) => compareBigints(a.from, b.from));
     return cursor;
   }
 
@@ -114,61 +148,89 @@ export class OutboxCursor {
     return this.markValue;
   }
 
-  /** Ids below the mark that may still commit (ascending). */
-  openGaps(): bigint[] {
-    return [...this.gaps.keys()];
+  /** Ids below the mark that may still commit, as ranges in id order. */
+  openGaps(): GapRange[] {
+    return this.gaps.map((gap) => [gap.from, gap.to] as const);
   }
 
   /**
    * Feeds one catch-up result: the rows of `id > mark` (any prefix of them, ascending) plus the
-   * visible rows among the open gaps, all read under `snapshot` at time `now`.
+   * visible rows among the open gaps, all read under `snapshot` at time `now`. `gapsReadThrough`:
+   * the read returned the gaps' rows only up to this id (it stopped at its limit); null or left
+   * out, it returned all of them.
    */
-  advance<T extends { id: string }>(rows: readonly T[], snapshot: OutboxSnapshot, now: number): CursorAdvance<T> {
+  advance<T extends { id: string }>(rows: readonly T[], snapshot: OutboxSnapshot, now: number, gapsReadThrough: bigint | null = null): CursorAdvance<T> {
     const sorted = [...rows].sort((a, b) => compareIds(a.id, b.id));
+    const filled = this.fill(sorted.map((row) => BigInt(row.id)).filter((id) => id <= this.markValue));
     const deliver: T[] = [];
-    const abandoned: bigint[] = [];
-    const seenThisRound = new Set<bigint>();
+    const found = new Set<Gap>();
     for (const row of sorted) {
       const id = BigInt(row.id);
-      if (this.gaps.delete(id)) {
-        deliver.push(row);
-      } else if (id > this.markValue) {
-        // A jump wider than `maxGaps` (a sequence reset, a huge rollback) keeps only its top end.
-        const limit = BigInt(this.options.maxGaps);
-        const from = id - this.markValue - 1n > limit ? id - limit : this.markValue + 1n;
-        for (let missing = from; missing < id; missing++) {
-          this.gaps.set(missing, { detectedAt: now, horizon: null });
-          seenThisRound.add(missing);
+      if (id > this.markValue) {
+        if (id > this.markValue + 1n) {
+          const gap: Gap = { from: this.markValue + 1n, to: id - 1n, detectedAt: now, horizon: null };
+          this.gaps.push(gap);
+          found.add(gap);
         }
         this.markValue = id;
+        deliver.push(row);
+      } else if (filled.delete(id)) {
         deliver.push(row);
       }
       // else: already delivered (cannot happen with one reader, but a duplicate is never re-sent)
     }
-    const resolved: bigint[] = [];
-    for (const [id, gap] of this.gaps) {
-      if (seenThisRound.has(id)) continue;
+    const resolved: GapRange[] = [];
+    const abandoned: GapRange[] = [];
+    this.gaps = this.gaps.filter((gap) => {
+      if (found.has(gap)) return true;
       if (gap.horizon === null && now - gap.detectedAt >= this.options.settleMs) gap.horizon = snapshot.xmax;
-      if (gap.horizon !== null && snapshot.xmin >= gap.horizon) {
-        this.gaps.delete(id);
-        resolved.push(id);
-      } else if (now - gap.detectedAt > this.options.maxGapAgeMs) {
-        this.gaps.delete(id);
-        abandoned.push(id);
+      const read = gapsReadThrough === null || gap.to <= gapsReadThrough;
+      if (read && gap.horizon !== null && snapshot.xmin >= gap.horizon) {
+        resolved.push([gap.from, gap.to]);
+        return false;
       }
-    }
-    // Keep memory bounded: the oldest gaps (lowest ids, first in insertion order) go first.
-    for (const id of this.gaps.keys()) {
-      if (this.gaps.size <= this.options.maxGaps) break;
-      this.gaps.delete(id);
-      abandoned.push(id);
-    }
+      if (now - gap.detectedAt > this.options.maxGapAgeMs) {
+        abandoned.push([gap.from, gap.to]);
+        return false;
+      }
+      return true;
+    });
+    // Keep memory bounded: the oldest gaps (lowest ids) go first.
+    const over = this.gaps.length - this.options.maxGaps;
+    if (over > 0) abandoned.push(...this.gaps.splice(0, over).map((gap) => [gap.from, gap.to] as const));
     return { deliver, resolved, abandoned };
+  }
+
+  /**
+   * Takes the ids among `ids` (ascending, all at or below the mark) out of the open gaps, splitting
+   * the ranges they fall in; returns those that were open (the rest were delivered before).
+   */
+  private fill(ids: readonly bigint[]): Set<bigint> {
+    const filled = new Set<bigint>();
+    if (ids.length === 0 || this.gaps.length === 0) return filled;
+    const kept: Gap[] = [];
+    let i = 0;
+    for (const gap of this.gaps) {
+      let from = gap.from;
+      while (i < ids.length && ids[i] < from) i++;
+      while (i < ids.length && ids[i] <= gap.to) {
+        const id = ids[i++];
+        if (id < from) continue; // the same id twice
+        if (id > from) kept.push({ ...gap, from, to: id - 1n });
+        filled.add(id);
+        from = id + 1n;
+      }
+      if (from <= gap.to) kept.push({ ...gap, from });
+    }
+    this.gaps = kept;
+    return filled;
   }
 }
 
 function compareIds(a: string, b: string): number {
-  const x = BigInt(a);
-  const y = BigInt(b);
+  return compareBigints(BigInt(a), BigInt(b));
+}
+
+function compareBigints(x: bigint, y: bigint): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }

@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { Clock } from '../shared/context.ts';
 import type { LiveCouponEvent } from './coupon-event.record.ts';
 import { CODE_JOBS_CHANNEL, COUPON_EVENTS_CHANNEL } from './notify.publisher.ts';
-import { OutboxCursor, type OutboxCursorOptions } from './outbox.cursor.ts';
+import { type GapRange, OutboxCursor, type OutboxCursorOptions } from './outbox.cursor.ts';
 import { hydrateOutboxEvents, readOutbox, readOutboxStart } from './outbox.sql.ts';
 
 /** The subset of a pino logger the listener uses. */
@@ -247,7 +247,7 @@ export class OutboxListener {
         now: this.options.clock.now(),
         hydrate,
       });
-      const advanced = cursor.advance(result.events, result.snapshot, Date.now());
+      const advanced = cursor.advance(result.events, result.snapshot, Date.now(), result.gapsReadThrough);
       const { abandoned } = advanced;
       let { deliver } = advanced;
       let hydrated = hydrate;
@@ -259,7 +259,7 @@ export class OutboxListener {
       }
       if (abandoned.length > 0) {
         this.options.logger?.warn(
-          { ids: abandoned.slice(0, 20).map(String), count: abandoned.length },
+          { ids: abandoned.slice(0, 20).map(([from, to]) => (from === to ? String(from) : `${from}-${to}`)), count: countIds(abandoned) },
           'Gave up waiting for outbox ids (a transaction stayed open too long); their live events are skipped',
         );
       }
@@ -274,6 +274,11 @@ export class OutboxListener {
       if (!result.full) return;
     }
   }
+}
+
+/** How many ids these ranges hold. */
+function countIds(ranges: readonly GapRange[]): number {
+  return ranges.reduce((n, [from, to]) => n + Number(to - from + 1n), 0);
 }
 
 /** The loggable part of an error (message and SQLSTATE), never its parameters. */

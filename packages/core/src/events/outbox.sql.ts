@@ -10,7 +10,7 @@ import {
   toRedemption,
 } from '../coupons/coupon.record.ts';
 import type { CouponEventType, EventActor, LiveCouponEvent } from './coupon-event.record.ts';
-import type { OutboxSnapshot } from './outbox.cursor.ts';
+import type { GapRange, OutboxSnapshot } from './outbox.cursor.ts';
 
 /** What runs a statement: the listener's own `pg.Client` (or any pooled client). */
 export type OutboxQueryable = Pick<pg.ClientBase, 'query'>;
@@ -36,10 +36,12 @@ interface OutboxRow {
 }
 
 /**
- * Reads a batch of the outbox and hydrates it, in ONE statement under one snapshot: the open gap
- * ids, the next `limit` ids above `mark`, each with the coupon as it is now (lazy expiry at
- * `now`), its redemption and its actor, plus the snapshot's xmin/xmax for the gap rules of
- * `OutboxCursor`. Reads only; takes no locks.
+ * Reads a batch of the outbox and hydrates it, in ONE statement under one snapshot: the first
+ * `limit` rows in the open gaps (ranges of ids), the next `limit` ids above `mark`, each with the
+ * coupon as it is now (lazy expiry at `now`), its redemption and its actor, plus the snapshot's
+ * xmin/xmax for the gap rules of `OutboxCursor`. `gapsReadThrough` says how far the gaps were read
+ * when their rows filled the limit (null: all of them); `full` says to read again at once (either
+ * part filled its limit). Reads only; takes no locks.
  *
  * With `hydrate: false` the events come without their coupon, redemption and actor (all null):
  * for a process with no live subscriber, whose consumers (book statistics, metrics, the webhook
@@ -49,8 +51,8 @@ interface OutboxRow {
  */
 export async function readOutbox(
   db: OutboxQueryable,
-  args: { mark: bigint; gaps: readonly bigint[]; limit: number; now: Date; hydrate?: boolean; prepared?: boolean },
-): Promise<{ snapshot: OutboxSnapshot; events: LiveCouponEvent[]; full: boolean }> {
+  args: { mark: bigint; gaps: readonly GapRange[]; limit: number; now: Date; hydrate?: boolean; prepared?: boolean },
+): Promise<{ snapshot: OutboxSnapshot; events: LiveCouponEvent[]; full: boolean; gapsReadThrough: bigint | null }> {
   const hydrate = args.hydrate ?? true;
   const columns = hydrate ? hydratedEvent(args.now) : Prisma.sql`${eventColumns}, NULL AS coupon, NULL AS redemption, NULL AS actor`;
   const query = Prisma.sql`
@@ -58,7 +60,9 @@ export async function readOutbox(
       SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin,
              pg_snapshot_xmax(pg_current_snapshot())::text AS xmax
     ), batch AS (
-      (SELECT * FROM coupon_event WHERE id = ANY(${args.gaps.map(String)}::bigint[]))
+      (SELECT e.* FROM unnest(${args.gaps.map(([from]) => String(from))}::bigint[], ${args.gaps.map(([, to]) => String(to))}::bigint[]) AS g(lo, hi)
+         CROSS JOIN LATERAL (SELECT * FROM coupon_event WHERE id BETWEEN g.lo AND g.hi ORDER BY id LIMIT ${args.limit}::int) e
+       ORDER BY e.id LIMIT ${args.limit}::int)
       UNION ALL
       (SELECT * FROM coupon_event WHERE id > ${String(args.mark)}::bigint ORDER BY id LIMIT ${args.limit}::int)
     )
@@ -67,7 +71,7 @@ export async function readOutbox(
     ORDER BY e.id`;
   // Named, so each connection plans it once: every process runs it after every notification,
   // and planning the hydrating joins anew cost about as much as executing them. Its text never
-  // varies (the gaps are one array parameter). A pool in `namedStatements: false` mode runs it
+  // varies (the gaps are two array parameters). A pool in `namedStatements: false` mode runs it
   // unnamed (packages/db/src/client.ts). The listener's connection keeps its plans on index
   // scans (outbox.listener.ts); a caller on a pooled connection, where a plan kept from an empty
   // table would scan the whole outbox, passes `prepared: false` and is planned on every call.
@@ -78,7 +82,10 @@ export async function readOutbox(
   const snapshot = { xmin: BigInt(first.xmin), xmax: BigInt(first.xmax) };
   const events = rows.filter((row) => row.id !== null).map(toLiveEvent);
   const above = events.filter((event) => BigInt(event.id) > args.mark).length;
-  return { snapshot, events, full: above >= args.limit };
+  const inGaps = events.length - above;
+  // Ascending: the last of the gaps' rows is the highest id up to which every gap was read.
+  const gapsReadThrough = inGaps >= args.limit ? BigInt(events[inGaps - 1].id) : null;
+  return { snapshot, events, full: above >= args.limit || gapsReadThrough !== null, gapsReadThrough };
 }
 
 /**

@@ -34,7 +34,7 @@ interface Subscription {
 /**
  * A moment in commit order, as ids: the newest event id committed then, and the ids up to it
  * still in flight then (or rolled back), whose events, if they come, commit after it
- * (webhook_event_watermark in the migration `webhook_commit_order`).
+ * (webhook_event_watermark in the migrations `webhook_commit_order` and `outbox_gap_ranges`).
  */
 interface Watermark {
   until: string;
@@ -103,10 +103,10 @@ export async function fanOutWebhookEvents(ctx: Pick<ServiceContext, 'db' | 'cloc
       hydrate: false,
       prepared: false,
     });
-    const { deliver } = cursor.advance(read.events, read.snapshot, row.now_ms);
+    const { deliver } = cursor.advance(read.events, read.snapshot, row.now_ms, read.gapsReadThrough);
     const inserted = deliver.length > 0 ? await insertDeliveries(client, deliver, ctx.clock.now()) : null;
     // Past states only events the cursor may still deliver can need (above the mark, or in a gap).
-    if (deliver.length > 0) await forgetPastStatesBefore(client, cursor.openGaps()[0] ?? cursor.mark + 1n);
+    if (deliver.length > 0) await forgetPastStatesBefore(client, cursor.openGaps()[0]?.[0] ?? cursor.mark + 1n);
     const saved = cursor.save();
     await client.query('UPDATE webhook_fanout SET mark = $1::bigint, gaps = $2::jsonb, updated_at = now() WHERE id = 1', [
       saved.mark,
