@@ -31,7 +31,7 @@ describe('webhook delivery transactions behind a lost prepared statement', () =>
 
   it('a claim runs again', async () => {
     const ctx = openSingle();
-    const options = { max: 10, perEndpoint: 2, leaseMs: 30_000 };
+    const options = { max: 10, perEndpoint: 2, leaseMs: 30_000, maxAttempts: 15 };
     expect(await claimDueDeliveries(ctx, options)).toEqual([]); // prepares the claim's first statement
     await ctx.db.pool.query('DEALLOCATE ALL');
     expect(await claimDueDeliveries(ctx, options)).toEqual([]);

@@ -27,7 +27,13 @@ export interface ClaimedDelivery {
  * Claims due deliveries for this process: at most `max` in all, and per endpoint no more than
  * `perEndpoint` minus those already in flight anywhere. Each gets a lease of `leaseMs` (a fresh
  * token, `lease_expires_at`) and one more attempt; a delivery whose lease ran out (its process
- * died mid-send) is due again and is claimed like any other.
+ * died mid-send) is due again and is claimed like any other, unless that was its last attempt.
+ *
+ * Endpoints take turns (round robin): those after `after` (the endpoint this process last
+ * claimed for, in id order) come first, then the others from the lowest id, and their free slots
+ * are filled in that order. Without the turns, the lowest ids with a backlog took every slot of
+ * every round, and the other endpoints (past the first 200 with due work, or past the first few
+ * when those had more due than the process has slots) waited until that backlog had drained.
  *
  * Two statements in one transaction:
  * 1. lock the endpoints that have due work, `FOR NO KEY UPDATE SKIP LOCKED`: two processes never
@@ -39,10 +45,16 @@ export interface ClaimedDelivery {
  *    due deliveries into the free slots, themselves `FOR UPDATE SKIP LOCKED` (a row that a
  *    redelivery or a result is being written to is left for the next round). The UPDATE's own
  *    WHERE re-checks status and lease on each row's latest version.
+ *
+ * A delivery whose process died during its last attempt (the lease ran out, and the claim had
+ * counted the attempt) is FAILED like a last attempt that timed out, rather than sent a time more
+ * than `maxAttempts`; one that died during an earlier attempt is claimed as its next attempt.
+ *
+ * Returns the deliveries in the order of the turns: the last one's endpoint is the next `after`.
  */
 export async function claimDueDeliveries(
   ctx: Pick<ServiceContext, 'db'>,
-  options: { max: number; perEndpoint: number; leaseMs: number },
+  options: { max: number; perEndpoint: number; leaseMs: number; maxAttempts: number; after?: string | null },
 ): Promise<ClaimedDelivery[]> {
   if (options.max <= 0) return [];
   const leaseToken = randomUUID();
@@ -53,7 +65,7 @@ export async function claimDueDeliveries(
         SELECT 1 FROM webhook_delivery d
         WHERE d.endpoint_id = e.id AND d.status = 'PENDING' AND d.next_attempt_at <= now()
           AND (d.lease_expires_at IS NULL OR d.lease_expires_at <= now()))
-      ORDER BY e.id
+      ORDER BY e.id <= ${options.after ?? null}::uuid, e.id
       LIMIT 200
       FOR NO KEY UPDATE OF e SKIP LOCKED`);
     if (endpoints.length === 0) return [];
@@ -68,33 +80,46 @@ export async function claimDueDeliveries(
       attempt_in_cycle: number;
     }>(Prisma.sql`
       WITH slots AS (
-        SELECT e.id, e.url, e.secret,
+        SELECT e.id, t.turn, e.url, e.secret,
                CASE WHEN e.previous_secret_expires_at > now() THEN e.previous_secret END AS previous_secret,
                ${options.perEndpoint}::int - (
                  SELECT count(*)::int FROM webhook_delivery f
                  WHERE f.endpoint_id = e.id AND f.status = 'PENDING' AND f.lease_expires_at > now()) AS free
-        FROM webhook_endpoint e WHERE e.id = ANY(${endpoints.map((e) => e.id)}::uuid[])
+        FROM unnest(${endpoints.map((e) => e.id)}::uuid[]) WITH ORDINALITY AS t(id, turn)
+        JOIN webhook_endpoint e ON e.id = t.id
       ), picked AS (
-        SELECT d.id, s.url, s.secret, s.previous_secret
+        SELECT d.id, d.spent, s.turn, s.url, s.secret, s.previous_secret
         FROM slots s CROSS JOIN LATERAL (
-          SELECT d.id FROM webhook_delivery d
+          SELECT d.id, d.lease_expires_at IS NOT NULL AND d.attempts - d.retry_base >= ${options.maxAttempts}::int AS spent
+          FROM webhook_delivery d
           WHERE d.endpoint_id = s.id AND d.status = 'PENDING' AND d.next_attempt_at <= now()
             AND (d.lease_expires_at IS NULL OR d.lease_expires_at <= now())
           ORDER BY d.next_attempt_at, d.id
           LIMIT greatest(s.free, 0)
           FOR UPDATE OF d SKIP LOCKED
         ) d
+        ORDER BY s.turn
         LIMIT ${options.max}::int
+      ), failed AS (
+        UPDATE webhook_delivery d
+        SET status = 'FAILED', next_attempt_at = NULL, lease_token = NULL, lease_expires_at = NULL,
+            response_status = NULL, response_body = NULL, latency_ms = NULL,
+            last_error = 'TIMEOUT: the instance sending this attempt stopped before it recorded an answer (its lease ran out)'
+        FROM picked p
+        WHERE d.id = p.id AND p.spent AND d.status = 'PENDING' AND d.lease_expires_at <= now()
+      ), claimed AS (
+        UPDATE webhook_delivery d
+        SET lease_token = ${leaseToken}::uuid,
+            lease_expires_at = now() + ${options.leaseMs}::int * interval '1 millisecond',
+            attempts = d.attempts + 1,
+            last_attempt_at = now()
+        FROM picked p
+        WHERE d.id = p.id AND NOT p.spent AND d.status = 'PENDING' AND (d.lease_expires_at IS NULL OR d.lease_expires_at <= now())
+        RETURNING d.id, p.turn, d.endpoint_id, p.url, d.message_id, d.payload, p.secret, p.previous_secret,
+                  d.attempts - d.retry_base AS attempt_in_cycle
       )
-      UPDATE webhook_delivery d
-      SET lease_token = ${leaseToken}::uuid,
-          lease_expires_at = now() + ${options.leaseMs}::int * interval '1 millisecond',
-          attempts = d.attempts + 1,
-          last_attempt_at = now()
-      FROM picked p
-      WHERE d.id = p.id AND d.status = 'PENDING' AND (d.lease_expires_at IS NULL OR d.lease_expires_at <= now())
-      RETURNING d.id::text AS id, d.endpoint_id::text AS endpoint_id, p.url, d.message_id, d.payload,
-                p.secret, p.previous_secret, d.attempts - d.retry_base AS attempt_in_cycle`);
+      SELECT id::text AS id, endpoint_id::text AS endpoint_id, url, message_id, payload, secret, previous_secret, attempt_in_cycle
+      FROM claimed ORDER BY turn, id`);
     return rows.map((r) => ({
       id: r.id,
       endpointId: r.endpoint_id,

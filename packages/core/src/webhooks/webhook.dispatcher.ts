@@ -48,7 +48,8 @@ const IDLE_EVENTS_ROUND_GAP_MS = 100;
  *
  * 1. fans the outbox out into deliveries (one process at a time; see webhook.fanout.ts);
  * 2. claims due deliveries into this process's free slots (at most `maxInFlight` at once, and
- *    `concurrencyPerEndpoint` per endpoint across all processes), each under a lease;
+ *    `concurrencyPerEndpoint` per endpoint across all processes), each under a lease, the
+ *    endpoints taking turns (a backlog on some does not hold the others back until it drains);
  * 3. sends each one (signed, pinned to checked addresses, 10 s timeout, no redirects) and records
  *    the result under its lease: DELIVERED, a retry at a backed-off time, or FAILED.
  *
@@ -67,6 +68,8 @@ export class WebhookDispatcher {
   private lastRoundAt = Number.NEGATIVE_INFINITY;
   /** The last fan-out that matched events found no enabled endpoint. */
   private noEndpoints = false;
+  /** The endpoint this process last claimed for: the next claim starts after it (endpoints take turns). */
+  private claimAfter: string | null = null;
 
   constructor(private readonly options: WebhookDispatcherOptions) {}
 
@@ -137,7 +140,14 @@ export class WebhookDispatcher {
     if (this.stopped) return;
     try {
       const free = settings.maxInFlight - this.inFlight.size;
-      const claimed = await claimDueDeliveries(ctx, { max: free, perEndpoint: settings.concurrencyPerEndpoint, leaseMs: settings.leaseMs });
+      const claimed = await claimDueDeliveries(ctx, {
+        max: free,
+        perEndpoint: settings.concurrencyPerEndpoint,
+        leaseMs: settings.leaseMs,
+        maxAttempts: settings.retry.maxAttempts,
+        after: this.claimAfter,
+      });
+      if (claimed.length > 0) this.claimAfter = claimed[claimed.length - 1].endpointId;
       for (const delivery of claimed) this.track(this.send(delivery));
       // A full claim may have left due work behind: go again once this one is under way.
       if (claimed.length > 0 && claimed.length === free) this.again = true;
