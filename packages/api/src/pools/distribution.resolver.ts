@@ -12,7 +12,7 @@ import { Args, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from '
 import { Book } from '../books/book.type.ts';
 import type { RequestContext } from '../shared/request-context.ts';
 import { User } from '../users/user.type.ts';
-import { Distribution, DistributionArgs, DistributionPreview, DistributionShare } from './distribution.type.ts';
+import { DistributeToPoolArgs, Distribution, DistributionArgs, DistributionPreview, DistributionShare } from './distribution.type.ts';
 import { Pool } from './pool.type.ts';
 
 @Resolver(() => Distribution)
@@ -27,7 +27,7 @@ export class DistributionResolver {
   @Mutation(() => Distribution, {
     description: 'ADMIN: assigns coupons of a book to the members of a pool, in one transaction, as previewDistribution plans it.',
   })
-  distributeToPool(@Args(() => DistributionArgs) args: DistributionArgs, @Ctx() ctx: RequestContext): Promise<DistributionRecord> {
+  distributeToPool(@Args(() => DistributeToPoolArgs) args: DistributeToPoolArgs, @Ctx() ctx: RequestContext): Promise<DistributionRecord> {
     return distributeToPool(ctx.service, args);
   }
 

@@ -50,6 +50,17 @@ export class DistributionArgs {
   seed?: string | null;
 }
 
+/** distributeToPool's arguments: a preview's, and an idempotency key. */
+@ArgsType()
+export class DistributeToPoolArgs extends DistributionArgs {
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "A retry with the same key (the same admin, within the key's lifetime) returns the first distribution and hands out nothing more; reused with other arguments it is BAD_USER_INPUT. A failed attempt is not remembered.",
+  })
+  idempotencyKey?: string | null;
+}
+
 @ObjectType('DistributionShare', { description: "One member's share of a distribution." })
 export class DistributionShare {
   @Field(() => ID)

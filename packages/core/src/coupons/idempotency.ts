@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Prisma } from '@coupons/db';
 import type { ServiceContext } from '../shared/context.ts';
 import { badInput, type DomainError, unauthenticated } from '../shared/errors.ts';
-import { liveUserRow } from '../shared/sql.ts';
+import { liveUserRow, type SqlClient } from '../shared/sql.ts';
 import { customerRefusal } from '../users/customer.service.ts';
 import { continuing, inTransaction, type Tx } from './transition.ts';
 
@@ -40,41 +40,64 @@ export const DEFAULT_IDEMPOTENCY_LIFETIME_MS = 24 * 60 * 60 * 1000;
  * deletes its record. No stored answer outlives the erase of its user.
  */
 export async function runIdempotent<T>(ctx: ServiceContext, call: IdempotentCall<T>): Promise<IdempotentResult<T>> {
+  return inTransaction(ctx.db.pool, (tx) => runIdempotentIn(ctx, tx, call));
+}
+
+/**
+ * {@link runIdempotent}'s body, inside a transaction the caller has open (and commits): the record
+ * is inserted by the transaction's first statement, `call.run` goes on in it, and the answer is
+ * stored by its last (through `tx.last`, which where the caller owns the transaction is an
+ * ordinary statement). For a service whose transaction is not a {@link Tx} of its own (a
+ * distribution's Prisma transaction, through {@link sqlClientTx}); the same semantics, as the
+ * record and the effect commit or roll back together.
+ */
+export async function runIdempotentIn<T>(ctx: ServiceContext, tx: Tx, call: IdempotentCall<T>): Promise<IdempotentResult<T>> {
   const hash = requestHash(call.operation, call.args);
   const now = ctx.clock.now();
   const expiredBefore = new Date(now.getTime() - (ctx.idempotencyLifetimeMs ?? DEFAULT_IDEMPOTENCY_LIFETIME_MS));
-  return inTransaction(ctx.db.pool, async (tx) => {
-    const [{ present, inserted }] = await tx.rows<{ present: number; inserted: number }>(Prisma.sql`
-      WITH usr AS ${liveUserRow(call.userId)},
-      ins AS (
-        INSERT INTO idempotency_record AS r (user_id, key, operation, request_hash, created_at)
-        SELECT id, ${call.key}, ${call.operation}, ${hash}, ${now} FROM usr
-        ON CONFLICT (user_id, key) DO UPDATE
-          SET operation = EXCLUDED.operation, request_hash = EXCLUDED.request_hash, created_at = EXCLUDED.created_at, response = NULL
-          WHERE r.created_at <= ${expiredBefore}
-        RETURNING 1
-      )
-      SELECT (SELECT count(*) FROM usr)::int AS present, (SELECT count(*) FROM ins)::int AS inserted`);
-    if (present === 0) throw erasedRefusal(ctx);
-    if (inserted === 0) {
-      const [stored] = await tx.rows<{ operation: string; request_hash: string; response: unknown }>(
-        Prisma.sql`SELECT operation, request_hash, response FROM idempotency_record
-                   WHERE user_id = ${call.userId}::uuid AND key = ${call.key}`,
-      );
-      const sameRequest = stored?.request_hash === hash || stored?.request_hash === unsortedRequestHash(call.operation, call.args);
-      if (!stored || stored.operation !== call.operation || !sameRequest) {
-        throw badInput('idempotencyKey', 'was already used with different arguments');
-      }
-      return { result: call.deserialize(stored.response), executed: false };
+  const [{ present, inserted }] = await tx.rows<{ present: number; inserted: number }>(Prisma.sql`
+    WITH usr AS ${liveUserRow(call.userId)},
+    ins AS (
+      INSERT INTO idempotency_record AS r (user_id, key, operation, request_hash, created_at)
+      SELECT id, ${call.key}, ${call.operation}, ${hash}, ${now} FROM usr
+      ON CONFLICT (user_id, key) DO UPDATE
+        SET operation = EXCLUDED.operation, request_hash = EXCLUDED.request_hash, created_at = EXCLUDED.created_at, response = NULL
+        WHERE r.created_at <= ${expiredBefore}
+      RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM usr)::int AS present, (SELECT count(*) FROM ins)::int AS inserted`);
+  if (present === 0) throw erasedRefusal(ctx);
+  if (inserted === 0) {
+    const [stored] = await tx.rows<{ operation: string; request_hash: string; response: unknown }>(
+      Prisma.sql`SELECT operation, request_hash, response FROM idempotency_record
+                 WHERE user_id = ${call.userId}::uuid AND key = ${call.key}`,
+    );
+    const sameRequest = stored?.request_hash === hash || stored?.request_hash === unsortedRequestHash(call.operation, call.args);
+    if (!stored || stored.operation !== call.operation || !sameRequest) {
+      throw badInput('idempotencyKey', 'was already used with different arguments');
     }
-    // The transition is not the last step here: its Tx.last runs as an ordinary statement, and the
-    // record's answer is the statement COMMIT goes with.
-    const result = await call.run(continuing(tx));
-    await tx.last(Prisma.sql`
-      UPDATE idempotency_record SET response = ${JSON.stringify(call.serialize(result))}::jsonb
-      WHERE user_id = ${call.userId}::uuid AND key = ${call.key}`);
-    return { result, executed: true };
-  });
+    return { result: call.deserialize(stored.response), executed: false };
+  }
+  // The transition is not the last step here: its Tx.last runs as an ordinary statement, and the
+  // record's answer is the statement COMMIT goes with.
+  const result = await call.run(continuing(tx));
+  await tx.last(Prisma.sql`
+    UPDATE idempotency_record SET response = ${JSON.stringify(call.serialize(result))}::jsonb
+    WHERE user_id = ${call.userId}::uuid AND key = ${call.key}`);
+  return { result, executed: true };
+}
+
+/**
+ * A {@link Tx} over an open Prisma interactive transaction (or any {@link SqlClient}): every
+ * statement, `last` included, is an ordinary one (Prisma commits when its callback returns).
+ */
+export function sqlClientTx(sql: SqlClient): Tx {
+  const rows = <R>(statement: Prisma.Sql): Promise<R[]> => sql.$queryRaw<R[]>(statement);
+  return {
+    rows,
+    last: rows,
+    steps: async <L, A>(lock: Prisma.Sql, act: Prisma.Sql): Promise<[L[], A[]]> => [await rows<L>(lock), await rows<A>(act)],
+  };
 }
 
 /**

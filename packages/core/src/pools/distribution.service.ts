@@ -8,7 +8,8 @@ import { transactThenAnnounce } from '../shared/announce.ts';
 import type { ServiceContext } from '../shared/context.ts';
 import { badInput, DomainError, notFound } from '../shared/errors.ts';
 import type { SqlClient } from '../shared/sql.ts';
-import { requireUuid } from '../shared/validation.ts';
+import { optionalIdempotencyKey, requireUuid } from '../shared/validation.ts';
+import { reviveDates, runIdempotentIn, sqlClientTx } from '../coupons/idempotency.ts';
 import {
   type DistributionMode,
   type DistributionPlan,
@@ -41,6 +42,16 @@ export interface DistributionArgs {
   /** EQUAL only (default LEAVE_IN_BOOK): where `count mod members` goes. */
   remainder?: DistributionRemainder | null;
   seed?: string | null;
+}
+
+/** Arguments of distribute: a preview's, and an optional idempotency key. */
+export interface DistributeArgs extends DistributionArgs {
+  /**
+   * As for the shopper mutations: per caller, within the key's lifetime, the same key with the
+   * same arguments answers the first distribution's record and distributes nothing more; with
+   * other arguments it is BAD_USER_INPUT naming `idempotencyKey`. A failed attempt is not kept.
+   */
+  idempotencyKey?: string | null;
 }
 
 /**
@@ -98,16 +109,32 @@ export async function previewDistribution(ctx: ServiceContext, args: Distributio
  * claimed) → assign + events → counters (guarded) → Distribution row. Events are announced after
  * commit. Errors: NOT_FOUND, BOOK_NOT_ACTIVE, BAD_USER_INPUT (empty pool, count), SOLD_OUT
  * (nothing left), LIMIT_REACHED (every member at the book's limit).
+ *
+ * With an `idempotencyKey`, each attempt's transaction starts by recording the key
+ * ({@link runIdempotentIn}, the shopper mutations' rule) and ends by storing the record it answers,
+ * so the key and the distribution commit or roll back together: a retry (or a racing duplicate,
+ * which waits on the key's unique index until the first commits) answers the stored record and
+ * hands out nothing; a failed attempt (its transaction rolled back) leaves no key behind.
+ * Lock order with a key: the caller's `app_user` row `FOR KEY SHARE` and the key's record come
+ * first, before the pool and the book. A duplicate waiting on the record holds only that shared
+ * user lock, which nothing the distribution waits for conflicts with (an erase of the caller takes
+ * user rows before anything else, and so waits before it holds anything we need), so there is
+ * still no cycle.
  */
-export async function distributeToPool(ctx: ServiceContext, args: DistributionArgs): Promise<DistributionRecord> {
+export async function distributeToPool(ctx: ServiceContext, args: DistributeArgs): Promise<DistributionRecord> {
   requireAdmin(ctx);
   const { seed, remainder } = checkArgs(args);
   const poolId = requireUuid('poolId', args.poolId);
   const bookId = requireUuid('bookId', args.bookId);
+  const key = optionalIdempotencyKey(args.idempotencyKey);
   const now = ctx.clock.now();
+  // What makes a retry "the same request": the arguments as given (the seed too: a retry without
+  // one is the same request, the first attempt's fresh seed is in the stored plan).
+  const requestArgs = { poolId, bookId, mode: args.mode, count: args.count, remainder, seed: args.seed ?? null };
   for (let attempt = 0; ; attempt++) {
     try {
-      return await distributeOnce(ctx, { args, poolId, bookId, seed, remainder, now, last: attempt === HELD_CODES_PAUSES_MS.length });
+      const last = attempt === HELD_CODES_PAUSES_MS.length;
+      return await distributeOnce(ctx, { args, poolId, bookId, seed, remainder, now, last, key, requestArgs });
     } catch (error) {
       if (!(error instanceof CodesHeldByOthers)) throw error;
       await sleep(HELD_CODES_PAUSES_MS[attempt]);
@@ -118,36 +145,65 @@ export async function distributeToPool(ctx: ServiceContext, args: DistributionAr
 /** One attempt of {@link distributeToPool}, in one transaction. */
 function distributeOnce(
   ctx: ServiceContext,
-  attempt: { args: DistributionArgs; poolId: string; bookId: string; seed: string; remainder: DistributionRemainder | null; now: Date; last: boolean },
+  attempt: {
+    args: DistributionArgs;
+    poolId: string;
+    bookId: string;
+    seed: string;
+    remainder: DistributionRemainder | null;
+    now: Date;
+    last: boolean;
+    key: string | undefined;
+    requestArgs: unknown;
+  },
 ): Promise<DistributionRecord> {
   const caller = requireAdmin(ctx);
-  const { args, poolId, bookId, seed, remainder, now, last } = attempt;
+  const { args, poolId, bookId, seed, remainder, now, last, key } = attempt;
+  const distribute = async (tx: SqlClient): Promise<{ value: DistributionRecord; eventIds: string[] }> => {
+    const { pool, book } = await lockTargets(tx, poolId, bookId, now);
+    const executed = await execute(tx, { args: { ...args, remainder }, book, pool, seed, now, actorId: caller.userId, last });
+    const fields: DistributionFields = {
+      poolId: pool.id,
+      bookId: book.id,
+      mode: args.mode,
+      requested: executed.plan.requested,
+      assigned: executed.plan.totalAssigned,
+      remainder,
+      createdById: caller.userId,
+    };
+    const row = await insertDistribution(tx, { ...fields, now });
+    const record: DistributionRecord = { id: row.id, ...fields, createdAt: row.created_at, plan: executed.plan };
+    await recordAudit(tx, caller, {
+      action: 'DISTRIBUTED',
+      targetType: 'DISTRIBUTION',
+      targetId: row.id,
+      changes: { poolId: pool.id, bookId: book.id, mode: args.mode, count: args.count, remainder, assigned: record.assigned },
+    });
+    return { value: record, eventIds: executed.eventIds };
+  };
   return transactThenAnnounce(
     ctx,
     async (tx) => {
-      const { pool, book } = await lockTargets(tx, poolId, bookId, now);
-      const executed = await execute(tx, { args: { ...args, remainder }, book, pool, seed, now, actorId: caller.userId, last });
-      const fields: DistributionFields = {
-        poolId: pool.id,
-        bookId: book.id,
-        mode: args.mode,
-        requested: executed.plan.requested,
-        assigned: executed.plan.totalAssigned,
-        remainder,
-        createdById: caller.userId,
-      };
-      const row = await insertDistribution(tx, { ...fields, now });
-      const record: DistributionRecord = { id: row.id, ...fields, createdAt: row.created_at, plan: executed.plan };
-      await recordAudit(tx, caller, {
-        action: 'DISTRIBUTED',
-        targetType: 'DISTRIBUTION',
-        targetId: row.id,
-        changes: { poolId: pool.id, bookId: book.id, mode: args.mode, count: args.count, remainder, assigned: record.assigned },
+      if (!key) return distribute(tx);
+      // A replayed key answers the stored record and announces nothing (announced the first time).
+      const { result } = await runIdempotentIn(ctx, sqlClientTx(tx), {
+        userId: caller.userId,
+        key,
+        operation: 'distributeToPool',
+        args: attempt.requestArgs,
+        run: () => distribute(tx),
+        serialize: (r) => r.value,
+        deserialize: (stored) => ({ value: reviveDistribution(stored), eventIds: [] }),
       });
-      return { value: record, eventIds: executed.eventIds };
+      return result;
     },
     { timeout: TRANSACTION_TIMEOUT_MS, maxWait: 10_000 },
   );
+}
+
+/** A stored {@link DistributionRecord} (JSON) as it was answered: its `createdAt` a Date again. */
+function reviveDistribution(stored: unknown): DistributionRecord {
+  return reviveDates<DistributionRecord>(stored, ['createdAt']);
 }
 
 /**

@@ -55,7 +55,15 @@ interface Choice {
   book: BookOption;
 }
 
-type Step = { kind: 'form'; last?: Choice } | ({ kind: 'preview'; preview: Preview } & Choice) | { kind: 'done'; request: Request; result: Result };
+/**
+ * The preview step carries its distribution's idempotency key: made when the preview is shown,
+ * sent with every Confirm of it (a retry after a failure cannot distribute twice), and dropped
+ * with it (Change, then a new preview, makes a new key).
+ */
+type Step =
+  | { kind: 'form'; last?: Choice }
+  | ({ kind: 'preview'; preview: Preview; idempotencyKey: string } & Choice)
+  | { kind: 'done'; request: Request; result: Result };
 
 const MODES: RadioOption<DistributionMode>[] = [
   { value: 'EQUAL', label: 'Equal', hint: 'the total split evenly: every member gets total ÷ members, rounded down' },
@@ -98,7 +106,7 @@ export function DistributionPanel({ poolId, memberCount }: { poolId: string; /**
           poolId={poolId}
           memberCount={memberCount}
           last={step.last}
-          onPreview={(choice, preview) => setStep({ kind: 'preview', ...choice, preview })}
+          onPreview={(choice, preview) => setStep({ kind: 'preview', ...choice, preview, idempotencyKey: crypto.randomUUID() })}
         />
       ) : null}
       {step.kind === 'preview' ? (
@@ -106,6 +114,7 @@ export function DistributionPanel({ poolId, memberCount }: { poolId: string; /**
           poolId={poolId}
           request={step.request}
           preview={step.preview}
+          idempotencyKey={step.idempotencyKey}
           onBack={() => setStep({ kind: 'form', last: { request: step.request, book: step.book } })}
           onDone={(result) => setStep({ kind: 'done', request: step.request, result })}
         />
@@ -196,12 +205,15 @@ function DistributionPreview({
   poolId,
   request,
   preview,
+  idempotencyKey,
   onBack,
   onDone,
 }: {
   poolId: string;
   request: Request;
   preview: Preview;
+  /** One per preview: every Confirm of it sends the same key. */
+  idempotencyKey: string;
   onBack(): void;
   onDone(result: Result): void;
 }) {
@@ -214,8 +226,10 @@ function DistributionPreview({
 
   async function confirm() {
     try {
-      // The preview's seed replays its random choices, so the result matches what was shown.
-      const result = await distributeToPool(request, preview.seed);
+      // The preview's seed replays its random choices, so the result matches what was shown; its
+      // key makes Confirm again after a failure safe (a first attempt that did commit is answered,
+      // not repeated).
+      const result = await distributeToPool(request, preview.seed, idempotencyKey);
       if (!result) return;
       toast.success(`${formatCount(result.assigned)} coupons assigned.`, 'Distribution done');
       onDone(result);

@@ -20,8 +20,17 @@ const DistributeToPoolMutation = graphql(`
     $count: Int!
     $remainder: DistributionRemainder
     $seed: String
+    $idempotencyKey: String
   ) {
-    distributeToPool(poolId: $poolId, bookId: $bookId, mode: $mode, count: $count, remainder: $remainder, seed: $seed) {
+    distributeToPool(
+      poolId: $poolId
+      bookId: $bookId
+      mode: $mode
+      count: $count
+      remainder: $remainder
+      seed: $seed
+      idempotencyKey: $idempotencyKey
+    ) {
       id
       mode
       requested
@@ -52,12 +61,17 @@ export function usePreviewDistribution(poolId: string) {
   return { previewDistribution, loading };
 }
 
-/** Runs a previewed distribution (its `seed` replays the preview's choices); every live list is read again. */
+/**
+ * Runs a previewed distribution (its `seed` replays the preview's choices); every live list is read
+ * again. `idempotencyKey` is the preview's own (one per preview): Confirm again after a failure
+ * (a timeout, SERVICE_UNAVAILABLE) sends the same key, so a first attempt that did commit answers
+ * its distribution instead of handing the coupons out twice.
+ */
 export function useDistribute(poolId: string) {
   const client = useApolloClient();
   const [distribute, { loading }] = useMutation(DistributeToPoolMutation);
-  const distributeToPool = async ({ bookId, mode, count, remainder }: DistributionRequest, seed: string) => {
-    const { data } = await distribute({ variables: { poolId, bookId, mode, count, remainder, seed } });
+  const distributeToPool = async ({ bookId, mode, count, remainder }: DistributionRequest, seed: string, idempotencyKey: string) => {
+    const { data } = await distribute({ variables: { poolId, bookId, mode, count, remainder, seed, idempotencyKey } });
     if (data) void client.refetchQueries({ include: 'active' });
     return data?.distributeToPool ?? null;
   };
