@@ -98,6 +98,7 @@ describe('bookInputSchema agrees with the API', () => {
     ['metadata over 16 KB', { metadata: { blob: 'x'.repeat(17_000) } }],
     ['metadata with a "__proto__" key', { metadata: JSON.parse('{"__proto__": {"admin": true}, "keep": 1}') }],
     ['metadata with a "__proto__" key inside', { metadata: JSON.parse('{"note": {"__proto__": {"admin": true}}}') }],
+    ['metadata with a number past a double (1e400)', { metadata: JSON.parse('{"note": [1, 1e400]}') }],
   ];
   for (const [name, change] of cases) {
     it(name, () => expectAgreement({ ...VALID, ...change }));

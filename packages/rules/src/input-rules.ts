@@ -131,11 +131,23 @@ export function metadataSchema(what: string, example: string) {
   return z
     .unknown()
     .refine((value) => !hasProtoKey(value), `${what} must not have a key named "__proto__".`)
+    .refine((value) => !hasNumberPastDouble(value), `${what} must not hold a number that large (past ±1.8e308).`)
     .pipe(
       z
         .record(z.string(), z.unknown(), { error: `${what} must be a JSON object, like ${example}.` })
         .refine((value) => jsonBytes(value) <= INPUT_LIMITS.metadataBytes, `${what} must be at most 16 KB of JSON.`),
     );
+}
+
+/** A number JSON.parse made Infinity (1e400): written back as JSON it would be null, so the API refuses it. */
+function hasNumberPastDouble(value: unknown): boolean {
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const current = pending.pop();
+    if (typeof current === 'number' && !Number.isFinite(current)) return true;
+    if (current !== null && typeof current === 'object') pending.push(...Object.values(current));
+  }
+  return false;
 }
 
 /** A key `__proto__` at any depth: copied by assignment it would set a prototype and be lost, so the API refuses it. */

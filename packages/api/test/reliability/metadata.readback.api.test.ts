@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { call, createCampaign, graphqlRequest, OPS, useApiTest } from '../../testing/index.ts';
+import { call, createCampaign, graphqlRequest, OPS, postJson, useApiTest } from '../../testing/index.ts';
 
 // Metadata at the edges of JSON (huge and tiny numbers, -0, lone surrogates, U+2028, odd keys, wide,
 // deep) on books, codes and redemptions: refused up front, or read back equal through every read
@@ -130,6 +130,33 @@ describe('redemption metadata edge values', () => {
       expect(csv.status, text).toBe(200);
       const reversed = await graphqlRequest(t.server, OPS.reverse, { id, reason: 'edge' }, t.admin.token);
       expect(reversed.errors, JSON.stringify(reversed.errors)).toBeUndefined();
+    });
+  }
+});
+
+// JSON has no limit on a number's size, JavaScript's does: 1e400 parses as Infinity, which every
+// JSON writer after it (Prisma's, the SQL parameters', the audit's) writes as null. The mutation
+// answered success and the number was stored, and read back everywhere, as null. Refused instead.
+describe('a metadata number past the range of a double (1e400) is refused, never stored as null', () => {
+  const raw = async (query: string, variables: string, token: string) => {
+    const res = await postJson(t.server.url, `{"query": ${JSON.stringify(query)}, "variables": ${variables}}`, { authorization: `Bearer ${token}` });
+    return JSON.parse(res.text) as { data?: any; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
+  };
+  const refusedOnMetadata = (answer: { errors?: Array<{ extensions?: Record<string, unknown> }> }) =>
+    expect(answer.errors?.[0]?.extensions, JSON.stringify(answer)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'metadata' });
+
+  for (const metadata of ['{"n": 1e400}', '{"deep": {"list": [1, -1e400]}}']) {
+    it(`${metadata}: createBook, updateBook, updateCoupon, redeemCoupon`, async () => {
+      refusedOnMetadata(await raw('mutation ($input: CreateBookInput!) { createBook(input: $input) { id metadata } }', `{"input": {"name": "Huge", "discountType": "PERCENTAGE", "discountValue": 10, "metadata": ${metadata}}}`, t.admin.token));
+      const book = await createCampaign(t.server, t.admin, 1);
+      const [code] = book.codes;
+      refusedOnMetadata(await raw('mutation ($id: ID!, $input: UpdateBookInput!) { updateBook(id: $id, input: $input) { metadata } }', `{"id": "${book.bookId}", "input": {"metadata": ${metadata}}}`, t.admin.token));
+      refusedOnMetadata(await raw('mutation ($code: String!, $input: UpdateCouponInput!) { updateCoupon(code: $code, input: $input) { metadata } }', `{"code": "${code}", "input": {"metadata": ${metadata}}}`, t.admin.token));
+      expect((await call(t.server, OPS.assignCode, { code }, t.shopper.token)).ok).toBe(true);
+      expect((await call(t.server, OPS.lock, { code }, t.shopper.token)).ok).toBe(true);
+      refusedOnMetadata(await raw('mutation ($code: String!, $m: JSON) { redeemCoupon(code: $code, metadata: $m) { id metadata } }', `{"code": "${code}", "m": ${metadata}}`, t.shopper.token));
+      const read = await graphqlRequest(t.server, 'query ($id: ID!, $code: String!) { book(id: $id) { metadata } coupon(code: $code) { state metadata } }', { id: book.bookId, code }, t.admin.token);
+      expect(read.data).toEqual({ book: { metadata: {} }, coupon: { state: 'LOCKED', metadata: null } });
     });
   }
 });

@@ -1,7 +1,7 @@
 import { INPUT_LIMITS, morePlacesThan } from '@coupons/rules';
 import { badInput } from '../shared/errors.ts';
 import { currencyMinorUnits, formatAmount, Money, parseCurrencyAmount, requireCurrency } from '../shared/money.ts';
-import { requireDateTime, requireJsonDepth, requireNoProtoKey, requireText } from '../shared/validation.ts';
+import { requireDateTime, requireFiniteNumbers, requireJsonDepth, requireNoProtoKey, requireText } from '../shared/validation.ts';
 import type { BookRecord, DiscountType } from './book.model.ts';
 
 /** What `createBook` accepts. Omitted optional fields take the documented defaults. */
@@ -199,6 +199,7 @@ function checkMetadata(value: unknown): Record<string, unknown> {
   }
   requireJsonDepth('metadata', value);
   requireNoProtoKey('metadata', value);
+  requireFiniteNumbers('metadata', value);
   const json = JSON.stringify(value);
   // PostgreSQL's jsonb cannot store U+0000; say so instead of failing in the database.
   if (json.includes('\\u0000')) throw badInput('metadata', 'must not contain NUL characters');

@@ -3,7 +3,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import { requireAdmin } from '../shared/access.ts';
 import type { ServiceContext } from '../shared/context.ts';
 import { badInput, DomainError, notFound } from '../shared/errors.ts';
-import { normaliseCode, requireDateTime, requireJsonDepth, requireNoProtoKey, requireText } from '../shared/validation.ts';
+import { normaliseCode, requireDateTime, requireFiniteNumbers, requireJsonDepth, requireNoProtoKey, requireText } from '../shared/validation.ts';
 import { type CouponRecord, type CouponRow, toCoupon } from './coupon.record.ts';
 import { type ControlOutcome, forceUnlockCouponSql, unassignCouponSql, updateCouponSql, voidCouponSql } from './control.sql.ts';
 import { reviveDates } from './idempotency.ts';
@@ -161,6 +161,7 @@ function checkMetadata(value: unknown): Record<string, unknown> {
   if (typeof value !== 'object' || Array.isArray(value) || value === null) throw badInput('metadata', 'must be a JSON object');
   requireJsonDepth('metadata', value);
   requireNoProtoKey('metadata', value);
+  requireFiniteNumbers('metadata', value);
   const json = JSON.stringify(value);
   if (json.includes('\\u0000')) throw badInput('metadata', 'must not contain NUL characters');
   if (Buffer.byteLength(json, 'utf8') > METADATA_MAX_BYTES) throw badInput('metadata', `must be at most ${METADATA_MAX_BYTES} bytes of JSON`);

@@ -5,7 +5,7 @@ import { INPUT_LIMITS } from '@coupons/rules';
 import { type Caller, requireCaller, type ServiceContext } from '../shared/context.ts';
 import { badInput, DomainError, notFound } from '../shared/errors.ts';
 import { formatAmount, Money } from '../shared/money.ts';
-import { normaliseCode, optionalIdempotencyKey, requireJsonDepth, requireNoProtoKey, requireText, requireUuid } from '../shared/validation.ts';
+import { normaliseCode, optionalIdempotencyKey, requireFiniteNumbers, requireJsonDepth, requireNoProtoKey, requireText, requireUuid } from '../shared/validation.ts';
 import { type RedemptionRecord, type RedemptionRow, toRedemption } from './coupon.record.ts';
 import { type Order, type OrderInput, priceOrder, requireOrder, requireOrderId } from './discount.ts';
 import { reviveDates } from './idempotency.ts';
@@ -193,6 +193,7 @@ function checkMetadata(metadata: unknown): unknown {
   if (typeof metadata !== 'object' || Array.isArray(metadata)) throw badInput('metadata', 'must be a JSON object');
   requireJsonDepth('metadata', metadata);
   requireNoProtoKey('metadata', metadata);
+  requireFiniteNumbers('metadata', metadata);
   const size = Buffer.byteLength(JSON.stringify(metadata));
   if (size > MAX_METADATA_BYTES) throw badInput('metadata', `must be at most ${MAX_METADATA_BYTES} bytes of JSON`);
   if (JSON.stringify(metadata).includes('\\u0000')) throw badInput('metadata', 'must not contain NUL characters');

@@ -135,6 +135,21 @@ export function requireDateTime(field: string, value: unknown): Date {
 }
 
 /**
+ * BAD_USER_INPUT naming `field` when a JSON value holds a number past the range of a double. JSON
+ * sets no limit, JavaScript does: 1e400 parses as Infinity, which every JSON writer after it
+ * (Prisma's, the SQL parameters', the audit log's) writes as null, so the metadata was stored and
+ * read back with null in its place while the mutation answered success.
+ */
+export function requireFiniteNumbers(field: string, value: unknown): void {
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const current = pending.pop();
+    if (typeof current === 'number' && !Number.isFinite(current)) throw badInput(field, 'must not hold a number past ±1.7976931348623157e308');
+    if (current !== null && typeof current === 'object') for (const child of Object.values(current)) pending.push(child);
+  }
+}
+
+/**
  * BAD_USER_INPUT naming `field` when a JSON value has a key `__proto__` at any depth. JSON.parse
  * makes it an ordinary key, but JavaScript code that copies the object by assignment (Prisma's
  * JSON writer does) sets the copy's prototype instead: the key was stored nowhere and read back

@@ -256,8 +256,9 @@ export async function listWebhookDeliveries(
     if (!/^\d{1,19}$/.test(id)) throw badInput('after', 'is not a valid cursor');
     keyset = Prisma.sql`AND id < ${id}::bigint`;
   }
+  // Ordered by the bigint column: a bare `id` would be the text `id` of deliveryColumns (999 after 1024).
   const { rows, totalCount } = await readPageSnapshot<DeliveryRow>(ctx.db.prisma, {
-    rows: Prisma.sql`SELECT ${deliveryColumns} FROM webhook_delivery WHERE ${where} ${keyset} ORDER BY id DESC LIMIT ${limit + 1}`,
+    rows: Prisma.sql`SELECT ${deliveryColumns} FROM webhook_delivery WHERE ${where} ${keyset} ORDER BY webhook_delivery.id DESC LIMIT ${limit + 1}`,
     count: Prisma.sql`SELECT count(*)::int FROM webhook_delivery WHERE ${where}`,
   });
   return toPage(rows.map(toDelivery), limit, totalCount, (d) => encodeCursor([d.id]));
