@@ -35,7 +35,8 @@ export async function sweepExpiredLocks(ctx: ServiceContext): Promise<number> {
         SELECT id::text AS id FROM coupon
         WHERE id IN (SELECT x.id FROM coupon x WHERE ${lockExpiredSql(now, 'x')} ORDER BY x.lock_expires_at, x.id LIMIT ${BATCH})
           AND ${lockExpiredSql(now, 'coupon')}
-        ORDER BY id
+        -- The column, not the text alias: in numeric id order, as every statement that locks several coupons.
+        ORDER BY coupon.id
         FOR UPDATE`);
       if (locked.length === 0) return { found: 0, eventIds: [] };
       const events = await tx.rows<{ id: string }>(Prisma.sql`

@@ -75,7 +75,8 @@ export async function returnUnusedCoupons(
   const locked = await tx.$queryRaw<Array<{ id: string }>>(Prisma.sql`
     SELECT id::text AS id FROM coupon
     WHERE assigned_user_id = ${userId}::uuid AND state IN ('ASSIGNED', 'LOCKED')
-    ORDER BY id FOR UPDATE`);
+    -- The column, not the text alias: in numeric id order, as every statement that locks several coupons.
+    ORDER BY coupon.id FOR UPDATE`);
   if (locked.length === 0) return { returned: 0, eventIds: [] };
   const rows = await tx.$queryRaw<Array<{ returned: number; event_ids: string[] | null; counters: number; books: number }>>(Prisma.sql`
     WITH seen AS (
@@ -120,7 +121,7 @@ export async function returnUnusedCoupons(
  */
 export async function forgetUserInDeliveries(tx: SqlClient, userId: string): Promise<number> {
   const rows = await tx.$queryRaw<Array<{ id: string; payload: string }>>(Prisma.sql`
-    SELECT id::text AS id, payload FROM webhook_delivery WHERE user_id = ${userId}::uuid ORDER BY id FOR UPDATE`);
+    SELECT id::text AS id, payload FROM webhook_delivery WHERE user_id = ${userId}::uuid ORDER BY webhook_delivery.id FOR UPDATE`);
   const changed = rows.flatMap((row) => {
     const body = JSON.parse(row.payload) as { data?: { user?: { email?: unknown; customerId?: unknown } | null } };
     const user = body.data?.user;
