@@ -99,6 +99,8 @@ describe('bookInputSchema agrees with the API', () => {
     ['metadata with a "__proto__" key', { metadata: JSON.parse('{"__proto__": {"admin": true}, "keep": 1}') }],
     ['metadata with a "__proto__" key inside', { metadata: JSON.parse('{"note": {"__proto__": {"admin": true}}}') }],
     ['metadata with a number past a double (1e400)', { metadata: JSON.parse('{"note": [1, 1e400]}') }],
+    ['metadata with a lone surrogate', { metadata: JSON.parse('{"note": ["a\\ud800"]}') }],
+    ['metadata with a NUL in a key', { metadata: JSON.parse('{"a\\u0000": 1}') }],
   ];
   for (const [name, change] of cases) {
     it(name, () => expectAgreement({ ...VALID, ...change }));

@@ -132,6 +132,7 @@ export function metadataSchema(what: string, example: string) {
     .unknown()
     .refine((value) => !hasProtoKey(value), `${what} must not have a key named "__proto__".`)
     .refine((value) => !hasNumberPastDouble(value), `${what} must not hold a number that large (past ±1.8e308).`)
+    .refine((value) => !hasUnstorableText(value), `${what} must not hold a NUL character or a lone surrogate.`)
     .pipe(
       z
         .record(z.string(), z.unknown(), { error: `${what} must be a JSON object, like ${example}.` })
@@ -145,6 +146,18 @@ function hasNumberPastDouble(value: unknown): boolean {
   while (pending.length > 0) {
     const current = pending.pop();
     if (typeof current === 'number' && !Number.isFinite(current)) return true;
+    if (current !== null && typeof current === 'object') pending.push(...Object.values(current));
+  }
+  return false;
+}
+
+/** A key or a string holding a NUL or a lone surrogate, at any depth: the API refuses it (jsonb cannot store it). */
+function hasUnstorableText(value: unknown): boolean {
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const current = pending.pop();
+    const texts = typeof current === 'string' ? [current] : current !== null && typeof current === 'object' && !Array.isArray(current) ? Object.keys(current) : [];
+    if (texts.some((text) => text.includes('\u0000') || /\p{Cs}/u.test(text))) return true;
     if (current !== null && typeof current === 'object') pending.push(...Object.values(current));
   }
   return false;

@@ -1,7 +1,7 @@
 import { INPUT_LIMITS, morePlacesThan } from '@coupons/rules';
 import { badInput } from '../shared/errors.ts';
 import { currencyMinorUnits, formatAmount, Money, parseCurrencyAmount, requireCurrency } from '../shared/money.ts';
-import { requireDateTime, requireFiniteNumbers, requireJsonDepth, requireNoProtoKey, requireText } from '../shared/validation.ts';
+import { requireDateTime, requireMetadata, requireText } from '../shared/validation.ts';
 import type { BookRecord, DiscountType } from './book.model.ts';
 
 /** What `createBook` accepts. Omitted optional fields take the documented defaults. */
@@ -139,7 +139,7 @@ function checkBookFields(fields: BookFields): BookFields {
   if (!Number.isInteger(ttl) || ttl < 1 || ttl > LOCK_TTL_MAX) {
     throw badInput('lockTtlSeconds', `must be an integer between 1 and ${LOCK_TTL_MAX}`);
   }
-  return { ...fields, ...money, name, description, metadata: checkMetadata(fields.metadata) };
+  return { ...fields, ...money, name, description, metadata: requireMetadata('metadata', fields.metadata) };
 }
 
 function checkDiscountValue(type: DiscountType, value: number): void {
@@ -193,17 +193,3 @@ function checkLimit(field: string, value: number | null): void {
   }
 }
 
-function checkMetadata(value: unknown): Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw badInput('metadata', 'must be a JSON object');
-  }
-  requireJsonDepth('metadata', value);
-  requireNoProtoKey('metadata', value);
-  requireFiniteNumbers('metadata', value);
-  const json = JSON.stringify(value);
-  // PostgreSQL's jsonb cannot store U+0000; say so instead of failing in the database.
-  if (json.includes('\\u0000')) throw badInput('metadata', 'must not contain NUL characters');
-  const bytes = Buffer.byteLength(json, 'utf8');
-  if (bytes > METADATA_MAX_BYTES) throw badInput('metadata', `must be at most ${METADATA_MAX_BYTES} bytes of JSON (got ${bytes})`);
-  return value as Record<string, unknown>;
-}

@@ -3,7 +3,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import { requireAdmin } from '../shared/access.ts';
 import type { ServiceContext } from '../shared/context.ts';
 import { badInput, DomainError, notFound } from '../shared/errors.ts';
-import { normaliseCode, requireDateTime, requireFiniteNumbers, requireJsonDepth, requireNoProtoKey, requireText } from '../shared/validation.ts';
+import { normaliseCode, requireDateTime, requireMetadata, requireText } from '../shared/validation.ts';
 import { type CouponRecord, type CouponRow, toCoupon } from './coupon.record.ts';
 import { type ControlOutcome, forceUnlockCouponSql, unassignCouponSql, updateCouponSql, voidCouponSql } from './control.sql.ts';
 import { reviveDates } from './idempotency.ts';
@@ -19,7 +19,6 @@ const COUPON_DATES = ['assignedAt', 'lockExpiresAt', 'expiresAt', 'createdAt', '
 const revive = (stored: unknown) => reviveDates<CouponRecord>(stored, COUPON_DATES);
 const REASON_MAX = INPUT_LIMITS.reason;
 const INT4_MAX = 2_147_483_647;
-const METADATA_MAX_BYTES = 16 * 1024;
 
 /** ADMIN: voids a coupon for good (a leaked code): every transition on it is refused from now on. */
 export async function voidCoupon(ctx: ServiceContext, args: { code: string; reason: string }): Promise<CouponRecord> {
@@ -118,7 +117,7 @@ export async function updateCoupon(ctx: ServiceContext, args: { code: string; in
   if (maxRedemptions !== undefined && maxRedemptions !== null && (!Number.isInteger(maxRedemptions) || maxRedemptions < 1 || maxRedemptions > INT4_MAX)) {
     throw badInput('maxRedemptions', 'must be an integer of at least 1 (or null for the book’s rule)');
   }
-  const notes = metadata === undefined || metadata === null ? metadata : checkMetadata(metadata);
+  const notes = metadata === undefined || metadata === null ? metadata : requireMetadata('metadata', metadata);
   return runTransition(ctx, {
     caller,
     operation: 'updateCoupon',
@@ -157,13 +156,3 @@ async function control(
   return { value: toCoupon(outcome.coupon as CouponRow), eventIds: outcome.eventIds };
 }
 
-function checkMetadata(value: unknown): Record<string, unknown> {
-  if (typeof value !== 'object' || Array.isArray(value) || value === null) throw badInput('metadata', 'must be a JSON object');
-  requireJsonDepth('metadata', value);
-  requireNoProtoKey('metadata', value);
-  requireFiniteNumbers('metadata', value);
-  const json = JSON.stringify(value);
-  if (json.includes('\\u0000')) throw badInput('metadata', 'must not contain NUL characters');
-  if (Buffer.byteLength(json, 'utf8') > METADATA_MAX_BYTES) throw badInput('metadata', `must be at most ${METADATA_MAX_BYTES} bytes of JSON`);
-  return value as Record<string, unknown>;
-}

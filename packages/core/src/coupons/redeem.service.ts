@@ -5,7 +5,7 @@ import { INPUT_LIMITS } from '@coupons/rules';
 import { type Caller, requireCaller, type ServiceContext } from '../shared/context.ts';
 import { badInput, DomainError, notFound } from '../shared/errors.ts';
 import { formatAmount, Money } from '../shared/money.ts';
-import { normaliseCode, optionalIdempotencyKey, requireFiniteNumbers, requireJsonDepth, requireNoProtoKey, requireText, requireUuid } from '../shared/validation.ts';
+import { normaliseCode, optionalIdempotencyKey, requireMetadata, requireText, requireUuid } from '../shared/validation.ts';
 import { type RedemptionRecord, type RedemptionRow, toRedemption } from './coupon.record.ts';
 import { type Order, type OrderInput, priceOrder, requireOrder, requireOrderId } from './discount.ts';
 import { reviveDates } from './idempotency.ts';
@@ -15,7 +15,6 @@ import { transitionError } from './transition.errors.ts';
 import { runTransition, type TransitionResult } from './transition.run.ts';
 
 const REDEMPTION_DATES = ['redeemedAt', 'reversedAt'] as const;
-const MAX_METADATA_BYTES = 16 * 1024;
 
 /**
  * Redeems the caller's locked coupon. With an `idempotencyKey`, a retry (even 20 at once)
@@ -31,7 +30,7 @@ export async function redeemCoupon(
   const caller = requireCaller(ctx);
   const code = normaliseCode('code', args.code);
   const key = optionalIdempotencyKey(args.idempotencyKey) ?? null;
-  const metadata = checkMetadata(args.metadata);
+  const metadata = args.metadata === undefined || args.metadata === null ? null : requireMetadata('metadata', args.metadata);
   const order = args.order === null || args.order === undefined ? null : requireOrder(args.order);
   const orderArgs = order && { id: order.id, amount: order.amount.toString(), currency: order.currency };
   return runTransition(ctx, {
@@ -188,14 +187,3 @@ async function redeemRefusal(tx: Tx, outcome: RedeemOutcome, caller: Caller, cod
   return error;
 }
 
-function checkMetadata(metadata: unknown): unknown {
-  if (metadata === undefined || metadata === null) return null;
-  if (typeof metadata !== 'object' || Array.isArray(metadata)) throw badInput('metadata', 'must be a JSON object');
-  requireJsonDepth('metadata', metadata);
-  requireNoProtoKey('metadata', metadata);
-  requireFiniteNumbers('metadata', metadata);
-  const size = Buffer.byteLength(JSON.stringify(metadata));
-  if (size > MAX_METADATA_BYTES) throw badInput('metadata', `must be at most ${MAX_METADATA_BYTES} bytes of JSON`);
-  if (JSON.stringify(metadata).includes('\\u0000')) throw badInput('metadata', 'must not contain NUL characters');
-  return metadata;
-}

@@ -1,4 +1,4 @@
-import { upperCaseAscii } from '@coupons/rules';
+import { INPUT_LIMITS, upperCaseAscii } from '@coupons/rules';
 import { badInput } from './errors.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -163,4 +163,40 @@ export function requireNoProtoKey(field: string, value: unknown): void {
     if (!Array.isArray(current) && Object.hasOwn(current, '__proto__')) throw badInput(field, 'must not have a key named "__proto__"');
     for (const child of Object.values(current)) pending.push(child);
   }
+}
+
+/**
+ * BAD_USER_INPUT naming `field` when a key or a string anywhere in a JSON value holds a NUL
+ * (jsonb cannot store U+0000) or a lone surrogate (not a character: PostgreSQL refused the whole
+ * statement with "A value is malformed", naming no field).
+ */
+export function requireStorableStrings(field: string, value: unknown): void {
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const current = pending.pop();
+    const texts = typeof current === 'string' ? [current] : current !== null && typeof current === 'object' && !Array.isArray(current) ? Object.keys(current) : [];
+    for (const text of texts) {
+      if (text.includes('\u0000')) throw badInput(field, 'must not contain NUL characters');
+      if (LONE_SURROGATE.test(text)) throw badInput(field, 'must be valid Unicode text (it has a lone surrogate)');
+    }
+    if (current !== null && typeof current === 'object') for (const child of Object.values(current)) pending.push(child);
+  }
+}
+
+/**
+ * Free-form JSON notes kept as jsonb (a book's metadata, a code's notes, a redemption's
+ * metadata), or BAD_USER_INPUT naming `field`: a JSON object nesting at most
+ * {@link JSON_MAX_DEPTH} levels, with no key `__proto__`, no number past a double, no NUL or lone
+ * surrogate, and at most `INPUT_LIMITS.metadataBytes` of JSON. @coupons/rules' `metadataSchema`
+ * is the console's copy of the rule.
+ */
+export function requireMetadata(field: string, value: unknown): Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw badInput(field, 'must be a JSON object');
+  requireJsonDepth(field, value);
+  requireNoProtoKey(field, value);
+  requireFiniteNumbers(field, value);
+  requireStorableStrings(field, value);
+  const bytes = Buffer.byteLength(JSON.stringify(value), 'utf8');
+  if (bytes > INPUT_LIMITS.metadataBytes) throw badInput(field, `must be at most ${INPUT_LIMITS.metadataBytes} bytes of JSON (got ${bytes})`);
+  return value as Record<string, unknown>;
 }
