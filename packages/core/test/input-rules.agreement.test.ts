@@ -106,6 +106,13 @@ describe('bookInputSchema agrees with the API', () => {
     it(name, () => expectAgreement({ ...VALID, ...change }));
   }
 
+  it('a currency with a non-ASCII letter that upper-cases to ASCII ("uſd", long s) is refused by both, never read as USD', () => {
+    const candidate = { ...VALID, discountType: 'FIXED_AMOUNT', discountValue: 5, currency: 'u\u017fd' };
+    expect(serverField(candidate)).toBe('currency');
+    expect(schemaFields(candidate)).toContain('currency');
+    expect(serverField({ ...candidate, currency: ' usd ' })).toBeNull();
+  });
+
   it('on random books (fresh seed, printed)', () => {
     const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : (Date.now() ^ (Math.random() * 0x100000000)) | 0;
     console.info(`[fast-check] bookInputSchema vs validateCreateBook: seed=${seed} (replay with FC_SEED=${seed})`);

@@ -208,7 +208,8 @@ export const bookInputSchema = z
       .max(INPUT_LIMITS.lockTtlSeconds, 'A lock can last at most one day (86,400 seconds).'),
     currency: z
       .string()
-      .transform((value) => value.trim().toUpperCase())
+      // ASCII letters only, as the API: "uſd" must not become USD.
+      .transform((value) => upperCaseAscii(value.trim()))
       .pipe(z.string().refine(knownCurrency, 'Enter a currency code like EUR, USD or JPY.'))
       .nullable(),
     minOrderAmount: optionalAmount('25.00'),

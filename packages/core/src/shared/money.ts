@@ -1,4 +1,5 @@
 import { Prisma } from '@coupons/db';
+import { upperCaseAscii } from '@coupons/rules';
 import { badInput } from './errors.ts';
 
 /**
@@ -62,7 +63,8 @@ const CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency
 
 /** An ISO 4217 currency code (any case, trimmed), upper-cased; BAD_USER_INPUT naming `field` if unknown. */
 export function requireCurrency(field: string, value: unknown): string {
-  const code = typeof value === 'string' ? value.trim().toUpperCase() : '';
+  // Only a-z is upper-cased: full Unicode upper-casing made "uſd" (long s) USD.
+  const code = typeof value === 'string' ? upperCaseAscii(value.trim()) : '';
   if (!/^[A-Z]{3}$/.test(code) || !CURRENCIES.has(code)) {
     throw badInput(field, 'must be an ISO 4217 currency code such as EUR, USD or JPY');
   }
