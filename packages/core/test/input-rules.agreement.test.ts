@@ -67,6 +67,8 @@ describe('bookInputSchema agrees with the API', () => {
     ['a name over the limit', { name: 'n'.repeat(NAME_MAX + 1) }],
     ['a name with a line break', { name: 'two\nlines' }],
     ['a name with a right-to-left override', { name: 'abc\u202edef' }],
+    ['a name with a line separator (U+2028)', { name: 'two\u2028lines' }],
+    ['a description with a paragraph separator (U+2029)', { description: 'one\u2029two' }],
     ['a name with an emoji joiner', { name: 'family 👨\u200d👩\u200d👧' }],
     ['a description at the limit', { description: 'd'.repeat(DESCRIPTION_MAX) }],
     ['a description over the limit', { description: 'd'.repeat(DESCRIPTION_MAX + 1) }],

@@ -34,9 +34,9 @@ export const INPUT_LIMITS = {
  */
 function hasHiddenCharacters(text: string, multiline: boolean): boolean {
   if (/\p{Cs}/u.test(text) || !/[^\s\p{Default_Ignorable_Code_Point}]/u.test(text)) return true;
-  for (const [char] of text.matchAll(/[\p{Cc}\p{Cf}]/gu)) {
+  for (const [char] of text.matchAll(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu)) {
     if (char === '\u200c' || char === '\u200d') continue;
-    if (multiline && (char === '\n' || char === '\r' || char === '\t')) continue;
+    if (multiline && (char === '\n' || char === '\r' || char === '\t' || char === '\u2028' || char === '\u2029')) continue;
     return true;
   }
   return false;

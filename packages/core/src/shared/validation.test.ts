@@ -17,6 +17,8 @@ describe('requireText', () => {
   it.each([
     ['a right-to-left override', 'ok\u202Eevil'],
     ['CR/LF', 'ok\r\n=cmd'],
+    ['a line separator (U+2028)', 'two\u2028lines'],
+    ['a paragraph separator (U+2029)', 'two\u2029paragraphs'],
     ['a NUL', 'a\u0000b'],
     ['an escape', 'a\u001b[31mred'],
     ['a left-to-right mark', 'a\u200Eb'],
@@ -34,6 +36,7 @@ describe('requireText', () => {
 
   it('lets descriptions have line breaks and tabs, but not the other hidden characters', () => {
     expect(description('Line one\nLine two\r\n\tindented')).toBe('Line one\nLine two\r\n\tindented');
+    expect(description('Line one\u2028Line two')).toBe('Line one\u2028Line two');
     expect(() => description('fine\u202E')).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT' }));
     expect(() => description('bell\u0007')).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT' }));
   });

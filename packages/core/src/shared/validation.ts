@@ -13,11 +13,12 @@ export function requireUuid(field: string, value: string): string {
  * Control (`\p{Cc}`) and format (`\p{Cf}`) characters: a name with U+202E (right-to-left override)
  * displays as something else in the console and in exports, and CR/LF in a name splits log and CSV
  * lines. Two format characters are kept because real text needs them: the zero-width joiner
- * (U+200D, emoji sequences) and non-joiner (U+200C, Persian and Indic scripts).
+ * (U+200D, emoji sequences) and non-joiner (U+200C, Persian and Indic scripts). The line and
+ * paragraph separators (U+2028, U+2029) are line breaks: refused where line breaks are.
  */
-const CONTROL_OR_FORMAT = /[\p{Cc}\p{Cf}]/gu;
+const CONTROL_OR_FORMAT = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
 const JOINERS = new Set(['\u200c', '\u200d']);
-const LINE_BREAKS = new Set(['\n', '\r', '\t']);
+const LINE_BREAKS = new Set(['\n', '\r', '\t', '\u2028', '\u2029']);
 /**
  * A UTF-16 surrogate on its own (JSON lets "\ud800" through): not a character. PostgreSQL would
  * store U+FFFD in its place, or refuse the statement without naming the field.
