@@ -140,40 +140,27 @@ export function metadataSchema(what: string, example: string) {
     );
 }
 
-/** A number JSON.parse made Infinity (1e400): written back as JSON it would be null, so the API refuses it. */
-function hasNumberPastDouble(value: unknown): boolean {
+/** Whether `test` holds for a value anywhere in a JSON value, or for an object's key. */
+function someInJson(value: unknown, test: (item: unknown, keys: string[]) => boolean): boolean {
   const pending: unknown[] = [value];
   while (pending.length > 0) {
     const current = pending.pop();
-    if (typeof current === 'number' && !Number.isFinite(current)) return true;
-    if (current !== null && typeof current === 'object') pending.push(...Object.values(current));
+    const isObject = current !== null && typeof current === 'object';
+    if (test(current, isObject && !Array.isArray(current) ? Object.keys(current) : [])) return true;
+    if (isObject) pending.push(...Object.values(current));
   }
   return false;
 }
+
+/** A number JSON.parse made Infinity (1e400): written back as JSON it would be null, so the API refuses it. */
+const hasNumberPastDouble = (value: unknown) => someInJson(value, (item) => typeof item === 'number' && !Number.isFinite(item));
 
 /** A key or a string holding a NUL or a lone surrogate, at any depth: the API refuses it (jsonb cannot store it). */
-function hasUnstorableText(value: unknown): boolean {
-  const pending: unknown[] = [value];
-  while (pending.length > 0) {
-    const current = pending.pop();
-    const texts = typeof current === 'string' ? [current] : current !== null && typeof current === 'object' && !Array.isArray(current) ? Object.keys(current) : [];
-    if (texts.some((text) => text.includes('\u0000') || /\p{Cs}/u.test(text))) return true;
-    if (current !== null && typeof current === 'object') pending.push(...Object.values(current));
-  }
-  return false;
-}
+const hasUnstorableText = (value: unknown) =>
+  someInJson(value, (item, keys) => (typeof item === 'string' ? [item] : keys).some((text) => text.includes('\u0000') || /\p{Cs}/u.test(text)));
 
 /** A key `__proto__` at any depth: copied by assignment it would set a prototype and be lost, so the API refuses it. */
-function hasProtoKey(value: unknown): boolean {
-  const pending: unknown[] = [value];
-  while (pending.length > 0) {
-    const current = pending.pop();
-    if (current === null || typeof current !== 'object') continue;
-    if (!Array.isArray(current) && Object.hasOwn(current, '__proto__')) return true;
-    pending.push(...Object.values(current));
-  }
-  return false;
-}
+const hasProtoKey = (value: unknown) => someInJson(value, (_item, keys) => keys.includes('__proto__'));
 
 /** A code's own use limit (updateCoupon's maxRedemptions): a whole number of at least 1. */
 export const couponUseLimitSchema = z

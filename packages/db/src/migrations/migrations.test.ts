@@ -47,18 +47,27 @@ describe('migrations', { timeout: 60_000 }, () => {
     }
   });
 
-  it('gives FIXED_AMOUNT books made before currencies existed the configured default currency', async () => {
+  /**
+   * A fresh database migrated up to (not including) the migration whose name ends with `suffix`,
+   * as a database made before it would be: the names of all migrations, and the index of that one.
+   */
+  async function migratedUpTo(suffix: string): Promise<{ url: string; names: string[]; next: number }> {
     const url = await emptyDatabase();
     const names = await migrationNames();
-    const shop = names.findIndex((name) => name.endsWith('_shop_integration'));
-    // The folder as it was before books had a currency, then the rest with DEFAULT_CURRENCY=EUR.
+    const next = names.findIndex((name) => name.endsWith(suffix));
     const before = await fs.mkdtemp(path.join(os.tmpdir(), 'migrations-'));
     cleanups.push(() => fs.rm(before, { recursive: true, force: true }));
-    for (const name of names.slice(0, shop)) {
+    for (const name of names.slice(0, next)) {
       await fs.cp(path.join(defaultMigrationPaths.migrationsDir, name), path.join(before, name), { recursive: true });
     }
     await fs.copyFile(path.join(defaultMigrationPaths.migrationsDir, 'migration_lock.toml'), path.join(before, 'migration_lock.toml'));
     await applyMigrations(url, { ...defaultMigrationPaths, migrationsDir: before });
+    return { url, names, next };
+  }
+
+  it('gives FIXED_AMOUNT books made before currencies existed the configured default currency', async () => {
+    // The folder as it was before books had a currency, then the rest with DEFAULT_CURRENCY=EUR.
+    const { url, names, next: shop } = await migratedUpTo('_shop_integration');
     const client = new pg.Client(url);
     await client.connect();
     try {
@@ -76,16 +85,7 @@ describe('migrations', { timeout: 60_000 }, () => {
   });
 
   it('brings stored emails to NFC, the oldest account first, leaving one whose NFC form is taken', async () => {
-    const url = await emptyDatabase();
-    const names = await migrationNames();
-    const nfc = names.findIndex((name) => name.endsWith('_email_nfc'));
-    const before = await fs.mkdtemp(path.join(os.tmpdir(), 'migrations-'));
-    cleanups.push(() => fs.rm(before, { recursive: true, force: true }));
-    for (const name of names.slice(0, nfc)) {
-      await fs.cp(path.join(defaultMigrationPaths.migrationsDir, name), path.join(before, name), { recursive: true });
-    }
-    await fs.copyFile(path.join(defaultMigrationPaths.migrationsDir, 'migration_lock.toml'), path.join(before, 'migration_lock.toml'));
-    await applyMigrations(url, { ...defaultMigrationPaths, migrationsDir: before });
+    const { url, names, next: nfc } = await migratedUpTo('_email_nfc');
     const client = new pg.Client(url);
     await client.connect();
     try {
