@@ -4,6 +4,7 @@ import { Prisma } from '@coupons/db';
 import type { ServiceContext } from '../shared/context.ts';
 import { DomainError } from '../shared/errors.ts';
 import type { SqlClient } from '../shared/sql.ts';
+import { loginLimitKeys as keys } from '../shared/login-attempts.sql.ts';
 import { consumeRateLimit } from './rate-limit.service.ts';
 
 /**
@@ -44,13 +45,6 @@ export const DEFAULT_BACKOFF_MAX_SECONDS = 900;
 const NO_ADDRESS = 'unknown';
 
 // Keys: the address comes before the email, and never holds '|', so two pairs cannot collide.
-const keys = {
-  address: (ip: string) => `login:ip:${ip}`,
-  pair: (email: string, ip: string) => `login:pair:${ip}|${email}`,
-  /** count = consecutive failures, window_start = the last one (pruned a day after it). */
-  streak: (email: string, ip: string) => `login:streak:${ip}|${email}`,
-  emailFailures: (email: string) => `login:email-failures:${email}`,
-};
 
 /** An attempt in flight this long (a crashed instance's) no longer holds anyone up. */
 const IN_FLIGHT_EXPIRES_MS = 30_000;
@@ -294,19 +288,6 @@ async function judged(ctx: ServiceContext, db: SqlClient, scope: Scope, limits: 
   return judge(state, now, windowStart, limits, capWaived);
 }
 
-/**
- * Forgets the login attempts on `email` (an erased user's, in the erase's transaction): its
- * failure count, and every address's attempt count and failure streak on it. Their keys hold the
- * email (and the addresses it was tried from), which an erase removes; and whoever registers the
- * address next starts with a clean slate, not the back-off earned against the erased account.
- */
-export async function forgetLoginAttempts(tx: SqlClient, email: string): Promise<void> {
-  // The address part of a key never holds '|' (keys above), so the email is all after the first.
-  await tx.$executeRaw(Prisma.sql`
-    DELETE FROM rate_limit_bucket
-    WHERE key = ${keys.emailFailures(email)}
-       OR ((key LIKE 'login:pair:%' OR key LIKE 'login:streak:%') AND substr(key, strpos(key, '|') + 1) = ${email})`);
-}
 
 /**
  * Admits one registration or throws RATE_LIMITED: `perEmailAndAddress` per address (each one

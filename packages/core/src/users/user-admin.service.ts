@@ -1,8 +1,8 @@
 import { Prisma } from '@coupons/db';
 import { recordAudit } from '../audit/audit.service.ts';
-import { forgetLoginAttempts } from '../auth/rate-limit.sign-in.ts';
 import { requireAdmin } from '../shared/access.ts';
 import { transactThenAnnounce } from '../shared/announce.ts';
+import { forgetLoginAttempts } from '../shared/login-attempts.sql.ts';
 import type { Caller, Role, ServiceContext } from '../shared/context.ts';
 import { badInput, DomainError, forbidden, notFound } from '../shared/errors.ts';
 import { requireUuid } from '../shared/validation.ts';
