@@ -65,8 +65,9 @@ export class BookStatsFeed {
   }
 
   /**
-   * A stream of a book's counters: the current value at once, then each change. ADMIN only (the
-   * numbers describe the whole campaign); NOT_FOUND for an unknown book.
+   * A stream of a book's counters: the current value at once, then each change, ending when the
+   * book is deleted. ADMIN only (the numbers describe the whole campaign); NOT_FOUND for an
+   * unknown book.
    */
   async subscribe(ctx: ServiceContext, rawBookId: string): Promise<EventStream<BookStats>> {
     requireCaller(ctx);
@@ -216,8 +217,14 @@ export class BookStatsFeed {
     book.lastRunAt = Date.now();
     try {
       const { stats, startedAt } = await this.read(bookId, book);
+      if (!stats) {
+        // The book was deleted (no coupon event says so: the periodic refresh finds it). Its
+        // dashboards complete, as when the server stops; each stream's close unwatches the book.
+        for (const stream of [...book.streams]) stream.end();
+        return;
+      }
       // Overlapped by a first read that came back first and disagrees: count again to settle it.
-      if (stats && !this.offer(book, stats, startedAt) && !sameBookStats(book.last, stats)) book.dirty = true;
+      if (!this.offer(book, stats, startedAt) && !sameBookStats(book.last, stats)) book.dirty = true;
     } catch (error) {
       this.options.onError?.(error);
     } finally {
