@@ -12,7 +12,8 @@ export interface RetrySchedule {
 
 /**
  * The defaults: 10 s doubling up to 6 h, 15 attempts — 10 s, 20 s, 40 s … 2.8 h, then 6 h three
- * times: about 24 hours from the first attempt to the last (19 to 28 h with the jitter).
+ * times: about 24 hours from the first attempt to the last (19 to 25 h with the jitter, which never
+ * takes a wait past the cap).
  */
 export const DEFAULT_RETRY_SCHEDULE: RetrySchedule = { baseMs: 10_000, maxDelayMs: 6 * 3_600_000, maxAttempts: 15 };
 
