@@ -133,6 +133,9 @@ describe('validateCoupon', () => {
     for (const amount of ['1e3', '-5', 10.5, '1.00001']) {
       const response = await graphqlRequest(t.server, VALIDATE, { code, order: { id: 'o', amount, currency: 'EUR' } }, t.user.token);
       expect(errorCode(response), String(amount)).toBe('BAD_USER_INPUT');
+      // Named by where the value was in the variables, not by the scalar ("Decimal").
+      expect(response.errors?.[0].extensions?.field, String(amount)).toBe('order.amount');
+      expect(response.errors?.[0].message, String(amount)).toMatch(/^order\.amount: /);
     }
     expect(errorCode(await graphqlRequest(t.server, VALIDATE, { code }))).toBe('UNAUTHENTICATED');
   });

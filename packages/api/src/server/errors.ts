@@ -126,7 +126,11 @@ interface Classified {
 
 function classify(error: unknown, hideSchemaHints: boolean): Classified | undefined {
   const domain = findDomainError(error);
-  if (domain) return { code: domain.code, message: domain.message, details: domain.details };
+  if (domain) {
+    const variable = coercedVariable(error, domain);
+    if (variable) return { code: domain.code, message: variable.message, details: { ...domain.details, field: variable.field } };
+    return { code: domain.code, message: domain.message, details: domain.details };
+  }
   // A safety net that fired (mutation-faults.ts) is a bug, whatever the SQLSTATE in its cause.
   if ((innermost(error) as { name?: unknown } | null)?.name === 'ConstraintViolation') return undefined;
   const translated = translateDatabaseError(innermost(error));
@@ -155,6 +159,21 @@ function classify(error: unknown, hideSchemaHints: boolean): Classified | undefi
     return { code: 'BAD_USER_INPUT', message };
   }
   return undefined;
+}
+
+/**
+ * A scalar (Decimal, JSON) refused a variable's value while graphql-js coerced the variables: its
+ * DomainError can only name the scalar ("Decimal"), but graphql-js's message says where the value
+ * was (`Variable "$order" got invalid value "1e3" at "order.amount"; …`): the field becomes that
+ * path (in the message too), so a client learns which amount was wrong. Nothing for any other error.
+ */
+function coercedVariable(error: unknown, domain: DomainError): { field: string; message: string } | undefined {
+  if (!(error instanceof GraphQLError) || error.path || typeof domain.details.field !== 'string') return undefined;
+  const where = /^Variable "\$([^"]+)" got invalid value .*?(?: at "([^"]+)")?; /s.exec(error.message);
+  if (!where) return undefined;
+  const field = where[2] ?? where[1];
+  const prefix = `${domain.details.field}: `;
+  return { field, message: domain.message.startsWith(prefix) ? `${field}: ${domain.message.slice(prefix.length)}` : domain.message };
 }
 
 /** A DomainError anywhere in the `originalError` / `cause` chain. */
