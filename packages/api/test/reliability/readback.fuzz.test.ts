@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { Prisma } from '@coupons/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCampaign, record, type Recorded, startWebhookReceiver, uniqueCodes, useApiTest, type WebhookReceiver } from '../../testing/index.ts';
 import { expectInvariants } from './book.snapshot.ts';
@@ -657,11 +658,9 @@ describe('webhookDeliveries lists newest first across pages when delivery ids pa
     });
     const id = endpoint.createWebhookEndpoint.endpoint.id;
     // The next ids run from a power of ten minus 5 across it (…995, …996, …, …1006).
-    const [{ last }] = await t.server.db.prisma.$queryRawUnsafe<Array<{ last: bigint }>>(
-      `SELECT coalesce(max(id), 0) AS last FROM webhook_delivery`,
-    );
+    const [{ last }] = await t.server.db.prisma.$queryRaw<Array<{ last: bigint }>>(Prisma.sql`SELECT coalesce(max(id), 0) AS last FROM webhook_delivery`);
     const power = 10 ** Math.max(3, String(Number(last) + 20).length);
-    await t.server.db.prisma.$queryRawUnsafe(`SELECT setval(pg_get_serial_sequence('webhook_delivery', 'id'), ${power - 6})`);
+    await t.server.db.prisma.$queryRaw(Prisma.sql`SELECT setval(pg_get_serial_sequence('webhook_delivery', 'id'), ${power - 6}::bigint)`);
     const sent: string[] = [];
     for (let i = 0; i < 12; i++) sent.push((await api.read('test webhook', 'mutation ($id: ID!) { sendTestWebhook(id: $id) { id } }', { id })).sendTestWebhook.id);
     expect(sent[5], 'the sixth delivery id is the power of ten').toBe(String(power));
