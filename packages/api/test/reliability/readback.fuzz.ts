@@ -326,8 +326,13 @@ export class Checked {
   }
 }
 
-/** Waits until `find` finds something among `items` (a growing list: webhooks, socket events). */
-export async function eventually<T, R>(what: string, items: () => readonly T[], find: (items: readonly T[]) => R | undefined, timeoutMs = 8_000): Promise<R> {
+/**
+ * Waits until `find` finds something among `items` (a growing list: webhooks, socket events). The
+ * deadline only bounds a lost event; on a loaded machine a webhook can take several seconds (one
+ * run failed at 96 s of test time, the usual being 25 to 50 s, while two full suites shared the
+ * two cores), so it is generous.
+ */
+export async function eventually<T, R>(what: string, items: () => readonly T[], find: (items: readonly T[]) => R | undefined, timeoutMs = 30_000): Promise<R> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const found = find(items());
