@@ -94,6 +94,7 @@ export async function previewDistribution(ctx: ServiceContext, args: Distributio
   const { pool, book, seed, remainder } = await loadTargets(ctx, args);
   const sql = ctx.db.prisma;
   const [members, available] = await Promise.all([readMembers(sql, pool.id, book.id), countUnassigned(sql, book.id, ctx.clock.now())]);
+  requireMembers(members);
   return plan({ ...args, remainder }, book, members, available, seed);
 }
 
@@ -244,7 +245,7 @@ interface Execution {
 async function execute(tx: SqlClient, run: Execution): Promise<{ plan: DistributionPlan; eventIds: string[] }> {
   const { args, book, pool, seed, now, actorId } = run;
   const listed = await readMembers(tx, pool.id, book.id, { lockUsers: true });
-  if (listed.length === 0) throw badInput('poolId', 'the pool has no enabled members');
+  requireMembers(listed);
   const userIds = listed.map((m) => m.userId);
   const counters = await lockMemberCounters(tx, book.id, userIds, book.maxAssignmentsPerUser);
   const members = listed.map((m) => ({ userId: m.userId, assignedCount: counters.get(m.userId) ?? 0 }));
@@ -276,6 +277,11 @@ async function execute(tx: SqlClient, run: Execution): Promise<{ plan: Distribut
     throw new Error(`distribution invariant broken: ${assigned}/${recipients.length} coupons, ${counted}/${shares.length} counters`);
   }
   return { plan: planned, eventIds: lastEventId ? [lastEventId] : [] };
+}
+
+/** A pool with no enabled member has nobody to hand out to: the preview and the distribution refuse it alike. */
+function requireMembers(members: readonly unknown[]): void {
+  if (members.length === 0) throw badInput('poolId', 'the pool has no enabled members');
 }
 
 /** Validates the arguments and loads pool and book without locks, for the preview (NOT_FOUND, BOOK_NOT_ACTIVE with its reason). */

@@ -129,6 +129,9 @@ describe('previewDistribution / distributeToPool', () => {
     const empty = await setup(5, 0);
     const error = await distributeToPool(ctx, { ...empty, mode: 'EQUAL', count: 1 }).catch((e) => e);
     expect(error).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'poolId' } });
+    // The preview says what the distribution would: not an empty plan that Confirm then refuses.
+    const previewed = await previewDistribution(ctx, { ...empty, mode: 'EQUAL', count: 1 }).catch((e) => e);
+    expect(previewed).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'poolId' }, message: error.message });
     const clock = createTestClock(new Date('2030-01-01T00:00:00Z'));
     const future = await setup(5, 1, { validFrom: new Date('2030-02-01T00:00:00Z') });
     const expired = await setup(5, 1, { validUntil: new Date('2029-12-31T00:00:00Z') });
