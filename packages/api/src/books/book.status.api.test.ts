@@ -163,7 +163,8 @@ describe('updateBook once coupons are out', () => {
       t.admin.token,
     );
     const actions = res.data?.auditLog.edges.map((e: { node: { action: string } }) => e.node.action);
-    expect(actions).toEqual(['BOOK_PAUSED', 'BOOK_UPDATED', 'BOOK_CREATED']);
+    // CODE_JOB_STARTED: the campaign's code was uploaded by the admin.
+    expect(actions).toEqual(['BOOK_PAUSED', 'BOOK_UPDATED', 'CODE_JOB_STARTED', 'BOOK_CREATED']);
     expect(res.data?.auditLog.edges[1].node.changes.name.to).toBe('Audited');
   });
 });

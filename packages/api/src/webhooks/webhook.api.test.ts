@@ -205,7 +205,7 @@ describe('webhooks', () => {
     expect(() => new Webhook(old).verify(last.body, last.headers)).toThrow();
 
     const audit = await call(t.server, `query ($id: String!) { auditLog(filter: { targetType: WEBHOOK, targetId: $id }) { edges { node { action } } } }`, { id }, t.admin.token);
-    expect(audit.ok && audit.data.edges.map((e: { node: { action: string } }) => e.node.action)).toEqual(['WEBHOOK_SECRET_ROTATED', 'WEBHOOK_ENDPOINT_CREATED']);
+    expect(audit.ok && audit.data.edges.map((e: { node: { action: string } }) => e.node.action)).toEqual(['WEBHOOK_TEST_SENT', 'WEBHOOK_SECRET_ROTATED', 'WEBHOOK_ENDPOINT_CREATED']);
   });
 
   it('disables an endpoint that has failed for days, with the reason; enabling it resumes its deliveries', async () => {

@@ -1,6 +1,7 @@
 import { preparedName } from '@coupons/db';
 import DataLoader from 'dataloader';
 import type pg from 'pg';
+import { recordAudit } from '../audit/audit.service.ts';
 import { requireAdmin } from '../shared/access.ts';
 import type { VerifiedToken } from './token.service.ts';
 import { type Caller, type Role, requireCaller, type ServiceContext } from '../shared/context.ts';
@@ -107,17 +108,22 @@ export async function unsafeGetSessionStates(
 
 /**
  * ADMIN: signs a user out everywhere. Raises their token version in one statement, so every token
- * signed before is refused from the next request on (and open WebSockets are closed).
+ * signed before is refused from the next request on (and open WebSockets are closed). Writes a
+ * USER_SESSIONS_REVOKED audit entry.
  */
 export async function revokeUserSessions(ctx: ServiceContext, userId: string): Promise<UserRecord> {
   requireAdmin(ctx);
   const id = requireUuid('userId', userId);
-  const [row] = await ctx.db.prisma.user.updateManyAndReturn({
-    where: { id },
-    data: { tokenVersion: { increment: 1 } },
-    select: USER_RECORD_SELECT,
+  const row = await ctx.db.prisma.$transaction(async (tx) => {
+    const [revoked] = await tx.user.updateManyAndReturn({
+      where: { id },
+      data: { tokenVersion: { increment: 1 } },
+      select: USER_RECORD_SELECT,
+    });
+    if (!revoked) throw notFound('User', id);
+    await recordAudit(tx, ctx.caller, { action: 'USER_SESSIONS_REVOKED', targetType: 'USER', targetId: id });
+    return revoked;
   });
-  if (!row) throw notFound('User', id);
   return toUserRecord(row);
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type CodeJob, Prisma } from '@coupons/db';
+import { recordAudit } from '../audit/audit.service.ts';
 import type { ServiceContext } from '../shared/context.ts';
 import { notFound } from '../shared/errors.ts';
 import { requireUuid } from '../shared/validation.ts';
@@ -22,6 +23,7 @@ export interface LeasedCodeJob {
  * NOT_FOUND when the book is gone: the statement takes the book's row `FOR KEY SHARE` (the lock
  * the job's foreign key takes anyway, only first), so a deleteBook in flight makes it wait and,
  * once the delete commits, it finds no book and inserts nothing, as if the delete ran first.
+ * A CODE_JOB_STARTED audit entry on the book commits with the row (who added codes, and how).
  */
 export async function startCodeJob(
   ctx: ServiceContext,
@@ -30,14 +32,18 @@ export async function startCodeJob(
   total: number,
   params?: Prisma.InputJsonObject,
 ): Promise<LeasedCodeJob> {
-  const rows = await ctx.db.prisma.$queryRaw<RawCodeJob[]>(Prisma.sql`
-    INSERT INTO code_job (id, book_id, kind, total, created_by_id, lease_id, params)
-    SELECT ${randomUUID()}::uuid, b.id, ${kind}::"CodeJobKind", ${total}::int, ${ctx.caller?.userId ?? null}::uuid,
-           ${randomUUID()}::uuid, ${params === undefined ? null : JSON.stringify(params)}::jsonb
-    FROM (SELECT id FROM book WHERE id = ${bookId}::uuid FOR KEY SHARE) b
-    RETURNING ${RETURNED}`);
-  if (!rows[0]) throw notFound('Book', bookId);
-  const job = toLeased(rows[0]);
+  const job = await ctx.db.prisma.$transaction(async (tx) => {
+    const rows = await tx.$queryRaw<RawCodeJob[]>(Prisma.sql`
+      INSERT INTO code_job (id, book_id, kind, total, created_by_id, lease_id, params)
+      SELECT ${randomUUID()}::uuid, b.id, ${kind}::"CodeJobKind", ${total}::int, ${ctx.caller?.userId ?? null}::uuid,
+             ${randomUUID()}::uuid, ${params === undefined ? null : JSON.stringify(params)}::jsonb
+      FROM (SELECT id FROM book WHERE id = ${bookId}::uuid FOR KEY SHARE) b
+      RETURNING ${RETURNED}`);
+    if (!rows[0]) throw notFound('Book', bookId);
+    const started = toLeased(rows[0]);
+    await auditCodeJob(tx, ctx, 'CODE_JOB_STARTED', started.progress, { kind, ...(kind === 'GENERATE' ? { requested: total } : total > 0 ? { lines: total } : {}) });
+    return started;
+  });
   emitCodeJobProgress(job.progress);
   return job;
 }
@@ -107,16 +113,21 @@ export async function claimStaleCodeJobs(ctx: ServiceContext, staleAfterMs: numb
  * Reopens a FAILED generation job for another run (the admin's `resumeCodeJob`): RUNNING again,
  * a fresh lease and heartbeat, and a fresh budget of automatic takeovers (`attempts` = 1).
  * Null when the job is not a FAILED generation job with a stored pattern (the WHERE decides,
- * on the latest committed row, so two admins resuming at once reopen it once).
+ * on the latest committed row, so two admins resuming at once reopen it once). The reopening
+ * writes a CODE_JOB_RESUMED audit entry.
  */
 export async function reopenFailedCodeJob(ctx: ServiceContext, jobId: string): Promise<LeasedCodeJob | null> {
-  const rows = await ctx.db.prisma.$queryRaw<RawCodeJob[]>(Prisma.sql`
-    UPDATE code_job
-    SET status = 'RUNNING', error = NULL, finished_at = NULL, lease_id = gen_random_uuid(),
-        heartbeat_at = now(), attempts = 1
-    WHERE id = ${jobId}::uuid AND status = 'FAILED' AND kind = 'GENERATE' AND params IS NOT NULL
-    RETURNING ${RETURNED}`);
-  const job = rows[0] ? toLeased(rows[0]) : null;
+  const job = await ctx.db.prisma.$transaction(async (tx) => {
+    const rows = await tx.$queryRaw<RawCodeJob[]>(Prisma.sql`
+      UPDATE code_job
+      SET status = 'RUNNING', error = NULL, finished_at = NULL, lease_id = gen_random_uuid(),
+          heartbeat_at = now(), attempts = 1
+      WHERE id = ${jobId}::uuid AND status = 'FAILED' AND kind = 'GENERATE' AND params IS NOT NULL
+      RETURNING ${RETURNED}`);
+    const reopened = rows[0] ? toLeased(rows[0]) : null;
+    if (reopened) await auditCodeJob(tx, ctx, 'CODE_JOB_RESUMED', reopened.progress);
+    return reopened;
+  });
   if (job) emitCodeJobProgress(job.progress);
   return job;
 }
@@ -175,4 +186,18 @@ function toProgress(row: RawCodeJob): CodeJobProgress {
     invalid: row.invalid,
     error: row.error,
   };
+}
+
+/**
+ * An audit entry about a code job, in the transaction that changes it: on the job's book (the
+ * console links it), with the job's id and `extra` (the kind, the count asked for …).
+ */
+export async function auditCodeJob(
+  tx: Prisma.TransactionClient,
+  ctx: Pick<ServiceContext, 'caller'>,
+  action: 'CODE_JOB_STARTED' | 'CODE_JOB_CANCELLED' | 'CODE_JOB_RESUMED',
+  job: Pick<CodeJobProgress, 'jobId' | 'bookId'>,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
+  await recordAudit(tx, ctx.caller, { action, targetType: 'BOOK', targetId: job.bookId, changes: { jobId: job.jobId, ...extra } });
 }

@@ -1,4 +1,5 @@
 import { Prisma } from '@coupons/db';
+import { recordAudit } from '../audit/audit.service.ts';
 import { requireAdmin } from '../shared/access.ts';
 import type { ServiceContext } from '../shared/context.ts';
 import { badInput, notFound } from '../shared/errors.ts';
@@ -27,6 +28,7 @@ export interface AddPoolMembersResult {
  * from a picker, so an unknown one is a bug); unknown emails are returned instead (they come
  * from pasted lists, where a typo should not spoil the rest). The change holds the pool row
  * (see {@link changeMembers}), so it lands fully before or fully after a distribution to the pool.
+ * A POOL_MEMBERS_ADDED audit entry names the users it added (none added: no entry).
  */
 export async function addPoolMembers(
   ctx: ServiceContext,
@@ -46,7 +48,7 @@ export async function addPoolMembers(
     // the whole change rolls back) or our lock makes the erase wait and it then finds (and
     // deletes) the membership we commit. No membership is ever left with an erased user, and no
     // user we add can be deleted before we commit.
-    const found = await tx.$queryRaw<Array<{ id: string; email: string }>>(Prisma.sql`
+    const found = await tx.$queryRaw<Array<{ id: string; email: string; added: boolean }>>(Prisma.sql`
       WITH found AS (
         SELECT id, email FROM app_user
         WHERE (id = ANY(${userIds}::uuid[]) OR email = ANY(${emails}::text[])) AND erased_at IS NULL
@@ -55,17 +57,22 @@ export async function addPoolMembers(
         INSERT INTO pool_member (pool_id, user_id)
         SELECT ${pool.id}::uuid, id FROM found
         ON CONFLICT (pool_id, user_id) DO NOTHING
+        RETURNING user_id
       )
-      SELECT id::text AS id, email FROM found`);
+      SELECT id::text AS id, email, id IN (SELECT user_id FROM added) AS added FROM found`);
     const foundIds = new Set(found.map((u) => u.id));
     const missingId = userIds.find((id) => !foundIds.has(id));
     if (missingId) throw notFound('User', missingId);
+    await auditMembers(tx, ctx, pool.id, 'POOL_MEMBERS_ADDED', found.filter((u) => u.added).map((u) => u.id));
     const foundEmails = new Set(found.map((u) => u.email));
     return { pool, unknownEmails: emails.filter((e) => !foundEmails.has(e)) };
   });
 }
 
-/** Removes users from a pool (ADMIN); ids that are not members are ignored. Holds the pool row as an add does. */
+/**
+ * Removes users from a pool (ADMIN); ids that are not members are ignored. Holds the pool row as an
+ * add does; a POOL_MEMBERS_REMOVED audit entry names the users it removed.
+ */
 export async function removePoolMembers(
   ctx: ServiceContext,
   args: { poolId: string; userIds: readonly string[] },
@@ -74,9 +81,27 @@ export async function removePoolMembers(
   const userIds = [...new Set(args.userIds.map((id) => requireUuid('userIds', id)))];
   if (userIds.length > POOL_MEMBERS_BATCH_MAX) throw badInput('userIds', `at most ${POOL_MEMBERS_BATCH_MAX} users per call`);
   return changeMembers(ctx, args.poolId, async (tx, pool) => {
-    await tx.poolMember.deleteMany({ where: { poolId: pool.id, userId: { in: userIds } } });
+    const removed = await tx.$queryRaw<Array<{ id: string }>>(Prisma.sql`
+      DELETE FROM pool_member WHERE pool_id = ${pool.id}::uuid AND user_id = ANY(${userIds}::uuid[])
+      RETURNING user_id::text AS id`);
+    await auditMembers(tx, ctx, pool.id, 'POOL_MEMBERS_REMOVED', removed.map((r) => r.id));
     return pool;
   });
+}
+
+/**
+ * The audit entry of a member change, in its transaction: the users it actually added or removed
+ * (none: no entry, as nothing changed), sorted, so the log says exactly who.
+ */
+async function auditMembers(
+  tx: Prisma.TransactionClient,
+  ctx: ServiceContext,
+  poolId: string,
+  action: 'POOL_MEMBERS_ADDED' | 'POOL_MEMBERS_REMOVED',
+  ids: string[],
+): Promise<void> {
+  if (ids.length === 0) return;
+  await recordAudit(tx, ctx.caller, { action, targetType: 'POOL', targetId: poolId, changes: { count: ids.length, userIds: ids.sort() } });
 }
 
 /**

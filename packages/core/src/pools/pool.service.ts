@@ -1,5 +1,6 @@
 import { Prisma } from '@coupons/db';
 import { INPUT_LIMITS } from '@coupons/rules';
+import { recordAudit } from '../audit/audit.service.ts';
 import { requireAdmin } from '../shared/access.ts';
 import type { ServiceContext } from '../shared/context.ts';
 import { notFound } from '../shared/errors.ts';
@@ -19,7 +20,7 @@ export interface PoolRecord {
 export const POOL_NAME_MAX = INPUT_LIMITS.poolName;
 export const POOL_DESCRIPTION_MAX = INPUT_LIMITS.poolDescription;
 
-/** Creates a pool (ADMIN). */
+/** Creates a pool (ADMIN), with its POOL_CREATED audit entry. */
 export async function createPool(
   ctx: ServiceContext,
   args: { name: string; description?: string | null },
@@ -27,7 +28,11 @@ export async function createPool(
   requireAdmin(ctx);
   const name = requireText('name', args.name, { max: POOL_NAME_MAX });
   const description = requireText('description', args.description, { max: POOL_DESCRIPTION_MAX, optional: true, multiline: true });
-  const row = await ctx.db.prisma.pool.create({ data: { name, description } });
+  const row = await ctx.db.prisma.$transaction(async (tx) => {
+    const created = await tx.pool.create({ data: { name, description } });
+    await recordAudit(tx, ctx.caller, { action: 'POOL_CREATED', targetType: 'POOL', targetId: created.id, changes: { name, description } });
+    return created;
+  });
   return toPoolRecord(row);
 }
 

@@ -280,7 +280,7 @@ async function requireEnabledEndpoint(tx: Prisma.TransactionClient, endpointId: 
   if (!endpoint.enabled) throw new DomainError('INVALID_STATE', 'The endpoint is disabled: enable it first', { state: 'DISABLED' });
 }
 
-/** ADMIN: queues a `WEBHOOK_TEST` delivery to the endpoint, due now; returns it (PENDING). */
+/** ADMIN: queues a `WEBHOOK_TEST` delivery to the endpoint, due now; returns it (PENDING). Audited (WEBHOOK_TEST_SENT). */
 export async function sendTestWebhook(ctx: ServiceContext, id: string): Promise<WebhookDeliveryRecord> {
   requireAdmin(ctx);
   const endpointId = requireUuid('id', id);
@@ -291,13 +291,16 @@ export async function sendTestWebhook(ctx: ServiceContext, id: string): Promise<
       INSERT INTO webhook_delivery (endpoint_id, message_id, event_type, payload, next_attempt_at)
       VALUES (${endpointId}::uuid, ${messageId}, 'WEBHOOK_TEST', ${testBody(messageId, endpointId, ctx.clock.now())}, now())
       RETURNING ${deliveryColumns}`);
-    return toDelivery(row);
+    const delivery = toDelivery(row);
+    await recordAudit(tx, ctx.caller, { action: 'WEBHOOK_TEST_SENT', targetType: 'WEBHOOK', targetId: endpointId, changes: { deliveryId: delivery.id } });
+    return delivery;
   });
 }
 
 /**
  * ADMIN: sends a delivery again, now, with a fresh retry budget: the same `webhook-id` and body
  * (receivers that already have it deduplicate). A delivery being sent right now is INVALID_STATE.
+ * Audited (WEBHOOK_REDELIVERED, on the endpoint, naming the delivery).
  */
 export async function redeliverWebhook(ctx: ServiceContext, deliveryId: string): Promise<WebhookDeliveryRecord> {
   requireAdmin(ctx);
@@ -315,7 +318,10 @@ export async function redeliverWebhook(ctx: ServiceContext, deliveryId: string):
         lease_token = NULL, lease_expires_at = NULL
       WHERE id = ${deliveryId}::bigint AND NOT (status = 'PENDING' AND lease_expires_at > now())
       RETURNING ${deliveryColumns}`);
-    if (row) return toDelivery(row);
+    if (row) {
+      await recordAudit(tx, ctx.caller, { action: 'WEBHOOK_REDELIVERED', targetType: 'WEBHOOK', targetId: found.endpoint_id, changes: { deliveryId } });
+      return toDelivery(row);
+    }
     // Pruned since the read (past its retention), or leased meanwhile.
     const [still] = await tx.$queryRaw<unknown[]>(Prisma.sql`SELECT 1 FROM webhook_delivery WHERE id = ${deliveryId}::bigint`);
     if (!still) throw notFound('Webhook delivery', deliveryId);
