@@ -31,5 +31,6 @@ export {
   type DevDatabase,
 } from './embedded/index.ts';
 export { createDatabaseIfMissing, dropDatabaseIfExists, databaseUrl, databaseNameOf } from './admin/database.admin.ts';
+export { normalizeEmail, normalizeStoredEmails } from './emails.ts';
 export { hashPassword, verifyPassword, passwordNeedsRehash, ARGON2_OPTIONS } from './passwords.ts';
 export { seedDemoData, DEMO_LOGINS, type SeedSummary } from './seed/index.ts';

@@ -1,4 +1,5 @@
 import { domainToUnicode } from 'node:url';
+import { normalizeEmail } from '@coupons/db';
 import { badInput } from '../shared/errors.ts';
 
 /** RFC 5321 caps an address at 254 characters. */
@@ -16,19 +17,10 @@ const EMAIL_PATTERN = /^[^\s@\p{Cc}\p{Cf}]+@(?:[^\s@.\p{Cc}\p{Cf}]+\.)+[^\s@.\p{
 const LONE_SURROGATE = /\p{Cs}/u;
 
 /**
- * The form emails are stored and compared in, so that one address has one spelling: trimmed,
- * lower-cased, in Unicode NFC (`é` typed precomposed or as `e` + U+0301 is the same address), the
- * domain as UTS #46 maps it (as browsers do: `BÜCHER.de` and `xn--bcher-kva.de` are `bücher.de`,
- * full-width letters and dots are ASCII). A domain UTS #46 refuses is left as typed (lower-cased,
- * NFC): {@link parseEmail} then refuses the address; a look-up simply finds nobody.
+ * The stored form of an email (trimmed, lower-cased, NFC, the domain as UTS #46 maps it): one
+ * definition in `@coupons/db`, beside the data, since the migrations bring stored emails to it.
  */
-export function normalizeEmail(email: string): string {
-  const text = email.trim().toLowerCase().normalize('NFC');
-  const at = text.lastIndexOf('@');
-  if (at < 0) return text;
-  const domain = domainToUnicode(text.slice(at + 1));
-  return domain === '' ? text : `${text.slice(0, at + 1)}${domain.normalize('NFC')}`;
-}
+export { normalizeEmail };
 
 /** The normalized email, or BAD_USER_INPUT naming `field`. */
 export function parseEmail(email: string, field = 'email'): string {
