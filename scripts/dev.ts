@@ -42,7 +42,25 @@ function start(name: 'api' | 'console', command: string, args: string[], env: No
       if (text !== '' || line === '') log(name, text);
     });
   }
+  watchOver(child);
   return child;
+}
+
+/** Each child's watchdog, ended when the child is stopped the normal way ({@link stopChild}). */
+const watchdogs = new Map<ChildProcess, ChildProcess>();
+
+/**
+ * A tiny detached shell that outlives us: if this process dies without stopping the child
+ * (`kill -9` of the whole `pnpm dev`), it stops the child's process group (TERM, then KILL), as
+ * PostgreSQL's own watchdog stops the postmaster. Without it, the console (`next dev`, which does
+ * not notice its parent going) kept its port, and the next `pnpm dev` refused to start.
+ */
+function watchOver(child: ChildProcess): void {
+  if (!child.pid) return;
+  const script = 'while kill -0 "$1" 2>/dev/null; do sleep 1; done; kill -TERM -"$2" 2>/dev/null; sleep 4; kill -KILL -"$2" 2>/dev/null';
+  const watchdog = spawn('sh', ['-c', script, 'coupons-dev-watchdog', String(process.pid), String(child.pid)], { detached: true, stdio: 'ignore' });
+  watchdog.unref();
+  watchdogs.set(child, watchdog);
 }
 
 async function main(): Promise<void> {
@@ -129,7 +147,10 @@ async function main(): Promise<void> {
 
 /** SIGTERM to the child's process group; SIGKILL if it is still there after the deadline. */
 async function stopChild(child: ChildProcess): Promise<void> {
-  if (!child.pid || child.exitCode !== null || child.signalCode !== null) return;
+  if (!child.pid || child.exitCode !== null || child.signalCode !== null) {
+    watchdogs.get(child)?.kill('SIGKILL');
+    return;
+  }
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const signal = (name: NodeJS.Signals) => {
     try {
@@ -146,6 +167,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
     await exited;
   }
   clearTimeout(timer);
+  watchdogs.get(child)?.kill('SIGKILL');
 }
 
 /**

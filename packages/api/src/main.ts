@@ -59,6 +59,26 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  console.error(startFailure(error));
   process.exit(1);
 });
+
+/** Connection failures of the driver: the server is not there, refuses us, or has no such database. */
+const DATABASE_UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', '28P01', '28000', '3D000']);
+
+/**
+ * Why the API could not start, on one line that names the setting to look at: no stack trace
+ * and no secret (the driver's messages carry neither the URL nor its password).
+ */
+function startFailure(error: unknown): string {
+  if (error instanceof ConfigError) return error.message;
+  const failure = error as NodeJS.ErrnoException & { address?: string; port?: number };
+  const code = String(failure?.code ?? '');
+  const databases = ['DATABASE_URL', 'DATABASE_LISTEN_URL', 'DATABASE_READ_URL'].filter((name) => process.env[name]).join(' or ');
+  if (code === 'EADDRINUSE' || code === 'EACCES') {
+    return `API_PORT: cannot listen on ${failure.address}:${failure.port} (${code === 'EADDRINUSE' ? 'the port is in use' : 'not allowed'}); stop what holds it or choose another API_PORT`;
+  }
+  if (code === 'ERR_INVALID_URL') return `${databases}: not a valid URL (check the host, the port and that the password is URL-encoded)`;
+  if (DATABASE_UNREACHABLE.has(code)) return `${databases}: cannot connect to PostgreSQL: ${failure.message}`;
+  return error instanceof Error ? `Could not start: ${error.name}: ${error.message}` : `Could not start: ${String(error)}`;
+}

@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type http from 'node:http';
+import type { Duplex } from 'node:stream';
 import {
   type DocumentNode,
   type ExecutionArgs,
@@ -130,7 +131,14 @@ export function startWebSocketServer(deps: WebSocketDeps): { dispose(): Promise<
   const outlets = new WeakMap<object, { socket: WebSocket; id: string }>();
   /** The ids of each socket's running operations ({@link MAX_OPERATIONS_PER_SOCKET}). */
   const running = new WeakMap<WebSocket, Set<string>>();
-  const wsServer = new WebSocketServer({ server: deps.httpServer, path: deps.path, maxPayload: MAX_SOCKET_MESSAGE_BYTES });
+  // `noServer`, upgrades handed over by our own listener: attached with `server`, ws re-emits the
+  // HTTP server's errors on the WebSocket server, where graphql-ws prints each with a stack (a
+  // port already in use then printed "Internal error emitted on the WebSocket server" before
+  // the start failure the operator needs to read).
+  const wsServer = new WebSocketServer({ noServer: true, path: deps.path, maxPayload: MAX_SOCKET_MESSAGE_BYTES });
+  const upgrade = (request: http.IncomingMessage, socket: Duplex, head: Buffer) =>
+    wsServer.handleUpgrade(request, socket, head, (ws) => wsServer.emit('connection', ws, request));
+  deps.httpServer.on('upgrade', upgrade);
   // Registered before graphql-ws' own listener, so it sees every socket first.
   wsServer.on('connection', refuseServerMessages);
   const rules = [
@@ -249,6 +257,7 @@ export function startWebSocketServer(deps: WebSocketDeps): { dispose(): Promise<
 
   return {
     async dispose() {
+      deps.httpServer.off('upgrade', upgrade);
       sessions.stop();
       if (deps.contextDeps.onSessionsChanged === onSessionsChanged) deps.contextDeps.onSessionsChanged = undefined;
       await cleanup.dispose();

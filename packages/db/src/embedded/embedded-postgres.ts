@@ -5,6 +5,9 @@ import { freePort } from './free-port.ts';
 import { type RunningCluster, delay, isAlive, registerCluster, unregisterCluster } from './embedded-postgres.cleanup.ts';
 import { parentPid, readPostmasterPid } from './postmaster.pid-file.ts';
 
+/** How long a failed start waits for the half-started server's stop before it reports the failure. */
+const STOP_AFTER_FAILED_START_MS = 3_000;
+
 /** Options of {@link startEmbeddedPostgres}. */
 export interface EmbeddedPostgresOptions {
   /** The cluster's data folder; initialised on first use (when empty or missing). */
@@ -70,7 +73,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       if (fresh && attempt === 1) await server.initialise();
       await server.start();
     } catch (error) {
-      await server.stop().catch(() => {});
+      // A server that exited during start-up never emits 'exit' again, so its stop() never
+      // settles: awaited alone, nothing else kept the process alive and it exited 0 without a word.
+      await Promise.race([server.stop().catch(() => {}), delay(STOP_AFTER_FAILED_START_MS)]);
       const portTaken = logs.some((line) => line.includes('could not bind') || line.includes('Address already in use'));
       if (options.port === undefined && portTaken && attempt < 5) continue;
       if (!options.persistent) fs.rmSync(dataDir, { recursive: true, force: true });
