@@ -103,6 +103,12 @@ describe('OutboxCursor', () => {
     expect(ids(cursor.advance(rows(3, 6), snap(1, 1), 10).deliver)).toEqual([3, 6]);
   });
 
+  it('starts with ranges seen at start-up: merged where they touch, cut at the mark', () => {
+    const cursor = new OutboxCursor(100n, [[50n, 200n], [3n, 5n], [6n, 6n], 9n], 0);
+    expect(cursor.openGaps()).toEqual([[3n, 6n], [9n, 9n], [50n, 100n]]);
+    expect(ids(cursor.advance(rows(4, 60, 101), snap(1, 1), 10).deliver)).toEqual([4, 60, 101]);
+  });
+
   it('saves and restores its mark and gaps (horizons too), so a stored cursor goes on where it stopped', () => {
     const cursor = new OutboxCursor(0n, [], 0, { settleMs: 1000 });
     cursor.advance(rows(2, 5), snap(50, 52), 0); // gaps 1, 3, 4

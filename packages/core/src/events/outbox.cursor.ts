@@ -102,15 +102,20 @@ export class OutboxCursor {
 
   /**
    * @param start the highest id already accounted for (history before start-up is not replayed)
-   * @param openGaps ids at or below `start` that were not visible at start-up
+   * @param openGaps ids, or ranges of ids, at or below `start` that were not visible at start-up
    */
-  constructor(start: bigint, openGaps: readonly bigint[], now: number, options: Partial<OutboxCursorOptions> = {}) {
+  constructor(start: bigint, openGaps: readonly (bigint | GapRange)[], now: number, options: Partial<OutboxCursorOptions> = {}) {
     this.options = { ...DEFAULT_CURSOR_OPTIONS, ...options };
     this.markValue = start;
-    for (const id of [...new Set(openGaps)].filter((id) => id <= start).sort(compareBigints)) {
+    const ranges = openGaps
+      .map((gap): GapRange => (typeof gap === 'bigint' ? [gap, gap] : gap))
+      .map(([from, to]): GapRange => [from, to < start ? to : start])
+      .filter(([from, to]) => from <= to)
+      .sort(([a], [b]) => compareBigints(a, b));
+    for (const [from, to] of ranges) {
       const last = this.gaps[this.gaps.length - 1];
-      if (last && last.to + 1n === id) last.to = id;
-      else this.gaps.push({ from: id, to: id, detectedAt: now, horizon: null });
+      if (last && last.to + 1n >= from) last.to = to > last.to ? to : last.to;
+      else this.gaps.push({ from, to, detectedAt: now, horizon: null });
     }
   }
 
