@@ -25,3 +25,19 @@ describe('DATABASE_READ_MAX_LAG_MS', () => {
     expect(() => loadConfig({ ...base, DATABASE_READ_MAX_LAG_MS: 'soon' })).toThrow(/DATABASE_READ_MAX_LAG_MS/);
   });
 });
+
+describe('JWT_SECRET in production', () => {
+  const base = { NODE_ENV: 'production', DATABASE_URL: 'postgresql://coupons@db.internal/coupons' };
+
+  it('refuses a secret that is long but not secret: blank, or one character repeated', () => {
+    for (const secret of [' '.repeat(40), 'x'.repeat(40), `${' '.repeat(30)}abcdefghij`]) {
+      expect(() => loadConfig({ ...base, JWT_SECRET: secret }), JSON.stringify(secret)).toThrow(/JWT_SECRET: must be a random secret/);
+    }
+  });
+
+  it('takes a random one (and development or tests may use placeholders)', () => {
+    const secret = 'Zq3v0X8pL2mN7rT1yB5cD9fG4hJ6kW0s';
+    expect(loadConfig({ ...base, JWT_SECRET: secret }).JWT_SECRET).toBe(secret);
+    expect(loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(32) }).JWT_SECRET).toBe('x'.repeat(32));
+  });
+});

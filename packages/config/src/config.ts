@@ -188,6 +188,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (isProduction && !values.JWT_SECRET) {
     throw new ConfigError(['JWT_SECRET: required when NODE_ENV=production (at least 32 characters)']);
   }
+  // Long but not secret (32 spaces, one letter repeated) is as guessable as short. Tests and
+  // development may use such placeholders; production may not.
+  if (isProduction && values.JWT_SECRET && (values.JWT_SECRET.trim().length < 32 || new Set(values.JWT_SECRET).size < 8)) {
+    throw new ConfigError(['JWT_SECRET: must be a random secret of at least 32 characters (e.g. openssl rand -base64 48), not a repeated or blank one']);
+  }
   if (isProduction && values.LOG_FORMAT === 'pretty') {
     throw new ConfigError(['LOG_FORMAT: production logs are JSON (pretty is for development); leave it unset or set json']);
   }

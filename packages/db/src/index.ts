@@ -11,6 +11,7 @@ export {
 export * from './generated/prisma/client.ts';
 export {
   applyMigrations,
+  migrationsUnknownHere,
   diffMigrations,
   createMigration,
   withScratchDatabase,

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { normalizeStoredEmails } from '../emails.ts';
 import { type MigrationPaths, defaultMigrationPaths, noFilters, readMigrationsList, readSchema } from './migrations.folder.ts';
 import { type EngineHandle, type MigrationSettings, openSchemaEngine, takeEnginePanic } from './schema-engine.ts';
@@ -91,4 +92,29 @@ export async function diffMigrations(scratchUrl: string, paths: MigrationPaths =
     // exitCode 2 = "there is a difference"; the script is then non-empty.
     return result.exitCode === 0 ? '' : (result.stdout ?? '').trim();
   });
+}
+
+/**
+ * The migrations the database at `url` records as applied that the folder does not hold: a newer
+ * release migrated it (an image rolled back after its migrate job ran). Nothing is undone (write
+ * migrations expand, then contract, so this release still runs on that schema), but the operator
+ * is told, rather than "up to date". Empty when the database has no migrations table yet.
+ */
+export async function migrationsUnknownHere(url: string, paths: MigrationPaths = defaultMigrationPaths): Promise<string[]> {
+  const known = new Set((await readMigrationsList(paths.migrationsDir)).migrationDirectories.map((m) => m.path));
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ name: string }>(
+      `SELECT migration_name AS name FROM _prisma_migrations
+       WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL
+       ORDER BY migration_name`,
+    ).catch((error: { code?: string }) => {
+      if (error.code === '42P01') return { rows: [] };
+      throw error;
+    });
+    return rows.map((row) => row.name).filter((name) => !known.has(name));
+  } finally {
+    await client.end();
+  }
 }
