@@ -16,7 +16,10 @@ describe('the harness itself', () => {
   });
 
   it('flags a concurrent outcome that equals neither serial one, in its answers or in its row alone', () => {
-    const row = { state: 'LOCKED', owner: 'u1', lockedBy: 'u1', lockLive: true, redemptionCount: 0, redemptions: 0, reversed: 0 };
+    const row = {
+      state: 'LOCKED', owner: 'u1', lockedBy: 'u1', lockLive: true, redemptionCount: 0, redemptions: 0, reversed: 0,
+      voided: false, codeExpiry: 'none', codeMaxRedemptions: null, lockTtlMatch: true, book: 'ACTIVE', audits: {},
+    } as const;
     const claimFirst: PairOutcome = { answers: ['ok', 'ok'], row: { ...row, counters: { u1: '1/0' }, events: { ASSIGNED: 1, LOCKED: 1 } } };
     const lockFirst: PairOutcome = {
       answers: ['ok', 'INVALID_STATE'],

@@ -12,6 +12,7 @@ import {
   startTestServer,
   type TestServer,
 } from '../../testing/index.ts';
+import { type AdminOp, BOOK_QUERY, bookAnswer, callAdmin, describeAdminOp, isBookControl } from './transition-pairs.admin.ts';
 
 /**
  * The race harness of issue 12: two transitions of ONE coupon, run one after the other in both
@@ -36,7 +37,9 @@ export type PairOp =
   /** The admin reverses the n-th redemption the setup made (0 = the first). */
   | { kind: 'reverse'; redemption: number }
   /** `sweepExpiredLocks` from core, as a second API process's sweeper would run it. */
-  | { kind: 'sweep' };
+  | { kind: 'sweep' }
+  /** The admin controls on the coupon or its book (transition-pairs.admin.ts). */
+  | AdminOp;
 
 /** Where a scenario starts: transitions run one at a time on the fresh coupon, then maybe expiry. */
 export interface PairSetup {
@@ -87,11 +90,29 @@ export interface FinalRow {
   counters: Record<string, string>;
   /** CouponEvent rows of the coupon by type: a transition recorded twice or never shows here. */
   events: Record<string, number>;
+  /** `voided_at` is set (voidCoupon). */
+  voided: boolean;
+  /** The code's own expiry (updateCoupon): none, or whether it has passed at the clock's now. */
+  codeExpiry: 'none' | 'passed' | 'ahead';
+  /** The code's own use limit (updateCoupon), null when the book decides. */
+  codeMaxRedemptions: number | null;
+  /** Whether a lock's expiry is exactly now + the book's lockTtlSeconds (null without a lock time): which TTL the lock was taken with. */
+  lockTtlMatch: boolean | null;
+  /** The book's status and limits as the admin ops change them (`gone` once deleteBook took it with its codes). */
+  book: string;
+  /** Audit-log entries about the code or its book, by action (an admin change recorded twice or never shows here). */
+  audits: Record<string, number>;
 }
 
 export interface PairReport {
   scenario: PairScenario;
   serial: { ab: PairOutcome; ba: PairOutcome };
+  /**
+   * A book control's answer reads `counts` after its commit, before it answers: a transition
+   * ordered after it may already show there. For each serial order whose first op is a book
+   * control, that order's outcome with the control answering the book as it stood after both.
+   */
+  lateReads: PairOutcome[];
   rounds: number;
   /** Concurrent outcomes by their key, with how often each was seen. */
   seen: Map<string, { outcome: PairOutcome; count: number }>;
@@ -147,6 +168,14 @@ export function describeOp(op: PairOp): string {
       return `reverseRedemption(#${op.redemption}) by admin`;
     case 'sweep':
       return 'sweepExpiredLocks';
+    case 'void':
+    case 'unassign':
+    case 'forceUnlock':
+    case 'updateCoupon':
+    case 'bookStatus':
+    case 'updateBook':
+    case 'deleteBook':
+      return describeAdminOp(op);
     default:
       return `${op.kind}Coupon by ${op.by}`;
   }
@@ -178,20 +207,24 @@ async function execute(world: PairWorld, slot: Slot, op: PairOp): Promise<{ answ
       outcome = await call(server, OPS.reverse, { id, reason: 'race harness' }, users.admin.token);
       break;
     }
+    default:
+      outcome = await callAdmin(server, users.admin.token, slot, op);
   }
   if (!outcome.ok) return { answer: outcome.code, outcome };
   const d = outcome.data;
-  const answer =
-    op.kind === 'redeem' || op.kind === 'reverse'
-      ? `ok redemption of ${name(d.userId)}${d.reversedAt ? ', reversed' : ''}`
-      : `ok ${d.state} owner=${name(d.assignedUserId)} locked=${d.lockExpiresAt !== null} redemptions=${d.redemptionCount}`;
+  let answer: string;
+  if (op.kind === 'redeem' || op.kind === 'reverse') answer = `ok redemption of ${name(d.userId)}${d.reversedAt ? ', reversed' : ''}`;
+  else if (op.kind === 'deleteBook') answer = `ok ${String(d)}`;
+  else if (isBookControl(op)) answer = bookAnswer(d);
+  else answer = `ok ${d.state} owner=${name(d.assignedUserId)} locked=${d.lockExpiresAt !== null} redemptions=${d.redemptionCount}`;
   return { answer, outcome };
 }
 
-/** The coupon's final row, its redemptions, the book's counters and the coupon's events. */
+/** The coupon's final row, its redemptions, the book's counters, the coupon's events, its book and their audit entries. */
 async function readFinalRow(world: PairWorld, slot: Slot): Promise<FinalRow> {
   const now = world.server.clock.now();
-  const [row] = await world.server.db.prisma.$queryRaw<
+  const db = world.server.db.prisma;
+  const [row] = await db.$queryRaw<
     Array<{
       state: string;
       owner: string | null;
@@ -202,6 +235,11 @@ async function readFinalRow(world: PairWorld, slot: Slot): Promise<FinalRow> {
       reversed: number;
       counters: Array<{ user_id: string; assigned: number; redeemed: number }> | null;
       events: Record<string, number> | null;
+      voided: boolean;
+      code_expiry: 'none' | 'passed' | 'ahead';
+      code_max_redemptions: number | null;
+      lock_ttl_match: boolean | null;
+      book: string;
     }>
   >(Prisma.sql`
     SELECT c.state::text AS state, c.assigned_user_id::text AS owner, c.locked_by_id::text AS locked_by,
@@ -211,9 +249,28 @@ async function readFinalRow(world: PairWorld, slot: Slot): Promise<FinalRow> {
            (SELECT json_agg(json_build_object('user_id', u.user_id, 'assigned', u.assigned_count, 'redeemed', u.redeemed_count))
               FROM user_book_counter u WHERE u.book_id = c.book_id AND (u.assigned_count, u.redeemed_count) <> (0, 0)) AS counters,
            (SELECT json_object_agg(t.type, t.n) FROM (SELECT e.type::text AS type, count(*)::int AS n FROM coupon_event e
-              WHERE e.coupon_id = c.id GROUP BY e.type ORDER BY e.type) t) AS events
-    FROM coupon c WHERE c.code = ${slot.code}`);
-  if (!row) throw new Error(`coupon ${slot.code} vanished`);
+              WHERE e.coupon_id = c.id GROUP BY e.type ORDER BY e.type) t) AS events,
+           c.voided_at IS NOT NULL AS voided,
+           CASE WHEN c.expires_at IS NULL THEN 'none' WHEN c.expires_at <= ${now} THEN 'passed' ELSE 'ahead' END AS code_expiry,
+           c.max_redemptions AS code_max_redemptions,
+           CASE WHEN c.lock_expires_at IS NOT NULL THEN c.lock_expires_at = ${now}::timestamptz + make_interval(secs => b.lock_ttl_seconds) END AS lock_ttl_match,
+           concat_ws(' ', b.status::text, 'multi=' || b.allow_multiple_redemptions, 'maxRedemptionsPerUser=' || coalesce(b.max_redemptions_per_user::text, '-'),
+                     'maxAssignmentsPerUser=' || coalesce(b.max_assignments_per_user::text, '-'), 'maxTotalRedemptions=' || coalesce(b.max_total_redemptions::text, '-'),
+                     'redeemedTotal=' || b.redeemed_total, 'windowEnded=' || coalesce(b.valid_until <= ${now}, false)) AS book
+    FROM coupon c JOIN book b ON b.id = c.book_id WHERE c.code = ${slot.code}`);
+  const [audit] = await db.$queryRaw<Array<{ audits: Record<string, number> | null }>>(Prisma.sql`
+    SELECT json_object_agg(t.action, t.n) AS audits FROM (SELECT a.action, count(*)::int AS n FROM audit_log a
+      WHERE a.target_id IN (${slot.code}, ${slot.bookId}) GROUP BY a.action ORDER BY a.action) t`);
+  const audits = Object.fromEntries(Object.entries(audit?.audits ?? {}).sort(([a], [b]) => a.localeCompare(b)));
+  if (!row) {
+    // deleteBook takes the book with its codes, their events and counters: only the audit log stays.
+    const [book] = await db.$queryRaw<Array<{ n: number }>>(Prisma.sql`SELECT count(*)::int AS n FROM book WHERE id = ${slot.bookId}::uuid`);
+    if (book?.n !== 0) throw new Error(`coupon ${slot.code} vanished from a book that stays`);
+    return {
+      state: 'GONE', owner: null, lockedBy: null, lockLive: false, redemptionCount: 0, redemptions: 0, reversed: 0, counters: {}, events: {},
+      voided: false, codeExpiry: 'none', codeMaxRedemptions: null, lockTtlMatch: null, book: 'gone', audits,
+    };
+  }
   const name = (id: string | null) => (id === null ? null : (world.names.get(id) ?? `?${id}`));
   const counters = Object.fromEntries(
     (row.counters ?? []).map((c) => [name(c.user_id) as string, `${c.assigned}/${c.redeemed}`]).sort(([a], [b]) => a.localeCompare(b)),
@@ -228,6 +285,12 @@ async function readFinalRow(world: PairWorld, slot: Slot): Promise<FinalRow> {
     reversed: row.reversed,
     counters,
     events: Object.fromEntries(Object.entries(row.events ?? {}).sort(([a], [b]) => a.localeCompare(b))),
+    voided: row.voided,
+    codeExpiry: row.code_expiry,
+    codeMaxRedemptions: row.code_max_redemptions,
+    lockTtlMatch: row.lock_ttl_match,
+    book: row.book,
+    audits,
   };
 }
 
@@ -278,8 +341,9 @@ export function oddOutcomes(
   serial: { ab: PairOutcome; ba: PairOutcome },
   seen: ReadonlyMap<string, { outcome: PairOutcome; count: number }>,
   rounds: number,
+  lateReads: readonly PairOutcome[] = [],
 ): string[] {
-  const allowed = new Set([outcomeKey(serial.ab), outcomeKey(serial.ba)]);
+  const allowed = new Set([outcomeKey(serial.ab), outcomeKey(serial.ba), ...lateReads.map(outcomeKey)]);
   return [...seen.values()]
     .filter(({ outcome }) => !allowed.has(outcomeKey(outcome)))
     .map(({ outcome, count }) => `${count} of ${rounds} rounds: ${formatOutcome(outcome)}`);
@@ -303,13 +367,26 @@ function defects(outcome: PairOutcome): string[] {
 }
 
 /** Runs the pair on `slot` one op after the other, `first` leading. */
-async function runSerially(world: PairWorld, scenario: PairScenario, slot: Slot, first: 'a' | 'b'): Promise<PairOutcome> {
+async function runSerially(
+  world: PairWorld,
+  scenario: PairScenario,
+  slot: Slot,
+  first: 'a' | 'b',
+): Promise<{ outcome: PairOutcome; lateRead: PairOutcome | null }> {
   arriveAtExpiry(world, slot);
   const [a, b] = scenario.ops;
   const answerA = first === 'a' ? await execute(world, slot, a) : null;
   const answerB = await execute(world, slot, b);
   const answers: [string, string] = [(answerA ?? (await execute(world, slot, a))).answer, answerB.answer];
-  return { answers, row: await readFinalRow(world, slot) };
+  const outcome = { answers, row: await readFinalRow(world, slot) };
+  // The first op, if a book control that succeeded, may have read its counts after the second op.
+  const at = first === 'a' ? 0 : 1;
+  if (!isBookControl(scenario.ops[at]) || !answers[at].startsWith('ok')) return { outcome, lateRead: null };
+  const book = await call(world.server, BOOK_QUERY, { id: slot.bookId }, world.users.admin.token);
+  if (!book.ok || !book.data) throw new Error(`reading book ${slot.bookId} after the serial run: ${JSON.stringify(book)}`);
+  const late: [string, string] = [...answers];
+  late[at] = bookAnswer(book.data);
+  return { outcome, lateRead: { answers: late, row: outcome.row } };
 }
 
 /**
@@ -357,7 +434,10 @@ export async function runPair(world: PairWorld, scenario: PairScenario, baseRoun
   if (world.server.clock.now().getTime() !== lockedAt) throw new Error('the clock moved while slots were prepared');
   const setupMs = performance.now() - started;
 
-  const serial = { ab: await runSerially(world, scenario, slots[0], 'a'), ba: await runSerially(world, scenario, slots[1], 'b') };
+  const ab = await runSerially(world, scenario, slots[0], 'a');
+  const ba = await runSerially(world, scenario, slots[1], 'b');
+  const serial = { ab: ab.outcome, ba: ba.outcome };
+  const lateReads = [ab.lateRead, ba.lateRead].filter((o): o is PairOutcome => o !== null);
   const seen = new Map<string, { outcome: PairOutcome; count: number }>();
   for (let r = 0; r < rounds; r++) {
     const outcome = await runConcurrently(world, scenario, slots[r + 2], r);
@@ -365,8 +445,8 @@ export async function runPair(world: PairWorld, scenario: PairScenario, baseRoun
     entry.count += 1;
     seen.set(outcomeKey(outcome), entry);
   }
-  const problems = [...serialProblems(scenario, serial), ...oddOutcomes(serial, seen, rounds)];
-  return { scenario, serial, rounds, seen, problems, setupMs, wallMs: performance.now() - started };
+  const problems = [...serialProblems(scenario, serial), ...oddOutcomes(serial, seen, rounds, lateReads)];
+  return { scenario, serial, lateReads, rounds, seen, problems, setupMs, wallMs: performance.now() - started };
 }
 
 export function formatOutcome(o: PairOutcome): string {
@@ -375,7 +455,9 @@ export function formatOutcome(o: PairOutcome): string {
   const events = Object.entries(r.events).map(([t, n]) => `${t}×${n}`).join(' ');
   return (
     `answers [${o.answers.join(' | ')}]; row ${r.state} owner=${r.owner} lockedBy=${r.lockedBy} lockLive=${r.lockLive} ` +
-    `redemption_count=${r.redemptionCount} redemptions=${r.redemptions} (reversed ${r.reversed}) counters(assigned/redeemed)=${counters} events=${events}`
+    `redemption_count=${r.redemptionCount} redemptions=${r.redemptions} (reversed ${r.reversed}) counters(assigned/redeemed)=${counters} events=${events}` +
+    `; voided=${r.voided} codeExpiry=${r.codeExpiry} codeMaxRedemptions=${r.codeMaxRedemptions} lockTtlMatch=${r.lockTtlMatch}` +
+    `; book ${r.book}; audits=${Object.entries(r.audits).map(([a, n]) => `${a}×${n}`).join(' ')}`
   );
 }
 
@@ -387,6 +469,7 @@ export function formatReport(report: PairReport): string {
     `  A = ${describeOp(scenario.ops[0])}, B = ${describeOp(scenario.ops[1])}`,
     `  serial A then B: ${formatOutcome(serial.ab)}`,
     `  serial B then A: ${formatOutcome(serial.ba)}`,
+    ...report.lateReads.map((o) => `  also allowed (the book control's counts read after both): ${formatOutcome(o)}`),
     `  concurrent (${report.rounds} rounds, ${report.wallMs.toFixed(0)} ms):`,
     ...[...report.seen.values()].map(({ outcome, count }) => `    ${count}× ${formatOutcome(outcome)}`),
   ];
@@ -398,14 +481,18 @@ export function formatReport(report: PairReport): string {
 export function summarizeReport(report: PairReport): string {
   const ab = outcomeKey(report.serial.ab);
   const ba = outcomeKey(report.serial.ba);
+  const late = new Set(report.lateReads.map(outcomeKey));
   let matchedAb = 0;
   let matchedBa = 0;
+  let matchedLate = 0;
   let odd = 0;
   for (const [key, { count }] of report.seen) {
     if (key === ab) matchedAb += count;
     else if (key === ba) matchedBa += count;
+    else if (late.has(key)) matchedLate += count;
     else odd += count;
   }
   const same = ab === ba ? ' (both orders agree)' : '';
-  return `  ${odd > 0 ? 'ODD ' : 'ok  '} ${report.rounds} rounds: A-then-B ${matchedAb}, B-then-A ${matchedBa}${same}, neither ${odd}, ${report.wallMs.toFixed(0)} ms (setup ${report.setupMs.toFixed(0)}): ${report.scenario.name}`;
+  const lateReads = report.lateReads.length > 0 ? `, a serial order with the counts read after both ${matchedLate}` : '';
+  return `  ${odd > 0 ? 'ODD ' : 'ok  '} ${report.rounds} rounds: A-then-B ${matchedAb}, B-then-A ${matchedBa}${same}${lateReads}, neither ${odd}, ${report.wallMs.toFixed(0)} ms (setup ${report.setupMs.toFixed(0)}): ${report.scenario.name}`;
 }

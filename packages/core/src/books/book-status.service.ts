@@ -7,13 +7,17 @@ import { touchedAt } from '../shared/sql.ts';
 import { DomainError, notFound, pgCode } from '../shared/errors.ts';
 import { requireUuid } from '../shared/validation.ts';
 import type { BookRecord, BookStatus } from './book.model.ts';
+import { closeBookGate } from '../coupons/book-gate.sql.ts';
 import { bookCouponsWereOut, selectBookLocked } from './book.sql.ts';
 
 // A book's status, set by admins: ACTIVE serves coupons; PAUSED stops claims, locks and
 // redemptions until it is resumed (something went wrong with the campaign); ARCHIVED stops them
-// and takes the book out of the default lists (the campaign is over). Transitions read the
-// status under the coupon's row lock, in the same statement as their guard, so a claim racing a
-// pause answers as if it ran wholly before or wholly after it.
+// and takes the book out of the default lists (the campaign is over). A change closes the book's
+// gate first (coupons/book-gate.sql.ts): it waits for the claims, locks and redemptions of the
+// book in flight and counts them in its answer, and one arriving meanwhile reads the new status.
+// So a transition racing a pause answers as if it ran wholly before or wholly after it. (The
+// coupon's row lock alone did not: a redeem that had read ACTIVE committed after the pause had
+// answered without it.) A code import in flight is not waited for: it holds no gate.
 
 /** The statuses each change may start from; the status it goes to. */
 const CHANGES: Record<'PAUSE' | 'RESUME' | 'ARCHIVE', { from: readonly BookStatus[]; to: BookStatus; action: AuditAction }> = {
@@ -42,6 +46,7 @@ async function changeStatus(ctx: ServiceContext, id: string, change: keyof typeo
   const bookId = requireUuid('id', id);
   const { from, to, action } = CHANGES[change];
   return ctx.db.prisma.$transaction(async (tx) => {
+    await closeBookGate(tx, bookId);
     const current = await selectBookLocked(tx, bookId, 'update');
     if (!current) throw notFound('Book', id);
     if (current.status === to) return current;

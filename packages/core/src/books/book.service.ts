@@ -1,5 +1,6 @@
 import { type Book as BookRow, Prisma } from '@coupons/db';
 import { changedFields, recordAudit } from '../audit/audit.service.ts';
+import { closeBookGate } from '../coupons/book-gate.sql.ts';
 import { requireAdmin } from '../shared/access.ts';
 import { requireCaller, type ServiceContext } from '../shared/context.ts';
 import { touchedAt } from '../shared/sql.ts';
@@ -47,9 +48,14 @@ export async function createBook(ctx: ServiceContext, input: CreateBookInput): P
  */
 const UPDATE_TRANSACTION_TIMEOUT_MS = 150_000;
 
+/** The fields no transition reads: changing them need not wait for transitions in flight. */
+const COSMETIC_FIELDS: ReadonlySet<string> = new Set(['name', 'description', 'metadata']);
+
 /**
  * Updates a book (ADMIN): only the fields the caller gave are written. One short transaction
- * locks the row (`FOR NO KEY UPDATE`), merges the input into that latest version, checks the
+ * locks the row (`FOR NO KEY UPDATE`), after closing the book's gate when it changes anything a
+ * transition reads (coupons/book-gate.sql.ts: it waits for the book's transitions in flight, and
+ * holds new ones off until it commits), merges the input into that latest version, checks the
  * cross-field rules (validFrom < validUntil, a percentage ≤ 100) on the merged book, and writes
  * the changed columns. A concurrent update of the same book waits for our commit and then merges
  * into our result, so racing updates answer as if they ran one after the other: no change is lost,
@@ -65,6 +71,11 @@ export async function updateBook(ctx: ServiceContext, id: string, input: UpdateB
       // them off while we look (see TERMS_FIELDS and recountBudget).
       const touchesTerms = TERMS_FIELDS.some((field) => input[field] !== undefined);
       const touchesBudget = input.maxTotalRedemptions !== undefined || input.maxTotalDiscountAmount !== undefined;
+      // Transitions read the window, limits, lock time and terms in their step 2: a change of any
+      // of them waits for those in flight, or one that read the old value would commit after this
+      // update answered (a lock with the old lock time, a redeem past the new end).
+      const touchesRules = Object.keys(input).some((field) => input[field as keyof UpdateBookInput] !== undefined && !COSMETIC_FIELDS.has(field));
+      if (touchesRules) await closeBookGate(tx, bookId);
       const current = await selectBookLocked(tx, bookId, touchesTerms || touchesBudget ? 'exclusive' : 'update');
       if (!current) throw notFound('Book', id);
       const fields = validateUpdateBook(current, input);
@@ -76,6 +87,11 @@ export async function updateBook(ctx: ServiceContext, id: string, input: UpdateB
           termsChanged[0],
           `cannot change once coupons of this book were given out (${termsChanged.join(', ')}): shoppers hold them on these terms; create a new book instead`,
         );
+      }
+      if (current.allowMultipleRedemptions && changed.allowMultipleRedemptions === false && (await bookCouponReused(tx, bookId))) {
+        // Single-use would then hold coupons used twice, and a coupon back in ASSIGNED after its
+        // second use would have no rule left to say whether a third is allowed.
+        throw badInput('allowMultipleRedemptions', 'cannot be turned off: coupons of this book were already redeemed more than once');
       }
       const data = { ...toChangedRowData(changed), updatedAt: touchedAt(ctx.clock.now(), current.updatedAt) };
       let updated = await tx.book.update({ where: { id: bookId }, data });
@@ -116,6 +132,17 @@ async function recountBudget(tx: Prisma.TransactionClient, bookId: string) {
   }
   // Part of the change that set the budget: the time that change wrote stands (not the client's @updatedAt clock).
   return tx.book.update({ where: { id: bookId }, data: { redeemedTotal: used.n, discountTotal: used.discount, updatedAt: book.updatedAt } });
+}
+
+/**
+ * Whether a coupon of the book stands redeemed more than once. Read behind updateBook's closed
+ * book gate, which a redeem in flight has committed before, or waits behind. A scan of the book's
+ * coupons: only when multi-use is being turned off.
+ */
+async function bookCouponReused(tx: Prisma.TransactionClient, bookId: string): Promise<boolean> {
+  const [row] = await tx.$queryRaw<Array<{ reused: boolean }>>(Prisma.sql`
+    SELECT EXISTS (SELECT 1 FROM coupon WHERE book_id = ${bookId}::uuid AND redemption_count > 1) AS reused`);
+  return row?.reused === true;
 }
 
 /** The validated values of just the fields present in the input (`null` included: it clears). */

@@ -3,6 +3,7 @@ import { Prisma } from '@coupons/db';
 import { couponTouchedSql } from '../shared/sql.ts';
 import { inactiveReasonSql } from './availability.ts';
 import { type CouponRow, couponReturning } from './coupon.record.ts';
+import { bookGateShared } from './book-gate.sql.ts';
 import { eventCte } from './event.sql.ts';
 import { lockedRowId, markLocked, type Tx } from './transition.ts';
 
@@ -170,8 +171,9 @@ export async function claimRandomCoupon(
       ORDER BY c.random_key LIMIT 1
       ${lock}
     ),
-    pick AS (SELECT id FROM pick_hi UNION ALL SELECT id FROM pick_lo)
-    SELECT ${claimantColumn}, (SELECT count(*) FROM bk)::int AS book_found, (SELECT active FROM bk) AS active,
+    pick AS (SELECT id FROM pick_hi UNION ALL SELECT id FROM pick_lo),
+    ${bookGateShared(Prisma.sql`${bookId}::uuid`)}
+    SELECT ${claimantColumn}, (SELECT count(*) FROM gate)::int AS gates, (SELECT count(*) FROM bk)::int AS book_found, (SELECT active FROM bk) AS active,
            (SELECT inactive_reason FROM bk) AS inactive_reason,
            ${markLocked(Prisma.sql`SELECT id FROM pick`)} AS picked_id,
            (NOT EXISTS (SELECT 1 FROM pick) AND (
@@ -212,8 +214,9 @@ export async function claimCouponByCode(
   const [[locked], acted] = await tx.steps<{ claimant: Claimant; locked_id: string }, ClaimRow>(
     Prisma.sql`
     WITH ${claimantCte(userId)},
-    target AS (SELECT id FROM coupon WHERE ${claimantMayHold} AND code = ${code} FOR UPDATE)
-    SELECT ${claimantColumn}, ${markLocked(Prisma.sql`SELECT id FROM target`)} AS locked_id`,
+    target AS (SELECT id, book_id FROM coupon WHERE ${claimantMayHold} AND code = ${code} FOR UPDATE),
+    ${bookGateShared(Prisma.sql`SELECT book_id FROM target`)}
+    SELECT ${claimantColumn}, ${markLocked(Prisma.sql`SELECT id FROM target`)} AS locked_id, (SELECT count(*) FROM gate)::int AS gates`,
     assignLockedCoupon(userId, actorId, now),
     { last: true },
   );

@@ -3,6 +3,7 @@ import { couponTouchedSql } from '../shared/sql.ts';
 import { DATE_TIME_MAX } from '../shared/validation.ts';
 import { inactiveReasonSql } from './availability.ts';
 import { type CouponRow, couponReturning, lockExpiredSql, lockLiveSql } from './coupon.record.ts';
+import { bookGateShared } from './book-gate.sql.ts';
 import { eventCte } from './event.sql.ts';
 import { lockedRowId, markLocked, type Tx } from './transition.ts';
 
@@ -33,13 +34,15 @@ interface TransitionRow extends Partial<CouponRow> {
 }
 
 /**
- * Step 1 of every transition by code (see transition.ts): takes the coupon's row lock and nothing
- * else, and marks the row for step 2 ({@link lockedCoupon}). A concurrent transition of the same
+ * Step 1 of every transition by code (see transition.ts): takes the coupon's row lock, then its
+ * book's gate shared (book-gate.sql.ts: a change of the book's rules waits for us, or we wait for
+ * it and step 2 reads the new rules), and marks the row for step 2 ({@link lockedCoupon}). A concurrent transition of the same
  * code waits here until we commit. Answers one row: `locked_id`, '' when there is no such code.
  */
 const lockByCode = (code: string) => Prisma.sql`
-  WITH target AS (SELECT id FROM coupon WHERE code = ${code} FOR UPDATE)
-  SELECT ${markLocked(Prisma.sql`SELECT id FROM target`)} AS locked_id`;
+  WITH target AS (SELECT id, book_id FROM coupon WHERE code = ${code} FOR UPDATE),
+  ${bookGateShared(Prisma.sql`SELECT book_id FROM target`)}
+  SELECT ${markLocked(Prisma.sql`SELECT id FROM target`)} AS locked_id, (SELECT count(*) FROM gate)::int AS gates`;
 
 /**
  * Step 1 on its own, for a transition that reads its answer before it writes step 2.

@@ -4,6 +4,7 @@ import { formatAmount } from '../shared/money.ts';
 import { couponReturning, type RedemptionRow, redemptionReturning } from './coupon.record.ts';
 import type { DomainError } from '../shared/errors.ts';
 import { type DiscountTerms, type DiscountType, orderRequired } from './discount.ts';
+import { bookGateShared } from './book-gate.sql.ts';
 import { eventCte } from './event.sql.ts';
 import {
   couponNotFound,
@@ -83,13 +84,14 @@ const redeemerFirst = (userId: string) => Prisma.sql`
 const lockForRedeem = (code: string, userId: string) => Prisma.sql`
   WITH ${redeemerFirst(userId)},
   target AS (SELECT id, book_id FROM coupon WHERE code = ${code} FOR UPDATE),
+  ${bookGateShared(Prisma.sql`SELECT book_id FROM target`)},
   ${lockBookForRedeem(Prisma.sql`SELECT book_id FROM target`)},
   counter AS (
     SELECT 1 FROM user_book_counter u JOIN target t ON u.book_id = t.book_id
     WHERE u.user_id = ${userId}::uuid FOR UPDATE OF u
   )
   SELECT (SELECT count(*) FROM holder)::int AS holders, ${markLocked(Prisma.sql`SELECT id FROM target`)} AS locked_id,
-         (SELECT count(*) FROM budget)::int AS books, (SELECT count(*) FROM counter)::int AS counters`;
+         (SELECT count(*) FROM gate)::int AS gates, (SELECT count(*) FROM budget)::int AS books, (SELECT count(*) FROM counter)::int AS counters`;
 
 
 /**
@@ -308,9 +310,10 @@ export async function readRedeemTarget(tx: Tx, args: { code: string; userId: str
   const [locked] = await tx.rows<{ locked_id: string | null }>(Prisma.sql`
     WITH ${redeemerFirst(args.userId)},
     target AS (SELECT id, book_id FROM coupon WHERE code = ${args.code} FOR UPDATE),
+    ${bookGateShared(Prisma.sql`SELECT book_id FROM target`)},
     ${lockBookForRedeem(Prisma.sql`SELECT book_id FROM target`)}
     SELECT (SELECT count(*) FROM holder)::int AS holders, ${markLocked(Prisma.sql`SELECT id FROM target`)} AS locked_id,
-           (SELECT count(*) FROM budget)::int AS books`);
+           (SELECT count(*) FROM gate)::int AS gates, (SELECT count(*) FROM budget)::int AS books`);
   if (!locked?.locked_id) return notFound;
   const rows = await tx.rows<{
     state: string;

@@ -114,8 +114,8 @@ export class OutboxCursor {
       .sort(([a], [b]) => compareBigints(a, b));
     for (const [from, to] of ranges) {
       const last = this.gaps[this.gaps.length - 1];
-      if (last && last.to + 1n >= from) last.to = to > last.to ? to : last.to;
-      else this.gaps.push({ from, to, detectedAt: now, horizon: null });
+      if (!last || last.to + 1n < from) this.gaps.push({ from, to, detectedAt: now, horizon: null });
+      else if (to > last.to) last.to = to;
     }
   }
 

@@ -6,7 +6,8 @@ import { assignRandomCoupon } from '../../src/coupons/index.ts';
 
 // updateBook may change a book's terms (discount type, value, currency) only while no coupon of
 // it was ever given out (a counter row exists from the first claim on). It holds the book
-// `FOR UPDATE` while it looks. The book's first claim reads the book in its second statement:
+// `FOR UPDATE` while it looks (after closing the book's gate, coupons/book-gate.sql.ts, which the
+// claim holds shared from its first statement). The book's first claim reads the book in its second statement:
 // that read must not be older than an update which found no coupon out, or both answer as if
 // each came first (the update changed the terms and ended the window; the claim took a coupon
 // on the old window). The claim is paused inside that statement, after its snapshot and before
@@ -33,8 +34,9 @@ describe('updateBook racing the first claim of a book', () => {
     ).finally(() => {
       updateSettled = true;
     });
-    // Either the update waits (for the claim's hold on the book), or it did not have to.
-    await lockWaiters(t.db.pool, 1, { like: '%FROM book WHERE id = %FOR UPDATE%', settled: () => updateSettled });
+    // Either the update waits (for the claim's hold on the book: its gate, which the claim took in
+    // its first statement, or its row), or it did not have to.
+    await lockWaiters(t.db.pool, 1, { like: ['%FROM book WHERE id = %FOR UPDATE%', '%pg_advisory_xact_lock(%'], settled: () => updateSettled });
     await counter.end('ROLLBACK');
     const [c, u] = await Promise.all([claimed, updated]);
     // Serially: the claim, then the update (refused: a coupon is out); or the update, then the
