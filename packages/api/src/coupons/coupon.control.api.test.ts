@@ -131,6 +131,31 @@ describe('updateCoupon', () => {
     expect(await adminCall(UPDATE, { c: code, i: { metadata: [1] } })).toMatchObject({ ok: false, code: 'BAD_USER_INPUT' });
   });
 
+  it('a multi-use book stays multi-use once a coupon was redeemed twice (single-use would hold a coupon used twice)', async () => {
+    const book = await createCampaign(t.server, t.admin, 2, { allowMultipleRedemptions: true });
+    const BOOK_UPDATE = 'mutation ($id: ID!, $i: UpdateBookInput!) { updateBook(id: $id, input: $i) { allowMultipleRedemptions } }';
+    const [code] = book.codes;
+    await call(t.server, OPS.assignCode, { code }, t.user.token);
+    for (let i = 0; i < 2; i++) {
+      await call(t.server, OPS.lock, { code }, t.user.token);
+      expect((await call(t.server, OPS.redeem, { code }, t.user.token)).ok).toBe(true);
+    }
+    const refused = await adminCall(BOOK_UPDATE, { id: book.bookId, i: { allowMultipleRedemptions: false } });
+    expect(refused).toMatchObject({ ok: false, code: 'BAD_USER_INPUT' });
+    expect(refused.ok ? null : refused.message).toMatch(/^allowMultipleRedemptions: cannot be turned off/);
+    expect(await adminCall(BOOK_UPDATE, { id: book.bookId, i: { allowMultipleRedemptions: true } })).toMatchObject({ ok: true });
+    // A book whose coupons were each used at most once may become single-use.
+    const other = await createCampaign(t.server, t.admin, 1, { allowMultipleRedemptions: true });
+    await call(t.server, OPS.assignCode, { code: other.codes[0] }, t.user.token);
+    await call(t.server, OPS.lock, { code: other.codes[0] }, t.user.token);
+    await call(t.server, OPS.redeem, { code: other.codes[0] }, t.user.token);
+    expect(await adminCall(BOOK_UPDATE, { id: other.bookId, i: { allowMultipleRedemptions: false } })).toMatchObject({
+      ok: true,
+      data: { allowMultipleRedemptions: false },
+    });
+    await expectInvariants(t.server.db);
+  });
+
   it('a use limit on one code of a multi-use book ends it after that many redemptions', async () => {
     const book = await createCampaign(t.server, t.admin, 1, { allowMultipleRedemptions: true });
     const code = book.codes[0];
